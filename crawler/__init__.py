@@ -1,0 +1,1 @@
+"""The Scrapy project: source definitions, spiders, middlewares and the archive pipeline."""

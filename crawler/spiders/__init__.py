@@ -1,0 +1,1 @@
+"""Spiders built from source definitions."""

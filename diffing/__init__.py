@@ -1,0 +1,1 @@
+"""Normalising numbers and names, extracting figures and platforms, comparing versions and periods."""

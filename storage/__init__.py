@@ -1,0 +1,1 @@
+"""The archive: SQLAlchemy models, read and write functions, Alembic migrations."""
