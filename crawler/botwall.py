@@ -1,0 +1,82 @@
+"""Recognising bot walls: challenge pages, firewall interstitials and error pages served as 200.
+
+What a wall answers is not the notice: archiving it would look like "the notice changed", and
+treating its missing list as empty would look like "everything was withdrawn". A wall is a
+health problem of the source; the request goes no further.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
+
+from crawler import signals as regwatch_signals
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+# 412 and 521: the JavaScript cookie challenges of .gov.cn firewalls.
+CHALLENGE_STATUSES = {412, 521}
+_MARKERS = re.compile(
+    r"enable javascript|javascript is (?:disabled|required)|checking your browser|"
+    r"access denied|request unsuccessful|incapsula|cf-chl|challenge-platform|__jsl_clearance|"
+    r"_waf_|yunsuo|安全验证|请开启javascript|请启用javascript|访问被拒绝|您的访问被阻断|网站防火墙|"
+    r"web应用防火墙|document\.cookie\s*=",
+    re.IGNORECASE,
+)
+# A page this large is content, whatever words it contains.
+_INTERSTITIAL_MAX_TEXT = 3000
+
+
+def bot_wall(status: int, body_text: str) -> str | None:
+    """A description of the wall when the answer is one; None for ordinary pages and errors."""
+    if status in CHALLENGE_STATUSES:
+        return f"status {status} challenge"
+    if status == 200 and body_text:
+        visible = re.sub(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", " ", body_text,
+                         flags=re.S | re.I)
+        visible = re.sub(r"\s+", " ", visible)
+        if len(visible) <= _INTERSTITIAL_MAX_TEXT:
+            marker = _MARKERS.search(body_text)
+            if marker:
+                return f"interstitial served with 200 ({marker.group(0)!r})"
+    return None
+
+
+class BotWallMiddleware:
+    """Downloader middleware: stops walls before they reach a spider or the archive."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BotWallMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if request.meta.get("regwatch_robots") or request.url.endswith("/robots.txt"):
+            return response
+        if response.status not in CHALLENGE_STATUSES and response.status != 200:
+            return response
+        text = response.text if isinstance(response, TextResponse) else ""
+        if response.status == 200 and not isinstance(response, TextResponse):
+            return response
+        if "json" in response.headers.get(b"Content-Type", b"").decode("latin-1").lower():
+            return response
+        wall = bot_wall(response.status, text[:200_000])
+        if wall is None:
+            return response
+        self.crawler.stats.inc_value("health/bot_wall_response")
+        self.crawler.signals.send_catch_log(
+            regwatch_signals.problem_found,
+            kind="bot_wall",
+            url=request.url,
+            detail=wall,
+            fatal=bool(request.meta.get("regwatch_list")),
+        )
+        raise IgnoreRequest(f"bot wall at {request.url}: {wall}")

@@ -1,0 +1,84 @@
+"""Incremental crawling: a notice page is fetched only when new or due for a revisit.
+
+List pages are read every run. A notice page the archive already holds is skipped until its
+``revisit_after`` has passed (or ``--refetch`` asks); when it is fetched again the request is
+conditional (If-None-Match / If-Modified-Since), and a 304 costs one small answer. So
+re-checking an unchanged site costs a few requests, not one per notice.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+from crawler.runrecord import CrawlRecorder
+from storage import archive
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+
+class NotDue(IgnoreRequest):
+    """A known notice page that need not be fetched this run."""
+
+
+class NotModified(IgnoreRequest):
+    """The site said 304: the archived version is current."""
+
+
+class IncrementalMiddleware:
+    """Downloader middleware for notice-page requests (those with ``meta['notice_url']``)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.refetch = crawler.settings.getbool("REGWATCH_REFETCH")
+        if not crawler.settings.getbool("REGWATCH_ARCHIVE_ENABLED", True):
+            raise NotConfigured
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
+        return cls(crawler)
+
+    def _known(self, request: Request) -> archive.KnownNotice | None:
+        url = request.meta.get("notice_url")
+        recorder = CrawlRecorder.of(self.crawler)
+        if not url or recorder is None or request.meta.get("continuation_of"):
+            return None
+        return recorder.known.get(url)
+
+    def process_request(self, request: Request) -> None:
+        known = self._known(request)
+        if known is None:
+            return None
+        source = self.crawler.spider.source  # type: ignore[union-attr]
+        due = known.last_checked_at + timedelta(seconds=source.revisit_after)
+        if not self.refetch and datetime.now(UTC) < due:
+            self.crawler.stats.inc_value("store/unchanged_notice")
+            self.crawler.stats.inc_value("crawl/not_due")
+            raise NotDue(f"{request.url} checked at {known.last_checked_at:%Y-%m-%d %H:%M}")
+        if known.etag:
+            request.headers.setdefault(b"If-None-Match", known.etag.encode("latin-1", "replace"))
+        if known.last_modified:
+            request.headers.setdefault(
+                b"If-Modified-Since", known.last_modified.encode("latin-1", "replace")
+            )
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status != 304:
+            return response
+        known = self._known(request)
+        recorder = CrawlRecorder.of(self.crawler)
+        if known is None or recorder is None:
+            return response
+        with recorder.session() as session, session.begin():
+            archive.record_not_modified(
+                session, recorder.source.id, request.meta["notice_url"], datetime.now(UTC)
+            )
+        self.crawler.stats.inc_value("crawl/not_modified")
+        self.crawler.stats.inc_value("store/unchanged_notice")
+        raise NotModified(f"{request.url} not modified")

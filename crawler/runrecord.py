@@ -1,0 +1,168 @@
+"""The crawl run's record in the archive: its start and end, counts, health problems, listings.
+
+One :class:`CrawlRecorder` exists per crawler; the archive pipeline and the incremental
+middleware reach it with :meth:`CrawlRecorder.of`, so a run opens the archive once.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler import signals as regwatch_signals
+from storage import archive
+from storage.db import open_archive, session_factory
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from crawler.sourcedefs import Source
+
+logger = logging.getLogger(__name__)
+
+_recorders: weakref.WeakKeyDictionary[Crawler, CrawlRecorder] = weakref.WeakKeyDictionary()
+
+# Stats whose sum is what `regwatch crawl` reports for a source.
+COUNT_STATS = {
+    "new": "store/new_notice",
+    "changed": "store/changed_notice",
+    "unchanged": "store/unchanged_notice",
+    "failed": "crawl/failed_notice",
+}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CrawlRecorder:
+    """Opens the archive for a crawl, and writes the run's outcome when the spider closes."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        if not crawler.settings.getbool("REGWATCH_ARCHIVE_ENABLED", True):
+            raise NotConfigured
+        self.crawler = crawler
+        self.database_url: str | None = crawler.settings.get("REGWATCH_DATABASE_URL")
+        self.sessions: sessionmaker[Session] | None = None
+        self.run_id: int | None = None
+        self.known: dict[str, archive.KnownNotice] = {}
+        self.listed: set[str] = set()
+        self.problems: list[dict[str, str]] = []
+        self.list_failed = False
+        _recorders[crawler] = self
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlRecorder:
+        recorder = cls(crawler)
+        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(recorder.problem_found, signal=regwatch_signals.problem_found)
+        crawler.signals.connect(recorder.notice_listed, signal=regwatch_signals.notice_listed)
+        return recorder
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> CrawlRecorder | None:
+        return _recorders.get(crawler)
+
+    @property
+    def source(self) -> Source:
+        return self.crawler.spider.source  # type: ignore[union-attr]
+
+    def session(self) -> Session:
+        assert self.sessions is not None, "the archive is opened when the spider opens"
+        return self.sessions()
+
+    def spider_opened(self) -> None:
+        engine = open_archive(self.database_url)
+        self.sessions = session_factory(engine)
+        source = self.source
+        with self.session() as session, session.begin():
+            archive.upsert_source(
+                session,
+                source.id,
+                name=source.name,
+                authority=source.authority,
+                language=source.language,
+                base_url=source.base_url,
+            )
+            run = archive.start_run(session, source.id, now())
+            session.flush()
+            self.run_id = run.id
+        with self.session() as session:
+            self.known = archive.known_notices(session, source.id)
+        self.crawler.stats.set_value("run/id", self.run_id)
+
+    def notice_listed(self, url: str) -> None:
+        self.listed.add(url)
+
+    def problem_found(self, kind: str, url: str, detail: str, fatal: bool = False) -> None:
+        """Record a health problem; ``fatal`` means the run could not read the source's list."""
+        self.crawler.stats.inc_value(f"health/{kind}")
+        self.problems.append({"kind": kind, "url": url, "detail": detail})
+        if fatal:
+            self.list_failed = True
+        logger.warning("%s: %s at %s: %s", self.source.id, kind, url, detail)
+        if self.sessions is None:
+            return
+        with self.session() as session, session.begin():
+            archive.record_problem(
+                session,
+                source_id=self.source.id,
+                run_id=self.run_id,
+                url=url,
+                kind=kind,
+                detail=detail[:2000],
+                at=now(),
+            )
+
+    def counts(self) -> dict[str, int]:
+        stats = self.crawler.stats
+        counts = {key: int(stats.get_value(stat, 0)) for key, stat in COUNT_STATS.items()}
+        counts["not_modified"] = int(stats.get_value("crawl/not_modified", 0))
+        counts["requests"] = int(stats.get_value("downloader/request_count", 0))
+        return counts
+
+    def status(self, reason: str) -> str:
+        if self.list_failed or reason not in ("finished",):
+            return "failed"
+        if self.problems or self.counts()["failed"]:
+            return "unhealthy"
+        return "ok"
+
+    def spider_closed(self, reason: str) -> None:
+        if self.sessions is None or self.run_id is None:
+            return
+        status = self.status(reason)
+        counts = self.counts()
+        self.crawler.stats.set_value("run/status", status)
+        with self.session() as session, session.begin():
+            # A failed run says nothing about which notices are still listed.
+            if status != "failed" and self.listed:
+                archive.mark_listed(session, self.source.id, sorted(self.listed), now())
+            archive.finish_run(
+                session,
+                self.run_id,
+                status=status,  # type: ignore[arg-type]
+                finished_at=now(),
+                counts=counts,
+                errors=[f"{p['kind']}: {p['url']}: {p['detail']}" for p in self.problems][:200],
+                stats=_jsonable(self.crawler.stats.get_stats()),
+            )
+
+
+def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in stats.items():
+        if isinstance(value, (int, float, str, bool)) or value is None:
+            out[key] = value
+        elif isinstance(value, datetime):
+            out[key] = value.isoformat()
+        else:
+            out[key] = str(value)
+    return out

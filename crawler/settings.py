@@ -1,0 +1,59 @@
+"""Scrapy settings for regwatch: polite by default, every fetch through the egress gate."""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "regwatch"
+SPIDER_LOADER_CLASS = "crawler.spiderloader.SourceSpiderLoader"
+USER_AGENT = "regwatch/0.1 (monitor of official regulatory notices)"
+
+# Politeness: robots.txt as RFC 9309 reads it, one request at a time per host, a delay that
+# AutoThrottle only ever lengthens, and retries that wait what Retry-After says.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 2.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REGWATCH_MAX_RETRY_AFTER = 120.0
+REGWATCH_RETRY_BACKOFF = 1.0
+
+# Limits: a page that never finishes, a truncated body and a decompression bomb all fail.
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+DOWNLOAD_FAIL_ON_DATALOSS = True
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # First in, so every request, retry and redirect is checked before anything else runs.
+    "crawler.egress.EgressGateMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.StrictRobotsTxtMiddleware": 100,
+    "crawler.incremental.IncrementalMiddleware": 120,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.RetryAfterMiddleware": 550,
+    # After decompression (590) and before retries see the answer.
+    "crawler.botwall.BotWallMiddleware": 580,
+    "crawler.encoding.EncodingMiddleware": 585,
+}
+EXTENSIONS = {
+    "crawler.runrecord.CrawlRecorder": 10,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ArchivePipeline": 300,
+}
+
+REGWATCH_DATABASE_URL = os.environ.get("REGWATCH_DATABASE_URL")
+REGWATCH_ARCHIVE_ENABLED = True
+REGWATCH_REFETCH = False
+LOG_LEVEL = os.environ.get("REGWATCH_LOG_LEVEL", "INFO")

@@ -1,0 +1,8 @@
+"""Signals regwatch's crawl components send each other."""
+
+# Sent with kind, url and detail when a fetch shows the source is not healthy: a bot wall,
+# selectors that match nothing, a refused or failed request. Never means "the notice changed".
+problem_found = object()
+
+# Sent with url when a list shows a notice, so the archive knows it is still listed.
+notice_listed = object()

@@ -1,0 +1,57 @@
+"""Makes `scrapy crawl <source-id>` work: every configured source is a spider."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from zope.interface import implementer
+from scrapy.interfaces import ISpiderLoader
+
+from crawler.sourcedefs import load_config
+from crawler.spiders.notices import NoticeSpider
+
+if TYPE_CHECKING:
+    from scrapy.http import Request
+    from scrapy.settings import BaseSettings
+
+
+def spider_for(source_id: str, settings: BaseSettings | None = None) -> type[NoticeSpider]:
+    """A NoticeSpider subclass bound to one source (honouring REGWATCH_BASE_URL when set)."""
+    config = load_config(settings.get("REGWATCH_CONFIG") if settings else None)
+    source = config.source(source_id)
+    base_url = settings.get("REGWATCH_BASE_URL") if settings else None
+    if base_url:
+        source = source.with_base_url(base_url)
+    refetch = bool(settings.getbool("REGWATCH_REFETCH")) if settings else False
+
+    class BoundNoticeSpider(NoticeSpider):
+        name = source_id
+
+        def __init__(self, **kwargs: Any) -> None:
+            kwargs.pop("name", None)
+            super().__init__(source=source, refetch=refetch, **kwargs)
+
+    BoundNoticeSpider.__name__ = f"NoticeSpider[{source_id}]"
+    return BoundNoticeSpider
+
+
+@implementer(ISpiderLoader)
+class SourceSpiderLoader:
+    def __init__(self, settings: BaseSettings) -> None:
+        self.settings = settings
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> SourceSpiderLoader:
+        return cls(settings)
+
+    def load(self, spider_name: str) -> type[NoticeSpider]:
+        try:
+            return spider_for(spider_name, self.settings)
+        except KeyError as exc:
+            raise KeyError(f"Spider not found: {spider_name} ({exc.args[0]})") from None
+
+    def list(self) -> list[str]:
+        return sorted(load_config(self.settings.get("REGWATCH_CONFIG")).sources)
+
+    def find_by_request(self, request: Request) -> list[str]:
+        return []

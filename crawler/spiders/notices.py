@@ -1,0 +1,412 @@
+"""The notice spider: one per source, reading its list (HTML page, JSON API or feed) and notices.
+
+Callbacks only locate fields; cleaning lives in :mod:`crawler.cleaning`. A list that yields no
+entries on its first page, or a notice page whose body selectors match nothing, is a health
+problem of the source (the site changed its template or put up a wall), never an empty site.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import scrapy
+from parsel import Selector
+from scrapy.http import FormRequest, JsonRequest, Request, Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler import cleaning
+from crawler import signals as regwatch_signals
+from crawler.items import NoticeItem
+from crawler.runrecord import CrawlRecorder
+from crawler.sourcedefs import ListSpec, Source
+
+ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar|csv|pptx?)(?:$|\?)", re.I)
+
+
+def select(node: Selector, selector: str) -> list[str]:
+    """Strings a selector finds: CSS with ::text/::attr, ``xpath:`` XPath; elements as HTML."""
+    if selector.startswith("xpath:"):
+        return node.xpath(selector.removeprefix("xpath:")).getall()
+    return node.css(selector).getall()
+
+
+def first_text(node: Selector, selectors: tuple[str, ...]) -> str:
+    """The first non-empty value among ``selectors``, as text (an element becomes its text)."""
+    for selector in selectors:
+        for value in select(node, selector):
+            text = cleaning.clean_title(value) if "<" in value else cleaning.clean_whitespace(value)
+            if text:
+                return text
+    return ""
+
+
+def json_path(document: Any, path: str) -> Any:
+    """``a.b.0.c`` into nested JSON; None where the path does not lead anywhere."""
+    current = document
+    for part in path.split(".") if path else []:
+        if isinstance(current, Mapping):
+            current = current.get(part)
+        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
+            current = current[int(part)]
+        else:
+            return None
+    return current
+
+
+def fill_page(value: Any, page: int) -> Any:
+    """A request template with ``{page}`` replaced, in strings, numbers-as-strings and nests."""
+    if isinstance(value, str):
+        if value == "{page}":
+            return page
+        return value.replace("{page}", str(page))
+    if isinstance(value, Mapping):
+        return {k: fill_page(v, page) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill_page(v, page) for v in value]
+    return value
+
+
+class NoticeSpider(scrapy.Spider):
+    """Crawls one :class:`~crawler.sourcedefs.Source`."""
+
+    name = "notices"
+
+    def __init__(self, source: Source, refetch: bool = False, **kwargs: Any) -> None:
+        super().__init__(name=source.id, **kwargs)
+        self.source = source
+        self.refetch = refetch
+        self.download_delay = source.delay
+        self.download_timeout = source.timeout
+        self.listed: set[str] = set()
+        self.queued = 0
+
+    # --- lists ------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        if self.source.cookie_url:
+            yield Request(
+                self.source.url(self.source.cookie_url),
+                callback=self.parse_cookie_page,
+                errback=self.list_failed,
+                meta={"regwatch_list": True},
+                dont_filter=True,
+            )
+            return
+        for request in self.list_requests(self.source.list, self.source.list.first_page, {}):
+            yield request
+        if self.refetch:
+            for request in self.refetch_requests():
+                yield request
+
+    def parse_cookie_page(self, response: Response) -> Iterator[Any]:
+        """The page that sets the site's cookie; it may also carry the list API's parameters."""
+        extra: dict[str, str] = {}
+        spec = self.source.list
+        if spec.params_from and isinstance(response, TextResponse):
+            raw = next(iter(select(response.selector, spec.params_from)), "")
+            try:
+                parsed = json.loads(raw) if raw else {}
+            except ValueError:
+                parsed = {}
+            if not isinstance(parsed, dict) or not parsed:
+                self.problem("no_match", response.url, f"{spec.params_from!r} found no parameters",
+                             fatal=True)
+                return
+            extra = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in parsed.items()}
+        yield from self.list_requests(spec, spec.first_page, extra)
+        if self.refetch:
+            yield from self.refetch_requests()
+
+    def list_requests(
+        self, spec: ListSpec, page: int, extra_params: Mapping[str, str]
+    ) -> Iterator[Request]:
+        meta = {"regwatch_list": page == spec.first_page and spec is self.source.list,
+                "list_spec": spec, "page": page, "extra_params": dict(extra_params)}
+        url = self.source.url(fill_page(spec.url, page))
+        params = {**extra_params, **fill_page(dict(spec.params), page)}
+        if params:
+            url += ("&" if "?" in url else "?") + urlencode(params)
+        common = {"callback": self.parse_list, "errback": self.list_failed, "meta": meta,
+                  "dont_filter": True}
+        if spec.method == "POST" and spec.json_body:
+            yield JsonRequest(url, data=fill_page(dict(spec.json_body), page), **common)
+        elif spec.method == "POST":
+            yield FormRequest(url, formdata=fill_page(dict(spec.form), page), **common)
+        else:
+            yield Request(url, **common)
+
+    def parse_list(self, response: Response) -> Iterator[Any]:
+        spec: ListSpec = response.meta["list_spec"]
+        page: int = response.meta["page"]
+        try:
+            entries = list(self.list_entries(spec, response))
+        except ValueError as exc:
+            self.problem("no_match", response.url, f"list not readable: {exc}",
+                         fatal=response.meta["regwatch_list"])
+            return
+        first_list_page = response.meta["regwatch_list"]
+        if not entries:
+            if first_list_page:
+                self.problem("no_match", response.url,
+                             f"list selectors matched nothing ({spec.kind}, items={spec.items!r})",
+                             fatal=True)
+            return
+        recorder = CrawlRecorder.of(self.crawler)
+        known = recorder.known if recorder is not None else {}
+        unknown = 0
+        for entry in entries:
+            url = cleaning.canonical_url(self.source.localise(urljoin(response.url, entry["url"])))
+            if urlsplit(url).hostname is None:
+                continue
+            unknown += url not in known
+            if url not in self.listed:
+                self.listed.add(url)
+                self.crawler.signals.send_catch_log(regwatch_signals.notice_listed, url=url)
+            if self.queued >= self.source.max_notices:
+                continue
+            self.queued += 1
+            yield Request(
+                url,
+                callback=self.parse_notice,
+                errback=self.notice_failed,
+                meta={"notice_url": url, "listing": entry},
+            )
+        # Lists are newest first: a page of notices the archive holds means later pages hold
+        # nothing new either, so an incremental run stops paging there.
+        if unknown or self.refetch or not known:
+            yield from self.next_pages(spec, page, response)
+
+    def next_pages(self, spec: ListSpec, page: int, response: Response) -> Iterator[Request]:
+        if self.queued >= self.source.max_notices:
+            return
+        extra = response.meta["extra_params"]
+        if page < spec.first_page + spec.max_pages - 1:
+            yield from self.list_requests(spec, page + 1, extra)
+        elif spec is self.source.list and self.source.more is not None:
+            more = self.source.more
+            yield from self.list_requests(more, more.first_page, extra)
+
+    def list_entries(self, spec: ListSpec, response: Response) -> Iterator[dict[str, str]]:
+        if spec.kind == "feed":
+            yield from self.feed_entries(response)
+            return
+        if spec.kind == "json":
+            try:
+                document = json.loads(response.body)
+            except ValueError as exc:
+                raise ValueError(f"not JSON ({exc})") from None
+            if spec.html_field:
+                html = json_path(document, spec.html_field)
+                if not isinstance(html, str):
+                    raise ValueError(f"no HTML at {spec.html_field!r}")
+                yield from self.html_entries(spec, Selector(text=html))
+                return
+            items = json_path(document, spec.items)
+            if not isinstance(items, list):
+                raise ValueError(f"no list at {spec.items!r}")
+            for item in items:
+                link = next((json_path(item, p) for p in spec.link if json_path(item, p)), None)
+                if isinstance(link, str) and link.strip():
+                    yield {
+                        "url": link.strip(),
+                        "title": cleaning.clean_title(str(_first(item, spec.title) or "")),
+                        "date": str(_first(item, spec.date) or ""),
+                    }
+            return
+        if not isinstance(response, TextResponse):
+            raise ValueError("not a text page")
+        yield from self.html_entries(spec, response.selector)
+
+    def html_entries(self, spec: ListSpec, root: Selector) -> Iterator[dict[str, str]]:
+        items = (root.xpath(spec.items.removeprefix("xpath:")) if spec.items.startswith("xpath:")
+                 else root.css(spec.items))
+        for item in items:
+            link = next((v for s in spec.link for v in select(item, s) if v.strip()), "")
+            if link and not link.lower().startswith(("javascript:", "mailto:", "#")):
+                yield {
+                    "url": link.strip(),
+                    "title": first_text(item, spec.title),
+                    "date": first_text(item, spec.date),
+                }
+
+    def feed_entries(self, response: Response) -> Iterator[dict[str, str]]:
+        selector = Selector(text=response.text if isinstance(response, TextResponse)
+                            else response.body.decode("utf-8", "replace"), type="xml")
+        selector.remove_namespaces()
+        for item in selector.xpath("//item | //entry"):
+            link = (item.xpath("link/@href").get() or item.xpath("link/text()").get()
+                    or item.xpath("guid/text()").get() or "").strip()
+            if link:
+                yield {
+                    "url": link,
+                    "title": cleaning.clean_title(item.xpath("title/text()").get() or ""),
+                    "date": (item.xpath("pubDate/text() | published/text() | updated/text()"
+                                        " | date/text()").get() or "").strip(),
+                }
+
+    def refetch_requests(self) -> Iterator[Request]:
+        """Every archived notice of the source, checked again with conditional requests."""
+        recorder = CrawlRecorder.of(self.crawler)
+        for url in sorted(recorder.known) if recorder else []:
+            yield Request(url, callback=self.parse_notice, errback=self.notice_failed,
+                          meta={"notice_url": url, "listing": {}})
+
+    # --- notices ----------------------------------------------------------------------------
+
+    def parse_notice(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            self.notice_problem("no_match", response.url, "not an HTML page")
+            return
+        article = self.source.article
+        bodies = self.body_html(response)
+        if not bodies:
+            self.notice_problem("no_match", response.url,
+                                f"body selectors {list(article.body)!r} matched nothing")
+            return
+        parts = [bodies]
+        continuation = self.continuations(response)
+        if continuation:
+            yield response.follow(
+                continuation[0],
+                callback=self.parse_continuation,
+                errback=self.notice_failed,
+                meta={**response.meta, "parts": parts, "first": response,
+                      "pending": continuation[1:], "continuation_of": response.url},
+            )
+            return
+        yield self.item(response, parts)
+
+    def parse_continuation(self, response: Response) -> Iterator[Any]:
+        parts: list[str] = response.meta["parts"]
+        bodies = self.body_html(response) if isinstance(response, TextResponse) else ""
+        if not bodies:
+            self.notice_problem("no_match", response.url, "continuation page has no body")
+            return
+        parts.append(bodies)
+        pending: list[str] = response.meta["pending"] or self.continuations(response)[1:]
+        if pending:
+            yield response.follow(pending[0], callback=self.parse_continuation,
+                                  errback=self.notice_failed,
+                                  meta={**response.meta, "pending": pending[1:]})
+            return
+        yield self.item(response.meta["first"], parts)
+
+    def body_html(self, response: TextResponse) -> str:
+        for selector in self.source.article.body:
+            found = [h for h in select(response.selector, selector) if h.strip()]
+            if found and any(cleaning.html_to_text(h) for h in found):
+                return "\n".join(found)
+        return ""
+
+    def continuations(self, response: TextResponse) -> list[str]:
+        """Links to the later parts of a long notice (``c_<id>_2.htm``, ``_3.htm`` ...)."""
+        pattern = self.source.article.continuation
+        if not pattern:
+            return []
+        stem = response.url.rsplit(".", 1)[0]
+        stem = re.sub(r"_\d+$", "", stem)
+        seen: dict[str, None] = {}
+        for href in response.css("a::attr(href)").getall():
+            url = self.source.localise(urljoin(response.url, href))
+            if re.search(pattern, url) and url.startswith(stem + "_") and url != response.url:
+                seen[url] = None
+        return sorted(seen, key=lambda u: int(re.findall(r"_(\d+)\.\w+$", u)[0])
+                      if re.findall(r"_(\d+)\.\w+$", u) else 0)
+
+    def item(self, response: TextResponse, parts: list[str]) -> NoticeItem:
+        article = self.source.article
+        listing: dict[str, str] = response.meta.get("listing") or {}
+        html = cleaning.sanitise_html("\n".join(parts))
+        title = first_text(response.selector, article.title) or listing.get("title", "")
+        published = None
+        for value in [first_text(response.selector, (s,)) for s in article.date] + [
+            listing.get("date", "")
+        ]:
+            published = cleaning.parse_published(value, self.source.timezone)
+            if published:
+                break
+        attachments: dict[str, str] = {}
+        for selector in article.attachments:
+            for href in select(response.selector, selector):
+                url = self.source.localise(urljoin(response.url, href.strip()))
+                if ATTACHMENT.search(url) or "/cms_files/" in url:
+                    attachments.setdefault(url, "")
+        return NoticeItem(
+            source_id=self.source.id,
+            url=response.meta["notice_url"],
+            title=cleaning.clean_title(title),
+            published_at=published,
+            language=self.source.language,
+            text=cleaning.html_to_text(html),
+            html=html,
+            raw=response.body,
+            http_status=response.status,
+            http_headers={
+                k.decode("latin-1"): b", ".join(v).decode("latin-1")
+                for k, v in response.headers.items()
+            },
+            encoding=response.encoding,
+            fetched_at=datetime.now(UTC),
+            attachments=[{"url": u, "title": t} for u, t in attachments.items()],
+        )
+
+    # --- failures ---------------------------------------------------------------------------
+
+    def problem(self, kind: str, url: str, detail: str, fatal: bool = False) -> None:
+        self.crawler.signals.send_catch_log(
+            regwatch_signals.problem_found, kind=kind, url=url, detail=detail, fatal=fatal
+        )
+
+    def notice_problem(self, kind: str, url: str, detail: str) -> None:
+        self.crawler.stats.inc_value("crawl/failed_notice")
+        self.problem(kind, url, detail)
+
+    def list_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(scrapy.exceptions.IgnoreRequest):
+            # The gate, robots.txt or the wall detector has recorded why already.
+            if request.meta.get("regwatch_list"):
+                recorder = CrawlRecorder.of(self.crawler)
+                if recorder is not None:
+                    recorder.list_failed = True
+            return
+        self.problem(*describe_failure(failure), fatal=bool(request.meta.get("regwatch_list")))
+
+    def notice_failed(self, failure: Failure) -> None:
+        from crawler.incremental import NotDue, NotModified
+
+        if failure.check(NotDue, NotModified):
+            return
+        request = failure.request  # type: ignore[attr-defined]
+        self.crawler.stats.inc_value("crawl/failed_notice")
+        if failure.check(scrapy.exceptions.IgnoreRequest):
+            return
+        kind, url, detail = describe_failure(failure)
+        self.problem(kind, request.url, detail)
+
+
+def describe_failure(failure: Failure) -> tuple[str, str, str]:
+    """(kind, url, detail) of a failed request, for the health record."""
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet.error import TimeoutError as TwistedTimeout
+
+    request = failure.request  # type: ignore[attr-defined]
+    if failure.check(HttpError):
+        response = failure.value.response
+        return "http_error", request.url, f"status {response.status}"
+    if failure.check(TwistedTimeout):
+        return "timeout", request.url, f"no complete answer in {request.meta.get('download_timeout')} s"
+    return "http_error", request.url, f"{failure.type.__name__}: {failure.getErrorMessage()}"
+
+
+def _first(item: Any, paths: tuple[str, ...]) -> Any:
+    for path in paths:
+        value = json_path(item, path)
+        if value:
+            return value
+    return None
