@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
-from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 if TYPE_CHECKING:
@@ -66,6 +65,8 @@ class RetryAfterMiddleware(RetryMiddleware):
             return response
         if wait > 0:
             self.crawler.stats.inc_value("retry/waited_seconds", int(wait))
+            from twisted.internet import reactor  # the one Scrapy installed, not a default
+
             await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
         reason = response_status_message(response.status)
         return self._retry(request, reason) or response

@@ -495,6 +495,10 @@ def build_list(table: object, fail: Any) -> ListSpec:
     items = table.get("items", "")
     if kind in ("html", "json") and not items:
         raise fail("'items' is required: the selector (or JSON path) of each list entry", "items")
+    # JSON lists name fields by dotted paths, unless the JSON carries HTML to select in.
+    markup = kind == "html" or (kind == "json" and bool(table.get("html_field")))
+    if markup:
+        _check_selector(str(items), "items", fail)
     if kind != "feed" and not table.get("link"):
         raise fail("'link' is required: where each entry's notice URL is", "link")
     for key in ("params", "form", "json_body"):
@@ -512,9 +516,9 @@ def build_list(table: object, fail: Any) -> ListSpec:
         form={str(k): str(v) for k, v in table.get("form", {}).items()},
         json_body=dict(table.get("json_body", {})),
         items=str(items),
-        link=_selectors(table.get("link"), "link", fail),
-        title=_selectors(table.get("title"), "title", fail),
-        date=_selectors(table.get("date"), "date", fail),
+        link=_selectors(table.get("link"), "link", fail, check=markup),
+        title=_selectors(table.get("title"), "title", fail, check=markup),
+        date=_selectors(table.get("date"), "date", fail, check=markup),
         html_field=str(table.get("html_field", "")),
         params_from=str(table.get("params_from", "")),
         first_page=int(table.get("first_page", 1)),
@@ -546,14 +550,14 @@ def build_article(table: object, fail: Any) -> ArticleSpec:
     )
 
 
-def _selectors(value: object, key: str, fail: Any) -> tuple[str, ...]:
+def _selectors(value: object, key: str, fail: Any, check: bool = True) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise fail(f"{key!r} must be a selector string or a list of them", key)
-    for selector in value:
+    for selector in value if check else ():
         _check_selector(selector, key, fail)
     return tuple(value)
 

@@ -26,6 +26,11 @@ def spider_for(source_id: str, settings: BaseSettings | None = None) -> type[Not
 
     class BoundNoticeSpider(NoticeSpider):
         name = source_id
+        # AutoThrottle starts from its own delay unless told the source's.
+        custom_settings = {
+            "AUTOTHROTTLE_START_DELAY": source.delay,
+            "DOWNLOAD_TIMEOUT": source.timeout,
+        }
 
         def __init__(self, **kwargs: Any) -> None:
             kwargs.pop("name", None)

@@ -1,0 +1,80 @@
+"""Cleaning functions: dates, titles, whitespace, canonical URLs, sanitised HTML and its text."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from crawler.cleaning import (
+    canonical_url,
+    clean_title,
+    clean_whitespace,
+    html_to_text,
+    parse_published,
+    sanitise_html,
+)
+
+SHANGHAI = timezone(timedelta(hours=8))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2024-01-31", datetime(2024, 1, 31, tzinfo=SHANGHAI)),
+        ("2024年01月31日 10:05", datetime(2024, 1, 31, 10, 5, tzinfo=SHANGHAI)),
+        ("2020-02-20 17:27:30", datetime(2020, 2, 20, 17, 27, 30, tzinfo=SHANGHAI)),
+        ("发布时间：2021-01-22 10:06", datetime(2021, 1, 22, 10, 6, tzinfo=SHANGHAI)),
+        ("publishdate:2024/01/31 10:06:01", datetime(2024, 1, 31, 10, 6, 1, tzinfo=SHANGHAI)),
+        ("２０２３年７月２０日", datetime(2023, 7, 20, tzinfo=SHANGHAI)),
+        ("Wed, 31 Jan 2024 10:05:00 GMT", datetime(2024, 1, 31, 10, 5, tzinfo=timezone.utc)),
+        ("2024-03-01T12:00:00Z", datetime(2024, 3, 1, 12, tzinfo=timezone.utc)),
+        ("2024-03-01T12:00:00-05:00", datetime(2024, 3, 1, 17, tzinfo=timezone.utc)),
+    ],
+)
+def test_publication_times_in_the_forms_sites_use(raw: str, expected: datetime) -> None:
+    parsed = parse_published(raw, "Asia/Shanghai")
+    assert parsed is not None and parsed.tzinfo is not None
+    assert parsed == expected
+
+
+@pytest.mark.parametrize("raw", [None, "", "no date here", "2024-13-45"])
+def test_unusable_dates_give_none(raw: str | None) -> None:
+    assert parse_published(raw, "Asia/Shanghai") is None
+
+
+def test_titles_lose_markup_and_site_suffix() -> None:
+    assert clean_title("<font color='red'>关于  开展</font>专项行动的通知") == "关于 开展专项行动的通知"
+    assert clean_title("标题_中央网络安全和信息化委员会办公室") == "标题"
+    assert clean_title("A &amp; B") == "A & B"
+
+
+def test_whitespace_including_full_width_spaces() -> None:
+    assert clean_whitespace("\u3000\u3000第一段\u00a0文字 \r\n\r\n\n  第二段 ") == "第一段 文字\n第二段"
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("HTTPS://WWW.CAC.GOV.CN:443/2024-01/31/c_1.htm#top", "https://www.cac.gov.cn/2024-01/31/c_1.htm"),
+        ("http://127.0.0.1:8000/a.htm?x=1", "http://127.0.0.1:8000/a.htm?x=1"),
+        ("http://example.org", "http://example.org/"),
+    ],
+)
+def test_canonical_urls(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+
+
+def test_sanitised_html_keeps_content_and_drops_active_parts() -> None:
+    html = ('<DIV id=BodyLabel><p onclick="steal()">约谈网站<b>10646</b>家</p>'
+            '<script>alert(1)</script><a href="javascript:alert(2)">x</a>'
+            '<img src=x onerror="alert(3)"><style>p{}</style></DIV>')
+    clean = sanitise_html(html)
+    assert "约谈网站<b>10646</b>家" in clean
+    for active in ("script", "onclick", "onerror", "javascript:", "style"):
+        assert active not in clean.lower()
+
+
+def test_text_of_notice_html_has_one_line_per_paragraph() -> None:
+    html = "<DIV id=BodyLabel><P>第一段，<SPAN>约谈</SPAN>网站。</P><script>x()</script><P>第二段</P><br>尾</DIV>"
+    assert html_to_text(html) == "第一段，约谈网站。\n第二段\n尾"
