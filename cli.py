@@ -81,6 +81,7 @@ def sources(obj: dict[str, Any], as_json: bool) -> None:
         click.echo(json.dumps({"sources": rows}, ensure_ascii=False, indent=2))
         return
     table = Table("source", "name", "kind", "schedule", "last run", "health")
+    table.columns[0].no_wrap = True
     for row in rows:
         status = row["last_status"] or "never run"
         colour = {"ok": "green", "failed": "red", "unhealthy": "yellow"}.get(status, "dim")

@@ -66,7 +66,7 @@ def crawl_sources(
 
     settings = crawl_settings(config, database_url=database_url, base_url=base_url,
                               refetch=refetch)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawlers = {}
     for source_id in source_ids:
         crawler = process.create_crawler(spider_for(source_id, settings))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from zope.interface import implementer
-from scrapy.interfaces import ISpiderLoader
 
 from crawler.sourcedefs import load_config
 from crawler.spiders.notices import NoticeSpider
@@ -28,6 +26,7 @@ def spider_for(source_id: str, settings: BaseSettings | None = None) -> type[Not
         name = source_id
         # AutoThrottle starts from its own delay unless told the source's.
         custom_settings = {
+            "DOWNLOAD_DELAY": source.delay,
             "AUTOTHROTTLE_START_DELAY": source.delay,
             "DOWNLOAD_TIMEOUT": source.timeout,
         }
@@ -40,7 +39,6 @@ def spider_for(source_id: str, settings: BaseSettings | None = None) -> type[Not
     return BoundNoticeSpider
 
 
-@implementer(ISpiderLoader)
 class SourceSpiderLoader:
     def __init__(self, settings: BaseSettings) -> None:
         self.settings = settings

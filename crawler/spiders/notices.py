@@ -58,16 +58,19 @@ def json_path(document: Any, path: str) -> Any:
     return current
 
 
-def fill_page(value: Any, page: int) -> Any:
-    """A request template with ``{page}`` replaced, in strings, numbers-as-strings and nests."""
+def fill_page(value: Any, page: int, typed: bool = False) -> Any:
+    """A request template with ``{page}`` replaced, in strings and nested tables.
+
+    With ``typed`` (a JSON body), a value that is exactly ``"{page}"`` becomes a number.
+    """
     if isinstance(value, str):
-        if value == "{page}":
+        if typed and value == "{page}":
             return page
         return value.replace("{page}", str(page))
     if isinstance(value, Mapping):
-        return {k: fill_page(v, page) for k, v in value.items()}
+        return {k: fill_page(v, page, typed) for k, v in value.items()}
     if isinstance(value, list):
-        return [fill_page(v, page) for v in value]
+        return [fill_page(v, page, typed) for v in value]
     return value
 
 
@@ -80,8 +83,6 @@ class NoticeSpider(scrapy.Spider):
         super().__init__(name=source.id, **kwargs)
         self.source = source
         self.refetch = refetch
-        self.download_delay = source.delay
-        self.download_timeout = source.timeout
         self.listed: set[str] = set()
         self.queued = 0
 
@@ -134,7 +135,7 @@ class NoticeSpider(scrapy.Spider):
         common = {"callback": self.parse_list, "errback": self.list_failed, "meta": meta,
                   "dont_filter": True}
         if spec.method == "POST" and spec.json_body:
-            yield JsonRequest(url, data=fill_page(dict(spec.json_body), page), **common)
+            yield JsonRequest(url, data=fill_page(dict(spec.json_body), page, typed=True), **common)
         elif spec.method == "POST":
             yield FormRequest(url, formdata=fill_page(dict(spec.form), page), **common)
         else:
@@ -275,8 +276,9 @@ class NoticeSpider(scrapy.Spider):
                 continuation[0],
                 callback=self.parse_continuation,
                 errback=self.notice_failed,
-                meta={**response.meta, "parts": parts, "first": response,
-                      "pending": continuation[1:], "continuation_of": response.url},
+                meta={"notice_url": response.meta["notice_url"], "parts": parts,
+                      "first": response, "pending": continuation[1:],
+                      "continuation_of": response.url},
             )
             return
         yield self.item(response, parts)
@@ -290,9 +292,11 @@ class NoticeSpider(scrapy.Spider):
         parts.append(bodies)
         pending: list[str] = response.meta["pending"] or self.continuations(response)[1:]
         if pending:
+            meta = {k: response.meta[k] for k in ("notice_url", "parts", "first",
+                                                  "continuation_of")}
             yield response.follow(pending[0], callback=self.parse_continuation,
                                   errback=self.notice_failed,
-                                  meta={**response.meta, "pending": pending[1:]})
+                                  meta={**meta, "pending": pending[1:]})
             return
         yield self.item(response.meta["first"], parts)
 
@@ -367,8 +371,10 @@ class NoticeSpider(scrapy.Spider):
         self.problem(kind, url, detail)
 
     def list_failed(self, failure: Failure) -> None:
+        from scrapy.spidermiddlewares.httperror import HttpError
+
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(scrapy.exceptions.IgnoreRequest):
+        if failure.check(scrapy.exceptions.IgnoreRequest) and not failure.check(HttpError):
             # The gate, robots.txt or the wall detector has recorded why already.
             if request.meta.get("regwatch_list"):
                 recorder = CrawlRecorder.of(self.crawler)
@@ -382,9 +388,11 @@ class NoticeSpider(scrapy.Spider):
 
         if failure.check(NotDue, NotModified):
             return
+        from scrapy.spidermiddlewares.httperror import HttpError
+
         request = failure.request  # type: ignore[attr-defined]
         self.crawler.stats.inc_value("crawl/failed_notice")
-        if failure.check(scrapy.exceptions.IgnoreRequest):
+        if failure.check(scrapy.exceptions.IgnoreRequest) and not failure.check(HttpError):
             return
         kind, url, detail = describe_failure(failure)
         self.problem(kind, request.url, detail)
