@@ -1,0 +1,577 @@
+"""Reading and writing the archive: notices and their versions, crawl runs, source health.
+
+Functions take a `Session` and leave committing to the caller, so a caller can make one
+notice (its row, its new version, its validators) one transaction: a process killed before the
+commit leaves nothing half-written, and running the same writes again adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal, cast
+
+from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.errors import (
+    AmbiguousNoticeError,
+    RunStateError,
+    UnknownNoticeError,
+    UnknownSourceError,
+)
+from storage.models import Base, CrawlRun, FetchProblem, Notice, NoticeVersion, Source
+
+RecordStatus = Literal["new", "changed", "unchanged"]
+RunStatus = Literal["ok", "failed", "unhealthy"]
+FINISHED_STATUSES: tuple[RunStatus, ...] = ("ok", "failed", "unhealthy")
+RUN_COUNTS = ("new", "changed", "unchanged", "failed", "not_modified", "requests")
+PROBLEM_KINDS = ("bot_wall", "no_match", "http_error", "refused", "robots", "decode", "timeout")
+
+# Older SQLite builds cap a statement at 999 bound parameters.
+_URLS_PER_STATEMENT = 500
+_RAW_COMPRESSION_LEVEL = 9
+
+
+@dataclass(frozen=True)
+class FetchedNotice:
+    """One article page as the crawler fetched and cleaned it, ready to be recorded."""
+
+    source_id: str
+    url: str
+    title: str
+    published_at: datetime | None
+    language: str
+    text: str
+    html: str
+    raw: bytes
+    http_status: int
+    http_headers: dict[str, str]
+    encoding: str
+    attachments: list[dict[str, str]]
+    fetched_at: datetime
+    crawl_run_id: int | None
+
+    def __post_init__(self) -> None:
+        if not self.url:
+            raise ValueError("a fetched notice needs its canonical URL")
+        _require_aware("fetched_at", self.fetched_at)
+        if self.published_at is not None:
+            _require_aware("published_at", self.published_at)
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    """What `record_notice` did.
+
+    `version` is the row it added (None when unchanged). `previous` is the version that was
+    latest before the call: None for a new notice, the same content for an unchanged one.
+    """
+
+    status: RecordStatus
+    notice_id: int
+    version: NoticeVersion | None
+    previous: NoticeVersion | None
+
+
+@dataclass(frozen=True)
+class KnownNotice:
+    """What the crawler needs to decide whether, and how conditionally, to fetch a page again."""
+
+    url: str
+    notice_id: int
+    etag: str | None
+    last_modified: str | None
+    last_checked_at: datetime
+    content_hash: str
+    versions: int
+
+
+@dataclass(frozen=True)
+class ProblemNote:
+    """The most recent fetch problem of a source."""
+
+    kind: str
+    detail: str
+    url: str
+    at: datetime
+
+
+@dataclass
+class SourceHealth:
+    """How a source's crawls have been going, for the health page and alerts.
+
+    `consecutive_failures` counts the latest runs in a row that did not end "ok"; a run still
+    "running" counts only once a newer run of the source has started (it was abandoned).
+    """
+
+    source_id: str
+    last_run_started: datetime | None
+    last_run_finished: datetime | None
+    last_status: str | None
+    consecutive_failures: int
+    last_problem: ProblemNote | None
+
+
+def content_hash(title: str, text: str) -> str:
+    """The identity of a notice's content: sha256 of its title and text, whitespace-collapsed.
+
+    Markup, encoding and byte-level noise (a timestamp in a comment, re-indented HTML) do not
+    change it; any change of wording does.
+    """
+    normal = "\n".join(
+        " ".join(unicodedata.normalize("NFC", part).split()) for part in (title, text)
+    )
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def upsert_source(
+    session: Session, source_id: str, *, name: str, authority: str, language: str, base_url: str
+) -> Source:
+    """Create the source, or update its descriptive fields; safe to call on every start."""
+    source = session.get(Source, source_id)
+    if source is None:
+        source = Source(
+            id=source_id, name=name, authority=authority, language=language, base_url=base_url
+        )
+        try:
+            with session.begin_nested():
+                session.add(source)
+            return source
+        except IntegrityError:
+            # Another process created it between our read and our insert.
+            source = session.get(Source, source_id, populate_existing=True)
+            if source is None:
+                raise
+    source.name = name
+    source.authority = authority
+    source.language = language
+    source.base_url = base_url
+    session.flush()
+    return source
+
+
+def record_notice(session: Session, fetched: FetchedNotice) -> RecordOutcome:
+    """Record one fetched page: a new notice, a changed one (one new version), or unchanged.
+
+    Idempotent: recording the same content again adds no row, only moves `last_checked_at` and
+    the HTTP validators. Safe against another writer recording the same notice at the same
+    time (the notice row is locked; a lost race to create it is re-read, not raised). Flushes
+    but does not commit. Raises `UnknownSourceError` if the source was never upserted.
+    """
+    identity = content_hash(fetched.title, fetched.text)
+    notice = _locked_notice(session, fetched.source_id, fetched.url)
+    created = False
+    if notice is None:
+        notice, created = _create_notice(session, fetched)
+    previous = None if created else latest_version(session, notice.id)
+
+    notice.last_checked_at = fetched.fetched_at
+    notice.etag, notice.last_modified = _validators(fetched.http_headers)
+    if previous is not None and previous.content_hash == identity:
+        session.flush()
+        return RecordOutcome("unchanged", notice.id, None, previous)
+
+    number = 1 if previous is None else previous.number + 1
+    version = _version_of(fetched, notice.id, number, identity)
+    session.add(version)
+    notice.title = fetched.title
+    notice.published_at = fetched.published_at
+    notice.language = fetched.language
+    session.flush()
+    return RecordOutcome("new" if previous is None else "changed", notice.id, version, previous)
+
+
+def record_not_modified(session: Session, source_id: str, url: str, at: datetime) -> None:
+    """Note a 304 answer for a known notice; raises `UnknownNoticeError` for an unknown one."""
+    _require_aware("at", at)
+    result = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(Notice)
+            .where(Notice.source_id == source_id, Notice.url == url)
+            .values(last_checked_at=at)
+        ),
+    )
+    if result.rowcount == 0:
+        raise UnknownNoticeError(f"no notice of source {source_id!r} at {url}")
+
+
+def mark_listed(session: Session, source_id: str, urls: Iterable[str], at: datetime) -> None:
+    """Set `last_seen_at` for the source's notices whose URLs were on its list this run.
+
+    URLs the archive does not know yet are ignored; they become notices when recorded.
+    """
+    _require_aware("at", at)
+    pending = list(dict.fromkeys(urls))
+    for start in range(0, len(pending), _URLS_PER_STATEMENT):
+        batch = pending[start : start + _URLS_PER_STATEMENT]
+        session.execute(
+            update(Notice)
+            .where(Notice.source_id == source_id, Notice.url.in_(batch))
+            .values(last_seen_at=at)
+        )
+
+
+def known_notices(session: Session, source_id: str) -> dict[str, KnownNotice]:
+    """Every notice of the source with its validators and latest content hash, by URL."""
+    latest = (
+        select(NoticeVersion.notice_id, func.max(NoticeVersion.number).label("number"))
+        .group_by(NoticeVersion.notice_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Notice.url,
+            Notice.id,
+            Notice.etag,
+            Notice.last_modified,
+            Notice.last_checked_at,
+            NoticeVersion.content_hash,
+            NoticeVersion.number,
+        )
+        .join(latest, latest.c.notice_id == Notice.id)
+        .join(
+            NoticeVersion,
+            (NoticeVersion.notice_id == Notice.id) & (NoticeVersion.number == latest.c.number),
+        )
+        .where(Notice.source_id == source_id)
+    )
+    return {
+        row.url: KnownNotice(
+            url=row.url,
+            notice_id=row.id,
+            etag=row.etag,
+            last_modified=row.last_modified,
+            last_checked_at=row.last_checked_at,
+            content_hash=row.content_hash,
+            versions=row.number,
+        )
+        for row in rows
+    }
+
+
+def start_run(session: Session, source_id: str, started_at: datetime) -> CrawlRun:
+    """Open a crawl run in status "running"; flushed, so `run.id` is set."""
+    _require_aware("started_at", started_at)
+    _require_source(session, source_id)
+    run = CrawlRun(source_id=source_id, started_at=started_at, status="running")
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(
+    session: Session,
+    run_id: int,
+    *,
+    status: RunStatus,
+    finished_at: datetime,
+    counts: Mapping[str, int],
+    errors: list[str],
+    stats: Mapping[str, Any],
+) -> None:
+    """Close a crawl run. Counts missing from `counts` are 0.
+
+    Raises `RunStateError` for an unknown run, a run already finished, an unknown status, or a
+    count name outside `RUN_COUNTS` (a misspelt count would otherwise vanish silently).
+    `stats` may hold datetimes and other values JSON lacks; they are stored as text.
+    """
+    _require_aware("finished_at", finished_at)
+    if status not in FINISHED_STATUSES:
+        raise RunStateError(f"crawl run status {status!r} is not one of {FINISHED_STATUSES}")
+    unknown = sorted(set(counts) - set(RUN_COUNTS))
+    if unknown:
+        raise RunStateError(f"unknown crawl run counts {unknown}; known are {RUN_COUNTS}")
+    run = session.get(CrawlRun, run_id, with_for_update=True, populate_existing=True)
+    if run is None:
+        raise RunStateError(f"no crawl run {run_id}")
+    if run.status != "running":
+        raise RunStateError(f"crawl run {run_id} already finished as {run.status!r}")
+    run.status = status
+    run.finished_at = finished_at
+    run.new_count = counts.get("new", 0)
+    run.changed_count = counts.get("changed", 0)
+    run.unchanged_count = counts.get("unchanged", 0)
+    run.failed_count = counts.get("failed", 0)
+    run.not_modified_count = counts.get("not_modified", 0)
+    run.requests_count = counts.get("requests", 0)
+    run.errors = [str(error) for error in errors]
+    run.stats = json.loads(json.dumps(dict(stats), default=_as_json_value))
+    session.flush()
+
+
+def record_problem(
+    session: Session,
+    *,
+    source_id: str,
+    run_id: int | None,
+    url: str,
+    kind: str,
+    detail: str,
+    at: datetime,
+) -> None:
+    """Record a fetch problem for the source-health view (kinds: see `PROBLEM_KINDS`)."""
+    _require_aware("at", at)
+    _require_source(session, source_id)
+    session.add(
+        FetchProblem(source_id=source_id, run_id=run_id, url=url, kind=kind, detail=detail, at=at)
+    )
+
+
+def source_health(session: Session) -> dict[str, SourceHealth]:
+    """Health of every source, by source id; sources never crawled have empty fields."""
+    run_rank = func.row_number().over(
+        partition_by=CrawlRun.source_id, order_by=(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+    )
+    ranked_runs = select(
+        CrawlRun.source_id,
+        CrawlRun.started_at,
+        CrawlRun.finished_at,
+        CrawlRun.status,
+        run_rank.label("rank"),
+    ).subquery()
+    latest_runs = {
+        row.source_id: row
+        for row in session.execute(select(ranked_runs).where(ranked_runs.c.rank == 1))
+    }
+
+    last_ok = (
+        select(CrawlRun.source_id, func.max(CrawlRun.started_at).label("started_at"))
+        .where(CrawlRun.status == "ok")
+        .group_by(CrawlRun.source_id)
+        .subquery()
+    )
+    not_ok_since: dict[str, int] = {
+        source_id: count
+        for source_id, count in session.execute(
+            select(CrawlRun.source_id, func.count())
+            .outerjoin(last_ok, last_ok.c.source_id == CrawlRun.source_id)
+            .where(
+                CrawlRun.status != "ok",
+                or_(last_ok.c.started_at.is_(None), CrawlRun.started_at > last_ok.c.started_at),
+            )
+            .group_by(CrawlRun.source_id)
+        )
+    }
+
+    problem_rank = func.row_number().over(
+        partition_by=FetchProblem.source_id,
+        order_by=(FetchProblem.at.desc(), FetchProblem.id.desc()),
+    )
+    ranked_problems = select(
+        FetchProblem.source_id,
+        FetchProblem.kind,
+        FetchProblem.detail,
+        FetchProblem.url,
+        FetchProblem.at,
+        problem_rank.label("rank"),
+    ).subquery()
+    last_problems = {
+        row.source_id: ProblemNote(kind=row.kind, detail=row.detail, url=row.url, at=row.at)
+        for row in session.execute(select(ranked_problems).where(ranked_problems.c.rank == 1))
+    }
+
+    health: dict[str, SourceHealth] = {}
+    for source_id in session.scalars(select(Source.id).order_by(Source.id)):
+        latest = latest_runs.get(source_id)
+        failures = not_ok_since.get(source_id, 0)
+        if latest is not None and latest.status == "running":
+            failures -= 1
+        health[source_id] = SourceHealth(
+            source_id=source_id,
+            last_run_started=latest.started_at if latest is not None else None,
+            last_run_finished=latest.finished_at if latest is not None else None,
+            last_status=latest.status if latest is not None else None,
+            consecutive_failures=failures,
+            last_problem=last_problems.get(source_id),
+        )
+    return health
+
+
+def latest_version(session: Session, notice_id: int) -> NoticeVersion | None:
+    """The notice's newest version, or None if the archive holds no such notice."""
+    return session.scalars(
+        select(NoticeVersion)
+        .where(NoticeVersion.notice_id == notice_id)
+        .order_by(NoticeVersion.number.desc())
+        .limit(1)
+    ).one_or_none()
+
+
+def versions(session: Session, notice_id: int) -> list[NoticeVersion]:
+    """All versions of the notice, oldest first; empty for an unknown notice."""
+    return list(
+        session.scalars(
+            select(NoticeVersion)
+            .where(NoticeVersion.notice_id == notice_id)
+            .order_by(NoticeVersion.number)
+        )
+    )
+
+
+def get_notice(session: Session, ref: int | str, *, source_id: str | None = None) -> Notice | None:
+    """A notice by id (an int) or by canonical URL (a str); None when there is none.
+
+    One article can be listed by several sources (two CAC channels); a URL held by more than
+    one source raises `AmbiguousNoticeError` unless `source_id` says which.
+    """
+    if isinstance(ref, int):
+        notice = session.get(Notice, ref)
+        if notice is not None and source_id is not None and notice.source_id != source_id:
+            return None
+        return notice
+    query = select(Notice).where(Notice.url == ref).order_by(Notice.id)
+    if source_id is not None:
+        query = query.where(Notice.source_id == source_id)
+    matches = list(session.scalars(query))
+    if len(matches) > 1:
+        sources = ", ".join(notice.source_id for notice in matches)
+        raise AmbiguousNoticeError(f"{ref} is a notice of several sources ({sources})")
+    return matches[0] if matches else None
+
+
+def count_rows(session: Session) -> dict[str, int]:
+    """Number of rows in each archive table, by table name."""
+    return {
+        table.name: session.scalar(select(func.count()).select_from(table)) or 0
+        for table in Base.metadata.sorted_tables
+    }
+
+
+def _locked_notice(session: Session, source_id: str, url: str) -> Notice | None:
+    # FOR UPDATE makes concurrent recorders of one notice take turns on PostgreSQL, so both
+    # cannot number a new version alike; SQLite already serialises writers (BEGIN IMMEDIATE).
+    return session.scalars(
+        select(Notice)
+        .where(Notice.source_id == source_id, Notice.url == url)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+def _create_notice(session: Session, fetched: FetchedNotice) -> tuple[Notice, bool]:
+    """Insert the notice row; True if we created it, False if a concurrent writer did."""
+    _require_source(session, fetched.source_id)
+    etag, last_modified = _validators(fetched.http_headers)
+    notice = Notice(
+        source_id=fetched.source_id,
+        url=fetched.url,
+        title=fetched.title,
+        published_at=fetched.published_at,
+        language=fetched.language,
+        first_seen_at=fetched.fetched_at,
+        last_seen_at=fetched.fetched_at,
+        last_checked_at=fetched.fetched_at,
+        etag=etag,
+        last_modified=last_modified,
+    )
+    try:
+        # The savepoint keeps a lost race from rolling back the caller's whole transaction.
+        with session.begin_nested():
+            session.add(notice)
+    except IntegrityError:
+        existing = _locked_notice(session, fetched.source_id, fetched.url)
+        if existing is None:
+            raise
+        return existing, False
+    return notice, True
+
+
+def _version_of(
+    fetched: FetchedNotice, notice_id: int, number: int, identity: str
+) -> NoticeVersion:
+    return NoticeVersion(
+        notice_id=notice_id,
+        number=number,
+        title=fetched.title,
+        published_at=fetched.published_at,
+        text=fetched.text,
+        html=fetched.html,
+        content_hash=identity,
+        raw_gz=zlib.compress(fetched.raw, _RAW_COMPRESSION_LEVEL),
+        raw_sha256=hashlib.sha256(fetched.raw).hexdigest(),
+        raw_size=len(fetched.raw),
+        encoding=fetched.encoding,
+        http_status=fetched.http_status,
+        http_headers=dict(fetched.http_headers),
+        attachments=[dict(attachment) for attachment in fetched.attachments],
+        fetched_at=fetched.fetched_at,
+        crawl_run_id=fetched.crawl_run_id,
+    )
+
+
+def _validators(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
+    by_name = {name.lower(): value for name, value in headers.items()}
+    return by_name.get("etag"), by_name.get("last-modified")
+
+
+def _require_source(session: Session, source_id: str) -> None:
+    if session.get(Source, source_id) is None:
+        raise UnknownSourceError(f"source {source_id!r} is not in the archive; upsert it first")
+
+
+def _require_aware(name: str, value: datetime) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} {value.isoformat()} is naive; the archive needs aware datetimes")
+
+
+def _as_json_value(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    return str(value)
+
+
+def fail_stale_runs(
+    session: Session,
+    source_id: str,
+    *,
+    reason: str,
+    finished_at: datetime,
+    started_since: datetime | None = None,
+) -> list[int]:
+    """Close the source's runs still "running" as failed, adding `reason` to their errors.
+
+    For runs whose process died (killed at its time limit, crashed, stopped with the service)
+    and so never finished themselves. `started_since` limits it to runs begun at or after that
+    instant (those of one child process); None closes every running run of the source.
+    Returns the ids it closed, oldest first; idempotent (a second call closes nothing).
+    """
+    _require_aware("finished_at", finished_at)
+    query = (
+        select(CrawlRun)
+        .where(CrawlRun.source_id == source_id, CrawlRun.status == "running")
+        .order_by(CrawlRun.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if started_since is not None:
+        _require_aware("started_since", started_since)
+        query = query.where(CrawlRun.started_at >= started_since)
+    closed = []
+    for run in session.scalars(query):
+        run.status = "failed"
+        run.finished_at = finished_at
+        run.errors = [*run.errors, reason]
+        closed.append(run.id)
+    session.flush()
+    return closed
+
+
+def latest_runs(session: Session) -> dict[str, CrawlRun]:
+    """Each source's most recent crawl run (latest start, then highest id), by source id."""
+    rank = func.row_number().over(
+        partition_by=CrawlRun.source_id, order_by=(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+    )
+    ranked = select(CrawlRun.id, rank.label("rank")).subquery()
+    newest = select(ranked.c.id).where(ranked.c.rank == 1)
+    runs = session.scalars(select(CrawlRun).where(CrawlRun.id.in_(newest)))
+    return {run.source_id: run for run in runs}

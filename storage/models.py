@@ -1,0 +1,182 @@
+"""The archive's tables: sources, notices, their immutable versions, crawl runs, fetch problems."""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
+
+from storage.aware_datetime import AwareDateTime
+from storage.errors import CorruptRawPageError, ImmutableVersionError
+
+# Named constraints keep migrations reproducible: a later ALTER can refer to them by name on
+# both backends instead of to whatever name the server invented.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+RUN_STATUSES = ("running", "ok", "failed", "unhealthy")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: AwareDateTime(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+class Source(Base):
+    """A regulator channel regwatch crawls, e.g. one CAC list page."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    authority: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(16))
+    base_url: Mapped[str] = mapped_column(Text)
+
+
+class Notice(Base):
+    """One published notice at one canonical URL; its content lives in `NoticeVersion` rows.
+
+    `title`, `published_at` and `language` mirror the latest version so lists need no join.
+    A notice is never deleted: one that drops off its source's list keeps `last_seen_at`.
+    """
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("source_id", "url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    language: Mapped[str] = mapped_column(String(16))
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    last_checked_at: Mapped[datetime]
+    # HTTP validators of the last successful fetch, sent back as If-None-Match/If-Modified-Since.
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+
+    source: Mapped[Source] = relationship()
+
+
+class NoticeVersion(Base):
+    """One immutable snapshot of a notice; a change in content adds a row, never edits one.
+
+    The raw page is kept (zlib-compressed, with its sha256) so every figure extracted from this
+    version can be derived again from exactly the bytes the regulator served.
+    """
+
+    __tablename__ = "notice_versions"
+    __table_args__ = (
+        UniqueConstraint("notice_id", "number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+        Index(None, "crawl_run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    raw_gz: Mapped[bytes] = mapped_column(LargeBinary)
+    raw_sha256: Mapped[str] = mapped_column(String(64))
+    raw_size: Mapped[int] = mapped_column(Integer)
+    encoding: Mapped[str] = mapped_column(String(40))
+    http_status: Mapped[int] = mapped_column(Integer)
+    http_headers: Mapped[dict[str, Any]]
+    attachments: Mapped[list[Any]]
+    fetched_at: Mapped[datetime]
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+
+    notice: Mapped[Notice] = relationship()
+
+    def raw_bytes(self) -> bytes:
+        """The page exactly as fetched; raises `CorruptRawPageError` if it fails its sha256."""
+        raw = zlib.decompress(self.raw_gz)
+        if hashlib.sha256(raw).hexdigest() != self.raw_sha256:
+            raise CorruptRawPageError(
+                f"raw page of notice {self.notice_id} version {self.number} does not match "
+                f"its recorded sha256 {self.raw_sha256}"
+            )
+        return raw
+
+
+@event.listens_for(NoticeVersion, "before_update")
+def _refuse_version_update(
+    mapper: Mapper[NoticeVersion], connection: Any, target: NoticeVersion
+) -> None:
+    raise ImmutableVersionError(
+        f"notice {target.notice_id} version {target.number} is history and cannot be changed; "
+        "record a new version instead"
+    )
+
+
+class CrawlRun(Base):
+    """One crawl of one source: when, how it ended, and what it counted."""
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{status}'" for status in RUN_STATUSES) + ")",
+            name="status_known",
+        ),
+        Index(None, "source_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    new_count: Mapped[int] = mapped_column(Integer, default=0)
+    changed_count: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged_count: Mapped[int] = mapped_column(Integer, default=0)
+    failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    not_modified_count: Mapped[int] = mapped_column(Integer, default=0)
+    requests_count: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[Any]] = mapped_column(default=list)
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class FetchProblem(Base):
+    """A source-health record: a bot wall, selectors matching nothing, an HTTP error, a refusal."""
+
+    __tablename__ = "fetch_problems"
+    __table_args__ = (Index(None, "source_id", "at"), Index(None, "run_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    url: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]

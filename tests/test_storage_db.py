@@ -1,0 +1,149 @@
+"""Tests of storage.db: choosing the database, opening and migrating it, readable failures."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect, text
+
+from storage.db import alembic_config, database_url, open_archive, session_factory
+from storage.errors import ArchiveError, ArchiveUnreachableError, ArchiveURLError
+from storage.models import Base
+from tests.storage_fixtures import (
+    archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
+    archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
+    postgres_database_fixture,  # noqa: F401  (a fixture, requested by name)
+)
+
+
+def test_database_url_prefers_explicit_then_environment_then_cwd(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REGWATCH_DATABASE_URL", raising=False)
+    assert database_url() == f"sqlite:///{tmp_path / 'regwatch.db'}"
+    monkeypatch.setenv("REGWATCH_DATABASE_URL", "postgresql+psycopg://watch@db/regwatch")
+    assert database_url() == "postgresql+psycopg://watch@db/regwatch"
+    assert database_url("sqlite:////srv/a.db") == "sqlite:////srv/a.db"
+
+
+def test_open_archive_defaults_to_regwatch_db_in_the_working_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REGWATCH_DATABASE_URL", raising=False)
+    engine = open_archive()
+    engine.dispose()
+    assert (tmp_path / "regwatch.db").is_file()
+
+
+def test_models_and_migrations_agree(archive_engine: Engine) -> None:
+    with archive_engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_open_archive_is_idempotent_and_reaches_head(archive_url: str) -> None:
+    first = open_archive(archive_url)
+    second = open_archive(archive_url)
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    try:
+        with second.connect() as connection:
+            assert MigrationContext.configure(connection).get_current_revision() == head
+            assert set(inspect(connection).get_table_names()) == {
+                *Base.metadata.tables,
+                "alembic_version",
+            }
+    finally:
+        first.dispose()
+        second.dispose()
+
+
+def test_migrations_downgrade_to_nothing_and_back(archive_engine: Engine) -> None:
+    config = alembic_config()
+    with archive_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    with archive_engine.connect() as connection:
+        assert set(inspect(connection).get_table_names()) == {"alembic_version"}
+    with archive_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with archive_engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_migrations_do_not_depend_on_the_working_directory(
+    archive_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    engine = open_archive(archive_url)
+    try:
+        with session_factory(engine)() as session:
+            assert session.execute(text("SELECT count(*) FROM notices")).scalar_one() == 0
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path: Path) -> None:
+    engine = open_archive(f"sqlite:///{tmp_path / 'pragmas.db'}")
+    try:
+        with engine.connect() as connection:
+            pragma = connection.exec_driver_sql
+            assert pragma("PRAGMA journal_mode").scalar_one() == "wal"
+            assert pragma("PRAGMA busy_timeout").scalar_one() >= 30_000
+            assert pragma("PRAGMA foreign_keys").scalar_one() == 1
+    finally:
+        engine.dispose()
+    # WAL is a property of the file, seen by any later client.
+    with sqlite3.connect(tmp_path / "pragmas.db") as plain:
+        assert plain.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "regwatch.db",
+        "sqlite//missing-colon.db",
+        "postgresql+psycopg://watch:hunter2@db:port/regwatch",
+    ],
+)
+def test_a_malformed_url_gives_a_readable_error(url: str) -> None:
+    with pytest.raises(ArchiveURLError) as raised:
+        open_archive(url)
+    message = str(raised.value)
+    assert "is not a database URL" in message
+    assert "hunter2" not in message
+    assert isinstance(raised.value, ArchiveError)
+
+
+def test_an_unsupported_backend_or_driver_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ArchiveURLError, match="'mysql'.*supports sqlite and postgresql"):
+        open_archive("mysql://watch@127.0.0.1/regwatch")
+    with pytest.raises(ArchiveURLError, match="no usable database driver"):
+        open_archive("postgresql+nosuchdriver://watch@127.0.0.1/regwatch")
+
+
+def test_an_unreachable_server_gives_a_readable_error() -> None:
+    # Port 1 on loopback: nothing listens, the connection is refused at once.
+    with pytest.raises(ArchiveUnreachableError) as raised:
+        open_archive("postgresql+psycopg://watch:hunter2@127.0.0.1:1/regwatch")
+    message = str(raised.value)
+    assert message.startswith(
+        "cannot open the archive at postgresql+psycopg://watch:***@127.0.0.1:1"
+    )
+    assert "hunter2" not in message and "\n" not in message
+
+
+def test_a_sqlite_file_in_a_missing_directory_gives_a_readable_error(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveUnreachableError, match="unable to open database file"):
+        open_archive(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir' / 'archive.db'}")
