@@ -325,23 +325,57 @@ def record_problem(
     )
 
 
-def source_health(session: Session) -> dict[str, SourceHealth]:
-    """Health of every source, by source id; sources never crawled have empty fields."""
-    run_rank = func.row_number().over(
+def fail_stale_runs(
+    session: Session,
+    source_id: str,
+    *,
+    reason: str,
+    finished_at: datetime,
+    started_since: datetime | None = None,
+) -> list[int]:
+    """Close the source's runs still "running" as "failed", adding `reason` to their errors.
+
+    For runs whose process died (killed at its time limit, crashed, stopped with the service)
+    and so never finished themselves. `started_since` limits it to runs begun at or after that
+    instant (those of one child process); None closes every running run of the source.
+    Returns the ids it closed, oldest first; idempotent (a second call closes nothing).
+    """
+    _require_aware("finished_at", finished_at)
+    query = (
+        select(CrawlRun)
+        .where(CrawlRun.source_id == source_id, CrawlRun.status == "running")
+        .order_by(CrawlRun.started_at, CrawlRun.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if started_since is not None:
+        _require_aware("started_since", started_since)
+        query = query.where(CrawlRun.started_at >= started_since)
+    closed = []
+    for run in session.scalars(query):
+        run.status = "failed"
+        run.finished_at = finished_at
+        run.errors = [*run.errors, reason]
+        closed.append(run.id)
+    session.flush()
+    return closed
+
+
+def latest_runs(session: Session) -> dict[str, CrawlRun]:
+    """The most recently started crawl run of each source that has one, by source id."""
+    rank = func.row_number().over(
         partition_by=CrawlRun.source_id, order_by=(CrawlRun.started_at.desc(), CrawlRun.id.desc())
     )
-    ranked_runs = select(
-        CrawlRun.source_id,
-        CrawlRun.started_at,
-        CrawlRun.finished_at,
-        CrawlRun.status,
-        run_rank.label("rank"),
-    ).subquery()
-    latest_runs = {
-        row.source_id: row
-        for row in session.execute(select(ranked_runs).where(ranked_runs.c.rank == 1))
-    }
+    ranked = select(CrawlRun.id, rank.label("rank")).subquery()
+    runs = session.scalars(
+        select(CrawlRun).join(ranked, ranked.c.id == CrawlRun.id).where(ranked.c.rank == 1)
+    )
+    return {run.source_id: run for run in runs}
 
+
+def source_health(session: Session) -> dict[str, SourceHealth]:
+    """Health of every source, by source id; sources never crawled have empty fields."""
+    latest = latest_runs(session)
     last_ok = (
         select(CrawlRun.source_id, func.max(CrawlRun.started_at).label("started_at"))
         .where(CrawlRun.status == "ok")
@@ -380,15 +414,15 @@ def source_health(session: Session) -> dict[str, SourceHealth]:
 
     health: dict[str, SourceHealth] = {}
     for source_id in session.scalars(select(Source.id).order_by(Source.id)):
-        latest = latest_runs.get(source_id)
+        run = latest.get(source_id)
         failures = not_ok_since.get(source_id, 0)
-        if latest is not None and latest.status == "running":
+        if run is not None and run.status == "running":
             failures -= 1
         health[source_id] = SourceHealth(
             source_id=source_id,
-            last_run_started=latest.started_at if latest is not None else None,
-            last_run_finished=latest.finished_at if latest is not None else None,
-            last_status=latest.status if latest is not None else None,
+            last_run_started=run.started_at if run is not None else None,
+            last_run_finished=run.finished_at if run is not None else None,
+            last_status=run.status if run is not None else None,
             consecutive_failures=failures,
             last_problem=last_problems.get(source_id),
         )
@@ -528,50 +562,3 @@ def _as_json_value(value: object) -> object:
     if isinstance(value, set | frozenset):
         return sorted(value, key=str)
     return str(value)
-
-
-def fail_stale_runs(
-    session: Session,
-    source_id: str,
-    *,
-    reason: str,
-    finished_at: datetime,
-    started_since: datetime | None = None,
-) -> list[int]:
-    """Close the source's runs still "running" as failed, adding `reason` to their errors.
-
-    For runs whose process died (killed at its time limit, crashed, stopped with the service)
-    and so never finished themselves. `started_since` limits it to runs begun at or after that
-    instant (those of one child process); None closes every running run of the source.
-    Returns the ids it closed, oldest first; idempotent (a second call closes nothing).
-    """
-    _require_aware("finished_at", finished_at)
-    query = (
-        select(CrawlRun)
-        .where(CrawlRun.source_id == source_id, CrawlRun.status == "running")
-        .order_by(CrawlRun.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if started_since is not None:
-        _require_aware("started_since", started_since)
-        query = query.where(CrawlRun.started_at >= started_since)
-    closed = []
-    for run in session.scalars(query):
-        run.status = "failed"
-        run.finished_at = finished_at
-        run.errors = [*run.errors, reason]
-        closed.append(run.id)
-    session.flush()
-    return closed
-
-
-def latest_runs(session: Session) -> dict[str, CrawlRun]:
-    """Each source's most recent crawl run (latest start, then highest id), by source id."""
-    rank = func.row_number().over(
-        partition_by=CrawlRun.source_id, order_by=(CrawlRun.started_at.desc(), CrawlRun.id.desc())
-    )
-    ranked = select(CrawlRun.id, rank.label("rank")).subquery()
-    newest = select(ranked.c.id).where(ranked.c.rank == 1)
-    runs = session.scalars(select(CrawlRun).where(CrawlRun.id.in_(newest)))
-    return {run.source_id: run for run in runs}

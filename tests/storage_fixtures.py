@@ -27,6 +27,8 @@ from storage.archive import FetchedNotice, record_notice, upsert_source
 from storage.db import open_archive, session_factory
 
 POSTGRES_URL_ENV = "REGWATCH_TEST_POSTGRES_URL"
+# Set by CI: there a missing PostgreSQL server is a failure, not a reason to skip.
+REQUIRE_POSTGRES_ENV = "REGWATCH_REQUIRE_POSTGRES"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SHARED_DIR = Path(__file__).resolve().parents[1] / ".." / "shared"
 
@@ -57,7 +59,10 @@ def postgres_database_fixture() -> Iterator[str]:
         admin.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         shown = server.render_as_string(hide_password=True)
-        pytest.skip(f"PostgreSQL at {shown} not reachable: {reason}")
+        message = f"PostgreSQL at {shown} not reachable: {reason}"
+        if os.environ.get(REQUIRE_POSTGRES_ENV, "") not in ("", "0"):
+            pytest.fail(f"{message} ({REQUIRE_POSTGRES_ENV} is set)")
+        pytest.skip(message)
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:

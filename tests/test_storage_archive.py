@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 from storage.archive import (
     content_hash,
     count_rows,
+    fail_stale_runs,
     finish_run,
     get_notice,
     known_notices,
+    latest_runs,
     latest_version,
     mark_listed,
     record_not_modified,
@@ -418,6 +420,46 @@ def test_source_health_counts_failures_since_the_last_good_run(archive_session: 
     assert source_health(archive_session)[SOURCE_ID].consecutive_failures == 4
     _run(archive_session, "ok", 6)
     assert source_health(archive_session)[SOURCE_ID].consecutive_failures == 0
+
+
+def test_runs_left_running_by_a_dead_crawler_are_closed(archive_session: Session) -> None:
+    older = _run(archive_session, "running", 1)
+    finished = _run(archive_session, "ok", 2)
+    crashed = _run(archive_session, "running", 3)
+    archive_session.commit()
+
+    closed = fail_stale_runs(
+        archive_session,
+        SOURCE_ID,
+        reason="crawl process killed by SIGKILL",
+        finished_at=utc(2024, 3, 1, 4),
+        started_since=utc(2024, 3, 1, 3),
+    )
+    archive_session.commit()
+    assert closed == [crashed]
+    run = archive_session.get(CrawlRun, crashed)
+    assert run is not None
+    assert (run.status, run.finished_at) == ("failed", utc(2024, 3, 1, 4))
+    assert run.errors == ["crawl process killed by SIGKILL"]
+    assert fail_stale_runs(
+        archive_session, SOURCE_ID, reason="again", finished_at=utc(2024, 3, 1, 5)
+    ) == [older]
+    statuses = dict(archive_session.execute(select(CrawlRun.id, CrawlRun.status)).all())
+    assert statuses == {older: "failed", finished: "ok", crashed: "failed"}
+
+
+def test_latest_runs_gives_each_sources_newest_run(archive_session: Session) -> None:
+    add_source(archive_session, "ftc-press")
+    _run(archive_session, "failed", 1)
+    newest = _run(archive_session, "ok", 2)
+    other = start_run(archive_session, "ftc-press", utc(2024, 3, 1, 0))
+    archive_session.commit()
+    runs = latest_runs(archive_session)
+    assert {source: run.id for source, run in runs.items()} == {
+        SOURCE_ID: newest,
+        "ftc-press": other.id,
+    }
+    assert runs[SOURCE_ID].status == "ok"
 
 
 def test_count_rows_names_every_table(archive_session: Session) -> None:
