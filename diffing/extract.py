@@ -1,0 +1,110 @@
+"""The extraction entry point: a notice's text in, its figures and named platforms out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from diffing.figures import EXTRACTOR_VERSION, Figure, MetricCatalogue, find_figures
+from diffing.numbers import Amount
+from diffing.platforms import PlatformMention, PlatformRegistry, find_platform_mentions
+from diffing.text import prepare
+
+__all__ = ["EXTRACTOR_VERSION", "Extraction", "extract"]
+
+LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+
+
+@dataclass(frozen=True)
+class Extraction:
+    language: str
+    figures: list[Figure] = field(default_factory=list)
+    platforms: list[PlatformMention] = field(default_factory=list)
+    extractor_version: str = EXTRACTOR_VERSION
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``regwatch extract --json`` object.
+
+        Counts are JSON integers; money values (``Decimal``) are JSON strings holding the exact
+        decimal ("500000", "1.5"), never floats, so no amount is rounded on the way.
+        """
+        return {
+            "language": self.language,
+            "extractor_version": self.extractor_version,
+            "figures": [_figure_json(figure) for figure in self.figures],
+            "platforms": [_mention_json(mention) for mention in self.platforms],
+        }
+
+
+def _value_json(value: int | Decimal) -> int | str:
+    return value if isinstance(value, int) else format(value, "f")
+
+
+def _amount_json(amount: Amount | None) -> dict[str, str] | None:
+    if amount is None:
+        return None
+    return {"value": format(amount.value, "f"), "currency": amount.currency}
+
+
+def _figure_json(figure: Figure) -> dict[str, Any]:
+    return {
+        "metric": figure.metric,
+        "value": _value_json(figure.value),
+        "unit": figure.unit,
+        "currency": figure.currency,
+        "period": figure.period,
+        "scope": figure.scope,
+        "text": figure.text,
+        "start": figure.start,
+        "end": figure.end,
+        "sentence": figure.sentence,
+    }
+
+
+def _mention_json(mention: PlatformMention) -> dict[str, Any]:
+    return {
+        "id": mention.id,
+        "name": mention.name,
+        "kind": mention.kind,
+        "action": mention.action,
+        "actions": list(mention.actions),
+        "amount": _amount_json(mention.amount),
+        "start": mention.start,
+        "end": mention.end,
+        "sentence": mention.sentence,
+    }
+
+
+def extract(
+    text: str,
+    *,
+    published: date | datetime | None = None,
+    language: str | None = None,
+    metrics: MetricCatalogue | None = None,
+    platforms: PlatformRegistry | None = None,
+) -> Extraction:
+    """Figures and named platforms of one notice's plain text.
+
+    ``published`` resolves relative periods (今年上半年, 一季度, "last year"); ``language``
+    ("zh-Hans", "zh-Hant", "en") overrides detection. ``metrics`` and ``platforms`` are
+    extended catalogues from ``load_metrics``/``load_platforms``. Pure and deterministic; never
+    raises on any ``str`` (an unknown ``language`` raises ``ValueError``).
+    """
+    if language is not None and language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")
+    if isinstance(published, datetime):
+        published = published.date()
+    prepared = prepare(text, language)
+    figures = find_figures(prepared, catalogue=metrics, published=published)
+    # Sentences reporting counts end the story a named platform is part of; a fine's amount
+    # does not (it is usually the fine on that platform).
+    figure_sentences = {
+        prepared.sentence_index(prepared.offsets.to_converted(figure.start))
+        for figure in figures
+        if figure.currency is None
+    }
+    mentions = find_platform_mentions(prepared, registry=platforms, figure_sentences=figure_sentences)
+    version = figures[0].extractor_version if figures else (metrics.version if metrics else EXTRACTOR_VERSION)
+    return Extraction(prepared.language, figures, mentions, version)

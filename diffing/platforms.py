@@ -1,0 +1,482 @@
+"""Named platforms in notice text, from the registry in ``data/platforms.toml``, with the action
+the notice takes against each; names the registry does not know are kept when the text marks
+them as a website, app, mini program or account (“绿色直播”等网站, @江苏大山)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from diffing.amounts import AmountMatch, find_amounts
+from diffing.catalogues import entry_id, parse_catalogue, read_builtin
+from diffing.keywords import keyword_pattern
+from diffing.numbers import Amount
+from diffing.text import PreparedText
+
+__all__ = [
+    "ACTIONS",
+    "Platform",
+    "PlatformMention",
+    "PlatformRegistry",
+    "find_platform_mentions",
+    "load_platforms",
+]
+
+# Stable action ids; the order is used nowhere but documentation.
+ACTIONS = ("summoned", "fined", "removed", "closed", "suspended", "ordered_to_rectify", "warned")
+UNKNOWN_KINDS = ("website", "app", "mini_program", "account")
+# Internal id of words that say something else was done ("处置", "dealt with").
+NEUTRAL = ""
+
+
+@dataclass(frozen=True)
+class Platform:
+    id: str
+    names_zh: tuple[str, ...]
+    names_en: tuple[str, ...]
+    parent: str | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class PlatformMention:
+    """A platform named in a notice.
+
+    ``id`` is ``None`` for a name the registry does not know (``kind`` is then website, app,
+    mini_program or account). ``name`` is the name as written in the original text, at
+    ``start``/``end``. ``action`` is what the notice does to it, as the sentence says (the action
+    in its own clause, else the nearest before it in the sentence, else the first after it,
+    else the first in the sentences that continue the story), ``actions`` every action said of
+    it there, and ``amount`` the fine when it is fined with a stated amount.
+    """
+
+    id: str | None
+    name: str
+    kind: str
+    action: str | None
+    amount: Amount | None
+    start: int
+    end: int
+    sentence: str
+    actions: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """What identifies the platform across notices: its id, or its name for unknown ones."""
+        return self.id if self.id is not None else f"name:{self.name}"
+
+
+@dataclass(frozen=True)
+class PlatformRegistry:
+    platforms: dict[str, Platform]
+    aliases: dict[str, str]  # prepared alias → id
+    not_after: dict[str, frozenset[str]]
+    name_pattern: re.Pattern[str]
+    action_patterns: dict[str, dict[str, re.Pattern[str]]]  # language → action → pattern
+    kind_patterns: dict[str, dict[str, re.Pattern[str]]]  # language → kind → pattern
+
+
+def load_platforms(extra_path: Path | None = None) -> PlatformRegistry:
+    """The built-in registry, extended by ``extra_path`` (same format as
+    ``data/platforms.toml``; a platform with a built-in id replaces it, actions and kinds given
+    there replace the built-in words for that action or kind).
+
+    Raises ``ValueError`` naming the problem when a file is malformed.
+    """
+    if extra_path is None:
+        return _builtin_registry()
+    return _build_registry(Path(extra_path).read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _builtin_registry() -> PlatformRegistry:
+    return _build_registry(None)
+
+
+def _alias_key(name: str) -> str:
+    return re.sub(r"\s+", " ", name.strip().lower())
+
+
+def _build_registry(extra: str | None) -> PlatformRegistry:
+    sources = [read_builtin("platforms.toml")]
+    if extra is not None:
+        sources.append(extra)
+    entries: dict[str, dict[str, Any]] = {}
+    actions: dict[str, dict[str, list[str]]] = {}
+    kinds: dict[str, dict[str, list[str]]] = {}
+    for source in sources:
+        document = parse_catalogue(source, "platform registry")
+        for entry in document.get("platform", []):
+            identifier = entry_id(entry, "platform")
+            if not entry.get("kind"):
+                raise ValueError(f"platform {identifier}: 'kind' is required")
+            entries[identifier] = entry
+        actions.update(document.get("actions", {}))
+        if "neutral_actions" in document:
+            actions[NEUTRAL] = document["neutral_actions"]
+        kinds.update(document.get("unknown_kinds", {}))
+    platforms: dict[str, Platform] = {}
+    aliases: dict[str, str] = {}
+    not_after: dict[str, frozenset[str]] = {}
+    for entry in entries.values():
+        platform = Platform(
+            id=str(entry["id"]),
+            names_zh=tuple(str(name) for name in entry.get("zh", [])),
+            names_en=tuple(str(name) for name in entry.get("en", [])),
+            parent=str(entry["parent"]) if entry.get("parent") else None,
+            kind=str(entry["kind"]),
+        )
+        platforms[platform.id] = platform
+        for name in platform.names_zh + platform.names_en:
+            aliases[_alias_key(name)] = platform.id
+            if entry.get("not_after"):
+                not_after[_alias_key(name)] = frozenset(str(ch) for ch in entry["not_after"])
+    return PlatformRegistry(
+        platforms=platforms,
+        aliases=aliases,
+        not_after=not_after,
+        name_pattern=_name_pattern(aliases),
+        action_patterns=_word_patterns(actions),
+        kind_patterns=_word_patterns(kinds),
+    )
+
+
+def _word_patterns(table: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, re.Pattern[str]]]:
+    patterns: dict[str, dict[str, re.Pattern[str]]] = {"zh": {}, "en": {}}
+    for name, words in table.items():
+        for language in ("zh", "en"):
+            pattern = keyword_pattern(words.get(language, []), language)
+            if pattern is not None:
+                patterns[language][name] = pattern
+    return patterns
+
+
+_MEASURE_AFTER = r"(?![\d.,%]|\s*(?:家|款|个|件|条|万|亿|元|余|多|年|月|日|天|度|websites|apps|accounts))"
+
+
+def _name_pattern(aliases: dict[str, str]) -> re.Pattern[str]:
+    alternatives = []
+    for alias in sorted(aliases, key=len, reverse=True):
+        body = r"\s+".join(re.escape(part) for part in alias.split())
+        if alias.isdigit():
+            body = rf"(?<![\d.,]){body}{_MEASURE_AFTER}"
+        else:
+            if re.match(r"[a-z0-9]", alias):
+                body = r"(?<![a-z0-9])" + body
+            if re.search(r"[a-z0-9.]$", alias):
+                body += r"(?![a-z0-9])"
+        alternatives.append(body)
+    return re.compile("|".join(alternatives))
+
+
+# --- finding mentions ----------------------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    id: str | None
+    kind: str
+
+
+_QUOTED = re.compile(
+    r"“(?P<a>[^“”\n。，,；;！？!?：:]{1,30})”"
+    r"|「(?P<b>[^「」\n。，,；;！？!?：:]{1,30})」"
+    r"|『(?P<c>[^『』\n。，,；;！？!?：:]{1,30})』"
+    r'|"(?P<d>[^"\n。，,；;！？!?：:]{1,40})"'
+)
+_AT_NAME = re.compile(
+    r"@(?P<name>[^\s@，,。、；;：:“”\"（）()等]{1,30}(?:\s(?!and\b|or\b)[^\s@，,。、；;：:“”\"（）()]{1,20}){0,3})"
+)
+_LIST_CONTINUES = re.compile(
+    r"(?:\s*(?:、|,|，|和|及|与|以及|and|or)?\s*(?:“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|\"[^\"\n]{1,40}\"|@[^\s，,。、；;]{1,30}))*"
+)
+_ZH_TAIL = re.compile(r"\s*(?P<etc>等(?:一批|多个|若干|一系列|多款|多家)?)?(?P<filler>[^，。；;、“”\n,]*)")
+_EN_TAIL = re.compile(
+    r"\s*(?P<etc>,?\s*and\s+(?:several\s+|a\s+number\s+of\s+)?other\s+)?(?P<filler>(?:[a-z-]+\s+){0,4})"
+)
+_EN_FUNCTION_WORDS = frozenset({
+    "of", "in", "on", "at", "to", "for", "from", "by", "with", "against", "about", "that",
+    "which", "who", "and", "or", "the", "a", "an", "is", "are", "was", "were", "be", "been",
+    "has", "have", "had", "will", "would",
+})
+_LIST_BEFORE = re.compile(
+    r"(?:\s*(?:、|,|，|和|及|与|and|or)?\s*(?:“[^“”\n]{1,30}”|\"[^\"\n]{1,40}\"|@[^\s，,。、；;]{1,30}))*"
+    r"(?:\s*(?:、|,|，|和|及|与|and|or))?\s*$"
+)
+_SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如)\s*$")
+
+
+def find_platform_mentions(
+    prepared: PreparedText,
+    *,
+    registry: PlatformRegistry | None = None,
+    figure_sentences: Iterable[int] = (),
+) -> list[PlatformMention]:
+    """Every named platform in ``prepared``, in text order. ``figure_sentences`` are indices of
+    sentences that report counts: such a summary sentence ends the sentences an action is
+    looked for in, because counts speak of many sites, not of the one named before."""
+    registry = registry or _builtin_registry()
+    language = "zh" if prepared.language.startswith("zh") else "en"
+    text = prepared.text
+    found = _registry_names(text, registry)
+    found += _unknown_names(prepared, registry, language, found)
+    found.sort(key=lambda item: item.start)
+    found = _merge_adjacent(text, found)
+    action_spans = _action_spans(text, registry, language)
+    amounts = find_amounts(text)
+    figure_sentence_set = set(figure_sentences)
+    named_sentences: dict[int, set[str]] = {}
+    for item in found:
+        named_sentences.setdefault(prepared.sentence_index(item.start), set()).add(_item_key(text, item))
+    mentions: list[PlatformMention] = []
+    for group in _list_groups(prepared, found):
+        head, tail = group[0], group[-1]
+        for item in group:
+            action, actions, sentences = _actions_for(
+                prepared, item, head.start, tail.end, action_spans, named_sentences, figure_sentence_set
+            )
+            amount = _amount_for(prepared, item, amounts, sentences) if "fined" in actions else None
+            original_start, original_end = prepared.original_span(item.start, item.end)
+            mentions.append(PlatformMention(
+                id=item.id,
+                name=prepared.original[original_start:original_end],
+                kind=item.kind,
+                action=action,
+                amount=amount,
+                start=original_start,
+                end=original_end,
+                sentence=prepared.original_sentence(item.start),
+                actions=actions,
+            ))
+    return mentions
+
+
+_LIST_GAP = re.compile(r"[\s”\"」』]*(?:、|,|，|和|及|与|以及|and|or|, and|, or)?[\s“\"「『]*")
+
+
+def _list_groups(prepared: PreparedText, found: Sequence[_Found]) -> list[list[_Found]]:
+    """Names listed together (百度、必应、夸克浏览器; "Quark Browser, UC Browser"): what the
+    sentence does to the list, it does to each of them."""
+    groups: list[list[_Found]] = []
+    for item in found:
+        if groups:
+            last = groups[-1][-1]
+            gap = prepared.text[last.end:item.start]
+            if (prepared.sentence_index(last.start) == prepared.sentence_index(item.start)
+                    and len(gap) <= 8 and _LIST_GAP.fullmatch(gap)):
+                groups[-1].append(item)
+                continue
+        groups.append([item])
+    return groups
+
+
+def _item_key(text: str, item: _Found) -> str:
+    return item.id or text[item.start:item.end]
+
+
+def _registry_names(text: str, registry: PlatformRegistry) -> list[_Found]:
+    found: list[_Found] = []
+    for match in registry.name_pattern.finditer(text):
+        alias = _alias_key(match.group(0))
+        platform_id = registry.aliases.get(alias)
+        if platform_id is None:
+            continue
+        blocked = registry.not_after.get(alias)
+        if blocked and match.start() > 0 and text[match.start() - 1] in blocked:
+            continue
+        found.append(_Found(match.start(), match.end(), platform_id, registry.platforms[platform_id].kind))
+    return found
+
+
+def _unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: str,
+                   known: Sequence[_Found]) -> list[_Found]:
+    text = prepared.text
+    found: list[_Found] = []
+    for match in _AT_NAME.finditer(text):
+        name_end = match.end("name")
+        if language == "zh" or not re.search(r"[a-z]", match.group("name")):
+            cut = re.search(r"[等和及与]", match.group("name"))
+            if cut:
+                name_end = match.start("name") + cut.start()
+        if name_end > match.start("name"):
+            found.append(_Found(match.start(), name_end, None, "account"))
+    for match in _QUOTED.finditer(text):
+        group = next(name for name in ("a", "b", "c", "d") if match.group(name) is not None)
+        start, end = match.start(group), match.end(group)
+        if any(item.start < end and start < item.end for item in list(known) + found):
+            continue
+        kind = _unknown_kind(prepared, registry, language, match.start(), match.end())
+        if kind is not None:
+            found.append(_Found(start, end, None, kind))
+    return found
+
+
+def _kind_matches(registry: PlatformRegistry, language: str, text: str) -> list[tuple[int, int, str]]:
+    return sorted(
+        (match.start(), -match.end(), kind)
+        for kind, pattern in registry.kind_patterns[language].items()
+        for match in pattern.finditer(text)
+    )
+
+
+def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: str,
+                  quote_start: int, quote_end: int) -> str | None:
+    """What the text says a quoted name is: the noun its list ends in (“梦聊”“小肉丸直播”等一批
+    …移动应用程序, "…" and other websites), the noun just before it (网站“…”), the noun before
+    "such as"/如, or an app when the sentence takes things off the shelves; ``None`` when
+    nothing says it is a platform (“清朗”专项行动)."""
+    text = prepared.text
+    sentence_start, sentence_end = prepared.sentence_at(quote_start)
+    rest = _LIST_CONTINUES.match(text, quote_end)
+    after = rest.end() if rest else quote_end
+    window = text[after:min(sentence_end, after + 60)]
+    nouns = _kind_matches(registry, language, window)
+    if nouns:
+        noun_start, _, kind = nouns[0]
+        lead = window[:noun_start]
+        if language == "zh":
+            tail = _ZH_TAIL.fullmatch(lead)
+            if tail and len(tail.group("filler")) <= (30 if tail.group("etc") else 4):
+                return kind
+        else:
+            tail = _EN_TAIL.fullmatch(lead)
+            # "and other websites", '"…" app', '"…" WeChat account'; not '"Qinglang" campaign
+            # against websites'.
+            if tail and (tail.group("etc") or (
+                    len(tail.group("filler").split()) <= 2
+                    and not _EN_FUNCTION_WORDS.intersection(tail.group("filler").split()))):
+                return kind
+    before = text[max(sentence_start, quote_start - 160):quote_start]
+    if language == "zh":
+        nearby = _kind_matches(registry, language, before[-8:])
+        if nearby and -nearby[-1][1] == len(before[-8:]):
+            return nearby[-1][2]
+    elif re.search(r"account\s+(?:of|called|named)\s*$", before):
+        return "account"
+    listed = _LIST_BEFORE.sub("", before)
+    such_as = _SUCH_AS.search(listed)
+    if such_as:
+        lead_nouns = _kind_matches(registry, language, listed[max(0, such_as.start() - 120):such_as.start()])
+        if lead_nouns:
+            return max(lead_nouns, key=lambda noun: -noun[1])[2]
+    removal = registry.action_patterns[language].get("removed")
+    if removal is not None and removal.search(text, sentence_start, sentence_end):
+        return "app"
+    return None
+
+
+def _merge_adjacent(text: str, found: list[_Found]) -> list[_Found]:
+    """One mention for "National Knowledge Infrastructure (CNKI)" and 知网（CNKI）."""
+    merged: list[_Found] = []
+    for item in found:
+        if merged:
+            last = merged[-1]
+            gap = text[last.end:item.start]
+            if last.id is not None and last.id == item.id and re.fullmatch(r"\s*[(（]?\s*", gap) \
+                    and re.match(r"\s*[)）]", text[item.end:item.end + 2]):
+                closing = re.match(r"\s*[)）]", text[item.end:item.end + 2])
+                assert closing is not None
+                last.end = item.end + closing.end()
+                continue
+        merged.append(item)
+    return merged
+
+
+def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[tuple[int, int, str]]:
+    spans: list[tuple[int, int, str]] = []
+    for action, pattern in registry.action_patterns[language].items():
+        for match in pattern.finditer(text):
+            spans.append((match.start(), match.end(), action))
+    spans.sort()
+    # 责令限期整改 also contains no other action, but 罚款 inside 罚款处罚 and similar overlaps
+    # keep the longest reading.
+    kept: list[tuple[int, int, str]] = []
+    for span in spans:
+        if kept and span[0] < kept[-1][1]:
+            if span[1] - span[0] > kept[-1][1] - kept[-1][0]:
+                kept[-1] = span
+            continue
+        kept.append(span)
+    return kept
+
+
+def _in(spans: Sequence[tuple[int, int, str]], start: int, end: int) -> list[tuple[int, int, str]]:
+    return [span for span in spans if start <= span[0] and span[1] <= end]
+
+
+def _actions_for(
+    prepared: PreparedText,
+    item: _Found,
+    list_start: int,
+    list_end: int,
+    action_spans: Sequence[tuple[int, int, str]],
+    named_sentences: dict[int, set[str]],
+    figure_sentences: set[int],
+) -> tuple[str | None, tuple[str, ...], tuple[int, ...]]:
+    """The action said of a name, every action said of it, and the sentences they were read
+    from. The nearest action before the name's list in its clause wins, else the first after
+    it in the clause, else the nearest before it in the sentence, else the first after; else
+    the first in the sentences that continue the story (until a summary sentence with counts,
+    or one that acts on other names). A neutral word ("处置", "dealt with") in that place means
+    no action."""
+    sentence_index = prepared.sentence_index(item.start)
+    sentence_start, sentence_end = prepared.sentence_at(item.start)
+    clause_start = prepared.clause_at(list_start)[0]
+    clause_end = max(prepared.clause_at(max(list_end - 1, list_start))[1], list_end)
+    in_sentence = _in(action_spans, sentence_start, sentence_end)
+    in_clause = _in(in_sentence, clause_start, clause_end)
+    choices = (
+        [span for span in in_clause if span[1] <= list_start][-1:],
+        [span for span in in_clause if span[0] >= list_end][:1],
+        [span for span in in_sentence if span[1] <= list_start][-1:],
+        [span for span in in_sentence if span[0] >= list_end][:1],
+    )
+    chosen = next((choice[0] for choice in choices if choice), None)
+    decided = chosen is not None
+    action = chosen[2] or None if chosen is not None else None
+    said = [span[2] for span in in_sentence if span[2] != NEUTRAL]
+    sentences = [sentence_index]
+    own = _item_key(prepared.text, item)
+    paragraph = prepared.paragraph_index(item.start)
+    for following in range(sentence_index + 1, min(sentence_index + 4, prepared.sentence_count())):
+        start, end = prepared.sentence(following)
+        if prepared.paragraph_index(start) != paragraph or following in figure_sentences:
+            break
+        others = named_sentences.get(following, set()) - {own}
+        spans = [span for span in _in(action_spans, start, end) if span[2] != NEUTRAL]
+        if others and spans:
+            break
+        if others:
+            continue
+        if not decided and spans:
+            action = spans[0][2]
+            decided = True
+        said += [span[2] for span in spans]
+        sentences.append(following)
+    return action, tuple(dict.fromkeys(said)), tuple(sentences)
+
+
+def _amount_for(prepared: PreparedText, item: _Found, amounts: Sequence[AmountMatch],
+                sentences: Sequence[int]) -> Amount | None:
+    """The fine nearest after the name in its sentence, else before it, else the first in the
+    sentences its actions were read from."""
+    sentence_start, sentence_end = prepared.sentence_at(item.start)
+    here = [amount for amount in amounts if sentence_start <= amount.start and amount.end <= sentence_end]
+    after = [amount for amount in here if amount.start >= item.end]
+    if after:
+        return after[0].amount
+    before = [amount for amount in here if amount.end <= item.start]
+    if before:
+        return before[-1].amount
+    for index in sentences[1:]:
+        start, end = prepared.sentence(index)
+        later = [amount for amount in amounts if start <= amount.start and amount.end <= end]
+        if later:
+            return later[0].amount
+    return None

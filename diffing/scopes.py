@@ -1,0 +1,82 @@
+"""Scopes: whose total a figure is (全国网信系统, 国家网信办, a province), from ``data/scopes.toml``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from diffing.catalogues import parse_catalogue, read_builtin
+from diffing.keywords import keyword_pattern
+
+__all__ = ["ScopeMention", "find_scope_mentions"]
+
+
+@dataclass(frozen=True)
+class ScopeMention:
+    start: int
+    end: int
+    scope: str
+
+
+@dataclass(frozen=True)
+class _ScopeCatalogue:
+    pattern: re.Pattern[str]
+    by_phrase: dict[str, str]
+
+
+_OFFICE_ZH = r"(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区)?(?:委)?(?:网信办|互联网信息办公室|网信部门|网信系统)"
+_OFFICE_EN = r"(?:\s+(?:provincial|municipal|regional))?\s+(?:cyberspace\s+administration|internet\s+information\s+office)"
+_LOCAL = re.compile(r"(?:地方|属地|各地|local\s+(?:the\s+)?)$")
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> _ScopeCatalogue:
+    data = parse_catalogue(read_builtin("scopes.toml"), "scope catalogue")
+    by_phrase: dict[str, str] = {}
+    alternatives: list[str] = []
+    for scope in data.get("scope", []):
+        for language in ("zh", "en"):
+            for phrase in scope.get(language, []):
+                by_phrase[_key(phrase)] = scope["id"]
+        for language in ("zh", "en"):
+            pattern = keyword_pattern(scope.get(language, []), language)
+            if pattern is not None:
+                alternatives.append(pattern.pattern + (r"(?![a-z])" if language == "en" else ""))
+    for province, names in data.get("provinces", {}).items():
+        for name in names:
+            by_phrase[_key(name)] = f"province:{province}"
+            if re.search(r"[a-z]", name):
+                escaped = re.escape(name.lower())
+                alternatives.append(rf"(?<![a-z]){escaped}{_OFFICE_EN}|cyberspace\s+administration\s+of\s+{escaped}(?![a-z])")
+            else:
+                alternatives.append(re.escape(name) + _OFFICE_ZH)
+    alternatives.sort(key=len, reverse=True)
+    return _ScopeCatalogue(re.compile("|".join(f"(?:{a})" for a in alternatives)), by_phrase)
+
+
+def _key(phrase: str) -> str:
+    return re.sub(r"\s+", " ", phrase.strip().lower())
+
+
+def find_scope_mentions(text: str) -> list[ScopeMention]:
+    """Scopes named in prepared ``text``, in order; offices named as local actors are left out."""
+    catalogue = _catalogue()
+    mentions: list[ScopeMention] = []
+    for match in catalogue.pattern.finditer(text):
+        if _LOCAL.search(text[max(0, match.start() - 10):match.start()]):
+            continue
+        scope = _scope_of(match.group(0), catalogue)
+        if scope is not None:
+            mentions.append(ScopeMention(match.start(), match.end(), scope))
+    return mentions
+
+
+def _scope_of(phrase: str, catalogue: _ScopeCatalogue) -> str | None:
+    key = _key(phrase)
+    if key in catalogue.by_phrase:
+        return catalogue.by_phrase[key]
+    for name, scope in catalogue.by_phrase.items():
+        if scope.startswith("province:") and name in key:
+            return scope
+    return None

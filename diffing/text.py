@@ -1,0 +1,120 @@
+"""A notice's text prepared for matching: Simplified, width- and case-folded, cut into
+paragraphs, sentences and clauses, with every position traceable to the original text."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from diffing.chinese import OffsetMap, detect_language, to_simplified
+from diffing.numbers import fold_ascii_case, normalise_width
+
+__all__ = ["PreparedText", "prepare"]
+
+# A sentence longer than this is cut: it bounds the work any one figure or name can cause,
+# whatever the input (a megabyte of text without a full stop included).
+MAX_SENTENCE = 600
+MAX_CLAUSE = 200
+
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]|\.(?=\s|$)")
+# A comma between a digit and exactly three digits groups thousands; any other ends a clause.
+_CLAUSE_END = re.compile(r"[。！？；!?;\n，、：:（）()]|\.(?=\s|$)|,(?!(?<=\d,)\d{3}(?!\d))")
+
+
+@dataclass
+class PreparedText:
+    """``text`` is what matchers read; spans over it map back to ``original``."""
+
+    original: str
+    text: str
+    offsets: OffsetMap
+    language: str
+    _sentence_starts: list[int] = field(default_factory=list)
+    _sentence_ends: list[int] = field(default_factory=list)
+    _paragraph_starts: list[int] = field(default_factory=list)
+    _clause_breaks: list[int] = field(default_factory=list)
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets.to_original(start, end)
+
+    def original_text(self, start: int, end: int) -> str:
+        original_start, original_end = self.original_span(start, end)
+        return self.original[original_start:original_end]
+
+    def sentence_index(self, position: int) -> int:
+        return max(bisect_right(self._sentence_starts, position) - 1, 0)
+
+    def sentence(self, index: int) -> tuple[int, int]:
+        if not self._sentence_starts:
+            return 0, len(self.text)
+        index = min(max(index, 0), len(self._sentence_starts) - 1)
+        return self._sentence_starts[index], self._sentence_ends[index]
+
+    def sentence_count(self) -> int:
+        return len(self._sentence_starts)
+
+    def sentence_at(self, position: int) -> tuple[int, int]:
+        return self.sentence(self.sentence_index(position))
+
+    def paragraph_index(self, position: int) -> int:
+        return max(bisect_right(self._paragraph_starts, position) - 1, 0)
+
+    def clause_at(self, position: int) -> tuple[int, int]:
+        """The clause around ``position``: between clause marks, inside its sentence, and at
+        most ``MAX_CLAUSE`` characters either side."""
+        sentence_start, sentence_end = self.sentence_at(position)
+        index = bisect_right(self._clause_breaks, position)
+        start = self._clause_breaks[index - 1] + 1 if index > 0 else 0
+        end = self._clause_breaks[index] if index < len(self._clause_breaks) else len(self.text)
+        start = max(start, sentence_start, position - MAX_CLAUSE)
+        end = min(end, sentence_end, position + MAX_CLAUSE)
+        return start, max(end, start)
+
+    def original_sentence(self, position: int) -> str:
+        start, end = self.sentence_at(position)
+        return self.original_text(start, end).strip()
+
+
+def prepare(original: str, language: str | None = None) -> PreparedText:
+    """Prepare ``original`` for matching; ``language`` overrides detection."""
+    widened = normalise_width(original)
+    simplified, offsets = to_simplified(widened)
+    text = fold_ascii_case(simplified)
+    if language is None:
+        language = detect_language(widened, simplified if offsets.starts is None else None)
+    prepared = PreparedText(original=original, text=text, offsets=offsets, language=language)
+    _segment(prepared)
+    return prepared
+
+
+def _segment(prepared: PreparedText) -> None:
+    text = prepared.text
+    starts: list[int] = []
+    ends: list[int] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        _add_sentence(starts, ends, start, end)
+        start = end
+    if start < len(text):
+        _add_sentence(starts, ends, start, len(text))
+    prepared._sentence_starts = starts
+    prepared._sentence_ends = ends
+    paragraph_starts = [0]
+    position = text.find("\n")
+    while position != -1:
+        paragraph_starts.append(position + 1)
+        position = text.find("\n", position + 1)
+    prepared._paragraph_starts = paragraph_starts
+    prepared._clause_breaks = [match.start() for match in _CLAUSE_END.finditer(text)]
+
+
+def _add_sentence(starts: list[int], ends: list[int], start: int, end: int) -> None:
+    while end - start > MAX_SENTENCE:
+        starts.append(start)
+        ends.append(start + MAX_SENTENCE)
+        start += MAX_SENTENCE
+    if end > start:
+        starts.append(start)
+        ends.append(end)
