@@ -1,0 +1,1 @@
+"""Local copies of the regulator sites, served on loopback for crawler tests and `regwatch demo`."""
