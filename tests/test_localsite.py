@@ -229,6 +229,29 @@ def test_absolute_form_request_target_is_served(cac_site: LocalSite) -> None:
         connection.close()
 
 
+def test_keep_alive_serves_several_requests_on_one_connection(cac_site: LocalSite) -> None:
+    connection = connect(cac_site.base_url)
+    try:
+        statuses = []
+        for method, target, body in (("GET", "/robots.txt", b"ignored body"),
+                                     ("POST", "/cms/JsonList", b"channelCode=A093702&pageno=2"),
+                                     ("GET", "/wxzw/wxfb/A093702index_1.htm", None)):
+            headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
+            connection.request(method, target, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            statuses.append(response.status)
+        assert statuses == [200, 200, 200]
+    finally:
+        connection.close()
+
+
+def test_a_broken_row_file_answers_500(cac_site: LocalSite) -> None:
+    (cac_site.site_dir / "cms/JsonList/A093702.json").write_text("{", encoding="utf-8")
+    answer = post_form(cac_site.url("/cms/JsonList"), {"channelCode": "A093702"})
+    assert answer.status == 500 and b"A093702.json" in answer.body
+
+
 def test_concurrent_connections_are_served_while_one_hangs(cac_site: LocalSite) -> None:
     parts = urlsplit(cac_site.base_url)
     hanging = socket.create_connection((parts.hostname, parts.port), timeout=TIMEOUT)

@@ -16,8 +16,10 @@ of the copy (crawler.localsite.static_files), read from disk on every request.
 from __future__ import annotations
 
 import argparse
+import html
 import secrets
 import signal
+import socket
 import sys
 import threading
 from collections import Counter
@@ -27,6 +29,7 @@ from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from crawler.localsite import faults, site_apis
@@ -116,6 +119,13 @@ class LocalSiteServer(ThreadingHTTPServer):
     def robots_unavailable(self) -> bool:
         return self.robots_503 or (self.site_dir / ROBOTS_503_SWITCH_FILE).exists()
 
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket],
+                     client_address: Any) -> None:
+        # A crawler that gives up mid-body (a hang, a bomb) is expected, not worth a traceback.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
     def shutdown(self) -> None:
         # Wake dripping `hang` handlers first, or they would hold their threads for minutes.
         self.stopping.set()
@@ -162,7 +172,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
     def _read_body(self) -> bytes | None:
-        """The request body, or None when it is too large or chunked (answered 413/411)."""
+        """The request body, or None when it is too large or chunked (answered 413)."""
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return None
         try:
@@ -176,22 +186,21 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
     def _dispatch(self, method: str) -> None:
         path, query = _split_target(self.path)
         self._counted = path not in ("/_stats", "/_control")
-        body = b""
-        if method == "POST":
-            read = self._read_body()
-            if read is None:
-                self.close_connection = True
-                self._send(method, html_reply("<h1>413</h1>\n", status=413))
-                return
-            body = read
+        # Read any body, even on GET, so the next request on a kept-alive connection is intact.
+        body = self._read_body()
+        if body is None:
+            self.close_connection = True
+            self._send(method, html_reply("<h1>413</h1>\n", status=413))
+            return
         if self._counted:
             self.server.stats.record_request(unquote(path), self.path)
         try:
             if path.startswith("/_faults/") and self._stream_fault(method, path):
                 return
             reply = self._route(method, path, query, body)
-        except site_apis.RowFileError as error:
-            reply = html_reply(f"<h1>500</h1><p>{error}</p>\n", status=500)
+        except (site_apis.RowFileError, ValueError, OSError) as error:
+            # A broken fixture file must show up as a 500 the test can see, not a reset socket.
+            reply = html_reply(f"<h1>500</h1><p>{html.escape(str(error))}</p>\n", status=500)
         self._send(method, reply)
 
     def _route(self, method: str, path: str, query: str, body: bytes) -> Reply:
