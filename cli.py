@@ -75,7 +75,11 @@ def sources(obj: dict[str, Any], as_json: bool) -> None:
             "last_run": h.last_run_started.isoformat() if h and h.last_run_started else None,
             "last_status": h.last_status if h else None,
             "consecutive_failures": h.consecutive_failures if h else 0,
-            "last_problem": h.last_problem if h else None,
+            "last_problem": (
+                {"kind": h.last_problem.kind, "url": h.last_problem.url,
+                 "detail": h.last_problem.detail, "at": h.last_problem.at.isoformat()}
+                if h and h.last_problem else None
+            ),
         })
     if as_json:
         click.echo(json.dumps({"sources": rows}, ensure_ascii=False, indent=2))
@@ -88,6 +92,8 @@ def sources(obj: dict[str, Any], as_json: bool) -> None:
         health_text = f"[{colour}]{status}[/]"
         if row["consecutive_failures"]:
             health_text += f" ({row['consecutive_failures']} in a row)"
+        if row["last_problem"] and status != "ok":
+            health_text += f"\n{row['last_problem']['kind']}: {row['last_problem']['detail'][:60]}"
         table.add_row(row["id"], row["name"], row["kind"], row["schedule"],
                       (row["last_run"] or "-")[:16].replace("T", " "), health_text)
     console.print(table)
