@@ -169,5 +169,10 @@ def demo(keep: Path | None) -> None:
     sys.exit(run_demo(keep, console))
 
 
+from scheduler import serve_command, status_command
+
+main.add_command(serve_command)
+main.add_command(status_command)
+
 if __name__ == "__main__":
     main()
