@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -180,3 +182,107 @@ class FetchProblem(Base):
     kind: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
+
+
+class Figure(Base):
+    """An enforcement figure extracted from one notice version (see :mod:`diffing.figures`).
+
+    ``metric`` is None for a figure phrase no catalogue metric matched: kept, never dropped.
+    ``published_at`` repeats the notice's so series queries need no join.
+    """
+
+    __tablename__ = "figures"
+    __table_args__ = (
+        Index(None, "version_id"),
+        Index(None, "source_id", "metric", "period_kind"),
+        Index(None, "metric", "period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("notice_versions.id"))
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    metric: Mapped[str | None] = mapped_column(String(64))
+    value: Mapped[Decimal] = mapped_column(Numeric(30, 6))
+    unit: Mapped[str] = mapped_column(String(32))
+    currency: Mapped[str | None] = mapped_column(String(8))
+    period: Mapped[str | None] = mapped_column(String(16))
+    period_kind: Mapped[str | None] = mapped_column(String(8))
+    scope: Mapped[str | None] = mapped_column(String(100))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    sentence: Mapped[str] = mapped_column(Text)
+    extractor_version: Mapped[str] = mapped_column(String(32))
+    published_at: Mapped[datetime | None]
+
+
+class PlatformMention(Base):
+    """A platform (or an unknown site, app or account) named in one notice version."""
+
+    __tablename__ = "platform_mentions"
+    __table_args__ = (Index(None, "version_id"), Index(None, "platform_id", "published_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("notice_versions.id"))
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    platform_id: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str | None] = mapped_column(String(40))
+    actions: Mapped[list[Any]] = mapped_column(default=list)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(30, 6))
+    currency: Mapped[str | None] = mapped_column(String(8))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    sentence: Mapped[str] = mapped_column(Text)
+    extractor_version: Mapped[str] = mapped_column(String(32))
+    published_at: Mapped[datetime | None]
+
+
+EVENT_KINDS = (
+    "notice_new",
+    "notice_edited",
+    "figure_reported",
+    "figure_changed",
+    "metric_new",
+    "metric_dropped",
+    "platform_named",
+    "source_unhealthy",
+    "source_recovered",
+    "bulletin_overdue",
+    "notice_withdrawn",
+)
+
+
+class ChangeEvent(Base):
+    """Something a user may want to hear about, written with the version that caused it.
+
+    ``dedupe_key`` is unique: writing the same finding twice (a retried transaction, a re-run
+    analysis) cannot produce a second event, so nothing downstream is told twice.
+    """
+
+    __tablename__ = "change_events"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key"),
+        CheckConstraint(
+            "kind IN (" + ", ".join(f"'{kind}'" for kind in EVENT_KINDS) + ")",
+            name="kind_known",
+        ),
+        Index(None, "created_at"),
+        Index(None, "source_id", "kind"),
+        Index(None, "notice_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("notice_versions.id"))
+    subject: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    summary_en: Mapped[str] = mapped_column(Text)
+    summary_zh: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    dedupe_key: Mapped[str] = mapped_column(String(200))

@@ -469,6 +469,9 @@ def test_count_rows_names_every_table(archive_session: Session) -> None:
         "crawl_runs": 0,
         "notice_versions": 0,
         "fetch_problems": 0,
+        "figures": 0,
+        "platform_mentions": 0,
+        "change_events": 0,
     }
 
 
