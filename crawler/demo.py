@@ -122,8 +122,12 @@ def _print_findings(console: Console, workdir: Path, since_run: int | None) -> N
     from storage.models import ChangeEvent, Notice, NoticeVersion
 
     with _session(workdir) as session:
-        events = session.scalars(select(ChangeEvent).order_by(ChangeEvent.id)).all()
-        recent = [e for e in events if e.kind not in ("notice_new",) or e.id > len(events) - 5]
+        recent = session.scalars(
+            select(ChangeEvent)
+            .join(NoticeVersion, NoticeVersion.id == ChangeEvent.version_id)
+            .where(NoticeVersion.crawl_run_id == since_run)
+            .order_by(ChangeEvent.id)
+        ).all()
         changed = session.scalars(
             select(Notice).where(
                 Notice.id.in_(select(NoticeVersion.notice_id).where(NoticeVersion.number == 2))
@@ -140,7 +144,7 @@ def _print_findings(console: Console, workdir: Path, since_run: int | None) -> N
                     console.print(f"   [{colour}]{line[:160]}[/]", highlight=False)
         if since_run is not None:
             table = Table("event", "what happened", title="What regwatch would alert on")
-            for event in recent[-12:]:
+            for event in recent[:20]:
                 table.add_row(event.kind, event.summary_en)
             if recent:
                 console.print(table)

@@ -1,7 +1,8 @@
 """The archive pipeline: each located notice becomes a version in the archive, or nothing.
 
-A notice is written in one transaction, so a crawl killed at any point leaves whole notices
-only. An unchanged page adds no row; a changed one adds exactly one version.
+A notice is written in one transaction with its figures, platform mentions and change events,
+so a crawl killed at any point leaves whole notices only. An unchanged page adds no row; a
+changed one adds exactly one version.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.items import NoticeItem
 from crawler.runrecord import CrawlRecorder
+from diffing.events import analyse_version
 from storage import archive
+from storage.models import Notice
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -61,10 +64,19 @@ class ArchivePipeline:
         try:
             with recorder.session() as session, session.begin():
                 outcome = archive.record_notice(session, fetched)
+                if outcome.version is not None:
+                    # Findings and events commit with the version that caused them.
+                    notice = session.get(Notice, outcome.notice_id)
+                    assert notice is not None
+                    analysis = analyse_version(session, notice, outcome.version, outcome.previous)
+                    self.crawler.stats.inc_value("diff/events", len(analysis.events))
+                    self.crawler.stats.inc_value("diff/figures", len(analysis.extraction.figures))
         except Exception as exc:
             self.crawler.stats.inc_value("crawl/failed_notice")
             recorder.problem_found("store", item.url, f"{type(exc).__name__}: {exc}")
             logger.exception("could not archive %s", item.url)
             return item
         self.crawler.stats.inc_value(OUTCOME_STATS[outcome.status])
+        if outcome.status != "unchanged":
+            logger.info("archived %s notice %s", outcome.status, item.url)
         return item

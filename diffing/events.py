@@ -1,0 +1,415 @@
+"""From a newly archived notice version to its findings and change events.
+
+Called in the transaction that writes the version, so a version, its figures, its platform
+mentions and the events they cause are archived together or not at all. The comparisons are
+the pure functions of :mod:`diffing.compare`; this module chooses what to compare (the previous
+version; the source's earlier notices, by publication date) and words the events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select, true
+from sqlalchemy.orm import Session
+
+from diffing import compare
+from diffing.extract import Extraction, extract
+from diffing.figures import Figure, load_metrics
+from diffing.numbers import Amount
+from diffing.periods import Period
+from diffing.platforms import PlatformMention, load_platforms
+from storage import models
+
+# How much of a text diff an event keeps; the archive has both versions in full.
+DIFF_EXCERPT = 4000
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What analysing one version found: its extraction and the events written for it."""
+
+    extraction: Extraction
+    events: list[models.ChangeEvent]
+
+
+def analyse_version(
+    session: Session,
+    notice: models.Notice,
+    version: models.NoticeVersion,
+    previous: models.NoticeVersion | None,
+    *,
+    now: datetime | None = None,
+) -> Analysis:
+    """Extract figures and platforms of ``version``, store them, and add its change events.
+
+    Idempotent for a version: events carry a unique dedupe key, and findings are written only
+    once per version (a second call finds them and adds nothing).
+    """
+    now = now or datetime.now(UTC)
+    already = session.scalar(
+        select(func.count()).select_from(models.Figure).where(models.Figure.version_id == version.id)
+    ) or session.scalar(
+        select(func.count())
+        .select_from(models.ChangeEvent)
+        .where(models.ChangeEvent.version_id == version.id)
+    )
+    extraction = extract(version.text, published=notice.published_at)
+    if already:
+        return Analysis(extraction, [])
+    _store_findings(session, notice, version, extraction)
+    writer = _EventWriter(session, notice, version, now)
+    if previous is None:
+        writer.notice_new()
+        _first_version_events(session, writer, notice, extraction)
+    else:
+        _edit_events(session, writer, notice, previous, extraction)
+    session.flush()
+    return Analysis(extraction, writer.events)
+
+
+# --- findings -----------------------------------------------------------------------------
+
+
+def _store_findings(
+    session: Session, notice: models.Notice, version: models.NoticeVersion, found: Extraction
+) -> None:
+    for figure in found.figures:
+        period = Period.parse(figure.period)
+        session.add(models.Figure(
+            version_id=version.id, notice_id=notice.id, source_id=notice.source_id,
+            metric=figure.metric, value=Decimal(figure.value), unit=figure.unit,
+            currency=figure.currency, period=figure.period,
+            period_kind=period.kind if period else None, scope=figure.scope,
+            start=figure.start, end=figure.end, text=figure.text,
+            sentence=figure.sentence[:2000], extractor_version=figure.extractor_version,
+            published_at=notice.published_at,
+        ))
+    for mention in found.platforms:
+        session.add(models.PlatformMention(
+            version_id=version.id, notice_id=notice.id, source_id=notice.source_id,
+            platform_id=mention.id, name=mention.name[:200], kind=mention.kind,
+            action=mention.action, actions=list(mention.actions),
+            amount=mention.amount.value if mention.amount else None,
+            currency=mention.amount.currency if mention.amount else None,
+            start=mention.start, end=mention.end, sentence=mention.sentence[:2000],
+            extractor_version=found.extractor_version, published_at=notice.published_at,
+        ))
+
+
+def figure_of(row: models.Figure) -> Figure:
+    """The :class:`diffing.figures.Figure` an archived figure row holds."""
+    value: int | Decimal = row.value
+    if value == value.to_integral_value() and row.currency is None:
+        value = int(value)
+    else:
+        value = value.normalize()
+    return Figure(
+        metric=row.metric, value=value, unit=row.unit, currency=row.currency, period=row.period,
+        scope=row.scope, start=row.start, end=row.end, text=row.text, sentence=row.sentence,
+        extractor_version=row.extractor_version,
+    )
+
+
+def mention_of(row: models.PlatformMention) -> PlatformMention:
+    """The :class:`diffing.platforms.PlatformMention` an archived mention row holds."""
+    amount = Amount(row.amount.normalize(), row.currency) if row.amount is not None and (
+        row.currency
+    ) else None
+    return PlatformMention(
+        id=row.platform_id, name=row.name, kind=row.kind, action=row.action, amount=amount,
+        start=row.start, end=row.end, sentence=row.sentence, actions=tuple(row.actions or ()),
+    )
+
+
+def _current_versions(source_id: str, exclude_notice: int) -> Any:
+    """The id of each other notice's latest version in the source."""
+    return (
+        select(func.max(models.NoticeVersion.id))
+        .join(models.Notice, models.Notice.id == models.NoticeVersion.notice_id)
+        .where(models.Notice.source_id == source_id, models.Notice.id != exclude_notice)
+        .group_by(models.NoticeVersion.notice_id)
+    )
+
+
+def _earlier(notice: models.Notice, column: Any) -> Any:
+    """Rows published before ``notice`` (all archived rows when its date is unknown)."""
+    if notice.published_at is None:
+        return true()
+    return column < notice.published_at
+
+
+def earlier_figures(
+    session: Session, notice: models.Notice
+) -> list[tuple[date, list[Figure]]]:
+    """The source's other notices published before ``notice``: (date, figures) each."""
+    rows = session.scalars(
+        select(models.Figure)
+        .where(models.Figure.version_id.in_(_current_versions(notice.source_id, notice.id)),
+               _earlier(notice, models.Figure.published_at))
+        .order_by(models.Figure.published_at, models.Figure.id)
+    ).all()
+    by_notice: dict[int, tuple[date, list[Figure]]] = {}
+    for row in rows:
+        published = (row.published_at or datetime.min.replace(tzinfo=UTC)).date()
+        by_notice.setdefault(row.notice_id, (published, []))[1].append(figure_of(row))
+    return list(by_notice.values())
+
+
+def earlier_mentions(
+    session: Session, notice: models.Notice
+) -> list[tuple[date, list[PlatformMention]]]:
+    """Platform mentions of the source's other notices published before ``notice``."""
+    rows = session.scalars(
+        select(models.PlatformMention)
+        .where(models.PlatformMention.version_id.in_(
+            _current_versions(notice.source_id, notice.id)),
+            _earlier(notice, models.PlatformMention.published_at))
+        .order_by(models.PlatformMention.published_at, models.PlatformMention.id)
+    ).all()
+    by_notice: dict[int, tuple[date, list[PlatformMention]]] = {}
+    for row in rows:
+        published = (row.published_at or datetime.min.replace(tzinfo=UTC)).date()
+        by_notice.setdefault(row.notice_id, (published, []))[1].append(mention_of(row))
+    return list(by_notice.values())
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+def _first_version_events(
+    session: Session, writer: _EventWriter, notice: models.Notice, found: Extraction
+) -> None:
+    history = earlier_figures(session, notice)
+    flat_history = [(figure, published) for published, figures in history for figure in figures]
+    for figure in found.figures:
+        if figure.metric is None:
+            continue
+        writer.figure_reported(figure, compare.compare_periods(figure, flat_history))
+    for metric_event in compare.metric_events(found.figures, history):
+        writer.metric_event(metric_event)
+    mentions = earlier_mentions(session, notice)
+    for appearance in compare.platform_appearances(found.platforms, mentions):
+        writer.platform_named(appearance)
+
+
+def _edit_events(
+    session: Session,
+    writer: _EventWriter,
+    notice: models.Notice,
+    previous: models.NoticeVersion,
+    found: Extraction,
+) -> None:
+    old_figures = [figure_of(r) for r in session.scalars(
+        select(models.Figure).where(models.Figure.version_id == previous.id)
+        .order_by(models.Figure.start)).all()]
+    old_mentions = [mention_of(r) for r in session.scalars(
+        select(models.PlatformMention).where(models.PlatformMention.version_id == previous.id)
+        .order_by(models.PlatformMention.start)).all()]
+    figure_changes = compare.diff_figures(old_figures, found.figures)
+    platform_changes = compare.diff_platforms(old_mentions, found.platforms)
+    writer.notice_edited(previous, figure_changes, platform_changes)
+    for change in figure_changes:
+        writer.figure_changed(change)
+    added = [c for c in platform_changes if c.kind == "added" and c.new is not None]
+    if added:
+        appearances = compare.platform_appearances(
+            [c.new for c in added if c.new is not None], earlier_mentions(session, notice)
+        )
+        for appearance in appearances:
+            writer.platform_named(appearance)
+
+
+class _EventWriter:
+    """Words and adds the events of one version, each once (by its dedupe key)."""
+
+    def __init__(self, session: Session, notice: models.Notice, version: models.NoticeVersion,
+                 now: datetime) -> None:
+        self.session = session
+        self.notice = notice
+        self.version = version
+        self.now = now
+        self.events: list[models.ChangeEvent] = []
+        self.metrics = load_metrics()
+        self.registry = load_platforms()
+
+    def add(self, kind: str, subject: str | None, summary_en: str, summary_zh: str | None,
+            payload: dict[str, Any]) -> None:
+        key_source = f"{self.version.id}|{kind}|{subject}|{len(self.events)}"
+        event = models.ChangeEvent(
+            kind=kind, source_id=self.notice.source_id, notice_id=self.notice.id,
+            version_id=self.version.id, subject=subject, created_at=self.now,
+            summary_en=summary_en, summary_zh=summary_zh,
+            payload={"notice": self._notice_payload(), **payload},
+            dedupe_key=f"v{self.version.id}:{kind}:"
+            + hashlib.sha256(key_source.encode()).hexdigest()[:24],
+        )
+        self.session.add(event)
+        self.events.append(event)
+
+    def _notice_payload(self) -> dict[str, Any]:
+        return {
+            "id": self.notice.id,
+            "url": self.notice.url,
+            "title": self.notice.title,
+            "published_at": self.notice.published_at.isoformat()
+            if self.notice.published_at else None,
+            "version": self.version.number,
+        }
+
+    # Words ---------------------------------------------------------------------------------
+
+    def metric_label(self, metric: str | None, language: str = "en") -> str:
+        for entry in self.metrics.metrics:
+            if entry.id == metric:
+                label = getattr(entry, f"label_{language}", None)
+                if label:
+                    return str(label)
+                return entry.meaning if language == "en" else entry.id
+        return metric or "unclassified figure"
+
+    def platform_label(self, key: str, name: str, language: str = "en") -> str:
+        platform = self.registry.platforms.get(key)
+        if platform is None:
+            return name
+        names = platform.names_en if language == "en" else platform.names_zh
+        return names[0] if names else name
+
+    # Kinds ---------------------------------------------------------------------------------
+
+    def notice_new(self) -> None:
+        title = self.notice.title
+        self.add("notice_new", None, f"New notice: {title}", f"新通知：{title}", {})
+
+    def notice_edited(self, previous: models.NoticeVersion,
+                      figures: Sequence[compare.FigureChange],
+                      platforms: Sequence[compare.PlatformChange]) -> None:
+        diff = compare.text_diff(previous.text, self.version.text,
+                                 old_label=f"version {previous.number}",
+                                 new_label=f"version {self.version.number}")
+        edited = sum(1 for c in figures if c.kind == "edited")
+        details = f"; {edited} figure(s) edited" if edited else ""
+        self.add(
+            "notice_edited", None,
+            f"Notice edited (version {self.version.number}): {self.notice.title}{details}",
+            f"通知内容被修改（第{self.version.number}版）：{self.notice.title}",
+            {"previous_version": previous.number, "diff": diff[:DIFF_EXCERPT],
+             "diff_truncated": len(diff) > DIFF_EXCERPT,
+             "figures_changed": len(figures), "platforms_changed": len(platforms)},
+        )
+
+    def figure_reported(self, figure: Figure,
+                        comparison: compare.PeriodComparison | None) -> None:
+        label = self.metric_label(figure.metric)
+        value = _number(figure.value, figure.currency)
+        period = figure.period or "an unstated period"
+        en = f"{label}: {value} in {period}"
+        zh = f"{self.metric_label(figure.metric, 'zh')}：{period} {value}{figure.unit if not figure.currency else ''}"
+        payload: dict[str, Any] = {"figure": _figure_payload(figure)}
+        if comparison is not None:
+            previous = _number(comparison.previous_value, figure.currency)
+            if comparison.percent is not None:
+                direction = "up" if comparison.change > 0 else "down" if comparison.change < 0 else "unchanged"
+                shown = f"{abs(comparison.percent)}%"
+                en += (f", {direction} {shown} on {comparison.previous_period}'s {previous}"
+                       if direction != "unchanged" else
+                       f", unchanged on {comparison.previous_period}")
+                zh += (f"，较{comparison.previous_period}年的{previous}"
+                       f"{'增长' if comparison.change > 0 else '下降' if comparison.change < 0 else '持平'}"
+                       f"{shown if comparison.change else ''}")
+            payload["comparison"] = {
+                "previous_period": comparison.previous_period,
+                "previous_value": _json_number(comparison.previous_value),
+                "change": _json_number(comparison.change),
+                "percent": str(comparison.percent) if comparison.percent is not None else None,
+            }
+        self.add("figure_reported", figure.metric, en, zh, payload)
+
+    def figure_changed(self, change: compare.FigureChange) -> None:
+        label = self.metric_label(change.metric)
+        title = self.notice.title
+        currency = (change.new or change.old).currency if (change.new or change.old) else None
+        if change.kind == "edited" and change.old is not None and change.new is not None:
+            en = (f"The figure for {label} was silently edited from "
+                  f"{_number(change.old.value, currency)} to {_number(change.new.value, currency)}"
+                  f" in “{title}”")
+            zh = (f"“{title}”中的{self.metric_label(change.metric, 'zh')}数字被修改："
+                  f"{_number(change.old.value, currency)} → {_number(change.new.value, currency)}")
+        elif change.kind == "added" and change.new is not None:
+            en = f"A figure was added to “{title}”: {label} {_number(change.new.value, currency)}"
+            zh = f"“{title}”新增数字：{change.new.text}"
+        else:
+            assert change.old is not None
+            en = f"A figure was removed from “{title}”: {label} {_number(change.old.value, currency)}"
+            zh = f"“{title}”删除了数字：{change.old.text}"
+        self.add("figure_changed", change.metric, en, zh, {
+            "change": change.kind, "metric": change.metric, "period": change.period,
+            "scope": change.scope,
+            "old": _figure_payload(change.old) if change.old else None,
+            "new": _figure_payload(change.new) if change.new else None,
+        })
+
+    def metric_event(self, event: compare.MetricEvent) -> None:
+        label = self.metric_label(event.metric)
+        label_zh = self.metric_label(event.metric, "zh")
+        value = _number(event.figure.value, event.figure.currency)
+        if event.kind == "first_reported":
+            self.add("metric_new", event.metric,
+                     f"Reported for the first time: {label} ({value})",
+                     f"首次公布：{label_zh}（{value}）",
+                     {"metric": event.metric, "scope": event.scope,
+                      "figure": _figure_payload(event.figure)})
+        else:
+            self.add("metric_dropped", event.metric,
+                     f"No longer reported: {label} (last {value}, {event.figure.period})",
+                     f"不再公布：{label_zh}（上次 {value}，{event.figure.period}）",
+                     {"metric": event.metric, "scope": event.scope,
+                      "last_figure": _figure_payload(event.figure)})
+
+    def platform_named(self, appearance: compare.PlatformAppearance) -> None:
+        mention = appearance.mention
+        name_en = self.platform_label(appearance.key, mention.name)
+        name_zh = self.platform_label(appearance.key, mention.name, "zh")
+        action = f" ({mention.action.replace('_', ' ')})" if mention.action else ""
+        if appearance.kind == "first_time":
+            en = f"{name_en} named for the first time{action}"
+            zh = f"首次点名：{name_zh}"
+        else:
+            en = (f"{name_en} named again{action}: {appearance.times_before} earlier notice(s), "
+                  f"first on {appearance.first_seen}")
+            zh = f"再次点名：{name_zh}（此前{appearance.times_before}次）"
+        self.add("platform_named", mention.id or appearance.key, en, zh, {
+            "platform": mention.id, "name": mention.name, "kind": mention.kind,
+            "action": mention.action, "actions": list(mention.actions),
+            "amount": {"value": str(mention.amount.value), "currency": mention.amount.currency}
+            if mention.amount else None,
+            "first_time": appearance.kind == "first_time",
+            "times_before": appearance.times_before,
+            "first_seen": appearance.first_seen.isoformat() if appearance.first_seen else None,
+            "last_seen": appearance.last_seen.isoformat() if appearance.last_seen else None,
+        })
+
+
+def _number(value: int | Decimal, currency: str | None = None) -> str:
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)
+    shown = f"{value:,}" if isinstance(value, int) else f"{value:,f}".rstrip("0").rstrip(".")
+    return f"{currency} {shown}" if currency else shown
+
+
+def _json_number(value: int | Decimal) -> int | str:
+    return value if isinstance(value, int) else format(value, "f")
+
+
+def _figure_payload(figure: Figure) -> dict[str, Any]:
+    return {
+        "metric": figure.metric, "value": _json_number(figure.value), "unit": figure.unit,
+        "currency": figure.currency, "period": figure.period, "scope": figure.scope,
+        "text": figure.text, "start": figure.start, "end": figure.end,
+        "sentence": figure.sentence,
+    }
