@@ -24,7 +24,7 @@ import socket
 import subprocess
 import sys
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -78,6 +78,7 @@ EXIT_ALREADY_SERVING = 6
 # How often the service loop wakes with nothing due, to check that it still holds its lock.
 HEARTBEAT_SECONDS = 60.0
 CHILD_OUTPUT_LIMIT = 64 * 1024
+RECENT_OUTCOMES = 100
 
 CrawlStatus = Literal["ok", "unhealthy", "failed"]
 
@@ -756,7 +757,8 @@ class CrawlExecutor(BaseExecutor):  # type: ignore[misc]
                 self._on_finished()
 
     def shutdown(self, wait: bool = True) -> None:
-        self._pool.shutdown(wait=wait)
+        # Crawls still queued for a free worker are dropped, not started during the stop.
+        self._pool.shutdown(wait=wait, cancel_futures=True)
 
 
 class CrawlScheduler(BaseScheduler):  # type: ignore[misc]
@@ -807,9 +809,13 @@ class CrawlScheduler(BaseScheduler):  # type: ignore[misc]
                     retry = now + timedelta(seconds=self.jobstore_retry_interval)
                     next_due = retry if next_due is None else min(next_due, retry)
                     continue
-                for job in due_jobs:
-                    events.extend(self._fire(job, alias, store, now))
-                store_next = store.get_next_run_time()
+                try:
+                    for job in due_jobs:
+                        events.extend(self._fire(job, alias, store, now))
+                    store_next = store.get_next_run_time()
+                except Exception as exc:  # noqa: BLE001 (retried: a database hiccup is not fatal)
+                    logger.warning("cannot update job store %r: %s", alias, exc)
+                    store_next = now + timedelta(seconds=self.jobstore_retry_interval)
                 if store_next is not None and (next_due is None or store_next < next_due):
                     next_due = store_next
         for event in events:
@@ -921,7 +927,7 @@ class CrawlService:
         self.settings = settings or service_settings(config)
         self.alarm = Alarm()
         self.overruns: Counter[str] = Counter()
-        self.outcomes: list[CrawlOutcome] = []
+        self.outcomes: deque[CrawlOutcome] = deque(maxlen=RECENT_OUTCOMES)
         self.after_crawl: list[Callable[[CrawlOutcome], None]] = []
         self._stop_requested = False
         self._closed = False
@@ -965,7 +971,11 @@ class CrawlService:
                  else max(1, math.ceil(self.settings.misfire_grace_time)))
         for source in sorted(self.config.sources.values(), key=lambda s: s.id):
             job_id = JOB_PREFIX + source.id
-            trigger = source_trigger(source, self.settings, now)
+            try:
+                trigger = source_trigger(source, self.settings, now)
+            except ValueError as exc:
+                where = str(self.config.path) if self.config.path else "regwatch.toml"
+                raise ConfigError(where, None, f"sources.{source.id}: {exc}") from None
             next_run = now
             old = stored.pop(job_id, None)
             if (old is not None and old.next_run_time is not None
@@ -1012,17 +1022,25 @@ class CrawlService:
             if not lock.still_held():
                 logger.error("the scheduler lock was lost (archive connection closed); stopping")
                 return False
-            wait = self.run_pending()
+            try:
+                wait = self.run_pending()
+            except Exception:  # logged; the next heartbeat tries again
+                logger.exception("could not process due jobs")
+                wait = HEARTBEAT_SECONDS
             self.alarm.sleep(HEARTBEAT_SECONDS if wait is None else min(wait, HEARTBEAT_SECONDS))
         return True
 
     def run_once(self) -> list[CrawlOutcome]:
         """Start every due job once and wait for those crawls; their outcomes."""
-        already = len(self.outcomes)
-        self.run_pending()
-        while self.executor.busy() and not self._stop_requested:
-            self.alarm.sleep(HEARTBEAT_SECONDS)
-        return self.outcomes[already:]
+        finished: list[CrawlOutcome] = []
+        self.after_crawl.append(finished.append)
+        try:
+            self.run_pending()
+            while self.executor.busy() and not self._stop_requested:
+                self.alarm.sleep(HEARTBEAT_SECONDS)
+        finally:
+            self.after_crawl.remove(finished.append)
+        return finished
 
     def stop(self) -> None:
         """End running crawls (terminated, then killed after grace) and shut the scheduler down."""
@@ -1211,6 +1229,7 @@ def _configure_logging() -> None:
     )
     # APScheduler's own per-job chatter repeats what the service logs.
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, level))
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, level))
 
 
 @click.command("serve")
@@ -1263,7 +1282,12 @@ def serve_command(obj: dict[str, Any], once: bool) -> None:
     }
     code = EXIT_OK
     try:
-        jobs = service.start()
+        try:
+            jobs = service.start()
+        except ConfigError as exc:
+            logger.error("%s", exc)
+            code = EXIT_CONFIG
+            return
         logger.info("serving %s: %d sources, lock held (%s)",
                     engine.url.render_as_string(hide_password=True), len(jobs),
                     _holder_description())

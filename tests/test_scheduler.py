@@ -717,3 +717,10 @@ def crawl_processes_for(config: Path) -> list[int]:
         if str(config).encode() in command and b"crawl" in command and state != "Z":
             found.append(int(entry.name))
     return found
+
+
+def test_serve_refuses_a_bad_service_table(tmp_path: Path) -> None:
+    config = site_config(tmp_path, "http://127.0.0.1:9", crawl_timeout="soon")
+    refused = run_regwatch(config, f"sqlite:///{tmp_path / 'archive.db'}", "serve", "--once")
+    assert refused.returncode == 3
+    assert "service.crawl_timeout" in " ".join(refused.stderr.split())
