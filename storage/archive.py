@@ -27,6 +27,7 @@ from storage.errors import (
     UnknownSourceError,
 )
 from storage.models import Base, CrawlRun, FetchProblem, Notice, NoticeVersion, Source
+from storage.search import index_notice
 
 RecordStatus = Literal["new", "changed", "unchanged"]
 RunStatus = Literal["ok", "failed", "unhealthy"]
@@ -185,6 +186,7 @@ def record_notice(session: Session, fetched: FetchedNotice) -> RecordOutcome:
     notice.published_at = fetched.published_at
     notice.language = fetched.language
     session.flush()
+    index_notice(session, notice, version)
     return RecordOutcome("new" if previous is None else "changed", notice.id, version, previous)
 
 

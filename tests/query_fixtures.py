@@ -1,0 +1,241 @@
+"""An archive to query: notices in Simplified, Traditional and English, with findings and events.
+
+The notices are recorded through `storage.archive.record_notice` (so the search index is upkept
+as in production); their figures and platform mentions come from the real extractor
+(`diffing.extract.extract`) and are written as rows, as the crawl pipeline will write them.
+Texts are written for these tests around real, publicly reported figures and names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from diffing.extract import extract
+from storage.archive import FetchedNotice, record_notice, upsert_source
+from storage.models import ChangeEvent, Figure, NoticeVersion, PlatformMention
+
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+CAC = "cac-test"
+FTC = "ftc-test"
+
+XSS_TITLE = '<script>window.__xss = 1</script>Notice <img src=x onerror="window.__xss=1">'
+XSS_TEXT = (
+    'Read <a href="javascript:window.__xss=1">the decision</a> and '
+    "<script>window.__xss = 1</script> no script may run here; 10 websites were fined."
+)
+
+
+@dataclass(frozen=True)
+class NoticeSpec:
+    key: str
+    source_id: str
+    title: str
+    text: str
+    published: datetime
+    language: str
+    # A second version of the text, recorded a week later (an amended notice).
+    amended: str | None = None
+
+
+NOTICES = (
+    NoticeSpec(
+        "summons_2023",
+        CAC,
+        "2023年全国网信系统执法工作情况",
+        "2023年，全国网信系统依法约谈网站10646家，会同电信主管部门取消违法网站许可或备案、"
+        "关闭违法网站14624家，下架违法移动应用程序259款。",
+        datetime(2024, 1, 31, 10, 0, tzinfo=BEIJING),
+        "zh",
+        amended=(
+            "2023年，全国网信系统依法约谈网站10646家，会同电信主管部门取消违法网站许可或备案、"
+            "关闭违法网站14624家，下架违法移动应用程序261款。"
+        ),
+    ),
+    NoticeSpec(
+        "quark",
+        CAC,
+        "网信部门依法约谈夸克浏览器",
+        "针对夸克浏览器传播低俗信息的问题，网信部门依法约谈夸克浏览器运营企业负责人，"
+        "责令其立即整改，并处以罚款。",
+        datetime(2021, 6, 2, 9, 30, tzinfo=BEIJING),
+        "zh",
+    ),
+    NoticeSpec(
+        "douyin_hant",
+        CAC,
+        "網信部門約談抖音平台",
+        "網信部門約談抖音平台負責人，要求其全面清理違規賬號，切實履行主體責任。",
+        datetime(2022, 3, 15, 16, 0, tzinfo=BEIJING),
+        "zh",
+    ),
+    NoticeSpec(
+        "ftc_fine",
+        FTC,
+        "FTC fines a data broker for selling location data",
+        "The Federal Trade Commission fined a data broker $2.5 million for selling precise "
+        "location data without consent. The order bans the practice.",
+        datetime(2023, 5, 10, 14, 0, tzinfo=UTC),
+        "en",
+    ),
+    NoticeSpec(
+        "xss",
+        FTC,
+        XSS_TITLE,
+        XSS_TEXT,
+        datetime(2023, 8, 1, 12, 0, tzinfo=UTC),
+        "en",
+    ),
+)
+
+
+def add_sources(session: Session) -> None:
+    upsert_source(
+        session,
+        CAC,
+        name="网信发布 (test)",
+        authority="Cyberspace Administration of China",
+        language="zh",
+        base_url="https://www.cac.gov.cn/wxzw/wxfb/",
+    )
+    upsert_source(
+        session,
+        FTC,
+        name="FTC press releases (test)",
+        authority="Federal Trade Commission",
+        language="en",
+        base_url="https://www.ftc.gov/news-events/news/press-releases",
+    )
+
+
+def fetched(spec: NoticeSpec, text: str, fetched_at: datetime) -> FetchedNotice:
+    url = f"https://example.gov/{spec.source_id}/{spec.key}.htm"
+    raw = f"<html><title>{spec.title}</title><body><p>{text}</p></body></html>".encode()
+    return FetchedNotice(
+        source_id=spec.source_id,
+        url=url,
+        title=spec.title,
+        published_at=spec.published,
+        language=spec.language,
+        text=text,
+        html=f"<p>{text}</p>",
+        raw=raw,
+        http_status=200,
+        http_headers={"Content-Type": "text/html; charset=utf-8"},
+        encoding="utf-8",
+        attachments=[],
+        fetched_at=fetched_at,
+        crawl_run_id=None,
+    )
+
+
+def record_findings(session: Session, version: NoticeVersion, source_id: str) -> None:
+    """Figures, platform mentions and events of one version, from the real extractor."""
+    found = extract(version.text, published=version.published_at)
+    for figure in found.figures:
+        session.add(
+            Figure(
+                version_id=version.id,
+                notice_id=version.notice_id,
+                source_id=source_id,
+                metric=figure.metric,
+                value=Decimal(figure.value),
+                unit=figure.unit,
+                currency=figure.currency,
+                period=figure.period,
+                period_kind=_period_kind(figure.period),
+                scope=figure.scope,
+                start=figure.start,
+                end=figure.end,
+                text=figure.text,
+                sentence=figure.sentence,
+                extractor_version=figure.extractor_version,
+                published_at=version.published_at,
+            )
+        )
+    for mention in found.platforms:
+        session.add(
+            PlatformMention(
+                version_id=version.id,
+                notice_id=version.notice_id,
+                source_id=source_id,
+                platform_id=mention.id,
+                name=mention.name,
+                kind=mention.kind,
+                action=mention.action,
+                actions=list(mention.actions),
+                amount=mention.amount.value if mention.amount else None,
+                currency=mention.amount.currency if mention.amount else None,
+                start=mention.start,
+                end=mention.end,
+                sentence=mention.sentence,
+                extractor_version=found.extractor_version,
+                published_at=version.published_at,
+            )
+        )
+    kind = "notice_new" if version.number == 1 else "notice_edited"
+    session.add(
+        ChangeEvent(
+            kind=kind,
+            source_id=source_id,
+            notice_id=version.notice_id,
+            version_id=version.id,
+            subject=None,
+            created_at=version.fetched_at,
+            summary_en=f"{'New' if version.number == 1 else 'Edited'} notice: {version.title}",
+            summary_zh=f"{'新通知' if version.number == 1 else '通知修改'}：{version.title}",
+            payload={"title": version.title, "number": version.number},
+            dedupe_key=f"{kind}:{version.id}",
+        )
+    )
+    for mention in found.platforms:
+        if mention.id is None:
+            continue
+        session.add(
+            ChangeEvent(
+                kind="platform_named",
+                source_id=source_id,
+                notice_id=version.notice_id,
+                version_id=version.id,
+                subject=mention.id,
+                created_at=version.fetched_at,
+                summary_en=f"{mention.name} named: {mention.action or 'mentioned'}",
+                summary_zh=f"{mention.name}被点名",
+                payload={"platform_id": mention.id, "action": mention.action},
+                dedupe_key=f"platform_named:{version.id}:{mention.id}:{mention.start}",
+            )
+        )
+    session.flush()
+
+
+def _period_kind(period: str | None) -> str | None:
+    if period is None:
+        return None
+    if "-H" in period:
+        return "half"
+    if "-Q" in period:
+        return "quarter"
+    return "year"
+
+
+def build_query_archive(session: Session) -> dict[str, int]:
+    """Record every notice of `NOTICES` (and its amendment) with findings; notice ids by key."""
+    add_sources(session)
+    ids: dict[str, int] = {}
+    for spec in NOTICES:
+        first_fetch = spec.published + timedelta(hours=2)
+        outcome = record_notice(session, fetched(spec, spec.text, first_fetch))
+        assert outcome.version is not None
+        record_findings(session, outcome.version, spec.source_id)
+        ids[spec.key] = outcome.notice_id
+        if spec.amended is not None:
+            later = record_notice(
+                session, replace(fetched(spec, spec.amended, first_fetch + timedelta(days=7)))
+            )
+            assert later.version is not None
+            record_findings(session, later.version, spec.source_id)
+    session.commit()
+    return ids
