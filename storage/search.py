@@ -423,6 +423,9 @@ class SearchHit:
     score: float
     snippet: Snippet
 
+    def title_segments(self) -> list[tuple[str, bool]]:
+        return Snippet(self.title, self.title_marks).segments()
+
 
 @dataclass(frozen=True)
 class SearchPage:
@@ -507,6 +510,25 @@ def search_notices(
     )
 
 
+def matching_notice_ids(
+    session: Session, query: str, filters: SearchFilters | None = None, *, cap: int = 100_000
+) -> list[int]:
+    """Ids of the notices matching ``query`` and ``filters``, newest first, at most ``cap``
+    (for exports); raises `QueryError` as `search_notices` does."""
+    parsed = parse_query(query)
+    dialect = session.get_bind().dialect.name
+    conditions = [*_filter_conditions(filters or SearchFilters()),
+                  *_query_conditions(parsed, dialect)]
+    columns = notice_search.c
+    statement = (
+        select(columns.notice_id)
+        .where(and_(true(), *conditions))
+        .order_by(columns.published_at.desc(), columns.notice_id.desc())
+        .limit(cap)
+    )
+    return list(session.scalars(statement))
+
+
 def _filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
     columns = notice_search.c
     conditions: list[ColumnElement[bool]] = []
@@ -514,7 +536,7 @@ def _filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
         conditions.append(columns.source_id.in_(filters.source_ids))
     if filters.published_from is not None:
         conditions.append(columns.published_at >= _day_start(filters.published_from))
-    if filters.published_to is not None:
+    if filters.published_to is not None and filters.published_to < date.max:
         conditions.append(
             columns.published_at < _day_start(filters.published_to + timedelta(days=1))
         )

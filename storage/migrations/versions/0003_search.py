@@ -8,6 +8,7 @@ indexes on the title and text and a GIN index on the grams array. Existing notic
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -54,7 +55,7 @@ _SQLITE_INDEX = (
 
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
-    grams_type: sa.types.TypeEngine[object] = (
+    grams_type: sa.types.TypeEngine[Any] = (
         sa.dialects.postgresql.ARRAY(sa.Text()) if dialect == "postgresql" else sa.Text()
     )
     op.create_table(

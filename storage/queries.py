@@ -1,0 +1,721 @@
+"""Read-only questions the command line, the HTTP API and the pages ask the archive.
+
+Everything here reads; nothing commits. Findings (figures, platform mentions) are read from a
+notice's latest version unless a version is named, so an amended notice is counted once, with
+what it says now.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.orm import Session
+
+from diffing.compare import FigureChange, PlatformChange, diff_figures, diff_platforms, text_diff
+from diffing.figures import Figure as ExtractedFigure
+from diffing.numbers import Amount
+from diffing.platforms import PlatformMention as ExtractedMention
+from storage import archive
+from storage.models import (
+    ChangeEvent,
+    Figure,
+    Notice,
+    NoticeVersion,
+    PlatformMention,
+    Source,
+)
+from storage.search import notice_search
+
+# The scheduler's APScheduler job store: job ids are this prefix and the source id.
+SCHEDULER_JOBS_TABLE = "apscheduler_jobs"
+SCHEDULER_JOB_PREFIX = "crawl:"
+PERIOD_KINDS = ("year", "half", "quarter")
+
+
+class VersionNotFoundError(LookupError):
+    """A version number the notice does not have."""
+
+
+# --- notices and versions --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeDetail:
+    """A notice with one of its versions (the latest unless asked) and that version's findings."""
+
+    notice: Notice
+    source: Source
+    version: NoticeVersion
+    versions: list[NoticeVersion]
+    figures: list[Figure]
+    mentions: list[PlatformMention]
+
+
+def notice_detail(
+    session: Session, notice_id: int, version_number: int | None = None
+) -> NoticeDetail | None:
+    """The notice and the version asked for; None for an unknown notice (or one without any
+    version). Raises `VersionNotFoundError` for a version number it does not have."""
+    notice = session.get(Notice, notice_id)
+    if notice is None:
+        return None
+    every = archive.versions(session, notice_id)
+    if not every:
+        return None
+    if version_number is None:
+        version = every[-1]
+    else:
+        chosen = [candidate for candidate in every if candidate.number == version_number]
+        if not chosen:
+            raise VersionNotFoundError(
+                f"notice {notice_id} has versions 1 to {every[-1].number}, not {version_number}"
+            )
+        version = chosen[0]
+    source = session.get(Source, notice.source_id)
+    assert source is not None  # a foreign key guarantees it
+    return NoticeDetail(
+        notice=notice,
+        source=source,
+        version=version,
+        versions=every,
+        figures=version_figures(session, version.id),
+        mentions=version_mentions(session, version.id),
+    )
+
+
+def version_figures(session: Session, version_id: int) -> list[Figure]:
+    return list(
+        session.scalars(
+            select(Figure).where(Figure.version_id == version_id).order_by(Figure.start, Figure.id)
+        )
+    )
+
+
+def version_mentions(session: Session, version_id: int) -> list[PlatformMention]:
+    return list(
+        session.scalars(
+            select(PlatformMention)
+            .where(PlatformMention.version_id == version_id)
+            .order_by(PlatformMention.start, PlatformMention.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One row of a side-by-side diff: ``tag`` is equal, replace, delete or insert."""
+
+    tag: str
+    old: str | None
+    new: str | None
+    old_number: int | None
+    new_number: int | None
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    notice: Notice
+    old: NoticeVersion
+    new: NoticeVersion
+    unified: str
+    rows: list[DiffLine]
+    title_changed: bool
+    figure_changes: list[FigureChange]
+    platform_changes: list[PlatformChange]
+
+
+def version_diff(
+    session: Session,
+    notice_id: int,
+    from_number: int | None = None,
+    to_number: int | None = None,
+) -> VersionDiff | None:
+    """What changed between two versions (default: the one before the latest, and the latest;
+    a notice with one version is compared with itself). None for an unknown notice; raises
+    `VersionNotFoundError` for a number it does not have."""
+    notice = session.get(Notice, notice_id)
+    every = archive.versions(session, notice_id) if notice is not None else []
+    if notice is None or not every:
+        return None
+    by_number = {version.number: version for version in every}
+    new_number = to_number if to_number is not None else every[-1].number
+    old_number = from_number if from_number is not None else max(1, new_number - 1)
+    for number in (old_number, new_number):
+        if number not in by_number:
+            raise VersionNotFoundError(
+                f"notice {notice_id} has versions 1 to {every[-1].number}, not {number}"
+            )
+    old, new = by_number[old_number], by_number[new_number]
+    return VersionDiff(
+        notice=notice,
+        old=old,
+        new=new,
+        unified=text_diff(
+            old.text, new.text, old_label=f"version {old.number}", new_label=f"version {new.number}"
+        ),
+        rows=side_by_side(old.text, new.text),
+        title_changed=old.title != new.title,
+        figure_changes=diff_figures(
+            [_extracted_figure(row) for row in version_figures(session, old.id)],
+            [_extracted_figure(row) for row in version_figures(session, new.id)],
+        ),
+        platform_changes=diff_platforms(
+            [_extracted_mention(row) for row in version_mentions(session, old.id)],
+            [_extracted_mention(row) for row in version_mentions(session, new.id)],
+        ),
+    )
+
+
+def side_by_side(old: str, new: str) -> list[DiffLine]:
+    """Line pairs for a two-column diff; unchanged lines are kept so both texts read whole."""
+    old_lines = old.splitlines()
+    new_lines = new.splitlines()
+    rows: list[DiffLine] = []
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        span = max(old_end - old_start, new_end - new_start)
+        for offset in range(span):
+            old_index = old_start + offset
+            new_index = new_start + offset
+            rows.append(
+                DiffLine(
+                    tag=tag,
+                    old=old_lines[old_index] if old_index < old_end else None,
+                    new=new_lines[new_index] if new_index < new_end else None,
+                    old_number=old_index + 1 if old_index < old_end else None,
+                    new_number=new_index + 1 if new_index < new_end else None,
+                )
+            )
+    return rows
+
+
+def _extracted_figure(row: Figure) -> ExtractedFigure:
+    value: int | Decimal = row.value
+    if row.currency is None and row.value == row.value.to_integral_value():
+        value = int(row.value)
+    return ExtractedFigure(
+        metric=row.metric,
+        value=value,
+        unit=row.unit,
+        currency=row.currency,
+        period=row.period,
+        scope=row.scope,
+        start=row.start,
+        end=row.end,
+        text=row.text,
+        sentence=row.sentence,
+        extractor_version=row.extractor_version,
+    )
+
+
+def _extracted_mention(row: PlatformMention) -> ExtractedMention:
+    amount = (
+        Amount(row.amount, row.currency) if row.amount is not None and row.currency else None
+    )
+    return ExtractedMention(
+        id=row.platform_id,
+        name=row.name,
+        kind=row.kind,
+        action=row.action,
+        amount=amount,
+        start=row.start,
+        end=row.end,
+        sentence=row.sentence,
+        actions=tuple(row.actions or ()),
+    )
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    since: datetime | None = None
+    kinds: tuple[str, ...] = ()
+    source_id: str | None = None
+    platform_id: str | None = None
+    notice_id: int | None = None
+
+
+def list_events(
+    session: Session, filters: EventFilters | None = None, *, limit: int = 50, offset: int = 0
+) -> list[ChangeEvent]:
+    """Change events, newest first."""
+    filters = filters or EventFilters()
+    query = select(ChangeEvent)
+    if filters.since is not None:
+        query = query.where(ChangeEvent.created_at >= filters.since)
+    if filters.kinds:
+        query = query.where(ChangeEvent.kind.in_(filters.kinds))
+    if filters.source_id:
+        query = query.where(ChangeEvent.source_id == filters.source_id)
+    if filters.platform_id:
+        query = query.where(
+            ChangeEvent.subject == filters.platform_id,
+            ChangeEvent.kind == "platform_named",
+        )
+    if filters.notice_id is not None:
+        query = query.where(ChangeEvent.notice_id == filters.notice_id)
+    query = query.order_by(ChangeEvent.created_at.desc(), ChangeEvent.id.desc())
+    return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def day_start(day: date) -> datetime:
+    """Midnight UTC at the start of ``day``, the archive's reading of a bare date."""
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeriesNotice:
+    notice_id: int
+    title: str
+    published_at: datetime | None
+    value: Decimal
+    text: str
+
+
+@dataclass
+class SeriesPoint:
+    """One period of a metric's series: the value the most recent notice gave for it, and
+    every notice that reported a figure for that period (newest first)."""
+
+    period: str
+    period_kind: str
+    scope: str | None
+    unit: str
+    value: Decimal
+    notices: list[SeriesNotice] = field(default_factory=list)
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
+
+    @property
+    def part(self) -> int:
+        """1 or 2 for halves, 1 to 4 for quarters, 0 for a year."""
+        return int(self.period[-1]) if "-" in self.period else 0
+
+
+def figure_series(
+    session: Session,
+    metric: str,
+    *,
+    period_kind: str | None = None,
+    scope: str | None = None,
+    source_id: str | None = None,
+) -> list[SeriesPoint]:
+    """The metric's figures by period, oldest period first, from notices' latest versions.
+
+    A period reported by several notices takes the value of the latest published one (a
+    later bulletin corrects an earlier). ``scope`` None means every scope, each its own point.
+    """
+    query = (
+        select(Figure, Notice.title)
+        .join(notice_search, notice_search.c.version_id == Figure.version_id)
+        .join(Notice, Notice.id == Figure.notice_id)
+        .where(Figure.metric == metric, Figure.period.is_not(None))
+    )
+    if period_kind:
+        query = query.where(Figure.period_kind == period_kind)
+    if scope is not None:
+        query = query.where(Figure.scope == scope)
+    if source_id:
+        query = query.where(Figure.source_id == source_id)
+    points: dict[tuple[str, str | None, str], SeriesPoint] = {}
+    rows = list(session.execute(query).all())
+    # Newest notice first, so the first figure seen for a period gives its value.
+    rows.sort(key=lambda row: (_sortable(row[0].published_at), row[0].id), reverse=True)
+    for figure, title in rows:
+        assert figure.period is not None
+        key = (figure.period, figure.scope, figure.unit)
+        point = points.get(key)
+        if point is None:
+            point = SeriesPoint(
+                period=figure.period,
+                period_kind=figure.period_kind or "year",
+                scope=figure.scope,
+                unit=figure.unit,
+                value=figure.value,
+            )
+            points[key] = point
+        if not any(seen.notice_id == figure.notice_id for seen in point.notices):
+            point.notices.append(
+                SeriesNotice(figure.notice_id, title, figure.published_at, figure.value, figure.text)
+            )
+    return sorted(points.values(), key=lambda point: (point.period, point.scope or ""))
+
+
+def _sortable(moment: datetime | None) -> datetime:
+    return moment if moment is not None else datetime.min.replace(tzinfo=UTC)
+
+
+def metric_names(session: Session) -> list[tuple[str, int]]:
+    """Every metric with figures in the archive, and how many figures it has."""
+    rows = session.execute(
+        select(Figure.metric, func.count())
+        .where(Figure.metric.is_not(None))
+        .group_by(Figure.metric)
+        .order_by(Figure.metric)
+    )
+    return [(str(metric), int(count)) for metric, count in rows]
+
+
+# --- platforms -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlatformSummary:
+    platform_id: str
+    mentions: int
+    notices: int
+    last_named: datetime | None
+
+
+def platform_summaries(session: Session) -> list[PlatformSummary]:
+    """Platforms named in notices' latest versions, most named first."""
+    rows = session.execute(
+        select(
+            PlatformMention.platform_id,
+            func.count(),
+            func.count(func.distinct(PlatformMention.notice_id)),
+            func.max(PlatformMention.published_at),
+        )
+        .join(notice_search, notice_search.c.version_id == PlatformMention.version_id)
+        .where(PlatformMention.platform_id.is_not(None))
+        .group_by(PlatformMention.platform_id)
+    )
+    summaries = [
+        PlatformSummary(str(pid), count, notices, last) for pid, count, notices, last in rows
+    ]
+    summaries.sort(key=lambda summary: (-summary.notices, summary.platform_id))
+    return summaries
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    notice_id: int
+    title: str
+    published_at: datetime | None
+    source_id: str
+    names: tuple[str, ...]
+    actions: tuple[str, ...]
+    amounts: tuple[tuple[Decimal, str], ...]
+    sentence: str
+
+
+def platform_timeline(session: Session, platform_id: str) -> list[TimelineEntry]:
+    """Each notice naming the platform (latest versions), newest first; empty when none."""
+    rows = session.execute(
+        select(PlatformMention, Notice.title)
+        .join(notice_search, notice_search.c.version_id == PlatformMention.version_id)
+        .join(Notice, Notice.id == PlatformMention.notice_id)
+        .where(PlatformMention.platform_id == platform_id)
+        .order_by(PlatformMention.published_at.desc(), PlatformMention.notice_id.desc())
+    ).all()
+    grouped: dict[int, list[tuple[PlatformMention, str]]] = defaultdict(list)
+    for mention, title in rows:
+        grouped[mention.notice_id].append((mention, title))
+    entries = []
+    for notice_id, mentions in grouped.items():
+        first, title = mentions[0]
+        actions: list[str] = []
+        amounts: list[tuple[Decimal, str]] = []
+        for mention, _ in mentions:
+            for action in [mention.action, *(mention.actions or [])]:
+                if action and action not in actions:
+                    actions.append(action)
+            if mention.amount is not None and mention.currency:
+                amounts.append((mention.amount, mention.currency))
+        entries.append(
+            TimelineEntry(
+                notice_id=notice_id,
+                title=title,
+                published_at=first.published_at,
+                source_id=first.source_id,
+                names=tuple(dict.fromkeys(mention.name for mention, _ in mentions)),
+                actions=tuple(actions),
+                amounts=tuple(amounts),
+                sentence=first.sentence,
+            )
+        )
+    return entries
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceOverview:
+    source: Source
+    health: archive.SourceHealth | None
+    notices: int
+    next_run: datetime | None
+
+
+def source_overviews(session: Session) -> list[SourceOverview]:
+    """Every source in the archive with its health, notice count and next scheduled run."""
+    health = archive.source_health(session)
+    counts = dict(
+        session.execute(select(Notice.source_id, func.count()).group_by(Notice.source_id)).all()
+    )
+    next_runs = scheduled_runs(session)
+    return [
+        SourceOverview(
+            source=source,
+            health=health.get(source.id),
+            notices=counts.get(source.id, 0),
+            next_run=next_runs.get(source.id),
+        )
+        for source in session.scalars(select(Source).order_by(Source.id))
+    ]
+
+
+def scheduled_runs(session: Session) -> dict[str, datetime | None]:
+    """Next run of each source from the scheduler's job store; empty when there is none.
+
+    Read from the table's ``next_run_time`` column (seconds since the epoch) rather than by
+    unpickling jobs, which a web process has no reason to do.
+    """
+    connection = session.connection()
+    if not inspect(connection).has_table(SCHEDULER_JOBS_TABLE):
+        return {}
+    rows = connection.execute(text(f"SELECT id, next_run_time FROM {SCHEDULER_JOBS_TABLE}"))
+    runs: dict[str, datetime | None] = {}
+    for job_id, next_run in rows:
+        if not str(job_id).startswith(SCHEDULER_JOB_PREFIX):
+            continue
+        when = datetime.fromtimestamp(float(next_run), tz=UTC) if next_run is not None else None
+        runs[str(job_id).removeprefix(SCHEDULER_JOB_PREFIX)] = when
+    return runs
+
+
+# --- export ----------------------------------------------------------------------------------
+
+EXPORT_KINDS = ("notices", "figures", "events")
+
+
+def export_rows(
+    session: Session,
+    kind: str,
+    *,
+    notice_ids: Sequence[int] | None = None,
+    source_ids: Sequence[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    metric: str | None = None,
+    batch: int = 500,
+) -> Iterator[dict[str, Any]]:
+    """Rows of ``kind`` (notices, figures or events) as plain dicts, streamed in batches.
+
+    Figures carry their source span (``start``/``end`` into the version's text, the matched
+    ``text`` and its ``sentence``). Notices are exported with their latest version's text.
+    """
+    if kind not in EXPORT_KINDS:
+        raise ValueError(f"export kind must be one of {', '.join(EXPORT_KINDS)}")
+    if kind == "notices":
+        yield from _export_notices(session, notice_ids, source_ids, since, until, batch)
+    elif kind == "figures":
+        yield from _export_figures(session, notice_ids, source_ids, since, until, metric, batch)
+    else:
+        yield from _export_events(session, notice_ids, source_ids, since, until, batch)
+
+
+def count_export(
+    session: Session,
+    kind: str,
+    *,
+    notice_ids: Sequence[int] | None = None,
+    source_ids: Sequence[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    metric: str | None = None,
+) -> int:
+    """How many rows `export_rows` will give for the same arguments (for a progress bar)."""
+    if kind == "notices":
+        query = select(func.count()).select_from(notice_search)
+        query = _notice_scope(query, notice_ids, source_ids, since, until)
+    elif kind == "figures":
+        query = select(func.count()).select_from(Figure).join(
+            notice_search, notice_search.c.version_id == Figure.version_id
+        )
+        query = _notice_scope(query, notice_ids, source_ids, since, until)
+        if metric:
+            query = query.where(Figure.metric == metric)
+    else:
+        query = _event_scope(select(func.count()).select_from(ChangeEvent), notice_ids,
+                             source_ids, since, until)
+    return session.scalar(query) or 0
+
+
+def _notice_scope(
+    query: Any,
+    notice_ids: Sequence[int] | None,
+    source_ids: Sequence[str],
+    since: datetime | None,
+    until: datetime | None,
+) -> Any:
+    columns = notice_search.c
+    if notice_ids is not None:
+        query = query.where(columns.notice_id.in_(list(notice_ids)))
+    if source_ids:
+        query = query.where(columns.source_id.in_(list(source_ids)))
+    if since is not None:
+        query = query.where(columns.published_at >= since)
+    if until is not None:
+        query = query.where(columns.published_at < until)
+    return query
+
+
+def _event_scope(
+    query: Any,
+    notice_ids: Sequence[int] | None,
+    source_ids: Sequence[str],
+    since: datetime | None,
+    until: datetime | None,
+) -> Any:
+    if notice_ids is not None:
+        query = query.where(ChangeEvent.notice_id.in_(list(notice_ids)))
+    if source_ids:
+        query = query.where(ChangeEvent.source_id.in_(list(source_ids)))
+    if since is not None:
+        query = query.where(ChangeEvent.created_at >= since)
+    if until is not None:
+        query = query.where(ChangeEvent.created_at < until)
+    return query
+
+
+def _export_notices(
+    session: Session,
+    notice_ids: Sequence[int] | None,
+    source_ids: Sequence[str],
+    since: datetime | None,
+    until: datetime | None,
+    batch: int,
+) -> Iterator[dict[str, Any]]:
+    last = 0
+    while True:
+        query = (
+            select(Notice, NoticeVersion)
+            .join(notice_search, notice_search.c.notice_id == Notice.id)
+            .join(NoticeVersion, NoticeVersion.id == notice_search.c.version_id)
+            .where(Notice.id > last)
+            .order_by(Notice.id)
+            .limit(batch)
+        )
+        rows = session.execute(_notice_scope(query, notice_ids, source_ids, since, until)).all()
+        for notice, version in rows:
+            yield {
+                "notice_id": notice.id,
+                "source_id": notice.source_id,
+                "url": notice.url,
+                "title": version.title,
+                "published_at": _iso(version.published_at),
+                "language": notice.language,
+                "version": version.number,
+                "version_id": version.id,
+                "fetched_at": _iso(version.fetched_at),
+                "content_hash": version.content_hash,
+                "text": version.text,
+            }
+        if len(rows) < batch:
+            return
+        last = rows[-1][0].id
+
+
+def _export_figures(
+    session: Session,
+    notice_ids: Sequence[int] | None,
+    source_ids: Sequence[str],
+    since: datetime | None,
+    until: datetime | None,
+    metric: str | None,
+    batch: int,
+) -> Iterator[dict[str, Any]]:
+    last = 0
+    while True:
+        query = (
+            select(Figure, NoticeVersion.number, Notice.url)
+            .join(notice_search, notice_search.c.version_id == Figure.version_id)
+            .join(NoticeVersion, NoticeVersion.id == Figure.version_id)
+            .join(Notice, Notice.id == Figure.notice_id)
+            .where(Figure.id > last)
+            .order_by(Figure.id)
+            .limit(batch)
+        )
+        if metric:
+            query = query.where(Figure.metric == metric)
+        rows = session.execute(_notice_scope(query, notice_ids, source_ids, since, until)).all()
+        for figure, number, url in rows:
+            yield {
+                "figure_id": figure.id,
+                "notice_id": figure.notice_id,
+                "version": number,
+                "version_id": figure.version_id,
+                "source_id": figure.source_id,
+                "url": url,
+                "metric": figure.metric,
+                "value": format(figure.value.normalize(), "f"),
+                "unit": figure.unit,
+                "currency": figure.currency,
+                "period": figure.period,
+                "period_kind": figure.period_kind,
+                "scope": figure.scope,
+                "start": figure.start,
+                "end": figure.end,
+                "text": figure.text,
+                "sentence": figure.sentence,
+                "published_at": _iso(figure.published_at),
+                "extractor_version": figure.extractor_version,
+            }
+        if len(rows) < batch:
+            return
+        last = rows[-1][0].id
+
+
+def _export_events(
+    session: Session,
+    notice_ids: Sequence[int] | None,
+    source_ids: Sequence[str],
+    since: datetime | None,
+    until: datetime | None,
+    batch: int,
+) -> Iterator[dict[str, Any]]:
+    last = 0
+    while True:
+        query = select(ChangeEvent).where(ChangeEvent.id > last).order_by(ChangeEvent.id)
+        query = _event_scope(query, notice_ids, source_ids, since, until).limit(batch)
+        rows = list(session.scalars(query))
+        for event in rows:
+            yield event_json(event)
+        if len(rows) < batch:
+            return
+        last = rows[-1].id
+
+
+def event_json(event: ChangeEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "source_id": event.source_id,
+        "notice_id": event.notice_id,
+        "version_id": event.version_id,
+        "subject": event.subject,
+        "created_at": _iso(event.created_at),
+        "summary_en": event.summary_en,
+        "summary_zh": event.summary_zh,
+        "payload": event.payload,
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None

@@ -1,0 +1,459 @@
+"""The query commands of `regwatch`: search, show, diff, events, export, and web.
+
+cli.py registers `COMMANDS`. Each reads the archive named by the group's ``--database-url``
+and prints rich tables for people or, with ``--json``, one JSON document for scripts.
+Archived text is printed as plain text (never as rich markup). Exit codes: 0 done, 2 bad
+usage or query, 3 bad configuration, 4 archive unreachable, 5 no such notice or version.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy.orm import Session
+
+from storage import queries
+from storage.models import EVENT_KINDS
+from storage.search import (
+    ORDERS,
+    QueryError,
+    SearchFilters,
+    matching_notice_ids,
+    search_notices,
+)
+
+# The same numbers as cli.py's EXIT_* (tests/test_commands.py checks they agree).
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_CONFIG = 3
+EXIT_ARCHIVE = 4
+EXIT_NOT_FOUND = 5
+# Below this many rows an export shows no progress bar: it is over before one would help.
+PROGRESS_FROM_ROWS = 2_000
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    errors.print(Text("error: ", style="bold red") + Text(message))
+    sys.exit(code)
+
+
+@contextmanager
+def _session(obj: dict[str, Any] | None) -> Iterator[Session]:
+    from storage.db import open_archive, session_factory
+    from storage.errors import ArchiveError
+
+    url = (obj or {}).get("database_url")
+    try:
+        engine = open_archive(url)
+    except ArchiveError as exc:
+        _fail(str(exc), EXIT_ARCHIVE)
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _echo_json(document: object) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{name} must be a date like 2023-01-31, not {value!r}", EXIT_USAGE)
+
+
+def _notice_id(session: Session, ref: str) -> int:
+    from storage import archive
+    from storage.errors import AmbiguousNoticeError
+
+    if ref.isdigit():
+        return int(ref)
+    try:
+        notice = archive.get_notice(session, ref)
+    except AmbiguousNoticeError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    if notice is None:
+        _fail(f"no notice {ref} in the archive", EXIT_NOT_FOUND)
+    return notice.id
+
+
+def _marked(text: str, spans: list[tuple[int, int, str]]) -> Text:
+    rendered = Text(text)
+    for start, end, style in spans:
+        if 0 <= start < end <= len(text):
+            rendered.stylize(style, start, end)
+    return rendered
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("query", default="")
+@click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@click.option("--from", "published_from", metavar="DATE", help="Published on or after.")
+@click.option("--to", "published_to", metavar="DATE", help="Published on or before.")
+@click.option("--platform", help="Naming this platform id (e.g. douyin).")
+@click.option("--metric", help="Reporting this metric (e.g. websites_summoned).")
+@click.option("--language", help="Notice language (zh, en).")
+@click.option("--has-figures/--no-figures", default=None, help="With or without figures.")
+@click.option("--order", type=click.Choice(ORDERS), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object for scripts.")
+@click.pass_obj
+def search(
+    obj: dict[str, Any] | None,
+    query: str,
+    sources: tuple[str, ...],
+    published_from: str | None,
+    published_to: str | None,
+    platform: str | None,
+    metric: str | None,
+    language: str | None,
+    has_figures: bool | None,
+    order: str,
+    limit: int,
+    offset: int,
+    as_json: bool,
+) -> None:
+    """Search notices for QUERY: words and "phrases" all must occur; OR between two accepts
+    either; -word excludes. Chinese works in Simplified or Traditional (约谈 finds 約談)."""
+    filters = SearchFilters(
+        source_ids=sources,
+        published_from=_day(published_from, "--from"),
+        published_to=_day(published_to, "--to"),
+        platform_id=platform,
+        metric=metric,
+        language=language,
+        has_figures=has_figures,
+    )
+    with _session(obj) as session:
+        try:
+            page = search_notices(
+                session, query, filters, limit=limit, offset=offset, order=order  # type: ignore[arg-type]
+            )
+        except QueryError as exc:
+            _fail(str(exc), EXIT_USAGE)
+    if as_json:
+        from web.api import hit_json
+
+        _echo_json(
+            {
+                "query": page.query,
+                "total": page.total,
+                "total_capped": page.total_capped,
+                "offset": page.offset,
+                "limit": page.limit,
+                "notices": [hit_json(hit) for hit in page.hits],
+            }
+        )
+        return
+    shown = f"{page.total}{'+' if page.total_capped else ''}"
+    table = Table(title=f"{shown} notice(s)", show_lines=True)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("published", no_wrap=True)
+    table.add_column("source", no_wrap=True)
+    table.add_column("title and match")
+    for hit in page.hits:
+        title = _marked(hit.title, [(s, e, "bold yellow") for s, e in hit.title_marks])
+        snippet = _marked(hit.snippet.text, [(s, e, "bold yellow") for s, e in hit.snippet.marks])
+        table.add_row(
+            str(hit.notice_id),
+            hit.published_at.strftime("%Y-%m-%d") if hit.published_at else "-",
+            hit.source_id,
+            Text.assemble(title, "\n", Text(style="dim") + snippet),
+        )
+    console.print(table)
+
+
+# --- show and diff ---------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("notice")
+@click.option("--version", "version_number", type=click.IntRange(1), default=None,
+              help="Show this version (default: the latest).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object for scripts.")
+@click.pass_obj
+def show(obj: dict[str, Any] | None, notice: str, version_number: int | None,
+         as_json: bool) -> None:
+    """Show NOTICE (an id or its URL): metadata, text with figures and platforms marked."""
+    with _session(obj) as session:
+        notice_id = _notice_id(session, notice)
+        try:
+            detail = queries.notice_detail(session, notice_id, version_number)
+        except queries.VersionNotFoundError as exc:
+            _fail(str(exc), EXIT_NOT_FOUND)
+        if detail is None:
+            _fail(f"no notice {notice} in the archive", EXIT_NOT_FOUND)
+    if as_json:
+        from web.api import notice_json
+
+        _echo_json(notice_json(detail))
+        return
+    version = detail.version
+    console.print(Text(version.title, style="bold"))
+    meta = Table.grid(padding=(0, 2))
+    meta.add_column(style="dim")
+    meta.add_column()
+    meta.add_row("id", str(detail.notice.id))
+    meta.add_row("source", Text(f"{detail.source.name} ({detail.notice.source_id})"))
+    meta.add_row("url", Text(detail.notice.url))
+    meta.add_row("published", version.published_at.isoformat() if version.published_at else "-")
+    meta.add_row("version", f"{version.number} of {len(detail.versions)}, fetched "
+                 f"{version.fetched_at.isoformat()}")
+    console.print(meta)
+    spans = [(figure.start, figure.end, "bold yellow") for figure in detail.figures]
+    spans += [(mention.start, mention.end, "bold cyan") for mention in detail.mentions]
+    console.print()
+    console.print(_marked(version.text, spans))
+    if detail.figures:
+        table = Table("metric", "value", "period", "scope", "as written", title="figures")
+        for figure in detail.figures:
+            table.add_row(figure.metric or "-", f"{figure.value.normalize():f} {figure.unit}",
+                          figure.period or "-", figure.scope or "-", Text(figure.text))
+        console.print(table)
+    if detail.mentions:
+        table = Table("platform", "name", "action", title="platforms")
+        for mention in detail.mentions:
+            table.add_row(mention.platform_id or f"({mention.kind})", Text(mention.name),
+                          mention.action or "-")
+        console.print(table)
+
+
+@click.command()
+@click.argument("notice")
+@click.option("--from", "from_number", type=click.IntRange(1), default=None,
+              help="The older version (default: the one before --to).")
+@click.option("--to", "to_number", type=click.IntRange(1), default=None,
+              help="The newer version (default: the latest).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object for scripts.")
+@click.pass_obj
+def diff(obj: dict[str, Any] | None, notice: str, from_number: int | None,
+         to_number: int | None, as_json: bool) -> None:
+    """What changed in NOTICE between two versions: text, figures and platforms."""
+    with _session(obj) as session:
+        notice_id = _notice_id(session, notice)
+        try:
+            changes = queries.version_diff(session, notice_id, from_number, to_number)
+        except queries.VersionNotFoundError as exc:
+            _fail(str(exc), EXIT_NOT_FOUND)
+        if changes is None:
+            _fail(f"no notice {notice} in the archive", EXIT_NOT_FOUND)
+    if as_json:
+        from web.api import diff_json
+
+        _echo_json(diff_json(changes))
+        return
+    console.print(Text(f"notice {notice_id}: version {changes.old.number} → "
+                       f"{changes.new.number}", style="bold"))
+    if changes.title_changed:
+        console.print(Text("title: ") + Text(changes.old.title, style="red") + Text(" → ")
+                      + Text(changes.new.title, style="green"))
+    if not changes.unified:
+        console.print("The texts are the same.")
+    for line in changes.unified.splitlines():
+        style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
+        console.print(Text(line, style="bold" if line.startswith("@@") else style))
+    if changes.figure_changes:
+        table = Table("change", "metric", "period", "before", "after", title="figures")
+        for change in changes.figure_changes:
+            table.add_row(
+                change.kind, change.metric or "-", change.period or "-",
+                f"{change.old.value} {change.unit}" if change.old else "-",
+                f"{change.new.value} {change.unit}" if change.new else "-",
+            )
+        console.print(table)
+    if changes.platform_changes:
+        table = Table("change", "platform", "actions before", "actions after", title="platforms")
+        for platform_change in changes.platform_changes:
+            table.add_row(platform_change.kind, Text(platform_change.key),
+                          ", ".join(platform_change.old_actions) or "-",
+                          ", ".join(platform_change.new_actions) or "-")
+        console.print(table)
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+@click.command()
+@click.option("--since", metavar="DATE", help="Events on or after this date (UTC).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(EVENT_KINDS),
+              help="Only this kind (repeatable).")
+@click.option("--source", help="Only this source.")
+@click.option("--platform", help="Only events naming this platform id.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object for scripts.")
+@click.pass_obj
+def events(obj: dict[str, Any] | None, since: str | None, kinds: tuple[str, ...],
+           source: str | None, platform: str | None, limit: int, as_json: bool) -> None:
+    """Change events, newest first."""
+    since_day = _day(since, "--since")
+    filters = queries.EventFilters(
+        since=queries.day_start(since_day) if since_day else None,
+        kinds=kinds,
+        source_id=source,
+        platform_id=platform,
+    )
+    with _session(obj) as session:
+        found = queries.list_events(session, filters, limit=limit)
+    if as_json:
+        _echo_json({"events": [queries.event_json(event) for event in found]})
+        return
+    table = Table("when", "kind", "source", "notice", "summary", title=f"{len(found)} event(s)")
+    for event in found:
+        table.add_row(
+            event.created_at.strftime("%Y-%m-%d %H:%M"), event.kind, event.source_id,
+            str(event.notice_id or "-"),
+            Text(event.summary_en + (f"\n{event.summary_zh}" if event.summary_zh else "")),
+        )
+    console.print(table)
+
+
+# --- export ----------------------------------------------------------------------------------
+
+# A spreadsheet runs a cell starting with one of these as a formula; archived text is data.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """``value`` safe for a CSV opened in a spreadsheet: text that would start a formula gets a
+    leading apostrophe; nested values become JSON."""
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False, default=_json_default)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+@click.command()
+@click.option("--what", type=click.Choice(queries.EXPORT_KINDS), default="notices",
+              show_default=True, help="Which rows to export.")
+@click.option("--format", "file_format", type=click.Choice(["csv", "jsonl"]), required=True)
+@click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@click.option("--from", "published_from", metavar="DATE",
+              help="Published (events: created) on or after.")
+@click.option("--to", "published_to", metavar="DATE", help="… on or before.")
+@click.option("--metric", help="Figures of this metric only.")
+@click.option("--query", "text_query", default=None,
+              help="Only notices matching this search query (at most 100,000).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write here instead of standard output.")
+@click.pass_obj
+def export(obj: dict[str, Any] | None, what: str, file_format: str, sources: tuple[str, ...],
+           published_from: str | None, published_to: str | None, metric: str | None,
+           text_query: str | None, output: Path | None) -> None:
+    """Export notices, figures (with their source spans) or events as CSV or JSON lines."""
+    start = _day(published_from, "--from")
+    end = _day(published_to, "--to")
+    since = queries.day_start(start) if start else None
+    until = queries.day_start(end + timedelta(days=1)) if end and end < date.max else None
+    with _session(obj) as session:
+        notice_ids = None
+        if text_query:
+            try:
+                notice_ids = matching_notice_ids(
+                    session, text_query, SearchFilters(source_ids=sources)
+                )
+            except QueryError as exc:
+                _fail(str(exc), EXIT_USAGE)
+        arguments: dict[str, Any] = {
+            "notice_ids": notice_ids, "source_ids": sources, "since": since, "until": until,
+        }
+        if what == "figures":
+            arguments["metric"] = metric
+        total = queries.count_export(session, what, **arguments)
+        rows = queries.export_rows(session, what, **arguments)
+        stream: IO[str] = (
+            output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+        )
+        try:
+            written = _write_rows(rows, stream, file_format, total)
+        finally:
+            if output:
+                stream.close()
+    errors.print(f"exported {written} {what}" + (f" to {output}" if output else ""))
+
+
+def _write_rows(rows: Iterator[dict[str, Any]], stream: IO[str], file_format: str,
+                total: int) -> int:
+    progress = Progress(
+        TextColumn("exporting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=errors, transient=True, disable=total < PROGRESS_FROM_ROWS,
+    )
+    written = 0
+    writer: Any = None
+    with progress:
+        task = progress.add_task("export", total=total)
+        for row in rows:
+            if file_format == "jsonl":
+                stream.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
+            else:
+                if writer is None:
+                    writer = csv.DictWriter(stream, fieldnames=list(row))
+                    writer.writeheader()
+                writer.writerow({key: csv_cell(value) for key, value in row.items()})
+            written += 1
+            progress.advance(task)
+    return written
+
+
+# --- web -------------------------------------------------------------------------------------
+
+
+@click.command()
+@click.option("--host", default=None, help="Address to listen on (default: [web] host, "
+              "else 127.0.0.1). Beyond loopback an API token is required.")
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="Port (default: [web] port, else 8080).")
+@click.pass_obj
+def web(obj: dict[str, Any] | None, host: str | None, port: int | None) -> None:
+    """Serve the HTTP API, the pages and the feeds (without the crawl scheduler)."""
+    from crawler.sourcedefs import ConfigError, load_config
+    from storage.errors import ArchiveError
+    from web.server import run
+    from web.settings import UnsafeBindError
+
+    obj = obj or {}
+    try:
+        config = load_config(obj.get("config"))
+        run(host, port, database_url=obj.get("database_url"), config=config)
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_CONFIG)
+    except UnsafeBindError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except ArchiveError as exc:
+        _fail(str(exc), EXIT_ARCHIVE)
+
+
+COMMANDS: list[click.Command] = [search, show, diff, events, export, web]

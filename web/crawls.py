@@ -1,0 +1,87 @@
+"""Crawls asked for through the API: one child `regwatch crawl` per source at a time."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from crawler.sourcedefs import Config
+
+
+class UnknownCrawlSourceError(LookupError):
+    """The configuration has no such source."""
+
+
+class CrawlBusyError(RuntimeError):
+    """A crawl of the source asked for through this process is still running."""
+
+
+@dataclass(frozen=True)
+class CrawlStart:
+    source_id: str
+    started_at: datetime
+
+
+class CrawlTrigger(Protocol):
+    """Starts a crawl of a source without waiting for it."""
+
+    def start(self, source_id: str) -> CrawlStart: ...
+
+
+class CrawlStarter:
+    """Runs each asked-for crawl with the scheduler's `ChildCrawlRunner` on its own thread.
+
+    The child process writes the archive (the web process only reads). Outcomes are kept per
+    source for `last_outcome`; the crawl itself is recorded in the archive as any other.
+    """
+
+    def __init__(self, config: Config | None, database_url: str, *, time_limit: float = 900.0):
+        self.config = config
+        self.database_url = database_url
+        self.time_limit = time_limit
+        self._threads: dict[str, threading.Thread] = {}
+        self._guard = threading.Lock()
+        self.outcomes: dict[str, object] = {}
+
+    def start(self, source_id: str) -> CrawlStart:
+        if self.config is None or source_id not in self.config.sources:
+            raise UnknownCrawlSourceError(f"no configured source {source_id!r}")
+        with self._guard:
+            running = self._threads.get(source_id)
+            if running is not None and running.is_alive():
+                raise CrawlBusyError(f"a crawl of {source_id} is already running")
+            thread = threading.Thread(
+                target=self._run, args=(source_id,), name=f"crawl:{source_id}", daemon=True
+            )
+            self._threads[source_id] = thread
+            thread.start()
+        return CrawlStart(source_id, datetime.now(UTC))
+
+    def wait(self, source_id: str, timeout: float | None = None) -> bool:
+        """Wait for the source's crawl to end; True when none is running any more."""
+        with self._guard:
+            thread = self._threads.get(source_id)
+        if thread is None:
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
+
+    def _run(self, source_id: str) -> None:
+        from scheduler import ChildCrawlRunner
+        from storage.db import open_archive, session_factory
+
+        assert self.config is not None
+        engine = open_archive(self.database_url)
+        try:
+            runner = ChildCrawlRunner(
+                self.config,
+                self.database_url,
+                session_factory(engine),
+                time_limit=self.time_limit,
+                stop_grace=20.0,
+            )
+            self.outcomes[source_id] = runner.run(source_id)
+        finally:
+            engine.dispose()

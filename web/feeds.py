@@ -1,0 +1,115 @@
+"""Atom feeds of change events (feedgen): all, per source, per platform.
+
+Entries carry the event's summaries as ``type="text"``: a reader shows an archived title
+holding ``<script>`` as those characters, and feedgen escapes them in the XML.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi.responses import Response
+from feedgen.feed import FeedGenerator
+from sqlalchemy.orm import Session
+
+from diffing.platforms import load_platforms
+from storage import queries
+from storage.models import ChangeEvent, Source
+from web.api import ID_PATTERN
+from web.app import session_for
+
+router = APIRouter(prefix="/feeds", include_in_schema=False)
+SessionDep = Annotated[Session, Depends(session_for)]
+FEED_ENTRIES = 50
+ATOM = "application/atom+xml; charset=utf-8"
+_XML_ILLEGAL = {code: None for code in (*range(9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF)}
+
+
+def _xml_text(text: str) -> str:
+    # XML 1.0 cannot carry most control characters, even escaped; an archived text with one
+    # must not make the whole feed unwritable.
+    return text.translate(_XML_ILLEGAL)
+
+
+def _base(request: Request) -> str:
+    configured = request.app.state.settings.base_url
+    return (configured or str(request.base_url)).rstrip("/")
+
+
+def events_feed(
+    request: Request, events: list[ChangeEvent], *, feed_id: str, title: str, self_path: str
+) -> Response:
+    base = _base(request)
+    feed = FeedGenerator()
+    feed.id(f"{base}{self_path}")
+    feed.title(_xml_text(title))
+    feed.link(href=f"{base}{self_path}", rel="self")
+    feed.link(href=f"{base}/events", rel="alternate")
+    feed.author({"name": "regwatch"})
+    feed.language("en")
+    feed.updated(events[0].created_at if events else datetime(2000, 1, 1, tzinfo=UTC))
+    # feedgen writes entries in reverse of the order they are added.
+    for event in reversed(events):
+        entry = feed.add_entry()
+        entry.id(f"{base}/events#event-{event.id}")
+        entry.title(_xml_text(event.summary_en))
+        entry.updated(event.created_at)
+        entry.published(event.created_at)
+        summary = event.summary_en + (f"\n{event.summary_zh}" if event.summary_zh else "")
+        entry.summary(_xml_text(summary), type="text")
+        entry.category(term=event.kind)
+        if event.notice_id is not None:
+            entry.link(href=f"{base}/notices/{event.notice_id}", rel="alternate")
+    body = feed.atom_str(pretty=True)
+    return Response(body, media_type=ATOM)
+
+
+@router.get("/events.atom")
+def all_events(request: Request, session: SessionDep) -> Response:
+    events = queries.list_events(session, limit=FEED_ENTRIES)
+    return events_feed(
+        request,
+        events,
+        feed_id="all",
+        title="regwatch: what changed at the regulators",
+        self_path="/feeds/events.atom",
+    )
+
+
+@router.get("/sources/{source_id}.atom")
+def source_events(
+    request: Request, session: SessionDep, source_id: Annotated[str, Path(pattern=ID_PATTERN)]
+) -> Response:
+    source = session.get(Source, source_id)
+    if source is None:
+        raise HTTPException(404, f"There is no source {source_id!r}.")
+    events = queries.list_events(
+        session, queries.EventFilters(source_id=source_id), limit=FEED_ENTRIES
+    )
+    return events_feed(
+        request,
+        events,
+        feed_id=f"source-{source_id}",
+        title=f"regwatch: {source.name}",
+        self_path=f"/feeds/sources/{source_id}.atom",
+    )
+
+
+@router.get("/platforms/{platform_id}.atom")
+def platform_events(
+    request: Request, session: SessionDep, platform_id: Annotated[str, Path(pattern=ID_PATTERN)]
+) -> Response:
+    events = queries.list_events(
+        session, queries.EventFilters(platform_id=platform_id), limit=FEED_ENTRIES
+    )
+    if not events and platform_id not in load_platforms().platforms:
+        raise HTTPException(404, f"There is no platform {platform_id!r}.")
+    return events_feed(
+        request,
+        events,
+        feed_id=f"platform-{platform_id}",
+        title=f"regwatch: {platform_id} named",
+        self_path=f"/feeds/platforms/{platform_id}.atom",
+    )

@@ -1,0 +1,347 @@
+"""Server-rendered pages: search, a notice, its diff, a metric's chart, a platform's timeline,
+sources and events. Plain HTML forms and links; no script."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from diffing.figures import load_metrics
+from diffing.platforms import load_platforms
+from storage import queries
+from storage.models import EVENT_KINDS, Source
+from storage.search import QueryError, SearchFilters, search_notices
+from web.api import ID_PATTERN, LANGUAGE_PATTERN, MAX_ID, MAX_OFFSET, METRIC_PATTERN
+from web.app import session_for
+from web.rendering import highlighted_text, render, series_chart
+
+router = APIRouter(include_in_schema=False)
+SessionDep = Annotated[Session, Depends(session_for)]
+PAGE_SIZE = 20
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(
+        render(template, path=request.url.path, **context), status_code=status_code
+    )
+
+
+def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    titles = {404: "Not found", 400: "Bad request", 422: "Bad request"}
+    return page(
+        request,
+        "error.html",
+        status_code=status_code,
+        title=titles.get(status_code, "Error"),
+        message=message,
+        status=status_code,
+    )
+
+
+def safe_link(url: str) -> str | None:
+    """``url`` when it is an http(s) link, else None: an archived ``javascript:`` URL is shown
+    as text, never linked."""
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+@router.get("/", response_class=HTMLResponse)
+def home() -> Response:
+    return RedirectResponse("/search", status_code=302)
+
+
+def _optional_date(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"{name} must be a date like 2023-01-31, not {value[:40]!r}") from None
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    session: SessionDep,
+    q: str = "",
+    source: str = "",
+    published_from: Annotated[str, Query(alias="from")] = "",
+    published_to: Annotated[str, Query(alias="to")] = "",
+    platform: str = "",
+    metric: str = "",
+    language: str = "",
+    has_figures: str = "",
+    order: str = "relevance",
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> HTMLResponse:
+    form = {
+        "q": q,
+        "source": source,
+        "from": published_from,
+        "to": published_to,
+        "platform": platform,
+        "metric": metric,
+        "language": language,
+        "has_figures": has_figures,
+        "order": order,
+    }
+    error = None
+    result = None
+    try:
+        for value, pattern, name in (
+            (source, ID_PATTERN, "source"),
+            (platform, ID_PATTERN, "platform"),
+            (metric, METRIC_PATTERN, "metric"),
+            (language, LANGUAGE_PATTERN, "language"),
+        ):
+            if value and not _fullmatch(pattern, value):
+                raise QueryError(f"{name} {value[:40]!r} is not valid")
+        if order not in ("relevance", "newest", "oldest"):
+            raise QueryError("order must be relevance, newest or oldest")
+        filters = SearchFilters(
+            source_ids=(source,) if source else (),
+            published_from=_optional_date(published_from, "from"),
+            published_to=_optional_date(published_to, "to"),
+            platform_id=platform or None,
+            metric=metric or None,
+            language=language or None,
+            has_figures={"yes": True, "no": False}.get(has_figures),
+        )
+        result = search_notices(
+            session, q, filters, limit=PAGE_SIZE, offset=offset, order=order  # type: ignore[arg-type]
+        )
+    except QueryError as exc:
+        error = str(exc)
+    kept = {key: value for key, value in form.items() if value}
+    next_link = prev_link = None
+    if result is not None:
+        if result.offset + PAGE_SIZE < result.total:
+            next_link = "/search?" + urlencode({**kept, "offset": result.offset + PAGE_SIZE})
+        if result.offset > 0:
+            prev_link = "/search?" + urlencode(
+                {**kept, "offset": max(result.offset - PAGE_SIZE, 0)}
+            )
+    return page(
+        request,
+        "search.html",
+        status_code=400 if error else 200,
+        title=f"Search: {q}" if q else "Search",
+        form=form,
+        error=error,
+        result=result,
+        sources=list(session.scalars(select(Source).order_by(Source.id))),
+        platforms=sorted(load_platforms().platforms),
+        metrics=load_metrics().ids(),
+        next_link=next_link,
+        prev_link=prev_link,
+    )
+
+
+def _fullmatch(pattern: str, value: str) -> bool:
+    import re
+
+    return re.fullmatch(pattern.strip("^$"), value) is not None
+
+
+NoticeId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.get("/notices/{notice_id}", response_class=HTMLResponse)
+def notice_page(
+    request: Request,
+    session: SessionDep,
+    notice_id: NoticeId,
+    version: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> HTMLResponse:
+    try:
+        detail = queries.notice_detail(session, notice_id, version)
+    except queries.VersionNotFoundError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    if detail is None:
+        raise HTTPException(404, f"There is no notice {notice_id} in the archive.")
+    return page(
+        request,
+        "notice.html",
+        title=detail.version.title,
+        detail=detail,
+        link=safe_link(detail.notice.url),
+        paragraphs=highlighted_text(detail.version.text, detail.figures, detail.mentions),
+        events=queries.list_events(
+            session, queries.EventFilters(notice_id=notice_id), limit=20
+        ),
+    )
+
+
+@router.get("/notices/{notice_id}/diff", response_class=HTMLResponse)
+def diff_page(
+    request: Request,
+    session: SessionDep,
+    notice_id: NoticeId,
+    from_version: Annotated[int | None, Query(alias="from", ge=1, le=MAX_ID)] = None,
+    to_version: Annotated[int | None, Query(alias="to", ge=1, le=MAX_ID)] = None,
+) -> HTMLResponse:
+    try:
+        diff = queries.version_diff(session, notice_id, from_version, to_version)
+    except queries.VersionNotFoundError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    if diff is None:
+        raise HTTPException(404, f"There is no notice {notice_id} in the archive.")
+    from storage import archive
+
+    return page(
+        request,
+        "diff.html",
+        title=f"Changes: {diff.new.title}",
+        diff=diff,
+        versions=archive.versions(session, notice_id),
+    )
+
+
+@router.get("/metrics", response_class=HTMLResponse)
+def metrics_page(request: Request, session: SessionDep) -> HTMLResponse:
+    catalogue = {metric.id: metric.meaning for metric in load_metrics().metrics}
+    return page(
+        request,
+        "metrics.html",
+        title="Metrics",
+        metrics=queries.metric_names(session),
+        meanings=catalogue,
+    )
+
+
+@router.get("/metrics/{metric}", response_class=HTMLResponse)
+def metric_page(
+    request: Request,
+    session: SessionDep,
+    metric: Annotated[str, Path(pattern=METRIC_PATTERN)],
+    period_kind: str = "",
+    scope: str = "",
+    source: str = "",
+) -> HTMLResponse:
+    catalogue = {entry.id: entry.meaning for entry in load_metrics().metrics}
+    if period_kind not in ("", "year", "half", "quarter"):
+        raise HTTPException(400, "period_kind must be year, half or quarter")
+    if source and not _fullmatch(ID_PATTERN, source):
+        raise HTTPException(400, "not a source id")
+    series = queries.figure_series(
+        session,
+        metric,
+        period_kind=period_kind or None,
+        scope=scope or None,
+        source_id=source or None,
+    )
+    if not series and metric not in catalogue:
+        raise HTTPException(404, f"There is no metric {metric!r}.")
+    by_period = {(point.period, point.scope, point.unit): point for point in series}
+    changes = {}
+    for point in series:
+        if point.period_kind == "year":
+            earlier = by_period.get((str(point.year - 1), point.scope, point.unit))
+        else:
+            earlier = by_period.get(
+                (f"{point.year - 1}{point.period[4:]}", point.scope, point.unit)
+            )
+        if earlier is not None and earlier.value:
+            changes[(point.period, point.scope, point.unit)] = (
+                (point.value - earlier.value) / earlier.value * 100
+            ).quantize(1)
+    return page(
+        request,
+        "metric.html",
+        title=f"Metric: {metric}",
+        metric=metric,
+        meaning=catalogue.get(metric, ""),
+        series=series,
+        chart=series_chart(series),
+        changes=changes,
+        form={"period_kind": period_kind, "scope": scope, "source": source},
+    )
+
+
+@router.get("/platforms", response_class=HTMLResponse)
+def platforms_page(request: Request, session: SessionDep) -> HTMLResponse:
+    return page(
+        request,
+        "platforms.html",
+        title="Platforms",
+        summaries=queries.platform_summaries(session),
+        registry=load_platforms().platforms,
+    )
+
+
+@router.get("/platforms/{platform_id}", response_class=HTMLResponse)
+def platform_page(
+    request: Request,
+    session: SessionDep,
+    platform_id: Annotated[str, Path(pattern=ID_PATTERN)],
+) -> HTMLResponse:
+    registry = load_platforms().platforms
+    timeline = queries.platform_timeline(session, platform_id)
+    if not timeline and platform_id not in registry:
+        raise HTTPException(404, f"There is no platform {platform_id!r}.")
+    return page(
+        request,
+        "platform.html",
+        title=f"Platform: {platform_id}",
+        platform_id=platform_id,
+        known=registry.get(platform_id),
+        timeline=timeline,
+        events=queries.list_events(
+            session, queries.EventFilters(platform_id=platform_id), limit=50
+        ),
+    )
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources_page(request: Request, session: SessionDep) -> HTMLResponse:
+    config = request.app.state.config
+    return page(
+        request,
+        "sources.html",
+        title="Sources",
+        overviews=queries.source_overviews(session),
+        schedules={
+            source_id: source.schedule_description()
+            for source_id, source in (config.sources.items() if config is not None else [])
+        },
+    )
+
+
+@router.get("/events", response_class=HTMLResponse)
+def events_page(
+    request: Request,
+    session: SessionDep,
+    kind: str = "",
+    source: str = "",
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> HTMLResponse:
+    if kind and kind not in EVENT_KINDS:
+        raise HTTPException(400, f"kind must be one of {', '.join(EVENT_KINDS)}")
+    if source and not _fullmatch(ID_PATTERN, source):
+        raise HTTPException(400, "not a source id")
+    filters = queries.EventFilters(kinds=(kind,) if kind else (), source_id=source or None)
+    listed = queries.list_events(session, filters, limit=PAGE_SIZE + 1, offset=offset)
+    kept = {key: value for key, value in {"kind": kind, "source": source}.items() if value}
+    return page(
+        request,
+        "events.html",
+        title="Events",
+        events=listed[:PAGE_SIZE],
+        kinds=EVENT_KINDS,
+        form={"kind": kind, "source": source},
+        next_link=(
+            "/events?" + urlencode({**kept, "offset": offset + PAGE_SIZE})
+            if len(listed) > PAGE_SIZE
+            else None
+        ),
+        feed_link=f"/feeds/sources/{source}.atom" if source else "/feeds/events.atom",
+    )

@@ -1,0 +1,201 @@
+"""The one template environment (sandboxed, autoescaping) and what pages need to draw text.
+
+Archived titles and texts are untrusted: they reach templates only as plain strings, cut into
+segments here, and are escaped by the environment when printed. Nothing here builds markup
+from archived content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from storage.models import Figure, PlatformMention
+from storage.queries import SeriesPoint
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def _when(moment: datetime | None, with_time: bool = False) -> str:
+    if moment is None:
+        return "–"
+    return moment.strftime("%Y-%m-%d %H:%M UTC" if with_time else "%Y-%m-%d")
+
+
+def _number(value: Decimal | float | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        if value == value.to_integral_value():
+            return f"{int(value):,}"
+        return f"{value:,f}"
+    return f"{value:,}"
+
+
+def environment() -> ImmutableSandboxedEnvironment:
+    """Templates from web/templates, autoescaped, in a sandbox that cannot reach Python
+    internals or mutate what it is given."""
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(("html", "xml", "svg"), default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = _when
+    env.filters["number"] = _number
+    return env
+
+
+TEMPLATES = environment()
+
+
+def render(name: str, **context: Any) -> str:
+    return TEMPLATES.get_template(name).render(**context)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a notice's text; ``kind`` is "figure", "platform" or None (plain), and
+    ``label`` what a highlight means (shown as its tooltip)."""
+
+    text: str
+    kind: str | None = None
+    label: str = ""
+
+
+def highlighted_text(
+    text: str, figures: list[Figure], mentions: list[PlatformMention]
+) -> list[list[Segment]]:
+    """The text as paragraphs of segments, figures and platform names marked by their stored
+    spans. Spans outside the text or overlapping an earlier one are skipped, not trusted."""
+    spans: list[tuple[int, int, str, str]] = []
+    for figure in figures:
+        label = f"{figure.metric or 'figure'}: {_number(figure.value)} {figure.unit}"
+        if figure.period:
+            label += f" ({figure.period})"
+        spans.append((figure.start, figure.end, "figure", label))
+    for mention in mentions:
+        label = mention.platform_id or mention.kind
+        if mention.action:
+            label += f": {mention.action}"
+        spans.append((mention.start, mention.end, "platform", label))
+    spans.sort(key=lambda span: (span[0], -span[1]))
+    segments: list[Segment] = []
+    position = 0
+    for start, end, kind, label in spans:
+        if start < position or end > len(text) or end <= start:
+            continue
+        if start > position:
+            segments.append(Segment(text[position:start]))
+        segments.append(Segment(text[start:end], kind, label))
+        position = end
+    if position < len(text):
+        segments.append(Segment(text[position:]))
+    return _paragraphs(segments)
+
+
+def _paragraphs(segments: list[Segment]) -> list[list[Segment]]:
+    paragraphs: list[list[Segment]] = [[]]
+    for segment in segments:
+        lines = segment.text.split("\n")
+        for index, line in enumerate(lines):
+            if index > 0:
+                paragraphs.append([])
+            if line:
+                paragraphs[-1].append(Segment(line, segment.kind, segment.label))
+    return [paragraph for paragraph in paragraphs if paragraph]
+
+
+# --- the metric chart ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    value: str
+    css: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart as geometry; the template draws it as SVG (no script)."""
+
+    width: int
+    height: int
+    bars: list[Bar]
+    years: list[Tick]
+    gridlines: list[tuple[float, str]]
+    baseline: float
+
+
+def series_chart(points: list[SeriesPoint], width: int = 640, height: int = 260) -> Chart:
+    """Bars grouped by year: a year's halves (or quarters) side by side, so the same half of
+    consecutive years can be read against each other. Each bar links to its point's row."""
+    top, bottom, left, right = 16.0, 36.0, 56.0, 8.0
+    plot_height = height - top - bottom
+    years = sorted({point.year for point in points})
+    if not points:
+        return Chart(width, height, [], [], [], top + plot_height)
+    slots = max(max((_slots(point.period_kind) for point in points), default=1), 1)
+    group_width = (width - left - right) / max(len(years), 1)
+    bar_width = max(min(group_width * 0.8 / slots, 48.0), 2.0)
+    highest = max(float(point.value) for point in points) or 1.0
+    scale = _nice_ceiling(highest)
+    bars = []
+    for point in points:
+        group = years.index(point.year)
+        slot = max(point.part - 1, 0) if point.part else 0
+        group_start = left + group * group_width + (group_width - bar_width * slots) / 2
+        bar_height = plot_height * float(point.value) / scale
+        bars.append(
+            Bar(
+                x=round(group_start + slot * bar_width + 1, 1),
+                y=round(top + plot_height - bar_height, 1),
+                width=round(bar_width - 2, 1),
+                height=round(bar_height, 1),
+                label=point.period + (f" · {point.scope}" if point.scope else ""),
+                value=_number(point.value),
+                css=f"part{point.part}",
+                href=f"#period-{point.period}",
+            )
+        )
+    ticks = [
+        Tick(round(left + index * group_width + group_width / 2, 1), str(year))
+        for index, year in enumerate(years)
+    ]
+    gridlines = [
+        (round(top + plot_height * (1 - fraction), 1), _number(Decimal(str(scale * fraction))))
+        for fraction in (0.0, 0.25, 0.5, 0.75, 1.0)
+    ]
+    return Chart(width, height, bars, ticks, gridlines, top + plot_height)
+
+
+def _slots(period_kind: str) -> int:
+    return {"half": 2, "quarter": 4}.get(period_kind, 1)
+
+
+def _nice_ceiling(value: float) -> float:
+    magnitude = 10 ** (len(str(int(value))) - 1) if value >= 1 else 1
+    for step in (1, 2, 2.5, 5, 10):
+        if step * magnitude >= value:
+            return float(step * magnitude)
+    return float(10 * magnitude)

@@ -1,0 +1,64 @@
+"""Running the web application: `run` for the service and `regwatch web`, `serve_in_thread`
+for tests and embedding."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Callable
+
+import uvicorn
+from fastapi import FastAPI
+
+from crawler.sourcedefs import Config
+from web.app import create_app
+from web.settings import WebSettings, check_bind, web_settings
+
+
+def run(
+    host: str | None = None,
+    port: int | None = None,
+    *,
+    database_url: str | None = None,
+    config: Config | None = None,
+    settings: WebSettings | None = None,
+    log_level: str = "info",
+) -> None:
+    """Serve the API and pages until interrupted (blocks).
+
+    ``host``/``port`` override ``[web]``. Raises `web.settings.UnsafeBindError` before
+    listening when the address is reachable from other machines and no token is configured.
+    """
+    settings = settings or web_settings(config)
+    host = host or settings.host
+    port = settings.port if port is None else port
+    check_bind(host, settings.token)
+    app = create_app(database_url, config, settings=settings)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False,
+                server_header=False, proxy_headers=False)
+
+
+def serve_in_thread(app: FastAPI, host: str = "127.0.0.1") -> tuple[str, Callable[[], None]]:
+    """Serve ``app`` on a free loopback port in a thread; returns its base URL and a stop
+    function. The socket listens before this returns, so requests made at once wait in its
+    backlog until the server accepts them: callers need not wait for start-up."""
+    check_bind(host, getattr(app.state, "settings", WebSettings()).token)
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, 0))
+    listener.listen(128)
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    )
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [listener]}, name="regwatch-web", daemon=True
+    )
+    thread.start()
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=10)
+        listener.close()
+
+    return f"http://{host}:{port}", stop
