@@ -474,7 +474,7 @@ def search_notices(
     rank = _rank(parsed, dialect)
 
     columns = notice_search.c
-    if order == "newest" or parsed.empty:
+    if order == "newest" or (order == "relevance" and parsed.empty):
         ordering = [columns.published_at.desc(), columns.notice_id.desc()]
     elif order == "oldest":
         ordering = [columns.published_at.asc(), columns.notice_id.asc()]

@@ -1,0 +1,232 @@
+"""Full-text search (storage.search) on SQLite and PostgreSQL: Chinese, Traditional, English."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from storage.archive import record_notice
+from storage.db import open_archive, session_factory
+from storage.search import (
+    MAX_QUERY_CHARS,
+    QueryError,
+    SearchFilters,
+    matching_notice_ids,
+    normalise,
+    notice_search,
+    parse_query,
+    rebuild_search_index,
+    search_notices,
+    short_grams,
+)
+from tests.query_fixtures import CAC, FTC, NOTICES, build_query_archive, fetched
+from tests.storage_fixtures import (
+    archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
+    archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
+    postgres_database_fixture,  # noqa: F401  (a fixture, requested by name)
+)
+
+
+@pytest.fixture(name="session")
+def session_fixture(archive_engine: Engine) -> Iterator[Session]:
+    with session_factory(archive_engine)() as session:
+        yield session
+
+
+@pytest.fixture(name="ids")
+def ids_fixture(session: Session) -> dict[str, int]:
+    return build_query_archive(session)
+
+
+def found(session: Session, query: str, **filters: object) -> set[int]:
+    page = search_notices(session, query, SearchFilters(**filters), limit=100)  # type: ignore[arg-type]
+    return {hit.notice_id for hit in page.hits}
+
+
+def test_a_chinese_phrase_finds_the_notice_that_holds_it(
+    session: Session, ids: dict[str, int]
+) -> None:
+    assert found(session, "夸克浏览器") == {ids["quark"]}
+
+
+def test_two_characters_are_searchable_though_trigrams_need_three(
+    session: Session, ids: dict[str, int]
+) -> None:
+    expected = {ids["summons_2023"], ids["quark"], ids["douyin_hant"]}
+    assert found(session, "约谈") == expected
+    assert found(session, "抖音") == {ids["douyin_hant"]}
+    assert found(session, "罚") == {ids["quark"]}
+
+
+def test_traditional_and_simplified_find_each_other(session: Session, ids: dict[str, int]) -> None:
+    # 約談 (Traditional) finds the Simplified notices; 约谈平台 finds the Traditional one.
+    assert found(session, "約談") == found(session, "约谈")
+    assert found(session, "约谈抖音平台") == {ids["douyin_hant"]}
+    assert found(session, "網信部門") == {ids["quark"], ids["douyin_hant"]}
+
+
+def test_english_is_case_insensitive_and_phrases_keep_their_order(
+    session: Session, ids: dict[str, int]
+) -> None:
+    assert found(session, "LOCATION data") == {ids["ftc_fine"]}
+    assert found(session, '"data broker"') == {ids["ftc_fine"]}
+    assert found(session, '"broker data"') == set()
+    assert found(session, "Douyin") == set()
+
+
+def test_or_and_exclusion(session: Session, ids: dict[str, int]) -> None:
+    assert found(session, "夸克 OR broker") == {ids["quark"], ids["ftc_fine"]}
+    assert found(session, "约谈 -夸克") == {ids["summons_2023"], ids["douyin_hant"]}
+    assert found(session, "约谈 NOT 抖音 NOT 夸克") == {ids["summons_2023"]}
+
+
+def test_filters(session: Session, ids: dict[str, int]) -> None:
+    everything = set(ids.values())
+    assert found(session, "", source_ids=(FTC,)) == {ids["ftc_fine"], ids["xss"]}
+    assert found(session, "", language="en") == {ids["ftc_fine"], ids["xss"]}
+    assert found(session, "约谈", published_from=date(2022, 1, 1)) == {
+        ids["summons_2023"],
+        ids["douyin_hant"],
+    }
+    assert found(session, "", published_from=date(2021, 6, 2), published_to=date(2021, 6, 2)) == {
+        ids["quark"]
+    }
+    assert found(session, "", platform_id="quark") == {ids["quark"]}
+    assert found(session, "", platform_id="douyin") == {ids["douyin_hant"]}
+    assert found(session, "", metric="websites_summoned") == {ids["summons_2023"]}
+    with_figures = found(session, "", has_figures=True)
+    assert ids["summons_2023"] in with_figures and ids["douyin_hant"] not in with_figures
+    assert found(session, "", has_figures=False) == everything - with_figures
+    assert found(session, "", published_to=date.max) == everything
+
+
+def test_title_matches_rank_first_and_snippets_mark_the_original_text(
+    session: Session, ids: dict[str, int]
+) -> None:
+    page = search_notices(session, "約談")
+    assert [hit.notice_id for hit in page.hits][-1] == ids["summons_2023"]
+    assert page.hits[0].score > page.hits[-1].score
+    for hit in page.hits:
+        assert hit.snippet.marks, hit.title
+        for start, end in hit.snippet.marks:
+            assert normalise(hit.snippet.text[start:end]) == "约谈"
+        assert [normalise(hit.title[s:e]) for s, e in hit.title_marks] in (["约谈"], [])
+    traditional = next(hit for hit in page.hits if hit.notice_id == ids["douyin_hant"])
+    assert "約談" in [traditional.snippet.text[s:e] for s, e in traditional.snippet.marks]
+
+
+def test_the_index_follows_the_latest_version(session: Session, ids: dict[str, int]) -> None:
+    # The fixture amends the 2023 summary: 259 became 261 apps.
+    assert found(session, "261款") == {ids["summons_2023"]}
+    assert found(session, "259款") == set()
+    spec = NOTICES[0]
+    later = fetched(spec, spec.text, spec.published + timedelta(days=30))
+    record_notice(session, replace(later, title="更正：2023年执法工作情况"))
+    session.commit()
+    assert found(session, "259款") == {ids["summons_2023"]}
+    assert found(session, "更正") == {ids["summons_2023"]}
+
+
+def test_pages_and_counts(session: Session, ids: dict[str, int]) -> None:
+    first = search_notices(session, "", limit=2, order="newest")
+    second = search_notices(session, "", limit=2, offset=2, order="newest")
+    assert first.total == second.total == len(ids)
+    assert not first.total_capped
+    assert len(first.hits) == 2
+    assert not {hit.notice_id for hit in first.hits} & {hit.notice_id for hit in second.hits}
+    dates = [hit.published_at for hit in first.hits + second.hits]
+    assert dates == sorted(dates, reverse=True)  # type: ignore[type-var]
+    oldest = search_notices(session, "", limit=1, order="oldest")
+    assert oldest.hits[0].notice_id == ids["quark"]
+    assert matching_notice_ids(session, "约谈")[0] == ids["summons_2023"]
+
+
+def test_rebuilding_the_index_gives_the_same_rows(session: Session, ids: dict[str, int]) -> None:
+    before = session.execute(select(notice_search).order_by(notice_search.c.notice_id)).all()
+    session.commit()
+    with session.get_bind().connect() as connection:  # type: ignore[union-attr]
+        with connection.begin():
+            assert rebuild_search_index(connection, batch=2) == len(ids)
+    after = session.execute(select(notice_search).order_by(notice_search.c.notice_id)).all()
+    assert before == after
+    assert found(session, "约谈") == {ids["summons_2023"], ids["quark"], ids["douyin_hant"]}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"unbalanced', "never closed"),
+        ("约谈 “夸克", "never closed"),
+        ("OR", "OR needs"),
+        ("约谈 OR", "OR needs"),
+        ("OR OR 约谈", "OR needs"),
+        ("-", "must be followed"),
+        ("NOT", "must be followed"),
+        ("-约谈", "cannot only exclude"),
+        ('""', "empty quotes"),
+        ("x" * 10_000, "10,000 characters"),
+        (" ".join(["词"] * 13), "more than 12"),
+    ],
+)
+def test_malformed_queries_get_a_message(session: Session, query: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        search_notices(session, query)
+
+
+def test_impossible_filters_get_a_message(session: Session) -> None:
+    with pytest.raises(QueryError, match="ends before it starts"):
+        search_notices(
+            session, "", SearchFilters(published_from=date(2024, 1, 2), published_to=date(2024, 1, 1))
+        )
+    with pytest.raises(QueryError, match="limit"):
+        search_notices(session, "", limit=0)
+
+
+def test_query_normal_form_and_grams() -> None:
+    assert normalise("網信部門 ＡＢＣ") == "网信部门 abc"
+    assert parse_query("約談").groups[0][0].normal == "约谈"
+    assert short_grams("约谈5g网站 eu") == sorted(
+        {"约", "谈", "约谈", "网", "站", "网站", "5g", "eu"}
+    )
+    assert parse_query("").empty
+
+
+@pytest.fixture(scope="module", name="small_sqlite_archive")
+def small_sqlite_archive_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    path: Path = tmp_path_factory.mktemp("search") / "archive.db"
+    engine = open_archive(f"sqlite:///{path}")
+    with session_factory(engine)() as session:
+        build_query_archive(session)
+    yield engine
+    engine.dispose()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=MAX_QUERY_CHARS + 20))
+def test_any_text_either_searches_or_raises_query_error(
+    small_sqlite_archive: Engine, query: str
+) -> None:
+    with session_factory(small_sqlite_archive)() as session:
+        try:
+            page = search_notices(session, query, limit=5)
+        except QueryError as exc:
+            assert str(exc)
+        else:
+            assert len(page.hits) <= 5
+
+
+def test_source_ids_exist_in_the_fixture(session: Session, ids: dict[str, int]) -> None:
+    # Guards the filter tests above: both sources hold notices.
+    assert found(session, "", source_ids=(CAC,)) == {
+        ids["summons_2023"],
+        ids["quark"],
+        ids["douyin_hant"],
+    }
