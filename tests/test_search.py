@@ -152,9 +152,9 @@ def test_pages_and_counts(session: Session, ids: dict[str, int]) -> None:
 def test_rebuilding_the_index_gives_the_same_rows(session: Session, ids: dict[str, int]) -> None:
     before = session.execute(select(notice_search).order_by(notice_search.c.notice_id)).all()
     session.commit()
-    with session.get_bind().connect() as connection:  # type: ignore[union-attr]
-        with connection.begin():
-            assert rebuild_search_index(connection, batch=2) == len(ids)
+    engine = session.get_bind()
+    with engine.connect() as connection, connection.begin():  # type: ignore[union-attr]
+        assert rebuild_search_index(connection, batch=2) == len(ids)
     after = session.execute(select(notice_search).order_by(notice_search.c.notice_id)).all()
     assert before == after
     assert found(session, "约谈") == {ids["summons_2023"], ids["quark"], ids["douyin_hant"]}

@@ -103,10 +103,6 @@ def create_app(
             headers={"Cache-Control": "max-age=3600"},
         )
 
-    @app.on_event("shutdown")
-    def dispose() -> None:
-        engine.dispose()
-
     return app
 
 
