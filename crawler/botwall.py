@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 
 from crawler import signals as regwatch_signals
+from crawler.errors import BotWall
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -79,4 +79,4 @@ class BotWallMiddleware:
             detail=wall,
             fatal=bool(request.meta.get("regwatch_list")),
         )
-        raise IgnoreRequest(f"bot wall at {request.url}: {wall}")
+        raise BotWall(f"bot wall at {request.url}: {wall}")

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import IgnoreRequest
+from crawler.errors import EgressRefused
 
 from crawler import signals as regwatch_signals
 from crawler.sourcedefs import Source, is_public_address, origin_of
@@ -20,10 +20,6 @@ from crawler.sourcedefs import Source, is_public_address, origin_of
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
-
-
-class EgressRefused(IgnoreRequest):
-    """A request the gate will not send."""
 
 
 @lru_cache(maxsize=1024)

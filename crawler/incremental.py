@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import NotConfigured
 
+from crawler.errors import NotDue, NotModified
 from crawler.runrecord import CrawlRecorder
 from storage import archive
 
@@ -20,14 +21,6 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-
-
-class NotDue(IgnoreRequest):
-    """A known notice page that need not be fetched this run."""
-
-
-class NotModified(IgnoreRequest):
-    """The site said 304: the archived version is current."""
 
 
 class IncrementalMiddleware:

@@ -14,6 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.misc import build_from_crawler
 
 from crawler import signals as regwatch_signals
+from crawler.errors import RobotsDisallowed
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -44,7 +45,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             super().process_request_2(rp, request)  # type: ignore[arg-type]
         except IgnoreRequest:
             self._announce(request, "disallowed by robots.txt")
-            raise
+            raise RobotsDisallowed(f"robots.txt forbids {request.url}") from None
 
     def _announce(self, request: Request, detail: str) -> None:
         self.crawler.signals.send_catch_log(

@@ -7,6 +7,7 @@ problem of the source (the site changed its template or put up a wall), never an
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -21,6 +22,7 @@ from twisted.python.failure import Failure
 
 from crawler import cleaning
 from crawler import signals as regwatch_signals
+from crawler.errors import AlreadyRecorded, NotDue, NotModified
 from crawler.items import NoticeItem
 from crawler.runrecord import CrawlRecorder
 from crawler.sourcedefs import ListSpec, Source
@@ -56,6 +58,23 @@ def json_path(document: Any, path: str) -> Any:
         else:
             return None
     return current
+
+
+def parse_parameters(raw: str) -> dict[str, Any]:
+    """A table of request parameters written in a page as JSON or as a Python-style literal.
+
+    MIIT writes ``queryData="{'webId':'…','pageId':'…'}"``: single quotes, not JSON.
+    """
+    if not raw.strip():
+        return {}
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        try:
+            parsed = ast.literal_eval(raw.strip())
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return {}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 def fill_page(value: Any, page: int, typed: bool = False) -> Any:
@@ -110,10 +129,7 @@ class NoticeSpider(scrapy.Spider):
         spec = self.source.list
         if spec.params_from and isinstance(response, TextResponse):
             raw = next(iter(select(response.selector, spec.params_from)), "")
-            try:
-                parsed = json.loads(raw) if raw else {}
-            except ValueError:
-                parsed = {}
+            parsed = parse_parameters(raw)
             if not isinstance(parsed, dict) or not parsed:
                 self.problem("no_match", response.url, f"{spec.params_from!r} found no parameters",
                              fatal=True)
@@ -371,10 +387,8 @@ class NoticeSpider(scrapy.Spider):
         self.problem(kind, url, detail)
 
     def list_failed(self, failure: Failure) -> None:
-        from scrapy.spidermiddlewares.httperror import HttpError
-
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(scrapy.exceptions.IgnoreRequest) and not failure.check(HttpError):
+        if failure.check(AlreadyRecorded):
             # The gate, robots.txt or the wall detector has recorded why already.
             if request.meta.get("regwatch_list"):
                 recorder = CrawlRecorder.of(self.crawler)
@@ -384,15 +398,11 @@ class NoticeSpider(scrapy.Spider):
         self.problem(*describe_failure(failure), fatal=bool(request.meta.get("regwatch_list")))
 
     def notice_failed(self, failure: Failure) -> None:
-        from crawler.incremental import NotDue, NotModified
-
         if failure.check(NotDue, NotModified):
             return
-        from scrapy.spidermiddlewares.httperror import HttpError
-
         request = failure.request  # type: ignore[attr-defined]
         self.crawler.stats.inc_value("crawl/failed_notice")
-        if failure.check(scrapy.exceptions.IgnoreRequest) and not failure.check(HttpError):
+        if failure.check(AlreadyRecorded):
             return
         kind, url, detail = describe_failure(failure)
         self.problem(kind, request.url, detail)
@@ -400,6 +410,7 @@ class NoticeSpider(scrapy.Spider):
 
 def describe_failure(failure: Failure) -> tuple[str, str, str]:
     """(kind, url, detail) of a failed request, for the health record."""
+    from scrapy.exceptions import DownloadTimeoutError
     from scrapy.spidermiddlewares.httperror import HttpError
     from twisted.internet.error import TimeoutError as TwistedTimeout
 
@@ -407,7 +418,7 @@ def describe_failure(failure: Failure) -> tuple[str, str, str]:
     if failure.check(HttpError):
         response = failure.value.response
         return "http_error", request.url, f"status {response.status}"
-    if failure.check(TwistedTimeout):
+    if failure.check(TwistedTimeout, DownloadTimeoutError):
         return "timeout", request.url, f"no complete answer in {request.meta.get('download_timeout')} s"
     return "http_error", request.url, f"{failure.type.__name__}: {failure.getErrorMessage()}"
 

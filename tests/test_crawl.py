@@ -1,0 +1,490 @@
+"""End to end: `regwatch crawl` against local copies of the real sites, served on loopback.
+
+Each crawl is a real child process (Scrapy's reactor runs once per process), writing a real
+SQLite archive; the site copies keep the real markup (unquoted attributes, protocol-relative
+links, JSON list APIs, the MIIT cookie step, GBK pages).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage import archive
+from storage.db import open_archive, session_factory
+from storage.models import ChangeEvent, FetchProblem, Notice, NoticeVersion
+from tests.sites import LocalSite
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Crawler:
+    """Runs `regwatch crawl` in a child process against one config and one archive."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.config = tmp_path / "regwatch.toml"
+        self.database_url = f"sqlite:///{tmp_path / 'archive.db'}"
+        self.config.write_text("", encoding="utf-8")
+
+    def configure(self, text: str) -> None:
+        self.config.write_text(text, encoding="utf-8")
+
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "cli", "--config", str(self.config),
+                "--database-url", self.database_url, *args]
+
+    def run(self, *args: str, timeout: float = 240) -> tuple[int, dict[str, Any], str]:
+        finished = subprocess.run(self.command("crawl", "--json", *args), capture_output=True,
+                                  text=True, timeout=timeout, cwd=REPO_ROOT)
+        try:
+            result = json.loads(finished.stdout) if finished.stdout.strip() else {}
+        except ValueError:
+            pytest.fail(f"crawl printed no JSON:\n{finished.stdout}\n{finished.stderr[-4000:]}")
+        return finished.returncode, result, finished.stderr
+
+    def session(self) -> Session:
+        return session_factory(open_archive(self.database_url))()
+
+
+@pytest.fixture
+def crawler(tmp_path: Path) -> Crawler:
+    return Crawler(tmp_path)
+
+
+def mirror(source_id: str, site: LocalSite, **fields: object) -> str:
+    """Config pointing a built-in source at a local copy, without the politeness delay."""
+    values = {"base_url": site.base_url, "delay": 0, **fields}
+    lines = [f"[sources.{source_id}]"] + [f"{k} = {json.dumps(v)}" for k, v in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+def json_rows(site: LocalSite, channel: str) -> list[dict[str, str]]:
+    path = site.site_dir / "cms" / "JsonList" / f"{channel}.json"
+    rows: list[dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))["list"]
+    return rows
+
+
+def article_requests(site: LocalSite) -> int:
+    paths = site.stats()["paths"]
+    return sum(count for path, count in paths.items() if path.endswith(".htm")
+               and "index" not in path)
+
+
+# --- CAC ----------------------------------------------------------------------------------
+
+
+def test_cac_channel_is_archived_from_static_page_and_json_api(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    crawler.configure(mirror("cac-wxfb", cac_site))
+    code, result, stderr = crawler.run("cac-wxfb")
+    rows = json_rows(cac_site, "A093702")
+    assert code == 0, stderr[-3000:]
+    counts = result["cac-wxfb"]
+    assert counts["status"] == "ok", counts["problems"]
+    assert counts["new"] == len(rows) and counts["failed"] == 0
+    # Pages 2 and 3 came from the JSON API; index_2.htm was never asked for.
+    assert cac_site.requests_to("/cms/JsonList") >= 2
+    assert cac_site.requests_to("/wxzw/wxfb/A093702index_2.htm") == 0
+    with crawler.session() as session:
+        notices = session.scalars(select(Notice)).all()
+        assert len(notices) == len(rows)
+        assert all(n.published_at is not None and n.published_at.tzinfo for n in notices)
+        assert all(n.url.startswith(cac_site.base_url) for n in notices)
+        assert all("<" not in n.title and n.title for n in notices)
+        texts = {n.title: archive.latest_version(session, n.id).text for n in notices}  # type: ignore[union-attr]
+    summary = next(text for title, text in texts.items() if "2023年" in title and "执法" in title)
+    # The yearly summary continues on c_…_2.htm; both parts are one version.
+    assert "10646" in summary and "中国知网" in summary
+
+
+def test_older_and_current_article_templates_both_read(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    crawler.configure(mirror("cac-hlwnrgl", cac_site))
+    code, result, stderr = crawler.run("cac-hlwnrgl")
+    assert code == 0, stderr[-3000:]
+    with crawler.session() as session:
+        years = {n.published_at.year for n in session.scalars(select(Notice))}  # type: ignore[union-attr]
+        bodies = session.scalars(select(NoticeVersion.text)).all()
+    assert min(years) <= 2021 and max(years) >= 2024  # both templates are in this channel
+    assert all(len(body) > 20 for body in bodies)
+
+
+def test_recrawl_of_an_unchanged_site_adds_nothing_and_fetches_no_notice(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    crawler.configure(mirror("cac-qinglang", cac_site))
+    assert crawler.run("cac-qinglang")[0] == 0
+    with crawler.session() as session:
+        before = archive.count_rows(session)
+    cac_site.reset()
+    code, result, stderr = crawler.run("cac-qinglang")
+    assert code == 0, stderr[-3000:]
+    counts = result["cac-qinglang"]
+    assert (counts["new"], counts["changed"], counts["failed"]) == (0, 0, 0)
+    # Page 1 (twenty notices, all known) shows there is nothing new: no further page is read.
+    assert counts["unchanged"] == 20
+    assert cac_site.requests_to("/cms/JsonList") == 0
+    with crawler.session() as session:
+        after = archive.count_rows(session)
+    assert {k: v for k, v in after.items() if k != "crawl_runs"} == {
+        k: v for k, v in before.items() if k != "crawl_runs"}
+    assert article_requests(cac_site) == 0
+    assert cac_site.stats()["total"] <= 3  # robots.txt and the list page (page 1 holds nothing new)
+
+
+def test_editing_one_page_adds_exactly_one_version_and_one_figure_event(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    crawler.configure(mirror("cac-wxfb", cac_site))
+    assert crawler.run("cac-wxfb")[0] == 0
+    summary_row = next(r for r in json_rows(cac_site, "A093702") if "2023年" in r["topic"]
+                       and "执法" in r["topic"])
+    page = "/" + summary_row["infourl"].split("/", 3)[3]
+    cac_site.edit(page, "下架移动应用程序259款", "下架移动应用程序261款")
+    with crawler.session() as session:
+        versions_before = session.scalar(select(func.count()).select_from(NoticeVersion))
+    code, result, stderr = crawler.run("cac-wxfb", "--refetch")
+    assert code == 0, stderr[-3000:]
+    counts = result["cac-wxfb"]
+    assert counts["changed"] == 1 and counts["new"] == 0
+    assert counts["not_modified"] == counts["unchanged"] - 0 >= 40  # the rest answered 304
+    with crawler.session() as session:
+        assert session.scalar(select(func.count()).select_from(NoticeVersion)) == (
+            versions_before + 1)
+        changed = session.scalars(
+            select(ChangeEvent).where(ChangeEvent.kind == "figure_changed")).all()
+    assert len(changed) == 1
+    assert changed[0].payload["old"]["value"] == 259 and changed[0].payload["new"]["value"] == 261
+    assert "259" in changed[0].summary_en and "261" in changed[0].summary_en
+
+
+# --- the other built-in sources ------------------------------------------------------------
+
+
+def test_miit_cookie_step_json_list_and_attachments(crawler: Crawler, miit_site: LocalSite) -> None:
+    crawler.configure(mirror("miit-app", miit_site))
+    code, result, stderr = crawler.run("miit-app")
+    assert code == 0, (result, stderr[-3000:])
+    counts = result["miit-app"]
+    assert counts["new"] >= 3 and counts["failed"] == 0
+    with crawler.session() as session:
+        versions = session.scalars(select(NoticeVersion)).all()
+        notices = session.scalars(select(Notice)).all()
+    assert any(a["url"].endswith((".pdf", ".docx", ".doc")) for v in versions
+               for a in v.attachments)
+    assert any("尚有21款" in v.text for v in versions)
+    assert all(n.published_at is not None for n in notices)
+
+
+def test_miit_without_the_cookie_step_is_a_bot_wall_not_an_empty_list(
+    crawler: Crawler, miit_site: LocalSite
+) -> None:
+    crawler.configure(mirror("miit-app", miit_site, cookie_url="") + (
+        '[sources.miit-app.list.params]\nwebId = "x"\n'))
+    code, result, _ = crawler.run("miit-app")
+    assert code == 1
+    assert result["miit-app"]["status"] == "failed"
+    assert any(p["kind"] == "bot_wall" for p in result["miit-app"]["problems"])
+    with crawler.session() as session:
+        assert session.scalar(select(func.count()).select_from(Notice)) == 0
+
+
+def test_samr_dates_come_from_the_row_after_each_link(
+    crawler: Crawler, samr_site: LocalSite
+) -> None:
+    crawler.configure(mirror("samr-news", samr_site))
+    code, result, stderr = crawler.run("samr-news")
+    assert code == 0, stderr[-3000:]
+    assert result["samr-news"]["new"] >= 3
+    with crawler.session() as session:
+        assert all(n.published_at is not None for n in session.scalars(select(Notice)))
+
+
+@pytest.mark.parametrize(("source_id", "fixture"), [
+    ("ftc-press", "ftc_site"), ("ec-press", "ec_site"), ("ico-enforcement", "ico_site"),
+])
+def test_english_sources(crawler: Crawler, source_id: str, fixture: str,
+                         request: pytest.FixtureRequest) -> None:
+    site: LocalSite = request.getfixturevalue(fixture)
+    crawler.configure(mirror(source_id, site))
+    code, result, stderr = crawler.run(source_id)
+    assert code == 0, (result, stderr[-3000:])
+    assert result[source_id]["new"] >= 3 and result[source_id]["failed"] == 0
+    with crawler.session() as session:
+        notices = session.scalars(select(Notice)).all()
+        texts = session.scalars(select(NoticeVersion.text)).all()
+    assert all(n.language == "en" and n.published_at is not None for n in notices)
+    assert all(len(t) > 100 for t in texts)
+
+
+# --- encodings ----------------------------------------------------------------------------
+
+
+LOCAL_GOV = """
+[sources.local-gov]
+name = "某市 通知公告"
+language = "zh-Hans"
+timezone = "Asia/Shanghai"
+base_url = "{base}"
+delay = 0
+[sources.local-gov.list]
+url = "/xxgk/index.html"
+items = "ul.news-list li"
+link = "a::attr(href)"
+title = "a::attr(title)"
+date = "span.date::text"
+[sources.local-gov.article]
+title = ["h1"]
+body = ["#zoom"]
+"""
+
+
+def test_every_encoding_decodes_cleanly_even_when_declarations_lie(
+    crawler: Crawler, encodings_site: LocalSite
+) -> None:
+    manifest = json.loads((encodings_site.site_dir / "_manifest.json").read_text("utf-8"))
+    crawler.configure(LOCAL_GOV.format(base=encodings_site.base_url))
+    code, result, stderr = crawler.run("local-gov")
+    assert code == 0, stderr[-3000:]
+    listed = [entry for entry in manifest if entry["path"].startswith("/xxgk/2024/")]
+    assert result["local-gov"]["new"] == len(listed)
+    with crawler.session() as session:
+        for entry in listed:
+            notice = archive.get_notice(session, encodings_site.base_url + entry["path"])
+            assert notice is not None, entry["path"]
+            version = archive.latest_version(session, notice.id)
+            assert version is not None
+            assert "\ufffd" not in version.text + version.title, entry["note"]
+            for phrase in entry["phrases"]:
+                assert phrase in version.text, (entry["note"], phrase)
+
+
+# --- faults -------------------------------------------------------------------------------
+
+FAULTY = """
+[sources.faulty]
+name = "fault drills"
+language = "zh-Hans"
+timezone = "Asia/Shanghai"
+base_url = "{base}"
+delay = 0
+timeout = {timeout}
+[sources.faulty.list]
+url = "{list_url}"
+items = "#loadingInfoPage li"
+link = "h5 a::attr(href)"
+title = "h5 a::attr(title)"
+date = ".times::text"
+[sources.faulty.article]
+title = ["h1.title", "h1"]
+date = ["#pubtime::text", ".info::text"]
+body = ["#BodyLabel", "div.main-content", "#zoom"]
+"""
+
+
+def fault_list(site: LocalSite, *paths: str) -> str:
+    """A CAC-style list page in the served copy linking to the given fault endpoints."""
+    items = "".join(
+        f'<li><h5><a href={path} target=_blank title="drill {i}">drill {i}</a></h5>'
+        f'<div class="times">2026-11-2{i % 9}</div></li>\n' for i, path in enumerate(paths)
+    )
+    page = f'<html><body><div id="loadingInfoPage"><ul>\n{items}</ul></div></body></html>'
+    (site.site_dir / "drills.htm").write_text(page, encoding="utf-8")
+    return "/drills.htm"
+
+
+def crawl_faults(crawler: Crawler, site: LocalSite, *paths: str, timeout: int = 5,
+                 list_url: str | None = None) -> tuple[int, dict[str, Any]]:
+    crawler.configure(FAULTY.format(base=site.base_url, timeout=timeout,
+                                    list_url=list_url or fault_list(site, *paths)))
+    code, result, stderr = crawler.run("faulty")
+    assert "faulty" in result, stderr[-3000:]
+    return code, result["faulty"]
+
+
+def problem_kinds(result: dict[str, Any]) -> dict[str, str]:
+    return {p["url"].split("/_faults/")[-1]: p["kind"] for p in result["problems"]}
+
+
+def test_transient_errors_are_retried_after_what_retry_after_says(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    code, result = crawl_faults(crawler, cac_site, "/_faults/503-then-200/a", "/_faults/429/b")
+    assert code == 0, result
+    assert result["new"] == 2 and result["failed"] == 0
+    statuses = cac_site.stats()["statuses"]
+    assert statuses.get("503") == 1 and statuses.get("429") == 1
+
+
+def test_broken_answers_fail_cleanly_and_archive_nothing(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    code, result = crawl_faults(
+        crawler, cac_site, "/_faults/hang", "/_faults/truncated", "/_faults/gzip-bomb",
+        "/_faults/redirect-loopback", "/_faults/redirect-metadata",
+        "/_faults/challenge-521", "/_faults/interstitial-200", "/_faults/lying-charset",
+        timeout=3,
+    )
+    assert code == 1  # the source is unhealthy
+    assert result["status"] == "unhealthy"
+    kinds = problem_kinds(result)
+    assert kinds["hang"] == "timeout"
+    assert kinds["truncated"] == "http_error"
+    assert kinds["gzip-bomb"] == "http_error"
+    assert "169.254.169.254/latest/meta-data/" in " ".join(p["url"] for p in result["problems"])
+    assert [p["kind"] for p in result["problems"] if "127.0.0.1" in p["url"]
+            and "_faults" not in p["url"]] == ["refused"]
+    assert kinds["challenge-521"] == "bot_wall" and kinds["interstitial-200"] == "bot_wall"
+    # Only the honest page (its charset lied, its bytes did not) is archived, readable.
+    assert result["new"] == 1
+    with crawler.session() as session:
+        text = session.scalars(select(NoticeVersion.text)).one()
+    assert "\ufffd" not in text and "共检查应用程序136款" in text
+
+
+@pytest.mark.parametrize("list_url", ["/_faults/empty-list", "/_faults/challenge-521",
+                                      "/_faults/interstitial-200"])
+def test_a_list_that_is_empty_or_walled_is_a_health_problem_and_withdraws_nothing(
+    crawler: Crawler, cac_site: LocalSite, list_url: str
+) -> None:
+    crawler.configure(mirror("cac-wxfb", cac_site))
+    assert crawler.run("cac-wxfb")[0] == 0
+    with crawler.session() as session:
+        before = {n.url: n.last_seen_at for n in session.scalars(select(Notice))}
+        rows = archive.count_rows(session)
+    crawler.configure(mirror("cac-wxfb", cac_site) + f'[sources.cac-wxfb.list]\nurl = "{list_url}"\n')
+    code, result, _ = crawler.run("cac-wxfb")
+    assert code == 1 and result["cac-wxfb"]["status"] == "failed"
+    assert {p["kind"] for p in result["cac-wxfb"]["problems"]} & {"no_match", "bot_wall"}
+    with crawler.session() as session:
+        after = {n.url: n.last_seen_at for n in session.scalars(select(Notice))}
+        new_rows = archive.count_rows(session)
+        health = archive.source_health(session)["cac-wxfb"]
+        problems = session.scalar(select(func.count()).select_from(FetchProblem))
+    assert after == before
+    assert new_rows["notice_versions"] == rows["notice_versions"]
+    assert new_rows["change_events"] == rows["change_events"]
+    assert health.last_status == "failed" and problems >= 1
+
+
+def test_robots_txt_answering_503_means_no_crawl_this_run(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    cac_site.set_robots_unavailable(True)
+    crawler.configure(mirror("cac-wxfb", cac_site))
+    code, result, _ = crawler.run("cac-wxfb")
+    assert code == 1 and result["cac-wxfb"]["status"] == "failed"
+    assert result["cac-wxfb"]["new"] == 0
+    assert any(p["kind"] == "robots" for p in result["cac-wxfb"]["problems"])
+    paths = cac_site.stats()["paths"]
+    assert set(paths) <= {"/robots.txt"}
+
+
+def test_robots_txt_disallow_is_obeyed(crawler: Crawler, cac_site: LocalSite) -> None:
+    robots = (cac_site.site_dir / "robots.txt").read_text(encoding="utf-8")
+    disallowed = next(line.split(":", 1)[1].strip() for line in robots.splitlines()
+                      if line.lower().startswith("disallow:") and line.split(":", 1)[1].strip())
+    code, result = crawl_faults(crawler, cac_site, disallowed.rstrip("*") + "x.htm")
+    assert result["new"] == 0
+    assert [p["kind"] for p in result["problems"]] == ["robots"]
+    assert cac_site.requests_to(disallowed.rstrip("*") + "x.htm") == 0
+
+
+# --- idempotency under SIGKILL -------------------------------------------------------------
+
+
+def test_a_crawl_killed_midway_leaves_no_duplicate_or_half_written_notice(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    crawler.configure(mirror("cac-wxfb", cac_site, delay=0.05))
+    env = {**os.environ, "REGWATCH_LOG_LEVEL": "INFO"}
+    child = subprocess.Popen(crawler.command("crawl", "cac-wxfb"), stderr=subprocess.PIPE,
+                             stdout=subprocess.DEVNULL, text=True, cwd=REPO_ROOT, env=env)
+    archived = 0
+    assert child.stderr is not None
+    for line in _lines(child.stderr):
+        if "archived new notice" in line:
+            archived += 1
+            if archived == 5:
+                child.send_signal(signal.SIGKILL)
+                break
+    child.wait(timeout=60)
+    assert archived == 5
+    with crawler.session() as session:
+        partial = session.scalar(select(func.count()).select_from(Notice))
+        assert partial is not None and 5 <= partial < len(json_rows(cac_site, "A093702"))
+        _assert_consistent(session)
+    code, result, stderr = crawler.run("cac-wxfb")
+    assert code == 0, stderr[-3000:]
+    with crawler.session() as session:
+        total = session.scalar(select(func.count()).select_from(Notice))
+        _assert_consistent(session)
+    assert total == len(json_rows(cac_site, "A093702"))
+    assert result["cac-wxfb"]["new"] == total - partial
+
+
+def _lines(stream: Any) -> Iterator[str]:
+    yield from iter(stream.readline, "")
+
+
+def _assert_consistent(session: Session) -> None:
+    for notice in session.scalars(select(Notice)):
+        numbers = [v.number for v in archive.versions(session, notice.id)]
+        assert numbers == list(range(1, len(numbers) + 1)), notice.url
+    duplicates = session.execute(
+        select(Notice.url, func.count()).group_by(Notice.url).having(func.count() > 1)
+    ).all()
+    assert duplicates == []
+    # A version's findings are written with it: every version with figures has its events.
+    orphans = session.scalar(
+        select(func.count()).select_from(NoticeVersion).where(
+            ~NoticeVersion.id.in_(select(ChangeEvent.version_id).where(
+                ChangeEvent.version_id.isnot(None)))))
+    assert orphans == 0
+
+
+# --- command line -------------------------------------------------------------------------
+
+
+def test_malformed_config_is_refused_with_file_and_line(crawler: Crawler) -> None:
+    crawler.configure('[sources.cac-wxfb]\ninterval = "often"\n')
+    finished = subprocess.run(crawler.command("crawl", "cac-wxfb"), capture_output=True,
+                              text=True, cwd=REPO_ROOT, timeout=60)
+    assert finished.returncode == 3
+    assert f"{crawler.config}:2" in finished.stderr.replace("\n", "")
+
+
+def test_unknown_source_is_a_usage_error(crawler: Crawler) -> None:
+    finished = subprocess.run(crawler.command("crawl", "no-such-source"), capture_output=True,
+                              text=True, cwd=REPO_ROOT, timeout=60)
+    assert finished.returncode == 2 and "no-such-source" in finished.stderr
+
+
+def test_unreachable_archive_is_a_clear_error(tmp_path: Path) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-m", "cli", "--database-url",
+         "postgresql+psycopg://nobody@127.0.0.1:1/none", "crawl", "cac-wxfb"],
+        capture_output=True, text=True, cwd=REPO_ROOT, timeout=60)
+    assert finished.returncode == 4
+    assert "Traceback" not in finished.stderr
+
+
+def test_demo_shows_a_new_notice_and_the_edited_figure(tmp_path: Path) -> None:
+    finished = subprocess.run([sys.executable, "-m", "cli", "demo", "--keep", str(tmp_path)],
+                              capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    output = " ".join(finished.stdout.split())
+    assert "1 new, 1 changed" in output
+    assert "259 to 261" in output
