@@ -93,15 +93,15 @@ def test_diff_page_shows_both_versions_side_by_side(client: TestClient, ids: dic
     page = client.get(f"/notices/{ids['summons_2023']}/diff")
     assert page.status_code == 200
     assert "<del>" in page.text and "<ins>" in page.text
-    row = re.search(r'<tr class="replace">.*?</tr>', page.text, re.S)
+    row = re.search(r'<tr class="replace">.*?</tr>', page.text, re.DOTALL)
     assert row is not None and "259款" in row.group(0) and "261款" in row.group(0)
-    assert re.search(r"<strong>edited</strong> apps_removed.*?259.*?261", page.text, re.S)
+    assert re.search(r"<strong>edited</strong> apps_removed.*?259.*?261", page.text, re.DOTALL)
 
 
 def test_metric_page_draws_a_chart_with_a_bar_per_period(client: TestClient) -> None:
     page = client.get("/metrics/websites_summoned")
     assert page.status_code == 200
-    svg = re.search(r"<svg id=\"chart\".*?</svg>", page.text, re.S)
+    svg = re.search(r"<svg id=\"chart\".*?</svg>", page.text, re.DOTALL)
     assert svg is not None
     bars = re.findall(r'<rect class="bar', svg.group(0))
     assert len(bars) == 1
