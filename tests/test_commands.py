@@ -59,7 +59,7 @@ def test_search_json_for_scripts(archive: tuple[str, dict[str, int]]) -> None:
 
 
 def test_search_table_for_people(archive: tuple[str, dict[str, int]]) -> None:
-    url, ids = archive
+    url, _ = archive
     result = run(url, "search", "夸克浏览器")
     assert result.exit_code == 0
     assert "1 notice(s)" in result.output and "网信部门依法约谈夸克浏览器" in result.output
