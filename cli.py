@@ -169,6 +169,12 @@ def demo(keep: Path | None) -> None:
     sys.exit(run_demo(keep, console))
 
 
+# Each part of regwatch brings its own commands.
+from diffing.commands import COMMANDS as EXTRACTION_COMMANDS  # noqa: E402
+
+for command in EXTRACTION_COMMANDS:
+    main.add_command(command)
+
 from scheduler import serve_command, status_command
 
 main.add_command(serve_command)
