@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from crawler.sourcedefs import ConfigError, Config, load_config
+from crawler.sourcedefs import Config, ConfigError, load_config
 
 console = Console()
 errors = Console(stderr=True)
@@ -62,7 +61,7 @@ def sources(obj: dict[str, Any], as_json: bool) -> None:
     """List the configured sources with their schedule, last run and health."""
     config = config_or_exit(obj["config"])
     health = _health(obj["database_url"])
-    rows = []
+    rows: list[dict[str, Any]] = []
     for source in sorted(config.sources.values(), key=lambda s: s.id):
         h = health.get(source.id)
         rows.append({
@@ -170,7 +169,7 @@ def demo(keep: Path | None) -> None:
 
 
 # Each part of regwatch brings its own commands.
-from diffing.commands import COMMANDS as EXTRACTION_COMMANDS  # noqa: E402
+from diffing.commands import COMMANDS as EXTRACTION_COMMANDS
 
 for command in EXTRACTION_COMMANDS:
     main.add_command(command)

@@ -39,7 +39,7 @@ def bot_wall(status: int, body_text: str) -> str | None:
         return f"status {status} challenge"
     if status == 200 and body_text:
         visible = re.sub(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", " ", body_text,
-                         flags=re.S | re.I)
+                         flags=re.DOTALL | re.IGNORECASE)
         visible = re.sub(r"\s+", " ", visible)
         if len(visible) <= _INTERSTITIAL_MAX_TEXT:
             marker = _MARKERS.search(body_text)
@@ -66,7 +66,7 @@ class BotWallMiddleware:
         text = response.text if isinstance(response, TextResponse) else ""
         if response.status == 200 and not isinstance(response, TextResponse):
             return response
-        if "json" in response.headers.get(b"Content-Type", b"").decode("latin-1").lower():
+        if "json" in (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower():
             return response
         wall = bot_wall(response.status, text[:200_000])
         if wall is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timezone
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -154,4 +154,4 @@ def html_to_text(html: str) -> str:
 
 
 def looks_like_html(text: str) -> bool:
-    return bool(re.search(r"<(html|body|div|p|br|table|span)\b", text[:5000], re.I))
+    return bool(re.search(r"<(html|body|div|p|br|table|span)\b", text[:5000], re.IGNORECASE))

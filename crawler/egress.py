@@ -12,9 +12,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from crawler.errors import EgressRefused
-
 from crawler import signals as regwatch_signals
+from crawler.errors import EgressRefused
 from crawler.sourcedefs import Source, is_public_address, origin_of
 
 if TYPE_CHECKING:
@@ -74,10 +73,10 @@ class EgressGateMiddleware:
     def process_request(self, request: Request) -> None:
         source: Source | None = getattr(self.crawler.spider, "source", None)
         if source is None:
-            return None
+            return
         reason = refusal(request.url, source)
         if reason is None:
-            return None
+            return
         self.crawler.stats.inc_value("egress/refused")
         redirected_from = request.meta.get("redirect_urls")
         detail = reason + (f" (redirected from {redirected_from[0]})" if redirected_from else "")

@@ -110,7 +110,7 @@ class EncodingMiddleware:
             return response
         source = getattr(self.crawler.spider, "source", None)
         forced = getattr(source, "encoding", None)
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         declared = [
             e
             for e in (

@@ -46,7 +46,7 @@ class IncrementalMiddleware:
     def process_request(self, request: Request) -> None:
         known = self._known(request)
         if known is None:
-            return None
+            return
         source = self.crawler.spider.source  # type: ignore[union-attr]
         due = known.last_checked_at + timedelta(seconds=source.revisit_after)
         if not self.refetch and datetime.now(UTC) < due:
@@ -59,7 +59,7 @@ class IncrementalMiddleware:
             request.headers.setdefault(
                 b"If-Modified-Since", known.last_modified.encode("latin-1", "replace")
             )
-        return None
+        return
 
     def process_response(self, request: Request, response: Response) -> Response:
         if response.status != 304:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import builtins
 
+from typing import TYPE_CHECKING, Any
 
 from crawler.sourcedefs import load_config
 from crawler.spiders.notices import NoticeSpider
@@ -53,8 +54,8 @@ class SourceSpiderLoader:
         except KeyError as exc:
             raise KeyError(f"Spider not found: {spider_name} ({exc.args[0]})") from None
 
-    def list(self) -> list[str]:
+    def list(self) -> builtins.list[str]:
         return sorted(load_config(self.settings.get("REGWATCH_CONFIG")).sources)
 
-    def find_by_request(self, request: Request) -> list[str]:
+    def find_by_request(self, request: Request) -> builtins.list[str]:
         return []

@@ -89,7 +89,7 @@ def figures_command(ctx: click.Context, metric: str | None, source_id: str | Non
 
     with _archive_session(ctx) as session:
         points = figure_series(session, metric=metric, source_id=source_id, scope=scope)
-    rows = [{
+    rows: list[dict[str, Any]] = [{
         "metric": p.metric, "scope": p.scope, "period": p.period, "value": _json_value(p.value),
         "unit": p.unit, "currency": p.currency, "source": p.source_id, "notice_id": p.notice_id,
         "notice": p.notice_title, "url": p.notice_url,
@@ -120,7 +120,7 @@ def platforms_command(ctx: click.Context, as_json: bool) -> None:
     registry = load_platforms()
     with _archive_session(ctx) as session:
         records = platform_records(session)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for record in records:
         platform = registry.platforms.get(record.platform_id or "")
         rows.append({

@@ -105,10 +105,10 @@ def _store_findings(
 def figure_of(row: models.Figure) -> Figure:
     """The :class:`diffing.figures.Figure` an archived figure row holds."""
     value: int | Decimal = row.value
-    if value == value.to_integral_value() and row.currency is None:
-        value = int(value)
+    if row.value == row.value.to_integral_value() and row.currency is None:
+        value = int(row.value)
     else:
-        value = value.normalize()
+        value = row.value.normalize()
     return Figure(
         metric=row.metric, value=value, unit=row.unit, currency=row.currency, period=row.period,
         scope=row.scope, start=row.start, end=row.end, text=row.text, sentence=row.sentence,
@@ -333,7 +333,8 @@ class _EventWriter:
     def figure_changed(self, change: compare.FigureChange) -> None:
         label = self.metric_label(change.metric)
         title = self.notice.title
-        currency = (change.new or change.old).currency if (change.new or change.old) else None
+        either = change.new or change.old
+        currency = either.currency if either is not None else None
         if change.kind == "edited" and change.old is not None and change.new is not None:
             en = (f"The figure for {label} was silently edited from "
                   f"{_number(change.old.value, currency)} to {_number(change.new.value, currency)}"

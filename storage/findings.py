@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from storage.models import Figure, Notice, NoticeVersion, PlatformMention
 
 
-def current_versions() -> Select[tuple[int]]:
+def current_versions() -> Select[Any]:
     """The id of every notice's latest version."""
     return select(func.max(NoticeVersion.id)).group_by(NoticeVersion.notice_id)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -27,9 +27,9 @@ SHANGHAI = timezone(timedelta(hours=8))
         ("发布时间：2021-01-22 10:06", datetime(2021, 1, 22, 10, 6, tzinfo=SHANGHAI)),
         ("publishdate:2024/01/31 10:06:01", datetime(2024, 1, 31, 10, 6, 1, tzinfo=SHANGHAI)),
         ("２０２３年７月２０日", datetime(2023, 7, 20, tzinfo=SHANGHAI)),
-        ("Wed, 31 Jan 2024 10:05:00 GMT", datetime(2024, 1, 31, 10, 5, tzinfo=timezone.utc)),
-        ("2024-03-01T12:00:00Z", datetime(2024, 3, 1, 12, tzinfo=timezone.utc)),
-        ("2024-03-01T12:00:00-05:00", datetime(2024, 3, 1, 17, tzinfo=timezone.utc)),
+        ("Wed, 31 Jan 2024 10:05:00 GMT", datetime(2024, 1, 31, 10, 5, tzinfo=UTC)),
+        ("2024-03-01T12:00:00Z", datetime(2024, 3, 1, 12, tzinfo=UTC)),
+        ("2024-03-01T12:00:00-05:00", datetime(2024, 3, 1, 17, tzinfo=UTC)),
     ],
 )
 def test_publication_times_in_the_forms_sites_use(raw: str, expected: datetime) -> None:

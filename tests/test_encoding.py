@@ -36,7 +36,7 @@ def test_text_decodes_without_replacement_whatever_is_declared(
 
 
 def test_a_forced_encoding_wins() -> None:
-    assert choose_encoding("abc".encode(), ["utf-8"], forced="GBK") == "gb18030"
+    assert choose_encoding(b"abc", ["utf-8"], forced="GBK") == "gb18030"
 
 
 def test_declared_gb2312_is_read_as_its_superset() -> None:

@@ -27,7 +27,7 @@ from crawler.items import NoticeItem
 from crawler.runrecord import CrawlRecorder
 from crawler.sourcedefs import ListSpec, Source
 
-ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar|csv|pptx?)(?:$|\?)", re.I)
+ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar|csv|pptx?)(?:$|\?)", re.IGNORECASE)
 
 
 def select(node: Selector, selector: str) -> list[str]:
@@ -148,14 +148,17 @@ class NoticeSpider(scrapy.Spider):
         params = {**extra_params, **fill_page(dict(spec.params), page)}
         if params:
             url += ("&" if "?" in url else "?") + urlencode(params)
-        common = {"callback": self.parse_list, "errback": self.list_failed, "meta": meta,
-                  "dont_filter": True}
         if spec.method == "POST" and spec.json_body:
-            yield JsonRequest(url, data=fill_page(dict(spec.json_body), page, typed=True), **common)
+            yield JsonRequest(url, data=fill_page(dict(spec.json_body), page, typed=True),
+                              callback=self.parse_list, errback=self.list_failed, meta=meta,
+                              dont_filter=True)
         elif spec.method == "POST":
-            yield FormRequest(url, formdata=fill_page(dict(spec.form), page), **common)
+            yield FormRequest(url, formdata=fill_page(dict(spec.form), page),
+                              callback=self.parse_list, errback=self.list_failed, meta=meta,
+                              dont_filter=True)
         else:
-            yield Request(url, **common)
+            yield Request(url, callback=self.parse_list, errback=self.list_failed, meta=meta,
+                          dont_filter=True)
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         spec: ListSpec = response.meta["list_spec"]
@@ -306,7 +309,7 @@ class NoticeSpider(scrapy.Spider):
             self.notice_problem("no_match", response.url, "continuation page has no body")
             return
         parts.append(bodies)
-        pending: list[str] = response.meta["pending"] or self.continuations(response)[1:]
+        pending: list[str] = response.meta["pending"] or self.continuations(response)[1:]  # type: ignore[arg-type]
         if pending:
             meta = {k: response.meta[k] for k in ("notice_url", "parts", "first",
                                                   "continuation_of")}
