@@ -118,6 +118,27 @@ class DiffLine:
     old_number: int | None
     new_number: int | None
 
+    def old_pieces(self) -> list[tuple[str, bool]]:
+        """The old line cut into (text, changed) pieces, changed against the new line."""
+        return _pieces(self.old or "", self.new or "", old_side=True) if self.tag == "replace" else [
+            (self.old or "", self.tag == "delete")
+        ]
+
+    def new_pieces(self) -> list[tuple[str, bool]]:
+        return _pieces(self.old or "", self.new or "", old_side=False) if self.tag == "replace" else [
+            (self.new or "", self.tag == "insert")
+        ]
+
+
+def _pieces(old: str, new: str, *, old_side: bool) -> list[tuple[str, bool]]:
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    pieces: list[tuple[str, bool]] = []
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        text = old[old_start:old_end] if old_side else new[new_start:new_end]
+        if text:
+            pieces.append((text, tag != "equal"))
+    return pieces
+
 
 @dataclass(frozen=True)
 class VersionDiff:

@@ -94,7 +94,9 @@ def test_diff_page_shows_both_versions_side_by_side(client: TestClient, ids: dic
     assert page.status_code == 200
     assert "<del>" in page.text and "<ins>" in page.text
     row = re.search(r'<tr class="replace">.*?</tr>', page.text, re.DOTALL)
-    assert row is not None and "259款" in row.group(0) and "261款" in row.group(0)
+    # Only the changed characters are marked inside the changed line.
+    assert row is not None and "2<del>59</del>款" in row.group(0)
+    assert "2<ins>61</ins>款" in row.group(0)
     assert re.search(r"<strong>edited</strong> apps_removed.*?259.*?261", page.text, re.DOTALL)
 
 
