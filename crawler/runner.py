@@ -7,6 +7,7 @@ scheduler and the demo start a child process for each round of crawls.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -27,7 +28,14 @@ def crawl_settings(
     database_url: str | None = None,
     base_url: str | None = None,
     refetch: bool = False,
+    extra_settings: Mapping[str, Any] | None = None,
 ) -> Settings:
+    """Scrapy settings of a regwatch crawl.
+
+    ``extra_settings`` are Scrapy settings that override everything else, the sources' own
+    delays included; the benchmarks use them to crawl a loopback site without politeness
+    (``CONCURRENT_REQUESTS_PER_DOMAIN``, ``AUTOTHROTTLE_ENABLED``). Not for real sites.
+    """
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("LOG_LEVEL", os.environ.get("REGWATCH_LOG_LEVEL", "WARNING"), priority="cmdline")
@@ -38,6 +46,8 @@ def crawl_settings(
     if base_url:
         settings.set("REGWATCH_BASE_URL", base_url, priority="cmdline")
     settings.set("REGWATCH_REFETCH", refetch, priority="cmdline")
+    for name, value in (extra_settings or {}).items():
+        settings.set(name, value, priority="cmdline")
     return settings
 
 
@@ -49,12 +59,14 @@ def crawl_sources(
     base_url: str | None = None,
     refetch: bool = False,
     quiet: bool = False,
+    extra_settings: Mapping[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Crawl the sources concurrently (each politely); per source its counts and status.
 
     The result for each source has ``new``, ``changed``, ``unchanged``, ``failed``,
     ``not_modified``, ``requests``, ``status`` (ok, unhealthy or failed), ``run_id`` and
     ``problems``. Raises :class:`CrawlError` when the archive cannot be opened.
+    ``extra_settings``: see :func:`crawl_settings`.
     """
     from storage.db import open_archive
     from storage.errors import ArchiveError
@@ -65,7 +77,7 @@ def crawl_sources(
         raise CrawlError(str(exc)) from exc
 
     settings = crawl_settings(config, database_url=database_url, base_url=base_url,
-                              refetch=refetch)
+                              refetch=refetch, extra_settings=extra_settings)
     process = CrawlerProcess(settings)
     crawlers = {}
     for source_id in source_ids:
