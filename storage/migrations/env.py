@@ -8,6 +8,9 @@ from sqlalchemy import Connection
 from storage.db import create_archive_engine, database_url, lock_for_migration
 from storage.models import Base
 
+# The alert outbox shares the archive's metadata; its tables are migrated with the archive's.
+import alerts.models  # noqa: E402,F401,I001
+
 config = context.config
 
 
