@@ -63,6 +63,8 @@ TRIGRAM = 3
 # goes with; past this the count is reported as "at least".
 COUNT_CAP = 10_000
 SNIPPET_CHARS = 160
+# Relevance ranks at most this many of the newest matches (see `search_notices`).
+RANK_WINDOW = 2_000
 
 SEARCH_TABLE = "notice_search"
 SQLITE_TRIGRAM_TABLE = "notice_search_fts"
@@ -453,7 +455,7 @@ def search_notices(
     """Notices whose latest title or text matches ``query`` and ``filters``.
 
     Ranked by relevance (title matches first, then how often the terms occur; newest first on
-    ties and for an empty query), or by date. Raises `QueryError` for a malformed query or an
+    ties and for an empty query) among the newest `RANK_WINDOW` matches, or by date. Raises `QueryError` for a malformed query or an
     impossible filter; never returns more than ``limit`` hits.
     """
     if order not in ORDERS:
@@ -491,6 +493,23 @@ def search_notices(
         .limit(limit)
         .offset(offset)
     )
+    if order == "relevance" and not parsed.empty and offset + limit <= RANK_WINDOW:
+        # Ranking reads every candidate's text; a common term over a million notices would
+        # make that the whole archive. Only the newest RANK_WINDOW matches are ranked, found
+        # newest first through the published_at index.
+        newest = (
+            select(columns.notice_id)
+            .where(where)
+            .order_by(columns.published_at.desc().nulls_last(), columns.notice_id.desc())
+            .limit(RANK_WINDOW)
+        )
+        statement = (
+            select(columns.notice_id, columns.version_id, rank.label("score"))
+            .where(columns.notice_id.in_(newest))
+            .order_by(*ordering)
+            .limit(limit)
+            .offset(offset)
+        )
     found = session.execute(statement).all()
     counted = session.scalar(
         select(func.count()).select_from(
@@ -542,16 +561,21 @@ def _filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
         )
     if filters.language:
         conditions.append(columns.language == filters.language)
+    # IN over the (platform_id, ...) and (metric, ...) indexes lets the planner start from the
+    # few versions naming a platform instead of probing every notice.
     if filters.platform_id:
         conditions.append(
-            exists().where(
-                PlatformMention.version_id == columns.version_id,
-                PlatformMention.platform_id == filters.platform_id,
+            columns.version_id.in_(
+                select(PlatformMention.version_id).where(
+                    PlatformMention.platform_id == filters.platform_id
+                )
             )
         )
     if filters.metric:
         conditions.append(
-            exists().where(Figure.version_id == columns.version_id, Figure.metric == filters.metric)
+            columns.version_id.in_(
+                select(Figure.version_id).where(Figure.metric == filters.metric)
+            )
         )
     if filters.has_figures is not None:
         any_figure = exists().where(Figure.version_id == columns.version_id)
