@@ -1,0 +1,81 @@
+"""``python -m benchmarks crawl|recheck|alert|extract|query|memory [--size N] [--smoke]``.
+
+Each prints one JSON line of results and, unless ``--smoke`` (the small size CI runs to keep
+the benchmark working) or ``--no-record``, appends a dated row to BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+# (default size, smoke size) of each benchmark.
+SIZES = {
+    "crawl": (1000, 40),
+    "recheck": (3000, 60),
+    "extract": (1000, 40),
+    "memory": (10_000, 60),
+    "alert": (200, 20),
+    "query": (100_000, 400),
+}
+
+
+def run(name: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
+    if name == "crawl":
+        from benchmarks import crawl
+
+        return crawl.run(size, concurrency=args.concurrency, profile_dir=args.profile_dir)
+    if name == "recheck":
+        from benchmarks import recheck
+
+        return recheck.run(size, concurrency=args.concurrency)
+    if name == "extract":
+        from benchmarks import extraction
+
+        return extraction.run(size, concurrency=args.concurrency)
+    if name == "memory":
+        from benchmarks import memory
+
+        return memory.run(size, runs=args.runs or (3 if args.smoke else 50),
+                          concurrency=args.concurrency)
+    if name == "alert":
+        from benchmarks import alert
+
+        return alert.run(size, smoke=args.smoke)
+    from benchmarks import query
+
+    return query.run(size, backends=args.backend, repeats=5 if args.smoke else args.repeats)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("benchmark", choices=sorted(SIZES))
+    parser.add_argument("--size", type=int, help="notices (default: per benchmark)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="a few seconds' run at a small size, not recorded")
+    parser.add_argument("--no-record", action="store_true", help="do not append to BENCHMARKS.md")
+    parser.add_argument("--concurrency", type=int, default=16,
+                        help="Scrapy concurrency of both crawlers (default 16)")
+    parser.add_argument("--runs", type=int, help="memory: scheduled runs of the service")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both",
+                        help="query: which archive backends")
+    parser.add_argument("--repeats", type=int, default=40, help="query: timings per query")
+    parser.add_argument("--profile-dir", type=Path,
+                        help="crawl: write pyinstrument profiles of both crawls here")
+    args = parser.parse_args(argv)
+    default, smoke = SIZES[args.benchmark]
+    size = args.size or (smoke if args.smoke else default)
+    result = run(args.benchmark, size, args)
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+    if not (args.smoke or args.no_record):
+        from benchmarks.record import append_row
+
+        append_row(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

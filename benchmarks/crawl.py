@@ -1,0 +1,62 @@
+"""Benchmark 1, first crawl: regwatch's full pipeline against a bare Scrapy spider (the ceiling).
+
+Both crawl the same synthetic site of ``size`` notices on loopback, in their own processes,
+with the same concurrency and AutoThrottle and delays off. The bare spider fetches and parses
+the same pages and stores nothing; regwatch fetches, parses, extracts, writes events and stores
+each notice in a fresh SQLite archive. Aim: regwatch at least 0.7 of the ceiling's notices/s.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks import runs
+from benchmarks.siteserver import RunningSite
+
+AIM = 0.7
+
+
+def run(size: int, *, concurrency: int = runs.DEFAULT_CONCURRENCY,
+        profile_dir: Path | None = None) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="regwatch-bench-crawl-") as scratch, \
+            RunningSite(size) as site:
+        directory = Path(scratch)
+        config = runs.write_config(directory, site.base_url, size)
+        bare = runs.bare_crawl(site.base_url, size, concurrency,
+                               profile=profile_dir / "bare.txt" if profile_dir else None)
+        bare_served = site.stats()
+        site.reset()
+        regwatch = runs.regwatch_crawl(
+            config, runs.sqlite_url(directory), concurrency,
+            profile=profile_dir / "regwatch.txt" if profile_dir else None)
+        regwatch_served = site.stats()
+    ceiling = bare["notices"] / bare["wall_seconds"]
+    achieved = regwatch["notices"] / regwatch["wall_seconds"]
+    cpu = regwatch["cpu_seconds"] or 1.0
+    return {
+        "benchmark": "crawl",
+        "size": size,
+        "concurrency": concurrency,
+        "ceiling_notices_per_s": round(ceiling, 1),
+        "regwatch_notices_per_s": round(achieved, 1),
+        "ratio": round(achieved / ceiling, 3),
+        "aim": AIM,
+        "aim_met": achieved / ceiling >= AIM,
+        "bare_notices": bare["notices"],
+        "regwatch_notices": regwatch["notices"],
+        "bare_wall_s": bare["wall_seconds"],
+        "regwatch_wall_s": regwatch["wall_seconds"],
+        "bare_cpu_s": bare["cpu_seconds"],
+        "regwatch_cpu_s": regwatch["cpu_seconds"],
+        "regwatch_pipeline_cpu_share": round(regwatch["pipeline_cpu_seconds"] / cpu, 3),
+        "regwatch_extraction_cpu_share": round(regwatch["extraction_cpu_seconds"] / cpu, 3),
+        "bare_requests": bare_served["total_requests"],
+        "regwatch_requests": regwatch_served["total_requests"],
+        "regwatch_bytes_received": regwatch_served["total_bytes_sent"],
+        "regwatch_peak_rss_mib": regwatch["peak_rss_mib"],
+        "server_cpu_s": regwatch_served["cpu_seconds"],
+        "regwatch_status": regwatch["status"],
+        "regwatch_failed": regwatch["failed"],
+    }

@@ -1,0 +1,123 @@
+"""Benchmarks at their smoke size: each runs end to end and reports sane numbers (no timings asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.record import summary
+from benchmarks.sitegen import LIST_PATH, SyntheticSite, api_pages
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def smoke(name: str, *extra: str) -> dict[str, Any]:
+    completed = subprocess.run(
+        [sys.executable, "-m", "benchmarks", name, "--smoke", *extra],
+        cwd=ROOT, check=False, capture_output=True, text=True, timeout=240,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
+    assert len(lines) == 1, completed.stdout
+    result: dict[str, Any] = json.loads(lines[0])
+    assert result["benchmark"] == name
+    return result
+
+
+def test_generated_site_has_the_cac_shape_and_varied_texts() -> None:
+    site = SyntheticSite(45)
+    assert [n.published for n in site.notices] == sorted(
+        (n.published for n in site.notices), reverse=True)
+    assert len({n.path for n in site.notices}) == 45
+    assert {n.language for n in site.notices} == {"zh-Hans", "en"}
+    assert len({n.text for n in site.notices}) > 40
+    listing = site.list_page().decode("utf-8")
+    assert listing.count("<li><h5><a href=//www.cac.gov.cn/") == 20
+    page_two = json.loads(site.json_list("A093704", 2, 20))
+    assert page_two["totalRec"] == 45
+    assert [row["infourl"] for row in page_two["list"]] == [
+        f"//www.cac.gov.cn{n.path}" for n in site.notices[20:40]]
+    assert json.loads(site.json_list("A000000", 1, 20)) == {"list": [], "totalRec": 0}
+    assert api_pages(45) == 2 and api_pages(20) == 1
+    assert dict(site.static_pages())[LIST_PATH] == site.list_page()
+
+
+def test_published_notice_goes_to_the_top() -> None:
+    site = SyntheticSite(5)
+    added = site.add_notice()
+    assert site.notices[0] == added
+    assert added.published > site.notices[1].published
+    assert added.path in site.list_page().decode("utf-8")
+
+
+def test_summary_keeps_scalars_only() -> None:
+    assert summary({"benchmark": "x", "a": 1, "b": [1], "c": "p|q"}) == "a=1 · c=p/q"
+
+
+def test_crawl_smoke() -> None:
+    result = smoke("crawl")
+    assert result["bare_notices"] == result["regwatch_notices"] == result["size"]
+    assert result["regwatch_status"] == "ok" and result["regwatch_failed"] == 0
+    assert result["ceiling_notices_per_s"] > 0 and result["regwatch_notices_per_s"] > 0
+    assert 0 < result["regwatch_extraction_cpu_share"] < result["regwatch_pipeline_cpu_share"] < 1
+    assert result["regwatch_requests"] >= result["size"]
+
+
+def test_recheck_smoke() -> None:
+    result = smoke("recheck")
+    assert result["first_notices"] == result["size"]
+    assert result["recheck_new_or_changed"] == 0
+    assert result["recheck_status"] == "ok"
+    assert result["recheck_notice_pages_fetched"] == 0
+    assert 0 < result["recheck_requests"] < result["first_requests"]
+    assert 0 < result["recheck_bytes"] < result["first_bytes"]
+    if "urlwatch_recheck_requests" in result:
+        assert result["urlwatch_recheck_requests"] == result["size"]
+        assert result["urlwatch_recheck_304s"] == result["size"]
+
+
+def test_extract_smoke() -> None:
+    result = smoke("extract")
+    assert result["extract_notices"] == result["size"] == result["crawl_notices"]
+    assert result["figures_found"] > result["size"] / 2
+    assert result["platform_mentions_found"] > 0
+    assert 0 < result["extraction_share_of_crawl_cpu"] < 1
+
+
+def test_memory_smoke() -> None:
+    result = smoke("memory")
+    assert result["crawl_notices"] == result["size"]
+    assert result["crawl_peak_rss_mib"] > 10
+    assert result["service_runs"] == 3
+    assert result["service_statuses"] == "ok:3"
+    assert result["service_open_files_last"] > 0
+
+
+def test_query_smoke() -> None:
+    result = smoke("query", "--backend", "sqlite")
+    assert result["sqlite_notices"] == result["size"]
+    timings = [key for key in result if key.endswith("_p95_ms")]
+    assert timings and all(result[key] >= 0 for key in timings)
+    assert result["sqlite_search_hits_min"] > 0
+
+
+@pytest.mark.postgres
+def test_query_smoke_on_postgresql() -> None:
+    result = smoke("query", "--backend", "postgresql")
+    if result.get("postgresql_skipped"):
+        pytest.skip(result["postgresql_skipped"])
+    assert result["postgresql_notices"] == result["size"]
+    assert result["postgresql_search_hits_min"] > 0
+
+
+def test_alert_smoke() -> None:
+    result = smoke("alert")
+    if result.get("skipped"):
+        assert "alerts" in result["skipped"]
+        return
+    assert result["alerts_received"] >= 1
