@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
+from alerts.outbox import enqueue, rules_for_crawl
 from crawler.items import NoticeItem
 from crawler.runrecord import CrawlRecorder
 from diffing.events import analyse_version
@@ -37,6 +38,7 @@ class ArchivePipeline:
         if not crawler.settings.getbool("REGWATCH_ARCHIVE_ENABLED", True):
             raise NotConfigured
         self.crawler = crawler
+        self.alert_rules = rules_for_crawl(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -71,6 +73,9 @@ class ArchivePipeline:
                     analysis = analyse_version(session, notice, outcome.version, outcome.previous)
                     self.crawler.stats.inc_value("diff/events", len(analysis.events))
                     self.crawler.stats.inc_value("diff/figures", len(analysis.extraction.figures))
+                    queued = enqueue(session, analysis.events, self.alert_rules,
+                                     run_id=recorder.run_id)
+                    self.crawler.stats.inc_value("alert/queued", queued)
         except Exception as exc:
             self.crawler.stats.inc_value("crawl/failed_notice")
             recorder.problem_found("store", item.url, f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,128 @@
+"""Alert commands: `regwatch alerts test [RULE]`, `alerts rules` and `alerts deliver`.
+
+cli.py registers :data:`COMMANDS` on the `regwatch` group.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from crawler.sourcedefs import Config, ConfigError
+
+console = Console()
+
+
+def _config(obj: dict[str, Any]) -> Config:
+    from cli import EXIT_CONFIG, config_or_exit, fail
+
+    config = config_or_exit(obj["config"])
+    try:
+        from alerts.expectations import load_expectations
+        from alerts.rules import load_rules
+        from alerts.settings import alert_settings
+
+        load_rules(config)
+        alert_settings(config)
+        load_expectations(config)
+    except ConfigError as exc:
+        fail(str(exc), EXIT_CONFIG)
+    return config
+
+
+@click.group("alerts")
+def alerts_group() -> None:
+    """Alert rules ([[alerts]] in regwatch.toml): test them, list them, deliver what is due."""
+
+
+@alerts_group.command("test")
+@click.argument("rule", required=False)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object for scripts.")
+@click.pass_obj
+def test_command(obj: dict[str, Any], rule: str | None, as_json: bool) -> None:
+    """Send a test message to each channel of RULE (default: of every rule).
+
+    Exits 1 when a channel refused the message, 5 when RULE is not configured.
+    """
+    from alerts.delivery import send_test
+    from cli import EXIT_NOT_FOUND, EXIT_SOURCE_FAILED, fail
+
+    config = _config(obj)
+    try:
+        results = send_test(config, rule)
+    except KeyError as exc:
+        fail(str(exc.args[0]), EXIT_NOT_FOUND)
+        return
+    if as_json:
+        click.echo(json.dumps([{"rule": name, "channel": label, "sent": ok, "error": error or None}
+                               for name, label, ok, error in results], indent=2))
+    elif not results:
+        console.print("no alert rules are configured ([[alerts]] in regwatch.toml)")
+    else:
+        for name, label, ok, error in results:
+            mark = "[green]sent[/]" if ok else f"[red]failed[/]: {error}"
+            console.print(f"{name} → {label}: {mark}", highlight=False)
+    if any(not ok for *_, ok, _ in results):
+        raise SystemExit(EXIT_SOURCE_FAILED)
+
+
+@alerts_group.command("rules")
+@click.pass_obj
+def rules_command(obj: dict[str, Any]) -> None:
+    """The configured rules and their channels (named by scheme and hash, never by URL)."""
+    from alerts.rules import load_rules
+    from storage.models import EVENT_KINDS
+
+    config = _config(obj)
+    table = Table("rule", "channels", "on", "filters", "digest", "language")
+    for rule in load_rules(config):
+        filters = []
+        for name, values in (("sources", rule.sources), ("platforms", sorted(rule.platforms)),
+                             ("metrics", sorted(rule.metrics)), ("keywords", rule.keywords)):
+            if values:
+                filters.append(f"{name}: {', '.join(values)}")
+        if rule.min_change_percent is not None:
+            filters.append(f"change ≥ {rule.min_change_percent}%")
+        if rule.baseline:
+            filters.append("baseline")
+        on = "all" if set(rule.on) == set(EVENT_KINDS) else ", ".join(sorted(rule.on))
+        table.add_row(rule.name, "\n".join(c.label for c in rule.channels), on,
+                      "\n".join(filters) or "-", rule.digest, rule.language)
+    console.print(table)
+
+
+@alerts_group.command("deliver")
+@click.pass_obj
+def deliver_command(obj: dict[str, Any]) -> None:
+    """Send the alerts that are due now, once (`regwatch serve` does this continuously).
+
+    On SQLite, run it only while no `regwatch serve` drives the archive: there the service is
+    the one sender. Exits 1 when a message could not be sent (it stays queued).
+    """
+    from alerts.delivery import deliver_due
+    from cli import EXIT_ARCHIVE, EXIT_SOURCE_FAILED, fail
+    from storage.db import open_archive
+    from storage.errors import ArchiveError
+
+    config = _config(obj)
+    try:
+        engine = open_archive(obj["database_url"])
+    except ArchiveError as exc:
+        fail(str(exc), EXIT_ARCHIVE)
+        return
+    try:
+        report = deliver_due(engine, config, datetime.now(UTC))
+    finally:
+        engine.dispose()
+    console.print(f"sent {report.messages_sent} message(s) ({report.rows_sent} alert(s)); "
+                  f"{report.messages_failed} failed and wait for a retry", highlight=False)
+    if report.messages_failed:
+        raise SystemExit(EXIT_SOURCE_FAILED)
+
+
+COMMANDS: list[click.Command] = [alerts_group]
