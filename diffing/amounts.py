@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from diffing.keywords import literal_alternation
 from diffing.numbers import CN_NUMBER_PATTERN, Amount, currency_markers, parse_amount
+from diffing.spans import Occupancy
 
 __all__ = ["AmountMatch", "find_amounts"]
 
@@ -23,43 +25,41 @@ class AmountMatch:
 _SCALE = r"(?:\s*(?:thousand|million|billion|trillion|mn|bn|m|k)(?![a-z]))?"
 
 
-def _alternation(words: list[str]) -> str:
-    parts = []
-    for word in sorted(words, key=len, reverse=True):
-        body = r"\s*".join(re.escape(piece) for piece in word.split())
-        if re.match(r"[a-z]", word):
-            body = r"(?<![a-z])" + body
-        if re.search(r"[a-z]$", word):
-            body += r"(?![a-z])"
-        parts.append(body)
-    return "|".join(parts)
-
-
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     prefixes, suffixes = currency_markers()
     number = rf"(?<![\d.,])(?P<number>{CN_NUMBER_PATTERN}{_SCALE})"
-    prefix = _alternation(list(prefixes))
-    suffix = _alternation(list(suffixes))
-    with_prefix = re.compile(rf"(?:{prefix})\s*{number}(?:\s*(?:{suffix}))?")
-    with_suffix = re.compile(rf"{number}\s*(?:{suffix})")
+    prefix = rf"(?P<prefix>{literal_alternation(prefixes)})"
+    suffix = rf"(?P<suffix>{literal_alternation(suffixes)})"
+    with_prefix = re.compile(rf"{prefix}\s*{number}(?:\s*{suffix})?")
+    with_suffix = re.compile(rf"{number}\s*{suffix}")
     return with_prefix, with_suffix
+
+
+def _whole_words(text: str, match: re.Match[str]) -> bool:
+    """Currency words written in letters are whole words ("usd 5", not "thusd 5")."""
+    prefix = match.groupdict().get("prefix")
+    if prefix and prefix[0].isascii() and prefix[0].isalpha() and text[match.start() - 1:match.start()].isalpha():
+        return False
+    suffix = match.group("suffix")
+    return not (suffix and suffix[-1].isascii() and suffix[-1].isalpha()
+                and text[match.end():match.end() + 1].isascii() and text[match.end():match.end() + 1].isalpha())
 
 
 def find_amounts(text: str) -> list[AmountMatch]:
     """Money amounts in prepared ``text``, in order, none overlapping; a currency word before
     or after the number is required."""
     found: list[AmountMatch] = []
-    taken: list[tuple[int, int]] = []
+    taken = Occupancy(len(text))
     for pattern in _patterns():
         for match in pattern.finditer(text):
             start, end = match.span()
-            if any(start < other_end and other_start < end for other_start, other_end in taken):
+            if not taken.free(start, end) or not _whole_words(text, match):
                 continue
             amount = parse_amount(match.group(0))
             if amount is None:
                 continue
-            taken.append((start, end))
+            taken.take(start, end)
             found.append(AmountMatch(start, end, amount, match.start("number"), match.end("number")))
     found.sort(key=lambda amount: amount.start)
     return found

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from diffing.amounts import find_amounts
 from diffing.figures import EXTRACTOR_VERSION, Figure, MetricCatalogue, find_figures
 from diffing.numbers import Amount
 from diffing.platforms import PlatformMention, PlatformRegistry, find_platform_mentions
@@ -97,7 +98,8 @@ def extract(
     if isinstance(published, datetime):
         published = published.date()
     prepared = prepare(text, language)
-    figures = find_figures(prepared, catalogue=metrics, published=published)
+    amounts = find_amounts(prepared.text)
+    figures = find_figures(prepared, catalogue=metrics, published=published, amounts=amounts)
     # Sentences reporting counts end the story a named platform is part of; a fine's amount
     # does not (it is usually the fine on that platform).
     figure_sentences = {
@@ -105,6 +107,8 @@ def extract(
         for figure in figures
         if figure.currency is None
     }
-    mentions = find_platform_mentions(prepared, registry=platforms, figure_sentences=figure_sentences)
+    mentions = find_platform_mentions(
+        prepared, registry=platforms, figure_sentences=figure_sentences, amounts=amounts
+    )
     version = figures[0].extractor_version if figures else (metrics.version if metrics else EXTRACTOR_VERSION)
     return Extraction(prepared.language, figures, mentions, version)

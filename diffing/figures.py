@@ -13,17 +13,19 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from diffing.amounts import find_amounts
+from diffing.amounts import AmountMatch, find_amounts
 from diffing.catalogues import entry_id, parse_catalogue, read_builtin
 from diffing.keywords import keyword_pattern
 from diffing.numbers import CN_NUMBER_PATTERN, EN_NUMBER_PATTERN, parse_number
 from diffing.periods import PeriodMention, find_period_mentions
 from diffing.scopes import ScopeMention, find_scope_mentions
+from diffing.spans import Occupancy, SortedSpans
 from diffing.text import PreparedText
 
 __all__ = [
@@ -251,16 +253,17 @@ def _english_noun(text: str, position: int, catalogue: MetricCatalogue) -> tuple
     return None
 
 
-def _candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> list[_Candidate]:
+def _candidates(prepared: PreparedText, catalogue: MetricCatalogue,
+                amounts: Sequence[AmountMatch]) -> list[_Candidate]:
     found: list[_Candidate] = []
-    amounts = find_amounts(prepared.text)
+    taken = Occupancy(len(prepared.text))
     for amount in amounts:
+        taken.take(amount.start, amount.end)
         found.append(_Candidate(amount.start, amount.end, amount.number_end, amount.amount.value,
                                 amount.amount.currency, amount.amount.currency, False))
     for count in _count_candidates(prepared, catalogue):
-        if any(count.start < amount.end and amount.start < count.end for amount in amounts):
-            continue
-        found.append(count)
+        if taken.free(count.start, count.end):
+            found.append(count)
     found.sort(key=lambda candidate: candidate.start)
     return found
 
@@ -363,6 +366,14 @@ _CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至)")
 _CAP_BEFORE = re.compile(r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|maximum\s+of|at\s+most|最高|不超过|最多)\s*$")
 
 
+def _start(mention: PeriodMention | ScopeMention) -> int:
+    return mention.start
+
+
+def _end(mention: PeriodMention | ScopeMention) -> int:
+    return mention.end
+
+
 def _is_cap(text: str, candidate: _Candidate) -> bool:
     """A money amount stated as a legal limit (一百万元以下罚款, "fines of up to €10 million"):
     kept as a figure, but it is no fine imposed."""
@@ -371,40 +382,39 @@ def _is_cap(text: str, candidate: _Candidate) -> bool:
     return bool(_CAP_AFTER.match(text, candidate.end) or _CAP_BEFORE.search(text[max(0, candidate.start - 20):candidate.start]))
 
 
-def _mention_for(mentions: Sequence[PeriodMention] | Sequence[ScopeMention], clause: tuple[int, int],
-                 anchor: int) -> PeriodMention | ScopeMention | None:
+_Mention = TypeVar("_Mention", PeriodMention, ScopeMention)
+
+
+def _mention_for(mentions: SortedSpans[_Mention], carried: SortedSpans[_Mention],
+                 clause: tuple[int, int], anchor: int) -> _Mention | None:
     """The mention in the figure's clause nearest to it, else the last one before it that is
-    not the base of a comparison."""
-    in_clause = [m for m in mentions if clause[0] <= m.start < clause[1]]
+    not the base of a comparison (``carried``)."""
+    in_clause = mentions.starting(*clause)
     if in_clause:
         return min(in_clause, key=lambda m: abs(m.start - anchor))
-    earlier = None
-    for mention in mentions:
-        if mention.start >= anchor:
-            break
-        if not getattr(mention, "comparison", False):
-            earlier = mention
-    return earlier
+    return carried.last_before(anchor)
 
 
 def find_figures(
     prepared: PreparedText,
     *,
     catalogue: MetricCatalogue | None = None,
-    published: object = None,
+    published: date | None = None,
+    amounts: Sequence[AmountMatch] | None = None,
 ) -> list[Figure]:
-    """Every figure in ``prepared``, in text order. ``published`` (a ``date``) resolves
-    relative periods; without it they stay unresolved."""
-    from datetime import date, datetime
-
+    """Every figure in ``prepared``, in text order. ``published`` resolves relative periods;
+    without it they stay unresolved. ``amounts`` are ``find_amounts(prepared.text)`` when the
+    caller has them already."""
     catalogue = catalogue or _builtin_catalogue()
-    if isinstance(published, datetime):
-        published = published.date()
-    publication = published if isinstance(published, date) else None
-    periods = find_period_mentions(prepared.text, publication)
-    scopes = find_scope_mentions(prepared.text)
+    publication = published.date() if isinstance(published, datetime) else published
+    period_mentions = find_period_mentions(prepared.text, publication)
+    periods = SortedSpans(period_mentions, _start, _end)
+    carried_periods = SortedSpans([m for m in period_mentions if not m.comparison], _start, _end)
+    scopes = SortedSpans(find_scope_mentions(prepared.text), _start, _end)
+    if amounts is None:
+        amounts = find_amounts(prepared.text)
     figures: list[Figure] = []
-    for candidate in _candidates(prepared, catalogue):
+    for candidate in _candidates(prepared, catalogue, amounts):
         verdict = None if _is_cap(prepared.text, candidate) else _classify(prepared, catalogue, candidate)
         if verdict is None and candidate.numeral_only:
             continue
@@ -413,16 +423,16 @@ def find_figures(
             for span_start, span_end in verdict.spans:
                 start, end = min(start, span_start), max(end, span_end)
         clause = prepared.clause_at(candidate.start)
-        period_mention = _mention_for(periods, clause, candidate.start)
-        scope_mention = _mention_for(scopes, clause, candidate.start)
+        period_mention = _mention_for(periods, carried_periods, clause, candidate.start)
+        scope_mention = _mention_for(scopes, scopes, clause, candidate.start)
         original_start, original_end = prepared.original_span(start, end)
         figures.append(Figure(
             metric=verdict.metric if verdict else None,
             value=candidate.value,
             unit=candidate.unit,
             currency=candidate.currency,
-            period=str(period_mention.period) if isinstance(period_mention, PeriodMention) and period_mention.period else None,
-            scope=scope_mention.scope if isinstance(scope_mention, ScopeMention) else None,
+            period=str(period_mention.period) if period_mention and period_mention.period else None,
+            scope=scope_mention.scope if scope_mention else None,
             start=original_start,
             end=original_end,
             text=prepared.original[original_start:original_end],

@@ -1,16 +1,18 @@
 """Catalogue words (metric phrasings, actions, kinds) as patterns over prepared notice text.
 
 Prepared text is Simplified, width-folded and ASCII-lower-cased (``diffing.text``), so Chinese
-words are plain substrings; English words match at the start of a word, and a word written
-with a trailing ``$`` must end there too ("close$" is not "closely").
+words are plain substrings; English words match at the start of a word, a word written
+with a trailing ``$`` must end there too ("close$" is not "closely"), and ``*`` stands for one
+word or none ("take * down").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["keyword_pattern"]
+__all__ = ["keyword_pattern", "literal_alternation"]
 
 
 def _one(word: str, language: str) -> str:
@@ -19,7 +21,13 @@ def _one(word: str, language: str) -> str:
         return re.escape(word)
     exact = word.endswith("$")
     word = word.rstrip("$")
-    body = r"\s+".join(re.escape(part) for part in word.split())
+    # "*" stands for one word or none: "take * down" reads "take them down" and "take down".
+    body = ""
+    for part in word.split():
+        if part == "*":
+            body += r"(?:\s+[a-z0-9\u4e00-\u9fff-]+)?"
+        else:
+            body += (r"\s+" if body else "") + re.escape(part)
     start = r"(?<![a-z0-9])" if word[:1].isalnum() else ""
     # A stem's match runs to the end of its word, so spans read "summoned", not "summon".
     end = r"(?![a-z0-9])" if exact else (r"[a-z]*" if word[-1:].isalpha() else "")
@@ -36,3 +44,30 @@ def keyword_pattern(words: Iterable[str], language: str) -> re.Pattern[str] | No
     if not unique:
         return None
     return re.compile("|".join(_one(word, language) for word in unique))
+
+
+def literal_alternation(words: Iterable[str]) -> str:
+    """A pattern matching any of ``words`` literally (a space matches any whitespace), built as
+    a trie so a scan tries one branch per character instead of every word; longer words win
+    over their prefixes."""
+    trie: dict[str, Any] = {}
+    for word in {w for w in words if w}:
+        node = trie
+        for character in word:
+            node = node.setdefault(character, {})
+        node[""] = {}
+    return _trie_pattern(trie) or "(?!)"
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    branches = [
+        (r"\s+" if character == " " else re.escape(character)) + _trie_pattern(child)
+        for character, child in sorted(node.items())
+        if character
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        return f"(?:{body})?"
+    return body

@@ -32,6 +32,9 @@ __all__ = [
 ]
 
 
+MAX_PHRASE = 100
+
+
 @dataclass(frozen=True)
 class Amount:
     """A money amount: an exact value and an ISO 4217 currency code."""
@@ -92,11 +95,13 @@ _EN_WORDS = set(_EN_ONES) | set(_EN_TENS) | set(_EN_SMALL_UNITS) | set(_EN_BIG_U
 
 # Patterns for finding numbers in running text (ASCII-lower-cased, width-normalised,
 # Simplified). Each alternative is linear: no nested quantifiers over the same characters.
-ARABIC_NUMBER_PATTERN = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# Numbers start only where a run of digits or numerals starts, and runs are taken whole
+# (possessive): a megabyte of digits is one scan, not a scan from every position.
+ARABIC_NUMBER_PATTERN = r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})++(?!\d)|\d++)(?:\.\d++)?"
 _CN_NUMERAL_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL_UNITS) + "".join(_CN_BIG_UNITS)
 CN_NUMBER_PATTERN = (
-    rf"(?:{ARABIC_NUMBER_PATTERN}(?:[{_CN_APPROXIMATE}])?[十百千万亿]*(?:[{_CN_APPROXIMATE}])?"
-    rf"|[{_CN_NUMERAL_CHARS}]+(?:[{_CN_APPROXIMATE}][万亿]?)?)"
+    rf"(?:{ARABIC_NUMBER_PATTERN}(?:[{_CN_APPROXIMATE}])?[十百千万亿]*+(?:[{_CN_APPROXIMATE}])?"
+    rf"|(?<![{_CN_NUMERAL_CHARS}])[{_CN_NUMERAL_CHARS}]++(?:[{_CN_APPROXIMATE}][万亿]?)?)"
 )
 _EN_WORD_ALTERNATIVES = "|".join(
     sorted(set(_EN_ONES) | set(_EN_TENS) | {"hundred", "thousand", "million", "billion", "trillion"},
@@ -125,8 +130,11 @@ def parse_number(s: str) -> int | Decimal | None:
 
     Returns an ``int`` when the value is whole (``15.8万`` is ``158000``), else a ``Decimal``.
     Approximation marks (``余``, ``多``, ``几``: ``2000余万``) are dropped, so the value is the
-    stated lower bound. Never raises.
+    stated lower bound. Phrases longer than ``MAX_PHRASE`` characters are not read (no count
+    or amount is written that long; big-number arithmetic on noise would be slow). Never raises.
     """
+    if len(s) > MAX_PHRASE:
+        return None
     try:
         value = _parse_decimal(s)
     except (InvalidOperation, ValueError, ArithmeticError, IndexError, KeyError):
@@ -137,8 +145,10 @@ def parse_number(s: str) -> int | Decimal | None:
 def parse_percent(s: str) -> Decimal | None:
     """Read a percentage (``23.7%``, ``百分之二十``, ``2.4个百分点``, ``千分之三``) as percent points.
 
-    Discount notation (``八折``, ``三成``) is not read: it does not occur in notices.
+    Discount notation (``八折``, ``三成``) is not read: it does not occur in notices. Never raises.
     """
+    if len(s) > MAX_PHRASE:
+        return None
     text = _prepare(s)
     negative = bool(re.match(r"(?:-|负)", text))
     if negative:
@@ -174,6 +184,8 @@ def parse_amount(s: str) -> Amount | None:
     where the phrase gives them (``5元3角`` is 5.3 CNY, ``3 dollars 50 cents`` 3.5 USD).
     Never raises.
     """
+    if len(s) > MAX_PHRASE:
+        return None
     try:
         return _parse_amount(s)
     except (InvalidOperation, ValueError, ArithmeticError, IndexError, KeyError):
@@ -446,6 +458,12 @@ def _currency_table() -> tuple[dict[str, str], dict[str, str]]:
     return prefixes, suffixes
 
 
+@lru_cache(maxsize=1)
+def _currency_words_longest_first() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    prefixes, suffixes = _currency_table()
+    return tuple(sorted(prefixes, key=len, reverse=True)), tuple(sorted(suffixes, key=len, reverse=True))
+
+
 _CNY_SUBUNITS = re.compile(
     r"(?P<yuan>.+?)[元块](?:(?P<jiao>[^角毛分]+)[角毛])?(?:(?P<fen>[^分]+)分)?"
 )
@@ -475,18 +493,19 @@ def _parse_amount(s: str) -> Amount | None:
         if dollars is not None and hundredths is not None:
             return Amount(_exact(dollars + hundredths / 100), "USD")
     prefixes, suffixes = _currency_table()
+    prefix_words, suffix_words = _currency_words_longest_first()
     codes: list[str] = []
     multiplier = 0
     changed = True
     while changed:
         changed = False
-        for word in sorted(prefixes, key=len, reverse=True):
+        for word in prefix_words:
             if text.startswith(word) and not _joins_word(word[-1], text[len(word):len(word) + 1]):
                 codes.append(prefixes[word])
                 text = text[len(word):].strip()
                 changed = True
                 break
-        for word in sorted(suffixes, key=len, reverse=True):
+        for word in suffix_words:
             if text.endswith(word) and not _joins_word(word[0], text[-len(word) - 1:-len(word)]):
                 codes.append(suffixes[word])
                 text = text[: -len(word)].strip()

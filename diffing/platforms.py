@@ -13,8 +13,9 @@ from typing import Any
 
 from diffing.amounts import AmountMatch, find_amounts
 from diffing.catalogues import entry_id, parse_catalogue, read_builtin
-from diffing.keywords import keyword_pattern
+from diffing.keywords import keyword_pattern, literal_alternation
 from diffing.numbers import Amount
+from diffing.spans import Occupancy, SortedSpans
 from diffing.text import PreparedText
 
 __all__ = [
@@ -29,6 +30,9 @@ __all__ = [
 # Stable action ids; the order is used nowhere but documentation.
 ACTIONS = ("summoned", "fined", "removed", "closed", "suspended", "ordered_to_rectify", "warned")
 UNKNOWN_KINDS = ("website", "app", "mini_program", "account")
+# Quoted phrases looked at per sentence: prose names a handful; a sentence of hundreds of
+# quotes is data or noise, and each costs a look around it.
+MAX_QUOTED_PER_SENTENCE = 24
 # Internal id of words that say something else was done ("处置", "dealt with").
 NEUTRAL = ""
 
@@ -155,22 +159,14 @@ def _word_patterns(table: dict[str, dict[str, list[str]]]) -> dict[str, dict[str
     return patterns
 
 
-_MEASURE_AFTER = r"(?![\d.,%]|\s*(?:家|款|个|件|条|万|亿|元|余|多|年|月|日|天|度|websites|apps|accounts))"
+# A name of digits only ("360") is no name when a number or a unit touches it (360家, 3600).
+_DIGIT_NAME_BEFORE = re.compile(r"[\d.,]$")
+_DIGIT_NAME_AFTER = re.compile(r"[\d.,%]|\s*(?:家|款|个|件|条|万|亿|元|余|多|年|月|日|天|度|websites|apps|accounts)")
+_LATIN_EDGE = re.compile(r"[a-z0-9]")
 
 
 def _name_pattern(aliases: dict[str, str]) -> re.Pattern[str]:
-    alternatives = []
-    for alias in sorted(aliases, key=len, reverse=True):
-        body = r"\s+".join(re.escape(part) for part in alias.split())
-        if alias.isdigit():
-            body = rf"(?<![\d.,]){body}{_MEASURE_AFTER}"
-        else:
-            if re.match(r"[a-z0-9]", alias):
-                body = r"(?<![a-z0-9])" + body
-            if re.search(r"[a-z0-9.]$", alias):
-                body += r"(?![a-z0-9])"
-        alternatives.append(body)
-    return re.compile("|".join(alternatives))
+    return re.compile(literal_alternation(aliases))
 
 
 # --- finding mentions ----------------------------------------------------------------------
@@ -205,9 +201,34 @@ _EN_FUNCTION_WORDS = frozenset({
     "which", "who", "and", "or", "the", "a", "an", "is", "are", "was", "were", "be", "been",
     "has", "have", "had", "will", "would",
 })
-_LIST_BEFORE = re.compile(
-    r"(?:\s*(?:、|,|，|和|及|与|and|or)?\s*(?:“[^“”\n]{1,30}”|\"[^\"\n]{1,40}\"|@[^\s，,。、；;]{1,30}))*"
-    r"(?:\s*(?:、|,|，|和|及|与|and|or))?\s*$"
+_SEPARATOR_AT_END = re.compile(r"(?:、|,|，|和|及|与|(?<![a-z])(?:and|or))\s*$")
+_CLOSING_QUOTES = {"”": "“", "\"": "\"", "」": "「", "』": "『"}
+
+
+def _strip_list_tail(before: str) -> str:
+    """``before`` without the names and separators it ends with ("…such as “A”、“B”和" is
+    "…such as"): one step per name, never a scan of the whole list from every position."""
+    text = before
+    while True:
+        text = text.rstrip()
+        separator = _SEPARATOR_AT_END.search(text[-6:])
+        if separator:
+            text = text[: len(text) - (len(text[-6:]) - separator.start())]
+            continue
+        if text and text[-1] in _CLOSING_QUOTES:
+            opening = text.rfind(_CLOSING_QUOTES[text[-1]], max(0, len(text) - 42), len(text) - 1)
+            if opening == -1:
+                return text
+            text = text[:opening]
+            continue
+        at = text.rfind("@", max(0, len(text) - 31))
+        if at != -1 and not re.search(r"[\s，,。、；;]", text[at + 1:]):
+            text = text[:at]
+            continue
+        return text
+_AMONG_THEM = re.compile(
+    r"\s*(?:among\s+them\s+(?:were|are|was|is)|these\s+include[ds]?|they\s+include[ds]?"
+    r"|其中包括|其中有|其中)\s*[:：]?\s*"
 )
 _SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如)\s*$")
 
@@ -217,6 +238,7 @@ def find_platform_mentions(
     *,
     registry: PlatformRegistry | None = None,
     figure_sentences: Iterable[int] = (),
+    amounts: Sequence[AmountMatch] | None = None,
 ) -> list[PlatformMention]:
     """Every named platform in ``prepared``, in text order. ``figure_sentences`` are indices of
     sentences that report counts: such a summary sentence ends the sentences an action is
@@ -228,20 +250,21 @@ def find_platform_mentions(
     found += _unknown_names(prepared, registry, language, found)
     found.sort(key=lambda item: item.start)
     found = _merge_adjacent(text, found)
-    action_spans = _action_spans(text, registry, language)
-    amounts = find_amounts(text)
+    action_spans = SortedSpans(_action_spans(text, registry, language), _span_start, _span_end)
+    if amounts is None:
+        amounts = find_amounts(text)
     figure_sentence_set = set(figure_sentences)
     named_sentences: dict[int, set[str]] = {}
     for item in found:
         named_sentences.setdefault(prepared.sentence_index(item.start), set()).add(_item_key(text, item))
     mentions: list[PlatformMention] = []
+    amount_spans = SortedSpans(amounts, _amount_start, _amount_end)
     for group in _list_groups(prepared, found):
-        head, tail = group[0], group[-1]
+        action, actions, sentences = _actions_for(
+            prepared, group, action_spans, named_sentences, figure_sentence_set
+        )
         for item in group:
-            action, actions, sentences = _actions_for(
-                prepared, item, head.start, tail.end, action_spans, named_sentences, figure_sentence_set
-            )
-            amount = _amount_for(prepared, item, amounts, sentences) if "fined" in actions else None
+            amount = _amount_for(prepared, item, amount_spans, sentences) if "fined" in actions else None
             original_start, original_end = prepared.original_span(item.start, item.end)
             mentions.append(PlatformMention(
                 id=item.id,
@@ -287,10 +310,20 @@ def _registry_names(text: str, registry: PlatformRegistry) -> list[_Found]:
         platform_id = registry.aliases.get(alias)
         if platform_id is None:
             continue
-        blocked = registry.not_after.get(alias)
-        if blocked and match.start() > 0 and text[match.start() - 1] in blocked:
+        start, end = match.span()
+        before = text[start - 1:start]
+        after = text[end:end + 1]
+        if alias.isdigit():
+            if _DIGIT_NAME_BEFORE.search(before) or _DIGIT_NAME_AFTER.match(text, end):
+                continue
+        elif (_LATIN_EDGE.match(alias[0]) and _LATIN_EDGE.match(before)) or (
+                _LATIN_EDGE.match(alias[-1]) and _LATIN_EDGE.match(after)):
+            # Latin names are whole words: "Bing" is not in "binge", "JD" not in "JDK".
             continue
-        found.append(_Found(match.start(), match.end(), platform_id, registry.platforms[platform_id].kind))
+        blocked = registry.not_after.get(alias)
+        if blocked and before in blocked:
+            continue
+        found.append(_Found(start, end, platform_id, registry.platforms[platform_id].kind))
     return found
 
 
@@ -300,20 +333,35 @@ def _unknown_names(prepared: PreparedText, registry: PlatformRegistry, language:
     found: list[_Found] = []
     for match in _AT_NAME.finditer(text):
         name_end = match.end("name")
-        if language == "zh" or not re.search(r"[a-z]", match.group("name")):
-            cut = re.search(r"[等和及与]", match.group("name"))
-            if cut:
-                name_end = match.start("name") + cut.start()
+        cut = re.search(r"[等和及与]", match.group("name"))
+        if cut:
+            name_end = match.start("name") + cut.start()
+        # A handle goes on over spaces only while its words are capitalised in the original
+        # ("@Smoky Kam, …" but "@MouMouFinance that spread …").
+        for word in re.finditer(r"\s(\S+)", text[match.start("name"):name_end]):
+            first = match.start("name") + word.start(1)
+            if not prepared.original_text(first, first + 1).isupper():
+                name_end = match.start("name") + word.start()
+                break
         if name_end > match.start("name"):
             found.append(_Found(match.start(), name_end, None, "account"))
+    taken = Occupancy(len(text))
+    for item in list(known) + found:
+        taken.take(item.start, item.end)
+    per_sentence: dict[int, int] = {}
     for match in _QUOTED.finditer(text):
-        group = next(name for name in ("a", "b", "c", "d") if match.group(name) is not None)
+        group = match.lastgroup or "a"
         start, end = match.start(group), match.end(group)
-        if any(item.start < end and start < item.end for item in list(known) + found):
+        if not taken.free(start, end):
+            continue
+        sentence = prepared.sentence_index(start)
+        per_sentence[sentence] = per_sentence.get(sentence, 0) + 1
+        if per_sentence[sentence] > MAX_QUOTED_PER_SENTENCE:
             continue
         kind = _unknown_kind(prepared, registry, language, match.start(), match.end())
         if kind is not None:
             found.append(_Found(start, end, None, kind))
+            taken.take(start, end)
     return found
 
 
@@ -333,7 +381,7 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
     nothing says it is a platform (“清朗”专项行动)."""
     text = prepared.text
     sentence_start, sentence_end = prepared.sentence_at(quote_start)
-    rest = _LIST_CONTINUES.match(text, quote_end)
+    rest = _LIST_CONTINUES.match(text, quote_end, min(sentence_end, quote_end + 200))
     after = rest.end() if rest else quote_end
     window = text[after:min(sentence_end, after + 60)]
     nouns = _kind_matches(registry, language, window)
@@ -352,14 +400,20 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
                     len(tail.group("filler").split()) <= 2
                     and not _EN_FUNCTION_WORDS.intersection(tail.group("filler").split()))):
                 return kind
-    before = text[max(sentence_start, quote_start - 160):quote_start]
+    before = text[max(sentence_start, quote_start - 100):quote_start]
     if language == "zh":
         nearby = _kind_matches(registry, language, before[-8:])
         if nearby and -nearby[-1][1] == len(before[-8:]):
             return nearby[-1][2]
     elif re.search(r"account\s+(?:of|called|named)\s*$", before):
         return "account"
-    listed = _LIST_BEFORE.sub("", before)
+    listed = _strip_list_tail(before)
+    if _AMONG_THEM.fullmatch(listed) and prepared.sentence_index(quote_start) > 0:
+        # "Among them were “…”": the names are of what the previous sentence counted.
+        previous_start, previous_end = prepared.sentence(prepared.sentence_index(quote_start) - 1)
+        earlier = _kind_matches(registry, language, text[previous_start:previous_end])
+        if earlier:
+            return earlier[-1][2]
     such_as = _SUCH_AS.search(listed)
     if such_as:
         lead_nouns = _kind_matches(registry, language, listed[max(0, such_as.start() - 120):such_as.start()])
@@ -406,25 +460,36 @@ def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[
     return kept
 
 
-def _in(spans: Sequence[tuple[int, int, str]], start: int, end: int) -> list[tuple[int, int, str]]:
+def _span_start(span: tuple[int, int, str]) -> int:
+    return span[0]
+
+
+def _span_end(span: tuple[int, int, str]) -> int:
+    return span[1]
+
+
+def _in(spans: SortedSpans[tuple[int, int, str]] | Sequence[tuple[int, int, str]], start: int,
+        end: int) -> list[tuple[int, int, str]]:
+    if isinstance(spans, SortedSpans):
+        return spans.within(start, end)
     return [span for span in spans if start <= span[0] and span[1] <= end]
 
 
 def _actions_for(
     prepared: PreparedText,
-    item: _Found,
-    list_start: int,
-    list_end: int,
-    action_spans: Sequence[tuple[int, int, str]],
+    group: Sequence[_Found],
+    action_spans: SortedSpans[tuple[int, int, str]],
     named_sentences: dict[int, set[str]],
     figure_sentences: set[int],
 ) -> tuple[str | None, tuple[str, ...], tuple[int, ...]]:
-    """The action said of a name, every action said of it, and the sentences they were read
-    from. The nearest action before the name's list in its clause wins, else the first after
-    it in the clause, else the nearest before it in the sentence, else the first after; else
-    the first in the sentences that continue the story (until a summary sentence with counts,
-    or one that acts on other names). A neutral word ("处置", "dealt with") in that place means
-    no action."""
+    """The action said of a list of names (one name is a list of one), every action said of
+    them, and the sentences they were read from. The nearest action before the list in its
+    clause wins, else the first after it in the clause, else the nearest before it in the
+    sentence, else the first after; else the first in the sentences that continue the story
+    (until a summary sentence with counts, or one that acts on other names). A neutral word
+    ("处置", "dealt with") in that place means no action."""
+    item = group[0]
+    list_start, list_end = group[0].start, group[-1].end
     sentence_index = prepared.sentence_index(item.start)
     sentence_start, sentence_end = prepared.sentence_at(item.start)
     clause_start = prepared.clause_at(list_start)[0]
@@ -438,17 +503,22 @@ def _actions_for(
         [span for span in in_sentence if span[0] >= list_end][:1],
     )
     chosen = next((choice[0] for choice in choices if choice), None)
+    if chosen is None and sentence_index > 0 and _AMONG_THEM.fullmatch(
+            _strip_list_tail(prepared.text[max(sentence_start, list_start - 200):list_start].rstrip("“\"「『"))):
+        # "Among them were …": what the previous sentence did to them all.
+        previous = _in(action_spans, *prepared.sentence(sentence_index - 1))
+        chosen = previous[-1] if previous else None
     decided = chosen is not None
     action = chosen[2] or None if chosen is not None else None
     said = [span[2] for span in in_sentence if span[2] != NEUTRAL]
     sentences = [sentence_index]
-    own = _item_key(prepared.text, item)
+    own = {_item_key(prepared.text, member) for member in group}
     paragraph = prepared.paragraph_index(item.start)
     for following in range(sentence_index + 1, min(sentence_index + 4, prepared.sentence_count())):
         start, end = prepared.sentence(following)
         if prepared.paragraph_index(start) != paragraph or following in figure_sentences:
             break
-        others = named_sentences.get(following, set()) - {own}
+        others = named_sentences.get(following, set()) - own
         spans = [span for span in _in(action_spans, start, end) if span[2] != NEUTRAL]
         if others and spans:
             break
@@ -462,21 +532,27 @@ def _actions_for(
     return action, tuple(dict.fromkeys(said)), tuple(sentences)
 
 
-def _amount_for(prepared: PreparedText, item: _Found, amounts: Sequence[AmountMatch],
+def _amount_start(amount: AmountMatch) -> int:
+    return amount.start
+
+
+def _amount_end(amount: AmountMatch) -> int:
+    return amount.end
+
+
+def _amount_for(prepared: PreparedText, item: _Found, amounts: SortedSpans[AmountMatch],
                 sentences: Sequence[int]) -> Amount | None:
     """The fine nearest after the name in its sentence, else before it, else the first in the
     sentences its actions were read from."""
     sentence_start, sentence_end = prepared.sentence_at(item.start)
-    here = [amount for amount in amounts if sentence_start <= amount.start and amount.end <= sentence_end]
-    after = [amount for amount in here if amount.start >= item.end]
+    after = amounts.within(item.end, sentence_end)
     if after:
         return after[0].amount
-    before = [amount for amount in here if amount.end <= item.start]
+    before = amounts.within(sentence_start, item.start)
     if before:
         return before[-1].amount
     for index in sentences[1:]:
-        start, end = prepared.sentence(index)
-        later = [amount for amount in amounts if start <= amount.start and amount.end <= end]
+        later = amounts.within(*prepared.sentence(index))
         if later:
             return later[0].amount
     return None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from diffing.catalogues import parse_catalogue, read_builtin
-from diffing.keywords import keyword_pattern
+from diffing.keywords import literal_alternation
 
 __all__ = ["ScopeMention", "find_scope_mentions"]
 
@@ -34,24 +34,26 @@ _LOCAL = re.compile(r"(?:地方|属地|各地|local\s+(?:the\s+)?)$")
 def _catalogue() -> _ScopeCatalogue:
     data = parse_catalogue(read_builtin("scopes.toml"), "scope catalogue")
     by_phrase: dict[str, str] = {}
-    alternatives: list[str] = []
+    phrases: dict[str, list[str]] = {"zh": [], "en": []}
     for scope in data.get("scope", []):
         for language in ("zh", "en"):
             for phrase in scope.get(language, []):
                 by_phrase[_key(phrase)] = scope["id"]
-        for language in ("zh", "en"):
-            pattern = keyword_pattern(scope.get(language, []), language)
-            if pattern is not None:
-                alternatives.append(pattern.pattern + (r"(?![a-z])" if language == "en" else ""))
+                phrases[language].append(_key(phrase))
+    provinces: dict[str, list[str]] = {"zh": [], "en": []}
     for province, names in data.get("provinces", {}).items():
         for name in names:
             by_phrase[_key(name)] = f"province:{province}"
-            if re.search(r"[a-z]", name):
-                escaped = re.escape(name.lower())
-                alternatives.append(rf"(?<![a-z]){escaped}{_OFFICE_EN}|cyberspace\s+administration\s+of\s+{escaped}(?![a-z])")
-            else:
-                alternatives.append(re.escape(name) + _OFFICE_ZH)
-    alternatives.sort(key=len, reverse=True)
+            provinces["en" if re.search(r"[a-z]", name) else "zh"].append(_key(name))
+    zh_names = literal_alternation(provinces["zh"])
+    en_names = literal_alternation(provinces["en"])
+    alternatives = [
+        rf"(?<![a-z])(?:cyberspace\s+administration\s+of\s+(?:{en_names}))(?![a-z])",
+        rf"(?<![a-z])(?:{en_names}){_OFFICE_EN}(?![a-z])",
+        rf"(?:{zh_names}){_OFFICE_ZH}",
+        rf"(?<![a-z])(?:{literal_alternation(phrases['en'])})(?![a-z])",
+        literal_alternation(phrases["zh"]),
+    ]
     return _ScopeCatalogue(re.compile("|".join(f"(?:{a})" for a in alternatives)), by_phrase)
 
 
