@@ -28,20 +28,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import secrets
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from alerts.messages import Message, TemplateRefused, render, render_builtin, sample_events
 from alerts.models import AlertChannel, AlertOutbox
+from alerts.redaction import install_redaction, redactor
 from alerts.rules import AlertRule, Channel, load_rules, quiet_asset
 from alerts.settings import alert_settings
 from crawler.sourcedefs import Config
@@ -111,7 +109,7 @@ def deliver_due(engine: Engine, config: Config, now: datetime, *,
     report = DeliveryReport()
     if not channels:
         return report
-    install_redaction(channel for _, channel in channels.values())
+    install_redaction(channel.url for _, channel in channels.values())
     sessions = session_factory(engine)
     locking = engine.dialect.name == "postgresql"
     with sessions.begin() as session:
@@ -306,7 +304,7 @@ def send_message(channel: Channel, message: Message, key: str) -> tuple[bool, st
     sender.add(plugin)
     format_ = apprise.NotifyFormat.HTML if message.body_format == "html" else (
         apprise.NotifyFormat.TEXT)
-    with apprise.LogCapture(level=logging.WARNING) as captured:
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
         try:
             ok = bool(sender.notify(body=message.body, title=message.title, body_format=format_))
         except Exception as exc:  # noqa: BLE001 (a plugin's crash is one failed attempt)
@@ -315,7 +313,7 @@ def send_message(channel: Channel, message: Message, key: str) -> tuple[bool, st
     if ok:
         return True, None
     lines = [line.strip() for line in captured.getvalue().splitlines() if line.strip()]
-    return False, _redactor.blank(lines[-1] if lines else "the channel refused the message")[:500]
+    return False, redactor.blank(lines[-1] if lines else "the channel refused the message")[:500]
 
 
 def send_test(config: Config, rule_name: str | None = None) -> list[tuple[str, str, bool, str]]:
@@ -331,7 +329,7 @@ def send_test(config: Config, rule_name: str | None = None) -> list[tuple[str, s
             known = ", ".join(rule.name for rule in rules) or "none"
             raise KeyError(f"no alert rule {rule_name!r}; configured rules: {known}")
         rules = chosen
-    install_redaction(channel for rule in rules for channel in rule.channels)
+    install_redaction(channel.url for rule in rules for channel in rule.channels)
     results = []
     for rule in rules:
         for channel in rule.channels:
@@ -370,60 +368,3 @@ def delivery_warnings(session: Session, config: Config | None = None) -> list[De
                         state.failing_since, state.last_error, int(waiting.get(state.channel, 0)))
         for state in states
     ]
-
-
-# --- keeping secrets out of logs -----------------------------------------------------------------
-
-
-class _Redactor(logging.Filter):
-    """Blanks every part of the configured Apprise URLs in Apprise's log records."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._secrets: set[str] = set()
-        self._pattern: re.Pattern[str] | None = None
-        self._guard = threading.Lock()
-
-    def learn(self, urls: Iterable[str]) -> None:
-        with self._guard:
-            for url in urls:
-                self._secrets.update(url_parts(url))
-            ordered = sorted(self._secrets, key=len, reverse=True)
-            self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
-
-    def blank(self, text: str) -> str:
-        pattern = self._pattern
-        return pattern.sub("***", text) if pattern else text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self._pattern is not None:
-            record.msg = self.blank(record.getMessage())
-            record.args = None
-        return True
-
-
-def url_parts(url: str) -> set[str]:
-    """The parts of a URL that may be secret: everything but the scheme (3+ characters)."""
-    parts = urlsplit(url)
-    found = {url, url.split("://", 1)[-1]}
-    for piece in (parts.username, parts.password, parts.hostname, parts.netloc):
-        if piece:
-            found.update({piece, unquote(piece)})
-    for segment in parts.path.split("/"):
-        if segment:
-            found.update({segment, unquote(segment)})
-    for name, value in parse_qsl(parts.query, keep_blank_values=True):
-        if value:
-            found.update({value, unquote(value)})
-    return {piece for piece in found if len(piece) >= 3}
-
-
-_redactor = _Redactor()
-
-
-def install_redaction(channels: Iterable[Channel]) -> None:
-    """Make Apprise's logger blank the parts of these channels' URLs (idempotent)."""
-    _redactor.learn(channel.url for channel in channels)
-    apprise_logger = logging.getLogger("apprise")
-    if _redactor not in apprise_logger.filters:
-        apprise_logger.addFilter(_redactor)

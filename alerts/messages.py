@@ -227,7 +227,7 @@ def notice_lines(events: Sequence[Mapping[str, Any]], rule_language: str,
     Chinese summaries. ``both`` gives the notice's language first, then English.
     """
     english = _english_lines(events)
-    chinese = [e["summary_zh"] for e in events if e["summary_zh"] and e["kind"] != "notice_new"]
+    chinese = _chinese_lines(events)
     if rule_language == "en" or notice_language != "zh":
         return english
     if rule_language == "zh":
@@ -265,6 +265,35 @@ def _english_lines(events: Sequence[Mapping[str, Any]]) -> list[str]:
     if not lines and any(event["kind"] == "notice_new" for event in events):
         lines.append("New notice")
     return lines
+
+
+def _chinese_lines(events: Sequence[Mapping[str, Any]]) -> list[str]:
+    figures: list[str] = []
+    first_named: list[str] = []
+    named_again: list[str] = []
+    rest: list[str] = []
+    for event in events:
+        payload = event["payload"]
+        figure = payload.get("figure") or {}
+        if event["kind"] == "figure_reported" and figure.get("text"):
+            words = str(figure["text"])
+            comparison = payload.get("comparison")
+            if comparison and comparison.get("percent") is not None:
+                previous = _number(comparison.get("previous_value"), figure.get("currency"))
+                words += (f"（{comparison.get('previous_period')}：{previous}，"
+                          f"{_signed_percent(comparison['percent'])}）")
+            figures.append(words)
+        elif event["kind"] == "platform_named":
+            name = str(payload.get("name") or event["subject"])
+            (first_named if payload.get("first_time") else named_again).append(name)
+        elif event["kind"] != "notice_new" and event["summary_zh"]:
+            rest.append(event["summary_zh"])
+    headline = list(figures)
+    if first_named:
+        headline.append("首次点名：" + "、".join(first_named))
+    if named_again:
+        headline.append("再次点名：" + "、".join(named_again))
+    return (["；".join(headline)] if headline else []) + rest
 
 
 def _figure_words(payload: Mapping[str, Any]) -> str:

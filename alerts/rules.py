@@ -5,10 +5,10 @@ it passes every filter the rule sets (within one filter, any listed value will d
 
 - ``on``: event kinds (default: all);
 - ``sources``: source ids, ``*`` and ``?`` patterns allowed (fnmatch);
-- ``platforms``: registry ids; a ``platform_named`` event about one of them, or any event of a
-  notice version that names one of them;
-- ``metrics``: metric ids; a figure or metric event about one of them, or any event of a notice
-  version that reports one of them;
+- ``platforms``: registry ids; a ``platform_named`` event about one of them, or an event of
+  another kind whose notice version names one of them;
+- ``metrics``: metric ids; a figure or metric event about one of them, or an event of another
+  kind (not about a metric) whose notice version reports one of them;
 - ``keywords``: any keyword in the notice's title or text or the event's summaries, compared in
   Simplified characters and without case, so 網信辦 finds 网信办;
 - ``min_change_percent``: applies to ``figure_reported`` (only those with a comparison with an
@@ -40,6 +40,7 @@ RULE_KEYS = (
     "name", "notify", "on", "sources", "platforms", "metrics", "keywords",
     "min_change_percent", "digest", "language", "template", "baseline",
 )
+METRIC_KINDS = ("figure_reported", "figure_changed", "metric_new", "metric_dropped")
 # The outbox's rule column.
 MAX_NAME = 100
 
@@ -104,13 +105,13 @@ def rule_wants(rule: AlertRule, event: Any, facts: EventFacts) -> bool:
         return False
     payload: Mapping[str, Any] = event.payload or {}
     if rule.platforms:
-        named = {event.subject, payload.get("platform")} if event.kind == "platform_named" else set()
-        if not (rule.platforms & (named | facts.platforms)):
+        named = ({event.subject, payload.get("platform")} if event.kind == "platform_named"
+                 else facts.platforms)
+        if not rule.platforms & named:
             return False
     if rule.metrics:
-        about = {event.subject} if event.kind in (
-            "figure_reported", "figure_changed", "metric_new", "metric_dropped") else set()
-        if not (rule.metrics & (about | facts.metrics)):
+        about = {event.subject} if event.kind in METRIC_KINDS else facts.metrics
+        if not rule.metrics & about:
             return False
     if rule.keywords:
         notice = payload.get("notice") or {}
@@ -326,6 +327,9 @@ def _template_text(value: object, config: Config, fail: Any) -> str | None:
 def _apprise_accepts(url: str) -> bool:
     import apprise
 
+    from alerts.redaction import install_redaction
+
+    install_redaction([url])
     return bool(apprise.Apprise(asset=quiet_asset()).add(url))
 
 
