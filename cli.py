@@ -170,8 +170,9 @@ def demo(keep: Path | None) -> None:
 
 # Each part of regwatch brings its own commands.
 from diffing.commands import COMMANDS as EXTRACTION_COMMANDS
+from web.commands import COMMANDS as QUERY_COMMANDS
 
-for command in EXTRACTION_COMMANDS:
+for command in (*EXTRACTION_COMMANDS, *QUERY_COMMANDS):
     main.add_command(command)
 
 from scheduler import serve_command, status_command
