@@ -126,7 +126,9 @@ def service_settings(config: Config) -> ServiceSettings:
     where = str(config.path) if config.path else "regwatch.toml"
     if not isinstance(table, Mapping):
         raise ConfigError(where, None, "[service] must be a table")
-    known = {*_SERVICE_DURATIONS, "parallel_crawls"}
+    from alerts.settings import SERVICE_KEYS as ALERT_KEYS  # alerts read and check these
+
+    known = {*_SERVICE_DURATIONS, "parallel_crawls", *ALERT_KEYS}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(
@@ -1092,11 +1094,10 @@ class CrawlService:
 
 
 def pending_alerts(session: Session) -> dict[str, int] | None:
-    """Alerts waiting for delivery, per source id; None while regwatch has no alert outbox.
+    """Alerts waiting for delivery, per source id."""
+    from alerts.outbox import pending_by_source
 
-    The alerts work fills this in from its outbox; until then `regwatch status` shows "n/a".
-    """
-    return None
+    return pending_by_source(session)
 
 
 @dataclass(frozen=True)
@@ -1247,9 +1248,12 @@ def serve_command(obj: dict[str, Any], once: bool) -> None:
     from storage.errors import ArchiveError
 
     _configure_logging()
+    from alerts.service import AlertWork
+
     config = config_or_exit(obj["config"])
     try:
         settings = service_settings(config)
+        alert_work = AlertWork.from_config(config)
     except ConfigError as exc:
         fail(str(exc), EXIT_CONFIG)
         return
@@ -1276,6 +1280,7 @@ def serve_command(obj: dict[str, Any], once: bool) -> None:
         time_limit=settings.crawl_timeout, stop_grace=settings.stop_grace,
     )
     service = CrawlService(config, engine, runner, settings=settings)
+    alert_work.attach(service, background=not once)
     previous = {
         signum: signal.signal(signum, lambda *_: service.request_stop())
         for signum in (signal.SIGTERM, signal.SIGINT)
@@ -1300,6 +1305,7 @@ def serve_command(obj: dict[str, Any], once: bool) -> None:
         if service.stop_requested and not once:
             logger.info("stop requested; ending running crawls")
     finally:
+        alert_work.stop()
         service.stop()
         lock.release()
         engine.dispose()
@@ -1327,15 +1333,18 @@ def status_command(obj: dict[str, Any], as_json: bool) -> None:
     except ArchiveError as exc:
         fail(str(exc), EXIT_ARCHIVE)
         return
+    from alerts.service import status_warnings
+
     try:
         rows = source_statuses(config, engine)
         holder = service_holder(engine)
+        warnings = status_warnings(engine, config)
     finally:
         engine.dispose()
     if as_json:
         click.echo(json.dumps(
             {"service": {"running": holder is not None, "holder": holder},
-             "sources": [row.as_json() for row in rows]},
+             "sources": [row.as_json() for row in rows], "warnings": warnings},
             ensure_ascii=False, indent=2,
         ))
         return
@@ -1361,6 +1370,8 @@ def status_command(obj: dict[str, Any], as_json: bool) -> None:
             "n/a" if row.alerts_waiting is None else str(row.alerts_waiting),
         )
     console.print(table)
+    for warning in warnings:
+        console.print(f"[yellow]warning[/] {warning}", highlight=False)
 
 
 def _shown_time(value: datetime | None) -> str:
