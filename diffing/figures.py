@@ -82,6 +82,7 @@ class Metric:
     meaning: str
     units: tuple[str, ...]
     phrasings: dict[str, Phrasing]
+    objects_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,7 @@ def _metric(entry: dict[str, Any]) -> Metric:
         meaning=str(entry.get("meaning", "")),
         units=tuple(str(unit) for unit in units),
         phrasings=phrasings,
+        objects_required=bool(entry.get("objects_required", False)),
     )
 
 
@@ -331,7 +333,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
     for order, metric in enumerate(compatible):
         phrasing = metric.phrasings[language]
         object_span = objects_here.get(metric.id)
-        if phrasing.objects is not None and object_span is None and any_object_here:
+        if phrasing.objects is not None and object_span is None and (any_object_here or metric.objects_required):
             continue
         spans = [_nearest(group, text, clause_start, clause_end, anchor, after=follows)
                  for group in phrasing.verb_groups]

@@ -17,6 +17,7 @@ from functools import lru_cache
 import cn2an
 
 from diffing.catalogues import parse_catalogue, read_builtin
+from diffing.chinese import to_simplified
 
 __all__ = [
     "ARABIC_NUMBER_PATTERN",
@@ -326,6 +327,7 @@ def _accumulate(tokens: list[_Token] | None, *, english: bool) -> Decimal | None
     pending: Decimal | None = None
     pending_single = False
     last_unit: int | None = None
+    smallest: int | None = None
     section_touched = False
     for token in tokens:
         if token.kind == "num":
@@ -337,6 +339,9 @@ def _accumulate(tokens: list[_Token] | None, *, english: bool) -> Decimal | None
             pending = token.value
             pending_single = token.single_digit
         elif token.kind == "small":
+            if smallest is not None and token.exponent >= smallest:
+                return None  # 十十, 百千: small units only fall within a section
+            smallest = token.exponent
             section += (pending if pending is not None else Decimal(1)) * (Decimal(10) ** token.exponent)
             pending = None
             last_unit = token.exponent
@@ -363,6 +368,7 @@ def _accumulate(tokens: list[_Token] | None, *, english: bool) -> Decimal | None
             section = Decimal(0)
             pending = None
             section_touched = False
+            smallest = None
             last_unit = token.exponent
         elif token.kind == "zero":
             last_unit = None
@@ -475,7 +481,8 @@ _MILLION_CODE = re.compile(r"m(?P<code>[a-z]{3})")
 
 
 def _parse_amount(s: str) -> Amount | None:
-    text = _prepare(s)
+    # Currency words come in Traditional characters too (人民幣, 美圓); numerals are folded anyway.
+    text = _prepare(to_simplified(s)[0])
     if not text:
         return None
     subunits = _CNY_SUBUNITS.fullmatch(text)

@@ -201,7 +201,7 @@ def predicted_platform_fields(mentions: Sequence[PlatformMention]) -> dict[str, 
     for key, group in by_key.items():
         fields["key"][key] += 1
         fields["kind"][(key, group[0].kind)] += 1
-        actions = {m.action for m in group if m.action} or {None}
+        actions: set[str | None] = {m.action for m in group if m.action} or {None}
         for action in actions:
             fields["action"][(key, action)] += 1
         for amount in {(canonical_value(m.amount.value), m.amount.currency) for m in group if m.amount}:

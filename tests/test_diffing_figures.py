@@ -1,0 +1,201 @@
+"""Table tests of figure extraction: every phrasing of the issue's metric table, in Simplified,
+Traditional and English, with periods, scopes, spans and the user-extendable catalogue."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import opencc
+import pytest
+
+from diffing.extract import EXTRACTOR_VERSION, extract
+from diffing.figures import Figure, load_metrics
+
+# (text, metric, value, unit): the issue's examples, and a few more ways of saying them.
+PHRASINGS = [
+    ("约谈网站10646家", "websites_summoned", 10646, "家"),
+    ("依法约谈网站平台1234家", "websites_summoned", 1234, "家"),
+    ("对2345家网站平台予以约谈", "websites_summoned", 2345, "家"),
+    ("警告321家", "warnings", 321, "家"),
+    ("对456家网站给予警告", "warnings", 456, "家"),
+    ("罚款处罚98家", "fined", 98, "家"),
+    ("对765家网站平台实施警告或罚款处罚", "warned_or_fined", 765, "家"),
+    ("责令453家网站暂停功能或更新", "suspended", 453, "家"),
+    ("暂停更新网站77家", "suspended", 77, "家"),
+    ("下架移动应用程序259款", "apps_removed", 259, "款"),
+    ("关停小程序119款", "mini_programs_closed", 119, "款"),
+    ("处置小程序12款", "mini_programs_closed", 12, "款"),
+    ("关闭违法网站14624家", "websites_closed", 14624, "家"),
+    ("关闭违法违规账号127878个", "accounts_closed", 127878, "个"),
+    ("关闭账号群组3.2万个", "accounts_closed", 32000, "个"),
+    ("移送相关案件线索345件", "cases_referred", 345, "件"),
+    ("尚有21款APP未完成整改", "apps_notified", 21, "款"),
+    ("共发现9款APP存在问题", "apps_notified", 9, "款"),
+    ("罚款人民币50万元", "fine_amount", Decimal(500000), "CNY"),
+    ("并处人民币5000万元罚款", "fine_amount", Decimal(50000000), "CNY"),
+    ("依法罚款伍拾万元", "fine_amount", Decimal(500000), "CNY"),
+    ("下架移动应用程序259款、小程序119款", "apps_removed", 259, "款"),
+    ("清理违法和不良信息2000余万条", None, 20000000, "条"),
+]
+
+ENGLISH = [
+    ("10,646 websites were summoned for talks", "websites_summoned", 10646, "家"),
+    ("A total of 10,646 websites were interviewed throughout the year.", "websites_summoned", 10646, "家"),
+    ("2,345 website platforms were summoned", "websites_summoned", 2345, "家"),
+    ("6,767 websites were warned", "warnings", 6767, "家"),
+    ("512 websites were fined", "fined", 512, "家"),
+    ("765 websites were warned or fined", "warned_or_fined", 765, "家"),
+    ("453 websites were ordered to suspend functions or updates", "suspended", 453, "家"),
+    ("259 mobile applications were removed from the shelves", "apps_removed", 259, "款"),
+    ("the authorities took down 215 apps", "apps_removed", 215, "款"),
+    ("119 mini programs were shut down", "mini_programs_closed", 119, "款"),
+    ("14,624 illegal websites were closed", "websites_closed", 14624, "家"),
+    ("127,878 accounts were banned", "accounts_closed", 127878, "个"),
+    ("32,000 illegal account groups were closed", "accounts_closed", 32000, "个"),
+    ("11,229 case leads were referred to the police", "cases_referred", 11229, "件"),
+    ("38 apps had yet to complete rectification", "apps_notified", 38, "款"),
+    ("the company was fined $5 million", "fine_amount", Decimal(5000000), "USD"),
+    ("The Commission fined it €3 billion", "fine_amount", Decimal(3000000000), "EUR"),
+    ("fined it 1.5 million yuan", "fine_amount", Decimal(1500000), "CNY"),
+    ("three websites were summoned", "websites_summoned", 3, "家"),
+    ("the office received 5,400 complaints", None, 5400, "complaints"),
+]
+
+_TO_TRADITIONAL = opencc.OpenCC("s2t")
+
+
+def _only(text: str, **kwargs: object) -> Figure:
+    figures = extract(text, **kwargs).figures  # type: ignore[arg-type]
+    assert len(figures) >= 1, text
+    return figures[0]
+
+
+@pytest.mark.parametrize(("text", "metric", "value", "unit"), PHRASINGS)
+def test_simplified_phrasings(text: str, metric: str | None, value: int | Decimal, unit: str) -> None:
+    figure = _only(text)
+    assert (figure.metric, figure.value, figure.unit) == (metric, value, unit)
+    assert text[figure.start:figure.end] == figure.text
+    assert figure.extractor_version == EXTRACTOR_VERSION
+
+
+@pytest.mark.parametrize(("text", "metric", "value", "unit"), PHRASINGS)
+def test_traditional_phrasings(text: str, metric: str | None, value: int | Decimal, unit: str) -> None:
+    traditional = _TO_TRADITIONAL.convert(text)
+    extraction = extract(traditional)
+    figure = extraction.figures[0]
+    assert (figure.metric, figure.value, figure.unit) == (metric, value, unit)
+    assert traditional[figure.start:figure.end] == figure.text
+
+
+@pytest.mark.parametrize(("text", "metric", "value", "unit"), ENGLISH)
+def test_english_phrasings(text: str, metric: str | None, value: int | Decimal, unit: str) -> None:
+    figure = _only(text)
+    assert (figure.metric, figure.value, figure.unit) == (metric, value, unit)
+    assert text[figure.start:figure.end] == figure.text
+
+
+def test_second_of_a_list_inherits_the_verb() -> None:
+    figures = extract("下架移动应用程序259款、小程序119款").figures
+    assert [(f.metric, f.value) for f in figures] == [("apps_removed", 259), ("mini_programs_closed", 119)]
+
+
+def test_amounts_carry_their_currency() -> None:
+    figure = _only("依法对其罚款人民币50万元。")
+    assert figure.currency == "CNY" and figure.unit == "CNY" and isinstance(figure.value, Decimal)
+    assert figure.text == "罚款人民币50万元"
+
+
+def test_legal_maximum_is_kept_but_is_no_fine() -> None:
+    figures = extract("拒不改正的，并处一百万元以下罚款。").figures
+    assert [(f.metric, f.value, f.currency) for f in figures] == [(None, Decimal(1000000), "CNY")]
+    english = extract("The law allows fines of up to £17.5 million.").figures
+    assert [(f.metric, f.value, f.currency) for f in english] == [(None, Decimal(17500000), "GBP")]
+
+
+@pytest.mark.parametrize("text", [
+    "2024年1月31日发布", "自2021年11月1日起施行", "应当在30个工作日内答复", "同比增长23.7%",
+    "第十三届全国人民代表大会", "3个月内完成整改", "上涨2.4个百分点", "一家网站", "三个方面",
+])
+def test_numbers_that_are_no_figures(text: str) -> None:
+    assert extract(text).figures == []
+
+
+def test_unclassified_figures_are_kept() -> None:
+    figures = extract("2023年，各地清理违法和不良信息2000余万条，处理投诉5000件。").figures
+    assert [(f.metric, f.value, f.unit, f.period) for f in figures] == [
+        (None, 20000000, "条", "2023"), (None, 5000, "件", "2023"),
+    ]
+
+
+@pytest.mark.parametrize(("text", "published", "period"), [
+    ("今年上半年，全国网信系统约谈网站2345家。", date(2023, 7, 20), "2023-H1"),
+    ("2023年，全国网信系统约谈网站10646家。", None, "2023"),
+    ("一季度，全国网信系统约谈网站1987家。", date(2024, 4, 18), "2024-Q1"),
+    ("一季度，全国网信系统约谈网站1987家。", datetime(2024, 4, 18, 10, 5), "2024-Q1"),
+    ("今年上半年，全国网信系统约谈网站2345家。", None, None),
+    ("In 2023, 10,646 websites were summoned.", None, "2023"),
+    ("In the first half of 2023, 2,345 websites were summoned.", None, "2023-H1"),
+    ("2023年，全国网信系统约谈网站10646家，比2022年的8608家增长23.7%。", None, "2023"),
+])
+def test_periods_of_figures(text: str, published: date | None, period: str | None) -> None:
+    assert _only(text, published=published).period == period
+
+
+def test_a_comparison_base_keeps_its_own_period() -> None:
+    figures = extract("2023年，全国网信系统约谈网站10646家，比2022年的8608家增长23.7%。").figures
+    assert [(f.value, f.period) for f in figures] == [(10646, "2023"), (8608, "2022")]
+
+
+@pytest.mark.parametrize(("text", "scope"), [
+    ("2023年，全国网信系统约谈网站10646家。", "national"),
+    ("国家网信办依法约谈网站平台12家。", "cac"),
+    ("北京市网信办依法约谈网站平台45家。", "province:beijing"),
+    ("广东省网信办依法约谈网站平台56家。", "province:guangdong"),
+    ("The Beijing Cyberspace Administration summoned 45 website platforms.", "province:beijing"),
+    ("The Cyberspace Administration of Shanghai fined it 300,000 yuan.", "province:shanghai"),
+    ("国家网信办指导地方网信办约谈网站平台12家。", "cac"),
+    ("约谈网站平台12家。", None),
+])
+def test_scopes_of_figures(text: str, scope: str | None) -> None:
+    assert _only(text).scope == scope
+
+
+def test_a_later_scope_takes_over() -> None:
+    text = "全国网信系统约谈网站2345家。其中，北京市网信办约谈网站平台45家。"
+    assert [(f.value, f.scope) for f in extract(text).figures] == [(2345, "national"), (45, "province:beijing")]
+
+
+def test_users_extend_the_catalogue(tmp_path: Path) -> None:
+    extra = tmp_path / "metrics.toml"
+    extra.write_text(
+        '[[metric]]\nid = "livestreams_closed"\nmeaning = "live streams shut down"\nunits = ["个"]\n'
+        'zh.verbs = [["关闭", "关停"]]\nzh.objects = ["直播间"]\n'
+        'en.verbs = [["shut down", "clos"]]\nen.objects = ["live stream", "livestream"]\n',
+        "utf-8",
+    )
+    catalogue = load_metrics(extra)
+    assert "livestreams_closed" in catalogue.ids() and "websites_summoned" in catalogue.ids()
+    extraction = extract("关闭违规直播间3200个，关闭违法违规账号5000个。", metrics=catalogue)
+    assert [(f.metric, f.value) for f in extraction.figures] == [
+        ("livestreams_closed", 3200), ("accounts_closed", 5000),
+    ]
+    assert extraction.figures[0].extractor_version.startswith(EXTRACTOR_VERSION + "+")
+    assert extract("关闭违规直播间3200个").figures[0].metric is None
+
+
+@pytest.mark.parametrize("source", ['[[metric]]\nmeaning = "no id"\nunits = ["个"]\n', "not toml [", '[[metric]]\nid = "x"\nunits = []\n'])
+def test_malformed_catalogues_are_refused(tmp_path: Path, source: str) -> None:
+    extra = tmp_path / "metrics.toml"
+    extra.write_text(source, "utf-8")
+    with pytest.raises(ValueError):
+        load_metrics(extra)
+
+
+def test_builtin_catalogue_has_the_issue_ids() -> None:
+    assert load_metrics().ids() == [
+        "websites_summoned", "warned_or_fined", "warnings", "fined", "suspended", "apps_removed",
+        "mini_programs_closed", "websites_closed", "accounts_closed", "cases_referred",
+        "apps_notified", "fine_amount",
+    ]

@@ -1,0 +1,155 @@
+"""Named platforms: the registry, actions, fines, unknown names and the extendable registry."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from diffing.extract import extract
+from diffing.numbers import Amount
+from diffing.platforms import PlatformMention, load_platforms
+
+REQUIRED = {
+    "baidu": "百度", "bing": "必应", "quark": "夸克浏览器", "douyin": "抖音", "weibo": "新浪微博",
+    "wechat": "腾讯微信", "kuaishou": "快手", "netease": "网易", "xiaohongshu": "小红书",
+    "pinduoduo": "拼多多", "taobao": "淘宝网", "dianping": "大众点评", "douban": "豆瓣网", "cnki": "中国知网",
+    "tencent": "腾讯", "sina": "新浪", "bytedance": "字节跳动", "alibaba": "阿里巴巴", "meituan": "美团",
+    "jd": "京东", "bilibili": "哔哩哔哩", "zhihu": "知乎", "toutiao": "今日头条", "iqiyi": "爱奇艺",
+    "uc": "UC浏览器", "ctrip": "携程", "qihoo360": "360",
+}
+
+
+def _mentions(text: str) -> list[PlatformMention]:
+    return extract(text).platforms
+
+
+@pytest.mark.parametrize(("platform_id", "name"), sorted(REQUIRED.items()))
+def test_registry_names(platform_id: str, name: str) -> None:
+    registry = load_platforms()
+    assert platform_id in registry.platforms
+    text = f"国家网信办依法约谈{name}负责人。"
+    mentions = _mentions(text)
+    assert [(m.id, m.name, m.action) for m in mentions] == [(platform_id, name, "summoned")]
+    assert text[mentions[0].start:mentions[0].end] == name
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("针对百度、必应、夸克浏览器等网站平台的问题，依法约谈其负责人。",
+     [("baidu", "summoned"), ("bing", "summoned"), ("quark", "summoned")]),
+    ("依法对豆瓣网处以罚款。", [("douban", "fined")]),
+    ("责令抖音限期整改。", [("douyin", "ordered_to_rectify")]),
+    ("依法下架“梦聊”等一批移动应用程序。", [(None, "removed")]),
+    ("依法关闭“绿色直播”等一批网络赌博引流网站。", [(None, "closed")]),
+    ("责令快手暂停直播功能。", [("kuaishou", "suspended")]),
+    ("对知乎、豆瓣网予以警告。", [("zhihu", "warned"), ("douban", "warned")]),
+    ("督促平台依法处置@江苏大山等账号。", [(None, None)]),
+    ("The CAC summoned Baidu, Bing and Quark Browser.", [("baidu", "summoned"), ("bing", "summoned"), ("quark", "summoned")]),
+    ("Weibo was fined 500,000 yuan.", [("weibo", "fined")]),
+    ('"Dream Chat" and other apps were removed from the shelves.', [(None, "removed")]),
+])
+def test_actions(text: str, expected: list[tuple[str | None, str | None]]) -> None:
+    assert [(m.id, m.action) for m in _mentions(text)] == expected
+
+
+def test_a_fine_has_its_amount() -> None:
+    [mention] = _mentions("北京市网信办对豆瓣网依法约谈，并处罚款人民币150万元。")
+    assert mention.id == "douban" and mention.action == "summoned"
+    assert mention.actions == ("summoned", "fined")
+    assert mention.amount == Amount(Decimal(1500000), "CNY")
+
+
+def test_two_fines_in_one_sentence() -> None:
+    mentions = _mentions("对微博罚款人民币50万元，对抖音罚款人民币30万元。")
+    assert [(m.id, m.amount.value if m.amount else None) for m in mentions] == [
+        ("weibo", Decimal(500000)), ("douyin", Decimal(300000)),
+    ]
+
+
+def test_actions_continue_into_the_next_sentence() -> None:
+    text = ("Platforms such as Kuaishou and NetEase failed to manage their users' posts. "
+            "The CAC instructed local offices to interview them and ordered rectification. "
+            "A total of 10,646 websites were summoned in 2023.")
+    assert [(m.id, m.action, m.actions) for m in _mentions(text)] == [
+        ("kuaishou", "summoned", ("summoned", "ordered_to_rectify")),
+        ("netease", "summoned", ("summoned", "ordered_to_rectify")),
+    ]
+
+
+@pytest.mark.parametrize(("text", "name", "kind"), [
+    ("依法关闭“绿色直播”等一批网络赌博引流网站", "绿色直播", "website"),
+    ("下架“梦聊”“小肉丸直播”等一批含有低俗信息的移动应用程序", "小肉丸直播", "app"),
+    ("关停“某某助手”小程序", "某某助手", "mini_program"),
+    ("依法处置@江苏大山、@某某财经等账号", "@江苏大山", "account"),
+    ("据“网信中国”微信公众号消息", "网信中国", "account"),
+    ('Websites such as "Xingchen Betting" were closed.', "Xingchen Betting", "website"),
+    ('"Kuaikan Show" and other live-streaming websites were shut down.', "Kuaikan Show", "website"),
+    ("Accounts such as @Smoky Kam, @MouMou and others were dealt with.", "@Smoky Kam", "account"),
+    ('The "Night Chat" app was removed.', "Night Chat", "app"),
+])
+def test_unknown_names_with_their_kind(text: str, name: str, kind: str) -> None:
+    unknown = [(m.name, m.kind) for m in _mentions(text) if m.id is None]
+    assert (name, kind) in unknown
+
+
+@pytest.mark.parametrize("text", [
+    "深入开展“清朗”系列专项行动。",
+    'a series of special operations called "Qinglang" against websites',
+    "坚持“快、准、严、实”的原则。",
+    "《网络安全法》第六十八条",
+])
+def test_quoted_phrases_that_are_no_names(text: str) -> None:
+    assert _mentions(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "北京东路上的商店", "有求必应", "约谈网站360家", "共3600个", "binge watching", "UCLA students",
+    "the JDK release",
+])
+def test_words_that_only_look_like_names(text: str) -> None:
+    assert _mentions(text) == []
+
+
+def test_360_as_a_name() -> None:
+    assert [m.id for m in _mentions("依法约谈百度、360等搜索引擎。")] == ["baidu", "qihoo360"]
+
+
+def test_name_in_brackets_is_one_mention() -> None:
+    [mention] = _mentions("the CAC investigated the National Knowledge Infrastructure (CNKI) under the law.")
+    assert mention.id == "cnki" and mention.name == "National Knowledge Infrastructure (CNKI)"
+
+
+def test_traditional_names_keep_their_original_spelling() -> None:
+    text = "依法約談騰訊微信、新浪微博負責人，關閉「綠色直播」等網站。"
+    mentions = _mentions(text)
+    assert [(m.id, m.name, m.kind, m.action) for m in mentions] == [
+        ("wechat", "騰訊微信", "messaging", "summoned"),
+        ("weibo", "新浪微博", "social", "summoned"),
+        (None, "綠色直播", "website", "closed"),
+    ]
+    for mention in mentions:
+        assert text[mention.start:mention.end] == mention.name
+
+
+def test_users_extend_the_registry(tmp_path: Path) -> None:
+    extra = tmp_path / "platforms.toml"
+    extra.write_text(
+        '[[platform]]\nid = "tiktok"\nzh = ["TikTok"]\nen = ["TikTok"]\nparent = "bytedance"\n'
+        'kind = "short_video"\n',
+        "utf-8",
+    )
+    registry = load_platforms(extra)
+    assert registry.platforms["tiktok"].parent == "bytedance"
+    mentions = extract("The regulator fined TikTok €345 million.", platforms=registry).platforms
+    assert [(m.id, m.action, m.amount) for m in mentions] == [
+        ("tiktok", "fined", Amount(Decimal(345000000), "EUR")),
+    ]
+    assert extract("The regulator fined TikTok €345 million.").platforms == []
+
+
+def test_malformed_registry_is_refused(tmp_path: Path) -> None:
+    extra = tmp_path / "platforms.toml"
+    extra.write_text('[[platform]]\nid = "nokind"\nzh = ["某某"]\n', "utf-8")
+    with pytest.raises(ValueError, match="kind"):
+        load_platforms(extra)
