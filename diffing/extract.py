@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from diffing.amounts import find_amounts
-from diffing.figures import EXTRACTOR_VERSION, Figure, MetricCatalogue, find_figures
+from diffing.figures import EXTRACTOR_VERSION, Figure, MetricCatalogue, find_figures, load_metrics
 from diffing.numbers import Amount
 from diffing.platforms import PlatformMention, PlatformRegistry, find_platform_mentions
 from diffing.text import prepare
@@ -20,6 +20,8 @@ LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 
 @dataclass(frozen=True)
 class Extraction:
+    """What one notice says: its language, its figures and its named platforms, in text order."""
+
     language: str
     figures: list[Figure] = field(default_factory=list)
     platforms: list[PlatformMention] = field(default_factory=list)
@@ -110,5 +112,4 @@ def extract(
     mentions = find_platform_mentions(
         prepared, registry=platforms, figure_sentences=figure_sentences, amounts=amounts
     )
-    version = figures[0].extractor_version if figures else (metrics.version if metrics else EXTRACTOR_VERSION)
-    return Extraction(prepared.language, figures, mentions, version)
+    return Extraction(prepared.language, figures, mentions, (metrics or load_metrics()).version)

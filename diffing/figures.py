@@ -301,6 +301,17 @@ def _first_in(pattern: re.Pattern[str], text: str, ranges: Sequence[tuple[int, i
 
 
 def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Candidate) -> _Verdict | None:
+    """The metric whose phrasing the figure's clause carries, or ``None``.
+
+    Every verb group of a metric must occur in the figure's clause; when the clause has no verb
+    of any metric, the verbs may come from the clauses before it in the sentence or from the
+    sentence before ("下架移动应用程序259款、小程序119款"; "…urged to close illegal websites.
+    There are 127,878 illegal accounts."), and then the clause must name the metric's object.
+    A clause naming another metric's object and none of this one rules this one out. Verbs in
+    the clause beat inherited ones, more verb groups beat fewer (警告 and 罚款 together are
+    warned_or_fined), an object beats none, nearer objects and verbs beat farther ones, and the
+    catalogue's order settles the rest.
+    """
     text = prepared.text
     language = "zh" if prepared.language.startswith("zh") else "en"
     unit = CURRENCY_UNIT if candidate.currency else candidate.unit
