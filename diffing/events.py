@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, exists, func, select, true
+from sqlalchemy.orm import Session, aliased
 
 from diffing import compare
 from diffing.extract import Extraction, extract
@@ -102,8 +102,9 @@ def _store_findings(
         ))
 
 
-def figure_of(row: models.Figure) -> Figure:
-    """The :class:`diffing.figures.Figure` an archived figure row holds."""
+def figure_of(row: models.Figure | Any) -> Figure:
+    """The :class:`diffing.figures.Figure` an archived figure row holds (a mapped row, or a
+    result row of the same columns)."""
     value: int | Decimal = row.value
     if row.value == row.value.to_integral_value() and row.currency is None:
         value = int(row.value)
@@ -116,8 +117,9 @@ def figure_of(row: models.Figure) -> Figure:
     )
 
 
-def mention_of(row: models.PlatformMention) -> PlatformMention:
-    """The :class:`diffing.platforms.PlatformMention` an archived mention row holds."""
+def mention_of(row: models.PlatformMention | Any) -> PlatformMention:
+    """The :class:`diffing.platforms.PlatformMention` an archived mention row holds (a mapped
+    row, or a result row of the same columns)."""
     amount = Amount(row.amount.normalize(), row.currency) if row.amount is not None and (
         row.currency
     ) else None
@@ -179,13 +181,168 @@ def earlier_mentions(
     return list(by_notice.values())
 
 
+# What a first version is compared with, read by the rows it needs only. The full histories
+# above grow with the archive, and reading them for every new notice made a first crawl
+# quadratic (a 1,000-notice crawl spent 38% of its pipeline time there; see BENCHMARKS.md).
+# These give the comparisons exactly the same answers from far fewer rows.
+
+_FIGURE_COLUMNS = (
+    models.Figure.id, models.Figure.notice_id, models.Figure.published_at, models.Figure.metric,
+    models.Figure.value, models.Figure.unit, models.Figure.currency, models.Figure.period,
+    models.Figure.scope, models.Figure.start, models.Figure.end, models.Figure.text,
+    models.Figure.sentence, models.Figure.extractor_version,
+)
+_MENTION_COLUMNS = (
+    models.PlatformMention.notice_id, models.PlatformMention.published_at,
+    models.PlatformMention.platform_id, models.PlatformMention.name,
+    models.PlatformMention.kind, models.PlatformMention.action, models.PlatformMention.amount,
+    models.PlatformMention.currency, models.PlatformMention.start, models.PlatformMention.end,
+    models.PlatformMention.sentence, models.PlatformMention.actions,
+)
+
+
+def _earlier_current(notice: models.Notice, table: Any) -> list[ColumnElement[bool]]:
+    """Rows of ``table`` (figures or mentions) of the source's other notices' latest versions,
+    published before ``notice``: the rows :func:`earlier_figures` reads, without the
+    whole-source subquery (a newer version of the same notice rules a row out)."""
+    newer = aliased(models.NoticeVersion)
+    return [
+        table.source_id == notice.source_id,
+        table.notice_id != notice.id,
+        ~exists().where(newer.notice_id == table.notice_id, newer.id > table.version_id),
+        _earlier(notice, table.published_at),
+    ]
+
+
+def figure_history(
+    session: Session, notice: models.Notice, figures: Sequence[Figure]
+) -> list[tuple[date, list[Figure]]]:
+    """The part of :func:`earlier_figures` that comparing ``figures`` reads, in its order.
+
+    :func:`diffing.compare.compare_periods` and :func:`diffing.compare.metric_events` give the
+    same answers on it as on the whole history: it holds every earlier figure of the metrics
+    ``figures`` report, and all figures of the notice ``metric_events`` takes as the
+    predecessor. Notices keep the whole history's order (publication time, then first figure
+    id), so ties resolve alike.
+    """
+    metrics = sorted({f.metric for f in figures if f.metric is not None})
+    if not metrics:
+        return []
+    earlier = _earlier_current(notice, models.Figure)
+    rows = list(session.execute(
+        select(*_FIGURE_COLUMNS)
+        .where(*earlier, models.Figure.metric.in_(metrics))
+        .order_by(models.Figure.published_at, models.Figure.id)
+    ))
+    kinds = sorted({k for f in figures if f.metric is not None
+                    if (k := _period_kind(f.period)) is not None})
+    predecessor = _predecessor(session, notice, kinds) if kinds else None
+    if predecessor is not None:
+        rows = [row for row in rows if row.notice_id != predecessor] + list(session.execute(
+            select(*_FIGURE_COLUMNS)
+            .where(*earlier, models.Figure.notice_id == predecessor)
+            .order_by(models.Figure.id)
+        ))
+    by_notice: dict[int, tuple[datetime | None, list[Any]]] = {}
+    for row in rows:
+        by_notice.setdefault(row.notice_id, (row.published_at, []))[1].append(row)
+    # Notices published at the same instant are ordered by their first figure of all; the
+    # rows read here may not include it.
+    moments: dict[datetime | None, list[int]] = {}
+    for notice_id, (published, _) in by_notice.items():
+        moments.setdefault(published, []).append(notice_id)
+    first_ids = _first_figure_ids(
+        session, earlier, [n for same in moments.values() if len(same) > 1 for n in same])
+    ordered = sorted(by_notice.items(), key=lambda item: (
+        _nulls_first(item[1][0]), first_ids.get(item[0], 0)))
+    return [
+        ((published or datetime.min.replace(tzinfo=UTC)).date(),
+         [figure_of(row) for row in sorted(notice_rows, key=lambda r: r.id)])
+        for _, (published, notice_rows) in ordered
+    ]
+
+
+def _predecessor(session: Session, notice: models.Notice, kinds: Sequence[str]) -> int | None:
+    """The notice :func:`diffing.compare.metric_events` compares with: the latest earlier one
+    (by publication day) with a classified figure of one of ``kinds``; on a tie of days, the
+    one first in the history's order."""
+    earlier = _earlier_current(notice, models.Figure)
+    candidates = session.execute(
+        select(models.Figure.notice_id, models.Figure.published_at)
+        .where(*earlier, models.Figure.metric.is_not(None),
+               models.Figure.period_kind.in_(kinds))
+        .group_by(models.Figure.notice_id, models.Figure.published_at)
+        .order_by(models.Figure.published_at.desc().nulls_last())
+    )
+    tied: list[tuple[int, datetime | None]] = []
+    latest_day: date | None = None
+    for notice_id, published in candidates:
+        day = (published or datetime.min.replace(tzinfo=UTC)).date()
+        if latest_day is not None and day != latest_day:
+            break
+        latest_day = day
+        tied.append((notice_id, published))
+    if len(tied) <= 1:
+        return tied[0][0] if tied else None
+    first_ids = _first_figure_ids(session, earlier, [n for n, _ in tied])
+    return min(tied, key=lambda item: (_nulls_first(item[1]), first_ids[item[0]]))[0]
+
+
+def _first_figure_ids(
+    session: Session, earlier: list[ColumnElement[bool]], notice_ids: Sequence[int]
+) -> dict[int, int]:
+    """The lowest figure id of each notice's current version, by notice id."""
+    first: dict[int, int] = {}
+    for start in range(0, len(notice_ids), 500):
+        rows = session.execute(
+            select(models.Figure.notice_id, func.min(models.Figure.id))
+            .where(*earlier, models.Figure.notice_id.in_(notice_ids[start:start + 500]))
+            .group_by(models.Figure.notice_id)
+        )
+        first.update((notice_id, figure_id) for notice_id, figure_id in rows)
+    return first
+
+
+def _nulls_first(moment: datetime | None) -> tuple[int, datetime]:
+    # The whole history is ordered by publication time; only one kind of value ever ties here.
+    return (0, datetime.min.replace(tzinfo=UTC)) if moment is None else (1, moment)
+
+
+def mention_history(
+    session: Session, notice: models.Notice, mentions: Sequence[PlatformMention]
+) -> list[tuple[date, list[PlatformMention]]]:
+    """The part of :func:`earlier_mentions` that :func:`diffing.compare.platform_appearances`
+    reads for ``mentions``: earlier mentions of the same registry platforms (and of unknown
+    names, when ``mentions`` has one)."""
+    if not mentions:
+        return []
+    known = sorted({m.id for m in mentions if m.id is not None})
+    wanted: ColumnElement[bool] = models.PlatformMention.platform_id.in_(known)
+    if any(m.id is None for m in mentions):
+        wanted = wanted | models.PlatformMention.platform_id.is_(None)
+    rows = session.execute(
+        select(*_MENTION_COLUMNS)
+        .where(*_earlier_current(notice, models.PlatformMention), wanted)
+    )
+    by_notice: dict[int, tuple[date, list[PlatformMention]]] = {}
+    for row in rows:
+        published = (row.published_at or datetime.min.replace(tzinfo=UTC)).date()
+        by_notice.setdefault(row.notice_id, (published, []))[1].append(mention_of(row))
+    return list(by_notice.values())
+
+
+def _period_kind(period: str | None) -> str | None:
+    parsed = Period.parse(period)
+    return parsed.kind if parsed else None
+
+
 # --- events -------------------------------------------------------------------------------
 
 
 def _first_version_events(
     session: Session, writer: _EventWriter, notice: models.Notice, found: Extraction
 ) -> None:
-    history = earlier_figures(session, notice)
+    history = figure_history(session, notice, found.figures)
     flat_history = [(figure, published) for published, figures in history for figure in figures]
     for figure in found.figures:
         if figure.metric is None:
@@ -193,7 +350,7 @@ def _first_version_events(
         writer.figure_reported(figure, compare.compare_periods(figure, flat_history))
     for metric_event in compare.metric_events(found.figures, history):
         writer.metric_event(metric_event)
-    mentions = earlier_mentions(session, notice)
+    mentions = mention_history(session, notice, found.platforms)
     for appearance in compare.platform_appearances(found.platforms, mentions):
         writer.platform_named(appearance)
 
@@ -218,8 +375,9 @@ def _edit_events(
         writer.figure_changed(change)
     added = [c for c in platform_changes if c.kind == "added" and c.new is not None]
     if added:
+        named = [c.new for c in added if c.new is not None]
         appearances = compare.platform_appearances(
-            [c.new for c in added if c.new is not None], earlier_mentions(session, notice)
+            named, mention_history(session, notice, named)
         )
         for appearance in appearances:
             writer.platform_named(appearance)
