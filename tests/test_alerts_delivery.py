@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from alerts.delivery import backoff, deliver_due, delivery_warnings
@@ -148,7 +148,7 @@ def test_a_webhook_failing_three_times_gets_one_delivery_after_growing_backoff(
                                     'on = ["notice_new"]\n')
     queue_summaries(archive_engine, config)
     with Session(archive_engine) as session:
-        session.execute(AlertOutbox.__table__.delete().where(AlertOutbox.id == 1))
+        session.execute(delete(AlertOutbox).where(AlertOutbox.id == 1))
         session.commit()
     webhook.statuses = [500, 500, 500]
     caplog.set_level(logging.INFO, logger="regwatch.alerts")
