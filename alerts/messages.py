@@ -15,6 +15,7 @@ autoescaped output.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from alerts.rules import AlertRule
 from diffing.chinese import detect_language
@@ -31,6 +32,7 @@ from diffing.chinese import detect_language
 # A message longer than this is cut: channels such as SMS or chat limit sizes anyway, and the
 # archive has everything.
 MAX_BODY = 20_000
+MAX_DIGITS = 1000
 
 KIND_WORDS = {
     "source_unhealthy": "source unhealthy",
@@ -62,8 +64,22 @@ class AlertSandbox(ImmutableSandboxedEnvironment):
     Templates format with filters (``upper``, ``join``, ``number``) instead of calling methods.
     """
 
+    # Repeating a string or list, or raising to a power, could build something huge.
+    intercepted_binops = frozenset(["*", "**"])
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         return not callable(value) and super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if (operator == "**" and isinstance(left, int) and isinstance(right, int)
+                and abs(left) > 1 and right * math.log10(abs(left)) > MAX_DIGITS):
+            raise SecurityError("a power this large is refused in a template")
+        if operator == "*":
+            for count, other in ((left, right), (right, left)):
+                if (isinstance(count, int) and isinstance(other, (str, list, tuple))
+                        and count * max(len(other), 1) > MAX_BODY):
+                    raise SecurityError("a repeated text or list this long is refused")
+        return super().call_binop(context, operator, left, right)
 
 
 @lru_cache(maxsize=2)
