@@ -1,0 +1,90 @@
+"""End to end: a local copy of the CAC site, `regwatch crawl` as a silent baseline, then a new
+notice with figures appears and `regwatch serve --once` crawls it and delivers one alert to a
+webhook receiver on loopback; `regwatch status` then shows nothing waiting.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from alerts.models import AlertOutbox
+from crawler.localsite.demo_edits import apply_demo_change
+from crawler.sourcedefs import builtin_tables
+from storage.db import open_archive
+from storage.models import ChangeEvent
+from tests.alert_fixtures import WebhookReceiver, webhook_fixture  # noqa: F401  (a fixture)
+from tests.sites import LocalSite
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SOURCE = "cac-hlwnrgl"
+NEW_TITLE = "2026年前三季度全国网信系统网络执法工作情况"
+
+
+def regwatch(config: Path, database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cli", "--config", str(config), "--database-url", database_url,
+         *args],
+        capture_output=True, text=True, cwd=REPO_ROOT, timeout=300, check=False,
+        env={**os.environ, "REGWATCH_LOG_LEVEL": "INFO"},
+    )
+
+
+def counts(database_url: str) -> tuple[int, int]:
+    engine = open_archive(database_url)
+    try:
+        with Session(engine) as session:
+            events = session.scalar(select(func.count()).select_from(ChangeEvent)) or 0
+            rows = session.scalar(select(func.count()).select_from(AlertOutbox)) or 0
+    finally:
+        engine.dispose()
+    return events, rows
+
+
+def test_a_new_notice_on_the_site_reaches_the_webhook_once_after_a_silent_baseline(
+    tmp_path: Path, demo_site: LocalSite, webhook: WebhookReceiver
+) -> None:
+    config = tmp_path / "regwatch.toml"
+    # The other built-in sources are switched off: they would reach the internet.
+    others = "".join(f"[sources.{source_id}]\ndisabled = true\n" for source_id, _, _ in
+                     builtin_tables() if source_id != SOURCE)
+    config.write_text(
+        others + f'[sources.{SOURCE}]\nbase_url = "{demo_site.base_url}"\ndelay = 0\n'
+        '[service]\nmax_jitter = 0\n\n'
+        f'[[alerts]]\nname = "cac"\nnotify = ["{webhook.url}"]\nlanguage = "en"\n'
+        'on = ["notice_new", "figure_reported", "platform_named"]\n',
+        encoding="utf-8")
+    database_url = f"sqlite:///{tmp_path / 'archive.db'}"
+
+    baseline = regwatch(config, database_url, "crawl", SOURCE)
+    assert baseline.returncode == 0, baseline.stderr[-3000:]
+    events, rows = counts(database_url)
+    assert events > 0 and rows == 0  # the back catalogue is archived without alerts
+
+    apply_demo_change(demo_site.site_dir)
+    served = regwatch(config, database_url, "serve", "--once")
+    assert served.returncode == 0, served.stderr[-3000:]
+    assert "alert/sent rule cac" in served.stderr
+
+    (delivery,) = webhook.deliveries
+    assert delivery.body["title"] == f"{SOURCE}: {NEW_TITLE}"
+    lines = delivery.body["message"].splitlines()
+    assert lines[0] == NEW_TITLE
+    assert "websites or platforms summoned for talks 8,127" in lines[1]
+    assert "mobile apps taken off app stores 198" in lines[1]
+    assert lines[-1].endswith("/2026-11/27/c_1795773600266731.htm")
+    assert lines[-1].startswith(demo_site.base_url.rstrip("/"))
+    assert delivery.key and delivery.body["idempotency_key"] == delivery.key
+
+    status = regwatch(config, database_url, "status", "--json")
+    assert status.returncode == 0, status.stderr
+    shown = json.loads(status.stdout)
+    (row,) = [s for s in shown["sources"] if s["id"] == SOURCE]
+    assert row["alerts_waiting"] == 0 and shown["warnings"] == []
+    assert webhook.url.split("//")[1] not in status.stdout
