@@ -22,14 +22,10 @@ def _config(obj: dict[str, Any]) -> Config:
     from cli import EXIT_CONFIG, config_or_exit, fail
 
     config = config_or_exit(obj["config"])
-    try:
-        from alerts.expectations import load_expectations
-        from alerts.rules import load_rules
-        from alerts.settings import alert_settings
+    from alerts.service import check_config
 
-        load_rules(config)
-        alert_settings(config)
-        load_expectations(config)
+    try:
+        check_config(config)
     except ConfigError as exc:
         fail(str(exc), EXIT_CONFIG)
     return config

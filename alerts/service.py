@@ -86,6 +86,12 @@ class AlertWork:
                 logger.exception("an alert delivery round failed")
 
 
+def check_config(config: Config) -> None:
+    """Validate the alert parts of ``config`` (``[[alerts]]``, ``[[expectations]]``, alert keys of
+    ``[service]``, ``[health.<id>]``); ConfigError with file and line, as at service start."""
+    AlertWork.from_config(config)
+
+
 def status_warnings(engine: Engine, config: Config) -> list[str]:
     """Alert warnings for `regwatch status` (``delivery_failing`` channels), without URLs."""
     with Session(engine) as session:

@@ -88,3 +88,46 @@ def test_a_new_notice_on_the_site_reaches_the_webhook_once_after_a_silent_baseli
     (row,) = [s for s in shown["sources"] if s["id"] == SOURCE]
     assert row["alerts_waiting"] == 0 and shown["warnings"] == []
     assert webhook.url.split("//")[1] not in status.stdout
+
+
+def test_status_names_a_failing_channel_without_its_secrets(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from alerts.delivery import deliver_due
+    from alerts.outbox import enqueue
+    from alerts.rules import load_rules
+    from crawler.sourcedefs import load_config
+    from storage.db import session_factory
+    from tests.alert_fixtures import SUMMARY_2023, archive_summary
+    from tests.storage_fixtures import add_source
+
+    config_path = tmp_path / "regwatch.toml"
+    # Nothing listens on port 9: every attempt fails.
+    config_path.write_text('[[alerts]]\nname = "desk"\n'
+                           'notify = ["json://desk:pa55-w0rd-x@127.0.0.1:9/t0ken-abcdef"]\n',
+                           encoding="utf-8")
+    database_url = f"sqlite:///{tmp_path / 'archive.db'}"
+    config = load_config(config_path)
+    engine = open_archive(database_url)
+    try:
+        with session_factory(engine).begin() as session:
+            add_source(session)
+            _, events = archive_summary(session, 2023, SUMMARY_2023, number=1)
+            enqueue(session, events, load_rules(config))
+        now = datetime(2024, 2, 1, tzinfo=UTC)
+        for _ in range(3):
+            assert deliver_due(engine, config, now).messages_failed == 1
+            now += timedelta(hours=6)
+    finally:
+        engine.dispose()
+
+    shown = regwatch(config_path, database_url, "status", "--json")
+    table = regwatch(config_path, database_url, "status")
+    assert shown.returncode == table.returncode == 0, shown.stderr + table.stderr
+    (warning,) = json.loads(shown.stdout)["warnings"]
+    assert warning.startswith("delivery_failing: channel json#")
+    assert "(rule desk) failed 3 time(s) in a row" in warning
+    assert f"{len(events)} alert(s) waiting" in warning
+    assert "delivery_failing" in table.stdout
+    for secret in ("pa55-w0rd-x", "t0ken-abcdef", "desk:"):
+        assert secret not in shown.stdout + shown.stderr + table.stdout + table.stderr
