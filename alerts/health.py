@@ -9,7 +9,8 @@
 - ``notice_withdrawn`` for a notice missing from its source's list in the last N ``ok`` crawls
   (``withdrawn_after``; a failed or unhealthy crawl proves nothing and does not count), while a
   notice of the source published no later than it is still listed: a notice that merely
-  scrolled off the end of a paged list is not withdrawn.
+  scrolled off the end of a paged list is not withdrawn (nor is one without a publication
+  date, whose place in the list is unknown).
 
 Events and their outbox rows are written in one transaction; each event has a dedupe key, so
 running the checks twice for the same crawl writes nothing the second time.
