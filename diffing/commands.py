@@ -85,16 +85,22 @@ def _archive_session(ctx: click.Context) -> Any:
 def figures_command(ctx: click.Context, metric: str | None, source_id: str | None,
                     scope: str | None, as_json: bool, as_csv: bool) -> None:
     """Print the time series of enforcement figures in the archive, per metric and period."""
-    from storage.findings import figure_series
+    from storage.queries import figure_series, metric_names
 
+    rows: list[dict[str, Any]] = []
     with _archive_session(ctx) as session:
-        points = figure_series(session, metric=metric, source_id=source_id, scope=scope)
-    rows: list[dict[str, Any]] = [{
-        "metric": p.metric, "scope": p.scope, "period": p.period, "value": _json_value(p.value),
-        "unit": p.unit, "currency": p.currency, "source": p.source_id, "notice_id": p.notice_id,
-        "notice": p.notice_title, "url": p.notice_url,
-        "published_at": p.published_at.isoformat() if p.published_at else None, "text": p.text,
-    } for p in points]
+        metrics = [metric] if metric else [name for name, _ in metric_names(session)]
+        for name in metrics:
+            for point in figure_series(session, name, scope=scope, source_id=source_id):
+                latest = point.notices[0]  # the notice whose value the period takes
+                rows.append({
+                    "metric": name, "scope": point.scope, "period": point.period,
+                    "value": _json_value(point.value), "unit": point.unit,
+                    "notice_id": latest.notice_id, "notice": latest.title,
+                    "published_at": latest.published_at.isoformat()
+                    if latest.published_at else None,
+                    "text": latest.text, "reported_by": len(point.notices),
+                })
     if as_json:
         click.echo(json.dumps({"figures": rows}, ensure_ascii=False, indent=2))
         return
@@ -115,31 +121,31 @@ def figures_command(ctx: click.Context, metric: str | None, source_id: str | Non
 @click.pass_context
 def platforms_command(ctx: click.Context, as_json: bool) -> None:
     """Each platform named in the archive, with its mentions, actions, first and last seen."""
-    from storage.findings import platform_records
+    from storage.queries import platform_summaries
 
     registry = load_platforms()
     with _archive_session(ctx) as session:
-        records = platform_records(session)
+        summaries = platform_summaries(session)
     rows: list[dict[str, Any]] = []
-    for record in records:
-        platform = registry.platforms.get(record.platform_id or "")
+    for summary in summaries:
+        platform = registry.platforms.get(summary.platform_id)
         rows.append({
-            "id": record.platform_id,
-            "name": (platform.names_zh[0] if platform and platform.names_zh else record.name),
+            "id": summary.platform_id,
+            "name": platform.names_zh[0] if platform and platform.names_zh else summary.platform_id,
             "name_en": platform.names_en[0] if platform and platform.names_en else None,
-            "kind": platform.kind if platform else record.kind,
-            "mentions": record.mentions,
-            "notices": len(record.notices),
-            "actions": record.actions,
-            "first_seen": record.first_seen.isoformat() if record.first_seen else None,
-            "last_seen": record.last_seen.isoformat() if record.last_seen else None,
+            "kind": platform.kind if platform else None,
+            "mentions": summary.mentions,
+            "notices": summary.notices,
+            "actions": summary.actions,
+            "first_seen": summary.first_named.isoformat() if summary.first_named else None,
+            "last_seen": summary.last_named.isoformat() if summary.last_named else None,
         })
     if as_json:
         click.echo(json.dumps({"platforms": rows}, ensure_ascii=False, indent=2))
         return
     table = Table("id", "name", "kind", "notices", "actions", "first seen", "last seen")
     for row in rows:
-        table.add_row(row["id"] or "[dim]unknown[/]", row["name"], row["kind"],
+        table.add_row(row["id"], row["name"], row["kind"] or "-",
                       str(row["notices"]),
                       ", ".join(f"{a} ×{n}" for a, n in sorted(row["actions"].items())),
                       (row["first_seen"] or "-")[:10], (row["last_seen"] or "-")[:10])

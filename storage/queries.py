@@ -400,23 +400,38 @@ class PlatformSummary:
     mentions: int
     notices: int
     last_named: datetime | None
+    first_named: datetime | None = None
+    actions: dict[str, int] = field(default_factory=dict)
 
 
 def platform_summaries(session: Session) -> list[PlatformSummary]:
-    """Platforms named in notices' latest versions, most named first."""
-    rows = session.execute(
-        select(
-            PlatformMention.platform_id,
-            func.count(),
-            func.count(func.distinct(PlatformMention.notice_id)),
-            func.max(PlatformMention.published_at),
-        )
+    """Platforms named in notices' latest versions, most named first, with the actions taken
+    against each (how many mentions say each one)."""
+    current = (
+        select(PlatformMention)
         .join(notice_search, notice_search.c.version_id == PlatformMention.version_id)
         .where(PlatformMention.platform_id.is_not(None))
-        .group_by(PlatformMention.platform_id)
+        .subquery()
     )
+    rows = session.execute(
+        select(
+            current.c.platform_id,
+            func.count(),
+            func.count(func.distinct(current.c.notice_id)),
+            func.max(current.c.published_at),
+            func.min(current.c.published_at),
+        ).group_by(current.c.platform_id)
+    )
+    actions: dict[str, dict[str, int]] = {}
+    for platform_id, action, said in session.execute(
+        select(current.c.platform_id, current.c.action, current.c.actions)
+    ):
+        counted = actions.setdefault(str(platform_id), {})
+        for name in {action, *(said or [])} - {None}:
+            counted[str(name)] = counted.get(str(name), 0) + 1
     summaries = [
-        PlatformSummary(str(pid), count, notices, last) for pid, count, notices, last in rows
+        PlatformSummary(str(pid), count, notices, last, first, actions.get(str(pid), {}))
+        for pid, count, notices, last, first in rows
     ]
     summaries.sort(key=lambda summary: (-summary.notices, summary.platform_id))
     return summaries

@@ -133,9 +133,9 @@ def test_editing_one_figure_gives_exactly_one_figure_changed_event(
     assert [e.kind for e in events].count("notice_edited") == 1
     assert not [e for e in events if e.kind in ("platform_named", "metric_new", "figure_reported")]
     # The series now holds the corrected value only.
-    from storage.findings import figure_series
+    from storage.queries import figure_series
 
-    apps = [p for p in figure_series(session, metric="apps_removed") if p.period == "2023"]
+    apps = [p for p in figure_series(session, "apps_removed") if p.period == "2023"]
     assert [int(p.value) for p in apps] == [261]
 
 
