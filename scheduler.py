@@ -1236,12 +1236,19 @@ def _configure_logging() -> None:
 @click.command("serve")
 @click.option("--once", is_flag=True,
               help="Run every job that is due now, wait for those crawls, then exit.")
+@click.option("--host", default=None, help="Address of the web pages and API (default [web] host, "
+              "127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port of the web pages and API (default [web] "
+              "port, 8080).")
+@click.option("--no-web", is_flag=True, help="Crawl and alert only; serve no pages or API.")
 @click.pass_obj
-def serve_command(obj: dict[str, Any], once: bool) -> None:
-    """Crawl every source on its schedule until stopped (SIGTERM or Ctrl-C).
+def serve_command(obj: dict[str, Any], once: bool, host: str | None, port: int | None,
+                  no_web: bool) -> None:
+    """Crawl every source on its schedule until stopped (SIGTERM or Ctrl-C), and serve the web
+    pages, the HTTP API and the feeds over the archive.
 
     Only one `regwatch serve` may drive an archive: a second one exits with status 6. With
-    --once, exits 1 when a crawl it ran failed or was unhealthy.
+    --once, exits 1 when a crawl it ran failed or was unhealthy (and serves no pages).
     """
     from cli import EXIT_ARCHIVE, EXIT_CONFIG, EXIT_OK, EXIT_SOURCE_FAILED, config_or_exit, fail
     from storage.db import database_url, open_archive, session_factory
@@ -1275,6 +1282,16 @@ def serve_command(obj: dict[str, Any], once: bool) -> None:
         fail(str(exc), EXIT_ARCHIVE)
         return
 
+    stop_web: Callable[[], None] | None = None
+    if not once and not no_web:
+        try:
+            stop_web = _start_web(config, url, host, port)
+        except (ConfigError, ValueError, OSError) as exc:
+            lock.release()
+            engine.dispose()
+            fail(f"cannot serve the web pages: {exc}", EXIT_CONFIG)
+            return
+
     runner = ChildCrawlRunner(
         config, url, session_factory(engine),
         time_limit=settings.crawl_timeout, stop_grace=settings.stop_grace,
@@ -1307,12 +1324,29 @@ def serve_command(obj: dict[str, Any], once: bool) -> None:
     finally:
         alert_work.stop()
         service.stop()
+        if stop_web is not None:
+            stop_web()
         lock.release()
         engine.dispose()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         logger.info("stopped")
     sys.exit(code)
+
+
+def _start_web(config: Config, database_url: str, host: str | None,
+               port: int | None) -> Callable[[], None]:
+    """Serve the pages and API in a thread of the service; returns the function that stops it."""
+    from web.app import create_app
+    from web.server import serve_in_thread
+    from web.settings import web_settings
+
+    settings = web_settings(config)
+    app = create_app(database_url, config, settings=settings)
+    base_url, stop = serve_in_thread(app, host or settings.host,
+                                     settings.port if port is None else port)
+    logger.info("web pages and API at %s", base_url)
+    return stop
 
 
 @click.command("status")

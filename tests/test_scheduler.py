@@ -529,7 +529,7 @@ def test_a_second_serve_on_the_same_archive_runs_nothing(
     config = site_config(tmp_path, site.base_url)
     first_run = run_regwatch(config, archive_url, "serve", "--once")
     assert first_run.returncode == 0, first_run.stderr
-    serving = ServeProcess(regwatch(config, archive_url, "serve"), tmp_path)
+    serving = ServeProcess(regwatch(config, archive_url, "serve", "--port", "0"), tmp_path)
     try:
         serving.wait_for("lock held")
         requests_before = sum(site.requests.values())
@@ -683,7 +683,7 @@ def test_sigterm_stops_serve_and_its_running_crawl(tmp_path: Path, site: LocalSi
     url = f"sqlite:///{tmp_path / 'archive.db'}"
     config = site_config(tmp_path, site.base_url, stop_grace="3s")
     site.stall.set()
-    serving = ServeProcess(regwatch(config, url, "serve"), tmp_path)
+    serving = ServeProcess(regwatch(config, url, "serve", "--port", "0"), tmp_path)
     try:
         assert site.requested.wait(WAIT), "".join(serving.log)
         status = run_regwatch(config, url, "status", "--json")
@@ -725,3 +725,28 @@ def test_serve_refuses_a_bad_service_table(tmp_path: Path) -> None:
     refused = run_regwatch(config, f"sqlite:///{tmp_path / 'archive.db'}", "serve", "--once")
     assert refused.returncode == 3
     assert "service.crawl_timeout" in " ".join(refused.stderr.split())
+
+
+def test_serve_also_serves_the_pages_and_api_and_refuses_an_open_address_without_token(
+    tmp_path: Path, site: LocalSite
+) -> None:
+    import re
+    import urllib.request
+
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    config = site_config(tmp_path, site.base_url)
+    serving = ServeProcess(regwatch(config, url, "serve", "--port", "0"), tmp_path)
+    try:
+        line = serving.wait_for("web pages and API at")
+        base = re.search(r"http://[\d.]+:\d+", line)
+        assert base is not None, line
+        with urllib.request.urlopen(base.group(0) + "/openapi.json", timeout=WAIT) as answer:
+            schema = json.loads(answer.read())
+        assert answer.status == 200 and "/api/notices" in schema["paths"]
+        with urllib.request.urlopen(base.group(0) + "/search?q=约谈".replace("约谈", "%E7%BA%A6%E8%B0%88"),
+                                    timeout=WAIT) as answer:
+            assert answer.status == 200 and b"<html" in answer.read().lower()
+    finally:
+        assert serving.terminate() == 0, "".join(serving.log)
+    refused = run_regwatch(config, url, "serve", "--host", "0.0.0.0", "--port", "0")
+    assert refused.returncode == 3 and "token" in refused.stderr

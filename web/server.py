@@ -38,14 +38,22 @@ def run(
                 server_header=False, proxy_headers=False)
 
 
-def serve_in_thread(app: FastAPI, host: str = "127.0.0.1") -> tuple[str, Callable[[], None]]:
-    """Serve ``app`` on a free loopback port in a thread; returns its base URL and a stop
-    function. The socket listens before this returns, so requests made at once wait in its
-    backlog until the server accepts them: callers need not wait for start-up."""
+def serve_in_thread(
+    app: FastAPI, host: str = "127.0.0.1", port: int = 0
+) -> tuple[str, Callable[[], None]]:
+    """Serve ``app`` in a thread (on a free port unless ``port`` is given); returns its base URL
+    and a stop function. The socket listens before this returns, so requests made at once wait
+    in its backlog until the server accepts them: callers need not wait for start-up. Raises
+    `OSError` when the address cannot be bound, `UnsafeBindError` as `run` does."""
     check_bind(host, getattr(app.state, "settings", WebSettings()).token)
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((host, 0))
+    try:
+        listener.bind((host, port))
+    except OSError:
+        listener.close()
+        raise
     listener.listen(128)
     port = listener.getsockname()[1]
     server = uvicorn.Server(
