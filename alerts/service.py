@@ -49,14 +49,22 @@ class AlertWork:
         return cls(config, rules, settings)
 
     def attach(self, service: Any, *, background: bool = True) -> None:
-        """Run after each of ``service``'s crawls; with ``background``, deliver on a timer too."""
+        """Run after each of ``service``'s crawls; with ``background``, deliver on a timer too.
+
+        Alerts left due by an earlier run of the service (one killed mid-delivery, say) are
+        delivered at once: in the background, or here before returning.
+        """
         self.engine = service.engine
         self.clock = service.clock
         service.after_crawl.append(self.after_crawl)
-        if background and self.rules:
+        if not self.rules:
+            return
+        if background:
             self._thread = threading.Thread(target=self._deliver_forever, name="alerts",
                                             daemon=True)
             self._thread.start()
+        else:
+            self._deliver_logged()
 
     def now(self) -> datetime:
         return self.clock.now() if self.clock is not None else datetime.now(UTC)
@@ -79,11 +87,15 @@ class AlertWork:
             self._thread.join(timeout=30)
 
     def _deliver_forever(self) -> None:
+        self._deliver_logged()
         while not self._stop.wait(self.settings.deliver_every):
-            try:
-                self.deliver()
-            except Exception:  # logged; the next round tries again
-                logger.exception("an alert delivery round failed")
+            self._deliver_logged()
+
+    def _deliver_logged(self) -> None:
+        try:
+            self.deliver()
+        except Exception:  # logged; the next round tries again
+            logger.exception("an alert delivery round failed")
 
 
 def check_config(config: Config) -> None:

@@ -131,3 +131,59 @@ def test_status_names_a_failing_channel_without_its_secrets(tmp_path: Path) -> N
     assert "delivery_failing" in table.stdout
     for secret in ("pa55-w0rd-x", "t0ken-abcdef", "desk:"):
         assert secret not in shown.stdout + shown.stderr + table.stdout + table.stderr
+
+
+def test_a_service_killed_during_delivery_sends_each_alert_once_after_restart(
+    tmp_path: Path, demo_site: LocalSite, webhook: WebhookReceiver
+) -> None:
+    import signal
+
+    config = tmp_path / "regwatch.toml"
+    others = "".join(f"[sources.{source_id}]\ndisabled = true\n" for source_id, _, _ in
+                     builtin_tables() if source_id != SOURCE)
+    config.write_text(
+        others + f'[sources.{SOURCE}]\nbase_url = "{demo_site.base_url}"\ndelay = 0\n'
+        '[service]\nmax_jitter = 0\n\n'
+        f'[[alerts]]\nname = "cac"\nnotify = ["{webhook.url}"]\n', encoding="utf-8")
+    database_url = f"sqlite:///{tmp_path / 'archive.db'}"
+    assert regwatch(config, database_url, "crawl", SOURCE).returncode == 0
+    apply_demo_change(demo_site.site_dir)
+
+    service = subprocess.Popen(
+        [sys.executable, "-m", "cli", "--config", str(config), "--database-url", database_url,
+         "serve", "--once"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=REPO_ROOT)
+
+    def kill_service(delivery: object) -> None:
+        # The receiver has the message; the service dies before it can mark it sent.
+        if len(webhook.deliveries) == 1:
+            os.kill(service.pid, signal.SIGKILL)
+            service.wait()
+
+    webhook.on_request = kill_service
+    _, stderr = service.communicate(timeout=300)
+    assert service.returncode == -signal.SIGKILL, stderr[-3000:]
+    assert len(webhook.deliveries) == 1
+    engine = open_archive(database_url)
+    try:
+        with Session(engine) as session:
+            assert set(session.scalars(select(AlertOutbox.status))) == {"pending"}
+    finally:
+        engine.dispose()
+
+    webhook.on_request = None
+    restarted = regwatch(config, database_url, "serve", "--once")
+
+    assert restarted.returncode == 0, restarted.stderr[-3000:]
+    assert "crawl:" not in restarted.stderr  # nothing was due: the alert went out at start
+    assert len(webhook.deliveries) == 2
+    first, again = webhook.deliveries
+    assert first.key == again.key and first.body == again.body
+    assert len(webhook.unique_accepted()) == 1
+    assert NEW_TITLE in first.body["title"]
+    engine = open_archive(database_url)
+    try:
+        with Session(engine) as session:
+            assert set(session.scalars(select(AlertOutbox.status))) == {"sent"}
+    finally:
+        engine.dispose()
