@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -201,11 +201,15 @@ _MENTION_COLUMNS = (
 )
 
 
+# Made once: building an alias for every query costs more than the query.
+_NEWER_VERSION = aliased(models.NoticeVersion, name="newer_version")
+
+
 def _earlier_current(notice: models.Notice, table: Any) -> list[ColumnElement[bool]]:
     """Rows of ``table`` (figures or mentions) of the source's other notices' latest versions,
     published before ``notice``: the rows :func:`earlier_figures` reads, without the
     whole-source subquery (a newer version of the same notice rules a row out)."""
-    newer = aliased(models.NoticeVersion)
+    newer = _NEWER_VERSION
     return [
         table.source_id == notice.source_id,
         table.notice_id != notice.id,
@@ -221,21 +225,30 @@ def figure_history(
 
     :func:`diffing.compare.compare_periods` and :func:`diffing.compare.metric_events` give the
     same answers on it as on the whole history: it holds every earlier figure of the metrics
-    ``figures`` report, and all figures of the notice ``metric_events`` takes as the
+    ``figures`` report whose period is of a kind they report, the first figure of each of
+    those metrics and scopes, and all figures of the notice ``metric_events`` takes as the
     predecessor. Notices keep the whole history's order (publication time, then first figure
     id), so ties resolve alike.
     """
     metrics = sorted({f.metric for f in figures if f.metric is not None})
     if not metrics:
         return []
-    earlier = _earlier_current(notice, models.Figure)
-    rows = list(session.execute(
-        select(*_FIGURE_COLUMNS)
-        .where(*earlier, models.Figure.metric.in_(metrics))
-        .order_by(models.Figure.published_at, models.Figure.id)
-    ))
     kinds = sorted({k for f in figures if f.metric is not None
                     if (k := _period_kind(f.period)) is not None})
+    earlier = _earlier_current(notice, models.Figure)
+    # Periods are compared only with periods of the same kind; of the other figures of these
+    # metrics, one per (metric, scope) says that the metric was reported before.
+    first_of_each = (
+        select(func.min(models.Figure.id))
+        .where(*earlier, models.Figure.metric.in_(metrics))
+        .group_by(models.Figure.metric, models.Figure.scope)
+    )
+    rows = list(session.execute(
+        select(*_FIGURE_COLUMNS)
+        .where(*earlier, models.Figure.metric.in_(metrics),
+               models.Figure.period_kind.in_(kinds) | models.Figure.id.in_(first_of_each))
+        .order_by(models.Figure.published_at, models.Figure.id)
+    ))
     predecessor = _predecessor(session, notice, kinds) if kinds else None
     if predecessor is not None:
         rows = [row for row in rows if row.notice_id != predecessor] + list(session.execute(
@@ -264,24 +277,23 @@ def figure_history(
 
 def _predecessor(session: Session, notice: models.Notice, kinds: Sequence[str]) -> int | None:
     """The notice :func:`diffing.compare.metric_events` compares with: the latest earlier one
-    (by publication day) with a classified figure of one of ``kinds``; on a tie of days, the
-    one first in the history's order."""
+    (by publication day, in UTC as the archive returns it; no date counts as the earliest)
+    with a classified figure of one of ``kinds``; on a tie of days, the one first in the
+    history's order."""
     earlier = _earlier_current(notice, models.Figure)
-    candidates = session.execute(
-        select(models.Figure.notice_id, models.Figure.published_at)
-        .where(*earlier, models.Figure.metric.is_not(None),
-               models.Figure.period_kind.in_(kinds))
-        .group_by(models.Figure.notice_id, models.Figure.published_at)
-        .order_by(models.Figure.published_at.desc().nulls_last())
-    )
-    tied: list[tuple[int, datetime | None]] = []
-    latest_day: date | None = None
-    for notice_id, published in candidates:
-        day = (published or datetime.min.replace(tzinfo=UTC)).date()
-        if latest_day is not None and day != latest_day:
-            break
-        latest_day = day
-        tied.append((notice_id, published))
+    qualifying = [*earlier, models.Figure.metric.is_not(None),
+                  models.Figure.period_kind.in_(kinds)]
+    latest = session.scalar(select(func.max(models.Figure.published_at)).where(*qualifying))
+    same_day = (models.Figure.published_at.is_(None) if latest is None else
+                models.Figure.published_at >= datetime.combine(latest.date(), time.min,
+                                                               tzinfo=UTC))
+    tied: list[tuple[int, datetime | None]] = [
+        (notice_id, published) for notice_id, published in session.execute(
+            select(models.Figure.notice_id, models.Figure.published_at)
+            .where(*qualifying, same_day)
+            .group_by(models.Figure.notice_id, models.Figure.published_at)
+        )
+    ]
     if len(tied) <= 1:
         return tied[0][0] if tied else None
     first_ids = _first_figure_ids(session, earlier, [n for n, _ in tied])
