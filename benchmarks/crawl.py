@@ -4,6 +4,8 @@ Both crawl the same synthetic site of ``size`` notices on loopback, in their own
 with the same concurrency and AutoThrottle and delays off. The bare spider fetches and parses
 the same pages and stores nothing; regwatch fetches, parses, extracts, writes events and stores
 each notice in a fresh SQLite archive. Aim: regwatch at least 0.7 of the ceiling's notices/s.
+Then :mod:`benchmarks.archivegrowth` measures what one new notice costs the pipeline as the
+archive grows to ``size`` notices.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks import runs
+from benchmarks import archivegrowth, runs
 from benchmarks.siteserver import RunningSite
 
 AIM = 0.7
@@ -32,6 +34,7 @@ def run(size: int, *, concurrency: int = runs.DEFAULT_CONCURRENCY,
             config, runs.sqlite_url(directory), concurrency,
             profile=profile_dir / "regwatch.txt" if profile_dir else None)
         regwatch_served = site.stats()
+    growth = archivegrowth.run(size)
     ceiling = bare["notices"] / bare["wall_seconds"]
     achieved = regwatch["notices"] / regwatch["wall_seconds"]
     cpu = regwatch["cpu_seconds"] or 1.0
@@ -59,4 +62,5 @@ def run(size: int, *, concurrency: int = runs.DEFAULT_CONCURRENCY,
         "server_cpu_s": regwatch_served["cpu_seconds"],
         "regwatch_status": regwatch["status"],
         "regwatch_failed": regwatch["failed"],
+        **growth,
     }

@@ -179,8 +179,15 @@ def run_bare(base_url: str, pages: int, concurrency: int, profile: str | None) -
 
 
 def _start_profiler(path: str | None) -> Any:
+    """pyinstrument (wall clock, a text tree), or cProfile when ``path`` ends in .pstats."""
     if not path:
         return None
+    if path.endswith(".pstats"):
+        import cProfile
+
+        profile = cProfile.Profile(time.process_time)
+        profile.enable()
+        return profile
     from pyinstrument import Profiler
 
     profiler = Profiler(interval=0.002)
@@ -190,6 +197,10 @@ def _start_profiler(path: str | None) -> Any:
 
 def _stop_profiler(profiler: Any, path: str | None) -> None:
     if profiler is None or not path:
+        return
+    if path.endswith(".pstats"):
+        profiler.disable()
+        profiler.dump_stats(path)
         return
     profiler.stop()
     with open(path, "w", encoding="utf-8") as out:

@@ -66,6 +66,9 @@ def test_crawl_smoke() -> None:
     assert result["ceiling_notices_per_s"] > 0 and result["regwatch_notices_per_s"] > 0
     assert 0 < result["regwatch_extraction_cpu_share"] < result["regwatch_pipeline_cpu_share"] < 1
     assert result["regwatch_requests"] >= result["size"]
+    assert result["growth_notices"] == result["size"]
+    assert 0 < result["growth_first_tenth_ms_per_notice"]
+    assert 0 < result["growth_last_tenth_ms_per_notice"]
 
 
 def test_recheck_smoke() -> None:
@@ -117,7 +120,7 @@ def test_query_smoke_on_postgresql() -> None:
 
 def test_alert_smoke() -> None:
     result = smoke("alert")
-    if result.get("skipped"):
-        assert "alerts" in result["skipped"]
-        return
-    assert result["alerts_received"] >= 1
+    assert result["silent_baseline"] is True
+    assert result["samples"] == result["alerts_received"] == 1
+    assert result["missed"] == 0
+    assert 0 < result["processing_p50_s"] <= result["time_to_alert_p50_s"]
