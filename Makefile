@@ -25,4 +25,4 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy crawler storage diffing cli.py scheduler.py
+	$(BIN)/mypy crawler storage diffing alerts web cli.py scheduler.py

@@ -32,8 +32,13 @@ def fail(message: str, code: int) -> None:
 
 
 def config_or_exit(path: str | None) -> Config:
+    """The configuration, alert rules included, or exit 3 naming the file and line."""
+    from alerts.service import check_config
+
     try:
-        return load_config(path)
+        config = load_config(path)
+        check_config(config)
+        return config
     except ConfigError as exc:
         fail(str(exc), EXIT_CONFIG)
         raise  # unreachable
@@ -169,10 +174,11 @@ def demo(keep: Path | None) -> None:
 
 
 # Each part of regwatch brings its own commands.
+from alerts.commands import COMMANDS as ALERT_COMMANDS
 from diffing.commands import COMMANDS as EXTRACTION_COMMANDS
 from web.commands import COMMANDS as QUERY_COMMANDS
 
-for command in (*EXTRACTION_COMMANDS, *QUERY_COMMANDS):
+for command in (*EXTRACTION_COMMANDS, *QUERY_COMMANDS, *ALERT_COMMANDS):
     main.add_command(command)
 
 from scheduler import serve_command, status_command

@@ -488,3 +488,13 @@ def test_demo_shows_a_new_notice_and_the_edited_figure(tmp_path: Path) -> None:
     output = " ".join(finished.stdout.split())
     assert "1 new, 1 changed" in output
     assert "259 to 261" in output
+
+
+def test_malformed_alert_rule_is_refused_before_crawling(crawler: Crawler) -> None:
+    crawler.configure('[[alerts]]\nnotify = ["json://127.0.0.1:9/hook"]\non = ["nonsense"]\n')
+    finished = subprocess.run(crawler.command("crawl", "cac-wxfb"), capture_output=True,
+                              text=True, cwd=REPO_ROOT, timeout=60, check=False)
+    assert finished.returncode == 3
+    message = finished.stderr.replace("\n", "")
+    assert f"{crawler.config}:3" in message and "nonsense" in message
+    assert "Traceback" not in finished.stderr
