@@ -19,9 +19,7 @@ from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from diffing.compare import FigureChange, PlatformChange, diff_figures, diff_platforms, text_diff
-from diffing.figures import Figure as ExtractedFigure
-from diffing.numbers import Amount
-from diffing.platforms import PlatformMention as ExtractedMention
+from diffing.events import figure_of, mention_of
 from storage import archive
 from storage.models import (
     ChangeEvent,
@@ -184,12 +182,12 @@ def version_diff(
         rows=side_by_side(old.text, new.text),
         title_changed=old.title != new.title,
         figure_changes=diff_figures(
-            [_extracted_figure(row) for row in version_figures(session, old.id)],
-            [_extracted_figure(row) for row in version_figures(session, new.id)],
+            [figure_of(row) for row in version_figures(session, old.id)],
+            [figure_of(row) for row in version_figures(session, new.id)],
         ),
         platform_changes=diff_platforms(
-            [_extracted_mention(row) for row in version_mentions(session, old.id)],
-            [_extracted_mention(row) for row in version_mentions(session, new.id)],
+            [mention_of(row) for row in version_mentions(session, old.id)],
+            [mention_of(row) for row in version_mentions(session, new.id)],
         ),
     )
 
@@ -215,42 +213,6 @@ def side_by_side(old: str, new: str) -> list[DiffLine]:
                 )
             )
     return rows
-
-
-def _extracted_figure(row: Figure) -> ExtractedFigure:
-    value: int | Decimal = row.value
-    if row.currency is None and row.value == row.value.to_integral_value():
-        value = int(row.value)
-    return ExtractedFigure(
-        metric=row.metric,
-        value=value,
-        unit=row.unit,
-        currency=row.currency,
-        period=row.period,
-        scope=row.scope,
-        start=row.start,
-        end=row.end,
-        text=row.text,
-        sentence=row.sentence,
-        extractor_version=row.extractor_version,
-    )
-
-
-def _extracted_mention(row: PlatformMention) -> ExtractedMention:
-    amount = (
-        Amount(row.amount, row.currency) if row.amount is not None and row.currency else None
-    )
-    return ExtractedMention(
-        id=row.platform_id,
-        name=row.name,
-        kind=row.kind,
-        action=row.action,
-        amount=amount,
-        start=row.start,
-        end=row.end,
-        sentence=row.sentence,
-        actions=tuple(row.actions or ()),
-    )
 
 
 # --- events ----------------------------------------------------------------------------------
