@@ -31,7 +31,7 @@ def crawl_once(workdir: Path, *, refetch: bool) -> dict[str, Any]:
     if refetch:
         command.append("--refetch")
     finished = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                              cwd=workdir)
+                              cwd=workdir, check=False)
     try:
         return json.loads(finished.stdout)[DEMO_SOURCE]  # type: ignore[no-any-return]
     except (ValueError, KeyError):

@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -362,7 +363,7 @@ def build_source(source_id: str, table: Mapping[str, Any], where: _Located, orig
         raise fail("a source id is lower-case letters, digits, '-' and '_', at most 64 long")
     unknown = set(table) - _SOURCE_KEYS
     if unknown:
-        key = sorted(unknown)[0]
+        key = min(unknown)
         raise fail(f"unknown key {key!r}; expected one of {', '.join(sorted(_SOURCE_KEYS))}", key)
 
     def text(key: str, default: str | None = None) -> str:
@@ -427,10 +428,8 @@ def build_source(source_id: str, table: Mapping[str, Any], where: _Located, orig
 
     timezone = text("timezone", "UTC")
     try:
-        from zoneinfo import ZoneInfo
-
         ZoneInfo(timezone)
-    except Exception:
+    except (ZoneInfoNotFoundError, ValueError):
         raise fail(f"unknown time zone {timezone!r}", "timezone") from None
 
     numbers: dict[str, Any] = {}
@@ -481,7 +480,7 @@ def build_list(table: object, fail: Any) -> ListSpec:
         raise fail("must be a table")
     unknown = set(table) - _LIST_KEYS
     if unknown:
-        key = sorted(unknown)[0]
+        key = min(unknown)
         raise fail(f"unknown key {key!r}; expected one of {', '.join(sorted(_LIST_KEYS))}", key)
     kind = table.get("kind", "html")
     if kind not in LIST_KINDS:
@@ -531,7 +530,7 @@ def build_article(table: object, fail: Any) -> ArticleSpec:
         raise fail("must be a table")
     unknown = set(table) - _ARTICLE_KEYS
     if unknown:
-        key = sorted(unknown)[0]
+        key = min(unknown)
         raise fail(f"unknown key {key!r}; expected one of {', '.join(sorted(_ARTICLE_KEYS))}", key)
     continuation = table.get("continuation", "")
     if not isinstance(continuation, str):
@@ -582,7 +581,7 @@ def _check_base_url(url: str, name: str, line: int | None) -> None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"base URL {url!r} must be an http(s) URL with a host")
     try:
-        parts.port
+        _ = parts.port  # urllib checks the port only when asked for it
     except ValueError:
         raise ValueError(f"base URL {url!r} has an invalid port") from None
 

@@ -45,7 +45,7 @@ class Crawler:
 
     def run(self, *args: str, timeout: float = 240) -> tuple[int, dict[str, Any], str]:
         finished = subprocess.run(self.command("crawl", "--json", *args), capture_output=True,
-                                  text=True, timeout=timeout, cwd=REPO_ROOT)
+                                  text=True, timeout=timeout, cwd=REPO_ROOT, check=False)
         try:
             result = json.loads(finished.stdout) if finished.stdout.strip() else {}
         except ValueError:
@@ -461,14 +461,14 @@ def _assert_consistent(session: Session) -> None:
 def test_malformed_config_is_refused_with_file_and_line(crawler: Crawler) -> None:
     crawler.configure('[sources.cac-wxfb]\ninterval = "often"\n')
     finished = subprocess.run(crawler.command("crawl", "cac-wxfb"), capture_output=True,
-                              text=True, cwd=REPO_ROOT, timeout=60)
+                              text=True, cwd=REPO_ROOT, timeout=60, check=False)
     assert finished.returncode == 3
     assert f"{crawler.config}:2" in finished.stderr.replace("\n", "")
 
 
 def test_unknown_source_is_a_usage_error(crawler: Crawler) -> None:
     finished = subprocess.run(crawler.command("crawl", "no-such-source"), capture_output=True,
-                              text=True, cwd=REPO_ROOT, timeout=60)
+                              text=True, cwd=REPO_ROOT, timeout=60, check=False)
     assert finished.returncode == 2 and "no-such-source" in finished.stderr
 
 
@@ -476,14 +476,15 @@ def test_unreachable_archive_is_a_clear_error(tmp_path: Path) -> None:
     finished = subprocess.run(
         [sys.executable, "-m", "cli", "--database-url",
          "postgresql+psycopg://nobody@127.0.0.1:1/none", "crawl", "cac-wxfb"],
-        capture_output=True, text=True, cwd=REPO_ROOT, timeout=60)
+        capture_output=True, text=True, cwd=REPO_ROOT, timeout=60, check=False)
     assert finished.returncode == 4
     assert "Traceback" not in finished.stderr
 
 
 def test_demo_shows_a_new_notice_and_the_edited_figure(tmp_path: Path) -> None:
     finished = subprocess.run([sys.executable, "-m", "cli", "demo", "--keep", str(tmp_path)],
-                              capture_output=True, text=True, cwd=tmp_path, timeout=300)
+                              capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                              check=False)
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
     output = " ".join(finished.stdout.split())
     assert "1 new, 1 changed" in output

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from storage.db import open_archive, session_factory
-from tests.test_events import SUMMARY_2022, SUMMARY_2023, archive
 from tests.storage_fixtures import add_source
+from tests.test_events import SUMMARY_2022, SUMMARY_2023, archive
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -407,7 +407,7 @@ class NoticeSpider(scrapy.Spider):
         self.crawler.stats.inc_value("crawl/failed_notice")
         if failure.check(AlreadyRecorded):
             return
-        kind, url, detail = describe_failure(failure)
+        kind, _, detail = describe_failure(failure)
         self.problem(kind, request.url, detail)
 
 
