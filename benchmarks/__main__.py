@@ -14,12 +14,12 @@ from typing import Any
 
 # (default size, smoke size) of each benchmark.
 SIZES = {
-    "crawl": (1000, 40),
-    "recheck": (3000, 60),
-    "extract": (1000, 40),
-    "memory": (10_000, 60),
+    "crawl": (1000, 30),
+    "recheck": (3000, 40),
+    "extract": (1000, 30),
+    "memory": (10_000, 40),
     "alert": (200, 20),
-    "query": (100_000, 400),
+    "query": (100_000, 300),
 }
 
 
@@ -44,7 +44,7 @@ def run(name: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
     if name == "alert":
         from benchmarks import alert
 
-        return alert.run(size, smoke=args.smoke)
+        return alert.run(size, smoke=args.smoke, samples=args.samples)
     from benchmarks import query
 
     return query.run(size, backends=args.backend, repeats=5 if args.smoke else args.repeats)
@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=16,
                         help="Scrapy concurrency of both crawlers (default 16)")
     parser.add_argument("--runs", type=int, help="memory: scheduled runs of the service")
+    parser.add_argument("--samples", type=int, default=5,
+                        help="alert: notices published, one at a time")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both",
                         help="query: which archive backends")
     parser.add_argument("--repeats", type=int, default=40, help="query: timings per query")

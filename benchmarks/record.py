@@ -45,15 +45,24 @@ def versions() -> str:
         except metadata.PackageNotFoundError:
             continue
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=BENCHMARKS_MD.parent,
-            check=False, capture_output=True, text=True, timeout=10,
-        ).stdout.strip()
+        commit = _git("rev-parse", "--short", "HEAD").strip()
+        # Other work in the tree is part of what was measured; say so.
+        edited = [line[3:] for line in _git("status", "--porcelain",
+                                            "--untracked-files=no").splitlines()]
     except (OSError, subprocess.SubprocessError):
-        commit = ""
+        commit, edited = "", []
     if commit:
-        parts.append(f"git {commit}")
+        shown = f"git {commit}"
+        if edited:
+            shown += f" + uncommitted {', '.join(sorted(edited)[:4])}"
+            shown += f" (+{len(edited) - 4} more)" if len(edited) > 4 else ""
+        parts.append(shown)
     return ", ".join(parts)
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=BENCHMARKS_MD.parent, check=False,
+                          capture_output=True, text=True, timeout=10).stdout
 
 
 def command_line() -> str:
