@@ -39,7 +39,7 @@ def run(name: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
     if name == "memory":
         from benchmarks import memory
 
-        return memory.run(size, runs=args.runs or (3 if args.smoke else 50),
+        return memory.run(size, runs=args.runs or (2 if args.smoke else 50),
                           concurrency=args.concurrency)
     if name == "alert":
         from benchmarks import alert
