@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -113,6 +114,8 @@ def test_query_smoke() -> None:
 def test_query_smoke_on_postgresql() -> None:
     result = smoke("query", "--backend", "postgresql")
     if result.get("postgresql_skipped"):
+        if os.environ.get("REGWATCH_REQUIRE_POSTGRES", "") not in ("", "0"):
+            pytest.fail(f"{result['postgresql_skipped']} (REGWATCH_REQUIRE_POSTGRES is set)")
         pytest.skip(result["postgresql_skipped"])
     assert result["postgresql_notices"] == result["size"]
     assert result["postgresql_search_hits_min"] > 0
