@@ -273,6 +273,7 @@ class ChangeEvent(Base):
         Index(None, "created_at"),
         Index(None, "source_id", "kind"),
         Index(None, "notice_id"),
+        Index(None, "version_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
