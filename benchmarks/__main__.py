@@ -47,7 +47,8 @@ def run(name: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
         return alert.run(size, smoke=args.smoke, samples=args.samples)
     from benchmarks import query
 
-    return query.run(size, backends=args.backend, repeats=5 if args.smoke else args.repeats)
+    return query.run(size, backends=args.backend, repeats=5 if args.smoke else args.repeats,
+                     keep=args.keep)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both",
                         help="query: which archive backends")
     parser.add_argument("--repeats", type=int, default=40, help="query: timings per query")
+    parser.add_argument("--keep", type=Path,
+                        help="query: keep the filled archives (SQLite file in this directory, "
+                             "PostgreSQL database on the server) and reuse them next time")
     parser.add_argument("--profile-dir", type=Path,
                         help="crawl: write pyinstrument profiles of both crawls here")
     args = parser.parse_args(argv)

@@ -31,7 +31,7 @@ from sqlalchemy import Engine, insert, make_url, text
 from benchmarks.sitegen import _chinese_writers, _english_writers
 
 AIM_P95_MS = 50.0
-BATCH = 5_000
+BATCH = 10_000
 POOL = 2_000
 SOURCES = ("cac-hlwnrgl", "cac-wxfb", "miit-app")
 OLDEST = datetime(2010, 1, 1, tzinfo=UTC)
@@ -95,20 +95,31 @@ def document_number(notice_id: int) -> str:
 
 
 def generated_rows(size: int, seed: int = 5) -> Iterator[dict[str, list[dict[str, Any]]]]:
-    """Batches of rows for the archive tables, notice ids 1..size, oldest first."""
+    """Batches of rows for the archive tables, notice ids 1..size, oldest first.
+
+    A notice's search row is its pool text's normal form and grams plus those of its document
+    number line: the normal form works line by line and no gram crosses a line, so this is what
+    `storage.search` makes of the whole text (checked on the first use of every pool text).
+    """
     from storage.search import normalise, short_grams
 
     pool = FindingsPool(seed, min(POOL, size))
+    normal_pool = [
+        (normalise(title), normalise(body), set(short_grams(normalise(title) + "\n"
+                                                              + normalise(body))))
+        for title, body, _, _, _ in pool.entries
+    ]
+    checked: set[int] = set()
     rng = random.Random(seed)
     span = (NEWEST - OLDEST).total_seconds()
     fetched = NEWEST + timedelta(days=1)
-    batch: dict[str, list[dict[str, Any]]] = {k: [] for k in (
-        "notices", "notice_versions", "notice_search", "figures", "platform_mentions")}
+    batch: dict[str, list[dict[str, Any]]] = {k: [] for k in TABLE_ORDER}
     for notice_id in range(1, size + 1):
-        title, body, language, figures, mentions = pool.entries[
-            rng.randrange(len(pool.entries))]
+        entry = rng.randrange(len(pool.entries))
+        title, body, language, figures, mentions = pool.entries[entry]
         # Each notice its own document number, so no two texts are the same.
-        body = f"{body}\n{document_number(notice_id)}"
+        number_line = document_number(notice_id)
+        body = f"{body}\n{number_line}"
         published = OLDEST + timedelta(seconds=span * notice_id / size)
         source_id = SOURCES[notice_id % len(SOURCES)]
         url = f"https://www.cac.gov.cn/{published:%Y-%m}/{published:%d}/c_{notice_id}.htm"
@@ -128,11 +139,20 @@ def generated_rows(size: int, seed: int = 5) -> Iterator[dict[str, list[dict[str
             "http_headers": {}, "attachments": [], "fetched_at": fetched,
             "crawl_run_id": None,
         })
-        normal_title, normal_body = normalise(title), normalise(body)
+        normal_title, normal_pool_body, pool_grams = normal_pool[entry]
+        normal_line = normalise(number_line)
+        normal_body = f"{normal_pool_body}\n{normal_line}"
+        grams = sorted(pool_grams.union(short_grams(normal_line)))
+        if entry not in checked:
+            checked.add(entry)
+            direct = normalise(body)
+            if direct != normal_body or short_grams(normal_title + "\n" + direct) != grams:
+                raise AssertionError(f"pool text {entry}: the search row differs from "
+                                     "storage.search's normal form")
         batch["notice_search"].append({
             "notice_id": notice_id, "version_id": notice_id, "source_id": source_id,
             "published_at": published, "language": language, "title": normal_title,
-            "body": normal_body, "grams": short_grams(normal_title + "\n" + normal_body),
+            "body": normal_body, "grams": grams,
         })
         for figure in figures:
             batch["figures"].append({**figure, "version_id": notice_id, "notice_id": notice_id,
@@ -149,27 +169,94 @@ def generated_rows(size: int, seed: int = 5) -> Iterator[dict[str, list[dict[str
 
 
 def fill_archive(engine: Engine, size: int) -> float:
-    """Write ``size`` generated notices; seconds it took."""
-    from storage.models import Figure, Notice, NoticeVersion, PlatformMention
+    """Write ``size`` generated notices; seconds it took.
+
+    The rows are those the archive stores, in the migrated schema. For speed the secondary
+    indexes, the search index's FTS5 tables and their triggers are dropped first and made
+    again from their own definitions after the load (one transaction per `BATCH` notices);
+    PostgreSQL loads through COPY.
+    """
+    from storage.models import Base
     from storage.search import notice_search
 
-    tables: dict[str, Any] = {
-        "notices": Notice.__table__, "notice_versions": NoticeVersion.__table__,
-        "notice_search": notice_search, "figures": Figure.__table__,
-        "platform_mentions": PlatformMention.__table__}
+    tables: dict[str, Any] = {name: Base.metadata.tables[name] for name in TABLE_ORDER
+                              if name != "notice_search"}
+    tables["notice_search"] = notice_search
     started = time.perf_counter()
     with engine.begin() as connection:
-        connection.execute(insert(tables["notices"].metadata.tables["sources"]), [
+        connection.execute(insert(Base.metadata.tables["sources"]), [
             {"id": s, "name": s, "authority": "CAC", "language": "zh-Hans",
              "base_url": "https://www.cac.gov.cn"} for s in SOURCES])
+    postgres = engine.dialect.name == "postgresql"
+    with engine.begin() as connection:
+        recreate = _drop_secondary_indexes(connection, list(tables))
     for batch in generated_rows(size):
         with engine.begin() as connection:
-            for name, rows in batch.items():
-                if rows:
+            for name in TABLE_ORDER:
+                rows = batch[name]
+                if not rows:
+                    continue
+                if postgres:
+                    _copy_rows(connection, tables[name], rows)
+                else:
                     connection.execute(insert(tables[name]), rows)
+    with engine.begin() as connection:
+        if postgres:
+            connection.exec_driver_sql("SET maintenance_work_mem = '1GB'")
+        for statement in recreate:
+            connection.exec_driver_sql(statement)
     with engine.begin() as connection:
         connection.execute(text("ANALYZE"))
     return time.perf_counter() - started
+
+
+TABLE_ORDER = ("notices", "notice_versions", "notice_search", "figures", "platform_mentions")
+
+
+def _drop_secondary_indexes(connection: Any, tables: list[str]) -> list[str]:
+    """Drop the tables' non-unique indexes (and on SQLite the FTS5 tables' triggers, emptying
+    nothing: the FTS5 tables are external-content and rebuilt); the statements that restore
+    them exactly, in order."""
+    names = ", ".join(f"'{name}'" for name in tables)
+    recreate: list[str] = []
+    if connection.dialect.name == "postgresql":
+        rows = connection.exec_driver_sql(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+            "JOIN pg_class c ON c.relname = i.indexname "
+            "JOIN pg_index x ON x.indexrelid = c.oid "
+            f"WHERE i.schemaname = current_schema() AND i.tablename IN ({names}) "
+            "AND NOT x.indisunique").all()
+        for name, definition in rows:
+            connection.exec_driver_sql(f'DROP INDEX "{name}"')
+            recreate.append(definition)
+        return recreate
+    rows = connection.exec_driver_sql(
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+        f"AND tbl_name IN ({names}) AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
+    ).all()
+    for kind, name, definition in rows:
+        connection.exec_driver_sql(f'DROP {kind.upper()} "{name}"')
+        recreate.append(definition)
+    from storage.search import SQLITE_GRAMS_TABLE, SQLITE_TRIGRAM_TABLE
+
+    recreate.extend(f"INSERT INTO {table}({table}) VALUES ('rebuild')"
+                    for table in (SQLITE_TRIGRAM_TABLE, SQLITE_GRAMS_TABLE))
+    return recreate
+
+
+def _copy_rows(connection: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+    """COPY ``rows`` into ``table``, each value as the column's type would bind it."""
+    from psycopg.types.json import Json
+    from sqlalchemy import JSON
+
+    columns = list(rows[0])
+    as_json = {name for name in columns if isinstance(table.c[name].type, JSON)}
+    quoted = ", ".join(f'"{name}"' for name in columns)
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([Json(row[name]) if name in as_json else row[name]
+                            for name in columns])
 
 
 # --- the queries ---------------------------------------------------------------------------
@@ -228,59 +315,86 @@ def time_queries(engine: Engine, size: int, repeats: int) -> dict[str, Any]:
     return result
 
 
-def measure(url: str, size: int, repeats: int) -> dict[str, Any]:
+def measure(url: str, size: int, repeats: int, *, reuse: bool = False) -> dict[str, Any]:
+    """Fill the archive at ``url`` (or, with ``reuse``, keep the one there when it holds
+    ``size`` notices) and time the queries."""
     from storage.db import open_archive
 
     engine = open_archive(url)
     try:
-        fill_seconds = fill_archive(engine, size)
         with engine.connect() as connection:
             notices = connection.execute(text("SELECT count(*) FROM notices")).scalar_one()
-        return {"notices": notices, "fill_s": round(fill_seconds, 1),
-                **time_queries(engine, size, repeats)}
+        filled: dict[str, Any] = {"reused": True}
+        if not (reuse and notices == size):
+            if notices:
+                raise RuntimeError(f"{engine.url.render_as_string()} already holds notices")
+            filled = {"fill_s": round(fill_archive(engine, size), 1)}
+            with engine.connect() as connection:
+                notices = connection.execute(text("SELECT count(*) FROM notices")).scalar_one()
+        else:
+            # Migrations run on opening may have added indexes; plan with fresh statistics.
+            with engine.begin() as connection:
+                connection.execute(text("ANALYZE"))
+        return {"notices": notices, **filled, **time_queries(engine, size, repeats)}
     finally:
         engine.dispose()
 
 
-def postgres_database(size: int) -> tuple[str, Callable[[], None]] | str:
-    """A fresh database on the PostgreSQL server and how to drop it; or why there is none."""
+def postgres_database(size: int, *, kept: bool = False
+                      ) -> tuple[str, Callable[[], None], bool] | str:
+    """A database on the PostgreSQL server, how to drop it and whether it existed before (only
+    a ``kept`` one, named after ``size``, is looked for and left in place); or why there is
+    none."""
     from sqlalchemy import create_engine
     from sqlalchemy.exc import OperationalError
 
     server = make_url(postgres_server_url())
-    name = f"regwatch_bench_{size}_{os.getpid()}"
+    name = f"regwatch_bench_kept_{size}" if kept else f"regwatch_bench_{size}_{os.getpid()}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            existed = bool(connection.exec_driver_sql(
+                "SELECT 1 FROM pg_database WHERE datname = %(name)s", {"name": name}).scalar())
+            if not existed:
+                connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     except OperationalError as exc:
         admin.dispose()
         return f"PostgreSQL at {server.render_as_string(hide_password=True)} unreachable: " + (
             str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__)
 
     def drop() -> None:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not kept:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
 
-    return server.set(database=name).render_as_string(hide_password=False), drop
+    return server.set(database=name).render_as_string(hide_password=False), drop, existed
 
 
-def run(size: int, *, backends: str = "both", repeats: int = 40) -> dict[str, Any]:
+def run(size: int, *, backends: str = "both", repeats: int = 40,
+        keep: Path | None = None) -> dict[str, Any]:
+    """Measure on fresh archives; with ``keep``, the SQLite archive lives in that directory
+    and the PostgreSQL database is left on the server, and a later run with the same ``keep``
+    and size queries them again instead of writing a million notices anew."""
     result: dict[str, Any] = {"benchmark": "query", "size": size, "repeats": repeats,
                               "aim_p95_ms": AIM_P95_MS}
     if backends in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory(prefix="regwatch-bench-query-") as scratch:
-            measured = measure(f"sqlite:///{Path(scratch) / 'archive.db'}", size, repeats)
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            measured = measure(f"sqlite:///{keep / f'query-{size}.db'}", size, repeats,
+                               reuse=True)
+        else:
+            with tempfile.TemporaryDirectory(prefix="regwatch-bench-query-") as scratch:
+                measured = measure(f"sqlite:///{Path(scratch) / 'archive.db'}", size, repeats)
         result.update({f"sqlite_{k}": v for k, v in measured.items()})
     if backends in ("postgresql", "both"):
-        database = postgres_database(size)
+        database = postgres_database(size, kept=keep is not None)
         if isinstance(database, str):
             result["postgresql_skipped"] = database
         else:
-            url, drop = database
+            url, drop, existed = database
             try:
-                measured = measure(url, size, repeats)
+                measured = measure(url, size, repeats, reuse=existed)
             finally:
                 drop()
             result.update({f"postgresql_{k}": v for k, v in measured.items()})
