@@ -195,7 +195,8 @@ class Figure(Base):
     __table_args__ = (
         Index(None, "version_id"),
         Index(None, "source_id", "metric", "period_kind"),
-        Index(None, "metric", "period"),
+        # Serves (metric, period) lookups and a series' latest figure per period alike.
+        Index(None, "metric", "period", "scope", "unit", "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

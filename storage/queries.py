@@ -8,14 +8,15 @@ what it says now.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import func, inspect, select, text, union_all
 from sqlalchemy.orm import Session
 
 from diffing.compare import FigureChange, PlatformChange, diff_figures, diff_platforms, text_diff
@@ -267,17 +268,52 @@ class SeriesNotice:
     text: str
 
 
-@dataclass
 class SeriesPoint:
     """One period of a metric's series: the value the most recent notice gave for it, and
-    every notice that reported a figure for that period (newest first)."""
+    every notice that reported a figure for that period (newest first).
 
-    period: str
-    period_kind: str
-    scope: str | None
-    unit: str
-    value: Decimal
-    notices: list[SeriesNotice] = field(default_factory=list)
+    ``notices`` is read from the archive when first asked for (one indexed query for this
+    point), so a chart of a long series costs one row per period; the session that made the
+    point must still be open then.
+    """
+
+    def __init__(
+        self,
+        period: str,
+        period_kind: str,
+        scope: str | None,
+        unit: str,
+        value: Decimal,
+        notices: list[SeriesNotice] | None = None,
+        *,
+        load_notices: Callable[[], list[SeriesNotice]] | None = None,
+    ) -> None:
+        self.period = period
+        self.period_kind = period_kind
+        self.scope = scope
+        self.unit = unit
+        self.value = value
+        self._notices = notices
+        self._load_notices = load_notices
+
+    @property
+    def notices(self) -> list[SeriesNotice]:
+        if self._notices is None:
+            self._notices = self._load_notices() if self._load_notices else []
+        return self._notices
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SeriesPoint):
+            return NotImplemented
+        return (self.period, self.period_kind, self.scope, self.unit, self.value,
+                self.notices) == (other.period, other.period_kind, other.scope, other.unit,
+                                  other.value, other.notices)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"SeriesPoint(period={self.period!r}, period_kind={self.period_kind!r}, "
+                f"scope={self.scope!r}, unit={self.unit!r}, value={self.value!r})")
 
     @property
     def year(self) -> int:
@@ -300,42 +336,123 @@ def figure_series(
     """The metric's figures by period, oldest period first, from notices' latest versions.
 
     A period reported by several notices takes the value of the latest published one (a
-    later bulletin corrects an earlier). ``scope`` None means every scope, each its own point.
+    later bulletin corrects an earlier); undated figures count as the oldest, and among
+    figures published at the same instant the last recorded wins. ``scope`` None means every
+    scope, each its own point.
+
+    Reads two index lookups per point, however many notices reported it: the points are
+    found by skipping through the (metric, period, scope, unit, published_at, id) index from
+    one (period, scope, unit) to the next, each with its latest figure.
     """
-    query = (
-        select(Figure, Notice.title)
-        .join(notice_search, notice_search.c.version_id == Figure.version_id)
-        .join(Notice, Notice.id == Figure.notice_id)
-        .where(Figure.metric == metric, Figure.period.is_not(None))
-    )
-    if period_kind:
-        query = query.where(Figure.period_kind == period_kind)
-    if scope is not None:
-        query = query.where(Figure.scope == scope)
-    if source_id:
-        query = query.where(Figure.source_id == source_id)
-    points: dict[tuple[str, str | None, str], SeriesPoint] = {}
-    rows = list(session.execute(query).all())
-    # Newest notice first, so the first figure seen for a period gives its value.
-    rows.sort(key=lambda row: (_sortable(row[0].published_at), row[0].id), reverse=True)
-    for figure, title in rows:
-        assert figure.period is not None
-        key = (figure.period, figure.scope, figure.unit)
-        point = points.get(key)
-        if point is None:
-            point = SeriesPoint(
-                period=figure.period,
-                period_kind=figure.period_kind or "year",
-                scope=figure.scope,
-                unit=figure.unit,
-                value=figure.value,
-            )
-            points[key] = point
-        if not any(seen.notice_id == figure.notice_id for seen in point.notices):
-            point.notices.append(
-                SeriesNotice(figure.notice_id, title, figure.published_at, figure.value, figure.text)
-            )
-    return sorted(points.values(), key=lambda point: (point.period, point.scope or ""))
+    series = _SeriesQuery(metric, period_kind, scope, source_id)
+    tops: list[tuple[tuple[datetime, int], SeriesPoint]] = []
+    group = series.next_group(session, None)
+    while group is not None:
+        top = series.latest_figure(session, group)
+        if top is not None:
+            tops.append(((_sortable(top.published_at), top.id), SeriesPoint(
+                period=group[0],
+                period_kind=top.period_kind or "year",
+                scope=group[1],
+                unit=group[2],
+                value=top.value,
+                load_notices=functools.partial(series.notices, session, group),
+            )))
+        group = series.next_group(session, group)
+    # Equal (period, scope or "") keys keep the order of their latest figures, newest first.
+    tops.sort(key=lambda entry: entry[0], reverse=True)
+    return sorted((point for _, point in tops),
+                  key=lambda point: (point.period, point.scope or ""))
+
+
+SeriesGroup = tuple[str, str | None, str]
+
+
+class _SeriesQuery:
+    """The statements behind `figure_series` for one metric and its filters."""
+
+    def __init__(
+        self, metric: str, period_kind: str | None, scope: str | None, source_id: str | None
+    ) -> None:
+        self.conditions: list[Any] = [Figure.metric == metric, Figure.period.is_not(None)]
+        if period_kind:
+            self.conditions.append(Figure.period_kind == period_kind)
+        if scope is not None:
+            self.conditions.append(Figure.scope == scope)
+        if source_id:
+            self.conditions.append(Figure.source_id == source_id)
+
+    def next_group(self, session: Session, after: SeriesGroup | None) -> SeriesGroup | None:
+        """The (period, scope, unit) after ``after`` in the order: period, no scope before
+        any scope, scope, unit; the first one for None. Each branch is one index seek, and
+        the first branch that finds a row ends the statement."""
+        keys = (Figure.period, Figure.scope, Figure.unit)
+
+        def first(*conditions: Any, order: Sequence[Any]) -> Any:
+            return (select(*keys).where(*self.conditions, *conditions)
+                    .order_by(*order).limit(1))
+
+        branches = []
+        if after is None:
+            period = select(func.min(Figure.period)).where(*self.conditions).scalar_subquery()
+            later_period = Figure.period == period
+        else:
+            period_now, scope_now, unit_now = after
+            same_scope = (Figure.scope.is_(None) if scope_now is None
+                          else Figure.scope == scope_now)
+            branches.append(first(Figure.period == period_now, same_scope,
+                                  Figure.unit > unit_now, order=[Figure.unit]))
+            later_scope = (Figure.scope.is_not(None) if scope_now is None
+                           else Figure.scope > scope_now)
+            branches.append(first(Figure.period == period_now, later_scope,
+                                  order=[Figure.scope, Figure.unit]))
+            period = (select(func.min(Figure.period))
+                      .where(*self.conditions, Figure.period > period_now).scalar_subquery())
+            later_period = Figure.period == period
+        branches.append(first(later_period, Figure.scope.is_(None), order=[Figure.unit]))
+        branches.append(first(later_period, Figure.scope.is_not(None),
+                              order=[Figure.scope, Figure.unit]))
+        statement = union_all(*(branch.subquery().select() for branch in branches)).limit(1)
+        row = session.execute(statement).first()
+        return (row[0], row[1], row[2]) if row is not None else None
+
+    def _group_rows(self, group: SeriesGroup) -> Any:
+        period, scope, unit = group
+        same_scope = Figure.scope.is_(None) if scope is None else Figure.scope == scope
+        return (
+            select(Figure, Notice.title)
+            .join(notice_search, notice_search.c.version_id == Figure.version_id)
+            .join(Notice, Notice.id == Figure.notice_id)
+            .where(*self.conditions, Figure.period == period, same_scope, Figure.unit == unit)
+        )
+
+    def latest_figure(self, session: Session, group: SeriesGroup) -> Figure | None:
+        """The group's figure from the latest published notice's current version, or None
+        when only superseded versions reported it."""
+        # Dated figures newest first through the index, then undated ones; one UNION would
+        # need the index in the order of both backends' NULL placement, which it is not.
+        dated = self._group_rows(group).where(Figure.published_at.is_not(None)).order_by(
+            Figure.published_at.desc(), Figure.id.desc()).limit(1)
+        figure = session.scalars(dated).first()
+        if figure is None:
+            undated = self._group_rows(group).where(Figure.published_at.is_(None)).order_by(
+                Figure.id.desc()).limit(1)
+            figure = session.scalars(undated).first()
+        return figure
+
+    def notices(self, session: Session, group: SeriesGroup) -> list[SeriesNotice]:
+        rows = list(session.execute(self._group_rows(group).with_only_columns(
+            Figure.notice_id, Figure.id, Figure.published_at, Figure.value, Figure.text,
+            Notice.title)))
+        rows.sort(key=lambda row: (_sortable(row.published_at), row.id), reverse=True)
+        seen: set[int] = set()
+        notices = []
+        for row in rows:
+            if row.notice_id not in seen:
+                seen.add(row.notice_id)
+                notices.append(SeriesNotice(row.notice_id, row.title, row.published_at,
+                                            row.value, row.text))
+        return notices
 
 
 def _sortable(moment: datetime | None) -> datetime:

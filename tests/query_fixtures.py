@@ -8,6 +8,7 @@ Texts are written for these tests around real, publicly reported figures and nam
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -239,3 +240,64 @@ def build_query_archive(session: Session) -> dict[str, int]:
             record_findings(session, later.version, spec.source_id)
     session.commit()
     return ids
+
+
+# --- random archives, for checking fast queries against plain Python ---------------------------
+
+RANDOM_WORDS = (
+    "约谈", "網信", "网信", "专项行动", "清朗", "小红书", "抖音", "罚款", "约", "谈", "通报",
+    "summoned", "Platform", "platforms", "fined", "ab", "x", "5万", "100%", "a_b",
+)
+RANDOM_PLATFORMS = ("douyin", "xiaohongshu", "kuaishou", None)
+RANDOM_METRICS = ("websites_summoned", "fine_amount", None)
+RANDOM_PERIODS = ("2022", "2023", "2023-H1", "2023-Q3", None)
+RANDOM_SCOPES = (None, "", "全国", "北京")
+
+
+def build_random_archive(session: Session, seed: int, notices: int = 60) -> None:
+    """``notices`` notices of random words through `record_notice`, some amended (their
+    findings kept on both versions, as history is), some undated or published at the same
+    instant, with random figures and platform mentions on every version."""
+    rng = random.Random(seed)
+    add_sources(session)
+    instants = [datetime(2020, 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(2000))
+                for _ in range(notices // 3)]
+    for number in range(notices):
+        source_id = rng.choice((CAC, FTC))
+        published = None if rng.random() < 0.1 else rng.choice(instants)
+        title = " ".join(rng.choice(RANDOM_WORDS) for _ in range(rng.randint(1, 3)))
+        texts = [" ".join(rng.choice(RANDOM_WORDS) for _ in range(rng.randint(3, 30)))]
+        if rng.random() < 0.25:
+            texts.append(texts[0] + " " + rng.choice(RANDOM_WORDS))
+        spec = NoticeSpec(f"random-{number}", source_id, title, texts[0],
+                          published or datetime(2020, 1, 1, tzinfo=UTC),
+                          rng.choice(("zh", "en")))
+        spec = replace(spec, published=published)  # type: ignore[arg-type]
+        fetched_at = datetime(2026, 1, 1, tzinfo=UTC)
+        for edit, text in enumerate(texts):
+            outcome = record_notice(
+                session, fetched(spec, text, fetched_at + timedelta(days=edit)))
+            assert outcome.version is not None
+            _random_findings(session, rng, outcome.version, source_id)
+    session.commit()
+
+
+def _random_findings(
+    session: Session, rng: random.Random, version: NoticeVersion, source_id: str
+) -> None:
+    for _ in range(rng.randint(0, 4)):
+        period = rng.choice(RANDOM_PERIODS)
+        session.add(Figure(
+            version_id=version.id, notice_id=version.notice_id, source_id=source_id,
+            metric=rng.choice(RANDOM_METRICS), value=Decimal(rng.randint(1, 50)),
+            unit=rng.choice(("家", "个")), currency=None, period=period,
+            period_kind=_period_kind(period), scope=rng.choice(RANDOM_SCOPES), start=0,
+            end=1, text=f"{rng.randint(1, 50)}家", sentence="", extractor_version="test",
+            published_at=version.published_at))
+    for _ in range(rng.randint(0, 2)):
+        session.add(PlatformMention(
+            version_id=version.id, notice_id=version.notice_id, source_id=source_id,
+            platform_id=rng.choice(RANDOM_PLATFORMS), name="x", kind="platform", action=None,
+            actions=[], amount=None, currency=None, start=0, end=1, sentence="",
+            extractor_version="test", published_at=version.published_at))
+    session.flush()

@@ -1,0 +1,91 @@
+"""storage.queries' figure series against the plain algorithm it replaced, on random archives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from storage.db import session_factory
+from storage.models import Figure, Notice
+from storage.queries import SeriesNotice, SeriesPoint, figure_series
+from storage.search import notice_search
+from tests.query_fixtures import CAC, RANDOM_METRICS, build_random_archive
+from tests.storage_fixtures import (
+    archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
+    archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
+    postgres_database_fixture,  # noqa: F401  (a fixture, requested by name)
+)
+
+
+@pytest.fixture(name="session")
+def session_fixture(archive_engine: Engine) -> Iterator[Session]:
+    with session_factory(archive_engine)() as session:
+        yield session
+
+
+def series_by_loading_every_figure(
+    session: Session, metric: str, *, period_kind: str | None = None,
+    scope: str | None = None, source_id: str | None = None,
+) -> list[SeriesPoint]:
+    """The series as first written: every figure of the metric, newest notice first."""
+    query = (
+        select(Figure, Notice.title)
+        .join(notice_search, notice_search.c.version_id == Figure.version_id)
+        .join(Notice, Notice.id == Figure.notice_id)
+        .where(Figure.metric == metric, Figure.period.is_not(None))
+    )
+    if period_kind:
+        query = query.where(Figure.period_kind == period_kind)
+    if scope is not None:
+        query = query.where(Figure.scope == scope)
+    if source_id:
+        query = query.where(Figure.source_id == source_id)
+    points: dict[tuple[str, str | None, str], SeriesPoint] = {}
+    rows = list(session.execute(query).all())
+    earliest = datetime.min.replace(tzinfo=UTC)
+    rows.sort(key=lambda row: (row[0].published_at or earliest, row[0].id), reverse=True)
+    for figure, title in rows:
+        assert figure.period is not None
+        key = (figure.period, figure.scope, figure.unit)
+        point = points.get(key)
+        if point is None:
+            point = SeriesPoint(period=figure.period, period_kind=figure.period_kind or "year",
+                                scope=figure.scope, unit=figure.unit, value=figure.value,
+                                notices=[])
+            points[key] = point
+        if not any(seen.notice_id == figure.notice_id for seen in point.notices):
+            point.notices.append(SeriesNotice(figure.notice_id, title, figure.published_at,
+                                              figure.value, figure.text))
+    return sorted(points.values(), key=lambda point: (point.period, point.scope or ""))
+
+
+def described(points: list[SeriesPoint]) -> list[tuple[Any, ...]]:
+    return [(p.period, p.period_kind, p.scope, p.unit, p.value, tuple(p.notices))
+            for p in points]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_figure_series_matches_loading_every_figure(session: Session, seed: int) -> None:
+    build_random_archive(session, seed, notices=80)
+    checked = 0
+    for metric in [m for m in RANDOM_METRICS if m]:
+        for filters in ({}, {"period_kind": "year"}, {"period_kind": "half"}, {"scope": ""},
+                        {"scope": "全国"}, {"source_id": CAC}, {"scope": "nowhere"}):
+            expected = series_by_loading_every_figure(session, metric, **filters)  # type: ignore[arg-type]
+            found = figure_series(session, metric, **filters)  # type: ignore[arg-type]
+            assert described(found) == described(expected), (metric, filters)
+            checked += len(expected)
+    assert checked > 20
+    assert figure_series(session, "no_such_metric") == []
+
+
+def test_figure_series_reads_notices_only_when_asked(session: Session) -> None:
+    build_random_archive(session, 4, notices=40)
+    points = figure_series(session, "websites_summoned")
+    assert points and all(point._notices is None for point in points)
+    assert all(point.notices for point in points)
