@@ -15,6 +15,7 @@ for an existing archive by its migration (`rebuild_search_index`).
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -34,6 +35,7 @@ from sqlalchemy import (
     Text,
     and_,
     case,
+    column,
     exists,
     false,
     func,
@@ -45,6 +47,7 @@ from sqlalchemy import (
     true,
     type_coerce,
 )
+from sqlalchemy import table as sql_table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
@@ -61,14 +64,18 @@ MAX_TERMS = 12
 TRIGRAM = 3
 # Counting every match of a common term over a million notices costs more than the page it
 # goes with; past this the count is reported as "at least".
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 SNIPPET_CHARS = 160
-# Relevance ranks at most this many of the newest matches (see `search_notices`).
-RANK_WINDOW = 2_000
+# Relevance ranks this many of the newest matches (see `search_notices`): reading each one's
+# text to score it is the cost of a ranked page.
+RANK_WINDOW = 500
 
 SEARCH_TABLE = "notice_search"
 SQLITE_TRIGRAM_TABLE = "notice_search_fts"
 SQLITE_GRAMS_TABLE = "notice_search_grams"
+# fts5vocab tables over the two: how many notices hold each trigram or gram.
+SQLITE_TRIGRAM_VOCAB = "notice_search_fts_vocab"
+SQLITE_GRAMS_VOCAB = "notice_search_grams_vocab"
 _FTS5_SHADOWS = ("data", "idx", "content", "docsize", "config")
 
 Order = Literal["relevance", "newest", "oldest"]
@@ -121,7 +128,7 @@ notice_search = Table(
 
 def search_tables() -> frozenset[str]:
     """Every table name the search index may create (FTS5 tables and their shadow tables)."""
-    names = {SEARCH_TABLE}
+    names = {SEARCH_TABLE, SQLITE_TRIGRAM_VOCAB, SQLITE_GRAMS_VOCAB}
     for table in (SQLITE_TRIGRAM_TABLE, SQLITE_GRAMS_TABLE):
         names.add(table)
         names.update(f"{table}_{shadow}" for shadow in _FTS5_SHADOWS)
@@ -454,9 +461,11 @@ def search_notices(
 ) -> SearchPage:
     """Notices whose latest title or text matches ``query`` and ``filters``.
 
-    Ranked by relevance (title matches first, then how often the terms occur; newest first on
-    ties and for an empty query) among the newest `RANK_WINDOW` matches, or by date. Raises `QueryError` for a malformed query or an
-    impossible filter; never returns more than ``limit`` hits.
+    ``relevance`` ranks the newest `RANK_WINDOW` matches by score (title matches first, then
+    how often the terms occur; newest first on ties) and lists the older matches after them,
+    newest first, so pages never repeat or skip a notice; for an empty query it is ``newest``.
+    ``total`` counts to `COUNT_CAP`. Raises `QueryError` for a malformed query or an impossible
+    filter; never returns more than ``limit`` hits.
     """
     if order not in ORDERS:
         raise QueryError(f"order must be one of {', '.join(ORDERS)}")
@@ -471,52 +480,56 @@ def search_notices(
         raise QueryError("the date range ends before it starts")
     parsed = parse_query(query)
     dialect = session.get_bind().dialect.name
-    conditions = [*_filter_conditions(filters), *_query_conditions(parsed, dialect)]
-    where = and_(true(), *conditions)
-    rank = _rank(parsed, dialect)
-
+    ranked = order == "relevance" and not parsed.empty
+    needed = max(offset + limit, COUNT_CAP + 1, RANK_WINDOW if ranked else 0)
+    where = _where(session, parsed, filters, needed)
     columns = notice_search.c
-    if order == "newest" or (order == "relevance" and parsed.empty):
-        ordering = [columns.published_at.desc(), columns.notice_id.desc()]
-    elif order == "oldest":
-        ordering = [columns.published_at.asc(), columns.notice_id.asc()]
+    if order == "oldest":
+        ordering = _oldest_first(dialect)
     else:
-        ordering = [rank.desc(), columns.published_at.desc(), columns.notice_id.desc()]
-    if dialect == "postgresql":
-        ordering = [
-            item.nulls_last() if order != "oldest" else item.nulls_first() for item in ordering
-        ]
-    statement = (
-        select(columns.notice_id, columns.version_id, rank.label("score"))
-        .where(where)
-        .order_by(*ordering)
-        .limit(limit)
-        .offset(offset)
-    )
-    if order == "relevance" and not parsed.empty and offset + limit <= RANK_WINDOW:
-        # Ranking reads every candidate's text; a common term over a million notices would
-        # make that the whole archive. Only the newest RANK_WINDOW matches are ranked, found
-        # newest first through the published_at index.
-        newest = (
-            select(columns.notice_id)
+        ordering = _newest_first(dialect)
+
+    found: list[tuple[int, int, float]] = []
+    if ranked and offset < RANK_WINDOW:
+        window = (
+            select(columns.notice_id, columns.version_id, columns.published_at, columns.title,
+                   columns.body)
             .where(where)
-            .order_by(columns.published_at.desc().nulls_last(), columns.notice_id.desc())
-            .limit(RANK_WINDOW)
-        )
-        statement = (
-            select(columns.notice_id, columns.version_id, rank.label("score"))
-            .where(columns.notice_id.in_(newest))
             .order_by(*ordering)
-            .limit(limit)
+            .limit(RANK_WINDOW)
+            .subquery()
+        )
+        score = _rank(parsed, dialect, window.c.title, window.c.body)
+        tie = [window.c.published_at.desc(), window.c.notice_id.desc()]
+        if dialect == "postgresql":
+            tie = [tie[0].nulls_last(), tie[1]]
+        statement = (
+            select(window.c.notice_id, window.c.version_id, score.label("score"))
+            .order_by(score.desc(), *tie)
+            .limit(min(limit, RANK_WINDOW - offset))
             .offset(offset)
         )
-    found = session.execute(statement).all()
+        found.extend((row.notice_id, row.version_id, row.score)
+                     for row in session.execute(statement))
+    rest_offset = max(offset, RANK_WINDOW) if ranked else offset
+    rest_limit = offset + limit - rest_offset
+    if rest_limit > 0:
+        score = _rank(parsed, dialect, columns.title, columns.body)
+        statement = (
+            select(columns.notice_id, columns.version_id, score.label("score"))
+            .where(where)
+            .order_by(*ordering)
+            .limit(rest_limit)
+            .offset(rest_offset)
+        )
+        found.extend((row.notice_id, row.version_id, row.score)
+                     for row in session.execute(statement))
     counted = session.scalar(
         select(func.count()).select_from(
             select(columns.notice_id).where(where).limit(COUNT_CAP + 1).subquery()
         )
     ) or 0
-    hits = _hits(session, parsed, [(row.notice_id, row.version_id, row.score) for row in found])
+    hits = _hits(session, parsed, found)
     return SearchPage(
         query=query,
         hits=hits,
@@ -536,19 +549,115 @@ def matching_notice_ids(
     (for exports); raises `QueryError` as `search_notices` does."""
     parsed = parse_query(query)
     dialect = session.get_bind().dialect.name
-    conditions = [*_filter_conditions(filters or SearchFilters()),
-                  *_query_conditions(parsed, dialect)]
-    columns = notice_search.c
     statement = (
-        select(columns.notice_id)
-        .where(and_(true(), *conditions))
-        .order_by(columns.published_at.desc(), columns.notice_id.desc())
+        select(notice_search.c.notice_id)
+        .where(_where(session, parsed, filters or SearchFilters(), cap))
+        .order_by(*_newest_first(dialect))
         .limit(cap)
     )
     return list(session.scalars(statement))
 
 
-def _filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
+def _newest_first(dialect: str) -> list[Any]:
+    columns = notice_search.c
+    if dialect == "postgresql":
+        return [columns.published_at.desc().nulls_last(), columns.notice_id.desc()]
+    return [columns.published_at.desc(), columns.notice_id.desc()]
+
+
+def _oldest_first(dialect: str) -> list[Any]:
+    columns = notice_search.c
+    if dialect == "postgresql":
+        return [columns.published_at.asc().nulls_first(), columns.notice_id.asc()]
+    return [columns.published_at.asc(), columns.notice_id.asc()]
+
+
+# --- choosing how a condition is evaluated ----------------------------------------------------
+#
+# A condition can be evaluated two ways with the same answer. *Probed*: the notices are walked
+# in the order asked for (the published_at index) and each is tested (a lookup of that one
+# notice in the FTS5 table, its mentions, its figures), stopping after the rows needed; cheap
+# when matches are common. *Collected*: every matching notice is read from the index first,
+# then sorted; cheap when they are few. PostgreSQL's planner weighs this itself from its
+# statistics; SQLite cannot see inside FTS5, so the choice is made here from the index's own
+# counts (fts5vocab) and a bounded count of mentions or figures.
+
+# Walking the index costs about this many times more per notice than collecting a match.
+PROBE_COST = 4
+
+
+def _where(
+    session: Session, parsed: ParsedQuery, filters: SearchFilters, needed: int
+) -> ColumnElement[bool]:
+    dialect = session.get_bind().dialect.name
+    probe = True
+    if dialect == "sqlite":
+        probe = _probing_pays(session, parsed, filters, needed)
+    conditions = [
+        *_filter_conditions(filters, probe=probe),
+        *_query_conditions(parsed, dialect, probe=probe),
+    ]
+    return and_(true(), *conditions)
+
+
+def _probing_pays(
+    session: Session, parsed: ParsedQuery, filters: SearchFilters, needed: int
+) -> bool:
+    """Whether walking newest first and testing each notice reads fewer rows than collecting
+    every match (SQLite). Walking reads about ``needed`` × notices / matches rows, collecting
+    about matches rows: the walk pays when matches reach √(needed × notices × `PROBE_COST`).
+    The estimate of matches is the smallest of the text's (from the FTS5 counts) and the
+    platform's or metric's (counted only up to that threshold)."""
+    notices = session.scalar(select(func.max(notice_search.c.notice_id))) or 0
+    threshold = math.isqrt(needed * notices * PROBE_COST)
+    estimate = notices
+    if not parsed.empty:
+        estimate = min(estimate, _query_estimate(session, parsed, notices))
+    if filters.platform_id and estimate >= threshold:
+        estimate = min(estimate, _bounded_count(session, select(PlatformMention.id).where(
+            PlatformMention.platform_id == filters.platform_id), threshold))
+    if filters.metric and estimate >= threshold:
+        estimate = min(estimate, _bounded_count(session, select(Figure.id).where(
+            Figure.metric == filters.metric), threshold))
+    return estimate >= threshold
+
+
+def _bounded_count(session: Session, rows: Any, bound: int) -> int:
+    return session.scalar(
+        select(func.count()).select_from(rows.limit(bound).subquery())
+    ) or 0
+
+
+def _query_estimate(session: Session, parsed: ParsedQuery, notices: int) -> int:
+    """At least as many notices as match ``parsed`` (SQLite), from the FTS5 indexes' counts."""
+    estimate = notices
+    for group in parsed.groups:
+        estimate = min(estimate, sum(_term_estimate(session, term, notices) for term in group))
+    return estimate
+
+
+def _term_estimate(session: Session, term: Term, notices: int) -> int:
+    if term.short and _gram_indexable(term.normal):
+        counts = _vocab_counts(session, SQLITE_GRAMS_VOCAB, [term.normal])
+        return counts[0] if counts else 0
+    if not term.short:
+        trigrams = {term.normal[i : i + TRIGRAM] for i in range(len(term.normal) - TRIGRAM + 1)}
+        counts = _vocab_counts(session, SQLITE_TRIGRAM_VOCAB, sorted(trigrams))
+        return min(counts) if len(counts) == len(trigrams) else 0
+    return notices
+
+
+def _vocab_counts(session: Session, vocab: str, terms: list[str]) -> list[int]:
+    """How many notices hold each of ``terms`` that some notice holds (absent ones left out)."""
+    names = {f"term_{index}": term for index, term in enumerate(terms)}
+    placeholders = ", ".join(f":{name}" for name in names)
+    rows = session.execute(
+        text(f"SELECT doc FROM {vocab} WHERE term IN ({placeholders})"), names
+    ).scalars()
+    return [int(count) for count in rows]
+
+
+def _filter_conditions(filters: SearchFilters, *, probe: bool) -> list[ColumnElement[bool]]:
     columns = notice_search.c
     conditions: list[ColumnElement[bool]] = []
     if filters.source_ids:
@@ -561,55 +670,56 @@ def _filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
         )
     if filters.language:
         conditions.append(columns.language == filters.language)
-    # IN over the (platform_id, ...) and (metric, ...) indexes lets the planner start from the
-    # few versions naming a platform instead of probing every notice.
     if filters.platform_id:
-        conditions.append(
-            columns.version_id.in_(
-                select(PlatformMention.version_id).where(
-                    PlatformMention.platform_id == filters.platform_id
-                )
-            )
-        )
+        conditions.append(_version_has(
+            select(PlatformMention.version_id).where(
+                PlatformMention.platform_id == filters.platform_id),
+            PlatformMention.version_id, probe=probe))
     if filters.metric:
-        conditions.append(
-            columns.version_id.in_(
-                select(Figure.version_id).where(Figure.metric == filters.metric)
-            )
-        )
+        conditions.append(_version_has(
+            select(Figure.version_id).where(Figure.metric == filters.metric),
+            Figure.version_id, probe=probe))
     if filters.has_figures is not None:
         any_figure = exists().where(Figure.version_id == columns.version_id)
         conditions.append(any_figure if filters.has_figures else not_(any_figure))
     return conditions
 
 
+def _version_has(rows: Any, version_id: Any, *, probe: bool) -> ColumnElement[bool]:
+    """The notice's latest version is among ``rows``: a lookup per notice (``probe``) or a
+    membership test in the set of them."""
+    if probe:
+        return rows.where(version_id == notice_search.c.version_id).exists()
+    return notice_search.c.version_id.in_(rows)
+
+
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def _query_conditions(parsed: ParsedQuery, dialect: str) -> list[ColumnElement[bool]]:
+def _query_conditions(
+    parsed: ParsedQuery, dialect: str, *, probe: bool
+) -> list[ColumnElement[bool]]:
     if parsed.empty:
         return []
     conditions: list[ColumnElement[bool]] = []
     for group in parsed.groups:
-        conditions.append(or_(false(), *(_term_condition(term, dialect) for term in group)))
+        conditions.append(
+            or_(false(), *(_term_condition(term, dialect, probe=probe) for term in group))
+        )
     for term in parsed.excluded:
-        conditions.append(not_(_term_condition(term, dialect)))
+        conditions.append(not_(_term_condition(term, dialect, probe=probe)))
     return conditions
 
 
-def _term_condition(term: Term, dialect: str) -> ColumnElement[bool]:
+def _term_condition(term: Term, dialect: str, *, probe: bool) -> ColumnElement[bool]:
     columns = notice_search.c
     if term.short and _gram_indexable(term.normal):
         if dialect == "postgresql":
             return type_coerce(columns.grams, postgresql.ARRAY(Text)).contains([term.normal])
-        return columns.notice_id.in_(
-            _fts_match(SQLITE_GRAMS_TABLE, _fts_phrase(term.normal), "grams")
-        )
+        return _fts_match(SQLITE_GRAMS_TABLE, _fts_phrase(term.normal), "grams", probe=probe)
     if not term.short and dialect == "sqlite":
-        return columns.notice_id.in_(
-            _fts_match(SQLITE_TRIGRAM_TABLE, _fts_phrase(term.normal), "trigram")
-        )
+        return _fts_match(SQLITE_TRIGRAM_TABLE, _fts_phrase(term.normal), "trigram", probe=probe)
     # pg_trgm's GIN index serves LIKE with three or more characters; a short mixed-script
     # term (5万) is the one case that scans.
     pattern = _like_pattern(term.normal)
@@ -619,14 +729,15 @@ def _term_condition(term: Term, dialect: str) -> ColumnElement[bool]:
 _bind_names = itertools.count()
 
 
-def _fts_match(table: str, phrase: str, tag: str) -> Any:
+def _fts_match(table: str, phrase: str, tag: str, *, probe: bool) -> ColumnElement[bool]:
     # Each MATCH needs its own bind name: one statement may hold several.
     name = f"fts_{tag}_{next(_bind_names)}"
-    return (
-        text(f"SELECT rowid FROM {table} WHERE {table} MATCH :{name}")
-        .bindparams(**{name: phrase})
-        .columns(rowid=Integer)
-    )
+    index = sql_table(table, column("rowid", Integer))
+    match = text(f"{table} MATCH :{name}").bindparams(**{name: phrase})
+    if probe:
+        # FTS5 seeks the one rowid in the term's doclist instead of reading it all.
+        return exists().where(match, index.c.rowid == notice_search.c.notice_id)
+    return notice_search.c.notice_id.in_(select(index.c.rowid).where(match))
 
 
 def _fts_phrase(normal: str) -> str:
@@ -639,22 +750,23 @@ def _like_pattern(normal: str) -> str:
     return f"%{escaped}%"
 
 
-def _rank(parsed: ParsedQuery, dialect: str) -> ColumnElement[Any]:
+def _rank(
+    parsed: ParsedQuery, dialect: str, title: ColumnElement[str], body: ColumnElement[str]
+) -> ColumnElement[Any]:
     """Title matches weigh ten, each occurrence in the text one (capped at 50 per term)."""
     if parsed.empty:
         return literal(0.0)
-    columns = notice_search.c
     score: ColumnElement[Any] = literal(0.0)
     for term in parsed.terms:
         needle = literal(term.normal)
         position = func.strpos if dialect == "postgresql" else func.instr
         smaller = func.least if dialect == "postgresql" else func.min
         occurrences = (
-            func.length(columns.body) - func.length(func.replace(columns.body, needle, ""))
+            func.length(body) - func.length(func.replace(body, needle, ""))
         ) / len(term.normal)
         score = (
             score
-            + case((position(columns.title, needle) > 0, 10.0), else_=0.0)
+            + case((position(title, needle) > 0, 10.0), else_=0.0)
             + smaller(occurrences, 50)
         )
     return score

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,12 +14,17 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from storage import search
 from storage.archive import record_notice
 from storage.db import open_archive, session_factory
+from storage.models import Figure, PlatformMention
 from storage.search import (
     MAX_QUERY_CHARS,
+    ParsedQuery,
     QueryError,
     SearchFilters,
+    Term,
+    _gram_indexable,
     matching_notice_ids,
     normalise,
     notice_search,
@@ -27,7 +33,14 @@ from storage.search import (
     search_notices,
     short_grams,
 )
-from tests.query_fixtures import CAC, FTC, NOTICES, build_query_archive, fetched
+from tests.query_fixtures import (
+    CAC,
+    FTC,
+    NOTICES,
+    build_query_archive,
+    build_random_archive,
+    fetched,
+)
 from tests.storage_fixtures import (
     archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
     archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
@@ -230,3 +243,108 @@ def test_source_ids_exist_in_the_fixture(session: Session, ids: dict[str, int]) 
         ids["quark"],
         ids["douyin_hant"],
     }
+
+
+# --- the same answers as plain Python, whichever way a search is run ---------------------------
+
+
+def python_matches(
+    row: Any, parsed: ParsedQuery, filters: SearchFilters,
+    mentions: dict[int, set[str | None]], metrics: dict[int, set[str | None]],
+) -> bool:
+    """Whether a notice_search row matches, decided on its text alone (no index)."""
+    def holds(term: Term) -> bool:
+        if term.short and _gram_indexable(term.normal):
+            return term.normal in short_grams(row.title + "\n" + row.body)
+        return term.normal in row.title or term.normal in row.body
+
+    if any(not any(holds(term) for term in group) for group in parsed.groups):
+        return False
+    if any(holds(term) for term in parsed.excluded):
+        return False
+    if filters.source_ids and row.source_id not in filters.source_ids:
+        return False
+    if filters.published_from and (
+            row.published_at is None or row.published_at.date() < filters.published_from):
+        return False
+    if filters.published_to and (
+            row.published_at is None or row.published_at.date() > filters.published_to):
+        return False
+    if filters.platform_id and filters.platform_id not in mentions.get(row.version_id, set()):
+        return False
+    if filters.metric and filters.metric not in metrics.get(row.version_id, set()):
+        return False
+    if filters.has_figures is not None and filters.has_figures != (row.version_id in metrics):
+        return False
+    return not (filters.language and row.language != filters.language)
+
+
+def python_order(rows: list[Any], parsed: ParsedQuery, order: str, window: int) -> list[int]:
+    def newest(row: Any) -> tuple[Any, ...]:
+        return (row.published_at is not None, row.published_at or date.min, row.notice_id)
+
+    if order == "oldest":
+        return [row.notice_id for row in sorted(rows, key=newest)]
+    by_date = sorted(rows, key=newest, reverse=True)
+    if order == "newest" or parsed.empty:
+        return [row.notice_id for row in by_date]
+
+    def score(row: Any) -> int:
+        return sum((10 if term.normal in row.title else 0) + min(row.body.count(term.normal), 50)
+                   for term in parsed.terms)
+
+    ranked = sorted(by_date[:window], key=score, reverse=True)  # stable: newest first on ties
+    return [row.notice_id for row in ranked + by_date[window:]]
+
+
+RANDOM_QUERIES = (
+    "约谈", "約談", "网信", "专项行动", "清朗 约谈", "\"清朗 约谈\"", "约谈 OR summoned",
+    "约 -谈", "summoned platform", "PLATFORM", "ab", "x", "5万", "100%", "a_b", "谈",
+    "小红书 -抖音", "fined OR 罚款 通报", "nothing-here", "",
+)
+RANDOM_FILTERS = (
+    SearchFilters(),
+    SearchFilters(platform_id="douyin"),
+    SearchFilters(metric="websites_summoned"),
+    SearchFilters(source_ids=(CAC,), published_from=date(2021, 1, 1)),
+    SearchFilters(published_to=date(2022, 6, 30), language="zh"),
+    SearchFilters(has_figures=False, platform_id="kuaishou"),
+)
+
+
+@pytest.mark.parametrize("probe_cost", [0, None, 10**9], ids=["probe", "chosen", "collect"])
+def test_searches_give_what_plain_python_gives(
+    session: Session, monkeypatch: pytest.MonkeyPatch, probe_cost: int | None
+) -> None:
+    if probe_cost is not None:
+        monkeypatch.setattr(search, "PROBE_COST", probe_cost)
+    monkeypatch.setattr(search, "RANK_WINDOW", 7)
+    monkeypatch.setattr(search, "COUNT_CAP", 12)
+    build_random_archive(session, 11, notices=70)
+    rows = session.execute(select(notice_search)).all()
+    mentions: dict[int, set[str | None]] = {}
+    for version_id, platform_id in session.execute(
+            select(PlatformMention.version_id, PlatformMention.platform_id)):
+        mentions.setdefault(version_id, set()).add(platform_id)
+    metrics: dict[int, set[str | None]] = {}
+    for version_id, metric in session.execute(select(Figure.version_id, Figure.metric)):
+        metrics.setdefault(version_id, set()).add(metric)
+    nonempty = 0
+    for query in RANDOM_QUERIES:
+        parsed = parse_query(query)
+        for filters in RANDOM_FILTERS:
+            matching = [row for row in rows
+                        if python_matches(row, parsed, filters, mentions, metrics)]
+            nonempty += bool(matching)
+            for order in ("relevance", "newest", "oldest"):
+                expected = python_order(matching, parsed, order, 7)
+                for offset, limit in ((0, 20), (0, 3), (5, 4), (6, 3), (12, 30)):
+                    page = search_notices(session, query, filters, limit=limit,
+                                          offset=offset, order=order)  # type: ignore[arg-type]
+                    assert [hit.notice_id for hit in page.hits] == (
+                        expected[offset:offset + limit]), (query, filters, order, offset)
+                    assert page.total == min(len(expected), 12)
+                    assert page.total_capped == (len(expected) > 12)
+            assert matching_notice_ids(session, query, filters) == python_order(
+                matching, parsed, "newest", 7)
+    assert nonempty > 40
