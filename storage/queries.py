@@ -16,12 +16,13 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, inspect, select, text, union_all
+from sqlalchemy import Integer, Numeric, String, func, inspect, select, text, union_all
 from sqlalchemy.orm import Session
 
 from diffing.compare import FigureChange, PlatformChange, diff_figures, diff_platforms, text_diff
 from diffing.events import figure_of, mention_of
 from storage import archive
+from storage.aware_datetime import AwareDateTime
 from storage.models import (
     ChangeEvent,
     Figure,
@@ -340,25 +341,22 @@ def figure_series(
     figures published at the same instant the last recorded wins. ``scope`` None means every
     scope, each its own point.
 
-    Reads two index lookups per point, however many notices reported it: the points are
+    Reads a few index lookups per point, however many notices reported it: the points are
     found by skipping through the (metric, period, scope, unit, published_at, id) index from
-    one (period, scope, unit) to the next, each with its latest figure.
+    one (period, scope, unit) to the next, each with its latest figure (on PostgreSQL in one
+    recursive statement, on SQLite a statement per step).
     """
     series = _SeriesQuery(metric, period_kind, scope, source_id)
     tops: list[tuple[tuple[datetime, int], SeriesPoint]] = []
-    group = series.next_group(session, None)
-    while group is not None:
-        top = series.latest_figure(session, group)
-        if top is not None:
-            tops.append(((_sortable(top.published_at), top.id), SeriesPoint(
-                period=group[0],
-                period_kind=top.period_kind or "year",
-                scope=group[1],
-                unit=group[2],
-                value=top.value,
-                load_notices=functools.partial(series.notices, session, group),
-            )))
-        group = series.next_group(session, group)
+    for group, top in series.latest_figures(session):
+        tops.append(((_sortable(top.published_at), top.id), SeriesPoint(
+            period=group[0],
+            period_kind=top.period_kind or "year",
+            scope=group[1],
+            unit=group[2],
+            value=top.value,
+            load_notices=functools.partial(series.notices, session, group),
+        )))
     # Equal (period, scope or "") keys keep the order of their latest figures, newest first.
     tops.sort(key=lambda entry: entry[0], reverse=True)
     return sorted((point for _, point in tops),
@@ -375,12 +373,91 @@ class _SeriesQuery:
         self, metric: str, period_kind: str | None, scope: str | None, source_id: str | None
     ) -> None:
         self.conditions: list[Any] = [Figure.metric == metric, Figure.period.is_not(None)]
+        self.sql_conditions = ["f.metric = :metric", "f.period IS NOT NULL"]
+        self.parameters: dict[str, str] = {"metric": metric}
         if period_kind:
             self.conditions.append(Figure.period_kind == period_kind)
+            self.sql_conditions.append("f.period_kind = :period_kind")
+            self.parameters["period_kind"] = period_kind
         if scope is not None:
             self.conditions.append(Figure.scope == scope)
+            self.sql_conditions.append("f.scope = :scope")
+            self.parameters["scope"] = scope
         if source_id:
             self.conditions.append(Figure.source_id == source_id)
+            self.sql_conditions.append("f.source_id = :source_id")
+            self.parameters["source_id"] = source_id
+
+    def latest_figures(self, session: Session) -> list[tuple[SeriesGroup, Any]]:
+        """Each group that current versions report, with its latest figure (``id``,
+        ``value``, ``period_kind``, ``published_at``)."""
+        if session.get_bind().dialect.name == "postgresql":
+            return [((row.period, row.scope, row.unit), row)
+                    for row in self.latest_by_group(session)]
+        found = []
+        group = self.next_group(session, None)
+        while group is not None:
+            top = self.latest_figure(session, group)
+            if top is not None:
+                found.append((group, top))
+            group = self.next_group(session, group)
+        return found
+
+    def latest_by_group(self, session: Session) -> list[Any]:
+        """PostgreSQL: every group with its latest figure in one statement, the skip through
+        the index done by a recursive query (a LATERAL step per group) rather than a round
+        trip per group. Rows of (period, scope, unit, id, value, period_kind, published_at)."""
+        where = " AND ".join(self.sql_conditions)
+
+        def group_first(period: str, scope_null: bool, extra: str = "") -> str:
+            scope = "f.scope IS NULL" if scope_null else "f.scope IS NOT NULL"
+            order = "f.unit" if scope_null else "f.scope, f.unit"
+            return (f"(SELECT f.period, f.scope, f.unit FROM figures f WHERE {where} "
+                    f"AND f.period = {period} AND {scope}{extra} ORDER BY {order} LIMIT 1)")
+
+        def next_period(after: str) -> str:
+            return f"(SELECT min(f.period) FROM figures f WHERE {where}{after})"
+
+        first = " UNION ALL ".join((group_first(next_period(""), True),
+                                    group_first(next_period(""), False)))
+        later = next_period(" AND f.period > g.period")
+        step = " UNION ALL ".join((
+            group_first("g.period", True, " AND g.scope IS NULL AND f.unit > g.unit"),
+            group_first("g.period", False, " AND f.scope = g.scope AND f.unit > g.unit"),
+            group_first("g.period", False, " AND g.scope IS NULL"),
+            (f"(SELECT f.period, f.scope, f.unit FROM figures f WHERE {where} "
+             "AND f.period = g.period AND f.scope > g.scope ORDER BY f.scope, f.unit LIMIT 1)"),
+            group_first(later, True),
+            group_first(later, False),
+        ))
+
+        def latest(scope: str, dated: bool) -> str:
+            when = "f.published_at IS NOT NULL" if dated else "f.published_at IS NULL"
+            order = "f.published_at DESC, f.id DESC" if dated else "f.id DESC"
+            return (
+                "(SELECT f.id, f.value, f.period_kind, f.published_at FROM figures f "
+                "JOIN notice_search ns ON ns.version_id = f.version_id "
+                f"WHERE {where} AND f.period = g.period AND {scope} AND f.unit = g.unit "
+                f"AND {when} ORDER BY {order} LIMIT 1)"
+            )
+
+        tops = " UNION ALL ".join(
+            latest(scope, dated)
+            for dated in (True, False)
+            for scope in ("g.scope IS NULL AND f.scope IS NULL", "f.scope = g.scope")
+        )
+        statement = text(
+            "WITH RECURSIVE groups(period, scope, unit) AS ("
+            f"(SELECT * FROM ({first}) first_group LIMIT 1) UNION ALL "
+            f"SELECT n.period, n.scope, n.unit FROM groups g "
+            f"CROSS JOIN LATERAL (SELECT * FROM ({step}) steps LIMIT 1) n) "
+            "SELECT g.period, g.scope, g.unit, top.id, top.value, top.period_kind, "
+            f"top.published_at FROM groups g CROSS JOIN LATERAL (SELECT * FROM ({tops}) tops "
+            "LIMIT 1) top"
+        ).bindparams(**self.parameters).columns(
+            period=String(), scope=String(), unit=String(), id=Integer(),
+            value=Numeric(30, 6), period_kind=String(), published_at=AwareDateTime())
+        return list(session.execute(statement))
 
     def next_group(self, session: Session, after: SeriesGroup | None) -> SeriesGroup | None:
         """The (period, scope, unit) after ``after`` in the order: period, no scope before
