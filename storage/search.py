@@ -15,7 +15,6 @@ for an existing archive by its migration (`rebuild_search_index`).
 from __future__ import annotations
 
 import itertools
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -40,6 +39,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     not_,
     or_,
     select,
@@ -64,18 +64,15 @@ MAX_TERMS = 12
 TRIGRAM = 3
 # Counting every match of a common term over a million notices costs more than the page it
 # goes with; past this the count is reported as "at least".
-COUNT_CAP = 1_000
+COUNT_CAP = 500
 SNIPPET_CHARS = 160
 # Relevance ranks this many of the newest matches (see `search_notices`): reading each one's
 # text to score it is the cost of a ranked page.
-RANK_WINDOW = 500
+RANK_WINDOW = 200
 
 SEARCH_TABLE = "notice_search"
 SQLITE_TRIGRAM_TABLE = "notice_search_fts"
 SQLITE_GRAMS_TABLE = "notice_search_grams"
-# fts5vocab tables over the two: how many notices hold each trigram or gram.
-SQLITE_TRIGRAM_VOCAB = "notice_search_fts_vocab"
-SQLITE_GRAMS_VOCAB = "notice_search_grams_vocab"
 _FTS5_SHADOWS = ("data", "idx", "content", "docsize", "config")
 
 Order = Literal["relevance", "newest", "oldest"]
@@ -128,7 +125,7 @@ notice_search = Table(
 
 def search_tables() -> frozenset[str]:
     """Every table name the search index may create (FTS5 tables and their shadow tables)."""
-    names = {SEARCH_TABLE, SQLITE_TRIGRAM_VOCAB, SQLITE_GRAMS_VOCAB}
+    names = {SEARCH_TABLE}
     for table in (SQLITE_TRIGRAM_TABLE, SQLITE_GRAMS_TABLE):
         names.add(table)
         names.update(f"{table}_{shadow}" for shadow in _FTS5_SHADOWS)
@@ -482,59 +479,26 @@ def search_notices(
     dialect = session.get_bind().dialect.name
     ranked = order == "relevance" and not parsed.empty
     needed = max(offset + limit, COUNT_CAP + 1, RANK_WINDOW if ranked else 0)
-    where = _where(session, parsed, filters, needed)
-    columns = notice_search.c
-    if order == "oldest":
-        ordering = _oldest_first(dialect)
+    ordering = _oldest_first(dialect) if order == "oldest" else _newest_first(dialect)
+    # The first `needed` matches in the order asked for: the page, the window ranked and the
+    # count all come from them.
+    matches = _first_matches(session, parsed, filters, ordering, needed)
+    if ranked:
+        window = matches[:RANK_WINDOW]
+        scores = _scores(session, parsed, window)
+        position = {notice_id: index for index, notice_id in enumerate(window)}
+        window.sort(key=lambda notice_id: (-scores[notice_id][1], position[notice_id]))
+        page = (window + matches[RANK_WINDOW:])[offset : offset + limit]
     else:
-        ordering = _newest_first(dialect)
-
-    found: list[tuple[int, int, float]] = []
-    if ranked and offset < RANK_WINDOW:
-        window = (
-            select(columns.notice_id, columns.version_id, columns.published_at, columns.title,
-                   columns.body)
-            .where(where)
-            .order_by(*ordering)
-            .limit(RANK_WINDOW)
-            .subquery()
-        )
-        score = _rank(parsed, dialect, window.c.title, window.c.body)
-        tie = [window.c.published_at.desc(), window.c.notice_id.desc()]
-        if dialect == "postgresql":
-            tie = [tie[0].nulls_last(), tie[1]]
-        statement = (
-            select(window.c.notice_id, window.c.version_id, score.label("score"))
-            .order_by(score.desc(), *tie)
-            .limit(min(limit, RANK_WINDOW - offset))
-            .offset(offset)
-        )
-        found.extend((row.notice_id, row.version_id, row.score)
-                     for row in session.execute(statement))
-    rest_offset = max(offset, RANK_WINDOW) if ranked else offset
-    rest_limit = offset + limit - rest_offset
-    if rest_limit > 0:
-        score = _rank(parsed, dialect, columns.title, columns.body)
-        statement = (
-            select(columns.notice_id, columns.version_id, score.label("score"))
-            .where(where)
-            .order_by(*ordering)
-            .limit(rest_limit)
-            .offset(rest_offset)
-        )
-        found.extend((row.notice_id, row.version_id, row.score)
-                     for row in session.execute(statement))
-    counted = session.scalar(
-        select(func.count()).select_from(
-            select(columns.notice_id).where(where).limit(COUNT_CAP + 1).subquery()
-        )
-    ) or 0
+        page = matches[offset : offset + limit]
+    scores = _scores(session, parsed, page)
+    found = [(notice_id, *scores[notice_id]) for notice_id in page]
     hits = _hits(session, parsed, found)
     return SearchPage(
         query=query,
         hits=hits,
-        total=min(counted, COUNT_CAP),
-        total_capped=counted > COUNT_CAP,
+        total=min(len(matches), COUNT_CAP),
+        total_capped=len(matches) > COUNT_CAP,
         offset=offset,
         limit=limit,
         order=order,
@@ -549,13 +513,24 @@ def matching_notice_ids(
     (for exports); raises `QueryError` as `search_notices` does."""
     parsed = parse_query(query)
     dialect = session.get_bind().dialect.name
-    statement = (
-        select(notice_search.c.notice_id)
-        .where(_where(session, parsed, filters or SearchFilters(), cap))
-        .order_by(*_newest_first(dialect))
-        .limit(cap)
+    return _first_matches(session, parsed, filters or SearchFilters(), _newest_first(dialect),
+                          cap)
+
+
+def _scores(
+    session: Session, parsed: ParsedQuery, notice_ids: list[int]
+) -> dict[int, tuple[int, float]]:
+    """Notice id → (latest version id, relevance score) for ``notice_ids``."""
+    if not notice_ids:
+        return {}
+    columns = notice_search.c
+    dialect = session.get_bind().dialect.name
+    score = _rank(parsed, dialect, columns.title, columns.body)
+    rows = session.execute(
+        select(columns.notice_id, columns.version_id, score.label("score"))
+        .where(columns.notice_id.in_(notice_ids))
     )
-    return list(session.scalars(statement))
+    return {row.notice_id: (row.version_id, float(row.score or 0.0)) for row in rows}
 
 
 def _newest_first(dialect: str) -> list[Any]:
@@ -572,92 +547,88 @@ def _oldest_first(dialect: str) -> list[Any]:
     return [columns.published_at.asc(), columns.notice_id.asc()]
 
 
-# --- choosing how a condition is evaluated ----------------------------------------------------
+# --- finding the first matches in order --------------------------------------------------------
 #
-# A condition can be evaluated two ways with the same answer. *Probed*: the notices are walked
-# in the order asked for (the published_at index) and each is tested (a lookup of that one
-# notice in the FTS5 table, its mentions, its figures), stopping after the rows needed; cheap
-# when matches are common. *Collected*: every matching notice is read from the index first,
-# then sorted; cheap when they are few. PostgreSQL's planner weighs this itself from its
-# statistics; SQLite cannot see inside FTS5, so the choice is made here from the index's own
-# counts (fts5vocab) and a bounded count of mentions or figures.
+# PostgreSQL's planner chooses between walking the order's index testing each notice (common
+# terms: it stops after `needed` matches) and collecting the matches from the GIN indexes
+# first (rare terms) from its statistics. SQLite cannot see inside FTS5, and an FTS5 lookup
+# of one rowid costs as much as reading hundreds of matches, so there the walk is done in
+# prefixes: the first N notices in the order (by the cheap filters alone), the FTS5 matches
+# among them read as one rowid range, N multiplied until `needed` matches are found or the
+# prefix holds every notice. Notices are numbered as they are first crawled, so the newest
+# N have close ids and the range is short; were they not, each step would read the terms'
+# whole match lists, which is what collecting does anyway.
 
-# Walking the index costs about this many times more per notice than collecting a match.
-PROBE_COST = 4
+# The first prefix holds this many times the matches needed; each next one at most
+# `PREFIX_GROWTH` times as many notices, fewer when the matches found so far suggest fewer.
+FIRST_PREFIX = 4
+PREFIX_GROWTH = 64
 
 
-def _where(
-    session: Session, parsed: ParsedQuery, filters: SearchFilters, needed: int
-) -> ColumnElement[bool]:
+def _first_matches(
+    session: Session, parsed: ParsedQuery, filters: SearchFilters, ordering: list[Any],
+    needed: int,
+) -> list[int]:
+    """Ids of the first ``needed`` notices matching, in ``ordering``; all of them if fewer."""
+    columns = notice_search.c
     dialect = session.get_bind().dialect.name
-    probe = True
-    if dialect == "sqlite":
-        probe = _probing_pays(session, parsed, filters, needed)
-    conditions = [
-        *_filter_conditions(filters, probe=probe),
-        *_query_conditions(parsed, dialect, probe=probe),
-    ]
-    return and_(true(), *conditions)
+    cheap = _cheap_conditions(filters)
+    probes = _probe_conditions(filters)
+    if dialect != "sqlite" or parsed.empty or _fewer_text_matches(session, parsed, needed):
+        where = and_(true(), *cheap, *probes, *_query_conditions(parsed, dialect, None))
+        statement = select(columns.notice_id).where(where).order_by(*ordering).limit(needed)
+        return list(session.scalars(statement))
+    size = needed * FIRST_PREFIX
+    while True:
+        prefix = (select(columns.notice_id).where(and_(true(), *cheap))
+                  .order_by(*ordering).limit(size))
+        listed = prefix.subquery()
+        low, high, count = session.execute(
+            select(func.min(listed.c.notice_id), func.max(listed.c.notice_id), func.count())
+        ).one()
+        if not count:
+            return []
+        where = and_(true(), columns.notice_id.in_(prefix), *probes,
+                     *_query_conditions(parsed, dialect, (low, high)))
+        statement = select(columns.notice_id).where(where).order_by(*ordering).limit(needed)
+        matches = list(session.scalars(statement))
+        if len(matches) >= needed or count < size:
+            return matches
+        # Grow toward the size the matches so far suggest, within bounds.
+        wanted = size * needed * 3 // (max(len(matches), 1) * 2)
+        size = min(max(wanted, size * 2), size * PREFIX_GROWTH)
 
 
-def _probing_pays(
-    session: Session, parsed: ParsedQuery, filters: SearchFilters, needed: int
-) -> bool:
-    """Whether walking newest first and testing each notice reads fewer rows than collecting
-    every match (SQLite). Walking reads about ``needed`` × notices / matches rows, collecting
-    about matches rows: the walk pays when matches reach √(needed × notices × `PROBE_COST`).
-    The estimate of matches is the smallest of the text's (from the FTS5 counts) and the
-    platform's or metric's (counted only up to that threshold)."""
-    notices = session.scalar(select(func.max(notice_search.c.notice_id))) or 0
-    threshold = math.isqrt(needed * notices * PROBE_COST)
-    estimate = notices
-    if not parsed.empty:
-        estimate = min(estimate, _query_estimate(session, parsed, notices))
-    if filters.platform_id and estimate >= threshold:
-        estimate = min(estimate, _bounded_count(session, select(PlatformMention.id).where(
-            PlatformMention.platform_id == filters.platform_id), threshold))
-    if filters.metric and estimate >= threshold:
-        estimate = min(estimate, _bounded_count(session, select(Figure.id).where(
-            Figure.metric == filters.metric), threshold))
-    return estimate >= threshold
-
-
-def _bounded_count(session: Session, rows: Any, bound: int) -> int:
-    return session.scalar(
-        select(func.count()).select_from(rows.limit(bound).subquery())
-    ) or 0
-
-
-def _query_estimate(session: Session, parsed: ParsedQuery, notices: int) -> int:
-    """At least as many notices as match ``parsed`` (SQLite), from the FTS5 indexes' counts."""
-    estimate = notices
+def _fewer_text_matches(session: Session, parsed: ParsedQuery, needed: int) -> bool:
+    """Whether the query's words certainly match fewer than ``needed`` notices (SQLite): some
+    group's terms together have fewer FTS5 matches, each counted only up to ``needed``. Then
+    collecting the matches reads less than walking would."""
     for group in parsed.groups:
-        estimate = min(estimate, sum(_term_estimate(session, term, notices) for term in group))
-    return estimate
+        total = 0
+        for term in group:
+            if term.short and _gram_indexable(term.normal):
+                table = SQLITE_GRAMS_TABLE
+            elif not term.short:
+                table = SQLITE_TRIGRAM_TABLE
+            else:
+                total = needed  # a scanned term: no index to count with
+                break
+            matches = (
+                select(literal_column("rowid"))
+                .select_from(sql_table(table))
+                .where(text(f"{table} MATCH :phrase").bindparams(phrase=_fts_phrase(term.normal)))
+                .limit(needed)
+                .subquery()
+            )
+            total += session.scalar(select(func.count()).select_from(matches)) or 0
+            if total >= needed:
+                break
+        if total < needed:
+            return True
+    return False
 
 
-def _term_estimate(session: Session, term: Term, notices: int) -> int:
-    if term.short and _gram_indexable(term.normal):
-        counts = _vocab_counts(session, SQLITE_GRAMS_VOCAB, [term.normal])
-        return counts[0] if counts else 0
-    if not term.short:
-        trigrams = {term.normal[i : i + TRIGRAM] for i in range(len(term.normal) - TRIGRAM + 1)}
-        counts = _vocab_counts(session, SQLITE_TRIGRAM_VOCAB, sorted(trigrams))
-        return min(counts) if len(counts) == len(trigrams) else 0
-    return notices
-
-
-def _vocab_counts(session: Session, vocab: str, terms: list[str]) -> list[int]:
-    """How many notices hold each of ``terms`` that some notice holds (absent ones left out)."""
-    names = {f"term_{index}": term for index, term in enumerate(terms)}
-    placeholders = ", ".join(f":{name}" for name in names)
-    rows = session.execute(
-        text(f"SELECT doc FROM {vocab} WHERE term IN ({placeholders})"), names
-    ).scalars()
-    return [int(count) for count in rows]
-
-
-def _filter_conditions(filters: SearchFilters, *, probe: bool) -> list[ColumnElement[bool]]:
+def _cheap_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
     columns = notice_search.c
     conditions: list[ColumnElement[bool]] = []
     if filters.source_ids:
@@ -670,27 +641,24 @@ def _filter_conditions(filters: SearchFilters, *, probe: bool) -> list[ColumnEle
         )
     if filters.language:
         conditions.append(columns.language == filters.language)
+    return conditions
+
+
+def _probe_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
+    """The latest version's mentions and figures, looked up per notice."""
+    columns = notice_search.c
+    conditions: list[ColumnElement[bool]] = []
     if filters.platform_id:
-        conditions.append(_version_has(
-            select(PlatformMention.version_id).where(
-                PlatformMention.platform_id == filters.platform_id),
-            PlatformMention.version_id, probe=probe))
+        conditions.append(exists().where(
+            PlatformMention.version_id == columns.version_id,
+            PlatformMention.platform_id == filters.platform_id))
     if filters.metric:
-        conditions.append(_version_has(
-            select(Figure.version_id).where(Figure.metric == filters.metric),
-            Figure.version_id, probe=probe))
+        conditions.append(exists().where(
+            Figure.version_id == columns.version_id, Figure.metric == filters.metric))
     if filters.has_figures is not None:
         any_figure = exists().where(Figure.version_id == columns.version_id)
         conditions.append(any_figure if filters.has_figures else not_(any_figure))
     return conditions
-
-
-def _version_has(rows: Any, version_id: Any, *, probe: bool) -> ColumnElement[bool]:
-    """The notice's latest version is among ``rows``: a lookup per notice (``probe``) or a
-    membership test in the set of them."""
-    if probe:
-        return rows.where(version_id == notice_search.c.version_id).exists()
-    return notice_search.c.version_id.in_(rows)
 
 
 def _day_start(day: date) -> datetime:
@@ -698,28 +666,31 @@ def _day_start(day: date) -> datetime:
 
 
 def _query_conditions(
-    parsed: ParsedQuery, dialect: str, *, probe: bool
+    parsed: ParsedQuery, dialect: str, rowids: tuple[int, int] | None
 ) -> list[ColumnElement[bool]]:
+    """The query's terms as conditions; on SQLite the FTS5 lookups read only ``rowids``."""
     if parsed.empty:
         return []
     conditions: list[ColumnElement[bool]] = []
     for group in parsed.groups:
         conditions.append(
-            or_(false(), *(_term_condition(term, dialect, probe=probe) for term in group))
+            or_(false(), *(_term_condition(term, dialect, rowids) for term in group))
         )
     for term in parsed.excluded:
-        conditions.append(not_(_term_condition(term, dialect, probe=probe)))
+        conditions.append(not_(_term_condition(term, dialect, rowids)))
     return conditions
 
 
-def _term_condition(term: Term, dialect: str, *, probe: bool) -> ColumnElement[bool]:
+def _term_condition(
+    term: Term, dialect: str, rowids: tuple[int, int] | None
+) -> ColumnElement[bool]:
     columns = notice_search.c
     if term.short and _gram_indexable(term.normal):
         if dialect == "postgresql":
             return type_coerce(columns.grams, postgresql.ARRAY(Text)).contains([term.normal])
-        return _fts_match(SQLITE_GRAMS_TABLE, _fts_phrase(term.normal), "grams", probe=probe)
+        return _fts_match(SQLITE_GRAMS_TABLE, _fts_phrase(term.normal), "grams", rowids)
     if not term.short and dialect == "sqlite":
-        return _fts_match(SQLITE_TRIGRAM_TABLE, _fts_phrase(term.normal), "trigram", probe=probe)
+        return _fts_match(SQLITE_TRIGRAM_TABLE, _fts_phrase(term.normal), "trigram", rowids)
     # pg_trgm's GIN index serves LIKE with three or more characters; a short mixed-script
     # term (5万) is the one case that scans.
     pattern = _like_pattern(term.normal)
@@ -729,15 +700,17 @@ def _term_condition(term: Term, dialect: str, *, probe: bool) -> ColumnElement[b
 _bind_names = itertools.count()
 
 
-def _fts_match(table: str, phrase: str, tag: str, *, probe: bool) -> ColumnElement[bool]:
+def _fts_match(
+    table: str, phrase: str, tag: str, rowids: tuple[int, int] | None
+) -> ColumnElement[bool]:
     # Each MATCH needs its own bind name: one statement may hold several.
     name = f"fts_{tag}_{next(_bind_names)}"
     index = sql_table(table, column("rowid", Integer))
-    match = text(f"{table} MATCH :{name}").bindparams(**{name: phrase})
-    if probe:
-        # FTS5 seeks the one rowid in the term's doclist instead of reading it all.
-        return exists().where(match, index.c.rowid == notice_search.c.notice_id)
-    return notice_search.c.notice_id.in_(select(index.c.rowid).where(match))
+    matches = select(index.c.rowid).where(
+        text(f"{table} MATCH :{name}").bindparams(**{name: phrase}))
+    if rowids is not None:
+        matches = matches.where(index.c.rowid.between(*rowids))
+    return notice_search.c.notice_id.in_(matches)
 
 
 def _fts_phrase(normal: str) -> str:

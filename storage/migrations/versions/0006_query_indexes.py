@@ -3,8 +3,6 @@
 - PostgreSQL: notice_search in the order lists use (newest first with undated notices last,
   oldest first with them first). A plain published_at index gives NULLs at the wrong end for
   both, so every list sorted the whole table.
-- SQLite: fts5vocab tables over the two FTS5 indexes, whose per-term notice counts let a
-  search choose between walking notices newest first and collecting every match.
 - figures (metric, period, scope, unit, published_at, id), replacing (metric, period), which it
   extends: a metric's series reads each period's latest figure and the notices behind one
   point from it.
@@ -21,11 +19,6 @@ down_revision: str | Sequence[str] | None = "0005_event_version_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_VOCABS = (
-    ("notice_search_fts_vocab", "notice_search_fts"),
-    ("notice_search_grams_vocab", "notice_search_grams"),
-)
-
 
 def upgrade() -> None:
     op.create_index(
@@ -40,17 +33,11 @@ def upgrade() -> None:
             "CREATE INDEX ix_notice_search_newest ON notice_search "
             "(published_at DESC NULLS LAST, notice_id DESC)"
         )
-    else:
-        for vocab, table in _VOCABS:
-            op.execute(f"CREATE VIRTUAL TABLE {vocab} USING fts5vocab({table}, row)")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_notice_search_newest")
-    else:
-        for vocab, _ in _VOCABS:
-            op.execute(f"DROP TABLE IF EXISTS {vocab}")
     op.create_index(
         op.f("ix_figures_metric_period"), "figures", ["metric", "period"], unique=False
     )
