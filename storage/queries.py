@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, Numeric, String, func, inspect, select, text, union_all
+from sqlalchemy import Integer, Numeric, String, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from diffing.compare import FigureChange, PlatformChange, diff_figures, diff_platforms, text_diff
@@ -341,10 +341,9 @@ def figure_series(
     figures published at the same instant the last recorded wins. ``scope`` None means every
     scope, each its own point.
 
-    Reads a few index lookups per point, however many notices reported it: the points are
-    found by skipping through the (metric, period, scope, unit, published_at, id) index from
-    one (period, scope, unit) to the next, each with its latest figure (on PostgreSQL in one
-    recursive statement, on SQLite a statement per step).
+    Reads a few index lookups per point, however many notices reported it: one recursive
+    statement skips through the (metric, period, scope, unit, published_at, id) index from
+    one (period, scope, unit) to the next and reads each one's latest figure.
     """
     series = _SeriesQuery(metric, period_kind, scope, source_id)
     tops: list[tuple[tuple[datetime, int], SeriesPoint]] = []
@@ -390,23 +389,58 @@ class _SeriesQuery:
 
     def latest_figures(self, session: Session) -> list[tuple[SeriesGroup, Any]]:
         """Each group that current versions report, with its latest figure (``id``,
-        ``value``, ``period_kind``, ``published_at``)."""
+        ``value``, ``period_kind``, ``published_at``), in one statement."""
         if session.get_bind().dialect.name == "postgresql":
-            return [((row.period, row.scope, row.unit), row)
-                    for row in self.latest_by_group(session)]
-        found = []
-        group = self.next_group(session, None)
-        while group is not None:
-            top = self.latest_figure(session, group)
-            if top is not None:
-                found.append((group, top))
-            group = self.next_group(session, group)
-        return found
+            statement = self._postgresql_statement()
+        else:
+            statement = self._sqlite_statement()
+        rows = session.execute(statement.bindparams(**self.parameters).columns(
+            period=String(), scope=String(), unit=String(), id=Integer(),
+            value=Numeric(30, 6), period_kind=String(), published_at=AwareDateTime()))
+        return [((row.period, row.scope, row.unit), row) for row in rows]
 
-    def latest_by_group(self, session: Session) -> list[Any]:
-        """PostgreSQL: every group with its latest figure in one statement, the skip through
-        the index done by a recursive query (a LATERAL step per group) rather than a round
-        trip per group. Rows of (period, scope, unit, id, value, period_kind, published_at)."""
+    def _sqlite_statement(self) -> Any:
+        """SQLite (no LATERAL): the recursion carries the id of one figure of each group; the
+        next group is the first branch that finds one (coalesce stops there), in the index's
+        order (period, no scope first, scope, unit)."""
+        where = " AND ".join(self.sql_conditions)
+
+        def first(condition: str, order: str) -> str:
+            return (f"(SELECT f.id FROM figures f WHERE {where}{condition} "
+                    f"ORDER BY {order} LIMIT 1)")
+
+        step = ", ".join((
+            first(" AND f.period = cur.period AND f.scope IS cur.scope AND f.unit > cur.unit",
+                  "f.unit"),
+            first(" AND cur.scope IS NULL AND f.period = cur.period AND f.scope IS NOT NULL",
+                  "f.scope, f.unit"),
+            first(" AND f.period = cur.period AND f.scope > cur.scope", "f.scope, f.unit"),
+            first(" AND f.period > cur.period", "f.period, f.scope, f.unit"),
+        ))
+
+        def latest(dated: bool) -> str:
+            when = "f.published_at IS NOT NULL" if dated else "f.published_at IS NULL"
+            order = "f.published_at DESC, f.id DESC" if dated else "f.id DESC"
+            return (
+                "(SELECT f.id FROM figures f JOIN notice_search ns "
+                f"ON ns.version_id = f.version_id WHERE {where} AND f.period = g.period "
+                f"AND f.scope IS g.scope AND f.unit = g.unit AND {when} ORDER BY {order} "
+                "LIMIT 1)"
+            )
+
+        return text(
+            "WITH RECURSIVE steps(id) AS ("
+            f"SELECT {first('', 'f.period, f.scope, f.unit')} UNION ALL "
+            f"SELECT coalesce({step}) FROM steps JOIN figures cur ON cur.id = steps.id) "
+            "SELECT g.period, g.scope, g.unit, top.id, top.value, top.period_kind, "
+            "top.published_at FROM steps JOIN figures g ON g.id = steps.id "
+            f"JOIN figures top ON top.id = coalesce({latest(True)}, {latest(False)})"
+        )
+
+    def _postgresql_statement(self) -> Any:
+
+        """PostgreSQL: the recursion carries each group's key; a LATERAL step finds the next
+        one (no scope first, then scopes, within a period; then the next period)."""
         where = " AND ".join(self.sql_conditions)
 
         def group_first(period: str, scope_null: bool, extra: str = "") -> str:
@@ -446,7 +480,7 @@ class _SeriesQuery:
             for dated in (True, False)
             for scope in ("g.scope IS NULL AND f.scope IS NULL", "f.scope = g.scope")
         )
-        statement = text(
+        return text(
             "WITH RECURSIVE groups(period, scope, unit) AS ("
             f"(SELECT * FROM ({first}) first_group LIMIT 1) UNION ALL "
             f"SELECT n.period, n.scope, n.unit FROM groups g "
@@ -454,44 +488,7 @@ class _SeriesQuery:
             "SELECT g.period, g.scope, g.unit, top.id, top.value, top.period_kind, "
             f"top.published_at FROM groups g CROSS JOIN LATERAL (SELECT * FROM ({tops}) tops "
             "LIMIT 1) top"
-        ).bindparams(**self.parameters).columns(
-            period=String(), scope=String(), unit=String(), id=Integer(),
-            value=Numeric(30, 6), period_kind=String(), published_at=AwareDateTime())
-        return list(session.execute(statement))
-
-    def next_group(self, session: Session, after: SeriesGroup | None) -> SeriesGroup | None:
-        """The (period, scope, unit) after ``after`` in the order: period, no scope before
-        any scope, scope, unit; the first one for None. Each branch is one index seek, and
-        the first branch that finds a row ends the statement."""
-        keys = (Figure.period, Figure.scope, Figure.unit)
-
-        def first(*conditions: Any, order: Sequence[Any]) -> Any:
-            return (select(*keys).where(*self.conditions, *conditions)
-                    .order_by(*order).limit(1))
-
-        branches = []
-        if after is None:
-            period = select(func.min(Figure.period)).where(*self.conditions).scalar_subquery()
-            later_period = Figure.period == period
-        else:
-            period_now, scope_now, unit_now = after
-            same_scope = (Figure.scope.is_(None) if scope_now is None
-                          else Figure.scope == scope_now)
-            branches.append(first(Figure.period == period_now, same_scope,
-                                  Figure.unit > unit_now, order=[Figure.unit]))
-            later_scope = (Figure.scope.is_not(None) if scope_now is None
-                           else Figure.scope > scope_now)
-            branches.append(first(Figure.period == period_now, later_scope,
-                                  order=[Figure.scope, Figure.unit]))
-            period = (select(func.min(Figure.period))
-                      .where(*self.conditions, Figure.period > period_now).scalar_subquery())
-            later_period = Figure.period == period
-        branches.append(first(later_period, Figure.scope.is_(None), order=[Figure.unit]))
-        branches.append(first(later_period, Figure.scope.is_not(None),
-                              order=[Figure.scope, Figure.unit]))
-        statement = union_all(*(branch.subquery().select() for branch in branches)).limit(1)
-        row = session.execute(statement).first()
-        return (row[0], row[1], row[2]) if row is not None else None
+        )
 
     def _group_rows(self, group: SeriesGroup) -> Any:
         period, scope, unit = group
@@ -502,20 +499,6 @@ class _SeriesQuery:
             .join(Notice, Notice.id == Figure.notice_id)
             .where(*self.conditions, Figure.period == period, same_scope, Figure.unit == unit)
         )
-
-    def latest_figure(self, session: Session, group: SeriesGroup) -> Figure | None:
-        """The group's figure from the latest published notice's current version, or None
-        when only superseded versions reported it."""
-        # Dated figures newest first through the index, then undated ones; one UNION would
-        # need the index in the order of both backends' NULL placement, which it is not.
-        dated = self._group_rows(group).where(Figure.published_at.is_not(None)).order_by(
-            Figure.published_at.desc(), Figure.id.desc()).limit(1)
-        figure = session.scalars(dated).first()
-        if figure is None:
-            undated = self._group_rows(group).where(Figure.published_at.is_(None)).order_by(
-                Figure.id.desc()).limit(1)
-            figure = session.scalars(undated).first()
-        return figure
 
     def notices(self, session: Session, group: SeriesGroup) -> list[SeriesNotice]:
         rows = list(session.execute(self._group_rows(group).with_only_columns(
