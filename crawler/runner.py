@@ -1,13 +1,15 @@
 """Running crawls of configured sources in this process, and what each crawl found.
 
 Scrapy's reactor cannot be restarted, so a process runs :func:`crawl_sources` once; the
-scheduler and the demo start a child process for each round of crawls.
+scheduler and the demo start a child process for each round of crawls (`crawl_in_child` is what
+the scheduler's children run).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from multiprocessing.connection import Connection
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -102,3 +104,50 @@ def crawl_sources(
             result["status"] = "failed"
         results[source_id] = result
     return results
+
+
+# What the process the crawl children are forked from imports (`scheduler.ChildCrawlRunner`).
+# multiprocessing runs the service's main module again in each child (as ``__mp_main__``, its
+# ``if __name__ == "__main__"`` part skipped); for `regwatch serve` that is the command line,
+# so `cli` is imported beforehand too and that costs the child nothing.
+CHILD_PRELOAD = ("crawler.preload", "cli")
+
+
+def crawl_in_child(
+    source_id: str,
+    config_path: str | None,
+    database_url: str,
+    environment: Mapping[str, str],
+    working_directory: str,
+    log_path: str,
+    results: Connection,
+) -> None:
+    """The body of one crawl child: crawl ``source_id`` and send its result over ``results``.
+
+    The child was forked from a process started earlier, so it takes the parent's environment
+    and working directory as they are now, starts a session of its own (a time-limit kill takes
+    anything it started along), and writes its output to ``log_path`` for the parent to read.
+    It sends `crawl_sources`' result for the source, or ``{"error": reason}`` when the crawl
+    could not start.
+    """
+    os.setsid()
+    log = os.open(log_path, os.O_WRONLY | os.O_APPEND)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    os.environ.clear()
+    os.environ.update(environment)
+    os.chdir(working_directory)
+
+    from crawler.sourcedefs import ConfigError, load_config
+
+    try:
+        try:
+            config = load_config(config_path)
+            found = crawl_sources(config, [source_id], database_url=database_url, quiet=True)
+        except (ConfigError, CrawlError) as exc:
+            results.send({"error": str(exc)})
+            return
+        results.send(found[source_id])
+    finally:
+        results.close()

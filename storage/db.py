@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event, func, make_url, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, make_url, select, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
@@ -100,6 +102,10 @@ def create_archive_engine(url: str) -> Engine:
 
 def migrate(engine: Engine) -> None:
     """Upgrade the archive's schema to the newest migration; a no-op when already there."""
+    if _at_head(engine):
+        # Every crawl opens the archive; asking Alembic to upgrade loads its environment and
+        # every migration script (a tenth of a second), for nothing once the schema is current.
+        return
     config = alembic_config()
     with engine.begin() as connection:
         lock_for_migration(connection)
@@ -111,6 +117,21 @@ def migrate(engine: Engine) -> None:
                 f"cannot migrate the archive at {_shown(engine.url)}: {exc}. If another "
                 "regwatch version created it, run that version or a newer one."
             ) from exc
+
+
+@lru_cache(maxsize=1)
+def head_revisions() -> frozenset[str]:
+    """The newest migration(s) of the packaged schema."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def _at_head(engine: Engine) -> bool:
+    try:
+        with engine.connect() as connection:
+            current = frozenset(connection.scalars(text("SELECT version_num FROM alembic_version")))
+    except DBAPIError:
+        return False  # a new archive (no version table yet): the upgrade creates it
+    return current == head_revisions()
 
 
 def lock_for_migration(connection: Connection) -> None:

@@ -628,7 +628,8 @@ def test_a_crawl_child_that_cannot_start_records_a_failed_run(
         service.stop()
     (outcome,) = service.outcomes
     assert outcome.status == "failed"
-    assert "exited with status 3" in (outcome.detail or "")
+    assert "the crawl could not start" in (outcome.detail or "")
+    assert "not valid TOML" in (outcome.detail or "")
     (run,) = runs_of(engine, "tiny")
     assert run.status == "failed"
     assert "not valid TOML" in run.errors[0]
