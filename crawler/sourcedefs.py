@@ -15,6 +15,7 @@ import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -562,18 +563,26 @@ def _selectors(value: object, key: str, fail: Any, check: bool = True) -> tuple[
 
 
 def _check_selector(selector: str, key: str, fail: Any) -> None:
+    problem = _selector_problem(selector)
+    if problem is not None:
+        raise fail(f"{key}: selector {selector!r} is not valid: {problem}", key)
+
+
+@lru_cache(maxsize=4096)
+def _selector_problem(selector: str) -> str | None:
+    """Why the selector cannot be compiled, or None. Cached: every crawl loads the
+    configuration (three times: runner, spider, alert rules), and compiling is most of that."""
     from parsel import Selector
 
     probe = Selector(text="<html><body></body></html>")
     try:
         if selector.startswith("xpath:"):
             probe.xpath(selector.removeprefix("xpath:"))
-        elif selector.startswith("json:"):
-            return
-        else:
+        elif not selector.startswith("json:"):
             probe.css(selector)
-    except Exception as exc:  # parsel raises several kinds for a bad expression
-        raise fail(f"{key}: selector {selector!r} is not valid: {exc}", key) from None
+    except Exception as exc:  # noqa: BLE001 - parsel raises several kinds for a bad expression
+        return str(exc)
+    return None
 
 
 def _check_base_url(url: str, name: str, line: int | None) -> None:
