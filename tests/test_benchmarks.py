@@ -76,7 +76,9 @@ def test_recheck_smoke() -> None:
     result = smoke("recheck")
     assert result["first_notices"] == result["size"]
     assert result["recheck_new_or_changed"] == 0
-    assert result["recheck_status"] == "ok"
+    assert result["recheck_statuses"] == "ok"
+    assert result["recheck_cli_status"] == "ok"
+    assert result["recheck_cli_requests"] == result["recheck_requests"]
     assert result["recheck_notice_pages_fetched"] == 0
     assert 0 < result["recheck_requests"] < result["first_requests"]
     assert 0 < result["recheck_bytes"] < result["first_bytes"]
