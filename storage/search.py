@@ -574,6 +574,11 @@ def _first_matches(
     dialect = session.get_bind().dialect.name
     cheap = _cheap_conditions(filters)
     probes = _probe_conditions(filters)
+    if dialect == "postgresql":
+        # psycopg prepares a statement run five times, and PostgreSQL may then plan it once
+        # for any search words: blind to how common they are, that plan collected every match
+        # of a common term (seconds at a million notices) where walking stops after `needed`.
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     if dialect != "sqlite" or parsed.empty or _fewer_text_matches(session, parsed, needed):
         where = and_(true(), *cheap, *probes, *_query_conditions(parsed, dialect, None))
         statement = select(columns.notice_id).where(where).order_by(*ordering).limit(needed)
