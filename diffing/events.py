@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, exists, func, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Table, bindparam, exists, func, insert, select, true
+from sqlalchemy.orm import Session, aliased, make_transient_to_detached
 
 from diffing import compare
 from diffing.extract import Extraction, extract
@@ -52,13 +53,7 @@ def analyse_version(
     once per version (a second call finds them and adds nothing).
     """
     now = now or datetime.now(UTC)
-    already = session.scalar(
-        select(func.count()).select_from(models.Figure).where(models.Figure.version_id == version.id)
-    ) or session.scalar(
-        select(func.count())
-        .select_from(models.ChangeEvent)
-        .where(models.ChangeEvent.version_id == version.id)
-    )
+    already = session.scalar(_ANALYSED, {"version_id": version.id})
     extraction = extract(version.text, published=notice.published_at)
     if already:
         return Analysis(extraction, [])
@@ -69,8 +64,19 @@ def analyse_version(
         _first_version_events(session, writer, notice, extraction)
     else:
         _edit_events(session, writer, notice, previous, extraction)
-    session.flush()
+    writer.write()
     return Analysis(extraction, writer.events)
+
+
+# Whether a version already has findings or events: one statement, built once.
+_ANALYSED = select(
+    exists().where(models.Figure.version_id == bindparam("version_id"))
+    | exists().where(models.ChangeEvent.version_id == bindparam("version_id"))
+)
+_INSERT_FIGURES = insert(cast(Table, models.Figure.__table__))
+_INSERT_MENTIONS = insert(cast(Table, models.PlatformMention.__table__))
+_EVENTS_TABLE = cast(Table, models.ChangeEvent.__table__)
+_INSERT_EVENTS = insert(_EVENTS_TABLE).returning(_EVENTS_TABLE.c.id, sort_by_parameter_order=True)
 
 
 # --- findings -----------------------------------------------------------------------------
@@ -79,27 +85,29 @@ def analyse_version(
 def _store_findings(
     session: Session, notice: models.Notice, version: models.NoticeVersion, found: Extraction
 ) -> None:
-    for figure in found.figures:
-        period = Period.parse(figure.period)
-        session.add(models.Figure(
-            version_id=version.id, notice_id=notice.id, source_id=notice.source_id,
-            metric=figure.metric, value=Decimal(figure.value), unit=figure.unit,
-            currency=figure.currency, period=figure.period,
-            period_kind=period.kind if period else None, scope=figure.scope,
-            start=figure.start, end=figure.end, text=figure.text,
-            sentence=figure.sentence[:2000], extractor_version=figure.extractor_version,
-            published_at=notice.published_at,
-        ))
-    for mention in found.platforms:
-        session.add(models.PlatformMention(
-            version_id=version.id, notice_id=notice.id, source_id=notice.source_id,
-            platform_id=mention.id, name=mention.name[:200], kind=mention.kind,
-            action=mention.action, actions=list(mention.actions),
-            amount=mention.amount.value if mention.amount else None,
-            currency=mention.amount.currency if mention.amount else None,
-            start=mention.start, end=mention.end, sentence=mention.sentence[:2000],
-            extractor_version=found.extractor_version, published_at=notice.published_at,
-        ))
+    # Plain rows in one statement each: nothing reads them back as objects in this transaction.
+    if found.figures:
+        session.execute(_INSERT_FIGURES, [
+            {"version_id": version.id, "notice_id": notice.id, "source_id": notice.source_id,
+             "metric": figure.metric, "value": Decimal(figure.value), "unit": figure.unit,
+             "currency": figure.currency, "period": figure.period,
+             "period_kind": _period_kind(figure.period), "scope": figure.scope,
+             "start": figure.start, "end": figure.end, "text": figure.text,
+             "sentence": figure.sentence[:2000], "extractor_version": figure.extractor_version,
+             "published_at": notice.published_at}
+            for figure in found.figures
+        ])
+    if found.platforms:
+        session.execute(_INSERT_MENTIONS, [
+            {"version_id": version.id, "notice_id": notice.id, "source_id": notice.source_id,
+             "platform_id": mention.id, "name": mention.name[:200], "kind": mention.kind,
+             "action": mention.action, "actions": list(mention.actions),
+             "amount": mention.amount.value if mention.amount else None,
+             "currency": mention.amount.currency if mention.amount else None,
+             "start": mention.start, "end": mention.end, "sentence": mention.sentence[:2000],
+             "extractor_version": found.extractor_version, "published_at": notice.published_at}
+            for mention in found.platforms
+        ])
 
 
 def figure_of(row: models.Figure | Any) -> Figure:
@@ -205,17 +213,72 @@ _MENTION_COLUMNS = (
 _NEWER_VERSION = aliased(models.NoticeVersion, name="newer_version")
 
 
-def _earlier_current(notice: models.Notice, table: Any) -> list[ColumnElement[bool]]:
+def _earlier_current(table: Any, dated: bool) -> list[ColumnElement[bool]]:
     """Rows of ``table`` (figures or mentions) of the source's other notices' latest versions,
-    published before ``notice``: the rows :func:`earlier_figures` reads, without the
-    whole-source subquery (a newer version of the same notice rules a row out)."""
+    published before the notice (``dated``; all of them for an undated notice): the rows
+    :func:`earlier_figures` reads, without the whole-source subquery (a newer version of the
+    same notice rules a row out). Bound by :func:`_history_parameters`."""
     newer = _NEWER_VERSION
-    return [
-        table.source_id == notice.source_id,
-        table.notice_id != notice.id,
+    clauses = [
+        table.source_id == bindparam("source_id"),
+        table.notice_id != bindparam("notice_id"),
         ~exists().where(newer.notice_id == table.notice_id, newer.id > table.version_id),
-        _earlier(notice, table.published_at),
     ]
+    if dated:
+        clauses.append(table.published_at < bindparam("published_at"))
+    return clauses
+
+
+def _history_parameters(notice: models.Notice) -> dict[str, Any]:
+    parameters: dict[str, Any] = {"source_id": notice.source_id, "notice_id": notice.id}
+    if notice.published_at is not None:
+        parameters["published_at"] = notice.published_at
+    return parameters
+
+
+@dataclass(frozen=True)
+class _FigureHistoryStatements:
+    """The statements :func:`figure_history` runs, built once per kind of notice (dated or
+    not): building them costs more than running them on a small archive."""
+
+    rows: Any
+    predecessor_rows: Any
+    latest_day: Any
+    tied_on_day: Any
+    tied_undated: Any
+    first_ids: Any
+
+
+@lru_cache(maxsize=2)
+def _figure_history_statements(dated: bool) -> _FigureHistoryStatements:
+    earlier = _earlier_current(models.Figure, dated)
+    metrics = models.Figure.metric.in_(bindparam("metrics", expanding=True))
+    kinds = models.Figure.period_kind.in_(bindparam("kinds", expanding=True))
+    # Periods are compared only with periods of the same kind; of the other figures of these
+    # metrics, one per (metric, scope) says that the metric was reported before.
+    first_of_each = (
+        select(func.min(models.Figure.id))
+        .where(*earlier, metrics)
+        .group_by(models.Figure.metric, models.Figure.scope)
+    )
+    qualifying = [*earlier, models.Figure.metric.is_not(None), kinds]
+    tied = (select(models.Figure.notice_id, models.Figure.published_at)
+            .group_by(models.Figure.notice_id, models.Figure.published_at))
+    return _FigureHistoryStatements(
+        rows=select(*_FIGURE_COLUMNS)
+        .where(*earlier, metrics, kinds | models.Figure.id.in_(first_of_each))
+        .order_by(models.Figure.published_at, models.Figure.id),
+        predecessor_rows=select(*_FIGURE_COLUMNS)
+        .where(*earlier, models.Figure.notice_id == bindparam("predecessor"))
+        .order_by(models.Figure.id),
+        latest_day=select(func.max(models.Figure.published_at)).where(*qualifying),
+        tied_on_day=tied.where(*qualifying,
+                               models.Figure.published_at >= bindparam("day_start")),
+        tied_undated=tied.where(*qualifying, models.Figure.published_at.is_(None)),
+        first_ids=select(models.Figure.notice_id, func.min(models.Figure.id))
+        .where(*earlier, models.Figure.notice_id.in_(bindparam("notice_ids", expanding=True)))
+        .group_by(models.Figure.notice_id),
+    )
 
 
 def figure_history(
@@ -235,27 +298,13 @@ def figure_history(
         return []
     kinds = sorted({k for f in figures if f.metric is not None
                     if (k := _period_kind(f.period)) is not None})
-    earlier = _earlier_current(notice, models.Figure)
-    # Periods are compared only with periods of the same kind; of the other figures of these
-    # metrics, one per (metric, scope) says that the metric was reported before.
-    first_of_each = (
-        select(func.min(models.Figure.id))
-        .where(*earlier, models.Figure.metric.in_(metrics))
-        .group_by(models.Figure.metric, models.Figure.scope)
-    )
-    rows = list(session.execute(
-        select(*_FIGURE_COLUMNS)
-        .where(*earlier, models.Figure.metric.in_(metrics),
-               models.Figure.period_kind.in_(kinds) | models.Figure.id.in_(first_of_each))
-        .order_by(models.Figure.published_at, models.Figure.id)
-    ))
-    predecessor = _predecessor(session, notice, kinds) if kinds else None
+    statements = _figure_history_statements(notice.published_at is not None)
+    history = _history_parameters(notice)
+    rows = list(session.execute(statements.rows, {**history, "metrics": metrics, "kinds": kinds}))
+    predecessor = _predecessor(session, statements, history, kinds) if kinds else None
     if predecessor is not None:
         rows = [row for row in rows if row.notice_id != predecessor] + list(session.execute(
-            select(*_FIGURE_COLUMNS)
-            .where(*earlier, models.Figure.notice_id == predecessor)
-            .order_by(models.Figure.id)
-        ))
+            statements.predecessor_rows, {**history, "predecessor": predecessor}))
     by_notice: dict[int, tuple[datetime | None, list[Any]]] = {}
     for row in rows:
         by_notice.setdefault(row.notice_id, (row.published_at, []))[1].append(row)
@@ -265,7 +314,8 @@ def figure_history(
     for notice_id, (published, _) in by_notice.items():
         moments.setdefault(published, []).append(notice_id)
     first_ids = _first_figure_ids(
-        session, earlier, [n for same in moments.values() if len(same) > 1 for n in same])
+        session, statements, history,
+        [n for same in moments.values() if len(same) > 1 for n in same])
     ordered = sorted(by_notice.items(), key=lambda item: (
         _nulls_first(item[1][0]), first_ids.get(item[0], 0)))
     return [
@@ -275,42 +325,37 @@ def figure_history(
     ]
 
 
-def _predecessor(session: Session, notice: models.Notice, kinds: Sequence[str]) -> int | None:
+def _predecessor(session: Session, statements: _FigureHistoryStatements,
+                 history: dict[str, Any], kinds: Sequence[str]) -> int | None:
     """The notice :func:`diffing.compare.metric_events` compares with: the latest earlier one
     (by publication day, in UTC as the archive returns it; no date counts as the earliest)
     with a classified figure of one of ``kinds``; on a tie of days, the one first in the
     history's order."""
-    earlier = _earlier_current(notice, models.Figure)
-    qualifying = [*earlier, models.Figure.metric.is_not(None),
-                  models.Figure.period_kind.in_(kinds)]
-    latest = session.scalar(select(func.max(models.Figure.published_at)).where(*qualifying))
-    same_day = (models.Figure.published_at.is_(None) if latest is None else
-                models.Figure.published_at >= datetime.combine(latest.date(), time.min,
-                                                               tzinfo=UTC))
+    parameters = {**history, "kinds": list(kinds)}
+    latest = session.scalar(statements.latest_day, parameters)
+    if latest is None:
+        tied_rows = session.execute(statements.tied_undated, parameters)
+    else:
+        tied_rows = session.execute(statements.tied_on_day, {
+            **parameters, "day_start": datetime.combine(latest.date(), time.min, tzinfo=UTC)})
     tied: list[tuple[int, datetime | None]] = [
-        (notice_id, published) for notice_id, published in session.execute(
-            select(models.Figure.notice_id, models.Figure.published_at)
-            .where(*qualifying, same_day)
-            .group_by(models.Figure.notice_id, models.Figure.published_at)
-        )
+        (notice_id, published) for notice_id, published in tied_rows
     ]
     if len(tied) <= 1:
         return tied[0][0] if tied else None
-    first_ids = _first_figure_ids(session, earlier, [n for n, _ in tied])
+    first_ids = _first_figure_ids(session, statements, history, [n for n, _ in tied])
     return min(tied, key=lambda item: (_nulls_first(item[1]), first_ids[item[0]]))[0]
 
 
 def _first_figure_ids(
-    session: Session, earlier: list[ColumnElement[bool]], notice_ids: Sequence[int]
+    session: Session, statements: _FigureHistoryStatements, history: dict[str, Any],
+    notice_ids: Sequence[int],
 ) -> dict[int, int]:
     """The lowest figure id of each notice's current version, by notice id."""
     first: dict[int, int] = {}
     for start in range(0, len(notice_ids), 500):
-        rows = session.execute(
-            select(models.Figure.notice_id, func.min(models.Figure.id))
-            .where(*earlier, models.Figure.notice_id.in_(notice_ids[start:start + 500]))
-            .group_by(models.Figure.notice_id)
-        )
+        rows = session.execute(statements.first_ids, {
+            **history, "notice_ids": list(notice_ids[start:start + 500])})
         first.update((notice_id, figure_id) for notice_id, figure_id in rows)
     return first
 
@@ -318,6 +363,16 @@ def _first_figure_ids(
 def _nulls_first(moment: datetime | None) -> tuple[int, datetime]:
     # The whole history is ordered by publication time; only one kind of value ever ties here.
     return (0, datetime.min.replace(tzinfo=UTC)) if moment is None else (1, moment)
+
+
+@lru_cache(maxsize=4)
+def _mention_history_statement(dated: bool, with_unknown: bool) -> Any:
+    wanted: ColumnElement[bool] = models.PlatformMention.platform_id.in_(
+        bindparam("platforms", expanding=True))
+    if with_unknown:
+        wanted = wanted | models.PlatformMention.platform_id.is_(None)
+    return select(*_MENTION_COLUMNS).where(
+        *_earlier_current(models.PlatformMention, dated), wanted)
 
 
 def mention_history(
@@ -329,13 +384,9 @@ def mention_history(
     if not mentions:
         return []
     known = sorted({m.id for m in mentions if m.id is not None})
-    wanted: ColumnElement[bool] = models.PlatformMention.platform_id.in_(known)
-    if any(m.id is None for m in mentions):
-        wanted = wanted | models.PlatformMention.platform_id.is_(None)
-    rows = session.execute(
-        select(*_MENTION_COLUMNS)
-        .where(*_earlier_current(notice, models.PlatformMention), wanted)
-    )
+    statement = _mention_history_statement(notice.published_at is not None,
+                                           any(m.id is None for m in mentions))
+    rows = session.execute(statement, {**_history_parameters(notice), "platforms": known})
     by_notice: dict[int, tuple[date, list[PlatformMention]]] = {}
     for row in rows:
         published = (row.published_at or datetime.min.replace(tzinfo=UTC)).date()
@@ -404,23 +455,37 @@ class _EventWriter:
         self.notice = notice
         self.version = version
         self.now = now
+        self.rows: list[dict[str, Any]] = []
         self.events: list[models.ChangeEvent] = []
         self.metrics = load_metrics()
         self.registry = load_platforms()
 
     def add(self, kind: str, subject: str | None, summary_en: str, summary_zh: str | None,
             payload: dict[str, Any]) -> None:
-        key_source = f"{self.version.id}|{kind}|{subject}|{len(self.events)}"
-        event = models.ChangeEvent(
-            kind=kind, source_id=self.notice.source_id, notice_id=self.notice.id,
-            version_id=self.version.id, subject=subject, created_at=self.now,
-            summary_en=summary_en, summary_zh=summary_zh,
-            payload={"notice": self._notice_payload(), **payload},
-            dedupe_key=f"v{self.version.id}:{kind}:"
+        key_source = f"{self.version.id}|{kind}|{subject}|{len(self.rows)}"
+        self.rows.append({
+            "kind": kind, "source_id": self.notice.source_id, "notice_id": self.notice.id,
+            "version_id": self.version.id, "subject": subject, "created_at": self.now,
+            "summary_en": summary_en, "summary_zh": summary_zh,
+            "payload": {"notice": self._notice_payload(), **payload},
+            "dedupe_key": f"v{self.version.id}:{kind}:"
             + hashlib.sha256(key_source.encode()).hexdigest()[:24],
-        )
-        self.session.add(event)
-        self.events.append(event)
+        })
+
+    def write(self) -> None:
+        """Insert the events added so far in one statement; they become :attr:`events`.
+
+        The events are the session's objects for the rows just inserted, as a query would
+        load them, without the unit of work inserting them one by one.
+        """
+        if not self.rows:
+            return
+        ids = self.session.scalars(_INSERT_EVENTS, self.rows).all()
+        for event_id, row in zip(ids, self.rows, strict=True):
+            event = models.ChangeEvent(id=event_id, **row)
+            make_transient_to_detached(event)
+            self.events.append(event)
+        self.session.add_all(self.events)
 
     def _notice_payload(self) -> dict[str, Any]:
         return {
