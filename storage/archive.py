@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -73,12 +73,14 @@ class RecordOutcome:
 
     `version` is the row it added (None when unchanged). `previous` is the version that was
     latest before the call: None for a new notice, the same content for an unchanged one.
+    `notice` is the notice's row, as the session holds it.
     """
 
     status: RecordStatus
     notice_id: int
     version: NoticeVersion | None
     previous: NoticeVersion | None
+    notice: Notice | None = None
 
 
 @dataclass(frozen=True)
@@ -177,17 +179,18 @@ def record_notice(session: Session, fetched: FetchedNotice) -> RecordOutcome:
     notice.etag, notice.last_modified = _validators(fetched.http_headers)
     if previous is not None and previous.content_hash == identity:
         session.flush()
-        return RecordOutcome("unchanged", notice.id, None, previous)
+        return RecordOutcome("unchanged", notice.id, None, previous, notice)
 
     number = 1 if previous is None else previous.number + 1
-    version = _version_of(fetched, notice.id, number, identity)
+    version = _version_of(fetched, notice, number, identity)
     session.add(version)
     notice.title = fetched.title
     notice.published_at = fetched.published_at
     notice.language = fetched.language
     session.flush()
     index_notice(session, notice, version)
-    return RecordOutcome("new" if previous is None else "changed", notice.id, version, previous)
+    return RecordOutcome("new" if previous is None else "changed", notice.id, version, previous,
+                         notice)
 
 
 def record_not_modified(session: Session, source_id: str, url: str, at: datetime) -> None:
@@ -481,15 +484,19 @@ def count_rows(session: Session) -> dict[str, int]:
     }
 
 
+# FOR UPDATE makes concurrent recorders of one notice take turns on PostgreSQL, so both
+# cannot number a new version alike; SQLite already serialises writers (BEGIN IMMEDIATE).
+# Built once: it runs for every notice a crawl records.
+_LOCKED_NOTICE = (
+    select(Notice)
+    .where(Notice.source_id == bindparam("source_id"), Notice.url == bindparam("url"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 def _locked_notice(session: Session, source_id: str, url: str) -> Notice | None:
-    # FOR UPDATE makes concurrent recorders of one notice take turns on PostgreSQL, so both
-    # cannot number a new version alike; SQLite already serialises writers (BEGIN IMMEDIATE).
-    return session.scalars(
-        select(Notice)
-        .where(Notice.source_id == source_id, Notice.url == url)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    return session.scalars(_LOCKED_NOTICE, {"source_id": source_id, "url": url}).one_or_none()
 
 
 def _create_notice(session: Session, fetched: FetchedNotice) -> tuple[Notice, bool]:
@@ -508,6 +515,12 @@ def _create_notice(session: Session, fetched: FetchedNotice) -> tuple[Notice, bo
         etag=etag,
         last_modified=last_modified,
     )
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite transactions begin IMMEDIATE, holding the write lock from before our read:
+        # no other writer can have created the notice since, so no race to lose. It is
+        # inserted with its first version, in one flush.
+        session.add(notice)
+        return notice, True
     try:
         # The savepoint keeps a lost race from rolling back the caller's whole transaction.
         with session.begin_nested():
@@ -521,10 +534,11 @@ def _create_notice(session: Session, fetched: FetchedNotice) -> tuple[Notice, bo
 
 
 def _version_of(
-    fetched: FetchedNotice, notice_id: int, number: int, identity: str
+    fetched: FetchedNotice, notice: Notice, number: int, identity: str
 ) -> NoticeVersion:
+    # By the relationship, so a notice created in this flush gets its id first.
     return NoticeVersion(
-        notice_id=notice_id,
+        notice=notice,
         number=number,
         title=fetched.title,
         published_at=fetched.published_at,
@@ -548,8 +562,11 @@ def _validators(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
     return by_name.get("etag"), by_name.get("last-modified")
 
 
+_SOURCE_ID = select(Source.id).where(Source.id == bindparam("source_id"))
+
+
 def _require_source(session: Session, source_id: str) -> None:
-    if session.get(Source, source_id) is None:
+    if session.scalar(_SOURCE_ID, {"source_id": source_id}) is None:
         raise UnknownSourceError(f"source {source_id!r} is not in the archive; upsert it first")
 
 
