@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import weakref
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,61 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+class KnownNotices:
+    """What the archive held of the source's notices, read as the crawl meets their URLs.
+
+    A re-check lists a page or two of a source whose archive may hold tens of thousands of
+    notices, so each list page's URLs are looked up together (`load`) instead of reading
+    them all when the crawl starts. The first answer for a URL stands for the rest of the run:
+    a notice archived by this crawl still counts as new to it, as when all were read at start.
+    """
+
+    def __init__(self, recorder: CrawlRecorder) -> None:
+        self._recorder = recorder
+        self._found: dict[str, archive.KnownNotice] = {}
+        self._asked: set[str] = set()
+        self._everything = False
+        self._any = False
+
+    def load(self, urls: Iterable[str]) -> None:
+        """Look up the URLs not asked about yet, in one query."""
+        if self._everything:
+            return
+        missing = {url for url in urls if url not in self._asked}
+        if not missing:
+            return
+        with self._recorder.session() as session:
+            found = archive.known_notices(session, self._recorder.source.id, missing)
+        self._found.update(found)
+        self._asked.update(missing)
+
+    def get(self, url: str) -> archive.KnownNotice | None:
+        self.load((url,))
+        return self._found.get(url)
+
+    def __contains__(self, url: object) -> bool:
+        return isinstance(url, str) and self.get(url) is not None
+
+    def __bool__(self) -> bool:
+        """Whether the archive held any notice of the source when the crawl started."""
+        return self._any
+
+    def opened(self, session: Session) -> None:
+        """Note, as the crawl starts, whether the archive holds anything of the source."""
+        self._any = archive.has_notices(session, self._recorder.source.id)
+
+    def every_url(self) -> list[str]:
+        """Every notice URL of the source in the archive, sorted (for a full re-fetch)."""
+        if not self._everything:
+            with self._recorder.session() as session:
+                found = archive.known_notices(session, self._recorder.source.id)
+            for url, known in found.items():
+                if url not in self._asked:
+                    self._found[url] = known
+            self._everything = True
+        return sorted(self._found)
+
+
 class CrawlRecorder:
     """Opens the archive for a crawl, and writes the run's outcome when the spider closes."""
 
@@ -51,7 +107,7 @@ class CrawlRecorder:
         self.database_url: str | None = crawler.settings.get("REGWATCH_DATABASE_URL")
         self.sessions: sessionmaker[Session] | None = None
         self.run_id: int | None = None
-        self.known: dict[str, archive.KnownNotice] = {}
+        self.known = KnownNotices(self)
         self.listed: set[str] = set()
         self.problems: list[dict[str, str]] = []
         self.list_failed = False
@@ -94,8 +150,7 @@ class CrawlRecorder:
             run = archive.start_run(session, source.id, now())
             session.flush()
             self.run_id = run.id
-        with self.session() as session:
-            self.known = archive.known_notices(session, source.id)
+            self.known.opened(session)
         self.crawler.stats.set_value("run/id", self.run_id)
 
     def notice_listed(self, url: str) -> None:

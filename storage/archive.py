@@ -11,14 +11,14 @@ import hashlib
 import json
 import unicodedata
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, cast
 
 from sqlalchemy import CursorResult, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from storage.errors import (
     AmbiguousNoticeError,
@@ -224,14 +224,37 @@ def mark_listed(session: Session, source_id: str, urls: Iterable[str], at: datet
         )
 
 
-def known_notices(session: Session, source_id: str) -> dict[str, KnownNotice]:
-    """Every notice of the source with its validators and latest content hash, by URL."""
-    latest = (
-        select(NoticeVersion.notice_id, func.max(NoticeVersion.number).label("number"))
-        .group_by(NoticeVersion.notice_id)
-        .subquery()
+def known_notices(
+    session: Session, source_id: str, urls: Collection[str] | None = None
+) -> dict[str, KnownNotice]:
+    """The source's notices with their validators and latest content hash, by URL: those at
+    ``urls`` (the ones the archive holds), or every one when ``urls`` is None."""
+    if urls is not None:
+        found: dict[str, KnownNotice] = {}
+        wanted = sorted(set(urls))
+        for start in range(0, len(wanted), _URLS_PER_STATEMENT):
+            found.update(_known(session, source_id, wanted[start : start + _URLS_PER_STATEMENT]))
+        return found
+    return _known(session, source_id, None)
+
+
+def has_notices(session: Session, source_id: str) -> bool:
+    """Whether the archive holds any notice of the source."""
+    return session.scalar(select(Notice.id).where(Notice.source_id == source_id).limit(1)) is not None
+
+
+_LATER_VERSION = aliased(NoticeVersion)
+
+
+def _known(session: Session, source_id: str, urls: list[str] | None) -> dict[str, KnownNotice]:
+    # Each notice's latest version through the (notice_id, number) index, so a lookup of a few
+    # URLs reads a few rows rather than grouping every version of the archive.
+    latest_number = (
+        select(func.max(_LATER_VERSION.number))
+        .where(_LATER_VERSION.notice_id == Notice.id)
+        .scalar_subquery()
     )
-    rows = session.execute(
+    query = (
         select(
             Notice.url,
             Notice.id,
@@ -241,13 +264,15 @@ def known_notices(session: Session, source_id: str) -> dict[str, KnownNotice]:
             NoticeVersion.content_hash,
             NoticeVersion.number,
         )
-        .join(latest, latest.c.notice_id == Notice.id)
         .join(
             NoticeVersion,
-            (NoticeVersion.notice_id == Notice.id) & (NoticeVersion.number == latest.c.number),
+            (NoticeVersion.notice_id == Notice.id) & (NoticeVersion.number == latest_number),
         )
         .where(Notice.source_id == source_id)
     )
+    if urls is not None:
+        query = query.where(Notice.url.in_(urls))
+    rows = session.execute(query)
     return {
         row.url: KnownNotice(
             url=row.url,

@@ -16,6 +16,7 @@ from storage.archive import (
     fail_stale_runs,
     finish_run,
     get_notice,
+    has_notices,
     known_notices,
     latest_runs,
     latest_version,
@@ -212,6 +213,16 @@ def test_known_notices_gives_validators_hash_and_version_count(archive_session: 
     other = known[article_url(2)]
     assert other.versions == 1 and other.etag is None
     assert other.last_modified == "Wed, 31 Jan 2024"
+
+    # Asked about some URLs, it reads those only, with the same answers; another source's
+    # notice and a URL the archive never saw are not known.
+    some = known_notices(
+        archive_session, SOURCE_ID, [article_url(1), article_url(3), article_url(9)]
+    )
+    assert some == {article_url(1): amended}
+    assert known_notices(archive_session, SOURCE_ID, []) == {}
+    assert has_notices(archive_session, SOURCE_ID)
+    assert not has_notices(archive_session, "no-such-source")
 
 
 def test_not_modified_moves_last_checked(archive_session: Session) -> None:

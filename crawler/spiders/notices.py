@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Container, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -177,12 +177,17 @@ class NoticeSpider(scrapy.Spider):
                              fatal=True)
             return
         recorder = CrawlRecorder.of(self.crawler)
-        known = recorder.known if recorder is not None else {}
-        unknown = 0
+        located: list[tuple[dict[str, Any], str]] = []
         for entry in entries:
             url = cleaning.canonical_url(self.source.localise(urljoin(response.url, entry["url"])))
-            if urlsplit(url).hostname is None:
-                continue
+            if urlsplit(url).hostname is not None:
+                located.append((entry, url))
+        known: Container[str] = set()
+        if recorder is not None:
+            recorder.known.load(url for _, url in located)
+            known = recorder.known
+        unknown = 0
+        for entry, url in located:
             unknown += url not in known
             if url not in self.listed:
                 self.listed.add(url)
@@ -272,7 +277,7 @@ class NoticeSpider(scrapy.Spider):
     def refetch_requests(self) -> Iterator[Request]:
         """Every archived notice of the source, checked again with conditional requests."""
         recorder = CrawlRecorder.of(self.crawler)
-        for url in sorted(recorder.known) if recorder else []:
+        for url in recorder.known.every_url() if recorder else []:
             yield Request(url, callback=self.parse_notice, errback=self.notice_failed,
                           meta={"notice_url": url, "listing": {}})
 
