@@ -2,11 +2,12 @@
 
 First a regwatch crawl of ``size`` notices (10,000 by default) in its own process: its peak
 resident memory. Then the service as ``regwatch serve`` builds it (:class:`scheduler.
-CrawlService` with :class:`scheduler.ChildCrawlRunner`, each crawl a child ``regwatch crawl``
-process), driven through ``runs`` scheduled runs by a fake clock that jumps one interval after
-each (the service's own test hook, so no waiting for the schedule). Every fifth run finds a new
-notice on the site. After each run the service process's resident memory and open file
-descriptors are read from /proc; they must not grow.
+CrawlService` with :class:`scheduler.ChildCrawlRunner`, each crawl a child process forked from
+the runner's fork server), driven through ``runs`` scheduled runs by a fake clock that jumps
+one interval after each (the service's own test hook, so no waiting for the schedule). Every
+fifth run finds a new notice on the site. After each run the service process's resident memory
+and open file descriptors are read from /proc, and the resident memory of the processes it
+keeps beside it (the fork server, multiprocessing's resource tracker); none may grow.
 """
 
 from __future__ import annotations
@@ -49,6 +50,27 @@ def open_files() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
+def helpers_resident_mib() -> float:
+    """Resident memory of this process's living children (between runs: the fork server and
+    the resource tracker; a finished crawl child is gone)."""
+    total = 0.0
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/children", encoding="ascii") as children:
+                pids = children.read().split()
+        except OSError:
+            continue
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/status", encoding="ascii") as status:
+                    for line in status:
+                        if line.startswith("VmRSS:"):
+                            total += int(line.split()[1]) / 1024
+            except OSError:
+                continue
+    return round(total, 1)
+
+
 def service_runs(config_path: Path, database_url: str, site: RunningSite,
                  count: int) -> dict[str, Any]:
     from crawler.sourcedefs import load_config
@@ -65,6 +87,7 @@ def service_runs(config_path: Path, database_url: str, site: RunningSite,
     clock = SteppedClock()
     service = CrawlService(config, engine, runner, clock=clock, settings=settings)
     rss: list[float] = []
+    helpers: list[float] = []
     files: list[int] = []
     statuses: dict[str, int] = {}
     new = 0
@@ -77,6 +100,7 @@ def service_runs(config_path: Path, database_url: str, site: RunningSite,
                 statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
                 new += int(outcome.counts.get("new", 0))
             rss.append(resident_mib())
+            helpers.append(helpers_resident_mib())
             files.append(open_files())
             clock.advance(INTERVAL + timedelta(seconds=1))
     finally:
@@ -93,6 +117,8 @@ def service_runs(config_path: Path, database_url: str, site: RunningSite,
         "service_rss_last_mib": rss[-1],
         "service_rss_max_mib": max(rss),
         "service_rss_growth_after_5_mib": round(rss[-1] - settled, 1),
+        "service_helpers_rss_after_5_mib": helpers[min(len(helpers) - 1, 4)],
+        "service_helpers_rss_last_mib": helpers[-1],
         "service_open_files_first": files[0],
         "service_open_files_last": files[-1],
         "service_open_files_max": max(files),
