@@ -2,7 +2,10 @@
 
 A notice is written in one transaction with its figures, platform mentions and change events,
 so a crawl killed at any point leaves whole notices only. An unchanged page adds no row; a
-changed one adds exactly one version.
+changed one adds exactly one version. The writing happens in an archive writer process
+(:mod:`crawler.archivewriter`) while the crawl goes on fetching; ``REGWATCH_ARCHIVE_WRITER =
+"inline"`` writes in the crawl's own process instead. Either way an item leaves the pipeline
+only once its notice is stored (or has failed), so stats and problems are the same.
 """
 
 from __future__ import annotations
@@ -11,13 +14,15 @@ import logging
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer
 
-from alerts.outbox import enqueue, rules_for_crawl
+from alerts.outbox import rules_for_crawl
+from crawler.archivewriter import ArchiveWriter, StoreResult, store_notice
 from crawler.items import NoticeItem
 from crawler.runrecord import CrawlRecorder
-from diffing.events import analyse_version
 from storage import archive
-from storage.models import Notice
+from storage.db import database_url
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -29,22 +34,48 @@ OUTCOME_STATS = {
     "changed": "store/changed_notice",
     "unchanged": "store/unchanged_notice",
 }
+WRITER_MODES = ("process", "inline")
 
 
 class ArchivePipeline:
-    """Writes :class:`~crawler.items.NoticeItem` objects through :func:`storage.archive.record_notice`."""
+    """Stores :class:`~crawler.items.NoticeItem` objects through :func:`crawler.archivewriter.store_notice`."""
 
     def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.getbool("REGWATCH_ARCHIVE_ENABLED", True):
             raise NotConfigured
         self.crawler = crawler
         self.alert_rules = rules_for_crawl(crawler.settings)
+        self.mode = crawler.settings.get("REGWATCH_ARCHIVE_WRITER") or "process"
+        if self.mode not in WRITER_MODES:
+            raise ValueError(f"REGWATCH_ARCHIVE_WRITER is {self.mode!r}; one of {WRITER_MODES}")
+        self.writer: ArchiveWriter | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         return cls(crawler)
 
-    def process_item(self, item: NoticeItem) -> NoticeItem:
+    def open_spider(self) -> None:
+        if self.mode != "process":
+            return
+        from twisted.internet import reactor
+
+        self.writer = ArchiveWriter(
+            database_url(self.crawler.settings.get("REGWATCH_DATABASE_URL")),
+            self.alert_rules,
+            self._stored,
+            reactor.callFromThread,  # type: ignore[attr-defined]
+        )
+
+    def close_spider(self) -> None:
+        if self.writer is None:
+            return
+        self.writer.close()
+        report = self.writer.report
+        if report is not None:
+            self.crawler.stats.set_value("store/writer_cpu_seconds", report.cpu_seconds)
+        self.writer = None
+
+    async def process_item(self, item: NoticeItem) -> NoticeItem:
         recorder = CrawlRecorder.of(self.crawler)
         assert recorder is not None, "the crawl recorder extension opens the archive"
         fetched = archive.FetchedNotice(
@@ -63,25 +94,35 @@ class ArchivePipeline:
             fetched_at=item.fetched_at,
             crawl_run_id=recorder.run_id,
         )
-        try:
-            with recorder.session() as session, session.begin():
-                outcome = archive.record_notice(session, fetched)
-                if outcome.version is not None:
-                    # Findings and events commit with the version that caused them.
-                    notice = session.get(Notice, outcome.notice_id)
-                    assert notice is not None
-                    analysis = analyse_version(session, notice, outcome.version, outcome.previous)
-                    self.crawler.stats.inc_value("diff/events", len(analysis.events))
-                    self.crawler.stats.inc_value("diff/figures", len(analysis.extraction.figures))
-                    queued = enqueue(session, analysis.events, self.alert_rules,
-                                     run_id=recorder.run_id)
-                    self.crawler.stats.inc_value("alert/queued", queued)
-        except Exception as exc:
-            self.crawler.stats.inc_value("crawl/failed_notice")
-            recorder.problem_found("store", item.url, f"{type(exc).__name__}: {exc}")
-            logger.exception("could not archive %s", item.url)
+        if self.writer is None:
+            assert recorder.sessions is not None, "the archive is opened when the spider opens"
+            self._count(item, store_notice(recorder.sessions, fetched, self.alert_rules))
             return item
-        self.crawler.stats.inc_value(OUTCOME_STATS[outcome.status])
-        if outcome.status != "unchanged":
-            logger.info("archived %s notice %s", outcome.status, item.url)
-        return item
+        done: defer.Deferred[NoticeItem] = defer.Deferred()
+        self.writer.submit(fetched, (item, done))
+        return await maybe_deferred_to_future(done)
+
+    def _stored(self, token: tuple[NoticeItem, defer.Deferred[NoticeItem]],
+                result: StoreResult) -> None:
+        item, done = token
+        self._count(item, result)
+        done.callback(item)
+
+    def _count(self, item: NoticeItem, result: StoreResult) -> None:
+        stats = self.crawler.stats
+        for name, seconds in (("store/cpu_seconds", result.cpu_seconds),
+                              ("store/extraction_cpu_seconds", result.extraction_cpu_seconds)):
+            stats.set_value(name, stats.get_value(name, 0.0) + seconds)
+        if result.status == "failed":
+            stats.inc_value("crawl/failed_notice")
+            recorder = CrawlRecorder.of(self.crawler)
+            if recorder is not None:
+                recorder.problem_found("store", item.url, result.error or "not stored")
+            logger.error("could not archive %s: %s", item.url, result.error)
+            return
+        if result.status != "unchanged":
+            stats.inc_value("diff/events", result.events)
+            stats.inc_value("diff/figures", result.figures)
+            stats.inc_value("alert/queued", result.queued)
+            logger.info("archived %s notice %s", result.status, item.url)
+        stats.inc_value(OUTCOME_STATS[result.status])

@@ -57,5 +57,8 @@ ITEM_PIPELINES = {
 
 REGWATCH_DATABASE_URL = os.environ.get("REGWATCH_DATABASE_URL")
 REGWATCH_ARCHIVE_ENABLED = True
+# "process": notices are stored by an archive writer process beside the crawl's, so storing
+# and fetching use two cores; "inline": in the crawl's process (see crawler/archivewriter.py).
+REGWATCH_ARCHIVE_WRITER = "process"
 REGWATCH_REFETCH = False
 LOG_LEVEL = os.environ.get("REGWATCH_LOG_LEVEL", "INFO")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
+from time import process_time
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, bindparam, exists, func, insert, select, true
@@ -37,6 +38,8 @@ class Analysis:
 
     extraction: Extraction
     events: list[models.ChangeEvent]
+    # CPU seconds extraction took (part of what a crawl reports it spent storing).
+    extraction_cpu_seconds: float = 0.0
 
 
 def analyse_version(
@@ -54,9 +57,11 @@ def analyse_version(
     """
     now = now or datetime.now(UTC)
     already = session.scalar(_ANALYSED, {"version_id": version.id})
+    started = process_time()
     extraction = extract(version.text, published=notice.published_at)
+    extraction_cpu = process_time() - started
     if already:
-        return Analysis(extraction, [])
+        return Analysis(extraction, [], extraction_cpu)
     _store_findings(session, notice, version, extraction)
     writer = _EventWriter(session, notice, version, now)
     if previous is None:
@@ -65,7 +70,7 @@ def analyse_version(
     else:
         _edit_events(session, writer, notice, previous, extraction)
     writer.write()
-    return Analysis(extraction, writer.events)
+    return Analysis(extraction, writer.events, extraction_cpu)
 
 
 # Whether a version already has findings or events: one statement, built once.

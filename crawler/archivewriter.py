@@ -1,0 +1,274 @@
+"""The archive writer: records the notices a crawl hands it, one transaction each, in its own process.
+
+Writing a notice (its row and version, the search index, findings, change events, outbox rows)
+costs more CPU than fetching and parsing it, and a crawl runs in one Python process. So the
+archive pipeline hands each located notice to a writer process (``python -m
+crawler.archivewriter``, started with the pipeline) through a pipe and learns what became of it through another; the
+crawl goes on fetching while the writer stores, on the machine's other core.
+
+What stays true: each notice is one transaction in the writer, so a crash of either process
+leaves whole notices only, and the next crawl fetches what was not stored (it is not in the
+archive). The writer dies with the crawl (Linux: a parent-death signal; elsewhere it stops at
+the end of its input), so no notice is written after the crawl that fetched it has gone. A
+notice's outcome reaches the crawl's stats and problems exactly as when it was stored inline.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts.outbox import enqueue
+from alerts.rules import AlertRule
+from diffing.events import analyse_version
+from storage import archive
+from storage.models import Notice
+
+logger = logging.getLogger(__name__)
+
+StoreStatus = Literal["new", "changed", "unchanged", "failed"]
+# How long closing waits for the writer to finish what it was handed before killing it.
+CLOSE_TIMEOUT_S = 600.0
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    """What storing one notice did; ``error`` says why when ``status`` is "failed"."""
+
+    status: StoreStatus
+    events: int = 0
+    figures: int = 0
+    queued: int = 0
+    error: str | None = None
+    # CPU seconds storing took, and extracting within it: counted, not part of the outcome.
+    cpu_seconds: float = field(default=0.0, compare=False)
+    extraction_cpu_seconds: float = field(default=0.0, compare=False)
+
+
+def store_notice(
+    sessions: sessionmaker[Session], fetched: archive.FetchedNotice, rules: Sequence[AlertRule]
+) -> StoreResult:
+    """Record ``fetched`` with its findings, events and outbox rows in one transaction.
+
+    Never raises for a notice that cannot be stored: the transaction is rolled back and the
+    result is "failed" with the reason.
+    """
+    started = time.process_time()
+    try:
+        with sessions() as session, session.begin():
+            outcome = archive.record_notice(session, fetched)
+            if outcome.version is None:
+                return StoreResult(outcome.status, cpu_seconds=time.process_time() - started)
+            # Findings and events commit with the version that caused them.
+            notice = outcome.notice or session.get(Notice, outcome.notice_id)
+            assert notice is not None
+            analysis = analyse_version(session, notice, outcome.version, outcome.previous)
+            queued = enqueue(session, analysis.events, rules, run_id=fetched.crawl_run_id)
+        return StoreResult(outcome.status, len(analysis.events),
+                           len(analysis.extraction.figures), queued,
+                           cpu_seconds=time.process_time() - started,
+                           extraction_cpu_seconds=analysis.extraction_cpu_seconds)
+    except Exception as exc:
+        logger.exception("could not archive %s", fetched.url)
+        return StoreResult("failed", error=f"{type(exc).__name__}: {exc}",
+                           cpu_seconds=time.process_time() - started)
+
+
+@dataclass(frozen=True)
+class WriterReport:
+    """What the writer process says when its input ends: notices handled and its CPU seconds."""
+
+    notices: int
+    cpu_seconds: float
+
+
+class ArchiveWriter:
+    """The crawl's side of a writer process.
+
+    :meth:`submit` hands over a notice and returns at once; ``on_result(token, result)`` is
+    called later through ``call_in_reactor`` (the reactor's thread) with what became of it. If
+    the writer dies, every notice handed over and not yet answered, and every later one, gets a
+    "failed" result. :meth:`close` waits until the writer has stored everything it was handed.
+    """
+
+    def __init__(
+        self,
+        database_url: str,
+        rules: Sequence[AlertRule],
+        on_result: Callable[[Any, StoreResult], None],
+        call_in_reactor: Callable[..., Any],
+    ) -> None:
+        self._on_result = on_result
+        self._call_in_reactor = call_in_reactor
+        self._pending: dict[int, Any] = {}
+        self._next = 0
+        self._lock = threading.Lock()
+        self._gone: str | None = None
+        self.report: WriterReport | None = None
+        to_writer_r, to_writer_w = os.pipe()
+        from_writer_r, from_writer_w = os.pipe()
+        # A new interpreter rather than a fork: a forked child would inherit SQLite's
+        # per-process lock bookkeeping of any archive connection open at that moment, which
+        # SQLite forbids using; importing afresh costs about a second, on the other core.
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "crawler.archivewriter", str(to_writer_r),
+                 str(from_writer_w)],
+                pass_fds=(to_writer_r, from_writer_w),
+            )
+        finally:
+            os.close(to_writer_r)
+            os.close(from_writer_w)
+        self.pid = self.process.pid
+        self.exit_code: int | None = None
+        self._outbox = Connection(to_writer_w, readable=False)
+        self._inbox = Connection(from_writer_r, writable=False)
+        # Sending can block while the writer is busy; the reactor's thread must not.
+        self._sending: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._sending.put((database_url, list(rules)))
+        self._sender = threading.Thread(target=self._send_all, name="archive-writer-send",
+                                        daemon=True)
+        self._receiver = threading.Thread(target=self._receive_all,
+                                          name="archive-writer-receive", daemon=True)
+        self._sender.start()
+        self._receiver.start()
+
+    def submit(self, fetched: archive.FetchedNotice, token: Any) -> None:
+        with self._lock:
+            if self._gone is not None:
+                gone = self._gone
+            else:
+                gone = None
+                number = self._next
+                self._next += 1
+                self._pending[number] = token
+        if gone is not None:
+            self._on_result(token, StoreResult("failed", error=gone))
+            return
+        self._sending.put((number, fetched))
+
+    def close(self, timeout: float = CLOSE_TIMEOUT_S) -> None:
+        """Let the writer finish what it was handed, then wait for it to exit."""
+        self._sending.put(None)
+        self._sender.join(timeout)
+        self._receiver.join(timeout)
+        if self._receiver.is_alive():
+            logger.error("the archive writer did not finish in %.0f s; stopping it", timeout)
+            self.process.kill()
+            self._receiver.join()
+
+    def _send_all(self) -> None:
+        try:
+            while (message := self._sending.get()) is not None:
+                self._outbox.send(message)
+        except OSError:
+            # The writer is gone; the receiver reports it.
+            pass
+        finally:
+            self._outbox.close()
+
+    def _receive_all(self) -> None:
+        while True:
+            try:
+                message = self._inbox.recv()
+            except (EOFError, OSError):
+                break
+            except Exception:
+                logger.exception("unreadable answer from the archive writer; stopping it")
+                self.process.kill()
+                break
+            if isinstance(message, WriterReport):
+                self.report = message
+                continue
+            number, result = message
+            with self._lock:
+                token = self._pending.pop(number)
+            self._call_in_reactor(self._on_result, token, result)
+        self._inbox.close()
+        code = self.process.wait()
+        self.exit_code = code
+        with self._lock:
+            if self.report is None or code != 0:
+                self._gone = f"the archive writer exited with status {code}"
+            else:
+                self._gone = "the archive writer has finished"
+            orphans = list(self._pending.values())
+            self._pending.clear()
+        for token in orphans:
+            self._call_in_reactor(self._on_result, token,
+                                  StoreResult("failed", error=self._gone))
+
+
+def _die_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def serve(inbox_fd: int, outbox_fd: int) -> int:
+    """The writer process: store each notice read from ``inbox_fd``, answer on ``outbox_fd``.
+
+    Ends when its input ends (the crawl closed it, or died), after answering everything it
+    read; returns its exit status.
+    """
+    parent = os.getppid()
+    _die_with_parent()
+    if os.getppid() != parent:
+        return 1
+    cpu_before = time.process_time()
+    inbox = Connection(inbox_fd, writable=False)
+    outbox = Connection(outbox_fd, readable=False)
+    from storage.db import create_archive_engine, session_factory
+
+    try:
+        database_url, rules = inbox.recv()
+    except EOFError:
+        return 0
+    # The crawl migrated the archive before it could hand over a notice.
+    engine = create_archive_engine(database_url)
+    sessions = session_factory(engine)
+    stored = 0
+    try:
+        while True:
+            try:
+                number, fetched = inbox.recv()
+            except EOFError:
+                break
+            outbox.send((number, store_notice(sessions, fetched, rules)))
+            stored += 1
+    finally:
+        engine.dispose()
+    outbox.send(WriterReport(stored, round(time.process_time() - cpu_before, 3)))
+    outbox.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m crawler.archivewriter IN_FD OUT_FD``: the writer process."""
+    arguments = sys.argv[1:] if argv is None else argv
+    logging.basicConfig(level=os.environ.get("REGWATCH_LOG_LEVEL", "WARNING"),
+                        format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    return serve(int(arguments[0]), int(arguments[1]))
+
+
+if __name__ == "__main__":
+    # Results must pickle as crawler.archivewriter's classes, not as __main__'s.
+    from crawler.archivewriter import main as writer_main
+
+    sys.exit(writer_main())

@@ -1,0 +1,172 @@
+"""The archive writer process: the same archive as storing inline, and no hang when it dies."""
+
+from __future__ import annotations
+
+import os
+import select as selecting
+import signal
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler.archivewriter import ArchiveWriter, StoreResult, store_notice
+from storage.archive import FetchedNotice
+from storage.db import open_archive, session_factory
+from storage.models import ChangeEvent, Figure, Notice, NoticeVersion, PlatformMention
+from tests.storage_fixtures import add_source, article_url, fetched_notice
+
+BEIJING_NOON = datetime(2024, 1, 31, 4, 5, tzinfo=UTC)
+TEXTS = [
+    ("2023年，全国网信系统依法约谈网站10646家，下架移动应用程序259款，关闭违法网站14624家。"
+     "国家网信办对抖音、新浪微博予以约谈并责令整改。"),
+    ("2022年，全国网信系统依法约谈网站8608家，下架移动应用程序420款，关闭违法网站15240家。"
+     "国家网信办对快手予以约谈，罚款50万元。"),
+    "2024年一季度，全国网信系统依法约谈网站2000家，下架移动应用程序100款。",
+]
+
+
+def notices(run_id: int | None = None) -> list[FetchedNotice]:
+    """Three notices, then the first again (unchanged), then the second edited (changed)."""
+    made = [
+        fetched_notice(article_url(number), text=text, language="zh-Hans",
+                       title=f"网络执法工作情况 {number}", crawl_run_id=run_id,
+                       published_at=BEIJING_NOON.replace(year=2021 + number))
+        for number, text in enumerate(TEXTS, start=1)
+    ]
+    edited = fetched_notice(article_url(2), text=TEXTS[1].replace("420款", "421款"),
+                            language="zh-Hans", title="网络执法工作情况 2", crawl_run_id=run_id,
+                            published_at=BEIJING_NOON.replace(year=2023))
+    return [*made, made[0], edited]
+
+
+def archive_contents(session: Session) -> dict[str, list[tuple[Any, ...]]]:
+    """Everything the pipeline writes, without ids, creation times or fetch times."""
+    def rows(*columns: Any) -> list[tuple[Any, ...]]:
+        return sorted((tuple(row) for row in session.execute(select(*columns))), key=repr)
+
+    return {
+        "notices": rows(Notice.url, Notice.title),
+        "versions": rows(NoticeVersion.number, NoticeVersion.content_hash),
+        "figures": rows(Figure.metric, Figure.value, Figure.period, Figure.scope),
+        "mentions": rows(PlatformMention.platform_id, PlatformMention.action),
+        "events": rows(ChangeEvent.kind, ChangeEvent.subject, ChangeEvent.summary_en,
+                       ChangeEvent.summary_zh, ChangeEvent.dedupe_key),
+    }
+
+
+class Results:
+    """Collects the writer's answers from its receiving thread."""
+
+    def __init__(self) -> None:
+        self.by_token: dict[Any, StoreResult] = {}
+        self.lock = threading.Lock()
+        self.all_in = threading.Event()
+        self.expected = 0
+
+    def __call__(self, token: Any, result: StoreResult) -> None:
+        with self.lock:
+            self.by_token[token] = result
+            if len(self.by_token) >= self.expected:
+                self.all_in.set()
+
+
+def call_now(function: Any, *args: Any) -> None:
+    function(*args)
+
+
+def new_archive(path: Path) -> str:
+    url = f"sqlite:///{path}"
+    engine = open_archive(url)
+    with session_factory(engine).begin() as session:
+        add_source(session)
+    engine.dispose()
+    return url
+
+
+def test_the_writer_process_archives_exactly_what_storing_inline_archives(
+    tmp_path: Path,
+) -> None:
+    inline_url = new_archive(tmp_path / "inline.db")
+    inline_engine = open_archive(inline_url)
+    inline_sessions = session_factory(inline_engine)
+    inline = [store_notice(inline_sessions, fetched, []) for fetched in notices()]
+
+    writer_url = new_archive(tmp_path / "writer.db")
+    results = Results()
+    results.expected = len(notices())
+    writer = ArchiveWriter(writer_url, [], results, call_now)
+    for token, fetched in enumerate(notices()):
+        writer.submit(fetched, token)
+    writer.close()
+
+    assert [results.by_token[token] for token in range(len(inline))] == inline
+    assert [result.status for result in inline] == ["new", "new", "new", "unchanged", "changed"]
+    assert writer.report is not None and writer.report.notices == len(inline)
+    writer_engine = open_archive(writer_url)
+    with session_factory(writer_engine)() as stored, inline_sessions() as expected:
+        assert archive_contents(stored) == archive_contents(expected)
+        assert archive_contents(stored)["events"]
+    writer_engine.dispose()
+    inline_engine.dispose()
+
+
+def test_a_writer_that_dies_fails_its_notices_instead_of_hanging(tmp_path: Path) -> None:
+    url = new_archive(tmp_path / "archive.db")
+    results = Results()
+    results.expected = 2
+    writer = ArchiveWriter(url, [], results, call_now)
+    writer.submit(notices()[0], "stored")
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.submit(notices()[1], "after")
+    assert results.all_in.wait(60)
+    writer.close(timeout=60)
+
+    assert results.by_token["after"].status == "failed"
+    assert "archive writer" in (results.by_token["after"].error or "")
+    # Whatever it had stored before dying is whole; nothing else is in the archive.
+    engine = open_archive(url)
+    with session_factory(engine)() as session:
+        urls = list(session.scalars(select(Notice.url)))
+        versions = list(session.scalars(select(NoticeVersion.notice_id)))
+        events = list(session.scalars(select(ChangeEvent.version_id).distinct()))
+    engine.dispose()
+    assert urls in ([], [article_url(1)])
+    assert len(versions) == len(urls) == len(events)
+    if results.by_token["stored"].status != "failed":
+        assert urls == [article_url(1)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux parent-death signal")
+def test_the_writer_dies_with_the_crawl_that_started_it(tmp_path: Path) -> None:
+    url = new_archive(tmp_path / "archive.db")
+    read_end, write_end = os.pipe()
+    crawl = os.fork()
+    if crawl == 0:
+        try:
+            os.close(read_end)
+            writer = ArchiveWriter(url, [], lambda token, result: None, call_now)
+            os.write(write_end, str(writer.pid).encode())
+            signal.pause()
+        finally:
+            os._exit(1)
+    os.close(write_end)
+    writer_pid = int(os.read(read_end, 32))
+    os.close(read_end)
+    os.kill(crawl, signal.SIGKILL)
+    os.waitpid(crawl, 0)
+    # A pidfd becomes readable when its process ends, whoever its parent is by then.
+    try:
+        watched = os.pidfd_open(writer_pid)
+    except ProcessLookupError:
+        return
+    try:
+        readable, _, _ = selecting.select([watched], [], [], 30)
+    finally:
+        os.close(watched)
+    assert readable, "the writer outlived the crawl that started it"
