@@ -3,9 +3,9 @@
 A running service meets every new notice with the whole archive already behind it: the new
 notice is the newest, and its figures and platforms are compared with everything published
 before. This probe gives the pipeline exactly that order: the synthetic site's notices, oldest
-first, each written as :class:`crawler.pipelines.ArchivePipeline` writes it (one transaction:
-:func:`storage.archive.record_notice`, then :func:`diffing.events.analyse_version`), in this
-process, with no crawler around it. It reports the CPU milliseconds per notice of the first
+first, each written as the archive writer writes it (:func:`crawler.archivewriter.store_notice`,
+one transaction: :func:`storage.archive.record_notice`, then
+:func:`diffing.events.analyse_version`), in this process, with no crawler around it. It reports the CPU milliseconds per notice of the first
 and the last tenth: flat means the cost does not grow with the archive.
 """
 
@@ -22,10 +22,9 @@ from benchmarks.sitegen import SOURCE_ID, SyntheticSite
 
 def run(size: int) -> dict[str, Any]:
     from crawler import cleaning
-    from diffing.events import analyse_version
+    from crawler.archivewriter import store_notice
     from storage import archive
     from storage.db import open_archive, session_factory
-    from storage.models import Notice
 
     site = SyntheticSite(size, seed=11)
     slice_size = max(1, size // 10)
@@ -47,12 +46,9 @@ def run(size: int) -> dict[str, Any]:
                 attachments=[], fetched_at=datetime.now(UTC), crawl_run_id=None,
             )
             started = time.process_time()
-            with sessions.begin() as session:
-                outcome = archive.record_notice(session, fetched)
-                row = session.get(Notice, outcome.notice_id)
-                assert row is not None and outcome.version is not None
-                analyse_version(session, row, outcome.version, outcome.previous)
+            stored = store_notice(sessions, fetched, [])
             costs.append(time.process_time() - started)
+            assert stored.status == "new", stored
         engine.dispose()
     first = sum(costs[:slice_size]) * 1000 / slice_size
     last = sum(costs[-slice_size:]) * 1000 / slice_size
