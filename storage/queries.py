@@ -275,7 +275,8 @@ class SeriesPoint:
 
     ``notices`` is read from the archive when first asked for (one indexed query for this
     point), so a chart of a long series costs one row per period; the session that made the
-    point must still be open then.
+    point must still be open then. A point of a large archive can stand on thousands of
+    notices: `newest_notices` reads only the newest few.
     """
 
     def __init__(
@@ -287,7 +288,7 @@ class SeriesPoint:
         value: Decimal,
         notices: list[SeriesNotice] | None = None,
         *,
-        load_notices: Callable[[], list[SeriesNotice]] | None = None,
+        load_notices: Callable[[int | None], list[SeriesNotice]] | None = None,
     ) -> None:
         self.period = period
         self.period_kind = period_kind
@@ -300,8 +301,15 @@ class SeriesPoint:
     @property
     def notices(self) -> list[SeriesNotice]:
         if self._notices is None:
-            self._notices = self._load_notices() if self._load_notices else []
+            self._notices = self._load_notices(None) if self._load_notices else []
         return self._notices
+
+    def newest_notices(self, limit: int) -> list[SeriesNotice]:
+        """The first ``limit`` of `notices`, reading only those (an index range per point)
+        unless every notice has been read already."""
+        if self._notices is not None or self._load_notices is None:
+            return self.notices[:limit]
+        return self._load_notices(limit) if limit > 0 else []
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, SeriesPoint):
@@ -333,19 +341,20 @@ def figure_series(
     period_kind: str | None = None,
     scope: str | None = None,
     source_id: str | None = None,
+    period: str | None = None,
 ) -> list[SeriesPoint]:
     """The metric's figures by period, oldest period first, from notices' latest versions.
 
     A period reported by several notices takes the value of the latest published one (a
     later bulletin corrects an earlier); undated figures count as the oldest, and among
     figures published at the same instant the last recorded wins. ``scope`` None means every
-    scope, each its own point.
+    scope, each its own point; ``period`` keeps only that period's points.
 
     Reads a few index lookups per point, however many notices reported it: one recursive
     statement skips through the (metric, period, scope, unit, published_at, id) index from
     one (period, scope, unit) to the next and reads each one's latest figure.
     """
-    series = _SeriesQuery(metric, period_kind, scope, source_id)
+    series = _SeriesQuery(metric, period_kind, scope, source_id, period)
     tops: list[tuple[tuple[datetime, int], SeriesPoint]] = []
     for group, top in series.latest_figures(session):
         tops.append(((_sortable(top.published_at), top.id), SeriesPoint(
@@ -369,7 +378,8 @@ class _SeriesQuery:
     """The statements behind `figure_series` for one metric and its filters."""
 
     def __init__(
-        self, metric: str, period_kind: str | None, scope: str | None, source_id: str | None
+        self, metric: str, period_kind: str | None, scope: str | None, source_id: str | None,
+        period: str | None = None,
     ) -> None:
         self.conditions: list[Any] = [Figure.metric == metric, Figure.period.is_not(None)]
         self.sql_conditions = ["f.metric = :metric", "f.period IS NOT NULL"]
@@ -386,6 +396,10 @@ class _SeriesQuery:
             self.conditions.append(Figure.source_id == source_id)
             self.sql_conditions.append("f.source_id = :source_id")
             self.parameters["source_id"] = source_id
+        if period is not None:
+            self.conditions.append(Figure.period == period)
+            self.sql_conditions.append("f.period = :period")
+            self.parameters["period"] = period
 
     def latest_figures(self, session: Session) -> list[tuple[SeriesGroup, Any]]:
         """Each group that current versions report, with its latest figure (``id``,
@@ -500,19 +514,64 @@ class _SeriesQuery:
             .where(*self.conditions, Figure.period == period, same_scope, Figure.unit == unit)
         )
 
-    def notices(self, session: Session, group: SeriesGroup) -> list[SeriesNotice]:
-        rows = list(session.execute(self._group_rows(group).with_only_columns(
+    def _notice_rows(self, group: SeriesGroup) -> Any:
+        return self._group_rows(group).with_only_columns(
             Figure.notice_id, Figure.id, Figure.published_at, Figure.value, Figure.text,
-            Notice.title)))
+            Notice.title)
+
+    def notices(
+        self, session: Session, group: SeriesGroup, limit: int | None = None
+    ) -> list[SeriesNotice]:
+        """The group's notices, newest first (undated last), each with its latest figure;
+        the first ``limit`` of them when given."""
+        if limit is not None:
+            return self._newest_notices(session, group, limit)
+        rows = list(session.execute(self._notice_rows(group)))
         rows.sort(key=lambda row: (_sortable(row.published_at), row.id), reverse=True)
+        return _distinct_notices(rows, set())
+
+    def _newest_notices(
+        self, session: Session, group: SeriesGroup, limit: int
+    ) -> list[SeriesNotice]:
+        # Read through the figures index backwards, dated figures before undated ones (the
+        # two dialects put NULLs at opposite ends), as few rows as give ``limit`` notices:
+        # a notice with several figures for the point is one row more per extra figure.
+        notices: list[SeriesNotice] = []
         seen: set[int] = set()
-        notices = []
-        for row in rows:
-            if row.notice_id not in seen:
-                seen.add(row.notice_id)
-                notices.append(SeriesNotice(row.notice_id, row.title, row.published_at,
-                                            row.value, row.text))
+        for dated in (True, False):
+            wanted = limit - len(notices)
+            if wanted <= 0:
+                break
+            if dated:
+                statement = self._notice_rows(group).where(Figure.published_at.is_not(None))
+                statement = statement.order_by(Figure.published_at.desc(), Figure.id.desc())
+            else:
+                statement = self._notice_rows(group).where(Figure.published_at.is_(None))
+                statement = statement.order_by(Figure.id.desc())
+            size = wanted
+            while True:
+                rows = list(session.execute(statement.limit(size)))
+                found = _distinct_notices(rows, seen)
+                if len(found) >= wanted or len(rows) < size:
+                    break
+                size *= 4
+            found = found[:wanted]
+            seen.update(notice.notice_id for notice in found)
+            notices.extend(found)
         return notices
+
+
+def _distinct_notices(rows: Sequence[Any], seen: set[int]) -> list[SeriesNotice]:
+    """Each notice's first row of ``rows`` (in their order) as a `SeriesNotice`, skipping
+    notices in ``seen`` (which is not changed)."""
+    taken = set(seen)
+    notices = []
+    for row in rows:
+        if row.notice_id not in taken:
+            taken.add(row.notice_id)
+            notices.append(SeriesNotice(row.notice_id, row.title, row.published_at, row.value,
+                                        row.text))
+    return notices
 
 
 def _sortable(moment: datetime | None) -> datetime:

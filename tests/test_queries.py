@@ -89,3 +89,48 @@ def test_figure_series_reads_notices_only_when_asked(session: Session) -> None:
     points = figure_series(session, "websites_summoned")
     assert points and all(point._notices is None for point in points)
     assert all(point.notices for point in points)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_newest_notices_are_the_first_of_every_notice(session: Session, seed: int) -> None:
+    build_random_archive(session, seed, notices=80)
+    longest = 0
+    for metric in [m for m in RANDOM_METRICS if m]:
+        for filters in ({}, {"scope": "全国"}, {"source_id": CAC}):
+            every = figure_series(session, metric, **filters)  # type: ignore[arg-type]
+            for limit in (0, 1, 2, 3, 5, 1000):
+                bounded = figure_series(session, metric, **filters)  # type: ignore[arg-type]
+                for point, whole in zip(bounded, every, strict=True):
+                    assert point.newest_notices(limit) == whole.notices[:limit], (
+                        metric, filters, point, limit)
+                    assert point._notices is None  # read without loading every notice
+            longest = max([longest, *(len(point.notices) for point in every)])
+    assert longest > 3  # some point has more notices than the small limits
+
+
+def test_newest_notices_of_undated_figures_come_last(session: Session) -> None:
+    build_random_archive(session, 2, notices=120)
+    checked = 0
+    metrics = [metric for metric in RANDOM_METRICS if metric]
+    points = [point for metric in metrics for point in figure_series(session, metric)]
+    unread = [point for metric in metrics for point in figure_series(session, metric)]
+    for point, fresh in zip(points, unread, strict=True):
+        dated = [notice.published_at is not None for notice in point.notices]
+        if True in dated and False in dated:
+            cut = dated.index(False)
+            assert fresh.newest_notices(cut + 1) == point.notices[: cut + 1]
+            assert all(dated[:cut]) and not any(dated[cut:])
+            checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_figure_series_of_one_period(session: Session, seed: int) -> None:
+    build_random_archive(session, seed, notices=60)
+    every = figure_series(session, "websites_summoned")
+    periods = {point.period for point in every}
+    assert len(periods) > 1
+    for period in periods:
+        found = figure_series(session, "websites_summoned", period=period)
+        assert described(found) == described([p for p in every if p.period == period])
+    assert figure_series(session, "websites_summoned", period="1999") == []
