@@ -15,7 +15,8 @@ from sqlalchemy import Engine
 
 from crawler.sourcedefs import load_config
 from storage.db import open_archive, session_factory
-from tests.query_fixtures import XSS_TEXT, XSS_TITLE, build_query_archive
+from storage.queries import figure_series
+from tests.query_fixtures import XSS_TEXT, XSS_TITLE, build_query_archive, build_random_archive
 from tests.storage_fixtures import (
     archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
     archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
@@ -279,3 +280,56 @@ def test_no_request_the_schema_allows_gets_a_server_error(app: FastAPI) -> None:
             )
 
         call()
+
+
+@pytest.fixture(scope="module", name="random_archive")
+def random_archive_fixture(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('api-random') / 'archive.db'}"
+    engine = open_archive(url)
+    with session_factory(engine)() as session:
+        build_random_archive(session, 3, notices=120)
+    engine.dispose()
+    return url
+
+
+def test_figures_list_each_points_newest_notices(random_archive: str) -> None:
+    engine = open_archive(random_archive)
+    with session_factory(engine)() as session:
+        every = {(p.period, p.scope, p.unit): [n.notice_id for n in p.notices]
+                 for p in figure_series(session, "websites_summoned")}
+    engine.dispose()
+    assert max(len(ids) for ids in every.values()) > 2
+    with TestClient(create_app(random_archive, None, settings=WebSettings())) as client:
+        for limit in (0, 2, 1000):
+            answer = client.get("/api/figures", params={"metric": "websites_summoned",
+                                                        "notices_limit": limit})
+            assert answer.status_code == 200
+            points = answer.json()["series"]
+            assert len(points) == len(every)
+            for point in points:
+                ids = every[(point["period"], point["scope"], point["unit"])]
+                assert [n["notice_id"] for n in point["notices"]] == ids[:limit]
+                assert point["notices_more"] == (len(ids) > limit)
+        default = client.get("/api/figures", params={"metric": "websites_summoned"}).json()
+        assert all(len(point["notices"]) == min(20, len(every[(
+            point["period"], point["scope"], point["unit"])])) for point in default["series"])
+        period = next(key[0] for key, ids in every.items() if len(ids) > 2)
+        one = client.get("/api/figures", params={"metric": "websites_summoned",
+                                                 "period": period, "notices_limit": 1}).json()
+        assert one["period"] == period
+        assert {(p["period"], p["scope"], p["unit"]) for p in one["series"]} == {
+            key for key in every if key[0] == period}
+        for params in ({"notices_limit": -1}, {"notices_limit": 1001}, {"period": "2023-Q5"},
+                       {"period": "23"}):
+            answer = client.get("/api/figures", params={"metric": "websites_summoned",
+                                                        **params})
+            assert answer.status_code == 422, params
+
+
+def test_openapi_describes_the_bounded_notices_of_a_point(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    parameters = {p["name"] for p in schema["paths"]["/api/figures"]["get"]["parameters"]}
+    assert {"notices_limit", "period"} <= parameters
+    point = schema["components"]["schemas"]["SeriesPointOut"]
+    assert {"notices", "notices_more"} <= set(point["required"])
+    assert "notices_limit" in point["properties"]["notices_more"]["description"]

@@ -6,13 +6,16 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from storage.db import open_archive, session_factory
-from tests.query_fixtures import XSS_TITLE, build_query_archive
+from storage.queries import figure_series
+from tests.query_fixtures import XSS_TITLE, build_query_archive, build_random_archive
 from web.app import create_app
 from web.pages import safe_link
 from web.rendering import TEMPLATES, highlighted_text
@@ -214,3 +217,39 @@ def test_templates_render_in_a_sandbox() -> None:
     with pytest.raises(SecurityError):
         hostile.render()
     assert TEMPLATES.from_string("{{ t }}").render(t=XSS_TITLE).startswith("&lt;script&gt;")
+
+
+def test_metric_page_lists_each_points_newest_notices_and_links_to_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    engine = open_archive(url)
+    with session_factory(engine)() as session:
+        build_random_archive(session, 3, notices=120)
+        points = [(p.period, p.scope, [n.notice_id for n in p.notices])
+                  for p in figure_series(session, "websites_summoned")]
+    engine.dispose()
+    assert any(len(ids) > 2 for _, _, ids in points)
+    monkeypatch.setattr("web.pages.SERIES_NOTICES", 2)
+    with TestClient(create_app(url, None, settings=WebSettings())) as client:
+        page = client.get("/metrics/websites_summoned").text
+        rows = re.findall(r'<tr id="period-([^"]+)">(.*?)</tr>', page, re.DOTALL)
+        assert [period for period, _ in rows] == [period for period, _, _ in points]
+        for (period, scope, ids), (_, row) in zip(points, rows, strict=True):
+            listed = [int(n) for n in re.findall(r'href="/notices/(\d+)"', row)]
+            assert listed == ids[:2]
+            more = re.search(r'<a class="more" href="([^"]+)"', row)
+            assert (more is not None) == (len(ids) > 2)
+            if more is None:
+                continue
+            link = more.group(1).replace("&amp;", "&")
+            assert urlsplit(link).path == "/metrics/websites_summoned"
+            query = dict(parse_qsl(urlsplit(link).query))
+            assert query == {"period": period, **({"scope": scope} if scope else {})}
+            whole = client.get(link).text
+            shown = re.findall(r'<tr id="period-([^"]+)">(.*?)</tr>', whole, re.DOTALL)
+            assert {shown_period for shown_period, _ in shown} == {period}
+            assert any([int(n) for n in re.findall(r'href="/notices/(\d+)"', shown_row)] == ids
+                       for _, shown_row in shown)
+        assert client.get("/metrics/websites_summoned",
+                          params={"period": "2023-Q9"}).status_code == 400

@@ -32,6 +32,11 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,63}$"
 METRIC_PATTERN = r"^[a-z0-9_]{1,64}$"
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
 SCOPE_PATTERN = r"^[^\x00-\x1f]{1,100}$"
+PERIOD_PATTERN = r"^[0-9]{4}(-(H[12]|Q[1-4]))?$"
+# The notices listed per series point unless more are asked for, and the most that may be:
+# a point of a large archive can stand on thousands of notices.
+SERIES_NOTICES = 20
+MAX_SERIES_NOTICES = 1_000
 
 router = APIRouter(prefix="/api", tags=["archive"])
 bearer = HTTPBearer(auto_error=False, description="The API token from [web] token_env")
@@ -200,7 +205,14 @@ class SeriesPointOut(BaseModel):
     scope: str | None
     unit: str
     value: str
-    notices: list[SeriesNoticeOut]
+    notices: list[SeriesNoticeOut] = Field(
+        description="The newest notices that reported a figure for this point, newest first "
+        "(undated last), at most `notices_limit` of them."
+    )
+    notices_more: bool = Field(
+        description="Whether more notices reported this point than `notices` lists: ask "
+        "again with this `period` (and `scope`) and a larger `notices_limit`."
+    )
 
 
 class MetricCountOut(BaseModel):
@@ -212,6 +224,7 @@ class FiguresOut(BaseModel):
     metric: str | None
     period_kind: str | None
     scope: str | None
+    period: str | None = None
     series: list[SeriesPointOut]
     metrics: list[MetricCountOut]
 
@@ -523,12 +536,21 @@ def figures(
     period_kind: Literal["year", "half", "quarter"] | None = None,
     scope: Annotated[str | None, Query(pattern=SCOPE_PATTERN)] = None,
     source: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    period: Annotated[
+        str | None, Query(pattern=PERIOD_PATTERN, description="Only this period's points "
+                          "(2023, 2023-H1, 2023-Q3).")
+    ] = None,
+    notices_limit: Annotated[
+        int, Query(ge=0, le=MAX_SERIES_NOTICES, description="The most notices listed per "
+                   "point, newest first; `notices_more` says whether a point has more.")
+    ] = SERIES_NOTICES,
 ) -> Any:
-    """A metric's series by period (and scope), with the notices behind each point; without
-    ``metric``, the metrics the archive has figures for."""
+    """A metric's series by period (and scope), with the newest notices behind each point;
+    without ``metric``, the metrics the archive has figures for."""
     series = (
         queries.figure_series(
-            session, metric, period_kind=period_kind, scope=scope, source_id=source
+            session, metric, period_kind=period_kind, scope=scope, source_id=source,
+            period=period,
         )
         if metric
         else []
@@ -537,14 +559,16 @@ def figures(
         "metric": metric,
         "period_kind": period_kind,
         "scope": scope,
-        "series": [series_point_json(point) for point in series],
+        "period": period,
+        "series": [series_point_json(point, notices_limit) for point in series],
         "metrics": [
             {"metric": name, "figures": count} for name, count in queries.metric_names(session)
         ],
     }
 
 
-def series_point_json(point: queries.SeriesPoint) -> dict[str, Any]:
+def series_point_json(point: queries.SeriesPoint, notices_limit: int) -> dict[str, Any]:
+    newest = point.newest_notices(notices_limit + 1)
     return {
         "period": point.period,
         "period_kind": point.period_kind,
@@ -559,8 +583,9 @@ def series_point_json(point: queries.SeriesPoint) -> dict[str, Any]:
                 "value": decimal_text(notice.value),
                 "text": notice.text,
             }
-            for notice in point.notices
+            for notice in newest[:notices_limit]
         ],
+        "notices_more": len(newest) > notices_limit,
     }
 
 

@@ -17,7 +17,16 @@ from diffing.platforms import load_platforms
 from storage import queries
 from storage.models import EVENT_KINDS, Source
 from storage.search import QueryError, SearchFilters, search_notices
-from web.api import ID_PATTERN, LANGUAGE_PATTERN, MAX_ID, MAX_OFFSET, METRIC_PATTERN
+from web.api import (
+    ID_PATTERN,
+    LANGUAGE_PATTERN,
+    MAX_ID,
+    MAX_OFFSET,
+    MAX_SERIES_NOTICES,
+    METRIC_PATTERN,
+    PERIOD_PATTERN,
+    SERIES_NOTICES,
+)
 from web.app import session_for
 from web.rendering import highlighted_text, render, series_chart
 
@@ -226,19 +235,37 @@ def metric_page(
     period_kind: str = "",
     scope: str = "",
     source: str = "",
+    period: str = "",
 ) -> HTMLResponse:
     catalogue = {entry.id: entry.meaning for entry in load_metrics().metrics}
     if period_kind not in ("", "year", "half", "quarter"):
         raise HTTPException(400, "period_kind must be year, half or quarter")
     if source and not _fullmatch(ID_PATTERN, source):
         raise HTTPException(400, "not a source id")
+    if period and not _fullmatch(PERIOD_PATTERN, period):
+        raise HTTPException(400, "period must look like 2023, 2023-H1 or 2023-Q3")
     series = queries.figure_series(
         session,
         metric,
         period_kind=period_kind or None,
         scope=scope or None,
         source_id=source or None,
+        period=period or None,
     )
+    # Each point's newest notices, one more than listed to tell whether there are more; a
+    # page of one period lists many more of them.
+    per_point = MAX_SERIES_NOTICES if period else SERIES_NOTICES
+    listed: dict[tuple[str, str | None, str], tuple[list[queries.SeriesNotice], str | None]] = {}
+    for point in series:
+        newest = point.newest_notices(per_point + 1)
+        # Where the point's other notices are listed: None when there are none, "" when
+        # this page of one period already lists as many as a page may.
+        more: str | None = None
+        if len(newest) > per_point:
+            more = "" if period else f"/metrics/{metric}?" + urlencode({
+                "period": point.period, "period_kind": period_kind,
+                "scope": point.scope or scope, "source": source})
+        listed[(point.period, point.scope, point.unit)] = (newest[:per_point], more)
     if not series and metric not in catalogue:
         raise HTTPException(404, f"There is no metric {metric!r}.")
     by_period = {(point.period, point.scope, point.unit): point for point in series}
@@ -263,7 +290,9 @@ def metric_page(
         series=series,
         chart=series_chart(series),
         changes=changes,
-        form={"period_kind": period_kind, "scope": scope, "source": source},
+        listed=listed,
+        per_point=per_point,
+        form={"period_kind": period_kind, "scope": scope, "source": source, "period": period},
     )
 
 
