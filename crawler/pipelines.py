@@ -3,8 +3,10 @@
 A notice is written in one transaction with its figures, platform mentions and change events,
 so a crawl killed at any point leaves whole notices only. An unchanged page adds no row; a
 changed one adds exactly one version. The writing happens in an archive writer process
-(:mod:`crawler.archivewriter`) while the crawl goes on fetching; ``REGWATCH_ARCHIVE_WRITER =
-"inline"`` writes in the crawl's own process instead. Either way an item leaves the pipeline
+(:mod:`crawler.archivewriter`) while the crawl goes on fetching, once the crawl has met more
+than ``REGWATCH_ARCHIVE_WRITER_AFTER`` notices (the first ones are stored in the crawl's own
+process, so a re-check that finds one does not wait for a writer to start);
+``REGWATCH_ARCHIVE_WRITER = "inline"`` writes every notice in the crawl's own process. Either way an item leaves the pipeline
 only once its notice is stored (or has failed), so stats and problems are the same.
 """
 
@@ -49,14 +51,17 @@ class ArchivePipeline:
         if self.mode not in WRITER_MODES:
             raise ValueError(f"REGWATCH_ARCHIVE_WRITER is {self.mode!r}; one of {WRITER_MODES}")
         self.writer: ArchiveWriter | None = None
+        # The writer is a new interpreter, seconds of imports before it stores anything: a
+        # crawl that finds a few notices (most scheduled re-checks find none or one) stores
+        # them here at once, and only a crawl with more starts the writer.
+        self.inline_first = crawler.settings.getint("REGWATCH_ARCHIVE_WRITER_AFTER", 10)
+        self.seen = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         return cls(crawler)
 
-    def open_spider(self) -> None:
-        if self.mode != "process":
-            return
+    def _start_writer(self) -> ArchiveWriter:
         from twisted.internet import reactor
 
         self.writer = ArchiveWriter(
@@ -65,6 +70,7 @@ class ArchivePipeline:
             self._stored,
             reactor.callFromThread,  # type: ignore[attr-defined]
         )
+        return self.writer
 
     def close_spider(self) -> None:
         if self.writer is None:
@@ -94,6 +100,9 @@ class ArchivePipeline:
             fetched_at=item.fetched_at,
             crawl_run_id=recorder.run_id,
         )
+        self.seen += 1
+        if self.mode == "process" and self.writer is None and self.seen > self.inline_first:
+            self._start_writer()
         if self.writer is None:
             assert recorder.sessions is not None, "the archive is opened when the spider opens"
             self._count(item, store_notice(recorder.sessions, fetched, self.alert_rules))
