@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
@@ -11,9 +12,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
+from diffing.chinese import to_simplified
 from storage import search
 from storage.archive import record_notice
 from storage.db import open_archive, session_factory
@@ -27,6 +29,7 @@ from storage.search import (
     _gram_indexable,
     matching_notice_ids,
     normalise,
+    normalise_with_offsets,
     notice_search,
     parse_query,
     rebuild_search_index,
@@ -212,6 +215,20 @@ def test_query_normal_form_and_grams() -> None:
     assert parse_query("").empty
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("約談網信发髮後后臺ＡＢｃßﬁİ①Ⅻ㎏「」 \n\t5Ab"), max_size=40)
+       | st.text(max_size=40))
+def test_normal_form_offsets_are_those_of_each_character(text: str) -> None:
+    simplified, offsets = to_simplified(text)
+    pieces: list[str] = []
+    origins: list[int] = []
+    for index, character in enumerate(simplified):
+        folded = unicodedata.normalize("NFKC", character).casefold()
+        pieces.append(folded)
+        origins.extend([offsets.to_original(index, index + 1)[0]] * len(folded))
+    assert normalise_with_offsets(text) == ("".join(pieces), origins)
+
+
 @pytest.fixture(scope="module", name="small_sqlite_archive")
 def small_sqlite_archive_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     path: Path = tmp_path_factory.mktemp("search") / "archive.db"
@@ -312,9 +329,10 @@ RANDOM_FILTERS = (
 )
 
 
-@pytest.mark.parametrize("first_prefix", [4, 1], ids=["default", "many-prefixes"])
+@pytest.mark.parametrize(("first_prefix", "common_grams"), [(4, False), (1, False), (4, True)],
+                         ids=["default", "many-prefixes", "common-grams"])
 def test_searches_give_what_plain_python_gives(
-    session: Session, monkeypatch: pytest.MonkeyPatch, first_prefix: int
+    session: Session, monkeypatch: pytest.MonkeyPatch, first_prefix: int, common_grams: bool
 ) -> None:
     # A first prefix of one notice per match needed, growing at most fourfold, takes SQLite's
     # walk through several prefixes on most queries.
@@ -325,6 +343,10 @@ def test_searches_give_what_plain_python_gives(
     monkeypatch.setattr(search, "COUNT_CAP", 12)
     build_random_archive(session, 11, notices=70)
     rows = session.execute(select(notice_search)).all()
+    if common_grams:
+        # PostgreSQL tests every CJK term on the text, as for terms its statistics call common.
+        every = frozenset(gram for row in rows for gram in row.grams)
+        monkeypatch.setattr(search, "_common_grams", lambda _session: every)
     mentions: dict[int, set[str | None]] = {}
     for version_id, platform_id in session.execute(
             select(PlatformMention.version_id, PlatformMention.platform_id)):
@@ -351,3 +373,21 @@ def test_searches_give_what_plain_python_gives(
             assert matching_notice_ids(session, query, filters) == python_order(
                 matching, parsed, "newest", 7)
     assert nonempty > 40
+
+
+def test_common_grams_come_from_postgresql_statistics(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics")
+    monkeypatch.setattr(search, "_common_grams_read", {})
+    build_random_archive(session, 11, notices=70)
+    session.commit()
+    counts: dict[str, int] = {}
+    for grams in session.scalars(select(notice_search.c.grams)):
+        for gram in grams:
+            counts[gram] = counts.get(gram, 0) + 1
+    session.execute(text("ANALYZE notice_search"))
+    common = search._common_grams(session)
+    assert max(counts, key=lambda gram: counts[gram]) in common
+    assert common <= set(counts)
