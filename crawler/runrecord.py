@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler import signals as regwatch_signals
 from storage import archive
-from storage.db import open_archive, session_factory
+from storage.db import open_archive, read_session_factory, session_factory
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -65,7 +65,7 @@ class KnownNotices:
         missing = {url for url in urls if url not in self._asked}
         if not missing:
             return
-        with self._recorder.session() as session:
+        with self._recorder.reading() as session:
             found = archive.known_notices(session, self._recorder.source.id, missing)
         self._found.update(found)
         self._asked.update(missing)
@@ -88,7 +88,7 @@ class KnownNotices:
     def every_url(self) -> list[str]:
         """Every notice URL of the source in the archive, sorted (for a full re-fetch)."""
         if not self._everything:
-            with self._recorder.session() as session:
+            with self._recorder.reading() as session:
                 found = archive.known_notices(session, self._recorder.source.id)
             for url, known in found.items():
                 if url not in self._asked:
@@ -106,6 +106,7 @@ class CrawlRecorder:
         self.crawler = crawler
         self.database_url: str | None = crawler.settings.get("REGWATCH_DATABASE_URL")
         self.sessions: sessionmaker[Session] | None = None
+        self.read_sessions: sessionmaker[Session] | None = None
         self.run_id: int | None = None
         self.known = KnownNotices(self)
         self.listed: set[str] = set()
@@ -134,9 +135,15 @@ class CrawlRecorder:
         assert self.sessions is not None, "the archive is opened when the spider opens"
         return self.sessions()
 
+    def reading(self) -> Session:
+        """A session for lookups only (it does not wait for the archive writer's writes)."""
+        assert self.read_sessions is not None, "the archive is opened when the spider opens"
+        return self.read_sessions()
+
     def spider_opened(self) -> None:
         engine = open_archive(self.database_url)
         self.sessions = session_factory(engine)
+        self.read_sessions = read_session_factory(engine)
         source = self.source
         with self.session() as session, session.begin():
             archive.upsert_source(

@@ -150,6 +150,17 @@ def alembic_config() -> Config:
     return config
 
 
+_READ_ONLY = "regwatch_read_only"
+
+
+def read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reading only: on SQLite their transactions do not take the write lock
+    (`session_factory`'s do), so a lookup never queues behind another process's writes. Writing
+    through one is a mistake SQLite may report as "database is locked"."""
+    return sessionmaker(bind=engine.execution_options(**{_READ_ONLY: True}),
+                        expire_on_commit=False)
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions on `engine`; objects stay readable after commit (`expire_on_commit=False`).
 
@@ -176,9 +187,14 @@ def _use_sqlite_transactions(engine: Engine) -> None:
         finally:
             cursor.close()
 
+    # A reader (`read_session_factory`) begins a plain transaction: in WAL mode it sees one
+    # snapshot and neither waits for a writer nor holds one up.
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(_READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _parse(url: str) -> URL:

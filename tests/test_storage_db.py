@@ -12,11 +12,18 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
-from storage.db import alembic_config, database_url, open_archive, session_factory
+from storage.db import (
+    alembic_config,
+    database_url,
+    open_archive,
+    read_session_factory,
+    session_factory,
+)
 from storage.errors import ArchiveError, ArchiveUnreachableError, ArchiveURLError
 from storage.models import Base
 from storage.search import search_tables
 from tests.storage_fixtures import (
+    add_source,
     archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
     archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
     postgres_database_fixture,  # noqa: F401  (a fixture, requested by name)
@@ -167,3 +174,26 @@ def test_a_sqlite_file_in_a_missing_directory_gives_a_readable_error(tmp_path: P
 def _archive_names(name: str | None, type_: str, parent_names: object) -> bool:
     # The search index (storage.search) is derived data kept beside the model's tables.
     return type_ != "table" or name not in search_tables()
+
+
+def test_a_sqlite_reader_neither_waits_for_a_writer_nor_sees_its_uncommitted_rows(
+    tmp_path: Path,
+) -> None:
+    engine = open_archive(f"sqlite:///{tmp_path / 'archive.db'}")
+    try:
+        with session_factory(engine).begin() as session:
+            add_source(session, "ftc-press")
+        writer = session_factory(engine)()
+        writer.begin()
+        # The writer holds SQLite's write lock (BEGIN IMMEDIATE) with a row not yet committed.
+        add_source(writer, "ec-press")
+        writer.flush()
+        with read_session_factory(engine)() as reader:
+            seen = set(reader.scalars(text("SELECT id FROM sources")))
+        assert seen == {"ftc-press"}
+        writer.commit()
+        writer.close()
+        with read_session_factory(engine)() as reader:
+            assert set(reader.scalars(text("SELECT id FROM sources"))) == {"ftc-press", "ec-press"}
+    finally:
+        engine.dispose()
