@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from storage import archive
 from storage.db import open_archive, session_factory
-from storage.models import ChangeEvent, FetchProblem, Notice, NoticeVersion
+from storage.models import ChangeEvent, CrawlRun, FetchProblem, Notice, NoticeVersion
 from tests.sites import LocalSite
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -125,9 +125,13 @@ def test_recrawl_of_an_unchanged_site_adds_nothing_and_fetches_no_notice(
     crawler: Crawler, cac_site: LocalSite
 ) -> None:
     crawler.configure(mirror("cac-qinglang", cac_site))
-    assert crawler.run("cac-qinglang")[0] == 0
+    code, first, _ = crawler.run("cac-qinglang")
+    assert code == 0
+    # More than ten new notices: the archive writer process stored those past the tenth.
+    assert first["cac-qinglang"]["new"] > 10
     with crawler.session() as session:
         before = archive.count_rows(session)
+        assert archive_writer_started(session)
     cac_site.reset()
     code, result, stderr = crawler.run("cac-qinglang")
     assert code == 0, stderr[-3000:]
@@ -142,6 +146,15 @@ def test_recrawl_of_an_unchanged_site_adds_nothing_and_fetches_no_notice(
         k: v for k, v in before.items() if k != "crawl_runs"}
     assert article_requests(cac_site) == 0
     assert cac_site.stats()["total"] <= 3  # robots.txt and the list page (page 1 holds nothing new)
+    with crawler.session() as session:
+        # Nothing to store: the re-check never started a writer process.
+        assert not archive_writer_started(session)
+
+
+def archive_writer_started(session: Session) -> bool:
+    """Whether the latest crawl run handed notices to an archive writer process."""
+    run = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(1)).one()
+    return "store/writer_cpu_seconds" in run.stats
 
 
 def test_editing_one_page_adds_exactly_one_version_and_one_figure_event(

@@ -612,6 +612,34 @@ def test_a_hanging_crawl_is_killed_at_its_limit_and_the_next_run_proceeds(
     engine.dispose()
 
 
+def test_crawl_children_take_the_directory_and_environment_of_their_start(
+    tmp_path: Path, site: LocalSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fork server the children come from is started (or was, by an earlier test) before
+    # the service's directory and environment below exist: a child sees them all the same.
+    monkeypatch.delenv("REGWATCH_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    engine = open_archive(url)
+    runner = ChildCrawlRunner(load_config(), url, session_factory(engine), time_limit=WAIT,
+                              stop_grace=2.0)
+    try:
+        assert runner.config.path is None  # built-in sources only, nothing to pass along
+        (tmp_path / "here").mkdir()
+        site_config(tmp_path / "here", site.base_url, ("tiny",))
+        monkeypatch.chdir(tmp_path / "here")  # ./regwatch.toml defines "tiny"
+        assert runner.run("tiny").status == "ok"
+        (tmp_path / "named").mkdir()
+        named = site_config(tmp_path / "named", site.base_url, ("other",))
+        monkeypatch.setenv("REGWATCH_CONFIG", str(named))  # names one that defines "other"
+        assert runner.run("other").status == "ok"
+        assert [run.status for run in runs_of(engine, "tiny")] == ["ok"]
+        assert [run.status for run in runs_of(engine, "other")] == ["ok"]
+    finally:
+        runner.stop()
+        engine.dispose()
+
+
 def test_a_crawl_child_that_cannot_start_records_a_failed_run(
     tmp_path: Path, site: LocalSite
 ) -> None:
