@@ -97,11 +97,13 @@ def rules_command(obj: dict[str, Any]) -> None:
 def deliver_command(obj: dict[str, Any]) -> None:
     """Send the alerts that are due now, once (`regwatch serve` does this continuously).
 
-    On SQLite, run it only while no `regwatch serve` drives the archive: there the service is
-    the one sender. Exits 1 when a message could not be sent (it stays queued).
+    On SQLite the service is the archive's one sender: while a `regwatch serve` (or another
+    `alerts deliver`) drives the archive this refuses, exit 6, and sends nothing. Exits 1 when a
+    message could not be sent (it stays queued).
     """
     from alerts.delivery import deliver_due
     from cli import EXIT_ARCHIVE, EXIT_SOURCE_FAILED, fail
+    from scheduler import EXIT_ALREADY_SERVING, AlreadyServingError, scheduler_lock
     from storage.db import open_archive
     from storage.errors import ArchiveError
 
@@ -111,9 +113,24 @@ def deliver_command(obj: dict[str, Any]) -> None:
     except ArchiveError as exc:
         fail(str(exc), EXIT_ARCHIVE)
         return
+    # PostgreSQL senders lock the rows they send; SQLite's one sender holds the service's lock
+    # (an archive in memory is this process's alone).
+    lock = None
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        lock = scheduler_lock(engine)
+    try:
+        if lock is not None:
+            lock.acquire()
+    except AlreadyServingError as exc:
+        engine.dispose()
+        fail(f"{exc}; it sends this archive's alerts, so this sends none",
+             EXIT_ALREADY_SERVING)
+        return
     try:
         report = deliver_due(engine, config, datetime.now(UTC))
     finally:
+        if lock is not None:
+            lock.release()
         engine.dispose()
     console.print(f"sent {report.messages_sent} message(s) ({report.rows_sent} alert(s)); "
                   f"{report.messages_failed} failed and wait for a retry", highlight=False)

@@ -306,6 +306,43 @@ def test_a_sender_killed_between_send_and_mark_gives_one_delivery_per_key(
     assert deliver_due(archive_engine, config, NOW + timedelta(days=1)).messages_sent == 0
 
 
+def test_alerts_deliver_sends_nothing_on_a_sqlite_archive_a_service_drives(
+    tmp_path: Path, webhook: WebhookReceiver
+) -> None:
+    from click.testing import CliRunner
+
+    from alerts.commands import alerts_group
+    from scheduler import EXIT_ALREADY_SERVING, scheduler_lock
+    from storage.db import open_archive
+
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    engine = open_archive(url)
+    config = write_config(tmp_path, f'[[alerts]]\nnotify = ["{webhook.url}"]\n')
+    queue_summaries(engine, config)
+
+    def deliver() -> tuple[int, str]:
+        result = CliRunner().invoke(alerts_group, ["deliver"],
+                                    obj={"config": str(config.path), "database_url": url})
+        return result.exit_code, result.output
+
+    service = scheduler_lock(engine)
+    service.acquire()
+    try:
+        code, output = deliver()
+    finally:
+        service.release()
+    assert code == EXIT_ALREADY_SERVING
+    assert "sends none" in output
+    assert webhook.deliveries == []
+    assert {row.status for row in outbox(engine)} == {"pending"}
+
+    code, output = deliver()
+    assert code == 0, output
+    assert len(webhook.deliveries) == 2
+    assert {row.status for row in outbox(engine)} == {"sent"}
+    engine.dispose()
+
+
 @pytest.mark.postgres
 def test_two_senders_on_postgresql_never_send_one_group_twice(
     postgres_archive_url: str, tmp_path: Path, webhook: WebhookReceiver
