@@ -3,11 +3,14 @@
 A notice is written in one transaction with its figures, platform mentions and change events,
 so a crawl killed at any point leaves whole notices only. An unchanged page adds no row; a
 changed one adds exactly one version. The writing happens in an archive writer process
-(:mod:`crawler.archivewriter`) while the crawl goes on fetching, once the crawl has met more
-than ``REGWATCH_ARCHIVE_WRITER_AFTER`` notices (the first ones are stored in the crawl's own
-process, so a re-check that finds one does not wait for a writer to start);
-``REGWATCH_ARCHIVE_WRITER = "inline"`` writes every notice in the crawl's own process. Either way an item leaves the pipeline
-only once its notice is stored (or has failed), so stats and problems are the same.
+(:mod:`crawler.archivewriter`) while the crawl goes on fetching, once the crawl knows of more
+than ``REGWATCH_ARCHIVE_WRITER_AFTER`` notices to store: its lists queued that many the archive
+does not hold, or it has met that many. A re-check that finds a notice or two stores them in
+the crawl's own process and starts no writer; a larger crawl starts the writer as soon as a list
+shows the work ahead, and stores notices itself until the writer has started up.
+``REGWATCH_ARCHIVE_WRITER = "inline"`` writes every notice in the crawl's own process. Either way
+an item leaves the pipeline only once its notice is stored (or has failed), so stats and
+problems are the same.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
 
 from alerts.outbox import rules_for_crawl
+from crawler import signals as regwatch_signals
 from crawler.archivewriter import ArchiveWriter, StoreResult, store_notice
 from crawler.items import NoticeItem
 from crawler.runrecord import CrawlRecorder
@@ -56,10 +60,24 @@ class ArchivePipeline:
         # them here at once, and only a crawl with more starts the writer.
         self.inline_first = crawler.settings.getint("REGWATCH_ARCHIVE_WRITER_AFTER", 10)
         self.seen = 0
+        self.queued_new = 0
+        self.closed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.new_notices_queued,
+                                signal=regwatch_signals.new_notices_queued)
+        return pipeline
+
+    def new_notices_queued(self, count: int) -> None:
+        self.queued_new += count
+        self._start_writer_if_worth_it()
+
+    def _start_writer_if_worth_it(self) -> None:
+        if (self.mode == "process" and self.writer is None and not self.closed
+                and max(self.seen, self.queued_new) > self.inline_first):
+            self._start_writer()
 
     def _start_writer(self) -> ArchiveWriter:
         from twisted.internet import reactor
@@ -73,6 +91,7 @@ class ArchivePipeline:
         return self.writer
 
     def close_spider(self) -> None:
+        self.closed = True
         if self.writer is None:
             return
         self.writer.close()
@@ -101,9 +120,9 @@ class ArchivePipeline:
             crawl_run_id=recorder.run_id,
         )
         self.seen += 1
-        if self.mode == "process" and self.writer is None and self.seen > self.inline_first:
-            self._start_writer()
-        if self.writer is None:
+        self._start_writer_if_worth_it()
+        if self.writer is None or not self.writer.ready:
+            # Until the writer has started up, storing here keeps both cores busy.
             assert recorder.sessions is not None, "the archive is opened when the spider opens"
             self._count(item, store_notice(recorder.sessions, fetched, self.alert_rules))
             return item

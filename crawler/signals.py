@@ -6,3 +6,7 @@ problem_found = object()
 
 # Sent with url when a list shows a notice, so the archive knows it is still listed.
 notice_listed = object()
+
+# Sent with count when a list page queues notices the archive does not hold (all it queues,
+# when a crawl fetches everything again): how much storing lies ahead.
+new_notices_queued = object()

@@ -187,20 +187,26 @@ class NoticeSpider(scrapy.Spider):
             recorder.known.load(url for _, url in located)
             known = recorder.known
         unknown = 0
+        queued_new = 0
         for entry, url in located:
-            unknown += url not in known
+            is_new = url not in known
+            unknown += is_new
             if url not in self.listed:
                 self.listed.add(url)
                 self.crawler.signals.send_catch_log(regwatch_signals.notice_listed, url=url)
             if self.queued >= self.source.max_notices:
                 continue
             self.queued += 1
+            queued_new += is_new or self.refetch
             yield Request(
                 url,
                 callback=self.parse_notice,
                 errback=self.notice_failed,
                 meta={"notice_url": url, "listing": entry},
             )
+        if queued_new:
+            self.crawler.signals.send_catch_log(regwatch_signals.new_notices_queued,
+                                                count=queued_new)
         # Lists are newest first: a page of notices the archive holds means later pages hold
         # nothing new either, so an incremental run stops paging there.
         if unknown or self.refetch or not known:
