@@ -105,6 +105,8 @@ def test_the_writer_process_archives_exactly_what_storing_inline_archives(
         writer.submit(fetched, token)
     writer.close()
 
+    # It said it had started up before it stored anything (the crawl stores inline until then).
+    assert writer.ready
     assert [results.by_token[token] for token in range(len(inline))] == inline
     assert [result.status for result in inline] == ["new", "new", "new", "unchanged", "changed"]
     assert writer.report is not None and writer.report.notices == len(inline)
