@@ -35,6 +35,9 @@ def fair_settings(concurrency: int) -> dict[str, Any]:
         "AUTOTHROTTLE_ENABLED": False,
         "LOG_LEVEL": "WARNING",
         "TELNETCONSOLE_ENABLED": False,
+        # regwatch's own setting (crawler/settings.py), which spares both sides a hundred
+        # workers per response: the ceiling is Scrapy at its best on this machine.
+        "CONCURRENT_ITEMS": 1,
     }
 
 

@@ -32,6 +32,9 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 DOWNLOAD_FAIL_ON_DATALOSS = True
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = True
+# A notice page gives one item and a list page a few dozen requests, none of which waits on
+# another: Scrapy's default of 100 starts a hundred workers for every response's output.
+CONCURRENT_ITEMS = 1
 TELNETCONSOLE_ENABLED = False
 # No control port: a crawl is driven by regwatch, not from the network.
 REMOTE_CONTROL_ENABLED = False
