@@ -7,13 +7,16 @@ the scheduler's children run).
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.utils.log import get_scrapy_root_handler
 
 from crawler.runrecord import COUNT_STATS, CrawlRecorder
 from crawler.sourcedefs import Config
@@ -53,6 +56,16 @@ def crawl_settings(
     return settings
 
 
+def _log_only_what_is_kept() -> None:
+    # Scrapy lets every record reach its handler, which drops those below LOG_LEVEL (the root
+    # logger is at NOTSET and Scrapy's own at DEBUG once a crawl starts): a crawl would build
+    # a record for each response and each notice only to throw it away.
+    handler = get_scrapy_root_handler()
+    if handler is not None:
+        logging.root.setLevel(handler.level)
+        logging.getLogger("scrapy").setLevel(handler.level)
+
+
 def crawl_sources(
     config: Config,
     source_ids: list[str],
@@ -84,6 +97,7 @@ def crawl_sources(
     crawlers = {}
     for source_id in source_ids:
         crawler = process.create_crawler(spider_for(source_id, settings))
+        crawler.signals.connect(_log_only_what_is_kept, signal=signals.engine_started)
         crawlers[source_id] = crawler
         process.crawl(crawler)
     process.start()
