@@ -183,6 +183,11 @@ def _use_sqlite_transactions(engine: Engine) -> None:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA journal_mode = WAL")
+            # WAL's recommended pairing: a commit no longer waits for the disk (2.5 ms per
+            # notice here). A crashed process loses nothing; after a power cut or an OS crash
+            # the last commits may be rolled back whole, never half, and the next crawl fetches
+            # those notices again.
+            cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
             cursor.close()

@@ -116,7 +116,7 @@ def test_migrations_do_not_depend_on_the_working_directory(
         engine.dispose()
 
 
-def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path: Path) -> None:
+def test_sqlite_connections_use_wal_normal_sync_busy_timeout_and_foreign_keys(tmp_path: Path) -> None:
     engine = open_archive(f"sqlite:///{tmp_path / 'pragmas.db'}")
     try:
         with engine.connect() as connection:
@@ -124,6 +124,8 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path: Path
             assert pragma("PRAGMA journal_mode").scalar_one() == "wal"
             assert pragma("PRAGMA busy_timeout").scalar_one() >= 30_000
             assert pragma("PRAGMA foreign_keys").scalar_one() == 1
+            # NORMAL (1): commits do not wait for the disk; WAL keeps them whole.
+            assert pragma("PRAGMA synchronous").scalar_one() == 1
     finally:
         engine.dispose()
     # WAL is a property of the file, seen by any later client.
