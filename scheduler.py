@@ -36,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import IO, Any, Literal, Protocol
 
 import click
 from apscheduler.events import (
@@ -328,9 +328,11 @@ class ChildCrawlRunner:
 
         started = datetime.now(UTC)
         config_path = str(self.config.path.resolve()) if self.config.path else None
-        with tempfile.NamedTemporaryFile(prefix=f"regwatch-crawl-{source_id}-", suffix=".log",
-                                         delete=False) as log:
-            log_path = log.name
+        # The child removes the file's name once it has it open, so no log is left behind
+        # even when both processes are killed; this handle reads it afterwards.
+        log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below)
+            prefix=f"regwatch-crawl-{source_id}-", suffix=".log", delete=False)
+        log_path = log.name
         receiver, sender = self._context.Pipe(duplex=False)
         try:
             with self._guard:
@@ -365,10 +367,11 @@ class ChildCrawlRunner:
                     self._children.pop(source_id, None)
                     stopped = self._stopping
             finished = datetime.now(UTC)
-            output_tail = _file_tail(log_path, CHILD_OUTPUT_LIMIT)
+            output_tail = _file_tail(log, CHILD_OUTPUT_LIMIT)
         finally:
             receiver.close()
             sender.close()
+            log.close()
             Path(log_path).unlink(missing_ok=True)
 
         if killed_for is None and result is not None and "error" not in result:
@@ -501,12 +504,11 @@ def _signal_child(child: multiprocessing.process.BaseProcess, signum: signal.Sig
         pass
 
 
-def _file_tail(path: str, limit: int) -> str:
+def _file_tail(handle: IO[bytes], limit: int) -> str:
     try:
-        with open(path, "rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            handle.seek(max(0, handle.tell() - limit))
-            return handle.read().decode("utf-8", "replace")
+        handle.seek(0, os.SEEK_END)
+        handle.seek(max(0, handle.tell() - limit))
+        return handle.read().decode("utf-8", "replace")
     except OSError:
         return ""
 

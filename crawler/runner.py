@@ -7,6 +7,7 @@ the scheduler's children run).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Mapping
@@ -140,7 +141,8 @@ def crawl_in_child(
 
     The child was forked from a process started earlier, so it takes the parent's environment
     and working directory as they are now, starts a session of its own (a time-limit kill takes
-    anything it started along), and writes its output to ``log_path`` for the parent to read.
+    anything it started along), and writes its output to ``log_path`` for the parent to read
+    through a handle it keeps (the child removes the name once it has the file open).
     It sends `crawl_sources`' result for the source, or ``{"error": reason}`` when the crawl
     could not start.
     """
@@ -149,6 +151,9 @@ def crawl_in_child(
     os.dup2(log, 1)
     os.dup2(log, 2)
     os.close(log)
+    # The parent reads it through the handle it kept; without a name it cannot outlive both.
+    with contextlib.suppress(OSError):
+        os.unlink(log_path)
     os.environ.clear()
     os.environ.update(environment)
     os.chdir(working_directory)

@@ -9,6 +9,7 @@ import queue
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -576,16 +577,22 @@ def child_service(config_path: Path, url: str, clock: FakeClock, *, time_limit: 
 
 
 def test_a_hanging_crawl_is_killed_at_its_limit_and_the_next_run_proceeds(
-    tmp_path: Path, site: LocalSite
+    tmp_path: Path, site: LocalSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = f"sqlite:///{tmp_path / 'archive.db'}"
     clock = FakeClock()
     service, engine = child_service(site_config(tmp_path, site.base_url), url, clock,
                                     time_limit=10.0)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     site.stall.set()
     try:
         service.start()
         service.run_pending()
+        assert site.requested.wait(WAIT)
+        # The crawl's log has no name while it runs: a service killed now leaves no file.
+        assert list(temporary.iterdir()) == []
         assert service.wait_idle(WAIT)
         assert site.requested.is_set(), "the child crawl never reached the site"
         (killed,) = service.outcomes
