@@ -133,10 +133,10 @@ class ArchivePipeline:
     def _stored(self, token: tuple[NoticeItem, defer.Deferred[NoticeItem]],
                 result: StoreResult) -> None:
         item, done = token
-        self._count(item, result)
+        self._count(item, result, by="the archive writer")
         done.callback(item)
 
-    def _count(self, item: NoticeItem, result: StoreResult) -> None:
+    def _count(self, item: NoticeItem, result: StoreResult, by: str = "the crawl") -> None:
         stats = self.crawler.stats
         for name, seconds in (("store/cpu_seconds", result.cpu_seconds),
                               ("store/extraction_cpu_seconds", result.extraction_cpu_seconds)):
@@ -152,5 +152,5 @@ class ArchivePipeline:
             stats.inc_value("diff/events", result.events)
             stats.inc_value("diff/figures", result.figures)
             stats.inc_value("alert/queued", result.queued)
-            logger.info("archived %s notice %s", result.status, item.url)
+            logger.info("archived %s notice %s (stored by %s)", result.status, item.url, by)
         stats.inc_value(OUTCOME_STATS[result.status])
