@@ -411,11 +411,12 @@ def _first_version_events(
     session: Session, writer: _EventWriter, notice: models.Notice, found: Extraction
 ) -> None:
     history = figure_history(session, notice, found.figures)
-    flat_history = [(figure, published) for published, figures in history for figure in figures]
+    periods = compare.PeriodHistory(
+        [(figure, published) for published, figures in history for figure in figures])
     for figure in found.figures:
         if figure.metric is None:
             continue
-        writer.figure_reported(figure, compare.compare_periods(figure, flat_history))
+        writer.figure_reported(figure, periods.compare(figure))
     for metric_event in compare.metric_events(found.figures, history):
         writer.metric_event(metric_event)
     mentions = mention_history(session, notice, found.platforms)
