@@ -247,6 +247,7 @@ class _FigureHistoryStatements:
     not): building them costs more than running them on a small archive."""
 
     rows: Any
+    first_rows: Any
     predecessor_rows: Any
     latest_day: Any
     tied_on_day: Any
@@ -260,7 +261,9 @@ def _figure_history_statements(dated: bool) -> _FigureHistoryStatements:
     metrics = models.Figure.metric.in_(bindparam("metrics", expanding=True))
     kinds = models.Figure.period_kind.in_(bindparam("kinds", expanding=True))
     # Periods are compared only with periods of the same kind; of the other figures of these
-    # metrics, one per (metric, scope) says that the metric was reported before.
+    # metrics, one per (metric, scope) says that the metric was reported before. Two
+    # statements, not one with OR: an OR keeps SQLite from looking up the kinds in the index,
+    # and the first figures are needed only for metrics the first statement did not find.
     first_of_each = (
         select(func.min(models.Figure.id))
         .where(*earlier, metrics)
@@ -269,12 +272,19 @@ def _figure_history_statements(dated: bool) -> _FigureHistoryStatements:
     qualifying = [*earlier, models.Figure.metric.is_not(None), kinds]
     tied = (select(models.Figure.notice_id, models.Figure.published_at)
             .group_by(models.Figure.notice_id, models.Figure.published_at))
+    # The predecessor's figures through its latest version (an indexed column), not by its
+    # notice id (which no index of the figures leads with).
+    predecessor_version = (
+        select(func.max(models.NoticeVersion.id))
+        .where(models.NoticeVersion.notice_id == bindparam("predecessor"))
+        .scalar_subquery()
+    )
     return _FigureHistoryStatements(
-        rows=select(*_FIGURE_COLUMNS)
-        .where(*earlier, metrics, kinds | models.Figure.id.in_(first_of_each))
-        .order_by(models.Figure.published_at, models.Figure.id),
+        rows=select(*_FIGURE_COLUMNS).where(*earlier, metrics, kinds),
+        first_rows=select(*_FIGURE_COLUMNS).where(models.Figure.id.in_(first_of_each)),
         predecessor_rows=select(*_FIGURE_COLUMNS)
-        .where(*earlier, models.Figure.notice_id == bindparam("predecessor"))
+        .where(*earlier, models.Figure.version_id == predecessor_version,
+               models.Figure.notice_id == bindparam("predecessor"))
         .order_by(models.Figure.id),
         latest_day=select(func.max(models.Figure.published_at)).where(*qualifying),
         tied_on_day=tied.where(*qualifying,
@@ -293,10 +303,10 @@ def figure_history(
 
     :func:`diffing.compare.compare_periods` and :func:`diffing.compare.metric_events` give the
     same answers on it as on the whole history: it holds every earlier figure of the metrics
-    ``figures`` report whose period is of a kind they report, the first figure of each of
-    those metrics and scopes, and all figures of the notice ``metric_events`` takes as the
-    predecessor. Notices keep the whole history's order (publication time, then first figure
-    id), so ties resolve alike.
+    ``figures`` report whose period is of a kind they report, the first figure of each
+    (metric, scope) of the metrics whose own (metric, scope) is not among those, and all
+    figures of the notice ``metric_events`` takes as the predecessor. Notices keep the whole
+    history's order (publication time, then first figure id), so ties resolve alike.
     """
     metrics = sorted({f.metric for f in figures if f.metric is not None})
     if not metrics:
@@ -305,7 +315,16 @@ def figure_history(
                     if (k := _period_kind(f.period)) is not None})
     statements = _figure_history_statements(notice.published_at is not None)
     history = _history_parameters(notice)
-    rows = list(session.execute(statements.rows, {**history, "metrics": metrics, "kinds": kinds}))
+    rows = list(session.execute(statements.rows, {**history, "metrics": metrics, "kinds": kinds})
+                ) if kinds else []
+    found = {(row.metric, row.scope) for row in rows}
+    unseen = sorted({f.metric for f in figures
+                     if f.metric is not None and (f.metric, f.scope) not in found})
+    if unseen:
+        read = {row.id for row in rows}
+        rows += [row for row in session.execute(statements.first_rows,
+                                                {**history, "metrics": unseen})
+                 if row.id not in read]
     predecessor = _predecessor(session, statements, history, kinds) if kinds else None
     if predecessor is not None:
         rows = [row for row in rows if row.notice_id != predecessor] + list(session.execute(
