@@ -18,7 +18,7 @@ from time import process_time
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, bindparam, exists, func, insert, select, true
-from sqlalchemy.orm import Session, aliased, make_transient_to_detached
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from diffing import compare
 from diffing.extract import Extraction, extract
@@ -199,23 +199,26 @@ def earlier_mentions(
 # quadratic (a 1,000-notice crawl spent 38% of its pipeline time there; see BENCHMARKS.md).
 # These give the comparisons exactly the same answers from far fewer rows.
 
+# The statements are of the tables, not the mapped classes: the rows are read as plain rows,
+# and an ORM statement costs a third more to run for the same rows.
+_FIGURES = cast(Table, models.Figure.__table__).c
+_MENTIONS = cast(Table, models.PlatformMention.__table__).c
+_VERSIONS = cast(Table, models.NoticeVersion.__table__).c
+
 _FIGURE_COLUMNS = (
-    models.Figure.id, models.Figure.notice_id, models.Figure.published_at, models.Figure.metric,
-    models.Figure.value, models.Figure.unit, models.Figure.currency, models.Figure.period,
-    models.Figure.scope, models.Figure.start, models.Figure.end, models.Figure.text,
-    models.Figure.sentence, models.Figure.extractor_version,
+    _FIGURES.id, _FIGURES.notice_id, _FIGURES.published_at, _FIGURES.metric, _FIGURES.value,
+    _FIGURES.unit, _FIGURES.currency, _FIGURES.period, _FIGURES.scope, _FIGURES.start,
+    _FIGURES.end, _FIGURES.text, _FIGURES.sentence, _FIGURES.extractor_version,
 )
 _MENTION_COLUMNS = (
-    models.PlatformMention.notice_id, models.PlatformMention.published_at,
-    models.PlatformMention.platform_id, models.PlatformMention.name,
-    models.PlatformMention.kind, models.PlatformMention.action, models.PlatformMention.amount,
-    models.PlatformMention.currency, models.PlatformMention.start, models.PlatformMention.end,
-    models.PlatformMention.sentence, models.PlatformMention.actions,
+    _MENTIONS.notice_id, _MENTIONS.published_at, _MENTIONS.platform_id, _MENTIONS.name,
+    _MENTIONS.kind, _MENTIONS.action, _MENTIONS.amount, _MENTIONS.currency, _MENTIONS.start,
+    _MENTIONS.end, _MENTIONS.sentence, _MENTIONS.actions,
 )
 
 
 # Made once: building an alias for every query costs more than the query.
-_NEWER_VERSION = aliased(models.NoticeVersion, name="newer_version")
+_NEWER_VERSION = cast(Table, models.NoticeVersion.__table__).alias("newer_version").c
 
 
 def _earlier_current(table: Any, dated: bool) -> list[ColumnElement[bool]]:
@@ -232,6 +235,13 @@ def _earlier_current(table: Any, dated: bool) -> list[ColumnElement[bool]]:
     if dated:
         clauses.append(table.published_at < bindparam("published_at"))
     return clauses
+
+
+def _autoflush(session: Session) -> None:
+    # Statements of tables do not flush the session as ORM statements do; pending figures
+    # and versions must still be seen.
+    if session.autoflush:
+        session.flush()
 
 
 def _history_parameters(notice: models.Notice) -> dict[str, Any]:
@@ -257,42 +267,42 @@ class _FigureHistoryStatements:
 
 @lru_cache(maxsize=2)
 def _figure_history_statements(dated: bool) -> _FigureHistoryStatements:
-    earlier = _earlier_current(models.Figure, dated)
-    metrics = models.Figure.metric.in_(bindparam("metrics", expanding=True))
-    kinds = models.Figure.period_kind.in_(bindparam("kinds", expanding=True))
+    earlier = _earlier_current(_FIGURES, dated)
+    metrics = _FIGURES.metric.in_(bindparam("metrics", expanding=True))
+    kinds = _FIGURES.period_kind.in_(bindparam("kinds", expanding=True))
     # Periods are compared only with periods of the same kind; of the other figures of these
     # metrics, one per (metric, scope) says that the metric was reported before. Two
     # statements, not one with OR: an OR keeps SQLite from looking up the kinds in the index,
     # and the first figures are needed only for metrics the first statement did not find.
     first_of_each = (
-        select(func.min(models.Figure.id))
+        select(func.min(_FIGURES.id))
         .where(*earlier, metrics)
-        .group_by(models.Figure.metric, models.Figure.scope)
+        .group_by(_FIGURES.metric, _FIGURES.scope)
     )
-    qualifying = [*earlier, models.Figure.metric.is_not(None), kinds]
-    tied = (select(models.Figure.notice_id, models.Figure.published_at)
-            .group_by(models.Figure.notice_id, models.Figure.published_at))
+    qualifying = [*earlier, _FIGURES.metric.is_not(None), kinds]
+    tied = (select(_FIGURES.notice_id, _FIGURES.published_at)
+            .group_by(_FIGURES.notice_id, _FIGURES.published_at))
     # The predecessor's figures through its latest version (an indexed column), not by its
     # notice id (which no index of the figures leads with).
     predecessor_version = (
-        select(func.max(models.NoticeVersion.id))
-        .where(models.NoticeVersion.notice_id == bindparam("predecessor"))
+        select(func.max(_VERSIONS.id))
+        .where(_VERSIONS.notice_id == bindparam("predecessor"))
         .scalar_subquery()
     )
     return _FigureHistoryStatements(
         rows=select(*_FIGURE_COLUMNS).where(*earlier, metrics, kinds),
-        first_rows=select(*_FIGURE_COLUMNS).where(models.Figure.id.in_(first_of_each)),
+        first_rows=select(*_FIGURE_COLUMNS).where(_FIGURES.id.in_(first_of_each)),
         predecessor_rows=select(*_FIGURE_COLUMNS)
-        .where(*earlier, models.Figure.version_id == predecessor_version,
-               models.Figure.notice_id == bindparam("predecessor"))
-        .order_by(models.Figure.id),
-        latest_day=select(func.max(models.Figure.published_at)).where(*qualifying),
+        .where(*earlier, _FIGURES.version_id == predecessor_version,
+               _FIGURES.notice_id == bindparam("predecessor"))
+        .order_by(_FIGURES.id),
+        latest_day=select(func.max(_FIGURES.published_at)).where(*qualifying),
         tied_on_day=tied.where(*qualifying,
-                               models.Figure.published_at >= bindparam("day_start")),
-        tied_undated=tied.where(*qualifying, models.Figure.published_at.is_(None)),
-        first_ids=select(models.Figure.notice_id, func.min(models.Figure.id))
-        .where(*earlier, models.Figure.notice_id.in_(bindparam("notice_ids", expanding=True)))
-        .group_by(models.Figure.notice_id),
+                               _FIGURES.published_at >= bindparam("day_start")),
+        tied_undated=tied.where(*qualifying, _FIGURES.published_at.is_(None)),
+        first_ids=select(_FIGURES.notice_id, func.min(_FIGURES.id))
+        .where(*earlier, _FIGURES.notice_id.in_(bindparam("notice_ids", expanding=True)))
+        .group_by(_FIGURES.notice_id),
     )
 
 
@@ -313,6 +323,7 @@ def figure_history(
         return []
     kinds = sorted({k for f in figures if f.metric is not None
                     if (k := _period_kind(f.period)) is not None})
+    _autoflush(session)
     statements = _figure_history_statements(notice.published_at is not None)
     history = _history_parameters(notice)
     rows = list(session.execute(statements.rows, {**history, "metrics": metrics, "kinds": kinds})
@@ -391,12 +402,12 @@ def _nulls_first(moment: datetime | None) -> tuple[int, datetime]:
 
 @lru_cache(maxsize=4)
 def _mention_history_statement(dated: bool, with_unknown: bool) -> Any:
-    wanted: ColumnElement[bool] = models.PlatformMention.platform_id.in_(
+    wanted: ColumnElement[bool] = _MENTIONS.platform_id.in_(
         bindparam("platforms", expanding=True))
     if with_unknown:
-        wanted = wanted | models.PlatformMention.platform_id.is_(None)
+        wanted = wanted | _MENTIONS.platform_id.is_(None)
     return select(*_MENTION_COLUMNS).where(
-        *_earlier_current(models.PlatformMention, dated), wanted)
+        *_earlier_current(_MENTIONS, dated), wanted)
 
 
 def mention_history(
@@ -407,6 +418,7 @@ def mention_history(
     names, when ``mentions`` has one)."""
     if not mentions:
         return []
+    _autoflush(session)
     known = sorted({m.id for m in mentions if m.id is not None})
     statement = _mention_history_statement(notice.published_at is not None,
                                            any(m.id is None for m in mentions))
