@@ -18,7 +18,7 @@ from time import process_time
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, bindparam, exists, func, insert, select, true
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
 from diffing import compare
 from diffing.extract import Extraction, extract
@@ -33,11 +33,32 @@ DIFF_EXCERPT = 4000
 
 
 @dataclass(frozen=True)
+class WrittenEvent:
+    """A change event as :func:`analyse_version` inserted it: the row's values and its id.
+
+    It has the attributes of a :class:`storage.models.ChangeEvent` read from the archive,
+    and is what alerts are queued from; the session keeps no object for it.
+    """
+
+    id: int
+    kind: str
+    source_id: str
+    notice_id: int | None
+    version_id: int | None
+    subject: str | None
+    created_at: datetime
+    summary_en: str
+    summary_zh: str | None
+    payload: dict[str, Any]
+    dedupe_key: str
+
+
+@dataclass(frozen=True)
 class Analysis:
     """What analysing one version found: its extraction and the events written for it."""
 
     extraction: Extraction
-    events: list[models.ChangeEvent]
+    events: list[WrittenEvent]
     # CPU seconds extraction took (part of what a crawl reports it spent storing).
     extraction_cpu_seconds: float = 0.0
 
@@ -81,7 +102,12 @@ _ANALYSED = select(
 _INSERT_FIGURES = insert(cast(Table, models.Figure.__table__))
 _INSERT_MENTIONS = insert(cast(Table, models.PlatformMention.__table__))
 _EVENTS_TABLE = cast(Table, models.ChangeEvent.__table__)
-_INSERT_EVENTS = insert(_EVENTS_TABLE).returning(_EVENTS_TABLE.c.id, sort_by_parameter_order=True)
+# The events' ids are matched to their rows by dedupe key. PostgreSQL inserts the rows in
+# their order, as one statement; SQLite cannot order the rows RETURNING gives (SQLAlchemy then
+# inserts one row per statement), and assigns ids in the rows' order in one statement anyway.
+_INSERT_EVENTS = insert(_EVENTS_TABLE).returning(_EVENTS_TABLE.c.dedupe_key, _EVENTS_TABLE.c.id)
+_INSERT_EVENTS_IN_ORDER = insert(_EVENTS_TABLE).returning(
+    _EVENTS_TABLE.c.dedupe_key, _EVENTS_TABLE.c.id, sort_by_parameter_order=True)
 
 
 # --- findings -----------------------------------------------------------------------------
@@ -493,7 +519,7 @@ class _EventWriter:
         self.version = version
         self.now = now
         self.rows: list[dict[str, Any]] = []
-        self.events: list[models.ChangeEvent] = []
+        self.events: list[WrittenEvent] = []
         self.metrics = load_metrics()
         self.registry = load_platforms()
 
@@ -510,19 +536,14 @@ class _EventWriter:
         })
 
     def write(self) -> None:
-        """Insert the events added so far in one statement; they become :attr:`events`.
-
-        The events are the session's objects for the rows just inserted, as a query would
-        load them, without the unit of work inserting them one by one.
-        """
+        """Insert the events added so far in one statement; they become :attr:`events`."""
         if not self.rows:
             return
-        ids = self.session.scalars(_INSERT_EVENTS, self.rows).all()
-        for event_id, row in zip(ids, self.rows, strict=True):
-            event = models.ChangeEvent(id=event_id, **row)
-            make_transient_to_detached(event)
-            self.events.append(event)
-        self.session.add_all(self.events)
+        in_order = self.session.get_bind().dialect.name == "postgresql"
+        ids: dict[str, int] = {
+            key: event_id for key, event_id in self.session.execute(
+                _INSERT_EVENTS_IN_ORDER if in_order else _INSERT_EVENTS, self.rows)}
+        self.events = [WrittenEvent(id=ids[row["dedupe_key"]], **row) for row in self.rows]
 
     def _notice_payload(self) -> dict[str, Any]:
         return {
