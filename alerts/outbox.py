@@ -12,7 +12,7 @@ import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -21,10 +21,13 @@ from alerts.models import AlertOutbox
 from alerts.rules import AlertRule, Channel, EventFacts, load_rules, normalised, rule_wants
 from storage.models import ChangeEvent, CrawlRun, Figure, NoticeVersion, PlatformMention
 
+if TYPE_CHECKING:
+    from diffing.events import WrittenEvent
+
 logger = logging.getLogger(__name__)
 
 
-def idempotency_key(rule: str, event: ChangeEvent, channel: Channel | str) -> str:
+def idempotency_key(rule: str, event: ChangeEvent | WrittenEvent, channel: Channel | str) -> str:
     """The row's key: the same for the same rule, event and channel, whatever the database."""
     channel_id = channel if isinstance(channel, str) else channel.id
     return hashlib.sha256(f"{rule}|{event.dedupe_key}|{channel_id}".encode()).hexdigest()
@@ -47,7 +50,7 @@ def digest_bucket(digest: str, at: datetime) -> tuple[str | None, datetime]:
     return None, at
 
 
-def group_key(event: ChangeEvent, bucket: str | None) -> str:
+def group_key(event: ChangeEvent | WrittenEvent, bucket: str | None) -> str:
     """Which rows of one rule and channel travel in one message."""
     if bucket is not None:
         return f"digest:{bucket}"
@@ -79,7 +82,7 @@ def is_baseline_run(session: Session, source_id: str, run_id: int | None) -> boo
 
 def enqueue(
     session: Session,
-    events: Iterable[ChangeEvent],
+    events: Iterable[ChangeEvent | WrittenEvent],
     rules: Sequence[AlertRule],
     *,
     run_id: int | None = None,

@@ -24,6 +24,7 @@ __all__ = [
     "FigureChange",
     "MetricEvent",
     "PeriodComparison",
+    "PeriodHistory",
     "PlatformAppearance",
     "PlatformChange",
     "compare_periods",
@@ -187,43 +188,57 @@ def compare_periods(current: Figure, history: Sequence[tuple[Figure, date]]) -> 
     for that period, the one published last (a later correction wins). ``None`` when
     ``current`` has no metric or period, or nothing comparable came before.
     """
-    period = Period.parse(current.period)
-    if current.metric is None or period is None:
-        return None
-    candidates: list[tuple[Period, date, Figure]] = []
-    for figure, published in history:
-        earlier = Period.parse(figure.period)
-        if (
-            earlier is None
-            or figure.metric != current.metric
-            or figure.scope != current.scope
-            or figure.unit != current.unit
-            or earlier.kind != period.kind
-            or earlier.part != period.part
-            or earlier.year >= period.year
-        ):
-            continue
-        candidates.append((earlier, published, figure))
-    if not candidates:
-        return None
-    previous_period, previous_published, previous = max(candidates, key=lambda item: (item[0], item[1]))
-    change = current.value - previous.value
-    percent: Decimal | None = None
-    if previous.value != 0:
-        percent = (Decimal(change) * 100 / Decimal(previous.value)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return PeriodComparison(
-        metric=current.metric,
-        scope=current.scope,
-        unit=current.unit,
-        period=str(period),
-        previous_period=str(previous_period),
-        value=current.value,
-        previous_value=previous.value,
-        change=change,
-        percent=percent,
-        previous_published=previous_published,
-        previous=previous,
-    )
+    return PeriodHistory(history).compare(current)
+
+
+_Comparable = tuple[str, str | None, str, str, int]
+
+
+class PeriodHistory:
+    """``history`` (earlier figures with their notices' publication dates) read once for
+    :func:`compare_periods`: each figure's period parsed, and grouped by metric, scope, unit
+    and kind of period, so comparing each of a notice's figures reads only its own group.
+    :meth:`compare` answers exactly as :func:`compare_periods` on the same history."""
+
+    def __init__(self, history: Sequence[tuple[Figure, date]]) -> None:
+        self._groups: dict[_Comparable, list[tuple[Period, date, Figure]]] = {}
+        for figure, published in history:
+            period = Period.parse(figure.period)
+            if period is None or figure.metric is None:
+                continue
+            key = (figure.metric, figure.scope, figure.unit, period.kind, period.part)
+            self._groups.setdefault(key, []).append((period, published, figure))
+
+    def compare(self, current: Figure) -> PeriodComparison | None:
+        """``current`` against the history; see :func:`compare_periods`."""
+        period = Period.parse(current.period)
+        if current.metric is None or period is None:
+            return None
+        group = self._groups.get(
+            (current.metric, current.scope, current.unit, period.kind, period.part), [])
+        candidates = [item for item in group if item[0].year < period.year]
+        if not candidates:
+            return None
+        previous_period, previous_published, previous = max(
+            candidates, key=lambda item: (item[0], item[1]))
+        change = current.value - previous.value
+        percent: Decimal | None = None
+        if previous.value != 0:
+            percent = (Decimal(change) * 100 / Decimal(previous.value)).quantize(
+                Decimal("0.1"), ROUND_HALF_UP)
+        return PeriodComparison(
+            metric=current.metric,
+            scope=current.scope,
+            unit=current.unit,
+            period=str(period),
+            previous_period=str(previous_period),
+            value=current.value,
+            previous_value=previous.value,
+            change=change,
+            percent=percent,
+            previous_published=previous_published,
+            previous=previous,
+        )
 
 
 @dataclass(frozen=True)

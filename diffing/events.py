@@ -15,10 +15,10 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
 from time import process_time
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import ColumnElement, Table, bindparam, exists, func, insert, select, true
-from sqlalchemy.orm import Session, aliased, make_transient_to_detached
+from sqlalchemy.orm import Session
 
 from diffing import compare
 from diffing.extract import Extraction, extract
@@ -33,11 +33,32 @@ DIFF_EXCERPT = 4000
 
 
 @dataclass(frozen=True)
+class WrittenEvent:
+    """A change event as :func:`analyse_version` inserted it: the row's values and its id.
+
+    It has the attributes of a :class:`storage.models.ChangeEvent` read from the archive,
+    and is what alerts are queued from; the session keeps no object for it.
+    """
+
+    id: int
+    kind: str
+    source_id: str
+    notice_id: int | None
+    version_id: int | None
+    subject: str | None
+    created_at: datetime
+    summary_en: str
+    summary_zh: str | None
+    payload: dict[str, Any]
+    dedupe_key: str
+
+
+@dataclass(frozen=True)
 class Analysis:
     """What analysing one version found: its extraction and the events written for it."""
 
     extraction: Extraction
-    events: list[models.ChangeEvent]
+    events: list[WrittenEvent]
     # CPU seconds extraction took (part of what a crawl reports it spent storing).
     extraction_cpu_seconds: float = 0.0
 
@@ -81,7 +102,12 @@ _ANALYSED = select(
 _INSERT_FIGURES = insert(cast(Table, models.Figure.__table__))
 _INSERT_MENTIONS = insert(cast(Table, models.PlatformMention.__table__))
 _EVENTS_TABLE = cast(Table, models.ChangeEvent.__table__)
-_INSERT_EVENTS = insert(_EVENTS_TABLE).returning(_EVENTS_TABLE.c.id, sort_by_parameter_order=True)
+# The events' ids are matched to their rows by dedupe key. PostgreSQL inserts the rows in
+# their order, as one statement; SQLite cannot order the rows RETURNING gives (SQLAlchemy then
+# inserts one row per statement), and assigns ids in the rows' order in one statement anyway.
+_INSERT_EVENTS = insert(_EVENTS_TABLE).returning(_EVENTS_TABLE.c.dedupe_key, _EVENTS_TABLE.c.id)
+_INSERT_EVENTS_IN_ORDER = insert(_EVENTS_TABLE).returning(
+    _EVENTS_TABLE.c.dedupe_key, _EVENTS_TABLE.c.id, sort_by_parameter_order=True)
 
 
 # --- findings -----------------------------------------------------------------------------
@@ -199,23 +225,68 @@ def earlier_mentions(
 # quadratic (a 1,000-notice crawl spent 38% of its pipeline time there; see BENCHMARKS.md).
 # These give the comparisons exactly the same answers from far fewer rows.
 
+# The statements are of the tables, not the mapped classes: the rows are read as plain rows,
+# and an ORM statement costs a third more to run for the same rows.
+_FIGURES = cast(Table, models.Figure.__table__).c
+_MENTIONS = cast(Table, models.PlatformMention.__table__).c
+_VERSIONS = cast(Table, models.NoticeVersion.__table__).c
+
 _FIGURE_COLUMNS = (
-    models.Figure.id, models.Figure.notice_id, models.Figure.published_at, models.Figure.metric,
-    models.Figure.value, models.Figure.unit, models.Figure.currency, models.Figure.period,
-    models.Figure.scope, models.Figure.start, models.Figure.end, models.Figure.text,
-    models.Figure.sentence, models.Figure.extractor_version,
+    _FIGURES.id, _FIGURES.notice_id, _FIGURES.published_at, _FIGURES.metric, _FIGURES.value,
+    _FIGURES.unit, _FIGURES.currency, _FIGURES.period, _FIGURES.scope, _FIGURES.start,
+    _FIGURES.end, _FIGURES.text, _FIGURES.sentence, _FIGURES.extractor_version,
 )
 _MENTION_COLUMNS = (
-    models.PlatformMention.notice_id, models.PlatformMention.published_at,
-    models.PlatformMention.platform_id, models.PlatformMention.name,
-    models.PlatformMention.kind, models.PlatformMention.action, models.PlatformMention.amount,
-    models.PlatformMention.currency, models.PlatformMention.start, models.PlatformMention.end,
-    models.PlatformMention.sentence, models.PlatformMention.actions,
+    _MENTIONS.notice_id, _MENTIONS.published_at, _MENTIONS.platform_id, _MENTIONS.name,
+    _MENTIONS.kind, _MENTIONS.action, _MENTIONS.amount, _MENTIONS.currency, _MENTIONS.start,
+    _MENTIONS.end, _MENTIONS.sentence, _MENTIONS.actions,
 )
+
+
+
+class _FigureRow(NamedTuple):
+    """A row of :data:`_FIGURE_COLUMNS`. Reading a field of a result row by name costs about
+    ten times reading it from a named tuple, and each history row is read a dozen times."""
+
+    id: int
+    notice_id: int
+    published_at: datetime | None
+    metric: str | None
+    value: Decimal
+    unit: str
+    currency: str | None
+    period: str | None
+    scope: str | None
+    start: int
+    end: int
+    text: str
+    sentence: str
+    extractor_version: str
+
+
+class _MentionRow(NamedTuple):
+    """A row of :data:`_MENTION_COLUMNS` (see :class:`_FigureRow`)."""
+
+    notice_id: int
+    published_at: datetime | None
+    platform_id: str | None
+    name: str
+    kind: str
+    action: str | None
+    amount: Decimal | None
+    currency: str | None
+    start: int
+    end: int
+    sentence: str
+    actions: list[Any] | None
+
+
+def _figure_rows(result: Any) -> list[_FigureRow]:
+    return [_FigureRow._make(row) for row in result]
 
 
 # Made once: building an alias for every query costs more than the query.
-_NEWER_VERSION = aliased(models.NoticeVersion, name="newer_version")
+_NEWER_VERSION = cast(Table, models.NoticeVersion.__table__).alias("newer_version").c
 
 
 def _earlier_current(table: Any, dated: bool) -> list[ColumnElement[bool]]:
@@ -234,6 +305,13 @@ def _earlier_current(table: Any, dated: bool) -> list[ColumnElement[bool]]:
     return clauses
 
 
+def _autoflush(session: Session) -> None:
+    # Statements of tables do not flush the session as ORM statements do; pending figures
+    # and versions must still be seen.
+    if session.autoflush:
+        session.flush()
+
+
 def _history_parameters(notice: models.Notice) -> dict[str, Any]:
     parameters: dict[str, Any] = {"source_id": notice.source_id, "notice_id": notice.id}
     if notice.published_at is not None:
@@ -247,6 +325,7 @@ class _FigureHistoryStatements:
     not): building them costs more than running them on a small archive."""
 
     rows: Any
+    first_rows: Any
     predecessor_rows: Any
     latest_day: Any
     tied_on_day: Any
@@ -256,33 +335,42 @@ class _FigureHistoryStatements:
 
 @lru_cache(maxsize=2)
 def _figure_history_statements(dated: bool) -> _FigureHistoryStatements:
-    earlier = _earlier_current(models.Figure, dated)
-    metrics = models.Figure.metric.in_(bindparam("metrics", expanding=True))
-    kinds = models.Figure.period_kind.in_(bindparam("kinds", expanding=True))
+    earlier = _earlier_current(_FIGURES, dated)
+    metrics = _FIGURES.metric.in_(bindparam("metrics", expanding=True))
+    kinds = _FIGURES.period_kind.in_(bindparam("kinds", expanding=True))
     # Periods are compared only with periods of the same kind; of the other figures of these
-    # metrics, one per (metric, scope) says that the metric was reported before.
+    # metrics, one per (metric, scope) says that the metric was reported before. Two
+    # statements, not one with OR: an OR keeps SQLite from looking up the kinds in the index,
+    # and the first figures are needed only for metrics the first statement did not find.
     first_of_each = (
-        select(func.min(models.Figure.id))
+        select(func.min(_FIGURES.id))
         .where(*earlier, metrics)
-        .group_by(models.Figure.metric, models.Figure.scope)
+        .group_by(_FIGURES.metric, _FIGURES.scope)
     )
-    qualifying = [*earlier, models.Figure.metric.is_not(None), kinds]
-    tied = (select(models.Figure.notice_id, models.Figure.published_at)
-            .group_by(models.Figure.notice_id, models.Figure.published_at))
+    qualifying = [*earlier, _FIGURES.metric.is_not(None), kinds]
+    tied = (select(_FIGURES.notice_id, _FIGURES.published_at)
+            .group_by(_FIGURES.notice_id, _FIGURES.published_at))
+    # The predecessor's figures through its latest version (an indexed column), not by its
+    # notice id (which no index of the figures leads with).
+    predecessor_version = (
+        select(func.max(_VERSIONS.id))
+        .where(_VERSIONS.notice_id == bindparam("predecessor"))
+        .scalar_subquery()
+    )
     return _FigureHistoryStatements(
-        rows=select(*_FIGURE_COLUMNS)
-        .where(*earlier, metrics, kinds | models.Figure.id.in_(first_of_each))
-        .order_by(models.Figure.published_at, models.Figure.id),
+        rows=select(*_FIGURE_COLUMNS).where(*earlier, metrics, kinds),
+        first_rows=select(*_FIGURE_COLUMNS).where(_FIGURES.id.in_(first_of_each)),
         predecessor_rows=select(*_FIGURE_COLUMNS)
-        .where(*earlier, models.Figure.notice_id == bindparam("predecessor"))
-        .order_by(models.Figure.id),
-        latest_day=select(func.max(models.Figure.published_at)).where(*qualifying),
+        .where(*earlier, _FIGURES.version_id == predecessor_version,
+               _FIGURES.notice_id == bindparam("predecessor"))
+        .order_by(_FIGURES.id),
+        latest_day=select(func.max(_FIGURES.published_at)).where(*qualifying),
         tied_on_day=tied.where(*qualifying,
-                               models.Figure.published_at >= bindparam("day_start")),
-        tied_undated=tied.where(*qualifying, models.Figure.published_at.is_(None)),
-        first_ids=select(models.Figure.notice_id, func.min(models.Figure.id))
-        .where(*earlier, models.Figure.notice_id.in_(bindparam("notice_ids", expanding=True)))
-        .group_by(models.Figure.notice_id),
+                               _FIGURES.published_at >= bindparam("day_start")),
+        tied_undated=tied.where(*qualifying, _FIGURES.published_at.is_(None)),
+        first_ids=select(_FIGURES.notice_id, func.min(_FIGURES.id))
+        .where(*earlier, _FIGURES.notice_id.in_(bindparam("notice_ids", expanding=True)))
+        .group_by(_FIGURES.notice_id),
     )
 
 
@@ -293,23 +381,32 @@ def figure_history(
 
     :func:`diffing.compare.compare_periods` and :func:`diffing.compare.metric_events` give the
     same answers on it as on the whole history: it holds every earlier figure of the metrics
-    ``figures`` report whose period is of a kind they report, the first figure of each of
-    those metrics and scopes, and all figures of the notice ``metric_events`` takes as the
-    predecessor. Notices keep the whole history's order (publication time, then first figure
-    id), so ties resolve alike.
+    ``figures`` report whose period is of a kind they report, the first figure of each
+    (metric, scope) of the metrics whose own (metric, scope) is not among those, and all
+    figures of the notice ``metric_events`` takes as the predecessor. Notices keep the whole
+    history's order (publication time, then first figure id), so ties resolve alike.
     """
     metrics = sorted({f.metric for f in figures if f.metric is not None})
     if not metrics:
         return []
     kinds = sorted({k for f in figures if f.metric is not None
                     if (k := _period_kind(f.period)) is not None})
+    _autoflush(session)
     statements = _figure_history_statements(notice.published_at is not None)
     history = _history_parameters(notice)
-    rows = list(session.execute(statements.rows, {**history, "metrics": metrics, "kinds": kinds}))
+    rows = _figure_rows(session.execute(
+        statements.rows, {**history, "metrics": metrics, "kinds": kinds})) if kinds else []
+    found = {(row.metric, row.scope) for row in rows}
+    unseen = sorted({f.metric for f in figures
+                     if f.metric is not None and (f.metric, f.scope) not in found})
+    if unseen:
+        read = {row.id for row in rows}
+        rows += [row for row in _figure_rows(session.execute(
+            statements.first_rows, {**history, "metrics": unseen})) if row.id not in read]
     predecessor = _predecessor(session, statements, history, kinds) if kinds else None
     if predecessor is not None:
-        rows = [row for row in rows if row.notice_id != predecessor] + list(session.execute(
-            statements.predecessor_rows, {**history, "predecessor": predecessor}))
+        rows = [row for row in rows if row.notice_id != predecessor] + _figure_rows(
+            session.execute(statements.predecessor_rows, {**history, "predecessor": predecessor}))
     by_notice: dict[int, tuple[datetime | None, list[Any]]] = {}
     for row in rows:
         by_notice.setdefault(row.notice_id, (row.published_at, []))[1].append(row)
@@ -372,12 +469,12 @@ def _nulls_first(moment: datetime | None) -> tuple[int, datetime]:
 
 @lru_cache(maxsize=4)
 def _mention_history_statement(dated: bool, with_unknown: bool) -> Any:
-    wanted: ColumnElement[bool] = models.PlatformMention.platform_id.in_(
+    wanted: ColumnElement[bool] = _MENTIONS.platform_id.in_(
         bindparam("platforms", expanding=True))
     if with_unknown:
-        wanted = wanted | models.PlatformMention.platform_id.is_(None)
+        wanted = wanted | _MENTIONS.platform_id.is_(None)
     return select(*_MENTION_COLUMNS).where(
-        *_earlier_current(models.PlatformMention, dated), wanted)
+        *_earlier_current(_MENTIONS, dated), wanted)
 
 
 def mention_history(
@@ -388,12 +485,13 @@ def mention_history(
     names, when ``mentions`` has one)."""
     if not mentions:
         return []
+    _autoflush(session)
     known = sorted({m.id for m in mentions if m.id is not None})
     statement = _mention_history_statement(notice.published_at is not None,
                                            any(m.id is None for m in mentions))
     rows = session.execute(statement, {**_history_parameters(notice), "platforms": known})
     by_notice: dict[int, tuple[date, list[PlatformMention]]] = {}
-    for row in rows:
+    for row in map(_MentionRow._make, rows):
         published = (row.published_at or datetime.min.replace(tzinfo=UTC)).date()
         by_notice.setdefault(row.notice_id, (published, []))[1].append(mention_of(row))
     return list(by_notice.values())
@@ -411,11 +509,12 @@ def _first_version_events(
     session: Session, writer: _EventWriter, notice: models.Notice, found: Extraction
 ) -> None:
     history = figure_history(session, notice, found.figures)
-    flat_history = [(figure, published) for published, figures in history for figure in figures]
+    periods = compare.PeriodHistory(
+        [(figure, published) for published, figures in history for figure in figures])
     for figure in found.figures:
         if figure.metric is None:
             continue
-        writer.figure_reported(figure, compare.compare_periods(figure, flat_history))
+        writer.figure_reported(figure, periods.compare(figure))
     for metric_event in compare.metric_events(found.figures, history):
         writer.metric_event(metric_event)
     mentions = mention_history(session, notice, found.platforms)
@@ -461,7 +560,7 @@ class _EventWriter:
         self.version = version
         self.now = now
         self.rows: list[dict[str, Any]] = []
-        self.events: list[models.ChangeEvent] = []
+        self.events: list[WrittenEvent] = []
         self.metrics = load_metrics()
         self.registry = load_platforms()
 
@@ -478,19 +577,14 @@ class _EventWriter:
         })
 
     def write(self) -> None:
-        """Insert the events added so far in one statement; they become :attr:`events`.
-
-        The events are the session's objects for the rows just inserted, as a query would
-        load them, without the unit of work inserting them one by one.
-        """
+        """Insert the events added so far in one statement; they become :attr:`events`."""
         if not self.rows:
             return
-        ids = self.session.scalars(_INSERT_EVENTS, self.rows).all()
-        for event_id, row in zip(ids, self.rows, strict=True):
-            event = models.ChangeEvent(id=event_id, **row)
-            make_transient_to_detached(event)
-            self.events.append(event)
-        self.session.add_all(self.events)
+        in_order = self.session.get_bind().dialect.name == "postgresql"
+        ids: dict[str, int] = {
+            key: event_id for key, event_id in self.session.execute(
+                _INSERT_EVENTS_IN_ORDER if in_order else _INSERT_EVENTS, self.rows)}
+        self.events = [WrittenEvent(id=ids[row["dedupe_key"]], **row) for row in self.rows]
 
     def _notice_payload(self) -> dict[str, Any]:
         return {

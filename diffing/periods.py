@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 __all__ = ["Period", "PeriodMention", "find_period_mentions"]
 
@@ -30,16 +31,7 @@ class Period:
     @classmethod
     def parse(cls, text: str | None) -> Period | None:
         """The period written as ``str(period)``; ``None`` for anything else."""
-        if not text:
-            return None
-        match = re.fullmatch(r"(\d{4})(?:-(H[12]|Q[1-4]))?", text.strip())
-        if not match:
-            return None
-        year = int(match.group(1))
-        part = match.group(2)
-        if part is None:
-            return cls(year)
-        return cls(year, "half" if part[0] == "H" else "quarter", int(part[1]))
+        return _parse(text)
 
     def end(self) -> date:
         """The last day of the period."""
@@ -49,6 +41,25 @@ class Period:
         if last_month == 12:
             return date(self.year, 12, 31)
         return date(self.year, last_month + 1, 1) - timedelta(days=1)
+
+
+_WRITTEN = re.compile(r"(\d{4})(?:-(H[12]|Q[1-4]))?")
+
+
+# Comparing a notice's figures with the archive's parses the same few dozen period strings
+# thousands of times; a Period is immutable, so one instance per string is shared.
+@lru_cache(maxsize=1024)
+def _parse(text: str | None) -> Period | None:
+    if not text:
+        return None
+    match = _WRITTEN.fullmatch(text.strip())
+    if not match:
+        return None
+    year = int(match.group(1))
+    part = match.group(2)
+    if part is None:
+        return Period(year)
+    return Period(year, "half" if part[0] == "H" else "quarter", int(part[1]))
 
 
 @dataclass(frozen=True)

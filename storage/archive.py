@@ -14,11 +14,11 @@ import zlib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 
-from sqlalchemy import CursorResult, bindparam, func, or_, select, update
+from sqlalchemy import CursorResult, Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, make_transient_to_detached
 
 from storage.errors import (
     AmbiguousNoticeError,
@@ -175,19 +175,20 @@ def record_notice(session: Session, fetched: FetchedNotice) -> RecordOutcome:
         notice, created = _create_notice(session, fetched)
     previous = None if created else latest_version(session, notice.id)
 
-    notice.last_checked_at = fetched.fetched_at
-    notice.etag, notice.last_modified = _validators(fetched.http_headers)
+    if not created:
+        notice.last_checked_at = fetched.fetched_at
+        notice.etag, notice.last_modified = _validators(fetched.http_headers)
     if previous is not None and previous.content_hash == identity:
         session.flush()
         return RecordOutcome("unchanged", notice.id, None, previous, notice)
 
     number = 1 if previous is None else previous.number + 1
-    version = _version_of(fetched, notice, number, identity)
-    session.add(version)
-    notice.title = fetched.title
-    notice.published_at = fetched.published_at
-    notice.language = fetched.language
-    session.flush()
+    if not created:
+        notice.title = fetched.title
+        notice.published_at = fetched.published_at
+        notice.language = fetched.language
+        session.flush()
+    version = _insert_version(session, fetched, notice, number, identity)
     index_notice(session, notice, version)
     return RecordOutcome("new" if previous is None else "changed", notice.id, version, previous,
                          notice)
@@ -511,75 +512,107 @@ def count_rows(session: Session) -> dict[str, int]:
 
 # FOR UPDATE makes concurrent recorders of one notice take turns on PostgreSQL, so both
 # cannot number a new version alike; SQLite already serialises writers (BEGIN IMMEDIATE).
-# Built once: it runs for every notice a crawl records.
-_LOCKED_NOTICE = (
-    select(Notice)
-    .where(Notice.source_id == bindparam("source_id"), Notice.url == bindparam("url"))
+# Built once: it runs for every notice a crawl records. Most of those are new, so the lock is
+# taken by a statement of the table, which answers "none" for a fraction of what loading
+# through the ORM costs; a notice that exists is then loaded by its id.
+_NOTICES = cast(Table, Notice.__table__)
+_LOCKED_NOTICE_ID = (
+    select(_NOTICES.c.id)
+    .where(_NOTICES.c.source_id == bindparam("source_id"), _NOTICES.c.url == bindparam("url"))
     .with_for_update()
-    .execution_options(populate_existing=True)
 )
 
 
 def _locked_notice(session: Session, source_id: str, url: str) -> Notice | None:
-    return session.scalars(_LOCKED_NOTICE, {"source_id": source_id, "url": url}).one_or_none()
+    if session.autoflush:
+        # As the ORM statement did: a notice added to the session is found.
+        session.flush()
+    notice_id = session.scalar(_LOCKED_NOTICE_ID, {"source_id": source_id, "url": url})
+    if notice_id is None:
+        return None
+    return session.get(Notice, notice_id, with_for_update=True, populate_existing=True)
+
+
+# A new notice and its versions are inserted as plain rows, and the session is given the
+# objects as a query would load them: the unit of work cost more CPU than the rest of
+# recording a notice, for two rows whose every value is known here.
+_INSERT_NOTICE = insert(_NOTICES)
+_INSERT_VERSION = insert(cast(Table, NoticeVersion.__table__))
 
 
 def _create_notice(session: Session, fetched: FetchedNotice) -> tuple[Notice, bool]:
     """Insert the notice row; True if we created it, False if a concurrent writer did."""
     _require_source(session, fetched.source_id)
     etag, last_modified = _validators(fetched.http_headers)
-    notice = Notice(
-        source_id=fetched.source_id,
-        url=fetched.url,
-        title=fetched.title,
-        published_at=fetched.published_at,
-        language=fetched.language,
-        first_seen_at=fetched.fetched_at,
-        last_seen_at=fetched.fetched_at,
-        last_checked_at=fetched.fetched_at,
-        etag=etag,
-        last_modified=last_modified,
-    )
+    values = {
+        "source_id": fetched.source_id,
+        "url": fetched.url,
+        "title": fetched.title,
+        "published_at": fetched.published_at,
+        "language": fetched.language,
+        "first_seen_at": fetched.fetched_at,
+        "last_seen_at": fetched.fetched_at,
+        "last_checked_at": fetched.fetched_at,
+        "etag": etag,
+        "last_modified": last_modified,
+    }
     if session.get_bind().dialect.name == "sqlite":
         # SQLite transactions begin IMMEDIATE, holding the write lock from before our read:
-        # no other writer can have created the notice since, so no race to lose. It is
-        # inserted with its first version, in one flush.
-        session.add(notice)
-        return notice, True
+        # no other writer can have created the notice since, so no race to lose.
+        notice_id = _inserted_id(session, _INSERT_NOTICE, values)
+        return _as_loaded(session, Notice(id=notice_id, **values)), True
     try:
         # The savepoint keeps a lost race from rolling back the caller's whole transaction.
         with session.begin_nested():
-            session.add(notice)
+            notice_id = _inserted_id(session, _INSERT_NOTICE, values)
     except IntegrityError:
         existing = _locked_notice(session, fetched.source_id, fetched.url)
         if existing is None:
             raise
         return existing, False
-    return notice, True
+    return _as_loaded(session, Notice(id=notice_id, **values)), True
 
 
-def _version_of(
-    fetched: FetchedNotice, notice: Notice, number: int, identity: str
+def _insert_version(
+    session: Session, fetched: FetchedNotice, notice: Notice, number: int, identity: str
 ) -> NoticeVersion:
-    # By the relationship, so a notice created in this flush gets its id first.
-    return NoticeVersion(
-        notice=notice,
-        number=number,
-        title=fetched.title,
-        published_at=fetched.published_at,
-        text=fetched.text,
-        html=fetched.html,
-        content_hash=identity,
-        raw_gz=zlib.compress(fetched.raw, _RAW_COMPRESSION_LEVEL),
-        raw_sha256=hashlib.sha256(fetched.raw).hexdigest(),
-        raw_size=len(fetched.raw),
-        encoding=fetched.encoding,
-        http_status=fetched.http_status,
-        http_headers=dict(fetched.http_headers),
-        attachments=[dict(attachment) for attachment in fetched.attachments],
-        fetched_at=fetched.fetched_at,
-        crawl_run_id=fetched.crawl_run_id,
-    )
+    values = {
+        "notice_id": notice.id,
+        "number": number,
+        "title": fetched.title,
+        "published_at": fetched.published_at,
+        "text": fetched.text,
+        "html": fetched.html,
+        "content_hash": identity,
+        "raw_gz": zlib.compress(fetched.raw, _RAW_COMPRESSION_LEVEL),
+        "raw_sha256": hashlib.sha256(fetched.raw).hexdigest(),
+        "raw_size": len(fetched.raw),
+        "encoding": fetched.encoding,
+        "http_status": fetched.http_status,
+        "http_headers": dict(fetched.http_headers),
+        "attachments": [dict(attachment) for attachment in fetched.attachments],
+        "fetched_at": fetched.fetched_at,
+        "crawl_run_id": fetched.crawl_run_id,
+    }
+    version_id = _inserted_id(session, _INSERT_VERSION, values)
+    return _as_loaded(session, NoticeVersion(id=version_id, notice=notice, **values))
+
+
+def _inserted_id(session: Session, statement: Any, values: dict[str, Any]) -> int:
+    result = cast("CursorResult[Any]", session.execute(statement, values))
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+_Loaded = TypeVar("_Loaded", Notice, NoticeVersion)
+
+
+def _as_loaded(session: Session, instance: _Loaded) -> _Loaded:
+    """``instance``, whose row was just inserted, in the session as if a query had loaded it."""
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
 
 
 def _validators(headers: Mapping[str, str]) -> tuple[str | None, str | None]:

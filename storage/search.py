@@ -148,7 +148,8 @@ def _fold(character: str) -> str:
 
 def normalise(text: str) -> str:
     """The searchable form of ``text``: Simplified characters, NFKC, case-folded."""
-    return normalise_with_offsets(text)[0]
+    # As normalise_with_offsets(text)[0], without mapping each character back.
+    return "".join(map(_fold, to_simplified(text)[0]))
 
 
 def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -195,7 +196,7 @@ def index_notice(session: Session, notice: Notice, version: NoticeVersion) -> No
 
     Called in the transaction that records the version, so the index never lags the archive.
     """
-    session.execute(_upsert(session.get_bind().dialect, [_index_row(notice, version)]))
+    session.execute(_upsert_one(session.get_bind().dialect.name), _index_row(notice, version))
 
 
 def _index_row(notice: Notice, version: NoticeVersion) -> dict[str, Any]:
@@ -214,8 +215,21 @@ def _index_row(notice: Notice, version: NoticeVersion) -> dict[str, Any]:
 
 
 def _upsert(dialect: Dialect, rows: list[dict[str, Any]]) -> Any:
-    insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
-    statement = insert(notice_search).values(rows)
+    return _on_conflict_update(_insert(dialect.name)(notice_search).values(rows))
+
+
+@lru_cache(maxsize=2)
+def _upsert_one(dialect_name: str) -> Any:
+    """The upsert of one row given as parameters, built once per dialect: it runs for every
+    notice a crawl records, and one built with its values is compiled again each time."""
+    return _on_conflict_update(_insert(dialect_name)(notice_search))
+
+
+def _insert(dialect_name: str) -> Any:
+    return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+
+
+def _on_conflict_update(statement: Any) -> Any:
     updated = {
         name: statement.excluded[name]
         for name in ("version_id", "source_id", "published_at", "language", "title", "body", "grams")
