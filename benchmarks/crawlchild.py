@@ -35,9 +35,11 @@ def fair_settings(concurrency: int) -> dict[str, Any]:
         "AUTOTHROTTLE_ENABLED": False,
         "LOG_LEVEL": "WARNING",
         "TELNETCONSOLE_ENABLED": False,
-        # regwatch's own setting (crawler/settings.py), which spares both sides a hundred
-        # workers per response: the ceiling is Scrapy at its best on this machine.
+        # Scrapy settings regwatch tunes (crawler/settings.py), given to both sides so that the
+        # ceiling is Scrapy at its best on this machine: no hundred workers per response, no
+        # re-reading a callback's source to check that it returns no value.
         "CONCURRENT_ITEMS": 1,
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,
     }
 
 
