@@ -32,6 +32,9 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 DOWNLOAD_FAIL_ON_DATALOSS = True
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = True
+# Scrapy starts this many tasks for every response a callback answers, to run its items through
+# the pipelines side by side; a notice page gives one item and a list page only requests.
+CONCURRENT_ITEMS = 1
 TELNETCONSOLE_ENABLED = False
 # No control port: a crawl is driven by regwatch, not from the network.
 REMOTE_CONTROL_ENABLED = False
