@@ -35,6 +35,10 @@ COOKIES_ENABLED = True
 # Scrapy starts this many tasks for every response a callback answers, to run its items through
 # the pipelines side by side; a notice page gives one item and a list page only requests.
 CONCURRENT_ITEMS = 1
+# Scrapy's check that a generator callback returns no value reads and parses the callback's
+# source again whenever no live request holds that callback (a fifth of the responses of a
+# crawl at 16 requests in flight); tests/test_spiders.py makes the check once instead.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 TELNETCONSOLE_ENABLED = False
 # No control port: a crawl is driven by regwatch, not from the network.
 REMOTE_CONTROL_ENABLED = False
