@@ -59,6 +59,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "crawler.runrecord.CrawlRecorder": 10,
+    "crawler.gcthresholds.GcThresholds": 20,
 }
 # Scrapy's own extensions but the two switched off above: Scrapy imports every extension it
 # lists before the extension can decline, and EXTENSIONS cannot unlist one (a None there is
@@ -81,4 +82,6 @@ REGWATCH_ARCHIVE_WRITER = "process"
 # In "process" mode, how many notices the crawl stores itself before it starts the writer.
 REGWATCH_ARCHIVE_WRITER_AFTER = 10
 REGWATCH_REFETCH = False
+# The young generation's collection threshold while a crawl runs (crawler/gcthresholds.py).
+REGWATCH_GC_THRESHOLD = 10_000
 LOG_LEVEL = os.environ.get("REGWATCH_LOG_LEVEL", "INFO")
