@@ -29,15 +29,27 @@ _MARKERS = re.compile(
     r"web应用防火墙|document\.cookie\s*=",
     re.IGNORECASE,
 )
+# The markers are written in lower case, so the same pattern without IGNORECASE finds them in a
+# lower-cased page at a fifth of the cost. It finds everything _MARKERS finds (so a page where
+# it finds nothing is no wall) unless the page holds one of the few characters that IGNORECASE
+# matches to a Latin letter and lower() does not turn into it (İ, ı, ſ).
+_MARKERS_LOWER = re.compile(_MARKERS.pattern)
+_UNFOLDED = ("\u0130", "\u0131", "\u017f")
 # A page this large is content, whatever words it contains.
 _INTERSTITIAL_MAX_TEXT = 3000
+
+
+def _may_hold_marker(text: str) -> bool:
+    if any(c in text for c in _UNFOLDED):
+        return True
+    return _MARKERS_LOWER.search(text.lower()) is not None
 
 
 def bot_wall(status: int, body_text: str) -> str | None:
     """A description of the wall when the answer is one; None for ordinary pages and errors."""
     if status in CHALLENGE_STATUSES:
         return f"status {status} challenge"
-    if status == 200 and body_text:
+    if status == 200 and body_text and _may_hold_marker(body_text):
         visible = re.sub(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", " ", body_text,
                          flags=re.DOTALL | re.IGNORECASE)
         visible = re.sub(r"\s+", " ", visible)

@@ -56,12 +56,21 @@ def clean_title(title: str) -> str:
     The CAC list API puts markup in titles; the ``<title>`` element carries the site's name
     after an underscore.
     """
-    text = Selector(text=f"<div>{title}</div>").xpath("string(.)").get() or ""
+    if _is_plain_text(title):
+        text = title
+    else:
+        text = Selector(text=f"<div>{title}</div>", type="html").xpath("string(.)").get() or ""
     text = clean_whitespace(text).replace("\n", " ")
     for suffix in ("_中央网络安全和信息化委员会办公室", "_中华人民共和国工业和信息化部",
                    "_国家市场监督管理总局", " | Federal Trade Commission"):
         text = text.removesuffix(suffix)
     return text.strip()
+
+
+def _is_plain_text(text: str) -> bool:
+    """Whether an HTML parser would read ``text`` back unchanged: no markup, no entity, no
+    control, separator or format character (all of which it may drop, fold or replace)."""
+    return "<" not in text and "&" not in text and text.isprintable()
 
 
 def parse_published(value: str | None, tz: str = "UTC") -> datetime | None:
@@ -126,7 +135,7 @@ def sanitise_html(html: str) -> str:
 
 def html_to_text(html: str) -> str:
     """The readable text of an HTML fragment, one line per paragraph, whitespace cleaned."""
-    root = Selector(text=html).root
+    root = Selector(text=html, type="html").root
     pieces: list[str] = []
 
     def walk(element: object) -> None:

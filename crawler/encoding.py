@@ -67,15 +67,15 @@ def choose_encoding(body: bytes, declared: list[str], forced: str | None = None)
         return "utf-8"
     if body.isascii():
         return "utf-8"
+    if decodes(body, "utf-8"):
+        # Non-ASCII bytes that happen to be valid UTF-8 are almost never another encoding.
+        return "utf-8"
     # Single-byte charsets decode anything, so a declaration of one is no evidence here.
     named = [normalise_encoding(n) for n in declared]
     named = [n for n in named if n not in _SINGLE_BYTE and _lookup(n) not in _SINGLE_BYTE]
     strict = [e for e in dict.fromkeys([*named, *_CANDIDATES]) if decodes(body, e)]
     if len(strict) == 1:
         return strict[0]
-    if "utf-8" in strict:
-        # Non-ASCII bytes that happen to be valid UTF-8 are almost never another encoding.
-        return "utf-8"
     if strict:
         # GBK bytes often decode as Big5 and the reverse; the detector tells them apart.
         best = from_bytes(body, cp_isolation=strict).best()

@@ -59,8 +59,12 @@ class KnownNotices:
         self._any = False
 
     def load(self, urls: Iterable[str]) -> None:
-        """Look up the URLs not asked about yet, in one query."""
-        if self._everything:
+        """Look up the URLs not asked about yet, in one query.
+
+        A source the archive held nothing of when the crawl started has nothing to look up: as
+        when every notice was read at start, what this crawl archives still counts as new.
+        """
+        if self._everything or not self._any:
             return
         missing = {url for url in urls if url not in self._asked}
         if not missing:

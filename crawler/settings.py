@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from scrapy.settings import default_settings
+
 BOT_NAME = "regwatch"
 SPIDER_LOADER_CLASS = "crawler.spiderloader.SourceSpiderLoader"
 USER_AGENT = "regwatch/0.1 (monitor of official regulatory notices)"
@@ -32,9 +34,13 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 DOWNLOAD_FAIL_ON_DATALOSS = True
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = True
-# A notice page gives one item and a list page a few dozen requests, none of which waits on
-# another: Scrapy's default of 100 starts a hundred workers for every response's output.
+# Scrapy starts this many tasks for every response a callback answers, to run its items through
+# the pipelines side by side; a notice page gives one item and a list page only requests.
 CONCURRENT_ITEMS = 1
+# Scrapy's check that a generator callback returns no value reads and parses the callback's
+# source again whenever no live request holds that callback (a fifth of the responses of a
+# crawl at 16 requests in flight); tests/test_spiders.py makes the check once instead.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 # Bytes of responses whose output is still being handled (Scrapy's default is 5 MB). A fast
 # site outruns the archive writer, and each response waiting for it keeps its parsed page:
 # 5 MB was 2,500 small notices waiting: 264 MiB at 4,000 notices against 174 with 1 MB, and
@@ -58,6 +64,16 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "crawler.runrecord.CrawlRecorder": 10,
+    "crawler.gcthresholds.GcThresholds": 20,
+}
+# Scrapy's own extensions but the two switched off above: Scrapy imports every extension it
+# lists before the extension can decline, and EXTENSIONS cannot unlist one (a None there is
+# imported too); the remote control's import (aiohttp) took 0.18 s of CPU in every crawl.
+EXTENSIONS_BASE = {
+    path: order
+    for path, order in default_settings.EXTENSIONS_BASE.items()
+    if path not in ("scrapy.extensions.remote_control.RemoteControl",
+                    "scrapy.extensions.telnet.TelnetConsole")
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
@@ -71,4 +87,6 @@ REGWATCH_ARCHIVE_WRITER = "process"
 # In "process" mode, the writer starts once the crawl knows of more notices to store than this.
 REGWATCH_ARCHIVE_WRITER_AFTER = 10
 REGWATCH_REFETCH = False
+# The young generation's collection threshold while a crawl runs (crawler/gcthresholds.py).
+REGWATCH_GC_THRESHOLD = 10_000
 LOG_LEVEL = os.environ.get("REGWATCH_LOG_LEVEL", "INFO")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from crawler.botwall import bot_wall
@@ -30,3 +32,36 @@ def test_walls_are_recognised(status: int, body: str) -> None:
 ])
 def test_ordinary_pages_are_not_walls(status: int, body: str) -> None:
     assert bot_wall(status, body) is None
+
+
+@pytest.mark.parametrize("body", [
+    "<html><body>PLEASE ENABLE JAVASCRIPT</body></html>",
+    "<html><body>Checking Your Browser before accessing</body></html>",
+    "<html><script>Document.Cookie = 'x=1'</script></html>",
+    "<html><body>WEB应用防火墙</body></html>",
+    "<html><body>Acceſs denied</body></html>",  # long s: IGNORECASE matches it to "s"
+    "<html><body>İncapsula incident</body></html>",  # dotted capital I
+    "<html><body>ıncapsula incident</body></html>",  # dotless small i
+    "<html><body>checKing your browser</body></html>",  # Kelvin sign
+])
+def test_walls_are_recognised_whatever_their_case(body: str) -> None:
+    assert bot_wall(200, body) is not None
+
+
+def test_the_lower_case_search_finds_every_marker_ignorecase_finds() -> None:
+    """Every character IGNORECASE matches to a character of a marker lower-cases to that
+    character, or is one of those that send a page through the case-insensitive search."""
+    from crawler.botwall import _MARKERS, _UNFOLDED
+
+    assert _MARKERS.pattern == _MARKERS.pattern.lower()
+    literals = sorted(set(_MARKERS.pattern) - set("\\|()?:*"))
+    any_literal = re.compile("[" + re.escape("".join(literals)) + "]", re.IGNORECASE)
+    for code in range(0x110000):
+        char = chr(code)
+        if char.isspace():
+            assert char.lower().isspace()
+        if char in _UNFOLDED or not any_literal.fullmatch(char):
+            continue
+        for literal in literals:
+            if re.fullmatch(re.escape(literal), char, re.IGNORECASE):
+                assert char.lower() == literal, hex(code)

@@ -49,6 +49,29 @@ def test_titles_lose_markup_and_site_suffix() -> None:
     assert clean_title("A &amp; B") == "A & B"
 
 
+def test_a_title_without_markup_is_read_as_the_parser_would_read_it() -> None:
+    """Titles that clean_title takes as they are (no markup, entity, control, separator or
+    format character) come out of the HTML parser unchanged: every such character checked."""
+    from parsel import Selector
+
+    from crawler.cleaning import _is_plain_text
+
+    plain = [chr(c) for c in range(0x110000)
+             if not 0xD800 <= c <= 0xDFFF and _is_plain_text(chr(c))]
+    for start in range(0, len(plain), 2000):
+        part = plain[start:start + 2000]
+        page = "<div>" + "".join(f"<span>a{c}b</span>" for c in part) + "</div>"
+        parsed = Selector(text=page, type="html").xpath("//span").xpath("string(.)").getall()
+        assert parsed == [f"a{c}b" for c in part]
+    for title in ("A <b>B</b>", "A &amp; B", "A\u3000B", "A\tB", "A\rB", "A\x00B", "\ufeffA"):
+        assert not _is_plain_text(title)
+
+
+def test_text_of_json_looking_html_is_its_text() -> None:
+    assert html_to_text("[1, 2]") == "[1, 2]"
+    assert html_to_text('{"a": 1}') == '{"a": 1}'
+
+
 def test_whitespace_including_full_width_spaces() -> None:
     assert clean_whitespace("\u3000\u3000第一段\u00a0文字 \r\n\r\n\n  第二段 ") == "第一段 文字\n第二段"
 

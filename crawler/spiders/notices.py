@@ -104,6 +104,7 @@ class NoticeSpider(scrapy.Spider):
         self.refetch = refetch
         self.listed: set[str] = set()
         self.queued = 0
+        self._host_links: dict[tuple[str, str], str] = {}
 
     # --- lists ------------------------------------------------------------------------------
 
@@ -345,12 +346,32 @@ class NoticeSpider(scrapy.Spider):
         stem = response.url.rsplit(".", 1)[0]
         stem = re.sub(r"_\d+$", "", stem)
         seen: dict[str, None] = {}
-        for href in response.css("a::attr(href)").getall():
-            url = self.source.localise(urljoin(response.url, href))
-            if re.search(pattern, url) and url.startswith(stem + "_") and url != response.url:
+        # The document's links as lxml gives them (the same strings as a::attr(href)), each once.
+        hrefs = dict.fromkeys(map(str, response.selector.root.xpath(
+            "descendant-or-self::a/@href", smart_strings=False)))
+        for href in hrefs:
+            url = self.link_url(response.url, href)
+            if url.startswith(stem + "_") and url != response.url and re.search(pattern, url):
                 seen[url] = None
         return sorted(seen, key=lambda u: int(re.findall(r"_(\d+)\.\w+$", u)[0])
                       if re.findall(r"_(\d+)\.\w+$", u) else 0)
+
+    def link_url(self, page_url: str, href: str) -> str:
+        """Where ``href`` on the page at ``page_url`` leads, on the source's configured base.
+
+        A link that names its host (``//www.cac.gov.cn/...``, ``https://...``) leads to the same
+        URL from every page of a scheme; a site's navigation repeats such links on every notice,
+        so they are resolved once per scheme.
+        """
+        if not urlsplit(href).netloc:
+            return self.source.localise(urljoin(page_url, href))
+        key = (page_url.partition(":")[0], href)
+        url = self._host_links.get(key)
+        if url is None:
+            if len(self._host_links) >= 4096:
+                self._host_links.clear()
+            url = self._host_links[key] = self.source.localise(urljoin(page_url, href))
+        return url
 
     def item(self, response: TextResponse, parts: list[str]) -> NoticeItem:
         article = self.source.article
@@ -358,16 +379,16 @@ class NoticeSpider(scrapy.Spider):
         html = cleaning.sanitise_html("\n".join(parts))
         title = first_text(response.selector, article.title) or listing.get("title", "")
         published = None
-        for value in [first_text(response.selector, (s,)) for s in article.date] + [
-            listing.get("date", "")
-        ]:
+        for selector in (*article.date, None):
+            value = (first_text(response.selector, (selector,)) if selector is not None
+                     else listing.get("date", ""))
             published = cleaning.parse_published(value, self.source.timezone)
             if published:
                 break
         attachments: dict[str, str] = {}
         for selector in article.attachments:
             for href in select(response.selector, selector):
-                url = self.source.localise(urljoin(response.url, href.strip()))
+                url = self.link_url(response.url, href.strip())
                 if ATTACHMENT.search(url) or "/cms_files/" in url:
                     attachments.setdefault(url, "")
         return NoticeItem(
