@@ -75,10 +75,15 @@ def test_continuation_pages_in_order_of_their_number(cac_source: Source) -> None
         "<a href=c_1700000000000001_3.htm>3</a><a href=c_1700000000000001_2.htm>2</a>"
         "<a href=//www.cac.gov.cn/2026-11/20/c_1700000000000001_10.htm>10</a>"
         "<a href=c_1700000000000001_2.htm>下一页</a>"
-        "<a href=c_1700000000000001_2.pdf>pdf</a></body></html>"
+        "<a href=c_1700000000000001_2.pdf>pdf</a>"
+        # Another notice of the same day, and its second page: not parts of this one.
+        "<a href=c_1700000000000002.htm>相关</a><a href=c_1700000000000002_2.htm>相关</a>"
+        "<a href=c_1700000000000001_x.htm>x</a></body></html>"
     )
     parts = [f"{MIRROR}/2026-11/20/c_1700000000000001_{n}.htm" for n in (2, 3, 10)]
     assert spider.continuations(page(first, body)) == parts
+    # On a later part, the parts after it (a site may link only the next one from each).
     second = page(parts[0], body)
-    assert spider.continuations(second) == [first.replace(".htm", "_3.htm"),
-                                            first.replace(".htm", "_10.htm")]
+    assert spider.continuations(second, first) == parts[1:]
+    assert spider.continuations(page(parts[1], body), first) == parts[2:]
+    assert spider.continuations(page(parts[2], body), first) == []

@@ -93,6 +93,16 @@ def fill_page(value: Any, page: int, typed: bool = False) -> Any:
     return value
 
 
+def _part_number(url: str, stem: str) -> int | None:
+    """``n`` when ``url`` is ``<stem><n>.<extension>`` (part ``n`` of a long notice)."""
+    if not url.startswith(stem):
+        return None
+    number, dot, extension = url[len(stem):].partition(".")
+    if not (number.isascii() and number.isdigit() and dot and extension.isalnum()):
+        return None
+    return int(number)
+
+
 class NoticeSpider(scrapy.Spider):
     """Crawls one :class:`~crawler.sourcedefs.Source`."""
 
@@ -321,7 +331,8 @@ class NoticeSpider(scrapy.Spider):
             self.notice_problem("no_match", response.url, "continuation page has no body")
             return
         parts.append(bodies)
-        pending: list[str] = response.meta["pending"] or self.continuations(response)[1:]  # type: ignore[arg-type]
+        pending: list[str] = response.meta["pending"] or self.continuations(
+            response, response.meta["continuation_of"])  # type: ignore[arg-type]
         if pending:
             meta = {k: response.meta[k] for k in ("notice_url", "parts", "first",
                                                   "continuation_of")}
@@ -338,23 +349,26 @@ class NoticeSpider(scrapy.Spider):
                 return "\n".join(found)
         return ""
 
-    def continuations(self, response: TextResponse) -> list[str]:
-        """Links to the later parts of a long notice (``c_<id>_2.htm``, ``_3.htm`` ...)."""
+    def continuations(self, response: TextResponse, first_url: str | None = None) -> list[str]:
+        """Links on ``response`` to the later parts of a long notice whose first page is
+        ``first_url`` (this page by default): ``c_<id>_2.htm``, ``_3.htm`` ... numbered after
+        this page, in the order of their numbers. Another notice's pages (``c_<other id>.htm``,
+        ``c_<other id>_2.htm``) are not parts of this one."""
         pattern = self.source.article.continuation
         if not pattern:
             return []
-        stem = response.url.rsplit(".", 1)[0]
-        stem = re.sub(r"_\d+$", "", stem)
-        seen: dict[str, None] = {}
+        stem = (first_url or response.url).rsplit(".", 1)[0] + "_"
+        this_part = _part_number(response.url, stem) or 1
+        found: dict[str, int] = {}
         # The document's links as lxml gives them (the same strings as a::attr(href)), each once.
         hrefs = dict.fromkeys(map(str, response.selector.root.xpath(
             "descendant-or-self::a/@href", smart_strings=False)))
         for href in hrefs:
             url = self.link_url(response.url, href)
-            if url.startswith(stem + "_") and url != response.url and re.search(pattern, url):
-                seen[url] = None
-        return sorted(seen, key=lambda u: int(re.findall(r"_(\d+)\.\w+$", u)[0])
-                      if re.findall(r"_(\d+)\.\w+$", u) else 0)
+            number = _part_number(url, stem)
+            if number is not None and number > this_part and re.search(pattern, url):
+                found[url] = number
+        return sorted(found, key=found.__getitem__)
 
     def link_url(self, page_url: str, href: str) -> str:
         """Where ``href`` on the page at ``page_url`` leads, on the source's configured base.
