@@ -77,6 +77,9 @@ def _store_stats(into: dict[str, float]) -> None:
 
 def run_regwatch(config_path: str, database_url: str, concurrency: int,
                  profile: str | None) -> dict[str, Any]:
+    # What a scheduled crawl has imported before it starts (the service forks each one from a
+    # process that imported this), as the bare spider's timer starts after Scrapy built it.
+    import crawler.preload  # noqa: F401
     from crawler.runner import crawl_sources
     from crawler.sourcedefs import load_config
     from storage.db import open_archive
