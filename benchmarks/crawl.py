@@ -1,7 +1,9 @@
 """Benchmark 1, first crawl: regwatch's full pipeline against a bare Scrapy spider (the ceiling).
 
 Both crawl the same synthetic site of ``size`` notices on loopback, in their own processes,
-with the same concurrency and AutoThrottle and delays off. The bare spider fetches and parses
+with the same concurrency and AutoThrottle and delays off, and the Scrapy settings regwatch
+tunes (``crawlchild.SCRAPY_TUNING``); the bare spider also runs with Scrapy's defaults, the
+ceiling of earlier rows (``ratio_to_bare_scrapy_defaults``). The bare spider fetches and parses
 the same pages and stores nothing; regwatch fetches, parses, extracts, writes events and stores
 each notice in a fresh SQLite archive (in its archive writer process, beside the crawl's).
 Aim: regwatch at least 0.7 of the ceiling's notices/s (wall). ``cpu_ratio`` is bare CPU over
@@ -32,6 +34,9 @@ def run(size: int, *, concurrency: int = runs.DEFAULT_CONCURRENCY,
                                profile=profile_dir / "bare.txt" if profile_dir else None)
         bare_served = site.stats()
         site.reset()
+        # The same spider with Scrapy's defaults: the ceiling of the earlier rows.
+        bare_defaults = runs.bare_crawl(site.base_url, size, concurrency, scrapy_defaults=True)
+        site.reset()
         regwatch = runs.regwatch_crawl(
             config, runs.sqlite_url(directory), concurrency,
             profile=profile_dir / "regwatch.txt" if profile_dir else None)
@@ -49,6 +54,11 @@ def run(size: int, *, concurrency: int = runs.DEFAULT_CONCURRENCY,
         "ratio": round(achieved / ceiling, 3),
         "aim": AIM,
         "aim_met": achieved / ceiling >= AIM,
+        "bare_scrapy_defaults_notices_per_s": round(
+            bare_defaults["notices"] / bare_defaults["wall_seconds"], 1),
+        "ratio_to_bare_scrapy_defaults": round(
+            achieved / (bare_defaults["notices"] / bare_defaults["wall_seconds"]), 3),
+        "bare_scrapy_defaults_cpu_s": bare_defaults["cpu_seconds"],
         "bare_notices": bare["notices"],
         "regwatch_notices": regwatch["notices"],
         "bare_wall_s": bare["wall_seconds"],

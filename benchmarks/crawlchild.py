@@ -35,12 +35,17 @@ def fair_settings(concurrency: int) -> dict[str, Any]:
         "AUTOTHROTTLE_ENABLED": False,
         "LOG_LEVEL": "WARNING",
         "TELNETCONSOLE_ENABLED": False,
-        # Scrapy settings regwatch tunes (crawler/settings.py), given to both sides so that the
-        # ceiling is Scrapy at its best on this machine: no hundred workers per response, no
-        # re-reading a callback's source to check that it returns no value.
-        "CONCURRENT_ITEMS": 1,
-        "WARN_ON_GENERATOR_RETURN_VALUE": False,
+        **SCRAPY_TUNING,
     }
+
+
+# Scrapy settings regwatch tunes (crawler/settings.py), given to both sides so that the ceiling
+# is Scrapy at its best on this machine: no hundred workers per response, no re-reading a
+# callback's source to check that it returns no value. `bare --scrapy-defaults` goes without.
+SCRAPY_TUNING: dict[str, Any] = {
+    "CONCURRENT_ITEMS": 1,
+    "WARN_ON_GENERATOR_RETURN_VALUE": False,
+}
 
 
 def cpu_seconds() -> float:
@@ -119,7 +124,8 @@ def run_regwatch(config_path: str, database_url: str, concurrency: int,
     }
 
 
-def run_bare(base_url: str, pages: int, concurrency: int, profile: str | None) -> dict[str, Any]:
+def run_bare(base_url: str, pages: int, concurrency: int, profile: str | None,
+             scrapy_defaults: bool = False) -> dict[str, Any]:
     import scrapy
     from scrapy.crawler import CrawlerProcess
     from scrapy.http import FormRequest, Request, Response
@@ -162,7 +168,10 @@ def run_bare(base_url: str, pages: int, concurrency: int, profile: str | None) -
                 "body": response.css("#BodyLabel").get(),
             }
 
-    process = CrawlerProcess({**fair_settings(concurrency), "ROBOTSTXT_OBEY": True,
+    settings = fair_settings(concurrency)
+    if scrapy_defaults:
+        settings = {name: value for name, value in settings.items() if name not in SCRAPY_TUNING}
+    process = CrawlerProcess({**settings, "ROBOTSTXT_OBEY": True,
                               "USER_AGENT": "regwatch-benchmark-bare"})
     crawler = process.create_crawler(BareNoticeSpider)
     process.crawl(crawler)
@@ -222,11 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--profile", help="write a pyinstrument text profile of the crawl here")
+    parser.add_argument("--scrapy-defaults", action="store_true",
+                        help="bare: Scrapy's defaults instead of regwatch's tuning")
     args = parser.parse_args(argv)
     if args.side == "regwatch":
         result = run_regwatch(args.config, args.database_url, args.concurrency, args.profile)
     else:
-        result = run_bare(args.base_url, args.pages, args.concurrency, args.profile)
+        result = run_bare(args.base_url, args.pages, args.concurrency, args.profile,
+                          args.scrapy_defaults)
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0
 

@@ -82,10 +82,12 @@ def regwatch_crawl(config: Path, database_url: str, concurrency: int = DEFAULT_C
 
 
 def bare_crawl(base_url: str, size: int, concurrency: int = DEFAULT_CONCURRENCY,
-               profile: Path | None = None) -> dict[str, Any]:
+               profile: Path | None = None, *, scrapy_defaults: bool = False) -> dict[str, Any]:
     pages = api_pages(size)
     arguments = ["bare", "--base-url", base_url, "--pages", str(pages),
                  "--concurrency", str(concurrency)]
+    if scrapy_defaults:
+        arguments.append("--scrapy-defaults")
     if profile is not None:
         arguments += ["--profile", str(profile)]
     return run_child(arguments)
