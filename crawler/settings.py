@@ -64,7 +64,6 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "crawler.runrecord.CrawlRecorder": 10,
-    "crawler.gcthresholds.GcThresholds": 20,
 }
 # Scrapy's own extensions but the two switched off above: Scrapy imports every extension it
 # lists before the extension can decline, and EXTENSIONS cannot unlist one (a None there is
@@ -87,6 +86,4 @@ REGWATCH_ARCHIVE_WRITER = "process"
 # In "process" mode, the writer starts once the crawl knows of more notices to store than this.
 REGWATCH_ARCHIVE_WRITER_AFTER = 10
 REGWATCH_REFETCH = False
-# The young generation's collection threshold while a crawl runs (crawler/gcthresholds.py).
-REGWATCH_GC_THRESHOLD = 10_000
 LOG_LEVEL = os.environ.get("REGWATCH_LOG_LEVEL", "INFO")
