@@ -85,7 +85,7 @@ def parse_published(value: str | None, tz: str = "UTC") -> datetime | None:
     text = unicodedata.normalize("NFKC", value).strip()
     zone = ZoneInfo(tz)
     try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         parsed = None
     if parsed is None and re.search(r"[A-Za-z]{3}", text):

@@ -169,7 +169,8 @@ def _is_absolute(url: str) -> bool:
 def parse_duration(value: object) -> float:
     """Seconds in ``"30m"``, ``"1.5h"``, ``"2d"``, ``90`` or ``"90s"``; ValueError otherwise."""
     if isinstance(value, bool):
-        raise ValueError(f"expected a duration such as '30m' or '1h', got {value!r}")
+        # A configuration mistake like any other, reported as such (not a TypeError).
+        raise ValueError(f"expected a duration such as '30m' or '1h', got {value!r}")  # noqa: TRY004
     if isinstance(value, (int, float)):
         seconds = float(value)
     elif isinstance(value, str) and (m := DURATION.match(value)):
@@ -220,9 +221,10 @@ class _Located:
             ):
                 return number
             # Inline form: [sources] then `cac-wxfb.list.url = ...` or `id = { ... }`.
-            if key is not None and len(dotted_prefix) == 2 and current == dotted_prefix[0]:
-                if re.match(r"^\s*" + re.escape(dotted_prefix[1] + "." + key) + r"\s*=", line):
-                    return number
+            if (key is not None and len(dotted_prefix) == 2 and current == dotted_prefix[0]
+                    and re.match(r"^\s*" + re.escape(dotted_prefix[1] + "." + key) + r"\s*=",
+                                 line)):
+                return number
         return header_line
 
 

@@ -25,7 +25,7 @@ def spider_for(source_id: str, settings: BaseSettings | None = None) -> type[Not
     class BoundNoticeSpider(NoticeSpider):
         name = source_id
         # AutoThrottle starts from its own delay unless told the source's.
-        custom_settings = {
+        custom_settings = {  # noqa: RUF012 (Scrapy declares it as an instance attribute)
             "DOWNLOAD_DELAY": source.delay,
             "AUTOTHROTTLE_START_DELAY": source.delay,
             "DOWNLOAD_TIMEOUT": source.timeout,

@@ -112,7 +112,7 @@ def test_older_and_current_article_templates_both_read(
     crawler: Crawler, cac_site: LocalSite
 ) -> None:
     crawler.configure(mirror("cac-hlwnrgl", cac_site))
-    code, result, stderr = crawler.run("cac-hlwnrgl")
+    code, _, stderr = crawler.run("cac-hlwnrgl")
     assert code == 0, stderr[-3000:]
     with crawler.session() as session:
         years = {n.published_at.year for n in session.scalars(select(Notice))}  # type: ignore[union-attr]
@@ -409,7 +409,7 @@ def test_robots_txt_disallow_is_obeyed(crawler: Crawler, cac_site: LocalSite) ->
     robots = (cac_site.site_dir / "robots.txt").read_text(encoding="utf-8")
     disallowed = next(line.split(":", 1)[1].strip() for line in robots.splitlines()
                       if line.lower().startswith("disallow:") and line.split(":", 1)[1].strip())
-    code, result = crawl_faults(crawler, cac_site, disallowed.rstrip("*") + "x.htm")
+    _, result = crawl_faults(crawler, cac_site, disallowed.rstrip("*") + "x.htm")
     assert result["new"] == 0
     assert [p["kind"] for p in result["problems"]] == ["robots"]
     assert cac_site.requests_to(disallowed.rstrip("*") + "x.htm") == 0

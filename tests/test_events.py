@@ -108,7 +108,7 @@ def test_metrics_reported_first_and_no_longer(
 def test_platforms_named_first_and_again(
     history: tuple[Session, list[list[ChangeEvent]]]
 ) -> None:
-    _, (first, second, third) = history
+    _, (_, second, third) = history
     named = of_kind(third, "platform_named")
     assert {"baidu", "bing", "quark"} <= {k for k, e in named.items() if e.payload["first_time"]}
     assert named["quark"].summary_en.startswith("Quark Browser named for the first time")

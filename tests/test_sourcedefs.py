@@ -75,17 +75,17 @@ def test_base_url_flag_points_a_source_at_a_mirror() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
-        ('[sources.x]\nname = "x"\nbase_url = "http://a.example"\n'
-         '[sources.x.list]\nitems = "li"\nlink = "a::attr(href)"\nurl = "/"\nkind = "csv"\n',
+        (('[sources.x]\nname = "x"\nbase_url = "http://a.example"\n'
+          '[sources.x.list]\nitems = "li"\nlink = "a::attr(href)"\nurl = "/"\nkind = "csv"\n'),
          8, "kind must be one of"),
         ('[sources.cac-wxfb]\ninterval = "soon"\n', 2, "duration"),
         ('[sources.cac-wxfb]\ncron = "61 * * * *"\n', 2, "crontab"),
         ('[sources.cac-wxfb]\n\nspeed = 3\n', 3, "unknown key 'speed'"),
         ('[sources.cac-wxfb\n', 1, "not valid TOML"),
-        ('[sources.y]\nname = "y"\nbase_url = "ftp://a.example"\n[sources.y.list]\n'
-         'items = "li"\nlink = "a"\nurl = "/"\n', 3, "http(s)"),
-        ('[sources.z]\nname = "z"\nbase_url = "http://a.example"\n[sources.z.list]\n'
-         'url = "/"\nitems = "li[[["\nlink = "a"\n', None, "not valid"),
+        (('[sources.y]\nname = "y"\nbase_url = "ftp://a.example"\n[sources.y.list]\n'
+          'items = "li"\nlink = "a"\nurl = "/"\n'), 3, "http(s)"),
+        (('[sources.z]\nname = "z"\nbase_url = "http://a.example"\n[sources.z.list]\n'
+          'url = "/"\nitems = "li[[["\nlink = "a"\n'), None, "not valid"),
         ('[sources.cac-wxfb.article]\nbody = 3\n', 2, "'body' must be a selector"),
     ],
 )
