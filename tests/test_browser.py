@@ -134,7 +134,6 @@ class Served:
 def served_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     workdir = tmp_path_factory.mktemp("browser")
     site_dir = copy_demo_site(workdir / "site")
-    add_hostile_notice(site_dir)
     site_url, stop_site = serve_site(site_dir, "cac")
     database_url = f"sqlite:///{workdir / 'archive.db'}"
     (workdir / "regwatch.toml").write_text(
@@ -145,6 +144,9 @@ def served_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]
         first = crawl(workdir, database_url)
         assert first["status"] == "ok" and first["new"] >= 6, first
         apply_demo_change(site_dir)
+        # Published after the first crawl, so its events are among the newest the feeds show
+        # (they list the latest fifty; the first crawl alone writes more).
+        add_hostile_notice(site_dir)
         config = load_config(workdir / "regwatch.toml")
         app = create_app(database_url, config, settings=WebSettings(token=TOKEN))
         base_url, stop_web = serve_in_thread(app)
