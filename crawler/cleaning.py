@@ -16,8 +16,6 @@ import nh3
 from parsel import Selector
 
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
-_TAG = re.compile(r"<[^>]{0,2000}>")
 
 # Elements whose text is a separate line when a notice is turned into plain text.
 _BLOCKS = {

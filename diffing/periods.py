@@ -10,8 +10,6 @@ from functools import lru_cache
 
 __all__ = ["Period", "PeriodMention", "find_period_mentions"]
 
-_KINDS = ("year", "half", "quarter")
-
 
 @dataclass(frozen=True, order=True)
 class Period:

@@ -172,3 +172,32 @@ def test_the_writer_dies_with_the_crawl_that_started_it(tmp_path: Path) -> None:
     finally:
         os.close(watched)
     assert readable, "the writer outlived the crawl that started it"
+
+
+@pytest.mark.parametrize(("mode", "queued", "starts"), [
+    ("process", [5, 5], False),  # ten notices to store: the crawl stores them itself
+    ("process", [5, 5, 1], True),  # the eleventh listed starts the writer, none stored yet
+    ("process", [11], True),
+    ("inline", [50], False),
+])
+def test_the_pipeline_starts_the_writer_once_its_lists_show_more_than_ten_notices(
+    mode: str, queued: list[int], starts: bool
+) -> None:
+    from scrapy.utils.test import get_crawler
+
+    from crawler import signals as regwatch_signals
+    from crawler.pipelines import ArchivePipeline
+
+    crawler = get_crawler(settings_dict={"REGWATCH_ARCHIVE_WRITER": mode})
+    pipeline = ArchivePipeline.from_crawler(crawler)
+    started: list[bool] = []
+
+    def start_writer() -> Any:
+        started.append(True)
+        pipeline.writer = object()  # type: ignore[assignment]
+        return pipeline.writer
+
+    pipeline._start_writer = start_writer  # type: ignore[method-assign]
+    for count in queued:
+        crawler.signals.send_catch_log(regwatch_signals.new_notices_queued, count=count)
+    assert started == ([True] if starts else [])
