@@ -52,6 +52,9 @@ from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
 
 HOSTILE_PATH = "2025-10/09/c_1760000000000001.htm"
 HOSTILE_TITLE = '<script>window.__xss=1</script>网信部门通报 <img src=x onerror="window.__xss=1">'
@@ -194,6 +197,19 @@ def screenshot(driver: WebDriver, name: str) -> Path:
     return path
 
 
+def follow(driver: WebDriver, element: WebElement) -> None:
+    """Click a link or submit button and wait until the next page has replaced this one.
+
+    A click returns before the navigation it starts has ended: elements looked up at once can
+    come from the page being left, and go stale under the caller.
+    """
+    leaving = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(leaving))
+    WebDriverWait(driver, 30).until(
+        lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def api(served: Served, path: str, **params: str) -> Any:
     query = f"?{urllib.parse.urlencode(params)}" if params else ""
     with urllib.request.urlopen(f"{served.base_url}{path}{query}", timeout=30) as answer:
@@ -212,7 +228,7 @@ def test_search_open_a_notice_and_see_its_diff(served: Served, browser: WebDrive
     browser.get(f"{served.base_url}/search")
     box = browser.find_element(By.ID, "q")
     box.send_keys("約談")  # Traditional: the archive is Simplified
-    browser.find_element(By.ID, "search-button").click()
+    follow(browser, browser.find_element(By.ID, "search-button"))
     results = browser.find_elements(By.CSS_SELECTOR, "#results > li")
     assert len(results) >= 3
     assert all(r.find_elements(By.TAG_NAME, "mark") for r in results)
@@ -223,14 +239,14 @@ def test_search_open_a_notice_and_see_its_diff(served: Served, browser: WebDrive
         if "2023" in result.find_element(By.CSS_SELECTOR, "a.title").text
         and "执法" in result.find_element(By.CSS_SELECTOR, "a.title").text
     )
-    summary.find_element(By.CSS_SELECTOR, "a.title").click()
+    follow(browser, summary.find_element(By.CSS_SELECTOR, "a.title"))
     assert browser.find_element(By.ID, "notice-title").text
     assert "261款" in browser.find_element(By.ID, "notice-text").text
     figures = browser.find_elements(By.CSS_SELECTOR, "#notice-text mark.figure")
     assert figures, "the figures of the notice are highlighted"
     screenshot(browser, "notice")
 
-    browser.find_element(By.PARTIAL_LINK_TEXT, "changes from 1").click()
+    follow(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "changes from 1"))
     replaced = browser.find_elements(By.CSS_SELECTOR, "#diff tr.replace")
     assert replaced
     assert any("259款" in row.find_element(By.CSS_SELECTOR, "td.old").text
@@ -246,7 +262,7 @@ def test_the_metric_chart(served: Served, browser: WebDriver) -> None:
     metric = max(metrics, key=lambda m: m["figures"])["metric"]
     series = api(served, "/api/figures", metric=metric)["series"]
     browser.get(f"{served.base_url}/metrics")
-    browser.find_element(By.LINK_TEXT, metric).click()
+    follow(browser, browser.find_element(By.LINK_TEXT, metric))
     chart = browser.find_element(By.ID, "chart")
     bars = chart.find_elements(By.CSS_SELECTOR, "rect.bar")
     assert len(bars) == len(series) >= 1
