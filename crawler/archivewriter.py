@@ -2,9 +2,14 @@
 
 Writing a notice (its row and version, the search index, findings, change events, outbox rows)
 costs more CPU than fetching and parsing it, and a crawl runs in one Python process. So the
-archive pipeline hands each located notice to a writer process (``python -m
-crawler.archivewriter``, started with the pipeline) through a pipe and learns what became of it through another; the
-crawl goes on fetching while the writer stores, on the machine's other core.
+archive pipeline hands each located notice to a writer process through a pipe and learns what
+became of it through another; the crawl goes on fetching while the writer stores, on the
+machine's other core.
+
+The writer is a fork of the crawl's process made before the crawl starts (:func:`fork_writer`):
+it has everything imported already and waits, idle, until the pipeline hands it an archive to
+write to. Where that fork cannot be made safely (threads are running, or the reactor is), it is a
+new interpreter (``python -m crawler.archivewriter``), a second of imports on the other core.
 
 What stays true: each notice is one transaction in the writer, so a crash of either process
 leaves whole notices only, and the next crawl fetches what was not stored (it is not in the
@@ -15,6 +20,8 @@ notice's outcome reaches the crawl's stats and problems exactly as when it was s
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import os
 import queue
@@ -26,7 +33,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -100,6 +107,111 @@ class WriterReport:
     cpu_seconds: float
 
 
+class WriterProcess(Protocol):
+    """What the crawl does with its writer process (:class:`subprocess.Popen` is one)."""
+
+    pid: int
+
+    def wait(self) -> int: ...
+
+    def kill(self) -> None: ...
+
+
+class ForkedProcess:
+    """A child forked by this process, waited for and killed by pid."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+
+@dataclass
+class StartedWriter:
+    """A writer process waiting for its archive, and the crawl's ends of its two pipes."""
+
+    process: WriterProcess
+    to_writer: int
+    from_writer: int
+
+    def discard(self) -> None:
+        """End a writer that was never handed an archive (it exits at the end of its input)."""
+        os.close(self.to_writer)
+        os.close(self.from_writer)
+        self.process.wait()
+
+
+def spawn_writer() -> StartedWriter:
+    """A writer in a new interpreter: about a second of imports before it can store."""
+    to_writer_r, to_writer_w = os.pipe()
+    from_writer_r, from_writer_w = os.pipe()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "crawler.archivewriter", str(to_writer_r), str(from_writer_w)],
+            pass_fds=(to_writer_r, from_writer_w),
+        )
+    except BaseException:
+        os.close(to_writer_w)
+        os.close(from_writer_r)
+        raise
+    finally:
+        os.close(to_writer_r)
+        os.close(from_writer_w)
+    return StartedWriter(process, to_writer_w, from_writer_r)
+
+
+def fork_writer() -> StartedWriter | None:
+    """A writer forked from this process, or None where a fork would not be safe.
+
+    Call it before the crawl starts: the fork needs a process with one thread (a lock another
+    thread holds would stay held in the child forever) and no running reactor. It also needs no
+    archive transaction open in this process (SQLite's lock bookkeeping would be copied into the
+    child): before the crawl opens the archive, there is none. The child uses nothing it
+    inherited but the imported modules; it opens its own archive connection.
+    """
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return None
+    reactor = sys.modules.get("twisted.internet.reactor")
+    if reactor is not None and getattr(reactor, "running", False):
+        return None
+    to_writer_r, to_writer_w = os.pipe()
+    from_writer_r, from_writer_w = os.pipe()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.close(to_writer_w)
+            os.close(from_writer_r)
+            # What the child inherited stays alive until it exits: keep the collector off it.
+            gc.freeze()
+            code = serve(to_writer_r, from_writer_w)
+        except BaseException:
+            logger.exception("the archive writer failed")
+        finally:
+            logging.shutdown()
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(Exception):
+                    stream.flush()
+            # Not the parent's exit handlers, nor its buffered output a second time.
+            os._exit(code)
+    os.close(to_writer_r)
+    os.close(from_writer_w)
+    return StartedWriter(ForkedProcess(pid), to_writer_w, from_writer_r)
+
+
 class ArchiveWriter:
     """The crawl's side of a writer process.
 
@@ -109,6 +221,8 @@ class ArchiveWriter:
     (notices submitted earlier wait for that). If
     the writer dies, every notice handed over and not yet answered, and every later one, gets a
     "failed" result. :meth:`close` waits until the writer has stored everything it was handed.
+    ``started`` is a writer process waiting for its archive (:func:`fork_writer`); without
+    one, a new interpreter is started.
     """
 
     def __init__(
@@ -117,6 +231,7 @@ class ArchiveWriter:
         rules: Sequence[AlertRule],
         on_result: Callable[[Any, StoreResult], None],
         call_in_reactor: Callable[..., Any],
+        started: StartedWriter | None = None,
     ) -> None:
         self._on_result = on_result
         self._call_in_reactor = call_in_reactor
@@ -126,24 +241,13 @@ class ArchiveWriter:
         self._gone: str | None = None
         self._ready = threading.Event()
         self.report: WriterReport | None = None
-        to_writer_r, to_writer_w = os.pipe()
-        from_writer_r, from_writer_w = os.pipe()
-        # A new interpreter rather than a fork: a forked child would inherit SQLite's
-        # per-process lock bookkeeping of any archive connection open at that moment, which
-        # SQLite forbids using; importing afresh costs about a second, on the other core.
-        try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "crawler.archivewriter", str(to_writer_r),
-                 str(from_writer_w)],
-                pass_fds=(to_writer_r, from_writer_w),
-            )
-        finally:
-            os.close(to_writer_r)
-            os.close(from_writer_w)
+        if started is None:
+            started = spawn_writer()
+        self.process = started.process
         self.pid = self.process.pid
         self.exit_code: int | None = None
-        self._outbox = Connection(to_writer_w, readable=False)
-        self._inbox = Connection(from_writer_r, writable=False)
+        self._outbox = Connection(started.to_writer, readable=False)
+        self._inbox = Connection(started.from_writer, writable=False)
         # Sending can block while the writer is busy; the reactor's thread must not.
         self._sending: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._sending.put((database_url, list(rules)))
@@ -259,6 +363,9 @@ def serve(inbox_fd: int, outbox_fd: int) -> int:
     _die_with_parent()
     if os.getppid() != parent:
         return 1
+    # Ctrl-C reaches the whole process group: the crawl decides, and closes the writer's input
+    # once it has stopped (or dies, and the writer with it).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     cpu_before = time.process_time()
     inbox = Connection(inbox_fd, writable=False)
     outbox = Connection(outbox_fd, readable=False)

@@ -6,8 +6,9 @@ changed one adds exactly one version. The writing happens in an archive writer p
 (:mod:`crawler.archivewriter`) while the crawl goes on fetching, once the crawl knows of more
 than ``REGWATCH_ARCHIVE_WRITER_AFTER`` notices to store: its lists queued that many the archive
 does not hold, or it has met that many. A re-check that finds a notice or two stores them in
-the crawl's own process and starts no writer; a larger crawl starts the writer as soon as a list
-shows the work ahead, and stores notices itself until the writer has started up.
+the crawl's own process, and its writer (forked idle before the crawl started) exits unused; a
+larger crawl hands the writer its archive as soon as a list shows the work ahead, and stores
+notices itself until the writer is ready.
 ``REGWATCH_ARCHIVE_WRITER = "inline"`` writes every notice in the crawl's own process. Either way
 an item leaves the pipeline only once its notice is stored (or has failed), so stats and
 problems are the same.
@@ -24,7 +25,13 @@ from twisted.internet import defer
 
 from alerts.outbox import rules_for_crawl
 from crawler import signals as regwatch_signals
-from crawler.archivewriter import ArchiveWriter, StoreResult, store_notice
+from crawler.archivewriter import (
+    ArchiveWriter,
+    StartedWriter,
+    StoreResult,
+    fork_writer,
+    store_notice,
+)
 from crawler.items import NoticeItem
 from crawler.runrecord import CrawlRecorder
 from storage import archive
@@ -55,9 +62,11 @@ class ArchivePipeline:
         if self.mode not in WRITER_MODES:
             raise ValueError(f"REGWATCH_ARCHIVE_WRITER is {self.mode!r}; one of {WRITER_MODES}")
         self.writer: ArchiveWriter | None = None
-        # The writer is a new interpreter, seconds of imports before it stores anything: a
-        # crawl that finds a few notices (most scheduled re-checks find none or one) stores
-        # them here at once, and only a crawl with more starts the writer.
+        # Forked now, before the crawl starts and opens the archive, while that is safe; it
+        # waits idle until it is needed. A crawl that finds a few notices (most scheduled
+        # re-checks find none or one) stores them here at once, and only a crawl with more
+        # hands the writer its archive.
+        self.spare: StartedWriter | None = fork_writer() if self.mode == "process" else None
         self.inline_first = crawler.settings.getint("REGWATCH_ARCHIVE_WRITER_AFTER", 10)
         self.seen = 0
         self.queued_new = 0
@@ -87,11 +96,16 @@ class ArchivePipeline:
             self.alert_rules,
             self._stored,
             reactor.callFromThread,  # type: ignore[attr-defined]
+            started=self.spare,
         )
+        self.spare = None
         return self.writer
 
     def close_spider(self) -> None:
         self.closed = True
+        if self.spare is not None:
+            self.spare.discard()
+            self.spare = None
         if self.writer is None:
             return
         self.writer.close()

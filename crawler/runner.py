@@ -88,7 +88,10 @@ def crawl_sources(
     from storage.errors import ArchiveError
 
     try:
-        open_archive(database_url)
+        # Closed at once: the archive writer is forked before the crawl starts (see
+        # crawler.archivewriter.fork_writer), and no connection of this process may be open
+        # in a transaction then.
+        open_archive(database_url).dispose()
     except ArchiveError as exc:
         raise CrawlError(str(exc)) from exc
 
