@@ -82,7 +82,7 @@ REGWATCH_DATABASE_URL = os.environ.get("REGWATCH_DATABASE_URL")
 REGWATCH_ARCHIVE_ENABLED = True
 # "process": notices are stored by an archive writer process beside the crawl's, so storing
 # and fetching use two cores; "inline": in the crawl's process (see crawler/archivewriter.py).
-REGWATCH_ARCHIVE_WRITER = "process"
+REGWATCH_ARCHIVE_WRITER = os.environ.get("REGWATCH_ARCHIVE_WRITER", "process")
 # In "process" mode, the writer starts once the crawl knows of more notices to store than this.
 REGWATCH_ARCHIVE_WRITER_AFTER = 10
 REGWATCH_REFETCH = False

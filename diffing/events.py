@@ -70,14 +70,16 @@ def analyse_version(
     previous: models.NoticeVersion | None,
     *,
     now: datetime | None = None,
+    version_is_new: bool = False,
 ) -> Analysis:
     """Extract figures and platforms of ``version``, store them, and add its change events.
 
     Idempotent for a version: events carry a unique dedupe key, and findings are written only
-    once per version (a second call finds them and adds nothing).
+    once per version (a second call finds them and adds nothing). ``version_is_new``: the
+    caller inserted the version in this transaction, so it has no findings to look for.
     """
     now = now or datetime.now(UTC)
-    already = session.scalar(_ANALYSED, {"version_id": version.id})
+    already = not version_is_new and session.scalar(_ANALYSED, {"version_id": version.id})
     started = process_time()
     extraction = extract(version.text, published=notice.published_at)
     extraction_cpu = process_time() - started

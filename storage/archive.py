@@ -624,8 +624,17 @@ _SOURCE_ID = select(Source.id).where(Source.id == bindparam("source_id"))
 
 
 def _require_source(session: Session, source_id: str) -> None:
+    # Once per transaction: a batch of a source's notices asks once.
+    transaction = session.get_transaction()
+    seen = session.info.get("sources_present")
+    if seen is None or seen[0] is not transaction:
+        seen = session.info["sources_present"] = (transaction, set())
+    present = seen[1]
+    if source_id in present:
+        return
     if session.scalar(_SOURCE_ID, {"source_id": source_id}) is None:
         raise UnknownSourceError(f"source {source_id!r} is not in the archive; upsert it first")
+    present.add(source_id)
 
 
 def _require_aware(name: str, value: datetime) -> None:

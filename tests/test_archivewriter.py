@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import select as selecting
 import signal
+import subprocess
 import sys
 import threading
 from datetime import UTC, datetime
@@ -15,7 +16,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.archivewriter import ArchiveWriter, StoreResult, store_notice
+from crawler.archivewriter import (
+    ArchiveWriter,
+    StoreResult,
+    fork_writer,
+    store_notice,
+    store_notices,
+)
 from storage.archive import FetchedNotice
 from storage.db import open_archive, session_factory
 from storage.models import ChangeEvent, Figure, Notice, NoticeVersion, PlatformMention
@@ -201,3 +208,107 @@ def test_the_pipeline_starts_the_writer_once_its_lists_show_more_than_ten_notice
     for count in queued:
         crawler.signals.send_catch_log(regwatch_signals.new_notices_queued, count=count)
     assert started == ([True] if starts else [])
+    pipeline.writer = None
+    pipeline.close_spider()
+
+
+def test_a_batch_archives_exactly_what_storing_one_by_one_archives(tmp_path: Path) -> None:
+    one_url = new_archive(tmp_path / "one.db")
+    one_engine = open_archive(one_url)
+    one_sessions = session_factory(one_engine)
+    one_by_one = [store_notice(one_sessions, fetched, []) for fetched in notices()]
+
+    batch_url = new_archive(tmp_path / "batch.db")
+    batch_engine = open_archive(batch_url)
+    batch_sessions = session_factory(batch_engine)
+    # The batch holds the same notice three times: new, unchanged, then changed.
+    batched = store_notices(batch_sessions, notices(), [])
+
+    assert batched == one_by_one
+    assert all(result.cpu_seconds > 0 for result in batched)
+    with batch_sessions() as stored, one_sessions() as expected:
+        assert archive_contents(stored) == archive_contents(expected)
+    batch_engine.dispose()
+    one_engine.dispose()
+
+
+def test_a_notice_that_cannot_be_stored_fails_alone_in_its_batch(tmp_path: Path) -> None:
+    url = new_archive(tmp_path / "archive.db")
+    engine = open_archive(url)
+    sessions = session_factory(engine)
+    first, second = notices()[:2]
+    stray = fetched_notice(article_url(9), text=TEXTS[2], language="zh-Hans",
+                           source_id="never-upserted")
+
+    results = store_notices(sessions, [first, stray, second], [])
+
+    assert [result.status for result in results] == ["new", "failed", "new"]
+    assert "never-upserted" in (results[1].error or "")
+    with sessions() as session:
+        assert sorted(session.scalars(select(Notice.url))) == sorted([first.url, second.url])
+        assert len(list(session.scalars(select(NoticeVersion.id)))) == 2
+    engine.dispose()
+
+
+FORKED_WRITER = """
+import sys
+from crawler.archivewriter import ArchiveWriter, fork_writer
+from tests.test_archivewriter import Results, call_now, notices
+
+started = fork_writer()
+assert started is not None, "one thread, no reactor: the writer can be forked"
+results = Results()
+writer = ArchiveWriter(sys.argv[1], [], results, call_now, started=started)
+for token, fetched in enumerate(notices()):
+    writer.submit(fetched, token)
+writer.close()
+assert writer.exit_code == 0 and writer.report is not None
+print([results.by_token[token].status for token in range(len(notices()))])
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the writer is forked on Linux")
+def test_a_writer_forked_from_the_crawl_archives_what_storing_inline_archives(
+    tmp_path: Path,
+) -> None:
+    inline_url = new_archive(tmp_path / "inline.db")
+    inline_engine = open_archive(inline_url)
+    inline_sessions = session_factory(inline_engine)
+    for fetched in notices():
+        store_notice(inline_sessions, fetched, [])
+    forked_url = new_archive(tmp_path / "forked.db")
+
+    # In a process of its own: the test process may be running threads, and then no writer
+    # is forked.
+    done = subprocess.run([sys.executable, "-c", FORKED_WRITER, forked_url], capture_output=True,
+                          text=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['new', 'new', 'new', 'unchanged', 'changed']"
+    forked_engine = open_archive(forked_url)
+    with session_factory(forked_engine)() as stored, inline_sessions() as expected:
+        assert archive_contents(stored) == archive_contents(expected)
+    forked_engine.dispose()
+    inline_engine.dispose()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the writer is forked on Linux")
+def test_a_forked_writer_never_handed_an_archive_exits_when_discarded() -> None:
+    started = fork_writer()
+    if started is None:
+        pytest.skip("the test process is running threads: no writer is forked")
+    started.discard()
+    assert started.process.wait() == 0
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started.process.pid, 0)
+
+
+def test_no_writer_is_forked_while_another_thread_runs() -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert fork_writer() is None
+    finally:
+        stop.set()
+        other.join()
