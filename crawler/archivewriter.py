@@ -180,6 +180,8 @@ class StartedWriter:
     process: WriterProcess
     to_writer: int
     from_writer: int
+    # A fork has nothing to import: it is ready in the time storing a notice or two takes.
+    forked: bool = False
 
     def discard(self) -> None:
         """End a writer that was never handed an archive (it exits at the end of its input)."""
@@ -246,7 +248,7 @@ def fork_writer() -> StartedWriter | None:
             os._exit(code)
     os.close(to_writer_r)
     os.close(from_writer_w)
-    return StartedWriter(ForkedProcess(pid), to_writer_w, from_writer_r)
+    return StartedWriter(ForkedProcess(pid), to_writer_w, from_writer_r, forked=True)
 
 
 class ArchiveWriter:
@@ -281,6 +283,7 @@ class ArchiveWriter:
         if started is None:
             started = spawn_writer()
         self.process = started.process
+        self.forked = started.forked
         self.pid = self.process.pid
         self.exit_code: int | None = None
         self._outbox = Connection(started.to_writer, readable=False)
@@ -323,6 +326,10 @@ class ArchiveWriter:
             self.process.kill()
             self._receiver.join()
 
+    def _answer_all(self, answered: list[tuple[Any, StoreResult]]) -> None:
+        for token, result in answered:
+            self._on_result(token, result)
+
     def _send_all(self) -> None:
         try:
             while (message := self._sending.get()) is not None:
@@ -349,10 +356,10 @@ class ArchiveWriter:
             if isinstance(message, WriterReport):
                 self.report = message
                 continue
-            for number, result in message:
-                with self._lock:
-                    token = self._pending.pop(number)
-                self._call_in_reactor(self._on_result, token, result)
+            with self._lock:
+                answered = [(self._pending.pop(number), result) for number, result in message]
+            # One wake-up of the reactor for a batch, not one per notice.
+            self._call_in_reactor(self._answer_all, answered)
         self._inbox.close()
         code = self.process.wait()
         self.exit_code = code

@@ -135,8 +135,10 @@ class ArchivePipeline:
         )
         self.seen += 1
         self._start_writer_if_worth_it()
-        if self.writer is None or not self.writer.ready:
-            # Until the writer has started up, storing here keeps both cores busy.
+        if self.writer is None or not (self.writer.ready or self.writer.forked):
+            # Until a new interpreter has imported what the writer needs, storing here keeps
+            # both cores busy. A forked writer is as quick to start as storing here would be,
+            # and the notices wait for it.
             assert recorder.sessions is not None, "the archive is opened when the spider opens"
             self._count(item, store_notice(recorder.sessions, fetched, self.alert_rules))
             return item
