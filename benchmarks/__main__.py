@@ -27,7 +27,8 @@ def run(name: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
     if name == "crawl":
         from benchmarks import crawl
 
-        return crawl.run(size, concurrency=args.concurrency, profile_dir=args.profile_dir)
+        return crawl.run(size, concurrency=args.concurrency, profile_dir=args.profile_dir,
+                         rounds=args.rounds or (1 if args.smoke else 3))
     if name == "recheck":
         from benchmarks import recheck
 
@@ -69,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path,
                         help="query: keep the filled archives (SQLite file in this directory, "
                              "PostgreSQL database on the server) and reuse them next time")
+    parser.add_argument("--rounds", type=int,
+                        help="crawl: rounds of bare, bare with Scrapy's defaults and regwatch, "
+                             "alternated (default 3; smoke 1)")
     parser.add_argument("--profile-dir", type=Path,
                         help="crawl: write pyinstrument profiles of both crawls here")
     args = parser.parse_args(argv)
