@@ -16,8 +16,8 @@ archive grows to ``size`` notices.
 from __future__ import annotations
 
 import tempfile
-from statistics import median
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from benchmarks import archivegrowth, runs

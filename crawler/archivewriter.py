@@ -110,8 +110,7 @@ def store_notices(
             # The commit's CPU, shared by the notices it made durable.
             share = (time.process_time() - committing) / len(batch)
         return [replace(result, cpu_seconds=result.cpu_seconds + share) for result in results]
-    except Exception:
-        # Which notice failed, and why, is found and logged by storing each alone.
+    except Exception:  # noqa: BLE001  (storing each alone finds which failed, and logs why)
         return [store_notice(sessions, fetched, rules) for fetched in batch]
 
 

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
@@ -58,6 +59,11 @@ def clean_title(title: str) -> str:
         text = title
     else:
         text = Selector(text=f"<div>{title}</div>", type="html").xpath("string(.)").get() or ""
+    return tidy_title(text)
+
+
+def tidy_title(text: str) -> str:
+    """:func:`clean_title` of text already out of its markup (an element's ``string(.)``)."""
     text = clean_whitespace(text).replace("\n", " ")
     for suffix in ("_中央网络安全和信息化委员会办公室", "_中华人民共和国工业和信息化部",
                    "_国家市场监督管理总局", " | Federal Trade Commission"):
@@ -134,6 +140,14 @@ def sanitise_html(html: str) -> str:
 def html_to_text(html: str) -> str:
     """The readable text of an HTML fragment, one line per paragraph, whitespace cleaned."""
     root = Selector(text=html, type="html").root
+    if root is None or isinstance(root, str):
+        return ""
+    return element_text(root)
+
+
+def element_text(root: Any) -> str:
+    """:func:`html_to_text` of an element already parsed (lxml's), without its tail: the
+    text of its HTML as ``Selector.get()`` gives it, without parsing that again."""
     pieces: list[str] = []
 
     def walk(element: object) -> None:
@@ -155,8 +169,9 @@ def html_to_text(html: str) -> str:
         if getattr(element, "tail", None):
             pieces.append(element.tail)  # type: ignore[attr-defined]
 
-    if root is not None and not isinstance(root, str):
-        walk(root)
+    walk(root)
+    if getattr(root, "tail", None):
+        pieces.pop()
     return clean_whitespace("".join(pieces))
 
 

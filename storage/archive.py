@@ -629,7 +629,7 @@ def _require_source(session: Session, source_id: str) -> None:
     seen = session.info.get("sources_present")
     if seen is None or seen[0] is not transaction:
         seen = session.info["sources_present"] = (transaction, set())
-    present = seen[1]
+    present: set[str] = seen[1]
     if source_id in present:
         return
     if session.scalar(_SOURCE_ID, {"source_id": source_id}) is None:

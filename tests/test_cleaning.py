@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from parsel import Selector
 
 from crawler.cleaning import (
     canonical_url,
     clean_title,
     clean_whitespace,
+    element_text,
     html_to_text,
     parse_published,
     sanitise_html,
+    tidy_title,
 )
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -101,3 +104,20 @@ def test_sanitised_html_keeps_content_and_drops_active_parts() -> None:
 def test_text_of_notice_html_has_one_line_per_paragraph() -> None:
     html = "<DIV id=BodyLabel><P>第一段，<SPAN>约谈</SPAN>网站。</P><script>x()</script><P>第二段</P><br>尾</DIV>"
     assert html_to_text(html) == "第一段，约谈网站。\n第二段\n尾"
+
+
+@pytest.mark.parametrize("page", [
+    '<div id="b"><p>第一段，约谈网站<b>10646</b>家。</p><script>var x = 1;</script>第二段</div>尾巴',
+    '<div id="b"><style>p {}</style>  <br>  </div>tail text',
+    '<div id="b">罚款&amp;整改<!-- note --><table><tr><td>1</td><td>2</td></tr></table></div>',
+])
+def test_the_text_of_a_parsed_element_is_the_text_of_its_html(page: str) -> None:
+    element = Selector(text=f"<body>{page}</body>", type="html").css("#b")[0]
+    # What the spider checks a notice body by, without parsing the element's HTML again.
+    assert element_text(element.root) == html_to_text(element.get())
+
+
+def test_a_title_element_reads_as_its_html_would() -> None:
+    element = Selector(text="<h1> 通报&lt;b&gt; <i>整改</i>\n情况_国家市场监督管理总局</h1>",
+                       type="html").css("h1")[0]
+    assert tidy_title(element.xpath("string(.)").get()) == clean_title(element.get())

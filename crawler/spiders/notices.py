@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
-from parsel import Selector
+from parsel import Selector, SelectorList
 from scrapy.http import FormRequest, JsonRequest, Request, Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -32,19 +32,44 @@ ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar|csv|pptx?)(?:$|\?)"
 
 def select(node: Selector, selector: str) -> list[str]:
     """Strings a selector finds: CSS with ::text/::attr, ``xpath:`` XPath; elements as HTML."""
+    return select_nodes(node, selector).getall()
+
+
+def select_nodes(node: Selector, selector: str) -> SelectorList[Selector]:
+    """What :func:`select` finds, as selectors (an element's is its parsed tree)."""
     if selector.startswith("xpath:"):
-        return node.xpath(selector.removeprefix("xpath:")).getall()
-    return node.css(selector).getall()
+        return node.xpath(selector.removeprefix("xpath:"))
+    return node.css(selector)
+
+
+def _element(found: Selector) -> Any:
+    """The lxml element ``found`` holds, or None for a string, a number, a comment."""
+    root = found.root
+    return root if isinstance(getattr(root, "tag", None), str) else None
 
 
 def first_text(node: Selector, selectors: tuple[str, ...]) -> str:
     """The first non-empty value among ``selectors``, as text (an element becomes its text)."""
     for selector in selectors:
-        for value in select(node, selector):
-            text = cleaning.clean_title(value) if "<" in value else cleaning.clean_whitespace(value)
+        for found in select_nodes(node, selector):
+            if _element(found) is not None:
+                # The element's text, as parsing its HTML back would give it.
+                text = cleaning.tidy_title(found.xpath("string(.)").get() or "")
+            else:
+                value = found.get()
+                text = (cleaning.clean_title(value) if "<" in value
+                        else cleaning.clean_whitespace(value))
             if text:
                 return text
     return ""
+
+
+def _readable(html: str, found: Selector) -> bool:
+    """Whether ``html``, what ``found`` holds, has readable text."""
+    element = _element(found)
+    if element is None:
+        return bool(cleaning.html_to_text(html))
+    return bool(cleaning.element_text(element))
 
 
 def json_path(document: Any, path: str) -> Any:
@@ -344,9 +369,10 @@ class NoticeSpider(scrapy.Spider):
 
     def body_html(self, response: TextResponse) -> str:
         for selector in self.source.article.body:
-            found = [h for h in select(response.selector, selector) if h.strip()]
-            if found and any(cleaning.html_to_text(h) for h in found):
-                return "\n".join(found)
+            found = [(html, node) for node in select_nodes(response.selector, selector)
+                     if (html := node.get()).strip()]
+            if found and any(_readable(html, node) for html, node in found):
+                return "\n".join(html for html, _ in found)
         return ""
 
     def continuations(self, response: TextResponse, first_url: str | None = None) -> list[str]:
@@ -360,9 +386,11 @@ class NoticeSpider(scrapy.Spider):
         stem = (first_url or response.url).rsplit(".", 1)[0] + "_"
         this_part = _part_number(response.url, stem) or 1
         found: dict[str, int] = {}
-        # The document's links as lxml gives them (the same strings as a::attr(href)), each once.
+        # The document's links as lxml gives them (the same strings as a::attr(href)), each once:
+        # those that name this notice's part files (any link to one holds its file name).
+        name = stem.rsplit("/", 1)[-1]
         hrefs = dict.fromkeys(map(str, response.selector.root.xpath(
-            "descendant-or-self::a/@href", smart_strings=False)))
+            "descendant-or-self::a/@href[contains(., $name)]", name=name, smart_strings=False)))
         for href in hrefs:
             url = self.link_url(response.url, href)
             number = _part_number(url, stem)
