@@ -98,6 +98,8 @@ class ArchivePipeline:
             reactor.callFromThread,  # type: ignore[attr-defined]
             started=self.spare,
         )
+        logger.info("notices go to the archive writer (process %d, %s)", self.writer.pid,
+                    "forked from this crawl" if self.spare else "a new interpreter")
         self.spare = None
         return self.writer
 

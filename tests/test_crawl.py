@@ -432,8 +432,10 @@ def test_a_crawl_killed_midway_leaves_no_duplicate_or_half_written_notice(
     child = subprocess.Popen(crawler.command("crawl", "cac-wxfb"), stderr=subprocess.PIPE,
                              stdout=subprocess.DEVNULL, text=True, cwd=REPO_ROOT, env=env)
     archived = by_that_one = 0
+    forked = False
     assert child.stderr is not None
     for line in _lines(child.stderr):
+        forked = forked or "archive writer (process" in line and "forked from this crawl" in line
         if "archived new notice" in line:
             archived += 1
             by_that_one += f"(stored by {stored_by})" in line
@@ -442,6 +444,8 @@ def test_a_crawl_killed_midway_leaves_no_duplicate_or_half_written_notice(
                 break
     child.wait(timeout=60)
     assert by_that_one == 3, f"the crawl ended before {stored_by} had stored three notices"
+    # A crawl's process runs one thread before it starts: its writer is a fork, no new interpreter.
+    assert forked == (writer == "process")
     with crawler.session() as session:
         partial = session.scalar(select(func.count()).select_from(Notice))
         assert partial is not None
