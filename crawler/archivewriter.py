@@ -21,6 +21,7 @@ notice's outcome reaches the crawl's stats and problems exactly as when it was s
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import logging
 import os
@@ -41,6 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.outbox import enqueue
 from alerts.rules import AlertRule
 from diffing.events import analyse_version
+from diffing.extract import Extraction
 from storage import archive
 from storage.models import Notice
 
@@ -52,6 +54,9 @@ CLOSE_TIMEOUT_S = 600.0
 # Most notices the writer stores in one transaction: those that arrived while it stored the
 # last ones. A backlog is written in fewer commits; a notice that waited for none goes alone.
 BATCH_LIMIT = 32
+# The pipe to the writer (see _widen); Linux's pipe-max-size for unprivileged users is 1 MiB.
+PIPE_BYTES = 1 << 20
+_F_SETPIPE_SZ = 1031
 
 
 @dataclass(frozen=True)
@@ -69,17 +74,19 @@ class StoreResult:
 
 
 def store_notice(
-    sessions: sessionmaker[Session], fetched: archive.FetchedNotice, rules: Sequence[AlertRule]
+    sessions: sessionmaker[Session], fetched: archive.FetchedNotice, rules: Sequence[AlertRule],
+    extraction: Extraction | None = None,
 ) -> StoreResult:
     """Record ``fetched`` with its findings, events and outbox rows in one transaction.
 
-    Never raises for a notice that cannot be stored: the transaction is rolled back and the
-    result is "failed" with the reason.
+    ``extraction``: what :func:`diffing.extract.extract` finds in ``fetched``'s text, when the
+    crawl has already extracted it. Never raises for a notice that cannot be stored: the
+    transaction is rolled back and the result is "failed" with the reason.
     """
     started = time.process_time()
     try:
         with sessions() as session, session.begin():
-            result = _record(session, fetched, rules, started)
+            result = _record(session, fetched, rules, started, extraction)
         return replace(result, cpu_seconds=time.process_time() - started)
     except Exception as exc:
         logger.exception("could not archive %s", fetched.url)
@@ -89,7 +96,7 @@ def store_notice(
 
 def store_notices(
     sessions: sessionmaker[Session], batch: Sequence[archive.FetchedNotice],
-    rules: Sequence[AlertRule],
+    rules: Sequence[AlertRule], extractions: Sequence[Extraction | None] | None = None,
 ) -> list[StoreResult]:
     """Record each notice of ``batch`` as :func:`store_notice` does, in one transaction.
 
@@ -97,25 +104,29 @@ def store_notices(
     for the batch saves most of what a transaction costs each notice. If any notice cannot be
     stored, nothing of the batch is kept and each is stored again in a transaction of its own,
     so the others are unaffected. Never raises; the results are in the order of ``batch``.
+    ``extractions``: as for :func:`store_notice`, one per notice of ``batch``.
     """
+    found = list(extractions) if extractions is not None else [None] * len(batch)
     if len(batch) == 1:
-        return [store_notice(sessions, batch[0], rules)]
+        return [store_notice(sessions, batch[0], rules, found[0])]
     results: list[StoreResult] = []
     try:
         with sessions() as session:
             with session.begin():
-                for fetched in batch:
-                    results.append(_record(session, fetched, rules, time.process_time()))
+                for fetched, extraction in zip(batch, found, strict=True):
+                    results.append(_record(session, fetched, rules, time.process_time(),
+                                           extraction))
                 committing = time.process_time()
             # The commit's CPU, shared by the notices it made durable.
             share = (time.process_time() - committing) / len(batch)
         return [replace(result, cpu_seconds=result.cpu_seconds + share) for result in results]
     except Exception:  # noqa: BLE001  (storing each alone finds which failed, and logs why)
-        return [store_notice(sessions, fetched, rules) for fetched in batch]
+        return [store_notice(sessions, fetched, rules, extraction)
+                for fetched, extraction in zip(batch, found, strict=True)]
 
 
 def _record(session: Session, fetched: archive.FetchedNotice, rules: Sequence[AlertRule],
-            started: float) -> StoreResult:
+            started: float, extraction: Extraction | None) -> StoreResult:
     outcome = archive.record_notice(session, fetched)
     if outcome.version is None:
         return StoreResult(outcome.status, cpu_seconds=time.process_time() - started)
@@ -123,7 +134,7 @@ def _record(session: Session, fetched: archive.FetchedNotice, rules: Sequence[Al
     notice = outcome.notice or session.get(Notice, outcome.notice_id)
     assert notice is not None
     analysis = analyse_version(session, notice, outcome.version, outcome.previous,
-                               version_is_new=True)
+                               version_is_new=True, extraction=extraction)
     queued = enqueue(session, analysis.events, rules, run_id=fetched.crawl_run_id)
     return StoreResult(outcome.status, len(analysis.events), len(analysis.extraction.figures),
                        queued, cpu_seconds=time.process_time() - started,
@@ -285,6 +296,7 @@ class ArchiveWriter:
         self.forked = started.forked
         self.pid = self.process.pid
         self.exit_code: int | None = None
+        _widen(started.to_writer)
         self._outbox = Connection(started.to_writer, readable=False)
         self._inbox = Connection(started.from_writer, writable=False)
         # Sending can block while the writer is busy; the reactor's thread must not.
@@ -301,7 +313,13 @@ class ArchiveWriter:
     def ready(self) -> bool:
         return self._ready.is_set()
 
-    def submit(self, fetched: archive.FetchedNotice, token: Any) -> None:
+    @property
+    def backlog(self) -> int:
+        """Notices handed over and not yet answered."""
+        return len(self._pending)
+
+    def submit(self, fetched: archive.FetchedNotice, token: Any,
+               extraction: Extraction | None = None) -> None:
         with self._lock:
             if self._gone is not None:
                 gone = self._gone
@@ -313,7 +331,7 @@ class ArchiveWriter:
         if gone is not None:
             self._on_result(token, StoreResult("failed", error=gone))
             return
-        self._sending.put((number, fetched))
+        self._sending.put((number, fetched, extraction))
 
     def close(self, timeout: float = CLOSE_TIMEOUT_S) -> None:
         """Let the writer finish what it was handed, then wait for it to exit."""
@@ -374,6 +392,13 @@ class ArchiveWriter:
                                   StoreResult("failed", error=self._gone))
 
 
+def _widen(pipe: int) -> None:
+    """Let the pipe to the writer hold a batch: Linux's default 64 kB takes about ten notices."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(pipe, _F_SETPIPE_SZ, PIPE_BYTES)
+
+
 def _die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
@@ -427,7 +452,7 @@ def serve(inbox_fd: int, outbox_fd: int) -> int:
         outbox.send(WriterReady())
         ended = False
         while not ended:
-            waiting: list[tuple[int, archive.FetchedNotice]] = []
+            waiting: list[tuple[int, archive.FetchedNotice, Extraction | None]] = []
             try:
                 waiting.append(inbox.recv())
                 # What arrived while the last batch was stored goes in the next one.
@@ -437,9 +462,10 @@ def serve(inbox_fd: int, outbox_fd: int) -> int:
                 ended = True
             if not waiting:
                 continue
-            results = store_notices(sessions, [fetched for _, fetched in waiting], rules)
-            outbox.send([(number, result) for (number, _), result in zip(waiting, results,
-                                                                          strict=True)])
+            results = store_notices(sessions, [fetched for _, fetched, _ in waiting], rules,
+                                    [extraction for _, _, extraction in waiting])
+            outbox.send([(number, result) for (number, _, _), result in zip(waiting, results,
+                                                                             strict=True)])
             stored += len(waiting)
     finally:
         engine.dispose()

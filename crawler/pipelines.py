@@ -9,6 +9,9 @@ does not hold, or it has met that many. A re-check that finds a notice or two st
 the crawl's own process, and its writer (forked idle before the crawl started) exits unused; a
 larger crawl hands the writer its archive as soon as a list shows the work ahead, and stores
 notices itself until the writer is ready.
+While more than ``EXTRACT_HERE_BEHIND`` notices wait for the writer, the crawl extracts their
+figures and platforms itself and hands them over with the notice, so the two processes share
+the work when the writer is the slower one.
 ``REGWATCH_ARCHIVE_WRITER = "inline"`` writes every notice in the crawl's own process. Either way
 an item leaves the pipeline only once its notice is stored (or has failed), so stats and
 problems are the same.
@@ -17,6 +20,7 @@ problems are the same.
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
@@ -34,6 +38,7 @@ from crawler.archivewriter import (
 )
 from crawler.items import NoticeItem
 from crawler.runrecord import CrawlRecorder
+from diffing.extract import Extraction, extract
 from storage import archive
 from storage.db import database_url
 
@@ -48,6 +53,8 @@ OUTCOME_STATS = {
     "unchanged": "store/unchanged_notice",
 }
 WRITER_MODES = ("process", "inline")
+# Notices waiting for the writer past which the crawl extracts their findings itself.
+EXTRACT_HERE_BEHIND = 64
 
 
 class ArchivePipeline:
@@ -145,8 +152,23 @@ class ArchivePipeline:
             self._count(item, store_notice(recorder.sessions, fetched, self.alert_rules))
             return item
         done: defer.Deferred[NoticeItem] = defer.Deferred()
-        self.writer.submit(fetched, (item, done))
+        self.writer.submit(fetched, (item, done), self._extraction_if_writer_behind(fetched))
         return await maybe_deferred_to_future(done)
+
+    def _extraction_if_writer_behind(self, fetched: archive.FetchedNotice) -> Extraction | None:
+        """The notice's figures and platforms, found here while the writer is behind: a
+        quarter of what storing a notice costs moves to this process until it has caught up."""
+        assert self.writer is not None
+        if self.writer.backlog <= EXTRACT_HERE_BEHIND:
+            return None
+        started = time.process_time()
+        extraction = extract(fetched.text, published=fetched.published_at)
+        stats = self.crawler.stats
+        stats.set_value("store/extraction_cpu_seconds",
+                        stats.get_value("store/extraction_cpu_seconds", 0.0)
+                        + time.process_time() - started)
+        stats.inc_value("store/extracted_by_crawl")
+        return extraction
 
     def _stored(self, token: tuple[NoticeItem, defer.Deferred[NoticeItem]],
                 result: StoreResult) -> None:

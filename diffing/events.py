@@ -71,18 +71,23 @@ def analyse_version(
     *,
     now: datetime | None = None,
     version_is_new: bool = False,
+    extraction: Extraction | None = None,
 ) -> Analysis:
     """Extract figures and platforms of ``version``, store them, and add its change events.
 
     Idempotent for a version: events carry a unique dedupe key, and findings are written only
     once per version (a second call finds them and adds nothing). ``version_is_new``: the
     caller inserted the version in this transaction, so it has no findings to look for.
+    ``extraction``: ``extract(version.text, published=notice.published_at)``, when the caller
+    has it already (its CPU is then the caller's to count).
     """
     now = now or datetime.now(UTC)
     already = not version_is_new and session.scalar(_ANALYSED, {"version_id": version.id})
-    started = process_time()
-    extraction = extract(version.text, published=notice.published_at)
-    extraction_cpu = process_time() - started
+    extraction_cpu = 0.0
+    if extraction is None:
+        started = process_time()
+        extraction = extract(version.text, published=notice.published_at)
+        extraction_cpu = process_time() - started
     if already:
         return Analysis(extraction, [], extraction_cpu)
     _store_findings(session, notice, version, extraction)

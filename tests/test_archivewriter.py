@@ -327,3 +327,52 @@ def test_no_writer_is_forked_while_another_thread_runs() -> None:
     finally:
         stop.set()
         other.join()
+
+
+def test_findings_extracted_by_the_crawl_are_stored_as_the_writer_would_find_them(
+    tmp_path: Path,
+) -> None:
+    from diffing.extract import extract
+
+    own_url = new_archive(tmp_path / "own.db")
+    own_engine = open_archive(own_url)
+    own_sessions = session_factory(own_engine)
+    found_by_writer = store_notices(own_sessions, notices(), [])
+
+    given_url = new_archive(tmp_path / "given.db")
+    given_engine = open_archive(given_url)
+    given_sessions = session_factory(given_engine)
+    # The crawl extracts while its writer is behind: every other notice here.
+    extractions = [extract(fetched.text, published=fetched.published_at) if index % 2 else None
+                   for index, fetched in enumerate(notices())]
+    found_by_crawl = store_notices(given_sessions, notices(), [], extractions)
+
+    assert found_by_crawl == found_by_writer
+    assert [result.extraction_cpu_seconds > 0 for result in found_by_crawl[:3]] == [
+        True, False, True]
+    with given_sessions() as given, own_sessions() as own:
+        assert archive_contents(given) == archive_contents(own)
+        assert archive_contents(given)["figures"]
+    given_engine.dispose()
+    own_engine.dispose()
+
+
+def test_the_crawl_extracts_findings_itself_only_while_its_writer_is_behind() -> None:
+    from types import SimpleNamespace
+
+    from scrapy.utils.test import get_crawler
+
+    from crawler.pipelines import EXTRACT_HERE_BEHIND, ArchivePipeline
+    from diffing.extract import extract
+
+    crawler = get_crawler(settings_dict={"REGWATCH_ARCHIVE_WRITER": "inline"})
+    pipeline = ArchivePipeline.from_crawler(crawler)
+    fetched = notices()[0]
+    pipeline.writer = SimpleNamespace(backlog=EXTRACT_HERE_BEHIND)  # type: ignore[assignment]
+    assert pipeline._extraction_if_writer_behind(fetched) is None
+    pipeline.writer = SimpleNamespace(backlog=EXTRACT_HERE_BEHIND + 1)  # type: ignore[assignment]
+    assert pipeline._extraction_if_writer_behind(fetched) == extract(
+        fetched.text, published=fetched.published_at)
+    assert crawler.stats is not None
+    assert crawler.stats.get_value("store/extracted_by_crawl") == 1
+    assert crawler.stats.get_value("store/extraction_cpu_seconds") > 0
