@@ -57,6 +57,10 @@ BATCH_LIMIT = 32
 # The pipe to the writer (see _widen); Linux's pipe-max-size for unprivileged users is 1 MiB.
 PIPE_BYTES = 1 << 20
 _F_SETPIPE_SZ = 1031
+# The crawl's ends of its writers' pipes. A writer forked later closes its copies of them: a
+# copy of a pipe's writing end held anywhere keeps its reader from ever seeing the input end
+# (a crawl of several sources forks a writer for each).
+_CRAWL_ENDS: set[int] = set()
 
 
 @dataclass(frozen=True)
@@ -195,8 +199,9 @@ class StartedWriter:
 
     def discard(self) -> None:
         """End a writer that was never handed an archive (it exits at the end of its input)."""
-        os.close(self.to_writer)
-        os.close(self.from_writer)
+        for end in (self.to_writer, self.from_writer):
+            _CRAWL_ENDS.discard(end)
+            os.close(end)
         self.process.wait()
 
 
@@ -216,6 +221,7 @@ def spawn_writer() -> StartedWriter:
     finally:
         os.close(to_writer_r)
         os.close(from_writer_w)
+    _CRAWL_ENDS.update((to_writer_w, from_writer_r))
     return StartedWriter(process, to_writer_w, from_writer_r)
 
 
@@ -242,8 +248,9 @@ def fork_writer() -> StartedWriter | None:
     if pid == 0:
         code = 1
         try:
-            os.close(to_writer_w)
-            os.close(from_writer_r)
+            for end in (to_writer_w, from_writer_r, *_CRAWL_ENDS):
+                with contextlib.suppress(OSError):
+                    os.close(end)
             # What the child inherited stays alive until it exits: keep the collector off it.
             gc.freeze()
             code = serve(to_writer_r, from_writer_w)
@@ -258,6 +265,7 @@ def fork_writer() -> StartedWriter | None:
             os._exit(code)
     os.close(to_writer_r)
     os.close(from_writer_w)
+    _CRAWL_ENDS.update((to_writer_w, from_writer_r))
     return StartedWriter(ForkedProcess(pid), to_writer_w, from_writer_r, forked=True)
 
 
@@ -355,6 +363,7 @@ class ArchiveWriter:
             # The writer is gone; the receiver reports it.
             pass
         finally:
+            _CRAWL_ENDS.discard(self._outbox.fileno())
             self._outbox.close()
 
     def _receive_all(self) -> None:
@@ -377,6 +386,7 @@ class ArchiveWriter:
                 answered = [(self._pending.pop(number), result) for number, result in message]
             # One wake-up of the reactor for a batch, not one per notice.
             self._call_in_reactor(self._answer_all, answered)
+        _CRAWL_ENDS.discard(self._inbox.fileno())
         self._inbox.close()
         code = self.process.wait()
         self.exit_code = code

@@ -376,3 +376,38 @@ def test_the_crawl_extracts_findings_itself_only_while_its_writer_is_behind() ->
     assert crawler.stats is not None
     assert crawler.stats.get_value("store/extracted_by_crawl") == 1
     assert crawler.stats.get_value("store/extraction_cpu_seconds") > 0
+
+
+TWO_FORKED_WRITERS = """
+import sys
+from crawler.archivewriter import ArchiveWriter, fork_writer
+from tests.test_archivewriter import Results, call_now, notices
+
+# A crawl of two sources forks a writer for each before it starts.
+spares = [fork_writer(), fork_writer()]
+assert all(spare is not None for spare in spares)
+writers = []
+for url, spare in zip(sys.argv[1:], spares):
+    results = Results()
+    writer = ArchiveWriter(url, [], results, call_now, started=spare)
+    for token, fetched in enumerate(notices()):
+        writer.submit(fetched, token)
+    writers.append((writer, results))
+for writer, results in writers:
+    # The first writer's input ends although the second holds copies of this process's files.
+    writer.close(timeout=30)
+    assert writer.exit_code == 0, writer.exit_code
+    print([results.by_token[token].status for token in range(len(notices()))])
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the writer is forked on Linux")
+def test_the_writers_of_a_crawl_of_several_sources_each_end_with_their_input(
+    tmp_path: Path,
+) -> None:
+    urls = [new_archive(tmp_path / "one.db"), new_archive(tmp_path / "two.db")]
+    done = subprocess.run([sys.executable, "-c", TWO_FORKED_WRITERS, *urls],
+                          capture_output=True, text=True, timeout=120, check=False,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["['new', 'new', 'new', 'unchanged', 'changed']"] * 2
