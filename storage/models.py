@@ -194,7 +194,8 @@ class Figure(Base):
     __tablename__ = "figures"
     __table_args__ = (
         Index(None, "version_id"),
-        Index(None, "source_id", "metric", "period_kind"),
+        # The history a new notice's figures are compared with: earlier ones, by publication.
+        Index(None, "source_id", "metric", "period_kind", "published_at"),
         # Serves (metric, period) lookups and a series' latest figure per period alike.
         Index(None, "metric", "period", "scope", "unit", "published_at", "id"),
     )
