@@ -244,7 +244,15 @@ def fork_writer() -> StartedWriter | None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as exc:
+        # Out of processes or memory now: the pipeline starts a new interpreter if it needs a
+        # writer, and says so if that fails too.
+        logger.warning("could not fork the archive writer: %s", exc)
+        for end in (to_writer_r, to_writer_w, from_writer_r, from_writer_w):
+            os.close(end)
+        return None
     if pid == 0:
         code = 1
         try:

@@ -93,7 +93,14 @@ class ArchivePipeline:
     def _start_writer_if_worth_it(self) -> None:
         if (self.mode == "process" and self.writer is None and not self.closed
                 and max(self.seen, self.queued_new) > self.inline_first):
-            self._start_writer()
+            try:
+                self._start_writer()
+            except OSError as exc:
+                # No process to be had: the crawl stores its notices itself, slower but whole.
+                logger.error("could not start the archive writer (%s); the crawl stores its "
+                             "notices itself", exc)
+                self.crawler.stats.inc_value("store/writer_start_failed")
+                self.mode = "inline"
 
     def _start_writer(self) -> ArchiveWriter:
         from twisted.internet import reactor

@@ -411,3 +411,45 @@ def test_the_writers_of_a_crawl_of_several_sources_each_end_with_their_input(
                           cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["['new', 'new', 'new', 'unchanged', 'changed']"] * 2
+
+
+def test_a_writer_that_cannot_be_forked_is_left_to_a_new_interpreter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_more_processes() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(os, "fork", no_more_processes)
+    before = set(os.listdir("/proc/self/fd")) if sys.platform.startswith("linux") else set()
+
+    assert fork_writer() is None
+    if sys.platform.startswith("linux"):
+        # Its pipes are closed again.
+        assert set(os.listdir("/proc/self/fd")) == before
+
+
+def test_a_crawl_that_cannot_start_its_writer_stores_its_notices_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from scrapy.utils.test import get_crawler
+
+    import crawler.archivewriter
+    from crawler import signals as regwatch_signals
+    from crawler.pipelines import ArchivePipeline
+
+    def no_more_processes() -> Any:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(crawler.archivewriter, "spawn_writer", no_more_processes)
+    crawler_ = get_crawler(settings_dict={"REGWATCH_ARCHIVE_WRITER": "process"})
+    pipeline = ArchivePipeline.from_crawler(crawler_)
+    if pipeline.spare is not None:
+        pipeline.spare.discard()
+        pipeline.spare = None
+    crawler_.signals.send_catch_log(regwatch_signals.new_notices_queued, count=50)
+
+    assert pipeline.writer is None and pipeline.mode == "inline"
+    assert crawler_.stats is not None
+    assert crawler_.stats.get_value("store/writer_start_failed") == 1
+    pipeline.close_spider()
