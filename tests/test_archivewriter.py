@@ -8,13 +8,14 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.archivewriter import (
     ArchiveWriter,
@@ -96,15 +97,39 @@ def new_archive(path: Path) -> str:
     return url
 
 
+class Archives:
+    """New archives holding the test source, opened as often as a test asks and closed after."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.engines: list[Engine] = []
+
+    def new(self, name: str) -> str:
+        return new_archive(self.directory / f"{name}.db")
+
+    def sessions(self, url: str) -> sessionmaker[Session]:
+        engine = open_archive(url)
+        self.engines.append(engine)
+        return session_factory(engine)
+
+
+@pytest.fixture(name="archives")
+def archives_fixture(tmp_path: Path) -> Iterator[Archives]:
+    archives = Archives(tmp_path)
+    try:
+        yield archives
+    finally:
+        for engine in archives.engines:
+            engine.dispose()
+
+
 def test_the_writer_process_archives_exactly_what_storing_inline_archives(
-    tmp_path: Path,
+    archives: Archives,
 ) -> None:
-    inline_url = new_archive(tmp_path / "inline.db")
-    inline_engine = open_archive(inline_url)
-    inline_sessions = session_factory(inline_engine)
+    inline_sessions = archives.sessions(archives.new("inline"))
     inline = [store_notice(inline_sessions, fetched, []) for fetched in notices()]
 
-    writer_url = new_archive(tmp_path / "writer.db")
+    writer_url = archives.new("writer")
     results = Results()
     results.expected = len(notices())
     writer = ArchiveWriter(writer_url, [], results, call_now)
@@ -117,16 +142,13 @@ def test_the_writer_process_archives_exactly_what_storing_inline_archives(
     assert [results.by_token[token] for token in range(len(inline))] == inline
     assert [result.status for result in inline] == ["new", "new", "new", "unchanged", "changed"]
     assert writer.report is not None and writer.report.notices == len(inline)
-    writer_engine = open_archive(writer_url)
-    with session_factory(writer_engine)() as stored, inline_sessions() as expected:
+    with archives.sessions(writer_url)() as stored, inline_sessions() as expected:
         assert archive_contents(stored) == archive_contents(expected)
         assert archive_contents(stored)["events"]
-    writer_engine.dispose()
-    inline_engine.dispose()
 
 
-def test_a_writer_that_dies_fails_its_notices_instead_of_hanging(tmp_path: Path) -> None:
-    url = new_archive(tmp_path / "archive.db")
+def test_a_writer_that_dies_fails_its_notices_instead_of_hanging(archives: Archives) -> None:
+    url = archives.new("archive")
     results = Results()
     results.expected = 2
     writer = ArchiveWriter(url, [], results, call_now)
@@ -139,12 +161,10 @@ def test_a_writer_that_dies_fails_its_notices_instead_of_hanging(tmp_path: Path)
     assert results.by_token["after"].status == "failed"
     assert "archive writer" in (results.by_token["after"].error or "")
     # Whatever it had stored before dying is whole; nothing else is in the archive.
-    engine = open_archive(url)
-    with session_factory(engine)() as session:
+    with archives.sessions(url)() as session:
         urls = list(session.scalars(select(Notice.url)))
         versions = list(session.scalars(select(NoticeVersion.notice_id)))
         events = list(session.scalars(select(ChangeEvent.version_id).distinct()))
-    engine.dispose()
     assert urls in ([], [article_url(1)])
     assert len(versions) == len(urls) == len(events)
     if results.by_token["stored"].status != "failed":
@@ -212,15 +232,11 @@ def test_the_pipeline_starts_the_writer_once_its_lists_show_more_than_ten_notice
     pipeline.close_spider()
 
 
-def test_a_batch_archives_exactly_what_storing_one_by_one_archives(tmp_path: Path) -> None:
-    one_url = new_archive(tmp_path / "one.db")
-    one_engine = open_archive(one_url)
-    one_sessions = session_factory(one_engine)
+def test_a_batch_archives_exactly_what_storing_one_by_one_archives(archives: Archives) -> None:
+    one_sessions = archives.sessions(archives.new("one"))
     one_by_one = [store_notice(one_sessions, fetched, []) for fetched in notices()]
 
-    batch_url = new_archive(tmp_path / "batch.db")
-    batch_engine = open_archive(batch_url)
-    batch_sessions = session_factory(batch_engine)
+    batch_sessions = archives.sessions(archives.new("batch"))
     # The batch holds the same notice three times: new, unchanged, then changed.
     batched = store_notices(batch_sessions, notices(), [])
 
@@ -228,14 +244,10 @@ def test_a_batch_archives_exactly_what_storing_one_by_one_archives(tmp_path: Pat
     assert all(result.cpu_seconds > 0 for result in batched)
     with batch_sessions() as stored, one_sessions() as expected:
         assert archive_contents(stored) == archive_contents(expected)
-    batch_engine.dispose()
-    one_engine.dispose()
 
 
-def test_a_notice_that_cannot_be_stored_fails_alone_in_its_batch(tmp_path: Path) -> None:
-    url = new_archive(tmp_path / "archive.db")
-    engine = open_archive(url)
-    sessions = session_factory(engine)
+def test_a_notice_that_cannot_be_stored_fails_alone_in_its_batch(archives: Archives) -> None:
+    sessions = archives.sessions(archives.new("archive"))
     first, second = notices()[:2]
     stray = fetched_notice(article_url(9), text=TEXTS[2], language="zh-Hans",
                            source_id="never-upserted")
@@ -247,7 +259,6 @@ def test_a_notice_that_cannot_be_stored_fails_alone_in_its_batch(tmp_path: Path)
     with sessions() as session:
         assert sorted(session.scalars(select(Notice.url))) == sorted([first.url, second.url])
         assert len(list(session.scalars(select(NoticeVersion.id)))) == 2
-    engine.dispose()
 
 
 FORKED_WRITER = """
@@ -269,14 +280,12 @@ print([results.by_token[token].status for token in range(len(notices()))])
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the writer is forked on Linux")
 def test_a_writer_forked_from_the_crawl_archives_what_storing_inline_archives(
-    tmp_path: Path,
+    archives: Archives,
 ) -> None:
-    inline_url = new_archive(tmp_path / "inline.db")
-    inline_engine = open_archive(inline_url)
-    inline_sessions = session_factory(inline_engine)
+    inline_sessions = archives.sessions(archives.new("inline"))
     for fetched in notices():
         store_notice(inline_sessions, fetched, [])
-    forked_url = new_archive(tmp_path / "forked.db")
+    forked_url = archives.new("forked")
 
     # In a process of its own: the test process may be running threads, and then no writer
     # is forked.
@@ -286,11 +295,8 @@ def test_a_writer_forked_from_the_crawl_archives_what_storing_inline_archives(
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['new', 'new', 'new', 'unchanged', 'changed']"
-    forked_engine = open_archive(forked_url)
-    with session_factory(forked_engine)() as stored, inline_sessions() as expected:
+    with archives.sessions(forked_url)() as stored, inline_sessions() as expected:
         assert archive_contents(stored) == archive_contents(expected)
-    forked_engine.dispose()
-    inline_engine.dispose()
 
 
 DISCARDED_WRITER = """
@@ -330,18 +336,14 @@ def test_no_writer_is_forked_while_another_thread_runs() -> None:
 
 
 def test_findings_extracted_by_the_crawl_are_stored_as_the_writer_would_find_them(
-    tmp_path: Path,
+    archives: Archives,
 ) -> None:
     from diffing.extract import extract
 
-    own_url = new_archive(tmp_path / "own.db")
-    own_engine = open_archive(own_url)
-    own_sessions = session_factory(own_engine)
+    own_sessions = archives.sessions(archives.new("own"))
     found_by_writer = store_notices(own_sessions, notices(), [])
 
-    given_url = new_archive(tmp_path / "given.db")
-    given_engine = open_archive(given_url)
-    given_sessions = session_factory(given_engine)
+    given_sessions = archives.sessions(archives.new("given"))
     # The crawl extracts while its writer is behind: every other notice here.
     extractions = [extract(fetched.text, published=fetched.published_at) if index % 2 else None
                    for index, fetched in enumerate(notices())]
@@ -353,8 +355,6 @@ def test_findings_extracted_by_the_crawl_are_stored_as_the_writer_would_find_the
     with given_sessions() as given, own_sessions() as own:
         assert archive_contents(given) == archive_contents(own)
         assert archive_contents(given)["figures"]
-    given_engine.dispose()
-    own_engine.dispose()
 
 
 def test_the_crawl_extracts_findings_itself_only_while_its_writer_is_behind() -> None:
@@ -403,9 +403,9 @@ for writer, results in writers:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the writer is forked on Linux")
 def test_the_writers_of_a_crawl_of_several_sources_each_end_with_their_input(
-    tmp_path: Path,
+    archives: Archives,
 ) -> None:
-    urls = [new_archive(tmp_path / "one.db"), new_archive(tmp_path / "two.db")]
+    urls = [archives.new("one"), archives.new("two")]
     done = subprocess.run([sys.executable, "-c", TWO_FORKED_WRITERS, *urls],
                           capture_output=True, text=True, timeout=120, check=False,
                           cwd=Path(__file__).resolve().parents[1])
