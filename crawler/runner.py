@@ -8,9 +8,10 @@ the scheduler's children run).
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -67,6 +68,22 @@ def _log_only_what_is_kept() -> None:
         logging.getLogger("scrapy").setLevel(handler.level)
 
 
+@contextlib.contextmanager
+def _collector_skips_what_is_here() -> Iterator[None]:
+    """Leave the objects that exist now (the modules a crawl imported, its components) out of
+    the garbage collector's full passes until the block ends.
+
+    They outlive the crawl anyway, and a full pass over them costs tens of milliseconds each
+    time (about 0.1 s of a 1,000-notice crawl). What the crawl itself allocates is collected as
+    usual; unfreezing afterwards hands the rest back, so a long-lived caller (the tests, a
+    notebook) loses nothing to it."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def crawl_sources(
     config: Config,
     source_ids: list[str],
@@ -104,7 +121,8 @@ def crawl_sources(
         crawler.signals.connect(_log_only_what_is_kept, signal=signals.engine_started)
         crawlers[source_id] = crawler
         process.crawl(crawler)
-    process.start()
+    with _collector_skips_what_is_here():
+        process.start()
 
     results: dict[str, dict[str, Any]] = {}
     for source_id, crawler in crawlers.items():

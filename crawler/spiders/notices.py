@@ -224,6 +224,7 @@ class NoticeSpider(scrapy.Spider):
             known = recorder.known
         unknown = 0
         queued_new = 0
+        requests: list[Request] = []
         for entry, url in located:
             is_new = url not in known
             unknown += is_new
@@ -234,15 +235,18 @@ class NoticeSpider(scrapy.Spider):
                 continue
             self.queued += 1
             queued_new += is_new or self.refetch
-            yield Request(
+            requests.append(Request(
                 url,
                 callback=self.parse_notice,
                 errback=self.notice_failed,
                 meta={"notice_url": url, "listing": entry},
-            )
+            ))
+        # Said before the first request leaves: Scrapy fetches a list's first notices while
+        # it still reads the list's output, and the pipeline would store them itself.
         if queued_new:
             self.crawler.signals.send_catch_log(regwatch_signals.new_notices_queued,
                                                 count=queued_new)
+        yield from requests
         # Lists are newest first: a page of notices the archive holds means later pages hold
         # nothing new either, so an incremental run stops paging there.
         if unknown or self.refetch or not known:
