@@ -25,12 +25,15 @@ import fcntl
 import gc
 import logging
 import os
-import queue
+import pickle
+import select
 import signal
+import struct
 import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
@@ -313,11 +316,18 @@ class ArchiveWriter:
         self.pid = self.process.pid
         self.exit_code: int | None = None
         _widen(started.to_writer)
-        self._outbox = Connection(started.to_writer, readable=False)
+        # Notices are written to the pipe by submit itself, without blocking: the pipe holds a
+        # backlog of about a hundred notices, and a thread woken for each one cost the crawl
+        # more CPU than pickling it. What does not fit waits in _unsent for the sender thread,
+        # which writes it as the writer makes room (the reactor's thread must not block).
+        self._outbox = started.to_writer
+        os.set_blocking(self._outbox, False)
+        self._unsent: deque[memoryview] = deque()
+        self._send_state = threading.Condition()
+        self._closing = False
+        self._send_failed = False
         self._inbox = Connection(started.from_writer, writable=False)
-        # Sending can block while the writer is busy; the reactor's thread must not.
-        self._sending: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._sending.put((database_url, list(rules)))
+        self._send((database_url, list(rules)))
         self._sender = threading.Thread(target=self._send_all, name="archive-writer-send",
                                         daemon=True)
         self._receiver = threading.Thread(target=self._receive_all,
@@ -347,11 +357,13 @@ class ArchiveWriter:
         if gone is not None:
             self._on_result(token, StoreResult("failed", error=gone))
             return
-        self._sending.put((number, fetched, extraction))
+        self._send((number, fetched, extraction))
 
     def close(self, timeout: float = CLOSE_TIMEOUT_S) -> None:
         """Let the writer finish what it was handed, then wait for it to exit."""
-        self._sending.put(None)
+        with self._send_state:
+            self._closing = True
+            self._send_state.notify()
         self._sender.join(timeout)
         self._receiver.join(timeout)
         if self._receiver.is_alive():
@@ -363,16 +375,54 @@ class ArchiveWriter:
         for token, result in answered:
             self._on_result(token, result)
 
+    def _send(self, message: object) -> None:
+        """Write ``message`` to the pipe as far as it has room, the rest after what waits."""
+        frame = memoryview(_frame(message))
+        with self._send_state:
+            if self._send_failed:
+                # The writer is gone; the receiver fails what it was handed.
+                return
+            if self._unsent:
+                self._unsent.append(frame)
+                return
+            try:
+                written = _write_some(self._outbox, frame)
+            except OSError:
+                self._send_failed = True
+                return
+            if written < len(frame):
+                self._unsent.append(frame[written:])
+                self._send_state.notify()
+
     def _send_all(self) -> None:
+        """The sender thread: writes what did not fit, as the writer makes room; at close,
+        ends the writer's input once everything is written."""
         try:
-            while (message := self._sending.get()) is not None:
-                self._outbox.send(message)
+            while True:
+                with self._send_state:
+                    while not self._unsent and not self._closing and not self._send_failed:
+                        self._send_state.wait()
+                    if not self._unsent or self._send_failed:
+                        return
+                # Wait for room without holding the lock submit takes.
+                _wait_writable(self._outbox)
+                with self._send_state:
+                    while self._unsent:
+                        written = _write_some(self._outbox, self._unsent[0])
+                        if written < len(self._unsent[0]):
+                            self._unsent[0] = self._unsent[0][written:]
+                            break
+                        self._unsent.popleft()
         except OSError:
             # The writer is gone; the receiver reports it.
-            pass
+            with self._send_state:
+                self._send_failed = True
+                self._unsent.clear()
         finally:
-            _CRAWL_ENDS.discard(self._outbox.fileno())
-            self._outbox.close()
+            if self._closing or self._send_failed:
+                _CRAWL_ENDS.discard(self._outbox)
+                with contextlib.suppress(OSError):
+                    os.close(self._outbox)
 
     def _receive_all(self) -> None:
         while True:
@@ -408,6 +458,29 @@ class ArchiveWriter:
         for token in orphans:
             self._call_in_reactor(self._on_result, token,
                                   StoreResult("failed", error=self._gone))
+
+
+def _frame(message: object) -> bytes:
+    """``message`` as :class:`multiprocessing.connection.Connection` frames it: its pickle after
+    its length (a 32-bit signed integer, big-endian; -1 and a 64-bit length beyond 2 GiB)."""
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(payload) > 0x7FFFFFFF:
+        return struct.pack("!iQ", -1, len(payload)) + payload
+    return struct.pack("!i", len(payload)) + payload
+
+
+def _write_some(pipe: int, data: memoryview) -> int:
+    """Bytes of ``data`` written to the non-blocking ``pipe``: all, some, or none when full."""
+    try:
+        return os.write(pipe, data)
+    except BlockingIOError:
+        return 0
+
+
+def _wait_writable(pipe: int) -> None:
+    poller = select.poll()
+    poller.register(pipe, select.POLLOUT)
+    poller.poll()
 
 
 def _widen(pipe: int) -> None:

@@ -27,6 +27,7 @@ from diffing.numbers import Amount
 from diffing.periods import Period
 from diffing.platforms import PlatformMention, load_platforms
 from storage import models
+from storage.db import core
 
 # How much of a text diff an event keeps; the archive has both versions in full.
 DIFF_EXCERPT = 4000
@@ -125,7 +126,7 @@ def _store_findings(
 ) -> None:
     # Plain rows in one statement each: nothing reads them back as objects in this transaction.
     if found.figures:
-        session.execute(_INSERT_FIGURES, [
+        core(session).execute(_INSERT_FIGURES, [
             {"version_id": version.id, "notice_id": notice.id, "source_id": notice.source_id,
              "metric": figure.metric, "value": Decimal(figure.value), "unit": figure.unit,
              "currency": figure.currency, "period": figure.period,
@@ -136,7 +137,7 @@ def _store_findings(
             for figure in found.figures
         ])
     if found.platforms:
-        session.execute(_INSERT_MENTIONS, [
+        core(session).execute(_INSERT_MENTIONS, [
             {"version_id": version.id, "notice_id": notice.id, "source_id": notice.source_id,
              "platform_id": mention.id, "name": mention.name[:200], "kind": mention.kind,
              "action": mention.action, "actions": list(mention.actions),
@@ -401,19 +402,20 @@ def figure_history(
     _autoflush(session)
     statements = _figure_history_statements(notice.published_at is not None)
     history = _history_parameters(notice)
-    rows = _figure_rows(session.execute(
+    connection = core(session)
+    rows = _figure_rows(connection.execute(
         statements.rows, {**history, "metrics": metrics, "kinds": kinds})) if kinds else []
     found = {(row.metric, row.scope) for row in rows}
     unseen = sorted({f.metric for f in figures
                      if f.metric is not None and (f.metric, f.scope) not in found})
     if unseen:
         read = {row.id for row in rows}
-        rows += [row for row in _figure_rows(session.execute(
+        rows += [row for row in _figure_rows(connection.execute(
             statements.first_rows, {**history, "metrics": unseen})) if row.id not in read]
     predecessor = _predecessor(session, statements, history, kinds) if kinds else None
     if predecessor is not None:
         rows = [row for row in rows if row.notice_id != predecessor] + _figure_rows(
-            session.execute(statements.predecessor_rows, {**history, "predecessor": predecessor}))
+            connection.execute(statements.predecessor_rows, {**history, "predecessor": predecessor}))
     by_notice: dict[int, tuple[datetime | None, list[Any]]] = {}
     for row in rows:
         by_notice.setdefault(row.notice_id, (row.published_at, []))[1].append(row)
@@ -441,11 +443,12 @@ def _predecessor(session: Session, statements: _FigureHistoryStatements,
     with a classified figure of one of ``kinds``; on a tie of days, the one first in the
     history's order."""
     parameters = {**history, "kinds": list(kinds)}
-    latest = session.scalar(statements.latest_day, parameters)
+    connection = core(session)
+    latest = connection.scalar(statements.latest_day, parameters)
     if latest is None:
-        tied_rows = session.execute(statements.tied_undated, parameters)
+        tied_rows = connection.execute(statements.tied_undated, parameters)
     else:
-        tied_rows = session.execute(statements.tied_on_day, {
+        tied_rows = connection.execute(statements.tied_on_day, {
             **parameters, "day_start": datetime.combine(latest.date(), time.min, tzinfo=UTC)})
     tied: list[tuple[int, datetime | None]] = [
         (notice_id, published) for notice_id, published in tied_rows
@@ -463,7 +466,7 @@ def _first_figure_ids(
     """The lowest figure id of each notice's current version, by notice id."""
     first: dict[int, int] = {}
     for start in range(0, len(notice_ids), 500):
-        rows = session.execute(statements.first_ids, {
+        rows = core(session).execute(statements.first_ids, {
             **history, "notice_ids": list(notice_ids[start:start + 500])})
         first.update((notice_id, figure_id) for notice_id, figure_id in rows)
     return first
@@ -496,7 +499,7 @@ def mention_history(
     known = sorted({m.id for m in mentions if m.id is not None})
     statement = _mention_history_statement(notice.published_at is not None,
                                            any(m.id is None for m in mentions))
-    rows = session.execute(statement, {**_history_parameters(notice), "platforms": known})
+    rows = core(session).execute(statement, {**_history_parameters(notice), "platforms": known})
     by_notice: dict[int, tuple[date, list[PlatformMention]]] = {}
     for row in map(_MentionRow._make, rows):
         published = (row.published_at or datetime.min.replace(tzinfo=UTC)).date()
@@ -587,9 +590,10 @@ class _EventWriter:
         """Insert the events added so far in one statement; they become :attr:`events`."""
         if not self.rows:
             return
-        in_order = self.session.get_bind().dialect.name == "postgresql"
+        connection = core(self.session)
+        in_order = connection.dialect.name == "postgresql"
         ids: dict[str, int] = {
-            key: event_id for key, event_id in self.session.execute(
+            key: event_id for key, event_id in connection.execute(
                 _INSERT_EVENTS_IN_ORDER if in_order else _INSERT_EVENTS, self.rows)}
         self.events = [WrittenEvent(id=ids[row["dedupe_key"]], **row) for row in self.rows]
 

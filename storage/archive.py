@@ -20,6 +20,7 @@ from sqlalchemy import CursorResult, Table, bindparam, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, make_transient_to_detached
 
+from storage.db import core
 from storage.errors import (
     AmbiguousNoticeError,
     RunStateError,
@@ -527,7 +528,7 @@ def _locked_notice(session: Session, source_id: str, url: str) -> Notice | None:
     if session.autoflush:
         # As the ORM statement did: a notice added to the session is found.
         session.flush()
-    notice_id = session.scalar(_LOCKED_NOTICE_ID, {"source_id": source_id, "url": url})
+    notice_id = core(session).scalar(_LOCKED_NOTICE_ID, {"source_id": source_id, "url": url})
     if notice_id is None:
         return None
     return session.get(Notice, notice_id, with_for_update=True, populate_existing=True)
@@ -556,7 +557,7 @@ def _create_notice(session: Session, fetched: FetchedNotice) -> tuple[Notice, bo
         "etag": etag,
         "last_modified": last_modified,
     }
-    if session.get_bind().dialect.name == "sqlite":
+    if core(session).dialect.name == "sqlite":
         # SQLite transactions begin IMMEDIATE, holding the write lock from before our read:
         # no other writer can have created the notice since, so no race to lose.
         notice_id = _inserted_id(session, _INSERT_NOTICE, values)
@@ -599,7 +600,7 @@ def _insert_version(
 
 
 def _inserted_id(session: Session, statement: Any, values: dict[str, Any]) -> int:
-    result = cast("CursorResult[Any]", session.execute(statement, values))
+    result = core(session).execute(statement, values)
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])

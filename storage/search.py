@@ -56,6 +56,7 @@ from sqlalchemy.types import TypeDecorator
 
 from diffing.chinese import to_simplified
 from storage.aware_datetime import AwareDateTime
+from storage.db import core
 from storage.models import Figure, Notice, NoticeVersion, PlatformMention
 
 # The most characters a query may have, and the most terms: longer ones are refused with a
@@ -196,7 +197,8 @@ def index_notice(session: Session, notice: Notice, version: NoticeVersion) -> No
 
     Called in the transaction that records the version, so the index never lags the archive.
     """
-    session.execute(_upsert_one(session.get_bind().dialect.name), _index_row(notice, version))
+    connection = core(session)
+    connection.execute(_upsert_one(connection.dialect.name), _index_row(notice, version))
 
 
 def _index_row(notice: Notice, version: NoticeVersion) -> dict[str, Any]:
