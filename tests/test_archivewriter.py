@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import select as selecting
 import signal
@@ -145,6 +146,34 @@ def test_the_writer_process_archives_exactly_what_storing_inline_archives(
     with archives.sessions(writer_url)() as stored, inline_sessions() as expected:
         assert archive_contents(stored) == archive_contents(expected)
         assert archive_contents(stored)["events"]
+
+
+def test_notices_beyond_what_the_pipe_holds_reach_the_writer_whole_and_in_order(
+    archives: Archives,
+) -> None:
+    # 6 MiB of pages against a pipe of at most 1 MiB: submit writes what fits and the sender
+    # thread the rest, one page alone three times the pipe, as the writer reads.
+    sizes = [3 << 20, *[100_000] * 30]
+    url = archives.new("archive")
+    results = Results()
+    results.expected = len(sizes)
+    writer = ArchiveWriter(url, [], results, call_now)
+    pages = {}
+    for number, size in enumerate(sizes, start=1):
+        pages[article_url(number)] = raw = os.urandom(size)
+        writer.submit(fetched_notice(article_url(number), raw=raw,
+                                     text=f"Notice {number} of a long backlog."), number)
+    writer.close(timeout=120)
+
+    assert writer.exit_code == 0
+    assert [results.by_token[number].status for number in range(1, len(sizes) + 1)] == (
+        ["new"] * len(sizes))
+    with archives.sessions(url)() as session:
+        stored = {url: digest for url, digest in session.execute(
+            select(Notice.url, NoticeVersion.raw_sha256).join(NoticeVersion.notice))}
+        order = list(session.scalars(select(Notice.url).order_by(Notice.id)))
+    assert stored == {page: hashlib.sha256(raw).hexdigest() for page, raw in pages.items()}
+    assert order == list(pages)
 
 
 def test_a_writer_that_dies_fails_its_notices_instead_of_hanging(archives: Archives) -> None:
