@@ -22,19 +22,43 @@ if TYPE_CHECKING:
 
 # 412 and 521: the JavaScript cookie challenges of .gov.cn firewalls.
 CHALLENGE_STATUSES = {412, 521}
-_MARKERS = re.compile(
-    r"enable javascript|javascript is (?:disabled|required)|checking your browser|"
-    r"access denied|request unsuccessful|incapsula|cf-chl|challenge-platform|__jsl_clearance|"
-    r"_waf_|yunsuo|安全验证|请开启javascript|请启用javascript|访问被拒绝|您的访问被阻断|网站防火墙|"
-    r"web应用防火墙|document\.cookie\s*=",
-    re.IGNORECASE,
+_MARKER_PATTERNS = (
+    "enable javascript", "javascript is (?:disabled|required)", "checking your browser",
+    "access denied", "request unsuccessful", "incapsula", "cf-chl", "challenge-platform",
+    "__jsl_clearance", "_waf_", "yunsuo", "安全验证", "请开启javascript", "请启用javascript",
+    "访问被拒绝", "您的访问被阻断", "网站防火墙", "web应用防火墙", r"document\.cookie\s*=",
 )
+_MARKERS = re.compile("|".join(_MARKER_PATTERNS), re.IGNORECASE)
 # The markers are written in lower case, so the same pattern without IGNORECASE finds them in a
 # lower-cased page at a fifth of the cost. It finds everything _MARKERS finds (so a page where
 # it finds nothing is no wall) unless the page holds one of the few characters that IGNORECASE
 # matches to a Latin letter and lower() does not turn into it (İ, ı, ſ).
 _MARKERS_LOWER = re.compile(_MARKERS.pattern)
 _UNFOLDED = ("\u0130", "\u0131", "\u017f")
+
+
+def literal_prefix(pattern: str) -> str:
+    """The text every match of ``pattern`` (one of the markers) starts with."""
+    prefix = []
+    escaped = False
+    for char in pattern:
+        if escaped:
+            if char.isalnum():  # \s, \d: a class, not a character
+                break
+            prefix.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in ".^$*+?{}[]()|":
+            break
+        else:
+            prefix.append(char)
+    return "".join(prefix)
+
+
+# A page holds a marker only if it holds the marker's first words, which Python finds by plain
+# substring search several times faster than the regular expression's alternation.
+_MARKER_PREFIXES = tuple(literal_prefix(pattern) for pattern in _MARKER_PATTERNS)
 # A page this large is content, whatever words it contains.
 _INTERSTITIAL_MAX_TEXT = 3000
 
@@ -42,7 +66,10 @@ _INTERSTITIAL_MAX_TEXT = 3000
 def _may_hold_marker(text: str) -> bool:
     if any(c in text for c in _UNFOLDED):
         return True
-    return _MARKERS_LOWER.search(text.lower()) is not None
+    lowered = text.lower()
+    if not any(prefix in lowered for prefix in _MARKER_PREFIXES):
+        return False
+    return _MARKERS_LOWER.search(lowered) is not None
 
 
 def bot_wall(status: int, body_text: str) -> str | None:

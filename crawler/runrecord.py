@@ -124,7 +124,7 @@ class CrawlRecorder:
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(recorder.problem_found, signal=regwatch_signals.problem_found)
-        crawler.signals.connect(recorder.notice_listed, signal=regwatch_signals.notice_listed)
+        crawler.signals.connect(recorder.notices_listed, signal=regwatch_signals.notices_listed)
         return recorder
 
     @classmethod
@@ -164,8 +164,8 @@ class CrawlRecorder:
             self.known.opened(session)
         self.crawler.stats.set_value("run/id", self.run_id)
 
-    def notice_listed(self, url: str) -> None:
-        self.listed.add(url)
+    def notices_listed(self, urls: list[str]) -> None:
+        self.listed.update(urls)
 
     def problem_found(self, kind: str, url: str, detail: str, fatal: bool = False) -> None:
         """Record a health problem; ``fatal`` means the run could not read the source's list."""

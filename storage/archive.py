@@ -38,7 +38,9 @@ PROBLEM_KINDS = ("bot_wall", "no_match", "http_error", "refused", "robots", "dec
 
 # Older SQLite builds cap a statement at 999 bound parameters.
 _URLS_PER_STATEMENT = 500
-_RAW_COMPRESSION_LEVEL = 9
+# zlib's default level: on the real pages in ../shared, 0.7% larger than level 9 and a quarter
+# faster (2.6 against 3.4 ms for 180 kB), paid for every version stored.
+_RAW_COMPRESSION_LEVEL = 6
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,26 @@ def test_walls_are_recognised_whatever_their_case(body: str) -> None:
     assert bot_wall(200, body) is not None
 
 
+def test_every_marker_starts_with_the_words_looked_for_first() -> None:
+    from crawler.botwall import _MARKER_PATTERNS, _MARKER_PREFIXES, _may_hold_marker, literal_prefix
+
+    assert literal_prefix(r"document\.cookie\s*=") == "document.cookie"
+    assert literal_prefix("javascript is (?:disabled|required)") == "javascript is "
+    for pattern, prefix in zip(_MARKER_PATTERNS, _MARKER_PREFIXES, strict=True):
+        assert len(prefix) >= 4, pattern
+        # The prefix is where every match of the marker begins ...
+        for text in ("enable javascript", "javascript is disabled", "javascript is required",
+                     "document.cookie = 1", "document.cookie=1", pattern):
+            match = re.fullmatch(pattern, text)
+            if match:
+                assert text.startswith(prefix), (pattern, text)
+        # ... and a page holding the marker in any case is looked at closely.
+        example = {"javascript is (?:disabled|required)": "JavaScript is Disabled",
+                   r"document\.cookie\s*=": "document.COOKIE ="}.get(pattern, pattern.upper())
+        assert _may_hold_marker(f"<p>before</p>{example}<p>after</p>"), pattern
+    assert not _may_hold_marker("<p>javascript is fun; access is granted</p>")
+
+
 def test_the_lower_case_search_finds_every_marker_ignorecase_finds() -> None:
     """Every character IGNORECASE matches to a character of a marker lower-cases to that
     character, or is one of those that send a page through the case-insensitive search."""

@@ -225,12 +225,13 @@ class NoticeSpider(scrapy.Spider):
         unknown = 0
         queued_new = 0
         requests: list[Request] = []
+        first_listed: list[str] = []
         for entry, url in located:
             is_new = url not in known
             unknown += is_new
             if url not in self.listed:
                 self.listed.add(url)
-                self.crawler.signals.send_catch_log(regwatch_signals.notice_listed, url=url)
+                first_listed.append(url)
             if self.queued >= self.source.max_notices:
                 continue
             self.queued += 1
@@ -241,6 +242,9 @@ class NoticeSpider(scrapy.Spider):
                 errback=self.notice_failed,
                 meta={"notice_url": url, "listing": entry},
             ))
+        if first_listed:
+            self.crawler.signals.send_catch_log(regwatch_signals.notices_listed,
+                                                urls=first_listed)
         # Said before the first request leaves: Scrapy fetches a list's first notices while
         # it still reads the list's output, and the pipeline would store them itself.
         if queued_new:
