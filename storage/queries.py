@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, Numeric, String, func, inspect, select, text
+from sqlalchemy import Boolean, Integer, Numeric, String, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from diffing.compare import FigureChange, PlatformChange, diff_figures, diff_platforms, text_diff
@@ -289,6 +289,7 @@ class SeriesPoint:
         notices: list[SeriesNotice] | None = None,
         *,
         load_notices: Callable[[int | None], list[SeriesNotice]] | None = None,
+        load_newest: Callable[[int], list[SeriesNotice]] | None = None,
     ) -> None:
         self.period = period
         self.period_kind = period_kind
@@ -297,6 +298,7 @@ class SeriesPoint:
         self.value = value
         self._notices = notices
         self._load_notices = load_notices
+        self._load_newest = load_newest
 
     @property
     def notices(self) -> list[SeriesNotice]:
@@ -309,7 +311,11 @@ class SeriesPoint:
         unless every notice has been read already."""
         if self._notices is not None or self._load_notices is None:
             return self.notices[:limit]
-        return self._load_notices(limit) if limit > 0 else []
+        if limit <= 0:
+            return []
+        if self._load_newest is not None:
+            return self._load_newest(limit)
+        return self._load_notices(limit)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, SeriesPoint):
@@ -355,8 +361,12 @@ def figure_series(
     one (period, scope, unit) to the next and reads each one's latest figure.
     """
     series = _SeriesQuery(metric, period_kind, scope, source_id, period)
+    latest = series.latest_figures(session)
+    # A page lists every point's newest notices: asked of one point, they are read for all
+    # points at once (one statement on PostgreSQL instead of one per point).
+    newest = _NewestNotices(session, series, [group for group, _ in latest])
     tops: list[tuple[tuple[datetime, int], SeriesPoint]] = []
-    for group, top in series.latest_figures(session):
+    for group, top in latest:
         tops.append(((_sortable(top.published_at), top.id), SeriesPoint(
             period=group[0],
             period_kind=top.period_kind or "year",
@@ -364,6 +374,7 @@ def figure_series(
             unit=group[2],
             value=top.value,
             load_notices=functools.partial(series.notices, session, group),
+            load_newest=functools.partial(newest.of, group),
         )))
     # Equal (period, scope or "") keys keep the order of their latest figures, newest first.
     tops.sort(key=lambda entry: entry[0], reverse=True)
@@ -530,6 +541,70 @@ class _SeriesQuery:
         rows.sort(key=lambda row: (_sortable(row.published_at), row.id), reverse=True)
         return _distinct_notices(rows, set())
 
+    def newest_notices_of(
+        self, session: Session, groups: Sequence[SeriesGroup], limit: int
+    ) -> dict[SeriesGroup, list[SeriesNotice]]:
+        """Each group's first ``limit`` notices, as :meth:`notices` gives them.
+
+        On PostgreSQL one statement reads every group's newest ``limit`` dated and ``limit``
+        undated figures (LATERAL index ranges per group; a statement per group took 154 ms
+        for 65 groups at a million notices). A group whose ``limit`` rows hold fewer distinct
+        notices than needed (a notice with several figures for the point) is read again on
+        its own, as :meth:`notices` reads it. SQLite answers a statement per group in well
+        under a millisecond, and does so."""
+        newest: dict[SeriesGroup, list[SeriesNotice]] = {}
+        if session.get_bind().dialect.name == "postgresql" and groups:
+            rows_of: dict[tuple[int, bool], list[Any]] = defaultdict(list)
+            for row in session.execute(self._newest_statement(groups, limit)):
+                rows_of[(row.group_index, row.dated)].append(row)
+            for index, group in enumerate(groups):
+                found = _newest_of_rows(rows_of[(index, True)], rows_of[(index, False)], limit)
+                if found is not None:
+                    newest[group] = found
+        for group in groups:
+            if group not in newest:
+                newest[group] = self._newest_notices(session, group, limit)
+        return newest
+
+    def _newest_statement(self, groups: Sequence[SeriesGroup], limit: int) -> Any:
+        """PostgreSQL: the newest ``limit`` dated figures and the last ``limit`` undated ones of
+        each of ``groups`` (numbered by ``group_index``), in the order :meth:`_newest_notices`
+        reads them, with their notices' titles."""
+        where = " AND ".join(self.sql_conditions)
+        parameters: dict[str, Any] = {**self.parameters, "newest_limit": limit}
+        values = []
+        for index, (period, scope, unit) in enumerate(groups):
+            values.append(f"({index}, CAST(:g{index}_period AS VARCHAR), "
+                          f"CAST(:g{index}_scope AS VARCHAR), CAST(:g{index}_unit AS VARCHAR))")
+            parameters.update({f"g{index}_period": period, f"g{index}_scope": scope,
+                               f"g{index}_unit": unit})
+
+        def newest(scope: str, dated: bool) -> str:
+            # One branch per kind of scope, so each reads an index range: a scope that may be
+            # NULL on both sides would keep the planner from using the index for it.
+            when = "f.published_at IS NOT NULL" if dated else "f.published_at IS NULL"
+            order = "f.published_at DESC, f.id DESC" if dated else "f.id DESC"
+            return (
+                f"(SELECT {dated} AS dated, f.notice_id, f.id, f.published_at, f.value, f.text, "
+                "n.title FROM figures f JOIN notice_search ns ON ns.version_id = f.version_id "
+                "JOIN notices n ON n.id = f.notice_id "
+                f"WHERE {where} AND f.period = g.period AND {scope} AND f.unit = g.unit "
+                f"AND {when} ORDER BY {order} LIMIT :newest_limit)"
+            )
+
+        branches = " UNION ALL ".join(
+            newest(scope, dated)
+            for dated in (True, False)
+            for scope in ("g.scope IS NULL AND f.scope IS NULL", "f.scope = g.scope"))
+        return text(
+            "SELECT g.group_index, r.dated, r.notice_id, r.id, r.published_at, r.value, r.text, "
+            f"r.title FROM (VALUES {', '.join(values)}) AS g(group_index, period, scope, unit) "
+            f"CROSS JOIN LATERAL ({branches}) r "
+            "ORDER BY g.group_index, r.dated DESC, r.published_at DESC, r.id DESC"
+        ).bindparams(**parameters).columns(
+            group_index=Integer(), dated=Boolean(), notice_id=Integer(), id=Integer(),
+            published_at=AwareDateTime(), value=Numeric(30, 6), text=String(), title=String())
+
     def _newest_notices(
         self, session: Session, group: SeriesGroup, limit: int
     ) -> list[SeriesNotice]:
@@ -559,6 +634,39 @@ class _SeriesQuery:
             seen.update(notice.notice_id for notice in found)
             notices.extend(found)
         return notices
+
+
+class _NewestNotices:
+    """The newest notices of every group of a series, read together the first time one
+    group's are asked for (and again for another ``limit``)."""
+
+    def __init__(self, session: Session, series: _SeriesQuery, groups: list[SeriesGroup]) -> None:
+        self.session = session
+        self.series = series
+        self.groups = groups
+        self.read: dict[int, dict[SeriesGroup, list[SeriesNotice]]] = {}
+
+    def of(self, group: SeriesGroup, limit: int) -> list[SeriesNotice]:
+        if limit not in self.read:
+            self.read[limit] = self.series.newest_notices_of(self.session, self.groups, limit)
+        return self.read[limit][group]
+
+
+def _newest_of_rows(dated: Sequence[Any], undated: Sequence[Any],
+                    limit: int) -> list[SeriesNotice] | None:
+    """What :meth:`_SeriesQuery._newest_notices` finds, from the first ``limit`` dated and
+    undated rows of a group; None when those rows cannot tell (they repeat notices, and more
+    rows may hold the rest)."""
+    notices = _distinct_notices(dated, set())
+    if len(notices) >= limit:
+        return notices[:limit]
+    if len(dated) >= limit:
+        return None
+    wanted = limit - len(notices)
+    later = _distinct_notices(undated, {notice.notice_id for notice in notices})
+    if len(later) < wanted and len(undated) >= limit:
+        return None
+    return notices + later[:wanted]
 
 
 def _distinct_notices(rows: Sequence[Any], seen: set[int]) -> list[SeriesNotice]:

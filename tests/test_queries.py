@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
 from storage.db import session_factory
@@ -122,6 +122,59 @@ def test_newest_notices_of_undated_figures_come_last(session: Session) -> None:
             assert all(dated[:cut]) and not any(dated[cut:])
             checked += 1
     assert checked
+
+
+def test_newest_notices_from_a_batch_s_rows_or_none_where_more_rows_may_count() -> None:
+    from types import SimpleNamespace
+
+    from storage.queries import _newest_of_rows
+
+    def rows(*notice_ids: int, dated: bool = True) -> list[Any]:
+        moment = datetime(2024, 1, 1, tzinfo=UTC) if dated else None
+        return [SimpleNamespace(notice_id=n, title=f"t{n}", published_at=moment, value=1,
+                                text="") for n in notice_ids]
+
+    def ids(found: list[SeriesNotice] | None) -> list[int] | None:
+        return None if found is None else [notice.notice_id for notice in found]
+
+    assert ids(_newest_of_rows(rows(5, 4, 3), [], 2)) == [5, 4]
+    # Three rows, two notices: a fourth row may hold a third dated notice.
+    assert _newest_of_rows(rows(5, 5, 4), rows(9, dated=False), 3) is None
+    # The dated ones ran out: undated ones follow, a notice listed once.
+    assert ids(_newest_of_rows(rows(5, 5), rows(9, 5, 8, dated=False), 3)) == [5, 9, 8]
+    assert ids(_newest_of_rows(rows(5), rows(9, 9, dated=False), 3)) == [5, 9]
+    assert ids(_newest_of_rows(rows(5), rows(9, 9, 9, dated=False), 3)) is None
+    assert ids(_newest_of_rows([], [], 3)) == []
+
+
+def test_every_point_s_newest_notices_are_read_in_one_statement_on_postgresql(
+    session: Session, archive_engine: Engine,
+) -> None:
+    if archive_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reads each point's notices on its own (a statement per point)")
+    build_random_archive(session, 2, notices=120)
+    statements: list[str] = []
+
+    def count(*arguments: Any) -> None:
+        statements.append(arguments[2])
+
+    compared = 0
+    for metric in [m for m in RANDOM_METRICS if m]:
+        for limit in (1, 3, 20):
+            expected = [point.notices[:limit] for point in figure_series(session, metric)]
+            points = figure_series(session, metric)
+            statements.clear()
+            event.listen(archive_engine, "before_cursor_execute", count)
+            try:
+                found = [point.newest_notices(limit) for point in points]
+            finally:
+                event.remove(archive_engine, "before_cursor_execute", count)
+            assert found == expected, (metric, limit)
+            if len(points) > 3:
+                # One for every point; another only for a point whose rows repeat a notice.
+                assert 1 <= len(statements) < len(points), (metric, limit, len(statements))
+                compared += 1
+    assert compared
 
 
 @pytest.mark.parametrize("seed", [1, 2])
