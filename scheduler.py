@@ -84,6 +84,8 @@ EXIT_ALREADY_SERVING = 6
 # How often the service loop wakes with nothing due, to check that it still holds its lock.
 HEARTBEAT_SECONDS = 60.0
 CHILD_OUTPUT_LIMIT = 64 * 1024
+# How long a crawl child that has sent its result may take to exit before it is killed.
+CHILD_EXIT_GRACE_S = 30.0
 RECENT_OUTCOMES = 100
 
 CrawlStatus = Literal["ok", "unhealthy", "failed"]
@@ -301,7 +303,11 @@ class ChildCrawlRunner:
     argument passed over a socket (never on a command line, where `ps` would show a password).
     A child that outlives `time_limit` is killed with its whole session; one that crashes, or
     is stopped with the service, has its open run closed as failed here, or a failed run
-    recorded when it died before opening one. Process times are wall-clock.
+    recorded when it died before opening one. A child that has sent its result has finished its
+    crawl (the archive and the run record are written); if it has not exited ``exit_grace``
+    seconds later (a stuck thread or exit handler) it is killed, and the crawl counts as the
+    result says. Process times are wall-clock. ``child_main`` is the child's body (tests give
+    one that misbehaves).
     """
 
     def __init__(
@@ -312,12 +318,16 @@ class ChildCrawlRunner:
         *,
         time_limit: float,
         stop_grace: float,
+        exit_grace: float = CHILD_EXIT_GRACE_S,
+        child_main: Callable[..., None] | None = None,
     ) -> None:
         self.config = config
         self.database_url = database_url
         self.sessions = sessions
         self.time_limit = time_limit
         self.stop_grace = stop_grace
+        self.exit_grace = exit_grace
+        self.child_main = child_main
         self._children: dict[str, multiprocessing.process.BaseProcess] = {}
         self._guard = threading.Lock()
         self._stopping = False
@@ -340,7 +350,7 @@ class ChildCrawlRunner:
                     return self._give_up(source_id, started,
                                          "not started: the service is stopping")
                 child = self._context.Process(
-                    target=crawl_in_child,
+                    target=self.child_main or crawl_in_child,
                     name=f"regwatch crawl {source_id}",
                     args=(source_id, config_path, self.database_url, dict(os.environ),
                           os.getcwd(), log_path, sender),
@@ -356,7 +366,14 @@ class ChildCrawlRunner:
             try:
                 if receiver.poll(self.time_limit):
                     result = _received(receiver)
-                    child.join(max(0.0, deadline - time.monotonic()))
+                    remaining = max(0.0, deadline - time.monotonic())
+                    child.join(min(remaining, self.exit_grace) if result else remaining)
+                if child.is_alive() and result is not None:
+                    # Its crawl is over and recorded; only its exit is stuck.
+                    logger.warning("crawl:%s: finished, but its process had not exited %g s "
+                                   "later; killed", source_id, self.exit_grace)
+                    _signal_child(child, signal.SIGKILL)
+                    child.join()
                 if child.is_alive():
                     killed_for = f"killed after exceeding its time limit of {self.time_limit:g} s"
                     logger.error("crawl:%s: %s", source_id, killed_for)

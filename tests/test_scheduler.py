@@ -619,6 +619,35 @@ def test_a_hanging_crawl_is_killed_at_its_limit_and_the_next_run_proceeds(
     engine.dispose()
 
 
+def crawl_then_hang(*arguments: Any) -> None:
+    """A crawl child's body whose crawl ends, and sends its result, but whose process does not
+    exit (as a stuck thread or exit handler would keep it)."""
+    from crawler.runner import crawl_in_child
+
+    crawl_in_child(*arguments)
+    threading.Event().wait()
+
+
+def test_a_crawl_child_that_finished_but_does_not_exit_is_killed_and_its_crawl_counts(
+    tmp_path: Path, site: LocalSite
+) -> None:
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    engine = open_archive(url)
+    runner = ChildCrawlRunner(load_config(site_config(tmp_path, site.base_url)), url,
+                              session_factory(engine), time_limit=WAIT, stop_grace=2.0,
+                              exit_grace=1.0, child_main=crawl_then_hang)
+    try:
+        outcome = runner.run("tiny")
+    finally:
+        runner.stop()
+    # Not "killed after exceeding its time limit": the crawl was done and recorded.
+    assert (outcome.status, outcome.killed) == ("ok", False), outcome.detail
+    assert outcome.counts["new"] >= 1
+    (run,) = runs_of(engine, "tiny")
+    assert (run.status, run.id) == ("ok", outcome.run_id)
+    engine.dispose()
+
+
 def test_crawl_children_take_the_directory_and_environment_of_their_start(
     tmp_path: Path, site: LocalSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
