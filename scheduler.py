@@ -13,6 +13,7 @@ clock instead of waiting.
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import json
 import logging
@@ -1381,6 +1382,10 @@ def serve_command(obj: dict[str, Any], once: bool, host: str | None, port: int |
         logger.info("serving %s: %d sources, lock held (%s)",
                     engine.url.render_as_string(hide_password=True), len(jobs),
                     _holder_description())
+        if not once:
+            # What start-up made lives as long as the service: the collector's full passes
+            # skip it, which takes tens of milliseconds off the web requests they land in.
+            gc.freeze()
         if once:
             outcomes = service.run_once()
             if any(outcome.status != "ok" for outcome in outcomes):

@@ -20,6 +20,7 @@ made after the load (see `fill_archive`); ``--keep DIR`` keeps it for the next r
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import random
@@ -321,15 +322,22 @@ def time_queries(engine: Engine, size: int, repeats: int) -> dict[str, Any]:
     cpu: dict[str, list[float]] = {}
     found: dict[str, int] = {}
     queries = query_set(size)
-    with sessions() as session:
-        for name, query in queries.items():  # warm-up: plans, caches, catalogues
+    for name, query in queries.items():  # warm-up: plans, caches, catalogues
+        with sessions() as session:
             found[name] = query(session)
+    # As `regwatch serve` and `regwatch web` do once started (the collector skips what
+    # start-up made), and a session per query, as each request has its own.
+    gc.freeze()
+    try:
         for _ in range(repeats):
             for name, query in queries.items():
                 started, started_cpu = time.perf_counter(), time.process_time()
-                query(session)
+                with sessions() as session:
+                    query(session)
                 timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
                 cpu.setdefault(name, []).append((time.process_time() - started_cpu) * 1000)
+    finally:
+        gc.unfreeze()
     result: dict[str, Any] = {}
     for name, values in timings.items():
         values.sort()

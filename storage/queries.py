@@ -362,8 +362,8 @@ def figure_series(
     """
     series = _SeriesQuery(metric, period_kind, scope, source_id, period)
     latest = series.latest_figures(session)
-    # A page lists every point's newest notices: asked of one point, they are read for all
-    # points at once (one statement on PostgreSQL instead of one per point).
+    # A page lists every point's newest notices: asked of a second point, they are read for
+    # all points at once (one statement on PostgreSQL instead of one per point).
     newest = _NewestNotices(session, series, [group for group, _ in latest])
     tops: list[tuple[tuple[datetime, int], SeriesPoint]] = []
     for group, top in latest:
@@ -637,18 +637,24 @@ class _SeriesQuery:
 
 
 class _NewestNotices:
-    """The newest notices of every group of a series, read together the first time one
-    group's are asked for (and again for another ``limit``)."""
+    """The newest notices of a series' groups: the first group asked for is read alone (a
+    caller may want one point), and when a second is asked for, every group's are read
+    together (a page lists them all); again for another ``limit``."""
 
     def __init__(self, session: Session, series: _SeriesQuery, groups: list[SeriesGroup]) -> None:
         self.session = session
         self.series = series
         self.groups = groups
+        self.asked: set[int] = set()
         self.read: dict[int, dict[SeriesGroup, list[SeriesNotice]]] = {}
 
     def of(self, group: SeriesGroup, limit: int) -> list[SeriesNotice]:
-        if limit not in self.read:
-            self.read[limit] = self.series.newest_notices_of(self.session, self.groups, limit)
+        if limit in self.read:
+            return self.read[limit][group]
+        if limit not in self.asked:
+            self.asked.add(limit)
+            return self.series.newest_notices_of(self.session, [group], limit)[group]
+        self.read[limit] = self.series.newest_notices_of(self.session, self.groups, limit)
         return self.read[limit][group]
 
 

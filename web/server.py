@@ -3,6 +3,7 @@ for tests and embedding."""
 
 from __future__ import annotations
 
+import gc
 import socket
 import threading
 from collections.abc import Callable
@@ -34,6 +35,9 @@ def run(
     port = settings.port if port is None else port
     check_bind(host, settings.token)
     app = create_app(database_url, config, settings=settings)
+    # What start-up made lives as long as the server: the collector's full passes skip it,
+    # which takes tens of milliseconds off the requests they would otherwise land in.
+    gc.freeze()
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False,
                 server_header=False, proxy_headers=False)
 
