@@ -490,21 +490,7 @@ class _SeriesQuery:
             group_first(later, False),
         ))
 
-        def latest(scope: str, dated: bool) -> str:
-            when = "f.published_at IS NOT NULL" if dated else "f.published_at IS NULL"
-            order = "f.published_at DESC, f.id DESC" if dated else "f.id DESC"
-            return (
-                "(SELECT f.id, f.value, f.period_kind, f.published_at FROM figures f "
-                "JOIN notice_search ns ON ns.version_id = f.version_id "
-                f"WHERE {where} AND f.period = g.period AND {scope} AND f.unit = g.unit "
-                f"AND {when} ORDER BY {order} LIMIT 1)"
-            )
-
-        tops = " UNION ALL ".join(
-            latest(scope, dated)
-            for dated in (True, False)
-            for scope in ("g.scope IS NULL AND f.scope IS NULL", "f.scope = g.scope")
-        )
+        tops = _newest_of_group("f.id, f.value, f.period_kind, f.published_at", where, "1")
         return text(
             "WITH RECURSIVE groups(period, scope, unit) AS ("
             f"(SELECT * FROM ({first}) first_group LIMIT 1) UNION ALL "
@@ -579,23 +565,9 @@ class _SeriesQuery:
             parameters.update({f"g{index}_period": period, f"g{index}_scope": scope,
                                f"g{index}_unit": unit})
 
-        def newest(scope: str, dated: bool) -> str:
-            # One branch per kind of scope, so each reads an index range: a scope that may be
-            # NULL on both sides would keep the planner from using the index for it.
-            when = "f.published_at IS NOT NULL" if dated else "f.published_at IS NULL"
-            order = "f.published_at DESC, f.id DESC" if dated else "f.id DESC"
-            return (
-                f"(SELECT {dated} AS dated, f.notice_id, f.id, f.published_at, f.value, f.text, "
-                "n.title FROM figures f JOIN notice_search ns ON ns.version_id = f.version_id "
-                "JOIN notices n ON n.id = f.notice_id "
-                f"WHERE {where} AND f.period = g.period AND {scope} AND f.unit = g.unit "
-                f"AND {when} ORDER BY {order} LIMIT :newest_limit)"
-            )
-
-        branches = " UNION ALL ".join(
-            newest(scope, dated)
-            for dated in (True, False)
-            for scope in ("g.scope IS NULL AND f.scope IS NULL", "f.scope = g.scope"))
+        branches = _newest_of_group(
+            "{dated} AS dated, f.notice_id, f.id, f.published_at, f.value, f.text, n.title",
+            where, ":newest_limit", " JOIN notices n ON n.id = f.notice_id")
         return text(
             "SELECT g.group_index, r.dated, r.notice_id, r.id, r.published_at, r.value, r.text, "
             f"r.title FROM (VALUES {', '.join(values)}) AS g(group_index, period, scope, unit) "
@@ -634,6 +606,25 @@ class _SeriesQuery:
             seen.update(notice.notice_id for notice in found)
             notices.extend(found)
         return notices
+
+
+def _newest_of_group(columns: str, where: str, limit: str, joins: str = "") -> str:
+    """PostgreSQL: ``columns`` of the current figures matching ``where`` of the group ``g``
+    (its period, scope and unit), newest first: at most ``limit`` dated ones, then at most
+    ``limit`` undated ones, as four index ranges joined by UNION ALL. ``{dated}`` in
+    ``columns`` becomes whether the branch's figures are dated. One branch per kind of scope:
+    a scope compared NULL-safe would keep the planner from using the index for it."""
+    branches = []
+    for dated in (True, False):
+        when = "f.published_at IS NOT NULL" if dated else "f.published_at IS NULL"
+        order = "f.published_at DESC, f.id DESC" if dated else "f.id DESC"
+        for scope in ("g.scope IS NULL AND f.scope IS NULL", "f.scope = g.scope"):
+            branches.append(
+                f"(SELECT {columns.format(dated=dated)} FROM figures f "
+                f"JOIN notice_search ns ON ns.version_id = f.version_id{joins} "
+                f"WHERE {where} AND f.period = g.period AND {scope} AND f.unit = g.unit "
+                f"AND {when} ORDER BY {order} LIMIT {limit})")
+    return " UNION ALL ".join(branches)
 
 
 class _NewestNotices:
