@@ -85,21 +85,24 @@ def _archive_session(ctx: click.Context) -> Any:
 def figures_command(ctx: click.Context, metric: str | None, source_id: str | None,
                     scope: str | None, as_json: bool, as_csv: bool) -> None:
     """Print the time series of enforcement figures in the archive, per metric and period."""
-    from storage.queries import figure_series, metric_names
+    from storage.queries import figure_series, metric_names, series_notice_counts
 
     rows: list[dict[str, Any]] = []
     with _archive_session(ctx) as session:
         metrics = [metric] if metric else [name for name, _ in metric_names(session)]
         for name in metrics:
+            counts = series_notice_counts(session, name, scope=scope, source_id=source_id)
             for point in figure_series(session, name, scope=scope, source_id=source_id):
-                latest = point.notices[0]  # the notice whose value the period takes
+                # The notice whose value the period takes.
+                (latest,) = point.newest_notices(1)
                 rows.append({
                     "metric": name, "scope": point.scope, "period": point.period,
                     "value": _json_value(point.value), "unit": point.unit,
                     "notice_id": latest.notice_id, "notice": latest.title,
                     "published_at": latest.published_at.isoformat()
                     if latest.published_at else None,
-                    "text": latest.text, "reported_by": len(point.notices),
+                    "text": latest.text,
+                    "reported_by": counts[(point.period, point.scope, point.unit)],
                 })
     if as_json:
         click.echo(json.dumps({"figures": rows}, ensure_ascii=False, indent=2))

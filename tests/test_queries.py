@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from storage.db import session_factory
 from storage.models import Figure, Notice
-from storage.queries import SeriesNotice, SeriesPoint, figure_series
+from storage.queries import SeriesNotice, SeriesPoint, figure_series, series_notice_counts
 from storage.search import notice_search
 from tests.query_fixtures import CAC, RANDOM_METRICS, build_random_archive
 from tests.storage_fixtures import (
@@ -82,6 +82,22 @@ def test_figure_series_matches_loading_every_figure(session: Session, seed: int)
             checked += len(expected)
     assert checked > 20
     assert figure_series(session, "no_such_metric") == []
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_series_notice_counts_are_the_number_of_each_point_s_notices(
+    session: Session, seed: int
+) -> None:
+    build_random_archive(session, seed, notices=80)
+    checked = 0
+    for metric in [m for m in RANDOM_METRICS if m]:
+        for filters in ({}, {"period_kind": "year"}, {"scope": "全国"}, {"source_id": CAC}):
+            counts = series_notice_counts(session, metric, **filters)  # type: ignore[arg-type]
+            points = figure_series(session, metric, **filters)  # type: ignore[arg-type]
+            assert counts == {(p.period, p.scope, p.unit): len(p.notices) for p in points}, (
+                metric, filters)
+            checked += sum(counts.values())
+    assert checked > 20
 
 
 def test_figure_series_reads_notices_only_when_asked(session: Session) -> None:
