@@ -3,22 +3,43 @@
 Only http(s); only the hosts of the source being crawled; and never a loopback, private,
 link-local or otherwise non-public address unless the user trusted that origin by giving it as
 the source's base URL. A refused request is a health problem of the source, never a change.
+`GatedResolver`, the crawl's DNS resolver, applies the same rule to the address a connection
+is made to, which the host's DNS may answer differently from the gate's own lookup.
 """
 
 from __future__ import annotations
 
+import logging
 import socket
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
+
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet.error import DNSLookupError
 
 from crawler import signals as regwatch_signals
 from crawler.errors import EgressRefused
-from crawler.sourcedefs import Source, is_public_address, origin_of
+from crawler.sourcedefs import (
+    Config,
+    ConfigError,
+    Source,
+    is_public_address,
+    load_config,
+    origin_of,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from scrapy import Request
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+    from twisted.internet.base import ReactorBase
+    from twisted.internet.defer import Deferred
+
+
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1024)
@@ -88,3 +109,78 @@ class EgressGateMiddleware:
             fatal=bool(request.meta.get("regwatch_list")),
         )
         raise EgressRefused(f"egress refused {request.url}: {detail}")
+
+
+class GatedResolver(CachingThreadedResolver):
+    """Scrapy's caching resolver, refusing a non-public address for a host the user did not
+    trust (the host of a base URL written in the configuration or given with ``--base-url``).
+
+    The gate checks a request's host when the request is made; the connection is made to the
+    address this resolver answers later, which the host's DNS may have changed in between (a
+    rebinding: public for the check, loopback or private for the connection). Installed for
+    the whole crawl process (``TWISTED_DNS_RESOLVER``), so it trusts the hosts of every
+    configured source's trusted origins, not one source's.
+    """
+
+    def __init__(self, reactor: ReactorBase, cache_size: int, timeout: float,
+                 trusted_hosts: frozenset[str] = frozenset()) -> None:
+        super().__init__(reactor, cache_size, timeout)
+        self.trusted_hosts = trusted_hosts
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, reactor: ReactorBase) -> Self:
+        settings = crawler.settings
+        cache_size = (settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED")
+                      else 0)
+        return cls(reactor, cache_size, settings.getfloat("DNS_TIMEOUT"),
+                   trusted_hosts(settings))
+
+    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:
+        answer = super().getHostByName(name, timeout)
+        answer.addCallback(self.checked, name)
+        return answer
+
+    def checked(self, address: Any, name: str) -> Any:
+        """``address``, the answer for ``name``, unless it is one the gate would refuse."""
+        if name.lower() in self.trusted_hosts or not isinstance(address, str):
+            return address
+        try:
+            public = is_public_address(address)
+        except ValueError:
+            return address
+        if not public:
+            reason = (f"{name} now resolves to non-public address {address} (it was public "
+                      "when the request was checked); not connecting. Set the source's "
+                      "base_url to this origin to allow it")
+            # Twisted reports a failed lookup without its reason: say it here.
+            logger.warning("%s", reason)
+            raise DNSLookupError(reason)
+        return address
+
+
+def trusted_hosts(settings: BaseSettings) -> frozenset[str]:
+    """The hosts a crawl with ``settings`` may reach at non-public addresses: those of the
+    configured sources' trusted origins (``REGWATCH_TRUSTED_HOSTS`` as `crawl_sources` sets
+    it, else read from ``REGWATCH_CONFIG``) and of ``REGWATCH_BASE_URL``."""
+    hosts: set[str] = set()
+    base_url = settings.get("REGWATCH_BASE_URL")
+    if base_url:
+        hosts.add((urlsplit(base_url).hostname or "").lower())
+    if settings.get("REGWATCH_TRUSTED_HOSTS") is not None:
+        hosts.update(host.lower() for host in settings.getlist("REGWATCH_TRUSTED_HOSTS"))
+    else:
+        try:
+            hosts.update(config_trusted_hosts(load_config(settings.get("REGWATCH_CONFIG"))))
+        except ConfigError:
+            # The crawl reports the configuration itself; nothing is trusted meanwhile.
+            pass
+    return frozenset(hosts - {""})
+
+
+def config_trusted_hosts(config: Config) -> frozenset[str]:
+    """The hosts of every configured source's trusted origins."""
+    return frozenset(
+        (urlsplit(origin).hostname or "").lower()
+        for source in config.sources.values()
+        for origin in source.trusted_origins
+    ) - {""}

@@ -20,6 +20,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.log import get_scrapy_root_handler
 
+from crawler.egress import config_trusted_hosts
 from crawler.runrecord import COUNT_STATS, CrawlRecorder
 from crawler.sourcedefs import Config
 from crawler.spiderloader import spider_for
@@ -53,6 +54,9 @@ def crawl_settings(
     if base_url:
         settings.set("REGWATCH_BASE_URL", base_url, priority="cmdline")
     settings.set("REGWATCH_REFETCH", refetch, priority="cmdline")
+    # What the DNS resolver lets resolve to a non-public address (crawler.egress.GatedResolver).
+    settings.set("REGWATCH_TRUSTED_HOSTS", sorted(config_trusted_hosts(config)),
+                 priority="cmdline")
     for name, value in (extra_settings or {}).items():
         settings.set(name, value, priority="cmdline")
     return settings

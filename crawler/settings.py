@@ -62,6 +62,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.botwall.BotWallMiddleware": 580,
     "crawler.encoding.EncodingMiddleware": 585,
 }
+# Scrapy's caching resolver, refusing a non-public address the egress gate would have refused
+# for the host (crawler/egress.py): the gate checked the host's address before the request left.
+TWISTED_DNS_RESOLVER = "crawler.egress.GatedResolver"
 EXTENSIONS = {
     "crawler.runrecord.CrawlRecorder": 10,
 }

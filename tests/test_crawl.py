@@ -327,6 +327,44 @@ def crawl_faults(crawler: Crawler, site: LocalSite, *paths: str, timeout: int = 
     return code, result["faulty"]
 
 
+# The gate looks a host up when it checks a request; Scrapy looks it up again to connect. This
+# crawl's gate is answered as a rebinding DNS server answers first (a public address), and the
+# connection's lookup is the machine's own (localhost: loopback).
+REBINDING_CRAWL = """
+import runpy, sys
+import crawler.egress
+checked = crawler.egress.resolve
+crawler.egress.resolve = lambda host: ("93.184.216.34",) if host == "localhost" else checked(host)
+sys.argv = ["cli", *sys.argv[1:]]
+runpy.run_module("cli", run_name="__main__")
+"""
+
+
+def test_a_host_that_turns_non_public_after_the_gate_checked_it_is_not_reached(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    port = cac_site.base_url.rsplit(":", 1)[1]
+    notice = f"http://localhost:{port}/rebound-notice.htm"
+    config = FAULTY.format(base=cac_site.base_url, timeout=5,
+                           list_url=fault_list(cac_site, notice))
+    # localhost is one of the source's hosts, but not a base URL the user trusted.
+    crawler.configure(config.replace("delay = 0\n", 'delay = 0\nhosts = ["localhost"]\n', 1))
+    finished = subprocess.run(
+        [sys.executable, "-c", REBINDING_CRAWL, "--config", str(crawler.config),
+         "--database-url", crawler.database_url, "crawl", "--json", "faulty"],
+        capture_output=True, text=True, timeout=240, cwd=REPO_ROOT, check=False)
+    result = json.loads(finished.stdout)["faulty"]
+    assert finished.returncode == 1, finished.stderr[-3000:]  # unhealthy: a notice failed
+    # Neither its robots.txt nor the notice was fetched from localhost: the connection's
+    # lookup answered loopback, and the resolver refused it (so robots.txt was unreachable,
+    # which forbids the host for this run).
+    assert "localhost now resolves to non-public address 127.0.0.1" in finished.stderr
+    assert cac_site.requests_to("/robots.txt") == 1  # the trusted 127.0.0.1 origin's
+    assert cac_site.requests_to("/rebound-notice.htm") == 0
+    assert [p["kind"] for p in result["problems"] if "rebound" in p["url"]] == ["robots"]
+    assert result["new"] == 0
+
+
 def problem_kinds(result: dict[str, Any]) -> dict[str, str]:
     return {p["url"].split("/_faults/")[-1]: p["kind"] for p in result["problems"]}
 
