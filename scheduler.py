@@ -368,7 +368,7 @@ class ChildCrawlRunner:
                 if receiver.poll(self.time_limit):
                     result = _received(receiver)
                     remaining = max(0.0, deadline - time.monotonic())
-                    child.join(min(remaining, self.exit_grace) if result else remaining)
+                    child.join(min(remaining, self.exit_grace) if result is not None else remaining)
                 if child.is_alive() and result is not None:
                     # Its crawl is over and recorded; only its exit is stuck.
                     logger.warning("crawl:%s: finished, but its process had not exited %g s "
