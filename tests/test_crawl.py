@@ -453,6 +453,49 @@ def test_robots_txt_disallow_is_obeyed(crawler: Crawler, cac_site: LocalSite) ->
     assert cac_site.requests_to(disallowed.rstrip("*") + "x.htm") == 0
 
 
+# A first crawl as the crawl benchmark runs it: the synthetic CAC site on loopback, no
+# politeness, 16 requests at a time, so a list's first notices are fetched while the list's
+# output is still being read.
+EAGER_CRAWL = """
+import sys
+from benchmarks.crawlchild import fair_settings
+from crawler.runner import crawl_sources
+from crawler.sourcedefs import load_config
+crawl_sources(load_config(sys.argv[1]), ["cac-hlwnrgl"], database_url=sys.argv[2],
+              extra_settings={**fair_settings(16), "LOG_LEVEL": "INFO"})
+"""
+
+
+def test_a_crawl_of_many_notices_hands_every_one_to_the_archive_writer(tmp_path: Path) -> None:
+    from benchmarks import runs
+    from benchmarks.siteserver import RunningSite
+
+    with RunningSite(200) as site:
+        config = runs.write_config(tmp_path, site.base_url, 200)
+        finished = subprocess.run(
+            [sys.executable, "-c", EAGER_CRAWL, str(config), runs.sqlite_url(tmp_path)],
+            capture_output=True, text=True, timeout=240, cwd=REPO_ROOT, check=False)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    stored_by = [line.rsplit("(stored by ", 1)[-1] for line in finished.stderr.splitlines()
+                 if "archived new notice" in line]
+    assert len(stored_by) == 200
+    # The first list page said how many notices it queued before their requests left, so
+    # none was fetched and stored by the crawl itself before the writer had its archive.
+    assert set(stored_by) == {"the archive writer)"}
+
+
+def test_the_collector_skips_a_crawl_s_start_up_objects_only_while_it_runs() -> None:
+    import gc
+
+    from crawler.runner import _collector_skips_what_is_here
+
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError), _collector_skips_what_is_here():
+        assert gc.get_freeze_count() > 0
+        raise RuntimeError("the crawl failed")
+    assert gc.get_freeze_count() == 0
+
+
 # --- idempotency under SIGKILL -------------------------------------------------------------
 
 
