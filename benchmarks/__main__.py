@@ -27,6 +27,9 @@ def run(name: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
     if name == "crawl":
         from benchmarks import crawl
 
+        if args.against:
+            return crawl.compare(size, args.against, concurrency=args.concurrency,
+                                 rounds=args.rounds or (1 if args.smoke else 5))
         return crawl.run(size, concurrency=args.concurrency, profile_dir=args.profile_dir,
                          rounds=args.rounds or (1 if args.smoke else 3))
     if name == "recheck":
@@ -73,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int,
                         help="crawl: rounds of bare, bare with Scrapy's defaults and regwatch, "
                              "alternated (default 3; smoke 1)")
+    parser.add_argument("--against", metavar="REV",
+                        help="crawl: compare this checkout's crawl with git revision REV's, "
+                             "alternated in one run (default 5 rounds)")
     parser.add_argument("--profile-dir", type=Path,
                         help="crawl: write pyinstrument profiles of both crawls here")
     args = parser.parse_args(argv)

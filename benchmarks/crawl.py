@@ -15,6 +15,7 @@ archive grows to ``size`` notices.
 
 from __future__ import annotations
 
+import subprocess
 import tempfile
 from pathlib import Path
 from statistics import median
@@ -102,3 +103,60 @@ def run(size: int, *, concurrency: int = runs.DEFAULT_CONCURRENCY,
         "regwatch_failed": sum(r["failed"] for r in regwatches),
         **growth,
     }
+
+
+def compare(size: int, against: str, *, concurrency: int = runs.DEFAULT_CONCURRENCY,
+            rounds: int = 5) -> dict[str, Any]:
+    """This checkout's first crawl against revision ``against``'s, alternated in one run.
+
+    The machine's speed drifts by tens of per cent within minutes, so two separate runs
+    cannot tell a change of a few per cent: here each round crawls with the bare spider, then
+    with both revisions (their order swapped every round), and the medians of the rounds are
+    compared. ``against`` is checked out into a temporary git worktree, whose own code the
+    crawl child runs.
+    """
+    repository = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory(prefix="regwatch-bench-against-") as scratch:
+        tree = Path(scratch) / "tree"
+        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(tree), against],
+                       cwd=repository, check=True, capture_output=True, text=True)
+        try:
+            return _compare(size, against, tree, concurrency, rounds)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)],
+                           cwd=repository, check=False, capture_output=True)
+
+
+def _compare(size: int, against: str, tree: Path, concurrency: int,
+             rounds: int) -> dict[str, Any]:
+    crawls: dict[str, list[dict[str, Any]]] = {"bare": [], "this": [], "against": []}
+    with RunningSite(size) as site:
+        for number in range(rounds):
+            crawls["bare"].append(runs.bare_crawl(site.base_url, size, concurrency))
+            order = ("this", "against") if number % 2 == 0 else ("against", "this")
+            for side in order:
+                with tempfile.TemporaryDirectory(prefix="regwatch-bench-crawl-") as scratch:
+                    directory = Path(scratch)
+                    config = runs.write_config(directory, site.base_url, size)
+                    crawls[side].append(runs.regwatch_crawl(
+                        config, runs.sqlite_url(directory), concurrency,
+                        tree=tree if side == "against" else None))
+
+    def middle(side: str, key: str) -> float:
+        return round(median(crawl[key] for crawl in crawls[side]), 3)
+
+    result: dict[str, Any] = {"benchmark": "crawl", "against": against, "size": size,
+                              "concurrency": concurrency, "rounds": rounds,
+                              "bare_wall_s": middle("bare", "wall_seconds")}
+    for side in ("this", "against"):
+        result[f"{side}_wall_s"] = middle(side, "wall_seconds")
+        result[f"{side}_crawl_cpu_s"] = middle(side, "crawl_cpu_seconds")
+        result[f"{side}_writer_cpu_s"] = middle(side, "writer_cpu_seconds")
+        result[f"{side}_notices"] = min(crawl["notices"] for crawl in crawls[side])
+        result[f"{side}_ratio"] = round(median(
+            bare["wall_seconds"] / crawl["wall_seconds"]
+            for bare, crawl in zip(crawls["bare"], crawls[side], strict=True)), 3)
+    for key in ("wall_s", "crawl_cpu_s", "writer_cpu_s"):
+        result[f"{key.removesuffix('_s')}_change"] = round(
+            result[f"this_{key}"] / result[f"against_{key}"] - 1, 3)
+    return result

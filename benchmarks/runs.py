@@ -52,13 +52,17 @@ def sqlite_url(directory: Path) -> str:
 
 
 def run_child(arguments: list[str], *, env: dict[str, str] | None = None,
-              timeout: float = 3600) -> dict[str, Any]:
-    """Run ``python -m benchmarks.crawlchild ARGS``; its JSON result (raises if it failed)."""
+              timeout: float = 3600, tree: Path | None = None) -> dict[str, Any]:
+    """Run ``python -m benchmarks.crawlchild ARGS``; its JSON result (raises if it failed).
+
+    ``tree``: another checkout of regwatch whose code the child runs (its own crawlchild,
+    crawler, storage …), for comparing revisions in one run."""
     started = time.perf_counter()
     completed = subprocess.run(
         [sys.executable, "-m", "benchmarks.crawlchild", *arguments],
-        check=False, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "REGWATCH_LOG_LEVEL": "WARNING", **(env or {})},
+        check=False, capture_output=True, text=True, timeout=timeout, cwd=tree,
+        env={**os.environ, "REGWATCH_LOG_LEVEL": "WARNING", **(env or {}),
+             **({"PYTHONPATH": str(tree)} if tree is not None else {})},
     )
     lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
     if completed.returncode != 0 or not lines:
@@ -73,12 +77,12 @@ def run_child(arguments: list[str], *, env: dict[str, str] | None = None,
 
 
 def regwatch_crawl(config: Path, database_url: str, concurrency: int = DEFAULT_CONCURRENCY,
-                   profile: Path | None = None) -> dict[str, Any]:
+                   profile: Path | None = None, *, tree: Path | None = None) -> dict[str, Any]:
     arguments = ["regwatch", "--config", str(config), "--database-url", database_url,
                  "--concurrency", str(concurrency)]
     if profile is not None:
         arguments += ["--profile", str(profile)]
-    return run_child(arguments)
+    return run_child(arguments, tree=tree)
 
 
 def bare_crawl(base_url: str, size: int, concurrency: int = DEFAULT_CONCURRENCY,

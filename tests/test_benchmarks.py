@@ -72,6 +72,19 @@ def test_crawl_smoke() -> None:
     assert 0 < result["growth_last_tenth_ms_per_notice"]
 
 
+def test_crawl_against_a_revision_smoke() -> None:
+    # The revision checked out beside this one: this commit itself, so both sides agree.
+    result = smoke("crawl", "--against", "HEAD")
+    assert result["against"] == "HEAD" and result["rounds"] == 1
+    assert result["this_notices"] == result["against_notices"] == result["size"]
+    for side in ("this", "against"):
+        assert result[f"{side}_wall_s"] > 0 and result[f"{side}_writer_cpu_s"] > 0
+        assert 0 < result[f"{side}_ratio"]
+    worktrees = subprocess.run(["git", "worktree", "list"], cwd=ROOT, check=True,
+                               capture_output=True, text=True).stdout
+    assert "regwatch-bench-against-" not in worktrees  # removed after the run
+
+
 def test_recheck_smoke() -> None:
     result = smoke("recheck")
     assert result["first_notices"] == result["size"]
