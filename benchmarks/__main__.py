@@ -82,9 +82,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-dir", type=Path,
                         help="crawl: write pyinstrument profiles of both crawls here")
     args = parser.parse_args(argv)
+    if args.against and args.benchmark != "crawl":
+        parser.error("--against compares first crawls: use it with `crawl`")
     default, smoke = SIZES[args.benchmark]
     size = args.size or (smoke if args.smoke else default)
-    result = run(args.benchmark, size, args)
+    try:
+        result = run(args.benchmark, size, args)
+    except ValueError as exc:
+        if not args.against:
+            raise
+        parser.error(str(exc))  # the revision to compare with cannot be checked out
     print(json.dumps(result, ensure_ascii=False), flush=True)
     if not (args.smoke or args.no_record):
         from benchmarks.record import append_row

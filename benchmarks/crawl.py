@@ -113,13 +113,20 @@ def compare(size: int, against: str, *, concurrency: int = runs.DEFAULT_CONCURRE
     cannot tell a change of a few per cent: here each round crawls with the bare spider, then
     with both revisions (their order swapped every round), and the medians of the rounds are
     compared. ``against`` is checked out into a temporary git worktree, whose own code the
-    crawl child runs.
+    crawl child runs. Raises ValueError, with git's reason, when it cannot be checked out.
     """
     repository = Path(__file__).resolve().parents[1]
     with tempfile.TemporaryDirectory(prefix="regwatch-bench-against-") as scratch:
         tree = Path(scratch) / "tree"
-        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(tree), against],
-                       cwd=repository, check=True, capture_output=True, text=True)
+        try:
+            checkout = subprocess.run(
+                ["git", "worktree", "add", "--detach", "--quiet", str(tree), against],
+                cwd=repository, check=False, capture_output=True, text=True)
+        except OSError as exc:  # no git on this machine
+            raise ValueError(f"cannot check out {against!r}: {exc}") from exc
+        if checkout.returncode != 0:
+            reason = checkout.stderr.strip().splitlines()[-1:] or ["git failed"]
+            raise ValueError(f"cannot check out {against!r}: {reason[0]}")
         try:
             return _compare(size, against, tree, concurrency, rounds)
         finally:

@@ -73,6 +73,8 @@ def test_crawl_smoke() -> None:
 
 
 def test_crawl_against_a_revision_smoke() -> None:
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: there is no revision to compare with")
     # The revision checked out beside this one: this commit itself, so both sides agree.
     result = smoke("crawl", "--against", "HEAD")
     assert result["against"] == "HEAD" and result["rounds"] == 1
@@ -83,6 +85,16 @@ def test_crawl_against_a_revision_smoke() -> None:
     worktrees = subprocess.run(["git", "worktree", "list"], cwd=ROOT, check=True,
                                capture_output=True, text=True).stdout
     assert "regwatch-bench-against-" not in worktrees  # removed after the run
+
+
+def test_crawl_against_a_revision_that_does_not_exist_is_a_clear_error() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "crawl", "--smoke", "--against", "no-such-rev"],
+        cwd=ROOT, check=False, capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 2
+    assert "cannot check out 'no-such-rev'" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert not completed.stdout
 
 
 def test_recheck_smoke() -> None:
