@@ -44,10 +44,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.outbox import enqueue
 from alerts.rules import AlertRule
-from diffing.events import analyse_version
+from diffing.events import Analysis, EventBatch, analyse_version
 from diffing.extract import Extraction
 from storage import archive
 from storage.models import Notice
+from storage.search import IndexBatch
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ def store_notice(
     started = time.process_time()
     try:
         with sessions() as session, session.begin():
-            result = _record(session, fetched, rules, started, extraction)
+            result, _ = _record(session, fetched, rules, started, extraction)
         return replace(result, cpu_seconds=time.process_time() - started)
     except Exception as exc:
         logger.exception("could not archive %s", fetched.url)
@@ -108,7 +109,8 @@ def store_notices(
     """Record each notice of ``batch`` as :func:`store_notice` does, in one transaction.
 
     A transaction commits whole notices only, so a crash still leaves whole notices; one commit
-    for the batch saves most of what a transaction costs each notice. If any notice cannot be
+    for the batch saves most of what a transaction costs each notice, and so does writing the
+    batch's search rows and events in one statement each (:class:`BatchWrites`). If any notice cannot be
     stored, nothing of the batch is kept and each is stored again in a transaction of its own,
     so the others are unaffected. Never raises; the results are in the order of ``batch``.
     ``extractions``: as for :func:`store_notice`, one per notice of ``batch``.
@@ -120,32 +122,73 @@ def store_notices(
     try:
         with sessions() as session:
             with session.begin():
+                writes = BatchWrites()
                 for fetched, extraction in zip(batch, found, strict=True):
-                    results.append(_record(session, fetched, rules, time.process_time(),
-                                           extraction))
+                    result, _ = _record(session, fetched, rules, time.process_time(),
+                                        extraction, writes)
+                    results.append(result)
                 committing = time.process_time()
-            # The commit's CPU, shared by the notices it made durable.
+                results = writes.write(session, rules, results)
+            # The CPU of the batch's statements and commit, shared by the notices it made durable.
             share = (time.process_time() - committing) / len(batch)
         return [replace(result, cpu_seconds=result.cpu_seconds + share) for result in results]
-    except Exception:  # noqa: BLE001  (storing each alone finds which failed, and logs why)
+    except Exception as exc:  # noqa: BLE001  (storing each alone finds which failed)
+        logger.warning("a batch of %d notices could not be stored together (%s: %s); storing "
+                       "each alone", len(batch), type(exc).__name__, exc)
         return [store_notice(sessions, fetched, rules, extraction)
                 for fetched, extraction in zip(batch, found, strict=True)]
 
 
+@dataclass
+class BatchWrites:
+    """What the notices of one transaction write together, in a statement each, before it
+    commits: their search rows and their events, then the alerts queued from those events
+    (which need the events' ids). Until :meth:`write`, the batch's notices have no events."""
+
+    index: IndexBatch = field(default_factory=IndexBatch)
+    events: EventBatch = field(default_factory=EventBatch)
+    # For each notice with a new version: its place in the batch, its analysis, its crawl run.
+    analysed: list[tuple[int, Analysis, int | None]] = field(default_factory=list)
+    notices: int = 0
+
+    def write(self, session: Session, rules: Sequence[AlertRule],
+              results: list[StoreResult]) -> list[StoreResult]:
+        """Write what waits; ``results`` with each notice's events and alerts counted."""
+        self.index.write(session)
+        self.events.write(session)
+        counted = list(results)
+        for position, analysis, run_id in self.analysed:
+            queued = enqueue(session, analysis.events, rules, run_id=run_id)
+            counted[position] = replace(counted[position], events=len(analysis.events),
+                                        queued=queued)
+        return counted
+
+
 def _record(session: Session, fetched: archive.FetchedNotice, rules: Sequence[AlertRule],
-            started: float, extraction: Extraction | None) -> StoreResult:
-    outcome = archive.record_notice(session, fetched)
+            started: float, extraction: Extraction | None,
+            batch: BatchWrites | None = None) -> tuple[StoreResult, Analysis | None]:
+    """Record ``fetched`` and analyse its new version; with ``batch``, its search row, events
+    and alerts wait there for the rest of the transaction's notices."""
+    position = batch.notices if batch is not None else 0
+    if batch is not None:
+        batch.notices += 1
+    outcome = archive.record_notice(session, fetched, batch.index if batch else None)
     if outcome.version is None:
-        return StoreResult(outcome.status, cpu_seconds=time.process_time() - started)
+        return StoreResult(outcome.status, cpu_seconds=time.process_time() - started), None
     # Findings and events commit with the version that caused them.
     notice = outcome.notice or session.get(Notice, outcome.notice_id)
     assert notice is not None
     analysis = analyse_version(session, notice, outcome.version, outcome.previous,
-                               version_is_new=True, extraction=extraction)
-    queued = enqueue(session, analysis.events, rules, run_id=fetched.crawl_run_id)
+                               version_is_new=True, extraction=extraction,
+                               events=batch.events if batch else None)
+    if batch is None:
+        queued = enqueue(session, analysis.events, rules, run_id=fetched.crawl_run_id)
+    else:
+        queued = 0
+        batch.analysed.append((position, analysis, fetched.crawl_run_id))
     return StoreResult(outcome.status, len(analysis.events), len(analysis.extraction.figures),
                        queued, cpu_seconds=time.process_time() - started,
-                       extraction_cpu_seconds=analysis.extraction_cpu_seconds)
+                       extraction_cpu_seconds=analysis.extraction_cpu_seconds), analysis
 
 
 @dataclass(frozen=True)

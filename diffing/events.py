@@ -73,6 +73,7 @@ def analyse_version(
     now: datetime | None = None,
     version_is_new: bool = False,
     extraction: Extraction | None = None,
+    events: EventBatch | None = None,
 ) -> Analysis:
     """Extract figures and platforms of ``version``, store them, and add its change events.
 
@@ -80,7 +81,9 @@ def analyse_version(
     once per version (a second call finds them and adds nothing). ``version_is_new``: the
     caller inserted the version in this transaction, so it has no findings to look for.
     ``extraction``: ``extract(version.text, published=notice.published_at)``, when the caller
-    has it already (its CPU is then the caller's to count).
+    has it already (its CPU is then the caller's to count). ``events``: where the events wait
+    to be inserted with those of the other versions of the transaction; the analysis's
+    ``events`` are filled in when the caller writes the batch.
     """
     now = now or datetime.now(UTC)
     already = not version_is_new and session.scalar(_ANALYSED, {"version_id": version.id})
@@ -98,8 +101,37 @@ def analyse_version(
         _first_version_events(session, writer, notice, extraction)
     else:
         _edit_events(session, writer, notice, previous, extraction)
-    writer.write()
+    if events is None:
+        writer.write()
+    else:
+        events.add(writer)
     return Analysis(extraction, writer.events, extraction_cpu)
+
+
+class EventBatch:
+    """The events of the versions analysed in one transaction, inserted in one statement.
+
+    A writer storing a batch of notices passes one to :func:`analyse_version` for each and
+    calls :meth:`write` before it queues their alerts (which need the events' ids) and
+    commits: one statement for the batch costs less than one per version. Nothing analysing
+    a version reads the events of another, so waiting changes no finding.
+    """
+
+    def __init__(self) -> None:
+        self._writers: list[_EventWriter] = []
+
+    def add(self, writer: _EventWriter) -> None:
+        self._writers.append(writer)
+
+    def __len__(self) -> int:
+        return sum(len(writer.rows) for writer in self._writers)
+
+    def write(self, session: Session) -> None:
+        """Insert the events added so far; each analysis's ``events`` then holds its own."""
+        ids = _insert_events(session, [row for writer in self._writers for row in writer.rows])
+        for writer in self._writers:
+            writer.written(ids)
+        self._writers.clear()
 
 
 # Whether a version already has findings or events: one statement, built once.
@@ -116,6 +148,16 @@ _EVENTS_TABLE = cast(Table, models.ChangeEvent.__table__)
 _INSERT_EVENTS = insert(_EVENTS_TABLE).returning(_EVENTS_TABLE.c.dedupe_key, _EVENTS_TABLE.c.id)
 _INSERT_EVENTS_IN_ORDER = insert(_EVENTS_TABLE).returning(
     _EVENTS_TABLE.c.dedupe_key, _EVENTS_TABLE.c.id, sort_by_parameter_order=True)
+
+
+def _insert_events(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Insert event ``rows`` in one statement; their ids by dedupe key."""
+    if not rows:
+        return {}
+    connection = core(session)
+    in_order = connection.dialect.name == "postgresql"
+    return {key: event_id for key, event_id in connection.execute(
+        _INSERT_EVENTS_IN_ORDER if in_order else _INSERT_EVENTS, rows)}
 
 
 # --- findings -----------------------------------------------------------------------------
@@ -588,14 +630,12 @@ class _EventWriter:
 
     def write(self) -> None:
         """Insert the events added so far in one statement; they become :attr:`events`."""
-        if not self.rows:
-            return
-        connection = core(self.session)
-        in_order = connection.dialect.name == "postgresql"
-        ids: dict[str, int] = {
-            key: event_id for key, event_id in connection.execute(
-                _INSERT_EVENTS_IN_ORDER if in_order else _INSERT_EVENTS, self.rows)}
-        self.events = [WrittenEvent(id=ids[row["dedupe_key"]], **row) for row in self.rows]
+        self.written(_insert_events(self.session, self.rows))
+
+    def written(self, ids: dict[str, int]) -> None:
+        """Fill :attr:`events` (the list itself: an analysis holds it) from the inserted rows'
+        ids by dedupe key."""
+        self.events[:] = [WrittenEvent(id=ids[row["dedupe_key"]], **row) for row in self.rows]
 
     def _notice_payload(self) -> dict[str, Any]:
         return {

@@ -14,21 +14,24 @@ import zlib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Literal, TypeVar, cast
 
 from sqlalchemy import CursorResult, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, make_transient_to_detached
 
 from storage.db import core
 from storage.errors import (
     AmbiguousNoticeError,
+    ArchiveError,
     RunStateError,
     UnknownNoticeError,
     UnknownSourceError,
 )
 from storage.models import Base, CrawlRun, FetchProblem, Notice, NoticeVersion, Source
-from storage.search import index_notice
+from storage.search import IndexBatch, index_notice
 
 RecordStatus = Literal["new", "changed", "unchanged"]
 RunStatus = Literal["ok", "failed", "unhealthy"]
@@ -163,19 +166,19 @@ def upsert_source(
     return source
 
 
-def record_notice(session: Session, fetched: FetchedNotice) -> RecordOutcome:
+def record_notice(session: Session, fetched: FetchedNotice,
+                  index: IndexBatch | None = None) -> RecordOutcome:
     """Record one fetched page: a new notice, a changed one (one new version), or unchanged.
 
     Idempotent: recording the same content again adds no row, only moves `last_checked_at` and
     the HTTP validators. Safe against another writer recording the same notice at the same
     time (the notice row is locked; a lost race to create it is re-read, not raised). Flushes
     but does not commit. Raises `UnknownSourceError` if the source was never upserted.
+    ``index``: where a new version's search row waits for the caller to write it with those
+    of the other notices of its transaction, before committing; without it, it is written here.
     """
     identity = content_hash(fetched.title, fetched.text)
-    notice = _locked_notice(session, fetched.source_id, fetched.url)
-    created = False
-    if notice is None:
-        notice, created = _create_notice(session, fetched)
+    notice, created = _new_or_locked_notice(session, fetched)
     previous = None if created else latest_version(session, notice.id)
 
     if not created:
@@ -192,7 +195,10 @@ def record_notice(session: Session, fetched: FetchedNotice) -> RecordOutcome:
         notice.language = fetched.language
         session.flush()
     version = _insert_version(session, fetched, notice, number, identity)
-    index_notice(session, notice, version)
+    if index is None:
+        index_notice(session, notice, version)
+    else:
+        index.add(notice, version)
     return RecordOutcome("new" if previous is None else "changed", notice.id, version, previous,
                          notice)
 
@@ -515,9 +521,8 @@ def count_rows(session: Session) -> dict[str, int]:
 
 # FOR UPDATE makes concurrent recorders of one notice take turns on PostgreSQL, so both
 # cannot number a new version alike; SQLite already serialises writers (BEGIN IMMEDIATE).
-# Built once: it runs for every notice a crawl records. Most of those are new, so the lock is
-# taken by a statement of the table, which answers "none" for a fraction of what loading
-# through the ORM costs; a notice that exists is then loaded by its id.
+# Built once: it runs for every notice a crawl records. A notice that exists is then loaded
+# by its id.
 _NOTICES = cast(Table, Notice.__table__)
 _LOCKED_NOTICE_ID = (
     select(_NOTICES.c.id)
@@ -527,9 +532,6 @@ _LOCKED_NOTICE_ID = (
 
 
 def _locked_notice(session: Session, source_id: str, url: str) -> Notice | None:
-    if session.autoflush:
-        # As the ORM statement did: a notice added to the session is found.
-        session.flush()
     notice_id = core(session).scalar(_LOCKED_NOTICE_ID, {"source_id": source_id, "url": url})
     if notice_id is None:
         return None
@@ -539,12 +541,29 @@ def _locked_notice(session: Session, source_id: str, url: str) -> Notice | None:
 # A new notice and its versions are inserted as plain rows, and the session is given the
 # objects as a query would load them: the unit of work cost more CPU than the rest of
 # recording a notice, for two rows whose every value is known here.
-_INSERT_NOTICE = insert(_NOTICES)
 _INSERT_VERSION = insert(cast(Table, NoticeVersion.__table__))
 
 
-def _create_notice(session: Session, fetched: FetchedNotice) -> tuple[Notice, bool]:
-    """Insert the notice row; True if we created it, False if a concurrent writer did."""
+@lru_cache(maxsize=2)
+def _insert_new_notice(dialect_name: str) -> Any:
+    """INSERT of a notice that does nothing where its source already has one at its URL, and
+    returns the new row's id (both supported databases have ON CONFLICT ... RETURNING)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(_NOTICES).on_conflict_do_nothing(
+        index_elements=[_NOTICES.c.source_id, _NOTICES.c.url]).returning(_NOTICES.c.id)
+
+
+def _new_or_locked_notice(session: Session, fetched: FetchedNotice) -> tuple[Notice, bool]:
+    """The notice at ``fetched``'s URL, locked, and whether this call created it.
+
+    Most notices a crawl records are new, so the row is inserted first: one statement, where
+    asking first took two. Where the source already has the URL, the insert does nothing and
+    the notice is read and locked. On PostgreSQL an insert racing another writer's waits for
+    that transaction to end and then does nothing: no savepoint, no error to recover from.
+    """
+    if session.autoflush:
+        # As an ORM query would: a notice added to the session and not yet flushed counts.
+        session.flush()
     _require_source(session, fetched.source_id)
     etag, last_modified = _validators(fetched.http_headers)
     values = {
@@ -559,21 +578,16 @@ def _create_notice(session: Session, fetched: FetchedNotice) -> tuple[Notice, bo
         "etag": etag,
         "last_modified": last_modified,
     }
-    if core(session).dialect.name == "sqlite":
-        # SQLite transactions begin IMMEDIATE, holding the write lock from before our read:
-        # no other writer can have created the notice since, so no race to lose.
-        notice_id = _inserted_id(session, _INSERT_NOTICE, values)
+    connection = core(session)
+    notice_id = connection.scalar(_insert_new_notice(connection.dialect.name), values)
+    if notice_id is not None:
         return _as_loaded(session, Notice(id=notice_id, **values)), True
-    try:
-        # The savepoint keeps a lost race from rolling back the caller's whole transaction.
-        with session.begin_nested():
-            notice_id = _inserted_id(session, _INSERT_NOTICE, values)
-    except IntegrityError:
-        existing = _locked_notice(session, fetched.source_id, fetched.url)
-        if existing is None:
-            raise
-        return existing, False
-    return _as_loaded(session, Notice(id=notice_id, **values)), True
+    existing = _locked_notice(session, fetched.source_id, fetched.url)
+    if existing is None:
+        # Deleted between the two statements: nothing regwatch does; no state to guess at.
+        raise ArchiveError(
+            f"notice {fetched.url} of source {fetched.source_id!r} vanished while recorded")
+    return existing, False
 
 
 def _insert_version(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import select as selecting
 import signal
@@ -18,6 +19,8 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.models import AlertOutbox
+from alerts.rules import AlertRule, channel_of
 from crawler.archivewriter import (
     ArchiveWriter,
     StoreResult,
@@ -28,7 +31,15 @@ from crawler.archivewriter import (
 from storage.archive import FetchedNotice
 from storage.db import open_archive, session_factory
 from storage.models import ChangeEvent, Figure, Notice, NoticeVersion, PlatformMention
-from tests.storage_fixtures import add_source, article_url, fetched_notice
+from storage.search import notice_search, search_notices
+from tests.storage_fixtures import (
+    BACKENDS,
+    add_source,
+    article_url,
+    fetched_notice,
+    fresh_postgres_archive_url,
+    postgres_database_fixture,  # noqa: F401  (a fixture, requested by name)
+)
 
 BEIJING_NOON = datetime(2024, 1, 31, 4, 5, tzinfo=UTC)
 TEXTS = [
@@ -60,6 +71,8 @@ def archive_contents(session: Session) -> dict[str, list[tuple[Any, ...]]]:
         return sorted((tuple(row) for row in session.execute(select(*columns))), key=repr)
 
     return {
+        "outbox": rows(AlertOutbox.rule, AlertOutbox.channel, AlertOutbox.idempotency_key,
+                       AlertOutbox.status),
         "notices": rows(Notice.url, Notice.title),
         "versions": rows(NoticeVersion.number, NoticeVersion.content_hash),
         "figures": rows(Figure.metric, Figure.value, Figure.period, Figure.scope),
@@ -67,6 +80,13 @@ def archive_contents(session: Session) -> dict[str, list[tuple[Any, ...]]]:
         "events": rows(ChangeEvent.kind, ChangeEvent.subject, ChangeEvent.summary_en,
                        ChangeEvent.summary_zh, ChangeEvent.dedupe_key),
     }
+
+
+def search_contents(session: Session) -> list[tuple[Any, ...]]:
+    """The search index's rows: which version of which notice, in its searchable form."""
+    table = notice_search
+    return sorted(tuple(row) for row in session.execute(select(
+        table.c.notice_id, table.c.version_id, table.c.title, table.c.body, table.c.grams)))
 
 
 class Results:
@@ -261,28 +281,66 @@ def test_the_pipeline_starts_the_writer_once_its_lists_show_more_than_ten_notice
     pipeline.close_spider()
 
 
-def test_a_batch_archives_exactly_what_storing_one_by_one_archives(archives: Archives) -> None:
-    one_sessions = archives.sessions(archives.new("one"))
-    one_by_one = [store_notice(one_sessions, fetched, []) for fetched in notices()]
+@pytest.fixture(params=BACKENDS, name="archive_pair")
+def archive_pair_fixture(request: pytest.FixtureRequest,
+                         tmp_path: Path) -> Iterator[tuple[sessionmaker[Session], ...]]:
+    """Two new archives holding the test source, on one backend (the test runs on each)."""
+    if request.param == "sqlite":
+        urls = [f"sqlite:///{tmp_path / name}.db" for name in ("one", "two")]
+    else:
+        database = request.getfixturevalue("postgres_database")
+        urls = [fresh_postgres_archive_url(database) for _ in range(2)]
+    engines = [open_archive(url) for url in urls]
+    try:
+        for engine in engines:
+            with session_factory(engine).begin() as session:
+                add_source(session)
+        yield tuple(session_factory(engine) for engine in engines)
+    finally:
+        for engine in engines:
+            engine.dispose()
 
-    batch_sessions = archives.sessions(archives.new("batch"))
-    # The batch holds the same notice three times: new, unchanged, then changed.
-    batched = store_notices(batch_sessions, notices(), [])
 
+def test_a_batch_archives_exactly_what_storing_one_by_one_archives(
+    archive_pair: tuple[sessionmaker[Session], ...], caplog: pytest.LogCaptureFixture,
+) -> None:
+    one_sessions, batch_sessions = archive_pair
+    # A baseline rule queues the alerts of a first crawl too: every event gets one.
+    rules = [AlertRule(name="everything", channels=(channel_of("json://127.0.0.1/hook"),),
+                       baseline=True)]
+    one_by_one = [store_notice(one_sessions, fetched, rules) for fetched in notices()]
+
+    # The batch holds the same notice three times: new, unchanged, then changed. Its search
+    # rows, events and alerts are written after all five are recorded, in a statement each.
+    with caplog.at_level(logging.WARNING, logger="crawler.archivewriter"):
+        batched = store_notices(batch_sessions, notices(), rules)
+
+    assert not caplog.records, "the batch was stored together, not each alone"
     assert batched == one_by_one
+    assert [(result.events, result.queued) for result in batched] == [
+        (result.events, result.queued) for result in one_by_one]
+    assert sum(result.queued for result in batched) > 0
     assert all(result.cpu_seconds > 0 for result in batched)
     with batch_sessions() as stored, one_sessions() as expected:
         assert archive_contents(stored) == archive_contents(expected)
+        # The changed notice is indexed by its second version, as one by one.
+        assert search_contents(stored) == search_contents(expected)
+        found = search_notices(stored, "421款")
+        assert [hit.url for hit in found.hits] == [article_url(2)]
 
 
-def test_a_notice_that_cannot_be_stored_fails_alone_in_its_batch(archives: Archives) -> None:
+def test_a_notice_that_cannot_be_stored_fails_alone_in_its_batch(
+    archives: Archives, caplog: pytest.LogCaptureFixture,
+) -> None:
     sessions = archives.sessions(archives.new("archive"))
     first, second = notices()[:2]
     stray = fetched_notice(article_url(9), text=TEXTS[2], language="zh-Hans",
                            source_id="never-upserted")
 
-    results = store_notices(sessions, [first, stray, second], [])
+    with caplog.at_level(logging.WARNING, logger="crawler.archivewriter"):
+        results = store_notices(sessions, [first, stray, second], [])
 
+    assert "could not be stored together" in caplog.text
     assert [result.status for result in results] == ["new", "failed", "new"]
     assert "never-upserted" in (results[1].error or "")
     with sessions() as session:
