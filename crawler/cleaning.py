@@ -175,5 +175,28 @@ def element_text(root: Any) -> str:
     return clean_whitespace("".join(pieces))
 
 
+def has_text(root: Any) -> bool:
+    """Whether :func:`element_text` of ``root`` is not empty, found without collecting the
+    text: the walk stops at the first readable piece (a notice body's first paragraph)."""
+
+    def walk(element: Any) -> bool:
+        tag = getattr(element, "tag", None)
+        if isinstance(tag, str) and tag.lower() in _SKIPPED:
+            return False
+        if isinstance(tag, str) and _readable_piece(getattr(element, "text", None)):
+            return True
+        for child in element:
+            if walk(child) or _readable_piece(getattr(child, "tail", None)):
+                return True
+        return False
+
+    return walk(root)
+
+
+def _readable_piece(text: str | None) -> bool:
+    """Whether ``text`` keeps a character through :func:`clean_whitespace`."""
+    return bool(text) and bool(_SPACE.sub("", text).strip())  # type: ignore[arg-type]
+
+
 def looks_like_html(text: str) -> bool:
     return bool(re.search(r"<(html|body|div|p|br|table|span)\b", text[:5000], re.IGNORECASE))

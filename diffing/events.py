@@ -615,16 +615,20 @@ class _EventWriter:
         self.events: list[WrittenEvent] = []
         self.metrics = load_metrics()
         self.registry = load_platforms()
+        # What every event of the version repeats, read once from the mapped objects.
+        self._row_base = {"source_id": notice.source_id, "notice_id": notice.id,
+                          "version_id": version.id, "created_at": now}
+        self._notice = self._notice_payload()
 
     def add(self, kind: str, subject: str | None, summary_en: str, summary_zh: str | None,
             payload: dict[str, Any]) -> None:
-        key_source = f"{self.version.id}|{kind}|{subject}|{len(self.rows)}"
+        version_id = self._row_base["version_id"]
+        key_source = f"{version_id}|{kind}|{subject}|{len(self.rows)}"
         self.rows.append({
-            "kind": kind, "source_id": self.notice.source_id, "notice_id": self.notice.id,
-            "version_id": self.version.id, "subject": subject, "created_at": self.now,
+            "kind": kind, **self._row_base, "subject": subject,
             "summary_en": summary_en, "summary_zh": summary_zh,
-            "payload": {"notice": self._notice_payload(), **payload},
-            "dedupe_key": f"v{self.version.id}:{kind}:"
+            "payload": {"notice": dict(self._notice), **payload},
+            "dedupe_key": f"v{version_id}:{kind}:"
             + hashlib.sha256(key_source.encode()).hexdigest()[:24],
         })
 

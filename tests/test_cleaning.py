@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from parsel import Selector
@@ -12,11 +13,13 @@ from crawler.cleaning import (
     clean_title,
     clean_whitespace,
     element_text,
+    has_text,
     html_to_text,
     parse_published,
     sanitise_html,
     tidy_title,
 )
+from tests.storage_fixtures import shared_dir_fixture  # noqa: F401  (a fixture, by name)
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -115,6 +118,34 @@ def test_the_text_of_a_parsed_element_is_the_text_of_its_html(page: str) -> None
     element = Selector(text=f"<body>{page}</body>", type="html").css("#b")[0]
     # What the spider checks a notice body by, without parsing the element's HTML again.
     assert element_text(element.root) == html_to_text(element.get())
+
+
+@pytest.mark.parametrize("page", [
+    '<div id="b"><p>第一段，约谈网站<b>10646</b>家。</p><script>x()</script>第二段</div>尾巴',
+    '<div id="b"><style>p {}</style>  <br>  </div>tail text',
+    '<div id="b"><script>only script</script>\u3000\u200b<p> \ufeff</p></div>after',
+    '<div id="b"><!-- comment only --><p>\n\t</p></div>',
+    '<div id="b"><template>hidden</template><span>\u00a0</span>见附件</div>',
+    '<div id="b"><noscript>no</noscript></div>',
+    '<script id="b">var readable = 1;</script>',
+])
+def test_whether_an_element_has_text_is_whether_its_text_is_not_empty(page: str) -> None:
+    element = Selector(text=f"<body>{page}</body>", type="html").css("#b")[0]
+    assert has_text(element.root) == bool(element_text(element.root))
+
+
+def test_every_element_of_the_real_pages_has_text_exactly_when_its_text_is_not_empty(
+    shared_dir: Path,
+) -> None:
+    pages = sorted((shared_dir / "reference" / "real-pages").glob("*.htm*"))
+    assert pages, "../shared/reference/real-pages holds the real pages"
+    checked = 0
+    for page in pages:
+        root = Selector(text=page.read_text(encoding="utf-8", errors="replace"), type="html").root
+        for element in root.iter():
+            assert has_text(element) == bool(element_text(element)), (page.name, element.tag)
+            checked += 1
+    assert checked > 1000
 
 
 def test_a_title_element_reads_as_its_html_would() -> None:

@@ -12,11 +12,14 @@ import json
 import re
 from collections.abc import AsyncIterator, Container, Iterator, Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
-from parsel import Selector, SelectorList
+from lxml import etree
+from parsel import Selector
+from parsel.csstranslator import HTMLTranslator
 from scrapy.http import FormRequest, JsonRequest, Request, Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -32,20 +35,49 @@ ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar|csv|pptx?)(?:$|\?)"
 
 def select(node: Selector, selector: str) -> list[str]:
     """Strings a selector finds: CSS with ::text/::attr, ``xpath:`` XPath; elements as HTML."""
-    return select_nodes(node, selector).getall()
+    return [_as_html(found) for found in select_nodes(node, selector)]
 
 
-def select_nodes(node: Selector, selector: str) -> SelectorList[Selector]:
-    """What :func:`select` finds, as selectors (an element's is its parsed tree)."""
-    if selector.startswith("xpath:"):
-        return node.xpath(selector.removeprefix("xpath:"))
-    return node.css(selector)
+def select_nodes(node: Selector, selector: str) -> list[Any]:
+    """What :func:`select` finds under ``node``: lxml's elements, and strings for text,
+    attributes and values (as parsel's selectors would hold them, without wrapping each)."""
+    try:
+        found = _compiled(selector)(node.root)
+    except etree.XPathError as exc:
+        raise ValueError(f"XPath error: {exc} in {selector}") from exc
+    return found if isinstance(found, list) else [found]
 
 
-def _element(found: Selector) -> Any:
-    """The lxml element ``found`` holds, or None for a string, a number, a comment."""
-    root = found.root
-    return root if isinstance(getattr(root, "tag", None), str) else None
+@lru_cache(maxsize=1024)
+def _compiled(selector: str) -> etree.XPath:
+    """``selector`` as an XPath compiled once, translated from CSS as parsel translates it for
+    HTML: a source's selectors run on every page it fetches."""
+    query = (selector.removeprefix("xpath:") if selector.startswith("xpath:")
+             else _CSS.css_to_xpath(selector))
+    return etree.XPath(query, namespaces=_NAMESPACES, smart_strings=False)
+
+
+_CSS = HTMLTranslator()
+# The prefixes parsel's selectors know (EXSLT regular expressions and sets).
+_NAMESPACES = {"re": "http://exslt.org/regular-expressions", "set": "http://exslt.org/sets"}
+_STRING_VALUE = etree.XPath("string()", smart_strings=False)
+
+
+def _element(found: Any) -> Any:
+    """``found`` if it is an element, or None for a string, a number, a comment."""
+    return found if isinstance(getattr(found, "tag", None), str) else None
+
+
+def _as_html(found: Any) -> str:
+    """What parsel's ``get()`` gives for ``found``: an element's (or comment's) HTML, a
+    value's text."""
+    if found is True or found is False:
+        return "1" if found else "0"
+    if isinstance(found, str):
+        return found
+    if isinstance(found, etree._Element):
+        return etree.tostring(found, method="html", encoding="unicode", with_tail=False)
+    return str(found)
 
 
 def first_text(node: Selector, selectors: tuple[str, ...]) -> str:
@@ -54,9 +86,9 @@ def first_text(node: Selector, selectors: tuple[str, ...]) -> str:
         for found in select_nodes(node, selector):
             if _element(found) is not None:
                 # The element's text, as parsing its HTML back would give it.
-                text = cleaning.tidy_title(found.xpath("string(.)").get() or "")
+                text = cleaning.tidy_title(_STRING_VALUE(found))
             else:
-                value = found.get()
+                value = _as_html(found)
                 text = (cleaning.clean_title(value) if "<" in value
                         else cleaning.clean_whitespace(value))
             if text:
@@ -64,12 +96,12 @@ def first_text(node: Selector, selectors: tuple[str, ...]) -> str:
     return ""
 
 
-def _readable(html: str, found: Selector) -> bool:
+def _readable(html: str, found: Any) -> bool:
     """Whether ``html``, what ``found`` holds, has readable text."""
     element = _element(found)
     if element is None:
         return bool(cleaning.html_to_text(html))
-    return bool(cleaning.element_text(element))
+    return cleaning.has_text(element)
 
 
 def json_path(document: Any, path: str) -> Any:
@@ -378,7 +410,7 @@ class NoticeSpider(scrapy.Spider):
     def body_html(self, response: TextResponse) -> str:
         for selector in self.source.article.body:
             found = [(html, node) for node in select_nodes(response.selector, selector)
-                     if (html := node.get()).strip()]
+                     if (html := _as_html(node)).strip()]
             if found and any(_readable(html, node) for html, node in found):
                 return "\n".join(html for html, _ in found)
         return ""
