@@ -72,8 +72,8 @@ def _store_stats(into: dict[str, float]) -> None:
     pipeline = crawler.pipelines.ArchivePipeline
     close = pipeline.close_spider
 
-    def closing(self: crawler.pipelines.ArchivePipeline) -> None:
-        close(self)
+    async def closing(self: crawler.pipelines.ArchivePipeline) -> None:
+        await close(self)
         for name in ("cpu_seconds", "extraction_cpu_seconds"):
             into[name] = float(self.crawler.stats.get_value(f"store/{name}", 0.0))
 

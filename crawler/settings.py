@@ -42,9 +42,10 @@ CONCURRENT_ITEMS = 1
 # crawl at 16 requests in flight); tests/test_spiders.py makes the check once instead.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 # Bytes of responses whose output is still being handled (Scrapy's default is 5 MB). A fast
-# site outruns the archive writer, and each response waiting for it keeps its parsed page:
-# 5 MB was 2,500 small notices waiting: 264 MiB at 4,000 notices against 174 with 1 MB, and
-# 27 s of crawl CPU against 18.
+# site outruns the archive writer, and each response whose item waits for the writer to make
+# room (crawler/pipelines.py, WRITER_AHEAD) keeps its parsed page: 5 MB was 2,500 small
+# notices waiting: 264 MiB at 4,000 notices against 174 with 1 MB, and 27 s of crawl CPU
+# against 18.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 TELNETCONSOLE_ENABLED = False
 # No control port: a crawl is driven by regwatch, not from the network.

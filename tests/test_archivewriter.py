@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
@@ -278,7 +279,7 @@ def test_the_pipeline_starts_the_writer_once_its_lists_show_more_than_ten_notice
         crawler.signals.send_catch_log(regwatch_signals.new_notices_queued, count=count)
     assert started == ([True] if starts else [])
     pipeline.writer = None
-    pipeline.close_spider()
+    asyncio.run(pipeline.close_spider())
 
 
 @pytest.fixture(params=BACKENDS, name="archive_pair")
@@ -465,6 +466,82 @@ def test_the_crawl_extracts_findings_itself_only_while_its_writer_is_behind() ->
     assert crawler.stats.get_value("store/extraction_cpu_seconds") > 0
 
 
+class UnhurriedWriter:
+    """A writer that answers only when the test does (see ArchivePipeline._stored)."""
+
+    ready = forked = True
+    backlog = 0
+    report = None
+
+    def __init__(self) -> None:
+        self.tokens: list[Any] = []
+        self.closed = False
+
+    def submit(self, fetched: FetchedNotice, token: Any, extraction: Any = None) -> None:
+        self.tokens.append(token)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_the_crawl_runs_only_so_far_ahead_of_its_writer_and_closes_once_all_is_answered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dataclasses import asdict
+    from types import SimpleNamespace
+
+    from scrapy.utils.test import get_crawler
+
+    import crawler.runrecord
+    from crawler.items import NoticeItem
+    from crawler.pipelines import WRITER_AHEAD, ArchivePipeline
+
+    crawler_ = get_crawler(settings_dict={"REGWATCH_ARCHIVE_WRITER": "inline"})
+    pipeline = ArchivePipeline.from_crawler(crawler_)
+    problems: list[tuple[str, str, str]] = []
+    recorder = SimpleNamespace(run_id=7, problem_found=lambda *problem: problems.append(problem))
+    monkeypatch.setitem(crawler.runrecord._recorders, crawler_, recorder)
+    writer = UnhurriedWriter()
+    pipeline.writer = writer  # type: ignore[assignment]
+    fields = {name: value for name, value in asdict(notices()[0]).items()
+              if name != "crawl_run_id"}
+    items = [NoticeItem(**{**fields, "url": article_url(number)})
+             for number in range(WRITER_AHEAD + 3)]
+
+    async def settle() -> None:
+        for _ in range(10):
+            await asyncio.sleep(0)
+
+    async def crawl() -> None:
+        handing = [asyncio.ensure_future(pipeline.process_item(item)) for item in items]
+        await settle()
+        # The first WRITER_AHEAD items left once handed over; the last three wait for answers.
+        assert [task.done() for task in handing] == [True] * WRITER_AHEAD + [False] * 3
+        for token in writer.tokens[:3]:
+            pipeline._stored(token, StoreResult("new", events=2))
+        await settle()
+        assert all(task.done() for task in handing)
+        assert [task.result() for task in handing] == items
+
+        closing = asyncio.ensure_future(pipeline.close_spider())
+        await settle()
+        assert not closing.done() and not writer.closed, "answers are still on their way"
+        for token in writer.tokens[3:-1]:
+            pipeline._stored(token, StoreResult("new", events=2))
+        pipeline._stored(writer.tokens[-1], StoreResult("failed", error="disk full"))
+        await closing
+        assert writer.closed
+
+    asyncio.run(crawl())
+    stats = crawler_.stats
+    assert stats is not None
+    assert stats.get_value("store/new_notice") == len(items) - 1
+    assert stats.get_value("crawl/failed_notice") == 1
+    assert stats.get_value("diff/events") == 2 * (len(items) - 1)
+    assert problems == [("store", items[-1].url, "disk full")]
+    assert [token[0] for token in writer.tokens] == [item.url for item in items]
+
+
 TWO_FORKED_WRITERS = """
 import sys
 from crawler.archivewriter import ArchiveWriter, fork_writer
@@ -539,4 +616,4 @@ def test_a_crawl_that_cannot_start_its_writer_stores_its_notices_itself(
     assert pipeline.writer is None and pipeline.mode == "inline"
     assert crawler_.stats is not None
     assert crawler_.stats.get_value("store/writer_start_failed") == 1
-    pipeline.close_spider()
+    asyncio.run(pipeline.close_spider())
