@@ -15,6 +15,7 @@ for an existing archive by its migration (`rebuild_search_index`).
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import time as time_module
 import unicodedata
@@ -150,7 +151,12 @@ def _fold(character: str) -> str:
 def normalise(text: str) -> str:
     """The searchable form of ``text``: Simplified characters, NFKC, case-folded."""
     # As normalise_with_offsets(text)[0], without mapping each character back.
-    return "".join(map(_fold, to_simplified(text)[0]))
+    simplified = to_simplified(text)[0]
+    if unicodedata.is_normalized("NFKC", simplified):
+        # The usual case: a text in NFKC holds no character that NFKC would change on its own,
+        # and case folding maps character by character, so this is each character's fold.
+        return simplified.casefold()
+    return "".join(map(_fold, simplified))
 
 
 def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -178,7 +184,7 @@ def short_grams(normal: str) -> list[str]:
     grams: set[str] = set()
     for run in _CJK_RUN.findall(normal):
         grams.update(run)
-        grams.update(run[index : index + 2] for index in range(len(run) - 1))
+        grams.update(map(operator.add, run, run[1:]))
     grams.update(word for word in _WORD.findall(normal) if len(word) < TRIGRAM)
     return sorted(grams)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
@@ -227,6 +228,27 @@ def test_normal_form_offsets_are_those_of_each_character(text: str) -> None:
         pieces.append(folded)
         origins.extend([offsets.to_original(index, index + 1)[0]] * len(folded))
     assert normalise_with_offsets(text) == ("".join(pieces), origins)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(
+    "約談網信发ＡＢｃßﬁİ①Ⅻ㎏ 5Ab\u0301\u0308e\u1100\u1161\u11a8가\u212b\u0958\u0344\u2126"),
+    max_size=40) | st.text(max_size=40))
+def test_the_normal_form_is_each_characters_fold(text: str) -> None:
+    simplified = to_simplified(text)[0]
+    assert normalise(text) == "".join(
+        unicodedata.normalize("NFKC", character).casefold() for character in simplified)
+
+
+def test_no_character_that_nfkc_changes_leaves_a_text_in_nfkc() -> None:
+    # What normalise's shortcut for a text already in NFKC rests on, for every code point.
+    changed = [chr(point) for point in range(sys.maxunicode + 1)
+               if not 0xD800 <= point <= 0xDFFF
+               and unicodedata.normalize("NFKC", chr(point)) != chr(point)]
+    assert len(changed) > 4000  # 4,866 in Unicode 15
+    for context in ("x{}x", "{}", "e{}\u0301", "\u1100{}\u1161"):
+        assert not any(unicodedata.is_normalized("NFKC", context.format(character))
+                       for character in changed), context
 
 
 @pytest.fixture(scope="module", name="small_sqlite_archive")
