@@ -2,8 +2,9 @@
 
 `scheduler.ChildCrawlRunner` forks each crawl from a process that imported this once, so no
 scheduled crawl spends seconds importing Scrapy's components, the pipeline, the extraction
-catalogues and the alert rules. It only imports: it starts no thread, opens no connection and
-does not install Twisted's reactor (the child installs the one the settings name).
+catalogues and the alert rules, or loading the catalogues. It only imports and loads: it starts
+no thread, opens no connection and does not install Twisted's reactor (the child installs the
+one the settings name).
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ def _import_all() -> None:
     from storage.db import head_revisions
 
     head_revisions()
+    # The extraction catalogues, loaded once: every crawl, and the archive writer it forks,
+    # inherits them instead of loading them before its first notice.
+    from crawler.archivewriter import warm_extraction
+
+    warm_extraction()
 
 
 _import_all()
