@@ -61,6 +61,9 @@ _CSS = HTMLTranslator()
 # The prefixes parsel's selectors know (EXSLT regular expressions and sets).
 _NAMESPACES = {"re": "http://exslt.org/regular-expressions", "set": "http://exslt.org/sets"}
 _STRING_VALUE = etree.XPath("string()", smart_strings=False)
+# The page's links whose target holds $name: where a notice's later parts are linked from.
+_LINKS_NAMING = etree.XPath("descendant-or-self::a/@href[contains(., $name)]",
+                            smart_strings=False)
 
 
 def _element(found: Any) -> Any:
@@ -429,8 +432,7 @@ class NoticeSpider(scrapy.Spider):
         # The document's links as lxml gives them (the same strings as a::attr(href)), each once:
         # those that name this notice's part files (any link to one holds its file name).
         name = stem.rsplit("/", 1)[-1]
-        hrefs = dict.fromkeys(map(str, response.selector.root.xpath(
-            "descendant-or-self::a/@href[contains(., $name)]", name=name, smart_strings=False)))
+        hrefs = dict.fromkeys(map(str, _LINKS_NAMING(response.selector.root, name=name)))
         for href in hrefs:
             url = self.link_url(response.url, href)
             number = _part_number(url, stem)
