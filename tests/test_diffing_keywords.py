@@ -38,27 +38,17 @@ def catalogue_words(language: str) -> list[list[str]]:
     return [list(_words_of(words)) for words in lists if words]
 
 
-def word_start_reference(words: list[str], language: str) -> re.Pattern[str] | None:
-    """The same words as plain alternatives, each after a lookbehind for a letter or digit:
-    the definition keyword_pattern's patterns must match exactly."""
-    def one(word: str) -> str:
-        word = word.strip().lower()
-        if language == "zh" and not re.search(r"[a-z]", word):
-            return re.escape(word)
-        exact = word.endswith("$")
-        word = word.rstrip("$")
-        body = ""
-        for part in word.split():
-            if part == "*":
-                body += r"(?:\s+[a-z0-9\u4e00-\u9fff-]+)?"
-            else:
-                body += (r"\s+" if body else "") + re.escape(part)
-        start = r"(?<![a-z0-9])" if word[:1].isalnum() else ""
-        end = r"(?![a-z0-9])" if exact else (r"[a-z]*" if word[-1:].isalpha() else "")
-        return start + body + end
+# A start-of-word check placed after a word's first character, as keyword_pattern places it.
+_CHECK_AFTER = re.compile(r"(?P<first>\w)\(\?<!\[a-z0-9\](?P=first)\)")
 
-    unique = sorted({w for w in words if w.strip()}, key=lambda w: (-len(w), w))
-    return re.compile("|".join(one(word) for word in unique)) if unique else None
+
+def word_start_reference(words: list[str], language: str) -> re.Pattern[str] | None:
+    """keyword_pattern's pattern with each start-of-word check moved back before the word's
+    first character (``(?<![a-z0-9])c``), the form that defines it."""
+    pattern = keyword_pattern(words, language)
+    if pattern is None:
+        return None
+    return re.compile(_CHECK_AFTER.sub(r"(?<![a-z0-9])\g<first>", pattern.pattern))
 
 
 def spans(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int]]:
@@ -77,6 +67,9 @@ TEXT = st.lists(st.sampled_from([
 def test_catalogue_patterns_match_words_only_at_their_start(language: str) -> None:
     lists = catalogue_words(language)
     assert len(lists) > 10
+    moved = sum(len(_CHECK_AFTER.findall(pattern.pattern)) for words in lists
+                if (pattern := keyword_pattern(words, language)) is not None)
+    assert moved > (100 if language == "en" else 0), "the checks follow the first character"
     text = " ".join(word for words in lists for word in words).lower()
     glued = "x".join(word for words in lists for word in words).lower()
     for words in lists:
