@@ -110,9 +110,9 @@ def store_notices(
 
     A transaction commits whole notices only, so a crash still leaves whole notices; one commit
     for the batch saves most of what a transaction costs each notice, and so does writing the
-    batch's search rows and events in one statement each (:class:`BatchWrites`). If any notice cannot be
-    stored, nothing of the batch is kept and each is stored again in a transaction of its own,
-    so the others are unaffected. Never raises; the results are in the order of ``batch``.
+    batch's search rows and events in one statement each (:class:`BatchWrites`). If any
+    notice cannot be stored, nothing of the batch is kept and each is stored again in a
+    transaction of its own, so the others are unaffected. Never raises; the results are in the order of ``batch``.
     ``extractions``: as for :func:`store_notice`, one per notice of ``batch``.
     """
     found = list(extractions) if extractions is not None else [None] * len(batch)
@@ -124,8 +124,10 @@ def store_notices(
             with session.begin():
                 writes = BatchWrites()
                 for fetched, extraction in zip(batch, found, strict=True):
-                    result, _ = _record(session, fetched, rules, time.process_time(),
-                                        extraction, writes)
+                    result, analysis = _record(session, fetched, rules, time.process_time(),
+                                               extraction, writes)
+                    if analysis is not None:
+                        writes.analysed.append((len(results), analysis, fetched.crawl_run_id))
                     results.append(result)
                 committing = time.process_time()
                 results = writes.write(session, rules, results)
@@ -149,7 +151,6 @@ class BatchWrites:
     events: EventBatch = field(default_factory=EventBatch)
     # For each notice with a new version: its place in the batch, its analysis, its crawl run.
     analysed: list[tuple[int, Analysis, int | None]] = field(default_factory=list)
-    notices: int = 0
 
     def write(self, session: Session, rules: Sequence[AlertRule],
               results: list[StoreResult]) -> list[StoreResult]:
@@ -167,11 +168,9 @@ class BatchWrites:
 def _record(session: Session, fetched: archive.FetchedNotice, rules: Sequence[AlertRule],
             started: float, extraction: Extraction | None,
             batch: BatchWrites | None = None) -> tuple[StoreResult, Analysis | None]:
-    """Record ``fetched`` and analyse its new version; with ``batch``, its search row, events
-    and alerts wait there for the rest of the transaction's notices."""
-    position = batch.notices if batch is not None else 0
-    if batch is not None:
-        batch.notices += 1
+    """Record ``fetched`` and analyse its new version; with ``batch``, its search row and
+    events wait there for the rest of the transaction's notices, and its alerts are the
+    caller's to queue once they are written."""
     outcome = archive.record_notice(session, fetched, batch.index if batch else None)
     if outcome.version is None:
         return StoreResult(outcome.status, cpu_seconds=time.process_time() - started), None
@@ -181,11 +180,8 @@ def _record(session: Session, fetched: archive.FetchedNotice, rules: Sequence[Al
     analysis = analyse_version(session, notice, outcome.version, outcome.previous,
                                version_is_new=True, extraction=extraction,
                                events=batch.events if batch else None)
-    if batch is None:
-        queued = enqueue(session, analysis.events, rules, run_id=fetched.crawl_run_id)
-    else:
-        queued = 0
-        batch.analysed.append((position, analysis, fetched.crawl_run_id))
+    queued = (enqueue(session, analysis.events, rules, run_id=fetched.crawl_run_id)
+              if batch is None else 0)
     return StoreResult(outcome.status, len(analysis.events), len(analysis.extraction.figures),
                        queued, cpu_seconds=time.process_time() - started,
                        extraction_cpu_seconds=analysis.extraction_cpu_seconds), analysis
