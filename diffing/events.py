@@ -123,9 +123,6 @@ class EventBatch:
     def add(self, writer: _EventWriter) -> None:
         self._writers.append(writer)
 
-    def __len__(self) -> int:
-        return sum(len(writer.rows) for writer in self._writers)
-
     def write(self, session: Session) -> None:
         """Insert the events added so far; each analysis's ``events`` then holds its own."""
         ids = _insert_events(session, [row for writer in self._writers for row in writer.rows])
