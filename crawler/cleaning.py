@@ -195,7 +195,7 @@ def has_text(root: Any) -> bool:
 
 def _readable_piece(text: str | None) -> bool:
     """Whether ``text`` keeps a character through :func:`clean_whitespace`."""
-    return bool(text) and bool(_SPACE.sub("", text).strip())  # type: ignore[arg-type]
+    return text is not None and bool(_SPACE.sub("", text).strip())
 
 
 def looks_like_html(text: str) -> bool:
