@@ -140,9 +140,12 @@ class ArchivePipeline:
             self.spare = None
         if self.writer is None:
             return
-        # Every notice's outcome is counted before the crawl's stats and problems are read.
-        await self._answers(until=self._all_answered)
-        self.writer.close()
+        try:
+            # Every notice's outcome is counted before the crawl's stats and problems are read.
+            await self._answers(until=self._all_answered)
+        finally:
+            # Even when the wait is cancelled: the writer finishes what it was handed.
+            self.writer.close()
         report = self.writer.report
         if report is not None:
             self.crawler.stats.set_value("store/writer_cpu_seconds", report.cpu_seconds)

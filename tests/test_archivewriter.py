@@ -542,6 +542,39 @@ def test_the_crawl_runs_only_so_far_ahead_of_its_writer_and_closes_once_all_is_a
     assert [token[0] for token in writer.tokens] == [item.url for item in items]
 
 
+def test_a_crawl_stopped_while_closing_still_closes_its_writer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dataclasses import asdict
+    from types import SimpleNamespace
+
+    from scrapy.utils.test import get_crawler
+
+    import crawler.runrecord
+    from crawler.items import NoticeItem
+    from crawler.pipelines import ArchivePipeline
+
+    crawler_ = get_crawler(settings_dict={"REGWATCH_ARCHIVE_WRITER": "inline"})
+    pipeline = ArchivePipeline.from_crawler(crawler_)
+    monkeypatch.setitem(crawler.runrecord._recorders, crawler_, SimpleNamespace(run_id=7))
+    writer = UnhurriedWriter()
+    pipeline.writer = writer  # type: ignore[assignment]
+    fields = {name: value for name, value in asdict(notices()[0]).items()
+              if name != "crawl_run_id"}
+
+    async def crawl() -> None:
+        await pipeline.process_item(NoticeItem(**fields))
+        closing = asyncio.ensure_future(pipeline.close_spider())
+        await asyncio.sleep(0)
+        assert not writer.closed, "the answer is still on its way"
+        closing.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await closing
+
+    asyncio.run(crawl())
+    assert writer.closed
+
+
 TWO_FORKED_WRITERS = """
 import sys
 from crawler.archivewriter import ArchiveWriter, fork_writer
