@@ -28,11 +28,13 @@ def _one(word: str, language: str) -> str:
             body += r"(?:\s+[a-z0-9\u4e00-\u9fff-]+)?"
         else:
             body += (r"\s+" if body else "") + re.escape(part)
-    if word[:1].isalnum() and body.startswith(word[0]):
+    if word[:1].isalnum():
         # At the start of a word: no letter or digit before the first character. Checked once
         # that character has matched, so the pattern starts with it, and a scan skips every
         # position whose character begins none of the words instead of trying each there.
-        body = f"{word[0]}(?<![a-z0-9]{word[0]})" + body[1:]
+        # (The body starts with the word's first part, escaped: with its first character.)
+        first = re.escape(word[0])
+        body = f"{first}(?<![a-z0-9]{first})" + body.removeprefix(first)
     # A stem's match runs to the end of its word, so spans read "summoned", not "summon".
     end = r"(?![a-z0-9])" if exact else (r"[a-z]*" if word[-1:].isalpha() else "")
     return body + end
