@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event, insert, select
 
 from storage.archive import content_hash, count_rows, record_notice
 from storage.db import open_archive, session_factory
+from storage.errors import ArchiveError
 from storage.models import Notice, NoticeVersion
 from tests.storage_fixtures import (
     FETCHED_AT,
+    SOURCE_ID,
     add_source,
     archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
     archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
@@ -217,6 +219,37 @@ def test_losing_the_race_to_create_a_notice_is_not_an_error(
     assert outcome.status == ("unchanged" if same_content else "changed")
     assert rows["notices"] == 1
     assert rows["notice_versions"] == (1 if same_content else 2)
+
+
+def test_a_notice_deleted_while_it_is_recorded_is_a_clear_error_that_keeps_nothing(
+    archive_engine: Engine,
+) -> None:
+    sessions = session_factory(archive_engine)
+    with sessions.begin() as session:
+        add_source(session)
+    deleted: list[str] = []
+
+    def deleted_meanwhile(connection: Any, cursor: Any, statement: str, *args: Any) -> None:
+        # The notice exists when it is inserted (the insert does nothing), and someone deletes
+        # it before it is read back: no notice to lock, and no state to guess at.
+        if statement.startswith("INSERT INTO notices") and not deleted:
+            deleted.append(statement)
+            other = connection.connection.dbapi_connection.cursor()
+            marker = "?" if connection.dialect.name == "sqlite" else "%s"
+            other.execute(f"DELETE FROM notices WHERE url = {marker}", (fetched_notice().url,))
+            other.close()
+
+    with sessions() as session:
+        session.execute(insert(Notice).values(
+            source_id=SOURCE_ID, url=fetched_notice().url, title="", language="zh-Hans",
+            first_seen_at=FETCHED_AT, last_seen_at=FETCHED_AT, last_checked_at=FETCHED_AT))
+        event.listen(session.connection(), "after_cursor_execute", deleted_meanwhile)
+        with pytest.raises(ArchiveError, match="vanished while recorded"):
+            record_notice(session, fetched_notice())
+        session.rollback()
+    assert deleted
+    with sessions() as session:
+        assert count_rows(session)["notices"] == 0
 
 
 def test_a_rolled_back_transaction_leaves_no_trace(archive_engine: Engine) -> None:
