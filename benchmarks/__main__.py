@@ -1,5 +1,8 @@
 """``python -m benchmarks crawl|recheck|alert|extract|query|memory [--size N] [--smoke]``.
 
+``python -m benchmarks evaluate [--corpus DIR] [--json] [--case ID] [--verbose]`` scores the
+extractor on annotated real texts instead (see EVALUATION.md; it has its own options).
+
 Each prints one JSON line of results and, unless ``--smoke`` (the small size CI runs to keep
 the benchmark working) or ``--no-record``, appends a dated row to BENCHMARKS.md.
 """
@@ -56,8 +59,13 @@ def run(name: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["evaluate"]:
+        from benchmarks import evaluation
+
+        return evaluation.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("benchmark", choices=sorted(SIZES))
+    parser.add_argument("benchmark", choices=[*sorted(SIZES), "evaluate"])
     parser.add_argument("--size", type=int, help="notices (default: per benchmark)")
     parser.add_argument("--smoke", action="store_true",
                         help="a few seconds' run at a small size, not recorded")
