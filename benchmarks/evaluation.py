@@ -522,8 +522,11 @@ def score_platforms(case: Case, extraction: Extraction, result: CaseResult) -> N
     result.identified.false_negatives += len(missed)
 
 
-def score_case(case: Case) -> CaseResult:
-    extraction = extract(case.text, published=case.published, language=case.language)
+def score_case(case: Case, extraction: Extraction | None = None) -> CaseResult:
+    """One case scored: on ``extraction`` when given, else on what the extractor finds in it
+    (with the case's publication date and language)."""
+    if extraction is None:
+        extraction = extract(case.text, published=case.published, language=case.language)
     result = CaseResult(case)
     score_figures(case, extraction, result)
     score_platforms(case, extraction, result)
