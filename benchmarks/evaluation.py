@@ -218,6 +218,10 @@ def _period_bounds(text: str) -> tuple[date, date] | None:
     return date(year, first_month, 1), next_month - timedelta(days=1)
 
 
+PERIOD_MAPPING = ("extractor 2023 = gold 2023 = 2023-01..2023-12; 2023-H1 = 2023-01..2023-06; "
+                  "2023-Q3 = 2023-07..2023-09; a range covers its first to its last day")
+
+
 def period_interval(period: str | None) -> tuple[date, date] | str | None:
     """A period as the days it covers, so ``2020-Q3`` and ``2020-07..2020-09`` agree, as do
     ``2023`` and ``2023-01..2023-12``; text that is no period is returned as it is."""
@@ -385,7 +389,7 @@ def score_figures(case: Case, extraction: Extraction, result: CaseResult) -> Non
                 result.error("wrong role", f"{_figure_line(figure)} is a {not_figure.kind}")
                 result.wrong_role_kinds[not_figure.kind] += 1
                 if outcomes is not None:
-                    outcomes["on a not-figure"] += 1
+                    outcomes["spurious on a not-figure"] += 1
         elif any(g.key == predicted_key(figure) for g in case.figures):
             result.error("duplicate", _figure_line(figure))
         elif any((g.value, g.unit) == predicted_key(figure)[1:] for g in unmatched_gold):
@@ -420,9 +424,8 @@ def score_figures(case: Case, extraction: Extraction, result: CaseResult) -> Non
     for gold, figure in result.matched:
         if period_interval(gold.period) != period_interval(figure.period):
             result.lines.append(f"wrong period: {_gold_line(gold)} predicted {figure.period}")
-        party = figure_party(figure)
-        if party is not None and not party_agrees(case, gold.party, party):
-            result.lines.append(f"wrong party: {_gold_line(gold)} predicted {party}")
+        if hasattr(figure, "party") and not party_agrees(case, gold.party, figure_party(figure)):
+            result.lines.append(f"wrong party: {_gold_line(gold)} predicted {figure_party(figure)}")
 
 
 def party_agrees(case: Case, gold: str | None, predicted: str | None) -> bool:
@@ -588,7 +591,8 @@ def evaluate(cases: Sequence[Case]) -> tuple[dict[str, Any], list[CaseResult]]:
     period_errors = Counter(
         "invented" if g.period is None else "missed" if f.period is None else "wrong"
         for g, f, _ in matched if period_interval(g.period) != period_interval(f.period))
-    with_party = [(g, f, c) for g, f, c in matched if figure_party(f) is not None]
+    parties_predicted = any(hasattr(f, "party") for _, f, _ in matched)
+    parties_right = sum(party_agrees(c, g.party, figure_party(f)) for g, f, c in matched)
     roles: dict[str, Counter[str]] = {}
     for r in results:
         for role, outcomes in r.roles.items():
@@ -611,14 +615,17 @@ def evaluate(cases: Sequence[Case]) -> tuple[dict[str, Any], list[CaseResult]]:
             "matched": len(matched), "right": periods_right,
             "accuracy": round(periods_right / len(matched), 4) if matched else 1.0,
             "errors": dict(period_errors),
+            "mapping": PERIOD_MAPPING,
         },
         "money_roles": {role: dict(outcomes) for role, outcomes in sorted(roles.items())},
         "wrong_role": errors["wrong role"],
         "wrong_role_by_kind": dict(wrong_role_kinds),
         "parties": {
-            "matched_with_party": len(with_party),
-            "right": sum(party_agrees(c, g.party, figure_party(f)) for g, f, c in with_party),
-            "matched_gold_with_party": sum(1 for g, _, _ in matched if g.party is not None),
+            "predicted": parties_predicted, "matched": len(matched),
+            "right": parties_right if parties_predicted else None,
+            "accuracy": (round(parties_right / len(matched), 4) if matched else 1.0)
+            if parties_predicted else None,
+            "gold_with_party": sum(1 for g, _, _ in matched if g.party is not None),
         },
         "platforms": _sum(r.platforms for r in results).to_json(),
         "platforms_by_language": {k: v["platforms"] for k, v in by_language.items()},
@@ -653,14 +660,22 @@ def render(summary: dict[str, Any]) -> str:
     lines += [_score_row(k, v) for k, v in summary["figures_by_metric"].items()]
     periods = summary["periods"]
     lines += ["", (f"periods: {periods['right']} of {periods['matched']} matched figures right "
-                   f"({periods['accuracy']:.3f}); errors {periods['errors']}")]
+                   f"({periods['accuracy']:.3f}); errors {periods['errors']}"),
+              f"  compared as the days covered: {periods['mapping']}"]
     parties = summary["parties"]
-    lines += [(f"parties: {parties['right']} of {parties['matched_with_party']} matched figures "
-               f"with a predicted party right ({parties['matched_gold_with_party']} matched gold "
-               f"figures name a party)")]
-    lines += ["", "money figures per predicted role (outcome: count)"]
+    if parties["predicted"]:
+        lines.append(f"parties: {parties['right']} of {parties['matched']} matched figures right "
+                     f"({parties['accuracy']:.3f}; {parties['gold_with_party']} name a party)")
+    else:
+        lines.append(f"parties: not predicted (figures have no party; {parties['gold_with_party']}"
+                     f" of {parties['matched']} matched gold figures name one)")
+    lines += ["", ("money figures per predicted role: precision of those claimed as fines, "
+                   "and where each went")]
     for role, outcomes in summary["money_roles"].items():
-        lines.append(f"  {role:<28} " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+        claimed = outcomes.get("matched", 0) + outcomes.get("spurious", 0)
+        precision = f"P {outcomes.get('matched', 0) / claimed:.3f}" if claimed else "context"
+        lines.append(f"  {role:<28} {precision:<8} "
+                     + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
     lines.append(f"wrong role: {summary['wrong_role']} {summary['wrong_role_by_kind']}")
     lines += ["", "platforms (platform, action)" + header[28:], _score_row("all", summary["platforms"])]
     lines += [_score_row(k, v) for k, v in summary["platforms_by_language"].items()]
@@ -696,12 +711,15 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as exc:
         parser.error(str(exc))
     summary, results = evaluate(cases)
+    listed = args.verbose or bool(args.case)
     if args.json:
+        if listed:
+            summary["case_errors"] = {r.case.id: r.lines for r in results if r.lines}
         print(json.dumps(summary, ensure_ascii=False), flush=True)
-    else:
-        print(render(summary))
-    if args.verbose or args.case:
-        print(case_listing(results), file=sys.stderr if args.json else sys.stdout)
+        return 0
+    print(render(summary))
+    if listed:
+        print("\n" + case_listing(results))
     return 0
 
 
