@@ -549,7 +549,7 @@ def _sum(scores: Iterable[Score]) -> Score:
 def _extractor_origin() -> dict[str, Any]:
     """Which extractor was scored: its directory and that checkout's commit."""
     directory = Path(diffing.__file__).resolve().parent
-    commit = None
+    commit = diffing_commit = None
     try:
         completed = subprocess.run(["git", "-C", str(directory), "rev-parse", "--short", "HEAD"],
                                    capture_output=True, text=True, timeout=10, check=False)
@@ -559,11 +559,15 @@ def _extractor_origin() -> dict[str, Any]:
                                     capture_output=True, text=True, timeout=10, check=False)
             if status.stdout.strip():
                 commit += "+changes"
+            last = subprocess.run(["git", "-C", str(directory), "log", "-1", "--format=%h", "--",
+                                   "."], capture_output=True, text=True, timeout=10, check=False)
+            diffing_commit = last.stdout.strip() or None
     except OSError:
         pass
     from diffing.figures import EXTRACTOR_VERSION
 
-    return {"diffing": str(directory), "commit": commit, "extractor_version": EXTRACTOR_VERSION}
+    return {"diffing": str(directory), "commit": commit, "diffing_commit": diffing_commit,
+            "extractor_version": EXTRACTOR_VERSION}
 
 
 def evaluate(cases: Sequence[Case]) -> tuple[dict[str, Any], list[CaseResult]]:
@@ -576,6 +580,8 @@ def evaluate(cases: Sequence[Case]) -> tuple[dict[str, Any], list[CaseResult]]:
             "figures": _sum(r.figures for r in results if r.case.language == language).to_json(),
             "platforms": _sum(r.platforms for r in results
                               if r.case.language == language).to_json(),
+            "identified": _sum(r.identified for r in results
+                               if r.case.language == language).to_json(),
         }
         for language in LANGUAGES
     }
@@ -631,6 +637,7 @@ def evaluate(cases: Sequence[Case]) -> tuple[dict[str, Any], list[CaseResult]]:
         "platforms_by_language": {k: v["platforms"] for k, v in by_language.items()},
         "platforms_by_action": {k: v.to_json() for k, v in by_action.items()},
         "platforms_identified": _sum(r.identified for r in results).to_json(),
+        "platforms_identified_by_language": {k: v["identified"] for k, v in by_language.items()},
         "cases_by_language": {k: v["cases"] for k, v in by_language.items()},
         "errors": dict(sorted(errors.items())),
     }
@@ -647,8 +654,8 @@ def render(summary: dict[str, Any]) -> str:
     origin = summary["extractor"]
     languages = ", ".join(f"{k} {v}" for k, v in summary["cases_by_language"].items())
     lines = [
-        (f"extractor: {origin['diffing']} (commit {origin['commit']}, "
-         f"version {origin['extractor_version']})"),
+        (f"extractor: {origin['diffing']} (checkout at {origin['commit']}, diffing/ last changed "
+         f"in {origin['diffing_commit']}, version {origin['extractor_version']})"),
         (f"cases: {summary['cases']} ({languages}); gold figures {summary['gold_figures']}, "
          f"gold platform entries {summary['gold_platforms']}"),
         "",
@@ -683,6 +690,7 @@ def render(summary: dict[str, Any]) -> str:
     lines += [_score_row(k, v) for k, v in summary["platforms_by_action"].items()]
     lines += ["", "platforms identified, any action" + header[32:],
               _score_row("all", summary["platforms_identified"])]
+    lines += [_score_row(k, v) for k, v in summary["platforms_identified_by_language"].items()]
     lines += ["", "error classes: " + ", ".join(f"{k} {v}" for k, v in summary["errors"].items())]
     return "\n".join(lines)
 
