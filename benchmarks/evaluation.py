@@ -349,6 +349,17 @@ def _overlapping(spans: Iterable[Span], found: Located) -> bool:
     return any(span.overlaps(found.start, found.end) for span in spans)
 
 
+def _overlap(spans: Iterable[Span], found: Located) -> int:
+    return max((min(s.end, found.end) - max(s.start, found.start) for s in spans), default=0)
+
+
+def _most_overlapped(not_figures: Sequence[NotFigure], found: Located) -> NotFigure | None:
+    """The not-figure span sharing most characters with ``found`` (a predicted span can run
+    over a rate into the sales base it is the rate of)."""
+    best = max(not_figures, key=lambda n: _overlap(n.spans, found), default=None)
+    return best if best is not None and _overlap(best.spans, found) > 0 else None
+
+
 def score_figures(case: Case, extraction: Extraction, result: CaseResult) -> None:
     """Figures: a prediction matches a gold figure with the same metric, value and unit, each
     gold at most once; one overlapping the gold's spans takes it first."""
@@ -381,7 +392,7 @@ def score_figures(case: Case, extraction: Extraction, result: CaseResult) -> Non
         result.metric_score(figure.metric).false_positives += 1
         if outcomes is not None:
             outcomes["spurious"] += 1
-        not_figure = next((n for n in case.not_figures if _overlapping(n.spans, figure)), None)
+        not_figure = _most_overlapped(case.not_figures, figure)
         if not_figure is not None:
             result.error("not-figure extracted",
                          f"{_figure_line(figure)} on «{not_figure.text}» ({not_figure.why})")
