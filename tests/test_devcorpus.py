@@ -179,7 +179,8 @@ def test_party_is_a_name_or_the_registry_id_of_the_name() -> None:
     assert not party_agrees(case, "美团", "alibaba") and not party_agrees(case, None, "meituan")
 
 
-def test_the_file_scores_any_directory_of_cases(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [["benchmarks/evaluation.py"], ["-m", "benchmarks", "evaluate"]])
+def test_the_command_scores_any_directory_of_cases(tmp_path: Path, command: list[str]) -> None:
     document = {
         "id": "own-example", "source": "own", "language": "en", "published": "2024-01-05",
         "title": "own", "text": TEXT,
@@ -190,12 +191,12 @@ def test_the_file_scores_any_directory_of_cases(tmp_path: Path) -> None:
     }
     (tmp_path / "own-example.json").write_text(json.dumps(document), "utf-8")
     completed = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "evaluation.py"), "--corpus", str(tmp_path),
-         "--json"],
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+        [sys.executable, *command, "--corpus", str(tmp_path), "--json", "--verbose"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
         timeout=120, check=False,
     )
     assert completed.returncode == 0, completed.stderr
     summary = json.loads(completed.stdout)
     assert summary["cases"] == 1 and summary["gold_figures"] == 1
+    assert set(summary["case_errors"]) <= {"own-example"}
     assert summary["extractor"]["diffing"] == str(ROOT / "diffing")
