@@ -602,6 +602,11 @@ def evaluate(cases: Sequence[Case]) -> tuple[dict[str, Any], list[CaseResult]]:
     actions = sorted({a for r in results for a in r.platforms_by_action})
     by_action = {a: _sum(r.platforms_by_action[a] for r in results if a in r.platforms_by_action)
                  for a in actions}
+    errors: Counter[str] = Counter()
+    wrong_role_kinds: Counter[str] = Counter()
+    for r in results:
+        errors.update(r.errors)
+        wrong_role_kinds.update(r.wrong_role_kinds)
     matched = [(gold, figure, r.case) for r in results for gold, figure in r.matched]
     periods_right = sum(period_interval(g.period) == period_interval(f.period)
                         for g, f, _ in matched)
@@ -614,13 +619,15 @@ def evaluate(cases: Sequence[Case]) -> tuple[dict[str, Any], list[CaseResult]]:
     for r in results:
         for role, outcomes in r.roles.items():
             roles.setdefault(role, Counter()).update(outcomes)
-    errors: Counter[str] = Counter()
-    wrong_role_kinds: Counter[str] = Counter()
-    for r in results:
-        errors.update(r.errors)
-        wrong_role_kinds.update(r.wrong_role_kinds)
     summary = {
         "benchmark": "evaluate",
+        "headline": {  # what tests/test_devcorpus.py pins
+            "figures_f1": figures.to_json()["f1"],
+            "platforms_f1": _sum(r.platforms for r in results).to_json()["f1"],
+            "platforms_identified_f1": _sum(r.identified for r in results).to_json()["f1"],
+            "period_accuracy": round(periods_right / len(matched), 4) if matched else 1.0,
+            "wrong_role": errors["wrong role"],
+        },
         "extractor": _extractor_origin(),
         "cases": len(results),
         "gold_figures": sum(len(r.case.figures) for r in results),
@@ -669,6 +676,7 @@ def render(summary: dict[str, Any]) -> str:
          f"in {origin['diffing_commit']}, version {origin['extractor_version']})"),
         (f"cases: {summary['cases']} ({languages}); gold figures {summary['gold_figures']}, "
          f"gold platform entries {summary['gold_platforms']}"),
+        "headline: " + ", ".join(f"{k} {v}" for k, v in summary["headline"].items()),
         "",
         "figures" + header[7:],
         _score_row("all", summary["figures"]),
