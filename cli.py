@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from crawler.sourcedefs import Config, ConfigError, load_config
+from config import Config, ConfigError, load_config
 
 console = Console()
 errors = Console(stderr=True)

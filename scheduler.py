@@ -70,7 +70,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from crawler.sourcedefs import Config, ConfigError, Source, parse_duration
+from config import Config, ConfigError, Source, parse_duration
 from storage import archive
 from storage.aware_datetime import AwareDateTime
 

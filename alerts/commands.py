@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from crawler.sourcedefs import Config, ConfigError
+from config import Config, ConfigError
 
 console = Console()
 

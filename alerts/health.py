@@ -31,7 +31,7 @@ from alerts.expectations import Expectation, load_expectations
 from alerts.outbox import enqueue
 from alerts.rules import AlertRule, load_rules
 from alerts.settings import alert_settings
-from crawler.sourcedefs import Config
+from config import Config
 from storage.db import session_factory
 from storage.models import ChangeEvent, CrawlRun, Notice, NoticeVersion
 

@@ -172,6 +172,6 @@ def rules_for_crawl(settings: Any) -> list[AlertRule]:
     path = settings.get("REGWATCH_CONFIG")
     if not path:
         return []
-    from crawler.sourcedefs import load_config
+    from config import load_config
 
     return load_rules(load_config(path))

@@ -15,7 +15,7 @@ it passes every filter the rule sets (within one filter, any listed value will d
   earlier period pass) and ``figure_changed`` (a figure added or removed counts as a change
   of 100%); other kinds are not held back by it.
 
-Malformed rules raise :class:`~crawler.sourcedefs.ConfigError` with the file, line and reason.
+Malformed rules raise :class:`~config.ConfigError` with the file, line and reason.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from alerts.tomllines import entry_line
-from crawler.sourcedefs import Config, ConfigError
+from config import Config, ConfigError
+from config.toml import entry_line
 from diffing.chinese import to_simplified
 from storage.models import EVENT_KINDS
 

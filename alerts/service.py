@@ -22,7 +22,7 @@ from alerts.expectations import load_expectations
 from alerts.health import after_crawl
 from alerts.rules import AlertRule, load_rules
 from alerts.settings import AlertSettings, alert_settings
-from crawler.sourcedefs import Config
+from config import Config
 
 logger = logging.getLogger("regwatch.alerts")
 

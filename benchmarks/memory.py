@@ -73,7 +73,7 @@ def helpers_resident_mib() -> float:
 
 def service_runs(config_path: Path, database_url: str, site: RunningSite,
                  count: int) -> dict[str, Any]:
-    from crawler.sourcedefs import load_config
+    from config import load_config
     from scheduler import ChildCrawlRunner, CrawlService, scheduler_lock, service_settings
     from storage.db import open_archive, session_factory
 

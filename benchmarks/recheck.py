@@ -85,7 +85,7 @@ def run_urlwatch(command: list[str], arguments: list[str]) -> dict[str, Any]:
 def service_rechecks(config: Path, database_url: str, rounds: int,
                      site: RunningSite) -> dict[str, Any]:
     """Re-check the source ``1 + rounds`` times through the service's crawl runner."""
-    from crawler.sourcedefs import load_config
+    from config import load_config
     from scheduler import ChildCrawlRunner
     from storage.db import open_archive, session_factory
 

@@ -20,9 +20,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.log import get_scrapy_root_handler
 
+from config import Config
 from crawler.egress import config_trusted_hosts
 from crawler.runrecord import COUNT_STATS, CrawlRecorder
-from crawler.sourcedefs import Config
 from crawler.spiderloader import spider_for
 
 
@@ -183,7 +183,7 @@ def crawl_in_child(
     os.environ.update(environment)
     os.chdir(working_directory)
 
-    from crawler.sourcedefs import ConfigError, load_config
+    from config import ConfigError, load_config
 
     try:
         try:

@@ -25,7 +25,7 @@ from alerts.delivery import backoff, deliver_due, delivery_warnings
 from alerts.models import AlertChannel, AlertOutbox
 from alerts.outbox import enqueue
 from alerts.rules import load_rules
-from crawler.sourcedefs import Config
+from config import Config
 from storage.db import session_factory
 from tests.alert_fixtures import (  # noqa: F401  (fixtures, requested by name)
     SUMMARY_2022,

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine
 
-from crawler.sourcedefs import load_config
+from config import load_config
 from storage.db import open_archive, session_factory
 from storage.queries import figure_series
 from tests.query_fixtures import XSS_TEXT, XSS_TITLE, build_query_archive, build_random_archive
@@ -202,7 +202,7 @@ def test_binding_beyond_loopback_needs_a_token() -> None:
 
 
 def test_web_settings_from_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from crawler.sourcedefs import ConfigError
+    from config import ConfigError
 
     monkeypatch.delenv("REGWATCH_API_TOKEN", raising=False)
     path = tmp_path / "regwatch.toml"

@@ -23,7 +23,7 @@ import pytest
 from apscheduler.events import EVENT_JOB_MISSED
 from sqlalchemy import Engine, select, text
 
-from crawler.sourcedefs import ConfigError, builtin_tables, load_config
+from config import ConfigError, builtin_tables, load_config
 from scheduler import (
     AlreadyServingError,
     ChildCrawlRunner,

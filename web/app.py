@@ -18,7 +18,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from crawler.sourcedefs import Config
+from config import Config
 from storage.db import create_archive_engine, database_url, open_archive
 from web.crawls import CrawlStarter, CrawlTrigger
 from web.settings import WebSettings, web_settings

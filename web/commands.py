@@ -439,7 +439,7 @@ def _write_rows(rows: Iterator[dict[str, Any]], stream: IO[str], file_format: st
 @click.pass_obj
 def web(obj: dict[str, Any] | None, host: str | None, port: int | None) -> None:
     """Serve the HTTP API, the pages and the feeds (without the crawl scheduler)."""
-    from crawler.sourcedefs import ConfigError, load_config
+    from config import ConfigError, load_config
     from storage.errors import ArchiveError
     from web.server import run
     from web.settings import UnsafeBindError

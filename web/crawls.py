@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from crawler.sourcedefs import Config
+from config import Config
 
 
 class UnknownCrawlSourceError(LookupError):
