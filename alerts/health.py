@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 
 from alerts.expectations import Expectation, load_expectations
 from alerts.outbox import enqueue
-from alerts.rules import AlertRule, load_rules
+from alerts.rule import AlertRule
+from alerts.rules import load_rules
 from alerts.settings import alert_settings
 from config import Config
 from storage.db import session_factory
