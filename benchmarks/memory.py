@@ -74,8 +74,10 @@ def helpers_resident_mib() -> float:
 def service_runs(config_path: Path, database_url: str, site: RunningSite,
                  count: int) -> dict[str, Any]:
     from config import load_config
-    from scheduler import ChildCrawlRunner, CrawlService, scheduler_lock, service_settings
+    from crawler.childrunner import ChildCrawlRunner
+    from scheduler import CrawlService, service_settings
     from storage.db import open_archive, session_factory
+    from storage.lock import scheduler_lock
 
     config = load_config(config_path)
     settings = replace(service_settings(config), crawl_timeout=600.0)

@@ -86,7 +86,7 @@ def service_rechecks(config: Path, database_url: str, rounds: int,
                      site: RunningSite) -> dict[str, Any]:
     """Re-check the source ``1 + rounds`` times through the service's crawl runner."""
     from config import load_config
-    from scheduler import ChildCrawlRunner
+    from crawler.childrunner import ChildCrawlRunner
     from storage.db import open_archive, session_factory
 
     engine = open_archive(database_url)
