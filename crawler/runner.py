@@ -95,7 +95,6 @@ def crawl_sources(
     database_url: str | None = None,
     base_url: str | None = None,
     refetch: bool = False,
-    quiet: bool = False,
     extra_settings: Mapping[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Crawl the sources concurrently (each politely); per source its counts and status.
@@ -188,7 +187,7 @@ def crawl_in_child(
     try:
         try:
             config = load_config(config_path)
-            found = crawl_sources(config, [source_id], database_url=database_url, quiet=True)
+            found = crawl_sources(config, [source_id], database_url=database_url)
         except (ConfigError, CrawlError) as exc:
             results.send({"error": str(exc)})
             return

@@ -228,7 +228,8 @@ def test_the_web_command_refuses_a_public_address_without_a_token(
     import click
     from click.testing import CliRunner
 
-    from web.commands import COMMANDS, EXIT_USAGE
+    from cli.common import EXIT_USAGE
+    from cli.queries import COMMANDS
 
     monkeypatch.delenv("REGWATCH_API_TOKEN", raising=False)
     monkeypatch.chdir(tmp_path)
