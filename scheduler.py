@@ -3,8 +3,8 @@
 `regwatch serve` keeps one APScheduler 3 job per source (`crawl:<source-id>`) in the archive
 database. Missed runs coalesce into one catch-up run, a crawl still running is never started
 again (the skipped run is counted as an overrun), each crawl runs in its own process under a
-time limit, and only one service may drive an archive at a time. `regwatch status` shows each
-source's last run, health, next run and overruns.
+time limit, and only one service may drive an archive at a time (:mod:`storage.lock`). The
+commands that run and show the service are in :mod:`cli.service`.
 
 The scheduling decisions take "now" from a :class:`Clock`, so tests drive them with a fake
 clock instead of waiting.
@@ -228,7 +228,14 @@ def crawl_job(source_id: str) -> None:
     raise RuntimeError(f"crawl:{source_id} is run by `regwatch serve`, not called directly")
 
 
-# --- overruns ---------------------------------------------------------------------------------
+# --- what the service leaves in the archive: next runs and overruns ------------------------
+
+
+def scheduled_runs(engine: Engine) -> dict[str, datetime | None]:
+    """Next run time of each job in the archive's job store, by job id (empty if none)."""
+    with Session(engine) as session:
+        runs = stored_next_runs(session)
+    return {JOB_PREFIX + source_id: when for source_id, when in runs.items()}
 
 
 @dataclass(frozen=True)
@@ -639,10 +646,3 @@ class CrawlService:
                 ))
         except Exception:
             logger.exception("%s: could not record the overrun in the archive", job_id)
-
-
-def scheduled_runs(engine: Engine) -> dict[str, datetime | None]:
-    """Next run time of each job in the archive's job store, by job id (empty if none)."""
-    with Session(engine) as session:
-        runs = stored_next_runs(session)
-    return {JOB_PREFIX + source_id: when for source_id, when in runs.items()}

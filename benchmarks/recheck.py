@@ -3,7 +3,7 @@
 One synthetic site of ``size`` notices (3,000 by default) on loopback. regwatch crawls it once
 into a fresh archive, then again with nothing changed: the re-check, measured two ways.
 
-- As `regwatch serve` runs it (the comparison): the service's `scheduler.ChildCrawlRunner`,
+- As `regwatch serve` runs it (the comparison): the service's `crawler.childrunner.ChildCrawlRunner`,
   each re-check a crawl child forked from its warm fork server, timed from the scheduler's
   call to the outcome. The first re-check also waits for the fork server to finish importing
   (a service does that once, at start) and is reported apart; the next ``rounds`` are the

@@ -145,7 +145,8 @@ def crawl_sources(
     return results
 
 
-# What the process the crawl children are forked from imports (`scheduler.ChildCrawlRunner`).
+# What the process the crawl children are forked from imports
+# (`crawler.childrunner.ChildCrawlRunner`).
 # multiprocessing runs the service's main module again in each child (as ``__mp_main__``, its
 # ``if __name__ == "__main__"`` part skipped); for `regwatch serve` that is the command line,
 # so `cli` is imported beforehand too and that costs the child nothing.
