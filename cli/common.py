@@ -1,5 +1,9 @@
-"""What every `regwatch` command shares: README's exit codes, the one way to fail, the
-configuration and the archive as commands open them, and where output goes."""
+"""What every `regwatch` command shares: exit codes, the one way to fail, config and archive.
+
+The exit codes are README's; :func:`fail` is how any command fails; :func:`command_config` and
+:func:`command_archive` open the configuration and the archive the way every command does, and
+``console`` and ``errors`` are where output and messages go.
+"""
 
 from __future__ import annotations
 
