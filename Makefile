@@ -25,4 +25,4 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy crawler storage diffing alerts web cli.py scheduler.py
+	$(BIN)/mypy config crawler storage diffing alerts web scheduler.py cli

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from alerts.tomllines import entry_line
-from crawler.sourcedefs import Config, ConfigError
+from config import Config, ConfigError
+from config.toml import entry_line
 from diffing.chinese import to_simplified
 
 PERIODS = ("yearly", "monthly")

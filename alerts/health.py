@@ -29,9 +29,10 @@ from sqlalchemy.orm import Session
 
 from alerts.expectations import Expectation, load_expectations
 from alerts.outbox import enqueue
-from alerts.rules import AlertRule, load_rules
+from alerts.rule import AlertRule
+from alerts.rules import load_rules
 from alerts.settings import alert_settings
-from crawler.sourcedefs import Config
+from config import Config
 from storage.db import session_factory
 from storage.models import ChangeEvent, CrawlRun, Notice, NoticeVersion
 

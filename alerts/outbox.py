@@ -18,7 +18,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from alerts.models import AlertOutbox
-from alerts.rules import AlertRule, Channel, EventFacts, load_rules, normalised, rule_wants
+from alerts.rule import AlertRule, Channel
+from alerts.rules import EventFacts, load_rules, normalised, rule_wants
 from storage.models import ChangeEvent, CrawlRun, Figure, NoticeVersion, PlatformMention
 
 if TYPE_CHECKING:
@@ -172,6 +173,6 @@ def rules_for_crawl(settings: Any) -> list[AlertRule]:
     path = settings.get("REGWATCH_CONFIG")
     if not path:
         return []
-    from crawler.sourcedefs import load_config
+    from config import load_config
 
     return load_rules(load_config(path))

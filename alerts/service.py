@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 from alerts.delivery import DeliveryReport, deliver_due, delivery_warnings
 from alerts.expectations import load_expectations
 from alerts.health import after_crawl
-from alerts.rules import AlertRule, load_rules
+from alerts.rule import AlertRule
+from alerts.rules import load_rules
 from alerts.settings import AlertSettings, alert_settings
-from crawler.sourcedefs import Config
+from config import Config
 
 logger = logging.getLogger("regwatch.alerts")
 

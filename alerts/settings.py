@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.sourcedefs import Config, ConfigError, parse_duration
+from config import Config, ConfigError, parse_duration
 
 SERVICE_KEYS = ("unhealthy_after", "withdrawn_after", "delivery_failing_after", "deliver_every")
 _COUNTS = ("unhealthy_after", "withdrawn_after", "delivery_failing_after")

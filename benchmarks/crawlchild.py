@@ -85,8 +85,8 @@ def run_regwatch(config_path: str, database_url: str, concurrency: int,
     # What a scheduled crawl has imported before it starts (the service forks each one from a
     # process that imported this), as the bare spider's timer starts after Scrapy built it.
     import crawler.preload  # noqa: F401
+    from config import load_config
     from crawler.runner import crawl_sources
-    from crawler.sourcedefs import load_config
     from storage.db import open_archive
 
     config = load_config(config_path)

@@ -2,7 +2,7 @@
 
 First a regwatch crawl of ``size`` notices (10,000 by default) in its own process: its peak
 resident memory. Then the service as ``regwatch serve`` builds it (:class:`scheduler.
-CrawlService` with :class:`scheduler.ChildCrawlRunner`, each crawl a child process forked from
+CrawlService` with :class:`crawler.childrunner.ChildCrawlRunner`, each crawl a child process forked from
 the runner's fork server), driven through ``runs`` scheduled runs by a fake clock that jumps
 one interval after each (the service's own test hook, so no waiting for the schedule). Every
 fifth run finds a new notice on the site. After each run the service process's resident memory
@@ -73,9 +73,11 @@ def helpers_resident_mib() -> float:
 
 def service_runs(config_path: Path, database_url: str, site: RunningSite,
                  count: int) -> dict[str, Any]:
-    from crawler.sourcedefs import load_config
-    from scheduler import ChildCrawlRunner, CrawlService, scheduler_lock, service_settings
+    from config import load_config
+    from crawler.childrunner import ChildCrawlRunner
+    from scheduler import CrawlService, service_settings
     from storage.db import open_archive, session_factory
+    from storage.lock import scheduler_lock
 
     config = load_config(config_path)
     settings = replace(service_settings(config), crawl_timeout=600.0)

@@ -3,7 +3,7 @@
 One synthetic site of ``size`` notices (3,000 by default) on loopback. regwatch crawls it once
 into a fresh archive, then again with nothing changed: the re-check, measured two ways.
 
-- As `regwatch serve` runs it (the comparison): the service's `scheduler.ChildCrawlRunner`,
+- As `regwatch serve` runs it (the comparison): the service's `crawler.childrunner.ChildCrawlRunner`,
   each re-check a crawl child forked from its warm fork server, timed from the scheduler's
   call to the outcome. The first re-check also waits for the fork server to finish importing
   (a service does that once, at start) and is reported apart; the next ``rounds`` are the
@@ -85,8 +85,8 @@ def run_urlwatch(command: list[str], arguments: list[str]) -> dict[str, Any]:
 def service_rechecks(config: Path, database_url: str, rounds: int,
                      site: RunningSite) -> dict[str, Any]:
     """Re-check the source ``1 + rounds`` times through the service's crawl runner."""
-    from crawler.sourcedefs import load_config
-    from scheduler import ChildCrawlRunner
+    from config import load_config
+    from crawler.childrunner import ChildCrawlRunner
     from storage.db import open_archive, session_factory
 
     engine = open_archive(database_url)

@@ -21,7 +21,7 @@ def write_config(directory: Path, base_url: str, size: int, *, interval: str = "
     ``delay = 0`` (the brief's loopback exception), ``max_notices`` and the JSON pager's
     ``max_pages`` large enough for the whole site; everything else is the built-in source.
     """
-    from crawler.sourcedefs import builtin_tables
+    from config import builtin_tables
 
     pages = api_pages(size)
     # The service crawls every configured source; only the synthetic site is reachable.

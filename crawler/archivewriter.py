@@ -43,7 +43,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.outbox import enqueue
-from alerts.rules import AlertRule
+from alerts.rule import AlertRule
 from diffing.events import Analysis, EventBatch, analyse_version
 from diffing.extract import Extraction
 from storage import archive

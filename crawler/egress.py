@@ -18,16 +18,10 @@ from urllib.parse import urlsplit
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
 
+from config import Config, ConfigError, Source, load_config, origin_of
 from crawler import signals as regwatch_signals
+from crawler.addresses import is_public_address
 from crawler.errors import EgressRefused
-from crawler.sourcedefs import (
-    Config,
-    ConfigError,
-    Source,
-    is_public_address,
-    load_config,
-    origin_of,
-)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

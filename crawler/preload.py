@@ -1,7 +1,7 @@
 """Importing this module imports what a crawl would otherwise import when it starts.
 
-`scheduler.ChildCrawlRunner` forks each crawl from a process that imported this once, so no
-scheduled crawl spends seconds importing Scrapy's components, the pipeline, the extraction
+`crawler.childrunner.ChildCrawlRunner` forks each crawl from a process that imported this once,
+so no scheduled crawl spends seconds importing Scrapy's components, the pipeline, the extraction
 catalogues and the alert rules, or loading the catalogues. It only imports and loads: it starts
 no thread, opens no connection and does not install Twisted's reactor (the child installs the
 one the settings name).

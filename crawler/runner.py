@@ -20,9 +20,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.log import get_scrapy_root_handler
 
+from config import Config
 from crawler.egress import config_trusted_hosts
 from crawler.runrecord import COUNT_STATS, CrawlRecorder
-from crawler.sourcedefs import Config
 from crawler.spiderloader import spider_for
 
 
@@ -95,7 +95,6 @@ def crawl_sources(
     database_url: str | None = None,
     base_url: str | None = None,
     refetch: bool = False,
-    quiet: bool = False,
     extra_settings: Mapping[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Crawl the sources concurrently (each politely); per source its counts and status.
@@ -146,7 +145,8 @@ def crawl_sources(
     return results
 
 
-# What the process the crawl children are forked from imports (`scheduler.ChildCrawlRunner`).
+# What the process the crawl children are forked from imports
+# (`crawler.childrunner.ChildCrawlRunner`).
 # multiprocessing runs the service's main module again in each child (as ``__mp_main__``, its
 # ``if __name__ == "__main__"`` part skipped); for `regwatch serve` that is the command line,
 # so `cli` is imported beforehand too and that costs the child nothing.
@@ -183,12 +183,12 @@ def crawl_in_child(
     os.environ.update(environment)
     os.chdir(working_directory)
 
-    from crawler.sourcedefs import ConfigError, load_config
+    from config import ConfigError, load_config
 
     try:
         try:
             config = load_config(config_path)
-            found = crawl_sources(config, [source_id], database_url=database_url, quiet=True)
+            found = crawl_sources(config, [source_id], database_url=database_url)
         except (ConfigError, CrawlError) as exc:
             results.send({"error": str(exc)})
             return

@@ -23,7 +23,7 @@ from storage.db import open_archive, read_session_factory, session_factory
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-    from crawler.sourcedefs import Source
+    from config import Source
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Any
 
-from crawler.sourcedefs import load_config
+from config import load_config
 from crawler.spiders.notices import NoticeSpider
 
 if TYPE_CHECKING:

@@ -289,3 +289,19 @@ class ChangeEvent(Base):
     summary_zh: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     dedupe_key: Mapped[str] = mapped_column(String(200))
+
+
+class SchedulerOverrun(Base):
+    """A scheduled run that was skipped because the source's previous crawl was still going.
+
+    No foreign key to ``sources``: an overrun can be noted for a source whose first crawl has
+    not yet written its row.
+    """
+
+    __tablename__ = "scheduler_overruns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64), index=True)
+    due_at: Mapped[datetime]
+    running_since: Mapped[datetime | None]
+    noted_at: Mapped[datetime]

@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from crawler.sourcedefs import Config, load_config
+from config import Config, load_config
 from diffing.events import analyse_version
 from storage.archive import record_notice
 from storage.models import ChangeEvent, Notice

@@ -25,7 +25,7 @@ from alerts.delivery import backoff, deliver_due, delivery_warnings
 from alerts.models import AlertChannel, AlertOutbox
 from alerts.outbox import enqueue
 from alerts.rules import load_rules
-from crawler.sourcedefs import Config
+from config import Config
 from storage.db import session_factory
 from tests.alert_fixtures import (  # noqa: F401  (fixtures, requested by name)
     SUMMARY_2022,
@@ -311,9 +311,10 @@ def test_alerts_deliver_sends_nothing_on_a_sqlite_archive_a_service_drives(
 ) -> None:
     from click.testing import CliRunner
 
-    from alerts.commands import alerts_group
-    from scheduler import EXIT_ALREADY_SERVING, scheduler_lock
+    from cli.alerts import alerts_group
+    from cli.common import EXIT_ALREADY_SERVING
     from storage.db import open_archive
+    from storage.lock import scheduler_lock
 
     url = f"sqlite:///{tmp_path / 'archive.db'}"
     engine = open_archive(url)

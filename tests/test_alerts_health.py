@@ -18,7 +18,7 @@ from alerts.delivery import deliver_due
 from alerts.expectations import load_expectations
 from alerts.health import after_crawl
 from alerts.settings import alert_settings
-from crawler.sourcedefs import ConfigError
+from config import ConfigError
 from storage import archive
 from storage.db import session_factory
 from storage.models import ChangeEvent

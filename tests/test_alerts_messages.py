@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from alerts.commands import COMMANDS, alerts_group
 from alerts.messages import (
     TemplateRefused,
     render,
     render_template,
     sample_events,
 )
-from alerts.rules import AlertRule, channel_of
+from alerts.rule import AlertRule, channel_of
+from cli.alerts import COMMANDS, alerts_group
 from tests.alert_fixtures import (  # noqa: F401  (fixtures, requested by name)
     Mailbox,
     WebhookReceiver,

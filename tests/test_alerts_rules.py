@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from alerts.models import AlertOutbox
 from alerts.outbox import digest_bucket, enqueue, is_baseline_run
 from alerts.rules import load_rules
-from crawler.sourcedefs import ConfigError
+from config import ConfigError
 from storage import archive
 from storage.models import EVENT_KINDS, ChangeEvent
 from tests.alert_fixtures import SUMMARY_2022, SUMMARY_2023, archive_summary, write_config

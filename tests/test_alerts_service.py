@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.models import AlertOutbox
+from config import builtin_tables
 from crawler.localsite.demo_edits import apply_demo_change
-from crawler.sourcedefs import builtin_tables
 from storage.db import open_archive
 from storage.models import ChangeEvent
 from tests.alert_fixtures import WebhookReceiver, webhook_fixture  # noqa: F401  (a fixture)
@@ -96,7 +96,7 @@ def test_status_names_a_failing_channel_without_its_secrets(tmp_path: Path) -> N
     from alerts.delivery import deliver_due
     from alerts.outbox import enqueue
     from alerts.rules import load_rules
-    from crawler.sourcedefs import load_config
+    from config import load_config
     from storage.db import session_factory
     from tests.alert_fixtures import SUMMARY_2023, archive_summary
     from tests.storage_fixtures import add_source

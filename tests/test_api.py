@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine
 
-from crawler.sourcedefs import load_config
+from config import load_config
 from storage.db import open_archive, session_factory
 from storage.queries import figure_series
 from tests.query_fixtures import XSS_TEXT, XSS_TITLE, build_query_archive, build_random_archive
@@ -202,7 +202,7 @@ def test_binding_beyond_loopback_needs_a_token() -> None:
 
 
 def test_web_settings_from_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from crawler.sourcedefs import ConfigError
+    from config import ConfigError
 
     monkeypatch.delenv("REGWATCH_API_TOKEN", raising=False)
     path = tmp_path / "regwatch.toml"
@@ -228,7 +228,8 @@ def test_the_web_command_refuses_a_public_address_without_a_token(
     import click
     from click.testing import CliRunner
 
-    from web.commands import COMMANDS, EXIT_USAGE
+    from cli.common import EXIT_USAGE
+    from cli.queries import COMMANDS
 
     monkeypatch.delenv("REGWATCH_API_TOKEN", raising=False)
     monkeypatch.chdir(tmp_path)

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.models import AlertOutbox
-from alerts.rules import AlertRule, channel_of
+from alerts.rule import AlertRule, channel_of
 from crawler.archivewriter import (
     ArchiveWriter,
     StoreResult,

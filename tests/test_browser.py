@@ -24,9 +24,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from config import load_config
 from crawler.localsite.demo_edits import LIST_PAGE, apply_demo_change, copy_demo_site
 from crawler.localsite.server import serve_in_thread as serve_site
-from crawler.sourcedefs import load_config
 from storage.db import open_archive, session_factory
 from storage.models import ChangeEvent, Figure, NoticeVersion
 from tests.query_fixtures import record_findings

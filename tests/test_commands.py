@@ -1,4 +1,4 @@
-"""The query commands (web.commands): output for people and scripts, exports, exit codes."""
+"""The query commands (cli.queries): output for people and scripts, exports, exit codes."""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-import cli
+from cli.queries import COMMANDS, csv_cell
 from storage.db import open_archive, session_factory
 from tests.query_fixtures import XSS_TITLE, build_query_archive
-from web import commands
-from web.commands import COMMANDS, csv_cell
 
 
 @pytest.fixture(scope="module", name="archive")
@@ -29,21 +27,9 @@ def archive_fixture(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict
 
 
 def run(url: str, *arguments: str) -> Result:
-    # The commands as cli.py's group will hold them, with its context object.
+    # The commands as the cli group holds them, with its context object.
     group = click.Group(commands=COMMANDS)
     return CliRunner().invoke(group, list(arguments), obj={"database_url": url, "config": None})
-
-
-def test_exit_codes_agree_with_cli() -> None:
-    assert (commands.EXIT_OK, commands.EXIT_USAGE, commands.EXIT_CONFIG) == (
-        cli.EXIT_OK, cli.EXIT_USAGE, cli.EXIT_CONFIG,
-    )
-    assert (commands.EXIT_ARCHIVE, commands.EXIT_NOT_FOUND) == (
-        cli.EXIT_ARCHIVE, cli.EXIT_NOT_FOUND,
-    )
-    assert [command.name for command in COMMANDS] == [
-        "search", "show", "diff", "events", "export", "web",
-    ]
 
 
 def test_search_json_for_scripts(archive: tuple[str, dict[str, int]]) -> None:

@@ -460,7 +460,7 @@ EAGER_CRAWL = """
 import sys
 from benchmarks.crawlchild import fair_settings
 from crawler.runner import crawl_sources
-from crawler.sourcedefs import load_config
+from config import load_config
 crawl_sources(load_config(sys.argv[1]), ["cac-hlwnrgl"], database_url=sys.argv[2],
               extra_settings={**fair_settings(16), "LOG_LEVEL": "INFO"})
 """

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from config import load_config
 from crawler.egress import refusal
-from crawler.sourcedefs import load_config
 
 
 @pytest.fixture(scope="module")

@@ -23,23 +23,20 @@ import pytest
 from apscheduler.events import EVENT_JOB_MISSED
 from sqlalchemy import Engine, select, text
 
-from crawler.sourcedefs import ConfigError, builtin_tables, load_config
+from cli.service import source_statuses
+from config import ConfigError, builtin_tables, load_config
+from crawler.childrunner import ChildCrawlRunner, CrawlOutcome
 from scheduler import (
-    AlreadyServingError,
-    ChildCrawlRunner,
-    CrawlOutcome,
     CrawlService,
     ServiceSettings,
-    SqliteFileLock,
     crontab_trigger,
     crontab_weekdays,
     scheduled_runs,
-    scheduler_lock,
     service_settings,
-    source_statuses,
     source_trigger,
 )
 from storage.db import open_archive, session_factory
+from storage.lock import AlreadyServingError, SqliteFileLock, scheduler_lock
 from storage.models import CrawlRun, Notice
 from tests.storage_fixtures import (  # noqa: F401  (fixtures are used by name)
     archive_url_fixture,

@@ -10,7 +10,7 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.misc import is_generator_with_return_value
 
-from crawler.sourcedefs import Source, load_config
+from config import Source, load_config
 from crawler.spiders.notices import NoticeSpider
 
 MIRROR = "http://127.0.0.1:8031"

@@ -102,6 +102,48 @@ def test_migrations_downgrade_to_nothing_and_back(archive_engine: Engine) -> Non
         assert compare_metadata(context, Base.metadata) == []
 
 
+def test_an_archive_whose_service_made_the_overrun_table_upgrades_and_keeps_its_rows(
+    archive_engine: Engine,
+) -> None:
+    # Before 0008 the service created scheduler_overruns itself, as this table definition did.
+    from datetime import UTC, datetime
+
+    from sqlalchemy import Column, Integer, MetaData, String, Table
+
+    from storage.aware_datetime import AwareDateTime
+
+    service_tables = MetaData()
+    made_by_the_service = Table(
+        "scheduler_overruns",
+        service_tables,
+        Column("id", Integer, primary_key=True),
+        Column("source_id", String(64), nullable=False, index=True),
+        Column("due_at", AwareDateTime(), nullable=False),
+        Column("running_since", AwareDateTime(), nullable=True),
+        Column("noted_at", AwareDateTime(), nullable=False),
+    )
+    config = alembic_config()
+    with archive_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0007_figure_history_index")
+    service_tables.create_all(archive_engine)
+    due = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)
+    with archive_engine.begin() as connection:
+        connection.execute(made_by_the_service.insert().values(
+            source_id="cac-test", due_at=due, running_since=None, noted_at=due,
+        ))
+    with archive_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with archive_engine.connect() as connection:
+        rows = connection.execute(text("SELECT source_id FROM scheduler_overruns")).all()
+        assert [row.source_id for row in rows] == ["cac-test"]
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": _archive_names}
+        )
+        assert compare_metadata(context, Base.metadata) == []
+
+
 def test_migrations_do_not_depend_on_the_working_directory(
     archive_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

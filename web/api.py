@@ -21,8 +21,8 @@ from diffing.platforms import load_platforms
 from storage import queries
 from storage.models import EVENT_KINDS, ChangeEvent, Figure, NoticeVersion, PlatformMention
 from storage.search import ORDERS, QueryError, SearchFilters, SearchHit, search_notices
-from web.app import session_for
 from web.crawls import CrawlBusyError, UnknownCrawlSourceError
+from web.sessions import session_for
 
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 100_000

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from crawler.sourcedefs import Config
+from config import Config
 
 
 class UnknownCrawlSourceError(LookupError):
@@ -69,7 +69,7 @@ class CrawlStarter:
         return not thread.is_alive()
 
     def _run(self, source_id: str) -> None:
-        from scheduler import ChildCrawlRunner
+        from crawler.childrunner import ChildCrawlRunner
         from storage.db import open_archive, session_factory
 
         assert self.config is not None

@@ -18,7 +18,7 @@ from diffing.platforms import load_platforms
 from storage import queries
 from storage.models import ChangeEvent, Source
 from web.api import ID_PATTERN
-from web.app import session_for
+from web.sessions import session_for
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)
 SessionDep = Annotated[Session, Depends(session_for)]

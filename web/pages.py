@@ -27,8 +27,8 @@ from web.api import (
     PERIOD_PATTERN,
     SERIES_NOTICES,
 )
-from web.app import session_for
 from web.rendering import highlighted_text, render, series_chart
+from web.sessions import session_for
 
 router = APIRouter(include_in_schema=False)
 SessionDep = Annotated[Session, Depends(session_for)]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import uvicorn
 from fastapi import FastAPI
 
-from crawler.sourcedefs import Config
+from config import Config
 from web.app import create_app
 from web.settings import WebSettings, check_bind, web_settings
 

@@ -23,12 +23,12 @@ from parsel.csstranslator import HTMLTranslator
 from scrapy.http import FormRequest, JsonRequest, Request, Response, TextResponse
 from twisted.python.failure import Failure
 
+from config import ListSpec, Source
 from crawler import cleaning
 from crawler import signals as regwatch_signals
 from crawler.errors import AlreadyRecorded, NotDue, NotModified
 from crawler.items import NoticeItem
 from crawler.runrecord import CrawlRecorder
-from crawler.sourcedefs import ListSpec, Source
 
 ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar|csv|pptx?)(?:$|\?)", re.IGNORECASE)
 
@@ -164,7 +164,7 @@ def _part_number(url: str, stem: str) -> int | None:
 
 
 class NoticeSpider(scrapy.Spider):
-    """Crawls one :class:`~crawler.sourcedefs.Source`."""
+    """Crawls one :class:`~config.Source`."""
 
     name = "notices"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.sourcedefs import ConfigError, load_config, parse_duration
+from config import ConfigError, load_config, parse_duration
 
 BUILT_IN = {"cac-wxfb", "cac-hlwnrgl", "cac-qinglang", "miit-app", "samr-news", "ftc-press",
             "ec-press", "ico-enforcement"}

@@ -1,6 +1,7 @@
-"""The query commands of `regwatch`: search, show, diff, events, export, and web.
+"""The commands that read the archive: search, show, diff, events, export, figures, platforms,
+and web (which serves the same reads over HTTP).
 
-cli.py registers `COMMANDS`. Each reads the archive named by the group's ``--database-url``
+Each reads the archive named by the group's ``--database-url``
 and prints rich tables for people or, with ``--json``, one JSON document for scripts.
 Archived text is printed as plain text (never as rich markup). Exit codes: 0 done, 2 bad
 usage or query, 3 bad configuration, 4 archive unreachable, 5 no such notice or version.
@@ -12,19 +13,29 @@ import csv
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
 
+from cli.common import (
+    EXIT_ARCHIVE,
+    EXIT_CONFIG,
+    EXIT_NOT_FOUND,
+    EXIT_USAGE,
+    archive_session,
+    console,
+    errors,
+    fail,
+    shown_number,
+)
+from diffing.platforms import load_platforms
 from storage import queries
 from storage.models import EVENT_KINDS
 from storage.search import (
@@ -35,40 +46,8 @@ from storage.search import (
     search_notices,
 )
 
-# The same numbers as cli.py's EXIT_* (tests/test_commands.py checks they agree).
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_CONFIG = 3
-EXIT_ARCHIVE = 4
-EXIT_NOT_FOUND = 5
 # Below this many rows an export shows no progress bar: it is over before one would help.
 PROGRESS_FROM_ROWS = 2_000
-
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    errors.print(Text("error: ", style="bold red") + Text(message))
-    sys.exit(code)
-
-
-@contextmanager
-def _session(obj: dict[str, Any] | None) -> Iterator[Session]:
-    from storage.db import open_archive, session_factory
-    from storage.errors import ArchiveError
-
-    url = (obj or {}).get("database_url")
-    try:
-        engine = open_archive(url)
-    except ArchiveError as exc:
-        _fail(str(exc), EXIT_ARCHIVE)
-    try:
-        with session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
-
 
 def _json_default(value: object) -> object:
     if isinstance(value, datetime | date):
@@ -88,7 +67,7 @@ def _day(value: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        _fail(f"{name} must be a date like 2023-01-31, not {value!r}", EXIT_USAGE)
+        fail(f"{name} must be a date like 2023-01-31, not {value!r}", EXIT_USAGE)
 
 
 def _notice_id(session: Session, ref: str) -> int:
@@ -100,9 +79,9 @@ def _notice_id(session: Session, ref: str) -> int:
     try:
         notice = archive.get_notice(session, ref)
     except AmbiguousNoticeError as exc:
-        _fail(str(exc), EXIT_USAGE)
+        fail(str(exc), EXIT_USAGE)
     if notice is None:
-        _fail(f"no notice {ref} in the archive", EXIT_NOT_FOUND)
+        fail(f"no notice {ref} in the archive", EXIT_NOT_FOUND)
     return notice.id
 
 
@@ -157,13 +136,13 @@ def search(
         language=language,
         has_figures=has_figures,
     )
-    with _session(obj) as session:
+    with archive_session(obj) as session:
         try:
             page = search_notices(
                 session, query, filters, limit=limit, offset=offset, order=order  # type: ignore[arg-type]
             )
         except QueryError as exc:
-            _fail(str(exc), EXIT_USAGE)
+            fail(str(exc), EXIT_USAGE)
     if as_json:
         from web.api import hit_json
 
@@ -208,14 +187,14 @@ def search(
 def show(obj: dict[str, Any] | None, notice: str, version_number: int | None,
          as_json: bool) -> None:
     """Show NOTICE (an id or its URL): metadata, text with figures and platforms marked."""
-    with _session(obj) as session:
+    with archive_session(obj) as session:
         notice_id = _notice_id(session, notice)
         try:
             detail = queries.notice_detail(session, notice_id, version_number)
         except queries.VersionNotFoundError as exc:
-            _fail(str(exc), EXIT_NOT_FOUND)
+            fail(str(exc), EXIT_NOT_FOUND)
         if detail is None:
-            _fail(f"no notice {notice} in the archive", EXIT_NOT_FOUND)
+            fail(f"no notice {notice} in the archive", EXIT_NOT_FOUND)
     if as_json:
         from web.api import notice_json
 
@@ -262,14 +241,14 @@ def show(obj: dict[str, Any] | None, notice: str, version_number: int | None,
 def diff(obj: dict[str, Any] | None, notice: str, from_number: int | None,
          to_number: int | None, as_json: bool) -> None:
     """What changed in NOTICE between two versions: text, figures and platforms."""
-    with _session(obj) as session:
+    with archive_session(obj) as session:
         notice_id = _notice_id(session, notice)
         try:
             changes = queries.version_diff(session, notice_id, from_number, to_number)
         except queries.VersionNotFoundError as exc:
-            _fail(str(exc), EXIT_NOT_FOUND)
+            fail(str(exc), EXIT_NOT_FOUND)
         if changes is None:
-            _fail(f"no notice {notice} in the archive", EXIT_NOT_FOUND)
+            fail(f"no notice {notice} in the archive", EXIT_NOT_FOUND)
     if as_json:
         from web.api import diff_json
 
@@ -325,7 +304,7 @@ def events(obj: dict[str, Any] | None, since: str | None, kinds: tuple[str, ...]
         source_id=source,
         platform_id=platform,
     )
-    with _session(obj) as session:
+    with archive_session(obj) as session:
         found = queries.list_events(session, filters, limit=limit)
     if as_json:
         _echo_json({"events": [queries.event_json(event) for event in found]})
@@ -378,7 +357,7 @@ def export(obj: dict[str, Any] | None, what: str, file_format: str, sources: tup
     end = _day(published_to, "--to")
     since = queries.day_start(start) if start else None
     until = queries.day_start(end + timedelta(days=1)) if end and end < date.max else None
-    with _session(obj) as session:
+    with archive_session(obj) as session:
         notice_ids = None
         if text_query:
             try:
@@ -386,7 +365,7 @@ def export(obj: dict[str, Any] | None, what: str, file_format: str, sources: tup
                     session, text_query, SearchFilters(source_ids=sources)
                 )
             except QueryError as exc:
-                _fail(str(exc), EXIT_USAGE)
+                fail(str(exc), EXIT_USAGE)
         arguments: dict[str, Any] = {
             "notice_ids": notice_ids, "source_ids": sources, "since": since, "until": until,
         }
@@ -428,6 +407,93 @@ def _write_rows(rows: Iterator[dict[str, Any]], stream: IO[str], file_format: st
     return written
 
 
+# --- figures and platforms ------------------------------------------------------------------
+
+
+@click.command("figures")
+@click.option("--metric", default=None, help="A metric id, e.g. websites_summoned.")
+@click.option("--source", "source_id", default=None, help="A source id.")
+@click.option("--scope", default=None, help="Only figures of this scope (全国网信系统 …).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "as_csv", is_flag=True)
+@click.pass_obj
+def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: str | None,
+                    scope: str | None, as_json: bool, as_csv: bool) -> None:
+    """Print the time series of enforcement figures in the archive, per metric and period."""
+    from storage.queries import figure_series, metric_names, series_notice_counts
+
+    rows: list[dict[str, Any]] = []
+    with archive_session(obj) as session:
+        metrics = [metric] if metric else [name for name, _ in metric_names(session)]
+        for name in metrics:
+            counts = series_notice_counts(session, name, scope=scope, source_id=source_id)
+            for point in figure_series(session, name, scope=scope, source_id=source_id):
+                # The notice whose value the period takes.
+                (latest,) = point.newest_notices(1)
+                rows.append({
+                    "metric": name, "scope": point.scope, "period": point.period,
+                    "value": _json_value(point.value), "unit": point.unit,
+                    "notice_id": latest.notice_id, "notice": latest.title,
+                    "published_at": latest.published_at.isoformat()
+                    if latest.published_at else None,
+                    "text": latest.text,
+                    "reported_by": counts[(point.period, point.scope, point.unit)],
+                })
+    if as_json:
+        click.echo(json.dumps({"figures": rows}, ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["metric"])
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    table = Table("metric", "scope", "period", "value", "unit", "notice")
+    for row in rows:
+        table.add_row(row["metric"], row["scope"] or "-", row["period"],
+                      shown_number(Decimal(str(row["value"]))), row["unit"], row["notice"])
+    console.print(table if rows else "no figures in the archive yet")
+
+
+@click.command("platforms")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def platforms_command(obj: dict[str, Any] | None, as_json: bool) -> None:
+    """Each platform named in the archive, with its mentions, actions, first and last seen."""
+    from storage.queries import platform_summaries
+
+    registry = load_platforms()
+    with archive_session(obj) as session:
+        summaries = platform_summaries(session)
+    rows: list[dict[str, Any]] = []
+    for summary in summaries:
+        platform = registry.platforms.get(summary.platform_id)
+        rows.append({
+            "id": summary.platform_id,
+            "name": platform.names_zh[0] if platform and platform.names_zh else summary.platform_id,
+            "name_en": platform.names_en[0] if platform and platform.names_en else None,
+            "kind": platform.kind if platform else None,
+            "mentions": summary.mentions,
+            "notices": summary.notices,
+            "actions": summary.actions,
+            "first_seen": summary.first_named.isoformat() if summary.first_named else None,
+            "last_seen": summary.last_named.isoformat() if summary.last_named else None,
+        })
+    if as_json:
+        click.echo(json.dumps({"platforms": rows}, ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "name", "kind", "notices", "actions", "first seen", "last seen")
+    for row in rows:
+        table.add_row(row["id"], row["name"], row["kind"] or "-",
+                      str(row["notices"]),
+                      ", ".join(f"{a} ×{n}" for a, n in sorted(row["actions"].items())),
+                      (row["first_seen"] or "-")[:10], (row["last_seen"] or "-")[:10])
+    console.print(table if rows else "no platforms named in the archive yet")
+
+
+def _json_value(value: Decimal) -> int | str:
+    return int(value) if value == value.to_integral_value() else format(value.normalize(), "f")
+
+
 # --- web -------------------------------------------------------------------------------------
 
 
@@ -439,7 +505,7 @@ def _write_rows(rows: Iterator[dict[str, Any]], stream: IO[str], file_format: st
 @click.pass_obj
 def web(obj: dict[str, Any] | None, host: str | None, port: int | None) -> None:
     """Serve the HTTP API, the pages and the feeds (without the crawl scheduler)."""
-    from crawler.sourcedefs import ConfigError, load_config
+    from config import ConfigError, load_config
     from storage.errors import ArchiveError
     from web.server import run
     from web.settings import UnsafeBindError
@@ -449,11 +515,13 @@ def web(obj: dict[str, Any] | None, host: str | None, port: int | None) -> None:
         config = load_config(obj.get("config"))
         run(host, port, database_url=obj.get("database_url"), config=config)
     except ConfigError as exc:
-        _fail(str(exc), EXIT_CONFIG)
+        fail(str(exc), EXIT_CONFIG)
     except UnsafeBindError as exc:
-        _fail(str(exc), EXIT_USAGE)
+        fail(str(exc), EXIT_USAGE)
     except ArchiveError as exc:
-        _fail(str(exc), EXIT_ARCHIVE)
+        fail(str(exc), EXIT_ARCHIVE)
 
 
-COMMANDS: list[click.Command] = [search, show, diff, events, export, web]
+COMMANDS: list[click.Command] = [
+    search, show, diff, events, export, figures_command, platforms_command, web,
+]

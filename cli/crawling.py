@@ -1,4 +1,4 @@
-"""The `regwatch` command: crawl sources, inspect the archive, run extraction, show the demo."""
+"""Commands about sources and crawling: `regwatch sources`, `crawl` and `demo`."""
 
 from __future__ import annotations
 
@@ -9,62 +9,26 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from crawler.sourcedefs import Config, ConfigError, load_config
-
-console = Console()
-errors = Console(stderr=True)
-
-# Exit codes scripts can rely on.
-EXIT_OK = 0
-EXIT_SOURCE_FAILED = 1
-EXIT_USAGE = 2
-EXIT_CONFIG = 3
-EXIT_ARCHIVE = 4
-EXIT_NOT_FOUND = 5
+from cli.common import (
+    EXIT_ARCHIVE,
+    EXIT_SOURCE_FAILED,
+    EXIT_USAGE,
+    archive_session,
+    command_config,
+    console,
+    errors,
+    fail,
+)
 
 
-def fail(message: str, code: int) -> None:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
-    sys.exit(code)
-
-
-def config_or_exit(path: str | None) -> Config:
-    """The configuration, alert rules included, or exit 3 naming the file and line."""
-    from alerts.service import check_config
-
-    try:
-        config = load_config(path)
-        check_config(config)
-        return config
-    except ConfigError as exc:
-        fail(str(exc), EXIT_CONFIG)
-        raise  # unreachable
-
-
-@click.group()
-@click.option("--config", "config_path", envvar="REGWATCH_CONFIG", default=None,
-              help="Configuration file (default: ./regwatch.toml).")
-@click.option("--database-url", envvar="REGWATCH_DATABASE_URL", default=None,
-              help="Archive URL (default: sqlite:///regwatch.db in the working directory).")
-@click.version_option(package_name="regwatch")
-@click.pass_context
-def main(ctx: click.Context, config_path: str | None, database_url: str | None) -> None:
-    """regwatch: watch what regulators publish."""
-    ctx.obj = {"config": config_path, "database_url": database_url}
-
-
-# --- sources and crawling ----------------------------------------------------------------
-
-
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON object for scripts.")
 @click.pass_obj
 def sources(obj: dict[str, Any], as_json: bool) -> None:
     """List the configured sources with their schedule, last run and health."""
-    config = config_or_exit(obj["config"])
+    config = command_config(obj["config"])
     health = _health(obj["database_url"])
     rows: list[dict[str, Any]] = []
     for source in sorted(config.sources.values(), key=lambda s: s.id):
@@ -105,18 +69,12 @@ def sources(obj: dict[str, Any], as_json: bool) -> None:
 
 def _health(database_url: str | None) -> dict[str, Any]:
     from storage import archive
-    from storage.db import open_archive, session_factory
-    from storage.errors import ArchiveError
 
-    try:
-        engine = open_archive(database_url)
-    except ArchiveError as exc:
-        fail(str(exc), EXIT_ARCHIVE)
-    with session_factory(engine)() as session:
+    with archive_session({"database_url": database_url}) as session:
         return archive.source_health(session)
 
 
-@main.command()
+@click.command()
 @click.argument("source_ids", nargs=-1)
 @click.option("--base-url", default=None,
               help="Crawl a mirror or local copy at this URL instead of the real site.")
@@ -133,7 +91,7 @@ def crawl(obj: dict[str, Any], source_ids: Sequence[str], base_url: str | None, 
     """
     from crawler.runner import CrawlError, crawl_sources
 
-    config = config_or_exit(obj["config"])
+    config = command_config(obj["config"])
     chosen = list(source_ids) or sorted(config.sources)
     unknown = [s for s in chosen if s not in config.sources]
     if unknown:
@@ -141,10 +99,9 @@ def crawl(obj: dict[str, Any], source_ids: Sequence[str], base_url: str | None, 
              EXIT_USAGE)
     try:
         results = crawl_sources(config, chosen, database_url=obj["database_url"],
-                                base_url=base_url, refetch=refetch, quiet=as_json)
+                                base_url=base_url, refetch=refetch)
     except CrawlError as exc:
         fail(str(exc), EXIT_ARCHIVE)
-        return
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
@@ -163,7 +120,7 @@ def crawl(obj: dict[str, Any], source_ids: Sequence[str], base_url: str | None, 
         sys.exit(EXIT_SOURCE_FAILED)
 
 
-@main.command()
+@click.command()
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Keep the demo's archive and site copy in this folder.")
 def demo(keep: Path | None) -> None:
@@ -173,18 +130,4 @@ def demo(keep: Path | None) -> None:
     sys.exit(run_demo(keep, console))
 
 
-# Each part of regwatch brings its own commands.
-from alerts.commands import COMMANDS as ALERT_COMMANDS
-from diffing.commands import COMMANDS as EXTRACTION_COMMANDS
-from web.commands import COMMANDS as QUERY_COMMANDS
-
-for command in (*EXTRACTION_COMMANDS, *QUERY_COMMANDS, *ALERT_COMMANDS):
-    main.add_command(command)
-
-from scheduler import serve_command, status_command
-
-main.add_command(serve_command)
-main.add_command(status_command)
-
-if __name__ == "__main__":
-    main()
+COMMANDS: list[click.Command] = [sources, crawl, demo]

@@ -1,47 +1,30 @@
-"""Source definitions: what a regulator site is, read from TOML that users can write without code.
+"""The ``[sources]`` schema: what a regulator site is, as users write it in TOML without code.
 
 A source says where its list pages, list API or feed are, how to find each notice's fields, how
-often to visit and how politely. Built-in sources live in ``crawler/sources/*.toml``; a user's
-``regwatch.toml`` (or the file named by ``REGWATCH_CONFIG``) overrides their fields or adds new
-ones under ``[sources.<id>]``. Anything malformed is refused with the file, the line and the
-reason (:class:`ConfigError`).
+often to visit and how politely. Built-in sources live in ``config/builtin/*.toml``; a user's
+``regwatch.toml`` overrides their fields or adds new ones under ``[sources.<id>]``. Anything
+malformed is refused with the file, the line and the reason (:class:`ConfigError`).
 """
 
 from __future__ import annotations
 
-import ipaddress
-import os
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
-CONFIG_ENV = "REGWATCH_CONFIG"
-DEFAULT_CONFIG = "regwatch.toml"
+from config.durations import format_duration, parse_duration
+from config.errors import ConfigError
+from config.toml import Located, read_toml
 
 LIST_KINDS = ("html", "json", "feed")
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$")
-DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
-
-
-class ConfigError(ValueError):
-    """A configuration or source definition that cannot be used, with where and why."""
-
-    def __init__(self, file: str, line: int | None, message: str) -> None:
-        self.file = file
-        self.line = line
-        self.message = message
-        where = f"{file}:{line}" if line else file
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass(frozen=True)
@@ -101,7 +84,6 @@ class Source:
     revisit_after: float = 7 * 86400.0
     timeout: float = 30.0
     max_notices: int = 500
-    expect_robots: bool = True
     trusted_origins: tuple[str, ...] = ()
     rewrite_hosts: tuple[str, ...] = ()
     origin: str = "built-in"
@@ -139,7 +121,7 @@ class Source:
 
     def with_base_url(self, base_url: str) -> Source:
         """This source pointed at a mirror; the mirror's origin is trusted (loopback included)."""
-        _check_base_url(base_url, "--base-url", None)
+        _check_base_url(base_url)
         old_hosts = self.allowed_hosts()
         return replace(
             self,
@@ -166,66 +148,7 @@ def _is_absolute(url: str) -> bool:
     return url.startswith("//") or bool(urlsplit(url).scheme)
 
 
-def parse_duration(value: object) -> float:
-    """Seconds in ``"30m"``, ``"1.5h"``, ``"2d"``, ``90`` or ``"90s"``; ValueError otherwise."""
-    if isinstance(value, bool):
-        # A configuration mistake like any other, reported as such (not a TypeError).
-        raise ValueError(f"expected a duration such as '30m' or '1h', got {value!r}")  # noqa: TRY004
-    if isinstance(value, (int, float)):
-        seconds = float(value)
-    elif isinstance(value, str) and (m := DURATION.match(value)):
-        seconds = float(m.group(1)) * DURATION_UNITS[m.group(2)]
-    else:
-        raise ValueError(f"expected a duration such as '30m' or '1h', got {value!r}")
-    if seconds < 0:
-        raise ValueError(f"a duration cannot be negative: {value!r}")
-    return seconds
-
-
-def format_duration(seconds: float) -> str:
-    for unit in ("w", "d", "h", "m"):
-        size = DURATION_UNITS[unit]
-        if seconds >= size and seconds % size == 0:
-            return f"{int(seconds // size)}{unit}"
-    return f"{seconds:g}s"
-
-
 # --- reading definitions -------------------------------------------------------------------
-
-
-@dataclass
-class _Located:
-    """A raw TOML table with the text it came from, so errors can name a line."""
-
-    file: str
-    text: str
-
-    def line_of(self, table: str, key: str | None = None) -> int | None:
-        """The line of ``key`` inside ``[table]`` (or of the table header), best effort."""
-        header = re.compile(r"^\s*\[\[?\s*" + re.escape(table) + r"\s*\]\]?\s*(#.*)?$")
-        dotted_prefix = table.split(".", 1)
-        lines = self.text.splitlines()
-        current: str | None = None
-        header_line = None
-        for number, line in enumerate(lines, start=1):
-            stripped = line.strip()
-            if stripped.startswith("["):
-                current = stripped.strip("[] \t").split("#")[0].strip().strip("]").strip()
-                if header.match(line):
-                    header_line = number
-                    if key is None:
-                        return number
-                continue
-            if key is not None and current == table and re.match(
-                r"^\s*" + re.escape(key) + r"\s*=", line
-            ):
-                return number
-            # Inline form: [sources] then `cac-wxfb.list.url = ...` or `id = { ... }`.
-            if (key is not None and len(dotted_prefix) == 2 and current == dotted_prefix[0]
-                    and re.match(r"^\s*" + re.escape(dotted_prefix[1] + "." + key) + r"\s*=",
-                                 line)):
-                return number
-        return header_line
 
 
 _SOURCE_KEYS = {f.name for f in fields(Source)} - {
@@ -241,120 +164,20 @@ _LIST_KEYS = {f.name for f in fields(ListSpec)}
 _ARTICLE_KEYS = {f.name for f in fields(ArticleSpec)}
 
 
-def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def _read_toml(path: Path | str, text: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        if line is None:
-            m = re.search(r"line (\d+)", str(exc))
-            line = int(m.group(1)) if m else None
-        message = getattr(exc, "msg", None) or re.sub(r"\s*\(at line.*\)$", "", str(exc))
-        raise ConfigError(str(path), line, f"not valid TOML: {message}") from None
-
-
-def builtin_tables() -> Iterator[tuple[str, _Located, dict[str, Any]]]:
+def builtin_tables() -> Iterator[tuple[str, Located, dict[str, Any]]]:
     """Each built-in source table with where it came from."""
-    package = resources.files("crawler") / "sources"
+    package = resources.files("config") / "builtin"
     for entry in sorted(package.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".toml"):
             continue
         text = entry.read_text(encoding="utf-8")
-        where = _Located(f"crawler/sources/{entry.name}", text)
-        document = _read_toml(where.file, text)
+        where = Located(f"config/builtin/{entry.name}", text)
+        document = read_toml(where.file, text)
         for source_id, table in document.get("sources", {}).items():
             yield source_id, where, table
 
 
-@dataclass(frozen=True)
-class Config:
-    """The whole configuration: sources plus the other sections later parts read."""
-
-    sources: Mapping[str, Source]
-    path: Path | None
-    raw: Mapping[str, Any]
-
-    def source(self, source_id: str) -> Source:
-        try:
-            return self.sources[source_id]
-        except KeyError:
-            known = ", ".join(sorted(self.sources)) or "none"
-            raise KeyError(f"no source {source_id!r}; known sources: {known}") from None
-
-
-def config_path(explicit: str | Path | None = None) -> Path | None:
-    """The configuration file in force: explicit, then REGWATCH_CONFIG, then ./regwatch.toml."""
-    if explicit:
-        return Path(explicit)
-    if os.environ.get(CONFIG_ENV):
-        return Path(os.environ[CONFIG_ENV])
-    default = Path.cwd() / DEFAULT_CONFIG
-    return default if default.exists() else None
-
-
-def load_config(path: str | Path | None = None) -> Config:
-    """Built-in sources merged with the user's configuration file.
-
-    Raises :class:`ConfigError` naming the file and line of the first problem; a path named
-    explicitly or by REGWATCH_CONFIG that does not exist is an error too.
-    """
-    tables: dict[str, tuple[_Located, dict[str, Any]]] = {}
-    origins: dict[str, str] = {}
-    builtins: dict[str, Source] = {}
-    for source_id, where, table in builtin_tables():
-        tables[source_id] = (where, table)
-        origins[source_id] = "built-in"
-        builtins[source_id] = build_source(source_id, table, where, "built-in")
-
-    resolved = config_path(path)
-    raw: dict[str, Any] = {}
-    if resolved is not None:
-        try:
-            text = resolved.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ConfigError(str(resolved), None, "configuration file not found") from None
-        except UnicodeDecodeError as exc:
-            raise ConfigError(str(resolved), None, f"not UTF-8 text: {exc}") from None
-        where = _Located(str(resolved), text)
-        raw = _read_toml(resolved, text)
-        user_sources = raw.get("sources", {})
-        if not isinstance(user_sources, dict):
-            raise ConfigError(str(resolved), where.line_of("sources"), "[sources] must be a table")
-        for source_id, table in user_sources.items():
-            if not isinstance(table, dict):
-                raise ConfigError(
-                    str(resolved),
-                    where.line_of("sources", source_id),
-                    f"sources.{source_id} must be a table such as [sources.{source_id}]",
-                )
-            if source_id in tables:
-                tables[source_id] = (where, _merge(tables[source_id][1], table))
-                origins[source_id] = "overridden"
-            else:
-                tables[source_id] = (where, table)
-                origins[source_id] = "config"
-
-    sources: dict[str, Source] = {}
-    for source_id, (where, table) in tables.items():
-        source = build_source(source_id, table, where, origins[source_id])
-        if source_id in builtins:
-            source = apply_builtin_hosts(source, builtins[source_id])
-        if not table.get("disabled", False):
-            sources[source_id] = source
-    return Config(sources=sources, path=resolved, raw=raw)
-
-
-def build_source(source_id: str, table: Mapping[str, Any], where: _Located, origin: str) -> Source:
+def build_source(source_id: str, table: Mapping[str, Any], where: Located, origin: str) -> Source:
     """A validated :class:`Source` from one TOML table."""
     name = f"sources.{source_id}"
 
@@ -380,7 +203,7 @@ def build_source(source_id: str, table: Mapping[str, Any], where: _Located, orig
             raise fail(f"missing {required!r}")
     base_url = text("base_url")
     try:
-        _check_base_url(base_url, name, None)
+        _check_base_url(base_url)
     except ValueError as exc:
         raise fail(str(exc), "base_url") from None
 
@@ -587,7 +410,7 @@ def _selector_problem(selector: str) -> str | None:
     return None
 
 
-def _check_base_url(url: str, name: str, line: int | None) -> None:
+def _check_base_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"base URL {url!r} must be an http(s) URL with a host")
@@ -595,9 +418,3 @@ def _check_base_url(url: str, name: str, line: int | None) -> None:
         _ = parts.port  # urllib checks the port only when asked for it
     except ValueError:
         raise ValueError(f"base URL {url!r} has an invalid port") from None
-
-
-def is_public_address(address: str) -> bool:
-    """True for a global unicast address; loopback, private, link-local and the like are not."""
-    ip = ipaddress.ip_address(address)
-    return ip.is_global and not ip.is_multicast

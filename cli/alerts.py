@@ -1,7 +1,4 @@
-"""Alert commands: `regwatch alerts test [RULE]`, `alerts rules` and `alerts deliver`.
-
-cli.py registers :data:`COMMANDS` on the `regwatch` group.
-"""
+"""Alert commands: `regwatch alerts test [RULE]`, `alerts rules` and `alerts deliver`."""
 
 from __future__ import annotations
 
@@ -10,25 +7,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from crawler.sourcedefs import Config, ConfigError
-
-console = Console()
-
-
-def _config(obj: dict[str, Any]) -> Config:
-    from cli import EXIT_CONFIG, config_or_exit, fail
-
-    config = config_or_exit(obj["config"])
-    from alerts.service import check_config
-
-    try:
-        check_config(config)
-    except ConfigError as exc:
-        fail(str(exc), EXIT_CONFIG)
-    return config
+from cli.common import (
+    EXIT_ALREADY_SERVING,
+    EXIT_NOT_FOUND,
+    EXIT_SOURCE_FAILED,
+    command_archive,
+    command_config,
+    console,
+    fail,
+)
+from storage.lock import AlreadyServingError, scheduler_lock
 
 
 @click.group("alerts")
@@ -46,14 +36,12 @@ def test_command(obj: dict[str, Any], rule: str | None, as_json: bool) -> None:
     Exits 1 when a channel refused the message, 5 when RULE is not configured.
     """
     from alerts.delivery import send_test
-    from cli import EXIT_NOT_FOUND, EXIT_SOURCE_FAILED, fail
 
-    config = _config(obj)
+    config = command_config(obj["config"])
     try:
         results = send_test(config, rule)
     except KeyError as exc:
         fail(str(exc.args[0]), EXIT_NOT_FOUND)
-        return
     if as_json:
         click.echo(json.dumps([{"rule": name, "channel": label, "sent": ok, "error": error or None}
                                for name, label, ok, error in results], indent=2))
@@ -74,7 +62,7 @@ def rules_command(obj: dict[str, Any]) -> None:
     from alerts.rules import load_rules
     from storage.models import EVENT_KINDS
 
-    config = _config(obj)
+    config = command_config(obj["config"])
     table = Table("rule", "channels", "on", "filters", "digest", "language")
     for rule in load_rules(config):
         filters = []
@@ -102,17 +90,9 @@ def deliver_command(obj: dict[str, Any]) -> None:
     message could not be sent (it stays queued).
     """
     from alerts.delivery import deliver_due
-    from cli import EXIT_ARCHIVE, EXIT_SOURCE_FAILED, fail
-    from scheduler import EXIT_ALREADY_SERVING, AlreadyServingError, scheduler_lock
-    from storage.db import open_archive
-    from storage.errors import ArchiveError
 
-    config = _config(obj)
-    try:
-        engine = open_archive(obj["database_url"])
-    except ArchiveError as exc:
-        fail(str(exc), EXIT_ARCHIVE)
-        return
+    config = command_config(obj["config"])
+    engine = command_archive(obj["database_url"])
     # PostgreSQL senders lock the rows they send; SQLite's one sender holds the service's lock
     # (an archive in memory is this process's alone).
     lock = None
@@ -125,7 +105,6 @@ def deliver_command(obj: dict[str, Any]) -> None:
         engine.dispose()
         fail(f"{exc}; it sends this archive's alerts, so this sends none",
              EXIT_ALREADY_SERVING)
-        return
     try:
         report = deliver_due(engine, config, datetime.now(UTC))
     finally:

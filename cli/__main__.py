@@ -1,0 +1,5 @@
+"""`python -m cli`: the `regwatch` command."""
+
+from cli import main
+
+main()

@@ -1,0 +1,100 @@
+"""What every `regwatch` command shares: exit codes, the one way to fail, config and archive.
+
+The exit codes are README's; :func:`fail` is how any command fails; :func:`command_config` and
+:func:`command_archive` open the configuration and the archive the way every command does, and
+``console`` and ``errors`` are where output and messages go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import IO, Any, NoReturn
+
+import click
+from rich.console import Console
+from rich.text import Text
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from config import Config, ConfigError, load_config
+
+# Exit codes scripts can rely on (README).
+EXIT_OK = 0
+EXIT_SOURCE_FAILED = 1
+EXIT_USAGE = 2
+EXIT_CONFIG = 3
+EXIT_ARCHIVE = 4
+EXIT_NOT_FOUND = 5
+EXIT_ALREADY_SERVING = 6
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+
+class CommandError(click.ClickException):
+    """A command that cannot do what it was asked: the message for people, the exit code for
+    scripts. Click prints it (``error: <message>`` on standard error) and exits with ``code``."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+    @property
+    def exit_code(self) -> int:  # type: ignore[override]  # click exits with it; read only
+        return self.code
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        # The message is shown as it is: archived text and file names are not rich markup.
+        errors.print(Text("error: ", style="bold red") + Text(self.message))
+
+
+def fail(message: str, code: int) -> NoReturn:
+    """End the command with ``message`` on standard error and exit status ``code``."""
+    raise CommandError(message, code)
+
+
+def command_config(path: str | None) -> Config:
+    """The configuration, alert rules included; a problem fails with exit 3 naming the file
+    and line."""
+    from alerts.service import check_config
+
+    try:
+        config = load_config(path)
+        check_config(config)
+    except ConfigError as exc:
+        fail(str(exc), EXIT_CONFIG)
+    return config
+
+
+def command_archive(database_url: str | None) -> Engine:
+    """The archive, migrated to the current schema; one that cannot be opened fails with
+    exit 4."""
+    from storage.db import open_archive
+    from storage.errors import ArchiveError
+
+    try:
+        return open_archive(database_url)
+    except ArchiveError as exc:
+        fail(str(exc), EXIT_ARCHIVE)
+
+
+@contextmanager
+def archive_session(obj: dict[str, Any] | None) -> Iterator[Session]:
+    """A session on the archive the command's ``--database-url`` names, closed afterwards."""
+    from storage.db import session_factory
+
+    engine = command_archive((obj or {}).get("database_url"))
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def shown_number(value: int | Decimal) -> str:
+    """A number for people: thousands separated, a whole Decimal without its point."""
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else format(value.normalize(), ",f")

@@ -1,0 +1,108 @@
+"""The configuration in force: which file, and the whole of it read into a :class:`Config`.
+
+Sources are checked here; the other sections (``[[alerts]]``, ``[web]``, ``[service]``) are
+left in :attr:`Config.raw` for the parts of regwatch that own them to read and check.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from config.errors import ConfigError
+from config.sources import Source, apply_builtin_hosts, build_source, builtin_tables
+from config.toml import Located, read_toml
+
+CONFIG_ENV = "REGWATCH_CONFIG"
+DEFAULT_CONFIG = "regwatch.toml"
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration: sources plus the other sections later parts read."""
+
+    sources: Mapping[str, Source]
+    path: Path | None
+    raw: Mapping[str, Any]
+
+    def source(self, source_id: str) -> Source:
+        try:
+            return self.sources[source_id]
+        except KeyError:
+            known = ", ".join(sorted(self.sources)) or "none"
+            raise KeyError(f"no source {source_id!r}; known sources: {known}") from None
+
+
+def config_path(explicit: str | Path | None = None) -> Path | None:
+    """The configuration file in force: explicit, then REGWATCH_CONFIG, then ./regwatch.toml."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    default = Path.cwd() / DEFAULT_CONFIG
+    return default if default.exists() else None
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Built-in sources merged with the user's configuration file.
+
+    Raises :class:`ConfigError` naming the file and line of the first problem; a path named
+    explicitly or by REGWATCH_CONFIG that does not exist is an error too.
+    """
+    tables: dict[str, tuple[Located, dict[str, Any]]] = {}
+    origins: dict[str, str] = {}
+    builtins: dict[str, Source] = {}
+    for source_id, where, table in builtin_tables():
+        tables[source_id] = (where, table)
+        origins[source_id] = "built-in"
+        builtins[source_id] = build_source(source_id, table, where, "built-in")
+
+    resolved = config_path(path)
+    raw: dict[str, Any] = {}
+    if resolved is not None:
+        try:
+            text = resolved.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(str(resolved), None, "configuration file not found") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(str(resolved), None, f"not UTF-8 text: {exc}") from None
+        where = Located(str(resolved), text)
+        raw = read_toml(resolved, text)
+        user_sources = raw.get("sources", {})
+        if not isinstance(user_sources, dict):
+            raise ConfigError(str(resolved), where.line_of("sources"), "[sources] must be a table")
+        for source_id, table in user_sources.items():
+            if not isinstance(table, dict):
+                raise ConfigError(
+                    str(resolved),
+                    where.line_of("sources", source_id),
+                    f"sources.{source_id} must be a table such as [sources.{source_id}]",
+                )
+            if source_id in tables:
+                tables[source_id] = (where, _merge(tables[source_id][1], table))
+                origins[source_id] = "overridden"
+            else:
+                tables[source_id] = (where, table)
+                origins[source_id] = "config"
+
+    sources: dict[str, Source] = {}
+    for source_id, (where, table) in tables.items():
+        source = build_source(source_id, table, where, origins[source_id])
+        if source_id in builtins:
+            source = apply_builtin_hosts(source, builtins[source_id])
+        if not table.get("disabled", False):
+            sources[source_id] = source
+    return Config(sources=sources, path=resolved, raw=raw)

@@ -1,0 +1,203 @@
+"""One service per archive: the lock `regwatch serve` holds for as long as it drives an archive.
+
+A SQLite archive is locked with `flock` on a file beside it, a PostgreSQL one with an advisory
+lock; :func:`scheduler_lock` picks the one that fits an engine.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import socket
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Engine, create_engine, func, select, text
+from sqlalchemy.pool import NullPool
+
+# The service's logger: the lock is the service's.
+logger = logging.getLogger("regwatch.scheduler")
+
+
+class AlreadyServingError(RuntimeError):
+    """Another `regwatch serve` holds the archive's scheduler lock."""
+
+
+class SchedulerLock(Protocol):
+    """Held for the life of the one service allowed to drive an archive."""
+
+    def acquire(self) -> None: ...
+
+    def still_held(self) -> bool: ...
+
+    def release(self) -> None: ...
+
+
+class SqliteFileLock:
+    """An exclusive `flock` on `<database file>.lock`.
+
+    Chosen over a lease row with a heartbeat: the kernel drops the lock the moment its process
+    dies, even by SIGKILL, so there is no expiry to wait out and no clock to trust. A SQLite
+    archive lives on one machine's disk, which is all `flock` has to cover; the file holds the
+    holder's pid and host for the messages. The file is never deleted, since deleting it would
+    let two services lock two different files of the same name.
+    """
+
+    def __init__(self, database_path: Path) -> None:
+        self.path = database_path.with_name(database_path.name + ".lock")
+        self._file: Any = None
+
+    def acquire(self) -> None:
+        lock_file = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held for life)
+        try:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock_file.close()
+            holder = self.holder() or "another process"
+            raise AlreadyServingError(
+                f"another regwatch serve ({holder}) is already driving this archive "
+                f"(lock {self.path})"
+            ) from None
+        lock_file.seek(0)
+        lock_file.truncate()
+        lock_file.write(holder_description() + "\n")
+        lock_file.flush()
+        self._file = lock_file
+
+    def still_held(self) -> bool:
+        return self._file is not None
+
+    def release(self) -> None:
+        if self._file is None:
+            return
+        self._file.seek(0)
+        self._file.truncate()
+        fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+        self._file.close()
+        self._file = None
+
+    def holder(self) -> str | None:
+        """Who holds the lock now, from the lock file; None when no live process does."""
+        try:
+            written = self.path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        if not written:
+            return None
+        pid_text = written.split()[1] if written.startswith("pid ") else ""
+        if pid_text.isdigit() and not _process_alive(int(pid_text)):
+            return None
+        return written
+
+
+class PostgresAdvisoryLock:
+    """A session-level `pg_try_advisory_lock` on a connection kept open for the service's life.
+
+    The key is derived from the database and schema, so archives in separate schemas of one
+    database do not exclude each other. The server drops the lock when the connection ends,
+    including when the service dies; `still_held` notices a lost connection.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+        self._connection: Connection | None = None
+        self._key: int | None = None
+
+    def acquire(self) -> None:
+        engine = create_engine(
+            self.url,
+            poolclass=NullPool,
+            connect_args={"application_name": holder_description()[:63], "connect_timeout": 10},
+        )
+        connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        key = _advisory_key(connection)
+        locked = connection.execute(select(func.pg_try_advisory_lock(key))).scalar()
+        if not locked:
+            holder = _advisory_holder(connection, key) or "another process"
+            connection.close()
+            engine.dispose()
+            raise AlreadyServingError(
+                f"another regwatch serve ({holder}) is already driving this archive "
+                "(PostgreSQL advisory lock)"
+            )
+        self._engine, self._connection, self._key = engine, connection, key
+
+    def still_held(self) -> bool:
+        if self._connection is None:
+            return False
+        try:
+            self._connection.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 (any failure means the session, and the lock, is gone)
+            return False
+        return True
+
+    def release(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.execute(select(func.pg_advisory_unlock(self._key)))
+                self._connection.close()
+            except Exception:  # a lost connection has released the lock already
+                logger.debug("scheduler lock connection was already gone", exc_info=True)
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine = self._connection = None
+
+    def holder(self) -> str | None:
+        """Who holds the lock now (the holder's application name); None when nobody does."""
+        engine = create_engine(self.url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                return _advisory_holder(connection, _advisory_key(connection))
+        finally:
+            engine.dispose()
+
+
+def scheduler_lock(engine: Engine) -> SqliteFileLock | PostgresAdvisoryLock:
+    """The lock that makes `engine`'s archive drivable by one service at a time."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise ValueError("regwatch serve needs an archive in a file, not an in-memory SQLite")
+        return SqliteFileLock(Path(url.database).resolve())
+    return PostgresAdvisoryLock(url.render_as_string(hide_password=False))
+
+
+def _advisory_key(connection: Connection) -> int:
+    row = connection.execute(text("SELECT current_database(), current_schema()")).one()
+    digest = hashlib.sha256(f"regwatch scheduler {row[0]} {row[1]}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _advisory_holder(connection: Connection, key: int) -> str | None:
+    found = connection.execute(
+        text(
+            "SELECT a.application_name, a.client_addr, a.pid FROM pg_locks l "
+            "JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted "
+            "AND l.classid = ((:key >> 32) & 4294967295)::oid "
+            "AND l.objid = (:key & 4294967295)::oid AND l.objsubid = 1"
+        ),
+        {"key": key},
+    ).first()
+    if found is None:
+        return None
+    name = found.application_name or f"PostgreSQL backend {found.pid}"
+    return f"{name} from {found.client_addr}" if found.client_addr else name
+
+
+def holder_description() -> str:
+    """This process, as the lock's holder shows to others: its pid and host."""
+    return f"pid {os.getpid()} on {socket.gethostname()}"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
