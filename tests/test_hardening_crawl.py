@@ -1,0 +1,239 @@
+"""Hardening of the crawl (issue #13): nothing leaves outside the egress gate, and every link or
+fetch the crawl gives up on is a problem of the run, with its reason.
+
+Each crawl is `regwatch crawl` in a child process against a small site served on loopback by
+this test (a thread of the test process), or, where the network itself is measured, a child
+in a network namespace of its own with loopback only.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from storage.db import open_archive, session_factory
+from storage.models import Notice
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+NOTICE_PAGE = """<html><head><meta charset="utf-8"><title>{title}</title></head><body>
+<h1 class="title">{title}</h1><div class="info"><span id="pubtime">2026年11月20日 09:30</span></div>
+<div id="BodyLabel"><p>某市网信办依法约谈相关应用程序运营者12家，下架移动应用程序{number}款。</p></div>
+</body></html>"""
+
+# A reply: status, headers, body; or a function that writes the whole answer itself.
+Reply = tuple[int, list[tuple[str, str]], bytes] | Callable[[BaseHTTPRequestHandler], None]
+
+
+def notice(number: int) -> Reply:
+    page = NOTICE_PAGE.format(title=f"通报第{number}期", number=number)
+    return 200, [("Content-Type", "text/html; charset=utf-8")], page.encode("utf-8")
+
+
+def list_page(*links: str) -> Reply:
+    items = "".join(
+        f'<li><h5><a href="{link}" title="item {i}">item {i}</a></h5>'
+        f'<div class="times">2026-11-2{i % 9}</div></li>\n' for i, link in enumerate(links))
+    page = f'<html><body><div id="loadingInfoPage"><ul>\n{items}</ul></div></body></html>'
+    return 200, [("Content-Type", "text/html; charset=utf-8")], page.encode("utf-8")
+
+
+def redirect(location: str) -> Reply:
+    return 302, [("Location", location)], b""
+
+
+class Site(ThreadingHTTPServer):
+    """Pages by path, served on one loopback address; counts the requests each path got."""
+
+    daemon_threads = True
+
+    def __init__(self, host: str, pages: dict[str, Reply]) -> None:
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.pages = {"/robots.txt": (200, [("Content-Type", "text/plain")], b""), **pages}
+        self.requested: dict[str, int] = {}
+        super().__init__((host, 0), _Handler)
+        shown = f"[{host}]" if ":" in host else host
+        self.base_url = f"http://{shown}:{self.server_address[1]}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: Site
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        self.server.requested[path] = self.server.requested.get(path, 0) + 1
+        reply = self.server.pages.get(path, (404, [], b"<h1>404</h1>"))
+        if callable(reply):
+            reply(self)
+            return
+        status, headers, body = reply
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serving(host: str, pages: dict[str, Reply]) -> Iterator[Site]:
+    site = Site(host, pages)
+    thread = threading.Thread(target=site.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        site.shutdown()
+        site.server_close()
+        thread.join(timeout=10)
+
+
+SOURCE = """
+[sources.drills]
+name = "hardening drills"
+language = "zh-Hans"
+timezone = "Asia/Shanghai"
+base_url = "{base}"
+delay = 0
+timeout = 5
+[sources.drills.list]
+url = "/list.htm"
+items = "#loadingInfoPage li"
+link = "h5 a::attr(href)"
+title = "h5 a::attr(title)"
+date = ".times::text"
+[sources.drills.article]
+title = ["h1.title", "h1"]
+date = ["#pubtime::text"]
+body = ["#BodyLabel"]
+"""
+
+
+def crawl(tmp_path: Path, base_url: str) -> tuple[int, dict[str, Any], str]:
+    """`regwatch crawl --json drills` against ``base_url``: exit code, the source's result,
+    stderr."""
+    config = tmp_path / "regwatch.toml"
+    config.write_text(SOURCE.format(base=base_url), encoding="utf-8")
+    finished = subprocess.run(
+        [sys.executable, "-m", "cli", "--config", str(config), "--database-url",
+         f"sqlite:///{tmp_path / 'archive.db'}", "crawl", "--json", "drills"],
+        capture_output=True, text=True, timeout=240, cwd=REPO_ROOT, check=False)
+    try:
+        result = json.loads(finished.stdout)["drills"]
+    except (ValueError, KeyError):
+        pytest.fail(f"crawl printed no result:\n{finished.stdout}\n{finished.stderr[-4000:]}")
+    return finished.returncode, result, finished.stderr
+
+
+def archived_urls(tmp_path: Path) -> set[str]:
+    with session_factory(open_archive(f"sqlite:///{tmp_path / 'archive.db'}"))() as session:
+        return set(session.scalars(select(Notice.url)))
+
+
+# --- 1. nothing leaves outside the gate -----------------------------------------------------
+
+# The crawl as `regwatch crawl` runs it, with every name lookup and connection that is not to
+# loopback written to the file argv[1]; the MIIT copy (whose firewall step sets a cookie) is
+# served from a thread of the same process, as the namespace has no other host to reach.
+OUTSIDE_RECORDING_CRAWL = r"""
+import ipaddress, runpy, sys
+
+outside = sys.argv[1]
+
+
+def loopback(host):
+    if host is None:
+        return True
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    host = str(host).strip("[]").split("%")[0]
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def record(event, args):
+    if event == "socket.getaddrinfo":
+        host = args[0]
+    elif event == "socket.connect" and isinstance(args[1], tuple):
+        host = args[1][0]
+    else:
+        return
+    if not loopback(host):
+        with open(outside, "a", encoding="utf-8") as file:
+            file.write(f"{event} {host!r}\n")
+
+
+sys.addaudithook(record)
+from crawler.localsite.server import serve_in_thread
+
+base_url, stop = serve_in_thread(sys.argv[2], "miit")
+with open(sys.argv[3], "w", encoding="utf-8") as file:
+    file.write(f'[sources.miit-app]\nbase_url = "{base_url}"\ndelay = 0\n')
+sys.argv = ["cli", "--config", sys.argv[3], "--database-url", sys.argv[4],
+            "crawl", "--json", "miit-app"]
+try:
+    runpy.run_module("cli", run_name="__main__")
+finally:
+    stop()
+"""
+
+
+def loopback_only_namespace() -> list[str]:
+    """The command prefix that runs a command in a new network namespace with loopback up;
+    skips the test where one cannot be made (no unshare, not allowed)."""
+    if shutil.which("unshare") is None or shutil.which("ip") is None:
+        pytest.skip("needs unshare and ip (util-linux, iproute2) to make a network namespace")
+    prefix = ["unshare", "--net", "sh", "-c", 'ip link set lo up && exec "$0" "$@"']
+    probe = subprocess.run([*prefix, "true"], capture_output=True, text=True, timeout=30,
+                           check=False)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot make a network namespace here: {probe.stderr.strip()}")
+    return prefix
+
+
+def test_a_crawl_that_gets_a_cookie_reaches_nothing_but_the_site(tmp_path: Path) -> None:
+    from tests.sites import copy_site
+
+    prefix = loopback_only_namespace()
+    outside = tmp_path / "outside.txt"
+    site_dir = copy_site("miit", tmp_path)
+    # An empty suffix-list cache, as on a machine's first crawl.
+    environment = {**_environment(), "TLDEXTRACT_CACHE": str(tmp_path / "suffix-cache"),
+                   "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    finished = subprocess.run(
+        [*prefix, sys.executable, "-c", OUTSIDE_RECORDING_CRAWL, str(outside), str(site_dir),
+         str(tmp_path / "regwatch.toml"), f"sqlite:///{tmp_path / 'archive.db'}"],
+        capture_output=True, text=True, timeout=240, cwd=REPO_ROOT, env=environment,
+        check=False)
+    assert finished.returncode == 0, finished.stdout[-2000:] + finished.stderr[-4000:]
+    result = json.loads(finished.stdout)["miit-app"]
+    # The list API answers only a client that kept the firewall's cookie.
+    assert result["status"] == "ok" and result["new"] >= 3, result
+    assert (outside.read_text(encoding="utf-8") if outside.exists() else "") == ""
+    assert "Traceback" not in finished.stderr, finished.stderr[-4000:]
+
+
+def _environment() -> dict[str, str]:
+    import os
+
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(REPO_ROOT), environment.get("PYTHONPATH")]))
+    return environment
