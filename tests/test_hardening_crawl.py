@@ -237,3 +237,49 @@ def _environment() -> dict[str, str]:
     environment["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(REPO_ROOT), environment.get("PYTHONPATH")]))
     return environment
+
+
+# --- 2. one bad link costs that link only ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("url", "canonical"), [
+    ("http://WWW.Example.gov:80/a.htm#top", "http://www.example.gov/a.htm"),
+    ("http://[2001:DB8::1]:8080/a", "http://[2001:db8::1]:8080/a"),
+    ("http://[::1]", "http://[::1]/"),
+])
+def test_canonical_url_keeps_ipv6_hosts_in_brackets(url: str, canonical: str) -> None:
+    from crawler.cleaning import canonical_url
+
+    assert canonical_url(url) == canonical
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("http://host:99999/a.htm", "Port out of range"),
+    ("http://host:http/a.htm", "Port could not be cast"),
+    ("http://[::1/a.htm", "Invalid IPv6 URL"),
+])
+def test_canonical_url_says_why_a_url_is_unusable(url: str, message: str) -> None:
+    from crawler.cleaning import canonical_url
+
+    with pytest.raises(ValueError, match=message):
+        canonical_url(url)
+
+
+def test_a_bad_link_on_a_list_page_costs_that_link_only(tmp_path: Path) -> None:
+    bad = ["http://127.0.0.1:99999/impossible-port.htm", "http://[::1/unclosed.htm",
+           "http://127.0.0.1:port/not-a-number.htm"]
+    pages = {"/list.htm": list_page("/a.htm", bad[0], "/b.htm", bad[1], bad[2], "/c.htm"),
+             "/a.htm": notice(1), "/b.htm": notice(2), "/c.htm": notice(3)}
+    for site in serving("127.0.0.1", pages):
+        code, result, stderr = crawl(tmp_path, site.base_url)
+        base = site.base_url
+    assert code == 1, stderr[-3000:]  # unhealthy: the source lists links that lead nowhere
+    assert result["status"] == "unhealthy"
+    assert result["new"] == 3 and result["failed"] == 0
+    assert archived_urls(tmp_path) == {f"{base}/a.htm", f"{base}/b.htm", f"{base}/c.htm"}
+    problems = {p["url"]: p for p in result["problems"]}
+    assert set(problems) == set(bad)
+    assert all(p["kind"] == "refused" and f"link on {base}/list.htm" in p["detail"]
+               for p in problems.values())
+    assert "Port out of range" in problems[bad[0]]["detail"]
+    assert "Traceback" not in stderr

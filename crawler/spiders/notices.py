@@ -250,8 +250,8 @@ class NoticeSpider(scrapy.Spider):
         recorder = CrawlRecorder.of(self.crawler)
         located: list[tuple[dict[str, Any], str]] = []
         for entry in entries:
-            url = cleaning.canonical_url(self.source.localise(urljoin(response.url, entry["url"])))
-            if urlsplit(url).hostname is not None:
+            url = self.notice_url(response.url, entry["url"])
+            if url is not None:
                 located.append((entry, url))
         known: Container[str] = set()
         if recorder is not None:
@@ -290,6 +290,24 @@ class NoticeSpider(scrapy.Spider):
         # nothing new either, so an incremental run stops paging there.
         if unknown or self.refetch or not known:
             yield from self.next_pages(spec, page, response)
+
+    def notice_url(self, page_url: str, link: str) -> str | None:
+        """The canonical URL of a notice the list page at ``page_url`` links to as ``link``;
+        None, recorded as a problem of the source, for a link no request can be made to.
+        One bad link costs that link only, never the page's other notices."""
+        try:
+            url = cleaning.canonical_url(self.source.localise(urljoin(page_url, link)))
+        except ValueError as exc:
+            self.bad_link(page_url, link, str(exc))
+            return None
+        if urlsplit(url).hostname is None:
+            self.bad_link(page_url, link, "no host")
+            return None
+        return url
+
+    def bad_link(self, page_url: str, link: str, reason: str) -> None:
+        self.crawler.stats.inc_value("crawl/bad_link")
+        self.problem("refused", link, f"link on {page_url} is not followed: {reason}")
 
     def next_pages(self, spec: ListSpec, page: int, response: Response) -> Iterator[Request]:
         if self.queued >= self.source.max_notices:
@@ -434,7 +452,10 @@ class NoticeSpider(scrapy.Spider):
         name = stem.rsplit("/", 1)[-1]
         hrefs = dict.fromkeys(map(str, _LINKS_NAMING(response.selector.root, name=name)))
         for href in hrefs:
-            url = self.link_url(response.url, href)
+            try:
+                url = self.link_url(response.url, href)
+            except ValueError:
+                continue  # not a link to anything, so not to a part of this notice
             number = _part_number(url, stem)
             if number is not None and number > this_part and re.search(pattern, url):
                 found[url] = number
@@ -472,7 +493,11 @@ class NoticeSpider(scrapy.Spider):
         attachments: dict[str, str] = {}
         for selector in article.attachments:
             for href in select(response.selector, selector):
-                url = self.link_url(response.url, href.strip())
+                try:
+                    url = self.link_url(response.url, href.strip())
+                except ValueError as exc:
+                    self.bad_link(response.url, href.strip(), str(exc))
+                    continue
                 if ATTACHMENT.search(url) or "/cms_files/" in url:
                     attachments.setdefault(url, "")
         return NoticeItem(
