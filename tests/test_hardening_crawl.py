@@ -283,3 +283,79 @@ def test_a_bad_link_on_a_list_page_costs_that_link_only(tmp_path: Path) -> None:
                for p in problems.values())
     assert "Port out of range" in problems[bad[0]]["detail"]
     assert "Traceback" not in stderr
+
+
+# --- 3. every dropped fetch is a problem with its reason ------------------------------------
+
+MAXSIZE = 32 * 1024 * 1024  # crawler/settings.py DOWNLOAD_MAXSIZE
+
+
+def truncated(writer: BaseHTTPRequestHandler) -> None:
+    """Half of a notice, then the connection closes."""
+    body = notice(9)[2]  # type: ignore[index]
+    writer.close_connection = True
+    writer.send_response(200)
+    writer.send_header("Content-Type", "text/html; charset=utf-8")
+    writer.send_header("Content-Length", str(len(body)))
+    writer.end_headers()
+    writer.wfile.write(body[: len(body) // 2])
+
+
+def oversize(declared: bool) -> Callable[[BaseHTTPRequestHandler], None]:
+    """A body past DOWNLOAD_MAXSIZE: said in Content-Length, or found only while it arrives."""
+
+    def write(writer: BaseHTTPRequestHandler) -> None:
+        writer.close_connection = True
+        writer.send_response(200)
+        writer.send_header("Content-Type", "text/html; charset=utf-8")
+        if declared:
+            writer.send_header("Content-Length", str(MAXSIZE + 1024))
+        writer.end_headers()
+        chunk = b"<p>" + b"x" * (1 << 20) + b"</p>"
+        try:
+            for _ in range(MAXSIZE // len(chunk) + 4):
+                writer.wfile.write(chunk)
+        except OSError:
+            pass  # the crawler hung up, as it should
+
+    return write
+
+
+def test_every_dropped_notice_fetch_is_a_problem_with_its_reason(tmp_path: Path) -> None:
+    pages: dict[str, Reply] = {
+        "/list.htm": list_page("/ok.htm", "/self.htm", "/loop-a.htm", "/chain-0.htm",
+                               "/truncated.htm", "/oversize-declared.htm",
+                               "/oversize-streamed.htm"),
+        "/ok.htm": notice(1),
+        "/self.htm": redirect("/self.htm"),
+        "/loop-a.htm": redirect("/loop-b.htm"),
+        "/loop-b.htm": redirect("/loop-a.htm"),
+        **{f"/chain-{i}.htm": redirect(f"/chain-{i + 1}.htm") for i in range(8)},
+        "/truncated.htm": truncated,
+        "/oversize-declared.htm": oversize(declared=True),
+        "/oversize-streamed.htm": oversize(declared=False),
+    }
+    for site in serving("127.0.0.1", pages):
+        code, result, stderr = crawl(tmp_path, site.base_url)
+        base = site.base_url
+    assert code == 1 and result["status"] == "unhealthy", stderr[-3000:]
+    assert result["new"] == 1
+    problems = {p["url"].removeprefix(base): p["detail"] for p in result["problems"]}
+    assert problems == {
+        "/self.htm": "redirects to itself; not fetched",
+        "/loop-a.htm": (f"redirect loop: {base}/loop-a.htm -> {base}/loop-b.htm -> "
+                        f"{base}/loop-a.htm; not fetched"),
+        # REDIRECT_MAX_TIMES is 5: the sixth redirect is not followed.
+        "/chain-5.htm": f"IgnoreRequest: max redirections reached (redirected from {base}/chain-0.htm)",
+        "/truncated.htm": ("body cut short: the connection closed before the length the "
+                           "server announced had arrived"),
+        "/oversize-declared.htm": (
+            f"Expected to receive {MAXSIZE + 1024} bytes which is larger than download max size "
+            f"({MAXSIZE}) in request <GET {base}/oversize-declared.htm>."),
+        "/oversize-streamed.htm": (f"the body grew past the download size limit ({MAXSIZE} "
+                                   "bytes); the rest was not read"),
+    }
+    assert all(p["kind"] == "http_error" for p in result["problems"])
+    # Each notice lost is counted once.
+    assert result["failed"] == len(problems)
+    assert "Traceback" not in stderr

@@ -13,13 +13,14 @@ import re
 from collections.abc import AsyncIterator, Container, Iterator, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
 from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
+from scrapy import signals
 from scrapy.http import FormRequest, JsonRequest, Request, Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -29,6 +30,9 @@ from crawler.errors import AlreadyRecorded, NotDue, NotModified
 from crawler.items import NoticeItem
 from crawler.runrecord import CrawlRecorder
 from crawler.sourcedefs import ListSpec, Source
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar|csv|pptx?)(?:$|\?)", re.IGNORECASE)
 
@@ -167,6 +171,12 @@ class NoticeSpider(scrapy.Spider):
     """Crawls one :class:`~crawler.sourcedefs.Source`."""
 
     name = "notices"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        return spider
 
     def __init__(self, source: Source, refetch: bool = False, **kwargs: Any) -> None:
         super().__init__(name=source.id, **kwargs)
@@ -539,7 +549,8 @@ class NoticeSpider(scrapy.Spider):
                 if recorder is not None:
                     recorder.list_failed = True
             return
-        self.problem(*describe_failure(failure), fatal=bool(request.meta.get("regwatch_list")))
+        self.problem(*describe_failure(failure, self.maxsize),
+                     fatal=bool(request.meta.get("regwatch_list")))
 
     def notice_failed(self, failure: Failure) -> None:
         if failure.check(NotDue, NotModified):
@@ -548,23 +559,73 @@ class NoticeSpider(scrapy.Spider):
         self.crawler.stats.inc_value("crawl/failed_notice")
         if failure.check(AlreadyRecorded):
             return
-        kind, _, detail = describe_failure(failure)
+        kind, _, detail = describe_failure(failure, self.maxsize)
         self.problem(kind, request.url, detail)
 
+    @property
+    def maxsize(self) -> int:
+        return self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
 
-def describe_failure(failure: Failure) -> tuple[str, str, str]:
-    """(kind, url, detail) of a failed request, for the health record."""
-    from scrapy.exceptions import DownloadTimeoutError
+    def request_dropped(self, request: Request) -> None:
+        """A redirect the scheduler dropped as a duplicate: the redirect went back to a URL
+        this crawl fetched or queued (itself, or round a loop), so the notice it was to fetch
+        is not fetched. Other duplicates (a notice listed twice) are not problems."""
+        chain: list[str] = request.meta.get("redirect_urls") or []
+        if not chain:
+            return
+        if "notice_url" in request.meta:
+            self.crawler.stats.inc_value("crawl/failed_notice")
+        if chain == [request.url]:
+            detail = "redirects to itself"
+        elif request.url in chain:
+            detail = "redirect loop: " + " -> ".join([*chain, request.url])
+        else:
+            detail = (f"redirects to {request.url} (via {' -> '.join(chain)}), which this "
+                      "crawl already fetched or queued")
+        self.problem("http_error", chain[0], detail + "; not fetched",
+                     fatal=bool(request.meta.get("regwatch_list")))
+
+
+def describe_failure(failure: Failure, maxsize: int = 0) -> tuple[str, str, str]:
+    """(kind, url, detail) of a failed request, for the health record; the detail always says
+    why (``maxsize``, the crawl's DOWNLOAD_MAXSIZE, is named when a body passed it)."""
+    from scrapy.exceptions import (
+        DownloadCancelledError,
+        DownloadTimeoutError,
+        ResponseDataLossError,
+    )
     from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet.defer import CancelledError
     from twisted.internet.error import TimeoutError as TwistedTimeout
 
     request = failure.request  # type: ignore[attr-defined]
+    kind = "http_error"
+    message = failure.getErrorMessage()
     if failure.check(HttpError):
-        response = failure.value.response
-        return "http_error", request.url, f"status {response.status}"
-    if failure.check(TwistedTimeout, DownloadTimeoutError):
-        return "timeout", request.url, f"no complete answer in {request.meta.get('download_timeout')} s"
-    return "http_error", request.url, f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        detail = f"status {failure.value.response.status}"
+    elif failure.check(TwistedTimeout, DownloadTimeoutError):
+        kind = "timeout"
+        detail = f"no complete answer in {request.meta.get('download_timeout')} s"
+    elif failure.check(DownloadCancelledError, CancelledError):
+        # Scrapy cancels a body that grows past the limit without saying so (one it announced
+        # as too large comes with Scrapy's message).
+        limit = request.meta.get("download_maxsize", maxsize)
+        detail = message or (f"the body grew past the download size limit ({limit} bytes); "
+                             "the rest was not read")
+    elif failure.check(ResponseDataLossError):
+        detail = ("body cut short: the connection closed before the length the server "
+                  "announced had arrived")
+    else:
+        cause = failure.value.__cause__
+        detail = f"{failure.type.__name__}: " + (
+            message or (str(cause) if cause else "") or (failure.type.__doc__ or "").strip())
+    return kind, request.url, detail + redirected_from(request)
+
+
+def redirected_from(request: Request) -> str:
+    """`` (redirected from <url>)`` for a request a redirect made, else nothing."""
+    chain: list[str] = request.meta.get("redirect_urls") or []
+    return f" (redirected from {chain[0]})" if chain else ""
 
 
 def _first(item: Any, paths: tuple[str, ...]) -> Any:
