@@ -359,3 +359,97 @@ def test_every_dropped_notice_fetch_is_a_problem_with_its_reason(tmp_path: Path)
     # Each notice lost is counted once.
     assert result["failed"] == len(problems)
     assert "Traceback" not in stderr
+
+
+# --- 4. IPv6 literal hosts ------------------------------------------------------------------
+
+
+def ipv6_loopback() -> str:
+    """``::1``, or a skip where this machine has no IPv6 loopback to serve on."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind(("::1", 0))
+    except OSError as exc:
+        pytest.skip(f"no IPv6 loopback here to serve a site on: {exc}")
+    return "::1"
+
+
+def test_a_site_at_an_ipv6_base_url_is_crawled_through_the_gate(tmp_path: Path) -> None:
+    host = ipv6_loopback()
+    pages: dict[str, Reply] = {"/a.htm": notice(1), "/b.htm": notice(2)}
+    for site in serving(host, pages):
+        base = site.base_url
+        port = site.server_address[1]
+        other_port = port + 1 if port < 65535 else port - 1
+        site.pages["/list.htm"] = list_page(
+            "/a.htm", f"{base}/b.htm",
+            # Not the source's host: refused by the gate, and said so.
+            "http://[2001:db8::1]/elsewhere.htm",
+            # Loopback, but not the origin the user trusted (another port).
+            f"http://[::1]:{other_port}/other-port.htm")
+        code, result, stderr = crawl(tmp_path, base)
+        requested = dict(site.requested)
+    assert requested.get("/robots.txt") == 1, stderr[-3000:]
+    assert archived_urls(tmp_path) == {f"{base}/a.htm", f"{base}/b.htm"}, result
+    assert result["new"] == 2
+    refused = {p["url"]: p for p in result["problems"]}
+    assert {p["kind"] for p in refused.values()} == {"refused"}
+    assert "is not one of the source's hosts" in (
+        refused["http://[2001:db8::1]/elsewhere.htm"]["detail"])
+    assert "resolves to non-public address ::1" in (
+        refused[f"http://[::1]:{other_port}/other-port.htm"]["detail"])
+    assert len(refused) == 2, result["problems"]
+    assert code == 1 and result["status"] == "unhealthy"
+    assert "Traceback" not in stderr
+
+
+def test_an_ipv6_base_url_is_a_trusted_host_of_the_resolver(tmp_path: Path) -> None:
+    from crawler.egress import config_trusted_hosts, origin_host
+    from crawler.sourcedefs import load_config
+
+    config_path = tmp_path / "regwatch.toml"
+    config_path.write_text('[sources.cac-wxfb]\nbase_url = "http://[::1]:8080"\n',
+                           encoding="utf-8")
+    assert config_trusted_hosts(load_config(config_path)) == {"::1"}
+    assert origin_host("http://www.Example.gov:443") == "www.example.gov"
+    assert origin_host("http://[2001:DB8::1]:80") == "2001:db8::1"
+
+
+def test_the_resolver_answers_ipv6_and_refuses_a_non_public_one_for_an_untrusted_host() -> None:
+    from twisted.internet.address import IPv6Address
+
+    from crawler.egress import GatedResolver
+
+    class Answers:
+        """A name resolver answering every name with ::1 and 2606:4700::1111."""
+
+        def resolveHostName(self, receiver: Any, name: str, port: int = 0, *rest: Any) -> Any:
+            receiver.resolutionBegan(object())
+            for host in ("::1", "2606:4700::1111"):
+                receiver.addressResolved(IPv6Address("TCP", host, port))
+            receiver.resolutionComplete()
+
+    class Receiver:
+        def __init__(self) -> None:
+            self.hosts: list[str] = []
+            self.complete = False
+
+        def resolutionBegan(self, resolution: object) -> None:
+            pass
+
+        def addressResolved(self, address: IPv6Address) -> None:
+            self.hosts.append(address.host)
+
+        def resolutionComplete(self) -> None:
+            self.complete = True
+
+    class Reactor:
+        nameResolver = Answers()
+
+    resolver = GatedResolver(Reactor(), 0, 5.0, frozenset({"mirror.local", "::1"}))  # type: ignore[arg-type]
+    for name, expected in (("www.cac.gov.cn", ["2606:4700::1111"]),
+                           ("mirror.local", ["::1", "2606:4700::1111"]),
+                           ("[::1]", ["::1", "2606:4700::1111"])):
+        receiver = Receiver()
+        resolver.resolveHostName(receiver, name, 80)
+        assert receiver.complete and receiver.hosts == expected, name
