@@ -122,11 +122,11 @@ body = ["#BodyLabel"]
 """
 
 
-def crawl(tmp_path: Path, base_url: str) -> tuple[int, dict[str, Any], str]:
+def crawl(tmp_path: Path, base_url: str, source: str = SOURCE) -> tuple[int, dict[str, Any], str]:
     """`regwatch crawl --json drills` against ``base_url``: exit code, the source's result,
     stderr."""
     config = tmp_path / "regwatch.toml"
-    config.write_text(SOURCE.format(base=base_url), encoding="utf-8")
+    config.write_text(source.format(base=base_url), encoding="utf-8")
     finished = subprocess.run(
         [sys.executable, "-m", "cli", "--config", str(config), "--database-url",
          f"sqlite:///{tmp_path / 'archive.db'}", "crawl", "--json", "drills"],
@@ -453,3 +453,42 @@ def test_the_resolver_answers_ipv6_and_refuses_a_non_public_one_for_an_untrusted
         receiver = Receiver()
         resolver.resolveHostName(receiver, name, 80)
         assert receiver.complete and receiver.hosts == expected, name
+
+
+# --- 5. redirects that move a notice, and pages regwatch could not read ---------------------
+
+
+def test_a_notice_moved_to_a_new_path_is_archived_and_said_to_have_moved(tmp_path: Path) -> None:
+    pages: dict[str, Reply] = {
+        "/list.htm": list_page("/moved.htm", "/stays.htm"),
+        "/moved.htm": redirect("/2026/new-home.htm"),
+        "/2026/new-home.htm": notice(1),
+        "/stays.htm": notice(2),
+    }
+    for site in serving("127.0.0.1", pages):
+        code, result, stderr = crawl(tmp_path, site.base_url)
+        base = site.base_url
+    assert result["new"] == 2 and result["failed"] == 0, stderr[-3000:]
+    assert archived_urls(tmp_path) == {f"{base}/moved.htm", f"{base}/stays.htm"}
+    assert result["problems"] == [{
+        "kind": "http_error", "url": f"{base}/moved.htm",
+        "detail": f"moved: redirects to {base}/2026/new-home.htm; archived under the listed URL",
+    }]
+    assert code == 1 and result["status"] == "unhealthy"
+
+
+def test_a_notice_page_the_spider_cannot_read_is_a_failed_notice_with_its_reason(
+    tmp_path: Path
+) -> None:
+    # A regular expression the configuration check compiles as XPath, and that fails only
+    # when it runs on a page.
+    source = SOURCE.replace('body = ["#BodyLabel"]', """body = ["xpath://div[re:test(., '(')]"]""")
+    pages: dict[str, Reply] = {"/list.htm": list_page("/a.htm"), "/a.htm": notice(1)}
+    for site in serving("127.0.0.1", pages):
+        code, result, stderr = crawl(tmp_path, site.base_url, source)
+        base = site.base_url
+    assert code == 1 and result["status"] == "unhealthy", stderr[-3000:]
+    assert result["new"] == 0 and result["failed"] == 1
+    [problem] = result["problems"]
+    assert problem["url"] == f"{base}/a.htm" and problem["kind"] == "no_match"
+    assert problem["detail"].startswith("page not readable: error: missing ), unterminated")

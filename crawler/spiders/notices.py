@@ -176,6 +176,7 @@ class NoticeSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
         return spider
 
     def __init__(self, source: Source, refetch: bool = False, **kwargs: Any) -> None:
@@ -406,6 +407,7 @@ class NoticeSpider(scrapy.Spider):
             self.notice_problem("no_match", response.url,
                                 f"body selectors {list(article.body)!r} matched nothing")
             return
+        self.check_moved(response)
         parts = [bodies]
         continuation = self.continuations(response)
         if continuation:
@@ -561,6 +563,30 @@ class NoticeSpider(scrapy.Spider):
             return
         kind, _, detail = describe_failure(failure, self.maxsize)
         self.problem(kind, request.url, detail)
+
+    def check_moved(self, response: Response) -> None:
+        """Record a notice whose listed URL redirects to another path: it is archived under
+        the listed URL, and the site has moved it (a change of scheme or host alone is not
+        a move)."""
+        chain: list[str] = response.meta.get("redirect_urls") or []
+        if not chain:
+            return
+        listed = urlsplit(chain[0])
+        final = urlsplit(response.url)
+        if (listed.path, listed.query) != (final.path, final.query):
+            self.problem("http_error", chain[0],
+                         f"moved: redirects to {response.url}; archived under the listed URL")
+
+    def callback_failed(self, failure: Failure, response: Response) -> None:
+        """A page regwatch could not read (an exception in a callback): Scrapy logs it and
+        drops the page, so it is a problem of the run (and a failed notice if it was one)."""
+        request = response.request
+        meta = request.meta if request is not None else {}
+        if "notice_url" in meta:
+            self.crawler.stats.inc_value("crawl/failed_notice")
+        self.problem("no_match", response.url,
+                     f"page not readable: {failure.type.__name__}: {failure.getErrorMessage()}",
+                     fatal=bool(meta.get("regwatch_list")))
 
     @property
     def maxsize(self) -> int:
