@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 import socket
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, NoReturn, Self
 from urllib.parse import urlsplit
 
 import attr
+from scrapy.exceptions import CannotResolveHostError
 from scrapy.resolver import HostResolution, dnscache
 from twisted.internet.error import DNSLookupError
 from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
@@ -100,6 +101,19 @@ class EgressGateMiddleware:
         reason = refusal(request.url, source)
         if reason is None:
             return
+        self.refuse(request, reason)
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        """A connection the crawl's resolver would not make (a host that turned non-public
+        after the gate checked it) is a refusal with that reason, not a failed lookup."""
+        if not isinstance(exception, (DNSLookupError, CannotResolveHostError)):
+            return
+        reason = lookup_refusal(urlsplit(request.url).hostname or "")
+        if reason is not None:
+            self.refuse(request, reason)
+
+    def refuse(self, request: Request, reason: str) -> NoReturn:
+        """Record ``request`` as refused for ``reason`` and stop it (EgressRefused)."""
         self.crawler.stats.inc_value("egress/refused")
         redirected_from = request.meta.get("redirect_urls")
         detail = reason + (f" (redirected from {redirected_from[0]})" if redirected_from else "")
@@ -140,6 +154,8 @@ class GatedResolver:
         # Kept for Scrapy's DNS_TIMEOUT; getaddrinfo takes none, DOWNLOAD_TIMEOUT bounds a fetch.
         self.timeout = timeout
         self.trusted_hosts = trusted_hosts
+        # Host -> why its answer was refused, for the few hosts that ever are.
+        self.refusals: dict[str, str] = {}
         if cache_size:
             dnscache.limit = cache_size
 
@@ -188,8 +204,10 @@ class GatedResolver:
             reason = (f"{name} now resolves to non-public address {address} (it was public "
                       "when the request was checked); not connecting. Set the source's "
                       "base_url to this origin to allow it")
-            # Twisted reports a failed lookup without its reason: say it here.
+            # Twisted reports a failed lookup without its reason: say it here, and keep it for
+            # the gate to record (lookup_refusal).
             logger.warning("%s", reason)
+            self.refusals[name.strip("[]").lower()] = reason
             raise DNSLookupError(reason)
         return address
 
@@ -226,6 +244,17 @@ class _CheckedResolution:
 def _address_with_port(address: Any, port: int) -> Any:
     """A resolved (port-less, as cached) address with the port a connection asks for."""
     return address if getattr(address, "port", port) == port else attr.evolve(address, port=port)
+
+
+def lookup_refusal(host: str) -> str | None:
+    """Why the crawl's resolver (the reactor's, when it is a :class:`GatedResolver`) refused
+    the addresses of ``host``; None when it did not."""
+    from twisted.internet import reactor
+
+    resolver = getattr(reactor, "nameResolver", None)
+    if not isinstance(resolver, GatedResolver):
+        return None
+    return resolver.refusals.get(host.strip("[]").lower())
 
 
 def trusted_hosts(settings: BaseSettings) -> frozenset[str]:

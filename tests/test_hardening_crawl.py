@@ -492,3 +492,43 @@ def test_a_notice_page_the_spider_cannot_read_is_a_failed_notice_with_its_reason
     [problem] = result["problems"]
     assert problem["url"] == f"{base}/a.htm" and problem["kind"] == "no_match"
     assert problem["detail"].startswith("page not readable: error: missing ), unterminated")
+
+
+# The gate looks a host up when it checks a request; the connection's lookup is the crawl
+# resolver's. Here the gate's lookup of localhost answers a public address (as a rebinding DNS
+# server first answers), and the connection's is the machine's own (loopback).
+REBINDING_CRAWL = """
+import runpy, sys
+import crawler.egress
+checked = crawler.egress.resolve
+crawler.egress.resolve = lambda host: ("93.184.216.34",) if host == "localhost" else checked(host)
+sys.argv = ["cli", *sys.argv[1:]]
+runpy.run_module("cli", run_name="__main__")
+"""
+
+
+def test_a_connection_the_resolver_refuses_is_a_refusal_with_its_reason(tmp_path: Path) -> None:
+    pages: dict[str, Reply] = {"/a.htm": notice(1), "/rebound.htm": notice(2)}
+    for site in serving("127.0.0.1", pages):
+        port = site.server_address[1]
+        site.pages["/list.htm"] = list_page("/a.htm", f"http://localhost:{port}/rebound.htm")
+        config = tmp_path / "regwatch.toml"
+        # localhost is one of the source's hosts, but not a base URL the user trusted.
+        config.write_text(SOURCE.format(base=site.base_url).replace(
+            "delay = 0\n", 'delay = 0\nhosts = ["localhost"]\n', 1), encoding="utf-8")
+        finished = subprocess.run(
+            [sys.executable, "-c", REBINDING_CRAWL, "--config", str(config), "--database-url",
+             f"sqlite:///{tmp_path / 'archive.db'}", "crawl", "--json", "drills"],
+            capture_output=True, text=True, timeout=240, cwd=REPO_ROOT, check=False)
+        requested = dict(site.requested)
+    result = json.loads(finished.stdout)["drills"]
+    assert requested.get("/rebound.htm") is None and requested.get("/robots.txt") == 1
+    assert result["new"] == 1
+    problems = {p["url"]: p for p in result["problems"]}
+    # The robots.txt the crawl needed first was not fetched, for the resolver's reason ...
+    robots = problems[f"http://localhost:{port}/robots.txt"]
+    assert robots["kind"] == "refused"
+    assert robots["detail"].startswith("localhost now resolves to non-public address ")
+    # ... so the notice was not fetched either.
+    assert problems[f"http://localhost:{port}/rebound.htm"]["kind"] == "robots"
+    assert "Traceback" not in finished.stderr, finished.stderr[-4000:]
