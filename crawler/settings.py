@@ -66,8 +66,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "crawler.cookies.OfflineCookiesMiddleware": 700,
 }
-# Scrapy's caching resolver, refusing a non-public address the egress gate would have refused
-# for the host (crawler/egress.py): the gate checked the host's address before the request left.
+# A caching resolver for IPv4 and IPv6, refusing a non-public address the egress gate would
+# have refused for the host (crawler/egress.py): the gate checked the host's address before the
+# request left.
 TWISTED_DNS_RESOLVER = "crawler.egress.GatedResolver"
 EXTENSIONS = {
     "crawler.runrecord.CrawlRecorder": 10,
