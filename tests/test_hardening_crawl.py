@@ -530,5 +530,7 @@ def test_a_connection_the_resolver_refuses_is_a_refusal_with_its_reason(tmp_path
     assert robots["kind"] == "refused"
     assert robots["detail"].startswith("localhost now resolves to non-public address ")
     # ... so the notice was not fetched either.
-    assert problems[f"http://localhost:{port}/rebound.htm"]["kind"] == "robots"
+    assert problems[f"http://localhost:{port}/rebound.htm"] == {
+        "kind": "robots", "url": f"http://localhost:{port}/rebound.htm",
+        "detail": "robots.txt could not be fetched, which forbids the host for this run"}
     assert "Traceback" not in finished.stderr, finished.stderr[-4000:]
