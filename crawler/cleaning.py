@@ -114,10 +114,17 @@ def parse_published(value: str | None, tz: str = "UTC") -> datetime | None:
 
 
 def canonical_url(url: str) -> str:
-    """The URL a notice is archived under: no fragment, lower-case host, no default port."""
+    """The URL a notice is archived under: no fragment, lower-case host, no default port, an
+    IPv6 host in brackets.
+
+    Raises ValueError for a URL no request can be made to (a port out of range or not a
+    number, an unclosed IPv6 bracket), saying what is wrong.
+    """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
     port = parts.port
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else (
         f"{host}:{port}"

@@ -62,9 +62,13 @@ DOWNLOADER_MIDDLEWARES = {
     # After decompression (590) and before retries see the answer.
     "crawler.botwall.BotWallMiddleware": 580,
     "crawler.encoding.EncodingMiddleware": 585,
+    # Scrapy's, with the public-suffix list read from tldextract's snapshot (crawler/cookies.py).
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "crawler.cookies.OfflineCookiesMiddleware": 700,
 }
-# Scrapy's caching resolver, refusing a non-public address the egress gate would have refused
-# for the host (crawler/egress.py): the gate checked the host's address before the request left.
+# A caching resolver for IPv4 and IPv6, refusing a non-public address the egress gate would
+# have refused for the host (crawler/egress.py): the gate checked the host's address before the
+# request left.
 TWISTED_DNS_RESOLVER = "crawler.egress.GatedResolver"
 EXTENSIONS = {
     "crawler.runrecord.CrawlRecorder": 10,

@@ -13,13 +13,14 @@ import re
 from collections.abc import AsyncIterator, Container, Iterator, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
 from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
+from scrapy import signals
 from scrapy.http import FormRequest, JsonRequest, Request, Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -29,6 +30,9 @@ from crawler import signals as regwatch_signals
 from crawler.errors import AlreadyRecorded, NotDue, NotModified
 from crawler.items import NoticeItem
 from crawler.runrecord import CrawlRecorder
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar|csv|pptx?)(?:$|\?)", re.IGNORECASE)
 
@@ -168,6 +172,13 @@ class NoticeSpider(scrapy.Spider):
 
     name = "notices"
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
+        return spider
+
     def __init__(self, source: Source, refetch: bool = False, **kwargs: Any) -> None:
         super().__init__(name=source.id, **kwargs)
         self.source = source
@@ -250,8 +261,8 @@ class NoticeSpider(scrapy.Spider):
         recorder = CrawlRecorder.of(self.crawler)
         located: list[tuple[dict[str, Any], str]] = []
         for entry in entries:
-            url = cleaning.canonical_url(self.source.localise(urljoin(response.url, entry["url"])))
-            if urlsplit(url).hostname is not None:
+            url = self.notice_url(response.url, entry["url"])
+            if url is not None:
                 located.append((entry, url))
         known: Container[str] = set()
         if recorder is not None:
@@ -290,6 +301,24 @@ class NoticeSpider(scrapy.Spider):
         # nothing new either, so an incremental run stops paging there.
         if unknown or self.refetch or not known:
             yield from self.next_pages(spec, page, response)
+
+    def notice_url(self, page_url: str, link: str) -> str | None:
+        """The canonical URL of a notice the list page at ``page_url`` links to as ``link``;
+        None, recorded as a problem of the source, for a link no request can be made to.
+        One bad link costs that link only, never the page's other notices."""
+        try:
+            url = cleaning.canonical_url(self.source.localise(urljoin(page_url, link)))
+        except ValueError as exc:
+            self.bad_link(page_url, link, str(exc))
+            return None
+        if urlsplit(url).hostname is None:
+            self.bad_link(page_url, link, "no host")
+            return None
+        return url
+
+    def bad_link(self, page_url: str, link: str, reason: str) -> None:
+        self.crawler.stats.inc_value("crawl/bad_link")
+        self.problem("refused", link, f"link on {page_url} is not followed: {reason}")
 
     def next_pages(self, spec: ListSpec, page: int, response: Response) -> Iterator[Request]:
         if self.queued >= self.source.max_notices:
@@ -378,6 +407,7 @@ class NoticeSpider(scrapy.Spider):
             self.notice_problem("no_match", response.url,
                                 f"body selectors {list(article.body)!r} matched nothing")
             return
+        self.check_moved(response)
         parts = [bodies]
         continuation = self.continuations(response)
         if continuation:
@@ -434,7 +464,10 @@ class NoticeSpider(scrapy.Spider):
         name = stem.rsplit("/", 1)[-1]
         hrefs = dict.fromkeys(map(str, _LINKS_NAMING(response.selector.root, name=name)))
         for href in hrefs:
-            url = self.link_url(response.url, href)
+            try:
+                url = self.link_url(response.url, href)
+            except ValueError:
+                continue  # not a link to anything, so not to a part of this notice
             number = _part_number(url, stem)
             if number is not None and number > this_part and re.search(pattern, url):
                 found[url] = number
@@ -472,7 +505,11 @@ class NoticeSpider(scrapy.Spider):
         attachments: dict[str, str] = {}
         for selector in article.attachments:
             for href in select(response.selector, selector):
-                url = self.link_url(response.url, href.strip())
+                try:
+                    url = self.link_url(response.url, href.strip())
+                except ValueError as exc:
+                    self.bad_link(response.url, href.strip(), str(exc))
+                    continue
                 if ATTACHMENT.search(url) or "/cms_files/" in url:
                     attachments.setdefault(url, "")
         return NoticeItem(
@@ -514,7 +551,8 @@ class NoticeSpider(scrapy.Spider):
                 if recorder is not None:
                     recorder.list_failed = True
             return
-        self.problem(*describe_failure(failure), fatal=bool(request.meta.get("regwatch_list")))
+        self.problem(*describe_failure(failure, self.maxsize),
+                     fatal=bool(request.meta.get("regwatch_list")))
 
     def notice_failed(self, failure: Failure) -> None:
         if failure.check(NotDue, NotModified):
@@ -523,23 +561,97 @@ class NoticeSpider(scrapy.Spider):
         self.crawler.stats.inc_value("crawl/failed_notice")
         if failure.check(AlreadyRecorded):
             return
-        kind, _, detail = describe_failure(failure)
+        kind, _, detail = describe_failure(failure, self.maxsize)
         self.problem(kind, request.url, detail)
 
+    def check_moved(self, response: Response) -> None:
+        """Record a notice whose listed URL redirects to another path: it is archived under
+        the listed URL, and the site has moved it (a change of scheme or host alone is not
+        a move)."""
+        chain: list[str] = response.meta.get("redirect_urls") or []
+        if not chain:
+            return
+        listed = urlsplit(chain[0])
+        final = urlsplit(response.url)
+        if (listed.path, listed.query) != (final.path, final.query):
+            self.problem("http_error", chain[0],
+                         f"moved: redirects to {response.url}; archived under the listed URL")
 
-def describe_failure(failure: Failure) -> tuple[str, str, str]:
-    """(kind, url, detail) of a failed request, for the health record."""
-    from scrapy.exceptions import DownloadTimeoutError
+    def callback_failed(self, failure: Failure, response: Response) -> None:
+        """A page regwatch could not read (an exception in a callback): Scrapy logs it and
+        drops the page, so it is a problem of the run (and a failed notice if it was one)."""
+        request = response.request
+        meta = request.meta if request is not None else {}
+        if "notice_url" in meta:
+            self.crawler.stats.inc_value("crawl/failed_notice")
+        self.problem("no_match", response.url,
+                     f"page not readable: {failure.type.__name__}: {failure.getErrorMessage()}",
+                     fatal=bool(meta.get("regwatch_list")))
+
+    @property
+    def maxsize(self) -> int:
+        return self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+
+    def request_dropped(self, request: Request) -> None:
+        """A redirect the scheduler dropped as a duplicate: the redirect went back to a URL
+        this crawl fetched or queued (itself, or round a loop), so the notice it was to fetch
+        is not fetched. Other duplicates (a notice listed twice) are not problems."""
+        chain: list[str] = request.meta.get("redirect_urls") or []
+        if not chain:
+            return
+        if "notice_url" in request.meta:
+            self.crawler.stats.inc_value("crawl/failed_notice")
+        if chain == [request.url]:
+            detail = "redirects to itself"
+        elif request.url in chain:
+            detail = "redirect loop: " + " -> ".join([*chain, request.url])
+        else:
+            detail = (f"redirects to {request.url} (via {' -> '.join(chain)}), which this "
+                      "crawl already fetched or queued")
+        self.problem("http_error", chain[0], detail + "; not fetched",
+                     fatal=bool(request.meta.get("regwatch_list")))
+
+
+def describe_failure(failure: Failure, maxsize: int = 0) -> tuple[str, str, str]:
+    """(kind, url, detail) of a failed request, for the health record; the detail always says
+    why (``maxsize``, the crawl's DOWNLOAD_MAXSIZE, is named when a body passed it)."""
+    from scrapy.exceptions import (
+        DownloadCancelledError,
+        DownloadTimeoutError,
+        ResponseDataLossError,
+    )
     from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet.defer import CancelledError
     from twisted.internet.error import TimeoutError as TwistedTimeout
 
     request = failure.request  # type: ignore[attr-defined]
+    kind = "http_error"
+    message = failure.getErrorMessage()
     if failure.check(HttpError):
-        response = failure.value.response
-        return "http_error", request.url, f"status {response.status}"
-    if failure.check(TwistedTimeout, DownloadTimeoutError):
-        return "timeout", request.url, f"no complete answer in {request.meta.get('download_timeout')} s"
-    return "http_error", request.url, f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        detail = f"status {failure.value.response.status}"
+    elif failure.check(TwistedTimeout, DownloadTimeoutError):
+        kind = "timeout"
+        detail = f"no complete answer in {request.meta.get('download_timeout')} s"
+    elif failure.check(DownloadCancelledError, CancelledError):
+        # Scrapy cancels a body that grows past the limit without saying so (one it announced
+        # as too large comes with Scrapy's message).
+        limit = request.meta.get("download_maxsize", maxsize)
+        detail = message or (f"the body grew past the download size limit ({limit} bytes); "
+                             "the rest was not read")
+    elif failure.check(ResponseDataLossError):
+        detail = ("body cut short: the connection closed before the length the server "
+                  "announced had arrived")
+    else:
+        cause = failure.value.__cause__
+        detail = f"{failure.type.__name__}: " + (
+            message or (str(cause) if cause else "") or (failure.type.__doc__ or "").strip())
+    return kind, request.url, detail + redirected_from(request)
+
+
+def redirected_from(request: Request) -> str:
+    """`` (redirected from <url>)`` for a request a redirect made, else nothing."""
+    chain: list[str] = request.meta.get("redirect_urls") or []
+    return f" (redirected from {chain[0]})" if chain else ""
 
 
 def _first(item: Any, paths: tuple[str, ...]) -> Any:
