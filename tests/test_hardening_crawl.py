@@ -404,8 +404,8 @@ def test_a_site_at_an_ipv6_base_url_is_crawled_through_the_gate(tmp_path: Path) 
 
 
 def test_an_ipv6_base_url_is_a_trusted_host_of_the_resolver(tmp_path: Path) -> None:
+    from config import load_config
     from crawler.egress import config_trusted_hosts, origin_host
-    from crawler.sourcedefs import load_config
 
     config_path = tmp_path / "regwatch.toml"
     config_path.write_text('[sources.cac-wxfb]\nbase_url = "http://[::1]:8080"\n',
