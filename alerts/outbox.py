@@ -22,7 +22,7 @@ from alerts.rules import AlertRule, Channel, EventFacts, load_rules, normalised,
 from storage.models import ChangeEvent, CrawlRun, Figure, NoticeVersion, PlatformMention
 
 if TYPE_CHECKING:
-    from diffing.events import WrittenEvent
+    from storage.analysis import WrittenEvent
 
 logger = logging.getLogger(__name__)
 

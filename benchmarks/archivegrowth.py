@@ -5,7 +5,7 @@ notice is the newest, and its figures and platforms are compared with everything
 before. This probe gives the pipeline exactly that order: the synthetic site's notices, oldest
 first, each written as the archive writer writes it (:func:`crawler.archivewriter.store_notice`,
 one transaction: :func:`storage.archive.record_notice`, then
-:func:`diffing.events.analyse_version`), in this process, with no crawler around it. It reports the CPU milliseconds per notice of the first
+:func:`storage.analysis.analyse_version`), in this process, with no crawler around it. It reports the CPU milliseconds per notice of the first
 and the last tenth: flat means the cost does not grow with the archive.
 """
 

@@ -7,7 +7,7 @@ from the synthetic site's writers (each notice its own numbers, platforms and da
 sixteen years across three sources); their figures and platform mentions are those regwatch's
 extractor found in a pool of the generated texts, stored with each notice's own date. Then each
 query runs ``repeats`` times through :func:`storage.search.search_notices` and
-:func:`storage.queries.figure_series`, the functions the API and pages call; p50 and p95 in ms
+:func:`storage.series.figure_series`, the functions the API and pages call; p50 and p95 in ms
 of wall time, and the median CPU ms of this process. ``figure_series`` reads the points (a
 chart); ``figure_series_point_notices`` also reads the newest notices behind the newest point
 (as many as /api/figures lists, and one more), ``figure_series_with_notices`` those of every
@@ -272,8 +272,8 @@ def _copy_rows(connection: Any, table: Any, rows: list[dict[str, Any]]) -> None:
 
 def query_set(size: int) -> dict[str, Callable[[Any], int]]:
     """Name → a function of a session that runs one query and returns how many rows it found."""
-    from storage.queries import figure_series
     from storage.search import SearchFilters, search_notices
+    from storage.series import figure_series
     from web.api import SERIES_NOTICES
 
     def search(query: str, **filters: Any) -> Callable[[Any], int]:
@@ -315,7 +315,7 @@ def time_queries(engine: Engine, size: int, repeats: int) -> dict[str, Any]:
     """p50 and p95 wall milliseconds of each query, and the median CPU milliseconds of this
     process (the client side; a PostgreSQL server's own CPU is not in it)."""
     from storage.db import session_factory
-    from storage.queries import figure_series
+    from storage.series import figure_series
 
     sessions = session_factory(engine)
     timings: dict[str, list[float]] = {}

@@ -44,9 +44,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.outbox import enqueue
 from alerts.rules import AlertRule
-from diffing.events import Analysis, EventBatch, analyse_version
 from diffing.extract import Extraction
 from storage import archive
+from storage.analysis import Analysis, EventBatch, analyse_version
 from storage.models import Notice
 from storage.search import IndexBatch
 

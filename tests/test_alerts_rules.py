@@ -194,7 +194,7 @@ def test_min_change_percent_keeps_large_changes_only(history: History, tmp_path:
 def test_min_change_percent_on_a_silently_edited_figure(
     history: History, tmp_path: Path
 ) -> None:
-    from diffing.events import analyse_version
+    from storage.analysis import analyse_version
     from storage.models import Notice
 
     session, _, new = history

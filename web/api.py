@@ -18,9 +18,19 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from diffing.platforms import load_platforms
-from storage import queries
+from storage.events import EventFilters, list_events
 from storage.models import EVENT_KINDS, ChangeEvent, Figure, NoticeVersion, PlatformMention
+from storage.platforms import PlatformSummary, platform_summaries, platform_timeline
 from storage.search import ORDERS, QueryError, SearchFilters, SearchHit, search_notices
+from storage.series import SeriesPoint, figure_series, metric_names
+from storage.sources import source_overviews
+from storage.versions import (
+    NoticeDetail,
+    VersionDiff,
+    VersionNotFoundError,
+    notice_detail,
+    version_diff,
+)
 from web.app import session_for
 from web.crawls import CrawlBusyError, UnknownCrawlSourceError
 
@@ -372,15 +382,15 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
 def get_notice(session: SessionDep, notice_id: NoticeId, version: VersionNumber = None) -> Any:
     """A notice with its latest version (or ``version``), its text, figures and platforms."""
     try:
-        detail = queries.notice_detail(session, notice_id, version)
-    except queries.VersionNotFoundError as exc:
+        detail = notice_detail(session, notice_id, version)
+    except VersionNotFoundError as exc:
         raise HTTPException(404, str(exc)) from exc
     if detail is None:
         raise HTTPException(404, f"no notice {notice_id}")
     return notice_json(detail)
 
 
-def notice_json(detail: queries.NoticeDetail) -> dict[str, Any]:
+def notice_json(detail: NoticeDetail) -> dict[str, Any]:
     notice, version = detail.notice, detail.version
     return {
         "id": notice.id,
@@ -473,15 +483,15 @@ def diff_notice(
 ) -> Any:
     """Text, figure and platform changes between two versions (default: the last two)."""
     try:
-        diff = queries.version_diff(session, notice_id, from_version, to_version)
-    except queries.VersionNotFoundError as exc:
+        diff = version_diff(session, notice_id, from_version, to_version)
+    except VersionNotFoundError as exc:
         raise HTTPException(404, str(exc)) from exc
     if diff is None:
         raise HTTPException(404, f"no notice {notice_id}")
     return diff_json(diff)
 
 
-def diff_json(diff: queries.VersionDiff) -> dict[str, Any]:
+def diff_json(diff: VersionDiff) -> dict[str, Any]:
     return {
         "notice_id": diff.notice.id,
         "from_version": diff.old.number,
@@ -548,7 +558,7 @@ def figures(
     """A metric's series by period (and scope), with the newest notices behind each point;
     without ``metric``, the metrics the archive has figures for."""
     series = (
-        queries.figure_series(
+        figure_series(
             session, metric, period_kind=period_kind, scope=scope, source_id=source,
             period=period,
         )
@@ -562,12 +572,12 @@ def figures(
         "period": period,
         "series": [series_point_json(point, notices_limit) for point in series],
         "metrics": [
-            {"metric": name, "figures": count} for name, count in queries.metric_names(session)
+            {"metric": name, "figures": count} for name, count in metric_names(session)
         ],
     }
 
 
-def series_point_json(point: queries.SeriesPoint, notices_limit: int) -> dict[str, Any]:
+def series_point_json(point: SeriesPoint, notices_limit: int) -> dict[str, Any]:
     newest = point.newest_notices(notices_limit + 1)
     return {
         "period": point.period,
@@ -589,7 +599,7 @@ def series_point_json(point: queries.SeriesPoint, notices_limit: int) -> dict[st
     }
 
 
-def platform_json(platform_id: str, summary: queries.PlatformSummary | None) -> dict[str, Any]:
+def platform_json(platform_id: str, summary: PlatformSummary | None) -> dict[str, Any]:
     known = load_platforms().platforms.get(platform_id)
     return {
         "id": platform_id,
@@ -606,7 +616,7 @@ def platform_json(platform_id: str, summary: queries.PlatformSummary | None) -> 
 @router.get("/platforms", response_model=list[PlatformOut])
 def platforms(session: SessionDep) -> Any:
     """Platforms named in the archive, most named first, then the registry's other platforms."""
-    summaries = queries.platform_summaries(session)
+    summaries = platform_summaries(session)
     named = [platform_json(summary.platform_id, summary) for summary in summaries]
     seen = {summary.platform_id for summary in summaries}
     rest = [
@@ -624,14 +634,14 @@ def platform(
     limit: Limit = 50,
 ) -> Any:
     """A platform's timeline: each notice naming it, with the actions taken, newest first."""
-    timeline = queries.platform_timeline(session, platform_id)
+    timeline = platform_timeline(session, platform_id)
     if not timeline and platform_id not in load_platforms().platforms:
         raise HTTPException(404, f"no platform {platform_id!r}")
     summary = next(
-        (s for s in queries.platform_summaries(session) if s.platform_id == platform_id), None
+        (s for s in platform_summaries(session) if s.platform_id == platform_id), None
     )
-    events = queries.list_events(
-        session, queries.EventFilters(platform_id=platform_id), limit=limit
+    events = list_events(
+        session, EventFilters(platform_id=platform_id), limit=limit
     )
     return {
         **platform_json(platform_id, summary),
@@ -698,7 +708,7 @@ def events(
     offset: Offset = 0,
 ) -> Any:
     """Change events, newest first."""
-    filters = queries.EventFilters(
+    filters = EventFilters(
         since=_aware(since),
         kinds=tuple(kind or ()),
         source_id=source,
@@ -707,7 +717,7 @@ def events(
     )
     return [
         event_json(event)
-        for event in queries.list_events(session, filters, limit=limit, offset=offset)
+        for event in list_events(session, filters, limit=limit, offset=offset)
     ]
 
 
@@ -722,7 +732,7 @@ def sources(request: Request, session: SessionDep) -> Any:
     """Every source in the archive: health, last run and next scheduled run."""
     config = request.app.state.config
     rows = []
-    for overview in queries.source_overviews(session):
+    for overview in source_overviews(session):
         health = overview.health
         configured = config.sources.get(overview.source.id) if config is not None else None
         problem = health.last_problem if health else None

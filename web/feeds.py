@@ -15,7 +15,7 @@ from feedgen.feed import FeedGenerator
 from sqlalchemy.orm import Session
 
 from diffing.platforms import load_platforms
-from storage import queries
+from storage.events import EventFilters, list_events
 from storage.models import ChangeEvent, Source
 from web.api import ID_PATTERN
 from web.app import session_for
@@ -68,7 +68,7 @@ def events_feed(
 
 @router.get("/events.atom")
 def all_events(request: Request, session: SessionDep) -> Response:
-    events = queries.list_events(session, limit=FEED_ENTRIES)
+    events = list_events(session, limit=FEED_ENTRIES)
     return events_feed(
         request,
         events,
@@ -85,8 +85,8 @@ def source_events(
     source = session.get(Source, source_id)
     if source is None:
         raise HTTPException(404, f"There is no source {source_id!r}.")
-    events = queries.list_events(
-        session, queries.EventFilters(source_id=source_id), limit=FEED_ENTRIES
+    events = list_events(
+        session, EventFilters(source_id=source_id), limit=FEED_ENTRIES
     )
     return events_feed(
         request,
@@ -101,8 +101,8 @@ def source_events(
 def platform_events(
     request: Request, session: SessionDep, platform_id: Annotated[str, Path(pattern=ID_PATTERN)]
 ) -> Response:
-    events = queries.list_events(
-        session, queries.EventFilters(platform_id=platform_id), limit=FEED_ENTRIES
+    events = list_events(
+        session, EventFilters(platform_id=platform_id), limit=FEED_ENTRIES
     )
     if not events and platform_id not in load_platforms().platforms:
         raise HTTPException(404, f"There is no platform {platform_id!r}.")
