@@ -17,9 +17,15 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from alerts.models import AlertOutbox
 from alerts.rules import AlertRule, Channel, EventFacts, load_rules, normalised, rule_wants
-from storage.models import ChangeEvent, CrawlRun, Figure, NoticeVersion, PlatformMention
+from storage.models import (
+    AlertOutbox,
+    ChangeEvent,
+    CrawlRun,
+    Figure,
+    NoticeVersion,
+    PlatformMention,
+)
 
 if TYPE_CHECKING:
     from storage.analysis import WrittenEvent

@@ -20,7 +20,6 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.models import AlertOutbox
 from alerts.rules import AlertRule, channel_of
 from crawler.archivewriter import (
     ArchiveWriter,
@@ -31,7 +30,7 @@ from crawler.archivewriter import (
 )
 from storage.archive import FetchedNotice
 from storage.db import open_archive, session_factory
-from storage.models import ChangeEvent, Figure, Notice, NoticeVersion, PlatformMention
+from storage.models import AlertOutbox, ChangeEvent, Figure, Notice, NoticeVersion, PlatformMention
 from storage.search import notice_search, search_notices
 from tests.storage_fixtures import (
     BACKENDS,
