@@ -14,12 +14,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from crawler.sourcedefs import Config
-from storage.db import create_archive_engine, database_url, open_archive
+from storage.db import create_read_only_engine, database_url, open_archive
 from web.crawls import CrawlStarter, CrawlTrigger
 from web.settings import WebSettings, web_settings
 
@@ -46,7 +45,7 @@ def create_app(
     url = database_url(database_url_)
     settings = settings or web_settings(config)
     open_archive(url).dispose()
-    engine = read_only_engine(url)
+    engine = create_read_only_engine(url)
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
 
     from web import api, feeds, pages
@@ -112,47 +111,6 @@ def _plain_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
         {"loc": [str(part) for part in error.get("loc", ())], "msg": str(error.get("msg", ""))}
         for error in exc.errors()
     ]
-
-
-def read_only_engine(url: str) -> Engine:
-    """An engine on the archive that cannot write.
-
-    SQLite: plain deferred reads (a reader in WAL mode never waits for the crawler, unlike the
-    archive's writer engine that begins every transaction IMMEDIATE) and ``query_only``.
-    PostgreSQL: every transaction READ ONLY.
-    """
-    engine = create_archive_engine(url)
-    if engine.dialect.name == "sqlite":
-        # The writer's BEGIN IMMEDIATE listener is replaced by pysqlite's own handling,
-        # which starts no transaction for a SELECT.
-        engine.dispose()
-        from sqlalchemy import create_engine
-
-        engine = create_engine(url)
-
-        @event.listens_for(engine, "connect")
-        def _configure(dbapi_connection: Any, connection_record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            try:
-                cursor.execute("PRAGMA busy_timeout = 30000")
-                cursor.execute("PRAGMA query_only = ON")
-            finally:
-                cursor.close()
-
-    else:
-
-        @event.listens_for(engine, "connect")
-        def _read_only(dbapi_connection: Any, connection_record: Any) -> None:
-            autocommit = dbapi_connection.autocommit
-            dbapi_connection.autocommit = True
-            cursor = dbapi_connection.cursor()
-            try:
-                cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-            finally:
-                cursor.close()
-            dbapi_connection.autocommit = autocommit
-
-    return engine
 
 
 def session_for(request: Request) -> Iterator[Session]:
