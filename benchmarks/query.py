@@ -2,7 +2,7 @@
 
 An archive of ``size`` notices (100,000 and 1,000,000 in BENCHMARKS.md) is written straight
 into a fresh database, SQLite and PostgreSQL, through the archive's own schema (migrations
-included) and search-index rows made by :mod:`storage.search`'s normal form. Notice texts come
+included) and search-index rows made by :mod:`storage.search_index`'s normal form. Notice texts come
 from the synthetic site's writers (each notice its own numbers, platforms and date, spread over
 sixteen years across three sources); their figures and platform mentions are those regwatch's
 extractor found in a pool of the generated texts, stored with each notice's own date. Then each
@@ -107,9 +107,9 @@ def generated_rows(size: int, seed: int = 5) -> Iterator[dict[str, list[dict[str
 
     A notice's search row is its pool text's normal form and grams plus those of its document
     number line: the normal form works line by line and no gram crosses a line, so this is what
-    `storage.search` makes of the whole text (checked on the first use of every pool text).
+    `storage.search_index` makes of the whole text (checked on the first use of every pool text).
     """
-    from storage.search import normalise, short_grams
+    from storage.search_index import normalise, short_grams
 
     pool = FindingsPool(seed, min(POOL, size))
     normal_pool = [
@@ -156,7 +156,7 @@ def generated_rows(size: int, seed: int = 5) -> Iterator[dict[str, list[dict[str
             direct = normalise(body)
             if direct != normal_body or short_grams(normal_title + "\n" + direct) != grams:
                 raise AssertionError(f"pool text {entry}: the search row differs from "
-                                     "storage.search's normal form")
+                                     "storage.search_index's normal form")
         batch["notice_search"].append({
             "notice_id": notice_id, "version_id": notice_id, "source_id": source_id,
             "published_at": published, "language": language, "title": normal_title,
@@ -185,7 +185,7 @@ def fill_archive(engine: Engine, size: int) -> float:
     PostgreSQL loads through COPY.
     """
     from storage.models import Base
-    from storage.search import notice_search
+    from storage.search_index import notice_search
 
     tables: dict[str, Any] = {name: Base.metadata.tables[name] for name in TABLE_ORDER
                               if name != "notice_search"}
@@ -245,7 +245,7 @@ def _drop_secondary_indexes(connection: Any, tables: list[str]) -> list[str]:
     for kind, name, definition in rows:
         connection.exec_driver_sql(f'DROP {kind.upper()} "{name}"')
         recreate.append(definition)
-    from storage.search import SQLITE_GRAMS_TABLE, SQLITE_TRIGRAM_TABLE
+    from storage.search_index import SQLITE_GRAMS_TABLE, SQLITE_TRIGRAM_TABLE
 
     recreate.extend(f"INSERT INTO {table}({table}) VALUES ('rebuild')"
                     for table in (SQLITE_TRIGRAM_TABLE, SQLITE_GRAMS_TABLE))

@@ -48,7 +48,7 @@ from diffing.extract import Extraction
 from storage import archive
 from storage.analysis import Analysis, EventBatch, analyse_version
 from storage.models import Notice
-from storage.search import IndexBatch
+from storage.search_index import IndexBatch
 
 logger = logging.getLogger(__name__)
 

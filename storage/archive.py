@@ -31,7 +31,7 @@ from storage.errors import (
     UnknownSourceError,
 )
 from storage.models import Base, CrawlRun, FetchProblem, Notice, NoticeVersion, Source
-from storage.search import IndexBatch, index_notice
+from storage.search_index import IndexBatch, index_notice
 
 RecordStatus = Literal["new", "changed", "unchanged"]
 RunStatus = Literal["ok", "failed", "unhealthy"]

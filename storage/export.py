@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import ChangeEvent, Figure, Notice, NoticeVersion
-from storage.search import notice_search
+from storage.search_index import notice_search
 
 EXPORT_KINDS = ("notices", "figures", "events")
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Notice, PlatformMention
-from storage.search import notice_search
+from storage.search_index import notice_search
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from storage.aware_datetime import AwareDateTime
 from storage.models import Figure, Notice
-from storage.search import notice_search
+from storage.search_index import notice_search
 
 
 @dataclass(frozen=True)

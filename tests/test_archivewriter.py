@@ -31,7 +31,8 @@ from crawler.archivewriter import (
 from storage.archive import FetchedNotice
 from storage.db import open_archive, session_factory
 from storage.models import AlertOutbox, ChangeEvent, Figure, Notice, NoticeVersion, PlatformMention
-from storage.search import notice_search, search_notices
+from storage.search import search_notices
+from storage.search_index import notice_search
 from tests.storage_fixtures import (
     BACKENDS,
     add_source,

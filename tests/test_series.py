@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from storage.db import session_factory
 from storage.models import Figure, Notice
-from storage.search import notice_search
+from storage.search_index import notice_search
 from storage.series import SeriesNotice, SeriesPoint, figure_series, series_notice_counts
 from tests.query_fixtures import CAC, RANDOM_METRICS, build_random_archive
 from tests.storage_fixtures import (
