@@ -33,15 +33,10 @@ from twisted.internet import defer
 
 from alerts.outbox import rules_for_crawl
 from crawler import signals as regwatch_signals
-from crawler.archivewriter import (
-    ArchiveWriter,
-    StartedWriter,
-    StoreResult,
-    fork_writer,
-    store_notice,
-)
+from crawler.archivewriter import ArchiveWriter, StartedWriter, fork_writer
 from crawler.items import NoticeItem
 from crawler.runrecord import CrawlRecorder
+from crawler.storing import StoreResult, store_notice
 from diffing.extract import Extraction, extract
 from storage import archive
 from storage.db import database_url
@@ -68,7 +63,7 @@ WRITER_AHEAD_BYTES = 16 << 20
 
 
 class ArchivePipeline:
-    """Stores :class:`~crawler.items.NoticeItem` objects through :func:`crawler.archivewriter.store_notice`."""
+    """Stores :class:`~crawler.items.NoticeItem` objects through :func:`crawler.storing.store_notice`."""
 
     def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.getbool("REGWATCH_ARCHIVE_ENABLED", True):

@@ -21,13 +21,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.rules import AlertRule, channel_of
-from crawler.archivewriter import (
-    ArchiveWriter,
-    StoreResult,
-    fork_writer,
-    store_notice,
-    store_notices,
-)
+from crawler.archivewriter import ArchiveWriter, fork_writer
+from crawler.storing import StoreResult, store_notice, store_notices
 from storage.archive import FetchedNotice
 from storage.db import open_archive, session_factory
 from storage.models import AlertOutbox, ChangeEvent, Figure, Notice, NoticeVersion, PlatformMention
