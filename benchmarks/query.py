@@ -274,7 +274,7 @@ def query_set(size: int) -> dict[str, Callable[[Any], int]]:
     """Name → a function of a session that runs one query and returns how many rows it found."""
     from storage.search import SearchFilters, search_notices
     from storage.series import figure_series
-    from web.api import SERIES_NOTICES
+    from web.parameters import SERIES_NOTICES
 
     def search(query: str, **filters: Any) -> Callable[[Any], int]:
         return lambda session: len(search_notices(

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from diffing import compare
+from diffing.documents import found_figure_json, value_json
 from diffing.figures import Figure, load_metrics
 from diffing.platforms import load_platforms
 
@@ -82,7 +83,7 @@ class EventWording:
         period = figure.period or "an unstated period"
         en = f"{label}: {value} in {period}"
         zh = f"{self.metric_label(figure.metric, 'zh')}：{period} {value}{figure.unit if not figure.currency else ''}"
-        payload: dict[str, Any] = {"figure": _figure_payload(figure)}
+        payload: dict[str, Any] = {"figure": found_figure_json(figure)}
         if comparison is not None:
             previous = _number(comparison.previous_value, figure.currency)
             if comparison.percent is not None:
@@ -96,8 +97,8 @@ class EventWording:
                        f"{shown if comparison.change else ''}")
             payload["comparison"] = {
                 "previous_period": comparison.previous_period,
-                "previous_value": _json_number(comparison.previous_value),
-                "change": _json_number(comparison.change),
+                "previous_value": value_json(comparison.previous_value),
+                "change": value_json(comparison.change),
                 "percent": str(comparison.percent) if comparison.percent is not None else None,
             }
         self.add("figure_reported", figure.metric, en, zh, payload)
@@ -123,8 +124,8 @@ class EventWording:
         self.add("figure_changed", change.metric, en, zh, {
             "change": change.kind, "metric": change.metric, "period": change.period,
             "scope": change.scope,
-            "old": _figure_payload(change.old) if change.old else None,
-            "new": _figure_payload(change.new) if change.new else None,
+            "old": found_figure_json(change.old) if change.old else None,
+            "new": found_figure_json(change.new) if change.new else None,
         })
 
     def metric_event(self, event: compare.MetricEvent) -> None:
@@ -136,13 +137,13 @@ class EventWording:
                      f"Reported for the first time: {label} ({value})",
                      f"首次公布：{label_zh}（{value}）",
                      {"metric": event.metric, "scope": event.scope,
-                      "figure": _figure_payload(event.figure)})
+                      "figure": found_figure_json(event.figure)})
         else:
             self.add("metric_dropped", event.metric,
                      f"No longer reported: {label} (last {value}, {event.figure.period})",
                      f"不再公布：{label_zh}（上次 {value}，{event.figure.period}）",
                      {"metric": event.metric, "scope": event.scope,
-                      "last_figure": _figure_payload(event.figure)})
+                      "last_figure": found_figure_json(event.figure)})
 
     def platform_named(self, appearance: compare.PlatformAppearance) -> None:
         mention = appearance.mention
@@ -173,16 +174,3 @@ def _number(value: int | Decimal, currency: str | None = None) -> str:
         value = int(value)
     shown = f"{value:,}" if isinstance(value, int) else f"{value:,f}".rstrip("0").rstrip(".")
     return f"{currency} {shown}" if currency else shown
-
-
-def _json_number(value: int | Decimal) -> int | str:
-    return value if isinstance(value, int) else format(value, "f")
-
-
-def _figure_payload(figure: Figure) -> dict[str, Any]:
-    return {
-        "metric": figure.metric, "value": _json_number(figure.value), "unit": figure.unit,
-        "currency": figure.currency, "period": figure.period, "scope": figure.scope,
-        "text": figure.text, "start": figure.start, "end": figure.end,
-        "sentence": figure.sentence,
-    }

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from diffing.documents import event_document, figure_document, iso
 from storage.models import ChangeEvent, Figure, Notice, NoticeVersion
 from storage.search_index import notice_search
 
@@ -130,11 +131,11 @@ def _export_notices(
                 "source_id": notice.source_id,
                 "url": notice.url,
                 "title": version.title,
-                "published_at": _iso(version.published_at),
+                "published_at": iso(version.published_at),
                 "language": notice.language,
                 "version": version.number,
                 "version_id": version.id,
-                "fetched_at": _iso(version.fetched_at),
+                "fetched_at": iso(version.fetched_at),
                 "content_hash": version.content_hash,
                 "text": version.text,
             }
@@ -167,6 +168,8 @@ def _export_figures(
             query = query.where(Figure.metric == metric)
         rows = session.execute(_notice_scope(query, notice_ids, source_ids, since, until)).all()
         for figure, number, url in rows:
+            document = figure_document(figure)
+            del document["id"]
             yield {
                 "figure_id": figure.id,
                 "notice_id": figure.notice_id,
@@ -174,18 +177,8 @@ def _export_figures(
                 "version_id": figure.version_id,
                 "source_id": figure.source_id,
                 "url": url,
-                "metric": figure.metric,
-                "value": format(figure.value.normalize(), "f"),
-                "unit": figure.unit,
-                "currency": figure.currency,
-                "period": figure.period,
-                "period_kind": figure.period_kind,
-                "scope": figure.scope,
-                "start": figure.start,
-                "end": figure.end,
-                "text": figure.text,
-                "sentence": figure.sentence,
-                "published_at": _iso(figure.published_at),
+                **document,
+                "published_at": iso(figure.published_at),
                 "extractor_version": figure.extractor_version,
             }
         if len(rows) < batch:
@@ -207,26 +200,7 @@ def _export_events(
         query = _event_scope(query, notice_ids, source_ids, since, until).limit(batch)
         rows = list(session.scalars(query))
         for event in rows:
-            yield event_json(event)
+            yield event_document(event)
         if len(rows) < batch:
             return
         last = rows[-1].id
-
-
-def event_json(event: ChangeEvent) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "kind": event.kind,
-        "source_id": event.source_id,
-        "notice_id": event.notice_id,
-        "version_id": event.version_id,
-        "subject": event.subject,
-        "created_at": _iso(event.created_at),
-        "summary_en": event.summary_en,
-        "summary_zh": event.summary_zh,
-        "payload": event.payload,
-    }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from diffing.platforms import load_platforms
 from storage.events import EventFilters, list_events
 from storage.models import ChangeEvent, Source
-from web.api import ID_PATTERN
 from web.app import session_for
+from web.parameters import ID_PATTERN
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)
 SessionDep = Annotated[Session, Depends(session_for)]

@@ -21,7 +21,8 @@ from storage.search import QueryError, SearchFilters, search_notices
 from storage.series import SeriesNotice, figure_series, metric_names
 from storage.sources import source_overviews
 from storage.versions import VersionNotFoundError, notice_detail, version_diff
-from web.api import (
+from web.app import session_for
+from web.parameters import (
     ID_PATTERN,
     LANGUAGE_PATTERN,
     MAX_ID,
@@ -31,7 +32,6 @@ from web.api import (
     PERIOD_PATTERN,
     SERIES_NOTICES,
 )
-from web.app import session_for
 from web.rendering import highlighted_text, render, series_chart
 
 router = APIRouter(include_in_schema=False)
