@@ -39,7 +39,7 @@ def _base(request: Request) -> str:
 
 
 def events_feed(
-    request: Request, events: list[ChangeEvent], *, feed_id: str, title: str, self_path: str
+    request: Request, events: list[ChangeEvent], *, title: str, self_path: str
 ) -> Response:
     base = _base(request)
     feed = FeedGenerator()
@@ -72,7 +72,6 @@ def all_events(request: Request, session: SessionDep) -> Response:
     return events_feed(
         request,
         events,
-        feed_id="all",
         title="regwatch: what changed at the regulators",
         self_path="/feeds/events.atom",
     )
@@ -91,7 +90,6 @@ def source_events(
     return events_feed(
         request,
         events,
-        feed_id=f"source-{source_id}",
         title=f"regwatch: {source.name}",
         self_path=f"/feeds/sources/{source_id}.atom",
     )
@@ -109,7 +107,6 @@ def platform_events(
     return events_feed(
         request,
         events,
-        feed_id=f"platform-{platform_id}",
         title=f"regwatch: {platform_id} named",
         self_path=f"/feeds/platforms/{platform_id}.atom",
     )
