@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,9 +41,3 @@ def list_events(
         query = query.where(ChangeEvent.notice_id == filters.notice_id)
     query = query.order_by(ChangeEvent.created_at.desc(), ChangeEvent.id.desc())
     return list(session.scalars(query.limit(limit).offset(offset)))
-
-
-def day_start(day: date) -> datetime:
-    """Midnight UTC at the start of ``day``, the archive's reading of a bare date."""
-    return datetime.combine(day, time(0), tzinfo=UTC)
-

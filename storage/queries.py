@@ -9,7 +9,8 @@ then this module goes.
 from __future__ import annotations
 
 from diffing.documents import event_document as event_json
-from storage.events import EventFilters, day_start, list_events
+from storage.aware_datetime import day_start
+from storage.events import EventFilters, list_events
 from storage.export import EXPORT_KINDS, count_export, export_rows
 from storage.platforms import platform_summaries
 from storage.series import figure_series, metric_names, series_notice_counts

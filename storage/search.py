@@ -8,7 +8,7 @@ import itertools
 import time as time_module
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -34,6 +34,7 @@ from sqlalchemy import table as sql_table
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+from storage.aware_datetime import day_start
 from storage.models import Figure, Notice, NoticeVersion, PlatformMention
 from storage.search_index import (
     CJK_RUN,
@@ -331,10 +332,10 @@ def _cheap_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
     if filters.source_ids:
         conditions.append(columns.source_id.in_(filters.source_ids))
     if filters.published_from is not None:
-        conditions.append(columns.published_at >= _day_start(filters.published_from))
+        conditions.append(columns.published_at >= day_start(filters.published_from))
     if filters.published_to is not None and filters.published_to < date.max:
         conditions.append(
-            columns.published_at < _day_start(filters.published_to + timedelta(days=1))
+            columns.published_at < day_start(filters.published_to + timedelta(days=1))
         )
     if filters.language:
         conditions.append(columns.language == filters.language)
@@ -356,10 +357,6 @@ def _probe_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
         any_figure = exists().where(Figure.version_id == columns.version_id)
         conditions.append(any_figure if filters.has_figures else not_(any_figure))
     return conditions
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
 
 
 def _query_conditions(
