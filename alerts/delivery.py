@@ -39,7 +39,8 @@ from sqlalchemy.orm import Session
 
 from alerts.messages import Message, TemplateRefused, render, render_builtin, sample_events
 from alerts.redaction import install_redaction, redactor
-from alerts.rules import AlertRule, Channel, load_rules, quiet_asset
+from alerts.ruledefs import AlertRule, Channel
+from alerts.rules import load_rules, quiet_asset
 from alerts.settings import alert_settings
 from crawler.sourcedefs import Config
 from storage.db import session_factory

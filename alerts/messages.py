@@ -26,7 +26,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from alerts.rules import AlertRule
+from alerts.ruledefs import AlertRule
 from diffing.chinese import detect_language
 
 # A message longer than this is cut: channels such as SMS or chat limit sizes anyway, and the

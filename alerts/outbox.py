@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from alerts.rules import AlertRule, Channel, EventFacts, load_rules, normalised, rule_wants
+from alerts.ruledefs import AlertRule, Channel
+from alerts.rules import EventFacts, load_rules, normalised, rule_wants
 from storage.models import (
     AlertOutbox,
     ChangeEvent,

@@ -21,14 +21,13 @@ Malformed rules raise :class:`~crawler.sourcedefs.ConfigError` with the file, li
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from alerts.ruledefs import AlertRule, channel_of
 from alerts.tomllines import entry_line
 from crawler.sourcedefs import Config, ConfigError
 from diffing.chinese import to_simplified
@@ -43,43 +42,6 @@ RULE_KEYS = (
 METRIC_KINDS = ("figure_reported", "figure_changed", "metric_new", "metric_dropped")
 # The outbox's rule column.
 MAX_NAME = 100
-
-
-@dataclass(frozen=True)
-class Channel:
-    """One Apprise URL of a rule. ``url`` holds secrets: log and show ``label`` instead."""
-
-    url: str = field(repr=False)
-    id: str
-    scheme: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.scheme}#{self.id[:10]}"
-
-
-def channel_of(url: str) -> Channel:
-    """The channel of an Apprise URL; its id is a hash, so it can be stored and logged."""
-    scheme = urlsplit(url).scheme.lower() or "?"
-    return Channel(url=url, id=hashlib.sha256(url.encode()).hexdigest()[:32], scheme=scheme)
-
-
-@dataclass(frozen=True)
-class AlertRule:
-    """One ``[[alerts]]`` table."""
-
-    name: str
-    channels: tuple[Channel, ...]
-    on: frozenset[str] = frozenset(EVENT_KINDS)
-    sources: tuple[str, ...] = ()
-    platforms: frozenset[str] = frozenset()
-    metrics: frozenset[str] = frozenset()
-    keywords: tuple[str, ...] = ()
-    min_change_percent: Decimal | None = None
-    digest: str = "none"
-    language: str = "both"
-    template: str | None = None
-    baseline: bool = False
 
 
 @dataclass
