@@ -44,7 +44,7 @@ from config import Config, ConfigError, Source, parse_duration
 from crawler.childrunner import CrawlOutcome, CrawlRunner
 from storage.lock import SchedulerLock
 from storage.models import SchedulerOverrun
-from storage.queries import scheduled_runs as stored_next_runs
+from storage.sources import scheduled_runs as stored_next_runs
 
 logger = logging.getLogger("regwatch.scheduler")
 

@@ -29,7 +29,7 @@ deliver_every = "1m"
 ```
 
 The flow: the archive pipeline writes a notice version, its change events
-(:mod:`diffing.events`) and the outbox rows of the rules they match (:mod:`alerts.outbox`) in
+(:mod:`storage.analysis`) and the outbox rows of the rules they match (:mod:`alerts.outbox`) in
 one transaction; after each crawl the service adds health, overdue and withdrawn events
 (:mod:`alerts.health`); :mod:`alerts.delivery` sends what is due and marks it.
 """

@@ -38,14 +38,13 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from alerts.messages import Message, TemplateRefused, render, render_builtin, sample_events
-from alerts.models import AlertChannel, AlertOutbox
 from alerts.redaction import install_redaction, redactor
 from alerts.rule import AlertRule, Channel
 from alerts.rules import load_rules, quiet_asset
 from alerts.settings import alert_settings
 from config import Config
 from storage.db import session_factory
-from storage.models import ChangeEvent
+from storage.models import AlertChannel, AlertOutbox, ChangeEvent
 
 logger = logging.getLogger("regwatch.alerts")
 

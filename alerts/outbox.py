@@ -17,13 +17,19 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from alerts.models import AlertOutbox
 from alerts.rule import AlertRule, Channel
 from alerts.rules import EventFacts, load_rules, normalised, rule_wants
-from storage.models import ChangeEvent, CrawlRun, Figure, NoticeVersion, PlatformMention
+from storage.models import (
+    AlertOutbox,
+    ChangeEvent,
+    CrawlRun,
+    Figure,
+    NoticeVersion,
+    PlatformMention,
+)
 
 if TYPE_CHECKING:
-    from diffing.events import WrittenEvent
+    from storage.analysis import WrittenEvent
 
 logger = logging.getLogger(__name__)
 

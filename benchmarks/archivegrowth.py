@@ -3,9 +3,9 @@
 A running service meets every new notice with the whole archive already behind it: the new
 notice is the newest, and its figures and platforms are compared with everything published
 before. This probe gives the pipeline exactly that order: the synthetic site's notices, oldest
-first, each written as the archive writer writes it (:func:`crawler.archivewriter.store_notice`,
+first, each written as the archive writer writes it (:func:`crawler.storing.store_notice`,
 one transaction: :func:`storage.archive.record_notice`, then
-:func:`diffing.events.analyse_version`), in this process, with no crawler around it. It reports the CPU milliseconds per notice of the first
+:func:`storage.analysis.analyse_version`), in this process, with no crawler around it. It reports the CPU milliseconds per notice of the first
 and the last tenth: flat means the cost does not grow with the archive.
 """
 
@@ -22,7 +22,7 @@ from benchmarks.sitegen import SOURCE_ID, SyntheticSite
 
 def run(size: int) -> dict[str, Any]:
     from crawler import cleaning
-    from crawler.archivewriter import store_notice
+    from crawler.storing import store_notice
     from storage import archive
     from storage.db import open_archive, session_factory
 

@@ -2,12 +2,12 @@
 
 An archive of ``size`` notices (100,000 and 1,000,000 in BENCHMARKS.md) is written straight
 into a fresh database, SQLite and PostgreSQL, through the archive's own schema (migrations
-included) and search-index rows made by :mod:`storage.search`'s normal form. Notice texts come
+included) and search-index rows made by :mod:`storage.search_index`'s normal form. Notice texts come
 from the synthetic site's writers (each notice its own numbers, platforms and date, spread over
 sixteen years across three sources); their figures and platform mentions are those regwatch's
 extractor found in a pool of the generated texts, stored with each notice's own date. Then each
 query runs ``repeats`` times through :func:`storage.search.search_notices` and
-:func:`storage.queries.figure_series`, the functions the API and pages call; p50 and p95 in ms
+:func:`storage.series.figure_series`, the functions the API and pages call; p50 and p95 in ms
 of wall time, and the median CPU ms of this process. ``figure_series`` reads the points (a
 chart); ``figure_series_point_notices`` also reads the newest notices behind the newest point
 (as many as /api/figures lists, and one more), ``figure_series_with_notices`` those of every
@@ -107,9 +107,9 @@ def generated_rows(size: int, seed: int = 5) -> Iterator[dict[str, list[dict[str
 
     A notice's search row is its pool text's normal form and grams plus those of its document
     number line: the normal form works line by line and no gram crosses a line, so this is what
-    `storage.search` makes of the whole text (checked on the first use of every pool text).
+    `storage.search_index` makes of the whole text (checked on the first use of every pool text).
     """
-    from storage.search import normalise, short_grams
+    from storage.search_index import normalise, short_grams
 
     pool = FindingsPool(seed, min(POOL, size))
     normal_pool = [
@@ -156,7 +156,7 @@ def generated_rows(size: int, seed: int = 5) -> Iterator[dict[str, list[dict[str
             direct = normalise(body)
             if direct != normal_body or short_grams(normal_title + "\n" + direct) != grams:
                 raise AssertionError(f"pool text {entry}: the search row differs from "
-                                     "storage.search's normal form")
+                                     "storage.search_index's normal form")
         batch["notice_search"].append({
             "notice_id": notice_id, "version_id": notice_id, "source_id": source_id,
             "published_at": published, "language": language, "title": normal_title,
@@ -185,7 +185,7 @@ def fill_archive(engine: Engine, size: int) -> float:
     PostgreSQL loads through COPY.
     """
     from storage.models import Base
-    from storage.search import notice_search
+    from storage.search_index import notice_search
 
     tables: dict[str, Any] = {name: Base.metadata.tables[name] for name in TABLE_ORDER
                               if name != "notice_search"}
@@ -245,7 +245,7 @@ def _drop_secondary_indexes(connection: Any, tables: list[str]) -> list[str]:
     for kind, name, definition in rows:
         connection.exec_driver_sql(f'DROP {kind.upper()} "{name}"')
         recreate.append(definition)
-    from storage.search import SQLITE_GRAMS_TABLE, SQLITE_TRIGRAM_TABLE
+    from storage.search_index import SQLITE_GRAMS_TABLE, SQLITE_TRIGRAM_TABLE
 
     recreate.extend(f"INSERT INTO {table}({table}) VALUES ('rebuild')"
                     for table in (SQLITE_TRIGRAM_TABLE, SQLITE_GRAMS_TABLE))
@@ -272,9 +272,9 @@ def _copy_rows(connection: Any, table: Any, rows: list[dict[str, Any]]) -> None:
 
 def query_set(size: int) -> dict[str, Callable[[Any], int]]:
     """Name → a function of a session that runs one query and returns how many rows it found."""
-    from storage.queries import figure_series
     from storage.search import SearchFilters, search_notices
-    from web.api import SERIES_NOTICES
+    from storage.series import figure_series
+    from web.parameters import SERIES_NOTICES
 
     def search(query: str, **filters: Any) -> Callable[[Any], int]:
         return lambda session: len(search_notices(
@@ -315,7 +315,7 @@ def time_queries(engine: Engine, size: int, repeats: int) -> dict[str, Any]:
     """p50 and p95 wall milliseconds of each query, and the median CPU milliseconds of this
     process (the client side; a PostgreSQL server's own CPU is not in it)."""
     from storage.db import session_factory
-    from storage.queries import figure_series
+    from storage.series import figure_series
 
     sessions = session_factory(engine)
     timings: dict[str, list[float]] = {}

@@ -35,8 +35,11 @@ from cli.common import (
     fail,
     shown_number,
 )
+from diffing.documents import event_document
 from diffing.platforms import load_platforms
-from storage import queries
+from storage.aware_datetime import day_start
+from storage.events import EventFilters, list_events
+from storage.export import EXPORT_KINDS, count_export, export_rows
 from storage.models import EVENT_KINDS
 from storage.search import (
     ORDERS,
@@ -45,6 +48,7 @@ from storage.search import (
     matching_notice_ids,
     search_notices,
 )
+from storage.versions import VersionNotFoundError, notice_detail, version_diff
 
 # Below this many rows an export shows no progress bar: it is over before one would help.
 PROGRESS_FROM_ROWS = 2_000
@@ -190,8 +194,8 @@ def show(obj: dict[str, Any] | None, notice: str, version_number: int | None,
     with archive_session(obj) as session:
         notice_id = _notice_id(session, notice)
         try:
-            detail = queries.notice_detail(session, notice_id, version_number)
-        except queries.VersionNotFoundError as exc:
+            detail = notice_detail(session, notice_id, version_number)
+        except VersionNotFoundError as exc:
             fail(str(exc), EXIT_NOT_FOUND)
         if detail is None:
             fail(f"no notice {notice} in the archive", EXIT_NOT_FOUND)
@@ -244,8 +248,8 @@ def diff(obj: dict[str, Any] | None, notice: str, from_number: int | None,
     with archive_session(obj) as session:
         notice_id = _notice_id(session, notice)
         try:
-            changes = queries.version_diff(session, notice_id, from_number, to_number)
-        except queries.VersionNotFoundError as exc:
+            changes = version_diff(session, notice_id, from_number, to_number)
+        except VersionNotFoundError as exc:
             fail(str(exc), EXIT_NOT_FOUND)
         if changes is None:
             fail(f"no notice {notice} in the archive", EXIT_NOT_FOUND)
@@ -298,16 +302,16 @@ def events(obj: dict[str, Any] | None, since: str | None, kinds: tuple[str, ...]
            source: str | None, platform: str | None, limit: int, as_json: bool) -> None:
     """Change events, newest first."""
     since_day = _day(since, "--since")
-    filters = queries.EventFilters(
-        since=queries.day_start(since_day) if since_day else None,
+    filters = EventFilters(
+        since=day_start(since_day) if since_day else None,
         kinds=kinds,
         source_id=source,
         platform_id=platform,
     )
     with archive_session(obj) as session:
-        found = queries.list_events(session, filters, limit=limit)
+        found = list_events(session, filters, limit=limit)
     if as_json:
-        _echo_json({"events": [queries.event_json(event) for event in found]})
+        _echo_json({"events": [event_document(event) for event in found]})
         return
     table = Table("when", "kind", "source", "notice", "summary", title=f"{len(found)} event(s)")
     for event in found:
@@ -336,7 +340,7 @@ def csv_cell(value: object) -> object:
 
 
 @click.command()
-@click.option("--what", type=click.Choice(queries.EXPORT_KINDS), default="notices",
+@click.option("--what", type=click.Choice(EXPORT_KINDS), default="notices",
               show_default=True, help="Which rows to export.")
 @click.option("--format", "file_format", type=click.Choice(["csv", "jsonl"]), required=True)
 @click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
@@ -355,8 +359,8 @@ def export(obj: dict[str, Any] | None, what: str, file_format: str, sources: tup
     """Export notices, figures (with their source spans) or events as CSV or JSON lines."""
     start = _day(published_from, "--from")
     end = _day(published_to, "--to")
-    since = queries.day_start(start) if start else None
-    until = queries.day_start(end + timedelta(days=1)) if end and end < date.max else None
+    since = day_start(start) if start else None
+    until = day_start(end + timedelta(days=1)) if end and end < date.max else None
     with archive_session(obj) as session:
         notice_ids = None
         if text_query:
@@ -371,8 +375,8 @@ def export(obj: dict[str, Any] | None, what: str, file_format: str, sources: tup
         }
         if what == "figures":
             arguments["metric"] = metric
-        total = queries.count_export(session, what, **arguments)
-        rows = queries.export_rows(session, what, **arguments)
+        total = count_export(session, what, **arguments)
+        rows = export_rows(session, what, **arguments)
         stream: IO[str] = (
             output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         )
@@ -420,7 +424,7 @@ def _write_rows(rows: Iterator[dict[str, Any]], stream: IO[str], file_format: st
 def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: str | None,
                     scope: str | None, as_json: bool, as_csv: bool) -> None:
     """Print the time series of enforcement figures in the archive, per metric and period."""
-    from storage.queries import figure_series, metric_names, series_notice_counts
+    from storage.series import figure_series, metric_names, series_notice_counts
 
     rows: list[dict[str, Any]] = []
     with archive_session(obj) as session:
@@ -459,7 +463,7 @@ def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: s
 @click.pass_obj
 def platforms_command(obj: dict[str, Any] | None, as_json: bool) -> None:
     """Each platform named in the archive, with its mentions, actions, first and last seen."""
-    from storage.queries import platform_summaries
+    from storage.platforms import platform_summaries
 
     registry = load_platforms()
     with archive_session(obj) as session:

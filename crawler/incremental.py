@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import NotConfigured
 
 from crawler.errors import NotDue, NotModified
-from crawler.runrecord import CrawlRecorder
+from crawler.runrecord import RUN_COUNT_STATS, CrawlRecorder
 from storage import archive
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class IncrementalMiddleware:
         source = self.crawler.spider.source  # type: ignore[union-attr]
         due = known.last_checked_at + timedelta(seconds=source.revisit_after)
         if not self.refetch and datetime.now(UTC) < due:
-            self.crawler.stats.inc_value("store/unchanged_notice")
+            self.crawler.stats.inc_value(RUN_COUNT_STATS["unchanged"])
             self.crawler.stats.inc_value("crawl/not_due")
             raise NotDue(f"{request.url} checked at {known.last_checked_at:%Y-%m-%d %H:%M}")
         if known.etag:
@@ -72,6 +72,6 @@ class IncrementalMiddleware:
             archive.record_not_modified(
                 session, recorder.source.id, request.meta["notice_url"], datetime.now(UTC)
             )
-        self.crawler.stats.inc_value("crawl/not_modified")
-        self.crawler.stats.inc_value("store/unchanged_notice")
+        self.crawler.stats.inc_value(RUN_COUNT_STATS["not_modified"])
+        self.crawler.stats.inc_value(RUN_COUNT_STATS["unchanged"])
         raise NotModified(f"{request.url} not modified")

@@ -33,15 +33,10 @@ from twisted.internet import defer
 
 from alerts.outbox import rules_for_crawl
 from crawler import signals as regwatch_signals
-from crawler.archivewriter import (
-    ArchiveWriter,
-    StartedWriter,
-    StoreResult,
-    fork_writer,
-    store_notice,
-)
+from crawler.archivewriter import ArchiveWriter, StartedWriter, fork_writer
 from crawler.items import NoticeItem
-from crawler.runrecord import CrawlRecorder
+from crawler.runrecord import RUN_COUNT_STATS, CrawlRecorder
+from crawler.storing import StoreResult, store_notice
 from diffing.extract import Extraction, extract
 from storage import archive
 from storage.db import database_url
@@ -51,11 +46,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-OUTCOME_STATS = {
-    "new": "store/new_notice",
-    "changed": "store/changed_notice",
-    "unchanged": "store/unchanged_notice",
-}
 WRITER_MODES = ("process", "inline")
 # Notices waiting for the writer past which the crawl extracts their findings itself.
 EXTRACT_HERE_BEHIND = 64
@@ -68,7 +58,7 @@ WRITER_AHEAD_BYTES = 16 << 20
 
 
 class ArchivePipeline:
-    """Stores :class:`~crawler.items.NoticeItem` objects through :func:`crawler.archivewriter.store_notice`."""
+    """Stores :class:`~crawler.items.NoticeItem` objects through :func:`crawler.storing.store_notice`."""
 
     def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.getbool("REGWATCH_ARCHIVE_ENABLED", True):
@@ -154,22 +144,7 @@ class ArchivePipeline:
     async def process_item(self, item: NoticeItem) -> NoticeItem:
         recorder = CrawlRecorder.of(self.crawler)
         assert recorder is not None, "the crawl recorder extension opens the archive"
-        fetched = archive.FetchedNotice(
-            source_id=item.source_id,
-            url=item.url,
-            title=item.title,
-            published_at=item.published_at,
-            language=item.language,
-            text=item.text,
-            html=item.html,
-            raw=item.raw,
-            http_status=item.http_status,
-            http_headers=item.http_headers,
-            encoding=item.encoding,
-            attachments=item.attachments,
-            fetched_at=item.fetched_at,
-            crawl_run_id=recorder.run_id,
-        )
+        fetched = archive.FetchedNotice.of(item, recorder.run_id)
         self.seen += 1
         self._start_writer_if_worth_it()
         if self.writer is None or not (self.writer.ready or self.writer.forked):
@@ -236,7 +211,7 @@ class ArchivePipeline:
                               ("store/extraction_cpu_seconds", result.extraction_cpu_seconds)):
             stats.set_value(name, stats.get_value(name, 0.0) + seconds)
         if result.status == "failed":
-            stats.inc_value("crawl/failed_notice")
+            stats.inc_value(RUN_COUNT_STATS["failed"])
             recorder = CrawlRecorder.of(self.crawler)
             if recorder is not None:
                 recorder.problem_found("store", url, result.error or "not stored")
@@ -247,4 +222,4 @@ class ArchivePipeline:
             stats.inc_value("diff/figures", result.figures)
             stats.inc_value("alert/queued", result.queued)
             logger.info("archived %s notice %s (stored by %s)", result.status, url, by)
-        stats.inc_value(OUTCOME_STATS[result.status])
+        stats.inc_value(RUN_COUNT_STATS[result.status])

@@ -52,7 +52,7 @@ def _import_all() -> None:
         "crawler.spiders.notices",
         "crawler.runner",
         "diffing.extract",
-        "diffing.events",
+        "storage.analysis",
         "alerts.outbox",
         "storage.db",
         "storage.archive",

@@ -22,7 +22,7 @@ from scrapy.utils.log import get_scrapy_root_handler
 
 from config import Config
 from crawler.egress import config_trusted_hosts
-from crawler.runrecord import COUNT_STATS, CrawlRecorder
+from crawler.runrecord import CrawlRecorder, run_counts
 from crawler.spiderloader import spider_for
 
 
@@ -131,11 +131,7 @@ def crawl_sources(
     for source_id, crawler in crawlers.items():
         stats = crawler.stats
         recorder = CrawlRecorder.of(crawler)
-        result: dict[str, Any] = {
-            key: int(stats.get_value(stat, 0)) for key, stat in COUNT_STATS.items()
-        }
-        result["not_modified"] = int(stats.get_value("crawl/not_modified", 0))
-        result["requests"] = int(stats.get_value("downloader/request_count", 0))
+        result: dict[str, Any] = dict(run_counts(stats))
         result["status"] = stats.get_value("run/status") or "failed"
         result["run_id"] = stats.get_value("run/id")
         result["problems"] = list(recorder.problems) if recorder else []

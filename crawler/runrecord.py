@@ -22,6 +22,7 @@ from storage.db import open_archive, read_session_factory, session_factory
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
 
     from config import Source
 
@@ -29,13 +30,22 @@ logger = logging.getLogger(__name__)
 
 _recorders: weakref.WeakKeyDictionary[Crawler, CrawlRecorder] = weakref.WeakKeyDictionary()
 
-# Stats whose sum is what `regwatch crawl` reports for a source.
-COUNT_STATS = {
+# The stat each count of a crawl run is read from (the counts of storage.archive.RUN_COUNTS, in
+# their order): what `regwatch crawl` reports for a source and its crawl run row keeps.
+RUN_COUNT_STATS = {
     "new": "store/new_notice",
     "changed": "store/changed_notice",
     "unchanged": "store/unchanged_notice",
     "failed": "crawl/failed_notice",
+    "not_modified": "crawl/not_modified",
+    "requests": "downloader/request_count",
 }
+assert tuple(RUN_COUNT_STATS) == archive.RUN_COUNTS
+
+
+def run_counts(stats: StatsCollector) -> dict[str, int]:
+    """A crawl's run counts from its stats, by count name."""
+    return {key: int(stats.get_value(stat, 0)) for key, stat in RUN_COUNT_STATS.items()}
 
 
 def now() -> datetime:
@@ -188,11 +198,7 @@ class CrawlRecorder:
             )
 
     def counts(self) -> dict[str, int]:
-        stats = self.crawler.stats
-        counts = {key: int(stats.get_value(stat, 0)) for key, stat in COUNT_STATS.items()}
-        counts["not_modified"] = int(stats.get_value("crawl/not_modified", 0))
-        counts["requests"] = int(stats.get_value("downloader/request_count", 0))
-        return counts
+        return run_counts(self.crawler.stats)
 
     def status(self, reason: str) -> str:
         if self.list_failed or reason not in ("finished",):

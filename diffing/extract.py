@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from diffing.amounts import find_amounts
+from diffing.documents import found_figure_json, found_mention_json
 from diffing.figures import EXTRACTOR_VERSION, Figure, MetricCatalogue, find_figures, load_metrics
-from diffing.numbers import Amount
 from diffing.platforms import PlatformMention, PlatformRegistry, find_platform_mentions
 from diffing.text import prepare
 
@@ -36,48 +35,9 @@ class Extraction:
         return {
             "language": self.language,
             "extractor_version": self.extractor_version,
-            "figures": [_figure_json(figure) for figure in self.figures],
-            "platforms": [_mention_json(mention) for mention in self.platforms],
+            "figures": [found_figure_json(figure) for figure in self.figures],
+            "platforms": [found_mention_json(mention) for mention in self.platforms],
         }
-
-
-def _value_json(value: int | Decimal) -> int | str:
-    return value if isinstance(value, int) else format(value, "f")
-
-
-def _amount_json(amount: Amount | None) -> dict[str, str] | None:
-    if amount is None:
-        return None
-    return {"value": format(amount.value, "f"), "currency": amount.currency}
-
-
-def _figure_json(figure: Figure) -> dict[str, Any]:
-    return {
-        "metric": figure.metric,
-        "value": _value_json(figure.value),
-        "unit": figure.unit,
-        "currency": figure.currency,
-        "period": figure.period,
-        "scope": figure.scope,
-        "text": figure.text,
-        "start": figure.start,
-        "end": figure.end,
-        "sentence": figure.sentence,
-    }
-
-
-def _mention_json(mention: PlatformMention) -> dict[str, Any]:
-    return {
-        "id": mention.id,
-        "name": mention.name,
-        "kind": mention.kind,
-        "action": mention.action,
-        "actions": list(mention.actions),
-        "amount": _amount_json(mention.amount),
-        "start": mention.start,
-        "end": mention.end,
-        "sentence": mention.sentence,
-    }
 
 
 def extract(

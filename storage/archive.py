@@ -12,7 +12,7 @@ import json
 import unicodedata
 import zlib
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Literal, TypeVar, cast
@@ -31,11 +31,12 @@ from storage.errors import (
     UnknownSourceError,
 )
 from storage.models import Base, CrawlRun, FetchProblem, Notice, NoticeVersion, Source
-from storage.search import IndexBatch, index_notice
+from storage.search_index import IndexBatch, index_notice
 
 RecordStatus = Literal["new", "changed", "unchanged"]
 RunStatus = Literal["ok", "failed", "unhealthy"]
 FINISHED_STATUSES: tuple[RunStatus, ...] = ("ok", "failed", "unhealthy")
+# The counts of a crawl run, each kept in its row's ``<name>_count`` column.
 RUN_COUNTS = ("new", "changed", "unchanged", "failed", "not_modified", "requests")
 PROBLEM_KINDS = ("bot_wall", "no_match", "http_error", "refused", "robots", "decode", "timeout")
 
@@ -47,8 +48,9 @@ _RAW_COMPRESSION_LEVEL = 6
 
 
 @dataclass(frozen=True)
-class FetchedNotice:
-    """One article page as the crawler fetched and cleaned it, ready to be recorded."""
+class NoticePage:
+    """One article page as the crawler fetched and cleaned it: the fields a spider locates
+    (:class:`crawler.items.NoticeItem`) and the archive records (:class:`FetchedNotice`)."""
 
     source_id: str
     url: str
@@ -63,7 +65,19 @@ class FetchedNotice:
     encoding: str
     attachments: list[dict[str, str]]
     fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class FetchedNotice(NoticePage):
+    """A notice page of a crawl run, ready to be recorded."""
+
     crawl_run_id: int | None
+
+    @classmethod
+    def of(cls, page: NoticePage, crawl_run_id: int | None) -> FetchedNotice:
+        """``page``'s fields (the same objects, not copies), of the crawl run ``crawl_run_id``."""
+        return cls(**{field.name: getattr(page, field.name) for field in fields(NoticePage)},
+                   crawl_run_id=crawl_run_id)
 
     def __post_init__(self) -> None:
         if not self.url:
@@ -336,12 +350,8 @@ def finish_run(
         raise RunStateError(f"crawl run {run_id} already finished as {run.status!r}")
     run.status = status
     run.finished_at = finished_at
-    run.new_count = counts.get("new", 0)
-    run.changed_count = counts.get("changed", 0)
-    run.unchanged_count = counts.get("unchanged", 0)
-    run.failed_count = counts.get("failed", 0)
-    run.not_modified_count = counts.get("not_modified", 0)
-    run.requests_count = counts.get("requests", 0)
+    for name in RUN_COUNTS:
+        setattr(run, f"{name}_count", counts.get(name, 0))
     run.errors = [str(error) for error in errors]
     run.stats = json.loads(json.dumps(dict(stats), default=_as_json_value))
     session.flush()

@@ -1,8 +1,9 @@
-"""A column type that only accepts and only returns timezone-aware datetimes, stored as UTC."""
+"""A column type that only accepts and only returns timezone-aware datetimes, stored as UTC;
+and the archive's reading of a bare date (`day_start`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import DateTime
@@ -44,3 +45,8 @@ class AwareDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def day_start(day: date) -> datetime:
+    """Midnight UTC at the start of ``day``, the archive's reading of a bare date."""
+    return datetime.combine(day, time(0), tzinfo=UTC)

@@ -1,38 +1,19 @@
-"""Full-text search over notices: the search index, its upkeep, the query language and ranking.
-
-Each notice has one row in ``notice_search`` holding its latest version's title and text in a
-normal form (Simplified characters, NFKC, case-folded), so 約談, 约谈 and ＹＯＵ find the same
-notices. Terms of three or more characters use a trigram index: FTS5's ``trigram`` tokenizer
-on SQLite, a ``pg_trgm`` GIN index on PostgreSQL. Shorter terms (约谈 is two characters, which
-no trigram index can look up) use ``grams``: the distinct CJK characters and character pairs
-of the notice, and its Latin words of one or two letters, in an FTS5 table or a GIN-indexed
-array. Only a short term mixing scripts (5万) falls back to a scan.
-
-The index is upkept in the transaction that records a version (`index_notice`), and filled
-for an existing archive by its migration (`rebuild_search_index`).
-"""
+"""Searching notices: running a parsed query over the search index, ranking, paging and
+snippets. The index and its normal form are :mod:`storage.search_index`'s, the query language
+:mod:`storage.search_language`'s."""
 
 from __future__ import annotations
 
 import itertools
-import operator
-import re
 import time as time_module
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import (
-    Column,
     ColumnElement,
-    Connection,
     Integer,
-    MetaData,
-    String,
-    Table,
     Text,
     and_,
     case,
@@ -50,21 +31,22 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy import table as sql_table
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
-from sqlalchemy.types import TypeDecorator
 
-from diffing.chinese import to_simplified
-from storage.aware_datetime import AwareDateTime
-from storage.db import core
+from storage.aware_datetime import day_start
 from storage.models import Figure, Notice, NoticeVersion, PlatformMention
+from storage.search_index import (
+    CJK_RUN,
+    SEARCH_TABLE,
+    SQLITE_GRAMS_TABLE,
+    SQLITE_TRIGRAM_TABLE,
+    gram_indexable,
+    normalise_with_offsets,
+    notice_search,
+)
+from storage.search_language import ParsedQuery, QueryError, Term, parse_query
 
-# The most characters a query may have, and the most terms: longer ones are refused with a
-# message instead of being planned into a statement nobody can wait for.
-MAX_QUERY_CHARS = 500
-MAX_TERMS = 12
-TRIGRAM = 3
 # Counting every match of a common term over a million notices costs more than the page it
 # goes with; past this the count is reported as "at least".
 COUNT_CAP = 200
@@ -73,362 +55,9 @@ SNIPPET_CHARS = 160
 # text to score it is the cost of a ranked page.
 RANK_WINDOW = 200
 
-SEARCH_TABLE = "notice_search"
-SQLITE_TRIGRAM_TABLE = "notice_search_fts"
-SQLITE_GRAMS_TABLE = "notice_search_grams"
-_FTS5_SHADOWS = ("data", "idx", "content", "docsize", "config")
-
 Order = Literal["relevance", "newest", "oldest"]
 ORDERS: tuple[Order, ...] = ("relevance", "newest", "oldest")
 
-
-class QueryError(ValueError):
-    """A search query that cannot be run, with a message saying what to change."""
-
-
-class Grams(TypeDecorator[list[str]]):
-    """A notice's short-term grams: a GIN-indexable text array on PostgreSQL, a space-separated
-    string (read by an FTS5 table) on SQLite."""
-
-    impl = Text
-    cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> Any:
-        if dialect.name == "postgresql":
-            return dialect.type_descriptor(postgresql.ARRAY(Text))
-        return dialect.type_descriptor(Text())
-
-    def process_bind_param(self, value: list[str] | None, dialect: Dialect) -> Any:
-        if value is None or dialect.name == "postgresql":
-            return value
-        return " ".join(value)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> list[str] | None:
-        if value is None or isinstance(value, list):
-            return value
-        return str(value).split()
-
-
-# The index is derived data, not part of the archive's model (`storage.models.Base`): it can
-# be dropped and rebuilt from the versions at any time.
-SEARCH_METADATA = MetaData()
-notice_search = Table(
-    SEARCH_TABLE,
-    SEARCH_METADATA,
-    Column("notice_id", Integer, primary_key=True),
-    Column("version_id", Integer, nullable=False),
-    Column("source_id", String(64), nullable=False),
-    Column("published_at", AwareDateTime(), nullable=True),
-    Column("language", String(16), nullable=False),
-    Column("title", Text, nullable=False),
-    Column("body", Text, nullable=False),
-    Column("grams", Grams(), nullable=False),
-)
-
-
-def search_tables() -> frozenset[str]:
-    """Every table name the search index may create (FTS5 tables and their shadow tables)."""
-    names = {SEARCH_TABLE}
-    for table in (SQLITE_TRIGRAM_TABLE, SQLITE_GRAMS_TABLE):
-        names.add(table)
-        names.update(f"{table}_{shadow}" for shadow in _FTS5_SHADOWS)
-    return frozenset(names)
-
-
-# --- normal form ---------------------------------------------------------------------------
-
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
-_WORD = re.compile(r"[^\W\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f_]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-@lru_cache(maxsize=65_536)
-def _fold(character: str) -> str:
-    return unicodedata.normalize("NFKC", character).casefold()
-
-
-def normalise(text: str) -> str:
-    """The searchable form of ``text``: Simplified characters, NFKC, case-folded."""
-    # As normalise_with_offsets(text)[0], without mapping each character back.
-    simplified = to_simplified(text)[0]
-    if unicodedata.is_normalized("NFKC", simplified):
-        # The usual case: a text in NFKC holds no character that NFKC would change on its own,
-        # and case folding maps character by character, so this is each character's fold.
-        return simplified.casefold()
-    return "".join(map(_fold, simplified))
-
-
-def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
-    """The searchable form of ``text`` and, for each of its characters, where it came from in
-    ``text`` (character folding may lengthen a character: ß becomes ss)."""
-    simplified, offsets = to_simplified(text)
-    folded = [_fold(character) for character in simplified]
-    if all(len(piece) == 1 for piece in folded):
-        # The usual case, one character for one: each comes from where its Simplified
-        # character came from (a search page maps twenty texts back for their snippets).
-        origins = list(range(len(text))) if offsets.starts is None else list(offsets.starts)
-        return "".join(folded), origins
-    pieces: list[str] = []
-    origins = []
-    for index, piece in enumerate(folded):
-        origin = offsets.to_original(index, index + 1)[0]
-        pieces.append(piece)
-        origins.extend([origin] * len(piece))
-    return "".join(pieces), origins
-
-
-def short_grams(normal: str) -> list[str]:
-    """What a short term can be looked up by: CJK characters and pairs, one- and two-letter
-    words. Sorted and distinct, so equal texts give equal rows."""
-    grams: set[str] = set()
-    for run in _CJK_RUN.findall(normal):
-        grams.update(run)
-        grams.update(map(operator.add, run, run[1:]))
-    grams.update(word for word in _WORD.findall(normal) if len(word) < TRIGRAM)
-    return sorted(grams)
-
-
-def _gram_indexable(term: str) -> bool:
-    if _CJK_RUN.fullmatch(term):
-        return True
-    return bool(_WORD.fullmatch(term))
-
-
-# --- upkeep ----------------------------------------------------------------------------------
-
-
-def index_notice(session: Session, notice: Notice, version: NoticeVersion) -> None:
-    """Make ``version`` the searchable content of ``notice``; idempotent, does not commit.
-
-    Called in the transaction that records the version, so the index never lags the archive.
-    """
-    connection = core(session)
-    connection.execute(_upsert_one(connection.dialect.name), _index_row(notice, version))
-
-
-class IndexBatch:
-    """The search rows of versions recorded in one transaction, written in one statement.
-
-    A writer storing a batch of notices in a transaction adds each version here and calls
-    :meth:`write` before committing: one statement for the batch costs less than one per
-    notice. Until then, the batch's notices are not in the index of that transaction.
-    """
-
-    def __init__(self) -> None:
-        self._rows: dict[int, dict[str, Any]] = {}
-
-    def add(self, notice: Notice, version: NoticeVersion) -> None:
-        # A notice's row is its latest version's: a later version replaces an earlier one of
-        # the same transaction, as upserting each in turn would.
-        self._rows.pop(notice.id, None)
-        self._rows[notice.id] = _index_row(notice, version)
-
-    def write(self, session: Session) -> None:
-        if not self._rows:
-            return
-        connection = core(session)
-        connection.execute(_upsert_one(connection.dialect.name), list(self._rows.values()))
-        self._rows.clear()
-
-
-def _index_row(notice: Notice, version: NoticeVersion) -> dict[str, Any]:
-    title = normalise(version.title)
-    body = normalise(version.text)
-    return {
-        "notice_id": notice.id,
-        "version_id": version.id,
-        "source_id": notice.source_id,
-        "published_at": version.published_at,
-        "language": notice.language,
-        "title": title,
-        "body": body,
-        "grams": short_grams(title + "\n" + body),
-    }
-
-
-def _upsert(dialect: Dialect, rows: list[dict[str, Any]]) -> Any:
-    return _on_conflict_update(_insert(dialect.name)(notice_search).values(rows))
-
-
-@lru_cache(maxsize=2)
-def _upsert_one(dialect_name: str) -> Any:
-    """The upsert of one row given as parameters, built once per dialect: it runs for every
-    notice a crawl records, and one built with its values is compiled again each time."""
-    return _on_conflict_update(_insert(dialect_name)(notice_search))
-
-
-def _insert(dialect_name: str) -> Any:
-    return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
-
-
-def _on_conflict_update(statement: Any) -> Any:
-    updated = {
-        name: statement.excluded[name]
-        for name in ("version_id", "source_id", "published_at", "language", "title", "body", "grams")
-    }
-    return statement.on_conflict_do_update(index_elements=["notice_id"], set_=updated)
-
-
-def rebuild_search_index(connection: Connection, *, batch: int = 500) -> int:
-    """Index every notice's latest version again, replacing what is there; returns the count.
-
-    Used by the migration that creates the index and to repair it; safe to run any time.
-    """
-    latest = (
-        select(NoticeVersion.notice_id, func.max(NoticeVersion.number).label("number"))
-        .group_by(NoticeVersion.notice_id)
-        .subquery()
-    )
-    query = (
-        select(Notice, NoticeVersion)
-        .join(latest, latest.c.notice_id == Notice.id)
-        .join(
-            NoticeVersion,
-            and_(NoticeVersion.notice_id == Notice.id, NoticeVersion.number == latest.c.number),
-        )
-        .order_by(Notice.id)
-    )
-    count = 0
-    with Session(bind=connection) as session:
-        rows: list[dict[str, Any]] = []
-        for notice, version in session.execute(query):
-            rows.append(_index_row(notice, version))
-            if len(rows) >= batch:
-                session.execute(_upsert(connection.dialect, rows))
-                count += len(rows)
-                rows = []
-        if rows:
-            session.execute(_upsert(connection.dialect, rows))
-            count += len(rows)
-        session.flush()
-    return count
-
-
-# --- the query language ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Term:
-    """One thing to look for: a word or a quoted phrase, as typed and in normal form."""
-
-    typed: str
-    normal: str
-
-    @property
-    def short(self) -> bool:
-        return len(self.normal) < TRIGRAM
-
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    """Every group must match (AND); a group matches when any of its terms does (OR); no
-    excluded term may match."""
-
-    groups: tuple[tuple[Term, ...], ...] = ()
-    excluded: tuple[Term, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return not self.groups
-
-    @property
-    def terms(self) -> list[Term]:
-        return [term for group in self.groups for term in group]
-
-
-_QUOTES = {'"': '"', "“": "”", "「": "」", "＂": "＂"}
-_OPERATORS = {"OR", "|", "AND", "&", "NOT", "-"}
-
-
-def parse_query(typed: str) -> ParsedQuery:
-    """Parse a search box query. Words and "quoted phrases" must all occur; ``OR`` (or ``|``)
-    between two of them accepts either; ``-word`` or ``NOT word`` excludes. An empty query is
-    allowed (filters alone). Raises `QueryError` with a message for anything else.
-    """
-    if len(typed) > MAX_QUERY_CHARS:
-        raise QueryError(
-            f"the query is {len(typed):,} characters long; at most {MAX_QUERY_CHARS} are searched"
-        )
-    tokens = _tokens(_CONTROL.sub(" ", typed))
-    groups: list[list[Term]] = []
-    excluded: list[Term] = []
-    pending_or = False
-    negate = False
-    for kind, value in tokens:
-        if kind == "op":
-            if value in ("OR", "|"):
-                if not groups or pending_or or negate:
-                    raise QueryError("OR needs a word or phrase on each side")
-                pending_or = True
-            elif value in ("NOT", "-"):
-                if negate or pending_or:
-                    raise QueryError(f"{value} must be followed by a word or phrase to exclude")
-                negate = True
-            continue
-        term = _term(value)
-        if negate:
-            excluded.append(term)
-            negate = False
-        elif pending_or:
-            groups[-1].append(term)
-            pending_or = False
-        else:
-            groups.append([term])
-    if pending_or:
-        raise QueryError("OR needs a word or phrase on each side")
-    if negate:
-        raise QueryError("NOT (or -) must be followed by a word or phrase to exclude")
-    if excluded and not groups:
-        raise QueryError("a query cannot only exclude: add a word or phrase to look for")
-    if sum(len(group) for group in groups) + len(excluded) > MAX_TERMS:
-        raise QueryError(f"the query has more than {MAX_TERMS} words or phrases")
-    return ParsedQuery(tuple(tuple(group) for group in groups), tuple(excluded))
-
-
-def _tokens(typed: str) -> list[tuple[str, str]]:
-    tokens: list[tuple[str, str]] = []
-    position = 0
-    while position < len(typed):
-        character = typed[position]
-        if character.isspace():
-            position += 1
-            continue
-        if character in _QUOTES:
-            closing = typed.find(_QUOTES[character], position + 1)
-            if closing < 0:
-                raise QueryError(
-                    f"the quote {character} at character {position + 1} is never closed"
-                )
-            phrase = " ".join(typed[position + 1 : closing].split())
-            if not phrase:
-                raise QueryError(f"empty quotes at character {position + 1}")
-            tokens.append(("term", phrase))
-            position = closing + 1
-            continue
-        end = position
-        while end < len(typed) and not typed[end].isspace() and typed[end] not in _QUOTES:
-            end += 1
-        word = typed[position:end]
-        position = end
-        if word in _OPERATORS:
-            tokens.append(("op", word))
-        elif word.startswith("-") and len(word) > 1:
-            tokens.append(("op", "-"))
-            tokens.append(("term", word[1:]))
-        else:
-            tokens.append(("term", word))
-    return tokens
-
-
-def _term(typed: str) -> Term:
-    normal = " ".join(normalise(typed).split())
-    if not normal:
-        raise QueryError(f"{typed!r} has nothing to search for")
-    return Term(typed, normal)
-
-
-# --- running a search ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -675,7 +304,7 @@ def _fewer_text_matches(session: Session, parsed: ParsedQuery, needed: int) -> b
     for group in parsed.groups:
         total = 0
         for term in group:
-            if term.short and _gram_indexable(term.normal):
+            if term.short and gram_indexable(term.normal):
                 table = SQLITE_GRAMS_TABLE
             elif not term.short:
                 table = SQLITE_TRIGRAM_TABLE
@@ -703,10 +332,10 @@ def _cheap_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
     if filters.source_ids:
         conditions.append(columns.source_id.in_(filters.source_ids))
     if filters.published_from is not None:
-        conditions.append(columns.published_at >= _day_start(filters.published_from))
+        conditions.append(columns.published_at >= day_start(filters.published_from))
     if filters.published_to is not None and filters.published_to < date.max:
         conditions.append(
-            columns.published_at < _day_start(filters.published_to + timedelta(days=1))
+            columns.published_at < day_start(filters.published_to + timedelta(days=1))
         )
     if filters.language:
         conditions.append(columns.language == filters.language)
@@ -728,10 +357,6 @@ def _probe_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
         any_figure = exists().where(Figure.version_id == columns.version_id)
         conditions.append(any_figure if filters.has_figures else not_(any_figure))
     return conditions
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
 
 
 def _query_conditions(
@@ -757,9 +382,9 @@ def _term_condition(
     common: frozenset[str] = frozenset(),
 ) -> ColumnElement[bool]:
     columns = notice_search.c
-    if term.short and _gram_indexable(term.normal):
+    if term.short and gram_indexable(term.normal):
         if dialect == "postgresql":
-            if term.normal in common and _CJK_RUN.fullmatch(term.normal):
+            if term.normal in common and CJK_RUN.fullmatch(term.normal):
                 return _text_contains(term.normal)
             return type_coerce(columns.grams, postgresql.ARRAY(Text)).contains([term.normal])
         return _fts_match(SQLITE_GRAMS_TABLE, _fts_phrase(term.normal), "grams", rowids)

@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from config import Config, load_config
-from diffing.events import analyse_version
+from storage.analysis import analyse_version
 from storage.archive import record_notice
 from storage.models import ChangeEvent, Notice
 from tests.storage_fixtures import fetched_notice

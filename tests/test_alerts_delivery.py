@@ -22,11 +22,11 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from alerts.delivery import backoff, deliver_due, delivery_warnings
-from alerts.models import AlertChannel, AlertOutbox
 from alerts.outbox import enqueue
 from alerts.rules import load_rules
 from config import Config
 from storage.db import session_factory
+from storage.models import AlertChannel, AlertOutbox
 from tests.alert_fixtures import (  # noqa: F401  (fixtures, requested by name)
     SUMMARY_2022,
     SUMMARY_2023,

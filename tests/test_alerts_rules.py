@@ -13,12 +13,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.models import AlertOutbox
 from alerts.outbox import digest_bucket, enqueue, is_baseline_run
 from alerts.rules import load_rules
 from config import ConfigError
 from storage import archive
-from storage.models import EVENT_KINDS, ChangeEvent
+from storage.models import EVENT_KINDS, AlertOutbox, ChangeEvent
 from tests.alert_fixtures import SUMMARY_2022, SUMMARY_2023, archive_summary, write_config
 from tests.storage_fixtures import (  # noqa: F401  (fixtures, requested by name)
     add_source,
@@ -194,7 +193,7 @@ def test_min_change_percent_keeps_large_changes_only(history: History, tmp_path:
 def test_min_change_percent_on_a_silently_edited_figure(
     history: History, tmp_path: Path
 ) -> None:
-    from diffing.events import analyse_version
+    from storage.analysis import analyse_version
     from storage.models import Notice
 
     session, _, new = history

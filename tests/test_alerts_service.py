@@ -14,11 +14,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from alerts.models import AlertOutbox
 from config import builtin_tables
 from crawler.localsite.demo_edits import apply_demo_change
 from storage.db import open_archive
-from storage.models import ChangeEvent
+from storage.models import AlertOutbox, ChangeEvent
 from tests.alert_fixtures import WebhookReceiver, webhook_fixture  # noqa: F401  (a fixture)
 from tests.sites import LocalSite
 

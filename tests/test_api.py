@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from config import load_config
 from storage.db import open_archive, session_factory
-from storage.queries import figure_series
+from storage.series import figure_series
 from tests.query_fixtures import XSS_TEXT, XSS_TITLE, build_query_archive, build_random_archive
 from tests.storage_fixtures import (
     archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)

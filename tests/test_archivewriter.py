@@ -20,19 +20,14 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.models import AlertOutbox
 from alerts.rule import AlertRule, channel_of
-from crawler.archivewriter import (
-    ArchiveWriter,
-    StoreResult,
-    fork_writer,
-    store_notice,
-    store_notices,
-)
+from crawler.archivewriter import ArchiveWriter, fork_writer
+from crawler.storing import StoreResult, store_notice, store_notices
 from storage.archive import FetchedNotice
 from storage.db import open_archive, session_factory
-from storage.models import ChangeEvent, Figure, Notice, NoticeVersion, PlatformMention
-from storage.search import notice_search, search_notices
+from storage.models import AlertOutbox, ChangeEvent, Figure, Notice, NoticeVersion, PlatformMention
+from storage.search import search_notices
+from storage.search_index import notice_search
 from tests.storage_fixtures import (
     BACKENDS,
     add_source,

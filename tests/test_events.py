@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from diffing.events import analyse_version
+from storage.analysis import analyse_version
 from storage.archive import record_notice
 from storage.models import ChangeEvent, Figure, Notice
 from tests.storage_fixtures import (  # noqa: F401  (fixtures)
@@ -133,7 +133,7 @@ def test_editing_one_figure_gives_exactly_one_figure_changed_event(
     assert [e.kind for e in events].count("notice_edited") == 1
     assert not [e for e in events if e.kind in ("platform_named", "metric_new", "figure_reported")]
     # The series now holds the corrected value only.
-    from storage.queries import figure_series
+    from storage.series import figure_series
 
     apps = [p for p in figure_series(session, "apps_removed") if p.period == "2023"]
     assert [int(p.value) for p in apps] == [261]

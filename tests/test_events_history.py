@@ -6,23 +6,21 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from diffing import compare
-from diffing.events import (
-    earlier_figures,
-    earlier_mentions,
-    figure_history,
-    figure_of,
-    mention_history,
-    mention_of,
-)
+from diffing.figures import Figure as FoundFigure
 from diffing.periods import Period
+from diffing.platforms import PlatformMention as FoundMention
 from storage.archive import record_notice
+from storage.findings import figure_of, mention_of
+from storage.history import figure_history, mention_history
 from storage.models import Figure, Notice, NoticeVersion, PlatformMention
 from tests.storage_fixtures import (  # noqa: F401  (fixtures)
     SOURCE_ID,
@@ -40,6 +38,62 @@ METRICS = [None, "websites_summoned", "warnings", "fined", "apps_removed"]
 PERIODS = [None, "2021", "2022", "2023", "2022-H1", "2023-H1", "2022-Q2", "2023-Q2", "soon"]
 PLATFORMS = [(None, "某直播平台"), (None, "Foo App"), ("douyin", "抖音"), ("baidu", "百度"),
              ("kuaishou", "快手")]
+
+
+
+# The whole histories the narrow ones of storage.history are checked against.
+
+
+def _current_versions(source_id: str, exclude_notice: int) -> Any:
+    """The id of each other notice's latest version in the source."""
+    return (
+        select(func.max(NoticeVersion.id))
+        .join(Notice, Notice.id == NoticeVersion.notice_id)
+        .where(Notice.source_id == source_id, Notice.id != exclude_notice)
+        .group_by(NoticeVersion.notice_id)
+    )
+
+
+def _earlier(notice: Notice, column: Any) -> Any:
+    """Rows published before ``notice`` (all archived rows when its date is unknown)."""
+    if notice.published_at is None:
+        return true()
+    return column < notice.published_at
+
+
+def earlier_figures(
+    session: Session, notice: Notice
+) -> list[tuple[date, list[FoundFigure]]]:
+    """The source's other notices published before ``notice``: (date, figures) each."""
+    rows = session.scalars(
+        select(Figure)
+        .where(Figure.version_id.in_(_current_versions(notice.source_id, notice.id)),
+               _earlier(notice, Figure.published_at))
+        .order_by(Figure.published_at, Figure.id)
+    ).all()
+    by_notice: dict[int, tuple[date, list[FoundFigure]]] = {}
+    for row in rows:
+        published = (row.published_at or datetime.min.replace(tzinfo=UTC)).date()
+        by_notice.setdefault(row.notice_id, (published, []))[1].append(figure_of(row))
+    return list(by_notice.values())
+
+
+def earlier_mentions(
+    session: Session, notice: Notice
+) -> list[tuple[date, list[FoundMention]]]:
+    """Platform mentions of the source's other notices published before ``notice``."""
+    rows = session.scalars(
+        select(PlatformMention)
+        .where(PlatformMention.version_id.in_(
+            _current_versions(notice.source_id, notice.id)),
+            _earlier(notice, PlatformMention.published_at))
+        .order_by(PlatformMention.published_at, PlatformMention.id)
+    ).all()
+    by_notice: dict[int, tuple[date, list[FoundMention]]] = {}
+    for row in rows:
+        published = (row.published_at or datetime.min.replace(tzinfo=UTC)).date()
+        by_notice.setdefault(row.notice_id, (published, []))[1].append(mention_of(row))
+    return list(by_notice.values())
 
 
 def random_archive(session: Session, rng: random.Random, count: int) -> list[Notice]:

@@ -21,22 +21,16 @@ from storage import search
 from storage.archive import record_notice
 from storage.db import open_archive, session_factory
 from storage.models import Figure, PlatformMention
-from storage.search import (
-    MAX_QUERY_CHARS,
-    ParsedQuery,
-    QueryError,
-    SearchFilters,
-    Term,
-    _gram_indexable,
-    matching_notice_ids,
+from storage.search import SearchFilters, matching_notice_ids, search_notices
+from storage.search_index import (
+    gram_indexable,
     normalise,
     normalise_with_offsets,
     notice_search,
-    parse_query,
     rebuild_search_index,
-    search_notices,
     short_grams,
 )
+from storage.search_language import MAX_QUERY_CHARS, ParsedQuery, QueryError, Term, parse_query
 from tests.query_fixtures import (
     CAC,
     FTC,
@@ -293,7 +287,7 @@ def python_matches(
 ) -> bool:
     """Whether a notice_search row matches, decided on its text alone (no index)."""
     def holds(term: Term) -> bool:
-        if term.short and _gram_indexable(term.normal):
+        if term.short and gram_indexable(term.normal):
             return term.normal in short_grams(row.title + "\n" + row.body)
         return term.normal in row.title or term.normal in row.body
 

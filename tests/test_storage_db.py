@@ -21,7 +21,7 @@ from storage.db import (
 )
 from storage.errors import ArchiveError, ArchiveUnreachableError, ArchiveURLError
 from storage.models import Base
-from storage.search import search_tables
+from storage.search_index import search_tables
 from tests.storage_fixtures import (
     add_source,
     archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
@@ -216,7 +216,7 @@ def test_a_sqlite_file_in_a_missing_directory_gives_a_readable_error(tmp_path: P
 
 
 def _archive_names(name: str | None, type_: str, parent_names: object) -> bool:
-    # The search index (storage.search) is derived data kept beside the model's tables.
+    # The search index (storage.search_index) is derived data kept beside the model's tables.
     return type_ != "table" or name not in search_tables()
 
 

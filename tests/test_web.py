@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from storage.db import open_archive, session_factory
-from storage.queries import figure_series
+from storage.series import figure_series
 from tests.query_fixtures import XSS_TITLE, build_query_archive, build_random_archive
 from web.app import create_app
 from web.pages import safe_link

@@ -17,10 +17,9 @@ from sqlalchemy.orm import sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from config import Config
-from storage.db import database_url, open_archive
+from storage.db import create_read_only_engine, database_url, open_archive
 from web import api, feeds, pages
 from web.crawls import CrawlStarter, CrawlTrigger
-from web.sessions import read_only_engine
 from web.settings import WebSettings, web_settings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -46,7 +45,7 @@ def create_app(
     url = database_url(database_url_)
     settings = settings or web_settings(config)
     open_archive(url).dispose()
-    engine = read_only_engine(url)
+    engine = create_read_only_engine(url)
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
 
     app = FastAPI(

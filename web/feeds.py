@@ -15,9 +15,9 @@ from feedgen.feed import FeedGenerator
 from sqlalchemy.orm import Session
 
 from diffing.platforms import load_platforms
-from storage import queries
+from storage.events import EventFilters, list_events
 from storage.models import ChangeEvent, Source
-from web.api import ID_PATTERN
+from web.parameters import ID_PATTERN
 from web.sessions import session_for
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)
@@ -39,7 +39,7 @@ def _base(request: Request) -> str:
 
 
 def events_feed(
-    request: Request, events: list[ChangeEvent], *, feed_id: str, title: str, self_path: str
+    request: Request, events: list[ChangeEvent], *, title: str, self_path: str
 ) -> Response:
     base = _base(request)
     feed = FeedGenerator()
@@ -68,11 +68,10 @@ def events_feed(
 
 @router.get("/events.atom")
 def all_events(request: Request, session: SessionDep) -> Response:
-    events = queries.list_events(session, limit=FEED_ENTRIES)
+    events = list_events(session, limit=FEED_ENTRIES)
     return events_feed(
         request,
         events,
-        feed_id="all",
         title="regwatch: what changed at the regulators",
         self_path="/feeds/events.atom",
     )
@@ -85,13 +84,12 @@ def source_events(
     source = session.get(Source, source_id)
     if source is None:
         raise HTTPException(404, f"There is no source {source_id!r}.")
-    events = queries.list_events(
-        session, queries.EventFilters(source_id=source_id), limit=FEED_ENTRIES
+    events = list_events(
+        session, EventFilters(source_id=source_id), limit=FEED_ENTRIES
     )
     return events_feed(
         request,
         events,
-        feed_id=f"source-{source_id}",
         title=f"regwatch: {source.name}",
         self_path=f"/feeds/sources/{source_id}.atom",
     )
@@ -101,15 +99,14 @@ def source_events(
 def platform_events(
     request: Request, session: SessionDep, platform_id: Annotated[str, Path(pattern=ID_PATTERN)]
 ) -> Response:
-    events = queries.list_events(
-        session, queries.EventFilters(platform_id=platform_id), limit=FEED_ENTRIES
+    events = list_events(
+        session, EventFilters(platform_id=platform_id), limit=FEED_ENTRIES
     )
     if not events and platform_id not in load_platforms().platforms:
         raise HTTPException(404, f"There is no platform {platform_id!r}.")
     return events_feed(
         request,
         events,
-        feed_id=f"platform-{platform_id}",
         title=f"regwatch: {platform_id} named",
         self_path=f"/feeds/platforms/{platform_id}.atom",
     )

@@ -14,10 +14,14 @@ from sqlalchemy.orm import Session
 
 from diffing.figures import load_metrics
 from diffing.platforms import load_platforms
-from storage import queries
+from storage.events import EventFilters, list_events
 from storage.models import EVENT_KINDS, Source
+from storage.platforms import platform_summaries, platform_timeline
 from storage.search import QueryError, SearchFilters, search_notices
-from web.api import (
+from storage.series import SeriesNotice, figure_series, metric_names
+from storage.sources import source_overviews
+from storage.versions import VersionNotFoundError, notice_detail, version_diff
+from web.parameters import (
     ID_PATTERN,
     LANGUAGE_PATTERN,
     MAX_ID,
@@ -172,8 +176,8 @@ def notice_page(
     version: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> HTMLResponse:
     try:
-        detail = queries.notice_detail(session, notice_id, version)
-    except queries.VersionNotFoundError as exc:
+        detail = notice_detail(session, notice_id, version)
+    except VersionNotFoundError as exc:
         raise HTTPException(404, str(exc)) from exc
     if detail is None:
         raise HTTPException(404, f"There is no notice {notice_id} in the archive.")
@@ -184,8 +188,8 @@ def notice_page(
         detail=detail,
         link=safe_link(detail.notice.url),
         paragraphs=highlighted_text(detail.version.text, detail.figures, detail.mentions),
-        events=queries.list_events(
-            session, queries.EventFilters(notice_id=notice_id), limit=20
+        events=list_events(
+            session, EventFilters(notice_id=notice_id), limit=20
         ),
     )
 
@@ -199,8 +203,8 @@ def diff_page(
     to_version: Annotated[int | None, Query(alias="to", ge=1, le=MAX_ID)] = None,
 ) -> HTMLResponse:
     try:
-        diff = queries.version_diff(session, notice_id, from_version, to_version)
-    except queries.VersionNotFoundError as exc:
+        diff = version_diff(session, notice_id, from_version, to_version)
+    except VersionNotFoundError as exc:
         raise HTTPException(404, str(exc)) from exc
     if diff is None:
         raise HTTPException(404, f"There is no notice {notice_id} in the archive.")
@@ -222,7 +226,7 @@ def metrics_page(request: Request, session: SessionDep) -> HTMLResponse:
         request,
         "metrics.html",
         title="Metrics",
-        metrics=queries.metric_names(session),
+        metrics=metric_names(session),
         meanings=catalogue,
     )
 
@@ -244,7 +248,7 @@ def metric_page(
         raise HTTPException(400, "not a source id")
     if period and not _fullmatch(PERIOD_PATTERN, period):
         raise HTTPException(400, "period must look like 2023, 2023-H1 or 2023-Q3")
-    series = queries.figure_series(
+    series = figure_series(
         session,
         metric,
         period_kind=period_kind or None,
@@ -255,7 +259,7 @@ def metric_page(
     # Each point's newest notices, one more than listed to tell whether there are more; a
     # page of one period lists many more of them.
     per_point = MAX_SERIES_NOTICES if period else SERIES_NOTICES
-    listed: dict[tuple[str, str | None, str], tuple[list[queries.SeriesNotice], str | None]] = {}
+    listed: dict[tuple[str, str | None, str], tuple[list[SeriesNotice], str | None]] = {}
     for point in series:
         newest = point.newest_notices(per_point + 1)
         # Where the point's other notices are listed: None when there are none, "" when
@@ -302,7 +306,7 @@ def platforms_page(request: Request, session: SessionDep) -> HTMLResponse:
         request,
         "platforms.html",
         title="Platforms",
-        summaries=queries.platform_summaries(session),
+        summaries=platform_summaries(session),
         registry=load_platforms().platforms,
     )
 
@@ -314,7 +318,7 @@ def platform_page(
     platform_id: Annotated[str, Path(pattern=ID_PATTERN)],
 ) -> HTMLResponse:
     registry = load_platforms().platforms
-    timeline = queries.platform_timeline(session, platform_id)
+    timeline = platform_timeline(session, platform_id)
     if not timeline and platform_id not in registry:
         raise HTTPException(404, f"There is no platform {platform_id!r}.")
     return page(
@@ -324,8 +328,8 @@ def platform_page(
         platform_id=platform_id,
         known=registry.get(platform_id),
         timeline=timeline,
-        events=queries.list_events(
-            session, queries.EventFilters(platform_id=platform_id), limit=50
+        events=list_events(
+            session, EventFilters(platform_id=platform_id), limit=50
         ),
     )
 
@@ -337,7 +341,7 @@ def sources_page(request: Request, session: SessionDep) -> HTMLResponse:
         request,
         "sources.html",
         title="Sources",
-        overviews=queries.source_overviews(session),
+        overviews=source_overviews(session),
         schedules={
             source_id: source.schedule_description()
             for source_id, source in (config.sources.items() if config is not None else [])
@@ -357,8 +361,8 @@ def events_page(
         raise HTTPException(400, f"kind must be one of {', '.join(EVENT_KINDS)}")
     if source and not _fullmatch(ID_PATTERN, source):
         raise HTTPException(400, "not a source id")
-    filters = queries.EventFilters(kinds=(kind,) if kind else (), source_id=source or None)
-    listed = queries.list_events(session, filters, limit=PAGE_SIZE + 1, offset=offset)
+    filters = EventFilters(kinds=(kind,) if kind else (), source_id=source or None)
+    listed = list_events(session, filters, limit=PAGE_SIZE + 1, offset=offset)
     kept = {key: value for key, value in {"kind": kind, "source": source}.items() if value}
     return page(
         request,

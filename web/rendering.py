@@ -17,7 +17,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from storage.models import Figure, PlatformMention
-from storage.queries import SeriesPoint
+from storage.series import SeriesPoint
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 

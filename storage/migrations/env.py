@@ -5,8 +5,6 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-# The alert outbox shares the archive's metadata; its tables are migrated with the archive's.
-import alerts.models  # noqa: F401
 from storage.db import create_archive_engine, database_url, lock_for_migration
 from storage.models import Base
 

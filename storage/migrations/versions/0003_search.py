@@ -1,4 +1,4 @@
-"""The full-text search index over notices (see storage.search): trigram and short-gram lookups.
+"""The full-text search index over notices (see storage.search_index): trigram and short-gram lookups.
 
 SQLite gets FTS5 tables over `notice_search` (trigram for terms of three characters or more,
 unicode61 over the short grams), kept in step by triggers. PostgreSQL gets pg_trgm GIN
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from storage.aware_datetime import AwareDateTime
-from storage.search import rebuild_search_index
+from storage.search_index import rebuild_search_index
 
 revision: str = "0003_search"
 down_revision: str | Sequence[str] | None = "0002_findings"

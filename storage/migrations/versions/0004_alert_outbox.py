@@ -1,4 +1,4 @@
-"""The alert outbox (alerts.models): messages owed to each channel, and each channel's health."""
+"""The alert outbox (storage.models): messages owed to each channel, and each channel's health."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ down_revision: str | Sequence[str] | None = "0003_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# As alerts.models.OUTBOX_STATUSES was when this revision was written.
+# As storage.models.OUTBOX_STATUSES (then alerts.models) was when this revision was written.
 OUTBOX_STATUSES = ("pending", "sent", "failed")
 
 

@@ -1,4 +1,4 @@
-"""storage.queries' figure series against the plain algorithm it replaced, on random archives."""
+"""storage.series' figure series against the plain algorithm it replaced, on random archives."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from storage.db import session_factory
 from storage.models import Figure, Notice
-from storage.queries import SeriesNotice, SeriesPoint, figure_series, series_notice_counts
-from storage.search import notice_search
+from storage.search_index import notice_search
+from storage.series import SeriesNotice, SeriesPoint, figure_series, series_notice_counts
 from tests.query_fixtures import CAC, RANDOM_METRICS, build_random_archive
 from tests.storage_fixtures import (
     archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
@@ -143,7 +143,7 @@ def test_newest_notices_of_undated_figures_come_last(session: Session) -> None:
 def test_newest_notices_from_a_batch_s_rows_or_none_where_more_rows_may_count() -> None:
     from types import SimpleNamespace
 
-    from storage.queries import _newest_of_rows
+    from storage.series import _newest_of_rows
 
     def rows(*notice_ids: int, dated: bool = True) -> list[Any]:
         moment = datetime(2024, 1, 1, tzinfo=UTC) if dated else None
@@ -166,10 +166,10 @@ def test_newest_notices_from_a_batch_s_rows_or_none_where_more_rows_may_count() 
 def test_every_point_s_newest_notices_are_read_together(
     session: Session, archive_engine: Engine, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import storage.queries
+    import storage.series
 
     # Two groups a statement on SQLite, so that the batches are split as a long series' are.
-    monkeypatch.setattr(storage.queries, "_SQLITE_GROUPS_PER_STATEMENT", 2)
+    monkeypatch.setattr(storage.series, "_SQLITE_GROUPS_PER_STATEMENT", 2)
     per_statement = 2 if archive_engine.dialect.name == "sqlite" else 1000
     build_random_archive(session, 2, notices=120)
     statements: list[str] = []

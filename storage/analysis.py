@@ -1,0 +1,249 @@
+"""From a newly archived notice version to its findings and change events.
+
+Called in the transaction that writes the version, so a version, its figures, its platform
+mentions and the events they cause are archived together or not at all. The comparisons are
+the pure functions of :mod:`diffing.compare` and the events' words those of
+:mod:`diffing.events`; this module chooses what to compare (the previous version; the
+source's earlier notices, by publication date, from :mod:`storage.history`) and writes the rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from time import process_time
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, exists, insert, select
+from sqlalchemy.orm import Session
+
+from diffing import compare
+from diffing.events import EventWording
+from diffing.extract import Extraction, extract
+from storage import models
+from storage.db import core
+from storage.findings import figure_of, mention_of, store_findings
+from storage.history import figure_history, mention_history
+
+
+@dataclass(frozen=True)
+class WrittenEvent:
+    """A change event as :func:`analyse_version` inserted it: the row's values and its id.
+
+    It has the attributes of a :class:`storage.models.ChangeEvent` read from the archive,
+    and is what alerts are queued from; the session keeps no object for it.
+    """
+
+    id: int
+    kind: str
+    source_id: str
+    notice_id: int | None
+    version_id: int | None
+    subject: str | None
+    created_at: datetime
+    summary_en: str
+    summary_zh: str | None
+    payload: dict[str, Any]
+    dedupe_key: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What analysing one version found: its extraction and the events written for it."""
+
+    extraction: Extraction
+    events: list[WrittenEvent]
+    # CPU seconds extraction took (part of what a crawl reports it spent storing).
+    extraction_cpu_seconds: float = 0.0
+
+
+def analyse_version(
+    session: Session,
+    notice: models.Notice,
+    version: models.NoticeVersion,
+    previous: models.NoticeVersion | None,
+    *,
+    now: datetime | None = None,
+    version_is_new: bool = False,
+    extraction: Extraction | None = None,
+    events: EventBatch | None = None,
+) -> Analysis:
+    """Extract figures and platforms of ``version``, store them, and add its change events.
+
+    Idempotent for a version: events carry a unique dedupe key, and findings are written only
+    once per version (a second call finds them and adds nothing). ``version_is_new``: the
+    caller inserted the version in this transaction, so it has no findings to look for.
+    ``extraction``: ``extract(version.text, published=notice.published_at)``, when the caller
+    has it already (its CPU is then the caller's to count). ``events``: where the events wait
+    to be inserted with those of the other versions of the transaction; the analysis's
+    ``events`` are filled in when the caller writes the batch.
+    """
+    now = now or datetime.now(UTC)
+    already = not version_is_new and session.scalar(_ANALYSED, {"version_id": version.id})
+    extraction_cpu = 0.0
+    if extraction is None:
+        started = process_time()
+        extraction = extract(version.text, published=notice.published_at)
+        extraction_cpu = process_time() - started
+    if already:
+        return Analysis(extraction, [], extraction_cpu)
+    store_findings(session, notice, version, extraction)
+    writer = _EventWriter(session, notice, version, now)
+    if previous is None:
+        writer.notice_new()
+        _first_version_events(session, writer, notice, extraction)
+    else:
+        _edit_events(session, writer, notice, previous, extraction)
+    if events is None:
+        writer.write()
+    else:
+        events.add(writer)
+    return Analysis(extraction, writer.events, extraction_cpu)
+
+
+class EventBatch:
+    """The events of the versions analysed in one transaction, inserted in one statement.
+
+    A writer storing a batch of notices passes one to :func:`analyse_version` for each and
+    calls :meth:`write` before it queues their alerts (which need the events' ids) and
+    commits: one statement for the batch costs less than one per version. Nothing analysing
+    a version reads the events of another, so waiting changes no finding.
+    """
+
+    def __init__(self) -> None:
+        self._writers: list[_EventWriter] = []
+
+    def add(self, writer: _EventWriter) -> None:
+        self._writers.append(writer)
+
+    def write(self, session: Session) -> None:
+        """Insert the events added so far; each analysis's ``events`` then holds its own."""
+        ids = _insert_events(session, [row for writer in self._writers for row in writer.rows])
+        for writer in self._writers:
+            writer.written(ids)
+        self._writers.clear()
+
+
+# Whether a version already has findings or events: one statement, built once.
+_ANALYSED = select(
+    exists().where(models.Figure.version_id == bindparam("version_id"))
+    | exists().where(models.ChangeEvent.version_id == bindparam("version_id"))
+)
+_EVENTS_TABLE = cast(Table, models.ChangeEvent.__table__)
+# The events' ids are matched to their rows by dedupe key. PostgreSQL inserts the rows in
+# their order, as one statement; SQLite cannot order the rows RETURNING gives (SQLAlchemy then
+# inserts one row per statement), and assigns ids in the rows' order in one statement anyway.
+_INSERT_EVENTS = insert(_EVENTS_TABLE).returning(_EVENTS_TABLE.c.dedupe_key, _EVENTS_TABLE.c.id)
+_INSERT_EVENTS_IN_ORDER = insert(_EVENTS_TABLE).returning(
+    _EVENTS_TABLE.c.dedupe_key, _EVENTS_TABLE.c.id, sort_by_parameter_order=True)
+
+
+def _insert_events(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Insert event ``rows`` in one statement; their ids by dedupe key."""
+    if not rows:
+        return {}
+    connection = core(session)
+    in_order = connection.dialect.name == "postgresql"
+    return {key: event_id for key, event_id in connection.execute(
+        _INSERT_EVENTS_IN_ORDER if in_order else _INSERT_EVENTS, rows)}
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+def _first_version_events(
+    session: Session, writer: _EventWriter, notice: models.Notice, found: Extraction
+) -> None:
+    history = figure_history(session, notice, found.figures)
+    periods = compare.PeriodHistory(
+        [(figure, published) for published, figures in history for figure in figures])
+    for figure in found.figures:
+        if figure.metric is None:
+            continue
+        writer.figure_reported(figure, periods.compare(figure))
+    for metric_event in compare.metric_events(found.figures, history):
+        writer.metric_event(metric_event)
+    mentions = mention_history(session, notice, found.platforms)
+    for appearance in compare.platform_appearances(found.platforms, mentions):
+        writer.platform_named(appearance)
+
+
+def _edit_events(
+    session: Session,
+    writer: _EventWriter,
+    notice: models.Notice,
+    previous: models.NoticeVersion,
+    found: Extraction,
+) -> None:
+    old_figures = [figure_of(r) for r in session.scalars(
+        select(models.Figure).where(models.Figure.version_id == previous.id)
+        .order_by(models.Figure.start)).all()]
+    old_mentions = [mention_of(r) for r in session.scalars(
+        select(models.PlatformMention).where(models.PlatformMention.version_id == previous.id)
+        .order_by(models.PlatformMention.start)).all()]
+    figure_changes = compare.diff_figures(old_figures, found.figures)
+    platform_changes = compare.diff_platforms(old_mentions, found.platforms)
+    writer.notice_edited(previous.number, previous.text, writer.version.text, figure_changes,
+                         platform_changes)
+    for change in figure_changes:
+        writer.figure_changed(change)
+    added = [c for c in platform_changes if c.kind == "added" and c.new is not None]
+    if added:
+        named = [c.new for c in added if c.new is not None]
+        appearances = compare.platform_appearances(
+            named, mention_history(session, notice, named)
+        )
+        for appearance in appearances:
+            writer.platform_named(appearance)
+
+
+class _EventWriter(EventWording):
+    """Adds the events of one version as rows, each once (by its dedupe key)."""
+
+    def __init__(self, session: Session, notice: models.Notice, version: models.NoticeVersion,
+                 now: datetime) -> None:
+        super().__init__(notice.title, version.number)
+        self.session = session
+        self.notice = notice
+        self.version = version
+        self.now = now
+        self.rows: list[dict[str, Any]] = []
+        self.events: list[WrittenEvent] = []
+        # What every event of the version repeats, read once from the mapped objects.
+        self._row_base = {"source_id": notice.source_id, "notice_id": notice.id,
+                          "version_id": version.id, "created_at": now}
+        self._notice = self._notice_payload()
+
+    def add(self, kind: str, subject: str | None, summary_en: str, summary_zh: str | None,
+            payload: dict[str, Any]) -> None:
+        version_id = self._row_base["version_id"]
+        key_source = f"{version_id}|{kind}|{subject}|{len(self.rows)}"
+        self.rows.append({
+            "kind": kind, **self._row_base, "subject": subject,
+            "summary_en": summary_en, "summary_zh": summary_zh,
+            "payload": {"notice": dict(self._notice), **payload},
+            "dedupe_key": f"v{version_id}:{kind}:"
+            + hashlib.sha256(key_source.encode()).hexdigest()[:24],
+        })
+
+    def write(self) -> None:
+        """Insert the events added so far in one statement; they become :attr:`events`."""
+        self.written(_insert_events(self.session, self.rows))
+
+    def written(self, ids: dict[str, int]) -> None:
+        """Fill :attr:`events` (the list itself: an analysis holds it) from the inserted rows'
+        ids by dedupe key."""
+        self.events[:] = [WrittenEvent(id=ids[row["dedupe_key"]], **row) for row in self.rows]
+
+    def _notice_payload(self) -> dict[str, Any]:
+        return {
+            "id": self.notice.id,
+            "url": self.notice.url,
+            "title": self.notice.title,
+            "published_at": self.notice.published_at.isoformat()
+            if self.notice.published_at else None,
+            "version": self.version.number,
+        }
+
+    # Words ---------------------------------------------------------------------------------

@@ -1,0 +1,102 @@
+"""A version's findings in the archive: writing its figures and platform mentions, and reading
+them back as :mod:`diffing`'s values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from diffing.extract import Extraction
+from diffing.figures import Figure
+from diffing.numbers import Amount
+from diffing.periods import Period
+from diffing.platforms import PlatformMention
+from storage import models
+from storage.db import core
+
+_INSERT_FIGURES = insert(cast(Table, models.Figure.__table__))
+_INSERT_MENTIONS = insert(cast(Table, models.PlatformMention.__table__))
+
+
+def store_findings(
+    session: Session, notice: models.Notice, version: models.NoticeVersion, found: Extraction
+) -> None:
+    # Plain rows in one statement each: nothing reads them back as objects in this transaction.
+    if found.figures:
+        core(session).execute(_INSERT_FIGURES, [
+            {"version_id": version.id, "notice_id": notice.id, "source_id": notice.source_id,
+             "metric": figure.metric, "value": Decimal(figure.value), "unit": figure.unit,
+             "currency": figure.currency, "period": figure.period,
+             "period_kind": period_kind(figure.period), "scope": figure.scope,
+             "start": figure.start, "end": figure.end, "text": figure.text,
+             "sentence": figure.sentence[:2000], "extractor_version": figure.extractor_version,
+             "published_at": notice.published_at}
+            for figure in found.figures
+        ])
+    if found.platforms:
+        core(session).execute(_INSERT_MENTIONS, [
+            {"version_id": version.id, "notice_id": notice.id, "source_id": notice.source_id,
+             "platform_id": mention.id, "name": mention.name[:200], "kind": mention.kind,
+             "action": mention.action, "actions": list(mention.actions),
+             "amount": mention.amount.value if mention.amount else None,
+             "currency": mention.amount.currency if mention.amount else None,
+             "start": mention.start, "end": mention.end, "sentence": mention.sentence[:2000],
+             "extractor_version": found.extractor_version, "published_at": notice.published_at}
+            for mention in found.platforms
+        ])
+
+
+def figure_of(row: models.Figure | Any) -> Figure:
+    """The :class:`diffing.figures.Figure` an archived figure row holds (a mapped row, or a
+    result row of the same columns)."""
+    value: int | Decimal = row.value
+    if row.value == row.value.to_integral_value() and row.currency is None:
+        value = int(row.value)
+    else:
+        value = row.value.normalize()
+    return Figure(
+        metric=row.metric, value=value, unit=row.unit, currency=row.currency, period=row.period,
+        scope=row.scope, start=row.start, end=row.end, text=row.text, sentence=row.sentence,
+        extractor_version=row.extractor_version,
+    )
+
+
+def mention_of(row: models.PlatformMention | Any) -> PlatformMention:
+    """The :class:`diffing.platforms.PlatformMention` an archived mention row holds (a mapped
+    row, or a result row of the same columns)."""
+    amount = Amount(row.amount.normalize(), row.currency) if row.amount is not None and (
+        row.currency
+    ) else None
+    return PlatformMention(
+        id=row.platform_id, name=row.name, kind=row.kind, action=row.action, amount=amount,
+        start=row.start, end=row.end, sentence=row.sentence, actions=tuple(row.actions or ()),
+    )
+
+
+def period_kind(period: str | None) -> str | None:
+    """The kind (year, half, quarter) of a figure's period; None when it is not one."""
+    parsed = Period.parse(period)
+    return parsed.kind if parsed else None
+
+
+def version_figures(session: Session, version_id: int) -> list[models.Figure]:
+    return list(
+        session.scalars(
+            select(models.Figure)
+            .where(models.Figure.version_id == version_id)
+            .order_by(models.Figure.start, models.Figure.id)
+        )
+    )
+
+
+def version_mentions(session: Session, version_id: int) -> list[models.PlatformMention]:
+    return list(
+        session.scalars(
+            select(models.PlatformMention)
+            .where(models.PlatformMention.version_id == version_id)
+            .order_by(models.PlatformMention.start, models.PlatformMention.id)
+        )
+    )
