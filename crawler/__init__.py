@@ -1,1 +1,1 @@
-"""The Scrapy project: source definitions, spiders, middlewares and the archive pipeline."""
+"""The Scrapy project: spiders, middlewares, the archive pipeline and the crawl runners."""

@@ -1,1 +1,1 @@
-"""The HTTP API, pages and feeds over the archive, and the query commands of the CLI."""
+"""The HTTP API, pages and feeds over the archive."""
