@@ -5,12 +5,20 @@ load under the app's own Content-Security-Policy.
 
 from __future__ import annotations
 
+import time
+import tracemalloc
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from alerts.messages import TemplateRefused, render, render_template, sample_events
+from alerts.rule import AlertRule, channel_of
+from alerts.sandbox import RENDER_SECONDS
+from cli.alerts import alerts_group
 from storage.db import open_archive, session_factory
 from tests.query_fixtures import build_query_archive
 from web.app import create_app
@@ -33,6 +41,75 @@ def archive_url_fixture(tmp_path_factory: pytest.TempPathFactory) -> str:
 def client_fixture(archive_url: str) -> Iterator[TestClient]:
     with TestClient(create_app(archive_url, None, settings=WebSettings())) as client:
         yield client
+
+
+# --- alert templates --------------------------------------------------------------------------
+
+LONG = "{% set s = 'x' * 20000 %}"
+# Each asks for gigabytes or for minutes; none reaches a Python object.
+RUNAWAY_TEMPLATES = {
+    "center": "{{ 'x'|center(999999999) }}",
+    "center_computed_width": "{{ 'x'|center(10**9) }}",
+    "format_width": "{{ '%999999999s'|format(1) }}",
+    "format_star_width": "{{ '%*s'|format(999999999, 'x') }}",
+    "percent_precision": "{{ '%.999999999f' % 1.0 }}",
+    "replace_empty": LONG + "{{ s|replace('', s) }}",
+    "join_long_separator": LONG + "{{ s|list|join(s) }}",
+    "join_repeated_list": LONG + "{{ ([s] * 20000)|join }}",
+    "join_generator": LONG + "{{ ([s] * 20000)|map('string')|join }}",
+    "indent": LONG + "{{ s|list|join('\n')|indent(s) }}",
+    "wordwrap": LONG + "{{ s|wordwrap(1, wrapstring=s) }}",
+    "batch_fill": "{{ [1]|batch(999999999, 0)|list }}",
+    "nested_loops": LONG + "{% for a in s %}{% for b in s %}{% for c in s %}{% endfor %}"
+                           "{% endfor %}{% endfor %}",
+    "nested_loops_of_text": LONG + "{% for a in s %}{% for b in s %}" + "y" * 1000
+                                   + "{% endfor %}{% endfor %}",
+    "macro_doubling": "{% macro f(n) %}{% if n %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}"
+                      "{% endmacro %}{{ f(60) }}",
+    "macro_doubling_text": LONG + "{% macro f(n) %}{% if n %}{{ f(n-1) }}{{ f(n-1) }}"
+                                  "{% else %}{{ s }}{% endif %}{% endmacro %}{{ f(30) }}",
+    "macro_recursion": "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+    "recursive_loop": "{% for a in 'xx' recursive %}{{ loop('xx') }}{% endfor %}",
+    "concat_doubling": LONG + "".join("{% set s = s ~ s %}" for _ in range(40)) + "{{ s }}",
+    "plus_doubling": LONG + "".join("{% set s = s + s %}" for _ in range(40)) + "{{ s }}",
+    "integer_squaring": "{% set n = 9**999 %}" + "{% set n = n * n %}" * 40 + "{{ n }}",
+    "filter_block": LONG + "{% filter center(999999) %}{% for a in s %}{{ s }}{% endfor %}"
+                           "{% endfilter %}",
+}
+
+
+@pytest.mark.parametrize("template", RUNAWAY_TEMPLATES.values(), ids=RUNAWAY_TEMPLATES.keys())
+def test_runaway_templates_are_refused_in_bounded_time_and_memory(template: str) -> None:
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(TemplateRefused):
+            render_template(template, {}, html=False)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - started < RENDER_SECONDS + 1.0
+    assert peak < 16 * 1024 * 1024
+
+
+def test_bounds_leave_room_for_a_large_digest() -> None:
+    events = sample_events()[:3] * 700  # 2,100 events in one message
+    rule = AlertRule(name="digest", channels=(channel_of("json://127.0.0.1/x"),),
+                     template="{% for e in events %}{{ e.summary|center(90) }}\n{% endfor %}")
+    assert len(render(rule, events, html=True, digest_bucket="2024-01-31").body) > 10_000
+
+
+def test_a_runaway_template_is_a_config_error_at_load(tmp_path: Path) -> None:
+    config = tmp_path / "regwatch.toml"
+    template = RUNAWAY_TEMPLATES["macro_doubling"]
+    config.write_text(f'[[alerts]]\nname = "r"\nnotify = ["json://127.0.0.1/x"]\n'
+                      f"template = '{template}'\n", encoding="utf-8")
+    started = time.monotonic()
+    result = CliRunner().invoke(alerts_group, ["rules"],
+                                obj={"config": str(config), "database_url": None})
+    assert result.exit_code == 3
+    assert f"{config}:4" in result.output and "template line 1" in result.output
+    assert time.monotonic() - started < RENDER_SECONDS + 3.0
 
 
 # --- feeds --------------------------------------------------------------------------------------
