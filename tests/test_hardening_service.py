@@ -5,6 +5,10 @@ load under the app's own Content-Security-Policy.
 
 from __future__ import annotations
 
+import fcntl
+import os
+import select
+import signal
 import time
 import tracemalloc
 import xml.etree.ElementTree as ET
@@ -20,15 +24,31 @@ from alerts.rule import AlertRule, channel_of
 from alerts.sandbox import RENDER_SECONDS
 from cli.alerts import alerts_group
 from storage.db import open_archive, session_factory
+from storage.lock import crawl_lease
+from storage.models import SchedulerOverrun
 from tests.query_fixtures import build_query_archive
+from tests.storage_fixtures import (  # noqa: F401  (fixtures are used by name)
+    archive_url_fixture,
+    postgres_database_fixture,
+)
+from tests.test_scheduler import (  # noqa: F401  (site is a fixture, used by name)
+    WAIT,
+    LocalSite,
+    ServeProcess,
+    regwatch,
+    run_regwatch,
+    runs_of,
+    site,
+    site_config,
+)
 from web.app import create_app
 from web.settings import WebSettings
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.fixture(scope="module", name="archive_url")
-def archive_url_fixture(tmp_path_factory: pytest.TempPathFactory) -> str:
+@pytest.fixture(scope="module", name="web_archive_url")
+def web_archive_url_fixture(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('hardening') / 'archive.db'}"
     engine = open_archive(url)
     with session_factory(engine)() as session:
@@ -38,8 +58,8 @@ def archive_url_fixture(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(name="client")
-def client_fixture(archive_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(archive_url, None, settings=WebSettings())) as client:
+def client_fixture(web_archive_url: str) -> Iterator[TestClient]:
+    with TestClient(create_app(web_archive_url, None, settings=WebSettings())) as client:
         yield client
 
 
@@ -112,6 +132,75 @@ def test_a_runaway_template_is_a_config_error_at_load(tmp_path: Path) -> None:
     assert time.monotonic() - started < RENDER_SECONDS + 3.0
 
 
+# --- crawl children and their leases ----------------------------------------------------------
+
+
+def lease_holder_pid(lease_path: Path) -> int:
+    """The pid written in a held SQLite crawl lease ("pid N on host")."""
+    with lease_path.open("a+", encoding="utf-8") as lease:
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(lease.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        lease.seek(0)
+        return int(lease.read().split()[1])
+
+
+def wait_for_exit(pid: int, timeout: float) -> bool:
+    """Whether process ``pid`` (not a child of ours) has ended within ``timeout`` seconds."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([handle], [], [], timeout)[0])
+    finally:
+        os.close(handle)
+
+
+def test_crawl_children_die_with_a_killed_service_and_release_their_lease(
+    tmp_path: Path, site: LocalSite  # noqa: F811
+) -> None:
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    config = site_config(tmp_path, site.base_url)
+    site.stall.set()
+    serving = ServeProcess(regwatch(config, url, "serve", "--no-web"), tmp_path)
+    try:
+        assert site.requested.wait(WAIT), "".join(serving.log)
+        child = lease_holder_pid(tmp_path / "archive.db.crawl-tiny.lock")
+        assert child != serving.process.pid
+        serving.process.send_signal(signal.SIGKILL)
+        serving.process.wait(WAIT)
+        started = time.monotonic()
+        assert wait_for_exit(child, 10.0), f"crawl child {child} outlived its service"
+        assert time.monotonic() - started < 10.0
+    finally:
+        if serving.process.poll() is None:
+            serving.process.kill()
+            serving.process.wait(WAIT)
+    # The lease went with the child: a crawl of the source may start again.
+    assert crawl_lease(url, "tiny").try_acquire() is None
+
+
+def test_a_service_skips_a_source_whose_crawl_lease_is_held_and_counts_an_overrun(
+    tmp_path: Path, archive_url: str, site: LocalSite  # noqa: F811
+) -> None:
+    config = site_config(tmp_path, site.base_url)
+    # A crawl of `tiny` still running, as one a killed service's child would be.
+    lease = crawl_lease(archive_url, "tiny")
+    assert lease.try_acquire() is None
+    served = run_regwatch(config, archive_url, "serve", "--once")
+    assert served.returncode == 0, served.stderr
+    assert "lease is held by" in served.stderr
+    assert not site.requested.is_set()  # nothing was crawled beside the running crawl
+    engine = open_archive(archive_url)
+    try:
+        assert runs_of(engine, "tiny") == []
+        with session_factory(engine)() as session:
+            overruns = session.query(SchedulerOverrun).filter_by(source_id="tiny").all()
+        assert len(overruns) == 1
+    finally:
+        engine.dispose()
+
+
 # --- feeds --------------------------------------------------------------------------------------
 
 
@@ -131,9 +220,10 @@ def test_feed_links_ignore_a_forged_host_header(client: TestClient) -> None:
     assert all(a.startswith(("/", "urn:regwatch:")) for a in addresses), addresses
 
 
-def test_feed_links_are_absolute_from_the_configured_base_url(archive_url: str) -> None:
+def test_feed_links_are_absolute_from_the_configured_base_url(web_archive_url: str) -> None:
     settings = WebSettings(base_url="https://regwatch.example.org/")
-    with TestClient(create_app(archive_url, None, settings=settings)) as client:
+    with TestClient(create_app(web_archive_url, None, settings=settings)) as client:
         response = client.get("/feeds/events.atom", headers={"Host": "evil.example"})
     addresses = feed_addresses(response.content)
     assert all(a.startswith("https://regwatch.example.org/") for a in addresses), addresses
+
