@@ -13,6 +13,7 @@ import time
 import tracemalloc
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,49 @@ def test_feed_links_are_absolute_from_the_configured_base_url(web_archive_url: s
     addresses = feed_addresses(response.content)
     assert all(a.startswith("https://regwatch.example.org/") for a in addresses), addresses
 
+
+# --- API documentation ----------------------------------------------------------------------------
+
+
+class Assets(HTMLParser):
+    """Every address a page loads, and the text of its scripts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.addresses: list[str] = []
+        self.inline_scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        for name in ("src", "href"):
+            if found.get(name):
+                self.addresses.append(str(found[name]))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and data.strip():
+            self.inline_scripts.append(data)
+
+
+@pytest.mark.parametrize("path", ["/docs", "/api/docs"])
+def test_api_docs_use_only_assets_served_by_the_app(client: TestClient, path: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 200
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "unsafe" not in policy
+    assets = Assets()
+    assets.feed(page.text)
+    assert assets.inline_scripts == []
+    assert len(assets.addresses) == 3, assets.addresses
+    for address in assets.addresses:
+        assert address.startswith("/static/docs/"), address
+        answer = client.get(address)
+        assert answer.status_code == 200 and len(answer.content) > 100, address
+        assert answer.headers["content-type"].startswith(("text/javascript", "text/css"))
+    assert "/api/notices" in client.get("/openapi.json").json()["paths"]
+    assert client.get("/static/docs/../app.py").status_code == 404
+    assert client.get("/static/docs/redoc.standalone.js").status_code == 404
