@@ -54,6 +54,15 @@ RENDER_SECONDS = 2.0
 MAX_CALL_DEPTH = 50
 MAX_DIGITS = 1000
 
+# Filters whose result is never larger than their input: only counted as a step, since
+# measuring a digest's whole event list on every `|length` would cost more than the filter.
+NOT_GROWING = frozenset([
+    "abs", "attr", "capitalize", "count", "d", "default", "dictsort", "first", "float",
+    "groupby", "int", "items", "last", "length", "list", "lower", "max", "min", "random",
+    "reject", "rejectattr", "reverse", "select", "selectattr", "sort", "striptags", "sum",
+    "title", "trim", "unique", "upper", "wordcount",
+])
+
 _ITERATE = "_regwatch_iterate"
 _BOUNDED = "_regwatch_bounded"
 _PRINTF_SPEC = re.compile(r"%(?:\([^)]*\))?[#0 +\-]*(\d*)(?:\.(\d*))?")
@@ -178,6 +187,11 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
     passes_first = hasattr(function, "jinja_pass_arg")
 
     @functools.wraps(function)
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        current_budget().step()
+        return function(*args, **kwargs)
+
+    @functools.wraps(function)
     def bounded(*args: Any, **kwargs: Any) -> Any:
         current_budget().step()
         head = 2 if passes_first else 1
@@ -192,7 +206,7 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
         result = function(*args, **kwargs)
         return result if isinstance(result, Iterator) else _refuse_large(result)
 
-    return bounded
+    return counted if name in NOT_GROWING else bounded
 
 
 def _iterate(values: Iterable[Any], literal: int) -> Iterator[Any]:
