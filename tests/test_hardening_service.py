@@ -20,7 +20,14 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from alerts.messages import TemplateRefused, render, render_template, sample_events
+from alerts.messages import (
+    TemplateRefused,
+    check_template,
+    render,
+    render_builtin,
+    render_template,
+    sample_events,
+)
 from alerts.rule import AlertRule, channel_of
 from alerts.sandbox import RENDER_SECONDS
 from cli.alerts import alerts_group
@@ -118,6 +125,22 @@ def test_bounds_leave_room_for_a_large_digest() -> None:
     rule = AlertRule(name="digest", channels=(channel_of("json://127.0.0.1/x"),),
                      template="{% for e in events %}{{ e.summary|center(90) }}\n{% endfor %}")
     assert len(render(rule, events, html=True, digest_bucket="2024-01-31").body) > 10_000
+
+
+def test_a_template_that_passed_the_load_check_cannot_hang_delivery() -> None:
+    # Three nested loops over the events: 64 steps over the four sample events at load, some
+    # nine billion over a digest of 2,100 events at delivery.
+    rule = AlertRule(name="cubic", channels=(channel_of("json://127.0.0.1/x"),),
+                     template="{% for a in events %}{% for b in events %}{% for c in events %}"
+                              "{{ c.kind }}{% endfor %}{% endfor %}{% endfor %}")
+    check_template(rule)
+    events = sample_events()[:3] * 700
+    started = time.monotonic()
+    with pytest.raises(TemplateRefused):
+        render(rule, events, html=False, digest_bucket="2024-01-31")
+    assert time.monotonic() - started < RENDER_SECONDS + 1.0
+    # Delivery then sends the built-in wording.
+    assert render_builtin(rule, events, html=False, digest_bucket="2024-01-31").body
 
 
 def test_a_runaway_template_is_a_config_error_at_load(tmp_path: Path) -> None:
