@@ -3,8 +3,10 @@
 `regwatch serve` keeps one APScheduler 3 job per source (`crawl:<source-id>`) in the archive
 database. Missed runs coalesce into one catch-up run, a crawl still running is never started
 again (the skipped run is counted as an overrun), each crawl runs in its own process under a
-time limit, and only one service may drive an archive at a time (:mod:`storage.lock`). The
-commands that run and show the service are in :mod:`cli.service`.
+time limit, and only one service may drive an archive at a time (:mod:`storage.lock`). A crawl
+child holds its source's lease while it runs and dies with the service; a run whose source's
+lease is still held (by a crawl another service started) is skipped and counted as an overrun
+too. The commands that run and show the service are in :mod:`cli.service`.
 
 The scheduling decisions take "now" from a :class:`Clock`, so tests drive them with a fake
 clock instead of waiting.
@@ -617,6 +619,9 @@ class CrawlService:
     def crawl(self, source_id: str, due: datetime) -> CrawlOutcome:
         logger.info("crawl:%s starting (due %s)", source_id, due.isoformat())
         outcome = self.runner.run(source_id)
+        if outcome.status == "skipped":
+            self._note_overrun(JOB_PREFIX + source_id, due, why=outcome.detail)
+            return outcome
         self.outcomes.append(outcome)
         counts = ", ".join(f"{k} {v}" for k, v in outcome.counts.items() if v)
         log = logger.info if outcome.status == "ok" else logger.warning
@@ -629,15 +634,21 @@ class CrawlService:
                 logger.exception("crawl:%s: an after-crawl step failed", source_id)
         return outcome
 
-    def _note_overrun(self, job_id: str, due: datetime) -> None:
+    def _note_overrun(self, job_id: str, due: datetime, why: str | None = None) -> None:
+        """Count and record a skipped run: this service's crawl of the source still runs, or
+        (``why``) another process's crawl holds the source's lease."""
         source_id = job_id.removeprefix(JOB_PREFIX)
-        since = self.executor.running_since(job_id)
+        since = None if why else self.executor.running_since(job_id)
         self.overruns[source_id] += 1
-        logger.warning(
-            "%s: the run due at %s is skipped: the crawl started at %s is still running "
-            "(overrun %d)", job_id, due.isoformat(), since.isoformat() if since else "?",
-            self.overruns[source_id],
-        )
+        if why:
+            logger.warning("%s: the run due at %s is skipped: %s (overrun %d)", job_id,
+                           due.isoformat(), why, self.overruns[source_id])
+        else:
+            logger.warning(
+                "%s: the run due at %s is skipped: the crawl started at %s is still running "
+                "(overrun %d)", job_id, due.isoformat(), since.isoformat() if since else "?",
+                self.overruns[source_id],
+            )
         try:
             with self.engine.begin() as connection:
                 connection.execute(insert(SchedulerOverrun).values(

@@ -5,17 +5,14 @@ notice) for one rule and channel. It says what happened with the numbers and a l
 notice's language and/or English as the rule asks ("2023年全国网信系统网络执法工作情况:
 websites summoned 10,646 in 2023 (2022: 8,608, +23.7%); newly named: Quark Browser").
 
-Templates, the built-in ones and a rule's own, render in an
-:class:`~jinja2.sandbox.ImmutableSandboxedEnvironment` with strict undefined values and no
-globals, over plain data only (dicts, lists, strings, numbers): a template cannot reach a
-Python object, and one that tries (``{{ ''.__class__.__mro__ }}``) fails with
-:class:`TemplateRefused` instead of rendering anything. Channels that take HTML (e-mail) get
-autoescaped output.
+Templates, the built-in ones and a rule's own, render in :mod:`alerts.sandbox` over plain
+data only (dicts, lists, strings, numbers), with their work bounded; one that reaches for
+Python internals or asks for too much fails with :class:`TemplateRefused`. Channels that take
+HTML (e-mail) get autoescaped output.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,16 +20,17 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-
 from alerts.rule import AlertRule
+from alerts.sandbox import (
+    TemplateRefused,  # noqa: F401 (callers catch it from here)
+    add_filter,
+    render_template,
+)
 from diffing.chinese import detect_language
 
 # A message longer than this is cut: channels such as SMS or chat limit sizes anyway, and the
 # archive has everything.
 MAX_BODY = 20_000
-MAX_DIGITS = 1000
 
 KIND_WORDS = {
     "source_unhealthy": "source unhealthy",
@@ -42,10 +40,6 @@ KIND_WORDS = {
 }
 
 
-class TemplateRefused(ValueError):
-    """A template that does not compile, uses an unknown name, or reaches for Python internals."""
-
-
 @dataclass(frozen=True)
 class Message:
     """What one send carries; ``body_format`` is Apprise's ("text" or "html")."""
@@ -53,58 +47,6 @@ class Message:
     title: str
     body: str
     body_format: str
-
-
-# --- the sandbox --------------------------------------------------------------------------------
-
-
-class AlertSandbox(ImmutableSandboxedEnvironment):
-    """The immutable sandbox, reading data attributes only: no method of any object is reached.
-
-    Templates format with filters (``upper``, ``join``, ``number``) instead of calling methods.
-    """
-
-    # Repeating a string or list, or raising to a power, could build something huge.
-    intercepted_binops = frozenset(["*", "**"])
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        return not callable(value) and super().is_safe_attribute(obj, attr, value)
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if (operator == "**" and isinstance(left, int) and isinstance(right, int)
-                and abs(left) > 1 and right * math.log10(abs(left)) > MAX_DIGITS):
-            raise SecurityError("a power this large is refused in a template")
-        if operator == "*":
-            for count, other in ((left, right), (right, left)):
-                if (isinstance(count, int) and isinstance(other, (str, list, tuple))
-                        and count * max(len(other), 1) > MAX_BODY):
-                    raise SecurityError("a repeated text or list this long is refused")
-        return super().call_binop(context, operator, left, right)
-
-
-@lru_cache(maxsize=2)
-def sandbox(html: bool) -> AlertSandbox:
-    """The one template environment (autoescaping for HTML channels)."""
-    environment = AlertSandbox(
-        autoescape=html, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=False,
-    )
-    # range, cycler, joiner, lipsum, namespace and dict are Python objects a template has no
-    # use for here; fewer objects, fewer ways out.
-    environment.globals.clear()
-    environment.filters["number"] = _number
-    return environment
-
-
-def render_template(source: str, context: Mapping[str, Any], *, html: bool) -> str:
-    """``source`` rendered over ``context``; TemplateRefused on any template error."""
-    try:
-        template = sandbox(html).from_string(source)
-        return template.render(**context)
-    except TemplateError as exc:
-        raise TemplateRefused(f"{type(exc).__name__}: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 (a template is user code; any failure refuses it)
-        raise TemplateRefused(f"{type(exc).__name__}: {exc}") from None
 
 
 TEXT_TEMPLATE = """\
@@ -371,6 +313,9 @@ def _number(value: object, currency: object = None) -> str:
     else:
         shown = f"{number:,f}".rstrip("0").rstrip(".")
     return f"{currency} {shown}" if currency else shown
+
+
+add_filter("number", _number)
 
 
 def _notice_language(notice: Mapping[str, Any] | None) -> str:

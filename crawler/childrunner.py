@@ -6,6 +6,7 @@ The service (`regwatch serve`) and the web API's "crawl now" both crawl through
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -13,6 +14,7 @@ import multiprocessing.context
 import multiprocessing.forkserver
 import multiprocessing.process
 import os
+import select
 import signal
 import tempfile
 import threading
@@ -35,7 +37,9 @@ CHILD_OUTPUT_LIMIT = 64 * 1024
 # How long a crawl child that has sent its result may take to exit before it is killed.
 CHILD_EXIT_GRACE_S = 30.0
 
-CrawlStatus = Literal["ok", "unhealthy", "failed"]
+CrawlStatus = Literal["ok", "unhealthy", "failed", "skipped"]
+# prctl(2): the signal a process gets when the thread that forked it ends.
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,9 @@ class CrawlOutcome:
 
     `status` is the crawl's own (ok, unhealthy, failed); a crawl killed at its time limit, or
     whose process crashed or was stopped with the service, is "failed" with `detail` saying why.
+    A crawl that did not start because another process holds the source's lease (a crawl of
+    it is still running, such as one an earlier service started) is "skipped", `detail` naming
+    the holder.
     """
 
     source_id: str
@@ -80,7 +87,8 @@ class ChildCrawlRunner:
     crawl (the archive and the run record are written); if it has not exited ``exit_grace``
     seconds later (a stuck thread or exit handler) it is killed, and the crawl counts as the
     result says. Process times are wall-clock. ``child_main`` is the child's body (tests give
-    one that misbehaves).
+    one that misbehaves); :func:`run_child` runs it after tying the child's life to the
+    service's and taking the source's lease (:func:`storage.lock.crawl_lease`).
     """
 
     def __init__(
@@ -123,10 +131,10 @@ class ChildCrawlRunner:
                     return self._give_up(source_id, started,
                                          "not started: the service is stopping")
                 child = self._context.Process(
-                    target=self.child_main or crawl_in_child,
+                    target=run_child,
                     name=f"regwatch crawl {source_id}",
-                    args=(source_id, config_path, self.database_url, dict(os.environ),
-                          os.getcwd(), log_path, sender),
+                    args=(self.child_main or crawl_in_child, source_id, config_path,
+                          self.database_url, dict(os.environ), os.getcwd(), log_path, sender),
                 )
                 child.start()
                 self._children[source_id] = child
@@ -164,6 +172,9 @@ class ChildCrawlRunner:
             log.close()
             Path(log_path).unlink(missing_ok=True)
 
+        if killed_for is None and result is not None and "skipped" in result:
+            return CrawlOutcome(source_id, "skipped", started, finished,
+                                detail=f"its lease is held by {result['skipped']}")
         if killed_for is None and result is not None and "error" not in result:
             status = result.get("status")
             outcome = CrawlOutcome(
@@ -259,6 +270,67 @@ class ChildCrawlRunner:
                 stats={"service/closed_by": "scheduler"},
             )
             return run.id
+
+
+def run_child(child_main: Callable[..., None], source_id: str, config_path: str | None,
+              database_url: str, environment: Mapping[str, str], working_directory: str,
+              log_path: str, results: multiprocessing.connection.Connection) -> None:
+    """What a crawl child runs first: it ties its life to the service's, takes the source's
+    lease, then runs ``child_main`` with the other arguments.
+
+    The child is killed (with its session) when the service dies, even by SIGKILL, whose end
+    of ``results`` then closes; and by the kernel when the fork server that forked it ends.
+    While the lease is held by another process the child sends ``{"skipped": holder}`` and
+    crawls nothing; it holds the lease until it exits.
+    """
+    _die_with_fork_server()
+    _die_with_reader(results)
+    os.chdir(working_directory)
+    from storage.lock import crawl_lease
+
+    try:
+        # Held by this name until the child ends: the lease is released when it is collected.
+        lease = crawl_lease(database_url, source_id)
+        holder = lease.try_acquire()
+    except Exception as exc:  # noqa: BLE001 (reported to the service as the crawl's failure)
+        results.send({"error": f"cannot take the source's crawl lease: {exc}"})
+        results.close()
+        return
+    if holder is not None:
+        results.send({"skipped": holder})
+        results.close()
+        return
+    child_main(source_id, config_path, database_url, environment, working_directory, log_path,
+               results)
+    del lease
+
+
+def _die_with_fork_server() -> None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the pipe watch below still applies
+        return
+    if os.getppid() == 1:  # the fork server ended before the signal was asked for
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _die_with_reader(results: multiprocessing.connection.Connection) -> None:
+    """Kill this process and its session once nobody can read ``results`` any more."""
+    watch = select.poll()
+    # A pipe's write end reports POLLERR when its last reader has closed; a copy is watched,
+    # since the crawl closes its own once it has sent its result.
+    watch.register(os.dup(results.fileno()), select.POLLERR | select.POLLHUP)
+
+    def wait_for_reader_gone() -> None:
+        while not watch.poll():
+            pass
+        if os.getpgid(0) == os.getpid():
+            os.killpg(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=wait_for_reader_gone, name="die with the service",
+                     daemon=True).start()
 
 
 def _crawl_context() -> multiprocessing.context.ForkServerContext:

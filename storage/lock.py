@@ -1,7 +1,10 @@
-"""One service per archive: the lock `regwatch serve` holds for as long as it drives an archive.
+"""One service per archive, one crawl per source: the locks the service and its crawls hold.
 
-A SQLite archive is locked with `flock` on a file beside it, a PostgreSQL one with an advisory
-lock; :func:`scheduler_lock` picks the one that fits an engine.
+`regwatch serve` holds the archive's scheduler lock for as long as it drives the archive; each
+crawl child holds its source's lease for as long as it crawls. A SQLite archive is locked with
+`flock` on files beside it, a PostgreSQL one with advisory locks; :func:`scheduler_lock` and
+:func:`crawl_lease` pick the kind that fits an archive. Both are dropped by the kernel or the
+server the moment their process dies, even by SIGKILL.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import socket
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, create_engine, func, select, text
+from sqlalchemy import Connection, Engine, create_engine, func, make_url, select, text
 from sqlalchemy.pool import NullPool
 
 # The service's logger: the lock is the service's.
@@ -155,6 +158,74 @@ class PostgresAdvisoryLock:
             engine.dispose()
 
 
+class SqliteCrawlLease:
+    """An exclusive `flock` on `<database file>.crawl-<source id>.lock`, held by a crawl child.
+
+    The file holds the holder's pid and host; it is never deleted (see :class:`SqliteFileLock`).
+    """
+
+    def __init__(self, database_path: Path, source_id: str) -> None:
+        self.path = database_path.with_name(f"{database_path.name}.crawl-{source_id}.lock")
+        self._file: Any = None
+
+    def try_acquire(self) -> str | None:
+        """Take the lease for this process's life; None when taken, else who holds it."""
+        lease_file = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held for life)
+        try:
+            fcntl.flock(lease_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lease_file.seek(0)
+            holder = lease_file.read().strip() or "another process"
+            lease_file.close()
+            return holder
+        lease_file.seek(0)
+        lease_file.truncate()
+        lease_file.write(holder_description() + "\n")
+        lease_file.flush()
+        self._file = lease_file
+        return None
+
+
+class PostgresCrawlLease:
+    """A session-level advisory lock per source, on a connection the crawl child keeps open.
+
+    The key is derived from the database, the schema and the source id.
+    """
+
+    def __init__(self, url: str, source_id: str) -> None:
+        self.url = url
+        self.source_id = source_id
+        self._engine: Engine | None = None
+        self._connection: Connection | None = None
+
+    def try_acquire(self) -> str | None:
+        """Take the lease for this process's life; None when taken, else who holds it."""
+        name = f"regwatch crawl {self.source_id} {holder_description()}"
+        engine = create_engine(
+            self.url, poolclass=NullPool,
+            connect_args={"application_name": name[:63], "connect_timeout": 10},
+        )
+        connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        key = _advisory_key(connection, f"crawl {self.source_id}")
+        if not connection.execute(select(func.pg_try_advisory_lock(key))).scalar():
+            holder = _advisory_holder(connection, key) or "another process"
+            connection.close()
+            engine.dispose()
+            return holder
+        self._engine, self._connection = engine, connection
+        return None
+
+
+def crawl_lease(database_url: str, source_id: str) -> SqliteCrawlLease | PostgresCrawlLease:
+    """The lease a crawl of ``source_id`` in the archive at ``database_url`` holds."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise ValueError("a crawl lease needs an archive in a file, not an in-memory SQLite")
+        return SqliteCrawlLease(Path(url.database).resolve(), source_id)
+    return PostgresCrawlLease(url.render_as_string(hide_password=False), source_id)
+
+
 def scheduler_lock(engine: Engine) -> SqliteFileLock | PostgresAdvisoryLock:
     """The lock that makes `engine`'s archive drivable by one service at a time."""
     url = engine.url
@@ -165,9 +236,9 @@ def scheduler_lock(engine: Engine) -> SqliteFileLock | PostgresAdvisoryLock:
     return PostgresAdvisoryLock(url.render_as_string(hide_password=False))
 
 
-def _advisory_key(connection: Connection) -> int:
+def _advisory_key(connection: Connection, purpose: str = "scheduler") -> int:
     row = connection.execute(text("SELECT current_database(), current_schema()")).one()
-    digest = hashlib.sha256(f"regwatch scheduler {row[0]} {row[1]}".encode()).digest()
+    digest = hashlib.sha256(f"regwatch {purpose} {row[0]} {row[1]}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
 
 

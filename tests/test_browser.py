@@ -306,3 +306,34 @@ def test_hostile_content_is_text_in_the_feed(served: Served) -> None:
     # The crawled title (its tag-like text dropped by the crawler) is an entry title, as text.
     assert any("window.__xss=1网信部门通报" in title for title in titles)
     assert b"<script" not in raw and b"<img" not in raw
+
+
+# The listener is added before any script of the page runs, and is not subject to its policy.
+RECORD_CSP_VIOLATIONS = (
+    "window.__cspViolations = [];"
+    "document.addEventListener('securitypolicyviolation', function (e) {"
+    "  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI); });"
+)
+
+
+@pytest.mark.parametrize("path", ["/docs", "/api/docs"])
+def test_the_api_docs_load_under_the_apps_own_policy(
+    tmp_path: Path, browser: WebDriver, path: str
+) -> None:
+    app = create_app(f"sqlite:///{tmp_path / 'archive.db'}", None, settings=WebSettings())
+    base_url, stop_web = serve_in_thread(app)
+    recorder = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                                       {"source": RECORD_CSP_VIOLATIONS})
+    try:
+        browser.get(f"{base_url}{path}")
+        WebDriverWait(browser, 30).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, ".opblock-summary-path"))
+        shown = {e.text.replace("\u200b", "")
+                 for e in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
+        assert {"/api/notices", "/api/notices/{notice_id}"} <= shown, shown
+        assert browser.execute_script("return window.__cspViolations") == []
+        screenshot(browser, "api-docs")
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument",
+                                {"identifier": recorder["identifier"]})
+        stop_web()

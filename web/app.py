@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from config import Config
 from storage.db import create_read_only_engine, database_url, open_archive
-from web import api, feeds, pages
+from web import api, docs, feeds, pages
 from web.crawls import CrawlStarter, CrawlTrigger
 from web.settings import WebSettings, web_settings
 
@@ -53,7 +53,8 @@ def create_app(
         summary="What regulators published, as archived by regwatch: notices, versions, "
         "figures, platforms, change events and source health.",
         version="1",
-        docs_url="/api/docs",
+        # web.docs serves the documentation, with its assets, at /docs and /api/docs.
+        docs_url=None,
         redoc_url=None,
     )
     app.state.engine = engine
@@ -64,6 +65,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(feeds.router)
+    app.include_router(docs.router)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:

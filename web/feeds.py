@@ -2,6 +2,12 @@
 
 Entries carry the event's summaries as ``type="text"``: a reader shows an archived title
 holding ``<script>`` as those characters, and feedgen escapes them in the XML.
+
+Links are absolute from ``[web] base_url`` when it is set, else relative (a reader resolves
+them against the feed's own address). They never come from the request: its ``Host`` header is
+whatever the client wrote, and a cached or forwarded feed would carry a forged one to others.
+Without a base URL, ids are ``urn:regwatch:…`` names, which stay the same whichever address
+the feed is read at.
 """
 
 from __future__ import annotations
@@ -34,8 +40,14 @@ def _xml_text(text: str) -> str:
 
 
 def _base(request: Request) -> str:
-    configured = request.app.state.settings.base_url
-    return (configured or str(request.base_url)).rstrip("/")
+    """The configured base URL without its final slash; "" (relative links) when unset."""
+    configured: str | None = request.app.state.settings.base_url
+    return (configured or "").rstrip("/")
+
+
+def _id(base: str, path: str, name: str) -> str:
+    # An Atom id must be an absolute IRI; a relative path is not one.
+    return f"{base}{path}" if base else f"urn:regwatch:{name}"
 
 
 def events_feed(
@@ -43,7 +55,7 @@ def events_feed(
 ) -> Response:
     base = _base(request)
     feed = FeedGenerator()
-    feed.id(f"{base}{self_path}")
+    feed.id(_id(base, self_path, "feed:" + self_path.removeprefix("/feeds/").removesuffix(".atom")))
     feed.title(_xml_text(title))
     feed.link(href=f"{base}{self_path}", rel="self")
     feed.link(href=f"{base}/events", rel="alternate")
@@ -53,7 +65,7 @@ def events_feed(
     # feedgen writes entries in reverse of the order they are added.
     for event in reversed(events):
         entry = feed.add_entry()
-        entry.id(f"{base}/events#event-{event.id}")
+        entry.id(_id(base, f"/events#event-{event.id}", f"event:{event.id}"))
         entry.title(_xml_text(event.summary_en))
         entry.updated(event.created_at)
         entry.published(event.created_at)
