@@ -22,6 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy import func, select
 
 from config import load_config
@@ -46,15 +54,6 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         "(apt-get install chromium chromium-driver)",
         allow_module_level=True,
     )
-
-from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.wait import WebDriverWait
 
 HOSTILE_PATH = "2025-10/09/c_1760000000000001.htm"
 HOSTILE_TITLE = '<script>window.__xss=1</script>网信部门通报 <img src=x onerror="window.__xss=1">'
