@@ -228,7 +228,6 @@ class ArchiveWriter:
         self.process = started.process
         self.forked = started.forked
         self.pid = self.process.pid
-        self.exit_code: int | None = None
         _widen(started.to_writer)
         # Notices are written to the pipe by submit itself, without blocking: the pipe holds a
         # backlog of about a hundred notices, and a thread woken for each one cost the crawl
@@ -361,7 +360,6 @@ class ArchiveWriter:
         _CRAWL_ENDS.discard(self._inbox.fileno())
         self._inbox.close()
         code = self.process.wait()
-        self.exit_code = code
         with self._lock:
             if self.report is None or code != 0:
                 self._gone = f"the archive writer exited with status {code}"
