@@ -183,11 +183,7 @@ class ChildCrawlRunner:
                 started_at=started,
                 finished_at=finished,
                 run_id=result.get("run_id"),
-                counts={
-                    key: int(result.get(key, 0))
-                    for key in ("new", "changed", "unchanged", "failed", "not_modified",
-                                "requests")
-                },
+                counts={key: int(result.get(key, 0)) for key in archive.RUN_COUNTS},
                 detail="; ".join(
                     f"{p.get('kind')}: {p.get('detail')}" for p in result.get("problems", [])[:3]
                 ) or None,
