@@ -35,7 +35,7 @@ from cli.common import (
     fail,
     shown_number,
 )
-from diffing.documents import event_document
+from diffing.documents import decimal_text, event_document
 from diffing.platforms import load_platforms
 from storage.aware_datetime import day_start
 from storage.events import EventFilters, list_events
@@ -57,7 +57,7 @@ def _json_default(value: object) -> object:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return decimal_text(value)
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
