@@ -1,5 +1,8 @@
-"""Fixtures shared by the test modules: local site copies served on loopback."""
+"""Fixtures shared by the test modules, registered once as plugins: local site copies served on
+loopback (tests.sites), archives on SQLite and PostgreSQL (tests.storage_fixtures), and the
+webhook receiver and mailbox alerts are delivered to (tests.alert_fixtures). A test asks for a
+fixture by name; nothing needs importing."""
 
 from __future__ import annotations
 
-pytest_plugins = ("tests.sites",)
+pytest_plugins = ("tests.sites", "tests.storage_fixtures", "tests.alert_fixtures")

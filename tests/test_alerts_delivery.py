@@ -27,24 +27,16 @@ from alerts.rules import load_rules
 from config import Config
 from storage.db import session_factory
 from storage.models import AlertChannel, AlertOutbox
-from tests.alert_fixtures import (  # noqa: F401  (fixtures, requested by name)
+from tests.alert_fixtures import (
     SUMMARY_2022,
     SUMMARY_2023,
     Mailbox,
     WebhookReceiver,
     archive_summary,
     email_text,
-    mailbox_fixture,
-    webhook_fixture,
     write_config,
 )
-from tests.storage_fixtures import (  # noqa: F401  (fixtures, requested by name)
-    add_source,
-    archive_engine_fixture,
-    archive_url_fixture,
-    postgres_archive_url_fixture,
-    postgres_database_fixture,
-)
+from tests.storage_fixtures import add_source
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2024, 2, 1, 9, 0, tzinfo=UTC)

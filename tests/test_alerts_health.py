@@ -22,20 +22,8 @@ from config import ConfigError
 from storage import archive
 from storage.db import session_factory
 from storage.models import ChangeEvent
-from tests.alert_fixtures import (  # noqa: F401  (fixtures, requested by name)
-    SUMMARY_2022,
-    WebhookReceiver,
-    archive_summary,
-    webhook_fixture,
-    write_config,
-)
-from tests.storage_fixtures import (  # noqa: F401  (fixtures, requested by name)
-    add_source,
-    archive_engine_fixture,
-    archive_url_fixture,
-    fetched_notice,
-    postgres_database_fixture,
-)
+from tests.alert_fixtures import SUMMARY_2022, WebhookReceiver, archive_summary, write_config
+from tests.storage_fixtures import add_source, fetched_notice
 
 SOURCE = "cac-wxfb"
 BEIJING = timezone(timedelta(hours=8))

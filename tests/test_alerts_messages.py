@@ -20,13 +20,7 @@ from alerts.messages import (
 )
 from alerts.rule import AlertRule, channel_of
 from cli.alerts import COMMANDS, alerts_group
-from tests.alert_fixtures import (  # noqa: F401  (fixtures, requested by name)
-    Mailbox,
-    WebhookReceiver,
-    email_text,
-    mailbox_fixture,
-    webhook_fixture,
-)
+from tests.alert_fixtures import Mailbox, WebhookReceiver, email_text
 
 CONTEXT = {"title": "t", "events": [{"kind": "notice_new"}], "notices": [{"url": "u"}]}
 

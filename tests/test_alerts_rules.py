@@ -19,14 +19,7 @@ from config import ConfigError
 from storage import archive
 from storage.models import EVENT_KINDS, AlertOutbox, ChangeEvent
 from tests.alert_fixtures import SUMMARY_2022, SUMMARY_2023, archive_summary, write_config
-from tests.storage_fixtures import (  # noqa: F401  (fixtures, requested by name)
-    add_source,
-    archive_engine_fixture,
-    archive_session_fixture,
-    archive_url_fixture,
-    fetched_notice,
-    postgres_database_fixture,
-)
+from tests.storage_fixtures import fetched_notice
 
 HOOK = "json://127.0.0.1:9/hook"
 

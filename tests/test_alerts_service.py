@@ -18,7 +18,7 @@ from config import builtin_tables
 from crawler.localsite.demo_edits import apply_demo_change
 from storage.db import open_archive
 from storage.models import AlertOutbox, ChangeEvent
-from tests.alert_fixtures import WebhookReceiver, webhook_fixture  # noqa: F401  (a fixture)
+from tests.alert_fixtures import WebhookReceiver
 from tests.sites import LocalSite
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -17,11 +17,6 @@ from config import load_config
 from storage.db import open_archive, session_factory
 from storage.series import figure_series
 from tests.query_fixtures import XSS_TEXT, XSS_TITLE, build_query_archive, build_random_archive
-from tests.storage_fixtures import (
-    archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
-    archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
-    postgres_database_fixture,  # noqa: F401  (a fixture, requested by name)
-)
 from web.app import create_app
 from web.settings import UnsafeBindError, WebSettings, check_bind, is_loopback, web_settings
 

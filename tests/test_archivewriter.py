@@ -34,7 +34,6 @@ from tests.storage_fixtures import (
     article_url,
     fetched_notice,
     fresh_postgres_archive_url,
-    postgres_database_fixture,  # noqa: F401  (a fixture, requested by name)
 )
 
 BEIJING_NOON = datetime(2024, 1, 31, 4, 5, tzinfo=UTC)

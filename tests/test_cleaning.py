@@ -19,7 +19,6 @@ from crawler.cleaning import (
     sanitise_html,
     tidy_title,
 )
-from tests.storage_fixtures import shared_dir_fixture  # noqa: F401  (a fixture, by name)
 
 SHANGHAI = timezone(timedelta(hours=8))
 

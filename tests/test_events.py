@@ -19,14 +19,7 @@ from sqlalchemy.orm import Session
 from storage.analysis import analyse_version
 from storage.archive import record_notice
 from storage.models import ChangeEvent, Figure, Notice
-from tests.storage_fixtures import (  # noqa: F401  (fixtures)
-    add_source,
-    archive_engine_fixture,
-    archive_session_fixture,
-    archive_url_fixture,
-    fetched_notice,
-    postgres_database_fixture,
-)
+from tests.storage_fixtures import add_source, fetched_notice
 
 BEIJING = timezone(timedelta(hours=8))
 

@@ -22,16 +22,7 @@ from storage.archive import record_notice
 from storage.findings import figure_of, mention_of
 from storage.history import figure_history, mention_history
 from storage.models import Figure, Notice, NoticeVersion, PlatformMention
-from tests.storage_fixtures import (  # noqa: F401  (fixtures)
-    SOURCE_ID,
-    add_source,
-    archive_engine_fixture,
-    archive_session_fixture,
-    archive_url_fixture,
-    article_url,
-    fetched_notice,
-    postgres_database_fixture,
-)
+from tests.storage_fixtures import SOURCE_ID, article_url, fetched_notice
 
 BEIJING = timezone(timedelta(hours=8))
 METRICS = [None, "websites_summoned", "warnings", "fined", "apps_removed"]

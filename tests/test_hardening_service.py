@@ -35,10 +35,6 @@ from storage.db import open_archive, session_factory
 from storage.lock import crawl_lease
 from storage.models import SchedulerOverrun
 from tests.query_fixtures import build_query_archive
-from tests.storage_fixtures import (  # noqa: F401  (fixtures are used by name)
-    archive_url_fixture,
-    postgres_database_fixture,
-)
 from tests.test_scheduler import (  # noqa: F401  (site is a fixture, used by name)
     WAIT,
     LocalSite,

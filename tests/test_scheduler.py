@@ -38,10 +38,6 @@ from scheduler import (
 from storage.db import open_archive, session_factory
 from storage.lock import AlreadyServingError, SqliteFileLock, scheduler_lock
 from storage.models import CrawlRun, Notice
-from tests.storage_fixtures import (  # noqa: F401  (fixtures are used by name)
-    archive_url_fixture,
-    postgres_database_fixture,
-)
 
 T0 = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)  # a Monday
 HOUR = timedelta(hours=1)

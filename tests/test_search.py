@@ -39,11 +39,6 @@ from tests.query_fixtures import (
     build_random_archive,
     fetched,
 )
-from tests.storage_fixtures import (
-    archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
-    archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
-    postgres_database_fixture,  # noqa: F401  (a fixture, requested by name)
-)
 
 
 @pytest.fixture(name="session")

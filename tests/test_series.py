@@ -15,11 +15,6 @@ from storage.models import Figure, Notice
 from storage.search_index import notice_search
 from storage.series import SeriesNotice, SeriesPoint, figure_series, series_notice_counts
 from tests.query_fixtures import CAC, RANDOM_METRICS, build_random_archive
-from tests.storage_fixtures import (
-    archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
-    archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
-    postgres_database_fixture,  # noqa: F401  (a fixture, requested by name)
-)
 
 
 @pytest.fixture(name="session")

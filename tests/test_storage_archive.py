@@ -41,14 +41,9 @@ from tests.storage_fixtures import (
     FETCHED_AT,
     SOURCE_ID,
     add_source,
-    archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
-    archive_session_fixture,  # noqa: F401  (a fixture, requested by name)
-    archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
     article_url,
     fetched_notice,
-    postgres_database_fixture,  # noqa: F401  (a fixture, requested by name)
     sha256_hex,
-    shared_dir_fixture,  # noqa: F401  (a fixture, requested by name)
     utc,
 )
 

@@ -12,15 +12,7 @@ from sqlalchemy.orm import Session
 from storage.archive import record_notice
 from storage.db import session_factory
 from storage.models import Notice, NoticeVersion, Source
-from tests.storage_fixtures import (
-    BEIJING,
-    archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
-    archive_session_fixture,  # noqa: F401  (a fixture, requested by name)
-    archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
-    article_url,
-    fetched_notice,
-    postgres_database_fixture,  # noqa: F401  (a fixture, requested by name)
-)
+from tests.storage_fixtures import BEIJING, article_url, fetched_notice
 
 NEW_YORK_WINTER = timezone(timedelta(hours=-5), "EST")
 

@@ -22,12 +22,7 @@ from storage.db import (
 from storage.errors import ArchiveError, ArchiveUnreachableError, ArchiveURLError
 from storage.models import Base
 from storage.search_index import search_tables
-from tests.storage_fixtures import (
-    add_source,
-    archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
-    archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
-    postgres_database_fixture,  # noqa: F401  (a fixture, requested by name)
-)
+from tests.storage_fixtures import add_source
 
 
 def test_database_url_prefers_explicit_then_environment_then_cwd(

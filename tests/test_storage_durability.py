@@ -26,13 +26,9 @@ from tests.storage_fixtures import (
     FETCHED_AT,
     SOURCE_ID,
     add_source,
-    archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
-    archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
     article_url,
     crawl_notices,
     fetched_notice,
-    postgres_archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
-    postgres_database_fixture,  # noqa: F401  (a fixture, requested by name)
     record_crawl,
 )
 

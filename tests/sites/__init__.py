@@ -1,7 +1,8 @@
 """Local copies of the regulator sites, and helpers that serve a copy on loopback for a test.
 
-Use from tests/conftest.py, e.g. `from tests.sites import cac_site, serve_site  # noqa: F401`,
-or directly: `with running_site(copy_site("cac", tmp_path), "cac") as base_url: ...`.
+Every test gets the fixtures below by name (tests/conftest.py registers this module as a
+plugin), or serves a copy directly:
+`with running_site(copy_site("cac", tmp_path), "cac") as base_url: ...`.
 The copies themselves and the server's endpoints are described in tests/sites/README.md.
 """
 
