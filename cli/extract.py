@@ -9,8 +9,10 @@ from typing import Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from cli.common import EXIT_USAGE, console, fail, shown_number
+from cli.terminal import inert_json
 from diffing.extract import extract
 
 
@@ -42,18 +44,19 @@ def extract_command(file: str, published: Any, language: str | None, as_json: bo
         fail(f"cannot read {file}: {exc.strerror or exc}", EXIT_USAGE)
     found = extract(text, published=published.date() if published else None, language=language)
     if as_json:
-        click.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
+        click.echo(inert_json(json.dumps(found.to_json(), ensure_ascii=False, indent=2)))
         return
     console.print(f"language: {found.language}")
     figures = Table("metric", "value", "unit", "period", "scope", "text", title="Figures")
     for figure in found.figures:
-        figures.add_row(figure.metric or "[dim]unclassified[/]", shown_number(figure.value),
+        figures.add_row(figure.metric or Text("unclassified", style="dim"),
+                        shown_number(figure.value),
                         figure.unit, figure.period or "-", figure.scope or "-", figure.text)
     console.print(figures)
     platforms = Table("id", "name", "kind", "action", "amount", title="Named platforms")
     for mention in found.platforms:
         amount = f"{mention.amount.currency} {shown_number(mention.amount.value)}" if mention.amount else ""
-        platforms.add_row(mention.id or "[dim]unknown[/]", mention.name, mention.kind,
+        platforms.add_row(mention.id or Text("unknown", style="dim"), mention.name, mention.kind,
                           mention.action or "-", amount)
     console.print(platforms)
 

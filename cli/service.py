@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,7 @@ from cli.common import (
     console,
     fail,
 )
+from cli.terminal import inert_json, plain
 from config import Config, ConfigError
 from crawler.childrunner import ChildCrawlRunner
 from scheduler import (
@@ -310,14 +312,13 @@ def status_command(obj: dict[str, Any], as_json: bool) -> None:
     finally:
         engine.dispose()
     if as_json:
-        click.echo(json.dumps(
+        click.echo(inert_json(json.dumps(
             {"service": {"running": holder is not None, "holder": holder},
              "sources": [row.as_json() for row in rows], "warnings": warnings},
             ensure_ascii=False, indent=2,
-        ))
+        )))
         return
-    console.print(f"service: {'running (' + holder + ')' if holder else 'not running'}",
-                  highlight=False)
+    console.print(f"service: {'running (' + holder + ')' if holder else 'not running'}")
     table = Table("source", "last run", "result", "new/chg/fail", "health", "next run",
                   "overruns", "alerts waiting")
     table.columns[0].no_wrap = True
@@ -329,7 +330,7 @@ def status_command(obj: dict[str, Any], as_json: bool) -> None:
         table.add_row(
             row.source_id,
             _shown_time(row.last_started),
-            f"[{colour}]{row.last_status or 'never run'}[/]",
+            Text(row.last_status or "never run", style=colour),
             counts,
             row.health,
             _shown_time(row.next_run),
@@ -338,7 +339,7 @@ def status_command(obj: dict[str, Any], as_json: bool) -> None:
         )
     console.print(table)
     for warning in warnings:
-        console.print(f"[yellow]warning[/] {warning}", highlight=False)
+        console.print(Text("warning ", style="yellow") + plain(warning))
 
 
 def _shown_time(value: datetime | None) -> str:

@@ -1,0 +1,150 @@
+"""What the command line guards against (issue #13): archived text that drives the terminal,
+text read as markup, formula cells, configuration that passes and then crashes, unbounded
+input. Each test feeds the hostile thing through the real command and measures the output."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cli import main
+from cli.terminal import inert, inert_json
+from crawler.cleaning import clean_title, html_to_text
+from storage.archive import record_notice
+from storage.db import open_archive, session_factory
+from tests.query_fixtures import NoticeSpec, add_sources, fetched, record_findings
+
+# What a page can make a terminal do: set its title (OSC 0), write the clipboard (OSC 52),
+# plant a link (OSC 8), clear the screen (CSI 2J, and the one-byte C1 CSI), ring the bell,
+# reverse the order text is shown in (RLO); and text that reads as rich markup or emoji codes.
+HOSTILE_TITLE = (
+    "\x1b]0;pwned\x07Notice \x1b]52;c;ZWNobyBwd25lZA==\x07"
+    "\x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\ \x1b[2J\x9b2J \u202eevil\u202c"
+    " [bold]x[/] [/x] [sources] :warning:"
+)
+HOSTILE_TEXT = (
+    "2023年，全国网信系统\x1b[31m依法约谈网站10646家\x1b[0m，\x9d52;c;eA==\x07"
+    "下架违法移动应用程序259款。[/x] [[alerts]]"
+)
+SOURCE_NAMED_LIKE_MARKUP = """
+[sources.markup-test]
+name = "[/x] [sources] :warning:"
+base_url = "https://regulator.example/"
+list = { url = "/news", items = "li", link = "a::attr(href)" }
+"""
+UNSAFE = ("\x1b", "\x07", "\x9b", "\x9d", "\u202e", "\u202c")
+
+
+@pytest.fixture(scope="module", name="hostile_archive")
+def hostile_archive_fixture(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, int]:
+    """An archive holding a notice with escapes, as versions before the cleaning kept them."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'archive.db'}"
+    engine = open_archive(url)
+    spec = NoticeSpec("hostile", "cac-test", HOSTILE_TITLE, HOSTILE_TEXT,
+                      datetime(2024, 1, 31, 10, 0, tzinfo=UTC), "zh")
+    with session_factory(engine)() as session:
+        add_sources(session)
+        outcome = record_notice(session, fetched(spec, spec.text, datetime(2024, 2, 1, tzinfo=UTC)))
+        assert outcome.version is not None
+        record_findings(session, outcome.version, "cac-test")
+        session.commit()
+    engine.dispose()
+    return url, outcome.notice_id
+
+
+def regwatch(*arguments: str, database_url: str | None = None,
+             config: Path | None = None, stdin: bytes | None = None) -> Result:
+    options = []
+    if database_url:
+        options += ["--database-url", database_url]
+    if config:
+        options += ["--config", str(config)]
+    return CliRunner().invoke(main, [*options, *arguments], input=stdin)
+
+
+def assert_inert(output: str) -> None:
+    found = [repr(c) for c in UNSAFE if c in output]
+    assert not found, f"raw terminal controls {found} in {output!r}"
+
+
+# --- 3. terminal escapes -------------------------------------------------------------------------
+
+
+def test_archived_escape_sequences_reach_no_terminal(hostile_archive: tuple[str, int]) -> None:
+    url, notice_id = hostile_archive
+    for arguments in (("show", str(notice_id)), ("search", "Notice"), ("events",),
+                      ("figures",), ("diff", str(notice_id), "--from", "1", "--to", "1")):
+        result = regwatch(*arguments, database_url=url)
+        assert_inert(result.output)
+        if arguments[0] != "diff":
+            assert result.exit_code == 0, (arguments, result.output)
+    shown = regwatch("show", str(notice_id), database_url=url).output
+    # The text is still there, its controls shown as visible characters.
+    assert "␛]0;pwned␇Notice" in shown and "\ufffdevil" in shown
+    assert "依法约谈网站10646家" in shown
+
+
+def test_archived_escapes_in_json_are_escaped_and_keep_their_value(
+    hostile_archive: tuple[str, int],
+) -> None:
+    url, notice_id = hostile_archive
+    for arguments in (("show", str(notice_id), "--json"), ("search", "Notice", "--json"),
+                      ("events", "--json")):
+        result = regwatch(*arguments, database_url=url)
+        assert result.exit_code == 0, result.output
+        assert_inert(result.output)
+        json.loads(result.output)
+    body = json.loads(regwatch("show", str(notice_id), "--json", database_url=url).output)
+    assert body["version"]["title"] == HOSTILE_TITLE
+
+
+def test_inert_keeps_length_newlines_and_tabs() -> None:
+    text = "a\tb\nc" + HOSTILE_TITLE + HOSTILE_TEXT
+    shown = inert(text)
+    assert len(shown) == len(text) and inert(shown) == shown
+    assert shown.startswith("a\tb\nc")
+    assert_inert(shown)
+    escaped = inert_json(json.dumps(text, ensure_ascii=False))
+    assert_inert(escaped) and json.loads(escaped) == text
+
+
+def test_cleaning_drops_control_characters_before_archiving() -> None:
+    assert_inert(clean_title(HOSTILE_TITLE).replace("\u202e", "").replace("\u202c", ""))
+    assert clean_title("\x1b]0;pwned\x07Notice\x9b2J") == "]0;pwnedNotice2J"
+    assert html_to_text("<p>a\x1b[2Jb\tc</p><p>\x07</p><p>d</p>") == "a[2Jb c\nd"
+
+
+# --- 6. messages read as markup --------------------------------------------------------------
+
+
+def test_paths_and_values_in_messages_print_as_written(tmp_path: Path) -> None:
+    missing = tmp_path / "[/x] [bold]" / "regwatch.toml"
+    result = regwatch("sources", config=missing)
+    assert result.exit_code == 3, result.output
+    assert "[/x] [bold]" in " ".join(result.output.split())
+
+    named = tmp_path / "named.toml"
+    named.write_text(SOURCE_NAMED_LIKE_MARKUP, encoding="utf-8")
+    result = regwatch("sources", config=named, database_url=f"sqlite:///{tmp_path / 'a.db'}")
+    assert result.exit_code == 0, result.output
+    assert all(word in result.output for word in ("[/x]", "[sources]", ":warning:"))
+
+    empty = tmp_path / "regwatch.toml"
+    empty.write_text("", encoding="utf-8")
+    result = regwatch("alerts", "test", config=empty)
+    assert result.exit_code == 0, result.output
+    assert "([[alerts]] in regwatch.toml)" in result.output
+
+
+def test_archived_markup_prints_as_written(hostile_archive: tuple[str, int]) -> None:
+    url, notice_id = hostile_archive
+    for arguments in (("show", str(notice_id)), ("events",), ("search", "Notice")):
+        output = regwatch(*arguments, database_url=url).output
+        assert all(word in output for word in ("[bold]x[/]", "[/x]", "[sources]", ":warning:")), (
+            arguments, output)
+    shown = regwatch("show", str(notice_id), database_url=url).output
+    assert "[/x] [[alerts]]" in shown
