@@ -9,7 +9,6 @@ usage or query, 3 bad configuration, 4 archive unreachable, 5 no such notice or 
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterator
@@ -35,6 +34,7 @@ from cli.common import (
     fail,
     shown_number,
 )
+from cli.csv_output import CsvWriter
 from cli.terminal import inert_json, plain
 from diffing.platforms import load_platforms
 from storage import queries
@@ -323,20 +323,6 @@ def events(obj: dict[str, Any] | None, since: str | None, kinds: tuple[str, ...]
 
 # --- export ----------------------------------------------------------------------------------
 
-# A spreadsheet runs a cell starting with one of these as a formula; archived text is data.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> object:
-    """``value`` safe for a CSV opened in a spreadsheet: text that would start a formula gets a
-    leading apostrophe; nested values become JSON."""
-    if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False, default=_json_default)
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 @click.command()
 @click.option("--what", type=click.Choice(queries.EXPORT_KINDS), default="notices",
               show_default=True, help="Which rows to export.")
@@ -401,9 +387,9 @@ def _write_rows(rows: Iterator[dict[str, Any]], stream: IO[str], file_format: st
                 stream.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
             else:
                 if writer is None:
-                    writer = csv.DictWriter(stream, fieldnames=list(row))
+                    writer = CsvWriter(stream, fieldnames=list(row))
                     writer.writeheader()
-                writer.writerow({key: csv_cell(value) for key, value in row.items()})
+                writer.writerow(row)
             written += 1
             progress.advance(task)
     return written
@@ -445,7 +431,7 @@ def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: s
         click.echo(inert_json(json.dumps({"figures": rows}, ensure_ascii=False, indent=2)))
         return
     if as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["metric"])
+        writer = CsvWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["metric"])
         writer.writeheader()
         writer.writerows(rows)
         return

