@@ -4,9 +4,12 @@ input. Each test feeds the hostile thing through the real command and measures t
 
 from __future__ import annotations
 
+import io
 import json
+import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -204,3 +207,58 @@ def test_csv_is_written_by_one_writer() -> None:
         if "csv.writer" in (text := path.read_text(encoding="utf-8")) or "csv.DictWriter" in text
     ) + [name for name in ("scheduler.py",) if "csv." in (root / name).read_text("utf-8")]
     assert writers == ["cli/csv_output.py"]
+
+
+# --- 7. unbounded input --------------------------------------------------------------------------
+
+
+class CountingInput(io.RawIOBase):
+    """Standard input that never ends (up to ``size`` bytes), counting what is read of it."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.given = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = min(len(buffer), self.size - self.given)
+        buffer[:count] = b"x" * count
+        self.given += count
+        return count
+
+
+def test_extract_refuses_input_beyond_the_limit_without_reading_it_all(tmp_path: Path) -> None:
+    from cli.extract import MAX_INPUT_BYTES
+    from crawler.settings import DOWNLOAD_MAXSIZE
+
+    assert MAX_INPUT_BYTES == DOWNLOAD_MAXSIZE
+    endless = CountingInput(size=4 * MAX_INPUT_BYTES)
+    tracemalloc.start()
+    result = CliRunner().invoke(main, ["extract", "-"], input=io.BufferedReader(endless))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert result.exit_code == 2, result.output
+    assert "larger than 32 MiB" in result.output
+    # At most the limit and one byte read (plus a buffer's worth), and held once.
+    assert endless.given <= MAX_INPUT_BYTES + 1 + io.DEFAULT_BUFFER_SIZE
+    assert peak < 2.5 * MAX_INPUT_BYTES, peak
+
+    big = tmp_path / "big.html"
+    with big.open("wb") as file:
+        file.truncate(MAX_INPUT_BYTES + 1)  # sparse: its size is refused before any read
+    tracemalloc.start()
+    result = CliRunner().invoke(main, ["extract", str(big)])
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert result.exit_code == 2 and "larger than 32 MiB" in result.output, result.output
+    assert peak < 2**20, peak
+
+
+def test_extract_reads_input_under_the_limit(tmp_path: Path) -> None:
+    text = tmp_path / "notice.txt"
+    text.write_text("2023年，全国网信系统依法约谈网站10646家。", encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(text), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["figures"][0]["value"] in (10646, "10646")
