@@ -262,3 +262,122 @@ def test_extract_reads_input_under_the_limit(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["extract", str(text), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["figures"][0]["value"] in (10646, "10646")
+
+
+# --- 5. configuration that passes and then crashes -----------------------------------------------
+
+A_SOURCE = """[sources.regulator]
+name = "A regulator"
+base_url = "https://regulator.example/"
+list = { url = "/news", items = "li", link = "a::attr(href)" }
+"""
+
+
+def config_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "regwatch.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("added", "table"), [
+    ("interval = inf", None),
+    ("interval = nan", None),
+    ("interval = -inf", None),
+    ('interval = "99999999d"', None),
+    ("interval = 1e300", None),
+    ("revisit_after = 1e12", None),
+    ("delay = nan", None),
+    ('delay = "30d"', None),
+    ("timeout = inf", None),
+    ("timeout = 1e9", None),
+    ("max_notices = 100000000000000000000", None),
+    ("crawl_timeout = inf", "[service]"),
+    ("stop_grace = nan", "[service]"),
+    ('misfire_grace_time = "100000w"', "[service]"),
+    ("parallel_crawls = 100000", "[service]"),
+    ("parallel_crawls = 0", "[service]"),
+    ('deliver_every = "inf"', "[service]"),
+    ("deliver_every = nan", "[service]"),
+    ("unhealthy_after = 1e400", "[service]"),
+    ("min_change_percent = nan", "[[alerts]]"),
+    ("port = inf", "[web]"),
+])
+def test_numbers_out_of_range_are_refused_at_load_with_file_and_line(
+    tmp_path: Path, added: str, table: str | None,
+) -> None:
+    text = A_SOURCE + (f"{added}\n" if table is None else f"\n{table}\n{added}\n")
+    path = config_file(tmp_path, text)
+    line = text.splitlines().index(added) + 1
+    database = f"sqlite:///{tmp_path / 'archive.db'}"
+    result = regwatch("serve", "--once", "--no-web", config=path, database_url=database)
+    assert result.exit_code == 3, result.output
+    assert f"{path}:{line}:" in " ".join(result.output.split()).replace(" ", ""), result.output
+    assert "Traceback" not in result.output
+
+
+def test_list_page_counts_and_web_port_are_bounded(tmp_path: Path) -> None:
+    path = config_file(tmp_path, A_SOURCE.replace('link = "a::attr(href)" }',
+                                                  'link = "a::attr(href)", max_pages = 10000000 }'))
+    result = regwatch("sources", config=path)
+    assert result.exit_code == 3 and f"{path}:4:" in result.output and "max_pages" in result.output
+    path = config_file(tmp_path, A_SOURCE + "\n[web]\nport = 70000\n")
+    result = regwatch("web", config=path, database_url=f"sqlite:///{tmp_path / 'a.db'}")
+    assert result.exit_code == 3 and f"{path}:7:" in result.output, result.output
+
+
+def test_cron_and_interval_together_are_refused(tmp_path: Path) -> None:
+    path = config_file(tmp_path, A_SOURCE + 'cron = "0 9 * * *"\ninterval = "2h"\n')
+    result = regwatch("sources", config=path)
+    assert result.exit_code == 3, result.output
+    assert f"{path}:6:" in result.output and "not both" in result.output
+    # A built-in source's interval gives way to the cron a user sets for it.
+    path = config_file(tmp_path, '[sources.cac-wxfb]\ncron = "0 9 * * 1-5"\n')
+    result = regwatch("sources", "--json", config=path,
+                      database_url=f"sqlite:///{tmp_path / 'a.db'}")
+    assert result.exit_code == 0, result.output
+    schedules = {row["id"]: row["schedule"] for row in json.loads(result.output)["sources"]}
+    assert schedules["cac-wxfb"] == "cron 0 9 * * 1-5"
+
+
+@pytest.mark.parametrize(("text", "line", "name"), [
+    ("[servce]\nparallel_crawls = 2\n", 5, "servce"),
+    ("intervall = 60\n", 5, "intervall"),
+    ("[[alert]]\nname = 'x'\n", 5, "alert"),
+])
+def test_unknown_top_level_tables_and_keys_are_refused(
+    tmp_path: Path, text: str, line: int, name: str,
+) -> None:
+    path = config_file(tmp_path, A_SOURCE + text)
+    result = regwatch("sources", config=path)
+    assert result.exit_code == 3, result.output
+    assert f"{path}:{line}:" in result.output and repr(name) in result.output
+
+
+def test_every_section_regwatch_reads_is_a_known_table() -> None:
+    import re
+
+    from config.loading import TOP_LEVEL_TABLES
+
+    root = Path(__file__).resolve().parent.parent
+    read = {
+        name for path in root.rglob("*.py") if ".venv" not in path.parts
+        for name in re.findall(r"config\.raw\.get\(\"(\w+)\"", path.read_text(encoding="utf-8"))
+    }
+    assert read and read | {"sources"} == set(TOP_LEVEL_TABLES)
+
+
+def test_no_command_returns_from_inside_a_try_with_finally() -> None:
+    """`serve` once returned from its start-up `try` on a config error: the `finally` ran and
+    the exit code after it was skipped (exit 0 instead of 3). No command may do that again."""
+    import ast
+
+    root = Path(__file__).resolve().parent.parent / "cli"
+    found = []
+    for path in sorted(root.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Try) and node.finalbody:
+                for statement in node.body + [h for handler in node.handlers
+                                              for h in handler.body]:
+                    found += [f"{path.name}:{inner.lineno}" for inner in ast.walk(statement)
+                              if isinstance(inner, ast.Return)]
+    assert found == []
