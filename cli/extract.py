@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -76,7 +77,13 @@ def extract_command(file: str, published: Any, language: str | None, as_json: bo
         fail(str(exc), EXIT_USAGE)
     found = extract(text, published=published.date() if published else None, language=language)
     if as_json:
-        click.echo(inert_json(json.dumps(found.to_json(), ensure_ascii=False, indent=2)))
+        # In pieces: a long input's figures would otherwise be held twice more, as one string.
+        out = sys.stdout
+        encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+        pieces = encoder.iterencode(found.to_json())
+        while chunk := "".join(islice(pieces, 65536)):
+            out.write(inert_json(chunk))
+        out.write("\n")
         return
     console.print(f"language: {found.language}")
     figures = Table("metric", "value", "unit", "period", "scope", "text", title="Figures")
