@@ -33,37 +33,53 @@ def number_problem(value: object) -> str | None:
 
 
 def check_numbers(document: Mapping[str, Any], where: Located) -> None:
-    """Raise ConfigError at the first non-finite or huge number anywhere in ``document``."""
+    """Raise ConfigError at the first non-finite or huge number anywhere in ``document``.
+
+    Lines are looked for only once a problem is found: a file is read on every crawl.
+    """
     for key, value in document.items():
         if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
             for index, entry in enumerate(value):  # [[alerts]], [[expectations]]
                 for entry_key, entry_value in entry.items():
-                    line = entry_line(where.text, key, index, entry_key)
-                    _check(entry_value, f"{key}[{index}].{entry_key}", where.file, line)
+                    problem = _first_problem(entry_value, f"{key}[{index}].{entry_key}")
+                    if problem is not None:
+                        line = entry_line(where.text, key, index, entry_key)
+                        raise ConfigError(where.file, line, problem)
         else:
-            _check_in_table(value, (), key, where, None)
+            _check_in_table(value, (key,), where)
 
 
-def _check_in_table(value: object, table: tuple[str, ...], key: str, where: Located,
-                    inherited: int | None) -> None:
-    name = ".".join((*table, key))
-    line = (where.line_of(name) if isinstance(value, Mapping) else None) or (
-        where.line_of(".".join(table), key) if table else top_level_line(where.text, key)
-    ) or inherited
-    if isinstance(value, Mapping):
-        for child_key, child in value.items():
-            _check_in_table(child, (*table, key), child_key, where, line)
-    else:
-        _check(value, name, where.file, line)
-
-
-def _check(value: object, name: str, file: str, line: int | None) -> None:
+def _check_in_table(value: object, path: tuple[str, ...], where: Located) -> None:
     if isinstance(value, Mapping):
         for key, child in value.items():
-            _check(child, f"{name}.{key}", file, line)
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            _check(child, f"{name}[{index}]", file, line)
-    elif (problem := number_problem(value)) is not None:
-        raise ConfigError(file, line, f"{name}: {problem}")
+            _check_in_table(child, (*path, key), where)
+        return
+    problem = _first_problem(value, ".".join(path))
+    if problem is not None:
+        raise ConfigError(where.file, _line(path, where), problem)
 
+
+def _line(path: tuple[str, ...], where: Located) -> int | None:
+    """The line of the key at ``path``, else of the nearest table or key above it that has one
+    (an inline table's key: ``list = { max_pages = … }``)."""
+    for depth in range(len(path), 1, -1):
+        table, key = ".".join(path[:depth - 1]), path[depth - 1]
+        line = where.line_of(f"{table}.{key}") or where.line_of(table, key)
+        if line is not None:
+            return line
+    return top_level_line(where.text, path[0])
+
+
+def _first_problem(value: object, name: str) -> str | None:
+    if isinstance(value, Mapping):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        problem = number_problem(value)
+        return None if problem is None else f"{name}: {problem}"
+    for key, child in items:
+        child_name = f"{name}[{key}]" if isinstance(value, list) else f"{name}.{key}"
+        if (problem := _first_problem(child, child_name)) is not None:
+            return problem
+    return None
