@@ -94,6 +94,8 @@ class ServiceSettings:
 
 
 _SERVICE_DURATIONS = ("crawl_timeout", "max_jitter", "misfire_grace_time", "stop_grace")
+# Each crawl is a child process with its own Scrapy engine; beyond this a machine thrashes.
+MAX_PARALLEL_CRAWLS = 64
 
 
 def service_settings(config: Config) -> ServiceSettings:
@@ -101,15 +103,15 @@ def service_settings(config: Config) -> ServiceSettings:
     table = config.raw.get("service", {})
     where = str(config.path) if config.path else "regwatch.toml"
     if not isinstance(table, Mapping):
-        raise ConfigError(where, None, "[service] must be a table")
+        raise ConfigError(where, config.line_of("service"), "[service] must be a table")
     from alerts.settings import SERVICE_KEYS as ALERT_KEYS  # alerts read and check these
 
     known = {*_SERVICE_DURATIONS, "parallel_crawls", *ALERT_KEYS}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(
-            where, None, f"service: unknown key {unknown[0]!r}; expected one of "
-            + ", ".join(sorted(known))
+            where, config.line_of("service", unknown[0]), f"service: unknown key "
+            f"{unknown[0]!r}; expected one of " + ", ".join(sorted(known))
         )
     values: dict[str, Any] = {}
     for key in _SERVICE_DURATIONS:
@@ -117,13 +119,18 @@ def service_settings(config: Config) -> ServiceSettings:
             try:
                 values[key] = parse_duration(table[key])
             except ValueError as exc:
-                raise ConfigError(where, None, f"service.{key}: {exc}") from None
+                raise ConfigError(where, config.line_of("service", key),
+                                  f"service.{key}: {exc}") from None
     if values.get("crawl_timeout", 1.0) <= 0:
-        raise ConfigError(where, None, "service.crawl_timeout must be longer than 0 seconds")
+        raise ConfigError(where, config.line_of("service", "crawl_timeout"),
+                          "service.crawl_timeout must be longer than 0 seconds")
     if "parallel_crawls" in table:
         count = table["parallel_crawls"]
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise ConfigError(where, None, "service.parallel_crawls must be a whole number ≥ 1")
+        if (isinstance(count, bool) or not isinstance(count, int)
+                or not 1 <= count <= MAX_PARALLEL_CRAWLS):
+            raise ConfigError(where, config.line_of("service", "parallel_crawls"),
+                              "service.parallel_crawls must be a whole number from 1 to "
+                              f"{MAX_PARALLEL_CRAWLS}")
         values["parallel_crawls"] = count
     return ServiceSettings(**values)
 

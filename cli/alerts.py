@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from cli.common import (
     EXIT_ALREADY_SERVING,
@@ -18,6 +19,7 @@ from cli.common import (
     console,
     fail,
 )
+from cli.terminal import inert_json, plain
 from storage.lock import AlreadyServingError, scheduler_lock
 
 
@@ -43,14 +45,16 @@ def test_command(obj: dict[str, Any], rule: str | None, as_json: bool) -> None:
     except KeyError as exc:
         fail(str(exc.args[0]), EXIT_NOT_FOUND)
     if as_json:
-        click.echo(json.dumps([{"rule": name, "channel": label, "sent": ok, "error": error or None}
-                               for name, label, ok, error in results], indent=2))
+        click.echo(inert_json(json.dumps(
+            [{"rule": name, "channel": label, "sent": ok, "error": error or None}
+             for name, label, ok, error in results], indent=2)))
     elif not results:
         console.print("no alert rules are configured ([[alerts]] in regwatch.toml)")
     else:
         for name, label, ok, error in results:
-            mark = "[green]sent[/]" if ok else f"[red]failed[/]: {error}"
-            console.print(f"{name} → {label}: {mark}", highlight=False)
+            mark = Text("sent", style="green") if ok else Text("failed", style="red") + plain(
+                f": {error}")
+            console.print(plain(f"{name} → {label}: ") + mark)
     if any(not ok for *_, ok, _ in results):
         raise SystemExit(EXIT_SOURCE_FAILED)
 
@@ -112,7 +116,7 @@ def deliver_command(obj: dict[str, Any]) -> None:
             lock.release()
         engine.dispose()
     console.print(f"sent {report.messages_sent} message(s) ({report.rows_sent} alert(s)); "
-                  f"{report.messages_failed} failed and wait for a retry", highlight=False)
+                  f"{report.messages_failed} failed and wait for a retry")
     if report.messages_failed:
         raise SystemExit(EXIT_SOURCE_FAILED)
 

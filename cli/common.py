@@ -13,12 +13,18 @@ from decimal import Decimal
 from typing import IO, Any, NoReturn
 
 import click
-from rich.console import Console
 from rich.text import Text
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from cli.terminal import console, errors, plain
 from config import Config, ConfigError, load_config
+
+__all__ = [
+    "EXIT_ALREADY_SERVING", "EXIT_ARCHIVE", "EXIT_CONFIG", "EXIT_NOT_FOUND", "EXIT_OK",
+    "EXIT_SOURCE_FAILED", "EXIT_USAGE", "CommandError", "archive_session", "command_archive",
+    "command_config", "console", "errors", "fail", "shown_number",
+]
 
 # Exit codes scripts can rely on (README).
 EXIT_OK = 0
@@ -28,9 +34,6 @@ EXIT_CONFIG = 3
 EXIT_ARCHIVE = 4
 EXIT_NOT_FOUND = 5
 EXIT_ALREADY_SERVING = 6
-
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
 
 
 class CommandError(click.ClickException):
@@ -46,8 +49,8 @@ class CommandError(click.ClickException):
         return self.code
 
     def show(self, file: IO[Any] | None = None) -> None:
-        # The message is shown as it is: archived text and file names are not rich markup.
-        errors.print(Text("error: ", style="bold red") + Text(self.message))
+        # Archived text, values and file names in the message are neither markup nor controls.
+        errors.print(Text("error: ", style="bold red") + plain(self.message))
 
 
 def fail(message: str, code: int) -> NoReturn:

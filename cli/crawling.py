@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from cli.common import (
     EXIT_ARCHIVE,
@@ -21,6 +23,7 @@ from cli.common import (
     errors,
     fail,
 )
+from cli.terminal import inert_json, plain
 
 
 @click.command()
@@ -50,18 +53,19 @@ def sources(obj: dict[str, Any], as_json: bool) -> None:
             ),
         })
     if as_json:
-        click.echo(json.dumps({"sources": rows}, ensure_ascii=False, indent=2))
+        click.echo(inert_json(json.dumps({"sources": rows}, ensure_ascii=False, indent=2)))
         return
     table = Table("source", "name", "kind", "schedule", "last run", "health")
     table.columns[0].no_wrap = True
     for row in rows:
         status = row["last_status"] or "never run"
         colour = {"ok": "green", "failed": "red", "unhealthy": "yellow"}.get(status, "dim")
-        health_text = f"[{colour}]{status}[/]"
+        health_text = Text(status, style=colour)
         if row["consecutive_failures"]:
             health_text += f" ({row['consecutive_failures']} in a row)"
         if row["last_problem"] and status != "ok":
-            health_text += f"\n{row['last_problem']['kind']}: {row['last_problem']['detail'][:60]}"
+            health_text += plain(
+                f"\n{row['last_problem']['kind']}: {row['last_problem']['detail'][:60]}")
         table.add_row(row["id"], row["name"], row["kind"], row["schedule"],
                       (row["last_run"] or "-")[:16].replace("T", " "), health_text)
     console.print(table)
@@ -103,19 +107,19 @@ def crawl(obj: dict[str, Any], source_ids: Sequence[str], base_url: str | None, 
     except CrawlError as exc:
         fail(str(exc), EXIT_ARCHIVE)
     if as_json:
-        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+        click.echo(inert_json(json.dumps(results, ensure_ascii=False, indent=2)))
     else:
         table = Table("source", "status", "new", "changed", "unchanged", "failed", "requests")
         for source_id, r in results.items():
             colour = {"ok": "green", "failed": "red", "unhealthy": "yellow"}.get(r["status"], "")
-            table.add_row(source_id, f"[{colour}]{r['status']}[/]", str(r["new"]),
+            table.add_row(source_id, Text(r["status"], style=colour), str(r["new"]),
                           str(r["changed"]), str(r["unchanged"]), str(r["failed"]),
                           str(r["requests"]))
         console.print(table)
         for source_id, r in results.items():
             for problem in r["problems"][:5]:
                 errors.print(f"  {source_id}: {problem['kind']} at {problem['url']}: "
-                             f"{problem['detail']}", highlight=False)
+                             f"{problem['detail']}")
     if any(r["status"] != "ok" for r in results.values()):
         sys.exit(EXIT_SOURCE_FAILED)
 
@@ -127,7 +131,8 @@ def demo(keep: Path | None) -> None:
     """Crawl a bundled local copy of a regulator site, change it, crawl again: no internet needed."""
     from crawler.demo import run_demo
 
-    sys.exit(run_demo(keep, console))
+    # The demo styles its own lines with markup; it prints only its bundled copy's text.
+    sys.exit(run_demo(keep, Console(highlight=False)))
 
 
 COMMANDS: list[click.Command] = [sources, crawl, demo]

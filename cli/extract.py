@@ -4,22 +4,55 @@ from __future__ import annotations
 
 import json
 import sys
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from cli.common import EXIT_USAGE, console, fail, shown_number
+from cli.terminal import inert_json
+from crawler.settings import DOWNLOAD_MAXSIZE
 from diffing.extract import extract
+
+# The most `extract` reads: what the crawl accepts of one response (README).
+MAX_INPUT_BYTES = DOWNLOAD_MAXSIZE
+
+
+class InputTooLargeError(ValueError):
+    """An input larger than MAX_INPUT_BYTES; nothing beyond the limit was read."""
+
+
+def _too_large(name: str) -> InputTooLargeError:
+    return InputTooLargeError(f"{name} is larger than {MAX_INPUT_BYTES // 2**20} MiB, the most "
+                              "regwatch reads of one document (a crawl's limit too)")
+
+
+def _bounded_read(stream: IO[bytes], name: str) -> bytes:
+    raw = stream.read(MAX_INPUT_BYTES + 1)
+    if len(raw) > MAX_INPUT_BYTES:
+        raise _too_large(name)
+    return raw
 
 
 def _read_input(path: str) -> str:
-    """A text or HTML file (or stdin) as text: bytes decoded as the crawler decodes pages."""
+    """A text or HTML file (or stdin) as text: bytes decoded as the crawler decodes pages.
+
+    Raises InputTooLargeError past MAX_INPUT_BYTES, having read at most one byte more (a
+    regular file's size is checked before anything is read).
+    """
     from crawler.cleaning import html_to_text, looks_like_html
     from crawler.encoding import choose_encoding
 
-    raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    if path == "-":
+        raw = _bounded_read(sys.stdin.buffer, "standard input")
+    else:
+        with Path(path).open("rb") as file:
+            if Path(path).is_file() and Path(path).stat().st_size > MAX_INPUT_BYTES:
+                raise _too_large(path)
+            raw = _bounded_read(file, path)
     text = raw.decode(choose_encoding(raw, []), errors="replace")
     return html_to_text(text) if looks_like_html(text) else text
 
@@ -34,26 +67,35 @@ def _read_input(path: str) -> str:
 def extract_command(file: str, published: Any, language: str | None, as_json: bool) -> None:
     """Extract enforcement figures and named platforms from a text or HTML FILE (- for stdin).
 
-    Works offline, on any file; nothing is archived.
+    Works offline, on any file up to 32 MiB (exit 2 beyond); nothing is archived.
     """
     try:
         text = _read_input(file)
     except OSError as exc:
         fail(f"cannot read {file}: {exc.strerror or exc}", EXIT_USAGE)
+    except InputTooLargeError as exc:
+        fail(str(exc), EXIT_USAGE)
     found = extract(text, published=published.date() if published else None, language=language)
     if as_json:
-        click.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
+        # In pieces: a long input's figures would otherwise be held twice more, as one string.
+        out = sys.stdout
+        encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+        pieces = encoder.iterencode(found.to_json())
+        while chunk := "".join(islice(pieces, 65536)):
+            out.write(inert_json(chunk))
+        out.write("\n")
         return
     console.print(f"language: {found.language}")
     figures = Table("metric", "value", "unit", "period", "scope", "text", title="Figures")
     for figure in found.figures:
-        figures.add_row(figure.metric or "[dim]unclassified[/]", shown_number(figure.value),
+        figures.add_row(figure.metric or Text("unclassified", style="dim"),
+                        shown_number(figure.value),
                         figure.unit, figure.period or "-", figure.scope or "-", figure.text)
     console.print(figures)
     platforms = Table("id", "name", "kind", "action", "amount", title="Named platforms")
     for mention in found.platforms:
         amount = f"{mention.amount.currency} {shown_number(mention.amount.value)}" if mention.amount else ""
-        platforms.add_row(mention.id or "[dim]unknown[/]", mention.name, mention.kind,
+        platforms.add_row(mention.id or Text("unknown", style="dim"), mention.name, mention.kind,
                           mention.action or "-", amount)
     console.print(platforms)
 

@@ -9,7 +9,6 @@ usage or query, 3 bad configuration, 4 archive unreachable, 5 no such notice or 
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterator
@@ -35,6 +34,8 @@ from cli.common import (
     fail,
     shown_number,
 )
+from cli.csv_output import CsvWriter
+from cli.terminal import inert_json, plain
 from diffing.documents import decimal_text, event_document
 from diffing.platforms import load_platforms
 from storage.aware_datetime import day_start
@@ -62,7 +63,8 @@ def _json_default(value: object) -> object:
 
 
 def _echo_json(document: object) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=_json_default))
+    click.echo(inert_json(json.dumps(document, ensure_ascii=False, indent=2,
+                                     default=_json_default)))
 
 
 def _day(value: str | None, name: str) -> date | None:
@@ -90,7 +92,7 @@ def _notice_id(session: Session, ref: str) -> int:
 
 
 def _marked(text: str, spans: list[tuple[int, int, str]]) -> Text:
-    rendered = Text(text)
+    rendered = plain(text)  # inert keeps the length: the spans stay on their characters
     for start, end, style in spans:
         if 0 <= start < end <= len(text):
             rendered.stylize(style, start, end)
@@ -173,7 +175,7 @@ def search(
         table.add_row(
             str(hit.notice_id),
             hit.published_at.strftime("%Y-%m-%d") if hit.published_at else "-",
-            hit.source_id,
+            plain(hit.source_id),
             Text.assemble(title, "\n", Text(style="dim") + snippet),
         )
     console.print(table)
@@ -205,13 +207,13 @@ def show(obj: dict[str, Any] | None, notice: str, version_number: int | None,
         _echo_json(notice_json(detail))
         return
     version = detail.version
-    console.print(Text(version.title, style="bold"))
+    console.print(plain(version.title, style="bold"))
     meta = Table.grid(padding=(0, 2))
     meta.add_column(style="dim")
     meta.add_column()
     meta.add_row("id", str(detail.notice.id))
-    meta.add_row("source", Text(f"{detail.source.name} ({detail.notice.source_id})"))
-    meta.add_row("url", Text(detail.notice.url))
+    meta.add_row("source", plain(f"{detail.source.name} ({detail.notice.source_id})"))
+    meta.add_row("url", plain(detail.notice.url))
     meta.add_row("published", version.published_at.isoformat() if version.published_at else "-")
     meta.add_row("version", f"{version.number} of {len(detail.versions)}, fetched "
                  f"{version.fetched_at.isoformat()}")
@@ -224,12 +226,12 @@ def show(obj: dict[str, Any] | None, notice: str, version_number: int | None,
         table = Table("metric", "value", "period", "scope", "as written", title="figures")
         for figure in detail.figures:
             table.add_row(figure.metric or "-", f"{figure.value.normalize():f} {figure.unit}",
-                          figure.period or "-", figure.scope or "-", Text(figure.text))
+                          figure.period or "-", figure.scope or "-", plain(figure.text))
         console.print(table)
     if detail.mentions:
         table = Table("platform", "name", "action", title="platforms")
         for mention in detail.mentions:
-            table.add_row(mention.platform_id or f"({mention.kind})", Text(mention.name),
+            table.add_row(mention.platform_id or f"({mention.kind})", plain(mention.name),
                           mention.action or "-")
         console.print(table)
 
@@ -261,13 +263,13 @@ def diff(obj: dict[str, Any] | None, notice: str, from_number: int | None,
     console.print(Text(f"notice {notice_id}: version {changes.old.number} → "
                        f"{changes.new.number}", style="bold"))
     if changes.title_changed:
-        console.print(Text("title: ") + Text(changes.old.title, style="red") + Text(" → ")
-                      + Text(changes.new.title, style="green"))
+        console.print(Text("title: ") + plain(changes.old.title, style="red") + Text(" → ")
+                      + plain(changes.new.title, style="green"))
     if not changes.unified:
         console.print("The texts are the same.")
     for line in changes.unified.splitlines():
         style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
-        console.print(Text(line, style="bold" if line.startswith("@@") else style))
+        console.print(plain(line, style="bold" if line.startswith("@@") else style))
     if changes.figure_changes:
         table = Table("change", "metric", "period", "before", "after", title="figures")
         for change in changes.figure_changes:
@@ -280,7 +282,7 @@ def diff(obj: dict[str, Any] | None, notice: str, from_number: int | None,
     if changes.platform_changes:
         table = Table("change", "platform", "actions before", "actions after", title="platforms")
         for platform_change in changes.platform_changes:
-            table.add_row(platform_change.kind, Text(platform_change.key),
+            table.add_row(platform_change.kind, plain(platform_change.key),
                           ", ".join(platform_change.old_actions) or "-",
                           ", ".join(platform_change.new_actions) or "-")
         console.print(table)
@@ -318,26 +320,12 @@ def events(obj: dict[str, Any] | None, since: str | None, kinds: tuple[str, ...]
         table.add_row(
             event.created_at.strftime("%Y-%m-%d %H:%M"), event.kind, event.source_id,
             str(event.notice_id or "-"),
-            Text(event.summary_en + (f"\n{event.summary_zh}" if event.summary_zh else "")),
+            plain(event.summary_en + (f"\n{event.summary_zh}" if event.summary_zh else "")),
         )
     console.print(table)
 
 
 # --- export ----------------------------------------------------------------------------------
-
-# A spreadsheet runs a cell starting with one of these as a formula; archived text is data.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> object:
-    """``value`` safe for a CSV opened in a spreadsheet: text that would start a formula gets a
-    leading apostrophe; nested values become JSON."""
-    if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False, default=_json_default)
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
 
 @click.command()
 @click.option("--what", type=click.Choice(EXPORT_KINDS), default="notices",
@@ -403,9 +391,9 @@ def _write_rows(rows: Iterator[dict[str, Any]], stream: IO[str], file_format: st
                 stream.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
             else:
                 if writer is None:
-                    writer = csv.DictWriter(stream, fieldnames=list(row))
+                    writer = CsvWriter(stream, fieldnames=list(row))
                     writer.writeheader()
-                writer.writerow({key: csv_cell(value) for key, value in row.items()})
+                writer.writerow(row)
             written += 1
             progress.advance(task)
     return written
@@ -444,10 +432,10 @@ def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: s
                     "reported_by": counts[(point.period, point.scope, point.unit)],
                 })
     if as_json:
-        click.echo(json.dumps({"figures": rows}, ensure_ascii=False, indent=2))
+        click.echo(inert_json(json.dumps({"figures": rows}, ensure_ascii=False, indent=2)))
         return
     if as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["metric"])
+        writer = CsvWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["metric"])
         writer.writeheader()
         writer.writerows(rows)
         return
@@ -483,7 +471,7 @@ def platforms_command(obj: dict[str, Any] | None, as_json: bool) -> None:
             "last_seen": summary.last_named.isoformat() if summary.last_named else None,
         })
     if as_json:
-        click.echo(json.dumps({"platforms": rows}, ensure_ascii=False, indent=2))
+        click.echo(inert_json(json.dumps({"platforms": rows}, ensure_ascii=False, indent=2)))
         return
     table = Table("id", "name", "kind", "notices", "actions", "first seen", "last seen")
     for row in rows:

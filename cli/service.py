@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,7 @@ from cli.common import (
     console,
     fail,
 )
+from cli.terminal import inert_json, plain
 from config import Config, ConfigError
 from crawler.childrunner import ChildCrawlRunner
 from scheduler import (
@@ -43,7 +45,7 @@ from scheduler import (
     service_settings,
 )
 from storage import archive
-from storage.lock import AlreadyServingError, holder_description, scheduler_lock
+from storage.lock import AlreadyServingError, SchedulerLock, holder_description, scheduler_lock
 
 # The service's logger, as before the commands moved here: log filters and readers use it.
 logger = logging.getLogger("regwatch.scheduler")
@@ -242,29 +244,12 @@ def serve_command(obj: dict[str, Any], once: bool, host: str | None, port: int |
         signum: signal.signal(signum, lambda *_: service.request_stop())
         for signum in (signal.SIGTERM, signal.SIGINT)
     }
-    code = EXIT_OK
     try:
-        try:
-            jobs = service.start()
-        except ConfigError as exc:
-            logger.error("%s", exc)
-            code = EXIT_CONFIG
-            return
-        logger.info("serving %s: %d sources, lock held (%s)",
-                    engine.url.render_as_string(hide_password=True), len(jobs),
-                    holder_description())
-        if not once:
-            # What start-up made lives as long as the service: the collector's full passes
-            # skip it, which takes tens of milliseconds off the web requests they land in.
-            gc.freeze()
-        if once:
-            outcomes = service.run_once()
-            if any(outcome.status != "ok" for outcome in outcomes):
-                code = EXIT_SOURCE_FAILED
-        elif not service.serve_forever(lock):
-            code = EXIT_ARCHIVE
-        if service.stop_requested and not once:
-            logger.info("stop requested; ending running crawls")
+        code = _serve(service, engine, lock, once)
+    except ConfigError as exc:
+        # A problem only the start finds (a source's schedule): exit 3 like any config error.
+        logger.error("%s", exc)
+        code = EXIT_CONFIG
     finally:
         alert_work.stop()
         service.stop()
@@ -276,6 +261,28 @@ def serve_command(obj: dict[str, Any], once: bool, host: str | None, port: int |
             signal.signal(signum, handler)
         logger.info("stopped")
     sys.exit(code)
+
+
+def _serve(service: CrawlService, engine: Engine, lock: SchedulerLock, once: bool) -> int:
+    """Start the service's jobs and run them (once, or until stopped); the exit code."""
+    code = EXIT_OK
+    jobs = service.start()
+    logger.info("serving %s: %d sources, lock held (%s)",
+                engine.url.render_as_string(hide_password=True), len(jobs),
+                holder_description())
+    if not once:
+        # What start-up made lives as long as the service: the collector's full passes
+        # skip it, which takes tens of milliseconds off the web requests they land in.
+        gc.freeze()
+    if once:
+        outcomes = service.run_once()
+        if any(outcome.status != "ok" for outcome in outcomes):
+            code = EXIT_SOURCE_FAILED
+    elif not service.serve_forever(lock):
+        code = EXIT_ARCHIVE
+    if service.stop_requested and not once:
+        logger.info("stop requested; ending running crawls")
+    return code
 
 
 def _start_web(config: Config, database_url: str, host: str | None,
@@ -310,14 +317,13 @@ def status_command(obj: dict[str, Any], as_json: bool) -> None:
     finally:
         engine.dispose()
     if as_json:
-        click.echo(json.dumps(
+        click.echo(inert_json(json.dumps(
             {"service": {"running": holder is not None, "holder": holder},
              "sources": [row.as_json() for row in rows], "warnings": warnings},
             ensure_ascii=False, indent=2,
-        ))
+        )))
         return
-    console.print(f"service: {'running (' + holder + ')' if holder else 'not running'}",
-                  highlight=False)
+    console.print(f"service: {'running (' + holder + ')' if holder else 'not running'}")
     table = Table("source", "last run", "result", "new/chg/fail", "health", "next run",
                   "overruns", "alerts waiting")
     table.columns[0].no_wrap = True
@@ -329,7 +335,7 @@ def status_command(obj: dict[str, Any], as_json: bool) -> None:
         table.add_row(
             row.source_id,
             _shown_time(row.last_started),
-            f"[{colour}]{row.last_status or 'never run'}[/]",
+            Text(row.last_status or "never run", style=colour),
             counts,
             row.health,
             _shown_time(row.next_run),
@@ -338,7 +344,7 @@ def status_command(obj: dict[str, Any], as_json: bool) -> None:
         )
     console.print(table)
     for warning in warnings:
-        console.print(f"[yellow]warning[/] {warning}", highlight=False)
+        console.print(Text("warning ", style="yellow") + plain(warning))
 
 
 def _shown_time(value: datetime | None) -> str:

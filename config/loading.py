@@ -13,11 +13,20 @@ from pathlib import Path
 from typing import Any
 
 from config.errors import ConfigError
+from config.numbers import check_numbers
 from config.sources import Source, apply_builtin_hosts, build_source, builtin_tables
-from config.toml import Located, read_toml
+from config.toml import Located, read_toml, top_level_line
 
 CONFIG_ENV = "REGWATCH_CONFIG"
 DEFAULT_CONFIG = "regwatch.toml"
+
+# The top-level tables of regwatch.toml and who reads them: [sources] here; [[alerts]] in
+# alerts/rules.py, [[expectations]] in alerts/expectations.py, [health] and the alert keys of
+# [service] in alerts/settings.py; [service] in scheduler.py; [web] in web/settings.py.
+# Anything else is a typo that would otherwise be ignored.
+TOP_LEVEL_TABLES = ("sources", "alerts", "expectations", "health", "service", "web")
+# Keys that say when a source runs: a user's table that sets one replaces the other.
+_SCHEDULE_KEYS = ("interval", "cron")
 
 
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -37,6 +46,11 @@ class Config:
     sources: Mapping[str, Source]
     path: Path | None
     raw: Mapping[str, Any]
+    text: str = ""
+
+    def line_of(self, table: str, key: str | None = None) -> int | None:
+        """The line of ``key`` in ``[table]`` of the file (or of the header), best effort."""
+        return Located(str(self.path), self.text).line_of(table, key) if self.text else None
 
     def source(self, source_id: str) -> Source:
         try:
@@ -72,6 +86,7 @@ def load_config(path: str | Path | None = None) -> Config:
 
     resolved = config_path(path)
     raw: dict[str, Any] = {}
+    text = ""
     if resolved is not None:
         try:
             text = resolved.read_text(encoding="utf-8")
@@ -81,6 +96,14 @@ def load_config(path: str | Path | None = None) -> Config:
             raise ConfigError(str(resolved), None, f"not UTF-8 text: {exc}") from None
         where = Located(str(resolved), text)
         raw = read_toml(resolved, text)
+        check_numbers(raw, where)
+        unknown = sorted(set(raw) - set(TOP_LEVEL_TABLES))
+        if unknown:
+            raise ConfigError(
+                str(resolved), top_level_line(text, unknown[0]),
+                f"unknown table or key {unknown[0]!r}; a configuration holds "
+                + ", ".join(f"[{name}]" for name in TOP_LEVEL_TABLES),
+            )
         user_sources = raw.get("sources", {})
         if not isinstance(user_sources, dict):
             raise ConfigError(str(resolved), where.line_of("sources"), "[sources] must be a table")
@@ -92,7 +115,11 @@ def load_config(path: str | Path | None = None) -> Config:
                     f"sources.{source_id} must be a table such as [sources.{source_id}]",
                 )
             if source_id in tables:
-                tables[source_id] = (where, _merge(tables[source_id][1], table))
+                base = dict(tables[source_id][1])
+                if any(key in table for key in _SCHEDULE_KEYS):
+                    for key in _SCHEDULE_KEYS:
+                        base.pop(key, None)
+                tables[source_id] = (where, _merge(base, table))
                 origins[source_id] = "overridden"
             else:
                 tables[source_id] = (where, table)
@@ -105,4 +132,5 @@ def load_config(path: str | Path | None = None) -> Config:
             source = apply_builtin_hosts(source, builtins[source_id])
         if not table.get("disabled", False):
             sources[source_id] = source
-    return Config(sources=sources, path=resolved, raw=raw)
+    return Config(sources=sources, path=resolved, raw=raw, text=text)
+

@@ -25,6 +25,12 @@ from config.toml import Located, read_toml
 
 LIST_KINDS = ("html", "json", "feed")
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# The ranges of a source's numbers: beyond them a value is a mistake, and some (a page count
+# in the billions, a day-long request timeout) would keep a crawl going for ever.
+MAX_DELAY = 3600.0
+MAX_TIMEOUT = 3600.0
+MAX_NOTICES = 1_000_000
+MAX_PAGES = 100_000
 
 
 @dataclass(frozen=True)
@@ -182,8 +188,10 @@ def build_source(source_id: str, table: Mapping[str, Any], where: Located, origi
     name = f"sources.{source_id}"
 
     def fail(message: str, key: str | None = None, sub: str | None = None) -> ConfigError:
-        return ConfigError(where.file, where.line_of(f"{name}.{sub}" if sub else name, key) or
-                           where.line_of(name), f"{name}: {message}")
+        # A sub-table may be inline (`list = { ... }`): then its key's line is the line.
+        line = (where.line_of(f"{name}.{sub}" if sub else name, key)
+                or (where.line_of(name, sub) if sub else None) or where.line_of(name))
+        return ConfigError(where.file, line, f"{name}: {message}")
 
     if not SOURCE_ID.match(source_id):
         raise fail("a source id is lower-case letters, digits, '-' and '_', at most 64 long")
@@ -216,6 +224,8 @@ def build_source(source_id: str, table: Mapping[str, Any], where: Located, origi
             raise fail(f"{key}: {exc}", key) from None
 
     cron = table.get("cron")
+    if cron is not None and "interval" in table:
+        raise fail("set either 'cron' or 'interval', not both", "interval")
     if cron is not None:
         if not isinstance(cron, str):
             raise fail("'cron' must be a string such as '0 9 * * *'", "cron")
@@ -228,6 +238,8 @@ def build_source(source_id: str, table: Mapping[str, Any], where: Located, origi
         raise fail("interval must be at least 1 minute, to stay polite", "interval")
 
     delay = duration("delay", 2.0)
+    if delay is not None and delay > MAX_DELAY:
+        raise fail(f"delay must be at most {format_duration(MAX_DELAY)} between requests", "delay")
     encoding = table.get("encoding")
     if encoding is not None:
         import codecs
@@ -259,11 +271,12 @@ def build_source(source_id: str, table: Mapping[str, Any], where: Located, origi
         raise fail(f"unknown time zone {timezone!r}", "timezone") from None
 
     numbers: dict[str, Any] = {}
-    for key, minimum in (("max_notices", 1), ("timeout", 1)):
+    for key, minimum, maximum in (("max_notices", 1, MAX_NOTICES), ("timeout", 1, MAX_TIMEOUT)):
         if key in table:
             value = table[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
-                raise fail(f"{key!r} must be a number ≥ {minimum}", key)
+            if (isinstance(value, bool) or not isinstance(value, (int, float))
+                    or not minimum <= value <= maximum):
+                raise fail(f"{key!r} must be a number from {minimum} to {maximum:g}", key)
             numbers[key] = value
 
     return Source(
@@ -331,8 +344,8 @@ def build_list(table: object, fail: Any) -> ListSpec:
             raise fail(f"{key!r} must be a table", key)
     for key in ("first_page", "max_pages"):
         value = table.get(key, 1)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise fail(f"{key!r} must be a whole number ≥ 1", key)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PAGES:
+            raise fail(f"{key!r} must be a whole number from 1 to {MAX_PAGES:,}", key)
     return ListSpec(
         kind=kind,
         url=url,

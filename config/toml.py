@@ -62,7 +62,6 @@ def read_toml(path: Path | str, text: str) -> dict[str, Any]:
         raise ConfigError(str(path), line, f"not valid TOML: {message}") from None
 
 
-
 def entry_line(text: str, array: str, index: int, key: str | None = None) -> int | None:
     """The line of ``key`` in the ``index``-th (from 0) ``[[array]]`` entry, else of its header.
 
@@ -90,3 +89,14 @@ def entry_line(text: str, array: str, index: int, key: str | None = None) -> int
                         line):
                 return number
     return header_line
+
+
+def top_level_line(text: str, key: str) -> int | None:
+    """The first line of a top-level ``key``: its ``[key]`` or ``[[key]]`` header, ``key = …``
+    or a dotted ``key.x = …``; None when absent."""
+    pattern = re.compile(r"^\s*(\[\[?\s*" + re.escape(key) + r"\s*[.\]]|\"?" + re.escape(key)
+                         + r"\"?\s*[=.])")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return None

@@ -17,6 +17,9 @@ import nh3
 from parsel import Selector
 
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
+# Control characters a page may carry (ESC sequences, BEL, C1): never text, and a terminal
+# that prints an archived title would obey them. Tab, CR and the like are spaces above.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 # Elements whose text is a separate line when a notice is turned into plain text.
 _BLOCKS = {
@@ -44,8 +47,10 @@ _YMD = re.compile(
 
 
 def clean_whitespace(text: str) -> str:
-    """One space between words, no blank runs of lines, no edges; full-width spaces included."""
-    lines = [_SPACE.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
+    """One space between words, no blank runs of lines, no edges; full-width spaces included.
+    Control characters other than whitespace are dropped."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n"))
+    lines = [_SPACE.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
 
 
@@ -202,7 +207,7 @@ def has_text(root: Any) -> bool:
 
 def _readable_piece(text: str | None) -> bool:
     """Whether ``text`` keeps a character through :func:`clean_whitespace`."""
-    return text is not None and bool(_SPACE.sub("", text).strip())
+    return text is not None and bool(_CONTROL.sub("", _SPACE.sub("", text)).strip())
 
 
 def looks_like_html(text: str) -> bool:

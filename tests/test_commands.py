@@ -11,7 +11,8 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.queries import COMMANDS, csv_cell
+from cli.csv_output import csv_cell
+from cli.queries import COMMANDS
 from storage.db import open_archive, session_factory
 from tests.query_fixtures import XSS_TITLE, build_query_archive
 
@@ -143,7 +144,9 @@ def test_export_events_and_dates(archive: tuple[str, dict[str, int]]) -> None:
 
 def test_exported_csv_cannot_start_a_formula() -> None:
     assert csv_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
-    assert csv_cell("+1") == "'+1" and csv_cell("@x") == "'@x" and csv_cell("-2") == "'-2"
+    assert csv_cell("+1") == "'+1" and csv_cell("@x") == "'@x" and csv_cell("-2+3") == "'-2+3"
+    # A negative number stays a number.
+    assert csv_cell("-2") == "-2" and csv_cell("-12.5") == "-12.5" and csv_cell(-3) == -3
     assert csv_cell("约谈") == "约谈" and csv_cell(12) == 12
     assert csv_cell({"a": "="}) == '{"a": "="}'
 

@@ -186,7 +186,8 @@ def write_config(path: Path, sources: dict[str, dict[str, Any]],
         lines += [f"[sources.{table}]", "disabled = true", ""]
     for source_id, fields in sources.items():
         lines += [f"[sources.{source_id}]", f'name = "Notices of {source_id}"']
-        fields = {"interval": "1h", "delay": 0, "timeout": 30, **fields}
+        schedule = {} if "cron" in fields else {"interval": "1h"}  # never both
+        fields = {**schedule, "delay": 0, "timeout": 30, **fields}
         lines += [f"{key} = {json.dumps(value)}" for key, value in fields.items()]
         lines += [
             "",

@@ -50,17 +50,21 @@ def web_settings(config: Config | None) -> WebSettings:
         if not isinstance(raw, Mapping):
             raise ConfigError(where, None, "[web] must be a table")
         table = raw
+    def line(key: str) -> int | None:
+        return config.line_of("web", key) if config is not None else None
+
     unknown = sorted(set(table) - set(_KNOWN))
     if unknown:
         raise ConfigError(
-            where, None, f"web: unknown key {unknown[0]!r}; expected one of {', '.join(_KNOWN)}"
+            where, line(unknown[0]),
+            f"web: unknown key {unknown[0]!r}; expected one of {', '.join(_KNOWN)}"
         )
     host = table.get("host", DEFAULT_HOST)
     port = table.get("port", DEFAULT_PORT)
     if not isinstance(host, str) or not host:
-        raise ConfigError(where, None, "web.host must be a host name or address")
+        raise ConfigError(where, line("host"), "web.host must be a host name or address")
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
-        raise ConfigError(where, None, "web.port must be a whole number from 0 to 65535")
+        raise ConfigError(where, line("port"), "web.port must be a whole number from 0 to 65535")
     token_env = table.get("token_env", TOKEN_ENV)
     if not isinstance(token_env, str):
         raise ConfigError(where, None, "web.token_env must be the name of a variable")
