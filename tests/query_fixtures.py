@@ -1,9 +1,11 @@
 """An archive to query: notices in Simplified, Traditional and English, with findings and events.
 
 The notices are recorded through `storage.archive.record_notice` (so the search index is upkept
-as in production); their figures and platform mentions come from the real extractor
-(`diffing.extract.extract`) and are written as rows, as the crawl pipeline will write them.
-Texts are written for these tests around real, publicly reported figures and names.
+as in production) and analysed by `storage.analysis.analyse_version`, as the archive writer
+does: their figures, platform mentions and change events are the ones the pipeline writes.
+Texts are written for these tests around real, publicly reported figures and names. The
+``archive`` fixture is that archive, built once per test module (tests/conftest.py registers
+this module as a plugin).
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
+import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from diffing.extract import extract
+from storage.analysis import analyse_version
 from storage.archive import FetchedNotice, record_notice, upsert_source
-from storage.models import ChangeEvent, Figure, NoticeVersion, PlatformMention
+from storage.db import open_archive, session_factory
+from storage.models import Figure, Notice, NoticeVersion, PlatformMention
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 CAC = "cac-test"
@@ -134,81 +139,16 @@ def fetched(spec: NoticeSpec, text: str, fetched_at: datetime) -> FetchedNotice:
 
 
 def record_findings(session: Session, version: NoticeVersion, source_id: str) -> None:
-    """Figures, platform mentions and events of one version, from the real extractor."""
-    found = extract(version.text, published=version.published_at)
-    for figure in found.figures:
-        session.add(
-            Figure(
-                version_id=version.id,
-                notice_id=version.notice_id,
-                source_id=source_id,
-                metric=figure.metric,
-                value=Decimal(figure.value),
-                unit=figure.unit,
-                currency=figure.currency,
-                period=figure.period,
-                period_kind=_period_kind(figure.period),
-                scope=figure.scope,
-                start=figure.start,
-                end=figure.end,
-                text=figure.text,
-                sentence=figure.sentence,
-                extractor_version=figure.extractor_version,
-                published_at=version.published_at,
-            )
-        )
-    for mention in found.platforms:
-        session.add(
-            PlatformMention(
-                version_id=version.id,
-                notice_id=version.notice_id,
-                source_id=source_id,
-                platform_id=mention.id,
-                name=mention.name,
-                kind=mention.kind,
-                action=mention.action,
-                actions=list(mention.actions),
-                amount=mention.amount.value if mention.amount else None,
-                currency=mention.amount.currency if mention.amount else None,
-                start=mention.start,
-                end=mention.end,
-                sentence=mention.sentence,
-                extractor_version=found.extractor_version,
-                published_at=version.published_at,
-            )
-        )
-    kind = "notice_new" if version.number == 1 else "notice_edited"
-    session.add(
-        ChangeEvent(
-            kind=kind,
-            source_id=source_id,
-            notice_id=version.notice_id,
-            version_id=version.id,
-            subject=None,
-            created_at=version.fetched_at,
-            summary_en=f"{'New' if version.number == 1 else 'Edited'} notice: {version.title}",
-            summary_zh=f"{'新通知' if version.number == 1 else '通知修改'}：{version.title}",
-            payload={"title": version.title, "number": version.number},
-            dedupe_key=f"{kind}:{version.id}",
-        )
+    """Figures, platform mentions and change events of one version, written as the archive
+    writer writes them: the real extractor, the real history comparisons, the real events."""
+    notice = session.get(Notice, version.notice_id)
+    assert notice is not None
+    previous = session.scalar(
+        select(NoticeVersion)
+        .where(NoticeVersion.notice_id == version.notice_id,
+               NoticeVersion.number == version.number - 1)
     )
-    for mention in found.platforms:
-        if mention.id is None:
-            continue
-        session.add(
-            ChangeEvent(
-                kind="platform_named",
-                source_id=source_id,
-                notice_id=version.notice_id,
-                version_id=version.id,
-                subject=mention.id,
-                created_at=version.fetched_at,
-                summary_en=f"{mention.name} named: {mention.action or 'mentioned'}",
-                summary_zh=f"{mention.name}被点名",
-                payload={"platform_id": mention.id, "action": mention.action},
-                dedupe_key=f"platform_named:{version.id}:{mention.id}:{mention.start}",
-            )
-        )
+    analyse_version(session, notice, version, previous, now=version.fetched_at)
     session.flush()
 
 
@@ -240,6 +180,17 @@ def build_query_archive(session: Session) -> dict[str, int]:
             record_findings(session, later.version, spec.source_id)
     session.commit()
     return ids
+
+
+@pytest.fixture(scope="module", name="archive")
+def archive_fixture(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, int]]:
+    """The query archive on SQLite, once per test module: its URL and the notice ids by key."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('query') / 'archive.db'}"
+    engine = open_archive(url)
+    with session_factory(engine)() as session:
+        ids = build_query_archive(session)
+    engine.dispose()
+    return url, ids
 
 
 # --- random archives, for checking fast queries against plain Python ---------------------------

@@ -23,16 +23,6 @@ from web.settings import UnsafeBindError, WebSettings, check_bind, is_loopback, 
 TOKEN = "a-test-token-of-enough-length"
 
 
-@pytest.fixture(scope="module", name="archive")
-def archive_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, int]]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'archive.db'}"
-    engine = open_archive(url)
-    with session_factory(engine)() as session:
-        ids = build_query_archive(session)
-    engine.dispose()
-    yield url, ids
-
-
 @pytest.fixture(scope="module", name="app")
 def app_fixture(archive: tuple[str, dict[str, int]]) -> FastAPI:
     return create_app(archive[0], None, settings=WebSettings())

@@ -5,26 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import func, select
 
 from cli.csv_output import csv_cell
 from cli.queries import COMMANDS
 from storage.db import open_archive, session_factory
-from tests.query_fixtures import XSS_TITLE, build_query_archive
-
-
-@pytest.fixture(scope="module", name="archive")
-def archive_fixture(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, int]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('commands') / 'archive.db'}"
-    engine = open_archive(url)
-    with session_factory(engine)() as session:
-        ids = build_query_archive(session)
-    engine.dispose()
-    return url, ids
+from storage.models import ChangeEvent
+from tests.query_fixtures import XSS_TITLE
 
 
 def run(url: str, *arguments: str) -> Result:
@@ -137,8 +129,14 @@ def test_export_events_and_dates(archive: tuple[str, dict[str, int]]) -> None:
     url, _ = archive
     events = run(url, "export", "--what", "events", "--format", "csv", "--from", "2024-01-01")
     rows = list(csv.DictReader(io.StringIO(events.stdout)))
-    assert "exported 2 events" in events.stderr
-    assert {row["kind"] for row in rows} == {"notice_new", "notice_edited"}
+    engine = open_archive(url)
+    with session_factory(engine)() as session:
+        since = session.scalar(select(func.count()).select_from(ChangeEvent).where(
+            ChangeEvent.created_at >= datetime(2024, 1, 1, tzinfo=UTC)))
+    engine.dispose()
+    assert since and f"exported {since} events" in events.stderr and len(rows) == since
+    assert all(row["created_at"] >= "2024-01-01" for row in rows)
+    assert {"notice_new", "notice_edited"} <= {row["kind"] for row in rows}
     assert run(url, "export", "--format", "xml").exit_code == 2
 
 

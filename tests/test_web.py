@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from storage.db import open_archive, session_factory
 from storage.series import figure_series
-from tests.query_fixtures import XSS_TITLE, build_query_archive, build_random_archive
+from tests.query_fixtures import XSS_TITLE, build_random_archive
 from web.app import create_app
 from web.pages import safe_link
 from web.rendering import TEMPLATES, highlighted_text
@@ -37,16 +37,6 @@ def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
     parser = Elements()
     parser.feed(html)
     return parser.tags
-
-
-@pytest.fixture(scope="module", name="archive")
-def archive_fixture(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, int]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'archive.db'}"
-    engine = open_archive(url)
-    with session_factory(engine)() as session:
-        ids = build_query_archive(session)
-    engine.dispose()
-    return url, ids
 
 
 @pytest.fixture(scope="module", name="client")
