@@ -248,7 +248,8 @@ def _failed(source: Source, detail: str) -> SourceTrial:
 
 
 def main() -> None:
-    source, time_limit = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 (our own parent)
+    # The parent is `try_source` in this same program, never the network.
+    source, time_limit = pickle.loads(sys.stdin.buffer.read())
     trial = run_trial(source, time_limit)
     sys.stdout.write(json.dumps(asdict(trial), ensure_ascii=False))
 

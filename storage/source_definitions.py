@@ -187,3 +187,85 @@ def with_archive_sources_at(config: Config, database_url: str) -> Config:
             return with_archive_sources(config, session)
     finally:
         engine.dispose()
+
+
+# The fields a form or a command's options set, each a key of the definition's table (dotted
+# into its list and article tables). Selector fields hold one selector a line.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "authority": ("authority",),
+    "language": ("language",),
+    "timezone": ("timezone",),
+    "base_url": ("base_url",),
+    "interval": ("interval",),
+    "cron": ("cron",),
+    "delay": ("delay",),
+    "allow_private": ("allow_private",),
+    "list_kind": ("list", "kind"),
+    "list_url": ("list", "url"),
+    "list_items": ("list", "items"),
+    "list_link": ("list", "link"),
+    "list_title": ("list", "title"),
+    "list_date": ("list", "date"),
+    "article_title": ("article", "title"),
+    "article_date": ("article", "date"),
+    "article_body": ("article", "body"),
+    "article_attachments": ("article", "attachments"),
+}
+_SELECTOR_FIELDS = frozenset({"list_link", "list_title", "list_date", "article_title",
+                              "article_date", "article_body", "article_attachments"})
+
+
+def definition_from_fields(
+    fields: Mapping[str, str | bool | None], base: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """``base`` (a definition) with the named `FIELDS` set; a field given as "" is removed,
+    one not given at all is left as it was. Raises `SourceDefinitionError` for a delay that is
+    not a number."""
+    table: dict[str, Any] = json.loads(json.dumps(base or {}))
+    for name, value in fields.items():
+        if name not in FIELDS or value is None:
+            continue
+        *parents, key = FIELDS[name]
+        holder = table
+        for parent in parents:
+            holder = holder.setdefault(parent, {})
+        if isinstance(value, str):
+            value = value.strip()
+        if value in ("", False):
+            holder.pop(key, None)
+        elif name == "allow_private":
+            holder[key] = True
+        elif name == "delay":
+            try:
+                holder[key] = float(str(value))
+            except ValueError:
+                raise SourceDefinitionError(f"delay must be a number of seconds, not {value!r}"
+                                            ) from None
+        elif name in _SELECTOR_FIELDS:
+            lines = [line.strip() for line in str(value).splitlines() if line.strip()]
+            holder[key] = lines if len(lines) > 1 else lines[0]
+        else:
+            holder[key] = value
+    for parent in ("list", "article"):
+        if parent in table and not table[parent] and parent == "article":
+            del table[parent]
+    return table
+
+
+def fields_of(definition: Mapping[str, Any]) -> dict[str, str]:
+    """The `FIELDS` of a definition as a form shows them (selectors one a line)."""
+    shown: dict[str, str] = {}
+    for name, path in FIELDS.items():
+        value: Any = definition
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if value is None:
+            shown[name] = ""
+        elif isinstance(value, bool):
+            shown[name] = "on" if value else ""
+        elif isinstance(value, list):
+            shown[name] = "\n".join(str(item) for item in value)
+        else:
+            shown[name] = str(value)
+    return shown
