@@ -338,7 +338,7 @@ def history_page(request: Request, session: SessionDep, source_id: SourceId,
     return page(
         request, "source_history.html", title=f"History of {source_id}",
         source_id=source_id,
-        name=source.name if source else (archived.name if archived else ""),
+        source_name=source.name if source else (archived.name if archived else ""),
         events=events[:HISTORY_PAGE], runs=runs,
         next_link=(f"/sources/{source_id}/history?offset={offset + HISTORY_PAGE}"
                    if len(events) > HISTORY_PAGE else None),
