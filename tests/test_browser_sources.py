@@ -290,3 +290,18 @@ def test_the_source_test_page_shows_what_each_selector_matched(
     assert "notice_edited" in text_of(browser, "#events")
     no_page_overflow(browser)
     screenshot(browser, "source-history-phone")
+
+
+@pytest.mark.parametrize("path", ["/metrics/websites_summoned", "/metrics", "/search?q=约谈",
+                                  "/events", "/platforms/douyin", "/notices/1",
+                                  "/notices/1/diff"])
+def test_the_other_pages_fit_a_phone_in_dark_mode(
+    browser: WebDriver, served: Served, path: str
+) -> None:
+    phone(browser)
+    dark(browser)
+    browser.get(served.filled + path)
+    assert "Not found" not in browser.title
+    no_page_overflow(browser)
+    name = path.strip("/").split("?")[0].replace("/", "-")
+    screenshot(browser, f"{name}-phone-dark")
