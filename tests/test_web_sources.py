@@ -153,6 +153,8 @@ def test_check_now_crawls_a_source_kept_in_the_archive_and_its_history_shows(
         assert crawls.outcomes["beijing"].status == "ok", crawls.outcomes["beijing"]
         row = client.get("/sources").text.split('id="source-beijing"')[1].split("</tr>")[0]
         assert "last run ok" in row and "3 new" in row
+        api = {row["id"]: row for row in client.get("/api/sources").json()}
+        assert api["beijing"]["schedule"] == "every 1h" and api["beijing"]["notices"] == 3
         history = client.get("/sources/beijing/history").text
         assert 'href="/feeds/sources/beijing.atom"' in history
         assert "notice_new" in history and "<td class=\"health ok\">ok</td>" in history
