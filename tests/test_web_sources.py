@@ -62,7 +62,14 @@ def test_home_lists_recent_changes_with_filters(tmp_path: Path) -> None:
         assert '<option value="quark" selected>' in quark
         ftc = client.get("/", params={"source": "ftc-test", "from": "2023-06-01"}).text
         assert ftc.count('class="change notice_new"') == 1
-        assert 'href="/feeds/sources/ftc-test.atom"' in ftc
+        assert 'href="/feeds/changes.atom?source=ftc-test"' in ftc
+        feed = client.get("/feeds/changes.atom", params={"source": "ftc-test"})
+        assert feed.headers["content-type"].startswith("application/atom+xml")
+        assert feed.text.count("<entry>") == 2 and "(source ftc-test)" in feed.text
+        quark_feed = client.get("/feeds/changes.atom", params={"platform": "quark"}).text
+        assert quark_feed.count('<category term="platform_named"/>') == 2
+        assert quark_feed.count("<entry>") == 2
+        assert client.get("/feeds/changes.atom", params={"kind": "bogus"}).status_code == 400
         assert client.get("/", params={"kind": "bogus"}).status_code == 400
         assert client.get("/", params={"to": "someday"}).status_code == 400
         # Archived markup stays text on the home page too.
