@@ -175,9 +175,8 @@ def test_home_page_shows_recent_changes_filters_and_fits_a_phone_in_dark_mode(
     screenshot(browser, "home")
 
     browser.find_element(By.CSS_SELECTOR, "#kind option[value='figure_changed']").click()
-    browser.find_element(By.CSS_SELECTOR, "#filters button[type=submit]").click()
+    filtered = submit(browser, "#filters button[type=submit]", "#changes")
     assert "kind=figure_changed" in browser.current_url
-    filtered = text_of(browser, "#changes")
     assert "figure revised" in filtered and "new notice" not in filtered
     screenshot(browser, "home-filtered")
 
@@ -215,6 +214,15 @@ def wait_for(driver: WebDriver, css: str) -> str:
     return str(found.text)
 
 
+def submit(driver: WebDriver, button: str, then: str) -> str:
+    """Press the button ``button`` (CSS), wait for the next page to replace this one and
+    show ``then`` (CSS); its text."""
+    old_page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, button).click()
+    WebDriverWait(driver, 120).until(expected_conditions.staleness_of(old_page))
+    return wait_for(driver, then)
+
+
 def fill(driver: WebDriver, values: dict[str, str]) -> None:
     for name, value in values.items():
         element = driver.find_element(By.NAME, name)
@@ -231,36 +239,32 @@ def fill(driver: WebDriver, values: dict[str, str]) -> None:
 
 def test_adding_and_editing_a_source_through_the_form(browser: WebDriver, served: Served) -> None:
     browser.get(served.filled + "/sources")
-    browser.find_element(By.LINK_TEXT, "Add a source").click()
+    submit(browser, "a[href='/sources/new']", "#source-form")
     assert browser.current_url.endswith("/sources/new")
     fill(browser, {**FIELDS, "id": "beijing-2", "base_url": served.site,
                    "list_items": "ul.list li[[[", "token": TOKEN})
-    browser.find_element(By.ID, "save").click()
-    error = text_of(browser, "#error")
+    error = submit(browser, "#save", "#error")
     assert "items: selector 'ul.list li[[[' is not valid" in error
     assert browser.find_element(By.NAME, "name").get_attribute("value") == FIELDS["name"]
     screenshot(browser, "source-form-error")
 
     fill(browser, {"list_items": "ul.list li", "token": TOKEN})
-    browser.find_element(By.ID, "try").click()
-    trial = wait_for(browser, "#trial, #error")
+    trial = submit(browser, "#try", "#trial, #error")
     assert "(would archive)" in trial and "北京网信办通报2024年网络执法工作情况" in trial
     screenshot(browser, "source-form-trial")
 
     fill(browser, {"token": TOKEN})
-    browser.find_element(By.ID, "save").click()
+    assert "beijing-2 was added" in submit(browser, "#save", "#message")
     assert browser.current_url.endswith("/sources?done=added&source=beijing-2")
-    assert "beijing-2 was added" in text_of(browser, "#message")
     row = text_of(browser, "#source-beijing-2")
     assert "archive" in row and "every 1h" in row and "never run" in row
     screenshot(browser, "sources-added")
 
-    browser.find_element(By.CSS_SELECTOR, "#source-beijing-2 a[href$='/edit']").click()
+    submit(browser, "#source-beijing-2 a[href$='/edit']", "#source-form")
     assert browser.find_element(By.ID, "id").get_attribute("readonly")
     fill(browser, {"interval": "6h", "token": TOKEN})
     screenshot(browser, "source-form-edit")
-    browser.find_element(By.ID, "save").click()
-    assert "beijing-2 was changed" in text_of(browser, "#message")
+    assert "beijing-2 was changed" in submit(browser, "#save", "#message")
     assert "every 6h" in text_of(browser, "#source-beijing-2")
 
     phone(browser)
@@ -278,8 +282,7 @@ def test_the_source_test_page_shows_what_each_selector_matched(
 ) -> None:
     browser.get(served.filled + "/sources/beijing/test")
     fill(browser, {"token": TOKEN})
-    browser.find_element(By.ID, "run").click()
-    trial = wait_for(browser, "#trial, #error")
+    trial = submit(browser, "#run", "#trial, #error")
     assert "(would archive)" in trial and "3 entries" in trial
     assert "#zoom" in trial and "1,216" in trial
     archived = text_of(browser, "#archived")
