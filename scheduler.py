@@ -491,6 +491,8 @@ class CrawlService:
         settings: ServiceSettings | None = None,
     ) -> None:
         self.config = config
+        # The configuration file's sources; `config` adds those kept in the archive.
+        self.file_config = config
         self.engine = engine
         self.runner = runner
         self.clock = clock or SystemClock()
@@ -518,6 +520,7 @@ class CrawlService:
     def start(self) -> list[str]:
         """Start the scheduler and register one job per source; the job ids, sorted."""
         self.scheduler.start(paused=True)
+        self.config = self.sources_in_force()
         job_ids = self.register_jobs()
         self.scheduler.resume()
         return job_ids
@@ -570,6 +573,29 @@ class CrawlService:
             self.scheduler.remove_job(job_id, JOBSTORE)
         return registered
 
+    def sources_in_force(self) -> Config:
+        """The file's sources with the archive's (`regwatch sources add`, the sources pages);
+        the file's alone while the archive cannot be read."""
+        from sqlalchemy.exc import SQLAlchemyError
+        from sqlalchemy.orm import Session
+
+        from storage.source_definitions import with_archive_sources
+
+        try:
+            with Session(self.engine) as session:
+                return with_archive_sources(self.file_config, session)
+        except SQLAlchemyError:
+            logger.exception("could not read the sources kept in the archive")
+            return self.config
+
+    def take_up_source_changes(self) -> None:
+        """Jobs follow sources added, changed, disabled or deleted in the archive since the
+        last look (each heartbeat)."""
+        config = self.sources_in_force()
+        if dict(config.sources) != dict(self.config.sources):
+            self.config = config
+            self.register_jobs()
+
     def run_pending(self) -> float | None:
         return self.scheduler.run_pending()
 
@@ -592,6 +618,7 @@ class CrawlService:
                 logger.error("the scheduler lock was lost (archive connection closed); stopping")
                 return False
             try:
+                self.take_up_source_changes()
                 wait = self.run_pending()
             except Exception:  # logged; the next heartbeat tries again
                 logger.exception("could not process due jobs")

@@ -71,6 +71,15 @@ def command_config(path: str | None) -> Config:
     return config
 
 
+def command_sources(obj: dict[str, Any]) -> Config:
+    """`command_config` with the sources kept in the archive added (`regwatch sources add`)."""
+    from storage.source_definitions import with_archive_sources
+
+    config = command_config(obj["config"])
+    with archive_session(obj) as session:
+        return with_archive_sources(config, session)
+
+
 def command_archive(database_url: str | None) -> Engine:
     """The archive, migrated to the current schema; one that cannot be opened fails with
     exit 4."""

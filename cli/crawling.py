@@ -18,7 +18,7 @@ from cli.common import (
     EXIT_SOURCE_FAILED,
     EXIT_USAGE,
     archive_session,
-    command_config,
+    command_sources,
     console,
     errors,
     fail,
@@ -26,12 +26,18 @@ from cli.common import (
 from cli.terminal import inert_json, plain
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object for scripts.")
-@click.pass_obj
-def sources(obj: dict[str, Any], as_json: bool) -> None:
-    """List the configured sources with their schedule, last run and health."""
-    config = command_config(obj["config"])
+@click.pass_context
+def sources(ctx: click.Context, as_json: bool) -> None:
+    """List the sources with their schedule, last run and health; add, edit, try them.
+
+    Sources added here are kept in the archive, beside the configuration file's.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    obj: dict[str, Any] = ctx.obj
+    config = command_sources(obj)
     health = _health(obj["database_url"])
     rows: list[dict[str, Any]] = []
     for source in sorted(config.sources.values(), key=lambda s: s.id):
@@ -95,7 +101,7 @@ def crawl(obj: dict[str, Any], source_ids: Sequence[str], base_url: str | None, 
     """
     from crawler.runner import CrawlError, crawl_sources
 
-    config = command_config(obj["config"])
+    config = command_sources(obj)
     chosen = list(source_ids) or sorted(config.sources)
     unknown = [s for s in chosen if s not in config.sources]
     if unknown:

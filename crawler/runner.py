@@ -180,10 +180,11 @@ def crawl_in_child(
     os.chdir(working_directory)
 
     from config import ConfigError, load_config
+    from storage.source_definitions import with_archive_sources_at
 
     try:
         try:
-            config = load_config(config_path)
+            config = with_archive_sources_at(load_config(config_path), database_url)
             found = crawl_sources(config, [source_id], database_url=database_url)
         except (ConfigError, CrawlError) as exc:
             results.send({"error": str(exc)})

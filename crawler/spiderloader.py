@@ -16,6 +16,13 @@ if TYPE_CHECKING:
 def spider_for(source_id: str, settings: BaseSettings | None = None) -> type[NoticeSpider]:
     """A NoticeSpider subclass bound to one source (honouring REGWATCH_BASE_URL when set)."""
     config = load_config(settings.get("REGWATCH_CONFIG") if settings else None)
+    database_url = settings.get("REGWATCH_DATABASE_URL") if settings else None
+    if source_id not in config.sources:
+        # Not in the file: maybe a source kept in the archive.
+        from storage.db import database_url as resolved_url
+        from storage.source_definitions import with_archive_sources_at
+
+        config = with_archive_sources_at(config, resolved_url(database_url))
     source = config.source(source_id)
     base_url = settings.get("REGWATCH_BASE_URL") if settings else None
     if base_url:

@@ -306,6 +306,23 @@ class SchedulerOverrun(Base):
     due_at: Mapped[datetime]
     running_since: Mapped[datetime | None]
     noted_at: Mapped[datetime]
+class SourceDefinition(Base):
+    """A source added from the command line or the browser rather than a configuration file.
+
+    ``definition`` is the source's table as it would be written under ``[sources.<id>]``; it is
+    checked by ``config.sources.build_source`` before it is stored. Configuration-file sources
+    keep their ids: an archive definition never overrides one. (migration 0012)
+    """
+
+    __tablename__ = "source_definitions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    definition: Mapped[dict[str, Any]]
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
 # --- alerts: the outbox of messages owed to each channel, and each channel's health ----------
 # (migration 0004_alert_outbox)
 

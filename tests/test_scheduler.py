@@ -361,6 +361,31 @@ def test_five_restarts_leave_one_job_per_source(tmp_path: Path, engine: Engine) 
     assert scheduled_runs(engine) == {"crawl:alpha": clock.now()}
 
 
+def test_sources_kept_in_the_archive_get_jobs_as_they_are_added_and_disabled(
+    tmp_path: Path, engine: Engine
+) -> None:
+    from storage.source_definitions import add_definition, definition_from_fields, set_disabled
+
+    config = site_config(tmp_path, "http://127.0.0.1:9", sources=("alpha",))
+    crawls = ScriptedCrawls(FakeClock())
+    service = scripted_service(config, engine, crawls)
+    assert service.start() == ["crawl:alpha"]
+    with session_factory(engine)() as session:
+        add_definition(session, service.file_config, "kept", definition_from_fields({
+            "name": "kept", "base_url": "http://127.0.0.1:9", "allow_private": "on",
+            "interval": "2h", "list_url": "/index.html", "list_items": "li",
+            "list_link": "a::attr(href)"}))
+        session.commit()
+    service.take_up_source_changes()
+    assert stored_job_ids(engine) == ["crawl:alpha", "crawl:kept"]
+    with session_factory(engine)() as session:
+        set_disabled(session, "kept", True)
+        session.commit()
+    service.take_up_source_changes()
+    assert stored_job_ids(engine) == ["crawl:alpha"]
+    service.stop()
+
+
 def test_a_cron_source_runs_at_its_local_time(tmp_path: Path, engine: Engine) -> None:
     config = write_config(tmp_path / "regwatch.toml", {
         "weekly": {"base_url": "http://127.0.0.1:9", "cron": "30 8 * * 1",

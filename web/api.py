@@ -279,7 +279,9 @@ def events(
 @router.get("/sources", response_model=list[SourceOut])
 def sources(request: Request, session: SessionDep) -> Any:
     """Every source in the archive: health, last run and next scheduled run."""
-    config = request.app.state.config
+    from web.home import sources_in_force
+
+    config = sources_in_force(request, session)
     rows = []
     for overview in source_overviews(session):
         health = overview.health

@@ -1,12 +1,14 @@
 """The web application: the archive opened read-only, the API, the pages and the feeds.
 
 `create_app` is what `regwatch serve` (the scheduler) and `regwatch web` start. The web
-process never writes the archive: its SQLite connections are `query_only`, its PostgreSQL
-sessions read-only. Changing something (triggering a crawl) goes through `web.crawls`.
+process reads the archive on `query_only` SQLite connections and read-only PostgreSQL
+sessions; triggering a crawl goes through `web.crawls`, and the one thing it writes itself,
+sources kept in the archive, through `web.sessions.writer_session` behind the API token.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from config import Config
 from storage.db import create_read_only_engine, database_url, open_archive
-from web import api, docs, feeds, pages
+from web import api, docs, feeds, home, pages, sourcepages
 from web.crawls import CrawlStarter, CrawlTrigger
 from web.settings import WebSettings, web_settings
 
@@ -58,11 +60,15 @@ def create_app(
         redoc_url=None,
     )
     app.state.engine = engine
+    app.state.database_url = url
+    app.state.writer_guard = threading.Lock()
     app.state.sessions = sessions
     app.state.settings = settings
     app.state.config = config
     app.state.crawls = crawl_trigger or CrawlStarter(config, url)
     app.include_router(api.router)
+    app.include_router(home.router)
+    app.include_router(sourcepages.router)
     app.include_router(pages.router)
     app.include_router(feeds.router)
     app.include_router(docs.router)

@@ -46,18 +46,34 @@ class CrawlStarter:
         self.outcomes: dict[str, object] = {}
 
     def start(self, source_id: str) -> CrawlStart:
-        if self.config is None or source_id not in self.config.sources:
+        config = self._sources_in_force()
+        if config is None or source_id not in config.sources:
             raise UnknownCrawlSourceError(f"no configured source {source_id!r}")
         with self._guard:
             running = self._threads.get(source_id)
             if running is not None and running.is_alive():
                 raise CrawlBusyError(f"a crawl of {source_id} is already running")
             thread = threading.Thread(
-                target=self._run, args=(source_id,), name=f"crawl:{source_id}", daemon=True
+                target=self._run, args=(source_id, config), name=f"crawl:{source_id}",
+                daemon=True,
             )
             self._threads[source_id] = thread
             thread.start()
         return CrawlStart(source_id, datetime.now(UTC))
+
+    def running(self, source_id: str) -> bool:
+        """Whether a crawl of the source asked for through this process is running."""
+        with self._guard:
+            thread = self._threads.get(source_id)
+        return thread is not None and thread.is_alive()
+
+    def _sources_in_force(self) -> Config | None:
+        """The configuration with the sources kept in the archive (`regwatch sources add`)."""
+        if self.config is None:
+            return None
+        from storage.source_definitions import with_archive_sources_at
+
+        return with_archive_sources_at(self.config, self.database_url)
 
     def wait(self, source_id: str, timeout: float | None = None) -> bool:
         """Wait for the source's crawl to end; True when none is running any more."""
@@ -68,15 +84,14 @@ class CrawlStarter:
         thread.join(timeout)
         return not thread.is_alive()
 
-    def _run(self, source_id: str) -> None:
+    def _run(self, source_id: str, config: Config) -> None:
         from crawler.childrunner import ChildCrawlRunner
         from storage.db import open_archive, session_factory
 
-        assert self.config is not None
         engine = open_archive(self.database_url)
         try:
             runner = ChildCrawlRunner(
-                self.config,
+                config,
                 self.database_url,
                 session_factory(engine),
                 time_limit=self.time_limit,

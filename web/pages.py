@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,6 @@ from storage.models import EVENT_KINDS, Source
 from storage.platforms import platform_summaries, platform_timeline
 from storage.search import QueryError, SearchFilters, search_notices
 from storage.series import SeriesNotice, figure_series, metric_names
-from storage.sources import source_overviews
 from storage.versions import VersionNotFoundError, notice_detail, version_diff
 from web.parameters import (
     ID_PATTERN,
@@ -65,11 +64,6 @@ def safe_link(url: str) -> str | None:
     except ValueError:
         return None
     return url if scheme in ("http", "https") else None
-
-
-@router.get("/", response_class=HTMLResponse)
-def home() -> Response:
-    return RedirectResponse("/search", status_code=302)
 
 
 def _optional_date(value: str | None, name: str) -> date | None:
@@ -331,21 +325,6 @@ def platform_page(
         events=list_events(
             session, EventFilters(platform_id=platform_id), limit=50
         ),
-    )
-
-
-@router.get("/sources", response_class=HTMLResponse)
-def sources_page(request: Request, session: SessionDep) -> HTMLResponse:
-    config = request.app.state.config
-    return page(
-        request,
-        "sources.html",
-        title="Sources",
-        overviews=source_overviews(session),
-        schedules={
-            source_id: source.schedule_description()
-            for source_id, source in (config.sources.items() if config is not None else [])
-        },
     )
 
 

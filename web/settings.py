@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import os
 from collections.abc import Mapping
@@ -97,3 +98,11 @@ def check_bind(host: str, token: str | None) -> None:
             f"token is configured. Set {TOKEN_ENV} (or [web] token_env) to a secret of at "
             f"least {MIN_TOKEN_CHARS} characters, or listen on 127.0.0.1."
         )
+
+
+def token_matches(settings: WebSettings, given: str | None) -> bool:
+    """Whether ``given`` is the configured API token (compared in constant time); False when
+    no token is configured."""
+    if not settings.token:
+        return False
+    return hmac.compare_digest((given or "").encode("utf-8"), settings.token.encode("utf-8"))
