@@ -20,6 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
 
 from config import load_config
 from crawler.localsite.server import serve_in_thread as serve_site
@@ -42,13 +48,6 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         "(apt-get install chromium chromium-driver)",
         allow_module_level=True,
     )
-
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.wait import WebDriverWait
 
 
 def crawl(database_url: str, source_id: str, config: Path | None = None,
