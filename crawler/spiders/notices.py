@@ -565,17 +565,19 @@ class NoticeSpider(scrapy.Spider):
         self.problem(kind, request.url, detail)
 
     def check_moved(self, response: Response) -> None:
-        """Record a notice whose listed URL redirects to another path: it is archived under
-        the listed URL, and the site has moved it (a change of scheme or host alone is not
-        a move)."""
+        """Note a notice whose listed URL redirects to another path: it is archived under the
+        listed URL, and the site has moved it (a change of scheme or host alone is not a move).
+        A move is logged and counted (``crawl/moved_notice``), not a health problem: the notice
+        was read, and sites move pages in the ordinary course."""
         chain: list[str] = response.meta.get("redirect_urls") or []
         if not chain:
             return
         listed = urlsplit(chain[0])
         final = urlsplit(response.url)
         if (listed.path, listed.query) != (final.path, final.query):
-            self.problem("http_error", chain[0],
-                         f"moved: redirects to {response.url}; archived under the listed URL")
+            self.crawler.stats.inc_value("crawl/moved_notice")
+            self.logger.warning("%s: moved: %s redirects to %s; archived under the listed URL",
+                                self.source.id, chain[0], response.url)
 
     def callback_failed(self, failure: Failure, response: Response) -> None:
         """A page regwatch could not read (an exception in a callback): Scrapy logs it and
