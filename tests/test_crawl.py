@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -605,3 +606,28 @@ def test_malformed_alert_rule_is_refused_before_crawling(crawler: Crawler) -> No
     message = finished.stderr.replace("\n", "")
     assert f"{crawler.config}:3" in message and "nonsense" in message
     assert "Traceback" not in finished.stderr
+
+
+def test_a_plain_recrawl_a_minute_after_an_edit_reports_it_under_a_one_minute_revisit(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    crawler.configure(mirror("cac-wxfb", cac_site, revisit=["1m"]))
+    assert crawler.run("cac-wxfb")[0] == 0
+    # The newest notice, on the list's first page (a re-crawl reads no further page).
+    page = "/2026-11/21/c_1795257000533925.htm"
+    cac_site.edit(page, "国家互联网信息办公室提示", "国家互联网信息办公室特别提示")
+    cac_site.reset()
+    # At once, no page is due yet: the edit waits for its minute.
+    code, result, stderr = crawler.run("cac-wxfb")
+    assert code == 0, stderr[-3000:]
+    assert (result["cac-wxfb"]["changed"], article_requests(cac_site)) == (0, 0)
+    # A minute passes (the archive's clock is moved back rather than waiting for it).
+    with crawler.session() as session, session.begin():
+        for notice in session.scalars(select(Notice)):
+            notice.last_checked_at -= timedelta(seconds=61)
+    code, result, stderr = crawler.run("cac-wxfb")
+    assert code == 0, stderr[-3000:]
+    counts = result["cac-wxfb"]
+    assert (counts["changed"], counts["new"]) == (1, 0)
+    # Every other page was asked conditionally and answered 304.
+    assert counts["not_modified"] == counts["unchanged"] == 19
