@@ -295,18 +295,22 @@ def diff(obj: dict[str, Any] | None, notice: str, from_number: int | None,
               help="Only this kind (repeatable).")
 @click.option("--source", help="Only this source.")
 @click.option("--platform", help="Only events naming this platform id.")
+@click.option("--baseline", is_flag=True,
+              help="Include the events of sources' first crawls (their back catalogues).")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object for scripts.")
 @click.pass_obj
 def events(obj: dict[str, Any] | None, since: str | None, kinds: tuple[str, ...],
-           source: str | None, platform: str | None, limit: int, as_json: bool) -> None:
-    """Change events, newest first."""
+           source: str | None, platform: str | None, baseline: bool, limit: int,
+           as_json: bool) -> None:
+    """Change events, newest first; a source's first crawl's only with --baseline."""
     since_day = _day(since, "--since")
     filters = EventFilters(
         since=day_start(since_day) if since_day else None,
         kinds=kinds,
         source_id=source,
         platform_id=platform,
+        baseline=baseline,
     )
     with archive_session(obj) as session:
         found = list_events(session, filters, limit=limit)

@@ -211,4 +211,6 @@ def event_document(event: EventRow) -> dict[str, Any]:
         "summary_en": event.summary_en,
         "summary_zh": event.summary_zh,
         "payload": event.payload,
+        # Written by the source's first crawl (its back catalogue).
+        "baseline": bool(getattr(event, "baseline", False)),
     }

@@ -631,3 +631,9 @@ def test_a_plain_recrawl_a_minute_after_an_edit_reports_it_under_a_one_minute_re
     assert (counts["changed"], counts["new"]) == (1, 0)
     # Every other page was asked conditionally and answered 304.
     assert counts["not_modified"] == counts["unchanged"] == 19
+    with crawler.session() as session:
+        events = session.scalars(select(ChangeEvent)).all()
+    # The first crawl's events are its baseline; the edit found later is news.
+    assert {(event.kind, event.baseline) for event in events if not event.baseline} == {
+        ("notice_edited", False)}
+    assert sum(event.baseline for event in events) == len(events) - 1 > 20

@@ -259,16 +259,19 @@ def events(
     source: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     platform: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     notice: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    baseline: bool = False,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Any:
-    """Change events, newest first."""
+    """Change events, newest first. Those of a source's first crawl (its back catalogue,
+    ``"baseline": true``) only with ``baseline=1``."""
     filters = EventFilters(
         since=aware(since),
         kinds=tuple(kind or ()),
         source_id=source,
         platform_id=platform,
         notice_id=notice,
+        baseline=baseline,
     )
     return [
         event_json(event)

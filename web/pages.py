@@ -189,7 +189,7 @@ def notice_page(
         link=safe_link(detail.notice.url),
         paragraphs=highlighted_text(detail.version.text, detail.figures, detail.mentions),
         events=list_events(
-            session, EventFilters(notice_id=notice_id), limit=20
+            session, EventFilters(notice_id=notice_id, baseline=True), limit=20
         ),
     )
 
@@ -355,22 +355,25 @@ def events_page(
     session: SessionDep,
     kind: str = "",
     source: str = "",
+    baseline: bool = False,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> HTMLResponse:
     if kind and kind not in EVENT_KINDS:
         raise HTTPException(400, f"kind must be one of {', '.join(EVENT_KINDS)}")
     if source and not _fullmatch(ID_PATTERN, source):
         raise HTTPException(400, "not a source id")
-    filters = EventFilters(kinds=(kind,) if kind else (), source_id=source or None)
+    filters = EventFilters(kinds=(kind,) if kind else (), source_id=source or None,
+                           baseline=baseline)
     listed = list_events(session, filters, limit=PAGE_SIZE + 1, offset=offset)
-    kept = {key: value for key, value in {"kind": kind, "source": source}.items() if value}
+    kept = {key: value for key, value in {"kind": kind, "source": source,
+                                          "baseline": "1" if baseline else ""}.items() if value}
     return page(
         request,
         "events.html",
         title="Events",
         events=listed[:PAGE_SIZE],
         kinds=EVENT_KINDS,
-        form={"kind": kind, "source": source},
+        form={"kind": kind, "source": source, "baseline": baseline},
         next_link=(
             "/events?" + urlencode({**kept, "offset": offset + PAGE_SIZE})
             if len(listed) > PAGE_SIZE

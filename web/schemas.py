@@ -222,6 +222,7 @@ class EventOut(BaseModel):
     summary_en: str
     summary_zh: str | None
     payload: dict[str, Any]
+    baseline: bool = False
 
 
 class PlatformDetailOut(PlatformOut):
