@@ -63,6 +63,10 @@ class FigureOut(BaseModel):
     end: int
     text: str
     sentence: str
+    revised_from: str | None = Field(
+        default=None, description="When a later version of the notice edited this figure in "
+        "place: the value it replaced")
+    revised_at: datetime | None = Field(default=None, description="When that edit was archived")
 
 
 class MentionOut(BaseModel):
