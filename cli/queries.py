@@ -440,7 +440,11 @@ def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: s
                 (latest,) = point.newest_notices(1)
                 rows.append({
                     "metric": name, "scope": point.scope, "period": point.period,
+                    "period_kind": point.period_kind, "label": point.label,
                     "value": _json_value(point.value), "unit": point.unit,
+                    "revised_from": _json_value(point.revised_from)
+                    if point.revised_from is not None else None,
+                    "revised_at": point.revised_at.isoformat() if point.revised_at else None,
                     "notice_id": latest.notice_id, "notice": latest.title,
                     "published_at": latest.published_at.isoformat()
                     if latest.published_at else None,
@@ -457,8 +461,11 @@ def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: s
         return
     table = Table("metric", "scope", "period", "value", "unit", "notice")
     for row in rows:
-        table.add_row(row["metric"], row["scope"] or "-", row["period"],
-                      shown_number(Decimal(str(row["value"]))), row["unit"], row["notice"])
+        value = shown_number(Decimal(str(row["value"])))
+        if row["revised_from"] is not None:
+            value += f" (revised from {shown_number(Decimal(str(row['revised_from'])))})"
+        table.add_row(row["metric"], row["scope"] or "-", row["label"], value, row["unit"],
+                      row["notice"])
     console.print(table if rows else "no figures in the archive yet")
 
 

@@ -165,12 +165,12 @@ def diff_notice(
 def figures(
     session: SessionDep,
     metric: Annotated[str | None, Query(pattern=METRIC_PATTERN)] = None,
-    period_kind: Literal["year", "half", "quarter"] | None = None,
+    period_kind: Literal["year", "half", "quarter", "as_of"] | None = None,
     scope: Annotated[str | None, Query(pattern=SCOPE_PATTERN)] = None,
     source: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     period: Annotated[
         str | None, Query(pattern=PERIOD_PATTERN, description="Only this period's points "
-                          "(2023, 2023-H1, 2023-Q3).")
+                          "(2023, 2023-H1, 2023-Q3), or the points dated 2026-10-15.")
     ] = None,
     notices_limit: Annotated[
         int, Query(ge=0, le=MAX_SERIES_NOTICES, description="The most notices listed per "
