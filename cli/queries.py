@@ -440,16 +440,16 @@ def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: s
                 (latest,) = point.newest_notices(1)
                 rows.append({
                     "metric": name, "scope": point.scope, "period": point.period,
-                    "period_kind": point.period_kind, "label": point.label,
                     "value": _json_value(point.value), "unit": point.unit,
-                    "revised_from": _json_value(point.revised_from)
-                    if point.revised_from is not None else None,
-                    "revised_at": point.revised_at.isoformat() if point.revised_at else None,
                     "notice_id": latest.notice_id, "notice": latest.title,
                     "published_at": latest.published_at.isoformat()
                     if latest.published_at else None,
                     "text": latest.text,
                     "reported_by": counts[(point.period, point.scope, point.unit)],
+                    "period_kind": point.period_kind, "label": point.label,
+                    "revised_from": _json_value(point.revised_from)
+                    if point.revised_from is not None else None,
+                    "revised_at": point.revised_at.isoformat() if point.revised_at else None,
                 })
     if as_json:
         click.echo(json.dumps({"figures": rows}, ensure_ascii=False, indent=2))
