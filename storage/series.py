@@ -145,11 +145,10 @@ def figure_series(
     first seen; ``period_kind`` "as_of", ``period`` the date), unless ``period_kind`` asks for
     years, halves or quarters: a year's dated points come after its periods.
     """
-    periodic = _periodic_series(session, metric, period_kind, scope, source_id, period)
-    if period_kind not in (None, AS_OF):
+    periodic = ([] if period_kind == AS_OF
+                else _periodic_series(session, metric, period_kind, scope, source_id, period))
+    if period_kind is not None and period_kind != AS_OF:
         return periodic
-    if period_kind == AS_OF:
-        periodic = []
     dated = as_of_points(session, metric, scope=scope, source_id=source_id, day=period)
     return sorted(periodic + dated, key=lambda point: (point.period[:4], point.as_of,
                                                         point.period, point.scope or ""))

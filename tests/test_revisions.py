@@ -137,6 +137,12 @@ def test_figures_with_no_period_are_points_dated_by_their_notices(client: TestCl
     one_day = client.get("/api/figures", params={"metric": "fine_amount",
                                                  "period": "2023-04-04"}).json()["series"]
     assert [p["unit"] for p in one_day] == ["GBP"]
+    only_dated = client.get("/api/figures", params={"metric": "fine_amount",
+                                                    "period_kind": "as_of"}).json()["series"]
+    assert {p["label"] for p in only_dated} == {label for label, _, _ in dated}
+    years = client.get("/api/figures", params={"metric": "fine_amount",
+                                               "period_kind": "year"}).json()["series"]
+    assert years and not any(p["as_of"] for p in years)
     page = client.get("/metrics/fine_amount").text
     assert "<td>as of 2023-04-04</td>" in page
 
