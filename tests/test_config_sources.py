@@ -166,3 +166,4 @@ def test_revisit_and_revisit_after_together_are_refused(tmp_path: Path) -> None:
     path = write(tmp_path, '[sources.cac-wxfb]\nrevisit = ["1h"]\nrevisit_after = "1d"\n')
     with pytest.raises(ConfigError, match="not both"):
         load_config(path)
+

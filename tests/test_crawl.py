@@ -637,3 +637,31 @@ def test_a_plain_recrawl_a_minute_after_an_edit_reports_it_under_a_one_minute_re
     assert {(event.kind, event.baseline) for event in events if not event.baseline} == {
         ("notice_edited", False)}
     assert sum(event.baseline for event in events) == len(events) - 1 > 20
+
+
+def test_a_notice_s_next_check_follows_its_age_from_publication() -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+
+    from config import load_config
+    from crawler.incremental import revisit_due
+    from storage.archive import KnownNotice
+
+    source = load_config(None).source("cac-wxfb")
+    now = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)
+
+    def known(checked: datetime, born: datetime | None) -> KnownNotice:
+        return KnownNotice(url="u", notice_id=1, etag=None, last_modified=None,
+                           last_checked_at=checked, content_hash="h", versions=1, born_at=born)
+
+    hour = timedelta(hours=1)
+    # Published at 06:00 and checked at 07:00 (age 1 h): next check six hours later.
+    assert revisit_due(source, known(now + hour, now)) == now + 7 * hour
+    # Checked when 2 days old: three days later; a year old: 30 days later.
+    assert revisit_due(source, known(now, now - 48 * hour)) == now + 72 * hour
+    assert revisit_due(source, known(now, now - 365 * 24 * hour)) == now + 30 * 24 * hour
+    # No publication date known: the age counts from when it was first seen.
+    assert revisit_due(source, known(now, None)) == now + hour
+    one_minute = replace(source, revisit=(60.0,))
+    assert revisit_due(one_minute, known(now, now - 365 * 24 * hour)) == now + timedelta(
+        minutes=1)
