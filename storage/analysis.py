@@ -238,7 +238,9 @@ class _EventWriter(EventWording):
 
     def __init__(self, session: Session, notice: models.Notice, version: models.NoticeVersion,
                  now: datetime, baseline: bool = False) -> None:
-        super().__init__(notice.title, version.number)
+        dated = notice.published_at or notice.first_seen_at
+        super().__init__(notice.title, version.number,
+                         dated.astimezone(UTC).strftime("%Y-%m-%d") if dated else None)
         self.session = session
         self.notice = notice
         self.version = version

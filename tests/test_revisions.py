@@ -188,3 +188,12 @@ def test_a_chart_label_of_billions_is_short(client: TestClient) -> None:
     page = client.get("/metrics/fine_amount").text
     assert ">10B</text>" in page or ">8B</text>" in page or ">2.5B</text>" in page
 
+
+
+def test_a_figure_with_no_period_is_reported_as_of_its_notice_s_date(client: TestClient) -> None:
+    reported = client.get("/api/events", params={"kind": "figure_reported",
+                                                 "limit": 100}).json()
+    summaries = {event["summary_en"] for event in reported if event["subject"] == "fine_amount"}
+    assert any(summary.endswith("as of 2023-04-04") and "12,700,000" in summary
+               for summary in summaries), summaries
+    assert not any("unstated period" in summary for summary in summaries)
