@@ -297,18 +297,22 @@ def diff(obj: dict[str, Any] | None, notice: str, from_number: int | None,
               help="Only this kind (repeatable).")
 @click.option("--source", help="Only this source.")
 @click.option("--platform", help="Only events naming this platform id.")
+@click.option("--baseline", is_flag=True,
+              help="Include the events of sources' first crawls (their back catalogues).")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object for scripts.")
 @click.pass_obj
 def events(obj: dict[str, Any] | None, since: str | None, kinds: tuple[str, ...],
-           source: str | None, platform: str | None, limit: int, as_json: bool) -> None:
-    """Change events, newest first."""
+           source: str | None, platform: str | None, baseline: bool, limit: int,
+           as_json: bool) -> None:
+    """Change events, newest first; a source's first crawl's only with --baseline."""
     since_day = _day(since, "--since")
     filters = EventFilters(
         since=day_start(since_day) if since_day else None,
         kinds=kinds,
         source_id=source,
         platform_id=platform,
+        baseline=baseline,
     )
     with archive_session(obj) as session:
         found = list_events(session, filters, limit=limit)
@@ -430,6 +434,10 @@ def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: s
                     if latest.published_at else None,
                     "text": latest.text,
                     "reported_by": counts[(point.period, point.scope, point.unit)],
+                    "period_kind": point.period_kind, "label": point.label,
+                    "revised_from": _json_value(point.revised_from)
+                    if point.revised_from is not None else None,
+                    "revised_at": point.revised_at.isoformat() if point.revised_at else None,
                 })
     if as_json:
         click.echo(inert_json(json.dumps({"figures": rows}, ensure_ascii=False, indent=2)))
@@ -441,8 +449,11 @@ def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: s
         return
     table = Table("metric", "scope", "period", "value", "unit", "notice")
     for row in rows:
-        table.add_row(row["metric"], row["scope"] or "-", row["period"],
-                      shown_number(Decimal(str(row["value"]))), row["unit"], row["notice"])
+        value = shown_number(Decimal(str(row["value"])))
+        if row["revised_from"] is not None:
+            value += f" (revised from {shown_number(Decimal(str(row['revised_from'])))})"
+        table.add_row(row["metric"], row["scope"] or "-", row["label"], value, row["unit"],
+                      row["notice"])
     console.print(table if rows else "no figures in the archive yet")
 
 

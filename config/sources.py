@@ -8,7 +8,9 @@ malformed is refused with the file, the line and the reason (:class:`ConfigError
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
@@ -24,6 +26,9 @@ from config.errors import ConfigError
 from config.toml import Located, read_toml
 
 LIST_KINDS = ("html", "json", "feed")
+# How long to wait before checking an archived notice page again, as the notice ages: an
+# hour after it is first seen, then six hours, a day, three days, a week, then every 30 days.
+DEFAULT_REVISIT = (3600.0, 6 * 3600.0, 86400.0, 3 * 86400.0, 7 * 86400.0, 30 * 86400.0)
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # The ranges of a source's numbers: beyond them a value is a mistake, and some (a page count
 # in the billions, a day-long request timeout) would keep a crawl going for ever.
@@ -87,7 +92,7 @@ class Source:
     cron: str | None = None
     delay: float = 2.0
     encoding: str | None = None
-    revisit_after: float = 7 * 86400.0
+    revisit: tuple[float, ...] = DEFAULT_REVISIT
     timeout: float = 30.0
     max_notices: int = 500
     trusted_origins: tuple[str, ...] = ()
@@ -137,10 +142,30 @@ class Source:
             trusted_origins=(origin_of(base_url),),
         )
 
+    def revisit_wait(self, age: float) -> float:
+        """Seconds to wait after a check made when the notice was ``age`` seconds old.
+
+        Entry *i* of ``revisit`` is the wait after the notice's *i*-th check if it were checked
+        on schedule: a check at an age of at least the sum of the first *i* entries waits entry
+        *i*, and the last entry repeats. Only the notice's age counts, so a crawl that ran late
+        or a ``--refetch`` does not move the schedule.
+        """
+        return self.revisit[min(bisect_right(_steps(self.revisit), age) - 1,
+                                len(self.revisit) - 1)]
+
     def schedule_description(self) -> str:
         if self.cron:
             return f"cron {self.cron}"
         return f"every {format_duration(self.interval or 0)}"
+
+
+@lru_cache(maxsize=256)
+def _steps(revisit: tuple[float, ...]) -> tuple[float, ...]:
+    """The ages at which each entry of ``revisit`` starts: 0, then the running sums."""
+    steps = [0.0]
+    for wait in revisit[:-1]:
+        steps.append(steps[-1] + wait)
+    return tuple(steps)
 
 
 def origin_of(url: str) -> str:
@@ -165,7 +190,7 @@ _SOURCE_KEYS = {f.name for f in fields(Source)} - {
     "trusted_origins",
     "rewrite_hosts",
     "origin",
-} | {"list", "article", "more", "allow_private", "disabled"}
+} | {"list", "article", "more", "allow_private", "disabled", "revisit_after"}
 _LIST_KEYS = {f.name for f in fields(ListSpec)}
 _ARTICLE_KEYS = {f.name for f in fields(ArticleSpec)}
 
@@ -295,12 +320,44 @@ def build_source(source_id: str, table: Mapping[str, Any], where: Located, origi
         cron=cron,
         delay=delay if delay is not None else 2.0,
         encoding=encoding,
-        revisit_after=duration("revisit_after", 7 * 86400.0) or 0.0,
+        revisit=revisit_schedule(table, fail),
         timeout=float(numbers.get("timeout", 30.0)),
         max_notices=int(numbers.get("max_notices", 500)),
         trusted_origins=trusted,
         origin=origin,
     )
+
+
+def revisit_schedule(table: Mapping[str, Any], fail: Any) -> tuple[float, ...]:
+    """``revisit`` (a list of durations, each finite and positive) or the older
+    ``revisit_after`` (one duration, 0 meaning every run) as a schedule; the default if neither."""
+    if "revisit" in table and "revisit_after" in table:
+        raise fail("give 'revisit' or 'revisit_after', not both", "revisit_after")
+    if "revisit_after" in table:
+        try:
+            wait = parse_duration(table["revisit_after"])
+        except ValueError as exc:
+            raise fail(f"revisit_after: {exc}", "revisit_after") from None
+        if not math.isfinite(wait):
+            raise fail("revisit_after must be a finite duration", "revisit_after")
+        return (wait,)
+    if "revisit" not in table:
+        return DEFAULT_REVISIT
+    entries = table["revisit"]
+    if not isinstance(entries, list) or not entries:
+        raise fail("'revisit' must be a non-empty list of durations such as "
+                   '["1h", "1d", "30d"]', "revisit")
+    schedule = []
+    for entry in entries:
+        try:
+            wait = parse_duration(entry)
+        except ValueError as exc:
+            raise fail(f"revisit: {exc}", "revisit") from None
+        if not math.isfinite(wait) or wait <= 0:
+            raise fail(f"revisit: every wait must be finite and positive, not {entry!r}",
+                       "revisit")
+        schedule.append(wait)
+    return tuple(schedule)
 
 
 def apply_builtin_hosts(source: Source, builtin: Source | None) -> Source:

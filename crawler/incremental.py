@@ -1,7 +1,10 @@
 """Incremental crawling: a notice page is fetched only when new or due for a revisit.
 
-List pages are read every run. A notice page the archive already holds is skipped until its
-``revisit_after`` has passed (or ``--refetch`` asks); when it is fetched again the request is
+List pages are read every run. A notice page the archive already holds is skipped until the
+wait its source's ``revisit`` schedule gives for the notice's age has passed since it was last
+checked (or ``--refetch`` asks): a young notice is checked again within the hour, an old one
+monthly, since regulators correct a notice mostly in its first days. When a page is fetched
+again the request is
 conditional (If-None-Match / If-Modified-Since), and a 304 costs one small answer. So
 re-checking an unchanged site costs a few requests, not one per notice.
 """
@@ -21,6 +24,15 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+
+    from config.sources import Source
+
+
+def revisit_due(source: Source, known: archive.KnownNotice) -> datetime:
+    """When the archived notice ``known`` is next due for a check under ``source``'s schedule."""
+    checked = known.last_checked_at
+    age = (checked - (known.born_at or checked)).total_seconds()
+    return checked + timedelta(seconds=source.revisit_wait(max(age, 0.0)))
 
 
 class IncrementalMiddleware:
@@ -48,8 +60,7 @@ class IncrementalMiddleware:
         if known is None:
             return
         source = self.crawler.spider.source  # type: ignore[union-attr]
-        due = known.last_checked_at + timedelta(seconds=source.revisit_after)
-        if not self.refetch and datetime.now(UTC) < due:
+        if not self.refetch and datetime.now(UTC) < revisit_due(source, known):
             self.crawler.stats.inc_value(RUN_COUNT_STATS["unchanged"])
             self.crawler.stats.inc_value("crawl/not_due")
             raise NotDue(f"{request.url} checked at {known.last_checked_at:%Y-%m-%d %H:%M}")

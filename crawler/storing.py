@@ -16,7 +16,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.outbox import enqueue
+from alerts.outbox import enqueue, is_baseline_run
 from alerts.rules import AlertRule
 from diffing.extract import Extraction
 from storage import archive
@@ -114,6 +114,8 @@ class BatchWrites:
     events: EventBatch = field(default_factory=EventBatch)
     # For each notice with a new version: its place in the batch, its analysis, its crawl run.
     analysed: list[tuple[int, Analysis, int | None]] = field(default_factory=list)
+    # Whether each (source, crawl run) of the batch is the source's first, asked once.
+    baseline_runs: dict[tuple[str, int | None], bool] = field(default_factory=dict)
 
     def write(self, session: Session, rules: Sequence[AlertRule],
               results: list[StoreResult]) -> list[StoreResult]:
@@ -140,9 +142,13 @@ def _record(session: Session, fetched: archive.FetchedNotice, rules: Sequence[Al
     # Findings and events commit with the version that caused them.
     notice = outcome.notice or session.get(Notice, outcome.notice_id)
     assert notice is not None
+    run = (notice.source_id, fetched.crawl_run_id)
+    known_runs = batch.baseline_runs if batch else {}
+    if run not in known_runs:
+        known_runs[run] = is_baseline_run(session, *run)
     analysis = analyse_version(session, notice, outcome.version, outcome.previous,
                                version_is_new=True, extraction=extraction,
-                               events=batch.events if batch else None)
+                               events=batch.events if batch else None, baseline=known_runs[run])
     queued = (enqueue(session, analysis.events, rules, run_id=fetched.crawl_run_id)
               if batch is None else 0)
     return StoreResult(outcome.status, len(analysis.events), len(analysis.extraction.figures),

@@ -186,12 +186,20 @@ def compare_periods(current: Figure, history: Sequence[tuple[Figure, date]]) -> 
     whole year): enforcement work is seasonal, and the regulators' own summaries compare 同比.
     The latest earlier year wins (2022, else 2021 when 2022 was never reported); among figures
     for that period, the one published last (a later correction wins). ``None`` when
-    ``current`` has no metric or period, or nothing comparable came before.
+    ``current`` has no metric or period, or nothing comparable came before, and for money
+    with no scope: until figures say whose amount they are, such an amount may be one party's
+    single decision, and two years' are then no totals of the same kind.
     """
     return PeriodHistory(history).compare(current)
 
 
 _Comparable = tuple[str, str | None, str, str, int]
+
+
+def comparable(figure: Figure) -> bool:
+    """Whether a figure may be compared with an earlier period's: counts always; money only
+    as a period total of a scope (全国网信系统 fined ...), never a single decision's amount."""
+    return figure.currency is None or bool(figure.scope)
 
 
 class PeriodHistory:
@@ -212,7 +220,7 @@ class PeriodHistory:
     def compare(self, current: Figure) -> PeriodComparison | None:
         """``current`` against the history; see :func:`compare_periods`."""
         period = Period.parse(current.period)
-        if current.metric is None or period is None:
+        if current.metric is None or period is None or not comparable(current):
             return None
         group = self._groups.get(
             (current.metric, current.scope, current.unit, period.kind, period.part), [])

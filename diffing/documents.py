@@ -178,6 +178,9 @@ def figure_document(figure: FigureRow) -> dict[str, Any]:
         "end": figure.end,
         "text": figure.text,
         "sentence": figure.sentence,
+        # A figure a later version of its notice edited in place: the value it replaced, when.
+        "revised_from": decimal_text(getattr(figure, "revised_from", None)),
+        "revised_at": iso(getattr(figure, "revised_at", None)),
     }
 
 
@@ -211,4 +214,6 @@ def event_document(event: EventRow) -> dict[str, Any]:
         "summary_en": event.summary_en,
         "summary_zh": event.summary_zh,
         "payload": event.payload,
+        # Written by the source's first crawl (its back catalogue).
+        "baseline": bool(getattr(event, "baseline", False)),
     }

@@ -24,9 +24,12 @@ DIFF_EXCERPT = 4000
 class EventWording:
     """Words the events of one version of a notice, each passed to :meth:`add` in order."""
 
-    def __init__(self, title: str, version_number: int) -> None:
+    def __init__(self, title: str, version_number: int, dated: str | None = None) -> None:
+        """``dated``: the notice's date (``2026-10-15``), which a figure stating no period is
+        reported as of."""
         self.title = title
         self.version_number = version_number
+        self.dated = dated
         self.metrics = load_metrics()
         self.registry = load_platforms()
 
@@ -80,9 +83,14 @@ class EventWording:
                         comparison: compare.PeriodComparison | None) -> None:
         label = self.metric_label(figure.metric)
         value = _number(figure.value, figure.currency)
-        period = figure.period or "an unstated period"
-        en = f"{label}: {value} in {period}"
-        zh = f"{self.metric_label(figure.metric, 'zh')}：{period} {value}{figure.unit if not figure.currency else ''}"
+        if figure.period:
+            en_when, zh_when = f"in {figure.period}", figure.period
+        elif self.dated:
+            en_when, zh_when = f"as of {self.dated}", f"截至{self.dated}"
+        else:
+            en_when, zh_when = "in an unstated period", "未说明期间"
+        en = f"{label}: {value} {en_when}"
+        zh = f"{self.metric_label(figure.metric, 'zh')}：{zh_when} {value}{figure.unit if not figure.currency else ''}"
         payload: dict[str, Any] = {"figure": found_figure_json(figure)}
         if comparison is not None:
             previous = _number(comparison.previous_value, figure.currency)

@@ -10,8 +10,10 @@ source's earlier notices, by publication date, from :mod:`storage.history`) and 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from time import process_time
 from typing import Any, cast
 
@@ -46,6 +48,7 @@ class WrittenEvent:
     summary_zh: str | None
     payload: dict[str, Any]
     dedupe_key: str
+    baseline: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ def analyse_version(
     version_is_new: bool = False,
     extraction: Extraction | None = None,
     events: EventBatch | None = None,
+    baseline: bool = False,
 ) -> Analysis:
     """Extract figures and platforms of ``version``, store them, and add its change events.
 
@@ -77,7 +81,12 @@ def analyse_version(
     ``extraction``: ``extract(version.text, published=notice.published_at)``, when the caller
     has it already (its CPU is then the caller's to count). ``events``: where the events wait
     to be inserted with those of the other versions of the transaction; the analysis's
-    ``events`` are filled in when the caller writes the batch.
+    ``events`` are filled in when the caller writes the batch. ``baseline``: the version
+    comes from the source's first crawl, so its events are marked as the back catalogue's.
+
+    A figure that ``version`` edited in place (as :func:`diffing.compare.diff_figures` pairs
+    them) is stored with the value it replaced and the version's fetch time; one that a later
+    version keeps as it was keeps its revision.
     """
     now = now or datetime.now(UTC)
     already = not version_is_new and session.scalar(_ANALYSED, {"version_id": version.id})
@@ -88,13 +97,20 @@ def analyse_version(
         extraction_cpu = process_time() - started
     if already:
         return Analysis(extraction, [], extraction_cpu)
-    store_findings(session, notice, version, extraction)
-    writer = _EventWriter(session, notice, version, now)
+    writer = _EventWriter(session, notice, version, now, baseline)
     if previous is None:
+        store_findings(session, notice, version, extraction)
         writer.notice_new()
         _first_version_events(session, writer, notice, extraction)
     else:
-        _edit_events(session, writer, notice, previous, extraction)
+        old_rows = session.scalars(
+            select(models.Figure).where(models.Figure.version_id == previous.id)
+            .order_by(models.Figure.start)).all()
+        figure_changes = compare.diff_figures([figure_of(r) for r in old_rows],
+                                              extraction.figures)
+        store_findings(session, notice, version, extraction, revisions=_revisions(
+            old_rows, extraction, figure_changes, version.fetched_at))
+        _edit_events(session, writer, notice, previous, extraction, figure_changes)
     if events is None:
         writer.write()
     else:
@@ -169,20 +185,39 @@ def _first_version_events(
         writer.platform_named(appearance)
 
 
+def _revisions(
+    old_rows: Sequence[models.Figure], found: Extraction,
+    changes: Sequence[compare.FigureChange], at: datetime,
+) -> dict[int, tuple[Decimal, datetime]]:
+    """By position in ``found.figures``: the value each revised figure replaced, and when."""
+    position = {id(figure): index for index, figure in enumerate(found.figures)}
+    revised: dict[int, tuple[Decimal, datetime]] = {}
+    for change in changes:
+        if change.kind == "edited" and change.old is not None and change.new is not None:
+            revised[position[id(change.new)]] = (Decimal(change.old.value), at)
+    # A figure kept as it was keeps its revision: the old row with its key and value.
+    earlier = {(compare.figure_key(figure_of(row)), Decimal(row.value)): (row.revised_from,
+                                                                        row.revised_at)
+               for row in old_rows if row.revised_from is not None and row.revised_at}
+    for index, figure in enumerate(found.figures):
+        if index not in revised:
+            kept = earlier.get((compare.figure_key(figure), Decimal(figure.value)))
+            if kept is not None and kept[0] is not None and kept[1] is not None:
+                revised[index] = (kept[0], kept[1])
+    return revised
+
+
 def _edit_events(
     session: Session,
     writer: _EventWriter,
     notice: models.Notice,
     previous: models.NoticeVersion,
     found: Extraction,
+    figure_changes: list[compare.FigureChange],
 ) -> None:
-    old_figures = [figure_of(r) for r in session.scalars(
-        select(models.Figure).where(models.Figure.version_id == previous.id)
-        .order_by(models.Figure.start)).all()]
     old_mentions = [mention_of(r) for r in session.scalars(
         select(models.PlatformMention).where(models.PlatformMention.version_id == previous.id)
         .order_by(models.PlatformMention.start)).all()]
-    figure_changes = compare.diff_figures(old_figures, found.figures)
     platform_changes = compare.diff_platforms(old_mentions, found.platforms)
     writer.notice_edited(previous.number, previous.text, writer.version.text, figure_changes,
                          platform_changes)
@@ -202,8 +237,10 @@ class _EventWriter(EventWording):
     """Adds the events of one version as rows, each once (by its dedupe key)."""
 
     def __init__(self, session: Session, notice: models.Notice, version: models.NoticeVersion,
-                 now: datetime) -> None:
-        super().__init__(notice.title, version.number)
+                 now: datetime, baseline: bool = False) -> None:
+        dated = notice.published_at or notice.first_seen_at
+        super().__init__(notice.title, version.number,
+                         dated.astimezone(UTC).strftime("%Y-%m-%d") if dated else None)
         self.session = session
         self.notice = notice
         self.version = version
@@ -212,7 +249,8 @@ class _EventWriter(EventWording):
         self.events: list[WrittenEvent] = []
         # What every event of the version repeats, read once from the mapped objects.
         self._row_base = {"source_id": notice.source_id, "notice_id": notice.id,
-                          "version_id": version.id, "created_at": now}
+                          "version_id": version.id, "created_at": now,
+                          "baseline": baseline}
         self._notice = self._notice_payload()
 
     def add(self, kind: str, subject: str | None, summary_en: str, summary_zh: str | None,

@@ -114,6 +114,8 @@ class KnownNotice:
     last_checked_at: datetime
     content_hash: str
     versions: int
+    # Where the notice's age starts: its publication, or when first seen if that was earlier.
+    born_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,8 @@ def _known(session: Session, source_id: str, urls: list[str] | None) -> dict[str
             Notice.etag,
             Notice.last_modified,
             Notice.last_checked_at,
+            Notice.published_at,
+            Notice.first_seen_at,
             NoticeVersion.content_hash,
             NoticeVersion.number,
         )
@@ -306,6 +310,7 @@ def _known(session: Session, source_id: str, urls: list[str] | None) -> dict[str
             last_checked_at=row.last_checked_at,
             content_hash=row.content_hash,
             versions=row.number,
+            born_at=min(row.first_seen_at, row.published_at or row.first_seen_at),
         )
         for row in rows
     }

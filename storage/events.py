@@ -18,14 +18,19 @@ class EventFilters:
     source_id: str | None = None
     platform_id: str | None = None
     notice_id: int | None = None
+    # Include the events of sources' first crawls (their back catalogues), left out otherwise.
+    baseline: bool = False
 
 
 def list_events(
     session: Session, filters: EventFilters | None = None, *, limit: int = 50, offset: int = 0
 ) -> list[ChangeEvent]:
-    """Change events, newest first."""
+    """Change events, newest first; those of a source's first crawl only when
+    ``filters.baseline`` asks."""
     filters = filters or EventFilters()
     query = select(ChangeEvent)
+    if not filters.baseline:
+        query = query.where(ChangeEvent.baseline.is_(False))
     if filters.since is not None:
         query = query.where(ChangeEvent.created_at >= filters.since)
     if filters.kinds:

@@ -3,6 +3,8 @@ them back as :mod:`diffing`'s values."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
@@ -22,9 +24,13 @@ _INSERT_MENTIONS = insert(cast(Table, models.PlatformMention.__table__))
 
 
 def store_findings(
-    session: Session, notice: models.Notice, version: models.NoticeVersion, found: Extraction
+    session: Session, notice: models.Notice, version: models.NoticeVersion, found: Extraction,
+    revisions: Mapping[int, tuple[Decimal, datetime]] | None = None,
 ) -> None:
+    """Write ``found``'s figures and mentions; ``revisions``: by position in ``found.figures``,
+    the value a revised figure replaced and when the revision was archived."""
     # Plain rows in one statement each: nothing reads them back as objects in this transaction.
+    revisions = revisions or {}
     if found.figures:
         core(session).execute(_INSERT_FIGURES, [
             {"version_id": version.id, "notice_id": notice.id, "source_id": notice.source_id,
@@ -33,8 +39,10 @@ def store_findings(
              "period_kind": period_kind(figure.period), "scope": figure.scope,
              "start": figure.start, "end": figure.end, "text": figure.text,
              "sentence": figure.sentence[:2000], "extractor_version": figure.extractor_version,
-             "published_at": notice.published_at}
-            for figure in found.figures
+             "published_at": notice.published_at,
+             "revised_from": revisions.get(index, (None, None))[0],
+             "revised_at": revisions.get(index, (None, None))[1]}
+            for index, figure in enumerate(found.figures)
         ])
     if found.platforms:
         core(session).execute(_INSERT_MENTIONS, [

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 
@@ -218,6 +220,11 @@ class Figure(Base):
     sentence: Mapped[str] = mapped_column(Text)
     extractor_version: Mapped[str] = mapped_column(String(32))
     published_at: Mapped[datetime | None]
+    # When a later version of the notice edited this figure in place: the value it replaced
+    # and when the edit was archived (carried on by later versions that keep the figure).
+    # Migration 0010_revisions_and_baseline.
+    revised_from: Mapped[Decimal | None] = mapped_column(Numeric(30, 6))
+    revised_at: Mapped[datetime | None]
 
 
 class PlatformMention(Base):
@@ -290,6 +297,8 @@ class ChangeEvent(Base):
     summary_zh: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     dedupe_key: Mapped[str] = mapped_column(String(200))
+    # Written by the source's first crawl (its back catalogue): kept, shown on request.
+    baseline: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SchedulerOverrun(Base):

@@ -1,5 +1,6 @@
 """A metric's series: its figures by period, from notices' latest versions, and the notices
-behind each point."""
+behind each point. A figure that states no period is a point of its own, dated by its notice
+("as of 2026-10-15"): every current figure of a metric is in its series."""
 
 from __future__ import annotations
 
@@ -49,12 +50,18 @@ class SeriesPoint:
         *,
         load_notices: Callable[[int | None], list[SeriesNotice]] | None = None,
         load_newest: Callable[[int], list[SeriesNotice]] | None = None,
+        revised_from: Decimal | None = None,
+        revised_at: datetime | None = None,
     ) -> None:
         self.period = period
         self.period_kind = period_kind
         self.scope = scope
         self.unit = unit
         self.value = value
+        # The point's figure was edited in place by a later version of its notice: the value
+        # it replaced, and when the edit was archived.
+        self.revised_from = revised_from
+        self.revised_at = revised_at
         self._notices = notices
         self._load_notices = load_notices
         self._load_newest = load_newest
@@ -94,9 +101,24 @@ class SeriesPoint:
         return int(self.period[:4])
 
     @property
+    def as_of(self) -> bool:
+        """Whether the point is a figure with no stated period, dated by its notice (its
+        ``period`` is then that date, ``2026-10-15``)."""
+        return self.period_kind == AS_OF
+
+    @property
     def part(self) -> int:
-        """1 or 2 for halves, 1 to 4 for quarters, 0 for a year."""
-        return int(self.period[-1]) if "-" in self.period else 0
+        """1 or 2 for halves, 1 to 4 for quarters, 0 for a year or a date."""
+        return int(self.period[-1]) if "-" in self.period and not self.as_of else 0
+
+    @property
+    def label(self) -> str:
+        """``2023``, ``2023-H1``, or ``as of 2026-10-15``."""
+        return f"as of {self.period}" if self.as_of else self.period
+
+
+# The kind of a point whose figure states no period: it is dated by its notice.
+AS_OF = "as_of"
 
 
 def figure_series(
@@ -118,7 +140,63 @@ def figure_series(
     Reads a few index lookups per point, however many notices reported it: one recursive
     statement skips through the (metric, period, scope, unit, published_at, id) index from
     one (period, scope, unit) to the next and reads each one's latest figure.
+
+    Figures that state no period follow, as points dated by their notices (publication, else
+    first seen; ``period_kind`` "as_of", ``period`` the date), unless ``period_kind`` asks for
+    years, halves or quarters: a year's dated points come after its periods.
     """
+    periodic = ([] if period_kind == AS_OF
+                else _periodic_series(session, metric, period_kind, scope, source_id, period))
+    if period_kind is not None and period_kind != AS_OF:
+        return periodic
+    dated = as_of_points(session, metric, scope=scope, source_id=source_id, day=period)
+    return sorted(periodic + dated, key=lambda point: (point.period[:4], point.as_of,
+                                                        point.period, point.scope or ""))
+
+
+def as_of_points(
+    session: Session, metric: str, *, scope: str | None = None, source_id: str | None = None,
+    day: str | None = None,
+) -> list[SeriesPoint]:
+    """The metric's current figures that state no period, as points dated by their notices,
+    oldest first: one per (date, scope, unit), taking the value of the notice published last
+    that day, with every notice of that point newest first."""
+    query = (
+        select(Figure, Notice.title, Notice.first_seen_at)
+        .join(notice_search, notice_search.c.version_id == Figure.version_id)
+        .join(Notice, Notice.id == Figure.notice_id)
+        .where(Figure.metric == metric, Figure.period.is_(None))
+    )
+    if scope is not None:
+        query = query.where(Figure.scope == scope)
+    if source_id:
+        query = query.where(Figure.source_id == source_id)
+    groups: dict[SeriesGroup, list[tuple[tuple[datetime, int], Figure, SeriesNotice]]] = (
+        defaultdict(list))
+    for figure, title, first_seen in session.execute(query):
+        dated = figure.published_at or first_seen
+        date = dated.astimezone(UTC).strftime("%Y-%m-%d")
+        if day is not None and date != day:
+            continue
+        groups[(date, figure.scope, figure.unit)].append((
+            (dated, figure.id), figure,
+            SeriesNotice(figure.notice_id, title, figure.published_at, figure.value,
+                         figure.text)))
+    points = []
+    for (date, group_scope, unit), rows in groups.items():
+        rows.sort(key=lambda row: row[0], reverse=True)
+        top = rows[0][1]
+        notices = _distinct_notices([row[2] for row in rows], set())
+        points.append(SeriesPoint(date, AS_OF, group_scope, unit, top.value, notices,
+                                  revised_from=top.revised_from, revised_at=top.revised_at))
+    return sorted(points, key=lambda point: (point.period, point.scope or "",
+                                             point.scope is not None, point.unit))
+
+
+def _periodic_series(
+    session: Session, metric: str, period_kind: str | None, scope: str | None,
+    source_id: str | None, period: str | None,
+) -> list[SeriesPoint]:
     series = _SeriesQuery(metric, period_kind, scope, source_id, period)
     latest = series.latest_figures(session)
     # A page lists every point's newest notices: asked of a second point, they are read for
@@ -134,6 +212,8 @@ def figure_series(
             value=top.value,
             load_notices=functools.partial(series.notices, session, group),
             load_newest=functools.partial(newest.of, group),
+            revised_from=top.revised_from,
+            revised_at=top.revised_at,
         )))
     # Equal (period, scope or "") keys keep the order of their latest figures, newest first.
     tops.sort(key=lambda entry: entry[0], reverse=True)
@@ -153,18 +233,25 @@ def series_notice_counts(
     source_id: str | None = None,
 ) -> dict[SeriesGroup, int]:
     """How many notices report each point of :func:`figure_series` with the same filters (the
-    length of its ``notices``), by (period, scope, unit): one grouped statement, instead of
-    reading every notice of every point."""
-    series = _SeriesQuery(metric, period_kind, scope, source_id)
-    rows = session.execute(
-        select(Figure.period, Figure.scope, Figure.unit,
-               func.count(distinct(Figure.notice_id)))
-        .join(notice_search, notice_search.c.version_id == Figure.version_id)
-        .where(*series.conditions)
-        .group_by(Figure.period, Figure.scope, Figure.unit))
-    # Points have a period (the statement asks for one).
-    return {(str(period), group_scope, unit): count
-            for period, group_scope, unit, count in rows}
+    length of its ``notices``), by (period, scope, unit): one grouped statement for the points
+    of periods, instead of reading every notice of every point; dated points (figures with
+    no period) have their notices read with them."""
+    counts: dict[SeriesGroup, int] = {}
+    if period_kind != AS_OF:
+        series = _SeriesQuery(metric, period_kind, scope, source_id)
+        rows = session.execute(
+            select(Figure.period, Figure.scope, Figure.unit,
+                   func.count(distinct(Figure.notice_id)))
+            .join(notice_search, notice_search.c.version_id == Figure.version_id)
+            .where(*series.conditions)
+            .group_by(Figure.period, Figure.scope, Figure.unit))
+        # These points have a period (the statement asks for one).
+        counts = {(str(period), group_scope, unit): count
+                  for period, group_scope, unit, count in rows}
+    if period_kind in (None, AS_OF):
+        for point in as_of_points(session, metric, scope=scope, source_id=source_id):
+            counts[(point.period, point.scope, point.unit)] = len(point.notices)
+    return counts
 
 
 class _SeriesQuery:
@@ -203,7 +290,8 @@ class _SeriesQuery:
             statement = self._sqlite_statement()
         rows = session.execute(statement.bindparams(**self.parameters).columns(
             period=String(), scope=String(), unit=String(), id=Integer(),
-            value=Numeric(30, 6), period_kind=String(), published_at=AwareDateTime()))
+            value=Numeric(30, 6), period_kind=String(), published_at=AwareDateTime(),
+            revised_from=Numeric(30, 6), revised_at=AwareDateTime()))
         return [((row.period, row.scope, row.unit), row) for row in rows]
 
     def _sqlite_statement(self) -> Any:
@@ -240,7 +328,8 @@ class _SeriesQuery:
             f"SELECT {first('', 'f.period, f.scope, f.unit')} UNION ALL "
             f"SELECT coalesce({step}) FROM steps JOIN figures cur ON cur.id = steps.id) "
             "SELECT g.period, g.scope, g.unit, top.id, top.value, top.period_kind, "
-            "top.published_at FROM steps JOIN figures g ON g.id = steps.id "
+            "top.published_at, top.revised_from, top.revised_at "
+            "FROM steps JOIN figures g ON g.id = steps.id "
             f"JOIN figures top ON top.id = coalesce({latest(True)}, {latest(False)})"
         )
 
@@ -272,14 +361,17 @@ class _SeriesQuery:
             group_first(later, False),
         ))
 
-        tops = _newest_of_group("f.id, f.value, f.period_kind, f.published_at", where, "1")
+        tops = _newest_of_group(
+            "f.id, f.value, f.period_kind, f.published_at, f.revised_from, f.revised_at",
+            where, "1")
         return text(
             "WITH RECURSIVE groups(period, scope, unit) AS ("
             f"(SELECT * FROM ({first}) first_group LIMIT 1) UNION ALL "
             f"SELECT n.period, n.scope, n.unit FROM groups g "
             f"CROSS JOIN LATERAL (SELECT * FROM ({step}) steps LIMIT 1) n) "
             "SELECT g.period, g.scope, g.unit, top.id, top.value, top.period_kind, "
-            f"top.published_at FROM groups g CROSS JOIN LATERAL (SELECT * FROM ({tops}) tops "
+            "top.published_at, top.revised_from, top.revised_at "
+            f"FROM groups g CROSS JOIN LATERAL (SELECT * FROM ({tops}) tops "
             "LIMIT 1) top"
         )
 
@@ -502,13 +594,36 @@ def _sortable(moment: datetime | None) -> datetime:
 
 
 def metric_names(session: Session) -> list[tuple[str, int]]:
-    """Every metric with figures in the archive, and how many figures it has."""
+    """Every metric with figures in notices' current versions, and how many it has: as many
+    as its series (:func:`figure_series`, with no filter) counts in :func:`series_figures`."""
     rows = session.execute(
         select(Figure.metric, func.count())
+        .join(notice_search, notice_search.c.version_id == Figure.version_id)
         .where(Figure.metric.is_not(None))
         .group_by(Figure.metric)
         .order_by(Figure.metric)
     )
     return [(str(metric), int(count)) for metric, count in rows]
+
+
+def series_figures(
+    session: Session, metric: str, *, period_kind: str | None = None, scope: str | None = None,
+    source_id: str | None = None,
+) -> int:
+    """How many current figures the metric's series stands on with these filters: those with
+    a period (``period_kind`` one kind of them) and, unless ``period_kind`` asks for a kind of
+    period, those dated by their notices."""
+    query = (select(func.count()).select_from(Figure)
+             .join(notice_search, notice_search.c.version_id == Figure.version_id)
+             .where(Figure.metric == metric))
+    if period_kind == AS_OF:
+        query = query.where(Figure.period.is_(None))
+    elif period_kind:
+        query = query.where(Figure.period_kind == period_kind)
+    if scope is not None:
+        query = query.where(Figure.scope == scope)
+    if source_id:
+        query = query.where(Figure.source_id == source_id)
+    return int(session.scalar(query) or 0)
 
 

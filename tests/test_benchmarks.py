@@ -154,3 +154,19 @@ def test_alert_smoke() -> None:
     assert result["samples"] == result["alerts_received"] == 1
     assert result["missed"] == 0
     assert 0 < result["processing_p50_s"] <= result["time_to_alert_p50_s"]
+
+
+def test_the_default_revisit_schedule_costs_a_3000_notice_source_about_105_requests_a_day(
+) -> None:
+    from dataclasses import replace
+
+    from benchmarks.revisits import requests_per_day
+    from config import load_config
+
+    source = load_config(None).source("cac-wxfb")
+    cost = requests_per_day(source)
+    # Every notice every 30 days (3,000 / 30 = 100), and six early checks of each of the
+    # 0.82 notices published a day (4.9): a quarter of a single seven-day wait's 430.
+    assert 100 <= cost["revisits"] <= 106 and 0.7 < cost["first_fetches"] < 0.9
+    weekly = requests_per_day(replace(source, revisit=(7 * 86400.0,)))
+    assert 425 <= weekly["revisits"] <= 432

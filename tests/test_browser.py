@@ -263,7 +263,8 @@ def test_the_metric_chart(served: Served, browser: WebDriver) -> None:
     browser.get(f"{served.base_url}/metrics")
     follow(browser, browser.find_element(By.LINK_TEXT, metric))
     chart = browser.find_element(By.ID, "chart")
-    bars = chart.find_elements(By.CSS_SELECTOR, "rect.bar")
+    # One chart per unit, the figures dated by their notices apart: a bar per point in all.
+    bars = browser.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")
     assert len(bars) == len(series) >= 1
     assert chart.size["width"] > 300 and chart.size["height"] > 100
     assert all(float(bar.get_attribute("height") or 0) >= 0 for bar in bars)
@@ -336,3 +337,81 @@ def test_the_api_docs_load_under_the_apps_own_policy(
         browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument",
                                 {"identifier": recorder["identifier"]})
         stop_web()
+
+
+def test_a_revised_figure_is_marked_in_the_series_chart_and_notice(
+    served: Served, browser: WebDriver
+) -> None:
+    series = api(served, "/api/figures", metric="apps_removed")["series"]
+    revised = [point for point in series if point["revised_from"] is not None]
+    assert [(p["value"], p["revised_from"]) for p in revised] == [("261", "259")]
+    assert revised[0]["revised_at"]
+    browser.get(f"{served.base_url}/metrics/apps_removed")
+    row = browser.find_element(By.CSS_SELECTOR, "#series tr.revised")
+    assert "261" in row.text and "revised from 259" in row.text
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar.revised")
+    screenshot(browser, "metric-revised")
+
+    edited = api(served, "/api/events", kind="notice_edited")
+    notice_id = next(event["notice_id"] for event in edited
+                     if "259" in json.dumps(event, ensure_ascii=False))
+    browser.get(f"{served.base_url}/notices/{notice_id}")
+    note = browser.find_element(By.ID, "edited")
+    assert "Edited" in note.text and note.is_displayed()
+    assert "revised from 259" in browser.find_element(By.ID, "figures").text
+    screenshot(browser, "notice-edited")
+    follow(browser, browser.find_element(By.ID, "edited-diff"))
+    changes = browser.find_element(By.ID, "figure-changes").text
+    assert "259" in changes and "261" in changes
+
+
+def test_figures_with_no_period_are_dated_points_and_every_count_matches(
+    served: Served, browser: WebDriver
+) -> None:
+    metrics = api(served, "/api/figures")["metrics"]
+    dated = {m["metric"]: [p for p in api(served, "/api/figures", metric=m["metric"])["series"]
+                           if p["as_of"]] for m in metrics}
+    # The demo's newest bulletin (the first three quarters of a year) states no period.
+    metric = max(dated, key=lambda name: len(dated[name]))
+    assert dated[metric], "no figure dated by its notice"
+    browser.get(f"{served.base_url}/metrics")
+    listed = {item.find_element(By.TAG_NAME, "a").text: item.text
+              for item in browser.find_elements(By.CSS_SELECTOR, "#metrics li")}
+    assert set(listed) == {m["metric"] for m in metrics}
+    for entry in metrics:
+        browser.get(f"{served.base_url}/metrics/{entry['metric']}")
+        count = browser.find_element(By.ID, "figure-count").text
+        assert count.startswith(f"{entry['figures']:,} figure"), (entry, count)
+        assert f" · {entry['figures']:,} figure" in listed[entry["metric"]]
+        rows = browser.find_elements(By.CSS_SELECTOR, "#series tbody tr")
+        series = api(served, "/api/figures", metric=entry["metric"])["series"]
+        assert len(rows) == len(series)
+        # No axis label is cut off: each lies within its chart's drawing.
+        assert browser.execute_script("""
+            return [...document.querySelectorAll('svg.chart')].every(svg => {
+              const box = svg.getBoundingClientRect();
+              return [...svg.querySelectorAll('text.axis')].every(label => {
+                const r = label.getBoundingClientRect();
+                return r.left >= box.left - 0.5 && r.right <= box.right + 0.5;
+              });
+            });""") is True, entry
+    browser.get(f"{served.base_url}/metrics/{metric}")
+    labels = [row.find_element(By.TAG_NAME, "td").text
+              for row in browser.find_elements(By.CSS_SELECTOR, "#series tbody tr")]
+    assert [label for label in labels if label.startswith("as of ")] == [
+        p["label"] for p in dated[metric]]
+    screenshot(browser, "metric-dated")
+
+
+def test_the_events_page_leaves_the_first_crawl_out_until_asked(
+    served: Served, browser: WebDriver
+) -> None:
+    browser.get(f"{served.base_url}/events")
+    shown = browser.find_elements(By.CSS_SELECTOR, "#events li[id^='event-']")
+    assert shown, "the second crawl's events are listed"
+    assert browser.find_elements(By.CSS_SELECTOR, "#events .baseline") == []
+    browser.find_element(By.ID, "baseline").click()
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "form.filters button"))
+    assert "baseline=1" in browser.current_url
+    assert browser.find_elements(By.CSS_SELECTOR, "#events .baseline")
+    screenshot(browser, "events-baseline")

@@ -124,3 +124,46 @@ def test_durations(value: object, seconds: float) -> None:
 def test_bad_durations(value: object) -> None:
     with pytest.raises(ValueError):
         parse_duration(value)
+
+
+def test_revisit_is_a_schedule_by_age_and_revisit_after_a_single_entry(tmp_path: Path) -> None:
+    cac = load_config(None).source("cac-wxfb")
+    assert cac.revisit == (3600, 6 * 3600, 86400, 3 * 86400, 7 * 86400, 30 * 86400)
+    hour, day = 3600, 86400
+    # Checked at age 0 waits an hour; at 1h, six hours; from 7h a day; from 31h three days...
+    assert [cac.revisit_wait(age) for age in (0, hour - 1, hour, 7 * hour, 31 * hour,
+                                              31 * hour + 3 * day, 400 * day)] == [
+        hour, hour, 6 * hour, day, 3 * day, 7 * day, 30 * day]
+    path = write(tmp_path, '[sources.cac-wxfb]\nrevisit = ["1m"]\n'
+                           '[sources.miit-app]\nrevisit_after = "2d"\n')
+    config = load_config(path)
+    assert config.source("cac-wxfb").revisit == (60,)
+    assert config.source("cac-wxfb").revisit_wait(10**9) == 60
+    assert config.source("miit-app").revisit == (2 * 86400,)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("[]", "non-empty list"),
+        ('"1h"', "non-empty list"),
+        ('["1h", "0s"]', "finite and positive"),
+        ('["1h", inf]', "finite and positive"),
+        ('["1h", nan]', "finite and positive"),
+        ('["soon"]', "duration"),
+    ],
+)
+def test_a_revisit_schedule_of_waits_not_finite_and_positive_is_refused(
+    tmp_path: Path, value: str, words: str
+) -> None:
+    path = write(tmp_path, f"[sources.cac-wxfb]\n\nrevisit = {value}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert words in caught.value.message and caught.value.line == 3
+
+
+def test_revisit_and_revisit_after_together_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, '[sources.cac-wxfb]\nrevisit = ["1h"]\nrevisit_after = "1d"\n')
+    with pytest.raises(ConfigError, match="not both"):
+        load_config(path)
+

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -605,3 +606,62 @@ def test_malformed_alert_rule_is_refused_before_crawling(crawler: Crawler) -> No
     message = finished.stderr.replace("\n", "")
     assert f"{crawler.config}:3" in message and "nonsense" in message
     assert "Traceback" not in finished.stderr
+
+
+def test_a_plain_recrawl_a_minute_after_an_edit_reports_it_under_a_one_minute_revisit(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    crawler.configure(mirror("cac-wxfb", cac_site, revisit=["1m"]))
+    assert crawler.run("cac-wxfb")[0] == 0
+    # The newest notice, on the list's first page (a re-crawl reads no further page).
+    page = "/2026-11/21/c_1795257000533925.htm"
+    cac_site.edit(page, "国家互联网信息办公室提示", "国家互联网信息办公室特别提示")
+    cac_site.reset()
+    # At once, no page is due yet: the edit waits for its minute.
+    code, result, stderr = crawler.run("cac-wxfb")
+    assert code == 0, stderr[-3000:]
+    assert (result["cac-wxfb"]["changed"], article_requests(cac_site)) == (0, 0)
+    # A minute passes (the archive's clock is moved back rather than waiting for it).
+    with crawler.session() as session, session.begin():
+        for notice in session.scalars(select(Notice)):
+            notice.last_checked_at -= timedelta(seconds=61)
+    code, result, stderr = crawler.run("cac-wxfb")
+    assert code == 0, stderr[-3000:]
+    counts = result["cac-wxfb"]
+    assert (counts["changed"], counts["new"]) == (1, 0)
+    # Every other page was asked conditionally and answered 304.
+    assert counts["not_modified"] == counts["unchanged"] == 19
+    with crawler.session() as session:
+        events = session.scalars(select(ChangeEvent)).all()
+    # The first crawl's events are its baseline; the edit found later is news.
+    assert {(event.kind, event.baseline) for event in events if not event.baseline} == {
+        ("notice_edited", False)}
+    assert sum(event.baseline for event in events) == len(events) - 1 > 20
+
+
+def test_a_notice_s_next_check_follows_its_age_from_publication() -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+
+    from config import load_config
+    from crawler.incremental import revisit_due
+    from storage.archive import KnownNotice
+
+    source = load_config(None).source("cac-wxfb")
+    now = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)
+
+    def known(checked: datetime, born: datetime | None) -> KnownNotice:
+        return KnownNotice(url="u", notice_id=1, etag=None, last_modified=None,
+                           last_checked_at=checked, content_hash="h", versions=1, born_at=born)
+
+    hour = timedelta(hours=1)
+    # Published at 06:00 and checked at 07:00 (age 1 h): next check six hours later.
+    assert revisit_due(source, known(now + hour, now)) == now + 7 * hour
+    # Checked when 2 days old: three days later; a year old: 30 days later.
+    assert revisit_due(source, known(now, now - 48 * hour)) == now + 72 * hour
+    assert revisit_due(source, known(now, now - 365 * 24 * hour)) == now + 30 * 24 * hour
+    # No publication date known: the age counts from when it was first seen.
+    assert revisit_due(source, known(now, None)) == now + hour
+    one_minute = replace(source, revisit=(60.0,))
+    assert revisit_due(one_minute, known(now, now - 365 * 24 * hour)) == now + timedelta(
+        minutes=1)

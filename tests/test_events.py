@@ -143,3 +143,22 @@ def test_analysis_is_idempotent_for_a_version(archive_session: Session) -> None:
     assert first.events and again.events == []
     count = len(archive_session.scalars(select(Figure)).all())
     assert count == len(first.extraction.figures)
+
+
+def test_a_figure_edited_in_place_keeps_the_value_it_replaced_in_later_versions(
+    history: tuple[Session, list[list[ChangeEvent]]]
+) -> None:
+    session, _ = history
+    edited = SUMMARY_2023.replace("下架移动应用程序259款", "下架移动应用程序261款")
+    archive(session, 2023, edited, number=3)
+    again = edited.replace("大力查处", "依法查处")  # a later edit elsewhere in the text
+    archive(session, 2023, again, number=3)
+    session.commit()
+    latest = session.scalars(select(Figure).where(Figure.published_at == datetime(
+        2024, 1, 31, 10, 5, tzinfo=BEIJING)).order_by(Figure.version_id.desc())).all()
+    newest_version = latest[0].version_id
+    revised = {(f.metric, int(f.value), int(f.revised_from))
+               for f in latest if f.version_id == newest_version and f.revised_from is not None}
+    assert revised == {("apps_removed", 261, 259)}
+    first_revision = {f.revised_at for f in latest if f.revised_from is not None}
+    assert len(first_revision) == 1  # the third version kept the second's revision time

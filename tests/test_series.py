@@ -27,12 +27,13 @@ def series_by_loading_every_figure(
     session: Session, metric: str, *, period_kind: str | None = None,
     scope: str | None = None, source_id: str | None = None,
 ) -> list[SeriesPoint]:
-    """The series as first written: every figure of the metric, newest notice first."""
+    """The series as first written: every figure of the metric, newest notice first; a
+    figure with no period is a point of its notice's date (publication, else first seen)."""
     query = (
-        select(Figure, Notice.title)
+        select(Figure, Notice.title, Notice.first_seen_at)
         .join(notice_search, notice_search.c.version_id == Figure.version_id)
         .join(Notice, Notice.id == Figure.notice_id)
-        .where(Figure.metric == metric, Figure.period.is_not(None))
+        .where(Figure.metric == metric)
     )
     if period_kind:
         query = query.where(Figure.period_kind == period_kind)
@@ -43,20 +44,28 @@ def series_by_loading_every_figure(
     points: dict[tuple[str, str | None, str], SeriesPoint] = {}
     rows = list(session.execute(query).all())
     earliest = datetime.min.replace(tzinfo=UTC)
-    rows.sort(key=lambda row: (row[0].published_at or earliest, row[0].id), reverse=True)
-    for figure, title in rows:
-        assert figure.period is not None
-        key = (figure.period, figure.scope, figure.unit)
+    rows.sort(key=lambda row: (row[0].published_at or row[2] if row[0].period is None
+                               else row[0].published_at or earliest, row[0].id), reverse=True)
+    for figure, title, first_seen in rows:
+        dated = (figure.published_at or first_seen).astimezone(UTC).strftime("%Y-%m-%d")
+        key = (figure.period or dated, figure.scope, figure.unit)
         point = points.get(key)
         if point is None:
-            point = SeriesPoint(period=figure.period, period_kind=figure.period_kind or "year",
+            point = SeriesPoint(period=key[0], period_kind=figure.period_kind or (
+                                    "year" if figure.period else "as_of"),
                                 scope=figure.scope, unit=figure.unit, value=figure.value,
                                 notices=[])
             points[key] = point
         if not any(seen.notice_id == figure.notice_id for seen in point.notices):
             point.notices.append(SeriesNotice(figure.notice_id, title, figure.published_at,
                                               figure.value, figure.text))
-    return sorted(points.values(), key=lambda point: (point.period, point.scope or ""))
+    periodic = sorted((point for point in points.values() if not point.as_of),
+                      key=lambda point: (point.period, point.scope or ""))
+    dated_points = sorted((point for point in points.values() if point.as_of),
+                          key=lambda point: (point.period, point.scope or "",
+                                             point.scope is not None, point.unit))
+    return sorted(periodic + dated_points, key=lambda point: (
+        point.period[:4], point.as_of, point.period, point.scope or ""))
 
 
 def described(points: list[SeriesPoint]) -> list[tuple[Any, ...]]:
@@ -98,7 +107,7 @@ def test_series_notice_counts_are_the_number_of_each_point_s_notices(
 def test_figure_series_reads_notices_only_when_asked(session: Session) -> None:
     build_random_archive(session, 4, notices=40)
     points = figure_series(session, "websites_summoned")
-    assert points and all(point._notices is None for point in points)
+    assert points and all(point._notices is None for point in points if not point.as_of)
     assert all(point.notices for point in points)
 
 
@@ -114,7 +123,8 @@ def test_newest_notices_are_the_first_of_every_notice(session: Session, seed: in
                 for point, whole in zip(bounded, every, strict=True):
                     assert point.newest_notices(limit) == whole.notices[:limit], (
                         metric, filters, point, limit)
-                    assert point._notices is None  # read without loading every notice
+                    # Read without loading every notice (a dated point has its few at once).
+                    assert point._notices is None or point.as_of
             longest = max([longest, *(len(point.notices) for point in every)])
     assert longest > 3  # some point has more notices than the small limits
 
@@ -184,11 +194,13 @@ def test_every_point_s_newest_notices_are_read_together(
             finally:
                 event.remove(archive_engine, "before_cursor_execute", count)
             assert found == expected, (metric, limit)
-            if len(points) > 4:
+            # Dated points (figures with no period) hold their notices already.
+            periodic = [point for point in points if not point.as_of]
+            if len(periodic) > 4:
                 # One for the first point (a caller may want no more), the rest for every
                 # point together, and another only for a point whose rows repeat a notice.
-                batches = -(-len(points) // per_statement)
-                assert 1 + batches <= len(statements) < len(points), (
+                batches = -(-len(periodic) // per_statement)
+                assert 1 + batches <= len(statements) < len(periodic), (
                     metric, limit, len(statements))
                 compared += 1
     assert compared

@@ -236,3 +236,46 @@ def test_a_sqlite_reader_neither_waits_for_a_writer_nor_sees_its_uncommitted_row
             assert set(reader.scalars(text("SELECT id FROM sources"))) == {"ftc-press", "ec-press"}
     finally:
         engine.dispose()
+
+
+def test_upgrading_marks_the_events_of_each_source_s_first_crawl_as_baseline(
+    archive_engine: Engine,
+) -> None:
+    config = alembic_config()
+    with archive_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008_scheduler_overruns")
+    at = "2024-03-04 09:00:00+00:00" if archive_engine.dialect.name == "postgresql" else (
+        "2024-03-04 09:00:00.000000")
+    statements = [
+        ("INSERT INTO sources (id, name, authority, language, base_url) "
+        "VALUES ('cac-test', 'CAC', 'CAC', 'zh', 'https://www.cac.gov.cn/')"),
+        # A first run that failed, the first that archived the list, and a later one.
+        *(f"INSERT INTO crawl_runs (id, source_id, started_at, status, new_count, "
+          f"changed_count, unchanged_count, failed_count, not_modified_count, requests_count, "
+          f"errors, stats) VALUES ({run}, 'cac-test', :at, '{status}', 0, 0, 0, 0, 0, 0, "
+          "'[]', '{}')" for run, status in ((1, "failed"), (2, "ok"), (3, "ok"))),
+        ("INSERT INTO notices (id, source_id, url, title, language, first_seen_at, "
+        "last_seen_at, last_checked_at) VALUES (1, 'cac-test', 'https://www.cac.gov.cn/a.htm', "
+        "'t', 'zh', :at, :at, :at)"),
+        *(f"INSERT INTO notice_versions (id, notice_id, number, title, text, html, "
+          f"content_hash, raw_gz, raw_sha256, raw_size, encoding, http_status, http_headers, "
+          f"attachments, fetched_at, crawl_run_id) VALUES ({number}, 1, {number}, 't', 'x', "
+          f"'x', 'h{number}', :raw, 's', 1, 'utf-8', 200, '{{}}', '[]', :at, {run})"
+          for number, run in ((1, 2), (2, 3))),
+        *(f"INSERT INTO change_events (id, kind, source_id, notice_id, version_id, created_at, "
+          f"summary_en, payload, dedupe_key) VALUES ({version}, 'notice_new', 'cac-test', 1, "
+          f"{version}, :at, 's', '{{}}', 'k{version}')" for version in (1, 2)),
+    ]
+    with archive_engine.begin() as connection:
+        for statement in statements:
+            parameters = {"at": at}
+            if ":raw" in statement:
+                parameters["raw"] = b"x"  # type: ignore[assignment]
+            connection.execute(text(statement), parameters)
+    with archive_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with archive_engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, baseline FROM change_events ORDER BY id"))
+        assert [(row.id, bool(row.baseline)) for row in rows] == [(1, True), (2, False)]

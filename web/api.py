@@ -165,12 +165,12 @@ def diff_notice(
 def figures(
     session: SessionDep,
     metric: Annotated[str | None, Query(pattern=METRIC_PATTERN)] = None,
-    period_kind: Literal["year", "half", "quarter"] | None = None,
+    period_kind: Literal["year", "half", "quarter", "as_of"] | None = None,
     scope: Annotated[str | None, Query(pattern=SCOPE_PATTERN)] = None,
     source: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     period: Annotated[
         str | None, Query(pattern=PERIOD_PATTERN, description="Only this period's points "
-                          "(2023, 2023-H1, 2023-Q3).")
+                          "(2023, 2023-H1, 2023-Q3), or the points dated 2026-10-15.")
     ] = None,
     notices_limit: Annotated[
         int, Query(ge=0, le=MAX_SERIES_NOTICES, description="The most notices listed per "
@@ -259,16 +259,19 @@ def events(
     source: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     platform: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     notice: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    baseline: bool = False,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Any:
-    """Change events, newest first."""
+    """Change events, newest first. Those of a source's first crawl (its back catalogue,
+    ``"baseline": true``) only with ``baseline=1``."""
     filters = EventFilters(
         since=aware(since),
         kinds=tuple(kind or ()),
         source_id=source,
         platform_id=platform,
         notice_id=notice,
+        baseline=baseline,
     )
     return [
         event_json(event)

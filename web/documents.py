@@ -124,6 +124,10 @@ def series_point_json(point: SeriesPoint, notices_limit: int) -> dict[str, Any]:
         "scope": point.scope,
         "unit": point.unit,
         "value": decimal_text(point.value),
+        "as_of": point.as_of,
+        "label": point.label,
+        "revised_from": decimal_text(point.revised_from),
+        "revised_at": point.revised_at,
         "notices": [
             {
                 "notice_id": notice.notice_id,

@@ -79,8 +79,8 @@ def events_feed(
 
 
 @router.get("/events.atom")
-def all_events(request: Request, session: SessionDep) -> Response:
-    events = list_events(session, limit=FEED_ENTRIES)
+def all_events(request: Request, session: SessionDep, baseline: bool = False) -> Response:
+    events = list_events(session, EventFilters(baseline=baseline), limit=FEED_ENTRIES)
     return events_feed(
         request,
         events,
@@ -91,13 +91,14 @@ def all_events(request: Request, session: SessionDep) -> Response:
 
 @router.get("/sources/{source_id}.atom")
 def source_events(
-    request: Request, session: SessionDep, source_id: Annotated[str, Path(pattern=ID_PATTERN)]
+    request: Request, session: SessionDep, source_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    baseline: bool = False,
 ) -> Response:
     source = session.get(Source, source_id)
     if source is None:
         raise HTTPException(404, f"There is no source {source_id!r}.")
     events = list_events(
-        session, EventFilters(source_id=source_id), limit=FEED_ENTRIES
+        session, EventFilters(source_id=source_id, baseline=baseline), limit=FEED_ENTRIES
     )
     return events_feed(
         request,
@@ -109,10 +110,11 @@ def source_events(
 
 @router.get("/platforms/{platform_id}.atom")
 def platform_events(
-    request: Request, session: SessionDep, platform_id: Annotated[str, Path(pattern=ID_PATTERN)]
+    request: Request, session: SessionDep, platform_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    baseline: bool = False,
 ) -> Response:
     events = list_events(
-        session, EventFilters(platform_id=platform_id), limit=FEED_ENTRIES
+        session, EventFilters(platform_id=platform_id, baseline=baseline), limit=FEED_ENTRIES
     )
     if not events and platform_id not in load_platforms().platforms:
         raise HTTPException(404, f"There is no platform {platform_id!r}.")

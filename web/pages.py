@@ -4,6 +4,7 @@ sources and events. Plain HTML forms and links; no script."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
@@ -18,7 +19,14 @@ from storage.events import EventFilters, list_events
 from storage.models import EVENT_KINDS, Source
 from storage.platforms import platform_summaries, platform_timeline
 from storage.search import QueryError, SearchFilters, search_notices
-from storage.series import SeriesNotice, figure_series, metric_names
+from storage.series import (
+    AS_OF,
+    SeriesNotice,
+    SeriesPoint,
+    figure_series,
+    metric_names,
+    series_figures,
+)
 from storage.versions import VersionNotFoundError, notice_detail, version_diff
 from web.parameters import (
     ID_PATTERN,
@@ -30,7 +38,7 @@ from web.parameters import (
     PERIOD_PATTERN,
     SERIES_NOTICES,
 )
-from web.rendering import highlighted_text, render, series_chart
+from web.rendering import highlighted_text, render, series_charts
 from web.sessions import session_for
 
 router = APIRouter(include_in_schema=False)
@@ -183,7 +191,7 @@ def notice_page(
         link=safe_link(detail.notice.url),
         paragraphs=highlighted_text(detail.version.text, detail.figures, detail.mentions),
         events=list_events(
-            session, EventFilters(notice_id=notice_id), limit=20
+            session, EventFilters(notice_id=notice_id, baseline=True), limit=20
         ),
     )
 
@@ -235,13 +243,14 @@ def metric_page(
     source: str = "",
     period: str = "",
 ) -> HTMLResponse:
-    catalogue = {entry.id: entry.meaning for entry in load_metrics().metrics}
-    if period_kind not in ("", "year", "half", "quarter"):
-        raise HTTPException(400, "period_kind must be year, half or quarter")
+    metrics = {entry.id: entry for entry in load_metrics().metrics}
+    catalogue = {entry.id: entry.meaning for entry in metrics.values()}
+    if period_kind not in ("", "year", "half", "quarter", AS_OF):
+        raise HTTPException(400, "period_kind must be year, half, quarter or as_of")
     if source and not _fullmatch(ID_PATTERN, source):
         raise HTTPException(400, "not a source id")
     if period and not _fullmatch(PERIOD_PATTERN, period):
-        raise HTTPException(400, "period must look like 2023, 2023-H1 or 2023-Q3")
+        raise HTTPException(400, "period must look like 2023, 2023-H1, 2023-Q3 or 2026-10-15")
     series = figure_series(
         session,
         metric,
@@ -266,9 +275,36 @@ def metric_page(
         listed[(point.period, point.scope, point.unit)] = (newest[:per_point], more)
     if not series and metric not in catalogue:
         raise HTTPException(404, f"There is no metric {metric!r}.")
+    money = metric in metrics and "currency" in metrics[metric].units
+    return page(
+        request,
+        "metric.html",
+        title=f"Metric: {metric}",
+        metric=metric,
+        meaning=catalogue.get(metric, ""),
+        series=series,
+        charts=series_charts(series),
+        changes=year_on_year(series, money=money),
+        figures=series_figures(session, metric, period_kind=period_kind or None,
+                               scope=scope or None, source_id=source or None),
+        listed=listed,
+        per_point=per_point,
+        form={"period_kind": period_kind, "scope": scope, "source": source, "period": period},
+    )
+
+
+def year_on_year(
+    series: list[SeriesPoint], *, money: bool
+) -> dict[tuple[str, str | None, str], Decimal]:
+    """Each point's change in percent from the same period a year before (same kind, scope
+    and unit). Points dated by their notices are single statements, not period totals, and
+    have none; nor has money without a scope: until figures say whose amount they are, two
+    years' amounts may be different parties' single decisions, not totals of the same kind."""
     by_period = {(point.period, point.scope, point.unit): point for point in series}
     changes = {}
     for point in series:
+        if point.as_of or (money and not point.scope):
+            continue
         if point.period_kind == "year":
             earlier = by_period.get((str(point.year - 1), point.scope, point.unit))
         else:
@@ -279,19 +315,7 @@ def metric_page(
             changes[(point.period, point.scope, point.unit)] = (
                 (point.value - earlier.value) / earlier.value * 100
             ).quantize(1)
-    return page(
-        request,
-        "metric.html",
-        title=f"Metric: {metric}",
-        metric=metric,
-        meaning=catalogue.get(metric, ""),
-        series=series,
-        chart=series_chart(series),
-        changes=changes,
-        listed=listed,
-        per_point=per_point,
-        form={"period_kind": period_kind, "scope": scope, "source": source, "period": period},
-    )
+    return changes
 
 
 @router.get("/platforms", response_class=HTMLResponse)
@@ -334,22 +358,25 @@ def events_page(
     session: SessionDep,
     kind: str = "",
     source: str = "",
+    baseline: bool = False,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> HTMLResponse:
     if kind and kind not in EVENT_KINDS:
         raise HTTPException(400, f"kind must be one of {', '.join(EVENT_KINDS)}")
     if source and not _fullmatch(ID_PATTERN, source):
         raise HTTPException(400, "not a source id")
-    filters = EventFilters(kinds=(kind,) if kind else (), source_id=source or None)
+    filters = EventFilters(kinds=(kind,) if kind else (), source_id=source or None,
+                           baseline=baseline)
     listed = list_events(session, filters, limit=PAGE_SIZE + 1, offset=offset)
-    kept = {key: value for key, value in {"kind": kind, "source": source}.items() if value}
+    kept = {key: value for key, value in {"kind": kind, "source": source,
+                                          "baseline": "1" if baseline else ""}.items() if value}
     return page(
         request,
         "events.html",
         title="Events",
         events=listed[:PAGE_SIZE],
         kinds=EVENT_KINDS,
-        form={"kind": kind, "source": source},
+        form={"kind": kind, "source": source, "baseline": baseline},
         next_link=(
             "/events?" + urlencode({**kept, "offset": offset + PAGE_SIZE})
             if len(listed) > PAGE_SIZE

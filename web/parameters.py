@@ -21,7 +21,7 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,63}$"
 METRIC_PATTERN = r"^[a-z0-9_]{1,64}$"
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
 SCOPE_PATTERN = r"^[^\x00-\x1f]{1,100}$"
-PERIOD_PATTERN = r"^[0-9]{4}(-(H[12]|Q[1-4]))?$"
+PERIOD_PATTERN = r"^[0-9]{4}(-(H[12]|Q[1-4]|[01][0-9]-[0-3][0-9]))?$"
 # The notices listed per series point unless more are asked for, and the most that may be:
 # a point of a large archive can stand on thousands of notices.
 SERIES_NOTICES = 20

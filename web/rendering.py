@@ -137,7 +137,9 @@ class Tick:
 
 @dataclass(frozen=True)
 class Chart:
-    """A bar chart as geometry; the template draws it as SVG (no script)."""
+    """A bar chart as geometry; the template draws it as SVG (no script). ``unit`` labels
+    its value axis (a currency for money); ``left`` is where the plot starts, wide enough for
+    the axis' longest label; ``dated``: its bars are figures dated by their notices."""
 
     width: int
     height: int
@@ -145,25 +147,49 @@ class Chart:
     years: list[Tick]
     gridlines: list[tuple[float, str]]
     baseline: float
+    unit: str = ""
+    left: float = 56.0
+    dated: bool = False
+    revised: bool = False
 
 
-def series_chart(points: list[SeriesPoint], width: int = 640, height: int = 260) -> Chart:
+def series_charts(points: list[SeriesPoint], width: int = 640, height: int = 260) -> list[Chart]:
+    """One chart per unit (so per currency: amounts in GBP and CNY never share an axis), and
+    the points of periods apart from figures dated by their notices; in the series' order."""
+    charts: dict[tuple[str, bool], list[SeriesPoint]] = {}
+    for point in points:
+        charts.setdefault((point.unit, point.as_of), []).append(point)
+    ordered = sorted(charts.items(), key=lambda item: (item[0][1], item[0][0]))
+    return [series_chart(group, width, height, unit=unit)
+            for (unit, _), group in ordered]
+
+
+def series_chart(points: list[SeriesPoint], width: int = 640, height: int = 260,
+                 unit: str = "") -> Chart:
     """Bars grouped by year: a year's halves (or quarters) side by side, so the same half of
-    consecutive years can be read against each other. Each bar links to its point's row."""
-    top, bottom, left, right = 16.0, 36.0, 56.0, 8.0
+    consecutive years can be read against each other; a year's dated figures side by side in
+    date order. Each bar links to its point's row. ``points`` share one unit."""
+    top, bottom, right = 24.0, 36.0, 8.0
     plot_height = height - top - bottom
     years = sorted({point.year for point in points})
     if not points:
-        return Chart(width, height, [], [], [], top + plot_height)
-    slots = max(max((_slots(point.period_kind) for point in points), default=1), 1)
-    group_width = (width - left - right) / max(len(years), 1)
-    bar_width = max(min(group_width * 0.8 / slots, 48.0), 2.0)
+        return Chart(width, height, [], [], [], top + plot_height, unit)
+    slot_of = _slot_of(points)
+    slots = max(max(slot_of.values(), default=0) + 1,
+                max((_slots(point.period_kind) for point in points if not point.as_of),
+                    default=1))
     highest = max(float(point.value) for point in points) or 1.0
     scale = _nice_ceiling(highest)
+    gridline_values = [(fraction, _axis_number(scale * fraction))
+                       for fraction in (0.0, 0.25, 0.5, 0.75, 1.0)]
+    # Room for the longest axis label (about 7 px a character at the axis' font size).
+    left = max(40.0, 14.0 + 7.0 * max(len(label) for _, label in gridline_values))
+    group_width = (width - left - right) / max(len(years), 1)
+    bar_width = max(min(group_width * 0.8 / slots, 48.0), 2.0)
     bars = []
-    for point in points:
+    for index, point in enumerate(points):
         group = years.index(point.year)
-        slot = max(point.part - 1, 0) if point.part else 0
+        slot = slot_of[index]
         group_start = left + group * group_width + (group_width - bar_width * slots) / 2
         bar_height = plot_height * float(point.value) / scale
         bars.append(
@@ -172,9 +198,9 @@ def series_chart(points: list[SeriesPoint], width: int = 640, height: int = 260)
                 y=round(top + plot_height - bar_height, 1),
                 width=round(bar_width - 2, 1),
                 height=round(bar_height, 1),
-                label=point.period + (f" · {point.scope}" if point.scope else ""),
-                value=_number(point.value),
-                css=f"part{point.part}",
+                label=point.label + (f" · {point.scope}" if point.scope else ""),
+                value=_number(point.value) + (f" {point.unit}" if point.unit else ""),
+                css=f"part{point.part}" + (" revised" if point.revised_from is not None else ""),
                 href=f"#period-{point.period}",
             )
         )
@@ -182,11 +208,34 @@ def series_chart(points: list[SeriesPoint], width: int = 640, height: int = 260)
         Tick(round(left + index * group_width + group_width / 2, 1), str(year))
         for index, year in enumerate(years)
     ]
-    gridlines = [
-        (round(top + plot_height * (1 - fraction), 1), _number(Decimal(str(scale * fraction))))
-        for fraction in (0.0, 0.25, 0.5, 0.75, 1.0)
-    ]
-    return Chart(width, height, bars, ticks, gridlines, top + plot_height)
+    gridlines = [(round(top + plot_height * (1 - fraction), 1), label)
+                 for fraction, label in gridline_values]
+    return Chart(width, height, bars, ticks, gridlines, top + plot_height, unit,
+                 round(left, 1), any(point.as_of for point in points),
+                 any(point.revised_from is not None for point in points))
+
+
+def _slot_of(points: list[SeriesPoint]) -> dict[int, int]:
+    """Each point's place within its year: its half or quarter, or its rank among the
+    year's dated points."""
+    slots: dict[int, int] = {}
+    dated_in_year: dict[int, int] = {}
+    for index, point in enumerate(points):
+        if point.as_of:
+            slots[index] = dated_in_year.get(point.year, 0)
+            dated_in_year[point.year] = slots[index] + 1
+        else:
+            slots[index] = max(point.part - 1, 0) if point.part else 0
+    return slots
+
+
+def _axis_number(value: float) -> str:
+    """An axis label short enough to fit: 2.5k, 12M, 1.5B."""
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            shown = f"{value / size:.2f}".rstrip("0").rstrip(".")
+            return shown + suffix
+    return f"{value:g}"
 
 
 def _slots(period_kind: str) -> int:

@@ -63,6 +63,10 @@ class FigureOut(BaseModel):
     end: int
     text: str
     sentence: str
+    revised_from: str | None = Field(
+        default=None, description="When a later version of the notice edited this figure in "
+        "place: the value it replaced")
+    revised_at: datetime | None = Field(default=None, description="When that edit was archived")
 
 
 class MentionOut(BaseModel):
@@ -160,11 +164,19 @@ class SeriesNoticeOut(BaseModel):
 
 
 class SeriesPointOut(BaseModel):
-    period: str
-    period_kind: str
+    period: str = Field(description="2023, 2023-H1, 2023-Q3; for a figure stating no period, "
+                        "its notice's date (2026-10-15)")
+    period_kind: str = Field(description="year, half, quarter, or as_of: a figure stating no "
+                             "period, dated by its notice")
     scope: str | None
-    unit: str
+    unit: str = Field(description="The measure word or unit; for money, its currency")
     value: str
+    as_of: bool = False
+    label: str = Field(default="", description="2023, 2023-H1, or as of 2026-10-15")
+    revised_from: str | None = Field(
+        default=None, description="The point's figure was edited in place by a later version "
+        "of its notice: the value it replaced")
+    revised_at: datetime | None = Field(default=None, description="When that edit was archived")
     notices: list[SeriesNoticeOut] = Field(
         description="The newest notices that reported a figure for this point, newest first "
         "(undated last), at most `notices_limit` of them."
@@ -222,6 +234,7 @@ class EventOut(BaseModel):
     summary_en: str
     summary_zh: str | None
     payload: dict[str, Any]
+    baseline: bool = False
 
 
 class PlatformDetailOut(PlatformOut):
