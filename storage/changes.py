@@ -25,6 +25,7 @@ class ChangeFilters:
     metric: str | None = None
     since: date | None = None
     until: date | None = None
+    baseline: bool = False  # also a source's first crawl's events (its back catalogue)
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,11 @@ def recent_changes(
     session: Session, filters: ChangeFilters, *, limit: int = 50, offset: int = 0
 ) -> list[ChangeEvent]:
     """Change events of `CHANGE_KINDS` (or of ``filters.kind``), newest first; ``until`` is
-    inclusive (the whole day)."""
+    inclusive (the whole day). A first crawl's baseline events only when ``filters.baseline``."""
     query = select(ChangeEvent)
     query = query.where(ChangeEvent.kind.in_((filters.kind,) if filters.kind else CHANGE_KINDS))
+    if not filters.baseline:
+        query = query.where(ChangeEvent.baseline.is_(False))
     if filters.source_id:
         query = query.where(ChangeEvent.source_id == filters.source_id)
     if filters.platform_id:

@@ -173,9 +173,14 @@ def test_check_now_crawls_a_source_kept_in_the_archive_and_its_history_shows(
         assert 'href="/feeds/sources/beijing.atom"' in history
         assert "notice_new" in history and "<td class=\"health ok\">ok</td>" in history
         assert client.get("/sources/nosuch/history").status_code == 404
-        figures = client.get("/", params={"source": "beijing", "metric": "websites_summoned"})
+        # The source's first crawl is its baseline: its events are shown when asked for.
+        asked = {"source": "beijing", "metric": "websites_summoned"}
+        figures = client.get("/", params={**asked, "baseline": "1"})
         assert 'class="change figure_reported"' in figures.text or \
             'class="change metric_new"' in figures.text
+        assert 'class="baseline"' in figures.text
+        plain = client.get("/", params=asked).text
+        assert 'class="change figure_reported"' not in plain and "first crawls too" in plain
 
 
 def test_the_test_page_needs_the_token_and_shows_matches(tmp_path: Path, site: str) -> None:

@@ -51,6 +51,7 @@ def _filters(form: dict[str, str]) -> ChangeFilters:
         platform_id=form.get("platform") or None, metric=form.get("metric") or None,
         since=_optional_date(form.get("from", ""), "from"),
         until=_optional_date(form.get("to", ""), "to"),
+        baseline=form.get("baseline", "") in ("1", "true", "on"),
     )
 
 
@@ -64,10 +65,11 @@ def home_page(
     metric: str = "",
     changed_from: Annotated[str, Query(alias="from")] = "",
     changed_to: Annotated[str, Query(alias="to")] = "",
+    baseline: str = "",
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> HTMLResponse:
     form = {"source": source, "kind": kind, "platform": platform, "metric": metric,
-            "from": changed_from, "to": changed_to}
+            "from": changed_from, "to": changed_to, "baseline": baseline}
     error = None
     changes = []
     try:

@@ -330,8 +330,9 @@ def history_page(request: Request, session: SessionDep, source_id: SourceId,
     archived = session.get(ArchivedSource, source_id)
     if archived is None and source_id not in config.sources:
         raise HTTPException(404, f"There is no source {source_id!r}.")
-    events = list_events(session, EventFilters(source_id=source_id), limit=HISTORY_PAGE + 1,
-                         offset=offset)
+    # A source's own history is its whole story: the first crawl's baseline events too, marked.
+    events = list_events(session, EventFilters(source_id=source_id, baseline=True),
+                         limit=HISTORY_PAGE + 1, offset=offset)
     runs = list(session.scalars(select(CrawlRun).where(CrawlRun.source_id == source_id)
                                 .order_by(CrawlRun.started_at.desc()).limit(10)))
     source = config.sources.get(source_id)
