@@ -122,9 +122,12 @@ def crawl(obj: dict[str, Any], source_ids: Sequence[str], base_url: str | None, 
 
 @click.command()
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Keep the demo's archive and site copy in this folder.")
+              help="Keep the archive (DIR/demo.db), the site copy and the demo's config in DIR "
+              "(default: the archive only, in ./regwatch-demo.db, replaced on each run).")
 def demo(keep: Path | None) -> None:
-    """Crawl a bundled local copy of a regulator site, change it, crawl again: no internet needed."""
+    """Crawl a bundled local copy of a regulator site, change it, crawl again: no internet needed.
+
+    Ends by saying how to open the archive in the browser (`regwatch web`)."""
     from crawler.demo import run_demo
 
     sys.exit(run_demo(keep, console))

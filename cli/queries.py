@@ -511,7 +511,7 @@ def web(obj: dict[str, Any] | None, host: str | None, port: int | None) -> None:
     """Serve the HTTP API, the pages and the feeds (without the crawl scheduler)."""
     from config import ConfigError, load_config
     from storage.errors import ArchiveError
-    from web.server import run
+    from web.server import PortInUseError, run
     from web.settings import UnsafeBindError
 
     obj = obj or {}
@@ -520,7 +520,7 @@ def web(obj: dict[str, Any] | None, host: str | None, port: int | None) -> None:
         run(host, port, database_url=obj.get("database_url"), config=config)
     except ConfigError as exc:
         fail(str(exc), EXIT_CONFIG)
-    except UnsafeBindError as exc:
+    except (UnsafeBindError, PortInUseError) as exc:
         fail(str(exc), EXIT_USAGE)
     except ArchiveError as exc:
         fail(str(exc), EXIT_ARCHIVE)

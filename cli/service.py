@@ -28,6 +28,7 @@ from cli.common import (
     EXIT_CONFIG,
     EXIT_OK,
     EXIT_SOURCE_FAILED,
+    EXIT_USAGE,
     command_archive,
     command_config,
     console,
@@ -229,8 +230,14 @@ def serve_command(obj: dict[str, Any], once: bool, host: str | None, port: int |
     )
     stop_web: Callable[[], None] | None = None
     if not once and not no_web:
+        from web.server import PortInUseError
+
         try:
             stop_web = _start_web(config, url, host, port)
+        except PortInUseError as exc:
+            lock.release()
+            engine.dispose()
+            fail(f"cannot serve the web pages: {exc}", EXIT_USAGE)
         except (ConfigError, ValueError, OSError) as exc:
             lock.release()
             engine.dispose()
