@@ -221,7 +221,7 @@ def diff_page(
 
 @router.get("/metrics", response_class=HTMLResponse)
 def metrics_page(request: Request, session: SessionDep) -> HTMLResponse:
-    catalogue = {metric.id: metric.meaning for metric in load_metrics().metrics}
+    catalogue = {metric.id: metric.name_zh for metric in load_metrics().metrics}
     return page(
         request,
         "metrics.html",
@@ -288,7 +288,7 @@ def metric_page(
     return page(
         request,
         "metric.html",
-        title=f"Metric: {metric}",
+        title=f"Metric: {load_metrics().name(metric)}",
         metric=metric,
         meaning=catalogue.get(metric, ""),
         series=series,
