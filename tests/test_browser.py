@@ -262,7 +262,7 @@ def test_the_metric_chart(served: Served, browser: WebDriver) -> None:
     metric = max(metrics, key=lambda m: m["figures"])["metric"]
     series = api(served, "/api/figures", metric=metric)["series"]
     browser.get(f"{served.base_url}/metrics")
-    follow(browser, browser.find_element(By.LINK_TEXT, metric))
+    follow(browser, browser.find_element(By.CSS_SELECTOR, f'#metrics a[href="/metrics/{metric}"]'))
     chart = browser.find_element(By.ID, "chart")
     bars = chart.find_elements(By.CSS_SELECTOR, "rect.bar")
     assert len(bars) == len(series) >= 1
