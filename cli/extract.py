@@ -10,7 +10,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from cli.common import EXIT_USAGE, console, fail, shown_number
+from cli.common import EXIT_NOT_FOUND, EXIT_USAGE, console, fail, metric_name, shown_number
 from diffing.extract import extract
 
 
@@ -38,6 +38,8 @@ def extract_command(file: str, published: Any, language: str | None, as_json: bo
     """
     try:
         text = _read_input(file)
+    except FileNotFoundError as exc:
+        fail(f"cannot read {file}: {exc.strerror or exc}", EXIT_NOT_FOUND)
     except OSError as exc:
         fail(f"cannot read {file}: {exc.strerror or exc}", EXIT_USAGE)
     found = extract(text, published=published.date() if published else None, language=language)
@@ -47,7 +49,7 @@ def extract_command(file: str, published: Any, language: str | None, as_json: bo
     console.print(f"language: {found.language}")
     figures = Table("metric", "value", "unit", "period", "scope", "text", title="Figures")
     for figure in found.figures:
-        figures.add_row(figure.metric or "[dim]unclassified[/]", shown_number(figure.value),
+        figures.add_row(metric_name(figure.metric), shown_number(figure.value),
                         figure.unit, figure.period or "-", figure.scope or "-", figure.text)
     console.print(figures)
     platforms = Table("id", "name", "kind", "action", "amount", title="Named platforms")

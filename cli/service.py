@@ -14,11 +14,12 @@ import signal
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,7 @@ from cli.common import (
     command_config,
     console,
     fail,
+    shown_time,
 )
 from config import Config, ConfigError
 from crawler.childrunner import ChildCrawlRunner
@@ -67,6 +69,7 @@ class SourceStatus:
     source_id: str
     name: str
     schedule: str
+    timezone: str
     last_started: datetime | None
     last_finished: datetime | None
     last_status: str | None
@@ -87,6 +90,7 @@ class SourceStatus:
             "id": self.source_id,
             "name": self.name,
             "schedule": self.schedule,
+            "timezone": self.timezone,
             "last_run": {
                 "started": when(self.last_started),
                 "finished": when(self.last_finished),
@@ -123,6 +127,7 @@ def source_statuses(config: Config, engine: Engine) -> list[SourceStatus]:
             source_id=source.id,
             name=source.name,
             schedule=source.schedule_description(),
+            timezone=source.timezone,
             last_started=run.started_at if run else None,
             last_finished=run.finished_at if run else None,
             last_status=run.status if run else None,
@@ -324,32 +329,65 @@ def status_command(obj: dict[str, Any], as_json: bool) -> None:
         ))
         return
     console.print(f"service: {'running (' + holder + ')' if holder else 'not running'}",
-                  highlight=False)
+                  highlight=False, markup=False, soft_wrap=not console.is_terminal)
+    if console.is_terminal:
+        _status_table(rows)
+    else:
+        _status_lines(rows)
+    for warning in warnings:
+        console.print(Text("warning ", style="yellow") + Text(warning),
+                      soft_wrap=not console.is_terminal)
+
+
+def health_text(row: SourceStatus) -> str:
+    """The health column: the word, and why when the source is failing."""
+    if row.last_problem and row.health != "ok":
+        return f"{row.health}: {row.last_problem}"
+    return row.health
+
+
+def _status_table(rows: list[SourceStatus]) -> None:
+    """For a terminal: a table as wide as the terminal, long text wrapped, never cut."""
     table = Table("source", "last run", "result", "new/chg/fail", "health", "next run",
-                  "overruns", "alerts waiting")
+                  "overruns", "alerts waiting", expand=False)
     table.columns[0].no_wrap = True
+    for column in table.columns[1:]:
+        column.overflow = "fold"
     for row in rows:
-        counts = (f"{row.counts['new']}/{row.counts['changed']}/{row.counts['failed']}"
-                  if row.counts else "-")
         colour = {"ok": "green", "failed": "red", "unhealthy": "yellow"}.get(
             row.last_status or "", "dim")
         table.add_row(
             row.source_id,
-            _shown_time(row.last_started),
-            f"[{colour}]{row.last_status or 'never run'}[/]",
-            counts,
-            row.health,
-            _shown_time(row.next_run),
+            shown_time(row.last_started, row.timezone, "\n"),
+            Text(row.last_status or "never run", style=colour),
+            _counts(row),
+            Text(health_text(row)),
+            shown_time(row.next_run, row.timezone, "\n"),
             str(row.overruns),
             "n/a" if row.alerts_waiting is None else str(row.alerts_waiting),
         )
     console.print(table)
-    for warning in warnings:
-        console.print(f"[yellow]warning[/] {warning}", highlight=False)
 
 
-def _shown_time(value: datetime | None) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else "-"
+def _status_lines(rows: list[SourceStatus]) -> None:
+    """For logs and pipes: one block per source, every text whole, one line per fact."""
+    for row in rows:
+        lines = [
+            f"{row.source_id}: {row.name}",
+            (f"  last run: {shown_time(row.last_started, row.timezone)}: "
+             f"{row.last_status or 'never run'} ({_counts(row)} new/changed/failed)"),
+            f"  health: {health_text(row)}",
+            f"  next run: {shown_time(row.next_run, row.timezone)}",
+            f"  overruns: {row.overruns}; alerts waiting: "
+            + ("n/a" if row.alerts_waiting is None else str(row.alerts_waiting)),
+        ]
+        for line in lines:
+            console.print(Text(line), soft_wrap=True)
+
+
+def _counts(row: SourceStatus) -> str:
+    return (f"{row.counts['new']}/{row.counts['changed']}/{row.counts['failed']}"
+            if row.counts else "-")
 
 
 COMMANDS: list[click.Command] = [serve_command, status_command]
