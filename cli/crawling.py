@@ -86,6 +86,9 @@ def crawl(obj: dict[str, Any], source_ids: Sequence[str], base_url: str | None, 
           as_json: bool) -> None:
     """Crawl SOURCE_IDS now (all sources when none is named).
 
+    While it runs, standard error shows per source the pages fetched, the notices new and
+    changed, and the delay between requests (live on a terminal, plain lines otherwise).
+
     Exits 1 when any source failed or was unhealthy (a bot wall, selectors that match nothing,
     a site that is down), 3 for a bad configuration, 4 when the archive cannot be opened.
     """
@@ -97,11 +100,17 @@ def crawl(obj: dict[str, Any], source_ids: Sequence[str], base_url: str | None, 
     if unknown:
         fail(f"unknown source {unknown[0]!r}; known: {', '.join(sorted(config.sources))}",
              EXIT_USAGE)
+    from cli.progress import CrawlProgress
+
+    # On standard error: live on a terminal, plain lines in a log; --json output stays clean.
+    progress = CrawlProgress(errors)
     try:
         results = crawl_sources(config, chosen, database_url=obj["database_url"],
-                                base_url=base_url, refetch=refetch)
+                                base_url=base_url, refetch=refetch, watch=progress.watch)
     except CrawlError as exc:
         fail(str(exc), EXIT_ARCHIVE)
+    finally:
+        progress.stop()
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
