@@ -13,13 +13,14 @@ from rich.table import Table
 
 from cli.common import (
     EXIT_ARCHIVE,
+    EXIT_NOT_FOUND,
     EXIT_SOURCE_FAILED,
-    EXIT_USAGE,
     archive_session,
     command_config,
     console,
     errors,
     fail,
+    shown_time,
 )
 
 
@@ -62,8 +63,11 @@ def sources(obj: dict[str, Any], as_json: bool) -> None:
             health_text += f" ({row['consecutive_failures']} in a row)"
         if row["last_problem"] and status != "ok":
             health_text += f"\n{row['last_problem']['kind']}: {row['last_problem']['detail'][:60]}"
+        source = config.sources[row["id"]]
+        started = health.get(row["id"])
         table.add_row(row["id"], row["name"], row["kind"], row["schedule"],
-                      (row["last_run"] or "-")[:16].replace("T", " "), health_text)
+                      shown_time(started.last_run_started if started else None,
+                                 source.timezone, "\n"), health_text)
     console.print(table)
 
 
@@ -90,7 +94,8 @@ def crawl(obj: dict[str, Any], source_ids: Sequence[str], base_url: str | None, 
     changed, and the delay between requests (live on a terminal, plain lines otherwise).
 
     Exits 1 when any source failed or was unhealthy (a bot wall, selectors that match nothing,
-    a site that is down), 3 for a bad configuration, 4 when the archive cannot be opened.
+    a site that is down), 3 for a bad configuration, 4 when the archive cannot be opened, 5
+    for a source that is not configured.
     """
     from crawler.runner import CrawlError, crawl_sources
 
@@ -98,8 +103,8 @@ def crawl(obj: dict[str, Any], source_ids: Sequence[str], base_url: str | None, 
     chosen = list(source_ids) or sorted(config.sources)
     unknown = [s for s in chosen if s not in config.sources]
     if unknown:
-        fail(f"unknown source {unknown[0]!r}; known: {', '.join(sorted(config.sources))}",
-             EXIT_USAGE)
+        fail(f"unknown source {unknown[0]!r}; known sources: "
+             f"{', '.join(sorted(config.sources))}", EXIT_NOT_FOUND)
     from cli.progress import CrawlProgress
 
     # On standard error: live on a terminal, plain lines in a log; --json output stays clean.
