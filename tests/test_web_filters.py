@@ -97,3 +97,9 @@ def test_dates_are_from_and_to_with_the_old_names_accepted(client: TestClient) -
     deprecated = {p["name"] for p in schema if p.get("deprecated")}
     assert deprecated == {"published_from", "published_to"}
     assert {"from", "to"} <= {p["name"] for p in schema}
+
+
+def test_the_api_names_the_metrics(client: TestClient) -> None:
+    metrics = {m["metric"]: m for m in client.get("/api/figures").json()["metrics"]}
+    assert metrics["apps_removed"]["name_en"] == "apps taken off app stores"
+    assert metrics["apps_removed"]["name_zh"] == "下架移动应用"

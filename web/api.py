@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from diffing.documents import money_document
+from diffing.figures import load_metrics
 from diffing.platforms import load_platforms
 from storage.events import EventFilters, list_events
 from storage.models import EVENT_KINDS
@@ -195,6 +196,7 @@ def figures(
     without ``metric``, the metrics the archive has figures for. An unknown metric or source
     answers 404 naming the known ones."""
     check_known(request, session, metrics=one(metric), sources=one(source))
+    catalogue = load_metrics()
     series = (
         figure_series(
             session, metric, period_kind=period_kind, scope=scope, source_id=source,
@@ -210,7 +212,9 @@ def figures(
         "period": period,
         "series": [series_point_json(point, notices_limit) for point in series],
         "metrics": [
-            {"metric": name, "figures": count} for name, count in metric_names(session)
+            {"metric": name, "figures": count, "name_en": catalogue.name(name),
+             "name_zh": catalogue.name(name, "zh")}
+            for name, count in metric_names(session)
         ],
     }
 
