@@ -330,7 +330,7 @@ def status_command(obj: dict[str, Any], as_json: bool) -> None:
         return
     console.print(f"service: {'running (' + holder + ')' if holder else 'not running'}",
                   highlight=False, markup=False, soft_wrap=not console.is_terminal)
-    if console.is_terminal:
+    if console.is_terminal and console.width >= TABLE_FROM_COLUMNS:
         _status_table(rows)
     else:
         _status_lines(rows)
@@ -346,13 +346,17 @@ def health_text(row: SourceStatus) -> str:
     return row.health
 
 
+# Narrower terminals get one line per fact, as logs do: a table of eight columns in 80
+# columns folds every cell into slivers.
+TABLE_FROM_COLUMNS = 140
+
+
 def _status_table(rows: list[SourceStatus]) -> None:
-    """For a terminal: a table as wide as the terminal, long text wrapped, never cut."""
+    """For a wide terminal: a table, then why each failing source fails, wrapped, never cut."""
     table = Table("source", "last run", "result", "new/chg/fail", "health", "next run",
-                  "overruns", "alerts waiting", expand=False)
-    table.columns[0].no_wrap = True
-    for column in table.columns[1:]:
-        column.overflow = "fold"
+                  "overruns", "alerts waiting")
+    for column in table.columns[:4]:
+        column.no_wrap = True
     for row in rows:
         colour = {"ok": "green", "failed": "red", "unhealthy": "yellow"}.get(
             row.last_status or "", "dim")
@@ -361,12 +365,15 @@ def _status_table(rows: list[SourceStatus]) -> None:
             shown_time(row.last_started, row.timezone, "\n"),
             Text(row.last_status or "never run", style=colour),
             _counts(row),
-            Text(health_text(row)),
+            Text(row.health),
             shown_time(row.next_run, row.timezone, "\n"),
             str(row.overruns),
             "n/a" if row.alerts_waiting is None else str(row.alerts_waiting),
         )
     console.print(table)
+    for row in rows:
+        if row.last_problem and row.health != "ok":
+            console.print(Text(f"{row.source_id}: ", style="bold") + Text(health_text(row)))
 
 
 def _status_lines(rows: list[SourceStatus]) -> None:
@@ -382,7 +389,8 @@ def _status_lines(rows: list[SourceStatus]) -> None:
             + ("n/a" if row.alerts_waiting is None else str(row.alerts_waiting)),
         ]
         for line in lines:
-            console.print(Text(line), soft_wrap=True)
+            # Whole in a log; wrapped at the width of a terminal.
+            console.print(Text(line), soft_wrap=not console.is_terminal)
 
 
 def _counts(row: SourceStatus) -> str:

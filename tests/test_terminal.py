@@ -7,6 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pty
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -161,7 +164,9 @@ LONG_DETAIL = ("DNS lookup failed: host 'www.cac.gov.cn' does not resolve; " + "
                + " THE END")
 
 
-def test_status_gives_the_reason_whole_and_the_source_time(tmp_path: Path) -> None:
+@pytest.fixture(name="failing")
+def failing_fixture(tmp_path: Path) -> str:
+    """An archive where cac-wxfb's last run failed with a long reason."""
     url = f"sqlite:///{tmp_path / 'status.db'}"
     engine = open_archive(url)
     with session_factory(engine)() as session:
@@ -176,6 +181,11 @@ def test_status_gives_the_reason_whole_and_the_source_time(tmp_path: Path) -> No
                          errors=[LONG_DETAIL], stats={})
         session.commit()
     engine.dispose()
+    return url
+
+
+def test_status_gives_the_reason_whole_and_the_source_time(failing: str) -> None:
+    url = failing
     result = run(url, "status")
     assert result.exit_code == 0, result.output
     (health,) = [line for line in result.output.splitlines() if "failing" in line]
@@ -208,3 +218,33 @@ def test_a_crawl_of_a_host_that_does_not_resolve_says_so(tmp_path: Path) -> None
                             timeout=60, check=False)
     (health,) = [line for line in status.stdout.splitlines() if "failing" in line]
     assert "DNS lookup failed" in health and "refused" not in health
+
+
+def in_a_terminal(arguments: list[str], columns: int) -> str:
+    """What ``regwatch ARGUMENTS`` shows on a terminal ``columns`` wide, escapes removed."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "cli", *arguments], stdout=terminal,
+                               stderr=terminal, cwd=REPO_ROOT,
+                               env={**os.environ, "COLUMNS": str(columns), "TERM": "xterm"})
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.wait(timeout=60)
+    os.close(controller)
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode("utf-8", "replace"))
+
+
+@pytest.mark.parametrize("columns", [80, 160])
+def test_status_on_a_terminal_wraps_and_never_cuts(failing: str, columns: int) -> None:
+    screen = in_a_terminal(["--database-url", failing, "status"], columns)
+    assert all(len(line) <= columns for line in screen.splitlines())
+    # The reason whole, wrapped at the terminal's width.
+    assert "".join(LONG_DETAIL.split()) in "".join(screen.split())
+    assert "10:05 Asia/Shanghai" in screen
