@@ -42,6 +42,7 @@ def entry_kinds(feed: str) -> list[str]:
     ("/search", {"source": "nosuch"}, "cac-test"),
     ("/search", {"metric": "nosuch"}, "websites_summoned"),
     ("/events", {"source": "nosuch"}, "cac-test"),
+    ("/metrics/websites_summoned", {"source": "nosuch"}, "cac-test"),
     ("/events", {"kind": "nosuch"}, "figure_changed"),
     ("/feeds/events.atom", {"kind": "nosuch"}, "figure_changed"),
     ("/feeds/events.atom", {"metric": "nosuch"}, "apps_removed"),

@@ -251,6 +251,7 @@ def metric_page(
         raise HTTPException(400, "period_kind must be year, half or quarter")
     if source and not _fullmatch(ID_PATTERN, source):
         raise HTTPException(400, "not a source id")
+    check_known(request, session, sources=one(source))
     if period and not _fullmatch(PERIOD_PATTERN, period):
         raise HTTPException(400, "period must look like 2023, 2023-H1 or 2023-Q3")
     series = figure_series(
