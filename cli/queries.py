@@ -406,6 +406,9 @@ def events(obj: dict[str, Any] | None, from_day: str | None, to_day: str | None,
         _echo_json({"events": [event_document(event) for event in found]})
         return
     table = Table("when", "kind", "source", "notice", "summary", title=f"{len(found)} event(s)")
+    table.columns[0].no_wrap = True
+    # A summary is wrapped, never cut: its figures are what the reader came for.
+    table.columns[4].overflow = "fold"
     for event in found:
         table.add_row(
             event.created_at.strftime("%Y-%m-%d %H:%M"), event.kind, event.source_id,

@@ -111,7 +111,9 @@ def _run(workdir: Path, archive: Path, console: Console) -> int:
         )
         console.print("\n[green]Done.[/] Run it on real sites with `regwatch crawl` or "
                       "`regwatch serve`." if ok else "\n[red]The demo did not see the change.[/]")
-        console.print(how_to_look(archive), highlight=False, markup=False)
+        for line in how_to_look(archive).splitlines():
+            # Commands on lines of their own, never wrapped, so they can be copied.
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
         return 0 if ok else 1
     finally:
         stop()
