@@ -64,3 +64,20 @@ def test_the_demo_keeps_its_archive_and_says_how_to_open_it(tmp_path: Path) -> N
     output = " ".join(finished.stdout.split())
     assert f"regwatch --database-url sqlite:///{archive} web" in output
     assert "http://127.0.0.1:8080/" in output
+
+
+def test_serve_on_a_port_in_use_names_it(tmp_path: Path) -> None:
+    config = tmp_path / "regwatch.toml"
+    # No source is due to crawl: the service would only serve pages.
+    config.write_text("", encoding="utf-8")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        finished = subprocess.run(
+            [sys.executable, "-m", "cli", "--config", str(config), "--database-url",
+             f"sqlite:///{tmp_path / 'a.db'}", "serve", "--port", str(port)],
+            capture_output=True, text=True, cwd=REPO_ROOT, timeout=120, check=False)
+    assert finished.returncode == 2, finished.stderr[-2000:]
+    message = " ".join(finished.stderr.split())
+    assert f"port {port} on 127.0.0.1 is already in use" in message and "--port" in message
