@@ -18,6 +18,10 @@ from diffing.figures import Figure, load_metrics
 from diffing.periods import period_words
 from diffing.platforms import load_platforms
 
+# The actions of diffing/data/platforms.toml as a Chinese summary says them.
+ACTIONS_ZH = {"summoned": "约谈", "fined": "罚款", "removed": "下架", "closed": "关闭",
+              "suspended": "暂停", "ordered_to_rectify": "责令整改", "warned": "警告"}
+
 # How much of a text diff an event keeps; the archive has both versions in full.
 DIFF_EXCERPT = 4000
 
@@ -168,13 +172,15 @@ class EventWording:
         name_en = self.platform_label(appearance.key, mention.name)
         name_zh = self.platform_label(appearance.key, mention.name, "zh")
         action = f" ({mention.action.replace('_', ' ')})" if mention.action else ""
+        action_zh = ACTIONS_ZH.get(mention.action or "", "")
         if appearance.kind == "first_time":
             en = f"{name_en} named for the first time{action}"
-            zh = f"首次点名：{name_zh}"
+            zh = f"首次点名：{name_zh}" + (f"（{action_zh}）" if action_zh else "")
         else:
             en = (f"{name_en} named again{action}: {appearance.times_before} earlier notice(s), "
                   f"first on {appearance.first_seen}")
-            zh = f"再次点名：{name_zh}（此前{appearance.times_before}次）"
+            zh = (f"再次点名：{name_zh}（{action_zh + '，' if action_zh else ''}"
+                  f"此前{appearance.times_before}次）")
         self.add("platform_named", mention.id or appearance.key, en, zh, {
             "platform": mention.id, "name": mention.name, "kind": mention.kind,
             "action": mention.action, "actions": list(mention.actions),

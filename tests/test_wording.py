@@ -105,3 +105,20 @@ def test_a_metric_first_and_no_longer_reported() -> None:
     assert gone_en == ("No longer reported: websites and platforms warned (last 12 in the "
                        "second half of 2022)")
     assert gone_zh == "不再公布：警告网站平台（上次为2022年下半年12家）"
+
+
+def test_a_platform_named_says_the_action_in_both_languages() -> None:
+    from diffing.platforms import PlatformMention
+
+    wording = Collected()
+    mention = PlatformMention(id="quark", name="夸克浏览器", kind="app", action="summoned",
+                              amount=None, start=0, end=5, sentence="约谈夸克浏览器")
+    wording.platform_named(compare.PlatformAppearance("first_time", "quark", mention, 0,
+                                                      None, None))
+    wording.platform_named(compare.PlatformAppearance("repeat", "quark", mention, 2,
+                                                      date(2022, 1, 31), date(2023, 1, 31)))
+    (_, first_en, first_zh), (_, again_en, again_zh) = wording.events
+    assert first_en == "Quark Browser named for the first time (summoned)"
+    assert first_zh == "首次点名：夸克浏览器（约谈）"
+    assert again_zh == "再次点名：夸克浏览器（约谈，此前2次）"
+    assert again_en.startswith("Quark Browser named again (summoned): 2 earlier notice(s)")
