@@ -105,7 +105,9 @@ def crawl(obj: dict[str, Any], source_ids: Sequence[str], base_url: str | None, 
     if unknown:
         fail(f"unknown source {unknown[0]!r}; known sources: "
              f"{', '.join(sorted(config.sources))}", EXIT_NOT_FOUND)
-    from cli.progress import CrawlProgress
+    from cli.progress import CrawlProgress, robots_errors_in_one_line
+
+    robots_errors_in_one_line()
 
     # On standard error: live on a terminal, plain lines in a log; --json output stays clean.
     progress = CrawlProgress(errors)

@@ -10,6 +10,7 @@ in the crawl's own thread.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -141,3 +142,19 @@ class CrawlProgress:
 
     def _line(self, text: str) -> None:
         self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+class _WithoutTraceback(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
+def robots_errors_in_one_line() -> None:
+    """Scrapy logs a robots.txt it could not fetch (a host that does not resolve, a site that is
+    down) with a traceback of some sixty lines; regwatch records the reason as the source's
+    problem and the crawl's summary shows it, so the log line is enough."""
+    logger = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
+    if not any(isinstance(f, _WithoutTraceback) for f in logger.filters):
+        logger.addFilter(_WithoutTraceback())
