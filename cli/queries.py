@@ -342,7 +342,7 @@ def diff_lines(rows: list[DiffLine], *, marks: bool, context: int = 1) -> Iterat
     keep = {j for i in changed for j in range(i - context, i + context + 1)}
     previous = -2
     for index, row in enumerate(rows):
-        if index not in keep or index >= len(rows) or index < 0:
+        if index not in keep:
             continue
         if index != previous + 1:
             yield Text(f"@@ line {row.new_number or row.old_number} @@", style="bold")
