@@ -447,6 +447,8 @@ def csv_cell(value: object) -> object:
               help="Published (events: created) on or after.")
 @click.option("--to", "published_to", metavar="DATE", help="… on or before.")
 @click.option("--metric", help="Figures of this metric only.")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help="Events of this kind only (repeatable).")
 @click.option("--query", "text_query", default=None,
               help="Only notices matching this search query (at most 100,000).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -455,14 +457,15 @@ def csv_cell(value: object) -> object:
 @click.pass_obj
 def export(obj: dict[str, Any] | None, what: str, file_format: str, sources: tuple[str, ...],
            published_from: str | None, published_to: str | None, metric: str | None,
-           text_query: str | None, output: Path | None, bom: bool) -> None:
+           kinds: tuple[str, ...], text_query: str | None, output: Path | None,
+           bom: bool) -> None:
     """Export notices, figures (with their source spans) or events as CSV or JSON lines."""
     start = _day(published_from, "--from")
     end = _day(published_to, "--to")
     since = day_start(start) if start else None
     until = day_start(end + timedelta(days=1)) if end and end < date.max else None
     with archive_session(obj) as session:
-        _check_ids(session, obj, sources=sources, metrics=[metric or ""])
+        _check_ids(session, obj, sources=sources, metrics=[metric or ""], kinds=kinds)
         notice_ids = None
         if text_query:
             try:
@@ -476,6 +479,8 @@ def export(obj: dict[str, Any] | None, what: str, file_format: str, sources: tup
         }
         if what == "figures":
             arguments["metric"] = metric
+        if what == "events":
+            arguments["kinds"] = kinds
         total = count_export(session, what, **arguments)
         rows = export_rows(session, what, **arguments)
         stream: IO[str] = (

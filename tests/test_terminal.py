@@ -250,3 +250,13 @@ def test_status_on_a_terminal_wraps_and_never_cuts(failing: str, columns: int) -
     # The reason whole, wrapped at the terminal's width.
     assert "".join(LONG_DETAIL.split()) in "".join(screen.split())
     assert "10:05 Asia/Shanghai" in screen
+
+
+def test_export_events_of_one_kind(archive: tuple[str, dict[str, int]]) -> None:
+    result = run(archive[0], "export", "--what", "events", "--format", "jsonl", "--kind",
+                 "platform_named")
+    assert result.exit_code == 0, result.output
+    kinds = {json.loads(line)["kind"] for line in result.stdout.splitlines() if line.strip()}
+    assert kinds == {"platform_named"}
+    assert run(archive[0], "export", "--what", "events", "--format", "jsonl", "--kind",
+               "nosuch").exit_code == 5
