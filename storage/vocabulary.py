@@ -8,7 +8,8 @@ more than the built-in one knows).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,6 +53,10 @@ def platform_ids(session: Session) -> set[str]:
     return set(load_platforms().platforms) | {platform for platform in archived if platform}
 
 
+def _archived(session: Session, column: Any, value: str) -> bool:
+    return session.scalar(select(column).where(column == value).limit(1)) is not None
+
+
 def check_ids(
     session: Session,
     *,
@@ -61,18 +66,25 @@ def check_ids(
     kinds: Iterable[str] = (),
     configured_sources: Iterable[str] = (),
 ) -> None:
-    """Raise :class:`UnknownIdError` for the first id given that is not known; the archive is
-    asked only about the kinds of id given."""
-    checks = (
-        ("source", [s for s in sources if s], lambda: source_ids(session, configured_sources)),
-        ("metric", [m for m in metrics if m], lambda: metric_ids(session)),
-        ("platform", [p for p in platforms if p], lambda: platform_ids(session)),
-        ("kind", [k for k in kinds if k], lambda: set(EVENT_KINDS)),
+    """Raise :class:`UnknownIdError` for the first id given that is not known.
+
+    An id of the catalogues (or the configuration) costs no query; another costs one indexed
+    lookup, and only an unknown one reads every known id, for the message."""
+    configured = set(configured_sources)
+    checks: tuple[tuple[str, Iterable[str], Callable[[str], bool], Callable[[], set[str]]], ...] = (
+        ("source", sources,
+         lambda v: v in configured or session.get(Source, v) is not None,
+         lambda: source_ids(session, configured)),
+        ("metric", metrics,
+         lambda v: v in load_metrics().ids() or _archived(session, Figure.metric, v),
+         lambda: metric_ids(session)),
+        ("platform", platforms,
+         lambda v: (v in load_platforms().platforms
+                    or _archived(session, PlatformMention.platform_id, v)),
+         lambda: platform_ids(session)),
+        ("kind", kinds, lambda v: v in EVENT_KINDS, lambda: set(EVENT_KINDS)),
     )
-    for what, given, known_ids in checks:
-        if not given:
-            continue
-        known = known_ids()
+    for what, given, is_known, every in checks:
         for value in given:
-            if value not in known:
-                raise UnknownIdError(what, value, known)
+            if value and not is_known(value):
+                raise UnknownIdError(what, value, every())
