@@ -7,8 +7,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?=
 DEMO_ARGS ?=
-# pip says nothing unless something fails: errors still reach the terminal.
-PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check --no-input
+# pip says nothing unless something fails: errors still reach the terminal. PYTHONWARNINGS
+# silences setuptools' notices about editable installs, which are warnings, not errors.
+PIP := PYTHONWARNINGS=ignore $(BIN)/python -m pip --quiet --disable-pip-version-check --no-input
 
 .PHONY: install serve demo test lint
 

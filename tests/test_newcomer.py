@@ -36,7 +36,8 @@ def test_make_serve_takes_a_port_and_pip_is_quiet() -> None:
     assert make_dry_run("serve", "PORT=8081").splitlines()[-1].endswith("serve --port 8081")
     assert make_dry_run("serve").splitlines()[-1].rstrip().endswith("regwatch serve")
     installing = [line for line in make_dry_run("install").splitlines() if "pip" in line]
-    assert installing and all("--quiet" in line for line in installing)
+    assert installing and all("--quiet" in line and "PYTHONWARNINGS=ignore" in line
+                              for line in installing)
 
 
 def test_a_port_in_use_is_named_with_the_option_that_changes_it(tmp_path: Path) -> None:
