@@ -257,6 +257,8 @@ def show(obj: dict[str, Any] | None, notice: str, version_number: int | None,
                  f"{shown_time(version.fetched_at, zone)}")
     console.print(meta)
     versions = Table("version", "fetched", "title", title="versions")
+    versions.columns[0].no_wrap = True
+    versions.columns[2].overflow = "fold"
     for each in detail.versions:
         marker = " ◀" if each.number == version.number else ""
         versions.add_row(f"{each.number}{marker}", shown_time(each.fetched_at, zone),
