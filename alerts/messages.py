@@ -27,6 +27,7 @@ from alerts.sandbox import (
     render_template,
 )
 from diffing.chinese import detect_language
+from diffing.periods import period_words
 
 # A message longer than this is cut: channels such as SMS or chat limit sizes anyway, and the
 # archive has everything.
@@ -234,11 +235,13 @@ def _chinese_lines(events: Sequence[Mapping[str, Any]]) -> list[str]:
         payload = event["payload"]
         figure = payload.get("figure") or {}
         if event["kind"] == "figure_reported" and figure.get("text"):
-            words = str(figure["text"])
+            words = _figure_words_zh(figure)
             comparison = payload.get("comparison")
             if comparison and comparison.get("percent") is not None:
-                previous = _number(comparison.get("previous_value"), figure.get("currency"))
-                words += (f"（{comparison.get('previous_period')}：{previous}，"
+                previous = _number_zh(comparison.get("previous_value"), figure.get("unit"),
+                                      figure.get("currency"))
+                before = period_words(comparison.get("previous_period"), "zh")
+                words += (f"（{before}：{previous}，"
                           f"{_signed_percent(comparison['percent'])}）")
             figures.append(words)
         elif event["kind"] == "platform_named":
@@ -254,32 +257,47 @@ def _chinese_lines(events: Sequence[Mapping[str, Any]]) -> list[str]:
     return (["；".join(headline)] if headline else []) + rest
 
 
+def _figure_words_zh(figure: Mapping[str, Any]) -> str:
+    """2023年约谈网站平台10,646家; the figure as written when it has no metric."""
+    if not figure.get("metric"):
+        return str(figure.get("text") or "")
+    period = period_words(figure.get("period"), "zh") or ""
+    value = _number_zh(figure.get("value"), figure.get("unit"), figure.get("currency"))
+    return f"{period}{metric_label(figure['metric'], 'zh')}{value}"
+
+
+def _number_zh(value: object, unit: object, currency: object) -> str:
+    if currency == "CNY":
+        return f"{_number(value)}元"
+    if currency:
+        return _number(value, currency)
+    shown_unit = str(unit) if unit and not str(unit).isascii() else ""
+    return f"{_number(value)}{shown_unit}"
+
+
 def _figure_words(payload: Mapping[str, Any]) -> str:
     figure = payload["figure"]
     currency = figure.get("currency")
     words = f"{metric_label(figure.get('metric'))} {_number(figure.get('value'), currency)}"
     if figure.get("period"):
-        words += f" in {figure['period']}"
+        words += f" in {period_words(str(figure['period']))}"
     comparison = payload.get("comparison")
     if comparison:
         previous = _number(comparison.get("previous_value"), currency)
         percent = comparison.get("percent")
         shown = f", {_signed_percent(percent)}" if percent is not None else ""
-        words += f" ({comparison.get('previous_period')}: {previous}{shown})"
+        words += f" ({period_words(comparison.get('previous_period'))}: {previous}{shown})"
     return words
 
 
 @lru_cache(maxsize=256)
-def metric_label(metric: str | None) -> str:
-    """Short English words for a metric id (its catalogue meaning)."""
+def metric_label(metric: str | None, language: str = "en") -> str:
+    """The metric's name from the catalogue (``name_en``, or ``name_zh`` for "zh")."""
     if metric is None:
-        return "figure"
+        return "figure" if language == "en" else "数字"
     from diffing.figures import load_metrics
 
-    for entry in load_metrics().metrics:
-        if entry.id == metric:
-            return str(entry.meaning)
-    return metric.replace("_", " ")
+    return load_metrics().name(metric, language)
 
 
 @lru_cache(maxsize=256)
@@ -366,8 +384,8 @@ def sample_events(now: datetime | None = None) -> list[SampleEvent]:
         SampleEvent("notice_new", "regwatch-test", 0, None, f"New notice: {notice['title']}",
                     f"新通知：{notice['title']}", {"notice": notice}, now),
         SampleEvent("figure_reported", "regwatch-test", 0, "websites_summoned",
-                    "websites or platforms summoned for talks: 10,646 in 2023, up 23.7% on "
-                    "2022's 8,608", "约谈网站：2023 10,646家，较2022年的8,608增长23.7%",
+                    "Websites and platforms summoned for talks: 10,646 in 2023, up 23.7% from "
+                    "8,608 in 2022", "2023年约谈网站平台10,646家，较2022年（8,608家）增长23.7%",
                     {"notice": notice, "figure": figure,
                      "comparison": {"previous_period": "2022", "previous_value": 8608,
                                     "change": 2038, "percent": "23.7"}}, now),

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import IO, Any, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from rich.text import Text
@@ -110,3 +112,27 @@ def shown_number(value: int | Decimal) -> str:
     if isinstance(value, Decimal) and value == value.to_integral_value():
         value = int(value)
     return f"{value:,}" if isinstance(value, int) else format(value.normalize(), ",f")
+
+
+def shown_time(value: datetime | None, timezone: str = "UTC", between: str = " ") -> str:
+    """UTC, and the same moment in ``timezone`` (a source's) beside it when that is another:
+    "2024-01-31 02:05 UTC (10:05 Asia/Shanghai)", the date repeated when it differs."""
+    if value is None:
+        return "-"
+    utc = value.astimezone(UTC)
+    shown = utc.strftime("%Y-%m-%d %H:%M UTC")
+    if timezone.upper() in ("UTC", "ETC/UTC"):
+        return shown
+    try:
+        local = utc.astimezone(ZoneInfo(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return shown
+    when = local.strftime("%H:%M" if local.date() == utc.date() else "%Y-%m-%d %H:%M")
+    return f"{shown}{between}({when} {timezone})"
+
+
+def metric_name(metric: str | None, language: str = "en") -> str:
+    """A metric's name for people (the catalogue's ``name_en``, ``name_zh`` for "zh")."""
+    from diffing.figures import load_metrics
+
+    return load_metrics().name(metric, language)

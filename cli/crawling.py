@@ -15,13 +15,14 @@ from rich.text import Text
 
 from cli.common import (
     EXIT_ARCHIVE,
+    EXIT_NOT_FOUND,
     EXIT_SOURCE_FAILED,
-    EXIT_USAGE,
     archive_session,
     command_sources,
     console,
     errors,
     fail,
+    shown_time,
 )
 from cli.terminal import inert_json, plain
 
@@ -72,8 +73,11 @@ def sources(ctx: click.Context, as_json: bool) -> None:
         if row["last_problem"] and status != "ok":
             health_text += plain(
                 f"\n{row['last_problem']['kind']}: {row['last_problem']['detail'][:60]}")
+        source = config.sources[row["id"]]
+        started = health.get(row["id"])
         table.add_row(row["id"], row["name"], row["kind"], row["schedule"],
-                      (row["last_run"] or "-")[:16].replace("T", " "), health_text)
+                      shown_time(started.last_run_started if started else None,
+                                 source.timezone, "\n"), health_text)
     console.print(table)
 
 
@@ -96,8 +100,12 @@ def crawl(obj: dict[str, Any], source_ids: Sequence[str], base_url: str | None, 
           as_json: bool) -> None:
     """Crawl SOURCE_IDS now (all sources when none is named).
 
+    While it runs, standard error shows per source the pages fetched, the notices new and
+    changed, and the delay between requests (live on a terminal, plain lines otherwise).
+
     Exits 1 when any source failed or was unhealthy (a bot wall, selectors that match nothing,
-    a site that is down), 3 for a bad configuration, 4 when the archive cannot be opened.
+    a site that is down), 3 for a bad configuration, 4 when the archive cannot be opened, 5
+    for a source that is not configured.
     """
     from crawler.runner import CrawlError, crawl_sources
 
@@ -105,13 +113,21 @@ def crawl(obj: dict[str, Any], source_ids: Sequence[str], base_url: str | None, 
     chosen = list(source_ids) or sorted(config.sources)
     unknown = [s for s in chosen if s not in config.sources]
     if unknown:
-        fail(f"unknown source {unknown[0]!r}; known: {', '.join(sorted(config.sources))}",
-             EXIT_USAGE)
+        fail(f"unknown source {unknown[0]!r}; known sources: "
+             f"{', '.join(sorted(config.sources))}", EXIT_NOT_FOUND)
+    from cli.progress import CrawlProgress, robots_errors_in_one_line
+
+    robots_errors_in_one_line()
+
+    # On standard error: live on a terminal, plain lines in a log; --json output stays clean.
+    progress = CrawlProgress(errors)
     try:
         results = crawl_sources(config, chosen, database_url=obj["database_url"],
-                                base_url=base_url, refetch=refetch)
+                                base_url=base_url, refetch=refetch, watch=progress.watch)
     except CrawlError as exc:
         fail(str(exc), EXIT_ARCHIVE)
+    finally:
+        progress.stop()
     if as_json:
         click.echo(inert_json(json.dumps(results, ensure_ascii=False, indent=2)))
     else:
@@ -132,9 +148,12 @@ def crawl(obj: dict[str, Any], source_ids: Sequence[str], base_url: str | None, 
 
 @click.command()
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Keep the demo's archive and site copy in this folder.")
+              help="Keep the archive (DIR/demo.db), the site copy and the demo's config in DIR "
+              "(default: the archive only, in ./regwatch-demo.db, replaced on each run).")
 def demo(keep: Path | None) -> None:
-    """Crawl a bundled local copy of a regulator site, change it, crawl again: no internet needed."""
+    """Crawl a bundled local copy of a regulator site, change it, crawl again: no internet needed.
+
+    Ends by saying how to open the archive in the browser (`regwatch web`)."""
     from crawler.demo import run_demo
 
     # The demo styles its own lines with markup; it prints only its bundled copy's text.

@@ -12,7 +12,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from cli.common import EXIT_USAGE, console, fail, shown_number
+from cli.common import EXIT_NOT_FOUND, EXIT_USAGE, console, fail, metric_name, shown_number
 from cli.terminal import inert_json
 from crawler.settings import DOWNLOAD_MAXSIZE
 from diffing.extract import extract
@@ -71,6 +71,8 @@ def extract_command(file: str, published: Any, language: str | None, as_json: bo
     """
     try:
         text = _read_input(file)
+    except FileNotFoundError as exc:
+        fail(f"cannot read {file}: {exc.strerror or exc}", EXIT_NOT_FOUND)
     except OSError as exc:
         fail(f"cannot read {file}: {exc.strerror or exc}", EXIT_USAGE)
     except InputTooLargeError as exc:
@@ -88,7 +90,8 @@ def extract_command(file: str, published: Any, language: str | None, as_json: bo
     console.print(f"language: {found.language}")
     figures = Table("metric", "value", "unit", "period", "scope", "text", title="Figures")
     for figure in found.figures:
-        figures.add_row(figure.metric or Text("unclassified", style="dim"),
+        figures.add_row(metric_name(figure.metric) if figure.metric
+                        else Text("unclassified", style="dim"),
                         shown_number(figure.value),
                         figure.unit, figure.period or "-", figure.scope or "-", figure.text)
     console.print(figures)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -32,10 +32,12 @@ from cli.common import (
     console,
     errors,
     fail,
+    metric_name,
     shown_number,
+    shown_time,
 )
 from cli.csv_output import CsvWriter
-from cli.terminal import inert_json, plain
+from cli.terminal import inert, inert_json, plain
 from diffing.documents import decimal_text, event_document
 from diffing.platforms import load_platforms
 from storage.aware_datetime import day_start
@@ -50,6 +52,9 @@ from storage.search import (
     search_notices,
 )
 from storage.versions import VersionNotFoundError, notice_detail, version_diff
+
+if TYPE_CHECKING:
+    from diffing.sidebyside import DiffLine
 
 # Below this many rows an export shows no progress bar: it is over before one would help.
 PROGRESS_FROM_ROWS = 2_000
@@ -74,6 +79,38 @@ def _day(value: str | None, name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         fail(f"{name} must be a date like 2023-01-31, not {value!r}", EXIT_USAGE)
+
+
+def _check_ids(session: Session, obj: dict[str, Any] | None, **ids: Any) -> None:
+    """Fail with exit 5, naming the known ids, when a filter names an unknown one."""
+    from storage.vocabulary import UnknownIdError, check_ids
+
+    try:
+        check_ids(session, configured_sources=_configured_sources(obj), **ids)
+    except UnknownIdError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+
+
+def _source_timezone(obj: dict[str, Any] | None, source_id: str) -> str:
+    """The configured time zone of ``source_id``; UTC when the configuration has none."""
+    from config import ConfigError, load_config
+
+    try:
+        source = load_config((obj or {}).get("config")).sources.get(source_id)
+    except (ConfigError, OSError):
+        return "UTC"
+    return source.timezone if source is not None else "UTC"
+
+
+def _configured_sources(obj: dict[str, Any] | None) -> list[str]:
+    """The configured source ids (a filter may name one not crawled yet); none when the
+    configuration cannot be read, which the query commands do not need otherwise."""
+    from config import ConfigError, load_config
+
+    try:
+        return list(load_config((obj or {}).get("config")).sources)
+    except (ConfigError, OSError):
+        return []
 
 
 def _notice_id(session: Session, ref: str) -> int:
@@ -143,6 +180,8 @@ def search(
         has_figures=has_figures,
     )
     with archive_session(obj) as session:
+        _check_ids(session, obj, sources=sources, platforms=[platform or ""],
+                   metrics=[metric or ""])
         try:
             page = search_notices(
                 session, query, filters, limit=limit, offset=offset, order=order  # type: ignore[arg-type]
@@ -214,10 +253,19 @@ def show(obj: dict[str, Any] | None, notice: str, version_number: int | None,
     meta.add_row("id", str(detail.notice.id))
     meta.add_row("source", plain(f"{detail.source.name} ({detail.notice.source_id})"))
     meta.add_row("url", plain(detail.notice.url))
-    meta.add_row("published", version.published_at.isoformat() if version.published_at else "-")
+    zone = _source_timezone(obj, detail.notice.source_id)
+    meta.add_row("published", shown_time(version.published_at, zone))
     meta.add_row("version", f"{version.number} of {len(detail.versions)}, fetched "
-                 f"{version.fetched_at.isoformat()}")
+                 f"{shown_time(version.fetched_at, zone)}")
     console.print(meta)
+    versions = Table("version", "fetched", "title", title="versions")
+    versions.columns[0].no_wrap = True
+    versions.columns[2].overflow = "fold"
+    for each in detail.versions:
+        marker = " ◀" if each.number == version.number else ""
+        versions.add_row(f"{each.number}{marker}", shown_time(each.fetched_at, zone),
+                         Text(each.title))
+    console.print(versions)
     spans = [(figure.start, figure.end, "bold yellow") for figure in detail.figures]
     spans += [(mention.start, mention.end, "bold cyan") for mention in detail.mentions]
     console.print()
@@ -225,7 +273,8 @@ def show(obj: dict[str, Any] | None, notice: str, version_number: int | None,
     if detail.figures:
         table = Table("metric", "value", "period", "scope", "as written", title="figures")
         for figure in detail.figures:
-            table.add_row(figure.metric or "-", f"{figure.value.normalize():f} {figure.unit}",
+            table.add_row(metric_name(figure.metric),
+                          f"{shown_number(figure.value)} {figure.unit}",
                           figure.period or "-", figure.scope or "-", plain(figure.text))
         console.print(table)
     if detail.mentions:
@@ -267,16 +316,16 @@ def diff(obj: dict[str, Any] | None, notice: str, from_number: int | None,
                       + plain(changes.new.title, style="green"))
     if not changes.unified:
         console.print("The texts are the same.")
-    for line in changes.unified.splitlines():
-        style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
-        console.print(plain(line, style="bold" if line.startswith("@@") else style))
+    else:
+        for line in diff_lines(changes.rows, marks=console.color_system is None):
+            console.print(line, soft_wrap=True)
     if changes.figure_changes:
         table = Table("change", "metric", "period", "before", "after", title="figures")
         for change in changes.figure_changes:
             table.add_row(
-                change.kind, change.metric or "-", change.period or "-",
-                f"{change.old.value} {change.unit}" if change.old else "-",
-                f"{change.new.value} {change.unit}" if change.new else "-",
+                change.kind, metric_name(change.metric), change.period or "-",
+                f"{shown_number(change.old.value)} {change.unit}" if change.old else "-",
+                f"{shown_number(change.new.value)} {change.unit}" if change.new else "-",
             )
         console.print(table)
     if changes.platform_changes:
@@ -288,38 +337,88 @@ def diff(obj: dict[str, Any] | None, notice: str, from_number: int | None,
         console.print(table)
 
 
+def diff_lines(rows: list[DiffLine], *, marks: bool, context: int = 1) -> Iterator[Text]:
+    """The changed lines of a side-by-side diff as terminal lines, each changed character
+    marked: in colour (reverse video) on a terminal, and between ``[-…-]`` and ``{+…+}`` when
+    ``marks`` (no colour, as in a pipe), so 10646→10746 stands out in a long line. ``context``
+    unchanged lines are kept around each change, under an ``@@ line N @@`` heading."""
+    changed = [i for i, row in enumerate(rows) if row.tag != "equal"]
+    keep = {j for i in changed for j in range(i - context, i + context + 1)}
+    previous = -2
+    for index, row in enumerate(rows):
+        if index not in keep:
+            continue
+        if index != previous + 1:
+            yield Text(f"@@ line {row.new_number or row.old_number} @@", style="bold")
+        previous = index
+        if row.tag == "equal":
+            yield plain(f" {row.new}", style="dim")
+            continue
+        if row.old is not None:
+            yield _marked_line("-", row.old_pieces(), "red", marks, ("[-", "-]"))
+        if row.new is not None:
+            yield _marked_line("+", row.new_pieces(), "green", marks, ("{+", "+}"))
+
+
+def _marked_line(sign: str, pieces: list[tuple[str, bool]], colour: str, marks: bool,
+                 brackets: tuple[str, str]) -> Text:
+    line = Text(sign, style=colour)
+    whole = all(changed for _, changed in pieces)
+    for raw, changed in pieces:
+        text = inert(raw)
+        if changed and not whole:
+            shown = f"{brackets[0]}{text}{brackets[1]}" if marks else text
+            line.append(shown, style=f"bold reverse {colour}")
+        else:
+            line.append(text, style=colour)
+    return line
+
+
 # --- events ----------------------------------------------------------------------------------
 
 
 @click.command()
-@click.option("--since", metavar="DATE", help="Events on or after this date (UTC).")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(EVENT_KINDS),
-              help="Only this kind (repeatable).")
+@click.option("--from", "from_day", metavar="DATE", help="Events on or after this day (UTC).")
+@click.option("--to", "to_day", metavar="DATE", help="Events on or before this day (UTC).")
+@click.option("--since", metavar="DATE", hidden=True, help="Deprecated: --from.")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help=f"Only this kind (repeatable): {', '.join(EVENT_KINDS)}.")
 @click.option("--source", help="Only this source.")
 @click.option("--platform", help="Only events naming this platform id.")
+@click.option("--metric", help="Only events about this metric's figures.")
 @click.option("--baseline", is_flag=True,
               help="Include the events of sources' first crawls (their back catalogues).")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object for scripts.")
 @click.pass_obj
-def events(obj: dict[str, Any] | None, since: str | None, kinds: tuple[str, ...],
-           source: str | None, platform: str | None, baseline: bool, limit: int,
+def events(obj: dict[str, Any] | None, from_day: str | None, to_day: str | None,
+           since: str | None, kinds: tuple[str, ...], source: str | None,
+           platform: str | None, metric: str | None, baseline: bool, limit: int,
            as_json: bool) -> None:
-    """Change events, newest first; a source's first crawl's only with --baseline."""
-    since_day = _day(since, "--since")
+    """Change events, newest first; a source's first crawl's only with --baseline. An unknown
+    kind, source, platform or metric exits 5."""
+    start = _day(from_day or since, "--from")
+    end = _day(to_day, "--to")
     filters = EventFilters(
-        since=day_start(since_day) if since_day else None,
+        since=day_start(start) if start else None,
+        until=day_start(end + timedelta(days=1)) if end and end < date.max else None,
         kinds=kinds,
         source_id=source,
         platform_id=platform,
+        metric=metric,
         baseline=baseline,
     )
     with archive_session(obj) as session:
+        _check_ids(session, obj, kinds=kinds, sources=[source or ""],
+                   platforms=[platform or ""], metrics=[metric or ""])
         found = list_events(session, filters, limit=limit)
     if as_json:
         _echo_json({"events": [event_document(event) for event in found]})
         return
     table = Table("when", "kind", "source", "notice", "summary", title=f"{len(found)} event(s)")
+    table.columns[0].no_wrap = True
+    # A summary is wrapped, never cut: its figures are what the reader came for.
+    table.columns[4].overflow = "fold"
     for event in found:
         table.add_row(
             event.created_at.strftime("%Y-%m-%d %H:%M"), event.kind, event.source_id,
@@ -331,6 +430,11 @@ def events(obj: dict[str, Any] | None, since: str | None, kinds: tuple[str, ...]
 
 # --- export ----------------------------------------------------------------------------------
 
+# Excel reads a CSV file as UTF-8 only when it starts with this; other programs skip it.
+BYTE_ORDER_MARK = "\ufeff"
+BOM_HELP = "Start the CSV with a byte-order mark, so that Excel reads its Chinese as UTF-8."
+
+
 @click.command()
 @click.option("--what", type=click.Choice(EXPORT_KINDS), default="notices",
               show_default=True, help="Which rows to export.")
@@ -340,20 +444,25 @@ def events(obj: dict[str, Any] | None, since: str | None, kinds: tuple[str, ...]
               help="Published (events: created) on or after.")
 @click.option("--to", "published_to", metavar="DATE", help="… on or before.")
 @click.option("--metric", help="Figures of this metric only.")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help="Events of this kind only (repeatable).")
 @click.option("--query", "text_query", default=None,
               help="Only notices matching this search query (at most 100,000).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write here instead of standard output.")
+@click.option("--bom", is_flag=True, help=BOM_HELP)
 @click.pass_obj
 def export(obj: dict[str, Any] | None, what: str, file_format: str, sources: tuple[str, ...],
            published_from: str | None, published_to: str | None, metric: str | None,
-           text_query: str | None, output: Path | None) -> None:
+           kinds: tuple[str, ...], text_query: str | None, output: Path | None,
+           bom: bool) -> None:
     """Export notices, figures (with their source spans) or events as CSV or JSON lines."""
     start = _day(published_from, "--from")
     end = _day(published_to, "--to")
     since = day_start(start) if start else None
     until = day_start(end + timedelta(days=1)) if end and end < date.max else None
     with archive_session(obj) as session:
+        _check_ids(session, obj, sources=sources, metrics=[metric or ""], kinds=kinds)
         notice_ids = None
         if text_query:
             try:
@@ -367,12 +476,16 @@ def export(obj: dict[str, Any] | None, what: str, file_format: str, sources: tup
         }
         if what == "figures":
             arguments["metric"] = metric
+        if what == "events":
+            arguments["kinds"] = kinds
         total = count_export(session, what, **arguments)
         rows = export_rows(session, what, **arguments)
         stream: IO[str] = (
             output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         )
         try:
+            if bom and file_format == "csv":
+                stream.write(BYTE_ORDER_MARK)
             written = _write_rows(rows, stream, file_format, total)
         finally:
             if output:
@@ -412,14 +525,16 @@ def _write_rows(rows: Iterator[dict[str, Any]], stream: IO[str], file_format: st
 @click.option("--scope", default=None, help="Only figures of this scope (全国网信系统 …).")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv", is_flag=True)
+@click.option("--bom", is_flag=True, help=BOM_HELP)
 @click.pass_obj
 def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: str | None,
-                    scope: str | None, as_json: bool, as_csv: bool) -> None:
+                    scope: str | None, as_json: bool, as_csv: bool, bom: bool) -> None:
     """Print the time series of enforcement figures in the archive, per metric and period."""
     from storage.series import figure_series, metric_names, series_notice_counts
 
     rows: list[dict[str, Any]] = []
     with archive_session(obj) as session:
+        _check_ids(session, obj, metrics=[metric or ""], sources=[source_id or ""])
         metrics = [metric] if metric else [name for name, _ in metric_names(session)]
         for name in metrics:
             counts = series_notice_counts(session, name, scope=scope, source_id=source_id)
@@ -443,6 +558,8 @@ def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: s
         click.echo(inert_json(json.dumps({"figures": rows}, ensure_ascii=False, indent=2)))
         return
     if as_csv:
+        if bom:
+            sys.stdout.write(BYTE_ORDER_MARK)
         writer = CsvWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["metric"])
         writer.writeheader()
         writer.writerows(rows)
@@ -452,8 +569,8 @@ def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: s
         value = shown_number(Decimal(str(row["value"])))
         if row["revised_from"] is not None:
             value += f" (revised from {shown_number(Decimal(str(row['revised_from'])))})"
-        table.add_row(row["metric"], row["scope"] or "-", row["label"], value, row["unit"],
-                      row["notice"])
+        table.add_row(metric_name(row["metric"]), row["scope"] or "-", row["label"], value,
+                      row["unit"], row["notice"])
     console.print(table if rows else "no figures in the archive yet")
 
 
@@ -510,7 +627,7 @@ def web(obj: dict[str, Any] | None, host: str | None, port: int | None) -> None:
     """Serve the HTTP API, the pages and the feeds (without the crawl scheduler)."""
     from config import ConfigError, load_config
     from storage.errors import ArchiveError
-    from web.server import run
+    from web.server import PortInUseError, run
     from web.settings import UnsafeBindError
 
     obj = obj or {}
@@ -519,7 +636,7 @@ def web(obj: dict[str, Any] | None, host: str | None, port: int | None) -> None:
         run(host, port, database_url=obj.get("database_url"), config=config)
     except ConfigError as exc:
         fail(str(exc), EXIT_CONFIG)
-    except UnsafeBindError as exc:
+    except (UnsafeBindError, PortInUseError) as exc:
         fail(str(exc), EXIT_USAGE)
     except ArchiveError as exc:
         fail(str(exc), EXIT_ARCHIVE)

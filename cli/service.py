@@ -14,7 +14,7 @@ import signal
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import click
@@ -29,10 +29,12 @@ from cli.common import (
     EXIT_CONFIG,
     EXIT_OK,
     EXIT_SOURCE_FAILED,
+    EXIT_USAGE,
     command_archive,
     command_config,
     console,
     fail,
+    shown_time,
 )
 from cli.terminal import inert_json, plain
 from config import Config, ConfigError
@@ -68,6 +70,7 @@ class SourceStatus:
     source_id: str
     name: str
     schedule: str
+    timezone: str
     last_started: datetime | None
     last_finished: datetime | None
     last_status: str | None
@@ -88,6 +91,7 @@ class SourceStatus:
             "id": self.source_id,
             "name": self.name,
             "schedule": self.schedule,
+            "timezone": self.timezone,
             "last_run": {
                 "started": when(self.last_started),
                 "finished": when(self.last_finished),
@@ -124,6 +128,7 @@ def source_statuses(config: Config, engine: Engine) -> list[SourceStatus]:
             source_id=source.id,
             name=source.name,
             schedule=source.schedule_description(),
+            timezone=source.timezone,
             last_started=run.started_at if run else None,
             last_finished=run.finished_at if run else None,
             last_status=run.status if run else None,
@@ -231,8 +236,14 @@ def serve_command(obj: dict[str, Any], once: bool, host: str | None, port: int |
     )
     stop_web: Callable[[], None] | None = None
     if not once and not no_web:
+        from web.server import PortInUseError
+
         try:
             stop_web = _start_web(config, url, host, port)
+        except PortInUseError as exc:
+            lock.release()
+            engine.dispose()
+            fail(f"cannot serve the web pages: {exc}", EXIT_USAGE)
         except (ConfigError, ValueError, OSError) as exc:
             lock.release()
             engine.dispose()
@@ -323,32 +334,74 @@ def status_command(obj: dict[str, Any], as_json: bool) -> None:
             ensure_ascii=False, indent=2,
         )))
         return
-    console.print(f"service: {'running (' + holder + ')' if holder else 'not running'}")
+    console.print(f"service: {'running (' + holder + ')' if holder else 'not running'}",
+                  highlight=False, markup=False, soft_wrap=not console.is_terminal)
+    if console.is_terminal and console.width >= TABLE_FROM_COLUMNS:
+        _status_table(rows)
+    else:
+        _status_lines(rows)
+    for warning in warnings:
+        console.print(Text("warning ", style="yellow") + plain(warning),
+                      soft_wrap=not console.is_terminal)
+
+
+def health_text(row: SourceStatus) -> str:
+    """The health column: the word, and why when the source is failing."""
+    if row.last_problem and row.health != "ok":
+        return f"{row.health}: {row.last_problem}"
+    return row.health
+
+
+# Narrower terminals get one line per fact, as logs do: a table of eight columns in 80
+# columns folds every cell into slivers.
+TABLE_FROM_COLUMNS = 140
+
+
+def _status_table(rows: list[SourceStatus]) -> None:
+    """For a wide terminal: a table, then why each failing source fails, wrapped, never cut."""
     table = Table("source", "last run", "result", "new/chg/fail", "health", "next run",
                   "overruns", "alerts waiting")
-    table.columns[0].no_wrap = True
+    for column in table.columns[:4]:
+        column.no_wrap = True
     for row in rows:
-        counts = (f"{row.counts['new']}/{row.counts['changed']}/{row.counts['failed']}"
-                  if row.counts else "-")
         colour = {"ok": "green", "failed": "red", "unhealthy": "yellow"}.get(
             row.last_status or "", "dim")
         table.add_row(
             row.source_id,
-            _shown_time(row.last_started),
+            shown_time(row.last_started, row.timezone, "\n"),
             Text(row.last_status or "never run", style=colour),
-            counts,
-            row.health,
-            _shown_time(row.next_run),
+            _counts(row),
+            plain(row.health),
+            shown_time(row.next_run, row.timezone, "\n"),
             str(row.overruns),
             "n/a" if row.alerts_waiting is None else str(row.alerts_waiting),
         )
     console.print(table)
-    for warning in warnings:
-        console.print(Text("warning ", style="yellow") + plain(warning))
+    for row in rows:
+        if row.last_problem and row.health != "ok":
+            console.print(Text(f"{row.source_id}: ", style="bold") + plain(health_text(row)))
 
 
-def _shown_time(value: datetime | None) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else "-"
+def _status_lines(rows: list[SourceStatus]) -> None:
+    """For logs and pipes: one block per source, every text whole, one line per fact."""
+    for row in rows:
+        lines = [
+            f"{row.source_id}: {row.name}",
+            (f"  last run: {shown_time(row.last_started, row.timezone)}: "
+             f"{row.last_status or 'never run'} ({_counts(row)} new/changed/failed)"),
+            f"  health: {health_text(row)}",
+            f"  next run: {shown_time(row.next_run, row.timezone)}",
+            f"  overruns: {row.overruns}; alerts waiting: "
+            + ("n/a" if row.alerts_waiting is None else str(row.alerts_waiting)),
+        ]
+        for line in lines:
+            # Whole in a log; wrapped at the width of a terminal.
+            console.print(plain(line), soft_wrap=not console.is_terminal)
+
+
+def _counts(row: SourceStatus) -> str:
+    return (f"{row.counts['new']}/{row.counts['changed']}/{row.counts['failed']}"
+            if row.counts else "-")
 
 
 COMMANDS: list[click.Command] = [serve_command, status_command]

@@ -49,6 +49,11 @@ def resolve(host: str) -> tuple[str, ...]:
     return tuple(sorted({str(info[4][0]) for info in infos}))
 
 
+# How a refusal for a host that does not resolve starts: it is recorded as a DNS failure (a
+# typo, a site gone, no network), not as the gate's refusal of an address.
+DNS_FAILURE = "DNS lookup failed"
+
+
 def refusal(url: str, source: Source) -> str | None:
     """Why ``url`` may not be fetched for ``source``; None when it may."""
     parts = urlsplit(url)
@@ -68,7 +73,7 @@ def refusal(url: str, source: Source) -> str | None:
         return None
     addresses = resolve(host)
     if not addresses:
-        return f"host {host!r} does not resolve"
+        return f"{DNS_FAILURE}: host {host!r} does not resolve"
     private = [a for a in addresses if not is_public_address(a)]
     if private:
         return (
@@ -113,7 +118,7 @@ class EgressGateMiddleware:
         detail = reason + (f" (redirected from {redirected_from[0]})" if redirected_from else "")
         self.crawler.signals.send_catch_log(
             regwatch_signals.problem_found,
-            kind="refused",
+            kind="dns" if reason.startswith(DNS_FAILURE) else "refused",
             url=request.url,
             detail=detail,
             fatal=bool(request.meta.get("regwatch_list")),

@@ -30,8 +30,8 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        # Hosts (netlocs) whose robots.txt could not be fetched at all this run.
-        self._unreachable: set[str] = set()
+        # Hosts (netlocs) whose robots.txt could not be fetched at all this run, with why.
+        self._unreachable: dict[str, str] = {}
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500:
@@ -45,16 +45,19 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         # Unreachable robots.txt: RFC 9309 says assume complete disallow.
         super()._robots_error(exc, netloc)
-        self._unreachable.add(netloc)
+        self._unreachable[netloc] = _reason(exc)
         self._parsers[netloc] = build_from_crawler(self._parserimpl, self.crawler, DISALLOW_ALL)
 
     def process_request_2(self, rp: object, request: Request) -> None:
         try:
             super().process_request_2(rp, request)  # type: ignore[arg-type]
         except IgnoreRequest:
-            if urlparse_cached(request).netloc in self._unreachable:
-                self._announce(request, "robots.txt could not be fetched, which forbids the "
-                                        "host for this run")
+            netloc = urlparse_cached(request).netloc
+            if netloc in self._unreachable:
+                why = self._unreachable[netloc]
+                self._announce(request, "robots.txt could not be fetched"
+                                        + (f" ({why})" if why else "")
+                                        + ", which forbids the host for this run")
             else:
                 self._announce(request, "disallowed by robots.txt")
             raise RobotsDisallowed(f"robots.txt forbids {request.url}") from None
@@ -67,3 +70,16 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             detail=detail,
             fatal=bool(request.meta.get("regwatch_list")),
         )
+
+
+def _reason(exc: object) -> str:
+    """Why robots.txt could not be fetched when DNS is why, else nothing (the gate or the
+    download has recorded the reason already)."""
+    from scrapy.exceptions import CannotResolveHostError
+    from twisted.internet.error import DNSLookupError
+    from twisted.python.failure import Failure
+
+    error = exc.value if isinstance(exc, Failure) else exc
+    if isinstance(error, DNSLookupError | CannotResolveHostError) or "DNS lookup failed" in str(error):
+        return "DNS lookup failed"
+    return ""

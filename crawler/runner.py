@@ -11,12 +11,12 @@ import contextlib
 import gc
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from multiprocessing.connection import Connection
 from typing import Any
 
 from scrapy import signals
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.log import get_scrapy_root_handler
 
@@ -96,13 +96,16 @@ def crawl_sources(
     base_url: str | None = None,
     refetch: bool = False,
     extra_settings: Mapping[str, Any] | None = None,
+    watch: Callable[[Mapping[str, Crawler]], None] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Crawl the sources concurrently (each politely); per source its counts and status.
 
     The result for each source has ``new``, ``changed``, ``unchanged``, ``failed``,
     ``not_modified``, ``requests``, ``status`` (ok, unhealthy or failed), ``run_id`` and
     ``problems``. Raises :class:`CrawlError` when the archive cannot be opened.
-    ``extra_settings``: see :func:`crawl_settings`.
+    ``extra_settings``: see :func:`crawl_settings`. ``watch`` is called with the crawlers by
+    source id before they start, in the thread that runs them (the command line shows their
+    progress from their stats).
     """
     from storage.db import open_archive
     from storage.errors import ArchiveError
@@ -124,6 +127,8 @@ def crawl_sources(
         crawler.signals.connect(_log_only_what_is_kept, signal=signals.engine_started)
         crawlers[source_id] = crawler
         process.crawl(crawler)
+    if watch is not None:
+        watch(crawlers)
     with _collector_skips_what_is_here():
         process.start()
 

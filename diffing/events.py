@@ -15,7 +15,12 @@ from typing import Any
 from diffing import compare
 from diffing.documents import found_figure_json, value_json
 from diffing.figures import Figure, load_metrics
+from diffing.periods import period_words
 from diffing.platforms import load_platforms
+
+# The actions of diffing/data/platforms.toml as a Chinese summary says them.
+ACTIONS_ZH = {"summoned": "约谈", "fined": "罚款", "removed": "下架", "closed": "关闭",
+              "suspended": "暂停", "ordered_to_rectify": "责令整改", "warned": "警告"}
 
 # How much of a text diff an event keeps; the archive has both versions in full.
 DIFF_EXCERPT = 4000
@@ -40,13 +45,8 @@ class EventWording:
     # Words ---------------------------------------------------------------------------------
 
     def metric_label(self, metric: str | None, language: str = "en") -> str:
-        for entry in self.metrics.metrics:
-            if entry.id == metric:
-                label = getattr(entry, f"label_{language}", None)
-                if label:
-                    return str(label)
-                return entry.meaning if language == "en" else entry.id
-        return metric or "unclassified figure"
+        """The metric's name (``name_en``/``name_zh`` in the catalogue)."""
+        return self.metrics.name(metric, language)
 
     def platform_label(self, key: str, name: str, language: str = "en") -> str:
         platform = self.registry.platforms.get(key)
@@ -70,10 +70,11 @@ class EventWording:
                                  new_label=f"version {self.version_number}")
         edited = sum(1 for c in figures if c.kind == "edited")
         details = f"; {edited} figure(s) edited" if edited else ""
+        details_zh = f"，{edited}个数字被修改" if edited else ""
         self.add(
             "notice_edited", None,
             f"Notice edited (version {self.version_number}): {self.title}{details}",
-            f"通知内容被修改（第{self.version_number}版）：{self.title}",
+            f"通知内容被修改（第{self.version_number}版）：{self.title}{details_zh}",
             {"previous_version": previous_number, "diff": diff[:DIFF_EXCERPT],
              "diff_truncated": len(diff) > DIFF_EXCERPT,
              "figures_changed": len(figures), "platforms_changed": len(platforms)},
@@ -81,28 +82,36 @@ class EventWording:
 
     def figure_reported(self, figure: Figure,
                         comparison: compare.PeriodComparison | None) -> None:
-        label = self.metric_label(figure.metric)
+        name = self.metric_label(figure.metric)
         value = _number(figure.value, figure.currency)
-        if figure.period:
-            en_when, zh_when = f"in {figure.period}", figure.period
+        value_zh = _number_zh(figure.value, figure.unit, figure.currency)
+        period_en = period_words(figure.period)
+        if period_en:
+            en_when, zh_when = f"in {period_en}", period_words(figure.period, "zh") or ""
         elif self.dated:
+            # A figure with no stated period is a point dated by its notice.
             en_when, zh_when = f"as of {self.dated}", f"截至{self.dated}"
         else:
-            en_when, zh_when = "in an unstated period", "未说明期间"
-        en = f"{label}: {value} {en_when}"
-        zh = f"{self.metric_label(figure.metric, 'zh')}：{zh_when} {value}{figure.unit if not figure.currency else ''}"
+            en_when, zh_when = "(period not stated)", ""
+        en = f"{_capital(name)}: {value} {en_when}"
+        zh = (f"{zh_when}{self.metric_label(figure.metric, 'zh')}{value_zh}"
+              f"{'' if zh_when else '（未注明时期）'}")
         payload: dict[str, Any] = {"figure": found_figure_json(figure)}
         if comparison is not None:
             previous = _number(comparison.previous_value, figure.currency)
+            previous_zh = _number_zh(comparison.previous_value, figure.unit, figure.currency)
+            before_en = period_words(comparison.previous_period)
+            before_zh = period_words(comparison.previous_period, "zh")
             if comparison.percent is not None:
-                direction = "up" if comparison.change > 0 else "down" if comparison.change < 0 else "unchanged"
                 shown = f"{abs(comparison.percent)}%"
-                en += (f", {direction} {shown} on {comparison.previous_period}'s {previous}"
-                       if direction != "unchanged" else
-                       f", unchanged on {comparison.previous_period}")
-                zh += (f"，较{comparison.previous_period}年的{previous}"
-                       f"{'增长' if comparison.change > 0 else '下降' if comparison.change < 0 else '持平'}"
-                       f"{shown if comparison.change else ''}")
+                if comparison.change:
+                    direction = "up" if comparison.change > 0 else "down"
+                    en += f", {direction} {shown} from {previous} in {before_en}"
+                    zh += (f"，较{before_zh}（{previous_zh}）"
+                           f"{'增长' if comparison.change > 0 else '下降'}{shown}")
+                else:
+                    en += f", unchanged from {before_en}"
+                    zh += f"，与{before_zh}持平"
             payload["comparison"] = {
                 "previous_period": comparison.previous_period,
                 "previous_value": value_json(comparison.previous_value),
@@ -112,23 +121,32 @@ class EventWording:
         self.add("figure_reported", figure.metric, en, zh, payload)
 
     def figure_changed(self, change: compare.FigureChange) -> None:
-        label = self.metric_label(change.metric)
+        name = self.metric_label(change.metric)
+        name_zh = self.metric_label(change.metric, "zh")
         title = self.title
         either = change.new or change.old
         currency = either.currency if either is not None else None
+        unit = either.unit if either is not None else ""
+        period_en = period_words(change.period)
+        period_zh = period_words(change.period, "zh") or ""
+        what = f"{name} in {period_en}" if period_en else name
         if change.kind == "edited" and change.old is not None and change.new is not None:
-            en = (f"The figure for {label} was silently edited from "
-                  f"{_number(change.old.value, currency)} to {_number(change.new.value, currency)}"
-                  f" in “{title}”")
-            zh = (f"“{title}”中的{self.metric_label(change.metric, 'zh')}数字被修改："
-                  f"{_number(change.old.value, currency)} → {_number(change.new.value, currency)}")
+            en = (f"Figure silently edited in “{title}”: {what}, from "
+                  f"{_number(change.old.value, currency)} to {_number(change.new.value, currency)}")
+            zh = (f"“{title}”中的数字被修改：{period_zh}{name_zh}由"
+                  f"{_number_zh(change.old.value, unit, currency)}改为"
+                  f"{_number_zh(change.new.value, unit, currency)}")
         elif change.kind == "added" and change.new is not None:
-            en = f"A figure was added to “{title}”: {label} {_number(change.new.value, currency)}"
-            zh = f"“{title}”新增数字：{change.new.text}"
+            en = (f"A figure was added to “{title}”: {what}, "
+                  f"{_number(change.new.value, currency)}")
+            zh = (f"“{title}”新增数字：{period_zh}{name_zh}"
+                  f"{_number_zh(change.new.value, unit, currency)}")
         else:
             assert change.old is not None
-            en = f"A figure was removed from “{title}”: {label} {_number(change.old.value, currency)}"
-            zh = f"“{title}”删除了数字：{change.old.text}"
+            en = (f"A figure was removed from “{title}”: {what}, "
+                  f"{_number(change.old.value, currency)}")
+            zh = (f"“{title}”删除了数字：{period_zh}{name_zh}"
+                  f"{_number_zh(change.old.value, unit, currency)}")
         self.add("figure_changed", change.metric, en, zh, {
             "change": change.kind, "metric": change.metric, "period": change.period,
             "scope": change.scope,
@@ -137,34 +155,41 @@ class EventWording:
         })
 
     def metric_event(self, event: compare.MetricEvent) -> None:
-        label = self.metric_label(event.metric)
-        label_zh = self.metric_label(event.metric, "zh")
-        value = _number(event.figure.value, event.figure.currency)
+        name = self.metric_label(event.metric)
+        name_zh = self.metric_label(event.metric, "zh")
+        figure = event.figure
+        value = _number(figure.value, figure.currency)
+        value_zh = _number_zh(figure.value, figure.unit, figure.currency)
+        period_en = period_words(figure.period)
+        period_zh = period_words(figure.period, "zh") or ""
+        when = f" in {period_en}" if period_en else ""
         if event.kind == "first_reported":
             self.add("metric_new", event.metric,
-                     f"Reported for the first time: {label} ({value})",
-                     f"首次公布：{label_zh}（{value}）",
+                     f"Reported for the first time: {name} ({value}{when})",
+                     f"首次公布：{period_zh}{name_zh}{value_zh}",
                      {"metric": event.metric, "scope": event.scope,
-                      "figure": found_figure_json(event.figure)})
+                      "figure": found_figure_json(figure)})
         else:
             self.add("metric_dropped", event.metric,
-                     f"No longer reported: {label} (last {value}, {event.figure.period})",
-                     f"不再公布：{label_zh}（上次 {value}，{event.figure.period}）",
+                     f"No longer reported: {name} (last {value}{when})",
+                     f"不再公布：{name_zh}（上次为{period_zh}{value_zh}）",
                      {"metric": event.metric, "scope": event.scope,
-                      "last_figure": found_figure_json(event.figure)})
+                      "last_figure": found_figure_json(figure)})
 
     def platform_named(self, appearance: compare.PlatformAppearance) -> None:
         mention = appearance.mention
         name_en = self.platform_label(appearance.key, mention.name)
         name_zh = self.platform_label(appearance.key, mention.name, "zh")
         action = f" ({mention.action.replace('_', ' ')})" if mention.action else ""
+        action_zh = ACTIONS_ZH.get(mention.action or "", "")
         if appearance.kind == "first_time":
             en = f"{name_en} named for the first time{action}"
-            zh = f"首次点名：{name_zh}"
+            zh = f"首次点名：{name_zh}" + (f"（{action_zh}）" if action_zh else "")
         else:
             en = (f"{name_en} named again{action}: {appearance.times_before} earlier notice(s), "
                   f"first on {appearance.first_seen}")
-            zh = f"再次点名：{name_zh}（此前{appearance.times_before}次）"
+            zh = (f"再次点名：{name_zh}（{action_zh + '，' if action_zh else ''}"
+                  f"此前{appearance.times_before}次）")
         self.add("platform_named", mention.id or appearance.key, en, zh, {
             "platform": mention.id, "name": mention.name, "kind": mention.kind,
             "action": mention.action, "actions": list(mention.actions),
@@ -182,3 +207,16 @@ def _number(value: int | Decimal, currency: str | None = None) -> str:
         value = int(value)
     shown = f"{value:,}" if isinstance(value, int) else f"{value:,f}".rstrip("0").rstrip(".")
     return f"{currency} {shown}" if currency else shown
+
+
+def _number_zh(value: int | Decimal, unit: str | None, currency: str | None = None) -> str:
+    """A value as a Chinese sentence has it: 10,646家, 500,000元 (CNY), USD 5,000,000."""
+    if currency == "CNY":
+        return f"{_number(value)}元"
+    if currency:
+        return _number(value, currency)
+    return f"{_number(value)}{unit if unit and not unit.isascii() else ''}"
+
+
+def _capital(words: str) -> str:
+    return words[:1].upper() + words[1:]

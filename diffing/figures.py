@@ -83,6 +83,13 @@ class Metric:
     units: tuple[str, ...]
     phrasings: dict[str, Phrasing]
     objects_required: bool = False
+    name_en: str = ""
+    name_zh: str = ""
+
+    def name(self, language: str = "en") -> str:
+        """What people call the metric, in English or Chinese ("zh"); the id when unnamed."""
+        name = self.name_zh if language.startswith("zh") else self.name_en
+        return name or self.name_en or self.id
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,16 @@ class MetricCatalogue:
 
     def ids(self) -> list[str]:
         return [metric.id for metric in self.metrics]
+
+    def name(self, metric: str | None, language: str = "en") -> str:
+        """The name of metric ``metric`` in ``language`` ("en" or "zh"); an unknown id as it
+        is, and a figure of no metric as "unclassified figure" (未分类数字)."""
+        if metric is None:
+            return "未分类数字" if language.startswith("zh") else "unclassified figure"
+        for entry in self.metrics:
+            if entry.id == metric:
+                return entry.name(language)
+        return metric
 
 
 def load_metrics(extra_path: Path | None = None) -> MetricCatalogue:
@@ -166,6 +183,8 @@ def _metric(entry: dict[str, Any]) -> Metric:
         units=tuple(str(unit) for unit in units),
         phrasings=phrasings,
         objects_required=bool(entry.get("objects_required", False)),
+        name_en=str(entry.get("name_en", "")),
+        name_zh=str(entry.get("name_zh", "")),
     )
 
 

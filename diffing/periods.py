@@ -8,7 +8,31 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-__all__ = ["Period", "PeriodMention", "find_period_mentions"]
+__all__ = ["Period", "PeriodMention", "find_period_mentions", "period_words"]
+
+_ORDINALS_EN = {1: "first", 2: "second", 3: "third", 4: "fourth"}
+_ORDINALS_ZH = {1: "一", 2: "二", 3: "三", 4: "四"}
+
+
+def period_words(text: str | None, language: str = "en") -> str | None:
+    """A period as people write it: "2023-H1" is "the first half of 2023" or "2023年上半年",
+    "2023-Q3" "the third quarter of 2023" or "2023年第三季度", "2023" "2023" or "2023年".
+    ``None`` for no period; text that is not a period comes back as it is."""
+    if not text:
+        return None
+    period = _parse(text)
+    chinese = language.startswith("zh")
+    if period is None:
+        return text
+    if period.kind == "half":
+        if chinese:
+            return f"{period.year}年{'上' if period.part == 1 else '下'}半年"
+        return f"the {_ORDINALS_EN[period.part]} half of {period.year}"
+    if period.kind == "quarter":
+        if chinese:
+            return f"{period.year}年第{_ORDINALS_ZH[period.part]}季度"
+        return f"the {_ORDINALS_EN[period.part]} quarter of {period.year}"
+    return f"{period.year}年" if chinese else str(period.year)
 
 
 @dataclass(frozen=True, order=True)

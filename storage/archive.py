@@ -38,7 +38,8 @@ RunStatus = Literal["ok", "failed", "unhealthy"]
 FINISHED_STATUSES: tuple[RunStatus, ...] = ("ok", "failed", "unhealthy")
 # The counts of a crawl run, each kept in its row's ``<name>_count`` column.
 RUN_COUNTS = ("new", "changed", "unchanged", "failed", "not_modified", "requests")
-PROBLEM_KINDS = ("bot_wall", "no_match", "http_error", "refused", "robots", "decode", "timeout")
+PROBLEM_KINDS = ("bot_wall", "no_match", "http_error", "refused", "robots", "decode", "timeout",
+                 "dns")
 
 # Older SQLite builds cap a statement at 999 bound parameters.
 _URLS_PER_STATEMENT = 500

@@ -13,13 +13,21 @@ from storage.models import ChangeEvent
 
 @dataclass(frozen=True)
 class EventFilters:
+    """``since`` inclusive, ``until`` exclusive; ``metric``: events about that metric (figures
+    reported, changed, first or no longer reported)."""
+
     since: datetime | None = None
     kinds: tuple[str, ...] = ()
     source_id: str | None = None
     platform_id: str | None = None
     notice_id: int | None = None
+    until: datetime | None = None
+    metric: str | None = None
     # Include the events of sources' first crawls (their back catalogues), left out otherwise.
     baseline: bool = False
+
+
+METRIC_KINDS = ("figure_reported", "figure_changed", "metric_new", "metric_dropped")
 
 
 def list_events(
@@ -33,8 +41,13 @@ def list_events(
         query = query.where(ChangeEvent.baseline.is_(False))
     if filters.since is not None:
         query = query.where(ChangeEvent.created_at >= filters.since)
+    if filters.until is not None:
+        query = query.where(ChangeEvent.created_at < filters.until)
     if filters.kinds:
         query = query.where(ChangeEvent.kind.in_(filters.kinds))
+    if filters.metric:
+        query = query.where(ChangeEvent.subject == filters.metric,
+                            ChangeEvent.kind.in_(METRIC_KINDS))
     if filters.source_id:
         query = query.where(ChangeEvent.source_id == filters.source_id)
     if filters.platform_id:

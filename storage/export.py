@@ -25,12 +25,14 @@ def export_rows(
     since: datetime | None = None,
     until: datetime | None = None,
     metric: str | None = None,
+    kinds: Sequence[str] = (),
     batch: int = 500,
 ) -> Iterator[dict[str, Any]]:
     """Rows of ``kind`` (notices, figures or events) as plain dicts, streamed in batches.
 
     Figures carry their source span (``start``/``end`` into the version's text, the matched
-    ``text`` and its ``sentence``). Notices are exported with their latest version's text.
+    ``text`` and its ``sentence``). Notices are exported with their latest version's text;
+    events only of ``kinds`` when given.
     """
     if kind not in EXPORT_KINDS:
         raise ValueError(f"export kind must be one of {', '.join(EXPORT_KINDS)}")
@@ -39,7 +41,7 @@ def export_rows(
     elif kind == "figures":
         yield from _export_figures(session, notice_ids, source_ids, since, until, metric, batch)
     else:
-        yield from _export_events(session, notice_ids, source_ids, since, until, batch)
+        yield from _export_events(session, notice_ids, source_ids, since, until, kinds, batch)
 
 
 def count_export(
@@ -51,6 +53,7 @@ def count_export(
     since: datetime | None = None,
     until: datetime | None = None,
     metric: str | None = None,
+    kinds: Sequence[str] = (),
 ) -> int:
     """How many rows `export_rows` will give for the same arguments (for a progress bar)."""
     if kind == "notices":
@@ -65,7 +68,7 @@ def count_export(
             query = query.where(Figure.metric == metric)
     else:
         query = _event_scope(select(func.count()).select_from(ChangeEvent), notice_ids,
-                             source_ids, since, until)
+                             source_ids, since, until, kinds)
     return session.scalar(query) or 0
 
 
@@ -94,7 +97,10 @@ def _event_scope(
     source_ids: Sequence[str],
     since: datetime | None,
     until: datetime | None,
+    kinds: Sequence[str] = (),
 ) -> Any:
+    if kinds:
+        query = query.where(ChangeEvent.kind.in_(list(kinds)))
     if notice_ids is not None:
         query = query.where(ChangeEvent.notice_id.in_(list(notice_ids)))
     if source_ids:
@@ -192,12 +198,13 @@ def _export_events(
     source_ids: Sequence[str],
     since: datetime | None,
     until: datetime | None,
+    kinds: Sequence[str],
     batch: int,
 ) -> Iterator[dict[str, Any]]:
     last = 0
     while True:
         query = select(ChangeEvent).where(ChangeEvent.id > last).order_by(ChangeEvent.id)
-        query = _event_scope(query, notice_ids, source_ids, since, until).limit(batch)
+        query = _event_scope(query, notice_ids, source_ids, since, until, kinds).limit(batch)
         rows = list(session.scalars(query))
         for event in rows:
             yield event_document(event)

@@ -76,7 +76,7 @@ def test_webhook_gets_one_message_per_notice_with_figures_platforms_and_link(
     assert latest["title"] == "cac-wxfb: 2023年全国网信系统网络执法工作情况"
     lines = latest["message"].splitlines()
     assert lines[0] == "2023年全国网信系统网络执法工作情况"
-    assert "websites or platforms summoned for talks 10,646 in 2023 (2022: 8,608, +23.7%)" in (
+    assert "websites and platforms summoned for talks 10,646 in 2023 (2022: 8,608, +23.7%)" in (
         lines[1])
     assert "newly named: Baidu, Quark Browser" in lines[1]
     assert "named again: Douyin (1 earlier)" in lines[1]
@@ -101,8 +101,8 @@ def test_both_languages_give_the_notice_language_first_then_english(
     queue_summaries(archive_engine, config)
     deliver_due(archive_engine, config, NOW)
     message = webhook.deliveries[-1].body["message"]
-    chinese = message.index("约谈网站10646家（2022：8,608，+23.7%）")
-    english = message.index("websites or platforms summoned for talks 10,646")
+    chinese = message.index("2023年约谈网站平台10,646家（2022年：8,608家，+23.7%）")
+    english = message.index("websites and platforms summoned for talks 10,646")
     assert chinese < english
     assert "；首次点名：百度、夸克浏览器；再次点名：抖音" in message[chinese:english]
     # Only the metric the rule watches: the other figures of the notice stay out.

@@ -82,7 +82,7 @@ def test_a_custom_template_is_escaped_for_html_channels_only() -> None:
 
 
 @pytest.mark.parametrize(("language", "present", "absent"), [
-    ("en", "websites or platforms summoned for talks 10,646", "首次点名"),
+    ("en", "websites and platforms summoned for talks 10,646", "首次点名"),
     ("zh", "首次点名：夸克浏览器", "newly named"),
 ])
 def test_one_language_only(language: str, present: str, absent: str) -> None:
@@ -122,7 +122,7 @@ def test_alerts_test_sends_to_the_named_rule_only(
         "regwatch test alert (hook): regwatch-test: regwatch test: 2023年全国网信系统网络执法工作情况")
     assert delivery.body["message"].splitlines() == [
         "regwatch test: 2023年全国网信系统网络执法工作情况",
-        ("websites or platforms summoned for talks 10,646 in 2023 (2022: 8,608, +23.7%); "
+        ("websites and platforms summoned for talks 10,646 in 2023 (2022: 8,608, +23.7%); "
         "newly named: Quark Browser"),
         "https://www.cac.gov.cn/",
         "",
@@ -136,7 +136,7 @@ def test_alerts_test_sends_to_the_named_rule_only(
     assert len(webhook.deliveries) == 2 and len(mailbox.messages) == 1
     assert webhook.deliveries[0].key != webhook.deliveries[1].key
     _, html = email_text(mailbox.messages[0])
-    assert "<li>约谈网站10646家（2022：8,608，+23.7%）；首次点名：夸克浏览器</li>" in html
+    assert "<li>2023年约谈网站平台10,646家（2022年：8,608家，+23.7%）；首次点名：夸克浏览器</li>" in html
 
 
 def test_alerts_test_reports_failures_and_unknown_rules(tmp_path: Path) -> None:

@@ -261,7 +261,7 @@ def test_the_metric_chart(served: Served, browser: WebDriver) -> None:
     metric = max(metrics, key=lambda m: m["figures"])["metric"]
     series = api(served, "/api/figures", metric=metric)["series"]
     browser.get(f"{served.base_url}/metrics")
-    follow(browser, browser.find_element(By.LINK_TEXT, metric))
+    follow(browser, browser.find_element(By.CSS_SELECTOR, f'#metrics a[href="/metrics/{metric}"]'))
     chart = browser.find_element(By.ID, "chart")
     # One chart per unit, the figures dated by their notices apart: a bar per point in all.
     bars = browser.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")

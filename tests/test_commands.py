@@ -76,7 +76,7 @@ def test_diff_shows_text_and_figure_changes(archive: tuple[str, dict[str, int]])
     result = run(url, "diff", str(ids["summons_2023"]))
     assert result.exit_code == 0
     assert "-2023年" in result.output and "+2023年" in result.output
-    assert "edited" in result.output and "apps_removed" in result.output
+    assert "edited" in result.output and "apps taken" in result.output
     body = json.loads(run(url, "diff", str(ids["summons_2023"]), "--json").output)
     assert [(c["old_value"], c["new_value"]) for c in body["figures"]] == [("259", "261")]
     same = run(url, "diff", str(ids["quark"]))
@@ -90,7 +90,7 @@ def test_events(archive: tuple[str, dict[str, int]]) -> None:
     assert {event["subject"] for event in body["events"]} == {"quark", "douyin"}
     recent = json.loads(run(url, "events", "--since", "2024-01-01", "--json").output)
     assert {event["notice_id"] for event in recent["events"]} == {ids["summons_2023"]}
-    assert run(url, "events", "--kind", "bogus").exit_code == 2
+    assert run(url, "events", "--kind", "bogus").exit_code == 5
     table = run(url, "events", "--source", "ftc-test")
     assert table.exit_code == 0 and "notice_new" in table.output
 

@@ -573,10 +573,11 @@ def test_malformed_config_is_refused_with_file_and_line(crawler: Crawler) -> Non
     assert f"{crawler.config}:2" in finished.stderr.replace("\n", "")
 
 
-def test_unknown_source_is_a_usage_error(crawler: Crawler) -> None:
+def test_unknown_source_is_not_found_naming_the_known_ones(crawler: Crawler) -> None:
     finished = subprocess.run(crawler.command("crawl", "no-such-source"), capture_output=True,
                               text=True, cwd=REPO_ROOT, timeout=60, check=False)
-    assert finished.returncode == 2 and "no-such-source" in finished.stderr
+    assert finished.returncode == 5 and "no-such-source" in finished.stderr
+    assert "cac-wxfb" in finished.stderr
 
 
 def test_unreachable_archive_is_a_clear_error(tmp_path: Path) -> None:

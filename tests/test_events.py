@@ -79,7 +79,8 @@ def test_year_on_year_deltas(history: tuple[Session, list[list[ChangeEvent]]]) -
     assert comparison["previous_period"] == "2022"
     assert comparison["previous_value"] == 8608 and comparison["change"] == 2038
     assert comparison["percent"] == "23.7"
-    assert "10,646 in 2023, up 23.7% on 2022's 8,608" in summoned.summary_en
+    assert "10,646 in 2023, up 23.7% from 8,608 in 2022" in summoned.summary_en
+    assert "2023年约谈网站平台10,646家，较2022年（8,608家）增长23.7%" in summoned.summary_zh
     apps = of_kind(third, "figure_reported")["apps_removed"].payload["comparison"]
     assert apps["previous_value"] == 420 and apps["percent"] == "-38.3"
     # 2022 compared with 2021; 2021 had nothing before it.
@@ -122,7 +123,9 @@ def test_editing_one_figure_gives_exactly_one_figure_changed_event(
     changed = [e for e in events if e.kind == "figure_changed"]
     assert len(changed) == 1
     assert changed[0].payload["old"]["value"] == 259 and changed[0].payload["new"]["value"] == 261
-    assert "silently edited from 259 to 261" in changed[0].summary_en
+    assert changed[0].summary_en.startswith("Figure silently edited in “")
+    assert "apps taken off app stores in 2023, from 259 to 261" in changed[0].summary_en
+    assert "中的数字被修改：2023年下架移动应用由259款改为261款" in changed[0].summary_zh
     assert [e.kind for e in events].count("notice_edited") == 1
     assert not [e for e in events if e.kind in ("platform_named", "metric_new", "figure_reported")]
     # The series now holds the corrected value only.

@@ -75,7 +75,7 @@ def test_notice_page_highlights_figures_and_platforms(client: TestClient, ids: d
     assert page.status_code == 200
     assert re.search(r'<mark class="platform" title="quark[^"]*">夸克浏览器</mark>', page.text)
     summary = client.get(f"/notices/{ids['summons_2023']}").text
-    assert re.search(r'<mark class="figure" title="websites_summoned: 10,646 家 \(2023\)">', summary)
+    assert re.search(r'<mark class="figure" title="websites and platforms summoned for talks: 10,646 家 \(2023\)">', summary)
     assert "<dd>2 of 2, fetched" in summary
     assert f'href="/notices/{ids["summons_2023"]}/diff?from=1&amp;to=2"' in summary
     first = client.get(f"/notices/{ids['summons_2023']}", params={"version": 1}).text
@@ -90,7 +90,7 @@ def test_diff_page_shows_both_versions_side_by_side(client: TestClient, ids: dic
     # Only the changed characters are marked inside the changed line.
     assert row is not None and "2<del>59</del>款" in row.group(0)
     assert "2<ins>61</ins>款" in row.group(0)
-    assert re.search(r"<strong>edited</strong> apps_removed.*?259.*?261", page.text, re.DOTALL)
+    assert re.search(r"<strong>edited</strong> apps taken off app stores.*?259.*?261", page.text, re.DOTALL)
 
 
 def test_metric_page_draws_a_chart_with_a_bar_per_period(client: TestClient) -> None:
@@ -115,7 +115,8 @@ def test_platform_sources_events_pages(
     assert "not scheduled" in client.get("/sources").text
     events = client.get("/events", params={"kind": "notice_edited"}).text
     assert events.count('class="kind"') == 1
-    assert client.get("/events", params={"kind": "bogus"}).status_code == 400
+    unknown = client.get("/events", params={"kind": "bogus"})
+    assert unknown.status_code == 404 and "notice_edited" in unknown.text
 
 
 def test_sources_page_reads_the_next_run_from_the_scheduler_job_store(

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from diffing.documents import money_document
+from diffing.figures import load_metrics
 from diffing.platforms import load_platforms
 from storage.events import EventFilters, list_events
 from storage.models import EVENT_KINDS
@@ -49,7 +50,10 @@ from web.parameters import (
     SessionDep,
     VersionNumber,
     aware,
+    check_known,
+    event_filters,
     matches,
+    one,
 )
 from web.schemas import (
     ERRORS,
@@ -75,11 +79,18 @@ bearer = HTTPBearer(auto_error=False, description="The API token from [web] toke
 
 @router.get("/notices", response_model=NoticePageOut, responses=ERRORS)
 def list_notices(
+    request: Request,
     session: SessionDep,
     q: Annotated[str, Query(description="Words, \"phrases\", OR, -excluded")] = "",
     source: Annotated[list[str] | None, Query(max_length=20)] = None,
-    published_from: date | None = None,
-    published_to: date | None = None,
+    from_day: Annotated[date | None, Query(alias="from", description="Published on or after "
+                                           "this day.")] = None,
+    to_day: Annotated[date | None, Query(alias="to", description="Published on or before "
+                                         "this day.")] = None,
+    published_from: Annotated[date | None, Query(deprecated=True,
+                                                 description="Deprecated: `from`.")] = None,
+    published_to: Annotated[date | None, Query(deprecated=True,
+                                               description="Deprecated: `to`.")] = None,
     platform: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     metric: Annotated[str | None, Query(pattern=METRIC_PATTERN)] = None,
     language: Annotated[str | None, Query(pattern=LANGUAGE_PATTERN)] = None,
@@ -88,15 +99,18 @@ def list_notices(
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """Search notices (latest versions) with filters; ranked, with highlighted snippets."""
+    """Search notices (latest versions) with filters; ranked, with highlighted snippets.
+    A source, platform or metric regwatch does not know answers 404 naming the known ones."""
     sources = tuple(source or ())
     for source_id in sources:
         if not matches(ID_PATTERN, source_id):
             raise HTTPException(400, f"{source_id!r} is not a source id")
+    check_known(request, session, sources=sources, platforms=one(platform),
+                metrics=one(metric))
     filters = SearchFilters(
         source_ids=sources,
-        published_from=published_from,
-        published_to=published_to,
+        published_from=from_day or published_from,
+        published_to=to_day or published_to,
         platform_id=platform,
         metric=metric,
         language=language,
@@ -163,6 +177,7 @@ def diff_notice(
 
 @router.get("/figures", response_model=FiguresOut, responses=ERRORS)
 def figures(
+    request: Request,
     session: SessionDep,
     metric: Annotated[str | None, Query(pattern=METRIC_PATTERN)] = None,
     period_kind: Literal["year", "half", "quarter", "as_of"] | None = None,
@@ -178,7 +193,10 @@ def figures(
     ] = SERIES_NOTICES,
 ) -> Any:
     """A metric's series by period (and scope), with the newest notices behind each point;
-    without ``metric``, the metrics the archive has figures for."""
+    without ``metric``, the metrics the archive has figures for. An unknown metric or source
+    answers 404 naming the known ones."""
+    check_known(request, session, metrics=one(metric), sources=one(source))
+    catalogue = load_metrics()
     series = (
         figure_series(
             session, metric, period_kind=period_kind, scope=scope, source_id=source,
@@ -194,7 +212,9 @@ def figures(
         "period": period,
         "series": [series_point_json(point, notices_limit) for point in series],
         "metrics": [
-            {"metric": name, "figures": count} for name, count in metric_names(session)
+            {"metric": name, "figures": count, "name_en": catalogue.name(name),
+             "name_zh": catalogue.name(name, "zh")}
+            for name, count in metric_names(session)
         ],
     }
 
@@ -251,28 +271,33 @@ def platform(
     }
 
 
-@router.get("/events", response_model=list[EventOut])
+@router.get("/events", response_model=list[EventOut], responses=ERRORS)
 def events(
+    request: Request,
     session: SessionDep,
-    since: datetime | None = None,
+    from_day: Annotated[date | None, Query(alias="from", description="Events on or after this "
+                                           "day (UTC).")] = None,
+    to_day: Annotated[date | None, Query(alias="to", description="Events on or before this "
+                                         "day (UTC).")] = None,
+    since: Annotated[datetime | None, Query(description="Events at or after this moment.")
+                     ] = None,
     kind: Annotated[list[EventKind] | None, Query(max_length=len(EVENT_KINDS))] = None,
     source: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     platform: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    metric: Annotated[str | None, Query(pattern=METRIC_PATTERN)] = None,
     notice: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     baseline: bool = False,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Any:
     """Change events, newest first. Those of a source's first crawl (its back catalogue,
-    ``"baseline": true``) only with ``baseline=1``."""
-    filters = EventFilters(
-        since=aware(since),
-        kinds=tuple(kind or ()),
-        source_id=source,
-        platform_id=platform,
-        notice_id=notice,
-        baseline=baseline,
-    )
+    ``"baseline": true``) only with ``baseline=1``. An unknown source, platform or metric
+    answers 404 naming the known ones."""
+    check_known(request, session, sources=one(source), platforms=one(platform),
+                metrics=one(metric))
+    filters = event_filters(from_day, to_day, kinds=tuple(kind or ()), source=source,
+                            platform=platform, metric=metric, since=aware(since),
+                            notice=notice, baseline=baseline)
     return [
         event_json(event)
         for event in list_events(session, filters, limit=limit, offset=offset)

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from feedgen.feed import FeedGenerator
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 from diffing.platforms import load_platforms
 from storage.events import EventFilters, list_events
 from storage.models import ChangeEvent, Source
-from web.parameters import ID_PATTERN
+from web.parameters import ID_PATTERN, event_query
 from web.sessions import session_for
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)
@@ -79,13 +80,29 @@ def events_feed(
 
 
 @router.get("/events.atom")
-def all_events(request: Request, session: SessionDep, baseline: bool = False) -> Response:
-    events = list_events(session, EventFilters(baseline=baseline), limit=FEED_ENTRIES)
+def all_events(
+    request: Request,
+    session: SessionDep,
+    kind: str = "",
+    source: str = "",
+    platform: str = "",
+    metric: str = "",
+    from_day: Annotated[str, Query(alias="from")] = "",
+    to_day: Annotated[str, Query(alias="to")] = "",
+    baseline: bool = False,
+) -> Response:
+    """Every event, or those of the filters the events page has (``kind``, ``source``,
+    ``platform``, ``metric``, ``from``, ``to``); a first crawl's only with ``baseline=1``."""
+    filters, given = event_query(request, session, kind=kind, source=source,
+                                 platform=platform, metric=metric, from_day=from_day,
+                                 to_day=to_day, baseline=baseline)
+    events = list_events(session, filters, limit=FEED_ENTRIES)
+    narrowed = ", ".join(f"{name} {value}" for name, value in given.items())
     return events_feed(
         request,
         events,
-        title="regwatch: what changed at the regulators",
-        self_path="/feeds/events.atom",
+        title="regwatch: what changed at the regulators" + (f" ({narrowed})" if narrowed else ""),
+        self_path="/feeds/events.atom" + (f"?{urlencode(given)}" if given else ""),
     )
 
 

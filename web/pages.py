@@ -37,6 +37,9 @@ from web.parameters import (
     METRIC_PATTERN,
     PERIOD_PATTERN,
     SERIES_NOTICES,
+    check_known,
+    event_query,
+    one,
 )
 from web.rendering import highlighted_text, render, series_charts
 from web.sessions import session_for
@@ -120,6 +123,8 @@ def search_page(
         ):
             if value and not _fullmatch(pattern, value):
                 raise QueryError(f"{name} {value[:40]!r} is not valid")
+        check_known(request, session, sources=one(source), platforms=one(platform),
+                    metrics=one(metric))
         if order not in ("relevance", "newest", "oldest"):
             raise QueryError("order must be relevance, newest or oldest")
         filters = SearchFilters(
@@ -223,7 +228,7 @@ def diff_page(
 
 @router.get("/metrics", response_class=HTMLResponse)
 def metrics_page(request: Request, session: SessionDep) -> HTMLResponse:
-    catalogue = {metric.id: metric.meaning for metric in load_metrics().metrics}
+    catalogue = {metric.id: metric.name_zh for metric in load_metrics().metrics}
     return page(
         request,
         "metrics.html",
@@ -249,6 +254,7 @@ def metric_page(
         raise HTTPException(400, "period_kind must be year, half, quarter or as_of")
     if source and not _fullmatch(ID_PATTERN, source):
         raise HTTPException(400, "not a source id")
+    check_known(request, session, sources=one(source))
     if period and not _fullmatch(PERIOD_PATTERN, period):
         raise HTTPException(400, "period must look like 2023, 2023-H1, 2023-Q3 or 2026-10-15")
     series = figure_series(
@@ -279,7 +285,7 @@ def metric_page(
     return page(
         request,
         "metric.html",
-        title=f"Metric: {metric}",
+        title=f"Metric: {load_metrics().name(metric)}",
         metric=metric,
         meaning=catalogue.get(metric, ""),
         series=series,
@@ -358,29 +364,30 @@ def events_page(
     session: SessionDep,
     kind: str = "",
     source: str = "",
+    platform: str = "",
+    metric: str = "",
+    from_day: Annotated[str, Query(alias="from")] = "",
+    to_day: Annotated[str, Query(alias="to")] = "",
     baseline: bool = False,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> HTMLResponse:
-    if kind and kind not in EVENT_KINDS:
-        raise HTTPException(400, f"kind must be one of {', '.join(EVENT_KINDS)}")
-    if source and not _fullmatch(ID_PATTERN, source):
-        raise HTTPException(400, "not a source id")
-    filters = EventFilters(kinds=(kind,) if kind else (), source_id=source or None,
-                           baseline=baseline)
+    filters, kept = event_query(request, session, kind=kind, source=source, platform=platform,
+                                metric=metric, from_day=from_day, to_day=to_day,
+                                baseline=baseline)
     listed = list_events(session, filters, limit=PAGE_SIZE + 1, offset=offset)
-    kept = {key: value for key, value in {"kind": kind, "source": source,
-                                          "baseline": "1" if baseline else ""}.items() if value}
     return page(
         request,
         "events.html",
         title="Events",
         events=listed[:PAGE_SIZE],
         kinds=EVENT_KINDS,
-        form={"kind": kind, "source": source, "baseline": baseline},
+        form={"kind": kind, "source": source, "platform": platform, "metric": metric,
+              "from": from_day, "to": to_day, "baseline": baseline},
         next_link=(
             "/events?" + urlencode({**kept, "offset": offset + PAGE_SIZE})
             if len(listed) > PAGE_SIZE
             else None
         ),
-        feed_link=f"/feeds/sources/{source}.atom" if source else "/feeds/events.atom",
+        # The feed of the events shown: the same filters.
+        feed_link="/feeds/events.atom" + (f"?{urlencode(kept)}" if kept else ""),
     )

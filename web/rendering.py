@@ -51,7 +51,15 @@ def environment() -> ImmutableSandboxedEnvironment:
     )
     env.filters["when"] = _when
     env.filters["number"] = _number
+    env.filters["metric_name"] = metric_name
     return env
+
+
+def metric_name(metric: str | None, language: str = "en") -> str:
+    """A metric's name from the catalogue (``name_en``, ``name_zh`` for "zh")."""
+    from diffing.figures import load_metrics
+
+    return load_metrics().name(metric, language)
 
 
 TEMPLATES = environment()
@@ -78,7 +86,7 @@ def highlighted_text(
     spans. Spans outside the text or overlapping an earlier one are skipped, not trusted."""
     spans: list[tuple[int, int, str, str]] = []
     for figure in figures:
-        label = f"{figure.metric or 'figure'}: {_number(figure.value)} {figure.unit}"
+        label = f"{metric_name(figure.metric)}: {_number(figure.value)} {figure.unit}"
         if figure.period:
             label += f" ({figure.period})"
         spans.append((figure.start, figure.end, "figure", label))

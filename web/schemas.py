@@ -190,6 +190,8 @@ class SeriesPointOut(BaseModel):
 class MetricCountOut(BaseModel):
     metric: str
     figures: int
+    name_en: str
+    name_zh: str
 
 
 class FiguresOut(BaseModel):

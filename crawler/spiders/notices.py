@@ -618,12 +618,14 @@ def describe_failure(failure: Failure, maxsize: int = 0) -> tuple[str, str, str]
     """(kind, url, detail) of a failed request, for the health record; the detail always says
     why (``maxsize``, the crawl's DOWNLOAD_MAXSIZE, is named when a body passed it)."""
     from scrapy.exceptions import (
+        CannotResolveHostError,
         DownloadCancelledError,
         DownloadTimeoutError,
         ResponseDataLossError,
     )
     from scrapy.spidermiddlewares.httperror import HttpError
     from twisted.internet.defer import CancelledError
+    from twisted.internet.error import DNSLookupError
     from twisted.internet.error import TimeoutError as TwistedTimeout
 
     request = failure.request  # type: ignore[attr-defined]
@@ -640,6 +642,10 @@ def describe_failure(failure: Failure, maxsize: int = 0) -> tuple[str, str, str]
         limit = request.meta.get("download_maxsize", maxsize)
         detail = message or (f"the body grew past the download size limit ({limit} bytes); "
                              "the rest was not read")
+    elif failure.check(DNSLookupError, CannotResolveHostError):
+        kind = "dns"
+        host = urlsplit(request.url).hostname
+        detail = f"DNS lookup failed: host {host!r} does not resolve"
     elif failure.check(ResponseDataLossError):
         detail = ("body cut short: the connection closed before the length the server "
                   "announced had arrived")
