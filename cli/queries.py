@@ -264,7 +264,7 @@ def show(obj: dict[str, Any] | None, notice: str, version_number: int | None,
     for each in detail.versions:
         marker = " ◀" if each.number == version.number else ""
         versions.add_row(f"{each.number}{marker}", shown_time(each.fetched_at, zone),
-                         Text(each.title))
+                         plain(each.title))
     console.print(versions)
     spans = [(figure.start, figure.end, "bold yellow") for figure in detail.figures]
     spans += [(mention.start, mention.end, "bold cyan") for mention in detail.mentions]

@@ -149,7 +149,9 @@ def test_figures_with_no_period_are_points_dated_by_their_notices(client: TestCl
 
 def test_every_count_on_the_metrics_index_is_what_its_page_shows(client: TestClient) -> None:
     index = client.get("/metrics").text
-    counts = dict(re.findall(r'<a href="/metrics/([a-z_]+)">[a-z_]+</a> · ([\d,]+) figure', index))
+    counts = dict(re.findall(
+        r'<a href="/metrics/([a-z_]+)">[^<]+</a>(?: · <span lang="zh">[^<]*</span>)? · ([\d,]+) figure',
+        index))
     api = {m["metric"]: m["figures"] for m in client.get("/api/figures").json()["metrics"]}
     assert counts and {metric: int(count.replace(",", "")) for metric, count in counts.items()
                        } == api
