@@ -76,14 +76,10 @@ def _day(value: str | None, name: str) -> date | None:
 
 def _notice_id(session: Session, ref: str) -> int:
     from storage import archive
-    from storage.errors import AmbiguousNoticeError
 
     if ref.isdigit():
         return int(ref)
-    try:
-        notice = archive.get_notice(session, ref)
-    except AmbiguousNoticeError as exc:
-        fail(str(exc), EXIT_USAGE)
+    notice = archive.get_notice(session, ref)
     if notice is None:
         fail(f"no notice {ref} in the archive", EXIT_NOT_FOUND)
     return notice.id
