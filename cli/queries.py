@@ -207,7 +207,12 @@ def show(obj: dict[str, Any] | None, notice: str, version_number: int | None,
     meta.add_column()
     meta.add_row("id", str(detail.notice.id))
     meta.add_row("source", Text(f"{detail.source.name} ({detail.notice.source_id})"))
+    others = sorted({listing.source_id for listing in detail.listings} - {detail.notice.source_id})
+    if others:
+        meta.add_row("also listed by", Text(", ".join(others)))
     meta.add_row("url", Text(detail.notice.url))
+    if detail.notice.fetched_url:
+        meta.add_row("fetched at", Text(detail.notice.fetched_url))
     meta.add_row("published", version.published_at.isoformat() if version.published_at else "-")
     meta.add_row("version", f"{version.number} of {len(detail.versions)}, fetched "
                  f"{version.fetched_at.isoformat()}")

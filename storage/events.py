@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.listings import of_sources
 from storage.models import ChangeEvent
 
 
@@ -15,6 +16,7 @@ from storage.models import ChangeEvent
 class EventFilters:
     since: datetime | None = None
     kinds: tuple[str, ...] = ()
+    # Events of the source's own (health) and of every notice it lists, whoever found it.
     source_id: str | None = None
     platform_id: str | None = None
     notice_id: int | None = None
@@ -31,7 +33,8 @@ def list_events(
     if filters.kinds:
         query = query.where(ChangeEvent.kind.in_(filters.kinds))
     if filters.source_id:
-        query = query.where(ChangeEvent.source_id == filters.source_id)
+        query = query.where(
+            of_sources(ChangeEvent.notice_id, ChangeEvent.source_id, [filters.source_id]))
     if filters.platform_id:
         query = query.where(
             ChangeEvent.subject == filters.platform_id,

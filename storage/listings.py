@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, Table, bindparam, func, select, update
+from sqlalchemy import Select, Table, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -113,6 +113,12 @@ def same_content_notice(session: Session, url: str, identity: str) -> int | None
 def listed_by(source_ids: Sequence[str]) -> Select[Any]:
     """The ids of the notices the sources ``source_ids`` list, for ``Notice.id.in_(...)``."""
     return select(NoticeListing.notice_id).where(NoticeListing.source_id.in_(list(source_ids)))
+
+
+def of_sources(notice_id: Any, source_id: Any, source_ids: Sequence[str]) -> Any:
+    """The condition that a row (an event) belongs to one of ``source_ids``: a source's own
+    row (a health event, notice None), or a row of a notice one of them lists."""
+    return or_(source_id.in_(list(source_ids)), notice_id.in_(listed_by(source_ids)))
 
 
 def sources_of(session: Session, notice_ids: Iterable[int]) -> dict[int, list[str]]:
