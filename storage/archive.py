@@ -591,7 +591,7 @@ def _new_or_locked_notice(session: Session, fetched: FetchedNotice,
     _require_source(session, fetched.source_id)
     known = notice_at(session, fetched.url)
     if known is None:
-        known = same_content_notice(session, fetched.url, identity)
+        known = same_content_notice(session, fetched.url, identity, fetched.crawl_run_id)
     if known is not None:
         found = session.get(Notice, known, with_for_update=True, populate_existing=True)
         if found is not None:

@@ -92,15 +92,21 @@ def find_notice_id(session: Session, url: str) -> int | None:
 _LATER = aliased(NoticeVersion)
 
 
-def same_content_notice(session: Session, url: str, identity: str) -> int | None:
+def same_content_notice(session: Session, url: str, identity: str,
+                        crawl_run_id: int | None = None) -> int | None:
     """A notice on ``url``'s host whose latest version has the content ``identity``: the same
-    page published again at another path, or moved there. None when there is none."""
+    page published again at another path (by another list), or moved there. None when there
+    is none.
+
+    A notice given a version by the crawl run ``crawl_run_id`` is not one: a list showing two
+    entries at two URLs at once is taken at its word (they are two notices that read alike).
+    """
     parts = urlsplit(url)
     if not parts.netloc:
         return None
     prefix = f"{parts.scheme}://{parts.netloc}/"
     latest = select(func.max(_LATER.number)).where(_LATER.notice_id == NoticeVersion.notice_id)
-    return session.scalar(
+    query = (
         select(Notice.id)
         .join(NoticeVersion, NoticeVersion.notice_id == Notice.id)
         .where(NoticeVersion.content_hash == identity,
@@ -108,6 +114,10 @@ def same_content_notice(session: Session, url: str, identity: str) -> int | None
                func.substr(Notice.url, 1, len(prefix)) == prefix)
         .order_by(Notice.id).limit(1)
     )
+    if crawl_run_id is not None:
+        query = query.where(~select(_LATER.id).where(
+            _LATER.notice_id == Notice.id, _LATER.crawl_run_id == crawl_run_id).exists())
+    return session.scalar(query)
 
 
 def listed_by(source_ids: Sequence[str]) -> Select[Any]:

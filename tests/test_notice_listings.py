@@ -105,6 +105,25 @@ def test_a_page_moved_to_a_new_path_on_its_host_stays_one_notice(
     assert (amended.status, amended.notice_id) == ("changed", old.notice_id)
 
 
+def test_two_entries_of_one_list_that_read_alike_stay_two_notices(
+    archive_session: Session,
+) -> None:
+    add_source(archive_session)
+    run = archive.start_run(archive_session, SOURCE_ID, FETCHED_AT)
+    first = archive.record_notice(archive_session, fetched_notice(article_url(1),
+                                                                  crawl_run_id=run.id))
+    second = archive.record_notice(archive_session, fetched_notice(article_url(2),
+                                                                   crawl_run_id=run.id))
+    archive_session.commit()
+    assert (first.status, second.status) == ("new", "new")
+    assert first.notice_id != second.notice_id
+    # In a later run, the same text at a third path is the page moved: one of the two.
+    later = archive.start_run(archive_session, SOURCE_ID, LATER)
+    moved = archive.record_notice(archive_session, fetched_notice(
+        article_url(3), crawl_run_id=later.id, fetched_at=LATER))
+    assert (moved.status, moved.notice_id) == ("unchanged", first.notice_id)
+
+
 # --- migration 0009 on an archive the earlier code made ------------------------------------
 
 
