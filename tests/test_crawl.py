@@ -31,6 +31,7 @@ from storage.models import (
     NoticeListing,
     NoticeVersion,
     PlatformMention,
+    Source,
 )
 from storage.platforms import platform_summaries
 from storage.sources import source_overviews
@@ -258,6 +259,25 @@ def test_a_notice_two_channels_list_is_one_notice_one_result_one_set_of_events(
         document = json.loads(shown.stdout)
         assert document["url"] == shared[0] and document["fetched_url"] == cac_site.url(shared[0])
         assert document["sources"] == ["cac-hlwnrgl", "cac-wxfb"]
+
+
+def test_a_crawl_with_base_url_archives_the_regulators_urls(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    crawler.configure('[sources.cac-qinglang]\ndelay = 0\n')
+    code, _, stderr = crawler.run("cac-qinglang", "--base-url", cac_site.base_url)
+    assert code == 0, stderr[-3000:]
+    regulator_url = "https:" + json_rows(cac_site, "A093711")[0]["infourl"]
+    shown = subprocess.run(crawler.command("show", regulator_url, "--json"),
+                           capture_output=True, text=True, cwd=REPO_ROOT, check=False)
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    document = json.loads(shown.stdout)
+    assert document["url"] == regulator_url
+    assert document["fetched_url"] == cac_site.url(regulator_url)
+    with crawler.session() as session:
+        assert all(url.startswith("https://www.cac.gov.cn/")
+                   for url in session.scalars(select(Notice.url)))
+        assert session.scalars(select(Source.base_url)).all() == ["https://www.cac.gov.cn"]
 
 
 def test_a_static_first_page_shorter_than_the_api_pages_loses_no_notice(
