@@ -280,6 +280,33 @@ def test_a_crawl_with_base_url_archives_the_regulators_urls(
         assert session.scalars(select(Source.base_url)).all() == ["https://www.cac.gov.cn"]
 
 
+def test_a_notice_moved_to_a_new_path_stays_one_notice(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    crawler.configure(mirror("cac-qinglang", cac_site))
+    assert crawler.run("cac-qinglang")[0] == 0
+    old = "//www.cac.gov.cn/2026-11/25/c_1795618800413557.htm"
+    new = "//www.cac.gov.cn/2026-11/26/c_1795618800413557.htm"
+    moved = cac_site.site_dir / new.split("/", 3)[3]
+    moved.parent.mkdir(parents=True, exist_ok=True)
+    moved.write_bytes((cac_site.site_dir / old.split("/", 3)[3]).read_bytes())
+    cac_site.edit("/wxzw/qinglang/A093711index_1.htm", f"href={old} ", f"href={new} ")
+    with crawler.session() as session:
+        before = archive.count_rows(session)
+    code, result, stderr = crawler.run("cac-qinglang")
+    assert code == 0, stderr[-3000:]
+    assert (result["cac-qinglang"]["new"], result["cac-qinglang"]["changed"]) == (0, 0)
+    with crawler.session() as session:
+        after = archive.count_rows(session)
+        notice = archive.get_notice(session, "https:" + new)
+        assert notice is not None and notice.url == "https:" + old
+        assert {x.url for x in session.scalars(select(NoticeListing).where(
+            NoticeListing.notice_id == notice.id))} == {"https:" + old, "https:" + new}
+    assert after["notices"] == before["notices"]
+    assert after["notice_versions"] == before["notice_versions"]
+    assert after["change_events"] == before["change_events"]
+
+
 def test_a_static_first_page_shorter_than_the_api_pages_loses_no_notice(
     crawler: Crawler, cac_site: LocalSite
 ) -> None:
