@@ -81,10 +81,10 @@ class KnownNotices:
             return
         # The archive knows notices by the regulator's URLs; the crawl, by those it fetches.
         source = self._recorder.source
-        fetched_at = {source.canonical(url): url for url in missing}
+        fetch_url_of = {source.canonical(url): url for url in missing}
         with self._recorder.reading() as session:
-            found = archive.known_notices(session, source.id, list(fetched_at))
-        self._found.update({fetched_at[url]: known for url, known in found.items()})
+            found = archive.known_notices(session, source.id, list(fetch_url_of))
+        self._found.update({fetch_url_of[url]: known for url, known in found.items()})
         self._asked.update(missing)
 
     def get(self, url: str) -> archive.KnownNotice | None:

@@ -205,9 +205,11 @@ def record_notice(session: Session, fetched: FetchedNotice,
     """Record one fetched page: a new notice, a changed one (one new version), or unchanged.
 
     A notice is one document: a page at a URL the archive knows (listed by any source), or
-    with the content of a notice on the same host (the page at a new path), is that notice,
-    and the source's listing of it is noted. So a notice a second source finds is "unchanged"
-    and causes no events again. Idempotent: recording the same content again adds no row, only moves `last_checked_at` and
+    with the content of a notice on the same host (the page at a new path; see
+    `storage.listings.same_content_notice`), is that notice, and the source's listing of it is
+    noted. So a notice a second source finds is "unchanged" and causes no events again.
+
+    Idempotent: recording the same content again adds no row, only moves `last_checked_at` and
     the HTTP validators. Safe against another writer recording the same notice at the same
     time (the notice row is locked; a lost race to create it is re-read, not raised). Flushes
     but does not commit. Raises `UnknownSourceError` if the source was never upserted.
