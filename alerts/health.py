@@ -34,7 +34,8 @@ from alerts.rules import load_rules
 from alerts.settings import alert_settings
 from config import Config
 from storage.db import session_factory
-from storage.models import ChangeEvent, CrawlRun, Notice, NoticeVersion
+from storage.listings import listed_by
+from storage.models import ChangeEvent, CrawlRun, Notice, NoticeListing, NoticeVersion
 
 logger = logging.getLogger("regwatch.alerts")
 
@@ -152,27 +153,33 @@ def withdrawn_events(session: Session, source_id: str, withdrawn_after: int,
     still_listed_since = ok_runs[0].started_at
     # The oldest publication date still on the list: vanished notices older than it scrolled
     # off the end of the list rather than being withdrawn.
+    # When this source's list last showed each notice (another source may list it still).
+    listed = (
+        select(NoticeListing.notice_id, func.max(NoticeListing.last_seen_at).label("seen"))
+        .where(NoticeListing.source_id == source_id).group_by(NoticeListing.notice_id)
+        .subquery()
+    )
     oldest_listed = session.scalar(
-        select(func.min(Notice.published_at))
-        .where(Notice.source_id == source_id, Notice.last_seen_at >= still_listed_since)
+        select(func.min(Notice.published_at)).join(listed, listed.c.notice_id == Notice.id)
+        .where(listed.c.seen >= still_listed_since)
     )
     if oldest_listed is None:
         return []
-    missing = session.scalars(
-        select(Notice).where(
-            Notice.source_id == source_id, Notice.last_seen_at < cutoff,
+    missing = session.execute(
+        select(Notice, listed.c.seen).join(listed, listed.c.notice_id == Notice.id).where(
+            listed.c.seen < cutoff,
             or_(Notice.published_at >= oldest_listed, Notice.published_at.is_(None)),
         ).order_by(Notice.id)
-    )
+    ).all()
     events = []
-    for notice in missing:
+    for notice, last_seen_at in missing:
         if notice.published_at is None:
             continue
         version_id = session.scalar(
             select(func.max(NoticeVersion.id)).where(NoticeVersion.notice_id == notice.id))
-        seen = notice.last_seen_at.date().isoformat()
+        seen = last_seen_at.date().isoformat()
         event = _add(
-            session, f"withdrawn:{notice.id}:{notice.last_seen_at.isoformat()}",
+            session, f"withdrawn:{notice.id}:{last_seen_at.isoformat()}",
             kind="notice_withdrawn", source_id=source_id, notice_id=notice.id,
             version_id=version_id, subject=None, created_at=now,
             summary_en=f"Notice withdrawn from {source_id}'s list: {notice.title} (last listed "
@@ -181,7 +188,7 @@ def withdrawn_events(session: Session, source_id: str, withdrawn_after: int,
             payload={"notice": {
                 "id": notice.id, "url": notice.url, "title": notice.title,
                 "published_at": notice.published_at.isoformat(), "version": None},
-                "last_seen_at": notice.last_seen_at.isoformat(), "crawls_without": withdrawn_after},
+                "last_seen_at": last_seen_at.isoformat(), "crawls_without": withdrawn_after},
         )
         if event is not None:
             events.append(event)
@@ -207,7 +214,7 @@ def overdue_events(session: Session, expectation: Expectation,
         return []
     published = func.coalesce(Notice.published_at, Notice.first_seen_at)
     titles = session.scalars(
-        select(Notice.title).where(Notice.source_id == expectation.source,
+        select(Notice.title).where(Notice.id.in_(listed_by([expectation.source])),
                                    published >= start, published < end)
     )
     if any(expectation.matches(title) for title in titles):

@@ -115,14 +115,10 @@ def _configured_sources(obj: dict[str, Any] | None) -> list[str]:
 
 def _notice_id(session: Session, ref: str) -> int:
     from storage import archive
-    from storage.errors import AmbiguousNoticeError
 
     if ref.isdigit():
         return int(ref)
-    try:
-        notice = archive.get_notice(session, ref)
-    except AmbiguousNoticeError as exc:
-        fail(str(exc), EXIT_USAGE)
+    notice = archive.get_notice(session, ref)
     if notice is None:
         fail(f"no notice {ref} in the archive", EXIT_NOT_FOUND)
     return notice.id
@@ -252,7 +248,12 @@ def show(obj: dict[str, Any] | None, notice: str, version_number: int | None,
     meta.add_column()
     meta.add_row("id", str(detail.notice.id))
     meta.add_row("source", plain(f"{detail.source.name} ({detail.notice.source_id})"))
+    others = sorted({listing.source_id for listing in detail.listings} - {detail.notice.source_id})
+    if others:
+        meta.add_row("also listed by", plain(", ".join(others)))
     meta.add_row("url", plain(detail.notice.url))
+    if detail.notice.fetched_url:
+        meta.add_row("fetched at", plain(detail.notice.fetched_url))
     zone = _source_timezone(obj, detail.notice.source_id)
     meta.add_row("published", shown_time(version.published_at, zone))
     meta.add_row("version", f"{version.number} of {len(detail.versions)}, fetched "

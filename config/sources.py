@@ -98,6 +98,8 @@ class Source:
     trusted_origins: tuple[str, ...] = ()
     rewrite_hosts: tuple[str, ...] = ()
     origin: str = "built-in"
+    # The regulator's own base URL when ``base_url`` is a mirror or a local copy of its site.
+    regulator_base_url: str = ""
 
     def url(self, path: str) -> str:
         """An absolute URL for a path or URL written in the definition, on this source's base."""
@@ -125,6 +127,23 @@ class Source:
             )
         return url
 
+    def canonical(self, url: str) -> str:
+        """The regulator's URL of a page fetched at ``url``: the inverse of `localise` for a
+        source pointed at a mirror (a page of the mirror becomes the same path on the
+        regulator's site); ``url`` itself otherwise."""
+        if not self.regulator_base_url or self.regulator_base_url == self.base_url:
+            return url
+        mirror = urlsplit(self.base_url)
+        parts = urlsplit(url)
+        prefix = mirror.path.rstrip("/")
+        if (parts.scheme, parts.netloc) != (mirror.scheme, mirror.netloc) or not (
+            parts.path == prefix or parts.path.startswith(prefix + "/")
+        ):
+            return url
+        regulator = urlsplit(self.regulator_base_url)
+        return urlunsplit((regulator.scheme, regulator.netloc, parts.path[len(prefix):] or "/",
+                           parts.query, parts.fragment))
+
     def allowed_hosts(self) -> frozenset[str]:
         """Hosts this source may fetch from: its base URL's host and any it lists."""
         base = urlsplit(self.base_url).hostname or ""
@@ -140,6 +159,7 @@ class Source:
             hosts=(),
             rewrite_hosts=tuple(sorted(old_hosts | set(self.rewrite_hosts))),
             trusted_origins=(origin_of(base_url),),
+            regulator_base_url=self.regulator_base_url or self.base_url,
         )
 
     def revisit_wait(self, age: float) -> float:
@@ -368,6 +388,7 @@ def apply_builtin_hosts(source: Source, builtin: Source | None) -> Source:
         source,
         rewrite_hosts=tuple(sorted(builtin.allowed_hosts())),
         trusted_origins=(origin_of(source.base_url),),
+        regulator_base_url=builtin.base_url,
     )
 
 

@@ -81,7 +81,8 @@ class IncrementalMiddleware:
             return response
         with recorder.session() as session, session.begin():
             archive.record_not_modified(
-                session, recorder.source.id, request.meta["notice_url"], datetime.now(UTC)
+                session, recorder.source.id,
+                recorder.source.canonical(request.meta["notice_url"]), datetime.now(UTC)
             )
         self.crawler.stats.inc_value(RUN_COUNT_STATS["not_modified"])
         self.crawler.stats.inc_value(RUN_COUNT_STATS["unchanged"])

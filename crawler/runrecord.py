@@ -79,9 +79,12 @@ class KnownNotices:
         missing = {url for url in urls if url not in self._asked}
         if not missing:
             return
+        # The archive knows notices by the regulator's URLs; the crawl, by those it fetches.
+        source = self._recorder.source
+        fetch_url_of = {source.canonical(url): url for url in missing}
         with self._recorder.reading() as session:
-            found = archive.known_notices(session, self._recorder.source.id, missing)
-        self._found.update(found)
+            found = archive.known_notices(session, source.id, list(fetch_url_of))
+        self._found.update({fetch_url_of[url]: known for url, known in found.items()})
         self._asked.update(missing)
 
     def get(self, url: str) -> archive.KnownNotice | None:
@@ -102,9 +105,11 @@ class KnownNotices:
     def every_url(self) -> list[str]:
         """Every notice URL of the source in the archive, sorted (for a full re-fetch)."""
         if not self._everything:
+            source = self._recorder.source
             with self._recorder.reading() as session:
-                found = archive.known_notices(session, self._recorder.source.id)
-            for url, known in found.items():
+                found = archive.known_notices(session, source.id)
+            for canonical, known in found.items():
+                url = source.localise(canonical)
                 if url not in self._asked:
                     self._found[url] = known
             self._everything = True
@@ -166,7 +171,7 @@ class CrawlRecorder:
                 name=source.name,
                 authority=source.authority,
                 language=source.language,
-                base_url=source.base_url,
+                base_url=source.regulator_base_url or source.base_url,
             )
             run = archive.start_run(session, source.id, now())
             session.flush()
@@ -216,7 +221,9 @@ class CrawlRecorder:
         with self.session() as session, session.begin():
             # A failed run says nothing about which notices are still listed.
             if status != "failed" and self.listed:
-                archive.mark_listed(session, self.source.id, sorted(self.listed), now())
+                archive.mark_listed(session, self.source.id,
+                                    sorted({self.source.canonical(url) for url in self.listed}),
+                                    now())
             archive.finish_run(
                 session,
                 self.run_id,

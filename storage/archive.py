@@ -12,7 +12,7 @@ import json
 import unicodedata
 import zlib
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Literal, TypeVar, cast
@@ -24,13 +24,28 @@ from sqlalchemy.orm import Session, aliased, make_transient_to_detached
 
 from storage.db import core
 from storage.errors import (
-    AmbiguousNoticeError,
     ArchiveError,
     RunStateError,
     UnknownNoticeError,
     UnknownSourceError,
 )
-from storage.models import Base, CrawlRun, FetchProblem, Notice, NoticeVersion, Source
+from storage.listings import (
+    find_notice_id,
+    listed_by,
+    note_listings,
+    notice_at,
+    same_content_notice,
+)
+from storage.listings import mark_listed as _mark_listed
+from storage.models import (
+    Base,
+    CrawlRun,
+    FetchProblem,
+    Notice,
+    NoticeListing,
+    NoticeVersion,
+    Source,
+)
 from storage.search_index import IndexBatch, index_notice
 
 RecordStatus = Literal["new", "changed", "unchanged"]
@@ -51,7 +66,11 @@ _RAW_COMPRESSION_LEVEL = 6
 @dataclass(frozen=True)
 class NoticePage:
     """One article page as the crawler fetched and cleaned it: the fields a spider locates
-    (:class:`crawler.items.NoticeItem`) and the archive records (:class:`FetchedNotice`)."""
+    (:class:`crawler.items.NoticeItem`) and the archive records (:class:`FetchedNotice`).
+
+    ``url`` is the notice's canonical URL, the regulator's; ``fetched_url`` is where the page
+    was fetched when that differs (a mirror, a local copy), else None.
+    """
 
     source_id: str
     url: str
@@ -66,6 +85,7 @@ class NoticePage:
     encoding: str
     attachments: list[dict[str, str]]
     fetched_at: datetime
+    fetched_url: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -187,6 +207,11 @@ def record_notice(session: Session, fetched: FetchedNotice,
                   index: IndexBatch | None = None) -> RecordOutcome:
     """Record one fetched page: a new notice, a changed one (one new version), or unchanged.
 
+    A notice is one document: a page at a URL the archive knows (listed by any source), or
+    with the content of a notice on the same host (the page at a new path; see
+    `storage.listings.same_content_notice`), is that notice, and the source's listing of it is
+    noted. So a notice a second source finds is "unchanged" and causes no events again.
+
     Idempotent: recording the same content again adds no row, only moves `last_checked_at` and
     the HTTP validators. Safe against another writer recording the same notice at the same
     time (the notice row is locked; a lost race to create it is re-read, not raised). Flushes
@@ -195,7 +220,9 @@ def record_notice(session: Session, fetched: FetchedNotice,
     of the other notices of its transaction, before committing; without it, it is written here.
     """
     identity = content_hash(fetched.title, fetched.text)
-    notice, created = _new_or_locked_notice(session, fetched)
+    notice, created = _new_or_locked_notice(session, fetched, identity)
+    if not created:
+        note_listings(session, [(notice.id, fetched.source_id, fetched.url)], fetched.fetched_at)
     previous = None if created else latest_version(session, notice.id)
 
     if not created:
@@ -221,41 +248,35 @@ def record_notice(session: Session, fetched: FetchedNotice,
 
 
 def record_not_modified(session: Session, source_id: str, url: str, at: datetime) -> None:
-    """Note a 304 answer for a known notice; raises `UnknownNoticeError` for an unknown one."""
+    """Note a 304 answer for the notice known at ``url`` (listed by any source); raises
+    `UnknownNoticeError` for an unknown one."""
     _require_aware("at", at)
-    result = cast(
+    notice_id = notice_at(session, url)
+    result = None if notice_id is None else cast(
         "CursorResult[Any]",
-        session.execute(
-            update(Notice)
-            .where(Notice.source_id == source_id, Notice.url == url)
-            .values(last_checked_at=at)
-        ),
+        session.execute(update(Notice).where(Notice.id == notice_id).values(last_checked_at=at)),
     )
-    if result.rowcount == 0:
+    if result is None or result.rowcount == 0:
         raise UnknownNoticeError(f"no notice of source {source_id!r} at {url}")
 
 
 def mark_listed(session: Session, source_id: str, urls: Iterable[str], at: datetime) -> None:
-    """Set `last_seen_at` for the source's notices whose URLs were on its list this run.
+    """Note the notices whose URLs were on the source's list this run: each gets the
+    source's listing (a notice another source found first too) and its `last_seen_at`.
 
     URLs the archive does not know yet are ignored; they become notices when recorded.
     """
     _require_aware("at", at)
-    pending = list(dict.fromkeys(urls))
-    for start in range(0, len(pending), _URLS_PER_STATEMENT):
-        batch = pending[start : start + _URLS_PER_STATEMENT]
-        session.execute(
-            update(Notice)
-            .where(Notice.source_id == source_id, Notice.url.in_(batch))
-            .values(last_seen_at=at)
-        )
+    _mark_listed(session, source_id, urls, at)
 
 
 def known_notices(
     session: Session, source_id: str, urls: Collection[str] | None = None
 ) -> dict[str, KnownNotice]:
-    """The source's notices with their validators and latest content hash, by URL: those at
-    ``urls`` (the ones the archive holds), or every one when ``urls`` is None."""
+    """The notices the source lists, with their validators and latest content hash, by the URL
+    it lists them at: those at ``urls`` (the ones the archive holds), or every one when
+    ``urls`` is None. A notice only another source lists is not known to this one: its first
+    fetch by this source records the listing (and, its content unchanged, nothing else)."""
     if urls is not None:
         found: dict[str, KnownNotice] = {}
         wanted = sorted(set(urls))
@@ -266,8 +287,8 @@ def known_notices(
 
 
 def has_notices(session: Session, source_id: str) -> bool:
-    """Whether the archive holds any notice of the source."""
-    return session.scalar(select(Notice.id).where(Notice.source_id == source_id).limit(1)) is not None
+    """Whether the archive holds any notice the source lists."""
+    return session.scalar(listed_by([source_id]).limit(1)) is not None
 
 
 _LATER_VERSION = aliased(NoticeVersion)
@@ -283,7 +304,7 @@ def _known(session: Session, source_id: str, urls: list[str] | None) -> dict[str
     )
     query = (
         select(
-            Notice.url,
+            NoticeListing.url,
             Notice.id,
             Notice.etag,
             Notice.last_modified,
@@ -293,14 +314,16 @@ def _known(session: Session, source_id: str, urls: list[str] | None) -> dict[str
             NoticeVersion.content_hash,
             NoticeVersion.number,
         )
+        .select_from(NoticeListing)
+        .join(Notice, Notice.id == NoticeListing.notice_id)
         .join(
             NoticeVersion,
             (NoticeVersion.notice_id == Notice.id) & (NoticeVersion.number == latest_number),
         )
-        .where(Notice.source_id == source_id)
+        .where(NoticeListing.source_id == source_id)
     )
     if urls is not None:
-        query = query.where(Notice.url.in_(urls))
+        query = query.where(NoticeListing.url.in_(urls))
     rows = session.execute(query)
     return {
         row.url: KnownNotice(
@@ -507,24 +530,17 @@ def versions(session: Session, notice_id: int) -> list[NoticeVersion]:
 
 
 def get_notice(session: Session, ref: int | str, *, source_id: str | None = None) -> Notice | None:
-    """A notice by id (an int) or by canonical URL (a str); None when there is none.
-
-    One article can be listed by several sources (two CAC channels); a URL held by more than
-    one source raises `AmbiguousNoticeError` unless `source_id` says which.
+    """A notice by id (an int) or by any of its URLs (a str): its canonical URL, a URL a list
+    gave for it, or the URL it was fetched at. None when there is none, or when `source_id`
+    is given and no listing of that source leads to it.
     """
-    if isinstance(ref, int):
-        notice = session.get(Notice, ref)
-        if notice is not None and source_id is not None and notice.source_id != source_id:
-            return None
+    notice_id = ref if isinstance(ref, int) else find_notice_id(session, ref)
+    notice = session.get(Notice, notice_id) if notice_id is not None else None
+    if notice is None or source_id is None:
         return notice
-    query = select(Notice).where(Notice.url == ref).order_by(Notice.id)
-    if source_id is not None:
-        query = query.where(Notice.source_id == source_id)
-    matches = list(session.scalars(query))
-    if len(matches) > 1:
-        sources = ", ".join(notice.source_id for notice in matches)
-        raise AmbiguousNoticeError(f"{ref} is a notice of several sources ({sources})")
-    return matches[0] if matches else None
+    listed = session.scalar(listed_by([source_id]).where(NoticeListing.notice_id == notice.id)
+                            .limit(1))
+    return notice if listed is not None else None
 
 
 def count_rows(session: Session) -> dict[str, int]:
@@ -541,14 +557,12 @@ def count_rows(session: Session) -> dict[str, int]:
 # by its id.
 _NOTICES = cast(Table, Notice.__table__)
 _LOCKED_NOTICE_ID = (
-    select(_NOTICES.c.id)
-    .where(_NOTICES.c.source_id == bindparam("source_id"), _NOTICES.c.url == bindparam("url"))
-    .with_for_update()
+    select(_NOTICES.c.id).where(_NOTICES.c.url == bindparam("url")).with_for_update()
 )
 
 
-def _locked_notice(session: Session, source_id: str, url: str) -> Notice | None:
-    notice_id = core(session).scalar(_LOCKED_NOTICE_ID, {"source_id": source_id, "url": url})
+def _locked_notice(session: Session, url: str) -> Notice | None:
+    notice_id = core(session).scalar(_LOCKED_NOTICE_ID, {"url": url})
     if notice_id is None:
         return None
     return session.get(Notice, notice_id, with_for_update=True, populate_existing=True)
@@ -562,29 +576,39 @@ _INSERT_VERSION = insert(cast(Table, NoticeVersion.__table__))
 
 @lru_cache(maxsize=2)
 def _insert_new_notice(dialect_name: str) -> Any:
-    """INSERT of a notice that does nothing where its source already has one at its URL, and
+    """INSERT of a notice that does nothing where the archive already has one at its URL, and
     returns the new row's id (both supported databases have ON CONFLICT ... RETURNING)."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     return dialect.insert(_NOTICES).on_conflict_do_nothing(
-        index_elements=[_NOTICES.c.source_id, _NOTICES.c.url]).returning(_NOTICES.c.id)
+        index_elements=[_NOTICES.c.url]).returning(_NOTICES.c.id)
 
 
-def _new_or_locked_notice(session: Session, fetched: FetchedNotice) -> tuple[Notice, bool]:
-    """The notice at ``fetched``'s URL, locked, and whether this call created it.
+def _new_or_locked_notice(session: Session, fetched: FetchedNotice,
+                          identity: str) -> tuple[Notice, bool]:
+    """The notice ``fetched`` is a page of, locked, and whether this call created it.
 
-    Most notices a crawl records are new, so the row is inserted first: one statement, where
-    asking first took two. Where the source already has the URL, the insert does nothing and
-    the notice is read and locked. On PostgreSQL an insert racing another writer's waits for
-    that transaction to end and then does nothing: no savepoint, no error to recover from.
+    That is the notice known at its URL (by any source), else one on its host with the same
+    content, else a new one. A new notice is inserted with its first listing; where another
+    writer inserted the URL first, the insert does nothing and the notice is read and locked.
+    On PostgreSQL an insert racing another writer's waits for that transaction to end and
+    then does nothing: no savepoint, no error to recover from.
     """
     if session.autoflush:
         # As an ORM query would: a notice added to the session and not yet flushed counts.
         session.flush()
     _require_source(session, fetched.source_id)
+    known = notice_at(session, fetched.url)
+    if known is None:
+        known = same_content_notice(session, fetched.url, identity, fetched.crawl_run_id)
+    if known is not None:
+        found = session.get(Notice, known, with_for_update=True, populate_existing=True)
+        if found is not None:
+            return found, False
     etag, last_modified = _validators(fetched.http_headers)
     values = {
         "source_id": fetched.source_id,
         "url": fetched.url,
+        "fetched_url": fetched.fetched_url,
         "title": fetched.title,
         "published_at": fetched.published_at,
         "language": fetched.language,
@@ -597,8 +621,9 @@ def _new_or_locked_notice(session: Session, fetched: FetchedNotice) -> tuple[Not
     connection = core(session)
     notice_id = connection.scalar(_insert_new_notice(connection.dialect.name), values)
     if notice_id is not None:
+        note_listings(session, [(notice_id, fetched.source_id, fetched.url)], fetched.fetched_at)
         return _as_loaded(session, Notice(id=notice_id, **values)), True
-    existing = _locked_notice(session, fetched.source_id, fetched.url)
+    existing = _locked_notice(session, fetched.url)
     if existing is None:
         # Deleted between the two statements: nothing regwatch does; no state to guess at.
         raise ArchiveError(

@@ -27,10 +27,6 @@ class UnknownNoticeError(ArchiveError):
     """A write or lookup named a notice the archive does not hold."""
 
 
-class AmbiguousNoticeError(ArchiveError):
-    """A URL matches notices of several sources; the caller must say which source."""
-
-
 class ImmutableVersionError(ArchiveError):
     """Something tried to change a stored notice version; history is append-only."""
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.listings import of_sources
 from storage.models import ChangeEvent
 
 
@@ -18,6 +19,7 @@ class EventFilters:
 
     since: datetime | None = None
     kinds: tuple[str, ...] = ()
+    # Events of the source's own (health) and of every notice it lists, whoever found it.
     source_id: str | None = None
     platform_id: str | None = None
     notice_id: int | None = None
@@ -49,7 +51,8 @@ def list_events(
         query = query.where(ChangeEvent.subject == filters.metric,
                             ChangeEvent.kind.in_(METRIC_KINDS))
     if filters.source_id:
-        query = query.where(ChangeEvent.source_id == filters.source_id)
+        query = query.where(
+            of_sources(ChangeEvent.notice_id, ChangeEvent.source_id, [filters.source_id]))
     if filters.platform_id:
         query = query.where(
             ChangeEvent.subject == filters.platform_id,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from diffing.documents import event_document, figure_document, iso
+from storage.listings import listed_by, of_sources
 from storage.models import ChangeEvent, Figure, Notice, NoticeVersion
 from storage.search_index import notice_search
 
@@ -83,7 +84,7 @@ def _notice_scope(
     if notice_ids is not None:
         query = query.where(columns.notice_id.in_(list(notice_ids)))
     if source_ids:
-        query = query.where(columns.source_id.in_(list(source_ids)))
+        query = query.where(columns.notice_id.in_(listed_by(source_ids)))
     if since is not None:
         query = query.where(columns.published_at >= since)
     if until is not None:
@@ -104,7 +105,7 @@ def _event_scope(
     if notice_ids is not None:
         query = query.where(ChangeEvent.notice_id.in_(list(notice_ids)))
     if source_ids:
-        query = query.where(ChangeEvent.source_id.in_(list(source_ids)))
+        query = query.where(of_sources(ChangeEvent.notice_id, ChangeEvent.source_id, source_ids))
     if since is not None:
         query = query.where(ChangeEvent.created_at >= since)
     if until is not None:

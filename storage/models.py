@@ -1,5 +1,6 @@
-"""The archive's tables: sources, notices, their immutable versions, crawl runs, fetch problems,
-findings, change events, and the alert outbox with each alert channel's health."""
+"""The archive's tables: sources, notices, the listings that found them, their immutable
+versions, crawl runs, fetch problems, findings, change events, and the alert outbox with each
+alert channel's health."""
 
 from __future__ import annotations
 
@@ -65,18 +66,28 @@ class Source(Base):
 
 
 class Notice(Base):
-    """One published notice at one canonical URL; its content lives in `NoticeVersion` rows.
+    """One published notice: a document at one canonical URL, however many sources list it.
 
+    Its content lives in `NoticeVersion` rows; the sources and lists that found it, and every
+    URL they found it at, are its `NoticeListing` rows. ``url`` is the regulator's URL even
+    when the page was fetched from a mirror or a local copy (``fetched_url``, else None).
+    ``source_id`` is the source that found it first: its findings and events carry that source.
     `title`, `published_at` and `language` mirror the latest version so lists need no join.
-    A notice is never deleted: one that drops off its source's list keeps `last_seen_at`.
+    A notice is never deleted: one that drops off every list keeps `last_seen_at`.
     """
 
     __tablename__ = "notices"
-    __table_args__ = (UniqueConstraint("source_id", "url"),)
+    __table_args__ = (
+        Index("uq_notices_url", "url", unique=True),
+        # From when a notice was one source's: implied by the URL alone being unique, and kept
+        # because dropping it means copying the table on SQLite, which other tables reference.
+        UniqueConstraint("source_id", "url"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
     url: Mapped[str] = mapped_column(Text)
+    fetched_url: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime | None]
     language: Mapped[str] = mapped_column(String(16))
@@ -88,6 +99,26 @@ class Notice(Base):
     last_modified: Mapped[str | None] = mapped_column(Text)
 
     source: Mapped[Source] = relationship()
+
+
+class NoticeListing(Base):
+    """One source's list linking to a notice at one URL, and when it was first and last seen.
+
+    A notice two channels list has two rows; a notice found again at another URL of its host
+    (the same content at a new path) has a row for that URL too. Every URL a notice is known
+    by is here, its canonical one included, so a URL finds its notice in one lookup.
+    """
+
+    __tablename__ = "notice_listings"
+    __table_args__ = (UniqueConstraint("url", "source_id"), Index(None, "notice_id"),
+                      Index(None, "source_id", "notice_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    url: Mapped[str] = mapped_column(Text)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
 
 
 class NoticeVersion(Base):
@@ -102,6 +133,8 @@ class NoticeVersion(Base):
         UniqueConstraint("notice_id", "number"),
         CheckConstraint("number >= 1", name="number_positive"),
         Index(None, "crawl_run_id"),
+        # Finds a notice already archived with a new page's content (the same page at a new URL).
+        Index(None, "content_hash"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -35,6 +35,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from storage.aware_datetime import day_start
+from storage.listings import listed_by
 from storage.models import Figure, Notice, NoticeVersion, PlatformMention
 from storage.search_index import (
     CJK_RUN,
@@ -330,7 +331,8 @@ def _cheap_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
     columns = notice_search.c
     conditions: list[ColumnElement[bool]] = []
     if filters.source_ids:
-        conditions.append(columns.source_id.in_(filters.source_ids))
+        # A notice of any source listing it, whichever found it first.
+        conditions.append(columns.notice_id.in_(listed_by(filters.source_ids)))
     if filters.published_from is not None:
         conditions.append(columns.published_at >= day_start(filters.published_from))
     if filters.published_to is not None and filters.published_to < date.max:

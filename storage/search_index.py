@@ -19,7 +19,7 @@ import operator
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Column,
@@ -239,32 +239,45 @@ def rebuild_search_index(connection: Connection, *, batch: int = 500) -> int:
 
     Used by the migration that creates the index and to repair it; safe to run any time.
     """
-    latest = (
-        select(NoticeVersion.notice_id, func.max(NoticeVersion.number).label("number"))
-        .group_by(NoticeVersion.notice_id)
-        .subquery()
-    )
+    return _reindex(connection, None, batch)
+
+
+def reindex_notices(connection: Connection, notice_ids: list[int]) -> None:
+    """Index the latest version of each of ``notice_ids`` again, replacing its row."""
+    _reindex(connection, notice_ids, 500)
+
+
+def _reindex(connection: Connection, notice_ids: list[int] | None, batch: int) -> int:
+    # Reads only the columns the index needs, so a migration can run it whatever columns
+    # later migrations add to the tables.
+    notices = cast(Table, Notice.__table__).c
+    version_table = cast(Table, NoticeVersion.__table__)
+    versions = version_table.c
+    latest = select(versions.notice_id, func.max(versions.number).label("number"))
+    if notice_ids is not None:
+        latest = latest.where(versions.notice_id.in_(notice_ids))
+    newest = latest.group_by(versions.notice_id).subquery()
     query = (
-        select(Notice, NoticeVersion)
-        .join(latest, latest.c.notice_id == Notice.id)
-        .join(
-            NoticeVersion,
-            and_(NoticeVersion.notice_id == Notice.id, NoticeVersion.number == latest.c.number),
-        )
-        .order_by(Notice.id)
+        select(notices.id, notices.source_id, notices.language, versions.id.label("version_id"),
+               versions.title, versions.text, versions.published_at)
+        .join(newest, newest.c.notice_id == notices.id)
+        .join(version_table, and_(versions.notice_id == notices.id,
+                                  versions.number == newest.c.number))
+        .order_by(notices.id)
     )
     count = 0
-    with Session(bind=connection) as session:
-        rows: list[dict[str, Any]] = []
-        for notice, version in session.execute(query):
-            rows.append(_index_row(notice, version))
-            if len(rows) >= batch:
-                session.execute(_upsert(connection.dialect, rows))
-                count += len(rows)
-                rows = []
-        if rows:
-            session.execute(_upsert(connection.dialect, rows))
+    rows: list[dict[str, Any]] = []
+    for row in connection.execute(query).all():
+        title, body = normalise(row.title), normalise(row.text)
+        rows.append({"notice_id": row.id, "version_id": row.version_id,
+                     "source_id": row.source_id, "published_at": row.published_at,
+                     "language": row.language, "title": title, "body": body,
+                     "grams": short_grams(title + "\n" + body)})
+        if len(rows) >= batch:
+            connection.execute(_upsert(connection.dialect, rows))
             count += len(rows)
-        session.flush()
+            rows = []
+    if rows:
+        connection.execute(_upsert(connection.dialect, rows))
+        count += len(rows)
     return count
-

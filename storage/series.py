@@ -16,6 +16,7 @@ from sqlalchemy import Boolean, Integer, Numeric, String, distinct, func, select
 from sqlalchemy.orm import Session
 
 from storage.aware_datetime import AwareDateTime
+from storage.listings import listed_by
 from storage.models import Figure, Notice
 from storage.search_index import notice_search
 
@@ -273,8 +274,10 @@ class _SeriesQuery:
             self.sql_conditions.append("f.scope = :scope")
             self.parameters["scope"] = scope
         if source_id:
-            self.conditions.append(Figure.source_id == source_id)
-            self.sql_conditions.append("f.source_id = :source_id")
+            # Figures of the notices the source lists, whichever source found them first.
+            self.conditions.append(Figure.notice_id.in_(listed_by([source_id])))
+            self.sql_conditions.append(
+                "f.notice_id IN (SELECT notice_id FROM notice_listings WHERE source_id = :source_id)")
             self.parameters["source_id"] = source_id
         if period is not None:
             self.conditions.append(Figure.period == period)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import distinct, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from storage import archive
-from storage.models import Notice, Source
+from storage.models import NoticeListing, Source
 
 # The scheduler's APScheduler job store: job ids are this prefix and the source id.
 SCHEDULER_JOBS_TABLE = "apscheduler_jobs"
@@ -28,7 +28,10 @@ def source_overviews(session: Session) -> list[SourceOverview]:
     """Every source in the archive with its health, notice count and next scheduled run."""
     health = archive.source_health(session)
     counts = dict(
-        session.execute(select(Notice.source_id, func.count()).group_by(Notice.source_id)).all()
+        session.execute(
+            select(NoticeListing.source_id, func.count(distinct(NoticeListing.notice_id)))
+            .group_by(NoticeListing.source_id)
+        ).all()
     )
     next_runs = scheduled_runs(session)
     return [

@@ -5,7 +5,7 @@ The rows are read here; the comparisons are :mod:`diffing`'s.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -13,7 +13,8 @@ from diffing.compare import FigureChange, PlatformChange, diff_figures, diff_pla
 from diffing.sidebyside import DiffLine, side_by_side
 from storage import archive
 from storage.findings import figure_of, mention_of, version_figures, version_mentions
-from storage.models import Figure, Notice, NoticeVersion, PlatformMention, Source
+from storage.listings import listings_of
+from storage.models import Figure, Notice, NoticeListing, NoticeVersion, PlatformMention, Source
 
 
 class VersionNotFoundError(LookupError):
@@ -30,6 +31,8 @@ class NoticeDetail:
     versions: list[NoticeVersion]
     figures: list[Figure]
     mentions: list[PlatformMention]
+    # Every source's list that found the notice, at every URL it gave.
+    listings: list[NoticeListing] = field(default_factory=list)
 
 
 def notice_detail(
@@ -61,6 +64,7 @@ def notice_detail(
         versions=every,
         figures=version_figures(session, version.id),
         mentions=version_mentions(session, version.id),
+        listings=listings_of(session, notice.id),
     )
 
 

@@ -23,7 +23,19 @@ from sqlalchemy.orm import Session
 
 from storage import archive
 from storage.db import open_archive, session_factory
-from storage.models import ChangeEvent, CrawlRun, FetchProblem, Notice, NoticeVersion
+from storage.events import EventFilters, list_events
+from storage.models import (
+    ChangeEvent,
+    CrawlRun,
+    FetchProblem,
+    Notice,
+    NoticeListing,
+    NoticeVersion,
+    PlatformMention,
+    Source,
+)
+from storage.platforms import platform_summaries
+from storage.sources import source_overviews
 from tests.sites import LocalSite
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -101,7 +113,9 @@ def test_cac_channel_is_archived_from_static_page_and_json_api(
         notices = session.scalars(select(Notice)).all()
         assert len(notices) == len(rows)
         assert all(n.published_at is not None and n.published_at.tzinfo for n in notices)
-        assert all(n.url.startswith(cac_site.base_url) for n in notices)
+        # The regulator's URLs, with the mirror's beside them.
+        assert all(n.url.startswith("https://www.cac.gov.cn/") for n in notices)
+        assert all(n.fetched_url == cac_site.url(n.url) for n in notices)
         assert all("<" not in n.title and n.title for n in notices)
         texts = {n.title: archive.latest_version(session, n.id).text for n in notices}  # type: ignore[union-attr]
     summary = next(text for title, text in texts.items() if "2023年" in title and "执法" in title)
@@ -182,6 +196,141 @@ def test_editing_one_page_adds_exactly_one_version_and_one_figure_event(
     assert len(changed) == 1
     assert changed[0].payload["old"]["value"] == 259 and changed[0].payload["new"]["value"] == 261
     assert "259" in changed[0].summary_en and "261" in changed[0].summary_en
+
+
+# --- one notice, however many lists show it ------------------------------------------------
+
+
+def shared_cac_urls(site: LocalSite) -> list[str]:
+    """The regulator URLs both 网信发布 and 互联网内容管理 list in the local copy."""
+    wxfb = {row["infourl"] for row in json_rows(site, "A093702")}
+    return sorted("https:" + row["infourl"] for row in json_rows(site, "A093704")
+                  if row["infourl"] in wxfb)
+
+
+def test_a_notice_two_channels_list_is_one_notice_one_result_one_set_of_events(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    crawler.configure(mirror("cac-wxfb", cac_site) + mirror("cac-hlwnrgl", cac_site))
+    code, _, stderr = crawler.run("cac-wxfb", "cac-hlwnrgl")
+    assert code == 0, stderr[-3000:]
+    shared = shared_cac_urls(cac_site)
+    assert len(shared) == 4
+    rows = {r["infourl"] for c in ("A093702", "A093704") for r in json_rows(cac_site, c)}
+    with crawler.session() as session:
+        notices = session.scalars(select(Notice)).all()
+        assert len(notices) == len(rows)
+        by_url = {n.url: n for n in notices}
+        listings = session.scalars(select(NoticeListing)).all()
+        for url in shared:
+            notice = by_url[url]
+            assert {(x.source_id, x.url) for x in listings if x.notice_id == notice.id} == {
+                ("cac-wxfb", url), ("cac-hlwnrgl", url)}
+            assert len(archive.versions(session, notice.id)) == 1
+            kinds = session.scalars(select(ChangeEvent.kind).where(
+                ChangeEvent.notice_id == notice.id)).all()
+            assert kinds.count("notice_new") == 1
+            # A source filter matches a notice of any list that shows it.
+            for source_id in ("cac-wxfb", "cac-hlwnrgl"):
+                assert archive.get_notice(session, url, source_id=source_id) is not None
+                events = list_events(session, EventFilters(source_id=source_id), limit=1000)
+                assert {e.id for e in events if e.notice_id == notice.id} == set(
+                    session.scalars(select(ChangeEvent.id).where(
+                        ChangeEvent.notice_id == notice.id)))
+        # Each platform counted once per notice: as many notices as distinct notices naming it.
+        for summary in platform_summaries(session):
+            named = session.scalar(
+                select(func.count(func.distinct(PlatformMention.notice_id)))
+                .where(PlatformMention.platform_id == summary.platform_id))
+            assert summary.notices == named
+        assert {o.source.id: o.notices for o in source_overviews(session)} == {
+            "cac-wxfb": len(json_rows(cac_site, "A093702")),
+            "cac-hlwnrgl": len(json_rows(cac_site, "A093704"))}
+        title = by_url[shared[0]].title
+    for source in ((), ("--source", "cac-wxfb"), ("--source", "cac-hlwnrgl")):
+        found = subprocess.run(crawler.command("search", f'"{title}"', "--json", *source),
+                               capture_output=True, text=True, cwd=REPO_ROOT, check=True)
+        hits = [hit for hit in json.loads(found.stdout)["notices"] if hit["url"] == shared[0]]
+        assert len(hits) == 1, (source, found.stdout[:2000])
+    # The regulator's URL finds the notice crawled from the local copy, and so does the copy's.
+    for url in (shared[0], cac_site.url(shared[0])):
+        shown = subprocess.run(crawler.command("show", url, "--json"), capture_output=True,
+                               text=True, cwd=REPO_ROOT, check=False)
+        assert shown.returncode == 0, shown.stderr[-2000:]
+        document = json.loads(shown.stdout)
+        assert document["url"] == shared[0] and document["fetched_url"] == cac_site.url(shared[0])
+        assert document["sources"] == ["cac-hlwnrgl", "cac-wxfb"]
+
+
+def test_a_crawl_with_base_url_archives_the_regulators_urls(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    crawler.configure('[sources.cac-qinglang]\ndelay = 0\n')
+    code, _, stderr = crawler.run("cac-qinglang", "--base-url", cac_site.base_url)
+    assert code == 0, stderr[-3000:]
+    regulator_url = "https:" + json_rows(cac_site, "A093711")[0]["infourl"]
+    shown = subprocess.run(crawler.command("show", regulator_url, "--json"),
+                           capture_output=True, text=True, cwd=REPO_ROOT, check=False)
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    document = json.loads(shown.stdout)
+    assert document["url"] == regulator_url
+    assert document["fetched_url"] == cac_site.url(regulator_url)
+    with crawler.session() as session:
+        assert all(url.startswith("https://www.cac.gov.cn/")
+                   for url in session.scalars(select(Notice.url)))
+        assert session.scalars(select(Source.base_url)).all() == ["https://www.cac.gov.cn"]
+
+
+def test_a_notice_moved_to_a_new_path_stays_one_notice(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    crawler.configure(mirror("cac-qinglang", cac_site))
+    assert crawler.run("cac-qinglang")[0] == 0
+    old = "//www.cac.gov.cn/2026-11/25/c_1795618800413557.htm"
+    new = "//www.cac.gov.cn/2026-11/26/c_1795618800413557.htm"
+    moved = cac_site.site_dir / new.split("/", 3)[3]
+    moved.parent.mkdir(parents=True, exist_ok=True)
+    moved.write_bytes((cac_site.site_dir / old.split("/", 3)[3]).read_bytes())
+    cac_site.edit("/wxzw/qinglang/A093711index_1.htm", f"href={old} ", f"href={new} ")
+    with crawler.session() as session:
+        before = archive.count_rows(session)
+    code, result, stderr = crawler.run("cac-qinglang")
+    assert code == 0, stderr[-3000:]
+    assert (result["cac-qinglang"]["new"], result["cac-qinglang"]["changed"]) == (0, 0)
+    with crawler.session() as session:
+        after = archive.count_rows(session)
+        notice = archive.get_notice(session, "https:" + new)
+        assert notice is not None and notice.url == "https:" + old
+        assert {x.url for x in session.scalars(select(NoticeListing).where(
+            NoticeListing.notice_id == notice.id))} == {"https:" + old, "https:" + new}
+    assert after["notices"] == before["notices"]
+    assert after["notice_versions"] == before["notice_versions"]
+    assert after["change_events"] == before["change_events"]
+
+
+def test_a_static_first_page_shorter_than_the_api_pages_loses_no_notice(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    # The static page shows 8 notices; the API's pages hold 20 each, so its page 2 starts at
+    # the 21st: the 9th to 20th are on API page 1 only.
+    page = cac_site.site_dir / "wxzw" / "wxfb" / "A093702index_1.htm"
+    raw = page.read_bytes()
+    items = [raw.index(b"<li><h5>")]
+    while len(items) < 9:
+        items.append(raw.index(b"<li><h5>", items[-1] + 1))
+    page.write_bytes(raw[:items[8]] + raw[raw.index(b"</ul>", items[8]):])
+    assert page.read_bytes().count(b"<li><h5><a href=//") == 8
+    rows = json_rows(cac_site, "A093702")
+    crawler.configure(mirror("cac-wxfb", cac_site))
+    code, result, stderr = crawler.run("cac-wxfb")
+    assert code == 0, stderr[-3000:]
+    assert result["cac-wxfb"]["new"] == len(rows)
+    with crawler.session() as session:
+        archived = set(session.scalars(select(Notice.url)))
+    assert archived == {"https:" + row["infourl"] for row in rows}
+    assert "https:" + rows[8]["infourl"] in archived
+    # A notice on the static page and on API page 1 was fetched once.
+    assert article_requests(cac_site) == len(rows) + 1  # the yearly summary's second part
 
 
 # --- the other built-in sources ------------------------------------------------------------

@@ -30,7 +30,6 @@ from storage.archive import (
     versions,
 )
 from storage.errors import (
-    AmbiguousNoticeError,
     ImmutableVersionError,
     RunStateError,
     UnknownNoticeError,
@@ -129,7 +128,7 @@ def test_a_changed_text_adds_exactly_one_version_and_keeps_the_previous(
 def test_a_notice_missing_from_its_list_is_kept(archive_session: Session) -> None:
     listed = fetched_notice(article_url(1))
     record_notice(archive_session, listed)
-    record_notice(archive_session, fetched_notice(article_url(2)))
+    record_notice(archive_session, fetched_notice(article_url(2), title="Another notice"))
     mark_listed(archive_session, SOURCE_ID, [article_url(1), article_url(2)], FETCHED_AT)
     archive_session.commit()
 
@@ -193,10 +192,12 @@ def test_known_notices_gives_validators_hash_and_version_count(archive_session: 
     record_notice(archive_session, fetched_notice(article_url(1), text="amended", fetched_at=LATER))
     record_notice(
         archive_session,
-        fetched_notice(article_url(2), http_headers={"Last-Modified": "Wed, 31 Jan 2024"}),
+        fetched_notice(article_url(2), title="Another notice",
+                       http_headers={"Last-Modified": "Wed, 31 Jan 2024"}),
     )
     add_source(archive_session, "ftc-press")
-    record_notice(archive_session, fetched_notice(article_url(3), source_id="ftc-press"))
+    record_notice(archive_session, fetched_notice(article_url(3), source_id="ftc-press",
+                                                  title="A third notice"))
     archive_session.commit()
 
     known = known_notices(archive_session, SOURCE_ID)
@@ -275,8 +276,9 @@ def test_upsert_source_creates_then_updates(archive_session: Session) -> None:
 def test_get_notice_by_id_and_url(archive_session: Session) -> None:
     outcome = record_notice(archive_session, fetched_notice())
     add_source(archive_session, "cac-enforcement")
-    record_notice(archive_session, fetched_notice(article_url(5)))
-    record_notice(archive_session, fetched_notice(article_url(5), source_id="cac-enforcement"))
+    record_notice(archive_session, fetched_notice(article_url(5), title="Listed twice"))
+    record_notice(archive_session, fetched_notice(article_url(5), title="Listed twice",
+                                                  source_id="cac-enforcement"))
     archive_session.commit()
 
     by_id = get_notice(archive_session, outcome.notice_id)
@@ -285,11 +287,12 @@ def test_get_notice_by_id_and_url(archive_session: Session) -> None:
     assert by_url is not None and by_url.id == outcome.notice_id
     assert get_notice(archive_session, 10_000) is None
     assert get_notice(archive_session, "https://www.cac.gov.cn/none.htm") is None
-    # The same article listed by two channels of one regulator.
-    with pytest.raises(AmbiguousNoticeError, match="cac-enforcement"):
-        get_notice(archive_session, article_url(5))
+    # The same article listed by two channels of one regulator is one notice of both.
+    shared = get_notice(archive_session, article_url(5))
+    assert shared is not None and shared.source_id == SOURCE_ID
     chosen = get_notice(archive_session, article_url(5), source_id="cac-enforcement")
-    assert chosen is not None and chosen.source_id == "cac-enforcement"
+    assert chosen is not None and chosen.id == shared.id
+    assert get_notice(archive_session, article_url(1), source_id="cac-enforcement") is None
 
 
 def test_a_crawl_run_is_started_and_finished(archive_session: Session) -> None:

@@ -43,8 +43,10 @@ def test_the_database_orders_instants_not_wall_clock_times(archive_session: Sess
     # 10:05 in Beijing is 02:05 UTC, before 03:00 UTC, although its wall clock reads later.
     beijing_morning = datetime(2024, 1, 31, 10, 5, tzinfo=BEIJING)
     london_night = datetime(2024, 1, 31, 3, 0, tzinfo=UTC)
-    record_notice(archive_session, fetched_notice(article_url(1), published_at=london_night))
-    record_notice(archive_session, fetched_notice(article_url(2), published_at=beijing_morning))
+    record_notice(archive_session, fetched_notice(article_url(1), published_at=london_night,
+                                                  title="London"))
+    record_notice(archive_session, fetched_notice(article_url(2), published_at=beijing_morning,
+                                                  title="Beijing"))
     archive_session.commit()
 
     in_order = archive_session.scalars(select(Notice.url).order_by(Notice.published_at)).all()

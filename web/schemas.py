@@ -96,7 +96,11 @@ class NoticeOut(BaseModel):
     id: int
     source_id: str
     source_name: str
+    # Every source listing the notice; source_id is the one that found it first.
+    sources: list[str]
     url: str
+    # Where the page was fetched when not at url (a mirror), else null.
+    fetched_url: str | None
     title: str
     published_at: datetime | None
     language: str

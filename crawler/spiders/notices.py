@@ -275,9 +275,12 @@ class NoticeSpider(scrapy.Spider):
         for entry, url in located:
             is_new = url not in known
             unknown += is_new
-            if url not in self.listed:
-                self.listed.add(url)
-                first_listed.append(url)
+            if url in self.listed:
+                # Listed by an earlier page of this run: a static page and an API that
+                # overlap, or a list that moved while it was read. Fetched once.
+                continue
+            self.listed.add(url)
+            first_listed.append(url)
             if self.queued >= self.source.max_notices:
                 continue
             self.queued += 1
@@ -512,9 +515,12 @@ class NoticeSpider(scrapy.Spider):
                     continue
                 if ATTACHMENT.search(url) or "/cms_files/" in url:
                     attachments.setdefault(url, "")
+        fetched_url = response.meta["notice_url"]
+        canonical = self.source.canonical(fetched_url)
         return NoticeItem(
             source_id=self.source.id,
-            url=response.meta["notice_url"],
+            url=canonical,
+            fetched_url=fetched_url if canonical != fetched_url else None,
             title=cleaning.clean_title(title),
             published_at=published,
             language=self.source.language,

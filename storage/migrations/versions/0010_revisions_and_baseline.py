@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_revisions_and_baseline"
-down_revision: str | Sequence[str] | None = "0008_scheduler_overruns"
+down_revision: str | Sequence[str] | None = "0009_notice_listings"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

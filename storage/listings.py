@@ -1,0 +1,166 @@
+"""Which sources list which notice, at which URLs: a notice is one document, found by lists.
+
+A notice two channels list (CAC's 网信发布 and 互联网内容管理 publish one bulletin in both) is
+one notice with two listings; its versions, findings and events exist once. A URL finds its
+notice through its listings, whichever source found it; a source's notices are those it lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+from sqlalchemy import Select, Table, bindparam, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
+
+from storage.db import core
+from storage.models import Notice, NoticeListing, NoticeVersion
+
+_LISTINGS = cast(Table, NoticeListing.__table__)
+# Older SQLite builds cap a statement at 999 bound parameters.
+_URLS_PER_STATEMENT = 400
+
+
+@lru_cache(maxsize=2)
+def _upsert_listing(dialect_name: str) -> Any:
+    """Insert a listing, or move the ``last_seen_at`` of the one the source has at its URL."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(_LISTINGS)
+    return statement.on_conflict_do_update(
+        index_elements=[_LISTINGS.c.url, _LISTINGS.c.source_id],
+        set_={"last_seen_at": func.max(statement.excluded.last_seen_at, _LISTINGS.c.last_seen_at)
+              if dialect_name == "sqlite"
+              else func.greatest(statement.excluded.last_seen_at, _LISTINGS.c.last_seen_at)},
+    )
+
+
+def note_listings(session: Session, rows: Sequence[tuple[int, str, str]], at: datetime) -> None:
+    """Record that source ``source_id`` lists notice ``notice_id`` at ``url``, for each
+    ``(notice_id, source_id, url)`` of ``rows``, seen at ``at``; idempotent, does not commit."""
+    if not rows:
+        return
+    connection = core(session)
+    connection.execute(
+        _upsert_listing(connection.dialect.name),
+        [{"notice_id": notice_id, "source_id": source_id, "url": url,
+          "first_seen_at": at, "last_seen_at": at} for notice_id, source_id, url in rows],
+    )
+
+
+_NOTICE_AT = (
+    select(_LISTINGS.c.notice_id).where(_LISTINGS.c.url == bindparam("url"))
+    .order_by(_LISTINGS.c.notice_id).limit(1)
+)
+
+
+def notice_at(session: Session, url: str) -> int | None:
+    """The id of the notice known at ``url`` (by any source, canonical or not), else None."""
+    found = core(session).scalar(_NOTICE_AT, {"url": url})
+    return int(found) if found is not None else None
+
+
+def notices_at(session: Session, urls: Iterable[str]) -> dict[str, int]:
+    """The notice id of each of ``urls`` the archive knows (by any source), by URL."""
+    pending = sorted(set(urls))
+    found: dict[str, int] = {}
+    for start in range(0, len(pending), _URLS_PER_STATEMENT):
+        batch = pending[start : start + _URLS_PER_STATEMENT]
+        for url, notice_id in session.execute(
+            select(NoticeListing.url, func.min(NoticeListing.notice_id))
+            .where(NoticeListing.url.in_(batch)).group_by(NoticeListing.url)
+        ):
+            found[url] = notice_id
+    return found
+
+
+def find_notice_id(session: Session, url: str) -> int | None:
+    """The notice a user means by ``url``: its canonical URL, a URL a list gave for it, or
+    the URL it was fetched at (a mirror's); None when the archive holds none."""
+    found = notice_at(session, url)
+    if found is not None:
+        return found
+    return session.scalar(
+        select(Notice.id).where((Notice.url == url) | (Notice.fetched_url == url))
+        .order_by(Notice.id).limit(1)
+    )
+
+
+_LATER = aliased(NoticeVersion)
+
+
+def same_content_notice(session: Session, url: str, identity: str,
+                        crawl_run_id: int | None = None) -> int | None:
+    """A notice on ``url``'s host whose latest version has the content ``identity``: the same
+    page published again at another path (by another list), or moved there. None when there
+    is none.
+
+    A notice given a version by the crawl run ``crawl_run_id`` is not one: a list showing two
+    entries at two URLs at once is taken at its word (they are two notices that read alike).
+    """
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return None
+    prefix = f"{parts.scheme}://{parts.netloc}/"
+    latest = select(func.max(_LATER.number)).where(_LATER.notice_id == NoticeVersion.notice_id)
+    query = (
+        select(Notice.id)
+        .join(NoticeVersion, NoticeVersion.notice_id == Notice.id)
+        .where(NoticeVersion.content_hash == identity,
+               NoticeVersion.number == latest.scalar_subquery(),
+               func.substr(Notice.url, 1, len(prefix)) == prefix)
+        .order_by(Notice.id).limit(1)
+    )
+    if crawl_run_id is not None:
+        query = query.where(~select(_LATER.id).where(
+            _LATER.notice_id == Notice.id, _LATER.crawl_run_id == crawl_run_id).exists())
+    return session.scalar(query)
+
+
+def listed_by(source_ids: Sequence[str]) -> Select[Any]:
+    """The ids of the notices the sources ``source_ids`` list, for ``Notice.id.in_(...)``."""
+    return select(NoticeListing.notice_id).where(NoticeListing.source_id.in_(list(source_ids)))
+
+
+def of_sources(notice_id: Any, source_id: Any, source_ids: Sequence[str]) -> Any:
+    """The condition that a row (an event) belongs to one of ``source_ids``: a source's own
+    row (a health event, notice None), or a row of a notice one of them lists."""
+    return or_(source_id.in_(list(source_ids)), notice_id.in_(listed_by(source_ids)))
+
+
+def sources_of(session: Session, notice_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The ids of the sources listing each notice, sorted, by notice id."""
+    wanted = sorted(set(notice_ids))
+    found: dict[int, set[str]] = {}
+    for start in range(0, len(wanted), _URLS_PER_STATEMENT):
+        for notice_id, source_id in session.execute(
+            select(NoticeListing.notice_id, NoticeListing.source_id)
+            .where(NoticeListing.notice_id.in_(wanted[start : start + _URLS_PER_STATEMENT]))
+        ):
+            found.setdefault(notice_id, set()).add(source_id)
+    return {notice_id: sorted(sources) for notice_id, sources in found.items()}
+
+
+def listings_of(session: Session, notice_id: int) -> list[NoticeListing]:
+    """The notice's listings, by source and URL."""
+    return list(session.scalars(
+        select(NoticeListing).where(NoticeListing.notice_id == notice_id)
+        .order_by(NoticeListing.source_id, NoticeListing.url)
+    ))
+
+
+def mark_listed(session: Session, source_id: str, urls: Iterable[str], at: datetime) -> None:
+    """Note that the source's list held ``urls`` at ``at``: each known notice among them gets
+    (or keeps) a listing of the source and its ``last_seen_at``. Unknown URLs are ignored;
+    they become notices when recorded."""
+    known = notices_at(session, urls)
+    note_listings(session, [(notice_id, source_id, url) for url, notice_id in known.items()], at)
+    ids = sorted(set(known.values()))
+    for start in range(0, len(ids), _URLS_PER_STATEMENT):
+        session.execute(
+            update(Notice).where(Notice.id.in_(ids[start : start + _URLS_PER_STATEMENT]))
+            .values(last_seen_at=at)
+        )
