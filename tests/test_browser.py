@@ -375,7 +375,8 @@ def test_figures_with_no_period_are_dated_points_and_every_count_matches(
     metric = max(dated, key=lambda name: len(dated[name]))
     assert dated[metric], "no figure dated by its notice"
     browser.get(f"{served.base_url}/metrics")
-    listed = {item.find_element(By.TAG_NAME, "a").text: item.text
+    # Each entry names its metric for people and shows its id in a <code>.
+    listed = {item.find_element(By.TAG_NAME, "code").text: item.text
               for item in browser.find_elements(By.CSS_SELECTOR, "#metrics li")}
     assert set(listed) == {m["metric"] for m in metrics}
     for entry in metrics:
