@@ -1,5 +1,6 @@
-"""Reporting periods: a year, a half-year or a quarter, found in notice text and resolved
-against the notice's publication date ("今年上半年" published 2023-07-20 is 2023-H1)."""
+"""Reporting periods: a year, a half-year, a quarter or a span of months (or days), found in
+notice text and resolved against the notice's publication date ("今年上半年" published
+2023-07-20 is 2023-H1; "7月以来" published 2020-09-14 is 2020-07..2020-09)."""
 
 from __future__ import annotations
 
@@ -13,18 +14,40 @@ __all__ = ["Period", "PeriodMention", "find_period_mentions"]
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """``2023`` (kind "year", part 0), ``2023-H1`` (kind "half"), ``2023-Q3`` (kind "quarter")."""
+    """``2023`` (kind "year", part 0), ``2023-H1`` (kind "half"), ``2023-Q3`` (kind "quarter"),
+    or a span (kind "range") from ``first`` to ``last`` written by months, ``2021-01..2021-11``,
+    or by days where the text gives days, ``2023-03-10..2023-05-22``.
+
+    A range's ``year`` is its first year and its ``part`` its shape (first month × 100 + last
+    month), so that ranges compared across years (January to November of two years) are of one
+    kind and part, as halves and quarters are."""
 
     year: int
     kind: str = "year"
     part: int = 0
+    first: date | None = None
+    last: date | None = None
+    days: bool = False
 
     def __str__(self) -> str:
         if self.kind == "half":
             return f"{self.year}-H{self.part}"
         if self.kind == "quarter":
             return f"{self.year}-Q{self.part}"
+        if self.kind == "range" and self.first is not None and self.last is not None:
+            if self.days:
+                return f"{self.first.isoformat()}..{self.last.isoformat()}"
+            return f"{self.first:%Y-%m}..{self.last:%Y-%m}"
         return str(self.year)
+
+    @classmethod
+    def span(cls, first: date, last: date, *, days: bool = False) -> Period:
+        """The range from ``first`` to ``last``; by months unless ``days`` (then both days
+        count). Months are kept whole: ``first`` moves to the 1st, ``last`` to the month's end."""
+        if not days:
+            first = first.replace(day=1)
+            last = _month_end(last.year, last.month)
+        return cls(first.year, "range", first.month * 100 + last.month, first, last, days)
 
     @classmethod
     def parse(cls, text: str | None) -> Period | None:
@@ -33,6 +56,8 @@ class Period:
 
     def end(self) -> date:
         """The last day of the period."""
+        if self.kind == "range" and self.last is not None:
+            return self.last
         if self.kind == "year":
             return date(self.year, 12, 31)
         last_month = self.part * (6 if self.kind == "half" else 3)
@@ -42,6 +67,11 @@ class Period:
 
 
 _WRITTEN = re.compile(r"(\d{4})(?:-(H[12]|Q[1-4]))?")
+_WRITTEN_RANGE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?\.\.(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+
+def _month_end(year: int, month: int) -> date:
+    return (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
 
 
 # Comparing a notice's figures with the archive's parses the same few dozen period strings
@@ -52,7 +82,7 @@ def _parse(text: str | None) -> Period | None:
         return None
     match = _WRITTEN.fullmatch(text.strip())
     if not match:
-        return None
+        return _parse_range(text.strip())
     year = int(match.group(1))
     part = match.group(2)
     if part is None:
@@ -60,17 +90,37 @@ def _parse(text: str | None) -> Period | None:
     return Period(year, "half" if part[0] == "H" else "quarter", int(part[1]))
 
 
+def _parse_range(text: str) -> Period | None:
+    match = _WRITTEN_RANGE.fullmatch(text)
+    if not match or (match.group(3) is None) != (match.group(6) is None):
+        return None
+    numbers = [int(group) if group else 1 for group in match.groups()]
+    try:
+        first = date(numbers[0], numbers[1], numbers[2])
+        last = date(numbers[3], numbers[4], numbers[5])
+    except ValueError:
+        return None
+    if last < first:
+        return None
+    days = match.group(3) is not None
+    period = Period.span(first, last, days=days)
+    return period if str(period) == text else None
+
+
 @dataclass(frozen=True)
 class PeriodMention:
     """A period named in prepared text. ``period`` is ``None`` for a span that is a period of a
     kind regwatch does not compare (前三季度, "first nine months"): it ends the previous one.
     A ``comparison`` mention ("比2022年", "on 2022") names the base of a comparison and does
-    not become the period of the figures after it."""
+    not become the period of the figures after it. A mention ``carries`` to the clauses after
+    it when it frames them (it opens its clause: "2021年，…", "In 2022, …"); one inside a
+    clause describes only that clause's words ("对去年发现问题的APP进行抽测", "its 2020 sales")."""
 
     start: int
     end: int
     period: Period | None
     comparison: bool
+    carries: bool = True
 
 
 _CN_YEAR_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
@@ -104,6 +154,171 @@ _EN_COMPARISON_BEFORE = re.compile(
 )
 
 
+_MONTHS = {name: index + 1 for index, name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"))}
+_MONTHS.update({name[:3]: index for name, index in list(_MONTHS.items())})
+_CN_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_CN_DAY = r"(?:3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_ZH_YEAR = r"(?:(?P<{0}>(?:19|20)\d{{2}})\s*年|(?P<{0}r>今年|去年|本年|上年))"
+_ZH_RANGE = re.compile(
+    r"(?:" + _ZH_YEAR.format("y1") + r")?\s*(?P<m1>" + _CN_MONTH + r")\s*月(?:份)?\s*(?:(?P<d1>" + _CN_DAY + r")\s*[日号])?"
+    r"\s*(?:(?:至|到|—|-|~|－)\s*(?:" + _ZH_YEAR.format("y2") + r")?\s*(?P<m2>" + _CN_MONTH + r")\s*月(?:份)?"
+    r"\s*(?:(?P<d2>" + _CN_DAY + r")\s*[日号])?(?:底|末)?|(?P<since>以来|来))"
+    r"|(?P<pastyear>过去一年|近一年|过去12个月|近12个月)(?:来|以来|里|中|间)?"
+    r"|(?P<ysince>(?:19|20)\d{2})\s*年以来"
+)
+_ZH_UNTIL = re.compile(
+    r"截至\s*(?:" + _ZH_YEAR.format("y") + r")?\s*(?P<m>" + _CN_MONTH + r")\s*月\s*(?:(?P<d>" + _CN_DAY + r")\s*[日号])?(?:底|末)?"
+)
+_EN_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+_EN_YEAR_AFTER = r"(?:\s*,?\s*(?:of\s+)?(?P<{0}>(?:19|20)\d{{2}}|this\s+year|last\s+year))?"
+_EN_RANGE = re.compile(
+    r"(?<![a-z0-9])(?:"
+    r"(?:from|between)\s+(?P<m1>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("y1")
+    + r"\s+(?:to|through|until|till|and)\s+(?P<m2>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("y2")
+    + r"|(?:from|since)\s+(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
+    r"|since\s+(?P<ms>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("yms")
+    + r"|(?:in|over|during)\s+the\s+(?P<past>past|last)\s+(?:year|12\s+months|twelve\s+months)"
+    r")(?![a-z0-9])"
+)
+
+
+def _cn_small(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    digits = "一二三四五六七八九"
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (digits.index(tens) + 1 if tens else 1) * 10 + (digits.index(ones) + 1 if ones else 0)
+    return digits.index(text) + 1
+
+
+def _year_of(absolute: str | None, relative: str | None, published: date | None, month: int) -> int | None:
+    if absolute:
+        return int(absolute)
+    if relative:
+        if published is None:
+            return None
+        return published.year - (relative in ("去年", "上年", "last year"))
+    if published is None:
+        return None
+    # A month without a year is the latest such month by publication.
+    return published.year if month <= published.month else published.year - 1
+
+
+def _day(year: int, month: int, day: int | None) -> date | None:
+    try:
+        return date(year, month, day or 1)
+    except ValueError:
+        return None
+
+
+def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period | None:
+    if match.group("pastyear"):
+        if published is None:
+            return None
+        return Period.span(date(published.year - 1, published.month, 1), published)
+    if match.group("ysince"):
+        since_year = int(match.group("ysince"))
+        if published is None or since_year >= published.year:
+            return None
+        return Period.span(date(since_year, 1, 1), published)
+    month = _cn_small(match.group("m1"))
+    year = _year_of(match.group("y1"), match.group("y1r"), published, month)
+    if year is None:
+        return None
+    day = _cn_small(match.group("d1")) if match.group("d1") else None
+    start = _day(year, month, day)
+    if start is None:
+        return None
+    first: date = start
+    last: date | None
+    if match.group("since"):
+        # The end is stated after the start, in its paragraph: "3月10日以来…。截至5月22日，…"
+        paragraph_end = text.find("\n", match.end())
+        limit = min(paragraph_end if paragraph_end != -1 else len(text), match.end() + 200)
+        until = _ZH_UNTIL.search(text, match.end(), limit)
+        if until:
+            last_month = _cn_small(until.group("m"))
+            last_year = _year_of(until.group("y"), until.group("yr"), published, last_month)
+            if last_year is None:
+                return None
+            last_day = _cn_small(until.group("d")) if until.group("d") else None
+            last = _day(last_year, last_month, last_day)
+            days = day is not None and last_day is not None
+        else:
+            if published is None:
+                return None
+            last, days = published, False
+    else:
+        last_month = _cn_small(match.group("m2"))
+        last_year = _year_of(match.group("y2"), match.group("y2r"), None, last_month) or year
+        last_day = _cn_small(match.group("d2")) if match.group("d2") else None
+        last = _day(last_year, last_month, last_day)
+        days = day is not None and last_day is not None
+    if last is None or last < first or (first.year, first.month) == (last.year, last.month) and not days:
+        return None
+    return Period.span(first, last, days=days)
+
+
+def _en_range(match: re.Match[str], published: date | None) -> Period | None:
+    if match.group("past"):
+        if published is None:
+            return None
+        return Period.span(date(published.year - 1, published.month, 1), published)
+    if match.group("ys"):
+        year = int(match.group("ys"))
+        if published is None or year >= published.year:
+            return None
+        return Period.span(date(year, 1, 1), published)
+    if match.group("ms"):
+        month = _MONTHS[match.group("ms").rstrip(".")[:3]]
+        since_year = _year_of(_digits(match.group("yms")), _relative(match.group("yms")), published, month)
+        if since_year is None or published is None:
+            return None
+        first = date(since_year, month, 1)
+        return Period.span(first, published) if first < published.replace(day=1) else None
+    first_month = _MONTHS[match.group("m1").rstrip(".")[:3]]
+    last_month = _MONTHS[match.group("m2").rstrip(".")[:3]]
+    stated = match.group("y2") or match.group("y1")
+    last_year = _year_of(_digits(stated), _relative(stated), published, last_month)
+    if last_year is None:
+        return None
+    first_year = int(_digits(match.group("y1")) or (last_year if first_month <= last_month else last_year - 1))
+    first, last = date(first_year, first_month, 1), date(last_year, last_month, 1)
+    if last <= first:
+        return None
+    return Period.span(first, last)
+
+
+def _digits(text: str | None) -> str | None:
+    return text if text and text.isdigit() else None
+
+
+def _relative(text: str | None) -> str | None:
+    return re.sub(r"\s+", " ", text) if text and not text.isdigit() else None
+
+
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]|\.(?=\s|$)")
+_CLAUSE_MARK = re.compile(r"[。！？；!?;\n，、：:（）()]|\.(?=\s|$)|,(?!(?<=\d,)\d{3}(?!\d))")
+# What may stand between a clause's start and a period that frames the clause.
+_ZH_FRAMING_LEAD = re.compile(r"\s*(?:在|于|自|从|截至|截止|其中|另外|此外|同时|据统计|数据显示|\d{1,2}月\d{1,2}日)?\s*")
+# Words after a Chinese period that make it describe a noun instead of framing the clause.
+_ZH_ATTRIBUTIVE_AFTER = re.compile(r"\s*(?:的|第|中国境内|境内|销售额|营业额|投资|收购|发现|批)")
+
+
+def _carries(text: str, start: int, end: int, chinese: bool) -> bool:
+    """English periods are adverbials ("in 2022", "last year") wherever they stand; a Chinese
+    one frames what follows only when it opens its clause and no noun follows it."""
+    if not chinese:
+        return not text.startswith("'s", end)
+    clause_start = max(0, start - 80)
+    for mark in _CLAUSE_MARK.finditer(text, clause_start, start):
+        clause_start = mark.end()
+    return bool(_ZH_FRAMING_LEAD.fullmatch(text, clause_start, start)) and not _ZH_ATTRIBUTIVE_AFTER.match(text, end)
+
+
 def find_period_mentions(text: str, published: date | None) -> list[PeriodMention]:
     """Periods named in prepared (Simplified, lower-cased) ``text``, in order.
 
@@ -112,23 +327,52 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     that has ended by publication: 四季度 published in January is last year's.
     """
     mentions: list[PeriodMention] = []
+    ranges: list[tuple[int, int]] = []
+    for match in _ZH_RANGE.finditer(text):
+        period = _zh_range(text, match, published)
+        if period is not None:
+            ranges.append(match.span())
+            mentions.append(PeriodMention(match.start(), match.end(), period, False,
+                                          _carries(text, match.start(), match.end(), True)))
+    for match in _EN_RANGE.finditer(text):
+        period = _en_range(match, published)
+        if period is not None:
+            ranges.append(match.span())
+            mentions.append(PeriodMention(match.start(), match.end(), period, False,
+                                          _carries(text, match.start(), match.end(), False)))
+
+    def inside_range(match: re.Match[str]) -> bool:
+        return any(start < match.end() and match.start() < end for start, end in ranges)
+
     for match in _ZH_PERIOD.finditer(text):
+        if ranges and inside_range(match):
+            continue
+        if _BATCH_AFTER.match(text, match.end()):
+            continue
         period, known = _zh_period(match, published)
         if not known:
             continue
         before = text[max(0, match.start() - 4):match.start()]
         after = text[match.end():match.end() + 4]
         comparison = bool(_ZH_COMPARISON_BEFORE.search(before) or _ZH_COMPARISON_AFTER.search(after))
-        mentions.append(PeriodMention(match.start(), match.end(), period, comparison))
+        carries = not comparison and _carries(text, match.start(), match.end(), True)
+        mentions.append(PeriodMention(match.start(), match.end(), period, comparison, carries))
     for match in _EN_PERIOD.finditer(text):
+        if ranges and inside_range(match):
+            continue
         period, known = _en_period(match, published)
         if not known:
             continue
         before = text[max(0, match.start() - 20):match.start()]
         comparison = bool(_EN_COMPARISON_BEFORE.search(before))
-        mentions.append(PeriodMention(match.start(), match.end(), period, comparison))
+        carries = not comparison and _carries(text, match.start(), match.end(), False)
+        mentions.append(PeriodMention(match.start(), match.end(), period, comparison, carries))
     mentions.sort(key=lambda mention: mention.start)
     return mentions
+
+
+# "2020年第五批" numbers a batch of notices; the year is no reporting period.
+_BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
 
 
 def _zh_period(match: re.Match[str], published: date | None) -> tuple[Period | None, bool]:
