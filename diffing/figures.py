@@ -12,10 +12,11 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from itertools import combinations
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,6 +31,8 @@ from diffing.text import PreparedText
 
 __all__ = [
     "EXTRACTOR_VERSION",
+    "FINE_ROLES",
+    "ROLES",
     "Figure",
     "Metric",
     "MetricCatalogue",
@@ -41,7 +44,7 @@ CURRENCY_UNIT = "currency"
 
 # Bump when extraction behaviour changes (code or built-in data), so archived extractions made
 # by an older extractor can be found and redone.
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,12 @@ class Figure:
     the same ISO code). ``start``/``end`` index the original text, ``text`` is
     ``original[start:end]``: the number with its unit and, when the metric's verb is in the same
     clause, the verb too (约谈网站10646家).
+
+    ``role`` says what a money amount is (one of ``ROLES``; ``None`` for counts): only the
+    ``FINE_ROLES`` keep the metric ``fine_amount``, the others have ``metric=None``.
+    ``party`` is the company or platform the figure is about, where the text names one.
+    ``other_spans`` are the original spans of the same fact stated again (a headline, a
+    restatement in another currency); ``part_of`` is the ``start`` of the total a part sums to.
     """
 
     metric: str | None
@@ -65,6 +74,10 @@ class Figure:
     text: str
     sentence: str
     extractor_version: str
+    role: str | None = None
+    party: str | None = None
+    other_spans: tuple[tuple[int, int], ...] = ()
+    part_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -375,10 +388,6 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
     return best
 
 
-_CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至)")
-_CAP_BEFORE = re.compile(r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|maximum\s+of|at\s+most|最高|不超过|最多)\s*$")
-
-
 def _start(mention: PeriodMention | ScopeMention) -> int:
     return mention.start
 
@@ -387,12 +396,93 @@ def _end(mention: PeriodMention | ScopeMention) -> int:
     return mention.end
 
 
-def _is_cap(text: str, candidate: _Candidate) -> bool:
-    """A money amount stated as a legal limit (一百万元以下罚款, "fines of up to €10 million"):
-    kept as a figure, but it is no fine imposed."""
-    if candidate.currency is None:
-        return False
-    return bool(_CAP_AFTER.match(text, candidate.end) or _CAP_BEFORE.search(text[max(0, candidate.start - 20):candidate.start]))
+# --- money roles -----------------------------------------------------------------------------
+
+FINE = "fine"
+CONFISCATED = "confiscated"
+SALES_BASE = "sales_base"
+PROPOSED = "proposed"
+MAXIMUM = "maximum"
+REFUND_OR_DEPOSIT = "refund_or_deposit"
+TOTAL = "total"
+PART = "part"
+OTHER = "other"
+ROLES = (FINE, CONFISCATED, SALES_BASE, PROPOSED, MAXIMUM, REFUND_OR_DEPOSIT, TOTAL, PART, OTHER)
+# Roles whose amount is a fine imposed: only these keep the metric ``fine_amount``.
+FINE_ROLES = frozenset({FINE, TOTAL, PART})
+
+# What the words right before or after an amount make it. Each pattern reads the amount's own
+# noun phrase (the words that govern it), not the whole sentence: "a fine of 1% of its sales
+# of €2bn" has the base right before the amount and the fine far from it.
+_BASE_BEFORE = re.compile(
+    r"(?:销售额|营业额|营业收入|营收|收入|turnover|sales|revenues?|income)"
+    r"(?:\s+(?:of|was|reached|totall?ing|amounting\s+to))?\s*(?:about|around|some|nearly|over|约|达|为|共)?\s*$"
+)
+_RATE_AFTER = re.compile(r"\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
+_BASE_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?(?:annual\s+|global\s+|domestic\s+)?(?:sales|revenue|turnover)\b")
+_REFUND_BEFORE = re.compile(
+    r"(?:退还|返还|退款|赔偿|补偿|保证金|押金|refunds?|redress|restitution|compensation|damages|deposits?)"
+    r"[^，,。；;]{0,14}$"
+)
+_REFUND_AFTER = re.compile(
+    r"\s*(?:的)?\s*(?:保证金|押金|退款|赔偿)"
+    r"|\s*(?:in|of|as|for)\s+(?:\w+\s+){0,2}(?:refunds?|redress|restitution|compensation|damages|deposits?)"
+)
+_CONFISCATED_BEFORE = re.compile(r"(?:没收|违法所得|confiscat\w*|disgorge\w*|illegal\s+(?:gains|income|proceeds))[^，,。；;]{0,10}$")
+_PER_UNIT_AFTER = re.compile(
+    r"\s*(?:(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month|violation|breach|infringement|offence|offense)\b"
+    r"|(?:每日|每天|按日|每次|每项))"
+)
+_PER_UNIT_BEFORE = re.compile(r"(?:每日|每天|按日)\s*$")
+_DAILY = re.compile(r"\s*(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month)\b|\s*(?:每日|每天|按日)")
+_CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至)")
+_CAP_BEFORE = re.compile(
+    r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|maximum(?:\s+(?:fine|penalty))?\s+of|at\s+most|as\s+much\s+as|"
+    r"capped\s+at|could\s+(?:face|have\s+faced)|最高|不超过|最多|最高可处)\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
+)
+# A penalty not (yet) imposed: announced as an intention, proposed, or what was faced before a
+# reduction. The cue governs the amount when it is in the amount's clause.
+_PROPOSED = re.compile(
+    r"intention|intend|intent\b|propos|provisional|initially|originally|had\s+planned|planned\s+to|"
+    r"reduced\s+from|possible|had\s+faced|could\s+have|would\s+have|notice\s+of|拟|原拟|原定|建议处以|预先告知"
+)
+_APPROXIMATELY = r"(?:about|around|approximately|approx\.?|roughly|some|nearly|almost|over|more\s+than|约|合|折合|相当于|约合)"
+# Between an amount and its restatement in another currency: "(about", ", or about", "约合".
+_CONVERSION_GAP = re.compile(
+    rf"\s*(?:[(（]\s*(?:{_APPROXIMATELY}\s*|or\s+|equal\s+to\s+|equivalent\s+(?:of|to)\s+)*"
+    rf"|[,，]?\s*(?:or|equal\s+to|equivalent\s+(?:of|to))\s+{_APPROXIMATELY}?\s*"
+    rf"|[,，]?\s*(?:约合|折合|相当于)\s*)"
+)
+_TOTAL_BEFORE = re.compile(
+    r"(?:total(?:ling|ing|\s+of)?|combined|in\s+all|altogether|aggregate|合计|共计|总计|累计|总额|共)\s*(?:人民币)?\s*$"
+)
+
+
+def _money_role(prepared: PreparedText, candidate: _Candidate, verdict: _Verdict | None) -> str:
+    """What a money amount is, read from the words that govern it (see ``ROLES``). ``total``
+    and ``part`` are given later, by :func:`_link_parts`, from the amounts themselves."""
+    text = prepared.text
+    clause_start, clause_end = prepared.clause_at(candidate.start)
+    sentence_start, sentence_end = prepared.sentence_at(candidate.start)
+    near_start = max(sentence_start, candidate.start - 40)
+    before = text[near_start:candidate.start]
+    after = text[candidate.end:min(sentence_end, candidate.end + 40)]
+    if _RATE_AFTER.match(text, candidate.end) or _BASE_BEFORE.search(before) or _BASE_AFTER.match(after):
+        return SALES_BASE
+    if _REFUND_BEFORE.search(text, max(clause_start, near_start), candidate.start) or _REFUND_AFTER.match(after):
+        return REFUND_OR_DEPOSIT
+    if _CONFISCATED_BEFORE.search(text, max(clause_start, near_start), candidate.start):
+        return CONFISCATED
+    if _DAILY.match(after) or _PER_UNIT_BEFORE.search(before):
+        return OTHER
+    if _CAP_AFTER.match(after) or _CAP_BEFORE.search(text[max(near_start, candidate.start - 30):candidate.start]) \
+            or _PER_UNIT_AFTER.match(after):
+        return MAXIMUM
+    if _PROPOSED.search(text, max(clause_start, near_start), min(clause_end, candidate.end + 30)):
+        return PROPOSED
+    if verdict is not None and verdict.metric == "fine_amount":
+        return FINE
+    return OTHER
 
 
 _Mention = TypeVar("_Mention", PeriodMention, ScopeMention)
@@ -415,41 +505,206 @@ def find_figures(
     published: date | None = None,
     amounts: Sequence[AmountMatch] | None = None,
 ) -> list[Figure]:
-    """Every figure in ``prepared``, in text order. ``published`` resolves relative periods;
-    without it they stay unresolved. ``amounts`` are ``find_amounts(prepared.text)`` when the
-    caller has them already."""
+    """Every figure in ``prepared``, in text order, one per fact: a figure stated again (a
+    headline repeating the body, an amount restated in another currency) is one ``Figure``
+    whose ``other_spans`` hold the repeats. ``published`` resolves relative periods; without it
+    they stay unresolved. ``amounts`` are ``find_amounts(prepared.text)`` when the caller has
+    them already."""
     catalogue = catalogue or _builtin_catalogue()
     publication = published.date() if isinstance(published, datetime) else published
     period_mentions = find_period_mentions(prepared.text, publication)
     periods = SortedSpans(period_mentions, _start, _end)
-    carried_periods = SortedSpans([m for m in period_mentions if not m.comparison], _start, _end)
+    carried_periods = SortedSpans([m for m in period_mentions if m.carries], _start, _end)
     scopes = SortedSpans(find_scope_mentions(prepared.text), _start, _end)
     if amounts is None:
         amounts = find_amounts(prepared.text)
-    figures: list[Figure] = []
-    for candidate in _candidates(prepared, catalogue, amounts):
-        verdict = None if _is_cap(prepared.text, candidate) else _classify(prepared, catalogue, candidate)
+    candidates = _candidates(prepared, catalogue, amounts)
+    converted = _conversions(prepared, candidates)
+    drafts: list[_Draft] = []
+    restated: list[tuple[int, tuple[int, int]]] = []
+    for index, candidate in enumerate(candidates):
+        if index in converted:
+            restated.append((converted[index], (candidate.start, candidate.end)))
+            continue
+        verdict = _classify(prepared, catalogue, candidate)
+        role = None
+        if candidate.currency is not None:
+            role = _money_role(prepared, candidate, verdict)
         if verdict is None and candidate.numeral_only:
             continue
+        metric = verdict.metric if verdict else None
+        if metric == "fine_amount" and role not in FINE_ROLES:
+            metric = None
         start, end = candidate.start, candidate.end
-        if verdict is not None:
+        if verdict is not None and metric is not None:
             for span_start, span_end in verdict.spans:
                 start, end = min(start, span_start), max(end, span_end)
         clause = prepared.clause_at(candidate.start)
         period_mention = _mention_for(periods, carried_periods, clause, candidate.start)
+        period = period_mention.period if period_mention else None
+        if candidate.currency is not None and period is not None \
+                and not _money_covers_period(prepared, candidate, period_mention):
+            period = None
         scope_mention = _mention_for(scopes, scopes, clause, candidate.start)
-        original_start, original_end = prepared.original_span(start, end)
-        figures.append(Figure(
-            metric=verdict.metric if verdict else None,
-            value=candidate.value,
-            unit=candidate.unit,
-            currency=candidate.currency,
-            period=str(period_mention.period) if period_mention and period_mention.period else None,
-            scope=scope_mention.scope if scope_mention else None,
-            start=original_start,
-            end=original_end,
-            text=prepared.original[original_start:original_end],
-            sentence=prepared.original_sentence(candidate.start),
-            extractor_version=catalogue.version,
-        ))
-    return figures
+        drafts.append(_Draft(index, candidate, metric, role, start, end,
+                             str(period) if period else None,
+                             scope_mention.scope if scope_mention else None))
+    by_index = {draft.index: draft for draft in drafts}
+    for index, span in restated:
+        if index in by_index:
+            by_index[index].other_spans.append(span)
+    _link_parts(drafts)
+    drafts = _merge_repeats(prepared, drafts)
+    return [_figure(prepared, catalogue, draft) for draft in drafts]
+
+
+@dataclass
+class _Draft:
+    index: int
+    candidate: _Candidate
+    metric: str | None
+    role: str | None
+    start: int
+    end: int
+    period: str | None
+    scope: str | None
+    other_spans: list[tuple[int, int]] = field(default_factory=list)
+    part_of: _Draft | None = None
+
+
+def _figure(prepared: PreparedText, catalogue: MetricCatalogue, draft: _Draft) -> Figure:
+    original_start, original_end = prepared.original_span(draft.start, draft.end)
+    others = tuple(prepared.original_span(start, end) for start, end in draft.other_spans)
+    part_of = prepared.original_span(draft.part_of.start, draft.part_of.end)[0] if draft.part_of else None
+    candidate = draft.candidate
+    return Figure(
+        metric=draft.metric,
+        value=candidate.value,
+        unit=candidate.unit,
+        currency=candidate.currency,
+        period=draft.period,
+        scope=draft.scope,
+        start=original_start,
+        end=original_end,
+        text=prepared.original[original_start:original_end],
+        sentence=prepared.original_sentence(candidate.start),
+        extractor_version=catalogue.version,
+        role=draft.role,
+        other_spans=others,
+        part_of=part_of,
+    )
+
+
+def _conversions(prepared: PreparedText, candidates: Sequence[_Candidate]) -> dict[int, int]:
+    """Amounts that restate another amount in a second currency ("3.4 billion yuan (about $533
+    million)"), each mapped to the amount it restates; an amount elsewhere equal to such a
+    restatement (a headline giving only the converted amount) maps there too."""
+    converted: dict[int, int] = {}
+    previous: int | None = None
+    for index, candidate in enumerate(candidates):
+        if candidate.currency is None:
+            continue
+        if previous is not None:
+            before = candidates[previous]
+            if (before.currency != candidate.currency
+                    and _CONVERSION_GAP.fullmatch(prepared.text, before.end, candidate.start)):
+                converted[index] = converted.get(previous, previous)
+        previous = index
+    restatements = {(candidates[index].currency, candidates[index].value): target
+                    for index, target in converted.items()}
+    for index, candidate in enumerate(candidates):
+        key = (candidate.currency, candidate.value)
+        if candidate.currency is not None and index not in converted and key in restatements:
+            converted[index] = restatements[key]
+    return converted
+
+
+def _money_covers_period(prepared: PreparedText, candidate: _Candidate, mention: PeriodMention | None) -> bool:
+    """A single decision's amount covers no period (it is dated by the decision); only an
+    amount summed over a stated span ("1月至11月…累计罚款900万元") does."""
+    if mention is None or mention.period is None:
+        return False
+    sentence_start, sentence_end = prepared.sentence_at(candidate.start)
+    if not sentence_start <= mention.start < sentence_end:
+        return False
+    clause_start, _ = prepared.clause_at(candidate.start)
+    return bool(_ACCUMULATED.search(prepared.text, clause_start, candidate.end))
+
+
+_ACCUMULATED = re.compile(r"累计|总计|合计|共计|总额|in\s+total|a\s+total|combined|altogether|cumulative|so\s+far")
+
+
+def _link_parts(drafts: list[_Draft]) -> None:
+    """An amount equal to the sum of two or three other amounts of the same currency in the
+    notice is their total ("$170 million: $136 million to one agency and $34 million to
+    another"). The total keeps the metric only when every part is a fine."""
+    money = [d for d in drafts if d.candidate.currency is not None and d.role in (FINE, REFUND_OR_DEPOSIT, OTHER)]
+    if len(money) < 3 or len(money) > 40:
+        return
+    for total in sorted(money, key=lambda d: d.candidate.value, reverse=True):
+        if total.part_of is not None or total.role == PART:
+            continue
+        others = [d for d in money if d is not total and d.candidate.currency == total.candidate.currency
+                  and d.candidate.value < total.candidate.value and d.part_of is None and d.role != TOTAL
+                  and d.candidate.value != total.candidate.value]
+        parts = _summing_to(total.candidate.value, others)
+        if parts is None:
+            continue
+        fines = all(part.role == FINE for part in parts)
+        if total.role not in (FINE, OTHER) or not (fines or any(part.role == FINE for part in parts)):
+            continue
+        total.role = TOTAL
+        total.metric = "fine_amount" if fines else None
+        for part in parts:
+            part.part_of = total
+            if part.role == FINE:
+                part.role = PART
+
+
+def _summing_to(value: int | Decimal, drafts: Sequence[_Draft]) -> tuple[_Draft, ...] | None:
+    for size in (2, 3):
+        for group in combinations(drafts, size):
+            if len({d.candidate.value for d in group}) == size and sum(d.candidate.value for d in group) == value:
+                return group
+    return None
+
+
+# Words that give one amount to several parties ("500,000 yuan each"): the same amount twice is
+# then two figures, not a repeat.
+_DISTRIBUTIVE = re.compile(r"\beach\b|apiece|respectively|各|分别|均")
+
+
+def _merge_repeats(prepared: PreparedText, drafts: list[_Draft]) -> list[_Draft]:
+    """One figure per fact: a later figure with the same metric, role, value and unit as an
+    earlier one, and a period and scope that agree with it (equal, or not stated in one of
+    them: a headline states less), is a repeat of it (a headline, a caption, a summary). Its
+    span is kept in ``other_spans`` and what it states adds to the earlier figure. Figures
+    without a metric or role are never merged."""
+    kept: list[_Draft] = []
+    earlier: dict[tuple[object, ...], list[_Draft]] = {}
+    for draft in drafts:
+        if draft.metric is None and draft.role is None:
+            kept.append(draft)
+            continue
+        key = (draft.metric, draft.role, draft.candidate.value, draft.candidate.unit)
+        same = earlier.setdefault(key, [])
+        first = next((other for other in same if _agree(other, draft)), None)
+        if first is None or _distributive(prepared, first) or _distributive(prepared, draft):
+            same.append(draft)
+            kept.append(draft)
+            continue
+        first.other_spans.append((draft.start, draft.end))
+        first.other_spans.extend(draft.other_spans)
+        first.period = first.period or draft.period
+        first.scope = first.scope or draft.scope
+    return kept
+
+
+def _agree(first: _Draft, second: _Draft) -> bool:
+    return (None in (first.period, second.period) or first.period == second.period) and (
+        None in (first.scope, second.scope) or first.scope == second.scope)
+
+
+def _distributive(prepared: PreparedText, draft: _Draft) -> bool:
+    start, end = prepared.sentence_at(draft.candidate.start)
+    return bool(_DISTRIBUTIVE.search(prepared.text, start, end))

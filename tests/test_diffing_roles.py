@@ -1,0 +1,132 @@
+"""Money figures in roles: what each amount of a notice is, read from the words that govern it.
+
+The sentences are written for these tests; company names are made up.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from diffing.extract import extract
+from diffing.figures import FINE_ROLES, ROLES, Figure
+
+
+def _money(text: str, published: date | None = date(2024, 5, 6)) -> list[Figure]:
+    return [f for f in extract(text, published=published).figures if f.currency is not None]
+
+
+def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
+    return [(figure.value, figure.role, figure.metric) for figure in _money(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the base of a percentage fine, and the fine stated after it
+    ("市场监管总局依法对星河公司处以其2022年中国境内销售额200亿元4%的罚款，计8亿元。",
+     [(Decimal(20000000000), "sales_base", None), (Decimal(800000000), "fine", "fine_amount")]),
+    ("The regulator fined Orbit 2.4 billion yuan, about 3 percent of its domestic sales revenue of 80 billion yuan.",
+     [(Decimal(2400000000), "fine", "fine_amount"), (Decimal(80000000000), "sales_base", None)]),
+    # deposits to be returned are no fine
+    ("同时责令星河公司全额退还商户押金5.5亿元，并处罚款1亿元。",
+     [(Decimal(550000000), "refund_or_deposit", None), (Decimal(100000000), "fine", "fine_amount")]),
+    ("Orbit will also pay $12 million in customer refunds.",
+     [(Decimal(12000000), "refund_or_deposit", None)]),
+    # illegal gains confiscated, then the fine
+    ("对该公司没收违法所得120万元，并处罚款300万元。",
+     [(Decimal(1200000), "confiscated", None), (Decimal(3000000), "fine", "fine_amount")]),
+    # an intention to fine, and the amount a final fine was reduced from
+    ("The watchdog announced its intention to fine Skyline Air £40 million for the breach.",
+     [(Decimal(40000000), "proposed", None)]),
+    ("The £9m fine is far below the £30m penalty originally proposed by the watchdog.",
+     [(Decimal(9000000), "fine", "fine_amount"), (Decimal(30000000), "proposed", None)]),
+    # legal limits, per violation or "up to"
+    ("The law allows fines of up to €20 million.", [(Decimal(20000000), "maximum", None)]),
+    ("拒不改正的，处十万元以上一百万元以下罚款。",
+     [(Decimal(100000), "maximum", None), (Decimal(1000000), "maximum", None)]),
+    ("Each breach carries a penalty of $50,000 per violation.", [(Decimal(50000), "maximum", None)]),
+    # a periodic penalty that only applies if an order is not followed
+    ("The company must comply within three months or pay a penalty of €80,000 per day of delay.",
+     [(Decimal(80000), "other", None)]),
+])
+def test_money_roles(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert _roles(text) == expected
+
+
+def test_roles_are_from_the_documented_set() -> None:
+    assert FINE_ROLES <= set(ROLES)
+    text = "The regulator fined Orbit 2.4 billion yuan and ordered refunds of $3 million."
+    assert {figure.role for figure in _money(text)} <= set(ROLES)
+
+
+def test_a_restatement_in_another_currency_is_no_figure() -> None:
+    figures = _money("Beijing fined Orbit 3.2 billion yuan (about 495 million U.S. dollars) on Friday.")
+    assert [(f.value, f.currency, f.role) for f in figures] == [(Decimal(3200000000), "CNY", "fine")]
+
+
+def test_a_headline_giving_only_the_converted_amount_is_the_same_figure() -> None:
+    text = ("Orbit fined $495 million over exclusive deals\n"
+            "Beijing fined Orbit 3.2 billion yuan (about $495 million) on Friday.")
+    figures = _money(text)
+    assert [(f.value, f.currency) for f in figures] == [(Decimal(3200000000), "CNY")]
+    assert [text[start:end] for start, end in figures[0].other_spans] == ["$495 million", "$495 million"]
+
+
+def test_a_total_and_its_parts_are_linked() -> None:
+    text = ("Orbit will pay $90 million to settle the charges: a $60 million penalty to the agency "
+            "and a $30 million penalty to the state.")
+    figures = _money(text)
+    total, first, second = figures
+    assert (total.value, total.role, total.metric) == (Decimal(90000000), "total", "fine_amount")
+    assert [(f.role, f.metric, f.part_of) for f in (first, second)] == [("part", "fine_amount", total.start)] * 2
+
+
+def test_a_settlement_total_with_refunds_in_it_is_no_fine() -> None:
+    text = ("Orbit agreed to an $800 million settlement. A $300 million civil penalty and $500 million "
+            "in refunds to customers are part of the agreement.")
+    figures = {f.value: f for f in _money(text)}
+    assert (figures[Decimal(800000000)].role, figures[Decimal(800000000)].metric) == ("total", None)
+    assert figures[Decimal(300000000)].metric == "fine_amount"
+    assert figures[Decimal(500000000)].role == "refund_or_deposit"
+    assert figures[Decimal(500000000)].part_of == figures[Decimal(800000000)].start
+
+
+def test_one_fine_stated_twice_is_one_figure_with_two_spans() -> None:
+    text = ("星河公司被罚2.5亿元\n"
+            "市场监管总局依法对星河公司作出行政处罚决定，处以罚款2.5亿元。")
+    figures = [f for f in extract(text).figures if f.metric == "fine_amount"]
+    assert len(figures) == 1
+    assert len(figures[0].other_spans) == 1
+    start, end = figures[0].other_spans[0]
+    assert "2.5亿元" in text[start:end]
+
+
+def test_the_same_amount_for_each_of_several_companies_is_not_merged() -> None:
+    text = ("Orbit was fined 500,000 yuan for an unreported merger. "
+            "The regulator issued fines of 500,000 yuan each to Comet and Nova.")
+    assert len([f for f in extract(text).figures if f.metric == "fine_amount"]) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "2021年，市场监管总局依法对星河公司处以其2020年境内销售额200亿元4%的罚款，计8亿元。",
+    "In 2023 the watchdog fined Orbit €1.2 billion for conduct dating back to 2018.",
+    "2023年第二季度，星河公司因违规收集个人信息被处以罚款50万元。",
+])
+def test_a_single_decisions_fine_has_no_period(text: str) -> None:
+    fines = [f for f in extract(text, published=date(2024, 1, 10)).figures if f.metric == "fine_amount"]
+    assert fines and all(f.period is None for f in fines)
+
+
+def test_a_fine_total_over_a_stated_span_keeps_its_period() -> None:
+    text = "2023年3月至10月，市有关部门对星河网累计罚款人民币600万元。"
+    fines = [f for f in extract(text, published=date(2023, 11, 20)).figures if f.metric == "fine_amount"]
+    assert [(f.value, f.period) for f in fines] == [(Decimal(6000000), "2023-03..2023-10")]
+
+
+def test_roles_and_repeats_are_in_the_json() -> None:
+    text = "Orbit fined $5 million\nThe agency fined Orbit $5 million and ordered refunds of $2 million."
+    figures = extract(text).to_json()["figures"]
+    assert [(f["value"], f["role"], f["metric"], len(f["other_spans"])) for f in figures] == [
+        ("5000000", "fine", "fine_amount", 1), ("2000000", "refund_or_deposit", None, 0)]
+    assert all("party" in f and "part_of" in f for f in figures)
