@@ -199,3 +199,16 @@ def test_builtin_catalogue_has_the_issue_ids() -> None:
         "mini_programs_closed", "websites_closed", "accounts_closed", "cases_referred",
         "apps_notified", "fine_amount",
     ]
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    ("5月以来，截至目前，全国网信系统累计关闭违法网站320家。", date(2022, 8, 3), "2022-05..2022-08"),
+    ("2月20日以来，各地持续整治。截至4月30日，重点平台永久关闭账号1.2万余个。", date(2023, 5, 8),
+     "2023-02-20..2023-04-30"),
+    ("From January to June this year, 1,250 illegal websites were closed.", date(2022, 7, 20), "2022-01..2022-06"),
+    # a year that describes an earlier batch of apps is not the period of the count after it
+    ("工信部对去年发现问题的APP进行复查，共发现12款APP仍然存在问题。", date(2023, 3, 1), None),
+])
+def test_figure_periods_as_stated(text: str, published: date, expected: str | None) -> None:
+    figures = [f for f in extract(text, published=published).figures if f.metric]
+    assert [f.period for f in figures] == [expected]

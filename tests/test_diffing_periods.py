@@ -49,3 +49,57 @@ def test_period_parse_and_end() -> None:
     assert Period(2023, "half", 1).end() == date(2023, 6, 30)
     assert Period(2023, "quarter", 3).end() == date(2023, 9, 30)
     assert Period(2023).end() == date(2023, 12, 31)
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    ("2023年2月至9月，各地网信部门", None, "2023-02..2023-09"),
+    ("1月至11月，各地网信部门", date(2022, 12, 5), "2022-01..2022-11"),
+    ("8月以来，截至目前，各地网信部门", date(2021, 10, 12), "2021-08..2021-10"),
+    ("今年3月以来，", date(2022, 6, 1), "2022-03..2022-06"),
+    ("4月15日以来，各地网信部门持续整治。截至6月30日，累计", date(2022, 7, 8), "2022-04-15..2022-06-30"),
+    ("过去一年来，各地网信部门", date(2022, 9, 14), "2021-09..2022-09"),
+    ("2020年以来，各地网信部门", date(2022, 9, 14), "2020-01..2022-09"),
+    ("from February to August this year, the authorities", date(2022, 9, 14), "2022-02..2022-08"),
+    ("between March and May 2021, the authorities", None, "2021-03..2021-05"),
+    ("since 2020, the ministry has", date(2022, 9, 14), "2020-01..2022-09"),
+    ("from 2020 to date, the ministry has", date(2022, 9, 14), "2020-01..2022-09"),
+    ("in the past year the authorities", date(2022, 9, 14), "2021-09..2022-09"),
+])
+def test_ranges_of_months_and_days(text: str, published: date | None, expected: str) -> None:
+    assert [period for period, _ in _periods(text, published)] == [expected]
+    parsed = Period.parse(expected)
+    assert parsed is not None and parsed.kind == "range" and str(parsed) == expected
+
+
+@pytest.mark.parametrize("text", ["自2021年11月1日起施行", "7月以来", "2024年1月31日"])
+def test_no_range_without_a_resolvable_span(text: str) -> None:
+    assert [period for period, _ in _periods(text, None) if period and ".." in period] == []
+
+
+def test_range_parse_and_end() -> None:
+    months = Period.parse("2021-01..2021-11")
+    assert months is not None and months.end() == date(2021, 11, 30)
+    assert months.first == date(2021, 1, 1)
+    days = Period.parse("2023-03-10..2023-05-22")
+    assert days is not None and days.end() == date(2023, 5, 22) and days.days
+    # one year's January-to-November is comparable with the next year's: same kind and part
+    later = Period.parse("2022-01..2022-11")
+    assert later is not None and (later.kind, later.part) == (months.kind, months.part)
+    for written in ("2021-11..2021-01", "2021-01..2021-11-30", "2021-13..2022-01", "2021-1..2021-11"):
+        assert Period.parse(written) is None
+
+
+@pytest.mark.parametrize(("text", "carries"), [
+    ("2022年，全国网信系统", True),
+    ("据统计，2022年全国网信系统", True),
+    ("并对去年发现问题的APP进行抽测", False),
+    ("处以其2020年中国境内销售额", False),
+    ("In 2022, the authorities", True),
+])
+def test_a_period_carries_only_when_it_frames_its_clause(text: str, carries: bool) -> None:
+    mentions = find_period_mentions(text.lower(), date(2023, 3, 1))
+    assert [mention.carries for mention in mentions] == [carries]
+
+
+def test_a_batch_number_is_no_period() -> None:
+    assert _periods("工信部通报2021年第三批侵害用户权益的APP", None) == []
