@@ -336,6 +336,10 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
     clause_start, clause_end = prepared.clause_at(anchor)
     clause_end = max(clause_end, candidate.end)
     sentence_start, _ = prepared.sentence_at(anchor)
+    if language == "zh":
+        # 、 lists the objects of one verb (处置账号、群组781万个): the verb's clause is the figure's.
+        while clause_start > sentence_start + 1 and text[clause_start - 1] == "、":
+            clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
     index = prepared.sentence_index(anchor)
     context: list[tuple[int, int]] = [(max(sentence_start, clause_start - 400), clause_start)]
     if index > 0:
@@ -348,11 +352,13 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
         if objects is not None:
             objects_here[metric.id] = _nearest(objects, text, clause_start, clause_end, anchor)
     any_object_here = any(span is not None for span in objects_here.values())
+    if _mixed_objects(text, compatible, objects_here, language):
+        return None
     verbs_here = any(
         pattern.search(text, clause_start, clause_end)
         for metric in compatible
         for pattern in metric.phrasings[language].verb_groups
-    )
+    ) or bool(language == "zh" and _ZH_OTHER_VERB.search(text, clause_start, anchor))
     best: _Verdict | None = None
     for order, metric in enumerate(compatible):
         phrasing = metric.phrasings[language]
@@ -435,6 +441,38 @@ _PER_UNIT_AFTER = re.compile(
 )
 _PER_UNIT_BEFORE = re.compile(r"(?:每日|每天|按日)\s*$")
 _DAILY = re.compile(r"\s*(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month)\b|\s*(?:每日|每天|按日)")
+# Verbs no metric counts (处置 deals with an account without saying how): a clause with one of
+# them before its number does not borrow a metric's verb from the clause before.
+_ZH_OTHER_VERB = re.compile(r"处置|处理|查处|拦截|封禁(?:违规)?主播")
+_JOINED = re.compile(r"\s*(?:、|及|和|与|以及|or|and|,|/)\s*")
+
+
+def _mixed_objects(text: str, compatible: Sequence[Metric],
+                   objects_here: dict[str, tuple[int, int] | None], language: str) -> bool:
+    """A number counting two kinds of things at once (下架应用程序、小程序2160余款: apps and mini
+    programs together) is neither metric's figure."""
+    spans = {span for span in objects_here.values() if span is not None}
+    if len(spans) < 2:
+        return False
+    ordered = sorted(spans)
+    for (first_start, first_end), (second_start, second_end) in zip(ordered, ordered[1:], strict=False):
+        if first_end > second_start or not _JOINED.fullmatch(text, first_end, second_start):
+            continue
+        first_metrics = {m for m, span in objects_here.items() if span == (first_start, first_end)}
+        second_metrics = {m for m, span in objects_here.items() if span == (second_start, second_end)}
+        by_id = {metric.id: metric for metric in compatible}
+        first_words = text[first_start:first_end]
+        second_words = text[second_start:second_end]
+        shared = any(
+            (pattern := by_id[m].phrasings[language].objects) is not None
+            and pattern.fullmatch(first_words) and pattern.fullmatch(second_words)
+            for m in first_metrics | second_metrics
+        )
+        if not shared:
+            return True
+    return False
+
+
 _CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至)")
 _CAP_BEFORE = re.compile(
     r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|maximum(?:\s+(?:fine|penalty))?\s+of|at\s+most|as\s+much\s+as|"
@@ -671,7 +709,7 @@ def _summing_to(value: int | Decimal, drafts: Sequence[_Draft]) -> tuple[_Draft,
 
 # Words that give one amount to several parties ("500,000 yuan each"): the same amount twice is
 # then two figures, not a repeat.
-_DISTRIBUTIVE = re.compile(r"\beach\b|apiece|respectively|各|分别|均")
+_DISTRIBUTIVE = re.compile(r"\beach\b|apiece|respectively|分别|各(?:处|罚|被|自)|均(?:被|处|罚)|每家")
 
 
 def _merge_repeats(prepared: PreparedText, drafts: list[_Draft]) -> list[_Draft]:
@@ -701,8 +739,13 @@ def _merge_repeats(prepared: PreparedText, drafts: list[_Draft]) -> list[_Draft]
 
 
 def _agree(first: _Draft, second: _Draft) -> bool:
-    return (None in (first.period, second.period) or first.period == second.period) and (
-        None in (first.scope, second.scope) or first.scope == second.scope)
+    """Periods agree when equal or one is unstated; scopes also when both are national (a
+    headline's 国家网信办 and the body's 全国网信系统), never across provinces."""
+    if not (None in (first.period, second.period) or first.period == second.period):
+        return False
+    if None in (first.scope, second.scope) or first.scope == second.scope:
+        return True
+    return not any(scope.startswith("province:") for scope in (first.scope, second.scope) if scope)
 
 
 def _distributive(prepared: PreparedText, draft: _Draft) -> bool:

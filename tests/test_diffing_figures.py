@@ -212,3 +212,28 @@ def test_builtin_catalogue_has_the_issue_ids() -> None:
 def test_figure_periods_as_stated(text: str, published: date, expected: str | None) -> None:
     figures = [f for f in extract(text, published=published).figures if f.metric]
     assert [f.period for f in figures] == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the verb before a 、 list governs every item of it
+    ("各地累计清理违法信息3000万条，解散关闭群组、论坛等12万个。", [("accounts_closed", 120000)]),
+    # a verb no metric counts (处置) keeps the clause from borrowing 清理 from the clause before
+    ("各地累计清理违法信息3000万条，处置账号、群组45万个。", [(None, 450000)]),
+    # apps and mini programs counted together are neither metric's figure
+    ("下架应用程序、小程序1200余款，关闭网站800余家。", [(None, 1200), ("websites_closed", 800)]),
+])
+def test_the_verb_of_a_list_governs_its_items(text: str, expected: list[tuple[str | None, int]]) -> None:
+    assert [(f.metric, f.value) for f in extract(text).figures if f.unit != "条"] == expected
+
+
+def test_a_headline_and_body_with_national_scopes_are_one_figure() -> None:
+    text = ("国家网信办：6月以来关闭违法网站850家\n"
+            "6月以来，截至目前，全国网信系统累计关闭违法网站850家。")
+    figures = extract(text, published=date(2022, 8, 10)).figures
+    assert [(f.metric, f.value, f.period, len(f.other_spans)) for f in figures] == [
+        ("websites_closed", 850, "2022-06..2022-08", 1)]
+
+
+def test_the_same_count_in_two_provinces_is_two_figures() -> None:
+    text = "北京市网信办关闭违法网站15家。上海市网信办关闭违法网站15家。"
+    assert len([f for f in extract(text).figures if f.metric == "websites_closed"]) == 2
