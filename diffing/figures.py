@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -455,7 +455,7 @@ def _mixed_objects(text: str, compatible: Sequence[Metric],
     if len(spans) < 2:
         return False
     ordered = sorted(spans)
-    for (first_start, first_end), (second_start, second_end) in zip(ordered, ordered[1:], strict=False):
+    for (first_start, first_end), (second_start, second_end) in pairwise(ordered):
         if first_end > second_start or not _JOINED.fullmatch(text, first_end, second_start):
             continue
         first_metrics = {m for m, span in objects_here.items() if span == (first_start, first_end)}
