@@ -96,6 +96,8 @@ class Metric:
     units: tuple[str, ...]
     phrasings: dict[str, Phrasing]
     objects_required: bool = False
+    yields_to: tuple[str, ...] = ()
+    objects_required_for: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,8 @@ def _metric(entry: dict[str, Any]) -> Metric:
         units=tuple(str(unit) for unit in units),
         phrasings=phrasings,
         objects_required=bool(entry.get("objects_required", False)),
+        yields_to=tuple(str(other) for other in entry.get("yields_to", [])),
+        objects_required_for=tuple(str(unit) for unit in entry.get("objects_required_for", [])),
     )
 
 
@@ -208,7 +212,8 @@ _EN_STOP = frozenset({
 @lru_cache(maxsize=8)
 def _zh_count_pattern(measure_words: tuple[str, ...]) -> re.Pattern[str]:
     units = "|".join(re.escape(word) for word in sorted(measure_words, key=len, reverse=True))
-    return re.compile(rf"(?<![\d.,a-z第])(?P<number>{CN_NUMBER_PATTERN})\s*(?P<unit>{units})")
+    # Letters glued to a number make a name (Xiaomai5), except the word "app" (下架APP520余个).
+    return re.compile(rf"(?<![\d.,第])(?:(?<=app)|(?<![a-z]))(?P<number>{CN_NUMBER_PATTERN})\s*(?P<unit>{units})")
 
 
 _EN_NUMBER = re.compile(rf"(?<![\d.,$€£¥])(?P<number>{EN_NUMBER_PATTERN})")
@@ -313,7 +318,8 @@ def _first_in(pattern: re.Pattern[str], text: str, ranges: Sequence[tuple[int, i
     return None
 
 
-def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Candidate) -> _Verdict | None:
+def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Candidate,
+              next_number: int | None = None) -> _Verdict | None:
     """The metric whose phrasing the figure's clause carries, or ``None``.
 
     Every verb group of a metric must occur in the figure's clause; when the clause has no verb
@@ -337,9 +343,24 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
     clause_end = max(clause_end, candidate.end)
     sentence_start, _ = prepared.sentence_at(anchor)
     if language == "zh":
-        # 、 lists the objects of one verb (处置账号、群组781万个): the verb's clause is the figure's.
-        while clause_start > sentence_start + 1 and text[clause_start - 1] == "、":
+        # 、 lists the objects of one verb (处置账号、群组781万个): the verb's clause is the figure's,
+        # unless the item has a verb of its own (下架96款、通报3款).
+        while (clause_start > sentence_start + 1 and text[clause_start - 1] == "、"
+               and not _has_verb(text, compatible, language, clause_start, anchor)):
             clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
+    _, sentence_end = prepared.sentence_at(anchor)
+    while clause_end < sentence_end and text[clause_end:clause_end + 1] in ("(", "（"):
+        # A parenthesis is an aside ("25款App(列表附后)存在问题", "€2.42bn (around £2.1bn) fine"):
+        # the clause goes on after it.
+        close = min((i for i in (text.find(")", clause_end, clause_end + 40),
+                                 text.find("）", clause_end, clause_end + 40)) if i != -1), default=-1)
+        if close == -1 or _CLAUSE_MARK.match(text, close + 1) or close + 1 >= sentence_end:
+            break
+        clause_end = max(clause_end, prepared.clause_at(close + 1)[1])
+    if language == "en" and next_number is not None and next_number > candidate.end:
+        # A verb after the next number is that number's ("620000 apps were tested, 2234 apps
+        # were ordered to rectify"): English states the count, then its verb.
+        clause_end = min(clause_end, next_number)
     index = prepared.sentence_index(anchor)
     context: list[tuple[int, int]] = [(max(sentence_start, clause_start - 400), clause_start)]
     if index > 0:
@@ -358,12 +379,14 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
         pattern.search(text, clause_start, clause_end)
         for metric in compatible
         for pattern in metric.phrasings[language].verb_groups
-    ) or bool(language == "zh" and _ZH_OTHER_VERB.search(text, clause_start, anchor))
+    ) or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end))
     best: _Verdict | None = None
+    verdicts: dict[str, _Verdict] = {}
     for order, metric in enumerate(compatible):
         phrasing = metric.phrasings[language]
         object_span = objects_here.get(metric.id)
-        if phrasing.objects is not None and object_span is None and (any_object_here or metric.objects_required):
+        required = metric.objects_required or unit in metric.objects_required_for
+        if phrasing.objects is not None and object_span is None and (any_object_here or required):
             continue
         spans = [_nearest(group, text, clause_start, clause_end, anchor, after=follows)
                  for group in phrasing.verb_groups]
@@ -389,9 +412,29 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
             -verb_distance,
             -order,
         )
+        verdict = _Verdict(metric.id, score, tuple(found_spans) if level == 2 else ())
+        verdicts[metric.id] = verdict
         if best is None or score > best.score:
-            best = _Verdict(metric.id, score, tuple(found_spans) if level == 2 else ())
+            best = verdict
+    if best is not None:
+        # A clause that names the stronger action reports it (通报下架: removed, not notified).
+        stronger = [verdicts[other] for other in catalogue_yields(catalogue, best.metric)
+                    if other in verdicts and verdicts[other].score[0] == best.score[0]]
+        if stronger:
+            best = stronger[0]
     return best
+
+
+def catalogue_yields(catalogue: MetricCatalogue, metric_id: str) -> tuple[str, ...]:
+    for metric in catalogue.metrics:
+        if metric.id == metric_id:
+            return metric.yields_to
+    return ()
+
+
+def _has_verb(text: str, compatible: Sequence[Metric], language: str, start: int, end: int) -> bool:
+    return any(pattern.search(text, start, end)
+               for metric in compatible for pattern in metric.phrasings[language].verb_groups)
 
 
 def _start(mention: PeriodMention | ScopeMention) -> int:
@@ -443,7 +486,12 @@ _PER_UNIT_BEFORE = re.compile(r"(?:每日|每天|按日)\s*$")
 _DAILY = re.compile(r"\s*(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month)\b|\s*(?:每日|每天|按日)")
 # Verbs no metric counts (处置 deals with an account without saying how): a clause with one of
 # them before its number does not borrow a metric's verb from the clause before.
-_ZH_OTHER_VERB = re.compile(r"处置|处理|查处|拦截|封禁(?:违规)?主播")
+_OTHER_VERB = {
+    "zh": re.compile(r"处置|处理|查处|拦截|封禁(?:违规)?主播"),
+    # English: a counted verb no metric has (tested, inspected, handled), or any passive verb.
+    "en": re.compile(r"\b(?:test|inspect|check|examin|investigat|review|screen|monitor|detect|handl|process)\w*"
+                     r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),
+}
 _JOINED = re.compile(r"\s*(?:、|及|和|与|以及|or|and|,|/)\s*")
 
 
@@ -473,6 +521,9 @@ def _mixed_objects(text: str, compatible: Sequence[Metric],
     return False
 
 
+_CLAUSE_MARK = re.compile(r"\s*(?:[。！？；!?;\n，、：:（）()]|,(?!\d{3}))")
+_IMPOSED_AFTER = re.compile(
+    r"[\s,]*(?:which|that)\s+(?:it|they|the\s+\w+)\s+(?:then\s+)?(?:levied|imposed|issued|handed|gave)")
 _CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至)")
 _CAP_BEFORE = re.compile(
     r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|maximum(?:\s+(?:fine|penalty))?\s+of|at\s+most|as\s+much\s+as|"
@@ -515,7 +566,8 @@ def _money_role(prepared: PreparedText, candidate: _Candidate, verdict: _Verdict
         return OTHER
     if _CAP_AFTER.match(after) or _CAP_BEFORE.search(text[max(near_start, candidate.start - 30):candidate.start]) \
             or _PER_UNIT_AFTER.match(after):
-        return MAXIMUM
+        # The maximum that was imposed is the fine ("a maximum fine of £500,000, which it levied").
+        return FINE if _IMPOSED_AFTER.match(after) else MAXIMUM
     if _PROPOSED.search(text, max(clause_start, near_start), min(clause_end, candidate.end + 30)):
         return PROPOSED
     if verdict is not None and verdict.metric == "fine_amount":
@@ -564,7 +616,9 @@ def find_figures(
         if index in converted:
             restated.append((converted[index], (candidate.start, candidate.end)))
             continue
-        verdict = _classify(prepared, catalogue, candidate)
+        following = next((later.start for number, later in enumerate(candidates[index + 1:], index + 1)
+                          if number not in converted), None)
+        verdict = _classify(prepared, catalogue, candidate, following)
         role = None
         if candidate.currency is not None:
             role = _money_role(prepared, candidate, verdict)

@@ -237,3 +237,38 @@ def test_a_headline_and_body_with_national_scopes_are_one_figure() -> None:
 def test_the_same_count_in_two_provinces_is_two_figures() -> None:
     text = "北京市网信办关闭违法网站15家。上海市网信办关闭违法网站15家。"
     assert len([f for f in extract(text).figures if f.metric == "websites_closed"]) == 2
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Regulators held talks with 1,240 websites last year.", [("websites_summoned", 1240)]),
+    ("The campaign shut down 3,100 accounts.", [("accounts_closed", 3100)]),
+    ("The ministry removed 480 apps.", [("apps_removed", 480)]),
+    ("Thirty-six apps were pulled from app stores.", [("apps_removed", 36)]),
+    ("Authorities ordered 90 websites to suspend updates.", [("suspended", 90)]),
+    ("Offices handed 210 cases to the police.", [("cases_referred", 210)]),
+    ("The agency penalized Orbit $7 million.", [("fine_amount", Decimal("7000000"))]),
+    ("The watchdog slapped Orbit with a €30m (about £26m) fine.", [("fine_amount", Decimal("30000000"))]),
+    # the verb after a number is that number's, not the one before
+    ("Since 2021, a total of 5,000 apps were tested, 800 apps were ordered to rectify and 60 apps were removed.",
+     [(None, 5000), ("apps_notified", 800), ("apps_removed", 60)]),
+    # a removal notice: the apps that failed to rectify were removed
+    ("The 40 apps that had failed to complete rectification were removed from app stores.",
+     [("apps_removed", 40)]),
+    ("星河等45款侵害用户权益APP被通报下架", [("apps_removed", 45)]),
+    ("下架APP300余个，下架违规商品2000个。", [("apps_removed", 300), (None, 2000)]),
+    ("经检测，星河等12款App(名单附后)存在问题。", [("apps_notified", 12)]),
+])
+def test_english_wording_and_the_verb_that_governs_each_number(
+        text: str, expected: list[tuple[str | None, int | Decimal]]) -> None:
+    assert [(f.metric, f.value) for f in extract(text, published=date(2023, 3, 1)).figures] == expected
+
+
+def test_a_miit_removal_notice_gives_apps_notified_and_apps_removed() -> None:
+    text = ("截至目前，尚有30款APP未按时限要求完成整改（详见附件）。"
+            "依据相关规定，我部组织对上述30款APP进行下架。")
+    assert [(f.metric, f.value) for f in extract(text).figures] == [("apps_notified", 30), ("apps_removed", 30)]
+
+
+def test_a_maximum_that_was_imposed_is_the_fine() -> None:
+    figures = extract("Before the new law it could only levy the maximum fine of £500,000, which it imposed on Orbit.").figures
+    assert [(f.role, f.metric) for f in figures] == [("fine", "fine_amount")]
