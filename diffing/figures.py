@@ -532,8 +532,9 @@ _CAP_BEFORE = re.compile(
 # A penalty not (yet) imposed: announced as an intention, proposed, or what was faced before a
 # reduction. The cue governs the amount when it is in the amount's clause.
 _PROPOSED = re.compile(
-    r"intention|intend|intent\b|propos|provisional|initially|originally|had\s+planned|planned\s+to|"
-    r"reduced\s+from|possible|had\s+faced|could\s+have|would\s+have|notice\s+of|拟|原拟|原定|建议处以|预先告知"
+    r"intention\s+to|intends?\s+to\s+(?:fine|impose|penal|levy|sanction)|notice\s+of\s+intent|propos|provisional|"
+    r"initially|originally|had\s+planned|planned\s+to|reduced\s+from|the\s+possible|had\s+faced|"
+    r"could\s+have\s+(?:faced|been)|would\s+have|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|预先告知"
 )
 _APPROXIMATELY = r"(?:about|around|approximately|approx\.?|roughly|some|nearly|almost|over|more\s+than|约|合|折合|相当于|约合)"
 # Between an amount and its restatement in another currency: "(about", ", or about", "约合".
@@ -542,9 +543,10 @@ _CONVERSION_GAP = re.compile(
     rf"|[,，]?\s*(?:or|equal\s+to|equivalent\s+(?:of|to))\s+{_APPROXIMATELY}?\s*"
     rf"|[,，]?\s*(?:约合|折合|相当于)\s*)"
 )
-_TOTAL_BEFORE = re.compile(
-    r"(?:total(?:ling|ing|\s+of)?|combined|in\s+all|altogether|aggregate|合计|共计|总计|累计|总额|共)\s*(?:人民币)?\s*$"
-)
+# A total says so ("fines totalling", "in fines", "a $2.5 billion settlement", 合计, 共计).
+_TOTAL_BEFORE = re.compile(r"(?:total(?:ling|ing|\s+of)?|combined|in\s+all|altogether|aggregate|合计|共计|总计|累计|总额)\s*(?:人民币)?\s*$")
+_TOTAL_AFTER = re.compile(
+    r"\s*(?:in\s+(?:total\s+|combined\s+)?(?:fines|penalties)|(?:in\s+)?total|combined|altogether|settlement|in\s+all)\b")
 
 
 def _money_role(prepared: PreparedText, candidate: _Candidate, verdict: _Verdict | None) -> str:
@@ -556,12 +558,12 @@ def _money_role(prepared: PreparedText, candidate: _Candidate, verdict: _Verdict
     near_start = max(sentence_start, candidate.start - 40)
     before = text[near_start:candidate.start]
     after = text[candidate.end:min(sentence_end, candidate.end + 40)]
+    if _CONFISCATED_BEFORE.search(text, max(clause_start, near_start), candidate.start):
+        return CONFISCATED
     if _RATE_AFTER.match(text, candidate.end) or _BASE_BEFORE.search(before) or _BASE_AFTER.match(after):
         return SALES_BASE
     if _REFUND_BEFORE.search(text, max(clause_start, near_start), candidate.start) or _REFUND_AFTER.match(after):
         return REFUND_OR_DEPOSIT
-    if _CONFISCATED_BEFORE.search(text, max(clause_start, near_start), candidate.start):
-        return CONFISCATED
     if _DAILY.match(after) or _PER_UNIT_BEFORE.search(before):
         return OTHER
     if _CAP_AFTER.match(after) or _CAP_BEFORE.search(text[max(near_start, candidate.start - 30):candidate.start]) \
@@ -645,7 +647,7 @@ def find_figures(
     for index, span in restated:
         if index in by_index:
             by_index[index].other_spans.append(span)
-    _link_parts(drafts)
+    _link_parts(prepared, drafts)
     drafts = _merge_repeats(prepared, drafts)
     return [_figure(prepared, catalogue, draft) for draft in drafts]
 
@@ -726,10 +728,12 @@ def _money_covers_period(prepared: PreparedText, candidate: _Candidate, mention:
 _ACCUMULATED = re.compile(r"累计|总计|合计|共计|总额|in\s+total|a\s+total|combined|altogether|cumulative|so\s+far")
 
 
-def _link_parts(drafts: list[_Draft]) -> None:
-    """An amount equal to the sum of two or three other amounts of the same currency in the
-    notice is their total ("$170 million: $136 million to one agency and $34 million to
-    another"). The total keeps the metric only when every part is a fine."""
+def _link_parts(prepared: PreparedText, drafts: list[_Draft]) -> None:
+    """An amount equal to the sum of two or three other amounts of the same currency is their
+    total ("$170 million: $136 million to one agency and $34 million to another") when it says
+    it is a total (totalling, in fines, settlement, 合计) or is stated first with its parts in
+    the next few sentences; amounts of a list that happen to add up are no total. The total
+    keeps the metric only when every part is a fine."""
     money = [d for d in drafts if d.candidate.currency is not None and d.role in (FINE, REFUND_OR_DEPOSIT, OTHER)]
     if len(money) < 3 or len(money) > 40:
         return
@@ -740,7 +744,7 @@ def _link_parts(drafts: list[_Draft]) -> None:
                   and d.candidate.value < total.candidate.value and d.part_of is None and d.role != TOTAL
                   and d.candidate.value != total.candidate.value]
         parts = _summing_to(total.candidate.value, others)
-        if parts is None:
+        if parts is None or not _reads_as_total(prepared, total, parts):
             continue
         fines = all(part.role == FINE for part in parts)
         if total.role not in (FINE, OTHER) or not (fines or any(part.role == FINE for part in parts)):
@@ -751,6 +755,16 @@ def _link_parts(drafts: list[_Draft]) -> None:
             part.part_of = total
             if part.role == FINE:
                 part.role = PART
+
+
+def _reads_as_total(prepared: PreparedText, total: _Draft, parts: Sequence[_Draft]) -> bool:
+    text = prepared.text
+    start, end = total.candidate.start, total.candidate.end
+    if _TOTAL_BEFORE.search(text, max(0, start - 30), start) or _TOTAL_AFTER.match(text, end):
+        return True
+    sentence = prepared.sentence_index(start)
+    return all(part.candidate.start > end and prepared.sentence_index(part.candidate.start) - sentence <= 2
+               for part in parts)
 
 
 def _summing_to(value: int | Decimal, drafts: Sequence[_Draft]) -> tuple[_Draft, ...] | None:

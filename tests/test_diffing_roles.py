@@ -130,3 +130,19 @@ def test_roles_and_repeats_are_in_the_json() -> None:
     assert [(f["value"], f["role"], f["metric"], len(f["other_spans"])) for f in figures] == [
         ("5000000", "fine", "fine_amount", 1), ("2000000", "refund_or_deposit", None, 0)]
     assert all("party" in f and "part_of" in f for f in figures)
+
+
+def test_amounts_of_a_list_that_happen_to_add_up_are_no_total() -> None:
+    text = ("江苏省网信办对甲平台罚款人民币20万元。浙江省网信办对乙平台罚款人民币30万元。"
+            "广东省网信办对丙平台罚款人民币50万元。")
+    assert [(f.role, f.part_of) for f in _money(text)] == [("fine", None)] * 3
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ("对利用虚拟货币实施诈骗的平台罚款80万元。", "fine"),
+    ("没收违法收入35万元。", "confiscated"),
+    ("The agency fined Orbit $4 million for ads intended to mislead buyers.", "fine"),
+    ("市场监管局拟对星河公司处以罚款60万元，并告知其陈述申辩权利。", "proposed"),
+])
+def test_role_cues_read_the_words_that_govern_the_amount(text: str, role: str) -> None:
+    assert [figure.role for figure in _money(text)] == [role]
