@@ -341,14 +341,13 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
     follows = candidate.end if language == "en" else None
     clause_start, clause_end = prepared.clause_at(anchor)
     clause_end = max(clause_end, candidate.end)
-    sentence_start, _ = prepared.sentence_at(anchor)
+    sentence_start, sentence_end = prepared.sentence_at(anchor)
     if language == "zh":
         # 、 lists the objects of one verb (处置账号、群组781万个): the verb's clause is the figure's,
         # unless the item has a verb of its own (下架96款、通报3款).
         while (clause_start > sentence_start + 1 and text[clause_start - 1] == "、"
                and not _has_verb(text, compatible, language, clause_start, anchor)):
             clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
-    _, sentence_end = prepared.sentence_at(anchor)
     while clause_end < sentence_end and text[clause_end:clause_end + 1] in ("(", "（"):
         # A parenthesis is an aside ("25款App(列表附后)存在问题", "€2.42bn (around £2.1bn) fine"):
         # the clause goes on after it.
@@ -382,6 +381,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
     ) or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end))
     best: _Verdict | None = None
     verdicts: dict[str, _Verdict] = {}
+    yields: dict[str, tuple[str, ...]] = {}
     for order, metric in enumerate(compatible):
         phrasing = metric.phrasings[language]
         object_span = objects_here.get(metric.id)
@@ -414,22 +414,16 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
         )
         verdict = _Verdict(metric.id, score, tuple(found_spans) if level == 2 else ())
         verdicts[metric.id] = verdict
+        yields[metric.id] = metric.yields_to
         if best is None or score > best.score:
             best = verdict
     if best is not None:
         # A clause that names the stronger action reports it (通报下架: removed, not notified).
-        stronger = [verdicts[other] for other in catalogue_yields(catalogue, best.metric)
+        stronger = [verdicts[other] for other in yields[best.metric]
                     if other in verdicts and verdicts[other].score[0] == best.score[0]]
         if stronger:
             best = stronger[0]
     return best
-
-
-def catalogue_yields(catalogue: MetricCatalogue, metric_id: str) -> tuple[str, ...]:
-    for metric in catalogue.metrics:
-        if metric.id == metric_id:
-            return metric.yields_to
-    return ()
 
 
 def _has_verb(text: str, compatible: Sequence[Metric], language: str, start: int, end: int) -> bool:

@@ -328,13 +328,18 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     """
     mentions: list[PeriodMention] = []
     ranges: list[tuple[int, int]] = []
-    for match in _ZH_RANGE.finditer(text):
+    chinese = not text.isascii()
+    # Most notices name no range: cheap substring tests spare the range patterns' scan.
+    zh_ranges = chinese and ("月" in text or "一年" in text or "12个月" in text or "年以来" in text) and any(
+        word in text for word in _ZH_RANGE_WORDS)
+    en_ranges = any(word in text for word in _EN_RANGE_WORDS)
+    for match in _ZH_RANGE.finditer(text) if zh_ranges else ():
         period = _zh_range(text, match, published)
         if period is not None:
             ranges.append(match.span())
             mentions.append(PeriodMention(match.start(), match.end(), period, False,
                                           _carries(text, match.start(), match.end(), True)))
-    for match in _EN_RANGE.finditer(text):
+    for match in _EN_RANGE.finditer(text) if en_ranges else ():
         period = _en_range(match, published)
         if period is not None:
             ranges.append(match.span())
@@ -344,7 +349,7 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     def inside_range(match: re.Match[str]) -> bool:
         return any(start < match.end() and match.start() < end for start, end in ranges)
 
-    for match in _ZH_PERIOD.finditer(text):
+    for match in _ZH_PERIOD.finditer(text) if chinese else ():
         if ranges and inside_range(match):
             continue
         if _BATCH_AFTER.match(text, match.end()):
@@ -371,6 +376,8 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     return mentions
 
 
+_ZH_RANGE_WORDS = ("至", "到", "以来", "来", "-", "—", "~", "－", "一年", "12个月")
+_EN_RANGE_WORDS = ("from ", "between ", "since ", "past ", "last year", "last 12", "last twelve")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
 
