@@ -727,8 +727,9 @@ def _link_parts(prepared: PreparedText, drafts: list[_Draft]) -> None:
     total ("$170 million: $136 million to one agency and $34 million to another") when it says
     it is a total (totalling, in fines, settlement, 合计) or is stated first with its parts in
     the next few sentences; amounts of a list that happen to add up are no total. The total
-    keeps the metric only when every part is a fine."""
-    money = [d for d in drafts if d.candidate.currency is not None and d.role in (FINE, REFUND_OR_DEPOSIT, OTHER)]
+    keeps the metric only when every part is a fine, and only then are its parts ``part``."""
+    money = [d for d in drafts
+             if d.candidate.currency is not None and d.role in (FINE, REFUND_OR_DEPOSIT, CONFISCATED, OTHER)]
     if len(money) < 3 or len(money) > 40:
         return
     for total in sorted(money, key=lambda d: d.candidate.value, reverse=True):
@@ -747,7 +748,9 @@ def _link_parts(prepared: PreparedText, drafts: list[_Draft]) -> None:
         total.metric = "fine_amount" if fines else None
         for part in parts:
             part.part_of = total
-            if part.role == FINE:
+            # A fine inside a total that is no fine (罚没款合计, a settlement with refunds) is
+            # the only statement of that fine: it stays a fine.
+            if fines:
                 part.role = PART
 
 

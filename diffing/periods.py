@@ -357,6 +357,10 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         period, known = _zh_period(match, published)
         if not known:
             continue
+        if _ZH_UNTIL_BEFORE.search(text, max(0, match.start() - 6), match.start()):
+            # 截至2022年底: where a cumulative count ends, not the span it covers.
+            mentions.append(PeriodMention(match.start(), match.end(), None, False))
+            continue
         before = text[max(0, match.start() - 4):match.start()]
         after = text[match.end():match.end() + 4]
         comparison = bool(_ZH_COMPARISON_BEFORE.search(before) or _ZH_COMPARISON_AFTER.search(after))
@@ -368,6 +372,9 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         period, known = _en_period(match, published)
         if not known:
             continue
+        if _EN_UNTIL_BEFORE.search(text, max(0, match.start() - 20), match.end()):
+            mentions.append(PeriodMention(match.start(), match.end(), None, False))
+            continue
         before = text[max(0, match.start() - 20):match.start()]
         comparison = bool(_EN_COMPARISON_BEFORE.search(before))
         carries = not comparison and _carries(text, match.start(), match.end(), False)
@@ -376,6 +383,8 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     return mentions
 
 
+_ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
+_EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:of\s+)?\S*\s*$|end\s+of\s+\S+$")
 _ZH_RANGE_WORDS = ("至", "到", "以来", "来", "-", "—", "~", "－", "一年", "12个月")
 _EN_RANGE_WORDS = ("from ", "between ", "since ", "past ", "last year", "last 12", "last twelve")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.

@@ -103,3 +103,8 @@ def test_a_period_carries_only_when_it_frames_its_clause(text: str, carries: boo
 
 def test_a_batch_number_is_no_period() -> None:
     assert _periods("工信部通报2021年第三批侵害用户权益的APP", None) == []
+
+
+@pytest.mark.parametrize("text", ["截至2022年底，工信部累计通报", "by the end of 2022, the ministry had", "as of 2021, a total of"])
+def test_where_a_cumulative_count_ends_is_no_period(text: str) -> None:
+    assert [period for period, _ in _periods(text, date(2023, 2, 1))] == [None]

@@ -87,7 +87,7 @@ def test_a_settlement_total_with_refunds_in_it_is_no_fine() -> None:
             "in refunds to customers are part of the agreement.")
     figures = {f.value: f for f in _money(text)}
     assert (figures[Decimal(800000000)].role, figures[Decimal(800000000)].metric) == ("total", None)
-    assert figures[Decimal(300000000)].metric == "fine_amount"
+    assert (figures[Decimal(300000000)].role, figures[Decimal(300000000)].metric) == ("fine", "fine_amount")
     assert figures[Decimal(500000000)].role == "refund_or_deposit"
     assert figures[Decimal(500000000)].part_of == figures[Decimal(800000000)].start
 
@@ -146,3 +146,12 @@ def test_amounts_of_a_list_that_happen_to_add_up_are_no_total() -> None:
 ])
 def test_role_cues_read_the_words_that_govern_the_amount(text: str, role: str) -> None:
     assert [figure.role for figure in _money(text)] == [role]
+
+
+def test_a_total_of_fines_and_confiscated_gains_is_no_fine_but_its_fine_is() -> None:
+    text = "对该公司没收违法所得2.4亿元、罚款4.8亿元，罚没款合计7.2亿元。"
+    assert [(f.value, f.role, f.metric, f.part_of is not None) for f in _money(text)] == [
+        (Decimal(240000000), "confiscated", None, True),
+        (Decimal(480000000), "fine", "fine_amount", True),
+        (Decimal(720000000), "total", None, False),
+    ]
