@@ -319,7 +319,7 @@ def _first_in(pattern: re.Pattern[str], text: str, ranges: Sequence[tuple[int, i
 
 
 def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Candidate,
-              next_number: int | None = None) -> _Verdict | None:
+              next_number: int | None = None, previous_number: int | None = None) -> _Verdict | None:
     """The metric whose phrasing the figure's clause carries, or ``None``.
 
     Every verb group of a metric must occur in the figure's clause; when the clause has no verb
@@ -360,6 +360,14 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
         # A verb after the next number is that number's ("620000 apps were tested, 2234 apps
         # were ordered to rectify"): English states the count, then its verb.
         clause_end = min(clause_end, next_number)
+        # "warned 1,500 websites and fined 200": a verb after a conjunction leads the next count.
+        joined = _EN_CONJUNCTION.search(text, candidate.end, clause_end)
+        if joined and _has_verb(text, compatible, language, joined.end(), clause_end):
+            clause_end = joined.start()
+    if (language == "en" and previous_number is not None and clause_start < previous_number < anchor
+            and _has_verb(text, compatible, language, previous_number, anchor)):
+        # …and the verbs before the previous count are that count's.
+        clause_start = previous_number
     index = prepared.sentence_index(anchor)
     context: list[tuple[int, int]] = [(max(sentence_start, clause_start - 400), clause_start)]
     if index > 0:
@@ -476,7 +484,8 @@ _PER_UNIT_AFTER = re.compile(
     r"\s*(?:(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month|violation|breach|infringement|offence|offense)\b"
     r"|(?:每日|每天|按日|每次|每项))"
 )
-_PER_UNIT_BEFORE = re.compile(r"(?:每日|每天|按日)\s*$")
+_PER_UNIT_BEFORE = re.compile(
+    r"(?:每日|每天|按日|(?:daily|periodic|per-day)\s+(?:penalty|penalties|fine|fines)(?:\s+payments?)?\s+(?:of\s+)?)\s*$")
 _DAILY = re.compile(r"\s*(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month)\b|\s*(?:每日|每天|按日)")
 # Verbs no metric counts (处置 deals with an account without saying how): a clause with one of
 # them before its number does not borrow a metric's verb from the clause before.
@@ -486,6 +495,7 @@ _OTHER_VERB = {
     "en": re.compile(r"\b(?:test|inspect|check|examin|investigat|review|screen|monitor|detect|handl|process)\w*"
                      r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),
 }
+_EN_CONJUNCTION = re.compile(r"\b(?:and|while|but|whereas|as\s+well\s+as)\b")
 _JOINED = re.compile(r"\s*(?:、|及|和|与|以及|or|and|,|/)\s*")
 
 
@@ -528,7 +538,7 @@ _CAP_BEFORE = re.compile(
 _PROPOSED = re.compile(
     r"intention\s+to|intends?\s+to\s+(?:fine|impose|penal|levy|sanction)|notice\s+of\s+intent|propos|provisional|"
     r"initially|originally|had\s+planned|planned\s+to|reduced\s+from|the\s+possible|had\s+faced|"
-    r"could\s+have\s+(?:faced|been)|would\s+have|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|预先告知"
+    r"could\s+have\s+(?:faced|been)|would\s+have|(?:could|may|might|would)\s+face|potential\s+(?:fine|penalty)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|预先告知"
 )
 _APPROXIMATELY = r"(?:about|around|approximately|approx\.?|roughly|some|nearly|almost|over|more\s+than|约|合|折合|相当于|约合)"
 # Between an amount and its restatement in another currency: "(about", ", or about", "约合".
@@ -608,13 +618,15 @@ def find_figures(
     converted = _conversions(prepared, candidates)
     drafts: list[_Draft] = []
     restated: list[tuple[int, tuple[int, int]]] = []
+    previous: int | None = None
     for index, candidate in enumerate(candidates):
         if index in converted:
             restated.append((converted[index], (candidate.start, candidate.end)))
             continue
         following = next((later.start for number, later in enumerate(candidates[index + 1:], index + 1)
                           if number not in converted), None)
-        verdict = _classify(prepared, catalogue, candidate, following)
+        verdict = _classify(prepared, catalogue, candidate, following, previous)
+        previous = candidate.end
         role = None
         if candidate.currency is not None:
             role = _money_role(prepared, candidate, verdict)

@@ -248,6 +248,9 @@ def test_the_same_count_in_two_provinces_is_two_figures() -> None:
     ("Offices handed 210 cases to the police.", [("cases_referred", 210)]),
     ("The agency penalized Orbit $7 million.", [("fine_amount", Decimal(7000000))]),
     ("The watchdog slapped Orbit with a €30m (about £26m) fine.", [("fine_amount", Decimal(30000000))]),
+    # each count of a coordinated list has the verb that leads it
+    ("The office revoked the licences of 12 websites, issued warnings to 1,500 websites and imposed fines on 200 websites.",
+     [("websites_closed", 12), ("warnings", 1500), ("fined", 200)]),
     # the verb after a number is that number's, not the one before
     ("Since 2021, a total of 5,000 apps were tested, 800 apps were ordered to rectify and 60 apps were removed.",
      [(None, 5000), ("apps_notified", 800), ("apps_removed", 60)]),

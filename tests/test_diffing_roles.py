@@ -49,6 +49,10 @@ def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
     # a periodic penalty that only applies if an order is not followed
     ("The company must comply within three months or pay a penalty of €80,000 per day of delay.",
      [(Decimal(80000), "other", None)]),
+    ("The authority also set a daily penalty of 20,000 euros until the site complies.",
+     [(Decimal(20000), "other", None)]),
+    # a fine the company only risks
+    ("Skyline could face a £15m fine over the leak.", [(Decimal(15000000), "proposed", None)]),
 ])
 def test_money_roles(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
     assert _roles(text) == expected
