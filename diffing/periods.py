@@ -70,6 +70,10 @@ _WRITTEN = re.compile(r"(\d{4})(?:-(H[12]|Q[1-4]))?")
 _WRITTEN_RANGE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?\.\.(\d{4})-(\d{2})(?:-(\d{2}))?")
 
 
+def _first_nine_months(year: int) -> Period:
+    return Period.span(date(year, 1, 1), date(year, 9, 1))
+
+
 def _month_end(year: int, month: int) -> date:
     return (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
 
@@ -109,8 +113,8 @@ def _parse_range(text: str) -> Period | None:
 
 @dataclass(frozen=True)
 class PeriodMention:
-    """A period named in prepared text. ``period`` is ``None`` for a span that is a period of a
-    kind regwatch does not compare (前三季度, "first nine months"): it ends the previous one.
+    """A period named in prepared text. ``period`` is ``None`` for a span that is no period
+    regwatch can state (截至2022年底, where a cumulative count ends): it ends the previous one.
     A ``comparison`` mention ("比2022年", "on 2022") names the base of a comparison and does
     not become the period of the figures after it. A mention ``carries`` to the clauses after
     it when it frames them (it opens its clause: "2021年，…", "In 2022, …"); one inside a
@@ -143,7 +147,7 @@ _EN_PERIOD = re.compile(
     r"(?:the\s+)?" + _ORDINAL + r"\s+(?P<unit>half|quarter)\s+(?:of\s+)?(?:(?P<year1>(?:19|20)\d{2})|(?P<rel1>this year|last year|the year))"
     r"|(?P<code>[hq][1-4])\s*(?P<year2>(?:19|20)\d{2})"
     r"|(?P<year3>(?:19|20)\d{2})\s*(?P<code2>[hq][1-4])"
-    r"|(?P<nine>first nine months|first three quarters)\s+(?:of\s+)?(?:(?:19|20)\d{2}|this year|the year)"
+    r"|(?P<nine>first nine months|first three quarters)\s+(?:of\s+)?(?P<nineyear>(?:19|20)\d{2}|this year|the year)"
     r"|(?:in|during|throughout|for|of|since)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+(?:of\s+)?)?(?P<year4>(?:19|20)\d{2})(?!\s*[-/])"
     r"|(?P<year5>(?:19|20)\d{2})(?='s)"
     r"|(?P<rel2>this year|last year)"
@@ -162,7 +166,10 @@ _CN_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _CN_DAY = r"(?:3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _ZH_YEAR = r"(?:(?P<{0}>(?:19|20)\d{{2}})\s*年|(?P<{0}r>今年|去年|本年|上年))"
 _ZH_RANGE = re.compile(
-    r"(?:" + _ZH_YEAR.format("y1") + r")?\s*(?P<m1>" + _CN_MONTH + r")\s*月(?:份)?\s*(?:(?P<d1>" + _CN_DAY + r")\s*[日号])?"
+    r"(?:" + _ZH_YEAR.format("yb") + r")?\s*(?<![\d第.])(?P<m1b>" + _CN_MONTH + r")\s*(?:至|到|—|-|~|－)\s*(?P<m2b>"
+    + _CN_MONTH + r")\s*月(?:份)?(?!\s*\d)"
+    r"|(?:" + _ZH_YEAR.format("yf") + r")?\s*前\s*(?P<mfirst>" + _CN_MONTH + r")\s*个(?:多)?月"
+    r"|(?:" + _ZH_YEAR.format("y1") + r")?\s*(?P<m1>" + _CN_MONTH + r")\s*月(?:份)?\s*(?:(?P<d1>" + _CN_DAY + r")\s*[日号])?"
     r"\s*(?:(?:至|到|—|-|~|－)\s*(?:" + _ZH_YEAR.format("y2") + r")?\s*(?P<m2>" + _CN_MONTH + r")\s*月(?:份)?"
     r"\s*(?:(?P<d2>" + _CN_DAY + r")\s*[日号])?(?:底|末)?|(?P<since>以来|来))"
     r"|(?P<pastyear>过去一年|近一年|过去12个月|近12个月)(?:来|以来|里|中|间)?"
@@ -224,6 +231,16 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
         if published is None or since_year >= published.year:
             return None
         return Period.span(date(since_year, 1, 1), published)
+    if match.group("m1b") or match.group("mfirst"):
+        # 1-6月, 前5个月: months of one year, the latest such span by publication.
+        first_month = _cn_small(match.group("m1b")) if match.group("m1b") else 1
+        last_month = _cn_small(match.group("m2b") or match.group("mfirst"))
+        absolute = match.group("yb") or match.group("yf")
+        relative = match.group("ybr") or match.group("yfr")
+        span_year = _year_of(absolute, relative, published, last_month)
+        if span_year is None or not 1 <= first_month < last_month <= 12:
+            return None
+        return Period.span(date(span_year, first_month, 1), date(span_year, last_month, 1))
     month = _cn_small(match.group("m1"))
     year = _year_of(match.group("y1"), match.group("y1r"), published, month)
     if year is None:
@@ -385,7 +402,7 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
 
 _ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
 _EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:of\s+)?\S*\s*$|end\s+of\s+\S+$")
-_ZH_RANGE_WORDS = ("至", "到", "以来", "来", "-", "—", "~", "－", "一年", "12个月")
+_ZH_RANGE_WORDS = ("至", "到", "以来", "来", "-", "—", "~", "－", "一年", "个月")
 _EN_RANGE_WORDS = ("from ", "between ", "since ", "past ", "last year", "last 12", "last twelve")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
@@ -402,7 +419,11 @@ def _zh_period(match: re.Match[str], published: date | None) -> tuple[Period | N
             return None, False
         year = published.year + {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2}[match.group("relative")]
     if part == "前三季度":
-        return None, True
+        if year is None:
+            if published is None:
+                return None, False
+            year = published.year if published > date(published.year, 9, 30) else published.year - 1
+        return _first_nine_months(year), True
     kind, index = _zh_part(part)
     if year is None:
         if published is None:
@@ -426,7 +447,14 @@ def _zh_part(part: str | None) -> tuple[str, int]:
 
 def _en_period(match: re.Match[str], published: date | None) -> tuple[Period | None, bool]:
     if match.group("nine"):
-        return None, True
+        stated = match.group("nineyear")
+        if stated and stated.isdigit():
+            return _first_nine_months(int(stated)), True
+        if published is None:
+            return None, False
+        if stated == "this year":
+            return _first_nine_months(published.year), True
+        return _first_nine_months(published.year if published > date(published.year, 9, 30) else published.year - 1), True
     ordinal = match.group("ordinal")
     if ordinal:
         index = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}[ordinal]

@@ -26,7 +26,7 @@ def _periods(text: str, published: date | None) -> list[tuple[str | None, bool]]
     ("比2022年增长23.7%", None, [("2022", True)]),
     ("与去年同期相比", date(2023, 7, 1), [("2022", True)]),
     ("2024年1月31日", None, []),
-    ("2023年前三季度", None, [(None, False)]),
+    ("2023年前三季度", None, [("2023-01..2023-09", False)]),
     ("in 2023, the authorities", None, [("2023", False)]),
     ("In the first half of 2023,", None, [("2023-H1", False)]),
     ("in the first quarter of the year", date(2024, 4, 18), [("2024-Q1", False)]),
@@ -64,6 +64,10 @@ def test_period_parse_and_end() -> None:
     ("since 2020, the ministry has", date(2022, 9, 14), "2020-01..2022-09"),
     ("from 2020 to date, the ministry has", date(2022, 9, 14), "2020-01..2022-09"),
     ("in the past year the authorities", date(2022, 9, 14), "2021-09..2022-09"),
+    ("今年1-8月，各地网信部门", date(2022, 9, 14), "2022-01..2022-08"),
+    ("前7个月，各地网信部门", date(2022, 9, 14), "2022-01..2022-07"),
+    ("前三季度，各地网信部门", date(2022, 10, 20), "2022-01..2022-09"),
+    ("in the first nine months of this year, regulators", date(2022, 10, 20), "2022-01..2022-09"),
 ])
 def test_ranges_of_months_and_days(text: str, published: date | None, expected: str) -> None:
     assert [period for period, _ in _periods(text, published)] == [expected]
@@ -71,7 +75,7 @@ def test_ranges_of_months_and_days(text: str, published: date | None, expected: 
     assert parsed is not None and parsed.kind == "range" and str(parsed) == expected
 
 
-@pytest.mark.parametrize("text", ["自2021年11月1日起施行", "7月以来", "2024年1月31日"])
+@pytest.mark.parametrize("text", ["自2021年11月1日起施行", "7月以来", "2024年1月31日", "第1-3批", "3个月内完成整改"])
 def test_no_range_without_a_resolvable_span(text: str) -> None:
     assert [period for period, _ in _periods(text, None) if period and ".." in period] == []
 
