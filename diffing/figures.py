@@ -239,6 +239,8 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
         return found
     for match in _EN_NUMBER.finditer(text):
         noun = _english_noun(text, match.end(), catalogue)
+        if noun is None or noun[0] in catalogue.english_other_nouns:
+            noun = _elided_noun(prepared, match, found) or noun
         if noun is None:
             continue
         unit, noun_end = noun
@@ -248,6 +250,27 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
         numeral_only = not re.search(r"\d", match.group("number"))
         found.append(_Candidate(match.start(), noun_end, match.end(), value, unit, None, numeral_only))
     return found
+
+
+# A count whose noun is left out because the list it ends already said it ("held talks with
+# 1,497 websites and warned 738", "443 websites were summoned while 172 received warnings").
+_ELIDED_BEFORE = re.compile(r"(?:\band|\bwhile|\bbut|\bwhereas|,)\s+(?:[a-z]+ed\s+)?$")
+_ELIDED_AFTER = re.compile(r"\s*(?:[,.;:)]|$|(?:received|got|were|was|had|have|during|in|on|last|this|for|as)\b)")
+
+
+def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence[_Candidate]) -> tuple[str, int] | None:
+    text = prepared.text
+    number = match.group("number")
+    if not re.search(r"\d", number) or re.fullmatch(r"(?:19|20)\d\d", number) or not earlier:
+        return None
+    previous = earlier[-1]
+    sentence_start, _ = prepared.sentence_at(match.start())
+    if previous.start < sentence_start or previous.currency is not None:
+        return None
+    if not (_ELIDED_BEFORE.search(text, max(previous.end, match.start() - 20), match.start())
+            and _ELIDED_AFTER.match(text, match.end())):
+        return None
+    return previous.unit, match.end()
 
 
 def _english_noun(text: str, position: int, catalogue: MetricCatalogue) -> tuple[str, int] | None:
@@ -366,8 +389,11 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
             clause_end = joined.start()
     if (language == "en" and previous_number is not None and clause_start < previous_number < anchor
             and _has_verb(text, compatible, language, previous_number, anchor)):
-        # …and the verbs before the previous count are that count's.
+        # …and the verbs before the previous count, or before the conjunction after it, are
+        # that count's ("520 websites were summoned while 96 received warnings").
         clause_start = previous_number
+        for joined in _EN_CONJUNCTION.finditer(text, previous_number, anchor):
+            clause_start = joined.end()
     index = prepared.sentence_index(anchor)
     context: list[tuple[int, int]] = [(max(sentence_start, clause_start - 400), clause_start)]
     if index > 0:

@@ -248,6 +248,11 @@ def test_the_same_count_in_two_provinces_is_two_figures() -> None:
     ("Offices handed 210 cases to the police.", [("cases_referred", 210)]),
     ("The agency penalized Orbit $7 million.", [("fine_amount", Decimal(7000000))]),
     ("The watchdog slapped Orbit with a €30m (about £26m) fine.", [("fine_amount", Decimal(30000000))]),
+    # a count whose noun the list already gave
+    ("Regulators held talks with 2,310 websites and warned 415 during the year.",
+     [("websites_summoned", 2310), ("warnings", 415)]),
+    ("Some 520 websites were summoned while 96 received warnings.", [("websites_summoned", 520), ("warnings", 96)]),
+    ("Article 12 and 13 of the rules apply to 40 platforms.", [(None, 40)]),
     # each count of a coordinated list has the verb that leads it
     ("The office revoked the licences of 12 websites, issued warnings to 1,500 websites and imposed fines on 200 websites.",
      [("websites_closed", 12), ("warnings", 1500), ("fined", 200)]),
