@@ -747,7 +747,7 @@ def _conversions(prepared: PreparedText, candidates: Sequence[_Candidate]) -> di
 
 def _money_covers_period(prepared: PreparedText, candidate: _Candidate, mention: PeriodMention | None) -> bool:
     """A single decision's amount covers no period (it is dated by the decision); only an
-    amount summed over a stated span ("1月至11月…累计罚款900万元") does."""
+    amount summed or repeated over a stated span ("1月至11月…多次予以罚款…累计罚款900万元") does."""
     if mention is None or mention.period is None:
         return False
     sentence_start, sentence_end = prepared.sentence_at(candidate.start)
@@ -757,7 +757,8 @@ def _money_covers_period(prepared: PreparedText, candidate: _Candidate, mention:
     return bool(_ACCUMULATED.search(prepared.text, clause_start, candidate.end))
 
 
-_ACCUMULATED = re.compile(r"累计|总计|合计|共计|总额|in\s+total|a\s+total|combined|altogether|cumulative|so\s+far")
+_ACCUMULATED = re.compile(
+    r"累计|总计|合计|共计|总额|多次|in\s+total|a\s+total|combined|altogether|cumulative|so\s+far|repeatedly")
 
 
 def _link_parts(prepared: PreparedText, drafts: list[_Draft]) -> None:

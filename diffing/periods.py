@@ -41,12 +41,24 @@ class Period:
         return str(self.year)
 
     @classmethod
-    def span(cls, first: date, last: date, *, days: bool = False) -> Period:
+    def span(cls, first: date, last: date, *, days: bool = False, to_date: bool = False) -> Period:
         """The range from ``first`` to ``last``; by months unless ``days`` (then both days
-        count). Months are kept whole: ``first`` moves to the 1st, ``last`` to the month's end."""
+        count). Months are kept whole: ``first`` moves to the 1st, ``last`` to the month's end.
+        ``to_date``: the span runs to publication ("7月以来"), so its last month is not over and
+        it is never written as the quarter or half it falls in."""
         if not days:
             first = first.replace(day=1)
             last = _month_end(last.year, last.month)
+            # Whole quarters, halves and years are written as such ("from April to June" is
+            # 2023-Q2), so they compare with the same periods stated the usual way.
+            if first.year == last.year and not to_date:
+                months = (first.month, last.month)
+                if months == (1, 12):
+                    return cls(first.year)
+                if months in ((1, 6), (7, 12)):
+                    return cls(first.year, "half", 1 if first.month == 1 else 2)
+                if last.month - first.month == 2 and first.month % 3 == 1:
+                    return cls(first.year, "quarter", first.month // 3 + 1)
         return cls(first.year, "range", first.month * 100 + last.month, first, last, days)
 
     @classmethod
@@ -107,7 +119,8 @@ def _parse_range(text: str) -> Period | None:
     if last < first:
         return None
     days = match.group(3) is not None
-    period = Period.span(first, last, days=days)
+    # Written as a range, it is one (a span to date that covers a quarter's months stays a range).
+    period = Period.span(first, last, days=days, to_date=True)
     return period if str(period) == text else None
 
 
@@ -225,12 +238,12 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
     if match.group("pastyear"):
         if published is None:
             return None
-        return Period.span(date(published.year - 1, published.month, 1), published)
+        return Period.span(date(published.year - 1, published.month, 1), published, to_date=True)
     if match.group("ysince"):
         since_year = int(match.group("ysince"))
         if published is None or since_year >= published.year:
             return None
-        return Period.span(date(since_year, 1, 1), published)
+        return Period.span(date(since_year, 1, 1), published, to_date=True)
     if match.group("m1b") or match.group("mfirst"):
         # 1-6月, 前5个月: months of one year, the latest such span by publication.
         first_month = _cn_small(match.group("m1b")) if match.group("m1b") else 1
@@ -251,6 +264,7 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
         return None
     first: date = start
     last: date | None
+    to_date = False
     if match.group("since"):
         # The end is stated after the start, in its paragraph: "3月10日以来…。截至5月22日，…"
         paragraph_end = text.find("\n", match.end())
@@ -267,7 +281,7 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
         else:
             if published is None:
                 return None
-            last, days = published, False
+            last, days, to_date = published, False, True
     else:
         last_month = _cn_small(match.group("m2"))
         last_year = _year_of(match.group("y2"), match.group("y2r"), None, last_month) or year
@@ -276,26 +290,26 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
         days = day is not None and last_day is not None
     if last is None or last < first or (first.year, first.month) == (last.year, last.month) and not days:
         return None
-    return Period.span(first, last, days=days)
+    return Period.span(first, last, days=days, to_date=to_date)
 
 
 def _en_range(match: re.Match[str], published: date | None) -> Period | None:
     if match.group("past"):
         if published is None:
             return None
-        return Period.span(date(published.year - 1, published.month, 1), published)
+        return Period.span(date(published.year - 1, published.month, 1), published, to_date=True)
     if match.group("ys"):
         year = int(match.group("ys"))
         if published is None or year >= published.year:
             return None
-        return Period.span(date(year, 1, 1), published)
+        return Period.span(date(year, 1, 1), published, to_date=True)
     if match.group("ms"):
         month = _MONTHS[match.group("ms").rstrip(".")[:3]]
         since_year = _year_of(_digits(match.group("yms")), _relative(match.group("yms")), published, month)
         if since_year is None or published is None:
             return None
         first = date(since_year, month, 1)
-        return Period.span(first, published) if first < published.replace(day=1) else None
+        return Period.span(first, published, to_date=True) if first < published.replace(day=1) else None
     first_month = _MONTHS[match.group("m1").rstrip(".")[:3]]
     last_month = _MONTHS[match.group("m2").rstrip(".")[:3]]
     stated = match.group("y2") or match.group("y1")

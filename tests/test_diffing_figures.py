@@ -205,7 +205,10 @@ def test_builtin_catalogue_has_the_issue_ids() -> None:
     ("5月以来，截至目前，全国网信系统累计关闭违法网站320家。", date(2022, 8, 3), "2022-05..2022-08"),
     ("2月20日以来，各地持续整治。截至4月30日，重点平台永久关闭账号1.2万余个。", date(2023, 5, 8),
      "2023-02-20..2023-04-30"),
-    ("From January to June this year, 1,250 illegal websites were closed.", date(2022, 7, 20), "2022-01..2022-06"),
+    ("From January to May this year, 1,250 illegal websites were closed.", date(2022, 7, 20), "2022-01..2022-05"),
+    # a span of months that is a whole quarter or half is written as one
+    ("From April to June this year, 1,250 illegal websites were closed.", date(2022, 7, 20), "2022-Q2"),
+    ("今年1月至6月，全国网信系统关闭违法网站900家。", date(2022, 7, 20), "2022-H1"),
     # a year that describes an earlier batch of apps is not the period of the count after it
     ("工信部对去年发现问题的APP进行复查，共发现12款APP仍然存在问题。", date(2023, 3, 1), None),
 ])
