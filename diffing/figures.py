@@ -255,7 +255,7 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
 # A count whose noun is left out because the list it ends already said it ("held talks with
 # 1,497 websites and warned 738", "443 websites were summoned while 172 received warnings").
 _ELIDED_BEFORE = re.compile(r"(?:\band|\bwhile|\bbut|\bwhereas|,)\s+(?:[a-z]+ed\s+)?$")
-_ELIDED_AFTER = re.compile(r"\s*(?:[,.;:)]|$|(?:received|got|were|was|had|have|during|in|on|last|this|for|as)\b)")
+_ELIDED_AFTER = re.compile(r"\s*(?:[,.;:)]|$|(?:received|got|were|was|had|have|during|in|on|last|this|for|as|to)\b)")
 
 
 def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence[_Candidate]) -> tuple[str, int] | None:
@@ -724,7 +724,8 @@ def _figure(prepared: PreparedText, catalogue: MetricCatalogue, draft: _Draft) -
 def _conversions(prepared: PreparedText, candidates: Sequence[_Candidate]) -> dict[int, int]:
     """Amounts that restate another amount in a second currency ("3.4 billion yuan (about $533
     million)"), each mapped to the amount it restates; an amount elsewhere equal to such a
-    restatement (a headline giving only the converted amount) maps there too."""
+    restatement, or the same rounded (a headline giving only the converted amount), maps there
+    too."""
     converted: dict[int, int] = {}
     previous: int | None = None
     for index, candidate in enumerate(candidates):
@@ -736,13 +737,20 @@ def _conversions(prepared: PreparedText, candidates: Sequence[_Candidate]) -> di
                     and _CONVERSION_GAP.fullmatch(prepared.text, before.end, candidate.start)):
                 converted[index] = converted.get(previous, previous)
         previous = index
-    restatements = {(candidates[index].currency, candidates[index].value): target
-                    for index, target in converted.items()}
+    restatements = [(candidates[index].currency, candidates[index].value, target)
+                    for index, target in converted.items()]
     for index, candidate in enumerate(candidates):
-        key = (candidate.currency, candidate.value)
-        if candidate.currency is not None and index not in converted and key in restatements:
-            converted[index] = restatements[key]
+        if candidate.currency is None or index in converted:
+            continue
+        for currency, value, target in restatements:
+            # Headlines round the conversion ("$1.2 billion" for "(about $1.19 billion)").
+            if currency == candidate.currency and abs(Decimal(candidate.value) - Decimal(value)) <= Decimal(value) * _ROUNDING:
+                converted[index] = target
+                break
     return converted
+
+
+_ROUNDING = Decimal("0.03")
 
 
 def _money_covers_period(prepared: PreparedText, candidate: _Candidate, mention: PeriodMention | None) -> bool:

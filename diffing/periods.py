@@ -157,7 +157,7 @@ _ZH_COMPARISON_AFTER = re.compile(r"^\s*(?:同期|相比|比较)")
 _ORDINAL = r"(?P<ordinal>first|second|third|fourth|1st|2nd|3rd|4th)"
 _EN_PERIOD = re.compile(
     r"(?<![a-z0-9])(?:"
-    r"(?:the\s+)?" + _ORDINAL + r"\s+(?P<unit>half|quarter)\s+(?:of\s+)?(?:(?P<year1>(?:19|20)\d{2})|(?P<rel1>this year|last year|the year))"
+    r"(?:the\s+)?" + _ORDINAL + r"\s+(?P<unit>half|quarter)(?:\s+(?:of\s+)?(?:(?P<year1>(?:19|20)\d{2})|(?P<rel1>this year|last year|the year)))?"
     r"|(?P<code>[hq][1-4])\s*(?P<year2>(?:19|20)\d{2})"
     r"|(?P<year3>(?:19|20)\d{2})\s*(?P<code2>[hq][1-4])"
     r"|(?P<nine>first nine months|first three quarters)\s+(?:of\s+)?(?P<nineyear>(?:19|20)\d{2}|this year|the year)"

@@ -256,6 +256,8 @@ def test_the_same_count_in_two_provinces_is_two_figures() -> None:
      [("websites_summoned", 2310), ("warnings", 415)]),
     ("Some 520 websites were summoned while 96 received warnings.", [("websites_summoned", 520), ("warnings", 96)]),
     ("Article 12 and 13 of the rules apply to 40 platforms.", [(None, 40)]),
+    ("The office summoned 60 platforms, ordered 9 to suspend updates and closed 700 websites.",
+     [("websites_summoned", 60), ("suspended", 9), ("websites_closed", 700)]),
     # each count of a coordinated list has the verb that leads it
     ("The office revoked the licences of 12 websites, issued warnings to 1,500 websites and imposed fines on 200 websites.",
      [("websites_closed", 12), ("warnings", 1500), ("fined", 200)]),

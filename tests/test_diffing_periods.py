@@ -32,6 +32,7 @@ def _periods(text: str, published: date | None) -> list[tuple[str | None, bool]]
     ("in the first quarter of the year", date(2024, 4, 18), [("2024-Q1", False)]),
     ("the second half of this year", date(2023, 12, 30), [("2023-H2", False)]),
     ("Q3 2023", None, [("2023-Q3", False)]),
+    ("closed 3,700 websites in the first quarter", date(2024, 4, 18), [("2024-Q1", False)]),
     ("up from 8,608 than in 2022", None, [("2022", True)]),
     ("January 31, 2024", None, []),
     ("今年上半年", None, []),

@@ -159,3 +159,9 @@ def test_a_total_of_fines_and_confiscated_gains_is_no_fine_but_its_fine_is() -> 
         (Decimal(480000000), "fine", "fine_amount", True),
         (Decimal(720000000), "total", None, False),
     ]
+
+
+def test_a_headline_rounding_the_converted_amount_is_the_same_fine() -> None:
+    text = ("Orbit fined $1.2 billion over data practices\n"
+            "The regulator fined Orbit 8.1 billion yuan ($1.19 billion) on Thursday.")
+    assert [(f.value, f.currency, len(f.other_spans)) for f in _money(text)] == [(Decimal(8100000000), "CNY", 2)]
