@@ -406,6 +406,8 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
         if objects is not None:
             objects_here[metric.id] = _nearest(objects, text, clause_start, clause_end, anchor)
     any_object_here = any(span is not None for span in objects_here.values())
+    if candidate.currency is None and _counts_companies(text, candidate, language):
+        return None
     if _mixed_objects(text, compatible, objects_here, language):
         return None
     verbs_here = any(
@@ -521,6 +523,22 @@ _OTHER_VERB = {
     "en": re.compile(r"\b(?:test|inspect|check|examin|investigat|review|screen|monitor|detect|handl|process)\w*"
                      r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),
 }
+# Counts of companies are no count of websites or platforms (the catalogue has no metric for
+# them): 3家企业, 136家…APP企业, "15 companies", "business undertakings".
+_ZH_COMPANY = re.compile(r"[^，,。；;、：:（）()]{0,14}?(?:企业|公司|经营者|单位|机构)")
+_ZH_PLATFORM_WORD = re.compile(r"网站|平台")
+_EN_COMPANY = re.compile(r"\s*(?:[a-z-]+\s+){0,3}?(?:compan|enterprise|firm|operator|business)")
+
+
+def _counts_companies(text: str, candidate: _Candidate, language: str) -> bool:
+    if language == "zh":
+        if candidate.unit != "家":
+            return False
+        match = _ZH_COMPANY.match(text, candidate.end)
+        return bool(match) and not _ZH_PLATFORM_WORD.search(text, candidate.end, match.end())
+    return bool(_EN_COMPANY.match(text, candidate.number_end, candidate.end + 1))
+
+
 _EN_CONJUNCTION = re.compile(r"\b(?:and|while|but|whereas|as\s+well\s+as)\b")
 _JOINED = re.compile(r"\s*(?:、|及|和|与|以及|or|and|,|/)\s*")
 
@@ -839,7 +857,9 @@ def _merge_repeats(prepared: PreparedText, drafts: list[_Draft]) -> list[_Draft]
         key = (draft.metric, draft.role, draft.candidate.value, draft.candidate.unit)
         same = earlier.setdefault(key, [])
         first = next((other for other in same if _agree(other, draft)), None)
-        if first is None or _distributive(prepared, first) or _distributive(prepared, draft):
+        # Two equal amounts in one sentence are two parties' ("对甲罚款50万元，对乙罚款50万元").
+        if first is None or _distributive(prepared, first) or _distributive(prepared, draft) \
+                or prepared.sentence_index(first.candidate.start) == prepared.sentence_index(draft.candidate.start):
             same.append(draft)
             kept.append(draft)
             continue

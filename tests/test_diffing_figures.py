@@ -258,6 +258,9 @@ def test_the_same_count_in_two_provinces_is_two_figures() -> None:
     ("Article 12 and 13 of the rules apply to 40 platforms.", [(None, 40)]),
     ("The office summoned 60 platforms, ordered 9 to suspend updates and closed 700 websites.",
      [("websites_summoned", 60), ("suspended", 9), ("websites_closed", 700)]),
+    # counts of companies are no count of websites or platforms
+    ("对违规的6家企业分别处以罚款，约谈网站平台12家。", [(None, 6), ("websites_summoned", 12)]),
+    ("The regulator fined 15 business operators for failing to report deals.", [(None, 15)]),
     # each count of a coordinated list has the verb that leads it
     ("The office revoked the licences of 12 websites, issued warnings to 1,500 websites and imposed fines on 200 websites.",
      [("websites_closed", 12), ("warnings", 1500), ("fined", 200)]),

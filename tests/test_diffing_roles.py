@@ -165,3 +165,8 @@ def test_a_headline_rounding_the_converted_amount_is_the_same_fine() -> None:
     text = ("Orbit fined $1.2 billion over data practices\n"
             "The regulator fined Orbit 8.1 billion yuan ($1.19 billion) on Thursday.")
     assert [(f.value, f.currency, len(f.other_spans)) for f in _money(text)] == [(Decimal(8100000000), "CNY", 2)]
+
+
+def test_equal_fines_on_two_parties_in_one_sentence_are_two_figures() -> None:
+    text = "江苏省网信办对甲平台罚款人民币20万元，对乙平台罚款人民币20万元。"
+    assert [(f.value, len(f.other_spans)) for f in _money(text)] == [(Decimal(200000), 0)] * 2
