@@ -535,7 +535,7 @@ def _counts_companies(text: str, candidate: _Candidate, language: str) -> bool:
         if candidate.unit != "家":
             return False
         match = _ZH_COMPANY.match(text, candidate.end)
-        return bool(match) and not _ZH_PLATFORM_WORD.search(text, candidate.end, match.end())
+        return match is not None and not _ZH_PLATFORM_WORD.search(text, candidate.end, match.end())
     return bool(_EN_COMPANY.match(text, candidate.number_end, candidate.end + 1))
 
 
