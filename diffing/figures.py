@@ -12,7 +12,7 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -38,6 +38,7 @@ __all__ = [
     "MetricCatalogue",
     "find_figures",
     "load_metrics",
+    "merge_repeats",
 ]
 
 CURRENCY_UNIT = "currency"
@@ -644,10 +645,13 @@ def find_figures(
     catalogue: MetricCatalogue | None = None,
     published: date | None = None,
     amounts: Sequence[AmountMatch] | None = None,
+    merge: bool = True,
 ) -> list[Figure]:
     """Every figure in ``prepared``, in text order, one per fact: a figure stated again (a
     headline repeating the body, an amount restated in another currency) is one ``Figure``
-    whose ``other_spans`` hold the repeats. ``published`` resolves relative periods; without it
+    whose ``other_spans`` hold the repeats. With ``merge=False`` repeats stay separate figures
+    (restatements in another currency are still folded), for a caller that sets ``party``
+    first and then applies :func:`merge_repeats`. ``published`` resolves relative periods; without it
     they stay unresolved. ``amounts`` are ``find_amounts(prepared.text)`` when the caller has
     them already."""
     catalogue = catalogue or _builtin_catalogue()
@@ -698,8 +702,8 @@ def find_figures(
         if index in by_index:
             by_index[index].other_spans.append(span)
     _link_parts(prepared, drafts)
-    drafts = _merge_repeats(prepared, drafts)
-    return [_figure(prepared, catalogue, draft) for draft in drafts]
+    figures = [_figure(prepared, catalogue, draft) for draft in drafts]
+    return merge_repeats(figures) if merge else figures
 
 
 @dataclass
@@ -838,48 +842,61 @@ def _summing_to(value: int | Decimal, drafts: Sequence[_Draft]) -> tuple[_Draft,
 
 
 # Words that give one amount to several parties ("500,000 yuan each"): the same amount twice is
-# then two figures, not a repeat.
-_DISTRIBUTIVE = re.compile(r"\beach\b|apiece|respectively|分别|各(?:处|罚|被|自)|均(?:被|处|罚)|每家")
+# then two figures, not a repeat. Read on the original sentence, so in both scripts.
+_DISTRIBUTIVE = re.compile(r"\beach\b|apiece|respectively|分[别別]|各(?:[处處罚罰被自])|均(?:[被处處罚罰])|每家",
+                           re.IGNORECASE)
 
 
-def _merge_repeats(prepared: PreparedText, drafts: list[_Draft]) -> list[_Draft]:
-    """One figure per fact: a later figure with the same metric, role, value and unit as an
-    earlier one, and a period and scope that agree with it (equal, or not stated in one of
+def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
+    """One figure per fact: a later figure with the same metric, role, value, unit and party as
+    an earlier one, and a period and scope that agree with it (equal, or not stated in one of
     them: a headline states less), is a repeat of it (a headline, a caption, a summary). Its
-    span is kept in ``other_spans`` and what it states adds to the earlier figure. Figures
-    without a metric or role are never merged."""
-    kept: list[_Draft] = []
-    earlier: dict[tuple[object, ...], list[_Draft]] = {}
-    for draft in drafts:
-        if draft.metric is None and draft.role is None:
-            kept.append(draft)
+    spans join the earlier figure's ``other_spans`` and what it states (a period, a scope, a
+    party) fills the earlier one's gaps. Figures without a metric or role, equal amounts in one
+    sentence and amounts given to each of several parties are never merged. Idempotent;
+    ``find_figures`` applies it, and a step that sets ``party`` afterwards may apply it again."""
+    kept: list[Figure] = []
+    earlier: dict[tuple[object, ...], list[int]] = {}
+    for figure in figures:
+        if figure.metric is None and figure.role is None:
+            kept.append(figure)
             continue
-        key = (draft.metric, draft.role, draft.candidate.value, draft.candidate.unit)
+        key = (figure.metric, figure.role, figure.value, figure.unit)
         same = earlier.setdefault(key, [])
-        first = next((other for other in same if _agree(other, draft)), None)
-        # Two equal amounts in one sentence are two parties' ("对甲罚款50万元，对乙罚款50万元").
-        if first is None or _distributive(prepared, first) or _distributive(prepared, draft) \
-                or prepared.sentence_index(first.candidate.start) == prepared.sentence_index(draft.candidate.start):
-            same.append(draft)
-            kept.append(draft)
+        index = next((i for i in same if _agree(kept[i], figure)), None)
+        if index is None or _distributive(kept[index]) or _distributive(figure) or _same_sentence(kept[index], figure):
+            same.append(len(kept))
+            kept.append(figure)
             continue
-        first.other_spans.append((draft.start, draft.end))
-        first.other_spans.extend(draft.other_spans)
-        first.period = first.period or draft.period
-        first.scope = first.scope or draft.scope
+        first = kept[index]
+        kept[index] = replace(
+            first,
+            other_spans=(*first.other_spans, (figure.start, figure.end), *figure.other_spans),
+            period=first.period or figure.period,
+            scope=first.scope or figure.scope,
+            party=first.party or figure.party,
+        )
     return kept
 
 
-def _agree(first: _Draft, second: _Draft) -> bool:
-    """Periods agree when equal or one is unstated; scopes also when both are national (a
-    headline's 国家网信办 and the body's 全国网信系统), never across provinces."""
+def _agree(first: Figure, second: Figure) -> bool:
+    """Periods and parties agree when equal or one is unstated; scopes also when both are
+    national (a headline's 国家网信办 and the body's 全国网信系统), never across provinces."""
     if not (None in (first.period, second.period) or first.period == second.period):
+        return False
+    if not (None in (first.party, second.party) or first.party == second.party):
         return False
     if None in (first.scope, second.scope) or first.scope == second.scope:
         return True
     return not any(scope.startswith("province:") for scope in (first.scope, second.scope) if scope)
 
 
-def _distributive(prepared: PreparedText, draft: _Draft) -> bool:
-    start, end = prepared.sentence_at(draft.candidate.start)
-    return bool(_DISTRIBUTIVE.search(prepared.text, start, end))
+def _same_sentence(first: Figure, second: Figure) -> bool:
+    # Two equal amounts in one sentence are two parties' ("对甲罚款50万元，对乙罚款50万元").
+    return first.sentence == second.sentence and abs(first.start - second.start) < len(first.sentence)
+
+
+def _distributive(figure: Figure) -> bool:
+    return bool(_DISTRIBUTIVE.search(figure.sentence))
+
+

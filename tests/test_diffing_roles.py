@@ -170,3 +170,21 @@ def test_a_headline_rounding_the_converted_amount_is_the_same_fine() -> None:
 def test_equal_fines_on_two_parties_in_one_sentence_are_two_figures() -> None:
     text = "江苏省网信办对甲平台罚款人民币20万元，对乙平台罚款人民币20万元。"
     assert [(f.value, len(f.other_spans)) for f in _money(text)] == [(Decimal(200000), 0)] * 2
+
+
+def test_repeats_merge_again_once_parties_are_known() -> None:
+    from dataclasses import replace
+
+    from diffing.figures import find_figures, merge_repeats
+    from diffing.text import prepare
+
+    text = ("Orbit was fined 500,000 yuan for an unreported deal.\n"
+            "Comet was fined 500,000 yuan for another one.\n"
+            "Regulators fined Orbit 500,000 yuan.")
+    separate = find_figures(prepare(text), merge=False)
+    assert len(separate) == 3 and all(not f.other_spans for f in separate)
+    parties = ["orbit", "comet", "orbit"]
+    with_parties = [replace(figure, party=party) for figure, party in zip(separate, parties, strict=True)]
+    merged = merge_repeats(with_parties)
+    assert [(f.party, len(f.other_spans)) for f in merged] == [("orbit", 1), ("comet", 0)]
+    assert merge_repeats(merged) == merged
