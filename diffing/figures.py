@@ -575,9 +575,13 @@ _IMPOSED_AFTER = re.compile(
     r"[\s,]*(?:which|that)\s+(?:it|they|the\s+\w+)\s+(?:then\s+)?(?:levied|imposed|issued|handed|gave)")
 _CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至)")
 _CAP_BEFORE = re.compile(
-    r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|maximum(?:\s+(?:fine|penalty))?\s+of|at\s+most|as\s+much\s+as|"
-    r"capped\s+at|could\s+(?:face|have\s+faced)|最高|不超过|最多|最高可处)\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
+    r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|at\s+most|as\s+much\s+as|capped\s+at|could\s+(?:face|have\s+faced)|"
+    r"maximum(?:\s+(?:fine|penalty|amount))?(?:\s+(?:allowed|possible|available|permitted|under\s+the\s+[a-z]+))?"
+    r"\s+(?:of|is|was|at)|最高|不超过|最多|最高可处|上限为?)\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
 )
+# 50万元上限: a stated limit, unless the limit was imposed (顶格, "the full amount").
+_CAP_NOUN_AFTER = re.compile(r"\s*(?:的)?\s*上限")
+_CAP_IMPOSED = re.compile(r"顶格|the\s+full\s+amount|the\s+maximum\s+(?:allowed|possible)")
 # A penalty not (yet) imposed: announced as an intention, proposed, or what was faced before a
 # reduction. The cue governs the amount when it is in the amount's clause.
 _PROPOSED = re.compile(
@@ -615,10 +619,12 @@ def _money_role(prepared: PreparedText, candidate: _Candidate, verdict: _Verdict
         return REFUND_OR_DEPOSIT
     if _DAILY.match(after) or _PER_UNIT_BEFORE.search(before):
         return OTHER
-    if _CAP_AFTER.match(after) or _CAP_BEFORE.search(text[max(near_start, candidate.start - 30):candidate.start]) \
-            or _PER_UNIT_AFTER.match(after):
-        # The maximum that was imposed is the fine ("a maximum fine of £500,000, which it levied").
-        return FINE if _IMPOSED_AFTER.match(after) else MAXIMUM
+    if _CAP_AFTER.match(after) or _CAP_BEFORE.search(text[max(near_start, candidate.start - 40):candidate.start]) \
+            or _PER_UNIT_AFTER.match(after) or _CAP_NOUN_AFTER.match(after):
+        # The maximum that was imposed is the fine ("a maximum fine of £500,000, which it levied",
+        # 顶格50万元, 达50万元上限的顶格罚单).
+        imposed = _IMPOSED_AFTER.match(after) or _CAP_IMPOSED.search(text, clause_start, clause_end)
+        return FINE if imposed and verdict is not None and verdict.metric == "fine_amount" else MAXIMUM
     if _PROPOSED.search(text, max(clause_start, near_start), min(clause_end, candidate.end + 30)):
         return PROPOSED
     if verdict is not None and verdict.metric == "fine_amount":

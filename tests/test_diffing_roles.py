@@ -46,6 +46,12 @@ def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
     ("拒不改正的，处十万元以上一百万元以下罚款。",
      [(Decimal(100000), "maximum", None), (Decimal(1000000), "maximum", None)]),
     ("Each breach carries a penalty of $50,000 per violation.", [(Decimal(50000), "maximum", None)]),
+    ("The maximum penalty under the old law was 200,000 yuan.", [(Decimal(200000), "maximum", None)]),
+    ("依照该条例，罚款上限为30万元。", [(Decimal(300000), "maximum", None)]),
+    # a limit that was imposed is the fine
+    ("对该平台予以顶格30万元罚款。", [(Decimal(300000), "fine", "fine_amount")]),
+    ("The office fined Orbit £500,000, the maximum allowed under the old law.",
+     [(Decimal(500000), "fine", "fine_amount")]),
     # a periodic penalty that only applies if an order is not followed
     ("The company must comply within three months or pay a penalty of €80,000 per day of delay.",
      [(Decimal(80000), "other", None)]),
