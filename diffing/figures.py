@@ -576,8 +576,7 @@ _IMPOSED_AFTER = re.compile(
 _CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至)")
 _CAP_BEFORE = re.compile(
     r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|at\s+most|as\s+much\s+as|capped\s+at|could\s+(?:face|have\s+faced)|"
-    r"maximum(?:\s+(?:fine|penalty|amount))?(?:\s+(?:allowed|possible|available|permitted|under\s+the\s+[a-z]+))?"
-    r"\s+(?:of|is|was|at)|最高|不超过|最多|最高可处|上限为?)\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
+    r"maximum(?:\s+(?:fine|penalty|amount))?(?:\s+(?!which\b|that\b)[a-z]+){0,5}?\s+(?:of|is|was|at)|最高|不超过|最多|最高可处|上限为?)\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
 )
 # 50万元上限: a stated limit, unless the limit was imposed (顶格, "the full amount").
 _CAP_NOUN_AFTER = re.compile(r"\s*(?:的)?\s*上限")
