@@ -793,7 +793,7 @@ def _money_covers_period(prepared: PreparedText, candidate: _Candidate, mention:
 
 
 _ACCUMULATED = re.compile(
-    r"累计|总计|合计|共计|总额|多次|in\s+total|a\s+total|combined|altogether|cumulative|so\s+far|repeatedly")
+    r"累计|总计|合计|共计|总额|多次|total|combined|altogether|cumulative|so\s+far|repeatedly")
 
 
 def _link_parts(prepared: PreparedText, drafts: list[_Draft]) -> None:
