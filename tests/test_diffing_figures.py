@@ -273,6 +273,9 @@ def test_the_same_count_in_two_provinces_is_two_figures() -> None:
     ("星河等45款侵害用户权益APP被通报下架", [("apps_removed", 45)]),
     ("下架APP300余个，下架违规商品2000个。", [("apps_removed", 300), (None, 2000)]),
     ("经检测，星河等12款App(名单附后)存在问题。", [("apps_notified", 12)]),
+    # verb frames read their variants
+    ("检测发现18款App存在超范围收集个人信息问题。", [("apps_notified", 18)]),
+    ("截至目前，尚有9款App未按整改通知要求完成整改。", [("apps_notified", 9)]),
 ])
 def test_english_wording_and_the_verb_that_governs_each_number(
         text: str, expected: list[tuple[str | None, int | Decimal]]) -> None:
