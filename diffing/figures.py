@@ -672,12 +672,18 @@ def find_figures(
     drafts: list[_Draft] = []
     restated: list[tuple[int, tuple[int, int]]] = []
     previous: int | None = None
+    # The next count or amount that is not a restatement, for each candidate.
+    next_start: list[int | None] = [None] * len(candidates)
+    upcoming: int | None = None
+    for index in range(len(candidates) - 1, -1, -1):
+        next_start[index] = upcoming
+        if index not in converted:
+            upcoming = candidates[index].start
     for index, candidate in enumerate(candidates):
         if index in converted:
             restated.append((converted[index], (candidate.start, candidate.end)))
             continue
-        following = next((later.start for number, later in enumerate(candidates[index + 1:], index + 1)
-                          if number not in converted), None)
+        following = next_start[index]
         verdict = _classify(prepared, catalogue, candidate, following, previous)
         previous = candidate.end
         role = None
