@@ -406,6 +406,13 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
         objects = metric.phrasings[language].objects
         if objects is not None:
             objects_here[metric.id] = _nearest(objects, text, clause_start, clause_end, anchor)
+    if language == "en" and candidate.currency is None:
+        # The noun an English number counts is its object ("2,186 apps and 1,020 mini
+        # programs": the second number counts mini programs, whatever is nearer).
+        own = {metric_id: found.span() for metric_id, metric_objects in _objects_of(compatible, language)
+               if (found := metric_objects.search(text, candidate.number_end, candidate.end))}
+        if own:
+            objects_here = {metric_id: own.get(metric_id) for metric_id in objects_here}
     any_object_here = any(span is not None for span in objects_here.values())
     if candidate.currency is None and _counts_companies(text, candidate, language):
         return None
@@ -461,6 +468,10 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
         if stronger:
             best = stronger[0]
     return best
+
+
+def _objects_of(metrics: Sequence[Metric], language: str) -> list[tuple[str, re.Pattern[str]]]:
+    return [(metric.id, objects) for metric in metrics if (objects := metric.phrasings[language].objects) is not None]
 
 
 def _has_verb(text: str, compatible: Sequence[Metric], language: str, start: int, end: int) -> bool:

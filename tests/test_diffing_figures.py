@@ -258,6 +258,11 @@ def test_the_same_count_in_two_provinces_is_two_figures() -> None:
     ("Article 12 and 13 of the rules apply to 40 platforms.", [(None, 40)]),
     ("The office summoned 60 platforms, ordered 9 to suspend updates and closed 700 websites.",
      [("websites_summoned", 60), ("suspended", 9), ("websites_closed", 700)]),
+    # an English number's own noun is its object
+    ("The campaign removed 2,186 apps and 1,020 mini programs.",
+     [("apps_removed", 2186), ("mini_programs_closed", 1020)]),
+    ("依法下架移动应用程序2186款、小程序1020款。", [("apps_removed", 2186), ("mini_programs_closed", 1020)]),
+    ("Regulators gave warnings or fines to 1,200 websites.", [("warned_or_fined", 1200)]),
     # counts of companies are no count of websites or platforms
     ("对违规的6家企业分别处以罚款，约谈网站平台12家。", [(None, 6), ("websites_summoned", 12)]),
     ("The regulator fined 15 business operators for failing to report deals.", [(None, 15)]),
