@@ -587,6 +587,7 @@ _IMPOSED_AFTER = re.compile(
 _CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至)")
 _CAP_BEFORE = re.compile(
     r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|at\s+most|as\s+much\s+as|capped\s+at|could\s+(?:face|have\s+faced)|"
+    r"(?:could|may|might|can)\s+(?:rise|reach|climb|amount|run)\s+(?:to|as\s+high\s+as)|"
     r"maximum(?:\s+(?:fine|penalty|amount))?(?:\s+(?!which\b|that\b)[a-z]+){0,5}?\s+(?:of|is|was|at)|最高|不超过|最多|最高可处|上限为?)\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
 )
 # 50万元上限: a stated limit, unless the limit was imposed (顶格, "the full amount").
@@ -597,7 +598,8 @@ _CAP_IMPOSED = re.compile(r"顶格|the\s+full\s+amount|the\s+maximum\s+(?:allowe
 _PROPOSED = re.compile(
     r"intention\s+to|intends?\s+to\s+(?:fine|impose|penal|levy|sanction)|notice\s+of\s+intent|propos|provisional|"
     r"initially|originally|had\s+planned|planned\s+to|reduced\s+from|the\s+possible|had\s+faced|"
-    r"could\s+have\s+(?:faced|been)|would\s+have|(?:could|may|might|would)\s+face|potential\s+(?:fine|penalty)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|预先告知"
+    r"could\s+have\s+(?:faced|been)|would\s+have|(?:could|may|might|would)\s+face|potential\s+(?:fine|penalty)|"
+    r"\bseek(?:s|ing)?\b|\bsought\b|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|预先告知"
 )
 _APPROXIMATELY = r"(?:about|around|approximately|approx\.?|roughly|some|nearly|almost|over|more\s+than|约|合|折合|相当于|约合)"
 # Between an amount and its restatement in another currency: "(about", ", or about", "约合".

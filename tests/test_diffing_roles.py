@@ -57,6 +57,9 @@ def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
      [(Decimal(80000), "other", None)]),
     ("The authority also set a daily penalty of 20,000 euros until the site complies.",
      [(Decimal(20000), "other", None)]),
+    # penalties sought in court, and a fine that could rise
+    ("The agency filed a complaint seeking $60 million in civil penalties.", [(Decimal(60000000), "proposed", None)]),
+    ("The total fine could rise to €3 billion.", [(Decimal(3000000000), "maximum", None)]),
     # a fine the company only risks
     ("Skyline could face a £15m fine over the leak.", [(Decimal(15000000), "proposed", None)]),
 ])
