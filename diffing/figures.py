@@ -517,7 +517,7 @@ _REFUND_BEFORE = re.compile(
 )
 _REFUND_AFTER = re.compile(
     r"\s*(?:的)?\s*(?:保证金|押金|退款|赔偿)"
-    r"|\s*(?:in|of|as|for)\s+(?:\w+\s+){0,2}(?:refunds?|redress|restitution|compensation|damages|deposits?)"
+    r"|\s*(?:in|of|as)\s+(?:\w+\s+){0,2}(?:refunds?|redress|restitution|compensation|damages|deposits?)"
 )
 _CONFISCATED_BEFORE = re.compile(r"(?:没收|违法所得|confiscat\w*|disgorge\w*|illegal\s+(?:gains|income|proceeds))[^，,。；;]{0,10}$")
 _PER_UNIT_AFTER = re.compile(
