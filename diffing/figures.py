@@ -519,7 +519,7 @@ _REFUND_AFTER = re.compile(
     r"\s*(?:的)?\s*(?:保证金|押金|退款|赔偿)"
     r"|\s*(?:in|of|as)\s+(?:\w+\s+){0,2}(?:refunds?|redress|restitution|compensation|damages|deposits?)"
 )
-_CONFISCATED_BEFORE = re.compile(r"(?:没收|违法所得|confiscat\w*|disgorge\w*|illegal\s+(?:gains|income|proceeds))[^，,。；;]{0,10}$")
+_CONFISCATED_BEFORE = re.compile(r"(?:没收|违法所得|违法收入|confiscat\w*|disgorge\w*|illegal\s+(?:gains|income|proceeds))[^，,。；;]{0,10}$")
 _PER_UNIT_AFTER = re.compile(
     r"\s*(?:(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month|violation|breach|infringement|offence|offense)\b"
     r"|(?:每日|每天|按日|每次|每项))"
