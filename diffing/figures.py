@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from itertools import combinations, pairwise
 from pathlib import Path
@@ -872,8 +872,8 @@ _DISTRIBUTIVE = re.compile(r"\beach\b|apiece|respectively|分[别別]|各(?:[处
 
 
 def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
-    """One figure per fact: a later figure with the same metric, role, value, unit and party as
-    an earlier one, and a period and scope that agree with it (equal, or not stated in one of
+    """One figure per fact: a later figure with the same metric, role, value (for money, also
+    the same rounded: a headline's 3.44 billion for 3.442), unit and party as an earlier one, and a period and scope that agree with it (equal, or not stated in one of
     them: a headline states less), is a repeat of it (a headline, a caption, a summary). Its
     spans join the earlier figure's ``other_spans`` and what it states (a period, a scope, a
     party) fills the earlier one's gaps. Figures without a metric or role, equal amounts in one
@@ -885,14 +885,22 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
         if figure.metric is None and figure.role is None:
             kept.append(figure)
             continue
-        key = (figure.metric, figure.role, figure.value, figure.unit)
-        same = earlier.setdefault(key, [])
+        exact = (figure.metric, figure.role, figure.value, figure.unit)
+        same = earlier.setdefault(exact, [])
         index = next((i for i in same if _agree(kept[i], figure)), None)
+        if index is None and figure.currency is not None:
+            index = next((i for i, other in enumerate(kept)
+                          if (other.metric, other.role, other.unit) == exact[:2] + exact[3:]
+                          and _rounded(other.value, figure.value) and _agree(other, figure)), None)
         if index is None or _distributive(kept[index]) or _distributive(figure) or _same_sentence(kept[index], figure):
             same.append(len(kept))
             kept.append(figure)
             continue
         first = kept[index]
+        if _significant(Decimal(figure.value)) > _significant(Decimal(first.value)):
+            # The precise statement (the body's 3.442 billion) is the figure; the rounded one a repeat.
+            first, figure = replace(figure, other_spans=()), replace(first, other_spans=(
+                *first.other_spans, *figure.other_spans))
         kept[index] = replace(
             first,
             other_spans=(*first.other_spans, (figure.start, figure.end), *figure.other_spans),
@@ -900,7 +908,25 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
             scope=first.scope or figure.scope,
             party=first.party or figure.party,
         )
-    return kept
+    return sorted(kept, key=lambda figure: figure.start)
+
+
+def _rounded(first: int | Decimal, second: int | Decimal) -> bool:
+    """One amount is the other rounded to the digits it is written with (a headline's "3.44
+    billion yuan" for the body's 3.442 billion); at least two significant digits."""
+    a, b = Decimal(first), Decimal(second)
+    if a == b or a <= 0 or b <= 0:
+        return a == b
+    short, long = (a, b) if _significant(a) <= _significant(b) else (b, a)
+    digits = _significant(short)
+    if digits < 2 or digits == _significant(long):
+        return False
+    exponent = long.adjusted() - digits + 1
+    return long.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP) == short
+
+
+def _significant(value: Decimal) -> int:
+    return len(value.normalize().as_tuple().digits)
 
 
 def _agree(first: Figure, second: Figure) -> bool:

@@ -202,3 +202,14 @@ def test_repeats_merge_again_once_parties_are_known() -> None:
     merged = merge_repeats(with_parties)
     assert [(f.party, len(f.other_spans)) for f in merged] == [("orbit", 1), ("comet", 0)]
     assert merge_repeats(merged) == merged
+
+
+def test_a_headline_rounding_the_fine_is_the_same_fine() -> None:
+    text = ("Orbit fined 3.44 billion yuan for exclusive deals\n"
+            "The regulator fined Orbit 3.442 billion yuan on Friday.")
+    assert [(f.value, len(f.other_spans)) for f in _money(text)] == [(Decimal(3442000000), 1)]
+
+
+def test_close_fines_written_to_the_same_precision_are_two_fines() -> None:
+    text = "Orbit was fined €520 million.\nComet was fined €500 million."
+    assert len(_money(text)) == 2
