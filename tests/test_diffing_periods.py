@@ -71,6 +71,10 @@ def test_period_parse_and_end() -> None:
     ("2022年1-12月，各地", None, "2022"),
     ("前7个月，各地网信部门", date(2022, 9, 14), "2022-01..2022-07"),
     ("前三季度，各地网信部门", date(2022, 10, 20), "2022-01..2022-09"),
+    # the year so far
+    ("今年以来，各地网信部门", date(2022, 9, 14), "2022-01..2022-09"),
+    ("年初以来，各地网信部门", date(2022, 5, 3), "2022-01..2022-05"),
+    ("so far this year, regulators", date(2022, 9, 14), "2022-01..2022-09"),
     ("in the first nine months of this year, regulators", date(2022, 10, 20), "2022-01..2022-09"),
 ])
 def test_ranges_of_months_and_days(text: str, published: date | None, expected: str) -> None:
@@ -110,6 +114,10 @@ def test_range_parse_and_end() -> None:
 def test_a_period_carries_only_when_it_frames_its_clause(text: str, carries: bool) -> None:
     mentions = find_period_mentions(text.lower(), date(2023, 3, 1))
     assert [mention.carries for mention in mentions] == [carries]
+
+
+def test_the_year_so_far_in_january_is_the_year() -> None:
+    assert _periods("今年以来，各地网信部门", date(2023, 1, 20)) == [("2023", False)]
 
 
 def test_a_batch_number_is_no_period() -> None:
