@@ -595,10 +595,15 @@ _CAP_NOUN_AFTER = re.compile(r"\s*(?:的)?\s*上限")
 _CAP_IMPOSED = re.compile(r"顶格|the\s+full\s+amount|the\s+maximum\s+(?:allowed|possible)")
 # A penalty not (yet) imposed: announced as an intention, proposed, or what was faced before a
 # reduction. The cue governs the amount when it is in the amount's clause.
+_PENALTY = r"(?:fine|fines|penalty|penalties|sanction|sanctions)"
 _PROPOSED = re.compile(
-    r"intention\s+to|intends?\s+to\s+(?:fine|impose|penal|levy|sanction)|notice\s+of\s+intent|propos|provisional|"
-    r"initially|originally|had\s+planned|planned\s+to|reduced\s+from|the\s+possible|had\s+faced|"
-    r"could\s+have\s+(?:faced|been)|would\s+have|(?:could|may|might|would)\s+face|potential\s+(?:fine|penalty)|"
+    r"intention\s+to|intends?\s+to\s+(?:fine|impose|penal|levy|sanction)|notice\s+of\s+intent|"
+    rf"propos(?:ed|es|al)?\s+(?:to\s+(?:fine|impose|levy)|{_PENALTY})|{_PENALTY}\s+(?:\w+\s+){{0,2}}proposed|"
+    rf"provisional(?:ly)?\s+(?:{_PENALTY}|set|imposed)|"
+    r"(?:originally|initially)\s+(?:proposed|planned|sought|set|intended|announced|mooted|faced)|"
+    r"had\s+planned|planned\s+to\s+(?:fine|impose|levy)|reduced\s+from|the\s+possible|had\s+faced|"
+    r"could\s+have\s+(?:faced|been)|would\s+have\s+(?:faced|been|had\s+to\s+pay)|(?:could|may|might|would)\s+face|"
+    rf"potential\s+{_PENALTY}|"
     r"\bseek(?:s|ing)?\b(?!\s+to\b)|\bsought\b(?!\s+to\b)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|预先告知"
 )
 _APPROXIMATELY = r"(?:about|around|approximately|approx\.?|roughly|some|nearly|almost|over|more\s+than|约|合|折合|相当于|约合)"

@@ -160,6 +160,9 @@ def test_amounts_of_a_list_that_happen_to_add_up_are_no_total() -> None:
     ("The agency fined Orbit $4 million for ads intended to mislead buyers.", "fine"),
     ("Seeking to protect children, the agency fined Orbit $4 million.", "fine"),
     ("The agency fined Orbit $4 million for refund delays.", "fine"),
+    ("The agency fined Orbit $4 million over the proposed merger.", "fine"),
+    ("The fine, originally reported by local media, was $4 million.", "fine"),
+    ("The watchdog had initially proposed a $9 million penalty.", "proposed"),
     ("市场监管局拟对星河公司处以罚款60万元，并告知其陈述申辩权利。", "proposed"),
 ])
 def test_role_cues_read_the_words_that_govern_the_amount(text: str, role: str) -> None:
