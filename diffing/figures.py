@@ -506,7 +506,7 @@ FINE_ROLES = frozenset({FINE, TOTAL, PART})
 # noun phrase (the words that govern it), not the whole sentence: "a fine of 1% of its sales
 # of €2bn" has the base right before the amount and the fine far from it.
 _BASE_BEFORE = re.compile(
-    r"(?:销售额|营业额|营业收入|营收|收入|turnover|sales|revenues?|income)"
+    r"(?:销售额|营业额|营业收入|销售收入|营收|turnover|sales|revenues?)"
     r"(?:\s+(?:of|was|reached|totall?ing|amounting\s+to))?\s*(?:about|around|some|nearly|over|约|达|为|共)?\s*$"
 )
 _RATE_AFTER = re.compile(r"\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
