@@ -526,7 +526,10 @@ _PER_UNIT_AFTER = re.compile(
 )
 _PER_UNIT_BEFORE = re.compile(
     r"(?:每日|每天|按日|(?:daily|periodic|per-day)\s+(?:penalty|penalties|fine|fines)(?:\s+payments?)?\s+(?:of\s+)?)\s*$")
-_DAILY = re.compile(r"\s*(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month)\b|\s*(?:每日|每天|按日)")
+# Amounts per unit of time: periodic penalties, and prices ("$14.99 a month"), never a fine.
+_DAILY = re.compile(
+    r"\s*(?:(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month|year)\b|(?:daily|weekly|monthly|annually|yearly)\b)"
+    r"|\s*(?:每日|每天|按日|每月|每年)")
 # Verbs no metric counts (处置 deals with an account without saying how): a clause with one of
 # them before its number does not borrow a metric's verb from the clause before.
 _OTHER_VERB = {
