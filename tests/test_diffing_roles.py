@@ -159,6 +159,8 @@ def test_amounts_of_a_list_that_happen_to_add_up_are_no_total() -> None:
     ("没收违法收入35万元。", "confiscated"),
     ("The agency fined Orbit $4 million for ads intended to mislead buyers.", "fine"),
     ("Seeking to protect children, the agency fined Orbit $4 million.", "fine"),
+    ("责令改正，并处五十万元。", "fine"),
+    ("Subscribers pay $12.99 a month for the service.", "other"),
     ("The agency fined Orbit $4 million for refund delays.", "fine"),
     ("The agency fined Orbit $4 million over the proposed merger.", "fine"),
     ("The fine, originally reported by local media, was $4 million.", "fine"),
