@@ -187,6 +187,7 @@ _ZH_RANGE = re.compile(
     r"\s*(?:(?P<d2>" + _CN_DAY + r")\s*[日号])?(?:底|末)?|(?P<since>以来|来))"
     r"|(?P<pastyear>过去一年|近一年|过去12个月|近12个月)(?:来|以来|里|中|间)?"
     r"|(?P<ytd>(?:今年|本年)(?:初)?|年初)\s*(?:以来|至今)"
+    r"|(?P<yfrom>(?:19|20)\d{2})\s*年?\s*(?:至|到|—|-|~|－)\s*(?P<yto>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)"
     r"|(?P<ysince>(?:19|20)\d{2})\s*年以来"
 )
 _ZH_UNTIL = re.compile(
@@ -198,7 +199,8 @@ _EN_RANGE = re.compile(
     r"(?<![a-z0-9])(?:"
     r"(?:from|between)\s+(?P<m1>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("y1")
     + r"\s+(?:to|through|until|till|and)\s+(?P<m2>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("y2")
-    + r"|(?:from|since)\s+(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
+    + r"|(?:from|between)\s+(?P<yfrom>(?:19|20)\d{2})\s+(?:to|through|until|and)\s+(?P<yto>(?:19|20)\d{2})"
+    r"|(?:from|since)\s+(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
     r"|since\s+(?P<ms>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("yms")
     + r"|(?:in|over|during)\s+the\s+(?P<past>past|last)\s+(?:year|12\s+months|twelve\s+months)"
     r"|(?P<ytd>so\s+far\s+this\s+year|since\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year|year\s+to\s+date)"
@@ -243,9 +245,13 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
         return Period.span(date(published.year - 1, published.month, 1), published, to_date=True)
     if match.group("ytd"):
         return _year_to_date(published)
+    if match.group("yfrom"):
+        return _years(int(match.group("yfrom")), int(match.group("yto")))
     if match.group("ysince"):
         since_year = int(match.group("ysince"))
-        if published is None or since_year >= published.year:
+        if published is not None and since_year == published.year:
+            return _year_to_date(published)
+        if published is None or since_year > published.year:
             return None
         return Period.span(date(since_year, 1, 1), published, to_date=True)
     if match.group("m1b") or match.group("mfirst"):
@@ -297,6 +303,13 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
     return Period.span(first, last, days=days, to_date=to_date)
 
 
+def _years(first: int, last: int) -> Period | None:
+    """2019年至2021年, "from 2019 to 2021": whole years."""
+    if last <= first or last - first > 20:
+        return None
+    return Period.span(date(first, 1, 1), date(last, 12, 1))
+
+
 def _year_to_date(published: date | None) -> Period | None:
     """今年以来, "so far this year": January to publication; in January, just the year."""
     if published is None or published.month == 1:
@@ -311,9 +324,13 @@ def _en_range(match: re.Match[str], published: date | None) -> Period | None:
         if published is None:
             return None
         return Period.span(date(published.year - 1, published.month, 1), published, to_date=True)
+    if match.group("yfrom"):
+        return _years(int(match.group("yfrom")), int(match.group("yto")))
     if match.group("ys"):
         year = int(match.group("ys"))
-        if published is None or year >= published.year:
+        if published is not None and year == published.year:
+            return _year_to_date(published)
+        if published is None or year > published.year:
             return None
         return Period.span(date(year, 1, 1), published, to_date=True)
     if match.group("ms"):
@@ -375,7 +392,8 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     chinese = not text.isascii()
     # Most notices name no range: cheap substring tests spare the range patterns' scan.
     zh_ranges = chinese and (("月" in text and any(word in text for word in _ZH_RANGE_WORDS))
-                             or any(word in text for word in _ZH_SPAN_WORDS))
+                             or any(word in text for word in _ZH_SPAN_WORDS)
+                             or ("年" in text and _YEARS_JOINED.search(text) is not None))
     en_ranges = any(word in text for word in _EN_RANGE_WORDS)
     for match in _ZH_RANGE.finditer(text) if zh_ranges else ():
         period = _zh_range(text, match, published)
@@ -430,7 +448,8 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
 _ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
 _EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:of\s+)?\S*\s*$|end\s+of\s+\S+$")
 _ZH_RANGE_WORDS = ("至", "到", "以来", "来", "-", "—", "~", "－", "个月")
-_ZH_SPAN_WORDS = ("以来", "一年", "至今")
+_YEARS_JOINED = re.compile(r"(?:19|20)\d{2}\s*[-—~－]\s*(?:19|20)\d{2}\s*年")
+_ZH_SPAN_WORDS = ("以来", "一年", "至今", "年至", "年到", "年-", "年—", "年~", "年－")
 _EN_RANGE_WORDS = ("from ", "between ", "since ", "past ", "last year", "last 12", "last twelve", "so far", "to date")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
