@@ -2,8 +2,11 @@
 
 The metric catalogue is data (``data/metrics.toml``), extendable with a user file. A number
 followed by a measure word (家, 款, 个…), an English counted noun ("websites"), or written as
-money is a figure; its clause decides the metric. A figure whose clause matches no metric is
-kept with ``metric=None``, never dropped.
+money is a figure; its clause decides the metric, and the verb that governs the number decides
+between metrics. A money amount also gets a role from the words that govern it (a fine, the
+sales base of a percentage fine, a proposal, a legal maximum, a refund…): only fines are
+``fine_amount``. A figure whose clause matches no metric is kept with ``metric=None``, never
+dropped; a fact stated twice is one figure.
 """
 
 from __future__ import annotations
