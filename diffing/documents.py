@@ -63,6 +63,10 @@ def found_figure_json(figure: Figure) -> dict[str, Any]:
         "start": figure.start,
         "end": figure.end,
         "sentence": figure.sentence,
+        "role": figure.role,
+        "party": figure.party,
+        "other_spans": [{"start": start, "end": end} for start, end in figure.other_spans],
+        "part_of": figure.part_of,
     }
 
 
