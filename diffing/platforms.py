@@ -14,7 +14,7 @@ from typing import Any
 from diffing.amounts import AmountMatch, find_amounts
 from diffing.catalogues import entry_id, parse_catalogue, read_builtin
 from diffing.keywords import keyword_pattern, literal_alternation
-from diffing.numbers import Amount
+from diffing.numbers import Amount, normalise_width
 from diffing.spans import Occupancy, SortedSpans
 from diffing.text import PreparedText
 
@@ -79,6 +79,8 @@ class PlatformRegistry:
     platforms: dict[str, Platform]
     aliases: dict[str, str]  # prepared alias → id
     not_after: dict[str, frozenset[str]]
+    not_before: dict[str, tuple[str, ...]]
+    cased: dict[str, frozenset[str]]  # prepared alias → the forms it must be written in
     name_pattern: re.Pattern[str]
     action_patterns: dict[str, dict[str, re.Pattern[str]]]  # language → action → pattern
     kind_patterns: dict[str, dict[str, re.Pattern[str]]]  # language → kind → pattern
@@ -102,7 +104,7 @@ def _builtin_registry() -> PlatformRegistry:
 
 
 def _alias_key(name: str) -> str:
-    return re.sub(r"\s+", " ", name.strip().lower())
+    return re.sub(r"\s+", " ", normalise_width(name).strip().lower())
 
 
 def _build_registry(extra: str | None) -> PlatformRegistry:
@@ -126,6 +128,8 @@ def _build_registry(extra: str | None) -> PlatformRegistry:
     platforms: dict[str, Platform] = {}
     aliases: dict[str, str] = {}
     not_after: dict[str, frozenset[str]] = {}
+    not_before: dict[str, tuple[str, ...]] = {}
+    cased: dict[str, frozenset[str]] = {}
     for entry in entries.values():
         platform = Platform(
             id=str(entry["id"]),
@@ -139,10 +143,17 @@ def _build_registry(extra: str | None) -> PlatformRegistry:
             aliases[_alias_key(name)] = platform.id
             if entry.get("not_after"):
                 not_after[_alias_key(name)] = frozenset(str(ch) for ch in entry["not_after"])
+            if entry.get("not_before"):
+                not_before[_alias_key(name)] = tuple(str(word) for word in entry["not_before"])
+            if entry.get("cased") and name in platform.names_en and name[:1].isupper():
+                cased[_alias_key(name)] = cased.get(_alias_key(name), frozenset()) | {
+                    re.sub(r"\s+", " ", normalise_width(name).strip())}
     return PlatformRegistry(
         platforms=platforms,
         aliases=aliases,
         not_after=not_after,
+        not_before=not_before,
+        cased=cased,
         name_pattern=_name_pattern(aliases),
         action_patterns=_word_patterns(actions),
         kind_patterns=_word_patterns(kinds),
@@ -246,7 +257,7 @@ def find_platform_mentions(
     registry = registry or _builtin_registry()
     language = "zh" if prepared.language.startswith("zh") else "en"
     text = prepared.text
-    found = _registry_names(text, registry)
+    found = _registry_names(prepared, registry)
     found += _unknown_names(prepared, registry, language, found)
     found.sort(key=lambda item: item.start)
     found = _merge_adjacent(text, found)
@@ -303,7 +314,8 @@ def _item_key(text: str, item: _Found) -> str:
     return item.id or text[item.start:item.end]
 
 
-def _registry_names(text: str, registry: PlatformRegistry) -> list[_Found]:
+def _registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[_Found]:
+    text = prepared.text
     found: list[_Found] = []
     for match in registry.name_pattern.finditer(text):
         alias = _alias_key(match.group(0))
@@ -322,6 +334,12 @@ def _registry_names(text: str, registry: PlatformRegistry) -> list[_Found]:
             continue
         blocked = registry.not_after.get(alias)
         if blocked and before in blocked:
+            continue
+        blocked_after = registry.not_before.get(alias)
+        if blocked_after and text.startswith(blocked_after, end):
+            continue
+        forms = registry.cased.get(alias)
+        if forms and re.sub(r"\s+", " ", normalise_width(prepared.original_text(start, end))) not in forms:
             continue
         found.append(_Found(start, end, platform_id, registry.platforms[platform_id].kind))
     return found
