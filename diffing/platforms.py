@@ -13,6 +13,8 @@ from typing import Any
 
 from diffing.amounts import AmountMatch, find_amounts
 from diffing.catalogues import entry_id, parse_catalogue, read_builtin
+from diffing.channels import channel_spans
+from diffing.clauses import Governed, Party, govern
 from diffing.keywords import keyword_pattern, literal_alternation
 from diffing.numbers import Amount, normalise_width
 from diffing.spans import Occupancy, SortedSpans
@@ -28,7 +30,10 @@ __all__ = [
 ]
 
 # Stable action ids; the order is used nowhere but documentation.
-ACTIONS = ("summoned", "fined", "removed", "closed", "suspended", "ordered_to_rectify", "warned")
+ACTIONS = (
+    "summoned", "fined", "removed", "closed", "suspended", "ordered_to_rectify", "warned",
+    "notified", "fine_proposed", "muted",
+)
 UNKNOWN_KINDS = ("website", "app", "mini_program", "account")
 # Quoted phrases looked at per sentence: prose names a handful; a sentence of hundreds of
 # quotes is data or noise, and each costs a look around it.
@@ -259,6 +264,7 @@ def find_platform_mentions(
     text = prepared.text
     found = _registry_names(prepared, registry)
     found += _unknown_names(prepared, registry, language, found)
+    found = _outside_channels(text, found)
     found.sort(key=lambda item: item.start)
     found = _merge_adjacent(text, found)
     action_spans = SortedSpans(_action_spans(text, registry, language), _span_start, _span_end)
@@ -268,14 +274,21 @@ def find_platform_mentions(
     named_sentences: dict[int, set[str]] = {}
     for item in found:
         named_sentences.setdefault(prepared.sentence_index(item.start), set()).add(_item_key(text, item))
-    mentions: list[PlatformMention] = []
     amount_spans = SortedSpans(amounts, _amount_start, _amount_end)
-    for group in _list_groups(prepared, found):
-        action, actions, sentences = _actions_for(
-            prepared, group, action_spans, named_sentences, figure_sentence_set
-        )
+    groups = _list_groups(prepared, found)
+    governed = _govern_groups(prepared, groups, action_spans, language)
+    readings: list[tuple[str | None, tuple[str, ...], Amount | None]] = []
+    for group, said in zip(groups, governed, strict=True):
+        if not said.decided and not said.host and not said.speaker:
+            _read_on(prepared, group, action_spans, named_sentences, figure_sentence_set, said)
+        actions = tuple(dict.fromkeys(span[2] for span in said.actions if span[2] != NEUTRAL))
+        amount = _amount_in(group, said, amount_spans) if "fined" in actions else None
+        readings.append((actions[0] if actions else None, actions, amount))
+    topic = _topic_actions(prepared, groups, governed, action_spans, named_sentences, language)
+    readings = _story_actions(prepared.text, groups, governed, readings, topic)
+    mentions: list[PlatformMention] = []
+    for group, (action, actions, amount) in zip(groups, readings, strict=True):
         for item in group:
-            amount = _amount_for(prepared, item, amount_spans, sentences) if "fined" in actions else None
             original_start, original_end = prepared.original_span(item.start, item.end)
             mentions.append(PlatformMention(
                 id=item.id,
@@ -291,7 +304,113 @@ def find_platform_mentions(
     return mentions
 
 
+# A sentence whose subject only refers to a company named elsewhere ("The company was also
+# ordered…", "A facial recognition firm … has been fined", 该公司, 其).
+_REFERRING_SUBJECT = {
+    "en": re.compile(
+        r"\W*(?:the|a|an|this)\s+(?:[\w-]+\s+){0,4}?(?:company|firm|platform|group|giant|operator|app)\b"
+        r"|\W*(?:it|they)\s"
+    ),
+    "zh": re.compile(r"\W*(?:该|此|这家)(?:公司|平台|企业|网站|应用)|\W*其"),
+}
+
+
+def _topic_actions(
+    prepared: PreparedText,
+    groups: Sequence[Sequence[_Found]],
+    governed: Sequence[Governed],
+    action_spans: SortedSpans[tuple[int, int, str]],
+    named_sentences: dict[int, set[str]],
+    language: str,
+) -> dict[str, list[str]]:
+    """Actions of sentences that name no platform but refer to one ("The company was fined"),
+    given to the notice's one party when it names exactly one (hosts and speakers aside)."""
+    parties = {
+        _item_key(prepared.text, item)
+        for group, said in zip(groups, governed, strict=True) if not said.host
+        for item in group
+    }
+    if len(parties) != 1:
+        return {}
+    actions: list[str] = []
+    for index in range(prepared.sentence_count()):
+        if index in named_sentences:
+            continue
+        start, end = prepared.sentence(index)
+        if not _REFERRING_SUBJECT[language].match(prepared.text, start, end):
+            continue
+        actions += [span[2] for span in _either_or(prepared.text, _in(action_spans, start, end)) if span[2] != NEUTRAL]
+    return {parties.pop(): actions} if actions else {}
+
+
+def _govern_groups(prepared: PreparedText, groups: Sequence[Sequence[_Found]],
+                   action_spans: SortedSpans[tuple[int, int, str]], language: str) -> list[Governed]:
+    """What each list of names is governed by, sentence by sentence (``diffing.clauses``)."""
+    governed: list[Governed] = []
+    index = 0
+    while index < len(groups):
+        sentence = prepared.sentence_index(groups[index][0].start)
+        end = index
+        while end < len(groups) and prepared.sentence_index(groups[end][0].start) == sentence:
+            end += 1
+        bounds = prepared.sentence(sentence)
+        parties = [Party(group[0].start, group[-1].end) for group in groups[index:end]]
+        governed += govern(prepared.text, bounds, parties, _either_or(prepared.text, _in(action_spans, *bounds)), language)
+        index = end
+    return governed
+
+
+_EITHER_OR = re.compile(r"\s*(?:或者|或是|或|or)\s*")
+
+
+def _either_or(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Actions offered as alternatives (关闭或禁言, "closed or muted") are said of no one name:
+    both become neutral."""
+    result = list(spans)
+    for index in range(len(result) - 1):
+        if _EITHER_OR.fullmatch(text, result[index][1], result[index + 1][0]):
+            result[index] = (result[index][0], result[index][1], NEUTRAL)
+            result[index + 1] = (result[index + 1][0], result[index + 1][1], NEUTRAL)
+    return result
+
+
+def _story_actions(
+    text: str,
+    groups: Sequence[Sequence[_Found]],
+    governed: Sequence[Governed],
+    readings: list[tuple[str | None, tuple[str, ...], Amount | None]],
+    topic: dict[str, list[str]],
+) -> list[tuple[str | None, tuple[str, ...], Amount | None]]:
+    """A platform named without a verb of its own in a notice that acts on it elsewhere (a
+    headline, a later "the platform has apologised") is part of that story: it takes the
+    actions the notice gives it. Hosts stay without."""
+    story: dict[str, list[str]] = {key: list(actions) for key, actions in topic.items()}
+    for group, (_, actions, _) in zip(groups, readings, strict=True):
+        for item in group:
+            story.setdefault(_item_key(text, item), []).extend(actions)
+    result = []
+    for group, said, reading in zip(groups, governed, readings, strict=True):
+        if reading[1] or said.host:
+            result.append(reading)
+            continue
+        keys = {_item_key(text, item) for item in group}
+        inherited = tuple(dict.fromkeys(action for key in keys for action in story.get(key, [])))
+        result.append((inherited[0], inherited, None) if inherited else reading)
+    return result
+
+
 _LIST_GAP = re.compile(r"[\s”\"」』]*(?:、|,|，|和|及|与|以及|and|or|, and|, or)?[\s“\"「『]*")
+
+
+def _outside_channels(text: str, found: list[_Found]) -> list[_Found]:
+    """``found`` without the names inside publication channels and page furniture."""
+    channels = channel_spans(text)
+    if not channels:
+        return found
+    taken = Occupancy(len(text))
+    for start, end in channels:
+        taken.take(start, end)
+    return [item for item in found if taken.free(item.start, item.end)]
 
 
 def _list_groups(prepared: PreparedText, found: Sequence[_Found]) -> list[list[_Found]]:
@@ -493,61 +612,47 @@ def _in(spans: SortedSpans[tuple[int, int, str]] | Sequence[tuple[int, int, str]
     return [span for span in spans if start <= span[0] and span[1] <= end]
 
 
-def _actions_for(
+def _read_on(
     prepared: PreparedText,
     group: Sequence[_Found],
     action_spans: SortedSpans[tuple[int, int, str]],
     named_sentences: dict[int, set[str]],
     figure_sentences: set[int],
-) -> tuple[str | None, tuple[str, ...], tuple[int, ...]]:
-    """The action said of a list of names (one name is a list of one), every action said of
-    them, and the sentences they were read from. The nearest action before the list in its
-    clause wins, else the first after it in the clause, else the nearest before it in the
-    sentence, else the first after; else the first in the sentences that continue the story
-    (until a summary sentence with counts, or one that acts on other names). A neutral word
-    ("处置", "dealt with") in that place means no action."""
+    said: Governed,
+) -> None:
+    """A list of names its own sentence gives no verb: "Among them were …" takes what the
+    previous sentence did to them all; otherwise the first verb of the sentences that continue
+    the story counts (until a summary sentence with counts, or one that names another
+    platform and says what was done)."""
     item = group[0]
-    list_start, list_end = group[0].start, group[-1].end
+    list_start = item.start
     sentence_index = prepared.sentence_index(item.start)
-    sentence_start, sentence_end = prepared.sentence_at(item.start)
-    clause_start = prepared.clause_at(list_start)[0]
-    clause_end = max(prepared.clause_at(max(list_end - 1, list_start))[1], list_end)
-    in_sentence = _in(action_spans, sentence_start, sentence_end)
-    in_clause = _in(in_sentence, clause_start, clause_end)
-    choices = (
-        [span for span in in_clause if span[1] <= list_start][-1:],
-        [span for span in in_clause if span[0] >= list_end][:1],
-        [span for span in in_sentence if span[1] <= list_start][-1:],
-        [span for span in in_sentence if span[0] >= list_end][:1],
-    )
-    chosen = next((choice[0] for choice in choices if choice), None)
-    if chosen is None and sentence_index > 0 and _AMONG_THEM.fullmatch(
+    sentence_start, _ = prepared.sentence_at(item.start)
+    if sentence_index > 0 and _AMONG_THEM.fullmatch(
             _strip_list_tail(prepared.text[max(sentence_start, list_start - 200):list_start].rstrip("“\"「『"))):
-        # "Among them were …": what the previous sentence did to them all.
-        previous = _in(action_spans, *prepared.sentence(sentence_index - 1))
-        chosen = previous[-1] if previous else None
-    decided = chosen is not None
-    action = chosen[2] or None if chosen is not None else None
-    said = [span[2] for span in in_sentence if span[2] != NEUTRAL]
-    sentences = [sentence_index]
+        previous_bounds = prepared.sentence(sentence_index - 1)
+        previous = _in(action_spans, *previous_bounds)
+        if previous:
+            said.actions.append(previous[-1])
+            said.windows.append(previous_bounds)
+            said.decided = True
+        return
     own = {_item_key(prepared.text, member) for member in group}
     paragraph = prepared.paragraph_index(item.start)
     for following in range(sentence_index + 1, min(sentence_index + 4, prepared.sentence_count())):
         start, end = prepared.sentence(following)
         if prepared.paragraph_index(start) != paragraph or following in figure_sentences:
-            break
-        others = named_sentences.get(following, set()) - own
-        spans = [span for span in _in(action_spans, start, end) if span[2] != NEUTRAL]
-        if others and spans:
-            break
-        if others:
+            return
+        spans = _either_or(prepared.text, _in(action_spans, start, end))
+        if named_sentences.get(following, set()) - own:
+            if spans:
+                return
             continue
-        if not decided and spans:
-            action = spans[0][2]
-            decided = True
-        said += [span[2] for span in spans]
-        sentences.append(following)
-    return action, tuple(dict.fromkeys(said)), tuple(sentences)
+        if spans:
+            said.actions.extend(spans)
+            said.windows.append((start, end))
+            said.decided = True
+            return
 
 
 def _amount_start(amount: AmountMatch) -> int:
@@ -558,19 +663,16 @@ def _amount_end(amount: AmountMatch) -> int:
     return amount.end
 
 
-def _amount_for(prepared: PreparedText, item: _Found, amounts: SortedSpans[AmountMatch],
-                sentences: Sequence[int]) -> Amount | None:
-    """The fine nearest after the name in its sentence, else before it, else the first in the
-    sentences its actions were read from."""
-    sentence_start, sentence_end = prepared.sentence_at(item.start)
-    after = amounts.within(item.end, sentence_end)
-    if after:
-        return after[0].amount
-    before = amounts.within(sentence_start, item.start)
-    if before:
-        return before[-1].amount
-    for index in sentences[1:]:
-        later = amounts.within(*prepared.sentence(index))
-        if later:
-            return later[0].amount
+def _amount_in(group: Sequence[_Found], said: Governed, amounts: SortedSpans[AmountMatch]) -> Amount | None:
+    """The fine nearest after the names in the stretches their verbs were read from, else the
+    last before them there."""
+    list_start, list_end = group[0].start, group[-1].end
+    for start, end in said.windows:
+        after = amounts.within(max(start, list_end), end)
+        if after:
+            return after[0].amount
+    for start, end in said.windows:
+        before = amounts.within(start, min(end, list_start))
+        if before:
+            return before[-1].amount
     return None

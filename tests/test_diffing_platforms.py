@@ -82,7 +82,7 @@ def test_actions_continue_into_the_next_sentence() -> None:
     ("下架“梦聊”“小肉丸直播”等一批含有低俗信息的移动应用程序", "小肉丸直播", "app"),
     ("关停“某某助手”小程序", "某某助手", "mini_program"),
     ("依法处置@江苏大山、@某某财经等账号", "@江苏大山", "account"),
-    ("据“网信中国”微信公众号消息", "网信中国", "account"),
+    ("依法关闭“某某财经”微信公众号", "某某财经", "account"),
     ('Websites such as "Xingchen Betting" were closed.', "Xingchen Betting", "website"),
     ('"Kuaikan Show" and other live-streaming websites were shut down.', "Kuaikan Show", "website"),
     ("Accounts such as @Smoky Kam, @MouMou and others were dealt with.", "@Smoky Kam", "account"),

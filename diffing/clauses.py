@@ -1,0 +1,228 @@
+"""Clauses of a sentence and the party each one speaks of: which named platform each verb governs.
+
+A sentence is cut into clauses at commas, semicolons and colons. A clause that names platforms
+starts a new party; the verbs of the clauses that follow without a name of their own (责令其整改,
+"and was ordered to…") stay with that party, until a clause names another party — a platform,
+a speaker, or a collective one (对相关网站平台, 关闭网站1.2万家): what is said of a collective
+party is said of no earlier name. Inside one clause, each name keeps the verbs of its own stretch
+(约谈百度并对抖音处以罚款: Baidu is summoned, Douyin fined), and shares the clause's leading verb
+when it has none ("fined Google €100m and Amazon €35m").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["Governed", "Party", "govern"]
+
+# A comma between a digit and exactly three digits groups thousands; any other ends a clause.
+_CLAUSE_MARK = re.compile(r"[，；;：:]|,(?!(?<=\d,)\d{3}(?!\d))")
+# Where a stretch between two names of one clause divides: what comes before the connector is
+# said of the first name, what follows of the second.
+_CONNECTOR = re.compile(r"并对|并|同时|以及|而|和|与|及|(?<![a-z])(?:and|while|whereas|but)(?![a-z])")
+# A party that is not a name: verbs in its clause are said of it, not of an earlier name.
+_COLLECTIVE_ZH = re.compile(
+    r"对(?:相关|有关|涉事|涉案|其他|其余|部分|一批|多家|多个|这些|各类|各)[^，,；;]{0,12}?"
+    r"(?:网站|平台|企业|账号|应用|app|公司|主体)"
+    r"|\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*(?:家|款|个|件|条|名)"
+)
+_COLLECTIVE_EN = re.compile(
+    r"\b(?:other|several|some|many|these|those|all|numerous)\s+(?:\w+\s+)?"
+    r"(?:websites|platforms|companies|apps|accounts|firms)\b"
+    r"|\b\d[\d,.]*\s*(?:websites|platforms|companies|apps|accounts|firms)\b"
+)
+# A name that speaks (知乎网负责人表示, "Meta said"): what follows is its own word, not an action.
+_SPEAKER_ZH = re.compile(r"[^，,。；;]{0,6}?(?:表示|回应|声称|称(?!号)|声明|致歉|说)")
+_SPEAKER_EN = re.compile(r"(?:['’]s\s+\w+\s+)?\s*(?:has\s+|had\s+|have\s+)?(?:said|says|stated|responded|announced|declared|denied|plans|will\s+appeal|intends)\b")
+# A name that only hosts the target (抖音、微博等平台的“…”账号, 微信公众号“…”, "on YouTube"):
+# the target is the account, not the platform.
+_HOST_AFTER_ZH = re.compile(
+    r"(?:等)?(?:[^，,。；;“”「」]{0,3}平台)?(?:上)?的\s*[“「『\"]"
+    r"|(?:平台)?(?:上|中)(?:的)?(?:[^，,。；;]{0,6})?(?:账号|帐号|公众号|主播|博主)"
+    r"|\s*(?:公众号|公号|百家号|头条号|企鹅号|视频号|小程序|账号|帐号|直播间|店铺)\s*[“「『\"]?"
+)
+_SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如|比如)\s*[“「『\"]?\s*$")
+_HOST_BEFORE_ZH = re.compile(r"(?:在|于|通过|利用|借助)\s*$")
+# "its doorbell camera Ring": a product of the party, not a party.
+_HOST_BEFORE_EN = re.compile(
+    r"(?:\bon|\bvia|\bthrough|\busers\s+of|\baccounts\s+on|\b(?:its|their)\s+(?:[\w-]+\s+){0,3})\s*$"
+)
+
+
+@dataclass
+class Party:
+    """A list of names said together (one name is a list of one), by position."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class Governed:
+    """What a sentence says of one party: its action spans, in text order, and the stretches of
+    text they were read from (where its fine's amount is looked for)."""
+
+    actions: list[tuple[int, int, str]] = field(default_factory=list)
+    windows: list[tuple[int, int]] = field(default_factory=list)
+    host: bool = False
+    speaker: bool = False
+    decided: bool = False
+
+
+def clause_breaks(text: str, start: int, end: int) -> list[int]:
+    return [match.start() for match in _CLAUSE_MARK.finditer(text, start, end)]
+
+
+def govern(
+    text: str,
+    sentence: tuple[int, int],
+    parties: Sequence[Party],
+    actions: Sequence[tuple[int, int, str]],
+    language: str,
+) -> list[Governed]:
+    """For each of ``parties`` (in text order, all inside ``sentence``) what ``actions`` (spans
+    in the sentence, sorted) govern it. Never raises; parties without a verb get an empty
+    ``Governed``."""
+    sentence_start, sentence_end = sentence
+    result = [Governed() for _ in parties]
+    if not parties:
+        return result
+    breaks = [
+        position for position in clause_breaks(text, sentence_start, sentence_end)
+        if not any(party.start <= position < party.end for party in parties)
+    ]
+    bounds = [sentence_start, *[b + 1 for b in breaks], sentence_end]
+    clauses = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
+    for index, party in enumerate(parties):
+        result[index].host = _is_host(text, party, language)
+        result[index].speaker = _is_speaker(text, party, language)
+    current: list[int] = []
+    last_actions: list[tuple[int, int, str]] = []
+    last_window: tuple[int, int] = sentence
+    leading: list[tuple[int, int, str]] = []
+    leading_windows: list[tuple[int, int]] = []
+    seen_party = False
+    next_party = 0
+    for clause_start, clause_end in clauses:
+        members = []
+        while next_party < len(parties) and parties[next_party].start < clause_end:
+            members.append(next_party)
+            next_party += 1
+        in_clause = [span for span in actions if clause_start <= span[0] and span[1] <= clause_end]
+        if members:
+            current = _own_clause(text, clause_start, clause_end, members, parties, in_clause, result, language)
+            for member in members:
+                governed = result[member]
+                if not governed.actions and last_actions and _SUCH_AS.search(
+                        text, max(clause_start, parties[member].start - 16), parties[member].start):
+                    # "…removed apps, such as “X”": an example of what the last verb acted on.
+                    governed.actions.extend(last_actions)
+                    governed.windows.append(last_window)
+                    governed.decided = True
+            if in_clause:
+                last_actions, last_window = in_clause, (clause_start, clause_end)
+            if not seen_party and leading:
+                for member in members:
+                    if not result[member].actions and _takes_verbs(result[member]):
+                        result[member].actions.extend(leading)
+                        result[member].windows.extend(leading_windows)
+                        result[member].decided = True
+            seen_party = True
+            continue
+        if _collective(text, clause_start, clause_end, language):
+            current = []
+            seen_party = True
+            continue
+        if not in_clause:
+            continue
+        last_actions, last_window = in_clause, (clause_start, clause_end)
+        if current:
+            for member in current:
+                result[member].actions.extend(in_clause)
+                result[member].windows.append((clause_start, clause_end))
+                result[member].decided = True
+        elif not seen_party:
+            leading.extend(in_clause)
+            leading_windows.append((clause_start, clause_end))
+    return result
+
+
+def _takes_verbs(governed: Governed) -> bool:
+    return not governed.host and not governed.speaker
+
+
+def _own_clause(
+    text: str,
+    clause_start: int,
+    clause_end: int,
+    members: list[int],
+    parties: Sequence[Party],
+    in_clause: list[tuple[int, int, str]],
+    result: list[Governed],
+    language: str,
+) -> list[int]:
+    """Give each party of one clause the verbs of its own stretch; return the parties later
+    nameless clauses speak of."""
+    first = parties[members[0]]
+    leading = [span for span in in_clause if span[1] <= first.start]
+    open_members: list[int] = []
+    for position, member in enumerate(members):
+        party = parties[member]
+        governed = result[member]
+        if not _takes_verbs(governed):
+            continue
+        if position + 1 < len(members):
+            following = parties[members[position + 1]]
+            connector = _CONNECTOR.search(text, party.end, following.start)
+            stretch_end = connector.start() if connector else following.start
+        else:
+            stretch_end = clause_end
+        previous_end = parties[members[position - 1]].end if position > 0 else clause_start
+        if position > 0:
+            connector = _last_connector(text, previous_end, party.start)
+            stretch_start = connector if connector is not None else party.start
+        else:
+            stretch_start = clause_start
+        own = [span for span in in_clause if stretch_start <= span[0] and span[1] <= stretch_end]
+        if not own:
+            own = leading
+        if own:
+            governed.actions.extend(own)
+            governed.windows.append((stretch_start, stretch_end))
+            governed.decided = True
+        else:
+            governed.windows.append((party.end, stretch_end))
+        open_members.append(member)
+    # Later nameless clauses speak of the last party named (and of the list it ends).
+    last = [member for member in open_members if member == members[-1]] or open_members[-1:]
+    if last and not result[last[0]].speaker:
+        return last
+    return []
+
+
+def _last_connector(text: str, start: int, end: int) -> int | None:
+    position = None
+    for match in _CONNECTOR.finditer(text, start, end):
+        position = match.end()
+    return position
+
+
+def _collective(text: str, start: int, end: int, language: str) -> bool:
+    pattern = _COLLECTIVE_ZH if language == "zh" else _COLLECTIVE_EN
+    return pattern.search(text, start, end) is not None
+
+
+def _is_speaker(text: str, party: Party, language: str) -> bool:
+    if language == "zh":
+        return _SPEAKER_ZH.match(text, party.end, party.end + 12) is not None
+    return _SPEAKER_EN.match(text, party.end, party.end + 40) is not None
+
+
+def _is_host(text: str, party: Party, language: str) -> bool:
+    if language == "zh":
+        if _HOST_AFTER_ZH.match(text, party.end, party.end + 16):
+            return True
+        return _HOST_BEFORE_ZH.search(text[max(0, party.start - 4):party.start]) is not None
+    return _HOST_BEFORE_EN.search(text[max(0, party.start - 48):party.start]) is not None
