@@ -175,14 +175,14 @@ def _own_clause(
             continue
         if position + 1 < len(members):
             following = parties[members[position + 1]]
-            connector = _CONNECTOR.search(text, party.end, following.start)
-            stretch_end = connector.start() if connector else following.start
+            divider = _CONNECTOR.search(text, party.end, following.start)
+            stretch_end = divider.start() if divider else following.start
         else:
             stretch_end = clause_end
         previous_end = parties[members[position - 1]].end if position > 0 else clause_start
         if position > 0:
-            connector = _last_connector(text, previous_end, party.start)
-            stretch_start = connector if connector is not None else party.start
+            after_divider = _last_connector(text, previous_end, party.start)
+            stretch_start = after_divider if after_divider is not None else party.start
         else:
             stretch_start = clause_start
         own = [span for span in in_clause if stretch_start <= span[0] and span[1] <= stretch_end]
@@ -195,6 +195,14 @@ def _own_clause(
         else:
             governed.windows.append((party.end, stretch_end))
         open_members.append(member)
+    # Names coordinated before one verb (微信公众号“A”及抖音等平台的“B”账号已被关闭) share it.
+    for position in range(len(open_members) - 2, -1, -1):
+        member, following_member = open_members[position], open_members[position + 1]
+        if not result[member].actions and result[following_member].actions and _CONNECTOR.search(
+                text, parties[member].end, parties[following_member].start):
+            result[member].actions.extend(result[following_member].actions)
+            result[member].windows.extend(result[following_member].windows)
+            result[member].decided = True
     # Later nameless clauses speak of the last party named (and of the list it ends).
     last = [member for member in open_members if member == members[-1]] or open_members[-1:]
     if last and not result[last[0]].speaker:

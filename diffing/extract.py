@@ -10,6 +10,7 @@ from typing import Any
 from diffing.amounts import find_amounts
 from diffing.figures import EXTRACTOR_VERSION, Figure, MetricCatalogue, find_figures, load_metrics
 from diffing.numbers import Amount
+from diffing.parties import with_parties
 from diffing.platforms import PlatformMention, PlatformRegistry, find_platform_mentions
 from diffing.text import prepare
 
@@ -63,6 +64,7 @@ def _figure_json(figure: Figure) -> dict[str, Any]:
         "start": figure.start,
         "end": figure.end,
         "sentence": figure.sentence,
+        "party": figure.party,
     }
 
 
@@ -112,4 +114,5 @@ def extract(
     mentions = find_platform_mentions(
         prepared, registry=platforms, figure_sentences=figure_sentences, amounts=amounts
     )
+    figures = with_parties(prepared, figures, mentions)
     return Extraction(prepared.language, figures, mentions, (metrics or load_metrics()).version)

@@ -65,6 +65,8 @@ class Figure:
     text: str
     sentence: str
     extractor_version: str
+    role: str | None = None
+    party: str | None = None
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,9 @@ def _build_registry(extra: str | None) -> PlatformRegistry:
                 not_after[_alias_key(name)] = frozenset(str(ch) for ch in entry["not_after"])
             if entry.get("not_before"):
                 not_before[_alias_key(name)] = tuple(str(word) for word in entry["not_before"])
-            if entry.get("cased") and name in platform.names_en and name[:1].isupper():
+            cased_names = entry.get("cased")
+            if cased_names and name in platform.names_en and (
+                    name in cased_names if isinstance(cased_names, list) else name[:1].isupper()):
                 cased[_alias_key(name)] = cased.get(_alias_key(name), frozenset()) | {
                     re.sub(r"\s+", " ", normalise_width(name).strip())}
     return PlatformRegistry(
@@ -421,8 +423,11 @@ def _list_groups(prepared: PreparedText, found: Sequence[_Found]) -> list[list[_
         if groups:
             last = groups[-1][-1]
             gap = prepared.text[last.end:item.start]
+            # Accounts the text names (“某某财经”) and registry platforms are not one list:
+            # in 微信公众号“某某财经”及抖音等平台的… the platforms only host the accounts.
             if (prepared.sentence_index(last.start) == prepared.sentence_index(item.start)
-                    and len(gap) <= 8 and _LIST_GAP.fullmatch(gap)):
+                    and len(gap) <= 8 and _LIST_GAP.fullmatch(gap)
+                    and (last.id is None) == (item.id is None)):
                 groups[-1].append(item)
                 continue
         groups.append([item])

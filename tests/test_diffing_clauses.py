@@ -1,0 +1,129 @@
+"""Clauses: each action goes to the party its own clause names; channels are no mentions;
+figures name the party they are about."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from diffing.extract import extract
+from diffing.numbers import Amount
+
+
+def _read(text: str) -> list[tuple[str | None, str, tuple[str, ...]]]:
+    return [(m.id, m.name, m.actions) for m in extract(text).platforms]
+
+
+def test_summoned_list_is_not_fined_with_the_next_clause() -> None:
+    text = "网信办约谈了百度、夸克浏览器、小红书等平台负责人，对抖音处以罚款人民币200万元。"
+    mentions = extract(text).platforms
+    assert [(m.id, m.actions, m.amount) for m in mentions] == [
+        ("baidu", ("summoned",), None),
+        ("quark", ("summoned",), None),
+        ("xiaohongshu", ("summoned",), None),
+        ("douyin", ("fined",), Amount(Decimal(2000000), "CNY")),
+    ]
+
+
+def test_collective_measures_do_not_reach_earlier_names() -> None:
+    text = ("针对微博、快手存在的问题，网信办约谈了两家平台负责人。"
+            "网信办还对相关网站平台依法采取约谈、限期整改、罚款等处罚措施。")
+    assert {m.id: m.actions for m in extract(text).platforms} == {
+        "weibo": ("summoned",), "kuaishou": ("summoned",),
+    }
+
+
+def test_later_clauses_without_a_name_stay_with_their_party() -> None:
+    text = "市网信办对北京快手科技有限公司处警告、80万元罚款，同时责令其限期改正。"
+    (mention,) = extract(text).platforms
+    assert mention.id == "kuaishou"
+    assert set(mention.actions) == {"warned", "fined", "ordered_to_rectify"}
+    assert mention.amount == Amount(Decimal(800000), "CNY")
+
+
+def test_passive_subject_takes_the_verbs_of_its_sentence() -> None:
+    text = "小红书平台因热搜榜单问题突出，被网信办采取约谈、责令限期改正、警告等处置处罚措施。"
+    (mention,) = extract(text).platforms
+    assert mention.actions == ("summoned", "ordered_to_rectify", "warned")
+
+
+def test_a_speaking_platform_does_not_act_on_itself() -> None:
+    text = "网信办依法约谈知乎。知乎负责人表示，将在整改期间自行暂停相关功能。"
+    assert {m.actions for m in extract(text).platforms} == {("summoned",)}
+
+
+def test_host_platforms_are_named_and_accounts_take_the_action() -> None:
+    text = "微信公众号“某某财经”及抖音、微博等平台的“某某说”账号已被关闭。"
+    assert _read(text) == [
+        ("wechat", "微信", ()),
+        (None, "某某财经", ("closed",)),
+        ("douyin", "抖音", ()),
+        ("weibo", "微博", ()),
+        (None, "某某说", ("closed",)),
+    ]
+
+
+def test_either_or_actions_are_said_of_no_one() -> None:
+    text = "微信公众号“某某财经”等账号已被关闭或禁言。"
+    assert [(m.name, m.action) for m in extract(text).platforms if m.id is None] == [("某某财经", None)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The authority fined Google €100 million and Amazon €35 million.",
+     [("google", Decimal(100000000)), ("amazon", Decimal(35000000))]),
+    ("Apple was fined €500 million and Meta was fined €200 million.",
+     [("apple", Decimal(500000000)), ("meta", Decimal(200000000))]),
+])
+def test_english_fines_each_their_own_amount(text: str, expected: list[tuple[str, Decimal]]) -> None:
+    mentions = extract(text).platforms
+    assert [(m.id, m.amount.value if m.amount else None) for m in mentions] == expected
+    assert all(m.action == "fined" for m in mentions)
+
+
+def test_a_product_of_the_party_is_not_fined() -> None:
+    text = "Amazon will pay $25 million over recordings kept by its voice assistant Alexa."
+    assert [(m.id, m.action) for m in extract(text).platforms] == [("amazon", "fined"), ("alexa", None)]
+
+
+def test_the_company_named_once_takes_the_actions_said_of_it_later() -> None:
+    text = "Clearview AI collected images from the web.\n\nThe company has been fined £7.5 million."
+    assert [(m.id, m.action) for m in extract(text).platforms] == [("clearview", "fined")]
+
+
+@pytest.mark.parametrize("text", [
+    "网信办约谈某平台。\n(来源：“网信中国”微信公众号)",
+    "据“工信微报”微信公众号消息，工信部通报了一批应用。",
+    "国家网信办在其官方微信上发布通报。",
+    "(截图自某市市场监管公众号)",
+    "联系邮箱：editor@qq.com",
+    "Source: @人民日报",
+    "According to the ministry's WeChat public account, 20 apps were removed.",
+    "See https://www.example.gov/cases/facebook-inc for the order.",
+    "分享到：\n[微博](http://weibo.com/u/1)\n[知乎](https://zhuanlan.zhihu.com/x)",
+    "微信\n",
+])
+def test_channels_and_page_furniture_are_no_mentions(text: str) -> None:
+    assert extract(text).platforms == []
+
+
+def test_an_account_named_after_its_kind_is_still_a_target() -> None:
+    assert [m.name for m in extract("依法关闭微信公众号“某某财经”。").platforms if m.id is None] == ["某某财经"]
+
+
+def test_figures_name_their_party() -> None:
+    extraction = extract("The regulator fined Apple €500 million and Meta €200 million. "
+                         "It also removed 20 apps.")
+    parties = {figure.value: figure.party for figure in extraction.figures}
+    assert parties == {Decimal(500000000): "apple", Decimal(200000000): "meta", 20: None}
+    assert all("party" in figure for figure in extraction.to_json()["figures"])
+
+
+def test_figure_party_is_the_name_as_written_when_unknown() -> None:
+    extraction = extract("市场监管局对某某外卖平台处以罚款人民币50万元。")
+    assert [figure.party for figure in extraction.figures if figure.currency] in ([None], ["某某外卖平台"])
+
+
+def test_a_later_sentence_about_the_company_keeps_its_party() -> None:
+    extraction = extract("YouTube must pay $136 million to the FTC. The company also must pay $34 million to the state.")
+    assert [figure.party for figure in extraction.figures if figure.currency] == ["youtube", "youtube"]
