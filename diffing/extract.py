@@ -75,6 +75,7 @@ def _mention_json(mention: PlatformMention) -> dict[str, Any]:
         "kind": mention.kind,
         "action": mention.action,
         "actions": list(mention.actions),
+        "operator": mention.operator,
         "amount": _amount_json(mention.amount),
         "start": mention.start,
         "end": mention.end,

@@ -4,6 +4,7 @@ them as a website, app, mini program or account (“绿色直播”等网站, @�
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from diffing.clauses import Governed, Party, govern
 from diffing.keywords import keyword_pattern, literal_alternation
 from diffing.numbers import Amount, normalise_width
 from diffing.spans import Occupancy, SortedSpans
+from diffing.tables import TableRow, find_table_rows
 from diffing.text import PreparedText
 
 __all__ = [
@@ -60,7 +62,9 @@ class PlatformMention:
     ``start``/``end``. ``action`` is what the notice does to it, as the sentence says (the action
     in its own clause, else the nearest before it in the sentence, else the first after it,
     else the first in the sentences that continue the story), ``actions`` every action said of
-    it there, and ``amount`` the fine when it is fined with a stated amount.
+    it there, and ``amount`` the fine when it is fined with a stated amount. ``operator`` is
+    the company that runs it when the notice says so (an app's developer in a table): its
+    registry id, or its name as written.
     """
 
     id: str | None
@@ -72,6 +76,7 @@ class PlatformMention:
     end: int
     sentence: str
     actions: tuple[str, ...] = ()
+    operator: str | None = None
 
     @property
     def key(self) -> str:
@@ -266,7 +271,11 @@ def find_platform_mentions(
     text = prepared.text
     found = _registry_names(prepared, registry)
     found += _unknown_names(prepared, registry, language, found)
+    rows = find_table_rows(prepared)
+    found += _enumerated_names(text, found, language)
     found = _outside_channels(text, found)
+    if rows:
+        found = _outside_tables(prepared, found, rows)
     found.sort(key=lambda item: item.start)
     found = _merge_adjacent(text, found)
     action_spans = SortedSpans(_action_spans(text, registry, language), _span_start, _span_end)
@@ -303,6 +312,53 @@ def find_platform_mentions(
                 sentence=prepared.original_sentence(item.start),
                 actions=actions,
             ))
+    if rows:
+        mentions = sorted(mentions + _table_mentions(prepared, registry, rows), key=lambda m: m.start)
+    return mentions
+
+
+def _outside_tables(prepared: PreparedText, found: list[_Found], rows: Sequence[TableRow]) -> list[_Found]:
+    """``found`` without names inside table cells: the rows give those (an app store in the
+    source column is where the app was tested, not a platform the notice acts on)."""
+    taken = Occupancy(len(prepared.original))
+    for row in rows:
+        for start, end in ((row.start, row.end), (row.developer_start, row.developer_end), *row.cells):
+            if 0 <= start < end:
+                taken.take(start, end)
+    kept = []
+    for item in found:
+        start, end = prepared.original_span(item.start, item.end)
+        if taken.free(start, end):
+            kept.append(item)
+    return kept
+
+
+def _registry_id(registry: PlatformRegistry, name: str) -> str | None:
+    return registry.aliases.get(_alias_key(name))
+
+
+def _table_mentions(prepared: PreparedText, registry: PlatformRegistry,
+                    rows: Sequence[TableRow]) -> list[PlatformMention]:
+    """One mention per app of a table, with the action the table's heading says; the developer
+    is its operator. A name the registry does not know is kept as written (id ``None``)."""
+    mentions = []
+    for row in rows:
+        platform_id = _registry_id(registry, row.name)
+        operator = None
+        if row.developer:
+            operator = _registry_id(registry, row.developer) or row.developer
+        mentions.append(PlatformMention(
+            id=platform_id,
+            name=row.name,
+            kind=registry.platforms[platform_id].kind if platform_id else "app",
+            action=row.action,
+            amount=None,
+            start=row.start,
+            end=row.end,
+            sentence=prepared.original[row.start:row.end],
+            actions=(row.action,),
+            operator=operator,
+        ))
     return mentions
 
 
@@ -415,6 +471,9 @@ def _outside_channels(text: str, found: list[_Found]) -> list[_Found]:
     return [item for item in found if taken.free(item.start, item.end)]
 
 
+_QUOTE_MARKS = re.compile(r"[“”「」『』\"]")
+
+
 def _list_groups(prepared: PreparedText, found: Sequence[_Found]) -> list[list[_Found]]:
     """Names listed together (百度、必应、夸克浏览器; "Quark Browser, UC Browser"): what the
     sentence does to the list, it does to each of them."""
@@ -423,11 +482,11 @@ def _list_groups(prepared: PreparedText, found: Sequence[_Found]) -> list[list[_
         if groups:
             last = groups[-1][-1]
             gap = prepared.text[last.end:item.start]
-            # Accounts the text names (“某某财经”) and registry platforms are not one list:
-            # in 微信公众号“某某财经”及抖音等平台的… the platforms only host the accounts.
+            # A quoted account (“某某财经”) and registry platforms are not one list: in
+            # 微信公众号“某某财经”及抖音等平台的… the platforms only host the accounts.
             if (prepared.sentence_index(last.start) == prepared.sentence_index(item.start)
                     and len(gap) <= 8 and _LIST_GAP.fullmatch(gap)
-                    and (last.id is None) == (item.id is None)):
+                    and ((last.id is None) == (item.id is None) or not _QUOTE_MARKS.search(gap))):
                 groups[-1].append(item)
                 continue
         groups.append([item])
@@ -496,6 +555,8 @@ def _unknown_names(prepared: PreparedText, registry: PlatformRegistry, language:
         start, end = match.start(group), match.end(group)
         if not taken.free(start, end):
             continue
+        if _DOCUMENT_TITLE.search(text, start, end):
+            continue
         sentence = prepared.sentence_index(start)
         per_sentence[sentence] = per_sentence.get(sentence, 0) + 1
         if per_sentence[sentence] > MAX_QUOTED_PER_SENTENCE:
@@ -504,6 +565,63 @@ def _unknown_names(prepared: PreparedText, registry: PlatformRegistry, language:
         if kind is not None:
             found.append(_Found(start, end, None, kind))
             taken.take(start, end)
+    return found
+
+
+# A quoted document title (“关于下架侵害用户权益APP名单的通报”), not a name.
+_DOCUMENT_TITLE = re.compile(r"(?:通报|通知|公告|决定|办法|规定|意见|名单|条款|计划|协议|行动|专项)$")
+_ITEM = r"[^\s、,，。；;：:()（）“”「」《》\"'|]{2,12}"
+_ENUMERATION_GAP = re.compile(rf"、(?:{_ITEM}、)+")
+_ENUMERATION_LEAD = re.compile(rf".*(?:包括|如|例如|比如|其中|：|:)\s*({_ITEM})、$")
+_ENUMERATION_TAIL = re.compile(rf"、({_ITEM}?)(?=等|\s*\d+\s*(?:家|款|个)|[，,。；;]|$)")
+# An app named before the count it belongs to: 暖暖环游世界等60款APP.
+_NAME_BEFORE_COUNT = re.compile(rf"(?:^|(?<=[\s，,。：:；;]))({_ITEM}?)等\s*\d+\s*款")
+
+
+def _enumerated_names(text: str, known: Sequence[_Found], language: str) -> list[_Found]:
+    """Names listed with registry names (天涯社区、大麦、途牛旅游、VIP陪练、脉脉5家企业; 包括快狗打车、
+    易车、脉脉、良品铺子等应用软件) that the registry does not know: what the list is, they are."""
+    if language != "zh":
+        return []
+    found: list[_Found] = []
+    ordered = sorted(known, key=lambda item: item.start)
+    runs: list[list[_Found]] = []
+    for item in ordered:
+        if item.id is None:
+            continue
+        if runs and (text[runs[-1][-1].end:item.start] == "、" or _ENUMERATION_GAP.fullmatch(
+                text, runs[-1][-1].end, item.start) is not None):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    for run in runs:
+        spans: list[tuple[int, int]] = []
+        for left, right in itertools.pairwise(run):
+            position = left.end + 1
+            while position < right.start:
+                end = text.find("、", position, right.start)
+                if end == -1:
+                    break
+                spans.append((position, end))
+                position = end + 1
+        if len(run) < 2 and not spans:
+            lead = _ENUMERATION_LEAD.search(text, max(0, run[0].start - 20), run[0].start + 1)
+            tail = _ENUMERATION_TAIL.match(text, run[-1].end)
+            if not (lead or tail):
+                continue
+        lead = _ENUMERATION_LEAD.search(text[max(0, run[0].start - 20):run[0].start])
+        if lead:
+            offset = max(0, run[0].start - 20)
+            spans.append((offset + lead.start(1), offset + lead.end(1)))
+        tail = _ENUMERATION_TAIL.match(text, run[-1].end)
+        if tail and tail.group(1):
+            spans.append(tail.span(1))
+        after = text[run[-1].end:run[-1].end + 16]
+        kind = "app" if re.search(r"款|app|应用|软件", after) else "website" if "网站" in after else "company"
+        found += [_Found(start, end, None, kind) for start, end in spans if end > start]
+    for match in _NAME_BEFORE_COUNT.finditer(text):
+        if match.group(1) and not any(item.start < match.end(1) and match.start(1) < item.end for item in known):
+            found.append(_Found(match.start(1), match.end(1), None, "app"))
     return found
 
 
@@ -590,6 +708,11 @@ def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[
         for match in pattern.finditer(text):
             spans.append((match.start(), match.end(), action))
     spans.sort()
+    # 通报下架 announces a removal: the notice is the way the removal is made known.
+    spans = [
+        span for index, span in enumerate(spans)
+        if not (span[2] == "notified" and index + 1 < len(spans) and spans[index + 1][0] == span[1])
+    ]
     # 责令限期整改 also contains no other action, but 罚款 inside 罚款处罚 and similar overlaps
     # keep the longest reading.
     kept: list[tuple[int, int, str]] = []
