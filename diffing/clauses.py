@@ -45,9 +45,20 @@ _HOST_AFTER_ZH = re.compile(
 )
 _SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如|比如)\s*[“「『\"]?\s*$")
 _HOST_BEFORE_ZH = re.compile(r"(?:在|于|通过|利用|借助)\s*$")
-# "its doorbell camera Ring": a product of the party, not a party.
+# "its doorbell camera Ring": a product of the party, not a party. A name in a prepositional
+# phrase ("practices regarding Android", "following the Cambridge Analytica scandal", "an attack
+# on the Starwood chain") is not what the verb acts on; "imposed on", "levied against", "a fine
+# against", "handed to" do point at the party.
+_PREPOSITION = (
+    r"regarding|following|in|for|with|about|from|at|into|by|over|under|involving|than|after|"
+    r"before|since|during|via|through|across|within|like|using|on"
+)
 _HOST_BEFORE_EN = re.compile(
-    r"(?:\bon|\bvia|\bthrough|\busers\s+of|\baccounts\s+on|\b(?:its|their)\s+(?:[\w-]+\s+){0,3})\s*$"
+    r"(?:\busers\s+of|\baccounts\s+on|\b(?:its|their)\s+(?:(?!(?:" + _PREPOSITION + r"|to|and)\b)[a-z-]+\s+){1,3})$"
+)
+_OBLIQUE_EN = re.compile(
+    r"(?<!imposed\s)(?<!levied\s)(?<!fine\s)(?<!fines\s)(?<!penalty\s)(?<!placed\s)\b(?:" + _PREPOSITION + r")\s+"
+    r"(?:the\s+|a\s+|an\s+)?$"
 )
 
 
@@ -62,11 +73,14 @@ class Party:
 @dataclass
 class Governed:
     """What a sentence says of one party: its action spans, in text order, and the stretches of
-    text they were read from (where its fine's amount is looked for)."""
+    text they were read from (where its fine's amount is looked for). A ``host`` only carries
+    the accounts acted on; an ``oblique`` name stands in a prepositional phrase; a ``speaker``
+    says something itself. None of them takes the sentence's verbs."""
 
     actions: list[tuple[int, int, str]] = field(default_factory=list)
     windows: list[tuple[int, int]] = field(default_factory=list)
     host: bool = False
+    oblique: bool = False
     speaker: bool = False
     decided: bool = False
 
@@ -98,6 +112,8 @@ def govern(
     for index, party in enumerate(parties):
         result[index].host = _is_host(text, party, language)
         result[index].speaker = _is_speaker(text, party, language)
+        result[index].oblique = language != "zh" and _OBLIQUE_EN.search(
+            text[max(0, party.start - 24):party.start]) is not None
     current: list[int] = []
     last_actions: list[tuple[int, int, str]] = []
     last_window: tuple[int, int] = sentence
@@ -150,7 +166,7 @@ def govern(
 
 
 def _takes_verbs(governed: Governed) -> bool:
-    return not governed.host and not governed.speaker
+    return not governed.host and not governed.speaker and not governed.oblique
 
 
 def _own_clause(
@@ -182,7 +198,7 @@ def _own_clause(
         previous_end = parties[members[position - 1]].end if position > 0 else clause_start
         if position > 0:
             after_divider = _last_connector(text, previous_end, party.start)
-            stretch_start = after_divider if after_divider is not None else party.start
+            stretch_start = after_divider if after_divider is not None else previous_end
         else:
             stretch_start = clause_start
         own = [span for span in in_clause if stretch_start <= span[0] and span[1] <= stretch_end]

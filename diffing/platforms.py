@@ -288,15 +288,23 @@ def find_platform_mentions(
     amount_spans = SortedSpans(amounts, _amount_start, _amount_end)
     groups = _list_groups(prepared, found)
     governed = _govern_groups(prepared, groups, action_spans, language)
-    readings: list[tuple[str | None, tuple[str, ...], Amount | None]] = []
-    for group, said in zip(groups, governed, strict=True):
-        if not said.decided and not said.host and not said.speaker:
+    readings = [_reading(group, said, amount_spans) for group, said in zip(groups, governed, strict=True)]
+    story = _story(prepared.text, groups, readings,
+                   _topic_actions(prepared, groups, governed, action_spans, named_sentences, language))
+    for index, (group, said) in enumerate(zip(groups, governed, strict=True)):
+        if readings[index][1] or said.host:
+            continue
+        # A platform named without a verb of its own in a notice that acts on it elsewhere (a
+        # headline, "the platform has apologised") is part of that story; a name the notice
+        # acts on nowhere else is read on into the sentences that continue it.
+        keys = {_item_key(prepared.text, item) for item in group}
+        inherited = tuple(dict.fromkeys(action for key in keys for action in story.get(key, [])))
+        if inherited:
+            readings[index] = (inherited[0], inherited, None)
+        elif not said.decided and not said.speaker and not said.oblique:
             _read_on(prepared, group, action_spans, named_sentences, figure_sentence_set, said)
-        actions = tuple(dict.fromkeys(span[2] for span in said.actions if span[2] != NEUTRAL))
-        amount = _amount_in(group, said, amount_spans) if "fined" in actions else None
-        readings.append((actions[0] if actions else None, actions, amount))
-    topic = _topic_actions(prepared, groups, governed, action_spans, named_sentences, language)
-    readings = _story_actions(prepared.text, groups, governed, readings, topic)
+            readings[index] = _reading(group, said, amount_spans)
+    readings = _amount_from_story(prepared, groups, readings, action_spans, amount_spans, named_sentences)
     mentions: list[PlatformMention] = []
     for group, (action, actions, amount) in zip(groups, readings, strict=True):
         for item in group:
@@ -432,29 +440,51 @@ def _either_or(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, 
     return result
 
 
-def _story_actions(
-    text: str,
+def _reading(group: Sequence[_Found], said: Governed,
+             amounts: SortedSpans[AmountMatch]) -> tuple[str | None, tuple[str, ...], Amount | None]:
+    actions = tuple(dict.fromkeys(span[2] for span in said.actions if span[2] != NEUTRAL))
+    amount = _amount_in(group, said, amounts) if "fined" in actions else None
+    return (actions[0] if actions else None, actions, amount)
+
+
+def _amount_from_story(
+    prepared: PreparedText,
     groups: Sequence[Sequence[_Found]],
-    governed: Sequence[Governed],
     readings: list[tuple[str | None, tuple[str, ...], Amount | None]],
-    topic: dict[str, list[str]],
+    action_spans: SortedSpans[tuple[int, int, str]],
+    amounts: SortedSpans[AmountMatch],
+    named_sentences: dict[int, set[str]],
 ) -> list[tuple[str | None, tuple[str, ...], Amount | None]]:
-    """A platform named without a verb of its own in a notice that acts on it elsewhere (a
-    headline, a later "the platform has apologised") is part of that story: it takes the
-    actions the notice gives it. Hosts stay without."""
+    """When the notice fines one platform and states the amount only in a sentence that does
+    not name it ("CAC fines CNKI …. The CAC … fined it 50 million yuan"), that amount is its."""
+    fined = {_item_key(prepared.text, item) for group, reading in zip(groups, readings, strict=True)
+             if "fined" in reading[1] for item in group}
+    if len(fined) != 1 or any(reading[2] for reading in readings):
+        return readings
+    amount = None
+    for index in range(prepared.sentence_count()):
+        if index in named_sentences:
+            continue
+        start, end = prepared.sentence(index)
+        fines = [span for span in _in(action_spans, start, end) if span[2] == "fined"]
+        found = amounts.within(fines[0][0], end) if fines else []
+        if found:
+            amount = found[0].amount
+            break
+    if amount is None:
+        return readings
+    return [(action, actions, amount if "fined" in actions else None) for action, actions, _ in readings]
+
+
+def _story(text: str, groups: Sequence[Sequence[_Found]],
+           readings: Sequence[tuple[str | None, tuple[str, ...], Amount | None]],
+           topic: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Every action the notice gives each platform, by key."""
     story: dict[str, list[str]] = {key: list(actions) for key, actions in topic.items()}
     for group, (_, actions, _) in zip(groups, readings, strict=True):
         for item in group:
             story.setdefault(_item_key(text, item), []).extend(actions)
-    result = []
-    for group, said, reading in zip(groups, governed, readings, strict=True):
-        if reading[1] or said.host:
-            result.append(reading)
-            continue
-        keys = {_item_key(text, item) for item in group}
-        inherited = tuple(dict.fromkeys(action for key in keys for action in story.get(key, [])))
-        result.append((inherited[0], inherited, None) if inherited else reading)
-    return result
+    return story
 
 
 _LIST_GAP = re.compile(r"[\s”\"」』]*(?:、|,|，|和|及|与|以及|and|or|, and|, or)?[\s“\"「『]*")
@@ -708,6 +738,9 @@ def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[
         for match in pattern.finditer(text):
             spans.append((match.start(), match.end(), action))
     spans.sort()
+    if language == "en":
+        # "should have removed", "failed to remove", "was not fined": no action was taken.
+        spans = [span for span in spans if not _UNREALISED_EN.search(text, max(0, span[0] - 24), span[0])]
     # 通报下架 announces a removal: the notice is the way the removal is made known.
     spans = [
         span for index, span in enumerate(spans)
@@ -723,6 +756,12 @@ def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[
             continue
         kept.append(span)
     return kept
+
+
+_UNREALISED_EN = re.compile(
+    r"\b(?:should|would|could|might|may|failed\s+to|did\s+not|didn't|not|never|without)"
+    r"(?:\s+(?:have|be|been|being))*\s+$"
+)
 
 
 def _span_start(span: tuple[int, int, str]) -> int:

@@ -127,3 +127,32 @@ def test_figure_party_is_the_name_as_written_when_unknown() -> None:
 def test_a_later_sentence_about_the_company_keeps_its_party() -> None:
     extraction = extract("YouTube must pay $136 million to the FTC. The company also must pay $34 million to the state.")
     assert [figure.party for figure in extraction.figures if figure.currency] == ["youtube", "youtube"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A name in a prepositional phrase is not what the verb acts on.
+    ("The Commission fined Google €4 billion for practices regarding Android devices.",
+     [("google", "fined"), ("android", None)]),
+    ("The fine relates to an attack on the Starwood hotels chain.", [("starwood", None)]),
+    # …but "imposed on", "the person in charge of" and "a fine against" point at the party.
+    ("A record penalty was imposed on Amazon.", [("amazon", "fined")]),
+    ("The regulator summoned the person in charge of Douban.", [("douban", "summoned")]),
+    # "its intention to fine" is not a product of the speaker.
+    ("The ICO announced its intention to fine British Airways £183 million.",
+     [("british_airways", "fine_proposed")]),
+])
+def test_english_objects_and_prepositional_phrases(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert [(m.id, m.action) for m in extract(text).platforms] == expected
+
+
+def test_a_platform_acted_on_elsewhere_keeps_that_story() -> None:
+    text = ("TikTok has been fined £12 million by the regulator. "
+            "The regulator said many children were using TikTok. "
+            "Campaigners said TikTok should have removed them.")
+    assert {m.action for m in extract(text).platforms} == {"fined"}
+
+
+def test_the_amount_said_of_the_company_later() -> None:
+    text = "Regulator fines CNKI after review.\nThe regulator ordered the company to stop and fined it 50 million yuan."
+    (mention,) = extract(text).platforms
+    assert mention.amount == Amount(Decimal(50000000), "CNY")
