@@ -605,13 +605,14 @@ _ENUMERATION_GAP = re.compile(rf"、(?:{_ITEM}、)+")
 _ENUMERATION_LEAD = re.compile(rf".*(?:包括|如|例如|比如|其中|：|:)\s*({_ITEM})、$")
 _ENUMERATION_TAIL = re.compile(rf"、({_ITEM}?)(?=等|\s*\d+\s*(?:家|款|个)|[，,。；;]|$)")
 # An app named before the count it belongs to: 暖暖环游世界等60款APP.
-_NAME_BEFORE_COUNT = re.compile(rf"(?:^|(?<=[\s，,。：:；;]))({_ITEM}?)等\s*\d+\s*款")
+_COUNT_AFTER_NAME = re.compile(r"等\s*\d+\s*款")
+_NAME_BEFORE_COUNT = re.compile(rf"(?:^|(?<=[\s，,。：:；;]))({_ITEM})$")
 
 
 def _enumerated_names(text: str, known: Sequence[_Found], language: str) -> list[_Found]:
     """Names listed with registry names (天涯社区、大麦、途牛旅游、VIP陪练、脉脉5家企业; 包括快狗打车、
     易车、脉脉、良品铺子等应用软件) that the registry does not know: what the list is, they are."""
-    if language != "zh":
+    if language != "zh" or "、" not in text and "等" not in text:
         return []
     found: list[_Found] = []
     ordered = sorted(known, key=lambda item: item.start)
@@ -649,8 +650,9 @@ def _enumerated_names(text: str, known: Sequence[_Found], language: str) -> list
         after = text[run[-1].end:run[-1].end + 16]
         kind = "app" if re.search(r"款|app|应用|软件", after) else "website" if "网站" in after else "company"
         found += [_Found(start, end, None, kind) for start, end in spans if end > start]
-    for match in _NAME_BEFORE_COUNT.finditer(text):
-        if match.group(1) and not any(item.start < match.end(1) and match.start(1) < item.end for item in known):
+    for count in _COUNT_AFTER_NAME.finditer(text) if "等" in text else ():
+        match = _NAME_BEFORE_COUNT.search(text, max(0, count.start() - 13), count.start())
+        if match and not any(item.start < match.end(1) and match.start(1) < item.end for item in known):
             found.append(_Found(match.start(1), match.end(1), None, "app"))
     return found
 
