@@ -93,6 +93,8 @@ class PlatformRegistry:
     cased: dict[str, frozenset[str]]  # prepared alias → the forms it must be written in
     name_pattern: re.Pattern[str]
     action_patterns: dict[str, dict[str, re.Pattern[str]]]  # language → action → pattern
+    # language → one pattern for every action (a group per action) and the group names' actions
+    action_scan: dict[str, tuple[re.Pattern[str], dict[str, str]]]
     kind_patterns: dict[str, dict[str, re.Pattern[str]]]  # language → kind → pattern
 
 
@@ -160,6 +162,7 @@ def _build_registry(extra: str | None) -> PlatformRegistry:
                     name in cased_names if isinstance(cased_names, list) else name[:1].isupper()):
                 cased[_alias_key(name)] = cased.get(_alias_key(name), frozenset()) | {
                     re.sub(r"\s+", " ", normalise_width(name).strip())}
+    action_patterns = _word_patterns(actions)
     return PlatformRegistry(
         platforms=platforms,
         aliases=aliases,
@@ -167,9 +170,20 @@ def _build_registry(extra: str | None) -> PlatformRegistry:
         not_before=not_before,
         cased=cased,
         name_pattern=_name_pattern(aliases),
-        action_patterns=_word_patterns(actions),
+        action_patterns=action_patterns,
+        action_scan={language: _one_scan(patterns) for language, patterns in action_patterns.items()},
         kind_patterns=_word_patterns(kinds),
     )
+
+
+def _one_scan(patterns: dict[str, re.Pattern[str]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pass over a text for every action. Where two actions' words start at one place the
+    earlier group wins: neutral words first (暂停其违规行为 is not 暂停), then notices of intent
+    ("intention to fine" is not "fine")."""
+    order = sorted(patterns, key=lambda action: (action != NEUTRAL, action != "fine_proposed"))
+    groups = {f"a{index}": action for index, action in enumerate(order)}
+    pattern = "|".join(f"(?P<a{index}>{patterns[action].pattern})" for index, action in enumerate(order))
+    return re.compile(pattern or "(?!)"), groups
 
 
 def _word_patterns(table: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, re.Pattern[str]]]:
@@ -735,11 +749,8 @@ def _merge_adjacent(text: str, found: list[_Found]) -> list[_Found]:
 
 
 def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[tuple[int, int, str]]:
-    spans: list[tuple[int, int, str]] = []
-    for action, pattern in registry.action_patterns[language].items():
-        for match in pattern.finditer(text):
-            spans.append((match.start(), match.end(), action))
-    spans.sort()
+    pattern, groups = registry.action_scan[language]
+    spans = [(match.start(), match.end(), groups[match.lastgroup or ""]) for match in pattern.finditer(text)]
     if language == "en":
         # "should have removed", "failed to remove", "was not fined": no action was taken.
         spans = [span for span in spans if not _UNREALISED_EN.search(text, max(0, span[0] - 24), span[0])]
