@@ -58,7 +58,12 @@ _HOST_BEFORE_EN = re.compile(
 )
 _OBLIQUE_EN = re.compile(
     r"(?<!imposed\s)(?<!levied\s)(?<!fine\s)(?<!fines\s)(?<!penalty\s)(?<!placed\s)\b(?:" + _PREPOSITION + r")\s+"
-    r"(?:the\s+|a\s+|an\s+)?$"
+    r"(?:the\s+|a\s+|an\s+|its\s+)?(?:(?!(?:of|to|and|or)\b)[a-z0-9-]+\s+){0,3}$"
+)
+# A clause whose subject refers back to every party named before it (这些企业均被…, "the firms").
+_ALL_OF_THEM = re.compile(
+    r"\s*(?:这些|上述|以上|前述|上列)(?:企业|平台|公司|网站|应用|app|账号)"
+    r"|\s*(?:these|those|the|all\s+the|all)\s+(?:companies|firms|platforms|apps|websites|giants)\b"
 )
 
 
@@ -113,7 +118,7 @@ def govern(
         result[index].host = _is_host(text, party, language)
         result[index].speaker = _is_speaker(text, party, language)
         result[index].oblique = language != "zh" and _OBLIQUE_EN.search(
-            text[max(0, party.start - 24):party.start]) is not None
+            text[max(0, party.start - 48):party.start]) is not None
     current: list[int] = []
     last_actions: list[tuple[int, int, str]] = []
     last_window: tuple[int, int] = sentence
@@ -154,6 +159,8 @@ def govern(
         if not in_clause:
             continue
         last_actions, last_window = in_clause, (clause_start, clause_end)
+        if _ALL_OF_THEM.match(text, clause_start, clause_end):
+            current = [index for index in range(next_party) if _takes_verbs(result[index])]
         if current:
             for member in current:
                 result[member].actions.extend(in_clause)
@@ -182,7 +189,7 @@ def _own_clause(
     """Give each party of one clause the verbs of its own stretch; return the parties later
     nameless clauses speak of."""
     first = parties[members[0]]
-    leading = [span for span in in_clause if span[1] <= first.start]
+    leading = _nearest_run(text, [span for span in in_clause if span[1] <= first.start])
     open_members: list[int] = []
     for position, member in enumerate(members):
         party = parties[member]
@@ -224,6 +231,20 @@ def _own_clause(
     if last and not result[last[0]].speaker:
         return last
     return []
+
+
+_RUN_GAP = re.compile(r"[\s、,，和及与并]*(?:and\s+|or\s+)?")
+
+
+def _nearest_run(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The verbs nearest a name, as one run (约谈、警告并罚款), not every verb earlier in its
+    clause ("said in the notification that it had removed …")."""
+    if not spans:
+        return spans
+    start = len(spans) - 1
+    while start > 0 and _RUN_GAP.fullmatch(text, spans[start - 1][1], spans[start][0]):
+        start -= 1
+    return spans[start:]
 
 
 def _last_connector(text: str, start: int, end: int) -> int | None:
