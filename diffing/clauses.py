@@ -27,6 +27,8 @@ _COLLECTIVE_ZH = re.compile(
     r"对(?:相关|有关|涉事|涉案|其他|其余|部分|一批|多家|多个|这些|各类|各)[^，,；;]{0,12}?"
     r"(?:网站|平台|企业|账号|应用|app|公司|主体)"
     r"|\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*(?:家|款|个|件|条|名)"
+    # 对 with an object that is no name (对平台内合作餐厅商户…下架): the verb acts on that object.
+    r"|^\s*(?:[^，,；;]{0,8}?)对(?!其|该|此|上述)"
 )
 _COLLECTIVE_EN = re.compile(
     r"\b(?:other|several|some|many|these|those|all|numerous)\s+(?:\w+\s+)?"
@@ -44,7 +46,7 @@ _HOST_AFTER_ZH = re.compile(
     r"|\s*(?:公众号|公号|百家号|头条号|企鹅号|视频号|小程序|账号|帐号|直播间|店铺)\s*[“「『\"]?"
 )
 _SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如|比如)\s*[“「『\"]?\s*$")
-_HOST_BEFORE_ZH = re.compile(r"(?:在|于|通过|利用|借助)\s*$")
+_HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助)\s*$")
 # "its doorbell camera Ring": a product of the party, not a party. A name in a prepositional
 # phrase ("practices regarding Android", "following the Cambridge Analytica scandal", "an attack
 # on the Starwood chain") is not what the verb acts on; "imposed on", "levied against", "a fine
@@ -155,6 +157,8 @@ def govern(
         if _collective(text, clause_start, clause_end, language):
             current = []
             seen_party = True
+            if in_clause:
+                last_actions, last_window = in_clause, (clause_start, clause_end)
             continue
         if not in_clause:
             continue
@@ -256,7 +260,7 @@ def _last_connector(text: str, start: int, end: int) -> int | None:
 
 def _collective(text: str, start: int, end: int, language: str) -> bool:
     pattern = _COLLECTIVE_ZH if language == "zh" else _COLLECTIVE_EN
-    return pattern.search(text, start, end) is not None
+    return pattern.search(text[start:end]) is not None
 
 
 def _is_speaker(text: str, party: Party, language: str) -> bool:

@@ -389,7 +389,7 @@ def _table_mentions(prepared: PreparedText, registry: PlatformRegistry,
 _REFERRING_SUBJECT = {
     "en": re.compile(
         r"\W*(?:the|a|an|this)\s+(?:[\w-]+\s+){0,4}?(?:company|firm|platform|group|giant|operator|app)\b"
-        r"|\W*(?:it|they)\s"
+        r"|\W*(?:it|they)\s+(?:was|were|has|have|had|is|are|must|will)\s"
     ),
     "zh": re.compile(r"\W*(?:该|此|这家)(?:公司|平台|企业|网站|应用)|\W*其"),
 }
@@ -501,7 +501,12 @@ def _story(text: str, groups: Sequence[Sequence[_Found]],
     return story
 
 
-_LIST_GAP = re.compile(r"[\s”\"」』]*(?:、|,|，|和|及|与|以及|and|or|, and|, or)?[\s“\"「『]*")
+# Between two names of one list: separators, closing quotes, a company suffix and a name in
+# parentheses ("ByteDance Ltd (字節跳動) and Didi Chuxing").
+_LIST_GAP = re.compile(
+    r"(?:\s*(?:ltd|inc|corp|co|llc|limited|holdings|group)\.?)?(?:\s*[(（][^()（）\n]{1,16}[)）])?"
+    r"[\s”\"」』)）]*(?:、|,|，|和|及|与|以及|and|or|, and|, or)?[\s“\"「『(（]*"
+)
 
 
 def _outside_channels(text: str, found: list[_Found]) -> list[_Found]:
@@ -529,7 +534,7 @@ def _list_groups(prepared: PreparedText, found: Sequence[_Found]) -> list[list[_
             # A quoted account (“某某财经”) and registry platforms are not one list: in
             # 微信公众号“某某财经”及抖音等平台的… the platforms only host the accounts.
             if (prepared.sentence_index(last.start) == prepared.sentence_index(item.start)
-                    and len(gap) <= 8 and _LIST_GAP.fullmatch(gap)
+                    and len(gap) <= 32 and _LIST_GAP.fullmatch(gap)
                     and ((last.id is None) == (item.id is None) or not _QUOTE_MARKS.search(gap))):
                 groups[-1].append(item)
                 continue
@@ -620,6 +625,10 @@ _ENUMERATION_LEAD = re.compile(rf".*(?:包括|如|例如|比如|其中|：|:)\s*
 _ENUMERATION_TAIL = re.compile(rf"、({_ITEM}?)(?=等|\s*\d+\s*(?:家|款|个)|[，,。；;]|$)")
 # An app named before the count it belongs to: 暖暖环游世界等60款APP.
 _COUNT_AFTER_NAME = re.compile(r"等\s*\d+\s*款")
+# A list that opens a clause and is what the clause acts on (每日优鲜、便利蜂等被点名).
+_LISTED_NAMES = re.compile(rf"(?:^|(?<=[，,。；;：:\n]))\s*({_ITEM}(?:、{_ITEM})+)(?=等\s*(?:被|遭|app|应用|平台|企业))")
+_LIST_LEAD = re.compile(r".*(?:其中包括|包括|其中|例如|比如|如)")
+_NOT_A_NAME = re.compile(r"类$|涉|违|非法|低俗|色情|虚假|谣言|诈骗|赌博|侵权|问题|行为|信息|内容|约谈|警告|罚款|关闭|下架|整改")
 _NAME_BEFORE_COUNT = re.compile(rf"(?:^|(?<=[\s，,。：:；;]))({_ITEM})$")
 
 
@@ -664,6 +673,18 @@ def _enumerated_names(text: str, known: Sequence[_Found], language: str) -> list
         after = text[run[-1].end:run[-1].end + 16]
         kind = "app" if re.search(r"款|app|应用|软件", after) else "website" if "网站" in after else "company"
         found += [_Found(start, end, None, kind) for start, end in spans if end > start]
+    for listed in _LISTED_NAMES.finditer(text) if "等" in text else ():
+        position = listed.start(1)
+        for name in listed.group(1).split("、"):
+            start, end = position, position + len(name)
+            position = end + 1
+            lead = _LIST_LEAD.match(name)
+            if lead:
+                start += lead.end()
+            if end - start < 2 or _NOT_A_NAME.search(text, start, end) or any(
+                    item.start < end and start < item.end for item in [*known, *found]):
+                continue
+            found.append(_Found(start, end, None, "app" if re.match(r"等\s*被|等\s*(?:app|应用)", text[listed.end(1):]) else "company"))
     for count in _COUNT_AFTER_NAME.finditer(text) if "等" in text else ():
         match = _NAME_BEFORE_COUNT.search(text, max(0, count.start() - 13), count.start())
         if match and not any(item.start < match.end(1) and match.start(1) < item.end for item in known):

@@ -156,3 +156,32 @@ def test_the_amount_said_of_the_company_later() -> None:
     text = "Regulator fines CNKI after review.\nThe regulator ordered the company to stop and fined it 50 million yuan."
     (mention,) = extract(text).platforms
     assert mention.amount == Amount(Decimal(50000000), "CNY")
+
+
+def test_these_companies_are_every_party_named_before() -> None:
+    text = "这些案件涉及腾讯系5起，阿里系2起，京东系1起，这些企业均被开出罚单。"
+    assert {m.id: m.action for m in extract(text).platforms} == {
+        "tencent": "fined", "alibaba": "fined", "jd": "fined",
+    }
+
+
+def test_an_object_introduced_by_dui_takes_the_verb() -> None:
+    text = "某平台利用支配地位，对合作商户提出要求，否则从该平台下架商户；市场监管局对美团处以罚款。"
+    assert [(m.id, m.actions) for m in extract(text).platforms] == [("meituan", ("fined",))]
+    text = "美团利用其支配地位，对平台内商户提出独家要求，否则从美团平台下架该商户。"
+    assert {m.action for m in extract(text).platforms} == {None}
+
+
+def test_listed_names_with_suffixes_and_parentheses_are_one_list() -> None:
+    text = ("The regulator fined several firms, including Tencent Holdings Ltd (騰訊), "
+            "ByteDance Ltd (字節跳動) and Didi Chuxing (滴滴出行), for past deals.")
+    assert {m.id: m.action for m in extract(text).platforms} == {
+        "tencent": "fined", "bytedance": "fined", "didi": "fined",
+    }
+
+
+def test_unquoted_names_opening_a_clause() -> None:
+    text = "工信部通报了一批应用，晨读英语、某某天气等被点名。输入法类、电商类等APP问题较多。"
+    assert [(m.name, m.action) for m in extract(text).platforms] == [
+        ("晨读英语", "notified"), ("某某天气", "notified"),
+    ]
