@@ -316,7 +316,8 @@ def find_platform_mentions(
         if inherited:
             readings[index] = (inherited[0], inherited, None)
         elif not said.decided and not said.speaker and not said.oblique:
-            _read_on(prepared, group, action_spans, named_sentences, figure_sentence_set, said)
+            _read_on(prepared, group, action_spans, named_sentences, figure_sentence_set, said,
+                     registry.kind_patterns[language])
             readings[index] = _reading(group, said, amount_spans)
     readings = _amount_from_story(prepared, groups, readings, action_spans, amount_spans, named_sentences)
     mentions: list[PlatformMention] = []
@@ -735,9 +736,10 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
     elif re.search(r"account\s+(?:of|called|named)\s*$", before):
         return "account"
     listed = _strip_list_tail(before)
-    if _AMONG_THEM.fullmatch(listed) and prepared.sentence_index(quote_start) > 0:
+    counted = _counted_sentence(prepared, quote_start)
+    if counted is not None:
         # "Among them were “…”": the names are of what the previous sentence counted.
-        previous_start, previous_end = prepared.sentence(prepared.sentence_index(quote_start) - 1)
+        previous_start, previous_end = prepared.sentence(counted)
         earlier = _kind_matches(registry, language, text[previous_start:previous_end])
         if earlier:
             return earlier[-1][2]
@@ -813,6 +815,38 @@ def _in(spans: SortedSpans[tuple[int, int, str]] | Sequence[tuple[int, int, str]
     return [span for span in spans if start <= span[0] and span[1] <= end]
 
 
+def _counted_sentence(prepared: PreparedText, list_start: int) -> int | None:
+    """The sentence whose count a list of names details ("其中，“A”“B”等…；“C”“D”等…": each
+    part after a semicolon goes on listing what 其中 began), or ``None``."""
+    text = prepared.text
+    index = prepared.sentence_index(list_start)
+    start, _ = prepared.sentence(index)
+    lead = _strip_list_tail(text[max(start, list_start - 200):list_start].rstrip("“\"「『"))
+    if _AMONG_THEM.fullmatch(lead):
+        return _previous_sentence(prepared, index)
+    if lead.strip():
+        return None
+    previous = _previous_sentence(prepared, index)
+    while previous is not None:
+        previous_start, previous_end = prepared.sentence(previous)
+        if text[previous_start:previous_end].rstrip()[-1:] not in (";", "；"):
+            return None
+        if _AMONG_THEM.match(text, previous_start):
+            return _previous_sentence(prepared, previous)
+        previous = _previous_sentence(prepared, previous)
+    return None
+
+
+def _previous_sentence(prepared: PreparedText, index: int) -> int | None:
+    """The nearest sentence before ``index`` that is not blank."""
+    while index > 0:
+        index -= 1
+        start, end = prepared.sentence(index)
+        if prepared.text[start:end].strip():
+            return index
+    return None
+
+
 def _read_on(
     prepared: PreparedText,
     group: Sequence[_Found],
@@ -820,6 +854,7 @@ def _read_on(
     named_sentences: dict[int, set[str]],
     figure_sentences: set[int],
     said: Governed,
+    kind_patterns: dict[str, re.Pattern[str]],
 ) -> None:
     """A list of names its own sentence gives no verb: "Among them were …" takes what the
     previous sentence did to them all; otherwise the first verb of the sentences that continue
@@ -828,13 +863,18 @@ def _read_on(
     item = group[0]
     list_start = item.start
     sentence_index = prepared.sentence_index(item.start)
-    sentence_start, _ = prepared.sentence_at(item.start)
-    if sentence_index > 0 and _AMONG_THEM.fullmatch(
-            _strip_list_tail(prepared.text[max(sentence_start, list_start - 200):list_start].rstrip("“\"「『"))):
-        previous_bounds = prepared.sentence(sentence_index - 1)
-        previous = _in(action_spans, *previous_bounds)
-        if previous:
-            said.actions.append(previous[-1])
+    counted = _counted_sentence(prepared, list_start)
+    if counted is not None:
+        previous_bounds = prepared.sentence(counted)
+        previous = [span for span in _in(action_spans, *previous_bounds) if span[2] != NEUTRAL]
+        # Of several counts (取消…、关闭违法网站8868家，累计约谈1211家) the names are of the one
+        # whose clause names their kind (网站).
+        kind = kind_patterns.get(item.kind)
+        of_kind = [span for span in previous if kind is not None
+                   and kind.search(prepared.text, *prepared.clause_at(span[0]))]
+        chosen = (of_kind or previous)[-1:]
+        if chosen:
+            said.actions.extend(chosen)
             said.windows.append(previous_bounds)
             said.decided = True
         return

@@ -185,3 +185,13 @@ def test_unquoted_names_opening_a_clause() -> None:
     assert [(m.name, m.action) for m in extract(text).platforms] == [
         ("晨读英语", "notified"), ("某某天气", "notified"),
     ]
+
+
+def test_names_listed_after_qizhong_are_of_the_count_of_their_kind() -> None:
+    text = ("上半年，各地网信部门关闭违法网站3000家，累计约谈平台500家。\n"
+            "其中，“某某日报网”“某某资讯网”等冒用新闻机构名义；“某某财经网”等传播虚假信息。")
+    assert [(m.name, m.kind, m.action) for m in extract(text).platforms] == [
+        ("某某日报网", "website", "closed"),
+        ("某某资讯网", "website", "closed"),
+        ("某某财经网", "website", "closed"),
+    ]
