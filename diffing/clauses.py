@@ -28,7 +28,7 @@ _COLLECTIVE_ZH = re.compile(
     r"(?:网站|平台|企业|账号|应用|app|公司|主体)"
     r"|\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*(?:家|款|个|件|条|名)"
     # 对 with an object that is no name (对平台内合作餐厅商户…下架): the verb acts on that object.
-    r"|^\s*(?:[^，,；;]{0,8}?)对(?!其|该|此|上述)"
+    r"|^\s*[^，,；;对]{0,8}(?<!针)(?<!面)(?<!相)(?<!反)对(?!其|该|此|上述|手|于)"
 )
 _COLLECTIVE_EN = re.compile(
     r"\b(?:other|several|some|many|these|those|all|numerous)\s+(?:\w+\s+)?"
@@ -62,6 +62,8 @@ _OBLIQUE_EN = re.compile(
     r"(?<!imposed\s)(?<!levied\s)(?<!fine\s)(?<!fines\s)(?<!penalty\s)(?<!placed\s)\b(?:" + _PREPOSITION + r")\s+"
     r"(?:the\s+|a\s+|an\s+|its\s+)?(?:(?!(?:of|to|and|or)\b)[a-z0-9-]+\s+){0,3}$"
 )
+# "Alphabet's turnover", "Google's search engine": the name qualifies another noun.
+_POSSESSOR_EN = re.compile(r"(?:'s|’s|')\s+(?!fine|penalt)")
 # A clause whose subject refers back to every party named before it (这些企业均被…, "the firms").
 _ALL_OF_THEM = re.compile(
     r"\s*(?:这些|上述|以上|前述|上列)(?:企业|平台|公司|网站|应用|app|账号)"
@@ -119,8 +121,9 @@ def govern(
     for index, party in enumerate(parties):
         result[index].host = _is_host(text, party, language)
         result[index].speaker = _is_speaker(text, party, language)
-        result[index].oblique = language != "zh" and _OBLIQUE_EN.search(
-            text[max(0, party.start - 48):party.start]) is not None
+        result[index].oblique = language != "zh" and (
+            _OBLIQUE_EN.search(text[max(0, party.start - 48):party.start]) is not None
+            or _POSSESSOR_EN.match(text, party.end) is not None)
     current: list[int] = []
     last_actions: list[tuple[int, int, str]] = []
     last_window: tuple[int, int] = sentence

@@ -521,6 +521,7 @@ def _outside_channels(text: str, found: list[_Found]) -> list[_Found]:
     return [item for item in found if taken.free(item.start, item.end)]
 
 
+_QUOTED_LIST_GAP = re.compile(r"[”」』\"]\s*(?:、|和|及|与|,|，)\s*[“「『\"]")
 _QUOTE_MARKS = re.compile(r"[“”「」『』\"]")
 
 
@@ -612,6 +613,9 @@ def _unknown_names(prepared: PreparedText, registry: PlatformRegistry, language:
         if per_sentence[sentence] > MAX_QUOTED_PER_SENTENCE:
             continue
         kind = _unknown_kind(prepared, registry, language, match.start(), match.end())
+        if kind is None and found and found[-1].id is None and _QUOTED_LIST_GAP.fullmatch(
+                text, found[-1].end, start):
+            kind = found[-1].kind  # 公众号“A”、“B”: B is what A is
         if kind is not None:
             found.append(_Found(start, end, None, kind))
             taken.take(start, end)
@@ -777,10 +781,12 @@ def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[
     if language == "en":
         # "should have removed", "failed to remove", "was not fined": no action was taken.
         spans = [span for span in spans if not _UNREALISED_EN.search(text, max(0, span[0] - 24), span[0])]
-    # 通报下架 announces a removal: the notice is the way the removal is made known.
+    # 通报下架 announces a removal: the notice is the way the removal is made known; 关于…的通报
+    # is the notice's title.
     spans = [
         span for index, span in enumerate(spans)
-        if not (span[2] == "notified" and index + 1 < len(spans) and spans[index + 1][0] == span[1])
+        if not (span[2] == "notified" and (
+            (index + 1 < len(spans) and spans[index + 1][0] == span[1]) or text[span[0] - 1:span[0]] == "的"))
     ]
     # 责令限期整改 also contains no other action, but 罚款 inside 罚款处罚 and similar overlaps
     # keep the longest reading.

@@ -195,3 +195,24 @@ def test_names_listed_after_qizhong_are_of_the_count_of_their_kind() -> None:
         ("某某资讯网", "website", "closed"),
         ("某某财经网", "website", "closed"),
     ]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # The notice's title (关于…的通报) is not a notification of the app.
+    ("关于下架“某某出行”App的通报", [("某某出行", "removed")]),
+    # 针对 ("regarding") does not start a new party.
+    ("如抖音等平台的“某某博士”账号，针对竞争对手发布不实测评，相关账号已被禁言。",
+     [("抖音", None), ("某某博士", "muted")]),
+    # Quoted names listed after an account's kind are accounts too.
+    ("微信公众号“某某研究”、“某某情报局”等，相关账号已被禁言。",
+     [("微信", None), ("某某研究", "muted"), ("某某情报局", "muted")]),
+    # MIIT's testing found problems in named SDK makers: they are notified.
+    ("检测发现字节跳动“某某”SDK、快手广告SDK问题较多。", [("字节跳动", "notified"), ("快手", "notified")]),
+])
+def test_chinese_notice_wording(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert [(m.name, m.action) for m in extract(text).platforms] == expected
+
+
+def test_a_possessor_is_not_the_party() -> None:
+    text = "Google was fined, with penalties of up to 5% of Alphabet's daily turnover."
+    assert [(m.id, m.action) for m in extract(text).platforms] == [("google", "fined"), ("alphabet", None)]
