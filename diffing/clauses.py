@@ -53,10 +53,11 @@ _HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助)\s*$")
 # against", "handed to" do point at the party.
 _PREPOSITION = (
     r"regarding|following|in|for|with|about|from|at|into|by|over|under|involving|than|after|"
+    r"(?<!charge\s)(?<!head\s)(?<!operator\s)(?<!owner\s)(?<!operators\s)(?<!owners\s)of|"
     r"before|since|during|via|through|across|within|like|using|on"
 )
 _HOST_BEFORE_EN = re.compile(
-    r"(?:\busers\s+of|\baccounts\s+on|\b(?:its|their)\s+(?:(?!(?:" + _PREPOSITION + r"|to|and)\b)[a-z-]+\s+){1,3})$"
+    r"(?:\busers\s+of|\baccounts\s+on|\b(?:its|their)\s+(?:(?!(?:" + _PREPOSITION + r"|to|and)\b)[a-z-]+\s+){0,3})$"
 )
 _OBLIQUE_EN = re.compile(
     r"(?<!imposed\s)(?<!levied\s)(?<!fine\s)(?<!fines\s)(?<!penalty\s)(?<!placed\s)\b(?:" + _PREPOSITION + r")\s+"
@@ -121,9 +122,13 @@ def govern(
     for index, party in enumerate(parties):
         result[index].host = _is_host(text, party, language)
         result[index].speaker = _is_speaker(text, party, language)
+        oblique = _OBLIQUE_EN.search(text, max(0, party.start - 48), party.start) if language != "zh" else None
+        # "after the ICO fined British Airways": a verb between the preposition and the name
+        # makes the name its object.
+        if oblique is not None and any(oblique.start() <= span[0] < party.start for span in actions):
+            oblique = None
         result[index].oblique = language != "zh" and (
-            _OBLIQUE_EN.search(text[max(0, party.start - 48):party.start]) is not None
-            or _POSSESSOR_EN.match(text, party.end) is not None)
+            oblique is not None or _POSSESSOR_EN.match(text, party.end) is not None)
     current: list[int] = []
     last_actions: list[tuple[int, int, str]] = []
     last_window: tuple[int, int] = sentence

@@ -312,7 +312,10 @@ def find_platform_mentions(
         # headline, "the platform has apologised") is part of that story; a name the notice
         # acts on nowhere else is read on into the sentences that continue it.
         keys = {_item_key(prepared.text, item) for item in group}
+        # A list inherits only what the notice does to every platform in it.
         inherited = tuple(dict.fromkeys(action for key in keys for action in story.get(key, [])))
+        if not all(story.get(key) for key in keys):
+            inherited = ()
         if inherited:
             readings[index] = (inherited[0], inherited, None)
         elif not said.decided and not said.speaker and not said.oblique:
@@ -458,6 +461,9 @@ def _either_or(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, 
 def _reading(group: Sequence[_Found], said: Governed,
              amounts: SortedSpans[AmountMatch]) -> tuple[str | None, tuple[str, ...], Amount | None]:
     actions = tuple(dict.fromkeys(span[2] for span in said.actions if span[2] != NEUTRAL))
+    if "fine_proposed" in actions:
+        # "its intention to fine X £183m … its new penalty powers": the fine is the proposed one.
+        actions = tuple(action for action in actions if action != "fined")
     amount = _amount_in(group, said, amounts) if "fined" in actions else None
     return (actions[0] if actions else None, actions, amount)
 
@@ -521,6 +527,13 @@ def _outside_channels(text: str, found: list[_Found]) -> list[_Found]:
     return [item for item in found if taken.free(item.start, item.end)]
 
 
+# A quoted word that names a campaign, a practice or a category, not a platform: “清朗”系列专项行动,
+# “饭圈”乱象, “二选一”要求, 各类违规“自媒体”账号.
+_NOT_NAME_AFTER = re.compile(
+    r"\s*(?:系列|类)?(?:专项行动|行动|专项|活动|乱象|整治|运动|要求|行为|条款|计划|现象|模式|问题|理念|口号|"
+    r"campaign|crackdown|practice)"
+)
+_CATEGORY_BEFORE = re.compile(r"(?:各类|各种|违规|违法|不良|此类|这类|一些)\s*$")
 _QUOTED_LIST_GAP = re.compile(r"[”」』\"]\s*(?:、|和|及|与|,|，)\s*[“「『\"]")
 _QUOTE_MARKS = re.compile(r"[“”「」『』\"]")
 
@@ -611,6 +624,8 @@ def _unknown_names(prepared: PreparedText, registry: PlatformRegistry, language:
         sentence = prepared.sentence_index(start)
         per_sentence[sentence] = per_sentence.get(sentence, 0) + 1
         if per_sentence[sentence] > MAX_QUOTED_PER_SENTENCE:
+            continue
+        if _NOT_NAME_AFTER.match(text, match.end()) or _CATEGORY_BEFORE.search(text, max(0, match.start() - 4), match.start()):
             continue
         kind = _unknown_kind(prepared, registry, language, match.start(), match.end())
         if kind is None and found and found[-1].id is None and _QUOTED_LIST_GAP.fullmatch(

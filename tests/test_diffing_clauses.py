@@ -216,3 +216,32 @@ def test_chinese_notice_wording(text: str, expected: list[tuple[str, str | None]
 def test_a_possessor_is_not_the_party() -> None:
     text = "Google was fined, with penalties of up to 5% of Alphabet's daily turnover."
     assert [(m.id, m.action) for m in extract(text).platforms] == [("google", "fined"), ("alphabet", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "网信办部署开展“某某”系列专项行动和“某圈”乱象整治。",
+    "某平台对商户提出“二选一”要求，否则下架商户。",
+    "各级网信部门严肃查处各类违规“自媒体”账号。",
+])
+def test_quoted_campaigns_practices_and_categories_are_no_names(text: str) -> None:
+    assert [m for m in extract(text).platforms if m.id is None] == []
+
+
+def test_a_list_inherits_only_what_is_done_to_all_of_it() -> None:
+    text = ("Checks found that the websites facebook.com, google.fr and youtube.com hide a refuse button.\n"
+            "The regulator fined Google €90 million.")
+    assert {(m.name, m.action) for m in extract(text).platforms} == {
+        ("facebook.com", None), ("google.fr", None), ("youtube.com", None), ("Google", "fined"),
+    }
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("It comes after the ICO fined British Airways £20m for a breach.", [("british_airways", "fined")]),
+    ("The ICO announced its intention to fine British Airways £183m under its new penalty powers.",
+     [("british_airways", "fine_proposed")]),
+    ("Apple was penalised for rules on marketing outside of its App Store.",
+     [("apple", "fined"), ("apple_app_store", None)]),
+    ("Penalties may reach 5% of the turnover of Alphabet.", [("alphabet", None)]),
+])
+def test_english_objects_products_and_proposed_fines(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert [(m.id, m.action) for m in extract(text).platforms] == expected
