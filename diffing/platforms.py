@@ -836,6 +836,21 @@ def _in(spans: SortedSpans[tuple[int, int, str]] | Sequence[tuple[int, int, str]
     return [span for span in spans if start <= span[0] and span[1] <= end]
 
 
+_WRAPPED = re.compile(r"(?:[^\s。！？!?；;：:.”」』)）]|(?<![。！？!?.])[”」』)）])\s*\n\s*$")
+
+
+def _hard_break(text: str, start: int, end: int) -> bool:
+    """Whether a paragraph ends between ``start`` and ``end``: a line break after a sentence's
+    end. A line break inside a sentence (wire copy wrapped at a fixed width: 抖音、微\n\n博) is
+    not one."""
+    position = text.find("\n", start, end)
+    while position != -1:
+        if not _WRAPPED.search(text, max(0, position - 8), position + 1):
+            return True
+        position = text.find("\n", position + 1, end)
+    return False
+
+
 def _counted_sentence(prepared: PreparedText, list_start: int) -> int | None:
     """The sentence whose count a list of names details ("其中，“A”“B”等…；“C”“D”等…": each
     part after a semicolon goes on listing what 其中 began), or ``None``."""
@@ -900,10 +915,16 @@ def _read_on(
             said.decided = True
         return
     own = {_item_key(prepared.text, member) for member in group}
-    paragraph = prepared.paragraph_index(item.start)
-    for following in range(sentence_index + 1, min(sentence_index + 4, prepared.sentence_count())):
+    read = 0
+    following = sentence_index
+    while read < 3 and following + 1 < prepared.sentence_count():
+        following += 1
         start, end = prepared.sentence(following)
-        if prepared.paragraph_index(start) != paragraph or following in figure_sentences:
+        if not prepared.text[start:end].strip():
+            continue
+        if not _WRAPPED.search(prepared.text, max(0, start - 8), start):
+            read += 1  # a line wrapped inside a sentence does not count as a sentence read
+        if _hard_break(prepared.text, prepared.sentence(following - 1)[0], start) or following in figure_sentences:
             return
         spans = _either_or(prepared.text, _in(action_spans, start, end))
         if named_sentences.get(following, set()) - own:

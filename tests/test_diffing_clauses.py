@@ -245,3 +245,16 @@ def test_a_list_inherits_only_what_is_done_to_all_of_it() -> None:
 ])
 def test_english_objects_products_and_proposed_fines(text: str, expected: list[tuple[str, str | None]]) -> None:
     assert [(m.id, m.action) for m in extract(text).platforms] == expected
+
+
+def test_a_sentence_wrapped_over_lines_is_read_on_to_its_end() -> None:
+    text = ("其中，微信公众号“某某圈”等长期发布企业负面信\n\n息，以“茶水费”名义向企业索取费\n\n用。"
+            "涉及的账号已被依法关闭。")
+    assert [(m.name, m.action) for m in extract(text).platforms] == [("微信", None), ("某某圈", "closed")]
+
+
+def test_platforms_hosting_a_quoted_account_are_hosts() -> None:
+    text = "此外，抖音、微博等平台账号“某某博士”多次发布不实测评，相关账号已被禁言。"
+    assert [(m.name, m.action) for m in extract(text).platforms] == [
+        ("抖音", None), ("微博", None), ("某某博士", "muted"),
+    ]
