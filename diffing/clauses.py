@@ -221,7 +221,9 @@ def _own_clause(
             stretch_start = after_divider if after_divider is not None else previous_end
         else:
             stretch_start = clause_start
-        own = [span for span in in_clause if stretch_start <= span[0] and span[1] <= stretch_end]
+        own = [span for span in in_clause if party.start <= span[0] and span[1] <= stretch_end]
+        own = _nearest_run(text, [span for span in in_clause
+                                  if stretch_start <= span[0] and span[1] <= party.start]) + own
         if not own:
             own = leading
         if own:

@@ -215,6 +215,9 @@ class _Found:
     end: int
     id: str | None
     kind: str
+    # Where the phrase the name heads ends ("E-school of Tianjin Yuhua Education"): lists are
+    # read from there.
+    tail: int = -1
 
 
 _QUOTED = re.compile(
@@ -287,6 +290,7 @@ def find_platform_mentions(
     found += _unknown_names(prepared, registry, language, found)
     rows = find_table_rows(prepared)
     found += _enumerated_names(text, found, language)
+    found += _english_app_names(prepared, found, language)
     found = _outside_channels(text, found)
     if rows:
         found = _outside_tables(prepared, found, rows)
@@ -323,6 +327,7 @@ def find_platform_mentions(
                      registry.kind_patterns[language])
             readings[index] = _reading(group, said, amount_spans)
     readings = _amount_from_story(prepared, groups, readings, action_spans, amount_spans, named_sentences)
+    readings = _notice_app_action(prepared, groups, governed, readings, action_spans, registry, language)
     mentions: list[PlatformMention] = []
     for group, (action, actions, amount) in zip(groups, readings, strict=True):
         for item in group:
@@ -468,6 +473,40 @@ def _reading(group: Sequence[_Found], said: Governed,
     return (actions[0] if actions else None, actions, amount)
 
 
+def _notice_app_action(
+    prepared: PreparedText,
+    groups: Sequence[Sequence[_Found]],
+    governed: Sequence[Governed],
+    readings: list[tuple[str | None, tuple[str, ...], Amount | None]],
+    action_spans: SortedSpans[tuple[int, int, str]],
+    registry: PlatformRegistry,
+    language: str,
+) -> list[tuple[str | None, tuple[str, ...], Amount | None]]:
+    """Apps the registry does not know, named in a notice about apps without a verb of their
+    own ("The App for X had a feature that…" in a report headed "Ministry removes 96 apps"),
+    take what the notice does to apps: the action of its first sentence that counts apps."""
+    if not any(item.kind == "app" and item.id is None and not reading[1]
+               for group, reading in zip(groups, readings, strict=True) for item in group):
+        return readings
+    app_words = registry.kind_patterns[language].get("app")
+    action = None
+    for index in range(min(prepared.sentence_count(), 12)):
+        start, end = prepared.sentence(index)
+        words = app_words.search(prepared.text, start, end) if app_words else None
+        spans = [span for span in _in(action_spans, start, end) if span[2] != NEUTRAL]
+        if words and spans:
+            action = min(spans, key=lambda span: abs(span[0] - words.start()))[2]
+            break
+    if action is None:
+        return readings
+    return [
+        (action, (action,), None)
+        if not reading[1] and not said.host and all(item.kind == "app" and item.id is None for item in group)
+        else reading
+        for group, said, reading in zip(groups, governed, readings, strict=True)
+    ]
+
+
 def _amount_from_story(
     prepared: PreparedText,
     groups: Sequence[Sequence[_Found]],
@@ -545,7 +584,7 @@ def _list_groups(prepared: PreparedText, found: Sequence[_Found]) -> list[list[_
     for item in found:
         if groups:
             last = groups[-1][-1]
-            gap = prepared.text[last.end:item.start]
+            gap = prepared.text[max(last.end, last.tail):item.start]
             # A quoted account (“某某财经”) and registry platforms are not one list: in
             # 微信公众号“某某财经”及抖音等平台的… the platforms only host the accounts.
             if (prepared.sentence_index(last.start) == prepared.sentence_index(item.start)
@@ -709,6 +748,52 @@ def _enumerated_names(text: str, known: Sequence[_Found], language: str) -> list
         match = _NAME_BEFORE_COUNT.search(text, max(0, count.start() - 13), count.start())
         if match and not any(item.start < match.end(1) and match.start(1) < item.end for item in known):
             found.append(_Found(match.start(1), match.end(1), None, "app"))
+    return found
+
+
+# English reports of MIIT lists name apps without quotes: "three apps -- A, B and C",
+# "41 apps including A, B and C", "E-school of Tianjin Yuhua Education" (app of its developer).
+_EN_NAME = r"[A-Z0-9][\w.-]*(?:\s+[A-Za-z0-9][\w.-]*){0,3}?"
+_EN_ITEM = rf"{_EN_NAME}(?:\s+(?:of|under)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,4}})?"
+_EN_APP_LIST = re.compile(
+    rf"\b(?:apps?\s*(?:--|—|–|:)|including|such\s+as)\s+((?:{_EN_ITEM})(?:\s*,\s*(?:{_EN_ITEM}))*"
+    rf"(?:\s*,?\s+and\s+(?:{_EN_ITEM}))?)(?=\s*(?:[,.;]|$|--|—|–|\s+which|\s+were|\s+was))"
+)
+_EN_LIST_ITEM = re.compile(rf"(?:^|,\s*|\band\s+)({_EN_NAME})(?:\s+(?:of|under)\s+[^,]*?)?(?=\s*,|\s+and\s|$)")
+_EN_APP_OF_DEVELOPER = re.compile(
+    r"(?<![\w.-])([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})\s+(?:of|under)\s+"
+    r"(?:[A-Z][\w]*\s+){1,4}(?:Education|Technology|Technologies|Tech|Network|Networks|Information|"
+    r"Culture|Media|Software|Co|Ltd|Inc|Group)\b"
+)
+_EN_NOT_APP = re.compile(r"^(?:The|A|An|Some|Other|Apps?|Ministry|MIIT|China|Chinese|Users?)$")
+
+
+def _english_app_names(prepared: PreparedText, known: Sequence[_Found], language: str) -> list[_Found]:
+    """Unquoted app names of English reports (see the patterns above), as apps the registry
+    does not know; names the registry knows keep their registry mention."""
+    if language != "en" or "app" not in prepared.text:
+        return []
+    original = prepared.original
+    taken = [(item.start, item.end) for item in known]
+    found: list[_Found] = []
+
+    def add(start: int, end: int, tail: int) -> None:
+        converted_start = prepared.offsets.to_converted(start)
+        converted_end = prepared.offsets.to_converted(end)
+        if _EN_NOT_APP.match(original[start:end]) or any(
+                a < converted_end and converted_start < b for a, b in taken):
+            return
+        taken.append((converted_start, converted_end))
+        found.append(_Found(converted_start, converted_end, None, "app", prepared.offsets.to_converted(tail)))
+
+    for match in _EN_APP_LIST.finditer(original):
+        sentence_start, _ = prepared.sentence_at(prepared.offsets.to_converted(match.start()))
+        if "app" not in prepared.text[sentence_start:prepared.offsets.to_converted(match.start(1))]:
+            continue  # "including A, B" names apps only where the sentence speaks of apps
+        for item in _EN_LIST_ITEM.finditer(match.group(1)):
+            add(match.start(1) + item.start(1), match.start(1) + item.end(1), match.start(1) + item.end())
+    for match in _EN_APP_OF_DEVELOPER.finditer(original):
+        add(match.start(1), match.end(1), match.end())
     return found
 
 

@@ -89,3 +89,20 @@ def test_names_listed_with_known_platforms_are_kept() -> None:
 def test_an_app_named_before_its_count() -> None:
     text = "晨读英语等30款侵害用户权益APP被通报下架"
     assert [(m.id, m.name, m.action) for m in extract(text).platforms] == [(None, "晨读英语", "removed")]
+
+
+def test_english_reports_name_apps_without_quotes() -> None:
+    text = ("Ministry removes 30 apps that broke user rights rules\n\n"
+            "Some of the removed apps collected data illegally, including Morning Reader of Tianjin Example "
+            "Education, Cloud Notes of Shanghai Sample Technology and Quickmath of Hangzhou Demo Network.\n\n"
+            "The App for Star Diary of Jiangsu Example Education forced users to accept push messages.\n\n"
+            "The ministry said it had removed two apps -- Sky Weather and Pocket Tutor -- which ignored the deadline.")
+    assert [(m.name, m.action) for m in extract(text).platforms] == [
+        ("Morning Reader", "removed"), ("Cloud Notes", "removed"), ("Quickmath", "removed"),
+        ("Star Diary", "removed"), ("Sky Weather", "removed"), ("Pocket Tutor", "removed"),
+    ]
+
+
+def test_capitalised_words_in_other_lists_are_no_apps() -> None:
+    text = "The regulator, including Commissioner Smith and Deputy Jones, said the fine was fair."
+    assert extract(text).platforms == []
