@@ -52,13 +52,15 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
         domain = _EMAIL_DOMAIN.match(text, sign.end())
         if user is not None and domain is not None:
             spans.append((user.start(), domain.end()))
-    for pattern, needles in _GUARDED:
-        if any(needle in text for needle in needles):
-            spans += [match.span() for match in pattern.finditer(text)]
+    if _ANY_HINT.search(text):
+        for pattern, needles in _GUARDED:
+            if any(needle in text for needle in needles):
+                spans += [match.span() for match in pattern.finditer(text)]
     spans += [match.span() for match in _FURNITURE_LINE.finditer(text)]
     return spans
 
 
+_ANY_HINT = re.compile(r"官|来源|稿源|截图自|source|wechat|weibo|twitter|facebook| x |://|www\.|\]\(")
 # Each pattern runs only over a text holding one of its words (most notices hold none).
 _GUARDED = (
     (_OWN_OUTLET, ("官",)),

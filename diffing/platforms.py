@@ -91,10 +91,18 @@ class PlatformRegistry:
     not_after: dict[str, frozenset[str]]
     not_before: dict[str, tuple[str, ...]]
     cased: dict[str, frozenset[str]]  # prepared alias → the forms it must be written in
-    name_pattern: re.Pattern[str]
+    name_pattern: re.Pattern[str]  # names that start with a Chinese character
+    # Names that start with a Latin letter or digit are looked for only where a word starts
+    # with one of their first two characters: a scan of every position for a hundred English
+    # names costs more than the rest of the reading.
+    latin_pattern: re.Pattern[str]
+    latin_starts: frozenset[str]
     action_patterns: dict[str, dict[str, re.Pattern[str]]]  # language → action → pattern
-    # language → one pattern for every action (a group per action) and the group names' actions
-    action_scan: dict[str, tuple[re.Pattern[str], dict[str, str]]]
+    # Chinese action words are plain words: one trie over all of them, and the action of each.
+    zh_action_scan: tuple[re.Pattern[str], dict[str, str]]
+    # English: each action's pattern runs only over a text holding the first word of one of
+    # its words (a substring test costs far less than a scan).
+    en_action_needles: dict[str, tuple[str, ...]]
     kind_patterns: dict[str, dict[str, re.Pattern[str]]]  # language → kind → pattern
 
 
@@ -169,21 +177,28 @@ def _build_registry(extra: str | None) -> PlatformRegistry:
         not_after=not_after,
         not_before=not_before,
         cased=cased,
-        name_pattern=_name_pattern(aliases),
+        name_pattern=_name_pattern({alias: key for alias, key in aliases.items() if not _LATIN_EDGE.match(alias)}),
+        latin_pattern=_name_pattern({alias: key for alias, key in aliases.items() if _LATIN_EDGE.match(alias)}),
+        latin_starts=frozenset(alias[:2] for alias in aliases if _LATIN_EDGE.match(alias)),
         action_patterns=action_patterns,
-        action_scan={language: _one_scan(patterns) for language, patterns in action_patterns.items()},
+        zh_action_scan=_zh_scan(actions),
+        en_action_needles={
+            action: tuple({word.strip().lower().rstrip("$").split()[0] for word in words.get("en", []) if word.strip()})
+            for action, words in actions.items()
+        },
         kind_patterns=_word_patterns(kinds),
     )
 
 
-def _one_scan(patterns: dict[str, re.Pattern[str]]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One pass over a text for every action. Where two actions' words start at one place the
-    earlier group wins: neutral words first (暂停其违规行为 is not 暂停), then notices of intent
-    ("intention to fine" is not "fine")."""
-    order = sorted(patterns, key=lambda action: (action != NEUTRAL, action != "fine_proposed"))
-    groups = {f"a{index}": action for index, action in enumerate(order)}
-    pattern = "|".join(f"(?P<a{index}>{patterns[action].pattern})" for index, action in enumerate(order))
-    return re.compile(pattern or "(?!)"), groups
+def _zh_scan(table: dict[str, dict[str, list[str]]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    words: dict[str, str] = {}
+    for action, languages in table.items():
+        for word in languages.get("zh", []):
+            folded = word.strip().lower()
+            if re.search(r"[a-z]", folded):
+                raise ValueError(f"action {action!r}: Chinese action words are Chinese ({word!r})")
+            words[folded] = action
+    return re.compile(literal_alternation(words)), words
 
 
 def _word_patterns(table: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, re.Pattern[str]]]:
@@ -296,7 +311,10 @@ def find_platform_mentions(
         found = _outside_tables(prepared, found, rows)
     found.sort(key=lambda item: item.start)
     found = _merge_adjacent(text, found)
-    action_spans = SortedSpans(_action_spans(text, registry, language), _span_start, _span_end)
+    raw_actions = _action_spans(text, registry, language)
+    action_spans = SortedSpans(raw_actions, _span_start, _span_end)
+    # Sentences holding an action word: the only ones the notice-wide readings look at.
+    action_sentences = sorted({prepared.sentence_index(span[0]) for span in raw_actions})
     if amounts is None:
         amounts = find_amounts(text)
     figure_sentence_set = set(figure_sentences)
@@ -308,7 +326,7 @@ def find_platform_mentions(
     governed = _govern_groups(prepared, groups, action_spans, language)
     readings = [_reading(group, said, amount_spans) for group, said in zip(groups, governed, strict=True)]
     story = _story(prepared.text, groups, readings,
-                   _topic_actions(prepared, groups, governed, action_spans, named_sentences, language))
+                   _topic_actions(prepared, groups, governed, action_spans, action_sentences, named_sentences, language))
     for index, (group, said) in enumerate(zip(groups, governed, strict=True)):
         if readings[index][1] or said.host:
             continue
@@ -326,7 +344,8 @@ def find_platform_mentions(
             _read_on(prepared, group, action_spans, named_sentences, figure_sentence_set, said,
                      registry.kind_patterns[language])
             readings[index] = _reading(group, said, amount_spans)
-    readings = _amount_from_story(prepared, groups, readings, action_spans, amount_spans, named_sentences)
+    readings = _amount_from_story(prepared, groups, readings, action_spans, action_sentences, amount_spans,
+                                  named_sentences)
     readings = _notice_app_action(prepared, groups, governed, readings, action_spans, registry, language)
     mentions: list[PlatformMention] = []
     for group, (action, actions, amount) in zip(groups, readings, strict=True):
@@ -409,6 +428,7 @@ def _topic_actions(
     groups: Sequence[Sequence[_Found]],
     governed: Sequence[Governed],
     action_spans: SortedSpans[tuple[int, int, str]],
+    action_sentences: Sequence[int],
     named_sentences: dict[int, set[str]],
     language: str,
 ) -> dict[str, list[str]]:
@@ -422,7 +442,7 @@ def _topic_actions(
     if len(parties) != 1:
         return {}
     actions: list[str] = []
-    for index in range(prepared.sentence_count()):
+    for index in action_sentences:
         if index in named_sentences:
             continue
         start, end = prepared.sentence(index)
@@ -512,17 +532,20 @@ def _amount_from_story(
     groups: Sequence[Sequence[_Found]],
     readings: list[tuple[str | None, tuple[str, ...], Amount | None]],
     action_spans: SortedSpans[tuple[int, int, str]],
+    action_sentences: Sequence[int],
     amounts: SortedSpans[AmountMatch],
     named_sentences: dict[int, set[str]],
 ) -> list[tuple[str | None, tuple[str, ...], Amount | None]]:
     """When the notice fines one platform and states the amount only in a sentence that does
     not name it ("CAC fines CNKI …. The CAC … fined it 50 million yuan"), that amount is its."""
+    if any(reading[2] for reading in readings) or not any("fined" in reading[1] for reading in readings):
+        return readings
     fined = {_item_key(prepared.text, item) for group, reading in zip(groups, readings, strict=True)
              if "fined" in reading[1] for item in group}
-    if len(fined) != 1 or any(reading[2] for reading in readings):
+    if len(fined) != 1:
         return readings
     amount = None
-    for index in range(prepared.sentence_count()):
+    for index in action_sentences:
         if index in named_sentences:
             continue
         start, end = prepared.sentence(index)
@@ -603,9 +626,25 @@ def _item_key(text: str, item: _Found) -> str:
 def _registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[_Found]:
     text = prepared.text
     found: list[_Found] = []
-    for match in registry.name_pattern.finditer(text):
-        alias = _alias_key(match.group(0))
+    matches = list(registry.name_pattern.finditer(text))
+    starts = registry.latin_starts
+    for word in _WORD_START.finditer(text):
+        position = word.start()
+        if text[position:position + 2] in starts:
+            latin = registry.latin_pattern.match(text, position)
+            if latin is not None:
+                matches.append(latin)
+    if len(matches) > 1:
+        matches.sort(key=lambda match: (match.start(), -match.end()))
+    last_end = -1
+    for match in matches:
+        if match.start() < last_end:
+            continue
+        alias = match.group(0)
         platform_id = registry.aliases.get(alias)
+        if platform_id is None:
+            alias = _alias_key(alias)
+            platform_id = registry.aliases.get(alias)
         if platform_id is None:
             continue
         start, end = match.span()
@@ -628,7 +667,11 @@ def _registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[
         if forms and re.sub(r"\s+", " ", normalise_width(prepared.original_text(start, end))) not in forms:
             continue
         found.append(_Found(start, end, platform_id, registry.platforms[platform_id].kind))
+        last_end = end
     return found
+
+
+_WORD_START = re.compile(r"(?<![a-z0-9])[a-z0-9]")
 
 
 def _unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: str,
@@ -876,8 +919,20 @@ def _merge_adjacent(text: str, found: list[_Found]) -> list[_Found]:
 
 
 def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[tuple[int, int, str]]:
-    pattern, groups = registry.action_scan[language]
-    spans = [(match.start(), match.end(), groups[match.lastgroup or ""]) for match in pattern.finditer(text)]
+    # One pattern per action: each starts with a literal the scan can jump to, which one
+    # alternation of them all cannot (it is slower).
+    if language == "zh":
+        pattern, words = registry.zh_action_scan
+        spans = [(match.start(), match.end(), words[match.group(0)]) for match in pattern.finditer(text)]
+    else:
+        needles = registry.en_action_needles
+        spans = [
+            (match.start(), match.end(), action)
+            for action, pattern in registry.action_patterns[language].items()
+            if any(needle in text for needle in needles.get(action, ("",)))
+            for match in pattern.finditer(text)
+        ]
+        spans.sort()
     if language == "en":
         # "should have removed", "failed to remove", "was not fined": no action was taken.
         spans = [span for span in spans if not _UNREALISED_EN.search(text, max(0, span[0] - 24), span[0])]
