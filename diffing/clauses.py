@@ -207,6 +207,16 @@ def _own_clause(
     for position, member in enumerate(members):
         party = parties[member]
         governed = result[member]
+        if governed.oblique and not governed.host and not governed.speaker:
+            # "settling with social media giant X for $150 million in penalties": a name in a
+            # prepositional phrase takes the verbs that follow it in its clause, none before.
+            after = [span for span in in_clause if span[0] >= party.end and not any(
+                parties[other].start <= span[0] for other in members[position + 1:])]
+            if after:
+                governed.actions.extend(after)
+                governed.windows.append((party.end, clause_end))
+                governed.decided = True
+            continue
         if not _takes_verbs(governed):
             continue
         if position + 1 < len(members):

@@ -258,3 +258,8 @@ def test_platforms_hosting_a_quoted_account_are_hosts() -> None:
     assert [(m.name, m.action) for m in extract(text).platforms] == [
         ("抖音", None), ("微博", None), ("某某博士", "muted"),
     ]
+
+
+def test_a_name_in_a_prepositional_phrase_takes_the_verbs_after_it() -> None:
+    text = "The agencies are settling a lawsuit with social media giant Twitter for $150 million in civil penalties."
+    assert [(m.id, m.action) for m in extract(text).platforms] == [("twitter", "fined")]
