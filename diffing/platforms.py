@@ -15,7 +15,7 @@ from typing import Any
 from diffing.amounts import AmountMatch, find_amounts
 from diffing.catalogues import entry_id, parse_catalogue, read_builtin
 from diffing.channels import channel_spans
-from diffing.clauses import Governed, Party, govern
+from diffing.clauses import Governed, Party, collective, govern
 from diffing.keywords import keyword_pattern, literal_alternation
 from diffing.numbers import Amount, normalise_width
 from diffing.spans import Occupancy, SortedSpans
@@ -728,7 +728,7 @@ _ENUMERATION_TAIL = re.compile(rf"、({_ITEM}?)(?=等|\s*\d+\s*(?:家|款|个)|[
 # An app named before the count it belongs to: 暖暖环游世界等60款APP.
 _COUNT_AFTER_NAME = re.compile(r"等\s*\d+\s*款")
 # A list that opens a clause and is what the clause acts on (每日优鲜、便利蜂等被点名).
-_LISTED_NAMES = re.compile(rf"(?:^|(?<=[，,。；;：:\n]))\s*({_ITEM}(?:、{_ITEM})+)(?=等\s*(?:被|遭|app|应用|平台|企业))")
+_LISTED_NAMES = re.compile(rf"(?:^|(?<=[，,。；;：:\n]))\s*({_ITEM}(?:、{_ITEM})+)(?=等\s*(?:被|遭|app|应用|平台|企业|网站))")
 _LIST_LEAD = re.compile(r".*(?:其中包括|包括|其中|例如|比如|如)")
 _NOT_A_NAME = re.compile(r"类$|涉|违|非法|低俗|色情|虚假|谣言|诈骗|赌博|侵权|问题|行为|信息|内容|约谈|警告|罚款|关闭|下架|整改")
 _NAME_BEFORE_COUNT = re.compile(rf"(?:^|(?<=[\s，,。：:；;]))({_ITEM})$")
@@ -786,7 +786,9 @@ def _enumerated_names(text: str, known: Sequence[_Found], language: str) -> list
             if end - start < 2 or _NOT_A_NAME.search(text, start, end) or any(
                     item.start < end and start < item.end for item in [*known, *found]):
                 continue
-            found.append(_Found(start, end, None, "app" if re.match(r"等\s*被|等\s*(?:app|应用)", text[listed.end(1):]) else "company"))
+            follows = text[listed.end(1):listed.end(1) + 4]
+            kind = "website" if "网站" in follows else "app" if re.match(r"等\s*(?:被|遭|app|应用)", follows) else "company"
+            found.append(_Found(start, end, None, kind))
     for count in _COUNT_AFTER_NAME.finditer(text) if "等" in text else ():
         match = _NAME_BEFORE_COUNT.search(text, max(0, count.start() - 13), count.start())
         if match and not any(item.start < match.end(1) and match.start(1) < item.end for item in known):
@@ -1067,6 +1069,8 @@ def _read_on(
         if _hard_break(prepared.text, prepared.sentence(following - 1)[0], start) or following in figure_sentences:
             return
         spans = _either_or(prepared.text, _in(action_spans, start, end))
+        if spans and collective(prepared.text, start, end, "zh" if prepared.language.startswith("zh") else "en"):
+            return  # "对相关网站平台采取约谈、罚款等措施" is said of no earlier name
         if named_sentences.get(following, set()) - own:
             if spans:
                 return

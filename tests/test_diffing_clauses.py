@@ -263,3 +263,11 @@ def test_platforms_hosting_a_quoted_account_are_hosts() -> None:
 def test_a_name_in_a_prepositional_phrase_takes_the_verbs_after_it() -> None:
     text = "The agencies are settling a lawsuit with social media giant Twitter for $150 million in civil penalties."
     assert [(m.id, m.action) for m in extract(text).platforms] == [("twitter", "fined")]
+
+
+def test_unquoted_websites_opening_a_clause_and_collective_measures_after_them() -> None:
+    text = ("某某商城部分店铺发布低俗信息；某某热、8号楼等网站发布赌博信息。"
+            "针对上述问题，网信办对相关网站平台依法采取约谈、限期整改、罚款等处罚措施。")
+    assert [(m.name, m.kind, m.action) for m in extract(text).platforms] == [
+        ("某某热", "website", None), ("8号楼", "website", None),
+    ]
