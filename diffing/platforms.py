@@ -325,8 +325,8 @@ def find_platform_mentions(
     groups = _list_groups(prepared, found)
     governed = _govern_groups(prepared, groups, action_spans, language)
     readings = [_reading(group, said, amount_spans) for group, said in zip(groups, governed, strict=True)]
-    story = _story(prepared.text, groups, readings,
-                   _topic_actions(prepared, groups, governed, action_spans, action_sentences, named_sentences, language))
+    topic = _topic_actions(prepared, groups, governed, action_spans, action_sentences, named_sentences, language)
+    story = _story(prepared.text, groups, readings, topic)
     for index, (group, said) in enumerate(zip(groups, governed, strict=True)):
         if readings[index][1] or said.host:
             continue
@@ -344,6 +344,13 @@ def find_platform_mentions(
             _read_on(prepared, group, action_spans, named_sentences, figure_sentence_set, said,
                      registry.kind_patterns[language])
             readings[index] = _reading(group, said, amount_spans)
+    for index, (group, said) in enumerate(zip(groups, governed, strict=True)):
+        # What sentences about "the company" say is said of the notice's one party, also
+        # where one of its mentions has a verb of its own.
+        added = [action for item in group for action in topic.get(_item_key(prepared.text, item), [])]
+        if added and not said.host and readings[index][1]:
+            action, actions, amount = readings[index]
+            readings[index] = (action, tuple(dict.fromkeys((*actions, *added))), amount)
     readings = _amount_from_story(prepared, groups, readings, action_spans, action_sentences, amount_spans,
                                   named_sentences)
     readings = _notice_app_action(prepared, groups, governed, readings, action_spans, registry, language)

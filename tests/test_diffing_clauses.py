@@ -271,3 +271,12 @@ def test_unquoted_websites_opening_a_clause_and_collective_measures_after_them()
     assert [(m.name, m.kind, m.action) for m in extract(text).platforms] == [
         ("某某热", "website", None), ("8号楼", "website", None),
     ]
+
+
+def test_what_is_said_of_the_company_adds_to_its_actions() -> None:
+    text = ("The regulator asked app stores to take the ride app Zoomcar Go off their shelves.\n\n"
+            "The administration urged the company to take measures to fix the loopholes.")
+    registry_text = text.replace("Zoomcar Go", "DiDi")
+    assert [(m.id, set(m.actions)) for m in extract(registry_text).platforms] == [
+        ("didi", {"removed", "ordered_to_rectify"}),
+    ]
