@@ -251,11 +251,14 @@ def _own_clause(
             result[member].actions.extend(result[following_member].actions)
             result[member].windows.extend(result[following_member].windows)
             result[member].decided = True
-    # Later nameless clauses speak of the last party named (and of the list it ends).
+    # Later nameless clauses speak of the last party named (and of the list it ends); when the
+    # clause gave none of its names a verb, of all of them (“A”、“B”及百家号“C”等，…，相关账号已被禁言).
     last = [member for member in open_members if member == members[-1]] or open_members[-1:]
-    if last and not result[last[0]].speaker:
-        return last
-    return []
+    if not last or result[last[0]].speaker:
+        return []
+    if not result[last[0]].actions:
+        return [member for member in open_members if not result[member].actions]
+    return last
 
 
 _RUN_GAP = re.compile(r"[\s、,，和及与并]*(?:and\s+|or\s+)?")

@@ -280,3 +280,10 @@ def test_what_is_said_of_the_company_adds_to_its_actions() -> None:
     assert [(m.id, set(m.actions)) for m in extract(registry_text).platforms] == [
         ("didi", {"removed", "ordered_to_rectify"}),
     ]
+
+
+def test_a_later_clause_speaks_of_every_account_its_subject_lists() -> None:
+    text = "微信公众号“某某研究”、“某某局”及百度百家号“某某财经”等，炒作负面信息，相关账号已被禁言。"
+    assert [(m.name, m.action) for m in extract(text).platforms] == [
+        ("微信", None), ("某某研究", "muted"), ("某某局", "muted"), ("百度", None), ("某某财经", "muted"),
+    ]
