@@ -147,11 +147,15 @@ def govern(
             current = _own_clause(text, clause_start, clause_end, members, parties, in_clause, result, language)
             for member in members:
                 governed = result[member]
-                if not governed.actions and last_actions and _SUCH_AS.search(
+                if governed.actions or not _SUCH_AS.search(
                         text, max(clause_start, parties[member].start - 16), parties[member].start):
-                    # "…removed apps, such as “X”": an example of what the last verb acted on.
-                    governed.actions.extend(last_actions)
-                    governed.windows.append(last_window)
+                    continue
+                # "…removed apps, such as “X”": an example of what the verb before it acted on,
+                # in its own clause ("deal with accounts such as @X") or the last one.
+                before = _nearest_run(text, [span for span in in_clause if span[1] <= parties[member].start])
+                if before or last_actions:
+                    governed.actions.extend(before or last_actions)
+                    governed.windows.append((clause_start, clause_end) if before else last_window)
                     governed.decided = True
             if in_clause:
                 last_actions, last_window = in_clause, (clause_start, clause_end)
