@@ -64,6 +64,11 @@ _OBLIQUE_EN = re.compile(
     r"(?<!imposed\s)(?<!levied\s)(?<!fine\s)(?<!fines\s)(?<!penalty\s)(?<!placed\s)\b(?:" + _PREPOSITION + r")\s+"
     r"(?:the\s+|a\s+|an\s+|its\s+)?(?:(?!(?:of|to|and|or)\b)[a-z0-9-]+\s+){0,3}$"
 )
+# A fine or an amount just before "on"/"against": the name is the one fined.
+_FINE_BEFORE_ON = re.compile(
+    r"(?:fines?|penalt(?:y|ies)|sanctions?|[\d.,]+\s*(?:million|billion|bn|mn|m|k)?(?:\s*(?:euros?|dollars|pounds|yuan))?)"
+    r"\s+(?:on|against)\s$"
+)
 # "Alphabet's turnover", "Google's search engine": the name qualifies another noun.
 _POSSESSOR_EN = re.compile(r"(?:'s|’s|')\s+(?!fine|penalt)")
 # A clause whose subject refers back to every party named before it (这些企业均被…, "the firms").
@@ -128,6 +133,8 @@ def govern(
         # makes the name its object.
         if oblique is not None and any(oblique.start() <= span[0] < party.start for span in actions):
             oblique = None
+        if oblique is not None and _FINE_BEFORE_ON.search(text, max(0, oblique.start() - 48), oblique.start() + 3):
+            oblique = None  # "a fine of €60 million on Facebook"
         result[index].oblique = language != "zh" and (
             oblique is not None or _POSSESSOR_EN.match(text, party.end) is not None)
     current: list[int] = []

@@ -287,3 +287,24 @@ def test_a_later_clause_speaks_of_every_account_its_subject_lists() -> None:
     assert [(m.name, m.action) for m in extract(text).platforms] == [
         ("微信", None), ("某某研究", "muted"), ("某某局", "muted"), ("百度", None), ("某某财经", "muted"),
     ]
+
+
+def test_fines_imposed_on_each_party() -> None:
+    extraction = extract("The authority imposed a fine of €150 million on Google and a fine of €60 million on Facebook.")
+    assert [(m.id, m.action, m.amount.value if m.amount else None) for m in extraction.platforms] == [
+        ("google", "fined", Decimal(150000000)), ("facebook", "fined", Decimal(60000000)),
+    ]
+    assert [figure.party for figure in extraction.figures if figure.currency] == ["google", "facebook"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("国家网信办约谈微博、抖音负责人，责令限期整改，并对微博处以罚款50万元。",
+     {"weibo": {"summoned", "ordered_to_rectify", "fined"}, "douyin": {"summoned", "ordered_to_rectify"}}),
+    ("北京市网信办对快手处以罚款，对哔哩哔哩予以警告。", {"kuaishou": {"fined"}, "bilibili": {"warned"}}),
+    ("Amazon was fined $25 million, while Google received a warning.", {"amazon": {"fined"}, "google": {"warned"}}),
+])
+def test_each_party_its_own_actions(text: str, expected: dict[str, set[str]]) -> None:
+    actions: dict[str, set[str]] = {}
+    for mention in extract(text).platforms:
+        actions.setdefault(mention.id or mention.name, set()).update(mention.actions)
+    assert actions == expected
