@@ -965,7 +965,8 @@ def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[
 
 
 _UNREALISED_EN = re.compile(
-    r"\b(?:should|would|could|might|may|failed\s+to|did\s+not|didn't|not|never|without)"
+    r"\b(?:should|would|could|might|may|fail(?:ed|ing|s)?\s+to|refus(?:ed|ing|es)?\s+to|did\s+not|didn't|not|"
+    r"never|without)"
     r"(?:\s+(?:have|be|been|being))*\s+$"
 )
 

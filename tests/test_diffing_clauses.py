@@ -308,3 +308,8 @@ def test_each_party_its_own_actions(text: str, expected: dict[str, set[str]]) ->
     for mention in extract(text).platforms:
         actions.setdefault(mention.id or mention.name, set()).update(mention.actions)
     assert actions == expected
+
+
+def test_what_a_platform_failed_to_do_is_no_action() -> None:
+    text = "X Corp was fined €5 million for failing to remove illegal content."
+    assert [(m.id, m.actions) for m in extract(text).platforms] == [("twitter", ("fined",))]
