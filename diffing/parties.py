@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from diffing.figures import Figure
-from diffing.platforms import PlatformMention
+from diffing.platforms import RESPECTIVELY, PlatformMention
 from diffing.text import PreparedText
 
 __all__ = ["with_parties"]
@@ -36,15 +36,39 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
     only = {_party(mention) for mention in fined}
     sole = only.pop() if len(only) == 1 else None
     result = []
+    respective = _respective(prepared, figures, fined)
     for figure in figures:
         if figure.currency is None:
             result.append(figure)
+            continue
+        if (figure.start, figure.end) in respective:
+            result.append(replace(figure, party=respective[figure.start, figure.end]))
             continue
         party = (_party_in_sentence(prepared, figure, fined)
                  or _party_in_sentence(prepared, figure, mentions)
                  or _party_before(prepared, figure, fined))
         result.append(replace(figure, party=party or sole))
     return result
+
+
+def _respective(prepared: PreparedText, figures: Sequence[Figure],
+                mentions: Sequence[PlatformMention]) -> dict[tuple[int, int], str]:
+    """Parties of amounts given 分别/"respectively": the mentions whose amounts they are."""
+    by_amount: dict[tuple[int, int], str] = {}
+    if not any(RESPECTIVELY.search(figure.sentence) for figure in figures if figure.currency):
+        return by_amount
+    for figure in figures:
+        if figure.currency is None or not RESPECTIVELY.search(figure.sentence):
+            continue
+        sentence = prepared.sentence_index(prepared.offsets.to_converted(figure.start))
+        candidates = [
+            mention for mention in mentions
+            if mention.amount is not None and mention.amount.value == figure.value
+            and prepared.sentence_index(prepared.offsets.to_converted(mention.start)) == sentence
+        ]
+        if len({_party(mention) for mention in candidates}) == 1:
+            by_amount[figure.start, figure.end] = _party(candidates[0])
+    return by_amount
 
 
 def _party(mention: PlatformMention) -> str:

@@ -356,14 +356,15 @@ def find_platform_mentions(
     readings = _notice_app_action(prepared, groups, governed, readings, action_spans, registry, language)
     mentions: list[PlatformMention] = []
     for group, (action, actions, amount) in zip(groups, readings, strict=True):
-        for item in group:
+        each = _respective_amounts(prepared, group, amount_spans) if amount is not None and len(group) > 1 else None
+        for position, item in enumerate(group):
             original_start, original_end = prepared.original_span(item.start, item.end)
             mentions.append(PlatformMention(
                 id=item.id,
                 name=prepared.original[original_start:original_end],
                 kind=item.kind,
                 action=action,
-                amount=amount,
+                amount=each[position] if each else amount,
                 start=original_start,
                 end=original_end,
                 sentence=prepared.original_sentence(item.start),
@@ -498,6 +499,22 @@ def _reading(group: Sequence[_Found], said: Governed,
         actions = tuple(action for action in actions if action != "fined")
     amount = _amount_in(group, said, amounts) if "fined" in actions else None
     return (actions[0] if actions else None, actions, amount)
+
+
+RESPECTIVELY = re.compile(r"分别|respectively")
+
+
+def _respective_amounts(prepared: PreparedText, group: Sequence[_Found],
+                        amounts: SortedSpans[AmountMatch]) -> list[Amount] | None:
+    """对京东、拼多多分别处以罚款50万元、30万元: one amount per name, in order, when the sentence
+    says 分别 ("respectively") and states as many amounts after the names."""
+    _, sentence_end = prepared.sentence_at(group[0].start)
+    if not RESPECTIVELY.search(prepared.text, group[-1].end, sentence_end):
+        return None
+    after = amounts.within(group[-1].end, sentence_end)
+    if len(after) != len(group):
+        return None
+    return [match.amount for match in after]
 
 
 def _notice_app_action(

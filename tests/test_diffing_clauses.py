@@ -313,3 +313,15 @@ def test_each_party_its_own_actions(text: str, expected: dict[str, set[str]]) ->
 def test_what_a_platform_failed_to_do_is_no_action() -> None:
     text = "X Corp was fined €5 million for failing to remove illegal content."
     assert [(m.id, m.actions) for m in extract(text).platforms] == [("twitter", ("fined",))]
+
+
+@pytest.mark.parametrize("text", [
+    "市场监管局对京东、拼多多分别处以罚款50万元、30万元。",
+    "The regulator fined JD and Pinduoduo 500,000 yuan and 300,000 yuan respectively.",
+])
+def test_respective_amounts(text: str) -> None:
+    extraction = extract(text)
+    assert [(m.id, m.amount.value if m.amount else None) for m in extraction.platforms] == [
+        ("jd", Decimal(500000)), ("pinduoduo", Decimal(300000)),
+    ]
+    assert [figure.party for figure in extraction.figures if figure.currency] == ["jd", "pinduoduo"]
