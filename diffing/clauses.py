@@ -6,7 +6,10 @@ starts a new party; the verbs of the clauses that follow without a name of their
 a speaker, or a collective one (对相关网站平台, 关闭网站1.2万家): what is said of a collective
 party is said of no earlier name. Inside one clause, each name keeps the verbs of its own stretch
 (约谈百度并对抖音处以罚款: Baidu is summoned, Douyin fined), and shares the clause's leading verb
-when it has none ("fined Google €100m and Amazon €35m").
+when it has none ("fined Google €100m and Amazon €35m"). Some names take no verb of their
+sentence: a host of the accounts acted on (抖音等平台的“…”账号, 微信公众号“…”), a speaker (知乎
+负责人表示…), and in English a name in a prepositional phrase or a possessor ("practices
+regarding Android", "Alphabet's turnover"), which takes only the verbs after it.
 """
 
 from __future__ import annotations
@@ -101,7 +104,7 @@ class Governed:
     decided: bool = False
 
 
-def clause_breaks(text: str, start: int, end: int) -> list[int]:
+def _clause_breaks(text: str, start: int, end: int) -> list[int]:
     return [match.start() for match in _CLAUSE_MARK.finditer(text, start, end)]
 
 
@@ -120,7 +123,7 @@ def govern(
     if not parties:
         return result
     breaks = [
-        position for position in clause_breaks(text, sentence_start, sentence_end)
+        position for position in _clause_breaks(text, sentence_start, sentence_end)
         if not any(party.start <= position < party.end for party in parties)
     ]
     bounds = [sentence_start, *[b + 1 for b in breaks], sentence_end]
@@ -301,7 +304,7 @@ def collective(text: str, start: int, end: int, language: str) -> bool:
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    bounds = [start, *[b + 1 for b in clause_breaks(text, start, end)], end]
+    bounds = [start, *[b + 1 for b in _clause_breaks(text, start, end)], end]
     return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
 
 

@@ -1,6 +1,9 @@
-"""Named platforms in notice text, from the registry in ``data/platforms.toml``, with the action
+"""Named platforms in notice text, from the registry in ``data/platforms.toml``, with the actions
 the notice takes against each; names the registry does not know are kept when the text marks
-them as a website, app, mini program or account (“绿色直播”等网站, @江苏大山)."""
+them as a website, app, mini program or account (“绿色直播”等网站, @江苏大山), lists them beside
+known ones, or gives them in a table (``diffing.tables``). Which verb governs which name is
+``diffing.clauses``'s; publication channels and page furniture (``diffing.channels``) are no
+mentions."""
 
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ ACTIONS = (
     "summoned", "fined", "removed", "closed", "suspended", "ordered_to_rectify", "warned",
     "notified", "fine_proposed", "muted",
 )
-UNKNOWN_KINDS = ("website", "app", "mini_program", "account")
+UNKNOWN_KINDS = ("website", "app", "mini_program", "account", "company")
 # Quoted phrases looked at per sentence: prose names a handful; a sentence of hundreds of
 # quotes is data or noise, and each costs a look around it.
 MAX_QUOTED_PER_SENTENCE = 24
@@ -59,10 +62,11 @@ class PlatformMention:
 
     ``id`` is ``None`` for a name the registry does not know (``kind`` is then website, app,
     mini_program or account). ``name`` is the name as written in the original text, at
-    ``start``/``end``. ``action`` is what the notice does to it, as the sentence says (the action
-    in its own clause, else the nearest before it in the sentence, else the first after it,
-    else the first in the sentences that continue the story), ``actions`` every action said of
-    it there, and ``amount`` the fine when it is fined with a stated amount. ``operator`` is
+    ``start``/``end``. ``actions`` are what the notice does to it: the verbs its own clause
+    governs it by (``diffing.clauses``), else what the notice does to the same platform
+    elsewhere, else the first verb of the sentences that continue the story; ``action`` is the
+    first of them, ``None`` when the notice only names it (a host, a speaker, an owner).
+    ``amount`` is the fine when it is fined with a stated amount. ``operator`` is
     the company that runs it when the notice says so (an app's developer in a table): its
     registry id, or its name as written.
     """
