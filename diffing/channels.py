@@ -27,6 +27,15 @@ _EN_OUTLET = re.compile(
     r"(?:public\s+|official\s+)?(?:account|page|feed|post|handle|channel)s?"
     r"(?:\s+of\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"|[“「][^”」\n]{1,30}[”」]))?"
 )
+# Where the regulator or a newspaper published: "said in a post on Weibo", "announced on its
+# WeChat account", 通过微信公众号发布, 在微博上通报.
+_POSTED_ON_EN = re.compile(
+    r"(?:\bpost(?:ed|ing)?|\bsaid|\bannounced|\bwrote|\bpublished|\bstatement)\s+(?:\w+\s+){0,2}?on\s+"
+    r"(?:its\s+|their\s+|the\s+)?(?:official\s+)?(?:wechat|weibo|twitter|x|facebook|linkedin|douyin)\b"
+)
+_POSTED_ON_ZH = re.compile(
+    r"(?:在|通过|经由)(?:其)?(?:官方)?(?:微信|微博|抖音|快手|头条|公众号)[^，,。；;]{0,6}?(?:上)?(?:发布|发文|通报|公布|宣布|披露)"
+)
 _AT_SIGN = re.compile(r"@|\[at\]|\(at\)")
 _EMAIL_USER = re.compile(r"[\w.+-]{1,64}\s*$")
 _EMAIL_DOMAIN = re.compile(r"\s*[\w-]+(?:\.[\w-]+)+")
@@ -60,10 +69,12 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_ANY_HINT = re.compile(r"官|来源|稿源|截图自|source|wechat|weibo|twitter|facebook| x |://|www\.|\]\(")
+_ANY_HINT = re.compile(r"官|来源|稿源|截图自|source|wechat|weibo|twitter|facebook|linkedin|douyin| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露")
 # Each pattern runs only over a text holding one of its words (most notices hold none).
 _GUARDED = (
     (_OWN_OUTLET, ("官",)),
+    (_POSTED_ON_EN, ("wechat", "weibo", "twitter", " x", "facebook", "linkedin", "douyin")),
+    (_POSTED_ON_ZH, ("发布", "发文", "通报", "公布", "宣布", "披露")),
     (_SOURCE_LINE, ("来源", "稿源", "截图自", "source")),
     (_EN_OUTLET, ("wechat", "weibo", "twitter", "facebook", " x ")),
     (_URL, ("://", "www.")),

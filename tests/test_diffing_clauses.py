@@ -102,6 +102,8 @@ def test_the_company_named_once_takes_the_actions_said_of_it_later() -> None:
     "See https://www.example.gov/cases/facebook-inc for the order.",
     "分享到：\n[微博](http://weibo.com/u/1)\n[知乎](https://zhuanlan.zhihu.com/x)",
     "微信\n",
+    "The regulator said in a post on Weibo that the campaign would go on.",
+    "网信办通过微信公众号发布通报。",
 ])
 def test_channels_and_page_furniture_are_no_mentions(text: str) -> None:
     assert extract(text).platforms == []
