@@ -54,19 +54,58 @@ _HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助)\s*$")
 # "its doorbell camera Ring": a product of the party, not a party. A name in a prepositional
 # phrase ("practices regarding Android", "following the Cambridge Analytica scandal", "an attack
 # on the Starwood chain") is not what the verb acts on; "imposed on", "levied against", "a fine
-# against", "handed to" do point at the party.
-_PREPOSITION = (
-    r"regarding|following|in|for|with|about|from|at|into|by|over|under|involving|than|after|"
-    r"(?<!charge\s)(?<!head\s)(?<!operator\s)(?<!owner\s)(?<!operators\s)(?<!owners\s)of|"
-    r"before|since|during|via|through|across|within|like|using|on"
-)
-_HOST_BEFORE_EN = re.compile(
-    r"(?:\busers\s+of|\baccounts\s+on|\b(?:its|their)\s+(?:(?!(?:" + _PREPOSITION + r"|to|and)\b)[a-z-]+\s+){0,3})$"
-)
-_OBLIQUE_EN = re.compile(
-    r"(?<!imposed\s)(?<!levied\s)(?<!fine\s)(?<!fines\s)(?<!penalty\s)(?<!placed\s)\b(?:" + _PREPOSITION + r")\s+"
-    r"(?:the\s+|a\s+|an\s+|its\s+)?(?:(?!(?:of|to|and|or)\b)[a-z0-9-]+\s+){0,3}$"
-)
+# against", "the person in charge of" do point at the party. Read from the few words before the
+# name, not by a pattern searched over them (it is the hot path of English notices).
+_PREPOSITIONS = frozenset({
+    "regarding", "following", "in", "for", "with", "about", "from", "at", "into", "by", "over",
+    "under", "involving", "than", "after", "before", "since", "during", "via", "through",
+    "across", "within", "like", "using", "on", "of",
+})
+_POINTING = frozenset({"imposed", "levied", "fine", "fines", "penalty", "placed"})
+_HEAD_OF = frozenset({"charge", "head", "operator", "owner", "operators", "owners"})
+_ARTICLES = frozenset({"the", "a", "an", "its"})
+_NOT_BETWEEN = frozenset({"of", "to", "and", "or"})
+_LAST_WORDS = re.compile(r"[a-z0-9'’.-]+(?:\s+[a-z0-9'’.-]+)*\s+$")
+_WORD = re.compile(r"[a-z0-9'’.-]+")
+
+
+def _words_before(text: str, position: int) -> list[tuple[str, int]]:
+    """The words just before ``position`` with their starts, back to the nearest punctuation."""
+    run = _LAST_WORDS.search(text, max(0, position - 60), position)
+    if run is None:
+        return []
+    return [(word.group(0), word.start()) for word in _WORD.finditer(text, run.start(), position)][-8:]
+
+
+def _oblique_start(words: list[tuple[str, int]]) -> int | None:
+    """Where the preposition that heads the name's phrase starts, or ``None``."""
+    for index in range(max(0, len(words) - 5), len(words)):
+        word = words[index][0]
+        if word not in _PREPOSITIONS:
+            continue
+        between = [w for w, _ in words[index + 1:]]
+        if between and between[0] in _ARTICLES:
+            between = between[1:]
+        if len(between) > 3 or _NOT_BETWEEN.intersection(between):
+            continue
+        previous = words[index - 1][0] if index > 0 else ""
+        if previous in _POINTING or (word == "of" and previous in _HEAD_OF):
+            continue
+        return words[index][1]
+    return None
+
+
+def _product_of(words: list[tuple[str, int]]) -> bool:
+    names = [w for w, _ in words]
+    if names[-2:] in (["users", "of"], ["accounts", "on"]):
+        return True
+    for index in range(max(0, len(names) - 4), len(names)):
+        if names[index] in ("its", "their") and not any(
+                w in _PREPOSITIONS or w in ("to", "and") for w in names[index + 1:]):
+            return True
+    return False
+
+
 # A fine or an amount just before "on"/"against": the name is the one fined.
 _FINE_BEFORE_ON = re.compile(
     r"(?:fines?|penalt(?:y|ies)|sanctions?|[\d.,]+\s*(?:million|billion|bn|mn|m|k)?(?:\s*(?:euros?|dollars|pounds|yuan))?)"
@@ -131,15 +170,18 @@ def govern(
     for index, party in enumerate(parties):
         result[index].host = _is_host(text, party, language)
         result[index].speaker = _is_speaker(text, party, language)
-        oblique = _OBLIQUE_EN.search(text, max(0, party.start - 48), party.start) if language != "zh" else None
+        if language == "zh":
+            continue
+        words = _words_before(text, party.start)
+        result[index].host = result[index].host or (bool(words) and _product_of(words))
+        oblique = _oblique_start(words) if words else None
         # "after the ICO fined British Airways": a verb between the preposition and the name
         # makes the name its object.
-        if oblique is not None and any(oblique.start() <= span[0] < party.start for span in actions):
+        if oblique is not None and any(oblique <= span[0] < party.start for span in actions):
             oblique = None
-        if oblique is not None and _FINE_BEFORE_ON.search(text, max(0, oblique.start() - 48), oblique.start() + 3):
+        if oblique is not None and _FINE_BEFORE_ON.search(text, max(0, oblique - 48), oblique + 3):
             oblique = None  # "a fine of €60 million on Facebook"
-        result[index].oblique = language != "zh" and (
-            oblique is not None or _POSSESSOR_EN.match(text, party.end) is not None)
+        result[index].oblique = oblique is not None or _POSSESSOR_EN.match(text, party.end) is not None
     current: list[int] = []
     last_actions: list[tuple[int, int, str]] = []
     last_window: tuple[int, int] = sentence
@@ -324,4 +366,4 @@ def _is_host(text: str, party: Party, language: str) -> bool:
         if _HOST_AFTER_ZH.match(text, party.end, party.end + 16):
             return True
         return _HOST_BEFORE_ZH.search(text[max(0, party.start - 4):party.start]) is not None
-    return _HOST_BEFORE_EN.search(text[max(0, party.start - 48):party.start]) is not None
+    return False  # English products and hosts are read from the words before (_product_of)
