@@ -42,7 +42,7 @@ _EMAIL_DOMAIN = re.compile(r"\s*[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s()\[\]<>“”\"]+")
 _LINK_TEXT = re.compile(r"\[[^\[\]\n]{1,30}\]\(\s*(?:https?://|/)[^)\n]*\)")
 # A share or follow bar: a line of nothing but a few short words (微信 / [微博](…) / 分享到).
-_FURNITURE_LINE = re.compile(r"^[ \t]*(?:分享到|关注我们|扫码关注|follow us|share)?[:：]?[ \t]*[^\s。，,；;：:]{1,6}[ \t]*$", re.MULTILINE)
+_FURNITURE_LINE = re.compile(r"[ \t]*(?:分享到|关注我们|扫码关注|follow us|share)?[:：]?[ \t]*[^\s。，,；;：:]{1,6}[ \t]*")
 
 
 def channel_spans(text: str) -> list[tuple[int, int]]:
@@ -65,7 +65,11 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
         for pattern, needles in _GUARDED:
             if any(needle in text for needle in needles):
                 spans += [match.span() for match in pattern.finditer(text)]
-    spans += [match.span() for match in _FURNITURE_LINE.finditer(text)]
+    position = 0
+    for line in text.split("\n"):
+        if len(line) <= 24 and _FURNITURE_LINE.fullmatch(line):
+            spans.append((position, position + len(line)))
+        position += len(line) + 1
     return spans
 
 
