@@ -77,6 +77,7 @@ def found_mention_json(mention: PlatformMention) -> dict[str, Any]:
         "kind": mention.kind,
         "action": mention.action,
         "actions": list(mention.actions),
+        "operator": mention.operator,
         "amount": amount_json(mention.amount),
         "start": mention.start,
         "end": mention.end,
