@@ -76,6 +76,10 @@ class EventWording:
              "figures_changed": len(figures), "platforms_changed": len(platforms)},
         )
 
+    def party_label(self, party: str, language: str = "en") -> str:
+        """A figure's party: a registry platform's name, else the name as written."""
+        return self.platform_label(party, party, language)
+
     def figure_reported(self, figure: Figure,
                         comparison: compare.PeriodComparison | None) -> None:
         label = self.metric_label(figure.metric)
@@ -83,6 +87,15 @@ class EventWording:
         period = figure.period or "an unstated period"
         en = f"{label}: {value} in {period}"
         zh = f"{self.metric_label(figure.metric, 'zh')}：{period} {value}{figure.unit if not figure.currency else ''}"
+        if figure.party is not None:
+            # One party's figure (a single decision's fine): said of that party, and compared
+            # with nothing (diffing.compare.PeriodHistory).
+            party_en, party_zh = self.party_label(figure.party), self.party_label(figure.party, "zh")
+            when = f" in {figure.period}" if figure.period else ""
+            en = (f"{party_en} fined {value}{when}" if figure.metric == "fine_amount"
+                  else f"{label}: {value} ({party_en}){when}")
+            zh = (f"{party_zh}被罚款{value}" if figure.metric == "fine_amount"
+                  else f"{self.metric_label(figure.metric, 'zh')}（{party_zh}）：{value}")
         payload: dict[str, Any] = {"figure": found_figure_json(figure)}
         if comparison is not None:
             previous = _number(comparison.previous_value, figure.currency)
@@ -108,6 +121,8 @@ class EventWording:
         title = self.title
         either = change.new or change.old
         currency = either.currency if either is not None else None
+        if either is not None and either.party is not None:
+            label = f"{label} ({self.party_label(either.party)})"
         if change.kind == "edited" and change.old is not None and change.new is not None:
             en = (f"The figure for {label} was silently edited from "
                   f"{_number(change.old.value, currency)} to {_number(change.new.value, currency)}"
@@ -158,7 +173,8 @@ class EventWording:
                   f"first on {appearance.first_seen}")
             zh = f"再次点名：{name_zh}（此前{appearance.times_before}次）"
         self.add("platform_named", mention.id or appearance.key, en, zh, {
-            "platform": mention.id, "name": mention.name, "kind": mention.kind,
+            "platform": mention.id, "key": appearance.key, "name": mention.name,
+            "kind": mention.kind, "operator": mention.operator,
             "action": mention.action, "actions": list(mention.actions),
             "amount": {"value": str(mention.amount.value), "currency": mention.amount.currency}
             if mention.amount else None,

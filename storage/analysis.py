@@ -23,7 +23,7 @@ from diffing.events import EventWording
 from diffing.extract import Extraction, extract
 from storage import models
 from storage.db import core
-from storage.findings import figure_of, mention_of, store_findings
+from storage.findings import figures_of, mention_of, store_findings
 from storage.history import figure_history, mention_history
 
 
@@ -159,7 +159,7 @@ def _first_version_events(
     periods = compare.PeriodHistory(
         [(figure, published) for published, figures in history for figure in figures])
     for figure in found.figures:
-        if figure.metric is None:
+        if not compare.is_point(figure):
             continue
         writer.figure_reported(figure, periods.compare(figure))
     for metric_event in compare.metric_events(found.figures, history):
@@ -176,13 +176,15 @@ def _edit_events(
     previous: models.NoticeVersion,
     found: Extraction,
 ) -> None:
-    old_figures = [figure_of(r) for r in session.scalars(
+    old_figures = figures_of(session.scalars(
         select(models.Figure).where(models.Figure.version_id == previous.id)
-        .order_by(models.Figure.start)).all()]
+        .order_by(models.Figure.start)).all())
     old_mentions = [mention_of(r) for r in session.scalars(
         select(models.PlatformMention).where(models.PlatformMention.version_id == previous.id)
         .order_by(models.PlatformMention.start)).all()]
-    figure_changes = compare.diff_figures(old_figures, found.figures)
+    figure_changes = compare.diff_figures(
+        [f for f in old_figures if compare.eventful(f)],
+        [f for f in found.figures if compare.eventful(f)])
     platform_changes = compare.diff_platforms(old_mentions, found.platforms)
     writer.notice_edited(previous.number, previous.text, writer.version.text, figure_changes,
                          platform_changes)

@@ -189,7 +189,9 @@ class Figure(Base):
     """An enforcement figure extracted from one notice version (see :mod:`diffing.figures`).
 
     ``metric`` is None for a figure phrase no catalogue metric matched: kept, never dropped.
-    ``published_at`` repeats the notice's so series queries need no join.
+    ``published_at`` repeats the notice's so series queries need no join. ``role``, ``party``
+    and ``other_spans`` are the figure's as extracted; ``part_of_id`` is the row of the total
+    a part sums to (the figure's ``part_of``, resolved within its version).
     """
 
     __tablename__ = "figures"
@@ -218,6 +220,10 @@ class Figure(Base):
     sentence: Mapped[str] = mapped_column(Text)
     extractor_version: Mapped[str] = mapped_column(String(32))
     published_at: Mapped[datetime | None]
+    role: Mapped[str | None] = mapped_column(String(24))
+    party: Mapped[str | None] = mapped_column(String(200))
+    part_of_id: Mapped[int | None] = mapped_column(ForeignKey("figures.id"))
+    other_spans: Mapped[list[Any] | None]
 
 
 class PlatformMention(Base):
@@ -242,6 +248,7 @@ class PlatformMention(Base):
     sentence: Mapped[str] = mapped_column(Text)
     extractor_version: Mapped[str] = mapped_column(String(32))
     published_at: Mapped[datetime | None]
+    operator: Mapped[str | None] = mapped_column(String(200))
 
 
 EVENT_KINDS = (

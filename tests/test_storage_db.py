@@ -236,3 +236,48 @@ def test_a_sqlite_reader_neither_waits_for_a_writer_nor_sees_its_uncommitted_row
             assert set(reader.scalars(text("SELECT id FROM sources"))) == {"ftc-press", "ec-press"}
     finally:
         engine.dispose()
+
+
+def test_an_archive_with_figures_from_before_roles_upgrades_and_keeps_them(
+    archive_engine: Engine,
+) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from storage.analysis import analyse_version
+    from storage.archive import record_notice
+    from storage.findings import figures_of, mention_of
+    from storage.models import Figure, Notice, PlatformMention
+    from tests.storage_fixtures import fetched_notice
+
+    with session_factory(archive_engine)() as session:
+        add_source(session)
+        outcome = record_notice(session, fetched_notice(
+            url="https://www.cac.gov.cn/roles.htm", title="处罚通报", language="zh-Hans",
+            text="国家网信办依法对抖音罚款人民币200万元，没收违法所得50万元。",
+            published_at=datetime(2024, 5, 6, tzinfo=UTC)))
+        notice = session.get(Notice, outcome.notice_id)
+        assert notice is not None and outcome.version is not None
+        analyse_version(session, notice, outcome.version, None)
+        session.commit()
+    config = alembic_config()
+    with archive_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008_scheduler_overruns")
+    with archive_engine.connect() as connection:
+        assert "role" not in {c["name"] for c in inspect(connection).get_columns("figures")}
+    with archive_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with session_factory(archive_engine)() as session:
+        figures = figures_of(session.scalars(select(Figure).order_by(Figure.start)).all())
+        assert [(f.value, f.metric, f.role, f.party) for f in figures] == [
+            (2000000, "fine_amount", None, None), (500000, None, None, None)]
+        (mention,) = [mention_of(row) for row in session.scalars(select(PlatformMention))]
+        assert (mention.id, mention.operator) == ("douyin", None)
+    with archive_engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": _archive_names}
+        )
+        assert compare_metadata(context, Base.metadata) == []
