@@ -235,6 +235,9 @@ def _chinese_lines(events: Sequence[Mapping[str, Any]]) -> list[str]:
         figure = payload.get("figure") or {}
         if event["kind"] == "figure_reported" and figure.get("text"):
             words = str(figure["text"])
+            party = figure.get("party")
+            if party:
+                words = f"{_chinese_name(str(party))}：{words}"
             comparison = payload.get("comparison")
             if comparison and comparison.get("percent") is not None:
                 previous = _number(comparison.get("previous_value"), figure.get("currency"))
@@ -257,7 +260,15 @@ def _chinese_lines(events: Sequence[Mapping[str, Any]]) -> list[str]:
 def _figure_words(payload: Mapping[str, Any]) -> str:
     figure = payload["figure"]
     currency = figure.get("currency")
-    words = f"{metric_label(figure.get('metric'))} {_number(figure.get('value'), currency)}"
+    party = figure.get("party")
+    value = _number(figure.get("value"), currency)
+    if party and figure.get("metric") == "fine_amount":
+        # One decision's fine: said of its party ("Douyin fined CNY 2,000,000").
+        words = f"{platform_name(str(party), str(party))} fined {value}"
+    elif party:
+        words = f"{metric_label(figure.get('metric'))} {value} ({platform_name(str(party), str(party))})"
+    else:
+        words = f"{metric_label(figure.get('metric'))} {value}"
     if figure.get("period"):
         words += f" in {figure['period']}"
     comparison = payload.get("comparison")
@@ -292,6 +303,15 @@ def platform_name(platform_id: str | None, fallback: str) -> str:
         if platform is not None and platform.names_en:
             return str(platform.names_en[0])
     return fallback
+
+
+@lru_cache(maxsize=256)
+def _chinese_name(party: str) -> str:
+    """A figure's party in Chinese: the registry's name of a platform id, else as written."""
+    from diffing.platforms import load_platforms
+
+    platform = load_platforms().platforms.get(party)
+    return str(platform.names_zh[0]) if platform is not None and platform.names_zh else party
 
 
 def _signed_percent(percent: object) -> str:

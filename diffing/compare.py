@@ -33,10 +33,12 @@ __all__ = [
     "eventful",
     "figure_key",
     "is_point",
+    "mention_key",
     "metric_events",
     "platform_appearances",
     "platform_key",
     "text_diff",
+    "unknown_name",
 ]
 
 
@@ -131,9 +133,24 @@ class PlatformChange:
 def platform_key(mention: PlatformMention) -> str:
     """A registry id, or ``name:`` and the name in Simplified, case-folded, for unknown names,
     so the Traditional and Simplified copies of a notice name the same platforms."""
-    if mention.id is not None:
-        return mention.id
-    return "name:" + to_simplified(mention.name)[0].casefold().strip()
+    return mention_key(mention.id, mention.name)
+
+
+def mention_key(platform_id: str | None, name: str) -> str:
+    """:func:`platform_key` of a mention with registry id ``platform_id`` (or ``None``) and
+    ``name``; a key that is not a registry id starts with ``name:``."""
+    if platform_id is not None:
+        return platform_id
+    return NAME_PREFIX + unknown_name(name)
+
+
+NAME_PREFIX = "name:"
+
+
+def unknown_name(name: str) -> str:
+    """A name the registry does not know, as it is compared and looked up: in Simplified,
+    case-folded, without surrounding spaces."""
+    return to_simplified(name)[0].casefold().strip()
 
 
 def diff_platforms(old: Sequence[PlatformMention], new: Sequence[PlatformMention]) -> list[PlatformChange]:

@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from diffing.compare import platform_key
 from diffing.extract import Extraction
 from diffing.figures import Figure
 from diffing.numbers import Amount
@@ -56,7 +57,8 @@ def store_findings(
     if found.platforms:
         core(session).execute(_INSERT_MENTIONS, [
             {"version_id": version.id, "notice_id": notice.id, "source_id": notice.source_id,
-             "platform_id": mention.id, "name": mention.name[:200], "kind": mention.kind,
+             "platform_id": mention.id, "platform_key": platform_key(mention)[:210],
+             "name": mention.name[:200], "kind": mention.kind,
              "action": mention.action, "actions": list(mention.actions),
              "amount": mention.amount.value if mention.amount else None,
              "currency": mention.amount.currency if mention.amount else None,

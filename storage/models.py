@@ -226,17 +226,32 @@ class Figure(Base):
     other_spans: Mapped[list[Any] | None]
 
 
+def _platform_key(context: Any) -> str:
+    """A mention row's ``platform_key`` where its writer gives none."""
+    from diffing.compare import mention_key
+
+    row = context.get_current_parameters()
+    return mention_key(row.get("platform_id"), row["name"])[:210]
+
+
 class PlatformMention(Base):
-    """A platform (or an unknown site, app or account) named in one notice version."""
+    """A platform (or an unknown site, app or account) named in one notice version.
+
+    ``platform_key`` is what identifies it across notices (:func:`diffing.compare.
+    platform_key`): its registry id, or ``name:`` and its normalised name when the registry
+    does not know it, so an unknown name is counted, looked up and watched like a platform.
+    """
 
     __tablename__ = "platform_mentions"
-    __table_args__ = (Index(None, "version_id"), Index(None, "platform_id", "published_at"))
+    __table_args__ = (Index(None, "version_id"), Index(None, "platform_id", "published_at"),
+                      Index(None, "platform_key", "published_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("notice_versions.id"))
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
     platform_id: Mapped[str | None] = mapped_column(String(64))
+    platform_key: Mapped[str | None] = mapped_column(String(210), default=_platform_key)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(40))
     action: Mapped[str | None] = mapped_column(String(40))

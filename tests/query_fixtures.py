@@ -155,6 +155,9 @@ def record_findings(session: Session, version: NoticeVersion, source_id: str) ->
                 sentence=figure.sentence,
                 extractor_version=figure.extractor_version,
                 published_at=version.published_at,
+                role=figure.role,
+                party=figure.party,
+                other_spans=[list(span) for span in figure.other_spans] or None,
             )
         )
     for mention in found.platforms:
@@ -173,6 +176,7 @@ def record_findings(session: Session, version: NoticeVersion, source_id: str) ->
                 start=mention.start,
                 end=mention.end,
                 sentence=mention.sentence,
+                operator=mention.operator,
                 extractor_version=found.extractor_version,
                 published_at=version.published_at,
             )

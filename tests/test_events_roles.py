@@ -7,6 +7,7 @@ by name. The notices are the team's own sentences, in the regulators' patterns."
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -154,3 +155,47 @@ def test_a_partys_figure_in_a_period_is_never_compared_nor_compared_with() -> No
     assert PeriodHistory([(last_year, published)]).compare(replace(this_year, party="douyin")) is None
     assert PeriodHistory([(replace(last_year, party="kuaishou"), published)]).compare(this_year) is None
     assert PeriodHistory([(replace(last_year, role="part"), published)]).compare(this_year) is None
+
+
+def test_the_api_and_pages_give_roles_parties_operators_and_unknown_names(tmp_path: Path) -> None:
+    from urllib.parse import quote
+
+    from fastapi.testclient import TestClient
+
+    from storage.db import open_archive, session_factory
+    from web.app import create_app
+    from web.settings import WebSettings
+
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    engine = open_archive(url)
+    with session_factory(engine)() as session:
+        add_source(session)
+        fined, _ = archive(session, 1, CONFISCATION, on(2024))
+        listed, _ = archive(session, 2, APP_TABLE, on(2024, 4))
+        session.commit()
+        fined_id, listed_id = fined.id, listed.id
+        from storage.export import export_rows
+
+        exported = list(export_rows(session, "figures", notice_ids=[fined_id]))
+        assert [(row["role"], row["party"], row["part_of_id"]) for row in exported] == [
+            ("fine", "douyin", None), ("confiscated", "douyin", None)]
+    engine.dispose()
+    with TestClient(create_app(url, None, settings=WebSettings())) as client:
+        figures = client.get(f"/api/notices/{fined_id}").json()["figures"]
+        assert [(f["value"], f["role"], f["party"]) for f in figures] == [
+            ("3000000", "fine", "douyin"), ("1200000", "confiscated", "douyin")]
+        mentions = client.get(f"/api/notices/{listed_id}").json()["platforms"]
+        reading = next(m for m in mentions if m["name"] == "星河阅读")
+        assert (reading["platform_id"], reading["key"], reading["operator"]) == (
+            None, "name:星河阅读", "星河科技有限公司")
+        listed_platforms = {p["id"] for p in client.get("/api/platforms").json()}
+        assert "name:星河阅读" in listed_platforms
+        timeline = client.get(f"/api/platforms/{quote('name:星河阅读')}").json()["timeline"]
+        assert [entry["notice_id"] for entry in timeline] == [listed_id]
+        page = client.get(f"/platforms/{quote('name:星河阅读')}")
+        assert page.status_code == 200 and "星河阅读" in page.text
+        notice_page = client.get(f"/notices/{fined_id}").text
+        assert "confiscated" in notice_page and "douyin" in notice_page
+        feed = client.get(f"/feeds/platforms/{quote('name:星河阅读')}.atom")
+        assert feed.status_code == 200 and "星河阅读 named for the first time" in feed.text
+        assert figures[0]["other_spans"] == []

@@ -265,8 +265,13 @@ def test_an_archive_with_figures_from_before_roles_upgrades_and_keeps_them(
     with archive_engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0008_scheduler_overruns")
-    with archive_engine.connect() as connection:
+    with archive_engine.begin() as connection:
         assert "role" not in {c["name"] for c in inspect(connection).get_columns("figures")}
+        connection.execute(text(
+            'INSERT INTO platform_mentions (version_id, notice_id, source_id, platform_id, name, '
+            'kind, action, actions, start, "end", sentence, extractor_version) '
+            "SELECT version_id, notice_id, source_id, NULL, '星河閱讀', 'app', NULL, '[]', 0, 4, "
+            "'', 'old' FROM platform_mentions"))
     with archive_engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
@@ -274,8 +279,10 @@ def test_an_archive_with_figures_from_before_roles_upgrades_and_keeps_them(
         figures = figures_of(session.scalars(select(Figure).order_by(Figure.start)).all())
         assert [(f.value, f.metric, f.role, f.party) for f in figures] == [
             (2000000, "fine_amount", None, None), (500000, None, None, None)]
-        (mention,) = [mention_of(row) for row in session.scalars(select(PlatformMention))]
-        assert (mention.id, mention.operator) == ("douyin", None)
+        known, unknown = session.scalars(select(PlatformMention).order_by(PlatformMention.id))
+        assert (mention_of(known).id, mention_of(known).operator, known.platform_key) == (
+            "douyin", None, "douyin")
+        assert (unknown.platform_id, unknown.platform_key) == (None, "name:星河阅读")
     with archive_engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "include_name": _archive_names}

@@ -40,6 +40,7 @@ from web.parameters import (
     MAX_SERIES_NOTICES,
     METRIC_PATTERN,
     PERIOD_PATTERN,
+    PLATFORM_PATTERN,
     SCOPE_PATTERN,
     SERIES_NOTICES,
     EventKind,
@@ -80,7 +81,7 @@ def list_notices(
     source: Annotated[list[str] | None, Query(max_length=20)] = None,
     published_from: date | None = None,
     published_to: date | None = None,
-    platform: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    platform: Annotated[str | None, Query(pattern=PLATFORM_PATTERN)] = None,
     metric: Annotated[str | None, Query(pattern=METRIC_PATTERN)] = None,
     language: Annotated[str | None, Query(pattern=LANGUAGE_PATTERN)] = None,
     has_figures: bool | None = None,
@@ -216,7 +217,7 @@ def platforms(session: SessionDep) -> Any:
 @router.get("/platforms/{platform_id}", response_model=PlatformDetailOut, responses=ERRORS)
 def platform(
     session: SessionDep,
-    platform_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    platform_id: Annotated[str, Path(pattern=PLATFORM_PATTERN)],
     limit: Limit = 50,
 ) -> Any:
     """A platform's timeline: each notice naming it, with the actions taken, newest first."""
@@ -257,7 +258,7 @@ def events(
     since: datetime | None = None,
     kind: Annotated[list[EventKind] | None, Query(max_length=len(EVENT_KINDS))] = None,
     source: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
-    platform: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    platform: Annotated[str | None, Query(pattern=PLATFORM_PATTERN)] = None,
     notice: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Limit = 50,
     offset: Offset = 0,

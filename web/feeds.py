@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import Response
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 from diffing.platforms import load_platforms
 from storage.events import EventFilters, list_events
 from storage.models import ChangeEvent, Source
-from web.parameters import ID_PATTERN
+from web.parameters import ID_PATTERN, PLATFORM_PATTERN
 from web.sessions import session_for
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)
@@ -109,7 +110,8 @@ def source_events(
 
 @router.get("/platforms/{platform_id}.atom")
 def platform_events(
-    request: Request, session: SessionDep, platform_id: Annotated[str, Path(pattern=ID_PATTERN)]
+    request: Request, session: SessionDep,
+    platform_id: Annotated[str, Path(pattern=PLATFORM_PATTERN)],
 ) -> Response:
     events = list_events(
         session, EventFilters(platform_id=platform_id), limit=FEED_ENTRIES
@@ -120,5 +122,5 @@ def platform_events(
         request,
         events,
         title=f"regwatch: {platform_id} named",
-        self_path=f"/feeds/platforms/{platform_id}.atom",
+        self_path=f"/feeds/platforms/{quote(platform_id)}.atom",
     )

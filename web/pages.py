@@ -29,6 +29,7 @@ from web.parameters import (
     MAX_SERIES_NOTICES,
     METRIC_PATTERN,
     PERIOD_PATTERN,
+    PLATFORM_PATTERN,
     SERIES_NOTICES,
 )
 from web.rendering import highlighted_text, render, series_chart
@@ -112,7 +113,7 @@ def search_page(
     try:
         for value, pattern, name in (
             (source, ID_PATTERN, "source"),
-            (platform, ID_PATTERN, "platform"),
+            (platform, PLATFORM_PATTERN, "platform"),
             (metric, METRIC_PATTERN, "metric"),
             (language, LANGUAGE_PATTERN, "language"),
         ):
@@ -315,7 +316,7 @@ def platforms_page(request: Request, session: SessionDep) -> HTMLResponse:
 def platform_page(
     request: Request,
     session: SessionDep,
-    platform_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    platform_id: Annotated[str, Path(pattern=PLATFORM_PATTERN)],
 ) -> HTMLResponse:
     registry = load_platforms().platforms
     timeline = platform_timeline(session, platform_id)
