@@ -36,6 +36,7 @@ from cli.common import (
 )
 from cli.csv_output import CsvWriter
 from cli.terminal import inert_json, plain
+from diffing.compare import NAME_PREFIX
 from diffing.documents import decimal_text, event_document
 from diffing.platforms import load_platforms
 from storage.aware_datetime import day_start
@@ -107,7 +108,8 @@ def _marked(text: str, spans: list[tuple[int, int, str]]) -> Text:
 @click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
 @click.option("--from", "published_from", metavar="DATE", help="Published on or after.")
 @click.option("--to", "published_to", metavar="DATE", help="Published on or before.")
-@click.option("--platform", help="Naming this platform id (e.g. douyin).")
+@click.option("--platform", help="Naming this platform: a registry id (e.g. douyin), or "
+              "'name:' and a name the registry does not know.")
 @click.option("--metric", help="Reporting this metric (e.g. websites_summoned).")
 @click.option("--language", help="Notice language (zh, en).")
 @click.option("--has-figures/--no-figures", default=None, help="With or without figures.")
@@ -223,16 +225,18 @@ def show(obj: dict[str, Any] | None, notice: str, version_number: int | None,
     console.print()
     console.print(_marked(version.text, spans))
     if detail.figures:
-        table = Table("metric", "value", "period", "scope", "as written", title="figures")
+        table = Table("metric", "value", "role", "party", "period", "scope", "as written",
+                      title="figures")
         for figure in detail.figures:
             table.add_row(figure.metric or "-", f"{figure.value.normalize():f} {figure.unit}",
+                          figure.role or "-", plain(figure.party or "-"),
                           figure.period or "-", figure.scope or "-", plain(figure.text))
         console.print(table)
     if detail.mentions:
-        table = Table("platform", "name", "action", title="platforms")
+        table = Table("platform", "name", "action", "operator", title="platforms")
         for mention in detail.mentions:
             table.add_row(mention.platform_id or f"({mention.kind})", plain(mention.name),
-                          mention.action or "-")
+                          mention.action or "-", plain(mention.operator or "-"))
         console.print(table)
 
 
@@ -296,7 +300,8 @@ def diff(obj: dict[str, Any] | None, notice: str, from_number: int | None,
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(EVENT_KINDS),
               help="Only this kind (repeatable).")
 @click.option("--source", help="Only this source.")
-@click.option("--platform", help="Only events naming this platform id.")
+@click.option("--platform", help="Only events naming this platform: a registry id, or "
+              "'name:' and a name the registry does not know.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object for scripts.")
 @click.pass_obj
@@ -461,7 +466,8 @@ def platforms_command(obj: dict[str, Any] | None, as_json: bool) -> None:
         platform = registry.platforms.get(summary.platform_id)
         rows.append({
             "id": summary.platform_id,
-            "name": platform.names_zh[0] if platform and platform.names_zh else summary.platform_id,
+            "name": platform.names_zh[0] if platform and platform.names_zh
+            else summary.platform_id.removeprefix(NAME_PREFIX),
             "name_en": platform.names_en[0] if platform and platform.names_en else None,
             "kind": platform.kind if platform else None,
             "mentions": summary.mentions,
