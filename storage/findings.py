@@ -28,8 +28,8 @@ _LINK_PARTS = (
     update(_FIGURES)
     .where(_FIGURES.c.version_id == bindparam("version"), _FIGURES.c.start == bindparam("part"))
     .values(part_of_id=select(_TOTALS.c.id).where(and_(
-        _TOTALS.c.version_id == bindparam("version"), _TOTALS.c.start == bindparam("total"),
-        _TOTALS.c.part_of_id.is_(None))).order_by(_TOTALS.c.id).limit(1).scalar_subquery())
+        _TOTALS.c.version_id == bindparam("version"), _TOTALS.c.start == bindparam("total")))
+        .order_by(_TOTALS.c.id).limit(1).scalar_subquery())
 )
 
 
@@ -83,12 +83,9 @@ def figure_of(row: models.Figure | Any, starts: dict[int, int] | None = None) ->
     return Figure(
         metric=row.metric, value=value, unit=row.unit, currency=row.currency, period=row.period,
         scope=row.scope, start=row.start, end=row.end, text=row.text, sentence=row.sentence,
-        extractor_version=row.extractor_version, role=getattr(row, "role", None),
-        party=getattr(row, "party", None),
-        other_spans=tuple((int(start), int(end))
-                          for start, end in (getattr(row, "other_spans", None) or ())),
-        part_of=(starts or {}).get(part_of_id)
-        if (part_of_id := getattr(row, "part_of_id", None)) is not None else None,
+        extractor_version=row.extractor_version, role=row.role, party=row.party,
+        other_spans=tuple((int(start), int(end)) for start, end in row.other_spans or ()),
+        part_of=(starts or {}).get(row.part_of_id) if row.part_of_id is not None else None,
     )
 
 
@@ -108,7 +105,7 @@ def mention_of(row: models.PlatformMention | Any) -> PlatformMention:
     return PlatformMention(
         id=row.platform_id, name=row.name, kind=row.kind, action=row.action, amount=amount,
         start=row.start, end=row.end, sentence=row.sentence, actions=tuple(row.actions or ()),
-        operator=getattr(row, "operator", None),
+        operator=row.operator,
     )
 
 
