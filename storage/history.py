@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import ColumnElement, Table, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from diffing.compare import is_point
+from diffing.compare import is_point, platform_key
 from diffing.figures import Figure
 from diffing.platforms import PlatformMention
 from storage import models
@@ -278,29 +278,26 @@ def _nulls_first(moment: datetime | None) -> tuple[int, datetime]:
     return (0, datetime.min.replace(tzinfo=UTC)) if moment is None else (1, moment)
 
 
-@lru_cache(maxsize=4)
-def _mention_history_statement(dated: bool, with_unknown: bool) -> Any:
-    wanted: ColumnElement[bool] = _MENTIONS.platform_id.in_(
-        bindparam("platforms", expanding=True))
-    if with_unknown:
-        wanted = wanted | _MENTIONS.platform_id.is_(None)
+@lru_cache(maxsize=2)
+def _mention_history_statement(dated: bool) -> Any:
     return select(*_MENTION_COLUMNS).where(
-        *_earlier_current(_MENTIONS, dated), wanted)
+        *_earlier_current(_MENTIONS, dated),
+        _MENTIONS.platform_key.in_(bindparam("platforms", expanding=True)))
 
 
 def mention_history(
     session: Session, notice: models.Notice, mentions: Sequence[PlatformMention]
 ) -> list[tuple[date, list[PlatformMention]]]:
     """The part of the source's whole earlier history that
-    :func:`diffing.compare.platform_appearances` reads for ``mentions``: earlier mentions of the same registry platforms (and of unknown
-    names, when ``mentions`` has one)."""
+    :func:`diffing.compare.platform_appearances` reads for ``mentions``: earlier mentions of
+    the same platforms, by key (a registry id, or ``name:`` and the normalised name of one the
+    registry does not know)."""
     if not mentions:
         return []
     _autoflush(session)
-    known = sorted({m.id for m in mentions if m.id is not None})
-    statement = _mention_history_statement(notice.published_at is not None,
-                                           any(m.id is None for m in mentions))
-    rows = core(session).execute(statement, {**_history_parameters(notice), "platforms": known})
+    keys = sorted({platform_key(m) for m in mentions})
+    statement = _mention_history_statement(notice.published_at is not None)
+    rows = core(session).execute(statement, {**_history_parameters(notice), "platforms": keys})
     by_notice: dict[int, tuple[date, list[PlatformMention]]] = {}
     for row in map(_MentionRow._make, rows):
         published = (row.published_at or datetime.min.replace(tzinfo=UTC)).date()
