@@ -121,13 +121,15 @@ class EventWording:
         title = self.title
         either = change.new or change.old
         currency = either.currency if either is not None else None
+        label_zh = self.metric_label(change.metric, "zh")
         if either is not None and either.party is not None:
             label = f"{label} ({self.party_label(either.party)})"
+            label_zh = f"{label_zh}（{self.party_label(either.party, 'zh')}）"
         if change.kind == "edited" and change.old is not None and change.new is not None:
             en = (f"The figure for {label} was silently edited from "
                   f"{_number(change.old.value, currency)} to {_number(change.new.value, currency)}"
                   f" in “{title}”")
-            zh = (f"“{title}”中的{self.metric_label(change.metric, 'zh')}数字被修改："
+            zh = (f"“{title}”中的{label_zh}数字被修改："
                   f"{_number(change.old.value, currency)} → {_number(change.new.value, currency)}")
         elif change.kind == "added" and change.new is not None:
             en = f"A figure was added to “{title}”: {label} {_number(change.new.value, currency)}"

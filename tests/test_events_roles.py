@@ -124,7 +124,7 @@ def test_editing_a_confiscated_amount_causes_no_figure_event_but_editing_the_fin
     _, events = archive(archive_session, 1, CONFISCATION.replace("300万元", "350万元"), on(2024))
     (changed,) = kinds(events, "figure_changed")
     assert changed.payload["change"] == "edited"
-    assert "(Douyin)" in changed.summary_en
+    assert "(Douyin)" in changed.summary_en and "（抖音）" in (changed.summary_zh or "")
 
 
 def test_a_name_the_registry_does_not_know_is_named_first_then_again_by_name(
