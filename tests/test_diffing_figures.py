@@ -199,3 +199,100 @@ def test_builtin_catalogue_has_the_issue_ids() -> None:
         "mini_programs_closed", "websites_closed", "accounts_closed", "cases_referred",
         "apps_notified", "fine_amount",
     ]
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    ("5月以来，截至目前，全国网信系统累计关闭违法网站320家。", date(2022, 8, 3), "2022-05..2022-08"),
+    ("2月20日以来，各地持续整治。截至4月30日，重点平台永久关闭账号1.2万余个。", date(2023, 5, 8),
+     "2023-02-20..2023-04-30"),
+    ("From January to May this year, 1,250 illegal websites were closed.", date(2022, 7, 20), "2022-01..2022-05"),
+    # a span of months that is a whole quarter or half is written as one
+    ("From April to June this year, 1,250 illegal websites were closed.", date(2022, 7, 20), "2022-Q2"),
+    ("今年1月至6月，全国网信系统关闭违法网站900家。", date(2022, 7, 20), "2022-H1"),
+    # a year that describes an earlier batch of apps is not the period of the count after it
+    ("工信部对去年发现问题的APP进行复查，共发现12款APP仍然存在问题。", date(2023, 3, 1), None),
+])
+def test_figure_periods_as_stated(text: str, published: date, expected: str | None) -> None:
+    figures = [f for f in extract(text, published=published).figures if f.metric]
+    assert [f.period for f in figures] == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the verb before a 、 list governs every item of it
+    ("各地累计清理违法信息3000万条，解散关闭群组、论坛等12万个。", [("accounts_closed", 120000)]),
+    # a verb no metric counts (处置) keeps the clause from borrowing 清理 from the clause before
+    ("各地累计清理违法信息3000万条，处置账号、群组45万个。", [(None, 450000)]),
+    # apps and mini programs counted together are neither metric's figure
+    ("下架应用程序、小程序1200余款，关闭网站800余家。", [(None, 1200), ("websites_closed", 800)]),
+])
+def test_the_verb_of_a_list_governs_its_items(text: str, expected: list[tuple[str | None, int]]) -> None:
+    assert [(f.metric, f.value) for f in extract(text).figures if f.unit != "条"] == expected
+
+
+def test_a_headline_and_body_with_national_scopes_are_one_figure() -> None:
+    text = ("国家网信办：6月以来关闭违法网站850家\n"
+            "6月以来，截至目前，全国网信系统累计关闭违法网站850家。")
+    figures = extract(text, published=date(2022, 8, 10)).figures
+    assert [(f.metric, f.value, f.period, len(f.other_spans)) for f in figures] == [
+        ("websites_closed", 850, "2022-06..2022-08", 1)]
+
+
+def test_the_same_count_in_two_provinces_is_two_figures() -> None:
+    text = "北京市网信办关闭违法网站15家。上海市网信办关闭违法网站15家。"
+    assert len([f for f in extract(text).figures if f.metric == "websites_closed"]) == 2
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Regulators held talks with 1,240 websites last year.", [("websites_summoned", 1240)]),
+    ("The campaign shut down 3,100 accounts.", [("accounts_closed", 3100)]),
+    ("The ministry removed 480 apps.", [("apps_removed", 480)]),
+    ("Thirty-six apps were pulled from app stores.", [("apps_removed", 36)]),
+    ("Authorities ordered 90 websites to suspend updates.", [("suspended", 90)]),
+    ("Offices handed 210 cases to the police.", [("cases_referred", 210)]),
+    ("The agency penalized Orbit $7 million.", [("fine_amount", Decimal(7000000))]),
+    ("The watchdog slapped Orbit with a €30m (about £26m) fine.", [("fine_amount", Decimal(30000000))]),
+    # a count whose noun the list already gave
+    ("Regulators held talks with 2,310 websites and warned 415 during the year.",
+     [("websites_summoned", 2310), ("warnings", 415)]),
+    ("Some 520 websites were summoned while 96 received warnings.", [("websites_summoned", 520), ("warnings", 96)]),
+    ("Article 12 and 13 of the rules apply to 40 platforms.", [(None, 40)]),
+    ("The office summoned 60 platforms, ordered 9 to suspend updates and closed 700 websites.",
+     [("websites_summoned", 60), ("suspended", 9), ("websites_closed", 700)]),
+    # an English number's own noun is its object
+    ("The campaign removed 2,186 apps and 1,020 mini programs.",
+     [("apps_removed", 2186), ("mini_programs_closed", 1020)]),
+    ("依法下架移动应用程序2186款、小程序1020款。", [("apps_removed", 2186), ("mini_programs_closed", 1020)]),
+    ("Regulators gave warnings or fines to 1,200 websites.", [("warned_or_fined", 1200)]),
+    # counts of companies are no count of websites or platforms
+    ("对违规的6家企业分别处以罚款，约谈网站平台12家。", [(None, 6), ("websites_summoned", 12)]),
+    ("The regulator fined 15 business operators for failing to report deals.", [(None, 15)]),
+    # each count of a coordinated list has the verb that leads it
+    ("The office revoked the licences of 12 websites, issued warnings to 1,500 websites and imposed fines on 200 websites.",
+     [("websites_closed", 12), ("warnings", 1500), ("fined", 200)]),
+    # the verb after a number is that number's, not the one before
+    ("Since 2021, a total of 5,000 apps were tested, 800 apps were ordered to rectify and 60 apps were removed.",
+     [(None, 5000), ("apps_notified", 800), ("apps_removed", 60)]),
+    # a removal notice: the apps that failed to rectify were removed
+    ("The 40 apps that had failed to complete rectification were removed from app stores.",
+     [("apps_removed", 40)]),
+    ("星河等45款侵害用户权益APP被通报下架", [("apps_removed", 45)]),
+    ("下架APP300余个，下架违规商品2000个。", [("apps_removed", 300), (None, 2000)]),
+    ("经检测，星河等12款App(名单附后)存在问题。", [("apps_notified", 12)]),
+    # verb frames read their variants
+    ("检测发现18款App存在超范围收集个人信息问题。", [("apps_notified", 18)]),
+    ("截至目前，尚有9款App未按整改通知要求完成整改。", [("apps_notified", 9)]),
+])
+def test_english_wording_and_the_verb_that_governs_each_number(
+        text: str, expected: list[tuple[str | None, int | Decimal]]) -> None:
+    assert [(f.metric, f.value) for f in extract(text, published=date(2023, 3, 1)).figures] == expected
+
+
+def test_a_miit_removal_notice_gives_apps_notified_and_apps_removed() -> None:
+    text = ("截至目前，尚有30款APP未按时限要求完成整改（详见附件）。"
+            "依据相关规定，我部组织对上述30款APP进行下架。")
+    assert [(f.metric, f.value) for f in extract(text).figures] == [("apps_notified", 30), ("apps_removed", 30)]
+
+
+def test_a_maximum_that_was_imposed_is_the_fine() -> None:
+    figures = extract("Before the new law it could only levy the maximum fine of £500,000, which it imposed on Orbit.").figures
+    assert [(f.role, f.metric) for f in figures] == [("fine", "fine_amount")]

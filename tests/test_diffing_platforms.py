@@ -82,7 +82,7 @@ def test_actions_continue_into_the_next_sentence() -> None:
     ("下架“梦聊”“小肉丸直播”等一批含有低俗信息的移动应用程序", "小肉丸直播", "app"),
     ("关停“某某助手”小程序", "某某助手", "mini_program"),
     ("依法处置@江苏大山、@某某财经等账号", "@江苏大山", "account"),
-    ("据“网信中国”微信公众号消息", "网信中国", "account"),
+    ("依法关闭“某某财经”微信公众号", "某某财经", "account"),
     ('Websites such as "Xingchen Betting" were closed.', "Xingchen Betting", "website"),
     ('"Kuaikan Show" and other live-streaming websites were shut down.', "Kuaikan Show", "website"),
     ("Accounts such as @Smoky Kam, @MouMou and others were dealt with.", "@Smoky Kam", "account"),
@@ -135,17 +135,17 @@ def test_traditional_names_keep_their_original_spelling() -> None:
 def test_users_extend_the_registry(tmp_path: Path) -> None:
     extra = tmp_path / "platforms.toml"
     extra.write_text(
-        '[[platform]]\nid = "tiktok"\nzh = ["TikTok"]\nen = ["TikTok"]\nparent = "bytedance"\n'
+        '[[platform]]\nid = "zumzum"\nzh = ["嗡嗡"]\nen = ["ZumZum"]\nparent = "zumzum"\n'
         'kind = "short_video"\n',
         "utf-8",
     )
     registry = load_platforms(extra)
-    assert registry.platforms["tiktok"].parent == "bytedance"
-    mentions = extract("The regulator fined TikTok €345 million.", platforms=registry).platforms
+    assert registry.platforms["zumzum"].parent == "zumzum"
+    mentions = extract("The regulator fined ZumZum €345 million.", platforms=registry).platforms
     assert [(m.id, m.action, m.amount) for m in mentions] == [
-        ("tiktok", "fined", Amount(Decimal(345000000), "EUR")),
+        ("zumzum", "fined", Amount(Decimal(345000000), "EUR")),
     ]
-    assert extract("The regulator fined TikTok €345 million.").platforms == []
+    assert extract("The regulator fined ZumZum €345 million.").platforms == []
 
 
 def test_malformed_registry_is_refused(tmp_path: Path) -> None:
@@ -153,3 +153,33 @@ def test_malformed_registry_is_refused(tmp_path: Path) -> None:
     extra.write_text('[[platform]]\nid = "nokind"\nzh = ["某某"]\n', "utf-8")
     with pytest.raises(ValueError, match="kind"):
         load_platforms(extra)
+
+
+def test_registry_is_large_enough_and_consistent() -> None:
+    registry = load_platforms()
+    assert len(registry.platforms) >= 80
+    for platform in registry.platforms.values():
+        assert platform.parent is None or platform.parent == platform.id or platform.parent
+    for name, platform_id in {
+        "Amazon": "amazon", "Instagram": "instagram", "YouTube": "youtube", "LinkedIn": "linkedin",
+        "Didi Chuxing": "didi", "Marriott International": "marriott", "British Airways": "british_airways",
+    }.items():
+        mentions = _mentions(f"The authority fined {name} last week.")
+        assert [(m.id, m.action) for m in mentions] == [(platform_id, "fined")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Operators' legal names are the platform; Traditional names are found through conversion.
+    ("北京快手科技有限公司被处以罚款。", ["kuaishou"]),
+    ("網信辦約談嗶哩嗶哩和小紅書。", ["bilibili", "xiaohongshu"]),
+    ("餓了麼與滴滴出行被通報。", ["eleme", "didi"]),
+    # Short forms are not found inside other words.
+    ("游客在阿里山拍照，吃了苹果树下的苹果派。", []),
+    ("登山队攀登喜马拉雅山。", []),
+    ("阿里被罚款。", ["alibaba"]),
+    # Names that are ordinary words match only when written as names.
+    ("The apple ring was an echo of meta art.", []),
+    ("Apple and Meta were fined; Ring was named.", ["apple", "meta", "ring"]),
+])
+def test_aliases_short_forms_and_cased_names(text: str, expected: list[str]) -> None:
+    assert [m.id for m in _mentions(text)] == expected
