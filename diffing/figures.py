@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from itertools import combinations, pairwise
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -837,13 +837,18 @@ def _link_parts(prepared: PreparedText, drafts: list[_Draft]) -> None:
     if len(money) < 3 or len(money) > 40:
         return
     for total in sorted(money, key=lambda d: d.candidate.value, reverse=True):
-        if total.part_of is not None or total.role == PART:
+        if total.part_of is not None or total.role == PART or total.role not in (FINE, OTHER):
             continue
+        said = _says_total(prepared, total)
+        sentence = prepared.sentence_index(total.candidate.start)
         others = [d for d in money if d is not total and d.candidate.currency == total.candidate.currency
                   and d.candidate.value < total.candidate.value and d.part_of is None and d.role != TOTAL
-                  and d.candidate.value != total.candidate.value]
+                  and (said or (d.candidate.start > total.candidate.end
+                                and prepared.sentence_index(d.candidate.start) - sentence <= 2))]
+        # The nearest few amounts only: a table of forty amounts must not cost 40³ sums.
+        others = sorted(others, key=lambda d: abs(d.candidate.start - total.candidate.start))[:_NEAREST_PARTS]
         parts = _summing_to(total.candidate.value, others)
-        if parts is None or not _reads_as_total(prepared, total, parts):
+        if parts is None:
             continue
         fines = all(part.role == FINE for part in parts)
         if total.role not in (FINE, OTHER) or not (fines or any(part.role == FINE for part in parts)):
@@ -858,21 +863,31 @@ def _link_parts(prepared: PreparedText, drafts: list[_Draft]) -> None:
                 part.role = PART
 
 
-def _reads_as_total(prepared: PreparedText, total: _Draft, parts: Sequence[_Draft]) -> bool:
+_NEAREST_PARTS = 12
+
+
+def _says_total(prepared: PreparedText, total: _Draft) -> bool:
+    """The amount says it is a total (totalling, in fines, settlement, 合计)."""
     text = prepared.text
     start, end = total.candidate.start, total.candidate.end
-    if _TOTAL_BEFORE.search(text, max(0, start - 30), start) or _TOTAL_AFTER.match(text, end):
-        return True
-    sentence = prepared.sentence_index(start)
-    return all(part.candidate.start > end and prepared.sentence_index(part.candidate.start) - sentence <= 2
-               for part in parts)
+    return bool(_TOTAL_BEFORE.search(text, max(0, start - 30), start) or _TOTAL_AFTER.match(text, end))
 
 
 def _summing_to(value: int | Decimal, drafts: Sequence[_Draft]) -> tuple[_Draft, ...] | None:
-    for size in (2, 3):
-        for group in combinations(drafts, size):
-            if len({d.candidate.value for d in group}) == size and sum(d.candidate.value for d in group) == value:
-                return group
+    """Two, else three, of ``drafts`` with distinct values summing to ``value``."""
+    by_value: dict[int | Decimal, _Draft] = {}
+    for draft in drafts:
+        by_value.setdefault(draft.candidate.value, draft)
+    values = list(by_value)
+    for index, first in enumerate(values):
+        rest = value - first
+        if rest in by_value and rest != first and values.index(rest) > index:
+            return by_value[first], by_value[rest]
+    for index, first in enumerate(values):
+        for second in values[index + 1:]:
+            rest = value - first - second
+            if rest in by_value and rest not in (first, second) and values.index(rest) > values.index(second):
+                return by_value[first], by_value[second], by_value[rest]
     return None
 
 
