@@ -482,57 +482,6 @@ def _has_verb(text: str, compatible: Sequence[Metric], language: str, start: int
                for metric in compatible for pattern in metric.phrasings[language].verb_groups)
 
 
-def _start(mention: PeriodMention | ScopeMention) -> int:
-    return mention.start
-
-
-def _end(mention: PeriodMention | ScopeMention) -> int:
-    return mention.end
-
-
-# --- money roles -----------------------------------------------------------------------------
-
-FINE = "fine"
-CONFISCATED = "confiscated"
-SALES_BASE = "sales_base"
-PROPOSED = "proposed"
-MAXIMUM = "maximum"
-REFUND_OR_DEPOSIT = "refund_or_deposit"
-TOTAL = "total"
-PART = "part"
-OTHER = "other"
-ROLES = (FINE, CONFISCATED, SALES_BASE, PROPOSED, MAXIMUM, REFUND_OR_DEPOSIT, TOTAL, PART, OTHER)
-# Roles whose amount is a fine imposed: only these keep the metric ``fine_amount``.
-FINE_ROLES = frozenset({FINE, TOTAL, PART})
-
-# What the words right before or after an amount make it. Each pattern reads the amount's own
-# noun phrase (the words that govern it), not the whole sentence: "a fine of 1% of its sales
-# of €2bn" has the base right before the amount and the fine far from it.
-_BASE_BEFORE = re.compile(
-    r"(?:销售额|营业额|营业收入|销售收入|营收|turnover|sales|revenues?)"
-    r"(?:\s+(?:of|was|reached|totall?ing|amounting\s+to))?\s*(?:about|around|some|nearly|over|约|达|为|共)?\s*$"
-)
-_RATE_AFTER = re.compile(r"\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
-_BASE_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?(?:annual\s+|global\s+|domestic\s+)?(?:sales|revenue|turnover)\b")
-_REFUND_BEFORE = re.compile(
-    r"(?:退还|返还|退款|赔偿|补偿|保证金|押金|refunds?|redress|restitution|compensation|damages|deposits?)"
-    r"[^，,。；;]{0,14}$"
-)
-_REFUND_AFTER = re.compile(
-    r"\s*(?:的)?\s*(?:保证金|押金|退款|赔偿)"
-    r"|\s*(?:in|of|as)\s+(?:\w+\s+){0,2}(?:refunds?|redress|restitution|compensation|damages|deposits?)"
-)
-_CONFISCATED_BEFORE = re.compile(r"(?:没收|违法所得|违法收入|confiscat\w*|disgorge\w*|illegal\s+(?:gains|income|proceeds))[^，,。；;]{0,10}$")
-_PER_UNIT_AFTER = re.compile(
-    r"\s*(?:(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month|violation|breach|infringement|offence|offense)\b"
-    r"|(?:每日|每天|按日|每次|每项))"
-)
-_PER_UNIT_BEFORE = re.compile(
-    r"(?:每日|每天|按日|(?:daily|periodic|per-day)\s+(?:penalty|penalties|fine|fines)(?:\s+payments?)?\s+(?:of\s+)?)\s*$")
-# Amounts per unit of time: periodic penalties, and prices ("$14.99 a month"), never a fine.
-_DAILY = re.compile(
-    r"\s*(?:(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month|year)\b|(?:daily|weekly|monthly|annually|yearly)\b)"
-    r"|\s*(?:每日|每天|按日|每月|每年)")
 # Verbs no metric counts (处置 deals with an account without saying how): a clause with one of
 # them before its number does not borrow a metric's verb from the clause before.
 _OTHER_VERB = {
@@ -587,6 +536,57 @@ def _mixed_objects(text: str, compatible: Sequence[Metric],
     return False
 
 
+def _start(mention: PeriodMention | ScopeMention) -> int:
+    return mention.start
+
+
+def _end(mention: PeriodMention | ScopeMention) -> int:
+    return mention.end
+
+
+# --- money roles -----------------------------------------------------------------------------
+
+FINE = "fine"
+CONFISCATED = "confiscated"
+SALES_BASE = "sales_base"
+PROPOSED = "proposed"
+MAXIMUM = "maximum"
+REFUND_OR_DEPOSIT = "refund_or_deposit"
+TOTAL = "total"
+PART = "part"
+OTHER = "other"
+ROLES = (FINE, CONFISCATED, SALES_BASE, PROPOSED, MAXIMUM, REFUND_OR_DEPOSIT, TOTAL, PART, OTHER)
+# Roles whose amount is a fine imposed: only these keep the metric ``fine_amount``.
+FINE_ROLES = frozenset({FINE, TOTAL, PART})
+
+# What the words right before or after an amount make it. Each pattern reads the amount's own
+# noun phrase (the words that govern it), not the whole sentence: "a fine of 1% of its sales
+# of €2bn" has the base right before the amount and the fine far from it.
+_BASE_BEFORE = re.compile(
+    r"(?:销售额|营业额|营业收入|销售收入|营收|turnover|sales|revenues?)"
+    r"(?:\s+(?:of|was|reached|totall?ing|amounting\s+to))?\s*(?:about|around|some|nearly|over|约|达|为|共)?\s*$"
+)
+_RATE_AFTER = re.compile(r"\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
+_BASE_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?(?:annual\s+|global\s+|domestic\s+)?(?:sales|revenue|turnover)\b")
+_REFUND_BEFORE = re.compile(
+    r"(?:退还|返还|退款|赔偿|补偿|保证金|押金|refunds?|redress|restitution|compensation|damages|deposits?)"
+    r"[^，,。；;]{0,14}$"
+)
+_REFUND_AFTER = re.compile(
+    r"\s*(?:的)?\s*(?:保证金|押金|退款|赔偿)"
+    r"|\s*(?:in|of|as)\s+(?:\w+\s+){0,2}(?:refunds?|redress|restitution|compensation|damages|deposits?)"
+)
+_CONFISCATED_BEFORE = re.compile(r"(?:没收|违法所得|违法收入|confiscat\w*|disgorge\w*|illegal\s+(?:gains|income|proceeds))[^，,。；;]{0,10}$")
+_PER_UNIT_AFTER = re.compile(
+    r"\s*(?:(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month|violation|breach|infringement|offence|offense)\b"
+    r"|(?:每日|每天|按日|每次|每项))"
+)
+_PER_UNIT_BEFORE = re.compile(
+    r"(?:每日|每天|按日|(?:daily|periodic|per-day)\s+(?:penalty|penalties|fine|fines)(?:\s+payments?)?\s+(?:of\s+)?)\s*$")
+# Amounts per unit of time: periodic penalties, and prices ("$14.99 a month"), never a fine.
+_DAILY = re.compile(
+    r"\s*(?:(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month|year)\b|(?:daily|weekly|monthly|annually|yearly)\b)"
+    r"|\s*(?:每日|每天|按日|每月|每年)")
 _CLAUSE_MARK = re.compile(r"\s*(?:[。！？；!?;\n，、：:（）()]|,(?!\d{3}))")
 _IMPOSED_AFTER = re.compile(
     r"[\s,]*(?:which|that)\s+(?:it|they|the\s+\w+)\s+(?:then\s+)?(?:levied|imposed|issued|handed|gave)")
