@@ -409,6 +409,8 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
         objects = metric.phrasings[language].objects
         if objects is not None:
             objects_here[metric.id] = _nearest(objects, text, clause_start, clause_end, anchor)
+    if _mixed_objects(text, compatible, objects_here, language):
+        return None
     if language == "en" and candidate.currency is None:
         # The noun an English number counts is its object ("2,186 apps and 1,020 mini
         # programs": the second number counts mini programs, whatever is nearer).
@@ -418,8 +420,6 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
             objects_here = {metric_id: own.get(metric_id) for metric_id in objects_here}
     any_object_here = any(span is not None for span in objects_here.values())
     if candidate.currency is None and _counts_companies(text, candidate, language):
-        return None
-    if _mixed_objects(text, compatible, objects_here, language):
         return None
     verbs_here = any(
         pattern.search(text, clause_start, clause_end)

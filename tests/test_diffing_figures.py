@@ -261,6 +261,8 @@ def test_the_same_count_in_two_provinces_is_two_figures() -> None:
     # an English number's own noun is its object
     ("The campaign removed 2,186 apps and 1,020 mini programs.",
      [("apps_removed", 2186), ("mini_programs_closed", 1020)]),
+    # apps and mini programs counted together are neither
+    ("Authorities took down 2,160 apps and mini programs.", [(None, 2160)]),
     ("依法下架移动应用程序2186款、小程序1020款。", [("apps_removed", 2186), ("mini_programs_closed", 1020)]),
     ("Regulators gave warnings or fines to 1,200 websites.", [("warned_or_fined", 1200)]),
     # counts of companies are no count of websites or platforms
