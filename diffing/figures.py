@@ -426,9 +426,8 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
         for metric in compatible
         for pattern in metric.phrasings[language].verb_groups
     ) or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end))
-    best: _Verdict | None = None
-    verdicts: dict[str, _Verdict] = {}
-    yields: dict[str, tuple[str, ...]] = {}
+    best: tuple[Metric, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] | None = None
+    scored: dict[str, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] = {}
     for order, metric in enumerate(compatible):
         phrasing = metric.phrasings[language]
         object_span = objects_here.get(metric.id)
@@ -459,18 +458,20 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
             -verb_distance,
             -order,
         )
-        verdict = _Verdict(metric.id, score, tuple(found_spans) if level == 2 else ())
-        verdicts[metric.id] = verdict
-        yields[metric.id] = metric.yields_to
-        if best is None or score > best.score:
-            best = verdict
-    if best is not None:
-        # A clause that names the stronger action reports it (通报下架: removed, not notified).
-        stronger = [verdicts[other] for other in yields[best.metric]
-                    if other in verdicts and verdicts[other].score[0] == best.score[0]]
-        if stronger:
-            best = stronger[0]
-    return best
+        kept: tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]] = (
+            score, found_spans if level == 2 else [])
+        scored[metric.id] = kept
+        if best is None or score > best[1][0]:
+            best = (metric, kept)
+    if best is None:
+        return None
+    best_metric, (best_score, best_spans) = best
+    # A clause that names the stronger action reports it (通报下架: removed, not notified).
+    for other in best_metric.yields_to:
+        if other in scored and scored[other][0][0] == best_score[0]:
+            other_score, other_spans = scored[other]
+            return _Verdict(other, other_score, tuple(other_spans))
+    return _Verdict(best_metric.id, best_score, tuple(best_spans))
 
 
 def _objects_of(metrics: Sequence[Metric], language: str) -> list[tuple[str, re.Pattern[str]]]:

@@ -391,10 +391,8 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     ranges: list[tuple[int, int]] = []
     chinese = not text.isascii()
     # Most notices name no range: cheap substring tests spare the range patterns' scan.
-    zh_ranges = chinese and (("月" in text and any(word in text for word in _ZH_RANGE_WORDS))
-                             or any(word in text for word in _ZH_SPAN_WORDS)
-                             or ("年" in text and _YEARS_JOINED.search(text) is not None))
-    en_ranges = any(word in text for word in _EN_RANGE_WORDS)
+    zh_ranges = chinese and _ZH_RANGE_HINT.search(text) is not None
+    en_ranges = _EN_RANGE_HINT.search(text) is not None
     for match in _ZH_RANGE.finditer(text) if zh_ranges else ():
         period = _zh_range(text, match, published)
         if period is not None:
@@ -447,10 +445,14 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
 
 _ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
 _EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:of\s+)?\S*\s*$|end\s+of\s+\S+$")
-_ZH_RANGE_WORDS = ("至", "到", "以来", "来", "-", "—", "~", "－", "个月")
-_YEARS_JOINED = re.compile(r"(?:19|20)\d{2}\s*[-—~－]\s*(?:19|20)\d{2}\s*年")
-_ZH_SPAN_WORDS = ("以来", "一年", "至今", "年至", "年到", "年-", "年—", "年~", "年－")
-_EN_RANGE_WORDS = ("from ", "between ", "since ", "past ", "last year", "last 12", "last twelve", "so far", "to date")
+# Words every range pattern needs, found in one pass: most notices name no range.
+_ZH_RANGE_HINT = re.compile(
+    r"以来|一年|至今|个月|[月日号]\s*来"
+    r"|月(?:份)?\s*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?\s*(?:底|末)?\s*[至到—\-~－]"
+    r"|[至到—\-~－]\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
+    r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"
+)
+_EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:12|twelve|year)|so\s+far|to\s+date)\b")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
 
