@@ -298,3 +298,10 @@ def test_a_miit_removal_notice_gives_apps_notified_and_apps_removed() -> None:
 def test_a_maximum_that_was_imposed_is_the_fine() -> None:
     figures = extract("Before the new law it could only levy the maximum fine of £500,000, which it imposed on Orbit.").figures
     assert [(f.role, f.metric) for f in figures] == [("fine", "fine_amount")]
+
+
+def test_pinyin_glosses_after_each_character_are_read_past() -> None:
+    text = "2022年全年，關(guān)閉違法網(wǎng)站1200家。"
+    figure = _only(text, published=date(2023, 1, 20))
+    assert (figure.metric, figure.value, figure.period) == ("websites_closed", 1200, "2022")
+    assert figure.text == text[figure.start:figure.end] and figure.text.startswith("關(guān)閉")

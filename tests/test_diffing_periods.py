@@ -27,6 +27,8 @@ def _periods(text: str, published: date | None) -> list[tuple[str | None, bool]]
     ("与去年同期相比", date(2023, 7, 1), [("2022", True)]),
     ("2024年1月31日", None, []),
     ("2023年前三季度", None, [("2023-01..2023-09", False)]),
+    ("2024年第二季全国网信行政执法", None, [("2024-Q2", False)]),
+    ("第三季，各地网信部门", date(2024, 11, 2), [("2024-Q3", False)]),
     ("in 2023, the authorities", None, [("2023", False)]),
     ("In the first half of 2023,", None, [("2023-H1", False)]),
     ("in the first quarter of the year", date(2024, 4, 18), [("2024-Q1", False)]),
@@ -112,6 +114,7 @@ def test_range_parse_and_end() -> None:
 @pytest.mark.parametrize(("text", "carries"), [
     ("2022年，全国网信系统", True),
     ("据统计，2022年全国网信系统", True),
+    ("通报指出第二季网信部门", True),
     ("并对去年发现问题的APP进行抽测", False),
     ("处以其2020年中国境内销售额", False),
     ("In 2022, the authorities", True),
