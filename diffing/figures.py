@@ -17,7 +17,7 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -919,7 +919,14 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
             index = next((i for i, other in enumerate(kept)
                           if (other.metric, other.role, other.unit) == exact[:2] + exact[3:]
                           and _rounded(other.value, figure.value) and _agree(other, figure)), None)
-        if index is None or _distributive(kept[index]) or _distributive(figure) or _same_sentence(kept[index], figure):
+        approximated = False
+        if index is None:
+            index = next((i for i, other in enumerate(kept)
+                          if (other.metric, other.role, other.unit) == exact[:2] + exact[3:]
+                          and _approximates(other, figure) and _agree(other, figure)), None)
+            approximated = index is not None
+        if index is None or _distributive(kept[index]) or _distributive(figure) \
+                or (not approximated and _same_sentence(kept[index], figure)):
             same.append(len(kept))
             kept.append(figure)
             continue
@@ -939,8 +946,9 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
 
 
 def _rounded(first: int | Decimal, second: int | Decimal) -> bool:
-    """One amount is the other rounded to the digits it is written with (a headline's "3.44
-    billion yuan" for the body's 3.442 billion); at least two significant digits."""
+    """One amount is the other rounded or cut to the digits it is written with (a headline's
+    "3.44 billion yuan" for the body's 3.442 billion, "£1.2m" for £1.25 million); at least two
+    significant digits."""
     a, b = Decimal(first), Decimal(second)
     if a == b or a <= 0 or b <= 0:
         return a == b
@@ -948,8 +956,42 @@ def _rounded(first: int | Decimal, second: int | Decimal) -> bool:
     digits = _significant(short)
     if digits < 2 or digits == _significant(long):
         return False
-    exponent = long.adjusted() - digits + 1
-    return long.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP) == short
+    step = Decimal(1).scaleb(long.adjusted() - digits + 1)
+    return short in (long.quantize(step, rounding=ROUND_HALF_UP), long.quantize(step, rounding=ROUND_DOWN))
+
+
+# A qualified round number ("nearly 3,000 websites", "more than 100,000 accounts", 近3000家,
+# 4000余家) restates a precise figure of the same fact that lies within a tenth of it.
+_QUALIFIER_BEFORE = re.compile(
+    r"(?:nearly|almost|about|around|approximately|roughly|over|more\s+than|close\s+to|upwards\s+of|some"
+    r"|近|约|超过|逾|超)\s*(?:the\s+)?(?:[$€£¥]|rmb|usd|eur|gbp|cny|人民币)?\s*$", re.IGNORECASE)
+_QUALIFIER_AFTER = re.compile(r"[万亿千百]?\s*(?:余|多)")
+_APPROXIMATION = Decimal("0.1")
+
+
+def _approximates(first: Figure, second: Figure) -> bool:
+    a, b = Decimal(first.value), Decimal(second.value)
+    if a <= 0 or b <= 0 or a == b:
+        return False
+    rough = first if _significant(a) < _significant(b) else second
+    if _significant(Decimal(rough.value)) > 2 or not _qualified(rough):
+        return False
+    return abs(a - b) <= max(a, b) * _APPROXIMATION
+
+
+def _qualified(figure: Figure) -> bool:
+    at = figure.sentence.find(figure.text)
+    lead = figure.sentence[max(0, at - 30):at] if at >= 0 else ""
+    number = _FIRST_DIGIT.search(figure.text)
+    if number is None:
+        return False
+    head = lead + figure.text[:number.start()]
+    return bool(_QUALIFIER_BEFORE.search(head)
+                or _QUALIFIER_AFTER.match(figure.text, _DIGITS_END.match(figure.text, number.start()).end()))
+
+
+_FIRST_DIGIT = re.compile(r"[\d一二三四五六七八九十两]")
+_DIGITS_END = re.compile(r"[\d.,一二三四五六七八九十两〇零]*")
 
 
 def _significant(value: Decimal) -> int:
@@ -974,6 +1016,17 @@ def _same_sentence(first: Figure, second: Figure) -> bool:
 
 
 def _distributive(figure: Figure) -> bool:
-    return bool(_DISTRIBUTIVE.search(figure.sentence))
+    """The figure's own clause gives its amount to each of several parties ("各处100万元罚款",
+    "fined €5m each"); another clause's 各 in the sentence is about other amounts."""
+    sentence = figure.sentence
+    at = sentence.find(figure.text)
+    if at < 0:
+        return bool(_DISTRIBUTIVE.search(sentence))
+    start = max((sentence.rfind(mark, 0, at) for mark in "，,；;。"), default=-1) + 1
+    end = _CLAUSE_END.search(sentence, at + len(figure.text))
+    return bool(_DISTRIBUTIVE.search(sentence, start, end.start() if end else len(sentence)))
+
+
+_CLAUSE_END = re.compile(r"[，；;。]|,(?!\d{3})")
 
 

@@ -109,7 +109,7 @@ _EN_WORD_ALTERNATIVES = "|".join(
            key=len, reverse=True)
 )
 EN_NUMBER_PATTERN = (
-    rf"(?:{ARABIC_NUMBER_PATTERN}(?:\s+(?:thousand|million|billion|trillion)|\s?(?:bn|mn))?\b"
+    rf"(?:{ARABIC_NUMBER_PATTERN}(?:\s+(?:thousand|million|billion|trillion)|\s?(?:bn|mn)|k)?\b"
     rf"|\b(?:{_EN_WORD_ALTERNATIVES})(?:(?:\s+and\s+|[\s-]+)(?:{_EN_WORD_ALTERNATIVES}))*\b)"
 )
 

@@ -201,7 +201,7 @@ _EN_RANGE = re.compile(
     + r"\s+(?:to|through|until|till|and)\s+(?P<m2>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("y2")
     + r"|(?:from|between)\s+(?P<yfrom>(?:19|20)\d{2})\s+(?:to|through|until|and)\s+(?P<yto>(?:19|20)\d{2})"
     r"|(?:from|since)\s+(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
-    r"|since\s+(?P<ms>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("yms")
+    r"|since\s+(?P<ms>" + _EN_MONTH + r")(?:\s+(?P<dms>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?)?" + _EN_YEAR_AFTER.format("yms")
     + r"|(?:in|over|during)\s+the\s+(?P<past>past|last)\s+(?:year|12\s+months|twelve\s+months)"
     r"|(?P<ytd>so\s+far\s+this\s+year|since\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year|year\s+to\s+date)"
     r")(?![a-z0-9])"
@@ -338,6 +338,13 @@ def _en_range(match: re.Match[str], published: date | None) -> Period | None:
         since_year = _year_of(_digits(match.group("yms")), _relative(match.group("yms")), published, month)
         if since_year is None or published is None:
             return None
+        if match.group("dms"):
+            # "since April 6": the text gives the day, so the range is of days.
+            try:
+                first = date(since_year, month, int(match.group("dms")))
+            except ValueError:
+                return None
+            return Period.span(first, published, days=True, to_date=True) if first < published else None
         first = date(since_year, month, 1)
         return Period.span(first, published, to_date=True) if first < published.replace(day=1) else None
     first_month = _MONTHS[match.group("m1").rstrip(".")[:3]]

@@ -305,3 +305,29 @@ def test_pinyin_glosses_after_each_character_are_read_past() -> None:
     figure = _only(text, published=date(2023, 1, 20))
     assert (figure.metric, figure.value, figure.period) == ("websites_closed", 1200, "2022")
     assert figure.text == text[figure.start:figure.end] and figure.text.startswith("關(guān)閉")
+
+
+@pytest.mark.parametrize("text", [
+    "Regulators shut down nearly 2,000 websites. In its report the office said 1,936 websites were closed.",
+    "The office closed 52K accounts, closing more than 50,000 accounts in a month.",
+])
+def test_a_qualified_round_number_restates_the_precise_figure(text: str) -> None:
+    figures = extract(text).figures
+    assert len(figures) == 1, figures
+    assert len(figures[0].other_spans) == 1
+
+
+def test_a_round_number_far_from_the_precise_one_is_its_own_figure() -> None:
+    figures = extract("Regulators shut down nearly 3,000 websites. Later 1,936 websites were closed.").figures
+    assert [figure.value for figure in figures] == [3000, 1936]
+
+
+def test_a_headline_that_cuts_the_amount_is_a_repeat() -> None:
+    figures = extract("Regulator fines retailer £2.4m\n\nThe regulator fined the retailer £2.45 million.").figures
+    assert [(figure.value, len(figure.other_spans)) for figure in figures] == [(Decimal(2450000), 1)]
+
+
+def test_each_in_another_clause_does_not_split_a_repeat() -> None:
+    text = "某公司被罚3.5亿元\n对某公司处人民币3.5亿元罚款，对其两名负责人各处人民币50万元罚款。"
+    figures = [f for f in extract(text).figures if f.value == Decimal(350000000)]
+    assert len(figures) == 1 and len(figures[0].other_spans) == 1

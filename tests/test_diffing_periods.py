@@ -28,6 +28,7 @@ def _periods(text: str, published: date | None) -> list[tuple[str | None, bool]]
     ("2024年1月31日", None, []),
     ("2023年前三季度", None, [("2023-01..2023-09", False)]),
     ("2024年第二季全国网信行政执法", None, [("2024-Q2", False)]),
+    ("since march 9, the office", date(2024, 4, 20), [("2024-03-09..2024-04-20", False)]),
     ("第三季，各地网信部门", date(2024, 11, 2), [("2024-Q3", False)]),
     ("in 2023, the authorities", None, [("2023", False)]),
     ("In the first half of 2023,", None, [("2023-H1", False)]),
