@@ -986,12 +986,10 @@ def _qualified(figure: Figure) -> bool:
     if number is None:
         return False
     head = lead + figure.text[:number.start()]
-    return bool(_QUALIFIER_BEFORE.search(head)
-                or _QUALIFIER_AFTER.match(figure.text, _DIGITS_END.match(figure.text, number.start()).end()))
+    return bool(_QUALIFIER_BEFORE.search(head) or _QUALIFIER_AFTER.match(figure.text, number.end()))
 
 
-_FIRST_DIGIT = re.compile(r"[\d一二三四五六七八九十两]")
-_DIGITS_END = re.compile(r"[\d.,一二三四五六七八九十两〇零]*")
+_FIRST_DIGIT = re.compile(r"[\d一二三四五六七八九十两][\d.,一二三四五六七八九十两〇零]*")
 
 
 def _significant(value: Decimal) -> int:
