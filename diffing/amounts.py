@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from diffing.keywords import literal_alternation
-from diffing.numbers import CN_NUMBER_PATTERN, Amount, currency_markers, parse_amount
+from diffing.numbers import (
+    CN_NUMBER_PATTERN,
+    EN_NUMBER_WORDS,
+    Amount,
+    currency_markers,
+    parse_amount,
+)
 from diffing.spans import Occupancy
 
 __all__ = ["AmountMatch", "find_amounts"]
@@ -32,7 +38,9 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     prefix = rf"(?P<prefix>{literal_alternation(prefixes)})"
     suffix = rf"(?P<suffix>{literal_alternation(suffixes)})"
     with_prefix = re.compile(rf"{prefix}\s*{number}(?:\s*{suffix})?")
-    with_suffix = re.compile(rf"{number}\s*{suffix}")
+    # A number in words before a scale ("three million yuan", "twenty-five million euros").
+    words = rf"(?<![a-z-])(?P<number>(?:{EN_NUMBER_WORDS})(?:[\s-]+(?:{EN_NUMBER_WORDS}))*\s+(?:thousand|million|billion))"
+    with_suffix = re.compile(rf"(?:{number}|{words.replace('?P<number>', '?P<words>')})\s*{suffix}")
     return with_prefix, with_suffix
 
 
@@ -60,6 +68,7 @@ def find_amounts(text: str) -> list[AmountMatch]:
             if amount is None:
                 continue
             taken.take(start, end)
-            found.append(AmountMatch(start, end, amount, match.start("number"), match.end("number")))
+            group = "number" if match.groupdict().get("words") is None else "words"
+            found.append(AmountMatch(start, end, amount, match.start(group), match.end(group)))
     found.sort(key=lambda amount: amount.start)
     return found

@@ -604,20 +604,24 @@ _CAP_IMPOSED = re.compile(r"顶格|the\s+full\s+amount|the\s+maximum\s+(?:allowe
 # reduction. The cue governs the amount when it is in the amount's clause.
 _PENALTY = r"(?:fine|fines|penalty|penalties|sanction|sanctions)"
 _PROPOSED = re.compile(
-    r"intention\s+to|intends?\s+to\s+(?:fine|impose|penal|levy|sanction)|notice\s+of\s+intent|"
+    r"intention\s+to|intend(?:s|ed|ing)?\s+(?:to|on)\s+(?:fine|impos|issu|penal|levy|sanction)|notice\s+of\s+intent|"
+    r"(?:down|lowered|cut)\s+from\s+(?:an?|the|its|their)\b|"
     rf"propos(?:ed|es|al)?\s+(?:to\s+(?:fine|impose|levy)|{_PENALTY})|{_PENALTY}\s+(?:\w+\s+){{0,2}}proposed|"
     rf"provisional(?:ly)?\s+(?:{_PENALTY}|set|imposed)|"
     r"(?:originally|initially)\s+(?:proposed|planned|sought|set|intended|announced|mooted|faced)|"
     r"had\s+planned|planned\s+to\s+(?:fine|impose|levy)|reduced\s+from|the\s+possible|had\s+faced|"
     r"could\s+have\s+(?:faced|been)|would\s+have\s+(?:faced|been|had\s+to\s+pay)|(?:could|may|might|would)\s+face|"
     rf"potential\s+{_PENALTY}|"
-    r"\bseek(?:s|ing)?\b(?!\s+to\b)|\bsought\b(?!\s+to\b)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|预先告知"
+    r"\bseek(?:s|ing)?\b(?!\s+to\b)|\bsought\b(?!\s+to\b)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|(?:预先|事先)告知|处罚告知"
 )
+# An average ("payments averaging $114 each", 平均每家罚款) is a statistic, never a fine imposed.
+_AVERAGE_BEFORE = re.compile(r"(?:averag\w*|an\s+average\s+of|平均|人均|户均)\s*(?:of\s+|为|约)?\s*$")
 _APPROXIMATELY = r"(?:about|around|approximately|approx\.?|roughly|some|nearly|almost|over|more\s+than|约|合|折合|相当于|约合)"
 # Between an amount and its restatement in another currency: "(about", ", or about", "约合".
 _CONVERSION_GAP = re.compile(
     rf"\s*(?:[(（]\s*(?:{_APPROXIMATELY}\s*|or\s+|equal\s+to\s+|equivalent\s+(?:of|to)\s+)*"
-    rf"|[,，]?\s*(?:or|equal\s+to|equivalent\s+(?:of|to))\s+{_APPROXIMATELY}?\s*"
+    rf"|[,，]?\s*(?:or\s+|i\.e\.\s+)?(?:the\s+|an?\s+)?(?:equal|equivalent)\s+(?:of|to)\s+{_APPROXIMATELY}?\s*"
+    rf"|[,，]?\s*or\s+{_APPROXIMATELY}?\s*"
     rf"|[,，]?\s*(?:约合|折合|相当于)\s*)"
 )
 # A total says so ("fines totalling", "in fines", "a $2.5 billion settlement", 合计, 共计).
@@ -649,7 +653,10 @@ def _money_role(prepared: PreparedText, candidate: _Candidate, verdict: _Verdict
         # 顶格50万元, 达50万元上限的顶格罚单).
         imposed = _IMPOSED_AFTER.match(after) or _CAP_IMPOSED.search(text, clause_start, clause_end)
         return FINE if imposed and verdict is not None and verdict.metric == "fine_amount" else MAXIMUM
-    if _PROPOSED.search(text, max(clause_start, near_start), min(clause_end, candidate.end + 30)):
+    if _AVERAGE_BEFORE.search(before):
+        return OTHER
+    # The intention governs every amount it lists ("intends to fine A £183m and B £99m").
+    if _PROPOSED.search(text, max(clause_start, candidate.start - 80), min(clause_end, candidate.end + 30)):
         return PROPOSED
     if verdict is not None and verdict.metric == "fine_amount":
         return FINE

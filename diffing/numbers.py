@@ -23,6 +23,7 @@ __all__ = [
     "ARABIC_NUMBER_PATTERN",
     "CN_NUMBER_PATTERN",
     "EN_NUMBER_PATTERN",
+    "EN_NUMBER_WORDS",
     "Amount",
     "currency_markers",
     "fold_ascii_case",
@@ -108,6 +109,8 @@ _EN_WORD_ALTERNATIVES = "|".join(
     sorted(set(_EN_ONES) | set(_EN_TENS) | {"hundred", "thousand", "million", "billion", "trillion"},
            key=len, reverse=True)
 )
+# Number words below a hundred, and "hundred" ("three", "twenty-five", "two hundred").
+EN_NUMBER_WORDS = "|".join(sorted(set(_EN_ONES) | set(_EN_TENS) | {"hundred"}, key=len, reverse=True))
 EN_NUMBER_PATTERN = (
     rf"(?:{ARABIC_NUMBER_PATTERN}(?:\s+(?:thousand|million|billion|trillion)|\s?(?:bn|mn)|k)?\b"
     rf"|\b(?:{_EN_WORD_ALTERNATIVES})(?:(?:\s+and\s+|[\s-]+)(?:{_EN_WORD_ALTERNATIVES}))*\b)"

@@ -78,6 +78,25 @@ def test_a_restatement_in_another_currency_is_no_figure() -> None:
     assert [(f.value, f.currency, f.role) for f in figures] == [(Decimal(3200000000), "CNY", "fine")]
 
 
+@pytest.mark.parametrize("text", [
+    "Orbit was ordered to pay a penalty of four million yuan, the equal of about $620,000, on Friday.",
+    "Orbit was fined 4 million yuan, the equivalent of $620,000.",
+])
+def test_an_equivalent_in_another_currency_is_no_figure(text: str) -> None:
+    figures = _money(text)
+    assert [(f.value, f.currency, f.role) for f in figures] == [(Decimal(4000000), "CNY", "fine")]
+
+
+def test_the_fine_a_reduction_started_from_is_no_fine() -> None:
+    text = "The regulator cut the penalty to £9m, down from a £40 million fine announced a year before."
+    assert [figure.role for figure in _money(text)] == ["fine", "proposed"]
+
+
+def test_one_intention_governs_every_amount_it_lists() -> None:
+    text = "Reports say the office is intending to fine Skyline Air £40m and Harbour Hotels Group £20m."
+    assert [figure.role for figure in _money(text)] == ["proposed", "proposed"]
+
+
 def test_a_headline_giving_only_the_converted_amount_is_the_same_figure() -> None:
     text = ("Orbit fined $495 million over exclusive deals\n"
             "Beijing fined Orbit 3.2 billion yuan (about $495 million) on Friday.")
@@ -166,6 +185,9 @@ def test_amounts_of_a_list_that_happen_to_add_up_are_no_total() -> None:
     ("The fine, originally reported by local media, was $4 million.", "fine"),
     ("The watchdog had initially proposed a $9 million penalty.", "proposed"),
     ("市场监管局拟对星河公司处以罚款60万元，并告知其陈述申辩权利。", "proposed"),
+    ("The office said it is intending to fine Skyline Air £40m over the breach.", "proposed"),
+    ("The commissioner intends on issuing a penalty notice in the sum of £7m.", "proposed"),
+    ("The agency will send 20,000 payments averaging $85 each.", "other"),
 ])
 def test_role_cues_read_the_words_that_govern_the_amount(text: str, role: str) -> None:
     assert [figure.role for figure in _money(text)] == [role]
