@@ -827,11 +827,15 @@ def _money_covers_period(prepared: PreparedText, candidate: _Candidate, mention:
     if not sentence_start <= mention.start < sentence_end:
         return False
     clause_start, _ = prepared.clause_at(candidate.start)
-    return bool(_ACCUMULATED.search(prepared.text, clause_start, candidate.end))
+    if _ACCUMULATED.search(prepared.text, clause_start, candidate.end):
+        return True
+    # "办结案件24件，罚款428万元", "closed 310 cases, with fines of $2m": the cases' fines summed.
+    return bool(_CASES_COUNTED.search(prepared.text, max(sentence_start, mention.end), candidate.start))
 
 
 _ACCUMULATED = re.compile(
     r"累计|总计|合计|共计|总额|多次|total|combined|altogether|cumulative|so\s+far|repeatedly")
+_CASES_COUNTED = re.compile(r"案件?[^，,。；;\d]{0,6}\d[\d,]*\s*[件起宗]|\d[\d,]*\s*(?:[件起宗]案|cases\b)")
 
 
 def _link_parts(prepared: PreparedText, drafts: list[_Draft]) -> None:

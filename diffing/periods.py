@@ -203,6 +203,10 @@ _EN_RANGE = re.compile(
     r"|(?:from|since)\s+(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
     r"|since\s+(?P<ms>" + _EN_MONTH + r")(?:\s+(?P<dms>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?)?" + _EN_YEAR_AFTER.format("yms")
     + r"|(?:in|over|during)\s+the\s+(?P<past>past|last)\s+(?:year|12\s+months|twelve\s+months)"
+    # "for the year to November": the months from January to that month.
+    r"|the\s+year\s+to\s+(?:the\s+end\s+of\s+)?(?P<mto>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("ymto")
+    + r"|(?:the\s+)?first\s+(?P<nfirst>[2-9]|1[01]|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months"
+    r"\s+of\s+(?:(?P<yfirst>(?:19|20)\d{2})|(?P<rfirst>this\s+year|last\s+year|the\s+year))"
     r"|(?P<ytd>so\s+far\s+this\s+year|since\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year|year\s+to\s+date)"
     r")(?![a-z0-9])"
 )
@@ -317,9 +321,31 @@ def _year_to_date(published: date | None) -> Period | None:
     return Period.span(date(published.year, 1, 1), published, to_date=True)
 
 
+_EN_MONTH_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                    "nine": 9, "ten": 10, "eleven": 11}
+
+
 def _en_range(match: re.Match[str], published: date | None) -> Period | None:
     if match.group("ytd"):
         return _year_to_date(published)
+    if match.group("mto"):
+        month = _MONTHS[match.group("mto").rstrip(".")[:3]]
+        year = _year_of(_digits(match.group("ymto")), _relative(match.group("ymto")), published, month)
+        return None if year is None or month == 1 else Period.span(date(year, 1, 1), date(year, month, 1))
+    if match.group("nfirst"):
+        count = match.group("nfirst")
+        months = int(count) if count.isdigit() else _EN_MONTH_COUNTS[count]
+        relative = match.group("rfirst")
+        if match.group("yfirst"):
+            year = int(match.group("yfirst"))
+        elif published is None:
+            return None
+        elif relative == "last year":
+            year = published.year - 1
+        else:
+            # "the first eleven months of the year" is the latest such span ended by publication.
+            year = published.year if date(published.year, months, 1) < published.replace(day=1) else published.year - 1
+        return Period.span(date(year, 1, 1), date(year, months, 1))
     if match.group("past"):
         if published is None:
             return None
@@ -379,11 +405,21 @@ _ZH_FRAMING_LEAD = re.compile(
 _ZH_ATTRIBUTIVE_AFTER = re.compile(r"\s*(?:的|第|中国境内|境内|销售额|营业额|投资|收购|发现|批)")
 
 
+_EN_TEMPORAL_CLAUSE = re.compile(r"\b(?:since|after|before|when|until|once)\s+(?:[a-z'-]+\s+){2,}$")
+
+
 def _carries(text: str, start: int, end: int, chinese: bool) -> bool:
     """English periods are adverbials ("in 2022", "last year") wherever they stand; a Chinese
     one frames what follows only when it opens its clause and no noun follows it."""
     if not chinese:
-        return not text.startswith("'s", end)
+        if text.startswith("'s", end):
+            return False
+        # Inside a temporal clause ("since Xi came to power in 2012", "after it was founded in
+        # 2015") the year dates that clause's event, not the sentences after it.
+        lead_start = max(0, start - 80)
+        for mark in _CLAUSE_MARK.finditer(text, lead_start, start):
+            lead_start = mark.end()
+        return not _EN_TEMPORAL_CLAUSE.search(text, lead_start, start)
     clause_start = max(0, start - 80)
     for mark in _CLAUSE_MARK.finditer(text, clause_start, start):
         clause_start = mark.end()
@@ -462,7 +498,7 @@ _ZH_RANGE_HINT = re.compile(
     r"|[至到—\-~－]\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
     r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"
 )
-_EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:12|twelve|year)|so\s+far|to\s+date)\b")
+_EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:12|twelve|year)|so\s+far|to\s+date|year\s+to|months\s+of)\b")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
 

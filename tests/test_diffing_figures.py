@@ -331,3 +331,10 @@ def test_each_in_another_clause_does_not_split_a_repeat() -> None:
     text = "某公司被罚3.5亿元\n对某公司处人民币3.5亿元罚款，对其两名负责人各处人民币50万元罚款。"
     figures = [f for f in extract(text).figures if f.value == Decimal(350000000)]
     assert len(figures) == 1 and len(figures[0].other_spans) == 1
+
+
+def test_a_year_inside_a_temporal_clause_does_not_date_later_figures() -> None:
+    text = ("The office has closed 4,100 websites since 2016, a pace that quickened after the new chief "
+            "took office in 2019. Platforms also closed 2 million accounts.")
+    figures = extract(text, published=date(2020, 12, 20)).figures
+    assert [(f.value, f.period) for f in figures] == [(4100, "2016-01..2020-12"), (2000000, "2016-01..2020-12")]

@@ -153,6 +153,9 @@ def test_a_single_decisions_fine_has_no_period(text: str) -> None:
 @pytest.mark.parametrize(("text", "period"), [
     ("2023年3月至10月，市有关部门对星河网累计罚款人民币600万元。", "2023-03..2023-10"),
     ("In 2022, the regulator imposed fines totalling 90 million yuan on platforms.", "2022"),
+    ("The city office imposed 31 penalties on Orbit totalling 6.2 million yuan for the year to October.",
+     "2023-01..2023-10"),
+    ("2022年，该局查办虚假宣传案件57件，罚款310万元。", "2022"),
 ])
 def test_a_fine_total_over_a_stated_span_keeps_its_period(text: str, period: str) -> None:
     fines = [f for f in extract(text, published=date(2023, 11, 20)).figures if f.metric == "fine_amount"]
