@@ -258,8 +258,9 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
 
 # A count whose noun is left out because the list it ends already said it ("held talks with
 # 1,497 websites and warned 738", "443 websites were summoned while 172 received warnings").
-_ELIDED_BEFORE = re.compile(r"(?:\band|\bwhile|\bbut|\bwhereas|,)\s+(?:[a-z]+ed\s+)?$")
-_ELIDED_AFTER = re.compile(r"\s*(?:[,.;:)]|$|(?:received|got|were|was|had|have|during|in|on|last|this|for|as|to)\b)")
+_ELIDED_BEFORE = re.compile(r"(?:\band|\bwhile|\bbut|\bwhereas|\bwith|,)\s+(?:[a-z]+ed\s+)?$")
+_ELIDED_AFTER = re.compile(
+    r"\s*(?:[,.;:)]|$|(?:received|receiving|got|getting|being|were|was|had|have|during|in|on|last|this|for|as|to)\b)")
 
 
 def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence[_Candidate]) -> tuple[str, int] | None:

@@ -61,6 +61,14 @@ ENGLISH = [
     ("fined it 1.5 million yuan", "fine_amount", Decimal(1500000), "CNY"),
     ("three websites were summoned", "websites_summoned", 3, "家"),
     ("the office received 5,400 complaints", None, 5400, "complaints"),
+    # news paraphrases of the catalogue's verbs
+    ("the ministry listed 88 apps in its latest batch", "apps_notified", 88, "款"),
+    ("regulators identified 41 apps that harvested contacts", "apps_notified", 41, "款"),
+    ("300 apps were shut down after the review", "apps_removed", 300, "款"),
+    ("the heads of 57 websites were called in", "websites_summoned", 57, "家"),
+    ("1,020 websites were taken offline", "websites_closed", 1020, "家"),
+    ("the platforms purged 64,000 accounts", "accounts_closed", 64000, "个"),
+    ("local offices forwarded 212 cases to the police", "cases_referred", 212, "件"),
 ]
 
 _TO_TRADITIONAL = opencc.OpenCC("s2t")
@@ -338,3 +346,10 @@ def test_a_year_inside_a_temporal_clause_does_not_date_later_figures() -> None:
             "took office in 2019. Platforms also closed 2 million accounts.")
     figures = extract(text, published=date(2020, 12, 20)).figures
     assert [(f.value, f.period) for f in figures] == [(4100, "2016-01..2020-12"), (2000000, "2016-01..2020-12")]
+
+
+def test_a_count_after_with_counts_the_noun_before_it() -> None:
+    text = "In 2022, 2,400 websites were investigated, with 1,310 receiving warnings and 95 apps being shut down."
+    figures = extract(text, published=date(2023, 1, 20)).figures
+    assert [(f.metric, f.value, f.period) for f in figures] == [
+        (None, 2400, "2022"), ("warnings", 1310, "2022"), ("apps_removed", 95, "2022")]
