@@ -571,12 +571,14 @@ _BASE_BEFORE = re.compile(
 _RATE_AFTER = re.compile(r"\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
 _BASE_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?(?:annual\s+|global\s+|domestic\s+)?(?:sales|revenue|turnover)\b")
 _REFUND_BEFORE = re.compile(
-    r"(?:退还|返还|退款|赔偿|补偿|保证金|押金|refunds?|redress|restitution|compensation|damages|deposits?)"
+    r"(?:退还|返还|退款|赔偿|补偿|保证金|押金|refunds?|redress|restitution|compensation|damages|deposits?"
+    r"|\breturn(?:s|ed|ing)?\b|repa(?:y|id)|reimburs\w*)"
     r"[^，,。；;]{0,14}$"
 )
 _REFUND_AFTER = re.compile(
     r"\s*(?:的)?\s*(?:保证金|押金|退款|赔偿)"
     r"|\s*(?:in|of|as)\s+(?:\w+\s+){0,2}(?:refunds?|redress|restitution|compensation|damages|deposits?)"
+    r"|\s*(?:\w+\s+){0,2}to\s+(?:compensate|refund|reimburse|repay)"
 )
 _CONFISCATED_BEFORE = re.compile(r"(?:没收|违法所得|违法收入|confiscat\w*|disgorge\w*|illegal\s+(?:gains|income|proceeds))[^，,。；;]{0,10}$")
 _PER_UNIT_AFTER = re.compile(
@@ -607,6 +609,8 @@ _PENALTY = r"(?:fine|fines|penalty|penalties|sanction|sanctions)"
 _PROPOSED = re.compile(
     r"intention\s+to|intend(?:s|ed|ing)?\s+(?:to|on)\s+(?:fine|impos|issu|penal|levy|sanction)|notice\s+of\s+intent|"
     r"(?:down|lowered|cut)\s+from\s+(?:an?|the|its|their)\b|"
+    r"(?:plans?|planning|set|expected|poised|likely|preparing|prepares)\s+to\s+(?:fine|impose|levy|penali)|"
+    r"propos(?:ed|es|ing)\s+(?:an?\s+|the\s+)?(?:fine|penalty|[$€£¥\d])|"
     rf"propos(?:ed|es|al)?\s+(?:to\s+(?:fine|impose|levy)|{_PENALTY})|{_PENALTY}\s+(?:\w+\s+){{0,2}}proposed|"
     rf"provisional(?:ly)?\s+(?:{_PENALTY}|set|imposed)|"
     r"(?:originally|initially)\s+(?:proposed|planned|sought|set|intended|announced|mooted|faced)|"
@@ -615,6 +619,13 @@ _PROPOSED = re.compile(
     rf"potential\s+{_PENALTY}|"
     r"\bseek(?:s|ing)?\b(?!\s+to\b)|\bsought\b(?!\s+to\b)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|(?:预先|事先)告知|处罚告知"
 )
+# Money set aside for a fine that may come is no fine ("a provision of €400 million", 计提).
+_PROVISION = re.compile(r"(?:provisions?\b|set\s+aside|put\s+aside|sets\s+aside|puts\s+aside|earmark\w*|计提|预提)[^，,。；;]{0,20}$")
+_PROVISION_AFTER = re.compile(r"\s*(?:as\s+an?\s+|in\s+)?provisions?\b")
+# A penalty noun right after the amount ("and a $5 million civil penalty") outweighs a refund
+# word before it.
+_PENALTY_AFTER = re.compile(rf"\s*(?:[a-z-]+\s+)?{_PENALTY}\b|\s*(?:的)?罚款")
+_REDUCED_TO = re.compile(r"(?:reduc|lower|cut|down)\w*\s+(?:from\s+[^,;，；]{1,30}?\s+)?to\s+$")
 # An average ("payments averaging $114 each", 平均每家罚款) is a statistic, never a fine imposed.
 _AVERAGE_BEFORE = re.compile(r"(?:averag\w*|an\s+average\s+of|平均|人均|户均)\s*(?:of\s+|为|约)?\s*$")
 _APPROXIMATELY = r"(?:about|around|approximately|approx\.?|roughly|some|nearly|almost|over|more\s+than|约|合|折合|相当于|约合)"
@@ -623,7 +634,8 @@ _CONVERSION_GAP = re.compile(
     rf"\s*(?:[(（]\s*(?:{_APPROXIMATELY}\s*|or\s+|equal\s+to\s+|equivalent\s+(?:of|to)\s+)*"
     rf"|[,，]?\s*(?:or\s+|i\.e\.\s+)?(?:the\s+|an?\s+)?(?:equal|equivalent)\s+(?:of|to)\s+{_APPROXIMATELY}?\s*"
     rf"|[,，]?\s*or\s+{_APPROXIMATELY}?\s*"
-    rf"|[,，]?\s*(?:约合|折合|相当于)\s*)"
+    rf"|[,，]?\s*(?:约合|折合|相当于)\s*(?:约|大约)?\s*"
+    rf"|[,，]\s*{_APPROXIMATELY}\s*)"
 )
 # A total says so ("fines totalling", "in fines", "a $2.5 billion settlement", 合计, 共计).
 _TOTAL_BEFORE = re.compile(r"(?:total(?:ling|ing|\s+of)?|combined|in\s+all|altogether|aggregate|合计|共计|总计|累计|总额)\s*(?:人民币)?\s*$")
@@ -644,7 +656,10 @@ def _money_role(prepared: PreparedText, candidate: _Candidate, verdict: _Verdict
         return CONFISCATED
     if _RATE_AFTER.match(text, candidate.end) or _BASE_BEFORE.search(before) or _BASE_AFTER.match(after):
         return SALES_BASE
-    if _REFUND_BEFORE.search(text, max(clause_start, near_start), candidate.start) or _REFUND_AFTER.match(after):
+    if _PROVISION.search(text, max(clause_start, near_start), candidate.start) or _PROVISION_AFTER.match(after):
+        return OTHER
+    if (_REFUND_BEFORE.search(text, max(clause_start, near_start), candidate.start)
+            and not _PENALTY_AFTER.match(after)) or _REFUND_AFTER.match(after):
         return REFUND_OR_DEPOSIT
     if _DAILY.match(after) or _PER_UNIT_BEFORE.search(before):
         return OTHER
@@ -657,6 +672,9 @@ def _money_role(prepared: PreparedText, candidate: _Candidate, verdict: _Verdict
     if _AVERAGE_BEFORE.search(before):
         return OTHER
     # The intention governs every amount it lists ("intends to fine A £183m and B £99m").
+    if _REDUCED_TO.search(before) and verdict is not None and verdict.metric == "fine_amount":
+        # "reduced from £183 million to £20 million": the amount it was reduced to is the fine.
+        return FINE
     if _PROPOSED.search(text, max(clause_start, candidate.start - 80), min(clause_end, candidate.end + 30)):
         return PROPOSED
     if verdict is not None and verdict.metric == "fine_amount":

@@ -81,6 +81,8 @@ def test_a_restatement_in_another_currency_is_no_figure() -> None:
 @pytest.mark.parametrize("text", [
     "Orbit was ordered to pay a penalty of four million yuan, the equal of about $620,000, on Friday.",
     "Orbit was fined 4 million yuan, the equivalent of $620,000.",
+    "Orbit was fined 4 million yuan, about $620,000, on Tuesday.",
+    "星河公司被罚款400万元人民币，折合约62万美元。",
 ])
 def test_an_equivalent_in_another_currency_is_no_figure(text: str) -> None:
     figures = _money(text)
@@ -90,6 +92,16 @@ def test_an_equivalent_in_another_currency_is_no_figure(text: str) -> None:
 def test_the_fine_a_reduction_started_from_is_no_fine() -> None:
     text = "The regulator cut the penalty to £9m, down from a £40 million fine announced a year before."
     assert [figure.role for figure in _money(text)] == ["fine", "proposed"]
+
+
+def test_the_amount_a_fine_was_reduced_to_is_the_fine() -> None:
+    figures = _money("The penalty was reduced from £183 million to £20 million.")
+    assert sorted((f.value, f.role) for f in figures) == [(Decimal(20000000), "fine"), (Decimal(183000000), "proposed")]
+
+
+def test_a_penalty_noun_after_the_amount_outweighs_a_refund_word_before_it() -> None:
+    text = "Orbit must pay $20 million in consumer redress and a $5 million civil penalty."
+    assert [f.role for f in _money(text)] == ["refund_or_deposit", "fine"]
 
 
 def test_one_intention_governs_every_amount_it_lists() -> None:
@@ -191,6 +203,13 @@ def test_amounts_of_a_list_that_happen_to_add_up_are_no_total() -> None:
     ("The office said it is intending to fine Skyline Air £40m over the breach.", "proposed"),
     ("The commissioner intends on issuing a penalty notice in the sum of £7m.", "proposed"),
     ("The agency will send 20,000 payments averaging $85 each.", "other"),
+    ("The FTC proposed a $20 million penalty against Orbit.", "proposed"),
+    ("The watchdog said it plans to fine Orbit $20 million.", "proposed"),
+    ("The watchdog is set to fine Orbit €20 million, sources said.", "proposed"),
+    ("The regulator has issued a provisional fine of £12m against Orbit.", "proposed"),
+    ("Orbit agreed to pay $20 million to compensate consumers.", "refund_or_deposit"),
+    ("Orbit will return $20 million to customers under the order.", "refund_or_deposit"),
+    ("Orbit put aside €400 million as a provision for the fine.", "other"),
 ])
 def test_role_cues_read_the_words_that_govern_the_amount(text: str, role: str) -> None:
     assert [figure.role for figure in _money(text)] == [role]
