@@ -353,3 +353,18 @@ def test_a_count_after_with_counts_the_noun_before_it() -> None:
     figures = extract(text, published=date(2023, 1, 20)).figures
     assert [(f.metric, f.value, f.period) for f in figures] == [
         (None, 2400, "2022"), ("warnings", 1310, "2022"), ("apps_removed", 95, "2022")]
+
+
+@pytest.mark.parametrize(("text", "currency"), [
+    ("主管機關對該公司處新臺幣200萬元罰鍰。", "TWD"),
+    ("監管機構裁罰該平台新台幣300萬元。", "TWD"),
+    ("公署對該公司罰款港幣50萬元。", "HKD"),
+])
+def test_yuan_after_a_named_currency_counts_that_currency(text: str, currency: str) -> None:
+    figure = _only(text)
+    assert (figure.metric, figure.currency, figure.role) == ("fine_amount", currency, "fine")
+
+
+def test_traditional_account_blocking_closes_accounts() -> None:
+    figure = _only("依法封鎖違規帳號3.2萬個。")
+    assert (figure.metric, figure.value) == ("accounts_closed", 32000)
