@@ -99,6 +99,10 @@ def test_the_amount_a_fine_was_reduced_to_is_the_fine() -> None:
     assert sorted((f.value, f.role) for f in figures) == [(Decimal(20000000), "fine"), (Decimal(183000000), "proposed")]
 
 
+def test_down_from_compares_totals_unless_it_names_the_earlier_fine() -> None:
+    assert [f.role for f in _money("Fines fell to $2m in 2023, down from a record $5m in 2022.")] == ["fine", "fine"]
+
+
 def test_a_penalty_noun_after_the_amount_outweighs_a_refund_word_before_it() -> None:
     text = "Orbit must pay $20 million in consumer redress and a $5 million civil penalty."
     assert [f.role for f in _money(text)] == ["refund_or_deposit", "fine"]
