@@ -571,13 +571,13 @@ _BASE_BEFORE = re.compile(
 _RATE_AFTER = re.compile(r"\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
 _BASE_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?(?:annual\s+|global\s+|domestic\s+)?(?:sales|revenue|turnover)\b")
 _REFUND_BEFORE = re.compile(
-    r"(?:退还|返还|退款|赔偿|补偿|保证金|押金|refunds?|redress|restitution|compensation|damages|deposits?"
+    r"(?:退还|返还|退款|退赔|赔偿|赔付|补偿|保证金|押金|refunds?|redress|restitution|compensation|damages|deposits?"
     r"|\breturn(?:s|ed|ing)?\b|repa(?:y|id)|reimburs\w*)"
     r"[^，,。；;]{0,14}$"
 )
 _REFUND_AFTER = re.compile(
     r"\s*(?:的)?\s*(?:保证金|押金|退款|赔偿)"
-    r"|\s*(?:in|of|as)\s+(?:\w+\s+){0,2}(?:refunds?|redress|restitution|compensation|damages|deposits?)"
+    r"|\s*(?:in|of|as)\s+(?:\w+\s+){0,2}(?:refunds?|redress|restitution|compensation|damages|deposits?|relief)"
     r"|\s*(?:\w+\s+){0,2}to\s+(?:compensate|refund|reimburse|repay)"
 )
 _CONFISCATED_BEFORE = re.compile(r"(?:没收|违法所得|违法收入|confiscat\w*|disgorge\w*|illegal\s+(?:gains|income|proceeds))[^，,。；;]{0,10}$")

@@ -214,6 +214,8 @@ def test_amounts_of_a_list_that_happen_to_add_up_are_no_total() -> None:
     ("Orbit agreed to pay $20 million to compensate consumers.", "refund_or_deposit"),
     ("Orbit will return $20 million to customers under the order.", "refund_or_deposit"),
     ("Orbit put aside €400 million as a provision for the fine.", "other"),
+    ("Orbit will pay $20 million in monetary relief to consumers.", "refund_or_deposit"),
+    ("责令星河公司向消费者退赔80万元。", "refund_or_deposit"),
 ])
 def test_role_cues_read_the_words_that_govern_the_amount(text: str, role: str) -> None:
     assert [figure.role for figure in _money(text)] == [role]
