@@ -749,6 +749,8 @@ def find_figures(
         metric = verdict.metric if verdict else None
         if metric == "fine_amount" and role not in FINE_ROLES:
             metric = None
+        if metric is not None and candidate.currency is None and _parties_of_an_amount(prepared, candidate, amounts):
+            metric = None
         start, end = candidate.start, candidate.end
         if verdict is not None and metric is not None:
             for span_start, span_end in verdict.spans:
@@ -784,6 +786,16 @@ class _Draft:
     scope: str | None
     other_spans: list[tuple[int, int]] = field(default_factory=list)
     part_of: _Draft | None = None
+
+
+def _parties_of_an_amount(prepared: PreparedText, candidate: _Candidate, amounts: Sequence[AmountMatch]) -> bool:
+    """A count whose clause gives each counted party an amount ("对三家分别处以50万元罚款",
+    "fined the three firms €5m each") lists one decision's parties: it is no count of sites
+    fined over a period."""
+    clause_start, clause_end = prepared.clause_at(candidate.start)
+    if not _DISTRIBUTIVE.search(prepared.text, clause_start, clause_end):
+        return False
+    return any(clause_start <= amount.start < clause_end for amount in amounts)
 
 
 def _figure(prepared: PreparedText, catalogue: MetricCatalogue, draft: _Draft) -> Figure:

@@ -268,3 +268,17 @@ def test_a_headline_rounding_the_fine_is_the_same_fine() -> None:
 def test_close_fines_written_to_the_same_precision_are_two_fines() -> None:
     text = "Orbit was fined €520 million.\nComet was fined €500 million."
     assert len(_money(text)) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "市场监管总局对星河、银月、晨光三起案件作出决定，对三家分别处以50万元罚款。",
+    "The regulator fined three websites 50,000 yuan each.",
+])
+def test_the_parties_each_given_an_amount_are_no_count_of_sites_fined(text: str) -> None:
+    figures = extract(text).figures
+    assert [(f.metric, f.value) for f in figures if f.currency is None] == [(None, 3)]
+    assert [f.metric for f in figures if f.currency is not None] == ["fine_amount"]
+
+
+def test_a_count_of_sites_fined_without_amounts_is_kept() -> None:
+    assert [(f.metric, f.value) for f in extract("对86家网站平台给予罚款处罚。").figures] == [("fined", 86)]
