@@ -620,6 +620,9 @@ _PROPOSED = re.compile(
 )
 # Money set aside for a fine that may come is no fine ("a provision of €400 million", 计提).
 _PROVISION = re.compile(r"(?:provisions?\b|set\s+aside|put\s+aside|sets\s+aside|puts\s+aside|earmark\w*|计提|预提)[^，,。；;]{0,20}$")
+# Taxes paid back and late-payment charges are owed, not penalties imposed.
+_TAX_BEFORE = re.compile(r"(?:补缴|补税|税款|滞纳金|back\s+taxes|unpaid\s+taxes)[^，,。；;]{0,10}$")
+_TAX_AFTER = re.compile(r"\s*(?:的)?(?:税款|滞纳金)|\s*(?:in|of)\s+(?:back\s+|unpaid\s+|overdue\s+)?tax(?:es)?\b")
 _PROVISION_AFTER = re.compile(r"\s*(?:as\s+an?\s+|in\s+)?provisions?\b")
 # A penalty noun right after the amount ("and a $5 million civil penalty") outweighs a refund
 # word before it.
@@ -656,7 +659,8 @@ def _money_role(prepared: PreparedText, candidate: _Candidate, verdict: _Verdict
         return CONFISCATED
     if _RATE_AFTER.match(text, candidate.end) or _BASE_BEFORE.search(before) or _BASE_AFTER.match(after):
         return SALES_BASE
-    if _PROVISION.search(text, max(clause_start, near_start), candidate.start) or _PROVISION_AFTER.match(after):
+    if _PROVISION.search(text, max(clause_start, near_start), candidate.start) or _PROVISION_AFTER.match(after) \
+            or _TAX_BEFORE.search(text, max(clause_start, near_start), candidate.start) or _TAX_AFTER.match(after):
         return OTHER
     if (_REFUND_BEFORE.search(text, max(clause_start, near_start), candidate.start)
             and not _PENALTY_AFTER.match(after)) or _REFUND_AFTER.match(after):

@@ -216,6 +216,8 @@ def test_amounts_of_a_list_that_happen_to_add_up_are_no_total() -> None:
     ("Orbit put aside €400 million as a provision for the fine.", "other"),
     ("Orbit will pay $20 million in monetary relief to consumers.", "refund_or_deposit"),
     ("责令星河公司向消费者退赔80万元。", "refund_or_deposit"),
+    ("Orbit was ordered to pay 50 million yuan in back taxes.", "other"),
+    ("Orbit was fined 50 million yuan for tax evasion.", "fine"),
 ])
 def test_role_cues_read_the_words_that_govern_the_amount(text: str, role: str) -> None:
     assert [figure.role for figure in _money(text)] == [role]
