@@ -203,8 +203,13 @@ _EN_RANGE = re.compile(
     r"|(?:from|since)\s+(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
     r"|since\s+(?P<ms>" + _EN_MONTH + r")(?:\s+(?P<dms>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?)?" + _EN_YEAR_AFTER.format("yms")
     + r"|(?:in|over|during)\s+the\s+(?P<past>past|last)\s+(?:year|12\s+months|twelve\s+months)"
+    # "the January-March period", "the April–June quarter".
+    r"|(?P<m1h>" + _EN_MONTH + r")\s*[-–—]\s*(?P<m2h>" + _EN_MONTH + r")(?:\s+(?:period|quarter))?" + _EN_YEAR_AFTER.format("yh")
+    # "the three months to June": that many months ending with the month named.
+    + r"|the\s+(?P<nto>[2-9]|1[0-2]|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+months\s+to\s+"
+    r"(?:the\s+end\s+of\s+)?(?P<mnto>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("ynto")
     # "for the year to November": the months from January to that month.
-    r"|the\s+year\s+to\s+(?:the\s+end\s+of\s+)?(?P<mto>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("ymto")
+    + r"|the\s+year\s+to\s+(?:the\s+end\s+of\s+)?(?P<mto>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("ymto")
     + r"|(?:the\s+)?first\s+(?P<nfirst>[2-9]|1[01]|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months"
     r"\s+of\s+(?:(?P<yfirst>(?:19|20)\d{2})|(?P<rfirst>this\s+year|last\s+year|the\s+year))"
     r"|(?P<ytd>so\s+far\s+this\s+year|since\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year|year\s+to\s+date)"
@@ -322,12 +327,28 @@ def _year_to_date(published: date | None) -> Period | None:
 
 
 _EN_MONTH_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                    "nine": 9, "ten": 10, "eleven": 11}
+                    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
 
 def _en_range(match: re.Match[str], published: date | None) -> Period | None:
     if match.group("ytd"):
         return _year_to_date(published)
+    if match.group("m1h"):
+        first_month = _MONTHS[match.group("m1h").rstrip(".")[:3]]
+        last_month = _MONTHS[match.group("m2h").rstrip(".")[:3]]
+        year = _year_of(_digits(match.group("yh")), _relative(match.group("yh")), published, last_month)
+        if year is None or last_month <= first_month:
+            return None
+        return Period.span(date(year, first_month, 1), date(year, last_month, 1))
+    if match.group("nto"):
+        count = match.group("nto")
+        months = int(count) if count.isdigit() else _EN_MONTH_COUNTS[count]
+        last_month = _MONTHS[match.group("mnto").rstrip(".")[:3]]
+        year = _year_of(_digits(match.group("ynto")), _relative(match.group("ynto")), published, last_month)
+        if year is None:
+            return None
+        first_index = year * 12 + last_month - months
+        return Period.span(date(first_index // 12, first_index % 12 + 1, 1), date(year, last_month, 1))
     if match.group("mto"):
         month = _MONTHS[match.group("mto").rstrip(".")[:3]]
         year = _year_of(_digits(match.group("ymto")), _relative(match.group("ymto")), published, month)
@@ -498,7 +519,8 @@ _ZH_RANGE_HINT = re.compile(
     r"|[至到—\-~－]\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
     r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"
 )
-_EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:12|twelve|year)|so\s+far|to\s+date|year\s+to|months\s+of)\b")
+_EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:12|twelve|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
+    r"|[-–—]\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
 
