@@ -949,8 +949,9 @@ _DISTRIBUTIVE = re.compile(r"\beach\b|apiece|respectively|分[别別]|各(?:[处
 
 
 def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
-    """One figure per fact: a later figure with the same metric, role, value (for money, also
-    the same rounded: a headline's 3.44 billion for 3.442), unit and party as an earlier one, and a period and scope that agree with it (equal, or not stated in one of
+    """One figure per fact: a later figure with the same metric, role, value (also the same
+    rounded: a headline's 3.44 billion for 3.442, 3,900 websites for 3,912; or a qualified round
+    number near it: "nearly 4,000"), unit and party as an earlier one, and a period and scope that agree with it (equal, or not stated in one of
     them: a headline states less), is a repeat of it (a headline, a caption, a summary). Its
     spans join the earlier figure's ``other_spans`` and what it states (a period, a scope, a
     party) fills the earlier one's gaps. Figures without a metric or role, equal amounts in one
@@ -965,7 +966,7 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
         exact = (figure.metric, figure.role, figure.value, figure.unit)
         same = earlier.setdefault(exact, [])
         index = next((i for i in same if _agree(kept[i], figure)), None)
-        if index is None and figure.currency is not None:
+        if index is None:
             index = next((i for i, other in enumerate(kept)
                           if (other.metric, other.role, other.unit) == exact[:2] + exact[3:]
                           and _rounded(other.value, figure.value) and _agree(other, figure)), None)

@@ -370,3 +370,10 @@ def test_yuan_after_a_named_currency_counts_that_currency(text: str, currency: s
 def test_traditional_account_blocking_closes_accounts() -> None:
     figure = _only("依法封鎖違規帳號3.2萬個。")
     assert (figure.metric, figure.value) == ("accounts_closed", 32000)
+
+
+def test_a_headline_rounding_a_count_is_a_repeat() -> None:
+    text = ("Regulator closes 3,900 websites in first quarter\n\n"
+            "In the first quarter, the office closed 3,912 illegal websites and summoned 1,040.")
+    figures = extract(text, published=date(2023, 4, 30)).figures
+    assert [(f.value, f.period, len(f.other_spans)) for f in figures] == [(3912, "2023-Q1", 1), (1040, "2023-Q1", 0)]
