@@ -112,7 +112,7 @@ _EN_WORD_ALTERNATIVES = "|".join(
 # Number words below a hundred, and "hundred" ("three", "twenty-five", "two hundred").
 EN_NUMBER_WORDS = "|".join(sorted(set(_EN_ONES) | set(_EN_TENS) | {"hundred"}, key=len, reverse=True))
 EN_NUMBER_PATTERN = (
-    rf"(?:{ARABIC_NUMBER_PATTERN}(?:\s+(?:thousand|million|billion|trillion)|\s?(?:bn|mn)|k)?\b"
+    rf"(?:{ARABIC_NUMBER_PATTERN}(?:\s+(?:thousand|million|billion|trillion)|\s?(?:bn|mn)|[km])?\b"
     rf"|\b(?:{_EN_WORD_ALTERNATIVES})(?:(?:\s+and\s+|[\s-]+)(?:{_EN_WORD_ALTERNATIVES}))*\b)"
 )
 

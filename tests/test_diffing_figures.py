@@ -71,6 +71,8 @@ ENGLISH = [
     ("1,020 websites were taken offline", "websites_closed", 1020, "家"),
     ("the platforms purged 64,000 accounts", "accounts_closed", 64000, "个"),
     ("local offices forwarded 212 cases to the police", "cases_referred", 212, "件"),
+    ("the office closed 107K online accounts", "accounts_closed", 107000, "个"),
+    ("platforms closed 1.2m accounts", "accounts_closed", 1200000, "个"),
 ]
 
 _TO_TRADITIONAL = opencc.OpenCC("s2t")
