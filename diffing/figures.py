@@ -637,7 +637,8 @@ _CONVERSION_GAP = re.compile(
     rf"\s*(?:[(（]\s*(?:{_APPROXIMATELY}\s*|or\s+|equal\s+to\s+|equivalent\s+(?:of|to)\s+)*"
     rf"|[,，]?\s*(?:or\s+|i\.e\.\s+)?(?:the\s+|an?\s+)?(?:equal|equivalent)\s+(?:of|to)\s+{_APPROXIMATELY}?\s*"
     rf"|[,，]?\s*or\s+{_APPROXIMATELY}?\s*"
-    rf"|[,，]?\s*(?:约合|折合|相当于)\s*(?:约|大约)?\s*"
+    rf"|[,，]?\s*(?:约合|折合|相当于)\s*(?:人民币|美元|欧元|英镑|港币|港元)?\s*(?:约|大约)?\s*"
+    rf"|[,，]?\s*which\s+(?:is|was|equals?|amounts\s+to)\s+(?:to\s+)?{_APPROXIMATELY}?\s*"
     rf"|[,，]\s*{_APPROXIMATELY}\s*)"
 )
 # A total says so ("fines totalling", "in fines", "a $2.5 billion settlement", 合计, 共计).

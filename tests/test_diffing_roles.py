@@ -83,6 +83,7 @@ def test_a_restatement_in_another_currency_is_no_figure() -> None:
     "Orbit was fined 4 million yuan, the equivalent of $620,000.",
     "Orbit was fined 4 million yuan, about $620,000, on Tuesday.",
     "星河公司被罚款400万元人民币，折合约62万美元。",
+    "Orbit was fined 4 million yuan, which is about $620,000.",
 ])
 def test_an_equivalent_in_another_currency_is_no_figure(text: str) -> None:
     figures = _money(text)
@@ -284,3 +285,8 @@ def test_the_parties_each_given_an_amount_are_no_count_of_sites_fined(text: str)
 
 def test_a_count_of_sites_fined_without_amounts_is_kept() -> None:
     assert [(f.metric, f.value) for f in extract("对86家网站平台给予罚款处罚。").figures] == [("fined", 86)]
+
+
+def test_a_chinese_conversion_naming_its_currency_first_is_no_figure() -> None:
+    figures = _money("欧盟委员会对星河公司罚款12亿欧元，折合人民币约94亿元。")
+    assert [(f.value, f.currency) for f in figures] == [(Decimal(1200000000), "EUR")]
