@@ -73,6 +73,9 @@ ENGLISH = [
     ("local offices forwarded 212 cases to the police", "cases_referred", 212, "件"),
     ("the office closed 107K online accounts", "accounts_closed", 107000, "个"),
     ("platforms closed 1.2m accounts", "accounts_closed", 1200000, "个"),
+    ("it ordered the removal of 259 apps", "apps_removed", 259, "款"),
+    ("it ordered the suspension of updates at 621 websites", "suspended", 621, "家"),
+    ("the ministry warned 15 apps of store removal", "apps_notified", 15, "款"),
 ]
 
 _TO_TRADITIONAL = opencc.OpenCC("s2t")
