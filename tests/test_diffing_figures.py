@@ -382,3 +382,14 @@ def test_a_headline_rounding_a_count_is_a_repeat() -> None:
             "In the first quarter, the office closed 3,912 illegal websites and summoned 1,040.")
     figures = extract(text, published=date(2023, 4, 30)).figures
     assert [(f.value, f.period, len(f.other_spans)) for f in figures] == [(3912, "2023-Q1", 1), (1040, "2023-Q1", 0)]
+
+
+@pytest.mark.parametrize(("text", "metric", "value"), [
+    ("關停違規小程式40款。", "mini_programs_closed", 40),
+    ("關閉違規帳戶2.5萬個。", "accounts_closed", 25000),
+    ("移除違規App 20款。", "apps_removed", 20),
+    ("下架手機應用程式30款。", "apps_removed", 30),
+])
+def test_taiwanese_and_hong_kong_words(text: str, metric: str, value: int) -> None:
+    figure = _only(text)
+    assert (figure.metric, figure.value) == (metric, value)
