@@ -608,7 +608,9 @@ _CAP_IMPOSED = re.compile(r"顶格|the\s+full\s+amount|the\s+maximum\s+(?:allowe
 _PENALTY = r"(?:fine|fines|penalty|penalties|sanction|sanctions)"
 _PROPOSED = re.compile(
     r"intention\s+to|intend(?:s|ed|ing)?\s+(?:to|on)\s+(?:fine|impos|issu|penal|levy|sanction)|notice\s+of\s+intent|"
-    r"(?:plans?|planning|set|expected|poised|likely|preparing|prepares)\s+to\s+(?:fine|impose|levy|penali)|"
+    r"(?:plans?|planning|set|expected|poised|likely|preparing|prepares)\s+to\s+(?:fine|impose|levy|penali|hit|slap)|"
+    # Headline future: "Watchdog to fine BA £183m".
+    r"\b(?:watchdog|regulators?|commission|eu|ico|ftc|authority|authorities|agency|ministry|office)\s+to\s+(?:fine|hit|slap|penali)|"
     r"propos(?:ed|es|ing)\s+(?:an?\s+|the\s+)?(?:fine|penalty|[$€£¥\d])|"
     rf"propos(?:ed|es|al)?\s+(?:to\s+(?:fine|impose|levy)|{_PENALTY})|{_PENALTY}\s+(?:\w+\s+){{0,2}}proposed|"
     rf"provisional(?:ly)?\s+(?:{_PENALTY}|set|imposed)|"
@@ -627,6 +629,7 @@ _PROVISION_AFTER = re.compile(r"\s*(?:as\s+an?\s+|in\s+)?provisions?\b")
 # A penalty noun right after the amount ("and a $5 million civil penalty") outweighs a refund
 # word before it.
 _PENALTY_AFTER = re.compile(rf"\s*(?:[a-z-]+\s+)?{_PENALTY}\b|\s*(?:的)?罚款")
+_FACES_BEFORE = re.compile(r"\bfac(?:es|ing)\s+(?:an?\s+|the\s+)?(?:record\s+|possible\s+|potential\s+|hefty\s+)?(?:fines?\s+of\s+)?$")
 _DOWN_FROM = re.compile(r"(?:down|lowered|cut|reduced)\s+from\s+(?:an?|the|its|their)\s+(?:original\s+|initial\s+|proposed\s+)?$")
 _REDUCED_TO = re.compile(r"(?:reduc|lower|cut|down)\w*\s+(?:from\s+[^,;，；]{1,30}?\s+)?to\s+$")
 # An average ("payments averaging $114 each", 平均每家罚款) is a statistic, never a fine imposed.
@@ -677,6 +680,9 @@ def _money_role(prepared: PreparedText, candidate: _Candidate, verdict: _Verdict
     if _AVERAGE_BEFORE.search(before):
         return OTHER
     # The intention governs every amount it lists ("intends to fine A £183m and B £99m").
+    if _FACES_BEFORE.search(before):
+        # What a company faces ("BA faces a record £183m fine") is not yet imposed.
+        return PROPOSED
     if _DOWN_FROM.search(before) and _PENALTY_AFTER.match(after):
         # "lowered its fine to £18.4m, down from a £99 million fine": the fine before a reduction;
         # "down from $5m in 2022" compares totals and stays what it is.

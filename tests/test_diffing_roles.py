@@ -218,6 +218,10 @@ def test_amounts_of_a_list_that_happen_to_add_up_are_no_total() -> None:
     ("Orbit will pay $20 million in monetary relief to consumers.", "refund_or_deposit"),
     ("责令星河公司向消费者退赔80万元。", "refund_or_deposit"),
     ("Orbit was ordered to pay 50 million yuan in back taxes.", "other"),
+    ("Watchdog to fine Skyline Air £40m over data breach", "proposed"),
+    ("Skyline Air faces a record £40m fine over the breach.", "proposed"),
+    ("The EU is set to hit Orbit with a €1bn fine.", "proposed"),
+    ("Orbit was fined £20m and faces more claims.", "fine"),
     ("Orbit was fined 50 million yuan for tax evasion.", "fine"),
 ])
 def test_role_cues_read_the_words_that_govern_the_amount(text: str, role: str) -> None:
