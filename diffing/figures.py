@@ -629,7 +629,9 @@ _PROVISION_AFTER = re.compile(r"\s*(?:as\s+an?\s+|in\s+)?provisions?\b")
 # A penalty noun right after the amount ("and a $5 million civil penalty") outweighs a refund
 # word before it.
 _PENALTY_AFTER = re.compile(rf"\s*(?:[a-z-]+\s+)?{_PENALTY}\b|\s*(?:的)?罚款")
-_FACES_BEFORE = re.compile(r"\bfac(?:es|ing)\s+(?:an?\s+|the\s+)?(?:record\s+|possible\s+|potential\s+|hefty\s+)?(?:fines?\s+of\s+)?$")
+_FACES_BEFORE = re.compile(
+    r"\bfac(?:es|ing)\s+(?:an?\s+|the\s+)?(?:record\s+|possible\s+|potential\s+|hefty\s+)?(?:fines?\s+of\s+)?$"
+    r"|(?:面临|或将?被罚(?:款)?|可能被罚(?:款)?)\s*(?:约|高达)?\s*$")
 _DOWN_FROM = re.compile(r"(?:down|lowered|cut|reduced)\s+from\s+(?:an?|the|its|their)\s+(?:original\s+|initial\s+|proposed\s+)?$")
 _REDUCED_TO = re.compile(r"(?:reduc|lower|cut|down)\w*\s+(?:from\s+[^,;，；]{1,30}?\s+)?to\s+$")
 # An average ("payments averaging $114 each", 平均每家罚款) is a statistic, never a fine imposed.

@@ -222,6 +222,8 @@ def test_amounts_of_a_list_that_happen_to_add_up_are_no_total() -> None:
     ("Skyline Air faces a record £40m fine over the breach.", "proposed"),
     ("The EU is set to hit Orbit with a €1bn fine.", "proposed"),
     ("Orbit was fined £20m and faces more claims.", "fine"),
+    ("星河公司或被罚5000万元。", "proposed"),
+    ("星河公司面临5000万元罚款。", "proposed"),
     ("Orbit was fined 50 million yuan for tax evasion.", "fine"),
 ])
 def test_role_cues_read_the_words_that_govern_the_amount(text: str, role: str) -> None:
