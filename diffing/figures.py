@@ -48,7 +48,7 @@ CURRENCY_UNIT = "currency"
 
 # Bump when extraction behaviour changes (code or built-in data), so archived extractions made
 # by an older extractor can be found and redone.
-EXTRACTOR_VERSION = "1.1.0"
+EXTRACTOR_VERSION = "1.2.0"
 
 
 @dataclass(frozen=True)
