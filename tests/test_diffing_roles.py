@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 
 from diffing.extract import extract
-from diffing.figures import FINE_ROLES, ROLES, Figure
+from diffing.figures import Figure
+from diffing.roles import FINE_ROLES, ROLES
 
 
 def _money(text: str, published: date | None = date(2024, 5, 6)) -> list[Figure]:
@@ -253,7 +254,8 @@ def test_equal_fines_on_two_parties_in_one_sentence_are_two_figures() -> None:
 def test_repeats_merge_again_once_parties_are_known() -> None:
     from dataclasses import replace
 
-    from diffing.figures import find_figures, merge_repeats
+    from diffing.figures import find_figures
+    from diffing.repeats import merge_repeats
     from diffing.text import prepare
 
     text = ("Orbit was fined 500,000 yuan for an unreported deal.\n"
