@@ -167,13 +167,13 @@ class PeriodMention:
 _CN_YEAR_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
                    "六": "6", "七": "7", "八": "8", "九": "9"}
 _CN_PART = (
-    r"(?P<part>上半年|下半年|前三季度|第?[一二三四1-4]季度|[一二三四1-4]季|全年|年度)?"
+    r"(?P<part>上半年|下半年|前三季度|第?[一二三四1-4]季度|第?[一二三四1-4]季|全年|年度)?"
 )
 _ZH_PERIOD = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2}|[二][〇零][一二三四五六七八九〇零]{2})\s*年(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)(?:度)?"
     r"|(?P<relative>今年|本年|去年|上年|前年))\s*"
     + _CN_PART
-    + r"|(?<![年季])(?P<bare>上半年|下半年|前三季度|第?[一二三四1-4]季度)"
+    + r"|(?<![年季])(?P<bare>上半年|下半年|前三季度|第?[一二三四1-4]季度|第[一二三四1-4]季)"
 )
 _ZH_COMPARISON_BEFORE = re.compile(r"(?:比|较|同比|环比|相比|与|和|对比)\s*$")
 _ZH_COMPARISON_AFTER = re.compile(r"^\s*(?:同期|相比|比较)")
@@ -225,8 +225,17 @@ _EN_RANGE = re.compile(
     + r"\s+(?:to|through|until|till|and)\s+(?P<m2>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("y2")
     + r"|(?:from|between)\s+(?P<yfrom>(?:19|20)\d{2})\s+(?:to|through|until|and)\s+(?P<yto>(?:19|20)\d{2})"
     r"|(?:from|since)\s+(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
-    r"|since\s+(?P<ms>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("yms")
+    r"|since\s+(?P<ms>" + _EN_MONTH + r")(?:\s+(?P<dms>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?)?" + _EN_YEAR_AFTER.format("yms")
     + r"|(?:in|over|during)\s+the\s+(?P<past>past|last)\s+(?:year|12\s+months|twelve\s+months)"
+    # "the January-March period", "the April–June quarter".
+    r"|(?P<m1h>" + _EN_MONTH + r")\s*[-–—]\s*(?P<m2h>" + _EN_MONTH + r")(?:\s+(?:period|quarter))?" + _EN_YEAR_AFTER.format("yh")
+    # "the three months to June": that many months ending with the month named.
+    + r"|the\s+(?P<nto>[2-9]|1[0-2]|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+months\s+to\s+"
+    r"(?:the\s+end\s+of\s+)?(?P<mnto>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("ynto")
+    # "for the year to November": the months from January to that month.
+    + r"|the\s+year\s+to\s+(?:the\s+end\s+of\s+)?(?P<mto>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("ymto")
+    + r"|(?:the\s+)?first\s+(?P<nfirst>[2-9]|1[01]|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months"
+    r"\s+of\s+(?:(?P<yfirst>(?:19|20)\d{2})|(?P<rfirst>this\s+year|last\s+year|the\s+year))"
     r"|(?P<ytd>so\s+far\s+this\s+year|since\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year|year\s+to\s+date)"
     r")(?![a-z0-9])"
 )
@@ -341,9 +350,47 @@ def _year_to_date(published: date | None) -> Period | None:
     return Period.span(date(published.year, 1, 1), published, to_date=True)
 
 
+_EN_MONTH_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+
 def _en_range(match: re.Match[str], published: date | None) -> Period | None:
     if match.group("ytd"):
         return _year_to_date(published)
+    if match.group("m1h"):
+        first_month = _MONTHS[match.group("m1h").rstrip(".")[:3]]
+        last_month = _MONTHS[match.group("m2h").rstrip(".")[:3]]
+        year = _year_of(_digits(match.group("yh")), _relative(match.group("yh")), published, last_month)
+        if year is None or last_month <= first_month:
+            return None
+        return Period.span(date(year, first_month, 1), date(year, last_month, 1))
+    if match.group("nto"):
+        count = match.group("nto")
+        months = int(count) if count.isdigit() else _EN_MONTH_COUNTS[count]
+        last_month = _MONTHS[match.group("mnto").rstrip(".")[:3]]
+        year = _year_of(_digits(match.group("ynto")), _relative(match.group("ynto")), published, last_month)
+        if year is None:
+            return None
+        first_index = year * 12 + last_month - months
+        return Period.span(date(first_index // 12, first_index % 12 + 1, 1), date(year, last_month, 1))
+    if match.group("mto"):
+        month = _MONTHS[match.group("mto").rstrip(".")[:3]]
+        year = _year_of(_digits(match.group("ymto")), _relative(match.group("ymto")), published, month)
+        return None if year is None or month == 1 else Period.span(date(year, 1, 1), date(year, month, 1))
+    if match.group("nfirst"):
+        count = match.group("nfirst")
+        months = int(count) if count.isdigit() else _EN_MONTH_COUNTS[count]
+        relative = match.group("rfirst")
+        if match.group("yfirst"):
+            year = int(match.group("yfirst"))
+        elif published is None:
+            return None
+        elif relative == "last year":
+            year = published.year - 1
+        else:
+            # "the first eleven months of the year" is the latest such span ended by publication.
+            year = published.year if date(published.year, months, 1) < published.replace(day=1) else published.year - 1
+        return Period.span(date(year, 1, 1), date(year, months, 1))
     if match.group("past"):
         if published is None:
             return None
@@ -362,6 +409,13 @@ def _en_range(match: re.Match[str], published: date | None) -> Period | None:
         since_year = _year_of(_digits(match.group("yms")), _relative(match.group("yms")), published, month)
         if since_year is None or published is None:
             return None
+        if match.group("dms"):
+            # "since April 6": the text gives the day, so the range is of days.
+            try:
+                first = date(since_year, month, int(match.group("dms")))
+            except ValueError:
+                return None
+            return Period.span(first, published, days=True, to_date=True) if first < published else None
         first = date(since_year, month, 1)
         return Period.span(first, published, to_date=True) if first < published.replace(day=1) else None
     first_month = _MONTHS[match.group("m1").rstrip(".")[:3]]
@@ -388,16 +442,29 @@ def _relative(text: str | None) -> str | None:
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]|\.(?=\s|$)")
 _CLAUSE_MARK = re.compile(r"[。！？；!?;\n，、：:（）()]|\.(?=\s|$)|,(?!(?<=\d,)\d{3}(?!\d))")
 # What may stand between a clause's start and a period that frames the clause.
-_ZH_FRAMING_LEAD = re.compile(r"\s*(?:在|于|自|从|截至|截止|其中|另外|此外|同时|据统计|数据显示|\d{1,2}月\d{1,2}日)?\s*")
+_ZH_FRAMING_LEAD = re.compile(
+    r"\s*(?:在|于|自|从|截至|截止|其中|另外|此外|同时|据统计|数据显示|\d{1,2}月\d{1,2}日"
+    # A report quoted before its period ("报告指出，第一季…", "通报显示2022年…") still frames.
+    r"|(?:据|报告|通报|公告|统计|数据)(?:指出|显示|称|指|介绍|表明|了解|悉))?\s*")
 # Words after a Chinese period that make it describe a noun instead of framing the clause.
 _ZH_ATTRIBUTIVE_AFTER = re.compile(r"\s*(?:的|第|中国境内|境内|销售额|营业额|投资|收购|发现|批)")
+
+
+_EN_TEMPORAL_CLAUSE = re.compile(r"\b(?:since|after|before|when|until|once)\s+(?:[a-z'-]+\s+){2,}$")
 
 
 def _carries(text: str, start: int, end: int, chinese: bool) -> bool:
     """English periods are adverbials ("in 2022", "last year") wherever they stand; a Chinese
     one frames what follows only when it opens its clause and no noun follows it."""
     if not chinese:
-        return not text.startswith("'s", end)
+        if text.startswith("'s", end):
+            return False
+        # Inside a temporal clause ("since Xi came to power in 2012", "after it was founded in
+        # 2015") the year dates that clause's event, not the sentences after it.
+        lead_start = max(0, start - 80)
+        for mark in _CLAUSE_MARK.finditer(text, lead_start, start):
+            lead_start = mark.end()
+        return not _EN_TEMPORAL_CLAUSE.search(text, lead_start, start)
     clause_start = max(0, start - 80)
     for mark in _CLAUSE_MARK.finditer(text, clause_start, start):
         clause_start = mark.end()
@@ -415,10 +482,8 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     ranges: list[tuple[int, int]] = []
     chinese = not text.isascii()
     # Most notices name no range: cheap substring tests spare the range patterns' scan.
-    zh_ranges = chinese and (("月" in text and any(word in text for word in _ZH_RANGE_WORDS))
-                             or any(word in text for word in _ZH_SPAN_WORDS)
-                             or ("年" in text and _YEARS_JOINED.search(text) is not None))
-    en_ranges = any(word in text for word in _EN_RANGE_WORDS)
+    zh_ranges = chinese and _ZH_RANGE_HINT.search(text) is not None
+    en_ranges = _EN_RANGE_HINT.search(text) is not None
     for match in _ZH_RANGE.finditer(text) if zh_ranges else ():
         period = _zh_range(text, match, published)
         if period is not None:
@@ -471,10 +536,15 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
 
 _ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
 _EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:of\s+)?\S*\s*$|end\s+of\s+\S+$")
-_ZH_RANGE_WORDS = ("至", "到", "以来", "来", "-", "—", "~", "－", "个月")
-_YEARS_JOINED = re.compile(r"(?:19|20)\d{2}\s*[-—~－]\s*(?:19|20)\d{2}\s*年")
-_ZH_SPAN_WORDS = ("以来", "一年", "至今", "年至", "年到", "年-", "年—", "年~", "年－")
-_EN_RANGE_WORDS = ("from ", "between ", "since ", "past ", "last year", "last 12", "last twelve", "so far", "to date")
+# Words every range pattern needs, found in one pass: most notices name no range.
+_ZH_RANGE_HINT = re.compile(
+    r"以来|一年|至今|个月|[月日号]\s*来"
+    r"|月(?:份)?\s*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?\s*(?:底|末)?\s*[至到—\-~－]"
+    r"|[至到—\-~－]\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
+    r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"
+)
+_EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:12|twelve|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
+    r"|[-–—]\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
 

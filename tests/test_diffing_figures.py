@@ -38,6 +38,8 @@ PHRASINGS = [
     ("依法罚款伍拾万元", "fine_amount", Decimal(500000), "CNY"),
     ("下架移动应用程序259款、小程序119款", "apps_removed", 259, "款"),
     ("清理违法和不良信息2000余万条", None, 20000000, "条"),
+    ("责令停止更新网站48家", "suspended", 48, "家"),
+    ("依法下线违规网站120家", "websites_closed", 120, "家"),
 ]
 
 ENGLISH = [
@@ -61,6 +63,19 @@ ENGLISH = [
     ("fined it 1.5 million yuan", "fine_amount", Decimal(1500000), "CNY"),
     ("three websites were summoned", "websites_summoned", 3, "家"),
     ("the office received 5,400 complaints", None, 5400, "complaints"),
+    # news paraphrases of the catalogue's verbs
+    ("the ministry listed 88 apps in its latest batch", "apps_notified", 88, "款"),
+    ("regulators identified 41 apps that harvested contacts", "apps_notified", 41, "款"),
+    ("300 apps were shut down after the review", "apps_removed", 300, "款"),
+    ("the heads of 57 websites were called in", "websites_summoned", 57, "家"),
+    ("1,020 websites were taken offline", "websites_closed", 1020, "家"),
+    ("the platforms purged 64,000 accounts", "accounts_closed", 64000, "个"),
+    ("local offices forwarded 212 cases to the police", "cases_referred", 212, "件"),
+    ("the office closed 107K online accounts", "accounts_closed", 107000, "个"),
+    ("platforms closed 1.2m accounts", "accounts_closed", 1200000, "个"),
+    ("it ordered the removal of 259 apps", "apps_removed", 259, "款"),
+    ("it ordered the suspension of updates at 621 websites", "suspended", 621, "家"),
+    ("the ministry warned 15 apps of store removal", "apps_notified", 15, "款"),
 ]
 
 _TO_TRADITIONAL = opencc.OpenCC("s2t")
@@ -261,6 +276,8 @@ def test_the_same_count_in_two_provinces_is_two_figures() -> None:
     # an English number's own noun is its object
     ("The campaign removed 2,186 apps and 1,020 mini programs.",
      [("apps_removed", 2186), ("mini_programs_closed", 1020)]),
+    # apps and mini programs counted together are neither
+    ("Authorities took down 2,160 apps and mini programs.", [(None, 2160)]),
     ("依法下架移动应用程序2186款、小程序1020款。", [("apps_removed", 2186), ("mini_programs_closed", 1020)]),
     ("Regulators gave warnings or fines to 1,200 websites.", [("warned_or_fined", 1200)]),
     # counts of companies are no count of websites or platforms
@@ -296,3 +313,83 @@ def test_a_miit_removal_notice_gives_apps_notified_and_apps_removed() -> None:
 def test_a_maximum_that_was_imposed_is_the_fine() -> None:
     figures = extract("Before the new law it could only levy the maximum fine of £500,000, which it imposed on Orbit.").figures
     assert [(f.role, f.metric) for f in figures] == [("fine", "fine_amount")]
+
+
+def test_pinyin_glosses_after_each_character_are_read_past() -> None:
+    text = "2022年全年，關(guān)閉違法網(wǎng)站1200家。"
+    figure = _only(text, published=date(2023, 1, 20))
+    assert (figure.metric, figure.value, figure.period) == ("websites_closed", 1200, "2022")
+    assert figure.text == text[figure.start:figure.end] and figure.text.startswith("關(guān)閉")
+
+
+@pytest.mark.parametrize("text", [
+    "Regulators shut down nearly 2,000 websites. In its report the office said 1,936 websites were closed.",
+    "The office closed 52K accounts, closing more than 50,000 accounts in a month.",
+])
+def test_a_qualified_round_number_restates_the_precise_figure(text: str) -> None:
+    figures = extract(text).figures
+    assert len(figures) == 1, figures
+    assert len(figures[0].other_spans) == 1
+
+
+def test_a_round_number_far_from_the_precise_one_is_its_own_figure() -> None:
+    figures = extract("Regulators shut down nearly 3,000 websites. Later 1,936 websites were closed.").figures
+    assert [figure.value for figure in figures] == [3000, 1936]
+
+
+def test_a_headline_that_cuts_the_amount_is_a_repeat() -> None:
+    figures = extract("Regulator fines retailer £2.4m\n\nThe regulator fined the retailer £2.45 million.").figures
+    assert [(figure.value, len(figure.other_spans)) for figure in figures] == [(Decimal(2450000), 1)]
+
+
+def test_each_in_another_clause_does_not_split_a_repeat() -> None:
+    text = "某公司被罚3.5亿元\n对某公司处人民币3.5亿元罚款，对其两名负责人各处人民币50万元罚款。"
+    figures = [f for f in extract(text).figures if f.value == Decimal(350000000)]
+    assert len(figures) == 1 and len(figures[0].other_spans) == 1
+
+
+def test_a_year_inside_a_temporal_clause_does_not_date_later_figures() -> None:
+    text = ("The office has closed 4,100 websites since 2016, a pace that quickened after the new chief "
+            "took office in 2019. Platforms also closed 2 million accounts.")
+    figures = extract(text, published=date(2020, 12, 20)).figures
+    assert [(f.value, f.period) for f in figures] == [(4100, "2016-01..2020-12"), (2000000, "2016-01..2020-12")]
+
+
+def test_a_count_after_with_counts_the_noun_before_it() -> None:
+    text = "In 2022, 2,400 websites were investigated, with 1,310 receiving warnings and 95 apps being shut down."
+    figures = extract(text, published=date(2023, 1, 20)).figures
+    assert [(f.metric, f.value, f.period) for f in figures] == [
+        (None, 2400, "2022"), ("warnings", 1310, "2022"), ("apps_removed", 95, "2022")]
+
+
+@pytest.mark.parametrize(("text", "currency"), [
+    ("主管機關對該公司處新臺幣200萬元罰鍰。", "TWD"),
+    ("監管機構裁罰該平台新台幣300萬元。", "TWD"),
+    ("公署對該公司罰款港幣50萬元。", "HKD"),
+])
+def test_yuan_after_a_named_currency_counts_that_currency(text: str, currency: str) -> None:
+    figure = _only(text)
+    assert (figure.metric, figure.currency, figure.role) == ("fine_amount", currency, "fine")
+
+
+def test_traditional_account_blocking_closes_accounts() -> None:
+    figure = _only("依法封鎖違規帳號3.2萬個。")
+    assert (figure.metric, figure.value) == ("accounts_closed", 32000)
+
+
+def test_a_headline_rounding_a_count_is_a_repeat() -> None:
+    text = ("Regulator closes 3,900 websites in first quarter\n\n"
+            "In the first quarter, the office closed 3,912 illegal websites and summoned 1,040.")
+    figures = extract(text, published=date(2023, 4, 30)).figures
+    assert [(f.value, f.period, len(f.other_spans)) for f in figures] == [(3912, "2023-Q1", 1), (1040, "2023-Q1", 0)]
+
+
+@pytest.mark.parametrize(("text", "metric", "value"), [
+    ("關停違規小程式40款。", "mini_programs_closed", 40),
+    ("關閉違規帳戶2.5萬個。", "accounts_closed", 25000),
+    ("移除違規App 20款。", "apps_removed", 20),
+    ("下架手機應用程式30款。", "apps_removed", 30),
+])
+def test_taiwanese_and_hong_kong_words(text: str, metric: str, value: int) -> None:
+    figure = _only(text)
+    assert (figure.metric, figure.value) == (metric, value)

@@ -27,6 +27,16 @@ def _periods(text: str, published: date | None) -> list[tuple[str | None, bool]]
     ("与去年同期相比", date(2023, 7, 1), [("2022", True)]),
     ("2024年1月31日", None, []),
     ("2023年前三季度", None, [("2023-01..2023-09", False)]),
+    ("2024年第二季全国网信行政执法", None, [("2024-Q2", False)]),
+    ("since march 9, the office", date(2024, 4, 20), [("2024-03-09..2024-04-20", False)]),
+    ("over the first eleven months of the year", date(2021, 12, 14), [("2021-01..2021-11", False)]),
+    ("in the first 9 months of 2020", None, [("2020-01..2020-09", False)]),
+    ("in the january-march period", date(2023, 4, 30), [("2023-Q1", False)]),
+    ("the april–june quarter of 2021", None, [("2021-Q2", False)]),
+    ("in the three months to june", date(2023, 7, 30), [("2023-Q2", False)]),
+    ("in the 12 months to march 2023", None, [("2022-04..2023-03", False)]),
+    ("for the year to november", date(2021, 12, 14), [("2021-01..2021-11", False)]),
+    ("第三季，各地网信部门", date(2024, 11, 2), [("2024-Q3", False)]),
     ("in 2023, the authorities", None, [("2023", False)]),
     ("In the first half of 2023,", None, [("2023-H1", False)]),
     ("in the first quarter of the year", date(2024, 4, 18), [("2024-Q1", False)]),
@@ -112,9 +122,11 @@ def test_range_parse_and_end() -> None:
 @pytest.mark.parametrize(("text", "carries"), [
     ("2022年，全国网信系统", True),
     ("据统计，2022年全国网信系统", True),
+    ("通报指出第二季网信部门", True),
     ("并对去年发现问题的APP进行抽测", False),
     ("处以其2020年中国境内销售额", False),
     ("In 2022, the authorities", True),
+    ("a pace that quickened after the new chief took office in 2019", False),
 ])
 def test_a_period_carries_only_when_it_frames_its_clause(text: str, carries: bool) -> None:
     mentions = find_period_mentions(text.lower(), date(2023, 3, 1))

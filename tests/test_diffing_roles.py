@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 
 from diffing.extract import extract
-from diffing.figures import FINE_ROLES, ROLES, Figure
+from diffing.figures import Figure
+from diffing.roles import FINE_ROLES, ROLES
 
 
 def _money(text: str, published: date | None = date(2024, 5, 6)) -> list[Figure]:
@@ -78,6 +79,42 @@ def test_a_restatement_in_another_currency_is_no_figure() -> None:
     assert [(f.value, f.currency, f.role) for f in figures] == [(Decimal(3200000000), "CNY", "fine")]
 
 
+@pytest.mark.parametrize("text", [
+    "Orbit was ordered to pay a penalty of four million yuan, the equal of about $620,000, on Friday.",
+    "Orbit was fined 4 million yuan, the equivalent of $620,000.",
+    "Orbit was fined 4 million yuan, about $620,000, on Tuesday.",
+    "星河公司被罚款400万元人民币，折合约62万美元。",
+    "Orbit was fined 4 million yuan, which is about $620,000.",
+])
+def test_an_equivalent_in_another_currency_is_no_figure(text: str) -> None:
+    figures = _money(text)
+    assert [(f.value, f.currency, f.role) for f in figures] == [(Decimal(4000000), "CNY", "fine")]
+
+
+def test_the_fine_a_reduction_started_from_is_no_fine() -> None:
+    text = "The regulator cut the penalty to £9m, down from a £40 million fine announced a year before."
+    assert [figure.role for figure in _money(text)] == ["fine", "proposed"]
+
+
+def test_the_amount_a_fine_was_reduced_to_is_the_fine() -> None:
+    figures = _money("The penalty was reduced from £183 million to £20 million.")
+    assert sorted((f.value, f.role) for f in figures) == [(Decimal(20000000), "fine"), (Decimal(183000000), "proposed")]
+
+
+def test_down_from_compares_totals_unless_it_names_the_earlier_fine() -> None:
+    assert [f.role for f in _money("Fines fell to $2m in 2023, down from a record $5m in 2022.")] == ["fine", "fine"]
+
+
+def test_a_penalty_noun_after_the_amount_outweighs_a_refund_word_before_it() -> None:
+    text = "Orbit must pay $20 million in consumer redress and a $5 million civil penalty."
+    assert [f.role for f in _money(text)] == ["refund_or_deposit", "fine"]
+
+
+def test_one_intention_governs_every_amount_it_lists() -> None:
+    text = "Reports say the office is intending to fine Skyline Air £40m and Harbour Hotels Group £20m."
+    assert [figure.role for figure in _money(text)] == ["proposed", "proposed"]
+
+
 def test_a_headline_giving_only_the_converted_amount_is_the_same_figure() -> None:
     text = ("Orbit fined $495 million over exclusive deals\n"
             "Beijing fined Orbit 3.2 billion yuan (about $495 million) on Friday.")
@@ -134,6 +171,9 @@ def test_a_single_decisions_fine_has_no_period(text: str) -> None:
 @pytest.mark.parametrize(("text", "period"), [
     ("2023年3月至10月，市有关部门对星河网累计罚款人民币600万元。", "2023-03..2023-10"),
     ("In 2022, the regulator imposed fines totalling 90 million yuan on platforms.", "2022"),
+    ("The city office imposed 31 penalties on Orbit totalling 6.2 million yuan for the year to October.",
+     "2023-01..2023-10"),
+    ("2022年，该局查办虚假宣传案件57件，罚款310万元。", "2022"),
 ])
 def test_a_fine_total_over_a_stated_span_keeps_its_period(text: str, period: str) -> None:
     fines = [f for f in extract(text, published=date(2023, 11, 20)).figures if f.metric == "fine_amount"]
@@ -166,6 +206,26 @@ def test_amounts_of_a_list_that_happen_to_add_up_are_no_total() -> None:
     ("The fine, originally reported by local media, was $4 million.", "fine"),
     ("The watchdog had initially proposed a $9 million penalty.", "proposed"),
     ("市场监管局拟对星河公司处以罚款60万元，并告知其陈述申辩权利。", "proposed"),
+    ("The office said it is intending to fine Skyline Air £40m over the breach.", "proposed"),
+    ("The commissioner intends on issuing a penalty notice in the sum of £7m.", "proposed"),
+    ("The agency will send 20,000 payments averaging $85 each.", "other"),
+    ("The FTC proposed a $20 million penalty against Orbit.", "proposed"),
+    ("The watchdog said it plans to fine Orbit $20 million.", "proposed"),
+    ("The watchdog is set to fine Orbit €20 million, sources said.", "proposed"),
+    ("The regulator has issued a provisional fine of £12m against Orbit.", "proposed"),
+    ("Orbit agreed to pay $20 million to compensate consumers.", "refund_or_deposit"),
+    ("Orbit will return $20 million to customers under the order.", "refund_or_deposit"),
+    ("Orbit put aside €400 million as a provision for the fine.", "other"),
+    ("Orbit will pay $20 million in monetary relief to consumers.", "refund_or_deposit"),
+    ("责令星河公司向消费者退赔80万元。", "refund_or_deposit"),
+    ("Orbit was ordered to pay 50 million yuan in back taxes.", "other"),
+    ("Watchdog to fine Skyline Air £40m over data breach", "proposed"),
+    ("Skyline Air faces a record £40m fine over the breach.", "proposed"),
+    ("The EU is set to hit Orbit with a €1bn fine.", "proposed"),
+    ("Orbit was fined £20m and faces more claims.", "fine"),
+    ("星河公司或被罚5000万元。", "proposed"),
+    ("星河公司面临5000万元罚款。", "proposed"),
+    ("Orbit was fined 50 million yuan for tax evasion.", "fine"),
 ])
 def test_role_cues_read_the_words_that_govern_the_amount(text: str, role: str) -> None:
     assert [figure.role for figure in _money(text)] == [role]
@@ -194,7 +254,8 @@ def test_equal_fines_on_two_parties_in_one_sentence_are_two_figures() -> None:
 def test_repeats_merge_again_once_parties_are_known() -> None:
     from dataclasses import replace
 
-    from diffing.figures import find_figures, merge_repeats
+    from diffing.figures import find_figures
+    from diffing.repeats import merge_repeats
     from diffing.text import prepare
 
     text = ("Orbit was fined 500,000 yuan for an unreported deal.\n"
@@ -218,3 +279,22 @@ def test_a_headline_rounding_the_fine_is_the_same_fine() -> None:
 def test_close_fines_written_to_the_same_precision_are_two_fines() -> None:
     text = "Orbit was fined €520 million.\nComet was fined €500 million."
     assert len(_money(text)) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "市场监管总局对星河、银月、晨光三起案件作出决定，对三家分别处以50万元罚款。",
+    "The regulator fined three websites 50,000 yuan each.",
+])
+def test_the_parties_each_given_an_amount_are_no_count_of_sites_fined(text: str) -> None:
+    figures = extract(text).figures
+    assert [(f.metric, f.value) for f in figures if f.currency is None] == [(None, 3)]
+    assert [f.metric for f in figures if f.currency is not None] == ["fine_amount"]
+
+
+def test_a_count_of_sites_fined_without_amounts_is_kept() -> None:
+    assert [(f.metric, f.value) for f in extract("对86家网站平台给予罚款处罚。").figures] == [("fined", 86)]
+
+
+def test_a_chinese_conversion_naming_its_currency_first_is_no_figure() -> None:
+    figures = _money("欧盟委员会对星河公司罚款12亿欧元，折合人民币约94亿元。")
+    assert [(f.value, f.currency) for f in figures] == [(Decimal(1200000000), "EUR")]
