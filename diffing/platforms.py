@@ -310,9 +310,11 @@ def find_platform_mentions(
     rows = find_table_rows(prepared)
     found += _enumerated_names(text, found, language)
     found += _english_app_names(prepared, found, language)
-    found = _outside_channels(text, found)
+    found = _outside_channels(text, found) if found else found
     if rows:
         found = _outside_tables(prepared, found, rows)
+    if not found:
+        return _table_mentions(prepared, registry, rows) if rows else []
     found.sort(key=lambda item: item.start)
     found = _merge_adjacent(text, found)
     raw_actions = _action_spans(text, registry, language)
@@ -756,7 +758,8 @@ _ENUMERATION_TAIL = re.compile(rf"、({_ITEM}?)(?=等|\s*\d+\s*(?:家|款|个)|[
 # An app named before the count it belongs to: 暖暖环游世界等60款APP.
 _COUNT_AFTER_NAME = re.compile(r"等\s*\d+\s*款")
 # A list that opens a clause and is what the clause acts on (每日优鲜、便利蜂等被点名).
-_LISTED_NAMES = re.compile(rf"(?:^|(?<=[，,。；;：:\n]))\s*({_ITEM}(?:、{_ITEM})+)(?=等\s*(?:被|遭|app|应用|平台|企业|网站))")
+_LISTED_TAIL = re.compile(r"等\s*(?:被|遭|app|应用|平台|企业|网站)")
+_LISTED_NAMES = re.compile(rf"(?:^|(?<=[，,。；;：:\n]))\s*({_ITEM}(?:、{_ITEM})+)$")
 _LIST_LEAD = re.compile(r".*(?:其中包括|包括|其中|例如|比如|如)")
 _NOT_A_NAME = re.compile(r"类$|涉|违|非法|低俗|色情|虚假|谣言|诈骗|赌博|侵权|问题|行为|信息|内容|约谈|警告|罚款|关闭|下架|整改")
 _NAME_BEFORE_COUNT = re.compile(rf"(?:^|(?<=[\s，,。：:；;]))({_ITEM})$")
@@ -768,6 +771,8 @@ def _enumerated_names(text: str, known: Sequence[_Found], language: str) -> list
     if language != "zh" or "、" not in text and "等" not in text:
         return []
     found: list[_Found] = []
+    if not known and "等" not in text:
+        return found
     ordered = sorted(known, key=lambda item: item.start)
     runs: list[list[_Found]] = []
     for item in ordered:
@@ -803,7 +808,11 @@ def _enumerated_names(text: str, known: Sequence[_Found], language: str) -> list
         after = text[run[-1].end:run[-1].end + 16]
         kind = "app" if re.search(r"款|app|应用|软件", after) else "website" if "网站" in after else "company"
         found += [_Found(start, end, None, kind) for start, end in spans if end > start]
-    for listed in _LISTED_NAMES.finditer(text) if "等" in text else ():
+    for tail in _LISTED_TAIL.finditer(text) if "等" in text else ():
+        # Looked for backwards from each 等被/等平台, not by a pattern tried at every position.
+        listed = _LISTED_NAMES.search(text, max(0, tail.start() - 140), tail.start())
+        if listed is None:
+            continue
         position = listed.start(1)
         for name in listed.group(1).split("、"):
             start, end = position, position + len(name)
