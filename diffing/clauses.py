@@ -161,12 +161,6 @@ def govern(
     result = [Governed() for _ in parties]
     if not parties:
         return result
-    breaks = [
-        position for position in _clause_breaks(text, sentence_start, sentence_end)
-        if not any(party.start <= position < party.end for party in parties)
-    ]
-    bounds = [sentence_start, *[b + 1 for b in breaks], sentence_end]
-    clauses = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
     for index, party in enumerate(parties):
         result[index].host = _is_host(text, party, language)
         result[index].speaker = _is_speaker(text, party, language)
@@ -182,6 +176,14 @@ def govern(
         if oblique is not None and _FINE_BEFORE_ON.search(text, max(0, oblique - 48), oblique + 3):
             oblique = None  # "a fine of €60 million on Facebook"
         result[index].oblique = oblique is not None or _POSSESSOR_EN.match(text, party.end) is not None
+    if not actions:
+        return result
+    breaks = [
+        position for position in _clause_breaks(text, sentence_start, sentence_end)
+        if not any(party.start <= position < party.end for party in parties)
+    ]
+    bounds = [sentence_start, *[b + 1 for b in breaks], sentence_end]
+    clauses = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
     current: list[int] = []
     last_actions: list[tuple[int, int, str]] = []
     last_window: tuple[int, int] = sentence
