@@ -660,7 +660,8 @@ def _registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[
     starts = registry.latin_starts
     for word in _WORD_START.finditer(text):
         position = word.start()
-        if text[position:position + 2] in starts:
+        # Two letters start most names; a one-letter name (X) is its own start.
+        if text[position:position + 2] in starts or text[position] in starts:
             latin = registry.latin_pattern.match(text, position)
             if latin is not None:
                 matches.append(latin)

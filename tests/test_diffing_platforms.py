@@ -183,3 +183,23 @@ def test_registry_is_large_enough_and_consistent() -> None:
 ])
 def test_aliases_short_forms_and_cased_names(text: str, expected: list[str]) -> None:
     assert [m.id for m in _mentions(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Companies European, British and American regulators fine, with their products.
+    ("The Commission fined Delivery Hero and Glovo for a cartel.", ["delivery_hero", "glovo"]),
+    ("The FTC fined GoodRx; WW International and its app Kurbo also paid.", ["goodrx", "ww", "kurbo"]),
+    ("The ICO fined Ticketmaster UK Limited.", ["ticketmaster"]),
+    ("Epic Games, maker of Fortnite, was fined.", ["epic_games", "fortnite"]),
+    ("The Commission fined X under the Digital Services Act.", ["twitter"]),
+    ("Sellers on Facebook Marketplace were harmed.", ["facebook_marketplace"]),
+    # Chinese platforms, app and SDK makers notices name.
+    ("晋江文学城被责令暂停更新。", ["jinjiang"]),
+    ("蜻蜓FM、网易云音乐和马蜂窝被通报。", ["qingting_fm", "netease_music", "mafengwo"]),
+    ("对深圳市丰巢科技有限公司处以罚款。", ["fengchao"]),
+    # A one-letter name is only the capital letter standing alone.
+    ("An X-ray of the x axis, X's rival.", []),
+    ("他们运用自如，浮想联翩，联想到中国美食。", []),
+])
+def test_registry_covers_companies_regulators_name(text: str, expected: list[str]) -> None:
+    assert [m.id for m in _mentions(text)] == expected
