@@ -31,7 +31,8 @@ _COLLECTIVE_ZH = re.compile(
     r"(?:网站|平台|企业|账号|应用|app|公司|主体)"
     r"|\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*(?:家|款|个|件|条|名)"
     # 对 with an object that is no name (对平台内合作餐厅商户…下架): the verb acts on that object.
-    r"|^\s*[^，,；;对]{0,8}(?<!针)(?<!面)(?<!相)(?<!反)对(?!其|该|此|上述|手|于)"
+    # 对平台, 对两个平台, 对三家 refer back to the names before (_ALL_OF_THEM).
+    r"|^\s*[^，,；;对]{0,8}(?<!针)(?<!面)(?<!相)(?<!反)对(?!其|该|此|上述|手|于|平台(?![内上中])|这?[两二三四五六七八九十]+[个家])"
 )
 _COLLECTIVE_EN = re.compile(
     r"\b(?:other|several|some|many|these|those|all|numerous)\s+(?:\w+\s+)?"
@@ -62,7 +63,8 @@ _PREPOSITIONS = frozenset({
     "across", "within", "like", "using", "on", "of",
 })
 _POINTING = frozenset({"imposed", "levied", "fine", "fines", "penalty", "placed"})
-_HEAD_OF = frozenset({"charge", "head", "operator", "owner", "operators", "owners"})
+_HEAD_OF = frozenset({"charge", "head", "operator", "owner", "operators", "owners", "heads", "executive",
+                      "executives", "managers", "officials", "representatives", "leaders", "bosses"})
 _ARTICLES = frozenset({"the", "a", "an", "its"})
 _NOT_BETWEEN = frozenset({"of", "to", "and", "or"})
 _LAST_WORDS = re.compile(r"[a-z0-9'’.-]+(?:\s+[a-z0-9'’.-]+)*\s+$")
@@ -89,7 +91,7 @@ def _oblique_start(words: list[tuple[str, int]]) -> int | None:
         if len(between) > 3 or _NOT_BETWEEN.intersection(between):
             continue
         previous = words[index - 1][0] if index > 0 else ""
-        if previous in _POINTING or (word == "of" and previous in _HEAD_OF):
+        if previous in _POINTING or (word in ("of", "from") and previous in _HEAD_OF):
             continue
         return words[index][1]
     return None
@@ -116,6 +118,7 @@ _POSSESSOR_EN = re.compile(r"(?:'s|’s|')\s+(?!fine|penalt)")
 # A clause whose subject refers back to every party named before it (这些企业均被…, "the firms").
 _ALL_OF_THEM = re.compile(
     r"\s*(?:这些|上述|以上|前述|上列)(?:企业|平台|公司|网站|应用|app|账号)"
+    r"|\s*(?:并|同时)?对(?:这|上述)?[两二三四五六七八九十]+[个家]"
     r"|\s*(?:these|those|the|all\s+the|all)\s+(?:companies|firms|platforms|apps|websites|giants)\b"
 )
 

@@ -350,6 +350,8 @@ def find_platform_mentions(
             _read_on(prepared, group, action_spans, named_sentences, figure_sentence_set, said,
                      registry.kind_patterns[language])
             readings[index] = _reading(group, said, amount_spans)
+    referred = _referred_actions(prepared, groups, governed, action_spans, action_sentences, named_sentences,
+                                 language)
     for index, (group, said) in enumerate(zip(groups, governed, strict=True)):
         # What sentences about "the company" say is said of the notice's one party, also
         # where one of its mentions has a verb of its own.
@@ -357,6 +359,10 @@ def find_platform_mentions(
         if added and not said.host and readings[index][1]:
             action, actions, amount = readings[index]
             readings[index] = (action, tuple(dict.fromkeys((*actions, *added))), amount)
+        if index in referred:
+            action, actions, amount = readings[index]
+            actions = tuple(dict.fromkeys((*actions, *referred[index])))
+            readings[index] = (action or actions[0], actions, amount)
     readings = _amount_from_story(prepared, groups, readings, action_spans, action_sentences, amount_spans,
                                   named_sentences)
     readings = _notice_app_action(prepared, groups, governed, readings, action_spans, registry, language)
@@ -464,6 +470,51 @@ def _topic_actions(
             continue
         actions += [span[2] for span in _either_or(prepared.text, _in(action_spans, start, end)) if span[2] != NEUTRAL]
     return {parties.pop(): actions} if actions else {}
+
+
+# An object that refers back to the platforms just named (对其, 对两个平台, 对三家, "fining them"):
+# a sentence that names none and acts on it acts on them.
+_REFERRING_OBJECT = {
+    "en": re.compile(r"\b(?:them|both\s+(?:companies|platforms|firms)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms))\b"),
+    "zh": re.compile(r"对(?:其|该(?:平台|公司|企业|网站)|平台(?![内上中])|(?:这|上述)?[两二三四五六七八九十]+[个家]|上述(?:平台|企业|公司|网站))"),
+}
+_REFERRING_REACH = 3  # sentences back to the one that named them
+
+
+def _referred_actions(
+    prepared: PreparedText,
+    groups: Sequence[Sequence[_Found]],
+    governed: Sequence[Governed],
+    action_spans: SortedSpans[tuple[int, int, str]],
+    action_sentences: Sequence[int],
+    named_sentences: dict[int, set[str]],
+    language: str,
+) -> dict[int, list[str]]:
+    """Actions of a sentence that names no platform but acts on ones it refers back to (对两个平台
+    采取约谈、警告), given to the platforms of the nearest sentence before it that names some."""
+    added: dict[int, list[str]] = {}
+    named = sorted(named_sentences)
+    for index in action_sentences:
+        if index in named_sentences:
+            continue
+        start, end = prepared.sentence(index)
+        referring = _REFERRING_OBJECT[language].search(prepared.text, start, end)
+        if referring is None:
+            continue
+        earlier = [sentence for sentence in named if index - _REFERRING_REACH <= sentence < index]
+        if not earlier:
+            continue
+        spans = _either_or(prepared.text, _in(action_spans, start, end))
+        if language == "zh":
+            spans = [span for span in spans if span[0] >= referring.end()]
+        actions = [span[2] for span in spans if span[2] != NEUTRAL]
+        if not actions:
+            continue
+        for position, (group, said) in enumerate(zip(groups, governed, strict=True)):
+            if (prepared.sentence_index(group[0].start) == earlier[-1] and not said.host
+                    and not said.speaker and not said.oblique):
+                added.setdefault(position, []).extend(actions)
+    return added
 
 
 def _govern_groups(prepared: PreparedText, groups: Sequence[Sequence[_Found]],

@@ -327,3 +327,20 @@ def test_respective_amounts(text: str) -> None:
         ("jd", Decimal(500000)), ("pinduoduo", Decimal(300000)),
     ]
     assert [figure.party for figure in extraction.figures if figure.currency] == ["jd", "pinduoduo"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 对三家, 对两个平台 refer back to every name before them.
+    ("对甲公司、美团、京东三起案件作出决定，对三家分别处以50万元罚款。",
+     [("meituan", ("fined",)), ("jd", ("fined",))]),
+    ("约谈了快手和微博，并对两个平台予以警告。",
+     [("kuaishou", ("summoned", "warned")), ("weibo", ("summoned", "warned"))]),
+    # In a sentence that names none, they refer to the platforms of the sentence before.
+    ("网信办指出，快手及微博未落实主体责任。网信办指导地方网信办，对两个平台采取约谈、警告等措施。",
+     [("kuaishou", ("summoned", "warned")), ("weibo", ("summoned", "warned"))]),
+    ("针对“百度”的问题依法约谈，责令其全面深入整改。", [("baidu", ("summoned", "ordered_to_rectify"))]),
+    ("The CAC had meetings with executives of Weibo, ordering them to make rectifications and fining them.",
+     [("weibo", ("summoned", "ordered_to_rectify", "fined"))]),
+])
+def test_objects_that_refer_back_to_the_names(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
