@@ -104,6 +104,17 @@ def test_the_company_named_once_takes_the_actions_said_of_it_later() -> None:
     "微信\n",
     "The regulator said in a post on Weibo that the campaign would go on.",
     "网信办通过微信公众号发布通报。",
+    # Share targets, contact links, image file names, "skip to content" bars.
+    "点击右上角微信好友\n\n朋友圈\n",
+    "在线咨询: QQ交谈\n",
+    "名单如下：\n\n微信图片_20240101123456.jpg",
+    "Skip to Content Facebook Feature Image\n",
+    # An account named before its kind, as a channel of the notice.
+    "据某某微报微信号3日发布，工信部通报了一批应用。",
+    "网民可通过举报电话、“网络举报”客户端等渠道参与。",
+    # Names the text compares with.
+    "The regulator said Twitter-like services must register.",
+    "The database, similar to Google Scholar, was popular.",
 ])
 def test_channels_and_page_furniture_are_no_mentions(text: str) -> None:
     assert extract(text).platforms == []
@@ -327,6 +338,17 @@ def test_respective_amounts(text: str) -> None:
         ("jd", Decimal(500000)), ("pinduoduo", Decimal(300000)),
     ]
     assert [figure.party for figure in extraction.figures if figure.currency] == ["jd", "pinduoduo"]
+
+
+def test_related_headlines_after_the_article_are_no_mentions() -> None:
+    text = ("北京市网信办对新浪微博依法予以罚款。\n相关新闻\n某地一家淘宝店开业即火?\n"
+            "某国下架DeepSeek 业内怎么看?\n")
+    assert [(m.id, m.action) for m in extract(text).platforms] == [("weibo", "fined")]
+
+
+def test_a_compared_name_takes_no_action() -> None:
+    text = "The regulator said Twitter-like Weibo had been ordered to pay a penalty."
+    assert [(m.id, m.action) for m in extract(text).platforms] == [("weibo", "fined")]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
