@@ -366,6 +366,7 @@ def find_platform_mentions(
     readings = _amount_from_story(prepared, groups, readings, action_spans, action_sentences, amount_spans,
                                   named_sentences)
     readings = _notice_app_action(prepared, groups, governed, readings, action_spans, registry, language)
+    readings = _proposed_not_fined(prepared, groups, readings, amount_spans)
     mentions: list[PlatformMention] = []
     for group, (action, actions, amount) in zip(groups, readings, strict=True):
         each = _respective_amounts(prepared, group, amount_spans) if amount is not None and len(group) > 1 else None
@@ -385,6 +386,40 @@ def find_platform_mentions(
     if rows:
         mentions = sorted(mentions + _table_mentions(prepared, registry, rows), key=lambda m: m.start)
     return mentions
+
+
+def _proposed_not_fined(
+    prepared: PreparedText,
+    groups: Sequence[Sequence[_Found]],
+    readings: list[tuple[str | None, tuple[str, ...], Amount | None]],
+    amounts: SortedSpans[AmountMatch],
+) -> list[tuple[str | None, tuple[str, ...], Amount | None]]:
+    """A platform the notice proposes to fine is not also fined by it: "the fine" said of it
+    elsewhere ("BA may make representations before the fine"), or the proposed amount reported
+    as imposed, is that proposed one. A fine with an amount of its own (the penalty a notice of
+    intent led to) stays."""
+    text = prepared.text
+    proposed: dict[str, list[tuple[int, Amount]]] = {}
+    for group, (_, actions, _) in zip(groups, readings, strict=True):
+        if "fine_proposed" not in actions:
+            continue
+        start, end = prepared.sentence_at(group[0].start)
+        stated = [(start, match.amount) for match in amounts.within(start, end)]
+        for item in group:
+            proposed.setdefault(_item_key(text, item), []).extend(stated)
+    if not proposed:
+        return readings
+    result = []
+    for group, (action, actions, amount) in zip(groups, readings, strict=True):
+        keys = [_item_key(text, item) for item in group]
+        if "fined" in actions and all(key in proposed for key in keys):
+            own_sentence = prepared.sentence_at(group[0].start)[0]
+            elsewhere = {value for key in keys for start, value in proposed[key] if start != own_sentence}
+            if amount is None or amount in elsewhere:
+                actions = tuple(name for name in actions if name != "fined") or ("fine_proposed",)
+                action = actions[0]
+        result.append((action, actions, amount))
+    return result
 
 
 def _outside_tables(prepared: PreparedText, found: list[_Found], rows: Sequence[TableRow]) -> list[_Found]:
@@ -748,9 +783,15 @@ def _registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[
         forms = registry.cased.get(alias)
         if forms and re.sub(r"\s+", " ", normalise_width(prepared.original_text(start, end))) not in forms:
             continue
+        domain = _DOMAIN_SUFFIX.match(text, end)
+        if domain is not None and _LATIN_EDGE.match(alias[-1]):
+            end = domain.end()  # Bing.com, JD.com, sina.com.cn: the platform's own site
         found.append(_Found(start, end, platform_id, registry.platforms[platform_id].kind))
         last_end = end
     return found
+
+
+_DOMAIN_SUFFIX = re.compile(r"\.(?:com|cn|net|org)(?:\.cn)?(?![a-z0-9])")
 
 
 _WORD_START = re.compile(r"(?<![a-z0-9])[a-z0-9]")

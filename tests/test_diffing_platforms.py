@@ -203,3 +203,20 @@ def test_aliases_short_forms_and_cased_names(text: str, expected: list[str]) -> 
 ])
 def test_registry_covers_companies_regulators_name(text: str, expected: list[str]) -> None:
     assert [m.id for m in _mentions(text)] == expected
+
+
+def test_a_platform_s_own_domain_is_its_name() -> None:
+    mentions = _mentions("Platforms such as Bing.com, Baidu and JD.com have been fined.")
+    assert [(m.id, m.name, m.action) for m in mentions] == [
+        ("bing", "Bing.com", "fined"), ("baidu", "Baidu", "fined"), ("jd", "JD.com", "fined"),
+    ]
+
+
+def test_a_proposed_fine_is_not_reported_as_imposed() -> None:
+    text = ("Some outlets wrote that the airline BA had been fined £20m. In fact the regulator is "
+            "intending to fine BA £20m. BA may make representations before the fine is decided. "
+            "She once issued Facebook with a notice of intent; Facebook was later fined £500,000.")
+    by_id: dict[str, set[str]] = {}
+    for mention in _mentions(text):
+        by_id.setdefault(mention.id or mention.name, set()).update(mention.actions)
+    assert by_id == {"british_airways": {"fine_proposed"}, "facebook": {"fine_proposed", "fined"}}
