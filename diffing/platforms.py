@@ -533,22 +533,27 @@ def _referred_actions(
         if index in named_sentences:
             continue
         start, end = prepared.sentence(index)
-        referring = _REFERRING_OBJECT[language].search(prepared.text, start, end)
-        if referring is None:
-            continue
         earlier = [sentence for sentence in named if index - _REFERRING_REACH <= sentence < index]
         if not earlier:
             continue
+        referring = _REFERRING_OBJECT[language].search(prepared.text, start, end)
+        subject = referring is None and _REFERRING_SUBJECT[language].match(prepared.text, start, end)
+        if referring is None and not subject:
+            continue
         spans = _either_or(prepared.text, _in(action_spans, start, end))
-        if language == "zh":
+        if referring is not None and language == "zh":
             spans = [span for span in spans if span[0] >= referring.end()]
         actions = [span[2] for span in spans if span[2] != NEUTRAL]
         if not actions:
             continue
-        for position, (group, said) in enumerate(zip(groups, governed, strict=True)):
-            if (prepared.sentence_index(group[0].start) == earlier[-1] and not said.host
-                    and not said.speaker and not said.oblique):
-                added.setdefault(position, []).extend(actions)
+        parties = [position for position, (group, said) in enumerate(zip(groups, governed, strict=True))
+                   if prepared.sentence_index(group[0].start) == earlier[-1] and not said.host
+                   and not said.speaker and not said.oblique]
+        # "The company was ordered…" speaks of one company: the one the sentence before names.
+        if subject and len({_item_key(prepared.text, item) for position in parties for item in groups[position]}) != 1:
+            continue
+        for position in parties:
+            added.setdefault(position, []).extend(actions)
     return added
 
 
@@ -839,7 +844,48 @@ def _unknown_names(prepared: PreparedText, registry: PlatformRegistry, language:
         if kind is not None:
             found.append(_Found(start, end, None, kind))
             taken.take(start, end)
+    if language == "zh" and "有限" in text:
+        for start, end in _company_names(text):
+            if taken.free(start, end):
+                found.append(_Found(start, end, None, "company"))
+                taken.take(start, end)
     return found
+
+
+# A company's registered name (上海某某网络科技有限公司, 某某(上海)科技服务有限公司): read back
+# from 有限公司 over Chinese characters (and a bracketed city) to the word before it, which is
+# punctuation or a word that cannot be part of a name (了, 对, 发现, 包括…).
+_COMPANY_END = re.compile(r"(?:股份)?有限(?:责任)?公司")
+_COMPANY_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_COMPANY_BRACKET = re.compile(r"[(（][\u4e00-\u9fff]{2,4}[)）]$")
+_COMPANY_BEFORE = re.compile(
+    r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款"
+    r"|运营主体|运营方|开发者|主办|承办|版权所有|技术支持|所属|旗下)$"
+)
+_COMPANY_FURNITURE = re.compile(r"(?:©|版权|copyright|主办|承办|技术支持|运营主体|运营方|开发者|开发商|备案)[^\n]{0,12}$")
+# 由某某有限公司运营的“某App”: the operator of the app named next, which is the party.
+_COMPANY_OPERATES = re.compile(r"\s*(?:运营|开发|出品|推出|旗下|所属)")
+_COMPANY_LONGEST = 24
+
+
+def _company_names(text: str) -> list[tuple[int, int]]:
+    names = []
+    for match in _COMPANY_END.finditer(text):
+        start = match.start()
+        while start > 0 and match.end() - start < _COMPANY_LONGEST:
+            bracket = _COMPANY_BRACKET.search(text, max(0, start - 6), start)
+            if bracket is not None:
+                start = bracket.start()
+                continue
+            if not _COMPANY_CHAR.match(text, start - 1) or _COMPANY_BEFORE.search(text, max(0, start - 4), start):
+                break
+            start -= 1
+        if (match.start() - start < 2 or text[start - 1:start] in (")", "）")
+                or _COMPANY_FURNITURE.search(text, max(0, start - 16), start)
+                or _COMPANY_OPERATES.match(text, match.end())):
+            continue
+        names.append((start, match.end()))
+    return names
 
 
 # A quoted document title (“关于下架侵害用户权益APP名单的通报”), not a name.

@@ -220,3 +220,27 @@ def test_a_proposed_fine_is_not_reported_as_imposed() -> None:
     for mention in _mentions(text):
         by_id.setdefault(mention.id or mention.name, set()).update(mention.actions)
     assert by_id == {"british_airways": {"fine_proposed"}, "facebook": {"fine_proposed", "fined"}}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Registered company names the registry does not know are parties, read back to the word
+    # before them.
+    ("市场监管局公布了某甲文化传播有限公司刷单案、某乙(杭州)科技服务有限公司刷单案等案例。",
+     ["某甲文化传播有限公司", "某乙(杭州)科技服务有限公司"]),
+    ("监测发现某丙网络科技股份有限公司涉嫌虚构交易。", ["某丙网络科技股份有限公司"]),
+    # The operator of a named app, a footer, and a name cut by a ticker are not.
+    ("由某丁网络科技有限公司运营的“某某游戏”App存在问题，现予以通报。", ["某某游戏"]),
+    ("版权所有：某戊传媒有限公司", []),
+])
+def test_registered_company_names(text: str, expected: list[str]) -> None:
+    assert [m.name for m in _mentions(text)] == expected
+
+
+def test_the_company_of_the_sentence_before_takes_what_is_said_of_the_company() -> None:
+    text = ("The regulator fined Weibo 3 million yuan. Douban was fined last week as well. "
+            "The regulator imposed penalties on Weibo in eleven months. "
+            "The company has been ordered to rectify at once.")
+    actions = {m.id: set() for m in _mentions(text)}
+    for mention in _mentions(text):
+        actions[mention.id].update(mention.actions)
+    assert actions == {"weibo": {"fined", "ordered_to_rectify"}, "douban": {"fined"}}
