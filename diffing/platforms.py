@@ -642,7 +642,9 @@ def _notice_app_action(
         return readings
     return [
         (action, (action,), None)
-        if not reading[1] and not said.host and all(item.kind == "app" and item.id is None for item in group)
+        # Apps with a neutral verb of their own (查处“A”等应用程序) were dealt with, not that.
+        if not reading[1] and not said.host and not said.actions
+        and all(item.kind == "app" and item.id is None for item in group)
         else reading
         for group, said, reading in zip(groups, governed, readings, strict=True)
     ]

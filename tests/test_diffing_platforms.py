@@ -244,3 +244,14 @@ def test_the_company_of_the_sentence_before_takes_what_is_said_of_the_company() 
     for mention in _mentions(text):
         actions[mention.id].update(mention.actions)
     assert actions == {"weibo": {"fined", "ordered_to_rectify"}, "douban": {"fined"}}
+
+
+def test_apps_listed_by_the_ministry_are_notified() -> None:
+    text = ("The ministry listed 120 apps in two batches, including WeChat, that had violated "
+            "user rights.")
+    assert [(m.id, m.action) for m in _mentions(text)] == [("wechat", "notified")]
+
+
+def test_apps_dealt_with_take_no_count_of_the_notice() -> None:
+    text = ("今年以来，累计下架移动应用程序200款。\n依法查处存在诱导粉丝打榜问题的“某某星”“某某派”等移动应用程序。")
+    assert [(m.name, m.action) for m in _mentions(text)] == [("某某星", None), ("某某派", None)]
