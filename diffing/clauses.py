@@ -123,6 +123,12 @@ _ALL_OF_THEM = re.compile(
 )
 
 
+# An object that refers back to every name before it in the sentence.
+_THEM_EN = re.compile(
+    r"\b(?:them|both\s+(?:companies|platforms|firms)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms))\b"
+)
+
+
 @dataclass
 class Party:
     """A list of names said together (one name is a list of one), by position."""
@@ -235,6 +241,11 @@ def govern(
         last_actions, last_window = in_clause, (clause_start, clause_end)
         if _ALL_OF_THEM.match(text, clause_start, clause_end):
             current = [index for index in range(next_party) if _takes_verbs(result[index])]
+        elif language == "en" and _THEM_EN.search(text, clause_start, clause_end):
+            # "problems on platforms A and B, so it met executives from the two companies,
+            # ordering them to rectify": the pronoun names them, also where they stood in a phrase.
+            current = [index for index in range(next_party)
+                       if not result[index].host and not result[index].speaker]
         if current:
             for member in current:
                 result[member].actions.extend(in_clause)

@@ -363,6 +363,14 @@ def test_a_compared_name_takes_no_action() -> None:
     ("针对“百度”的问题依法约谈，责令其全面深入整改。", [("baidu", ("summoned", "ordered_to_rectify"))]),
     ("The CAC had meetings with executives of Weibo, ordering them to make rectifications and fining them.",
      [("weibo", ("summoned", "ordered_to_rectify", "fined"))]),
+    (("Problems appeared on the platforms Douyin and Kuaishou, so officials held meetings with managers of "
+      "the two companies, ordering them to rectify."),
+     [("douyin", ("summoned", "ordered_to_rectify")), ("kuaishou", ("summoned", "ordered_to_rectify"))]),
 ])
 def test_objects_that_refer_back_to_the_names(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
     assert [(m.id, m.actions) for m in extract(text).platforms] == expected
+
+
+def test_ending_a_practice_is_no_closure() -> None:
+    text = "The Commission ordered Google to terminate these practices."
+    assert [(m.id, m.actions) for m in extract(text).platforms] == [("google", ())]
