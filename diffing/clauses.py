@@ -254,7 +254,29 @@ def govern(
         elif not seen_party:
             leading.extend(in_clause)
             leading_windows.append((clause_start, clause_end))
+    if language == "en":
+        _share_across_commas(text, parties, actions, result)
     return result
+
+
+# "ByteDance Pangolin SDK, Tencent Ads SDK and Kuaishou Advertising SDK had many problems": a
+# name with a few words of its own, then a comma and the next name, is one item of a list.
+_LIST_ITEM_GAP = re.compile(r"[\w\s()'’.&-]{0,40},\s*(?:and\s+)?")
+
+
+def _share_across_commas(text: str, parties: Sequence[Party], actions: Sequence[tuple[int, int, str]],
+                         result: list[Governed]) -> None:
+    for index in range(len(parties) - 2, -1, -1):
+        governed, following = result[index], result[index + 1]
+        if governed.actions or not following.actions or not _takes_verbs(governed) or not _takes_verbs(following):
+            continue
+        gap_start, gap_end = parties[index].end, parties[index + 1].start
+        if not _LIST_ITEM_GAP.fullmatch(text, gap_start, gap_end) or any(
+                gap_start <= span[0] < gap_end for span in actions):
+            continue
+        governed.actions.extend(following.actions)
+        governed.windows.extend(following.windows)
+        governed.decided = True
 
 
 def _takes_verbs(governed: Governed) -> bool:

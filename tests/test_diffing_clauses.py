@@ -374,3 +374,16 @@ def test_objects_that_refer_back_to_the_names(text: str, expected: list[tuple[st
 def test_ending_a_practice_is_no_closure() -> None:
     text = "The Commission ordered Google to terminate these practices."
     assert [(m.id, m.actions) for m in extract(text).platforms] == [("google", ())]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Items of one list, each with words of its own, share the verb after the list.
+    ("The ministry found that ByteDance Ad Kit SDK, Tencent Ads SDK and Kuaishou Advertising SDK had many problems.",
+     [("bytedance", ("notified",)), ("tencent", ("notified",)), ("kuaishou", ("notified",))]),
+    ("The first batch contained 41 apps including QQ, Sina Sports and Lagou.",
+     [("qq", ("notified",)), ("sina", ("notified",)), ("lagou", ("notified",))]),
+    # A name with a verb of its own keeps it.
+    ("Baidu was warned in May, Douban was fined in June.", [("baidu", ("warned",)), ("douban", ("fined",))]),
+])
+def test_list_items_across_commas(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
