@@ -246,7 +246,7 @@ _QUOTED = re.compile(
     r'|"(?P<d>[^"\n。，,；;！？!?：:]{1,40})"'
 )
 _AT_NAME = re.compile(
-    r"@(?P<name>[^\s@，,。、；;：:“”\"（）()等]{1,30}(?:\s(?!and\b|or\b)[^\s@，,。、；;：:“”\"（）()]{1,20}){0,3})"
+    r"@(?!所有人|全体成员|everyone\b|all\b)(?P<name>[^\s@，,。、；;：:“”\"（）()等]{1,30}(?:\s(?!and\b|or\b)[^\s@，,。、；;：:“”\"（）()]{1,20}){0,3})"
 )
 _LIST_CONTINUES = re.compile(
     r"(?:\s*(?:、|,|，|和|及|与|以及|and|or)?\s*(?:“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|\"[^\"\n]{1,40}\"|@[^\s，,。、；;]{1,30}))*"
@@ -714,6 +714,8 @@ def _outside_channels(text: str, found: list[_Found]) -> list[_Found]:
 
 # A quoted word that names a campaign, a practice or a category, not a platform: “清朗”系列专项行动,
 # “饭圈”乱象, “二选一”要求, 各类违规“自媒体”账号.
+_HEADING_BEFORE = re.compile(r"(?:^|\n)\s*(?:\d{1,2}\s*[.、．]|[①-⑳]|[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]、)\s*$")
+_HEADING_AFTER = re.compile(r"\s*[:：]")
 _NOT_NAME_AFTER = re.compile(
     r"\s*(?:系列|类)?(?:专项行动|行动|专项|活动|乱象|整治|运动|要求|行为|条款|计划|现象|模式|问题|理念|口号|"
     r"campaign|crackdown|practice)"
@@ -839,6 +841,8 @@ def _unknown_names(prepared: PreparedText, registry: PlatformRegistry, language:
             continue
         if _NOT_NAME_AFTER.match(text, match.end()) or _CATEGORY_BEFORE.search(text, max(0, match.start() - 4), match.start()):
             continue
+        if _HEADING_AFTER.match(text, match.end()) and _HEADING_BEFORE.search(text, max(0, match.start() - 8), match.start()):
+            continue  # 1. “谨慎下载APP”：… is a numbered piece of advice, not a name
         kind = _unknown_kind(prepared, registry, language, match.start(), match.end())
         if kind is None and found and found[-1].id is None and _QUOTED_LIST_GAP.fullmatch(
                 text, found[-1].end, start):

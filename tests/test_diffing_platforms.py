@@ -255,3 +255,12 @@ def test_apps_listed_by_the_ministry_are_notified() -> None:
 def test_apps_dealt_with_take_no_count_of_the_notice() -> None:
     text = ("今年以来，累计下架移动应用程序200款。\n依法查处存在诱导粉丝打榜问题的“某某星”“某某派”等移动应用程序。")
     assert [(m.name, m.action) for m in _mentions(text)] == [("某某星", None), ("某某派", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "安卓用户：打开应用商店，选择要举报的应用。苹果用户：打开应用商店举报。",
+    "@所有人 这些APP被下架了，你在用吗？",
+    "防护几招：\n1. “谨慎下载APP”：选择正规渠道下载。\n2. “查看权限设置”：只授予必要权限。",
+])
+def test_users_of_a_system_greetings_and_advice_are_no_platforms(text: str) -> None:
+    assert [(m.name, m.action) for m in _mentions(text)] == []
