@@ -264,3 +264,8 @@ def test_apps_dealt_with_take_no_count_of_the_notice() -> None:
 ])
 def test_users_of_a_system_greetings_and_advice_are_no_platforms(text: str) -> None:
     assert [(m.name, m.action) for m in _mentions(text)] == []
+
+
+def test_a_rule_named_after_notification_notifies_no_one() -> None:
+    text = "The FTC acted under its Health Breach Notification Rule against GoodRx and fined it."
+    assert [(m.id, m.actions) for m in _mentions(text)] == [("goodrx", ("fined",))]
