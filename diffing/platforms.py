@@ -784,7 +784,8 @@ def _registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[
             # Latin names are whole words: "Bing" is not in "binge", "JD" not in "JDK".
             continue
         blocked = registry.not_after.get(alias)
-        if blocked and before in blocked:
+        if blocked and (before in blocked or any(
+                len(word) > 1 and text.endswith(word, 0, start) for word in blocked)):
             continue
         blocked_after = registry.not_before.get(alias)
         if blocked_after and text.startswith(blocked_after, end):

@@ -197,8 +197,12 @@ def test_aliases_short_forms_and_cased_names(text: str, expected: list[str]) -> 
     ("晋江文学城被责令暂停更新。", ["jinjiang"]),
     ("蜻蜓FM、网易云音乐和马蜂窝被通报。", ["qingting_fm", "netease_music", "mafengwo"]),
     ("对深圳市丰巢科技有限公司处以罚款。", ["fengchao"]),
-    # A one-letter name is only the capital letter standing alone.
+    # A one-letter name is only the capital letter standing alone, and not a numbering.
     ("An X-ray of the x axis, X's rival.", []),
+    ("The fine was imposed under Article X; Plan X failed.", []),
+    # Names that are also places, roads, newspapers or ordinary words.
+    ("Apple Daily wrote about the Amazon rainforest and the Ring Road.", []),
+    ("Epic battles; zoom in; Discord between members grew.", []),
     ("他们运用自如，浮想联翩，联想到中国美食。", []),
 ])
 def test_registry_covers_companies_regulators_name(text: str, expected: list[str]) -> None:
