@@ -48,7 +48,12 @@ _HOST_AFTER_ZH = re.compile(
     r"(?:等)?(?:[^，,。；;“”「」]{0,3}平台)?(?:上)?的\s*[“「『\"]"
     r"|(?:等)?[^，,。；;“”「」]{0,3}?平台(?:上)?的?\s*(?:账号|帐号|公众号)\s*[“「『\"]"
     r"|(?:平台)?(?:上|中)(?:的)?(?:[^，,。；;]{0,6})?(?:账号|帐号|公众号|主播|博主)"
-    r"|\s*(?:公众号|公号|百家号|头条号|企鹅号|视频号|小程序|账号|帐号|直播间|店铺)\s*[“「『\"]?"
+    r"|\s*(?:公众号|公号|百家号|头条号|企鹅号|视频号|小程序|账号|帐号|直播间|店铺|网店|商家|卖家|用户|网友|主播|博主|达人)\s*[“「『\"]?"
+)
+# "a Taobao shop", "the Douyin account", "Weibo users": the platform only hosts what follows.
+_HOST_AFTER_EN = re.compile(
+    r"\s+(?:live[\s-]?stream(?:ing)?\s+)?(?:shops?|stores?|storefronts?|accounts?|channels?|pages?|users?|influencers?"
+    r"|streamers?|bloggers?|sellers?|merchants?|vendors?|rooms?|posts?|videos?|groups?\s+chats?)\b"
 )
 _SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如|比如)\s*[“「『\"]?\s*$")
 _HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助)\s*$")
@@ -404,4 +409,5 @@ def _is_host(text: str, party: Party, language: str) -> bool:
         if _HOST_AFTER_ZH.match(text, party.end, party.end + 16):
             return True
         return _HOST_BEFORE_ZH.search(text[max(0, party.start - 4):party.start]) is not None
-    return False  # English products and hosts are read from the words before (_product_of)
+    # English products are read from the words before (_product_of), what it hosts after it.
+    return _HOST_AFTER_EN.match(text, party.end, party.end + 40) is not None

@@ -387,3 +387,16 @@ def test_ending_a_practice_is_no_closure() -> None:
 ])
 def test_list_items_across_commas(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
     assert [(m.id, m.actions) for m in extract(text).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A platform followed by what it hosts (a shop, an account, users, a streamer) is no target.
+    ("A Taobao shop selling fakes was closed.", [("taobao", ())]),
+    ("The Douyin influencer's account was suspended.", [("douyin", ())]),
+    ("淘宝店铺“某某小店”被关闭。", [("taobao", ())]),
+    ("微博用户“某某”被禁言。", [("weibo", ())]),
+    ("抖音主播被封禁。", [("douyin", ())]),
+    ("Alibaba Group was fined.", [("alibaba", ("fined",))]),
+])
+def test_a_platform_hosting_what_is_acted_on(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms if m.id] == expected
