@@ -197,6 +197,11 @@ def test_aliases_short_forms_and_cased_names(text: str, expected: list[str]) -> 
     ("晋江文学城被责令暂停更新。", ["jinjiang"]),
     ("蜻蜓FM、网易云音乐和马蜂窝被通报。", ["qingting_fm", "netease_music", "mafengwo"]),
     ("对深圳市丰巢科技有限公司处以罚款。", ["fengchao"]),
+    # Taiwan, Hong Kong and other Asian platforms; Chinese names of foreign companies.
+    ("公平會對蝦皮購物處以罰款。", ["shopee"]),
+    ("The KFTC fined Coupang and Kakao Mobility.", ["coupang", "kakao"]),
+    ("网信办对美光公司产品进行网络安全审查，照片墙与奈飞也被提及。", ["micron", "instagram", "netflix"]),
+    ("Grab a coffee and stand in line.", []),
     # A one-letter name is only the capital letter standing alone, and not a numbering.
     ("An X-ray of the x axis, X's rival.", []),
     ("The fine was imposed under Article X; Plan X failed.", []),
