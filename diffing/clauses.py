@@ -96,7 +96,8 @@ def _oblique_start(words: list[tuple[str, int]]) -> int | None:
         if len(between) > 3 or _NOT_BETWEEN.intersection(between):
             continue
         previous = words[index - 1][0] if index > 0 else ""
-        if previous in _POINTING or (word in ("of", "from") and previous in _HEAD_OF):
+        if previous in _POINTING or (word in ("of", "from") and previous in _HEAD_OF) or (
+                word == "with" and previous in ("along", "together")):
             continue
         return words[index][1]
     return None
@@ -116,7 +117,7 @@ def _product_of(words: list[tuple[str, int]]) -> bool:
 # A fine or an amount just before "on"/"against": the name is the one fined.
 _FINE_BEFORE_ON = re.compile(
     r"(?:fines?|penalt(?:y|ies)|sanctions?|[\d.,]+\s*(?:million|billion|bn|mn|m|k)?(?:\s*(?:euros?|dollars|pounds|yuan))?)"
-    r"\s+(?:on|against)\s$"
+    r"\s+(?:(?:each|apiece|respectively)\s+)?(?:on|against)\s$"
 )
 # "Alphabet's turnover", "Google's search engine": the name qualifies another noun.
 _POSSESSOR_EN = re.compile(r"(?:'s|’s|')\s+(?!fine|penalt)")
@@ -266,7 +267,7 @@ def govern(
 
 # "ByteDance Pangolin SDK, Tencent Ads SDK and Kuaishou Advertising SDK had many problems": a
 # name with a few words of its own, then a comma and the next name, is one item of a list.
-_LIST_ITEM_GAP = re.compile(r"[\w\s()'’.&-]{0,40},\s*(?:and\s+)?")
+_LIST_ITEM_GAP = re.compile(r"[\w\s()'’.&-]{0,40},\s*(?:and\s+)?|,?\s*(?:along|together)\s+with\s+")
 
 
 def _share_across_commas(text: str, parties: Sequence[Party], actions: Sequence[tuple[int, int, str]],

@@ -400,3 +400,13 @@ def test_list_items_across_commas(text: str, expected: list[tuple[str, tuple[str
 ])
 def test_a_platform_hosting_what_is_acted_on(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
     assert [(m.id, m.actions) for m in extract(text).platforms if m.id] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SAMR imposed fines of 500,000 yuan each on Alibaba, Tencent and Suning.",
+     [("alibaba", ("fined",)), ("tencent", ("fined",)), ("suning", ("fined",))]),
+    ("Baidu, along with Sohu, was ordered to rectify.",
+     [("baidu", ("ordered_to_rectify",)), ("sohu", ("ordered_to_rectify",))]),
+])
+def test_english_coordination(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
