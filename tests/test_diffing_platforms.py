@@ -44,6 +44,8 @@ def test_registry_names(platform_id: str, name: str) -> None:
     ("依法关闭“绿色直播”等一批网络赌博引流网站。", [(None, "closed")]),
     ("责令快手暂停直播功能。", [("kuaishou", "suspended")]),
     ("对知乎、豆瓣网予以警告。", [("zhihu", "warned"), ("douban", "warned")]),
+    ("小红书因存在问题被要求整改。", [("xiaohongshu", "ordered_to_rectify")]),
+    ("网信办要求抖音立即整改。", [("douyin", "ordered_to_rectify")]),
     ("督促平台依法处置@江苏大山等账号。", [(None, None)]),
     ("The CAC summoned Baidu, Bing and Quark Browser.", [("baidu", "summoned"), ("bing", "summoned"), ("quark", "summoned")]),
     ("Weibo was fined 500,000 yuan.", [("weibo", "fined")]),
