@@ -1109,6 +1109,14 @@ def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[
     if language == "zh":
         pattern, words = registry.zh_action_scan
         spans = [(match.start(), match.end(), words[match.group(0)]) for match in pattern.finditer(text)]
+        if "责令" in text:
+            # 责令其全面深入整改, 责令平台尽快整改: an order to rectify with adverbs the word list
+            # does not spell out.
+            spans += [(match.start(), match.end(), "ordered_to_rectify") for match in _ORDERED_TO_RECTIFY.finditer(text)]
+            # 责令快手在30日内整改: the names come between the order and the word.
+            spans += [(match.start(1), match.end(1), "ordered_to_rectify")
+                      for match in _ORDERED_AROUND_NAMES.finditer(text)]
+            spans.sort()
     else:
         needles = registry.en_action_needles
         spans = [
@@ -1140,6 +1148,8 @@ def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[
     return kept
 
 
+_ORDERED_TO_RECTIFY = re.compile(r"责令(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正)")
+_ORDERED_AROUND_NAMES = re.compile(r"责令[^，,。；;：:\n]{1,24}?(整改|改正)")
 _UNREALISED_EN = re.compile(
     r"\b(?:should|would|could|might|may|fail(?:ed|ing|s)?\s+to|refus(?:ed|ing|es)?\s+to|did\s+not|didn't|not|"
     r"never|without)"

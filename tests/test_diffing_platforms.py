@@ -46,6 +46,9 @@ def test_registry_names(platform_id: str, name: str) -> None:
     ("对知乎、豆瓣网予以警告。", [("zhihu", "warned"), ("douban", "warned")]),
     ("小红书因存在问题被要求整改。", [("xiaohongshu", "ordered_to_rectify")]),
     ("网信办要求抖音立即整改。", [("douyin", "ordered_to_rectify")]),
+    # 责令…整改 with adverbs or names between the order and the word.
+    ("依法约谈斗鱼，责令其尽快彻底整改。", [("douyu", "summoned")]),
+    ("责令快手在30日内整改。", [("kuaishou", "ordered_to_rectify")]),
     ("督促平台依法处置@江苏大山等账号。", [(None, None)]),
     ("The CAC summoned Baidu, Bing and Quark Browser.", [("baidu", "summoned"), ("bing", "summoned"), ("quark", "summoned")]),
     ("Weibo was fined 500,000 yuan.", [("weibo", "fined")]),
@@ -53,6 +56,11 @@ def test_registry_names(platform_id: str, name: str) -> None:
 ])
 def test_actions(text: str, expected: list[tuple[str | None, str | None]]) -> None:
     assert [(m.id, m.action) for m in _mentions(text)] == expected
+
+
+def test_an_order_to_rectify_with_adverbs() -> None:
+    [mention] = _mentions("依法约谈斗鱼，责令其尽快彻底整改。")
+    assert mention.actions == ("summoned", "ordered_to_rectify")
 
 
 def test_a_fine_has_its_amount() -> None:
