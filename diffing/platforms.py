@@ -988,10 +988,18 @@ _EN_APP_LIST = re.compile(
     rf"(?:\s*,?\s+and\s+(?:{_EN_ITEM}))?)(?=\s*(?:[,.;]|$|--|—|–|\s+which|\s+were|\s+was))"
 )
 _EN_LIST_ITEM = re.compile(rf"(?:^|,\s*|\band\s+)({_EN_NAME})(?:\s+(?:of|under)\s+[^,]*?)?(?=\s*,|\s+and\s|$)")
+# "Homework Master of Zhejiang Tongguan Education", "Qisanketang of Guangxi Qisankeji": an app
+# and its developer, named by its business or by the province or city it is registered in.
+_CHINESE_PLACES = (
+    "Beijing|Shanghai|Tianjin|Chongqing|Guangdong|Guangxi|Jiangsu|Zhejiang|Shandong|Fujian|Hubei|Hunan|"
+    "Henan|Hebei|Sichuan|Anhui|Jiangxi|Shaanxi|Shanxi|Yunnan|Guizhou|Liaoning|Jilin|Heilongjiang|Hainan|"
+    "Gansu|Qinghai|Ningxia|Xinjiang|Hangzhou|Shenzhen|Guangzhou|Xiamen|Nanjing|Wuhan|Chengdu|Suzhou|"
+    "Hefei|Changsha|Qingdao|Dalian|Ningbo|Zhengzhou|Jinan|Fuzhou|Dongguan|Foshan|Wuxi"
+)
 _EN_APP_OF_DEVELOPER = re.compile(
     r"(?<![\w.-])([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})\s+(?:of|under)\s+"
-    r"(?:[A-Z][\w]*\s+){1,4}(?:Education|Technology|Technologies|Tech|Network|Networks|Information|"
-    r"Culture|Media|Software|Co|Ltd|Inc|Group)\b"
+    r"(?:(?:[A-Z][\w]*\s+){1,4}(?:Education|Technology|Technologies|Tech|Network|Networks|Information|"
+    rf"Culture|Media|Software|Co|Ltd|Inc|Group)\b|(?:{_CHINESE_PLACES})\s+[A-Z][\w]+)"
 )
 _EN_NOT_APP = re.compile(r"^(?:The|A|An|Some|Other|Apps?|Ministry|MIIT|China|Chinese|Users?)$")
 

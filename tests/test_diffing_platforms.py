@@ -288,3 +288,9 @@ def test_users_of_a_system_greetings_and_advice_are_no_platforms(text: str) -> N
 def test_a_rule_named_after_notification_notifies_no_one() -> None:
     text = "The FTC acted under its Health Breach Notification Rule against GoodRx and fined it."
     assert [(m.id, m.actions) for m in _mentions(text)] == [("goodrx", ("fined",))]
+
+
+def test_an_english_app_named_with_its_developer_s_place() -> None:
+    text = ("The ministry removed 40 apps from app stores.\n\n"
+            "Kuailexue of Hunan Kuaile required users to share their contacts.")
+    assert [(m.name, m.kind, m.action) for m in _mentions(text)] == [("Kuailexue", "app", "removed")]
