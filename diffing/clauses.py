@@ -247,11 +247,14 @@ def govern(
         last_actions, last_window = in_clause, (clause_start, clause_end)
         if _ALL_OF_THEM.match(text, clause_start, clause_end):
             current = [index for index in range(next_party) if _takes_verbs(result[index])]
-        elif language == "en" and _THEM_EN.search(text, clause_start, clause_end):
+        elif language == "en" and (them := _THEM_EN.search(text, clause_start, clause_end)):
             # "problems on platforms A and B, so it met executives from the two companies,
-            # ordering them to rectify": the pronoun names them, also where they stood in a phrase.
-            current = [index for index in range(next_party)
-                       if not result[index].host and not result[index].speaker]
+            # ordering them to rectify": a count of companies names them also where they stood
+            # in a phrase; a bare "them" only names parties ("e-shops on Taobao … ordered them").
+            counted = them.group(0) != "them"
+            referred = [index for index in range(next_party) if not result[index].speaker and (
+                _takes_verbs(result[index]) or (counted and not result[index].host))]
+            current = referred or current
         if current:
             for member in current:
                 result[member].actions.extend(in_clause)
