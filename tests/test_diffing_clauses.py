@@ -408,10 +408,10 @@ def test_a_platform_hosting_what_is_acted_on(text: str, expected: list[tuple[str
     ("Baidu, along with Sohu, was ordered to rectify.",
      [("baidu", ("ordered_to_rectify",)), ("sohu", ("ordered_to_rectify",))]),
 ])
+def test_english_coordination(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
+
+
 def test_a_bare_them_is_not_the_host_of_what_it_refers_to() -> None:
     text = "Some e-shops on the marketplace Taobao spread rumours, so the authorities ordered them to rectify."
     assert [(m.id, m.actions) for m in extract(text).platforms] == [("taobao", ())]
-
-
-def test_english_coordination(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
-    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
