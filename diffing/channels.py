@@ -56,6 +56,9 @@ _PAGE_FURNITURE = re.compile(
     r"|(?:在线咨询|在线客服|联系客服)\s*[:：]?\s*qq\S*|qq(?:交谈|咨询|客服)"
     r"|[^\s，,。；;：:]{0,40}\.(?:jpg|jpeg|png|gif|webp)\b"
     r"|skip\s+to\s+(?:main\s+)?content[^\n]*"
+    # a way of paying ("refunds via PayPal or check", "PayPal payments"), not a party
+    r"|\b(?:via|through|using)\s+(?:paypal|alipay|wechat\s+pay|apple\s+pay|google\s+pay)\b"
+    r"|\b(?:paypal|alipay)\s+(?:payments?|transfers?)\b"
 )
 # A block of related headlines (相关新闻, "Related articles"): the short lines that follow the
 # marker, up to the first line long enough to be a paragraph.
@@ -108,7 +111,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
 
 _ANY_HINT = re.compile(
     r"官|来源|稿源|截图自|source|wechat|weibo|twitter|facebook|linkedin|douyin| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
-    r"|好友|朋友圈|空间|qq|\.(?:jpe?g|png|gif|webp)|skip|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
+    r"|好友|朋友圈|空间|qq|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
 )
 _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
 # Each pattern runs only over a text holding one of its words (most notices hold none).
@@ -121,5 +124,5 @@ _GUARDED = (
     (_URL, ("://", "www.")),
     (_LINK_TEXT, ("](",)),
     (_COMPARISON_EN, ("similar", "akin", "think", "counterpart", "equivalent", "version", "answer", "-like", "-style")),
-    (_PAGE_FURNITURE, ("好友", "朋友圈", "空间", "qq", ".jp", ".png", ".gif", ".webp", "skip")),
+    (_PAGE_FURNITURE, ("好友", "朋友圈", "空间", "qq", ".jp", ".png", ".gif", ".webp", "skip", "paypal", "pay")),
 )

@@ -273,8 +273,24 @@ def govern(
 _LIST_ITEM_GAP = re.compile(r"[\w\s()'’.&-]{0,40},\s*(?:and\s+)?|,?\s*(?:along|together)\s+with\s+")
 
 
+# "…such as Sohu and iQiyi, as well as a major travel app Ctrip": the last item, after "as well
+# as", is one more of the list before it.
+_AS_WELL_AS = re.compile(r",?\s*(?:as\s+well\s+as|and\s+also)\s+(?:[\w-]+\s+){0,4}")
+
+
 def _share_across_commas(text: str, parties: Sequence[Party], actions: Sequence[tuple[int, int, str]],
                          result: list[Governed]) -> None:
+    for index in range(len(parties) - 1):
+        governed, following = result[index], result[index + 1]
+        if (following.actions or not governed.actions or not _takes_verbs(governed)
+                or not _takes_verbs(following)):
+            continue
+        gap_start, gap_end = parties[index].end, parties[index + 1].start
+        if _AS_WELL_AS.fullmatch(text, gap_start, gap_end) and not any(
+                gap_start <= span[0] < gap_end for span in actions):
+            following.actions.extend(governed.actions)
+            following.windows.extend(governed.windows)
+            following.decided = True
     for index in range(len(parties) - 2, -1, -1):
         governed, following = result[index], result[index + 1]
         if governed.actions or not following.actions or not _takes_verbs(governed) or not _takes_verbs(following):

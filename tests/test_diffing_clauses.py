@@ -115,6 +115,8 @@ def test_the_company_named_once_takes_the_actions_said_of_it_later() -> None:
     # Names the text compares with.
     "The regulator said Twitter-like services must register.",
     "The database, similar to Google Scholar, was popular.",
+    # A way of paying.
+    "Refunds will be sent via PayPal or check; PayPal payments must be claimed in 30 days.",
 ])
 def test_channels_and_page_furniture_are_no_mentions(text: str) -> None:
     assert extract(text).platforms == []
@@ -407,6 +409,8 @@ def test_a_platform_hosting_what_is_acted_on(text: str, expected: list[tuple[str
      [("alibaba", ("fined",)), ("tencent", ("fined",)), ("suning", ("fined",))]),
     ("Baidu, along with Sohu, was ordered to rectify.",
      [("baidu", ("ordered_to_rectify",)), ("sohu", ("ordered_to_rectify",))]),
+    ("The ministry listed 30 apps, such as Sohu and iQiyi, as well as a travel app Ctrip.",
+     [("sohu", ("notified",)), ("iqiyi", ("notified",)), ("ctrip", ("notified",))]),
 ])
 def test_english_coordination(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
     assert [(m.id, m.actions) for m in extract(text).platforms] == expected
