@@ -35,6 +35,12 @@ _POSTED_ON_EN = re.compile(
 )
 _POSTED_ON_ZH = re.compile(
     r"(?:在|通过|经由)(?:其)?(?:官方)?(?:微信|微博|抖音|快手|头条|公众号)[^，,。；;]{0,6}?(?:上)?(?:发布|发文|通报|公布|宣布|披露)"
+    r"|据(?:其)?(?:官方)?(?:新浪)?(?:微信|微博|抖音|快手|头条)[^，,。；;]{0,8}?(?:消息|报道|显示|发布|文章)"
+)
+# "in a Weibo post", "according to its WeChat statement": where the words were published.
+_POSTED_IN_EN = re.compile(
+    r"\b(?:in|via|according\s+to)\s+(?:a|an|its|their|the)\s+(?:\w+\s+)?(?:wechat|weibo|twitter|x|facebook|linkedin|douyin)\s+"
+    r"(?:post|posts|statement|article|message|announcement)\b"
 )
 _AT_SIGN = re.compile(r"@|\[at\]|\(at\)")
 _EMAIL_USER = re.compile(r"[\w.+-]{1,64}\s*$")
@@ -110,7 +116,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
 
 
 _ANY_HINT = re.compile(
-    r"官|来源|稿源|截图自|source|wechat|weibo|twitter|facebook|linkedin|douyin| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
+    r"官|来源|稿源|截图自|据|source|wechat|weibo|twitter|facebook|linkedin|douyin| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
     r"|好友|朋友圈|空间|qq|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
 )
 _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
@@ -118,7 +124,8 @@ _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more 
 _GUARDED = (
     (_OWN_OUTLET, ("官",)),
     (_POSTED_ON_EN, ("wechat", "weibo", "twitter", " x", "facebook", "linkedin", "douyin")),
-    (_POSTED_ON_ZH, ("发布", "发文", "通报", "公布", "宣布", "披露")),
+    (_POSTED_ON_ZH, ("发布", "发文", "通报", "公布", "宣布", "披露", "据")),
+    (_POSTED_IN_EN, ("wechat", "weibo", "twitter", " x ", "facebook", "linkedin", "douyin")),
     (_SOURCE_LINE, ("来源", "稿源", "截图自", "source")),
     (_EN_OUTLET, ("wechat", "weibo", "twitter", "facebook", " x ")),
     (_URL, ("://", "www.")),

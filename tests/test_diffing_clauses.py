@@ -115,6 +115,9 @@ def test_the_company_named_once_takes_the_actions_said_of_it_later() -> None:
     # Names the text compares with.
     "The regulator said Twitter-like services must register.",
     "The database, similar to Google Scholar, was popular.",
+    # Where the words were published.
+    "据微博消息，某地网信办约谈了一批网站。",
+    "In a WeChat post, the regulator said the campaign would go on.",
     # A way of paying.
     "Refunds will be sent via PayPal or check; PayPal payments must be claimed in 30 days.",
 ])
