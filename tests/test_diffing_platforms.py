@@ -53,6 +53,9 @@ def test_registry_names(platform_id: str, name: str) -> None:
     ("The CAC summoned Baidu, Bing and Quark Browser.", [("baidu", "summoned"), ("bing", "summoned"), ("quark", "summoned")]),
     ("Weibo was fined 500,000 yuan.", [("weibo", "fined")]),
     ('"Dream Chat" and other apps were removed from the shelves.', [(None, "removed")]),
+    # A platform removing content is not removed itself.
+    ("X was ordered to remove the illegal posts.", [("twitter", None)]),
+    ("Didi was removed from app stores.", [("didi", "removed")]),
 ])
 def test_actions(text: str, expected: list[tuple[str | None, str | None]]) -> None:
     assert [(m.id, m.action) for m in _mentions(text)] == expected
