@@ -31,7 +31,8 @@ _COLLECTIVE_ZH = re.compile(
     r"(?:网站|平台|企业|账号|应用|app|公司|主体)"
     r"|\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*(?:家|款|个|件|条|名)"
     # 对 with an object that is no name (对平台内合作餐厅商户…下架): the verb acts on that object.
-    r"|^\s*[^，,；;对]{0,8}(?<!针)(?<!面)(?<!相)(?<!反)对(?!其|该|此|上述|手|于)"
+    # 对平台, 对两个平台, 对三家 refer back to the names before (_ALL_OF_THEM).
+    r"|^\s*[^，,；;对]{0,8}(?<!针)(?<!面)(?<!相)(?<!反)对(?!其|该|此|上述|手|于|平台(?![内上中])|这?[两二三四五六七八九十]+[个家])"
 )
 _COLLECTIVE_EN = re.compile(
     r"\b(?:other|several|some|many|these|those|all|numerous)\s+(?:\w+\s+)?"
@@ -47,7 +48,12 @@ _HOST_AFTER_ZH = re.compile(
     r"(?:等)?(?:[^，,。；;“”「」]{0,3}平台)?(?:上)?的\s*[“「『\"]"
     r"|(?:等)?[^，,。；;“”「」]{0,3}?平台(?:上)?的?\s*(?:账号|帐号|公众号)\s*[“「『\"]"
     r"|(?:平台)?(?:上|中)(?:的)?(?:[^，,。；;]{0,6})?(?:账号|帐号|公众号|主播|博主)"
-    r"|\s*(?:公众号|公号|百家号|头条号|企鹅号|视频号|小程序|账号|帐号|直播间|店铺)\s*[“「『\"]?"
+    r"|\s*(?:公众号|公号|百家号|头条号|企鹅号|视频号|小程序|账号|帐号|直播间|店铺|网店|商家|卖家|用户|网友|主播|博主|达人)\s*[“「『\"]?"
+)
+# "a Taobao shop", "the Douyin account", "Weibo users": the platform only hosts what follows.
+_HOST_AFTER_EN = re.compile(
+    r"\s+(?:live[\s-]?stream(?:ing)?\s+)?(?:shops?|stores?|storefronts?|accounts?|channels?|pages?|users?|influencers?"
+    r"|streamers?|bloggers?|sellers?|merchants?|vendors?|rooms?|posts?|videos?|groups?\s+chats?)\b"
 )
 _SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如|比如)\s*[“「『\"]?\s*$")
 _HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助)\s*$")
@@ -62,7 +68,8 @@ _PREPOSITIONS = frozenset({
     "across", "within", "like", "using", "on", "of",
 })
 _POINTING = frozenset({"imposed", "levied", "fine", "fines", "penalty", "placed"})
-_HEAD_OF = frozenset({"charge", "head", "operator", "owner", "operators", "owners"})
+_HEAD_OF = frozenset({"charge", "head", "operator", "owner", "operators", "owners", "heads", "executive",
+                      "executives", "managers", "officials", "representatives", "leaders", "bosses"})
 _ARTICLES = frozenset({"the", "a", "an", "its"})
 _NOT_BETWEEN = frozenset({"of", "to", "and", "or"})
 _LAST_WORDS = re.compile(r"[a-z0-9'’.-]+(?:\s+[a-z0-9'’.-]+)*\s+$")
@@ -89,7 +96,8 @@ def _oblique_start(words: list[tuple[str, int]]) -> int | None:
         if len(between) > 3 or _NOT_BETWEEN.intersection(between):
             continue
         previous = words[index - 1][0] if index > 0 else ""
-        if previous in _POINTING or (word == "of" and previous in _HEAD_OF):
+        if previous in _POINTING or (word in ("of", "from") and previous in _HEAD_OF) or (
+                word == "with" and previous in ("along", "together")):
             continue
         return words[index][1]
     return None
@@ -109,14 +117,21 @@ def _product_of(words: list[tuple[str, int]]) -> bool:
 # A fine or an amount just before "on"/"against": the name is the one fined.
 _FINE_BEFORE_ON = re.compile(
     r"(?:fines?|penalt(?:y|ies)|sanctions?|[\d.,]+\s*(?:million|billion|bn|mn|m|k)?(?:\s*(?:euros?|dollars|pounds|yuan))?)"
-    r"\s+(?:on|against)\s$"
+    r"\s+(?:(?:each|apiece|respectively)\s+)?(?:on|against)\s$"
 )
 # "Alphabet's turnover", "Google's search engine": the name qualifies another noun.
 _POSSESSOR_EN = re.compile(r"(?:'s|’s|')\s+(?!fine|penalt)")
 # A clause whose subject refers back to every party named before it (这些企业均被…, "the firms").
 _ALL_OF_THEM = re.compile(
     r"\s*(?:这些|上述|以上|前述|上列)(?:企业|平台|公司|网站|应用|app|账号)"
+    r"|\s*(?:并|同时)?对(?:这|上述)?[两二三四五六七八九十]+[个家]"
     r"|\s*(?:these|those|the|all\s+the|all)\s+(?:companies|firms|platforms|apps|websites|giants)\b"
+)
+
+
+# An object that refers back to every name before it in the sentence.
+_THEM_EN = re.compile(
+    r"\b(?:them|both\s+(?:companies|platforms|firms)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms))\b"
 )
 
 
@@ -161,12 +176,6 @@ def govern(
     result = [Governed() for _ in parties]
     if not parties:
         return result
-    breaks = [
-        position for position in _clause_breaks(text, sentence_start, sentence_end)
-        if not any(party.start <= position < party.end for party in parties)
-    ]
-    bounds = [sentence_start, *[b + 1 for b in breaks], sentence_end]
-    clauses = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
     for index, party in enumerate(parties):
         result[index].host = _is_host(text, party, language)
         result[index].speaker = _is_speaker(text, party, language)
@@ -182,6 +191,14 @@ def govern(
         if oblique is not None and _FINE_BEFORE_ON.search(text, max(0, oblique - 48), oblique + 3):
             oblique = None  # "a fine of €60 million on Facebook"
         result[index].oblique = oblique is not None or _POSSESSOR_EN.match(text, party.end) is not None
+    if not actions:
+        return result
+    breaks = [
+        position for position in _clause_breaks(text, sentence_start, sentence_end)
+        if not any(party.start <= position < party.end for party in parties)
+    ]
+    bounds = [sentence_start, *[b + 1 for b in breaks], sentence_end]
+    clauses = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
     current: list[int] = []
     last_actions: list[tuple[int, int, str]] = []
     last_window: tuple[int, int] = sentence
@@ -230,6 +247,14 @@ def govern(
         last_actions, last_window = in_clause, (clause_start, clause_end)
         if _ALL_OF_THEM.match(text, clause_start, clause_end):
             current = [index for index in range(next_party) if _takes_verbs(result[index])]
+        elif language == "en" and (them := _THEM_EN.search(text, clause_start, clause_end)):
+            # "problems on platforms A and B, so it met executives from the two companies,
+            # ordering them to rectify": a count of companies names them also where they stood
+            # in a phrase; a bare "them" only names parties ("e-shops on Taobao … ordered them").
+            counted = them.group(0) != "them"
+            referred = [index for index in range(next_party) if not result[index].speaker and (
+                _takes_verbs(result[index]) or (counted and not result[index].host))]
+            current = referred or current
         if current:
             for member in current:
                 result[member].actions.extend(in_clause)
@@ -238,7 +263,45 @@ def govern(
         elif not seen_party:
             leading.extend(in_clause)
             leading_windows.append((clause_start, clause_end))
+    if language == "en":
+        _share_across_commas(text, parties, actions, result)
     return result
+
+
+# "ByteDance Pangolin SDK, Tencent Ads SDK and Kuaishou Advertising SDK had many problems": a
+# name with a few words of its own, then a comma and the next name, is one item of a list.
+_LIST_ITEM_GAP = re.compile(r"[\w\s()'’.&-]{0,40},\s*(?:and\s+)?|,?\s*(?:along|together)\s+with\s+")
+
+
+# "…such as Sohu and iQiyi, as well as a major travel app Ctrip": the last item, after "as well
+# as", is one more of the list before it.
+_AS_WELL_AS = re.compile(r",?\s*(?:as\s+well\s+as|and\s+also)\s+(?:[\w-]+\s+){0,4}")
+
+
+def _share_across_commas(text: str, parties: Sequence[Party], actions: Sequence[tuple[int, int, str]],
+                         result: list[Governed]) -> None:
+    for index in range(len(parties) - 1):
+        governed, following = result[index], result[index + 1]
+        if (following.actions or not governed.actions or not _takes_verbs(governed)
+                or not _takes_verbs(following)):
+            continue
+        gap_start, gap_end = parties[index].end, parties[index + 1].start
+        if _AS_WELL_AS.fullmatch(text, gap_start, gap_end) and not any(
+                gap_start <= span[0] < gap_end for span in actions):
+            following.actions.extend(governed.actions)
+            following.windows.extend(governed.windows)
+            following.decided = True
+    for index in range(len(parties) - 2, -1, -1):
+        governed, following = result[index], result[index + 1]
+        if governed.actions or not following.actions or not _takes_verbs(governed) or not _takes_verbs(following):
+            continue
+        gap_start, gap_end = parties[index].end, parties[index + 1].start
+        if not _LIST_ITEM_GAP.fullmatch(text, gap_start, gap_end) or any(
+                gap_start <= span[0] < gap_end for span in actions):
+            continue
+        governed.actions.extend(following.actions)
+        governed.windows.extend(following.windows)
+        governed.decided = True
 
 
 def _takes_verbs(governed: Governed) -> bool:
@@ -366,4 +429,5 @@ def _is_host(text: str, party: Party, language: str) -> bool:
         if _HOST_AFTER_ZH.match(text, party.end, party.end + 16):
             return True
         return _HOST_BEFORE_ZH.search(text[max(0, party.start - 4):party.start]) is not None
-    return False  # English products and hosts are read from the words before (_product_of)
+    # English products are read from the words before (_product_of), what it hosts after it.
+    return _HOST_AFTER_EN.match(text, party.end, party.end + 40) is not None

@@ -104,6 +104,22 @@ def test_the_company_named_once_takes_the_actions_said_of_it_later() -> None:
     "微信\n",
     "The regulator said in a post on Weibo that the campaign would go on.",
     "网信办通过微信公众号发布通报。",
+    # Share targets, contact links, image file names, "skip to content" bars.
+    "点击右上角微信好友\n\n朋友圈\n",
+    "在线咨询: QQ交谈\n",
+    "名单如下：\n\n微信图片_20240101123456.jpg",
+    "Skip to Content Facebook Feature Image\n",
+    # An account named before its kind, as a channel of the notice.
+    "据某某微报微信号3日发布，工信部通报了一批应用。",
+    "网民可通过举报电话、“网络举报”客户端等渠道参与。",
+    # Names the text compares with.
+    "The regulator said Twitter-like services must register.",
+    "The database, similar to Google Scholar, was popular.",
+    # Where the words were published.
+    "据微博消息，某地网信办约谈了一批网站。",
+    "In a WeChat post, the regulator said the campaign would go on.",
+    # A way of paying.
+    "Refunds will be sent via PayPal or check; PayPal payments must be claimed in 30 days.",
 ])
 def test_channels_and_page_furniture_are_no_mentions(text: str) -> None:
     assert extract(text).platforms == []
@@ -327,3 +343,82 @@ def test_respective_amounts(text: str) -> None:
         ("jd", Decimal(500000)), ("pinduoduo", Decimal(300000)),
     ]
     assert [figure.party for figure in extraction.figures if figure.currency] == ["jd", "pinduoduo"]
+
+
+def test_related_headlines_after_the_article_are_no_mentions() -> None:
+    text = ("北京市网信办对新浪微博依法予以罚款。\n相关新闻\n某地一家淘宝店开业即火?\n"
+            "某国下架DeepSeek 业内怎么看?\n")
+    assert [(m.id, m.action) for m in extract(text).platforms] == [("weibo", "fined")]
+
+
+def test_a_compared_name_takes_no_action() -> None:
+    text = "The regulator said Twitter-like Weibo had been ordered to pay a penalty."
+    assert [(m.id, m.action) for m in extract(text).platforms] == [("weibo", "fined")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 对三家, 对两个平台 refer back to every name before them.
+    ("对甲公司、美团、京东三起案件作出决定，对三家分别处以50万元罚款。",
+     [("meituan", ("fined",)), ("jd", ("fined",))]),
+    ("约谈了快手和微博，并对两个平台予以警告。",
+     [("kuaishou", ("summoned", "warned")), ("weibo", ("summoned", "warned"))]),
+    # In a sentence that names none, they refer to the platforms of the sentence before.
+    ("网信办指出，快手及微博未落实主体责任。网信办指导地方网信办，对两个平台采取约谈、警告等措施。",
+     [("kuaishou", ("summoned", "warned")), ("weibo", ("summoned", "warned"))]),
+    ("针对“百度”的问题依法约谈，责令其全面深入整改。", [("baidu", ("summoned", "ordered_to_rectify"))]),
+    ("The CAC had meetings with executives of Weibo, ordering them to make rectifications and fining them.",
+     [("weibo", ("summoned", "ordered_to_rectify", "fined"))]),
+    (("Problems appeared on the platforms Douyin and Kuaishou, so officials held meetings with managers of "
+      "the two companies, ordering them to rectify."),
+     [("douyin", ("summoned", "ordered_to_rectify")), ("kuaishou", ("summoned", "ordered_to_rectify"))]),
+])
+def test_objects_that_refer_back_to_the_names(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
+
+
+def test_ending_a_practice_is_no_closure() -> None:
+    text = "The Commission ordered Google to terminate these practices."
+    assert [(m.id, m.actions) for m in extract(text).platforms] == [("google", ())]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Items of one list, each with words of its own, share the verb after the list.
+    ("The ministry found that ByteDance Ad Kit SDK, Tencent Ads SDK and Kuaishou Advertising SDK had many problems.",
+     [("bytedance", ("notified",)), ("tencent", ("notified",)), ("kuaishou", ("notified",))]),
+    ("The first batch contained 41 apps including QQ, Sina Sports and Lagou.",
+     [("qq", ("notified",)), ("sina", ("notified",)), ("lagou", ("notified",))]),
+    # A name with a verb of its own keeps it.
+    ("Baidu was warned in May, Douban was fined in June.", [("baidu", ("warned",)), ("douban", ("fined",))]),
+])
+def test_list_items_across_commas(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A platform followed by what it hosts (a shop, an account, users, a streamer) is no target.
+    ("A Taobao shop selling fakes was closed.", [("taobao", ())]),
+    ("The Douyin influencer's account was suspended.", [("douyin", ())]),
+    ("淘宝店铺“某某小店”被关闭。", [("taobao", ())]),
+    ("微博用户“某某”被禁言。", [("weibo", ())]),
+    ("抖音主播被封禁。", [("douyin", ())]),
+    ("Alibaba Group was fined.", [("alibaba", ("fined",))]),
+])
+def test_a_platform_hosting_what_is_acted_on(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms if m.id] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SAMR imposed fines of 500,000 yuan each on Alibaba, Tencent and Suning.",
+     [("alibaba", ("fined",)), ("tencent", ("fined",)), ("suning", ("fined",))]),
+    ("Baidu, along with Sohu, was ordered to rectify.",
+     [("baidu", ("ordered_to_rectify",)), ("sohu", ("ordered_to_rectify",))]),
+    ("The ministry listed 30 apps, such as Sohu and iQiyi, as well as a travel app Ctrip.",
+     [("sohu", ("notified",)), ("iqiyi", ("notified",)), ("ctrip", ("notified",))]),
+])
+def test_english_coordination(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
+
+
+def test_a_bare_them_is_not_the_host_of_what_it_refers_to() -> None:
+    text = "Some e-shops on the marketplace Taobao spread rumours, so the authorities ordered them to rectify."
+    assert [(m.id, m.actions) for m in extract(text).platforms] == [("taobao", ())]
