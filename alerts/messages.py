@@ -235,7 +235,12 @@ def _chinese_lines(events: Sequence[Mapping[str, Any]]) -> list[str]:
         payload = event["payload"]
         figure = payload.get("figure") or {}
         if event["kind"] == "figure_reported" and figure.get("text"):
-            words = _figure_words_zh(figure)
+            party = figure.get("party")
+            if party:
+                # A party's figure is said as written, of its party ("抖音：罚款人民币200万元").
+                words = f"{_chinese_name(str(party))}：{figure['text']}"
+            else:
+                words = _figure_words_zh(figure)
             comparison = payload.get("comparison")
             if comparison and comparison.get("percent") is not None:
                 previous = _number_zh(comparison.get("previous_value"), figure.get("unit"),
@@ -278,7 +283,15 @@ def _number_zh(value: object, unit: object, currency: object) -> str:
 def _figure_words(payload: Mapping[str, Any]) -> str:
     figure = payload["figure"]
     currency = figure.get("currency")
-    words = f"{metric_label(figure.get('metric'))} {_number(figure.get('value'), currency)}"
+    party = figure.get("party")
+    value = _number(figure.get("value"), currency)
+    if party and figure.get("metric") == "fine_amount":
+        # One decision's fine: said of its party ("Douyin fined CNY 2,000,000").
+        words = f"{platform_name(str(party), str(party))} fined {value}"
+    elif party:
+        words = f"{metric_label(figure.get('metric'))} {value} ({platform_name(str(party), str(party))})"
+    else:
+        words = f"{metric_label(figure.get('metric'))} {value}"
     if figure.get("period"):
         words += f" in {period_words(str(figure['period']))}"
     comparison = payload.get("comparison")
@@ -310,6 +323,15 @@ def platform_name(platform_id: str | None, fallback: str) -> str:
         if platform is not None and platform.names_en:
             return str(platform.names_en[0])
     return fallback
+
+
+@lru_cache(maxsize=256)
+def _chinese_name(party: str) -> str:
+    """A figure's party in Chinese: the registry's name of a platform id, else as written."""
+    from diffing.platforms import load_platforms
+
+    platform = load_platforms().platforms.get(party)
+    return str(platform.names_zh[0]) if platform is not None and platform.names_zh else party
 
 
 def _signed_percent(percent: object) -> str:

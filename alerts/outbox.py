@@ -147,7 +147,7 @@ def _facts(session: Session, version_id: int | None, rules: Sequence[AlertRule])
         return facts
     if any(rule.platforms for rule in rules):
         facts.platforms = {p for p in session.scalars(
-            select(PlatformMention.platform_id).where(PlatformMention.version_id == version_id)
+            select(PlatformMention.platform_key).where(PlatformMention.version_id == version_id)
         ) if p}
     if any(rule.metrics for rule in rules):
         facts.metrics = {m for m in session.scalars(

@@ -5,8 +5,9 @@ it passes every filter the rule sets (within one filter, any listed value will d
 
 - ``on``: event kinds (default: all);
 - ``sources``: source ids, ``*`` and ``?`` patterns allowed (fnmatch);
-- ``platforms``: registry ids; a ``platform_named`` event about one of them, or an event of
-  another kind whose notice version names one of them;
+- ``platforms``: registry ids, and names the registry does not know written ``name:`` and the
+  name (``name:星河阅读``, compared in Simplified and without case); a ``platform_named``
+  event about one of them, or an event of another kind whose notice version names one of them;
 - ``metrics``: metric ids; a figure or metric event about one of them, or an event of another
   kind (not about a metric) whose notice version reports one of them;
 - ``keywords``: any keyword in the notice's title or text or the event's summaries, compared in
@@ -222,13 +223,21 @@ def _rule(table: Mapping[str, Any], index: int, file: str, text: str,
 
     platforms = strings("platforms")
     if platforms:
+        from diffing.compare import NAME_PREFIX, mention_key
         from diffing.platforms import load_platforms
 
         registry = load_platforms().platforms
+        watched = []
         for platform in platforms:
-            if platform not in registry:
+            if platform.startswith(NAME_PREFIX) and platform[len(NAME_PREFIX):].strip():
+                watched.append(mention_key(None, platform[len(NAME_PREFIX):]))
+            elif platform in registry:
+                watched.append(platform)
+            else:
                 raise fail(f"'platforms': {platform!r} is not a registry id "
-                           "(see diffing/data/platforms.toml)", "platforms")
+                           "(see diffing/data/platforms.toml); a name the registry does not "
+                           "know is written 'name:' and the name", "platforms")
+        platforms = tuple(watched)
     metrics = strings("metrics")
     if metrics:
         from diffing.figures import load_metrics

@@ -38,6 +38,7 @@ from cli.common import (
 )
 from cli.csv_output import CsvWriter
 from cli.terminal import inert, inert_json, plain
+from diffing.compare import NAME_PREFIX
 from diffing.documents import decimal_text, event_document
 from diffing.platforms import load_platforms
 from storage.aware_datetime import day_start
@@ -140,7 +141,8 @@ def _marked(text: str, spans: list[tuple[int, int, str]]) -> Text:
 @click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
 @click.option("--from", "published_from", metavar="DATE", help="Published on or after.")
 @click.option("--to", "published_to", metavar="DATE", help="Published on or before.")
-@click.option("--platform", help="Naming this platform id (e.g. douyin).")
+@click.option("--platform", help="Naming this platform: a registry id (e.g. douyin), or "
+              "'name:' and a name the registry does not know.")
 @click.option("--metric", help="Reporting this metric (e.g. websites_summoned).")
 @click.option("--language", help="Notice language (zh, en).")
 @click.option("--has-figures/--no-figures", default=None, help="With or without figures.")
@@ -272,17 +274,19 @@ def show(obj: dict[str, Any] | None, notice: str, version_number: int | None,
     console.print()
     console.print(_marked(version.text, spans))
     if detail.figures:
-        table = Table("metric", "value", "period", "scope", "as written", title="figures")
+        table = Table("metric", "value", "role", "party", "period", "scope", "as written",
+                      title="figures")
         for figure in detail.figures:
             table.add_row(metric_name(figure.metric),
                           f"{shown_number(figure.value)} {figure.unit}",
+                          plain(figure.role or "-"), plain(figure.party or "-"),
                           figure.period or "-", figure.scope or "-", plain(figure.text))
         console.print(table)
     if detail.mentions:
-        table = Table("platform", "name", "action", title="platforms")
+        table = Table("platform", "name", "action", "operator", title="platforms")
         for mention in detail.mentions:
             table.add_row(mention.platform_id or f"({mention.kind})", plain(mention.name),
-                          mention.action or "-")
+                          mention.action or "-", plain(mention.operator or "-"))
         console.print(table)
 
 
@@ -385,7 +389,8 @@ def _marked_line(sign: str, pieces: list[tuple[str, bool]], colour: str, marks: 
 @click.option("--kind", "kinds", multiple=True, metavar="KIND",
               help=f"Only this kind (repeatable): {', '.join(EVENT_KINDS)}.")
 @click.option("--source", help="Only this source.")
-@click.option("--platform", help="Only events naming this platform id.")
+@click.option("--platform", help="Only events naming this platform: a registry id, or "
+              "'name:' and a name the registry does not know.")
 @click.option("--metric", help="Only events about this metric's figures.")
 @click.option("--baseline", is_flag=True,
               help="Include the events of sources' first crawls (their back catalogues).")
@@ -590,7 +595,8 @@ def platforms_command(obj: dict[str, Any] | None, as_json: bool) -> None:
         platform = registry.platforms.get(summary.platform_id)
         rows.append({
             "id": summary.platform_id,
-            "name": platform.names_zh[0] if platform and platform.names_zh else summary.platform_id,
+            "name": platform.names_zh[0] if platform and platform.names_zh
+            else summary.platform_id.removeprefix(NAME_PREFIX),
             "name_en": platform.names_en[0] if platform and platform.names_en else None,
             "kind": platform.kind if platform else None,
             "mentions": summary.mentions,

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from diffing.keywords import literal_alternation
-from diffing.numbers import CN_NUMBER_PATTERN, Amount, currency_markers, parse_amount
+from diffing.numbers import (
+    CN_NUMBER_PATTERN,
+    EN_NUMBER_WORDS,
+    Amount,
+    currency_markers,
+    parse_amount,
+)
 from diffing.spans import Occupancy
 
 __all__ = ["AmountMatch", "find_amounts"]
@@ -26,14 +32,18 @@ _SCALE = r"(?:\s*(?:thousand|million|billion|trillion|mn|bn|m|k)(?![a-z]))?"
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     prefixes, suffixes = currency_markers()
     number = rf"(?<![\d.,])(?P<number>{CN_NUMBER_PATTERN}{_SCALE})"
     prefix = rf"(?P<prefix>{literal_alternation(prefixes)})"
     suffix = rf"(?P<suffix>{literal_alternation(suffixes)})"
     with_prefix = re.compile(rf"{prefix}\s*{number}(?:\s*{suffix})?")
     with_suffix = re.compile(rf"{number}\s*{suffix}")
-    return with_prefix, with_suffix
+    # A number in words before a scale ("three million yuan", "twenty-five million euros").
+    in_words = re.compile(
+        rf"(?<![a-z-])(?P<number>(?:{EN_NUMBER_WORDS})(?:[\s-]+(?:{EN_NUMBER_WORDS}))*\s+(?:thousand|million|billion))"
+        rf"\s*{suffix}")
+    return with_prefix, with_suffix, in_words
 
 
 def _whole_words(text: str, match: re.Match[str]) -> bool:
@@ -51,7 +61,11 @@ def find_amounts(text: str) -> list[AmountMatch]:
     or after the number is required."""
     found: list[AmountMatch] = []
     taken = Occupancy(len(text))
-    for pattern in _patterns():
+    with_prefix, with_suffix, in_words = _patterns()
+    # Amounts in words need a scale word: most notices have none, and skip that scan.
+    patterns = (with_prefix, with_suffix, in_words) if "illion" in text or "thousand" in text \
+        else (with_prefix, with_suffix)
+    for pattern in patterns:
         for match in pattern.finditer(text):
             start, end = match.span()
             if not taken.free(start, end) or not _whole_words(text, match):

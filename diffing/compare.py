@@ -30,11 +30,15 @@ __all__ = [
     "compare_periods",
     "diff_figures",
     "diff_platforms",
+    "eventful",
     "figure_key",
+    "is_point",
+    "mention_key",
     "metric_events",
     "platform_appearances",
     "platform_key",
     "text_diff",
+    "unknown_name",
 ]
 
 
@@ -55,9 +59,26 @@ class FigureChange:
     new: Figure | None
 
 
-def figure_key(figure: Figure) -> tuple[str | None, str | None, str | None, str]:
-    """What makes two figures the same statement: metric, scope, period and unit."""
-    return figure.metric, figure.scope, figure.period, figure.unit
+def is_point(figure: Figure) -> bool:
+    """Whether ``figure`` is a point of its metric's series and of the events comparing it: a
+    classified figure that is not a part of a total (the total is the one point; its parts
+    would count the same money twice). Non-fine money (confiscated, proposed, a maximum, a
+    sales base, ...) has no metric and is never one."""
+    return figure.metric is not None and figure.role != "part"
+
+
+def eventful(figure: Figure) -> bool:
+    """Whether adding, removing or editing ``figure`` is a change event: counts (no role) and
+    the money :func:`is_point` counts; other money (parts, confiscations, proposals, ...) is
+    archived and shown but causes no event. Figures archived before roles have none and
+    count as they did."""
+    return figure.role is None or is_point(figure)
+
+
+def figure_key(figure: Figure) -> tuple[str | None, str | None, str | None, str, str | None]:
+    """What makes two figures the same statement: metric, scope, period, unit and party (one
+    party's fine is never an edit of another's)."""
+    return figure.metric, figure.scope, figure.period, figure.unit, figure.party
 
 
 def diff_figures(old: Sequence[Figure], new: Sequence[Figure]) -> list[FigureChange]:
@@ -78,7 +99,7 @@ def diff_figures(old: Sequence[Figure], new: Sequence[Figure]) -> list[FigureCha
             if twin is not None:
                 remaining_old.remove(figure)
                 remaining_new.remove(twin)
-        metric, scope, period, unit = key
+        metric, scope, period, unit, _ = key
         for before, after in zip(remaining_old, remaining_new, strict=False):
             changes.append(FigureChange("edited", metric, scope, period, unit, before, after))
         paired = min(len(remaining_old), len(remaining_new))
@@ -112,9 +133,24 @@ class PlatformChange:
 def platform_key(mention: PlatformMention) -> str:
     """A registry id, or ``name:`` and the name in Simplified, case-folded, for unknown names,
     so the Traditional and Simplified copies of a notice name the same platforms."""
-    if mention.id is not None:
-        return mention.id
-    return "name:" + to_simplified(mention.name)[0].casefold().strip()
+    return mention_key(mention.id, mention.name)
+
+
+def mention_key(platform_id: str | None, name: str) -> str:
+    """:func:`platform_key` of a mention with registry id ``platform_id`` (or ``None``) and
+    ``name``; a key that is not a registry id starts with ``name:``."""
+    if platform_id is not None:
+        return platform_id
+    return NAME_PREFIX + unknown_name(name)
+
+
+NAME_PREFIX = "name:"
+
+
+def unknown_name(name: str) -> str:
+    """A name the registry does not know, as it is compared and looked up: in Simplified,
+    case-folded, without surrounding spaces."""
+    return to_simplified(name)[0].casefold().strip()
 
 
 def diff_platforms(old: Sequence[PlatformMention], new: Sequence[PlatformMention]) -> list[PlatformChange]:
@@ -206,13 +242,17 @@ class PeriodHistory:
     """``history`` (earlier figures with their notices' publication dates) read once for
     :func:`compare_periods`: each figure's period parsed, and grouped by metric, scope, unit
     and kind of period, so comparing each of a notice's figures reads only its own group.
-    :meth:`compare` answers exactly as :func:`compare_periods` on the same history."""
+    :meth:`compare` answers exactly as :func:`compare_periods` on the same history.
+
+    Only totals over a period are compared: a figure about one party (a single decision's
+    fine, one company's count) is never compared with anything, and parts of a total
+    (:func:`is_point`) take no part."""
 
     def __init__(self, history: Sequence[tuple[Figure, date]]) -> None:
         self._groups: dict[_Comparable, list[tuple[Period, date, Figure]]] = {}
         for figure, published in history:
             period = Period.parse(figure.period)
-            if period is None or figure.metric is None:
+            if period is None or figure.metric is None or not _comparable(figure):
                 continue
             key = (figure.metric, figure.scope, figure.unit, period.kind, period.part)
             self._groups.setdefault(key, []).append((period, published, figure))
@@ -220,7 +260,7 @@ class PeriodHistory:
     def compare(self, current: Figure) -> PeriodComparison | None:
         """``current`` against the history; see :func:`compare_periods`."""
         period = Period.parse(current.period)
-        if current.metric is None or period is None or not comparable(current):
+        if current.metric is None or period is None or not _comparable(current):
             return None
         group = self._groups.get(
             (current.metric, current.scope, current.unit, period.kind, period.part), [])
@@ -249,6 +289,10 @@ class PeriodHistory:
         )
 
 
+def _comparable(figure: Figure) -> bool:
+    return is_point(figure) and figure.party is None and comparable(figure)
+
+
 @dataclass(frozen=True)
 class MetricEvent:
     """``kind`` "first_reported": the source reports this metric (for this scope) for the first
@@ -267,8 +311,9 @@ def metric_events(
     """Metrics a notice reports for the first time, and metrics its predecessor of the same
     period kind (the latest earlier notice with figures for years, halves or quarters, as the
     current one has) reported and it no longer does. Unclassified figures take no part."""
+    current = [f for f in current if is_point(f)]
     current_keys = {(f.metric, f.scope): f for f in current if f.metric is not None}
-    seen = {(f.metric, f.scope) for _, figures in earlier_notices for f in figures if f.metric is not None}
+    seen = {(f.metric, f.scope) for _, figures in earlier_notices for f in figures if is_point(f)}
     events = [
         MetricEvent("first_reported", metric, scope, figure)
         for (metric, scope), figure in current_keys.items()
@@ -277,13 +322,13 @@ def metric_events(
     kinds = {_period_kind(f) for f in current if f.metric is not None} - {None}
     predecessors = [
         (published, figures) for published, figures in earlier_notices
-        if any(_period_kind(f) in kinds for f in figures if f.metric is not None)
+        if any(_period_kind(f) in kinds for f in figures if is_point(f))
     ]
     if predecessors:
         _, last_figures = max(predecessors, key=lambda item: item[0])
         reported: dict[tuple[str, str | None], Figure] = {}
         for figure in last_figures:
-            if figure.metric is not None and _period_kind(figure) in kinds:
+            if figure.metric is not None and is_point(figure) and _period_kind(figure) in kinds:
                 reported.setdefault((figure.metric, figure.scope), figure)
         events += [
             MetricEvent("no_longer_reported", metric, scope, figure)

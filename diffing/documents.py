@@ -17,6 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from diffing.compare import mention_key
 from diffing.figures import Figure
 from diffing.numbers import Amount
 from diffing.platforms import PlatformMention
@@ -63,6 +64,10 @@ def found_figure_json(figure: Figure) -> dict[str, Any]:
         "start": figure.start,
         "end": figure.end,
         "sentence": figure.sentence,
+        "role": figure.role,
+        "party": figure.party,
+        "other_spans": [{"start": start, "end": end} for start, end in figure.other_spans],
+        "part_of": figure.part_of,
     }
 
 
@@ -73,6 +78,7 @@ def found_mention_json(mention: PlatformMention) -> dict[str, Any]:
         "kind": mention.kind,
         "action": mention.action,
         "actions": list(mention.actions),
+        "operator": mention.operator,
         "amount": amount_json(mention.amount),
         "start": mention.start,
         "end": mention.end,
@@ -108,6 +114,14 @@ class FigureRow(Protocol):
     def text(self) -> str: ...
     @property
     def sentence(self) -> str: ...
+    @property
+    def role(self) -> str | None: ...
+    @property
+    def party(self) -> str | None: ...
+    @property
+    def part_of_id(self) -> int | None: ...
+    @property
+    def other_spans(self) -> list[Any] | None: ...
 
 
 class MentionRow(Protocol):
@@ -133,6 +147,8 @@ class MentionRow(Protocol):
     def end(self) -> int: ...
     @property
     def sentence(self) -> str: ...
+    @property
+    def operator(self) -> str | None: ...
 
 
 class EventRow(Protocol):
@@ -164,7 +180,11 @@ def money_document(value: Decimal | int | None, currency: str | None) -> dict[st
 
 
 def figure_document(figure: FigureRow) -> dict[str, Any]:
-    """An archived figure, as the API gives it and exports extend it."""
+    """An archived figure, as the API gives it and exports extend it.
+
+    ``role`` and ``party`` are the extracted ones (``None`` for figures archived before
+    roles); ``part_of_id`` is the archived total a part sums to (the extraction's
+    ``part_of``, as a figure id); ``other_spans`` where the notice states the figure again."""
     return {
         "id": figure.id,
         "metric": figure.metric,
@@ -181,16 +201,24 @@ def figure_document(figure: FigureRow) -> dict[str, Any]:
         # A figure a later version of its notice edited in place: the value it replaced, when.
         "revised_from": decimal_text(getattr(figure, "revised_from", None)),
         "revised_at": iso(getattr(figure, "revised_at", None)),
+        "role": figure.role,
+        "party": figure.party,
+        "part_of_id": figure.part_of_id,
+        "other_spans": [{"start": start, "end": end} for start, end in figure.other_spans or ()],
     }
 
 
 def mention_document(mention: MentionRow) -> dict[str, Any]:
-    """An archived platform mention, as the API gives it."""
+    """An archived platform mention, as the API gives it. ``key`` is what identifies the
+    platform across notices: its registry id, or ``name:`` and its normalised name
+    (:func:`diffing.compare.platform_key`) for a name the registry does not know."""
     return {
         "id": mention.id,
         "platform_id": mention.platform_id,
+        "key": mention_key(mention.platform_id, mention.name),
         "name": mention.name,
         "kind": mention.kind,
+        "operator": mention.operator,
         "action": mention.action,
         "actions": list(mention.actions or []),
         "amount": decimal_text(mention.amount),

@@ -80,22 +80,41 @@ class EventWording:
              "figures_changed": len(figures), "platforms_changed": len(platforms)},
         )
 
+    def party_label(self, party: str, language: str = "en") -> str:
+        """A figure's party: a registry platform's name, else the name as written."""
+        return self.platform_label(party, party, language)
+
     def figure_reported(self, figure: Figure,
                         comparison: compare.PeriodComparison | None) -> None:
         name = self.metric_label(figure.metric)
         value = _number(figure.value, figure.currency)
         value_zh = _number_zh(figure.value, figure.unit, figure.currency)
         period_en = period_words(figure.period)
-        if period_en:
-            en_when, zh_when = f"in {period_en}", period_words(figure.period, "zh") or ""
-        elif self.dated:
-            # A figure with no stated period is a point dated by its notice.
-            en_when, zh_when = f"as of {self.dated}", f"截至{self.dated}"
+        if figure.party is not None:
+            # One party's figure (a single decision's fine): said of that party, compared with
+            # nothing (diffing.compare.PeriodHistory), and no point of a series, so not dated
+            # "as of" its notice either.
+            party_en = self.party_label(figure.party)
+            party_zh = self.party_label(figure.party, "zh")
+            when_en = f" in {period_en}" if period_en else ""
+            when_zh = period_words(figure.period, "zh") or ""
+            if figure.metric == "fine_amount":
+                en = f"{party_en} fined {value}{when_en}"
+                zh = f"{when_zh}{party_zh}被罚款{value_zh}"
+            else:
+                en = f"{_capital(name)}: {value} ({party_en}){when_en}"
+                zh = f"{when_zh}{self.metric_label(figure.metric, 'zh')}（{party_zh}）{value_zh}"
         else:
-            en_when, zh_when = "(period not stated)", ""
-        en = f"{_capital(name)}: {value} {en_when}"
-        zh = (f"{zh_when}{self.metric_label(figure.metric, 'zh')}{value_zh}"
-              f"{'' if zh_when else '（未注明时期）'}")
+            if period_en:
+                en_when, zh_when = f"in {period_en}", period_words(figure.period, "zh") or ""
+            elif self.dated:
+                # A figure with no stated period is a point dated by its notice.
+                en_when, zh_when = f"as of {self.dated}", f"截至{self.dated}"
+            else:
+                en_when, zh_when = "(period not stated)", ""
+            en = f"{_capital(name)}: {value} {en_when}"
+            zh = (f"{zh_when}{self.metric_label(figure.metric, 'zh')}{value_zh}"
+                  f"{'' if zh_when else '（未注明时期）'}")
         payload: dict[str, Any] = {"figure": found_figure_json(figure)}
         if comparison is not None:
             previous = _number(comparison.previous_value, figure.currency)
@@ -127,6 +146,9 @@ class EventWording:
         either = change.new or change.old
         currency = either.currency if either is not None else None
         unit = either.unit if either is not None else ""
+        if either is not None and either.party is not None:
+            name = f"{name} ({self.party_label(either.party)})"
+            name_zh = f"{name_zh}（{self.party_label(either.party, 'zh')}）"
         period_en = period_words(change.period)
         period_zh = period_words(change.period, "zh") or ""
         what = f"{name} in {period_en}" if period_en else name
@@ -191,7 +213,8 @@ class EventWording:
             zh = (f"再次点名：{name_zh}（{action_zh + '，' if action_zh else ''}"
                   f"此前{appearance.times_before}次）")
         self.add("platform_named", mention.id or appearance.key, en, zh, {
-            "platform": mention.id, "name": mention.name, "kind": mention.kind,
+            "platform": mention.id, "key": appearance.key, "name": mention.name,
+            "kind": mention.kind, "operator": mention.operator,
             "action": mention.action, "actions": list(mention.actions),
             "amount": {"value": str(mention.amount.value), "currency": mention.amount.currency}
             if mention.amount else None,

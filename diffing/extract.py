@@ -9,6 +9,7 @@ from typing import Any
 from diffing.amounts import find_amounts
 from diffing.documents import found_figure_json, found_mention_json
 from diffing.figures import EXTRACTOR_VERSION, Figure, MetricCatalogue, find_figures, load_metrics
+from diffing.parties import with_parties
 from diffing.platforms import PlatformMention, PlatformRegistry, find_platform_mentions
 from diffing.text import prepare
 
@@ -72,4 +73,5 @@ def extract(
     mentions = find_platform_mentions(
         prepared, registry=platforms, figure_sentences=figure_sentences, amounts=amounts
     )
+    figures = with_parties(prepared, figures, mentions)
     return Extraction(prepared.language, figures, mentions, (metrics or load_metrics()).version)

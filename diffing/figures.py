@@ -2,36 +2,37 @@
 
 The metric catalogue is data (``data/metrics.toml``), extendable with a user file. A number
 followed by a measure word (家, 款, 个…), an English counted noun ("websites"), or written as
-money is a figure; its clause decides the metric. A figure whose clause matches no metric is
-kept with ``metric=None``, never dropped.
+money is a figure; its clause decides the metric, and the verb that governs the number decides
+between metrics. A money amount also gets a role from the words that govern it (a fine, the
+sales base of a percentage fine, a proposal, a legal maximum, a refund…): only fines are
+``fine_amount``. A figure whose clause matches no metric is kept with ``metric=None``, never
+dropped; a fact stated twice is one figure.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, TypeVar
+from itertools import pairwise
+from typing import TypeVar
 
 from diffing.amounts import AmountMatch, find_amounts
-from diffing.catalogues import entry_id, parse_catalogue, read_builtin
-from diffing.keywords import keyword_pattern
+from diffing.figure import EXTRACTOR_VERSION, Candidate, Draft, Figure, Verdict
+from diffing.metrics import Metric, MetricCatalogue, load_metrics
 from diffing.numbers import CN_NUMBER_PATTERN, EN_NUMBER_PATTERN, parse_number
 from diffing.periods import PeriodMention, find_period_mentions
+from diffing.repeats import DISTRIBUTIVE, conversions, merge_repeats
+from diffing.roles import FINE_ROLES, link_parts, money_role
 from diffing.scopes import ScopeMention, find_scope_mentions
 from diffing.spans import Occupancy, SortedSpans
 from diffing.text import PreparedText
 
+# The public face of extraction; the catalogue, roles and repeats have their own modules.
 __all__ = [
     "EXTRACTOR_VERSION",
     "Figure",
-    "Metric",
     "MetricCatalogue",
     "find_figures",
     "load_metrics",
@@ -39,167 +40,7 @@ __all__ = [
 
 CURRENCY_UNIT = "currency"
 
-# Bump when extraction behaviour changes (code or built-in data), so archived extractions made
-# by an older extractor can be found and redone.
-EXTRACTOR_VERSION = "1.0.0"
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One figure as the notice states it.
-
-    ``value`` is an ``int`` for counts and a ``Decimal`` for money (``currency`` set, ``unit``
-    the same ISO code). ``start``/``end`` index the original text, ``text`` is
-    ``original[start:end]``: the number with its unit and, when the metric's verb is in the same
-    clause, the verb too (约谈网站10646家).
-    """
-
-    metric: str | None
-    value: int | Decimal
-    unit: str
-    currency: str | None
-    period: str | None
-    scope: str | None
-    start: int
-    end: int
-    text: str
-    sentence: str
-    extractor_version: str
-
-
-@dataclass(frozen=True)
-class Phrasing:
-    """A metric's wording in one language: every verb group must occur; objects are what is
-    counted."""
-
-    verb_groups: tuple[re.Pattern[str], ...]
-    objects: re.Pattern[str] | None
-
-
-@dataclass(frozen=True)
-class Metric:
-    id: str
-    meaning: str
-    units: tuple[str, ...]
-    phrasings: dict[str, Phrasing]
-    objects_required: bool = False
-    name_en: str = ""
-    name_zh: str = ""
-
-    def name(self, language: str = "en") -> str:
-        """What people call the metric, in English or Chinese ("zh"); the id when unnamed."""
-        name = self.name_zh if language.startswith("zh") else self.name_en
-        return name or self.name_en or self.id
-
-
-@dataclass(frozen=True)
-class MetricCatalogue:
-    """The metrics in priority order (earlier wins a tie), the units that make a figure, and
-    ``version``: the extractor version figures found with this catalogue carry."""
-
-    metrics: tuple[Metric, ...]
-    measure_words: tuple[str, ...]
-    english_nouns: dict[str, str]
-    english_other_nouns: tuple[str, ...]
-    version: str
-
-    def ids(self) -> list[str]:
-        return [metric.id for metric in self.metrics]
-
-    def name(self, metric: str | None, language: str = "en") -> str:
-        """The name of metric ``metric`` in ``language`` ("en" or "zh"); an unknown id as it
-        is, and a figure of no metric as "unclassified figure" (未分类数字)."""
-        if metric is None:
-            return "未分类数字" if language.startswith("zh") else "unclassified figure"
-        for entry in self.metrics:
-            if entry.id == metric:
-                return entry.name(language)
-        return metric
-
-
-def load_metrics(extra_path: Path | None = None) -> MetricCatalogue:
-    """The built-in catalogue, extended by ``extra_path`` (same format as
-    ``data/metrics.toml``; an entry with a built-in id replaces it).
-
-    Raises ``ValueError`` naming the problem when a file is malformed.
-    """
-    if extra_path is None:
-        return _builtin_catalogue()
-    extra = Path(extra_path).read_text("utf-8")
-    return _build_catalogue(extra)
-
-
-@lru_cache(maxsize=1)
-def _builtin_catalogue() -> MetricCatalogue:
-    return _build_catalogue(None)
-
-
-def _build_catalogue(extra: str | None) -> MetricCatalogue:
-    entries: dict[str, dict[str, Any]] = {}
-    sources = [read_builtin("metrics.toml")] + ([extra] if extra is not None else [])
-    for source in sources:
-        document = parse_catalogue(source, "metric catalogue")
-        for entry in document.get("metric", []):
-            entries[entry_id(entry, "metric")] = entry
-    metrics = tuple(_metric(entry) for entry in entries.values())
-    units = tomllib.loads(read_builtin("units.toml"))
-    nouns: dict[str, str] = {}
-    for unit, words in units["en"]["nouns"].items():
-        for word in words:
-            nouns[word.lower()] = unit
-    version = EXTRACTOR_VERSION
-    if extra is not None:
-        version += "+" + hashlib.sha256(extra.encode("utf-8")).hexdigest()[:8]
-    return MetricCatalogue(
-        metrics=metrics,
-        measure_words=tuple(units["zh"]["measure_words"]),
-        english_nouns=nouns,
-        english_other_nouns=tuple(word.lower() for word in units["en"].get("other", [])),
-        version=version,
-    )
-
-
-def _metric(entry: dict[str, Any]) -> Metric:
-    phrasings: dict[str, Phrasing] = {}
-    for language in ("zh", "en"):
-        wording = entry.get(language, {})
-        try:
-            verbs = list(wording.get("verbs", []))
-            objects = list(wording.get("objects", []))
-        except AttributeError as error:
-            raise ValueError(f"metric {entry['id']}: '{language}' must be a table") from error
-        groups = []
-        for group in verbs:
-            pattern = keyword_pattern(group, language)
-            if pattern is not None:
-                groups.append(pattern)
-        phrasings[language] = Phrasing(tuple(groups), keyword_pattern(objects, language))
-    units = entry.get("units", [])
-    if not isinstance(units, list) or not units:
-        raise ValueError(f"metric {entry['id']}: 'units' must be a non-empty list")
-    return Metric(
-        id=str(entry["id"]),
-        meaning=str(entry.get("meaning", "")),
-        units=tuple(str(unit) for unit in units),
-        phrasings=phrasings,
-        objects_required=bool(entry.get("objects_required", False)),
-        name_en=str(entry.get("name_en", "")),
-        name_zh=str(entry.get("name_zh", "")),
-    )
-
-
 # --- finding figures -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    start: int  # the number, in prepared text
-    end: int  # end of the unit
-    number_end: int
-    value: int | Decimal
-    unit: str  # measure word, English unit, or currency code
-    currency: str | None
-    numeral_only: bool  # written in Chinese numerals only (三个方面): kept only when classified
 
 
 _NOT_A_COUNT_AFTER = re.compile(r"(?:月|工作日|小时|百分点|周|季度|年|日|天|分钟|倍)")
@@ -214,16 +55,17 @@ _EN_STOP = frozenset({
 @lru_cache(maxsize=8)
 def _zh_count_pattern(measure_words: tuple[str, ...]) -> re.Pattern[str]:
     units = "|".join(re.escape(word) for word in sorted(measure_words, key=len, reverse=True))
-    return re.compile(rf"(?<![\d.,a-z第])(?P<number>{CN_NUMBER_PATTERN})\s*(?P<unit>{units})")
+    # Letters glued to a number make a name (Xiaomai5), except the word "app" (下架APP520余个).
+    return re.compile(rf"(?<![\d.,第])(?:(?<=app)|(?<![a-z]))(?P<number>{CN_NUMBER_PATTERN})\s*(?P<unit>{units})")
 
 
 _EN_NUMBER = re.compile(rf"(?<![\d.,$€£¥])(?P<number>{EN_NUMBER_PATTERN})")
 _EN_WORD = re.compile(r"\s*([a-z][a-z-]*)")
 
 
-def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> list[_Candidate]:
+def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> list[Candidate]:
     text = prepared.text
-    found: list[_Candidate] = []
+    found: list[Candidate] = []
     if prepared.language.startswith("zh"):
         for match in _zh_count_pattern(catalogue.measure_words).finditer(text):
             if _NOT_A_COUNT_AFTER.match(text, match.end()):
@@ -235,11 +77,13 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
             numeral_only = not re.search(r"\d", number)
             if numeral_only and value == 1:
                 continue
-            found.append(_Candidate(match.start(), match.end(), match.end("number"), value,
+            found.append(Candidate(match.start(), match.end(), match.end("number"), value,
                                     match.group("unit"), None, numeral_only))
         return found
     for match in _EN_NUMBER.finditer(text):
         noun = _english_noun(text, match.end(), catalogue)
+        if noun is None or noun[0] in catalogue.english_other_nouns:
+            noun = _elided_noun(prepared, match, found) or noun
         if noun is None:
             continue
         unit, noun_end = noun
@@ -247,8 +91,30 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
         if value is None:
             continue
         numeral_only = not re.search(r"\d", match.group("number"))
-        found.append(_Candidate(match.start(), noun_end, match.end(), value, unit, None, numeral_only))
+        found.append(Candidate(match.start(), noun_end, match.end(), value, unit, None, numeral_only))
     return found
+
+
+# A count whose noun is left out because the list it ends already said it ("held talks with
+# 1,497 websites and warned 738", "443 websites were summoned while 172 received warnings").
+_ELIDED_BEFORE = re.compile(r"(?:\band|\bwhile|\bbut|\bwhereas|\bwith|,)\s+(?:[a-z]+ed\s+)?$")
+_ELIDED_AFTER = re.compile(
+    r"\s*(?:[,.;:)]|$|(?:received|receiving|got|getting|being|were|was|had|have|during|in|on|last|this|for|as|to)\b)")
+
+
+def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence[Candidate]) -> tuple[str, int] | None:
+    text = prepared.text
+    number = match.group("number")
+    if not re.search(r"\d", number) or re.fullmatch(r"(?:19|20)\d\d", number) or not earlier:
+        return None
+    previous = earlier[-1]
+    sentence_start, _ = prepared.sentence_at(match.start())
+    if previous.start < sentence_start or previous.currency is not None:
+        return None
+    if not (_ELIDED_BEFORE.search(text, max(previous.end, match.start() - 20), match.start())
+            and _ELIDED_AFTER.match(text, match.end())):
+        return None
+    return previous.unit, match.end()
 
 
 def _english_noun(text: str, position: int, catalogue: MetricCatalogue) -> tuple[str, int] | None:
@@ -275,25 +141,18 @@ def _english_noun(text: str, position: int, catalogue: MetricCatalogue) -> tuple
 
 
 def _candidates(prepared: PreparedText, catalogue: MetricCatalogue,
-                amounts: Sequence[AmountMatch]) -> list[_Candidate]:
-    found: list[_Candidate] = []
+                amounts: Sequence[AmountMatch]) -> list[Candidate]:
+    found: list[Candidate] = []
     taken = Occupancy(len(prepared.text))
     for amount in amounts:
         taken.take(amount.start, amount.end)
-        found.append(_Candidate(amount.start, amount.end, amount.number_end, amount.amount.value,
+        found.append(Candidate(amount.start, amount.end, amount.number_end, amount.amount.value,
                                 amount.amount.currency, amount.amount.currency, False))
     for count in _count_candidates(prepared, catalogue):
         if taken.free(count.start, count.end):
             found.append(count)
     found.sort(key=lambda candidate: candidate.start)
     return found
-
-
-@dataclass(frozen=True)
-class _Verdict:
-    metric: str
-    score: tuple[int, int, int, int, int, int]
-    spans: tuple[tuple[int, int], ...]
 
 
 def _nearest(pattern: re.Pattern[str], text: str, start: int, end: int, anchor: int,
@@ -319,7 +178,8 @@ def _first_in(pattern: re.Pattern[str], text: str, ranges: Sequence[tuple[int, i
     return None
 
 
-def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Candidate) -> _Verdict | None:
+def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Candidate,
+              next_number: int | None = None, previous_number: int | None = None) -> Verdict | None:
     """The metric whose phrasing the figure's clause carries, or ``None``.
 
     Every verb group of a metric must occur in the figure's clause; when the clause has no verb
@@ -341,7 +201,36 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
     follows = candidate.end if language == "en" else None
     clause_start, clause_end = prepared.clause_at(anchor)
     clause_end = max(clause_end, candidate.end)
-    sentence_start, _ = prepared.sentence_at(anchor)
+    sentence_start, sentence_end = prepared.sentence_at(anchor)
+    if language == "zh":
+        # 、 lists the objects of one verb (处置账号、群组781万个): the verb's clause is the figure's,
+        # unless the item has a verb of its own (下架96款、通报3款).
+        while (clause_start > sentence_start + 1 and text[clause_start - 1] == "、"
+               and not _has_verb(text, compatible, language, clause_start, anchor)):
+            clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
+    while clause_end < sentence_end and text[clause_end:clause_end + 1] in ("(", "（"):
+        # A parenthesis is an aside ("25款App(列表附后)存在问题", "€2.42bn (around £2.1bn) fine"):
+        # the clause goes on after it.
+        close = min((i for i in (text.find(")", clause_end, clause_end + 40),
+                                 text.find("）", clause_end, clause_end + 40)) if i != -1), default=-1)
+        if close == -1 or _CLAUSE_MARK.match(text, close + 1) or close + 1 >= sentence_end:
+            break
+        clause_end = max(clause_end, prepared.clause_at(close + 1)[1])
+    if language == "en" and next_number is not None and next_number > candidate.end:
+        # A verb after the next number is that number's ("620000 apps were tested, 2234 apps
+        # were ordered to rectify"): English states the count, then its verb.
+        clause_end = min(clause_end, next_number)
+        # "warned 1,500 websites and fined 200": a verb after a conjunction leads the next count.
+        joined = _EN_CONJUNCTION.search(text, candidate.end, clause_end)
+        if joined and _has_verb(text, compatible, language, joined.end(), clause_end):
+            clause_end = joined.start()
+    if (language == "en" and previous_number is not None and clause_start < previous_number < anchor
+            and _has_verb(text, compatible, language, previous_number, anchor)):
+        # …and the verbs before the previous count, or before the conjunction after it, are
+        # that count's ("520 websites were summoned while 96 received warnings").
+        clause_start = previous_number
+        for joined in _EN_CONJUNCTION.finditer(text, previous_number, anchor):
+            clause_start = joined.end()
     index = prepared.sentence_index(anchor)
     context: list[tuple[int, int]] = [(max(sentence_start, clause_start - 400), clause_start)]
     if index > 0:
@@ -353,17 +242,30 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
         objects = metric.phrasings[language].objects
         if objects is not None:
             objects_here[metric.id] = _nearest(objects, text, clause_start, clause_end, anchor)
+    if _mixed_objects(text, compatible, objects_here, language):
+        return None
+    if language == "en" and candidate.currency is None:
+        # The noun an English number counts is its object ("2,186 apps and 1,020 mini
+        # programs": the second number counts mini programs, whatever is nearer).
+        own = {metric_id: found.span() for metric_id, metric_objects in _objects_of(compatible, language)
+               if (found := metric_objects.search(text, candidate.number_end, candidate.end))}
+        if own:
+            objects_here = {metric_id: own.get(metric_id) for metric_id in objects_here}
     any_object_here = any(span is not None for span in objects_here.values())
+    if candidate.currency is None and _counts_companies(text, candidate, language):
+        return None
     verbs_here = any(
         pattern.search(text, clause_start, clause_end)
         for metric in compatible
         for pattern in metric.phrasings[language].verb_groups
-    )
-    best: _Verdict | None = None
+    ) or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end))
+    best: tuple[Metric, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] | None = None
+    scored: dict[str, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] = {}
     for order, metric in enumerate(compatible):
         phrasing = metric.phrasings[language]
         object_span = objects_here.get(metric.id)
-        if phrasing.objects is not None and object_span is None and (any_object_here or metric.objects_required):
+        required = metric.objects_required or unit in metric.objects_required_for
+        if phrasing.objects is not None and object_span is None and (any_object_here or required):
             continue
         spans = [_nearest(group, text, clause_start, clause_end, anchor, after=follows)
                  for group in phrasing.verb_groups]
@@ -389,13 +291,83 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: _Ca
             -verb_distance,
             -order,
         )
-        if best is None or score > best.score:
-            best = _Verdict(metric.id, score, tuple(found_spans) if level == 2 else ())
-    return best
+        kept: tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]] = (
+            score, found_spans if level == 2 else [])
+        scored[metric.id] = kept
+        if best is None or score > best[1][0]:
+            best = (metric, kept)
+    if best is None:
+        return None
+    best_metric, (best_score, best_spans) = best
+    # A clause that names the stronger action reports it (通报下架: removed, not notified).
+    for other in best_metric.yields_to:
+        if other in scored and scored[other][0][0] == best_score[0]:
+            other_score, other_spans = scored[other]
+            return Verdict(other, other_score, tuple(other_spans))
+    return Verdict(best_metric.id, best_score, tuple(best_spans))
 
 
-_CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至)")
-_CAP_BEFORE = re.compile(r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|maximum\s+of|at\s+most|最高|不超过|最多)\s*$")
+def _objects_of(metrics: Sequence[Metric], language: str) -> list[tuple[str, re.Pattern[str]]]:
+    return [(metric.id, objects) for metric in metrics if (objects := metric.phrasings[language].objects) is not None]
+
+
+def _has_verb(text: str, compatible: Sequence[Metric], language: str, start: int, end: int) -> bool:
+    return any(pattern.search(text, start, end)
+               for metric in compatible for pattern in metric.phrasings[language].verb_groups)
+
+
+# Verbs no metric counts (处置 deals with an account without saying how): a clause with one of
+# them before its number does not borrow a metric's verb from the clause before.
+_OTHER_VERB = {
+    "zh": re.compile(r"处置|处理|查处|拦截|封禁(?:违规)?主播"),
+    # English: a counted verb no metric has (tested, inspected, handled), or any passive verb.
+    "en": re.compile(r"\b(?:test|inspect|check|examin|investigat|review|screen|monitor|detect|handl|process)\w*"
+                     r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),
+}
+# Counts of companies are no count of websites or platforms (the catalogue has no metric for
+# them): 3家企业, 136家…APP企业, "15 companies", "business undertakings".
+_ZH_COMPANY = re.compile(r"[^，,。；;、：:（）()]{0,14}?(?:企业|公司|经营者|单位|机构)")
+_ZH_PLATFORM_WORD = re.compile(r"网站|平台")
+_EN_COMPANY = re.compile(r"\s*(?:[a-z-]+\s+){0,3}?(?:compan|enterprise|firm|operator|business)")
+
+
+def _counts_companies(text: str, candidate: Candidate, language: str) -> bool:
+    if language == "zh":
+        if candidate.unit != "家":
+            return False
+        match = _ZH_COMPANY.match(text, candidate.end)
+        return match is not None and not _ZH_PLATFORM_WORD.search(text, candidate.end, match.end())
+    return bool(_EN_COMPANY.match(text, candidate.number_end, candidate.end + 1))
+
+
+_EN_CONJUNCTION = re.compile(r"\b(?:and|while|but|whereas|as\s+well\s+as)\b")
+_JOINED = re.compile(r"\s*(?:、|及|和|与|以及|or|and|,|/)\s*")
+
+
+def _mixed_objects(text: str, compatible: Sequence[Metric],
+                   objects_here: dict[str, tuple[int, int] | None], language: str) -> bool:
+    """A number counting two kinds of things at once (下架应用程序、小程序2160余款: apps and mini
+    programs together) is neither metric's figure."""
+    spans = {span for span in objects_here.values() if span is not None}
+    if len(spans) < 2:
+        return False
+    ordered = sorted(spans)
+    for (first_start, first_end), (second_start, second_end) in pairwise(ordered):
+        if first_end > second_start or not _JOINED.fullmatch(text, first_end, second_start):
+            continue
+        first_metrics = {m for m, span in objects_here.items() if span == (first_start, first_end)}
+        second_metrics = {m for m, span in objects_here.items() if span == (second_start, second_end)}
+        by_id = {metric.id: metric for metric in compatible}
+        first_words = text[first_start:first_end]
+        second_words = text[second_start:second_end]
+        shared = any(
+            (pattern := by_id[m].phrasings[language].objects) is not None
+            and pattern.fullmatch(first_words) and pattern.fullmatch(second_words)
+            for m in first_metrics | second_metrics
+        )
+        if not shared:
+            return True
+    return False
 
 
 def _start(mention: PeriodMention | ScopeMention) -> int:
@@ -406,12 +378,8 @@ def _end(mention: PeriodMention | ScopeMention) -> int:
     return mention.end
 
 
-def _is_cap(text: str, candidate: _Candidate) -> bool:
-    """A money amount stated as a legal limit (一百万元以下罚款, "fines of up to €10 million"):
-    kept as a figure, but it is no fine imposed."""
-    if candidate.currency is None:
-        return False
-    return bool(_CAP_AFTER.match(text, candidate.end) or _CAP_BEFORE.search(text[max(0, candidate.start - 20):candidate.start]))
+# A clause mark right after an aside's closing parenthesis: the clause ends with the aside (see ``_classify``).
+_CLAUSE_MARK = re.compile(r"\s*(?:[。！？；!?;\n，、：:（）()]|,(?!\d{3}))")
 
 
 _Mention = TypeVar("_Mention", PeriodMention, ScopeMention)
@@ -433,42 +401,123 @@ def find_figures(
     catalogue: MetricCatalogue | None = None,
     published: date | None = None,
     amounts: Sequence[AmountMatch] | None = None,
+    merge: bool = True,
 ) -> list[Figure]:
-    """Every figure in ``prepared``, in text order. ``published`` resolves relative periods;
-    without it they stay unresolved. ``amounts`` are ``find_amounts(prepared.text)`` when the
-    caller has them already."""
-    catalogue = catalogue or _builtin_catalogue()
+    """Every figure in ``prepared``, in text order, one per fact: a figure stated again (a
+    headline repeating the body, an amount restated in another currency) is one ``Figure``
+    whose ``other_spans`` hold the repeats. With ``merge=False`` repeats stay separate figures
+    (restatements in another currency are still folded), for a caller that sets ``party``
+    first and then applies :func:`merge_repeats`. ``published`` resolves relative periods; without it
+    they stay unresolved. ``amounts`` are ``find_amounts(prepared.text)`` when the caller has
+    them already."""
+    catalogue = catalogue or load_metrics()
     publication = published.date() if isinstance(published, datetime) else published
     period_mentions = find_period_mentions(prepared.text, publication)
     periods = SortedSpans(period_mentions, _start, _end)
-    carried_periods = SortedSpans([m for m in period_mentions if not m.comparison], _start, _end)
+    carried_periods = SortedSpans([m for m in period_mentions if m.carries], _start, _end)
     scopes = SortedSpans(find_scope_mentions(prepared.text), _start, _end)
     if amounts is None:
         amounts = find_amounts(prepared.text)
-    figures: list[Figure] = []
-    for candidate in _candidates(prepared, catalogue, amounts):
-        verdict = None if _is_cap(prepared.text, candidate) else _classify(prepared, catalogue, candidate)
+    candidates = _candidates(prepared, catalogue, amounts)
+    converted = conversions(prepared, candidates)
+    drafts: list[Draft] = []
+    restated: list[tuple[int, tuple[int, int]]] = []
+    previous: int | None = None
+    # The next count or amount that is not a restatement, for each candidate.
+    next_start: list[int | None] = [None] * len(candidates)
+    upcoming: int | None = None
+    for index in range(len(candidates) - 1, -1, -1):
+        next_start[index] = upcoming
+        if index not in converted:
+            upcoming = candidates[index].start
+    for index, candidate in enumerate(candidates):
+        if index in converted:
+            restated.append((converted[index], (candidate.start, candidate.end)))
+            continue
+        following = next_start[index]
+        verdict = _classify(prepared, catalogue, candidate, following, previous)
+        previous = candidate.end
+        role = None
+        if candidate.currency is not None:
+            role = money_role(prepared, candidate, verdict)
         if verdict is None and candidate.numeral_only:
             continue
+        metric = verdict.metric if verdict else None
+        if metric == "fine_amount" and role not in FINE_ROLES:
+            metric = None
+        if metric is not None and candidate.currency is None and _parties_of_an_amount(prepared, candidate, amounts):
+            metric = None
         start, end = candidate.start, candidate.end
-        if verdict is not None:
+        if verdict is not None and metric is not None:
             for span_start, span_end in verdict.spans:
                 start, end = min(start, span_start), max(end, span_end)
         clause = prepared.clause_at(candidate.start)
         period_mention = _mention_for(periods, carried_periods, clause, candidate.start)
+        period = period_mention.period if period_mention else None
+        if candidate.currency is not None and period is not None \
+                and not _money_covers_period(prepared, candidate, period_mention):
+            period = None
         scope_mention = _mention_for(scopes, scopes, clause, candidate.start)
-        original_start, original_end = prepared.original_span(start, end)
-        figures.append(Figure(
-            metric=verdict.metric if verdict else None,
-            value=candidate.value,
-            unit=candidate.unit,
-            currency=candidate.currency,
-            period=str(period_mention.period) if period_mention and period_mention.period else None,
-            scope=scope_mention.scope if scope_mention else None,
-            start=original_start,
-            end=original_end,
-            text=prepared.original[original_start:original_end],
-            sentence=prepared.original_sentence(candidate.start),
-            extractor_version=catalogue.version,
-        ))
-    return figures
+        drafts.append(Draft(index, candidate, metric, role, start, end,
+                             str(period) if period else None,
+                             scope_mention.scope if scope_mention else None))
+    by_index = {draft.index: draft for draft in drafts}
+    for index, span in restated:
+        if index in by_index:
+            by_index[index].other_spans.append(span)
+    link_parts(prepared, drafts)
+    figures = [_figure(prepared, catalogue, draft) for draft in drafts]
+    return merge_repeats(figures) if merge else figures
+
+
+def _parties_of_an_amount(prepared: PreparedText, candidate: Candidate, amounts: Sequence[AmountMatch]) -> bool:
+    """A count whose clause gives each counted party an amount ("对三家分别处以50万元罚款",
+    "fined the three firms €5m each") lists one decision's parties: it is no count of sites
+    fined over a period."""
+    clause_start, clause_end = prepared.clause_at(candidate.start)
+    if not DISTRIBUTIVE.search(prepared.text, clause_start, clause_end):
+        return False
+    return any(clause_start <= amount.start < clause_end for amount in amounts)
+
+
+def _figure(prepared: PreparedText, catalogue: MetricCatalogue, draft: Draft) -> Figure:
+    original_start, original_end = prepared.original_span(draft.start, draft.end)
+    others = tuple(prepared.original_span(start, end) for start, end in draft.other_spans)
+    part_of = prepared.original_span(draft.part_of.start, draft.part_of.end)[0] if draft.part_of else None
+    candidate = draft.candidate
+    return Figure(
+        metric=draft.metric,
+        value=candidate.value,
+        unit=candidate.unit,
+        currency=candidate.currency,
+        period=draft.period,
+        scope=draft.scope,
+        start=original_start,
+        end=original_end,
+        text=prepared.original[original_start:original_end],
+        sentence=prepared.original_sentence(candidate.start),
+        extractor_version=catalogue.version,
+        role=draft.role,
+        other_spans=others,
+        part_of=part_of,
+    )
+
+
+def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: PeriodMention | None) -> bool:
+    """A single decision's amount covers no period (it is dated by the decision); only an
+    amount summed or repeated over a stated span ("1月至11月…多次予以罚款…累计罚款900万元") does."""
+    if mention is None or mention.period is None:
+        return False
+    sentence_start, sentence_end = prepared.sentence_at(candidate.start)
+    if not sentence_start <= mention.start < sentence_end:
+        return False
+    clause_start, _ = prepared.clause_at(candidate.start)
+    if _ACCUMULATED.search(prepared.text, clause_start, candidate.end):
+        return True
+    # "办结案件24件，罚款428万元", "closed 310 cases, with fines of $2m": the cases' fines summed.
+    return bool(_CASES_COUNTED.search(prepared.text, max(sentence_start, mention.end), candidate.start))
+
+
+_ACCUMULATED = re.compile(
+    r"累计|总计|合计|共计|总额|多次|total|combined|altogether|cumulative|so\s+far|repeatedly")
+_CASES_COUNTED = re.compile(r"案件?[^，,。；;\d]{0,6}\d[\d,]*\s*[件起宗]|\d[\d,]*\s*(?:[件起宗]案|cases\b)")

@@ -3,7 +3,8 @@
 Prepared text is Simplified, width-folded and ASCII-lower-cased (``diffing.text``), so Chinese
 words are plain substrings; English words match at the start of a word, a word written
 with a trailing ``$`` must end there too ("close$" is not "closely"), and ``*`` stands for one
-word or none ("take * down").
+word or none ("take * down"); in Chinese, ``…`` stands for a few characters of the same clause
+("存在…问题").
 """
 
 from __future__ import annotations
@@ -15,10 +16,15 @@ from typing import Any
 __all__ = ["keyword_pattern", "literal_alternation"]
 
 
+_ZH_GAP = r"[^，,。；;：:、！？!?\n]{0,20}?"
+
+
 def _one(word: str, language: str) -> str:
     word = word.strip().lower()
     if language == "zh" and not re.search(r"[a-z]", word):
-        return re.escape(word)
+        # "…" is a frame's gap: a few characters of one clause ("存在…问题" reads
+        # 存在超范围收集个人信息问题, "未…整改" reads 未按时限要求完成整改).
+        return _ZH_GAP.join(re.escape(part) for part in word.split("…"))
     exact = word.endswith("$")
     word = word.rstrip("$")
     # "*" stands for one word or none: "take * down" reads "take them down" and "take down".

@@ -23,6 +23,7 @@ __all__ = [
     "ARABIC_NUMBER_PATTERN",
     "CN_NUMBER_PATTERN",
     "EN_NUMBER_PATTERN",
+    "EN_NUMBER_WORDS",
     "Amount",
     "currency_markers",
     "fold_ascii_case",
@@ -108,8 +109,10 @@ _EN_WORD_ALTERNATIVES = "|".join(
     sorted(set(_EN_ONES) | set(_EN_TENS) | {"hundred", "thousand", "million", "billion", "trillion"},
            key=len, reverse=True)
 )
+# Number words below a hundred, and "hundred" ("three", "twenty-five", "two hundred").
+EN_NUMBER_WORDS = "|".join(sorted(set(_EN_ONES) | set(_EN_TENS) | {"hundred"}, key=len, reverse=True))
 EN_NUMBER_PATTERN = (
-    rf"(?:{ARABIC_NUMBER_PATTERN}(?:\s+(?:thousand|million|billion|trillion)|\s?(?:bn|mn))?\b"
+    rf"(?:{ARABIC_NUMBER_PATTERN}(?:\s+(?:thousand|million|billion|trillion)|\s?(?:bn|mn)|[km])?\b"
     rf"|\b(?:{_EN_WORD_ALTERNATIVES})(?:(?:\s+and\s+|[\s-]+)(?:{_EN_WORD_ALTERNATIVES}))*\b)"
 )
 
@@ -514,6 +517,11 @@ def _parse_amount(s: str) -> Amount | None:
                 break
         for word in suffix_words:
             if text.endswith(word) and not _joins_word(word[0], text[-len(word) - 1:-len(word)]):
+                if word in _GENERIC_UNITS and codes:
+                    # 元 after a named currency counts that currency (新台币200万元, 港币50万元).
+                    text = text[: -len(word)].strip()
+                    changed = True
+                    break
                 codes.append(suffixes[word])
                 text = text[: -len(word)].strip()
                 changed = True
@@ -533,6 +541,10 @@ def _parse_amount(s: str) -> Amount | None:
     if value is None:
         return None
     return Amount(_exact(value.scaleb(multiplier)), codes[0])
+
+
+# The unit word of any yuan-like currency: after a prefix naming the currency, it is that one.
+_GENERIC_UNITS = frozenset({"元", "圆"})
 
 
 def _joins_word(edge: str, neighbour: str) -> bool:

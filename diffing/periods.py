@@ -1,5 +1,6 @@
-"""Reporting periods: a year, a half-year or a quarter, found in notice text and resolved
-against the notice's publication date ("今年上半年" published 2023-07-20 is 2023-H1)."""
+"""Reporting periods: a year, a half-year, a quarter or a span of months (or days), found in
+notice text and resolved against the notice's publication date ("今年上半年" published
+2023-07-20 is 2023-H1; "7月以来" published 2020-09-14 is 2020-07..2020-09)."""
 
 from __future__ import annotations
 
@@ -37,18 +38,52 @@ def period_words(text: str | None, language: str = "en") -> str | None:
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """``2023`` (kind "year", part 0), ``2023-H1`` (kind "half"), ``2023-Q3`` (kind "quarter")."""
+    """``2023`` (kind "year", part 0), ``2023-H1`` (kind "half"), ``2023-Q3`` (kind "quarter"),
+    or a span (kind "range") from ``first`` to ``last`` written by months, ``2021-01..2021-11``,
+    or by days where the text gives days, ``2023-03-10..2023-05-22``.
+
+    A range's ``year`` is its first year and its ``part`` its shape (first month × 100 + last
+    month), so that ranges compared across years (January to November of two years) are of one
+    kind and part, as halves and quarters are."""
 
     year: int
     kind: str = "year"
     part: int = 0
+    first: date | None = None
+    last: date | None = None
+    days: bool = False
 
     def __str__(self) -> str:
         if self.kind == "half":
             return f"{self.year}-H{self.part}"
         if self.kind == "quarter":
             return f"{self.year}-Q{self.part}"
+        if self.kind == "range" and self.first is not None and self.last is not None:
+            if self.days:
+                return f"{self.first.isoformat()}..{self.last.isoformat()}"
+            return f"{self.first:%Y-%m}..{self.last:%Y-%m}"
         return str(self.year)
+
+    @classmethod
+    def span(cls, first: date, last: date, *, days: bool = False, to_date: bool = False) -> Period:
+        """The range from ``first`` to ``last``; by months unless ``days`` (then both days
+        count). Months are kept whole: ``first`` moves to the 1st, ``last`` to the month's end.
+        ``to_date``: the span runs to publication ("7月以来"), so its last month is not over and
+        it is never written as the quarter or half it falls in."""
+        if not days:
+            first = first.replace(day=1)
+            last = _month_end(last.year, last.month)
+            # Whole quarters, halves and years are written as such ("from April to June" is
+            # 2023-Q2), so they compare with the same periods stated the usual way.
+            if first.year == last.year and not to_date:
+                months = (first.month, last.month)
+                if months == (1, 12):
+                    return cls(first.year)
+                if months in ((1, 6), (7, 12)):
+                    return cls(first.year, "half", 1 if first.month == 1 else 2)
+                if last.month - first.month == 2 and first.month % 3 == 1:
+                    return cls(first.year, "quarter", first.month // 3 + 1)
+        return cls(first.year, "range", first.month * 100 + last.month, first, last, days)
 
     @classmethod
     def parse(cls, text: str | None) -> Period | None:
@@ -57,6 +92,8 @@ class Period:
 
     def end(self) -> date:
         """The last day of the period."""
+        if self.kind == "range" and self.last is not None:
+            return self.last
         if self.kind == "year":
             return date(self.year, 12, 31)
         last_month = self.part * (6 if self.kind == "half" else 3)
@@ -66,6 +103,15 @@ class Period:
 
 
 _WRITTEN = re.compile(r"(\d{4})(?:-(H[12]|Q[1-4]))?")
+_WRITTEN_RANGE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?\.\.(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+
+def _first_nine_months(year: int) -> Period:
+    return Period.span(date(year, 1, 1), date(year, 9, 1))
+
+
+def _month_end(year: int, month: int) -> date:
+    return (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
 
 
 # Comparing a notice's figures with the archive's parses the same few dozen period strings
@@ -76,7 +122,7 @@ def _parse(text: str | None) -> Period | None:
         return None
     match = _WRITTEN.fullmatch(text.strip())
     if not match:
-        return None
+        return _parse_range(text.strip())
     year = int(match.group(1))
     part = match.group(2)
     if part is None:
@@ -84,29 +130,50 @@ def _parse(text: str | None) -> Period | None:
     return Period(year, "half" if part[0] == "H" else "quarter", int(part[1]))
 
 
+def _parse_range(text: str) -> Period | None:
+    match = _WRITTEN_RANGE.fullmatch(text)
+    if not match or (match.group(3) is None) != (match.group(6) is None):
+        return None
+    numbers = [int(group) if group else 1 for group in match.groups()]
+    try:
+        first = date(numbers[0], numbers[1], numbers[2])
+        last = date(numbers[3], numbers[4], numbers[5])
+    except ValueError:
+        return None
+    if last < first:
+        return None
+    days = match.group(3) is not None
+    # Written as a range, it is one (a span to date that covers a quarter's months stays a range).
+    period = Period.span(first, last, days=days, to_date=True)
+    return period if str(period) == text else None
+
+
 @dataclass(frozen=True)
 class PeriodMention:
-    """A period named in prepared text. ``period`` is ``None`` for a span that is a period of a
-    kind regwatch does not compare (前三季度, "first nine months"): it ends the previous one.
+    """A period named in prepared text. ``period`` is ``None`` for a span that is no period
+    regwatch can state (截至2022年底, where a cumulative count ends): it ends the previous one.
     A ``comparison`` mention ("比2022年", "on 2022") names the base of a comparison and does
-    not become the period of the figures after it."""
+    not become the period of the figures after it. A mention ``carries`` to the clauses after
+    it when it frames them (it opens its clause: "2021年，…", "In 2022, …"); one inside a
+    clause describes only that clause's words ("对去年发现问题的APP进行抽测", "its 2020 sales")."""
 
     start: int
     end: int
     period: Period | None
     comparison: bool
+    carries: bool = True
 
 
 _CN_YEAR_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
                    "六": "6", "七": "7", "八": "8", "九": "9"}
 _CN_PART = (
-    r"(?P<part>上半年|下半年|前三季度|第?[一二三四1-4]季度|[一二三四1-4]季|全年|年度)?"
+    r"(?P<part>上半年|下半年|前三季度|第?[一二三四1-4]季度|第?[一二三四1-4]季|全年|年度)?"
 )
 _ZH_PERIOD = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2}|[二][〇零][一二三四五六七八九〇零]{2})\s*年(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)(?:度)?"
     r"|(?P<relative>今年|本年|去年|上年|前年))\s*"
     + _CN_PART
-    + r"|(?<![年季])(?P<bare>上半年|下半年|前三季度|第?[一二三四1-4]季度)"
+    + r"|(?<![年季])(?P<bare>上半年|下半年|前三季度|第?[一二三四1-4]季度|第[一二三四1-4]季)"
 )
 _ZH_COMPARISON_BEFORE = re.compile(r"(?:比|较|同比|环比|相比|与|和|对比)\s*$")
 _ZH_COMPARISON_AFTER = re.compile(r"^\s*(?:同期|相比|比较)")
@@ -114,10 +181,10 @@ _ZH_COMPARISON_AFTER = re.compile(r"^\s*(?:同期|相比|比较)")
 _ORDINAL = r"(?P<ordinal>first|second|third|fourth|1st|2nd|3rd|4th)"
 _EN_PERIOD = re.compile(
     r"(?<![a-z0-9])(?:"
-    r"(?:the\s+)?" + _ORDINAL + r"\s+(?P<unit>half|quarter)\s+(?:of\s+)?(?:(?P<year1>(?:19|20)\d{2})|(?P<rel1>this year|last year|the year))"
+    r"(?:the\s+)?" + _ORDINAL + r"\s+(?P<unit>half|quarter)(?:\s+(?:of\s+)?(?:(?P<year1>(?:19|20)\d{2})|(?P<rel1>this year|last year|the year)))?"
     r"|(?P<code>[hq][1-4])\s*(?P<year2>(?:19|20)\d{2})"
     r"|(?P<year3>(?:19|20)\d{2})\s*(?P<code2>[hq][1-4])"
-    r"|(?P<nine>first nine months|first three quarters)\s+(?:of\s+)?(?:(?:19|20)\d{2}|this year|the year)"
+    r"|(?P<nine>first nine months|first three quarters)\s+(?:of\s+)?(?P<nineyear>(?:19|20)\d{2}|this year|the year)"
     r"|(?:in|during|throughout|for|of|since)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+(?:of\s+)?)?(?P<year4>(?:19|20)\d{2})(?!\s*[-/])"
     r"|(?P<year5>(?:19|20)\d{2})(?='s)"
     r"|(?P<rel2>this year|last year)"
@@ -128,6 +195,282 @@ _EN_COMPARISON_BEFORE = re.compile(
 )
 
 
+_MONTHS = {name: index + 1 for index, name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"))}
+_MONTHS.update({name[:3]: index for name, index in list(_MONTHS.items())})
+_CN_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_CN_DAY = r"(?:3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_ZH_YEAR = r"(?:(?P<{0}>(?:19|20)\d{{2}})\s*年|(?P<{0}r>今年|去年|本年|上年))"
+_ZH_RANGE = re.compile(
+    r"(?:" + _ZH_YEAR.format("yb") + r")?\s*(?<![\d第.])(?P<m1b>" + _CN_MONTH + r")\s*(?:至|到|—|-|~|－)\s*(?P<m2b>"
+    + _CN_MONTH + r")\s*月(?:份)?(?!\s*\d)"
+    r"|(?:" + _ZH_YEAR.format("yf") + r")?\s*前\s*(?P<mfirst>" + _CN_MONTH + r")\s*个(?:多)?月"
+    r"|(?:" + _ZH_YEAR.format("y1") + r")?\s*(?P<m1>" + _CN_MONTH + r")\s*月(?:份)?\s*(?:(?P<d1>" + _CN_DAY + r")\s*[日号])?"
+    r"\s*(?:(?:至|到|—|-|~|－)\s*(?:" + _ZH_YEAR.format("y2") + r")?\s*(?P<m2>" + _CN_MONTH + r")\s*月(?:份)?"
+    r"\s*(?:(?P<d2>" + _CN_DAY + r")\s*[日号])?(?:底|末)?|(?P<since>以来|来))"
+    r"|(?P<pastyear>过去一年|近一年|过去12个月|近12个月)(?:来|以来|里|中|间)?"
+    r"|(?P<ytd>(?:今年|本年)(?:初)?|年初)\s*(?:以来|至今)"
+    r"|(?P<yfrom>(?:19|20)\d{2})\s*年?\s*(?:至|到|—|-|~|－)\s*(?P<yto>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)"
+    r"|(?P<ysince>(?:19|20)\d{2})\s*年以来"
+)
+_ZH_UNTIL = re.compile(
+    r"截至\s*(?:" + _ZH_YEAR.format("y") + r")?\s*(?P<m>" + _CN_MONTH + r")\s*月\s*(?:(?P<d>" + _CN_DAY + r")\s*[日号])?(?:底|末)?"
+)
+_EN_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+_EN_YEAR_AFTER = r"(?:\s*,?\s*(?:of\s+)?(?P<{0}>(?:19|20)\d{{2}}|this\s+year|last\s+year))?"
+_EN_RANGE = re.compile(
+    r"(?<![a-z0-9])(?:"
+    r"(?:from|between)\s+(?P<m1>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("y1")
+    + r"\s+(?:to|through|until|till|and)\s+(?P<m2>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("y2")
+    + r"|(?:from|between)\s+(?P<yfrom>(?:19|20)\d{2})\s+(?:to|through|until|and)\s+(?P<yto>(?:19|20)\d{2})"
+    r"|(?:from|since)\s+(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
+    r"|since\s+(?P<ms>" + _EN_MONTH + r")(?:\s+(?P<dms>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?)?" + _EN_YEAR_AFTER.format("yms")
+    + r"|(?:in|over|during)\s+the\s+(?P<past>past|last)\s+(?:year|12\s+months|twelve\s+months)"
+    # "the January-March period", "the April–June quarter".
+    r"|(?P<m1h>" + _EN_MONTH + r")\s*[-–—]\s*(?P<m2h>" + _EN_MONTH + r")(?:\s+(?:period|quarter))?" + _EN_YEAR_AFTER.format("yh")
+    # "the three months to June": that many months ending with the month named.
+    + r"|the\s+(?P<nto>[2-9]|1[0-2]|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+months\s+to\s+"
+    r"(?:the\s+end\s+of\s+)?(?P<mnto>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("ynto")
+    # "for the year to November": the months from January to that month.
+    + r"|the\s+year\s+to\s+(?:the\s+end\s+of\s+)?(?P<mto>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("ymto")
+    + r"|(?:the\s+)?first\s+(?P<nfirst>[2-9]|1[01]|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months"
+    r"\s+of\s+(?:(?P<yfirst>(?:19|20)\d{2})|(?P<rfirst>this\s+year|last\s+year|the\s+year))"
+    r"|(?P<ytd>so\s+far\s+this\s+year|since\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year|year\s+to\s+date)"
+    r")(?![a-z0-9])"
+)
+
+
+def _cn_small(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    digits = "一二三四五六七八九"
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (digits.index(tens) + 1 if tens else 1) * 10 + (digits.index(ones) + 1 if ones else 0)
+    return digits.index(text) + 1
+
+
+def _year_of(absolute: str | None, relative: str | None, published: date | None, month: int) -> int | None:
+    if absolute:
+        return int(absolute)
+    if relative:
+        if published is None:
+            return None
+        return published.year - (relative in ("去年", "上年", "last year"))
+    if published is None:
+        return None
+    # A month without a year is the latest such month by publication.
+    return published.year if month <= published.month else published.year - 1
+
+
+def _day(year: int, month: int, day: int | None) -> date | None:
+    try:
+        return date(year, month, day or 1)
+    except ValueError:
+        return None
+
+
+def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period | None:
+    if match.group("pastyear"):
+        if published is None:
+            return None
+        return Period.span(date(published.year - 1, published.month, 1), published, to_date=True)
+    if match.group("ytd"):
+        return _year_to_date(published)
+    if match.group("yfrom"):
+        return _years(int(match.group("yfrom")), int(match.group("yto")))
+    if match.group("ysince"):
+        since_year = int(match.group("ysince"))
+        if published is not None and since_year == published.year:
+            return _year_to_date(published)
+        if published is None or since_year > published.year:
+            return None
+        return Period.span(date(since_year, 1, 1), published, to_date=True)
+    if match.group("m1b") or match.group("mfirst"):
+        # 1-6月, 前5个月: months of one year, the latest such span by publication.
+        first_month = _cn_small(match.group("m1b")) if match.group("m1b") else 1
+        last_month = _cn_small(match.group("m2b") or match.group("mfirst"))
+        absolute = match.group("yb") or match.group("yf")
+        relative = match.group("ybr") or match.group("yfr")
+        span_year = _year_of(absolute, relative, published, last_month)
+        if span_year is None or not 1 <= first_month < last_month <= 12:
+            return None
+        return Period.span(date(span_year, first_month, 1), date(span_year, last_month, 1))
+    month = _cn_small(match.group("m1"))
+    year = _year_of(match.group("y1"), match.group("y1r"), published, month)
+    if year is None:
+        return None
+    day = _cn_small(match.group("d1")) if match.group("d1") else None
+    start = _day(year, month, day)
+    if start is None:
+        return None
+    first: date = start
+    last: date | None
+    to_date = False
+    if match.group("since"):
+        # The end is stated after the start, in its paragraph: "3月10日以来…。截至5月22日，…"
+        paragraph_end = text.find("\n", match.end())
+        limit = min(paragraph_end if paragraph_end != -1 else len(text), match.end() + 200)
+        until = _ZH_UNTIL.search(text, match.end(), limit)
+        if until:
+            last_month = _cn_small(until.group("m"))
+            last_year = _year_of(until.group("y"), until.group("yr"), published, last_month)
+            if last_year is None:
+                return None
+            last_day = _cn_small(until.group("d")) if until.group("d") else None
+            last = _day(last_year, last_month, last_day)
+            days = day is not None and last_day is not None
+        else:
+            if published is None:
+                return None
+            last, days, to_date = published, False, True
+    else:
+        last_month = _cn_small(match.group("m2"))
+        last_year = _year_of(match.group("y2"), match.group("y2r"), None, last_month) or year
+        last_day = _cn_small(match.group("d2")) if match.group("d2") else None
+        last = _day(last_year, last_month, last_day)
+        days = day is not None and last_day is not None
+    if last is None or last < first or (first.year, first.month) == (last.year, last.month) and not days:
+        return None
+    return Period.span(first, last, days=days, to_date=to_date)
+
+
+def _years(first: int, last: int) -> Period | None:
+    """2019年至2021年, "from 2019 to 2021": whole years."""
+    if last <= first or last - first > 20:
+        return None
+    return Period.span(date(first, 1, 1), date(last, 12, 1))
+
+
+def _year_to_date(published: date | None) -> Period | None:
+    """今年以来, "so far this year": January to publication; in January, just the year."""
+    if published is None or published.month == 1:
+        return None
+    return Period.span(date(published.year, 1, 1), published, to_date=True)
+
+
+_EN_MONTH_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+
+def _en_range(match: re.Match[str], published: date | None) -> Period | None:
+    if match.group("ytd"):
+        return _year_to_date(published)
+    if match.group("m1h"):
+        first_month = _MONTHS[match.group("m1h").rstrip(".")[:3]]
+        last_month = _MONTHS[match.group("m2h").rstrip(".")[:3]]
+        year = _year_of(_digits(match.group("yh")), _relative(match.group("yh")), published, last_month)
+        if year is None or last_month <= first_month:
+            return None
+        return Period.span(date(year, first_month, 1), date(year, last_month, 1))
+    if match.group("nto"):
+        count = match.group("nto")
+        months = int(count) if count.isdigit() else _EN_MONTH_COUNTS[count]
+        last_month = _MONTHS[match.group("mnto").rstrip(".")[:3]]
+        year = _year_of(_digits(match.group("ynto")), _relative(match.group("ynto")), published, last_month)
+        if year is None:
+            return None
+        first_index = year * 12 + last_month - months
+        return Period.span(date(first_index // 12, first_index % 12 + 1, 1), date(year, last_month, 1))
+    if match.group("mto"):
+        month = _MONTHS[match.group("mto").rstrip(".")[:3]]
+        year = _year_of(_digits(match.group("ymto")), _relative(match.group("ymto")), published, month)
+        return None if year is None or month == 1 else Period.span(date(year, 1, 1), date(year, month, 1))
+    if match.group("nfirst"):
+        count = match.group("nfirst")
+        months = int(count) if count.isdigit() else _EN_MONTH_COUNTS[count]
+        relative = match.group("rfirst")
+        if match.group("yfirst"):
+            year = int(match.group("yfirst"))
+        elif published is None:
+            return None
+        elif relative == "last year":
+            year = published.year - 1
+        else:
+            # "the first eleven months of the year" is the latest such span ended by publication.
+            year = published.year if date(published.year, months, 1) < published.replace(day=1) else published.year - 1
+        return Period.span(date(year, 1, 1), date(year, months, 1))
+    if match.group("past"):
+        if published is None:
+            return None
+        return Period.span(date(published.year - 1, published.month, 1), published, to_date=True)
+    if match.group("yfrom"):
+        return _years(int(match.group("yfrom")), int(match.group("yto")))
+    if match.group("ys"):
+        year = int(match.group("ys"))
+        if published is not None and year == published.year:
+            return _year_to_date(published)
+        if published is None or year > published.year:
+            return None
+        return Period.span(date(year, 1, 1), published, to_date=True)
+    if match.group("ms"):
+        month = _MONTHS[match.group("ms").rstrip(".")[:3]]
+        since_year = _year_of(_digits(match.group("yms")), _relative(match.group("yms")), published, month)
+        if since_year is None or published is None:
+            return None
+        if match.group("dms"):
+            # "since April 6": the text gives the day, so the range is of days.
+            try:
+                first = date(since_year, month, int(match.group("dms")))
+            except ValueError:
+                return None
+            return Period.span(first, published, days=True, to_date=True) if first < published else None
+        first = date(since_year, month, 1)
+        return Period.span(first, published, to_date=True) if first < published.replace(day=1) else None
+    first_month = _MONTHS[match.group("m1").rstrip(".")[:3]]
+    last_month = _MONTHS[match.group("m2").rstrip(".")[:3]]
+    stated = match.group("y2") or match.group("y1")
+    last_year = _year_of(_digits(stated), _relative(stated), published, last_month)
+    if last_year is None:
+        return None
+    first_year = int(_digits(match.group("y1")) or (last_year if first_month <= last_month else last_year - 1))
+    first, last = date(first_year, first_month, 1), date(last_year, last_month, 1)
+    if last <= first:
+        return None
+    return Period.span(first, last)
+
+
+def _digits(text: str | None) -> str | None:
+    return text if text and text.isdigit() else None
+
+
+def _relative(text: str | None) -> str | None:
+    return re.sub(r"\s+", " ", text) if text and not text.isdigit() else None
+
+
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]|\.(?=\s|$)")
+_CLAUSE_MARK = re.compile(r"[。！？；!?;\n，、：:（）()]|\.(?=\s|$)|,(?!(?<=\d,)\d{3}(?!\d))")
+# What may stand between a clause's start and a period that frames the clause.
+_ZH_FRAMING_LEAD = re.compile(
+    r"\s*(?:在|于|自|从|截至|截止|其中|另外|此外|同时|据统计|数据显示|\d{1,2}月\d{1,2}日"
+    # A report quoted before its period ("报告指出，第一季…", "通报显示2022年…") still frames.
+    r"|(?:据|报告|通报|公告|统计|数据)(?:指出|显示|称|指|介绍|表明|了解|悉))?\s*")
+# Words after a Chinese period that make it describe a noun instead of framing the clause.
+_ZH_ATTRIBUTIVE_AFTER = re.compile(r"\s*(?:的|第|中国境内|境内|销售额|营业额|投资|收购|发现|批)")
+
+
+_EN_TEMPORAL_CLAUSE = re.compile(r"\b(?:since|after|before|when|until|once)\s+(?:[a-z'-]+\s+){2,}$")
+
+
+def _carries(text: str, start: int, end: int, chinese: bool) -> bool:
+    """English periods are adverbials ("in 2022", "last year") wherever they stand; a Chinese
+    one frames what follows only when it opens its clause and no noun follows it."""
+    if not chinese:
+        if text.startswith("'s", end):
+            return False
+        # Inside a temporal clause ("since Xi came to power in 2012", "after it was founded in
+        # 2015") the year dates that clause's event, not the sentences after it.
+        lead_start = max(0, start - 80)
+        for mark in _CLAUSE_MARK.finditer(text, lead_start, start):
+            lead_start = mark.end()
+        return not _EN_TEMPORAL_CLAUSE.search(text, lead_start, start)
+    clause_start = max(0, start - 80)
+    for mark in _CLAUSE_MARK.finditer(text, clause_start, start):
+        clause_start = mark.end()
+    return bool(_ZH_FRAMING_LEAD.fullmatch(text, clause_start, start)) and not _ZH_ATTRIBUTIVE_AFTER.match(text, end)
+
+
 def find_period_mentions(text: str, published: date | None) -> list[PeriodMention]:
     """Periods named in prepared (Simplified, lower-cased) ``text``, in order.
 
@@ -136,23 +479,74 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     that has ended by publication: 四季度 published in January is last year's.
     """
     mentions: list[PeriodMention] = []
-    for match in _ZH_PERIOD.finditer(text):
+    ranges: list[tuple[int, int]] = []
+    chinese = not text.isascii()
+    # Most notices name no range: cheap substring tests spare the range patterns' scan.
+    zh_ranges = chinese and _ZH_RANGE_HINT.search(text) is not None
+    en_ranges = _EN_RANGE_HINT.search(text) is not None
+    for match in _ZH_RANGE.finditer(text) if zh_ranges else ():
+        period = _zh_range(text, match, published)
+        if period is not None:
+            ranges.append(match.span())
+            mentions.append(PeriodMention(match.start(), match.end(), period, False,
+                                          _carries(text, match.start(), match.end(), True)))
+    for match in _EN_RANGE.finditer(text) if en_ranges else ():
+        period = _en_range(match, published)
+        if period is not None:
+            ranges.append(match.span())
+            mentions.append(PeriodMention(match.start(), match.end(), period, False,
+                                          _carries(text, match.start(), match.end(), False)))
+
+    def inside_range(match: re.Match[str]) -> bool:
+        return any(start < match.end() and match.start() < end for start, end in ranges)
+
+    for match in _ZH_PERIOD.finditer(text) if chinese else ():
+        if ranges and inside_range(match):
+            continue
+        if _BATCH_AFTER.match(text, match.end()):
+            continue
         period, known = _zh_period(match, published)
         if not known:
+            continue
+        if _ZH_UNTIL_BEFORE.search(text, max(0, match.start() - 6), match.start()):
+            # 截至2022年底: where a cumulative count ends, not the span it covers.
+            mentions.append(PeriodMention(match.start(), match.end(), None, False))
             continue
         before = text[max(0, match.start() - 4):match.start()]
         after = text[match.end():match.end() + 4]
         comparison = bool(_ZH_COMPARISON_BEFORE.search(before) or _ZH_COMPARISON_AFTER.search(after))
-        mentions.append(PeriodMention(match.start(), match.end(), period, comparison))
+        carries = not comparison and _carries(text, match.start(), match.end(), True)
+        mentions.append(PeriodMention(match.start(), match.end(), period, comparison, carries))
     for match in _EN_PERIOD.finditer(text):
+        if ranges and inside_range(match):
+            continue
         period, known = _en_period(match, published)
         if not known:
             continue
+        if _EN_UNTIL_BEFORE.search(text, max(0, match.start() - 20), match.end()):
+            mentions.append(PeriodMention(match.start(), match.end(), None, False))
+            continue
         before = text[max(0, match.start() - 20):match.start()]
         comparison = bool(_EN_COMPARISON_BEFORE.search(before))
-        mentions.append(PeriodMention(match.start(), match.end(), period, comparison))
+        carries = not comparison and _carries(text, match.start(), match.end(), False)
+        mentions.append(PeriodMention(match.start(), match.end(), period, comparison, carries))
     mentions.sort(key=lambda mention: mention.start)
     return mentions
+
+
+_ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
+_EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:of\s+)?\S*\s*$|end\s+of\s+\S+$")
+# Words every range pattern needs, found in one pass: most notices name no range.
+_ZH_RANGE_HINT = re.compile(
+    r"以来|一年|至今|个月|[月日号]\s*来"
+    r"|月(?:份)?\s*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?\s*(?:底|末)?\s*[至到—\-~－]"
+    r"|[至到—\-~－]\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
+    r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"
+)
+_EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:12|twelve|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
+    r"|[-–—]\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+# "2020年第五批" numbers a batch of notices; the year is no reporting period.
+_BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
 
 
 def _zh_period(match: re.Match[str], published: date | None) -> tuple[Period | None, bool]:
@@ -166,7 +560,11 @@ def _zh_period(match: re.Match[str], published: date | None) -> tuple[Period | N
             return None, False
         year = published.year + {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2}[match.group("relative")]
     if part == "前三季度":
-        return None, True
+        if year is None:
+            if published is None:
+                return None, False
+            year = published.year if published > date(published.year, 9, 30) else published.year - 1
+        return _first_nine_months(year), True
     kind, index = _zh_part(part)
     if year is None:
         if published is None:
@@ -190,7 +588,14 @@ def _zh_part(part: str | None) -> tuple[str, int]:
 
 def _en_period(match: re.Match[str], published: date | None) -> tuple[Period | None, bool]:
     if match.group("nine"):
-        return None, True
+        stated = match.group("nineyear")
+        if stated and stated.isdigit():
+            return _first_nine_months(int(stated)), True
+        if published is None:
+            return None, False
+        if stated == "this year":
+            return _first_nine_months(published.year), True
+        return _first_nine_months(published.year if published > date(published.year, 9, 30) else published.year - 1), True
     ordinal = match.group("ordinal")
     if ordinal:
         index = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}[ordinal]

@@ -1,22 +1,39 @@
-"""Named platforms in notice text, from the registry in ``data/platforms.toml``, with the action
-the notice takes against each; names the registry does not know are kept when the text marks
-them as a website, app, mini program or account (“绿色直播”等网站, @江苏大山)."""
+"""Named platforms in notice text, with the actions the notice takes against each. The names
+come from the registry (``diffing.registry``), from the marks the text gives names the registry
+does not know (``diffing.unknown_names``) and from tables (``diffing.tables``). Which verb
+governs which name is ``diffing.clauses``'s; publication channels and page furniture
+(``diffing.channels``) are no mentions."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
 from diffing.amounts import AmountMatch, find_amounts
-from diffing.catalogues import entry_id, parse_catalogue, read_builtin
-from diffing.keywords import keyword_pattern, literal_alternation
+from diffing.channels import channel_spans
+from diffing.clauses import Governed, Party, collective, govern
+from diffing.found import Found
 from diffing.numbers import Amount
+from diffing.registry import (
+    NEUTRAL,
+    Platform,
+    PlatformRegistry,
+    alias_key,
+    builtin_registry,
+    load_platforms,
+    merge_adjacent,
+    registry_names,
+)
 from diffing.spans import Occupancy, SortedSpans
+from diffing.tables import TableRow, find_table_rows
 from diffing.text import PreparedText
+from diffing.unknown_names import (
+    counted_sentence,
+    english_app_names,
+    enumerated_names,
+    unknown_names,
+)
 
 __all__ = [
     "ACTIONS",
@@ -28,22 +45,10 @@ __all__ = [
 ]
 
 # Stable action ids; the order is used nowhere but documentation.
-ACTIONS = ("summoned", "fined", "removed", "closed", "suspended", "ordered_to_rectify", "warned")
-UNKNOWN_KINDS = ("website", "app", "mini_program", "account")
-# Quoted phrases looked at per sentence: prose names a handful; a sentence of hundreds of
-# quotes is data or noise, and each costs a look around it.
-MAX_QUOTED_PER_SENTENCE = 24
-# Internal id of words that say something else was done ("处置", "dealt with").
-NEUTRAL = ""
-
-
-@dataclass(frozen=True)
-class Platform:
-    id: str
-    names_zh: tuple[str, ...]
-    names_en: tuple[str, ...]
-    parent: str | None
-    kind: str
+ACTIONS = (
+    "summoned", "fined", "removed", "closed", "suspended", "ordered_to_rectify", "warned",
+    "notified", "fine_proposed", "muted",
+)
 
 
 @dataclass(frozen=True)
@@ -52,10 +57,13 @@ class PlatformMention:
 
     ``id`` is ``None`` for a name the registry does not know (``kind`` is then website, app,
     mini_program or account). ``name`` is the name as written in the original text, at
-    ``start``/``end``. ``action`` is what the notice does to it, as the sentence says (the action
-    in its own clause, else the nearest before it in the sentence, else the first after it,
-    else the first in the sentences that continue the story), ``actions`` every action said of
-    it there, and ``amount`` the fine when it is fined with a stated amount.
+    ``start``/``end``. ``actions`` are what the notice does to it: the verbs its own clause
+    governs it by (``diffing.clauses``), else what the notice does to the same platform
+    elsewhere, else the first verb of the sentences that continue the story; ``action`` is the
+    first of them, ``None`` when the notice only names it (a host, a speaker, an owner).
+    ``amount`` is the fine when it is fined with a stated amount. ``operator`` is
+    the company that runs it when the notice says so (an app's developer in a table): its
+    registry id, or its name as written.
     """
 
     id: str | None
@@ -67,170 +75,12 @@ class PlatformMention:
     end: int
     sentence: str
     actions: tuple[str, ...] = ()
+    operator: str | None = None
 
     @property
     def key(self) -> str:
         """What identifies the platform across notices: its id, or its name for unknown ones."""
         return self.id if self.id is not None else f"name:{self.name}"
-
-
-@dataclass(frozen=True)
-class PlatformRegistry:
-    platforms: dict[str, Platform]
-    aliases: dict[str, str]  # prepared alias → id
-    not_after: dict[str, frozenset[str]]
-    name_pattern: re.Pattern[str]
-    action_patterns: dict[str, dict[str, re.Pattern[str]]]  # language → action → pattern
-    kind_patterns: dict[str, dict[str, re.Pattern[str]]]  # language → kind → pattern
-
-
-def load_platforms(extra_path: Path | None = None) -> PlatformRegistry:
-    """The built-in registry, extended by ``extra_path`` (same format as
-    ``data/platforms.toml``; a platform with a built-in id replaces it, actions and kinds given
-    there replace the built-in words for that action or kind).
-
-    Raises ``ValueError`` naming the problem when a file is malformed.
-    """
-    if extra_path is None:
-        return _builtin_registry()
-    return _build_registry(Path(extra_path).read_text("utf-8"))
-
-
-@lru_cache(maxsize=1)
-def _builtin_registry() -> PlatformRegistry:
-    return _build_registry(None)
-
-
-def _alias_key(name: str) -> str:
-    return re.sub(r"\s+", " ", name.strip().lower())
-
-
-def _build_registry(extra: str | None) -> PlatformRegistry:
-    sources = [read_builtin("platforms.toml")]
-    if extra is not None:
-        sources.append(extra)
-    entries: dict[str, dict[str, Any]] = {}
-    actions: dict[str, dict[str, list[str]]] = {}
-    kinds: dict[str, dict[str, list[str]]] = {}
-    for source in sources:
-        document = parse_catalogue(source, "platform registry")
-        for entry in document.get("platform", []):
-            identifier = entry_id(entry, "platform")
-            if not entry.get("kind"):
-                raise ValueError(f"platform {identifier}: 'kind' is required")
-            entries[identifier] = entry
-        actions.update(document.get("actions", {}))
-        if "neutral_actions" in document:
-            actions[NEUTRAL] = document["neutral_actions"]
-        kinds.update(document.get("unknown_kinds", {}))
-    platforms: dict[str, Platform] = {}
-    aliases: dict[str, str] = {}
-    not_after: dict[str, frozenset[str]] = {}
-    for entry in entries.values():
-        platform = Platform(
-            id=str(entry["id"]),
-            names_zh=tuple(str(name) for name in entry.get("zh", [])),
-            names_en=tuple(str(name) for name in entry.get("en", [])),
-            parent=str(entry["parent"]) if entry.get("parent") else None,
-            kind=str(entry["kind"]),
-        )
-        platforms[platform.id] = platform
-        for name in platform.names_zh + platform.names_en:
-            aliases[_alias_key(name)] = platform.id
-            if entry.get("not_after"):
-                not_after[_alias_key(name)] = frozenset(str(ch) for ch in entry["not_after"])
-    return PlatformRegistry(
-        platforms=platforms,
-        aliases=aliases,
-        not_after=not_after,
-        name_pattern=_name_pattern(aliases),
-        action_patterns=_word_patterns(actions),
-        kind_patterns=_word_patterns(kinds),
-    )
-
-
-def _word_patterns(table: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, re.Pattern[str]]]:
-    patterns: dict[str, dict[str, re.Pattern[str]]] = {"zh": {}, "en": {}}
-    for name, words in table.items():
-        for language in ("zh", "en"):
-            pattern = keyword_pattern(words.get(language, []), language)
-            if pattern is not None:
-                patterns[language][name] = pattern
-    return patterns
-
-
-# A name of digits only ("360") is no name when a number or a unit touches it (360家, 3600).
-_DIGIT_NAME_BEFORE = re.compile(r"[\d.,]$")
-_DIGIT_NAME_AFTER = re.compile(r"[\d.,%]|\s*(?:家|款|个|件|条|万|亿|元|余|多|年|月|日|天|度|websites|apps|accounts)")
-_LATIN_EDGE = re.compile(r"[a-z0-9]")
-
-
-def _name_pattern(aliases: dict[str, str]) -> re.Pattern[str]:
-    return re.compile(literal_alternation(aliases))
-
-
-# --- finding mentions ----------------------------------------------------------------------
-
-
-@dataclass
-class _Found:
-    start: int
-    end: int
-    id: str | None
-    kind: str
-
-
-_QUOTED = re.compile(
-    r"“(?P<a>[^“”\n。，,；;！？!?：:]{1,30})”"
-    r"|「(?P<b>[^「」\n。，,；;！？!?：:]{1,30})」"
-    r"|『(?P<c>[^『』\n。，,；;！？!?：:]{1,30})』"
-    r'|"(?P<d>[^"\n。，,；;！？!?：:]{1,40})"'
-)
-_AT_NAME = re.compile(
-    r"@(?P<name>[^\s@，,。、；;：:“”\"（）()等]{1,30}(?:\s(?!and\b|or\b)[^\s@，,。、；;：:“”\"（）()]{1,20}){0,3})"
-)
-_LIST_CONTINUES = re.compile(
-    r"(?:\s*(?:、|,|，|和|及|与|以及|and|or)?\s*(?:“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|\"[^\"\n]{1,40}\"|@[^\s，,。、；;]{1,30}))*"
-)
-_ZH_TAIL = re.compile(r"\s*(?P<etc>等(?:一批|多个|若干|一系列|多款|多家)?)?(?P<filler>[^，。；;、“”\n,]*)")
-_EN_TAIL = re.compile(
-    r"\s*(?P<etc>,?\s*and\s+(?:several\s+|a\s+number\s+of\s+)?other\s+)?(?P<filler>(?:[a-z-]+\s+){0,4})"
-)
-_EN_FUNCTION_WORDS = frozenset({
-    "of", "in", "on", "at", "to", "for", "from", "by", "with", "against", "about", "that",
-    "which", "who", "and", "or", "the", "a", "an", "is", "are", "was", "were", "be", "been",
-    "has", "have", "had", "will", "would",
-})
-_SEPARATOR_AT_END = re.compile(r"(?:、|,|，|和|及|与|(?<![a-z])(?:and|or))\s*$")
-_CLOSING_QUOTES = {"”": "“", "\"": "\"", "」": "「", "』": "『"}
-
-
-def _strip_list_tail(before: str) -> str:
-    """``before`` without the names and separators it ends with ("…such as “A”、“B”和" is
-    "…such as"): one step per name, never a scan of the whole list from every position."""
-    text = before
-    while True:
-        text = text.rstrip()
-        separator = _SEPARATOR_AT_END.search(text[-6:])
-        if separator:
-            text = text[: len(text) - (len(text[-6:]) - separator.start())]
-            continue
-        if text and text[-1] in _CLOSING_QUOTES:
-            opening = text.rfind(_CLOSING_QUOTES[text[-1]], max(0, len(text) - 42), len(text) - 1)
-            if opening == -1:
-                return text
-            text = text[:opening]
-            continue
-        at = text.rfind("@", max(0, len(text) - 31))
-        if at != -1 and not re.search(r"[\s，,。、；;]", text[at + 1:]):
-            text = text[:at]
-            continue
-        return text
-_AMONG_THEM = re.compile(
-    r"\s*(?:among\s+them\s+(?:were|are|was|is)|these\s+include[ds]?|they\s+include[ds]?"
-    r"|其中包括|其中有|其中)\s*[:：]?\s*"
-)
-_SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如)\s*$")
 
 
 def find_platform_mentions(
@@ -243,211 +93,475 @@ def find_platform_mentions(
     """Every named platform in ``prepared``, in text order. ``figure_sentences`` are indices of
     sentences that report counts: such a summary sentence ends the sentences an action is
     looked for in, because counts speak of many sites, not of the one named before."""
-    registry = registry or _builtin_registry()
+    registry = registry or builtin_registry()
     language = "zh" if prepared.language.startswith("zh") else "en"
     text = prepared.text
-    found = _registry_names(text, registry)
-    found += _unknown_names(prepared, registry, language, found)
+    found = registry_names(prepared, registry)
+    found += unknown_names(prepared, registry, language, found)
+    rows = find_table_rows(prepared)
+    found += enumerated_names(text, found, language)
+    found += english_app_names(prepared, found, language)
+    found = _outside_channels(text, found) if found else found
+    if rows:
+        found = _outside_tables(prepared, found, rows)
+    if not found:
+        return _table_mentions(prepared, registry, rows) if rows else []
     found.sort(key=lambda item: item.start)
-    found = _merge_adjacent(text, found)
-    action_spans = SortedSpans(_action_spans(text, registry, language), _span_start, _span_end)
+    found = merge_adjacent(text, found)
+    raw_actions = _action_spans(text, registry, language)
+    action_spans = SortedSpans(raw_actions, _span_start, _span_end)
+    # Sentences holding an action word: the only ones the notice-wide readings look at.
+    action_sentences = sorted({prepared.sentence_index(span[0]) for span in raw_actions})
     if amounts is None:
         amounts = find_amounts(text)
     figure_sentence_set = set(figure_sentences)
     named_sentences: dict[int, set[str]] = {}
     for item in found:
         named_sentences.setdefault(prepared.sentence_index(item.start), set()).add(_item_key(text, item))
-    mentions: list[PlatformMention] = []
     amount_spans = SortedSpans(amounts, _amount_start, _amount_end)
-    for group in _list_groups(prepared, found):
-        action, actions, sentences = _actions_for(
-            prepared, group, action_spans, named_sentences, figure_sentence_set
-        )
-        for item in group:
-            amount = _amount_for(prepared, item, amount_spans, sentences) if "fined" in actions else None
+    groups = _list_groups(prepared, found)
+    governed = _govern_groups(prepared, groups, action_spans, language)
+    readings = [_reading(group, said, amount_spans) for group, said in zip(groups, governed, strict=True)]
+    topic = _topic_actions(prepared, groups, governed, action_spans, action_sentences, named_sentences, language)
+    story = _story(prepared.text, groups, readings, topic)
+    for index, (group, said) in enumerate(zip(groups, governed, strict=True)):
+        if readings[index][1] or said.host:
+            continue
+        # A platform named without a verb of its own in a notice that acts on it elsewhere (a
+        # headline, "the platform has apologised") is part of that story; a name the notice
+        # acts on nowhere else is read on into the sentences that continue it.
+        keys = {_item_key(prepared.text, item) for item in group}
+        # A list inherits only what the notice does to every platform in it.
+        inherited = tuple(dict.fromkeys(action for key in keys for action in story.get(key, [])))
+        if not all(story.get(key) for key in keys):
+            inherited = ()
+        if inherited:
+            readings[index] = (inherited[0], inherited, None)
+        elif not said.decided and not said.speaker and not said.oblique:
+            _read_on(prepared, group, action_spans, named_sentences, figure_sentence_set, said,
+                     registry.kind_patterns[language])
+            readings[index] = _reading(group, said, amount_spans)
+    referred = _referred_actions(prepared, groups, governed, action_spans, action_sentences, named_sentences,
+                                 language)
+    for index, (group, said) in enumerate(zip(groups, governed, strict=True)):
+        # What sentences about "the company" say is said of the notice's one party, also
+        # where one of its mentions has a verb of its own.
+        added = [action for item in group for action in topic.get(_item_key(prepared.text, item), [])]
+        if added and not said.host and readings[index][1]:
+            action, actions, amount = readings[index]
+            readings[index] = (action, tuple(dict.fromkeys((*actions, *added))), amount)
+        if index in referred:
+            action, actions, amount = readings[index]
+            actions = tuple(dict.fromkeys((*actions, *referred[index])))
+            readings[index] = (action or actions[0], actions, amount)
+    readings = _amount_from_story(prepared, groups, readings, action_spans, action_sentences, amount_spans,
+                                  named_sentences)
+    readings = _notice_app_action(prepared, groups, governed, readings, action_spans, registry, language)
+    readings = _proposed_not_fined(prepared, groups, readings, amount_spans)
+    mentions: list[PlatformMention] = []
+    for group, (action, actions, amount) in zip(groups, readings, strict=True):
+        each = _respective_amounts(prepared, group, amount_spans) if amount is not None and len(group) > 1 else None
+        for position, item in enumerate(group):
             original_start, original_end = prepared.original_span(item.start, item.end)
             mentions.append(PlatformMention(
                 id=item.id,
                 name=prepared.original[original_start:original_end],
                 kind=item.kind,
                 action=action,
-                amount=amount,
+                amount=each[position] if each else amount,
                 start=original_start,
                 end=original_end,
                 sentence=prepared.original_sentence(item.start),
                 actions=actions,
             ))
+    if rows:
+        mentions = sorted(mentions + _table_mentions(prepared, registry, rows), key=lambda m: m.start)
     return mentions
 
 
-_LIST_GAP = re.compile(r"[\s”\"」』]*(?:、|,|，|和|及|与|以及|and|or|, and|, or)?[\s“\"「『]*")
+def _proposed_not_fined(
+    prepared: PreparedText,
+    groups: Sequence[Sequence[Found]],
+    readings: list[tuple[str | None, tuple[str, ...], Amount | None]],
+    amounts: SortedSpans[AmountMatch],
+) -> list[tuple[str | None, tuple[str, ...], Amount | None]]:
+    """A platform the notice proposes to fine is not also fined by it: "the fine" said of it
+    elsewhere ("BA may make representations before the fine"), or the proposed amount reported
+    as imposed, is that proposed one. A fine with an amount of its own (the penalty a notice of
+    intent led to) stays."""
+    text = prepared.text
+    proposed: dict[str, list[tuple[int, Amount]]] = {}
+    for group, (_, actions, _) in zip(groups, readings, strict=True):
+        if "fine_proposed" not in actions:
+            continue
+        start, end = prepared.sentence_at(group[0].start)
+        stated = [(start, match.amount) for match in amounts.within(start, end)]
+        for item in group:
+            proposed.setdefault(_item_key(text, item), []).extend(stated)
+    if not proposed:
+        return readings
+    result = []
+    for group, (action, actions, amount) in zip(groups, readings, strict=True):
+        keys = [_item_key(text, item) for item in group]
+        if "fined" in actions and all(key in proposed for key in keys):
+            own_sentence = prepared.sentence_at(group[0].start)[0]
+            elsewhere = {value for key in keys for start, value in proposed[key] if start != own_sentence}
+            if amount is None or amount in elsewhere:
+                actions = tuple(name for name in actions if name != "fined") or ("fine_proposed",)
+                action = actions[0]
+        result.append((action, actions, amount))
+    return result
 
 
-def _list_groups(prepared: PreparedText, found: Sequence[_Found]) -> list[list[_Found]]:
+def _outside_tables(prepared: PreparedText, found: list[Found], rows: Sequence[TableRow]) -> list[Found]:
+    """``found`` without names inside table cells: the rows give those (an app store in the
+    source column is where the app was tested, not a platform the notice acts on)."""
+    taken = Occupancy(len(prepared.original))
+    for row in rows:
+        for start, end in ((row.start, row.end), (row.developer_start, row.developer_end), *row.cells):
+            if 0 <= start < end:
+                taken.take(start, end)
+    kept = []
+    for item in found:
+        start, end = prepared.original_span(item.start, item.end)
+        if taken.free(start, end):
+            kept.append(item)
+    return kept
+
+
+def _registry_id(registry: PlatformRegistry, name: str) -> str | None:
+    return registry.aliases.get(alias_key(name))
+
+
+def _table_mentions(prepared: PreparedText, registry: PlatformRegistry,
+                    rows: Sequence[TableRow]) -> list[PlatformMention]:
+    """One mention per app of a table, with the action the table's heading says; the developer
+    is its operator. A name the registry does not know is kept as written (id ``None``)."""
+    mentions = []
+    for row in rows:
+        platform_id = _registry_id(registry, row.name)
+        operator = None
+        if row.developer:
+            operator = _registry_id(registry, row.developer) or row.developer
+        mentions.append(PlatformMention(
+            id=platform_id,
+            name=row.name,
+            kind=registry.platforms[platform_id].kind if platform_id else "app",
+            action=row.action,
+            amount=None,
+            start=row.start,
+            end=row.end,
+            sentence=prepared.original[row.start:row.end],
+            actions=(row.action,),
+            operator=operator,
+        ))
+    return mentions
+
+
+# A sentence whose subject only refers to a company named elsewhere ("The company was also
+# ordered…", "A facial recognition firm … has been fined", 该公司, 其).
+_REFERRING_SUBJECT = {
+    "en": re.compile(
+        r"\W*(?:the|a|an|this)\s+(?:[\w-]+\s+){0,4}?(?:company|firm|platform|group|giant|operator|app)\b"
+        r"|\W*(?:it|they)\s+(?:was|were|has|have|had|is|are|must|will)\s"
+    ),
+    "zh": re.compile(r"\W*(?:该|此|这家)(?:公司|平台|企业|网站|应用)|\W*其"),
+}
+
+
+def _topic_actions(
+    prepared: PreparedText,
+    groups: Sequence[Sequence[Found]],
+    governed: Sequence[Governed],
+    action_spans: SortedSpans[tuple[int, int, str]],
+    action_sentences: Sequence[int],
+    named_sentences: dict[int, set[str]],
+    language: str,
+) -> dict[str, list[str]]:
+    """Actions of sentences that name no platform but refer to one ("The company was fined"),
+    given to the notice's one party when it names exactly one (hosts and speakers aside)."""
+    parties = {
+        _item_key(prepared.text, item)
+        for group, said in zip(groups, governed, strict=True) if not said.host
+        for item in group
+    }
+    if len(parties) != 1:
+        return {}
+    actions: list[str] = []
+    for index in action_sentences:
+        if index in named_sentences:
+            continue
+        start, end = prepared.sentence(index)
+        if not _REFERRING_SUBJECT[language].match(prepared.text, start, end):
+            continue
+        actions += [span[2] for span in _either_or(prepared.text, _in(action_spans, start, end)) if span[2] != NEUTRAL]
+    return {parties.pop(): actions} if actions else {}
+
+
+# An object that refers back to the platforms just named (对其, 对两个平台, 对三家, "fining them"):
+# a sentence that names none and acts on it acts on them.
+_REFERRING_OBJECT = {
+    "en": re.compile(r"\b(?:them|both\s+(?:companies|platforms|firms)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms))\b"),
+    "zh": re.compile(r"对(?:其|该(?:平台|公司|企业|网站)|平台(?![内上中])|(?:这|上述)?[两二三四五六七八九十]+[个家]|上述(?:平台|企业|公司|网站))"),
+}
+_REFERRING_REACH = 3  # sentences back to the one that named them
+
+
+def _referred_actions(
+    prepared: PreparedText,
+    groups: Sequence[Sequence[Found]],
+    governed: Sequence[Governed],
+    action_spans: SortedSpans[tuple[int, int, str]],
+    action_sentences: Sequence[int],
+    named_sentences: dict[int, set[str]],
+    language: str,
+) -> dict[int, list[str]]:
+    """Actions of a sentence that names no platform but acts on ones it refers back to (对两个平台
+    采取约谈、警告), given to the platforms of the nearest sentence before it that names some."""
+    added: dict[int, list[str]] = {}
+    named = sorted(named_sentences)
+    for index in action_sentences:
+        if index in named_sentences:
+            continue
+        start, end = prepared.sentence(index)
+        earlier = [sentence for sentence in named if index - _REFERRING_REACH <= sentence < index]
+        if not earlier:
+            continue
+        referring = _REFERRING_OBJECT[language].search(prepared.text, start, end)
+        subject = referring is None and _REFERRING_SUBJECT[language].match(prepared.text, start, end)
+        if referring is None and not subject:
+            continue
+        spans = _either_or(prepared.text, _in(action_spans, start, end))
+        if referring is not None and language == "zh":
+            spans = [span for span in spans if span[0] >= referring.end()]
+        actions = [span[2] for span in spans if span[2] != NEUTRAL]
+        if not actions:
+            continue
+        parties = [position for position, (group, said) in enumerate(zip(groups, governed, strict=True))
+                   if prepared.sentence_index(group[0].start) == earlier[-1] and not said.host
+                   and not said.speaker and not said.oblique]
+        # "The company was ordered…" speaks of one company: the one the sentence before names.
+        if subject and len({_item_key(prepared.text, item) for position in parties for item in groups[position]}) != 1:
+            continue
+        for position in parties:
+            added.setdefault(position, []).extend(actions)
+    return added
+
+
+def _govern_groups(prepared: PreparedText, groups: Sequence[Sequence[Found]],
+                   action_spans: SortedSpans[tuple[int, int, str]], language: str) -> list[Governed]:
+    """What each list of names is governed by, sentence by sentence (``diffing.clauses``)."""
+    governed: list[Governed] = []
+    index = 0
+    while index < len(groups):
+        sentence = prepared.sentence_index(groups[index][0].start)
+        end = index
+        while end < len(groups) and prepared.sentence_index(groups[end][0].start) == sentence:
+            end += 1
+        bounds = prepared.sentence(sentence)
+        parties = [Party(group[0].start, group[-1].end) for group in groups[index:end]]
+        governed += govern(prepared.text, bounds, parties, _either_or(prepared.text, _in(action_spans, *bounds)), language)
+        index = end
+    return governed
+
+
+_EITHER_OR = re.compile(r"\s*(?:或者|或是|或|or)\s*")
+
+
+def _either_or(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Actions offered as alternatives (关闭或禁言, "closed or muted") are said of no one name:
+    both become neutral."""
+    result = list(spans)
+    for index in range(len(result) - 1):
+        if _EITHER_OR.fullmatch(text, result[index][1], result[index + 1][0]):
+            result[index] = (result[index][0], result[index][1], NEUTRAL)
+            result[index + 1] = (result[index + 1][0], result[index + 1][1], NEUTRAL)
+    return result
+
+
+def _reading(group: Sequence[Found], said: Governed,
+             amounts: SortedSpans[AmountMatch]) -> tuple[str | None, tuple[str, ...], Amount | None]:
+    actions = tuple(dict.fromkeys(span[2] for span in said.actions if span[2] != NEUTRAL))
+    if "fine_proposed" in actions:
+        # "its intention to fine X £183m … its new penalty powers": the fine is the proposed one.
+        actions = tuple(action for action in actions if action != "fined")
+    amount = _amount_in(group, said, amounts) if "fined" in actions else None
+    return (actions[0] if actions else None, actions, amount)
+
+
+RESPECTIVELY = re.compile(r"分别|respectively")
+
+
+def _respective_amounts(prepared: PreparedText, group: Sequence[Found],
+                        amounts: SortedSpans[AmountMatch]) -> list[Amount] | None:
+    """对京东、拼多多分别处以罚款50万元、30万元: one amount per name, in order, when the sentence
+    says 分别 ("respectively") and states as many amounts after the names."""
+    _, sentence_end = prepared.sentence_at(group[0].start)
+    if not RESPECTIVELY.search(prepared.text, group[-1].end, sentence_end):
+        return None
+    after = amounts.within(group[-1].end, sentence_end)
+    if len(after) != len(group):
+        return None
+    return [match.amount for match in after]
+
+
+def _notice_app_action(
+    prepared: PreparedText,
+    groups: Sequence[Sequence[Found]],
+    governed: Sequence[Governed],
+    readings: list[tuple[str | None, tuple[str, ...], Amount | None]],
+    action_spans: SortedSpans[tuple[int, int, str]],
+    registry: PlatformRegistry,
+    language: str,
+) -> list[tuple[str | None, tuple[str, ...], Amount | None]]:
+    """Apps the registry does not know, named in a notice about apps without a verb of their
+    own ("The App for X had a feature that…" in a report headed "Ministry removes 96 apps"),
+    take what the notice does to apps: the action of its first sentence that counts apps."""
+    if not any(item.kind == "app" and item.id is None and not reading[1]
+               for group, reading in zip(groups, readings, strict=True) for item in group):
+        return readings
+    app_words = registry.kind_patterns[language].get("app")
+    action = None
+    for index in range(min(prepared.sentence_count(), 12)):
+        start, end = prepared.sentence(index)
+        words = app_words.search(prepared.text, start, end) if app_words else None
+        spans = [span for span in _in(action_spans, start, end) if span[2] != NEUTRAL]
+        if words and spans:
+            action = min(spans, key=lambda span: abs(span[0] - words.start()))[2]
+            break
+    if action is None:
+        return readings
+    return [
+        (action, (action,), None)
+        # Apps with a neutral verb of their own (查处“A”等应用程序) were dealt with, not that.
+        if not reading[1] and not said.host and not said.actions
+        and all(item.kind == "app" and item.id is None for item in group)
+        else reading
+        for group, said, reading in zip(groups, governed, readings, strict=True)
+    ]
+
+
+def _amount_from_story(
+    prepared: PreparedText,
+    groups: Sequence[Sequence[Found]],
+    readings: list[tuple[str | None, tuple[str, ...], Amount | None]],
+    action_spans: SortedSpans[tuple[int, int, str]],
+    action_sentences: Sequence[int],
+    amounts: SortedSpans[AmountMatch],
+    named_sentences: dict[int, set[str]],
+) -> list[tuple[str | None, tuple[str, ...], Amount | None]]:
+    """When the notice fines one platform and states the amount only in a sentence that does
+    not name it ("CAC fines CNKI …. The CAC … fined it 50 million yuan"), that amount is its."""
+    if any(reading[2] for reading in readings) or not any("fined" in reading[1] for reading in readings):
+        return readings
+    fined = {_item_key(prepared.text, item) for group, reading in zip(groups, readings, strict=True)
+             if "fined" in reading[1] for item in group}
+    if len(fined) != 1:
+        return readings
+    amount = None
+    for index in action_sentences:
+        if index in named_sentences:
+            continue
+        start, end = prepared.sentence(index)
+        fines = [span for span in _in(action_spans, start, end) if span[2] == "fined"]
+        found = amounts.within(fines[0][0], end) if fines else []
+        if found:
+            amount = found[0].amount
+            break
+    if amount is None:
+        return readings
+    return [(action, actions, amount if "fined" in actions else None) for action, actions, _ in readings]
+
+
+def _story(text: str, groups: Sequence[Sequence[Found]],
+           readings: Sequence[tuple[str | None, tuple[str, ...], Amount | None]],
+           topic: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Every action the notice gives each platform, by key."""
+    story: dict[str, list[str]] = {key: list(actions) for key, actions in topic.items()}
+    for group, (_, actions, _) in zip(groups, readings, strict=True):
+        for item in group:
+            story.setdefault(_item_key(text, item), []).extend(actions)
+    return story
+
+
+# Between two names of one list: separators, closing quotes, a company suffix and a name in
+# parentheses ("ByteDance Ltd (字節跳動) and Didi Chuxing").
+_LIST_GAP = re.compile(
+    r"(?:\s*(?:ltd|inc|corp|co|llc|limited|holdings|group)\.?)?(?:\s*[(（][^()（）\n]{1,16}[)）])?"
+    r"[\s”\"」』)）]*(?:、|,|，|和|及|与|以及|and|or|, and|, or)?[\s“\"「『(（]*"
+)
+
+
+def _outside_channels(text: str, found: list[Found]) -> list[Found]:
+    """``found`` without the names inside publication channels and page furniture."""
+    channels = channel_spans(text)
+    if not channels:
+        return found
+    taken = Occupancy(len(text))
+    for start, end in channels:
+        taken.take(start, end)
+    return [item for item in found if taken.free(item.start, item.end)]
+
+
+_QUOTE_MARKS = re.compile(r"[“”「」『』\"]")
+
+
+def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Found]]:
     """Names listed together (百度、必应、夸克浏览器; "Quark Browser, UC Browser"): what the
     sentence does to the list, it does to each of them."""
-    groups: list[list[_Found]] = []
+    groups: list[list[Found]] = []
     for item in found:
         if groups:
             last = groups[-1][-1]
-            gap = prepared.text[last.end:item.start]
+            gap = prepared.text[max(last.end, last.tail):item.start]
+            # A quoted account (“某某财经”) and registry platforms are not one list: in
+            # 微信公众号“某某财经”及抖音等平台的… the platforms only host the accounts.
             if (prepared.sentence_index(last.start) == prepared.sentence_index(item.start)
-                    and len(gap) <= 8 and _LIST_GAP.fullmatch(gap)):
+                    and len(gap) <= 32 and _LIST_GAP.fullmatch(gap)
+                    and ((last.id is None) == (item.id is None) or not _QUOTE_MARKS.search(gap))):
                 groups[-1].append(item)
                 continue
         groups.append([item])
     return groups
 
 
-def _item_key(text: str, item: _Found) -> str:
+def _item_key(text: str, item: Found) -> str:
     return item.id or text[item.start:item.end]
 
 
-def _registry_names(text: str, registry: PlatformRegistry) -> list[_Found]:
-    found: list[_Found] = []
-    for match in registry.name_pattern.finditer(text):
-        alias = _alias_key(match.group(0))
-        platform_id = registry.aliases.get(alias)
-        if platform_id is None:
-            continue
-        start, end = match.span()
-        before = text[start - 1:start]
-        after = text[end:end + 1]
-        if alias.isdigit():
-            if _DIGIT_NAME_BEFORE.search(before) or _DIGIT_NAME_AFTER.match(text, end):
-                continue
-        elif (_LATIN_EDGE.match(alias[0]) and _LATIN_EDGE.match(before)) or (
-                _LATIN_EDGE.match(alias[-1]) and _LATIN_EDGE.match(after)):
-            # Latin names are whole words: "Bing" is not in "binge", "JD" not in "JDK".
-            continue
-        blocked = registry.not_after.get(alias)
-        if blocked and before in blocked:
-            continue
-        found.append(_Found(start, end, platform_id, registry.platforms[platform_id].kind))
-    return found
-
-
-def _unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: str,
-                   known: Sequence[_Found]) -> list[_Found]:
-    text = prepared.text
-    found: list[_Found] = []
-    for match in _AT_NAME.finditer(text):
-        name_end = match.end("name")
-        cut = re.search(r"[等和及与]", match.group("name"))
-        if cut:
-            name_end = match.start("name") + cut.start()
-        # A handle goes on over spaces only while its words are capitalised in the original
-        # ("@Smoky Kam, …" but "@MouMouFinance that spread …").
-        for word in re.finditer(r"\s(\S+)", text[match.start("name"):name_end]):
-            first = match.start("name") + word.start(1)
-            if not prepared.original_text(first, first + 1).isupper():
-                name_end = match.start("name") + word.start()
-                break
-        if name_end > match.start("name"):
-            found.append(_Found(match.start(), name_end, None, "account"))
-    taken = Occupancy(len(text))
-    for item in list(known) + found:
-        taken.take(item.start, item.end)
-    per_sentence: dict[int, int] = {}
-    for match in _QUOTED.finditer(text):
-        group = match.lastgroup or "a"
-        start, end = match.start(group), match.end(group)
-        if not taken.free(start, end):
-            continue
-        sentence = prepared.sentence_index(start)
-        per_sentence[sentence] = per_sentence.get(sentence, 0) + 1
-        if per_sentence[sentence] > MAX_QUOTED_PER_SENTENCE:
-            continue
-        kind = _unknown_kind(prepared, registry, language, match.start(), match.end())
-        if kind is not None:
-            found.append(_Found(start, end, None, kind))
-            taken.take(start, end)
-    return found
-
-
-def _kind_matches(registry: PlatformRegistry, language: str, text: str) -> list[tuple[int, int, str]]:
-    return sorted(
-        (match.start(), -match.end(), kind)
-        for kind, pattern in registry.kind_patterns[language].items()
-        for match in pattern.finditer(text)
-    )
-
-
-def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: str,
-                  quote_start: int, quote_end: int) -> str | None:
-    """What the text says a quoted name is: the noun its list ends in (“梦聊”“小肉丸直播”等一批
-    …移动应用程序, "…" and other websites), the noun just before it (网站“…”), the noun before
-    "such as"/如, or an app when the sentence takes things off the shelves; ``None`` when
-    nothing says it is a platform (“清朗”专项行动)."""
-    text = prepared.text
-    sentence_start, sentence_end = prepared.sentence_at(quote_start)
-    rest = _LIST_CONTINUES.match(text, quote_end, min(sentence_end, quote_end + 200))
-    after = rest.end() if rest else quote_end
-    window = text[after:min(sentence_end, after + 60)]
-    nouns = _kind_matches(registry, language, window)
-    if nouns:
-        noun_start, _, kind = nouns[0]
-        lead = window[:noun_start]
-        if language == "zh":
-            tail = _ZH_TAIL.fullmatch(lead)
-            if tail and len(tail.group("filler")) <= (30 if tail.group("etc") else 4):
-                return kind
-        else:
-            tail = _EN_TAIL.fullmatch(lead)
-            # "and other websites", '"…" app', '"…" WeChat account'; not '"Qinglang" campaign
-            # against websites'.
-            if tail and (tail.group("etc") or (
-                    len(tail.group("filler").split()) <= 2
-                    and not _EN_FUNCTION_WORDS.intersection(tail.group("filler").split()))):
-                return kind
-    before = text[max(sentence_start, quote_start - 100):quote_start]
-    if language == "zh":
-        nearby = _kind_matches(registry, language, before[-8:])
-        if nearby and -nearby[-1][1] == len(before[-8:]):
-            return nearby[-1][2]
-    elif re.search(r"account\s+(?:of|called|named)\s*$", before):
-        return "account"
-    listed = _strip_list_tail(before)
-    if _AMONG_THEM.fullmatch(listed) and prepared.sentence_index(quote_start) > 0:
-        # "Among them were “…”": the names are of what the previous sentence counted.
-        previous_start, previous_end = prepared.sentence(prepared.sentence_index(quote_start) - 1)
-        earlier = _kind_matches(registry, language, text[previous_start:previous_end])
-        if earlier:
-            return earlier[-1][2]
-    such_as = _SUCH_AS.search(listed)
-    if such_as:
-        lead_nouns = _kind_matches(registry, language, listed[max(0, such_as.start() - 120):such_as.start()])
-        if lead_nouns:
-            return max(lead_nouns, key=lambda noun: -noun[1])[2]
-    removal = registry.action_patterns[language].get("removed")
-    if removal is not None and removal.search(text, sentence_start, sentence_end):
-        return "app"
-    return None
-
-
-def _merge_adjacent(text: str, found: list[_Found]) -> list[_Found]:
-    """One mention for "National Knowledge Infrastructure (CNKI)" and 知网（CNKI）."""
-    merged: list[_Found] = []
-    for item in found:
-        if merged:
-            last = merged[-1]
-            gap = text[last.end:item.start]
-            if last.id is not None and last.id == item.id and re.fullmatch(r"\s*[(（]?\s*", gap) \
-                    and re.match(r"\s*[)）]", text[item.end:item.end + 2]):
-                closing = re.match(r"\s*[)）]", text[item.end:item.end + 2])
-                assert closing is not None
-                last.end = item.end + closing.end()
-                continue
-        merged.append(item)
-    return merged
-
-
 def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[tuple[int, int, str]]:
-    spans: list[tuple[int, int, str]] = []
-    for action, pattern in registry.action_patterns[language].items():
-        for match in pattern.finditer(text):
-            spans.append((match.start(), match.end(), action))
-    spans.sort()
+    # One pattern per action: each starts with a literal the scan can jump to, which one
+    # alternation of them all cannot (it is slower).
+    if language == "zh":
+        pattern, words = registry.zh_action_scan
+        spans = [(match.start(), match.end(), words[match.group(0)]) for match in pattern.finditer(text)]
+        if "责令" in text:
+            # 责令其全面深入整改, 责令平台尽快整改: an order to rectify with adverbs the word list
+            # does not spell out.
+            spans += [(match.start(), match.end(), "ordered_to_rectify") for match in _ORDERED_TO_RECTIFY.finditer(text)]
+            # 责令快手在30日内整改: the names come between the order and the word.
+            spans += [(match.start(1), match.end(1), "ordered_to_rectify")
+                      for match in _ORDERED_AROUND_NAMES.finditer(text)]
+            spans.sort()
+    else:
+        needles = registry.en_action_needles
+        spans = [
+            (match.start(), match.end(), action)
+            for action, pattern in registry.action_patterns[language].items()
+            if any(needle in text for needle in needles.get(action, ("",)))
+            for match in pattern.finditer(text)
+        ]
+        spans.sort()
+    if language == "en":
+        # "should have removed", "failed to remove", "was not fined": no action was taken.
+        spans = [span for span in spans if not _UNREALISED_EN.search(text, max(0, span[0] - 24), span[0])]
+    # 通报下架 announces a removal: the notice is the way the removal is made known; 关于…的通报
+    # is the notice's title.
+    spans = [
+        span for index, span in enumerate(spans)
+        if not (span[2] == "notified" and (
+            (index + 1 < len(spans) and spans[index + 1][0] == span[1]) or text[span[0] - 1:span[0]] == "的"))
+    ]
     # 责令限期整改 also contains no other action, but 罚款 inside 罚款处罚 and similar overlaps
     # keep the longest reading.
     kept: list[tuple[int, int, str]] = []
@@ -458,6 +572,15 @@ def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[
             continue
         kept.append(span)
     return kept
+
+
+_ORDERED_TO_RECTIFY = re.compile(r"责令(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正)")
+_ORDERED_AROUND_NAMES = re.compile(r"责令[^，,。；;：:\n]{1,24}?(整改|改正)")
+_UNREALISED_EN = re.compile(
+    r"\b(?:should|would|could|might|may|fail(?:ed|ing|s)?\s+to|refus(?:ed|ing|es)?\s+to|did\s+not|didn't|not|"
+    r"never|without)"
+    r"(?:\s+(?:have|be|been|being))*\s+$"
+)
 
 
 def _span_start(span: tuple[int, int, str]) -> int:
@@ -475,61 +598,76 @@ def _in(spans: SortedSpans[tuple[int, int, str]] | Sequence[tuple[int, int, str]
     return [span for span in spans if start <= span[0] and span[1] <= end]
 
 
-def _actions_for(
+_WRAPPED = re.compile(r"(?:[^\s。！？!?；;：:.”」』)）]|(?<![。！？!?.])[”」』)）])\s*\n\s*$")
+
+
+def _hard_break(text: str, start: int, end: int) -> bool:
+    """Whether a paragraph ends between ``start`` and ``end``: a line break after a sentence's
+    end. A line break inside a sentence (wire copy wrapped at a fixed width: 抖音、微\n\n博) is
+    not one."""
+    position = text.find("\n", start, end)
+    while position != -1:
+        if not _WRAPPED.search(text, max(0, position - 8), position + 1):
+            return True
+        position = text.find("\n", position + 1, end)
+    return False
+
+
+def _read_on(
     prepared: PreparedText,
-    group: Sequence[_Found],
+    group: Sequence[Found],
     action_spans: SortedSpans[tuple[int, int, str]],
     named_sentences: dict[int, set[str]],
     figure_sentences: set[int],
-) -> tuple[str | None, tuple[str, ...], tuple[int, ...]]:
-    """The action said of a list of names (one name is a list of one), every action said of
-    them, and the sentences they were read from. The nearest action before the list in its
-    clause wins, else the first after it in the clause, else the nearest before it in the
-    sentence, else the first after; else the first in the sentences that continue the story
-    (until a summary sentence with counts, or one that acts on other names). A neutral word
-    ("处置", "dealt with") in that place means no action."""
+    said: Governed,
+    kind_patterns: dict[str, re.Pattern[str]],
+) -> None:
+    """A list of names its own sentence gives no verb: "Among them were …" takes what the
+    previous sentence did to them all; otherwise the first verb of the sentences that continue
+    the story counts (until a summary sentence with counts, or one that names another
+    platform and says what was done)."""
     item = group[0]
-    list_start, list_end = group[0].start, group[-1].end
+    list_start = item.start
     sentence_index = prepared.sentence_index(item.start)
-    sentence_start, sentence_end = prepared.sentence_at(item.start)
-    clause_start = prepared.clause_at(list_start)[0]
-    clause_end = max(prepared.clause_at(max(list_end - 1, list_start))[1], list_end)
-    in_sentence = _in(action_spans, sentence_start, sentence_end)
-    in_clause = _in(in_sentence, clause_start, clause_end)
-    choices = (
-        [span for span in in_clause if span[1] <= list_start][-1:],
-        [span for span in in_clause if span[0] >= list_end][:1],
-        [span for span in in_sentence if span[1] <= list_start][-1:],
-        [span for span in in_sentence if span[0] >= list_end][:1],
-    )
-    chosen = next((choice[0] for choice in choices if choice), None)
-    if chosen is None and sentence_index > 0 and _AMONG_THEM.fullmatch(
-            _strip_list_tail(prepared.text[max(sentence_start, list_start - 200):list_start].rstrip("“\"「『"))):
-        # "Among them were …": what the previous sentence did to them all.
-        previous = _in(action_spans, *prepared.sentence(sentence_index - 1))
-        chosen = previous[-1] if previous else None
-    decided = chosen is not None
-    action = chosen[2] or None if chosen is not None else None
-    said = [span[2] for span in in_sentence if span[2] != NEUTRAL]
-    sentences = [sentence_index]
+    counted = counted_sentence(prepared, list_start)
+    if counted is not None:
+        previous_bounds = prepared.sentence(counted)
+        previous = [span for span in _in(action_spans, *previous_bounds) if span[2] != NEUTRAL]
+        # Of several counts (取消…、关闭违法网站8868家，累计约谈1211家) the names are of the one
+        # whose clause names their kind (网站).
+        kind = kind_patterns.get(item.kind)
+        of_kind = [span for span in previous if kind is not None
+                   and kind.search(prepared.text, *prepared.clause_at(span[0]))]
+        chosen = (of_kind or previous)[-1:]
+        if chosen:
+            said.actions.extend(chosen)
+            said.windows.append(previous_bounds)
+            said.decided = True
+        return
     own = {_item_key(prepared.text, member) for member in group}
-    paragraph = prepared.paragraph_index(item.start)
-    for following in range(sentence_index + 1, min(sentence_index + 4, prepared.sentence_count())):
+    read = 0
+    following = sentence_index
+    while read < 3 and following + 1 < prepared.sentence_count():
+        following += 1
         start, end = prepared.sentence(following)
-        if prepared.paragraph_index(start) != paragraph or following in figure_sentences:
-            break
-        others = named_sentences.get(following, set()) - own
-        spans = [span for span in _in(action_spans, start, end) if span[2] != NEUTRAL]
-        if others and spans:
-            break
-        if others:
+        if not prepared.text[start:end].strip():
             continue
-        if not decided and spans:
-            action = spans[0][2]
-            decided = True
-        said += [span[2] for span in spans]
-        sentences.append(following)
-    return action, tuple(dict.fromkeys(said)), tuple(sentences)
+        if not _WRAPPED.search(prepared.text, max(0, start - 8), start):
+            read += 1  # a line wrapped inside a sentence does not count as a sentence read
+        if _hard_break(prepared.text, prepared.sentence(following - 1)[0], start) or following in figure_sentences:
+            return
+        spans = _either_or(prepared.text, _in(action_spans, start, end))
+        if spans and collective(prepared.text, start, end, "zh" if prepared.language.startswith("zh") else "en"):
+            return  # "对相关网站平台采取约谈、罚款等措施" is said of no earlier name
+        if named_sentences.get(following, set()) - own:
+            if spans:
+                return
+            continue
+        if spans:
+            said.actions.extend(spans)
+            said.windows.append((start, end))
+            said.decided = True
+            return
 
 
 def _amount_start(amount: AmountMatch) -> int:
@@ -540,19 +678,16 @@ def _amount_end(amount: AmountMatch) -> int:
     return amount.end
 
 
-def _amount_for(prepared: PreparedText, item: _Found, amounts: SortedSpans[AmountMatch],
-                sentences: Sequence[int]) -> Amount | None:
-    """The fine nearest after the name in its sentence, else before it, else the first in the
-    sentences its actions were read from."""
-    sentence_start, sentence_end = prepared.sentence_at(item.start)
-    after = amounts.within(item.end, sentence_end)
-    if after:
-        return after[0].amount
-    before = amounts.within(sentence_start, item.start)
-    if before:
-        return before[-1].amount
-    for index in sentences[1:]:
-        later = amounts.within(*prepared.sentence(index))
-        if later:
-            return later[0].amount
+def _amount_in(group: Sequence[Found], said: Governed, amounts: SortedSpans[AmountMatch]) -> Amount | None:
+    """The fine nearest after the names in the stretches their verbs were read from, else the
+    last before them there."""
+    list_start, list_end = group[0].start, group[-1].end
+    for start, end in said.windows:
+        after = amounts.within(max(start, list_end), end)
+        if after:
+            return after[0].amount
+    for start, end in said.windows:
+        before = amounts.within(start, min(end, list_start))
+        if before:
+            return before[-1].amount
     return None

@@ -76,10 +76,36 @@ class PreparedText:
         return self.original_text(start, end).strip()
 
 
+# Pinyin in parentheses after each ideograph (網(wǎng)站, some reposting sites' ruby glosses): it
+# splits every keyword and number-with-measure-word apart, so it is read past. Only a syllable
+# with a tone mark is a gloss; "(app)" or "(CNKI)" after a name is kept.
+_PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
+
+
+def _without_glosses(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
+    glosses = [match.span() for match in _PINYIN_GLOSS.finditer(text)]
+    if not glosses:
+        return text, offsets
+    pieces: list[str] = []
+    kept: list[int] = []
+    position = 0
+    for start, end in glosses:
+        pieces.append(text[position:start])
+        kept.extend(range(position, start))
+        position = end
+    pieces.append(text[position:])
+    kept.extend(range(position, len(text)))
+    starts = offsets.starts
+    return "".join(pieces), OffsetMap(offsets.original_length,
+                                      tuple(kept) if starts is None else tuple(starts[i] for i in kept))
+
+
 def prepare(original: str, language: str | None = None) -> PreparedText:
     """Prepare ``original`` for matching; ``language`` overrides detection."""
     widened = normalise_width(original)
     simplified, offsets = to_simplified(widened)
+    if "(" in simplified:
+        simplified, offsets = _without_glosses(simplified, offsets)
     text = fold_ascii_case(simplified)
     if language is None:
         language = detect_language(widened, simplified if offsets.starts is None else None)

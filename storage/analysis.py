@@ -25,7 +25,7 @@ from diffing.events import EventWording
 from diffing.extract import Extraction, extract
 from storage import models
 from storage.db import core
-from storage.findings import figure_of, mention_of, store_findings
+from storage.findings import figure_of, figures_of, mention_of, store_findings
 from storage.history import figure_history, mention_history
 
 
@@ -106,10 +106,15 @@ def analyse_version(
         old_rows = session.scalars(
             select(models.Figure).where(models.Figure.version_id == previous.id)
             .order_by(models.Figure.start)).all()
-        figure_changes = compare.diff_figures([figure_of(r) for r in old_rows],
-                                              extraction.figures)
-        store_findings(session, notice, version, extraction, revisions=_revisions(
-            old_rows, extraction, figure_changes, version.fetched_at))
+        old_figures = figures_of(old_rows)
+        # Every figure edited in place is marked revised; only eventful ones make events.
+        revisions = _revisions(old_rows, extraction,
+                               compare.diff_figures(old_figures, extraction.figures),
+                               version.fetched_at)
+        store_findings(session, notice, version, extraction, revisions=revisions)
+        figure_changes = compare.diff_figures(
+            [f for f in old_figures if compare.eventful(f)],
+            [f for f in extraction.figures if compare.eventful(f)])
         _edit_events(session, writer, notice, previous, extraction, figure_changes)
     if events is None:
         writer.write()
@@ -175,7 +180,7 @@ def _first_version_events(
     periods = compare.PeriodHistory(
         [(figure, published) for published, figures in history for figure in figures])
     for figure in found.figures:
-        if figure.metric is None:
+        if not compare.is_point(figure):
             continue
         writer.figure_reported(figure, periods.compare(figure))
     for metric_event in compare.metric_events(found.figures, history):

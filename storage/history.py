@@ -15,14 +15,15 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, exists, func, select
+from sqlalchemy import ColumnElement, Table, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from diffing.compare import is_point, platform_key
 from diffing.figures import Figure
 from diffing.platforms import PlatformMention
 from storage import models
 from storage.db import core
-from storage.findings import figure_of, mention_of, period_kind
+from storage.findings import figures_of, mention_of, period_kind
 
 # The statements are of the tables, not the mapped classes: the rows are read as plain rows,
 # and an ORM statement costs a third more to run for the same rows.
@@ -34,11 +35,12 @@ _FIGURE_COLUMNS = (
     _FIGURES.id, _FIGURES.notice_id, _FIGURES.published_at, _FIGURES.metric, _FIGURES.value,
     _FIGURES.unit, _FIGURES.currency, _FIGURES.period, _FIGURES.scope, _FIGURES.start,
     _FIGURES.end, _FIGURES.text, _FIGURES.sentence, _FIGURES.extractor_version,
+    _FIGURES.role, _FIGURES.party, _FIGURES.part_of_id, _FIGURES.other_spans,
 )
 _MENTION_COLUMNS = (
     _MENTIONS.notice_id, _MENTIONS.published_at, _MENTIONS.platform_id, _MENTIONS.name,
     _MENTIONS.kind, _MENTIONS.action, _MENTIONS.amount, _MENTIONS.currency, _MENTIONS.start,
-    _MENTIONS.end, _MENTIONS.sentence, _MENTIONS.actions,
+    _MENTIONS.end, _MENTIONS.sentence, _MENTIONS.actions, _MENTIONS.operator,
 )
 
 
@@ -61,6 +63,10 @@ class _FigureRow(NamedTuple):
     text: str
     sentence: str
     extractor_version: str
+    role: str | None
+    party: str | None
+    part_of_id: int | None
+    other_spans: list[Any] | None
 
 
 class _MentionRow(NamedTuple):
@@ -78,6 +84,7 @@ class _MentionRow(NamedTuple):
     end: int
     sentence: str
     actions: list[Any] | None
+    operator: str | None
 
 
 def _figure_rows(result: Any) -> list[_FigureRow]:
@@ -136,6 +143,8 @@ class _FigureHistoryStatements:
 def _figure_history_statements(dated: bool) -> _FigureHistoryStatements:
     earlier = _earlier_current(_FIGURES, dated)
     metrics = _FIGURES.metric.in_(bindparam("metrics", expanding=True))
+    # The figures diffing.compare.is_point counts: no part of a total.
+    point = or_(_FIGURES.role.is_(None), _FIGURES.role != "part")
     kinds = _FIGURES.period_kind.in_(bindparam("kinds", expanding=True))
     # Periods are compared only with periods of the same kind; of the other figures of these
     # metrics, one per (metric, scope) says that the metric was reported before. Two
@@ -143,10 +152,10 @@ def _figure_history_statements(dated: bool) -> _FigureHistoryStatements:
     # and the first figures are needed only for metrics the first statement did not find.
     first_of_each = (
         select(func.min(_FIGURES.id))
-        .where(*earlier, metrics)
+        .where(*earlier, metrics, point)
         .group_by(_FIGURES.metric, _FIGURES.scope)
     )
-    qualifying = [*earlier, _FIGURES.metric.is_not(None), kinds]
+    qualifying = [*earlier, _FIGURES.metric.is_not(None), point, kinds]
     tied = (select(_FIGURES.notice_id, _FIGURES.published_at)
             .group_by(_FIGURES.notice_id, _FIGURES.published_at))
     # The predecessor's figures through its latest version (an indexed column), not by its
@@ -186,18 +195,18 @@ def figure_history(
     figures of the notice ``metric_events`` takes as the predecessor. Notices keep the whole
     history's order (publication time, then first figure id), so ties resolve alike.
     """
+    figures = [f for f in figures if is_point(f)]
     metrics = sorted({f.metric for f in figures if f.metric is not None})
     if not metrics:
         return []
-    kinds = sorted({k for f in figures if f.metric is not None
-                    if (k := period_kind(f.period)) is not None})
+    kinds = sorted({k for f in figures if (k := period_kind(f.period)) is not None})
     _autoflush(session)
     statements = _figure_history_statements(notice.published_at is not None)
     history = _history_parameters(notice)
     connection = core(session)
     rows = _figure_rows(connection.execute(
         statements.rows, {**history, "metrics": metrics, "kinds": kinds})) if kinds else []
-    found = {(row.metric, row.scope) for row in rows}
+    found = {(row.metric, row.scope) for row in rows if row.role != "part"}
     unseen = sorted({f.metric for f in figures
                      if f.metric is not None and (f.metric, f.scope) not in found})
     if unseen:
@@ -223,7 +232,7 @@ def figure_history(
         _nulls_first(item[1][0]), first_ids.get(item[0], 0)))
     return [
         ((published or datetime.min.replace(tzinfo=UTC)).date(),
-         [figure_of(row) for row in sorted(notice_rows, key=lambda r: r.id)])
+         figures_of(sorted(notice_rows, key=lambda r: r.id)))
         for _, (published, notice_rows) in ordered
     ]
 
@@ -269,29 +278,26 @@ def _nulls_first(moment: datetime | None) -> tuple[int, datetime]:
     return (0, datetime.min.replace(tzinfo=UTC)) if moment is None else (1, moment)
 
 
-@lru_cache(maxsize=4)
-def _mention_history_statement(dated: bool, with_unknown: bool) -> Any:
-    wanted: ColumnElement[bool] = _MENTIONS.platform_id.in_(
-        bindparam("platforms", expanding=True))
-    if with_unknown:
-        wanted = wanted | _MENTIONS.platform_id.is_(None)
+@lru_cache(maxsize=2)
+def _mention_history_statement(dated: bool) -> Any:
     return select(*_MENTION_COLUMNS).where(
-        *_earlier_current(_MENTIONS, dated), wanted)
+        *_earlier_current(_MENTIONS, dated),
+        _MENTIONS.platform_key.in_(bindparam("platforms", expanding=True)))
 
 
 def mention_history(
     session: Session, notice: models.Notice, mentions: Sequence[PlatformMention]
 ) -> list[tuple[date, list[PlatformMention]]]:
     """The part of the source's whole earlier history that
-    :func:`diffing.compare.platform_appearances` reads for ``mentions``: earlier mentions of the same registry platforms (and of unknown
-    names, when ``mentions`` has one)."""
+    :func:`diffing.compare.platform_appearances` reads for ``mentions``: earlier mentions of
+    the same platforms, by key (a registry id, or ``name:`` and the normalised name of one the
+    registry does not know)."""
     if not mentions:
         return []
     _autoflush(session)
-    known = sorted({m.id for m in mentions if m.id is not None})
-    statement = _mention_history_statement(notice.published_at is not None,
-                                           any(m.id is None for m in mentions))
-    rows = core(session).execute(statement, {**_history_parameters(notice), "platforms": known})
+    keys = sorted({platform_key(m) for m in mentions})
+    statement = _mention_history_statement(notice.published_at is not None)
+    rows = core(session).execute(statement, {**_history_parameters(notice), "platforms": keys})
     by_notice: dict[int, tuple[date, list[PlatformMention]]] = {}
     for row in map(_MentionRow._make, rows):
         published = (row.published_at or datetime.min.replace(tzinfo=UTC)).date()

@@ -224,7 +224,9 @@ class Figure(Base):
     """An enforcement figure extracted from one notice version (see :mod:`diffing.figures`).
 
     ``metric`` is None for a figure phrase no catalogue metric matched: kept, never dropped.
-    ``published_at`` repeats the notice's so series queries need no join.
+    ``published_at`` repeats the notice's so series queries need no join. ``role``, ``party``
+    and ``other_spans`` are the figure's as extracted; ``part_of_id`` is the row of the total
+    a part sums to (the figure's ``part_of``, resolved within its version).
     """
 
     __tablename__ = "figures"
@@ -258,19 +260,38 @@ class Figure(Base):
     # Migration 0010_revisions_and_baseline.
     revised_from: Mapped[Decimal | None] = mapped_column(Numeric(30, 6))
     revised_at: Mapped[datetime | None]
+    role: Mapped[str | None] = mapped_column(String(24))
+    party: Mapped[str | None] = mapped_column(String(200))
+    part_of_id: Mapped[int | None] = mapped_column(ForeignKey("figures.id"))
+    other_spans: Mapped[list[Any] | None]
+
+
+def _platform_key(context: Any) -> str:
+    """A mention row's ``platform_key`` where its writer gives none."""
+    from diffing.compare import mention_key
+
+    row = context.get_current_parameters()
+    return mention_key(row.get("platform_id"), row["name"])[:210]
 
 
 class PlatformMention(Base):
-    """A platform (or an unknown site, app or account) named in one notice version."""
+    """A platform (or an unknown site, app or account) named in one notice version.
+
+    ``platform_key`` is what identifies it across notices (:func:`diffing.compare.
+    platform_key`): its registry id, or ``name:`` and its normalised name when the registry
+    does not know it, so an unknown name is counted, looked up and watched like a platform.
+    """
 
     __tablename__ = "platform_mentions"
-    __table_args__ = (Index(None, "version_id"), Index(None, "platform_id", "published_at"))
+    __table_args__ = (Index(None, "version_id"), Index(None, "platform_id", "published_at"),
+                      Index(None, "platform_key", "published_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("notice_versions.id"))
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
     platform_id: Mapped[str | None] = mapped_column(String(64))
+    platform_key: Mapped[str | None] = mapped_column(String(210), default=_platform_key)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(40))
     action: Mapped[str | None] = mapped_column(String(40))
@@ -282,6 +303,7 @@ class PlatformMention(Base):
     sentence: Mapped[str] = mapped_column(Text)
     extractor_version: Mapped[str] = mapped_column(String(32))
     published_at: Mapped[datetime | None]
+    operator: Mapped[str | None] = mapped_column(String(200))
 
 
 EVENT_KINDS = (

@@ -19,6 +19,9 @@ from storage.search_index import notice_search
 
 @dataclass(frozen=True)
 class PlatformSummary:
+    """``platform_id`` is the platform's key: its registry id, or ``name:`` and the
+    normalised name for a name the registry does not know (``diffing.compare.mention_key``)."""
+
     platform_id: str
     mentions: int
     notices: int
@@ -29,25 +32,26 @@ class PlatformSummary:
 
 def platform_summaries(session: Session) -> list[PlatformSummary]:
     """Platforms named in notices' latest versions, most named first, with the actions taken
-    against each (how many mentions say each one)."""
+    against each (how many mentions say each one); names the registry does not know are
+    platforms of their own, by name."""
     current = (
         select(PlatformMention)
         .join(notice_search, notice_search.c.version_id == PlatformMention.version_id)
-        .where(PlatformMention.platform_id.is_not(None))
+        .where(PlatformMention.platform_key.is_not(None))
         .subquery()
     )
     rows = session.execute(
         select(
-            current.c.platform_id,
+            current.c.platform_key,
             func.count(),
             func.count(func.distinct(current.c.notice_id)),
             func.max(current.c.published_at),
             func.min(current.c.published_at),
-        ).group_by(current.c.platform_id)
+        ).group_by(current.c.platform_key)
     )
     actions: dict[str, dict[str, int]] = {}
     for platform_id, action, said in session.execute(
-        select(current.c.platform_id, current.c.action, current.c.actions)
+        select(current.c.platform_key, current.c.action, current.c.actions)
     ):
         counted = actions.setdefault(str(platform_id), {})
         for name in {action, *(said or [])} - {None}:
@@ -73,12 +77,13 @@ class TimelineEntry:
 
 
 def platform_timeline(session: Session, platform_id: str) -> list[TimelineEntry]:
-    """Each notice naming the platform (latest versions), newest first; empty when none."""
+    """Each notice naming the platform (latest versions), newest first; empty when none.
+    ``platform_id``: a registry id or a ``name:`` key (:class:`PlatformSummary`)."""
     rows = session.execute(
         select(PlatformMention, Notice.title)
         .join(notice_search, notice_search.c.version_id == PlatformMention.version_id)
         .join(Notice, Notice.id == PlatformMention.notice_id)
-        .where(PlatformMention.platform_id == platform_id)
+        .where(PlatformMention.platform_key == platform_id)
         .order_by(PlatformMention.published_at.desc(), PlatformMention.notice_id.desc())
     ).all()
     grouped: dict[int, list[tuple[PlatformMention, str]]] = defaultdict(list)

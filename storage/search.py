@@ -351,7 +351,7 @@ def _probe_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
     if filters.platform_id:
         conditions.append(exists().where(
             PlatformMention.version_id == columns.version_id,
-            PlatformMention.platform_id == filters.platform_id))
+            PlatformMention.platform_key == filters.platform_id))
     if filters.metric:
         conditions.append(exists().where(
             Figure.version_id == columns.version_id, Figure.metric == filters.metric))

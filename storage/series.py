@@ -1,6 +1,10 @@
 """A metric's series: its figures by period, from notices' latest versions, and the notices
 behind each point. A figure that states no period is a point of its own, dated by its notice
-("as of 2026-10-15"): every current figure of a metric is in its series."""
+("as of 2026-10-15").
+
+A point is a total (:func:`diffing.compare.is_point` without a party): a figure about one party
+(a single decision's fine) and a part of a total are no points; the total is.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, Numeric, String, distinct, func, select, text
+from sqlalchemy import Boolean, Integer, Numeric, String, distinct, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from storage.aware_datetime import AwareDateTime
@@ -166,7 +170,8 @@ def as_of_points(
         select(Figure, Notice.title, Notice.first_seen_at)
         .join(notice_search, notice_search.c.version_id == Figure.version_id)
         .join(Notice, Notice.id == Figure.notice_id)
-        .where(Figure.metric == metric, Figure.period.is_(None))
+        .where(Figure.metric == metric, Figure.period.is_(None), Figure.party.is_(None),
+               or_(Figure.role.is_(None), Figure.role != "part"))
     )
     if scope is not None:
         query = query.where(Figure.scope == scope)
@@ -262,8 +267,11 @@ class _SeriesQuery:
         self, metric: str, period_kind: str | None, scope: str | None, source_id: str | None,
         period: str | None = None,
     ) -> None:
-        self.conditions: list[Any] = [Figure.metric == metric, Figure.period.is_not(None)]
-        self.sql_conditions = ["f.metric = :metric", "f.period IS NOT NULL"]
+        self.conditions: list[Any] = [
+            Figure.metric == metric, Figure.period.is_not(None), Figure.party.is_(None),
+            or_(Figure.role.is_(None), Figure.role != "part")]
+        self.sql_conditions = ["f.metric = :metric", "f.period IS NOT NULL", "f.party IS NULL",
+                               "(f.role IS NULL OR f.role <> 'part')"]
         self.parameters: dict[str, str] = {"metric": metric}
         if period_kind:
             self.conditions.append(Figure.period_kind == period_kind)

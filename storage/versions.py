@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from diffing.compare import FigureChange, PlatformChange, diff_figures, diff_platforms, text_diff
 from diffing.sidebyside import DiffLine, side_by_side
 from storage import archive
-from storage.findings import figure_of, mention_of, version_figures, version_mentions
+from storage.findings import figures_of, mention_of, version_figures, version_mentions
 from storage.listings import listings_of
 from storage.models import Figure, Notice, NoticeListing, NoticeVersion, PlatformMention, Source
 
@@ -113,8 +113,8 @@ def version_diff(
         rows=side_by_side(old.text, new.text),
         title_changed=old.title != new.title,
         figure_changes=diff_figures(
-            [figure_of(row) for row in version_figures(session, old.id)],
-            [figure_of(row) for row in version_figures(session, new.id)],
+            figures_of(version_figures(session, old.id)),
+            figures_of(version_figures(session, new.id)),
         ),
         platform_changes=diff_platforms(
             [mention_of(row) for row in version_mentions(session, old.id)],

@@ -47,8 +47,10 @@ def metric_ids(session: Session) -> set[str]:
 
 
 def platform_ids(session: Session) -> set[str]:
+    """The registry's ids and the archive's platform keys (ids, and ``name:`` keys of names
+    the registry does not know)."""
     archived = session.scalars(
-        select(PlatformMention.platform_id).where(PlatformMention.platform_id.is_not(None))
+        select(PlatformMention.platform_key).where(PlatformMention.platform_key.is_not(None))
         .distinct())
     return set(load_platforms().platforms) | {platform for platform in archived if platform}
 
@@ -80,7 +82,8 @@ def check_ids(
          lambda: metric_ids(session)),
         ("platform", platforms,
          lambda v: (v in load_platforms().platforms
-                    or _archived(session, PlatformMention.platform_id, v)),
+                    or _archived(session, PlatformMention.platform_id, v)
+                    or _archived(session, PlatformMention.platform_key, v)),
          lambda: platform_ids(session)),
         ("kind", kinds, lambda v: v in EVENT_KINDS, lambda: set(EVENT_KINDS)),
     )

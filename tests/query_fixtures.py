@@ -236,9 +236,13 @@ def build_random_archive(session: Session, seed: int, notices: int = 60) -> None
 def _random_findings(
     session: Session, rng: random.Random, version: NoticeVersion, source_id: str
 ) -> None:
+    # Roles and parties from their own generator, so the archives stay what they were.
+    kinds = random.Random(version.id)
     for _ in range(rng.randint(0, 4)):
         period = rng.choice(RANDOM_PERIODS)
         session.add(Figure(
+            role=kinds.choice((None, None, None, None, None, None, "fine", "total", "part")),
+            party=kinds.choice((None,) * 9 + ("douyin",)),
             version_id=version.id, notice_id=version.notice_id, source_id=source_id,
             metric=rng.choice(RANDOM_METRICS), value=Decimal(rng.randint(1, 50)),
             unit=rng.choice(("家", "个")), currency=None, period=period,

@@ -91,6 +91,21 @@ def test_one_language_only(language: str, present: str, absent: str) -> None:
     assert present in body and absent not in body
 
 
+def test_a_fine_is_said_of_its_party_in_either_language() -> None:
+    from dataclasses import replace
+
+    fine = {"metric": "fine_amount", "value": "2000000", "unit": "CNY", "currency": "CNY",
+            "period": None, "scope": None, "text": "罚款人民币200万元", "role": "fine",
+            "party": "douyin"}
+    sample = sample_events()[1]
+    event = replace(sample, subject="fine_amount",
+                    payload={"notice": sample.payload["notice"], "figure": fine})
+    english = AlertRule(name="r", channels=(channel_of("json://127.0.0.1/x"),), language="en")
+    chinese = replace(english, language="zh")
+    assert "Douyin fined CNY 2,000,000" in render(english, [event], html=False).body
+    assert "抖音：罚款人民币200万元" in render(chinese, [event], html=False).body
+
+
 # --- commands -----------------------------------------------------------------------------------
 
 

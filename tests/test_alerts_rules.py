@@ -146,6 +146,29 @@ def test_platform_watch_list(history: History, tmp_path: Path) -> None:
     assert found == [("notice_new", None), ("platform_named", "quark")]
 
 
+APP_TABLE = ("工业和信息化部通报侵害用户权益的APP：\n序号\t应用名称\t应用开发者\n"
+             "1\t星河阅读\t星河科技有限公司\n2\t青松记账\t青松网络有限公司\n")
+
+
+def test_a_name_the_registry_does_not_know_is_watched_by_name(
+    archive_session: Session, tmp_path: Path,
+) -> None:
+    _, events = archive_summary(archive_session, 2023, APP_TABLE, number=1,
+                                title="关于侵害用户权益行为的APP通报")
+    archive_session.commit()
+    found = queued(archive_session, 'platforms = ["name:星河阅读"]\n'
+                   'on = ["platform_named", "notice_new"]\n', tmp_path, events)
+    assert found == [("notice_new", None), ("platform_named", "name:星河阅读")]
+
+
+def test_a_watched_name_needs_its_prefix_so_a_mistyped_id_is_still_refused(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ConfigError, match="'name:' and the name"):
+        load_rules(write_config(tmp_path, f'[[alerts]]\nnotify = ["{HOOK}"]\n'
+                                'platforms = ["douyn"]\n'))
+
+
 def test_metric_filter(history: History, tmp_path: Path) -> None:
     session, old, new = history
     found = queued(session, 'metrics = ["apps_removed"]\non = ["figure_reported"]\n',

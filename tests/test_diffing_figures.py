@@ -38,6 +38,8 @@ PHRASINGS = [
     ("依法罚款伍拾万元", "fine_amount", Decimal(500000), "CNY"),
     ("下架移动应用程序259款、小程序119款", "apps_removed", 259, "款"),
     ("清理违法和不良信息2000余万条", None, 20000000, "条"),
+    ("责令停止更新网站48家", "suspended", 48, "家"),
+    ("依法下线违规网站120家", "websites_closed", 120, "家"),
 ]
 
 ENGLISH = [
@@ -61,6 +63,19 @@ ENGLISH = [
     ("fined it 1.5 million yuan", "fine_amount", Decimal(1500000), "CNY"),
     ("three websites were summoned", "websites_summoned", 3, "家"),
     ("the office received 5,400 complaints", None, 5400, "complaints"),
+    # news paraphrases of the catalogue's verbs
+    ("the ministry listed 88 apps in its latest batch", "apps_notified", 88, "款"),
+    ("regulators identified 41 apps that harvested contacts", "apps_notified", 41, "款"),
+    ("300 apps were shut down after the review", "apps_removed", 300, "款"),
+    ("the heads of 57 websites were called in", "websites_summoned", 57, "家"),
+    ("1,020 websites were taken offline", "websites_closed", 1020, "家"),
+    ("the platforms purged 64,000 accounts", "accounts_closed", 64000, "个"),
+    ("local offices forwarded 212 cases to the police", "cases_referred", 212, "件"),
+    ("the office closed 107K online accounts", "accounts_closed", 107000, "个"),
+    ("platforms closed 1.2m accounts", "accounts_closed", 1200000, "个"),
+    ("it ordered the removal of 259 apps", "apps_removed", 259, "款"),
+    ("it ordered the suspension of updates at 621 websites", "suspended", 621, "家"),
+    ("the ministry warned 15 apps of store removal", "apps_notified", 15, "款"),
 ]
 
 _TO_TRADITIONAL = opencc.OpenCC("s2t")
@@ -199,3 +214,182 @@ def test_builtin_catalogue_has_the_issue_ids() -> None:
         "mini_programs_closed", "websites_closed", "accounts_closed", "cases_referred",
         "apps_notified", "fine_amount",
     ]
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    ("5月以来，截至目前，全国网信系统累计关闭违法网站320家。", date(2022, 8, 3), "2022-05..2022-08"),
+    ("2月20日以来，各地持续整治。截至4月30日，重点平台永久关闭账号1.2万余个。", date(2023, 5, 8),
+     "2023-02-20..2023-04-30"),
+    ("From January to May this year, 1,250 illegal websites were closed.", date(2022, 7, 20), "2022-01..2022-05"),
+    # a span of months that is a whole quarter or half is written as one
+    ("From April to June this year, 1,250 illegal websites were closed.", date(2022, 7, 20), "2022-Q2"),
+    ("今年1月至6月，全国网信系统关闭违法网站900家。", date(2022, 7, 20), "2022-H1"),
+    # a year that describes an earlier batch of apps is not the period of the count after it
+    ("工信部对去年发现问题的APP进行复查，共发现12款APP仍然存在问题。", date(2023, 3, 1), None),
+])
+def test_figure_periods_as_stated(text: str, published: date, expected: str | None) -> None:
+    figures = [f for f in extract(text, published=published).figures if f.metric]
+    assert [f.period for f in figures] == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the verb before a 、 list governs every item of it
+    ("各地累计清理违法信息3000万条，解散关闭群组、论坛等12万个。", [("accounts_closed", 120000)]),
+    # a verb no metric counts (处置) keeps the clause from borrowing 清理 from the clause before
+    ("各地累计清理违法信息3000万条，处置账号、群组45万个。", [(None, 450000)]),
+    # apps and mini programs counted together are neither metric's figure
+    ("下架应用程序、小程序1200余款，关闭网站800余家。", [(None, 1200), ("websites_closed", 800)]),
+])
+def test_the_verb_of_a_list_governs_its_items(text: str, expected: list[tuple[str | None, int]]) -> None:
+    assert [(f.metric, f.value) for f in extract(text).figures if f.unit != "条"] == expected
+
+
+def test_a_headline_and_body_with_national_scopes_are_one_figure() -> None:
+    text = ("国家网信办：6月以来关闭违法网站850家\n"
+            "6月以来，截至目前，全国网信系统累计关闭违法网站850家。")
+    figures = extract(text, published=date(2022, 8, 10)).figures
+    assert [(f.metric, f.value, f.period, len(f.other_spans)) for f in figures] == [
+        ("websites_closed", 850, "2022-06..2022-08", 1)]
+
+
+def test_the_same_count_in_two_provinces_is_two_figures() -> None:
+    text = "北京市网信办关闭违法网站15家。上海市网信办关闭违法网站15家。"
+    assert len([f for f in extract(text).figures if f.metric == "websites_closed"]) == 2
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Regulators held talks with 1,240 websites last year.", [("websites_summoned", 1240)]),
+    ("The campaign shut down 3,100 accounts.", [("accounts_closed", 3100)]),
+    ("The ministry removed 480 apps.", [("apps_removed", 480)]),
+    ("Thirty-six apps were pulled from app stores.", [("apps_removed", 36)]),
+    ("Authorities ordered 90 websites to suspend updates.", [("suspended", 90)]),
+    ("Offices handed 210 cases to the police.", [("cases_referred", 210)]),
+    ("The agency penalized Orbit $7 million.", [("fine_amount", Decimal(7000000))]),
+    ("The watchdog slapped Orbit with a €30m (about £26m) fine.", [("fine_amount", Decimal(30000000))]),
+    # a count whose noun the list already gave
+    ("Regulators held talks with 2,310 websites and warned 415 during the year.",
+     [("websites_summoned", 2310), ("warnings", 415)]),
+    ("Some 520 websites were summoned while 96 received warnings.", [("websites_summoned", 520), ("warnings", 96)]),
+    ("Article 12 and 13 of the rules apply to 40 platforms.", [(None, 40)]),
+    ("The office summoned 60 platforms, ordered 9 to suspend updates and closed 700 websites.",
+     [("websites_summoned", 60), ("suspended", 9), ("websites_closed", 700)]),
+    # an English number's own noun is its object
+    ("The campaign removed 2,186 apps and 1,020 mini programs.",
+     [("apps_removed", 2186), ("mini_programs_closed", 1020)]),
+    # apps and mini programs counted together are neither
+    ("Authorities took down 2,160 apps and mini programs.", [(None, 2160)]),
+    ("依法下架移动应用程序2186款、小程序1020款。", [("apps_removed", 2186), ("mini_programs_closed", 1020)]),
+    ("Regulators gave warnings or fines to 1,200 websites.", [("warned_or_fined", 1200)]),
+    # counts of companies are no count of websites or platforms
+    ("对违规的6家企业分别处以罚款，约谈网站平台12家。", [(None, 6), ("websites_summoned", 12)]),
+    ("The regulator fined 15 business operators for failing to report deals.", [(None, 15)]),
+    # each count of a coordinated list has the verb that leads it
+    ("The office revoked the licences of 12 websites, issued warnings to 1,500 websites and imposed fines on 200 websites.",
+     [("websites_closed", 12), ("warnings", 1500), ("fined", 200)]),
+    # the verb after a number is that number's, not the one before
+    ("Since 2021, a total of 5,000 apps were tested, 800 apps were ordered to rectify and 60 apps were removed.",
+     [(None, 5000), ("apps_notified", 800), ("apps_removed", 60)]),
+    # a removal notice: the apps that failed to rectify were removed
+    ("The 40 apps that had failed to complete rectification were removed from app stores.",
+     [("apps_removed", 40)]),
+    ("星河等45款侵害用户权益APP被通报下架", [("apps_removed", 45)]),
+    ("下架APP300余个，下架违规商品2000个。", [("apps_removed", 300), (None, 2000)]),
+    ("经检测，星河等12款App(名单附后)存在问题。", [("apps_notified", 12)]),
+    # verb frames read their variants
+    ("检测发现18款App存在超范围收集个人信息问题。", [("apps_notified", 18)]),
+    ("截至目前，尚有9款App未按整改通知要求完成整改。", [("apps_notified", 9)]),
+])
+def test_english_wording_and_the_verb_that_governs_each_number(
+        text: str, expected: list[tuple[str | None, int | Decimal]]) -> None:
+    assert [(f.metric, f.value) for f in extract(text, published=date(2023, 3, 1)).figures] == expected
+
+
+def test_a_miit_removal_notice_gives_apps_notified_and_apps_removed() -> None:
+    text = ("截至目前，尚有30款APP未按时限要求完成整改（详见附件）。"
+            "依据相关规定，我部组织对上述30款APP进行下架。")
+    assert [(f.metric, f.value) for f in extract(text).figures] == [("apps_notified", 30), ("apps_removed", 30)]
+
+
+def test_a_maximum_that_was_imposed_is_the_fine() -> None:
+    figures = extract("Before the new law it could only levy the maximum fine of £500,000, which it imposed on Orbit.").figures
+    assert [(f.role, f.metric) for f in figures] == [("fine", "fine_amount")]
+
+
+def test_pinyin_glosses_after_each_character_are_read_past() -> None:
+    text = "2022年全年，關(guān)閉違法網(wǎng)站1200家。"
+    figure = _only(text, published=date(2023, 1, 20))
+    assert (figure.metric, figure.value, figure.period) == ("websites_closed", 1200, "2022")
+    assert figure.text == text[figure.start:figure.end] and figure.text.startswith("關(guān)閉")
+
+
+@pytest.mark.parametrize("text", [
+    "Regulators shut down nearly 2,000 websites. In its report the office said 1,936 websites were closed.",
+    "The office closed 52K accounts, closing more than 50,000 accounts in a month.",
+])
+def test_a_qualified_round_number_restates_the_precise_figure(text: str) -> None:
+    figures = extract(text).figures
+    assert len(figures) == 1, figures
+    assert len(figures[0].other_spans) == 1
+
+
+def test_a_round_number_far_from_the_precise_one_is_its_own_figure() -> None:
+    figures = extract("Regulators shut down nearly 3,000 websites. Later 1,936 websites were closed.").figures
+    assert [figure.value for figure in figures] == [3000, 1936]
+
+
+def test_a_headline_that_cuts_the_amount_is_a_repeat() -> None:
+    figures = extract("Regulator fines retailer £2.4m\n\nThe regulator fined the retailer £2.45 million.").figures
+    assert [(figure.value, len(figure.other_spans)) for figure in figures] == [(Decimal(2450000), 1)]
+
+
+def test_each_in_another_clause_does_not_split_a_repeat() -> None:
+    text = "某公司被罚3.5亿元\n对某公司处人民币3.5亿元罚款，对其两名负责人各处人民币50万元罚款。"
+    figures = [f for f in extract(text).figures if f.value == Decimal(350000000)]
+    assert len(figures) == 1 and len(figures[0].other_spans) == 1
+
+
+def test_a_year_inside_a_temporal_clause_does_not_date_later_figures() -> None:
+    text = ("The office has closed 4,100 websites since 2016, a pace that quickened after the new chief "
+            "took office in 2019. Platforms also closed 2 million accounts.")
+    figures = extract(text, published=date(2020, 12, 20)).figures
+    assert [(f.value, f.period) for f in figures] == [(4100, "2016-01..2020-12"), (2000000, "2016-01..2020-12")]
+
+
+def test_a_count_after_with_counts_the_noun_before_it() -> None:
+    text = "In 2022, 2,400 websites were investigated, with 1,310 receiving warnings and 95 apps being shut down."
+    figures = extract(text, published=date(2023, 1, 20)).figures
+    assert [(f.metric, f.value, f.period) for f in figures] == [
+        (None, 2400, "2022"), ("warnings", 1310, "2022"), ("apps_removed", 95, "2022")]
+
+
+@pytest.mark.parametrize(("text", "currency"), [
+    ("主管機關對該公司處新臺幣200萬元罰鍰。", "TWD"),
+    ("監管機構裁罰該平台新台幣300萬元。", "TWD"),
+    ("公署對該公司罰款港幣50萬元。", "HKD"),
+])
+def test_yuan_after_a_named_currency_counts_that_currency(text: str, currency: str) -> None:
+    figure = _only(text)
+    assert (figure.metric, figure.currency, figure.role) == ("fine_amount", currency, "fine")
+
+
+def test_traditional_account_blocking_closes_accounts() -> None:
+    figure = _only("依法封鎖違規帳號3.2萬個。")
+    assert (figure.metric, figure.value) == ("accounts_closed", 32000)
+
+
+def test_a_headline_rounding_a_count_is_a_repeat() -> None:
+    text = ("Regulator closes 3,900 websites in first quarter\n\n"
+            "In the first quarter, the office closed 3,912 illegal websites and summoned 1,040.")
+    figures = extract(text, published=date(2023, 4, 30)).figures
+    assert [(f.value, f.period, len(f.other_spans)) for f in figures] == [(3912, "2023-Q1", 1), (1040, "2023-Q1", 0)]
+
+
+@pytest.mark.parametrize(("text", "metric", "value"), [
+    ("關停違規小程式40款。", "mini_programs_closed", 40),
+    ("關閉違規帳戶2.5萬個。", "accounts_closed", 25000),
+    ("移除違規App 20款。", "apps_removed", 20),
+    ("下架手機應用程式30款。", "apps_removed", 30),
+])
+def test_taiwanese_and_hong_kong_words(text: str, metric: str, value: int) -> None:
+    figure = _only(text)
+    assert (figure.metric, figure.value) == (metric, value)

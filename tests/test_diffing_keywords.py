@@ -85,3 +85,10 @@ def test_catalogue_patterns_agree_with_the_definition_on_any_text(text: str) -> 
         for words in catalogue_words(language):
             assert spans(keyword_pattern(words, language), text) == spans(
                 word_start_reference(words, language), text), (language, words)
+
+
+def test_a_chinese_frame_reads_a_few_characters_of_one_clause() -> None:
+    pattern = keyword_pattern(["存在…问题"], "zh")
+    assert pattern is not None
+    assert pattern.search("共发现12款app存在超范围收集个人信息问题")
+    assert not pattern.search("存在缺陷，后续发现问题")

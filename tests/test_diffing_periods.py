@@ -26,12 +26,23 @@ def _periods(text: str, published: date | None) -> list[tuple[str | None, bool]]
     ("比2022年增长23.7%", None, [("2022", True)]),
     ("与去年同期相比", date(2023, 7, 1), [("2022", True)]),
     ("2024年1月31日", None, []),
-    ("2023年前三季度", None, [(None, False)]),
+    ("2023年前三季度", None, [("2023-01..2023-09", False)]),
+    ("2024年第二季全国网信行政执法", None, [("2024-Q2", False)]),
+    ("since march 9, the office", date(2024, 4, 20), [("2024-03-09..2024-04-20", False)]),
+    ("over the first eleven months of the year", date(2021, 12, 14), [("2021-01..2021-11", False)]),
+    ("in the first 9 months of 2020", None, [("2020-01..2020-09", False)]),
+    ("in the january-march period", date(2023, 4, 30), [("2023-Q1", False)]),
+    ("the april–june quarter of 2021", None, [("2021-Q2", False)]),
+    ("in the three months to june", date(2023, 7, 30), [("2023-Q2", False)]),
+    ("in the 12 months to march 2023", None, [("2022-04..2023-03", False)]),
+    ("for the year to november", date(2021, 12, 14), [("2021-01..2021-11", False)]),
+    ("第三季，各地网信部门", date(2024, 11, 2), [("2024-Q3", False)]),
     ("in 2023, the authorities", None, [("2023", False)]),
     ("In the first half of 2023,", None, [("2023-H1", False)]),
     ("in the first quarter of the year", date(2024, 4, 18), [("2024-Q1", False)]),
     ("the second half of this year", date(2023, 12, 30), [("2023-H2", False)]),
     ("Q3 2023", None, [("2023-Q3", False)]),
+    ("closed 3,700 websites in the first quarter", date(2024, 4, 18), [("2024-Q1", False)]),
     ("up from 8,608 than in 2022", None, [("2022", True)]),
     ("January 31, 2024", None, []),
     ("今年上半年", None, []),
@@ -49,3 +60,87 @@ def test_period_parse_and_end() -> None:
     assert Period(2023, "half", 1).end() == date(2023, 6, 30)
     assert Period(2023, "quarter", 3).end() == date(2023, 9, 30)
     assert Period(2023).end() == date(2023, 12, 31)
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    ("2023年2月至9月，各地网信部门", None, "2023-02..2023-09"),
+    ("1月至11月，各地网信部门", date(2022, 12, 5), "2022-01..2022-11"),
+    ("8月以来，截至目前，各地网信部门", date(2021, 10, 12), "2021-08..2021-10"),
+    # a span to date is not yet the quarter it falls in
+    ("7月以来，各地网信部门", date(2021, 9, 14), "2021-07..2021-09"),
+    ("今年3月以来，", date(2022, 6, 1), "2022-03..2022-06"),
+    ("4月15日以来，各地网信部门持续整治。截至6月30日，累计", date(2022, 7, 8), "2022-04-15..2022-06-30"),
+    ("过去一年来，各地网信部门", date(2022, 9, 14), "2021-09..2022-09"),
+    ("2020年以来，各地网信部门", date(2022, 9, 14), "2020-01..2022-09"),
+    ("from February to August this year, the authorities", date(2022, 9, 14), "2022-02..2022-08"),
+    ("between March and May 2021, the authorities", None, "2021-03..2021-05"),
+    ("since 2020, the ministry has", date(2022, 9, 14), "2020-01..2022-09"),
+    ("from 2020 to date, the ministry has", date(2022, 9, 14), "2020-01..2022-09"),
+    ("in the past year the authorities", date(2022, 9, 14), "2021-09..2022-09"),
+    ("今年1-8月，各地网信部门", date(2022, 9, 14), "2022-01..2022-08"),
+    ("2022年1-12月，各地", None, "2022"),
+    ("前7个月，各地网信部门", date(2022, 9, 14), "2022-01..2022-07"),
+    ("前三季度，各地网信部门", date(2022, 10, 20), "2022-01..2022-09"),
+    # whole years
+    ("2019年至2021年，全国网信系统", date(2022, 7, 20), "2019-01..2021-12"),
+    ("2019-2021年，全国网信系统", date(2022, 7, 20), "2019-01..2021-12"),
+    ("from 2019 to 2021, the authorities", None, "2019-01..2021-12"),
+    ("since 2022, the authorities", date(2022, 7, 20), "2022-01..2022-07"),
+    # the year so far
+    ("今年以来，各地网信部门", date(2022, 9, 14), "2022-01..2022-09"),
+    ("年初以来，各地网信部门", date(2022, 5, 3), "2022-01..2022-05"),
+    ("so far this year, regulators", date(2022, 9, 14), "2022-01..2022-09"),
+    ("in the first nine months of this year, regulators", date(2022, 10, 20), "2022-01..2022-09"),
+])
+def test_ranges_of_months_and_days(text: str, published: date | None, expected: str) -> None:
+    assert [period for period, _ in _periods(text, published)] == [expected]
+    parsed = Period.parse(expected)
+    assert parsed is not None and str(parsed) == expected
+
+
+@pytest.mark.parametrize("text", ["自2021年11月1日起施行", "7月以来", "2024年1月31日", "第1-3批", "3个月内完成整改"])
+def test_no_range_without_a_resolvable_span(text: str) -> None:
+    assert [period for period, _ in _periods(text, None) if period and ".." in period] == []
+
+
+def test_range_parse_and_end() -> None:
+    months = Period.parse("2021-01..2021-11")
+    assert months is not None and months.end() == date(2021, 11, 30)
+    assert months.first == date(2021, 1, 1)
+    days = Period.parse("2023-03-10..2023-05-22")
+    assert days is not None and days.end() == date(2023, 5, 22) and days.days
+    # one year's January-to-November is comparable with the next year's: same kind and part
+    later = Period.parse("2022-01..2022-11")
+    assert later is not None and (later.kind, later.part) == (months.kind, months.part)
+    # a span to date written as a range parses as the range it is, even on a quarter's months
+    to_date = Period.parse("2020-07..2020-09")
+    assert to_date is not None and to_date.kind == "range" and str(to_date) == "2020-07..2020-09"
+    for written in ("2021-11..2021-01", "2021-01..2021-11-30", "2021-13..2022-01", "2021-1..2021-11"):
+        assert Period.parse(written) is None
+
+
+@pytest.mark.parametrize(("text", "carries"), [
+    ("2022年，全国网信系统", True),
+    ("据统计，2022年全国网信系统", True),
+    ("通报指出第二季网信部门", True),
+    ("并对去年发现问题的APP进行抽测", False),
+    ("处以其2020年中国境内销售额", False),
+    ("In 2022, the authorities", True),
+    ("a pace that quickened after the new chief took office in 2019", False),
+])
+def test_a_period_carries_only_when_it_frames_its_clause(text: str, carries: bool) -> None:
+    mentions = find_period_mentions(text.lower(), date(2023, 3, 1))
+    assert [mention.carries for mention in mentions] == [carries]
+
+
+def test_the_year_so_far_in_january_is_the_year() -> None:
+    assert _periods("今年以来，各地网信部门", date(2023, 1, 20)) == [("2023", False)]
+
+
+def test_a_batch_number_is_no_period() -> None:
+    assert _periods("工信部通报2021年第三批侵害用户权益的APP", None) == []
+
+
+@pytest.mark.parametrize("text", ["截至2022年底，工信部累计通报", "by the end of 2022, the ministry had", "as of 2021, a total of"])
+def test_where_a_cumulative_count_ends_is_no_period(text: str) -> None:
+    assert [period for period, _ in _periods(text, date(2023, 2, 1))] == [None]

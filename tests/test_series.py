@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event, or_, select
 from sqlalchemy.orm import Session
 
 from storage.db import session_factory
@@ -28,13 +28,15 @@ def series_by_loading_every_figure(
     scope: str | None = None, source_id: str | None = None,
 ) -> list[SeriesPoint]:
     """The series as first written: every figure of the metric, newest notice first; a
-    figure with no period is a point of its notice's date (publication, else first seen)."""
+    figure with no period is a point of its notice's date (publication, else first seen); one
+    party's figures and parts of a total are no points."""
     query = (
         select(Figure, Notice.title, Notice.first_seen_at)
         .join(notice_search, notice_search.c.version_id == Figure.version_id)
         .join(Notice, Notice.id == Figure.notice_id)
         .where(Figure.metric == metric)
     )
+    query = query.where(Figure.party.is_(None), or_(Figure.role.is_(None), Figure.role != "part"))
     if period_kind:
         query = query.where(Figure.period_kind == period_kind)
     if scope is not None:

@@ -279,3 +279,55 @@ def test_upgrading_marks_the_events_of_each_source_s_first_crawl_as_baseline(
     with archive_engine.connect() as connection:
         rows = connection.execute(text("SELECT id, baseline FROM change_events ORDER BY id"))
         assert [(row.id, bool(row.baseline)) for row in rows] == [(1, True), (2, False)]
+
+
+def test_an_archive_with_figures_from_before_roles_upgrades_and_keeps_them(
+    archive_engine: Engine,
+) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from storage.analysis import analyse_version
+    from storage.archive import record_notice
+    from storage.findings import figures_of, mention_of
+    from storage.models import Figure, Notice, PlatformMention
+    from tests.storage_fixtures import fetched_notice
+
+    with session_factory(archive_engine)() as session:
+        add_source(session)
+        outcome = record_notice(session, fetched_notice(
+            url="https://www.cac.gov.cn/roles.htm", title="处罚通报", language="zh-Hans",
+            text="国家网信办依法对抖音罚款人民币200万元，没收违法所得50万元。",
+            published_at=datetime(2024, 5, 6, tzinfo=UTC)))
+        notice = session.get(Notice, outcome.notice_id)
+        assert notice is not None and outcome.version is not None
+        analyse_version(session, notice, outcome.version, None)
+        session.commit()
+    config = alembic_config()
+    with archive_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008_scheduler_overruns")
+    with archive_engine.begin() as connection:
+        assert "role" not in {c["name"] for c in inspect(connection).get_columns("figures")}
+        connection.execute(text(
+            'INSERT INTO platform_mentions (version_id, notice_id, source_id, platform_id, name, '
+            'kind, action, actions, start, "end", sentence, extractor_version) '
+            "SELECT version_id, notice_id, source_id, NULL, '星河閱讀', 'app', NULL, '[]', 0, 4, "
+            "'', 'old' FROM platform_mentions"))
+    with archive_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with session_factory(archive_engine)() as session:
+        figures = figures_of(session.scalars(select(Figure).order_by(Figure.start)).all())
+        assert [(f.value, f.metric, f.role, f.party) for f in figures] == [
+            (2000000, "fine_amount", None, None), (500000, None, None, None)]
+        known, unknown = session.scalars(select(PlatformMention).order_by(PlatformMention.id))
+        assert (mention_of(known).id, mention_of(known).operator, known.platform_key) == (
+            "douyin", None, "douyin")
+        assert (unknown.platform_id, unknown.platform_key) == (None, "name:星河阅读")
+    with archive_engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": _archive_names}
+        )
+        assert compare_metadata(context, Base.metadata) == []

@@ -38,7 +38,7 @@ def entry_kinds(feed: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("path", "params", "known"), [
-    ("/search", {"platform": "nosuch"}, "quark"),
+    ("/search", {"platform": "nosuch"}, "douyin"),
     ("/search", {"source": "nosuch"}, "cac-test"),
     ("/search", {"metric": "nosuch"}, "websites_summoned"),
     ("/events", {"source": "nosuch"}, "cac-test"),
@@ -46,7 +46,7 @@ def entry_kinds(feed: str) -> list[str]:
     ("/events", {"kind": "nosuch"}, "figure_changed"),
     ("/feeds/events.atom", {"kind": "nosuch"}, "figure_changed"),
     ("/feeds/events.atom", {"metric": "nosuch"}, "apps_removed"),
-    ("/api/notices", {"platform": "nosuch"}, "quark"),
+    ("/api/notices", {"platform": "nosuch"}, "douyin"),
     ("/api/figures", {"metric": "nosuch"}, "websites_summoned"),
     ("/api/figures", {"metric": "websites_summoned", "source": "nosuch"}, "cac-test"),
     ("/api/events", {"metric": "nosuch"}, "apps_removed"),

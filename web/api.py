@@ -41,6 +41,7 @@ from web.parameters import (
     MAX_SERIES_NOTICES,
     METRIC_PATTERN,
     PERIOD_PATTERN,
+    PLATFORM_PATTERN,
     SCOPE_PATTERN,
     SERIES_NOTICES,
     EventKind,
@@ -91,7 +92,7 @@ def list_notices(
                                                  description="Deprecated: `from`.")] = None,
     published_to: Annotated[date | None, Query(deprecated=True,
                                                description="Deprecated: `to`.")] = None,
-    platform: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    platform: Annotated[str | None, Query(pattern=PLATFORM_PATTERN)] = None,
     metric: Annotated[str | None, Query(pattern=METRIC_PATTERN)] = None,
     language: Annotated[str | None, Query(pattern=LANGUAGE_PATTERN)] = None,
     has_figures: bool | None = None,
@@ -236,7 +237,7 @@ def platforms(session: SessionDep) -> Any:
 @router.get("/platforms/{platform_id}", response_model=PlatformDetailOut, responses=ERRORS)
 def platform(
     session: SessionDep,
-    platform_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    platform_id: Annotated[str, Path(pattern=PLATFORM_PATTERN)],
     limit: Limit = 50,
 ) -> Any:
     """A platform's timeline: each notice naming it, with the actions taken, newest first."""
@@ -283,7 +284,7 @@ def events(
                      ] = None,
     kind: Annotated[list[EventKind] | None, Query(max_length=len(EVENT_KINDS))] = None,
     source: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
-    platform: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    platform: Annotated[str | None, Query(pattern=PLATFORM_PATTERN)] = None,
     metric: Annotated[str | None, Query(pattern=METRIC_PATTERN)] = None,
     notice: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     baseline: bool = False,

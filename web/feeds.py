@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from diffing.platforms import load_platforms
 from storage.events import EventFilters, list_events
 from storage.models import ChangeEvent, Source
-from web.parameters import ID_PATTERN, event_query
+from web.parameters import ID_PATTERN, PLATFORM_PATTERN, event_query
 from web.sessions import session_for
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)
@@ -127,8 +127,8 @@ def source_events(
 
 @router.get("/platforms/{platform_id}.atom")
 def platform_events(
-    request: Request, session: SessionDep, platform_id: Annotated[str, Path(pattern=ID_PATTERN)],
-    baseline: bool = False,
+    request: Request, session: SessionDep,
+    platform_id: Annotated[str, Path(pattern=PLATFORM_PATTERN)], baseline: bool = False,
 ) -> Response:
     events = list_events(
         session, EventFilters(platform_id=platform_id, baseline=baseline), limit=FEED_ENTRIES
@@ -139,5 +139,5 @@ def platform_events(
         request,
         events,
         title=f"regwatch: {platform_id} named",
-        self_path=f"/feeds/platforms/{platform_id}.atom",
+        self_path=f"/feeds/platforms/{quote(platform_id)}.atom",
     )

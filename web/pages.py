@@ -36,6 +36,7 @@ from web.parameters import (
     MAX_SERIES_NOTICES,
     METRIC_PATTERN,
     PERIOD_PATTERN,
+    PLATFORM_PATTERN,
     SERIES_NOTICES,
     check_known,
     event_query,
@@ -117,7 +118,7 @@ def search_page(
     try:
         for value, pattern, name in (
             (source, ID_PATTERN, "source"),
-            (platform, ID_PATTERN, "platform"),
+            (platform, PLATFORM_PATTERN, "platform"),
             (metric, METRIC_PATTERN, "metric"),
             (language, LANGUAGE_PATTERN, "language"),
         ):
@@ -339,7 +340,7 @@ def platforms_page(request: Request, session: SessionDep) -> HTMLResponse:
 def platform_page(
     request: Request,
     session: SessionDep,
-    platform_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    platform_id: Annotated[str, Path(pattern=PLATFORM_PATTERN)],
 ) -> HTMLResponse:
     registry = load_platforms().platforms
     timeline = platform_timeline(session, platform_id)

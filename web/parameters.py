@@ -20,6 +20,9 @@ MAX_OFFSET = 100_000
 # Ids are 32-bit in both backends' integer columns; a larger one cannot name anything.
 MAX_ID = 2**31 - 1
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,63}$"
+# A platform: a registry id, or "name:" and a name the registry does not know
+# (diffing.compare.mention_key), which is a platform of its own.
+PLATFORM_PATTERN = r"^(?:[a-z0-9][a-z0-9_.-]{0,63}|name:[^/\x00-\x1f]{1,205})$"
 METRIC_PATTERN = r"^[a-z0-9_]{1,64}$"
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
 SCOPE_PATTERN = r"^[^\x00-\x1f]{1,100}$"

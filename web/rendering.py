@@ -89,11 +89,17 @@ def highlighted_text(
         label = f"{metric_name(figure.metric)}: {_number(figure.value)} {figure.unit}"
         if figure.period:
             label += f" ({figure.period})"
+        if figure.role:
+            label += f" · {figure.role.replace('_', ' ')}"
+        if figure.party:
+            label += f" · {figure.party}"
         spans.append((figure.start, figure.end, "figure", label))
     for mention in mentions:
         label = mention.platform_id or mention.kind
         if mention.action:
             label += f": {mention.action}"
+        if mention.operator:
+            label += f" · by {mention.operator}"
         spans.append((mention.start, mention.end, "platform", label))
     spans.sort(key=lambda span: (span[0], -span[1]))
     segments: list[Segment] = []

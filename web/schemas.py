@@ -50,6 +50,11 @@ class NoticePageOut(BaseModel):
     notices: list[NoticeHitOut]
 
 
+class SpanOut(BaseModel):
+    start: int
+    end: int
+
+
 class FigureOut(BaseModel):
     id: int
     metric: str | None
@@ -67,13 +72,29 @@ class FigureOut(BaseModel):
         default=None, description="When a later version of the notice edited this figure in "
         "place: the value it replaced")
     revised_at: datetime | None = Field(default=None, description="When that edit was archived")
+    role: str | None = Field(description=(
+        "What a money amount is: fine, total, part, confiscated, sales_base, proposed, "
+        "maximum, refund_or_deposit or other; null for counts and for figures archived "
+        "before roles. Only fine, total and part carry the metric fine_amount"))
+    party: str | None = Field(description=(
+        "The company or platform the figure is about: a registry platform id, or the name "
+        "as written; null for a total over many"))
+    part_of_id: int | None = Field(description="For a part: the id of the total it sums to")
+    other_spans: list[SpanOut] = Field(
+        description="Where the notice states the same figure again (a headline, a restatement)")
 
 
 class MentionOut(BaseModel):
     id: int
     platform_id: str | None
+    key: str = Field(description=(
+        "What identifies the platform across notices: its registry id, or \"name:\" and the "
+        "name normalised (Simplified, case-folded) for a name the registry does not know"))
     name: str
     kind: str
+    operator: str | None = Field(description=(
+        "The company that runs it, where the notice says so (an app's developer in a table): "
+        "a registry id or the name as written"))
     action: str | None
     actions: list[str]
     amount: str | None
@@ -208,7 +229,9 @@ class FiguresOut(BaseModel):
 
 
 class PlatformOut(BaseModel):
-    id: str
+    id: str = Field(description=(
+        "A registry id, or \"name:\" and the normalised name for a name the registry does "
+        "not know (counted, searchable and watchable like a registry platform)"))
     names_zh: list[str]
     names_en: list[str]
     kind: str | None

@@ -86,8 +86,9 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_notice_listings_source_id_notice_id"), table_name="notice_listings")
     op.drop_index(op.f("ix_notice_listings_notice_id"), table_name="notice_listings")
     op.drop_table("notice_listings")
-    with op.batch_alter_table("notices") as batch:
-        batch.drop_column("fetched_url")
+    # A plain DROP COLUMN (SQLite 3.35 and later): a batch copy of ``notices`` would drop the
+    # table that figures, versions and events reference, which SQLite's foreign keys refuse.
+    op.drop_column("notices", "fetched_url")
 
 
 def _duplicate_groups(connection: sa.Connection) -> list[tuple[int, list[int]]]:

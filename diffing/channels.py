@@ -1,0 +1,135 @@
+"""Where a notice was published or can be followed, and page furniture: spans whose names are
+not enforcement targets (“网信中国”微信公众号, 来源:@人民日报, "the MIIT's WeChat public account",
+e-mail addresses, URLs, footer links)."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["channel_spans"]
+
+# An account named before its kind is the account that speaks (“网信中国”微信公众号, 工信微报微信公号,
+# 上海市场监管公众号); an account named after it is one acted on (微信公众号“通信圈”). It is a channel
+# when the text says so: 据/来源/截图自 before it, or 消息/发布/截图 after it. Matching starts at
+# the kind word and looks back, so a text without one costs a single scan.
+_ACCOUNT_KIND = re.compile(r"(?:微信|微博)?\s*(?:公众号|公号|微信号|微信报|微信版|客户端|官方账号)(?!\s*[“「『\"])")
+_ACCOUNT_NAME = re.compile(
+    r"(?P<lead>据|来源\s*[:：]?\s*|稿源\s*[:：]?\s*|截图自|通过|从|打开)?"
+    r"(?:[“「『\"][^“”「」『』\"\n]{1,15}[”」』\"]|[^\s，,。、；;：:()“”「」『』\"\n]{2,10})\s*$"
+)
+_ACCOUNT_TRAIL = re.compile(r"\s*(?:\d{1,2}月)?(?:\d{1,2}日)?\s*(?:消息|发布|报道|截图|称|显示|文章|推送|阅读|等?渠道|[:：)）\n])")
+# The regulator's or the newspaper's own outlet: 在其官方微信上发布, 官方微博, 据新华社.
+_OWN_OUTLET = re.compile(r"(?:其|本报|本台|本网)?官方(?:微信|微博|网站|账号)|官微|官博")
+_SOURCE_LINE = re.compile(r"(?:(?:来源|稿源|截图自)\s*[:：]?|source\s*:)\s*@?[^\s，,。；;()（）]{1,20}")
+_EN_OUTLET = re.compile(
+    r"(?:'s|’s|its|their|official|according\s+to\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"\s+)?)\s*"
+    r"(?:official\s+)?(?:wechat|weibo|twitter|facebook|x)\s+"
+    r"(?:public\s+|official\s+)?(?:account|page|feed|post|handle|channel)s?"
+    r"(?:\s+of\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"|[“「][^”」\n]{1,30}[”」]))?"
+)
+# Where the regulator or a newspaper published: "said in a post on Weibo", "announced on its
+# WeChat account", 通过微信公众号发布, 在微博上通报.
+_POSTED_ON_EN = re.compile(
+    r"(?:\bpost(?:ed|ing)?|\bsaid|\bannounced|\bwrote|\bpublished|\bstatement)\s+(?:\w+\s+){0,2}?on\s+"
+    r"(?:its\s+|their\s+|the\s+)?(?:official\s+)?(?:wechat|weibo|twitter|x|facebook|linkedin|douyin)\b"
+)
+_POSTED_ON_ZH = re.compile(
+    r"(?:在|通过|经由)(?:其)?(?:官方)?(?:微信|微博|抖音|快手|头条|公众号)[^，,。；;]{0,6}?(?:上)?(?:发布|发文|通报|公布|宣布|披露)"
+    r"|据(?:其)?(?:官方)?(?:新浪)?(?:微信|微博|抖音|快手|头条)[^，,。；;]{0,8}?(?:消息|报道|显示|发布|文章)"
+)
+# "in a Weibo post", "according to its WeChat statement": where the words were published.
+_POSTED_IN_EN = re.compile(
+    r"\b(?:in|via|according\s+to)\s+(?:a|an|its|their|the)\s+(?:\w+\s+)?(?:wechat|weibo|twitter|x|facebook|linkedin|douyin)\s+"
+    r"(?:post|posts|statement|article|message|announcement)\b"
+)
+_AT_SIGN = re.compile(r"@|\[at\]|\(at\)")
+_EMAIL_USER = re.compile(r"[\w.+-]{1,64}\s*$")
+_EMAIL_DOMAIN = re.compile(r"\s*[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"(?:https?://|www\.)[^\s()\[\]<>“”\"]+")
+_LINK_TEXT = re.compile(r"\[[^\[\]\n]{1,30}\]\(\s*(?:https?://|/)[^)\n]*\)")
+# A name the text compares with, not one it speaks of ("Twitter-like Weibo", "similar to
+# Twitter", "think Google Scholar", "China's Google Scholar equivalent").
+_COMPARISON_EN = re.compile(
+    r"(?:\bsimilar\s+to|\bakin\s+to|[,—–]\s*think|\bcounterpart\s+(?:of|to)"
+    r"|(?:chinese|china['’]s|its\s+own|local)\s+(?:version|equivalent|answer)\s+(?:of|to))"
+    r"\s+(?:the\s+)?[\w.]+(?:\s+(?!or\b)[\w.]+)?(?:\s+or\s+[\w.]+)?"
+    r"|[\w.]+(?:\s+[\w.]+)?(?:-like|-style|\s+equivalent)\b"
+)
+# Page furniture: share targets (微信好友, 朋友圈), contact links (在线咨询: QQ交谈), image file
+# names (微信图片_20241113.jpg), "Skip to content" bars.
+_PAGE_FURNITURE = re.compile(
+    r"(?:点击右上角|分享到|分享给|分享至)?\s*(?:微信|qq)(?:好友|朋友圈|空间)"
+    r"|(?:在线咨询|在线客服|联系客服)\s*[:：]?\s*qq\S*|qq(?:交谈|咨询|客服)"
+    r"|[^\s，,。；;：:]{0,40}\.(?:jpg|jpeg|png|gif|webp)\b"
+    r"|skip\s+to\s+(?:main\s+)?content[^\n]*"
+    # a way of paying ("refunds via PayPal or check", "PayPal payments"), not a party
+    r"|\b(?:via|through|using)\s+(?:paypal|alipay|wechat\s+pay|apple\s+pay|google\s+pay)\b"
+    r"|\b(?:paypal|alipay)\s+(?:payments?|transfers?)\b"
+)
+# A block of related headlines (相关新闻, "Related articles"): the short lines that follow the
+# marker, up to the first line long enough to be a paragraph.
+_RELATED_MARKER = re.compile(
+    r"(?:相关新闻|相关阅读|相关报道|相关文章|推荐阅读|延伸阅读|为您推荐|热门推荐|热点推荐|猜你喜欢"
+    r"|related\s+(?:articles|news|stories|posts)|read\s+more|more\s+stories|you\s+may\s+also\s+like)"
+    r"[^\n]{0,24}\n"
+)
+_HEADLINE_LINE_MAX = 60
+# A share or follow bar: a line of nothing but a few short words (微信 / [微博](…) / 分享到).
+_FURNITURE_LINE = re.compile(r"[ \t]*(?:分享到|关注我们|扫码关注|follow us|share)?[:：]?[ \t]*[^\s。，,；;：:]{1,6}[ \t]*")
+
+
+def channel_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of prepared ``text`` (Simplified, lower-cased) that name a publication channel or
+    are page furniture, in no particular order; names inside them are not platforms acted on."""
+    spans: list[tuple[int, int]] = []
+    for kind in _ACCOUNT_KIND.finditer(text) if ("号" in text or "微信" in text or "客户端" in text) else ():
+        window_start = max(0, kind.start() - 24)
+        name = _ACCOUNT_NAME.search(text, window_start, kind.start())
+        if name is None:
+            continue
+        if name.group("lead") is not None or _ACCOUNT_TRAIL.match(text, kind.end()):
+            spans.append((name.start(), kind.end()))
+    for sign in _AT_SIGN.finditer(text) if ("@" in text or "(at)" in text or "[at]" in text) else ():
+        user = _EMAIL_USER.search(text, max(0, sign.start() - 64), sign.start())
+        domain = _EMAIL_DOMAIN.match(text, sign.end())
+        if user is not None and domain is not None:
+            spans.append((user.start(), domain.end()))
+    if _ANY_HINT.search(text):
+        for pattern, needles in _GUARDED:
+            if any(needle in text for needle in needles):
+                spans += [match.span() for match in pattern.finditer(text)]
+    for marker in _RELATED_MARKER.finditer(text) if _RELATED_HINT.search(text) else ():
+        end = marker.end()
+        while end < len(text):
+            line_end = text.find("\n", end)
+            line_end = len(text) if line_end < 0 else line_end
+            if line_end - end > _HEADLINE_LINE_MAX:
+                break
+            end = line_end + 1
+        spans.append((marker.start(), min(end, len(text))))
+    position = 0
+    for line in text.split("\n"):
+        if len(line) <= 24 and _FURNITURE_LINE.fullmatch(line):
+            spans.append((position, position + len(line)))
+        position += len(line) + 1
+    return spans
+
+
+_ANY_HINT = re.compile(
+    r"官|来源|稿源|截图自|据|source|wechat|weibo|twitter|facebook|linkedin|douyin| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
+    r"|好友|朋友圈|空间|qq|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
+)
+_RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
+# Each pattern runs only over a text holding one of its words (most notices hold none).
+_GUARDED = (
+    (_OWN_OUTLET, ("官",)),
+    (_POSTED_ON_EN, ("wechat", "weibo", "twitter", " x", "facebook", "linkedin", "douyin")),
+    (_POSTED_ON_ZH, ("发布", "发文", "通报", "公布", "宣布", "披露", "据")),
+    (_POSTED_IN_EN, ("wechat", "weibo", "twitter", " x ", "facebook", "linkedin", "douyin")),
+    (_SOURCE_LINE, ("来源", "稿源", "截图自", "source")),
+    (_EN_OUTLET, ("wechat", "weibo", "twitter", "facebook", " x ")),
+    (_URL, ("://", "www.")),
+    (_LINK_TEXT, ("](",)),
+    (_COMPARISON_EN, ("similar", "akin", "think", "counterpart", "equivalent", "version", "answer", "-like", "-style")),
+    (_PAGE_FURNITURE, ("好友", "朋友圈", "空间", "qq", ".jp", ".png", ".gif", ".webp", "skip", "paypal", "pay")),
+)

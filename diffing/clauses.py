@@ -1,0 +1,433 @@
+"""Clauses of a sentence and the party each one speaks of: which named platform each verb governs.
+
+A sentence is cut into clauses at commas, semicolons and colons. A clause that names platforms
+starts a new party; the verbs of the clauses that follow without a name of their own (责令其整改,
+"and was ordered to…") stay with that party, until a clause names another party — a platform,
+a speaker, or a collective one (对相关网站平台, 关闭网站1.2万家): what is said of a collective
+party is said of no earlier name. Inside one clause, each name keeps the verbs of its own stretch
+(约谈百度并对抖音处以罚款: Baidu is summoned, Douyin fined), and shares the clause's leading verb
+when it has none ("fined Google €100m and Amazon €35m"). Some names take no verb of their
+sentence: a host of the accounts acted on (抖音等平台的“…”账号, 微信公众号“…”), a speaker (知乎
+负责人表示…), and in English a name in a prepositional phrase or a possessor ("practices
+regarding Android", "Alphabet's turnover"), which takes only the verbs after it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["Governed", "Party", "collective", "govern"]
+
+# A comma between a digit and exactly three digits groups thousands; any other ends a clause.
+_CLAUSE_MARK = re.compile(r"[，；;：:]|,(?!(?<=\d,)\d{3}(?!\d))")
+# Where a stretch between two names of one clause divides: what comes before the connector is
+# said of the first name, what follows of the second.
+_CONNECTOR = re.compile(r"并对|并|同时|以及|而|和|与|及|(?<![a-z])(?:and|while|whereas|but)(?![a-z])")
+# A party that is not a name: verbs in its clause are said of it, not of an earlier name.
+_COLLECTIVE_ZH = re.compile(
+    r"对(?:相关|有关|涉事|涉案|其他|其余|部分|一批|多家|多个|这些|各类|各)[^，,；;]{0,12}?"
+    r"(?:网站|平台|企业|账号|应用|app|公司|主体)"
+    r"|\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*(?:家|款|个|件|条|名)"
+    # 对 with an object that is no name (对平台内合作餐厅商户…下架): the verb acts on that object.
+    # 对平台, 对两个平台, 对三家 refer back to the names before (_ALL_OF_THEM).
+    r"|^\s*[^，,；;对]{0,8}(?<!针)(?<!面)(?<!相)(?<!反)对(?!其|该|此|上述|手|于|平台(?![内上中])|这?[两二三四五六七八九十]+[个家])"
+)
+_COLLECTIVE_EN = re.compile(
+    r"\b(?:other|several|some|many|these|those|all|numerous)\s+(?:\w+\s+)?"
+    r"(?:websites|platforms|companies|apps|accounts|firms)\b"
+    r"|\b\d[\d,.]*\s*(?:websites|platforms|companies|apps|accounts|firms)\b"
+)
+# A name that speaks (知乎网负责人表示, "Meta said"): what follows is its own word, not an action.
+_SPEAKER_ZH = re.compile(r"[^，,。；;]{0,6}?(?:表示|回应|声称|称(?!号)|声明|致歉|说)")
+_SPEAKER_EN = re.compile(r"(?:['’]s\s+\w+\s+)?\s*(?:has\s+|had\s+|have\s+)?(?:said|says|stated|responded|announced|declared|denied|plans|will\s+appeal|intends)\b")
+# A name that only hosts the target (抖音、微博等平台的“…”账号, 微信公众号“…”, "on YouTube"):
+# the target is the account, not the platform.
+_HOST_AFTER_ZH = re.compile(
+    r"(?:等)?(?:[^，,。；;“”「」]{0,3}平台)?(?:上)?的\s*[“「『\"]"
+    r"|(?:等)?[^，,。；;“”「」]{0,3}?平台(?:上)?的?\s*(?:账号|帐号|公众号)\s*[“「『\"]"
+    r"|(?:平台)?(?:上|中)(?:的)?(?:[^，,。；;]{0,6})?(?:账号|帐号|公众号|主播|博主)"
+    r"|\s*(?:公众号|公号|百家号|头条号|企鹅号|视频号|小程序|账号|帐号|直播间|店铺|网店|商家|卖家|用户|网友|主播|博主|达人)\s*[“「『\"]?"
+)
+# "a Taobao shop", "the Douyin account", "Weibo users": the platform only hosts what follows.
+_HOST_AFTER_EN = re.compile(
+    r"\s+(?:live[\s-]?stream(?:ing)?\s+)?(?:shops?|stores?|storefronts?|accounts?|channels?|pages?|users?|influencers?"
+    r"|streamers?|bloggers?|sellers?|merchants?|vendors?|rooms?|posts?|videos?|groups?\s+chats?)\b"
+)
+_SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如|比如)\s*[“「『\"]?\s*$")
+_HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助)\s*$")
+# "its doorbell camera Ring": a product of the party, not a party. A name in a prepositional
+# phrase ("practices regarding Android", "following the Cambridge Analytica scandal", "an attack
+# on the Starwood chain") is not what the verb acts on; "imposed on", "levied against", "a fine
+# against", "the person in charge of" do point at the party. Read from the few words before the
+# name, not by a pattern searched over them (it is the hot path of English notices).
+_PREPOSITIONS = frozenset({
+    "regarding", "following", "in", "for", "with", "about", "from", "at", "into", "by", "over",
+    "under", "involving", "than", "after", "before", "since", "during", "via", "through",
+    "across", "within", "like", "using", "on", "of",
+})
+_POINTING = frozenset({"imposed", "levied", "fine", "fines", "penalty", "placed"})
+_HEAD_OF = frozenset({"charge", "head", "operator", "owner", "operators", "owners", "heads", "executive",
+                      "executives", "managers", "officials", "representatives", "leaders", "bosses"})
+_ARTICLES = frozenset({"the", "a", "an", "its"})
+_NOT_BETWEEN = frozenset({"of", "to", "and", "or"})
+_LAST_WORDS = re.compile(r"[a-z0-9'’.-]+(?:\s+[a-z0-9'’.-]+)*\s+$")
+_WORD = re.compile(r"[a-z0-9'’.-]+")
+
+
+def _words_before(text: str, position: int) -> list[tuple[str, int]]:
+    """The words just before ``position`` with their starts, back to the nearest punctuation."""
+    run = _LAST_WORDS.search(text, max(0, position - 60), position)
+    if run is None:
+        return []
+    return [(word.group(0), word.start()) for word in _WORD.finditer(text, run.start(), position)][-8:]
+
+
+def _oblique_start(words: list[tuple[str, int]]) -> int | None:
+    """Where the preposition that heads the name's phrase starts, or ``None``."""
+    for index in range(max(0, len(words) - 5), len(words)):
+        word = words[index][0]
+        if word not in _PREPOSITIONS:
+            continue
+        between = [w for w, _ in words[index + 1:]]
+        if between and between[0] in _ARTICLES:
+            between = between[1:]
+        if len(between) > 3 or _NOT_BETWEEN.intersection(between):
+            continue
+        previous = words[index - 1][0] if index > 0 else ""
+        if previous in _POINTING or (word in ("of", "from") and previous in _HEAD_OF) or (
+                word == "with" and previous in ("along", "together")):
+            continue
+        return words[index][1]
+    return None
+
+
+def _product_of(words: list[tuple[str, int]]) -> bool:
+    names = [w for w, _ in words]
+    if names[-2:] in (["users", "of"], ["accounts", "on"]):
+        return True
+    for index in range(max(0, len(names) - 4), len(names)):
+        if names[index] in ("its", "their") and not any(
+                w in _PREPOSITIONS or w in ("to", "and") for w in names[index + 1:]):
+            return True
+    return False
+
+
+# A fine or an amount just before "on"/"against": the name is the one fined.
+_FINE_BEFORE_ON = re.compile(
+    r"(?:fines?|penalt(?:y|ies)|sanctions?|[\d.,]+\s*(?:million|billion|bn|mn|m|k)?(?:\s*(?:euros?|dollars|pounds|yuan))?)"
+    r"\s+(?:(?:each|apiece|respectively)\s+)?(?:on|against)\s$"
+)
+# "Alphabet's turnover", "Google's search engine": the name qualifies another noun.
+_POSSESSOR_EN = re.compile(r"(?:'s|’s|')\s+(?!fine|penalt)")
+# A clause whose subject refers back to every party named before it (这些企业均被…, "the firms").
+_ALL_OF_THEM = re.compile(
+    r"\s*(?:这些|上述|以上|前述|上列)(?:企业|平台|公司|网站|应用|app|账号)"
+    r"|\s*(?:并|同时)?对(?:这|上述)?[两二三四五六七八九十]+[个家]"
+    r"|\s*(?:these|those|the|all\s+the|all)\s+(?:companies|firms|platforms|apps|websites|giants)\b"
+)
+
+
+# An object that refers back to every name before it in the sentence.
+_THEM_EN = re.compile(
+    r"\b(?:them|both\s+(?:companies|platforms|firms)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms))\b"
+)
+
+
+@dataclass
+class Party:
+    """A list of names said together (one name is a list of one), by position."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class Governed:
+    """What a sentence says of one party: its action spans, in text order, and the stretches of
+    text they were read from (where its fine's amount is looked for). A ``host`` only carries
+    the accounts acted on; an ``oblique`` name stands in a prepositional phrase; a ``speaker``
+    says something itself. None of them takes the sentence's verbs."""
+
+    actions: list[tuple[int, int, str]] = field(default_factory=list)
+    windows: list[tuple[int, int]] = field(default_factory=list)
+    host: bool = False
+    oblique: bool = False
+    speaker: bool = False
+    decided: bool = False
+
+
+def _clause_breaks(text: str, start: int, end: int) -> list[int]:
+    return [match.start() for match in _CLAUSE_MARK.finditer(text, start, end)]
+
+
+def govern(
+    text: str,
+    sentence: tuple[int, int],
+    parties: Sequence[Party],
+    actions: Sequence[tuple[int, int, str]],
+    language: str,
+) -> list[Governed]:
+    """For each of ``parties`` (in text order, all inside ``sentence``) what ``actions`` (spans
+    in the sentence, sorted) govern it. Never raises; parties without a verb get an empty
+    ``Governed``."""
+    sentence_start, sentence_end = sentence
+    result = [Governed() for _ in parties]
+    if not parties:
+        return result
+    for index, party in enumerate(parties):
+        result[index].host = _is_host(text, party, language)
+        result[index].speaker = _is_speaker(text, party, language)
+        if language == "zh":
+            continue
+        words = _words_before(text, party.start)
+        result[index].host = result[index].host or (bool(words) and _product_of(words))
+        oblique = _oblique_start(words) if words else None
+        # "after the ICO fined British Airways": a verb between the preposition and the name
+        # makes the name its object.
+        if oblique is not None and any(oblique <= span[0] < party.start for span in actions):
+            oblique = None
+        if oblique is not None and _FINE_BEFORE_ON.search(text, max(0, oblique - 48), oblique + 3):
+            oblique = None  # "a fine of €60 million on Facebook"
+        result[index].oblique = oblique is not None or _POSSESSOR_EN.match(text, party.end) is not None
+    if not actions:
+        return result
+    breaks = [
+        position for position in _clause_breaks(text, sentence_start, sentence_end)
+        if not any(party.start <= position < party.end for party in parties)
+    ]
+    bounds = [sentence_start, *[b + 1 for b in breaks], sentence_end]
+    clauses = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
+    current: list[int] = []
+    last_actions: list[tuple[int, int, str]] = []
+    last_window: tuple[int, int] = sentence
+    leading: list[tuple[int, int, str]] = []
+    leading_windows: list[tuple[int, int]] = []
+    seen_party = False
+    next_party = 0
+    for clause_start, clause_end in clauses:
+        members = []
+        while next_party < len(parties) and parties[next_party].start < clause_end:
+            members.append(next_party)
+            next_party += 1
+        in_clause = [span for span in actions if clause_start <= span[0] and span[1] <= clause_end]
+        if members:
+            current = _own_clause(text, clause_start, clause_end, members, parties, in_clause, result, language)
+            for member in members:
+                governed = result[member]
+                if governed.actions or not _SUCH_AS.search(
+                        text, max(clause_start, parties[member].start - 16), parties[member].start):
+                    continue
+                # "…removed apps, such as “X”": an example of what the verb before it acted on,
+                # in its own clause ("deal with accounts such as @X") or the last one.
+                before = _nearest_run(text, [span for span in in_clause if span[1] <= parties[member].start])
+                if before or last_actions:
+                    governed.actions.extend(before or last_actions)
+                    governed.windows.append((clause_start, clause_end) if before else last_window)
+                    governed.decided = True
+            if in_clause:
+                last_actions, last_window = in_clause, (clause_start, clause_end)
+            if not seen_party and leading:
+                for member in members:
+                    if not result[member].actions and _takes_verbs(result[member]):
+                        result[member].actions.extend(leading)
+                        result[member].windows.extend(leading_windows)
+                        result[member].decided = True
+            seen_party = True
+            continue
+        if _collective(text, clause_start, clause_end, language):
+            current = []
+            seen_party = True
+            if in_clause:
+                last_actions, last_window = in_clause, (clause_start, clause_end)
+            continue
+        if not in_clause:
+            continue
+        last_actions, last_window = in_clause, (clause_start, clause_end)
+        if _ALL_OF_THEM.match(text, clause_start, clause_end):
+            current = [index for index in range(next_party) if _takes_verbs(result[index])]
+        elif language == "en" and (them := _THEM_EN.search(text, clause_start, clause_end)):
+            # "problems on platforms A and B, so it met executives from the two companies,
+            # ordering them to rectify": a count of companies names them also where they stood
+            # in a phrase; a bare "them" only names parties ("e-shops on Taobao … ordered them").
+            counted = them.group(0) != "them"
+            referred = [index for index in range(next_party) if not result[index].speaker and (
+                _takes_verbs(result[index]) or (counted and not result[index].host))]
+            current = referred or current
+        if current:
+            for member in current:
+                result[member].actions.extend(in_clause)
+                result[member].windows.append((clause_start, clause_end))
+                result[member].decided = True
+        elif not seen_party:
+            leading.extend(in_clause)
+            leading_windows.append((clause_start, clause_end))
+    if language == "en":
+        _share_across_commas(text, parties, actions, result)
+    return result
+
+
+# "ByteDance Pangolin SDK, Tencent Ads SDK and Kuaishou Advertising SDK had many problems": a
+# name with a few words of its own, then a comma and the next name, is one item of a list.
+_LIST_ITEM_GAP = re.compile(r"[\w\s()'’.&-]{0,40},\s*(?:and\s+)?|,?\s*(?:along|together)\s+with\s+")
+
+
+# "…such as Sohu and iQiyi, as well as a major travel app Ctrip": the last item, after "as well
+# as", is one more of the list before it.
+_AS_WELL_AS = re.compile(r",?\s*(?:as\s+well\s+as|and\s+also)\s+(?:[\w-]+\s+){0,4}")
+
+
+def _share_across_commas(text: str, parties: Sequence[Party], actions: Sequence[tuple[int, int, str]],
+                         result: list[Governed]) -> None:
+    for index in range(len(parties) - 1):
+        governed, following = result[index], result[index + 1]
+        if (following.actions or not governed.actions or not _takes_verbs(governed)
+                or not _takes_verbs(following)):
+            continue
+        gap_start, gap_end = parties[index].end, parties[index + 1].start
+        if _AS_WELL_AS.fullmatch(text, gap_start, gap_end) and not any(
+                gap_start <= span[0] < gap_end for span in actions):
+            following.actions.extend(governed.actions)
+            following.windows.extend(governed.windows)
+            following.decided = True
+    for index in range(len(parties) - 2, -1, -1):
+        governed, following = result[index], result[index + 1]
+        if governed.actions or not following.actions or not _takes_verbs(governed) or not _takes_verbs(following):
+            continue
+        gap_start, gap_end = parties[index].end, parties[index + 1].start
+        if not _LIST_ITEM_GAP.fullmatch(text, gap_start, gap_end) or any(
+                gap_start <= span[0] < gap_end for span in actions):
+            continue
+        governed.actions.extend(following.actions)
+        governed.windows.extend(following.windows)
+        governed.decided = True
+
+
+def _takes_verbs(governed: Governed) -> bool:
+    return not governed.host and not governed.speaker and not governed.oblique
+
+
+def _own_clause(
+    text: str,
+    clause_start: int,
+    clause_end: int,
+    members: list[int],
+    parties: Sequence[Party],
+    in_clause: list[tuple[int, int, str]],
+    result: list[Governed],
+    language: str,
+) -> list[int]:
+    """Give each party of one clause the verbs of its own stretch; return the parties later
+    nameless clauses speak of."""
+    first = parties[members[0]]
+    leading = _nearest_run(text, [span for span in in_clause if span[1] <= first.start])
+    open_members: list[int] = []
+    for position, member in enumerate(members):
+        party = parties[member]
+        governed = result[member]
+        if governed.oblique and not governed.host and not governed.speaker:
+            # "settling with social media giant X for $150 million in penalties": a name in a
+            # prepositional phrase takes the verbs that follow it in its clause, none before.
+            after = [span for span in in_clause if span[0] >= party.end and not any(
+                parties[other].start <= span[0] for other in members[position + 1:])]
+            if after:
+                governed.actions.extend(after)
+                governed.windows.append((party.end, clause_end))
+                governed.decided = True
+            continue
+        if not _takes_verbs(governed):
+            continue
+        if position + 1 < len(members):
+            following = parties[members[position + 1]]
+            divider = _CONNECTOR.search(text, party.end, following.start)
+            stretch_end = divider.start() if divider else following.start
+        else:
+            stretch_end = clause_end
+        previous_end = parties[members[position - 1]].end if position > 0 else clause_start
+        if position > 0:
+            after_divider = _last_connector(text, previous_end, party.start)
+            stretch_start = after_divider if after_divider is not None else previous_end
+        else:
+            stretch_start = clause_start
+        own = [span for span in in_clause if party.start <= span[0] and span[1] <= stretch_end]
+        own = _nearest_run(text, [span for span in in_clause
+                                  if stretch_start <= span[0] and span[1] <= party.start]) + own
+        if not own:
+            own = leading
+        if own:
+            governed.actions.extend(own)
+            governed.windows.append((stretch_start, stretch_end))
+            governed.decided = True
+        else:
+            governed.windows.append((party.end, stretch_end))
+        open_members.append(member)
+    # Names coordinated before one verb (微信公众号“A”及抖音等平台的“B”账号已被关闭) share it.
+    for position in range(len(open_members) - 2, -1, -1):
+        member, following_member = open_members[position], open_members[position + 1]
+        if not result[member].actions and result[following_member].actions and _CONNECTOR.search(
+                text, parties[member].end, parties[following_member].start):
+            result[member].actions.extend(result[following_member].actions)
+            result[member].windows.extend(result[following_member].windows)
+            result[member].decided = True
+    # Later nameless clauses speak of the last party named (and of the list it ends); when the
+    # clause gave none of its names a verb, of all of them (“A”、“B”及百家号“C”等，…，相关账号已被禁言).
+    last = [member for member in open_members if member == members[-1]] or open_members[-1:]
+    if not last or result[last[0]].speaker:
+        return []
+    if not result[last[0]].actions:
+        return [member for member in open_members if not result[member].actions]
+    return last
+
+
+_RUN_GAP = re.compile(r"[\s、,，和及与并]*(?:and\s+|or\s+)?")
+
+
+def _nearest_run(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The verbs nearest a name, as one run (约谈、警告并罚款), not every verb earlier in its
+    clause ("said in the notification that it had removed …")."""
+    if not spans:
+        return spans
+    start = len(spans) - 1
+    while start > 0 and _RUN_GAP.fullmatch(text, spans[start - 1][1], spans[start][0]):
+        start -= 1
+    return spans[start:]
+
+
+def _last_connector(text: str, start: int, end: int) -> int | None:
+    position = None
+    for match in _CONNECTOR.finditer(text, start, end):
+        position = match.end()
+    return position
+
+
+def collective(text: str, start: int, end: int, language: str) -> bool:
+    """Whether ``text[start:end]`` (a clause or a sentence) speaks of a party that is no name:
+    对相关网站平台, "other platforms", a count (关闭网站1.2万家)."""
+    pattern = _COLLECTIVE_ZH if language == "zh" else _COLLECTIVE_EN
+    return any(pattern.search(text[clause_start:clause_end]) for clause_start, clause_end in _clauses(text, start, end))
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    bounds = [start, *[b + 1 for b in _clause_breaks(text, start, end)], end]
+    return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
+
+
+def _collective(text: str, start: int, end: int, language: str) -> bool:
+    pattern = _COLLECTIVE_ZH if language == "zh" else _COLLECTIVE_EN
+    return pattern.search(text[start:end]) is not None
+
+
+def _is_speaker(text: str, party: Party, language: str) -> bool:
+    if language == "zh":
+        return _SPEAKER_ZH.match(text, party.end, party.end + 12) is not None
+    return _SPEAKER_EN.match(text, party.end, party.end + 40) is not None
+
+
+def _is_host(text: str, party: Party, language: str) -> bool:
+    if language == "zh":
+        if _HOST_AFTER_ZH.match(text, party.end, party.end + 16):
+            return True
+        return _HOST_BEFORE_ZH.search(text[max(0, party.start - 4):party.start]) is not None
+    # English products are read from the words before (_product_of), what it hosts after it.
+    return _HOST_AFTER_EN.match(text, party.end, party.end + 40) is not None

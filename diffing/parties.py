@@ -1,0 +1,115 @@
+"""The company each figure is about: a fine's amount belongs to the platform its sentence fines.
+
+Counts of websites, apps or accounts are aggregates (``party`` stays ``None``); a money figure
+belongs to the fined platform nearest before it in its sentence ("Apple was fined €500 million
+and Meta €200 million"), else the first after it when the words between point to it ("a €746m fine imposed on Amazon"),
+else the nearest either side, else the last fined platform before it in its paragraph ("The
+company also must pay…"), else the notice's only fined platform.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from diffing.figures import Figure
+from diffing.platforms import RESPECTIVELY, PlatformMention
+from diffing.text import PreparedText
+
+__all__ = ["with_parties"]
+
+_FINES = frozenset({"fined", "fine_proposed"})
+# The words between an amount and the platform it is imposed on ("€746m imposed on Amazon",
+# "60 million euros against the company Facebook", 罚款…对).
+_POINTS_ON = re.compile(
+    r"[^.;。；]{0,30}?\b(?:imposed\s+on|on|against|for\s+the\s+company|handed\s+to|to)\s+(?:the\s+company\s+)?",
+    re.IGNORECASE,
+)
+
+
+def with_parties(prepared: PreparedText, figures: Sequence[Figure],
+                 mentions: Sequence[PlatformMention]) -> list[Figure]:
+    """``figures`` with ``party`` set: the platform's registry id, or its name as written when
+    the registry does not know it. Pure; figures without a party are returned unchanged."""
+    fined = [mention for mention in mentions if _FINES.intersection(mention.actions)]
+    only = {_party(mention) for mention in fined}
+    sole = only.pop() if len(only) == 1 else None
+    result = []
+    respective = _respective(prepared, figures, fined)
+    for figure in figures:
+        if figure.currency is None:
+            result.append(figure)
+            continue
+        if (figure.start, figure.end) in respective:
+            result.append(replace(figure, party=respective[figure.start, figure.end]))
+            continue
+        party = (_party_in_sentence(prepared, figure, fined)
+                 or _party_in_sentence(prepared, figure, mentions)
+                 or _party_before(prepared, figure, fined))
+        result.append(replace(figure, party=party or sole))
+    return result
+
+
+def _respective(prepared: PreparedText, figures: Sequence[Figure],
+                mentions: Sequence[PlatformMention]) -> dict[tuple[int, int], str]:
+    """Parties of amounts given 分别/"respectively": the mentions whose amounts they are."""
+    by_amount: dict[tuple[int, int], str] = {}
+    if not any(RESPECTIVELY.search(figure.sentence) for figure in figures if figure.currency):
+        return by_amount
+    for figure in figures:
+        if figure.currency is None or not RESPECTIVELY.search(figure.sentence):
+            continue
+        sentence = prepared.sentence_index(prepared.offsets.to_converted(figure.start))
+        candidates = [
+            mention for mention in mentions
+            if mention.amount is not None and mention.amount.value == figure.value
+            and prepared.sentence_index(prepared.offsets.to_converted(mention.start)) == sentence
+        ]
+        if len({_party(mention) for mention in candidates}) == 1:
+            by_amount[figure.start, figure.end] = _party(candidates[0])
+    return by_amount
+
+
+def _party(mention: PlatformMention) -> str:
+    return mention.id if mention.id is not None else mention.name
+
+
+def _party_in_sentence(prepared: PreparedText, figure: Figure,
+                       mentions: Sequence[PlatformMention]) -> str | None:
+    position = prepared.offsets.to_converted(figure.start)
+    sentence = prepared.sentence_index(position)
+    before: PlatformMention | None = None
+    after: PlatformMention | None = None
+    inside: PlatformMention | None = None
+    for mention in mentions:
+        if prepared.sentence_index(prepared.offsets.to_converted(mention.start)) != sentence:
+            continue
+        if figure.start <= mention.start and mention.end <= figure.end:
+            # "fined Google €4.34 billion" spans its party; "fined Apple €5m and Meta €2m",
+            # read for the second amount, spans both, and the last is the one before it.
+            inside = mention
+        elif mention.end <= figure.start:
+            before = mention
+        elif mention.start >= figure.end and after is None:
+            after = mention
+    if inside is not None:
+        return _party(inside)
+    if after is not None and _POINTS_ON.fullmatch(prepared.original[figure.end:after.start]):
+        return _party(after)
+    chosen = before or after
+    return _party(chosen) if chosen is not None else None
+
+
+def _party_before(prepared: PreparedText, figure: Figure,
+                  mentions: Sequence[PlatformMention]) -> str | None:
+    """The last fined platform before ``figure`` in its paragraph ("The company also must pay
+    $34 million": the company named in the sentences before)."""
+    paragraph = prepared.paragraph_index(prepared.offsets.to_converted(figure.start))
+    last = None
+    for mention in mentions:
+        if mention.end > figure.start:
+            break
+        if prepared.paragraph_index(prepared.offsets.to_converted(mention.start)) == paragraph:
+            last = mention
+    return _party(last) if last is not None else None

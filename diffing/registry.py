@@ -1,0 +1,241 @@
+"""The registry of known platforms (``data/platforms.toml``): loading it, the patterns built
+from it, and where its names occur in a text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from diffing.catalogues import entry_id, parse_catalogue, read_builtin
+from diffing.found import Found
+from diffing.keywords import keyword_pattern, literal_alternation
+from diffing.numbers import normalise_width
+from diffing.text import PreparedText
+
+# Internal id of words that say something else was done ("处置", "dealt with").
+NEUTRAL = ""
+
+
+@dataclass(frozen=True)
+class Platform:
+    id: str
+    names_zh: tuple[str, ...]
+    names_en: tuple[str, ...]
+    parent: str | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class PlatformRegistry:
+    platforms: dict[str, Platform]
+    aliases: dict[str, str]  # prepared alias → id
+    not_after: dict[str, frozenset[str]]
+    not_before: dict[str, tuple[str, ...]]
+    cased: dict[str, frozenset[str]]  # prepared alias → the forms it must be written in
+    name_pattern: re.Pattern[str]  # names that start with a Chinese character
+    # Names that start with a Latin letter or digit are looked for only where a word starts
+    # with one of their first two characters: a scan of every position for a hundred English
+    # names costs more than the rest of the reading.
+    latin_pattern: re.Pattern[str]
+    latin_starts: frozenset[str]
+    action_patterns: dict[str, dict[str, re.Pattern[str]]]  # language → action → pattern
+    # Chinese action words are plain words: one trie over all of them, and the action of each.
+    zh_action_scan: tuple[re.Pattern[str], dict[str, str]]
+    # English: each action's pattern runs only over a text holding the first word of one of
+    # its words (a substring test costs far less than a scan).
+    en_action_needles: dict[str, tuple[str, ...]]
+    kind_patterns: dict[str, dict[str, re.Pattern[str]]]  # language → kind → pattern
+
+
+def load_platforms(extra_path: Path | None = None) -> PlatformRegistry:
+    """The built-in registry, extended by ``extra_path`` (same format as
+    ``data/platforms.toml``; a platform with a built-in id replaces it, actions and kinds given
+    there replace the built-in words for that action or kind).
+
+    Raises ``ValueError`` naming the problem when a file is malformed.
+    """
+    if extra_path is None:
+        return builtin_registry()
+    return _build_registry(Path(extra_path).read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def builtin_registry() -> PlatformRegistry:
+    return _build_registry(None)
+
+
+def alias_key(name: str) -> str:
+    return re.sub(r"\s+", " ", normalise_width(name).strip().lower())
+
+
+def _build_registry(extra: str | None) -> PlatformRegistry:
+    sources = [read_builtin("platforms.toml")]
+    if extra is not None:
+        sources.append(extra)
+    entries: dict[str, dict[str, Any]] = {}
+    actions: dict[str, dict[str, list[str]]] = {}
+    kinds: dict[str, dict[str, list[str]]] = {}
+    for source in sources:
+        document = parse_catalogue(source, "platform registry")
+        for entry in document.get("platform", []):
+            identifier = entry_id(entry, "platform")
+            if not entry.get("kind"):
+                raise ValueError(f"platform {identifier}: 'kind' is required")
+            entries[identifier] = entry
+        actions.update(document.get("actions", {}))
+        if "neutral_actions" in document:
+            actions[NEUTRAL] = document["neutral_actions"]
+        kinds.update(document.get("unknown_kinds", {}))
+    platforms: dict[str, Platform] = {}
+    aliases: dict[str, str] = {}
+    not_after: dict[str, frozenset[str]] = {}
+    not_before: dict[str, tuple[str, ...]] = {}
+    cased: dict[str, frozenset[str]] = {}
+    for entry in entries.values():
+        platform = Platform(
+            id=str(entry["id"]),
+            names_zh=tuple(str(name) for name in entry.get("zh", [])),
+            names_en=tuple(str(name) for name in entry.get("en", [])),
+            parent=str(entry["parent"]) if entry.get("parent") else None,
+            kind=str(entry["kind"]),
+        )
+        platforms[platform.id] = platform
+        for name in platform.names_zh + platform.names_en:
+            aliases[alias_key(name)] = platform.id
+            if entry.get("not_after"):
+                not_after[alias_key(name)] = frozenset(str(ch) for ch in entry["not_after"])
+            if entry.get("not_before"):
+                not_before[alias_key(name)] = tuple(str(word) for word in entry["not_before"])
+            cased_names = entry.get("cased")
+            if cased_names and name in platform.names_en and (
+                    name in cased_names if isinstance(cased_names, list) else name[:1].isupper()):
+                cased[alias_key(name)] = cased.get(alias_key(name), frozenset()) | {
+                    re.sub(r"\s+", " ", normalise_width(name).strip())}
+    action_patterns = _word_patterns(actions)
+    return PlatformRegistry(
+        platforms=platforms,
+        aliases=aliases,
+        not_after=not_after,
+        not_before=not_before,
+        cased=cased,
+        name_pattern=_name_pattern({alias: key for alias, key in aliases.items() if not _LATIN_EDGE.match(alias)}),
+        latin_pattern=_name_pattern({alias: key for alias, key in aliases.items() if _LATIN_EDGE.match(alias)}),
+        latin_starts=frozenset(alias[:2] for alias in aliases if _LATIN_EDGE.match(alias)),
+        action_patterns=action_patterns,
+        zh_action_scan=_zh_scan(actions),
+        en_action_needles={
+            action: tuple({word.strip().lower().rstrip("$").split()[0] for word in words.get("en", []) if word.strip()})
+            for action, words in actions.items()
+        },
+        kind_patterns=_word_patterns(kinds),
+    )
+
+
+def _zh_scan(table: dict[str, dict[str, list[str]]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    words: dict[str, str] = {}
+    for action, languages in table.items():
+        for word in languages.get("zh", []):
+            folded = word.strip().lower()
+            if re.search(r"[a-z]", folded):
+                raise ValueError(f"action {action!r}: Chinese action words are Chinese ({word!r})")
+            words[folded] = action
+    return re.compile(literal_alternation(words)), words
+
+
+def _word_patterns(table: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, re.Pattern[str]]]:
+    patterns: dict[str, dict[str, re.Pattern[str]]] = {"zh": {}, "en": {}}
+    for name, words in table.items():
+        for language in ("zh", "en"):
+            pattern = keyword_pattern(words.get(language, []), language)
+            if pattern is not None:
+                patterns[language][name] = pattern
+    return patterns
+
+
+# A name of digits only ("360") is no name when a number or a unit touches it (360家, 3600).
+_DIGIT_NAME_BEFORE = re.compile(r"[\d.,]$")
+_DIGIT_NAME_AFTER = re.compile(r"[\d.,%]|\s*(?:家|款|个|件|条|万|亿|元|余|多|年|月|日|天|度|websites|apps|accounts)")
+_LATIN_EDGE = re.compile(r"[a-z0-9]")
+
+
+def _name_pattern(aliases: dict[str, str]) -> re.Pattern[str]:
+    return re.compile(literal_alternation(aliases))
+
+
+def registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[Found]:
+    text = prepared.text
+    found: list[Found] = []
+    matches = list(registry.name_pattern.finditer(text))
+    starts = registry.latin_starts
+    for word in _WORD_START.finditer(text):
+        position = word.start()
+        # Two letters start most names; a one-letter name (X) is its own start.
+        if text[position:position + 2] in starts or text[position] in starts:
+            latin = registry.latin_pattern.match(text, position)
+            if latin is not None:
+                matches.append(latin)
+    if len(matches) > 1:
+        matches.sort(key=lambda match: (match.start(), -match.end()))
+    last_end = -1
+    for match in matches:
+        if match.start() < last_end:
+            continue
+        alias = match.group(0)
+        platform_id = registry.aliases.get(alias)
+        if platform_id is None:
+            alias = alias_key(alias)
+            platform_id = registry.aliases.get(alias)
+        if platform_id is None:
+            continue
+        start, end = match.span()
+        before = text[start - 1:start]
+        after = text[end:end + 1]
+        if alias.isdigit():
+            if _DIGIT_NAME_BEFORE.search(before) or _DIGIT_NAME_AFTER.match(text, end):
+                continue
+        elif (_LATIN_EDGE.match(alias[0]) and _LATIN_EDGE.match(before)) or (
+                _LATIN_EDGE.match(alias[-1]) and _LATIN_EDGE.match(after)):
+            # Latin names are whole words: "Bing" is not in "binge", "JD" not in "JDK".
+            continue
+        blocked = registry.not_after.get(alias)
+        if blocked and (before in blocked or any(
+                len(word) > 1 and text.endswith(word, 0, start) for word in blocked)):
+            continue
+        blocked_after = registry.not_before.get(alias)
+        if blocked_after and text.startswith(blocked_after, end):
+            continue
+        forms = registry.cased.get(alias)
+        if forms and re.sub(r"\s+", " ", normalise_width(prepared.original_text(start, end))) not in forms:
+            continue
+        domain = _DOMAIN_SUFFIX.match(text, end)
+        if domain is not None and _LATIN_EDGE.match(alias[-1]):
+            end = domain.end()  # Bing.com, JD.com, sina.com.cn: the platform's own site
+        found.append(Found(start, end, platform_id, registry.platforms[platform_id].kind))
+        last_end = end
+    return found
+
+
+_DOMAIN_SUFFIX = re.compile(r"\.(?:com|cn|net|org)(?:\.cn)?(?![a-z0-9])")
+
+
+_WORD_START = re.compile(r"(?<![a-z0-9])[a-z0-9]")
+
+
+def merge_adjacent(text: str, found: list[Found]) -> list[Found]:
+    """One mention for "National Knowledge Infrastructure (CNKI)" and 知网（CNKI）."""
+    merged: list[Found] = []
+    for item in found:
+        if merged:
+            last = merged[-1]
+            gap = text[last.end:item.start]
+            if last.id is not None and last.id == item.id and re.fullmatch(r"\s*[(（]?\s*", gap) \
+                    and re.match(r"\s*[)）]", text[item.end:item.end + 2]):
+                closing = re.match(r"\s*[)）]", text[item.end:item.end + 2])
+                assert closing is not None
+                last.end = item.end + closing.end()
+                continue
+        merged.append(item)
+    return merged

@@ -1,0 +1,194 @@
+"""Repeats: one figure per fact (headlines, restatements in another currency, rounded or approximate restatements)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from diffing.figure import Candidate, Figure
+from diffing.text import PreparedText
+
+__all__ = ["DISTRIBUTIVE", "conversions", "merge_repeats"]
+
+
+_APPROXIMATELY = r"(?:about|around|approximately|approx\.?|roughly|some|nearly|almost|over|more\s+than|约|合|折合|相当于|约合)"
+# Between an amount and its restatement in another currency: "(about", ", or about", "约合".
+_CONVERSION_GAP = re.compile(
+    rf"\s*(?:[(（]\s*(?:{_APPROXIMATELY}\s*|or\s+|equal\s+to\s+|equivalent\s+(?:of|to)\s+)*"
+    rf"|[,，]?\s*(?:or\s+|i\.e\.\s+)?(?:the\s+|an?\s+)?(?:equal|equivalent)\s+(?:of|to)\s+{_APPROXIMATELY}?\s*"
+    rf"|[,，]?\s*or\s+{_APPROXIMATELY}?\s*"
+    rf"|[,，]?\s*(?:约合|折合|相当于)\s*(?:人民币|美元|欧元|英镑|港币|港元)?\s*(?:约|大约)?\s*"
+    rf"|[,，]?\s*which\s+(?:is|was|equals?|amounts\s+to)\s+(?:to\s+)?{_APPROXIMATELY}?\s*"
+    rf"|[,，]\s*{_APPROXIMATELY}\s*)"
+)
+
+
+def conversions(prepared: PreparedText, candidates: Sequence[Candidate]) -> dict[int, int]:
+    """Amounts that restate another amount in a second currency ("3.4 billion yuan (about $533
+    million)"), each mapped to the amount it restates; an amount elsewhere equal to such a
+    restatement, or the same rounded (a headline giving only the converted amount), maps there
+    too."""
+    converted: dict[int, int] = {}
+    previous: int | None = None
+    for index, candidate in enumerate(candidates):
+        if candidate.currency is None:
+            continue
+        if previous is not None:
+            before = candidates[previous]
+            if (before.currency != candidate.currency
+                    and _CONVERSION_GAP.fullmatch(prepared.text, before.end, candidate.start)):
+                converted[index] = converted.get(previous, previous)
+        previous = index
+    restatements = [(candidates[index].currency, candidates[index].value, target)
+                    for index, target in converted.items()]
+    for index, candidate in enumerate(candidates):
+        if candidate.currency is None or index in converted:
+            continue
+        for currency, value, target in restatements:
+            # Headlines round the conversion ("$1.2 billion" for "(about $1.19 billion)").
+            if currency == candidate.currency and abs(Decimal(candidate.value) - Decimal(value)) <= Decimal(value) * _ROUNDING:
+                converted[index] = target
+                break
+    return converted
+
+
+_ROUNDING = Decimal("0.03")
+
+
+# Words that give one amount to several parties ("500,000 yuan each"): the same amount twice is
+# then two figures, not a repeat. Read on the original sentence, so in both scripts.
+DISTRIBUTIVE = re.compile(r"\beach\b|apiece|respectively|分[别別]|各(?:[处處罚罰被自])|均(?:[被处處罚罰])|每家",
+                           re.IGNORECASE)
+
+
+def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
+    """One figure per fact: a later figure with the same metric, role, value (also the same
+    rounded: a headline's 3.44 billion for 3.442, 3,900 websites for 3,912; or a qualified round
+    number near it: "nearly 4,000"), unit and party as an earlier one, and a period and scope that agree with it (equal, or not stated in one of
+    them: a headline states less), is a repeat of it (a headline, a caption, a summary). Its
+    spans join the earlier figure's ``other_spans`` and what it states (a period, a scope, a
+    party) fills the earlier one's gaps. Figures without a metric or role, equal amounts in one
+    sentence and amounts given to each of several parties are never merged. Idempotent;
+    ``find_figures`` applies it, and a step that sets ``party`` afterwards may apply it again."""
+    kept: list[Figure] = []
+    earlier: dict[tuple[object, ...], list[int]] = {}
+    for figure in figures:
+        if figure.metric is None and figure.role is None:
+            kept.append(figure)
+            continue
+        exact = (figure.metric, figure.role, figure.value, figure.unit)
+        same = earlier.setdefault(exact, [])
+        index = next((i for i in same if _agree(kept[i], figure)), None)
+        if index is None:
+            index = next((i for i, other in enumerate(kept)
+                          if (other.metric, other.role, other.unit) == exact[:2] + exact[3:]
+                          and _rounded(other.value, figure.value) and _agree(other, figure)), None)
+        approximated = False
+        if index is None:
+            index = next((i for i, other in enumerate(kept)
+                          if (other.metric, other.role, other.unit) == exact[:2] + exact[3:]
+                          and _approximates(other, figure) and _agree(other, figure)), None)
+            approximated = index is not None
+        if index is None or _distributive(kept[index]) or _distributive(figure) \
+                or (not approximated and _same_sentence(kept[index], figure)):
+            same.append(len(kept))
+            kept.append(figure)
+            continue
+        first = kept[index]
+        if _significant(Decimal(figure.value)) > _significant(Decimal(first.value)):
+            # The precise statement (the body's 3.442 billion) is the figure; the rounded one a repeat.
+            first, figure = replace(figure, other_spans=()), replace(first, other_spans=(
+                *first.other_spans, *figure.other_spans))
+        kept[index] = replace(
+            first,
+            other_spans=(*first.other_spans, (figure.start, figure.end), *figure.other_spans),
+            period=first.period or figure.period,
+            scope=first.scope or figure.scope,
+            party=first.party or figure.party,
+        )
+    return sorted(kept, key=lambda figure: figure.start)
+
+
+def _rounded(first: int | Decimal, second: int | Decimal) -> bool:
+    """One amount is the other rounded or cut to the digits it is written with (a headline's
+    "3.44 billion yuan" for the body's 3.442 billion, "£1.2m" for £1.25 million); at least two
+    significant digits."""
+    a, b = Decimal(first), Decimal(second)
+    if a == b or a <= 0 or b <= 0:
+        return a == b
+    short, long = (a, b) if _significant(a) <= _significant(b) else (b, a)
+    digits = _significant(short)
+    if digits < 2 or digits == _significant(long):
+        return False
+    step = Decimal(1).scaleb(long.adjusted() - digits + 1)
+    return short in (long.quantize(step, rounding=ROUND_HALF_UP), long.quantize(step, rounding=ROUND_DOWN))
+
+
+# A qualified round number ("nearly 3,000 websites", "more than 100,000 accounts", 近3000家,
+# 4000余家) restates a precise figure of the same fact that lies within a tenth of it.
+_QUALIFIER_BEFORE = re.compile(
+    r"(?:nearly|almost|about|around|approximately|roughly|over|more\s+than|close\s+to|upwards\s+of|some"
+    r"|近|约|超过|逾|超)\s*(?:the\s+)?(?:[$€£¥]|rmb|usd|eur|gbp|cny|人民币)?\s*$", re.IGNORECASE)
+_QUALIFIER_AFTER = re.compile(r"[万亿千百]?\s*(?:余|多)")
+_APPROXIMATION = Decimal("0.1")
+
+
+def _approximates(first: Figure, second: Figure) -> bool:
+    a, b = Decimal(first.value), Decimal(second.value)
+    if a <= 0 or b <= 0 or a == b:
+        return False
+    rough = first if _significant(a) < _significant(b) else second
+    if _significant(Decimal(rough.value)) > 2 or not _qualified(rough):
+        return False
+    return abs(a - b) <= max(a, b) * _APPROXIMATION
+
+
+def _qualified(figure: Figure) -> bool:
+    at = figure.sentence.find(figure.text)
+    lead = figure.sentence[max(0, at - 30):at] if at >= 0 else ""
+    number = _FIRST_DIGIT.search(figure.text)
+    if number is None:
+        return False
+    head = lead + figure.text[:number.start()]
+    return bool(_QUALIFIER_BEFORE.search(head) or _QUALIFIER_AFTER.match(figure.text, number.end()))
+
+
+_FIRST_DIGIT = re.compile(r"[\d一二三四五六七八九十两][\d.,一二三四五六七八九十两〇零]*")
+
+
+def _significant(value: Decimal) -> int:
+    return len(value.normalize().as_tuple().digits)
+
+
+def _agree(first: Figure, second: Figure) -> bool:
+    """Periods and parties agree when equal or one is unstated; scopes also when both are
+    national (a headline's 国家网信办 and the body's 全国网信系统), never across provinces."""
+    if not (None in (first.period, second.period) or first.period == second.period):
+        return False
+    if not (None in (first.party, second.party) or first.party == second.party):
+        return False
+    if None in (first.scope, second.scope) or first.scope == second.scope:
+        return True
+    return not any(scope.startswith("province:") for scope in (first.scope, second.scope) if scope)
+
+
+def _same_sentence(first: Figure, second: Figure) -> bool:
+    # Two equal amounts in one sentence are two parties' ("对甲罚款50万元，对乙罚款50万元").
+    return first.sentence == second.sentence and abs(first.start - second.start) < len(first.sentence)
+
+
+def _distributive(figure: Figure) -> bool:
+    """The figure's own clause gives its amount to each of several parties ("各处100万元罚款",
+    "fined €5m each"); another clause's 各 in the sentence is about other amounts."""
+    sentence = figure.sentence
+    at = sentence.find(figure.text)
+    if at < 0:
+        return bool(DISTRIBUTIVE.search(sentence))
+    start = max((sentence.rfind(mark, 0, at) for mark in "，,；;。"), default=-1) + 1
+    end = _CLAUSE_END.search(sentence, at + len(figure.text))
+    return bool(DISTRIBUTIVE.search(sentence, start, end.start() if end else len(sentence)))
+
+
+_CLAUSE_END = re.compile(r"[，；;。]|,(?!\d{3})")

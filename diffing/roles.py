@@ -1,0 +1,217 @@
+"""Money roles: what a money amount is (a fine, a sales base, a proposal, a maximum, a refund…), and which amounts are totals and parts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from diffing.figure import Candidate, Draft, Verdict
+from diffing.text import PreparedText
+
+__all__ = ["FINE_ROLES", "ROLES", "link_parts", "money_role"]
+
+
+FINE = "fine"
+CONFISCATED = "confiscated"
+SALES_BASE = "sales_base"
+PROPOSED = "proposed"
+MAXIMUM = "maximum"
+REFUND_OR_DEPOSIT = "refund_or_deposit"
+TOTAL = "total"
+PART = "part"
+OTHER = "other"
+ROLES = (FINE, CONFISCATED, SALES_BASE, PROPOSED, MAXIMUM, REFUND_OR_DEPOSIT, TOTAL, PART, OTHER)
+# Roles whose amount is a fine imposed: only these keep the metric ``fine_amount``.
+FINE_ROLES = frozenset({FINE, TOTAL, PART})
+
+# What the words right before or after an amount make it. Each pattern reads the amount's own
+# noun phrase (the words that govern it), not the whole sentence: "a fine of 1% of its sales
+# of €2bn" has the base right before the amount and the fine far from it.
+_BASE_BEFORE = re.compile(
+    r"(?:销售额|营业额|营业收入|销售收入|营收|turnover|sales|revenues?)"
+    r"(?:\s+(?:of|was|reached|totall?ing|amounting\s+to))?\s*(?:about|around|some|nearly|over|约|达|为|共)?\s*$"
+)
+_RATE_AFTER = re.compile(r"\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
+_BASE_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?(?:annual\s+|global\s+|domestic\s+)?(?:sales|revenue|turnover)\b")
+_REFUND_BEFORE = re.compile(
+    r"(?:退还|返还|退款|退赔|赔偿|赔付|补偿|保证金|押金|refunds?|redress|restitution|compensation|damages|deposits?"
+    r"|\breturn(?:s|ed|ing)?\b|repa(?:y|id)|reimburs\w*)"
+    r"[^，,。；;]{0,14}$"
+)
+_REFUND_AFTER = re.compile(
+    r"\s*(?:的)?\s*(?:保证金|押金|退款|赔偿)"
+    r"|\s*(?:in|of|as)\s+(?:\w+\s+){0,2}(?:refunds?|redress|restitution|compensation|damages|deposits?|relief)"
+    r"|\s*(?:\w+\s+){0,2}to\s+(?:compensate|refund|reimburse|repay)"
+)
+_CONFISCATED_BEFORE = re.compile(r"(?:没收|违法所得|违法收入|confiscat\w*|disgorge\w*|illegal\s+(?:gains|income|proceeds))[^，,。；;]{0,10}$")
+_PER_UNIT_AFTER = re.compile(
+    r"\s*(?:(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month|violation|breach|infringement|offence|offense)\b"
+    r"|(?:每日|每天|按日|每次|每项))"
+)
+_PER_UNIT_BEFORE = re.compile(
+    r"(?:每日|每天|按日|(?:daily|periodic|per-day)\s+(?:penalty|penalties|fine|fines)(?:\s+payments?)?\s+(?:of\s+)?)\s*$")
+# Amounts per unit of time: periodic penalties, and prices ("$14.99 a month"), never a fine.
+_DAILY = re.compile(
+    r"\s*(?:(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month|year)\b|(?:daily|weekly|monthly|annually|yearly)\b)"
+    r"|\s*(?:每日|每天|按日|每月|每年)")
+_IMPOSED_AFTER = re.compile(
+    r"[\s,]*(?:which|that)\s+(?:it|they|the\s+\w+)\s+(?:then\s+)?(?:levied|imposed|issued|handed|gave)")
+_CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至)")
+_CAP_BEFORE = re.compile(
+    r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|at\s+most|as\s+much\s+as|capped\s+at|could\s+(?:face|have\s+faced)|"
+    r"(?:could|may|might|can)\s+(?:rise|reach|climb|amount|run)\s+(?:to|as\s+high\s+as)|"
+    r"maximum(?:\s+(?:fine|penalty|amount))?(?:\s+(?!which\b|that\b)[a-z]+){0,5}?\s+(?:of|is|was|at)|最高|不超过|最多|最高可处|上限为?)\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
+)
+# 50万元上限: a stated limit, unless the limit was imposed (顶格, "the full amount").
+_CAP_NOUN_AFTER = re.compile(r"\s*(?:的)?\s*上限")
+_CAP_IMPOSED = re.compile(r"顶格|the\s+full\s+amount|the\s+maximum\s+(?:allowed|possible)")
+# A penalty not (yet) imposed: announced as an intention, proposed, or what was faced before a
+# reduction. The cue governs the amount when it is in the amount's clause.
+_PENALTY = r"(?:fine|fines|penalty|penalties|sanction|sanctions)"
+_PROPOSED = re.compile(
+    r"intention\s+to|intend(?:s|ed|ing)?\s+(?:to|on)\s+(?:fine|impos|issu|penal|levy|sanction)|notice\s+of\s+intent|"
+    r"(?:plans?|planning|set|expected|poised|likely|preparing|prepares)\s+to\s+(?:fine|impose|levy|penali|hit|slap)|"
+    # Headline future: "Watchdog to fine BA £183m".
+    r"\b(?:watchdog|regulators?|commission|eu|ico|ftc|authority|authorities|agency|ministry|office)\s+to\s+(?:fine|hit|slap|penali)|"
+    r"propos(?:ed|es|ing)\s+(?:an?\s+|the\s+)?(?:fine|penalty|[$€£¥\d])|"
+    rf"propos(?:ed|es|al)?\s+(?:to\s+(?:fine|impose|levy)|{_PENALTY})|{_PENALTY}\s+(?:\w+\s+){{0,2}}proposed|"
+    rf"provisional(?:ly)?\s+(?:{_PENALTY}|set|imposed)|"
+    r"(?:originally|initially)\s+(?:proposed|planned|sought|set|intended|announced|mooted|faced)|"
+    r"had\s+planned|planned\s+to\s+(?:fine|impose|levy)|reduced\s+from|the\s+possible|had\s+faced|"
+    r"could\s+have\s+(?:faced|been)|would\s+have\s+(?:faced|been|had\s+to\s+pay)|(?:could|may|might|would)\s+face|"
+    rf"potential\s+{_PENALTY}|"
+    r"\bseek(?:s|ing)?\b(?!\s+to\b)|\bsought\b(?!\s+to\b)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|(?:预先|事先)告知|处罚告知"
+)
+# Money set aside for a fine that may come is no fine ("a provision of €400 million", 计提).
+_PROVISION = re.compile(r"(?:provisions?\b|set\s+aside|put\s+aside|sets\s+aside|puts\s+aside|earmark\w*|计提|预提)[^，,。；;]{0,20}$")
+# Taxes paid back and late-payment charges are owed, not penalties imposed.
+_TAX_BEFORE = re.compile(r"(?:补缴|补税|税款|滞纳金|back\s+taxes|unpaid\s+taxes)[^，,。；;]{0,10}$")
+_TAX_AFTER = re.compile(r"\s*(?:的)?(?:税款|滞纳金)|\s*(?:in|of)\s+(?:back\s+|unpaid\s+|overdue\s+)?tax(?:es)?\b")
+_PROVISION_AFTER = re.compile(r"\s*(?:as\s+an?\s+|in\s+)?provisions?\b")
+# A penalty noun right after the amount ("and a $5 million civil penalty") outweighs a refund
+# word before it.
+_PENALTY_AFTER = re.compile(rf"\s*(?:[a-z-]+\s+)?{_PENALTY}\b|\s*(?:的)?罚款")
+_FACES_BEFORE = re.compile(
+    r"\bfac(?:es|ing)\s+(?:an?\s+|the\s+)?(?:record\s+|possible\s+|potential\s+|hefty\s+)?(?:fines?\s+of\s+)?$"
+    r"|(?:面临|或将?被罚(?:款)?|可能被罚(?:款)?)\s*(?:约|高达)?\s*$")
+_DOWN_FROM = re.compile(r"(?:down|lowered|cut|reduced)\s+from\s+(?:an?|the|its|their)\s+(?:original\s+|initial\s+|proposed\s+)?$")
+_REDUCED_TO = re.compile(r"(?:reduc|lower|cut|down)\w*\s+(?:from\s+[^,;，；]{1,30}?\s+)?to\s+$")
+# An average ("payments averaging $114 each", 平均每家罚款) is a statistic, never a fine imposed.
+_AVERAGE_BEFORE = re.compile(r"(?:averag\w*|an\s+average\s+of|平均|人均|户均)\s*(?:of\s+|为|约)?\s*$")
+# A total says so ("fines totalling", "in fines", "a $2.5 billion settlement", 合计, 共计).
+_TOTAL_BEFORE = re.compile(r"(?:total(?:ling|ing|\s+of)?|combined|in\s+all|altogether|aggregate|合计|共计|总计|累计|总额)\s*(?:人民币)?\s*$")
+_TOTAL_AFTER = re.compile(
+    r"\s*(?:in\s+(?:total\s+|combined\s+)?(?:fines|penalties)|(?:in\s+)?total|combined|altogether|settlement|in\s+all)\b")
+
+
+def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | None) -> str:
+    """What a money amount is, read from the words that govern it (see ``ROLES``). ``total``
+    and ``part`` are given later, by :func:`link_parts`, from the amounts themselves."""
+    text = prepared.text
+    clause_start, clause_end = prepared.clause_at(candidate.start)
+    sentence_start, sentence_end = prepared.sentence_at(candidate.start)
+    near_start = max(sentence_start, candidate.start - 40)
+    before = text[near_start:candidate.start]
+    after = text[candidate.end:min(sentence_end, candidate.end + 40)]
+    if _CONFISCATED_BEFORE.search(text, max(clause_start, near_start), candidate.start):
+        return CONFISCATED
+    if _RATE_AFTER.match(text, candidate.end) or _BASE_BEFORE.search(before) or _BASE_AFTER.match(after):
+        return SALES_BASE
+    if _PROVISION.search(text, max(clause_start, near_start), candidate.start) or _PROVISION_AFTER.match(after) \
+            or _TAX_BEFORE.search(text, max(clause_start, near_start), candidate.start) or _TAX_AFTER.match(after):
+        return OTHER
+    if (_REFUND_BEFORE.search(text, max(clause_start, near_start), candidate.start)
+            and not _PENALTY_AFTER.match(after)) or _REFUND_AFTER.match(after):
+        return REFUND_OR_DEPOSIT
+    if _DAILY.match(after) or _PER_UNIT_BEFORE.search(before):
+        return OTHER
+    if _CAP_AFTER.match(after) or _CAP_BEFORE.search(text[max(near_start, candidate.start - 40):candidate.start]) \
+            or _PER_UNIT_AFTER.match(after) or _CAP_NOUN_AFTER.match(after):
+        # The maximum that was imposed is the fine ("a maximum fine of £500,000, which it levied",
+        # 顶格50万元, 达50万元上限的顶格罚单).
+        imposed = _IMPOSED_AFTER.match(after) or _CAP_IMPOSED.search(text, clause_start, clause_end)
+        return FINE if imposed and verdict is not None and verdict.metric == "fine_amount" else MAXIMUM
+    if _AVERAGE_BEFORE.search(before):
+        return OTHER
+    # The intention governs every amount it lists ("intends to fine A £183m and B £99m").
+    if _FACES_BEFORE.search(before):
+        # What a company faces ("BA faces a record £183m fine") is not yet imposed.
+        return PROPOSED
+    if _DOWN_FROM.search(before) and _PENALTY_AFTER.match(after):
+        # "lowered its fine to £18.4m, down from a £99 million fine": the fine before a reduction;
+        # "down from $5m in 2022" compares totals and stays what it is.
+        return PROPOSED
+    if _REDUCED_TO.search(before) and verdict is not None and verdict.metric == "fine_amount":
+        # "reduced from £183 million to £20 million": the amount it was reduced to is the fine.
+        return FINE
+    if _PROPOSED.search(text, max(clause_start, candidate.start - 80), min(clause_end, candidate.end + 30)):
+        return PROPOSED
+    if verdict is not None and verdict.metric == "fine_amount":
+        return FINE
+    return OTHER
+
+
+def link_parts(prepared: PreparedText, drafts: list[Draft]) -> None:
+    """An amount equal to the sum of two or three other amounts of the same currency is their
+    total ("$170 million: $136 million to one agency and $34 million to another") when it says
+    it is a total (totalling, in fines, settlement, 合计) or is stated first with its parts in
+    the next few sentences; amounts of a list that happen to add up are no total. The total
+    keeps the metric only when every part is a fine, and only then are its parts ``part``."""
+    money = [d for d in drafts
+             if d.candidate.currency is not None and d.role in (FINE, REFUND_OR_DEPOSIT, CONFISCATED, OTHER)]
+    if len(money) < 3 or len(money) > 40:
+        return
+    for total in sorted(money, key=lambda d: d.candidate.value, reverse=True):
+        if total.part_of is not None or total.role == PART or total.role not in (FINE, OTHER):
+            continue
+        said = _says_total(prepared, total)
+        sentence = prepared.sentence_index(total.candidate.start)
+        others = [d for d in money if d is not total and d.candidate.currency == total.candidate.currency
+                  and d.candidate.value < total.candidate.value and d.part_of is None and d.role != TOTAL
+                  and (said or (d.candidate.start > total.candidate.end
+                                and prepared.sentence_index(d.candidate.start) - sentence <= 2))]
+        # The nearest few amounts only: a table of forty amounts must not cost 40³ sums.
+        others = sorted(others, key=lambda d: abs(d.candidate.start - total.candidate.start))[:_NEAREST_PARTS]
+        parts = _summing_to(total.candidate.value, others)
+        if parts is None:
+            continue
+        fines = all(part.role == FINE for part in parts)
+        if total.role not in (FINE, OTHER) or not (fines or any(part.role == FINE for part in parts)):
+            continue
+        total.role = TOTAL
+        total.metric = "fine_amount" if fines else None
+        for part in parts:
+            part.part_of = total
+            # A fine inside a total that is no fine (罚没款合计, a settlement with refunds) is
+            # the only statement of that fine: it stays a fine.
+            if fines:
+                part.role = PART
+
+
+_NEAREST_PARTS = 12
+
+
+def _says_total(prepared: PreparedText, total: Draft) -> bool:
+    """The amount says it is a total (totalling, in fines, settlement, 合计)."""
+    text = prepared.text
+    start, end = total.candidate.start, total.candidate.end
+    return bool(_TOTAL_BEFORE.search(text, max(0, start - 30), start) or _TOTAL_AFTER.match(text, end))
+
+
+def _summing_to(value: int | Decimal, drafts: Sequence[Draft]) -> tuple[Draft, ...] | None:
+    """Two, else three, of ``drafts`` with distinct values summing to ``value``."""
+    by_value: dict[int | Decimal, Draft] = {}
+    for draft in drafts:
+        by_value.setdefault(draft.candidate.value, draft)
+    values = list(by_value)
+    for index, first in enumerate(values):
+        rest = value - first
+        if rest in by_value and rest != first and values.index(rest) > index:
+            return by_value[first], by_value[rest]
+    for index, first in enumerate(values):
+        for second in values[index + 1:]:
+            rest = value - first - second
+            if rest in by_value and rest not in (first, second) and values.index(rest) > values.index(second):
+                return by_value[first], by_value[second], by_value[rest]
+    return None

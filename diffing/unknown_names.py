@@ -1,0 +1,401 @@
+"""Platform names the registry does not know, kept when the text marks them as a website, app,
+mini program, account or company, or lists them beside known ones."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+from diffing.found import Found
+from diffing.registry import PlatformRegistry
+from diffing.spans import Occupancy
+from diffing.text import PreparedText
+
+# Quoted phrases looked at per sentence: prose names a handful; a sentence of hundreds of
+# quotes is data or noise, and each costs a look around it.
+MAX_QUOTED_PER_SENTENCE = 24
+
+
+_QUOTED = re.compile(
+    r"“(?P<a>[^“”\n。，,；;！？!?：:]{1,30})”"
+    r"|「(?P<b>[^「」\n。，,；;！？!?：:]{1,30})」"
+    r"|『(?P<c>[^『』\n。，,；;！？!?：:]{1,30})』"
+    r'|"(?P<d>[^"\n。，,；;！？!?：:]{1,40})"'
+)
+_AT_NAME = re.compile(
+    r"@(?!所有人|全体成员|everyone\b|all\b)(?P<name>[^\s@，,。、；;：:“”\"（）()等]{1,30}(?:\s(?!and\b|or\b)[^\s@，,。、；;：:“”\"（）()]{1,20}){0,3})"
+)
+_LIST_CONTINUES = re.compile(
+    r"(?:\s*(?:、|,|，|和|及|与|以及|and|or)?\s*(?:“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|\"[^\"\n]{1,40}\"|@[^\s，,。、；;]{1,30}))*"
+)
+_ZH_TAIL = re.compile(r"\s*(?P<etc>等(?:一批|多个|若干|一系列|多款|多家)?)?(?P<filler>[^，。；;、“”\n,]*)")
+_EN_TAIL = re.compile(
+    r"\s*(?P<etc>,?\s*and\s+(?:several\s+|a\s+number\s+of\s+)?other\s+)?(?P<filler>(?:[a-z-]+\s+){0,4})"
+)
+_EN_FUNCTION_WORDS = frozenset({
+    "of", "in", "on", "at", "to", "for", "from", "by", "with", "against", "about", "that",
+    "which", "who", "and", "or", "the", "a", "an", "is", "are", "was", "were", "be", "been",
+    "has", "have", "had", "will", "would",
+})
+_SEPARATOR_AT_END = re.compile(r"(?:、|,|，|和|及|与|(?<![a-z])(?:and|or))\s*$")
+_CLOSING_QUOTES = {"”": "“", "\"": "\"", "」": "「", "』": "『"}
+
+
+def _strip_list_tail(before: str) -> str:
+    """``before`` without the names and separators it ends with ("…such as “A”、“B”和" is
+    "…such as"): one step per name, never a scan of the whole list from every position."""
+    text = before
+    while True:
+        text = text.rstrip()
+        separator = _SEPARATOR_AT_END.search(text[-6:])
+        if separator:
+            text = text[: len(text) - (len(text[-6:]) - separator.start())]
+            continue
+        if text and text[-1] in _CLOSING_QUOTES:
+            opening = text.rfind(_CLOSING_QUOTES[text[-1]], max(0, len(text) - 42), len(text) - 1)
+            if opening == -1:
+                return text
+            text = text[:opening]
+            continue
+        at = text.rfind("@", max(0, len(text) - 31))
+        if at != -1 and not re.search(r"[\s，,。、；;]", text[at + 1:]):
+            text = text[:at]
+            continue
+        return text
+_AMONG_THEM = re.compile(
+    r"\s*(?:among\s+them\s+(?:were|are|was|is)|these\s+include[ds]?|they\s+include[ds]?"
+    r"|其中包括|其中有|其中)\s*[:：]?\s*"
+)
+_SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如)\s*$")
+
+
+# A quoted word that names a campaign, a practice or a category, not a platform: “清朗”系列专项行动,
+# “饭圈”乱象, “二选一”要求, 各类违规“自媒体”账号.
+_HEADING_BEFORE = re.compile(r"(?:^|\n)\s*(?:\d{1,2}\s*[.、．]|[①-⑳]|[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]、)\s*$")
+_HEADING_AFTER = re.compile(r"\s*[:：]")
+_NOT_NAME_AFTER = re.compile(
+    r"\s*(?:系列|类)?(?:专项行动|行动|专项|活动|乱象|整治|运动|要求|行为|条款|计划|现象|模式|问题|理念|口号|"
+    r"campaign|crackdown|practice)"
+)
+_CATEGORY_BEFORE = re.compile(r"(?:各类|各种|违规|违法|不良|此类|这类|一些)\s*$")
+_QUOTED_LIST_GAP = re.compile(r"[”」』\"]\s*(?:、|和|及|与|,|，)\s*[“「『\"]")
+
+
+def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: str,
+                   known: Sequence[Found]) -> list[Found]:
+    text = prepared.text
+    found: list[Found] = []
+    for match in _AT_NAME.finditer(text):
+        name_end = match.end("name")
+        cut = re.search(r"[等和及与]", match.group("name"))
+        if cut:
+            name_end = match.start("name") + cut.start()
+        # A handle goes on over spaces only while its words are capitalised in the original
+        # ("@Smoky Kam, …" but "@MouMouFinance that spread …").
+        for word in re.finditer(r"\s(\S+)", text[match.start("name"):name_end]):
+            first = match.start("name") + word.start(1)
+            if not prepared.original_text(first, first + 1).isupper():
+                name_end = match.start("name") + word.start()
+                break
+        if name_end > match.start("name"):
+            found.append(Found(match.start(), name_end, None, "account"))
+    taken = Occupancy(len(text))
+    for item in list(known) + found:
+        taken.take(item.start, item.end)
+    per_sentence: dict[int, int] = {}
+    for match in _QUOTED.finditer(text):
+        group = match.lastgroup or "a"
+        start, end = match.start(group), match.end(group)
+        if not taken.free(start, end):
+            continue
+        if _DOCUMENT_TITLE.search(text, start, end):
+            continue
+        sentence = prepared.sentence_index(start)
+        per_sentence[sentence] = per_sentence.get(sentence, 0) + 1
+        if per_sentence[sentence] > MAX_QUOTED_PER_SENTENCE:
+            continue
+        if _NOT_NAME_AFTER.match(text, match.end()) or _CATEGORY_BEFORE.search(text, max(0, match.start() - 4), match.start()):
+            continue
+        if _HEADING_AFTER.match(text, match.end()) and _HEADING_BEFORE.search(text, max(0, match.start() - 8), match.start()):
+            continue  # 1. “谨慎下载APP”：… is a numbered piece of advice, not a name
+        kind = _unknown_kind(prepared, registry, language, match.start(), match.end())
+        if kind is None and found and found[-1].id is None and _QUOTED_LIST_GAP.fullmatch(
+                text, found[-1].end, start):
+            kind = found[-1].kind  # 公众号“A”、“B”: B is what A is
+        if kind is not None:
+            found.append(Found(start, end, None, kind))
+            taken.take(start, end)
+    if language == "zh" and "有限" in text:
+        for start, end in _company_names(text):
+            if taken.free(start, end):
+                found.append(Found(start, end, None, "company"))
+                taken.take(start, end)
+    return found
+
+
+# A company's registered name (上海某某网络科技有限公司, 某某(上海)科技服务有限公司): read back
+# from 有限公司 over Chinese characters (and a bracketed city) to the word before it, which is
+# punctuation or a word that cannot be part of a name (了, 对, 发现, 包括…).
+_COMPANY_END = re.compile(r"(?:股份)?有限(?:责任)?公司")
+_COMPANY_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_COMPANY_BRACKET = re.compile(r"[(（][\u4e00-\u9fff]{2,4}[)）]$")
+_COMPANY_BEFORE = re.compile(
+    r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款"
+    r"|运营主体|运营方|开发者|主办|承办|版权所有|技术支持|所属|旗下)$"
+)
+_COMPANY_FURNITURE = re.compile(r"(?:©|版权|copyright|主办|承办|技术支持|运营主体|运营方|开发者|开发商|备案)[^\n]{0,12}$")
+# 由某某有限公司运营的“某App”: the operator of the app named next, which is the party.
+_COMPANY_OPERATES = re.compile(r"\s*(?:运营|开发|出品|推出|旗下|所属)")
+_COMPANY_LONGEST = 24
+
+
+def _company_names(text: str) -> list[tuple[int, int]]:
+    names = []
+    for match in _COMPANY_END.finditer(text):
+        start = match.start()
+        while start > 0 and match.end() - start < _COMPANY_LONGEST:
+            bracket = _COMPANY_BRACKET.search(text, max(0, start - 6), start)
+            if bracket is not None:
+                start = bracket.start()
+                continue
+            if not _COMPANY_CHAR.match(text, start - 1) or _COMPANY_BEFORE.search(text, max(0, start - 4), start):
+                break
+            start -= 1
+        if (match.start() - start < 2 or text[start - 1:start] in (")", "）")
+                or _COMPANY_FURNITURE.search(text, max(0, start - 16), start)
+                or _COMPANY_OPERATES.match(text, match.end())):
+            continue
+        names.append((start, match.end()))
+    return names
+
+
+# A quoted document title (“关于下架侵害用户权益APP名单的通报”), not a name.
+_DOCUMENT_TITLE = re.compile(r"(?:通报|通知|公告|决定|办法|规定|意见|名单|条款|计划|协议|行动|专项)$")
+_ITEM = r"[^\s、,，。；;：:()（）“”「」《》\"'|]{2,12}"
+_ENUMERATION_GAP = re.compile(rf"、(?:{_ITEM}、)+")
+_ENUMERATION_LEAD = re.compile(rf".*(?:包括|如|例如|比如|其中|：|:)\s*({_ITEM})、$")
+_ENUMERATION_TAIL = re.compile(rf"、({_ITEM}?)(?=等|\s*\d+\s*(?:家|款|个)|[，,。；;]|$)")
+# An app named before the count it belongs to: 暖暖环游世界等60款APP.
+_COUNT_AFTER_NAME = re.compile(r"等\s*\d+\s*款")
+# A list that opens a clause and is what the clause acts on (每日优鲜、便利蜂等被点名).
+_LISTED_TAIL = re.compile(r"等\s*(?:被|遭|app|应用|平台|企业|网站)")
+_LISTED_NAMES = re.compile(rf"(?:^|(?<=[，,。；;：:\n]))\s*({_ITEM}(?:、{_ITEM})+)$")
+_LIST_LEAD = re.compile(r".*(?:其中包括|包括|其中|例如|比如|如)")
+_NOT_A_NAME = re.compile(r"类$|涉|违|非法|低俗|色情|虚假|谣言|诈骗|赌博|侵权|问题|行为|信息|内容|约谈|警告|罚款|关闭|下架|整改")
+_NAME_BEFORE_COUNT = re.compile(rf"(?:^|(?<=[\s，,。：:；;]))({_ITEM})$")
+
+
+def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[Found]:
+    """Names listed with registry names (天涯社区、大麦、途牛旅游、VIP陪练、脉脉5家企业; 包括快狗打车、
+    易车、脉脉、良品铺子等应用软件) that the registry does not know: what the list is, they are."""
+    if language != "zh" or "、" not in text and "等" not in text:
+        return []
+    found: list[Found] = []
+    if not known and "等" not in text:
+        return found
+    ordered = sorted(known, key=lambda item: item.start)
+    runs: list[list[Found]] = []
+    for item in ordered:
+        if item.id is None:
+            continue
+        if runs and (text[runs[-1][-1].end:item.start] == "、" or _ENUMERATION_GAP.fullmatch(
+                text, runs[-1][-1].end, item.start) is not None):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    for run in runs:
+        spans: list[tuple[int, int]] = []
+        for left, right in itertools.pairwise(run):
+            position = left.end + 1
+            while position < right.start:
+                end = text.find("、", position, right.start)
+                if end == -1:
+                    break
+                spans.append((position, end))
+                position = end + 1
+        if len(run) < 2 and not spans:
+            lead = _ENUMERATION_LEAD.search(text, max(0, run[0].start - 20), run[0].start + 1)
+            tail = _ENUMERATION_TAIL.match(text, run[-1].end)
+            if not (lead or tail):
+                continue
+        lead = _ENUMERATION_LEAD.search(text[max(0, run[0].start - 20):run[0].start])
+        if lead:
+            offset = max(0, run[0].start - 20)
+            spans.append((offset + lead.start(1), offset + lead.end(1)))
+        tail = _ENUMERATION_TAIL.match(text, run[-1].end)
+        if tail and tail.group(1):
+            spans.append(tail.span(1))
+        after = text[run[-1].end:run[-1].end + 16]
+        kind = "app" if re.search(r"款|app|应用|软件", after) else "website" if "网站" in after else "company"
+        found += [Found(start, end, None, kind) for start, end in spans if end > start]
+    for tail in _LISTED_TAIL.finditer(text) if "等" in text else ():
+        # Looked for backwards from each 等被/等平台, not by a pattern tried at every position.
+        listed = _LISTED_NAMES.search(text, max(0, tail.start() - 140), tail.start())
+        if listed is None:
+            continue
+        position = listed.start(1)
+        for name in listed.group(1).split("、"):
+            start, end = position, position + len(name)
+            position = end + 1
+            lead = _LIST_LEAD.match(name)
+            if lead:
+                start += lead.end()
+            if end - start < 2 or _NOT_A_NAME.search(text, start, end) or any(
+                    item.start < end and start < item.end for item in [*known, *found]):
+                continue
+            follows = text[listed.end(1):listed.end(1) + 4]
+            kind = "website" if "网站" in follows else "app" if re.match(r"等\s*(?:被|遭|app|应用)", follows) else "company"
+            found.append(Found(start, end, None, kind))
+    for count in _COUNT_AFTER_NAME.finditer(text) if "等" in text else ():
+        match = _NAME_BEFORE_COUNT.search(text, max(0, count.start() - 13), count.start())
+        if match and not any(item.start < match.end(1) and match.start(1) < item.end for item in known):
+            found.append(Found(match.start(1), match.end(1), None, "app"))
+    return found
+
+
+# English reports of MIIT lists name apps without quotes: "three apps -- A, B and C",
+# "41 apps including A, B and C", "E-school of Tianjin Yuhua Education" (app of its developer).
+_EN_NAME = r"[A-Z0-9][\w.-]*(?:\s+[A-Za-z0-9][\w.-]*){0,3}?"
+_EN_ITEM = rf"{_EN_NAME}(?:\s+(?:of|under)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,4}})?"
+_EN_APP_LIST = re.compile(
+    rf"\b(?:apps?\s*(?:--|—|–|:)|including|such\s+as)\s+((?:{_EN_ITEM})(?:\s*,\s*(?:{_EN_ITEM}))*"
+    rf"(?:\s*,?\s+and\s+(?:{_EN_ITEM}))?)(?=\s*(?:[,.;]|$|--|—|–|\s+which|\s+were|\s+was))"
+)
+_EN_LIST_ITEM = re.compile(rf"(?:^|,\s*|\band\s+)({_EN_NAME})(?:\s+(?:of|under)\s+[^,]*?)?(?=\s*,|\s+and\s|$)")
+# "Homework Master of Zhejiang Tongguan Education", "Qisanketang of Guangxi Qisankeji": an app
+# and its developer, named by its business or by the province or city it is registered in.
+_CHINESE_PLACES = (
+    "Beijing|Shanghai|Tianjin|Chongqing|Guangdong|Guangxi|Jiangsu|Zhejiang|Shandong|Fujian|Hubei|Hunan|"
+    "Henan|Hebei|Sichuan|Anhui|Jiangxi|Shaanxi|Shanxi|Yunnan|Guizhou|Liaoning|Jilin|Heilongjiang|Hainan|"
+    "Gansu|Qinghai|Ningxia|Xinjiang|Hangzhou|Shenzhen|Guangzhou|Xiamen|Nanjing|Wuhan|Chengdu|Suzhou|"
+    "Hefei|Changsha|Qingdao|Dalian|Ningbo|Zhengzhou|Jinan|Fuzhou|Dongguan|Foshan|Wuxi"
+)
+_EN_APP_OF_DEVELOPER = re.compile(
+    r"(?<![\w.-])([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})\s+(?:of|under)\s+"
+    r"(?:(?:[A-Z][\w]*\s+){1,4}(?:Education|Technology|Technologies|Tech|Network|Networks|Information|"
+    rf"Culture|Media|Software|Co|Ltd|Inc|Group)\b|(?:{_CHINESE_PLACES})\s+[A-Z][\w]+)"
+)
+_EN_NOT_APP = re.compile(r"^(?:The|A|An|Some|Other|Apps?|Ministry|MIIT|China|Chinese|Users?)$")
+
+
+def english_app_names(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
+    """Unquoted app names of English reports (see the patterns above), as apps the registry
+    does not know; names the registry knows keep their registry mention."""
+    if language != "en" or "app" not in prepared.text:
+        return []
+    original = prepared.original
+    taken = [(item.start, item.end) for item in known]
+    found: list[Found] = []
+
+    def add(start: int, end: int, tail: int) -> None:
+        converted_start = prepared.offsets.to_converted(start)
+        converted_end = prepared.offsets.to_converted(end)
+        if _EN_NOT_APP.match(original[start:end]) or any(
+                a < converted_end and converted_start < b for a, b in taken):
+            return
+        taken.append((converted_start, converted_end))
+        found.append(Found(converted_start, converted_end, None, "app", prepared.offsets.to_converted(tail)))
+
+    for match in _EN_APP_LIST.finditer(original):
+        sentence_start, _ = prepared.sentence_at(prepared.offsets.to_converted(match.start()))
+        if "app" not in prepared.text[sentence_start:prepared.offsets.to_converted(match.start(1))]:
+            continue  # "including A, B" names apps only where the sentence speaks of apps
+        for item in _EN_LIST_ITEM.finditer(match.group(1)):
+            add(match.start(1) + item.start(1), match.start(1) + item.end(1), match.start(1) + item.end())
+    for match in _EN_APP_OF_DEVELOPER.finditer(original):
+        add(match.start(1), match.end(1), match.end())
+    return found
+
+
+def _kind_matches(registry: PlatformRegistry, language: str, text: str) -> list[tuple[int, int, str]]:
+    return sorted(
+        (match.start(), -match.end(), kind)
+        for kind, pattern in registry.kind_patterns[language].items()
+        for match in pattern.finditer(text)
+    )
+
+
+def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: str,
+                  quote_start: int, quote_end: int) -> str | None:
+    """What the text says a quoted name is: the noun its list ends in (“梦聊”“小肉丸直播”等一批
+    …移动应用程序, "…" and other websites), the noun just before it (网站“…”), the noun before
+    "such as"/如, or an app when the sentence takes things off the shelves; ``None`` when
+    nothing says it is a platform (“清朗”专项行动)."""
+    text = prepared.text
+    sentence_start, sentence_end = prepared.sentence_at(quote_start)
+    rest = _LIST_CONTINUES.match(text, quote_end, min(sentence_end, quote_end + 200))
+    after = rest.end() if rest else quote_end
+    window = text[after:min(sentence_end, after + 60)]
+    nouns = _kind_matches(registry, language, window)
+    if nouns:
+        noun_start, _, kind = nouns[0]
+        lead = window[:noun_start]
+        if language == "zh":
+            tail = _ZH_TAIL.fullmatch(lead)
+            if tail and len(tail.group("filler")) <= (30 if tail.group("etc") else 4):
+                return kind
+        else:
+            tail = _EN_TAIL.fullmatch(lead)
+            # "and other websites", '"…" app', '"…" WeChat account'; not '"Qinglang" campaign
+            # against websites'.
+            if tail and (tail.group("etc") or (
+                    len(tail.group("filler").split()) <= 2
+                    and not _EN_FUNCTION_WORDS.intersection(tail.group("filler").split()))):
+                return kind
+    before = text[max(sentence_start, quote_start - 100):quote_start]
+    if language == "zh":
+        nearby = _kind_matches(registry, language, before[-8:])
+        if nearby and -nearby[-1][1] == len(before[-8:]):
+            return nearby[-1][2]
+    elif re.search(r"account\s+(?:of|called|named)\s*$", before):
+        return "account"
+    listed = _strip_list_tail(before)
+    counted = counted_sentence(prepared, quote_start)
+    if counted is not None:
+        # "Among them were “…”": the names are of what the previous sentence counted.
+        previous_start, previous_end = prepared.sentence(counted)
+        earlier = _kind_matches(registry, language, text[previous_start:previous_end])
+        if earlier:
+            return earlier[-1][2]
+    such_as = _SUCH_AS.search(listed)
+    if such_as:
+        lead_nouns = _kind_matches(registry, language, listed[max(0, such_as.start() - 120):such_as.start()])
+        if lead_nouns:
+            return max(lead_nouns, key=lambda noun: -noun[1])[2]
+    removal = registry.action_patterns[language].get("removed")
+    if removal is not None and removal.search(text, sentence_start, sentence_end):
+        return "app"
+    return None
+
+
+def counted_sentence(prepared: PreparedText, list_start: int) -> int | None:
+    """The sentence whose count a list of names details ("其中，“A”“B”等…；“C”“D”等…": each
+    part after a semicolon goes on listing what 其中 began), or ``None``."""
+    text = prepared.text
+    index = prepared.sentence_index(list_start)
+    start, _ = prepared.sentence(index)
+    lead = _strip_list_tail(text[max(start, list_start - 200):list_start].rstrip("“\"「『"))
+    if _AMONG_THEM.fullmatch(lead):
+        return _previous_sentence(prepared, index)
+    if lead.strip():
+        return None
+    previous = _previous_sentence(prepared, index)
+    while previous is not None:
+        previous_start, previous_end = prepared.sentence(previous)
+        if text[previous_start:previous_end].rstrip()[-1:] not in (";", "；"):
+            return None
+        if _AMONG_THEM.match(text, previous_start):
+            return _previous_sentence(prepared, previous)
+        previous = _previous_sentence(prepared, previous)
+    return None
+
+
+def _previous_sentence(prepared: PreparedText, index: int) -> int | None:
+    """The nearest sentence before ``index`` that is not blank."""
+    while index > 0:
+        index -= 1
+        start, end = prepared.sentence(index)
+        if prepared.text[start:end].strip():
+            return index
+    return None

@@ -1,0 +1,424 @@
+"""Clauses: each action goes to the party its own clause names; channels are no mentions;
+figures name the party they are about."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from diffing.extract import extract
+from diffing.numbers import Amount
+
+
+def _read(text: str) -> list[tuple[str | None, str, tuple[str, ...]]]:
+    return [(m.id, m.name, m.actions) for m in extract(text).platforms]
+
+
+def test_summoned_list_is_not_fined_with_the_next_clause() -> None:
+    text = "网信办约谈了百度、夸克浏览器、小红书等平台负责人，对抖音处以罚款人民币200万元。"
+    mentions = extract(text).platforms
+    assert [(m.id, m.actions, m.amount) for m in mentions] == [
+        ("baidu", ("summoned",), None),
+        ("quark", ("summoned",), None),
+        ("xiaohongshu", ("summoned",), None),
+        ("douyin", ("fined",), Amount(Decimal(2000000), "CNY")),
+    ]
+
+
+def test_collective_measures_do_not_reach_earlier_names() -> None:
+    text = ("针对微博、快手存在的问题，网信办约谈了两家平台负责人。"
+            "网信办还对相关网站平台依法采取约谈、限期整改、罚款等处罚措施。")
+    assert {m.id: m.actions for m in extract(text).platforms} == {
+        "weibo": ("summoned",), "kuaishou": ("summoned",),
+    }
+
+
+def test_later_clauses_without_a_name_stay_with_their_party() -> None:
+    text = "市网信办对北京快手科技有限公司处警告、80万元罚款，同时责令其限期改正。"
+    (mention,) = extract(text).platforms
+    assert mention.id == "kuaishou"
+    assert set(mention.actions) == {"warned", "fined", "ordered_to_rectify"}
+    assert mention.amount == Amount(Decimal(800000), "CNY")
+
+
+def test_passive_subject_takes_the_verbs_of_its_sentence() -> None:
+    text = "小红书平台因热搜榜单问题突出，被网信办采取约谈、责令限期改正、警告等处置处罚措施。"
+    (mention,) = extract(text).platforms
+    assert mention.actions == ("summoned", "ordered_to_rectify", "warned")
+
+
+def test_a_speaking_platform_does_not_act_on_itself() -> None:
+    text = "网信办依法约谈知乎。知乎负责人表示，将在整改期间自行暂停相关功能。"
+    assert {m.actions for m in extract(text).platforms} == {("summoned",)}
+
+
+def test_host_platforms_are_named_and_accounts_take_the_action() -> None:
+    text = "微信公众号“某某财经”及抖音、微博等平台的“某某说”账号已被关闭。"
+    assert _read(text) == [
+        ("wechat", "微信", ()),
+        (None, "某某财经", ("closed",)),
+        ("douyin", "抖音", ()),
+        ("weibo", "微博", ()),
+        (None, "某某说", ("closed",)),
+    ]
+
+
+def test_either_or_actions_are_said_of_no_one() -> None:
+    text = "微信公众号“某某财经”等账号已被关闭或禁言。"
+    assert [(m.name, m.action) for m in extract(text).platforms if m.id is None] == [("某某财经", None)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The authority fined Google €100 million and Amazon €35 million.",
+     [("google", Decimal(100000000)), ("amazon", Decimal(35000000))]),
+    ("Apple was fined €500 million and Meta was fined €200 million.",
+     [("apple", Decimal(500000000)), ("meta", Decimal(200000000))]),
+])
+def test_english_fines_each_their_own_amount(text: str, expected: list[tuple[str, Decimal]]) -> None:
+    mentions = extract(text).platforms
+    assert [(m.id, m.amount.value if m.amount else None) for m in mentions] == expected
+    assert all(m.action == "fined" for m in mentions)
+
+
+def test_a_product_of_the_party_is_not_fined() -> None:
+    text = "Amazon will pay $25 million over recordings kept by its voice assistant Alexa."
+    assert [(m.id, m.action) for m in extract(text).platforms] == [("amazon", "fined"), ("alexa", None)]
+
+
+def test_the_company_named_once_takes_the_actions_said_of_it_later() -> None:
+    text = "Clearview AI collected images from the web.\n\nThe company has been fined £7.5 million."
+    assert [(m.id, m.action) for m in extract(text).platforms] == [("clearview", "fined")]
+
+
+@pytest.mark.parametrize("text", [
+    "网信办约谈某平台。\n(来源：“网信中国”微信公众号)",
+    "据“工信微报”微信公众号消息，工信部通报了一批应用。",
+    "国家网信办在其官方微信上发布通报。",
+    "(截图自某市市场监管公众号)",
+    "联系邮箱：editor@qq.com",
+    "Source: @人民日报",
+    "According to the ministry's WeChat public account, 20 apps were removed.",
+    "See https://www.example.gov/cases/facebook-inc for the order.",
+    "分享到：\n[微博](http://weibo.com/u/1)\n[知乎](https://zhuanlan.zhihu.com/x)",
+    "微信\n",
+    "The regulator said in a post on Weibo that the campaign would go on.",
+    "网信办通过微信公众号发布通报。",
+    # Share targets, contact links, image file names, "skip to content" bars.
+    "点击右上角微信好友\n\n朋友圈\n",
+    "在线咨询: QQ交谈\n",
+    "名单如下：\n\n微信图片_20240101123456.jpg",
+    "Skip to Content Facebook Feature Image\n",
+    # An account named before its kind, as a channel of the notice.
+    "据某某微报微信号3日发布，工信部通报了一批应用。",
+    "网民可通过举报电话、“网络举报”客户端等渠道参与。",
+    # Names the text compares with.
+    "The regulator said Twitter-like services must register.",
+    "The database, similar to Google Scholar, was popular.",
+    # Where the words were published.
+    "据微博消息，某地网信办约谈了一批网站。",
+    "In a WeChat post, the regulator said the campaign would go on.",
+    # A way of paying.
+    "Refunds will be sent via PayPal or check; PayPal payments must be claimed in 30 days.",
+])
+def test_channels_and_page_furniture_are_no_mentions(text: str) -> None:
+    assert extract(text).platforms == []
+
+
+def test_an_account_named_after_its_kind_is_still_a_target() -> None:
+    assert [m.name for m in extract("依法关闭微信公众号“某某财经”。").platforms if m.id is None] == ["某某财经"]
+
+
+def test_figures_name_their_party() -> None:
+    extraction = extract("The regulator fined Apple €500 million and Meta €200 million. "
+                         "It also removed 20 apps.")
+    parties = {figure.value: figure.party for figure in extraction.figures}
+    assert parties == {Decimal(500000000): "apple", Decimal(200000000): "meta", 20: None}
+    assert all("party" in figure for figure in extraction.to_json()["figures"])
+
+
+def test_figure_party_is_the_name_as_written_when_unknown() -> None:
+    extraction = extract("市场监管局对某某外卖平台处以罚款人民币50万元。")
+    assert [figure.party for figure in extraction.figures if figure.currency] in ([None], ["某某外卖平台"])
+
+
+def test_a_later_sentence_about_the_company_keeps_its_party() -> None:
+    extraction = extract("YouTube must pay $136 million to the FTC. The company also must pay $34 million to the state.")
+    assert [figure.party for figure in extraction.figures if figure.currency] == ["youtube", "youtube"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A name in a prepositional phrase is not what the verb acts on.
+    ("The Commission fined Google €4 billion for practices regarding Android devices.",
+     [("google", "fined"), ("android", None)]),
+    ("The fine relates to an attack on the Starwood hotels chain.", [("starwood", None)]),
+    # …but "imposed on", "the person in charge of" and "a fine against" point at the party.
+    ("A record penalty was imposed on Amazon.", [("amazon", "fined")]),
+    ("The regulator summoned the person in charge of Douban.", [("douban", "summoned")]),
+    # "its intention to fine" is not a product of the speaker.
+    ("The ICO announced its intention to fine British Airways £183 million.",
+     [("british_airways", "fine_proposed")]),
+])
+def test_english_objects_and_prepositional_phrases(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert [(m.id, m.action) for m in extract(text).platforms] == expected
+
+
+def test_a_platform_acted_on_elsewhere_keeps_that_story() -> None:
+    text = ("TikTok has been fined £12 million by the regulator. "
+            "The regulator said many children were using TikTok. "
+            "Campaigners said TikTok should have removed them.")
+    assert {m.action for m in extract(text).platforms} == {"fined"}
+
+
+def test_the_amount_said_of_the_company_later() -> None:
+    text = "Regulator fines CNKI after review.\nThe regulator ordered the company to stop and fined it 50 million yuan."
+    (mention,) = extract(text).platforms
+    assert mention.amount == Amount(Decimal(50000000), "CNY")
+
+
+def test_these_companies_are_every_party_named_before() -> None:
+    text = "这些案件涉及腾讯系5起，阿里系2起，京东系1起，这些企业均被开出罚单。"
+    assert {m.id: m.action for m in extract(text).platforms} == {
+        "tencent": "fined", "alibaba": "fined", "jd": "fined",
+    }
+
+
+def test_an_object_introduced_by_dui_takes_the_verb() -> None:
+    text = "某平台利用支配地位，对合作商户提出要求，否则从该平台下架商户；市场监管局对美团处以罚款。"
+    assert [(m.id, m.actions) for m in extract(text).platforms] == [("meituan", ("fined",))]
+    text = "美团利用其支配地位，对平台内商户提出独家要求，否则从美团平台下架该商户。"
+    assert {m.action for m in extract(text).platforms} == {None}
+
+
+def test_listed_names_with_suffixes_and_parentheses_are_one_list() -> None:
+    text = ("The regulator fined several firms, including Tencent Holdings Ltd (騰訊), "
+            "ByteDance Ltd (字節跳動) and Didi Chuxing (滴滴出行), for past deals.")
+    assert {m.id: m.action for m in extract(text).platforms} == {
+        "tencent": "fined", "bytedance": "fined", "didi": "fined",
+    }
+
+
+def test_unquoted_names_opening_a_clause() -> None:
+    text = "工信部通报了一批应用，晨读英语、某某天气等被点名。输入法类、电商类等APP问题较多。"
+    assert [(m.name, m.action) for m in extract(text).platforms] == [
+        ("晨读英语", "notified"), ("某某天气", "notified"),
+    ]
+
+
+def test_names_listed_after_qizhong_are_of_the_count_of_their_kind() -> None:
+    text = ("上半年，各地网信部门关闭违法网站3000家，累计约谈平台500家。\n"
+            "其中，“某某日报网”“某某资讯网”等冒用新闻机构名义；“某某财经网”等传播虚假信息。")
+    assert [(m.name, m.kind, m.action) for m in extract(text).platforms] == [
+        ("某某日报网", "website", "closed"),
+        ("某某资讯网", "website", "closed"),
+        ("某某财经网", "website", "closed"),
+    ]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # The notice's title (关于…的通报) is not a notification of the app.
+    ("关于下架“某某出行”App的通报", [("某某出行", "removed")]),
+    # 针对 ("regarding") does not start a new party.
+    ("如抖音等平台的“某某博士”账号，针对竞争对手发布不实测评，相关账号已被禁言。",
+     [("抖音", None), ("某某博士", "muted")]),
+    # Quoted names listed after an account's kind are accounts too.
+    ("微信公众号“某某研究”、“某某情报局”等，相关账号已被禁言。",
+     [("微信", None), ("某某研究", "muted"), ("某某情报局", "muted")]),
+    # MIIT's testing found problems in named SDK makers: they are notified.
+    ("检测发现字节跳动“某某”SDK、快手广告SDK问题较多。", [("字节跳动", "notified"), ("快手", "notified")]),
+])
+def test_chinese_notice_wording(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert [(m.name, m.action) for m in extract(text).platforms] == expected
+
+
+def test_a_possessor_is_not_the_party() -> None:
+    text = "Google was fined, with penalties of up to 5% of Alphabet's daily turnover."
+    assert [(m.id, m.action) for m in extract(text).platforms] == [("google", "fined"), ("alphabet", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "网信办部署开展“某某”系列专项行动和“某圈”乱象整治。",
+    "某平台对商户提出“二选一”要求，否则下架商户。",
+    "各级网信部门严肃查处各类违规“自媒体”账号。",
+])
+def test_quoted_campaigns_practices_and_categories_are_no_names(text: str) -> None:
+    assert [m for m in extract(text).platforms if m.id is None] == []
+
+
+def test_a_list_inherits_only_what_is_done_to_all_of_it() -> None:
+    text = ("Checks found that the websites facebook.com, google.fr and youtube.com hide a refuse button.\n"
+            "The regulator fined Google €90 million.")
+    assert {(m.name, m.action) for m in extract(text).platforms} == {
+        ("facebook.com", None), ("google.fr", None), ("youtube.com", None), ("Google", "fined"),
+    }
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("It comes after the ICO fined British Airways £20m for a breach.", [("british_airways", "fined")]),
+    ("The ICO announced its intention to fine British Airways £183m under its new penalty powers.",
+     [("british_airways", "fine_proposed")]),
+    ("Apple was penalised for rules on marketing outside of its App Store.",
+     [("apple", "fined"), ("apple_app_store", None)]),
+    ("Penalties may reach 5% of the turnover of Alphabet.", [("alphabet", None)]),
+])
+def test_english_objects_products_and_proposed_fines(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert [(m.id, m.action) for m in extract(text).platforms] == expected
+
+
+def test_a_sentence_wrapped_over_lines_is_read_on_to_its_end() -> None:
+    text = ("其中，微信公众号“某某圈”等长期发布企业负面信\n\n息，以“茶水费”名义向企业索取费\n\n用。"
+            "涉及的账号已被依法关闭。")
+    assert [(m.name, m.action) for m in extract(text).platforms] == [("微信", None), ("某某圈", "closed")]
+
+
+def test_platforms_hosting_a_quoted_account_are_hosts() -> None:
+    text = "此外，抖音、微博等平台账号“某某博士”多次发布不实测评，相关账号已被禁言。"
+    assert [(m.name, m.action) for m in extract(text).platforms] == [
+        ("抖音", None), ("微博", None), ("某某博士", "muted"),
+    ]
+
+
+def test_a_name_in_a_prepositional_phrase_takes_the_verbs_after_it() -> None:
+    text = "The agencies are settling a lawsuit with social media giant Twitter for $150 million in civil penalties."
+    assert [(m.id, m.action) for m in extract(text).platforms] == [("twitter", "fined")]
+
+
+def test_unquoted_websites_opening_a_clause_and_collective_measures_after_them() -> None:
+    text = ("某某商城部分店铺发布低俗信息；某某热、8号楼等网站发布赌博信息。"
+            "针对上述问题，网信办对相关网站平台依法采取约谈、限期整改、罚款等处罚措施。")
+    assert [(m.name, m.kind, m.action) for m in extract(text).platforms] == [
+        ("某某热", "website", None), ("8号楼", "website", None),
+    ]
+
+
+def test_what_is_said_of_the_company_adds_to_its_actions() -> None:
+    text = ("The regulator asked app stores to take the ride app Zoomcar Go off their shelves.\n\n"
+            "The administration urged the company to take measures to fix the loopholes.")
+    registry_text = text.replace("Zoomcar Go", "DiDi")
+    assert [(m.id, set(m.actions)) for m in extract(registry_text).platforms] == [
+        ("didi", {"removed", "ordered_to_rectify"}),
+    ]
+
+
+def test_a_later_clause_speaks_of_every_account_its_subject_lists() -> None:
+    text = "微信公众号“某某研究”、“某某局”及百度百家号“某某财经”等，炒作负面信息，相关账号已被禁言。"
+    assert [(m.name, m.action) for m in extract(text).platforms] == [
+        ("微信", None), ("某某研究", "muted"), ("某某局", "muted"), ("百度", None), ("某某财经", "muted"),
+    ]
+
+
+def test_fines_imposed_on_each_party() -> None:
+    extraction = extract("The authority imposed a fine of €150 million on Google and a fine of €60 million on Facebook.")
+    assert [(m.id, m.action, m.amount.value if m.amount else None) for m in extraction.platforms] == [
+        ("google", "fined", Decimal(150000000)), ("facebook", "fined", Decimal(60000000)),
+    ]
+    assert [figure.party for figure in extraction.figures if figure.currency] == ["google", "facebook"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("国家网信办约谈微博、抖音负责人，责令限期整改，并对微博处以罚款50万元。",
+     {"weibo": {"summoned", "ordered_to_rectify", "fined"}, "douyin": {"summoned", "ordered_to_rectify"}}),
+    ("北京市网信办对快手处以罚款，对哔哩哔哩予以警告。", {"kuaishou": {"fined"}, "bilibili": {"warned"}}),
+    ("Amazon was fined $25 million, while Google received a warning.", {"amazon": {"fined"}, "google": {"warned"}}),
+])
+def test_each_party_its_own_actions(text: str, expected: dict[str, set[str]]) -> None:
+    actions: dict[str, set[str]] = {}
+    for mention in extract(text).platforms:
+        actions.setdefault(mention.id or mention.name, set()).update(mention.actions)
+    assert actions == expected
+
+
+def test_what_a_platform_failed_to_do_is_no_action() -> None:
+    text = "X Corp was fined €5 million for failing to remove illegal content."
+    assert [(m.id, m.actions) for m in extract(text).platforms] == [("twitter", ("fined",))]
+
+
+@pytest.mark.parametrize("text", [
+    "市场监管局对京东、拼多多分别处以罚款50万元、30万元。",
+    "The regulator fined JD and Pinduoduo 500,000 yuan and 300,000 yuan respectively.",
+])
+def test_respective_amounts(text: str) -> None:
+    extraction = extract(text)
+    assert [(m.id, m.amount.value if m.amount else None) for m in extraction.platforms] == [
+        ("jd", Decimal(500000)), ("pinduoduo", Decimal(300000)),
+    ]
+    assert [figure.party for figure in extraction.figures if figure.currency] == ["jd", "pinduoduo"]
+
+
+def test_related_headlines_after_the_article_are_no_mentions() -> None:
+    text = ("北京市网信办对新浪微博依法予以罚款。\n相关新闻\n某地一家淘宝店开业即火?\n"
+            "某国下架DeepSeek 业内怎么看?\n")
+    assert [(m.id, m.action) for m in extract(text).platforms] == [("weibo", "fined")]
+
+
+def test_a_compared_name_takes_no_action() -> None:
+    text = "The regulator said Twitter-like Weibo had been ordered to pay a penalty."
+    assert [(m.id, m.action) for m in extract(text).platforms] == [("weibo", "fined")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 对三家, 对两个平台 refer back to every name before them.
+    ("对甲公司、美团、京东三起案件作出决定，对三家分别处以50万元罚款。",
+     [("meituan", ("fined",)), ("jd", ("fined",))]),
+    ("约谈了快手和微博，并对两个平台予以警告。",
+     [("kuaishou", ("summoned", "warned")), ("weibo", ("summoned", "warned"))]),
+    # In a sentence that names none, they refer to the platforms of the sentence before.
+    ("网信办指出，快手及微博未落实主体责任。网信办指导地方网信办，对两个平台采取约谈、警告等措施。",
+     [("kuaishou", ("summoned", "warned")), ("weibo", ("summoned", "warned"))]),
+    ("针对“百度”的问题依法约谈，责令其全面深入整改。", [("baidu", ("summoned", "ordered_to_rectify"))]),
+    ("The CAC had meetings with executives of Weibo, ordering them to make rectifications and fining them.",
+     [("weibo", ("summoned", "ordered_to_rectify", "fined"))]),
+    (("Problems appeared on the platforms Douyin and Kuaishou, so officials held meetings with managers of "
+      "the two companies, ordering them to rectify."),
+     [("douyin", ("summoned", "ordered_to_rectify")), ("kuaishou", ("summoned", "ordered_to_rectify"))]),
+])
+def test_objects_that_refer_back_to_the_names(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
+
+
+def test_ending_a_practice_is_no_closure() -> None:
+    text = "The Commission ordered Google to terminate these practices."
+    assert [(m.id, m.actions) for m in extract(text).platforms] == [("google", ())]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Items of one list, each with words of its own, share the verb after the list.
+    ("The ministry found that ByteDance Ad Kit SDK, Tencent Ads SDK and Kuaishou Advertising SDK had many problems.",
+     [("bytedance", ("notified",)), ("tencent", ("notified",)), ("kuaishou", ("notified",))]),
+    ("The first batch contained 41 apps including QQ, Sina Sports and Lagou.",
+     [("qq", ("notified",)), ("sina", ("notified",)), ("lagou", ("notified",))]),
+    # A name with a verb of its own keeps it.
+    ("Baidu was warned in May, Douban was fined in June.", [("baidu", ("warned",)), ("douban", ("fined",))]),
+])
+def test_list_items_across_commas(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A platform followed by what it hosts (a shop, an account, users, a streamer) is no target.
+    ("A Taobao shop selling fakes was closed.", [("taobao", ())]),
+    ("The Douyin influencer's account was suspended.", [("douyin", ())]),
+    ("淘宝店铺“某某小店”被关闭。", [("taobao", ())]),
+    ("微博用户“某某”被禁言。", [("weibo", ())]),
+    ("抖音主播被封禁。", [("douyin", ())]),
+    ("Alibaba Group was fined.", [("alibaba", ("fined",))]),
+])
+def test_a_platform_hosting_what_is_acted_on(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms if m.id] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SAMR imposed fines of 500,000 yuan each on Alibaba, Tencent and Suning.",
+     [("alibaba", ("fined",)), ("tencent", ("fined",)), ("suning", ("fined",))]),
+    ("Baidu, along with Sohu, was ordered to rectify.",
+     [("baidu", ("ordered_to_rectify",)), ("sohu", ("ordered_to_rectify",))]),
+    ("The ministry listed 30 apps, such as Sohu and iQiyi, as well as a travel app Ctrip.",
+     [("sohu", ("notified",)), ("iqiyi", ("notified",)), ("ctrip", ("notified",))]),
+])
+def test_english_coordination(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
+
+
+def test_a_bare_them_is_not_the_host_of_what_it_refers_to() -> None:
+    text = "Some e-shops on the marketplace Taobao spread rumours, so the authorities ordered them to rectify."
+    assert [(m.id, m.actions) for m in extract(text).platforms] == [("taobao", ())]

@@ -1,0 +1,300 @@
+"""Money figures in roles: what each amount of a notice is, read from the words that govern it.
+
+The sentences are written for these tests; company names are made up.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from diffing.extract import extract
+from diffing.figures import Figure
+from diffing.roles import FINE_ROLES, ROLES
+
+
+def _money(text: str, published: date | None = date(2024, 5, 6)) -> list[Figure]:
+    return [f for f in extract(text, published=published).figures if f.currency is not None]
+
+
+def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
+    return [(figure.value, figure.role, figure.metric) for figure in _money(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the base of a percentage fine, and the fine stated after it
+    ("市场监管总局依法对星河公司处以其2022年中国境内销售额200亿元4%的罚款，计8亿元。",
+     [(Decimal(20000000000), "sales_base", None), (Decimal(800000000), "fine", "fine_amount")]),
+    ("The regulator fined Orbit 2.4 billion yuan, about 3 percent of its domestic sales revenue of 80 billion yuan.",
+     [(Decimal(2400000000), "fine", "fine_amount"), (Decimal(80000000000), "sales_base", None)]),
+    # deposits to be returned are no fine
+    ("同时责令星河公司全额退还商户押金5.5亿元，并处罚款1亿元。",
+     [(Decimal(550000000), "refund_or_deposit", None), (Decimal(100000000), "fine", "fine_amount")]),
+    ("Orbit will also pay $12 million in customer refunds.",
+     [(Decimal(12000000), "refund_or_deposit", None)]),
+    # illegal gains confiscated, then the fine
+    ("对该公司没收违法所得120万元，并处罚款300万元。",
+     [(Decimal(1200000), "confiscated", None), (Decimal(3000000), "fine", "fine_amount")]),
+    # an intention to fine, and the amount a final fine was reduced from
+    ("The watchdog announced its intention to fine Skyline Air £40 million for the breach.",
+     [(Decimal(40000000), "proposed", None)]),
+    ("The £9m fine is far below the £30m penalty originally proposed by the watchdog.",
+     [(Decimal(9000000), "fine", "fine_amount"), (Decimal(30000000), "proposed", None)]),
+    # legal limits, per violation or "up to"
+    ("The law allows fines of up to €20 million.", [(Decimal(20000000), "maximum", None)]),
+    ("拒不改正的，处十万元以上一百万元以下罚款。",
+     [(Decimal(100000), "maximum", None), (Decimal(1000000), "maximum", None)]),
+    ("Each breach carries a penalty of $50,000 per violation.", [(Decimal(50000), "maximum", None)]),
+    ("The maximum penalty under the old law was 200,000 yuan.", [(Decimal(200000), "maximum", None)]),
+    ("依照该条例，罚款上限为30万元。", [(Decimal(300000), "maximum", None)]),
+    # a limit that was imposed is the fine
+    ("对该平台予以顶格30万元罚款。", [(Decimal(300000), "fine", "fine_amount")]),
+    ("The office fined Orbit £500,000, the maximum allowed under the old law.",
+     [(Decimal(500000), "fine", "fine_amount")]),
+    # a periodic penalty that only applies if an order is not followed
+    ("The company must comply within three months or pay a penalty of €80,000 per day of delay.",
+     [(Decimal(80000), "other", None)]),
+    ("The authority also set a daily penalty of 20,000 euros until the site complies.",
+     [(Decimal(20000), "other", None)]),
+    # penalties sought in court, and a fine that could rise
+    ("The agency filed a complaint seeking $60 million in civil penalties.", [(Decimal(60000000), "proposed", None)]),
+    ("The total fine could rise to €3 billion.", [(Decimal(3000000000), "maximum", None)]),
+    # a fine the company only risks
+    ("Skyline could face a £15m fine over the leak.", [(Decimal(15000000), "proposed", None)]),
+])
+def test_money_roles(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert _roles(text) == expected
+
+
+def test_roles_are_from_the_documented_set() -> None:
+    assert FINE_ROLES <= set(ROLES)
+    text = "The regulator fined Orbit 2.4 billion yuan and ordered refunds of $3 million."
+    assert {figure.role for figure in _money(text)} <= set(ROLES)
+
+
+def test_a_restatement_in_another_currency_is_no_figure() -> None:
+    figures = _money("Beijing fined Orbit 3.2 billion yuan (about 495 million U.S. dollars) on Friday.")
+    assert [(f.value, f.currency, f.role) for f in figures] == [(Decimal(3200000000), "CNY", "fine")]
+
+
+@pytest.mark.parametrize("text", [
+    "Orbit was ordered to pay a penalty of four million yuan, the equal of about $620,000, on Friday.",
+    "Orbit was fined 4 million yuan, the equivalent of $620,000.",
+    "Orbit was fined 4 million yuan, about $620,000, on Tuesday.",
+    "星河公司被罚款400万元人民币，折合约62万美元。",
+    "Orbit was fined 4 million yuan, which is about $620,000.",
+])
+def test_an_equivalent_in_another_currency_is_no_figure(text: str) -> None:
+    figures = _money(text)
+    assert [(f.value, f.currency, f.role) for f in figures] == [(Decimal(4000000), "CNY", "fine")]
+
+
+def test_the_fine_a_reduction_started_from_is_no_fine() -> None:
+    text = "The regulator cut the penalty to £9m, down from a £40 million fine announced a year before."
+    assert [figure.role for figure in _money(text)] == ["fine", "proposed"]
+
+
+def test_the_amount_a_fine_was_reduced_to_is_the_fine() -> None:
+    figures = _money("The penalty was reduced from £183 million to £20 million.")
+    assert sorted((f.value, f.role) for f in figures) == [(Decimal(20000000), "fine"), (Decimal(183000000), "proposed")]
+
+
+def test_down_from_compares_totals_unless_it_names_the_earlier_fine() -> None:
+    assert [f.role for f in _money("Fines fell to $2m in 2023, down from a record $5m in 2022.")] == ["fine", "fine"]
+
+
+def test_a_penalty_noun_after_the_amount_outweighs_a_refund_word_before_it() -> None:
+    text = "Orbit must pay $20 million in consumer redress and a $5 million civil penalty."
+    assert [f.role for f in _money(text)] == ["refund_or_deposit", "fine"]
+
+
+def test_one_intention_governs_every_amount_it_lists() -> None:
+    text = "Reports say the office is intending to fine Skyline Air £40m and Harbour Hotels Group £20m."
+    assert [figure.role for figure in _money(text)] == ["proposed", "proposed"]
+
+
+def test_a_headline_giving_only_the_converted_amount_is_the_same_figure() -> None:
+    text = ("Orbit fined $495 million over exclusive deals\n"
+            "Beijing fined Orbit 3.2 billion yuan (about $495 million) on Friday.")
+    figures = _money(text)
+    assert [(f.value, f.currency) for f in figures] == [(Decimal(3200000000), "CNY")]
+    assert [text[start:end] for start, end in figures[0].other_spans] == ["$495 million", "$495 million"]
+
+
+def test_a_total_and_its_parts_are_linked() -> None:
+    text = ("Orbit will pay $90 million to settle the charges: a $60 million penalty to the agency "
+            "and a $30 million penalty to the state.")
+    figures = _money(text)
+    total, first, second = figures
+    assert (total.value, total.role, total.metric) == (Decimal(90000000), "total", "fine_amount")
+    assert [(f.role, f.metric, f.part_of) for f in (first, second)] == [("part", "fine_amount", total.start)] * 2
+
+
+def test_a_settlement_total_with_refunds_in_it_is_no_fine() -> None:
+    text = ("Orbit agreed to an $800 million settlement. A $300 million civil penalty and $500 million "
+            "in refunds to customers are part of the agreement.")
+    figures = {f.value: f for f in _money(text)}
+    assert (figures[Decimal(800000000)].role, figures[Decimal(800000000)].metric) == ("total", None)
+    assert (figures[Decimal(300000000)].role, figures[Decimal(300000000)].metric) == ("fine", "fine_amount")
+    assert figures[Decimal(500000000)].role == "refund_or_deposit"
+    assert figures[Decimal(500000000)].part_of == figures[Decimal(800000000)].start
+
+
+def test_one_fine_stated_twice_is_one_figure_with_two_spans() -> None:
+    text = ("星河公司被罚2.5亿元\n"
+            "市场监管总局依法对星河公司作出行政处罚决定，处以罚款2.5亿元。")
+    figures = [f for f in extract(text).figures if f.metric == "fine_amount"]
+    assert len(figures) == 1
+    assert len(figures[0].other_spans) == 1
+    start, end = figures[0].other_spans[0]
+    assert "2.5亿元" in text[start:end]
+
+
+def test_the_same_amount_for_each_of_several_companies_is_not_merged() -> None:
+    text = ("Orbit was fined 500,000 yuan for an unreported merger. "
+            "The regulator issued fines of 500,000 yuan each to Comet and Nova.")
+    assert len([f for f in extract(text).figures if f.metric == "fine_amount"]) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "2021年，市场监管总局依法对星河公司处以其2020年境内销售额200亿元4%的罚款，计8亿元。",
+    "In 2023 the watchdog fined Orbit €1.2 billion for conduct dating back to 2018.",
+    "2023年第二季度，星河公司因违规收集个人信息被处以罚款50万元。",
+])
+def test_a_single_decisions_fine_has_no_period(text: str) -> None:
+    fines = [f for f in extract(text, published=date(2024, 1, 10)).figures if f.metric == "fine_amount"]
+    assert fines and all(f.period is None for f in fines)
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    ("2023年3月至10月，市有关部门对星河网累计罚款人民币600万元。", "2023-03..2023-10"),
+    ("In 2022, the regulator imposed fines totalling 90 million yuan on platforms.", "2022"),
+    ("The city office imposed 31 penalties on Orbit totalling 6.2 million yuan for the year to October.",
+     "2023-01..2023-10"),
+    ("2022年，该局查办虚假宣传案件57件，罚款310万元。", "2022"),
+])
+def test_a_fine_total_over_a_stated_span_keeps_its_period(text: str, period: str) -> None:
+    fines = [f for f in extract(text, published=date(2023, 11, 20)).figures if f.metric == "fine_amount"]
+    assert [f.period for f in fines] == [period]
+
+
+def test_roles_and_repeats_are_in_the_json() -> None:
+    text = "Orbit fined $5 million\nThe agency fined Orbit $5 million and ordered refunds of $2 million."
+    figures = extract(text).to_json()["figures"]
+    assert [(f["value"], f["role"], f["metric"], len(f["other_spans"])) for f in figures] == [
+        ("5000000", "fine", "fine_amount", 1), ("2000000", "refund_or_deposit", None, 0)]
+    assert all("party" in f and "part_of" in f for f in figures)
+
+
+def test_amounts_of_a_list_that_happen_to_add_up_are_no_total() -> None:
+    text = ("江苏省网信办对甲平台罚款人民币20万元。浙江省网信办对乙平台罚款人民币30万元。"
+            "广东省网信办对丙平台罚款人民币50万元。")
+    assert [(f.role, f.part_of) for f in _money(text)] == [("fine", None)] * 3
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ("对利用虚拟货币实施诈骗的平台罚款80万元。", "fine"),
+    ("没收违法收入35万元。", "confiscated"),
+    ("The agency fined Orbit $4 million for ads intended to mislead buyers.", "fine"),
+    ("Seeking to protect children, the agency fined Orbit $4 million.", "fine"),
+    ("责令改正，并处五十万元。", "fine"),
+    ("Subscribers pay $12.99 a month for the service.", "other"),
+    ("The agency fined Orbit $4 million for refund delays.", "fine"),
+    ("The agency fined Orbit $4 million over the proposed merger.", "fine"),
+    ("The fine, originally reported by local media, was $4 million.", "fine"),
+    ("The watchdog had initially proposed a $9 million penalty.", "proposed"),
+    ("市场监管局拟对星河公司处以罚款60万元，并告知其陈述申辩权利。", "proposed"),
+    ("The office said it is intending to fine Skyline Air £40m over the breach.", "proposed"),
+    ("The commissioner intends on issuing a penalty notice in the sum of £7m.", "proposed"),
+    ("The agency will send 20,000 payments averaging $85 each.", "other"),
+    ("The FTC proposed a $20 million penalty against Orbit.", "proposed"),
+    ("The watchdog said it plans to fine Orbit $20 million.", "proposed"),
+    ("The watchdog is set to fine Orbit €20 million, sources said.", "proposed"),
+    ("The regulator has issued a provisional fine of £12m against Orbit.", "proposed"),
+    ("Orbit agreed to pay $20 million to compensate consumers.", "refund_or_deposit"),
+    ("Orbit will return $20 million to customers under the order.", "refund_or_deposit"),
+    ("Orbit put aside €400 million as a provision for the fine.", "other"),
+    ("Orbit will pay $20 million in monetary relief to consumers.", "refund_or_deposit"),
+    ("责令星河公司向消费者退赔80万元。", "refund_or_deposit"),
+    ("Orbit was ordered to pay 50 million yuan in back taxes.", "other"),
+    ("Watchdog to fine Skyline Air £40m over data breach", "proposed"),
+    ("Skyline Air faces a record £40m fine over the breach.", "proposed"),
+    ("The EU is set to hit Orbit with a €1bn fine.", "proposed"),
+    ("Orbit was fined £20m and faces more claims.", "fine"),
+    ("星河公司或被罚5000万元。", "proposed"),
+    ("星河公司面临5000万元罚款。", "proposed"),
+    ("Orbit was fined 50 million yuan for tax evasion.", "fine"),
+])
+def test_role_cues_read_the_words_that_govern_the_amount(text: str, role: str) -> None:
+    assert [figure.role for figure in _money(text)] == [role]
+
+
+def test_a_total_of_fines_and_confiscated_gains_is_no_fine_but_its_fine_is() -> None:
+    text = "对该公司没收违法所得2.4亿元、罚款4.8亿元，罚没款合计7.2亿元。"
+    assert [(f.value, f.role, f.metric, f.part_of is not None) for f in _money(text)] == [
+        (Decimal(240000000), "confiscated", None, True),
+        (Decimal(480000000), "fine", "fine_amount", True),
+        (Decimal(720000000), "total", None, False),
+    ]
+
+
+def test_a_headline_rounding_the_converted_amount_is_the_same_fine() -> None:
+    text = ("Orbit fined $1.2 billion over data practices\n"
+            "The regulator fined Orbit 8.1 billion yuan ($1.19 billion) on Thursday.")
+    assert [(f.value, f.currency, len(f.other_spans)) for f in _money(text)] == [(Decimal(8100000000), "CNY", 2)]
+
+
+def test_equal_fines_on_two_parties_in_one_sentence_are_two_figures() -> None:
+    text = "江苏省网信办对甲平台罚款人民币20万元，对乙平台罚款人民币20万元。"
+    assert [(f.value, len(f.other_spans)) for f in _money(text)] == [(Decimal(200000), 0)] * 2
+
+
+def test_repeats_merge_again_once_parties_are_known() -> None:
+    from dataclasses import replace
+
+    from diffing.figures import find_figures
+    from diffing.repeats import merge_repeats
+    from diffing.text import prepare
+
+    text = ("Orbit was fined 500,000 yuan for an unreported deal.\n"
+            "Comet was fined 500,000 yuan for another one.\n"
+            "Regulators fined Orbit 500,000 yuan.")
+    separate = find_figures(prepare(text), merge=False)
+    assert len(separate) == 3 and all(not f.other_spans for f in separate)
+    parties = ["orbit", "comet", "orbit"]
+    with_parties = [replace(figure, party=party) for figure, party in zip(separate, parties, strict=True)]
+    merged = merge_repeats(with_parties)
+    assert [(f.party, len(f.other_spans)) for f in merged] == [("orbit", 1), ("comet", 0)]
+    assert merge_repeats(merged) == merged
+
+
+def test_a_headline_rounding_the_fine_is_the_same_fine() -> None:
+    text = ("Orbit fined 3.44 billion yuan for exclusive deals\n"
+            "The regulator fined Orbit 3.442 billion yuan on Friday.")
+    assert [(f.value, len(f.other_spans)) for f in _money(text)] == [(Decimal(3442000000), 1)]
+
+
+def test_close_fines_written_to_the_same_precision_are_two_fines() -> None:
+    text = "Orbit was fined €520 million.\nComet was fined €500 million."
+    assert len(_money(text)) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "市场监管总局对星河、银月、晨光三起案件作出决定，对三家分别处以50万元罚款。",
+    "The regulator fined three websites 50,000 yuan each.",
+])
+def test_the_parties_each_given_an_amount_are_no_count_of_sites_fined(text: str) -> None:
+    figures = extract(text).figures
+    assert [(f.metric, f.value) for f in figures if f.currency is None] == [(None, 3)]
+    assert [f.metric for f in figures if f.currency is not None] == ["fine_amount"]
+
+
+def test_a_count_of_sites_fined_without_amounts_is_kept() -> None:
+    assert [(f.metric, f.value) for f in extract("对86家网站平台给予罚款处罚。").figures] == [("fined", 86)]
+
+
+def test_a_chinese_conversion_naming_its_currency_first_is_no_figure() -> None:
+    figures = _money("欧盟委员会对星河公司罚款12亿欧元，折合人民币约94亿元。")
+    assert [(f.value, f.currency) for f in figures] == [(Decimal(1200000000), "EUR")]

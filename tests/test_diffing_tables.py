@@ -1,0 +1,108 @@
+"""App lists in tables: HTML (rowspan, colspan, Word markup), Markdown rows and space-separated
+columns; each app is a mention with the table's action and its developer as operator."""
+
+from __future__ import annotations
+
+from diffing.extract import extract
+from diffing.platforms import PlatformMention
+
+HTML = """<html><body>
+<p class="MsoNormal"><span style="font-family:黑体">附件：工业和信息化部下架的应用软件名单</span></p>
+<table class="MsoTableGrid" border="1">
+<tr><td><p><b>序号</b></p></td><td><p><b>应用名称</b></p></td><td><p><b>应用开发者</b></p></td>
+<td colspan="2"><p><b>所涉问题</b></p></td></tr>
+<tr><td>1</td><td><p><span>星空</span><span>日记</span></p></td>
+<td rowspan="2"><p><span lang="EN-US">某某网络科技有限公司</span></p></td>
+<td>违规收集个人信息</td><td>&nbsp;</td></tr>
+<tr><td>2</td><td><p>快手</p></td><td colspan="2">过度索取权限</td></tr>
+<tr><td>3</td><td>晨读英语</td><td>北京快手科技有限公司</td><td>强制索取权限</td><td></td></tr>
+</table></body></html>"""
+
+
+def test_html_table_with_rowspan_and_colspan() -> None:
+    mentions = [m for m in extract(HTML).platforms if m.operator is not None]
+    # A name split by markup (星空</span><span>日记) is read whole.
+    assert [(m.id, m.name, m.action, m.operator) for m in mentions] == [
+        (None, "星空日记", "removed", "某某网络科技有限公司"),
+        ("kuaishou", "快手", "removed", "某某网络科技有限公司"),
+        (None, "晨读英语", "removed", "kuaishou"),
+    ]
+    for mention in mentions:
+        assert 0 <= mention.start < mention.end <= len(HTML)
+
+
+MARKDOWN = """工信部通报一批未按要求整改的应用。
+附件：存在问题的应用软件名单
+序号 | 应用名称 | 应用开发者 | 应用版本 | 所涉问题 |
+---|---|---|---|---|
+1 | 晨读英语 | 某某教育科技有限公司 | 3.1.0 | 违规收集个人信息 |
+2 | 小米 | 小米科技有限责任公司 | 1.0 | 超范围索取权限 |
+"""
+
+
+def test_markdown_rows() -> None:
+    mentions = [m for m in extract(MARKDOWN).platforms if m.operator is not None]
+    assert [(m.id, m.name, m.action, m.operator) for m in mentions] == [
+        (None, "晨读英语", "notified", "某某教育科技有限公司"),
+        ("xiaomi", "小米", "notified", "xiaomi"),
+    ]
+    for mention in mentions:
+        assert MARKDOWN[mention.start:mention.end] == mention.name
+
+
+SPACED = """工信部下架一批拒不整改的应用。
+
+下架的应用软件名单
+
+序号 应用名称 应用开发者 应用来源 应用版本 所涉问题
+1 晨读 英语 某某教育科技有限公司 豌豆荚 3.1.0 违规收集个人信息
+App强制、频繁、过度索取权限
+2 某某天气 某某信息技术有限公司 腾讯应用宝 2.0 违规使用个人信息
+"""
+
+
+def test_space_separated_columns_and_the_source_store_is_no_mention() -> None:
+    mentions = extract(SPACED).platforms
+    assert [(m.id, m.name, m.action, m.operator) for m in mentions] == [
+        (None, "晨读 英语", "removed", "某某教育科技有限公司"),
+        (None, "某某天气", "removed", "某某信息技术有限公司"),
+    ]
+
+
+def test_unknown_table_names_keep_their_name_as_key() -> None:
+    mentions: list[PlatformMention] = extract(MARKDOWN).platforms
+    assert mentions[0].key == "name:晨读英语"
+    assert extract(MARKDOWN).to_json()["platforms"][0]["operator"] == "某某教育科技有限公司"
+
+
+def test_names_listed_with_known_platforms_are_kept() -> None:
+    text = "工信部通报一批应用，其中包括晨读英语、脉脉、某某天气等应用软件。"
+    assert [(m.id, m.name) for m in extract(text).platforms] == [
+        (None, "晨读英语"), ("maimai", "脉脉"), (None, "某某天气"),
+    ]
+    text = "我部发现天涯社区、某某陪练、脉脉3家企业反复出现问题，予以直接下架处理。"
+    assert [(m.name, m.action) for m in extract(text).platforms] == [
+        ("天涯社区", "removed"), ("某某陪练", "removed"), ("脉脉", "removed"),
+    ]
+
+
+def test_an_app_named_before_its_count() -> None:
+    text = "晨读英语等30款侵害用户权益APP被通报下架"
+    assert [(m.id, m.name, m.action) for m in extract(text).platforms] == [(None, "晨读英语", "removed")]
+
+
+def test_english_reports_name_apps_without_quotes() -> None:
+    text = ("Ministry removes 30 apps that broke user rights rules\n\n"
+            "Some of the removed apps collected data illegally, including Morning Reader of Tianjin Example "
+            "Education, Cloud Notes of Shanghai Sample Technology and Quickmath of Hangzhou Demo Network.\n\n"
+            "The App for Star Diary of Jiangsu Example Education forced users to accept push messages.\n\n"
+            "The ministry said it had removed two apps -- Sky Weather and Pocket Tutor -- which ignored the deadline.")
+    assert [(m.name, m.action) for m in extract(text).platforms] == [
+        ("Morning Reader", "removed"), ("Cloud Notes", "removed"), ("Quickmath", "removed"),
+        ("Star Diary", "removed"), ("Sky Weather", "removed"), ("Pocket Tutor", "removed"),
+    ]
+
+
+def test_capitalised_words_in_other_lists_are_no_apps() -> None:
+    text = "The regulator, including Commissioner Smith and Deputy Jones, said the fine was fair."
+    assert extract(text).platforms == []
