@@ -274,12 +274,15 @@ def show(obj: dict[str, Any] | None, notice: str, version_number: int | None,
     console.print()
     console.print(_marked(version.text, spans))
     if detail.figures:
-        table = Table("metric", "value", "role", "party", "period", "scope", "as written",
-                      title="figures")
+        # Role and party only when a figure has one: counts have neither, and the two empty
+        # columns would squeeze the metric names on an 80-column terminal.
+        roles = any(figure.role or figure.party for figure in detail.figures)
+        table = Table("metric", "value", *(("role", "party") if roles else ()), "period",
+                      "scope", "as written", title="figures")
         for figure in detail.figures:
+            role_cells = (plain(figure.role or "-"), plain(figure.party or "-")) if roles else ()
             table.add_row(metric_name(figure.metric),
-                          f"{shown_number(figure.value)} {figure.unit}",
-                          plain(figure.role or "-"), plain(figure.party or "-"),
+                          f"{shown_number(figure.value)} {figure.unit}", *role_cells,
                           figure.period or "-", figure.scope or "-", plain(figure.text))
         console.print(table)
     if detail.mentions:
