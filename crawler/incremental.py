@@ -15,6 +15,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.errors import NotDue, NotModified
 from crawler.runrecord import RUN_COUNT_STATS, CrawlRecorder
+from crawler.sourcecrawl import crawl_of
 from storage import archive
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class IncrementalMiddleware:
 
     def _known(self, request: Request) -> archive.KnownNotice | None:
         url = request.meta.get("notice_url")
-        recorder = CrawlRecorder.of(self.crawler)
+        recorder = CrawlRecorder.of(crawl_of(self.crawler, request))
         if not url or recorder is None or request.meta.get("continuation_of"):
             return None
         return recorder.known.get(url)
@@ -47,11 +48,12 @@ class IncrementalMiddleware:
         known = self._known(request)
         if known is None:
             return
-        source = self.crawler.spider.source  # type: ignore[union-attr]
+        crawl = crawl_of(self.crawler, request)
+        source = crawl.spider.source
         due = known.last_checked_at + timedelta(seconds=source.revisit_after)
         if not self.refetch and datetime.now(UTC) < due:
-            self.crawler.stats.inc_value(RUN_COUNT_STATS["unchanged"])
-            self.crawler.stats.inc_value("crawl/not_due")
+            crawl.stats.inc_value(RUN_COUNT_STATS["unchanged"])
+            crawl.stats.inc_value("crawl/not_due")
             raise NotDue(f"{request.url} checked at {known.last_checked_at:%Y-%m-%d %H:%M}")
         if known.etag:
             request.headers.setdefault(b"If-None-Match", known.etag.encode("latin-1", "replace"))
@@ -65,13 +67,14 @@ class IncrementalMiddleware:
         if response.status != 304:
             return response
         known = self._known(request)
-        recorder = CrawlRecorder.of(self.crawler)
+        crawl = crawl_of(self.crawler, request)
+        recorder = CrawlRecorder.of(crawl)
         if known is None or recorder is None:
             return response
         with recorder.session() as session, session.begin():
             archive.record_not_modified(
                 session, recorder.source.id, request.meta["notice_url"], datetime.now(UTC)
             )
-        self.crawler.stats.inc_value(RUN_COUNT_STATS["not_modified"])
-        self.crawler.stats.inc_value(RUN_COUNT_STATS["unchanged"])
+        crawl.stats.inc_value(RUN_COUNT_STATS["not_modified"])
+        crawl.stats.inc_value(RUN_COUNT_STATS["unchanged"])
         raise NotModified(f"{request.url} not modified")

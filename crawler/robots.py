@@ -16,6 +16,7 @@ from scrapy.utils.misc import build_from_crawler
 
 from crawler import signals as regwatch_signals
 from crawler.errors import RobotsDisallowed
+from crawler.sourcecrawl import crawl_of
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -60,7 +61,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             raise RobotsDisallowed(f"robots.txt forbids {request.url}") from None
 
     def _announce(self, request: Request, detail: str) -> None:
-        self.crawler.signals.send_catch_log(
+        crawl_of(self.crawler, request).signals.send_catch_log(
             regwatch_signals.problem_found,
             kind="robots",
             url=request.url,

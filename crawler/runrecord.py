@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler import signals as regwatch_signals
@@ -119,6 +120,8 @@ class CrawlRecorder:
             raise NotConfigured
         self.crawler = crawler
         self.database_url: str | None = crawler.settings.get("REGWATCH_DATABASE_URL")
+        # The crawl engine's archive, shared by its crawls; a crawl of its own opens one.
+        self.archive: Engine | None = getattr(crawler, "archive", None)
         self.sessions: sessionmaker[Session] | None = None
         self.read_sessions: sessionmaker[Session] | None = None
         self.run_id: int | None = None
@@ -155,7 +158,7 @@ class CrawlRecorder:
         return self.read_sessions()
 
     def spider_opened(self) -> None:
-        engine = open_archive(self.database_url)
+        engine = self.archive or open_archive(self.database_url)
         self.sessions = session_factory(engine)
         self.read_sessions = read_session_factory(engine)
         source = self.source

@@ -9,6 +9,7 @@ from config import load_config
 from crawler.spiders.notices import NoticeSpider
 
 if TYPE_CHECKING:
+    from config import Source
     from scrapy.http import Request
     from scrapy.settings import BaseSettings
 
@@ -21,6 +22,12 @@ def spider_for(source_id: str, settings: BaseSettings | None = None) -> type[Not
     if base_url:
         source = source.with_base_url(base_url)
     refetch = bool(settings.getbool("REGWATCH_REFETCH")) if settings else False
+    return spider_of(source, refetch)
+
+
+def spider_of(source: Source, refetch: bool = False) -> type[NoticeSpider]:
+    """A NoticeSpider subclass bound to ``source`` as it is given."""
+    source_id = source.id
 
     class BoundNoticeSpider(NoticeSpider):
         name = source_id
