@@ -245,11 +245,11 @@ class EngineItemPipeline:
 class HostAutoThrottle(AutoThrottle):
     """AutoThrottle that never takes a host's delay below the largest delay of its sources."""
 
-    def _adjust_delay(self, slot: Any, latency: float, response: Any) -> None:
-        super()._adjust_delay(slot, latency, response)
+    def _response_downloaded(self, response: Any, request: Request, spider: Any) -> None:
+        super()._response_downloaded(response, request, spider)
         engine: CrawlEngine | None = getattr(self.crawler, "regwatch_engine", None)
-        key = response.meta.get("download_slot") if response.request is not None else None
-        if engine is not None and key is not None:
+        key, slot = self._get_slot(request, spider)
+        if engine is not None and key is not None and slot is not None:
             slot.delay = max(slot.delay, engine.host_delays.get(key, 0.0))
 
 
@@ -443,8 +443,6 @@ class CrawlEngine:
 def engine_settings(settings: Settings) -> Settings:
     """A crawl's settings made an engine's: many hosts at once, the components that route each
     request to its source's crawl, no per-crawl run record on the engine's own crawler."""
-    from scrapy.settings import default_settings
-
     settings = settings.copy()
     priority = SETTINGS_PRIORITIES["cmdline"] + 1
     if (settings.getpriority("CONCURRENT_REQUESTS") or 0) < SETTINGS_PRIORITIES["cmdline"]:
@@ -459,11 +457,11 @@ def engine_settings(settings: Settings) -> Settings:
     settings.set("ITEM_PIPELINES", {"crawler.engine.EngineItemPipeline": 300}, priority=priority)
     extensions = {path: order for path, order in settings.getdict("EXTENSIONS").items()
                   if path != "crawler.runrecord.CrawlRecorder"}
+    # Dicts of components merge with what they replace: switched off here, not removed.
+    extensions["crawler.runrecord.CrawlRecorder"] = None
+    extensions["scrapy.extensions.throttle.AutoThrottle"] = None
+    extensions["crawler.engine.HostAutoThrottle"] = 0
     settings.set("EXTENSIONS", extensions, priority=priority)
-    base = dict(settings.getdict("EXTENSIONS_BASE") or default_settings.EXTENSIONS_BASE)
-    order = base.pop("scrapy.extensions.throttle.AutoThrottle", 0)
-    base["crawler.engine.HostAutoThrottle"] = order
-    settings.set("EXTENSIONS_BASE", base, priority=priority)
     # A host's delay is its sources' (CrawlEngine._make_room); AutoThrottle starts there.
     if (settings.getpriority("DOWNLOAD_DELAY") or 0) < SETTINGS_PRIORITIES["cmdline"]:
         settings.set("DOWNLOAD_DELAY", 0.0, priority="project")

@@ -55,7 +55,10 @@ class _Engine:
         self.commands = commands
         self.results = results
         self.started = 0
+        # Crawls handed out and not yet sent: "stop" goes after the last of them.
+        self.unsent = 0
         self.retiring = False
+        self.stop_sent = False
         self.waiting: dict[str, tuple[threading.Event, list[dict[str, Any]]]] = {}
         self.send_lock = threading.Lock()
 
@@ -88,8 +91,9 @@ class EngineCrawlRunner(ChildCrawlRunner):
                 engine = self._start_engine()
                 self._engine = engine
             engine.started += 1
+            engine.unsent += 1
             if engine.started >= self.max_crawls:
-                self._retire(engine)
+                engine.retiring = True
             return engine
 
     def _start_engine(self) -> _Engine:
@@ -111,12 +115,14 @@ class EngineCrawlRunner(ChildCrawlRunner):
         return engine
 
     def _retire(self, engine: _Engine) -> None:
-        """No more crawls for ``engine``: it ends once its running crawls have."""
-        if engine.retiring:
-            return
+        """No more crawls for ``engine``: it ends once its running crawls have (it is told so
+        once the crawls handed to it are sent)."""
         engine.retiring = True
-        with engine.send_lock, contextlib.suppress(OSError, ValueError):
-            engine.commands.send(("stop",))
+        with engine.send_lock:
+            if engine.unsent == 0 and not engine.stop_sent:
+                engine.stop_sent = True
+                with contextlib.suppress(OSError, ValueError):
+                    engine.commands.send(("stop",))
 
     def _receive(self, engine: _Engine) -> None:
         while True:
@@ -152,11 +158,14 @@ class EngineCrawlRunner(ChildCrawlRunner):
         answer: list[dict[str, Any]] = []
         with self._guard:
             engine.waiting[source_id] = (done, answer)
-        try:
-            with engine.send_lock:
+        with engine.send_lock:
+            engine.unsent -= 1
+            try:
                 engine.commands.send(("crawl", source_id, self.time_limit))
-        except (OSError, ValueError):
-            done.set()
+            except (OSError, ValueError):
+                done.set()
+        if engine.retiring:
+            self._retire(engine)
         if not done.wait(self.time_limit + HANG_GRACE_S):
             logger.error("crawl:%s: its crawl engine (process %s) did not answer %g s after "
                          "the time limit; killed", source_id, engine.process.pid, HANG_GRACE_S)
