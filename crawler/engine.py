@@ -48,6 +48,13 @@ logger = logging.getLogger(__name__)
 ENGINE_CONCURRENT_REQUESTS = 64
 
 
+class SourceStats(MemoryStatsCollector):
+    """A source crawl's stats: Scrapy's collector without its shim that checks every method
+    lookup for a deprecated ``spider`` argument (a tenth of an unchanged source's CPU)."""
+
+    __getattribute__ = object.__getattribute__
+
+
 class SourceCrawl:
     """One crawl of one source inside the engine; what a crawler is to its components."""
 
@@ -58,7 +65,7 @@ class SourceCrawl:
         self.settings = engine.crawler.settings
         self.archive: Engine | None = engine.archive
         self.signals = SignalManager(self)
-        self.stats = MemoryStatsCollector(self)  # type: ignore[arg-type]
+        self.stats = SourceStats(self)  # type: ignore[arg-type]
         self.spider = spider_of(source, refetch).from_crawler(self)  # type: ignore[arg-type]
         self.recorder: CrawlRecorder | None
         try:
