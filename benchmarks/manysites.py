@@ -70,8 +70,8 @@ def write_config(directory: Path, sources: int, hosts: int, port: int, *,
     from config import builtin_tables
 
     builtins = sorted({source_id for source_id, _, _ in builtin_tables()})
-    tables = [f"# Written by the benchmarks: {sources} sources on {hosts} loopback hosts.\n"
-              f"[service]\nmax_jitter = \"0s\"\n{extra}"]
+    tables = [(f"# Written by the benchmarks: {sources} sources on {hosts} loopback hosts.\n"
+               f"[service]\nmax_jitter = \"0s\"\n{extra}")]
     tables += [f"\n[sources.{source_id}]\ndisabled = true\n" for source_id in builtins]
     for n in range(sources):
         tables.append(f"""

@@ -90,7 +90,7 @@ class SourceCrawl:
             from twisted.internet import reactor
 
             # After the scrape that just ended has scheduled what it found.
-            reactor.callLater(0, self._maybe_finish)  # type: ignore[attr-defined]
+            reactor.callLater(0, self._maybe_finish)  # type: ignore[attr-defined,arg-type]
 
     def _maybe_finish(self) -> None:
         if self.pending <= 0 and not self.closed:
@@ -103,9 +103,9 @@ class SourceCrawl:
         self.stats.set_value("start_time", _now())
         await self.signals.send_catch_log_async(signals.spider_opened, spider=self.spider)
         if self.time_limit is not None:
+            reason = f"killed after exceeding its time limit of {self.time_limit:g} s"
             self._cutoff = reactor.callLater(  # type: ignore[attr-defined]
-                self.time_limit, self.cut_off,
-                f"killed after exceeding its time limit of {self.time_limit:g} s")
+                self.time_limit, self.cut_off, reason)  # type: ignore[arg-type]
         try:
             async for request in self.spider.start():
                 if self.closed:

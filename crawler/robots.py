@@ -81,7 +81,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
                 if entry is None:
                     return False
                 status, body, fetched_at = entry.status, entry.body, entry.fetched_at
-        except Exception:  # noqa: BLE001 (the cache is an optimisation: fetch instead)
+        except Exception:
             logger.warning("could not read the robots.txt cache", exc_info=True)
             return False
         self._parsers[netloc] = build_from_crawler(self._parserimpl, self.crawler,
@@ -97,7 +97,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         try:
             with sessions() as session, session.begin():
                 store_robots(session, origin, status, body, datetime.now(UTC))
-        except Exception:  # noqa: BLE001 (the next crawl fetches it again)
+        except Exception:
             logger.warning("could not keep %s/robots.txt", origin, exc_info=True)
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
@@ -123,8 +123,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
                 await self._parse_robots(response, netloc, request)
             except Exception as exc:
                 if not isinstance(exc, IgnoreRequest):
-                    logger.error("Error downloading %s: %s", robots_request, exc,
-                                 exc_info=True)
+                    logger.exception("Error downloading %s", robots_request)
                 self._robots_error(exc, netloc)
             self._stats.inc_value("robotstxt/request_count")
         parser = self._parsers[netloc]

@@ -9,9 +9,10 @@ from config import load_config
 from crawler.spiders.notices import NoticeSpider
 
 if TYPE_CHECKING:
-    from config import Source
     from scrapy.http import Request
     from scrapy.settings import BaseSettings
+
+    from config import Source
 
 
 def spider_for(source_id: str, settings: BaseSettings | None = None) -> type[NoticeSpider]:

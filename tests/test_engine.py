@@ -7,6 +7,7 @@ request the server answered (host, path, start, end).
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -41,7 +42,7 @@ def overlaps(entries: list[dict[str, Any]], gap: float) -> list[tuple[str, str, 
     found = []
     for host, requests in by_host.items():
         requests.sort(key=lambda entry: entry["started"])
-        for before, after in zip(requests, requests[1:], strict=False):
+        for before, after in itertools.pairwise(requests):
             if after["started"] < before["ended"] + gap:
                 found.append((host, before["path"], after["path"]))
     return found
