@@ -58,7 +58,7 @@ class SourceStats(MemoryStatsCollector):
 class SourceCrawl:
     """One crawl of one source inside the engine; what a crawler is to its components."""
 
-    def __init__(self, engine: CrawlEngine, source: Source, *, refetch: bool,
+    def __init__(self, engine: CrawlEngine, source: Source, *,
                  time_limit: float | None) -> None:
         self.engine = engine
         self.source = source
@@ -66,12 +66,15 @@ class SourceCrawl:
         self.archive: Engine | None = engine.archive
         self.signals = SignalManager(self)
         self.stats = SourceStats(self)  # type: ignore[arg-type]
-        self.spider = spider_of(source, refetch).from_crawler(self)  # type: ignore[arg-type]
+        self.spider = engine.spider_class(source).from_crawler(self)  # type: ignore[arg-type]
         self.recorder: CrawlRecorder | None
         try:
-            self.recorder = CrawlRecorder.from_crawler(self)  # type: ignore[arg-type]
+            self.recorder = CrawlRecorder.from_crawler(self,  # type: ignore[arg-type]
+                                                       runs_by_caller=True)
         except NotConfigured:
             self.recorder = None
+        if self.recorder is not None and engine.archive is not None:
+            self.recorder.use_archive(engine.archive)
         self.pipeline: ArchivePipeline | None
         try:
             self.pipeline = ArchivePipeline.from_crawler(self,  # type: ignore[arg-type]
@@ -101,6 +104,8 @@ class SourceCrawl:
 
         self.pending += 1  # the start requests, until they are all scheduled
         self.stats.set_value("start_time", _now())
+        if self.recorder is not None and self.engine.runs is not None:
+            await maybe_deferred_to_future(self.engine.runs.open(self.recorder))
         await self.signals.send_catch_log_async(signals.spider_opened, spider=self.spider)
         if self.time_limit is not None:
             reason = f"killed after exceeding its time limit of {self.time_limit:g} s"
@@ -136,6 +141,9 @@ class SourceCrawl:
                 await self.pipeline.close_spider()
             self.stats.set_value("finish_reason", reason)
             self.stats.set_value("finish_time", _now())
+            if (self.recorder is not None and self.recorder.run_id is not None
+                    and self.engine.runs is not None):
+                await maybe_deferred_to_future(self.engine.runs.close(self.recorder, reason))
             await self.signals.send_catch_log_async(signals.spider_closed, spider=self.spider,
                                                     reason=reason)
         finally:
@@ -160,6 +168,57 @@ def _now() -> Any:
     from datetime import UTC, datetime
 
     return datetime.now(UTC)
+
+
+class RunRecords:
+    """Opens and closes the engine's crawl runs in batches: the runs that open (or close) in
+    the same turn of the reactor share one transaction. If a batch fails, each run is written
+    in a transaction of its own, so one bad run fails only its own crawl."""
+
+    def __init__(self, archive: Engine) -> None:
+        from storage.db import session_factory
+
+        self.sessions = session_factory(archive)
+        self._waiting: list[tuple[Callable[[Any], None], defer.Deferred[None]]] = []
+        self._call: Any = None
+
+    def open(self, recorder: CrawlRecorder) -> defer.Deferred[None]:
+        return self._add(recorder.open_in)
+
+    def close(self, recorder: CrawlRecorder, reason: str) -> defer.Deferred[None]:
+        return self._add(lambda session: recorder.close_in(session, reason))
+
+    def _add(self, write: Callable[[Any], None]) -> defer.Deferred[None]:
+        from twisted.internet import reactor
+
+        written: defer.Deferred[None] = defer.Deferred()
+        self._waiting.append((write, written))
+        if self._call is None:
+            self._call = reactor.callLater(0, self._flush)  # type: ignore[attr-defined,arg-type]
+        return written
+
+    def _flush(self) -> None:
+        self._call = None
+        batch, self._waiting = self._waiting, []
+        try:
+            with self.sessions.begin() as session:
+                for write, _ in batch:
+                    write(session)
+        except Exception:
+            if len(batch) > 1:
+                logger.warning("%d crawl runs could not be written together; writing each "
+                               "alone", len(batch), exc_info=True)
+            for write, written in batch:
+                try:
+                    with self.sessions.begin() as session:
+                        write(session)
+                except Exception as exc:  # noqa: BLE001 (the crawl's failure)
+                    written.errback(exc)
+                else:
+                    written.callback(None)
+            return
+        for _, written in batch:
+            written.callback(None)
 
 
 class EngineSpider(scrapy.Spider):
@@ -290,6 +349,7 @@ class CrawlEngine:
                                      init_reactor=not is_reactor_installed())
         self.crawler.regwatch_engine = self
         self.crawls: dict[str, SourceCrawl] = {}
+        self._spider_classes: dict[str, tuple[Source, type[scrapy.Spider]]] = {}
         self.host_delays: dict[str, float] = {}
         self.started = 0
         self.closing = False
@@ -305,6 +365,7 @@ class CrawlEngine:
         self._database_url = self.settings.get("REGWATCH_DATABASE_URL")
         # One connection pool for every crawl's run record and lookups.
         self.archive: Engine | None = open_archive(self._database_url) if archive_on else None
+        self.runs = RunRecords(self.archive) if self.archive is not None else None
         self.running = False
         self._waiting: list[defer.Deferred[None]] = []
         self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
@@ -382,7 +443,7 @@ class CrawlEngine:
         source = self.config.source(source_id)
         if self.base_url:
             source = source.with_base_url(self.base_url)
-        crawl = SourceCrawl(self, source, refetch=self.refetch, time_limit=time_limit)
+        crawl = SourceCrawl(self, source, time_limit=time_limit)
         self.crawls[source_id] = crawl
         self.started += 1
         self._make_room(source)
@@ -397,6 +458,14 @@ class CrawlEngine:
             crawl.stats.set_value("run/start_error", f"{type(exc).__name__}: {exc}")
             if not crawl.closed:
                 await crawl.close("failed")
+
+    def spider_class(self, source: Source) -> type[scrapy.Spider]:
+        """The source's spider class, made once per engine."""
+        made = self._spider_classes.get(source.id)
+        if made is None or made[0] is not source:
+            made = (source, spider_of(source, self.refetch))
+            self._spider_classes[source.id] = made
+        return made[1]
 
     def crawl_ended(self, crawl: SourceCrawl) -> None:
         if self.crawls.get(crawl.source.id) is crawl:
