@@ -154,3 +154,13 @@ def test_alert_smoke() -> None:
     assert result["samples"] == result["alerts_received"] == 1
     assert result["missed"] == 0
     assert 0 < result["processing_p50_s"] <= result["time_to_alert_p50_s"]
+
+
+def test_many_sources_smoke() -> None:
+    result = smoke("many-sources")
+    assert result["first_notices"] == 5 * result["size"]
+    assert result["first_statuses"] == result["recheck_statuses"] == "ok"
+    # A re-check asks for each source's list page and nothing else (robots.txt is kept).
+    assert result["recheck_requests"] == result["size"]
+    assert result["recheck_unchanged"] == 5 * result["size"]
+    assert result["recheck_engine_cpu_s"] > 0
