@@ -117,3 +117,49 @@ def test_service_engine_runs_crawls_and_cuts_one_off_at_its_time_limit(tmp_path:
         assert run is not None and run.status == "failed"
     engine.dispose()
 
+
+
+def test_a_killed_engine_fails_its_crawls_and_the_next_crawl_gets_a_new_one(
+        tmp_path: Path) -> None:
+    import os
+    import signal
+    import threading
+
+    from crawler.enginerunner import EngineCrawlRunner
+
+    with RunningSites(1, answer_after=60.0) as slow, RunningSites(1) as sites:
+        config_path = write_config(tmp_path, 1, 1, sites.port)
+        text = config_path.read_text(encoding="utf-8")
+        slow_source = text[text.index("\n[sources.src0]"):]
+        config_path.write_text(text + slow_source.replace("src0", "slow").replace(
+            f":{sites.port}", f":{slow.port}"), encoding="utf-8")
+        database_url = f"sqlite:///{tmp_path / 'archive.db'}"
+        engine = open_archive(database_url)
+        runner = EngineCrawlRunner(load_config(config_path), database_url,
+                                   session_factory(engine), time_limit=120.0, stop_grace=5.0)
+        outcomes = []
+        try:
+            crawling = threading.Thread(target=lambda: outcomes.append(runner.run("slow")))
+            crawling.start()
+            # Killed once its crawl has opened its run (the request waits on the slow host).
+            # A session per look: one held open would keep the engine from writing.
+            for _ in range(600):
+                with session_factory(engine)() as session:
+                    if session.scalar(select(CrawlRun.id).where(CrawlRun.source_id == "slow")):
+                        break
+                threading.Event().wait(0.1)
+            killed = runner._engines[0].process.pid
+            os.kill(killed, signal.SIGKILL)
+            crawling.join(60)
+            after = runner.run("src0")
+        finally:
+            runner.stop()
+    [cut] = outcomes
+    assert cut.status == "failed" and cut.killed
+    assert cut.detail == "crawl engine process died of SIGKILL"
+    assert after.status == "ok" and after.counts["new"] == 5
+    assert len(runner._engines) == 2
+    with session_factory(engine)() as session:
+        run = session.get(CrawlRun, cut.run_id)
+        assert run is not None and run.status == "failed"
+    engine.dispose()
