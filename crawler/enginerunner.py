@@ -216,7 +216,6 @@ def engine_main(config_path: str | None, database_url: str, environment: Mapping
     """The engine process: crawls what ``commands`` asks, answers on ``results``."""
     os.setsid()
     _die_with_fork_server()
-    _die_with_reader(results)
     os.environ.clear()
     os.environ.update(environment)
     os.chdir(working_directory)
@@ -230,7 +229,10 @@ def engine_main(config_path: str | None, database_url: str, environment: Mapping
     from storage.lock import crawl_lease
 
     config = load_config(config_path)
+    # Built while this process has one thread, so its archive writer is a fork (a thread
+    # running would make it a new interpreter, a second of imports).
     engine = CrawlEngine(config, crawl_settings(config, database_url=database_url))
+    _die_with_reader(results)
     process = CrawlerProcess(engine.settings)
     send_lock = threading.Lock()
 

@@ -21,6 +21,10 @@ from benchmarks.manysites import RunningSites, request_log, write_config
 from config import load_config
 from storage.db import open_archive, session_factory
 from storage.models import CrawlRun, Notice, RobotsCacheEntry
+from tests.storage_fixtures import (  # noqa: F401  (fixtures are used by name)
+    archive_url_fixture,
+    postgres_database_fixture,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,12 +52,13 @@ def overlaps(entries: list[dict[str, Any]], gap: float) -> list[tuple[str, str, 
     return found
 
 
-def test_sources_sharing_hosts_are_crawled_one_request_at_a_time_per_host(tmp_path: Path) -> None:
+def test_sources_sharing_hosts_are_crawled_one_request_at_a_time_per_host(
+        tmp_path: Path, archive_url: str) -> None:
     log = tmp_path / "requests.log"
     sources, hosts, delay = 8, 2, 0.25
     with RunningSites(hosts, log_path=log) as sites:
         config = write_config(tmp_path, sources, hosts, sites.port, delay=delay)
-        database_url = f"sqlite:///{tmp_path / 'archive.db'}"
+        database_url = archive_url
         ids = [f"src{n}" for n in range(sources)]
         first = crawl(config, database_url, *ids)
         first_log = request_log(log)
