@@ -91,6 +91,9 @@ class ServiceSettings:
     misfire_grace_time: float | None = None
     parallel_crawls: int = 2
     stop_grace: float = 20.0
+    # Crawls one crawl engine process runs before a new one replaces it; 0 runs each crawl in
+    # a child process of its own (crawler.childrunner) instead of an engine.
+    engine_crawls: int = 500
 
 
 _SERVICE_DURATIONS = ("crawl_timeout", "max_jitter", "misfire_grace_time", "stop_grace")
@@ -106,7 +109,7 @@ def service_settings(config: Config) -> ServiceSettings:
         raise ConfigError(where, config.line_of("service"), "[service] must be a table")
     from alerts.settings import SERVICE_KEYS as ALERT_KEYS  # alerts read and check these
 
-    known = {*_SERVICE_DURATIONS, "parallel_crawls", *ALERT_KEYS}
+    known = {*_SERVICE_DURATIONS, "parallel_crawls", "engine_crawls", *ALERT_KEYS}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(
@@ -132,6 +135,11 @@ def service_settings(config: Config) -> ServiceSettings:
                               "service.parallel_crawls must be a whole number from 1 to "
                               f"{MAX_PARALLEL_CRAWLS}")
         values["parallel_crawls"] = count
+    if "engine_crawls" in table:
+        count = table["engine_crawls"]
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ConfigError(where, None, "service.engine_crawls must be a whole number ≥ 0")
+        values["engine_crawls"] = count
     return ServiceSettings(**values)
 
 

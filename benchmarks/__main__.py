@@ -1,4 +1,4 @@
-"""``python -m benchmarks crawl|recheck|alert|extract|query|memory [--size N] [--smoke]``.
+"""``python -m benchmarks crawl|recheck|alert|extract|query|memory|many-sources [--size N] [--smoke]``.
 
 ``python -m benchmarks evaluate [--corpus DIR] [--json] [--case ID] [--verbose]`` scores the
 extractor on annotated real texts instead (see EVALUATION.md; it has its own options).
@@ -23,6 +23,8 @@ SIZES = {
     "memory": (10_000, 40),
     "alert": (200, 20),
     "query": (100_000, 300),
+    # Sources (of five notices each), not notices.
+    "many-sources": (1000, 20),
 }
 
 
@@ -52,6 +54,10 @@ def run(name: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
         from benchmarks import alert
 
         return alert.run(size, smoke=args.smoke, samples=args.samples)
+    if name == "many-sources":
+        from benchmarks import manysources
+
+        return manysources.run(size)
     from benchmarks import query
 
     return query.run(size, backends=args.backend, repeats=5 if args.smoke else args.repeats,

@@ -47,17 +47,29 @@ def shown_delay(delay: float) -> str:
     return f"{delay:g} s between requests (the source's politeness delay)"
 
 
-def snapshot(crawler: Crawler) -> Snapshot:
-    """The progress a crawler's stats show now."""
-    stats = crawler.stats
-    delay = float(crawler.settings.getfloat("DOWNLOAD_DELAY"))
+def source_delay(crawler: Crawler) -> float:
+    """The delay a crawler starts with: the source's (in a crawl engine, where one crawler
+    fetches for many sources, each source's crawl gives its own)."""
     engine = getattr(crawler, "engine", None)
-    slots = getattr(getattr(engine, "downloader", None), "slots", None) or {}
+    source = getattr(crawler, "source", None)
+    if source is not None and hasattr(engine, "delay_of"):
+        return float(engine.delay_of(source))  # type: ignore[union-attr]
+    return float(crawler.settings.getfloat("DOWNLOAD_DELAY"))
+
+
+def snapshot(crawler: Crawler) -> Snapshot:
+    """The progress a crawler's stats show now (a source's crawl in a crawl engine too)."""
+    stats = crawler.stats
+    delay = source_delay(crawler)
+    engine = getattr(crawler, "engine", None)
+    in_engine = hasattr(engine, "delay_of")
+    slots = {} if in_engine else getattr(getattr(engine, "downloader", None), "slots", None) or {}
     if slots:
         # AutoThrottle moves a slot's delay away from the source's when the site is slow.
         delay = max(float(getattr(slot, "delay", delay)) for slot in slots.values())
+    pages_stat = "downloader/request_count" if in_engine else "downloader/response_count"
     return Snapshot(
-        pages=int(stats.get_value("downloader/response_count", 0)),
+        pages=int(stats.get_value(pages_stat, 0)),
         new=int(stats.get_value("store/new_notice", 0)),
         changed=int(stats.get_value("store/changed_notice", 0)),
         delay=delay,
@@ -101,7 +113,7 @@ class CrawlProgress:
         else:
             for source_id, crawler in self.crawlers.items():
                 self._line(f"{source_id}: crawling, "
-                           f"{shown_delay(crawler.settings.getfloat('DOWNLOAD_DELAY'))}")
+                           f"{shown_delay(source_delay(crawler))}")
         self.timer = task.LoopingCall(self._poll)
         self.timer.start(POLL_EVERY, now=False)
 

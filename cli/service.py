@@ -39,6 +39,7 @@ from cli.common import (
 from cli.terminal import inert_json, plain
 from config import Config, ConfigError
 from crawler.childrunner import ChildCrawlRunner
+from crawler.enginerunner import EngineCrawlRunner
 from scheduler import (
     JOB_PREFIX,
     CrawlService,
@@ -230,10 +231,18 @@ def serve_command(obj: dict[str, Any], once: bool, host: str | None, port: int |
 
     # Before the web pages: starting the crawl children's fork server takes a moment, and the
     # pages announce that the service is up.
-    runner = ChildCrawlRunner(
-        config, url, session_factory(engine),
-        time_limit=settings.crawl_timeout, stop_grace=settings.stop_grace,
-    )
+    runner: ChildCrawlRunner
+    if settings.engine_crawls:
+        runner = EngineCrawlRunner(
+            config, url, session_factory(engine),
+            time_limit=settings.crawl_timeout, stop_grace=settings.stop_grace,
+            max_crawls=settings.engine_crawls,
+        )
+    else:
+        runner = ChildCrawlRunner(
+            config, url, session_factory(engine),
+            time_limit=settings.crawl_timeout, stop_grace=settings.stop_grace,
+        )
     stop_web: Callable[[], None] | None = None
     if not once and not no_web:
         from web.server import PortInUseError

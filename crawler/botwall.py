@@ -14,6 +14,7 @@ from scrapy.http import TextResponse
 
 from crawler import signals as regwatch_signals
 from crawler.errors import BotWall
+from crawler.sourcecrawl import crawl_of
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -110,8 +111,9 @@ class BotWallMiddleware:
         wall = bot_wall(response.status, text[:200_000])
         if wall is None:
             return response
-        self.crawler.stats.inc_value("health/bot_wall_response")
-        self.crawler.signals.send_catch_log(
+        crawl = crawl_of(self.crawler, request)
+        crawl.stats.inc_value("health/bot_wall_response")
+        crawl.signals.send_catch_log(
             regwatch_signals.problem_found,
             kind="bot_wall",
             url=request.url,

@@ -172,26 +172,8 @@ class ChildCrawlRunner:
             log.close()
             Path(log_path).unlink(missing_ok=True)
 
-        if killed_for is None and result is not None and "skipped" in result:
-            return CrawlOutcome(source_id, "skipped", started, finished,
-                                detail=f"its lease is held by {result['skipped']}")
         if killed_for is None and result is not None and "error" not in result:
-            status = result.get("status")
-            outcome = CrawlOutcome(
-                source_id=source_id,
-                status=status if status in ("ok", "unhealthy") else "failed",
-                started_at=started,
-                finished_at=finished,
-                run_id=result.get("run_id"),
-                counts={key: int(result.get(key, 0)) for key in archive.RUN_COUNTS},
-                detail="; ".join(
-                    f"{p.get('kind')}: {p.get('detail')}" for p in result.get("problems", [])[:3]
-                ) or None,
-            )
-            if outcome.status == "failed" and output_tail.strip():
-                logger.warning("crawl:%s failed; its log ends:\n%s", source_id,
-                               _last_lines(output_tail, 20))
-            return outcome
+            return outcome_of(source_id, started, finished, result, logger, output_tail)
 
         if killed_for is None:
             if stopped:
@@ -266,6 +248,35 @@ class ChildCrawlRunner:
                 stats={"service/closed_by": "scheduler"},
             )
             return run.id
+
+
+def outcome_of(source_id: str, started: datetime, finished: datetime, result: dict[str, Any],
+               log: logging.Logger, output_tail: str = "") -> CrawlOutcome:
+    """The outcome of a crawl from the result its process sent (`crawl_sources`' result for
+    the source, ``{"skipped": holder}``, ``{"error": reason}``)."""
+    if "skipped" in result:
+        return CrawlOutcome(source_id, "skipped", started, finished,
+                            detail=f"its lease is held by {result['skipped']}")
+    if "error" in result:
+        return CrawlOutcome(source_id, "failed", started, finished,
+                            detail=f"the crawl could not start: {result['error']}")
+    status = result.get("status")
+    outcome = CrawlOutcome(
+        source_id=source_id,
+        status=status if status in ("ok", "unhealthy") else "failed",
+        started_at=started,
+        finished_at=finished,
+        run_id=result.get("run_id"),
+        counts={key: int(result.get(key, 0)) for key in archive.RUN_COUNTS},
+        detail=result.get("cut_off") or "; ".join(
+            f"{p.get('kind')}: {p.get('detail')}" for p in result.get("problems", [])[:3]
+        ) or None,
+        killed=bool(result.get("cut_off")),
+    )
+    if outcome.status == "failed" and output_tail.strip():
+        log.warning("crawl:%s failed; its log ends:\n%s", source_id,
+                    _last_lines(output_tail, 20))
+    return outcome
 
 
 def run_child(child_main: Callable[..., None], source_id: str, config_path: str | None,

@@ -26,6 +26,7 @@ from config import Config, ConfigError, Source, load_config, origin_of
 from crawler import signals as regwatch_signals
 from crawler.addresses import is_public_address
 from crawler.errors import EgressRefused
+from crawler.sourcecrawl import crawl_of
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -94,7 +95,7 @@ class EgressGateMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        source: Source | None = getattr(self.crawler.spider, "source", None)
+        source: Source | None = getattr(crawl_of(self.crawler, request).spider, "source", None)
         if source is None:
             return
         reason = refusal(request.url, source)
@@ -113,10 +114,11 @@ class EgressGateMiddleware:
 
     def refuse(self, request: Request, reason: str) -> NoReturn:
         """Record ``request`` as refused for ``reason`` and stop it (EgressRefused)."""
-        self.crawler.stats.inc_value("egress/refused")
+        crawl = crawl_of(self.crawler, request)
+        crawl.stats.inc_value("egress/refused")
         redirected_from = request.meta.get("redirect_urls")
         detail = reason + (f" (redirected from {redirected_from[0]})" if redirected_from else "")
-        self.crawler.signals.send_catch_log(
+        crawl.signals.send_catch_log(
             regwatch_signals.problem_found,
             kind="dns" if reason.startswith(DNS_FAILURE) else "refused",
             url=request.url,

@@ -15,6 +15,8 @@ from charset_normalizer import from_bytes
 from scrapy.http import TextResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
+from crawler.sourcecrawl import crawl_of
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -108,7 +110,8 @@ class EncodingMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if not isinstance(response, TextResponse) or not response.body:
             return response
-        source = getattr(self.crawler.spider, "source", None)
+        crawl = crawl_of(self.crawler, request)
+        source = getattr(crawl.spider, "source", None)
         forced = getattr(source, "encoding", None)
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         declared = [
@@ -121,7 +124,7 @@ class EncodingMiddleware:
         ]
         chosen = choose_encoding(response.body, declared, forced)
         if declared and normalise_encoding(declared[0]) != chosen:
-            self.crawler.stats.inc_value("encoding/declaration_wrong")
+            crawl.stats.inc_value("encoding/declaration_wrong")
         if chosen != normalise_encoding(response.encoding):
             return response.replace(encoding=chosen)
         return response

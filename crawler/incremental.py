@@ -18,6 +18,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.errors import NotDue, NotModified
 from crawler.runrecord import RUN_COUNT_STATS, CrawlRecorder
+from crawler.sourcecrawl import crawl_of
 from storage import archive
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class IncrementalMiddleware:
 
     def _known(self, request: Request) -> archive.KnownNotice | None:
         url = request.meta.get("notice_url")
-        recorder = CrawlRecorder.of(self.crawler)
+        recorder = CrawlRecorder.of(crawl_of(self.crawler, request))
         if not url or recorder is None or request.meta.get("continuation_of"):
             return None
         return recorder.known.get(url)
@@ -59,10 +60,11 @@ class IncrementalMiddleware:
         known = self._known(request)
         if known is None:
             return
-        source = self.crawler.spider.source  # type: ignore[union-attr]
+        crawl = crawl_of(self.crawler, request)
+        source = crawl.spider.source
         if not self.refetch and datetime.now(UTC) < revisit_due(source, known):
-            self.crawler.stats.inc_value(RUN_COUNT_STATS["unchanged"])
-            self.crawler.stats.inc_value("crawl/not_due")
+            crawl.stats.inc_value(RUN_COUNT_STATS["unchanged"])
+            crawl.stats.inc_value("crawl/not_due")
             raise NotDue(f"{request.url} checked at {known.last_checked_at:%Y-%m-%d %H:%M}")
         if known.etag:
             request.headers.setdefault(b"If-None-Match", known.etag.encode("latin-1", "replace"))
@@ -76,7 +78,8 @@ class IncrementalMiddleware:
         if response.status != 304:
             return response
         known = self._known(request)
-        recorder = CrawlRecorder.of(self.crawler)
+        crawl = crawl_of(self.crawler, request)
+        recorder = CrawlRecorder.of(crawl)
         if known is None or recorder is None:
             return response
         with recorder.session() as session, session.begin():
@@ -84,6 +87,6 @@ class IncrementalMiddleware:
                 session, recorder.source.id,
                 recorder.source.canonical(request.meta["notice_url"]), datetime.now(UTC)
             )
-        self.crawler.stats.inc_value(RUN_COUNT_STATS["not_modified"])
-        self.crawler.stats.inc_value(RUN_COUNT_STATS["unchanged"])
+        crawl.stats.inc_value(RUN_COUNT_STATS["not_modified"])
+        crawl.stats.inc_value(RUN_COUNT_STATS["unchanged"])
         raise NotModified(f"{request.url} not modified")

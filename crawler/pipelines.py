@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
@@ -32,6 +33,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
 
 from alerts.outbox import rules_for_crawl
+from alerts.rule import AlertRule
 from crawler import signals as regwatch_signals
 from crawler.archivewriter import ArchiveWriter, StartedWriter, fork_writer
 from crawler.items import NoticeItem
@@ -57,23 +59,40 @@ WRITER_AHEAD = 256
 WRITER_AHEAD_BYTES = 16 << 20
 
 
+@dataclass
+class SharedWriter:
+    """One archive writer for every crawl of a crawl engine, and the alert rules it applies.
+
+    Each crawl's pipeline hands it notices with itself in the token, and gets its answers."""
+
+    writer: ArchiveWriter
+    rules: list[AlertRule]
+
+    @staticmethod
+    def answer(token: tuple[ArchivePipeline, tuple[str, int]], result: StoreResult) -> None:
+        pipeline, own = token
+        pipeline._stored(own, result)
+
+
 class ArchivePipeline:
     """Stores :class:`~crawler.items.NoticeItem` objects through :func:`crawler.storing.store_notice`."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, shared: SharedWriter | None = None) -> None:
         if not crawler.settings.getbool("REGWATCH_ARCHIVE_ENABLED", True):
             raise NotConfigured
         self.crawler = crawler
-        self.alert_rules = rules_for_crawl(crawler.settings)
+        self.shared = shared
+        self.alert_rules = shared.rules if shared else rules_for_crawl(crawler.settings)
         self.mode = crawler.settings.get("REGWATCH_ARCHIVE_WRITER") or "process"
         if self.mode not in WRITER_MODES:
             raise ValueError(f"REGWATCH_ARCHIVE_WRITER is {self.mode!r}; one of {WRITER_MODES}")
-        self.writer: ArchiveWriter | None = None
+        self.writer: ArchiveWriter | None = shared.writer if shared else None
         # Forked now, before the crawl starts and opens the archive, while that is safe; it
         # waits idle until it is needed. A crawl that finds a few notices (most scheduled
         # re-checks find none or one) stores them here at once, and only a crawl with more
-        # hands the writer its archive.
-        self.spare: StartedWriter | None = fork_writer() if self.mode == "process" else None
+        # hands the writer its archive. A crawl in the engine has the engine's writer.
+        self.spare: StartedWriter | None = (fork_writer() if self.mode == "process"
+                                            and shared is None else None)
         self.inline_first = crawler.settings.getint("REGWATCH_ARCHIVE_WRITER_AFTER", 10)
         self.seen = 0
         self.queued_new = 0
@@ -86,8 +105,8 @@ class ArchivePipeline:
         self.waiting: list[tuple[Callable[[], bool], defer.Deferred[None]]] = []
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
-        pipeline = cls(crawler)
+    def from_crawler(cls, crawler: Crawler, shared: SharedWriter | None = None) -> ArchivePipeline:
+        pipeline = cls(crawler, shared)
         crawler.signals.connect(pipeline.new_notices_queued,
                                 signal=regwatch_signals.new_notices_queued)
         return pipeline
@@ -130,6 +149,11 @@ class ArchivePipeline:
             self.spare = None
         if self.writer is None:
             return
+        if self.shared is not None:
+            # The engine's writer goes on storing for the engine's other crawls.
+            await self._answers(until=self._all_answered)
+            self.writer = None
+            return
         try:
             # Every notice's outcome is counted before the crawl's stats and problems are read.
             await self._answers(until=self._all_answered)
@@ -159,7 +183,9 @@ class ArchivePipeline:
         size = len(fetched.raw) + len(fetched.html) + len(fetched.text)
         self.unanswered += 1
         self.unanswered_bytes += size
-        self.writer.submit(fetched, (item.url, size), self._extraction_if_writer_behind(fetched))
+        token = (item.url, size)
+        self.writer.submit(fetched, (self, token) if self.shared else token,
+                           self._extraction_if_writer_behind(fetched))
         if not self._writer_has_room():
             await self._answers(until=self._writer_has_room)
         return item

@@ -120,6 +120,13 @@ def crawl_sources(
 
     settings = crawl_settings(config, database_url=database_url, base_url=base_url,
                               refetch=refetch, extra_settings=extra_settings)
+    if len(source_ids) > 1:
+        # Many sources: one crawler checks them all, each host politely across sources.
+        from crawler.engine import run_engine
+
+        with _collector_skips_what_is_here():
+            return run_engine(config, source_ids, settings, refetch=refetch, base_url=base_url,
+                              watch=watch)
     process = CrawlerProcess(settings)
     crawlers = {}
     for source_id in source_ids:

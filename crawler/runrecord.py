@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler import signals as regwatch_signals
@@ -124,6 +125,8 @@ class CrawlRecorder:
             raise NotConfigured
         self.crawler = crawler
         self.database_url: str | None = crawler.settings.get("REGWATCH_DATABASE_URL")
+        # The crawl engine's archive, shared by its crawls; a crawl of its own opens one.
+        self.archive: Engine | None = getattr(crawler, "archive", None)
         self.sessions: sessionmaker[Session] | None = None
         self.read_sessions: sessionmaker[Session] | None = None
         self.run_id: int | None = None
@@ -134,10 +137,13 @@ class CrawlRecorder:
         _recorders[crawler] = self
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> CrawlRecorder:
+    def from_crawler(cls, crawler: Crawler, *, runs_by_caller: bool = False) -> CrawlRecorder:
+        """The crawl's recorder; with ``runs_by_caller`` (a crawl engine, which records many
+        runs together) it does not open and close the run on the spider's signals."""
         recorder = cls(crawler)
-        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        if not runs_by_caller:
+            crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+            crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(recorder.problem_found, signal=regwatch_signals.problem_found)
         crawler.signals.connect(recorder.notices_listed, signal=regwatch_signals.notices_listed)
         return recorder
@@ -160,23 +166,29 @@ class CrawlRecorder:
         return self.read_sessions()
 
     def spider_opened(self) -> None:
-        engine = open_archive(self.database_url)
+        self.use_archive(self.archive or open_archive(self.database_url))
+        with self.session() as session, session.begin():
+            self.open_in(session)
+
+    def use_archive(self, engine: Engine) -> None:
         self.sessions = session_factory(engine)
         self.read_sessions = read_session_factory(engine)
+
+    def open_in(self, session: Session) -> None:
+        """Open the run in ``session``'s transaction (a crawl engine opens many in one)."""
         source = self.source
-        with self.session() as session, session.begin():
-            archive.upsert_source(
-                session,
-                source.id,
-                name=source.name,
-                authority=source.authority,
-                language=source.language,
-                base_url=source.regulator_base_url or source.base_url,
-            )
-            run = archive.start_run(session, source.id, now())
-            session.flush()
-            self.run_id = run.id
-            self.known.opened(session)
+        archive.upsert_source(
+            session,
+            source.id,
+            name=source.name,
+            authority=source.authority,
+            language=source.language,
+            base_url=source.regulator_base_url or source.base_url,
+        )
+        run = archive.start_run(session, source.id, now())
+        session.flush()
+        self.run_id = run.id
+        self.known.opened(session)
         self.crawler.stats.set_value("run/id", self.run_id)
 
     def notices_listed(self, urls: list[str]) -> None:
@@ -215,24 +227,29 @@ class CrawlRecorder:
     def spider_closed(self, reason: str) -> None:
         if self.sessions is None or self.run_id is None:
             return
+        with self.session() as session, session.begin():
+            self.close_in(session, reason)
+
+    def close_in(self, session: Session, reason: str) -> None:
+        """Close the run in ``session``'s transaction (a crawl engine closes many in one)."""
+        assert self.run_id is not None
         status = self.status(reason)
         counts = self.counts()
         self.crawler.stats.set_value("run/status", status)
-        with self.session() as session, session.begin():
-            # A failed run says nothing about which notices are still listed.
-            if status != "failed" and self.listed:
-                archive.mark_listed(session, self.source.id,
-                                    sorted({self.source.canonical(url) for url in self.listed}),
-                                    now())
-            archive.finish_run(
-                session,
-                self.run_id,
-                status=status,  # type: ignore[arg-type]
-                finished_at=now(),
-                counts=counts,
-                errors=[f"{p['kind']}: {p['url']}: {p['detail']}" for p in self.problems][:200],
-                stats=_jsonable(self.crawler.stats.get_stats()),
-            )
+        # A failed run says nothing about which notices are still listed.
+        if status != "failed" and self.listed:
+            archive.mark_listed(session, self.source.id,
+                                sorted({self.source.canonical(url) for url in self.listed}),
+                                now())
+        archive.finish_run(
+            session,
+            self.run_id,
+            status=status,  # type: ignore[arg-type]
+            finished_at=now(),
+            counts=counts,
+            errors=[f"{p['kind']}: {p['url']}: {p['detail']}" for p in self.problems][:200],
+            stats=_jsonable(self.crawler.stats.get_stats()),
+        )
 
 
 def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from scrapy.http import Request
     from scrapy.settings import BaseSettings
 
+    from config import Source
+
 
 def spider_for(source_id: str, settings: BaseSettings | None = None) -> type[NoticeSpider]:
     """A NoticeSpider subclass bound to one source (honouring REGWATCH_BASE_URL when set)."""
@@ -28,6 +30,12 @@ def spider_for(source_id: str, settings: BaseSettings | None = None) -> type[Not
     if base_url:
         source = source.with_base_url(base_url)
     refetch = bool(settings.getbool("REGWATCH_REFETCH")) if settings else False
+    return spider_of(source, refetch)
+
+
+def spider_of(source: Source, refetch: bool = False) -> type[NoticeSpider]:
+    """A NoticeSpider subclass bound to ``source`` as it is given."""
+    source_id = source.id
 
     class BoundNoticeSpider(NoticeSpider):
         name = source_id

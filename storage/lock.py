@@ -185,6 +185,12 @@ class SqliteCrawlLease:
         self._file = lease_file
         return None
 
+    def release(self) -> None:
+        """Give the lease up (a crawl engine's crawl ends; its process goes on)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
 
 class PostgresCrawlLease:
     """A session-level advisory lock per source, on a connection the crawl child keeps open.
@@ -214,6 +220,15 @@ class PostgresCrawlLease:
             return holder
         self._engine, self._connection = engine, connection
         return None
+
+    def release(self) -> None:
+        """Give the lease up: its connection closes, which ends the session's lock."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
 
 
 def crawl_lease(database_url: str, source_id: str) -> SqliteCrawlLease | PostgresCrawlLease:

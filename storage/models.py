@@ -444,3 +444,15 @@ class AlertChannel(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_attempt_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
+
+
+class RobotsCacheEntry(Base):
+    """An origin's robots.txt as last fetched (its answer's status and body), for RFC 9309's
+    up to 24 hours of reuse by every crawl. Unreachable robots.txt and 5xx answers are not kept."""
+
+    __tablename__ = "robots_cache"
+
+    origin: Mapped[str] = mapped_column(String(300), primary_key=True)
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    fetched_at: Mapped[datetime]

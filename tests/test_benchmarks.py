@@ -170,3 +170,13 @@ def test_the_default_revisit_schedule_costs_a_3000_notice_source_about_105_reque
     assert 100 <= cost["revisits"] <= 106 and 0.7 < cost["first_fetches"] < 0.9
     weekly = requests_per_day(replace(source, revisit=(7 * 86400.0,)))
     assert 425 <= weekly["revisits"] <= 432
+
+
+def test_many_sources_smoke() -> None:
+    result = smoke("many-sources")
+    assert result["first_notices"] == 5 * result["size"]
+    assert result["first_statuses"] == result["recheck_statuses"] == "ok"
+    # A re-check asks for each source's list page and nothing else (robots.txt is kept).
+    assert result["recheck_requests"] == result["size"]
+    assert result["recheck_unchanged"] == 5 * result["size"]
+    assert result["recheck_engine_cpu_s"] > 0
