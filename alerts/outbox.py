@@ -24,6 +24,7 @@ from storage.models import (
     ChangeEvent,
     CrawlRun,
     Figure,
+    NoticeListing,
     NoticeVersion,
     PlatformMention,
 )
@@ -156,6 +157,11 @@ def _facts(session: Session, version_id: int | None, rules: Sequence[AlertRule])
         version = session.get(NoticeVersion, version_id)
         if version is not None:
             facts.text = normalised(f"{version.title} {version.text}")
+    if any(rule.sources for rule in rules):
+        facts.sources = set(session.scalars(
+            select(NoticeListing.source_id)
+            .join(NoticeVersion, NoticeVersion.notice_id == NoticeListing.notice_id)
+            .where(NoticeVersion.id == version_id)))
     return facts
 
 

@@ -53,6 +53,9 @@ class EventFacts:
     platforms: set[str] = field(default_factory=set)
     metrics: set[str] = field(default_factory=set)
     text: str = ""
+    # Every source whose list shows the event's notice (a notice is one document, whichever
+    # channels list it), the event's own source among them.
+    sources: set[str] = field(default_factory=set)
 
 
 def normalised(text: str) -> str:
@@ -64,7 +67,8 @@ def rule_wants(rule: AlertRule, event: Any, facts: EventFacts) -> bool:
     """Whether ``event`` (a :class:`storage.models.ChangeEvent`) passes the rule's filters."""
     if event.kind not in rule.on:
         return False
-    if rule.sources and not any(fnmatch.fnmatchcase(event.source_id, pattern)
+    if rule.sources and not any(fnmatch.fnmatchcase(source_id, pattern)
+                                for source_id in facts.sources | {event.source_id}
                                 for pattern in rule.sources):
         return False
     payload: Mapping[str, Any] = event.payload or {}

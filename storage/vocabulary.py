@@ -8,6 +8,7 @@ more than the built-in one knows).
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -34,7 +35,11 @@ class UnknownIdError(ValueError):
         more = len(self.known) - LISTED_IDS
         if more > 0:
             shown += f" and {more} more"
-        super().__init__(f"unknown {what} {value!r}; known {what}s: {shown or 'none yet'}")
+        # A long list is cut: the ids closest to what was typed come first, whole.
+        close = difflib.get_close_matches(value, self.known, n=3)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        super().__init__(
+            f"unknown {what} {value!r}; {hint}known {what}s: {shown or 'none yet'}")
 
 
 def source_ids(session: Session, configured: Iterable[str] = ()) -> set[str]:

@@ -34,17 +34,7 @@ from storage.models import (
 from storage.search import SearchFilters, search_notices
 from storage.search_index import notice_search
 from tests.sites import LocalSite
-from tests.storage_fixtures import (
-    FETCHED_AT,
-    SOURCE_ID,
-    add_source,
-    archive_engine_fixture,  # noqa: F401  (a fixture, requested by name)
-    archive_session_fixture,  # noqa: F401  (a fixture, requested by name)
-    archive_url_fixture,  # noqa: F401  (a fixture, requested by name)
-    article_url,
-    fetched_notice,
-    postgres_database_fixture,  # noqa: F401  (a fixture, requested by name)
-)
+from tests.storage_fixtures import FETCHED_AT, SOURCE_ID, add_source, article_url, fetched_notice
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # The last commit before notice listings: its code makes archives of schema 0008.
@@ -252,3 +242,30 @@ def _rows(site: LocalSite, channel: str) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))["list"]
     return rows
 
+
+
+def test_an_alert_rule_for_a_source_hears_of_a_notice_another_source_found_first(
+    archive_engine: Engine,
+) -> None:
+    # A rule naming the second channel gets the notice's later events, although they are
+    # written under the source that archived the notice first.
+    from alerts.rule import AlertRule, channel_of
+    from storage.models import AlertOutbox
+
+    sessions = session_factory(archive_engine)
+    with sessions.begin() as session:
+        add_source(session)
+        add_source(session, OTHER_SOURCE)
+    rule = AlertRule(name="second-channel", channels=(channel_of("json://127.0.0.1/hook"),),
+                     sources=(OTHER_SOURCE,), baseline=True)
+    elsewhere = AlertRule(name="another-source", channels=(channel_of("json://127.0.0.1/x"),),
+                          sources=("samr-*",), baseline=True)
+    store_notice(sessions, fetched_notice(), [])
+    store_notice(sessions, replace(fetched_notice(), source_id=OTHER_SOURCE, fetched_at=LATER), [])
+    edited = replace(fetched_notice(text="In 2023 the cyberspace authorities held talks with "
+                                         "10,746 websites."), fetched_at=LATER + timedelta(days=1))
+    assert store_notice(sessions, edited, [rule, elsewhere]).status == "changed"
+    with sessions() as session:
+        queued = session.scalars(select(AlertOutbox)).all()
+        assert queued and {row.rule for row in queued} == {"second-channel"}
+        assert {row.source_id for row in queued} == {SOURCE_ID}

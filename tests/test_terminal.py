@@ -72,7 +72,7 @@ def test_an_unknown_id_exits_5_naming_the_known_ones(
     message = one_line(result)
     assert "unknown" in message and "'nosuch'" in message
     known = {"--metric": "websites_summoned", "--source": "cac-test", "--kind": "notice_new",
-             "--platform": "douyin"}[arguments[arguments.index("nosuch") - 1]]
+             "--platform": "alibaba"}[arguments[arguments.index("nosuch") - 1]]
     assert known in message
 
 

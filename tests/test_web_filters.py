@@ -38,7 +38,7 @@ def entry_kinds(feed: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("path", "params", "known"), [
-    ("/search", {"platform": "nosuch"}, "douyin"),
+    ("/search", {"platform": "nosuch"}, "alibaba"),
     ("/search", {"source": "nosuch"}, "cac-test"),
     ("/search", {"metric": "nosuch"}, "websites_summoned"),
     ("/events", {"source": "nosuch"}, "cac-test"),
@@ -46,7 +46,7 @@ def entry_kinds(feed: str) -> list[str]:
     ("/events", {"kind": "nosuch"}, "figure_changed"),
     ("/feeds/events.atom", {"kind": "nosuch"}, "figure_changed"),
     ("/feeds/events.atom", {"metric": "nosuch"}, "apps_removed"),
-    ("/api/notices", {"platform": "nosuch"}, "douyin"),
+    ("/api/notices", {"platform": "nosuch"}, "alibaba"),
     ("/api/figures", {"metric": "nosuch"}, "websites_summoned"),
     ("/api/figures", {"metric": "websites_summoned", "source": "nosuch"}, "cac-test"),
     ("/api/events", {"metric": "nosuch"}, "apps_removed"),
@@ -104,3 +104,14 @@ def test_the_api_names_the_metrics(client: TestClient) -> None:
     metrics = {m["metric"]: m for m in client.get("/api/figures").json()["metrics"]}
     assert metrics["apps_removed"]["name_en"] == "apps taken off app stores"
     assert metrics["apps_removed"]["name_zh"] == "下架移动应用"
+
+
+def test_an_unknown_id_close_to_a_known_one_names_it_first() -> None:
+    # The registry holds hundreds of platforms: the list is cut, the close ids are not.
+    from storage.vocabulary import LISTED_IDS, UnknownIdError
+
+    known = [f"platform{n:03d}" for n in range(LISTED_IDS + 20)] + ["douyin"]
+    message = str(UnknownIdError("platform", "douyn", known))
+    assert message.startswith("unknown platform 'douyn'; did you mean douyin? known platforms:")
+    assert "and 21 more" in message
+    assert "did you mean" not in str(UnknownIdError("platform", "nosuch", ["douyin"]))
