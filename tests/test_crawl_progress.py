@@ -69,3 +69,26 @@ def test_on_a_terminal_the_progress_is_live(tmp_path: Path, demo_site: LocalSite
     # Drawn and redrawn in place, then cleared: cursor movements, not a line per update.
     assert "\x1b[" in screen and f"{SOURCE}: crawling" not in screen
     assert json.loads(stdout)[SOURCE]["status"] == "ok"
+
+
+def test_several_sources_crawled_in_one_engine_each_show_their_progress(
+    tmp_path: Path, demo_site: LocalSite
+) -> None:
+    # Two sources on one host: `regwatch crawl A B` runs them in one crawl engine, and each
+    # still gets its own lines, with its own delay.
+    other = "cac-wxfb"
+    config = tmp_path / "regwatch.toml"
+    config.write_text(f'[sources.{SOURCE}]\nbase_url = "{demo_site.base_url}"\ndelay = 0.2\n'
+                      f'[sources.{other}]\nbase_url = "{demo_site.base_url}"\ndelay = 0.3\n',
+                      encoding="utf-8")
+    command = [sys.executable, "-m", "cli", "--config", str(config), "--database-url",
+               f"sqlite:///{tmp_path / 'archive.db'}", "crawl", SOURCE, other, "--json"]
+    finished = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT,
+                              timeout=240, check=False)
+    results = json.loads(finished.stdout)
+    lines = finished.stderr.splitlines()
+    for source_id, delay in ((SOURCE, "0.2"), (other, "0.3")):
+        assert f"{source_id}: crawling, {delay} s between requests" in finished.stderr, \
+            finished.stderr[-3000:]
+        (done,) = [line for line in lines if line.startswith(f"{source_id}: done, ")]
+        assert f"{results[source_id]['new']} new" in done
