@@ -263,6 +263,7 @@ def engine_main(config_path: str | None, database_url: str, environment: Mapping
             return
         try:
             engine.config = with_archive_sources_now()
+            _trust_hosts_of(engine.config)
             result = await maybe_deferred_to_future(engine.crawl(source_id, time_limit))
         except Exception as exc:  # noqa: BLE001
             result = {"error": f"{type(exc).__name__}: {exc}"}
@@ -299,3 +300,16 @@ def engine_main(config_path: str | None, database_url: str, environment: Mapping
     process.start(install_signal_handlers=False)
     engine._close_writer()
     results.close()
+
+
+def _trust_hosts_of(config: Config) -> None:
+    """Let the crawl's DNS resolver answer the configured base URLs' hosts (loopback or private
+    ones included) for sources added since the engine started, as a crawl child's resolver
+    does for the sources it was started with."""
+    from twisted.internet import reactor
+
+    from crawler.egress import GatedResolver, config_trusted_hosts
+
+    resolver = getattr(reactor, "nameResolver", None)
+    if isinstance(resolver, GatedResolver):
+        resolver.trusted_hosts = resolver.trusted_hosts | config_trusted_hosts(config)

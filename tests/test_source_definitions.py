@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from cli import main
 from config import load_config
@@ -219,3 +220,33 @@ def test_recent_changes_filter_by_source_kind_platform_metric_and_dates(
             assert not recent_changes(session, ChangeFilters(until=date(1999, 1, 1)))
     finally:
         engine.dispose()
+
+
+def test_the_service_s_crawl_engine_crawls_a_source_kept_in_the_archive(
+    tmp_path: Path, database_url: str, site: str
+) -> None:
+    # `regwatch serve` runs its crawls in a long-lived crawl engine process: a source added
+    # to the archive after the configuration was read is crawled there too.
+    import subprocess
+    import sys
+
+    from storage.models import Notice
+
+    config_path = tmp_path / "regwatch.toml"
+    builtin = sorted(load_config(None).sources)
+    config_path.write_text("".join(f"[sources.{source_id}]\ndisabled = true\n"
+                                   for source_id in builtin), encoding="utf-8")
+    engine = open_archive(database_url)
+    with session_factory(engine).begin() as session:
+        add_definition(session, load_config(config_path), "local-cac",
+                       definition_from_fields(local_fields(site)))
+    finished = subprocess.run(
+        [sys.executable, "-m", "cli", "--config", str(config_path), "--database-url",
+         database_url, "serve", "--once"],
+        capture_output=True, text=True, timeout=240, check=False,
+        cwd=Path(__file__).resolve().parents[1])
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    with session_factory(engine)() as session:
+        crawled = session.scalars(select(Notice.source_id)).all()
+    engine.dispose()
+    assert crawled and set(crawled) == {"local-cac"}
