@@ -122,9 +122,11 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
                 assert self.crawler.engine is not None
                 response = await self.crawler.engine.download_async(robots_request)
                 await self._parse_robots(response, netloc, request)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 (any failure forbids the host this run)
                 if not isinstance(exc, IgnoreRequest):
-                    logger.exception("Error downloading %s", robots_request)
+                    # One line: the reason is recorded as the run's problem; a traceback of
+                    # Twisted's DNS or connection error says nothing more.
+                    logger.error("Error downloading %s: %s", robots_request, exc)
                 self._robots_error(exc, netloc)
             self._stats.inc_value("robotstxt/request_count")
         parser = self._parsers[netloc]

@@ -18,5 +18,7 @@ SOURCE_CRAWL = "regwatch_crawl"
 
 
 def crawl_of(crawler: Any, request: Request) -> Any:
-    """The crawl ``request`` belongs to: its source's in the engine, else ``crawler``."""
-    return request.meta.get(SOURCE_CRAWL) or crawler
+    """The crawl ``request`` belongs to: its source's in the engine, else ``crawler`` (also for
+    a response built without its request)."""
+    meta = getattr(request, "meta", None) or {}
+    return meta.get(SOURCE_CRAWL) or crawler
