@@ -21,10 +21,6 @@ from benchmarks.manysites import RunningSites, request_log, write_config
 from config import load_config
 from storage.db import open_archive, session_factory
 from storage.models import CrawlRun, Notice, RobotsCacheEntry
-from tests.storage_fixtures import (  # noqa: F401  (fixtures are used by name)
-    archive_url_fixture,
-    postgres_database_fixture,
-)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
