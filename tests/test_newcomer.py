@@ -3,6 +3,7 @@ named with `--port`, and a demo whose archive stays where the user can open it."
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -27,8 +28,13 @@ def test_the_license_is_an_spdx_string_with_a_setuptools_that_reads_it() -> None
 
 
 def make_dry_run(*arguments: str) -> str:
-    finished = subprocess.run(["make", "-n", "-W", "pyproject.toml", *arguments],
-                              capture_output=True, text=True, cwd=REPO_ROOT, check=True)
+    # CI runs the suite under `make test`: a nested make would print "Entering directory" lines
+    # unless told not to, and would inherit the outer make's flags.
+    environment = {name: value for name, value in os.environ.items()
+                   if name not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}}
+    finished = subprocess.run(["make", "--no-print-directory", "-n", "-W", "pyproject.toml",
+                               *arguments], capture_output=True, text=True, cwd=REPO_ROOT,
+                              check=True, env=environment)
     return finished.stdout
 
 
