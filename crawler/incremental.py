@@ -11,13 +11,13 @@ re-checking an unchanged site costs a few requests, not one per notice.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
 from crawler.errors import NotDue, NotModified
-from crawler.runrecord import RUN_COUNT_STATS, CrawlRecorder
+from crawler.runrecord import RUN_COUNT_STATS, CrawlRecorder, revisit_due
 from crawler.sourcecrawl import crawl_of
 from storage import archive
 
@@ -26,14 +26,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
-    from config.sources import Source
-
-
-def revisit_due(source: Source, known: archive.KnownNotice) -> datetime:
-    """When the archived notice ``known`` is next due for a check under ``source``'s schedule."""
-    checked = known.last_checked_at
-    age = (checked - (known.born_at or checked)).total_seconds()
-    return checked + timedelta(seconds=source.revisit_wait(max(age, 0.0)))
 
 
 class IncrementalMiddleware:

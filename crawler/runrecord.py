@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Iterable
-from datetime import UTC, datetime
+from collections.abc import Container, Iterable
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -51,6 +51,13 @@ def run_counts(stats: StatsCollector) -> dict[str, int]:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def revisit_due(source: Source, known: archive.KnownNotice) -> datetime:
+    """When the archived notice ``known`` is next due for a check under ``source``'s schedule."""
+    checked = known.last_checked_at
+    age = (checked - (known.born_at or checked)).total_seconds()
+    return checked + timedelta(seconds=source.revisit_wait(max(age, 0.0)))
 
 
 class KnownNotices:
@@ -102,6 +109,27 @@ class KnownNotices:
     def opened(self, session: Session) -> None:
         """Note, as the crawl starts, whether the archive holds anything of the source."""
         self._any = archive.has_notices(session, self._recorder.source.id)
+
+    def due_unlisted(self, listed: Container[str], limit: int) -> list[str]:
+        """URLs of archived notices due for a revisit that the run's lists did not show (they
+        have moved past the pages an incremental run reads), longest unchecked first."""
+        if not self._any or self._everything:
+            return []
+        source = self._recorder.source
+        checked_at = now()
+        with self._recorder.reading() as session:
+            found = archive.revisit_candidates(session, source.id, now=checked_at,
+                                               schedule=source.revisit, limit=limit)
+        due: list[str] = []
+        for canonical, known in found.items():
+            url = source.localise(canonical)
+            if url in listed or revisit_due(source, known) > checked_at:
+                continue
+            if url not in self._asked:
+                self._found[url] = known
+                self._asked.add(url)
+            due.append(url)
+        return due
 
     def every_url(self) -> list[str]:
         """Every notice URL of the source in the archive, sorted (for a full re-fetch)."""

@@ -11,13 +11,24 @@ import hashlib
 import json
 import unicodedata
 import zlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal, TypeVar, cast
 
-from sqlalchemy import CursorResult, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, make_transient_to_detached
@@ -286,6 +297,30 @@ def known_notices(
     return _known(session, source_id, None)
 
 
+def revisit_candidates(
+    session: Session, source_id: str, *, now: datetime, schedule: Sequence[float], limit: int
+) -> dict[str, KnownNotice]:
+    """The source's notices that may be due for a revisit under ``schedule`` (a source's
+    ``revisit`` waits, in seconds), longest unchecked first, at most ``limit``.
+
+    A superset of the due ones, narrowed by the caller with the exact schedule: a notice checked
+    at an age past the schedule's steps waits the last entry, so it is due only when its last
+    check is that long ago; any other due notice was born within the steps plus the last entry
+    and was checked at least the shortest entry ago.
+    """
+    longest = schedule[-1]
+    steps = sum(schedule[:-1])
+    born_since = now - timedelta(seconds=steps + longest)
+    young = and_(
+        Notice.first_seen_at >= born_since,
+        or_(Notice.published_at.is_(None), Notice.published_at >= born_since),
+        Notice.last_checked_at <= now - timedelta(seconds=min(schedule)),
+    )
+    stale = Notice.last_checked_at <= now - timedelta(seconds=longest)
+    return _known(session, source_id, None, where=or_(stale, young),
+                  oldest_first=limit)
+
+
 def has_notices(session: Session, source_id: str) -> bool:
     """Whether the archive holds any notice the source lists."""
     return session.scalar(listed_by([source_id]).limit(1)) is not None
@@ -294,7 +329,10 @@ def has_notices(session: Session, source_id: str) -> bool:
 _LATER_VERSION = aliased(NoticeVersion)
 
 
-def _known(session: Session, source_id: str, urls: list[str] | None) -> dict[str, KnownNotice]:
+def _known(
+    session: Session, source_id: str, urls: list[str] | None, *,
+    where: ColumnElement[bool] | None = None, oldest_first: int | None = None,
+) -> dict[str, KnownNotice]:
     # Each notice's latest version through the (notice_id, number) index, so a lookup of a few
     # URLs reads a few rows rather than grouping every version of the archive.
     latest_number = (
@@ -324,6 +362,10 @@ def _known(session: Session, source_id: str, urls: list[str] | None) -> dict[str
     )
     if urls is not None:
         query = query.where(NoticeListing.url.in_(urls))
+    if where is not None:
+        query = query.where(where)
+    if oldest_first is not None:
+        query = query.order_by(Notice.last_checked_at, Notice.id).limit(oldest_first)
     rows = session.execute(query)
     return {
         row.url: KnownNotice(

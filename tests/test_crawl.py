@@ -781,14 +781,50 @@ def test_a_plain_recrawl_a_minute_after_an_edit_reports_it_under_a_one_minute_re
     assert code == 0, stderr[-3000:]
     counts = result["cac-wxfb"]
     assert (counts["changed"], counts["new"]) == (1, 0)
-    # Every other page was asked conditionally and answered 304.
-    assert counts["not_modified"] == counts["unchanged"] == 19
+    # Every other page was asked conditionally and answered 304: the nineteen others of the
+    # list's first page, and the archived notices no list page of this run showed.
+    with crawler.session() as session:
+        archived = len(session.scalars(select(Notice.id)).all())
+    assert counts["not_modified"] == counts["unchanged"] == archived - 1 > 19
     with crawler.session() as session:
         events = session.scalars(select(ChangeEvent)).all()
     # The first crawl's events are its baseline; the edit found later is news.
     assert {(event.kind, event.baseline) for event in events if not event.baseline} == {
         ("notice_edited", False)}
     assert sum(event.baseline for event in events) == len(events) - 1 > 20
+
+
+def test_a_notice_no_list_shows_any_more_is_still_revisited_when_due(
+    crawler: Crawler, cac_site: LocalSite
+) -> None:
+    crawler.configure(mirror("cac-wxfb", cac_site))
+    code, _, stderr = crawler.run("cac-wxfb")
+    assert code == 0, stderr[-3000:]
+    # A notice of the API's pages: an incremental run reads the first list page only.
+    rows = json_rows(cac_site, "A093702")
+    first_page = (cac_site.site_dir / "wxzw" / "wxfb" / "A093702index_1.htm").read_text("utf-8")
+    unlisted = next(row["infourl"] for row in reversed(rows) if row["infourl"] not in first_page)
+    path = unlisted.split("/", 3)[3]
+    cac_site.edit("/" + path, "</p>", "（本文有更正）</p>")
+    cac_site.reset()
+    # Not due yet (checked minutes ago): nothing is fetched but the list.
+    code, result, stderr = crawler.run("cac-wxfb")
+    assert code == 0, stderr[-3000:]
+    assert (result["cac-wxfb"]["changed"], article_requests(cac_site)) == (0, 0)
+    # Its last check a month and a day ago: the schedule's longest wait has passed for it only.
+    with crawler.session() as session, session.begin():
+        notice = archive.get_notice(session, "https:" + unlisted)
+        assert notice is not None
+        notice.last_checked_at -= timedelta(days=31)
+    code, result, stderr = crawler.run("cac-wxfb")
+    assert code == 0, stderr[-3000:]
+    assert (result["cac-wxfb"]["changed"], result["cac-wxfb"]["new"]) == (1, 0)
+    assert cac_site.requests_to("/" + path) == 1 and article_requests(cac_site) == 1
+    with crawler.session() as session:
+        notice = archive.get_notice(session, "https:" + unlisted)
+        assert notice is not None
+        assert len(session.scalars(select(NoticeVersion.id).where(
+            NoticeVersion.notice_id == notice.id)).all()) == 2
 
 
 def test_a_notice_s_next_check_follows_its_age_from_publication() -> None:

@@ -269,3 +269,44 @@ def test_an_alert_rule_for_a_source_hears_of_a_notice_another_source_found_first
         queued = session.scalars(select(AlertOutbox)).all()
         assert queued and {row.rule for row in queued} == {"second-channel"}
         assert {row.source_id for row in queued} == {SOURCE_ID}
+
+
+def test_revisit_candidates_hold_every_notice_the_schedule_makes_due(
+    archive_engine: Engine,
+) -> None:
+    from config import load_config
+    from crawler.runrecord import revisit_due
+
+    # Notices born and last checked at ages across the default schedule's steps and past them;
+    # the archive's narrowing must keep every one the exact schedule finds due.
+    sessions = session_factory(archive_engine)
+    with sessions.begin() as session:
+        add_source(session)
+    now = FETCHED_AT + timedelta(days=400)
+    hours = [0, 0.5, 2, 7, 30, 80, 200, 300, 700, 1000, 2000, 5000]
+    cases = [(born, checked) for born in hours for checked in hours if checked <= born]
+    for number, _ in enumerate(cases):
+        store_notice(sessions, fetched_notice(article_url(number),
+                                              text=f"Notice {number} of the test archive."), [])
+    with sessions.begin() as session:
+        for number, (born, checked) in enumerate(cases):
+            notice = archive.get_notice(session, article_url(number))
+            assert notice is not None
+            notice.first_seen_at = now - timedelta(hours=born)
+            notice.published_at = None
+            notice.last_checked_at = now - timedelta(hours=checked)
+    source = load_config(None).sources[SOURCE_ID]
+    with sessions() as session:
+        everything = archive.known_notices(session, SOURCE_ID)
+        candidates = archive.revisit_candidates(session, SOURCE_ID, now=now,
+                                                schedule=source.revisit, limit=len(cases))
+    due = {url for url, known in everything.items() if revisit_due(source, known) <= now}
+    assert due and due <= set(candidates)
+    # It narrows: notices checked within the shortest wait are never read.
+    assert len(everything) == len(cases) and len(candidates) < len(everything)
+    with sessions() as session:
+        first = archive.revisit_candidates(session, SOURCE_ID, now=now,
+                                           schedule=source.revisit, limit=3)
+    # The limit takes the longest unchecked first.
+    oldest = sorted(candidates.values(), key=lambda known: known.last_checked_at)[:3]
+    assert {known.url for known in first.values()} == {known.url for known in oldest}

@@ -167,6 +167,11 @@ def _part_number(url: str, stem: str) -> int | None:
     return int(number)
 
 
+# At most this many notices no list showed are revisited in one run: an archive whose back
+# catalogue fell due at once (it was all archived by one first crawl) is checked over a few runs.
+REVISITS_PER_RUN = 50
+
+
 class NoticeSpider(scrapy.Spider):
     """Crawls one :class:`~config.Source`."""
 
@@ -185,6 +190,9 @@ class NoticeSpider(scrapy.Spider):
         self.refetch = refetch
         self.listed: set[str] = set()
         self.queued = 0
+        # List requests sent and not answered yet: when the last is read, the notices due for
+        # a revisit that no list showed are asked for (`unlisted_revisits`).
+        self.lists_pending = 0
         self._host_links: dict[tuple[str, str], str] = {}
 
     # --- lists ------------------------------------------------------------------------------
@@ -227,6 +235,7 @@ class NoticeSpider(scrapy.Spider):
         meta = {"regwatch_list": page == spec.first_page and spec is self.source.list,
                 "list_spec": spec, "page": page, "extra_params": dict(extra_params)}
         url = self.source.url(fill_page(spec.url, page))
+        self.lists_pending += 1
         params = {**extra_params, **fill_page(dict(spec.params), page)}
         if params:
             url += ("&" if "?" in url else "?") + urlencode(params)
@@ -243,6 +252,12 @@ class NoticeSpider(scrapy.Spider):
                           dont_filter=True)
 
     def parse_list(self, response: Response) -> Iterator[Any]:
+        self.lists_pending -= 1
+        yield from self.read_list(response)
+        if self.lists_pending == 0 and not self.refetch:
+            yield from self.unlisted_revisits()
+
+    def read_list(self, response: Response) -> Iterator[Any]:
         spec: ListSpec = response.meta["list_spec"]
         page: int = response.meta["page"]
         try:
@@ -390,6 +405,18 @@ class NoticeSpider(scrapy.Spider):
                     "date": (item.xpath("pubDate/text() | published/text() | updated/text()"
                                         " | date/text()").get() or "").strip(),
                 }
+
+    def unlisted_revisits(self) -> Iterator[Request]:
+        """Archived notices due for a revisit that no list page of this run showed: a notice
+        that moved past the pages an incremental run reads is still checked on its schedule,
+        a few per run, longest unchecked first."""
+        recorder = CrawlRecorder.of(self.crawler)
+        if recorder is None or recorder.list_failed:
+            return
+        limit = min(REVISITS_PER_RUN, self.source.max_notices)
+        for url in recorder.known.due_unlisted(self.listed, limit):
+            yield Request(url, callback=self.parse_notice, errback=self.notice_failed,
+                          meta={"notice_url": url, "listing": {}})
 
     def refetch_requests(self) -> Iterator[Request]:
         """Every archived notice of the source, checked again with conditional requests."""
@@ -549,6 +576,7 @@ class NoticeSpider(scrapy.Spider):
         self.problem(kind, url, detail)
 
     def list_failed(self, failure: Failure) -> None:
+        self.lists_pending -= 1
         request = failure.request  # type: ignore[attr-defined]
         if failure.check(AlreadyRecorded):
             # The gate, robots.txt or the wall detector has recorded why already.
