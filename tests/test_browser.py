@@ -22,9 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -37,23 +35,16 @@ from crawler.localsite.demo_edits import LIST_PAGE, apply_demo_change, copy_demo
 from crawler.localsite.server import serve_in_thread as serve_site
 from storage.db import open_archive, session_factory
 from storage.models import ChangeEvent, Figure, NoticeVersion
+from tests.browser import ARTIFACTS, headless_chromium, skip_without_chromium
 from tests.query_fixtures import record_findings
 from web.app import create_app
 from web.server import serve_in_thread
 from web.settings import WebSettings
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 SOURCE = "cac-hlwnrgl"
 TOKEN = "browser-test-token-0123456789"
 
-if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-    pytest.skip(
-        "Debian's chromium and chromium-driver are not installed "
-        "(apt-get install chromium chromium-driver)",
-        allow_module_level=True,
-    )
+skip_without_chromium()
 
 HOSTILE_PATH = "2025-10/09/c_1760000000000001.htm"
 HOSTILE_TITLE = '<script>window.__xss=1</script>网信部门通报 <img src=x onerror="window.__xss=1">'
@@ -173,17 +164,8 @@ def served_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]
 
 @pytest.fixture(scope="module", name="browser")
 def browser_fixture() -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--window-size=1100,1400"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with headless_chromium(page_load_timeout=30) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def screenshot(driver: WebDriver, name: str) -> Path:

@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
@@ -31,23 +29,16 @@ from config import load_config
 from crawler.localsite.server import serve_in_thread as serve_site
 from storage.db import open_archive, session_factory
 from storage.source_definitions import add_definition, definition_from_fields
+from tests.browser import ARTIFACTS, headless_chromium, skip_without_chromium
 from tests.provincial_site import FIELDS, write_site
 from web.app import create_app
 from web.server import serve_in_thread
 from web.settings import WebSettings
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 TOKEN = "browser-sources-token-0123456789"
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
 
-if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-    pytest.skip(
-        "Debian's chromium and chromium-driver are not installed "
-        "(apt-get install chromium chromium-driver)",
-        allow_module_level=True,
-    )
+skip_without_chromium()
 
 
 def crawl(database_url: str, source_id: str, config: Path | None = None,
@@ -105,17 +96,8 @@ def served_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]
 
 @pytest.fixture(scope="module", name="browser")
 def browser_fixture() -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--window-size=1100,1400"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with headless_chromium(page_load_timeout=60) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture(autouse=True)
