@@ -125,7 +125,9 @@ class CrawlWorker:
                 f": {outcome.detail}" if outcome.detail else "")
             if self._stopping:
                 # Stopped with the worker: the message goes back to the queue when the
-                # connection closes, and the dispatch stays for the worker that takes it.
+                # connection closes, and the dispatch stays for the worker that takes it. The
+                # run cut short is not the source's failure.
+                self._interrupted(outcome)
                 return
             ended = True
             if self.after_crawl is not None and outcome.status != "skipped":
@@ -138,6 +140,18 @@ class CrawlWorker:
                 with self.sessions() as session:
                     end_dispatch(session, source_id, dispatch_id)
             self._crawling(source_id, -1)
+
+    def _interrupted(self, outcome: CrawlOutcome) -> None:
+        from storage.models import CrawlRun
+
+        if outcome.run_id is None or not outcome.killed:
+            return
+        with self.sessions.begin() as session:
+            run = session.get(CrawlRun, outcome.run_id, with_for_update=True)
+            if run is not None and run.status == "failed":
+                run.status = "interrupted"
+                run.errors = [*run.errors, ("interrupted: the worker stopped; the crawl runs "
+                              "again on the worker that takes its message")]
 
     def _ended_since(self, source_id: str, since: datetime) -> bool:
         """Whether a crawl of the source ended (its run closed, not as interrupted) at or after
