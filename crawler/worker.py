@@ -154,9 +154,9 @@ class CrawlWorker:
                               "again on the worker that takes its message")]
 
     def _ended_since(self, source_id: str, since: datetime) -> bool:
-        """Whether a crawl of the source ended (its run closed, not as interrupted) at or after
-        ``since``: the crawl another process held the lease for, which did this message's
-        work. (Its run is closed before its lease is given up.)"""
+        """Whether a crawl of the source ended well (ok or unhealthy) at or after ``since``: the
+        crawl another process held the lease for, which did this message's work. (Its run is
+        closed before its lease is given up.) One that failed or was stopped is done again."""
         from sqlalchemy import select
 
         from storage.models import CrawlRun
@@ -165,7 +165,7 @@ class CrawlWorker:
             return session.scalar(
                 select(CrawlRun.id).where(
                     CrawlRun.source_id == source_id, CrawlRun.finished_at >= since,
-                    CrawlRun.status.in_(("ok", "unhealthy", "failed"))).limit(1)) is not None
+                    CrawlRun.status.in_(("ok", "unhealthy"))).limit(1)) is not None
 
     def _crawling(self, source_id: str, change: int) -> None:
         with self._guard:
@@ -213,9 +213,15 @@ class CrawlWorker:
                                        kwargs={"timeout": int(self.stop_grace * 1000)},
                                        name="stop the Dramatiq worker", daemon=True)
             stopper.start()
-            stopper.join(self.stop_grace)
+            # Dramatiq waits stop_grace for the running crawls, then closes the connection,
+            # which puts the messages of those still running back in the queue; only then are
+            # their crawls stopped (an acknowledgement sent before would lose them).
+            stopper.join(2 * self.stop_grace + 10)
             self.runner.stop()
-            stopper.join(10)
+            # The stopped crawls' threads record their runs as interrupted before the end.
+            deadline = time.monotonic() + 10
+            while self.crawling and time.monotonic() < deadline:
+                time.sleep(0.05)
             self.broker.close()
             from storage.cluster import remove_worker
 

@@ -255,6 +255,39 @@ def test_a_worker_killed_mid_crawl_has_its_crawl_finished_by_another_with_nothin
     engine.dispose()
 
 
+def test_a_worker_stopped_mid_crawl_hands_its_crawl_back_and_records_it_interrupted(
+        tmp_path: Path, postgres_archive_url: str, broker_url: str, queue: str) -> None:
+    database_url = postgres_archive_url
+    with RunningSites(1, answer_after=1.0) as sites:
+        config = cluster_config(tmp_path, 1, 1, sites.port, queue)
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            'stop_grace = "5s"', 'stop_grace = "1s"'), encoding="utf-8")
+        engine = open_archive(database_url)
+        with Workers(2, config, database_url, broker_url, tmp_path) as workers:
+            served = regwatch(config, database_url, broker_url, "serve", "--once")
+            assert served.returncode == 0, served.stderr[-3000:]
+            wait_for(lambda: count(engine, select(func.count()).select_from(Notice)) >= 1, 60,
+                     "the crawl to archive a notice")
+            crawling = worker_crawling(engine, "src0")
+            assert crawling is not None
+            [stopped] = [w for w in workers if w.pid == crawling.pid]
+            stopped.process.send_signal(signal.SIGTERM)
+            assert stopped.process.wait(40) == 0
+            with session_factory(engine)() as session:
+                assert stopped.pid not in session.scalars(select(ClusterWorker.pid)).all()
+            wait_for(lambda: no_dispatch_left(engine), 90, "the other worker to do the crawl")
+        assert queue_counts(broker_url, queue)[0] == 0
+        assert dead_letters(broker_url, queue) == 0
+    runs = runs_of(engine, "src0")
+    assert [run.status for run in runs] == ["interrupted", "ok"], [
+        (run.status, run.errors) for run in runs]
+    assert "the worker stopped" in " ".join(runs[0].errors)
+    # What the stopped crawl archived is unchanged the second time.
+    assert runs[1].new_count + runs[1].unchanged_count == 5 and runs[1].unchanged_count >= 1
+    assert count(engine, select(func.count()).select_from(NoticeVersion)) == 5
+    engine.dispose()
+
+
 def test_sources_on_shared_hosts_are_never_requested_at_once_across_workers(
         tmp_path: Path, postgres_archive_url: str, broker_url: str, queue: str) -> None:
     database_url = postgres_archive_url

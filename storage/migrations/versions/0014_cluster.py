@@ -42,16 +42,16 @@ def _change_sqlite_status_check(statuses: tuple[str, ...]) -> None:
     Of Table Schema Changes"), with the schema version raised so every connection reads it
     again."""
     bind = op.get_bind()
-    sql = bind.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'crawl_runs'").scalar()
+    sql = str(bind.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'crawl_runs'").scalar())
     old = next(_status_check(each) for each in (STATUSES, STATUSES_BEFORE)
                if _status_check(each) in sql)
-    version = bind.exec_driver_sql("PRAGMA schema_version").scalar()
+    version = int(bind.exec_driver_sql("PRAGMA schema_version").scalar() or 0)
     bind.exec_driver_sql("PRAGMA writable_schema = ON")
     bind.exec_driver_sql(
         "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'crawl_runs'",
         (sql.replace(old, _status_check(statuses)),))
-    bind.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
+    bind.exec_driver_sql(f"PRAGMA schema_version = {version + 1}")
     bind.exec_driver_sql("PRAGMA writable_schema = OFF")
 
 
