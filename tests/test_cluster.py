@@ -2,21 +2,20 @@
 worker`s crawl the loopback sites of benchmarks/manysites.py into a real PostgreSQL archive.
 
 Each test has a queue of its own (and an archive schema of its own), so tests never see each
-other's messages. Without RabbitMQ the tests are skipped with the reason; with ``CI`` or
-``REGWATCH_REQUIRE_RABBITMQ`` set they fail instead.
+other's messages (tests.broker_fixtures). Without RabbitMQ the tests are skipped with the
+reason; with ``CI`` or ``REGWATCH_REQUIRE_RABBITMQ`` set they fail instead.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import secrets
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -45,45 +44,6 @@ from tests.test_engine import overlaps
 pytestmark = pytest.mark.postgres
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-BROKER_URL_ENV = "REGWATCH_TEST_BROKER_URL"
-REQUIRE_RABBITMQ_ENV = "REGWATCH_REQUIRE_RABBITMQ"
-DEFAULT_BROKER_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
-
-
-@pytest.fixture(name="broker_url")
-def broker_url_fixture() -> str:
-    """The RabbitMQ the tests use; skipped (failed under CI) when it cannot be reached."""
-    import pika
-
-    url = os.environ.get(BROKER_URL_ENV, DEFAULT_BROKER_URL)
-    parameters = pika.URLParameters(url)
-    parameters.connection_attempts = 1
-    parameters.socket_timeout = 5
-    try:
-        pika.BlockingConnection(parameters).close()
-    except Exception as exc:  # noqa: BLE001 (any failure to connect is the reason shown)
-        message = f"RabbitMQ at {parameters.host}:{parameters.port} not reachable: {exc!r}"
-        if os.environ.get("CI") or os.environ.get(REQUIRE_RABBITMQ_ENV, "") not in ("", "0"):
-            pytest.fail(f"{message} (CI or {REQUIRE_RABBITMQ_ENV} is set)")
-        pytest.skip(message)
-    return url
-
-
-@pytest.fixture(name="queue")
-def queue_fixture(broker_url: str) -> Iterator[str]:
-    """A queue of the test's own, deleted afterwards with Dramatiq's delay and dead-letter
-    queues."""
-    import pika
-
-    name = f"regwatch-test-{secrets.token_hex(5)}"
-    yield name
-    connection = pika.BlockingConnection(pika.URLParameters(broker_url))
-    try:
-        channel = connection.channel()
-        for each in (name, f"{name}.DQ", f"{name}.XQ"):
-            channel.queue_delete(each)
-    finally:
-        connection.close()
 
 
 def dead_letters(broker_url: str, queue: str) -> int:
