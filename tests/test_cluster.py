@@ -8,6 +8,7 @@ reason; with ``CI`` or ``REGWATCH_REQUIRE_RABBITMQ`` set they fail instead.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -260,14 +261,32 @@ def test_sources_on_shared_hosts_are_never_requested_at_once_across_workers(
         with Workers(2, config, database_url, broker_url, tmp_path) as workers:
             wait_for(lambda: count(engine, select(func.count()).select_from(ClusterWorker)) == 2,
                      60, "both workers' heartbeats")
-            served = regwatch(config, database_url, broker_url, "serve", "--once")
-            assert served.returncode == 0, served.stderr[-3000:]
-            wait_for(lambda: no_dispatch_left(engine), 120, "every crawl to end")
-            status = regwatch(config, database_url, broker_url, "status", "--json")
+            # The service as it runs for good: it dispatches, the workers crawl.
+            with open(tmp_path / "serve.log", "w") as serve_log:
+                service = subprocess.Popen(
+                    [sys.executable, "-m", "cli", "--config", str(config), "--database-url",
+                     database_url, "serve", "--no-web"], cwd=REPO_ROOT, stdout=serve_log,
+                    stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT),
+                                                   "REGWATCH_BROKER_URL": broker_url})
+                try:
+                    finished = select(func.count()).select_from(CrawlRun).where(
+                        CrawlRun.status == "ok")
+                    wait_for(lambda: count(engine, finished) == sources
+                             and no_dispatch_left(engine), 120, "every crawl to end")
+                    status = regwatch(config, database_url, broker_url, "status", "--json")
+                    lines = regwatch(config, database_url, broker_url, "status")
+                finally:
+                    service.send_signal(signal.SIGTERM)
+                    stopped = service.wait(60)
             logs = [worker.log() for worker in workers]
         entries = request_log(log)
-    import json
-
+    served = (tmp_path / "serve.log").read_text()
+    assert stopped == 0, served[-3000:]
+    assert served.count(" dispatched (due ") == sources, served[-3000:]
+    assert "dispatched to queue" in served and "Traceback" not in served
+    shown_lines = " ".join(lines.stdout.split())
+    assert "0 messages waiting, 2 consumers" in shown_lines and "workers: 2" in shown_lines
+    assert shown_lines.count("crawling nothing") == 2, lines.stdout
     shown = json.loads(status.stdout)["cluster"]
     assert len(shown["workers"]) == 2 and shown["messages_waiting"] == 0
     assert shown["consumers"] == 2 and shown["dispatched"] == {"queued": 0, "running": 0}
