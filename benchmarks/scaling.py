@@ -6,13 +6,15 @@ after ``ANSWER_AFTER_S`` with a delay of ``DELAY_S`` per host (the work is waiti
 real sites). Each run has a fresh PostgreSQL archive schema and a RabbitMQ queue of its own;
 the workers are `regwatch worker` processes, the crawls are dispatched as `regwatch serve`
 dispatches them (:class:`crawler.cluster.Dispatcher`), and a run ends when no dispatch is
-left. Wall time runs from the first dispatch to the last crawl's end, engine start-up included;
+left. Wall time runs from the first dispatch to the last crawl's end;
 CPU is that of the workers and every process under them (fork servers, crawl engines, archive
 writers), read from /proc before the dispatch and after the last crawl.
 
 - ``scaling``: W = 1, 2, 4; throughput (crawls per second) against W times one worker's (aim
   0.9), and politeness per host checked from the sites' request log (no two requests to a host
-  closer than 0.9 of its delay).
+  closer than 0.9 of its delay). Each run first crawls W × ``worker_crawls`` other sources on
+  the same hosts (a warm-up, timed apart) so every worker's crawl engine has started; the
+  measured burst starts after it.
 - ``crash``: two workers, a burst of sources; once both workers' crawls are under way (runs
   open), the worker holding the most is killed with SIGKILL: the seconds until each of its
   crawls is taken again by the other (from the other's log), the runs recorded interrupted,
@@ -82,7 +84,7 @@ class _Cluster:
     """W workers on a fresh archive and queue, for one measured run."""
 
     def __init__(self, directory: Path, sources: int, workers: int, port: int,
-                 broker_url: str) -> None:
+                 broker_url: str, hosts: int | None = None) -> None:
         from config import load_config
         from config.cluster import cluster_settings
         from storage.db import open_archive, session_factory
@@ -92,7 +94,7 @@ class _Cluster:
         self.queue = f"regwatch-bench-{secrets.token_hex(5)}"
         self.database_url = _fresh_archive_url()
         self.config_path = write_config(
-            directory, sources, max(1, sources // 2), port, delay=DELAY_S,
+            directory, sources, hosts or max(1, sources // 2), port, delay=DELAY_S,
             extra=('crawl_timeout = "10m"\nstop_grace = "5s"\n\n[cluster]\n'
                    f'queue = "{self.queue}"\nheartbeat = "1s"\n'
                    f"worker_crawls = {WORKER_CRAWLS}\n"))
@@ -126,11 +128,11 @@ class _Cluster:
             time.sleep(0.2)
         raise RuntimeError("the workers did not start")
 
-    def dispatch(self, sources: int) -> None:
+    def dispatch(self, sources: int, first: int = 0) -> None:
         from crawler.cluster import Dispatcher
 
         dispatcher = Dispatcher(self.settings, self.sessions)
-        for n in range(sources):
+        for n in range(first, first + sources):
             dispatcher.dispatch(f"src{n}")
         dispatcher.close()
 
@@ -234,16 +236,24 @@ def _tree_cpu(pids: list[int]) -> float:
 
 
 def measure(sources: int, workers: int, broker_url: str) -> dict[str, Any]:
-    """One run: ``sources`` sources crawled by ``workers`` workers."""
+    """One run: ``sources`` sources crawled by ``workers`` workers, after a warm-up of as many
+    crawls as the workers run at once (other sources on the same hosts), which starts each
+    worker's crawl engine."""
+    hosts = max(1, sources // 2)
+    warm = workers * WORKER_CRAWLS
     with tempfile.TemporaryDirectory(prefix="regwatch-bench-scaling-") as scratch:
         directory = Path(scratch)
         log = directory / "requests.log"
-        with RunningSites(max(1, sources // 2), answer_after=ANSWER_AFTER_S,
-                          log_path=log) as sites:
-            cluster = _Cluster(directory, sources, workers, sites.port, broker_url)
+        with RunningSites(hosts, answer_after=ANSWER_AFTER_S, log_path=log) as sites:
+            cluster = _Cluster(directory, sources + warm, workers, sites.port, broker_url,
+                               hosts=hosts)
             pids = [process.pid for process in cluster.processes]
             try:
                 cluster.wait_for_workers()
+                warm_wall = time.perf_counter()
+                cluster.dispatch(warm, first=sources)
+                cluster.wait_until_done()
+                warm_wall = time.perf_counter() - warm_wall
                 cpu = _tree_cpu(pids)
                 wall = time.perf_counter()
                 cluster.dispatch(sources)
@@ -255,7 +265,8 @@ def measure(sources: int, workers: int, broker_url: str) -> dict[str, Any]:
                 cluster.stop()
                 cluster.close()
             entries = request_log(log)
-    return {"workers": workers, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+    return {"workers": workers, "warm_up_wall_s": round(warm_wall, 2),
+            "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
             "crawls_per_s": round(sources / wall, 3), "requests": len(entries),
             "too_close": _too_close(entries), "statuses": dict(statuses)}
 
@@ -274,6 +285,7 @@ def run_scaling(size: int, worker_counts: tuple[int, ...] = (1, 2, 4)) -> dict[s
                               "delay_s": DELAY_S, "worker_crawls": WORKER_CRAWLS}
     for each in runs:
         w = each["workers"]
+        result[f"w{w}_warm_up_wall_s"] = each["warm_up_wall_s"]
         result[f"w{w}_wall_s"] = each["wall_s"]
         result[f"w{w}_cpu_s"] = each["cpu_s"]
         result[f"w{w}_crawls_per_s"] = each["crawls_per_s"]
