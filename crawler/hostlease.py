@@ -49,7 +49,9 @@ class HostLeaseMiddleware:
         url = crawler.settings.get("REGWATCH_DATABASE_URL")
         if not url or not str(url).startswith("postgresql"):
             raise NotConfigured("host leases need a PostgreSQL archive")
-        return cls(crawler, HostLeases(str(url)))
+        # A request in flight holds one connection: as many as the engine has requests.
+        return cls(crawler, HostLeases(
+            str(url), connections=crawler.settings.getint("CONCURRENT_REQUESTS", 16)))
 
     def _delay(self, request: Request, host: str) -> float:
         delay = 0.0
