@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 
 from config import Config, ConfigError, Source, parse_duration
 from crawler.childrunner import CrawlOutcome, CrawlRunner
+from crawler.cluster import BrokerUnavailableError
 from storage.lock import SchedulerLock
 from storage.models import SchedulerOverrun
 from storage.sources import scheduled_runs as stored_next_runs
@@ -339,6 +340,44 @@ class CrawlExecutor(BaseExecutor):  # type: ignore[misc]
         self._pool.shutdown(wait=wait, cancel_futures=True)
 
 
+class DispatchExecutor(BaseExecutor):  # type: ignore[misc]
+    """Hands each due crawl to the cluster's broker (`regwatch serve` with a broker) instead
+    of running it: a :class:`crawler.cluster.Dispatcher`'s ``dispatch``.
+
+    A source whose crawl is queued or running is refused as APScheduler refuses a second
+    instance (an overrun); a broker that does not answer raises
+    :class:`crawler.cluster.BrokerUnavailableError`, and the scheduler keeps the job due.
+    """
+
+    def __init__(self, dispatcher: Any) -> None:
+        super().__init__()
+        self.dispatcher = dispatcher
+
+    def submit_job(self, job: Any, run_times: list[datetime]) -> None:
+        # Not BaseExecutor's: its count of running instances would never go down, since the
+        # crawl ends on a worker.
+        self._do_submit_job(job, run_times)
+
+    def _do_submit_job(self, job: Any, run_times: list[datetime]) -> None:
+        source_id = job.args[0]
+        if not self.dispatcher.dispatch(source_id):
+            raise MaxInstancesReachedError(job)
+        logger.info("crawl:%s dispatched (due %s)", source_id, run_times[-1].isoformat())
+
+    def running_since(self, job_id: str) -> datetime | None:
+        return self.dispatcher.dispatched_at(job_id.removeprefix(JOB_PREFIX))  # type: ignore[no-any-return]
+
+    def busy(self) -> bool:
+        return False
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        return True
+
+
+# How long a crawl the broker did not take waits before it is dispatched again.
+DISPATCH_RETRY_S = 15.0
+
+
 class CrawlScheduler(BaseScheduler):  # type: ignore[misc]
     """APScheduler 3's scheduler with "now" read from a :class:`Clock`.
 
@@ -422,6 +461,11 @@ class CrawlScheduler(BaseScheduler):  # type: ignore[misc]
             executor = self._lookup_executor(job.executor)
             try:
                 executor.submit_job(job, [due])
+            except BrokerUnavailableError:
+                # Still due: tried again shortly (the dispatcher logs the broker's state).
+                job._modify(next_run_time=now + timedelta(seconds=DISPATCH_RETRY_S))
+                store.update_job(job)
+                return events
             except MaxInstancesReachedError:
                 if self._on_overrun is not None:
                     self._on_overrun(job.id, due)
@@ -493,10 +537,11 @@ class CrawlService:
         self,
         config: Config,
         engine: Engine,
-        runner: CrawlRunner,
+        runner: CrawlRunner | None,
         *,
         clock: Clock | None = None,
         settings: ServiceSettings | None = None,
+        dispatcher: Any | None = None,
     ) -> None:
         self.config = config
         # The configuration file's sources; `config` adds those kept in the archive.
@@ -511,9 +556,15 @@ class CrawlService:
         self.after_crawl: list[Callable[[CrawlOutcome], None]] = []
         self._stop_requested = False
         self._closed = False
-        self.executor = CrawlExecutor(
-            self.crawl, self.clock, self.settings.parallel_crawls, on_finished=self.alarm.ring
-        )
+        # With a broker (crawler.cluster.Dispatcher) the crawls run on `regwatch worker`s.
+        self.dispatcher = dispatcher
+        self.executor: CrawlExecutor | DispatchExecutor
+        if dispatcher is not None:
+            self.executor = DispatchExecutor(dispatcher)
+        else:
+            self.executor = CrawlExecutor(
+                self.crawl, self.clock, self.settings.parallel_crawls,
+                on_finished=self.alarm.ring)
         self.scheduler = CrawlScheduler(
             self.clock,
             on_overrun=self._note_overrun,
@@ -627,6 +678,8 @@ class CrawlService:
                 return False
             try:
                 self.take_up_source_changes()
+                if self.dispatcher is not None:
+                    self.dispatcher.expire(self.clock.now())
                 wait = self.run_pending()
             except Exception:  # logged; the next heartbeat tries again
                 logger.exception("could not process due jobs")
@@ -649,7 +702,10 @@ class CrawlService:
     def stop(self) -> None:
         """End running crawls (terminated, then killed after grace) and shut the scheduler down."""
         self._stop_requested = True
-        self.runner.stop()
+        if self.runner is not None:
+            self.runner.stop()
+        if self.dispatcher is not None:
+            self.dispatcher.close()
         if self.scheduler.state != STATE_STOPPED:
             self.scheduler.shutdown(wait=True)
         if not self._closed:
@@ -660,6 +716,7 @@ class CrawlService:
 
     def crawl(self, source_id: str, due: datetime) -> CrawlOutcome:
         logger.info("crawl:%s starting (due %s)", source_id, due.isoformat())
+        assert self.runner is not None, "a service with a broker dispatches its crawls"
         outcome = self.runner.run(source_id)
         if outcome.status == "skipped":
             self._note_overrun(JOB_PREFIX + source_id, due, why=outcome.detail)

@@ -67,8 +67,9 @@ def after_crawl(engine: Engine, config: Config, source_id: str, now: datetime, *
 
 
 def _finished_runs(session: Session, source_id: str, limit: int | None = None) -> list[CrawlRun]:
+    # A run still going, or interrupted (its worker died; it ran again), says nothing of health.
     query = (select(CrawlRun).where(CrawlRun.source_id == source_id,
-                                    CrawlRun.status != "running")
+                                    CrawlRun.status.not_in(("running", "interrupted")))
              .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()))
     if limit is not None:
         query = query.limit(limit)

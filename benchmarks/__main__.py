@@ -1,4 +1,5 @@
-"""``python -m benchmarks crawl|recheck|alert|extract|query|memory|many-sources [--size N] [--smoke]``.
+"""``python -m benchmarks crawl|recheck|alert|extract|query|memory|many-sources|scaling|crash
+[--size N] [--smoke]``.
 
 ``python -m benchmarks evaluate [--corpus DIR] [--json] [--case ID] [--verbose]`` scores the
 extractor on annotated real texts instead (see EVALUATION.md; it has its own options).
@@ -25,6 +26,9 @@ SIZES = {
     "query": (100_000, 300),
     # Sources (of five notices each), not notices.
     "many-sources": (1000, 20),
+    # Sources, two per host, crawled by `regwatch worker`s (RabbitMQ and PostgreSQL needed).
+    "scaling": (96, 8),
+    "crash": (24, 8),
 }
 
 
@@ -54,6 +58,12 @@ def run(name: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
         from benchmarks import alert
 
         return alert.run(size, smoke=args.smoke, samples=args.samples)
+    if name in ("scaling", "crash"):
+        from benchmarks import scaling
+
+        if name == "crash":
+            return scaling.run_crash(size)
+        return scaling.run_scaling(size, (1, 2) if args.smoke else (1, 2, 4))
     if name == "many-sources":
         from benchmarks import manysources
 

@@ -7,6 +7,9 @@ The exit codes are README's; :func:`fail` is how any command fails; :func:`comma
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -25,7 +28,7 @@ from config import Config, ConfigError, load_config
 __all__ = [
     "EXIT_ALREADY_SERVING", "EXIT_ARCHIVE", "EXIT_CONFIG", "EXIT_NOT_FOUND", "EXIT_OK",
     "EXIT_SOURCE_FAILED", "EXIT_USAGE", "CommandError", "archive_session", "command_archive",
-    "command_config", "console", "errors", "fail", "shown_number",
+    "command_config", "configure_logging", "console", "errors", "fail", "shown_number",
 ]
 
 # Exit codes scripts can rely on (README).
@@ -136,3 +139,19 @@ def metric_name(metric: str | None, language: str = "en") -> str:
     from diffing.figures import load_metrics
 
     return load_metrics().name(metric, language)
+
+
+def configure_logging() -> None:
+    """Log to standard error at REGWATCH_LOG_LEVEL (INFO), as the long-running commands do."""
+    name = os.environ.get("REGWATCH_LOG_LEVEL", "INFO").upper()
+    level = logging.getLevelNamesMapping().get(name, logging.INFO)
+    logging.basicConfig(
+        level=level,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # APScheduler's own per-job chatter repeats what the service logs.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, level))
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, level))
+    # pika (RabbitMQ's client, a worker's) tells every step of every connection at INFO.
+    logging.getLogger("pika").setLevel(max(logging.WARNING, level))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import json
 import logging
-import os
 import signal
 import sys
 from collections.abc import Callable, Mapping
@@ -23,6 +22,7 @@ from rich.text import Text
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from cli.cluster import cluster_lines, cluster_status, command_cluster, require_postgres
 from cli.common import (
     EXIT_ALREADY_SERVING,
     EXIT_ARCHIVE,
@@ -32,6 +32,7 @@ from cli.common import (
     EXIT_USAGE,
     command_archive,
     command_config,
+    configure_logging,
     console,
     fail,
     shown_time,
@@ -177,19 +178,6 @@ def service_holder(engine: Engine) -> str | None:
 # --- commands ---------------------------------------------------------------------------------
 
 
-def _configure_logging() -> None:
-    name = os.environ.get("REGWATCH_LOG_LEVEL", "INFO").upper()
-    level = logging.getLevelNamesMapping().get(name, logging.INFO)
-    logging.basicConfig(
-        level=level,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # APScheduler's own per-job chatter repeats what the service logs.
-    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, level))
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, level))
-
-
 @click.command("serve")
 @click.option("--once", is_flag=True,
               help="Run every job that is due now, wait for those crawls, then exit.")
@@ -210,14 +198,17 @@ def serve_command(obj: dict[str, Any], once: bool, host: str | None, port: int |
     from alerts.service import AlertWork
     from storage.db import database_url, session_factory
 
-    _configure_logging()
+    configure_logging()
     config = command_config(obj["config"])
     try:
         settings = service_settings(config)
         alert_work = AlertWork.from_config(config)
     except ConfigError as exc:
         fail(str(exc), EXIT_CONFIG)
+    cluster = command_cluster(config)
     url = database_url(obj["database_url"])
+    if cluster.enabled:
+        require_postgres(url, "regwatch serve")
     engine = command_archive(url)
     try:
         lock = scheduler_lock(engine)
@@ -231,8 +222,17 @@ def serve_command(obj: dict[str, Any], once: bool, host: str | None, port: int |
 
     # Before the web pages: starting the crawl children's fork server takes a moment, and the
     # pages announce that the service is up.
-    runner: ChildCrawlRunner
-    if settings.engine_crawls:
+    runner: ChildCrawlRunner | None
+    dispatcher = None
+    if cluster.enabled:
+        # The crawls run on `regwatch worker`s; this service keeps the schedule and the lock.
+        from crawler.cluster import Dispatcher
+
+        runner = None
+        dispatcher = Dispatcher(cluster, session_factory(engine))
+        logger.info("crawls are dispatched to queue %r on %s", cluster.queue,
+                    dispatcher.shown_url())
+    elif settings.engine_crawls:
         runner = EngineCrawlRunner(
             config, url, session_factory(engine),
             time_limit=settings.crawl_timeout, stop_grace=settings.stop_grace,
@@ -258,7 +258,7 @@ def serve_command(obj: dict[str, Any], once: bool, host: str | None, port: int |
             engine.dispose()
             fail(f"cannot serve the web pages: {exc}", EXIT_CONFIG)
 
-    service = CrawlService(config, engine, runner, settings=settings)
+    service = CrawlService(config, engine, runner, settings=settings, dispatcher=dispatcher)
     alert_work.attach(service, background=not once)
     previous = {
         signum: signal.signal(signum, lambda *_: service.request_stop())
@@ -324,27 +324,33 @@ def _start_web(config: Config, database_url: str, host: str | None,
 @click.option("--json", "as_json", is_flag=True, help="One JSON object for scripts.")
 @click.pass_obj
 def status_command(obj: dict[str, Any], as_json: bool) -> None:
-    """Each source's last run, health, next run, overruns and alerts waiting."""
+    """Each source's last run, health, next run, overruns and alerts waiting; with a broker,
+    the workers (host, pid, since, last seen, what each crawls) and the queue."""
     from alerts.service import status_warnings
 
     config = command_config(obj["config"])
+    cluster = command_cluster(config)
     engine = command_archive(obj["database_url"])
 
     try:
         rows = source_statuses(config, engine)
         holder = service_holder(engine)
         warnings = status_warnings(engine, config)
+        workers = cluster_status(cluster, engine)
     finally:
         engine.dispose()
     if as_json:
-        click.echo(inert_json(json.dumps(
-            {"service": {"running": holder is not None, "holder": holder},
-             "sources": [row.as_json() for row in rows], "warnings": warnings},
-            ensure_ascii=False, indent=2,
-        )))
+        shown: dict[str, Any] = {"service": {"running": holder is not None, "holder": holder},
+                                 "sources": [row.as_json() for row in rows],
+                                 "warnings": warnings}
+        if workers is not None:
+            shown["cluster"] = workers
+        click.echo(inert_json(json.dumps(shown, ensure_ascii=False, indent=2)))
         return
     console.print(f"service: {'running (' + holder + ')' if holder else 'not running'}",
                   highlight=False, markup=False, soft_wrap=not console.is_terminal)
+    for line in cluster_lines(workers) if workers is not None else []:
+        console.print(plain(line), soft_wrap=not console.is_terminal)
     if console.is_terminal and console.width >= TABLE_FROM_COLUMNS:
         _status_table(rows)
     else:

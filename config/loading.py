@@ -22,9 +22,10 @@ DEFAULT_CONFIG = "regwatch.toml"
 
 # The top-level tables of regwatch.toml and who reads them: [sources] here; [[alerts]] in
 # alerts/rules.py, [[expectations]] in alerts/expectations.py, [health] and the alert keys of
-# [service] in alerts/settings.py; [service] in scheduler.py; [web] in web/settings.py.
+# [service] in alerts/settings.py; [service] in scheduler.py; [web] in web/settings.py;
+# [cluster] in config/cluster.py.
 # Anything else is a typo that would otherwise be ignored.
-TOP_LEVEL_TABLES = ("sources", "alerts", "expectations", "health", "service", "web")
+TOP_LEVEL_TABLES = ("sources", "alerts", "expectations", "health", "service", "web", "cluster")
 # Keys that say when a source runs: a user's table that sets one replaces the other.
 _SCHEDULE_KEYS = ("interval", "cron")
 

@@ -529,6 +529,8 @@ def engine_settings(settings: Settings) -> Settings:
                      priority=priority)
     middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     middlewares["crawler.engine.SourceRequestMiddleware"] = 10
+    # Last before the download; off unless REGWATCH_HOST_LEASES (a cluster's worker) is set.
+    middlewares["crawler.hostlease.HostLeaseMiddleware"] = 990
     settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority=priority)
     settings.set("ITEM_PIPELINES", {"crawler.engine.EngineItemPipeline": 300}, priority=priority)
     extensions = {path: order for path, order in settings.getdict("EXTENSIONS").items()

@@ -76,11 +76,14 @@ class EngineCrawlRunner(ChildCrawlRunner):
         stop_grace: float,
         max_crawls: int = ENGINE_MAX_CRAWLS,
         max_memory: int = ENGINE_MAX_MEMORY,
+        host_leases: bool = False,
     ) -> None:
         super().__init__(config, database_url, sessions, time_limit=time_limit,
                          stop_grace=stop_grace)
         self.max_crawls = max_crawls
         self.max_memory = max_memory
+        # A cluster's worker: one request at a time per host across every worker too.
+        self.host_leases = host_leases
         self._engine: _Engine | None = None
         self._engines: list[_Engine] = []
 
@@ -103,7 +106,7 @@ class EngineCrawlRunner(ChildCrawlRunner):
         process = self._context.Process(
             target=engine_main, name="regwatch crawl engine",
             args=(config_path, self.database_url, dict(os.environ), os.getcwd(), commands_r,
-                  results_w, self.max_memory))
+                  results_w, self.max_memory, self.host_leases))
         process.start()
         commands_r.close()
         results_w.close()
@@ -212,7 +215,8 @@ def _exit(code: int | None) -> str:
 
 
 def engine_main(config_path: str | None, database_url: str, environment: Mapping[str, str],
-                working_directory: str, commands: Any, results: Any, max_memory: int) -> None:
+                working_directory: str, commands: Any, results: Any, max_memory: int,
+                host_leases: bool = False) -> None:
     """The engine process: crawls what ``commands`` asks, answers on ``results``."""
     os.setsid()
     _die_with_fork_server()
@@ -235,7 +239,10 @@ def engine_main(config_path: str | None, database_url: str, environment: Mapping
     config = file_config
     # Built while this process has one thread, so its archive writer is a fork (a thread
     # running would make it a new interpreter, a second of imports).
-    engine = CrawlEngine(config, crawl_settings(config, database_url=database_url))
+    settings = crawl_settings(config, database_url=database_url)
+    if host_leases:
+        settings.set("REGWATCH_HOST_LEASES", True, priority="cmdline")
+    engine = CrawlEngine(config, settings)
     _die_with_reader(results)
     process = CrawlerProcess(engine.settings)
     send_lock = threading.Lock()
@@ -262,6 +269,7 @@ def engine_main(config_path: str | None, database_url: str, environment: Mapping
             answer(("result", source_id, {"skipped": holder}))
             return
         try:
+            _interrupt_stale_runs(engine, source_id)
             engine.config = with_archive_sources_now()
             _trust_hosts_of(engine.config)
             result = await maybe_deferred_to_future(engine.crawl(source_id, time_limit))
@@ -300,6 +308,22 @@ def engine_main(config_path: str | None, database_url: str, environment: Mapping
     process.start(install_signal_handlers=False)
     engine._close_writer()
     results.close()
+
+
+def _interrupt_stale_runs(engine: Any, source_id: str) -> None:
+    """With the source's lease taken, a run of it still "running" is one whose process died
+    (a worker killed with its engine): it is closed as interrupted, since it runs again now."""
+    if engine.archive is None:
+        return
+    from storage.archive import interrupt_stale_runs
+
+    with Session(engine.archive) as session, session.begin():
+        closed = interrupt_stale_runs(
+            session, source_id, finished_at=datetime.now(UTC),
+            reason="interrupted: the process running the crawl died; it ran again")
+    for run_id in closed:
+        logger.warning("crawl:%s: run %d was left running by a process that died; recorded as "
+                       "interrupted", source_id, run_id)
 
 
 def _trust_hosts_of(config: Config) -> None:

@@ -482,6 +482,33 @@ def fail_stale_runs(
     return closed
 
 
+def interrupt_stale_runs(session: Session, source_id: str, *, finished_at: datetime,
+                         reason: str) -> list[int]:
+    """Close the source's runs still "running" as "interrupted", adding ``reason`` to their
+    errors; their ids, oldest first.
+
+    For the holder of the source's crawl lease only: holding it means no live process runs a
+    crawl of the source, so a run still "running" is one whose process died (a worker killed)
+    and whose crawl runs again now. "interrupted" is not the source's failure. Idempotent.
+    """
+    _require_aware("finished_at", finished_at)
+    query = (
+        select(CrawlRun)
+        .where(CrawlRun.source_id == source_id, CrawlRun.status == "running")
+        .order_by(CrawlRun.started_at, CrawlRun.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    closed = []
+    for run in session.scalars(query):
+        run.status = "interrupted"
+        run.finished_at = finished_at
+        run.errors = [*run.errors, reason]
+        closed.append(run.id)
+    session.flush()
+    return closed
+
+
 def latest_runs(session: Session) -> dict[str, CrawlRun]:
     """The most recently started crawl run of each source that has one, by source id."""
     rank = func.row_number().over(
@@ -509,7 +536,7 @@ def source_health(session: Session) -> dict[str, SourceHealth]:
             select(CrawlRun.source_id, func.count())
             .outerjoin(last_ok, last_ok.c.source_id == CrawlRun.source_id)
             .where(
-                CrawlRun.status != "ok",
+                CrawlRun.status.not_in(("ok", "interrupted")),
                 or_(last_ok.c.started_at.is_(None), CrawlRun.started_at > last_ok.c.started_at),
             )
             .group_by(CrawlRun.source_id)

@@ -287,3 +287,73 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+class HostLeases:
+    """One request at a time per host across every crawl engine on a PostgreSQL archive, with
+    the host's delay after each request.
+
+    A request's lease is a session-level advisory lock on the host, taken on a pooled
+    connection and held until the request has been answered; when it is given back, the end
+    of the request and the host's delay go into ``host_turns``, which the next holder, on
+    whatever machine, waits out. The server drops a dead holder's lock with its connection.
+    The times are the database server's, so the workers' clocks do not matter. Blocking calls:
+    crawler/hostlease.py makes them from the reactor's threads.
+    """
+
+    def __init__(self, url: str, *, connections: int = 16) -> None:
+        self.engine = create_engine(
+            url, pool_size=4, max_overflow=max(0, connections - 4), pool_pre_ping=True,
+            connect_args={"application_name": f"regwatch hosts {holder_description()}"[:63],
+                          "connect_timeout": 10},
+        )
+        self._prefix: str | None = None
+
+    def _key(self, connection: Connection, host: str) -> int:
+        if self._prefix is None:
+            row = connection.execute(text("SELECT current_database(), current_schema()")).one()
+            self._prefix = f"regwatch host {row[0]} {row[1]}"
+        digest = hashlib.sha256(f"{self._prefix} {host}".encode()).digest()
+        return int.from_bytes(digest[:8], "big", signed=True)
+
+    def try_take(self, host: str) -> Connection | None:
+        """The connection holding ``host``'s lease, or None while another holds it."""
+        connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            taken = connection.execute(
+                select(func.pg_try_advisory_lock(self._key(connection, host)))).scalar()
+        except Exception:
+            connection.close()
+            raise
+        if not taken:
+            connection.close()
+            return None
+        return connection
+
+    def wait_needed(self, connection: Connection, host: str, delay: float) -> float:
+        """Seconds until ``host`` may be asked again: its last request's end plus the larger
+        of ``delay`` and the delay its last requester kept."""
+        left = connection.execute(text(
+            "SELECT EXTRACT(EPOCH FROM (last_request_end - clock_timestamp())) "
+            "+ GREATEST(delay, :delay) FROM host_turns WHERE host = :host"),
+            {"host": host, "delay": delay}).scalar()
+        return max(0.0, float(left)) if left is not None else 0.0
+
+    def give_back(self, connection: Connection, host: str, delay: float) -> None:
+        """The request has ended: note when, then free the host (the connection goes back to
+        the pool). A failure closes the connection, which frees the host too."""
+        try:
+            connection.execute(text(
+                "INSERT INTO host_turns (host, last_request_end, delay) "
+                "VALUES (:host, clock_timestamp(), :delay) ON CONFLICT (host) DO UPDATE "
+                "SET last_request_end = excluded.last_request_end, delay = excluded.delay"),
+                {"host": host, "delay": delay})
+            connection.execute(select(func.pg_advisory_unlock(self._key(connection, host))))
+        except Exception:
+            connection.invalidate()
+            raise
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -41,7 +41,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-RUN_STATUSES = ("running", "ok", "failed", "unhealthy")
+# "interrupted": the process running the crawl died (a worker killed) and the crawl ran again
+# elsewhere; not the source's failure.
+RUN_STATUSES = ("running", "ok", "failed", "unhealthy", "interrupted")
 
 
 class Base(DeclarativeBase):
@@ -456,3 +458,45 @@ class RobotsCacheEntry(Base):
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     fetched_at: Mapped[datetime]
+
+
+class CrawlDispatch(Base):
+    """A crawl the scheduler has handed to the message broker and no worker has finished yet:
+    at most one per source (`regwatch serve` with a broker; see crawler/cluster.py).
+
+    ``dispatch_id`` is the message's: a worker that finishes the crawl deletes the row with
+    that id, so a message delivered again after the crawl ended finds nothing to do.
+    """
+
+    __tablename__ = "crawl_dispatches"
+
+    source_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dispatch_id: Mapped[str] = mapped_column(String(64))
+    dispatched_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    worker: Mapped[str | None] = mapped_column(String(200))
+
+
+class ClusterWorker(Base):
+    """A `regwatch worker`'s heartbeat: where it runs, since when, and what it crawls now."""
+
+    __tablename__ = "cluster_workers"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    crawls: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class HostTurn(Base):
+    """When the last request of any worker to a host ended, and the delay that follows it
+    (the per-host lease of crawler/hostlease.py waits it out)."""
+
+    __tablename__ = "host_turns"
+
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    last_request_end: Mapped[datetime]
+    delay: Mapped[float] = mapped_column(Numeric(asdecimal=False))
+

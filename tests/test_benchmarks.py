@@ -180,3 +180,25 @@ def test_many_sources_smoke() -> None:
     assert result["recheck_requests"] == result["size"]
     assert result["recheck_unchanged"] == 5 * result["size"]
     assert result["recheck_engine_cpu_s"] > 0
+
+
+@pytest.mark.postgres
+def test_scaling_smoke(broker_url: str, postgres_database: str) -> None:
+    result = smoke("scaling")
+    for workers in (1, 2):
+        # The burst and the warm-up before it: every run ok.
+        assert result[f"w{workers}_statuses"] == f"ok {result['size'] + workers * 4}"
+        assert result[f"w{workers}_crawls_per_s"] > 0 and result[f"w{workers}_cpu_s"] > 0
+    # Sources share hosts: the request log shows each host's delay kept across workers.
+    assert result["politeness_held"] is True
+
+
+@pytest.mark.postgres
+def test_crash_smoke(broker_url: str, postgres_database: str) -> None:
+    result = smoke("crash")
+    assert result["crawls_held_by_killed"] >= 1
+    assert result["taken_again"] >= 1
+    assert result["notices"] == 5 * result["size"]
+    assert result["notices_with_2_versions"] == result["notices_with_2_new_events"] == 0
+    assert result["notice_new_events"] == result["notices"]
+    assert result["notice_changed_events"] == 0
