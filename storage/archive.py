@@ -461,6 +461,27 @@ def fail_stale_runs(
     instant (those of one child process); None closes every running run of the source.
     Returns the ids it closed, oldest first; idempotent (a second call closes nothing).
     """
+    return _close_running(session, source_id, "failed", reason=reason, finished_at=finished_at,
+                          started_since=started_since)
+
+
+def interrupt_stale_runs(session: Session, source_id: str, *, finished_at: datetime,
+                         reason: str) -> list[int]:
+    """Close the source's runs still "running" as "interrupted", adding ``reason`` to their
+    errors; their ids, oldest first.
+
+    For the holder of the source's crawl lease only: holding it means no live process runs a
+    crawl of the source, so a run still "running" is one whose process died (a worker killed)
+    and whose crawl runs again now. "interrupted" is not the source's failure. Idempotent.
+    """
+    return _close_running(session, source_id, "interrupted", reason=reason,
+                          finished_at=finished_at)
+
+
+def _close_running(
+    session: Session, source_id: str, status: Literal["failed", "interrupted"], *, reason: str,
+    finished_at: datetime, started_since: datetime | None = None,
+) -> list[int]:
     _require_aware("finished_at", finished_at)
     query = (
         select(CrawlRun)
@@ -474,34 +495,7 @@ def fail_stale_runs(
         query = query.where(CrawlRun.started_at >= started_since)
     closed = []
     for run in session.scalars(query):
-        run.status = "failed"
-        run.finished_at = finished_at
-        run.errors = [*run.errors, reason]
-        closed.append(run.id)
-    session.flush()
-    return closed
-
-
-def interrupt_stale_runs(session: Session, source_id: str, *, finished_at: datetime,
-                         reason: str) -> list[int]:
-    """Close the source's runs still "running" as "interrupted", adding ``reason`` to their
-    errors; their ids, oldest first.
-
-    For the holder of the source's crawl lease only: holding it means no live process runs a
-    crawl of the source, so a run still "running" is one whose process died (a worker killed)
-    and whose crawl runs again now. "interrupted" is not the source's failure. Idempotent.
-    """
-    _require_aware("finished_at", finished_at)
-    query = (
-        select(CrawlRun)
-        .where(CrawlRun.source_id == source_id, CrawlRun.status == "running")
-        .order_by(CrawlRun.started_at, CrawlRun.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    closed = []
-    for run in session.scalars(query):
-        run.status = "interrupted"
+        run.status = status
         run.finished_at = finished_at
         run.errors = [*run.errors, reason]
         closed.append(run.id)
