@@ -7,7 +7,7 @@ notice through its listings, whichever source found it; a source's notices are t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, cast
@@ -173,12 +173,16 @@ def listings_of(session: Session, notice_id: int) -> list[NoticeListing]:
     ))
 
 
-def mark_listed(session: Session, source_id: str, urls: Iterable[str], at: datetime) -> None:
-    """Note that the source's list held ``urls`` at ``at``: each known notice among them gets
-    (or keeps) a listing of the source and its ``last_seen_at``. Unknown URLs are ignored;
-    they become notices when recorded."""
-    known = notices_at(session, urls)
-    note_listings(session, [(notice_id, source_id, url) for url, notice_id in known.items()], at)
+def mark_listed(session: Session, urls: Mapping[str, Iterable[str]], at: datetime) -> None:
+    """Note that each source's list (by source id, in ``urls``) held its URLs at ``at``: each
+    known notice among them gets (or keeps) a listing of the source and its ``last_seen_at``.
+    Unknown URLs are ignored; they become notices when recorded. One lookup, one upsert and
+    one update for all the sources."""
+    listed = {source_id: sorted(set(source_urls)) for source_id, source_urls in urls.items()}
+    known = notices_at(session, (url for source_urls in listed.values() for url in source_urls))
+    note_listings(session, [(known[url], source_id, url)
+                            for source_id, source_urls in listed.items()
+                            for url in source_urls if url in known], at)
     ids = sorted(set(known.values()))
     for start in range(0, len(ids), _URLS_PER_STATEMENT):
         session.execute(
