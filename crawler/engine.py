@@ -35,6 +35,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet import defer
 
+from alerts.rule import AlertRule
 from config import Config, Source
 from crawler.archivewriter import ArchiveWriter, StartedWriter, fork_writer
 from crawler.items import NoticeItem
@@ -347,7 +348,6 @@ class CrawlEngine:
         refetch: bool = False,
         base_url: str | None = None,
     ) -> None:
-        from alerts.outbox import rules_for_crawl
         from storage.db import open_archive
 
         self.config = config
@@ -373,7 +373,7 @@ class CrawlEngine:
         if self._writer_wanted:
             # Forked first: no archive connection of this process exists yet.
             self._spare = fork_writer()
-        self._rules = rules_for_crawl(self.settings) if archive_on else []
+        self._rules = self._alert_rules(config) if archive_on else []
         self._database_url = self.settings.get("REGWATCH_DATABASE_URL")
         # One connection pool for every crawl's run record and lookups.
         self.archive: Engine | None = open_archive(self._database_url) if archive_on else None
@@ -388,6 +388,18 @@ class CrawlEngine:
         self.crawler.signals.connect(self._spider_error, signal=signals.spider_error)
         self.crawler.signals.connect(self._reached, signal=signals.request_reached_downloader)
         self.crawler.signals.connect(self._opened, signal=signals.engine_started)
+
+    def _alert_rules(self, config: Config) -> list[AlertRule]:
+        """The alert rules of the configuration the crawls run with: from ``config`` when it
+        was read from that file (reading and checking it again cost a tenth of a re-check of
+        a thousand sources), else from the file the settings name."""
+        from alerts.outbox import rules_for_crawl
+        from alerts.rules import load_rules
+
+        named = self.settings.get("REGWATCH_CONFIG")
+        if named and config.path is not None and str(config.path) == str(named):
+            return load_rules(config)
+        return rules_for_crawl(self.settings)
 
     def start(self) -> defer.Deferred[None]:
         """Open the crawler; the Deferred fires when the engine has closed."""

@@ -198,6 +198,7 @@ class CrawlRecorder:
     def open_all(session: Session, recorders: Sequence[CrawlRecorder]) -> None:
         """Open the runs of ``recorders`` in ``session``'s transaction: a crawl engine opens
         the runs of the crawls that start together so, in a few statements for all of them."""
+        archive.load_sources(session, [recorder.source.id for recorder in recorders])
         for recorder in recorders:
             source = recorder.source
             archive.upsert_source(

@@ -177,6 +177,15 @@ def content_hash(title: str, text: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
+def load_sources(session: Session, source_ids: Collection[str]) -> None:
+    """Read the rows of ``source_ids`` into the session in a statement per 500, so that
+    `upsert_source` of each finds its row there rather than asking for it alone."""
+    wanted = sorted(set(source_ids))
+    for start in range(0, len(wanted), _URLS_PER_STATEMENT):
+        session.scalars(select(Source).where(
+            Source.id.in_(wanted[start : start + _URLS_PER_STATEMENT]))).all()
+
+
 def upsert_source(
     session: Session, source_id: str, *, name: str, authority: str, language: str, base_url: str
 ) -> Source:
@@ -385,8 +394,7 @@ def start_runs(session: Session, source_ids: Sequence[str], started_at: datetime
     """Open a crawl run of each of ``source_ids`` (in their order), as `start_run` does, in one
     flush: a crawl engine opens the runs of the crawls that start together so."""
     _require_aware("started_at", started_at)
-    for source_id in dict.fromkeys(source_ids):
-        _require_source(session, source_id)
+    _require_sources(session, source_ids)
     runs = [CrawlRun(source_id=source_id, started_at=started_at, status="running")
             for source_id in source_ids]
     session.add_all(runs)
@@ -753,17 +761,32 @@ _SOURCE_ID = select(Source.id).where(Source.id == bindparam("source_id"))
 
 
 def _require_source(session: Session, source_id: str) -> None:
-    # Once per transaction: a batch of a source's notices asks once.
+    _require_sources(session, [source_id])
+
+
+def _require_sources(session: Session, source_ids: Iterable[str]) -> None:
+    # Once per transaction: a batch of a source's notices asks once, and the runs of many
+    # sources opened together ask in one statement.
     transaction = session.get_transaction()
     seen = session.info.get("sources_present")
     if seen is None or seen[0] is not transaction:
         seen = session.info["sources_present"] = (transaction, set())
     present: set[str] = seen[1]
-    if source_id in present:
+    missing = sorted(set(source_ids) - present)
+    if not missing:
         return
-    if session.scalar(_SOURCE_ID, {"source_id": source_id}) is None:
-        raise UnknownSourceError(f"source {source_id!r} is not in the archive; upsert it first")
-    present.add(source_id)
+    if len(missing) == 1:
+        found = {missing[0]} if session.scalar(_SOURCE_ID, {"source_id": missing[0]}) else set()
+    else:
+        found = set()
+        for start in range(0, len(missing), _URLS_PER_STATEMENT):
+            found.update(session.scalars(select(Source.id).where(
+                Source.id.in_(missing[start : start + _URLS_PER_STATEMENT]))))
+    for source_id in missing:
+        if source_id not in found:
+            raise UnknownSourceError(
+                f"source {source_id!r} is not in the archive; upsert it first")
+    present.update(found)
 
 
 def _require_aware(name: str, value: datetime) -> None:
