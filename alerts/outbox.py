@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from alerts.rule import AlertRule, Channel
@@ -67,6 +67,19 @@ def group_key(event: ChangeEvent | WrittenEvent, bucket: str | None) -> str:
     return f"event:{event.id}"
 
 
+# Whether a source has an earlier run that archived its list; built once, as it is asked for
+# every transaction of stored notices.
+_RUN_SAW_NOTICES = (CrawlRun.new_count + CrawlRun.changed_count + CrawlRun.unchanged_count
+                    + CrawlRun.not_modified_count)
+_EARLIER_ARCHIVING_RUN = select(
+    exists().where(
+        CrawlRun.source_id == bindparam("source_id"),
+        CrawlRun.id != bindparam("run_id"),
+        or_(CrawlRun.status == "ok", (CrawlRun.status == "unhealthy") & (_RUN_SAW_NOTICES > 0)),
+    )
+)
+
+
 def is_baseline_run(session: Session, source_id: str, run_id: int | None) -> bool:
     """Whether crawl run ``run_id`` is the source's first: no earlier run archived its list.
 
@@ -76,16 +89,8 @@ def is_baseline_run(session: Session, source_id: str, run_id: int | None) -> boo
     """
     if run_id is None:
         return False
-    seen = (CrawlRun.new_count + CrawlRun.changed_count + CrawlRun.unchanged_count
-            + CrawlRun.not_modified_count)
-    earlier = session.scalar(
-        select(func.count()).select_from(CrawlRun).where(
-            CrawlRun.source_id == source_id,
-            CrawlRun.id != run_id,
-            or_(CrawlRun.status == "ok", (CrawlRun.status == "unhealthy") & (seen > 0)),
-        )
-    )
-    return not earlier
+    return not session.scalar(_EARLIER_ARCHIVING_RUN,
+                              {"source_id": source_id, "run_id": run_id})
 
 
 def enqueue(

@@ -32,13 +32,15 @@ from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet import defer
 
+from alerts.rule import AlertRule
 from config import Config, Source
 from crawler.archivewriter import ArchiveWriter, StartedWriter, fork_writer
 from crawler.items import NoticeItem
 from crawler.pipelines import ArchivePipeline, SharedWriter
-from crawler.runrecord import CrawlRecorder, run_counts
+from crawler.runrecord import ArchiveSessions, CrawlRecorder, run_counts
 from crawler.sourcecrawl import SOURCE_CRAWL
 from crawler.spiderloader import spider_of
 
@@ -74,7 +76,7 @@ class SourceCrawl:
         except NotConfigured:
             self.recorder = None
         if self.recorder is not None and engine.archive is not None:
-            self.recorder.use_archive(engine.archive)
+            self.recorder.use_archive(engine.archive, engine.archive_sessions)
         self.pipeline: ArchivePipeline | None
         try:
             self.pipeline = ArchivePipeline.from_crawler(self,  # type: ignore[arg-type]
@@ -172,52 +174,63 @@ def _now() -> Any:
 
 class RunRecords:
     """Opens and closes the engine's crawl runs in batches: the runs that open (or close) in
-    the same turn of the reactor share one transaction. If a batch fails, each run is written
-    in a transaction of its own, so one bad run fails only its own crawl."""
+    the same turn of the reactor share one transaction and a few statements
+    (:meth:`CrawlRecorder.open_all`, :meth:`CrawlRecorder.close_all`). If a batch fails, each
+    run is written in a transaction of its own, so one bad run fails only its own crawl."""
 
-    def __init__(self, archive: Engine) -> None:
-        from storage.db import session_factory
-
-        self.sessions = session_factory(archive)
-        self._waiting: list[tuple[Callable[[Any], None], defer.Deferred[None]]] = []
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+        # Each waiting run: its recorder, the reason its crawl ended (None: it opens), and
+        # what fires once it is written.
+        self._waiting: list[tuple[CrawlRecorder, str | None, defer.Deferred[None]]] = []
         self._call: Any = None
 
     def open(self, recorder: CrawlRecorder) -> defer.Deferred[None]:
-        return self._add(recorder.open_in)
+        return self._add(recorder, None)
 
     def close(self, recorder: CrawlRecorder, reason: str) -> defer.Deferred[None]:
-        return self._add(lambda session: recorder.close_in(session, reason))
+        return self._add(recorder, reason)
 
-    def _add(self, write: Callable[[Any], None]) -> defer.Deferred[None]:
+    def _add(self, recorder: CrawlRecorder, reason: str | None) -> defer.Deferred[None]:
         from twisted.internet import reactor
 
         written: defer.Deferred[None] = defer.Deferred()
-        self._waiting.append((write, written))
+        self._waiting.append((recorder, reason, written))
         if self._call is None:
             self._call = reactor.callLater(0, self._flush)  # type: ignore[attr-defined,arg-type]
         return written
+
+    @staticmethod
+    def _write(session: Session,
+               batch: list[tuple[CrawlRecorder, str | None, defer.Deferred[None]]]) -> None:
+        opening = [recorder for recorder, reason, _ in batch if reason is None]
+        closing = [(recorder, reason) for recorder, reason, _ in batch if reason is not None]
+        if opening:
+            CrawlRecorder.open_all(session, opening)
+        if closing:
+            CrawlRecorder.close_all(session, closing)
 
     def _flush(self) -> None:
         self._call = None
         batch, self._waiting = self._waiting, []
         try:
             with self.sessions.begin() as session:
-                for write, _ in batch:
-                    write(session)
+                self._write(session, batch)
         except Exception:
             if len(batch) > 1:
                 logger.warning("%d crawl runs could not be written together; writing each "
                                "alone", len(batch), exc_info=True)
-            for write, written in batch:
+            for waiting in batch:
+                written = waiting[2]
                 try:
                     with self.sessions.begin() as session:
-                        write(session)
+                        self._write(session, [waiting])
                 except Exception as exc:  # noqa: BLE001 (the crawl's failure)
                     written.errback(exc)
                 else:
                     written.callback(None)
             return
-        for _, written in batch:
+        for _, _, written in batch:
             written.callback(None)
 
 
@@ -335,7 +348,6 @@ class CrawlEngine:
         refetch: bool = False,
         base_url: str | None = None,
     ) -> None:
-        from alerts.outbox import rules_for_crawl
         from storage.db import open_archive
 
         self.config = config
@@ -361,11 +373,14 @@ class CrawlEngine:
         if self._writer_wanted:
             # Forked first: no archive connection of this process exists yet.
             self._spare = fork_writer()
-        self._rules = rules_for_crawl(self.settings) if archive_on else []
+        self._rules = self._alert_rules(config) if archive_on else []
         self._database_url = self.settings.get("REGWATCH_DATABASE_URL")
         # One connection pool for every crawl's run record and lookups.
         self.archive: Engine | None = open_archive(self._database_url) if archive_on else None
-        self.runs = RunRecords(self.archive) if self.archive is not None else None
+        self.archive_sessions = (ArchiveSessions.of(self.archive) if self.archive is not None
+                                 else None)
+        self.runs = (RunRecords(self.archive_sessions.writing)
+                     if self.archive_sessions is not None else None)
         self.running = False
         self._waiting: list[defer.Deferred[None]] = []
         self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
@@ -373,6 +388,18 @@ class CrawlEngine:
         self.crawler.signals.connect(self._spider_error, signal=signals.spider_error)
         self.crawler.signals.connect(self._reached, signal=signals.request_reached_downloader)
         self.crawler.signals.connect(self._opened, signal=signals.engine_started)
+
+    def _alert_rules(self, config: Config) -> list[AlertRule]:
+        """The alert rules of the configuration the crawls run with: from ``config`` when it
+        was read from that file (reading and checking it again cost a tenth of a re-check of
+        a thousand sources), else from the file the settings name."""
+        from alerts.outbox import rules_for_crawl
+        from alerts.rules import load_rules
+
+        named = self.settings.get("REGWATCH_CONFIG")
+        if named and config.path is not None and str(config.path) == str(named):
+            return load_rules(config)
+        return rules_for_crawl(self.settings)
 
     def start(self) -> defer.Deferred[None]:
         """Open the crawler; the Deferred fires when the engine has closed."""

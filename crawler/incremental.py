@@ -6,7 +6,11 @@ checked (or ``--refetch`` asks): a young notice is checked again within the hour
 monthly, since regulators correct a notice mostly in its first days. When a page is fetched
 again the request is
 conditional (If-None-Match / If-Modified-Since), and a 304 costs one small answer. So
-re-checking an unchanged site costs a few requests, not one per notice.
+re-checking an unchanged site costs a few requests, not one per notice. The spider leaves a
+listed notice that is not due without making a request for it at all (:func:`not_due`): a
+re-check of many small sources then costs each its list request only; this middleware stops
+the requests made otherwise (a full re-fetch's, a continuation's) and makes due ones
+conditional.
 """
 
 from __future__ import annotations
@@ -25,7 +29,21 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy.statscollectors import StatsCollector
 
+    from config.sources import Source
+
+
+def not_due(source: Source, known: archive.KnownNotice, *, refetch: bool) -> bool:
+    """Whether the archived notice ``known`` is left alone this run: not asked to re-fetch
+    everything, and its revisit not due yet."""
+    return not refetch and datetime.now(UTC) < revisit_due(source, known)
+
+
+def count_not_due(stats: StatsCollector) -> None:
+    """Count a notice left alone as :func:`not_due` says: unchanged, and not due."""
+    stats.inc_value(RUN_COUNT_STATS["unchanged"])
+    stats.inc_value("crawl/not_due")
 
 
 class IncrementalMiddleware:
@@ -54,9 +72,8 @@ class IncrementalMiddleware:
             return
         crawl = crawl_of(self.crawler, request)
         source = crawl.spider.source
-        if not self.refetch and datetime.now(UTC) < revisit_due(source, known):
-            crawl.stats.inc_value(RUN_COUNT_STATS["unchanged"])
-            crawl.stats.inc_value("crawl/not_due")
+        if not_due(source, known, refetch=self.refetch):
+            count_not_due(crawl.stats)
             raise NotDue(f"{request.url} checked at {known.last_checked_at:%Y-%m-%d %H:%M}")
         if known.etag:
             request.headers.setdefault(b"If-None-Match", known.etag.encode("latin-1", "replace"))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -106,9 +107,9 @@ class KnownNotices:
         """Whether the archive held any notice of the source when the crawl started."""
         return self._any
 
-    def opened(self, session: Session) -> None:
+    def opened(self, any_listed: bool) -> None:
         """Note, as the crawl starts, whether the archive holds anything of the source."""
-        self._any = archive.has_notices(session, self._recorder.source.id)
+        self._any = any_listed
 
     def due_unlisted(self, listed: Container[str], limit: int) -> list[str]:
         """URLs of archived notices due for a revisit that the run's lists did not show (they
@@ -143,6 +144,18 @@ class KnownNotices:
                     self._found[url] = known
             self._everything = True
         return sorted(self._found)
+
+
+@dataclass(frozen=True)
+class ArchiveSessions:
+    """The two kinds of session a crawl uses: for its writes, and for its lookups."""
+
+    writing: sessionmaker[Session]
+    reading: sessionmaker[Session]
+
+    @classmethod
+    def of(cls, engine: Engine) -> ArchiveSessions:
+        return cls(session_factory(engine), read_session_factory(engine))
 
 
 class CrawlRecorder:
@@ -198,26 +211,38 @@ class CrawlRecorder:
         with self.session() as session, session.begin():
             self.open_in(session)
 
-    def use_archive(self, engine: Engine) -> None:
-        self.sessions = session_factory(engine)
-        self.read_sessions = read_session_factory(engine)
+    def use_archive(self, engine: Engine, sessions: ArchiveSessions | None = None) -> None:
+        """Open the run's sessions on ``engine``; ``sessions``: a crawl engine's, made once for
+        all its crawls (a sessionmaker is a new class, costly to make for every source)."""
+        sessions = sessions or ArchiveSessions.of(engine)
+        self.sessions = sessions.writing
+        self.read_sessions = sessions.reading
 
     def open_in(self, session: Session) -> None:
-        """Open the run in ``session``'s transaction (a crawl engine opens many in one)."""
-        source = self.source
-        archive.upsert_source(
-            session,
-            source.id,
-            name=source.name,
-            authority=source.authority,
-            language=source.language,
-            base_url=source.regulator_base_url or source.base_url,
-        )
-        run = archive.start_run(session, source.id, now())
-        session.flush()
-        self.run_id = run.id
-        self.known.opened(session)
-        self.crawler.stats.set_value("run/id", self.run_id)
+        """Open the run in ``session``'s transaction."""
+        CrawlRecorder.open_all(session, [self])
+
+    @staticmethod
+    def open_all(session: Session, recorders: Sequence[CrawlRecorder]) -> None:
+        """Open the runs of ``recorders`` in ``session``'s transaction: a crawl engine opens
+        the runs of the crawls that start together so, in a few statements for all of them."""
+        archive.load_sources(session, [recorder.source.id for recorder in recorders])
+        for recorder in recorders:
+            source = recorder.source
+            archive.upsert_source(
+                session,
+                source.id,
+                name=source.name,
+                authority=source.authority,
+                language=source.language,
+                base_url=source.regulator_base_url or source.base_url,
+            )
+        runs = archive.start_runs(session, [r.source.id for r in recorders], now())
+        listing = archive.sources_with_notices(session, [r.source.id for r in recorders])
+        for recorder, run in zip(recorders, runs, strict=True):
+            recorder.run_id = run.id
+            recorder.known.opened(recorder.source.id in listing)
+            recorder.crawler.stats.set_value("run/id", run.id)
 
     def notices_listed(self, urls: list[str]) -> None:
         self.listed.update(urls)
@@ -259,25 +284,37 @@ class CrawlRecorder:
             self.close_in(session, reason)
 
     def close_in(self, session: Session, reason: str) -> None:
-        """Close the run in ``session``'s transaction (a crawl engine closes many in one)."""
-        assert self.run_id is not None
-        status = self.status(reason)
-        counts = self.counts()
-        self.crawler.stats.set_value("run/status", status)
-        # A failed run says nothing about which notices are still listed.
-        if status != "failed" and self.listed:
-            archive.mark_listed(session, self.source.id,
-                                sorted({self.source.canonical(url) for url in self.listed}),
-                                now())
-        archive.finish_run(
-            session,
-            self.run_id,
-            status=status,  # type: ignore[arg-type]
-            finished_at=now(),
-            counts=counts,
-            errors=[f"{p['kind']}: {p['url']}: {p['detail']}" for p in self.problems][:200],
-            stats=_jsonable(self.crawler.stats.get_stats()),
-        )
+        """Close the run in ``session``'s transaction."""
+        CrawlRecorder.close_all(session, [(self, reason)])
+
+    @staticmethod
+    def close_all(session: Session, closing: Sequence[tuple[CrawlRecorder, str]]) -> None:
+        """Close the run of each recorder of ``closing`` (with the reason its crawl ended) in
+        ``session``'s transaction, in a few statements for all of them, as the crawl engine
+        closes the runs of the crawls that end together."""
+        listed: dict[str, set[str]] = {}
+        ends: list[archive.RunEnd] = []
+        at = now()
+        for recorder, reason in closing:
+            assert recorder.run_id is not None
+            source = recorder.source
+            status = recorder.status(reason)
+            recorder.crawler.stats.set_value("run/status", status)
+            # A failed run says nothing about which notices are still listed.
+            if status != "failed" and recorder.listed:
+                listed.setdefault(source.id, set()).update(
+                    source.canonical(url) for url in recorder.listed)
+            ends.append(archive.RunEnd(
+                recorder.run_id,
+                status,  # type: ignore[arg-type]
+                at,
+                recorder.counts(),
+                [f"{p['kind']}: {p['url']}: {p['detail']}" for p in recorder.problems][:200],
+                _jsonable(recorder.crawler.stats.get_stats()),
+            ))
+        if listed:
+            archive.mark_listed_by_sources(session, listed, at)
+        archive.finish_runs(session, ends)
 
 
 def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:

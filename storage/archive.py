@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, make_transient_to_detached
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from storage.db import core
 from storage.errors import (
@@ -188,6 +188,15 @@ def content_hash(title: str, text: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
+def load_sources(session: Session, source_ids: Collection[str]) -> None:
+    """Read the rows of ``source_ids`` into the session in a statement per 500, so that
+    `upsert_source` of each finds its row there rather than asking for it alone."""
+    wanted = sorted(set(source_ids))
+    for start in range(0, len(wanted), _URLS_PER_STATEMENT):
+        session.scalars(select(Source).where(
+            Source.id.in_(wanted[start : start + _URLS_PER_STATEMENT]))).all()
+
+
 def upsert_source(
     session: Session, source_id: str, *, name: str, authority: str, language: str, base_url: str
 ) -> Source:
@@ -278,7 +287,15 @@ def mark_listed(session: Session, source_id: str, urls: Iterable[str], at: datet
     URLs the archive does not know yet are ignored; they become notices when recorded.
     """
     _require_aware("at", at)
-    _mark_listed(session, source_id, urls, at)
+    _mark_listed(session, {source_id: urls}, at)
+
+
+def mark_listed_by_sources(session: Session, urls: Mapping[str, Iterable[str]],
+                           at: datetime) -> None:
+    """`mark_listed` for each source id of ``urls`` and the URLs its list held, together (in
+    a statement per kind of row, not per source)."""
+    _require_aware("at", at)
+    _mark_listed(session, urls, at)
 
 
 def known_notices(
@@ -326,70 +343,119 @@ def has_notices(session: Session, source_id: str) -> bool:
     return session.scalar(listed_by([source_id]).limit(1)) is not None
 
 
-_LATER_VERSION = aliased(NoticeVersion)
+def sources_with_notices(session: Session, source_ids: Collection[str]) -> set[str]:
+    """Which of ``source_ids`` list any notice the archive holds (`has_notices` of each, in
+    a statement per 500 sources)."""
+    wanted = sorted(set(source_ids))
+    found: set[str] = set()
+    for start in range(0, len(wanted), _URLS_PER_STATEMENT):
+        found.update(session.scalars(
+            select(NoticeListing.source_id)
+            .where(NoticeListing.source_id.in_(wanted[start : start + _URLS_PER_STATEMENT]))
+            .group_by(NoticeListing.source_id)))
+    return found
+
+
+@lru_cache(maxsize=2)
+def _known_statement(some_urls: bool) -> Any:
+    """The query of :func:`known_notices`, of the tables and built once (building it cost
+    more than running it, once per list page of every source a re-check reads): each notice's
+    latest version through the (notice_id, number) index, so a lookup of a few URLs reads a
+    few rows rather than grouping every version of the archive."""
+    listings = cast(Table, NoticeListing.__table__)
+    notices = _NOTICES
+    versions = cast(Table, NoticeVersion.__table__)
+    later = versions.alias("later_version")
+    latest_number = (
+        select(func.max(later.c.number))
+        .where(later.c.notice_id == notices.c.id)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            listings.c.url,
+            notices.c.id,
+            notices.c.etag,
+            notices.c.last_modified,
+            notices.c.last_checked_at,
+            notices.c.published_at,
+            notices.c.first_seen_at,
+            versions.c.content_hash,
+            versions.c.number,
+        )
+        .select_from(listings)
+        .join(notices, notices.c.id == listings.c.notice_id)
+        .join(
+            versions,
+            (versions.c.notice_id == notices.c.id) & (versions.c.number == latest_number),
+        )
+        .where(listings.c.source_id == bindparam("source_id"))
+    )
+    if some_urls:
+        query = query.where(listings.c.url.in_(bindparam("urls", expanding=True)))
+    return query
 
 
 def _known(
     session: Session, source_id: str, urls: list[str] | None, *,
     where: ColumnElement[bool] | None = None, oldest_first: int | None = None,
 ) -> dict[str, KnownNotice]:
-    # Each notice's latest version through the (notice_id, number) index, so a lookup of a few
-    # URLs reads a few rows rather than grouping every version of the archive.
-    latest_number = (
-        select(func.max(_LATER_VERSION.number))
-        .where(_LATER_VERSION.notice_id == Notice.id)
-        .scalar_subquery()
-    )
-    query = (
-        select(
-            NoticeListing.url,
-            Notice.id,
-            Notice.etag,
-            Notice.last_modified,
-            Notice.last_checked_at,
-            Notice.published_at,
-            Notice.first_seen_at,
-            NoticeVersion.content_hash,
-            NoticeVersion.number,
-        )
-        .select_from(NoticeListing)
-        .join(Notice, Notice.id == NoticeListing.notice_id)
-        .join(
-            NoticeVersion,
-            (NoticeVersion.notice_id == Notice.id) & (NoticeVersion.number == latest_number),
-        )
-        .where(NoticeListing.source_id == source_id)
-    )
+    parameters: dict[str, Any] = {"source_id": source_id}
     if urls is not None:
-        query = query.where(NoticeListing.url.in_(urls))
+        parameters["urls"] = urls
+    statement = _known_statement(urls is not None)
     if where is not None:
-        query = query.where(where)
+        statement = statement.where(where)
     if oldest_first is not None:
-        query = query.order_by(Notice.last_checked_at, Notice.id).limit(oldest_first)
-    rows = session.execute(query)
+        statement = statement.order_by(_NOTICES.c.last_checked_at, _NOTICES.c.id).limit(
+            oldest_first)
+    # As the ORM query it was: what the session holds and has not flushed counts.
+    if session.autoflush:
+        session.flush()
+    rows = core(session).execute(statement, parameters)
     return {
-        row.url: KnownNotice(
-            url=row.url,
-            notice_id=row.id,
-            etag=row.etag,
-            last_modified=row.last_modified,
-            last_checked_at=row.last_checked_at,
-            content_hash=row.content_hash,
-            versions=row.number,
-            born_at=min(row.first_seen_at, row.published_at or row.first_seen_at),
+        url: KnownNotice(
+            url=url,
+            notice_id=notice_id,
+            etag=etag,
+            last_modified=last_modified,
+            last_checked_at=last_checked_at,
+            content_hash=content_hash,
+            versions=number,
+            born_at=min(first_seen_at, published_at or first_seen_at),
         )
-        for row in rows
+        for (url, notice_id, etag, last_modified, last_checked_at, published_at, first_seen_at,
+             content_hash, number) in rows
     }
 
 
 def start_run(session: Session, source_id: str, started_at: datetime) -> CrawlRun:
     """Open a crawl run in status "running"; flushed, so `run.id` is set."""
+    return start_runs(session, [source_id], started_at)[0]
+
+
+def start_runs(session: Session, source_ids: Sequence[str], started_at: datetime) -> list[CrawlRun]:
+    """Open a crawl run of each of ``source_ids`` (in their order), as `start_run` does, in one
+    flush: a crawl engine opens the runs of the crawls that start together so."""
     _require_aware("started_at", started_at)
-    _require_source(session, source_id)
-    run = CrawlRun(source_id=source_id, started_at=started_at, status="running")
-    session.add(run)
+    _require_sources(session, source_ids)
+    runs = [CrawlRun(source_id=source_id, started_at=started_at, status="running")
+            for source_id in source_ids]
+    session.add_all(runs)
     session.flush()
-    return run
+    return runs
+
+
+@dataclass(frozen=True)
+class RunEnd:
+    """How a crawl run ended, for `finish_runs` (see `finish_run` for the fields)."""
+
+    run_id: int
+    status: RunStatus
+    finished_at: datetime
+    counts: Mapping[str, int]
+    errors: list[str]
+    stats: Mapping[str, Any]
 
 
 def finish_run(
@@ -408,23 +474,38 @@ def finish_run(
     count name outside `RUN_COUNTS` (a misspelt count would otherwise vanish silently).
     `stats` may hold datetimes and other values JSON lacks; they are stored as text.
     """
-    _require_aware("finished_at", finished_at)
-    if status not in FINISHED_STATUSES:
-        raise RunStateError(f"crawl run status {status!r} is not one of {FINISHED_STATUSES}")
-    unknown = sorted(set(counts) - set(RUN_COUNTS))
-    if unknown:
-        raise RunStateError(f"unknown crawl run counts {unknown}; known are {RUN_COUNTS}")
-    run = session.get(CrawlRun, run_id, with_for_update=True, populate_existing=True)
-    if run is None:
-        raise RunStateError(f"no crawl run {run_id}")
-    if run.status != "running":
-        raise RunStateError(f"crawl run {run_id} already finished as {run.status!r}")
-    run.status = status
-    run.finished_at = finished_at
-    for name in RUN_COUNTS:
-        setattr(run, f"{name}_count", counts.get(name, 0))
-    run.errors = [str(error) for error in errors]
-    run.stats = json.loads(json.dumps(dict(stats), default=_as_json_value))
+    finish_runs(session, [RunEnd(run_id, status, finished_at, counts, errors, stats)])
+
+
+def finish_runs(session: Session, ends: Sequence[RunEnd]) -> None:
+    """Close each run of ``ends`` as `finish_run` does (and raises as it does, for the first
+    run found wrong), its rows read and written in one statement each."""
+    for end in ends:
+        _require_aware("finished_at", end.finished_at)
+        if end.status not in FINISHED_STATUSES:
+            raise RunStateError(
+                f"crawl run status {end.status!r} is not one of {FINISHED_STATUSES}")
+        unknown = sorted(set(end.counts) - set(RUN_COUNTS))
+        if unknown:
+            raise RunStateError(f"unknown crawl run counts {unknown}; known are {RUN_COUNTS}")
+    wanted = sorted({end.run_id for end in ends})
+    runs: dict[int, CrawlRun] = {}
+    for start in range(0, len(wanted), _URLS_PER_STATEMENT):
+        runs.update((run.id, run) for run in session.scalars(
+            select(CrawlRun).where(CrawlRun.id.in_(wanted[start : start + _URLS_PER_STATEMENT]))
+            .with_for_update().execution_options(populate_existing=True)))
+    for end in ends:
+        run = runs.get(end.run_id)
+        if run is None:
+            raise RunStateError(f"no crawl run {end.run_id}")
+        if run.status != "running":
+            raise RunStateError(f"crawl run {end.run_id} already finished as {run.status!r}")
+        run.status = end.status
+        run.finished_at = end.finished_at
+        for name in RUN_COUNTS:
+            setattr(run, f"{name}_count", end.counts.get(name, 0))
+        run.errors = [str(error) for error in end.errors]
+        run.stats = json.loads(json.dumps(dict(end.stats), default=_as_json_value))
     session.flush()
 
 
@@ -745,17 +826,32 @@ _SOURCE_ID = select(Source.id).where(Source.id == bindparam("source_id"))
 
 
 def _require_source(session: Session, source_id: str) -> None:
-    # Once per transaction: a batch of a source's notices asks once.
+    _require_sources(session, [source_id])
+
+
+def _require_sources(session: Session, source_ids: Iterable[str]) -> None:
+    # Once per transaction: a batch of a source's notices asks once, and the runs of many
+    # sources opened together ask in one statement.
     transaction = session.get_transaction()
     seen = session.info.get("sources_present")
     if seen is None or seen[0] is not transaction:
         seen = session.info["sources_present"] = (transaction, set())
     present: set[str] = seen[1]
-    if source_id in present:
+    missing = sorted(set(source_ids) - present)
+    if not missing:
         return
-    if session.scalar(_SOURCE_ID, {"source_id": source_id}) is None:
-        raise UnknownSourceError(f"source {source_id!r} is not in the archive; upsert it first")
-    present.add(source_id)
+    if len(missing) == 1:
+        found = {missing[0]} if session.scalar(_SOURCE_ID, {"source_id": missing[0]}) else set()
+    else:
+        found = set()
+        for start in range(0, len(missing), _URLS_PER_STATEMENT):
+            found.update(session.scalars(select(Source.id).where(
+                Source.id.in_(missing[start : start + _URLS_PER_STATEMENT]))))
+    for source_id in missing:
+        if source_id not in found:
+            raise UnknownSourceError(
+                f"source {source_id!r} is not in the archive; upsert it first")
+    present.update(found)
 
 
 def _require_aware(name: str, value: datetime) -> None:

@@ -7,15 +7,15 @@ notice through its listings, whichever source found it; a source's notices are t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, Table, bindparam, func, or_, select, update
+from sqlalchemy import Integer, Select, String, Table, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from storage.db import core
 from storage.models import Notice, NoticeListing, NoticeVersion
@@ -89,7 +89,32 @@ def find_notice_id(session: Session, url: str) -> int | None:
     )
 
 
-_LATER = aliased(NoticeVersion)
+_NOTICES = cast(Table, Notice.__table__).c
+_VERSIONS = cast(Table, NoticeVersion.__table__)
+_LATER = _VERSIONS.alias("later_version").c
+
+
+@lru_cache(maxsize=2)
+def _same_content_statement(outside_run: bool) -> Select[Any]:
+    """The query of :func:`same_content_notice`, of the tables and built once: building it
+    cost more than running it (the content hash is indexed), for every new notice a crawl
+    records."""
+    versions = _VERSIONS.c
+    latest = select(func.max(_LATER.number)).where(_LATER.notice_id == versions.notice_id)
+    query = (
+        select(_NOTICES.id)
+        .join(_VERSIONS, versions.notice_id == _NOTICES.id)
+        .where(versions.content_hash == bindparam("identity"),
+               versions.number == latest.scalar_subquery(),
+               func.substr(_NOTICES.url, 1, bindparam("prefix_length", type_=Integer))
+               == bindparam("prefix", type_=String))
+        .order_by(_NOTICES.id).limit(1)
+    )
+    if outside_run:
+        query = query.where(~select(_LATER.id).where(
+            _LATER.notice_id == _NOTICES.id,
+            _LATER.crawl_run_id == bindparam("crawl_run_id")).exists())
+    return query
 
 
 def same_content_notice(session: Session, url: str, identity: str,
@@ -105,19 +130,15 @@ def same_content_notice(session: Session, url: str, identity: str,
     if not parts.netloc:
         return None
     prefix = f"{parts.scheme}://{parts.netloc}/"
-    latest = select(func.max(_LATER.number)).where(_LATER.notice_id == NoticeVersion.notice_id)
-    query = (
-        select(Notice.id)
-        .join(NoticeVersion, NoticeVersion.notice_id == Notice.id)
-        .where(NoticeVersion.content_hash == identity,
-               NoticeVersion.number == latest.scalar_subquery(),
-               func.substr(Notice.url, 1, len(prefix)) == prefix)
-        .order_by(Notice.id).limit(1)
-    )
+    parameters: dict[str, Any] = {"identity": identity, "prefix": prefix,
+                                  "prefix_length": len(prefix)}
     if crawl_run_id is not None:
-        query = query.where(~select(_LATER.id).where(
-            _LATER.notice_id == Notice.id, _LATER.crawl_run_id == crawl_run_id).exists())
-    return session.scalar(query)
+        parameters["crawl_run_id"] = crawl_run_id
+    if session.autoflush:
+        # As the ORM query it was: a version added and not yet flushed counts.
+        session.flush()
+    found = core(session).scalar(_same_content_statement(crawl_run_id is not None), parameters)
+    return int(found) if found is not None else None
 
 
 def listed_by(source_ids: Sequence[str]) -> Select[Any]:
@@ -152,12 +173,16 @@ def listings_of(session: Session, notice_id: int) -> list[NoticeListing]:
     ))
 
 
-def mark_listed(session: Session, source_id: str, urls: Iterable[str], at: datetime) -> None:
-    """Note that the source's list held ``urls`` at ``at``: each known notice among them gets
-    (or keeps) a listing of the source and its ``last_seen_at``. Unknown URLs are ignored;
-    they become notices when recorded."""
-    known = notices_at(session, urls)
-    note_listings(session, [(notice_id, source_id, url) for url, notice_id in known.items()], at)
+def mark_listed(session: Session, urls: Mapping[str, Iterable[str]], at: datetime) -> None:
+    """Note that each source's list (by source id, in ``urls``) held its URLs at ``at``: each
+    known notice among them gets (or keeps) a listing of the source and its ``last_seen_at``.
+    Unknown URLs are ignored; they become notices when recorded. One lookup, one upsert and
+    one update for all the sources."""
+    listed = {source_id: sorted(set(source_urls)) for source_id, source_urls in urls.items()}
+    known = notices_at(session, (url for source_urls in listed.values() for url in source_urls))
+    note_listings(session, [(known[url], source_id, url)
+                            for source_id, source_urls in listed.items()
+                            for url in source_urls if url in known], at)
     ids = sorted(set(known.values()))
     for start in range(0, len(ids), _URLS_PER_STATEMENT):
         session.execute(

@@ -164,6 +164,11 @@ def test_recrawl_of_an_unchanged_site_adds_nothing_and_fetches_no_notice(
     with crawler.session() as session:
         # Nothing to store: the re-check never started a writer process.
         assert not archive_writer_started(session)
+        run = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(1)).one()
+    # The known notices are not due: left alone without a request made for any of them (the
+    # scheduler saw the list page only), counted as not due.
+    assert run.stats["crawl/not_due"] == 20
+    assert run.stats["scheduler/enqueued"] == 1
 
 
 def archive_writer_started(session: Session) -> bool:

@@ -11,21 +11,26 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from storage.archive import (
+    RunEnd,
     content_hash,
     count_rows,
     fail_stale_runs,
     finish_run,
+    finish_runs,
     get_notice,
     has_notices,
     known_notices,
     latest_runs,
     latest_version,
     mark_listed,
+    mark_listed_by_sources,
     record_not_modified,
     record_notice,
     record_problem,
     source_health,
+    sources_with_notices,
     start_run,
+    start_runs,
     upsert_source,
     versions,
 )
@@ -152,6 +157,54 @@ def test_mark_listed_handles_more_urls_than_one_statement_binds(archive_session:
     archive_session.commit()
     notice = get_notice(archive_session, article_url(7))
     assert notice is not None and notice.last_seen_at == LATER
+
+
+def test_runs_opened_and_closed_together_are_each_as_alone(archive_session: Session) -> None:
+    add_source(archive_session, "other")
+    runs = start_runs(archive_session, [SOURCE_ID, "other", SOURCE_ID], FETCHED_AT)
+    assert [run.source_id for run in runs] == [SOURCE_ID, "other", SOURCE_ID]
+    assert len({run.id for run in runs}) == 3 and all(run.status == "running" for run in runs)
+    finish_runs(archive_session, [
+        RunEnd(runs[0].id, "ok", LATER, {"new": 2}, [], {"at": LATER}),
+        RunEnd(runs[1].id, "failed", LATER, {}, ["list: 503"], {}),
+    ])
+    archive_session.commit()
+    stored = {run.id: run for run in archive_session.scalars(select(CrawlRun))}
+    assert (stored[runs[0].id].status, stored[runs[0].id].new_count,
+            stored[runs[0].id].stats) == ("ok", 2, {"at": LATER.isoformat()})
+    assert (stored[runs[1].id].status, stored[runs[1].id].errors) == ("failed", ["list: 503"])
+    assert stored[runs[2].id].status == "running"
+    # One run already finished: the batch raises as finish_run would, for that run.
+    with pytest.raises(RunStateError, match=f"crawl run {runs[0].id} already finished"):
+        finish_runs(archive_session, [RunEnd(runs[2].id, "ok", LATER, {}, [], {}),
+                                      RunEnd(runs[0].id, "ok", LATER, {}, [], {})])
+    with pytest.raises(UnknownSourceError):
+        start_runs(archive_session, ["nobody"], FETCHED_AT)
+
+
+def test_listings_marked_for_many_sources_at_once_are_as_marked_one_by_one(
+        archive_session: Session) -> None:
+    add_source(archive_session, "other")
+    add_source(archive_session, "quiet")
+    for number in (1, 2, 3):
+        record_notice(archive_session, fetched_notice(article_url(number),
+                                                      title=f"Notice {number}"))
+    mark_listed_by_sources(archive_session, {
+        SOURCE_ID: [article_url(1), article_url(9)],
+        "other": [article_url(2), article_url(1)],
+        "quiet": [],
+    }, LATER)
+    archive_session.commit()
+    assert sorted(known_notices(archive_session, "other")) == [article_url(1), article_url(2)]
+    assert sorted(known_notices(archive_session, SOURCE_ID)) == [article_url(n) for n in (1, 2, 3)]
+    seen = [get_notice(archive_session, article_url(number)) for number in (1, 2, 3)]
+    assert len({notice.id for notice in seen if notice is not None}) == 3
+    assert [notice.last_seen_at for notice in seen if notice is not None] == [
+        LATER, LATER, FETCHED_AT]
+    assert sources_with_notices(archive_session, [SOURCE_ID, "other", "quiet", "nobody"]) == {
+        SOURCE_ID, "other"}
+    assert all(has_notices(archive_session, s) == (s != "quiet") for s in (SOURCE_ID, "other",
+                                                                          "quiet"))
 
 
 def test_versions_cannot_be_changed(archive_engine: Engine, archive_session: Session) -> None:
