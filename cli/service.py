@@ -248,7 +248,7 @@ def serve_command(obj: dict[str, Any], once: bool, host: str | None, port: int |
         from web.server import PortInUseError
 
         try:
-            stop_web = _start_web(config, url, host, port)
+            stop_web = _start_web(config, url, host, port, dispatcher)
         except PortInUseError as exc:
             lock.release()
             engine.dispose()
@@ -306,14 +306,18 @@ def _serve(service: CrawlService, engine: Engine, lock: SchedulerLock, once: boo
 
 
 def _start_web(config: Config, database_url: str, host: str | None,
-               port: int | None) -> Callable[[], None]:
-    """Serve the pages and API in a thread of the service; returns the function that stops it."""
+               port: int | None, dispatcher: Any | None = None) -> Callable[[], None]:
+    """Serve the pages and API in a thread of the service; returns the function that stops it.
+    With a broker (``dispatcher``), "check now" hands the crawl to the workers."""
     from web.app import create_app
+    from web.crawls import DispatchedCrawls
     from web.server import serve_in_thread
     from web.settings import web_settings
 
     settings = web_settings(config)
-    app = create_app(database_url, config, settings=settings)
+    trigger = (DispatchedCrawls(dispatcher, config, database_url)
+               if dispatcher is not None else None)
+    app = create_app(database_url, config, settings=settings, crawl_trigger=trigger)
     base_url, stop = serve_in_thread(app, host or settings.host,
                                      settings.port if port is None else port)
     logger.info("web pages and API at %s", base_url)

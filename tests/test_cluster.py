@@ -414,3 +414,46 @@ def test_serve_and_worker_with_a_broker_refuse_a_sqlite_archive_and_worker_needs
     lonely = regwatch(config, "postgresql+psycopg://postgres@127.0.0.1:1/none", None, "worker")
     assert lonely.returncode == 3
     assert "takes its crawls from a broker" in " ".join(lonely.stderr.split())
+
+
+def test_check_now_in_a_cluster_hands_the_crawl_to_the_workers(
+        tmp_path: Path, postgres_archive_url: str, broker_url: str, queue: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+    from web.crawls import DispatchedCrawls
+    from web.settings import WebSettings
+
+    token = "cluster-check-now-token-0123456789"
+    config = load_config(cluster_config(tmp_path, 2, 1, 9, queue))
+    engine = open_archive(postgres_archive_url)
+    dispatcher = Dispatcher(cluster_settings(config, {"REGWATCH_BROKER_URL": broker_url}),
+                            session_factory(engine))
+    down = Dispatcher(cluster_settings(config, {
+        "REGWATCH_BROKER_URL": "amqp://guest:guest@127.0.0.1:1/"}), session_factory(engine))
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        app = create_app(postgres_archive_url, config, settings=WebSettings(token=token),
+                         crawl_trigger=DispatchedCrawls(dispatcher, config, postgres_archive_url))
+        with TestClient(app) as client:
+            assert client.post("/api/sources/src0/crawl", headers=headers).status_code == 202
+            # Queued for a worker, not crawled here: a message and a dispatch, no crawl run.
+            assert queue_counts(broker_url, queue)[0] == 1
+            assert not no_dispatch_left(engine)
+            assert count(engine, select(func.count()).select_from(CrawlRun)) == 0
+            again = client.post("/api/sources/src0/crawl", headers=headers)
+            assert again.status_code == 409 and "queued or running" in again.json()["detail"]
+            page = client.post("/sources/src0/crawl", data={"token": token})
+            assert page.status_code == 409
+            assert client.post("/api/sources/nosuch/crawl", headers=headers).status_code == 404
+        app = create_app(postgres_archive_url, config, settings=WebSettings(token=token),
+                         crawl_trigger=DispatchedCrawls(down, config, postgres_archive_url))
+        with TestClient(app) as client:
+            refused = client.post("/api/sources/src1/crawl", headers=headers)
+            assert refused.status_code == 503
+            assert "cannot be handed to the workers" in refused.json()["detail"]
+        assert queue_counts(broker_url, queue)[0] == 1
+    finally:
+        dispatcher.close()
+        down.close()
+        engine.dispose()

@@ -24,7 +24,7 @@ from storage.search import ORDERS, QueryError, SearchFilters, search_notices
 from storage.series import figure_series, metric_names
 from storage.sources import source_overviews
 from storage.versions import VersionNotFoundError, notice_detail, version_diff
-from web.crawls import CrawlBusyError, UnknownCrawlSourceError
+from web.crawls import CrawlBusyError, CrawlUnavailableError, UnknownCrawlSourceError
 from web.documents import (
     diff_json,
     event_json,
@@ -373,16 +373,20 @@ def require_token(
         401: {"model": Problem, "description": "No or a wrong API token"},
         403: {"model": Problem, "description": "No API token is configured"},
         409: {"model": Problem, "description": "A crawl of the source is already running"},
+        503: {"model": Problem, "description": "A cluster's broker does not take the crawl now"},
     },
 )
 def crawl_source(
     request: Request, source_id: Annotated[str, Path(pattern=ID_PATTERN)]
 ) -> Any:
-    """Start a crawl of the source now, in a child process; answers before it ends."""
+    """Start a crawl of the source now, in a child process (with a broker: on a worker);
+    answers before it ends."""
     try:
         started = request.app.state.crawls.start(source_id)
     except UnknownCrawlSourceError as exc:
         raise HTTPException(404, str(exc)) from exc
     except CrawlBusyError as exc:
         raise HTTPException(409, str(exc)) from exc
+    except CrawlUnavailableError as exc:
+        raise HTTPException(503, str(exc)) from exc
     return {"source_id": started.source_id, "started_at": started.started_at}

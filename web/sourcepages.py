@@ -35,7 +35,7 @@ from storage.source_definitions import (
     update_definition,
 )
 from storage.sources import source_overviews
-from web.crawls import CrawlBusyError, UnknownCrawlSourceError
+from web.crawls import CrawlBusyError, CrawlUnavailableError, UnknownCrawlSourceError
 from web.home import sources_in_force
 from web.pages import _fullmatch, page
 from web.parameters import ID_PATTERN, MAX_OFFSET
@@ -163,6 +163,8 @@ def check_now(request: Request, session: SessionDep, source_id: SourceId,
         return _sources_page(request, session, status_code=404, error=str(exc))
     except CrawlBusyError as exc:
         return _sources_page(request, session, status_code=409, error=str(exc))
+    except CrawlUnavailableError as exc:
+        return _sources_page(request, session, status_code=503, error=str(exc))
     return _done("crawl", source_id)
 
 
