@@ -1,0 +1,39 @@
+"""Fines in the currencies of the European data protection authorities and of Asian regulators
+keep their own ISO code (a fine in kroner is no fine in the euros of its conversion)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from diffing.extract import extract
+
+PUBLISHED = date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(("language", "text", "value", "code"), [
+    ("en", "The Norwegian regulator fined the dating app NOK 65 million.", "65000000", "NOK"),
+    ("en", "The Swedish authority fined the streaming service SEK 58 million (about €5 million).",
+     "58000000", "SEK"),
+    ("en", "Copenhagen's court fined the firm DKK 1 million.", "1000000", "DKK"),
+    ("en", "The Polish regulator fined the retailer PLN 4.9 million.", "4900000", "PLN"),
+    ("en", "The PDPC imposed a financial penalty of S$74,000 on the clinic.", "74000", "SGD"),
+    ("zh-Hans", "挪威数据保护局对该公司处以6500万挪威克朗罚款。", "65000000", "NOK"),
+    ("zh-Hans", "新加坡个人数据保护委员会对其处以7.4万新加坡元罚款。", "74000", "SGD"),
+    ("zh-Hant", "澳門個人資料保護局對該公司科處澳門元4萬元罰款。", "40000", "MOP"),
+])
+def test_a_fine_keeps_the_currency_it_is_stated_in(language: str, text: str, value: str,
+                                                   code: str) -> None:
+    fines = [figure for figure in extract(text, published=PUBLISHED, language=language).figures
+             if figure.metric == "fine_amount"]
+    assert [(figure.value, figure.unit) for figure in fines] == [(Decimal(value), code)]
+
+
+@pytest.mark.parametrize("text", [
+    "The update fixes a bug in PHP 8 and Python 3.12 code.",
+    "The ruling gives its figures in PLN and SEK only.",
+])
+def test_a_currency_code_without_an_amount_is_no_figure(text: str) -> None:
+    assert extract(text, published=PUBLISHED, language="en").figures == []
