@@ -18,7 +18,6 @@ from functools import lru_cache
 from typing import Any, Literal, TypeVar, cast
 
 from sqlalchemy import (
-    ColumnElement,
     CursorResult,
     Table,
     and_,
@@ -327,15 +326,26 @@ def revisit_candidates(
     """
     longest = schedule[-1]
     steps = sum(schedule[:-1])
-    born_since = now - timedelta(seconds=steps + longest)
+    return _known(session, source_id, None, statement=_revisit_statement(), parameters={
+        "born_since": now - timedelta(seconds=steps + longest),
+        "young_checked": now - timedelta(seconds=min(schedule)),
+        "stale_checked": now - timedelta(seconds=longest),
+        "limit": limit,
+    })
+
+
+@lru_cache(maxsize=1)
+def _revisit_statement() -> Any:
+    """The query of :func:`revisit_candidates`, built once (a re-check asks it per source)."""
+    notices = _NOTICES
     young = and_(
-        Notice.first_seen_at >= born_since,
-        or_(Notice.published_at.is_(None), Notice.published_at >= born_since),
-        Notice.last_checked_at <= now - timedelta(seconds=min(schedule)),
+        notices.c.first_seen_at >= bindparam("born_since"),
+        or_(notices.c.published_at.is_(None), notices.c.published_at >= bindparam("born_since")),
+        notices.c.last_checked_at <= bindparam("young_checked"),
     )
-    stale = Notice.last_checked_at <= now - timedelta(seconds=longest)
-    return _known(session, source_id, None, where=or_(stale, young),
-                  oldest_first=limit)
+    stale = notices.c.last_checked_at <= bindparam("stale_checked")
+    return (_known_statement(False).where(or_(stale, young))
+            .order_by(notices.c.last_checked_at, notices.c.id).limit(bindparam("limit")))
 
 
 def has_notices(session: Session, source_id: str) -> bool:
@@ -398,21 +408,18 @@ def _known_statement(some_urls: bool) -> Any:
 
 def _known(
     session: Session, source_id: str, urls: list[str] | None, *,
-    where: ColumnElement[bool] | None = None, oldest_first: int | None = None,
+    statement: Any = None, parameters: Mapping[str, Any] | None = None,
 ) -> dict[str, KnownNotice]:
-    parameters: dict[str, Any] = {"source_id": source_id}
+    """Run :func:`_known_statement` (or ``statement``, one built on it, with ``parameters``)."""
+    bound: dict[str, Any] = {"source_id": source_id, **(parameters or {})}
     if urls is not None:
-        parameters["urls"] = urls
-    statement = _known_statement(urls is not None)
-    if where is not None:
-        statement = statement.where(where)
-    if oldest_first is not None:
-        statement = statement.order_by(_NOTICES.c.last_checked_at, _NOTICES.c.id).limit(
-            oldest_first)
+        bound["urls"] = urls
+    if statement is None:
+        statement = _known_statement(urls is not None)
     # As the ORM query it was: what the session holds and has not flushed counts.
     if session.autoflush:
         session.flush()
-    rows = core(session).execute(statement, parameters)
+    rows = core(session).execute(statement, bound)
     return {
         url: KnownNotice(
             url=url,
