@@ -25,6 +25,10 @@ _CONVERSION_GAP = re.compile(
 )
 
 
+_CONVERSION_LEAD = re.compile(
+    rf"(?:\b(?:equal|equivalent)\s+(?:of|to)|\bworth|约合|折合|相当于)\s*(?:{_APPROXIMATELY}\s*)?(?:人民币|美元|欧元|英镑|港币|港元)?\s*$")
+
+
 def conversions(prepared: PreparedText, candidates: Sequence[Candidate]) -> dict[int, int]:
     """Amounts that restate another amount in a second currency ("3.4 billion yuan (about $533
     million)"), each mapped to the amount it restates; an amount elsewhere equal to such a
@@ -37,8 +41,12 @@ def conversions(prepared: PreparedText, candidates: Sequence[Candidate]) -> dict
             continue
         if previous is not None:
             before = candidates[previous]
-            if (before.currency != candidate.currency
-                    and _CONVERSION_GAP.fullmatch(prepared.text, before.end, candidate.start)):
+            if before.currency != candidate.currency and (
+                    _CONVERSION_GAP.fullmatch(prepared.text, before.end, candidate.start)
+                    # "fined €3 million for …, equivalent to about $3.3 million": the words say
+                    # it restates the amount before it in its sentence, whatever stands between.
+                    or (_CONVERSION_LEAD.search(prepared.text, max(before.end, candidate.start - 40), candidate.start)
+                        and prepared.sentence_index(before.start) == prepared.sentence_index(candidate.start))):
                 converted[index] = converted.get(previous, previous)
         previous = index
     restatements = [(candidates[index].currency, candidates[index].value, target)

@@ -85,6 +85,10 @@ def test_a_restatement_in_another_currency_is_no_figure() -> None:
     "Orbit was fined 4 million yuan, about $620,000, on Tuesday.",
     "星河公司被罚款400万元人民币，折合约62万美元。",
     "Orbit was fined 4 million yuan, which is about $620,000.",
+    # the restatement apart from its amount, the words saying what it is
+    "Orbit was fined 4 million yuan over its pricing rules, equivalent to about $620,000.",
+    "Orbit was fined 4 million yuan for unfair pricing, worth roughly $620,000.",
+    "星河公司被罰款400萬元，以懲處其價格違法行為，折合約62萬美元。",
 ])
 def test_an_equivalent_in_another_currency_is_no_figure(text: str) -> None:
     figures = _money(text)
@@ -298,3 +302,36 @@ def test_a_count_of_sites_fined_without_amounts_is_kept() -> None:
 def test_a_chinese_conversion_naming_its_currency_first_is_no_figure() -> None:
     figures = _money("欧盟委员会对星河公司罚款12亿欧元，折合人民币约94亿元。")
     assert [(f.value, f.currency) for f in figures] == [(Decimal(1200000000), "EUR")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a decision not yet final: minded to, provisional, preliminary, proposed to issue
+    ("The commissioner is minded to serve Harbour Hotels with a monetary penalty of £300,000.",
+     [(Decimal(300000), "proposed", None)]),
+    ("In a preliminary ruling, the authority said it would fine Skyline Air €7 million.",
+     [(Decimal(7000000), "proposed", None)]),
+    ("The office had provisionally decided to fine Orbit £12 million.", [(Decimal(12000000), "proposed", None)]),
+    ("监管部门初步决定对星河公司罚款80万元。", [(Decimal(800000), "proposed", None)]),
+    # after a contrast the proposal no longer governs the amount imposed
+    ("The office proposed to issue a penalty of £80,000 but lowered the penalty to £40,000.",
+     [(Decimal(80000), "proposed", None), (Decimal(40000), "fine", "fine_amount")]),
+    ("The penalty had originally been set at £6 million, but the office later fined the company £2 million.",
+     [(Decimal(6000000), "proposed", None), (Decimal(2000000), "fine", "fine_amount")]),
+    # fines still to come
+    ("The office has a further £900,000 in fines in the pipeline.", [(Decimal(900000), "proposed", None)]),
+    # a penalty word between a refund or confiscation word and the amount governs it
+    ("Orbit was ordered to pay $9 million in restitution and fined $1 million.",
+     [(Decimal(9000000), "refund_or_deposit", None), (Decimal(1000000), "fine", "fine_amount")]),
+    ("对星河公司没收违法所得20万元，并处违法所得二倍罚款40万元。",
+     [(Decimal(200000), "confiscated", None), (Decimal(400000), "fine", "fine_amount")]),
+    ("對星河公司沒收違法所得20萬元，並處違法所得二倍罰款40萬元。",
+     [(Decimal(200000), "confiscated", None), (Decimal(400000), "fine", "fine_amount")]),
+    # money to be handed back to consumers, and costs, are no fine
+    ("The court ordered the sellers to pay $4 million, which will be used to provide refunds to buyers.",
+     [(Decimal(4000000), "refund_or_deposit", None)]),
+    ("Orbit will pay $6 million for consumer redress.", [(Decimal(6000000), "refund_or_deposit", None)]),
+    ("The shop was ordered to pay a penalty of HK$80,000 and costs of HK$9,000.",
+     [(Decimal(80000), "fine", "fine_amount"), (Decimal(9000), "other", None)]),
+])
+def test_money_roles_of_wording_not_tuned_on(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert _roles(text) == expected
