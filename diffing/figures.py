@@ -512,7 +512,8 @@ def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: 
     if not sentence_start <= mention.start < sentence_end:
         return False
     clause_start, _ = prepared.clause_at(candidate.start)
-    if _ACCUMULATED.search(prepared.text, clause_start, candidate.end):
+    if _ACCUMULATED.search(prepared.text, clause_start, candidate.end) \
+            or _SUMMED_AFTER.match(prepared.text, candidate.end):
         return True
     # "办结案件24件，罚款428万元", "closed 310 cases, with fines of $2m": the cases' fines summed.
     return bool(_CASES_COUNTED.search(prepared.text, max(sentence_start, mention.end), candidate.start))
@@ -520,4 +521,8 @@ def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: 
 
 _ACCUMULATED = re.compile(
     r"累计|总计|合计|共计|总额|多次|total|combined|altogether|cumulative|so\s+far|repeatedly")
-_CASES_COUNTED = re.compile(r"案件?[^，,。；;\d]{0,6}\d[\d,]*\s*[件起宗]|\d[\d,]*\s*(?:[件起宗]案|cases\b)")
+# "1.2万件", "3,200余件": a count of cases with its decimals, 万 and 余.
+_CASES_COUNTED = re.compile(
+    r"案件?[^，,。；;\d]{0,6}\d[\d,.]*\s*[万千]?\s*[余多]?\s*[件起宗]|\d[\d,.]*\s*[万千]?\s*[余多]?\s*(?:[件起宗]案|cases\b)")
+# "£2m in fines", "$40 million in penalties": the sum of several fines.
+_SUMMED_AFTER = re.compile(r"\s*in\s+(?:[a-z-]+\s+)?(?:fines|penalties)\b")

@@ -184,7 +184,7 @@ _EN_PERIOD = re.compile(
     r"(?:the\s+)?" + _ORDINAL + r"\s+(?P<unit>half|quarter)(?:\s+(?:of\s+)?(?:(?P<year1>(?:19|20)\d{2})|(?P<rel1>this year|last year|the year)))?"
     r"|(?P<code>[hq][1-4])\s*(?P<year2>(?:19|20)\d{2})"
     r"|(?P<year3>(?:19|20)\d{2})\s*(?P<code2>[hq][1-4])"
-    r"|(?P<nine>first nine months|first three quarters)\s+(?:of\s+)?(?P<nineyear>(?:19|20)\d{2}|this year|the year)"
+    r"|(?P<nine>first nine months|first three quarters)(?:\s+(?:of\s+)?(?P<nineyear>(?:19|20)\d{2}|this year|the year))?"
     r"|(?:in|during|throughout|for|of|since)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+(?:of\s+)?)?(?P<year4>(?:19|20)\d{2})(?!\s*[-/])"
     r"|(?P<year5>(?:19|20)\d{2})(?='s)"
     r"|(?P<rel2>this year|last year)"
@@ -208,12 +208,14 @@ _ZH_RANGE = re.compile(
     r"|(?:" + _ZH_YEAR.format("yf") + r")?\s*前\s*(?P<mfirst>" + _CN_MONTH + r")\s*个(?:多)?月"
     r"|(?:" + _ZH_YEAR.format("y1") + r")?\s*(?P<m1>" + _CN_MONTH + r")\s*月(?:份)?\s*(?:(?P<d1>" + _CN_DAY + r")\s*[日号])?"
     r"\s*(?:(?:至|到|—|-|~|－)\s*(?:" + _ZH_YEAR.format("y2") + r")?\s*(?P<m2>" + _CN_MONTH + r")\s*月(?:份)?"
-    r"\s*(?:(?P<d2>" + _CN_DAY + r")\s*[日号])?(?:底|末)?|(?P<since>以来|来))"
+    r"\s*(?:(?P<d2>" + _CN_DAY + r")\s*[日号])?(?:底|末)?|(?P<since>以来|来|至今|起(?!\s*(?:施行|实施|生效|执行|正式|开始施行|开始实施))))"
     r"|(?P<pastyear>过去一年|近一年|过去12个月|近12个月)(?:来|以来|里|中|间)?"
+    r"|(?:过去|近)\s*(?:(?P<npast>[2-9]|1[01]|[两二三四五六七八九十]|十一)\s*个月|(?P<halfyear>半年))(?:来|以来|里|中|间)?"
     r"|(?P<ytd>(?:今年|本年)(?:初)?|年初)\s*(?:以来|至今)"
     r"|(?P<yfrom>(?:19|20)\d{2})\s*年?\s*(?:至|到|—|-|~|－)\s*(?P<yto>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)"
     r"|(?P<ysince>(?:19|20)\d{2})\s*年以来"
 )
+_ZH_FROM_BEFORE = re.compile(r"[自从]\s*$")
 _ZH_UNTIL = re.compile(
     r"截至\s*(?:" + _ZH_YEAR.format("y") + r")?\s*(?P<m>" + _CN_MONTH + r")\s*月\s*(?:(?P<d>" + _CN_DAY + r")\s*[日号])?(?:底|末)?"
 )
@@ -227,6 +229,8 @@ _EN_RANGE = re.compile(
     r"|(?:from|since)\s+(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
     r"|since\s+(?P<ms>" + _EN_MONTH + r")(?:\s+(?P<dms>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?)?" + _EN_YEAR_AFTER.format("yms")
     + r"|(?:in|over|during)\s+the\s+(?P<past>past|last)\s+(?:year|12\s+months|twelve\s+months)"
+    # "over the past six months": that many months up to publication.
+    r"|(?:in|over|during)\s+the\s+(?:past|last)\s+(?P<npast>[2-9]|1[01]|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months"
     # "the January-March period", "the April–June quarter".
     r"|(?P<m1h>" + _EN_MONTH + r")\s*[-–—]\s*(?P<m2h>" + _EN_MONTH + r")(?:\s+(?:period|quarter))?" + _EN_YEAR_AFTER.format("yh")
     # "the three months to June": that many months ending with the month named.
@@ -276,6 +280,8 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
         if published is None:
             return None
         return Period.span(date(published.year - 1, published.month, 1), published, to_date=True)
+    if match.group("npast") or match.group("halfyear"):
+        return _months_to_date(_cn_small(match.group("npast")) if match.group("npast") else 6, published)
     if match.group("ytd"):
         return _year_to_date(published)
     if match.group("yfrom"):
@@ -308,6 +314,9 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
     first: date = start
     last: date | None
     to_date = False
+    if match.group("since") == "起" and not _ZH_FROM_BEFORE.search(text, max(0, match.start() - 2), match.start()):
+        # 3月1日起施行 dates a rule; only 自/从…起 opens a span.
+        return None
     if match.group("since"):
         # The end is stated after the start, in its paragraph: "3月10日以来…。截至5月22日，…"
         paragraph_end = text.find("\n", match.end())
@@ -341,6 +350,15 @@ def _years(first: int, last: int) -> Period | None:
     if last <= first or last - first > 20:
         return None
     return Period.span(date(first, 1, 1), date(last, 12, 1))
+
+
+def _months_to_date(months: int, published: date | None) -> Period | None:
+    """过去六个月, "over the past six months": from that many months before publication to it
+    (as 过去一年 runs from the same month of the year before)."""
+    if published is None or not 1 < months < 12:
+        return None
+    first = published.year * 12 + published.month - 1 - months
+    return Period.span(date(first // 12, first % 12 + 1, 1), published, to_date=True)
 
 
 def _year_to_date(published: date | None) -> Period | None:
@@ -391,6 +409,9 @@ def _en_range(match: re.Match[str], published: date | None) -> Period | None:
             # "the first eleven months of the year" is the latest such span ended by publication.
             year = published.year if date(published.year, months, 1) < published.replace(day=1) else published.year - 1
         return Period.span(date(year, 1, 1), date(year, months, 1))
+    if match.group("npast"):
+        count = match.group("npast")
+        return _months_to_date(int(count) if count.isdigit() else _EN_MONTH_COUNTS[count], published)
     if match.group("past"):
         if published is None:
             return None
@@ -487,9 +508,11 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     for match in _ZH_RANGE.finditer(text) if zh_ranges else ():
         period = _zh_range(text, match, published)
         if period is not None:
-            ranges.append(match.span())
-            mentions.append(PeriodMention(match.start(), match.end(), period, False,
-                                          _carries(text, match.start(), match.end(), True)))
+            # The pattern may start on the line break before the month; the mention does not.
+            start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+            ranges.append((start, match.end()))
+            mentions.append(PeriodMention(start, match.end(), period, False,
+                                          _carries(text, start, match.end(), True)))
     for match in _EN_RANGE.finditer(text) if en_ranges else ():
         period = _en_range(match, published)
         if period is not None:
@@ -538,12 +561,12 @@ _ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
 _EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:of\s+)?\S*\s*$|end\s+of\s+\S+$")
 # Words every range pattern needs, found in one pass: most notices name no range.
 _ZH_RANGE_HINT = re.compile(
-    r"以来|一年|至今|个月|[月日号]\s*来"
+    r"以来|一年|半年|至今|个月|[月日号]\s*[来起]"
     r"|月(?:份)?\s*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?\s*(?:底|末)?\s*[至到—\-~－]"
     r"|[至到—\-~－]\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
     r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"
 )
-_EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:12|twelve|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
+_EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:\w+\s+months|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
     r"|[-–—]\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")

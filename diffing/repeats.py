@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from diffing.figure import Candidate, Figure
+from diffing.periods import Period
 from diffing.text import PreparedText
 
 __all__ = ["DISTRIBUTIVE", "conversions", "merge_repeats"]
@@ -67,7 +69,7 @@ _ROUNDING = Decimal("0.03")
 
 # Words that give one amount to several parties ("500,000 yuan each"): the same amount twice is
 # then two figures, not a repeat. Read on the original sentence, so in both scripts.
-DISTRIBUTIVE = re.compile(r"\beach\b|apiece|respectively|分[别別]|各(?:[处處罚罰被自])|均(?:[被处處罚罰])|每家",
+DISTRIBUTIVE = re.compile(r"\beach\b|apiece|respectively|分[别別]|各(?:[处處罚罰被自遭])|均(?:[被处處罚罰])|每家",
                            re.IGNORECASE)
 
 
@@ -78,7 +80,8 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
     them: a headline states less), is a repeat of it (a headline, a caption, a summary). Its
     spans join the earlier figure's ``other_spans`` and what it states (a period, a scope, a
     party) fills the earlier one's gaps. Figures without a metric or role, equal amounts in one
-    sentence and amounts given to each of several parties are never merged. Idempotent;
+    sentence, and an amount given to each of several parties and an equal amount of one party,
+    are never merged. Idempotent;
     ``find_figures`` applies it, and a step that sets ``party`` afterwards may apply it again."""
     kept: list[Figure] = []
     earlier: dict[tuple[object, ...], list[int]] = {}
@@ -99,7 +102,9 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
                           if (other.metric, other.role, other.unit) == exact[:2] + exact[3:]
                           and _approximates(other, figure) and _agree(other, figure)), None)
             approximated = index is not None
-        if index is None or _distributive(kept[index]) or _distributive(figure) \
+        # An amount given to each of several parties is no repeat of one party's equal fine; a
+        # second "each" statement of it (a headline's 各遭罚款50万元) is.
+        if index is None or _distributive(kept[index]) != _distributive(figure) \
                 or (not approximated and _same_sentence(kept[index], figure)):
             same.append(len(kept))
             kept.append(figure)
@@ -112,7 +117,7 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
         kept[index] = replace(
             first,
             other_spans=(*first.other_spans, (figure.start, figure.end), *figure.other_spans),
-            period=first.period or figure.period,
+            period=_narrower(first.period, figure.period),
             scope=first.scope or figure.scope,
             party=first.party or figure.party,
         )
@@ -173,13 +178,44 @@ def _significant(value: Decimal) -> int:
 def _agree(first: Figure, second: Figure) -> bool:
     """Periods and parties agree when equal or one is unstated; scopes also when both are
     national (a headline's 国家网信办 and the body's 全国网信系统), never across provinces."""
-    if not (None in (first.period, second.period) or first.period == second.period):
+    if not (None in (first.period, second.period) or first.period == second.period
+            or _nested(first.period, second.period)):
         return False
     if not (None in (first.party, second.party) or first.party == second.party):
         return False
     if None in (first.scope, second.scope) or first.scope == second.scope:
         return True
     return not any(scope.startswith("province:") for scope in (first.scope, second.scope) if scope)
+
+
+def _days(period: str) -> tuple[date, date] | None:
+    parsed = Period.parse(period)
+    if parsed is None:
+        return None
+    if parsed.kind == "range" and parsed.first is not None:
+        return parsed.first, parsed.end()
+    first_month = 1 if parsed.kind == "year" else (parsed.part - 1) * (6 if parsed.kind == "half" else 3) + 1
+    return date(parsed.year, first_month, 1), parsed.end()
+
+
+def _nested(first: str | None, second: str | None) -> bool:
+    """One period lies inside the other: a headline's "this year" and the body's "since April"
+    state one total, the body more precisely."""
+    if first is None or second is None:
+        return False
+    a, b = _days(first), _days(second)
+    if a is None or b is None:
+        return False
+    return (a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
+
+
+def _narrower(first: str | None, second: str | None) -> str | None:
+    if first is None or second is None or first == second:
+        return first or second
+    a, b = _days(first), _days(second)
+    if a is None or b is None:
+        return first
+    return second if (b[1] - b[0]) < (a[1] - a[0]) else first
 
 
 def _same_sentence(first: Figure, second: Figure) -> bool:

@@ -91,6 +91,17 @@ def test_period_parse_and_end() -> None:
     ("年初以来，各地网信部门", date(2022, 5, 3), "2022-01..2022-05"),
     ("so far this year, regulators", date(2022, 9, 14), "2022-01..2022-09"),
     ("in the first nine months of this year, regulators", date(2022, 10, 20), "2022-01..2022-09"),
+    # a span opened by 自/从…起 or closed by 至今 runs to publication
+    ("自今年4月起，各地网信部门", date(2022, 9, 14), "2022-04..2022-09"),
+    ("从去年11月起，各地网信部门", date(2022, 9, 14), "2021-11..2022-09"),
+    ("今年2月至今，各地网信部门", date(2022, 9, 14), "2022-02..2022-09"),
+    # the last few months up to publication
+    ("over the past four months, regulators", date(2022, 9, 14), "2022-05..2022-09"),
+    ("in the last three months the ministry", date(2022, 9, 14), "2022-06..2022-09"),
+    ("近五个月来，各地网信部门", date(2022, 9, 14), "2022-04..2022-09"),
+    ("过去半年，各地网信部门", date(2022, 9, 14), "2022-03..2022-09"),
+    # the first three quarters without a year: the latest ended by publication
+    ("during the first three quarters, regulators", date(2022, 10, 20), "2022-01..2022-09"),
 ])
 def test_ranges_of_months_and_days(text: str, published: date | None, expected: str) -> None:
     assert [period for period, _ in _periods(text, published)] == [expected]
@@ -98,9 +109,12 @@ def test_ranges_of_months_and_days(text: str, published: date | None, expected: 
     assert parsed is not None and str(parsed) == expected
 
 
-@pytest.mark.parametrize("text", ["自2021年11月1日起施行", "7月以来", "2024年1月31日", "第1-3批", "3个月内完成整改"])
+@pytest.mark.parametrize("text", ["自2021年11月1日起施行", "本规定自2023年3月1日起实施", "2023年5月起正式施行", "7月以来", "2024年1月31日", "第1-3批", "3个月内完成整改"])
 def test_no_range_without_a_resolvable_span(text: str) -> None:
     assert [period for period, _ in _periods(text, None) if period and ".." in period] == []
+    # a rule's date of effect is no span, whenever the notice was published
+    if "施行" in text or "实施" in text:
+        assert [period for period, _ in _periods(text, date(2024, 6, 1)) if period and ".." in period] == []
 
 
 def test_range_parse_and_end() -> None:
@@ -144,3 +158,15 @@ def test_a_batch_number_is_no_period() -> None:
 @pytest.mark.parametrize("text", ["截至2022年底，工信部累计通报", "by the end of 2022, the ministry had", "as of 2021, a total of"])
 def test_where_a_cumulative_count_ends_is_no_period(text: str) -> None:
     assert [period for period, _ in _periods(text, date(2023, 2, 1))] == [None]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("從去年11月起，各地網信部門累計關閉違法網站320家。", "zh-Hant", "2021-11..2022-09"),
+    ("過去半年，國家網信辦約談網站平台48家。", "zh-Hant", "2022-03..2022-09"),
+    ("Over the past six months, regulators removed 140 apps from app stores.", "en", "2022-03..2022-09"),
+])
+def test_a_span_to_publication_is_the_period_of_the_counts_it_opens(text: str, language: str, expected: str) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric is not None, figure.period) for figure in figures] == [(True, expected)]

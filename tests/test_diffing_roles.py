@@ -178,6 +178,10 @@ def test_a_single_decisions_fine_has_no_period(text: str) -> None:
     ("The city office imposed 31 penalties on Orbit totalling 6.2 million yuan for the year to October.",
      "2023-01..2023-10"),
     ("2022年，该局查办虚假宣传案件57件，罚款310万元。", "2022"),
+    # counts of cases written with 万 or 余, and amounts "in fines" are sums of many fines
+    ("一季度，各地市场监管部门查办案件1.3万件，罚款2.6亿元。", "2023-Q1"),
+    ("一季度，各地市場監管部門查辦案件3200餘件，罰款2.6億元。", "2023-Q1"),
+    ("The office has issued £3 million in fines since April.", "2023-04..2023-11"),
 ])
 def test_a_fine_total_over_a_stated_span_keeps_its_period(text: str, period: str) -> None:
     fines = [f for f in extract(text, published=date(2023, 11, 20)).figures if f.metric == "fine_amount"]
@@ -335,3 +339,23 @@ def test_a_chinese_conversion_naming_its_currency_first_is_no_figure() -> None:
 ])
 def test_money_roles_of_wording_not_tuned_on(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
     assert _roles(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a headline's year and the body's narrower span state one total
+    "Callers hit with £2m in fines this year\nThe office has issued £2m in fines since April, it said.",
+    "今年以来罚款总额达300万元\n4月以来，该局累计罚款300万元。",
+])
+def test_one_total_stated_with_a_wider_and_a_narrower_period_is_one_figure(text: str) -> None:
+    fines = [f for f in extract(text, published=date(2023, 11, 20)).figures if f.metric == "fine_amount"]
+    assert [(f.period, len(f.other_spans)) for f in fines] == [("2023-04..2023-11", 1)]
+
+
+@pytest.mark.parametrize("text", [
+    "星河、银河、天河各遭罚款50万元\n市场监管总局分别对星河公司、银河公司和天河公司处以50万元罚款。",
+    "星河、銀河、天河各遭罰款50萬元\n市場監管總局分別對星河公司、銀河公司和天河公司處以50萬元罰款。",
+    "Three firms fined 500,000 yuan each\nThe regulator fined Orbit, Comet and Nova 500,000 yuan each on Monday.",
+])
+def test_an_amount_for_each_of_several_parties_stated_again_is_one_figure(text: str) -> None:
+    fines = [f for f in extract(text, published=date(2023, 11, 20)).figures if f.metric == "fine_amount"]
+    assert [(f.value, len(f.other_spans)) for f in fines] == [(Decimal(500000), 1)]
