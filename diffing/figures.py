@@ -22,7 +22,7 @@ from diffing.amounts import AmountMatch, find_amounts
 from diffing.figure import EXTRACTOR_VERSION, Candidate, Draft, Figure, Verdict
 from diffing.metrics import Metric, MetricCatalogue, load_metrics
 from diffing.numbers import CN_NUMBER_PATTERN, EN_NUMBER_PATTERN, parse_number
-from diffing.periods import PeriodMention, find_period_mentions
+from diffing.periods import Period, PeriodMention, find_period_mentions
 from diffing.repeats import DISTRIBUTIVE, conversions, merge_repeats
 from diffing.roles import FINE_ROLES, link_parts, money_role
 from diffing.scopes import ScopeMention, find_scope_mentions
@@ -421,6 +421,7 @@ def find_figures(
     candidates = _candidates(prepared, catalogue, amounts)
     converted = conversions(prepared, candidates)
     drafts: list[Draft] = []
+    uncounted: list[tuple[int, Period]] = []
     restated: list[tuple[int, tuple[int, int]]] = []
     previous: int | None = None
     # The next count or amount that is not a restatement, for each candidate.
@@ -456,11 +457,20 @@ def find_figures(
         period = period_mention.period if period_mention else None
         if candidate.currency is not None and period is not None \
                 and not _money_covers_period(prepared, candidate, period_mention):
+            if metric == "fine_amount" and _in_sentence(prepared, candidate, period_mention):
+                uncounted.append((len(drafts), period))
             period = None
         scope_mention = _mention_for(scopes, scopes, clause, candidate.start)
         drafts.append(Draft(index, candidate, metric, role, start, end,
                              str(period) if period else None,
                              scope_mention.scope if scope_mention else None))
+    # A fine listed with the period's counts (全年…关闭网站1家，下架App1个，处行政罚款10万元) is
+    # the period's tally too.
+    counted = {prepared.sentence_index(draft.candidate.start)
+               for draft in drafts if draft.candidate.currency is None and draft.metric is not None}
+    for position, stated in uncounted:
+        if prepared.sentence_index(drafts[position].candidate.start) in counted:
+            drafts[position].period = str(stated)
     by_index = {draft.index: draft for draft in drafts}
     for index, span in restated:
         if index in by_index:
@@ -503,6 +513,13 @@ def _figure(prepared: PreparedText, catalogue: MetricCatalogue, draft: Draft) ->
     )
 
 
+def _in_sentence(prepared: PreparedText, candidate: Candidate, mention: PeriodMention | None) -> bool:
+    if mention is None:
+        return False
+    sentence_start, sentence_end = prepared.sentence_at(candidate.start)
+    return sentence_start <= mention.start < sentence_end
+
+
 def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: PeriodMention | None) -> bool:
     """A single decision's amount covers no period (it is dated by the decision); only an
     amount summed or repeated over a stated span ("1月至11月…多次予以罚款…累计罚款900万元") does."""
@@ -520,7 +537,7 @@ def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: 
 
 
 _ACCUMULATED = re.compile(
-    r"累计|总计|合计|共计|总额|多次|total|combined|altogether|cumulative|so\s+far|repeatedly")
+    r"累计|总计|合计|共计|总额|total|combined|altogether|cumulative|so\s+far")
 # "1.2万件", "3,200余件": a count of cases with its decimals, 万 and 余.
 _CASES_COUNTED = re.compile(
     r"案件?[^，,。；;\d]{0,6}\d[\d,.]*\s*[万千]?\s*[余多]?\s*[件起宗]|\d[\d,.]*\s*[万千]?\s*[余多]?\s*(?:[件起宗]案|cases\b)")

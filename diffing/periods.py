@@ -173,7 +173,7 @@ _ZH_PERIOD = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2}|[二][〇零][一二三四五六七八九〇零]{2})\s*年(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)(?:度)?"
     r"|(?P<relative>今年|本年|去年|上年|前年))\s*"
     + _CN_PART
-    + r"|(?<![年季])(?P<bare>上半年|下半年|前三季度|第?[一二三四1-4]季度|第[一二三四1-4]季)"
+    + r"|(?<![年季])(?P<bare>上半年|下半年|前三季度|第?[一二三四1-4]季度|第[一二三四1-4]季|全年(?!度))"
 )
 _ZH_COMPARISON_BEFORE = re.compile(r"(?:比|较|同比|环比|相比|与|和|对比)\s*$")
 _ZH_COMPARISON_AFTER = re.compile(r"^\s*(?:同期|相比|比较)")
@@ -464,7 +464,8 @@ _SENTENCE_END = re.compile(r"[。！？；!?;\n]|\.(?=\s|$)")
 _CLAUSE_MARK = re.compile(r"[。！？；!?;\n，、：:（）()]|\.(?=\s|$)|,(?!(?<=\d,)\d{3}(?!\d))")
 # What may stand between a clause's start and a period that frames the clause.
 _ZH_FRAMING_LEAD = re.compile(
-    r"\s*(?:在|于|自|从|截至|截止|其中|另外|此外|同时|据统计|数据显示|\d{1,2}月\d{1,2}日"
+    # A bracketed section label may open the paragraph (【网络安全管理】2021年，…).
+    r"\s*(?:【[^】]{0,20}】\s*)?(?:在|于|自|从|截至|截止|其中|另外|此外|同时|据统计|数据显示|\d{1,2}月\d{1,2}日"
     # A report quoted before its period ("报告指出，第一季…", "通报显示2022年…") still frames.
     r"|(?:据|报告|通报|公告|统计|数据)(?:指出|显示|称|指|介绍|表明|了解|悉))?\s*")
 # Words after a Chinese period that make it describe a noun instead of framing the clause.
@@ -523,12 +524,39 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     def inside_range(match: re.Match[str]) -> bool:
         return any(start < match.end() and match.start() < end for start, end in ranges)
 
+    # A month named alone (2023年11月，…; "in November") is a period of its own.
+    months = _MONTH_HINT.search(text) is not None
+    for match in [*(_ZH_MONTH.finditer(text) if chinese and months else ()),
+                  *(_EN_MONTH_ALONE.finditer(text) if months else ())]:
+        in_chinese = match.group("m")[0] not in _LATIN
+        if ranges and inside_range(match):
+            continue
+        period = _month(match, published)
+        if period is None:
+            continue
+        start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+        ranges.append((start, match.end()))
+        before = text[max(0, start - 6):start]
+        if (_ZH_UNTIL_BEFORE if in_chinese else _EN_UNTIL_BEFORE).search(before):
+            mentions.append(PeriodMention(start, match.end(), None, False))
+            continue
+        comparison = bool((_ZH_COMPARISON_BEFORE if in_chinese else _EN_COMPARISON_BEFORE).search(
+            text[max(0, start - 20):start]))
+        carries = not comparison and _carries(text, start, match.end(), in_chinese)
+        mentions.append(PeriodMention(start, match.end(), period, comparison, carries))
+
     for match in _ZH_PERIOD.finditer(text) if chinese else ():
         if ranges and inside_range(match):
             continue
         if _BATCH_AFTER.match(text, match.end()):
             continue
-        period, known = _zh_period(match, published)
+        if match.group("bare") == "全年":
+            # "the whole year" is the year the text named last (2021年，…。全年…).
+            years = [m.period for m in mentions if m.period is not None and m.start < match.start()
+                     and m.period.kind == "year"]
+            period, known = (years[-1], True) if years else (None, False)
+        else:
+            period, known = _zh_period(match, published)
         if not known:
             continue
         if _ZH_UNTIL_BEFORE.search(text, max(0, match.start() - 6), match.start()):
@@ -558,6 +586,14 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
 
 
 _ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
+_MONTH_HINT = re.compile(r"\d\s*月|[一二三四五六七八九十]月|\b(?:in|during|throughout|for)\s+" + _EN_MONTH + r"(?![a-z])")
+_ZH_MONTH = re.compile(
+    r"(?:(?P<y>(?:19|20)\d{2})\s*年|(?P<yr>今年|去年|本年|上年))?\s*(?<![\d第.个])(?P<m>" + _CN_MONTH + r")\s*月(?:份)?"
+    r"(?!\s*(?:\d|[一二三四五六七八九十]|[日号底末初中上下前后内])|\s*(?:以来|来|起|至|到|—|-|~))")
+_EN_MONTH_ALONE = re.compile(
+    r"(?<![a-z])(?:in|during|throughout|for)\s+(?:the\s+month\s+of\s+)?(?P<m>" + _EN_MONTH + r")(?![a-z])"
+    r"(?:\s*,?\s*(?P<y>(?:19|20)\d{2}|this\s+year|last\s+year))?(?!\s*\d)")
 _EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:of\s+)?\S*\s*$|end\s+of\s+\S+$")
 # Words every range pattern needs, found in one pass: most notices name no range.
 _ZH_RANGE_HINT = re.compile(
@@ -570,6 +606,23 @@ _EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:\w+\s+month
     r"|[-–—]\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
+
+
+def _month(match: re.Match[str], published: date | None) -> Period | None:
+    month_text = match.group("m")
+    if month_text[0].isascii() and month_text[0].isalpha():
+        month = _MONTHS[month_text.rstrip(".")[:3]]
+        stated = match.group("y")
+        year = _year_of(_digits(stated), _relative(stated), published, month)
+    else:
+        month = _cn_small(month_text)
+        year = _year_of(match.group("y"), match.group("yr"), published, month)
+    if year is None or not 1 <= month <= 12:
+        return None
+    first = date(year, month, 1)
+    if published is not None and first > published:
+        return None
+    return Period.span(first, first)
 
 
 def _zh_period(match: re.Match[str], published: date | None) -> tuple[Period | None, bool]:

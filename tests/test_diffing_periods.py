@@ -170,3 +170,37 @@ def test_a_span_to_publication_is_the_period_of_the_counts_it_opens(text: str, l
 
     figures = extract(text, published=date(2022, 9, 14), language=language).figures
     assert [(figure.metric is not None, figure.period) for figure in figures] == [(True, expected)]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # a month named alone is the period of the counts it frames
+    ("10月，全国网信系统依法约谈网站平台56家。", "zh-Hans", [("websites_summoned", "2022-10..2022-10")]),
+    ("2021年11月份，各地網信部門關閉違法網站210家。", "zh-Hant", [("websites_closed", "2021-11..2021-11")]),
+    ("In August, the ministry removed 38 apps from app stores.", "en", [("apps_removed", "2022-08..2022-08")]),
+    ("The platform was fined a total of 4 million yuan in July.", "en", [("fine_amount", "2022-07..2022-07")]),
+    # a month with a day, a deadline or the end of a cumulative count is no period
+    ("5月3日，网信部门约谈网站平台3家。", "zh-Hans", [("websites_summoned", None)]),
+    ("截至8月，累计关闭违法网站300家。", "zh-Hans", [("websites_closed", None)]),
+    # a section label before the year does not stop it framing; 全年 is the year named before
+    ("【网络执法】2021年，市网信办加强执法。全年依法关闭网站3家，下架App2个，处罚款5万元。", "zh-Hans",
+     [("websites_closed", "2021"), ("apps_removed", "2021"), ("fine_amount", "2021")]),
+    ("【網絡執法】2021年，市網信辦加強執法。全年依法關閉網站3家，下架App2個，處罰款5萬元。", "zh-Hant",
+     [("websites_closed", "2021"), ("apps_removed", "2021"), ("fine_amount", "2021")]),
+])
+def test_months_labels_and_the_whole_year(text: str, language: str, expected: list[tuple[str, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2022, 11, 14), language=language).figures
+    assert [(figure.metric, figure.period) for figure in figures if figure.metric] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "今年1月至10月，网信部门对该平台多次予以顶格50万元罚款，累计罚款900万元。",
+    "今年1月至10月，網信部門對該平台多次予以頂格50萬元罰款，累計罰款900萬元。",
+    "From January to October, the office repeatedly fined the platform 500,000 yuan, a total of 9 million yuan.",
+])
+def test_an_amount_imposed_many_times_is_one_decisions_amount(text: str) -> None:
+    from diffing.extract import extract
+
+    fines = [f for f in extract(text, published=date(2022, 11, 14)).figures if f.metric == "fine_amount"]
+    assert [(int(f.value), f.period) for f in fines] == [(500000, None), (9000000, "2022-01..2022-10")]
