@@ -34,7 +34,7 @@ _SCALE = r"(?:\s*(?:thousand|million|billion|trillion|mn|bn|m|k)(?![a-z]))?"
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     prefixes, suffixes = currency_markers()
-    number = rf"(?<![\d.,])(?P<number>{CN_NUMBER_PATTERN}{_SCALE})"
+    number = rf"(?<![\d.])(?<!\d,)(?P<number>{CN_NUMBER_PATTERN}{_SCALE})"
     prefix = rf"(?P<prefix>{literal_alternation(prefixes)})"
     suffix = rf"(?P<suffix>{literal_alternation(suffixes)})"
     with_prefix = re.compile(rf"{prefix}\s*{number}(?:\s*{suffix})?")

@@ -56,10 +56,10 @@ _EN_STOP = frozenset({
 def _zh_count_pattern(measure_words: tuple[str, ...]) -> re.Pattern[str]:
     units = "|".join(re.escape(word) for word in sorted(measure_words, key=len, reverse=True))
     # Letters glued to a number make a name (Xiaomai5), except the word "app" (下架APP520余个).
-    return re.compile(rf"(?<![\d.,第])(?:(?<=app)|(?<![a-z]))(?P<number>{CN_NUMBER_PATTERN})\s*(?P<unit>{units})")
+    return re.compile(rf"(?<![\d.第])(?<!\d,)(?:(?<=app)|(?<![a-z]))(?P<number>{CN_NUMBER_PATTERN})\s*(?P<unit>{units})")
 
 
-_EN_NUMBER = re.compile(rf"(?<![\d.,$€£¥])(?P<number>{EN_NUMBER_PATTERN})")
+_EN_NUMBER = re.compile(rf"(?<![\d.$€£¥])(?<!\d,)(?P<number>{EN_NUMBER_PATTERN})")
 _EN_WORD = re.compile(r"\s*([a-z][a-z-]*)")
 
 
@@ -252,7 +252,8 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         if own:
             objects_here = {metric_id: own.get(metric_id) for metric_id in objects_here}
     any_object_here = any(span is not None for span in objects_here.values())
-    if candidate.currency is None and _counts_companies(text, candidate, language):
+    if candidate.currency is None and (_counts_companies(text, candidate, language)
+                                       or _RESTORED[language].search(text, clause_start, clause_end)):
         return None
     verbs_here = any(
         pattern.search(text, clause_start, clause_end)
@@ -323,6 +324,12 @@ _OTHER_VERB = {
     # English: a counted verb no metric has (tested, inspected, handled), or any passive verb.
     "en": re.compile(r"\b(?:test|inspect|check|examin|investigat|review|screen|monitor|detect|handl|process)\w*"
                      r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),
+}
+# Apps or sites let back after fixing their problems were acted on before, not in this count.
+_RESTORED = {
+    "zh": re.compile(r"恢复上架|重新上架|恢复上线|重新上线|恢复(?:运营|服务|更新)"),
+    "en": re.compile(r"\b(?:allowed|permitted)\s+(?:to\s+)?(?:return|resume|go\s+back)|\b(?:restored|reinstated|relisted)\b"
+                     r"|back\s+(?:on|in)(?:to)?\s+(?:app\s+)?(?:stores?|shelves)"),
 }
 # Counts of companies are no count of websites or platforms (the catalogue has no metric for
 # them): 3家企业, 136家…APP企业, "15 companies", "business undertakings".

@@ -99,7 +99,7 @@ _EN_WORDS = set(_EN_ONES) | set(_EN_TENS) | set(_EN_SMALL_UNITS) | set(_EN_BIG_U
 # Simplified). Each alternative is linear: no nested quantifiers over the same characters.
 # Numbers start only where a run of digits or numerals starts, and runs are taken whole
 # (possessive): a megabyte of digits is one scan, not a scan from every position.
-ARABIC_NUMBER_PATTERN = r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})++(?!\d)|\d++)(?:\.\d++)?"
+ARABIC_NUMBER_PATTERN = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})++(?!\d)|\d++)(?:\.\d++)?"
 _CN_NUMERAL_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL_UNITS) + "".join(_CN_BIG_UNITS)
 CN_NUMBER_PATTERN = (
     rf"(?:{ARABIC_NUMBER_PATTERN}(?:[{_CN_APPROXIMATE}])?[十百千万亿]*+(?:[{_CN_APPROXIMATE}])?"

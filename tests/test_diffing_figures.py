@@ -393,3 +393,29 @@ def test_a_headline_rounding_a_count_is_a_repeat() -> None:
 def test_taiwanese_and_hong_kong_words(text: str, metric: str, value: int) -> None:
     figure = _only(text)
     assert (figure.metric, figure.value) == (metric, value)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a site barred from offering or updating services is suspended, not closed
+    ("During the quarter, 36 websites were banned from offering or upgrading services.", [("suspended", 36)]),
+    ("Over the month 21 platforms were barred from updating their content.", [("suspended", 21)]),
+    # apps let back after fixing their problems are no enforcement count
+    ("After rectifying their problems, 9 apps were allowed to return to app stores.", [(None, 9)]),
+    ("经整改，9款App已恢复上架。", [(None, 9)]),
+    ("經整改，9款App已重新上架。", [(None, 9)]),
+])
+def test_suspensions_and_apps_let_back(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2023, 5, 3)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a number right after a comma is a number (only a digit before the comma makes it a group)
+    ("今年以来，300家违法网站被关闭。", [("websites_closed", 300)]),
+    ("今年以來,300家違法網站被關閉。", [("websites_closed", 300)]),
+    ("经查，20万元罚款已由该公司缴纳。", [("fine_amount", Decimal(200000))]),
+    ("The office fined the firm,500,000 yuan in all.", [("fine_amount", Decimal(500000))]),
+])
+def test_a_number_right_after_a_comma(text: str, expected: list[tuple[str, int | Decimal]]) -> None:
+    figures = extract(text, published=date(2023, 5, 3)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
