@@ -493,6 +493,26 @@ def _carries(text: str, start: int, end: int, chinese: bool) -> bool:
     return bool(_ZH_FRAMING_LEAD.fullmatch(text, clause_start, start)) and not _ZH_ATTRIBUTIVE_AFTER.match(text, end)
 
 
+_SUMMED_BEFORE = re.compile(r"\b(?:total|totall?ing|in\s+all|altogether|combined|cumulative)\b|累计|共计|合计|总计")
+
+
+def _sentence_start(text: str, position: int) -> int:
+    start = max(0, position - 300)
+    for mark in _SENTENCE_END.finditer(text, start, position):
+        start = mark.end()
+    return start
+
+
+def _frames(text: str, start: int, end: int, chinese: bool) -> bool:
+    """A period opens its clause (10月，…; "In August, …"): it frames what follows."""
+    if chinese:
+        return _carries(text, start, end, True)
+    clause_start = max(0, start - 80)
+    for mark in _CLAUSE_MARK.finditer(text, clause_start, start):
+        clause_start = mark.end()
+    return not text[clause_start:start].strip()
+
+
 def find_period_mentions(text: str, published: date | None) -> list[PeriodMention]:
     """Periods named in prepared (Simplified, lower-cased) ``text``, in order.
 
@@ -542,7 +562,11 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
             continue
         comparison = bool((_ZH_COMPARISON_BEFORE if in_chinese else _EN_COMPARISON_BEFORE).search(
             text[max(0, start - 20):start]))
-        carries = not comparison and _carries(text, start, match.end(), in_chinese)
+        carries = not comparison and _frames(text, start, match.end(), in_chinese)
+        if not carries and not _SUMMED_BEFORE.search(text, _sentence_start(text, start), start):
+            # A month inside a clause dates an event ("the list issued in July", 对7月发现的问题);
+            # it is a period only when it frames what follows or a total is stated over it.
+            continue
         mentions.append(PeriodMention(start, match.end(), period, comparison, carries))
 
     for match in _ZH_PERIOD.finditer(text) if chinese else ():

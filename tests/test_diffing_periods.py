@@ -181,6 +181,9 @@ def test_a_span_to_publication_is_the_period_of_the_counts_it_opens(text: str, l
     # a month with a day, a deadline or the end of a cumulative count is no period
     ("5月3日，网信部门约谈网站平台3家。", "zh-Hans", [("websites_summoned", None)]),
     ("截至8月，累计关闭违法网站300家。", "zh-Hans", [("websites_closed", None)]),
+    # a month inside a clause dates an event, not a span the count covers
+    ("The ministry removed 40 apps named on the list it issued in July.", "en", [("apps_removed", None)]),
+    ("工信部对7月通报的App进行复查，下架40款App。", "zh-Hans", [("apps_removed", None)]),
     # a section label before the year does not stop it framing; 全年 is the year named before
     ("【网络执法】2021年，市网信办加强执法。全年依法关闭网站3家，下架App2个，处罚款5万元。", "zh-Hans",
      [("websites_closed", "2021"), ("apps_removed", "2021"), ("fine_amount", "2021")]),
