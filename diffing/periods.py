@@ -493,6 +493,24 @@ def _carries(text: str, start: int, end: int, chinese: bool) -> bool:
     return bool(_ZH_FRAMING_LEAD.fullmatch(text, clause_start, start)) and not _ZH_ATTRIBUTIVE_AFTER.match(text, end)
 
 
+_UNTIL_DATE = re.compile(
+    r"(?:截至|截止(?:到)?)\s*(?:(?:19|20)\d{2}\s*年)?\s*(?P<m>" + _CN_MONTH + r")\s*月\s*(?:(?P<d>" + _CN_DAY + r")\s*[日号])?"
+    r"|(?<![a-z])(?:by|as\s+of|as\s+at|until|till)\s+(?:the\s+end\s+of\s+)?" + _EN_MONTH
+    + r"(?![a-z])(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:\s*,?\s*(?:19|20)\d{2})?")
+def _closes_a_span(text: str, match: re.Match[str], mentions: list[PeriodMention]) -> bool:
+    """截至6月30日 after 4月15日以来 in its paragraph is the end of that span (see ``_zh_range``)."""
+    if match.group("m") is None:
+        return False
+    month = _cn_small(match.group("m"))
+    day = _cn_small(match.group("d")) if match.group("d") else None
+    paragraph_start = text.rfind("\n", 0, match.start()) + 1
+    return any(m.period is not None and m.period.kind == "range" and m.period.first is not None
+               and m.period.last is not None and m.period.first < m.period.last
+               and m.period.last.month == month and (day is None or m.period.last.day == day)
+               and paragraph_start <= m.start < match.start() and text[m.start:m.end].endswith("来")
+               for m in mentions)
+
+
 _SUMMED_BEFORE = re.compile(r"\b(?:total|totall?ing|in\s+all|altogether|combined|cumulative)\b|累计|共计|合计|总计")
 
 
@@ -605,13 +623,18 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         comparison = bool(_EN_COMPARISON_BEFORE.search(before))
         carries = not comparison and _carries(text, match.start(), match.end(), False)
         mentions.append(PeriodMention(match.start(), match.end(), period, comparison, carries))
+    # "By August 25", 截至8月25日: where a count stands, not a span; it ends the period before.
+    for match in _UNTIL_DATE.finditer(text) if months else ():
+        if (ranges and inside_range(match)) or _closes_a_span(text, match, mentions):
+            continue
+        mentions.append(PeriodMention(match.start(), match.end(), None, False))
     mentions.sort(key=lambda mention: mention.start)
     return mentions
 
 
 _ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
-_MONTH_HINT = re.compile(r"\d\s*月|[一二三四五六七八九十]月|\b(?:in|during|throughout|for)\s+" + _EN_MONTH + r"(?![a-z])")
+_MONTH_HINT = re.compile(r"\d\s*月|[一二三四五六七八九十]月|\b(?:in|during|throughout|for|by|as\s+of|as\s+at|until|till)\s+(?:the\s+end\s+of\s+)?" + _EN_MONTH + r"(?![a-z])")
 _ZH_MONTH = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*年|(?P<yr>今年|去年|本年|上年))?\s*(?<![\d第.个])(?P<m>" + _CN_MONTH + r")\s*月(?:份)?"
     r"(?!\s*(?:\d|[一二三四五六七八九十]|[日号底末初中上下前后内])|\s*(?:以来|来|起|至|到|—|-|~))")

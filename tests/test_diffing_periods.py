@@ -181,6 +181,13 @@ def test_a_span_to_publication_is_the_period_of_the_counts_it_opens(text: str, l
     # a month with a day, a deadline or the end of a cumulative count is no period
     ("5月3日，网信部门约谈网站平台3家。", "zh-Hans", [("websites_summoned", None)]),
     ("截至8月，累计关闭违法网站300家。", "zh-Hans", [("websites_closed", None)]),
+    # a count as it stood on a date has no period, and the period before does not carry past it
+    ("In August, the ministry listed 200 apps. By August 25, it had removed 40 apps.", "en",
+     [("apps_notified", "2022-08..2022-08"), ("apps_removed", None)]),
+    ("8月，工信部通报App 200款。截至8月25日，已下架App 40款。", "zh-Hans",
+     [("apps_notified", "2022-08..2022-08"), ("apps_removed", None)]),
+    ("8月，工信部通報App 200款。截至8月25日，已下架App 40款。", "zh-Hant",
+     [("apps_notified", "2022-08..2022-08"), ("apps_removed", None)]),
     # a month inside a clause dates an event, not a span the count covers
     ("The ministry removed 40 apps named on the list it issued in July.", "en", [("apps_removed", None)]),
     ("工信部对7月通报的App进行复查，下架40款App。", "zh-Hans", [("apps_removed", None)]),

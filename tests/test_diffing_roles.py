@@ -334,6 +334,10 @@ def test_a_chinese_conversion_naming_its_currency_first_is_no_figure() -> None:
     ("The court ordered the sellers to pay $4 million, which will be used to provide refunds to buyers.",
      [(Decimal(4000000), "refund_or_deposit", None)]),
     ("Orbit will pay $6 million for consumer redress.", [(Decimal(6000000), "refund_or_deposit", None)]),
+    # what a company pays to settle charges is its penalty
+    ("The app maker settled with the agency for $120,000.", [(Decimal(120000), "fine", "fine_amount")]),
+    ("Orbit reached a $2 million settlement with the regulator over the breach.",
+     [(Decimal(2000000), "fine", "fine_amount")]),
     ("The shop was ordered to pay a penalty of HK$80,000 and costs of HK$9,000.",
      [(Decimal(80000), "fine", "fine_amount"), (Decimal(9000), "other", None)]),
 ])
