@@ -125,6 +125,11 @@ _REDUCED_TO = re.compile(
 _CONTRAST = re.compile(r"\b(?:but|however|instead|eventually|finally|ultimately)\b|最终|但|后经")
 # An average ("payments averaging $114 each", 平均每家罚款) is a statistic, never a fine imposed.
 _AVERAGE_BEFORE = re.compile(r"(?:averag\w*|an\s+average\s+of|平均|人均|户均)\s*(?:of\s+|为|约)?\s*$")
+# A difference is no fine ("a reduction of the fine by €3.5 million", 罚款减少了2000万元).
+_CHANGED_BY = re.compile(
+    r"(?:reduc\w*|cut|lower\w*|increas\w*|rais\w*|rise|rose|fell|drop\w*|decreas\w*)\s+(?:of\s+)?"
+    r"(?:(?:the|its|their|this)\s+)?(?:[a-z-]+\s+){0,2}?by\s+(?:about|approximately|around|some|nearly|roughly|almost)?\s*$"
+    r"|(?:减少|降低|增加|下降|上升|减轻|减免)了?\s*(?:约|近)?\s*$")
 # A total says so ("fines totalling", "in fines", "a $2.5 billion settlement", 合计, 共计).
 _TOTAL_BEFORE = re.compile(r"(?:total(?:ling|ing|\s+of)?|combined|in\s+all|altogether|aggregate|合计|共计|总计|累计|总额)\s*(?:人民币)?\s*$")
 _TOTAL_AFTER = re.compile(
@@ -161,7 +166,7 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
         # 顶格50万元, 达50万元上限的顶格罚单).
         imposed = _IMPOSED_AFTER.match(after) or _CAP_IMPOSED.search(text, clause_start, clause_end)
         return FINE if imposed and verdict is not None and verdict.metric == "fine_amount" else MAXIMUM
-    if _AVERAGE_BEFORE.search(before):
+    if _AVERAGE_BEFORE.search(before) or _CHANGED_BY.search(text, max(sentence_start, candidate.start - 70), candidate.start):
         return OTHER
     # The intention governs every amount it lists ("intends to fine A £183m and B £99m").
     if _FACES_BEFORE.search(before):

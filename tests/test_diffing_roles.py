@@ -334,6 +334,10 @@ def test_a_chinese_conversion_naming_its_currency_first_is_no_figure() -> None:
     ("The court ordered the sellers to pay $4 million, which will be used to provide refunds to buyers.",
      [(Decimal(4000000), "refund_or_deposit", None)]),
     ("Orbit will pay $6 million for consumer redress.", [(Decimal(6000000), "refund_or_deposit", None)]),
+    # a difference between two fines is no fine
+    ("The court confirmed the fine but cut it by about €4 million.", [(Decimal(4000000), "other", None)]),
+    ("The judges ordered a reduction of the penalty by approximately €2.5 million.", [(Decimal(2500000), "other", None)]),
+    ("经复议，罚款减少了200万元。", [(Decimal(2000000), "other", None)]),
     # what a company pays to settle charges is its penalty
     ("The app maker settled with the agency for $120,000.", [(Decimal(120000), "fine", "fine_amount")]),
     ("Orbit reached a $2 million settlement with the regulator over the breach.",
