@@ -493,13 +493,14 @@ def _carries(text: str, start: int, end: int, chinese: bool) -> bool:
     return bool(_ZH_FRAMING_LEAD.fullmatch(text, clause_start, start)) and not _ZH_ATTRIBUTIVE_AFTER.match(text, end)
 
 
-_UNTIL_DATE = re.compile(
-    r"(?:截至|截止(?:到)?)\s*(?:(?:19|20)\d{2}\s*年)?\s*(?P<m>" + _CN_MONTH + r")\s*月\s*(?:(?P<d>" + _CN_DAY + r")\s*[日号])?"
-    r"|(?<![a-z])(?:by|as\s+of|as\s+at|until|till)\s+(?:the\s+end\s+of\s+)?" + _EN_MONTH
-    + r"(?![a-z])(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:\s*,?\s*(?:19|20)\d{2})?")
+_ZH_UNTIL_DATE = re.compile(
+    r"(?:截至|截止(?:到)?)\s*(?:(?:19|20)\d{2}\s*年)?\s*(?P<m>" + _CN_MONTH + r")\s*月\s*(?:(?P<d>" + _CN_DAY + r")\s*[日号])?")
+_EN_UNTIL_DATE = re.compile(
+    r"(?<![a-z])(?:by|as\s+of|as\s+at|until|till)\s+(?:the\s+end\s+of\s+)?(?P<m>" + _EN_MONTH
+    + r")(?![a-z])(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:\s*,?\s*(?:19|20)\d{2})?")
 def _closes_a_span(text: str, match: re.Match[str], mentions: list[PeriodMention]) -> bool:
     """截至6月30日 after 4月15日以来 in its paragraph is the end of that span (see ``_zh_range``)."""
-    if match.group("m") is None:
+    if match.group("m")[0] in _LATIN:
         return False
     month = _cn_small(match.group("m"))
     day = _cn_small(match.group("d")) if match.group("d") else None
@@ -563,16 +564,18 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         return any(start < match.end() and match.start() < end for start, end in ranges)
 
     # A month named alone (2023年11月，…; "in November") is a period of its own.
-    months = _MONTH_HINT.search(text) is not None
-    for match in [*(_ZH_MONTH.finditer(text) if chinese and months else ()),
-                  *(_EN_MONTH_ALONE.finditer(text) if months else ())]:
+    english_months = any(name in text for name in _EN_MONTH_STEMS)
+    for match in [*(_zh_months(text) if chinese else ()), *(_EN_MONTH_ALONE.finditer(text) if english_months else ())]:
         in_chinese = match.group("m")[0] not in _LATIN
         if ranges and inside_range(match):
             continue
-        period = _month(match, published)
+        start = match.start()
+        year = _ZH_YEAR_BEFORE.search(text, max(0, start - 8), start) if in_chinese else None
+        if year is not None:
+            start = year.start()
+        period = _month(match, year, published)
         if period is None:
             continue
-        start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
         ranges.append((start, match.end()))
         before = text[max(0, start - 6):start]
         if (_ZH_UNTIL_BEFORE if in_chinese else _EN_UNTIL_BEFORE).search(before):
@@ -624,7 +627,9 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         carries = not comparison and _carries(text, match.start(), match.end(), False)
         mentions.append(PeriodMention(match.start(), match.end(), period, comparison, carries))
     # "By August 25", 截至8月25日: where a count stands, not a span; it ends the period before.
-    for match in _UNTIL_DATE.finditer(text) if months else ():
+    until_dates = [*(_ZH_UNTIL_DATE.finditer(text) if chinese and ("截至" in text or "截止" in text) else ()),
+                   *(_EN_UNTIL_DATE.finditer(text) if english_months else ())]
+    for match in until_dates:
         if (ranges and inside_range(match)) or _closes_a_span(text, match, mentions):
             continue
         mentions.append(PeriodMention(match.start(), match.end(), None, False))
@@ -634,17 +639,19 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
 
 _ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
-_MONTH_HINT = re.compile(r"\d\s*月|[一二三四五六七八九十]月|\b(?:in|during|throughout|for|by|as\s+of|as\s+at|until|till)\s+(?:the\s+end\s+of\s+)?" + _EN_MONTH + r"(?![a-z])")
 _ZH_MONTH = re.compile(
-    r"(?:(?P<y>(?:19|20)\d{2})\s*年|(?P<yr>今年|去年|本年|上年))?\s*(?<![\d第.个])(?P<m>" + _CN_MONTH + r")\s*月(?:份)?"
+    r"(?<![\d第.个])(?P<m>" + _CN_MONTH + r")\s*(?P<yue>月)(?:份)?"
     r"(?!\s*(?:\d|[一二三四五六七八九十]|[日号底末初中上下前后内])|\s*(?:以来|来|起|至|到|—|-|~))")
 _EN_MONTH_ALONE = re.compile(
     r"(?<![a-z])(?:in|during|throughout|for)\s+(?:the\s+month\s+of\s+)?(?P<m>" + _EN_MONTH + r")(?![a-z])"
     r"(?:\s*,?\s*(?P<y>(?:19|20)\d{2}|this\s+year|last\s+year))?(?!\s*\d)")
+# Substrings every English month name has: most Chinese notices name none, and skip two scans.
+_EN_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ZH_YEAR_BEFORE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年|(?P<yr>今年|去年|本年|上年))\s*$")
 _EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:of\s+)?\S*\s*$|end\s+of\s+\S+$")
 # Words every range pattern needs, found in one pass: most notices name no range.
 _ZH_RANGE_HINT = re.compile(
-    r"以来|一年|半年|至今|个月|[月日号]\s*[来起]"
+    r"以来|一年|[过近]\s*半年|至今|个月|[月日号]\s*[来起]"
     r"|月(?:份)?\s*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?\s*(?:底|末)?\s*[至到—\-~－]"
     r"|[至到—\-~－]\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
     r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"
@@ -655,15 +662,31 @@ _EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:\w+\s+month
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
 
 
-def _month(match: re.Match[str], published: date | None) -> Period | None:
+def _zh_months(text: str) -> list[re.Match[str]]:
+    """``_ZH_MONTH`` matches, tried only where a 月 stands (scanning every position for a
+    month numeral cost more than the rest of the period search)."""
+    found = []
+    position = text.find("月")
+    while position != -1:
+        for back in (3, 2, 1):
+            match = _ZH_MONTH.match(text, position - back) if position >= back else None
+            if match is not None and match.start("yue") == position:
+                found.append(match)
+                break
+        position = text.find("月", position + 1)
+    return found
+
+
+def _month(match: re.Match[str], year_before: re.Match[str] | None, published: date | None) -> Period | None:
     month_text = match.group("m")
-    if month_text[0].isascii() and month_text[0].isalpha():
+    if month_text[0] in _LATIN:
         month = _MONTHS[month_text.rstrip(".")[:3]]
         stated = match.group("y")
         year = _year_of(_digits(stated), _relative(stated), published, month)
     else:
         month = _cn_small(month_text)
-        year = _year_of(match.group("y"), match.group("yr"), published, month)
+        year = _year_of(year_before.group("y") if year_before else None,
+                        year_before.group("yr") if year_before else None, published, month)
     if year is None or not 1 <= month <= 12:
         return None
     first = date(year, month, 1)
