@@ -97,7 +97,10 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
 
 # A count whose noun is left out because the list it ends already said it ("held talks with
 # 1,497 websites and warned 738", "443 websites were summoned while 172 received warnings").
-_ELIDED_BEFORE = re.compile(r"(?:\band|\bwhile|\bbut|\bwhereas|\bwith|,)\s+(?:[a-z]+ed\s+)?$")
+_ELIDED_BEFORE = re.compile(
+    r"(?:\band|\bwhile|\bbut|\bwhereas|\bwith|,)\s+(?:[a-z]+ed\s+)?$"
+    # "…, issued warnings to 1,150 platforms and imposed fines on 540": a verb with its noun.
+    r"|\band\s+[a-z]+ed\s+(?:[a-z]+\s+){0,2}(?:on|to|against)\s+$")
 _ELIDED_AFTER = re.compile(
     r"\s*(?:[,.;:)]|$|(?:received|receiving|got|getting|being|were|was|had|have|during|in|on|last|this|for|as|to)\b)")
 
@@ -111,7 +114,7 @@ def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence
     sentence_start, _ = prepared.sentence_at(match.start())
     if previous.start < sentence_start or previous.currency is not None:
         return None
-    if not (_ELIDED_BEFORE.search(text, max(previous.end, match.start() - 20), match.start())
+    if not (_ELIDED_BEFORE.search(text, max(previous.end, match.start() - 40), match.start())
             and _ELIDED_AFTER.match(text, match.end())):
         return None
     return previous.unit, match.end()

@@ -191,7 +191,8 @@ _EN_PERIOD = re.compile(
     r")(?![a-z0-9])"
 )
 _EN_COMPARISON_BEFORE = re.compile(
-    r"(?:than|from|compared\s+(?:with|to)|on|over|versus|vs\.?|against|up|down)\s+(?:in\s+|the\s+)?$"
+    # "up/down" alone is a phrasal verb ("shut down in 2023"), "up from", "down on" compare.
+    r"(?:than|from|compared\s+(?:with|to)|on|over|versus|vs\.?|against)\s+(?:in\s+|the\s+)?$"
 )
 
 
@@ -512,6 +513,10 @@ def _closes_a_span(text: str, match: re.Match[str], mentions: list[PeriodMention
                for m in mentions)
 
 
+# "the apps identified in November", "the list issued in July": a participle without an
+# auxiliary makes the month date a noun; "were removed in May" dates the clause's verb.
+_EN_ATTRIBUTIVE_BEFORE = re.compile(r"(?<!were\s)(?<!was\s)(?<!been\s)(?<!have\s)(?<!had\s)\b[a-z]+(?:ed|en|wn)\s+$"
+                                    r"|\b(?:the|a|an|its|their|this|that)\s+[a-z]+\s+$")
 _SUMMED_BEFORE = re.compile(r"\b(?:total|totall?ing|in\s+all|altogether|combined|cumulative)\b|累计|共计|合计|总计")
 
 
@@ -584,7 +589,9 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         comparison = bool((_ZH_COMPARISON_BEFORE if in_chinese else _EN_COMPARISON_BEFORE).search(
             text[max(0, start - 20):start]))
         carries = not comparison and _frames(text, start, match.end(), in_chinese)
-        if not carries and not _SUMMED_BEFORE.search(text, _sentence_start(text, start), start):
+        if not carries and not _SUMMED_BEFORE.search(text, _sentence_start(text, start), start) \
+                and (in_chinese or _EN_ATTRIBUTIVE_BEFORE.search(text, max(0, start - 40), start)
+                     or not re.match(r"in\b", text[start:start + 3])):
             # A month inside a clause dates an event ("the list issued in July", 对7月发现的问题);
             # it is a period only when it frames what follows or a total is stated over it.
             continue

@@ -419,3 +419,21 @@ def test_suspensions_and_apps_let_back(text: str, expected: list[tuple[str | Non
 def test_a_number_right_after_a_comma(text: str, expected: list[tuple[str, int | Decimal]]) -> None:
     figures = extract(text, published=date(2023, 5, 3)).figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "shut down in 2023": a phrasal verb before the period, no comparison
+    ("More than 300 websites were shut down in 2022.", [("websites_closed", 300, "2022")]),
+    ("Some 4,800 websites were shut down in the second quarter, while 160 apps were removed from stores.",
+     [("websites_closed", 4800, "2022-Q2"), ("apps_removed", 160, "2022-Q2")]),
+    # a count whose noun the list before it gave, after a verb with its own noun
+    ("Regulators issued warnings to 1,150 platforms and imposed fines on 540.",
+     [("warnings", 1150, None), ("fined", 540, None)]),
+    ("The office warned 900 websites and imposed penalties on 120.", [("warnings", 900, None), ("fined", 120, None)]),
+    # a month after the verb dates the verb's counts; after a participle it dates a noun
+    ("Authorities summoned 300 websites in May.", [("websites_summoned", 300, "2022-05..2022-05")]),
+    ("The 5 apps identified in March failed to comply.", [("apps_notified", 5, None)]),
+])
+def test_english_counts_their_verbs_and_periods(text: str, expected: list[tuple[str, int, str | None]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language="en").figures
+    assert [(figure.metric, figure.value, figure.period) for figure in figures] == expected
