@@ -437,3 +437,19 @@ def test_a_number_right_after_a_comma(text: str, expected: list[tuple[str, int |
 def test_english_counts_their_verbs_and_periods(text: str, expected: list[tuple[str, int, str | None]]) -> None:
     figures = extract(text, published=date(2022, 9, 14), language="en").figures
     assert [(figure.metric, figure.value, figure.period) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # sites counted in 个, as some reports write them
+    ("据报道，监管部门去年共关闭网站逾4,000个。", "zh-Hans", [("websites_closed", 4000, "个", "2021")]),
+    ("據報道，監管部門去年共約談網站平台120個。", "zh-Hant", [("websites_summoned", 120, "个", "2021")]),
+    # the acting office before the period: the period frames the whole sentence
+    ("网信办今年上半年共约谈网站1200家，关停违规账号近两万个。", "zh-Hans",
+     [("websites_summoned", 1200, "家", "2022-H1"), ("accounts_closed", 20000, "个", "2022-H1")]),
+    ("網信辦今年上半年共約談網站1200家，關停違規帳號近兩萬個。", "zh-Hant",
+     [("websites_summoned", 1200, "家", "2022-H1"), ("accounts_closed", 20000, "个", "2022-H1")]),
+])
+def test_sites_in_ge_and_a_period_after_the_office(text: str, language: str,
+                                                   expected: list[tuple[str, int, str, str]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric, figure.value, figure.unit, figure.period) for figure in figures] == expected
