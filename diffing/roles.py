@@ -79,6 +79,10 @@ _CAP_BEFORE = re.compile(
     r"(?:could|may|might|can)\s+(?:rise|reach|climb|amount|run)\s+(?:to|as\s+high\s+as)|"
     r"maximum(?:\s+(?:fine|penalty|amount))?(?:\s+(?!which\b|that\b)[a-z]+){0,5}?\s+(?:of|is|was|at)|最高|不超过|最多|最高可处|上限为?)\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
 )
+# "up to 10% of its global turnover, or about $2 billion": the limit restated as an amount.
+_CAP_RATE_RESTATED = re.compile(
+    r"(?:up\s+to|as\s+much\s+as|maximum\s+of|最高|最多|不超过)[^.;。；\d]{0,20}?\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)"
+    r"[^.;。；]{0,50}?[,，(（]\s*(?:or|which\s+(?:is|would\s+be)|i\.e\.|即|约合|约)?\s*(?:about|around|roughly|some|nearly|almost|约)?\s*$")
 # 50万元上限: a stated limit, unless the limit was imposed (顶格, "the full amount").
 _CAP_NOUN_AFTER = re.compile(r"\s*(?:的)?\s*上限")
 _CAP_IMPOSED = re.compile(r"顶格|the\s+full\s+amount|the\s+maximum\s+(?:allowed|possible)")
@@ -161,6 +165,7 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
     if _DAILY.match(after) or _PER_UNIT_BEFORE.search(before):
         return OTHER
     if _CAP_AFTER.match(after) or _CAP_BEFORE.search(text[max(near_start, candidate.start - 40):candidate.start]) \
+            or _CAP_RATE_RESTATED.search(text, max(sentence_start, candidate.start - 100), candidate.start) \
             or _PER_UNIT_AFTER.match(after) or _CAP_NOUN_AFTER.match(after):
         # The maximum that was imposed is the fine ("a maximum fine of £500,000, which it levied",
         # 顶格50万元, 达50万元上限的顶格罚单).

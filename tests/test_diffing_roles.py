@@ -334,6 +334,13 @@ def test_a_chinese_conversion_naming_its_currency_first_is_no_figure() -> None:
     ("The court ordered the sellers to pay $4 million, which will be used to provide refunds to buyers.",
      [(Decimal(4000000), "refund_or_deposit", None)]),
     ("Orbit will pay $6 million for consumer redress.", [(Decimal(6000000), "refund_or_deposit", None)]),
+    # a legal limit given as a share of turnover and restated as an amount
+    ("The firm could be fined up to 6% of its global turnover, or about $900 million.",
+     [(Decimal(900000000), "maximum", None)]),
+    ("根据规定，最高可处上一年度营业额5%的罚款，即约20亿元。", [(Decimal(2000000000), "maximum", None)]),
+    ("依規定最高可處上一年度營業額5%的罰款，即約20億元。", [(Decimal(2000000000), "maximum", None)]),
+    # the imposed share restated as an amount is the fine
+    ("The company was fined 6% of its turnover, or €1.2 billion.", [(Decimal(1200000000), "fine", "fine_amount")]),
     # a difference between two fines is no fine
     ("The court confirmed the fine but cut it by about €4 million.", [(Decimal(4000000), "other", None)]),
     ("The judges ordered a reduction of the penalty by approximately €2.5 million.", [(Decimal(2500000), "other", None)]),
