@@ -101,6 +101,7 @@ _ELIDED_BEFORE = re.compile(
     r"(?:\band|\bwhile|\bbut|\bwhereas|\bwith|,)\s+(?:[a-z]+ed\s+)?$"
     # "…, issued warnings to 1,150 platforms and imposed fines on 540": a verb with its noun.
     r"|\band\s+[a-z]+ed\s+(?:[a-z]+\s+){0,2}(?:on|to|against)\s+$")
+_OF_THEM = re.compile(r"\s+of\s+(?:them|these|those|which)\b")
 _ELIDED_AFTER = re.compile(
     r"\s*(?:[,.;:)]|$|(?:received|receiving|got|getting|being|were|was|had|have|during|in|on|last|this|for|as|to)\b)")
 
@@ -114,6 +115,10 @@ def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence
     sentence_start, _ = prepared.sentence_at(match.start())
     if previous.start < sentence_start or previous.currency is not None:
         return None
+    of_them = _OF_THEM.match(text, match.end())
+    if of_them:
+        # "1,200 apps were tested, and 56 of them were found…": a part of the count before.
+        return previous.unit, of_them.end()
     if not (_ELIDED_BEFORE.search(text, max(previous.end, match.start() - 40), match.start())
             and _ELIDED_AFTER.match(text, match.end())):
         return None

@@ -453,3 +453,16 @@ def test_sites_in_ge_and_a_period_after_the_office(text: str, language: str,
                                                    expected: list[tuple[str, int, str, str]]) -> None:
     figures = extract(text, published=date(2022, 9, 14), language=language).figures
     assert [(figure.metric, figure.value, figure.unit, figure.period) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # a part of a count before it in the sentence counts the same things
+    ("The ministry tested 1,200 apps this year, and 56 of them were found to violate user rights.", "en",
+     [(None, 1200), ("apps_notified", 56)]),
+    ("工信部今年检测App 1200款，其中56款存在侵害用户权益问题。", "zh-Hans", [(None, 1200), ("apps_notified", 56)]),
+    ("工信部今年檢測App 1200款，其中56款存在侵害用戶權益問題。", "zh-Hant", [(None, 1200), ("apps_notified", 56)]),
+])
+def test_a_part_of_a_count_counts_the_same_things(text: str, language: str,
+                                                  expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
