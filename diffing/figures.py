@@ -98,12 +98,14 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
 # A count whose noun is left out because the list it ends already said it ("held talks with
 # 1,497 websites and warned 738", "443 websites were summoned while 172 received warnings").
 _ELIDED_BEFORE = re.compile(
-    r"(?:\band|\bwhile|\bbut|\bwhereas|\bwith|,)\s+(?:[a-z]+ed\s+)?$"
+    r"(?:\band|\bwhile|\bbut|\bwhereas|\bwith|,)\s+(?:(?!the\b|a\b|an\b|its\b|their\b)[a-z]+\s+)?$"
     # "…, issued warnings to 1,150 platforms and imposed fines on 540": a verb with its noun.
     r"|\band\s+[a-z]+ed\s+(?:[a-z]+\s+){0,2}(?:on|to|against)\s+$")
 _OF_THEM = re.compile(r"\s+of\s+(?:them|these|those|which)\b")
+# "closed 18,489 websites and issued warnings to 4,551 others": more of the same things.
+_OTHERS = re.compile(r"\s+(?:more\s+|other\s+)?others?\b")
 _ELIDED_AFTER = re.compile(
-    r"\s*(?:[,.;:)]|$|(?:received|receiving|got|getting|being|were|was|had|have|during|in|on|last|this|for|as|to)\b)")
+    r"\s*(?:[,.;:)]|$|(?:received|receiving|got|getting|being|were|was|had|have|during|in|on|last|this|for|as|to|with|that|which)\b)")
 
 
 def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence[Candidate]) -> tuple[str, int] | None:
@@ -115,7 +117,7 @@ def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence
     sentence_start, _ = prepared.sentence_at(match.start())
     if previous.start < sentence_start or previous.currency is not None:
         return None
-    of_them = _OF_THEM.match(text, match.end())
+    of_them = _OF_THEM.match(text, match.end()) or _OTHERS.match(text, match.end())
     if of_them:
         # "1,200 apps were tested, and 56 of them were found…": a part of the count before.
         return previous.unit, of_them.end()
@@ -143,7 +145,9 @@ def _english_noun(text: str, position: int, catalogue: MetricCatalogue) -> tuple
                 return catalogue.english_nouns[phrase], words[index + length - 1][1]
             if length == 1 and phrase in catalogue.english_other_nouns:
                 return phrase, words[index][1]
-        if words[index][0] in _EN_STOP:
+        word = words[index][0]
+        # "12,000 illegal and harmful websites": adjectives joined by and/or before the noun.
+        if word in _EN_STOP and not (word in ("and", "or") and index > 0):
             return None
     return None
 
@@ -263,6 +267,13 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
     if candidate.currency is None and (_counts_companies(text, candidate, language)
                                        or _RESTORED[language].search(text, clause_start, clause_end)):
         return None
+    if language == "en" and candidate.currency is None:
+        # "suspended 67 websites and punished 23 others": a verb of its own that no metric has
+        # governs the count; the verb before the conjunction is the other count's.
+        own = _EN_OWN_VERB.search(text, max(clause_start, anchor - 60), anchor)
+        stretch_end = min(clause_end, next_number) if next_number is not None and next_number > anchor else clause_end
+        if own and not _has_verb(text, compatible, language, own.start(1), stretch_end):
+            return None
     verbs_here = any(
         pattern.search(text, clause_start, clause_end)
         for metric in compatible
@@ -333,6 +344,7 @@ _OTHER_VERB = {
     "en": re.compile(r"\b(?:test|inspect|check|examin|investigat|review|screen|monitor|detect|handl|process)\w*"
                      r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),
 }
+_EN_OWN_VERB = re.compile(r"\b(?:and|while|but|whereas)\s+([a-z]+ed)\s+(?:[a-z-]+\s+){0,3}$")
 # Apps or sites let back after fixing their problems were acted on before, not in this count.
 _RESTORED = {
     "zh": re.compile(r"恢复上架|重新上架|恢复上线|重新上线|恢复(?:运营|服务|更新)"),

@@ -466,3 +466,19 @@ def test_a_part_of_a_count_counts_the_same_things(text: str, language: str,
                                                   expected: list[tuple[str | None, int]]) -> None:
     figures = extract(text, published=date(2022, 9, 14), language=language).figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # adjectives joined by and/or before the counted noun
+    ("Regulators shut down over 9,000 illegal and harmful websites this year.", [("websites_closed", 9000)]),
+    # "N others" counts more of the things the count before it counted
+    ("Regulators closed 1,200 websites and issued warning notices to 450 others.",
+     [("websites_closed", 1200), ("warnings", 450)]),
+    # a verb of the count's own that no metric has takes the count from the verb before the conjunction
+    ("The office suspended updates on 67 websites and punished 23 others.", [("suspended", 67), (None, 23)]),
+    # and a metric verb after the conjunction leads the next count, which names no noun
+    ("The ministry tested 500 apps and found 30 with problems.", [(None, 500), ("apps_notified", 30)]),
+])
+def test_english_lists_of_counts(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language="en").figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
