@@ -36,7 +36,7 @@ _RATE_AFTER = re.compile(r"\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per
 _BASE_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?(?:annual\s+|global\s+|domestic\s+)?(?:sales|revenue|turnover)\b")
 _REFUND_BEFORE = re.compile(
     r"(退还|返还|退款|退赔|赔偿|赔付|补偿|保证金|押金|refunds?|redress|restitution|compensation|damages|deposits?"
-    r"|\breturn(?:s|ed|ing)?\b|repa(?:y|id)|reimburs\w*)"
+    r"|\breturn(?:s|ed|ing)?\b|repa(?:y|id)|reimburs\w*|\bpa(?:y|ys|id|ying)\s+back)"
     r"[^，,。；;]{0,14}$"
 )
 _REFUND_AFTER = re.compile(
@@ -49,6 +49,9 @@ _REFUND_AFTER = re.compile(
     r"|\s*(?:for|toward|towards)\s+(?:(?:consumer|customer|victim|user)s?\s+)?(?:refunds?|redress|restitution|compensation)\b"
     r"(?!\s+(?:delay|claim|failure|practice|problem|request|polic|rule))"
     r"|\s*(?:\w+\s+){0,2}to\s+be\s+(?:returned|refunded|repaid)"
+    # "$1 million goes to consumer refunds", "£3.5m back to customers"
+    r"|\s*(?:goes|go|will\s+go|is\s+to\s+go)\s+(?:to|toward|towards)\s+(?:\w+\s+){0,2}(?:refunds?|redress|restitution|compensation|victims|consumers|customers)"
+    r"|\s*(?:back\s+)?to\s+(?:affected\s+|harmed\s+|injured\s+|its\s+|their\s+)?(?:customers|consumers|users|victims|buyers|merchants|passengers|students|investors)\b"
 )
 # A penalty word between a refund or confiscation word and the amount governs the amount instead
 # ("ordered to pay restitution and fined $2 million", 没收违法所得并处违法所得三倍罚款36万元).

@@ -334,6 +334,10 @@ def test_a_chinese_conversion_naming_its_currency_first_is_no_figure() -> None:
     ("The court ordered the sellers to pay $4 million, which will be used to provide refunds to buyers.",
      [(Decimal(4000000), "refund_or_deposit", None)]),
     ("Orbit will pay $6 million for consumer redress.", [(Decimal(6000000), "refund_or_deposit", None)]),
+    # money handed back to customers is no fine, whichever words say so
+    ("Orbit was ordered to pay back £2.5m to customers and fined £500,000.",
+     [(Decimal(2500000), "refund_or_deposit", None), (Decimal(500000), "fine", "fine_amount")]),
+    ("Orbit must return $4 million to affected consumers.", [(Decimal(4000000), "refund_or_deposit", None)]),
     # a legal limit given as a share of turnover and restated as an amount
     ("The firm could be fined up to 6% of its global turnover, or about $900 million.",
      [(Decimal(900000000), "maximum", None)]),
@@ -374,3 +378,12 @@ def test_one_total_stated_with_a_wider_and_a_narrower_period_is_one_figure(text:
 def test_an_amount_for_each_of_several_parties_stated_again_is_one_figure(text: str) -> None:
     fines = [f for f in extract(text, published=date(2023, 11, 20)).figures if f.metric == "fine_amount"]
     assert [(f.value, len(f.other_spans)) for f in fines] == [(Decimal(500000), 1)]
+
+
+def test_a_payment_split_into_a_penalty_and_refunds_is_no_fine() -> None:
+    text = ("Orbit must pay $1.5 million, of which $300,000 is a civil penalty and $1.2 million "
+            "goes to consumer refunds.")
+    figures = {f.value: f for f in _money(text)}
+    assert (figures[Decimal(1500000)].role, figures[Decimal(1500000)].metric) == ("total", None)
+    assert figures[Decimal(300000)].metric == "fine_amount"
+    assert figures[Decimal(1200000)].role == "refund_or_deposit"
