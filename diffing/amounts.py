@@ -76,4 +76,24 @@ def find_amounts(text: str) -> list[AmountMatch]:
             taken.take(start, end)
             found.append(AmountMatch(start, end, amount, match.start("number"), match.end("number")))
     found.sort(key=lambda amount: amount.start)
+    return _bare_yuan_follows(text, found)
+
+
+# 元 alone is the yuan, unless an amount just before it in its sentence named another currency
+# counted in 元 (新台币3万元以上30万元以下: both New Taiwan dollars).
+_YUAN_ALONE = re.compile(r"[\d.,万亿千百十余多]\s*[元圆]$")
+_NAMES_ITS_CURRENCY = re.compile(r"(?:新台币|台币|港币|港元|澳门币|nt\$|hk\$)")
+_SENTENCE_MARK = re.compile(r"[。！？；;!?\n]")
+
+
+def _bare_yuan_follows(text: str, found: list[AmountMatch]) -> list[AmountMatch]:
+    for index in range(1, len(found)):
+        previous, amount = found[index - 1], found[index]
+        if (amount.amount.currency == "CNY" and previous.amount.currency not in ("CNY", amount.amount.currency)
+                and _YUAN_ALONE.search(text, amount.start, amount.end)
+                and not text.startswith("人民币", amount.start)
+                and _NAMES_ITS_CURRENCY.match(text, previous.start, previous.end)
+                and not _SENTENCE_MARK.search(text, previous.end, amount.start)):
+            found[index] = AmountMatch(amount.start, amount.end, Amount(amount.amount.value, previous.amount.currency),
+                                       amount.number_start, amount.number_end)
     return found

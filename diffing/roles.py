@@ -57,7 +57,7 @@ _REFUND_AFTER = re.compile(
 # ("ordered to pay restitution and fined $2 million", 没收违法所得并处违法所得三倍罚款36万元).
 _PENALTY_WORD = re.compile(r"\b(?:fined|fine|fines|fining|penalt\w*|sanction\w*)\b|罚款|并处|罚金")
 # Costs awarded and fees are owed, not penalties ("costs of HK$15,000", 诉讼费).
-_COSTS_BEFORE = re.compile(r"(?:\b(?:costs|legal\s+fees|court\s+fees|expenses)\s+(?:of\s+)?|诉讼费(?:用)?|案件受理费)\s*$")
+_COSTS_BEFORE = re.compile(r"(?:\b(?:costs|legal\s+fees|court\s+fees|expenses)\s+(?:of\s+)?|(?:诉|堂)?讼费(?:用)?|案件受理费)\s*$")
 _COSTS_AFTER = re.compile(r"\s*(?:in\s+)?(?:legal\s+|court\s+|investigation\s+|investigative\s+|prosecution\s+)?costs\b")
 # A sentence framed as a decision not yet final ("In a preliminary decision, …").
 _PROPOSED_FRAME = re.compile(

@@ -387,3 +387,23 @@ def test_a_payment_split_into_a_penalty_and_refunds_is_no_fine() -> None:
     assert (figures[Decimal(1500000)].role, figures[Decimal(1500000)].metric) == ("total", None)
     assert figures[Decimal(300000)].metric == "fine_amount"
     assert figures[Decimal(1200000)].role == "refund_or_deposit"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 元 after an amount that named its currency counts that currency (a range, a second party)
+    ("業者逾期未改善者，按次處新臺幣3萬元以上30萬元以下罰鍰。", [("TWD", 30000), ("TWD", 300000)]),
+    ("公平會對甲公司處新臺幣50萬元罰鍰，對乙公司處30萬元罰鍰。", [("TWD", 500000), ("TWD", 300000)]),
+    ("对甲公司罚款港币5万元，对乙公司罚款3万元。", [("HKD", 50000), ("HKD", 30000)]),
+    # but not across a sentence, nor after 人民币
+    ("對甲公司處新臺幣50萬元罰鍰。另對乙公司罰款30萬元。", [("TWD", 500000), ("CNY", 300000)]),
+])
+def test_yuan_after_a_named_currency_counts_it(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.currency, int(f.value)) for f in _money(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "金管會今年上半年共裁罰金融機構12家，罰鍰金額合計新臺幣3,450萬元。",
+    "金管会今年上半年共裁罚金融机构12家，罚款金额合计3450万元。",
+])
+def test_a_total_after_the_office_and_its_period_keeps_the_period(text: str) -> None:
+    assert [f.period for f in _money(text)] == ["2024-H1"]
