@@ -106,6 +106,8 @@ _PROPOSED = re.compile(
     r"preliminar(?:y|ily)\s+(?:decision|decided|finding|view|notice|assessment|ruling)|\bminded\s+to\b|"
     # Fines still to come: "another £1.4m in fines in the pipeline", "pending penalties".
     r"in\s+the\s+pipeline|(?:over|in)\s+the\s+(?:coming|next)\s+(?:weeks|months)|"
+    # A fine escaped is none ("received immunity and avoided a fine of €90 million", 免于处罚).
+    r"\b(?:avoid(?:ed|s|ing)?|escap(?:ed|es|ing)|spared|would\s+otherwise\s+have)\b|免于|免除|免予|"
     r"(?:originally|initially)\s+(?:been\s+)?(?:proposed|planned|sought|set|intended|announced|mooted|faced)|"
     r"had\s+planned|planned\s+to\s+(?:fine|impose|levy)|reduced\s+from|the\s+possible|had\s+faced|"
     r"could\s+have\s+(?:faced|been)|would\s+have\s+(?:faced|been|had\s+to\s+pay)|(?:could|may|might|would)\s+face|"

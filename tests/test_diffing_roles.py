@@ -338,6 +338,9 @@ def test_a_chinese_conversion_naming_its_currency_first_is_no_figure() -> None:
     ("Orbit was ordered to pay back £2.5m to customers and fined £500,000.",
      [(Decimal(2500000), "refund_or_deposit", None), (Decimal(500000), "fine", "fine_amount")]),
     ("Orbit must return $4 million to affected consumers.", [(Decimal(4000000), "refund_or_deposit", None)]),
+    # a fine escaped is no fine
+    ("Orbit received immunity and avoided a fine of around €90 million.", [(Decimal(90000000), "proposed", None)]),
+    ("星河公司因主动报告而免于约1亿元罚款。", [(Decimal(100000000), "proposed", None)]),
     # a legal limit given as a share of turnover and restated as an amount
     ("The firm could be fined up to 6% of its global turnover, or about $900 million.",
      [(Decimal(900000000), "maximum", None)]),
