@@ -99,6 +99,8 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
 # 1,497 websites and warned 738", "443 websites were summoned while 172 received warnings").
 _ELIDED_BEFORE = re.compile(
     r"(?:\band|\bwhile|\bbut|\bwhereas|\bwith|,)\s+(?:(?!the\b|a\b|an\b|its\b|their\b)[a-z]+\s+)?$"
+    # "…, while a further 64 were told to…"
+    r"|(?:\band|\bwhile|\bbut|\bwhereas|,)\s+(?:[a-z]+ed\s+)?(?:a\s+)?(?:further|another|additional|more)\s+$"
     # "…, issued warnings to 1,150 platforms and imposed fines on 540": a verb with its noun.
     r"|\band\s+[a-z]+ed\s+(?:[a-z]+\s+){0,2}(?:on|to|against)\s+$")
 _OF_THEM = re.compile(r"\s+of\s+(?:them|these|those|which)\b")

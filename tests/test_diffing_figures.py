@@ -482,3 +482,15 @@ def test_a_part_of_a_count_counts_the_same_things(text: str, language: str,
 def test_english_lists_of_counts(text: str, expected: list[tuple[str | None, int]]) -> None:
     figures = extract(text, published=date(2022, 9, 14), language="en").figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "a further N", "another N": more of the things the count before counted
+    ("In all, 27 apps were taken off app stores, while a further 64 were told to make corrections.",
+     [("apps_removed", 27), ("apps_notified", 64)]),
+    ("The ministry removed 30 apps and ordered another 45 to correct their data practices.",
+     [("apps_removed", 30), ("apps_notified", 45)]),
+])
+def test_a_further_count_of_the_same_things(text: str, expected: list[tuple[str, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language="en").figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
