@@ -245,6 +245,12 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         clause_start = previous_number
         for joined in _EN_CONJUNCTION.finditer(text, previous_number, anchor):
             clause_start = joined.end()
+    elif (language == "en" and previous_number is not None and clause_start < previous_number < anchor
+            and _has_verb(text, compatible, language, candidate.end, clause_end)):
+        # "removed 30 apps and ordered another 45 to correct…": a count with a verb after it
+        # leaves the verbs before the conjunction to the count before.
+        for joined in _EN_CONJUNCTION.finditer(text, previous_number, anchor):
+            clause_start = joined.end()
     index = prepared.sentence_index(anchor)
     context: list[tuple[int, int]] = [(max(sentence_start, clause_start - 400), clause_start)]
     if index > 0:
