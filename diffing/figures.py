@@ -278,9 +278,9 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
     if language == "en" and candidate.currency is None:
         # "suspended 67 websites and punished 23 others": a verb of its own that no metric has
         # governs the count; the verb before the conjunction is the other count's.
-        own = _EN_OWN_VERB.search(text, max(clause_start, anchor - 60), anchor)
+        own_verb = _EN_OWN_VERB.search(text, max(clause_start, anchor - 60), anchor)
         stretch_end = min(clause_end, next_number) if next_number is not None and next_number > anchor else clause_end
-        if own and not _has_verb(text, compatible, language, own.start(1), stretch_end):
+        if own_verb and not _has_verb(text, compatible, language, own_verb.start(1), stretch_end):
             return None
     verbs_here = any(
         pattern.search(text, clause_start, clause_end)
