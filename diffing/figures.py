@@ -98,7 +98,8 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
 # A count whose noun is left out because the list it ends already said it ("held talks with
 # 1,497 websites and warned 738", "443 websites were summoned while 172 received warnings").
 _ELIDED_BEFORE = re.compile(
-    r"(?:\band|\bwhile|\bbut|\bwhereas|\bwith|,)\s+(?:(?!the\b|a\b|an\b|its\b|their\b)[a-z]+\s+)?$"
+    r"(?:\band|\bwhile|\bbut|\bwhereas|\bwith|,)\s+(?:(?!the\b|a\b|an\b|its\b|their\b)[a-z]+\s+)?"
+    r"(?:(?:more\s+than|over|nearly|about|around|almost|some|close\s+to)\s+)?$"
     # "…, while a further 64 were told to…"
     r"|(?:\band|\bwhile|\bbut|\bwhereas|,)\s+(?:[a-z]+ed\s+)?(?:a\s+)?(?:further|another|additional|more)\s+$"
     # "…, issued warnings to 1,150 platforms and imposed fines on 540": a verb with its noun.
@@ -107,7 +108,7 @@ _OF_THEM = re.compile(r"\s+of\s+(?:them|these|those|which)\b")
 # "closed 18,489 websites and issued warnings to 4,551 others": more of the same things.
 _OTHERS = re.compile(r"\s+(?:more\s+|other\s+)?others?\b")
 _ELIDED_AFTER = re.compile(
-    r"\s*(?:[,.;:)]|$|(?:received|receiving|got|getting|being|were|was|had|have|during|in|on|last|this|for|as|to|with|that|which)\b)")
+    r"\s*(?:[,.;:)]|$|(?:received|receiving|got|getting|being|were|was|had|have|during|in|on|last|this|for|as|to|with|that|which|and|while|but)\b)")
 
 
 def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence[Candidate]) -> tuple[str, int] | None:
@@ -230,6 +231,12 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         if close == -1 or _CLAUSE_MARK.match(text, close + 1) or close + 1 >= sentence_end:
             break
         clause_end = max(clause_end, prepared.clause_at(close + 1)[1])
+    if language == "en":
+        # ", including a popular game," is an aside: the clause goes on after it ("ordered 38
+        # apps, including a popular game, to be pulled from app stores").
+        aside = _EN_ASIDE.match(text, clause_end)
+        if aside and aside.end() < sentence_end:
+            clause_end = max(clause_end, prepared.clause_at(aside.end())[1])
     if language == "en" and next_number is not None and next_number > candidate.end:
         # A verb after the next number is that number's ("620000 apps were tested, 2234 apps
         # were ordered to rectify"): English states the count, then its verb.
@@ -352,11 +359,14 @@ _OTHER_VERB = {
     "en": re.compile(r"\b(?:test|inspect|check|examin|investigat|review|screen|monitor|detect|handl|process)\w*"
                      r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),
 }
+_EN_ASIDE = re.compile(r",\s*(?:including|such\s+as|among\s+them|among\s+which|for\s+example)\b[^,;.()]{1,60},\s*")
 _EN_OWN_VERB = re.compile(r"\b(?:and|while|but|whereas)\s+([a-z]+ed)\s+(?:[a-z-]+\s+){0,3}$")
 # Apps or sites let back after fixing their problems were acted on before, not in this count.
 _RESTORED = {
     "zh": re.compile(r"恢复上架|重新上架|恢复上线|重新上线|恢复(?:运营|服务|更新)"),
     "en": re.compile(r"\b(?:allowed|permitted)\s+(?:to\s+)?(?:return|resume|go\s+back)|\b(?:restored|reinstated|relisted)\b"
+                     # "35 have fixed the problems": done, not found wanting
+                     r"|\b(?:have|has|had)\s+(?:now\s+|already\s+|since\s+)?(?:fixed|rectified|corrected|completed|resolved)\b"
                      r"|back\s+(?:on|in)(?:to)?\s+(?:app\s+)?(?:stores?|shelves)"),
 }
 # Counts of companies are no count of websites or platforms (the catalogue has no metric for

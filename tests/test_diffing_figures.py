@@ -494,3 +494,19 @@ def test_english_lists_of_counts(text: str, expected: list[tuple[str | None, int
 def test_a_further_count_of_the_same_things(text: str, expected: list[tuple[str, int]]) -> None:
     figures = extract(text, published=date(2022, 9, 14), language="en").figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an aside after the count does not end its clause
+    ("The ministry ordered 38 apps, including a popular game, to be pulled from app stores.", [("apps_removed", 38)]),
+    # counts after a qualifier take the noun of the count before
+    ("This year the ministry tested 900,000 apps, named more than 1,800 and removed over 600.",
+     [(None, 900000), ("apps_notified", 1800), ("apps_removed", 600)]),
+    # apps that have fixed their problems are no count of apps named
+    ("Of the 42 apps named earlier, 35 have fixed the problems and 7 have been removed.",
+     [("apps_notified", 42), (None, 35), ("apps_removed", 7)]),
+    ("此前通报的42款App中，已有35款完成整改，7款被下架。", [("apps_notified", 42), (None, 35), ("apps_removed", 7)]),
+])
+def test_asides_qualified_counts_and_apps_that_complied(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
