@@ -167,13 +167,15 @@ class PeriodMention:
 _CN_YEAR_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
                    "六": "6", "七": "7", "八": "8", "九": "9"}
 _CN_PART = (
-    r"(?P<part>上半年|下半年|前三季度|第?[一二三四1-4]季度|第?[一二三四1-4]季|全年|年度)?"
+    r"(?P<part>上半年|下半年|前三季度|第?[一二三四1-4]季度|第?[一二三四1-4]季|首季度?|全年|年度)?"
 )
 _ZH_PERIOD = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2}|[二][〇零][一二三四五六七八九〇零]{2})\s*年(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)(?:度)?"
     r"|(?P<relative>今年|本年|去年|上年|前年))\s*"
     + _CN_PART
-    + r"|(?<![年季])(?P<bare>上半年|下半年|前三季度|第?[一二三四1-4]季度|第[一二三四1-4]季|全年(?!度))"
+    + r"|(?<![年季])(?P<bare>上半年|下半年|前三季度|第?[一二三四1-4]季度|第[一二三四1-4]季|首季度?|全年(?!度))"
+    # 上季度: the quarter before the one of publication (Hong Kong and Taiwan reports).
+    + r"|(?<![年季本])(?P<previous_quarter>上(?:一个)?季度?)(?![度节])"
 )
 _ZH_COMPARISON_BEFORE = re.compile(r"(?:比|较|同比|环比|相比|与|和|对比)\s*$")
 _ZH_COMPARISON_AFTER = re.compile(r"^\s*(?:同期|相比|比较)")
@@ -706,6 +708,11 @@ def _month(match: re.Match[str], year_before: re.Match[str] | None, published: d
 
 
 def _zh_period(match: re.Match[str], published: date | None) -> tuple[Period | None, bool]:
+    if match.group("previous_quarter"):
+        if published is None:
+            return None, False
+        months = published.year * 12 + published.month - 1 - 3
+        return Period(months // 12, "quarter", (months % 12) // 3 + 1), True
     part = match.group("part") or match.group("bare")
     year: int | None = None
     if match.group("year"):
@@ -736,6 +743,8 @@ def _zh_part(part: str | None) -> tuple[str, int]:
         return "half", 1
     if part == "下半年":
         return "half", 2
+    if part.startswith("首"):
+        return "quarter", 1
     digit = re.search(r"[一二三四1-4]", part)
     assert digit is not None
     character = digit.group(0)

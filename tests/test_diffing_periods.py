@@ -214,3 +214,16 @@ def test_an_amount_imposed_many_times_is_one_decisions_amount(text: str) -> None
 
     fines = [f for f in extract(text, published=date(2022, 11, 14)).figures if f.metric == "fine_amount"]
     assert [(int(f.value), f.period) for f in fines] == [(500000, None), (9000000, "2022-01..2022-10")]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # 首季 is the first quarter; 上季 the quarter before publication's (Hong Kong and Taiwan wording)
+    ("國家網信辦今年首季共約見網站平台負責人逾500家。", "zh-Hant", [("websites_summoned", "2022-Q1")]),
+    ("网信部门上季度关闭违法网站300家。", "zh-Hans", [("websites_closed", "2022-Q2")]),
+    ("內地網信部門上季將370宗案件線索移交公安機關。", "zh-Hant", [("cases_referred", "2022-Q2")]),
+])
+def test_hong_kong_quarters(text: str, language: str, expected: list[tuple[str, str]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric, figure.period) for figure in figures if figure.metric] == expected
