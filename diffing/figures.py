@@ -499,6 +499,13 @@ def find_figures(
                 start, end = min(start, span_start), max(end, span_end)
         clause = prepared.clause_at(candidate.start)
         period_mention = _mention_for(periods, carried_periods, clause, candidate.start)
+        if (period_mention is not None and period_mention.until is not None
+                and candidate.start >= period_mention.until
+                and not any(period_mention.start <= draft.candidate.start < period_mention.until
+                            and draft.metric is not None for draft in drafts[-8:])):
+            # A month whose sentence reports nothing dates an event (2021年7月，工信部启动…):
+            # it frames no later sentence.
+            period_mention = None
         period = period_mention.period if period_mention else None
         if candidate.currency is not None and period is not None \
                 and not _money_covers_period(prepared, candidate, period_mention):

@@ -162,6 +162,9 @@ class PeriodMention:
     period: Period | None
     comparison: bool
     carries: bool = True
+    # The end of a month's sentence: past it the month frames later sentences only when its own
+    # sentence reported figures (a month that dates an event, 2021年7月，工信部启动…, frames none).
+    until: int | None = None
 
 
 _CN_YEAR_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
@@ -525,6 +528,11 @@ _EN_ATTRIBUTIVE_BEFORE = re.compile(r"(?<!were\s)(?<!was\s)(?<!been\s)(?<!have\s
 _SUMMED_BEFORE = re.compile(r"\b(?:total|totall?ing|in\s+all|altogether|combined|cumulative)\b|累计|共计|合计|总计")
 
 
+def _sentence_end(text: str, position: int) -> int:
+    mark = _SENTENCE_END.search(text, position)
+    return mark.end() if mark else len(text)
+
+
 def _sentence_start(text: str, position: int) -> int:
     start = max(0, position - 300)
     for mark in _SENTENCE_END.finditer(text, start, position):
@@ -600,7 +608,8 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
             # A month inside a clause dates an event ("the list issued in July", 对7月发现的问题);
             # it is a period only when it frames what follows or a total is stated over it.
             continue
-        mentions.append(PeriodMention(start, match.end(), period, comparison, carries))
+        mentions.append(PeriodMention(start, match.end(), period, comparison, carries,
+                                      _sentence_end(text, match.end())))
 
     for match in _ZH_PERIOD.finditer(text) if chinese else ():
         if ranges and inside_range(match):

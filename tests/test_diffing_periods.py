@@ -188,6 +188,12 @@ def test_a_span_to_publication_is_the_period_of_the_counts_it_opens(text: str, l
      [("apps_notified", "2022-08..2022-08"), ("apps_removed", None)]),
     ("8月，工信部通報App 200款。截至8月25日，已下架App 40款。", "zh-Hant",
      [("apps_notified", "2022-08..2022-08"), ("apps_removed", None)]),
+    # a month whose sentence reports nothing dates an event, and frames no later sentence
+    ("2022年7月，工信部启动App专项整治行动。截至目前，累计下架App 300款。", "zh-Hans", [("apps_removed", None)]),
+    ("In July the ministry launched a campaign. It has removed 300 apps.", "en", [("apps_removed", None)]),
+    # one that reports figures frames the sentences after it
+    ("8月，全国网信系统约谈网站平台300家。另外，下架App 20款。", "zh-Hans",
+     [("websites_summoned", "2022-08..2022-08"), ("apps_removed", "2022-08..2022-08")]),
     # a month inside a clause dates an event, not a span the count covers
     ("The ministry removed 40 apps named on the list it issued in July.", "en", [("apps_removed", None)]),
     ("工信部对7月通报的App进行复查，下架40款App。", "zh-Hans", [("apps_removed", None)]),
