@@ -246,6 +246,9 @@ def _parse_unsigned(text: str) -> Decimal | None:
 
 
 def _parse_chinese(text: str) -> Decimal | None:
+    if len(text) == 2 and text[0] in _CN_BIG_UNITS and text[1] in "余多":
+        # 万余个, 亿多元: "over ten thousand", as 千余 is "over a thousand".
+        return Decimal(10) ** _CN_BIG_UNITS[text[0]]
     text = "".join(ch for ch in text if ch not in _CN_APPROXIMATE)
     if not text or any(
         not (ch.isdigit() or ch in _CN_DIGITS or ch in _CN_SMALL_UNITS or ch in _CN_BIG_UNITS

@@ -237,3 +237,9 @@ def test_normaliser_never_raises(text: str) -> None:
     parse_number(text)
     parse_amount(text)
     parse_percent(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("万余", 10000), ("萬餘", 10000), ("亿多", 100000000), ("千余", 1000)])
+def test_a_big_unit_with_an_approximation_is_its_lower_bound(text: str, expected: int) -> None:
+    # 清理违规账号万余个: "over ten thousand", as 千余 is "over a thousand"; 万 alone stays no number.
+    assert parse_number(text) == expected
