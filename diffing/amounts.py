@@ -28,7 +28,7 @@ class AmountMatch:
     number_end: int
 
 
-_SCALE = r"(?:\s*(?:thousand|million|billion|trillion|mn|bn|m|k)(?![a-z]))?"
+_SCALE = r"(?:\s*(?:thousand|million|billion|trillion|mln|bln|mn|bn|m|k)(?![a-z]))?"
 
 
 @lru_cache(maxsize=1)

@@ -90,7 +90,7 @@ _EN_TENS = {
 }
 _EN_SMALL_UNITS = {"hundred": 2}
 _EN_BIG_UNITS = {
-    "thousand": 3, "k": 3, "lakh": 5, "million": 6, "m": 6, "mm": 6, "mil": 6, "mn": 6,
+    "thousand": 3, "k": 3, "lakh": 5, "million": 6, "m": 6, "mm": 6, "mil": 6, "mn": 6, "mln": 6,
     "crore": 7, "billion": 9, "b": 9, "bn": 9, "bln": 9, "g": 9, "trillion": 12, "tln": 12,
 }
 _EN_WORDS = set(_EN_ONES) | set(_EN_TENS) | set(_EN_SMALL_UNITS) | set(_EN_BIG_UNITS) | {"a", "and"}

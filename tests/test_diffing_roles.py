@@ -410,3 +410,12 @@ def test_yuan_after_a_named_currency_counts_it(text: str, expected: list[tuple[s
 ])
 def test_a_total_after_the_office_and_its_period_keeps_the_period(text: str) -> None:
     assert [f.period for f in _money(text)] == ["2024-H1"]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # wire-service scales
+    ("The firm was fined 1.5 mln yuan on Monday.", Decimal(1500000)),
+    ("Orbit was fined $2.5 bln over its app store rules.", Decimal(2500000000)),
+])
+def test_wire_service_scales(text: str, value: Decimal) -> None:
+    assert [(f.value, f.metric) for f in _money(text)] == [(value, "fine_amount")]
