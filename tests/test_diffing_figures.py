@@ -510,3 +510,14 @@ def test_a_further_count_of_the_same_things(text: str, expected: list[tuple[str,
 def test_asides_qualified_counts_and_apps_that_complied(text: str, expected: list[tuple[str | None, int]]) -> None:
     figures = extract(text, published=date(2022, 9, 14)).figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # fines handed out are no cases handed over
+    ("The regulator said it had handed out fines in 28 cases.", [(None, 28)]),
+    ("Regulators handed 120 case leads over to the police.", [("cases_referred", 120)]),
+    ("Up to 90 cases were handed to judicial organs.", [("cases_referred", 90)]),
+])
+def test_cases_handed_over_not_fines_handed_out(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language="en").figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
