@@ -238,7 +238,8 @@ _EN_RANGE = re.compile(
     # "over the past six months": that many months up to publication.
     r"|(?:in|over|during)\s+the\s+(?:past|last)\s+(?P<npast>[2-9]|1[01]|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months"
     # "the January-March period", "the April–June quarter".
-    r"|(?P<m1h>" + _EN_MONTH + r")\s*[-–—]\s*(?P<m2h>" + _EN_MONTH + r")(?:\s+(?:period|quarter))?" + _EN_YEAR_AFTER.format("yh")
+    r"|(?P<m1h>" + _EN_MONTH + r")(?:\s*[-–—]\s*|\s+(?:to|through)\s+)(?P<m2h>" + _EN_MONTH + r")(?![a-z])(?:\s+(?:period|quarter))?"
+    + _EN_YEAR_AFTER.format("yh")
     # "the three months to June": that many months ending with the month named.
     + r"|the\s+(?P<nto>[2-9]|1[0-2]|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+months\s+to\s+"
     r"(?:the\s+end\s+of\s+)?(?P<mnto>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("ynto")
@@ -678,7 +679,7 @@ _ZH_RANGE_HINT = re.compile(
     r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"
 )
 _EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:\w+\s+months|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
-    r"|[-–—]\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+    r"|(?:[-–—]\s*|\b(?:to|through)\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
 

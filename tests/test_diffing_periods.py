@@ -100,6 +100,9 @@ def test_period_parse_and_end() -> None:
     ("in the last three months the ministry", date(2022, 9, 14), "2022-06..2022-09"),
     ("近五个月来，各地网信部门", date(2022, 9, 14), "2022-04..2022-09"),
     ("过去半年，各地网信部门", date(2022, 9, 14), "2022-03..2022-09"),
+    # two months joined by "to" without "from"
+    ("the figures for the january to june period show", date(2022, 9, 14), "2022-H1"),
+    ("in the march through may period, the ministry", date(2022, 9, 14), "2022-03..2022-05"),
     # the first three quarters without a year: the latest ended by publication
     ("during the first three quarters, regulators", date(2022, 10, 20), "2022-01..2022-09"),
 ])
