@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
+from diffing.catalogues import parse_catalogue, read_builtin
 from diffing.keywords import literal_alternation
 from diffing.numbers import (
     CN_NUMBER_PATTERN,
@@ -13,6 +15,7 @@ from diffing.numbers import (
     Amount,
     currency_markers,
     parse_amount,
+    parse_number,
 )
 from diffing.spans import Occupancy
 
@@ -75,13 +78,59 @@ def find_amounts(text: str) -> list[AmountMatch]:
                 continue
             taken.take(start, end)
             found.append(AmountMatch(start, end, amount, match.start("number"), match.end("number")))
+    if "罚" in text:
+        for match in _SCALED_BEFORE_FINE.finditer(text):
+            start, end = match.span()
+            value = parse_number(match.group("number"))
+            if value is None or not taken.free(start, end):
+                continue
+            taken.take(start, end)
+            found.append(AmountMatch(start, end, Amount(Decimal(value), "CNY"), start, end))
     found.sort(key=lambda amount: amount.start)
+    local = _local_yuan(text) if found else None
+    if local is not None:
+        found = [_as_currency(amount, local) if _bare_yuan(text, amount) else amount for amount in found]
     return _bare_yuan_follows(text, found)
+
+
+# 万 or 亿 right before the fine it is (处1,500万罚锾, 并处50万罚款): money without 元.
+_SCALED_BEFORE_FINE = re.compile(
+    r"(?<![\d.])(?<!\d,)(?P<number>(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?[万亿]|[一二三四五六七八九十百千〇两]++[万亿])"
+    r"(?=罚款|罚锾|罚金)")
+
+
+@lru_cache(maxsize=1)
+def _yuan_where() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    table = parse_catalogue(read_builtin("currencies.toml"), "currency table")["currency"]
+    return tuple((currency["code"], re.compile(literal_alternation(currency["yuan_where"])))
+                 for currency in table if currency.get("yuan_where"))
+
+
+_NAMES_YUAN = re.compile(r"人民币|rmb|cny|yuan|renminbi")
+
+
+def _local_yuan(text: str) -> str | None:
+    """The currency 元 alone counts in this notice when its words place it where 元 is not the
+    yuan (a Taiwanese ministry's 罚锾); ``None`` where it is the yuan."""
+    for code, words in _yuan_where():
+        if words.search(text) and not _NAMES_YUAN.search(text):
+            return code
+    return None
+
+
+def _bare_yuan(text: str, amount: AmountMatch) -> bool:
+    return (amount.amount.currency == "CNY" and _YUAN_ALONE.search(text, amount.start, amount.end) is not None
+            and not text.startswith("人民币", amount.start))
+
+
+def _as_currency(amount: AmountMatch, currency: str) -> AmountMatch:
+    return AmountMatch(amount.start, amount.end, Amount(amount.amount.value, currency),
+                       amount.number_start, amount.number_end)
 
 
 # 元 alone is the yuan, unless an amount just before it in its sentence named another currency
 # counted in 元 (新台币3万元以上30万元以下: both New Taiwan dollars).
-_YUAN_ALONE = re.compile(r"[\d.,万亿千百十余多]\s*[元圆]$")
+_YUAN_ALONE = re.compile(r"[\d.,万亿千百十余多]\s*[元圆]$|[万亿]$")
 _NAMES_ITS_CURRENCY = re.compile(r"(?:新台币|台币|港币|港元|澳门币|nt\$|hk\$)")
 _SENTENCE_MARK = re.compile(r"[。！？；;!?\n]")
 
@@ -94,6 +143,5 @@ def _bare_yuan_follows(text: str, found: list[AmountMatch]) -> list[AmountMatch]
                 and not text.startswith("人民币", amount.start)
                 and _NAMES_ITS_CURRENCY.match(text, previous.start, previous.end)
                 and not _SENTENCE_MARK.search(text, previous.end, amount.start)):
-            found[index] = AmountMatch(amount.start, amount.end, Amount(amount.amount.value, previous.amount.currency),
-                                       amount.number_start, amount.number_end)
+            found[index] = _as_currency(amount, previous.amount.currency)
     return found

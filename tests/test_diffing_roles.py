@@ -397,8 +397,9 @@ def test_a_payment_split_into_a_penalty_and_refunds_is_no_fine() -> None:
     ("業者逾期未改善者，按次處新臺幣3萬元以上30萬元以下罰鍰。", [("TWD", 30000), ("TWD", 300000)]),
     ("公平會對甲公司處新臺幣50萬元罰鍰，對乙公司處30萬元罰鍰。", [("TWD", 500000), ("TWD", 300000)]),
     ("对甲公司罚款港币5万元，对乙公司罚款3万元。", [("HKD", 50000), ("HKD", 30000)]),
-    # but not across a sentence, nor after 人民币
-    ("對甲公司處新臺幣50萬元罰鍰。另對乙公司罰款30萬元。", [("TWD", 500000), ("CNY", 300000)]),
+    # not after 人民币, nor across a sentence in a notice that also names the yuan
+    ("對甲公司處新臺幣50萬元罰鍰。另據報道，內地對乙公司罰款人民幣30萬元、對丙公司罰款20萬元。",
+     [("TWD", 500000), ("CNY", 300000), ("CNY", 200000)]),
 ])
 def test_yuan_after_a_named_currency_counts_it(text: str, expected: list[tuple[str, int]]) -> None:
     assert [(f.currency, int(f.value)) for f in _money(text)] == expected
@@ -419,3 +420,43 @@ def test_a_total_after_the_office_and_its_period_keeps_the_period(text: str) -> 
 ])
 def test_wire_service_scales(text: str, value: Decimal) -> None:
     assert [(f.value, f.metric) for f in _money(text)] == [(value, "fine_amount")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a notice placed in Taiwan by its words (the ministry or commission fining, 罰鍰, the
+    # Republic's calendar, New Taiwan dollars named anywhere) counts 元 alone in New Taiwan dollars
+    ("數位發展部今天表示，Meta未於時限內下架詐騙廣告，依法開罰250萬元。", [("TWD", 2500000)]),
+    ("公平會最終決定，除命其停止違法行為，並處200萬元罰鍰。", [("TWD", 2000000)]),
+    ("國家通訊傳播委員會民國106年5月31日決議每家系統台裁罰40萬元。", [("TWD", 400000)]),
+    ("台湾数位发展部表示，已对Meta罚款250万元。", [("TWD", 2500000)]),
+    ("該公司去年曾遭罰新台幣100萬元，今年再被罰300萬元。", [("TWD", 1000000), ("TWD", 3000000)]),
+    # a mainland notice, in either script, keeps the yuan
+    ("國家網信辦對微博處以罰款250萬元。", [("CNY", 2500000)]),
+    ("网信办对该平台罚款250万元。", [("CNY", 2500000)]),
+])
+def test_where_the_notice_comes_from_decides_what_yuan_alone_counts(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.currency, int(f.value)) for f in _money(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 万 right before the fine it is, without 元
+    ("7月又因廣告出現系統性缺失，數發部處1,500萬罰鍰。", [("TWD", 15000000)]),
+    ("市场监管局对该公司并处50万罚款。", [("CNY", 500000)]),
+    ("對該公司處以20萬罰款。", [("CNY", 200000)]),
+    # a count of fines is no money
+    ("该局今年共开出罚单3次罚款。", []),
+])
+def test_wan_before_a_fine_is_money(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.currency, int(f.value)) for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a space between the digits and 万
+    ("对该公司给予警告，并处 5 万元罚款的行政处罚。", [Decimal(50000)]),
+    ("對直接負責的主管人員分別處以 1 萬元罰款。", [Decimal(10000)]),
+    # 裁处 (Taiwan: to impose a penalty) governs the amount
+    ("數發部依法裁處Meta每案50萬元。", [Decimal(500000)]),
+    ("该局依法裁处该公司30万元。", [Decimal(300000)]),
+])
+def test_fines_with_spaced_wan_and_cai_chu(text: str, expected: list[Decimal]) -> None:
+    assert [f.value for f in _money(text) if f.metric == "fine_amount"] == expected
