@@ -77,8 +77,9 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
             numeral_only = not re.search(r"\d", number)
             if numeral_only and value == 1:
                 continue
+            unit = match.group("unit")
             found.append(Candidate(match.start(), match.end(), match.end("number"), value,
-                                    match.group("unit"), None, numeral_only))
+                                    catalogue.same_unit.get(unit, unit), None, numeral_only))
         return found
     for match in _EN_NUMBER.finditer(text):
         noun = _english_noun(text, match.end(), catalogue)
@@ -223,6 +224,12 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         while (clause_start > sentence_start + 1 and text[clause_start - 1] == "、"
                and not _has_verb(text, compatible, language, clause_start, anchor)):
             clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
+    if (language == "zh" and _DISPOSAL.search(text, clause_start, anchor)
+            and not _has_verb(text, compatible, language, clause_start, clause_end)
+            and clause_end + 1 < sentence_end):
+        # 将 puts the object first and its verb after it, after a comma too (将1461宗…个案，转交
+        # 警方): the clause goes on to that verb.
+        clause_end = max(clause_end, prepared.clause_at(clause_end + 1)[1])
     while clause_end < sentence_end and text[clause_end:clause_end + 1] in ("(", "（"):
         # A parenthesis is an aside ("25款App(列表附后)存在问题", "€2.42bn (around £2.1bn) fine"):
         # the clause goes on after it.
@@ -359,6 +366,9 @@ _OTHER_VERB = {
     "en": re.compile(r"\b(?:test|inspect|check|examin|investigat|review|screen|monitor|detect|handl|process)\w*"
                      r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),
 }
+# 将/把 fronting the counted object (将当中1262宗, 将涉嫌犯罪的案件线索320件), not 将 as "will"
+# (将于, 将会, 将对…).
+_DISPOSAL = re.compile(r"(?<![即必])[将把](?![于会要在对从继持进加开依再])[^，,。；;：:]{0,16}$")
 _EN_ASIDE = re.compile(r",\s*(?:including|such\s+as|among\s+them|among\s+which|for\s+example)\b[^,;.()]{1,60},\s*")
 _EN_OWN_VERB = re.compile(r"\b(?:and|while|but|whereas)\s+([a-z]+ed)\s+(?:[a-z-]+\s+){0,3}$")
 # Apps or sites let back after fixing their problems were acted on before, not in this count.

@@ -521,3 +521,20 @@ def test_asides_qualified_counts_and_apps_that_complied(text: str, expected: lis
 def test_cases_handed_over_not_fines_handed_out(text: str, expected: list[tuple[str | None, int]]) -> None:
     figures = extract(text, published=date(2022, 9, 14), language="en").figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # 将 puts the counted cases before the verb that refers them, after a comma too; Hong Kong
+    # counts cases in 宗, which counts what 件 counts
+    ("公署指出，已將當中1262宗個案交予警方跟進。", "zh-Hant", [("cases_referred", 1262, "件")]),
+    ("公署將1461宗涉嫌違反《私隱條例》的個案，轉交警方作刑事調查。", "zh-Hant", [("cases_referred", 1461, "件")]),
+    ("网信办将涉嫌违法犯罪的案件线索320件，移交公安机关。", "zh-Hans", [("cases_referred", 320, "件")]),
+    ("把其中57宗个案，转介律政司跟进。", "zh-Hans", [("cases_referred", 57, "件")]),
+    # cases only looked into are not referred; 将 as "will" fronts nothing
+    ("公署將1000宗投訴個案，逐一進行核查。", "zh-Hant", [(None, 1000, "件")]),
+    ("网信部门将依法处置违规账号300个，关闭网站20家。", "zh-Hans", [(None, 300, "个"), ("websites_closed", 20, "家")]),
+])
+def test_cases_fronted_by_jiang_are_referred_by_the_verb_after_them(
+        text: str, language: str, expected: list[tuple[str | None, int, str]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric, figure.value, figure.unit) for figure in figures] == expected
