@@ -224,12 +224,21 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         while (clause_start > sentence_start + 1 and text[clause_start - 1] == "、"
                and not _has_verb(text, compatible, language, clause_start, anchor)):
             clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
-    if (language == "zh" and _DISPOSAL.search(text, clause_start, anchor)
-            and not _has_verb(text, compatible, language, clause_start, clause_end)
-            and clause_end + 1 < sentence_end):
-        # 将 puts the object first and its verb after it, after a comma too (将1461宗…个案，转交
-        # 警方): the clause goes on to that verb.
-        clause_end = max(clause_end, prepared.clause_at(clause_end + 1)[1])
+    if language == "zh" and clause_end + 1 < sentence_end and text[clause_end:clause_end + 1] in ",，":
+        following_start, following_end = prepared.clause_at(clause_end + 1)
+        if (_DISPOSAL.search(text, clause_start, anchor)
+                and not _has_verb(text, compatible, language, clause_start, clause_end)):
+            # 将 puts the object first and its verb after it, after a comma too (将1461宗…个案，
+            # 转交警方): the clause goes on to that verb.
+            clause_end = max(clause_end, following_end)
+        elif (not _has_verb(text, compatible, language, candidate.end, clause_end)
+              and _PREDICATE_ONLY.match(text, following_start)
+              and not _ZH_DIGIT.search(text, following_start, following_end)
+              and _has_verb(text, compatible, language, following_start, following_end)):
+            # A count that is its sentence's subject (43家违法违规网站因主体异常，…依法关闭;
+            # 未完成整改的3款应用，已于1月3日被下架) takes the verb of the clause after it that
+            # has no subject of its own.
+            clause_end = max(clause_end, following_end)
     while clause_end < sentence_end and text[clause_end:clause_end + 1] in ("(", "（"):
         # A parenthesis is an aside ("25款App(列表附后)存在问题", "€2.42bn (around £2.1bn) fine"):
         # the clause goes on after it.
@@ -366,6 +375,10 @@ _OTHER_VERB = {
     "en": re.compile(r"\b(?:test|inspect|check|examin|investigat|review|screen|monitor|detect|handl|process)\w*"
                      r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),
 }
+# A clause with no subject: it starts with an adverb, a passive or the office it asks.
+_PREDICATE_ONLY = re.compile(r"\s*(?:已经?|均|都|也|随后|现已|目前已|被|遭|请示|报请|经)")
+# A number in a clause, not a date (已于1月3日被下架 has none).
+_ZH_DIGIT = re.compile(r"(?<![\d.,])\d++(?:[.,]\d++)*+(?!\s*[年月日号时点])")
 # 将/把 fronting the counted object (将当中1262宗, 将涉嫌犯罪的案件线索320件), not 将 as "will"
 # (将于, 将会, 将对…).
 _DISPOSAL = re.compile(r"(?<![即必])[将把](?![于会要在对从继持进加开依再])[^，,。；;：:]{0,16}$")

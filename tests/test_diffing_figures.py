@@ -538,3 +538,33 @@ def test_cases_fronted_by_jiang_are_referred_by_the_verb_after_them(
         text: str, language: str, expected: list[tuple[str | None, int, str]]) -> None:
     figures = extract(text, published=date(2022, 9, 14), language=language).figures
     assert [(figure.metric, figure.value, figure.unit) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # a count that is its sentence's subject takes the verb of the clause after it, when that
+    # clause has no subject (an adverb, a passive or the office asked opens it) and no number
+    ("其中43家违法违规网站因主体异常，请示省网信办依法关闭。", "zh-Hans", [("websites_closed", 43)]),
+    ("未按要求完成整改的3款應用，已於1月3日被下架。", "zh-Hant", [("apps_removed", 3)]),
+    ("经查，有8家违法网站，已被依法关闭。", "zh-Hans", [("websites_closed", 8)]),
+    # a clause after it with a count of its own keeps its verb
+    ("通报存在问题的App 15款，已下架3款。", "zh-Hans", [("apps_notified", 15), ("apps_removed", 3)]),
+    # and a clause with no metric verb gives none
+    ("工信部检测App 300款，已完成整改。", "zh-Hans", [(None, 300)]),
+])
+def test_a_count_as_the_subject_takes_the_verb_after_the_comma(
+        text: str, language: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # 取缔 closes sites; sites removed are closed
+    ("上半年共取缔非法不良网站1.2万余个。", "zh-Hans", [("websites_closed", 12000)]),
+    ("今年以來取締關閉非法網站6400餘個。", "zh-Hant", [("websites_closed", 6400)]),
+    ("More than 1,400 registered websites were removed.", "en", [("websites_closed", 1400)]),
+    # removed apps stay apps
+    ("More than 140 apps were removed.", "en", [("apps_removed", 140)]),
+])
+def test_sites_banned_or_removed_are_closed(text: str, language: str, expected: list[tuple[str, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
