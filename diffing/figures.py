@@ -105,6 +105,16 @@ _ELIDED_BEFORE = re.compile(
     r"|(?:\band|\bwhile|\bbut|\bwhereas|,)\s+(?:[a-z]+ed\s+)?(?:a\s+)?(?:further|another|additional|more)\s+$"
     # "…, issued warnings to 1,150 platforms and imposed fines on 540": a verb with its noun.
     r"|\band\s+[a-z]+ed\s+(?:[a-z]+\s+){0,2}(?:on|to|against)\s+$")
+def _whole_before(text: str, sentence_start: int, anchor: int) -> int | None:
+    """Where the whole starts that the English count at ``anchor`` is a part of ("Out of the
+    67,000 accounts closed, nearly 8,000…"), or ``None``."""
+    whole = _WHOLE.search(text, max(sentence_start, anchor - 120), anchor)
+    return whole.start("whole") if whole else None
+
+
+_WHOLE = re.compile(
+    r"\b(?:out\s+of|of|among)\s+(?:the|these|those|all)?\s*(?P<whole>\d[\d,.]*(?:\s+[a-z-]+){1,5})\s*,\s*"
+    r"(?:(?:more\s+than|over|nearly|about|around|almost|some|close\s+to)\s+)?$")
 _OF_THEM = re.compile(r"\s+of\s+(?:them|these|those|which)\b")
 # "closed 18,489 websites and issued warnings to 4,551 others": more of the same things.
 _OTHERS = re.compile(r"\s+(?:more\s+|other\s+)?others?\b")
@@ -125,6 +135,10 @@ def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence
     if of_them:
         # "1,200 apps were tested, and 56 of them were found…": a part of the count before.
         return previous.unit, of_them.end()
+    if (_whole_before(text, sentence_start, match.start()) == previous.start
+            and _ELIDED_AFTER.match(text, match.end())):
+        # "Out of the 67,000 accounts closed, nearly 8,000 were…": a part of the count before.
+        return previous.unit, match.end()
     if not (_ELIDED_BEFORE.search(text, max(previous.end, match.start() - 40), match.start())
             and _ELIDED_AFTER.match(text, match.end())):
         return None
@@ -285,6 +299,15 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         objects = metric.phrasings[language].objects
         if objects is not None:
             objects_here[metric.id] = _nearest(objects, text, clause_start, clause_end, anchor)
+    if language == "en" and candidate.currency is None and not any(objects_here.values()):
+        whole = _whole_before(text, sentence_start, anchor)
+        if whole is not None:
+            # "Out of the 67,000 accounts closed, nearly 8,000 were shut down": the part counts
+            # what the whole before it counted.
+            for metric in compatible:
+                objects = metric.phrasings[language].objects
+                if objects is not None:
+                    objects_here[metric.id] = _nearest(objects, text, whole, anchor, anchor)
     if _mixed_objects(text, compatible, objects_here, language):
         return None
     if language == "en" and candidate.currency is None:
@@ -386,7 +409,7 @@ _EN_ASIDE = re.compile(r",\s*(?:including|such\s+as|among\s+them|among\s+which|f
 _EN_OWN_VERB = re.compile(r"\b(?:and|while|but|whereas)\s+([a-z]+ed)\s+(?:[a-z-]+\s+){0,3}$")
 # Apps or sites let back after fixing their problems were acted on before, not in this count.
 _RESTORED = {
-    "zh": re.compile(r"恢复上架|重新上架|恢复上线|重新上线|恢复(?:运营|服务|更新)"),
+    "zh": re.compile(r"恢复上架|重新上架|复核(?:后|通过)?上架|恢复上线|重新上线|恢复(?:运营|服务|更新)"),
     "en": re.compile(r"\b(?:allowed|permitted)\s+(?:to\s+)?(?:return|resume|go\s+back)|\b(?:restored|reinstated|relisted)\b"
                      # "35 have fixed the problems": done, not found wanting
                      r"|\b(?:have|has|had)\s+(?:now\s+|already\s+|since\s+)?(?:fixed|rectified|corrected|completed|resolved)\b"

@@ -568,3 +568,21 @@ def test_a_count_as_the_subject_takes_the_verb_after_the_comma(
 def test_sites_banned_or_removed_are_closed(text: str, language: str, expected: list[tuple[str, int]]) -> None:
     figures = extract(text, published=date(2022, 9, 14), language=language).figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # a part after "out of / of / among the N things": the part counts the same things
+    ("Out of the 67,000 permanently closed accounts, nearly 8,000 were shut down for spreading rumours.", "en",
+     [("accounts_closed", 67000), ("accounts_closed", 8000)]),
+    ("Of the 5,000 accounts checked, 20 were banned.", "en", [(None, 5000), ("accounts_closed", 20)]),
+    ("Among the 120 websites summoned, 30 were later closed.", "en", [("websites_summoned", 120), ("websites_closed", 30)]),
+    # a number after a period phrase is no part of anything
+    ("In the 3 months to June, 45 were removed.", "en", []),
+    # apps back on the shelves after a re-check are no removal
+    ("另有“甲天气”等12款移动应用程序复核上架。", "zh-Hans", [(None, 12)]),
+    ("另有12款App經復核後上架。", "zh-Hant", [(None, 12)]),
+])
+def test_parts_of_a_whole_and_apps_let_back_after_a_recheck(
+        text: str, language: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
