@@ -253,14 +253,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             # 未完成整改的3款应用，已于1月3日被下架) takes the verb of the clause after it that
             # has no subject of its own.
             clause_end = max(clause_end, following_end)
-    while clause_end < sentence_end and text[clause_end:clause_end + 1] in ("(", "（"):
-        # A parenthesis is an aside ("25款App(列表附后)存在问题", "€2.42bn (around £2.1bn) fine"):
-        # the clause goes on after it.
-        close = min((i for i in (text.find(")", clause_end, clause_end + 40),
-                                 text.find("）", clause_end, clause_end + 40)) if i != -1), default=-1)
-        if close == -1 or _CLAUSE_MARK.match(text, close + 1) or close + 1 >= sentence_end:
-            break
-        clause_end = max(clause_end, prepared.clause_at(close + 1)[1])
+    clause_end = _through_asides(prepared, clause_end, sentence_end)
     if language == "en":
         # ", including a popular game," is an aside: the clause goes on after it ("ordered 38
         # apps, including a popular game, to be pulled from app stores").
@@ -379,6 +372,19 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             other_score, other_spans = scored[other]
             return Verdict(other, other_score, tuple(other_spans))
     return Verdict(best_metric.id, best_score, tuple(best_spans))
+
+
+def _through_asides(prepared: PreparedText, clause_end: int, sentence_end: int) -> int:
+    """A parenthesis is an aside ("25款App(列表附后)存在问题", "€2.42bn (around £2.1bn) fine",
+    "23.59 billion yuan ($3.72 billion) last year"): the clause goes on after it."""
+    text = prepared.text
+    while clause_end < sentence_end and text[clause_end:clause_end + 1] in ("(", "（"):
+        close = min((i for i in (text.find(")", clause_end, clause_end + 40),
+                                 text.find("）", clause_end, clause_end + 40)) if i != -1), default=-1)
+        if close == -1 or _CLAUSE_MARK.match(text, close + 1) or close + 1 >= sentence_end:
+            break
+        clause_end = max(clause_end, prepared.clause_at(close + 1)[1])
+    return clause_end
 
 
 def _objects_of(metrics: Sequence[Metric], language: str) -> list[tuple[str, re.Pattern[str]]]:
@@ -543,7 +549,8 @@ def find_figures(
         if verdict is not None and metric is not None:
             for span_start, span_end in verdict.spans:
                 start, end = min(start, span_start), max(end, span_end)
-        clause = prepared.clause_at(candidate.start)
+        clause_start, clause_end = prepared.clause_at(candidate.start)
+        clause = (clause_start, _through_asides(prepared, clause_end, prepared.sentence_at(candidate.start)[1]))
         period_mention = _mention_for(periods, carried_periods, clause, candidate.start)
         if (period_mention is not None and period_mention.until is not None
                 and candidate.start >= period_mention.until
@@ -635,7 +642,7 @@ def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: 
 
 
 _ACCUMULATED = re.compile(
-    r"累计|总计|合计|共计|总额|total|combined|altogether|cumulative|so\s+far")
+    r"累计|总计|合计|共计|总额|共[被遭挨]?(?:罚|处以?罚)|total|combined|altogether|cumulative|so\s+far")
 # "1.2万件", "3,200余件": a count of cases with its decimals, 万 and 余.
 _CASES_COUNTED = re.compile(
     r"案件?[^，,。；;\d]{0,6}\d[\d,.]*\s*[万千]?\s*[余多]?\s*[件起宗]|\d[\d,.]*\s*[万千]?\s*[余多]?\s*(?:[件起宗]案|cases\b)")

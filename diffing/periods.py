@@ -217,6 +217,9 @@ _ZH_RANGE = re.compile(
     r"\s*(?:(?P<d2>" + _CN_DAY + r")\s*[日号])?(?:底|末)?|(?P<since>以来|来|至今|起(?!\s*(?:施行|实施|生效|执行|正式|开始施行|开始实施))))"
     r"|(?P<pastyear>过去一年|近一年|过去12个月|近12个月)(?:来|以来|里|中|间)?"
     r"|(?:过去|近)\s*(?:(?P<npast>[2-9]|1[01]|[两二三四五六七八九十]|十一)\s*个月|(?P<halfyear>半年))(?:来|以来|里|中|间)?"
+    # 过去三年, 近三年来: that many years up to publication (近五年 alone may be "nearly five years")
+    r"|过去\s*(?P<nyears>(?:[2-9]|10|[两二三四五六七八九十]))\s*年(?:来|以来|里|中|间)?"
+    r"|近\s*(?P<nyearsb>(?:[2-9]|10|[两二三四五六七八九十]))\s*年(?:来|以来|里|中|间)"
     r"|(?P<ytd>(?:今年|本年)(?:初)?|年初)\s*(?:以来|至今)"
     r"|(?P<yfrom>(?:19|20)\d{2})\s*年?\s*(?:至|到|—|-|~|－)\s*(?P<yto>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)"
     r"|(?P<ysince>(?:19|20)\d{2})\s*年以来"
@@ -237,6 +240,8 @@ _EN_RANGE = re.compile(
     + r"|(?:in|over|during)\s+the\s+(?P<past>past|last)\s+(?:year|12\s+months|twelve\s+months)"
     # "over the past six months": that many months up to publication.
     r"|(?:in|over|during)\s+the\s+(?:past|last)\s+(?P<npast>[2-9]|1[01]|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months"
+    # "in the last three years": that many years up to publication.
+    r"|(?:in|over|during)\s+the\s+(?:past|last)\s+(?P<nyears>[2-9]|10|two|three|four|five|six|seven|eight|nine|ten)\s+years"
     # "the January-March period", "the April–June quarter".
     r"|(?P<m1h>" + _EN_MONTH + r")(?:\s*[-–—]\s*|\s+(?:to|through)\s+)(?P<m2h>" + _EN_MONTH + r")(?![a-z])(?:\s+(?:period|quarter))?"
     + _EN_YEAR_AFTER.format("yh")
@@ -289,6 +294,9 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
         return Period.span(date(published.year - 1, published.month, 1), published, to_date=True)
     if match.group("npast") or match.group("halfyear"):
         return _months_to_date(_cn_small(match.group("npast")) if match.group("npast") else 6, published)
+    if match.group("nyears") or match.group("nyearsb"):
+        count = match.group("nyears") or match.group("nyearsb")
+        return _years_to_date(2 if count == "两" else _cn_small(count), published)
     if match.group("ytd"):
         return _year_to_date(published)
     if match.group("yfrom"):
@@ -368,6 +376,14 @@ def _months_to_date(months: int, published: date | None) -> Period | None:
     return Period.span(date(first // 12, first % 12 + 1, 1), published, to_date=True)
 
 
+def _years_to_date(years: int, published: date | None) -> Period | None:
+    """过去三年, "in the last three years": from the same month that many years before
+    publication to it (as 过去一年 runs from the same month of the year before)."""
+    if published is None or not 1 < years <= 10:
+        return None
+    return Period.span(date(published.year - years, published.month, 1), published, to_date=True)
+
+
 def _year_to_date(published: date | None) -> Period | None:
     """今年以来, "so far this year": January to publication; in January, just the year."""
     if published is None or published.month == 1:
@@ -419,6 +435,9 @@ def _en_range(match: re.Match[str], published: date | None) -> Period | None:
     if match.group("npast"):
         count = match.group("npast")
         return _months_to_date(int(count) if count.isdigit() else _EN_MONTH_COUNTS[count], published)
+    if match.group("nyears"):
+        count = match.group("nyears")
+        return _years_to_date(int(count) if count.isdigit() else _EN_MONTH_COUNTS[count], published)
     if match.group("past"):
         if published is None:
             return None
@@ -673,12 +692,12 @@ _ZH_YEAR_BEFORE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年|(?P<yr>今年|去�
 _EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:of\s+)?\S*\s*$|end\s+of\s+\S+$")
 # Words every range pattern needs, found in one pass: most notices name no range.
 _ZH_RANGE_HINT = re.compile(
-    r"以来|一年|(?:过去|近)\s*半年|至今|个月|[月日号]\s*[来起]"
+    r"以来|一年|(?:过去|近)\s*半年|至今|个月|[月日号]\s*[来起]|过去\s*\S\s*年|近\s*\S\s*年"
     r"|月(?:份)?\s*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?\s*(?:底|末)?\s*[至到—\-~－]"
     r"|[至到—\-~－]\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
     r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"
 )
-_EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:\w+\s+months|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
+_EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:\w+\s+(?:months|years)|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
     r"|(?:[-–—]\s*|\b(?:to|through)\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")

@@ -236,3 +236,37 @@ def test_hong_kong_quarters(text: str, language: str, expected: list[tuple[str, 
 
     figures = extract(text, published=date(2022, 9, 14), language=language).figures
     assert [(figure.metric, figure.period) for figure in figures if figure.metric] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # the last N years run from the same month N years before publication to it
+    ("China has shut down more than 13,000 websites in the last three years.", "en",
+     [("websites_closed", "2015-04..2018-04")]),
+    ("Regulators closed 2,000 websites over the past 5 years.", "en", [("websites_closed", "2013-04..2018-04")]),
+    ("过去三年，全国网信系统共关闭违法网站1.3万家。", "zh-Hans", [("websites_closed", "2015-04..2018-04")]),
+    ("近三年來，全國網信系統共關閉違法網站1.3萬家。", "zh-Hant", [("websites_closed", "2015-04..2018-04")]),
+    # 近五年 without 来 may be "nearly five years": no period
+    ("该平台运营近5年，共关闭违规账号300个。", "zh-Hans", [("accounts_closed", None)]),
+])
+def test_the_last_n_years(text: str, language: str, expected: list[tuple[str, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2018, 4, 10), language=language).figures
+    assert [(figure.metric, figure.period) for figure in figures if figure.metric] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a period after a restatement in parentheses still frames the total before it
+    ("The regulator imposed fines totaling 23.59 billion yuan ($3.72 billion) last year on 176 cases.", "2021"),
+    ("The authority issued penalties totalling €1.2 billion (about $1.3 billion) in 2021.", "2021"),
+    # 共 before a penalty verb sums the year's fines
+    ("5間有線系統台，去年因違反黨政軍條款共挨罰新台幣200萬元。", "2021"),
+    ("该公司去年共被罚款300万元。", "2021"),
+    # one fine imposed last year stays one decision's
+    ("该公司去年被罚款300万元。", None),
+])
+def test_totals_keep_their_period(text: str, expected: str | None) -> None:
+    from diffing.extract import extract
+
+    fines = [f for f in extract(text, published=date(2022, 3, 13)).figures if f.metric == "fine_amount"]
+    assert [f.period for f in fines] == [expected]
