@@ -230,10 +230,12 @@ _ZH_UNTIL = re.compile(
 )
 _EN_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
 _EN_YEAR_AFTER = r"(?:\s*,?\s*(?:of\s+)?(?P<{0}>(?:19|20)\d{{2}}|this\s+year|last\s+year))?"
+# "between March 10 and May 22": a day after the month.
+_EN_DAY = r"(?:\s+(?P<{0}>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d,]\d))?"
 _EN_RANGE = re.compile(
     r"(?<![a-z0-9])(?:"
-    r"(?:from|between)\s+(?P<m1>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("y1")
-    + r"\s+(?:to|through|until|till|and)\s+(?P<m2>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("y2")
+    r"(?:from|between)\s+(?P<m1>" + _EN_MONTH + r")" + _EN_DAY.format("d1") + _EN_YEAR_AFTER.format("y1")
+    + r"\s+(?:to|through|until|till|and)\s+(?P<m2>" + _EN_MONTH + r")" + _EN_DAY.format("d2") + _EN_YEAR_AFTER.format("y2")
     + r"|(?:from|between)\s+(?P<yfrom>(?:19|20)\d{2})\s+(?:to|through|until|and)\s+(?P<yto>(?:19|20)\d{2})"
     r"|(?:from|since)\s+(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
     r"|since\s+(?P<ms>" + _EN_MONTH + r")(?:\s+(?P<dms>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?)?" + _EN_YEAR_AFTER.format("yms")
@@ -472,10 +474,12 @@ def _en_range(match: re.Match[str], published: date | None) -> Period | None:
     if last_year is None:
         return None
     first_year = int(_digits(match.group("y1")) or (last_year if first_month <= last_month else last_year - 1))
-    first, last = date(first_year, first_month, 1), date(last_year, last_month, 1)
-    if last <= first:
+    days = bool(match.group("d1") and match.group("d2"))
+    first_day = _day(first_year, first_month, int(match.group("d1")) if days else None)
+    last_day = _day(last_year, last_month, int(match.group("d2")) if days else None)
+    if first_day is None or last_day is None or (last_day <= first_day if days else (last_year, last_month) <= (first_year, first_month)):
         return None
-    return Period.span(first, last)
+    return Period.span(first_day, last_day, days=days)
 
 
 def _digits(text: str | None) -> str | None:

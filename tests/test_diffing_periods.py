@@ -270,3 +270,17 @@ def test_totals_keep_their_period(text: str, expected: str | None) -> None:
 
     fines = [f for f in extract(text, published=date(2022, 3, 13)).figures if f.metric == "fine_amount"]
     assert [f.period for f in fines] == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an English range of months with their days is a range of days
+    ("Between March 10 and May 22, the probe led to the closure of 67,000 accounts.", "2023-03-10..2023-05-22"),
+    ("From March 10th to May 22, 2023, regulators closed 3,000 websites.", "2023-03-10..2023-05-22"),
+    # without days it stays a range of months, and a year after the month is no day
+    ("Between March 2023 and May 2023, regulators closed 300 websites.", "2023-03..2023-05"),
+])
+def test_english_ranges_of_days(text: str, expected: str) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2023, 5, 28), language="en").figures
+    assert [figure.period for figure in figures] == [expected]
