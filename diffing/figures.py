@@ -421,9 +421,9 @@ _RESTORED = {
                      r"|\b(?:have|has|had)\s+(?:now\s+|already\s+|since\s+)?(?:fixed|rectified|corrected|completed|resolved)\b"
                      r"|back\s+(?:on|in)(?:to)?\s+(?:app\s+)?(?:stores?|shelves)"),
 }
-# Counts of companies are no count of websites or platforms (the catalogue has no metric for
-# them): 3家企业, 136家…APP企业, "15 companies", "business undertakings".
-_ZH_COMPANY = re.compile(r"[^，,。；;、：:（）()]{0,14}?(?:企业|公司|经营者|单位|机构)")
+# Counts of companies, shops and premises are no count of websites or platforms (the catalogue
+# has no metric for them): 3家企业, 136家…APP企业, 4家无证照餐饮店, "15 companies".
+_ZH_COMPANY = re.compile(r"[^，,。；;、：:（）()]{0,14}?(?:企业|公司|经营者|单位|机构|店|商户|场所|网吧|工厂|作坊)")
 _ZH_PLATFORM_WORD = re.compile(r"网站|平台")
 _EN_COMPANY = re.compile(r"\s*(?:[a-z-]+\s+){0,3}?(?:compan|enterprise|firm|operator|business)")
 
@@ -560,6 +560,11 @@ def find_figures(
             # it frames no later sentence.
             period_mention = None
         period = period_mention.period if period_mention else None
+        if candidate.currency is None and _STANDING.search(prepared.text, max(clause[0], candidate.start - 30),
+                                                             candidate.start):
+            # 尚有96款App未完成整改, "there are still 106 apps…": what stands at the notice's
+            # date, not a tally over a period.
+            period = None
         if candidate.currency is not None and period is not None \
                 and not _money_covers_period(prepared, candidate, period_mention):
             if metric == "fine_amount" and _in_sentence(prepared, candidate, period_mention):
@@ -641,6 +646,7 @@ def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: 
     return bool(_CASES_COUNTED.search(prepared.text, max(sentence_start, mention.end), candidate.start))
 
 
+_STANDING = re.compile(r"(?:尚有|仍有|尚存|仍存)\s*(?:共\s*)?$|\bstill\s+(?:[a-z]+\s+){0,2}$")
 _ACCUMULATED = re.compile(
     r"累计|总计|合计|共计|总额|共[被遭挨]?(?:罚|处以?罚)|total|combined|altogether|cumulative|so\s+far")
 # "1.2万件", "3,200余件": a count of cases with its decimals, 万 and 余.

@@ -586,3 +586,14 @@ def test_parts_of_a_whole_and_apps_let_back_after_a_recheck(
         text: str, language: str, expected: list[tuple[str | None, int]]) -> None:
     figures = extract(text, published=date(2022, 9, 14), language=language).figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # shops and premises counted in 家 are no websites
+    ("目前已取缔4家无证照餐饮店。", [(None, 4)]),
+    ("執法人員關閉8家違規經營的門店。", [(None, 8)]),
+    ("共关闭违法网站4家。", [("websites_closed", 4)]),
+])
+def test_shops_are_no_websites(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected

@@ -284,3 +284,19 @@ def test_english_ranges_of_days(text: str, expected: str) -> None:
 
     figures = extract(text, published=date(2023, 5, 28), language="en").figures
     assert [figure.period for figure in figures] == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # what still stands at the notice's date is no tally over the period framing it
+    ("今年以来，工信部组织检测App 1万款。截至目前，尚有30款App未完成整改。", [(None, "2021-01..2021-12"), ("apps_notified", None)]),
+    ("今年以來，工信部組織檢測App 1萬款，仍有7款APP未完成整改。", [(None, "2021-01..2021-12"), ("apps_notified", None)]),
+    (("Since the beginning of this year, the ministry has tested 20,000 apps. Up to now, there are still "
+      "106 apps that have not been rectified."), [(None, "2021-01..2021-12"), ("apps_notified", None)]),
+    # a count of the period's actions keeps it
+    ("今年以来，工信部通报了30款App存在问题。", [("apps_notified", "2021-01..2021-12")]),
+])
+def test_what_still_stands_has_no_period(text: str, expected: list[tuple[str | None, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2021, 12, 9)).figures
+    assert [(figure.metric, figure.period) for figure in figures] == expected
