@@ -523,7 +523,13 @@ def _carries(text: str, start: int, end: int, chinese: bool) -> bool:
     clause_start = max(0, start - 80)
     for mark in _CLAUSE_MARK.finditer(text, clause_start, start):
         clause_start = mark.end()
+    if _ZH_DATA_OF_PERIOD.match(text, end):
+        # "…专项行动上半年工作数据：" names the period of the figures the colon introduces.
+        return True
     return bool(_ZH_FRAMING_LEAD.fullmatch(text, clause_start, start)) and not _ZH_ATTRIBUTIVE_AFTER.match(text, end)
+
+
+_ZH_DATA_OF_PERIOD = re.compile(r"(?:的)?(?:工作|执法|整治|治理)?(?:数据|情况|成果|成效|战果|统计)\s*(?:如下)?\s*[:：]")
 
 
 _ZH_UNTIL_DATE = re.compile(

@@ -300,3 +300,19 @@ def test_what_still_stands_has_no_period(text: str, expected: list[tuple[str | N
 
     figures = extract(text, published=date(2021, 12, 9)).figures
     assert [(figure.metric, figure.period) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the period of the data a colon introduces frames the figures after the colon
+    ("全国“扫黄打非”办公室9日公布了“净网2020”专项行动上半年工作数据：全国共查办各类案件1800余起，取缔非法不良网站1.2万余个。",
+     [(None, "2020-H1"), ("websites_closed", "2020-H1")]),
+    ("網信辦通報了今年一季度執法情況：共約談網站平台120家，關閉違法網站300家。",
+     [("websites_summoned", "2020-Q1"), ("websites_closed", "2020-Q1")]),
+    # without the colon the data stay in their sentence
+    ("网信办公布了上半年工作数据。另据报道，该省关闭违法网站300家。", [("websites_closed", None)]),
+])
+def test_the_period_of_data_a_colon_introduces(text: str, expected: list[tuple[str | None, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2020, 7, 9)).figures
+    assert [(figure.metric, figure.period) for figure in figures] == expected
