@@ -238,6 +238,11 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         while (clause_start > sentence_start + 1 and text[clause_start - 1] == "、"
                and not _has_verb(text, compatible, language, clause_start, anchor)):
             clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
+    if language == "zh":
+        # …and a verb after the list governs its items too (尚有7款App、1款小程序未完成整改).
+        while (clause_end + 1 < sentence_end and text[clause_end] == "、"
+               and not _has_verb(text, compatible, language, clause_start, clause_end)):
+            clause_end = max(clause_end + 1, prepared.clause_at(clause_end + 1)[1])
     if language == "zh" and clause_end + 1 < sentence_end and text[clause_end:clause_end + 1] in ",，":
         following_start, following_end = prepared.clause_at(clause_end + 1)
         if (_DISPOSAL.search(text, clause_start, anchor)
@@ -301,6 +306,14 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
                 objects = metric.phrasings[language].objects
                 if objects is not None:
                     objects_here[metric.id] = _nearest(objects, text, whole, anchor, anchor)
+    if language == "zh" and candidate.currency is None:
+        # The noun right after a measure word is what it counts (7款App、1款小程序未完成整改: the
+        # second number counts mini programs, whatever the list before it named).
+        own_end = min(clause_end, candidate.end + 8)
+        own = {metric_id: found.span() for metric_id, metric_objects in _objects_of(compatible, language)
+               if (found := metric_objects.search(text, candidate.end, own_end))}
+        if own:
+            objects_here = {metric_id: own.get(metric_id) for metric_id in objects_here}
     if _mixed_objects(text, compatible, objects_here, language):
         return None
     if language == "en" and candidate.currency is None:

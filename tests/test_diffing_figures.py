@@ -597,3 +597,17 @@ def test_parts_of_a_whole_and_apps_let_back_after_a_recheck(
 def test_shops_are_no_websites(text: str, expected: list[tuple[str | None, int]]) -> None:
     figures = extract(text, published=date(2022, 9, 14)).figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a verb after a 、 list governs each item, and the noun after each measure word says what
+    # the item counts
+    ("截至目前，尚有7款APP、1款小程序未完成整改。", [("apps_notified", 7), (None, 1)]),
+    ("經核查，仍有5款App、3款小程式未完成整改。", [("apps_notified", 5), (None, 3)]),
+    ("依法下架3款App、2款小程序。", [("apps_removed", 3), ("mini_programs_closed", 2)]),
+    # an item with its own verb keeps it
+    ("下架违规App 30款、通报小程序12款。", [("apps_removed", 30), (None, 12)]),
+])
+def test_a_verb_after_a_list_and_the_noun_after_each_count(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
