@@ -297,6 +297,17 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         objects = metric.phrasings[language].objects
         if objects is not None:
             objects_here[metric.id] = _nearest(objects, text, clause_start, clause_end, anchor)
+    if language == "zh":
+        # In a compound noun the last noun is the thing (网站平台账号 are accounts): an object
+        # right before another metric's object only qualifies it.
+        object_spans = {metric_id: span for metric_id, span in objects_here.items() if span is not None}
+        patterns = dict(_objects_of(compatible, language))
+        for metric_id, span in object_spans.items():
+            if any(span[1] <= other_span[0] <= span[1] + 1 and not text[span[1]:other_span[0]].strip()
+                   and not patterns[metric_id].fullmatch(text, *other_span)
+                   and not patterns[other].fullmatch(text, *span)
+                   for other, other_span in object_spans.items()):
+                objects_here[metric_id] = None
     if language == "en" and candidate.currency is None and not any(objects_here.values()):
         whole = _whole_before(text, sentence_start, anchor)
         if whole is not None:
@@ -325,7 +336,8 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             objects_here = {metric_id: own.get(metric_id) for metric_id in objects_here}
     any_object_here = any(span is not None for span in objects_here.values())
     if candidate.currency is None and (_counts_companies(text, candidate, language)
-                                       or _RESTORED[language].search(text, clause_start, clause_end)):
+                                       or _RESTORED[language].search(text, clause_start, clause_end)
+                                       or _OWN_ACCORD[language].search(text, clause_start, clause_end)):
         return None
     if language == "en" and candidate.currency is None:
         # "suspended 67 websites and punished 23 others": a verb of its own that no metric has
@@ -436,6 +448,11 @@ _RESTORED = {
 }
 # Counts of companies, shops and premises are no count of websites or platforms (the catalogue
 # has no metric for them): 3家企业, 136家…APP企业, 4家无证照餐饮店, "15 companies".
+# A site or account owner closing or cancelling on its own (主动注销, 自行关闭) is no enforcement.
+_OWN_ACCORD = {
+    "zh": re.compile(r"(?:主动|自行|自愿|自主)\s*(?:申请)?\s*(?:注销|关闭|关停|下架|删除)"),
+    "en": re.compile(r"\b(?:voluntarily|on\s+(?:their|its)\s+own\s+initiative)\b"),
+}
 _ZH_COMPANY = re.compile(r"[^，,。；;、：:（）()]{0,14}?(?:企业|公司|经营者|单位|机构|店|商户|场所|网吧|工厂|作坊)")
 _ZH_PLATFORM_WORD = re.compile(r"网站|平台")
 _EN_COMPANY = re.compile(r"\s*(?:[a-z-]+\s+){0,3}?(?:compan|enterprise|firm|operator|business)")

@@ -611,3 +611,21 @@ def test_shops_are_no_websites(text: str, expected: list[tuple[str | None, int]]
 def test_a_verb_after_a_list_and_the_noun_after_each_count(text: str, expected: list[tuple[str | None, int]]) -> None:
     figures = extract(text, published=date(2022, 9, 14)).figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # in a compound noun the last noun is the thing counted: 网站平台账号 are accounts
+    ("约谈网站平台账号180余个，协调关闭网站平台122家。", [(None, 180), ("websites_closed", 122)]),
+    ("關閉網站帳號300個。", [("accounts_closed", 300)]),
+    ("约谈网站平台180家。", [("websites_summoned", 180)]),
+    # items of a list are no compound
+    ("下架App、小程序2890余款。", [(None, 2890)]),
+    # a site or account closed by its owner is no enforcement
+    ("另有1039家域名过期网站经警示教育后主动注销。", [(None, 1039)]),
+    ("另有30個網站自行關閉。", [(None, 30)]),
+    ("Another 40 websites closed voluntarily after warnings.", [(None, 40)]),
+    ("Regulators closed 40 websites after warnings.", [("websites_closed", 40)]),
+])
+def test_compound_nouns_and_closures_of_their_own_accord(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
