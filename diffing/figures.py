@@ -239,6 +239,12 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
                and not _has_verb(text, compatible, language, clause_start, anchor)):
             clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
     if language == "zh":
+        line_start = text.rfind("\n", 0, anchor) + 1
+        if (line_start > 1 and text[line_start:line_start + 1] in ("(", "（")
+                and _LIST_TITLE_END.search(text, max(0, line_start - 40), line_start)):
+            # "通报下架的APP名单\n（2022年11月，共11款）": the count under a list's title counts
+            # the list, with the title's verb and noun.
+            clause_start = text.rfind("\n", 0, line_start - 1) + 1
         # …and a verb after the list governs its items too (尚有7款App、1款小程序未完成整改).
         while (clause_end + 1 < sentence_end and text[clause_end] == "、"
                and not _has_verb(text, compatible, language, clause_start, clause_end)):
@@ -429,6 +435,7 @@ _OTHER_VERB = {
     "en": re.compile(r"\b(?:test|inspect|check|examin|investigat|review|screen|monitor|detect|handl|process)\w*"
                      r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),
 }
+_LIST_TITLE_END = re.compile(r"(?:名单|清单|目录|列表)\s*\n\s*$")
 # A clause with no subject: it starts with an adverb, a passive or the office it asks.
 _PREDICATE_ONLY = re.compile(r"\s*(?:已经?|均|都|也|随后|现已|目前已|被|遭|请示|报请|经)")
 # A number in a clause, not a date (已于1月3日被下架 has none).

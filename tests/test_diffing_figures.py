@@ -629,3 +629,16 @@ def test_a_verb_after_a_list_and_the_noun_after_each_count(text: str, expected: 
 def test_compound_nouns_and_closures_of_their_own_accord(text: str, expected: list[tuple[str | None, int]]) -> None:
     figures = extract(text, published=date(2022, 9, 14)).figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the count under a list's title counts the list, with the title's verb and noun
+    ("附件\n廣東省通信管理局通報下架的APP名單\n(2022年11月,共11款)", [("apps_removed", 11)]),
+    ("附件：存在侵害用户权益行为的APP名单\n（共23款）", [("apps_notified", 23)]),
+    # a title without a metric's verb, or no list, gives none
+    ("附件：检测APP名单\n（共300款）", [(None, 300)]),
+    ("关于下架APP的通知\n（共11款）", [(None, 11)]),
+])
+def test_the_count_under_a_lists_title(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 11, 15)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
