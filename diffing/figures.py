@@ -239,8 +239,10 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
                and not _has_verb(text, compatible, language, clause_start, anchor)):
             clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
     if language == "zh":
-        line_start = text.rfind("\n", 0, anchor) + 1
-        if (line_start > 1 and text[line_start:line_start + 1] in ("(", "（")
+        line_start = sentence_start
+        while line_start < anchor and text[line_start] in " \t":
+            line_start += 1
+        if (line_start > 1 and text[line_start] in "(（"
                 and _LIST_TITLE_END.search(text, max(0, line_start - 40), line_start)):
             # "通报下架的APP名单\n（2022年11月，共11款）": the count under a list's title counts
             # the list, with the title's verb and noun.
@@ -256,8 +258,8 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             # 将 puts the object first and its verb after it, after a comma too (将1461宗…个案，
             # 转交警方): the clause goes on to that verb.
             clause_end = max(clause_end, following_end)
-        elif (not _has_verb(text, compatible, language, candidate.end, clause_end)
-              and _PREDICATE_ONLY.match(text, following_start)
+        elif (_PREDICATE_ONLY.match(text, following_start)
+              and not _has_verb(text, compatible, language, candidate.end, clause_end)
               and not _ZH_DIGIT.search(text, following_start, following_end)
               and _has_verb(text, compatible, language, following_start, following_end)):
             # A count that is its sentence's subject (43家违法违规网站因主体异常，…依法关闭;
@@ -307,8 +309,8 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         # In a compound noun the last noun is the thing (网站平台账号 are accounts): an object
         # right before another metric's object only qualifies it.
         object_spans = {metric_id: span for metric_id, span in objects_here.items() if span is not None}
-        patterns = dict(_objects_of(compatible, language))
-        for metric_id, span in object_spans.items():
+        patterns = dict(_objects_of(compatible, language)) if len(object_spans) > 1 else {}
+        for metric_id, span in object_spans.items() if patterns else ():
             if any(span[1] <= other_span[0] <= span[1] + 1 and not text[span[1]:other_span[0]].strip()
                    and not patterns[metric_id].fullmatch(text, *other_span)
                    and not patterns[other].fullmatch(text, *span)
@@ -323,7 +325,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
                 objects = metric.phrasings[language].objects
                 if objects is not None:
                     objects_here[metric.id] = _nearest(objects, text, whole, anchor, anchor)
-    if language == "zh" and candidate.currency is None:
+    if language == "zh" and candidate.currency is None and candidate.end < clause_end:
         # The noun right after a measure word is what it counts (7款App、1款小程序未完成整改: the
         # second number counts mini programs, whatever the list before it named).
         own_end = min(clause_end, candidate.end + 8)
@@ -586,8 +588,9 @@ def find_figures(
         if verdict is not None and metric is not None:
             for span_start, span_end in verdict.spans:
                 start, end = min(start, span_start), max(end, span_end)
-        clause_start, clause_end = prepared.clause_at(candidate.start)
-        clause = (clause_start, _through_asides(prepared, clause_end, prepared.sentence_at(candidate.start)[1]))
+        clause = prepared.clause_at(candidate.start)
+        if prepared.text[clause[1]:clause[1] + 1] in ("(", "（"):
+            clause = (clause[0], _through_asides(prepared, clause[1], prepared.sentence_at(candidate.start)[1]))
         period_mention = _mention_for(periods, carried_periods, clause, candidate.start)
         if (period_mention is not None and period_mention.until is not None
                 and candidate.start >= period_mention.until
