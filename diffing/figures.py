@@ -358,7 +358,8 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         pattern.search(text, clause_start, clause_end)
         for metric in compatible
         for pattern in metric.phrasings[language].verb_groups
-    ) or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end))
+    ) or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end)) \
+        or (language == "zh" and _ZH_REFERRED.search(text, candidate.end, clause_end) is not None)
     best: tuple[Metric, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] | None = None
     scored: dict[str, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] = {}
     for order, metric in enumerate(compatible):
@@ -438,6 +439,9 @@ _OTHER_VERB = {
                      r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),
 }
 _LIST_TITLE_END = re.compile(r"(?:名单|清单|目录|列表)\s*\n\s*$")
+# Handed to another authority: a count of what was referred (账号主体移交市场监管部门) does not
+# borrow the closing verb of the clause before.
+_ZH_REFERRED = re.compile(r"移交|移送|转交|转介|交由")
 # A clause with no subject: it starts with an adverb, a passive or the office it asks.
 _PREDICATE_ONLY = re.compile(r"\s*(?:已经?|均|都|也|随后|现已|目前已|被|遭|请示|报请|经)")
 # A number in a clause, not a date (已于1月3日被下架 has none).

@@ -642,3 +642,15 @@ def test_compound_nouns_and_closures_of_their_own_accord(text: str, expected: li
 def test_the_count_under_a_lists_title(text: str, expected: list[tuple[str | None, int]]) -> None:
     figures = extract(text, published=date(2022, 11, 15)).figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # what a clause hands to another authority does not borrow the closing verb before it
+    ("依法处置违法违规公众账号3个，其中2个公众账号主体移交市市场监督管理局依法实施行政处罚。", [(None, 3), (None, 2)]),
+    ("關閉違法違規帳號300個，其中20個移交公安機關。", [("accounts_closed", 300), (None, 20)]),
+    # a list after one verb still shares it
+    ("关闭违法网站300家、账号2000个。", [("websites_closed", 300), ("accounts_closed", 2000)]),
+])
+def test_what_is_handed_over_borrows_no_verb(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 1, 4)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
