@@ -430,6 +430,9 @@ def test_wire_service_scales(text: str, value: Decimal) -> None:
     ("國家通訊傳播委員會民國106年5月31日決議每家系統台裁罰40萬元。", [("TWD", 400000)]),
     ("台湾数位发展部表示，已对Meta罚款250万元。", [("TWD", 2500000)]),
     ("該公司去年曾遭罰新台幣100萬元，今年再被罰300萬元。", [("TWD", 1000000), ("TWD", 3000000)]),
+    # Hong Kong's own authorities and courts place a notice where 元 alone is the Hong Kong dollar
+    ("一名男子涉嫌「起底」，裁判法院判處罰款5,000元。", [("HKD", 5000)]),
+    ("私隱專員公署表示，該公司被罰款2萬元。", [("HKD", 20000)]),
     # a mainland notice, in either script, keeps the yuan
     ("國家網信辦對微博處以罰款250萬元。", [("CNY", 2500000)]),
     ("网信办对该平台罚款250万元。", [("CNY", 2500000)]),
