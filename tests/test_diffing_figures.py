@@ -654,3 +654,16 @@ def test_the_count_under_a_lists_title(text: str, expected: list[tuple[str | Non
 def test_what_is_handed_over_borrows_no_verb(text: str, expected: list[tuple[str | None, int]]) -> None:
     figures = extract(text, published=date(2022, 1, 4)).figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # apps made to rectify (督促整改, 要求整改, 查处整改) are apps told to fix their problems
+    ("2019年11月以来，公安部集中查处整改了100款违法违规APP。", [("apps_notified", 100)]),
+    ("省通信管理局督促整改App 45款。", [("apps_notified", 45)]),
+    ("對32款App要求整改。", [("apps_notified", 32)]),
+    # apps that have rectified are no count of apps named
+    ("经复查，已有30款App完成整改。", [(None, 30)]),
+])
+def test_apps_made_to_rectify(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2019, 12, 5)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
