@@ -690,7 +690,8 @@ def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: 
     return bool(_CASES_COUNTED.search(prepared.text, max(sentence_start, mention.end), candidate.start))
 
 
-_STANDING = re.compile(r"(?:尚有|仍有|尚存|仍存)\s*(?:共\s*)?$|\bstill\s+(?:[a-z]+\s+){0,2}$")
+_STANDING = re.compile(r"(?:尚有|仍有|尚存|仍存)\s*(?:共\s*)?$"
+                       r"|\bthere\s+(?:are|were|remain(?:ed)?)\s+still\s+$|\bstill\s+(?:remain(?:s|ed)?|left|outstanding)\s+$")
 _ACCUMULATED = re.compile(
     r"累计|总计|合计|共计|总额|共[被遭挨]?(?:罚|处以?罚)|total|combined|altogether|cumulative|so\s+far")
 # "1.2万件", "3,200余件": a count of cases with its decimals, 万 and 余.

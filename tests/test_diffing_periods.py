@@ -292,8 +292,9 @@ def test_english_ranges_of_days(text: str, expected: str) -> None:
     ("今年以來，工信部組織檢測App 1萬款，仍有7款APP未完成整改。", [(None, "2021-01..2021-12"), ("apps_notified", None)]),
     (("Since the beginning of this year, the ministry has tested 20,000 apps. Up to now, there are still "
       "106 apps that have not been rectified."), [(None, "2021-01..2021-12"), ("apps_notified", None)]),
-    # a count of the period's actions keeps it
+    # a count of the period's actions keeps it, "still" as an adverb too
     ("今年以来，工信部通报了30款App存在问题。", [("apps_notified", "2021-01..2021-12")]),
+    ("In 2021, the ministry still removed 30 apps from stores.", [("apps_removed", "2021")]),
 ])
 def test_what_still_stands_has_no_period(text: str, expected: list[tuple[str | None, str | None]]) -> None:
     from diffing.extract import extract
