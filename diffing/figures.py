@@ -447,8 +447,8 @@ _PREDICATE_ONLY = re.compile(r"\s*(?:已经?|均|都|也|随后|现已|目前已
 # A number in a clause, not a date (已于1月3日被下架 has none).
 _ZH_DIGIT = re.compile(r"(?<![\d.,])\d++(?:[.,]\d++)*+(?!\s*[年月日号时点])")
 # 将/把 fronting the counted object (将当中1262宗, 将涉嫌犯罪的案件线索320件), not 将 as "will"
-# (将于, 将会, 将对…).
-_DISPOSAL = re.compile(r"(?<![即必])[将把](?![于会要在对从继持进加开依再])[^，,。；;：:]{0,16}$")
+# (将于, 将会, 将对…) nor 将近 (nearly).
+_DISPOSAL = re.compile(r"(?<![即必])[将把](?![于会要在对从继持进加开依再近])[^，,。；;：:]{0,16}$")
 _EN_ASIDE = re.compile(r",\s*(?:including|such\s+as|among\s+them|among\s+which|for\s+example)\b[^,;.()]{1,60},\s*")
 _EN_OWN_VERB = re.compile(r"\b(?:and|while|but|whereas)\s+([a-z]+ed)\s+(?:[a-z-]+\s+){0,3}$")
 # Apps or sites let back after fixing their problems were acted on before, not in this count.

@@ -533,6 +533,7 @@ def test_cases_handed_over_not_fines_handed_out(text: str, expected: list[tuple[
     # cases only looked into are not referred; 将 as "will" fronts nothing
     ("公署將1000宗投訴個案，逐一進行核查。", "zh-Hant", [(None, 1000, "件")]),
     ("网信部门将依法处置违规账号300个，关闭网站20家。", "zh-Hans", [(None, 300, "个"), ("websites_closed", 20, "家")]),
+    ("今年处置违规账号将近300个，关闭网站20家。", "zh-Hans", [(None, 300, "个"), ("websites_closed", 20, "家")]),
 ])
 def test_cases_fronted_by_jiang_are_referred_by_the_verb_after_them(
         text: str, language: str, expected: list[tuple[str | None, int, str]]) -> None:
