@@ -106,10 +106,24 @@ _ELIDED_BEFORE = re.compile(
     # "…, issued warnings to 1,150 platforms and imposed fines on 540": a verb with its noun.
     r"|\band\s+[a-z]+ed\s+(?:[a-z]+\s+){0,2}(?:on|to|against)\s+$")
 def _whole_before(text: str, sentence_start: int, anchor: int) -> int | None:
-    """Where the whole starts that the English count at ``anchor`` is a part of ("Out of the
-    67,000 accounts closed, nearly 8,000…"), or ``None``."""
+    """Where the whole starts that the count at ``anchor`` is a part of ("Out of the 67,000
+    accounts closed, nearly 8,000…"; "closed 67,000 accounts, of which 8,000…"; "…67,000
+    accounts. Of these, 8,000…"; 关闭账号6.7万个，其中8000个…), or ``None``."""
     whole = _WHOLE.search(text, max(sentence_start, anchor - 120), anchor)
-    return whole.start("whole") if whole else None
+    if whole:
+        return whole.start("whole")
+    lead = _PART_LEAD.search(text, max(0, anchor - 30), anchor)
+    if lead is None:
+        return None
+    # The whole is the last number before the lead, in this sentence or the one before it.
+    numbers = list(_ANY_NUMBER.finditer(text, max(0, lead.start() - 160), lead.start()))
+    return numbers[-1].start() if numbers else None
+
+
+_PART_LEAD = re.compile(
+    r"(?:\b(?:of|among)\s+(?:which|whom|these|those|them)\s*,?\s*|其中\s*(?:有|包括)?\s*)"
+    r"(?:(?:more\s+than|over|nearly|about|around|almost|some|close\s+to|近|约|超过|逾)\s*)?$", re.IGNORECASE)
+_ANY_NUMBER = re.compile(r"\d[\d,.]*")
 
 
 _WHOLE = re.compile(
@@ -128,17 +142,20 @@ def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence
     if not re.search(r"\d", number) or re.fullmatch(r"(?:19|20)\d\d", number) or not earlier:
         return None
     previous = earlier[-1]
+    if previous.currency is not None:
+        return None
+    if (_whole_before(text, prepared.sentence_at(previous.start)[0], match.start()) == previous.start
+            and _ELIDED_AFTER.match(text, match.end())):
+        # "Out of the 67,000 accounts closed, nearly 8,000 were…", "…67,000 accounts. Of these,
+        # 8,000 were…": a part of the count before, in its sentence or the one before.
+        return previous.unit, match.end()
     sentence_start, _ = prepared.sentence_at(match.start())
-    if previous.start < sentence_start or previous.currency is not None:
+    if previous.start < sentence_start:
         return None
     of_them = _OF_THEM.match(text, match.end()) or _OTHERS.match(text, match.end())
     if of_them:
         # "1,200 apps were tested, and 56 of them were found…": a part of the count before.
         return previous.unit, of_them.end()
-    if (_whole_before(text, sentence_start, match.start()) == previous.start
-            and _ELIDED_AFTER.match(text, match.end())):
-        # "Out of the 67,000 accounts closed, nearly 8,000 were…": a part of the count before.
-        return previous.unit, match.end()
     if not (_ELIDED_BEFORE.search(text, max(previous.end, match.start() - 40), match.start())
             and _ELIDED_AFTER.match(text, match.end())):
         return None
@@ -316,11 +333,15 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
                    and not patterns[other].fullmatch(text, *span)
                    for other, other_span in object_spans.items()):
                 objects_here[metric_id] = None
-    if language == "en" and candidate.currency is None and not any(objects_here.values()):
+    part = False
+    if candidate.currency is None and not any(objects_here.values()):
         whole = _whole_before(text, sentence_start, anchor)
         if whole is not None:
-            # "Out of the 67,000 accounts closed, nearly 8,000 were shut down": the part counts
-            # what the whole before it counted.
+            # "Out of the 67,000 accounts closed, nearly 8,000 were shut down", 关闭账号6.7万个，
+            # 其中8000个…: the part counts what the whole before it counted; an English part
+            # needs a verb of its own ("Of these, 12 were in Beijing" reports no action).
+            part = language == "en"
+            whole = prepared.clause_at(whole)[0]
             for metric in compatible:
                 objects = metric.phrasings[language].objects
                 if objects is not None:
@@ -372,7 +393,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
                  for group in phrasing.verb_groups]
         level = 2
         if any(span is None for span in spans):
-            if verbs_here or (phrasing.objects is not None and object_span is None):
+            if verbs_here or part or (phrasing.objects is not None and object_span is None):
                 continue
             level = 1
             inherited = [_first_in(group, text, context) for group in phrasing.verb_groups]

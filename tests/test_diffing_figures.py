@@ -668,3 +668,19 @@ def test_what_is_handed_over_borrows_no_verb(text: str, expected: list[tuple[str
 def test_apps_made_to_rectify(text: str, expected: list[tuple[str | None, int]]) -> None:
     figures = extract(text, published=date(2019, 12, 5)).figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a part announced by "of which", "Of these," or 其中 counts what the whole before it counted
+    ("The campaign closed 67,000 accounts. Of these, nearly 8,000 were shut down for spreading rumours.",
+     [("accounts_closed", 67000), ("accounts_closed", 8000)]),
+    ("The campaign closed 67,000 accounts, of which 8,000 were shut down for spreading rumours.",
+     [("accounts_closed", 67000), ("accounts_closed", 8000)]),
+    ("专项行动关闭账号6.7万个，其中8000个因传播谣言被关闭。", [("accounts_closed", 67000), ("accounts_closed", 8000)]),
+    ("專項行動關閉帳號6.7萬個，其中近8000個因傳播謠言被封禁。", [("accounts_closed", 67000), ("accounts_closed", 8000)]),
+    # an English part with no verb of its own reports no action
+    ("Regulators fined 30 websites. Of these, 12 were in Beijing.", [("fined", 30), (None, 12)]),
+])
+def test_a_part_announced_after_its_whole(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2023, 5, 28)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
