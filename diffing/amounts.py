@@ -79,8 +79,8 @@ def find_amounts(text: str) -> list[AmountMatch]:
             taken.take(start, end)
             found.append(AmountMatch(start, end, amount, match.start("number"), match.end("number")))
     if "罚" in text:
-        for match in _SCALED_BEFORE_FINE.finditer(text):
-            start, end = match.span()
+        for match in _scaled_fines(text):
+            start, end = match.span("number")
             value = parse_number(match.group("number"))
             if value is None or not taken.free(start, end):
                 continue
@@ -93,10 +93,15 @@ def find_amounts(text: str) -> list[AmountMatch]:
     return _bare_yuan_follows(text, found)
 
 
-# 万 or 亿 right before the fine it is (处1,500万罚锾, 并处50万罚款): money without 元.
-_SCALED_BEFORE_FINE = re.compile(
-    r"(?<![\d.])(?<!\d,)(?P<number>(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?[万亿]|[一二三四五六七八九十百千〇两]++[万亿])"
-    r"(?=罚款|罚锾|罚金)")
+# 万 or 亿 right before the fine it is (处1,500万罚锾, 并处50万罚款), or right after a fining verb
+# and before the clause ends (公平会重罚200万, 被罚50万): money without 元.
+_SCALED = r"(?<![\d.])(?<!\d,)(?P<number>(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?[万亿]|[一二三四五六七八九十百千〇两]++[万亿])"
+_SCALED_BEFORE_FINE = re.compile(_SCALED + r"(?=罚款|罚锾|罚金)")
+_SCALED_AFTER_FINE = re.compile(r"(?:罚款?|罚锾|处罚)\s*" + _SCALED + r"(?=[\s，,。；;！!？?：:、）)」”]|$)")
+
+
+def _scaled_fines(text: str) -> list[re.Match[str]]:
+    return [*_SCALED_BEFORE_FINE.finditer(text), *_SCALED_AFTER_FINE.finditer(text)]
 
 
 @lru_cache(maxsize=1)

@@ -446,8 +446,12 @@ def test_where_the_notice_comes_from_decides_what_yuan_alone_counts(text: str, e
     ("7月又因廣告出現系統性缺失，數發部處1,500萬罰鍰。", [("TWD", 15000000)]),
     ("市场监管局对该公司并处50万罚款。", [("CNY", 500000)]),
     ("對該公司處以20萬罰款。", [("CNY", 200000)]),
-    # a count of fines is no money
+    # …and right after a fining verb, where the clause ends (headlines)
+    ("foodpanda不當限制餐廳活動 公平會重罰200萬", [("TWD", 2000000)]),
+    ("美团被罚50万，市场监管局称将持续监管。", [("CNY", 500000)]),
+    # a count of fines is no money, nor are shares
     ("该局今年共开出罚单3次罚款。", []),
+    ("对该公司罚款50万股。", []),
 ])
 def test_wan_before_a_fine_is_money(text: str, expected: list[tuple[str, int]]) -> None:
     assert [(f.currency, int(f.value)) for f in _money(text) if f.metric == "fine_amount"] == expected
