@@ -101,7 +101,8 @@ _SCALED_AFTER_FINE = re.compile(r"(?:罚款?|罚锾|处罚)\s*" + _SCALED + r"(?
 
 
 def _scaled_fines(text: str) -> list[re.Match[str]]:
-    return [*_SCALED_BEFORE_FINE.finditer(text), *_SCALED_AFTER_FINE.finditer(text)]
+    before = _SCALED_BEFORE_FINE.finditer(text) if "万罚" in text or "亿罚" in text else ()
+    return [*before, *_SCALED_AFTER_FINE.finditer(text)]
 
 
 @lru_cache(maxsize=1)

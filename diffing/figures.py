@@ -109,9 +109,13 @@ def _whole_before(text: str, sentence_start: int, anchor: int) -> int | None:
     """Where the whole starts that the count at ``anchor`` is a part of ("Out of the 67,000
     accounts closed, nearly 8,000…"; "closed 67,000 accounts, of which 8,000…"; "…67,000
     accounts. Of these, 8,000…"; 关闭账号6.7万个，其中8000个…), or ``None``."""
-    whole = _WHOLE.search(text, max(sentence_start, anchor - 120), anchor)
+    lead_start = max(sentence_start, anchor - 120)
+    stretch = text[lead_start:anchor]
+    whole = _WHOLE.search(text, lead_start, anchor) if "of" in stretch or "among" in stretch else None
     if whole:
         return whole.start("whole")
+    if "其中" not in text[max(0, anchor - 8):anchor] and not _EN_PART_WORD.search(text, max(0, anchor - 30), anchor):
+        return None
     lead = _PART_LEAD.search(text, max(0, anchor - 30), anchor)
     if lead is None:
         return None
@@ -124,6 +128,7 @@ _PART_LEAD = re.compile(
     r"(?:\b(?:of|among)\s+(?:which|whom|these|those|them)\s*,?\s*|其中\s*(?:有|包括)?\s*)"
     r"(?:(?:more\s+than|over|nearly|about|around|almost|some|close\s+to|近|约|超过|逾)\s*)?$", re.IGNORECASE)
 _ANY_NUMBER = re.compile(r"\d[\d,.]*")
+_EN_PART_WORD = re.compile(r"\b(?:which|whom|these|those|them)\b")
 
 
 _WHOLE = re.compile(
@@ -269,20 +274,20 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
                and not _has_verb(text, compatible, language, clause_start, clause_end)):
             clause_end = max(clause_end + 1, prepared.clause_at(clause_end + 1)[1])
     if language == "zh" and clause_end + 1 < sentence_end and text[clause_end:clause_end + 1] in ",，":
-        following_start, following_end = prepared.clause_at(clause_end + 1)
         if (_DISPOSAL.search(text, clause_start, anchor)
                 and not _has_verb(text, compatible, language, clause_start, clause_end)):
             # 将 puts the object first and its verb after it, after a comma too (将1461宗…个案，
             # 转交警方): the clause goes on to that verb.
-            clause_end = max(clause_end, following_end)
-        elif (_PREDICATE_ONLY.match(text, following_start)
+            clause_end = max(clause_end, prepared.clause_at(clause_end + 1)[1])
+        elif (_PREDICATE_ONLY.match(text, clause_end + 1)
+              and (following := prepared.clause_at(clause_end + 1))
               and not _has_verb(text, compatible, language, candidate.end, clause_end)
-              and not _ZH_DIGIT.search(text, following_start, following_end)
-              and _has_verb(text, compatible, language, following_start, following_end)):
+              and not _ZH_DIGIT.search(text, *following)
+              and _has_verb(text, compatible, language, *following)):
             # A count that is its sentence's subject (43家违法违规网站因主体异常，…依法关闭;
             # 未完成整改的3款应用，已于1月3日被下架) takes the verb of the clause after it that
             # has no subject of its own.
-            clause_end = max(clause_end, following_end)
+            clause_end = max(clause_end, following[1])
     clause_end = _through_asides(prepared, clause_end, sentence_end)
     if language == "en":
         # ", including a popular game," is an aside: the clause goes on after it ("ordered 38
