@@ -429,6 +429,7 @@ def test_wire_service_scales(text: str, value: Decimal) -> None:
     ("公平會最終決定，除命其停止違法行為，並處200萬元罰鍰。", [("TWD", 2000000)]),
     ("國家通訊傳播委員會民國106年5月31日決議每家系統台裁罰40萬元。", [("TWD", 400000)]),
     ("台湾数位发展部表示，已对Meta罚款250万元。", [("TWD", 2500000)]),
+    ("台北地檢署起訴後，法院判處罰金20萬元。", [("TWD", 200000)]),
     ("該公司去年曾遭罰新台幣100萬元，今年再被罰300萬元。", [("TWD", 1000000), ("TWD", 3000000)]),
     # Hong Kong's own authorities and courts place a notice where 元 alone is the Hong Kong dollar
     ("一名男子涉嫌「起底」，裁判法院判處罰款5,000元。", [("HKD", 5000)]),
