@@ -279,6 +279,14 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             # 将 puts the object first and its verb after it, after a comma too (将1461宗…个案，
             # 转交警方): the clause goes on to that verb.
             clause_end = max(clause_end, prepared.clause_at(clause_end + 1)[1])
+        elif (_FRONTED_BY_DUI.search(text, clause_start, anchor)
+              and (following := prepared.clause_at(clause_end + 1))
+              and not _has_verb(text, compatible, language, candidate.end, clause_end)
+              and not _ZH_DIGIT.search(text, *following)
+              and _has_verb(text, compatible, language, *following)):
+            # 对 fronts what the verb after the comma acts on; a verb inside its …的 only
+            # describes the things (对拒不整改的12款App，工信部责令应用商店予以下架: removed).
+            clause_end = max(clause_end, following[1])
         elif (_PREDICATE_ONLY.match(text, clause_end + 1)
               and (following := prepared.clause_at(clause_end + 1))
               and not _has_verb(text, compatible, language, candidate.end, clause_end)
@@ -468,6 +476,7 @@ _LIST_TITLE_END = re.compile(r"(?:名单|清单|目录|列表)\s*\n\s*$")
 # Handed to another authority: a count of what was referred (账号主体移交市场监管部门) does not
 # borrow the closing verb of the clause before.
 _ZH_REFERRED = re.compile(r"移交|移送|转交|转介|交由")
+_FRONTED_BY_DUI = re.compile(r"对[^，,。；;：:]{0,24}的\s*(?:上述|这|该)?\s*$")
 # A clause with no subject: it starts with an adverb, a passive or the office it asks.
 _PREDICATE_ONLY = re.compile(r"\s*(?:已经?|均|都|也|随后|现已|目前已|被|遭|请示|报请|经)")
 # A number in a clause, not a date (已于1月3日被下架 has none).

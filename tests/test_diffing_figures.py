@@ -684,3 +684,17 @@ def test_apps_made_to_rectify(text: str, expected: list[tuple[str | None, int]])
 def test_a_part_announced_after_its_whole(text: str, expected: list[tuple[str | None, int]]) -> None:
     figures = extract(text, published=date(2023, 5, 28)).figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 对 fronts what the verb after the comma acts on; a verb inside its …的 only describes them
+    ("对拒不整改的12款App，工信部已责令应用商店予以下架。", [("apps_removed", 12)]),
+    ("對未按要求完成整改的8款App，依法予以下架。", [("apps_removed", 8)]),
+    ("对违法违规的120家网站，依法予以关闭。", [("websites_closed", 120)]),
+    # no metric verb after the comma, or a count of its own there: the clause keeps its verb
+    ("对存在问题的30款App，工信部进行了检测。", [("apps_notified", 30)]),
+    ("对存在问题的30款App，已下架5款。", [("apps_notified", 30), ("apps_removed", 5)]),
+])
+def test_what_dui_fronts_takes_the_verb_after_the_comma(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2025, 8, 21)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
