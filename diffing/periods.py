@@ -173,12 +173,15 @@ _CN_PART = (
     r"(?P<part>上半年|下半年|前三季度|第?[一二三四1-4]季度|第?[一二三四1-4]季|首季度?|全年|年度)?"
 )
 _ZH_PERIOD = re.compile(
-    r"(?:(?P<year>(?:19|20)\d{2}|[二][〇零][一二三四五六七八九〇零]{2})\s*年(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)(?:度)?"
+    r"(?:(?:(?P<year>(?:19|20)\d{2}|[二][〇零][一二三四五六七八九〇零]{2})|民国\s*(?P<roc>1[01]\d|[89]\d))\s*年"
+    r"(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)(?:度)?"
     r"|(?P<relative>今年|本年|去年|上年|前年))\s*"
     + _CN_PART
     + r"|(?<![年季])(?P<bare>上半年|下半年|前三季度|第?[一二三四1-4]季度|第[一二三四1-4]季|首季度?|全年(?!度))"
     # 上季度: the quarter before the one of publication (Hong Kong and Taiwan reports).
     + r"|(?<![年季本])(?P<previous_quarter>上(?:一个)?季度?)(?![度节])"
+    # 上月, 上个月: the month before publication's (上月底 is a date)
+    + r"|(?<![年本])(?P<previous_month>上(?:个|一个)?月)(?:份)?(?!\s*(?:底|末|初|中旬|下旬|上旬|\d|[一二三四五六七八九十]))"
 )
 _ZH_COMPARISON_BEFORE = re.compile(r"(?:比|较|同比|环比|相比|与|和|对比)\s*$")
 _ZH_COMPARISON_AFTER = re.compile(r"^\s*(?:同期|相比|比较)")
@@ -193,6 +196,7 @@ _EN_PERIOD = re.compile(
     r"|(?:in|during|throughout|for|of|since)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+(?:of\s+)?)?(?P<year4>(?:19|20)\d{2})(?!\s*[-/])"
     r"|(?P<year5>(?:19|20)\d{2})(?='s)"
     r"|(?P<rel2>this year|last year)"
+    r"|(?P<lastmonth>last month)"
     r")(?![a-z0-9])"
 )
 _EN_COMPARISON_BEFORE = re.compile(
@@ -746,7 +750,17 @@ def _month(match: re.Match[str], year_before: re.Match[str] | None, published: d
     return Period.span(first, first)
 
 
+def _previous_month(published: date | None) -> tuple[Period | None, bool]:
+    """上月, "last month": the month before the one of publication."""
+    if published is None:
+        return None, False
+    first = (published.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return Period.span(first, first), True
+
+
 def _zh_period(match: re.Match[str], published: date | None) -> tuple[Period | None, bool]:
+    if match.group("previous_month"):
+        return _previous_month(published)
     if match.group("previous_quarter"):
         if published is None:
             return None, False
@@ -757,6 +771,9 @@ def _zh_period(match: re.Match[str], published: date | None) -> tuple[Period | N
     if match.group("year"):
         digits = match.group("year")
         year = int("".join(_CN_YEAR_DIGITS.get(ch, ch) for ch in digits))
+    elif match.group("roc"):
+        # 民国112年: the Republic of China's calendar counts from 1912.
+        year = int(match.group("roc")) + 1911
     elif match.group("relative"):
         if published is None:
             return None, False
@@ -826,6 +843,8 @@ def _en_period(match: re.Match[str], published: date | None) -> tuple[Period | N
     relative = match.group("rel2")
     if relative and published is not None:
         return Period(published.year - (relative == "last year")), True
+    if match.group("lastmonth"):
+        return _previous_month(published)
     return None, False
 
 

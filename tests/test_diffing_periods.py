@@ -317,3 +317,21 @@ def test_the_period_of_data_a_colon_introduces(text: str, expected: list[tuple[s
 
     figures = extract(text, published=date(2020, 7, 9)).figures
     assert [(figure.metric, figure.period) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # last month: the month before the one of publication
+    ("Last month, the CAC summoned 120 platforms.", "en", [("websites_summoned", "2023-07..2023-07")]),
+    ("上月，网信办共约谈网站平台120家。", "zh-Hans", [("websites_summoned", "2023-07..2023-07")]),
+    ("上個月網信辦共約談網站平台120家。", "zh-Hant", [("websites_summoned", "2023-07..2023-07")]),
+    # the end of last month is where a cumulative count stands, no period
+    ("截至上月底，网信办共关闭违法网站300家。", "zh-Hans", [("websites_closed", None)]),
+    # a year of the Republic of China's calendar (民國112年 is 2023), and its half
+    ("民國112年，公平會共處分網站平台50家，罰鍰合計新臺幣3,000萬元。", "zh-Hant", [("fine_amount", "2023")]),
+    ("民國112年上半年，金管會共裁罰金融機構12家，罰鍰合計3,450萬元。", "zh-Hant", [("fine_amount", "2023-H1")]),
+])
+def test_last_month_and_the_roc_calendar(text: str, language: str, expected: list[tuple[str, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2023, 8, 21), language=language).figures
+    assert [(figure.metric, figure.period) for figure in figures if figure.metric] == expected
