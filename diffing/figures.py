@@ -104,7 +104,7 @@ _ELIDED_BEFORE = re.compile(
     # "…, while a further 64 were told to…"
     r"|(?:\band|\bwhile|\bbut|\bwhereas|,)\s+(?:[a-z]+ed\s+)?(?:a\s+)?(?:further|another|additional|more)\s+$"
     # "…, issued warnings to 1,150 platforms and imposed fines on 540": a verb with its noun.
-    r"|\band\s+[a-z]+ed\s+(?:[a-z]+\s+){0,2}(?:on|to|against)\s+$")
+    r"|(?:\band|,)\s+(?:and\s+)?[a-z]+ed\s+(?:[a-z]+\s+){0,2}(?:on|to|against)\s+$")
 def _whole_before(text: str, sentence_start: int, anchor: int) -> int | None:
     """Where the whole starts that the count at ``anchor`` is a part of ("Out of the 67,000
     accounts closed, nearly 8,000…"; "closed 67,000 accounts, of which 8,000…"; "…67,000
@@ -186,8 +186,11 @@ def _english_noun(text: str, position: int, catalogue: MetricCatalogue) -> tuple
             if length == 1 and phrase in catalogue.english_other_nouns:
                 return phrase, words[index][1]
         word = words[index][0]
-        # "12,000 illegal and harmful websites": adjectives joined by and/or before the noun.
-        if word in _EN_STOP and not (word in ("and", "or") and index > 0):
+        # "12,000 illegal and harmful websites": adjectives joined by and/or before the noun;
+        # "1,262 of the cases": a part of the things named after "of the".
+        if word in _EN_STOP and not (word in ("and", "or") and index > 0) \
+                and not (index == 0 and word == "of" and len(words) > 1 and words[1][0] in ("the", "these", "those")) \
+                and not (index == 1 and word in ("the", "these", "those") and words[0][0] == "of"):
             return None
     return None
 
@@ -631,6 +634,8 @@ def find_figures(
         if prepared.text[clause[1]:clause[1] + 1] in ("(", "（"):
             clause = (clause[0], _through_asides(prepared, clause[1], prepared.sentence_at(candidate.start)[1]))
         period_mention = _mention_for(periods, carried_periods, clause, candidate.start)
+        if prepared.language == "en" and not periods.starting(*clause):
+            period_mention = _sentence_final(prepared, periods, candidates, candidate) or period_mention
         if (period_mention is not None and period_mention.until is not None
                 and candidate.start >= period_mention.until
                 and not any(period_mention.start <= draft.candidate.start < period_mention.until
@@ -667,6 +672,31 @@ def find_figures(
     link_parts(prepared, drafts)
     figures = [_figure(prepared, catalogue, draft) for draft in drafts]
     return merge_repeats(figures) if merge else figures
+
+
+def _sentence_final(prepared: PreparedText, periods: SortedSpans[PeriodMention],
+                    candidates: Sequence[Candidate], candidate: Candidate) -> PeriodMention | None:
+    """An English period that ends a sentence after its last count ("…, issued warnings to
+    1,042, and shut down 9,122 websites in the first half of the year.") frames every count of
+    the sentence, not only the last."""
+    sentence_end = prepared.sentence_at(candidate.start)[1]
+    after = periods.starting(candidate.end, sentence_end)
+    if not after:
+        return None
+    final = after[-1]
+    if final.period is None or final.comparison or not final.carries \
+            or not _SENTENCE_TAIL.fullmatch(prepared.text, final.end, sentence_end):
+        return None
+    clause_start, _ = prepared.clause_at(final.start)
+    if _EN_COMPARED.search(prepared.text, clause_start, final.start) \
+            or not any(clause_start <= other.start < final.start and other.currency is None for other in candidates):
+        return None
+    return final
+
+
+# "…, compared with 200 in 2022": the period dates the base of a comparison.
+_EN_COMPARED = re.compile(r"\b(?:compared|than|versus|vs|(?:up|down|rising|falling|increase|decrease)\s+(?:from|on))\b")
+_SENTENCE_TAIL = re.compile(r"[\s.;!?\"'”’)]*")
 
 
 def _parties_of_an_amount(prepared: PreparedText, candidate: Candidate, amounts: Sequence[AmountMatch]) -> bool:

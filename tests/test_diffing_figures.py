@@ -698,3 +698,21 @@ def test_a_part_announced_after_its_whole(text: str, expected: list[tuple[str | 
 def test_what_dui_fronts_takes_the_verb_after_the_comma(text: str, expected: list[tuple[str | None, int]]) -> None:
     figures = extract(text, published=date(2025, 8, 21)).figures
     assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a period ending an English sentence after its last count frames every count of it, and
+    # a noun-less count after ", <verb>ed <noun> to" takes the noun of the list
+    (("Cyberspace authorities interviewed 1,843 website platforms, issued warnings to 1,042, and shut down "
+      "9,122 illegal websites in the first half of the year."),
+     [("websites_summoned", 1843, "2023-H1"), ("warnings", 1042, "2023-H1"), ("websites_closed", 9122, "2023-H1")]),
+    ("The office summoned 40 platforms, and removed 300 apps from app stores last year.",
+     [("websites_summoned", 40, "2022"), ("apps_removed", 300, "2022")]),
+    # not when the period dates the base of a comparison
+    ("Regulators closed 300 websites, compared with 200 in 2022.", [("websites_closed", 300, None), (None, 200, "2022")]),
+    # "N of the things" counts those things
+    ("The privacy commissioner said 1,262 of the cases had been referred to police.", [("cases_referred", 1262, None)]),
+])
+def test_a_sentence_final_period_and_counts_of_the_things(text: str, expected: list[tuple[str | None, int, str | None]]) -> None:
+    figures = extract(text, published=date(2023, 8, 21), language="en").figures
+    assert [(figure.metric, figure.value, figure.period) for figure in figures] == expected
