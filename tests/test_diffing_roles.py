@@ -437,6 +437,8 @@ def test_wire_service_scales(text: str, value: Decimal) -> None:
     # a mainland notice, in either script, keeps the yuan
     ("國家網信辦對微博處以罰款250萬元。", [("CNY", 2500000)]),
     ("网信办对该平台罚款250万元。", [("CNY", 2500000)]),
+    ("深圳市消委会约谈该公司后，市场监管局消保处对其罚款20万元。", [("CNY", 200000)]),
+    ("该公司法务部表示，已缴纳罚款30万元。", [("CNY", 300000)]),
 ])
 def test_where_the_notice_comes_from_decides_what_yuan_alone_counts(text: str, expected: list[tuple[str, int]]) -> None:
     assert [(f.currency, int(f.value)) for f in _money(text)] == expected
