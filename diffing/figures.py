@@ -382,7 +382,8 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
     any_object_here = any(span is not None for span in objects_here.values())
     if candidate.currency is None and (_counts_companies(text, candidate, language)
                                        or _RESTORED[language].search(text, clause_start, clause_end)
-                                       or _OWN_ACCORD[language].search(text, clause_start, clause_end)):
+                                       or (_OWN_ACCORD[language].search(text, clause_start, clause_end)
+                                           and not _ORDERED[language].search(text, clause_start, clause_end))):
         return None
     if language == "en" and candidate.currency is None:
         # "suspended 67 websites and punished 23 others": a verb of its own that no metric has
@@ -504,6 +505,8 @@ _OWN_ACCORD = {
     "zh": re.compile(r"(?:主动|自行|自愿|自主)\s*(?:申请)?\s*(?:注销|关闭|关停|下架|删除)"),
     "en": re.compile(r"\b(?:voluntarily|on\s+(?:their|its)\s+own\s+initiative)\b"),
 }
+# …unless it was ordered to (责令30家网站自行关闭, "ordered to close voluntarily").
+_ORDERED = {"zh": re.compile(r"责令|要求|督促|令其"), "en": re.compile(r"\b(?:order|requir|direct|told)")}
 _ZH_COMPANY = re.compile(r"[^，,。；;、：:（）()]{0,14}?(?:企业|公司|经营者|单位|机构|店|商户|场所|网吧|工厂|作坊)")
 _ZH_PLATFORM_WORD = re.compile(r"网站|平台")
 _EN_COMPANY = re.compile(r"\s*(?:[a-z-]+\s+){0,3}?(?:compan|enterprise|firm|operator|business)")

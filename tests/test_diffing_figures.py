@@ -624,6 +624,8 @@ def test_a_verb_after_a_list_and_the_noun_after_each_count(text: str, expected: 
     # a site or account closed by its owner is no enforcement
     ("另有1039家域名过期网站经警示教育后主动注销。", [(None, 1039)]),
     ("另有30個網站自行關閉。", [(None, 30)]),
+    # …but one ordered to close itself was closed by the order
+    ("网信办责令30家违法网站自行关闭。", [("websites_closed", 30)]),
     ("Another 40 websites closed voluntarily after warnings.", [(None, 40)]),
     ("Regulators closed 40 websites after warnings.", [("websites_closed", 40)]),
 ])
