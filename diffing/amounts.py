@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
+from diffing.catalogues import parse_catalogue, read_builtin
 from diffing.keywords import literal_alternation
 from diffing.numbers import (
     CN_NUMBER_PATTERN,
@@ -13,6 +15,7 @@ from diffing.numbers import (
     Amount,
     currency_markers,
     parse_amount,
+    parse_number,
 )
 from diffing.spans import Occupancy
 
@@ -28,13 +31,13 @@ class AmountMatch:
     number_end: int
 
 
-_SCALE = r"(?:\s*(?:thousand|million|billion|trillion|mn|bn|m|k)(?![a-z]))?"
+_SCALE = r"(?:\s*(?:thousand|million|billion|trillion|mln|bln|mn|bn|m|k)(?![a-z]))?"
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     prefixes, suffixes = currency_markers()
-    number = rf"(?<![\d.,])(?P<number>{CN_NUMBER_PATTERN}{_SCALE})"
+    number = rf"(?<![\d.])(?<!\d,)(?P<number>{CN_NUMBER_PATTERN}{_SCALE})"
     prefix = rf"(?P<prefix>{literal_alternation(prefixes)})"
     suffix = rf"(?P<suffix>{literal_alternation(suffixes)})"
     with_prefix = re.compile(rf"{prefix}\s*{number}(?:\s*{suffix})?")
@@ -75,5 +78,76 @@ def find_amounts(text: str) -> list[AmountMatch]:
                 continue
             taken.take(start, end)
             found.append(AmountMatch(start, end, amount, match.start("number"), match.end("number")))
+    if "罚" in text:
+        for match in _scaled_fines(text):
+            start, end = match.span("number")
+            value = parse_number(match.group("number"))
+            if value is None or not taken.free(start, end):
+                continue
+            taken.take(start, end)
+            found.append(AmountMatch(start, end, Amount(Decimal(value), "CNY"), start, end))
     found.sort(key=lambda amount: amount.start)
+    local = _local_yuan(text) if found else None
+    if local is not None:
+        found = [_as_currency(amount, local) if _bare_yuan(text, amount) else amount for amount in found]
+    return _bare_yuan_follows(text, found)
+
+
+# 万 or 亿 right before the fine it is (处1,500万罚锾, 并处50万罚款), or right after a fining verb
+# and before the clause ends (公平会重罚200万, 被罚50万): money without 元.
+_SCALED = r"(?<![\d.])(?<!\d,)(?P<number>(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?[万亿]|[一二三四五六七八九十百千〇两]++[万亿])"
+_SCALED_BEFORE_FINE = re.compile(_SCALED + r"(?=罚款|罚锾|罚金)")
+_SCALED_AFTER_FINE = re.compile(r"(?:罚款?|罚锾|处罚)\s*" + _SCALED + r"(?=[\s，,。；;！!？?：:、）)」”]|$)")
+
+
+def _scaled_fines(text: str) -> list[re.Match[str]]:
+    before = _SCALED_BEFORE_FINE.finditer(text) if "万罚" in text or "亿罚" in text else ()
+    return [*before, *_SCALED_AFTER_FINE.finditer(text)]
+
+
+@lru_cache(maxsize=1)
+def _yuan_where() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    table = parse_catalogue(read_builtin("currencies.toml"), "currency table")["currency"]
+    return tuple((currency["code"], re.compile(literal_alternation(currency["yuan_where"])))
+                 for currency in table if currency.get("yuan_where"))
+
+
+_NAMES_YUAN = re.compile(r"人民币|rmb|cny|yuan|renminbi")
+
+
+def _local_yuan(text: str) -> str | None:
+    """The currency 元 alone counts in this notice when its words place it where 元 is not the
+    yuan (a Taiwanese ministry's 罚锾); ``None`` where it is the yuan."""
+    for code, words in _yuan_where():
+        if words.search(text) and not _NAMES_YUAN.search(text):
+            return code
+    return None
+
+
+def _bare_yuan(text: str, amount: AmountMatch) -> bool:
+    return (amount.amount.currency == "CNY" and _YUAN_ALONE.search(text, amount.start, amount.end) is not None
+            and not text.startswith("人民币", amount.start))
+
+
+def _as_currency(amount: AmountMatch, currency: str) -> AmountMatch:
+    return AmountMatch(amount.start, amount.end, Amount(amount.amount.value, currency),
+                       amount.number_start, amount.number_end)
+
+
+# 元 alone is the yuan, unless an amount just before it in its sentence named another currency
+# counted in 元 (新台币3万元以上30万元以下: both New Taiwan dollars).
+_YUAN_ALONE = re.compile(r"[\d.,万亿千百十余多]\s*[元圆]$|[万亿]$")
+_NAMES_ITS_CURRENCY = re.compile(r"(?:新台币|台币|港币|港元|澳门币|nt\$|hk\$)")
+_SENTENCE_MARK = re.compile(r"[。！？；;!?\n]")
+
+
+def _bare_yuan_follows(text: str, found: list[AmountMatch]) -> list[AmountMatch]:
+    for index in range(1, len(found)):
+        previous, amount = found[index - 1], found[index]
+        if (amount.amount.currency == "CNY" and previous.amount.currency not in ("CNY", amount.amount.currency)
+                and _YUAN_ALONE.search(text, amount.start, amount.end)
+                and not text.startswith("人民币", amount.start)
+                and _NAMES_ITS_CURRENCY.match(text, previous.start, previous.end)
+                and not _SENTENCE_MARK.search(text, previous.end, amount.start)):
+            found[index] = _as_currency(amount, previous.amount.currency)
     return found

@@ -22,7 +22,7 @@ from diffing.amounts import AmountMatch, find_amounts
 from diffing.figure import EXTRACTOR_VERSION, Candidate, Draft, Figure, Verdict
 from diffing.metrics import Metric, MetricCatalogue, load_metrics
 from diffing.numbers import CN_NUMBER_PATTERN, EN_NUMBER_PATTERN, parse_number
-from diffing.periods import PeriodMention, find_period_mentions
+from diffing.periods import Period, PeriodMention, find_period_mentions
 from diffing.repeats import DISTRIBUTIVE, conversions, merge_repeats
 from diffing.roles import FINE_ROLES, link_parts, money_role
 from diffing.scopes import ScopeMention, find_scope_mentions
@@ -56,10 +56,10 @@ _EN_STOP = frozenset({
 def _zh_count_pattern(measure_words: tuple[str, ...]) -> re.Pattern[str]:
     units = "|".join(re.escape(word) for word in sorted(measure_words, key=len, reverse=True))
     # Letters glued to a number make a name (Xiaomai5), except the word "app" (下架APP520余个).
-    return re.compile(rf"(?<![\d.,第])(?:(?<=app)|(?<![a-z]))(?P<number>{CN_NUMBER_PATTERN})\s*(?P<unit>{units})")
+    return re.compile(rf"(?<![\d.第])(?<!\d,)(?:(?<=app)|(?<![a-z]))(?P<number>{CN_NUMBER_PATTERN})\s*(?P<unit>{units})")
 
 
-_EN_NUMBER = re.compile(rf"(?<![\d.,$€£¥])(?P<number>{EN_NUMBER_PATTERN})")
+_EN_NUMBER = re.compile(rf"(?<![\d.$€£¥])(?<!\d,)(?P<number>{EN_NUMBER_PATTERN})")
 _EN_WORD = re.compile(r"\s*([a-z][a-z-]*)")
 
 
@@ -77,8 +77,9 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
             numeral_only = not re.search(r"\d", number)
             if numeral_only and value == 1:
                 continue
+            unit = match.group("unit")
             found.append(Candidate(match.start(), match.end(), match.end("number"), value,
-                                    match.group("unit"), None, numeral_only))
+                                    catalogue.same_unit.get(unit, unit), None, numeral_only))
         return found
     for match in _EN_NUMBER.finditer(text):
         noun = _english_noun(text, match.end(), catalogue)
@@ -97,9 +98,47 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
 
 # A count whose noun is left out because the list it ends already said it ("held talks with
 # 1,497 websites and warned 738", "443 websites were summoned while 172 received warnings").
-_ELIDED_BEFORE = re.compile(r"(?:\band|\bwhile|\bbut|\bwhereas|\bwith|,)\s+(?:[a-z]+ed\s+)?$")
+_ELIDED_BEFORE = re.compile(
+    r"(?:\band|\bwhile|\bbut|\bwhereas|\bwith|,)\s+(?:(?!the\b|a\b|an\b|its\b|their\b)[a-z]+\s+)?"
+    r"(?:(?:more\s+than|over|nearly|about|around|almost|some|close\s+to)\s+)?$"
+    # "…, while a further 64 were told to…"
+    r"|(?:\band|\bwhile|\bbut|\bwhereas|,)\s+(?:[a-z]+ed\s+)?(?:a\s+)?(?:further|another|additional|more)\s+$"
+    # "…, issued warnings to 1,150 platforms and imposed fines on 540": a verb with its noun.
+    r"|(?:\band|,)\s+(?:and\s+)?[a-z]+ed\s+(?:[a-z]+\s+){0,2}(?:on|to|against)\s+$")
+def _whole_before(text: str, sentence_start: int, anchor: int) -> int | None:
+    """Where the whole starts that the count at ``anchor`` is a part of ("Out of the 67,000
+    accounts closed, nearly 8,000…"; "closed 67,000 accounts, of which 8,000…"; "…67,000
+    accounts. Of these, 8,000…"; 关闭账号6.7万个，其中8000个…), or ``None``."""
+    lead_start = max(sentence_start, anchor - 120)
+    stretch = text[lead_start:anchor]
+    whole = _WHOLE.search(text, lead_start, anchor) if "of" in stretch or "among" in stretch else None
+    if whole:
+        return whole.start("whole")
+    if "其中" not in text[max(0, anchor - 8):anchor] and not _EN_PART_WORD.search(text, max(0, anchor - 30), anchor):
+        return None
+    lead = _PART_LEAD.search(text, max(0, anchor - 30), anchor)
+    if lead is None:
+        return None
+    # The whole is the last number before the lead, in this sentence or the one before it.
+    numbers = list(_ANY_NUMBER.finditer(text, max(0, lead.start() - 160), lead.start()))
+    return numbers[-1].start() if numbers else None
+
+
+_PART_LEAD = re.compile(
+    r"(?:\b(?:of|among)\s+(?:which|whom|these|those|them)\s*,?\s*|其中\s*(?:有|包括)?\s*)"
+    r"(?:(?:more\s+than|over|nearly|about|around|almost|some|close\s+to|近|约|超过|逾)\s*)?$", re.IGNORECASE)
+_ANY_NUMBER = re.compile(r"\d[\d,.]*")
+_EN_PART_WORD = re.compile(r"\b(?:which|whom|these|those|them)\b")
+
+
+_WHOLE = re.compile(
+    r"\b(?:out\s+of|of|among)\s+(?:the|these|those|all)?\s*(?P<whole>\d[\d,.]*(?:\s+[a-z-]+){1,5})\s*,\s*"
+    r"(?:(?:more\s+than|over|nearly|about|around|almost|some|close\s+to)\s+)?$")
+_OF_THEM = re.compile(r"\s+of\s+(?:them|these|those|which)\b")
+# "closed 18,489 websites and issued warnings to 4,551 others": more of the same things.
+_OTHERS = re.compile(r"\s+(?:more\s+|other\s+)?others?\b")
 _ELIDED_AFTER = re.compile(
-    r"\s*(?:[,.;:)]|$|(?:received|receiving|got|getting|being|were|was|had|have|during|in|on|last|this|for|as|to)\b)")
+    r"\s*(?:[,.;:)]|$|(?:received|receiving|got|getting|being|were|was|had|have|during|in|on|last|this|for|as|to|with|that|which|and|while|but)\b)")
 
 
 def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence[Candidate]) -> tuple[str, int] | None:
@@ -108,10 +147,21 @@ def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence
     if not re.search(r"\d", number) or re.fullmatch(r"(?:19|20)\d\d", number) or not earlier:
         return None
     previous = earlier[-1]
-    sentence_start, _ = prepared.sentence_at(match.start())
-    if previous.start < sentence_start or previous.currency is not None:
+    if previous.currency is not None:
         return None
-    if not (_ELIDED_BEFORE.search(text, max(previous.end, match.start() - 20), match.start())
+    if (_whole_before(text, prepared.sentence_at(previous.start)[0], match.start()) == previous.start
+            and _ELIDED_AFTER.match(text, match.end())):
+        # "Out of the 67,000 accounts closed, nearly 8,000 were…", "…67,000 accounts. Of these,
+        # 8,000 were…": a part of the count before, in its sentence or the one before.
+        return previous.unit, match.end()
+    sentence_start, _ = prepared.sentence_at(match.start())
+    if previous.start < sentence_start:
+        return None
+    of_them = _OF_THEM.match(text, match.end()) or _OTHERS.match(text, match.end())
+    if of_them:
+        # "1,200 apps were tested, and 56 of them were found…": a part of the count before.
+        return previous.unit, of_them.end()
+    if not (_ELIDED_BEFORE.search(text, max(previous.end, match.start() - 40), match.start())
             and _ELIDED_AFTER.match(text, match.end())):
         return None
     return previous.unit, match.end()
@@ -135,7 +185,12 @@ def _english_noun(text: str, position: int, catalogue: MetricCatalogue) -> tuple
                 return catalogue.english_nouns[phrase], words[index + length - 1][1]
             if length == 1 and phrase in catalogue.english_other_nouns:
                 return phrase, words[index][1]
-        if words[index][0] in _EN_STOP:
+        word = words[index][0]
+        # "12,000 illegal and harmful websites": adjectives joined by and/or before the noun;
+        # "1,262 of the cases": a part of the things named after "of the".
+        if word in _EN_STOP and not (word in ("and", "or") and index > 0) \
+                and not (index == 0 and word == "of" and len(words) > 1 and words[1][0] in ("the", "these", "those")) \
+                and not (index == 1 and word in ("the", "these", "those") and words[0][0] == "of"):
             return None
     return None
 
@@ -208,14 +263,49 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         while (clause_start > sentence_start + 1 and text[clause_start - 1] == "、"
                and not _has_verb(text, compatible, language, clause_start, anchor)):
             clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
-    while clause_end < sentence_end and text[clause_end:clause_end + 1] in ("(", "（"):
-        # A parenthesis is an aside ("25款App(列表附后)存在问题", "€2.42bn (around £2.1bn) fine"):
-        # the clause goes on after it.
-        close = min((i for i in (text.find(")", clause_end, clause_end + 40),
-                                 text.find("）", clause_end, clause_end + 40)) if i != -1), default=-1)
-        if close == -1 or _CLAUSE_MARK.match(text, close + 1) or close + 1 >= sentence_end:
-            break
-        clause_end = max(clause_end, prepared.clause_at(close + 1)[1])
+    if language == "zh":
+        line_start = sentence_start
+        while line_start < anchor and text[line_start] in " \t":
+            line_start += 1
+        if (line_start > 1 and text[line_start] in "(（"
+                and _LIST_TITLE_END.search(text, max(0, line_start - 40), line_start)):
+            # "通报下架的APP名单\n（2022年11月，共11款）": the count under a list's title counts
+            # the list, with the title's verb and noun.
+            clause_start = text.rfind("\n", 0, line_start - 1) + 1
+        # …and a verb after the list governs its items too (尚有7款App、1款小程序未完成整改).
+        while (clause_end + 1 < sentence_end and text[clause_end] == "、"
+               and not _has_verb(text, compatible, language, clause_start, clause_end)):
+            clause_end = max(clause_end + 1, prepared.clause_at(clause_end + 1)[1])
+    if language == "zh" and clause_end + 1 < sentence_end and text[clause_end:clause_end + 1] in ",，":
+        if (_DISPOSAL.search(text, clause_start, anchor)
+                and not _has_verb(text, compatible, language, clause_start, clause_end)):
+            # 将 puts the object first and its verb after it, after a comma too (将1461宗…个案，
+            # 转交警方): the clause goes on to that verb.
+            clause_end = max(clause_end, prepared.clause_at(clause_end + 1)[1])
+        elif (_FRONTED_BY_DUI.search(text, clause_start, anchor)
+              and (following := prepared.clause_at(clause_end + 1))
+              and not _has_verb(text, compatible, language, candidate.end, clause_end)
+              and not _ZH_DIGIT.search(text, *following)
+              and _has_verb(text, compatible, language, *following)):
+            # 对 fronts what the verb after the comma acts on; a verb inside its …的 only
+            # describes the things (对拒不整改的12款App，工信部责令应用商店予以下架: removed).
+            clause_end = max(clause_end, following[1])
+        elif (_PREDICATE_ONLY.match(text, clause_end + 1)
+              and (following := prepared.clause_at(clause_end + 1))
+              and not _has_verb(text, compatible, language, candidate.end, clause_end)
+              and not _ZH_DIGIT.search(text, *following)
+              and _has_verb(text, compatible, language, *following)):
+            # A count that is its sentence's subject (43家违法违规网站因主体异常，…依法关闭;
+            # 未完成整改的3款应用，已于1月3日被下架) takes the verb of the clause after it that
+            # has no subject of its own.
+            clause_end = max(clause_end, following[1])
+    clause_end = _through_asides(prepared, clause_end, sentence_end)
+    if language == "en":
+        # ", including a popular game," is an aside: the clause goes on after it ("ordered 38
+        # apps, including a popular game, to be pulled from app stores").
+        aside = _EN_ASIDE.match(text, clause_end)
+        if aside and aside.end() < sentence_end:
+            clause_end = max(clause_end, prepared.clause_at(aside.end())[1])
     if language == "en" and next_number is not None and next_number > candidate.end:
         # A verb after the next number is that number's ("620000 apps were tested, 2234 apps
         # were ordered to rectify"): English states the count, then its verb.
@@ -231,6 +321,12 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         clause_start = previous_number
         for joined in _EN_CONJUNCTION.finditer(text, previous_number, anchor):
             clause_start = joined.end()
+    elif (language == "en" and previous_number is not None and clause_start < previous_number < anchor
+            and _has_verb(text, compatible, language, candidate.end, clause_end)):
+        # "removed 30 apps and ordered another 45 to correct…": a count with a verb after it
+        # leaves the verbs before the conjunction to the count before.
+        for joined in _EN_CONJUNCTION.finditer(text, previous_number, anchor):
+            clause_start = joined.end()
     index = prepared.sentence_index(anchor)
     context: list[tuple[int, int]] = [(max(sentence_start, clause_start - 400), clause_start)]
     if index > 0:
@@ -242,6 +338,38 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         objects = metric.phrasings[language].objects
         if objects is not None:
             objects_here[metric.id] = _nearest(objects, text, clause_start, clause_end, anchor)
+    if language == "zh":
+        # In a compound noun the last noun is the thing (网站平台账号 are accounts): an object
+        # right before another metric's object only qualifies it.
+        object_spans = {metric_id: span for metric_id, span in objects_here.items() if span is not None}
+        patterns = dict(_objects_of(compatible, language)) if len(object_spans) > 1 else {}
+        for metric_id, span in object_spans.items() if patterns else ():
+            if any(span[1] <= other_span[0] <= span[1] + 1 and not text[span[1]:other_span[0]].strip()
+                   and not patterns[metric_id].fullmatch(text, *other_span)
+                   and not patterns[other].fullmatch(text, *span)
+                   for other, other_span in object_spans.items()):
+                objects_here[metric_id] = None
+    part = False
+    if candidate.currency is None and not any(objects_here.values()):
+        whole = _whole_before(text, sentence_start, anchor)
+        if whole is not None:
+            # "Out of the 67,000 accounts closed, nearly 8,000 were shut down", 关闭账号6.7万个，
+            # 其中8000个…: the part counts what the whole before it counted; an English part
+            # needs a verb of its own ("Of these, 12 were in Beijing" reports no action).
+            part = language == "en"
+            whole = prepared.clause_at(whole)[0]
+            for metric in compatible:
+                objects = metric.phrasings[language].objects
+                if objects is not None:
+                    objects_here[metric.id] = _nearest(objects, text, whole, anchor, anchor)
+    if language == "zh" and candidate.currency is None and candidate.end < clause_end:
+        # The noun right after a measure word is what it counts (7款App、1款小程序未完成整改: the
+        # second number counts mini programs, whatever the list before it named).
+        own_end = min(clause_end, candidate.end + 8)
+        own = {metric_id: found.span() for metric_id, metric_objects in _objects_of(compatible, language)
+               if (found := metric_objects.search(text, candidate.end, own_end))}
+        if own:
+            objects_here = {metric_id: own.get(metric_id) for metric_id in objects_here}
     if _mixed_objects(text, compatible, objects_here, language):
         return None
     if language == "en" and candidate.currency is None:
@@ -252,13 +380,24 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         if own:
             objects_here = {metric_id: own.get(metric_id) for metric_id in objects_here}
     any_object_here = any(span is not None for span in objects_here.values())
-    if candidate.currency is None and _counts_companies(text, candidate, language):
+    if candidate.currency is None and (_counts_companies(text, candidate, language)
+                                       or _RESTORED[language].search(text, clause_start, clause_end)
+                                       or (_OWN_ACCORD[language].search(text, clause_start, clause_end)
+                                           and not _ORDERED[language].search(text, clause_start, clause_end))):
         return None
+    if language == "en" and candidate.currency is None:
+        # "suspended 67 websites and punished 23 others": a verb of its own that no metric has
+        # governs the count; the verb before the conjunction is the other count's.
+        own_verb = _EN_OWN_VERB.search(text, max(clause_start, anchor - 60), anchor)
+        stretch_end = min(clause_end, next_number) if next_number is not None and next_number > anchor else clause_end
+        if own_verb and not _has_verb(text, compatible, language, own_verb.start(1), stretch_end):
+            return None
     verbs_here = any(
         pattern.search(text, clause_start, clause_end)
         for metric in compatible
         for pattern in metric.phrasings[language].verb_groups
-    ) or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end))
+    ) or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end)) \
+        or (language == "zh" and _ZH_REFERRED.search(text, candidate.end, clause_end) is not None)
     best: tuple[Metric, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] | None = None
     scored: dict[str, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] = {}
     for order, metric in enumerate(compatible):
@@ -271,7 +410,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
                  for group in phrasing.verb_groups]
         level = 2
         if any(span is None for span in spans):
-            if verbs_here or (phrasing.objects is not None and object_span is None):
+            if verbs_here or part or (phrasing.objects is not None and object_span is None):
                 continue
             level = 1
             inherited = [_first_in(group, text, context) for group in phrasing.verb_groups]
@@ -307,6 +446,19 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
     return Verdict(best_metric.id, best_score, tuple(best_spans))
 
 
+def _through_asides(prepared: PreparedText, clause_end: int, sentence_end: int) -> int:
+    """A parenthesis is an aside ("25款App(列表附后)存在问题", "€2.42bn (around £2.1bn) fine",
+    "23.59 billion yuan ($3.72 billion) last year"): the clause goes on after it."""
+    text = prepared.text
+    while clause_end < sentence_end and text[clause_end:clause_end + 1] in ("(", "（"):
+        close = min((i for i in (text.find(")", clause_end, clause_end + 40),
+                                 text.find("）", clause_end, clause_end + 40)) if i != -1), default=-1)
+        if close == -1 or _CLAUSE_MARK.match(text, close + 1) or close + 1 >= sentence_end:
+            break
+        clause_end = max(clause_end, prepared.clause_at(close + 1)[1])
+    return clause_end
+
+
 def _objects_of(metrics: Sequence[Metric], language: str) -> list[tuple[str, re.Pattern[str]]]:
     return [(metric.id, objects) for metric in metrics if (objects := metric.phrasings[language].objects) is not None]
 
@@ -324,9 +476,38 @@ _OTHER_VERB = {
     "en": re.compile(r"\b(?:test|inspect|check|examin|investigat|review|screen|monitor|detect|handl|process)\w*"
                      r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),
 }
-# Counts of companies are no count of websites or platforms (the catalogue has no metric for
-# them): 3家企业, 136家…APP企业, "15 companies", "business undertakings".
-_ZH_COMPANY = re.compile(r"[^，,。；;、：:（）()]{0,14}?(?:企业|公司|经营者|单位|机构)")
+_LIST_TITLE_END = re.compile(r"(?:名单|清单|目录|列表)\s*\n\s*$")
+# Handed to another authority: a count of what was referred (账号主体移交市场监管部门) does not
+# borrow the closing verb of the clause before.
+_ZH_REFERRED = re.compile(r"移交|移送|转交|转介|交由")
+_FRONTED_BY_DUI = re.compile(r"对[^，,。；;：:]{0,24}的\s*(?:上述|这|该)?\s*$")
+# A clause with no subject: it starts with an adverb, a passive or the office it asks.
+_PREDICATE_ONLY = re.compile(r"\s*(?:已经?|均|都|也|随后|现已|目前已|被|遭|请示|报请|经)")
+# A number in a clause, not a date (已于1月3日被下架 has none).
+_ZH_DIGIT = re.compile(r"(?<![\d.,])\d++(?:[.,]\d++)*+(?!\s*[年月日号时点])")
+# 将/把 fronting the counted object (将当中1262宗, 将涉嫌犯罪的案件线索320件), not 将 as "will"
+# (将于, 将会, 将对…) nor 将近 (nearly).
+_DISPOSAL = re.compile(r"(?<![即必])[将把](?![于会要在对从继持进加开依再近])[^，,。；;：:]{0,16}$")
+_EN_ASIDE = re.compile(r",\s*(?:including|such\s+as|among\s+them|among\s+which|for\s+example)\b[^,;.()]{1,60},\s*")
+_EN_OWN_VERB = re.compile(r"\b(?:and|while|but|whereas)\s+([a-z]+ed)\s+(?:[a-z-]+\s+){0,3}$")
+# Apps or sites let back after fixing their problems were acted on before, not in this count.
+_RESTORED = {
+    "zh": re.compile(r"恢复上架|重新上架|复核(?:后|通过)?上架|恢复上线|重新上线|恢复(?:运营|服务|更新)"),
+    "en": re.compile(r"\b(?:allowed|permitted)\s+(?:to\s+)?(?:return|resume|go\s+back)|\b(?:restored|reinstated|relisted)\b"
+                     # "35 have fixed the problems": done, not found wanting
+                     r"|\b(?:have|has|had)\s+(?:now\s+|already\s+|since\s+)?(?:fixed|rectified|corrected|completed|resolved)\b"
+                     r"|back\s+(?:on|in)(?:to)?\s+(?:app\s+)?(?:stores?|shelves)"),
+}
+# Counts of companies, shops and premises are no count of websites or platforms (the catalogue
+# has no metric for them): 3家企业, 136家…APP企业, 4家无证照餐饮店, "15 companies".
+# A site or account owner closing or cancelling on its own (主动注销, 自行关闭) is no enforcement.
+_OWN_ACCORD = {
+    "zh": re.compile(r"(?:主动|自行|自愿|自主)\s*(?:申请)?\s*(?:注销|关闭|关停|下架|删除)"),
+    "en": re.compile(r"\b(?:voluntarily|on\s+(?:their|its)\s+own\s+initiative)\b"),
+}
+# …unless it was ordered to (责令30家网站自行关闭, "ordered to close voluntarily").
+_ORDERED = {"zh": re.compile(r"责令|要求|督促|令其"), "en": re.compile(r"\b(?:order|requir|direct|told)")}
+_ZH_COMPANY = re.compile(r"[^，,。；;、：:（）()]{0,14}?(?:企业|公司|经营者|单位|机构|店|商户|场所|网吧|工厂|作坊)")
 _ZH_PLATFORM_WORD = re.compile(r"网站|平台")
 _EN_COMPANY = re.compile(r"\s*(?:[a-z-]+\s+){0,3}?(?:compan|enterprise|firm|operator|business)")
 
@@ -421,6 +602,7 @@ def find_figures(
     candidates = _candidates(prepared, catalogue, amounts)
     converted = conversions(prepared, candidates)
     drafts: list[Draft] = []
+    uncounted: list[tuple[int, Period]] = []
     restated: list[tuple[int, tuple[int, int]]] = []
     previous: int | None = None
     # The next count or amount that is not a restatement, for each candidate.
@@ -452,15 +634,40 @@ def find_figures(
             for span_start, span_end in verdict.spans:
                 start, end = min(start, span_start), max(end, span_end)
         clause = prepared.clause_at(candidate.start)
+        if prepared.text[clause[1]:clause[1] + 1] in ("(", "（"):
+            clause = (clause[0], _through_asides(prepared, clause[1], prepared.sentence_at(candidate.start)[1]))
         period_mention = _mention_for(periods, carried_periods, clause, candidate.start)
+        if prepared.language == "en" and not periods.starting(*clause):
+            period_mention = _sentence_final(prepared, periods, candidates, candidate) or period_mention
+        if (period_mention is not None and period_mention.until is not None
+                and candidate.start >= period_mention.until
+                and not any(period_mention.start <= draft.candidate.start < period_mention.until
+                            and draft.metric is not None for draft in drafts[-8:])):
+            # A month whose sentence reports nothing dates an event (2021年7月，工信部启动…):
+            # it frames no later sentence.
+            period_mention = None
         period = period_mention.period if period_mention else None
+        if candidate.currency is None and _STANDING.search(prepared.text, max(clause[0], candidate.start - 30),
+                                                             candidate.start):
+            # 尚有96款App未完成整改, "there are still 106 apps…": what stands at the notice's
+            # date, not a tally over a period.
+            period = None
         if candidate.currency is not None and period is not None \
                 and not _money_covers_period(prepared, candidate, period_mention):
+            if metric == "fine_amount" and _in_sentence(prepared, candidate, period_mention):
+                uncounted.append((len(drafts), period))
             period = None
         scope_mention = _mention_for(scopes, scopes, clause, candidate.start)
         drafts.append(Draft(index, candidate, metric, role, start, end,
                              str(period) if period else None,
                              scope_mention.scope if scope_mention else None))
+    # A fine listed with the period's counts (全年…关闭网站1家，下架App1个，处行政罚款10万元) is
+    # the period's tally too.
+    counted = {prepared.sentence_index(draft.candidate.start)
+               for draft in drafts if draft.candidate.currency is None and draft.metric is not None}
+    for position, stated in uncounted:
+        if prepared.sentence_index(drafts[position].candidate.start) in counted:
+            drafts[position].period = str(stated)
     by_index = {draft.index: draft for draft in drafts}
     for index, span in restated:
         if index in by_index:
@@ -468,6 +675,31 @@ def find_figures(
     link_parts(prepared, drafts)
     figures = [_figure(prepared, catalogue, draft) for draft in drafts]
     return merge_repeats(figures) if merge else figures
+
+
+def _sentence_final(prepared: PreparedText, periods: SortedSpans[PeriodMention],
+                    candidates: Sequence[Candidate], candidate: Candidate) -> PeriodMention | None:
+    """An English period that ends a sentence after its last count ("…, issued warnings to
+    1,042, and shut down 9,122 websites in the first half of the year.") frames every count of
+    the sentence, not only the last."""
+    sentence_end = prepared.sentence_at(candidate.start)[1]
+    after = periods.starting(candidate.end, sentence_end)
+    if not after:
+        return None
+    final = after[-1]
+    if final.period is None or final.comparison or not final.carries \
+            or not _SENTENCE_TAIL.fullmatch(prepared.text, final.end, sentence_end):
+        return None
+    clause_start, _ = prepared.clause_at(final.start)
+    if _EN_COMPARED.search(prepared.text, clause_start, final.start) \
+            or not any(clause_start <= other.start < final.start and other.currency is None for other in candidates):
+        return None
+    return final
+
+
+# "…, compared with 200 in 2022": the period dates the base of a comparison.
+_EN_COMPARED = re.compile(r"\b(?:compared|than|versus|vs|(?:up|down|rising|falling|increase|decrease)\s+(?:from|on))\b")
+_SENTENCE_TAIL = re.compile(r"[\s.;!?\"'”’)]*")
 
 
 def _parties_of_an_amount(prepared: PreparedText, candidate: Candidate, amounts: Sequence[AmountMatch]) -> bool:
@@ -503,6 +735,13 @@ def _figure(prepared: PreparedText, catalogue: MetricCatalogue, draft: Draft) ->
     )
 
 
+def _in_sentence(prepared: PreparedText, candidate: Candidate, mention: PeriodMention | None) -> bool:
+    if mention is None:
+        return False
+    sentence_start, sentence_end = prepared.sentence_at(candidate.start)
+    return sentence_start <= mention.start < sentence_end
+
+
 def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: PeriodMention | None) -> bool:
     """A single decision's amount covers no period (it is dated by the decision); only an
     amount summed or repeated over a stated span ("1月至11月…多次予以罚款…累计罚款900万元") does."""
@@ -512,12 +751,19 @@ def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: 
     if not sentence_start <= mention.start < sentence_end:
         return False
     clause_start, _ = prepared.clause_at(candidate.start)
-    if _ACCUMULATED.search(prepared.text, clause_start, candidate.end):
+    if _ACCUMULATED.search(prepared.text, clause_start, candidate.end) \
+            or _SUMMED_AFTER.match(prepared.text, candidate.end):
         return True
     # "办结案件24件，罚款428万元", "closed 310 cases, with fines of $2m": the cases' fines summed.
     return bool(_CASES_COUNTED.search(prepared.text, max(sentence_start, mention.end), candidate.start))
 
 
+_STANDING = re.compile(r"(?:尚有|仍有|尚存|仍存)\s*(?:共\s*)?$"
+                       r"|\bthere\s+(?:are|were|remain(?:ed)?)\s+still\s+$|\bstill\s+(?:remain(?:s|ed)?|left|outstanding)\s+$")
 _ACCUMULATED = re.compile(
-    r"累计|总计|合计|共计|总额|多次|total|combined|altogether|cumulative|so\s+far|repeatedly")
-_CASES_COUNTED = re.compile(r"案件?[^，,。；;\d]{0,6}\d[\d,]*\s*[件起宗]|\d[\d,]*\s*(?:[件起宗]案|cases\b)")
+    r"累计|总计|合计|共计|总额|共[被遭挨]?(?:罚|处以?罚)|total|combined|altogether|cumulative|so\s+far")
+# "1.2万件", "3,200余件": a count of cases with its decimals, 万 and 余.
+_CASES_COUNTED = re.compile(
+    r"案件?[^，,。；;\d]{0,6}\d[\d,.]*\s*[万千]?\s*[余多]?\s*[件起宗]|\d[\d,.]*\s*[万千]?\s*[余多]?\s*(?:[件起宗]案|cases\b)")
+# "£2m in fines", "$40 million in penalties": the sum of several fines.
+_SUMMED_AFTER = re.compile(r"\s*in\s+(?:[a-z-]+\s+)?(?:fines|penalties)\b")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,7 @@ class MetricCatalogue:
     english_nouns: dict[str, str]
     english_other_nouns: tuple[str, ...]
     version: str
+    same_unit: dict[str, str] = field(default_factory=dict)
 
     def ids(self) -> list[str]:
         return [metric.id for metric in self.metrics]
@@ -108,6 +109,7 @@ def _build_catalogue(extra: str | None) -> MetricCatalogue:
         english_nouns=nouns,
         english_other_nouns=tuple(word.lower() for word in units["en"].get("other", [])),
         version=version,
+        same_unit={str(word): str(unit) for word, unit in units["zh"].get("same_unit", {}).items()},
     )
 
 

@@ -90,7 +90,7 @@ _EN_TENS = {
 }
 _EN_SMALL_UNITS = {"hundred": 2}
 _EN_BIG_UNITS = {
-    "thousand": 3, "k": 3, "lakh": 5, "million": 6, "m": 6, "mm": 6, "mil": 6, "mn": 6,
+    "thousand": 3, "k": 3, "lakh": 5, "million": 6, "m": 6, "mm": 6, "mil": 6, "mn": 6, "mln": 6,
     "crore": 7, "billion": 9, "b": 9, "bn": 9, "bln": 9, "g": 9, "trillion": 12, "tln": 12,
 }
 _EN_WORDS = set(_EN_ONES) | set(_EN_TENS) | set(_EN_SMALL_UNITS) | set(_EN_BIG_UNITS) | {"a", "and"}
@@ -99,10 +99,12 @@ _EN_WORDS = set(_EN_ONES) | set(_EN_TENS) | set(_EN_SMALL_UNITS) | set(_EN_BIG_U
 # Simplified). Each alternative is linear: no nested quantifiers over the same characters.
 # Numbers start only where a run of digits or numerals starts, and runs are taken whole
 # (possessive): a megabyte of digits is one scan, not a scan from every position.
-ARABIC_NUMBER_PATTERN = r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})++(?!\d)|\d++)(?:\.\d++)?"
-_CN_NUMERAL_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL_UNITS) + "".join(_CN_BIG_UNITS)
+ARABIC_NUMBER_PATTERN = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})++(?!\d)|\d++)(?:\.\d++)?"
+# ○ (a circle) stands for 〇 in Taiwanese papers' numerals (二五○万); it is folded before reading.
+_CN_NUMERAL_CHARS = "".join(_CN_DIGITS) + "○" + "".join(_CN_SMALL_UNITS) + "".join(_CN_BIG_UNITS)
 CN_NUMBER_PATTERN = (
-    rf"(?:{ARABIC_NUMBER_PATTERN}(?:[{_CN_APPROXIMATE}])?[十百千万亿]*+(?:[{_CN_APPROXIMATE}])?"
+    # a space may stand between the digits and 万 or 亿 (并处 5 万元罚款)
+    rf"(?:{ARABIC_NUMBER_PATTERN}(?:[{_CN_APPROXIMATE}])?(?:[十百千万亿]++|\s[万亿]++)?(?:[{_CN_APPROXIMATE}])?"
     rf"|(?<![{_CN_NUMERAL_CHARS}])[{_CN_NUMERAL_CHARS}]++(?:[{_CN_APPROXIMATE}][万亿]?)?)"
 )
 _EN_WORD_ALTERNATIVES = "|".join(
@@ -246,6 +248,9 @@ def _parse_unsigned(text: str) -> Decimal | None:
 
 
 def _parse_chinese(text: str) -> Decimal | None:
+    if len(text) == 2 and text[0] in _CN_BIG_UNITS and text[1] in "余多":
+        # 万余个, 亿多元: "over ten thousand", as 千余 is "over a thousand".
+        return Decimal(10) ** _CN_BIG_UNITS[text[0]]
     text = "".join(ch for ch in text if ch not in _CN_APPROXIMATE)
     if not text or any(
         not (ch.isdigit() or ch in _CN_DIGITS or ch in _CN_SMALL_UNITS or ch in _CN_BIG_UNITS
@@ -276,6 +281,14 @@ def _parse_chinese_integer(text: str) -> Decimal | None:
     if all(ch in _CN_DIGITS for ch in text):
         # Digit by digit, as years are written (二〇二三); a single digit is itself.
         return Decimal("".join(str(_CN_DIGITS[ch]) for ch in text))
+    digits = text.rstrip("".join(_CN_BIG_UNITS))
+    if digits != text and all(ch in _CN_DIGITS for ch in digits) and (len(digits) >= 3 or "〇" in digits):
+        # Digit by digit before 万 or 亿 (二五〇万, 一五〇〇万: Taiwanese papers); two digits
+        # without a zero are a range (一两万, 三五万), read below as before.
+        value = Decimal("".join(str(_CN_DIGITS[ch]) for ch in digits))
+        for ch in text[len(digits):]:
+            value = value.scaleb(_CN_BIG_UNITS[ch])
+        return value
     if all(ch in _CN_DIGITS or ch in _CN_SMALL_UNITS or ch in _CN_BIG_UNITS for ch in text) and "兆" not in text:
         try:
             result = cn2an.cn2an(text, "normal")

@@ -162,18 +162,26 @@ class PeriodMention:
     period: Period | None
     comparison: bool
     carries: bool = True
+    # The end of a month's sentence: past it the month frames later sentences only when its own
+    # sentence reported figures (a month that dates an event, 2021年7月，工信部启动…, frames none).
+    until: int | None = None
 
 
 _CN_YEAR_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
                    "六": "6", "七": "7", "八": "8", "九": "9"}
 _CN_PART = (
-    r"(?P<part>上半年|下半年|前三季度|第?[一二三四1-4]季度|第?[一二三四1-4]季|全年|年度)?"
+    r"(?P<part>上半年|下半年|前三季度|第?[一二三四1-4]季度|第?[一二三四1-4]季|首季度?|全年|年度)?"
 )
 _ZH_PERIOD = re.compile(
-    r"(?:(?P<year>(?:19|20)\d{2}|[二][〇零][一二三四五六七八九〇零]{2})\s*年(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)(?:度)?"
+    r"(?:(?:(?P<year>(?:19|20)\d{2}|[二][〇零][一二三四五六七八九〇零]{2})|民国\s*(?P<roc>1[01]\d|[89]\d))\s*年"
+    r"(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)(?:度)?"
     r"|(?P<relative>今年|本年|去年|上年|前年))\s*"
     + _CN_PART
-    + r"|(?<![年季])(?P<bare>上半年|下半年|前三季度|第?[一二三四1-4]季度|第[一二三四1-4]季)"
+    + r"|(?<![年季])(?P<bare>上半年|下半年|前三季度|第?[一二三四1-4]季度|第[一二三四1-4]季|首季度?|全年(?!度))"
+    # 上季度: the quarter before the one of publication (Hong Kong and Taiwan reports).
+    + r"|(?<![年季本])(?P<previous_quarter>上(?:一个)?季度?)(?![度节])"
+    # 上月, 上个月: the month before publication's (上月底 is a date)
+    + r"|(?<![年本])(?P<previous_month>上(?:个|一个)?月)(?:份)?(?!\s*(?:底|末|初|中旬|下旬|上旬|\d|[一二三四五六七八九十]))"
 )
 _ZH_COMPARISON_BEFORE = re.compile(r"(?:比|较|同比|环比|相比|与|和|对比)\s*$")
 _ZH_COMPARISON_AFTER = re.compile(r"^\s*(?:同期|相比|比较)")
@@ -184,14 +192,16 @@ _EN_PERIOD = re.compile(
     r"(?:the\s+)?" + _ORDINAL + r"\s+(?P<unit>half|quarter)(?:\s+(?:of\s+)?(?:(?P<year1>(?:19|20)\d{2})|(?P<rel1>this year|last year|the year)))?"
     r"|(?P<code>[hq][1-4])\s*(?P<year2>(?:19|20)\d{2})"
     r"|(?P<year3>(?:19|20)\d{2})\s*(?P<code2>[hq][1-4])"
-    r"|(?P<nine>first nine months|first three quarters)\s+(?:of\s+)?(?P<nineyear>(?:19|20)\d{2}|this year|the year)"
+    r"|(?P<nine>first nine months|first three quarters)(?:\s+(?:of\s+)?(?P<nineyear>(?:19|20)\d{2}|this year|the year))?"
     r"|(?:in|during|throughout|for|of|since)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+(?:of\s+)?)?(?P<year4>(?:19|20)\d{2})(?!\s*[-/])"
     r"|(?P<year5>(?:19|20)\d{2})(?='s)"
     r"|(?P<rel2>this year|last year)"
+    r"|(?P<lastmonth>last month)"
     r")(?![a-z0-9])"
 )
 _EN_COMPARISON_BEFORE = re.compile(
-    r"(?:than|from|compared\s+(?:with|to)|on|over|versus|vs\.?|against|up|down)\s+(?:in\s+|the\s+)?$"
+    # "up/down" alone is a phrasal verb ("shut down in 2023"), "up from", "down on" compare.
+    r"(?:than|from|compared\s+(?:with|to)|on|over|versus|vs\.?|against)\s+(?:in\s+|the\s+)?$"
 )
 
 
@@ -208,27 +218,39 @@ _ZH_RANGE = re.compile(
     r"|(?:" + _ZH_YEAR.format("yf") + r")?\s*前\s*(?P<mfirst>" + _CN_MONTH + r")\s*个(?:多)?月"
     r"|(?:" + _ZH_YEAR.format("y1") + r")?\s*(?P<m1>" + _CN_MONTH + r")\s*月(?:份)?\s*(?:(?P<d1>" + _CN_DAY + r")\s*[日号])?"
     r"\s*(?:(?:至|到|—|-|~|－)\s*(?:" + _ZH_YEAR.format("y2") + r")?\s*(?P<m2>" + _CN_MONTH + r")\s*月(?:份)?"
-    r"\s*(?:(?P<d2>" + _CN_DAY + r")\s*[日号])?(?:底|末)?|(?P<since>以来|来))"
+    r"\s*(?:(?P<d2>" + _CN_DAY + r")\s*[日号])?(?:底|末)?|(?P<since>以来|来|至今|起(?!\s*(?:施行|实施|生效|执行|正式|开始施行|开始实施))))"
     r"|(?P<pastyear>过去一年|近一年|过去12个月|近12个月)(?:来|以来|里|中|间)?"
+    r"|(?:过去|近)\s*(?:(?P<npast>[2-9]|1[01]|[两二三四五六七八九十]|十一)\s*个月|(?P<halfyear>半年))(?:来|以来|里|中|间)?"
+    # 过去三年, 近三年来: that many years up to publication (近五年 alone may be "nearly five years")
+    r"|过去\s*(?P<nyears>(?:[2-9]|10|[两二三四五六七八九十]))\s*年(?:来|以来|里|中|间)?"
+    r"|近\s*(?P<nyearsb>(?:[2-9]|10|[两二三四五六七八九十]))\s*年(?:来|以来|里|中|间)"
     r"|(?P<ytd>(?:今年|本年)(?:初)?|年初)\s*(?:以来|至今)"
     r"|(?P<yfrom>(?:19|20)\d{2})\s*年?\s*(?:至|到|—|-|~|－)\s*(?P<yto>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)"
     r"|(?P<ysince>(?:19|20)\d{2})\s*年以来"
 )
+_ZH_FROM_BEFORE = re.compile(r"[自从]\s*$")
 _ZH_UNTIL = re.compile(
     r"截至\s*(?:" + _ZH_YEAR.format("y") + r")?\s*(?P<m>" + _CN_MONTH + r")\s*月\s*(?:(?P<d>" + _CN_DAY + r")\s*[日号])?(?:底|末)?"
 )
 _EN_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
 _EN_YEAR_AFTER = r"(?:\s*,?\s*(?:of\s+)?(?P<{0}>(?:19|20)\d{{2}}|this\s+year|last\s+year))?"
+# "between March 10 and May 22": a day after the month.
+_EN_DAY = r"(?:\s+(?P<{0}>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d,]\d))?"
 _EN_RANGE = re.compile(
     r"(?<![a-z0-9])(?:"
-    r"(?:from|between)\s+(?P<m1>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("y1")
-    + r"\s+(?:to|through|until|till|and)\s+(?P<m2>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("y2")
+    r"(?:from|between)\s+(?P<m1>" + _EN_MONTH + r")" + _EN_DAY.format("d1") + _EN_YEAR_AFTER.format("y1")
+    + r"\s+(?:to|through|until|till|and)\s+(?P<m2>" + _EN_MONTH + r")" + _EN_DAY.format("d2") + _EN_YEAR_AFTER.format("y2")
     + r"|(?:from|between)\s+(?P<yfrom>(?:19|20)\d{2})\s+(?:to|through|until|and)\s+(?P<yto>(?:19|20)\d{2})"
     r"|(?:from|since)\s+(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
     r"|since\s+(?P<ms>" + _EN_MONTH + r")(?:\s+(?P<dms>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?)?" + _EN_YEAR_AFTER.format("yms")
     + r"|(?:in|over|during)\s+the\s+(?P<past>past|last)\s+(?:year|12\s+months|twelve\s+months)"
+    # "over the past six months": that many months up to publication.
+    r"|(?:in|over|during)\s+the\s+(?:past|last)\s+(?P<npast>[2-9]|1[01]|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months"
+    # "in the last three years": that many years up to publication.
+    r"|(?:in|over|during)\s+the\s+(?:past|last)\s+(?P<nyears>[2-9]|10|two|three|four|five|six|seven|eight|nine|ten)\s+years"
     # "the January-March period", "the April–June quarter".
-    r"|(?P<m1h>" + _EN_MONTH + r")\s*[-–—]\s*(?P<m2h>" + _EN_MONTH + r")(?:\s+(?:period|quarter))?" + _EN_YEAR_AFTER.format("yh")
+    r"|(?P<m1h>" + _EN_MONTH + r")(?:\s*[-–—]\s*|\s+(?:to|through)\s+)(?P<m2h>" + _EN_MONTH + r")(?![a-z])(?:\s+(?:period|quarter))?"
+    + _EN_YEAR_AFTER.format("yh")
     # "the three months to June": that many months ending with the month named.
     + r"|the\s+(?P<nto>[2-9]|1[0-2]|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+months\s+to\s+"
     r"(?:the\s+end\s+of\s+)?(?P<mnto>" + _EN_MONTH + r")" + _EN_YEAR_AFTER.format("ynto")
@@ -276,6 +298,11 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
         if published is None:
             return None
         return Period.span(date(published.year - 1, published.month, 1), published, to_date=True)
+    if match.group("npast") or match.group("halfyear"):
+        return _months_to_date(_cn_small(match.group("npast")) if match.group("npast") else 6, published)
+    if match.group("nyears") or match.group("nyearsb"):
+        count = match.group("nyears") or match.group("nyearsb")
+        return _years_to_date(2 if count == "两" else _cn_small(count), published)
     if match.group("ytd"):
         return _year_to_date(published)
     if match.group("yfrom"):
@@ -308,6 +335,9 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
     first: date = start
     last: date | None
     to_date = False
+    if match.group("since") == "起" and not _ZH_FROM_BEFORE.search(text, max(0, match.start() - 2), match.start()):
+        # 3月1日起施行 dates a rule; only 自/从…起 opens a span.
+        return None
     if match.group("since"):
         # The end is stated after the start, in its paragraph: "3月10日以来…。截至5月22日，…"
         paragraph_end = text.find("\n", match.end())
@@ -341,6 +371,23 @@ def _years(first: int, last: int) -> Period | None:
     if last <= first or last - first > 20:
         return None
     return Period.span(date(first, 1, 1), date(last, 12, 1))
+
+
+def _months_to_date(months: int, published: date | None) -> Period | None:
+    """过去六个月, "over the past six months": from that many months before publication to it
+    (as 过去一年 runs from the same month of the year before)."""
+    if published is None or not 1 < months < 12:
+        return None
+    first = published.year * 12 + published.month - 1 - months
+    return Period.span(date(first // 12, first % 12 + 1, 1), published, to_date=True)
+
+
+def _years_to_date(years: int, published: date | None) -> Period | None:
+    """过去三年, "in the last three years": from the same month that many years before
+    publication to it (as 过去一年 runs from the same month of the year before)."""
+    if published is None or not 1 < years <= 10:
+        return None
+    return Period.span(date(published.year - years, published.month, 1), published, to_date=True)
 
 
 def _year_to_date(published: date | None) -> Period | None:
@@ -391,6 +438,12 @@ def _en_range(match: re.Match[str], published: date | None) -> Period | None:
             # "the first eleven months of the year" is the latest such span ended by publication.
             year = published.year if date(published.year, months, 1) < published.replace(day=1) else published.year - 1
         return Period.span(date(year, 1, 1), date(year, months, 1))
+    if match.group("npast"):
+        count = match.group("npast")
+        return _months_to_date(int(count) if count.isdigit() else _EN_MONTH_COUNTS[count], published)
+    if match.group("nyears"):
+        count = match.group("nyears")
+        return _years_to_date(int(count) if count.isdigit() else _EN_MONTH_COUNTS[count], published)
     if match.group("past"):
         if published is None:
             return None
@@ -425,10 +478,12 @@ def _en_range(match: re.Match[str], published: date | None) -> Period | None:
     if last_year is None:
         return None
     first_year = int(_digits(match.group("y1")) or (last_year if first_month <= last_month else last_year - 1))
-    first, last = date(first_year, first_month, 1), date(last_year, last_month, 1)
-    if last <= first:
+    days = bool(match.group("d1") and match.group("d2"))
+    first_day = _day(first_year, first_month, int(match.group("d1")) if days else None)
+    last_day = _day(last_year, last_month, int(match.group("d2")) if days else None)
+    if first_day is None or last_day is None or (last_day <= first_day if days else (last_year, last_month) <= (first_year, first_month)):
         return None
-    return Period.span(first, last)
+    return Period.span(first_day, last_day, days=days)
 
 
 def _digits(text: str | None) -> str | None:
@@ -443,7 +498,11 @@ _SENTENCE_END = re.compile(r"[。！？；!?;\n]|\.(?=\s|$)")
 _CLAUSE_MARK = re.compile(r"[。！？；!?;\n，、：:（）()]|\.(?=\s|$)|,(?!(?<=\d,)\d{3}(?!\d))")
 # What may stand between a clause's start and a period that frames the clause.
 _ZH_FRAMING_LEAD = re.compile(
-    r"\s*(?:在|于|自|从|截至|截止|其中|另外|此外|同时|据统计|数据显示|\d{1,2}月\d{1,2}日"
+    # A bracketed section label may open the paragraph (【网络安全管理】2021年，…).
+    r"\s*(?:【[^】]{0,20}】\s*)?"
+    # The acting office may come first (网信办今年上半年共约谈…): the period still frames the clause.
+    r"(?:[^，,。；;：:\d]{0,16}?(?:网信办|网信部门|网信系统|部门|总局|工信部|监管局|管理局|办公室|委员会|机构|[会局部委厅办署院])\s*)?"
+    r"(?:在|于|自|从|截至|截止|其中|另外|此外|同时|据统计|数据显示|\d{1,2}月\d{1,2}日"
     # A report quoted before its period ("报告指出，第一季…", "通报显示2022年…") still frames.
     r"|(?:据|报告|通报|公告|统计|数据)(?:指出|显示|称|指|介绍|表明|了解|悉))?\s*")
 # Words after a Chinese period that make it describe a noun instead of framing the clause.
@@ -468,7 +527,61 @@ def _carries(text: str, start: int, end: int, chinese: bool) -> bool:
     clause_start = max(0, start - 80)
     for mark in _CLAUSE_MARK.finditer(text, clause_start, start):
         clause_start = mark.end()
+    if _ZH_DATA_OF_PERIOD.match(text, end):
+        # "…专项行动上半年工作数据：" names the period of the figures the colon introduces.
+        return True
     return bool(_ZH_FRAMING_LEAD.fullmatch(text, clause_start, start)) and not _ZH_ATTRIBUTIVE_AFTER.match(text, end)
+
+
+_ZH_DATA_OF_PERIOD = re.compile(r"(?:的)?(?:工作|执法|整治|治理)?(?:数据|情况|成果|成效|战果|统计)\s*(?:如下)?\s*[:：]")
+
+
+_ZH_UNTIL_DATE = re.compile(
+    r"(?:截至|截止(?:到)?)\s*(?:(?:19|20)\d{2}\s*年)?\s*(?P<m>" + _CN_MONTH + r")\s*月\s*(?:(?P<d>" + _CN_DAY + r")\s*[日号])?")
+_EN_UNTIL_DATE = re.compile(
+    r"(?<![a-z])(?:by|as\s+of|as\s+at|until|till)\s+(?:the\s+end\s+of\s+)?(?P<m>" + _EN_MONTH
+    + r")(?![a-z])(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:\s*,?\s*(?:19|20)\d{2})?")
+def _closes_a_span(text: str, match: re.Match[str], mentions: list[PeriodMention]) -> bool:
+    """截至6月30日 after 4月15日以来 in its paragraph is the end of that span (see ``_zh_range``)."""
+    if match.group("m")[0] in _LATIN:
+        return False
+    month = _cn_small(match.group("m"))
+    day = _cn_small(match.group("d")) if match.group("d") else None
+    paragraph_start = text.rfind("\n", 0, match.start()) + 1
+    return any(m.period is not None and m.period.kind == "range" and m.period.first is not None
+               and m.period.last is not None and m.period.first < m.period.last
+               and m.period.last.month == month and (day is None or m.period.last.day == day)
+               and paragraph_start <= m.start < match.start() and text[m.start:m.end].endswith("来")
+               for m in mentions)
+
+
+# "the apps identified in November", "the list issued in July": a participle without an
+# auxiliary makes the month date a noun; "were removed in May" dates the clause's verb.
+_EN_ATTRIBUTIVE_BEFORE = re.compile(r"(?<!were\s)(?<!was\s)(?<!been\s)(?<!have\s)(?<!had\s)\b[a-z]+(?:ed|en|wn)\s+$"
+                                    r"|\b(?:the|a|an|its|their|this|that)\s+[a-z]+\s+$")
+_SUMMED_BEFORE = re.compile(r"\b(?:total|totall?ing|in\s+all|altogether|combined|cumulative)\b|累计|共计|合计|总计")
+
+
+def _sentence_end(text: str, position: int) -> int:
+    mark = _SENTENCE_END.search(text, position)
+    return mark.end() if mark else len(text)
+
+
+def _sentence_start(text: str, position: int) -> int:
+    start = max(0, position - 300)
+    for mark in _SENTENCE_END.finditer(text, start, position):
+        start = mark.end()
+    return start
+
+
+def _frames(text: str, start: int, end: int, chinese: bool) -> bool:
+    """A period opens its clause (10月，…; "In August, …"): it frames what follows."""
+    if chinese:
+        return _carries(text, start, end, True)
+    clause_start = max(0, start - 80)
+    for mark in _CLAUSE_MARK.finditer(text, clause_start, start):
+        clause_start = mark.end()
+    return not text[clause_start:start].strip()
 
 
 def find_period_mentions(text: str, published: date | None) -> list[PeriodMention]:
@@ -487,9 +600,11 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     for match in _ZH_RANGE.finditer(text) if zh_ranges else ():
         period = _zh_range(text, match, published)
         if period is not None:
-            ranges.append(match.span())
-            mentions.append(PeriodMention(match.start(), match.end(), period, False,
-                                          _carries(text, match.start(), match.end(), True)))
+            # The pattern may start on the line break before the month; the mention does not.
+            start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+            ranges.append((start, match.end()))
+            mentions.append(PeriodMention(start, match.end(), period, False,
+                                          _carries(text, start, match.end(), True)))
     for match in _EN_RANGE.finditer(text) if en_ranges else ():
         period = _en_range(match, published)
         if period is not None:
@@ -500,12 +615,48 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     def inside_range(match: re.Match[str]) -> bool:
         return any(start < match.end() and match.start() < end for start, end in ranges)
 
+    # A month named alone (2023年11月，…; "in November") is a period of its own.
+    english_months = any(name in text for name in _EN_MONTH_STEMS)
+    for match in [*(_zh_months(text) if chinese else ()), *(_EN_MONTH_ALONE.finditer(text) if english_months else ())]:
+        in_chinese = match.group("m")[0] not in _LATIN
+        if ranges and inside_range(match):
+            continue
+        start = match.start()
+        year = _ZH_YEAR_BEFORE.search(text, max(0, start - 8), start) if in_chinese else None
+        if year is not None:
+            start = year.start()
+        period = _month(match, year, published)
+        if period is None:
+            continue
+        ranges.append((start, match.end()))
+        before = text[max(0, start - 6):start]
+        if (_ZH_UNTIL_BEFORE if in_chinese else _EN_UNTIL_BEFORE).search(before):
+            mentions.append(PeriodMention(start, match.end(), None, False))
+            continue
+        comparison = bool((_ZH_COMPARISON_BEFORE if in_chinese else _EN_COMPARISON_BEFORE).search(
+            text[max(0, start - 20):start]))
+        carries = not comparison and _frames(text, start, match.end(), in_chinese)
+        if not carries and not _SUMMED_BEFORE.search(text, _sentence_start(text, start), start) \
+                and (in_chinese or _EN_ATTRIBUTIVE_BEFORE.search(text, max(0, start - 40), start)
+                     or not re.match(r"in\b", text[start:start + 3])):
+            # A month inside a clause dates an event ("the list issued in July", 对7月发现的问题);
+            # it is a period only when it frames what follows or a total is stated over it.
+            continue
+        mentions.append(PeriodMention(start, match.end(), period, comparison, carries,
+                                      _sentence_end(text, match.end())))
+
     for match in _ZH_PERIOD.finditer(text) if chinese else ():
         if ranges and inside_range(match):
             continue
         if _BATCH_AFTER.match(text, match.end()):
             continue
-        period, known = _zh_period(match, published)
+        if match.group("bare") == "全年":
+            # "the whole year" is the year the text named last (2021年，…。全年…).
+            years = [m.period for m in mentions if m.period is not None and m.start < match.start()
+                     and m.period.kind == "year"]
+            period, known = (years[-1], True) if years else (None, False)
+        else:
+            period, known = _zh_period(match, published)
         if not known:
             continue
         if _ZH_UNTIL_BEFORE.search(text, max(0, match.start() - 6), match.start()):
@@ -530,31 +681,99 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         comparison = bool(_EN_COMPARISON_BEFORE.search(before))
         carries = not comparison and _carries(text, match.start(), match.end(), False)
         mentions.append(PeriodMention(match.start(), match.end(), period, comparison, carries))
+    # "By August 25", 截至8月25日: where a count stands, not a span; it ends the period before.
+    until_dates = [*(_ZH_UNTIL_DATE.finditer(text) if chinese and ("截至" in text or "截止" in text) else ()),
+                   *(_EN_UNTIL_DATE.finditer(text) if english_months else ())]
+    for match in until_dates:
+        if (ranges and inside_range(match)) or _closes_a_span(text, match, mentions):
+            continue
+        mentions.append(PeriodMention(match.start(), match.end(), None, False))
     mentions.sort(key=lambda mention: mention.start)
     return mentions
 
 
 _ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
+_ZH_MONTH = re.compile(
+    r"(?<![\d第.个])(?P<m>" + _CN_MONTH + r")\s*(?P<yue>月)(?:份)?"
+    r"(?!\s*(?:\d|[一二三四五六七八九十]|[日号底末初中上下前后内])|\s*(?:以来|来|起|至|到|—|-|~))")
+_EN_MONTH_ALONE = re.compile(
+    r"(?<![a-z])(?:in|during|throughout|for)\s+(?:the\s+month\s+of\s+)?(?P<m>" + _EN_MONTH + r")(?![a-z])"
+    r"(?:\s*,?\s*(?P<y>(?:19|20)\d{2}|this\s+year|last\s+year))?(?!\s*\d)")
+# Substrings every English month name has: most Chinese notices name none, and skip two scans.
+_EN_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ZH_YEAR_BEFORE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年|(?P<yr>今年|去年|本年|上年))\s*$")
 _EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:of\s+)?\S*\s*$|end\s+of\s+\S+$")
 # Words every range pattern needs, found in one pass: most notices name no range.
 _ZH_RANGE_HINT = re.compile(
-    r"以来|一年|至今|个月|[月日号]\s*来"
+    r"以来|一年|(?:过去|近)\s*半年|至今|个月|[月日号]\s*[来起]|过去\s*\S\s*年|近\s*\S\s*年"
     r"|月(?:份)?\s*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?\s*(?:底|末)?\s*[至到—\-~－]"
     r"|[至到—\-~－]\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
     r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"
 )
-_EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:12|twelve|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
-    r"|[-–—]\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:\w+\s+(?:months|years)|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
+    r"|(?:[-–—]\s*|\b(?:to|through)\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
 
 
+def _zh_months(text: str) -> list[re.Match[str]]:
+    """``_ZH_MONTH`` matches, tried only where a 月 stands (scanning every position for a
+    month numeral cost more than the rest of the period search)."""
+    found = []
+    position = text.find("月")
+    while position != -1:
+        for back in (3, 2, 1):
+            match = _ZH_MONTH.match(text, position - back) if position >= back else None
+            if match is not None and match.start("yue") == position:
+                found.append(match)
+                break
+        position = text.find("月", position + 1)
+    return found
+
+
+def _month(match: re.Match[str], year_before: re.Match[str] | None, published: date | None) -> Period | None:
+    month_text = match.group("m")
+    if month_text[0] in _LATIN:
+        month = _MONTHS[month_text.rstrip(".")[:3]]
+        stated = match.group("y")
+        year = _year_of(_digits(stated), _relative(stated), published, month)
+    else:
+        month = _cn_small(month_text)
+        year = _year_of(year_before.group("y") if year_before else None,
+                        year_before.group("yr") if year_before else None, published, month)
+    if year is None or not 1 <= month <= 12:
+        return None
+    first = date(year, month, 1)
+    if published is not None and first > published:
+        return None
+    return Period.span(first, first)
+
+
+def _previous_month(published: date | None) -> tuple[Period | None, bool]:
+    """上月, "last month": the month before the one of publication."""
+    if published is None:
+        return None, False
+    first = (published.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return Period.span(first, first), True
+
+
 def _zh_period(match: re.Match[str], published: date | None) -> tuple[Period | None, bool]:
+    if match.group("previous_month"):
+        return _previous_month(published)
+    if match.group("previous_quarter"):
+        if published is None:
+            return None, False
+        months = published.year * 12 + published.month - 1 - 3
+        return Period(months // 12, "quarter", (months % 12) // 3 + 1), True
     part = match.group("part") or match.group("bare")
     year: int | None = None
     if match.group("year"):
         digits = match.group("year")
         year = int("".join(_CN_YEAR_DIGITS.get(ch, ch) for ch in digits))
+    elif match.group("roc"):
+        # 民国112年: the Republic of China's calendar counts from 1912.
+        year = int(match.group("roc")) + 1911
     elif match.group("relative"):
         if published is None:
             return None, False
@@ -580,6 +799,8 @@ def _zh_part(part: str | None) -> tuple[str, int]:
         return "half", 1
     if part == "下半年":
         return "half", 2
+    if part.startswith("首"):
+        return "quarter", 1
     digit = re.search(r"[一二三四1-4]", part)
     assert digit is not None
     character = digit.group(0)
@@ -622,6 +843,8 @@ def _en_period(match: re.Match[str], published: date | None) -> tuple[Period | N
     relative = match.group("rel2")
     if relative and published is not None:
         return Period(published.year - (relative == "last year")), True
+    if match.group("lastmonth"):
+        return _previous_month(published)
     return None, False
 
 

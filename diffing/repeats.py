@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from diffing.figure import Candidate, Figure
+from diffing.periods import Period
 from diffing.text import PreparedText
 
 __all__ = ["DISTRIBUTIVE", "conversions", "merge_repeats"]
@@ -25,6 +27,10 @@ _CONVERSION_GAP = re.compile(
 )
 
 
+_CONVERSION_LEAD = re.compile(
+    rf"(?:\b(?:equal|equivalent)\s+(?:of|to)|\bworth|约合|折合|相当于)\s*(?:{_APPROXIMATELY}\s*)?(?:人民币|美元|欧元|英镑|港币|港元)?\s*$")
+
+
 def conversions(prepared: PreparedText, candidates: Sequence[Candidate]) -> dict[int, int]:
     """Amounts that restate another amount in a second currency ("3.4 billion yuan (about $533
     million)"), each mapped to the amount it restates; an amount elsewhere equal to such a
@@ -37,8 +43,12 @@ def conversions(prepared: PreparedText, candidates: Sequence[Candidate]) -> dict
             continue
         if previous is not None:
             before = candidates[previous]
-            if (before.currency != candidate.currency
-                    and _CONVERSION_GAP.fullmatch(prepared.text, before.end, candidate.start)):
+            if before.currency != candidate.currency and (
+                    _CONVERSION_GAP.fullmatch(prepared.text, before.end, candidate.start)
+                    # "fined €3 million for …, equivalent to about $3.3 million": the words say
+                    # it restates the amount before it in its sentence, whatever stands between.
+                    or (_CONVERSION_LEAD.search(prepared.text, max(before.end, candidate.start - 40), candidate.start)
+                        and prepared.sentence_index(before.start) == prepared.sentence_index(candidate.start))):
                 converted[index] = converted.get(previous, previous)
         previous = index
     restatements = [(candidates[index].currency, candidates[index].value, target)
@@ -59,7 +69,7 @@ _ROUNDING = Decimal("0.03")
 
 # Words that give one amount to several parties ("500,000 yuan each"): the same amount twice is
 # then two figures, not a repeat. Read on the original sentence, so in both scripts.
-DISTRIBUTIVE = re.compile(r"\beach\b|apiece|respectively|分[别別]|各(?:[处處罚罰被自])|均(?:[被处處罚罰])|每家",
+DISTRIBUTIVE = re.compile(r"\beach\b|apiece|respectively|分[别別]|各(?:[处處罚罰被自遭])|均(?:[被处處罚罰])|每家",
                            re.IGNORECASE)
 
 
@@ -70,7 +80,8 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
     them: a headline states less), is a repeat of it (a headline, a caption, a summary). Its
     spans join the earlier figure's ``other_spans`` and what it states (a period, a scope, a
     party) fills the earlier one's gaps. Figures without a metric or role, equal amounts in one
-    sentence and amounts given to each of several parties are never merged. Idempotent;
+    sentence, and an amount given to each of several parties and an equal amount of one party,
+    are never merged. Idempotent;
     ``find_figures`` applies it, and a step that sets ``party`` afterwards may apply it again."""
     kept: list[Figure] = []
     earlier: dict[tuple[object, ...], list[int]] = {}
@@ -91,7 +102,9 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
                           if (other.metric, other.role, other.unit) == exact[:2] + exact[3:]
                           and _approximates(other, figure) and _agree(other, figure)), None)
             approximated = index is not None
-        if index is None or _distributive(kept[index]) or _distributive(figure) \
+        # An amount given to each of several parties is no repeat of one party's equal fine; a
+        # second "each" statement of it (a headline's 各遭罚款50万元) is.
+        if index is None or _distributive(kept[index]) != _distributive(figure) \
                 or (not approximated and _same_sentence(kept[index], figure)):
             same.append(len(kept))
             kept.append(figure)
@@ -104,7 +117,7 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
         kept[index] = replace(
             first,
             other_spans=(*first.other_spans, (figure.start, figure.end), *figure.other_spans),
-            period=first.period or figure.period,
+            period=_narrower(first.period, figure.period),
             scope=first.scope or figure.scope,
             party=first.party or figure.party,
         )
@@ -165,13 +178,44 @@ def _significant(value: Decimal) -> int:
 def _agree(first: Figure, second: Figure) -> bool:
     """Periods and parties agree when equal or one is unstated; scopes also when both are
     national (a headline's 国家网信办 and the body's 全国网信系统), never across provinces."""
-    if not (None in (first.period, second.period) or first.period == second.period):
+    if not (None in (first.period, second.period) or first.period == second.period
+            or _nested(first.period, second.period)):
         return False
     if not (None in (first.party, second.party) or first.party == second.party):
         return False
     if None in (first.scope, second.scope) or first.scope == second.scope:
         return True
     return not any(scope.startswith("province:") for scope in (first.scope, second.scope) if scope)
+
+
+def _days(period: str) -> tuple[date, date] | None:
+    parsed = Period.parse(period)
+    if parsed is None:
+        return None
+    if parsed.kind == "range" and parsed.first is not None:
+        return parsed.first, parsed.end()
+    first_month = 1 if parsed.kind == "year" else (parsed.part - 1) * (6 if parsed.kind == "half" else 3) + 1
+    return date(parsed.year, first_month, 1), parsed.end()
+
+
+def _nested(first: str | None, second: str | None) -> bool:
+    """One period lies inside the other: a headline's "this year" and the body's "since April"
+    state one total, the body more precisely."""
+    if first is None or second is None:
+        return False
+    a, b = _days(first), _days(second)
+    if a is None or b is None:
+        return False
+    return (a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
+
+
+def _narrower(first: str | None, second: str | None) -> str | None:
+    if first is None or second is None or first == second:
+        return first or second
+    a, b = _days(first), _days(second)
+    if a is None or b is None:
+        return first
+    return second if (b[1] - b[0]) < (a[1] - a[0]) else first
 
 
 def _same_sentence(first: Figure, second: Figure) -> bool:

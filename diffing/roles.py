@@ -35,16 +35,35 @@ _BASE_BEFORE = re.compile(
 _RATE_AFTER = re.compile(r"\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
 _BASE_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?(?:annual\s+|global\s+|domestic\s+)?(?:sales|revenue|turnover)\b")
 _REFUND_BEFORE = re.compile(
-    r"(?:退还|返还|退款|退赔|赔偿|赔付|补偿|保证金|押金|refunds?|redress|restitution|compensation|damages|deposits?"
-    r"|\breturn(?:s|ed|ing)?\b|repa(?:y|id)|reimburs\w*)"
+    r"(退还|返还|退款|退赔|赔偿|赔付|补偿|保证金|押金|refunds?|redress|restitution|compensation|damages|deposits?"
+    r"|\breturn(?:s|ed|ing)?\b|repa(?:y|id)|reimburs\w*|\bpa(?:y|ys|id|ying)\s+back)"
     r"[^，,。；;]{0,14}$"
 )
 _REFUND_AFTER = re.compile(
     r"\s*(?:的)?\s*(?:保证金|押金|退款|赔偿)"
     r"|\s*(?:in|of|as)\s+(?:\w+\s+){0,2}(?:refunds?|redress|restitution|compensation|damages|deposits?|relief)"
     r"|\s*(?:\w+\s+){0,2}to\s+(?:compensate|refund|reimburse|repay)"
+    # "…, which will be used to provide refunds", "for consumer redress", "to be returned to consumers"
+    r"|[\s,]*(?:which|that)\s+will\s+(?:be\s+used\s+(?:to|for)|go\s+(?:to|toward|towards))\s+(?:\w+\s+){0,2}"
+    r"(?:refunds?|redress|restitution|compensat\w*|reimburs\w*|victims|consumers|customers)"
+    r"|\s*(?:for|toward|towards)\s+(?:(?:consumer|customer|victim|user)s?\s+)?(?:refunds?|redress|restitution|compensation)\b"
+    r"(?!\s+(?:delay|claim|failure|practice|problem|request|polic|rule))"
+    r"|\s*(?:\w+\s+){0,2}to\s+be\s+(?:returned|refunded|repaid)"
+    # "$1 million goes to consumer refunds", "£3.5m back to customers"
+    r"|\s*(?:goes|go|will\s+go|is\s+to\s+go)\s+(?:to|toward|towards)\s+(?:\w+\s+){0,2}(?:refunds?|redress|restitution|compensation|victims|consumers|customers)"
+    r"|\s*(?:back\s+)?to\s+(?:affected\s+|harmed\s+|injured\s+|its\s+|their\s+)?(?:customers|consumers|users|victims|buyers|merchants|passengers|students|investors)\b"
 )
-_CONFISCATED_BEFORE = re.compile(r"(?:没收|违法所得|违法收入|confiscat\w*|disgorge\w*|illegal\s+(?:gains|income|proceeds))[^，,。；;]{0,10}$")
+# A penalty word between a refund or confiscation word and the amount governs the amount instead
+# ("ordered to pay restitution and fined $2 million", 没收违法所得并处违法所得三倍罚款36万元).
+_PENALTY_WORD = re.compile(r"\b(?:fined|fine|fines|fining|penalt\w*|sanction\w*)\b|罚款|并处|罚金")
+# Costs awarded and fees are owed, not penalties ("costs of HK$15,000", 诉讼费).
+_COSTS_BEFORE = re.compile(r"(?:\b(?:costs|legal\s+fees|court\s+fees|expenses)\s+(?:of\s+)?|(?:诉|堂)?讼费(?:用)?|案件受理费)\s*$")
+_COSTS_AFTER = re.compile(r"\s*(?:in\s+)?(?:legal\s+|court\s+|investigation\s+|investigative\s+|prosecution\s+)?costs\b")
+# A sentence framed as a decision not yet final ("In a preliminary decision, …").
+_PROPOSED_FRAME = re.compile(
+    r"\s*(?:in|under|with|according\s+to)\s+(?:a|an|its|the|their|his|her)\s+(?:\w+\s+)?"
+    r"(?:preliminary|provisional|draft)\s+(?:decision|ruling|finding|view|assessment|notice)")
+_CONFISCATED_BEFORE = re.compile(r"(没收|违法所得|违法收入|confiscat\w*|disgorge\w*|illegal\s+(?:gains|income|proceeds))[^，,。；;]{0,10}$")
 _PER_UNIT_AFTER = re.compile(
     r"\s*(?:(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month|violation|breach|infringement|offence|offense)\b"
     r"|(?:每日|每天|按日|每次|每项))"
@@ -63,6 +82,10 @@ _CAP_BEFORE = re.compile(
     r"(?:could|may|might|can)\s+(?:rise|reach|climb|amount|run)\s+(?:to|as\s+high\s+as)|"
     r"maximum(?:\s+(?:fine|penalty|amount))?(?:\s+(?!which\b|that\b)[a-z]+){0,5}?\s+(?:of|is|was|at)|最高|不超过|最多|最高可处|上限为?)\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
 )
+# "up to 10% of its global turnover, or about $2 billion": the limit restated as an amount.
+_CAP_RATE_RESTATED = re.compile(
+    r"(?:up\s+to|as\s+much\s+as|maximum\s+of|最高|最多|不超过)[^.;。；\d]{0,20}?\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)"
+    r"[^.;。；]{0,50}?[,，(（]\s*(?:or|which\s+(?:is|would\s+be)|i\.e\.|即|约合|约)?\s*(?:about|around|roughly|some|nearly|almost|约)?\s*$")
 # 50万元上限: a stated limit, unless the limit was imposed (顶格, "the full amount").
 _CAP_NOUN_AFTER = re.compile(r"\s*(?:的)?\s*上限")
 _CAP_IMPOSED = re.compile(r"顶格|the\s+full\s+amount|the\s+maximum\s+(?:allowed|possible)")
@@ -75,13 +98,21 @@ _PROPOSED = re.compile(
     # Headline future: "Watchdog to fine BA £183m".
     r"\b(?:watchdog|regulators?|commission|eu|ico|ftc|authority|authorities|agency|ministry|office)\s+to\s+(?:fine|hit|slap|penali)|"
     r"propos(?:ed|es|ing)\s+(?:an?\s+|the\s+)?(?:fine|penalty|[$€£¥\d])|"
-    rf"propos(?:ed|es|al)?\s+(?:to\s+(?:fine|impose|levy)|{_PENALTY})|{_PENALTY}\s+(?:\w+\s+){{0,2}}proposed|"
-    rf"provisional(?:ly)?\s+(?:{_PENALTY}|set|imposed)|"
-    r"(?:originally|initially)\s+(?:proposed|planned|sought|set|intended|announced|mooted|faced)|"
+    # "proposed to issue a fine", "proposes to serve a penalty notice"
+    r"propos(?:ed|es|ing|al)?\s+to\s+(?:fine|impos|levy|issu|serve|penali|hand)|"
+    rf"propos(?:ed|es|al)?\s+(?:{_PENALTY})|{_PENALTY}\s+(?:\w+\s+){{0,2}}proposed|"
+    # A decision not yet final: "provisionally decided to fine", "minded to issue", "preliminary finding".
+    rf"provisional(?:ly)?\s+(?:{_PENALTY}|set|imposed|decid\w*|decision|finding|view|notice)|"
+    r"preliminar(?:y|ily)\s+(?:decision|decided|finding|view|notice|assessment|ruling)|\bminded\s+to\b|"
+    # Fines still to come: "another £1.4m in fines in the pipeline", "pending penalties".
+    r"in\s+the\s+pipeline|(?:over|in)\s+the\s+(?:coming|next)\s+(?:weeks|months)|"
+    # A fine escaped is none ("received immunity and avoided a fine of €90 million", 免于处罚).
+    r"\b(?:avoid(?:ed|s|ing)?|escap(?:ed|es|ing)|spared|would\s+otherwise\s+have)\b|免于|免除|免予|"
+    r"(?:originally|initially)\s+(?:been\s+)?(?:proposed|planned|sought|set|intended|announced|mooted|faced)|"
     r"had\s+planned|planned\s+to\s+(?:fine|impose|levy)|reduced\s+from|the\s+possible|had\s+faced|"
     r"could\s+have\s+(?:faced|been)|would\s+have\s+(?:faced|been|had\s+to\s+pay)|(?:could|may|might|would)\s+face|"
     rf"potential\s+{_PENALTY}|"
-    r"\bseek(?:s|ing)?\b(?!\s+to\b)|\bsought\b(?!\s+to\b)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|(?:预先|事先)告知|处罚告知"
+    r"\bseek(?:s|ing)?\b(?!\s+to\b)|\bsought\b(?!\s+to\b)|初步(?:决定|认定|拟)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|(?:预先|事先)告知|处罚告知"
 )
 # Money set aside for a fine that may come is no fine ("a provision of €400 million", 计提).
 _PROVISION = re.compile(r"(?:provisions?\b|set\s+aside|put\s+aside|sets\s+aside|puts\s+aside|earmark\w*|计提|预提)[^，,。；;]{0,20}$")
@@ -96,9 +127,18 @@ _FACES_BEFORE = re.compile(
     r"\bfac(?:es|ing)\s+(?:an?\s+|the\s+)?(?:record\s+|possible\s+|potential\s+|hefty\s+)?(?:fines?\s+of\s+)?$"
     r"|(?:面临|或将?被罚(?:款)?|可能被罚(?:款)?)\s*(?:约|高达)?\s*$")
 _DOWN_FROM = re.compile(r"(?:down|lowered|cut|reduced)\s+from\s+(?:an?|the|its|their)\s+(?:original\s+|initial\s+|proposed\s+)?$")
-_REDUCED_TO = re.compile(r"(?:reduc|lower|cut|down)\w*\s+(?:from\s+[^,;，；]{1,30}?\s+)?to\s+$")
+_REDUCED_TO = re.compile(
+    r"(?:reduc|lower|cut|down)\w*\s+(?:(?:the|its|their|this|that)\s+(?:[a-z-]+\s+){0,2}?)?"
+    r"(?:from\s+[^,;，；]{1,30}?\s+)?to\s+$|(?:减为|降至|减至|降为)\s*$")
+# After a contrast the proposal no longer governs ("proposed £90,000 but settled on £45,000").
+_CONTRAST = re.compile(r"\b(?:but|however|instead|eventually|finally|ultimately)\b|最终|但|后经")
 # An average ("payments averaging $114 each", 平均每家罚款) is a statistic, never a fine imposed.
 _AVERAGE_BEFORE = re.compile(r"(?:averag\w*|an\s+average\s+of|平均|人均|户均)\s*(?:of\s+|为|约)?\s*$")
+# A difference is no fine ("a reduction of the fine by €3.5 million", 罚款减少了2000万元).
+_CHANGED_BY = re.compile(
+    r"(?:reduc\w*|cut|lower\w*|increas\w*|rais\w*|rise|rose|fell|drop\w*|decreas\w*)\s+(?:of\s+)?"
+    r"(?:(?:the|its|their|this)\s+)?(?:[a-z-]+\s+){0,2}?by\s+(?:about|approximately|around|some|nearly|roughly|almost)?\s*$"
+    r"|(?:减少|降低|增加|下降|上升|减轻|减免)了?\s*(?:约|近)?\s*$")
 # A total says so ("fines totalling", "in fines", "a $2.5 billion settlement", 合计, 共计).
 _TOTAL_BEFORE = re.compile(r"(?:total(?:ling|ing|\s+of)?|combined|in\s+all|altogether|aggregate|合计|共计|总计|累计|总额)\s*(?:人民币)?\s*$")
 _TOTAL_AFTER = re.compile(
@@ -114,25 +154,29 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
     near_start = max(sentence_start, candidate.start - 40)
     before = text[near_start:candidate.start]
     after = text[candidate.end:min(sentence_end, candidate.end + 40)]
-    if _CONFISCATED_BEFORE.search(text, max(clause_start, near_start), candidate.start):
+    confiscated = _CONFISCATED_BEFORE.search(text, max(clause_start, near_start), candidate.start)
+    if confiscated and not _PENALTY_WORD.search(text, confiscated.end(1), candidate.start):
         return CONFISCATED
     if _RATE_AFTER.match(text, candidate.end) or _BASE_BEFORE.search(before) or _BASE_AFTER.match(after):
         return SALES_BASE
     if _PROVISION.search(text, max(clause_start, near_start), candidate.start) or _PROVISION_AFTER.match(after) \
-            or _TAX_BEFORE.search(text, max(clause_start, near_start), candidate.start) or _TAX_AFTER.match(after):
+            or _TAX_BEFORE.search(text, max(clause_start, near_start), candidate.start) or _TAX_AFTER.match(after) \
+            or _COSTS_BEFORE.search(before) or _COSTS_AFTER.match(after):
         return OTHER
-    if (_REFUND_BEFORE.search(text, max(clause_start, near_start), candidate.start)
-            and not _PENALTY_AFTER.match(after)) or _REFUND_AFTER.match(after):
+    refund = _REFUND_BEFORE.search(text, max(clause_start, near_start), candidate.start)
+    if (refund and not _PENALTY_AFTER.match(after)
+            and not _PENALTY_WORD.search(text, refund.end(1), candidate.start)) or _REFUND_AFTER.match(after):
         return REFUND_OR_DEPOSIT
     if _DAILY.match(after) or _PER_UNIT_BEFORE.search(before):
         return OTHER
     if _CAP_AFTER.match(after) or _CAP_BEFORE.search(text[max(near_start, candidate.start - 40):candidate.start]) \
+            or _CAP_RATE_RESTATED.search(text, max(sentence_start, candidate.start - 100), candidate.start) \
             or _PER_UNIT_AFTER.match(after) or _CAP_NOUN_AFTER.match(after):
         # The maximum that was imposed is the fine ("a maximum fine of £500,000, which it levied",
         # 顶格50万元, 达50万元上限的顶格罚单).
         imposed = _IMPOSED_AFTER.match(after) or _CAP_IMPOSED.search(text, clause_start, clause_end)
         return FINE if imposed and verdict is not None and verdict.metric == "fine_amount" else MAXIMUM
-    if _AVERAGE_BEFORE.search(before):
+    if _AVERAGE_BEFORE.search(before) or _CHANGED_BY.search(text, max(sentence_start, candidate.start - 70), candidate.start):
         return OTHER
     # The intention governs every amount it lists ("intends to fine A £183m and B £99m").
     if _FACES_BEFORE.search(before):
@@ -145,7 +189,11 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
     if _REDUCED_TO.search(before) and verdict is not None and verdict.metric == "fine_amount":
         # "reduced from £183 million to £20 million": the amount it was reduced to is the fine.
         return FINE
-    if _PROPOSED.search(text, max(clause_start, candidate.start - 80), min(clause_end, candidate.end + 30)):
+    proposal = None
+    for proposal in _PROPOSED.finditer(text, max(clause_start, candidate.start - 80), min(clause_end, candidate.end + 30)):
+        pass
+    if (proposal is not None and not _CONTRAST.search(text, proposal.end(), candidate.start)) \
+            or _PROPOSED_FRAME.match(text, sentence_start):
         return PROPOSED
     if verdict is not None and verdict.metric == "fine_amount":
         return FINE

@@ -46,7 +46,10 @@ MIN_CASES = 59
 FIGURES_F1_FLOOR = 0.98  # measured 0.995 (P 1.000, R 0.990)
 PLATFORMS_F1_FLOOR = 0.95  # measured 0.960 (platform and action)
 PLATFORMS_IDENTIFIED_F1_FLOOR = 0.96  # measured 0.978 (platform, any action)
-PERIOD_ACCURACY_FLOOR = 0.98  # measured 1.000 (94 of 94 matched figures)
+# 1.3.0 measures 0.989 (93 of 94): the corpus gives 多次予以顶格50万元罚款 (a per-decision amount
+# imposed many times) its span, set D gives the same wording none; the extractor follows the
+# issue's rule that one decision's fine covers no period.
+PERIOD_ACCURACY_FLOOR = 0.98  # measured 0.989 (93 of 94 matched figures)
 WRONG_ROLE_CEILING = 0  # measured 0 money figures taken as fines that are not
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -393,3 +393,328 @@ def test_a_headline_rounding_a_count_is_a_repeat() -> None:
 def test_taiwanese_and_hong_kong_words(text: str, metric: str, value: int) -> None:
     figure = _only(text)
     assert (figure.metric, figure.value) == (metric, value)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a site barred from offering or updating services is suspended, not closed
+    ("During the quarter, 36 websites were banned from offering or upgrading services.", [("suspended", 36)]),
+    ("Over the month 21 platforms were barred from updating their content.", [("suspended", 21)]),
+    # apps let back after fixing their problems are no enforcement count
+    ("After rectifying their problems, 9 apps were allowed to return to app stores.", [(None, 9)]),
+    ("经整改，9款App已恢复上架。", [(None, 9)]),
+    ("經整改，9款App已重新上架。", [(None, 9)]),
+])
+def test_suspensions_and_apps_let_back(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2023, 5, 3)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a number right after a comma is a number (only a digit before the comma makes it a group)
+    ("今年以来，300家违法网站被关闭。", [("websites_closed", 300)]),
+    ("今年以來,300家違法網站被關閉。", [("websites_closed", 300)]),
+    ("经查，20万元罚款已由该公司缴纳。", [("fine_amount", Decimal(200000))]),
+    ("The office fined the firm,500,000 yuan in all.", [("fine_amount", Decimal(500000))]),
+])
+def test_a_number_right_after_a_comma(text: str, expected: list[tuple[str, int | Decimal]]) -> None:
+    figures = extract(text, published=date(2023, 5, 3)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "shut down in 2023": a phrasal verb before the period, no comparison
+    ("More than 300 websites were shut down in 2022.", [("websites_closed", 300, "2022")]),
+    ("Some 4,800 websites were shut down in the second quarter, while 160 apps were removed from stores.",
+     [("websites_closed", 4800, "2022-Q2"), ("apps_removed", 160, "2022-Q2")]),
+    # a count whose noun the list before it gave, after a verb with its own noun
+    ("Regulators issued warnings to 1,150 platforms and imposed fines on 540.",
+     [("warnings", 1150, None), ("fined", 540, None)]),
+    ("The office warned 900 websites and imposed penalties on 120.", [("warnings", 900, None), ("fined", 120, None)]),
+    # a month after the verb dates the verb's counts; after a participle it dates a noun
+    ("Authorities summoned 300 websites in May.", [("websites_summoned", 300, "2022-05..2022-05")]),
+    ("The 5 apps identified in March failed to comply.", [("apps_notified", 5, None)]),
+])
+def test_english_counts_their_verbs_and_periods(text: str, expected: list[tuple[str, int, str | None]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language="en").figures
+    assert [(figure.metric, figure.value, figure.period) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # sites counted in 个, as some reports write them
+    ("据报道，监管部门去年共关闭网站逾4,000个。", "zh-Hans", [("websites_closed", 4000, "个", "2021")]),
+    ("據報道，監管部門去年共約談網站平台120個。", "zh-Hant", [("websites_summoned", 120, "个", "2021")]),
+    # the acting office before the period: the period frames the whole sentence
+    ("网信办今年上半年共约谈网站1200家，关停违规账号近两万个。", "zh-Hans",
+     [("websites_summoned", 1200, "家", "2022-H1"), ("accounts_closed", 20000, "个", "2022-H1")]),
+    ("網信辦今年上半年共約談網站1200家，關停違規帳號近兩萬個。", "zh-Hant",
+     [("websites_summoned", 1200, "家", "2022-H1"), ("accounts_closed", 20000, "个", "2022-H1")]),
+])
+def test_sites_in_ge_and_a_period_after_the_office(text: str, language: str,
+                                                   expected: list[tuple[str, int, str, str]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric, figure.value, figure.unit, figure.period) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # a part of a count before it in the sentence counts the same things
+    ("The ministry tested 1,200 apps this year, and 56 of them were found to violate user rights.", "en",
+     [(None, 1200), ("apps_notified", 56)]),
+    ("工信部今年检测App 1200款，其中56款存在侵害用户权益问题。", "zh-Hans", [(None, 1200), ("apps_notified", 56)]),
+    ("工信部今年檢測App 1200款，其中56款存在侵害用戶權益問題。", "zh-Hant", [(None, 1200), ("apps_notified", 56)]),
+])
+def test_a_part_of_a_count_counts_the_same_things(text: str, language: str,
+                                                  expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # adjectives joined by and/or before the counted noun
+    ("Regulators shut down over 9,000 illegal and harmful websites this year.", [("websites_closed", 9000)]),
+    # "N others" counts more of the things the count before it counted
+    ("Regulators closed 1,200 websites and issued warning notices to 450 others.",
+     [("websites_closed", 1200), ("warnings", 450)]),
+    # a verb of the count's own that no metric has takes the count from the verb before the conjunction
+    ("The office suspended updates on 67 websites and punished 23 others.", [("suspended", 67), (None, 23)]),
+    # and a metric verb after the conjunction leads the next count, which names no noun
+    ("The ministry tested 500 apps and found 30 with problems.", [(None, 500), ("apps_notified", 30)]),
+])
+def test_english_lists_of_counts(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language="en").figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "a further N", "another N": more of the things the count before counted
+    ("In all, 27 apps were taken off app stores, while a further 64 were told to make corrections.",
+     [("apps_removed", 27), ("apps_notified", 64)]),
+    ("The ministry removed 30 apps and ordered another 45 to correct their data practices.",
+     [("apps_removed", 30), ("apps_notified", 45)]),
+])
+def test_a_further_count_of_the_same_things(text: str, expected: list[tuple[str, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language="en").figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an aside after the count does not end its clause
+    ("The ministry ordered 38 apps, including a popular game, to be pulled from app stores.", [("apps_removed", 38)]),
+    # counts after a qualifier take the noun of the count before
+    ("This year the ministry tested 900,000 apps, named more than 1,800 and removed over 600.",
+     [(None, 900000), ("apps_notified", 1800), ("apps_removed", 600)]),
+    # apps that have fixed their problems are no count of apps named
+    ("Of the 42 apps named earlier, 35 have fixed the problems and 7 have been removed.",
+     [("apps_notified", 42), (None, 35), ("apps_removed", 7)]),
+    ("此前通报的42款App中，已有35款完成整改，7款被下架。", [("apps_notified", 42), (None, 35), ("apps_removed", 7)]),
+])
+def test_asides_qualified_counts_and_apps_that_complied(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # fines handed out are no cases handed over
+    ("The regulator said it had handed out fines in 28 cases.", [(None, 28)]),
+    ("Regulators handed 120 case leads over to the police.", [("cases_referred", 120)]),
+    ("Up to 90 cases were handed to judicial organs.", [("cases_referred", 90)]),
+])
+def test_cases_handed_over_not_fines_handed_out(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language="en").figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # 将 puts the counted cases before the verb that refers them, after a comma too; Hong Kong
+    # counts cases in 宗, which counts what 件 counts
+    ("公署指出，已將當中1262宗個案交予警方跟進。", "zh-Hant", [("cases_referred", 1262, "件")]),
+    ("公署將1461宗涉嫌違反《私隱條例》的個案，轉交警方作刑事調查。", "zh-Hant", [("cases_referred", 1461, "件")]),
+    ("网信办将涉嫌违法犯罪的案件线索320件，移交公安机关。", "zh-Hans", [("cases_referred", 320, "件")]),
+    ("把其中57宗个案，转介律政司跟进。", "zh-Hans", [("cases_referred", 57, "件")]),
+    # cases only looked into are not referred; 将 as "will" fronts nothing
+    ("公署將1000宗投訴個案，逐一進行核查。", "zh-Hant", [(None, 1000, "件")]),
+    ("网信部门将依法处置违规账号300个，关闭网站20家。", "zh-Hans", [(None, 300, "个"), ("websites_closed", 20, "家")]),
+    ("今年处置违规账号将近300个，关闭网站20家。", "zh-Hans", [(None, 300, "个"), ("websites_closed", 20, "家")]),
+])
+def test_cases_fronted_by_jiang_are_referred_by_the_verb_after_them(
+        text: str, language: str, expected: list[tuple[str | None, int, str]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric, figure.value, figure.unit) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # a count that is its sentence's subject takes the verb of the clause after it, when that
+    # clause has no subject (an adverb, a passive or the office asked opens it) and no number
+    ("其中43家违法违规网站因主体异常，请示省网信办依法关闭。", "zh-Hans", [("websites_closed", 43)]),
+    ("未按要求完成整改的3款應用，已於1月3日被下架。", "zh-Hant", [("apps_removed", 3)]),
+    ("经查，有8家违法网站，已被依法关闭。", "zh-Hans", [("websites_closed", 8)]),
+    # a clause after it with a count of its own keeps its verb
+    ("通报存在问题的App 15款，已下架3款。", "zh-Hans", [("apps_notified", 15), ("apps_removed", 3)]),
+    # and a clause with no metric verb gives none
+    ("工信部检测App 300款，已完成整改。", "zh-Hans", [(None, 300)]),
+])
+def test_a_count_as_the_subject_takes_the_verb_after_the_comma(
+        text: str, language: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # 取缔 closes sites; sites removed are closed
+    ("上半年共取缔非法不良网站1.2万余个。", "zh-Hans", [("websites_closed", 12000)]),
+    ("今年以來取締關閉非法網站6400餘個。", "zh-Hant", [("websites_closed", 6400)]),
+    ("More than 1,400 registered websites were removed.", "en", [("websites_closed", 1400)]),
+    # removed apps stay apps
+    ("More than 140 apps were removed.", "en", [("apps_removed", 140)]),
+])
+def test_sites_banned_or_removed_are_closed(text: str, language: str, expected: list[tuple[str, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # a part after "out of / of / among the N things": the part counts the same things
+    ("Out of the 67,000 permanently closed accounts, nearly 8,000 were shut down for spreading rumours.", "en",
+     [("accounts_closed", 67000), ("accounts_closed", 8000)]),
+    ("Of the 5,000 accounts checked, 20 were banned.", "en", [(None, 5000), ("accounts_closed", 20)]),
+    ("Among the 120 websites summoned, 30 were later closed.", "en", [("websites_summoned", 120), ("websites_closed", 30)]),
+    # a number after a period phrase is no part of anything
+    ("In the 3 months to June, 45 were removed.", "en", []),
+    # apps back on the shelves after a re-check are no removal
+    ("另有“甲天气”等12款移动应用程序复核上架。", "zh-Hans", [(None, 12)]),
+    ("另有12款App經復核後上架。", "zh-Hant", [(None, 12)]),
+])
+def test_parts_of_a_whole_and_apps_let_back_after_a_recheck(
+        text: str, language: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # shops and premises counted in 家 are no websites
+    ("目前已取缔4家无证照餐饮店。", [(None, 4)]),
+    ("執法人員關閉8家違規經營的門店。", [(None, 8)]),
+    ("共关闭违法网站4家。", [("websites_closed", 4)]),
+])
+def test_shops_are_no_websites(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a verb after a 、 list governs each item, and the noun after each measure word says what
+    # the item counts
+    ("截至目前，尚有7款APP、1款小程序未完成整改。", [("apps_notified", 7), (None, 1)]),
+    ("經核查，仍有5款App、3款小程式未完成整改。", [("apps_notified", 5), (None, 3)]),
+    ("依法下架3款App、2款小程序。", [("apps_removed", 3), ("mini_programs_closed", 2)]),
+    # an item with its own verb keeps it
+    ("下架违规App 30款、通报小程序12款。", [("apps_removed", 30), (None, 12)]),
+])
+def test_a_verb_after_a_list_and_the_noun_after_each_count(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # in a compound noun the last noun is the thing counted: 网站平台账号 are accounts
+    ("约谈网站平台账号180余个，协调关闭网站平台122家。", [(None, 180), ("websites_closed", 122)]),
+    ("關閉網站帳號300個。", [("accounts_closed", 300)]),
+    ("约谈网站平台180家。", [("websites_summoned", 180)]),
+    # items of a list are no compound
+    ("下架App、小程序2890余款。", [(None, 2890)]),
+    # a site or account closed by its owner is no enforcement
+    ("另有1039家域名过期网站经警示教育后主动注销。", [(None, 1039)]),
+    ("另有30個網站自行關閉。", [(None, 30)]),
+    # …but one ordered to close itself was closed by the order
+    ("网信办责令30家违法网站自行关闭。", [("websites_closed", 30)]),
+    ("Another 40 websites closed voluntarily after warnings.", [(None, 40)]),
+    ("Regulators closed 40 websites after warnings.", [("websites_closed", 40)]),
+])
+def test_compound_nouns_and_closures_of_their_own_accord(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 9, 14)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the count under a list's title counts the list, with the title's verb and noun
+    ("附件\n廣東省通信管理局通報下架的APP名單\n(2022年11月,共11款)", [("apps_removed", 11)]),
+    ("附件：存在侵害用户权益行为的APP名单\n（共23款）", [("apps_notified", 23)]),
+    # a title without a metric's verb, or no list, gives none
+    ("附件：检测APP名单\n（共300款）", [(None, 300)]),
+    ("关于下架APP的通知\n（共11款）", [(None, 11)]),
+])
+def test_the_count_under_a_lists_title(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 11, 15)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # what a clause hands to another authority does not borrow the closing verb before it
+    ("依法处置违法违规公众账号3个，其中2个公众账号主体移交市市场监督管理局依法实施行政处罚。", [(None, 3), (None, 2)]),
+    ("關閉違法違規帳號300個，其中20個移交公安機關。", [("accounts_closed", 300), (None, 20)]),
+    # a list after one verb still shares it
+    ("关闭违法网站300家、账号2000个。", [("websites_closed", 300), ("accounts_closed", 2000)]),
+])
+def test_what_is_handed_over_borrows_no_verb(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2022, 1, 4)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # apps made to rectify (督促整改, 要求整改, 查处整改) are apps told to fix their problems
+    ("2019年11月以来，公安部集中查处整改了100款违法违规APP。", [("apps_notified", 100)]),
+    ("省通信管理局督促整改App 45款。", [("apps_notified", 45)]),
+    ("對32款App要求整改。", [("apps_notified", 32)]),
+    # apps that have rectified are no count of apps named
+    ("经复查，已有30款App完成整改。", [(None, 30)]),
+])
+def test_apps_made_to_rectify(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2019, 12, 5)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a part announced by "of which", "Of these," or 其中 counts what the whole before it counted
+    ("The campaign closed 67,000 accounts. Of these, nearly 8,000 were shut down for spreading rumours.",
+     [("accounts_closed", 67000), ("accounts_closed", 8000)]),
+    ("The campaign closed 67,000 accounts, of which 8,000 were shut down for spreading rumours.",
+     [("accounts_closed", 67000), ("accounts_closed", 8000)]),
+    ("专项行动关闭账号6.7万个，其中8000个因传播谣言被关闭。", [("accounts_closed", 67000), ("accounts_closed", 8000)]),
+    ("專項行動關閉帳號6.7萬個，其中近8000個因傳播謠言被封禁。", [("accounts_closed", 67000), ("accounts_closed", 8000)]),
+    # an English part with no verb of its own reports no action
+    ("Regulators fined 30 websites. Of these, 12 were in Beijing.", [("fined", 30), (None, 12)]),
+])
+def test_a_part_announced_after_its_whole(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2023, 5, 28)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 对 fronts what the verb after the comma acts on; a verb inside its …的 only describes them
+    ("对拒不整改的12款App，工信部已责令应用商店予以下架。", [("apps_removed", 12)]),
+    ("對未按要求完成整改的8款App，依法予以下架。", [("apps_removed", 8)]),
+    ("对违法违规的120家网站，依法予以关闭。", [("websites_closed", 120)]),
+    # no metric verb after the comma, or a count of its own there: the clause keeps its verb
+    ("对存在问题的30款App，工信部进行了检测。", [("apps_notified", 30)]),
+    ("对存在问题的30款App，已下架5款。", [("apps_notified", 30), ("apps_removed", 5)]),
+])
+def test_what_dui_fronts_takes_the_verb_after_the_comma(text: str, expected: list[tuple[str | None, int]]) -> None:
+    figures = extract(text, published=date(2025, 8, 21)).figures
+    assert [(figure.metric, figure.value) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a period ending an English sentence after its last count frames every count of it, and
+    # a noun-less count after ", <verb>ed <noun> to" takes the noun of the list
+    (("Cyberspace authorities interviewed 1,843 website platforms, issued warnings to 1,042, and shut down "
+      "9,122 illegal websites in the first half of the year."),
+     [("websites_summoned", 1843, "2023-H1"), ("warnings", 1042, "2023-H1"), ("websites_closed", 9122, "2023-H1")]),
+    ("The office summoned 40 platforms, and removed 300 apps from app stores last year.",
+     [("websites_summoned", 40, "2022"), ("apps_removed", 300, "2022")]),
+    # not when the period dates the base of a comparison
+    ("Regulators closed 300 websites, compared with 200 in 2022.", [("websites_closed", 300, None), (None, 200, "2022")]),
+    # "N of the things" counts those things
+    ("The privacy commissioner said 1,262 of the cases had been referred to police.", [("cases_referred", 1262, None)]),
+])
+def test_a_sentence_final_period_and_counts_of_the_things(text: str, expected: list[tuple[str | None, int, str | None]]) -> None:
+    figures = extract(text, published=date(2023, 8, 21), language="en").figures
+    assert [(figure.metric, figure.value, figure.period) for figure in figures] == expected

@@ -237,3 +237,23 @@ def test_normaliser_never_raises(text: str) -> None:
     parse_number(text)
     parse_amount(text)
     parse_percent(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("万余", 10000), ("萬餘", 10000), ("亿多", 100000000), ("千余", 1000)])
+def test_a_big_unit_with_an_approximation_is_its_lower_bound(text: str, expected: int) -> None:
+    # 清理违规账号万余个: "over ten thousand", as 千余 is "over a thousand"; 万 alone stays no number.
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("二五○万", 2500000), ("二五〇萬", 2500000), ("一五〇〇万", 15000000), ("五〇〇亿", 50000000000),
+    ("一二〇万", 1200000),
+])
+def test_digits_written_one_by_one_before_wan(text: str, expected: int) -> None:
+    # Taiwanese papers write amounts digit by digit (二五○萬元), with ○ for zero.
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize("text", ["一两万", "三五万", "七八万"])
+def test_two_digits_before_wan_are_a_range_not_a_number(text: str) -> None:
+    assert parse_number(text) is None

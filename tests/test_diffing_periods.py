@@ -91,6 +91,20 @@ def test_period_parse_and_end() -> None:
     ("年初以来，各地网信部门", date(2022, 5, 3), "2022-01..2022-05"),
     ("so far this year, regulators", date(2022, 9, 14), "2022-01..2022-09"),
     ("in the first nine months of this year, regulators", date(2022, 10, 20), "2022-01..2022-09"),
+    # a span opened by 自/从…起 or closed by 至今 runs to publication
+    ("自今年4月起，各地网信部门", date(2022, 9, 14), "2022-04..2022-09"),
+    ("从去年11月起，各地网信部门", date(2022, 9, 14), "2021-11..2022-09"),
+    ("今年2月至今，各地网信部门", date(2022, 9, 14), "2022-02..2022-09"),
+    # the last few months up to publication
+    ("over the past four months, regulators", date(2022, 9, 14), "2022-05..2022-09"),
+    ("in the last three months the ministry", date(2022, 9, 14), "2022-06..2022-09"),
+    ("近五个月来，各地网信部门", date(2022, 9, 14), "2022-04..2022-09"),
+    ("过去半年，各地网信部门", date(2022, 9, 14), "2022-03..2022-09"),
+    # two months joined by "to" without "from"
+    ("the figures for the january to june period show", date(2022, 9, 14), "2022-H1"),
+    ("in the march through may period, the ministry", date(2022, 9, 14), "2022-03..2022-05"),
+    # the first three quarters without a year: the latest ended by publication
+    ("during the first three quarters, regulators", date(2022, 10, 20), "2022-01..2022-09"),
 ])
 def test_ranges_of_months_and_days(text: str, published: date | None, expected: str) -> None:
     assert [period for period, _ in _periods(text, published)] == [expected]
@@ -98,9 +112,12 @@ def test_ranges_of_months_and_days(text: str, published: date | None, expected: 
     assert parsed is not None and str(parsed) == expected
 
 
-@pytest.mark.parametrize("text", ["自2021年11月1日起施行", "7月以来", "2024年1月31日", "第1-3批", "3个月内完成整改"])
+@pytest.mark.parametrize("text", ["自2021年11月1日起施行", "本规定自2023年3月1日起实施", "2023年5月起正式施行", "7月以来", "2024年1月31日", "第1-3批", "3个月内完成整改"])
 def test_no_range_without_a_resolvable_span(text: str) -> None:
     assert [period for period, _ in _periods(text, None) if period and ".." in period] == []
+    # a rule's date of effect is no span, whenever the notice was published
+    if "施行" in text or "实施" in text:
+        assert [period for period, _ in _periods(text, date(2024, 6, 1)) if period and ".." in period] == []
 
 
 def test_range_parse_and_end() -> None:
@@ -144,3 +161,177 @@ def test_a_batch_number_is_no_period() -> None:
 @pytest.mark.parametrize("text", ["截至2022年底，工信部累计通报", "by the end of 2022, the ministry had", "as of 2021, a total of"])
 def test_where_a_cumulative_count_ends_is_no_period(text: str) -> None:
     assert [period for period, _ in _periods(text, date(2023, 2, 1))] == [None]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("從去年11月起，各地網信部門累計關閉違法網站320家。", "zh-Hant", "2021-11..2022-09"),
+    ("過去半年，國家網信辦約談網站平台48家。", "zh-Hant", "2022-03..2022-09"),
+    ("Over the past six months, regulators removed 140 apps from app stores.", "en", "2022-03..2022-09"),
+])
+def test_a_span_to_publication_is_the_period_of_the_counts_it_opens(text: str, language: str, expected: str) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric is not None, figure.period) for figure in figures] == [(True, expected)]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # a month named alone is the period of the counts it frames
+    ("10月，全国网信系统依法约谈网站平台56家。", "zh-Hans", [("websites_summoned", "2022-10..2022-10")]),
+    ("2021年11月份，各地網信部門關閉違法網站210家。", "zh-Hant", [("websites_closed", "2021-11..2021-11")]),
+    ("In August, the ministry removed 38 apps from app stores.", "en", [("apps_removed", "2022-08..2022-08")]),
+    ("The platform was fined a total of 4 million yuan in July.", "en", [("fine_amount", "2022-07..2022-07")]),
+    # a month with a day, a deadline or the end of a cumulative count is no period
+    ("5月3日，网信部门约谈网站平台3家。", "zh-Hans", [("websites_summoned", None)]),
+    ("截至8月，累计关闭违法网站300家。", "zh-Hans", [("websites_closed", None)]),
+    # a count as it stood on a date has no period, and the period before does not carry past it
+    ("In August, the ministry listed 200 apps. By August 25, it had removed 40 apps.", "en",
+     [("apps_notified", "2022-08..2022-08"), ("apps_removed", None)]),
+    ("8月，工信部通报App 200款。截至8月25日，已下架App 40款。", "zh-Hans",
+     [("apps_notified", "2022-08..2022-08"), ("apps_removed", None)]),
+    ("8月，工信部通報App 200款。截至8月25日，已下架App 40款。", "zh-Hant",
+     [("apps_notified", "2022-08..2022-08"), ("apps_removed", None)]),
+    # a month whose sentence reports nothing dates an event, and frames no later sentence
+    ("2022年7月，工信部启动App专项整治行动。截至目前，累计下架App 300款。", "zh-Hans", [("apps_removed", None)]),
+    ("In July the ministry launched a campaign. It has removed 300 apps.", "en", [("apps_removed", None)]),
+    # one that reports figures frames the sentences after it
+    ("8月，全国网信系统约谈网站平台300家。另外，下架App 20款。", "zh-Hans",
+     [("websites_summoned", "2022-08..2022-08"), ("apps_removed", "2022-08..2022-08")]),
+    # a month inside a clause dates an event, not a span the count covers
+    ("The ministry removed 40 apps named on the list it issued in July.", "en", [("apps_removed", None)]),
+    ("工信部对7月通报的App进行复查，下架40款App。", "zh-Hans", [("apps_removed", None)]),
+    # a section label before the year does not stop it framing; 全年 is the year named before
+    ("【网络执法】2021年，市网信办加强执法。全年依法关闭网站3家，下架App2个，处罚款5万元。", "zh-Hans",
+     [("websites_closed", "2021"), ("apps_removed", "2021"), ("fine_amount", "2021")]),
+    ("【網絡執法】2021年，市網信辦加強執法。全年依法關閉網站3家，下架App2個，處罰款5萬元。", "zh-Hant",
+     [("websites_closed", "2021"), ("apps_removed", "2021"), ("fine_amount", "2021")]),
+])
+def test_months_labels_and_the_whole_year(text: str, language: str, expected: list[tuple[str, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2022, 11, 14), language=language).figures
+    assert [(figure.metric, figure.period) for figure in figures if figure.metric] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "今年1月至10月，网信部门对该平台多次予以顶格50万元罚款，累计罚款900万元。",
+    "今年1月至10月，網信部門對該平台多次予以頂格50萬元罰款，累計罰款900萬元。",
+    "From January to October, the office repeatedly fined the platform 500,000 yuan, a total of 9 million yuan.",
+])
+def test_an_amount_imposed_many_times_is_one_decisions_amount(text: str) -> None:
+    from diffing.extract import extract
+
+    fines = [f for f in extract(text, published=date(2022, 11, 14)).figures if f.metric == "fine_amount"]
+    assert [(int(f.value), f.period) for f in fines] == [(500000, None), (9000000, "2022-01..2022-10")]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # 首季 is the first quarter; 上季 the quarter before publication's (Hong Kong and Taiwan wording)
+    ("國家網信辦今年首季共約見網站平台負責人逾500家。", "zh-Hant", [("websites_summoned", "2022-Q1")]),
+    ("网信部门上季度关闭违法网站300家。", "zh-Hans", [("websites_closed", "2022-Q2")]),
+    ("內地網信部門上季將370宗案件線索移交公安機關。", "zh-Hant", [("cases_referred", "2022-Q2")]),
+])
+def test_hong_kong_quarters(text: str, language: str, expected: list[tuple[str, str]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2022, 9, 14), language=language).figures
+    assert [(figure.metric, figure.period) for figure in figures if figure.metric] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # the last N years run from the same month N years before publication to it
+    ("China has shut down more than 13,000 websites in the last three years.", "en",
+     [("websites_closed", "2015-04..2018-04")]),
+    ("Regulators closed 2,000 websites over the past 5 years.", "en", [("websites_closed", "2013-04..2018-04")]),
+    ("过去三年，全国网信系统共关闭违法网站1.3万家。", "zh-Hans", [("websites_closed", "2015-04..2018-04")]),
+    ("近三年來，全國網信系統共關閉違法網站1.3萬家。", "zh-Hant", [("websites_closed", "2015-04..2018-04")]),
+    # 近五年 without 来 may be "nearly five years": no period
+    ("该平台运营近5年，共关闭违规账号300个。", "zh-Hans", [("accounts_closed", None)]),
+])
+def test_the_last_n_years(text: str, language: str, expected: list[tuple[str, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2018, 4, 10), language=language).figures
+    assert [(figure.metric, figure.period) for figure in figures if figure.metric] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a period after a restatement in parentheses still frames the total before it
+    ("The regulator imposed fines totaling 23.59 billion yuan ($3.72 billion) last year on 176 cases.", "2021"),
+    ("The authority issued penalties totalling €1.2 billion (about $1.3 billion) in 2021.", "2021"),
+    # 共 before a penalty verb sums the year's fines
+    ("5間有線系統台，去年因違反黨政軍條款共挨罰新台幣200萬元。", "2021"),
+    ("该公司去年共被罚款300万元。", "2021"),
+    # one fine imposed last year stays one decision's
+    ("该公司去年被罚款300万元。", None),
+])
+def test_totals_keep_their_period(text: str, expected: str | None) -> None:
+    from diffing.extract import extract
+
+    fines = [f for f in extract(text, published=date(2022, 3, 13)).figures if f.metric == "fine_amount"]
+    assert [f.period for f in fines] == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an English range of months with their days is a range of days
+    ("Between March 10 and May 22, the probe led to the closure of 67,000 accounts.", "2023-03-10..2023-05-22"),
+    ("From March 10th to May 22, 2023, regulators closed 3,000 websites.", "2023-03-10..2023-05-22"),
+    # without days it stays a range of months, and a year after the month is no day
+    ("Between March 2023 and May 2023, regulators closed 300 websites.", "2023-03..2023-05"),
+])
+def test_english_ranges_of_days(text: str, expected: str) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2023, 5, 28), language="en").figures
+    assert [figure.period for figure in figures] == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # what still stands at the notice's date is no tally over the period framing it
+    ("今年以来，工信部组织检测App 1万款。截至目前，尚有30款App未完成整改。", [(None, "2021-01..2021-12"), ("apps_notified", None)]),
+    ("今年以來，工信部組織檢測App 1萬款，仍有7款APP未完成整改。", [(None, "2021-01..2021-12"), ("apps_notified", None)]),
+    (("Since the beginning of this year, the ministry has tested 20,000 apps. Up to now, there are still "
+      "106 apps that have not been rectified."), [(None, "2021-01..2021-12"), ("apps_notified", None)]),
+    # a count of the period's actions keeps it, "still" as an adverb too
+    ("今年以来，工信部通报了30款App存在问题。", [("apps_notified", "2021-01..2021-12")]),
+    ("In 2021, the ministry still removed 30 apps from stores.", [("apps_removed", "2021")]),
+])
+def test_what_still_stands_has_no_period(text: str, expected: list[tuple[str | None, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2021, 12, 9)).figures
+    assert [(figure.metric, figure.period) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the period of the data a colon introduces frames the figures after the colon
+    ("全国“扫黄打非”办公室9日公布了“净网2020”专项行动上半年工作数据：全国共查办各类案件1800余起，取缔非法不良网站1.2万余个。",
+     [(None, "2020-H1"), ("websites_closed", "2020-H1")]),
+    ("網信辦通報了今年一季度執法情況：共約談網站平台120家，關閉違法網站300家。",
+     [("websites_summoned", "2020-Q1"), ("websites_closed", "2020-Q1")]),
+    # without the colon the data stay in their sentence
+    ("网信办公布了上半年工作数据。另据报道，该省关闭违法网站300家。", [("websites_closed", None)]),
+])
+def test_the_period_of_data_a_colon_introduces(text: str, expected: list[tuple[str | None, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2020, 7, 9)).figures
+    assert [(figure.metric, figure.period) for figure in figures] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # last month: the month before the one of publication
+    ("Last month, the CAC summoned 120 platforms.", "en", [("websites_summoned", "2023-07..2023-07")]),
+    ("上月，网信办共约谈网站平台120家。", "zh-Hans", [("websites_summoned", "2023-07..2023-07")]),
+    ("上個月網信辦共約談網站平台120家。", "zh-Hant", [("websites_summoned", "2023-07..2023-07")]),
+    # the end of last month is where a cumulative count stands, no period
+    ("截至上月底，网信办共关闭违法网站300家。", "zh-Hans", [("websites_closed", None)]),
+    # a year of the Republic of China's calendar (民國112年 is 2023), and its half
+    ("民國112年，公平會共處分網站平台50家，罰鍰合計新臺幣3,000萬元。", "zh-Hant", [("fine_amount", "2023")]),
+    ("民國112年上半年，金管會共裁罰金融機構12家，罰鍰合計3,450萬元。", "zh-Hant", [("fine_amount", "2023-H1")]),
+])
+def test_last_month_and_the_roc_calendar(text: str, language: str, expected: list[tuple[str, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2023, 8, 21), language=language).figures
+    assert [(figure.metric, figure.period) for figure in figures if figure.metric] == expected

@@ -85,6 +85,10 @@ def test_a_restatement_in_another_currency_is_no_figure() -> None:
     "Orbit was fined 4 million yuan, about $620,000, on Tuesday.",
     "星河公司被罚款400万元人民币，折合约62万美元。",
     "Orbit was fined 4 million yuan, which is about $620,000.",
+    # the restatement apart from its amount, the words saying what it is
+    "Orbit was fined 4 million yuan over its pricing rules, equivalent to about $620,000.",
+    "Orbit was fined 4 million yuan for unfair pricing, worth roughly $620,000.",
+    "星河公司被罰款400萬元，以懲處其價格違法行為，折合約62萬美元。",
 ])
 def test_an_equivalent_in_another_currency_is_no_figure(text: str) -> None:
     figures = _money(text)
@@ -174,6 +178,10 @@ def test_a_single_decisions_fine_has_no_period(text: str) -> None:
     ("The city office imposed 31 penalties on Orbit totalling 6.2 million yuan for the year to October.",
      "2023-01..2023-10"),
     ("2022年，该局查办虚假宣传案件57件，罚款310万元。", "2022"),
+    # counts of cases written with 万 or 余, and amounts "in fines" are sums of many fines
+    ("一季度，各地市场监管部门查办案件1.3万件，罚款2.6亿元。", "2023-Q1"),
+    ("一季度，各地市場監管部門查辦案件3200餘件，罰款2.6億元。", "2023-Q1"),
+    ("The office has issued £3 million in fines since April.", "2023-04..2023-11"),
 ])
 def test_a_fine_total_over_a_stated_span_keeps_its_period(text: str, period: str) -> None:
     fines = [f for f in extract(text, published=date(2023, 11, 20)).figures if f.metric == "fine_amount"]
@@ -298,3 +306,167 @@ def test_a_count_of_sites_fined_without_amounts_is_kept() -> None:
 def test_a_chinese_conversion_naming_its_currency_first_is_no_figure() -> None:
     figures = _money("欧盟委员会对星河公司罚款12亿欧元，折合人民币约94亿元。")
     assert [(f.value, f.currency) for f in figures] == [(Decimal(1200000000), "EUR")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a decision not yet final: minded to, provisional, preliminary, proposed to issue
+    ("The commissioner is minded to serve Harbour Hotels with a monetary penalty of £300,000.",
+     [(Decimal(300000), "proposed", None)]),
+    ("In a preliminary ruling, the authority said it would fine Skyline Air €7 million.",
+     [(Decimal(7000000), "proposed", None)]),
+    ("The office had provisionally decided to fine Orbit £12 million.", [(Decimal(12000000), "proposed", None)]),
+    ("监管部门初步决定对星河公司罚款80万元。", [(Decimal(800000), "proposed", None)]),
+    # after a contrast the proposal no longer governs the amount imposed
+    ("The office proposed to issue a penalty of £80,000 but lowered the penalty to £40,000.",
+     [(Decimal(80000), "proposed", None), (Decimal(40000), "fine", "fine_amount")]),
+    ("The penalty had originally been set at £6 million, but the office later fined the company £2 million.",
+     [(Decimal(6000000), "proposed", None), (Decimal(2000000), "fine", "fine_amount")]),
+    # fines still to come
+    ("The office has a further £900,000 in fines in the pipeline.", [(Decimal(900000), "proposed", None)]),
+    # a penalty word between a refund or confiscation word and the amount governs it
+    ("Orbit was ordered to pay $9 million in restitution and fined $1 million.",
+     [(Decimal(9000000), "refund_or_deposit", None), (Decimal(1000000), "fine", "fine_amount")]),
+    ("对星河公司没收违法所得20万元，并处违法所得二倍罚款40万元。",
+     [(Decimal(200000), "confiscated", None), (Decimal(400000), "fine", "fine_amount")]),
+    ("對星河公司沒收違法所得20萬元，並處違法所得二倍罰款40萬元。",
+     [(Decimal(200000), "confiscated", None), (Decimal(400000), "fine", "fine_amount")]),
+    # money to be handed back to consumers, and costs, are no fine
+    ("The court ordered the sellers to pay $4 million, which will be used to provide refunds to buyers.",
+     [(Decimal(4000000), "refund_or_deposit", None)]),
+    ("Orbit will pay $6 million for consumer redress.", [(Decimal(6000000), "refund_or_deposit", None)]),
+    # money handed back to customers is no fine, whichever words say so
+    ("Orbit was ordered to pay back £2.5m to customers and fined £500,000.",
+     [(Decimal(2500000), "refund_or_deposit", None), (Decimal(500000), "fine", "fine_amount")]),
+    ("Orbit must return $4 million to affected consumers.", [(Decimal(4000000), "refund_or_deposit", None)]),
+    # a fine escaped is no fine
+    ("Orbit received immunity and avoided a fine of around €90 million.", [(Decimal(90000000), "proposed", None)]),
+    ("星河公司因主动报告而免于约1亿元罚款。", [(Decimal(100000000), "proposed", None)]),
+    # a legal limit given as a share of turnover and restated as an amount
+    ("The firm could be fined up to 6% of its global turnover, or about $900 million.",
+     [(Decimal(900000000), "maximum", None)]),
+    ("根据规定，最高可处上一年度营业额5%的罚款，即约20亿元。", [(Decimal(2000000000), "maximum", None)]),
+    ("依規定最高可處上一年度營業額5%的罰款，即約20億元。", [(Decimal(2000000000), "maximum", None)]),
+    # the imposed share restated as an amount is the fine
+    ("The company was fined 6% of its turnover, or €1.2 billion.", [(Decimal(1200000000), "fine", "fine_amount")]),
+    # a difference between two fines is no fine
+    ("The court confirmed the fine but cut it by about €4 million.", [(Decimal(4000000), "other", None)]),
+    ("The judges ordered a reduction of the penalty by approximately €2.5 million.", [(Decimal(2500000), "other", None)]),
+    ("经复议，罚款减少了200万元。", [(Decimal(2000000), "other", None)]),
+    # what a company pays to settle charges is its penalty
+    ("The app maker settled with the agency for $120,000.", [(Decimal(120000), "fine", "fine_amount")]),
+    ("Orbit reached a $2 million settlement with the regulator over the breach.",
+     [(Decimal(2000000), "fine", "fine_amount")]),
+    ("The shop was ordered to pay a penalty of HK$80,000 and costs of HK$9,000.",
+     [(Decimal(80000), "fine", "fine_amount"), (Decimal(9000), "other", None)]),
+])
+def test_money_roles_of_wording_not_tuned_on(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert _roles(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a headline's year and the body's narrower span state one total
+    "Callers hit with £2m in fines this year\nThe office has issued £2m in fines since April, it said.",
+    "今年以来罚款总额达300万元\n4月以来，该局累计罚款300万元。",
+])
+def test_one_total_stated_with_a_wider_and_a_narrower_period_is_one_figure(text: str) -> None:
+    fines = [f for f in extract(text, published=date(2023, 11, 20)).figures if f.metric == "fine_amount"]
+    assert [(f.period, len(f.other_spans)) for f in fines] == [("2023-04..2023-11", 1)]
+
+
+@pytest.mark.parametrize("text", [
+    "星河、银河、天河各遭罚款50万元\n市场监管总局分别对星河公司、银河公司和天河公司处以50万元罚款。",
+    "星河、銀河、天河各遭罰款50萬元\n市場監管總局分別對星河公司、銀河公司和天河公司處以50萬元罰款。",
+    "Three firms fined 500,000 yuan each\nThe regulator fined Orbit, Comet and Nova 500,000 yuan each on Monday.",
+])
+def test_an_amount_for_each_of_several_parties_stated_again_is_one_figure(text: str) -> None:
+    fines = [f for f in extract(text, published=date(2023, 11, 20)).figures if f.metric == "fine_amount"]
+    assert [(f.value, len(f.other_spans)) for f in fines] == [(Decimal(500000), 1)]
+
+
+def test_a_payment_split_into_a_penalty_and_refunds_is_no_fine() -> None:
+    text = ("Orbit must pay $1.5 million, of which $300,000 is a civil penalty and $1.2 million "
+            "goes to consumer refunds.")
+    figures = {f.value: f for f in _money(text)}
+    assert (figures[Decimal(1500000)].role, figures[Decimal(1500000)].metric) == ("total", None)
+    assert figures[Decimal(300000)].metric == "fine_amount"
+    assert figures[Decimal(1200000)].role == "refund_or_deposit"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 元 after an amount that named its currency counts that currency (a range, a second party)
+    ("業者逾期未改善者，按次處新臺幣3萬元以上30萬元以下罰鍰。", [("TWD", 30000), ("TWD", 300000)]),
+    ("公平會對甲公司處新臺幣50萬元罰鍰，對乙公司處30萬元罰鍰。", [("TWD", 500000), ("TWD", 300000)]),
+    ("对甲公司罚款港币5万元，对乙公司罚款3万元。", [("HKD", 50000), ("HKD", 30000)]),
+    # not after 人民币, nor across a sentence in a notice that also names the yuan
+    ("對甲公司處新臺幣50萬元罰鍰。另據報道，內地對乙公司罰款人民幣30萬元、對丙公司罰款20萬元。",
+     [("TWD", 500000), ("CNY", 300000), ("CNY", 200000)]),
+])
+def test_yuan_after_a_named_currency_counts_it(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.currency, int(f.value)) for f in _money(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "金管會今年上半年共裁罰金融機構12家，罰鍰金額合計新臺幣3,450萬元。",
+    "金管会今年上半年共裁罚金融机构12家，罚款金额合计3450万元。",
+])
+def test_a_total_after_the_office_and_its_period_keeps_the_period(text: str) -> None:
+    assert [f.period for f in _money(text)] == ["2024-H1"]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # wire-service scales
+    ("The firm was fined 1.5 mln yuan on Monday.", Decimal(1500000)),
+    ("Orbit was fined $2.5 bln over its app store rules.", Decimal(2500000000)),
+])
+def test_wire_service_scales(text: str, value: Decimal) -> None:
+    assert [(f.value, f.metric) for f in _money(text)] == [(value, "fine_amount")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a notice placed in Taiwan by its words (the ministry or commission fining, 罰鍰, the
+    # Republic's calendar, New Taiwan dollars named anywhere) counts 元 alone in New Taiwan dollars
+    ("數位發展部今天表示，Meta未於時限內下架詐騙廣告，依法開罰250萬元。", [("TWD", 2500000)]),
+    ("公平會最終決定，除命其停止違法行為，並處200萬元罰鍰。", [("TWD", 2000000)]),
+    ("國家通訊傳播委員會民國106年5月31日決議每家系統台裁罰40萬元。", [("TWD", 400000)]),
+    ("台湾数位发展部表示，已对Meta罚款250万元。", [("TWD", 2500000)]),
+    ("台北地檢署起訴後，法院判處罰金20萬元。", [("TWD", 200000)]),
+    ("該公司去年曾遭罰新台幣100萬元，今年再被罰300萬元。", [("TWD", 1000000), ("TWD", 3000000)]),
+    # Hong Kong's own authorities and courts place a notice where 元 alone is the Hong Kong dollar
+    ("一名男子涉嫌「起底」，裁判法院判處罰款5,000元。", [("HKD", 5000)]),
+    ("私隱專員公署表示，該公司被罰款2萬元。", [("HKD", 20000)]),
+    # a mainland notice, in either script, keeps the yuan
+    ("國家網信辦對微博處以罰款250萬元。", [("CNY", 2500000)]),
+    ("网信办对该平台罚款250万元。", [("CNY", 2500000)]),
+    ("深圳市消委会约谈该公司后，市场监管局消保处对其罚款20万元。", [("CNY", 200000)]),
+    ("该公司法务部表示，已缴纳罚款30万元。", [("CNY", 300000)]),
+])
+def test_where_the_notice_comes_from_decides_what_yuan_alone_counts(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.currency, int(f.value)) for f in _money(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 万 right before the fine it is, without 元
+    ("7月又因廣告出現系統性缺失，數發部處1,500萬罰鍰。", [("TWD", 15000000)]),
+    ("市场监管局对该公司并处50万罚款。", [("CNY", 500000)]),
+    ("對該公司處以20萬罰款。", [("CNY", 200000)]),
+    # …and right after a fining verb, where the clause ends (headlines)
+    ("foodpanda不當限制餐廳活動 公平會重罰200萬", [("TWD", 2000000)]),
+    ("美团被罚50万，市场监管局称将持续监管。", [("CNY", 500000)]),
+    # a count of fines is no money, nor are shares
+    ("该局今年共开出罚单3次罚款。", []),
+    ("对该公司罚款50万股。", []),
+])
+def test_wan_before_a_fine_is_money(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.currency, int(f.value)) for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a space between the digits and 万
+    ("对该公司给予警告，并处 5 万元罚款的行政处罚。", [Decimal(50000)]),
+    ("對直接負責的主管人員分別處以 1 萬元罰款。", [Decimal(10000)]),
+    # 裁处 (Taiwan: to impose a penalty) governs the amount
+    ("數發部依法裁處Meta每案50萬元。", [Decimal(500000)]),
+    ("该局依法裁处该公司30万元。", [Decimal(300000)]),
+])
+def test_fines_with_spaced_wan_and_cai_chu(text: str, expected: list[Decimal]) -> None:
+    assert [f.value for f in _money(text) if f.metric == "fine_amount"] == expected
