@@ -488,7 +488,7 @@ def _story(text: str, groups: Sequence[Sequence[Found]],
 # parentheses ("ByteDance Ltd (字節跳動) and Didi Chuxing").
 _LIST_GAP = re.compile(
     r"(?:\s*(?:ltd|inc|corp|co|llc|limited|holdings|group)\.?)?(?:\s*[(（][^()（）\n]{1,16}[)）])?"
-    r"[\s”\"」』)）]*(?:、|,|，|和|及|与|以及|and|or|, and|, or)?[\s“\"「『(（]*"
+    r"[\s”\"」』》)）]*(?:、|,|，|和|及|与|以及|and|or|, and|, or)?[\s“\"「『《(（]*"
 )
 
 
@@ -503,7 +503,9 @@ def _outside_channels(text: str, found: list[Found]) -> list[Found]:
     return [item for item in found if taken.free(item.start, item.end)]
 
 
-_QUOTE_MARKS = re.compile(r"[“”「」『』\"]")
+_QUOTE_MARKS = re.compile(r"[“”「」『』《》\"]")
+# “某某App”、“抖音”: a registry name quoted like the unknown names beside it is one of the list.
+_BOTH_QUOTED = re.compile(r"[”」』》\"]\s*(?:、|,|，|和|及|与)?\s*[“「『《\"]")
 
 
 def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Found]]:
@@ -518,7 +520,8 @@ def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Fo
             # 微信公众号“某某财经”及抖音等平台的… the platforms only host the accounts.
             if (prepared.sentence_index(last.start) == prepared.sentence_index(item.start)
                     and len(gap) <= 32 and _LIST_GAP.fullmatch(gap)
-                    and ((last.id is None) == (item.id is None) or not _QUOTE_MARKS.search(gap))):
+                    and ((last.id is None) == (item.id is None) or not _QUOTE_MARKS.search(gap)
+                         or _BOTH_QUOTED.fullmatch(gap))):
                 groups[-1].append(item)
                 continue
         groups.append([item])

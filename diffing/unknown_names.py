@@ -22,12 +22,13 @@ _QUOTED = re.compile(
     r"|「(?P<b>[^「」\n。，,；;！？!?：:]{1,30})」"
     r"|『(?P<c>[^『』\n。，,；;！？!?：:]{1,30})』"
     r'|"(?P<d>[^"\n。，,；;！？!?：:]{1,40})"'
+    r"|《(?P<e>[^《》\n。，,；;！？!?：:]{1,30})》"
 )
 _AT_NAME = re.compile(
     r"@(?!所有人|全体成员|everyone\b|all\b)(?P<name>[^\s@，,。、；;：:“”\"（）()等]{1,30}(?:\s(?!and\b|or\b)[^\s@，,。、；;：:“”\"（）()]{1,20}){0,3})"
 )
 _LIST_CONTINUES = re.compile(
-    r"(?:\s*(?:、|,|，|和|及|与|以及|and|or)?\s*(?:“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|\"[^\"\n]{1,40}\"|@[^\s，,。、；;]{1,30}))*"
+    r"(?:\s*(?:、|,|，|和|及|与|以及|and|or)?\s*(?:“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|《[^《》\n]{1,30}》|\"[^\"\n]{1,40}\"|@[^\s，,。、；;]{1,30}))*"
 )
 _ZH_TAIL = re.compile(r"\s*(?P<etc>等(?:一批|多个|若干|一系列|多款|多家)?)?(?P<filler>[^，。；;、“”\n,]*)")
 _EN_TAIL = re.compile(
@@ -39,7 +40,7 @@ _EN_FUNCTION_WORDS = frozenset({
     "has", "have", "had", "will", "would",
 })
 _SEPARATOR_AT_END = re.compile(r"(?:、|,|，|和|及|与|(?<![a-z])(?:and|or))\s*$")
-_CLOSING_QUOTES = {"”": "“", "\"": "\"", "」": "「", "』": "『"}
+_CLOSING_QUOTES = {"”": "“", "\"": "\"", "」": "「", "』": "『", "》": "《"}
 
 
 def _strip_list_tail(before: str) -> str:
@@ -79,7 +80,7 @@ _NOT_NAME_AFTER = re.compile(
     r"campaign|crackdown|practice)"
 )
 _CATEGORY_BEFORE = re.compile(r"(?:各类|各种|违规|违法|不良|此类|这类|一些)\s*$")
-_QUOTED_LIST_GAP = re.compile(r"[”」』\"]\s*(?:、|和|及|与|,|，)\s*[“「『\"]")
+_QUOTED_LIST_GAP = re.compile(r"[”」』》\"]\s*(?:、|和|及|与|,|，)?\s*[“「『《\"]")
 
 
 def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: str,
@@ -111,6 +112,9 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
             continue
         if _DOCUMENT_TITLE.search(text, start, end):
             continue
+        titled = group == "e"
+        if titled and _WORK_TITLE.search(text, start, end):
+            continue
         sentence = prepared.sentence_index(start)
         per_sentence[sentence] = per_sentence.get(sentence, 0) + 1
         if per_sentence[sentence] > MAX_QUOTED_PER_SENTENCE:
@@ -119,7 +123,7 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
             continue
         if _HEADING_AFTER.match(text, match.end()) and _HEADING_BEFORE.search(text, max(0, match.start() - 8), match.start()):
             continue  # 1. “谨慎下载APP”：… is a numbered piece of advice, not a name
-        kind = _unknown_kind(prepared, registry, language, match.start(), match.end())
+        kind = _unknown_kind(prepared, registry, language, match.start(), match.end(), titled)
         if kind is None and found and found[-1].id is None and _QUOTED_LIST_GAP.fullmatch(
                 text, found[-1].end, start):
             kind = found[-1].kind  # 公众号“A”、“B”: B is what A is
@@ -172,6 +176,12 @@ def _company_names(text: str) -> list[tuple[int, int]]:
 
 # A quoted document title (“关于下架侵害用户权益APP名单的通报”), not a name.
 _DOCUMENT_TITLE = re.compile(r"(?:通报|通知|公告|决定|办法|规定|意见|名单|条款|计划|协议|行动|专项)$")
+# A 《》 title that names a law, a rule or a document (《个人信息保护法》, 《App违法违规收集使用个人
+# 信息行为认定方法》, 《移动互联网应用程序信息服务管理规定》): 《》 marks apps only in lists of apps.
+_WORK_TITLE = re.compile(
+    r"(?<=《)关于|法$|法律|条例|规定|规则|细则|办法|方法|标准|规范|指南|指引|意见|决定|公告|通知|通报|名单|方案|条款|协议|政策|准则"
+    r"|要求|目录|纲要|报告|白皮书|公约|章程|守则|清单|(?:暂行|试行)|\(.*\)$|（.*）$"
+)
 _ITEM = r"[^\s、,，。；;：:()（）“”「」《》\"'|]{2,12}"
 _ENUMERATION_GAP = re.compile(rf"、(?:{_ITEM}、)+")
 _ENUMERATION_LEAD = re.compile(rf".*(?:包括|如|例如|比如|其中|：|:)\s*({_ITEM})、$")
@@ -317,7 +327,7 @@ def _kind_matches(registry: PlatformRegistry, language: str, text: str) -> list[
 
 
 def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: str,
-                  quote_start: int, quote_end: int) -> str | None:
+                  quote_start: int, quote_end: int, titled: bool = False) -> str | None:
     """What the text says a quoted name is: the noun its list ends in (“梦聊”“小肉丸直播”等一批
     …移动应用程序, "…" and other websites), the noun just before it (网站“…”), the noun before
     "such as"/如, or an app when the sentence takes things off the shelves; ``None`` when
@@ -364,7 +374,8 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
         if lead_nouns:
             return max(lead_nouns, key=lambda noun: -noun[1])[2]
     removal = registry.action_patterns[language].get("removed")
-    if removal is not None and removal.search(text, sentence_start, sentence_end):
+    # A 《》 title is a law, a book or a show unless a noun says it is an app.
+    if not titled and removal is not None and removal.search(text, sentence_start, sentence_end):
         return "app"
     return None
 

@@ -297,3 +297,29 @@ def test_an_english_app_named_with_its_developer_s_place() -> None:
     text = ("The ministry removed 40 apps from app stores.\n\n"
             "Kuailexue of Hunan Kuaile required users to share their contacts.")
     assert [(m.name, m.kind, m.action) for m in _mentions(text)] == [("Kuailexue", "app", "removed")]
+
+
+def _entries(text: str, language: str | None = None) -> list[tuple[str | None, str, tuple[str, ...]]]:
+    return [(m.id, m.name, m.actions) for m in extract(text, language=language).platforms]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("工信部对《晴天记账》《小鹿阅读》等12款应用予以通报。", "zh-Hans",
+     [(None, "晴天记账", ("notified",)), (None, "小鹿阅读", ("notified",))]),
+    ("依據《網絡安全法》，工信部下架《星球漫畫》、《口袋讀書》等5款App。", "zh-Hant",
+     [(None, "星球漫畫", ("removed",)), (None, "口袋讀書", ("removed",))]),
+    ("按照《关于开展专项整治工作的通知》，通报了《掌中商城》《爱奇艺》等9款存在问题的APP，要求立即整改。", "zh-Hans",
+     [(None, "掌中商城", ("notified", "ordered_to_rectify")), ("iqiyi", "爱奇艺", ("notified", "ordered_to_rectify"))]),
+])
+def test_apps_marked_as_titles_in_a_list_of_apps(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "依据《个人信息保护法》和《移动互联网应用程序信息服务管理规定》，下架违规App。",
+    "网信办印发《关于进一步加强网络直播规范管理工作的指导意见》。",
+    "有网友反映《星辰之旅》剧集存在问题，相关平台下架了该剧。",
+])
+def test_laws_documents_and_shows_in_titles_are_no_platforms(text: str) -> None:
+    assert _entries(text) == []
