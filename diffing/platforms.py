@@ -31,6 +31,7 @@ from diffing.text import PreparedText
 from diffing.unknown_names import (
     counted_sentence,
     english_app_names,
+    english_company_names,
     enumerated_names,
     unknown_names,
 )
@@ -101,6 +102,7 @@ def find_platform_mentions(
     rows = find_table_rows(prepared)
     found += enumerated_names(text, found, language)
     found += english_app_names(prepared, found, language)
+    found += english_company_names(prepared, found, language)
     found = _outside_channels(text, found) if found else found
     if rows:
         found = _outside_tables(prepared, found, rows)
@@ -292,10 +294,23 @@ def _topic_actions(
         if index in named_sentences:
             continue
         start, end = prepared.sentence(index)
-        if not _REFERRING_SUBJECT[language].match(prepared.text, start, end):
+        if not (_REFERRING_SUBJECT[language].match(prepared.text, start, end)
+                or _REFERRING_PHRASE[language].search(prepared.text, start, end)):
             continue
         actions += [span[2] for span in _either_or(prepared.text, _in(action_spans, start, end)) if span[2] != NEUTRAL]
     return {parties.pop(): actions} if actions else {}
+
+
+# A company named by what it is, anywhere in a sentence that names none ("served a Manchester
+# company with a monetary penalty", "as energy company fined £45,000"); not its possessive
+# ("the company's financial situation") and not companies in general.
+_REFERRING_PHRASE = {
+    "en": re.compile(
+        r"\b(?:a|an|the|this|one)\s+(?:[\w-]+\s+){0,3}?(?:company|firm)\b(?!['’]s|-)"
+        r"|\b(?:company|firm)\s+(?:was\s+|has\s+been\s+|is\s+|been\s+)?(?:fined|penalised|penalized|reprimanded)\b"
+    ),
+    "zh": re.compile(r"(?!)"),
+}
 
 
 # An object that refers back to the platforms just named (对其, 对两个平台, 对三家, "fining them"):

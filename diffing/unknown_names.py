@@ -318,6 +318,57 @@ def english_app_names(prepared: PreparedText, known: Sequence[Found], language: 
     return found
 
 
+# A company's registered name in English: capitalised words ending in a legal form ("Hamilton
+# Digital Solutions Limited", "Mondelēz International, Inc.", "Acme Widgets GmbH"). The form
+# is part of the name as written; a registry name inside it is the registry's mention.
+_EN_LEGAL_FORM = (
+    r"(?:Co\.,?\s+Ltd\.?|Company\s+Limited|Unlimited\s+Company|Pty\.?\s+Ltd\.?|Limited|Ltd\.?|Inc\.?|"
+    r"Incorporated|Corporation|Corp\.?|L\.?L\.?C\.?|LLP|[Pp]lc|PLC|GmbH|AG|S\.?A\.?S?\.?|S\.p\.A\.|SpA|"
+    r"B\.V\.|BV|N\.V\.|NV|S\.à\s?r\.l\.|SARL|Sp\.\s?z\s?o\.o\.|A/S|AB|Oy|KK)"
+)
+_EN_CAPITALISED = r"(?:[A-Z0-9][\w&'’.-]*|&|of|and|de|du|la)"
+_EN_LEGAL_NAME = re.compile(
+    rf"(?<![\w.])((?:[A-Z][\w&'’.-]*)(?:\s+{_EN_CAPITALISED}){{0,5}}?),?\s+{_EN_LEGAL_FORM}(?![\w])"
+)
+# Words that start a sentence or a phrase, not a company's name ("Yesterday Acme Ltd was…").
+_EN_NOT_NAME_START = frozenset({
+    "The", "A", "An", "And", "But", "Or", "On", "In", "At", "By", "For", "From", "With", "Today",
+    "Yesterday", "Meanwhile", "However", "Last", "This", "That", "These", "Both", "Its", "Their",
+    "When", "While", "After", "Before", "Under", "Against", "As", "If", "UK", "US", "EU", "ICO",
+    "FTC", "DPC", "CNIL", "Commission", "Information", "Commissioner", "Regulator",
+})
+
+
+# "the New York AG", "Attorney General SA": a public body, not a company.
+_EN_PUBLIC_BODY = re.compile(
+    r"\b(?:York|State|Attorney|General|Department|Office|Court|Commission|Commissioner|Authority|Ministry|"
+    r"Agency|Government|Council|Parliament|Tribunal|Regulator|Bureau|Administration|Service)\b"
+)
+
+
+def english_company_names(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
+    """Registered company names of English text (see ``_EN_LEGAL_NAME``) that no registry name
+    overlaps, as companies the registry does not know."""
+    if language != "en":
+        return []
+    original = prepared.original
+    found: list[Found] = []
+    for match in _EN_LEGAL_NAME.finditer(original):
+        start, end = match.start(1), match.end()
+        words = original[start:match.end(1)].split()
+        while words and (words[0] in _EN_NOT_NAME_START or words[0].endswith(("-based", "'s", "’s"))):
+            start = original.index(words[1], start + len(words[0])) if len(words) > 1 else end
+            words = words[1:]
+        if not words or not words[0][:1].isupper() or _EN_PUBLIC_BODY.search(original, start, end):
+            continue
+        converted_start = prepared.offsets.to_converted(start)
+        converted_end = prepared.offsets.to_converted(end)
+        if any(item.start < converted_end and converted_start < item.end for item in known):
+            continue
+        found.append(Found(converted_start, converted_end, None, "company"))
+    return found
+
+
 def _kind_matches(registry: PlatformRegistry, language: str, text: str) -> list[tuple[int, int, str]]:
     return sorted(
         (match.start(), -match.end(), kind)

@@ -323,3 +323,32 @@ def test_apps_marked_as_titles_in_a_list_of_apps(
 ])
 def test_laws_documents_and_shows_in_titles_are_no_platforms(text: str) -> None:
     assert _entries(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The regulator fined Brightwave Telecom Limited £60,000 for unsolicited calls.",
+     [(None, "Brightwave Telecom Limited", ("fined",))]),
+    ("Northfield Marketing Ltd. was ordered to pay a penalty of £25,000.",
+     [(None, "Northfield Marketing Ltd.", ("fined",))]),
+    ("The Commission has fined Oakridge Foods International, Inc. €120 million for blocking cross-border trade.",
+     [(None, "Oakridge Foods International, Inc.", ("fined",))]),
+    # A registry company under its registered name keeps its registry id.
+    ("The DPC fined Meta Platforms Ireland Limited EUR 1.2 billion.",
+     [("meta", "Meta Platforms Ireland Limited", ("fined",))]),
+])
+def test_registered_english_company_names(text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The penalty must be paid to the New York AG within 30 days.",
+    "The Office of the Attorney General SA said the fine was paid.",
+])
+def test_public_bodies_with_a_legal_looking_ending_are_no_companies(text: str) -> None:
+    assert _entries(text, "en") == []
+
+
+def test_a_notice_about_a_company_gives_it_what_is_done_to_the_company() -> None:
+    text = ("The ICO has served a Leeds company with a monetary penalty of £30,000.\n\n"
+            "Greenline Home Services Limited made thousands of unwanted calls.")
+    assert _entries(text, "en") == [(None, "Greenline Home Services Limited", ("fined",))]
