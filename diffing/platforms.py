@@ -31,6 +31,7 @@ from diffing.text import PreparedText
 from diffing.unknown_names import (
     counted_sentence,
     english_app_names,
+    closed_lists,
     english_company_names,
     enumerated_names,
     unknown_names,
@@ -101,6 +102,9 @@ def find_platform_mentions(
     found += unknown_names(prepared, registry, language, found)
     rows = find_table_rows(prepared)
     found += enumerated_names(text, found, language)
+    listed, replaced = closed_lists(text, found, language)
+    if listed:
+        found = [item for item in found if item not in replaced] + listed
     found += english_app_names(prepared, found, language)
     found += english_company_names(prepared, found, language)
     found = _outside_channels(text, found) if found else found
@@ -294,23 +298,30 @@ def _topic_actions(
         if index in named_sentences:
             continue
         start, end = prepared.sentence(index)
-        if not (_REFERRING_SUBJECT[language].match(prepared.text, start, end)
-                or _REFERRING_PHRASE[language].search(prepared.text, start, end)):
-            continue
-        actions += [span[2] for span in _either_or(prepared.text, _in(action_spans, start, end)) if span[2] != NEUTRAL]
+        spans = [span for span in _either_or(prepared.text, _in(action_spans, start, end)) if span[2] != NEUTRAL]
+        if not _REFERRING_SUBJECT[language].match(prepared.text, start, end):
+            # "served a Leeds company with a penalty": the company is the object of the verb.
+            if not any(_object_of_verb(prepared.text, match.start())
+                       for match in _REFERRING_OBJECT_EN[language].finditer(prepared.text, start, end)):
+                continue
+        actions += [span[2] for span in spans]
     return {parties.pop(): actions} if actions else {}
 
 
-# A company named by what it is, anywhere in a sentence that names none ("served a Manchester
-# company with a monetary penalty", "as energy company fined £45,000"); not its possessive
-# ("the company's financial situation") and not companies in general.
-_REFERRING_PHRASE = {
-    "en": re.compile(
-        r"\b(?:a|an|the|this|one)\s+(?:[\w-]+\s+){0,3}?(?:company|firm)\b(?!['’]s|-)"
-        r"|\b(?:company|firm)\s+(?:was\s+|has\s+been\s+|is\s+|been\s+)?(?:fined|penalised|penalized|reprimanded)\b"
-    ),
+# A company named by what it is as the object of a verb ("served a Leeds company with a
+# penalty", "fined an energy firm"), in a sentence that names none; not a subject ("…that the
+# company did not…") and not a possessive ("the company's financial situation").
+_REFERRING_OBJECT_EN = {
+    "en": re.compile(r"\b(?:a|an|the|this|one)\s+(?:[\w-]+\s+){0,3}?(?:company|firm)\b(?!['’]s|-)"),
     "zh": re.compile(r"(?!)"),
 }
+_BEFORE_A_SUBJECT = re.compile(
+    r"(?:^|[\n,;:.!?(“\"]|\b(?:that|and|but|because|as|when|while|if|after|before|since|although|though|which|who))\s*$"
+)
+
+
+def _object_of_verb(text: str, start: int) -> bool:
+    return not _BEFORE_A_SUBJECT.search(text, max(0, start - 16), start)
 
 
 # An object that refers back to the platforms just named (对其, 对两个平台, 对三家, "fining them"):

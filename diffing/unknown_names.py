@@ -264,6 +264,99 @@ def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[F
     return found
 
 
+# A list of names closed by its count or its kind (快看漫画、天天读书等8款App; 包括A、B在内的20款应用;
+# 通报了A、B等APP): the names are of that kind, written without quotes. The list is read back
+# from its close over 、-separated items; the first item starts after the clause's verb or
+# function word (对, 了, 的, 包括, 下架…).
+_LIST_CLOSE = re.compile(
+    r"(?:等|在内的)\s*(?:[\d一二三四五六七八九十百千两]+\s*(?:款|个|家|批)\s*)?"
+    r"(?P<noun>移动应用程序|应用程序|应用软件|应用|app|软件|小程序|网站|平台|sdk|公众号|账号|企业|公司)"
+)
+_LIST_NOUN_KIND = {
+    "小程序": "mini_program", "网站": "website", "公众号": "account", "账号": "account",
+    "企业": "company", "公司": "company",
+}
+_LIST_ITEM_CHAR = re.compile(r"[^\s、,，。；;：:()（）“”「」《》\"'|@]")
+_LIST_SEPARATOR = re.compile(r"、|和|及|与|以及")
+_LIST_LEAD_WORD = re.compile(
+    r"包括|其中|例如|比如|涉及|发现|下架|通报|约谈|点名|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
+    r"对于|对|了|将|把|的|如|其|及|和"
+)
+_LIST_NOT_ITEM = re.compile(
+    r"^(?:多款|部分|相关|其他|其它|一批|若干|各类|上述|该|这些|此类)|[\d一二三四五六七八九十]+(?:款|家|个)$"
+)
+_LIST_REACH = 200
+
+
+def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list[Found], list[Found]]:
+    """Names of the lists ``_LIST_CLOSE`` closes that no quote marks, and the ``known`` names
+    they replace: a registry name inside a longer item (知网 in 手机知网) is that item's."""
+    if language != "zh" or "等" not in text and "在内的" not in text:
+        return [], []
+    found: list[Found] = []
+    replaced: list[Found] = []
+    for close in _LIST_CLOSE.finditer(text):
+        kind = _LIST_NOUN_KIND.get(close.group("noun"), "app")
+        items: list[tuple[int, int]] = []
+        position = close.start()
+        floor = max(0, position - _LIST_REACH)
+        while position > floor:
+            item = _last_item(text, floor, position)
+            if item is None:
+                break
+            items.append(item)
+            separator = _LIST_SEPARATOR.search(text, max(floor, item[0] - 2), item[0])
+            if separator is None or separator.end() != item[0]:
+                break
+            position = separator.start()
+        if not items:
+            continue
+        # The first item runs back to the clause's start: cut it after the verb or word before it.
+        first_start, first_end = items[-1]
+        lead = _LIST_LEAD_WORD.search(text, first_start, first_end - 1)
+        if lead is not None:
+            start = lead.end()
+            while (more := _LIST_LEAD_WORD.match(text, start, first_end - 1)) is not None:
+                start = more.end()
+            items[-1] = (start, first_end)
+        elif first_start == floor and floor > 0:
+            items.pop()  # the run goes on beyond the reach: its start is unknown
+        for start, end in items:
+            if end - start < 2 or end - start > 14 or _LIST_NOT_ITEM.search(text, start, end) \
+                    or _NOT_A_NAME.search(text, start, end):
+                continue
+            inside = [item for item in known if item.id is not None and start <= item.start and item.end <= end]
+            # An unquoted name read with the words before it (工信部通报了快看漫画) is this item.
+            inside += [item for item in known if item.id is None and item.start < start and item.end == end
+                       and _LIST_LEAD_WORD.search(text, item.start, start)]
+            if any(item.start == start and item.end == end for item in inside) or any(
+                    item.start < end and start < item.end and item not in inside and item not in replaced
+                    for item in [*known, *found]):
+                continue
+            replaced += inside
+            found.append(Found(start, end, None, kind))
+    return found, replaced
+
+
+def _last_item(text: str, floor: int, end: int) -> tuple[int, int] | None:
+    """The item that ends at ``end``: the characters back to a separator or punctuation."""
+    start = end
+    while start > floor and _LIST_ITEM_CHAR.match(text, start - 1):
+        start -= 1
+    if end - start < 2:
+        return None
+    separator = _LIST_SEPARATOR.search(text, start, end)
+    if separator is not None and separator.start() > start:
+        # 和/及/与 inside the run: the item is what follows the last one ("A和B").
+        last = None
+        for last in _LIST_SEPARATOR.finditer(text, start, end):
+            pass
+        assert last is not None
+        if end - last.end() >= 2:
+            return last.end(), end
+    return start, end
+
+
 # English reports of MIIT lists name apps without quotes: "three apps -- A, B and C",
 # "41 apps including A, B and C", "E-school of Tianjin Yuhua Education" (app of its developer).
 _EN_NAME = r"[A-Z0-9][\w.-]*(?:\s+[A-Za-z0-9][\w.-]*){0,3}?"

@@ -352,3 +352,27 @@ def test_a_notice_about_a_company_gives_it_what_is_done_to_the_company() -> None
     text = ("The ICO has served a Leeds company with a monetary penalty of £30,000.\n\n"
             "Greenline Home Services Limited made thousands of unwanted calls.")
     assert _entries(text, "en") == [(None, "Greenline Home Services Limited", ("fined",))]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("工信部对晴空天气、掌上菜谱等6款App进行下架。", "zh-Hans",
+     [(None, "晴空天气", ("removed",)), (None, "掌上菜谱", ("removed",))]),
+    ("工信部通報了晴空天氣、掌上菜譜和口袋記賬等APP。", "zh-Hant",
+     [(None, "晴空天氣", ("notified",)), (None, "掌上菜譜", ("notified",)), (None, "口袋記賬", ("notified",))]),
+    ("下架了包括晴空天气、掌上菜谱在内的20款应用。", "zh-Hans",
+     [(None, "晴空天气", ("removed",)), (None, "掌上菜谱", ("removed",))]),
+    # A registry name inside a longer app name is the app's (手机百度 is an app, not Baidu).
+    ("检测发现，手机百度、掌上菜谱等3款APP存在问题，工信部予以通报。", "zh-Hans",
+     [(None, "手机百度", ("notified",)), (None, "掌上菜谱", ("notified",))]),
+])
+def test_unquoted_lists_closed_by_their_count_or_kind(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "今年以来，下架违法违规、低俗色情等各类App共30款。",
+    "对存在问题的部分、相关等多款App进行了检查。",
+])
+def test_lists_of_categories_are_no_names(text: str) -> None:
+    assert _entries(text) == []
