@@ -164,10 +164,14 @@ def find_platform_mentions(
                                   named_sentences)
     readings = _notice_app_action(prepared, groups, governed, readings, action_spans, registry, language)
     readings = _proposed_not_fined(prepared, groups, readings, amount_spans)
+    if language == "zh" and "案" in text:
+        readings = _case_parties_fined(prepared, groups, governed, readings)
     mentions: list[PlatformMention] = []
     for group, (action, actions, amount) in zip(groups, readings, strict=True):
         each = _respective_amounts(prepared, group, amount_spans) if amount is not None and len(group) > 1 else None
         for position, item in enumerate(group):
+            if item.id is None and _ANONYMOUS_OR_IDLE_COMPANY(text, item, actions):
+                continue
             original_start, original_end = prepared.original_span(item.start, item.end)
             mentions.append(PlatformMention(
                 id=item.id,
@@ -183,6 +187,15 @@ def find_platform_mentions(
     if rows:
         mentions = sorted(mentions + _table_mentions(prepared, registry, rows), key=lambda m: m.start)
     return mentions
+
+
+def _ANONYMOUS_OR_IDLE_COMPANY(text: str, item: Found, actions: tuple[str, ...]) -> bool:
+    """A registered Chinese company name that is no platform to report: anonymised (上海某餐饮管理
+    有限公司, 我市某电子商务有限公司), or one the notice does nothing to (the merchants of a list of
+    typical cases, a deal's partner)."""
+    if item.kind != "company" or not text.endswith("公司", 0, item.end):
+        return False
+    return "某" in text[item.start:item.end] or not actions
 
 
 def _proposed_not_fined(
@@ -216,6 +229,36 @@ def _proposed_not_fined(
                 actions = tuple(name for name in actions if name != "fined") or ("fine_proposed",)
                 action = actions[0]
         result.append((action, actions, amount))
+    return result
+
+
+# A notice that fines the parties of its cases as a whole (对涉案企业分别处以50万元罚款, 每案涉及的
+#违规企业各被处罚50万元); a company named as a party of a case (阿里、腾讯等均涉案10起以上, 北京百度
+# 则涉及…股权案) is one of them. A company named after 收购 is the target of a deal, not a party.
+_CASE_PARTIES_FINED = re.compile(
+    r"对(?:涉案|违法|违规|上述|相关)(?:企业|经营者|当事人|公司|主体)[^。；;\n]{0,12}处(?:以)?[^。；;\n]{0,12}罚款"
+    r"|(?:涉案|违规|违法)(?:企业|经营者|当事人|主体)[^。；;\n]{0,8}(?:各|均|分别)被?(?:处罚|罚款|处以)"
+)
+_CASE_PARTY = re.compile(r"涉案|(?<![方答备档提草预图教专立])案")
+_DEAL_TARGET_BEFORE = re.compile(r"(?:收购|并购|受让|控股|入股|投资)\s*$")
+
+
+def _case_parties_fined(
+    prepared: PreparedText,
+    groups: Sequence[Sequence[Found]],
+    governed: Sequence[Governed],
+    readings: list[tuple[str | None, tuple[str, ...], Amount | None]],
+) -> list[tuple[str | None, tuple[str, ...], Amount | None]]:
+    text = prepared.text
+    if not _CASE_PARTIES_FINED.search(text):
+        return readings
+    result = []
+    for group, said, reading in zip(groups, governed, readings, strict=True):
+        start, end = prepared.sentence_at(group[0].start)
+        if (not reading[1] and not said.host and _CASE_PARTY.search(text, start, end)
+                and not _DEAL_TARGET_BEFORE.search(text, max(start, group[0].start - 4), group[0].start)):
+            reading = ("fined", ("fined",), None)
+        result.append(reading)
     return result
 
 

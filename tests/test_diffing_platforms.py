@@ -245,11 +245,15 @@ def test_a_proposed_fine_is_not_reported_as_imposed() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    # Registered company names the registry does not know are parties, read back to the word
-    # before them.
-    ("市场监管局公布了某甲文化传播有限公司刷单案、某乙(杭州)科技服务有限公司刷单案等案例。",
-     ["某甲文化传播有限公司", "某乙(杭州)科技服务有限公司"]),
-    ("监测发现某丙网络科技股份有限公司涉嫌虚构交易。", ["某丙网络科技股份有限公司"]),
+    # Registered company names the registry does not know are parties when the notice acts on
+    # them, read back to the word before them.
+    ("市场监管局对青禾文化传播有限公司、远帆(杭州)科技服务有限公司分别处以罚款。",
+     ["青禾文化传播有限公司", "远帆(杭州)科技服务有限公司"]),
+    ("監測發現明川網絡科技股份有限公司涉嫌虛構交易，依法對其處以罰款。", ["明川網絡科技股份有限公司"]),
+    # Merchants in a list of typical cases the notice does nothing to, and anonymised names,
+    # are no platforms.
+    ("市场监管局公布了青禾文化传播有限公司刷单案、远帆(杭州)科技服务有限公司刷单案等案例。", []),
+    ("经查，上海某餐饮管理有限公司发布虚假广告，被处以罚款2万元。", []),
     # The operator of a named app, a footer, and a name cut by a ticker are not.
     ("由某丁网络科技有限公司运营的“某某游戏”App存在问题，现予以通报。", ["某某游戏"]),
     ("版权所有：某戊传媒有限公司", []),
@@ -376,3 +380,25 @@ def test_unquoted_lists_closed_by_their_count_or_kind(
 ])
 def test_lists_of_categories_are_no_names(text: str) -> None:
     assert _entries(text) == []
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("市场监管总局对30起未依法申报案件的涉案企业分别处以50万元罚款。其中，腾讯、百度等均涉案5起以上，"
+     "另有腾讯收购美团股权案。", "zh-Hans",
+     {"tencent": ("fined",), "baidu": ("fined",), "meituan": ()}),
+    ("公告顯示，每案涉及的違規企業各被處罰50萬元。京東涉及設立合營企業案2起。", "zh-Hant",
+     {"jd": ("fined",)}),
+])
+def test_parties_of_cases_fined_as_a_whole_are_fined(
+        text: str, language: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in extract(text, language=language).platforms} == expected
+
+
+def test_a_case_named_without_a_collective_fine_gives_no_action() -> None:
+    text = "市场监管总局公布了腾讯、百度涉及的经营者集中案件。"
+    assert {m.id: m.actions for m in _mentions(text)} == {"tencent": (), "baidu": ()}
+
+
+@pytest.mark.parametrize("text", ["阿里因此合计被罚100万元。", "阿里因此合計被罰100萬元。"])
+def test_bei_fa_is_fined(text: str) -> None:
+    assert [(m.id, m.actions) for m in _mentions(text)] == [("alibaba", ("fined",))]
