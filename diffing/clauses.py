@@ -129,6 +129,10 @@ _ALL_OF_THEM = re.compile(
 )
 
 
+# A subject or object that refers back to the names before it in the sentence.
+_THESE_EN = re.compile(r"\b(?:these|those|both|the\s+(?:two|three|four))\s+(?:companies|firms|platforms|apps|websites|giants)\b")
+
+
 # An object that refers back to every name before it in the sentence.
 _THEM_EN = re.compile(
     r"\b(?:them|both\s+(?:companies|platforms|firms)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms))\b"
@@ -236,7 +240,11 @@ def govern(
                         result[member].decided = True
             seen_party = True
             continue
-        if _collective(text, clause_start, clause_end, language):
+        if language == "en" and next_party and _THESE_EN.search(text, clause_start, clause_end):
+            # "Baidu and Douyu were punished…, adding that these platforms were also fined":
+            # the platforms named before in the sentence, not a collective of others.
+            current = [index for index in range(next_party) if _takes_verbs(result[index])] or current
+        elif _collective(text, clause_start, clause_end, language):
             current = []
             seen_party = True
             if in_clause:

@@ -113,6 +113,9 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
         if _DOCUMENT_TITLE.search(text, start, end):
             continue
         titled = group == "e"
+        if language == "en" and not prepared.original_text(start, start + 1)[:1].isupper() \
+                and not text[start:start + 1].isdigit():
+            continue  # “unlawful” or “lowbrow” content: English names are capitalised
         if titled and _WORK_TITLE.search(text, start, end):
             continue
         sentence = prepared.sentence_index(start)

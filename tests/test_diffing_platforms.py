@@ -402,3 +402,22 @@ def test_a_case_named_without_a_collective_fine_gives_no_action() -> None:
 @pytest.mark.parametrize("text", ["阿里因此合计被罚100万元。", "阿里因此合計被罰100萬元。"])
 def test_bei_fa_is_fined(text: str) -> None:
     assert [(m.id, m.actions) for m in _mentions(text)] == [("alibaba", ("fined",))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Others, such as Baidu and Douyu, were criticised for lax moderation, and these platforms were "
+     "also fined and told to rectify at once.",
+     {"baidu": ("fined", "ordered_to_rectify"), "douyu": ("fined", "ordered_to_rectify")}),
+    ("Regulators named Weibo and Zhihu in the report, saying both platforms had been fined.",
+     {"weibo": ("fined",), "zhihu": ("fined",)}),
+])
+def test_these_platforms_refers_to_the_names_before_it(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in extract(text, language="en").platforms} == expected
+
+
+@pytest.mark.parametrize("text", [
+    'Some apps were removed from stores over "vulgar" or "harmful" content.',
+    "Functions of several apps were suspended over “illegal” content.",
+])
+def test_quoted_english_adjectives_are_no_names(text: str) -> None:
+    assert _entries(text, "en") == []
