@@ -34,6 +34,7 @@ from diffing.unknown_names import (
     closed_lists,
     english_company_names,
     enumerated_names,
+    recurring_names,
     unknown_names,
 )
 
@@ -107,6 +108,7 @@ def find_platform_mentions(
         found = [item for item in found if item not in replaced] + listed
     found += english_app_names(prepared, found, language)
     found += english_company_names(prepared, found, language)
+    found += recurring_names(prepared, found)
     found = _outside_channels(text, found) if found else found
     if rows:
         found = _outside_tables(prepared, found, rows)
@@ -329,16 +331,22 @@ def _topic_actions(
 ) -> dict[str, list[str]]:
     """Actions of sentences that name no platform but refer to one ("The company was fined"),
     given to the notice's one party when it names exactly one (hosts and speakers aside)."""
-    parties = {
+    ordered = [
         _item_key(prepared.text, item)
         for group, said in zip(groups, governed, strict=True) if not said.host
         for item in group
-    }
-    if len(parties) != 1:
+    ]
+    parties = set(ordered)
+    if not parties:
         return {}
+    # With several parties, only a lede that names none yet ("A London firm has been fined…")
+    # speaks of one: the first the story names.
+    lede_end = min(named_sentences) if len(parties) > 1 and named_sentences else None
+    if lede_end is not None:
+        parties = {ordered[0]}
     actions: list[str] = []
     for index in action_sentences:
-        if index in named_sentences:
+        if index in named_sentences or (lede_end is not None and index > lede_end):
             continue
         start, end = prepared.sentence(index)
         spans = [span for span in _either_or(prepared.text, _in(action_spans, start, end)) if span[2] != NEUTRAL]

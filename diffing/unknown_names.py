@@ -395,6 +395,8 @@ def english_app_names(prepared: PreparedText, known: Sequence[Found], language: 
     found: list[Found] = []
 
     def add(start: int, end: int, tail: int) -> None:
+        while end > start + 1 and original[end - 1] == ".":
+            end -= 1  # "…, KleptoDogs and NomNoms." ends the sentence, not the name
         converted_start = prepared.offsets.to_converted(start)
         converted_end = prepared.offsets.to_converted(end)
         if _EN_NOT_APP.match(original[start:end]) or any(
@@ -442,6 +444,26 @@ _EN_PUBLIC_BODY = re.compile(
 )
 
 
+# A company introduced by what it is ("app developer HyperBeard", "a mobile game publisher named
+# Tinyco", "Two app developers – LAI Systems and Retro Dreamer –", "business review Yelp!"): one
+# to three capitalised words after the noun.
+_EN_ROLE_NOUN = re.compile(
+    r"\b(?:developers?|publishers?|compan(?:y|ies)|firms?|makers?|operators?|start-?ups?|retailers?|"
+    r"providers?|brokers?|marketers?|vendors?|sellers?|manufacturers?|businesses)"
+    r"(?:\s+(?:named|called|known\s+as))?\s*(?:[–—:-]\s*)?(?=[A-Z])"
+)
+_EN_PROPER = r"[A-Z][\w'’!&.-]*(?:\s+(?:[A-Z][\w'’!&.-]*|\d{1,2}(?![\d,.])))*"
+_EN_PROPER_NAME = re.compile(_EN_PROPER)
+_EN_PROPER_LIST = re.compile(rf"({_EN_PROPER})(?:\s*,\s*|\s+and\s+|\s*$)")
+
+
+_EN_ADVISER = re.compile(
+    r"\b(?:law|legal|consult(?:ing|ancy)|research|accounting|audit|pr|public\s+relations|advisory|"
+    r"investment|analyst|security|cybersecurity|data)\s+$",
+    re.IGNORECASE,
+)
+
+
 def english_company_names(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
     """Registered company names of English text (see ``_EN_LEGAL_NAME``) that no registry name
     overlaps, as companies the registry does not know."""
@@ -462,6 +484,56 @@ def english_company_names(prepared: PreparedText, known: Sequence[Found], langua
         if any(item.start < converted_end and converted_start < item.end for item in known):
             continue
         found.append(Found(converted_start, converted_end, None, "company"))
+    for noun in _EN_ROLE_NOUN.finditer(original):
+        if _EN_ADVISER.search(original, max(0, noun.start() - 24), noun.start()):
+            continue  # "law firm Merits & Tree": an adviser quoted, not a party
+        position = noun.end()
+        for _ in range(3):
+            name = _EN_PROPER_NAME.match(original, position)
+            if name is None:
+                break
+            start, end = name.start(), name.end()
+            stop = re.search(r"[.!?]\s", original[start:end])
+            if stop is not None:
+                end = start + stop.start() + (1 if original[start + stop.start()] == "!" else 0)
+            while end > start and original[end - 1] in ".’'":
+                end -= 1  # a sentence's full stop, not the name's
+            words = original[start:end].split()
+            if len(words) > 4 or words[0] in _EN_NOT_NAME_START or _EN_PUBLIC_BODY.search(original, start, end):
+                break
+            converted_start = prepared.offsets.to_converted(start)
+            converted_end = prepared.offsets.to_converted(end)
+            if not any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):
+                found.append(Found(converted_start, converted_end, None, "company"))
+            following = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?=[A-Z])").match(original, name.end())
+            if following is None:
+                break
+            position = following.end()
+    return found
+
+
+def recurring_names(prepared: PreparedText, known: Sequence[Found]) -> list[Found]:
+    """Further occurrences of the unknown names found once ("app developer HyperBeard … HyperBeard
+    failed to"), as whole words, where no other name is."""
+    names = {prepared.text[item.start:item.end]: item.kind for item in known
+             if item.id is None and item.end - item.start >= 4}
+    if not names:
+        return []
+    taken = Occupancy(len(prepared.text))
+    for item in known:
+        taken.take(item.start, item.end)
+    found: list[Found] = []
+    text = prepared.text
+    latin = re.compile(r"[a-z0-9]")
+    for name, kind in names.items():
+        position = text.find(name)
+        while position != -1:
+            end = position + len(name)
+            if taken.free(position, end) and not (latin.match(name[0]) and latin.match(text, position - 1)) \
+                    and not (latin.match(name[-1]) and latin.match(text, end)):
+                found.append(Found(position, end, None, kind))
+                taken.take(position, end)
+            position = text.find(name, end)
     return found
 
 

@@ -421,3 +421,29 @@ def test_these_platforms_refers_to_the_names_before_it(text: str, expected: dict
 ])
 def test_quoted_english_adjectives_are_no_names(text: str) -> None:
     assert _entries(text, "en") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Game developer PixelNest agreed to pay a $200,000 civil penalty. PixelNest denied wrongdoing.",
+     [(None, "PixelNest", ("fined",)), (None, "PixelNest", ("fined",))]),
+    ("Two app makers – Brightkids Labs and Tiny Owl – were fined a combined $90,000.",
+     [(None, "Brightkids Labs", ("fined",)), (None, "Tiny Owl", ("fined",))]),
+    ("The FTC sued a mobile game publisher named Fernwood over its ads.",
+     [(None, "Fernwood", ())]),
+])
+def test_english_companies_introduced_by_what_they_are(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
+
+
+def test_an_adviser_quoted_is_no_party() -> None:
+    text = "The fine was modest, said a partner at the law firm Bright & Vale in Shanghai."
+    assert _entries(text, "en") == []
+
+
+def test_a_lede_about_a_firm_speaks_of_the_first_party_named() -> None:
+    text = ("A Bristol firm has been fined £40,000 by the regulator.\n\n"
+            "An investigation found Quayside Leads Limited sent thousands of texts. Separately, "
+            "Harbour Claims Limited failed to pay an earlier fine.")
+    assert _entries(text, "en") == [
+        (None, "Quayside Leads Limited", ("fined",)), (None, "Harbour Claims Limited", ("fined",))]
