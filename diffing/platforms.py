@@ -502,6 +502,8 @@ def _notice_app_action(
     for index in range(min(prepared.sentence_count(), 12)):
         start, end = prepared.sentence(index)
         words = app_words.search(prepared.text, start, end) if app_words else None
+        if words is not None and language == "en" and not _APPS_PLURAL.search(prepared.text, start, end):
+            words = None  # "app developer X settled": one company, not a notice about apps
         spans = [span for span in _in(action_spans, start, end) if span[2] != NEUTRAL]
         if words and spans:
             action = min(spans, key=lambda span: abs(span[0] - words.start()))[2]
@@ -516,6 +518,9 @@ def _notice_app_action(
         else reading
         for group, said, reading in zip(groups, governed, readings, strict=True)
     ]
+
+
+_APPS_PLURAL = re.compile(r"\b(?:apps|applications|mini[\s-]programs)\b")
 
 
 def _amount_from_story(

@@ -447,3 +447,30 @@ def test_a_lede_about_a_firm_speaks_of_the_first_party_named() -> None:
             "Harbour Claims Limited failed to pay an earlier fine.")
     assert _entries(text, "en") == [
         (None, "Quayside Leads Limited", ("fined",)), (None, "Harbour Claims Limited", ("fined",))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The ICO reprimanded Snap Inc. over its chatbot's risk assessment.", [("snapchat", ("warned",))]),
+    ("The regulator issued a reprimand to TikTok Technology Limited.", [("tiktok", ("warned",))]),
+    ("The ICO issued an enforcement notice to TikTok Technology Limited.", [("tiktok", ("ordered_to_rectify",))]),
+    ("Epic Games, Inc. settled with the FTC for $275 million.", [("epic_games", ("fined",))]),
+    ("Twitter agreed to pay $150 million to settle the charges.", [("twitter", ("fined",))]),
+])
+def test_english_enforcement_wording(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text, language="en").platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("国家网信办对知网作出处罚决定，责令停止违法处理个人信息行为，并处罚款5000万元。", "zh-Hans"),
+    ("國家網信辦對知網作出處罰決定，責令停止違法處理個人信息行為，並處罰款5000萬元。", "zh-Hant"),
+])
+def test_an_order_to_stop_unlawful_conduct_is_an_order_to_rectify(text: str, language: str) -> None:
+    assert [(m.id, set(m.actions)) for m in extract(text, language=language).platforms] == [
+        ("cnki", {"ordered_to_rectify", "fined"})]
+
+
+def test_a_company_that_makes_apps_lends_them_no_action() -> None:
+    text = ("Children's app developer Moonfox Games agreed to pay $100,000 to settle the charges.\n\n"
+            "Many of the apps Moonfox Games offers are aimed at children, including Puddle Jump and Star Kitten.")
+    assert {(m.name, m.actions) for m in extract(text, language="en").platforms} == {
+        ("Moonfox Games", ("fined",)), ("Puddle Jump", ()), ("Star Kitten", ())}
