@@ -274,6 +274,8 @@ def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[F
 _LIST_CLOSE = re.compile(
     r"(?:等|在内的)\s*(?:[\d一二三四五六七八九十百千两]+\s*(?:款|个|家|批)\s*)?"
     r"(?P<noun>移动应用程序|应用程序|应用软件|应用|app|软件|小程序|网站|平台|sdk|公众号|账号|企业|公司)"
+    # 蛋壳公寓、小咖秀、安卓壁纸都在被下架名单内: a list the sentence then says was all acted on
+    r"|(?:都|均)(?:已|已经)?(?:在|被|遭)(?P<all>被)?(?:下架|通报|约谈|关闭|处罚|罚款|点名|列入)"
 )
 _LIST_NOUN_KIND = {
     "小程序": "mini_program", "网站": "website", "公众号": "account", "账号": "account",
@@ -283,8 +285,10 @@ _LIST_ITEM_CHAR = re.compile(r"[^\s、,，。；;：:()（）“”「」《》\
 _LIST_SEPARATOR = re.compile(r"、|和|及|与|以及")
 _LIST_LEAD_WORD = re.compile(
     r"包括|其中|例如|比如|涉及|发现|下架|通报|约谈|点名|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
-    r"对于|对|了|将|把|的|如|其|及|和"
+    r"针对|关于|对于|对|了|将|把|的|如|其|及|和"
 )
+# The last character of a body or a verb that a list's first name follows (工信部对…, 检查了…).
+_AGENT_OR_VERB_END = re.compile(r"[部局办委厅院署会处查现报布架谈理置罚示括治管核测]")
 _LIST_NOT_ITEM = re.compile(
     r"^(?:多款|部分|相关|其他|其它|一批|若干|各类|上述|该|这些|此类)|[\d一二三四五六七八九十]+(?:款|家|个)$"
 )
@@ -294,12 +298,12 @@ _LIST_REACH = 200
 def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list[Found], list[Found]]:
     """Names of the lists ``_LIST_CLOSE`` closes that no quote marks, and the ``known`` names
     they replace: a registry name inside a longer item (知网 in 手机知网) is that item's."""
-    if language != "zh" or "等" not in text and "在内的" not in text:
+    if language != "zh" or "等" not in text and "在内的" not in text and "都" not in text and "均" not in text:
         return [], []
     found: list[Found] = []
     replaced: list[Found] = []
     for close in _LIST_CLOSE.finditer(text):
-        kind = _LIST_NOUN_KIND.get(close.group("noun"), "app")
+        kind = _LIST_NOUN_KIND.get(close.group("noun") or "", "app")
         items: list[tuple[int, int]] = []
         position = close.start()
         floor = max(0, position - _LIST_REACH)
@@ -312,11 +316,15 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
             if separator is None or separator.end() != item[0]:
                 break
             position = separator.start()
-        if not items:
+        if not items or (close.group("noun") is None and len(items) < 2):
             continue
         # The first item runs back to the clause's start: cut it after the verb or word before it.
         first_start, first_end = items[-1]
         lead = _LIST_LEAD_WORD.search(text, first_start, first_end - 1)
+        while lead is not None and len(lead.group()) == 1 and lead.start() > first_start and not (
+                lead.start() - first_start >= 2 and _AGENT_OR_VERB_END.match(text, lead.start() - 1)):
+            # 羊了个羊, 会说话的汤姆猫: a function word inside a name, not after a verb or a body
+            lead = _LIST_LEAD_WORD.search(text, lead.end(), first_end - 1)
         if lead is not None:
             start = lead.end()
             while (more := _LIST_LEAD_WORD.match(text, start, first_end - 1)) is not None:
@@ -336,6 +344,8 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
                     item.start < end and start < item.end and item not in inside and item not in replaced
                     for item in [*known, *found]):
                 continue
+            if inside and sum(item.end - item.start for item in inside if item.id is not None) >= end - start:
+                continue  # 天涯社区大麦网 in a headline: two registry names written together
             replaced += inside
             found.append(Found(start, end, None, kind))
     return found, replaced

@@ -474,3 +474,21 @@ def test_a_company_that_makes_apps_lends_them_no_action() -> None:
             "Many of the apps Moonfox Games offers are aimed at children, including Puddle Jump and Star Kitten.")
     assert {(m.name, m.actions) for m in extract(text, language="en").platforms} == {
         ("Moonfox Games", ("fined",)), ("Puddle Jump", ()), ("Star Kitten", ())}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # A function word inside a name (了, 的) is no verb before it.
+    ("羊了个羊、单机斗地主等56款APP被通报", "zh-Hans",
+     [(None, "羊了个羊", ("notified",)), (None, "单机斗地主", ("notified",))]),
+    ("會說話的湯姆貓2、晴空天氣等23款App被下架。", "zh-Hant",
+     [(None, "會說話的湯姆貓2", ("removed",)), (None, "晴空天氣", ("removed",))]),
+    # Two registry names written together in a headline stay two registry names.
+    ("天涯社区大麦网等90款app下架", "zh-Hans",
+     [("tianya", "天涯社区", ("removed",)), ("damai", "大麦网", ("removed",))]),
+    # A list the sentence says was all acted on; a registry name inside a longer name is the app's.
+    ("记者了解到，晴空天气、安卓壁纸都在被下架名单范围内。", "zh-Hans",
+     [(None, "晴空天气", ("removed",)), (None, "安卓壁纸", ("removed",))]),
+])
+def test_list_names_with_function_words_and_glued_names(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
