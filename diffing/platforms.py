@@ -147,7 +147,9 @@ def find_platform_mentions(
             readings[index] = (inherited[0], inherited, None)
         elif not said.decided and not said.speaker and not said.oblique:
             _read_on(prepared, group, action_spans, named_sentences, figure_sentence_set, said,
-                     registry.kind_patterns[language])
+                     registry.kind_patterns[language],
+                     _counted_apps_action(prepared, action_spans, registry, language)
+                     if language == "en" and counted_sentence(prepared, group[0].start) is not None else None)
             readings[index] = _reading(group, said, amount_spans)
     referred = _referred_actions(prepared, groups, governed, action_spans, action_sentences, named_sentences,
                                  language)
@@ -497,19 +499,10 @@ def _notice_app_action(
     if not any(item.kind == "app" and item.id is None and not reading[1]
                for group, reading in zip(groups, readings, strict=True) for item in group):
         return readings
-    app_words = registry.kind_patterns[language].get("app")
-    action = None
-    for index in range(min(prepared.sentence_count(), 12)):
-        start, end = prepared.sentence(index)
-        words = app_words.search(prepared.text, start, end) if app_words else None
-        if words is not None and language == "en" and not _APPS_PLURAL.search(prepared.text, start, end):
-            words = None  # "app developer X settled": one company, not a notice about apps
-        spans = [span for span in _in(action_spans, start, end) if span[2] != NEUTRAL]
-        if words and spans:
-            action = min(spans, key=lambda span: abs(span[0] - words.start()))[2]
-            break
-    if action is None:
+    counted = _counted_apps_action(prepared, action_spans, registry, language)
+    if counted is None:
         return readings
+    action = counted[2]
     return [
         (action, (action,), None)
         # Apps with a neutral verb of their own (查处“A”等应用程序) were dealt with, not that.
@@ -518,6 +511,24 @@ def _notice_app_action(
         else reading
         for group, said, reading in zip(groups, governed, readings, strict=True)
     ]
+
+
+def _counted_apps_action(prepared: PreparedText, action_spans: SortedSpans[tuple[int, int, str]],
+                         registry: PlatformRegistry, language: str) -> tuple[int, int, str] | None:
+    """What the notice does to the apps it counts: the action nearest the app word in the first
+    of its first sentences that speaks of apps and acts ("Ministry removes 96 apps")."""
+    app_words = registry.kind_patterns[language].get("app")
+    if app_words is None:
+        return None
+    for index in range(min(prepared.sentence_count(), 12)):
+        start, end = prepared.sentence(index)
+        words = app_words.search(prepared.text, start, end)
+        if words is not None and language == "en" and not _APPS_PLURAL.search(prepared.text, start, end):
+            words = None  # "app developer X settled": one company, not a notice about apps
+        spans = [span for span in _in(action_spans, start, end) if span[2] != NEUTRAL]
+        if words and spans:
+            return min(spans, key=lambda span: abs(span[0] - words.start()))
+    return None
 
 
 _APPS_PLURAL = re.compile(r"\b(?:apps|applications|mini[\s-]programs)\b")
@@ -706,6 +717,7 @@ def _read_on(
     figure_sentences: set[int],
     said: Governed,
     kind_patterns: dict[str, re.Pattern[str]],
+    app_action: tuple[int, int, str] | None = None,
 ) -> None:
     """A list of names its own sentence gives no verb: "Among them were …" takes what the
     previous sentence did to them all; otherwise the first verb of the sentences that continue
@@ -724,6 +736,10 @@ def _read_on(
         of_kind = [span for span in previous if kind is not None
                    and kind.search(prepared.text, *prepared.clause_at(span[0]))]
         chosen = (of_kind or previous)[-1:]
+        if not chosen and app_action is not None:
+            # The sentence counted without a verb ("5 apps … failed to comply"): what the notice
+            # does to the apps it counts ("106 apps must be removed").
+            chosen = [app_action]
         if chosen:
             said.actions.extend(chosen)
             said.windows.append(previous_bounds)

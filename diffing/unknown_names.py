@@ -375,8 +375,8 @@ def _last_item(text: str, floor: int, end: int) -> tuple[int, int] | None:
 _EN_NAME = r"[A-Z0-9][\w.-]*(?:\s+[A-Za-z0-9][\w.-]*){0,3}?"
 _EN_ITEM = rf"{_EN_NAME}(?:\s+(?:of|under)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,4}})?"
 _EN_APP_LIST = re.compile(
-    rf"\b(?:apps?\s*(?:--|—|–|:)|including|such\s+as)\s+((?:{_EN_ITEM})(?:\s*,\s*(?:{_EN_ITEM}))*"
-    rf"(?:\s*,?\s+and\s+(?:{_EN_ITEM}))?)(?=\s*(?:[,.;]|$|--|—|–|\s+which|\s+were|\s+was))"
+    rf"\b(?:apps?\s*(?:--|—|–|:|\()|including|such\s+as)\s*((?:{_EN_ITEM})(?:\s*,\s*(?:{_EN_ITEM}))*"
+    rf"(?:\s*,?\s+and\s+(?:{_EN_ITEM}))?)(?=\s*(?:[,.;)]|$|--|—|–|\s+which|\s+were|\s+was))"
 )
 _EN_LIST_ITEM = re.compile(rf"(?:^|,\s*|\band\s+)({_EN_NAME})(?:\s+(?:of|under)\s+[^,]*?)?(?=\s*,|\s+and\s|$)")
 # "Homework Master of Zhejiang Tongguan Education", "Qisanketang of Guangxi Qisankeji": an app
@@ -609,6 +609,14 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
     return None
 
 
+# A sentence that details what the one before it counted ("Among them, Douban, a social app,
+# was…", "The 67 apps include educational apps (A and B)").
+_DETAILING_SENTENCE = re.compile(
+    r"\W*(?:among\s+them\b|(?:the|these|those)\s+(?:\d[\d,]*\s+)?(?:apps|applications|websites|platforms|"
+    r"companies|accounts)\s+(?:include|includes|included|are|were)\b)"
+)
+
+
 def counted_sentence(prepared: PreparedText, list_start: int) -> int | None:
     """The sentence whose count a list of names details ("其中，“A”“B”等…；“C”“D”等…": each
     part after a semicolon goes on listing what 其中 began), or ``None``."""
@@ -616,7 +624,7 @@ def counted_sentence(prepared: PreparedText, list_start: int) -> int | None:
     index = prepared.sentence_index(list_start)
     start, _ = prepared.sentence(index)
     lead = _strip_list_tail(text[max(start, list_start - 200):list_start].rstrip("“\"「『"))
-    if _AMONG_THEM.fullmatch(lead):
+    if _AMONG_THEM.fullmatch(lead) or _DETAILING_SENTENCE.match(text, start):
         return _previous_sentence(prepared, index)
     if lead.strip():
         return None

@@ -492,3 +492,16 @@ def test_a_company_that_makes_apps_lends_them_no_action() -> None:
 def test_list_names_with_function_words_and_glued_names(
         text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
     assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The ministry said 80 apps must be removed from app stores. 4 apps from the October lists failed "
+     "to comply. Among them, Douban, a social networking app, collected too much data.",
+     [("douban", "Douban", ("removed",))]),
+    ("The ministry listed 120 apps. By the deadline 30 had not complied, and the ministry had them removed "
+     "from app stores.\n\nThe 30 apps include study apps (Xuebaoshu and Kuailian) and a radio app (Qingting FM).",
+     [(None, "Xuebaoshu", ("removed",)), (None, "Kuailian", ("removed",)), ("qingting_fm", "Qingting FM", ("removed",))]),
+])
+def test_english_sentences_detailing_a_count_take_its_action(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
