@@ -33,6 +33,7 @@ from diffing.unknown_names import (
     english_app_names,
     closed_lists,
     english_company_names,
+    english_governed_names,
     enumerated_names,
     recurring_names,
     unknown_names,
@@ -108,6 +109,7 @@ def find_platform_mentions(
         found = [item for item in found if item not in replaced] + listed
     found += english_app_names(prepared, found, language)
     found += english_company_names(prepared, found, language)
+    found += english_governed_names(prepared, found, language)
     found += recurring_names(prepared, found)
     found = _outside_channels(text, found) if found else found
     if rows:

@@ -450,7 +450,8 @@ _EN_NOT_NAME_START = frozenset({
 # "the New York AG", "Attorney General SA": a public body, not a company.
 _EN_PUBLIC_BODY = re.compile(
     r"\b(?:York|State|Attorney|General|Department|Office|Court|Commission|Commissioner|Authority|Ministry|"
-    r"Agency|Government|Council|Parliament|Tribunal|Regulator|Bureau|Administration|Service)\b"
+    r"Agency|Government|Council|Parliament|Tribunal|Regulator|Bureau|Administration|Service|"
+    r"Act|Article|Section|Chapter|Regulation|Regulations|Directive|Law|Rule|Rules|Code|Treaty|Convention)\b"
 )
 
 
@@ -522,6 +523,70 @@ def english_company_names(prepared: PreparedText, known: Sequence[Found], langua
     return found
 
 
+# Names an English enforcement verb governs, written without any mark: the object of "fined",
+# "imposed on", "against"; the subject of "was fined"; the parties "found that … breached". A
+# name is one to six capitalised words (with of, de, &, an apostrophe or a hyphen inside), a
+# list is names joined by commas and "and", each maybe followed by a bracket ("RBS (now NatWest)").
+_EN_CAP_WORD = r"(?:[A-Z][\w'’&.-]*[\w'’]|[A-Z])"
+_EN_CAP_NAME = rf"{_EN_CAP_WORD}(?:\s+(?:of|de|du|der|von|van|&|and\s+(?=[A-Z]\w*\s+(?:Inc|Ltd|Co)\b))?\s*{_EN_CAP_WORD}){{0,5}}"
+_EN_BRACKET = r"(?:\s*\([^()\n]{1,40}\))?"
+_EN_CAP_LIST = rf"{_EN_CAP_NAME}{_EN_BRACKET}(?:\s*,\s*(?:and\s+)?{_EN_CAP_NAME}{_EN_BRACKET}|\s+and\s+{_EN_CAP_NAME}{_EN_BRACKET}){{0,12}}"
+_EN_GOVERNED = re.compile(
+    rf"\b(?:fined|fines|fining|reprimanded|reprimands|sanctioned|penali[sz]ed|sued|summoned|warned|"
+    rf"imposed\s+on|levied\s+on|against|ordered)\s+(?:the\s+)?(?P<object>{_EN_CAP_LIST})"
+    rf"|(?P<subject>{_EN_CAP_LIST})\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:not\s+|also\s+|later\s+)?"
+    rf"(?:fined|reprimanded|sanctioned|penali[sz]ed|ordered|summoned|warned)\b"
+    rf"|\b(?:found|alleged|concluded|ruled)\s+that\s+(?P<found>{_EN_CAP_LIST})\s+(?:had\s+)?"
+    rf"(?:breached|violated|infringed|abused|failed|broke|colluded|participated)"
+)
+_EN_LIST_NAME = re.compile(rf"{_EN_CAP_NAME}")
+# Words a sentence starts with, before a name ("The Acme Group").
+_EN_LEADING = re.compile(r"^(?:The|A|An|This|That|These|Those|Its|In|On|At|For|But|And|Or|If|When)$")
+# Capitalised words that start no company's name: the regulators, courts, places and times.
+_EN_NOT_PARTY = re.compile(
+    r"^(?:It|They|EU|EEA|UK|US|U\.S\.|"
+    r"European|Commission|Court|General|Federal|FTC|ICO|DPC|CNIL|SAMR|CAC|MIIT|DOJ|GDPR|COPPA|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|China|Chinese|Ireland|Irish|France|French|"
+    r"Germany|German|Britain|British|America|American|Europe|Beijing|Shanghai|London|Brussels|Washington)$"
+)
+
+
+def english_governed_names(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
+    """Unmarked English names in the places ``_EN_GOVERNED`` finds, that no other name overlaps,
+    as companies."""
+    if language != "en":
+        return []
+    original = prepared.original
+    found: list[Found] = []
+    for match in _EN_GOVERNED.finditer(original):
+        group = match.lastgroup or "object"
+        brackets = [bracket.span() for bracket in re.finditer(r"\([^()\n]*\)", original[match.start(group):match.end(group)])]
+        for name in _EN_LIST_NAME.finditer(original, match.start(group), match.end(group)):
+            start, end = name.span()
+            if any(a <= start - match.start(group) < b for a, b in brackets):
+                continue  # "RBS (now NatWest)": the bracket renames, it lists no other party
+            words = original[start:end].split()
+            while words and _EN_LEADING.match(words[0]):
+                start = original.index(words[1], start + len(words[0])) if len(words) > 1 else end
+                words = words[1:]
+            while end > start and original[end - 1] in ".’'":
+                end -= 1
+            if not words or end - start < 2 or _EN_PUBLIC_BODY.search(original, start, end) \
+                    or _EN_NOT_PARTY.match(words[0]):
+                continue
+            converted_start = prepared.offsets.to_converted(start)
+            converted_end = prepared.offsets.to_converted(end)
+            if any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):
+                continue
+            found.append(Found(converted_start, converted_end, None, "company"))
+    return found
+
+
+# "Norwick West" is not the "Norwick" found before: a capitalised word goes on the name.
+_NEXT_CAPITALISED = re.compile(r"\s[A-Z]")
+
+
 def recurring_names(prepared: PreparedText, known: Sequence[Found]) -> list[Found]:
     """Further occurrences of the unknown names found once ("app developer HyperBeard … HyperBeard
     failed to"), as whole words, where no other name is."""
@@ -540,7 +605,8 @@ def recurring_names(prepared: PreparedText, known: Sequence[Found]) -> list[Foun
         while position != -1:
             end = position + len(name)
             if taken.free(position, end) and not (latin.match(name[0]) and latin.match(text, position - 1)) \
-                    and not (latin.match(name[-1]) and latin.match(text, end)):
+                    and not (latin.match(name[-1]) and latin.match(text, end)) \
+                    and not (latin.match(name[-1]) and _NEXT_CAPITALISED.match(prepared.original_text(end, min(len(text), end + 2)))):
                 found.append(Found(position, end, None, kind))
                 taken.take(position, end)
             position = text.find(name, end)

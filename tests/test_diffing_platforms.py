@@ -158,7 +158,9 @@ def test_users_extend_the_registry(tmp_path: Path) -> None:
     assert [(m.id, m.action, m.amount) for m in mentions] == [
         ("zumzum", "fined", Amount(Decimal(345000000), "EUR")),
     ]
-    assert extract("The regulator fined ZumZum €345 million.").platforms == []
+    # Without the extension the name is still the party the verb governs, kept as written.
+    assert [(m.id, m.name, m.action) for m in extract("The regulator fined ZumZum €345 million.").platforms] == [
+        (None, "ZumZum", "fined")]
 
 
 def test_malformed_registry_is_refused(tmp_path: Path) -> None:
@@ -505,3 +507,24 @@ def test_list_names_with_function_words_and_glued_names(
 def test_english_sentences_detailing_a_count_take_its_action(
         text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
     assert _entries(text, "en") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Commission fined Brightmoor and Castellan Bank for taking part in a bond cartel.",
+     [(None, "Brightmoor", ("fined",)), (None, "Castellan Bank", ("fined",))]),
+    ("Halvorsen Motors was not fined, as it revealed the cartel to the Commission.",
+     [(None, "Halvorsen Motors", ())]),
+    ("The Commission found that Bank of Avalon, Norwick (now Norwick West) and Veldt breached EU rules.",
+     [(None, "Bank of Avalon", ()), (None, "Norwick", ()), (None, "Veldt", ())]),
+])
+def test_unmarked_english_names_an_enforcement_verb_governs(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The FTC took action against Section 5 violations in March.",
+    "Regulators fined Chinese firms and warned European Union members.",
+])
+def test_laws_places_and_bodies_after_a_verb_are_no_names(text: str) -> None:
+    assert _entries(text, "en") == []
