@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from diffing.amounts import AmountMatch, find_amounts
 from diffing.channels import channel_spans
@@ -190,9 +190,40 @@ def find_platform_mentions(
                 sentence=prepared.original_sentence(item.start),
                 actions=actions,
             ))
+    if language == "en" and any(mention.id is None for mention in mentions):
+        mentions = _short_forms_merged(mentions)
     if rows:
         mentions = sorted(mentions + _table_mentions(prepared, registry, rows), key=lambda m: m.start)
     return mentions
+
+
+def _short_forms_merged(mentions: list[PlatformMention]) -> list[PlatformMention]:
+    """An unknown company written in full once ("Mondelēz International, Inc.", "Hamilton
+    Digital Solutions Limited") and short elsewhere ("Mondelēz", "Hamilton Digital Solutions")
+    is one party: the short mentions are dropped and what they say joins the full name's."""
+    full = {mention.name for mention in mentions if mention.id is None and mention.kind == "company"}
+    longer: dict[str, str] = {}
+    for name in {mention.name for mention in mentions if mention.id is None}:
+        candidates = [other for other in full if len(other) > len(name) and other.startswith(name)
+                      and other[len(name)] in " ,"]
+        if candidates:
+            longer[name] = max(candidates, key=len)
+    if not longer:
+        return mentions
+    added: dict[str, list[str]] = {}
+    for mention in mentions:
+        if mention.name in longer:
+            added.setdefault(longer[mention.name], []).extend(mention.actions)
+    result = []
+    for mention in mentions:
+        if mention.name in longer:
+            continue
+        extra = added.get(mention.name)
+        if extra:
+            actions = tuple(dict.fromkeys((*mention.actions, *extra)))
+            mention = replace(mention, actions=actions, action=mention.action or actions[0])
+        result.append(mention)
+    return result
 
 
 def _ANONYMOUS_OR_IDLE_COMPANY(text: str, item: Found, actions: tuple[str, ...]) -> bool:

@@ -281,7 +281,7 @@ _LIST_NOUN_KIND = {
     "小程序": "mini_program", "网站": "website", "公众号": "account", "账号": "account",
     "企业": "company", "公司": "company",
 }
-_LIST_ITEM_CHAR = re.compile(r"[^\s、,，。；;：:()（）“”「」《》\"'|@]")
+_LIST_ITEM_CHAR = re.compile(r"[^\s、,，。；;：:()（）“”「」《》\"'|@等]")
 _LIST_SEPARATOR = re.compile(r"、|和|及|与|以及")
 _LIST_LEAD_WORD = re.compile(
     r"包括|其中|例如|比如|涉及|发现|下架|通报|约谈|点名|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"

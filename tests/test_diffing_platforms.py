@@ -528,3 +528,15 @@ def test_unmarked_english_names_an_enforcement_verb_governs(
 ])
 def test_laws_places_and_bodies_after_a_verb_are_no_names(text: str) -> None:
     assert _entries(text, "en") == []
+
+
+def test_an_unknown_company_written_short_and_in_full_is_one_party() -> None:
+    text = ("Commission fines Corvane over trade restrictions.\n\n"
+            "The Commission has fined Corvane Holdings, Inc. (Corvane) €50 million for blocking parallel trade.")
+    assert {(m.name, m.actions) for m in extract(text, language="en").platforms} == {
+        ("Corvane Holdings, Inc.", ("fined",))}
+
+
+def test_a_list_stops_at_its_etc() -> None:
+    text = "腾讯、阿里巴巴、哔哩哔哩等网络龙头企业都被点名。"
+    assert [m.name for m in _mentions(text)] == ["腾讯", "阿里巴巴", "哔哩哔哩"]
