@@ -684,6 +684,9 @@ def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[
     if language == "en":
         # "should have removed", "failed to remove", "was not fined": no action was taken.
         spans = [span for span in spans if not _UNREALISED_EN.search(text, max(0, span[0] - 24), span[0])]
+        # "fined for blocking parallel trade", "for failing to remove": the conduct, not a measure.
+        spans = [span for span in spans if not (
+            _CONDUCT_EN.search(text, max(0, span[0] - 40), span[0]) and _GERUND.match(text, span[0], span[1] + 12))]
     # 通报下架 announces a removal: the notice is the way the removal is made known; 关于…的通报
     # is the notice's title.
     spans = [
@@ -705,6 +708,8 @@ def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[
 
 _ORDERED_TO_RECTIFY = re.compile(r"责令(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正)")
 _ORDERED_AROUND_NAMES = re.compile(r"责令[^，,。；;：:\n]{1,24}?(整改|改正)")
+_CONDUCT_EN = re.compile(r"\b(?:for|over)\s+(?:[a-z]+ly\s+)?(?:[a-z]+ing\s+(?:and|or)\s+)?$")
+_GERUND = re.compile(r"[a-z]+ing\b")
 _UNREALISED_EN = re.compile(
     r"\b(?:should|would|could|might|may|fail(?:ed|ing|s)?\s+to|refus(?:ed|ing|es)?\s+to|did\s+not|didn't|not|"
     r"never|without)"

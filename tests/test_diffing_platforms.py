@@ -540,3 +540,12 @@ def test_an_unknown_company_written_short_and_in_full_is_one_party() -> None:
 def test_a_list_stops_at_its_etc() -> None:
     text = "腾讯、阿里巴巴、哔哩哔哩等网络龙头企业都被点名。"
     assert [m.name for m in _mentions(text)] == ["腾讯", "阿里巴巴", "哔哩哔哩"]
+
+
+@pytest.mark.parametrize("text", [
+    "The Commission fined Corvane Holdings, Inc. €50 million for blocking parallel trade.",
+    "The Commission fined Corvane Holdings, Inc. €50 million over restricting and blocking resellers.",
+])
+def test_conduct_after_for_is_no_measure(text: str) -> None:
+    assert [(m.name, m.actions) for m in extract(text, language="en").platforms] == [
+        ("Corvane Holdings, Inc.", ("fined",))]
