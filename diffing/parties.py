@@ -28,6 +28,12 @@ _POINTS_ON = re.compile(
 )
 
 
+_EACH_OF_MANY = re.compile(
+    r"(?:涉案|违规|违法|相关|上述|每案涉及的?|每家)(?:违规|违法)?(?:企业|经营者|公司|当事人|主体)[^，。；]{0,6}(?:各|均|分别)"
+    r"|\beach\s+(?:of\s+the\s+)?(?:companies|firms|parties|undertakings|company|firm)\b[^.;]{0,30}$"
+)
+
+
 def with_parties(prepared: PreparedText, figures: Sequence[Figure],
                  mentions: Sequence[PlatformMention]) -> list[Figure]:
     """``figures`` with ``party`` set: the platform's registry id, or its name as written when
@@ -43,6 +49,11 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
             continue
         if (figure.start, figure.end) in respective:
             result.append(replace(figure, party=respective[figure.start, figure.end]))
+            continue
+        position = prepared.offsets.to_converted(figure.start)
+        sentence_start, _ = prepared.sentence_at(position)
+        if _EACH_OF_MANY.search(prepared.text, max(sentence_start, position - 40), position):
+            result.append(figure)  # 违规企业各被处罚50万元: an amount each of many paid, no one party's
             continue
         party = (_party_in_sentence(prepared, figure, fined)
                  or _party_in_sentence(prepared, figure, mentions)
@@ -72,7 +83,19 @@ def _respective(prepared: PreparedText, figures: Sequence[Figure],
 
 
 def _party(mention: PlatformMention) -> str:
-    return mention.id if mention.id is not None else mention.name
+    """The registry id, else the name without its legal form ("Mondelēz International, Inc."
+    is the party "Mondelēz International", 某电子商务有限公司 is 某电子商务): the form is written
+    one way in one sentence and left out in the next."""
+    if mention.id is not None:
+        return mention.id
+    stripped = _LEGAL_FORM.sub("", mention.name)
+    return stripped if len(stripped) >= 2 else mention.name
+
+
+_LEGAL_FORM = re.compile(
+    r"(?:,?\s+(?:Co\.,?\s+Ltd\.?|Company\s+Limited|Limited|Ltd\.?|Inc\.?|Incorporated|LLC|L\.L\.C\.|LLP|plc|PLC|"
+    r"GmbH|AG|SE|S\.A\.|SA|B\.V\.|N\.V\.|Corp\.?|Corporation))+$|(?:股份)?有限(?:责任)?公司$|有限(?:責任)?公司$"
+)
 
 
 def _party_in_sentence(prepared: PreparedText, figure: Figure,

@@ -93,10 +93,14 @@ def find_platform_mentions(
     registry: PlatformRegistry | None = None,
     figure_sentences: Iterable[int] = (),
     amounts: Sequence[AmountMatch] | None = None,
+    other_parties: list[PlatformMention] | None = None,
 ) -> list[PlatformMention]:
     """Every named platform in ``prepared``, in text order. ``figure_sentences`` are indices of
     sentences that report counts: such a summary sentence ends the sentences an action is
-    looked for in, because counts speak of many sites, not of the one named before."""
+    looked for in, because counts speak of many sites, not of the one named before.
+    ``other_parties``, when given, receives the parties that are no platform mentions (an
+    anonymised company, the short form of a company written in full, named as the full one):
+    figures can still belong to them."""
     registry = registry or builtin_registry()
     language = "zh" if prepared.language.startswith("zh") else "en"
     text = prepared.text
@@ -176,10 +180,13 @@ def find_platform_mentions(
     for group, (action, actions, amount) in zip(groups, readings, strict=True):
         each = _respective_amounts(prepared, group, amount_spans) if amount is not None and len(group) > 1 else None
         for position, item in enumerate(group):
-            if item.id is None and _ANONYMOUS_OR_IDLE_COMPANY(text, item, actions):
-                continue
             original_start, original_end = prepared.original_span(item.start, item.end)
-            mentions.append(PlatformMention(
+            target = mentions
+            if item.id is None and _ANONYMOUS_OR_IDLE_COMPANY(text, item, actions):
+                if other_parties is None:
+                    continue
+                target = other_parties
+            target.append(PlatformMention(
                 id=item.id,
                 name=prepared.original[original_start:original_end],
                 kind=item.kind,
@@ -191,13 +198,14 @@ def find_platform_mentions(
                 actions=actions,
             ))
     if language == "en" and any(mention.id is None for mention in mentions):
-        mentions = _short_forms_merged(mentions)
+        mentions = _short_forms_merged(mentions, other_parties)
     if rows:
         mentions = sorted(mentions + _table_mentions(prepared, registry, rows), key=lambda m: m.start)
     return mentions
 
 
-def _short_forms_merged(mentions: list[PlatformMention]) -> list[PlatformMention]:
+def _short_forms_merged(mentions: list[PlatformMention],
+                        other_parties: list[PlatformMention] | None) -> list[PlatformMention]:
     """An unknown company written in full once ("Mondelēz International, Inc.", "Hamilton
     Digital Solutions Limited") and short elsewhere ("Mondelēz", "Hamilton Digital Solutions")
     is one party: the short mentions are dropped and what they say joins the full name's."""
@@ -217,6 +225,8 @@ def _short_forms_merged(mentions: list[PlatformMention]) -> list[PlatformMention
     result = []
     for mention in mentions:
         if mention.name in longer:
+            if other_parties is not None:
+                other_parties.append(replace(mention, name=longer[mention.name]))
             continue
         extra = added.get(mention.name)
         if extra:
@@ -417,6 +427,7 @@ _REFERRING_OBJECT = {
     "zh": re.compile(r"对(?:其|该(?:平台|公司|企业|网站)|平台(?![内上中])|(?:这|上述)?[两二三四五六七八九十]+[个家]|上述(?:平台|企业|公司|网站))"),
 }
 _REFERRING_REACH = 3  # sentences back to the one that named them
+_REFERS_TO_COMPANY = re.compile(r"公司|企业|compan|firm")
 
 
 def _referred_actions(
@@ -449,9 +460,18 @@ def _referred_actions(
         actions = [span[2] for span in spans if span[2] != NEUTRAL]
         if not actions:
             continue
-        parties = [position for position, (group, said) in enumerate(zip(groups, governed, strict=True))
-                   if prepared.sentence_index(group[0].start) == earlier[-1] and not said.host
-                   and not said.speaker and not said.oblique]
+        candidates = [position for position, (group, said) in enumerate(zip(groups, governed, strict=True))
+                      if prepared.sentence_index(group[0].start) in earlier and not said.host
+                      and not said.speaker and not said.oblique]
+        if referring is not None and _REFERS_TO_COMPANY.search(referring.group()):
+            # 对该公司罚款: the company named before (a few sentences further back), not the
+            # platform its shop was on.
+            companies = [position for position, (group, said) in enumerate(zip(groups, governed, strict=True))
+                         if group[0].kind == "company" and not said.host and not said.speaker
+                         and index - 2 * _REFERRING_REACH <= prepared.sentence_index(group[0].start) < index]
+            candidates = companies or candidates
+        last = max((prepared.sentence_index(groups[position][0].start) for position in candidates), default=None)
+        parties = [position for position in candidates if prepared.sentence_index(groups[position][0].start) == last]
         # "The company was ordered…" speaks of one company: the one the sentence before names.
         if subject and len({_item_key(prepared.text, item) for position in parties for item in groups[position]}) != 1:
             continue
@@ -803,6 +823,10 @@ def _read_on(
                 return
             continue
         if spans:
+            referring = _REFERRING_OBJECT["zh" if prepared.language.startswith("zh") else "en"].search(
+                prepared.text, start, end)
+            if referring is not None and _REFERS_TO_COMPANY.search(referring.group()) and item.kind != "company":
+                return  # 对该公司罚款 acts on the company, not on the platform its shop was on
             said.actions.extend(spans)
             said.windows.append((start, end))
             said.decided = True

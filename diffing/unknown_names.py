@@ -155,6 +155,7 @@ _COMPANY_FURNITURE = re.compile(r"(?:©|版权|copyright|主办|承办|技术支
 # 由某某有限公司运营的“某App”: the operator of the app named next, which is the party.
 _COMPANY_OPERATES = re.compile(r"\s*(?:运营|开发|出品|推出|旗下|所属)")
 _COMPANY_LONGEST = 24
+_COMPANY_LOCAL_LEAD = re.compile(r"(?:我|本|该|全|辖区|辖)(?:市|区|县|省|镇|州)(?:内|的)?")
 
 
 def _company_names(text: str) -> list[tuple[int, int]]:
@@ -173,6 +174,9 @@ def _company_names(text: str) -> list[tuple[int, int]]:
                 or _COMPANY_FURNITURE.search(text, max(0, start - 16), start)
                 or _COMPANY_OPERATES.match(text, match.end())):
             continue
+        local = _COMPANY_LOCAL_LEAD.match(text, start)
+        if local is not None and match.start() - local.end() >= 2:
+            start = local.end()  # 我市某电子商务有限公司: "our city's", not the name
         names.append((start, match.end()))
     return names
 

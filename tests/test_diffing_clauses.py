@@ -422,3 +422,32 @@ def test_english_coordination(text: str, expected: list[tuple[str, tuple[str, ..
 def test_a_bare_them_is_not_the_host_of_what_it_refers_to() -> None:
     text = "Some e-shops on the marketplace Taobao spread rumours, so the authorities ordered them to rectify."
     assert [(m.id, m.actions) for m in extract(text).platforms] == [("taobao", ())]
+
+
+@pytest.mark.parametrize(("text", "language", "party"), [
+    ("The Commission has fined Corvane Holdings, Inc. (Corvane) €50 million.", "en", "Corvane Holdings"),
+    ("The ICO fined Quayside Leads Limited £40,000 for nuisance texts.", "en", "Quayside Leads"),
+])
+def test_an_unknown_company_s_party_leaves_out_its_legal_form(text: str, language: str, party: str) -> None:
+    assert [figure.party for figure in extract(text, language=language).figures if figure.currency] == [party]
+
+
+@pytest.mark.parametrize(("text", "language", "party"), [
+    ("市场监管局接到举报：我市某电子商务有限公司虚假宣传。核查发现该公司在“拼多多”平台开设网店，"
+     "页面显示已拼10万件。经查，实际交易12笔。该局对该公司罚款人民币5000元。", "zh-Hans", "某电子商务"),
+    ("市場監管局接到舉報：我市某電子商務有限公司虛假宣傳。核查發現該公司在「拼多多」平台開設網店，"
+     "頁面顯示已拼10萬件。經查，實際交易12筆。該局對該公司罰款人民幣5000元。", "zh-Hant", "某電子商務"),
+])
+def test_a_fine_on_the_company_is_not_on_the_platform_its_shop_was_on(text: str, language: str, party: str) -> None:
+    extraction = extract(text, language=language)
+    assert [(m.id, m.actions) for m in extraction.platforms] == [("pinduoduo", ())]
+    assert [figure.party for figure in extraction.figures if figure.currency] == [party]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("公告显示，每案涉及的违规企业各被处罚50万元，其中腾讯共涉5案。", "zh-Hans"),
+    ("Tencent was among the parties; each of the companies was fined $80,000.", "en"),
+])
+def test_an_amount_each_of_many_paid_has_no_one_party(text: str, language: str) -> None:
+    parties = [figure.party for figure in extract(text, language=language).figures if figure.currency]
+    assert parties == [None]
