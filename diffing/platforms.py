@@ -702,6 +702,8 @@ def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[
         ]
         spans.sort()
     if language == "en":
+        # "pay-or-consent", "closed-loop": a word of a compound, not the action.
+        spans = [span for span in spans if text[span[1]:span[1] + 1] != "-"]
         # "should have removed", "failed to remove", "was not fined": no action was taken.
         spans = [span for span in spans if not _UNREALISED_EN.search(text, max(0, span[0] - 24), span[0])]
         # "fined for blocking parallel trade", "for failing to remove": the conduct, not a measure.

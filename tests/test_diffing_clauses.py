@@ -451,3 +451,19 @@ def test_a_fine_on_the_company_is_not_on_the_platform_its_shop_was_on(text: str,
 def test_an_amount_each_of_many_paid_has_no_one_party(text: str, language: str) -> None:
     parties = [figure.party for figure in extract(text, language=language).figures if figure.currency]
     assert parties == [None]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("網信辦約談了百度、小紅書等平台負責人，對抖音處以罰款，並責令快手限期整改。", "zh-Hant",
+     {"baidu": ("summoned",), "xiaohongshu": ("summoned",), "douyin": ("fined",), "kuaishou": ("ordered_to_rectify",)}),
+    ("网信办依法对抖音予以警告，约谈知乎负责人，对微博处以罚款。", "zh-Hans",
+     {"douyin": ("warned",), "zhihu": ("summoned",), "weibo": ("fined",)}),
+    ("The CAC summoned Baidu and Weibo, fined Douyin 2 million yuan and ordered Kuaishou to rectify.", "en",
+     {"baidu": ("summoned",), "weibo": ("summoned",), "douyin": ("fined",), "kuaishou": ("ordered_to_rectify",)}),
+    ("The ICO reprimanded TikTok and fined Snap £5 million.", "en", {"tiktok": ("warned",), "snapchat": ("fined",)}),
+    ("The Commission fined Apple €1.8 billion; Meta was ordered to rectify its pay-or-consent model.", "en",
+     {"apple": ("fined",), "meta": ("ordered_to_rectify",)}),
+])
+def test_each_party_of_one_sentence_takes_only_its_own_clause_s_action(
+        text: str, language: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in extract(text, language=language).platforms} == expected
