@@ -549,3 +549,16 @@ def test_a_list_stops_at_its_etc() -> None:
 def test_conduct_after_for_is_no_measure(text: str) -> None:
     assert [(m.name, m.actions) for m in extract(text, language="en").platforms] == [
         ("Corvane Holdings, Inc.", ("fined",))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("工信部通报了豌豆荚、百度手机助手上架的问题应用。", ["wandoujia", "baidu_app_store"]),
+    ("網信辦約談了騰訊新聞、鳳凰網負責人。", ["tencent_news", "ifeng"]),
+    ("The FTC fined Kochava and BetterHelp; Activision Blizzard and Electronic Arts were named.",
+     ["kochava", "betterhelp", "activision_blizzard", "electronic_arts"]),
+    # Ordinary words stay words.
+    ("有道理的建议：起点要高，青色的桔子。", []),
+    ("He let off steam over a visa and a zoom lens.", []),
+])
+def test_registry_covers_more_apps_and_companies(text: str, expected: list[str]) -> None:
+    assert [m.id for m in _mentions(text)] == expected
