@@ -149,7 +149,17 @@ def find_platform_mentions(
         inherited = tuple(dict.fromkeys(action for key in keys for action in story.get(key, [])))
         if not all(story.get(key) for key in keys):
             inherited = ()
-        if inherited:
+        if inherited and counted_sentence(prepared, group[0].start) is not None \
+                and not said.decided and not said.speaker and not said.oblique:
+            # "The affected apps include Douban" details a count: what was done to the apps
+            # counted, besides what the notice says of Douban elsewhere.
+            _read_on(prepared, group, action_spans, named_sentences, figure_sentence_set, said,
+                     registry.kind_patterns[language],
+                     _counted_apps_action(prepared, action_spans, registry, language) if language == "en" else None)
+            counted_actions = _reading(group, said, amount_spans)[1]
+            actions = tuple(dict.fromkeys((*counted_actions, *inherited)))
+            readings[index] = (actions[0], actions, None)
+        elif inherited:
             readings[index] = (inherited[0], inherited, None)
         elif not said.decided and not said.speaker and not said.oblique:
             _read_on(prepared, group, action_spans, named_sentences, figure_sentence_set, said,

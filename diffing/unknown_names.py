@@ -464,7 +464,8 @@ _EN_PUBLIC_BODY = re.compile(
 # to three capitalised words after the noun.
 _EN_ROLE_NOUN = re.compile(
     r"\b(?:developers?|publishers?|compan(?:y|ies)|firms?|makers?|operators?|start-?ups?|retailers?|"
-    r"providers?|brokers?|marketers?|vendors?|sellers?|manufacturers?|businesses)"
+    r"providers?|brokers?|marketers?|vendors?|sellers?|manufacturers?|businesses|platforms?|aggregators?|"
+    r"apps?|marketplaces?|giants?)"
     r"(?:\s+(?:named|called|known\s+as))?\s*(?:[–—:-]\s*)?(?=[A-Z])"
 )
 _EN_PROPER = r"[A-Z][\w'’!&.-]*(?:\s+(?:[A-Z][\w'’!&.-]*|\d{1,2}(?![\d,.])))*"
@@ -682,7 +683,7 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
 # A sentence that details what the one before it counted ("Among them, Douban, a social app,
 # was…", "The 67 apps include educational apps (A and B)").
 _DETAILING_SENTENCE = re.compile(
-    r"\W*(?:among\s+them\b|(?:the|these|those)\s+(?:\d[\d,]*\s+)?(?:apps|applications|websites|platforms|"
+    r"\W*(?:among\s+them\b|(?:the|these|those)\s+(?:[\w-]+\s+){0,3}?(?:apps|applications|websites|platforms|"
     r"companies|accounts)\s+(?:include|includes|included|are|were)\b)"
 )
 
@@ -703,7 +704,7 @@ def counted_sentence(prepared: PreparedText, list_start: int) -> int | None:
         previous_start, previous_end = prepared.sentence(previous)
         if text[previous_start:previous_end].rstrip()[-1:] not in (";", "；"):
             return None
-        if _AMONG_THEM.match(text, previous_start):
+        if _AMONG_THEM.match(text, previous_start) or _DETAILING_SENTENCE.match(text, previous_start):
             return _previous_sentence(prepared, previous)
         previous = _previous_sentence(prepared, previous)
     return None

@@ -562,3 +562,23 @@ def test_conduct_after_for_is_no_measure(text: str) -> None:
 ])
 def test_registry_covers_more_apps_and_companies(text: str, expected: list[str]) -> None:
     assert [m.id for m in _mentions(text)] == expected
+
+
+def test_apps_a_report_details_take_the_count_s_action_and_their_own() -> None:
+    text = ("The ministry told app stores to remove 60 mobile apps over data violations.\n"
+            "The affected apps include review platform Douban and karaoke app Changsong.\n"
+            "Two of the 60 apps, Douban and Changsong, were listed by the ministry last month.")
+    actions: dict[str, set[str]] = {}
+    for mention in extract(text, language="en").platforms:
+        actions.setdefault(mention.id or mention.name, set()).update(mention.actions)
+    assert actions == {"douban": {"removed", "notified"}, "Changsong": {"removed", "notified"}}
+
+
+@pytest.mark.parametrize("text", [
+    "The listed apps include Tencent News, a news app; Xiaohongshu, a social app; and QQ Music, a music app.",
+    "The ministry notified 30 apps. The listed apps include Tencent News; Xiaohongshu; and QQ Music.",
+])
+def test_a_detailing_list_goes_on_past_semicolons(text: str) -> None:
+    full = "The ministry named 55 apps that were found to have violated user rights.\n" + text
+    assert {m.id: m.actions for m in extract(full, language="en").platforms} == {
+        "tencent_news": ("notified",), "xiaohongshu": ("notified",), "qq_music": ("notified",)}
