@@ -240,7 +240,10 @@ def govern(
                         result[member].decided = True
             seen_party = True
             continue
-        if language == "en" and next_party and _THESE_EN.search(text, clause_start, clause_end):
+        if language == "zh" and next_party and _counts_them(text, clause_start, clause_end, parties[:next_party]):
+            # 约谈了A、B、C、D4家金融机构负责人，针对4家金融机构…，责令限期整改: the count is theirs.
+            current = [index for index in range(next_party) if _takes_verbs(result[index])] or current
+        elif language == "en" and next_party and _THESE_EN.search(text, clause_start, clause_end):
             # "Baidu and Douyu were punished…, adding that these platforms were also fined":
             # the platforms named before in the sentence, not a collective of others.
             current = [index for index in range(next_party) if _takes_verbs(result[index])] or current
@@ -419,6 +422,21 @@ def collective(text: str, start: int, end: int, language: str) -> bool:
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     bounds = [start, *[b + 1 for b in _clause_breaks(text, start, end)], end]
     return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
+
+
+_COUNT_OF_THEM = re.compile(r"(?:这|上述|该)?(\d+|[两二三四五六七八九十])\s*(?:家|款|个)")
+_CHINESE_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _counts_them(text: str, start: int, end: int, parties: Sequence[Party]) -> bool:
+    """Whether the clause counts exactly the names listed before it (4家金融机构 after four names)."""
+    count = _COUNT_OF_THEM.search(text, start, end)
+    if count is None:
+        return False
+    written = count.group(1)
+    number = int(written) if written.isdigit() else _CHINESE_DIGITS.get(written, 0)
+    names = sum(1 + len(re.findall(r"、|和|及|与", text[party.start:party.end])) for party in parties)
+    return number == names
 
 
 def _collective(text: str, start: int, end: int, language: str) -> bool:

@@ -280,6 +280,8 @@ _LIST_CLOSE = re.compile(
     r"(?P<noun>移动应用程序|应用程序|应用软件|应用|app|软件|小程序|网站|平台|sdk|公众号|账号|企业|公司)"
     # 蛋壳公寓、小咖秀、安卓壁纸都在被下架名单内: a list the sentence then says was all acted on
     r"|(?:都|均)(?:已|已经)?(?:在|被|遭)(?P<all>被)?(?:下架|通报|约谈|关闭|处罚|罚款|点名|列入)"
+    # 天津银行、渤海银行4家金融机构: a list closed by its count alone
+    r"|(?<=[^\d一二三四五六七八九十两\s])(?P<count>[\d一二三四五六七八九十两]+\s*(?:家|款))"
 )
 _LIST_NOUN_KIND = {
     "小程序": "mini_program", "网站": "website", "公众号": "account", "账号": "account",
@@ -302,12 +304,14 @@ _LIST_REACH = 200
 def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list[Found], list[Found]]:
     """Names of the lists ``_LIST_CLOSE`` closes that no quote marks, and the ``known`` names
     they replace: a registry name inside a longer item (知网 in 手机知网) is that item's."""
-    if language != "zh" or "等" not in text and "在内的" not in text and "都" not in text and "均" not in text:
+    if language != "zh" or "、" not in text:
         return [], []
     found: list[Found] = []
     replaced: list[Found] = []
     for close in _LIST_CLOSE.finditer(text):
         kind = _LIST_NOUN_KIND.get(close.group("noun") or "", "app")
+        if close.group("count") is not None:
+            kind = "company" if "家" in close.group("count") else "app"
         items: list[tuple[int, int]] = []
         position = close.start()
         floor = max(0, position - _LIST_REACH)
@@ -336,9 +340,10 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
             items[-1] = (start, first_end)
         elif first_start == floor and floor > 0:
             items.pop()  # the run goes on beyond the reach: its start is unknown
+        if not items or not _list_item_ok(text, *items[0]):
+            continue  # 工业和信息化部发现23款APP: the count closes no list of names
         for start, end in items:
-            if end - start < 2 or end - start > 14 or _LIST_NOT_ITEM.search(text, start, end) \
-                    or _NOT_A_NAME.search(text, start, end):
+            if not _list_item_ok(text, start, end):
                 continue
             inside = [item for item in known if item.id is not None and start <= item.start and item.end <= end]
             # An unquoted name read with the words before it (工信部通报了快看漫画) is this item.
@@ -353,6 +358,16 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
             replaced += inside
             found.append(Found(start, end, None, kind))
     return found, replaced
+
+
+_LIST_NOT_NAME_PART = re.compile(
+    r"(?:部|局|厅|委|办|院|署|中心|机构|部门|管理局|监管局|政府)$|发现|检查|检测|共有|共计|累计|其中|包括|涉及|通报|下架|约谈"
+)
+
+
+def _list_item_ok(text: str, start: int, end: int) -> bool:
+    return (2 <= end - start <= 14 and not _LIST_NOT_ITEM.search(text, start, end)
+            and not _NOT_A_NAME.search(text, start, end) and not _LIST_NOT_NAME_PART.search(text, start, end))
 
 
 def _last_item(text: str, floor: int, end: int) -> tuple[int, int] | None:

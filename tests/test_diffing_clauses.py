@@ -467,3 +467,20 @@ def test_an_amount_each_of_many_paid_has_no_one_party(text: str, language: str) 
 def test_each_party_of_one_sentence_takes_only_its_own_clause_s_action(
         text: str, language: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.id: m.actions for m in extract(text, language=language).platforms} == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("市网信办约谈了青禾银行、远帆银行、明川银行3家金融机构负责人，针对3家金融机构App违规收集个人信息等问题，"
+     "责令限期整改。", "zh-Hans"),
+    ("市網信辦約談了青禾銀行、遠帆銀行、明川銀行3家金融機構負責人，針對3家金融機構App違規收集個人信息等問題，"
+     "責令限期整改。", "zh-Hant"),
+])
+def test_a_count_of_the_names_just_listed_refers_to_them(text: str, language: str) -> None:
+    mentions = extract(text, language=language).platforms
+    assert len(mentions) == 3
+    assert all(m.actions == ("summoned", "ordered_to_rectify") for m in mentions)
+
+
+def test_a_count_of_others_is_still_a_collective() -> None:
+    text = "网信办约谈了微博、知乎，并对另外5家平台责令限期整改。"
+    assert [m.actions for m in extract(text).platforms] == [("summoned",), ("summoned",)]

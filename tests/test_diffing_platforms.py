@@ -582,3 +582,13 @@ def test_a_detailing_list_goes_on_past_semicolons(text: str) -> None:
     full = "The ministry named 55 apps that were found to have violated user rights.\n" + text
     assert {m.id: m.actions for m in extract(full, language="en").platforms} == {
         "tencent_news": ("notified",), "xiaohongshu": ("notified",), "qq_music": ("notified",)}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("网信办约谈了青禾银行、远帆银行、明川银行3家金融机构负责人。", "zh-Hans", ["青禾银行", "远帆银行", "明川银行"]),
+    ("工信部約談了晴空天氣、掌上菜譜2款App的運營者。", "zh-Hant", ["晴空天氣", "掌上菜譜"]),
+    # A body counted after it closes no list.
+    ("经抽查，工业和信息化部发现23款APP存在问题。", "zh-Hans", []),
+])
+def test_a_list_closed_by_its_count_alone(text: str, language: str, expected: list[str]) -> None:
+    assert [m.name for m in extract(text, language=language).platforms] == expected
