@@ -455,7 +455,7 @@ _EN_LEGAL_FORM = (
 )
 _EN_CAPITALISED = r"(?:[A-Z0-9][\w&'’.-]*|&|of|and|de|du|la)"
 _EN_LEGAL_NAME = re.compile(
-    rf"(?<![\w.])((?:[A-Z][\w&'’.-]*)(?:\s+{_EN_CAPITALISED}){{0,5}}?),?\s+{_EN_LEGAL_FORM}(?![\w])"
+    rf"(?<![\w.])((?:[A-Z][\w&'’.-]*)(?:\s+{_EN_CAPITALISED}){{0,5}}?(?:\s+\([A-Z][^()\n]{{0,30}}\))?),?\s+{_EN_LEGAL_FORM}(?![\w])"
 )
 # Words that start a sentence or a phrase, not a company's name ("Yesterday Acme Ltd was…").
 _EN_NOT_NAME_START = frozenset({

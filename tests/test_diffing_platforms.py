@@ -592,3 +592,14 @@ def test_a_detailing_list_goes_on_past_semicolons(text: str) -> None:
 ])
 def test_a_list_closed_by_its_count_alone(text: str, language: str, expected: list[str]) -> None:
     assert [m.name for m in extract(text, language=language).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Commissioner intends to issue Harbourlight Marketing (North and West) Ltd with a monetary penalty.",
+     [(None, "Harbourlight Marketing (North and West) Ltd", ("fine_proposed",))]),
+    ("The ICO fined Brightvoice Telecom Solutions Ltd £180,000.",
+     [(None, "Brightvoice Telecom Solutions Ltd", ("fined",))]),
+])
+def test_registered_names_with_a_bracket_and_notices_of_intent(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
