@@ -29,9 +29,9 @@ from diffing.spans import Occupancy, SortedSpans
 from diffing.tables import TableRow, find_table_rows
 from diffing.text import PreparedText
 from diffing.unknown_names import (
+    closed_lists,
     counted_sentence,
     english_app_names,
-    closed_lists,
     english_company_names,
     english_governed_names,
     enumerated_names,
@@ -405,11 +405,11 @@ def _topic_actions(
             continue
         start, end = prepared.sentence(index)
         spans = [span for span in _either_or(prepared.text, _in(action_spans, start, end)) if span[2] != NEUTRAL]
-        if not _REFERRING_SUBJECT[language].match(prepared.text, start, end):
-            # "served a Leeds company with a penalty": the company is the object of the verb.
-            if not any(_object_of_verb(prepared.text, match.start())
-                       for match in _REFERRING_OBJECT_EN[language].finditer(prepared.text, start, end)):
-                continue
+        # "served a Leeds company with a penalty": the company is the object of the verb.
+        if not _REFERRING_SUBJECT[language].match(prepared.text, start, end) and not any(
+                _object_of_verb(prepared.text, match.start())
+                for match in _REFERRING_OBJECT_EN[language].finditer(prepared.text, start, end)):
+            continue
         actions += [span[2] for span in spans]
     return {parties.pop(): actions} if actions else {}
 

@@ -433,10 +433,10 @@ def test_an_unknown_company_s_party_leaves_out_its_legal_form(text: str, languag
 
 
 @pytest.mark.parametrize(("text", "language", "party"), [
-    ("市场监管局接到举报：我市某电子商务有限公司虚假宣传。核查发现该公司在“拼多多”平台开设网店，"
-     "页面显示已拼10万件。经查，实际交易12笔。该局对该公司罚款人民币5000元。", "zh-Hans", "某电子商务"),
-    ("市場監管局接到舉報：我市某電子商務有限公司虛假宣傳。核查發現該公司在「拼多多」平台開設網店，"
-     "頁面顯示已拼10萬件。經查，實際交易12筆。該局對該公司罰款人民幣5000元。", "zh-Hant", "某電子商務"),
+    (("市场监管局接到举报：我市某电子商务有限公司虚假宣传。核查发现该公司在“拼多多”平台开设网店，"
+     "页面显示已拼10万件。经查，实际交易12笔。该局对该公司罚款人民币5000元。"), "zh-Hans", "某电子商务"),
+    (("市場監管局接到舉報：我市某電子商務有限公司虛假宣傳。核查發現該公司在「拼多多」平台開設網店，"
+     "頁面顯示已拼10萬件。經查，實際交易12筆。該局對該公司罰款人民幣5000元。"), "zh-Hant", "某電子商務"),
 ])
 def test_a_fine_on_the_company_is_not_on_the_platform_its_shop_was_on(text: str, language: str, party: str) -> None:
     extraction = extract(text, language=language)
@@ -470,10 +470,10 @@ def test_each_party_of_one_sentence_takes_only_its_own_clause_s_action(
 
 
 @pytest.mark.parametrize(("text", "language"), [
-    ("市网信办约谈了青禾银行、远帆银行、明川银行3家金融机构负责人，针对3家金融机构App违规收集个人信息等问题，"
-     "责令限期整改。", "zh-Hans"),
-    ("市網信辦約談了青禾銀行、遠帆銀行、明川銀行3家金融機構負責人，針對3家金融機構App違規收集個人信息等問題，"
-     "責令限期整改。", "zh-Hant"),
+    (("市网信办约谈了青禾银行、远帆银行、明川银行3家金融机构负责人，针对3家金融机构App违规收集个人信息等问题，"
+     "责令限期整改。"), "zh-Hans"),
+    (("市網信辦約談了青禾銀行、遠帆銀行、明川銀行3家金融機構負責人，針對3家金融機構App違規收集個人信息等問題，"
+     "責令限期整改。"), "zh-Hant"),
 ])
 def test_a_count_of_the_names_just_listed_refers_to_them(text: str, language: str) -> None:
     mentions = extract(text, language=language).platforms

@@ -385,8 +385,8 @@ def test_lists_of_categories_are_no_names(text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "language", "expected"), [
-    ("市场监管总局对30起未依法申报案件的涉案企业分别处以50万元罚款。其中，腾讯、百度等均涉案5起以上，"
-     "另有腾讯收购美团股权案。", "zh-Hans",
+    (("市场监管总局对30起未依法申报案件的涉案企业分别处以50万元罚款。其中，腾讯、百度等均涉案5起以上，"
+     "另有腾讯收购美团股权案。"), "zh-Hans",
      {"tencent": ("fined",), "baidu": ("fined",), "meituan": ()}),
     ("公告顯示，每案涉及的違規企業各被處罰50萬元。京東涉及設立合營企業案2起。", "zh-Hant",
      {"jd": ("fined",)}),
@@ -407,8 +407,8 @@ def test_bei_fa_is_fined(text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("Others, such as Baidu and Douyu, were criticised for lax moderation, and these platforms were "
-     "also fined and told to rectify at once.",
+    (("Others, such as Baidu and Douyu, were criticised for lax moderation, and these platforms were "
+     "also fined and told to rectify at once."),
      {"baidu": ("fined", "ordered_to_rectify"), "douyu": ("fined", "ordered_to_rectify")}),
     ("Regulators named Weibo and Zhihu in the report, saying both platforms had been fined.",
      {"weibo": ("fined",), "zhihu": ("fined",)}),
@@ -497,11 +497,11 @@ def test_list_names_with_function_words_and_glued_names(
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("The ministry said 80 apps must be removed from app stores. 4 apps from the October lists failed "
-     "to comply. Among them, Douban, a social networking app, collected too much data.",
+    (("The ministry said 80 apps must be removed from app stores. 4 apps from the October lists failed "
+     "to comply. Among them, Douban, a social networking app, collected too much data."),
      [("douban", "Douban", ("removed",))]),
-    ("The ministry listed 120 apps. By the deadline 30 had not complied, and the ministry had them removed "
-     "from app stores.\n\nThe 30 apps include study apps (Xuebaoshu and Kuailian) and a radio app (Qingting FM).",
+    (("The ministry listed 120 apps. By the deadline 30 had not complied, and the ministry had them removed "
+     "from app stores.\n\nThe 30 apps include study apps (Xuebaoshu and Kuailian) and a radio app (Qingting FM)."),
      [(None, "Xuebaoshu", ("removed",)), (None, "Kuailian", ("removed",)), ("qingting_fm", "Qingting FM", ("removed",))]),
 ])
 def test_english_sentences_detailing_a_count_take_its_action(
