@@ -711,6 +711,12 @@ def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[
             for match in pattern.finditer(text)
         ]
         spans.sort()
+    if language == "zh" and "关" in text:
+        # 关停相关栏目, 关闭违规账号: features or accounts on the platform are closed, not the
+        # platform; the platform's own action is another word of the sentence. Accounts named
+        # after the verb (关闭“某某”等账号) are what it closes.
+        spans = [(start, end, NEUTRAL) if action == "closed" and _PART_OF_PLATFORM.match(text, end) else (start, end, action)
+                 for start, end, action in spans]
     if language == "en":
         # "pay-or-consent", "closed-loop": a word of a compound, not the action.
         spans = [span for span in spans if text[span[1]:span[1] + 1] != "-"]
@@ -738,6 +744,10 @@ def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[
     return kept
 
 
+_PART_OF_PLATFORM = re.compile(
+    r"(?:了)?(?:其|该平台|平台)?(?:相关|部分|违规|违法|涉事|涉及|有关)?[^，,。；;、\n“”「」『』\"@]{0,6}?"
+    r"(?:功能|栏目|版块|板块|频道|账号|帐号|群组|直播间|店铺|话题|词条|榜单|服务|小组)"
+)
 _ORDERED_TO_RECTIFY = re.compile(r"责令(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正)")
 _ORDERED_AROUND_NAMES = re.compile(r"责令[^，,。；;：:\n]{1,24}?(整改|改正)")
 _CONDUCT_EN = re.compile(r"\b(?:for|over)\s+(?:[a-z]+ly\s+)?(?:[a-z]+ing\s+(?:and|or)\s+)?$")

@@ -484,3 +484,15 @@ def test_a_count_of_the_names_just_listed_refers_to_them(text: str, language: st
 def test_a_count_of_others_is_still_a_collective() -> None:
     text = "网信办约谈了微博、知乎，并对另外5家平台责令限期整改。"
     assert [m.actions for m in extract(text).platforms] == [("summoned",), ("summoned",)]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("针对“百度”等网站平台的问题依法约谈，责令其全面深入整改，关停相关栏目。", "zh-Hans",
+     [("baidu", ("summoned", "ordered_to_rectify"))]),
+    ("網信辦約談微博負責人，關閉違規帳號，並責令整改。", "zh-Hant", [("weibo", ("summoned", "ordered_to_rectify"))]),
+    # Accounts named after the verb are what it closes.
+    ("依法关闭“某某财经”“某某快讯”等账号。", "zh-Hans", [(None, ("closed",)), (None, ("closed",))]),
+])
+def test_closing_a_platform_s_sections_or_accounts_does_not_close_it(
+        text: str, language: str, expected: list[tuple[str | None, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text, language=language).platforms] == expected
