@@ -433,7 +433,8 @@ def _object_of_verb(text: str, start: int) -> bool:
 # An object that refers back to the platforms just named (对其, 对两个平台, 对三家, "fining them"):
 # a sentence that names none and acts on it acts on them.
 _REFERRING_OBJECT = {
-    "en": re.compile(r"\b(?:them|both\s+(?:companies|platforms|firms)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms))\b"),
+    "en": re.compile(r"\b(?:them|both\s+(?:companies|platforms|firms)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms)"
+                     r"|(?:these|those)\s+(?:companies|platforms|firms|apps|websites))\b"),
     "zh": re.compile(r"对(?:其|该(?:平台|公司|企业|网站)|平台(?![内上中])|(?:这|上述)?[两二三四五六七八九十]+[个家]|上述(?:平台|企业|公司|网站))"),
 }
 _REFERRING_REACH = 3  # sentences back to the one that named them

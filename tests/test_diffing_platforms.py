@@ -603,3 +603,12 @@ def test_a_list_closed_by_its_count_alone(text: str, language: str, expected: li
 def test_registered_names_with_a_bracket_and_notices_of_intent(
         text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
     assert _entries(text, "en") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The regulator named Weibo and Douban for lax moderation. It fined these platforms and ordered them to rectify.",
+    "The regulator named Weibo and Douban for lax moderation. Both companies were fined and ordered to rectify.",
+])
+def test_a_sentence_acting_on_these_platforms_acts_on_the_ones_just_named(text: str) -> None:
+    assert {m.id: set(m.actions) for m in extract(text, language="en").platforms} == {
+        "weibo": {"fined", "ordered_to_rectify"}, "douban": {"fined", "ordered_to_rectify"}}
