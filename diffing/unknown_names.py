@@ -149,9 +149,10 @@ _COMPANY_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _COMPANY_BRACKET = re.compile(r"[(（][\u4e00-\u9fff]{2,4}[)）]$")
 _COMPANY_BEFORE = re.compile(
     r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款"
-    r"|运营主体|运营方|开发者|主办|承办|版权所有|技术支持|所属|旗下)$"
+    r"|运营主体|运营方|运营者|运营企业|运营公司|开发者|开发商|主办|承办|版权所有|技术支持|所属|旗下)$"
 )
-_COMPANY_FURNITURE = re.compile(r"(?:©|版权|copyright|主办|承办|技术支持|运营主体|运营方|开发者|开发商|备案)[^\n]{0,12}$")
+_COMPANY_FURNITURE = re.compile(
+    r"(?:©|版权|copyright|主办|承办|技术支持|运营主体|运营方|运营者|运营企业|运营公司|开发者|开发商|备案)[^\n]{0,12}$")
 # 由某某有限公司运营的“某App”: the operator of the app named next, which is the party.
 _COMPANY_OPERATES = re.compile(r"\s*(?:运营|开发|出品|推出|旗下|所属)")
 _COMPANY_LONGEST = 24
@@ -281,7 +282,7 @@ _LIST_CLOSE = re.compile(
     # 蛋壳公寓、小咖秀、安卓壁纸都在被下架名单内: a list the sentence then says was all acted on
     r"|(?:都|均)(?:已|已经)?(?:在|被|遭)(?P<all>被)?(?:下架|通报|约谈|关闭|处罚|罚款|点名|列入)"
     # 天津银行、渤海银行4家金融机构: a list closed by its count alone
-    r"|(?<=[^\d一二三四五六七八九十两\s])(?P<count>[\d一二三四五六七八九十两]+\s*(?:家|款))"
+    r"|(?:(?<=[^\d一二三四五六七八九十两\s等])|等\s*)(?P<count>[\d一二三四五六七八九十两]+\s*(?:家|款))"
 )
 _LIST_NOUN_KIND = {
     "小程序": "mini_program", "网站": "website", "公众号": "account", "账号": "account",
@@ -394,7 +395,7 @@ def _last_item(text: str, floor: int, end: int) -> tuple[int, int] | None:
 _EN_NAME = r"[A-Z0-9][\w.-]*(?:\s+[A-Za-z0-9][\w.-]*){0,3}?"
 _EN_ITEM = rf"{_EN_NAME}(?:\s+(?:of|under)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,4}})?"
 _EN_APP_LIST = re.compile(
-    rf"\b(?:apps?\s*(?:--|—|–|:|\()|including|such\s+as)\s*((?:{_EN_ITEM})(?:\s*,\s*(?:{_EN_ITEM}))*"
+    rf"\b(?:apps?\s*(?:--|—|–|:|\()|including|such\s+as|among\s+them)\s*((?:{_EN_ITEM})(?:\s*,\s*(?:{_EN_ITEM}))*"
     rf"(?:\s*,?\s+and\s+(?:{_EN_ITEM}))?)(?=\s*(?:[,.;)]|$|--|—|–|\s+which|\s+were|\s+was))"
 )
 _EN_LIST_ITEM = re.compile(rf"(?:^|,\s*|\band\s+)({_EN_NAME})(?:\s+(?:of|under)\s+[^,]*?)?(?=\s*,|\s+and\s|$)")
@@ -641,6 +642,9 @@ def _kind_matches(registry: PlatformRegistry, language: str, text: str) -> list[
     )
 
 
+_OPERATOR_AFTER = re.compile(r"\s*(?:app|应用)?\s*(?:的)?(?:运营主体|运营者|运营方|运营企业|运营公司|开发者|开发商)")
+
+
 def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: str,
                   quote_start: int, quote_end: int, titled: bool = False) -> str | None:
     """What the text says a quoted name is: the noun its list ends in (“梦聊”“小肉丸直播”等一批
@@ -668,6 +672,8 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
                     len(tail.group("filler").split()) <= 2
                     and not _EN_FUNCTION_WORDS.intersection(tail.group("filler").split()))):
                 return kind
+    if language == "zh" and _OPERATOR_AFTER.match(text, after):
+        return "app"  # “某某”运营主体某某公司: a service with an operator, named by its operator's notice
     before = text[max(sentence_start, quote_start - 100):quote_start]
     if language == "zh":
         nearby = _kind_matches(registry, language, before[-8:])

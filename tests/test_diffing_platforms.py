@@ -612,3 +612,18 @@ def test_registered_names_with_a_bracket_and_notices_of_intent(
 def test_a_sentence_acting_on_these_platforms_acts_on_the_ones_just_named(text: str) -> None:
     assert {m.id: set(m.actions) for m in extract(text, language="en").platforms} == {
         "weibo": {"fined", "ordered_to_rectify"}, "douban": {"fined", "ordered_to_rectify"}}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("工信部下架了晴空天氣、掌上菜譜等32款違規App。", "zh-Hant",
+     [(None, "晴空天氣", ("removed",)), (None, "掌上菜譜", ("removed",))]),
+    ("上海市网信办依法约谈“晴空天气”运营主体上海晴空网络科技有限公司，责令其限期整改。", "zh-Hans",
+     [(None, "晴空天气", ("summoned", "ordered_to_rectify"))]),
+    ("北京市网信办对“掌上菜谱”App运营者北京掌上科技有限公司作出警告处罚。", "zh-Hans",
+     [(None, "掌上菜谱", ("warned",))]),
+    ("MIIT named 10 apps, among them Clear Sky Weather and Pocket Recipes, for collecting excessive data.", "en",
+     [(None, "Clear Sky Weather", ("notified",)), (None, "Pocket Recipes", ("notified",))]),
+])
+def test_an_app_and_its_operator_are_one_party(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
