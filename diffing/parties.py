@@ -51,8 +51,9 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
             result.append(replace(figure, party=respective[figure.start, figure.end]))
             continue
         position = prepared.offsets.to_converted(figure.start)
-        sentence_start, _ = prepared.sentence_at(position)
-        if _EACH_OF_MANY.search(prepared.text, max(sentence_start, position - 40), position):
+        before = prepared.text[max(0, position - 40):position]
+        if ("各" in before or "均" in before or "分别" in before or "each" in before) and _EACH_OF_MANY.search(
+                prepared.text, max(prepared.sentence_at(position)[0], position - 40), position):
             result.append(figure)  # 违规企业各被处罚50万元: an amount each of many paid, no one party's
             continue
         party = (_party_in_sentence(prepared, figure, fined)

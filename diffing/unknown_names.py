@@ -288,7 +288,7 @@ _LIST_NOUN_KIND = {
     "小程序": "mini_program", "网站": "website", "公众号": "account", "账号": "account",
     "企业": "company", "公司": "company",
 }
-_LIST_ITEM_CHAR = re.compile(r"[^\s、,，。；;：:()（）“”「」《》\"'|@等]")
+_LIST_ITEM_RUN = re.compile(r"[^\s、,，。；;：:()（）“”「」《》\"'|@等]+$")
 _LIST_SEPARATOR = re.compile(r"、|和|及|与|以及")
 _LIST_LEAD_WORD = re.compile(
     r"包括|其中|例如|比如|涉及|发现|下架|通报|约谈|点名|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
@@ -310,6 +310,8 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
     found: list[Found] = []
     replaced: list[Found] = []
     for close in _LIST_CLOSE.finditer(text):
+        if close.group("noun") is None and text.find("、", max(0, close.start() - 30), close.start()) == -1:
+            continue  # a count or 都 closes only a list of two names or more
         kind = _LIST_NOUN_KIND.get(close.group("noun") or "", "app")
         if close.group("count") is not None:
             kind = "company" if "家" in close.group("count") else "app"
@@ -373,9 +375,8 @@ def _list_item_ok(text: str, start: int, end: int) -> bool:
 
 def _last_item(text: str, floor: int, end: int) -> tuple[int, int] | None:
     """The item that ends at ``end``: the characters back to a separator or punctuation."""
-    start = end
-    while start > floor and _LIST_ITEM_CHAR.match(text, start - 1):
-        start -= 1
+    run = _LIST_ITEM_RUN.search(text, max(floor, end - 40), end)
+    start = run.start() if run is not None else end
     if end - start < 2:
         return None
     separator = _LIST_SEPARATOR.search(text, start, end)
