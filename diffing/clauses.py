@@ -54,9 +54,13 @@ _HOST_AFTER_ZH = re.compile(
 _HOST_AFTER_EN = re.compile(
     r"\s+(?:live[\s-]?stream(?:ing)?\s+)?(?:shops?|stores?|storefronts?|accounts?|channels?|pages?|users?|influencers?"
     r"|streamers?|bloggers?|sellers?|merchants?|vendors?|rooms?|posts?|videos?|groups?\s+chats?)\b"
+    # "Tencent-backed China Literature": the owner of the party, not the party
+    r"|-(?:backed|owned|controlled|linked|affiliated|run|invested)\b"
 )
 _SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如|比如)\s*[“「『\"]?\s*$")
-_HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助)\s*$")
+_DEAL_TARGET = re.compile(r"(?:收购|并购|受让)\s*$")
+# 在抖音上, 通过微信; 收购银泰商业…股权案: the place of the act, or the target of the party's deal.
+_HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助|收购|并购|受让)\s*$")
 # "its doorbell camera Ring": a product of the party, not a party. A name in a prepositional
 # phrase ("practices regarding Android", "following the Cambridge Analytica scandal", "an attack
 # on the Starwood chain") is not what the verb acts on; "imposed on", "levied against", "a fine
@@ -349,8 +353,11 @@ def _own_clause(
             continue
         if not _takes_verbs(governed):
             continue
-        if position + 1 < len(members):
-            following = parties[members[position + 1]]
+        # The target of the party's deal (A收购B股权案处以罚款) ends no stretch: A's verbs follow it.
+        later = [other for other in members[position + 1:]
+                 if not (language == "zh" and _DEAL_TARGET.search(text, max(0, parties[other].start - 4), parties[other].start))]
+        if later:
+            following = parties[later[0]]
             divider = _CONNECTOR.search(text, party.end, following.start)
             stretch_end = divider.start() if divider else following.start
         else:

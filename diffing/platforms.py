@@ -677,12 +677,17 @@ def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Fo
             # 微信公众号“某某财经”及抖音等平台的… the platforms only host the accounts.
             if (prepared.sentence_index(last.start) == prepared.sentence_index(item.start)
                     and len(gap) <= 32 and _LIST_GAP.fullmatch(gap)
+                    and not _OWNER_AFTER.match(prepared.text, item.end)
                     and ((last.id is None) == (item.id is None) or not _QUOTE_MARKS.search(gap)
                          or _BOTH_QUOTED.fullmatch(gap))):
                 groups[-1].append(item)
                 continue
         groups.append([item])
     return groups
+
+
+# "Alibaba Group, Tencent-backed China Literature": an owner named inside the next item.
+_OWNER_AFTER = re.compile(r"-(?:backed|owned|controlled|linked|affiliated|run|invested)\b|控股的|旗下的?")
 
 
 def _item_key(text: str, item: Found) -> str:

@@ -138,6 +138,13 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
             if taken.free(start, end):
                 found.append(Found(start, end, None, "company"))
                 taken.take(start, end)
+                continue
+            # 阿里巴巴投资有限公司, 深圳市丰巢网络技术有限公司: the registered name of a registry
+            # platform is that platform's mention, as long as the name is written.
+            inside = [item for item in known if start <= item.start and item.end <= end and item.id is not None]
+            overlapping = [item for item in [*known, *found] if item.start < end and start < item.end]
+            if len(inside) == 1 and len(overlapping) == 1:
+                inside[0].start, inside[0].end = start, end
     return found
 
 
@@ -148,7 +155,7 @@ _COMPANY_END = re.compile(r"(?:股份)?有限(?:责任)?公司")
 _COMPANY_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _COMPANY_BRACKET = re.compile(r"[(（][\u4e00-\u9fff]{2,4}[)）]$")
 _COMPANY_BEFORE = re.compile(
-    r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款"
+    r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款|收购|并购|受让|入股"
     r"|运营主体|运营方|运营者|运营企业|运营公司|开发者|开发商|主办|承办|版权所有|技术支持|所属|旗下)$"
 )
 _COMPANY_FURNITURE = re.compile(
@@ -329,6 +336,11 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
             position = separator.start()
         if not items or (close.group("noun") is None and len(items) < 2):
             continue
+        # A list is names side by side: one that is none (上海某某公司刷单炒信案) ends it.
+        for position, item in enumerate(items[:-1]):
+            if not _list_item_ok(text, *item):
+                items = items[:position + 1]
+                break
         # The first item runs back to the clause's start: cut it after the verb or word before it.
         first_start, first_end = items[-1]
         lead = _LIST_LEAD_WORD.search(text, first_start, first_end - 1)
@@ -364,7 +376,7 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
 
 
 _LIST_NOT_NAME_PART = re.compile(
-    r"(?:部|局|厅|委|办|院|署|中心|机构|部门|管理局|监管局|政府)$|发现|检查|检测|共有|共计|累计|其中|包括|涉及|通报|下架|约谈"
+    r"(?:部|局|厅|委|办|院|署|中心|机构|部门|管理局|监管局|政府|案)$|系列|发现|检查|检测|共有|共计|累计|其中|包括|涉及|通报|下架|约谈"
 )
 
 

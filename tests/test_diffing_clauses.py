@@ -496,3 +496,17 @@ def test_a_count_of_others_is_still_a_collective() -> None:
 def test_closing_a_platform_s_sections_or_accounts_does_not_close_it(
         text: str, language: str, expected: list[tuple[str | None, tuple[str, ...]]]) -> None:
     assert [(m.id, m.actions) for m in extract(text, language=language).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("市场监管总局对阿里巴巴投资有限公司、阅文集团和深圳市丰巢网络技术有限公司分别处以50万元罚款。", "zh-Hans",
+     [("alibaba", "阿里巴巴投资有限公司", ("fined",)), ("yuewen", "阅文集团", ("fined",)),
+      ("fengchao", "深圳市丰巢网络技术有限公司", ("fined",))]),
+    ("市場監管總局對阿里巴巴投資有限公司收購銀泰商業(集團)有限公司股權案處以罰款。", "zh-Hant",
+     [("alibaba", "阿里巴巴投資有限公司", ("fined",))]),
+    ("The regulator fined Alibaba Group and Tencent-backed China Literature.", "en",
+     [("alibaba", "Alibaba Group", ("fined",)), ("tencent", "Tencent", ()), ("yuewen", "China Literature", ("fined",))]),
+])
+def test_registered_names_of_registry_platforms_and_their_owners(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.name, m.actions) for m in extract(text, language=language).platforms] == expected
