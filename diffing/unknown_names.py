@@ -370,6 +370,12 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
                 continue
             if inside and sum(item.end - item.start for item in inside if item.id is not None) >= end - start:
                 continue  # 天涯社区大麦网 in a headline: two registry names written together
+            registered = [item for item in inside if item.id is not None]
+            if len(registered) == 1 and _GENERIC_AROUND.fullmatch(
+                    text[start:registered[0].start] + "|" + text[registered[0].end:end]):
+                # 必应搜索网, 抖音App: the registry platform under a generic word, not another app
+                registered[0].start, registered[0].end = start, end
+                continue
             replaced += inside
             found.append(Found(start, end, None, kind))
     return found, replaced
@@ -377,6 +383,11 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
 
 _LIST_NOT_NAME_PART = re.compile(
     r"(?:部|局|厅|委|办|院|署|中心|机构|部门|管理局|监管局|政府|案)$|系列|发现|检查|检测|共有|共计|累计|其中|包括|涉及|通报|下架|约谈"
+)
+
+
+_GENERIC_AROUND = re.compile(
+    r"(?:中国|国际)?\|(?:搜索网|搜索引擎|搜索|官网|官方网站|网站|网|平台|app|客户端|商城|短视频|视频|直播|浏览器|集团|公司)?"
 )
 
 

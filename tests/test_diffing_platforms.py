@@ -627,3 +627,14 @@ def test_a_sentence_acting_on_these_platforms_acts_on_the_ones_just_named(text: 
 def test_an_app_and_its_operator_are_one_party(
         text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
     assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("针对必应搜索网、晴空天气等网站平台存在的问题，依法约谈其负责人。", "zh-Hans",
+     [("bing", "必应搜索网"), (None, "晴空天气")]),
+    ("針對抖音App、晴空天氣等平台存在的問題，依法約談其負責人。", "zh-Hant",
+     [("douyin", "抖音App"), (None, "晴空天氣")]),
+])
+def test_a_registry_name_under_a_generic_word_in_a_list_stays_the_registry_platform(
+        text: str, language: str, expected: list[tuple[str | None, str]]) -> None:
+    assert [(m.id, m.name) for m in extract(text, language=language).platforms] == expected
