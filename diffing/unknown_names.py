@@ -479,6 +479,7 @@ _EN_LEGAL_FORM = (
     r"B\.V\.|BV|N\.V\.|NV|S\.à\s?r\.l\.|SARL|Sp\.\s?z\s?o\.o\.|A/S|AB|Oy|KK)"
 )
 _EN_CAPITALISED = r"(?:[A-Z0-9][\w&'’.-]*|&|of|and|de|du|la)"
+_SENTENCE_AFTER = re.compile(r"\s*$|\s*\n|\s+[A-Z“\"]")
 _EN_LEGAL_NAME = re.compile(
     rf"(?<![\w.])((?:[A-Z][\w&'’.-]*)(?:\s+{_EN_CAPITALISED}){{0,5}}?(?:\s+\([A-Z][^()\n]{{0,30}}\))?),?\s+{_EN_LEGAL_FORM}(?![\w])"
 )
@@ -529,6 +530,8 @@ def english_company_names(prepared: PreparedText, known: Sequence[Found], langua
     found: list[Found] = []
     for match in _EN_LEGAL_NAME.finditer(original):
         start, end = match.start(1), match.end()
+        if original[end - 1] == "." and _SENTENCE_AFTER.match(original, end):
+            end -= 1  # "… to Easylife Ltd." ends the sentence: the stop is not the name's
         words = original[start:match.end(1)].split()
         while words and (words[0] in _EN_NOT_NAME_START or words[0].endswith(("-based", "'s", "’s"))):
             start = original.index(words[1], start + len(words[0])) if len(words) > 1 else end

@@ -638,3 +638,12 @@ def test_an_app_and_its_operator_are_one_party(
 def test_a_registry_name_under_a_generic_word_in_a_list_stays_the_registry_platform(
         text: str, language: str, expected: list[tuple[str | None, str]]) -> None:
     assert [(m.id, m.name) for m in extract(text, language=language).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("The ICO issued an enforcement notice to Brightwave Telecom Ltd.", "Brightwave Telecom Ltd"),
+    ("The ICO fined Brightwave Telecom Ltd. The firm had made 90,000 calls.", "Brightwave Telecom Ltd"),
+    ("Brightwave Telecom Ltd. was fined £60,000.", "Brightwave Telecom Ltd."),
+])
+def test_a_full_stop_after_a_legal_form_ends_the_sentence_not_the_name(text: str, name: str) -> None:
+    assert [m.name for m in extract(text, language="en").platforms][:1] == [name]
