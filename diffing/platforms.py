@@ -6,6 +6,7 @@ governs which name is ``diffing.clauses``'s; publication channels and page furni
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -209,6 +210,8 @@ def find_platform_mentions(
             ))
     if language == "en" and any(mention.id is None for mention in mentions):
         mentions = _short_forms_merged(mentions, other_parties)
+    if any(later.start < earlier.start for earlier, later in itertools.pairwise(mentions)):
+        mentions.sort(key=lambda mention: mention.start)  # a list read over its owner
     if rows:
         mentions = sorted(mentions + _table_mentions(prepared, registry, rows), key=lambda m: m.start)
     return mentions
@@ -669,7 +672,20 @@ def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Fo
     """Names listed together (百度、必应、夸克浏览器; "Quark Browser, UC Browser"): what the
     sentence does to the list, it does to each of them."""
     groups: list[list[Found]] = []
+    owners: list[list[Found]] = []
     for item in found:
+        owner = _OWNER_AFTER.match(prepared.text, item.end)
+        if owner is not None and groups and _LIST_GAP.fullmatch(prepared.text, groups[-1][-1].end, item.start):
+            # "Alibaba Group, Tencent-backed China Literature": the owner stands inside the next
+            # item of the list, which goes on after it; the owner is a name of its own.
+            owners.append([item])
+            continue
+        if owners and groups:
+            last_owner = owners[-1][-1]
+            owned = _OWNER_AFTER.match(prepared.text, last_owner.end)
+            if owned is not None and owned.end() == item.start and groups[-1][-1].end < last_owner.start:
+                groups[-1].append(item)
+                continue
         if groups:
             last = groups[-1][-1]
             gap = prepared.text[max(last.end, last.tail):item.start]
@@ -683,11 +699,13 @@ def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Fo
                 groups[-1].append(item)
                 continue
         groups.append([item])
+    if owners:
+        groups = sorted(groups + owners, key=lambda group: group[0].start)
     return groups
 
 
 # "Alibaba Group, Tencent-backed China Literature": an owner named inside the next item.
-_OWNER_AFTER = re.compile(r"-(?:backed|owned|controlled|linked|affiliated|run|invested)\b|控股的|旗下的?")
+_OWNER_AFTER = re.compile(r"-(?:backed|owned|controlled|linked|affiliated|run|invested)\s")
 
 
 def _item_key(text: str, item: Found) -> str:

@@ -510,3 +510,12 @@ def test_closing_a_platform_s_sections_or_accounts_does_not_close_it(
 def test_registered_names_of_registry_platforms_and_their_owners(
         text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
     assert [(m.id, m.name, m.actions) for m in extract(text, language=language).platforms] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The regulator will fine Alibaba Group, Tencent-backed China Literature and locker firm Hive Box 500,000 yuan each.",
+    "Regulators fined Alibaba Group, Tencent-owned China Literature and Hive Box for unreported deals.",
+])
+def test_an_owner_inside_a_list_is_no_item_of_it(text: str) -> None:
+    assert [(m.id, m.actions) for m in extract(text, language="en").platforms] == [
+        ("alibaba", ("fined",)), ("tencent", ()), ("yuewen", ("fined",)), ("fengchao", ("fined",))]
