@@ -558,8 +558,9 @@ def english_company_names(prepared: PreparedText, known: Sequence[Found], langua
             while end > start and original[end - 1] in ".’'":
                 end -= 1  # a sentence's full stop, not the name's
             words = original[start:end].split()
-            if len(words) > 4 or words[0] in _EN_NOT_NAME_START or _EN_PUBLIC_BODY.search(original, start, end):
-                break
+            if len(words) > 4 or words[0] in _EN_NOT_NAME_START or _EN_PUBLIC_BODY.search(original, start, end) \
+                    or end - start < 2:
+                break  # "company A" is anonymised, not named
             converted_start = prepared.offsets.to_converted(start)
             converted_end = prepared.offsets.to_converted(end)
             if not any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):
@@ -589,10 +590,14 @@ _EN_GOVERNED = re.compile(
 )
 _EN_LIST_NAME = re.compile(rf"{_EN_CAP_NAME}")
 # Words a sentence starts with, before a name ("The Acme Group").
-_EN_LEADING = re.compile(r"^(?:The|A|An|This|That|These|Those|Its|In|On|At|For|But|And|Or|If|When)$")
+_EN_LEADING = re.compile(
+    r"^(?:The|A|An|This|That|These|Those|Its|In|On|At|For|But|And|Or|If|When|Meanwhile|However|Also|"
+    r"Separately|Earlier|Later|Yesterday|Today|Last|Previously|Additionally|Similarly|Finally|Now|Then|So|Thus)$"
+)
 # Capitalised words that start no company's name: the regulators, courts, places and times.
 _EN_NOT_PARTY = re.compile(
-    r"^(?:It|They|EU|EEA|UK|US|U\.S\.|"
+    r"^(?:It|They|EU|EEA|UK|US|U\.S\.|Big|Internet|Web|Online|Chinese|National|State|Federal|Data|Privacy|"
+    r"Company|Companies|Firm|Platform|Operator|Business|Party|Person|Individual|Defendant|Respondent|"
     r"European|Commission|Court|General|Federal|FTC|ICO|DPC|CNIL|SAMR|CAC|MIIT|DOJ|GDPR|COPPA|"
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|China|Chinese|Ireland|Irish|France|French|"
@@ -621,8 +626,8 @@ def english_governed_names(prepared: PreparedText, known: Sequence[Found], langu
             while end > start and original[end - 1] in ".’'":
                 end -= 1
             if not words or end - start < 2 or _EN_PUBLIC_BODY.search(original, start, end) \
-                    or _EN_NOT_PARTY.match(words[0]):
-                continue
+                    or _EN_NOT_PARTY.match(words[0]) or (len(words) > 1 and len(words[-1]) == 1):
+                continue  # "Company A", "Firm B": anonymised
             converted_start = prepared.offsets.to_converted(start)
             converted_end = prepared.offsets.to_converted(end)
             if any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):

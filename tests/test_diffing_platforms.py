@@ -647,3 +647,14 @@ def test_a_registry_name_under_a_generic_word_in_a_list_stays_the_registry_platf
 ])
 def test_a_full_stop_after_a_legal_form_ends_the_sentence_not_the_name(text: str, name: str) -> None:
     assert [m.name for m in extract(text, language="en").platforms][:1] == [name]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Meanwhile Acmefold was fined £20,000.", [(None, "Acmefold", ("fined",))]),
+    ("Company A was fined and company B was warned.", []),
+    ("Regulators stepped up the crackdown against Big Tech.", []),
+    ("The ICO fined company A £5,000.", []),
+])
+def test_sentence_openers_anonymised_and_generic_names_are_no_parties(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
