@@ -291,6 +291,9 @@ _LIST_CLOSE = re.compile(
     # 天津银行、渤海银行4家金融机构: a list closed by its count alone
     r"|(?:(?<=[^\d一二三四五六七八九十两\s等])|等\s*)(?P<count>[\d一二三四五六七八九十两]+\s*(?:家|款))"
 )
+_COUNTED_BODIES = re.compile(
+    r"[^，,。；;、\n]{0,6}?(?:局|部|委|办|厅|院|政府|法院|机关|部门|单位|学校|医院|协会|地区|城市|省份)"
+)
 _LIST_NOUN_KIND = {
     "小程序": "mini_program", "网站": "website", "公众号": "account", "账号": "account",
     "企业": "company", "公司": "company",
@@ -319,6 +322,8 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
     for close in _LIST_CLOSE.finditer(text):
         if close.group("noun") is None and text.find("、", max(0, close.start() - 30), close.start()) == -1:
             continue  # a count or 都 closes only a list of two names or more
+        if close.group("count") is not None and _COUNTED_BODIES.match(text, close.end()):
+            continue  # 北京、上海、广州3家市场监管局: bodies, not platforms
         kind = _LIST_NOUN_KIND.get(close.group("noun") or "", "app")
         if close.group("count") is not None:
             kind = "company" if "家" in close.group("count") else "app"

@@ -658,3 +658,12 @@ def test_a_full_stop_after_a_legal_form_ends_the_sentence_not_the_name(text: str
 def test_sentence_openers_anonymised_and_generic_names_are_no_parties(
         text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
     assert _entries(text, "en") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "北京、上海、广州3家市场监管局联合开展检查。",
+    "網信辦對北京、上海等5個省份的網站開展檢查。",
+    "今年以来，关闭违法网站、账号等3000家。",
+])
+def test_counted_bodies_places_and_categories_are_no_list_of_names(text: str) -> None:
+    assert _entries(text) == []
