@@ -308,6 +308,8 @@ _LIST_LEAD_WORD = re.compile(
 _AGENT_OR_VERB_END = re.compile(r"[部局办委厅院署会处查现报布架谈理置罚示括治管核测]")
 _LIST_NOT_ITEM = re.compile(
     r"^(?:多款|部分|相关|其他|其它|一批|若干|各类|上述|该|这些|此类)|[\d一二三四五六七八九十]+(?:款|家|个)$"
+    # a kind of thing, not a name: 网站、账号等3000家
+    r"|^(?:网站|账号|帐号|平台|应用|app|小程序|公众号|企业|公司|群组|直播间|主播|博主|栏目|频道|信息|视频|图片)$"
 )
 _LIST_REACH = 200
 
