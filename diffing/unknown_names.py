@@ -399,7 +399,7 @@ _GENERIC_AROUND = re.compile(
 
 
 def _list_item_ok(text: str, start: int, end: int) -> bool:
-    return (2 <= end - start <= 14 and not _LIST_NOT_ITEM.search(text, start, end)
+    return (2 <= end - start <= 14 and not _LIST_NOT_ITEM.search(text[start:end])
             and not _NOT_A_NAME.search(text, start, end) and not _LIST_NOT_NAME_PART.search(text, start, end))
 
 
