@@ -118,6 +118,8 @@ def _product_of(words: list[tuple[str, int]]) -> bool:
     return False
 
 
+# "Meta and its subsidiaries (Instagram and WhatsApp)": brands of the party, not parties.
+_BRANDS_IN_BRACKETS = re.compile(r"\b(?:subsidiar(?:y|ies)|brands?|products?|services?|units?)\s*\(\s*$")
 # A fine or an amount just before "on"/"against": the name is the one fined.
 _FINE_BEFORE_ON = re.compile(
     r"(?:fines?|penalt(?:y|ies)|sanctions?|[\d.,]+\s*(?:million|billion|bn|mn|m|k)?(?:\s*(?:euros?|dollars|pounds|yuan))?)"
@@ -190,7 +192,8 @@ def govern(
         if language == "zh":
             continue
         words = _words_before(text, party.start)
-        result[index].host = result[index].host or (bool(words) and _product_of(words))
+        result[index].host = result[index].host or (bool(words) and _product_of(words)) or bool(
+            _BRANDS_IN_BRACKETS.search(text, max(0, party.start - 32), party.start))
         oblique = _oblique_start(words) if words else None
         # "after the ICO fined British Airways": a verb between the preposition and the name
         # makes the name its object.
@@ -355,7 +358,9 @@ def _own_clause(
             continue
         # The target of the party's deal (A收购B股权案处以罚款) ends no stretch: A's verbs follow it.
         later = [other for other in members[position + 1:]
-                 if not (language == "zh" and _DEAL_TARGET.search(text, max(0, parties[other].start - 4), parties[other].start))]
+                 if not (language == "zh" and _DEAL_TARGET.search(text, max(0, parties[other].start - 4), parties[other].start))
+                 and not (language == "en" and _BRANDS_IN_BRACKETS.search(
+                     text, max(0, parties[other].start - 32), parties[other].start))]
         if later:
             following = parties[later[0]]
             divider = _CONNECTOR.search(text, party.end, following.start)

@@ -519,3 +519,13 @@ def test_registered_names_of_registry_platforms_and_their_owners(
 def test_an_owner_inside_a_list_is_no_item_of_it(text: str) -> None:
     assert [(m.id, m.actions) for m in extract(text, language="en").platforms] == [
         ("alibaba", ("fined",)), ("tencent", ()), ("yuewen", ("fined",)), ("fengchao", ("fined",))]
+
+
+@pytest.mark.parametrize("text", [
+    "Meta and its subsidiaries (Instagram and WhatsApp) have been fined most often.",
+    "The regulator fined Alphabet, whose products (YouTube and Android) were not named in the decision.",
+])
+def test_brands_in_brackets_are_not_the_party_acted_on(text: str) -> None:
+    actions = {m.id: m.actions for m in extract(text, language="en").platforms}
+    assert actions["instagram" if "Instagram" in text else "youtube"] == ()
+    assert actions["meta" if "Meta" in text else "alphabet"] == ("fined",)
