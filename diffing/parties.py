@@ -30,8 +30,13 @@ _POINTS_ON = re.compile(
 
 _EACH_OF_MANY = re.compile(
     r"(?:涉案|违规|违法|相关|上述|每案涉及的?|每家)(?:违规|违法)?(?:企业|经营者|公司|当事人|主体)[^，。；]{0,6}(?:各|均|分别)"
+    r"|(?:各|均)被?(?:处以|处|罚款|罚)[^，。；]{0,8}$"
     r"|\beach\s+(?:of\s+the\s+)?(?:companies|firms|parties|undertakings|company|firm)\b[^.;]{0,30}$"
 )
+
+
+# "fines of 500,000 yuan each", "50万元/家": the amount each of several parties paid.
+_EACH_AFTER = re.compile(r"\s*(?:each|apiece|a\s+piece|per\s+(?:company|firm|platform|case))\b")
 
 
 def with_parties(prepared: PreparedText, figures: Sequence[Figure],
@@ -52,8 +57,9 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
             continue
         position = prepared.offsets.to_converted(figure.start)
         before = prepared.text[max(0, position - 40):position]
-        if ("各" in before or "均" in before or "分别" in before or "each" in before) and _EACH_OF_MANY.search(
-                prepared.text, max(prepared.sentence_at(position)[0], position - 40), position):
+        if (("各" in before or "均" in before or "分别" in before or "each" in before) and _EACH_OF_MANY.search(
+                prepared.text, max(prepared.sentence_at(position)[0], position - 40), position)) or (
+                _EACH_AFTER.match(prepared.text, prepared.offsets.to_converted(figure.end))):
             result.append(figure)  # 违规企业各被处罚50万元: an amount each of many paid, no one party's
             continue
         party = (_party_in_sentence(prepared, figure, fined)

@@ -426,7 +426,7 @@ def _last_item(text: str, floor: int, end: int) -> tuple[int, int] | None:
 _EN_NAME = r"[A-Z0-9][\w.-]*(?:\s+[A-Za-z0-9][\w.-]*){0,3}?"
 _EN_ITEM = rf"{_EN_NAME}(?:\s+(?:of|under)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,4}})?"
 _EN_APP_LIST = re.compile(
-    rf"\b(?:apps?\s*(?:--|—|–|:|\()|including|such\s+as|among\s+them)\s*((?:{_EN_ITEM})(?:\s*,\s*(?:{_EN_ITEM}))*"
+    rf"\b(?:apps?\s*(?:--|—|–|:|\()|including|such\s+as|[Aa]mong\s+them|[Aa]mong\s+(?:the\s+)?(?:[\w-]+\s+){{0,4}}?(?:were|are))\s*((?:{_EN_ITEM})(?:\s*,\s*(?:{_EN_ITEM}))*"
     rf"(?:\s*,?\s+and\s+(?:{_EN_ITEM}))?)(?=\s*(?:[,.;)]|$|--|—|–|\s+which|\s+were|\s+was))"
 )
 _EN_LIST_ITEM = re.compile(rf"(?:^|,\s*|\band\s+)({_EN_NAME})(?:\s+(?:of|under)\s+[^,]*?)?(?=\s*,|\s+and\s|$)")

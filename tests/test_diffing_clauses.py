@@ -529,3 +529,11 @@ def test_brands_in_brackets_are_not_the_party_acted_on(text: str) -> None:
     actions = {m.id: m.actions for m in extract(text, language="en").platforms}
     assert actions["instagram" if "Instagram" in text else "youtube"] == ()
     assert actions["meta" if "Meta" in text else "alphabet"] == ("fined",)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Tencent and NetEase were ordered to pay fines of 500,000 yuan each.", "en"),
+    ("腾讯、网易各被处以罚款50万元。", "zh-Hans"),
+])
+def test_an_amount_each_paid_after_it_has_no_one_party(text: str, language: str) -> None:
+    assert [figure.party for figure in extract(text, language=language).figures if figure.currency] == [None]

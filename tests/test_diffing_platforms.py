@@ -667,3 +667,16 @@ def test_sentence_openers_anonymised_and_generic_names_are_no_parties(
 ])
 def test_counted_bodies_places_and_categories_are_no_list_of_names(text: str) -> None:
     assert _entries(text) == []
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("网信办对“青柠直播”“蜜桃视频”等12家违法直播平台依法予以关闭。", "zh-Hans",
+     [(None, "青柠直播", ("closed",)), (None, "蜜桃视频", ("closed",))]),
+    ("網信辦對「青檸直播」「蜜桃視頻」等違法網絡平台依法予以關閉。", "zh-Hant",
+     [(None, "青檸直播", ("closed",)), (None, "蜜桃視頻", ("closed",))]),
+    ("Among the apps removed were Clear Sky Weather, Pocket Recipes and Coin Diary.", "en",
+     [(None, "Clear Sky Weather", ("removed",)), (None, "Pocket Recipes", ("removed",)), (None, "Coin Diary", ("removed",))]),
+])
+def test_lists_of_platforms_and_apps_named_in_other_word_orders(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
