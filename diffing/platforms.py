@@ -189,7 +189,8 @@ def find_platform_mentions(
         readings = _case_parties_fined(prepared, groups, governed, readings)
     mentions: list[PlatformMention] = []
     for group, (action, actions, amount) in zip(groups, readings, strict=True):
-        each = _respective_amounts(prepared, group, amount_spans) if amount is not None and len(group) > 1 else None
+        each = (_respective_amounts(prepared, group, amount_spans) or _bracketed_amounts(prepared, group, amount_spans)
+                if amount is not None and len(group) > 1 else None)
         for position, item in enumerate(group):
             original_start, original_end = prepared.original_span(item.start, item.end)
             target = mentions
@@ -549,6 +550,23 @@ def _respective_amounts(prepared: PreparedText, group: Sequence[Found],
     if len(after) != len(group):
         return None
     return [match.amount for match in after]
+
+
+def _bracketed_amounts(prepared: PreparedText, group: Sequence[Found],
+                       amounts: SortedSpans[AmountMatch]) -> list[Amount] | None:
+    """"fined two firms: A Ltd (£60,000) and B Ltd (£40,000)": each name's own amount in the
+    bracket just after it, when every name of the list has one."""
+    result = []
+    for item in group:
+        bracket = _AMOUNT_BRACKET.match(prepared.text, item.end)
+        inside = amounts.within(item.end, bracket.end()) if bracket else []
+        if not inside:
+            return None
+        result.append(inside[0].amount)
+    return result
+
+
+_AMOUNT_BRACKET = re.compile(r"\s*[(（][^()（）\n]{1,30}[)）]")
 
 
 def _notice_app_action(

@@ -680,3 +680,12 @@ def test_counted_bodies_places_and_categories_are_no_list_of_names(text: str) ->
 def test_lists_of_platforms_and_apps_named_in_other_word_orders(
         text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
     assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("The ICO fined two firms: Brightwave Telecom Ltd (£60,000) and Harbour Claims Ltd (£40,000).", "en"),
+    ("市场监管局对唯品会（罚款60万元）、拼多多（罚款40万元）作出处罚。", "zh-Hans"),
+])
+def test_each_name_of_a_list_keeps_the_amount_in_its_own_bracket(text: str, language: str) -> None:
+    amounts = [m.amount.value if m.amount else None for m in extract(text, language=language).platforms]
+    assert amounts == [Decimal(600000), Decimal(400000)] if language == "zh-Hans" else [Decimal(60000), Decimal(40000)]
