@@ -438,8 +438,10 @@ def _object_of_verb(text: str, start: int) -> bool:
 # a sentence that names none and acts on it acts on them.
 _REFERRING_OBJECT = {
     "en": re.compile(r"\b(?:them|both\s+(?:companies|platforms|firms)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms)"
-                     r"|(?:these|those)\s+(?:companies|platforms|firms|apps|websites))\b"),
-    "zh": re.compile(r"对(?:其|该(?:平台|公司|企业|网站)|平台(?![内上中])|(?:这|上述)?[两二三四五六七八九十]+[个家]|上述(?:平台|企业|公司|网站))"),
+                     r"|(?:these|those)\s+(?:companies|platforms|firms))\b"),
+    "zh": re.compile(r"对(?:其|该(?:平台|公司|企业|网站)|平台(?![内上中])|(?:这|上述)?[两二三四五六七八九十]+[个家]|上述(?:平台|企业|公司|网站))"
+                     # 涉及的帐号已被依法关闭: the accounts just named
+                     r"|(?:涉及的|涉事|上述|这些|以上)(?:帐号|账号|公众号|网站|应用|app)"),
 }
 _REFERRING_REACH = 3  # sentences back to the one that named them
 _REFERS_TO_COMPANY = re.compile(r"公司|企业|compan|firm")
@@ -462,7 +464,8 @@ def _referred_actions(
         if index in named_sentences:
             continue
         start, end = prepared.sentence(index)
-        earlier = [sentence for sentence in named if index - _REFERRING_REACH <= sentence < index]
+        reach = _sentences_back(prepared, index, _REFERRING_REACH)
+        earlier = [sentence for sentence in named if reach <= sentence < index]
         if not earlier:
             continue
         referring = _REFERRING_OBJECT[language].search(prepared.text, start, end)
@@ -493,6 +496,18 @@ def _referred_actions(
         for position in parties:
             added.setdefault(position, []).extend(actions)
     return added
+
+
+def _sentences_back(prepared: PreparedText, index: int, count: int) -> int:
+    """The index ``count`` sentences before ``index``, not counting blank lines or lines that
+    only wrap a sentence (wire copy broken at a fixed width)."""
+    read = 0
+    while index > 0 and read < count:
+        index -= 1
+        start, end = prepared.sentence(index)
+        if prepared.text[start:end].strip() and not _WRAPPED.search(prepared.text, max(0, end - 8), end):
+            read += 1
+    return index
 
 
 def _govern_groups(prepared: PreparedText, groups: Sequence[Sequence[Found]],

@@ -537,3 +537,18 @@ def test_brands_in_brackets_are_not_the_party_acted_on(text: str) -> None:
 ])
 def test_an_amount_each_paid_after_it_has_no_one_party(text: str, language: str) -> None:
     assert [figure.party for figure in extract(text, language=language).figures if figure.currency] == [None]
+
+
+@pytest.mark.parametrize(("text", "language", "action"), [
+    ("另外，微信公眾號「晴空研究」、「雲端情報局」等，長期發布虛假信息，惡意唱衰企業\n\n經營狀況。\n\n\n\n"
+     "涉及的帳號已被依法依約採取禁言處置。", "zh-Hant", "muted"),
+    ("此外，微信公众号“晴空研究”“云端情报局”等长期发布虚假信息。\n\n上述账号已被依法关闭。", "zh-Hans", "closed"),
+])
+def test_the_accounts_involved_are_the_accounts_just_named(text: str, language: str, action: str) -> None:
+    assert [(m.name, m.actions) for m in extract(text, language=language).platforms if m.id is None] == [
+        (name, (action,)) for name in (("晴空研究", "雲端情報局") if language == "zh-Hant" else ("晴空研究", "云端情报局"))]
+
+
+def test_related_platforms_stay_a_collective() -> None:
+    text = "微博、知乎存在问题。\n\n对相关网站平台依法采取约谈、罚款等处罚措施。"
+    assert [(m.id, m.actions) for m in extract(text).platforms] == [("weibo", ()), ("zhihu", ())]
