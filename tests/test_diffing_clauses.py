@@ -540,8 +540,8 @@ def test_an_amount_each_paid_after_it_has_no_one_party(text: str, language: str)
 
 
 @pytest.mark.parametrize(("text", "language", "action"), [
-    ("另外，微信公眾號「晴空研究」、「雲端情報局」等，長期發布虛假信息，惡意唱衰企業\n\n經營狀況。\n\n\n\n"
-     "涉及的帳號已被依法依約採取禁言處置。", "zh-Hant", "muted"),
+    (("另外，微信公眾號「晴空研究」、「雲端情報局」等，長期發布虛假信息，惡意唱衰企業\n\n經營狀況。\n\n\n\n"
+     "涉及的帳號已被依法依約採取禁言處置。"), "zh-Hant", "muted"),
     ("此外，微信公众号“晴空研究”“云端情报局”等长期发布虚假信息。\n\n上述账号已被依法关闭。", "zh-Hans", "closed"),
 ])
 def test_the_accounts_involved_are_the_accounts_just_named(text: str, language: str, action: str) -> None:
