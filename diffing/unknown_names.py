@@ -333,6 +333,9 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
         position = close.start()
         floor = max(0, position - _LIST_REACH)
         while position > floor:
+            bracket = _BRACKET_BEFORE.search(text, max(floor, position - 24), position)
+            if bracket is not None:
+                position = bracket.start()  # 晴空天气（版本3.2.1）、…: the bracket describes the name
             item = _last_item(text, floor, position)
             if item is None:
                 break
@@ -396,6 +399,9 @@ _LIST_NOT_NAME_PART = re.compile(
 _GENERIC_AROUND = re.compile(
     r"(?:中国|国际)?\|(?:搜索网|搜索引擎|搜索|官网|官方网站|网站|网|平台|app|客户端|商城|短视频|视频|直播|浏览器|集团|公司)?"
 )
+
+
+_BRACKET_BEFORE = re.compile(r"[(（][^()（）\n]{1,20}[)）]$")
 
 
 def _list_item_ok(text: str, start: int, end: int) -> bool:

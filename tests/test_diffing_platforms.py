@@ -689,3 +689,11 @@ def test_lists_of_platforms_and_apps_named_in_other_word_orders(
 def test_each_name_of_a_list_keeps_the_amount_in_its_own_bracket(text: str, language: str) -> None:
     amounts = [m.amount.value if m.amount else None for m in extract(text, language=language).platforms]
     assert amounts == [Decimal(600000), Decimal(400000)] if language == "zh-Hans" else [Decimal(60000), Decimal(40000)]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("工信部通报，晴空天气（版本3.2.1）、掌上菜谱（版本1.0）等App存在问题。", "zh-Hans", ["晴空天气", "掌上菜谱"]),
+    ("工信部通報，晴空天氣（安卓版）、掌上菜譜（iOS版）等2款App存在問題。", "zh-Hant", ["晴空天氣", "掌上菜譜"]),
+])
+def test_a_bracket_after_a_listed_name_describes_it(text: str, language: str, expected: list[str]) -> None:
+    assert [m.name for m in extract(text, language=language).platforms] == expected
