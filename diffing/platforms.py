@@ -186,6 +186,8 @@ def find_platform_mentions(
                                   named_sentences)
     readings = _notice_app_action(prepared, groups, governed, readings, action_spans, registry, language)
     readings = _proposed_not_fined(prepared, groups, readings, amount_spans)
+    if language == "en" and any("fined" in reading[1] for reading in readings):
+        readings = _gapped_fines(prepared, groups, governed, readings, amount_spans)
     if language == "zh" and "案" in text:
         readings = _case_parties_fined(prepared, groups, governed, readings)
     mentions: list[PlatformMention] = []
@@ -566,6 +568,40 @@ def _respective_amounts(prepared: PreparedText, group: Sequence[Found],
     if len(after) != len(group):
         return None
     return [match.amount for match in after]
+
+
+def _gapped_fines(
+    prepared: PreparedText,
+    groups: Sequence[Sequence[Found]],
+    governed: Sequence[Governed],
+    readings: list[tuple[str | None, tuple[str, ...], Amount | None]],
+    amounts: SortedSpans[AmountMatch],
+) -> list[tuple[str | None, tuple[str, ...], Amount | None]]:
+    """"Apple was fined €500 million and Meta €200 million": a name followed by an amount, with
+    no verb of its own, after a party its sentence fined, is fined that amount (the verb is
+    gapped)."""
+    result = list(readings)
+    for index, (group, said) in enumerate(zip(groups, governed, strict=True)):
+        if result[index][1] or said.host or said.speaker or index == 0:
+            continue
+        amount = amounts.within(group[-1].end, min(len(prepared.text), group[-1].end + 24))
+        if not amount or not _GAPPED_AMOUNT.fullmatch(prepared.text, group[-1].end, amount[0].start):
+            continue
+        sentence = prepared.sentence_index(group[0].start)
+        sentences = {sentence}
+        if sentence > 0:
+            previous_start, previous_end = prepared.sentence(sentence - 1)
+            if _GOES_ON.search(prepared.text, previous_start, previous_end):
+                sentences.add(sentence - 1)  # "…; Meta €200 million", "Apple Inc. EUR 500 million and…"
+        earlier = [position for position in range(index)
+                   if prepared.sentence_index(groups[position][0].start) in sentences and "fined" in result[position][1]]
+        if earlier:
+            result[index] = ("fined", ("fined",), amount[0].amount)
+    return result
+
+
+_GOES_ON = re.compile(r"(?:;|；|\b(?:inc|ltd|co|corp|plc)\.)\s*$")
+_GAPPED_AMOUNT = re.compile(r"[\s,]*(?:(?:platforms|inc|ltd|limited)\.?\s*)?")
 
 
 def _bracketed_amounts(prepared: PreparedText, group: Sequence[Found],

@@ -552,3 +552,19 @@ def test_the_accounts_involved_are_the_accounts_just_named(text: str, language: 
 def test_related_platforms_stay_a_collective() -> None:
     text = "微博、知乎存在问题。\n\n对相关网站平台依法采取约谈、罚款等处罚措施。"
     assert [(m.id, m.actions) for m in extract(text).platforms] == [("weibo", ()), ("zhihu", ())]
+
+
+@pytest.mark.parametrize("text", [
+    "Apple was fined €500 million and Meta €200 million.",
+    "Apple was fined €500 million; Meta €200 million.",
+    "The Commission fined Apple Inc. EUR 500 million and Meta Platforms EUR 200 million.",
+])
+def test_a_gapped_fine_is_the_next_name_s(text: str) -> None:
+    extraction = extract(text, language="en")
+    assert [(m.id, m.actions) for m in extraction.platforms] == [("apple", ("fined",)), ("meta", ("fined",))]
+    assert [figure.party for figure in extraction.figures if figure.currency] == ["apple", "meta"]
+
+
+def test_an_amount_in_a_later_sentence_of_its_own_is_not_a_gapped_fine() -> None:
+    text = "Apple was fined €500 million. Meta earned €200 million."
+    assert [(m.id, m.actions) for m in extract(text, language="en").platforms] == [("apple", ("fined",)), ("meta", ())]
