@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from diffing.figures import Figure
-from diffing.platforms import RESPECTIVELY, PlatformMention
+from diffing.fined_amounts import RESPECTIVELY
+from diffing.platforms import PlatformMention
 from diffing.text import PreparedText
 
 __all__ = ["with_parties"]

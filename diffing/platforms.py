@@ -15,6 +15,7 @@ from diffing.actions import find_action_spans
 from diffing.amounts import AmountMatch, find_amounts
 from diffing.channels import channel_spans
 from diffing.clauses import Governed, Party, collective, govern
+from diffing.fined_amounts import bracketed_amounts, gapped_fines, respective_amounts
 from diffing.found import Found
 from diffing.numbers import Amount
 from diffing.registry import (
@@ -187,12 +188,12 @@ def find_platform_mentions(
     readings = _notice_app_action(prepared, groups, governed, readings, action_spans, registry, language)
     readings = _proposed_not_fined(prepared, groups, readings, amount_spans)
     if language == "en" and any("fined" in reading[1] for reading in readings):
-        readings = _gapped_fines(prepared, groups, governed, readings, amount_spans)
+        readings = gapped_fines(prepared, groups, governed, readings, amount_spans)
     if language == "zh" and "案" in text:
         readings = _case_parties_fined(prepared, groups, governed, readings)
     mentions: list[PlatformMention] = []
     for group, (action, actions, amount) in zip(groups, readings, strict=True):
-        each = (_respective_amounts(prepared, group, amount_spans) or _bracketed_amounts(prepared, group, amount_spans)
+        each = (respective_amounts(prepared, group, amount_spans) or bracketed_amounts(prepared, group, amount_spans)
                 if amount is not None and len(group) > 1 else None)
         for position, item in enumerate(group):
             original_start, original_end = prepared.original_span(item.start, item.end)
@@ -552,73 +553,6 @@ def _reading(group: Sequence[Found], said: Governed,
         actions = tuple(action for action in actions if action != "fined")
     amount = _amount_in(group, said, amounts) if "fined" in actions else None
     return (actions[0] if actions else None, actions, amount)
-
-
-RESPECTIVELY = re.compile(r"分别|respectively")
-
-
-def _respective_amounts(prepared: PreparedText, group: Sequence[Found],
-                        amounts: SortedSpans[AmountMatch]) -> list[Amount] | None:
-    """对京东、拼多多分别处以罚款50万元、30万元: one amount per name, in order, when the sentence
-    says 分别 ("respectively") and states as many amounts after the names."""
-    _, sentence_end = prepared.sentence_at(group[0].start)
-    if not RESPECTIVELY.search(prepared.text, group[-1].end, sentence_end):
-        return None
-    after = amounts.within(group[-1].end, sentence_end)
-    if len(after) != len(group):
-        return None
-    return [match.amount for match in after]
-
-
-def _gapped_fines(
-    prepared: PreparedText,
-    groups: Sequence[Sequence[Found]],
-    governed: Sequence[Governed],
-    readings: list[tuple[str | None, tuple[str, ...], Amount | None]],
-    amounts: SortedSpans[AmountMatch],
-) -> list[tuple[str | None, tuple[str, ...], Amount | None]]:
-    """"Apple was fined €500 million and Meta €200 million": a name followed by an amount, with
-    no verb of its own, after a party its sentence fined, is fined that amount (the verb is
-    gapped)."""
-    result = list(readings)
-    for index, (group, said) in enumerate(zip(groups, governed, strict=True)):
-        if result[index][1] or said.host or said.speaker or index == 0:
-            continue
-        amount = amounts.within(group[-1].end, min(len(prepared.text), group[-1].end + 24))
-        if not amount or not _GAPPED_AMOUNT.fullmatch(prepared.text, group[-1].end, amount[0].start):
-            continue
-        sentence = prepared.sentence_index(group[0].start)
-        sentences = {sentence}
-        if sentence > 0:
-            previous_start, previous_end = prepared.sentence(sentence - 1)
-            if _GOES_ON.search(prepared.text, previous_start, previous_end):
-                sentences.add(sentence - 1)  # "…; Meta €200 million", "Apple Inc. EUR 500 million and…"
-        earlier = [position for position in range(index)
-                   if prepared.sentence_index(groups[position][0].start) in sentences and "fined" in result[position][1]]
-        if earlier:
-            result[index] = ("fined", ("fined",), amount[0].amount)
-    return result
-
-
-_GOES_ON = re.compile(r"(?:;|；|\b(?:inc|ltd|co|corp|plc)\.)\s*$")
-_GAPPED_AMOUNT = re.compile(r"[\s,]*(?:(?:platforms|inc|ltd|limited)\.?\s*)?")
-
-
-def _bracketed_amounts(prepared: PreparedText, group: Sequence[Found],
-                       amounts: SortedSpans[AmountMatch]) -> list[Amount] | None:
-    """"fined two firms: A Ltd (£60,000) and B Ltd (£40,000)": each name's own amount in the
-    bracket just after it, when every name of the list has one."""
-    result = []
-    for item in group:
-        bracket = _AMOUNT_BRACKET.match(prepared.text, item.end)
-        inside = amounts.within(item.end, bracket.end()) if bracket else []
-        if not inside:
-            return None
-        result.append(inside[0].amount)
-    return result
-
-
-_AMOUNT_BRACKET = re.compile(r"\s*[(（][^()（）\n]{1,30}[)）]")
 
 
 def _notice_app_action(
