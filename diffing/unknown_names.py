@@ -289,8 +289,9 @@ _LIST_CLOSE = re.compile(
     # 蛋壳公寓、小咖秀、安卓壁纸都在被下架名单内: a list the sentence then says was all acted on
     r"|(?:都|均)(?:已|已经)?(?:在|被|遭)(?P<all>被)?(?:下架|通报|约谈|关闭|处罚|罚款|点名|列入)"
     # 天津银行、渤海银行4家金融机构: a list closed by its count alone
-    r"|(?:(?<=[^\d一二三四五六七八九十两\s等])|等\s*)(?P<count>[\d一二三四五六七八九十两]+\s*(?:家|款))"
+    r"|(?P<count>(?:等\s*)?[\d一二三四五六七八九十两]+\s*(?:家|款))"
 )
+_NUMERAL_OR_SPACE = re.compile(r"[\d一二三四五六七八九十两\s]")
 _COUNTED_BODIES = re.compile(
     r"[^，,。；;、\n]{0,6}?(?:局|部|委|办|厅|院|政府|法院|机关|部门|单位|学校|医院|协会|地区|城市|省份)"
 )
@@ -324,8 +325,10 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
     for close in _LIST_CLOSE.finditer(text):
         if close.group("noun") is None and text.find("、", max(0, close.start() - 30), close.start()) == -1:
             continue  # a count or 都 closes only a list of two names or more
-        if close.group("count") is not None and _COUNTED_BODIES.match(text, close.end()):
-            continue  # 北京、上海、广州3家市场监管局: bodies, not platforms
+        if close.group("count") is not None and (
+                _COUNTED_BODIES.match(text, close.end())
+                or (not close.group("count").startswith("等") and _NUMERAL_OR_SPACE.match(text, close.start() - 1))):
+            continue  # 北京、上海、广州3家市场监管局: bodies, not platforms; 132款 read from its first digit
         kind = _LIST_NOUN_KIND.get(close.group("noun") or "", "app")
         if close.group("count") is not None:
             kind = "company" if "家" in close.group("count") else "app"
@@ -492,6 +495,11 @@ _EN_LEGAL_FORM = (
     r"B\.V\.|BV|N\.V\.|NV|S\.à\s?r\.l\.|SARL|Sp\.\s?z\s?o\.o\.|A/S|AB|Oy|KK)"
 )
 _EN_CAPITALISED = r"(?:[A-Z0-9][\w&'’.-]*|&|of|and|de|du|la)"
+# A legal form somewhere in the text: the only texts the legal-name pattern is run over.
+_EN_LEGAL_HINT = re.compile(
+    r"\b(?:Ltd|Limited|Inc|Incorporated|Corporation|Corp|LLC|L\.L\.C|LLP|[Pp]lc|PLC|GmbH|AG|SE|SA|S\.A|SpA|S\.p\.A|"
+    r"BV|B\.V|NV|N\.V|SARL|S\.à|Sp\.|A/S|AB|Oy|KK|Company)\b"
+)
 _SENTENCE_AFTER = re.compile(r"\s*$|\s*\n|\s+[A-Z“\"]")
 _EN_LEGAL_NAME = re.compile(
     rf"(?<![\w.])((?:[A-Z][\w&'’.-]*)(?:\s+{_EN_CAPITALISED}){{0,5}}?(?:\s+\([A-Z][^()\n]{{0,30}}\))?),?\s+{_EN_LEGAL_FORM}(?![\w])"
@@ -541,7 +549,7 @@ def english_company_names(prepared: PreparedText, known: Sequence[Found], langua
         return []
     original = prepared.original
     found: list[Found] = []
-    for match in _EN_LEGAL_NAME.finditer(original):
+    for match in _EN_LEGAL_NAME.finditer(original) if _EN_LEGAL_HINT.search(original) else ():
         start, end = match.start(1), match.end()
         if original[end - 1] == "." and _SENTENCE_AFTER.match(original, end):
             end -= 1  # "… to Easylife Ltd." ends the sentence: the stop is not the name's
@@ -602,6 +610,11 @@ _EN_GOVERNED = re.compile(
     rf"(?:breached|violated|infringed|abused|failed|broke|colluded|participated)"
 )
 _EN_LIST_NAME = re.compile(rf"{_EN_CAP_NAME}")
+# The verbs the governed-name pattern starts from: a text with none of them is not searched.
+_EN_GOVERNED_HINT = re.compile(
+    r"fined|fines|fining|reprimand|sanctioned|penali[sz]ed|sued|summoned|warned|imposed\s+on|levied\s+on|against|"
+    r"ordered|(?:found|alleged|concluded|ruled)\s+that"
+)
 # Words a sentence starts with, before a name ("The Acme Group").
 _EN_LEADING = re.compile(
     r"^(?:The|A|An|This|That|These|Those|Its|In|On|At|For|But|And|Or|If|When|Meanwhile|However|Also|"
@@ -625,6 +638,8 @@ def english_governed_names(prepared: PreparedText, known: Sequence[Found], langu
         return []
     original = prepared.original
     found: list[Found] = []
+    if not _EN_GOVERNED_HINT.search(prepared.text):
+        return []
     for match in _EN_GOVERNED.finditer(original):
         group = match.lastgroup or "object"
         brackets = [bracket.span() for bracket in re.finditer(r"\([^()\n]*\)", original[match.start(group):match.end(group)])]
