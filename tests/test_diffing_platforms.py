@@ -697,3 +697,13 @@ def test_each_name_of_a_list_keeps_the_amount_in_its_own_bracket(text: str, lang
 ])
 def test_a_bracket_after_a_listed_name_describes_it(text: str, language: str, expected: list[str]) -> None:
     assert [m.name for m in extract(text, language=language).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The attorney general announced a $4.9 million settlement with Quillon (formerly Tandem) to settle violations.",
+     [(None, "Quillon", ("fined",))]),
+    ("The FTC settled with Brightkids Labs over its ads and imposed a $50,000 penalty.",
+     [(None, "Brightkids Labs", ("fined",))]),
+])
+def test_the_party_of_a_settlement(text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
