@@ -42,6 +42,14 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         # after the verb (关闭“某某”等账号) are what it closes.
         spans = [(start, end, NEUTRAL) if action == "closed" and _PART_OF_PLATFORM.match(text, end) else (start, end, action)
                  for start, end, action in spans]
+    if language == "zh" and "下架" in text:
+        # 下架涉诈广告, 广告均已下架: the platform took content down, nothing was done to it.
+        spans = [(start, end, NEUTRAL) if action == "removed" and (
+            _CONTENT_AFTER.match(text, end) or _CONTENT_BEFORE.search(text, max(0, start - 12), start))
+            else (start, end, action) for start, end, action in spans]
+    if language == "zh" and ("未" in text or "没有" in text or "拒不" in text):
+        # 未依法于24小时内下架, 没有及时关闭: the duty the platform failed, not a measure on it.
+        spans = [span for span in spans if not _UNREALISED_ZH.search(text, max(0, span[0] - 16), span[0])]
     if language == "en":
         # "pay-or-consent", "closed-loop": a word of a compound, not the action.
         spans = [span for span in spans if text[span[1]:span[1] + 1] != "-"]
@@ -50,6 +58,12 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         # "fined for blocking parallel trade", "for failing to remove": the conduct, not a measure.
         spans = [span for span in spans if not (
             _CONDUCT_EN.search(text, max(0, span[0] - 40), span[0]) and _GERUND.match(text, span[0], span[1] + 12))]
+    if language == "zh" and "通报" in text:
+        # 通报流程, 纸本通报, 接获通报: reports of content sent to a platform (as Taiwan and Hong
+        # Kong use the word), not a regulator naming it for violations.
+        spans = [span for span in spans if not (span[2] == "notified" and text[span[0]:span[1]] == "通报" and (
+            _REPORT_NOUN.match(text, span[1]) or _REPORT_SENT.search(text, max(0, span[0] - 3), span[0])
+            or _REPORTED_CONTENT.match(text, span[1])))]
     # 通报下架 announces a removal: the notice is the way the removal is made known; 关于…的通报
     # is the notice's title.
     spans = [
@@ -75,6 +89,14 @@ _PART_OF_PLATFORM = re.compile(
 )
 _ORDERED_TO_RECTIFY = re.compile(r"责令(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正)")
 _ORDERED_AROUND_NAMES = re.compile(r"责令[^，,。；;：:\n]{1,24}?(整改|改正)")
+_REPORT_NOUN = re.compile(r"(?:流程|案件|机制|系统|查询|窗口|专线|电话|平台|渠道)")
+# 通报Meta旗下的Facebook平台，有涉及诈骗的广告: the addressee, then what it was told of.
+_REPORTED_CONTENT = re.compile(r"[^，,。；;：:\n]{1,20}?[，,]\s*(?:有|称|指)")
+_REPORT_SENT = re.compile(r"(?:形式|纸本|电子|接获|接到|收到|民众|检举|主动)$")
+_UNREALISED_ZH = re.compile(r"(?:未(?![成经])|没有|拒不)[^的，,。；;：:！!？?\n]{0,28}$")
+_CONTENT = r"(?:广告|内容|信息|视频|商品|帖文|贴文|文章|图片|链接|节目|歌曲|词条)"
+_CONTENT_AFTER = re.compile(r"(?:了)?[^，,。；;：:\n、]{0,8}?" + _CONTENT)
+_CONTENT_BEFORE = re.compile(_CONTENT + r"(?:均|都|已|已经|被|全部|全数|立即|及时)*$")
 _CONDUCT_EN = re.compile(r"\b(?:for|over)\s+(?:[a-z]+ly\s+)?(?:[a-z]+ing\s+(?:and|or)\s+)?$")
 _GERUND = re.compile(r"[a-z]+ing\b")
 _UNREALISED_EN = re.compile(

@@ -797,7 +797,10 @@ def _read_on(
         spans = _either_or(prepared.text, _in(action_spans, start, end))
         if spans and collective(prepared.text, start, end, "zh" if prepared.language.startswith("zh") else "en"):
             return  # "对相关网站平台采取约谈、罚款等措施" is said of no earlier name
-        if named_sentences.get(following, set()) - own:
+        named = named_sentences.get(following, set())
+        if named - own or (len(own) > 1 and named and not own <= named):
+            # Another platform, or some of the list only ("Meta was fined again" after "Meta,
+            # Google and Line must …"): what it says is said of the names it gives.
             if spans:
                 return
             continue

@@ -189,8 +189,8 @@ def _company_names(text: str) -> list[tuple[int, int]]:
     return names
 
 
-# A quoted document title (“关于下架侵害用户权益APP名单的通报”), not a name.
-_DOCUMENT_TITLE = re.compile(r"(?:通报|通知|公告|决定|办法|规定|意见|名单|条款|计划|协议|行动|专项)$")
+# A quoted document or law title (“关于下架侵害用户权益APP名单的通报”, 「詐防條例」), not a name.
+_DOCUMENT_TITLE = re.compile(r"(?:通报|通知|公告|决定|办法|规定|意见|名单|条款|计划|协议|行动|专项|条例|法规|法案|细则|准则)$")
 # A 《》 title that names a law, a rule or a document (《个人信息保护法》, 《App违法违规收集使用个人
 # 信息行为认定方法》, 《移动互联网应用程序信息服务管理规定》): 《》 marks apps only in lists of apps.
 _WORK_TITLE = re.compile(

@@ -707,3 +707,64 @@ def test_a_bracket_after_a_listed_name_describes_it(text: str, language: str, ex
 ])
 def test_the_party_of_a_settlement(text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
     assert _entries(text, "en") == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # Taiwan and Hong Kong fine words: 開罰, 重罰, 裁處…罰鍰, 挨罰
+    ("數位發展部今天對快手開罰300萬元。", "zh-Hant", [("kuaishou", "快手", ("fined",))]),
+    ("公平會以違反公平交易法，裁處淘寶新台幣50萬元罰鍰。", "zh-Hant", [("taobao", "淘寶", ("fined",))]),
+    ("抖音去年兩度挨罰，今年又被重罰。", "zh-Hant", [("douyin", "抖音", ("fined",))]),
+    # an administrative penalty given (予以/给予行政处罚) is a fine; opening a penalty case is not
+    ("市场监管部门对拼多多依法予以行政处罚。", "zh-Hans", [("pinduoduo", "拼多多", ("fined",))]),
+    ("北京市网信办对知乎进行行政处罚立案。", "zh-Hans", [("zhihu", "知乎", ())]),
+])
+def test_fine_words_of_taiwan_and_hong_kong_and_administrative_penalties(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("主管機關通知後，快手未依法於24小時內下架，主管機關依法開罰。", "zh-Hant"),
+    ("监管部门发现，快手没有及时关闭相关入口，依法对其罚款。", "zh-Hans"),
+    ("快手拒不按要求整改，监管部门依法对其罚款。", "zh-Hans"),
+])
+def test_a_duty_the_platform_failed_is_not_a_measure_on_it(text: str, language: str) -> None:
+    assert {action for _, _, actions in _entries(text, language) for action in actions} == {"fined"}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # the platform took content down: nothing was done to it
+    ("淘寶已下架涉詐廣告，並向主管機關說明。", "zh-Hant", ()),
+    ("经核查，拼多多上的违规商品均已下架。", "zh-Hans", ()),
+    # an app taken down is removed
+    ("工信部下架了拼多多等3款App。", "zh-Hans", ("removed",)),
+])
+def test_content_taken_down_by_a_platform_is_no_removal_of_it(
+        text: str, language: str, expected: tuple[str, ...]) -> None:
+    assert [actions for _, _, actions in _entries(text, language)] == [expected]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # reports of content sent to a platform (Taiwan, Hong Kong), not a regulator naming it
+    ("市政府日前通報淘寶，有涉及詐騙的廣告。", "zh-Hant", ()),
+    ("淘寶表示將改善通報流程，加快處理紙本通報。", "zh-Hant", ()),
+    # MIIT's public notice names the app for violations
+    ("工信部通报了拼多多等App侵害用户权益的行为。", "zh-Hans", ("notified",)),
+])
+def test_a_report_sent_to_a_platform_is_no_public_notice(
+        text: str, language: str, expected: tuple[str, ...]) -> None:
+    assert [actions for _, _, actions in _entries(text, language)] == [expected]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("條例要求快手、淘寶、抖音等平台落實實名制。今年5月，快手首次遭開罰。", "zh-Hant"),
+    ("The rules require Kuaishou, Taobao and Douyin to verify advertisers. Kuaishou was fined in May.", "en"),
+])
+def test_a_later_sentence_about_one_of_a_list_is_said_of_that_one(text: str, language: str) -> None:
+    actions = {name: actions for _, name, actions in _entries(text, language)}
+    assert actions["淘寶" if language == "zh-Hant" else "Taobao"] == ()
+    assert "fined" in actions["快手" if language == "zh-Hant" else "Kuaishou"]
+
+
+def test_a_quoted_law_is_no_app() -> None:
+    assert [name for _, name, _ in _entries("快手未依「詐防條例」於24小時內下架廣告，遭主管機關開罰。", "zh-Hant")] == ["快手"]
