@@ -19,13 +19,17 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
     if language == "zh":
         pattern, words = registry.zh_action_scan
         spans = [(match.start(), match.end(), words[match.group(0)]) for match in pattern.finditer(text)]
-        if "责令" in text:
+        if "责令" in text or "勒令" in text or "要求" in text:
             # 责令其全面深入整改, 责令平台尽快整改: an order to rectify with adverbs the word list
             # does not spell out.
             spans += [(match.start(), match.end(), "ordered_to_rectify") for match in _ORDERED_TO_RECTIFY.finditer(text)]
             # 责令快手在30日内整改: the names come between the order and the word.
             spans += [(match.start(1), match.end(1), "ordered_to_rectify")
                       for match in _ORDERED_AROUND_NAMES.finditer(text)]
+            spans.sort()
+        if "停止" in text:
+            # 停止主要频道内容更新: updates stopped, with the part stopped between the words.
+            spans += [(match.start(), match.end(), "suspended") for match in _STOP_UPDATING.finditer(text)]
             spans.sort()
     else:
         needles = registry.en_action_needles
@@ -87,13 +91,16 @@ _PART_OF_PLATFORM = re.compile(
     r"(?:了)?(?:其|该平台|平台)?(?:相关|部分|违规|违法|涉事|涉及|有关)?[^，,。；;、\n“”「」『』\"@]{0,6}?"
     r"(?:功能|栏目|版块|板块|频道|账号|帐号|群组|直播间|店铺|话题|词条|榜单|服务|小组)"
 )
-_ORDERED_TO_RECTIFY = re.compile(r"责令(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正)")
-_ORDERED_AROUND_NAMES = re.compile(r"责令[^，,。；;：:\n]{1,24}?(整改|改正)")
+_ORDERED_TO_RECTIFY = re.compile(r"(?:责令|勒令|要求)(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正)")
+_STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
+_ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令)[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除)")
 _REPORT_NOUN = re.compile(r"(?:流程|案件|机制|系统|查询|窗口|专线|电话|平台|渠道)")
 # 通报Meta旗下的Facebook平台，有涉及诈骗的广告: the addressee, then what it was told of.
 _REPORTED_CONTENT = re.compile(r"[^，,。；;：:\n]{1,20}?[，,]\s*(?:有|称|指)")
 _REPORT_SENT = re.compile(r"(?:形式|纸本|电子|接获|接到|收到|民众|检举|主动)$")
-_UNREALISED_ZH = re.compile(r"(?:未(?![成经])|没有|拒不)[^的，,。；;：:！!？?\n]{0,28}$")
+# The failed duty runs to the verb; a space, 遭 or 被 starts what befell the platform
+# (未申报 各遭罚款).
+_UNREALISED_ZH = re.compile(r"(?:未(?![成经])|没有|拒不)[^的，,。；;：:！!？?\s遭被]{0,28}$")
 _CONTENT = r"(?:广告|内容|信息|视频|商品|帖文|贴文|文章|图片|链接|节目|歌曲|词条)"
 _CONTENT_AFTER = re.compile(r"(?:了)?[^，,。；;：:\n、]{0,8}?" + _CONTENT)
 _CONTENT_BEFORE = re.compile(_CONTENT + r"(?:均|都|已|已经|被|全部|全数|立即|及时)*$")

@@ -57,6 +57,12 @@ _HOST_AFTER_EN = re.compile(
     # "Tencent-backed China Literature": the owner of the party, not the party
     r"|-(?:backed|owned|controlled|linked|affiliated|run|invested)\b"
 )
+# Names of one 、-list (优酷、爱奇艺、大学生联盟网、“喵播”等网站…予以处罚), with unread items between.
+_ENUMERATED = re.compile(r"[”」』\"]?(?:、\s*[^、，,。；;：:\s]{0,12}?)*、\s*[“「『\"]?")
+# A sentence that opens with what it is about (针对A、B等平台存在的问题), and a later object that
+# refers back to those names (对相关企业, 对涉事平台).
+_ABOUT_ZH = re.compile(r"\s*[^，,。；;]{0,6}?针对")
+_RELATED_ZH = re.compile(r"对(?:相关|涉事|涉案|有关)(?:企业|平台|网站|公司)")
 _SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如|比如)\s*[“「『\"]?\s*$")
 _DEAL_TARGET = re.compile(r"(?:收购|并购|受让)\s*$")
 # 在抖音上, 通过微信; 收购银泰商业…股权案: the place of the act, or the target of the party's deal.
@@ -254,6 +260,11 @@ def govern(
             # "Baidu and Douyu were punished…, adding that these platforms were also fined":
             # the platforms named before in the sentence, not a collective of others.
             current = [index for index in range(next_party) if _takes_verbs(result[index])] or current
+        elif language == "zh" and next_party and _RELATED_ZH.search(text, clause_start, clause_end) \
+                and _ABOUT_ZH.match(text, sentence_start, parties[0].start):
+            # 针对“虎牙”“斗鱼”等平台存在…问题，…对相关企业进行约谈: the companies the sentence
+            # opened with, not a collective of others.
+            current = [index for index in range(next_party) if _takes_verbs(result[index])] or current
         elif _collective(text, clause_start, clause_end, language):
             current = []
             seen_party = True
@@ -388,8 +399,9 @@ def _own_clause(
     # Names coordinated before one verb (微信公众号“A”及抖音等平台的“B”账号已被关闭) share it.
     for position in range(len(open_members) - 2, -1, -1):
         member, following_member = open_members[position], open_members[position + 1]
-        if not result[member].actions and result[following_member].actions and _CONNECTOR.search(
-                text, parties[member].end, parties[following_member].start):
+        if not result[member].actions and result[following_member].actions and (_CONNECTOR.search(
+                text, parties[member].end, parties[following_member].start)
+                or _ENUMERATED.fullmatch(text, parties[member].end, parties[following_member].start)):
             result[member].actions.extend(result[following_member].actions)
             result[member].windows.extend(result[following_member].windows)
             result[member].decided = True

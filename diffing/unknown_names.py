@@ -302,7 +302,7 @@ _LIST_NOUN_KIND = {
 _LIST_ITEM_RUN = re.compile(r"[^\s、,，。；;：:()（）“”「」《》\"'|@等]+$")
 _LIST_SEPARATOR = re.compile(r"、|和|及|与|以及")
 _LIST_LEAD_WORD = re.compile(
-    r"包括|其中|例如|比如|涉及|发现|下架|通报|约谈|点名|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
+    r"包括|其中|例如|比如|涉及|发现|下架|通报|约谈|点名|责令|勒令|要求|督促|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
     r"针对|关于|对于|对|了|将|把|的|如|其|及|和"
 )
 # The last character of a body or a verb that a list's first name follows (工信部对…, 检查了…).

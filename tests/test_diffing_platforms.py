@@ -768,3 +768,39 @@ def test_a_later_sentence_about_one_of_a_list_is_said_of_that_one(text: str, lan
 
 def test_a_quoted_law_is_no_app() -> None:
     assert [name for _, name, _ in _entries("快手未依「詐防條例」於24小時內下架廣告，遭主管機關開罰。", "zh-Hant")] == ["快手"]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("监管部门对快手、拼多多、“晴天社区”等网站违规行为予以行政处罚。", "zh-Hans"),
+    ("主管機關對快手、拼多多、「晴天社區」等網站的違規行為予以行政處罰。", "zh-Hant"),
+])
+def test_every_name_of_a_list_with_quoted_and_unquoted_items_takes_its_verb(text: str, language: str) -> None:
+    assert [actions for _, _, actions in _entries(text, language)] == [("fined",)] * 3
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("网信部门对“晴天社区”网站予以注销。", "zh-Hans", [(None, "晴天社区", ("closed",))]),
+    ("並責令百度貼吧、快手等平台刪除相關不良信息。", "zh-Hant",
+     [("tieba", "百度貼吧", ("ordered_to_rectify",)), ("kuaishou", "快手", ("ordered_to_rectify",))]),
+    ("主管機關勒令淘寶限期改正。", "zh-Hant", [("taobao", "淘寶", ("ordered_to_rectify",))]),
+    ("數發部對淘寶開罰，並要求30日內改正。", "zh-Hant", [("taobao", "淘寶", ("fined", "ordered_to_rectify"))]),
+    ("监管部门约谈快手，要求停止热搜榜单更新。", "zh-Hans", [("kuaishou", "快手", ("summoned", "suspended"))]),
+])
+def test_orders_closures_and_stopped_updates_with_words_between(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("针对“虎牙”“斗鱼”等平台存在的问题，网信部门对相关企业进行约谈。", "zh-Hans", [("summoned",)] * 2),
+    ("針對快手、抖音等平台存在的問題，網信部門對涉事平台予以警告。", "zh-Hant", [("warned",)] * 2),
+    # without 针对 opening the sentence, 相关企业 are others
+    ("快手、抖音等平台今年上线新功能，网信部门对相关企业进行约谈。", "zh-Hans", [()] * 2),
+])
+def test_related_companies_are_the_ones_the_sentence_opened_with(
+        text: str, language: str, expected: list[tuple[str, ...]]) -> None:
+    assert [actions for _, _, actions in _entries(text, language)] == expected
+
+
+def test_a_failed_duty_ends_where_a_measure_befalls_the_platform() -> None:
+    assert _entries("阿里并购银泰未申报 遭罚款50万元", "zh-Hans") == [("alibaba", "阿里", ("fined",))]
