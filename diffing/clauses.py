@@ -27,8 +27,8 @@ _CLAUSE_MARK = re.compile(r"[，；;：:]|,(?!(?<=\d,)\d{3}(?!\d))")
 _CONNECTOR = re.compile(r"并对|并|同时|以及|而|和|与|及|(?<![a-z])(?:and|while|whereas|but)(?![a-z])")
 # A party that is not a name: verbs in its clause are said of it, not of an earlier name.
 _COLLECTIVE_ZH = re.compile(
-    r"对(?:相关|有关|涉事|涉案|其他|其余|部分|一批|多家|多个|这些|各类|各)[^，,；;]{0,12}?"
-    r"(?:网站|平台|企业|账号|应用|app|公司|主体)"
+    r"(?:对|责令|要求|督促)(?:相关|有关|涉事|涉案|其他|其余|部分|一批|多家|多个|这些|各类|各)[^，,；;]{0,12}?"
+    r"(?:网站|平台|企业|账号|应用|app|公司|主体|单位)"
     r"|\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*(?:家|款|个|件|条|名)"
     # 对 with an object that is no name (对平台内合作餐厅商户…下架): the verb acts on that object.
     # 对平台, 对两个平台, 对三家 refer back to the names before (_ALL_OF_THEM).
@@ -63,6 +63,8 @@ _ENUMERATED = re.compile(r"[”」』\"]?(?:、\s*[^、，,。；;：:\s]{0,12}?
 # refers back to those names (对相关企业, 对涉事平台).
 _ABOUT_ZH = re.compile(r"\s*[^，,。；;]{0,6}?针对")
 _RELATED_ZH = re.compile(r"对(?:相关|涉事|涉案|有关)(?:企业|平台|网站|公司)")
+# 点名15款App，A、B名列其中: the names are among what the clause before counted.
+_AMONG_THEM_ZH = re.compile(r"\s*(?:等)?(?:均|都|也|亦)?(?:名列其中|位列其中|在列|在其中|赫然在列|榜上有名)")
 _SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如|比如)\s*[“「『\"]?\s*$")
 _DEAL_TARGET = re.compile(r"(?:收购|并购|受让)\s*$")
 # 在抖音上, 通过微信; 收购银泰商业…股权案: the place of the act, or the target of the party's deal.
@@ -233,8 +235,9 @@ def govern(
             current = _own_clause(text, clause_start, clause_end, members, parties, in_clause, result, language)
             for member in members:
                 governed = result[member]
-                if governed.actions or not _SUCH_AS.search(
-                        text, max(clause_start, parties[member].start - 16), parties[member].start):
+                if governed.actions or not (_SUCH_AS.search(
+                        text, max(clause_start, parties[member].start - 16), parties[member].start)
+                        or (language == "zh" and _AMONG_THEM_ZH.match(text, parties[member].end))):
                     continue
                 # "…removed apps, such as “X”": an example of what the verb before it acted on,
                 # in its own clause ("deal with accounts such as @X") or the last one.

@@ -648,10 +648,12 @@ def _story(text: str, groups: Sequence[Sequence[Found]],
     return story
 
 
-# Between two names of one list: separators, closing quotes, a company suffix and a name in
-# parentheses ("ByteDance Ltd (字節跳動) and Didi Chuxing").
+# Between two names of one list: separators, closing quotes, a company suffix, a generic word
+# the name is written with (拉勾招聘、天涯社区) and a name in parentheses ("ByteDance Ltd (字節跳動)
+# and Didi Chuxing").
 _LIST_GAP = re.compile(
-    r"(?:\s*(?:ltd|inc|corp|co|llc|limited|holdings|group)\.?)?(?:\s*[(（][^()（）\n]{1,16}[)）])?"
+    r"(?:\s*(?:ltd|inc|corp|co|llc|limited|holdings|group)\.?)?(?:app|网|平台|客户端|商城|招聘|官网)?"
+    r"(?:\s*[(（][^()（）\n]{1,16}[)）])?"
     r"[\s”\"」』》)）]*(?:、|,|，|和|及|与|以及|and|or|, and|, or)?[\s“\"「『《(（]*"
 )
 

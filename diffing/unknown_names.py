@@ -200,7 +200,8 @@ _WORK_TITLE = re.compile(
 _ITEM = r"[^\s、,，。；;：:()（）“”「」《》\"'|]{2,12}"
 _ENUMERATION_GAP = re.compile(rf"、(?:{_ITEM}、)+")
 _ENUMERATION_LEAD = re.compile(rf".*(?:包括|如|例如|比如|其中|：|:)\s*({_ITEM})、$")
-_ENUMERATION_TAIL = re.compile(rf"、({_ITEM}?)(?=等|\s*\d+\s*(?:家|款|个)|[，,。；;]|$)")
+# The last item ends at 等, a count, punctuation, or the verb the list is the subject of (、UC被查处).
+_ENUMERATION_TAIL = re.compile(rf"、({_ITEM}?)(?=等|\s*\d+\s*(?:家|款|个)|[，,。；;]|$|(?:被|遭|均|都|已|因)[^、，,。；;]{{2}})")
 # An app named before the count it belongs to: 暖暖环游世界等60款APP.
 _COUNT_AFTER_NAME = re.compile(r"等\s*\d+\s*款")
 # A list that opens a clause and is what the clause acts on (每日优鲜、便利蜂等被点名).

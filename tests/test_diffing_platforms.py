@@ -804,3 +804,41 @@ def test_related_companies_are_the_ones_the_sentence_opened_with(
 
 def test_a_failed_duty_ends_where_a_measure_befalls_the_platform() -> None:
     assert _entries("阿里并购银泰未申报 遭罚款50万元", "zh-Hans") == [("alibaba", "阿里", ("fined",))]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("工信部点名12款App存在问题，拉勾招聘、天涯社区名列其中。", "zh-Hans"),
+    ("工信部點名12款App存在問題，拉勾、天涯社區均在列。", "zh-Hant"),
+])
+def test_names_among_what_the_clause_before_counted(text: str, language: str) -> None:
+    assert [(platform_id, actions) for platform_id, _, actions in _entries(text, language)] == [
+        ("lagou", ("notified",)), ("tianya", ("notified",))]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("“网信海南”微信号23日通报，“晴天社区”等5款应用程序存在问题。", "zh-Hans", [(None, "晴天社区", ("notified",))]),
+    ("「網信海南」微信號昨日公布，「晴天社區」等5款應用程序被通報。", "zh-Hant", [(None, "晴天社區", ("notified",))]),
+])
+def test_a_channel_that_announces_is_no_platform(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("网信办通报了“晴天社区”等5款应用程序，并责令相关运营单位限期整改。", "zh-Hans"),
+    ("網信辦通報了「晴天社區」等5款應用程序，並要求有關企業限期整改。", "zh-Hant"),
+])
+def test_an_order_on_related_operators_is_not_said_of_the_names(text: str, language: str) -> None:
+    assert [actions for _, _, actions in _entries(text, language)] == [("notified",)]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("今日頭條、UC被網信部門依法查處。", "zh-Hant", [("toutiao", "今日頭條"), ("uc", "UC")]),
+    ("今日头条、晴天天气被网信部门约谈。", "zh-Hans", [("toutiao", "今日头条"), (None, "晴天天气")]),
+])
+def test_the_last_name_of_a_list_ends_at_its_verb(text: str, language: str, expected: list[tuple[str | None, str]]) -> None:
+    assert [(platform_id, name) for platform_id, name, _ in _entries(text, language)] == expected
+
+
+def test_uc_is_no_part_of_a_latin_word() -> None:
+    assert _entries("他毕业于UCLA，曾任NUC公司职员。", "zh-Hans") == []
