@@ -31,6 +31,7 @@ _LIST_CONTINUES = re.compile(
     r"(?:\s*(?:、|,|，|和|及|与|以及|and|or)?\s*(?:“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|《[^《》\n]{1,30}》|\"[^\"\n]{1,40}\"|@[^\s，,。、；;]{1,30}))*"
 )
 _ZH_TAIL = re.compile(r"\s*(?P<etc>等(?:一批|多个|若干|一系列|多款|多家)?)?(?P<filler>[^，。；;、“”\n,]*)")
+_ZH_TAIL_AFTER_ETC = re.compile(r"\s*(?P<etc>等(?:一批|多个|若干|一系列|多款|多家)?)(?P<filler>[^，。；;“”\n,]*)")
 _EN_TAIL = re.compile(
     r"\s*(?P<etc>,?\s*and\s+(?:several\s+|a\s+number\s+of\s+)?other\s+)?(?P<filler>(?:[a-z-]+\s+){0,4})"
 )
@@ -110,7 +111,7 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
         start, end = match.start(group), match.end(group)
         if not taken.free(start, end):
             continue
-        if _DOCUMENT_TITLE.search(text, start, end):
+        if _DOCUMENT_TITLE.search(text, start, end) or _CAMPAIGN.search(text, start, end):
             continue
         titled = group == "e"
         if language == "en" and not prepared.original_text(start, start + 1)[:1].isupper() \
@@ -155,7 +156,7 @@ _COMPANY_END = re.compile(r"(?:股份)?有限(?:责任)?公司")
 _COMPANY_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _COMPANY_BRACKET = re.compile(r"[(（][\u4e00-\u9fff]{2,4}[)）]$")
 _COMPANY_BEFORE = re.compile(
-    r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款|收购|并购|受让|入股"
+    r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|宣布|表示|指出|决定|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款|收购|并购|受让|入股"
     r"|运营主体|运营方|运营者|运营企业|运营公司|开发者|开发商|主办|承办|版权所有|技术支持|所属|旗下)$"
 )
 _COMPANY_FURNITURE = re.compile(
@@ -191,6 +192,8 @@ def _company_names(text: str) -> list[tuple[int, int]]:
 
 # A quoted document or law title (“关于下架侵害用户权益APP名单的通报”, 「詐防條例」), not a name.
 _DOCUMENT_TITLE = re.compile(r"(?:通报|通知|公告|决定|办法|规定|意见|名单|条款|计划|协议|行动|专项|条例|法规|法案|细则|准则)$")
+# A campaign's name (“清朗·春节网络环境”, “净网2022”, “燕赵净网”), not a platform.
+_CAMPAIGN = re.compile(r"^(?:清朗|净网|剑网|护苗|秋风|扫黄打非)|(?:清朗|净网|剑网|护苗|秋风)(?:\d{4})?$|专项行动$|整治$")
 # A 《》 title that names a law, a rule or a document (《个人信息保护法》, 《App违法违规收集使用个人
 # 信息行为认定方法》, 《移动互联网应用程序信息服务管理规定》): 《》 marks apps only in lists of apps.
 _WORK_TITLE = re.compile(
@@ -722,7 +725,8 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
         noun_start, _, kind = nouns[0]
         lead = window[:noun_start]
         if language == "zh":
-            tail = _ZH_TAIL.fullmatch(lead)
+            # after 等 the relative clause may list conducts (等一批违规从事…、破坏…的网站)
+            tail = _ZH_TAIL.fullmatch(lead) or _ZH_TAIL_AFTER_ETC.fullmatch(lead)
             if tail and len(tail.group("filler")) <= (30 if tail.group("etc") else 4):
                 return kind
         else:

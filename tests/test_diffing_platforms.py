@@ -842,3 +842,26 @@ def test_the_last_name_of_a_list_ends_at_its_verb(text: str, language: str, expe
 
 def test_uc_is_no_part_of_a_latin_word() -> None:
     assert _entries("他毕业于UCLA，曾任NUC公司职员。", "zh-Hans") == []
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("公平會今天宣布foodpanda違法，並處新台幣200萬元罰鍰。", "zh-Hant", [("foodpanda", "foodpanda", ("fined",))]),
+    ("The watchdog fined Foodpanda. Its only large rival is Uber Eats.", "en",
+     [("foodpanda", "Foodpanda", ("fined",)), ("uber_eats", "Uber Eats", ())]),
+    # a registered name read back stops at the verb before it
+    ("公平會今天宣布晴空外送股份有限公司違法，處新台幣200萬元罰鍰。", "zh-Hant", [(None, "晴空外送股份有限公司", ("fined",))]),
+])
+def test_food_delivery_platforms_and_names_read_back_to_a_verb(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("依法查处“晴天新闻”“华夏视点”等一批违规从事新闻信息服务、破坏传播秩序的网站。", "zh-Hans", ["晴天新闻", "华夏视点"]),
+    ("依法查處「晴天新聞」「華夏視點」等多家違規採編、轉載新聞的網站。", "zh-Hant", ["晴天新聞", "華夏視點"]),
+    # campaigns are no platforms
+    ("结合“清朗·春节网络环境”“清朗·‘饭圈’乱象整治”等专项行动，关闭“晴天新闻”网站。", "zh-Hans", ["晴天新闻"]),
+    ("“燕赵净网”行动期间，网信办约谈了“晴天新闻”网站。", "zh-Hans", ["晴天新闻"]),
+])
+def test_quoted_names_closed_by_a_long_kind_and_campaign_names(text: str, language: str, expected: list[str]) -> None:
+    assert [name for _, name, _ in _entries(text, language)] == expected
