@@ -57,7 +57,8 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
     if language == "en":
         # "pay-or-consent", "closed-loop": a word of a compound, not the action.
         spans = [span for span in spans if text[span[1]:span[1] + 1] != "-"]
-        # "should have removed", "failed to remove", "was not fined": no action was taken.
+        # "should have removed", "failed to remove", "was not fined", "avoided penalties": no
+        # action was taken.
         spans = [span for span in spans if not _UNREALISED_EN.search(text, max(0, span[0] - 24), span[0])]
         # "fined for blocking parallel trade", "for failing to remove": the conduct, not a measure.
         spans = [span for span in spans if not (
@@ -108,6 +109,7 @@ _CONDUCT_EN = re.compile(r"\b(?:for|over)\s+(?:[a-z]+ly\s+)?(?:[a-z]+ing\s+(?:an
 _GERUND = re.compile(r"[a-z]+ing\b")
 _UNREALISED_EN = re.compile(
     r"\b(?:should|would|could|might|may|fail(?:ed|ing|s)?\s+to|refus(?:ed|ing|es)?\s+to|did\s+not|didn't|not|"
-    r"never|without)"
+    r"never|without|avoid(?:ed|s|ing)?|escap(?:ed|es|ing)?|evad(?:ed|es|ing)|spared(?:\s+from)?)"
+    r"(?:\s+(?:a|an|any|the))?"
     r"(?:\s+(?:have|be|been|being))*\s+$"
 )

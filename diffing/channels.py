@@ -43,6 +43,14 @@ _POSTED_IN_EN = re.compile(
     r"\b(?:in|via|according\s+to)\s+(?:a|an|its|their|the)\s+(?:\w+\s+)?(?:wechat|weibo|twitter|x|facebook|linkedin|douyin)\s+"
     r"(?:post|posts|statement|article|message|announcement)\b"
 )
+# The outlet a report cites: "according to Chinese news portal Sohu.com", "according to the
+# Sohu report".
+_ACCORDING_TO_OUTLET = re.compile(
+    r"\baccording\s+to\s+(?:the\s+|a\s+)?(?:(?:chinese|state|local|official|financial|online|news|media)\s+){0,3}"
+    r"(?:(?:news\s+)?(?:portal|outlet|website|newspaper|agency|site)\s+)?[\w.]+\s+(?:report|reports|article|story)\b"
+    r"|\baccording\s+to\s+(?:(?:chinese|state|local|official|financial|online)\s+){0,2}"
+    r"(?:news\s+)?(?:portal|outlet|website|newspaper|agency|site)\s+[\w.]+"
+)
 _AT_SIGN = re.compile(r"@|\[at\]|\(at\)")
 _EMAIL_USER = re.compile(r"[\w.+-]{1,64}\s*$")
 _EMAIL_DOMAIN = re.compile(r"\s*[\w-]+(?:\.[\w-]+)+")
@@ -117,7 +125,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
 
 
 _ANY_HINT = re.compile(
-    r"官|来源|稿源|截图自|据|source|wechat|weibo|twitter|facebook|linkedin|douyin| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
+    r"官|来源|稿源|截图自|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
     r"|好友|朋友圈|空间|qq|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
 )
 _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
@@ -129,6 +137,7 @@ _GUARDED = (
     (_POSTED_IN_EN, ("wechat", "weibo", "twitter", " x ", "facebook", "linkedin", "douyin")),
     (_SOURCE_LINE, ("来源", "稿源", "截图自", "source")),
     (_EN_OUTLET, ("wechat", "weibo", "twitter", "facebook", " x ")),
+    (_ACCORDING_TO_OUTLET, ("according",)),
     (_URL, ("://", "www.")),
     (_LINK_TEXT, ("](",)),
     (_COMPARISON_EN, ("similar", "akin", "think", "counterpart", "equivalent", "version", "answer", "-like", "-style")),

@@ -133,8 +133,8 @@ _FINE_BEFORE_ON = re.compile(
     r"(?:fines?|penalt(?:y|ies)|sanctions?|[\d.,]+\s*(?:million|billion|bn|mn|m|k)?(?:\s*(?:euros?|dollars|pounds|yuan))?)"
     r"\s+(?:(?:each|apiece|respectively)\s+)?(?:on|against)\s$"
 )
-# "Alphabet's turnover", "Google's search engine": the name qualifies another noun.
-_POSSESSOR_EN = re.compile(r"(?:'s|’s|')\s+(?!fine|penalt)")
+# "Alphabet's turnover", "ByteDance Ltd's TikTok": the name qualifies another noun.
+_POSSESSOR_EN = re.compile(r"(?:\s+(?:ltd|inc|corp|co|llc|limited|group|holdings)\.?)?(?:'s|’s|')\s+(?!fine|penalt)")
 # A clause whose subject refers back to every party named before it (这些企业均被…, "the firms").
 _ALL_OF_THEM = re.compile(
     r"\s*(?:这些|上述|以上|前述|上列)(?:企业|平台|公司|网站|应用|app|账号)"

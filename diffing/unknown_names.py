@@ -473,7 +473,7 @@ def english_app_names(prepared: PreparedText, known: Sequence[Found], language: 
             end -= 1  # "…, KleptoDogs and NomNoms." ends the sentence, not the name
         converted_start = prepared.offsets.to_converted(start)
         converted_end = prepared.offsets.to_converted(end)
-        if _EN_NOT_APP.match(original[start:end]) or any(
+        if _EN_NOT_APP.match(original[start:end]) or _EN_PUBLIC_BODY.search(original, start, end) or any(
                 a < converted_end and converted_start < b for a, b in taken):
             return
         taken.append((converted_start, converted_end))

@@ -865,3 +865,34 @@ def test_food_delivery_platforms_and_names_read_back_to_a_verb(
 ])
 def test_quoted_names_closed_by_a_long_kind_and_campaign_names(text: str, language: str, expected: list[str]) -> None:
     assert [name for _, name, _ in _entries(text, language)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The commission fined ByteDance Ltd’s TikTok €345 million last year.",
+     [("bytedance", ()), ("tiktok", ("fined",))]),
+    ("Regulators fined Alibaba Group's Taobao over fake goods.", [("alibaba", ()), ("taobao", ("fined",))]),
+])
+def test_the_owner_written_with_its_legal_form_before_a_possessive_is_not_fined(
+        text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(platform_id, actions) for platform_id, _, actions in _entries(text, "en")] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "TikTok avoided penalties after it changed its advertising repository.",
+    "TikTok escaped a fine because it fixed the repository in time.",
+    "TikTok was spared from a fine this time.",
+])
+def test_a_penalty_avoided_is_none(text: str) -> None:
+    assert _entries(text, "en") == [("tiktok", "TikTok", ())]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The apps were removed, according to Chinese news portal Sohu.com.", []),
+    ("Toutiao was removed for three weeks, according to the Sohu report.", [("toutiao", "Toutiao", ("removed",))]),
+    # a regulator's name is no app of a list
+    ("Douban is one of the apps. SEE ALSO: Cyberspace Administration of China Fines Social Media Platform Douban",
+     [("douban", "Douban", ("fined",)), ("douban", "Douban", ("fined",))]),
+])
+def test_an_outlet_cited_and_a_regulator_are_no_platforms(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
