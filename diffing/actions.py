@@ -53,7 +53,7 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             else (start, end, action) for start, end, action in spans]
     if language == "zh" and ("未" in text or "没有" in text or "拒不" in text):
         # 未依法于24小时内下架, 没有及时关闭: the duty the platform failed, not a measure on it.
-        spans = [span for span in spans if not _UNREALISED_ZH.search(text, max(0, span[0] - 16), span[0])]
+        spans = [span for span in spans if not _UNREALISED_ZH.search(text, max(0, span[0] - 31), span[0])]
     if language == "en":
         # "pay-or-consent", "closed-loop": a word of a compound, not the action.
         spans = [span for span in spans if text[span[1]:span[1] + 1] != "-"]
@@ -95,7 +95,8 @@ _PART_OF_PLATFORM = re.compile(
 _ORDERED_TO_RECTIFY = re.compile(r"(?:责令|勒令|要求)(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正)")
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 _ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令)[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除)")
-_REPORT_NOUN = re.compile(r"(?:流程|案件|机制|系统|查询|窗口|专线|电话|平台|渠道)")
+# 通报流程, 通报案件, 通报(的)涉诈广告: the report, or the content reported.
+_REPORT_NOUN = re.compile(r"(?:流程|案件|机制|系统|查询|窗口|专线|电话|平台|渠道)|的?[^，,。；;\n]{0,4}?(?:广告|内容|贴文|帖文|视频|链接)")
 # 通报Meta旗下的Facebook平台，有涉及诈骗的广告: the addressee, then what it was told of.
 _REPORTED_CONTENT = re.compile(r"[^，,。；;：:\n]{1,20}?[，,]\s*(?:有|称|指)")
 _REPORT_SENT = re.compile(r"(?:形式|纸本|电子|接获|接到|收到|民众|检举|主动)$")

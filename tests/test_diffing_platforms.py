@@ -896,3 +896,12 @@ def test_a_penalty_avoided_is_none(text: str) -> None:
 def test_an_outlet_cited_and_a_regulator_are_no_platforms(
         text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
     assert _entries(text, "en") == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("案件分為：快手未依詐防條例第32條第1項第1款前段於24小時內下架77則。", "zh-Hant", ()),
+    ("主管機關確認通報涉詐廣告均已下架，並要求快手陳述意見。", "zh-Hant", ()),
+    ("工信部通报快手等App存在问题。", "zh-Hans", ("notified",)),
+])
+def test_a_long_failed_duty_and_reported_content(text: str, language: str, expected: tuple[str, ...]) -> None:
+    assert [actions for _, _, actions in _entries(text, language)] == [expected]
