@@ -905,3 +905,22 @@ def test_an_outlet_cited_and_a_regulator_are_no_platforms(
 ])
 def test_a_long_failed_duty_and_reported_content(text: str, language: str, expected: tuple[str, ...]) -> None:
     assert [actions for _, _, actions in _entries(text, language)] == [expected]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("“晴天记账”APP超范围收集信息，公安机关对该APP运营单位“上海晴天网络科技有限公司”处以行政警告。", "zh-Hans",
+     [(None, "晴天记账", ("warned",))]),
+    ("「晴天記賬」APP超範圍收集信息，警方對該APP開發單位「上海晴天網絡科技有限公司」處以警告。", "zh-Hant",
+     [(None, "晴天記賬", ("warned",))]),
+])
+def test_the_operator_of_the_app_just_named_is_no_party_of_its_own(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("依法对“山地卡车”等应用程序采取下架措施。“早晚天气”等12款应用程序复核上架。", "zh-Hans"),
+    ("依法對「山地卡車」等應用程式採取下架措施。「早晚天氣」等12款應用程式已恢復上架。", "zh-Hant"),
+])
+def test_apps_put_back_on_the_shelves_are_not_removed(text: str, language: str) -> None:
+    assert [actions for _, _, actions in _entries(text, language)] == [("removed",), ()]
