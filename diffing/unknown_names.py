@@ -111,7 +111,8 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
         start, end = match.start(group), match.end(group)
         if not taken.free(start, end):
             continue
-        if _DOCUMENT_TITLE.search(text, start, end) or _CAMPAIGN.search(text, start, end):
+        if _DOCUMENT_TITLE.search(text, start, end) or _CAMPAIGN.search(text, start, end) \
+                or _SEE_ALSO.search(text, max(0, match.start() - 4), match.start()):
             continue
         titled = group == "e"
         if language == "en" and not prepared.original_text(start, start + 1)[:1].isupper() \
@@ -192,6 +193,8 @@ def _company_names(text: str) -> list[tuple[int, int]]:
 
 # A quoted document or law title (“关于下架侵害用户权益APP名单的通报”, 「詐防條例」), not a name.
 _DOCUMENT_TITLE = re.compile(r"(?:通报|通知|公告|决定|办法|规定|意见|名单|条款|计划|协议|行动|专项|条例|法规|法案|细则|准则)$")
+# An article referred to (详见“工信部通报下架…等3款APP”): a title, not a name.
+_SEE_ALSO = re.compile(r"(?:详见|参见|参阅|阅读|链接)\s*[:：]?\s*$")
 # A campaign's name (“清朗·春节网络环境”, “净网2022”, “燕赵净网”), not a platform.
 _CAMPAIGN = re.compile(r"^(?:清朗|净网|剑网|护苗|秋风|扫黄打非)|(?:清朗|净网|剑网|护苗|秋风)(?:\d{4})?$|专项行动$|整治$")
 # A 《》 title that names a law, a rule or a document (《个人信息保护法》, 《App违法违规收集使用个人
@@ -309,8 +312,9 @@ _LIST_LEAD_WORD = re.compile(
     r"包括|其中|例如|比如|涉及|发现|下架|通报|约谈|点名|责令|勒令|要求|督促|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
     r"针对|关于|对于|对|了|将|把|的|如|其|及|和"
 )
-# The last character of a body or a verb that a list's first name follows (工信部对…, 检查了…).
-_AGENT_OR_VERB_END = re.compile(r"[部局办委厅院署会处查现报布架谈理置罚示括治管核测]")
+# The last character of a body, a verb or a relative clause that a list's first name follows
+# (工信部对…, 检查了…, 未完成整改的…, 违规的…).
+_AGENT_OR_VERB_END = re.compile(r"[部局办委厅院署会处查现报布架谈理置罚示括治管核测改规法题]")
 _LIST_NOT_ITEM = re.compile(
     r"^(?:多款|部分|相关|其他|其它|一批|若干|各类|上述|该|这些|此类)|[\d一二三四五六七八九十]+(?:款|家|个)$"
     # a kind of thing, not a name: 网站、账号等3000家
@@ -365,6 +369,9 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
                 lead.start() - first_start >= 2 and _AGENT_OR_VERB_END.match(text, lead.start() - 1)):
             # 羊了个羊, 会说话的汤姆猫: a function word inside a name, not after a verb or a body
             lead = _LIST_LEAD_WORD.search(text, lead.end(), first_end - 1)
+        while lead is not None and (later := _LIST_LEAD_WORD.search(text, lead.end(), first_end - 1)) is not None and (
+                len(later.group()) > 1 or _AGENT_OR_VERB_END.match(text, later.start() - 1)):
+            lead = later  # 未按要求完成整改的人人视频: the name follows the last of them
         if lead is not None:
             start = lead.end()
             while (more := _LIST_LEAD_WORD.match(text, start, first_end - 1)) is not None:

@@ -924,3 +924,19 @@ def test_the_operator_of_the_app_just_named_is_no_party_of_its_own(
 ])
 def test_apps_put_back_on_the_shelves_are_not_removed(text: str, language: str) -> None:
     assert [actions for _, _, actions in _entries(text, language)] == [("removed",), ()]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("未按要求完成整改的晴天记账、口袋读书、微唱-原创音乐三款应用,已被下架。", "zh-Hans", ["晴天记账", "口袋读书", "微唱-原创音乐"]),
+    ("存在違規問題的晴天記賬、口袋讀書2款應用已被下架。", "zh-Hant", ["晴天記賬", "口袋讀書"]),
+    ("工信部下架了会说话的汤姆猫、晴天记账2款App。", "zh-Hans", ["会说话的汤姆猫", "晴天记账"]),
+])
+def test_a_list_opened_by_a_relative_clause_starts_after_it(text: str, language: str, expected: list[str]) -> None:
+    entries = _entries(text, language)
+    assert [name for _, name, _ in entries] == expected
+    assert {actions for _, _, actions in entries} == {("removed",)}
+
+
+def test_an_article_referred_to_is_no_name() -> None:
+    text = "晴天记账等3款应用已被下架。(详见“工信部通报下架晴天记账等3款侵害用户权益APP”)"
+    assert {name for _, name, _ in _entries(text, "zh-Hans")} == {"晴天记账"}
