@@ -940,3 +940,11 @@ def test_a_list_opened_by_a_relative_clause_starts_after_it(text: str, language:
 def test_an_article_referred_to_is_no_name() -> None:
     text = "晴天记账等3款应用已被下架。(详见“工信部通报下架晴天记账等3款侵害用户权益APP”)"
     assert {name for _, name, _ in _entries(text, "zh-Hans")} == {"晴天记账"}
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("开展“清朗·春节网络环境”等专项行动,约谈网站平台180余家,协调关闭、注销备案网站平台122家。", "zh-Hans"),
+    ("開展「清朗·暑期未成年人環境」等專項行動，下架相關App 804款。", "zh-Hant"),
+])
+def test_a_campaign_before_counts_of_platforms_is_no_platform(text: str, language: str) -> None:
+    assert _entries(text, language) == []
