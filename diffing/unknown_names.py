@@ -553,6 +553,10 @@ _EN_ADVISER = re.compile(
 )
 
 
+# The name a registered company trades under ("… Limited t/a Brand New Tube", "trading as …").
+_EN_TRADING_AS = re.compile(r"\s+(?:t/a|T/A|trading\s+as)\s+((?:[A-Z0-9][\w'’&.-]*)(?:\s+[A-Z0-9][\w'’&.-]*){0,4})")
+
+
 def english_company_names(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
     """Registered company names of English text (see ``_EN_LEGAL_NAME``) that no registry name
     overlaps, as companies the registry does not know."""
@@ -570,6 +574,9 @@ def english_company_names(prepared: PreparedText, known: Sequence[Found], langua
             words = words[1:]
         if not words or not words[0][:1].isupper() or _EN_PUBLIC_BODY.search(original, start, end):
             continue
+        trading = _EN_TRADING_AS.match(original, end)
+        if trading is not None:
+            start, end = trading.span(1)  # "My Media World Limited t/a Brand New Tube": the service
         converted_start = prepared.offsets.to_converted(start)
         converted_end = prepared.offsets.to_converted(end)
         if any(item.start < converted_end and converted_start < item.end for item in known):

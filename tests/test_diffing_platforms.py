@@ -948,3 +948,22 @@ def test_an_article_referred_to_is_no_name() -> None:
 ])
 def test_a_campaign_before_counts_of_platforms_is_no_platform(text: str, language: str) -> None:
     assert _entries(text, language) == []
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("「網信中國」微信公布兩起案件：對微博平台予以警告。", "zh-Hant", [("weibo", "微博平台", ("warned",))]),
+    ("“网信浙江”微博今日发布：对“晴天新闻”网站予以关闭。", "zh-Hans", [(None, "晴天新闻", ("closed",))]),
+    ("China's anti-monopoly efforts bear fruit\nShare - WeChat\nThe regulator fined Meituan.", "en",
+     [("meituan", "Meituan", ("fined",))]),
+])
+def test_a_channel_written_quoted_name_then_wechat_and_a_share_button(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('The ICO issued a reprimand to "Harbour Media Limited t/a Tube Now" after a cyber attack.', "Tube Now"),
+    ("The ICO published a reprimand to Harbour Media Limited trading as Tube Now after an attack.", "Tube Now"),
+])
+def test_a_company_trading_as_a_service_is_named_by_the_service(text: str, expected: str) -> None:
+    assert [(name, actions) for _, name, actions in _entries(text, "en")] == [(expected, ("warned",))]
