@@ -218,6 +218,14 @@ _NOT_A_NAME = re.compile(r"类$|涉|违|非法|低俗|色情|虚假|谣言|诈�
 _NAME_BEFORE_COUNT = re.compile(rf"(?:^|(?<=[\s，,。：:；;]))({_ITEM})$")
 
 
+def _outer_start(text: str, item: Found) -> int:
+    return item.start - 1 if text[item.start - 1:item.start] in ("“", "「", "『", "\"") else item.start
+
+
+def _outer_end(text: str, item: Found) -> int:
+    return item.end + 1 if text[item.end:item.end + 1] in ("”", "」", "』", "\"") else item.end
+
+
 def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[Found]:
     """Names listed with registry names (天涯社区、大麦、途牛旅游、VIP陪练、脉脉5家企业; 包括快狗打车、
     易车、脉脉、良品铺子等应用软件) that the registry does not know: what the list is, they are."""
@@ -229,19 +237,19 @@ def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[F
     ordered = sorted(known, key=lambda item: item.start)
     runs: list[list[Found]] = []
     for item in ordered:
-        if item.id is None:
-            continue
-        if runs and (text[runs[-1][-1].end:item.start] == "、" or _ENUMERATION_GAP.fullmatch(
-                text, runs[-1][-1].end, item.start) is not None):
+        if item.id is None and text[item.start - 1:item.start] not in ("“", "「", "『", "\""):
+            continue  # a quoted name is as sure a name as a registry one (优酷、大学生联盟网、“喵播”)
+        if runs and (text[_outer_end(text, runs[-1][-1]):_outer_start(text, item)] == "、" or _ENUMERATION_GAP.fullmatch(
+                text, _outer_end(text, runs[-1][-1]), _outer_start(text, item)) is not None):
             runs[-1].append(item)
         else:
             runs.append([item])
     for run in runs:
         spans: list[tuple[int, int]] = []
         for left, right in itertools.pairwise(run):
-            position = left.end + 1
+            position = _outer_end(text, left) + 1
             while position < right.start:
-                end = text.find("、", position, right.start)
+                end = text.find("、", position, _outer_start(text, right))
                 if end == -1:
                     break
                 spans.append((position, end))

@@ -967,3 +967,18 @@ def test_a_channel_written_quoted_name_then_wechat_and_a_share_button(
 ])
 def test_a_company_trading_as_a_service_is_named_by_the_service(text: str, expected: str) -> None:
     assert [(name, actions) for _, name, actions in _entries(text, "en")] == [(expected, ("warned",))]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("对优酷、爱奇艺、大学生联盟网、“喵播”等网站予以行政处罚。", "zh-Hans", ["优酷", "爱奇艺", "大学生联盟网", "喵播"]),
+    ("對優酷、晴天書城、「喵播」等網站予以警告。", "zh-Hant", ["優酷", "晴天書城", "喵播"]),
+])
+def test_an_unquoted_name_between_a_registry_name_and_a_quoted_one_is_listed(
+        text: str, language: str, expected: list[str]) -> None:
+    entries = _entries(text, language)
+    assert [name for _, name, _ in entries] == expected
+    assert len({actions for _, _, actions in entries}) == 1
+
+
+def test_words_between_two_registry_names_that_are_no_list_item_are_no_name() -> None:
+    assert [name for _, name, _ in _entries("优酷的违规内容、爱奇艺的违规内容均已清理。", "zh-Hans")] == ["优酷", "爱奇艺"]
