@@ -67,7 +67,7 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         # 通报流程, 纸本通报, 接获通报: reports of content sent to a platform (as Taiwan and Hong
         # Kong use the word), not a regulator naming it for violations.
         spans = [span for span in spans if not (span[2] == "notified" and text[span[0]:span[1]] == "通报" and (
-            _REPORT_NOUN.match(text, span[1]) or _REPORT_SENT.search(text, max(0, span[0] - 3), span[0])
+            _REPORT_NOUN.match(text, span[1]) or _REPORT_SENT.search(text, max(0, span[0] - 6), span[0])
             or _REPORTED_CONTENT.match(text, span[1])))]
     # 通报下架 announces a removal: the notice is the way the removal is made known; 关于…的通报
     # is the notice's title.
@@ -99,7 +99,9 @@ _ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令)[^，,。；;：:\n]{1,24}
 _REPORT_NOUN = re.compile(r"(?:流程|案件|机制|系统|查询|窗口|专线|电话|平台|渠道)|的?[^，,。；;\n]{0,4}?(?:广告|内容|贴文|帖文|视频|链接)")
 # 通报Meta旗下的Facebook平台，有涉及诈骗的广告: the addressee, then what it was told of.
 _REPORTED_CONTENT = re.compile(r"[^，,。；;：:\n]{1,20}?[，,]\s*(?:有|称|指)")
-_REPORT_SENT = re.compile(r"(?:形式|纸本|电子|接获|接到|收到|民众|检举|主动)$")
+# 通报 said by a body that reports content to a platform, not by the regulator that names it
+# (台北市政府日前通报, 民众通报, 纸本通报).
+_REPORT_SENT = re.compile(r"(?:形式|纸本|电子|接获|接到|收到|民众|网友|用户|检举|主动|(?:市|县)?政府|市府|县府)(?:日前|近日|今天|昨天|已)?$")
 # The failed duty runs to the verb; a space, 遭 or 被 starts what befell the platform
 # (未申报 各遭罚款).
 _UNREALISED_ZH = re.compile(r"(?:未(?![成经])|没有|拒不)[^的，,。；;：:！!？?\s遭被]{0,28}$")

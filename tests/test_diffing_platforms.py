@@ -982,3 +982,15 @@ def test_an_unquoted_name_between_a_registry_name_and_a_quoted_one_is_listed(
 
 def test_words_between_two_registry_names_that_are_no_list_item_are_no_name() -> None:
     assert [name for _, name, _ in _entries("优酷的违规内容、爱奇艺的违规内容均已清理。", "zh-Hans")] == ["优酷", "爱奇艺"]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # a city government or the public reports content to a platform (Taiwan, Hong Kong usage)
+    ("台北市政府日前通報快手平台未依規定下架涉詐廣告，主管機關依法開罰。", "zh-Hant", ("fined",)),
+    ("民眾通報淘寶有違規商品，主管機關對淘寶開罰。", "zh-Hant", ("fined",)),
+    # a regulator's public notice names the app
+    ("工業和信息化部通報快手等App存在問題。", "zh-Hant", ("notified",)),
+])
+def test_the_subject_of_tongbao_decides_report_or_public_notice(
+        text: str, language: str, expected: tuple[str, ...]) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {expected}
