@@ -12,12 +12,14 @@ __all__ = ["channel_spans"]
 # 上海市场监管公众号); an account named after it is one acted on (微信公众号“通信圈”). It is a channel
 # when the text says so: 据/来源/截图自 before it, or 消息/发布/截图 after it. Matching starts at
 # the kind word and looks back, so a text without one costs a single scan.
-_ACCOUNT_KIND = re.compile(r"(?:微信|微博)?\s*(?:公众号|公号|微信号|微信报|微信版|客户端|官方账号)(?!\s*[“「『\"])")
+_ACCOUNT_KIND = re.compile(
+    r"(?:(?:微信|微博)?\s*(?:公众号|公号|微信号|微信报|微信版|客户端|官方账号)|(?<=[”」』\"])\s*(?:微信|微博))(?!\s*[“「『\"])")
 _ACCOUNT_NAME = re.compile(
     r"(?P<lead>据|来源\s*[:：]?\s*|稿源\s*[:：]?\s*|截图自|通过|从|打开)?"
     r"(?:[“「『\"][^“”「」『』\"\n]{1,15}[”」』\"]|[^\s，,。、；;：:()“”「」『』\"\n]{2,10})\s*$"
 )
-_ACCOUNT_TRAIL = re.compile(r"\s*(?:\d{1,2}月)?(?:\d{1,2}日)?\s*(?:消息|发布|报道|截图|称|显示|文章|推送|阅读|等?渠道|[:：)）\n])")
+_ACCOUNT_TRAIL = re.compile(
+    r"\s*(?:\d{1,2}月)?(?:\d{1,2}日)?(?:昨日|昨天|今日|今天|日前|近日)?\s*(?:消息|发布|报道|截图|称|显示|文章|推送|阅读|通报|公布|发文|宣布|披露|等?渠道|[:：)）\n])")
 # The regulator's or the newspaper's own outlet: 在其官方微信上发布, 官方微博, 据新华社.
 _OWN_OUTLET = re.compile(r"(?:其|本报|本台|本网)?官方(?:微信|微博|网站|账号)|官微|官博")
 _SOURCE_LINE = re.compile(r"(?:(?:来源|稿源|截图自)\s*[:：]?|source\s*:)\s*@?[^\s，,。；;()（）]{1,20}")
@@ -42,6 +44,14 @@ _POSTED_IN_EN = re.compile(
     r"\b(?:in|via|according\s+to)\s+(?:a|an|its|their|the)\s+(?:\w+\s+)?(?:wechat|weibo|twitter|x|facebook|linkedin|douyin)\s+"
     r"(?:post|posts|statement|article|message|announcement)\b"
 )
+# The outlet a report cites: "according to Chinese news portal Sohu.com", "according to the
+# Sohu report".
+_ACCORDING_TO_OUTLET = re.compile(
+    r"\baccording\s+to\s+(?:the\s+|a\s+)?(?:(?:chinese|state|local|official|financial|online|news|media)\s+){0,3}"
+    r"(?:(?:news\s+)?(?:portal|outlet|website|newspaper|agency|site)\s+)?[\w.]+\s+(?:report|reports|article|story)\b"
+    r"|\baccording\s+to\s+(?:(?:chinese|state|local|official|financial|online)\s+){0,2}"
+    r"(?:news\s+)?(?:portal|outlet|website|newspaper|agency|site)\s+[\w.]+"
+)
 _AT_SIGN = re.compile(r"@|\[at\]|\(at\)")
 _EMAIL_USER = re.compile(r"[\w.+-]{1,64}\s*$")
 _EMAIL_DOMAIN = re.compile(r"\s*[\w-]+(?:\.[\w-]+)+")
@@ -62,6 +72,8 @@ _PAGE_FURNITURE = re.compile(
     r"|(?:在线咨询|在线客服|联系客服)\s*[:：]?\s*qq\S*|qq(?:交谈|咨询|客服)"
     r"|[^\s，,。；;：:]{0,40}\.(?:jpg|jpeg|png|gif|webp)\b"
     r"|skip\s+to\s+(?:main\s+)?content[^\n]*"
+    # a share button ("Share - WeChat", "share on Facebook")
+    r"|\bshare\s*(?:-|–|:|on|to|via)\s*(?:wechat|weibo|facebook|twitter|x|linkedin|whatsapp)\b"
     # a way of paying ("refunds via PayPal or check", "PayPal payments"), not a party
     r"|\b(?:via|through|using)\s+(?:paypal|alipay|wechat\s+pay|apple\s+pay|google\s+pay)\b"
     r"|\b(?:paypal|alipay)\s+(?:payments?|transfers?)\b"
@@ -82,7 +94,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
     """Spans of prepared ``text`` (Simplified, lower-cased) that name a publication channel or
     are page furniture, in no particular order; names inside them are not platforms acted on."""
     spans: list[tuple[int, int]] = []
-    for kind in _ACCOUNT_KIND.finditer(text) if ("号" in text or "微信" in text or "客户端" in text) else ():
+    for kind in _ACCOUNT_KIND.finditer(text) if ("号" in text or "微信" in text or "微博" in text or "客户端" in text) else ():
         window_start = max(0, kind.start() - 24)
         name = _ACCOUNT_NAME.search(text, window_start, kind.start())
         if name is None:
@@ -116,8 +128,8 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
 
 
 _ANY_HINT = re.compile(
-    r"官|来源|稿源|截图自|据|source|wechat|weibo|twitter|facebook|linkedin|douyin| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
-    r"|好友|朋友圈|空间|qq|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
+    r"官|来源|稿源|截图自|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
+    r"|好友|朋友圈|空间|qq|share|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
 )
 _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
 # Each pattern runs only over a text holding one of its words (most notices hold none).
@@ -128,8 +140,9 @@ _GUARDED = (
     (_POSTED_IN_EN, ("wechat", "weibo", "twitter", " x ", "facebook", "linkedin", "douyin")),
     (_SOURCE_LINE, ("来源", "稿源", "截图自", "source")),
     (_EN_OUTLET, ("wechat", "weibo", "twitter", "facebook", " x ")),
+    (_ACCORDING_TO_OUTLET, ("according",)),
     (_URL, ("://", "www.")),
     (_LINK_TEXT, ("](",)),
     (_COMPARISON_EN, ("similar", "akin", "think", "counterpart", "equivalent", "version", "answer", "-like", "-style")),
-    (_PAGE_FURNITURE, ("好友", "朋友圈", "空间", "qq", ".jp", ".png", ".gif", ".webp", "skip", "paypal", "pay")),
+    (_PAGE_FURNITURE, ("好友", "朋友圈", "空间", "qq", ".jp", ".png", ".gif", ".webp", "skip", "paypal", "pay", "share")),
 )

@@ -27,8 +27,8 @@ _CLAUSE_MARK = re.compile(r"[，；;：:]|,(?!(?<=\d,)\d{3}(?!\d))")
 _CONNECTOR = re.compile(r"并对|并|同时|以及|而|和|与|及|(?<![a-z])(?:and|while|whereas|but)(?![a-z])")
 # A party that is not a name: verbs in its clause are said of it, not of an earlier name.
 _COLLECTIVE_ZH = re.compile(
-    r"对(?:相关|有关|涉事|涉案|其他|其余|部分|一批|多家|多个|这些|各类|各)[^，,；;]{0,12}?"
-    r"(?:网站|平台|企业|账号|应用|app|公司|主体)"
+    r"(?:对|责令|要求|督促)(?:相关|有关|涉事|涉案|其他|其余|部分|一批|多家|多个|这些|各类|各)[^，,；;]{0,12}?"
+    r"(?:网站|平台|企业|账号|应用|app|公司|主体|单位)"
     r"|\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*(?:家|款|个|件|条|名)"
     # 对 with an object that is no name (对平台内合作餐厅商户…下架): the verb acts on that object.
     # 对平台, 对两个平台, 对三家 refer back to the names before (_ALL_OF_THEM).
@@ -54,9 +54,21 @@ _HOST_AFTER_ZH = re.compile(
 _HOST_AFTER_EN = re.compile(
     r"\s+(?:live[\s-]?stream(?:ing)?\s+)?(?:shops?|stores?|storefronts?|accounts?|channels?|pages?|users?|influencers?"
     r"|streamers?|bloggers?|sellers?|merchants?|vendors?|rooms?|posts?|videos?|groups?\s+chats?)\b"
+    # "Tencent-backed China Literature": the owner of the party, not the party
+    r"|-(?:backed|owned|controlled|linked|affiliated|run|invested)\b"
 )
+# Names of one 、-list (优酷、爱奇艺、大学生联盟网、“喵播”等网站…予以处罚), with unread items between.
+_ENUMERATED = re.compile(r"[”」』\"]?(?:、\s*[^、，,。；;：:\s]{0,12}?)*、\s*[“「『\"]?")
+# A sentence that opens with what it is about (针对A、B等平台存在的问题), and a later object that
+# refers back to those names (对相关企业, 对涉事平台).
+_ABOUT_ZH = re.compile(r"\s*[^，,。；;]{0,6}?针对")
+_RELATED_ZH = re.compile(r"对(?:相关|涉事|涉案|有关)(?:企业|平台|网站|公司)")
+# 点名15款App，A、B名列其中: the names are among what the clause before counted.
+_AMONG_THEM_ZH = re.compile(r"\s*(?:等)?(?:均|都|也|亦)?(?:名列其中|位列其中|在列|在其中|赫然在列|榜上有名)")
 _SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如|比如)\s*[“「『\"]?\s*$")
-_HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助)\s*$")
+_DEAL_TARGET = re.compile(r"(?:收购|并购|受让)\s*$")
+# 在抖音上, 通过微信; 收购银泰商业…股权案: the place of the act, or the target of the party's deal.
+_HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助|收购|并购|受让)\s*$")
 # "its doorbell camera Ring": a product of the party, not a party. A name in a prepositional
 # phrase ("practices regarding Android", "following the Cambridge Analytica scandal", "an attack
 # on the Starwood chain") is not what the verb acts on; "imposed on", "levied against", "a fine
@@ -114,19 +126,25 @@ def _product_of(words: list[tuple[str, int]]) -> bool:
     return False
 
 
+# "Meta and its subsidiaries (Instagram and WhatsApp)": brands of the party, not parties.
+_BRANDS_IN_BRACKETS = re.compile(r"\b(?:subsidiar(?:y|ies)|brands?|products?|services?|units?)\s*\(\s*$")
 # A fine or an amount just before "on"/"against": the name is the one fined.
 _FINE_BEFORE_ON = re.compile(
     r"(?:fines?|penalt(?:y|ies)|sanctions?|[\d.,]+\s*(?:million|billion|bn|mn|m|k)?(?:\s*(?:euros?|dollars|pounds|yuan))?)"
     r"\s+(?:(?:each|apiece|respectively)\s+)?(?:on|against)\s$"
 )
-# "Alphabet's turnover", "Google's search engine": the name qualifies another noun.
-_POSSESSOR_EN = re.compile(r"(?:'s|’s|')\s+(?!fine|penalt)")
+# "Alphabet's turnover", "ByteDance Ltd's TikTok": the name qualifies another noun.
+_POSSESSOR_EN = re.compile(r"(?:\s+(?:ltd|inc|corp|co|llc|limited|group|holdings)\.?)?(?:'s|’s|')\s+(?!fine|penalt)")
 # A clause whose subject refers back to every party named before it (这些企业均被…, "the firms").
 _ALL_OF_THEM = re.compile(
     r"\s*(?:这些|上述|以上|前述|上列)(?:企业|平台|公司|网站|应用|app|账号)"
     r"|\s*(?:并|同时)?对(?:这|上述)?[两二三四五六七八九十]+[个家]"
     r"|\s*(?:these|those|the|all\s+the|all)\s+(?:companies|firms|platforms|apps|websites|giants)\b"
 )
+
+
+# A subject or object that refers back to the names before it in the sentence.
+_THESE_EN = re.compile(r"\b(?:these|those|both|the\s+(?:two|three|four))\s+(?:companies|firms|platforms|apps|websites|giants)\b")
 
 
 # An object that refers back to every name before it in the sentence.
@@ -182,7 +200,8 @@ def govern(
         if language == "zh":
             continue
         words = _words_before(text, party.start)
-        result[index].host = result[index].host or (bool(words) and _product_of(words))
+        result[index].host = result[index].host or (bool(words) and _product_of(words)) or bool(
+            _BRANDS_IN_BRACKETS.search(text, max(0, party.start - 32), party.start))
         oblique = _oblique_start(words) if words else None
         # "after the ICO fined British Airways": a verb between the preposition and the name
         # makes the name its object.
@@ -216,8 +235,9 @@ def govern(
             current = _own_clause(text, clause_start, clause_end, members, parties, in_clause, result, language)
             for member in members:
                 governed = result[member]
-                if governed.actions or not _SUCH_AS.search(
-                        text, max(clause_start, parties[member].start - 16), parties[member].start):
+                if governed.actions or not (_SUCH_AS.search(
+                        text, max(clause_start, parties[member].start - 16), parties[member].start)
+                        or (language == "zh" and _AMONG_THEM_ZH.match(text, parties[member].end))):
                     continue
                 # "…removed apps, such as “X”": an example of what the verb before it acted on,
                 # in its own clause ("deal with accounts such as @X") or the last one.
@@ -236,7 +256,19 @@ def govern(
                         result[member].decided = True
             seen_party = True
             continue
-        if _collective(text, clause_start, clause_end, language):
+        if language == "zh" and next_party and _counts_them(text, clause_start, clause_end, parties[:next_party]):
+            # 约谈了A、B、C、D4家金融机构负责人，针对4家金融机构…，责令限期整改: the count is theirs.
+            current = [index for index in range(next_party) if _takes_verbs(result[index])] or current
+        elif language == "en" and next_party and _THESE_EN.search(text, clause_start, clause_end):
+            # "Baidu and Douyu were punished…, adding that these platforms were also fined":
+            # the platforms named before in the sentence, not a collective of others.
+            current = [index for index in range(next_party) if _takes_verbs(result[index])] or current
+        elif language == "zh" and next_party and _RELATED_ZH.search(text, clause_start, clause_end) \
+                and _ABOUT_ZH.match(text, sentence_start, parties[0].start):
+            # 针对“虎牙”“斗鱼”等平台存在…问题，…对相关企业进行约谈: the companies the sentence
+            # opened with, not a collective of others.
+            current = [index for index in range(next_party) if _takes_verbs(result[index])] or current
+        elif _collective(text, clause_start, clause_end, language):
             current = []
             seen_party = True
             if in_clause:
@@ -338,8 +370,13 @@ def _own_clause(
             continue
         if not _takes_verbs(governed):
             continue
-        if position + 1 < len(members):
-            following = parties[members[position + 1]]
+        # The target of the party's deal (A收购B股权案处以罚款) ends no stretch: A's verbs follow it.
+        later = [other for other in members[position + 1:]
+                 if not (language == "zh" and _DEAL_TARGET.search(text, max(0, parties[other].start - 4), parties[other].start))
+                 and not (language == "en" and _BRANDS_IN_BRACKETS.search(
+                     text, max(0, parties[other].start - 32), parties[other].start))]
+        if later:
+            following = parties[later[0]]
             divider = _CONNECTOR.search(text, party.end, following.start)
             stretch_end = divider.start() if divider else following.start
         else:
@@ -365,8 +402,9 @@ def _own_clause(
     # Names coordinated before one verb (微信公众号“A”及抖音等平台的“B”账号已被关闭) share it.
     for position in range(len(open_members) - 2, -1, -1):
         member, following_member = open_members[position], open_members[position + 1]
-        if not result[member].actions and result[following_member].actions and _CONNECTOR.search(
-                text, parties[member].end, parties[following_member].start):
+        if not result[member].actions and result[following_member].actions and (_CONNECTOR.search(
+                text, parties[member].end, parties[following_member].start)
+                or _ENUMERATED.fullmatch(text, parties[member].end, parties[following_member].start)):
             result[member].actions.extend(result[following_member].actions)
             result[member].windows.extend(result[following_member].windows)
             result[member].decided = True
@@ -411,6 +449,21 @@ def collective(text: str, start: int, end: int, language: str) -> bool:
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     bounds = [start, *[b + 1 for b in _clause_breaks(text, start, end)], end]
     return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
+
+
+_COUNT_OF_THEM = re.compile(r"(?:这|上述|该)?(\d+|[两二三四五六七八九十])\s*(?:家|款|个)")
+_CHINESE_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _counts_them(text: str, start: int, end: int, parties: Sequence[Party]) -> bool:
+    """Whether the clause counts exactly the names listed before it (4家金融机构 after four names)."""
+    count = _COUNT_OF_THEM.search(text, start, end)
+    if count is None:
+        return False
+    written = count.group(1)
+    number = int(written) if written.isdigit() else _CHINESE_DIGITS.get(written, 0)
+    names = sum(1 + len(re.findall(r"、|和|及|与", text[party.start:party.end])) for party in parties)
+    return number == names
 
 
 def _collective(text: str, start: int, end: int, language: str) -> bool:

@@ -70,8 +70,11 @@ def extract(
         for figure in figures
         if figure.currency is None
     }
+    other_parties: list[PlatformMention] = []
     mentions = find_platform_mentions(
-        prepared, registry=platforms, figure_sentences=figure_sentences, amounts=amounts
+        prepared, registry=platforms, figure_sentences=figure_sentences, amounts=amounts,
+        other_parties=other_parties,
     )
-    figures = with_parties(prepared, figures, mentions)
+    parties = sorted([*mentions, *other_parties], key=lambda mention: mention.start) if other_parties else mentions
+    figures = with_parties(prepared, figures, parties)
     return Extraction(prepared.language, figures, mentions, (metrics or load_metrics()).version)

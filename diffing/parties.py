@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from diffing.figures import Figure
-from diffing.platforms import RESPECTIVELY, PlatformMention
+from diffing.fined_amounts import RESPECTIVELY
+from diffing.platforms import PlatformMention
 from diffing.text import PreparedText
 
 __all__ = ["with_parties"]
@@ -26,6 +27,17 @@ _POINTS_ON = re.compile(
     r"[^.;。；]{0,30}?\b(?:imposed\s+on|on|against|for\s+the\s+company|handed\s+to|to)\s+(?:the\s+company\s+)?",
     re.IGNORECASE,
 )
+
+
+_EACH_OF_MANY = re.compile(
+    r"(?:涉案|违规|违法|相关|上述|每案涉及的?|每家)(?:违规|违法)?(?:企业|经营者|公司|当事人|主体)[^，。；]{0,6}(?:各|均|分别)"
+    r"|(?:各|均)被?(?:处以|处|罚款|罚)[^，。；]{0,8}$"
+    r"|\beach\s+(?:of\s+the\s+)?(?:companies|firms|parties|undertakings|company|firm)\b[^.;]{0,30}$"
+)
+
+
+# "fines of 500,000 yuan each", "50万元/家": the amount each of several parties paid.
+_EACH_AFTER = re.compile(r"\s*(?:each|apiece|a\s+piece|per\s+(?:company|firm|platform|case))\b")
 
 
 def with_parties(prepared: PreparedText, figures: Sequence[Figure],
@@ -43,6 +55,13 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
             continue
         if (figure.start, figure.end) in respective:
             result.append(replace(figure, party=respective[figure.start, figure.end]))
+            continue
+        position = prepared.offsets.to_converted(figure.start)
+        before = prepared.text[max(0, position - 40):position]
+        if (("各" in before or "均" in before or "分别" in before or "each" in before) and _EACH_OF_MANY.search(
+                prepared.text, max(prepared.sentence_at(position)[0], position - 40), position)) or (
+                _EACH_AFTER.match(prepared.text, prepared.offsets.to_converted(figure.end))):
+            result.append(figure)  # 违规企业各被处罚50万元: an amount each of many paid, no one party's
             continue
         party = (_party_in_sentence(prepared, figure, fined)
                  or _party_in_sentence(prepared, figure, mentions)
@@ -72,7 +91,19 @@ def _respective(prepared: PreparedText, figures: Sequence[Figure],
 
 
 def _party(mention: PlatformMention) -> str:
-    return mention.id if mention.id is not None else mention.name
+    """The registry id, else the name without its legal form ("Mondelēz International, Inc."
+    is the party "Mondelēz International", 某电子商务有限公司 is 某电子商务): the form is written
+    one way in one sentence and left out in the next."""
+    if mention.id is not None:
+        return mention.id
+    stripped = _LEGAL_FORM.sub("", mention.name)
+    return stripped if len(stripped) >= 2 else mention.name
+
+
+_LEGAL_FORM = re.compile(
+    r"(?:,?\s+(?:Co\.,?\s+Ltd\.?|Company\s+Limited|Limited|Ltd\.?|Inc\.?|Incorporated|LLC|L\.L\.C\.|LLP|plc|PLC|"
+    r"GmbH|AG|SE|S\.A\.|SA|B\.V\.|N\.V\.|Corp\.?|Corporation))+$|(?:股份)?有限(?:责任)?公司$|有限(?:責任)?公司$"
+)
 
 
 def _party_in_sentence(prepared: PreparedText, figure: Figure,

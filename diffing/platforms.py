@@ -6,13 +6,16 @@ governs which name is ``diffing.clauses``'s; publication channels and page furni
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from diffing.actions import find_action_spans
 from diffing.amounts import AmountMatch, find_amounts
 from diffing.channels import channel_spans
 from diffing.clauses import Governed, Party, collective, govern
+from diffing.fined_amounts import bracketed_amounts, gapped_fines, respective_amounts
 from diffing.found import Found
 from diffing.numbers import Amount
 from diffing.registry import (
@@ -29,9 +32,13 @@ from diffing.spans import Occupancy, SortedSpans
 from diffing.tables import TableRow, find_table_rows
 from diffing.text import PreparedText
 from diffing.unknown_names import (
+    closed_lists,
     counted_sentence,
     english_app_names,
+    english_company_names,
+    english_governed_names,
     enumerated_names,
+    recurring_names,
     unknown_names,
 )
 
@@ -89,10 +96,14 @@ def find_platform_mentions(
     registry: PlatformRegistry | None = None,
     figure_sentences: Iterable[int] = (),
     amounts: Sequence[AmountMatch] | None = None,
+    other_parties: list[PlatformMention] | None = None,
 ) -> list[PlatformMention]:
     """Every named platform in ``prepared``, in text order. ``figure_sentences`` are indices of
     sentences that report counts: such a summary sentence ends the sentences an action is
-    looked for in, because counts speak of many sites, not of the one named before."""
+    looked for in, because counts speak of many sites, not of the one named before.
+    ``other_parties``, when given, receives the parties that are no platform mentions (an
+    anonymised company, the short form of a company written in full, named as the full one):
+    figures can still belong to them."""
     registry = registry or builtin_registry()
     language = "zh" if prepared.language.startswith("zh") else "en"
     text = prepared.text
@@ -100,7 +111,13 @@ def find_platform_mentions(
     found += unknown_names(prepared, registry, language, found)
     rows = find_table_rows(prepared)
     found += enumerated_names(text, found, language)
+    listed, replaced = closed_lists(text, found, language)
+    if listed:
+        found = [item for item in found if item not in replaced] + listed
     found += english_app_names(prepared, found, language)
+    found += english_company_names(prepared, found, language)
+    found += english_governed_names(prepared, found, language)
+    found += recurring_names(prepared, found)
     found = _outside_channels(text, found) if found else found
     if rows:
         found = _outside_tables(prepared, found, rows)
@@ -108,7 +125,7 @@ def find_platform_mentions(
         return _table_mentions(prepared, registry, rows) if rows else []
     found.sort(key=lambda item: item.start)
     found = merge_adjacent(text, found)
-    raw_actions = _action_spans(text, registry, language)
+    raw_actions = find_action_spans(text, registry, language)
     action_spans = SortedSpans(raw_actions, _span_start, _span_end)
     # Sentences holding an action word: the only ones the notice-wide readings look at.
     action_sentences = sorted({prepared.sentence_index(span[0]) for span in raw_actions})
@@ -135,11 +152,23 @@ def find_platform_mentions(
         inherited = tuple(dict.fromkeys(action for key in keys for action in story.get(key, [])))
         if not all(story.get(key) for key in keys):
             inherited = ()
-        if inherited:
+        if inherited and counted_sentence(prepared, group[0].start) is not None \
+                and not said.decided and not said.speaker and not said.oblique:
+            # "The affected apps include Douban" details a count: what was done to the apps
+            # counted, besides what the notice says of Douban elsewhere.
+            _read_on(prepared, group, action_spans, named_sentences, figure_sentence_set, said,
+                     registry.kind_patterns[language],
+                     _counted_apps_action(prepared, action_spans, registry, language) if language == "en" else None)
+            counted_actions = _reading(group, said, amount_spans)[1]
+            actions = tuple(dict.fromkeys((*counted_actions, *inherited)))
+            readings[index] = (actions[0], actions, None)
+        elif inherited:
             readings[index] = (inherited[0], inherited, None)
         elif not said.decided and not said.speaker and not said.oblique:
             _read_on(prepared, group, action_spans, named_sentences, figure_sentence_set, said,
-                     registry.kind_patterns[language])
+                     registry.kind_patterns[language],
+                     _counted_apps_action(prepared, action_spans, registry, language)
+                     if language == "en" and counted_sentence(prepared, group[0].start) is not None else None)
             readings[index] = _reading(group, said, amount_spans)
     referred = _referred_actions(prepared, groups, governed, action_spans, action_sentences, named_sentences,
                                  language)
@@ -158,12 +187,22 @@ def find_platform_mentions(
                                   named_sentences)
     readings = _notice_app_action(prepared, groups, governed, readings, action_spans, registry, language)
     readings = _proposed_not_fined(prepared, groups, readings, amount_spans)
+    if language == "en" and any("fined" in reading[1] for reading in readings):
+        readings = gapped_fines(prepared, groups, governed, readings, amount_spans)
+    if language == "zh" and "案" in text:
+        readings = _case_parties_fined(prepared, groups, governed, readings)
     mentions: list[PlatformMention] = []
     for group, (action, actions, amount) in zip(groups, readings, strict=True):
-        each = _respective_amounts(prepared, group, amount_spans) if amount is not None and len(group) > 1 else None
+        each = (respective_amounts(prepared, group, amount_spans) or bracketed_amounts(prepared, group, amount_spans)
+                if amount is not None and len(group) > 1 else None)
         for position, item in enumerate(group):
             original_start, original_end = prepared.original_span(item.start, item.end)
-            mentions.append(PlatformMention(
+            target = mentions
+            if item.id is None and _ANONYMOUS_OR_IDLE_COMPANY(text, item, actions):
+                if other_parties is None:
+                    continue
+                target = other_parties
+            target.append(PlatformMention(
                 id=item.id,
                 name=prepared.original[original_start:original_end],
                 kind=item.kind,
@@ -174,9 +213,54 @@ def find_platform_mentions(
                 sentence=prepared.original_sentence(item.start),
                 actions=actions,
             ))
+    if language == "en" and any(mention.id is None for mention in mentions):
+        mentions = _short_forms_merged(mentions, other_parties)
+    if any(later.start < earlier.start for earlier, later in itertools.pairwise(mentions)):
+        mentions.sort(key=lambda mention: mention.start)  # a list read over its owner
     if rows:
         mentions = sorted(mentions + _table_mentions(prepared, registry, rows), key=lambda m: m.start)
     return mentions
+
+
+def _short_forms_merged(mentions: list[PlatformMention],
+                        other_parties: list[PlatformMention] | None) -> list[PlatformMention]:
+    """An unknown company written in full once ("Mondelēz International, Inc.", "Hamilton
+    Digital Solutions Limited") and short elsewhere ("Mondelēz", "Hamilton Digital Solutions")
+    is one party: the short mentions are dropped and what they say joins the full name's."""
+    full = {mention.name for mention in mentions if mention.id is None and mention.kind == "company"}
+    longer: dict[str, str] = {}
+    for name in {mention.name for mention in mentions if mention.id is None}:
+        candidates = [other for other in full if len(other) > len(name) and other.startswith(name)
+                      and other[len(name)] in " ,"]
+        if candidates:
+            longer[name] = max(candidates, key=len)
+    if not longer:
+        return mentions
+    added: dict[str, list[str]] = {}
+    for mention in mentions:
+        if mention.name in longer:
+            added.setdefault(longer[mention.name], []).extend(mention.actions)
+    result = []
+    for mention in mentions:
+        if mention.name in longer:
+            if other_parties is not None:
+                other_parties.append(replace(mention, name=longer[mention.name]))
+            continue
+        extra = added.get(mention.name)
+        if extra:
+            actions = tuple(dict.fromkeys((*mention.actions, *extra)))
+            mention = replace(mention, actions=actions, action=mention.action or actions[0])
+        result.append(mention)
+    return result
+
+
+def _ANONYMOUS_OR_IDLE_COMPANY(text: str, item: Found, actions: tuple[str, ...]) -> bool:
+    """A registered Chinese company name that is no platform to report: anonymised (上海某餐饮管理
+    有限公司, 我市某电子商务有限公司), or one the notice does nothing to (the merchants of a list of
+    typical cases, a deal's partner)."""
+    if item.kind != "company" or not text.endswith("公司", 0, item.end):
+        return False
+    return "某" in text[item.start:item.end] or not actions
 
 
 def _proposed_not_fined(
@@ -210,6 +294,36 @@ def _proposed_not_fined(
                 actions = tuple(name for name in actions if name != "fined") or ("fine_proposed",)
                 action = actions[0]
         result.append((action, actions, amount))
+    return result
+
+
+# A notice that fines the parties of its cases as a whole (对涉案企业分别处以50万元罚款, 每案涉及的
+#违规企业各被处罚50万元); a company named as a party of a case (阿里、腾讯等均涉案10起以上, 北京百度
+# 则涉及…股权案) is one of them. A company named after 收购 is the target of a deal, not a party.
+_CASE_PARTIES_FINED = re.compile(
+    r"对(?:涉案|违法|违规|上述|相关)(?:企业|经营者|当事人|公司|主体)[^。；;\n]{0,12}处(?:以)?[^。；;\n]{0,12}罚款"
+    r"|(?:涉案|违规|违法)(?:企业|经营者|当事人|主体)[^。；;\n]{0,8}(?:各|均|分别)被?(?:处罚|罚款|处以)"
+)
+_CASE_PARTY = re.compile(r"涉案|(?<![方答备档提草预图教专立])案")
+_DEAL_TARGET_BEFORE = re.compile(r"(?:收购|并购|受让|控股|入股|投资)\s*$")
+
+
+def _case_parties_fined(
+    prepared: PreparedText,
+    groups: Sequence[Sequence[Found]],
+    governed: Sequence[Governed],
+    readings: list[tuple[str | None, tuple[str, ...], Amount | None]],
+) -> list[tuple[str | None, tuple[str, ...], Amount | None]]:
+    text = prepared.text
+    if not _CASE_PARTIES_FINED.search(text):
+        return readings
+    result = []
+    for group, said, reading in zip(groups, governed, readings, strict=True):
+        start, end = prepared.sentence_at(group[0].start)
+        if (not reading[1] and not said.host and _CASE_PARTY.search(text, start, end)
+                and not _DEAL_TARGET_BEFORE.search(text, max(start, group[0].start - 4), group[0].start)):
+            reading = ("fined", ("fined",), None)
+        result.append(reading)
     return result
 
 
@@ -280,31 +394,61 @@ def _topic_actions(
 ) -> dict[str, list[str]]:
     """Actions of sentences that name no platform but refer to one ("The company was fined"),
     given to the notice's one party when it names exactly one (hosts and speakers aside)."""
-    parties = {
+    ordered = [
         _item_key(prepared.text, item)
         for group, said in zip(groups, governed, strict=True) if not said.host
         for item in group
-    }
-    if len(parties) != 1:
+    ]
+    parties = set(ordered)
+    if not parties:
         return {}
+    # With several parties, only a lede that names none yet ("A London firm has been fined…")
+    # speaks of one: the first the story names.
+    lede_end = min(named_sentences) if len(parties) > 1 and named_sentences else None
+    if lede_end is not None:
+        parties = {ordered[0]}
     actions: list[str] = []
     for index in action_sentences:
-        if index in named_sentences:
+        if index in named_sentences or (lede_end is not None and index > lede_end):
             continue
         start, end = prepared.sentence(index)
-        if not _REFERRING_SUBJECT[language].match(prepared.text, start, end):
+        spans = [span for span in _either_or(prepared.text, _in(action_spans, start, end)) if span[2] != NEUTRAL]
+        # "served a Leeds company with a penalty": the company is the object of the verb.
+        if not _REFERRING_SUBJECT[language].match(prepared.text, start, end) and not any(
+                _object_of_verb(prepared.text, match.start())
+                for match in _REFERRING_OBJECT_EN[language].finditer(prepared.text, start, end)):
             continue
-        actions += [span[2] for span in _either_or(prepared.text, _in(action_spans, start, end)) if span[2] != NEUTRAL]
+        actions += [span[2] for span in spans]
     return {parties.pop(): actions} if actions else {}
+
+
+# A company named by what it is as the object of a verb ("served a Leeds company with a
+# penalty", "fined an energy firm"), in a sentence that names none; not a subject ("…that the
+# company did not…") and not a possessive ("the company's financial situation").
+_REFERRING_OBJECT_EN = {
+    "en": re.compile(r"\b(?:a|an|the|this|one)\s+(?:[\w-]+\s+){0,3}?(?:company|firm)\b(?!['’]s|-)"),
+    "zh": re.compile(r"(?!)"),
+}
+_BEFORE_A_SUBJECT = re.compile(
+    r"(?:^|[\n,;:.!?(“\"]|\b(?:that|and|but|because|as|when|while|if|after|before|since|although|though|which|who))\s*$"
+)
+
+
+def _object_of_verb(text: str, start: int) -> bool:
+    return not _BEFORE_A_SUBJECT.search(text, max(0, start - 16), start)
 
 
 # An object that refers back to the platforms just named (对其, 对两个平台, 对三家, "fining them"):
 # a sentence that names none and acts on it acts on them.
 _REFERRING_OBJECT = {
-    "en": re.compile(r"\b(?:them|both\s+(?:companies|platforms|firms)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms))\b"),
-    "zh": re.compile(r"对(?:其|该(?:平台|公司|企业|网站)|平台(?![内上中])|(?:这|上述)?[两二三四五六七八九十]+[个家]|上述(?:平台|企业|公司|网站))"),
+    "en": re.compile(r"\b(?:them|both\s+(?:companies|platforms|firms)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms)"
+                     r"|(?:these|those)\s+(?:companies|platforms|firms))\b"),
+    "zh": re.compile(r"对(?:其|该(?:平台|公司|企业|网站)|平台(?![内上中])|(?:这|上述)?[两二三四五六七八九十]+[个家]|上述(?:平台|企业|公司|网站))"
+                     # 涉及的帐号已被依法关闭: the accounts just named
+                     r"|(?:涉及的|涉事|上述|这些|以上)(?:帐号|账号|公众号|网站|应用|app)"),
 }
 _REFERRING_REACH = 3  # sentences back to the one that named them
+_REFERS_TO_COMPANY = re.compile(r"公司|企业|compan|firm")
 
 
 def _referred_actions(
@@ -324,7 +468,8 @@ def _referred_actions(
         if index in named_sentences:
             continue
         start, end = prepared.sentence(index)
-        earlier = [sentence for sentence in named if index - _REFERRING_REACH <= sentence < index]
+        reach = _sentences_back(prepared, index, _REFERRING_REACH)
+        earlier = [sentence for sentence in named if reach <= sentence < index]
         if not earlier:
             continue
         referring = _REFERRING_OBJECT[language].search(prepared.text, start, end)
@@ -337,15 +482,36 @@ def _referred_actions(
         actions = [span[2] for span in spans if span[2] != NEUTRAL]
         if not actions:
             continue
-        parties = [position for position, (group, said) in enumerate(zip(groups, governed, strict=True))
-                   if prepared.sentence_index(group[0].start) == earlier[-1] and not said.host
-                   and not said.speaker and not said.oblique]
+        candidates = [position for position, (group, said) in enumerate(zip(groups, governed, strict=True))
+                      if prepared.sentence_index(group[0].start) in earlier and not said.host
+                      and not said.speaker and not said.oblique]
+        if referring is not None and _REFERS_TO_COMPANY.search(referring.group()):
+            # 对该公司罚款: the company named before (a few sentences further back), not the
+            # platform its shop was on.
+            companies = [position for position, (group, said) in enumerate(zip(groups, governed, strict=True))
+                         if group[0].kind == "company" and not said.host and not said.speaker
+                         and index - 2 * _REFERRING_REACH <= prepared.sentence_index(group[0].start) < index]
+            candidates = companies or candidates
+        last = max((prepared.sentence_index(groups[position][0].start) for position in candidates), default=None)
+        parties = [position for position in candidates if prepared.sentence_index(groups[position][0].start) == last]
         # "The company was ordered…" speaks of one company: the one the sentence before names.
         if subject and len({_item_key(prepared.text, item) for position in parties for item in groups[position]}) != 1:
             continue
         for position in parties:
             added.setdefault(position, []).extend(actions)
     return added
+
+
+def _sentences_back(prepared: PreparedText, index: int, count: int) -> int:
+    """The index ``count`` sentences before ``index``, not counting blank lines or lines that
+    only wrap a sentence (wire copy broken at a fixed width)."""
+    read = 0
+    while index > 0 and read < count:
+        index -= 1
+        start, end = prepared.sentence(index)
+        if prepared.text[start:end].strip() and not _WRAPPED.search(prepared.text, max(0, end - 8), end):
+            read += 1
+    return index
 
 
 def _govern_groups(prepared: PreparedText, groups: Sequence[Sequence[Found]],
@@ -389,22 +555,6 @@ def _reading(group: Sequence[Found], said: Governed,
     return (actions[0] if actions else None, actions, amount)
 
 
-RESPECTIVELY = re.compile(r"分别|respectively")
-
-
-def _respective_amounts(prepared: PreparedText, group: Sequence[Found],
-                        amounts: SortedSpans[AmountMatch]) -> list[Amount] | None:
-    """对京东、拼多多分别处以罚款50万元、30万元: one amount per name, in order, when the sentence
-    says 分别 ("respectively") and states as many amounts after the names."""
-    _, sentence_end = prepared.sentence_at(group[0].start)
-    if not RESPECTIVELY.search(prepared.text, group[-1].end, sentence_end):
-        return None
-    after = amounts.within(group[-1].end, sentence_end)
-    if len(after) != len(group):
-        return None
-    return [match.amount for match in after]
-
-
 def _notice_app_action(
     prepared: PreparedText,
     groups: Sequence[Sequence[Found]],
@@ -420,17 +570,10 @@ def _notice_app_action(
     if not any(item.kind == "app" and item.id is None and not reading[1]
                for group, reading in zip(groups, readings, strict=True) for item in group):
         return readings
-    app_words = registry.kind_patterns[language].get("app")
-    action = None
-    for index in range(min(prepared.sentence_count(), 12)):
-        start, end = prepared.sentence(index)
-        words = app_words.search(prepared.text, start, end) if app_words else None
-        spans = [span for span in _in(action_spans, start, end) if span[2] != NEUTRAL]
-        if words and spans:
-            action = min(spans, key=lambda span: abs(span[0] - words.start()))[2]
-            break
-    if action is None:
+    counted = _counted_apps_action(prepared, action_spans, registry, language)
+    if counted is None:
         return readings
+    action = counted[2]
     return [
         (action, (action,), None)
         # Apps with a neutral verb of their own (查处“A”等应用程序) were dealt with, not that.
@@ -439,6 +582,27 @@ def _notice_app_action(
         else reading
         for group, said, reading in zip(groups, governed, readings, strict=True)
     ]
+
+
+def _counted_apps_action(prepared: PreparedText, action_spans: SortedSpans[tuple[int, int, str]],
+                         registry: PlatformRegistry, language: str) -> tuple[int, int, str] | None:
+    """What the notice does to the apps it counts: the action nearest the app word in the first
+    of its first sentences that speaks of apps and acts ("Ministry removes 96 apps")."""
+    app_words = registry.kind_patterns[language].get("app")
+    if app_words is None:
+        return None
+    for index in range(min(prepared.sentence_count(), 12)):
+        start, end = prepared.sentence(index)
+        words = app_words.search(prepared.text, start, end)
+        if words is not None and language == "en" and not _APPS_PLURAL.search(prepared.text, start, end):
+            words = None  # "app developer X settled": one company, not a notice about apps
+        spans = [span for span in _in(action_spans, start, end) if span[2] != NEUTRAL]
+        if words and spans:
+            return min(spans, key=lambda span: abs(span[0] - words.start()))
+    return None
+
+
+_APPS_PLURAL = re.compile(r"\b(?:apps|applications|mini[\s-]programs)\b")
 
 
 def _amount_from_story(
@@ -484,11 +648,13 @@ def _story(text: str, groups: Sequence[Sequence[Found]],
     return story
 
 
-# Between two names of one list: separators, closing quotes, a company suffix and a name in
-# parentheses ("ByteDance Ltd (字節跳動) and Didi Chuxing").
+# Between two names of one list: separators, closing quotes, a company suffix, a generic word
+# the name is written with (拉勾招聘、天涯社区) and a name in parentheses ("ByteDance Ltd (字節跳動)
+# and Didi Chuxing").
 _LIST_GAP = re.compile(
-    r"(?:\s*(?:ltd|inc|corp|co|llc|limited|holdings|group)\.?)?(?:\s*[(（][^()（）\n]{1,16}[)）])?"
-    r"[\s”\"」』)）]*(?:、|,|，|和|及|与|以及|and|or|, and|, or)?[\s“\"「『(（]*"
+    r"(?:\s*(?:ltd|inc|corp|co|llc|limited|holdings|group)\.?)?(?:app|网|平台|客户端|商城|招聘|官网)?"
+    r"(?:\s*[(（][^()（）\n]{1,16}[)）])?"
+    r"[\s”\"」』》)）]*(?:、|,|，|和|及|与|以及|and|or|, and|, or)?[\s“\"「『《(（]*"
 )
 
 
@@ -503,14 +669,29 @@ def _outside_channels(text: str, found: list[Found]) -> list[Found]:
     return [item for item in found if taken.free(item.start, item.end)]
 
 
-_QUOTE_MARKS = re.compile(r"[“”「」『』\"]")
+_QUOTE_MARKS = re.compile(r"[“”「」『』《》\"]")
+# “某某App”、“抖音”: a registry name quoted like the unknown names beside it is one of the list.
+_BOTH_QUOTED = re.compile(r"[”」』》\"]\s*(?:、|,|，|和|及|与)?\s*[“「『《\"]")
 
 
 def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Found]]:
     """Names listed together (百度、必应、夸克浏览器; "Quark Browser, UC Browser"): what the
     sentence does to the list, it does to each of them."""
     groups: list[list[Found]] = []
+    owners: list[list[Found]] = []
     for item in found:
+        owner = _OWNER_AFTER.match(prepared.text, item.end)
+        if owner is not None and groups and _LIST_GAP.fullmatch(prepared.text, groups[-1][-1].end, item.start):
+            # "Alibaba Group, Tencent-backed China Literature": the owner stands inside the next
+            # item of the list, which goes on after it; the owner is a name of its own.
+            owners.append([item])
+            continue
+        if owners and groups:
+            last_owner = owners[-1][-1]
+            owned = _OWNER_AFTER.match(prepared.text, last_owner.end)
+            if owned is not None and owned.end() == item.start and groups[-1][-1].end < last_owner.start:
+                groups[-1].append(item)
+                continue
         if groups:
             last = groups[-1][-1]
             gap = prepared.text[max(last.end, last.tail):item.start]
@@ -518,69 +699,23 @@ def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Fo
             # 微信公众号“某某财经”及抖音等平台的… the platforms only host the accounts.
             if (prepared.sentence_index(last.start) == prepared.sentence_index(item.start)
                     and len(gap) <= 32 and _LIST_GAP.fullmatch(gap)
-                    and ((last.id is None) == (item.id is None) or not _QUOTE_MARKS.search(gap))):
+                    and not _OWNER_AFTER.match(prepared.text, item.end)
+                    and ((last.id is None) == (item.id is None) or not _QUOTE_MARKS.search(gap)
+                         or _BOTH_QUOTED.fullmatch(gap))):
                 groups[-1].append(item)
                 continue
         groups.append([item])
+    if owners:
+        groups = sorted(groups + owners, key=lambda group: group[0].start)
     return groups
+
+
+# "Alibaba Group, Tencent-backed China Literature": an owner named inside the next item.
+_OWNER_AFTER = re.compile(r"-(?:backed|owned|controlled|linked|affiliated|run|invested)\s")
 
 
 def _item_key(text: str, item: Found) -> str:
     return item.id or text[item.start:item.end]
-
-
-def _action_spans(text: str, registry: PlatformRegistry, language: str) -> list[tuple[int, int, str]]:
-    # One pattern per action: each starts with a literal the scan can jump to, which one
-    # alternation of them all cannot (it is slower).
-    if language == "zh":
-        pattern, words = registry.zh_action_scan
-        spans = [(match.start(), match.end(), words[match.group(0)]) for match in pattern.finditer(text)]
-        if "责令" in text:
-            # 责令其全面深入整改, 责令平台尽快整改: an order to rectify with adverbs the word list
-            # does not spell out.
-            spans += [(match.start(), match.end(), "ordered_to_rectify") for match in _ORDERED_TO_RECTIFY.finditer(text)]
-            # 责令快手在30日内整改: the names come between the order and the word.
-            spans += [(match.start(1), match.end(1), "ordered_to_rectify")
-                      for match in _ORDERED_AROUND_NAMES.finditer(text)]
-            spans.sort()
-    else:
-        needles = registry.en_action_needles
-        spans = [
-            (match.start(), match.end(), action)
-            for action, pattern in registry.action_patterns[language].items()
-            if any(needle in text for needle in needles.get(action, ("",)))
-            for match in pattern.finditer(text)
-        ]
-        spans.sort()
-    if language == "en":
-        # "should have removed", "failed to remove", "was not fined": no action was taken.
-        spans = [span for span in spans if not _UNREALISED_EN.search(text, max(0, span[0] - 24), span[0])]
-    # 通报下架 announces a removal: the notice is the way the removal is made known; 关于…的通报
-    # is the notice's title.
-    spans = [
-        span for index, span in enumerate(spans)
-        if not (span[2] == "notified" and (
-            (index + 1 < len(spans) and spans[index + 1][0] == span[1]) or text[span[0] - 1:span[0]] == "的"))
-    ]
-    # 责令限期整改 also contains no other action, but 罚款 inside 罚款处罚 and similar overlaps
-    # keep the longest reading.
-    kept: list[tuple[int, int, str]] = []
-    for span in spans:
-        if kept and span[0] < kept[-1][1]:
-            if span[1] - span[0] > kept[-1][1] - kept[-1][0]:
-                kept[-1] = span
-            continue
-        kept.append(span)
-    return kept
-
-
-_ORDERED_TO_RECTIFY = re.compile(r"责令(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正)")
-_ORDERED_AROUND_NAMES = re.compile(r"责令[^，,。；;：:\n]{1,24}?(整改|改正)")
-_UNREALISED_EN = re.compile(
-    r"\b(?:should|would|could|might|may|fail(?:ed|ing|s)?\s+to|refus(?:ed|ing|es)?\s+to|did\s+not|didn't|not|"
-    r"never|without)"
-    r"(?:\s+(?:have|be|been|being))*\s+$"
-)
 
 
 def _span_start(span: tuple[int, int, str]) -> int:
@@ -621,6 +756,7 @@ def _read_on(
     figure_sentences: set[int],
     said: Governed,
     kind_patterns: dict[str, re.Pattern[str]],
+    app_action: tuple[int, int, str] | None = None,
 ) -> None:
     """A list of names its own sentence gives no verb: "Among them were …" takes what the
     previous sentence did to them all; otherwise the first verb of the sentences that continue
@@ -639,6 +775,10 @@ def _read_on(
         of_kind = [span for span in previous if kind is not None
                    and kind.search(prepared.text, *prepared.clause_at(span[0]))]
         chosen = (of_kind or previous)[-1:]
+        if not chosen and app_action is not None:
+            # The sentence counted without a verb ("5 apps … failed to comply"): what the notice
+            # does to the apps it counts ("106 apps must be removed").
+            chosen = [app_action]
         if chosen:
             said.actions.extend(chosen)
             said.windows.append(previous_bounds)
@@ -659,11 +799,18 @@ def _read_on(
         spans = _either_or(prepared.text, _in(action_spans, start, end))
         if spans and collective(prepared.text, start, end, "zh" if prepared.language.startswith("zh") else "en"):
             return  # "对相关网站平台采取约谈、罚款等措施" is said of no earlier name
-        if named_sentences.get(following, set()) - own:
+        named = named_sentences.get(following, set())
+        if named - own or (len(own) > 1 and named and not own <= named):
+            # Another platform, or some of the list only ("Meta was fined again" after "Meta,
+            # Google and Line must …"): what it says is said of the names it gives.
             if spans:
                 return
             continue
         if spans:
+            referring = _REFERRING_OBJECT["zh" if prepared.language.startswith("zh") else "en"].search(
+                prepared.text, start, end)
+            if referring is not None and _REFERS_TO_COMPANY.search(referring.group()) and item.kind != "company":
+                return  # 对该公司罚款 acts on the company, not on the platform its shop was on
             said.actions.extend(spans)
             said.windows.append((start, end))
             said.decided = True

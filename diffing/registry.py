@@ -127,11 +127,17 @@ def _build_registry(extra: str | None) -> PlatformRegistry:
         action_patterns=action_patterns,
         zh_action_scan=_zh_scan(actions),
         en_action_needles={
-            action: tuple({word.strip().lower().rstrip("$").split()[0] for word in words.get("en", []) if word.strip()})
+            action: tuple({_needle(word) for word in words.get("en", []) if word.strip()})
             for action, words in actions.items()
         },
         kind_patterns=_word_patterns(kinds),
     )
+
+
+def _needle(word: str) -> str:
+    """The longest word of an English action phrase: a text without it cannot match the phrase,
+    and a long word ("listed" in "was listed") rules out more texts than a short one."""
+    return max((part for part in word.strip().lower().rstrip("$").split() if part != "*"), key=len)
 
 
 def _zh_scan(table: dict[str, dict[str, list[str]]]) -> tuple[re.Pattern[str], dict[str, str]]:

@@ -18,7 +18,7 @@ __all__ = ["TableRow", "find_table_rows"]
 MAX_ROWS = 2000
 
 _NAME_HEADERS = ("应用名称", "app名称", "软件名称", "产品名称", "sdk名称", "小程序名称", "app name", "application name", "名称")
-_DEVELOPER_HEADERS = ("应用开发者", "开发者名称", "开发者", "开发运营者", "运营者", "企业名称", "developer")
+_DEVELOPER_HEADERS = ("应用开发者", "开发者名称", "开发者", "开发运营者", "运营者", "应用主办者", "主办者", "主办单位", "企业名称", "developer")
 _REMOVAL = re.compile(r"下架|remov|taken down|off the shel")
 _HEADING_LINES = 4
 
@@ -86,6 +86,13 @@ def _text_rows(prepared: PreparedText) -> list[TableRow]:
         header = _split(text, start, end, piped)
         names = [cell for cell, _, _ in header]
         name_column = _column(names, _NAME_HEADERS)
+        if name_column is not None and len(header) == 1:
+            # One cell per line (a Word table pasted as text): the header runs down the lines.
+            vertical = _vertical_rows(prepared, lines, index)
+            if vertical is not None:
+                found, index = vertical
+                rows += found[:MAX_ROWS - len(rows)]
+                continue
         if name_column is None or len(header) < 2:
             index += 1
             continue
@@ -109,6 +116,54 @@ def _text_rows(prepared: PreparedText) -> list[TableRow]:
                 rows.append(row)
             index += 1
     return rows
+
+
+_HEADER_CELL = re.compile(r"\s*[^\d\s|，,。；;：:]{2,8}\s*")
+_NUMBER_HEADERS = ("序号", "编号", "no.", "no")
+
+
+def _vertical_rows(prepared: PreparedText, lines: list[tuple[int, int]],
+                   index: int) -> tuple[list[TableRow], int] | None:
+    """A table flattened to one cell per line: a header of short lines that opens with its
+    row-number column (序号, 应用名称, 应用开发者, …), then rows, each opening with its number
+    (1, 2, …) on a line of its own. The last cell of a row may run over several lines."""
+    text = prepared.text
+    cells = [(start, end) for start, end in lines if text[start:end].strip()]
+    at = next((i for i, (start, _) in enumerate(cells) if start == lines[index][0]), None)
+    if at is None:
+        return None
+    first = at
+    while first > 0 and _HEADER_CELL.fullmatch(text, *cells[first - 1]) and at - first < 12:
+        first -= 1
+    last = at
+    while last + 1 < len(cells) and _HEADER_CELL.fullmatch(text, *cells[last + 1]) and last - at < 12:
+        last += 1
+    header = [text[start:end].strip() for start, end in cells[first:last + 1]]
+    if len(header) < 3 or header[0] not in _NUMBER_HEADERS:
+        return None
+    name_column = _column(header, _NAME_HEADERS)
+    developer_column = _column(header, _DEVELOPER_HEADERS)
+    if name_column is None:
+        return None
+    action = _heading_action(text, cells[max(0, first - _HEADING_LINES):first])
+    rows: list[TableRow] = []
+    position = last + 1
+    number = 1
+    while position < len(cells) and text[slice(*cells[position])].strip() == str(number):
+        row_end = position + 1
+        while row_end < len(cells) and row_end - position < len(header) + 3 and not (
+                row_end - position >= len(header) - 2 and text[slice(*cells[row_end])].strip() == str(number + 1)):
+            row_end += 1
+        row_cells = [(text[start:end].strip(), start, end) for start, end in cells[position:row_end]]
+        row = _row(prepared, row_cells, name_column, developer_column, True, action)
+        if row is not None:
+            rows.append(row)
+        position = row_end
+        number += 1
+    if not rows:
+        return None
+    next_line = next((i for i, (start, _) in enumerate(lines) if start >= cells[position - 1][1]), len(lines))
+    return rows, next_line
 
 
 def _split(text: str, start: int, end: int, piped: bool) -> list[tuple[str, int, int]]:

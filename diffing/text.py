@@ -17,7 +17,14 @@ __all__ = ["PreparedText", "prepare"]
 MAX_SENTENCE = 600
 MAX_CLAUSE = 200
 
-_SENTENCE_END = re.compile(r"[。！？；!?;\n]|\.(?=\s|$)")
+# "Apple Inc. EUR 500 million", "Epic Games, Inc. agreed to pay": a company's legal form, not a
+# stop, when what follows goes on the sentence (an amount, a bracket, a verb or a conjunction).
+_SENTENCE_END = re.compile(
+    r"[。！？；!?;\n]"
+    r"|\.(?=\s|$)(?:(?<!\binc\.)(?<!\bltd\.)"
+    r"|(?!\s+(?:eur|usd|gbp|cny|rmb|€|\$|£|\d|\(|and\b|or\b|to\b|was\b|were\b|has\b|had\b|is\b"
+    r"|agreed\b|will\b|for\b|of\b|in\b|on\b|by\b|with\b)))"
+)
 # A comma between a digit and exactly three digits groups thousands; any other ends a clause.
 _CLAUSE_END = re.compile(r"[。！？；!?;\n，、：:（）()]|\.(?=\s|$)|,(?!(?<=\d,)\d{3}(?!\d))")
 

@@ -22,14 +22,16 @@ _QUOTED = re.compile(
     r"|「(?P<b>[^「」\n。，,；;！？!?：:]{1,30})」"
     r"|『(?P<c>[^『』\n。，,；;！？!?：:]{1,30})』"
     r'|"(?P<d>[^"\n。，,；;！？!?：:]{1,40})"'
+    r"|《(?P<e>[^《》\n。，,；;！？!?：:]{1,30})》"
 )
 _AT_NAME = re.compile(
-    r"@(?!所有人|全体成员|everyone\b|all\b)(?P<name>[^\s@，,。、；;：:“”\"（）()等]{1,30}(?:\s(?!and\b|or\b)[^\s@，,。、；;：:“”\"（）()]{1,20}){0,3})"
+    r"@(?!所有人|全体成员|everyone\b|all\b)(?P<name>(?![\d.]+(?:\s|$))[^\s@，,。、；;：:“”\"（）()等]{1,30}(?:\s(?!and\b|or\b)[^\s@，,。、；;：:“”\"（）()]{1,20}){0,3})"
 )
 _LIST_CONTINUES = re.compile(
-    r"(?:\s*(?:、|,|，|和|及|与|以及|and|or)?\s*(?:“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|\"[^\"\n]{1,40}\"|@[^\s，,。、；;]{1,30}))*"
+    r"(?:\s*(?:、|,|，|和|及|与|以及|and|or)?\s*(?:“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|《[^《》\n]{1,30}》|\"[^\"\n]{1,40}\"|@[^\s，,。、；;]{1,30}))*"
 )
 _ZH_TAIL = re.compile(r"\s*(?P<etc>等(?:一批|多个|若干|一系列|多款|多家)?)?(?P<filler>[^，。；;、“”\n,]*)")
+_ZH_TAIL_AFTER_ETC = re.compile(r"\s*(?P<etc>等(?:一批|多个|若干|一系列|多款|多家)?)(?P<filler>[^，。；;“”\n,]*)")
 _EN_TAIL = re.compile(
     r"\s*(?P<etc>,?\s*and\s+(?:several\s+|a\s+number\s+of\s+)?other\s+)?(?P<filler>(?:[a-z-]+\s+){0,4})"
 )
@@ -39,7 +41,7 @@ _EN_FUNCTION_WORDS = frozenset({
     "has", "have", "had", "will", "would",
 })
 _SEPARATOR_AT_END = re.compile(r"(?:、|,|，|和|及|与|(?<![a-z])(?:and|or))\s*$")
-_CLOSING_QUOTES = {"”": "“", "\"": "\"", "」": "「", "』": "『"}
+_CLOSING_QUOTES = {"”": "“", "\"": "\"", "」": "「", "』": "『", "》": "《"}
 
 
 def _strip_list_tail(before: str) -> str:
@@ -79,7 +81,7 @@ _NOT_NAME_AFTER = re.compile(
     r"campaign|crackdown|practice)"
 )
 _CATEGORY_BEFORE = re.compile(r"(?:各类|各种|违规|违法|不良|此类|这类|一些)\s*$")
-_QUOTED_LIST_GAP = re.compile(r"[”」』\"]\s*(?:、|和|及|与|,|，)\s*[“「『\"]")
+_QUOTED_LIST_GAP = re.compile(r"[”」』》\"]\s*(?:、|和|及|与|,|，)?\s*[“「『《\"]")
 
 
 def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: str,
@@ -109,7 +111,14 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
         start, end = match.start(group), match.end(group)
         if not taken.free(start, end):
             continue
-        if _DOCUMENT_TITLE.search(text, start, end):
+        if _DOCUMENT_TITLE.search(text, start, end) or _CAMPAIGN.search(text[start:end]) \
+                or _SEE_ALSO.search(text, max(0, match.start() - 4), match.start()):
+            continue
+        titled = group == "e"
+        if language == "en" and not prepared.original_text(start, start + 1)[:1].isupper() \
+                and not text[start:start + 1].isdigit():
+            continue  # “unlawful” or “lowbrow” content: English names are capitalised
+        if titled and _WORK_TITLE.search(text, start, end):
             continue
         sentence = prepared.sentence_index(start)
         per_sentence[sentence] = per_sentence.get(sentence, 0) + 1
@@ -119,7 +128,7 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
             continue
         if _HEADING_AFTER.match(text, match.end()) and _HEADING_BEFORE.search(text, max(0, match.start() - 8), match.start()):
             continue  # 1. “谨慎下载APP”：… is a numbered piece of advice, not a name
-        kind = _unknown_kind(prepared, registry, language, match.start(), match.end())
+        kind = _unknown_kind(prepared, registry, language, match.start(), match.end(), titled)
         if kind is None and found and found[-1].id is None and _QUOTED_LIST_GAP.fullmatch(
                 text, found[-1].end, start):
             kind = found[-1].kind  # 公众号“A”、“B”: B is what A is
@@ -131,6 +140,13 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
             if taken.free(start, end):
                 found.append(Found(start, end, None, "company"))
                 taken.take(start, end)
+                continue
+            # 阿里巴巴投资有限公司, 深圳市丰巢网络技术有限公司: the registered name of a registry
+            # platform is that platform's mention, as long as the name is written.
+            inside = [item for item in known if start <= item.start and item.end <= end and item.id is not None]
+            overlapping = [item for item in [*known, *found] if item.start < end and start < item.end]
+            if len(inside) == 1 and len(overlapping) == 1:
+                inside[0].start, inside[0].end = start, end
     return found
 
 
@@ -141,13 +157,15 @@ _COMPANY_END = re.compile(r"(?:股份)?有限(?:责任)?公司")
 _COMPANY_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _COMPANY_BRACKET = re.compile(r"[(（][\u4e00-\u9fff]{2,4}[)）]$")
 _COMPANY_BEFORE = re.compile(
-    r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款"
-    r"|运营主体|运营方|开发者|主办|承办|版权所有|技术支持|所属|旗下)$"
+    r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|宣布|表示|指出|决定|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款|收购|并购|受让|入股"
+    r"|运营主体|运营方|运营者|运营企业|运营公司|运营单位|开发单位|开发者|开发商|主办|承办|版权所有|技术支持|所属|旗下)$"
 )
-_COMPANY_FURNITURE = re.compile(r"(?:©|版权|copyright|主办|承办|技术支持|运营主体|运营方|开发者|开发商|备案)[^\n]{0,12}$")
+_COMPANY_FURNITURE = re.compile(
+    r"(?:©|版权|copyright|主办|承办|技术支持|运营主体|运营方|运营者|运营企业|运营公司|运营单位|开发单位|开发者|开发商|备案)[^\n]{0,12}$")
 # 由某某有限公司运营的“某App”: the operator of the app named next, which is the party.
 _COMPANY_OPERATES = re.compile(r"\s*(?:运营|开发|出品|推出|旗下|所属)")
 _COMPANY_LONGEST = 24
+_COMPANY_LOCAL_LEAD = re.compile(r"(?:我|本|该|全|辖区|辖)(?:市|区|县|省|镇|州)(?:内|的)?")
 
 
 def _company_names(text: str) -> list[tuple[int, int]]:
@@ -166,24 +184,46 @@ def _company_names(text: str) -> list[tuple[int, int]]:
                 or _COMPANY_FURNITURE.search(text, max(0, start - 16), start)
                 or _COMPANY_OPERATES.match(text, match.end())):
             continue
+        local = _COMPANY_LOCAL_LEAD.match(text, start)
+        if local is not None and match.start() - local.end() >= 2:
+            start = local.end()  # 我市某电子商务有限公司: "our city's", not the name
         names.append((start, match.end()))
     return names
 
 
-# A quoted document title (“关于下架侵害用户权益APP名单的通报”), not a name.
-_DOCUMENT_TITLE = re.compile(r"(?:通报|通知|公告|决定|办法|规定|意见|名单|条款|计划|协议|行动|专项)$")
+# A quoted document or law title (“关于下架侵害用户权益APP名单的通报”, 「詐防條例」), not a name.
+_DOCUMENT_TITLE = re.compile(r"(?:通报|通知|公告|决定|办法|规定|意见|名单|条款|计划|协议|行动|专项|条例|法规|法案|细则|准则)$")
+# An article referred to (详见“工信部通报下架…等3款APP”): a title, not a name.
+_SEE_ALSO = re.compile(r"(?:详见|参见|参阅|阅读|链接)\s*[:：]?\s*$")
+# A campaign's name (“清朗·春节网络环境”, “净网2022”, “燕赵净网”), not a platform.
+_CAMPAIGN = re.compile(r"^(?:清朗|净网|剑网|护苗|秋风|扫黄打非)|(?:清朗|净网|剑网|护苗|秋风)(?:\d{4})?$|专项行动$|整治$")
+# A 《》 title that names a law, a rule or a document (《个人信息保护法》, 《App违法违规收集使用个人
+# 信息行为认定方法》, 《移动互联网应用程序信息服务管理规定》): 《》 marks apps only in lists of apps.
+_WORK_TITLE = re.compile(
+    r"(?<=《)关于|法$|法律|条例|规定|规则|细则|办法|方法|标准|规范|指南|指引|意见|决定|公告|通知|通报|名单|方案|条款|协议|政策|准则"
+    r"|要求|目录|纲要|报告|白皮书|公约|章程|守则|清单|(?:暂行|试行)|\(.*\)$|（.*）$"
+)
 _ITEM = r"[^\s、,，。；;：:()（）“”「」《》\"'|]{2,12}"
 _ENUMERATION_GAP = re.compile(rf"、(?:{_ITEM}、)+")
 _ENUMERATION_LEAD = re.compile(rf".*(?:包括|如|例如|比如|其中|：|:)\s*({_ITEM})、$")
-_ENUMERATION_TAIL = re.compile(rf"、({_ITEM}?)(?=等|\s*\d+\s*(?:家|款|个)|[，,。；;]|$)")
+# The last item ends at 等, a count, punctuation, or the verb the list is the subject of (、UC被查处).
+_ENUMERATION_TAIL = re.compile(rf"、({_ITEM}?)(?=等|\s*\d+\s*(?:家|款|个)|[，,。；;]|$|(?:被|遭|均|都|已|因)[^、，,。；;]{{2}})")
 # An app named before the count it belongs to: 暖暖环游世界等60款APP.
 _COUNT_AFTER_NAME = re.compile(r"等\s*\d+\s*款")
 # A list that opens a clause and is what the clause acts on (每日优鲜、便利蜂等被点名).
 _LISTED_TAIL = re.compile(r"等\s*(?:被|遭|app|应用|平台|企业|网站)")
 _LISTED_NAMES = re.compile(rf"(?:^|(?<=[，,。；;：:\n]))\s*({_ITEM}(?:、{_ITEM})+)$")
 _LIST_LEAD = re.compile(r".*(?:其中包括|包括|其中|例如|比如|如)")
-_NOT_A_NAME = re.compile(r"类$|涉|违|非法|低俗|色情|虚假|谣言|诈骗|赌博|侵权|问题|行为|信息|内容|约谈|警告|罚款|关闭|下架|整改")
+_NOT_A_NAME = re.compile(r"类$|涉|违|非法|低俗|色情|虚假|谣言|诈骗|赌博|侵权|问题|行为|信息|内容|约谈|警告|罚款|关闭|注销|下架|整改|清朗|净网|剑网|专项行动")
 _NAME_BEFORE_COUNT = re.compile(rf"(?:^|(?<=[\s，,。：:；;]))({_ITEM})$")
+
+
+def _outer_start(text: str, item: Found) -> int:
+    return item.start - 1 if text[item.start - 1:item.start] in ("“", "「", "『", "\"") else item.start
+
+
+def _outer_end(text: str, item: Found) -> int:
+    return item.end + 1 if text[item.end:item.end + 1] in ("”", "」", "』", "\"") else item.end
 
 
 def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[Found]:
@@ -197,19 +237,19 @@ def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[F
     ordered = sorted(known, key=lambda item: item.start)
     runs: list[list[Found]] = []
     for item in ordered:
-        if item.id is None:
-            continue
-        if runs and (text[runs[-1][-1].end:item.start] == "、" or _ENUMERATION_GAP.fullmatch(
-                text, runs[-1][-1].end, item.start) is not None):
+        if item.id is None and text[item.start - 1:item.start] not in ("“", "「", "『", "\""):
+            continue  # a quoted name is as sure a name as a registry one (优酷、大学生联盟网、“喵播”)
+        if runs and (text[_outer_end(text, runs[-1][-1]):_outer_start(text, item)] == "、" or _ENUMERATION_GAP.fullmatch(
+                text, _outer_end(text, runs[-1][-1]), _outer_start(text, item)) is not None):
             runs[-1].append(item)
         else:
             runs.append([item])
     for run in runs:
         spans: list[tuple[int, int]] = []
         for left, right in itertools.pairwise(run):
-            position = left.end + 1
+            position = _outer_end(text, left) + 1
             while position < right.start:
-                end = text.find("、", position, right.start)
+                end = text.find("、", position, _outer_start(text, right))
                 if end == -1:
                     break
                 spans.append((position, end))
@@ -254,13 +294,168 @@ def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[F
     return found
 
 
+# A list of names closed by its count or its kind (快看漫画、天天读书等8款App; 包括A、B在内的20款应用;
+# 通报了A、B等APP): the names are of that kind, written without quotes. The list is read back
+# from its close over 、-separated items; the first item starts after the clause's verb or
+# function word (对, 了, 的, 包括, 下架…).
+_LIST_CLOSE = re.compile(
+    r"(?:等|在内的)\s*(?:[\d一二三四五六七八九十百千两]+\s*(?:款|个|家|批)\s*)?"
+    r"(?P<noun>移动应用程序|应用程序|应用软件|应用|app|软件|小程序|网站|平台|sdk|公众号|账号|企业|公司)"
+    # 蛋壳公寓、小咖秀、安卓壁纸都在被下架名单内: a list the sentence then says was all acted on
+    r"|(?:都|均)(?:已|已经)?(?:在|被|遭)(?P<all>被)?(?:下架|通报|约谈|关闭|处罚|罚款|点名|列入)"
+    # 天津银行、渤海银行4家金融机构: a list closed by its count alone
+    r"|(?P<count>(?:等\s*)?[\d一二三四五六七八九十两]+\s*(?:家|款))"
+)
+_NUMERAL_OR_SPACE = re.compile(r"[\d一二三四五六七八九十两\s]")
+_COUNTED_BODIES = re.compile(
+    r"[^，,。；;、\n]{0,6}?(?:局|部|委|办|厅|院|政府|法院|机关|部门|单位|学校|医院|协会|地区|城市|省份)"
+)
+_LIST_NOUN_KIND = {
+    "小程序": "mini_program", "网站": "website", "公众号": "account", "账号": "account",
+    "企业": "company", "公司": "company",
+}
+_LIST_ITEM_RUN = re.compile(r"[^\s、,，。；;：:()（）“”「」《》\"'|@等]+$")
+_LIST_SEPARATOR = re.compile(r"、|和|及|与|以及")
+_LIST_LEAD_WORD = re.compile(
+    r"包括|其中|例如|比如|涉及|发现|下架|通报|约谈|点名|责令|勒令|要求|督促|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
+    r"针对|关于|对于|对|了|将|把|的|如|其|及|和"
+)
+# The last character of a body, a verb or a relative clause that a list's first name follows
+# (工信部对…, 检查了…, 未完成整改的…, 违规的…).
+_AGENT_OR_VERB_END = re.compile(r"[部局办委厅院署会处查现报布架谈理置罚示括治管核测改规法题]")
+_LIST_NOT_ITEM = re.compile(
+    r"^(?:多款|部分|相关|其他|其它|一批|若干|各类|上述|该|这些|此类)|[\d一二三四五六七八九十]+(?:款|家|个)$"
+    # a kind of thing, not a name: 网站、账号等3000家
+    r"|^(?:网站|账号|帐号|平台|应用|app|小程序|公众号|企业|公司|群组|直播间|主播|博主|栏目|频道|信息|视频|图片)$"
+)
+_LIST_REACH = 200
+
+
+def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list[Found], list[Found]]:
+    """Names of the lists ``_LIST_CLOSE`` closes that no quote marks, and the ``known`` names
+    they replace: a registry name inside a longer item (知网 in 手机知网) is that item's."""
+    if language != "zh" or "、" not in text:
+        return [], []
+    found: list[Found] = []
+    replaced: list[Found] = []
+    for close in _LIST_CLOSE.finditer(text):
+        if close.group("noun") is None and text.find("、", max(0, close.start() - 30), close.start()) == -1:
+            continue  # a count or 都 closes only a list of two names or more
+        if close.group("count") is not None and (
+                _COUNTED_BODIES.match(text, close.end())
+                or (not close.group("count").startswith("等") and _NUMERAL_OR_SPACE.match(text, close.start() - 1))):
+            continue  # 北京、上海、广州3家市场监管局: bodies, not platforms; 132款 read from its first digit
+        kind = _LIST_NOUN_KIND.get(close.group("noun") or "", "app")
+        if close.group("count") is not None:
+            kind = "company" if "家" in close.group("count") else "app"
+        items: list[tuple[int, int]] = []
+        position = close.start()
+        floor = max(0, position - _LIST_REACH)
+        while position > floor:
+            bracket = _BRACKET_BEFORE.search(text, max(floor, position - 24), position)
+            if bracket is not None:
+                position = bracket.start()  # 晴空天气（版本3.2.1）、…: the bracket describes the name
+            item = _last_item(text, floor, position)
+            if item is None:
+                break
+            items.append(item)
+            separator = _LIST_SEPARATOR.search(text, max(floor, item[0] - 2), item[0])
+            if separator is None or separator.end() != item[0]:
+                break
+            position = separator.start()
+        if not items or (close.group("noun") is None and len(items) < 2):
+            continue
+        # A list is names side by side: one that is none (上海某某公司刷单炒信案) ends it.
+        for position, item in enumerate(items[:-1]):
+            if not _list_item_ok(text, *item):
+                items = items[:position + 1]
+                break
+        # The first item runs back to the clause's start: cut it after the verb or word before it.
+        first_start, first_end = items[-1]
+        lead = _LIST_LEAD_WORD.search(text, first_start, first_end - 1)
+        while lead is not None and len(lead.group()) == 1 and lead.start() > first_start and not (
+                lead.start() - first_start >= 2 and _AGENT_OR_VERB_END.match(text, lead.start() - 1)):
+            # 羊了个羊, 会说话的汤姆猫: a function word inside a name, not after a verb or a body
+            lead = _LIST_LEAD_WORD.search(text, lead.end(), first_end - 1)
+        while lead is not None and (later := _LIST_LEAD_WORD.search(text, lead.end(), first_end - 1)) is not None and (
+                len(later.group()) > 1 or _AGENT_OR_VERB_END.match(text, later.start() - 1)):
+            lead = later  # 未按要求完成整改的人人视频: the name follows the last of them
+        if lead is not None:
+            start = lead.end()
+            while (more := _LIST_LEAD_WORD.match(text, start, first_end - 1)) is not None:
+                start = more.end()
+            items[-1] = (start, first_end)
+        elif first_start == floor and floor > 0:
+            items.pop()  # the run goes on beyond the reach: its start is unknown
+        if not items or not _list_item_ok(text, *items[0]):
+            continue  # 工业和信息化部发现23款APP: the count closes no list of names
+        for start, end in items:
+            if not _list_item_ok(text, start, end):
+                continue
+            inside = [item for item in known if item.id is not None and start <= item.start and item.end <= end]
+            # An unquoted name read with the words before it (工信部通报了快看漫画) is this item.
+            inside += [item for item in known if item.id is None and item.start < start and item.end == end
+                       and _LIST_LEAD_WORD.search(text, item.start, start)]
+            if any(item.start == start and item.end == end for item in inside) or any(
+                    item.start < end and start < item.end and item not in inside and item not in replaced
+                    for item in [*known, *found]):
+                continue
+            if inside and sum(item.end - item.start for item in inside if item.id is not None) >= end - start:
+                continue  # 天涯社区大麦网 in a headline: two registry names written together
+            registered = [item for item in inside if item.id is not None]
+            if len(registered) == 1 and _GENERIC_AROUND.fullmatch(
+                    text[start:registered[0].start] + "|" + text[registered[0].end:end]):
+                # 必应搜索网, 抖音App: the registry platform under a generic word, not another app
+                registered[0].start, registered[0].end = start, end
+                continue
+            replaced += inside
+            found.append(Found(start, end, None, kind))
+    return found, replaced
+
+
+_LIST_NOT_NAME_PART = re.compile(
+    r"(?:部|局|厅|委|办|院|署|中心|机构|部门|管理局|监管局|政府|案)$|系列|发现|检查|检测|共有|共计|累计|其中|包括|涉及|通报|下架|约谈"
+)
+
+
+_GENERIC_AROUND = re.compile(
+    r"(?:中国|国际)?\|(?:搜索网|搜索引擎|搜索|官网|官方网站|网站|网|平台|app|客户端|商城|短视频|视频|直播|浏览器|集团|公司)?"
+)
+
+
+_BRACKET_BEFORE = re.compile(r"[(（][^()（）\n]{1,20}[)）]$")
+
+
+def _list_item_ok(text: str, start: int, end: int) -> bool:
+    return (2 <= end - start <= 14 and not _LIST_NOT_ITEM.search(text[start:end])
+            and not _NOT_A_NAME.search(text, start, end) and not _LIST_NOT_NAME_PART.search(text, start, end))
+
+
+def _last_item(text: str, floor: int, end: int) -> tuple[int, int] | None:
+    """The item that ends at ``end``: the characters back to a separator or punctuation."""
+    run = _LIST_ITEM_RUN.search(text, max(floor, end - 40), end)
+    start = run.start() if run is not None else end
+    if end - start < 2:
+        return None
+    separator = _LIST_SEPARATOR.search(text, start, end)
+    if separator is not None and separator.start() > start:
+        # 和/及/与 inside the run: the item is what follows the last one ("A和B").
+        last = None
+        for last in _LIST_SEPARATOR.finditer(text, start, end):
+            pass
+        assert last is not None
+        if end - last.end() >= 2:
+            return last.end(), end
+    return start, end
+
+
 # English reports of MIIT lists name apps without quotes: "three apps -- A, B and C",
 # "41 apps including A, B and C", "E-school of Tianjin Yuhua Education" (app of its developer).
 _EN_NAME = r"[A-Z0-9][\w.-]*(?:\s+[A-Za-z0-9][\w.-]*){0,3}?"
 _EN_ITEM = rf"{_EN_NAME}(?:\s+(?:of|under)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,4}})?"
 _EN_APP_LIST = re.compile(
-    rf"\b(?:apps?\s*(?:--|—|–|:)|including|such\s+as)\s+((?:{_EN_ITEM})(?:\s*,\s*(?:{_EN_ITEM}))*"
-    rf"(?:\s*,?\s+and\s+(?:{_EN_ITEM}))?)(?=\s*(?:[,.;]|$|--|—|–|\s+which|\s+were|\s+was))"
+    rf"\b(?:apps?\s*(?:--|—|–|:|\()|including|such\s+as|[Aa]mong\s+them|[Aa]mong\s+(?:the\s+)?(?:[\w-]+\s+){{0,4}}?(?:were|are))\s*((?:{_EN_ITEM})(?:\s*,\s*(?:{_EN_ITEM}))*"
+    rf"(?:\s*,?\s+and\s+(?:{_EN_ITEM}))?)(?=\s*(?:[,.;)]|$|--|—|–|\s+which|\s+were|\s+was))"
 )
 _EN_LIST_ITEM = re.compile(rf"(?:^|,\s*|\band\s+)({_EN_NAME})(?:\s+(?:of|under)\s+[^,]*?)?(?=\s*,|\s+and\s|$)")
 # "Homework Master of Zhejiang Tongguan Education", "Qisanketang of Guangxi Qisankeji": an app
@@ -289,9 +484,11 @@ def english_app_names(prepared: PreparedText, known: Sequence[Found], language: 
     found: list[Found] = []
 
     def add(start: int, end: int, tail: int) -> None:
+        while end > start + 1 and original[end - 1] == ".":
+            end -= 1  # "…, KleptoDogs and NomNoms." ends the sentence, not the name
         converted_start = prepared.offsets.to_converted(start)
         converted_end = prepared.offsets.to_converted(end)
-        if _EN_NOT_APP.match(original[start:end]) or any(
+        if _EN_NOT_APP.match(original[start:end]) or _EN_PUBLIC_BODY.search(original, start, end) or any(
                 a < converted_end and converted_start < b for a, b in taken):
             return
         taken.append((converted_start, converted_end))
@@ -308,6 +505,221 @@ def english_app_names(prepared: PreparedText, known: Sequence[Found], language: 
     return found
 
 
+# A company's registered name in English: capitalised words ending in a legal form ("Hamilton
+# Digital Solutions Limited", "Mondelēz International, Inc.", "Acme Widgets GmbH"). The form
+# is part of the name as written; a registry name inside it is the registry's mention.
+_EN_LEGAL_FORM = (
+    r"(?:Co\.,?\s+Ltd\.?|Company\s+Limited|Unlimited\s+Company|Pty\.?\s+Ltd\.?|Limited|Ltd\.?|Inc\.?|"
+    r"Incorporated|Corporation|Corp\.?|L\.?L\.?C\.?|LLP|[Pp]lc|PLC|GmbH|AG|S\.?A\.?S?\.?|S\.p\.A\.|SpA|"
+    r"B\.V\.|BV|N\.V\.|NV|S\.à\s?r\.l\.|SARL|Sp\.\s?z\s?o\.o\.|A/S|AB|Oy|KK)"
+)
+_EN_CAPITALISED = r"(?:[A-Z0-9][\w&'’.-]*|&|of|and|de|du|la)"
+# A legal form somewhere in the text: the only texts the legal-name pattern is run over.
+_EN_LEGAL_HINT = re.compile(
+    r"\b(?:Ltd|Limited|Inc|Incorporated|Corporation|Corp|LLC|L\.L\.C|LLP|[Pp]lc|PLC|GmbH|AG|SE|SA|S\.A|SpA|S\.p\.A|"
+    r"BV|B\.V|NV|N\.V|SARL|S\.à|Sp\.|A/S|AB|Oy|KK|Company)\b"
+)
+_SENTENCE_AFTER = re.compile(r"\s*$|\s*\n|\s+[A-Z“\"]")
+_EN_LEGAL_NAME = re.compile(
+    rf"(?<![\w.])((?:[A-Z][\w&'’.-]*)(?:\s+{_EN_CAPITALISED}){{0,5}}?(?:\s+\([A-Z][^()\n]{{0,30}}\))?),?\s+{_EN_LEGAL_FORM}(?![\w])"
+)
+# Words that start a sentence or a phrase, not a company's name ("Yesterday Acme Ltd was…").
+_EN_NOT_NAME_START = frozenset({
+    "The", "A", "An", "And", "But", "Or", "On", "In", "At", "By", "For", "From", "With", "Today",
+    "Yesterday", "Meanwhile", "However", "Last", "This", "That", "These", "Both", "Its", "Their",
+    "When", "While", "After", "Before", "Under", "Against", "As", "If", "UK", "US", "EU", "ICO",
+    "FTC", "DPC", "CNIL", "Commission", "Information", "Commissioner", "Regulator",
+})
+
+
+# "the New York AG", "Attorney General SA": a public body, not a company.
+_EN_PUBLIC_BODY = re.compile(
+    r"\b(?:York|State|Attorney|General|Department|Office|Court|Commission|Commissioner|Authority|Ministry|"
+    r"Agency|Government|Council|Parliament|Tribunal|Regulator|Bureau|Administration|Service|"
+    r"Act|Article|Section|Chapter|Regulation|Regulations|Directive|Law|Rule|Rules|Code|Treaty|Convention)\b"
+)
+
+
+# A company introduced by what it is ("app developer HyperBeard", "a mobile game publisher named
+# Tinyco", "Two app developers – LAI Systems and Retro Dreamer –", "business review Yelp!"): one
+# to three capitalised words after the noun.
+_EN_ROLE_NOUN = re.compile(
+    r"\b(?:developers?|publishers?|compan(?:y|ies)|firms?|makers?|operators?|start-?ups?|retailers?|"
+    r"providers?|brokers?|marketers?|vendors?|sellers?|manufacturers?|businesses|platforms?|aggregators?|"
+    r"apps?|marketplaces?|giants?)"
+    r"(?:\s+(?:named|called|known\s+as))?\s*(?:[–—:-]\s*)?(?=[A-Z])"
+)
+_EN_PROPER = r"[A-Z][\w'’!&.-]*(?:\s+(?:[A-Z][\w'’!&.-]*|\d{1,2}(?![\d,.])))*"
+_EN_PROPER_NAME = re.compile(_EN_PROPER)
+_EN_PROPER_LIST = re.compile(rf"({_EN_PROPER})(?:\s*,\s*|\s+and\s+|\s*$)")
+
+
+_EN_ADVISER = re.compile(
+    r"\b(?:law|legal|consult(?:ing|ancy)|research|accounting|audit|pr|public\s+relations|advisory|"
+    r"investment|analyst|security|cybersecurity|data)\s+$",
+    re.IGNORECASE,
+)
+
+
+# The name a registered company trades under ("… Limited t/a Brand New Tube", "trading as …").
+_EN_TRADING_AS = re.compile(r"\s+(?:t/a|T/A|trading\s+as)\s+((?:[A-Z0-9][\w'’&.-]*)(?:\s+[A-Z0-9][\w'’&.-]*){0,4})")
+
+
+def english_company_names(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
+    """Registered company names of English text (see ``_EN_LEGAL_NAME``) that no registry name
+    overlaps, as companies the registry does not know."""
+    if language != "en":
+        return []
+    original = prepared.original
+    found: list[Found] = []
+    for match in _EN_LEGAL_NAME.finditer(original) if _EN_LEGAL_HINT.search(original) else ():
+        start, end = match.start(1), match.end()
+        if original[end - 1] == "." and _SENTENCE_AFTER.match(original, end):
+            end -= 1  # "… to Easylife Ltd." ends the sentence: the stop is not the name's
+        words = original[start:match.end(1)].split()
+        while words and (words[0] in _EN_NOT_NAME_START or words[0].endswith(("-based", "'s", "’s"))):
+            start = original.index(words[1], start + len(words[0])) if len(words) > 1 else end
+            words = words[1:]
+        if not words or not words[0][:1].isupper() or _EN_PUBLIC_BODY.search(original, start, end):
+            continue
+        trading = _EN_TRADING_AS.match(original, end)
+        if trading is not None:
+            start, end = trading.span(1)  # "My Media World Limited t/a Brand New Tube": the service
+        converted_start = prepared.offsets.to_converted(start)
+        converted_end = prepared.offsets.to_converted(end)
+        if any(item.start < converted_end and converted_start < item.end for item in known):
+            continue
+        found.append(Found(converted_start, converted_end, None, "company"))
+    for noun in _EN_ROLE_NOUN.finditer(original):
+        if _EN_ADVISER.search(original, max(0, noun.start() - 24), noun.start()):
+            continue  # "law firm Merits & Tree": an adviser quoted, not a party
+        position = noun.end()
+        for _ in range(3):
+            name = _EN_PROPER_NAME.match(original, position)
+            if name is None:
+                break
+            start, end = name.start(), name.end()
+            stop = re.search(r"[.!?]\s", original[start:end])
+            if stop is not None:
+                end = start + stop.start() + (1 if original[start + stop.start()] == "!" else 0)
+            while end > start and original[end - 1] in ".’'":
+                end -= 1  # a sentence's full stop, not the name's
+            words = original[start:end].split()
+            if len(words) > 4 or words[0] in _EN_NOT_NAME_START or _EN_PUBLIC_BODY.search(original, start, end) \
+                    or end - start < 2:
+                break  # "company A" is anonymised, not named
+            converted_start = prepared.offsets.to_converted(start)
+            converted_end = prepared.offsets.to_converted(end)
+            if not any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):
+                found.append(Found(converted_start, converted_end, None, "company"))
+            following = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?=[A-Z])").match(original, name.end())
+            if following is None:
+                break
+            position = following.end()
+    return found
+
+
+# Names an English enforcement verb governs, written without any mark: the object of "fined",
+# "imposed on", "against"; the subject of "was fined"; the parties "found that … breached". A
+# name is one to six capitalised words (with of, de, &, an apostrophe or a hyphen inside), a
+# list is names joined by commas and "and", each maybe followed by a bracket ("RBS (now NatWest)").
+_EN_CAP_WORD = r"(?:[A-Z][\w'’&.-]*[\w'’]|[A-Z])"
+_EN_CAP_NAME = rf"{_EN_CAP_WORD}(?:\s+(?:of|de|du|der|von|van|&|and\s+(?=[A-Z]\w*\s+(?:Inc|Ltd|Co)\b))?\s*{_EN_CAP_WORD}){{0,5}}"
+_EN_BRACKET = r"(?:\s*\([^()\n]{1,40}\))?"
+_EN_CAP_LIST = rf"{_EN_CAP_NAME}{_EN_BRACKET}(?:\s*,\s*(?:and\s+)?{_EN_CAP_NAME}{_EN_BRACKET}|\s+and\s+{_EN_CAP_NAME}{_EN_BRACKET}){{0,12}}"
+_EN_GOVERNED = re.compile(
+    rf"\b(?:fined|fines|fining|reprimanded|reprimands|sanctioned|penali[sz]ed|sued|summoned|warned|"
+    rf"imposed\s+on|levied\s+on|against|ordered|settlement\s+with|settled\s+with)\s+(?:the\s+)?(?P<object>{_EN_CAP_LIST})"
+    rf"|(?P<subject>{_EN_CAP_LIST})\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:not\s+|also\s+|later\s+)?"
+    rf"(?:fined|reprimanded|sanctioned|penali[sz]ed|ordered|summoned|warned)\b"
+    rf"|\b(?:found|alleged|concluded|ruled)\s+that\s+(?P<found>{_EN_CAP_LIST})\s+(?:had\s+)?"
+    rf"(?:breached|violated|infringed|abused|failed|broke|colluded|participated)"
+)
+_EN_LIST_NAME = re.compile(rf"{_EN_CAP_NAME}")
+# The verbs the governed-name pattern starts from: a text with none of them is not searched.
+_EN_GOVERNED_HINT = re.compile(
+    r"fined|fines|fining|reprimand|sanctioned|penali[sz]ed|sued|summoned|warned|imposed\s+on|levied\s+on|against|"
+    r"ordered|settle|(?:found|alleged|concluded|ruled)\s+that"
+)
+# Words a sentence starts with, before a name ("The Acme Group").
+_EN_LEADING = re.compile(
+    r"^(?:The|A|An|This|That|These|Those|Its|In|On|At|For|But|And|Or|If|When|Meanwhile|However|Also|"
+    r"Separately|Earlier|Later|Yesterday|Today|Last|Previously|Additionally|Similarly|Finally|Now|Then|So|Thus)$"
+)
+# Capitalised words that start no company's name: the regulators, courts, places and times.
+_EN_NOT_PARTY = re.compile(
+    r"^(?:It|They|EU|EEA|UK|US|U\.S\.|Big|Internet|Web|Online|Chinese|National|State|Federal|Data|Privacy|"
+    r"Company|Companies|Firm|Platform|Operator|Business|Party|Person|Individual|Defendant|Respondent|"
+    r"European|Commission|Court|General|Federal|FTC|ICO|DPC|CNIL|SAMR|CAC|MIIT|DOJ|GDPR|COPPA|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|China|Chinese|Ireland|Irish|France|French|"
+    r"Germany|German|Britain|British|America|American|Europe|Beijing|Shanghai|London|Brussels|Washington)$"
+)
+
+
+def english_governed_names(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
+    """Unmarked English names in the places ``_EN_GOVERNED`` finds, that no other name overlaps,
+    as companies."""
+    if language != "en":
+        return []
+    original = prepared.original
+    found: list[Found] = []
+    if not _EN_GOVERNED_HINT.search(prepared.text):
+        return []
+    for match in _EN_GOVERNED.finditer(original):
+        group = match.lastgroup or "object"
+        brackets = [bracket.span() for bracket in re.finditer(r"\([^()\n]*\)", original[match.start(group):match.end(group)])]
+        for name in _EN_LIST_NAME.finditer(original, match.start(group), match.end(group)):
+            start, end = name.span()
+            if any(a <= start - match.start(group) < b for a, b in brackets):
+                continue  # "RBS (now NatWest)": the bracket renames, it lists no other party
+            words = original[start:end].split()
+            while words and _EN_LEADING.match(words[0]):
+                start = original.index(words[1], start + len(words[0])) if len(words) > 1 else end
+                words = words[1:]
+            while end > start and original[end - 1] in ".’'":
+                end -= 1
+            if not words or end - start < 2 or _EN_PUBLIC_BODY.search(original, start, end) \
+                    or _EN_NOT_PARTY.match(words[0]) or (len(words) > 1 and len(words[-1]) == 1):
+                continue  # "Company A", "Firm B": anonymised
+            converted_start = prepared.offsets.to_converted(start)
+            converted_end = prepared.offsets.to_converted(end)
+            if any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):
+                continue
+            found.append(Found(converted_start, converted_end, None, "company"))
+    return found
+
+
+# "Norwick West" is not the "Norwick" found before: a capitalised word goes on the name.
+_NEXT_CAPITALISED = re.compile(r"\s[A-Z]")
+
+
+def recurring_names(prepared: PreparedText, known: Sequence[Found]) -> list[Found]:
+    """Further occurrences of the unknown names found once ("app developer HyperBeard … HyperBeard
+    failed to"), as whole words, where no other name is."""
+    names = {prepared.text[item.start:item.end]: item.kind for item in known
+             if item.id is None and item.end - item.start >= 4}
+    if not names:
+        return []
+    taken = Occupancy(len(prepared.text))
+    for item in known:
+        taken.take(item.start, item.end)
+    found: list[Found] = []
+    text = prepared.text
+    latin = re.compile(r"[a-z0-9]")
+    for name, kind in names.items():
+        position = text.find(name)
+        while position != -1:
+            end = position + len(name)
+            if taken.free(position, end) and not (latin.match(name[0]) and latin.match(text, position - 1)) \
+                    and not (latin.match(name[-1]) and latin.match(text, end)) \
+                    and not (latin.match(name[-1]) and _NEXT_CAPITALISED.match(prepared.original_text(end, min(len(text), end + 2)))):
+                found.append(Found(position, end, None, kind))
+                taken.take(position, end)
+            position = text.find(name, end)
+    return found
+
+
 def _kind_matches(registry: PlatformRegistry, language: str, text: str) -> list[tuple[int, int, str]]:
     return sorted(
         (match.start(), -match.end(), kind)
@@ -316,8 +728,11 @@ def _kind_matches(registry: PlatformRegistry, language: str, text: str) -> list[
     )
 
 
+_OPERATOR_AFTER = re.compile(r"\s*(?:app|应用)?\s*(?:的)?(?:运营主体|运营者|运营方|运营企业|运营公司|开发者|开发商)")
+
+
 def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: str,
-                  quote_start: int, quote_end: int) -> str | None:
+                  quote_start: int, quote_end: int, titled: bool = False) -> str | None:
     """What the text says a quoted name is: the noun its list ends in (“梦聊”“小肉丸直播”等一批
     …移动应用程序, "…" and other websites), the noun just before it (网站“…”), the noun before
     "such as"/如, or an app when the sentence takes things off the shelves; ``None`` when
@@ -332,7 +747,8 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
         noun_start, _, kind = nouns[0]
         lead = window[:noun_start]
         if language == "zh":
-            tail = _ZH_TAIL.fullmatch(lead)
+            # after 等 the relative clause may list conducts (等一批违规从事…、破坏…的网站)
+            tail = _ZH_TAIL.fullmatch(lead) or _ZH_TAIL_AFTER_ETC.fullmatch(lead)
             if tail and len(tail.group("filler")) <= (30 if tail.group("etc") else 4):
                 return kind
         else:
@@ -343,6 +759,8 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
                     len(tail.group("filler").split()) <= 2
                     and not _EN_FUNCTION_WORDS.intersection(tail.group("filler").split()))):
                 return kind
+    if language == "zh" and _OPERATOR_AFTER.match(text, after):
+        return "app"  # “某某”运营主体某某公司: a service with an operator, named by its operator's notice
     before = text[max(sentence_start, quote_start - 100):quote_start]
     if language == "zh":
         nearby = _kind_matches(registry, language, before[-8:])
@@ -364,9 +782,18 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
         if lead_nouns:
             return max(lead_nouns, key=lambda noun: -noun[1])[2]
     removal = registry.action_patterns[language].get("removed")
-    if removal is not None and removal.search(text, sentence_start, sentence_end):
+    # A 《》 title is a law, a book or a show unless a noun says it is an app.
+    if not titled and removal is not None and removal.search(text, sentence_start, sentence_end):
         return "app"
     return None
+
+
+# A sentence that details what the one before it counted ("Among them, Douban, a social app,
+# was…", "The 67 apps include educational apps (A and B)").
+_DETAILING_SENTENCE = re.compile(
+    r"\W*(?:among\s+them\b|(?:the|these|those)\s+(?:[\w-]+\s+){0,3}?(?:apps|applications|websites|platforms|"
+    r"companies|accounts)\s+(?:include|includes|included|are|were)\b)"
+)
 
 
 def counted_sentence(prepared: PreparedText, list_start: int) -> int | None:
@@ -376,7 +803,7 @@ def counted_sentence(prepared: PreparedText, list_start: int) -> int | None:
     index = prepared.sentence_index(list_start)
     start, _ = prepared.sentence(index)
     lead = _strip_list_tail(text[max(start, list_start - 200):list_start].rstrip("“\"「『"))
-    if _AMONG_THEM.fullmatch(lead):
+    if _AMONG_THEM.fullmatch(lead) or _DETAILING_SENTENCE.match(text, start):
         return _previous_sentence(prepared, index)
     if lead.strip():
         return None
@@ -385,7 +812,7 @@ def counted_sentence(prepared: PreparedText, list_start: int) -> int | None:
         previous_start, previous_end = prepared.sentence(previous)
         if text[previous_start:previous_end].rstrip()[-1:] not in (";", "；"):
             return None
-        if _AMONG_THEM.match(text, previous_start):
+        if _AMONG_THEM.match(text, previous_start) or _DETAILING_SENTENCE.match(text, previous_start):
             return _previous_sentence(prepared, previous)
         previous = _previous_sentence(prepared, previous)
     return None

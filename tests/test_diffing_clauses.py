@@ -422,3 +422,149 @@ def test_english_coordination(text: str, expected: list[tuple[str, tuple[str, ..
 def test_a_bare_them_is_not_the_host_of_what_it_refers_to() -> None:
     text = "Some e-shops on the marketplace Taobao spread rumours, so the authorities ordered them to rectify."
     assert [(m.id, m.actions) for m in extract(text).platforms] == [("taobao", ())]
+
+
+@pytest.mark.parametrize(("text", "language", "party"), [
+    ("The Commission has fined Corvane Holdings, Inc. (Corvane) €50 million.", "en", "Corvane Holdings"),
+    ("The ICO fined Quayside Leads Limited £40,000 for nuisance texts.", "en", "Quayside Leads"),
+])
+def test_an_unknown_company_s_party_leaves_out_its_legal_form(text: str, language: str, party: str) -> None:
+    assert [figure.party for figure in extract(text, language=language).figures if figure.currency] == [party]
+
+
+@pytest.mark.parametrize(("text", "language", "party"), [
+    (("市场监管局接到举报：我市某电子商务有限公司虚假宣传。核查发现该公司在“拼多多”平台开设网店，"
+     "页面显示已拼10万件。经查，实际交易12笔。该局对该公司罚款人民币5000元。"), "zh-Hans", "某电子商务"),
+    (("市場監管局接到舉報：我市某電子商務有限公司虛假宣傳。核查發現該公司在「拼多多」平台開設網店，"
+     "頁面顯示已拼10萬件。經查，實際交易12筆。該局對該公司罰款人民幣5000元。"), "zh-Hant", "某電子商務"),
+])
+def test_a_fine_on_the_company_is_not_on_the_platform_its_shop_was_on(text: str, language: str, party: str) -> None:
+    extraction = extract(text, language=language)
+    assert [(m.id, m.actions) for m in extraction.platforms] == [("pinduoduo", ())]
+    assert [figure.party for figure in extraction.figures if figure.currency] == [party]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("公告显示，每案涉及的违规企业各被处罚50万元，其中腾讯共涉5案。", "zh-Hans"),
+    ("Tencent was among the parties; each of the companies was fined $80,000.", "en"),
+])
+def test_an_amount_each_of_many_paid_has_no_one_party(text: str, language: str) -> None:
+    parties = [figure.party for figure in extract(text, language=language).figures if figure.currency]
+    assert parties == [None]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("網信辦約談了百度、小紅書等平台負責人，對抖音處以罰款，並責令快手限期整改。", "zh-Hant",
+     {"baidu": ("summoned",), "xiaohongshu": ("summoned",), "douyin": ("fined",), "kuaishou": ("ordered_to_rectify",)}),
+    ("网信办依法对抖音予以警告，约谈知乎负责人，对微博处以罚款。", "zh-Hans",
+     {"douyin": ("warned",), "zhihu": ("summoned",), "weibo": ("fined",)}),
+    ("The CAC summoned Baidu and Weibo, fined Douyin 2 million yuan and ordered Kuaishou to rectify.", "en",
+     {"baidu": ("summoned",), "weibo": ("summoned",), "douyin": ("fined",), "kuaishou": ("ordered_to_rectify",)}),
+    ("The ICO reprimanded TikTok and fined Snap £5 million.", "en", {"tiktok": ("warned",), "snapchat": ("fined",)}),
+    ("The Commission fined Apple €1.8 billion; Meta was ordered to rectify its pay-or-consent model.", "en",
+     {"apple": ("fined",), "meta": ("ordered_to_rectify",)}),
+])
+def test_each_party_of_one_sentence_takes_only_its_own_clause_s_action(
+        text: str, language: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in extract(text, language=language).platforms} == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    (("市网信办约谈了青禾银行、远帆银行、明川银行3家金融机构负责人，针对3家金融机构App违规收集个人信息等问题，"
+     "责令限期整改。"), "zh-Hans"),
+    (("市網信辦約談了青禾銀行、遠帆銀行、明川銀行3家金融機構負責人，針對3家金融機構App違規收集個人信息等問題，"
+     "責令限期整改。"), "zh-Hant"),
+])
+def test_a_count_of_the_names_just_listed_refers_to_them(text: str, language: str) -> None:
+    mentions = extract(text, language=language).platforms
+    assert len(mentions) == 3
+    assert all(m.actions == ("summoned", "ordered_to_rectify") for m in mentions)
+
+
+def test_a_count_of_others_is_still_a_collective() -> None:
+    text = "网信办约谈了微博、知乎，并对另外5家平台责令限期整改。"
+    assert [m.actions for m in extract(text).platforms] == [("summoned",), ("summoned",)]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("针对“百度”等网站平台的问题依法约谈，责令其全面深入整改，关停相关栏目。", "zh-Hans",
+     [("baidu", ("summoned", "ordered_to_rectify"))]),
+    ("網信辦約談微博負責人，關閉違規帳號，並責令整改。", "zh-Hant", [("weibo", ("summoned", "ordered_to_rectify"))]),
+    # Accounts named after the verb are what it closes.
+    ("依法关闭“某某财经”“某某快讯”等账号。", "zh-Hans", [(None, ("closed",)), (None, ("closed",))]),
+])
+def test_closing_a_platform_s_sections_or_accounts_does_not_close_it(
+        text: str, language: str, expected: list[tuple[str | None, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text, language=language).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("市场监管总局对阿里巴巴投资有限公司、阅文集团和深圳市丰巢网络技术有限公司分别处以50万元罚款。", "zh-Hans",
+     [("alibaba", "阿里巴巴投资有限公司", ("fined",)), ("yuewen", "阅文集团", ("fined",)),
+      ("fengchao", "深圳市丰巢网络技术有限公司", ("fined",))]),
+    ("市場監管總局對阿里巴巴投資有限公司收購銀泰商業(集團)有限公司股權案處以罰款。", "zh-Hant",
+     [("alibaba", "阿里巴巴投資有限公司", ("fined",))]),
+    ("The regulator fined Alibaba Group and Tencent-backed China Literature.", "en",
+     [("alibaba", "Alibaba Group", ("fined",)), ("tencent", "Tencent", ()), ("yuewen", "China Literature", ("fined",))]),
+])
+def test_registered_names_of_registry_platforms_and_their_owners(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.name, m.actions) for m in extract(text, language=language).platforms] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The regulator will fine Alibaba Group, Tencent-backed China Literature and locker firm Hive Box 500,000 yuan each.",
+    "Regulators fined Alibaba Group, Tencent-owned China Literature and Hive Box for unreported deals.",
+])
+def test_an_owner_inside_a_list_is_no_item_of_it(text: str) -> None:
+    assert [(m.id, m.actions) for m in extract(text, language="en").platforms] == [
+        ("alibaba", ("fined",)), ("tencent", ()), ("yuewen", ("fined",)), ("fengchao", ("fined",))]
+
+
+@pytest.mark.parametrize("text", [
+    "Meta and its subsidiaries (Instagram and WhatsApp) have been fined most often.",
+    "The regulator fined Alphabet, whose products (YouTube and Android) were not named in the decision.",
+])
+def test_brands_in_brackets_are_not_the_party_acted_on(text: str) -> None:
+    actions = {m.id: m.actions for m in extract(text, language="en").platforms}
+    assert actions["instagram" if "Instagram" in text else "youtube"] == ()
+    assert actions["meta" if "Meta" in text else "alphabet"] == ("fined",)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Tencent and NetEase were ordered to pay fines of 500,000 yuan each.", "en"),
+    ("腾讯、网易各被处以罚款50万元。", "zh-Hans"),
+])
+def test_an_amount_each_paid_after_it_has_no_one_party(text: str, language: str) -> None:
+    assert [figure.party for figure in extract(text, language=language).figures if figure.currency] == [None]
+
+
+@pytest.mark.parametrize(("text", "language", "action"), [
+    (("另外，微信公眾號「晴空研究」、「雲端情報局」等，長期發布虛假信息，惡意唱衰企業\n\n經營狀況。\n\n\n\n"
+     "涉及的帳號已被依法依約採取禁言處置。"), "zh-Hant", "muted"),
+    ("此外，微信公众号“晴空研究”“云端情报局”等长期发布虚假信息。\n\n上述账号已被依法关闭。", "zh-Hans", "closed"),
+])
+def test_the_accounts_involved_are_the_accounts_just_named(text: str, language: str, action: str) -> None:
+    assert [(m.name, m.actions) for m in extract(text, language=language).platforms if m.id is None] == [
+        (name, (action,)) for name in (("晴空研究", "雲端情報局") if language == "zh-Hant" else ("晴空研究", "云端情报局"))]
+
+
+def test_related_platforms_stay_a_collective() -> None:
+    text = "微博、知乎存在问题。\n\n对相关网站平台依法采取约谈、罚款等处罚措施。"
+    assert [(m.id, m.actions) for m in extract(text).platforms] == [("weibo", ()), ("zhihu", ())]
+
+
+@pytest.mark.parametrize("text", [
+    "Apple was fined €500 million and Meta €200 million.",
+    "Apple was fined €500 million; Meta €200 million.",
+    "The Commission fined Apple Inc. EUR 500 million and Meta Platforms EUR 200 million.",
+])
+def test_a_gapped_fine_is_the_next_name_s(text: str) -> None:
+    extraction = extract(text, language="en")
+    assert [(m.id, m.actions) for m in extraction.platforms] == [("apple", ("fined",)), ("meta", ("fined",))]
+    assert [figure.party for figure in extraction.figures if figure.currency] == ["apple", "meta"]
+
+
+def test_an_amount_in_a_later_sentence_of_its_own_is_not_a_gapped_fine() -> None:
+    text = "Apple was fined €500 million. Meta earned €200 million."
+    assert [(m.id, m.actions) for m in extract(text, language="en").platforms] == [("apple", ("fined",)), ("meta", ())]

@@ -158,7 +158,9 @@ def test_users_extend_the_registry(tmp_path: Path) -> None:
     assert [(m.id, m.action, m.amount) for m in mentions] == [
         ("zumzum", "fined", Amount(Decimal(345000000), "EUR")),
     ]
-    assert extract("The regulator fined ZumZum €345 million.").platforms == []
+    # Without the extension the name is still the party the verb governs, kept as written.
+    assert [(m.id, m.name, m.action) for m in extract("The regulator fined ZumZum €345 million.").platforms] == [
+        (None, "ZumZum", "fined")]
 
 
 def test_malformed_registry_is_refused(tmp_path: Path) -> None:
@@ -245,11 +247,15 @@ def test_a_proposed_fine_is_not_reported_as_imposed() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    # Registered company names the registry does not know are parties, read back to the word
-    # before them.
-    ("市场监管局公布了某甲文化传播有限公司刷单案、某乙(杭州)科技服务有限公司刷单案等案例。",
-     ["某甲文化传播有限公司", "某乙(杭州)科技服务有限公司"]),
-    ("监测发现某丙网络科技股份有限公司涉嫌虚构交易。", ["某丙网络科技股份有限公司"]),
+    # Registered company names the registry does not know are parties when the notice acts on
+    # them, read back to the word before them.
+    ("市场监管局对青禾文化传播有限公司、远帆(杭州)科技服务有限公司分别处以罚款。",
+     ["青禾文化传播有限公司", "远帆(杭州)科技服务有限公司"]),
+    ("監測發現明川網絡科技股份有限公司涉嫌虛構交易，依法對其處以罰款。", ["明川網絡科技股份有限公司"]),
+    # Merchants in a list of typical cases the notice does nothing to, and anonymised names,
+    # are no platforms.
+    ("市场监管局公布了青禾文化传播有限公司刷单案、远帆(杭州)科技服务有限公司刷单案等案例。", []),
+    ("经查，上海某餐饮管理有限公司发布虚假广告，被处以罚款2万元。", []),
     # The operator of a named app, a footer, and a name cut by a ticker are not.
     ("由某丁网络科技有限公司运营的“某某游戏”App存在问题，现予以通报。", ["某某游戏"]),
     ("版权所有：某戊传媒有限公司", []),
@@ -297,3 +303,694 @@ def test_an_english_app_named_with_its_developer_s_place() -> None:
     text = ("The ministry removed 40 apps from app stores.\n\n"
             "Kuailexue of Hunan Kuaile required users to share their contacts.")
     assert [(m.name, m.kind, m.action) for m in _mentions(text)] == [("Kuailexue", "app", "removed")]
+
+
+def _entries(text: str, language: str | None = None) -> list[tuple[str | None, str, tuple[str, ...]]]:
+    return [(m.id, m.name, m.actions) for m in extract(text, language=language).platforms]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("工信部对《晴天记账》《小鹿阅读》等12款应用予以通报。", "zh-Hans",
+     [(None, "晴天记账", ("notified",)), (None, "小鹿阅读", ("notified",))]),
+    ("依據《網絡安全法》，工信部下架《星球漫畫》、《口袋讀書》等5款App。", "zh-Hant",
+     [(None, "星球漫畫", ("removed",)), (None, "口袋讀書", ("removed",))]),
+    ("按照《关于开展专项整治工作的通知》，通报了《掌中商城》《爱奇艺》等9款存在问题的APP，要求立即整改。", "zh-Hans",
+     [(None, "掌中商城", ("notified", "ordered_to_rectify")), ("iqiyi", "爱奇艺", ("notified", "ordered_to_rectify"))]),
+])
+def test_apps_marked_as_titles_in_a_list_of_apps(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "依据《个人信息保护法》和《移动互联网应用程序信息服务管理规定》，下架违规App。",
+    "网信办印发《关于进一步加强网络直播规范管理工作的指导意见》。",
+    "有网友反映《星辰之旅》剧集存在问题，相关平台下架了该剧。",
+])
+def test_laws_documents_and_shows_in_titles_are_no_platforms(text: str) -> None:
+    assert _entries(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The regulator fined Brightwave Telecom Limited £60,000 for unsolicited calls.",
+     [(None, "Brightwave Telecom Limited", ("fined",))]),
+    ("Northfield Marketing Ltd. was ordered to pay a penalty of £25,000.",
+     [(None, "Northfield Marketing Ltd.", ("fined",))]),
+    ("The Commission has fined Oakridge Foods International, Inc. €120 million for blocking cross-border trade.",
+     [(None, "Oakridge Foods International, Inc.", ("fined",))]),
+    # A registry company under its registered name keeps its registry id.
+    ("The DPC fined Meta Platforms Ireland Limited EUR 1.2 billion.",
+     [("meta", "Meta Platforms Ireland Limited", ("fined",))]),
+])
+def test_registered_english_company_names(text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The penalty must be paid to the New York AG within 30 days.",
+    "The Office of the Attorney General SA said the fine was paid.",
+])
+def test_public_bodies_with_a_legal_looking_ending_are_no_companies(text: str) -> None:
+    assert _entries(text, "en") == []
+
+
+def test_a_notice_about_a_company_gives_it_what_is_done_to_the_company() -> None:
+    text = ("The ICO has served a Leeds company with a monetary penalty of £30,000.\n\n"
+            "Greenline Home Services Limited made thousands of unwanted calls.")
+    assert _entries(text, "en") == [(None, "Greenline Home Services Limited", ("fined",))]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("工信部对晴空天气、掌上菜谱等6款App进行下架。", "zh-Hans",
+     [(None, "晴空天气", ("removed",)), (None, "掌上菜谱", ("removed",))]),
+    ("工信部通報了晴空天氣、掌上菜譜和口袋記賬等APP。", "zh-Hant",
+     [(None, "晴空天氣", ("notified",)), (None, "掌上菜譜", ("notified",)), (None, "口袋記賬", ("notified",))]),
+    ("下架了包括晴空天气、掌上菜谱在内的20款应用。", "zh-Hans",
+     [(None, "晴空天气", ("removed",)), (None, "掌上菜谱", ("removed",))]),
+    # A registry name inside a longer app name is the app's (手机百度 is an app, not Baidu).
+    ("检测发现，手机百度、掌上菜谱等3款APP存在问题，工信部予以通报。", "zh-Hans",
+     [(None, "手机百度", ("notified",)), (None, "掌上菜谱", ("notified",))]),
+])
+def test_unquoted_lists_closed_by_their_count_or_kind(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "今年以来，下架违法违规、低俗色情等各类App共30款。",
+    "对存在问题的部分、相关等多款App进行了检查。",
+])
+def test_lists_of_categories_are_no_names(text: str) -> None:
+    assert _entries(text) == []
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    (("市场监管总局对30起未依法申报案件的涉案企业分别处以50万元罚款。其中，腾讯、百度等均涉案5起以上，"
+     "另有腾讯收购美团股权案。"), "zh-Hans",
+     {"tencent": ("fined",), "baidu": ("fined",), "meituan": ()}),
+    ("公告顯示，每案涉及的違規企業各被處罰50萬元。京東涉及設立合營企業案2起。", "zh-Hant",
+     {"jd": ("fined",)}),
+])
+def test_parties_of_cases_fined_as_a_whole_are_fined(
+        text: str, language: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in extract(text, language=language).platforms} == expected
+
+
+def test_a_case_named_without_a_collective_fine_gives_no_action() -> None:
+    text = "市场监管总局公布了腾讯、百度涉及的经营者集中案件。"
+    assert {m.id: m.actions for m in _mentions(text)} == {"tencent": (), "baidu": ()}
+
+
+@pytest.mark.parametrize("text", ["阿里因此合计被罚100万元。", "阿里因此合計被罰100萬元。"])
+def test_bei_fa_is_fined(text: str) -> None:
+    assert [(m.id, m.actions) for m in _mentions(text)] == [("alibaba", ("fined",))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (("Others, such as Baidu and Douyu, were criticised for lax moderation, and these platforms were "
+     "also fined and told to rectify at once."),
+     {"baidu": ("fined", "ordered_to_rectify"), "douyu": ("fined", "ordered_to_rectify")}),
+    ("Regulators named Weibo and Zhihu in the report, saying both platforms had been fined.",
+     {"weibo": ("fined",), "zhihu": ("fined",)}),
+])
+def test_these_platforms_refers_to_the_names_before_it(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in extract(text, language="en").platforms} == expected
+
+
+@pytest.mark.parametrize("text", [
+    'Some apps were removed from stores over "vulgar" or "harmful" content.',
+    "Functions of several apps were suspended over “illegal” content.",
+])
+def test_quoted_english_adjectives_are_no_names(text: str) -> None:
+    assert _entries(text, "en") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Game developer PixelNest agreed to pay a $200,000 civil penalty. PixelNest denied wrongdoing.",
+     [(None, "PixelNest", ("fined",)), (None, "PixelNest", ("fined",))]),
+    ("Two app makers – Brightkids Labs and Tiny Owl – were fined a combined $90,000.",
+     [(None, "Brightkids Labs", ("fined",)), (None, "Tiny Owl", ("fined",))]),
+    ("The FTC sued a mobile game publisher named Fernwood over its ads.",
+     [(None, "Fernwood", ())]),
+])
+def test_english_companies_introduced_by_what_they_are(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
+
+
+def test_an_adviser_quoted_is_no_party() -> None:
+    text = "The fine was modest, said a partner at the law firm Bright & Vale in Shanghai."
+    assert _entries(text, "en") == []
+
+
+def test_a_lede_about_a_firm_speaks_of_the_first_party_named() -> None:
+    text = ("A Bristol firm has been fined £40,000 by the regulator.\n\n"
+            "An investigation found Quayside Leads Limited sent thousands of texts. Separately, "
+            "Harbour Claims Limited failed to pay an earlier fine.")
+    assert _entries(text, "en") == [
+        (None, "Quayside Leads Limited", ("fined",)), (None, "Harbour Claims Limited", ("fined",))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The ICO reprimanded Snap Inc. over its chatbot's risk assessment.", [("snapchat", ("warned",))]),
+    ("The regulator issued a reprimand to TikTok Technology Limited.", [("tiktok", ("warned",))]),
+    ("The ICO issued an enforcement notice to TikTok Technology Limited.", [("tiktok", ("ordered_to_rectify",))]),
+    ("Epic Games, Inc. settled with the FTC for $275 million.", [("epic_games", ("fined",))]),
+    ("Twitter agreed to pay $150 million to settle the charges.", [("twitter", ("fined",))]),
+])
+def test_english_enforcement_wording(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text, language="en").platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("国家网信办对知网作出处罚决定，责令停止违法处理个人信息行为，并处罚款5000万元。", "zh-Hans"),
+    ("國家網信辦對知網作出處罰決定，責令停止違法處理個人信息行為，並處罰款5000萬元。", "zh-Hant"),
+])
+def test_an_order_to_stop_unlawful_conduct_is_an_order_to_rectify(text: str, language: str) -> None:
+    assert [(m.id, set(m.actions)) for m in extract(text, language=language).platforms] == [
+        ("cnki", {"ordered_to_rectify", "fined"})]
+
+
+def test_a_company_that_makes_apps_lends_them_no_action() -> None:
+    text = ("Children's app developer Moonfox Games agreed to pay $100,000 to settle the charges.\n\n"
+            "Many of the apps Moonfox Games offers are aimed at children, including Puddle Jump and Star Kitten.")
+    assert {(m.name, m.actions) for m in extract(text, language="en").platforms} == {
+        ("Moonfox Games", ("fined",)), ("Puddle Jump", ()), ("Star Kitten", ())}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # A function word inside a name (了, 的) is no verb before it.
+    ("羊了个羊、单机斗地主等56款APP被通报", "zh-Hans",
+     [(None, "羊了个羊", ("notified",)), (None, "单机斗地主", ("notified",))]),
+    ("會說話的湯姆貓2、晴空天氣等23款App被下架。", "zh-Hant",
+     [(None, "會說話的湯姆貓2", ("removed",)), (None, "晴空天氣", ("removed",))]),
+    # Two registry names written together in a headline stay two registry names.
+    ("天涯社区大麦网等90款app下架", "zh-Hans",
+     [("tianya", "天涯社区", ("removed",)), ("damai", "大麦网", ("removed",))]),
+    # A list the sentence says was all acted on; a registry name inside a longer name is the app's.
+    ("记者了解到，晴空天气、安卓壁纸都在被下架名单范围内。", "zh-Hans",
+     [(None, "晴空天气", ("removed",)), (None, "安卓壁纸", ("removed",))]),
+])
+def test_list_names_with_function_words_and_glued_names(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (("The ministry said 80 apps must be removed from app stores. 4 apps from the October lists failed "
+     "to comply. Among them, Douban, a social networking app, collected too much data."),
+     [("douban", "Douban", ("removed",))]),
+    (("The ministry listed 120 apps. By the deadline 30 had not complied, and the ministry had them removed "
+     "from app stores.\n\nThe 30 apps include study apps (Xuebaoshu and Kuailian) and a radio app (Qingting FM)."),
+     [(None, "Xuebaoshu", ("removed",)), (None, "Kuailian", ("removed",)), ("qingting_fm", "Qingting FM", ("removed",))]),
+])
+def test_english_sentences_detailing_a_count_take_its_action(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Commission fined Brightmoor and Castellan Bank for taking part in a bond cartel.",
+     [(None, "Brightmoor", ("fined",)), (None, "Castellan Bank", ("fined",))]),
+    ("Halvorsen Motors was not fined, as it revealed the cartel to the Commission.",
+     [(None, "Halvorsen Motors", ())]),
+    ("The Commission found that Bank of Avalon, Norwick (now Norwick West) and Veldt breached EU rules.",
+     [(None, "Bank of Avalon", ()), (None, "Norwick", ()), (None, "Veldt", ())]),
+])
+def test_unmarked_english_names_an_enforcement_verb_governs(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The FTC took action against Section 5 violations in March.",
+    "Regulators fined Chinese firms and warned European Union members.",
+])
+def test_laws_places_and_bodies_after_a_verb_are_no_names(text: str) -> None:
+    assert _entries(text, "en") == []
+
+
+def test_an_unknown_company_written_short_and_in_full_is_one_party() -> None:
+    text = ("Commission fines Corvane over trade restrictions.\n\n"
+            "The Commission has fined Corvane Holdings, Inc. (Corvane) €50 million for blocking parallel trade.")
+    assert {(m.name, m.actions) for m in extract(text, language="en").platforms} == {
+        ("Corvane Holdings, Inc.", ("fined",))}
+
+
+def test_a_list_stops_at_its_etc() -> None:
+    text = "腾讯、阿里巴巴、哔哩哔哩等网络龙头企业都被点名。"
+    assert [m.name for m in _mentions(text)] == ["腾讯", "阿里巴巴", "哔哩哔哩"]
+
+
+@pytest.mark.parametrize("text", [
+    "The Commission fined Corvane Holdings, Inc. €50 million for blocking parallel trade.",
+    "The Commission fined Corvane Holdings, Inc. €50 million over restricting and blocking resellers.",
+])
+def test_conduct_after_for_is_no_measure(text: str) -> None:
+    assert [(m.name, m.actions) for m in extract(text, language="en").platforms] == [
+        ("Corvane Holdings, Inc.", ("fined",))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("工信部通报了豌豆荚、百度手机助手上架的问题应用。", ["wandoujia", "baidu_app_store"]),
+    ("網信辦約談了騰訊新聞、鳳凰網負責人。", ["tencent_news", "ifeng"]),
+    ("The FTC fined Kochava and BetterHelp; Activision Blizzard and Electronic Arts were named.",
+     ["kochava", "betterhelp", "activision_blizzard", "electronic_arts"]),
+    # Ordinary words stay words.
+    ("有道理的建议：起点要高，青色的桔子。", []),
+    ("He let off steam over a visa and a zoom lens.", []),
+])
+def test_registry_covers_more_apps_and_companies(text: str, expected: list[str]) -> None:
+    assert [m.id for m in _mentions(text)] == expected
+
+
+def test_apps_a_report_details_take_the_count_s_action_and_their_own() -> None:
+    text = ("The ministry told app stores to remove 60 mobile apps over data violations.\n"
+            "The affected apps include review platform Douban and karaoke app Changsong.\n"
+            "Two of the 60 apps, Douban and Changsong, were listed by the ministry last month.")
+    actions: dict[str, set[str]] = {}
+    for mention in extract(text, language="en").platforms:
+        actions.setdefault(mention.id or mention.name, set()).update(mention.actions)
+    assert actions == {"douban": {"removed", "notified"}, "Changsong": {"removed", "notified"}}
+
+
+@pytest.mark.parametrize("text", [
+    "The listed apps include Tencent News, a news app; Xiaohongshu, a social app; and QQ Music, a music app.",
+    "The ministry notified 30 apps. The listed apps include Tencent News; Xiaohongshu; and QQ Music.",
+])
+def test_a_detailing_list_goes_on_past_semicolons(text: str) -> None:
+    full = "The ministry named 55 apps that were found to have violated user rights.\n" + text
+    assert {m.id: m.actions for m in extract(full, language="en").platforms} == {
+        "tencent_news": ("notified",), "xiaohongshu": ("notified",), "qq_music": ("notified",)}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("网信办约谈了青禾银行、远帆银行、明川银行3家金融机构负责人。", "zh-Hans", ["青禾银行", "远帆银行", "明川银行"]),
+    ("工信部約談了晴空天氣、掌上菜譜2款App的運營者。", "zh-Hant", ["晴空天氣", "掌上菜譜"]),
+    # A body counted after it closes no list.
+    ("经抽查，工业和信息化部发现23款APP存在问题。", "zh-Hans", []),
+])
+def test_a_list_closed_by_its_count_alone(text: str, language: str, expected: list[str]) -> None:
+    assert [m.name for m in extract(text, language=language).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Commissioner intends to issue Harbourlight Marketing (North and West) Ltd with a monetary penalty.",
+     [(None, "Harbourlight Marketing (North and West) Ltd", ("fine_proposed",))]),
+    ("The ICO fined Brightvoice Telecom Solutions Ltd £180,000.",
+     [(None, "Brightvoice Telecom Solutions Ltd", ("fined",))]),
+])
+def test_registered_names_with_a_bracket_and_notices_of_intent(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The regulator named Weibo and Douban for lax moderation. It fined these platforms and ordered them to rectify.",
+    "The regulator named Weibo and Douban for lax moderation. Both companies were fined and ordered to rectify.",
+])
+def test_a_sentence_acting_on_these_platforms_acts_on_the_ones_just_named(text: str) -> None:
+    assert {m.id: set(m.actions) for m in extract(text, language="en").platforms} == {
+        "weibo": {"fined", "ordered_to_rectify"}, "douban": {"fined", "ordered_to_rectify"}}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("工信部下架了晴空天氣、掌上菜譜等32款違規App。", "zh-Hant",
+     [(None, "晴空天氣", ("removed",)), (None, "掌上菜譜", ("removed",))]),
+    ("上海市网信办依法约谈“晴空天气”运营主体上海晴空网络科技有限公司，责令其限期整改。", "zh-Hans",
+     [(None, "晴空天气", ("summoned", "ordered_to_rectify"))]),
+    ("北京市网信办对“掌上菜谱”App运营者北京掌上科技有限公司作出警告处罚。", "zh-Hans",
+     [(None, "掌上菜谱", ("warned",))]),
+    ("MIIT named 10 apps, among them Clear Sky Weather and Pocket Recipes, for collecting excessive data.", "en",
+     [(None, "Clear Sky Weather", ("notified",)), (None, "Pocket Recipes", ("notified",))]),
+])
+def test_an_app_and_its_operator_are_one_party(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("针对必应搜索网、晴空天气等网站平台存在的问题，依法约谈其负责人。", "zh-Hans",
+     [("bing", "必应搜索网"), (None, "晴空天气")]),
+    ("針對抖音App、晴空天氣等平台存在的問題，依法約談其負責人。", "zh-Hant",
+     [("douyin", "抖音App"), (None, "晴空天氣")]),
+])
+def test_a_registry_name_under_a_generic_word_in_a_list_stays_the_registry_platform(
+        text: str, language: str, expected: list[tuple[str | None, str]]) -> None:
+    assert [(m.id, m.name) for m in extract(text, language=language).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("The ICO issued an enforcement notice to Brightwave Telecom Ltd.", "Brightwave Telecom Ltd"),
+    ("The ICO fined Brightwave Telecom Ltd. The firm had made 90,000 calls.", "Brightwave Telecom Ltd"),
+    ("Brightwave Telecom Ltd. was fined £60,000.", "Brightwave Telecom Ltd."),
+])
+def test_a_full_stop_after_a_legal_form_ends_the_sentence_not_the_name(text: str, name: str) -> None:
+    assert [m.name for m in extract(text, language="en").platforms][:1] == [name]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Meanwhile Acmefold was fined £20,000.", [(None, "Acmefold", ("fined",))]),
+    ("Company A was fined and company B was warned.", []),
+    ("Regulators stepped up the crackdown against Big Tech.", []),
+    ("The ICO fined company A £5,000.", []),
+])
+def test_sentence_openers_anonymised_and_generic_names_are_no_parties(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "北京、上海、广州3家市场监管局联合开展检查。",
+    "網信辦對北京、上海等5個省份的網站開展檢查。",
+    "今年以来，关闭违法网站、账号等3000家。",
+])
+def test_counted_bodies_places_and_categories_are_no_list_of_names(text: str) -> None:
+    assert _entries(text) == []
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("网信办对“青柠直播”“蜜桃视频”等12家违法直播平台依法予以关闭。", "zh-Hans",
+     [(None, "青柠直播", ("closed",)), (None, "蜜桃视频", ("closed",))]),
+    ("網信辦對「青檸直播」「蜜桃視頻」等違法網絡平台依法予以關閉。", "zh-Hant",
+     [(None, "青檸直播", ("closed",)), (None, "蜜桃視頻", ("closed",))]),
+    ("Among the apps removed were Clear Sky Weather, Pocket Recipes and Coin Diary.", "en",
+     [(None, "Clear Sky Weather", ("removed",)), (None, "Pocket Recipes", ("removed",)), (None, "Coin Diary", ("removed",))]),
+])
+def test_lists_of_platforms_and_apps_named_in_other_word_orders(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("The ICO fined two firms: Brightwave Telecom Ltd (£60,000) and Harbour Claims Ltd (£40,000).", "en"),
+    ("市场监管局对唯品会（罚款60万元）、拼多多（罚款40万元）作出处罚。", "zh-Hans"),
+])
+def test_each_name_of_a_list_keeps_the_amount_in_its_own_bracket(text: str, language: str) -> None:
+    amounts = [m.amount.value if m.amount else None for m in extract(text, language=language).platforms]
+    assert amounts == [Decimal(600000), Decimal(400000)] if language == "zh-Hans" else [Decimal(60000), Decimal(40000)]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("工信部通报，晴空天气（版本3.2.1）、掌上菜谱（版本1.0）等App存在问题。", "zh-Hans", ["晴空天气", "掌上菜谱"]),
+    ("工信部通報，晴空天氣（安卓版）、掌上菜譜（iOS版）等2款App存在問題。", "zh-Hant", ["晴空天氣", "掌上菜譜"]),
+])
+def test_a_bracket_after_a_listed_name_describes_it(text: str, language: str, expected: list[str]) -> None:
+    assert [m.name for m in extract(text, language=language).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The attorney general announced a $4.9 million settlement with Quillon (formerly Tandem) to settle violations.",
+     [(None, "Quillon", ("fined",))]),
+    ("The FTC settled with Brightkids Labs over its ads and imposed a $50,000 penalty.",
+     [(None, "Brightkids Labs", ("fined",))]),
+])
+def test_the_party_of_a_settlement(text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # Taiwan and Hong Kong fine words: 開罰, 重罰, 裁處…罰鍰, 挨罰
+    ("數位發展部今天對快手開罰300萬元。", "zh-Hant", [("kuaishou", "快手", ("fined",))]),
+    ("公平會以違反公平交易法，裁處淘寶新台幣50萬元罰鍰。", "zh-Hant", [("taobao", "淘寶", ("fined",))]),
+    ("抖音去年兩度挨罰，今年又被重罰。", "zh-Hant", [("douyin", "抖音", ("fined",))]),
+    # an administrative penalty given (予以/给予行政处罚) is a fine; opening a penalty case is not
+    ("市场监管部门对拼多多依法予以行政处罚。", "zh-Hans", [("pinduoduo", "拼多多", ("fined",))]),
+    ("北京市网信办对知乎进行行政处罚立案。", "zh-Hans", [("zhihu", "知乎", ())]),
+])
+def test_fine_words_of_taiwan_and_hong_kong_and_administrative_penalties(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("主管機關通知後，快手未依法於24小時內下架，主管機關依法開罰。", "zh-Hant"),
+    ("监管部门发现，快手没有及时关闭相关入口，依法对其罚款。", "zh-Hans"),
+    ("快手拒不按要求整改，监管部门依法对其罚款。", "zh-Hans"),
+])
+def test_a_duty_the_platform_failed_is_not_a_measure_on_it(text: str, language: str) -> None:
+    assert {action for _, _, actions in _entries(text, language) for action in actions} == {"fined"}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # the platform took content down: nothing was done to it
+    ("淘寶已下架涉詐廣告，並向主管機關說明。", "zh-Hant", ()),
+    ("经核查，拼多多上的违规商品均已下架。", "zh-Hans", ()),
+    # an app taken down is removed
+    ("工信部下架了拼多多等3款App。", "zh-Hans", ("removed",)),
+])
+def test_content_taken_down_by_a_platform_is_no_removal_of_it(
+        text: str, language: str, expected: tuple[str, ...]) -> None:
+    assert [actions for _, _, actions in _entries(text, language)] == [expected]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # reports of content sent to a platform (Taiwan, Hong Kong), not a regulator naming it
+    ("市政府日前通報淘寶，有涉及詐騙的廣告。", "zh-Hant", ()),
+    ("淘寶表示將改善通報流程，加快處理紙本通報。", "zh-Hant", ()),
+    # MIIT's public notice names the app for violations
+    ("工信部通报了拼多多等App侵害用户权益的行为。", "zh-Hans", ("notified",)),
+])
+def test_a_report_sent_to_a_platform_is_no_public_notice(
+        text: str, language: str, expected: tuple[str, ...]) -> None:
+    assert [actions for _, _, actions in _entries(text, language)] == [expected]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("條例要求快手、淘寶、抖音等平台落實實名制。今年5月，快手首次遭開罰。", "zh-Hant"),
+    ("The rules require Kuaishou, Taobao and Douyin to verify advertisers. Kuaishou was fined in May.", "en"),
+])
+def test_a_later_sentence_about_one_of_a_list_is_said_of_that_one(text: str, language: str) -> None:
+    actions = {name: actions for _, name, actions in _entries(text, language)}
+    assert actions["淘寶" if language == "zh-Hant" else "Taobao"] == ()
+    assert "fined" in actions["快手" if language == "zh-Hant" else "Kuaishou"]
+
+
+def test_a_quoted_law_is_no_app() -> None:
+    assert [name for _, name, _ in _entries("快手未依「詐防條例」於24小時內下架廣告，遭主管機關開罰。", "zh-Hant")] == ["快手"]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("监管部门对快手、拼多多、“晴天社区”等网站违规行为予以行政处罚。", "zh-Hans"),
+    ("主管機關對快手、拼多多、「晴天社區」等網站的違規行為予以行政處罰。", "zh-Hant"),
+])
+def test_every_name_of_a_list_with_quoted_and_unquoted_items_takes_its_verb(text: str, language: str) -> None:
+    assert [actions for _, _, actions in _entries(text, language)] == [("fined",)] * 3
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("网信部门对“晴天社区”网站予以注销。", "zh-Hans", [(None, "晴天社区", ("closed",))]),
+    ("並責令百度貼吧、快手等平台刪除相關不良信息。", "zh-Hant",
+     [("tieba", "百度貼吧", ("ordered_to_rectify",)), ("kuaishou", "快手", ("ordered_to_rectify",))]),
+    ("主管機關勒令淘寶限期改正。", "zh-Hant", [("taobao", "淘寶", ("ordered_to_rectify",))]),
+    ("數發部對淘寶開罰，並要求30日內改正。", "zh-Hant", [("taobao", "淘寶", ("fined", "ordered_to_rectify"))]),
+    ("监管部门约谈快手，要求停止热搜榜单更新。", "zh-Hans", [("kuaishou", "快手", ("summoned", "suspended"))]),
+])
+def test_orders_closures_and_stopped_updates_with_words_between(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("针对“虎牙”“斗鱼”等平台存在的问题，网信部门对相关企业进行约谈。", "zh-Hans", [("summoned",)] * 2),
+    ("針對快手、抖音等平台存在的問題，網信部門對涉事平台予以警告。", "zh-Hant", [("warned",)] * 2),
+    # without 针对 opening the sentence, 相关企业 are others
+    ("快手、抖音等平台今年上线新功能，网信部门对相关企业进行约谈。", "zh-Hans", [()] * 2),
+])
+def test_related_companies_are_the_ones_the_sentence_opened_with(
+        text: str, language: str, expected: list[tuple[str, ...]]) -> None:
+    assert [actions for _, _, actions in _entries(text, language)] == expected
+
+
+def test_a_failed_duty_ends_where_a_measure_befalls_the_platform() -> None:
+    assert _entries("阿里并购银泰未申报 遭罚款50万元", "zh-Hans") == [("alibaba", "阿里", ("fined",))]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("工信部点名12款App存在问题，拉勾招聘、天涯社区名列其中。", "zh-Hans"),
+    ("工信部點名12款App存在問題，拉勾、天涯社區均在列。", "zh-Hant"),
+])
+def test_names_among_what_the_clause_before_counted(text: str, language: str) -> None:
+    assert [(platform_id, actions) for platform_id, _, actions in _entries(text, language)] == [
+        ("lagou", ("notified",)), ("tianya", ("notified",))]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("“网信海南”微信号23日通报，“晴天社区”等5款应用程序存在问题。", "zh-Hans", [(None, "晴天社区", ("notified",))]),
+    ("「網信海南」微信號昨日公布，「晴天社區」等5款應用程序被通報。", "zh-Hant", [(None, "晴天社區", ("notified",))]),
+])
+def test_a_channel_that_announces_is_no_platform(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("网信办通报了“晴天社区”等5款应用程序，并责令相关运营单位限期整改。", "zh-Hans"),
+    ("網信辦通報了「晴天社區」等5款應用程序，並要求有關企業限期整改。", "zh-Hant"),
+])
+def test_an_order_on_related_operators_is_not_said_of_the_names(text: str, language: str) -> None:
+    assert [actions for _, _, actions in _entries(text, language)] == [("notified",)]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("今日頭條、UC被網信部門依法查處。", "zh-Hant", [("toutiao", "今日頭條"), ("uc", "UC")]),
+    ("今日头条、晴天天气被网信部门约谈。", "zh-Hans", [("toutiao", "今日头条"), (None, "晴天天气")]),
+])
+def test_the_last_name_of_a_list_ends_at_its_verb(text: str, language: str, expected: list[tuple[str | None, str]]) -> None:
+    assert [(platform_id, name) for platform_id, name, _ in _entries(text, language)] == expected
+
+
+def test_uc_is_no_part_of_a_latin_word() -> None:
+    assert _entries("他毕业于UCLA，曾任NUC公司职员。", "zh-Hans") == []
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("公平會今天宣布foodpanda違法，並處新台幣200萬元罰鍰。", "zh-Hant", [("foodpanda", "foodpanda", ("fined",))]),
+    ("The watchdog fined Foodpanda. Its only large rival is Uber Eats.", "en",
+     [("foodpanda", "Foodpanda", ("fined",)), ("uber_eats", "Uber Eats", ())]),
+    # a registered name read back stops at the verb before it
+    ("公平會今天宣布晴空外送股份有限公司違法，處新台幣200萬元罰鍰。", "zh-Hant", [(None, "晴空外送股份有限公司", ("fined",))]),
+])
+def test_food_delivery_platforms_and_names_read_back_to_a_verb(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("依法查处“晴天新闻”“华夏视点”等一批违规从事新闻信息服务、破坏传播秩序的网站。", "zh-Hans", ["晴天新闻", "华夏视点"]),
+    ("依法查處「晴天新聞」「華夏視點」等多家違規採編、轉載新聞的網站。", "zh-Hant", ["晴天新聞", "華夏視點"]),
+    # campaigns are no platforms
+    ("结合“清朗·春节网络环境”“清朗·‘饭圈’乱象整治”等专项行动，关闭“晴天新闻”网站。", "zh-Hans", ["晴天新闻"]),
+    ("“燕赵净网”行动期间，网信办约谈了“晴天新闻”网站。", "zh-Hans", ["晴天新闻"]),
+])
+def test_quoted_names_closed_by_a_long_kind_and_campaign_names(text: str, language: str, expected: list[str]) -> None:
+    assert [name for _, name, _ in _entries(text, language)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The commission fined ByteDance Ltd’s TikTok €345 million last year.",
+     [("bytedance", ()), ("tiktok", ("fined",))]),
+    ("Regulators fined Alibaba Group's Taobao over fake goods.", [("alibaba", ()), ("taobao", ("fined",))]),
+])
+def test_the_owner_written_with_its_legal_form_before_a_possessive_is_not_fined(
+        text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(platform_id, actions) for platform_id, _, actions in _entries(text, "en")] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "TikTok avoided penalties after it changed its advertising repository.",
+    "TikTok escaped a fine because it fixed the repository in time.",
+    "TikTok was spared from a fine this time.",
+])
+def test_a_penalty_avoided_is_none(text: str) -> None:
+    assert _entries(text, "en") == [("tiktok", "TikTok", ())]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The apps were removed, according to Chinese news portal Sohu.com.", []),
+    ("Toutiao was removed for three weeks, according to the Sohu report.", [("toutiao", "Toutiao", ("removed",))]),
+    # a regulator's name is no app of a list
+    ("Douban is one of the apps. SEE ALSO: Cyberspace Administration of China Fines Social Media Platform Douban",
+     [("douban", "Douban", ("fined",)), ("douban", "Douban", ("fined",))]),
+])
+def test_an_outlet_cited_and_a_regulator_are_no_platforms(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, "en") == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("案件分為：快手未依詐防條例第32條第1項第1款前段於24小時內下架77則。", "zh-Hant", ()),
+    ("主管機關確認通報涉詐廣告均已下架，並要求快手陳述意見。", "zh-Hant", ()),
+    ("工信部通报快手等App存在问题。", "zh-Hans", ("notified",)),
+])
+def test_a_long_failed_duty_and_reported_content(text: str, language: str, expected: tuple[str, ...]) -> None:
+    assert [actions for _, _, actions in _entries(text, language)] == [expected]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("“晴天记账”APP超范围收集信息，公安机关对该APP运营单位“上海晴天网络科技有限公司”处以行政警告。", "zh-Hans",
+     [(None, "晴天记账", ("warned",))]),
+    ("「晴天記賬」APP超範圍收集信息，警方對該APP開發單位「上海晴天網絡科技有限公司」處以警告。", "zh-Hant",
+     [(None, "晴天記賬", ("warned",))]),
+])
+def test_the_operator_of_the_app_just_named_is_no_party_of_its_own(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("依法对“山地卡车”等应用程序采取下架措施。“早晚天气”等12款应用程序复核上架。", "zh-Hans"),
+    ("依法對「山地卡車」等應用程式採取下架措施。「早晚天氣」等12款應用程式已恢復上架。", "zh-Hant"),
+])
+def test_apps_put_back_on_the_shelves_are_not_removed(text: str, language: str) -> None:
+    assert [actions for _, _, actions in _entries(text, language)] == [("removed",), ()]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("未按要求完成整改的晴天记账、口袋读书、微唱-原创音乐三款应用,已被下架。", "zh-Hans", ["晴天记账", "口袋读书", "微唱-原创音乐"]),
+    ("存在違規問題的晴天記賬、口袋讀書2款應用已被下架。", "zh-Hant", ["晴天記賬", "口袋讀書"]),
+    ("工信部下架了会说话的汤姆猫、晴天记账2款App。", "zh-Hans", ["会说话的汤姆猫", "晴天记账"]),
+])
+def test_a_list_opened_by_a_relative_clause_starts_after_it(text: str, language: str, expected: list[str]) -> None:
+    entries = _entries(text, language)
+    assert [name for _, name, _ in entries] == expected
+    assert {actions for _, _, actions in entries} == {("removed",)}
+
+
+def test_an_article_referred_to_is_no_name() -> None:
+    text = "晴天记账等3款应用已被下架。(详见“工信部通报下架晴天记账等3款侵害用户权益APP”)"
+    assert {name for _, name, _ in _entries(text, "zh-Hans")} == {"晴天记账"}
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("开展“清朗·春节网络环境”等专项行动,约谈网站平台180余家,协调关闭、注销备案网站平台122家。", "zh-Hans"),
+    ("開展「清朗·暑期未成年人環境」等專項行動，下架相關App 804款。", "zh-Hant"),
+])
+def test_a_campaign_before_counts_of_platforms_is_no_platform(text: str, language: str) -> None:
+    assert _entries(text, language) == []
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("「網信中國」微信公布兩起案件：對微博平台予以警告。", "zh-Hant", [("weibo", "微博平台", ("warned",))]),
+    ("“网信浙江”微博今日发布：对“晴天新闻”网站予以关闭。", "zh-Hans", [(None, "晴天新闻", ("closed",))]),
+    ("China's anti-monopoly efforts bear fruit\nShare - WeChat\nThe regulator fined Meituan.", "en",
+     [("meituan", "Meituan", ("fined",))]),
+])
+def test_a_channel_written_quoted_name_then_wechat_and_a_share_button(
+        text: str, language: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _entries(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('The ICO issued a reprimand to "Harbour Media Limited t/a Tube Now" after a cyber attack.', "Tube Now"),
+    ("The ICO published a reprimand to Harbour Media Limited trading as Tube Now after an attack.", "Tube Now"),
+])
+def test_a_company_trading_as_a_service_is_named_by_the_service(text: str, expected: str) -> None:
+    assert [(name, actions) for _, name, actions in _entries(text, "en")] == [(expected, ("warned",))]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("对优酷、爱奇艺、大学生联盟网、“喵播”等网站予以行政处罚。", "zh-Hans", ["优酷", "爱奇艺", "大学生联盟网", "喵播"]),
+    ("對優酷、晴天書城、「喵播」等網站予以警告。", "zh-Hant", ["優酷", "晴天書城", "喵播"]),
+])
+def test_an_unquoted_name_between_a_registry_name_and_a_quoted_one_is_listed(
+        text: str, language: str, expected: list[str]) -> None:
+    entries = _entries(text, language)
+    assert [name for _, name, _ in entries] == expected
+    assert len({actions for _, _, actions in entries}) == 1
+
+
+def test_words_between_two_registry_names_that_are_no_list_item_are_no_name() -> None:
+    assert [name for _, name, _ in _entries("优酷的违规内容、爱奇艺的违规内容均已清理。", "zh-Hans")] == ["优酷", "爱奇艺"]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # a city government or the public reports content to a platform (Taiwan, Hong Kong usage)
+    ("台北市政府日前通報快手平台未依規定下架涉詐廣告，主管機關依法開罰。", "zh-Hant", ("fined",)),
+    ("民眾通報淘寶有違規商品，主管機關對淘寶開罰。", "zh-Hant", ("fined",)),
+    # a regulator's public notice names the app
+    ("工業和信息化部通報快手等App存在問題。", "zh-Hant", ("notified",)),
+])
+def test_the_subject_of_tongbao_decides_report_or_public_notice(
+        text: str, language: str, expected: tuple[str, ...]) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {expected}

@@ -106,3 +106,26 @@ def test_english_reports_name_apps_without_quotes() -> None:
 def test_capitalised_words_in_other_lists_are_no_apps() -> None:
     text = "The regulator, including Commissioner Smith and Deputy Jones, said the fine was fair."
     assert extract(text).platforms == []
+
+
+# A Word table pasted as text, one cell per line; the last cell of a row runs over two lines.
+VERTICAL = (
+    "附件：某省通信管理局通报下架APP名单\n\n序号\n\n应用名称\n\n应用主办者\n\n应用来源\n\n所涉问题\n\n"
+    "1\n\n晴空记账\n\n某某网络科技有限公司\n\n小米应用商店\n\n违规收集个人信息\n\n超范围索取权限\n\n"
+    "2\n\n晨读英语\n\n北京快手科技有限公司\n\n应用宝\n\n违规收集个人信息\n"
+)
+VERTICAL_HANT = (
+    "附件：某省通信管理局通報APP名單\n序號\n應用名稱\n開發者\n所涉問題\n"
+    "1\n晴空記賬\n某某網絡科技有限公司\n違規收集個人信息\n2\n晨讀英語\n某某軟件工作室\n過度索取權限\n"
+)
+
+
+def test_a_table_with_one_cell_per_line() -> None:
+    mentions = [m for m in extract(VERTICAL).platforms if m.operator is not None]
+    assert [(m.name, m.action) for m in mentions] == [("晴空记账", "removed"), ("晨读英语", "removed")]
+    assert [m.name for m in extract(VERTICAL_HANT).platforms if m.operator is not None] == ["晴空記賬", "晨讀英語"]
+
+
+def test_a_column_of_short_lines_without_row_numbers_is_no_table() -> None:
+    text = "应用名称\n\n晴空记账\n\n晨读英语\n\n某某公司\n"
+    assert [m.name for m in extract(text).platforms if m.operator is not None] == []

@@ -1,0 +1,118 @@
+"""Action words in notice text: where each of the registry's actions (约谈, 罚款, "fined"…) is
+said, and where a word that looks like one is not a measure on a platform (关停相关栏目, "failed
+to remove", "fined for blocking", 通报下架)."""
+
+from __future__ import annotations
+
+import re
+
+from diffing.registry import NEUTRAL, PlatformRegistry
+
+__all__ = ["find_action_spans"]
+
+
+def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> list[tuple[int, int, str]]:
+    """Where the registry's action words are said in prepared ``text``, as (start, end, action),
+    in text order, without overlaps; words that say something else was done carry ``NEUTRAL``."""
+    # One pattern per action: each starts with a literal the scan can jump to, which one
+    # alternation of them all cannot (it is slower).
+    if language == "zh":
+        pattern, words = registry.zh_action_scan
+        spans = [(match.start(), match.end(), words[match.group(0)]) for match in pattern.finditer(text)]
+        if "责令" in text or "勒令" in text or "要求" in text:
+            # 责令其全面深入整改, 责令平台尽快整改: an order to rectify with adverbs the word list
+            # does not spell out.
+            spans += [(match.start(), match.end(), "ordered_to_rectify") for match in _ORDERED_TO_RECTIFY.finditer(text)]
+            # 责令快手在30日内整改: the names come between the order and the word.
+            spans += [(match.start(1), match.end(1), "ordered_to_rectify")
+                      for match in _ORDERED_AROUND_NAMES.finditer(text)]
+            spans.sort()
+        if "停止" in text:
+            # 停止主要频道内容更新: updates stopped, with the part stopped between the words.
+            spans += [(match.start(), match.end(), "suspended") for match in _STOP_UPDATING.finditer(text)]
+            spans.sort()
+    else:
+        needles = registry.en_action_needles
+        spans = [
+            (match.start(), match.end(), action)
+            for action, pattern in registry.action_patterns[language].items()
+            if any(needle in text for needle in needles.get(action, ("",)))
+            for match in pattern.finditer(text)
+        ]
+        spans.sort()
+    if language == "zh" and "关" in text:
+        # 关停相关栏目, 关闭违规账号: features or accounts on the platform are closed, not the
+        # platform; the platform's own action is another word of the sentence. Accounts named
+        # after the verb (关闭“某某”等账号) are what it closes.
+        spans = [(start, end, NEUTRAL) if action == "closed" and _PART_OF_PLATFORM.match(text, end) else (start, end, action)
+                 for start, end, action in spans]
+    if language == "zh" and "下架" in text:
+        # 下架涉诈广告, 广告均已下架: the platform took content down, nothing was done to it.
+        spans = [(start, end, NEUTRAL) if action == "removed" and (
+            _CONTENT_AFTER.match(text, end) or _CONTENT_BEFORE.search(text, max(0, start - 12), start))
+            else (start, end, action) for start, end, action in spans]
+    if language == "zh" and ("未" in text or "没有" in text or "拒不" in text):
+        # 未依法于24小时内下架, 没有及时关闭: the duty the platform failed, not a measure on it.
+        spans = [span for span in spans if not _UNREALISED_ZH.search(text, max(0, span[0] - 31), span[0])]
+    if language == "en":
+        # "pay-or-consent", "closed-loop": a word of a compound, not the action.
+        spans = [span for span in spans if text[span[1]:span[1] + 1] != "-"]
+        # "should have removed", "failed to remove", "was not fined", "avoided penalties": no
+        # action was taken.
+        spans = [span for span in spans if not _UNREALISED_EN.search(text, max(0, span[0] - 24), span[0])]
+        # "fined for blocking parallel trade", "for failing to remove": the conduct, not a measure.
+        spans = [span for span in spans if not (
+            _CONDUCT_EN.search(text, max(0, span[0] - 40), span[0]) and _GERUND.match(text, span[0], span[1] + 12))]
+    if language == "zh" and "通报" in text:
+        # 通报流程, 纸本通报, 接获通报: reports of content sent to a platform (as Taiwan and Hong
+        # Kong use the word), not a regulator naming it for violations.
+        spans = [span for span in spans if not (span[2] == "notified" and text[span[0]:span[1]] == "通报" and (
+            _REPORT_NOUN.match(text, span[1]) or _REPORT_SENT.search(text, max(0, span[0] - 6), span[0])
+            or _REPORTED_CONTENT.match(text, span[1])))]
+    # 通报下架 announces a removal: the notice is the way the removal is made known; 关于…的通报
+    # is the notice's title.
+    spans = [
+        span for index, span in enumerate(spans)
+        if not (span[2] == "notified" and (
+            (index + 1 < len(spans) and spans[index + 1][0] == span[1]) or text[span[0] - 1:span[0]] == "的"))
+    ]
+    # 责令限期整改 also contains no other action, but 罚款 inside 罚款处罚 and similar overlaps
+    # keep the longest reading.
+    kept: list[tuple[int, int, str]] = []
+    for span in spans:
+        if kept and span[0] < kept[-1][1]:
+            if span[1] - span[0] > kept[-1][1] - kept[-1][0]:
+                kept[-1] = span
+            continue
+        kept.append(span)
+    return kept
+
+
+_PART_OF_PLATFORM = re.compile(
+    r"(?:了)?(?:其|该平台|平台)?(?:相关|部分|违规|违法|涉事|涉及|有关)?[^，,。；;、\n“”「」『』\"@]{0,6}?"
+    r"(?:功能|栏目|版块|板块|频道|账号|帐号|群组|直播间|店铺|话题|词条|榜单|服务|小组)"
+)
+_ORDERED_TO_RECTIFY = re.compile(r"(?:责令|勒令|要求)(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正)")
+_STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
+_ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令)[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除)")
+# 通报流程, 通报案件, 通报(的)涉诈广告: the report, or the content reported.
+_REPORT_NOUN = re.compile(r"(?:流程|案件|机制|系统|查询|窗口|专线|电话|平台|渠道)|的?[^，,。；;\n]{0,4}?(?:广告|内容|贴文|帖文|视频|链接)")
+# 通报Meta旗下的Facebook平台，有涉及诈骗的广告: the addressee, then what it was told of.
+_REPORTED_CONTENT = re.compile(r"[^，,。；;：:\n]{1,20}?[，,]\s*(?:有|称|指)")
+# 通报 said by a body that reports content to a platform, not by the regulator that names it
+# (台北市政府日前通报, 民众通报, 纸本通报).
+_REPORT_SENT = re.compile(r"(?:形式|纸本|电子|接获|接到|收到|民众|网友|用户|检举|主动|(?:市|县)?政府|市府|县府)(?:日前|近日|今天|昨天|已)?$")
+# The failed duty runs to the verb; a space, 遭 or 被 starts what befell the platform
+# (未申报 各遭罚款).
+_UNREALISED_ZH = re.compile(r"(?:未(?![成经])|没有|拒不)[^的，,。；;：:！!？?\s遭被]{0,28}$")
+_CONTENT = r"(?:广告|内容|信息|视频|商品|帖文|贴文|文章|图片|链接|节目|歌曲|词条)"
+_CONTENT_AFTER = re.compile(r"(?:了)?[^，,。；;：:\n、]{0,8}?" + _CONTENT)
+_CONTENT_BEFORE = re.compile(_CONTENT + r"(?:均|都|已|已经|被|全部|全数|立即|及时)*$")
+_CONDUCT_EN = re.compile(r"\b(?:for|over)\s+(?:[a-z]+ly\s+)?(?:[a-z]+ing\s+(?:and|or)\s+)?$")
+_GERUND = re.compile(r"[a-z]+ing\b")
+_UNREALISED_EN = re.compile(
+    r"\b(?:should|would|could|might|may|fail(?:ed|ing|s)?\s+to|refus(?:ed|ing|es)?\s+to|did\s+not|didn't|not|"
+    r"never|without|avoid(?:ed|s|ing)?|escap(?:ed|es|ing)?|evad(?:ed|es|ing)|spared(?:\s+from)?)"
+    r"(?:\s+(?:a|an|any|the))?"
+    r"(?:\s+(?:have|be|been|being))*\s+$"
+)
