@@ -3,14 +3,16 @@ where it lives, the skip when it is missing, and one driver per test module."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -41,3 +43,25 @@ def headless_chromium(page_load_timeout: float) -> Iterator[WebDriver]:
         yield driver
     finally:
         driver.quit()
+
+
+def gone(element: WebElement) -> Callable[[WebDriver], bool]:
+    """A wait condition: ``element``'s page has been replaced by the next one.
+
+    Selenium's ``staleness_of`` knows only the stale-element error; asked while the old
+    document is being torn down, ChromeDriver answers "Node with given id does not belong to
+    the document" instead, which means the same.
+    """
+
+    def replaced(_: WebDriver) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    return replaced

@@ -26,7 +26,6 @@ from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy import func, select
 
@@ -35,7 +34,7 @@ from crawler.localsite.demo_edits import LIST_PAGE, apply_demo_change, copy_demo
 from crawler.localsite.server import serve_in_thread as serve_site
 from storage.db import open_archive, session_factory
 from storage.models import ChangeEvent, Figure, NoticeVersion
-from tests.browser import ARTIFACTS, headless_chromium, skip_without_chromium
+from tests.browser import ARTIFACTS, gone, headless_chromium, skip_without_chromium
 from tests.query_fixtures import record_findings
 from web.app import create_app
 from web.server import serve_in_thread
@@ -186,7 +185,7 @@ def follow(driver: WebDriver, element: WebElement) -> None:
     """
     leaving = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(leaving))
+    WebDriverWait(driver, 30).until(gone(leaving))
     WebDriverWait(driver, 30).until(
         lambda d: d.execute_script("return document.readyState") == "complete")
 

@@ -29,7 +29,7 @@ from config import load_config
 from crawler.localsite.server import serve_in_thread as serve_site
 from storage.db import open_archive, session_factory
 from storage.source_definitions import add_definition, definition_from_fields
-from tests.browser import ARTIFACTS, headless_chromium, skip_without_chromium
+from tests.browser import ARTIFACTS, gone, headless_chromium, skip_without_chromium
 from tests.provincial_site import FIELDS, write_site
 from web.app import create_app
 from web.server import serve_in_thread
@@ -207,7 +207,7 @@ def submit(driver: WebDriver, button: str, then: str) -> str:
     show ``then`` (CSS); its text."""
     old_page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, button).click()
-    WebDriverWait(driver, 120).until(expected_conditions.staleness_of(old_page))
+    WebDriverWait(driver, 120).until(gone(old_page))
     return wait_for(driver, then)
 
 
