@@ -31,6 +31,16 @@ _CONVERSION_LEAD = re.compile(
     rf"(?:\b(?:equal|equivalent)\s+(?:of|to)|\bworth|约合|折合|相当于)\s*(?:{_APPROXIMATELY}\s*)?(?:人民币|美元|欧元|英镑|港币|港元)?\s*$")
 
 
+# A sentence opened by the currency it restates in ("In US currency, the penalty is $402m",
+# "In dollar terms, …", 换算成美元，…, 以美元计，…): its amounts restate an earlier one.
+_CURRENCY_WORD = r"(?:dollars?|euros?|sterling|pounds?|yuan|renminbi|rmb|yen|francs?|kronor|kroner)"
+_RESTATING_FRAME = re.compile(
+    rf"\s*(?:in|converted\s+(?:in)?to|expressed\s+in|translated\s+into)\s+(?:(?:us|u\.s\.|american|hong\s+kong|singapore|canadian|australian)\s+)?"
+    rf"(?:{_CURRENCY_WORD}(?:\s+(?:terms|currency))?|(?:us|u\.s\.|american|british|european|chinese)\s+currency)\s*[,，]"
+    r"|\s*(?:按[^，,。]{0,12}汇率)?(?:换算|折算|折合)(?:成|为)?(?:美元|欧元|英镑|人民币|港元|港币|新台币|日元)(?:计算?)?\s*[,，]"
+    r"|\s*以(?:美元|欧元|英镑|人民币|港元|港币|新台币|日元)(?:计算?|计价)\s*[,，]")
+
+
 def conversions(prepared: PreparedText, candidates: Sequence[Candidate]) -> dict[int, int]:
     """Amounts that restate another amount in a second currency ("3.4 billion yuan (about $533
     million)"), each mapped to the amount it restates; an amount elsewhere equal to such a
@@ -50,6 +60,11 @@ def conversions(prepared: PreparedText, candidates: Sequence[Candidate]) -> dict
                     or (_CONVERSION_LEAD.search(prepared.text, max(before.end, candidate.start - 40), candidate.start)
                         and prepared.sentence_index(before.start) == prepared.sentence_index(candidate.start))):
                 converted[index] = converted.get(previous, previous)
+            elif _RESTATING_FRAME.match(prepared.text, prepared.sentence_at(candidate.start)[0]):
+                target = next((earlier for earlier in range(index - 1, -1, -1)
+                               if candidates[earlier].currency not in (None, candidate.currency)), None)
+                if target is not None:
+                    converted[index] = converted.get(target, target)
         previous = index
     restatements = [(candidates[index].currency, candidates[index].value, target)
                     for index, target in converted.items()]

@@ -470,3 +470,75 @@ def test_wan_before_a_fine_is_money(text: str, expected: list[tuple[str, int]]) 
 ])
 def test_fines_with_spaced_wan_and_cai_chu(text: str, expected: list[Decimal]) -> None:
     assert [f.value for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the unit hyphenated onto the amount or its noun
+    ("Brightline was fined £30,000, plus a £200 per-day penalty until it complies.",
+     [(Decimal(30000), "fine", "fine_amount"), (Decimal(200), "other", None)]),
+    ("The authority added a €5,000-a-day penalty for as long as the breach continues.",
+     [(Decimal(5000), "other", None)]),
+    # 每日/按日 with a penalty verb between it and the amount
+    ("逾期不改正的，按日连续处罚，每日处以1万元罚款。", [(Decimal(10000), "other", None)]),
+    ("逾期未改正者，每日處罰新臺幣5,000元。", [(Decimal(5000), "other", None)]),
+    # no unit: the fine stays a fine
+    ("Brightline was fined £30,000 on the day of the hearing.", [(Decimal(30000), "fine", "fine_amount")]),
+])
+def test_a_penalty_per_day_is_no_fine(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert _roles(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a change of a fine stated with "by": the difference, however long the fine's description
+    ("The General Court reduced Norvex’s fine for abusing its dominant position in the tablet market by more than €80 million.",
+     [(Decimal(80000000), "other", None)]),
+    ("On appeal the tribunal cut the penalty imposed on Quill Media by £1.2 million.",
+     [(Decimal(1200000), "other", None)]),
+    ("法院将对星河公司的罚款下调了3000万元。", [(Decimal(30000000), "other", None)]),
+    # "to" gives the new fine, which is a fine
+    ("The tribunal reduced Quill Media's fine to £2 million.", [(Decimal(2000000), "fine", "fine_amount")]),
+])
+def test_the_change_of_a_fine_is_no_fine(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert _roles(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the maximum is what the sentence is about: its level, raised or stated
+    ("The maximum fine the regulator can impose for a data breach rose from £500,000 under the old act to €20 million.",
+     [(Decimal(500000), "maximum", None), (Decimal(20000000), "maximum", None)]),
+    ("Under the amended law, the maximum penalty available to the commission is $10 million.",
+     [(Decimal(10000000), "maximum", None)]),
+    ("新法将罚款上限由50万元提高至5000万元。", [(Decimal(500000), "maximum", None), (Decimal(50000000), "maximum", None)]),
+    ("修法後，最高罰款金額從新臺幣100萬元提高到1000萬元。",
+     [(Decimal(1000000), "maximum", None), (Decimal(10000000), "maximum", None)]),
+    # a maximum imposed on a company is its fine
+    ("监管部门对星河公司处以最高罚款50万元。", [(Decimal(500000), "fine", "fine_amount")]),
+])
+def test_the_level_of_a_maximum_is_no_fine(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert _roles(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("这些案件平均罚没金额超过2亿元。", [(Decimal(200000000), "other", None)]),
+    ("去年該局平均每宗罰款金額約為30萬元。", [(Decimal(300000), "other", None)]),
+    ("The average fine issued last year was £240,000.", [(Decimal(240000), "other", None)]),
+    # an average in another clause governs nothing
+    ("平均处罚幅度为销售额的5%，对星河公司罚款2亿元。", [(Decimal(200000000), "fine", "fine_amount")]),
+])
+def test_an_average_is_no_fine(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert _roles(text) == expected
+
+
+@pytest.mark.parametrize(("text", "fines"), [
+    # a sentence opened by the currency it restates in: one fine, the restatement a span of it
+    ("The commission fined Quill Media €405 million on Monday. In US currency, the penalty is about $402 million.",
+     [(Decimal(405000000), "EUR")]),
+    ("The regulator imposed a fine of €1.2 billion. In dollar terms, that is $1.3 billion.",
+     [(Decimal(1200000000), "EUR")]),
+    ("监管机构对星河公司罚款4.05亿欧元。按当日汇率换算成美元，罚款约为4.02亿美元。", [(Decimal(405000000), "EUR")]),
+    # a place, not a currency: two fines
+    ("The commission fined Quill Media €405 million. In the US, the FTC fined it $5 million.",
+     [(Decimal(405000000), "EUR"), (Decimal(5000000), "USD")]),
+])
+def test_a_sentence_restating_in_another_currency_is_no_second_fine(text: str, fines: list[tuple[Decimal, str]]) -> None:
+    assert [(f.value, f.currency) for f in _money(text) if f.metric == "fine_amount"] == fines
