@@ -10,6 +10,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from diffing.figure import Candidate, Figure
 from diffing.periods import Period
+from diffing.roles import FINE, FINE_ROLES
 from diffing.text import PreparedText
 
 __all__ = ["DISTRIBUTIVE", "conversions", "merge_repeats"]
@@ -104,18 +105,20 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
         if figure.metric is None and figure.role is None:
             kept.append(figure)
             continue
-        exact = (figure.metric, figure.role, figure.value, figure.unit)
+        exact = (figure.metric, _fact(figure.role), figure.value, figure.unit)
         same = earlier.setdefault(exact, [])
-        index = next((i for i in same if _agree(kept[i], figure)), None)
+        index = next((i for i in same if _agree(kept[i], figure) and _same_role(kept[i], figure)), None)
         if index is None:
             index = next((i for i, other in enumerate(kept)
-                          if (other.metric, other.role, other.unit) == exact[:2] + exact[3:]
-                          and _rounded(other.value, figure.value) and _agree(other, figure)), None)
+                          if (other.metric, _fact(other.role), other.unit) == exact[:2] + exact[3:]
+                          and _rounded(other.value, figure.value) and _agree(other, figure)
+                          and _same_role(other, figure)), None)
         approximated = False
         if index is None:
             index = next((i for i, other in enumerate(kept)
-                          if (other.metric, other.role, other.unit) == exact[:2] + exact[3:]
-                          and _approximates(other, figure) and _agree(other, figure)), None)
+                          if (other.metric, _fact(other.role), other.unit) == exact[:2] + exact[3:]
+                          and _approximates(other, figure) and _agree(other, figure)
+                          and _same_role(other, figure)), None)
             approximated = index is not None
         # An amount given to each of several parties is no repeat of one party's equal fine; a
         # second "each" statement of it (a headline's 各遭罚款50万元) is.
@@ -136,7 +139,22 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
             scope=first.scope or figure.scope,
             party=first.party or figure.party,
         )
+        if first.role == FINE and figure.role != FINE:
+            # A fine restating a total or a part stated earlier (or later) is that total or part.
+            kept[index] = replace(kept[index], role=figure.role, part_of=figure.part_of)
     return sorted(kept, key=lambda figure: figure.start)
+
+
+def _fact(role: str | None) -> str | None:
+    """A total or a part is a fine imposed too: stated again without its sum (a caption, a later
+    paragraph), it is the same fact (see ``_same_role``)."""
+    return FINE if role in FINE_ROLES else role
+
+
+def _same_role(first: Figure, second: Figure) -> bool:
+    """Equal roles; or a fine and a total or part of the same named party (a part of one
+    company's total and another company's equal fine are two facts: the party must say so)."""
+    return first.role == second.role or (first.party is not None and first.party == second.party)
 
 
 def _rounded(first: int | Decimal, second: int | Decimal) -> bool:

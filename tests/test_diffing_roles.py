@@ -542,3 +542,31 @@ def test_an_average_is_no_fine(text: str, expected: list[tuple[Decimal, str, str
 ])
 def test_a_sentence_restating_in_another_currency_is_no_second_fine(text: str, fines: list[tuple[Decimal, str]]) -> None:
     assert [(f.value, f.currency) for f in _money(text) if f.metric == "fine_amount"] == fines
+
+
+def _fines(text: str) -> list[tuple[Decimal | int, str | None, str | None, int]]:
+    return [(f.value, f.role, f.party, len(f.other_spans)) for f in _money(text) if f.metric == "fine_amount"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a part of a total stated again later, without its sum, for the same party: one fact
+    (("The regulator fined Facebook and Instagram a combined €390 million. Facebook was fined €210 million for its "
+      "advertising practices, while Instagram was penalised €180 million. Last week the regulator confirmed that "
+      "Facebook would be fined €210 million for the breaches."),
+     [(Decimal(390000000), "total", "instagram", 0), (Decimal(210000000), "part", "facebook", 1),
+      (Decimal(180000000), "part", "instagram", 0)]),
+    ("监管部门对淘宝和天猫合计罚款3亿元，其中淘宝被罚2亿元，天猫被罚1亿元。此前，监管部门已宣布淘宝被罚款2亿元。",
+     [(Decimal(300000000), "total", "tmall", 0), (Decimal(200000000), "part", "taobao", 1),
+      (Decimal(100000000), "part", "tmall", 0)]),
+    ("監管機構對淘寶和天貓合計罰款3億元，其中淘寶被罰2億元，天貓被罰1億元。據悉，淘寶因違規被罰款2億元。",
+     [(Decimal(300000000), "total", "tmall", 0), (Decimal(200000000), "part", "taobao", 1),
+      (Decimal(100000000), "part", "tmall", 0)]),
+    # another company's fine equal to a part is a fact of its own
+    (("The regulator fined Google a total of €150 million: €90 million for Google LLC and €60 million for Google "
+      "Ireland. It also fined the company Facebook Ireland €60 million."),
+     [(Decimal(150000000), "total", "google", 0), (Decimal(90000000), "part", "google", 0),
+      (Decimal(60000000), "part", "google", 0), (Decimal(60000000), "fine", "meta", 0)]),
+])
+def test_a_part_stated_again_for_its_party_is_one_fact(
+        text: str, expected: list[tuple[Decimal, str, str | None, int]]) -> None:
+    assert _fines(text) == expected
