@@ -154,7 +154,13 @@ def _fact(role: str | None) -> str | None:
 def _same_role(first: Figure, second: Figure) -> bool:
     """Equal roles; or a fine and a total or part of the same named party (a part of one
     company's total and another company's equal fine are two facts: the party must say so)."""
-    return first.role == second.role or (first.party is not None and first.party == second.party)
+    return first.role == second.role or (first.party is not None and second.party is not None
+                                         and _same_name(first.party, second.party))
+
+
+def _same_name(first: str, second: str) -> bool:
+    # A headline's "BEH Group" and the body's "the BEH group" name one party.
+    return first == second or first.casefold() == second.casefold()
 
 
 def _rounded(first: int | Decimal, second: int | Decimal) -> bool:
@@ -214,7 +220,7 @@ def _agree(first: Figure, second: Figure) -> bool:
     if not (None in (first.period, second.period) or first.period == second.period
             or _nested(first.period, second.period)):
         return False
-    if not (None in (first.party, second.party) or first.party == second.party):
+    if first.party is not None and second.party is not None and not _same_name(first.party, second.party):
         return False
     if None in (first.scope, second.scope) or first.scope == second.scope:
         return True

@@ -570,3 +570,22 @@ def _fines(text: str) -> list[tuple[Decimal | int, str | None, str | None, int]]
 def test_a_part_stated_again_for_its_party_is_one_fact(
         text: str, expected: list[tuple[Decimal, str, str | None, int]]) -> None:
     assert _fines(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # dots group thousands and a comma marks the decimals
+    ("The Commission has fined the Orbit group €77.068.000,00 for blocking access to its pipelines.",
+     [(Decimal(77068000), "fine", "fine_amount")]),
+    ("The authority imposed a fine of EUR 1.250.000 on Quill Media.", [(Decimal(1250000), "fine", "fine_amount")]),
+    ("Quill Media must pay a fine of 1.234.567,89 euros.", [(Decimal("1234567.89"), "fine", "fine_amount")]),
+    # one dot group and no decimal comma stays a decimal point
+    ("Quill Media was fined €1.5 million.", [(Decimal(1500000), "fine", "fine_amount")]),
+])
+def test_continental_notation(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert _roles(text) == expected
+
+
+def test_a_rounded_headline_repeats_the_continental_amount_whatever_the_party_case() -> None:
+    text = ("The EU Commission fines the Orbit Group € 77 million for blocking access to gas. "
+            "The European Commission has fined the Orbit group €77.068.000,00 for blocking competitors.")
+    assert [(f.value, len(f.other_spans)) for f in _money(text)] == [(Decimal(77068000), 1)]
