@@ -88,11 +88,35 @@ def find_amounts(text: str) -> list[AmountMatch]:
                 continue
             taken.take(start, end)
             found.append(AmountMatch(start, end, Amount(Decimal(value), "CNY"), start, end))
+    if found and (" fine" in text or " penalt" in text):
+        _signless_fines(text, found, taken)
     found.sort(key=lambda amount: amount.start)
     local = _local_yuan(text) if found else None
     if local is not None:
         found = [_as_currency(amount, local) if _bare_yuan(text, amount) else amount for amount in found]
     return _bare_yuan_follows(text, found)
+
+
+# A number written as the attribute of a fine ("a 100,000 penalty", "a 60,000 fine") whose
+# currency sign was lost on the way (a page that dropped £): money in the one currency the
+# notice names elsewhere; with two currencies named, none is guessed.
+_SIGNLESS_FINE = re.compile(
+    r"\b(?:a|an)\s+(?:further\s+|separate\s+|second\s+|additional\s+)?(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s*(?:million|billion|m|bn))"
+    r"\s+(?:civil\s+|monetary\s+|administrative\s+)?(?:fine|penalty)\b")
+
+
+def _signless_fines(text: str, found: list[AmountMatch], taken: Occupancy) -> None:
+    currencies = {amount.amount.currency for amount in found}
+    if len(currencies) != 1:
+        return
+    currency = currencies.pop()
+    for match in _SIGNLESS_FINE.finditer(text):
+        start, end = match.span("number")
+        value = parse_number(match.group("number"))
+        if value is None or not taken.free(start, end):
+            continue
+        taken.take(start, end)
+        found.append(AmountMatch(start, end, Amount(Decimal(value), currency), start, end))
 
 
 # Continental notation: dots group thousands and a comma marks the decimals (€77.068.000,00,

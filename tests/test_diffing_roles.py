@@ -589,3 +589,21 @@ def test_a_rounded_headline_repeats_the_continental_amount_whatever_the_party_ca
     text = ("The EU Commission fines the Orbit Group € 77 million for blocking access to gas. "
             "The European Commission has fined the Orbit group €77.068.000,00 for blocking competitors.")
     assert [(f.value, len(f.other_spans)) for f in _money(text)] == [(Decimal(77068000), 1)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the sign lost in the body: the one currency the notice names
+    (("Regulator hands out £160,000 in fines. Today it said a 100,000 penalty was handed to Rivertown Council, "
+      "while Quill Media was hit with a 60,000 fine."),
+     [(Decimal(160000), "GBP"), (Decimal(100000), "GBP"), (Decimal(60000), "GBP")]),
+    (("Watchdog fines Brightpage €2 million. The authority said Brightpage had been given a 2 million penalty "
+      "and a further 500,000 fine for late filing."),
+     [(Decimal(2000000), "EUR"), (Decimal(500000), "EUR")]),
+    # two currencies named: no guess
+    ("The council paid £5,000 in costs. It also faces a 50,000 fine, while Quill got a $3,000 fine.",
+     [(Decimal(3000), "USD")]),
+    # no currency anywhere: no money
+    ("Quill Media was hit with a 60,000 fine.", []),
+])
+def test_a_fine_whose_sign_was_lost_is_in_the_notices_currency(text: str, expected: list[tuple[Decimal, str]]) -> None:
+    assert [(f.value, f.currency) for f in _money(text) if f.metric == "fine_amount"] == expected
