@@ -355,3 +355,21 @@ def test_a_month_the_work_went_on_through_frames_its_report(
 
     figures = extract(text, published=date(2022, 11, 14), language=language).figures
     assert [(figure.metric, figure.period) for figure in figures if figure.metric] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # the base of a comparison listing several figures: each item after a 、 is of the compared period
+    ("2021年共查处垄断案件118件、罚款总额超过220亿元，较2020年的30件、罚款总额约5000万元明显上升。", "zh-Hans",
+     [(22000000000, "2021"), (50000000, "2020")]),
+    ("2023年罰款總額達3億元，比2022年的120件、總金額1億元高出兩倍。", "zh-Hant",
+     [(300000000, "2023"), (100000000, "2022")]),
+    # the comparison closed by a comma: the figure after it is of the sentence's own period
+    ("2023年关闭网站1200家，较2022年的900家有所增加，累计罚款5000万元。", "zh-Hans",
+     [(50000000, "2023")]),
+])
+def test_the_base_of_a_comparison_lists_its_figures_after_a_dun_comma(
+        text: str, language: str, expected: list[tuple[int, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2024, 3, 1), language=language).figures
+    assert [(int(figure.value), figure.period) for figure in figures if figure.metric == "fine_amount"] == expected
