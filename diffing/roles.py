@@ -101,7 +101,10 @@ _MAXIMUM_NOUN = re.compile(
 _MAXIMUM_LEVEL = re.compile(
     r"\b(?:is|was|are|were|will\s+be|stands\s+at|stood\s+at|rose|rises|risen|increased|raised|doubled|went\s+up|goes\s+up"
     r"|from|to)\b|由|从|提高|提升|增加|增至|上调|调整为|为|是")
-_MAXIMUM_IMPOSED = re.compile(r"\b(?:imposed|levied|handed|issued)\s+(?:\w+\s+)?(?:on|to|against)\b|处以|对[^，,。]{1,20}处")
+# Imposed on someone anywhere before the amount; a maximum that "can be imposed" is not.
+_MAXIMUM_IMPOSED = re.compile(
+    r"(?<!\bbe\s)(?<!\bcan\s)(?<!could\s)(?<!\bmay\s)\b(?:imposed|levied|issued|handed|gave|given|hit|slapped|received)\b"
+    r"|处以|给予|予以|被罚|对[^，,。]{1,20}处")
 
 
 def _maximum_level(text: str, sentence_start: int, amount_start: int) -> bool:

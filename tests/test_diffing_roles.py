@@ -511,8 +511,12 @@ def test_the_change_of_a_fine_is_no_fine(text: str, expected: list[tuple[Decimal
     ("新法将罚款上限由50万元提高至5000万元。", [(Decimal(500000), "maximum", None), (Decimal(50000000), "maximum", None)]),
     ("修法後，最高罰款金額從新臺幣100萬元提高到1000萬元。",
      [(Decimal(1000000), "maximum", None), (Decimal(10000000), "maximum", None)]),
+    ("The maximum fine that can be imposed rose to €20 million.", [(Decimal(20000000), "maximum", None)]),
     # a maximum imposed on a company is its fine
     ("监管部门对星河公司处以最高罚款50万元。", [(Decimal(500000), "fine", "fine_amount")]),
+    ("对星河公司给予最高罚款额为50万元的处罚。", [(Decimal(500000), "fine", "fine_amount")]),
+    ("The regulator issued the maximum fine to Quill Media, which was £500,000.", [(Decimal(500000), "fine", "fine_amount")]),
+    ("Quill Media has been hit with the maximum fine, which was £500,000.", [(Decimal(500000), "fine", "fine_amount")]),
 ])
 def test_the_level_of_a_maximum_is_no_fine(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
     assert _roles(text) == expected
