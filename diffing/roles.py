@@ -103,7 +103,7 @@ _MAXIMUM_LEVEL = re.compile(
     r"|from|to)\b|由|从|提高|提升|增加|增至|上调|调整为|为|是")
 # Imposed on someone anywhere before the amount; a maximum that "can be imposed" is not.
 _MAXIMUM_IMPOSED = re.compile(
-    r"(?<!\bbe\s)(?<!\bcan\s)(?<!could\s)(?<!\bmay\s)\b(?:imposed|levied|issued|handed|gave|given|hit|slapped|received)\b"
+    r"(?<!\bbe\s)(?<!\bcan\s)(?<!could\s)(?<!\bmay\s)\b(?:imposed|levied|issued|handed|gave|given|hit|slapped|received|fined)\b"
     r"|处以|给予|予以|被罚|对[^，,。]{1,20}处")
 
 
@@ -113,7 +113,12 @@ def _maximum_level(text: str, sentence_start: int, amount_start: int) -> bool:
     if noun is None:
         return False
     return bool(_MAXIMUM_LEVEL.search(text, noun.end(), amount_start)) \
+        and not _CLAUSE_BREAK.search(text, noun.end(), amount_start) \
         and not _MAXIMUM_IMPOSED.search(text, sentence_start, amount_start)
+
+
+# The maximum and its level are one clause ("The maximum fine is €20m, and X was fined €5m").
+_CLAUSE_BREAK = re.compile(r"(?<!\d)[,，]|[,，](?!\d{3})|[;；、]|\b(?:and|but|while|whereas)\s+(?!\d)(?=[a-z]+\s+(?:was|were|is|has|had)\b)")
 
 
 # A penalty not (yet) imposed: announced as an intention, proposed, or what was faced before a

@@ -517,6 +517,9 @@ def test_the_change_of_a_fine_is_no_fine(text: str, expected: list[tuple[Decimal
     ("对星河公司给予最高罚款额为50万元的处罚。", [(Decimal(500000), "fine", "fine_amount")]),
     ("The regulator issued the maximum fine to Quill Media, which was £500,000.", [(Decimal(500000), "fine", "fine_amount")]),
     ("Quill Media has been hit with the maximum fine, which was £500,000.", [(Decimal(500000), "fine", "fine_amount")]),
+    # the maximum's clause ends before the fine
+    ("The maximum fine is €20 million, and Quill Media was fined €5 million.",
+     [(Decimal(20000000), "maximum", None), (Decimal(5000000), "fine", "fine_amount")]),
 ])
 def test_the_level_of_a_maximum_is_no_fine(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
     assert _roles(text) == expected
