@@ -54,7 +54,7 @@ def _whole_words(text: str, match: re.Match[str]) -> bool:
     prefix = match.groupdict().get("prefix")
     if prefix and prefix[0].isascii() and prefix[0].isalpha() and text[match.start() - 1:match.start()].isalpha():
         return False
-    suffix = match.group("suffix")
+    suffix = match.groupdict().get("suffix")
     return not (suffix and suffix[-1].isascii() and suffix[-1].isalpha()
                 and text[match.end():match.end() + 1].isascii() and text[match.end():match.end() + 1].isalpha())
 
@@ -65,6 +65,8 @@ def find_amounts(text: str) -> list[AmountMatch]:
     found: list[AmountMatch] = []
     taken = Occupancy(len(text))
     with_prefix, with_suffix, in_words = _patterns()
+    if _CONTINENTAL_HINT.search(text):
+        _continental(text, found, taken)
     # Amounts in words need a scale word: most notices have none, and skip that scan.
     patterns = (with_prefix, with_suffix, in_words) if "illion" in text or "thousand" in text \
         else (with_prefix, with_suffix)
@@ -86,11 +88,64 @@ def find_amounts(text: str) -> list[AmountMatch]:
                 continue
             taken.take(start, end)
             found.append(AmountMatch(start, end, Amount(Decimal(value), "CNY"), start, end))
+    if found and (" fine" in text or " penalt" in text):
+        _signless_fines(text, found, taken)
     found.sort(key=lambda amount: amount.start)
     local = _local_yuan(text) if found else None
     if local is not None:
         found = [_as_currency(amount, local) if _bare_yuan(text, amount) else amount for amount in found]
     return _bare_yuan_follows(text, found)
+
+
+# A number written as the attribute of a fine ("a 100,000 penalty", "a 60,000 fine") whose
+# currency sign was lost on the way (a page that dropped £): money in the one currency the
+# notice names elsewhere; with two currencies named, none is guessed.
+_SIGNLESS_FINE = re.compile(
+    r"\b(?:a|an)\s+(?:further\s+|separate\s+|second\s+|additional\s+)?(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s*(?:million|billion|m|bn))"
+    r"\s+(?:civil\s+|monetary\s+|administrative\s+)?(?:fine|penalty)\b")
+
+
+def _signless_fines(text: str, found: list[AmountMatch], taken: Occupancy) -> None:
+    currencies = {amount.amount.currency for amount in found}
+    if len(currencies) != 1:
+        return
+    currency = currencies.pop()
+    for match in _SIGNLESS_FINE.finditer(text):
+        start, end = match.span("number")
+        value = parse_number(match.group("number"))
+        if value is None or not taken.free(start, end):
+            continue
+        taken.take(start, end)
+        found.append(AmountMatch(start, end, Amount(Decimal(value), currency), start, end))
+
+
+# Continental notation: dots group thousands and a comma marks the decimals (€77.068.000,00,
+# EUR 1.250.000): two dot groups, or one before a comma and two decimals, are no decimal point.
+_CONTINENTAL_HINT = re.compile(r"\d\.\d{3}(?:\.\d{3}|,\d{2}(?!\d))")
+_CONTINENTAL_NUMBER = r"(?<![\d.,])(?P<number>\d{1,3}(?:\.\d{3}){2,}(?:,\d{1,2})?|\d{1,3}\.\d{3},\d{2})(?![\d.]|,\d)"
+
+
+@lru_cache(maxsize=1)
+def _continental_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    prefixes, suffixes = currency_markers()
+    prefix = rf"(?P<prefix>{literal_alternation(prefixes)})"
+    suffix = rf"(?P<suffix>{literal_alternation(suffixes)})"
+    return re.compile(rf"{prefix}\s*{_CONTINENTAL_NUMBER}"), re.compile(rf"{_CONTINENTAL_NUMBER}\s*{suffix}")
+
+
+def _continental(text: str, found: list[AmountMatch], taken: Occupancy) -> None:
+    for pattern in _continental_patterns():
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if not taken.free(start, end) or not _whole_words(text, match):
+                continue
+            number = match.group("number").replace(".", "").replace(",", ".")
+            marker = match.groupdict().get("prefix") or ""
+            amount = parse_amount(f"{marker}{number}{match.groupdict().get('suffix') or ''}")
+            if amount is None:
+                continue
+            taken.take(start, end)
+            found.append(AmountMatch(start, end, amount, match.start("number"), match.end("number")))
 
 
 # 万 or 亿 right before the fine it is (处1,500万罚锾, 并处50万罚款), or right after a fining verb

@@ -11,6 +11,7 @@ from diffing.documents import found_figure_json, found_mention_json
 from diffing.figures import EXTRACTOR_VERSION, Figure, MetricCatalogue, find_figures, load_metrics
 from diffing.parties import with_parties
 from diffing.platforms import PlatformMention, PlatformRegistry, find_platform_mentions
+from diffing.repeats import merge_repeats
 from diffing.text import prepare
 
 __all__ = ["EXTRACTOR_VERSION", "Extraction", "extract"]
@@ -76,5 +77,6 @@ def extract(
         other_parties=other_parties,
     )
     parties = sorted([*mentions, *other_parties], key=lambda mention: mention.start) if other_parties else mentions
-    figures = with_parties(prepared, figures, parties)
+    # A fine restating a total or a part is merged only once both name the same party.
+    figures = merge_repeats(with_parties(prepared, figures, parties))
     return Extraction(prepared.language, figures, mentions, (metrics or load_metrics()).version)

@@ -637,6 +637,10 @@ def find_figures(
         if prepared.text[clause[1]:clause[1] + 1] in ("(", "（"):
             clause = (clause[0], _through_asides(prepared, clause[1], prepared.sentence_at(candidate.start)[1]))
         period_mention = _mention_for(periods, carried_periods, clause, candidate.start)
+        if prepared.text[clause[0] - 1:clause[0]] == "、" and not periods.starting(*clause):
+            # The base of a comparison listing several figures (较2020年的30件、总金额约5000万元):
+            # each item after a 、 is of the compared period.
+            period_mention = _compared_base(prepared, periods, clause) or period_mention
         if prepared.language == "en" and not periods.starting(*clause):
             period_mention = _sentence_final(prepared, periods, candidates, candidate) or period_mention
         if (period_mention is not None and period_mention.until is not None
@@ -675,6 +679,21 @@ def find_figures(
     link_parts(prepared, drafts)
     figures = [_figure(prepared, catalogue, draft) for draft in drafts]
     return merge_repeats(figures) if merge else figures
+
+
+def _compared_base(prepared: PreparedText, periods: SortedSpans[PeriodMention],
+                   clause: tuple[int, int]) -> PeriodMention | None:
+    """The comparison's period whose 、-list the clause continues, if it does."""
+    sentence_start = prepared.sentence_at(clause[0])[0]
+    before = periods.starting(sentence_start, clause[0])
+    if not before or not before[-1].comparison or before[-1].period is None:
+        return None
+    base = before[-1]
+    return None if _LIST_BREAK.search(prepared.text, base.end, clause[0]) else base
+
+
+# Anything but a 、 ends a comparison's list of figures.
+_LIST_BREAK = re.compile(r"[。！？；!?;\n，,：:]")
 
 
 def _sentence_final(prepared: PreparedText, periods: SortedSpans[PeriodMention],
@@ -761,7 +780,7 @@ def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: 
 _STANDING = re.compile(r"(?:尚有|仍有|尚存|仍存)\s*(?:共\s*)?$"
                        r"|\bthere\s+(?:are|were|remain(?:ed)?)\s+still\s+$|\bstill\s+(?:remain(?:s|ed)?|left|outstanding)\s+$")
 _ACCUMULATED = re.compile(
-    r"累计|总计|合计|共计|总额|共[被遭挨]?(?:罚|处以?罚)|total|combined|altogether|cumulative|so\s+far")
+    r"累计|总计|合计|共计|总额|总金额|总数额|共[被遭挨]?(?:罚|处以?罚)|total|combined|altogether|cumulative|so\s+far")
 # "1.2万件", "3,200余件": a count of cases with its decimals, 万 and 余.
 _CASES_COUNTED = re.compile(
     r"案件?[^，,。；;\d]{0,6}\d[\d,.]*\s*[万千]?\s*[余多]?\s*[件起宗]|\d[\d,.]*\s*[万千]?\s*[余多]?\s*(?:[件起宗]案|cases\b)")

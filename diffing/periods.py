@@ -562,6 +562,12 @@ _EN_ATTRIBUTIVE_BEFORE = re.compile(r"(?<!were\s)(?<!was\s)(?<!been\s)(?<!have\s
 _SUMMED_BEFORE = re.compile(r"\b(?:total|totall?ing|in\s+all|altogether|combined|cumulative)\b|累计|共计|合计|总计")
 
 
+_ONGOING = re.compile(
+    r"深入推进|持续推进|扎实推进|纵深推进|持续开展|深入开展|扎实开展|持续深化|持续加强|重拳整治|持续整治"
+    r"|\b(?:pressed\s+(?:ahead|on)|kept\s+up|continued|stepped\s+up|carried\s+on|pushed\s+ahead)\b")
+_ONSET = re.compile(r"启动|部署|印发|发布|召开|宣布|开始|\b(?:launched|started|began|announced|issued|kicked\s+off)\b")
+
+
 def _sentence_end(text: str, position: int) -> int:
     mark = _SENTENCE_END.search(text, position)
     return mark.end() if mark else len(text)
@@ -642,8 +648,14 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
             # A month inside a clause dates an event ("the list issued in July", 对7月发现的问题);
             # it is a period only when it frames what follows or a total is stated over it.
             continue
+        sentence_end = _sentence_end(text, match.end())
+        # A month whose sentence says the work went on through it (2023年5月，全省网信系统深入推进…
+        # 专项行动; "In May, the offices pressed ahead with…") opens a report of that month: it
+        # frames the sentences after it. One that dates an onset (启动, launched) does not.
+        ongoing = carries and _ONGOING.search(text, match.end(), sentence_end) \
+            and not _ONSET.search(text, match.end(), sentence_end)
         mentions.append(PeriodMention(start, match.end(), period, comparison, carries,
-                                      _sentence_end(text, match.end())))
+                                      None if ongoing else sentence_end))
 
     for match in _ZH_PERIOD.finditer(text) if chinese else ():
         if ranges and inside_range(match):

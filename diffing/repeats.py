@@ -10,6 +10,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from diffing.figure import Candidate, Figure
 from diffing.periods import Period
+from diffing.roles import FINE, FINE_ROLES
 from diffing.text import PreparedText
 
 __all__ = ["DISTRIBUTIVE", "conversions", "merge_repeats"]
@@ -31,6 +32,16 @@ _CONVERSION_LEAD = re.compile(
     rf"(?:\b(?:equal|equivalent)\s+(?:of|to)|\bworth|约合|折合|相当于)\s*(?:{_APPROXIMATELY}\s*)?(?:人民币|美元|欧元|英镑|港币|港元)?\s*$")
 
 
+# A sentence opened by the currency it restates in ("In US currency, the penalty is $402m",
+# "In dollar terms, …", 换算成美元，…, 以美元计，…): its amounts restate an earlier one.
+_CURRENCY_WORD = r"(?:dollars?|euros?|sterling|pounds?|yuan|renminbi|rmb|yen|francs?|kronor|kroner)"
+_RESTATING_FRAME = re.compile(
+    rf"\s*(?:in|converted\s+(?:in)?to|expressed\s+in|translated\s+into)\s+(?:(?:us|u\.s\.|american|hong\s+kong|singapore|canadian|australian)\s+)?"
+    rf"(?:{_CURRENCY_WORD}(?:\s+(?:terms|currency))?|(?:us|u\.s\.|american|british|european|chinese)\s+currency)\s*[,，]"
+    r"|\s*(?:按[^，,。]{0,12}汇率)?(?:换算|折算|折合)(?:成|为)?(?:美元|欧元|英镑|人民币|港元|港币|新台币|日元)(?:计算?)?\s*[,，]"
+    r"|\s*以(?:美元|欧元|英镑|人民币|港元|港币|新台币|日元)(?:计算?|计价)\s*[,，]")
+
+
 def conversions(prepared: PreparedText, candidates: Sequence[Candidate]) -> dict[int, int]:
     """Amounts that restate another amount in a second currency ("3.4 billion yuan (about $533
     million)"), each mapped to the amount it restates; an amount elsewhere equal to such a
@@ -50,6 +61,11 @@ def conversions(prepared: PreparedText, candidates: Sequence[Candidate]) -> dict
                     or (_CONVERSION_LEAD.search(prepared.text, max(before.end, candidate.start - 40), candidate.start)
                         and prepared.sentence_index(before.start) == prepared.sentence_index(candidate.start))):
                 converted[index] = converted.get(previous, previous)
+            elif _RESTATING_FRAME.match(prepared.text, prepared.sentence_at(candidate.start)[0]):
+                target = next((earlier for earlier in range(index - 1, -1, -1)
+                               if candidates[earlier].currency not in (None, candidate.currency)), None)
+                if target is not None:
+                    converted[index] = converted.get(target, target)
         previous = index
     restatements = [(candidates[index].currency, candidates[index].value, target)
                     for index, target in converted.items()]
@@ -89,18 +105,20 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
         if figure.metric is None and figure.role is None:
             kept.append(figure)
             continue
-        exact = (figure.metric, figure.role, figure.value, figure.unit)
+        exact = (figure.metric, _fact(figure.role), figure.value, figure.unit)
         same = earlier.setdefault(exact, [])
-        index = next((i for i in same if _agree(kept[i], figure)), None)
+        index = next((i for i in same if _agree(kept[i], figure) and _same_role(kept[i], figure)), None)
         if index is None:
             index = next((i for i, other in enumerate(kept)
-                          if (other.metric, other.role, other.unit) == exact[:2] + exact[3:]
-                          and _rounded(other.value, figure.value) and _agree(other, figure)), None)
+                          if (other.metric, _fact(other.role), other.unit) == exact[:2] + exact[3:]
+                          and _rounded(other.value, figure.value) and _agree(other, figure)
+                          and _same_role(other, figure)), None)
         approximated = False
         if index is None:
             index = next((i for i, other in enumerate(kept)
-                          if (other.metric, other.role, other.unit) == exact[:2] + exact[3:]
-                          and _approximates(other, figure) and _agree(other, figure)), None)
+                          if (other.metric, _fact(other.role), other.unit) == exact[:2] + exact[3:]
+                          and _approximates(other, figure) and _agree(other, figure)
+                          and _same_role(other, figure)), None)
             approximated = index is not None
         # An amount given to each of several parties is no repeat of one party's equal fine; a
         # second "each" statement of it (a headline's 各遭罚款50万元) is.
@@ -121,7 +139,28 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
             scope=first.scope or figure.scope,
             party=first.party or figure.party,
         )
+        if first.role == FINE and figure.role != FINE:
+            # A fine restating a total or a part stated earlier (or later) is that total or part.
+            kept[index] = replace(kept[index], role=figure.role, part_of=figure.part_of)
     return sorted(kept, key=lambda figure: figure.start)
+
+
+def _fact(role: str | None) -> str | None:
+    """A total or a part is a fine imposed too: stated again without its sum (a caption, a later
+    paragraph), it is the same fact (see ``_same_role``)."""
+    return FINE if role in FINE_ROLES else role
+
+
+def _same_role(first: Figure, second: Figure) -> bool:
+    """Equal roles; or a fine and a total or part of the same named party (a part of one
+    company's total and another company's equal fine are two facts: the party must say so)."""
+    return first.role == second.role or (first.party is not None and second.party is not None
+                                         and _same_name(first.party, second.party))
+
+
+def _same_name(first: str, second: str) -> bool:
+    # A headline's "BEH Group" and the body's "the BEH group" name one party.
+    return first == second or first.casefold() == second.casefold()
 
 
 def _rounded(first: int | Decimal, second: int | Decimal) -> bool:
@@ -181,7 +220,7 @@ def _agree(first: Figure, second: Figure) -> bool:
     if not (None in (first.period, second.period) or first.period == second.period
             or _nested(first.period, second.period)):
         return False
-    if not (None in (first.party, second.party) or first.party == second.party):
+    if first.party is not None and second.party is not None and not _same_name(first.party, second.party):
         return False
     if None in (first.scope, second.scope) or first.scope == second.scope:
         return True

@@ -64,15 +64,17 @@ _PROPOSED_FRAME = re.compile(
     r"\s*(?:in|under|with|according\s+to)\s+(?:a|an|its|the|their|his|her)\s+(?:\w+\s+)?"
     r"(?:preliminary|provisional|draft)\s+(?:decision|ruling|finding|view|assessment|notice)")
 _CONFISCATED_BEFORE = re.compile(r"(没收|违法所得|违法收入|confiscat\w*|disgorge\w*|illegal\s+(?:gains|income|proceeds))[^，,。；;]{0,10}$")
+# The unit may be hyphenated onto the amount or the noun ("£100 per-day penalty", "a €50,000-a-day fine").
 _PER_UNIT_AFTER = re.compile(
-    r"\s*(?:(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month|violation|breach|infringement|offence|offense)\b"
+    r"[\s-]*(?:(?:per|a|each|for\s+each|for\s+every)[\s-]+(?:day|week|month|violation|breach|infringement|offence|offense)\b"
     r"|(?:每日|每天|按日|每次|每项))"
 )
 _PER_UNIT_BEFORE = re.compile(
-    r"(?:每日|每天|按日|(?:daily|periodic|per-day)\s+(?:penalty|penalties|fine|fines)(?:\s+payments?)?\s+(?:of\s+)?)\s*$")
+    r"(?:(?:每日|每天|按日)(?:连续)?(?:处以?|处罚|罚款|计罚)?|(?:daily|periodic|per-day)\s+(?:penalty|penalties|fine|fines)"
+    r"(?:\s+payments?)?\s+(?:of\s+)?)\s*$")
 # Amounts per unit of time: periodic penalties, and prices ("$14.99 a month"), never a fine.
 _DAILY = re.compile(
-    r"\s*(?:(?:per|a|each|for\s+each|for\s+every)\s+(?:day|week|month|year)\b|(?:daily|weekly|monthly|annually|yearly)\b)"
+    r"[\s-]*(?:(?:per|a|each|for\s+each|for\s+every)[\s-]+(?:day|week|month|year)\b|(?:daily|weekly|monthly|annually|yearly)\b)"
     r"|\s*(?:每日|每天|按日|每月|每年)")
 _IMPOSED_AFTER = re.compile(
     r"[\s,]*(?:which|that)\s+(?:it|they|the\s+\w+)\s+(?:then\s+)?(?:levied|imposed|issued|handed|gave)")
@@ -89,6 +91,36 @@ _CAP_RATE_RESTATED = re.compile(
 # 50万元上限: a stated limit, unless the limit was imposed (顶格, "the full amount").
 _CAP_NOUN_AFTER = re.compile(r"\s*(?:的)?\s*上限")
 _CAP_IMPOSED = re.compile(r"顶格|the\s+full\s+amount|the\s+maximum\s+(?:allowed|possible)")
+# The maximum itself as what the sentence is about: its level is stated, raised or compared
+# ("The maximum fine the Commissioner can impose increased from £500k … to €20 million",
+# 罚款上限由50万元提高至5000万元). A verb of level or change stands between the noun and the
+# amount; a maximum imposed on someone ("imposed the maximum fine of", 处以最高罚款) is none.
+_MAXIMUM_NOUN = re.compile(
+    r"\b(?:maximum|highest\s+possible|statutory\s+maximum)\s+(?:[a-z]+\s+)?(?:fines?|penalty|penalties|amount)\b"
+    r"|(?:罚款|处罚|罚金)(?:的)?(?:上限|最高(?:限)?额)|最高(?:罚款|处罚|罚金)(?:金?额|数额)?")
+_MAXIMUM_LEVEL = re.compile(
+    r"\b(?:is|was|are|were|will\s+be|stands\s+at|stood\s+at|rose|rises|risen|increased|raised|doubled|went\s+up|goes\s+up"
+    r"|from|to)\b|由|从|提高|提升|增加|增至|上调|调整为|为|是")
+# Imposed on someone anywhere before the amount; a maximum that "can be imposed" is not.
+_MAXIMUM_IMPOSED = re.compile(
+    r"(?<!\bbe\s)(?<!\bcan\s)(?<!could\s)(?<!\bmay\s)\b(?:imposed|levied|issued|handed|gave|given|hit|slapped|received|fined)\b"
+    r"|处以|给予|予以|被罚|对[^，,。]{1,20}处")
+
+
+def _maximum_level(text: str, sentence_start: int, amount_start: int) -> bool:
+    """The amount states the level of a maximum the sentence names before it (``_MAXIMUM_NOUN``)."""
+    noun = _MAXIMUM_NOUN.search(text, max(sentence_start, amount_start - 160), amount_start)
+    if noun is None:
+        return False
+    return bool(_MAXIMUM_LEVEL.search(text, noun.end(), amount_start)) \
+        and not _CLAUSE_BREAK.search(text, noun.end(), amount_start) \
+        and not _MAXIMUM_IMPOSED.search(text, sentence_start, amount_start)
+
+
+# The maximum and its level are one clause ("The maximum fine is €20m, and X was fined €5m").
+_CLAUSE_BREAK = re.compile(r"(?<!\d)[,，]|[,，](?!\d{3})|[;；、]|\b(?:and|but|while|whereas)\s+(?!\d)(?=[a-z]+\s+(?:was|were|is|has|had)\b)")
+
+
 # A penalty not (yet) imposed: announced as an intention, proposed, or what was faced before a
 # reduction. The cue governs the amount when it is in the amount's clause.
 _PENALTY = r"(?:fine|fines|penalty|penalties|sanction|sanctions)"
@@ -132,13 +164,21 @@ _REDUCED_TO = re.compile(
     r"(?:from\s+[^,;，；]{1,30}?\s+)?to\s+$|(?:减为|降至|减至|降为)\s*$")
 # After a contrast the proposal no longer governs ("proposed £90,000 but settled on £45,000").
 _CONTRAST = re.compile(r"\b(?:but|however|instead|eventually|finally|ultimately)\b|最终|但|后经")
-# An average ("payments averaging $114 each", 平均每家罚款) is a statistic, never a fine imposed.
-_AVERAGE_BEFORE = re.compile(r"(?:averag\w*|an\s+average\s+of|平均|人均|户均)\s*(?:of\s+|为|约)?\s*$")
-# A difference is no fine ("a reduction of the fine by €3.5 million", 罚款减少了2000万元).
+# An average ("payments averaging $114 each", "the average fine was £2m", 平均每家罚款,
+# 平均罚没金额超过2亿元) is a statistic, never a fine imposed: the average word heads the
+# amount's own noun phrase.
+_AVERAGE_BEFORE = re.compile(
+    r"(?:averag\w*(?:\s+(?!of\b|was\b|is\b|were\b)[a-z-]+){0,5}?|an\s+average\s+of|(?:平均|人均|户均)[^，,。；;：:\d]{0,8}?)\s*"
+    r"(?:of\s+|was\s+|is\s+|were\s+|stood\s+at\s+|came\s+to\s+|amounted\s+to\s+|为|约|达到?|超过|逾|近)?"
+    r"\s*(?:about\s+|around\s+|over\s+|more\s+than\s+|nearly\s+|almost\s+|roughly\s+)?$")
+# A difference is no fine ("a reduction of the fine by €3.5 million", "the court cut X's fine
+# for … by more than €100 million", 罚款减少了2000万元): a change verb whose object ends in
+# "by" right before the amount, however long the object.
 _CHANGED_BY = re.compile(
-    r"(?:reduc\w*|cut|lower\w*|increas\w*|rais\w*|rise|rose|fell|drop\w*|decreas\w*)\s+(?:of\s+)?"
-    r"(?:(?:the|its|their|this)\s+)?(?:[a-z-]+\s+){0,2}?by\s+(?:about|approximately|around|some|nearly|roughly|almost)?\s*$"
-    r"|(?:减少|降低|增加|下降|上升|减轻|减免)了?\s*(?:约|近)?\s*$")
+    r"\b(?:reduc\w*|cut|cuts|cutting|lower\w*|increas\w*|rais\w*|rise|rose|fell|drop\w*|decreas\w*|trimm\w*|slash\w*)\b"
+    r"[^.;:!?\d€$£¥]{0,90}?\bby\s+(?:about|approximately|around|some|nearly|roughly|almost|more\s+than|over|less\s+than)?\s*"
+    r"(?:euros?|eur|usd|gbp)?\s*$"
+    r"|(?:减少|降低|增加|下降|上升|减轻|减免|核减|调减|下调|上调|调低|调高)了?\s*(?:约|近|超过|逾)?\s*$")
 # A total says so ("fines totalling", "in fines", "a $2.5 billion settlement", 合计, 共计).
 _TOTAL_BEFORE = re.compile(r"(?:total(?:ling|ing|\s+of)?|combined|in\s+all|altogether|aggregate|合计|共计|总计|累计|总额)\s*(?:人民币)?\s*$")
 _TOTAL_AFTER = re.compile(
@@ -171,12 +211,13 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
         return OTHER
     if _CAP_AFTER.match(after) or _CAP_BEFORE.search(text[max(near_start, candidate.start - 40):candidate.start]) \
             or _CAP_RATE_RESTATED.search(text, max(sentence_start, candidate.start - 100), candidate.start) \
-            or _PER_UNIT_AFTER.match(after) or _CAP_NOUN_AFTER.match(after):
+            or _PER_UNIT_AFTER.match(after) or _CAP_NOUN_AFTER.match(after) \
+            or _maximum_level(text, sentence_start, candidate.start):
         # The maximum that was imposed is the fine ("a maximum fine of £500,000, which it levied",
         # 顶格50万元, 达50万元上限的顶格罚单).
         imposed = _IMPOSED_AFTER.match(after) or _CAP_IMPOSED.search(text, clause_start, clause_end)
         return FINE if imposed and verdict is not None and verdict.metric == "fine_amount" else MAXIMUM
-    if _AVERAGE_BEFORE.search(before) or _CHANGED_BY.search(text, max(sentence_start, candidate.start - 70), candidate.start):
+    if _AVERAGE_BEFORE.search(before) or _CHANGED_BY.search(text, max(sentence_start, candidate.start - 120), candidate.start):
         return OTHER
     # The intention governs every amount it lists ("intends to fine A £183m and B £99m").
     if _FACES_BEFORE.search(before):

@@ -335,3 +335,41 @@ def test_last_month_and_the_roc_calendar(text: str, language: str, expected: lis
 
     figures = extract(text, published=date(2023, 8, 21), language=language).figures
     assert [(figure.metric, figure.period) for figure in figures if figure.metric] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # a month whose sentence says the work went on through it opens that month's report
+    ("2022年5月，全省网信系统深入推进专项行动，重拳整治网上违法信息。省网信办依法注销19家违法网站备案；向有关部门移送线索4件。",
+     "zh-Hans", [("websites_closed", "2022-05..2022-05"), ("cases_referred", "2022-05..2022-05")]),
+    ("2022年5月，全省網信系統持續開展專項行動。各市網信辦依法關閉違法網站29家。", "zh-Hant",
+     [("websites_closed", "2022-05..2022-05")]),
+    ("In May, the provincial cyberspace offices pressed ahead with the campaign. They shut down 19 websites.", "en",
+     [("websites_closed", "2022-05..2022-05")]),
+    # an onset in the same sentence still only dates the launch
+    ("2022年7月，工信部启动App专项整治行动，持续推进整治。截至目前，累计下架App 300款。", "zh-Hans",
+     [("apps_removed", None)]),
+])
+def test_a_month_the_work_went_on_through_frames_its_report(
+        text: str, language: str, expected: list[tuple[str, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2022, 11, 14), language=language).figures
+    assert [(figure.metric, figure.period) for figure in figures if figure.metric] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # the base of a comparison listing several figures: each item after a 、 is of the compared period
+    ("2021年共查处垄断案件118件、罚款总额超过220亿元，较2020年的30件、罚款总额约5000万元明显上升。", "zh-Hans",
+     [(22000000000, "2021"), (50000000, "2020")]),
+    ("2023年罰款總額達3億元，比2022年的120件、總金額1億元高出兩倍。", "zh-Hant",
+     [(300000000, "2023"), (100000000, "2022")]),
+    # the comparison closed by a comma: the figure after it is of the sentence's own period
+    ("2023年关闭网站1200家，较2022年的900家有所增加，累计罚款5000万元。", "zh-Hans",
+     [(50000000, "2023")]),
+])
+def test_the_base_of_a_comparison_lists_its_figures_after_a_dun_comma(
+        text: str, language: str, expected: list[tuple[int, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2024, 3, 1), language=language).figures
+    assert [(int(figure.value), figure.period) for figure in figures if figure.metric == "fine_amount"] == expected

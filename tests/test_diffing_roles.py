@@ -470,3 +470,147 @@ def test_wan_before_a_fine_is_money(text: str, expected: list[tuple[str, int]]) 
 ])
 def test_fines_with_spaced_wan_and_cai_chu(text: str, expected: list[Decimal]) -> None:
     assert [f.value for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the unit hyphenated onto the amount or its noun
+    ("Brightline was fined £30,000, plus a £200 per-day penalty until it complies.",
+     [(Decimal(30000), "fine", "fine_amount"), (Decimal(200), "other", None)]),
+    ("The authority added a €5,000-a-day penalty for as long as the breach continues.",
+     [(Decimal(5000), "other", None)]),
+    # 每日/按日 with a penalty verb between it and the amount
+    ("逾期不改正的，按日连续处罚，每日处以1万元罚款。", [(Decimal(10000), "other", None)]),
+    ("逾期未改正者，每日處罰新臺幣5,000元。", [(Decimal(5000), "other", None)]),
+    # no unit: the fine stays a fine
+    ("Brightline was fined £30,000 on the day of the hearing.", [(Decimal(30000), "fine", "fine_amount")]),
+])
+def test_a_penalty_per_day_is_no_fine(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert _roles(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a change of a fine stated with "by": the difference, however long the fine's description
+    ("The General Court reduced Norvex’s fine for abusing its dominant position in the tablet market by more than €80 million.",
+     [(Decimal(80000000), "other", None)]),
+    ("On appeal the tribunal cut the penalty imposed on Quill Media by £1.2 million.",
+     [(Decimal(1200000), "other", None)]),
+    ("法院将对星河公司的罚款下调了3000万元。", [(Decimal(30000000), "other", None)]),
+    # "to" gives the new fine, which is a fine
+    ("The tribunal reduced Quill Media's fine to £2 million.", [(Decimal(2000000), "fine", "fine_amount")]),
+])
+def test_the_change_of_a_fine_is_no_fine(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert _roles(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the maximum is what the sentence is about: its level, raised or stated
+    ("The maximum fine the regulator can impose for a data breach rose from £500,000 under the old act to €20 million.",
+     [(Decimal(500000), "maximum", None), (Decimal(20000000), "maximum", None)]),
+    ("Under the amended law, the maximum penalty available to the commission is $10 million.",
+     [(Decimal(10000000), "maximum", None)]),
+    ("新法将罚款上限由50万元提高至5000万元。", [(Decimal(500000), "maximum", None), (Decimal(50000000), "maximum", None)]),
+    ("修法後，最高罰款金額從新臺幣100萬元提高到1000萬元。",
+     [(Decimal(1000000), "maximum", None), (Decimal(10000000), "maximum", None)]),
+    ("The maximum fine that can be imposed rose to €20 million.", [(Decimal(20000000), "maximum", None)]),
+    # a maximum imposed on a company is its fine
+    ("监管部门对星河公司处以最高罚款50万元。", [(Decimal(500000), "fine", "fine_amount")]),
+    ("对星河公司给予最高罚款额为50万元的处罚。", [(Decimal(500000), "fine", "fine_amount")]),
+    ("The regulator issued the maximum fine to Quill Media, which was £500,000.", [(Decimal(500000), "fine", "fine_amount")]),
+    ("Quill Media has been hit with the maximum fine, which was £500,000.", [(Decimal(500000), "fine", "fine_amount")]),
+    # the maximum's clause ends before the fine
+    ("The maximum fine is €20 million, and Quill Media was fined €5 million.",
+     [(Decimal(20000000), "maximum", None), (Decimal(5000000), "fine", "fine_amount")]),
+])
+def test_the_level_of_a_maximum_is_no_fine(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert _roles(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("这些案件平均罚没金额超过2亿元。", [(Decimal(200000000), "other", None)]),
+    ("去年該局平均每宗罰款金額約為30萬元。", [(Decimal(300000), "other", None)]),
+    ("The average fine issued last year was £240,000.", [(Decimal(240000), "other", None)]),
+    # an average in another clause governs nothing
+    ("平均处罚幅度为销售额的5%，对星河公司罚款2亿元。", [(Decimal(200000000), "fine", "fine_amount")]),
+])
+def test_an_average_is_no_fine(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert _roles(text) == expected
+
+
+@pytest.mark.parametrize(("text", "fines"), [
+    # a sentence opened by the currency it restates in: one fine, the restatement a span of it
+    ("The commission fined Quill Media €405 million on Monday. In US currency, the penalty is about $402 million.",
+     [(Decimal(405000000), "EUR")]),
+    ("The regulator imposed a fine of €1.2 billion. In dollar terms, that is $1.3 billion.",
+     [(Decimal(1200000000), "EUR")]),
+    ("监管机构对星河公司罚款4.05亿欧元。按当日汇率换算成美元，罚款约为4.02亿美元。", [(Decimal(405000000), "EUR")]),
+    # a place, not a currency: two fines
+    ("The commission fined Quill Media €405 million. In the US, the FTC fined it $5 million.",
+     [(Decimal(405000000), "EUR"), (Decimal(5000000), "USD")]),
+])
+def test_a_sentence_restating_in_another_currency_is_no_second_fine(text: str, fines: list[tuple[Decimal, str]]) -> None:
+    assert [(f.value, f.currency) for f in _money(text) if f.metric == "fine_amount"] == fines
+
+
+def _fines(text: str) -> list[tuple[Decimal | int, str | None, str | None, int]]:
+    return [(f.value, f.role, f.party, len(f.other_spans)) for f in _money(text) if f.metric == "fine_amount"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a part of a total stated again later, without its sum, for the same party: one fact
+    (("The regulator fined Facebook and Instagram a combined €390 million. Facebook was fined €210 million for its "
+      "advertising practices, while Instagram was penalised €180 million. Last week the regulator confirmed that "
+      "Facebook would be fined €210 million for the breaches."),
+     [(Decimal(390000000), "total", "instagram", 0), (Decimal(210000000), "part", "facebook", 1),
+      (Decimal(180000000), "part", "instagram", 0)]),
+    ("监管部门对淘宝和天猫合计罚款3亿元，其中淘宝被罚2亿元，天猫被罚1亿元。此前，监管部门已宣布淘宝被罚款2亿元。",
+     [(Decimal(300000000), "total", "tmall", 0), (Decimal(200000000), "part", "taobao", 1),
+      (Decimal(100000000), "part", "tmall", 0)]),
+    ("監管機構對淘寶和天貓合計罰款3億元，其中淘寶被罰2億元，天貓被罰1億元。據悉，淘寶因違規被罰款2億元。",
+     [(Decimal(300000000), "total", "tmall", 0), (Decimal(200000000), "part", "taobao", 1),
+      (Decimal(100000000), "part", "tmall", 0)]),
+    # another company's fine equal to a part is a fact of its own
+    (("The regulator fined Google a total of €150 million: €90 million for Google LLC and €60 million for Google "
+      "Ireland. It also fined the company Facebook Ireland €60 million."),
+     [(Decimal(150000000), "total", "google", 0), (Decimal(90000000), "part", "google", 0),
+      (Decimal(60000000), "part", "google", 0), (Decimal(60000000), "fine", "meta", 0)]),
+])
+def test_a_part_stated_again_for_its_party_is_one_fact(
+        text: str, expected: list[tuple[Decimal, str, str | None, int]]) -> None:
+    assert _fines(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # dots group thousands and a comma marks the decimals
+    ("The Commission has fined the Orbit group €77.068.000,00 for blocking access to its pipelines.",
+     [(Decimal(77068000), "fine", "fine_amount")]),
+    ("The authority imposed a fine of EUR 1.250.000 on Quill Media.", [(Decimal(1250000), "fine", "fine_amount")]),
+    ("Quill Media must pay a fine of 1.234.567,89 euros.", [(Decimal("1234567.89"), "fine", "fine_amount")]),
+    # one dot group and no decimal comma stays a decimal point
+    ("Quill Media was fined €1.5 million.", [(Decimal(1500000), "fine", "fine_amount")]),
+])
+def test_continental_notation(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert _roles(text) == expected
+
+
+def test_a_rounded_headline_repeats_the_continental_amount_whatever_the_party_case() -> None:
+    text = ("The EU Commission fines the Orbit Group € 77 million for blocking access to gas. "
+            "The European Commission has fined the Orbit group €77.068.000,00 for blocking competitors.")
+    assert [(f.value, len(f.other_spans)) for f in _money(text)] == [(Decimal(77068000), 1)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the sign lost in the body: the one currency the notice names
+    (("Regulator hands out £160,000 in fines. Today it said a 100,000 penalty was handed to Rivertown Council, "
+      "while Quill Media was hit with a 60,000 fine."),
+     [(Decimal(160000), "GBP"), (Decimal(100000), "GBP"), (Decimal(60000), "GBP")]),
+    (("Watchdog fines Brightpage €2 million. The authority said Brightpage had been given a 2 million penalty "
+      "and a further 500,000 fine for late filing."),
+     [(Decimal(2000000), "EUR"), (Decimal(500000), "EUR")]),
+    # two currencies named: no guess
+    ("The council paid £5,000 in costs. It also faces a 50,000 fine, while Quill got a $3,000 fine.",
+     [(Decimal(3000), "USD")]),
+    # no currency anywhere: no money
+    ("Quill Media was hit with a 60,000 fine.", []),
+])
+def test_a_fine_whose_sign_was_lost_is_in_the_notices_currency(text: str, expected: list[tuple[Decimal, str]]) -> None:
+    assert [(f.value, f.currency) for f in _money(text) if f.metric == "fine_amount"] == expected
