@@ -27,6 +27,14 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             spans += [(match.start(1), match.end(1), "ordered_to_rectify")
                       for match in _ORDERED_AROUND_NAMES.finditer(text)]
             spans.sort()
+        if "处罚" in text:
+            # 分别被处罚182.3亿元: a penalty stated as money is a fine.
+            spans += [(match.start(), match.end(), "fined") for match in _PENALTY_AMOUNT.finditer(text)]
+            spans.sort()
+        if "注销" in text:
+            # 注销“某某网”等19家网站备案: the site's filing cancelled, the site closed.
+            spans += [(match.start(1), match.end(1), "closed") for match in _FILING_CANCELLED.finditer(text)]
+            spans.sort()
         if "停止" in text:
             # 停止主要频道内容更新: updates stopped, with the part stopped between the words.
             spans += [(match.start(), match.end(), "suspended") for match in _STOP_UPDATING.finditer(text)]
@@ -51,8 +59,9 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         spans = [(start, end, NEUTRAL) if action == "removed" and (
             _CONTENT_AFTER.match(text, end) or _CONTENT_BEFORE.search(text, max(0, start - 12), start))
             else (start, end, action) for start, end, action in spans]
-    if language == "zh" and ("未" in text or "没有" in text or "拒不" in text):
-        # 未依法于24小时内下架, 没有及时关闭: the duty the platform failed, not a measure on it.
+    if language == "zh" and ("未" in text or "没有" in text or "拒不" in text or "无法" in text or "不能" in text):
+        # 未依法于24小时内下架, 没有及时关闭: the duty the platform failed, not a measure on it;
+        # 弹窗无法关闭: what a user cannot do, no measure either.
         spans = [span for span in spans if not _UNREALISED_ZH.search(text, max(0, span[0] - 31), span[0])]
     if language == "en":
         # "pay-or-consent", "closed-loop": a word of a compound, not the action.
@@ -95,6 +104,8 @@ _PART_OF_PLATFORM = re.compile(
 _ORDERED_TO_RECTIFY = re.compile(r"(?:责令|勒令|要求)(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正)")
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 _ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令)[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除)")
+_PENALTY_AMOUNT = re.compile(r"处罚(?=\s*(?:人民币|新台币|港币)?\s*[\d.,]+\s*(?:万|亿)?\s*元)")
+_FILING_CANCELLED = re.compile(r"(注销)[^，,。；;：:\n]{1,40}?备案")
 # 通报流程, 通报案件, 通报(的)涉诈广告: the report, or the content reported.
 _REPORT_NOUN = re.compile(r"(?:流程|案件|机制|系统|查询|窗口|专线|电话|平台|渠道)|的?[^，,。；;\n]{0,4}?(?:广告|内容|贴文|帖文|视频|链接)")
 # 通报Meta旗下的Facebook平台，有涉及诈骗的广告: the addressee, then what it was told of.
@@ -104,7 +115,7 @@ _REPORTED_CONTENT = re.compile(r"[^，,。；;：:\n]{1,20}?[，,]\s*(?:有|称|
 _REPORT_SENT = re.compile(r"(?:形式|纸本|电子|接获|接到|收到|民众|网友|用户|检举|主动|(?:市|县)?政府|市府|县府)(?:日前|近日|今天|昨天|已)?$")
 # The failed duty runs to the verb; a space, 遭 or 被 starts what befell the platform
 # (未申报 各遭罚款).
-_UNREALISED_ZH = re.compile(r"(?:未(?![成经])|没有|拒不)[^的，,。；;：:！!？?\s遭被]{0,28}$")
+_UNREALISED_ZH = re.compile(r"(?:未(?![成经])|没有|拒不|无法|不能|难以)[^的，,。；;：:！!？?\s遭被]{0,28}$")
 _CONTENT = r"(?:广告|内容|信息|视频|商品|帖文|贴文|文章|图片|链接|节目|歌曲|词条)"
 _CONTENT_AFTER = re.compile(r"(?:了)?[^，,。；;：:\n、]{0,8}?" + _CONTENT)
 _CONTENT_BEFORE = re.compile(_CONTENT + r"(?:均|都|已|已经|被|全部|全数|立即|及时)*$")

@@ -38,6 +38,7 @@ from diffing.unknown_names import (
     english_company_names,
     english_governed_names,
     enumerated_names,
+    operated_names,
     recurring_names,
     unknown_names,
 )
@@ -114,6 +115,9 @@ def find_platform_mentions(
     listed, replaced = closed_lists(text, found, language)
     if listed:
         found = [item for item in found if item not in replaced] + listed
+    operated, replaced = operated_names(text, found, language)
+    if operated:
+        found = [item for item in found if item not in replaced] + operated
     found += english_app_names(prepared, found, language)
     found += english_company_names(prepared, found, language)
     found += english_governed_names(prepared, found, language)

@@ -994,3 +994,78 @@ def test_words_between_two_registry_names_that_are_no_list_item_are_no_name() ->
 def test_the_subject_of_tongbao_decides_report_or_public_notice(
         text: str, language: str, expected: tuple[str, ...]) -> None:
     assert {actions for _, _, actions in _entries(text, language)} == {expected}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("工信部通报20款App，包括杭州晴川网络科技有限公司的晴天记账、南京小鹿软件有限公司小鹿阅读等。", "zh-Hans",
+     ["晴天记账", "小鹿阅读"]),
+    ("工信部通報15款App，包括廣州星球科技有限公司的星球漫畫、深圳口袋軟件有限公司開發的口袋讀書等。", "zh-Hant",
+     ["星球漫畫", "口袋讀書"]),
+    ("部分SDK存在多项问题。以北京云图数据有限公司开发的云图统计Android SDK为例,其问题包括超范围收集个人信息。",
+     "zh-Hans", ["云图统计Android SDK"]),
+])
+def test_an_app_written_after_its_operator_is_the_name_not_the_operator(
+        text: str, language: str, expected: list[str]) -> None:
+    assert [name for _, name, _ in _entries(text, language)] == expected
+
+
+def test_a_deal_object_after_a_company_is_no_app() -> None:
+    text = "市场监管总局对晴川投资有限公司收购小鹿商业有限公司股权、星球集团收购云图传媒有限公司股权作出处罚决定。"
+    assert not any(name.endswith("股权") for _, name, _ in _entries(text, "zh-Hans"))
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("网信系统累计约谈网站5518家、暂停功能或更新网站188家,关闭违法网站7704家。", "zh-Hans"),
+    ("網信系統累計約談網站5518家、暫停功能或更新網站188家,關閉違法網站7704家。", "zh-Hant"),
+])
+def test_counts_of_kinds_side_by_side_are_no_list_of_names(text: str, language: str) -> None:
+    assert _entries(text, language) == []
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("信息窗口“乱跳转”问题频繁出现,共有晴天记账、小鹿阅读、星球漫画等19款被点名。", "zh-Hans",
+     ["晴天记账", "小鹿阅读", "星球漫画"]),
+    ("工信部通报52款App。在15款存在问题的应用中,晴天记账、小鹿阅读、星球漫画等生活类应用占据多数。", "zh-Hans",
+     ["晴天记账", "小鹿阅读", "星球漫画"]),
+    ("工信部通報52款App。共計晴天記賬、小鹿閱讀等12款遊戲類App被點名。", "zh-Hant", ["晴天記賬", "小鹿閱讀"]),
+])
+def test_a_list_after_a_total_word_or_closed_by_a_category_of_apps(
+        text: str, language: str, expected: list[str]) -> None:
+    entries = _entries(text, language)
+    assert [name for _, name, _ in entries] == expected
+    assert {actions for _, _, actions in entries} == {("notified",)}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("工信部通报晴天记账等5款App。此外,还有多款App被指信息窗口无法关闭。", "zh-Hans", ("notified",)),
+    ("工信部通報晴天記賬等5款App。部分App的彈窗不能關閉。", "zh-Hant", ("notified",)),
+    # the regulator closes the site: a measure
+    ("网信办依法关闭“晴天新闻”等违规网站。", "zh-Hans", ("closed",)),
+])
+def test_what_a_user_cannot_close_is_no_closure(text: str, language: str, expected: tuple[str, ...]) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {expected}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("当中拼多多及小红书分别被处罚 182.3 亿元和 34.4 亿元。", "zh-Hans", ("fined",)),
+    ("當中阿里巴巴及美團分別被處罰 182.3 億元和 34.4 億元。", "zh-Hant", ("fined",)),
+    ("市场监管局对京东处罚50万元。", "zh-Hans", ("fined",)),
+    # 处罚 with no money is no fine
+    ("市场监管局对京东作出处罚决定，责令限期整改。", "zh-Hans", ("ordered_to_rectify",)),
+])
+def test_a_penalty_stated_as_money_is_a_fine(text: str, language: str, expected: tuple[str, ...]) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {expected}
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("省网信办会同省通信管理局依法注销“晴天买房网”等19家违法违规网站备案。", "zh-Hans"),
+    ("省網信辦依法註銷「晴天買房網」等19家違法違規網站備案。", "zh-Hant"),
+    ("依法注销“晴天新闻网”的网站备案。", "zh-Hans"),
+])
+def test_a_site_whose_filing_is_cancelled_is_closed(text: str, language: str) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {("closed",)}
+
+
+def test_a_cancelled_account_is_no_filing_cancelled() -> None:
+    text = "“晴天新闻”网站已注销用户账号。"
+    assert {actions for _, _, actions in _entries(text, "zh-Hans")} <= {()}
