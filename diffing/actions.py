@@ -63,6 +63,15 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         # 未依法于24小时内下架, 没有及时关闭: the duty the platform failed, not a measure on it;
         # 弹窗无法关闭: what a user cannot do, no measure either.
         spans = [span for span in spans if not _UNREALISED_ZH.search(text, max(0, span[0] - 31), span[0])]
+    if language == "en" and ", as " in text:
+        # "Google was penalised three times, as were Facebook and H&M": the names after "as
+        # were" take the verb of the clause it compares with.
+        for match in _AS_WERE.finditer(text):
+            before = [span for span in spans if match.start() - 160 <= span[0] < match.start()
+                      and not any(mark in text[span[1]:match.start()] for mark in ".,;")]
+            if before and before[-1][2] != NEUTRAL:
+                spans.append((match.start() + 1, match.end(), before[-1][2]))
+        spans.sort()
     if language == "en":
         # "pay-or-consent", "closed-loop": a word of a compound, not the action.
         spans = [span for span in spans if text[span[1]:span[1] + 1] != "-"]
@@ -119,6 +128,7 @@ _UNREALISED_ZH = re.compile(r"(?:未(?![成经])|没有|拒不|无法|不能|难
 _CONTENT = r"(?:广告|内容|信息|视频|商品|帖文|贴文|文章|图片|链接|节目|歌曲|词条)"
 _CONTENT_AFTER = re.compile(r"(?:了)?[^，,。；;：:\n、]{0,8}?" + _CONTENT)
 _CONTENT_BEFORE = re.compile(_CONTENT + r"(?:均|都|已|已经|被|全部|全数|立即|及时)*$")
+_AS_WERE = re.compile(r",\s+as\s+(?:were|was|did|are|is|had|have|has)\b")
 _CONDUCT_EN = re.compile(r"\b(?:for|over)\s+(?:[a-z]+ly\s+)?(?:[a-z]+ing\s+(?:and|or)\s+)?$")
 _GERUND = re.compile(r"[a-z]+ing\b")
 _UNREALISED_EN = re.compile(

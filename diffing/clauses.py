@@ -205,8 +205,9 @@ def govern(
         oblique = _oblique_start(words) if words else None
         # "after the ICO fined British Airways": a verb between the preposition and the name
         # makes the name its object.
-        if oblique is not None and any(oblique <= span[0] < party.start for span in actions):
-            oblique = None
+        if oblique is not None and any(oblique <= span[0] < party.start or span[0] < oblique < span[1]
+                                       for span in actions):
+            oblique = None  # the preposition inside the verb's phrase: "a settlement with X"
         if oblique is not None and _FINE_BEFORE_ON.search(text, max(0, oblique - 48), oblique + 3):
             oblique = None  # "a fine of €60 million on Facebook"
         result[index].oblique = oblique is not None or _POSSESSOR_EN.match(text, party.end) is not None

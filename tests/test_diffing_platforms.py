@@ -1069,3 +1069,45 @@ def test_a_site_whose_filing_is_cancelled_is_closed(text: str, language: str) ->
 def test_a_cancelled_account_is_no_filing_cancelled() -> None:
     text = "“晴天新闻”网站已注销用户账号。"
     assert {actions for _, _, actions in _entries(text, "zh-Hans")} <= {()}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (("The notice proposing a fine of £20 million relates to a breach that British Airways notified to the "
+      "Commissioner."), ("fine_proposed",)),
+    ("The ICO is proposing to fine Marriott £99 million.", ("fine_proposed",)),
+    ("The regulator proposes a fine of £4 million on TikTok.", ("fine_proposed",)),
+])
+def test_a_fine_being_proposed_is_no_fine(text: str, expected: tuple[str, ...]) -> None:
+    assert {actions for _, _, actions in _entries(text, "en")} == {expected}
+
+
+@pytest.mark.parametrize("text", [
+    "British Airways notified the breach to the Commissioner in September.",
+    "A cyber incident was notified to the ICO by Marriott.",
+    "TikTok notified the regulator of the breach within 72 hours.",
+])
+def test_a_company_reporting_a_breach_to_the_regulator_is_not_notified(text: str) -> None:
+    assert {actions for _, _, actions in _entries(text, "en")} == {()}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The FTC reached a $20 million settlement with Microsoft after alleging the company kept data.",
+     [("Microsoft", ("fined",))]),
+    ("The DOJ announced a settlement with Amazon over the claims.", [("Amazon", ("fined",))]),
+    # a preposition that does not belong to the verb still makes the name oblique
+    ("The FTC fined Google after a complaint filed with Microsoft.", [("Google", ("fined",)), ("Microsoft", ())]),
+])
+def test_the_party_of_a_settlement_with_is_fined(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(name, actions) for _, name, actions in _entries(text, "en")] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Google was penalised three times for violating the GDPR, as were Facebook and Swedish fashion company H&M.",
+     {"Google": ("fined",), "Facebook": ("fined",), "H&M": ("fined",)}),
+    ("Meta was fined by the DPC, as was TikTok.", {"Meta": ("fined",), "TikTok": ("fined",)}),
+    # the verb compared with is in another clause: nothing to take
+    ("Google was fined in 2019, and Facebook was later praised, as was TikTok.",
+     {"Google": ("fined",), "Facebook": (), "TikTok": ()}),
+])
+def test_names_after_as_were_take_the_verb_compared_with(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {name: actions for _, name, actions in _entries(text, "en")} == expected
