@@ -1111,3 +1111,17 @@ def test_the_party_of_a_settlement_with_is_fined(text: str, expected: list[tuple
 ])
 def test_names_after_as_were_take_the_verb_compared_with(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {name: actions for _, name, actions in _entries(text, "en")} == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("服务热线/微信:15002687135 欢迎光临。网信办约谈淘宝网。", "zh-Hans"),
+    ("服務熱線/微信：lanzhou-xunbao 歡迎光臨。網信辦約談淘寶網。", "zh-Hant"),
+    ("据“晴天科技微信公众号”消息:网信办约谈淘宝网。", "zh-Hans"),
+])
+def test_a_contact_handle_and_a_quoted_account_cited_as_source_are_no_platforms(text: str, language: str) -> None:
+    assert [platform_id for platform_id, _, _ in _entries(text, language)] == ["taobao"]
+
+
+def test_wechat_acted_on_beside_a_colon_is_still_a_platform() -> None:
+    assert [(platform_id, actions) for platform_id, _, actions in _entries("网信办约谈了微信：要求整改。", "zh-Hans")] \
+        == [("wechat", ("summoned", "ordered_to_rectify"))]
