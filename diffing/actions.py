@@ -31,6 +31,10 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             # 分别被处罚182.3亿元: a penalty stated as money is a fine.
             spans += [(match.start(), match.end(), "fined") for match in _PENALTY_AMOUNT.finditer(text)]
             spans.sort()
+        if "存在" in text:
+            # 手机知网、知网阅读等14款App存在…违法行为: apps a regulator names for violations.
+            spans += [(match.start(1), match.end(1), "notified") for match in _APPS_IN_VIOLATION.finditer(text)]
+            spans.sort()
         if "注销" in text:
             # 注销“某某网”等19家网站备案: the site's filing cancelled, the site closed.
             spans += [(match.start(1), match.end(1), "closed") for match in _FILING_CANCELLED.finditer(text)]
@@ -114,6 +118,9 @@ _ORDERED_TO_RECTIFY = re.compile(r"(?:责令|勒令|要求)(?:其|该平台|平�
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 _ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令)[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除)")
 _PENALTY_AMOUNT = re.compile(r"处罚(?=\s*(?:人民币|新台币|港币)?\s*[\d.,]+\s*(?:万|亿)?\s*元)")
+_APPS_IN_VIOLATION = re.compile(
+    r"(?:款|个|等)\s*(?:app|应用程序|移动应用|应用|小程序|sdk)(?:及sdk)?\s*(存在)"
+    r"(?=[^。；;\n]{0,60}?(?:问题|违法|违规|违反|侵害用户权益|侵犯用户权益))")
 _FILING_CANCELLED = re.compile(r"(注销)[^，,。；;：:\n]{1,40}?备案")
 # 通报流程, 通报案件, 通报(的)涉诈广告: the report, or the content reported.
 _REPORT_NOUN = re.compile(r"(?:流程|案件|机制|系统|查询|窗口|专线|电话|平台|渠道)|的?[^，,。；;\n]{0,4}?(?:广告|内容|贴文|帖文|视频|链接)")

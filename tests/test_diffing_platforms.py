@@ -1125,3 +1125,23 @@ def test_a_contact_handle_and_a_quoted_account_cited_as_source_are_no_platforms(
 def test_wechat_acted_on_beside_a_colon_is_still_a_platform() -> None:
     assert [(platform_id, actions) for platform_id, _, actions in _entries("网信办约谈了微信：要求整改。", "zh-Hans")] \
         == [("wechat", ("summoned", "ordered_to_rectify"))]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("经查,其运营的晴天记账、小鹿阅读等14款App存在违反必要原则收集个人信息等违法行为。", "zh-Hans"),
+    ("經查，其運營的晴天記賬、小鹿閱讀等3款應用存在侵害用戶權益問題。", "zh-Hant"),
+    ("检测发现,晴天记账、小鹿阅读等5款App及SDK存在超范围收集个人信息问题。", "zh-Hans"),
+])
+def test_apps_a_regulator_finds_in_violation_are_notified(text: str, language: str) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {("notified",)}
+
+
+def test_apps_that_exist_without_a_violation_are_not_notified() -> None:
+    text = "晴天记账、小鹿阅读等5款App存在于多个应用商店。"
+    assert {actions for _, _, actions in _entries(text, "zh-Hans")} <= {()}
+
+
+def test_a_registry_platform_among_its_operators_apps_in_violation_keeps_the_notices_action() -> None:
+    text = ("经查，该公司运营的中国知网等14款App存在违反必要原则收集个人信息等违法行为。"
+            "国家网信办依法作出行政处罚的决定，并处人民币5000万元罚款。")
+    assert {actions for _, _, actions in _entries(text, "zh-Hans")} == {("fined",)}
