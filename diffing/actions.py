@@ -39,6 +39,10 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             # 注销“某某网”等19家网站备案: the site's filing cancelled, the site closed.
             spans += [(match.start(1), match.end(1), "closed") for match in _FILING_CANCELLED.finditer(text)]
             spans.sort()
+        if "下线" in text:
+            # 下线“某某”等应用程序中部分…功能: features taken offline, the app's functions suspended.
+            spans += [(match.start(), match.end(1), "suspended") for match in _FEATURES_OFFLINE.finditer(text)]
+            spans.sort()
         if "停止" in text:
             # 停止主要频道内容更新: updates stopped, with the part stopped between the words.
             spans += [(match.start(), match.end(), "suspended") for match in _STOP_UPDATING.finditer(text)]
@@ -121,6 +125,9 @@ _PENALTY_AMOUNT = re.compile(r"处罚(?=\s*(?:人民币|新台币|港币)?\s*[\d
 _APPS_IN_VIOLATION = re.compile(
     r"(?:款|个|等)\s*(?:app|应用程序|移动应用|应用|小程序|sdk)(?:及sdk)?\s*(存在)"
     r"(?=[^。；;\n]{0,60}?(?:问题|违法|违规|违反|侵害用户权益|侵犯用户权益))")
+# 下线“A”“B”等应用程序中部分功能: the names stand between the verb and the features (责令相关
+# 网站下线有关功能 orders sites no name is given for).
+_FEATURES_OFFLINE = re.compile(r"(下线)(?=[^，,。；;\n“”「」]{0,8}?[“「『\"][^，,。；;\n]{0,60}?功能)")
 _FILING_CANCELLED = re.compile(r"(注销)[^，,。；;：:\n]{1,40}?备案")
 # 通报流程, 通报案件, 通报(的)涉诈广告: the report, or the content reported.
 _REPORT_NOUN = re.compile(r"(?:流程|案件|机制|系统|查询|窗口|专线|电话|平台|渠道)|的?[^，,。；;\n]{0,4}?(?:广告|内容|贴文|帖文|视频|链接)")

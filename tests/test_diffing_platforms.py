@@ -1145,3 +1145,16 @@ def test_a_registry_platform_among_its_operators_apps_in_violation_keeps_the_not
     text = ("经查，该公司运营的中国知网等14款App存在违反必要原则收集个人信息等违法行为。"
             "国家网信办依法作出行政处罚的决定，并处人民币5000万元罚款。")
     assert {actions for _, _, actions in _entries(text, "zh-Hans")} == {("fined",)}
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("依法下线处置“晴天相机”“小鹿漫画”等应用程序中部分未经评估上线的功能。", "zh-Hans"),
+    ("依法下線「晴天相機」等應用程序中存在安全隱患的功能。", "zh-Hant"),
+])
+def test_features_of_named_apps_taken_offline_suspend_them(text: str, language: str) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {("suspended",)}
+
+
+def test_sites_no_name_is_given_for_taking_features_offline_suspend_no_named_app() -> None:
+    text = "依法对“山地运输”等移动应用程序采取下架措施,责令未经安全评估的相关网站下线有关功能。"
+    assert {actions for _, _, actions in _entries(text, "zh-Hans")} == {("removed",)}
