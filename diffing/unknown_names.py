@@ -556,6 +556,7 @@ _EN_LEGAL_HINT = re.compile(
     r"\b(?:Ltd|Limited|Inc|Incorporated|Corporation|Corp|LLC|L\.L\.C|LLP|[Pp]lc|PLC|GmbH|AG|SE|SA|S\.A|SpA|S\.p\.A|"
     r"BV|B\.V|NV|N\.V|SARL|S\.à|Sp\.|A/S|AB|Oy|KK|Company)\b"
 )
+_SENTENCE_END_INSIDE = re.compile(r"[a-z]{4}\.\s")
 _SENTENCE_AFTER = re.compile(r"\s*$|\s*\n|\s+[A-Z“\"]")
 _EN_LEGAL_NAME = re.compile(
     rf"(?<![\w.])((?:[A-Z][\w&'’.-]*)(?:\s+{_EN_CAPITALISED}){{0,5}}?(?:\s+\([A-Z][^()\n]{{0,30}}\))?),?\s+{_EN_LEGAL_FORM}(?![\w])"
@@ -611,6 +612,8 @@ def english_company_names(prepared: PreparedText, known: Sequence[Found], langua
     found: list[Found] = []
     for match in _EN_LEGAL_NAME.finditer(original) if _EN_LEGAL_HINT.search(original) else ():
         start, end = match.start(1), match.end()
+        if _SENTENCE_END_INSIDE.search(original, start, match.end(1) + 1):
+            continue  # "… into Belgium. AB InBev is": a sentence ends before the legal form
         if original[end - 1] == "." and _SENTENCE_AFTER.match(original, end):
             end -= 1  # "… to Easylife Ltd." ends the sentence: the stop is not the name's
         words = original[start:match.end(1)].split()
@@ -661,9 +664,14 @@ def english_company_names(prepared: PreparedText, known: Sequence[Found], langua
 # name is one to six capitalised words (with of, de, &, an apostrophe or a hyphen inside), a
 # list is names joined by commas and "and", each maybe followed by a bracket ("RBS (now NatWest)").
 _EN_CAP_WORD = r"(?:[A-Z][\w'’&.-]*[\w'’]|[A-Z])"
-_EN_CAP_NAME = rf"{_EN_CAP_WORD}(?:\s+(?:of|de|du|der|von|van|&|and\s+(?=[A-Z]\w*\s+(?:Inc|Ltd|Co)\b))?\s*{_EN_CAP_WORD}){{0,5}}"
-_EN_BRACKET = r"(?:\s*\([^()\n]{1,40}\))?"
-_EN_CAP_LIST = rf"{_EN_CAP_NAME}{_EN_BRACKET}(?:\s*,\s*(?:and\s+)?{_EN_CAP_NAME}{_EN_BRACKET}|\s+and\s+{_EN_CAP_NAME}{_EN_BRACKET}){{0,12}}"
+# Space inside a name or a list: a line may wrap, a paragraph (a blank line) ends them both
+# ("… fines X\n\nSteve Peers, Professor of Law" is a headline, then a byline).
+_EN_SPACE = r"(?:[^\S\n]|\n(?![^\S\n]*\n))"
+_EN_CAP_NAME = (rf"{_EN_CAP_WORD}(?:{_EN_SPACE}+(?:of|de|du|der|von|van|&|and{_EN_SPACE}+(?=[A-Z]\w*\s+(?:Inc|Ltd|Co)\b))?"
+                rf"{_EN_SPACE}*{_EN_CAP_WORD}){{0,5}}")
+_EN_BRACKET = rf"(?:{_EN_SPACE}*\([^()\n]{{1,40}}\))?"
+_EN_CAP_LIST = (rf"{_EN_CAP_NAME}{_EN_BRACKET}(?:{_EN_SPACE}*,{_EN_SPACE}*(?:and{_EN_SPACE}+)?{_EN_CAP_NAME}{_EN_BRACKET}"
+                rf"|{_EN_SPACE}+and{_EN_SPACE}+{_EN_CAP_NAME}{_EN_BRACKET}){{0,12}}")
 _EN_GOVERNED = re.compile(
     rf"\b(?:fined|fines|fining|reprimanded|reprimands|sanctioned|penali[sz]ed|sued|summoned|warned|"
     rf"imposed\s+on|levied\s+on|against|ordered|settlement\s+with|settled\s+with)\s+(?:the\s+)?(?P<object>{_EN_CAP_LIST})"

@@ -1158,3 +1158,27 @@ def test_features_of_named_apps_taken_offline_suspend_them(text: str, language: 
 def test_sites_no_name_is_given_for_taking_features_offline_suspend_no_named_app() -> None:
     text = "依法对“山地运输”等移动应用程序采取下架措施,责令未经安全评估的相关网站下线有关功能。"
     assert {actions for _, _, actions in _entries(text, "zh-Hans")} == {("removed",)}
+
+
+@pytest.mark.parametrize(("text", "unexpected"), [
+    ("The EU Commission finally fines X\n\nJane Roe, Professor of Law, Kings College London\n\nPhoto credit: Wiki",
+     "Kings College London"),
+    ("Regulator fines Meta\n\n \n\nJohn Doe, Senior Fellow, Oxford Internet Institute\n\nIntroduction",
+     "Oxford Internet Institute"),
+])
+def test_a_list_of_fined_names_ends_at_a_blank_line(text: str, unexpected: str) -> None:
+    names = [name for _, name, _ in _entries(text, "en")]
+    assert names and not any(unexpected in name or "\n" in name for name in names)
+
+
+def test_a_list_of_fined_names_goes_on_over_a_wrapped_line() -> None:
+    text = "The regulator fined Acme Widgets and\nBeta Gadgets for the breach."
+    assert [name for _, name, _ in _entries(text, "en")] == ["Acme Widgets", "Beta Gadgets"]
+
+
+@pytest.mark.parametrize("text", [
+    "It blocked imports into Belgium. AB InBev is the biggest brewer and was fined €200 million.",
+    "The firm sold the goods in Sweden. AB Volvo was not involved.",
+])
+def test_a_sentence_end_before_a_legal_form_is_no_company_name(text: str) -> None:
+    assert not any(name.startswith(("Belgium", "Sweden")) for _, name, _ in _entries(text, "en"))
