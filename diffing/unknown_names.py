@@ -674,7 +674,7 @@ _EN_CAP_LIST = (rf"{_EN_CAP_NAME}{_EN_BRACKET}(?:{_EN_SPACE}*,{_EN_SPACE}*(?:and
                 rf"|{_EN_SPACE}+and{_EN_SPACE}+{_EN_CAP_NAME}{_EN_BRACKET}){{0,12}}")
 _EN_GOVERNED = re.compile(
     rf"\b(?:fined|fines|fining|reprimanded|reprimands|sanctioned|penali[sz]ed|sued|summoned|warned|"
-    rf"imposed\s+on|levied\s+on|against|ordered|settlement\s+with|settled\s+with)\s+(?:the\s+)?(?P<object>{_EN_CAP_LIST})"
+    rf"imposed\s+on|levied\s+on|against|ordered|settlement(?:\s+of\s+[^.;\n]{{1,80}}?)?\s+with|settled\s+with)\s+(?:the\s+)?(?P<object>{_EN_CAP_LIST})"
     rf"|(?P<subject>{_EN_CAP_LIST})\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:not\s+|also\s+|later\s+)?"
     rf"(?:fined|reprimanded|sanctioned|penali[sz]ed|ordered|summoned|warned)\b"
     rf"|\b(?:found|alleged|concluded|ruled)\s+that\s+(?P<found>{_EN_CAP_LIST})\s+(?:had\s+)?"

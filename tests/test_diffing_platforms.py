@@ -1182,3 +1182,18 @@ def test_a_list_of_fined_names_goes_on_over_a_wrapped_line() -> None:
 ])
 def test_a_sentence_end_before_a_legal_form_is_no_company_name(text: str) -> None:
     assert not any(name.startswith(("Belgium", "Sweden")) for _, name, _ in _entries(text, "en"))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (("The FTC reached the largest civil penalty settlement of the Children's Online Privacy Protection Act (COPPA) "
+      "with Playdom for $3M."), "Playdom"),
+    ("The agency announced a $4 million civil penalty settlement of its privacy claims with Hyperbeard Games.",
+     "Hyperbeard Games"),
+])
+def test_the_party_of_a_settlement_of_claims_with_is_named_and_fined(text: str, expected: str) -> None:
+    assert [(name, actions) for _, name, actions in _entries(text, "en")] == [(expected, ("fined",))]
+
+
+def test_a_settlement_between_others_does_not_fine_who_it_was_discussed_with() -> None:
+    text = "The company discussed the matter with Microsoft before any settlement."
+    assert all("fined" not in actions for _, _, actions in _entries(text, "en"))
