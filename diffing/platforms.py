@@ -228,13 +228,17 @@ def find_platform_mentions(
     return mentions
 
 
+_OPERATORS_APPS = re.compile(r"(?:运营|开发|旗下|推出)的?[“「]?$")
+
+
 def _registry_apps_not_named_for_violations(text: str, groups: Sequence[Sequence[Found]],
                                             governed: Sequence[Governed]) -> None:
     """A platform the registry knows, listed among its operator's apps found in violation (该公司
     运营的中国知网等14款App存在…违法行为), is the notice's party, not one app named with the others:
     what the notice does to it is said of it elsewhere."""
     for group, said in zip(groups, governed, strict=True):
-        if all(item.id is not None for item in group):
+        if all(item.id is not None for item in group) and _OPERATORS_APPS.search(
+                text, max(0, group[0].start - 6), group[0].start):
             kept = [span for span in said.actions if not (span[2] == "notified" and text[span[0]:span[1]] == "存在")]
             if len(kept) < len(said.actions):
                 said.actions[:] = kept

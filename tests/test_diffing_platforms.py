@@ -1197,3 +1197,23 @@ def test_the_party_of_a_settlement_of_claims_with_is_named_and_fined(text: str, 
 def test_a_settlement_between_others_does_not_fine_who_it_was_discussed_with() -> None:
     text = "The company discussed the matter with Microsoft before any settlement."
     assert all("fined" not in actions for _, _, actions in _entries(text, "en"))
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("在第一季度检测中,腾讯应用宝、小米应用商店发现问题数量分别占比14.22%、13.81%,存在上架审核不严格等问题。", "zh-Hans"),
+    ("在本次抽查中，華為應用市場、vivo應用商店問題較多，存在登記核驗信息不準確等違規行為。", "zh-Hant"),
+    ("经检测,晴天记账、小鹿阅读等应用,存在超范围收集个人信息的问题。", "zh-Hans"),
+])
+def test_names_whose_clause_says_they_have_problems_are_notified(text: str, language: str) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {("notified",)}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # the problems are the reason for another measure
+    ("针对抖音、新浪微博等网站平台存在传播违法信息问题,国家网信办依法约谈相关负责人。", "zh-Hans", ("summoned",)),
+    # a registry platform listed as its operator's app keeps the notice's own action
+    ("经查，该公司运营的中国知网等14款App存在违法行为。国家网信办并处人民币5000万元罚款。", "zh-Hans", ("fined",)),
+])
+def test_problems_said_as_a_reason_or_of_an_operators_app_are_no_notification(
+        text: str, language: str, expected: tuple[str, ...]) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {expected}
