@@ -80,6 +80,11 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             if before and before[-1][2] != NEUTRAL:
                 spans.append((match.start() + 1, match.end(), before[-1][2]))
         spans.sort()
+    if language == "en" and (" its " in text or " their " in text):
+        # "Edmodo suspended its U.S. operations", "the company closed their store": what a company
+        # did to its own business, no measure on it.
+        spans = [(start, end, NEUTRAL) if action in _SELF_ACTS and _OWN_BUSINESS.match(text, end)
+                 else (start, end, action) for start, end, action in spans]
     if language == "en":
         # "pay-or-consent", "closed-loop": a word of a compound, not the action.
         spans = [span for span in spans if text[span[1]:span[1] + 1] != "-"]
@@ -142,6 +147,8 @@ _UNREALISED_ZH = re.compile(r"(?:未(?![成经])|没有|拒不|无法|不能|难
 _CONTENT = r"(?:广告|内容|信息|视频|商品|帖文|贴文|文章|图片|链接|节目|歌曲|词条)"
 _CONTENT_AFTER = re.compile(r"(?:了)?[^，,。；;：:\n、]{0,8}?" + _CONTENT)
 _CONTENT_BEFORE = re.compile(_CONTENT + r"(?:均|都|已|已经|被|全部|全数|立即|及时)*$")
+_SELF_ACTS = frozenset({"suspended", "closed", "removed"})
+_OWN_BUSINESS = re.compile(r"[a-z]*(?:\s+down)?\s+(?:its|their)\s+(?!licen[cs]e|registration|permit)")
 _AS_WERE = re.compile(r",\s+as\s+(?:were|was|did|are|is|had|have|has)\b")
 _CONDUCT_EN = re.compile(r"\b(?:for|over)\s+(?:[a-z]+ly\s+)?(?:[a-z]+ing\s+(?:and|or)\s+)?$")
 _GERUND = re.compile(r"[a-z]+ing\b")

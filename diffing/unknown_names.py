@@ -678,7 +678,9 @@ _EN_GOVERNED = re.compile(
     rf"|(?P<subject>{_EN_CAP_LIST})\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:not\s+|also\s+|later\s+)?"
     rf"(?:fined|reprimanded|sanctioned|penali[sz]ed|ordered|summoned|warned)\b"
     rf"|\b(?:found|alleged|concluded|ruled)\s+that\s+(?P<found>{_EN_CAP_LIST})\s+(?:had\s+)?"
-    rf"(?:breached|violated|infringed|abused|failed|broke|colluded|participated)"
+    rf"(?:breached|violated|infringed|abused|failed|broke|colluded|participated|misled|collected|shared|sold|used"
+    # "alleged that Edmodo didn't provide the notices": what the party did not do
+    rf"|did\s+not|didn['’]t|had\s+not|hadn['’]t|never|illegally|unlawfully)"
 )
 _EN_LIST_NAME = re.compile(rf"{_EN_CAP_NAME}")
 # The verbs the governed-name pattern starts from: a text with none of them is not searched.

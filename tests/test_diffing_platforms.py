@@ -1217,3 +1217,22 @@ def test_names_whose_clause_says_they_have_problems_are_notified(text: str, lang
 def test_problems_said_as_a_reason_or_of_an_operators_app_are_no_notification(
         text: str, language: str, expected: tuple[str, ...]) -> None:
     assert {actions for _, _, actions in _entries(text, language)} == {expected}
+
+
+@pytest.mark.parametrize("text", [
+    "The FTC alleged that Edmodo didn't provide the notices to schools.",
+    "The regulator alleged that Hyperbeard Games did not obtain parental consent.",
+    "The FTC found that Acme Widgets illegally collected children's data.",
+])
+def test_the_party_an_allegation_is_about_is_named(text: str) -> None:
+    assert len(_entries(text, "en")) == 1
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The FTC alleged that Edmodo misled schools. Edmodo suspended its U.S. operations during the inquiry.", ()),
+    ("Meta was fined €5 million. It said Meta closed down its store in Lyon after the decision.", ("fined",)),
+    # the regulator's measure on the company
+    ("The regulator suspended TikTok for six months.", ("suspended",)),
+])
+def test_what_a_company_did_to_its_own_business_is_no_measure(text: str, expected: tuple[str, ...]) -> None:
+    assert {actions for _, _, actions in _entries(text, "en")} == {expected}
