@@ -197,7 +197,10 @@ def _company_names(text: str) -> list[tuple[int, int]]:
 _OPERATED_PRODUCT = re.compile(
     r"(?:开发的|运营的|旗下的|出品的|的)?([A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff ]{1,19}?)(?=、|等|为例|[，,]\s*其)"
 )
-_PRODUCT_NOT_NAME = re.compile(r"公司|集团|企业|平台|部门|股权|股份|资产|业务|案$|[一二三四五六七八九十\d]+(?:款|家|个)")
+_PRODUCT_NOT_NAME = re.compile(
+    r"公司|集团|企业|平台|部门|股权|股份|资产|业务|案$|[一二三四五六七八九十\d]+(?:款|家|个)"
+    # the company's people or its things named by kind (某某有限公司的负责人、…; 的应用、…)
+    r"|负责人|代表|股东|员工|高管|人员|用户|客服|^(?:app|应用|软件|产品|服务|网站|小程序)$", re.IGNORECASE)
 _APP_WORD = re.compile(r"app|sdk|应用|软件|小程序", re.IGNORECASE)
 
 

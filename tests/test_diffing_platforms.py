@@ -1239,3 +1239,12 @@ def test_the_party_an_allegation_is_about_is_named(text: str) -> None:
 ])
 def test_what_a_company_did_to_its_own_business_is_no_measure(text: str, expected: tuple[str, ...]) -> None:
     assert {actions for _, _, actions in _entries(text, "en")} == {expected}
+
+
+@pytest.mark.parametrize("text", [
+    "工信部约谈了杭州晴川网络科技有限公司的负责人、南京小鹿软件有限公司的法定代表人等,要求App整改。",
+    "經查，廣州星球科技有限公司的應用、深圳口袋軟件有限公司的產品等均存在問題，涉及多款App。",
+])
+def test_an_operators_people_or_things_named_by_kind_are_no_app(text: str) -> None:
+    names = [name for _, name, _ in _entries(text)]
+    assert not any(word in name for name in names for word in ("负责人", "代表人", "應用", "產品"))
