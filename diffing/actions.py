@@ -150,7 +150,8 @@ _CONTENT_AFTER = re.compile(r"(?:了)?[^，,。；;：:\n、]{0,8}?" + _CONTENT)
 _CONTENT_BEFORE = re.compile(_CONTENT + r"(?:均|都|已|已经|被|全部|全数|立即|及时)*$")
 _SELF_ACTS = frozenset({"suspended", "closed", "removed"})
 _OWN_BUSINESS = re.compile(r"[a-z]*(?:\s+down)?\s+(?:its|their)\s+(?!licen[cs]e|registration|permit)")
-_AS_WERE = re.compile(r",\s+as\s+(?:were|was|did|are|is|had|have|has)\b")
+# not "as was reported", "as is required": a comment on the clause, no second subject
+_AS_WERE = re.compile(r",\s+as\s+(?:were|was|did|are|is|had|have|has)\b(?!\s+(?:\w+ly\s+)?(?:\w+ed|the\s+case)\b)")
 _CONDUCT_EN = re.compile(r"\b(?:for|over)\s+(?:[a-z]+ly\s+)?(?:[a-z]+ing\s+(?:and|or)\s+)?$")
 _GERUND = re.compile(r"[a-z]+ing\b")
 _UNREALISED_EN = re.compile(

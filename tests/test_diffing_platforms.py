@@ -1108,6 +1108,8 @@ def test_the_party_of_a_settlement_with_is_fined(text: str, expected: list[tuple
     # the verb compared with is in another clause: nothing to take
     ("Google was fined in 2019, and Facebook was later praised, as was TikTok.",
      {"Google": ("fined",), "Facebook": (), "TikTok": ()}),
+    # a comment on the clause: no second subject
+    ("Meta was fined, as was widely reported by Weibo users.", {"Meta": ("fined",), "Weibo": ()}),
 ])
 def test_names_after_as_were_take_the_verb_compared_with(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {name: actions for _, name, actions in _entries(text, "en")} == expected
