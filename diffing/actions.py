@@ -129,6 +129,8 @@ _ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令)[^，,。；;：:\n]{1,24}
 _PENALTY_AMOUNT = re.compile(r"处罚(?=\s*(?:人民币|新台币|港币)?\s*[\d.,]+\s*(?:万|亿)?\s*元)")
 _APPS_IN_VIOLATION = re.compile(
     r"(?:(?:款|个|等)\s*(?:app|应用程序|移动应用|应用|小程序|sdk)(?:及sdk)?\s*|[，,]\s*)(存在)"
+    # a question (存在哪些违法违规行为?) finds nothing
+    r"(?![^。；;？?\n]{0,20}?(?:哪|什么|何种|是否|吗))"
     # not a relative clause (存在问题的平台须整改: the platforms that have problems, whoever they are)
     r"(?=[^。；;\n]{0,60}?(?:问题|违法|违规|违反|侵害用户权益|侵犯用户权益)(?![^，,。；;\n]{0,6}?的))")
 # 下线“A”“B”等应用程序中部分功能: the names stand between the verb and the features (责令相关

@@ -1213,6 +1213,9 @@ def test_names_whose_clause_says_they_have_problems_are_notified(text: str, lang
 @pytest.mark.parametrize(("text", "language", "expected"), [
     # the problems are the reason for another measure
     ("针对抖音、新浪微博等网站平台存在传播违法信息问题,国家网信办依法约谈相关负责人。", "zh-Hans", ("summoned",)),
+    # a question finds nothing
+    ("滴滴被罚80.26亿元,存在哪些违法违规行为?", "zh-Hans", ("fined",)),
+    ("抖音被罰款，存在什麼違規問題？", "zh-Hant", ("fined",)),
     # a relative clause: the platforms that have problems, whoever they are
     ("网信办依法约谈抖音，存在问题的平台须限期整改。", "zh-Hans", ("summoned", "ordered_to_rectify")),
     ("網信辦依法約談抖音，存在違規行為的平台須限期整改。", "zh-Hant", ("summoned", "ordered_to_rectify")),
