@@ -27,6 +27,22 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             spans += [(match.start(1), match.end(1), "ordered_to_rectify")
                       for match in _ORDERED_AROUND_NAMES.finditer(text)]
             spans.sort()
+        if "处罚" in text:
+            # 分别被处罚182.3亿元: a penalty stated as money is a fine.
+            spans += [(match.start(), match.end(), "fined") for match in _PENALTY_AMOUNT.finditer(text)]
+            spans.sort()
+        if "存在" in text:
+            # 手机知网、知网阅读等14款App存在…违法行为: apps a regulator names for violations.
+            spans += [(match.start(1), match.end(1), "notified") for match in _APPS_IN_VIOLATION.finditer(text)]
+            spans.sort()
+        if "注销" in text:
+            # 注销“某某网”等19家网站备案: the site's filing cancelled, the site closed.
+            spans += [(match.start(1), match.end(1), "closed") for match in _FILING_CANCELLED.finditer(text)]
+            spans.sort()
+        if "下线" in text:
+            # 下线“某某”等应用程序中部分…功能: features taken offline, the app's functions suspended.
+            spans += [(match.start(), match.end(1), "suspended") for match in _FEATURES_OFFLINE.finditer(text)]
+            spans.sort()
         if "停止" in text:
             # 停止主要频道内容更新: updates stopped, with the part stopped between the words.
             spans += [(match.start(), match.end(), "suspended") for match in _STOP_UPDATING.finditer(text)]
@@ -51,9 +67,24 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         spans = [(start, end, NEUTRAL) if action == "removed" and (
             _CONTENT_AFTER.match(text, end) or _CONTENT_BEFORE.search(text, max(0, start - 12), start))
             else (start, end, action) for start, end, action in spans]
-    if language == "zh" and ("未" in text or "没有" in text or "拒不" in text):
-        # 未依法于24小时内下架, 没有及时关闭: the duty the platform failed, not a measure on it.
+    if language == "zh" and ("未" in text or "没有" in text or "拒不" in text or "无法" in text or "不能" in text):
+        # 未依法于24小时内下架, 没有及时关闭: the duty the platform failed, not a measure on it;
+        # 弹窗无法关闭: what a user cannot do, no measure either.
         spans = [span for span in spans if not _UNREALISED_ZH.search(text, max(0, span[0] - 31), span[0])]
+    if language == "en" and ", as " in text:
+        # "Google was penalised three times, as were Facebook and H&M": the names after "as
+        # were" take the verb of the clause it compares with.
+        for match in _AS_WERE.finditer(text):
+            before = [span for span in spans if match.start() - 160 <= span[0] < match.start()
+                      and not any(mark in text[span[1]:match.start()] for mark in ".,;")]
+            if before and before[-1][2] != NEUTRAL:
+                spans.append((match.start() + 1, match.end(), before[-1][2]))
+        spans.sort()
+    if language == "en" and (" its " in text or " their " in text):
+        # "Edmodo suspended its U.S. operations", "the company closed their store": what a company
+        # did to its own business, no measure on it.
+        spans = [(start, end, NEUTRAL) if action in _SELF_ACTS and _OWN_BUSINESS.match(text, end)
+                 else (start, end, action) for start, end, action in spans]
     if language == "en":
         # "pay-or-consent", "closed-loop": a word of a compound, not the action.
         spans = [span for span in spans if text[span[1]:span[1] + 1] != "-"]
@@ -95,6 +126,17 @@ _PART_OF_PLATFORM = re.compile(
 _ORDERED_TO_RECTIFY = re.compile(r"(?:责令|勒令|要求)(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正)")
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 _ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令)[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除)")
+_PENALTY_AMOUNT = re.compile(r"处罚(?=\s*(?:人民币|新台币|港币)?\s*[\d.,]+\s*(?:万|亿)?\s*元)")
+_APPS_IN_VIOLATION = re.compile(
+    r"(?:(?:款|个|等)\s*(?:app|应用程序|移动应用|应用|小程序|sdk)(?:及sdk)?\s*|[，,]\s*)(存在)"
+    # a question (存在哪些违法违规行为?) finds nothing
+    r"(?![^。；;？?\n]{0,20}?(?:哪|什么|何种|是否|吗))"
+    # not a relative clause (存在问题的平台须整改: the platforms that have problems, whoever they are)
+    r"(?=[^。；;\n]{0,60}?(?:问题|违法|违规|违反|侵害用户权益|侵犯用户权益)(?![^，,。；;\n]{0,6}?的))")
+# 下线“A”“B”等应用程序中部分功能: the names stand between the verb and the features (责令相关
+# 网站下线有关功能 orders sites no name is given for).
+_FEATURES_OFFLINE = re.compile(r"(下线)(?=[^，,。；;\n“”「」]{0,8}?[“「『\"][^，,。；;\n]{0,60}?功能)")
+_FILING_CANCELLED = re.compile(r"(注销)[^，,。；;：:\n]{1,40}?备案")
 # 通报流程, 通报案件, 通报(的)涉诈广告: the report, or the content reported.
 _REPORT_NOUN = re.compile(r"(?:流程|案件|机制|系统|查询|窗口|专线|电话|平台|渠道)|的?[^，,。；;\n]{0,4}?(?:广告|内容|贴文|帖文|视频|链接)")
 # 通报Meta旗下的Facebook平台，有涉及诈骗的广告: the addressee, then what it was told of.
@@ -104,10 +146,14 @@ _REPORTED_CONTENT = re.compile(r"[^，,。；;：:\n]{1,20}?[，,]\s*(?:有|称|
 _REPORT_SENT = re.compile(r"(?:形式|纸本|电子|接获|接到|收到|民众|网友|用户|检举|主动|(?:市|县)?政府|市府|县府)(?:日前|近日|今天|昨天|已)?$")
 # The failed duty runs to the verb; a space, 遭 or 被 starts what befell the platform
 # (未申报 各遭罚款).
-_UNREALISED_ZH = re.compile(r"(?:未(?![成经])|没有|拒不)[^的，,。；;：:！!？?\s遭被]{0,28}$")
+_UNREALISED_ZH = re.compile(r"(?:未(?![成经])|没有|拒不|无法|不能|难以)[^的，,。；;：:！!？?\s遭被]{0,28}$")
 _CONTENT = r"(?:广告|内容|信息|视频|商品|帖文|贴文|文章|图片|链接|节目|歌曲|词条)"
 _CONTENT_AFTER = re.compile(r"(?:了)?[^，,。；;：:\n、]{0,8}?" + _CONTENT)
 _CONTENT_BEFORE = re.compile(_CONTENT + r"(?:均|都|已|已经|被|全部|全数|立即|及时)*$")
+_SELF_ACTS = frozenset({"suspended", "closed", "removed"})
+_OWN_BUSINESS = re.compile(r"[a-z]*(?:\s+down)?\s+(?:its|their)\s+(?!licen[cs]e|registration|permit)")
+# not "as was reported", "as is required": a comment on the clause, no second subject
+_AS_WERE = re.compile(r",\s+as\s+(?:were|was|did|are|is|had|have|has)\b(?!\s+(?:\w+ly\s+)?(?:\w+ed|the\s+case)\b)")
 _CONDUCT_EN = re.compile(r"\b(?:for|over)\s+(?:[a-z]+ly\s+)?(?:[a-z]+ing\s+(?:and|or)\s+)?$")
 _GERUND = re.compile(r"[a-z]+ing\b")
 _UNREALISED_EN = re.compile(

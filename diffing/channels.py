@@ -19,7 +19,7 @@ _ACCOUNT_NAME = re.compile(
     r"(?:[“「『\"][^“”「」『』\"\n]{1,15}[”」』\"]|[^\s，,。、；;：:()“”「」『』\"\n]{2,10})\s*$"
 )
 _ACCOUNT_TRAIL = re.compile(
-    r"\s*(?:\d{1,2}月)?(?:\d{1,2}日)?(?:昨日|昨天|今日|今天|日前|近日)?\s*(?:消息|发布|报道|截图|称|显示|文章|推送|阅读|通报|公布|发文|宣布|披露|等?渠道|[:：)）\n])")
+    r"[”」』\"]?\s*(?:\d{1,2}月)?(?:\d{1,2}日)?(?:昨日|昨天|今日|今天|日前|近日)?\s*(?:消息|发布|报道|截图|称|显示|文章|推送|阅读|通报|公布|发文|宣布|披露|等?渠道|[:：)）\n])")
 # The regulator's or the newspaper's own outlet: 在其官方微信上发布, 官方微博, 据新华社.
 _OWN_OUTLET = re.compile(r"(?:其|本报|本台|本网)?官方(?:微信|微博|网站|账号)|官微|官博")
 _SOURCE_LINE = re.compile(r"(?:(?:来源|稿源|截图自)\s*[:：]?|source\s*:)\s*@?[^\s，,。；;()（）]{1,20}")
@@ -70,6 +70,8 @@ _COMPARISON_EN = re.compile(
 _PAGE_FURNITURE = re.compile(
     r"(?:点击右上角|分享到|分享给|分享至)?\s*(?:微信|qq)(?:好友|朋友圈|空间)"
     r"|(?:在线咨询|在线客服|联系客服)\s*[:：]?\s*qq\S*|qq(?:交谈|咨询|客服)"
+    # a contact handle (服务热线/微信:15002687135, QQ：767172404)
+    r"|(?:微信|微信号|qq)\s*[:：]\s*[\w-]{5,}"
     r"|[^\s，,。；;：:]{0,40}\.(?:jpg|jpeg|png|gif|webp)\b"
     r"|skip\s+to\s+(?:main\s+)?content[^\n]*"
     # a share button ("Share - WeChat", "share on Facebook")
@@ -129,7 +131,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
 
 _ANY_HINT = re.compile(
     r"官|来源|稿源|截图自|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
-    r"|好友|朋友圈|空间|qq|share|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
+    r"|好友|朋友圈|空间|qq|微信|share|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
 )
 _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
 # Each pattern runs only over a text holding one of its words (most notices hold none).
@@ -144,5 +146,5 @@ _GUARDED = (
     (_URL, ("://", "www.")),
     (_LINK_TEXT, ("](",)),
     (_COMPARISON_EN, ("similar", "akin", "think", "counterpart", "equivalent", "version", "answer", "-like", "-style")),
-    (_PAGE_FURNITURE, ("好友", "朋友圈", "空间", "qq", ".jp", ".png", ".gif", ".webp", "skip", "paypal", "pay", "share")),
+    (_PAGE_FURNITURE, ("好友", "朋友圈", "空间", "qq", "微信", ".jp", ".png", ".gif", ".webp", "skip", "paypal", "pay", "share")),
 )

@@ -133,6 +133,7 @@ _FINE_BEFORE_ON = re.compile(
     r"(?:fines?|penalt(?:y|ies)|sanctions?|[\d.,]+\s*(?:million|billion|bn|mn|m|k)?(?:\s*(?:euros?|dollars|pounds|yuan))?)"
     r"\s+(?:(?:each|apiece|respectively)\s+)?(?:on|against)\s$"
 )
+_SETTLEMENT_WITH = re.compile(r"settlement\s+of\s+[^.;\n]{1,80}?\s+with\s+(?:the\s+)?$")
 # "Alphabet's turnover", "ByteDance Ltd's TikTok": the name qualifies another noun.
 _POSSESSOR_EN = re.compile(r"(?:\s+(?:ltd|inc|corp|co|llc|limited|group|holdings)\.?)?(?:'s|’s|')\s+(?!fine|penalt)")
 # A clause whose subject refers back to every party named before it (这些企业均被…, "the firms").
@@ -205,10 +206,12 @@ def govern(
         oblique = _oblique_start(words) if words else None
         # "after the ICO fined British Airways": a verb between the preposition and the name
         # makes the name its object.
-        if oblique is not None and any(oblique <= span[0] < party.start for span in actions):
-            oblique = None
-        if oblique is not None and _FINE_BEFORE_ON.search(text, max(0, oblique - 48), oblique + 3):
-            oblique = None  # "a fine of €60 million on Facebook"
+        if oblique is not None and any(oblique <= span[0] < party.start or span[0] < oblique < span[1]
+                                       for span in actions):
+            oblique = None  # the preposition inside the verb's phrase: "a settlement with X"
+        if oblique is not None and (_FINE_BEFORE_ON.search(text, max(0, oblique - 48), oblique + 3)
+                                    or _SETTLEMENT_WITH.search(text, max(0, party.start - 110), party.start)):
+            oblique = None  # "a fine of €60 million on Facebook", "a settlement of the claims with X"
         result[index].oblique = oblique is not None or _POSSESSOR_EN.match(text, party.end) is not None
     if not actions:
         return result

@@ -38,6 +38,7 @@ from diffing.unknown_names import (
     english_company_names,
     english_governed_names,
     enumerated_names,
+    operated_names,
     recurring_names,
     unknown_names,
 )
@@ -114,6 +115,9 @@ def find_platform_mentions(
     listed, replaced = closed_lists(text, found, language)
     if listed:
         found = [item for item in found if item not in replaced] + listed
+    operated, replaced = operated_names(text, found, language)
+    if operated:
+        found = [item for item in found if item not in replaced] + operated
     found += english_app_names(prepared, found, language)
     found += english_company_names(prepared, found, language)
     found += english_governed_names(prepared, found, language)
@@ -138,6 +142,8 @@ def find_platform_mentions(
     amount_spans = SortedSpans(amounts, _amount_start, _amount_end)
     groups = _list_groups(prepared, found)
     governed = _govern_groups(prepared, groups, action_spans, language)
+    if language == "zh" and "存在" in text:
+        _registry_apps_not_named_for_violations(text, groups, governed)
     readings = [_reading(group, said, amount_spans) for group, said in zip(groups, governed, strict=True)]
     topic = _topic_actions(prepared, groups, governed, action_spans, action_sentences, named_sentences, language)
     story = _story(prepared.text, groups, readings, topic)
@@ -220,6 +226,23 @@ def find_platform_mentions(
     if rows:
         mentions = sorted(mentions + _table_mentions(prepared, registry, rows), key=lambda m: m.start)
     return mentions
+
+
+_OPERATORS_APPS = re.compile(r"(?:运营|开发|旗下|推出)的?[“「]?$")
+
+
+def _registry_apps_not_named_for_violations(text: str, groups: Sequence[Sequence[Found]],
+                                            governed: Sequence[Governed]) -> None:
+    """A platform the registry knows, listed among its operator's apps found in violation (该公司
+    运营的中国知网等14款App存在…违法行为), is the notice's party, not one app named with the others:
+    what the notice does to it is said of it elsewhere."""
+    for group, said in zip(groups, governed, strict=True):
+        if all(item.id is not None for item in group) and _OPERATORS_APPS.search(
+                text, max(0, group[0].start - 6), group[0].start):
+            kept = [span for span in said.actions if not (span[2] == "notified" and text[span[0]:span[1]] == "存在")]
+            if len(kept) < len(said.actions):
+                said.actions[:] = kept
+                said.decided = bool(kept)
 
 
 def _short_forms_merged(mentions: list[PlatformMention],

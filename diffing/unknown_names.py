@@ -191,6 +191,42 @@ def _company_names(text: str) -> list[tuple[int, int]]:
     return names
 
 
+# An app written after its operator's registered name (包括某某科技有限公司的万能识图、某某公司
+# 万能WiFi闪电连等; 以某某有限公司开发的某某SDK为例): the app is the name the notice speaks of,
+# the company only says who runs it.
+_OPERATED_PRODUCT = re.compile(
+    r"(?:开发的|运营的|旗下的|出品的|的)?([A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff ]{1,19}?)(?=、|等|为例|[，,]\s*其)"
+)
+_PRODUCT_NOT_NAME = re.compile(
+    r"公司|集团|企业|平台|部门|股权|股份|资产|业务|案$|[一二三四五六七八九十\d]+(?:款|家|个)"
+    # the company's people or its things named by kind (某某有限公司的负责人、…; 的应用、…)
+    r"|负责人|代表|股东|员工|高管|人员|用户|客服|^(?:app|应用|软件|产品|服务|网站|小程序)$", re.IGNORECASE)
+_APP_WORD = re.compile(r"app|sdk|应用|软件|小程序", re.IGNORECASE)
+
+
+def operated_names(text: str, known: Sequence[Found], language: str) -> tuple[list[Found], list[Found]]:
+    """Apps named right after their operator's registered name (see ``_OPERATED_PRODUCT``), and
+    the names they replace: the operator's own mention and a registry name inside the app's
+    (Android in 某某分析Android SDK)."""
+    if language != "zh" or "公司" not in text:
+        return [], []
+    found: list[Found] = []
+    replaced: list[Found] = []
+    for company in _COMPANY_END.finditer(text):
+        product = _OPERATED_PRODUCT.match(text, company.end())
+        if product is None or _PRODUCT_NOT_NAME.search(product.group(1)) \
+                or not _APP_WORD.search(text, max(0, company.start() - 150), product.end() + 60):
+            continue  # 收购某某有限公司股权、…: a deal's object, where no app is spoken of
+        start, end = product.span(1)
+        inside = [item for item in known if start <= item.start and item.end <= end]
+        if any(item.start < end and start < item.end and item not in inside for item in known):
+            continue
+        replaced += [item for item in known if item.end == company.end() and item.id is None]
+        replaced += inside
+        found.append(Found(start, end, None, "app"))
+    return found, replaced
+
+
 # A quoted document or law title (“关于下架侵害用户权益APP名单的通报”, 「詐防條例」), not a name.
 _DOCUMENT_TITLE = re.compile(r"(?:通报|通知|公告|决定|办法|规定|意见|名单|条款|计划|协议|行动|专项|条例|法规|法案|细则|准则)$")
 # An article referred to (详见“工信部通报下架…等3款APP”): a title, not a name.
@@ -300,6 +336,8 @@ def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[F
 # function word (对, 了, 的, 包括, 下架…).
 _LIST_CLOSE = re.compile(
     r"(?:等|在内的)\s*(?:[\d一二三四五六七八九十百千两]+\s*(?:款|个|家|批)\s*)?"
+    # 等生活类应用, 等游戏类App: the kind said with its category
+    r"(?:[\u4e00-\u9fff]{1,4}类)?"
     r"(?P<noun>移动应用程序|应用程序|应用软件|应用|app|软件|小程序|网站|平台|sdk|公众号|账号|企业|公司)"
     # 蛋壳公寓、小咖秀、安卓壁纸都在被下架名单内: a list the sentence then says was all acted on
     r"|(?:都|均)(?:已|已经)?(?:在|被|遭)(?P<all>被)?(?:下架|通报|约谈|关闭|处罚|罚款|点名|列入)"
@@ -317,7 +355,7 @@ _LIST_NOUN_KIND = {
 _LIST_ITEM_RUN = re.compile(r"[^\s、,，。；;：:()（）“”「」《》\"'|@等]+$")
 _LIST_SEPARATOR = re.compile(r"、|和|及|与|以及")
 _LIST_LEAD_WORD = re.compile(
-    r"包括|其中|例如|比如|涉及|发现|下架|通报|约谈|点名|责令|勒令|要求|督促|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
+    r"包括|其中|例如|比如|涉及|发现|共有|共计|累计|下架|通报|约谈|点名|责令|勒令|要求|督促|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
     r"针对|关于|对于|对|了|将|把|的|如|其|及|和"
 )
 # The last character of a body, a verb or a relative clause that a list's first name follows
@@ -389,6 +427,8 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
             items.pop()  # the run goes on beyond the reach: its start is unknown
         if not items or not _list_item_ok(text, *items[0]):
             continue  # 工业和信息化部发现23款APP: the count closes no list of names
+        if close.group("noun") is None and sum(_list_item_ok(text, *item) for item in items) < 2:
+            continue  # 约谈网站5518家、暂停功能或更新网站188家: counts of kinds, no list of names
         for start, end in items:
             if not _list_item_ok(text, start, end):
                 continue
@@ -519,6 +559,7 @@ _EN_LEGAL_HINT = re.compile(
     r"\b(?:Ltd|Limited|Inc|Incorporated|Corporation|Corp|LLC|L\.L\.C|LLP|[Pp]lc|PLC|GmbH|AG|SE|SA|S\.A|SpA|S\.p\.A|"
     r"BV|B\.V|NV|N\.V|SARL|S\.à|Sp\.|A/S|AB|Oy|KK|Company)\b"
 )
+_SENTENCE_END_INSIDE = re.compile(r"[a-z]{4}\.\s")
 _SENTENCE_AFTER = re.compile(r"\s*$|\s*\n|\s+[A-Z“\"]")
 _EN_LEGAL_NAME = re.compile(
     rf"(?<![\w.])((?:[A-Z][\w&'’.-]*)(?:\s+{_EN_CAPITALISED}){{0,5}}?(?:\s+\([A-Z][^()\n]{{0,30}}\))?),?\s+{_EN_LEGAL_FORM}(?![\w])"
@@ -574,6 +615,8 @@ def english_company_names(prepared: PreparedText, known: Sequence[Found], langua
     found: list[Found] = []
     for match in _EN_LEGAL_NAME.finditer(original) if _EN_LEGAL_HINT.search(original) else ():
         start, end = match.start(1), match.end()
+        if _SENTENCE_END_INSIDE.search(original, start, match.end(1) + 1):
+            continue  # "… into Belgium. AB InBev is": a sentence ends before the legal form
         if original[end - 1] == "." and _SENTENCE_AFTER.match(original, end):
             end -= 1  # "… to Easylife Ltd." ends the sentence: the stop is not the name's
         words = original[start:match.end(1)].split()
@@ -624,16 +667,23 @@ def english_company_names(prepared: PreparedText, known: Sequence[Found], langua
 # name is one to six capitalised words (with of, de, &, an apostrophe or a hyphen inside), a
 # list is names joined by commas and "and", each maybe followed by a bracket ("RBS (now NatWest)").
 _EN_CAP_WORD = r"(?:[A-Z][\w'’&.-]*[\w'’]|[A-Z])"
-_EN_CAP_NAME = rf"{_EN_CAP_WORD}(?:\s+(?:of|de|du|der|von|van|&|and\s+(?=[A-Z]\w*\s+(?:Inc|Ltd|Co)\b))?\s*{_EN_CAP_WORD}){{0,5}}"
-_EN_BRACKET = r"(?:\s*\([^()\n]{1,40}\))?"
-_EN_CAP_LIST = rf"{_EN_CAP_NAME}{_EN_BRACKET}(?:\s*,\s*(?:and\s+)?{_EN_CAP_NAME}{_EN_BRACKET}|\s+and\s+{_EN_CAP_NAME}{_EN_BRACKET}){{0,12}}"
+# Space inside a name or a list: a line may wrap, a paragraph (a blank line) ends them both
+# ("… fines X\n\nSteve Peers, Professor of Law" is a headline, then a byline).
+_EN_SPACE = r"(?:[^\S\n]|\n(?![^\S\n]*\n))"
+_EN_CAP_NAME = (rf"{_EN_CAP_WORD}(?:{_EN_SPACE}+(?:of|de|du|der|von|van|&|and{_EN_SPACE}+(?=[A-Z]\w*\s+(?:Inc|Ltd|Co)\b))?"
+                rf"{_EN_SPACE}*{_EN_CAP_WORD}){{0,5}}")
+_EN_BRACKET = rf"(?:{_EN_SPACE}*\([^()\n]{{1,40}}\))?"
+_EN_CAP_LIST = (rf"{_EN_CAP_NAME}{_EN_BRACKET}(?:{_EN_SPACE}*,{_EN_SPACE}*(?:and{_EN_SPACE}+)?{_EN_CAP_NAME}{_EN_BRACKET}"
+                rf"|{_EN_SPACE}+and{_EN_SPACE}+{_EN_CAP_NAME}{_EN_BRACKET}){{0,12}}")
 _EN_GOVERNED = re.compile(
     rf"\b(?:fined|fines|fining|reprimanded|reprimands|sanctioned|penali[sz]ed|sued|summoned|warned|"
-    rf"imposed\s+on|levied\s+on|against|ordered|settlement\s+with|settled\s+with)\s+(?:the\s+)?(?P<object>{_EN_CAP_LIST})"
+    rf"imposed\s+on|levied\s+on|against|ordered|settlement(?:\s+of\s+[^.;\n]{{1,80}}?)?\s+with|settled\s+with)\s+(?:the\s+)?(?P<object>{_EN_CAP_LIST})"
     rf"|(?P<subject>{_EN_CAP_LIST})\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:not\s+|also\s+|later\s+)?"
     rf"(?:fined|reprimanded|sanctioned|penali[sz]ed|ordered|summoned|warned)\b"
     rf"|\b(?:found|alleged|concluded|ruled)\s+that\s+(?P<found>{_EN_CAP_LIST})\s+(?:had\s+)?"
-    rf"(?:breached|violated|infringed|abused|failed|broke|colluded|participated)"
+    rf"(?:breached|violated|infringed|abused|failed|broke|colluded|participated|misled|collected|shared|sold|used"
+    # "alleged that Edmodo didn't provide the notices": what the party did not do
+    rf"|did\s+not|didn['’]t|had\s+not|hadn['’]t|never|illegally|unlawfully)"
 )
 _EN_LIST_NAME = re.compile(rf"{_EN_CAP_NAME}")
 # The verbs the governed-name pattern starts from: a text with none of them is not searched.

@@ -994,3 +994,262 @@ def test_words_between_two_registry_names_that_are_no_list_item_are_no_name() ->
 def test_the_subject_of_tongbao_decides_report_or_public_notice(
         text: str, language: str, expected: tuple[str, ...]) -> None:
     assert {actions for _, _, actions in _entries(text, language)} == {expected}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("工信部通报20款App，包括杭州晴川网络科技有限公司的晴天记账、南京小鹿软件有限公司小鹿阅读等。", "zh-Hans",
+     ["晴天记账", "小鹿阅读"]),
+    ("工信部通報15款App，包括廣州星球科技有限公司的星球漫畫、深圳口袋軟件有限公司開發的口袋讀書等。", "zh-Hant",
+     ["星球漫畫", "口袋讀書"]),
+    ("部分SDK存在多项问题。以北京云图数据有限公司开发的云图统计Android SDK为例,其问题包括超范围收集个人信息。",
+     "zh-Hans", ["云图统计Android SDK"]),
+])
+def test_an_app_written_after_its_operator_is_the_name_not_the_operator(
+        text: str, language: str, expected: list[str]) -> None:
+    assert [name for _, name, _ in _entries(text, language)] == expected
+
+
+def test_a_deal_object_after_a_company_is_no_app() -> None:
+    text = "市场监管总局对晴川投资有限公司收购小鹿商业有限公司股权、星球集团收购云图传媒有限公司股权作出处罚决定。"
+    assert not any(name.endswith("股权") for _, name, _ in _entries(text, "zh-Hans"))
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("网信系统累计约谈网站5518家、暂停功能或更新网站188家,关闭违法网站7704家。", "zh-Hans"),
+    ("網信系統累計約談網站5518家、暫停功能或更新網站188家,關閉違法網站7704家。", "zh-Hant"),
+])
+def test_counts_of_kinds_side_by_side_are_no_list_of_names(text: str, language: str) -> None:
+    assert _entries(text, language) == []
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("信息窗口“乱跳转”问题频繁出现,共有晴天记账、小鹿阅读、星球漫画等19款被点名。", "zh-Hans",
+     ["晴天记账", "小鹿阅读", "星球漫画"]),
+    ("工信部通报52款App。在15款存在问题的应用中,晴天记账、小鹿阅读、星球漫画等生活类应用占据多数。", "zh-Hans",
+     ["晴天记账", "小鹿阅读", "星球漫画"]),
+    ("工信部通報52款App。共計晴天記賬、小鹿閱讀等12款遊戲類App被點名。", "zh-Hant", ["晴天記賬", "小鹿閱讀"]),
+])
+def test_a_list_after_a_total_word_or_closed_by_a_category_of_apps(
+        text: str, language: str, expected: list[str]) -> None:
+    entries = _entries(text, language)
+    assert [name for _, name, _ in entries] == expected
+    assert {actions for _, _, actions in entries} == {("notified",)}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("工信部通报晴天记账等5款App。此外,还有多款App被指信息窗口无法关闭。", "zh-Hans", ("notified",)),
+    ("工信部通報晴天記賬等5款App。部分App的彈窗不能關閉。", "zh-Hant", ("notified",)),
+    # the regulator closes the site: a measure
+    ("网信办依法关闭“晴天新闻”等违规网站。", "zh-Hans", ("closed",)),
+])
+def test_what_a_user_cannot_close_is_no_closure(text: str, language: str, expected: tuple[str, ...]) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {expected}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("当中拼多多及小红书分别被处罚 182.3 亿元和 34.4 亿元。", "zh-Hans", ("fined",)),
+    ("當中阿里巴巴及美團分別被處罰 182.3 億元和 34.4 億元。", "zh-Hant", ("fined",)),
+    ("市场监管局对京东处罚50万元。", "zh-Hans", ("fined",)),
+    # 处罚 with no money is no fine
+    ("市场监管局对京东作出处罚决定，责令限期整改。", "zh-Hans", ("ordered_to_rectify",)),
+])
+def test_a_penalty_stated_as_money_is_a_fine(text: str, language: str, expected: tuple[str, ...]) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {expected}
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("省网信办会同省通信管理局依法注销“晴天买房网”等19家违法违规网站备案。", "zh-Hans"),
+    ("省網信辦依法註銷「晴天買房網」等19家違法違規網站備案。", "zh-Hant"),
+    ("依法注销“晴天新闻网”的网站备案。", "zh-Hans"),
+])
+def test_a_site_whose_filing_is_cancelled_is_closed(text: str, language: str) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {("closed",)}
+
+
+def test_a_cancelled_account_is_no_filing_cancelled() -> None:
+    text = "“晴天新闻”网站已注销用户账号。"
+    assert {actions for _, _, actions in _entries(text, "zh-Hans")} <= {()}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (("The notice proposing a fine of £20 million relates to a breach that British Airways notified to the "
+      "Commissioner."), ("fine_proposed",)),
+    ("The ICO is proposing to fine Marriott £99 million.", ("fine_proposed",)),
+    ("The regulator proposes a fine of £4 million on TikTok.", ("fine_proposed",)),
+])
+def test_a_fine_being_proposed_is_no_fine(text: str, expected: tuple[str, ...]) -> None:
+    assert {actions for _, _, actions in _entries(text, "en")} == {expected}
+
+
+@pytest.mark.parametrize("text", [
+    "British Airways notified the breach to the Commissioner in September.",
+    "A cyber incident was notified to the ICO by Marriott.",
+    "TikTok notified the regulator of the breach within 72 hours.",
+])
+def test_a_company_reporting_a_breach_to_the_regulator_is_not_notified(text: str) -> None:
+    assert {actions for _, _, actions in _entries(text, "en")} == {()}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The FTC reached a $20 million settlement with Microsoft after alleging the company kept data.",
+     [("Microsoft", ("fined",))]),
+    ("The DOJ announced a settlement with Amazon over the claims.", [("Amazon", ("fined",))]),
+    # a preposition that does not belong to the verb still makes the name oblique
+    ("The FTC fined Google after a complaint filed with Microsoft.", [("Google", ("fined",)), ("Microsoft", ())]),
+])
+def test_the_party_of_a_settlement_with_is_fined(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(name, actions) for _, name, actions in _entries(text, "en")] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Google was penalised three times for violating the GDPR, as were Facebook and Swedish fashion company H&M.",
+     {"Google": ("fined",), "Facebook": ("fined",), "H&M": ("fined",)}),
+    ("Meta was fined by the DPC, as was TikTok.", {"Meta": ("fined",), "TikTok": ("fined",)}),
+    # the verb compared with is in another clause: nothing to take
+    ("Google was fined in 2019, and Facebook was later praised, as was TikTok.",
+     {"Google": ("fined",), "Facebook": (), "TikTok": ()}),
+    # a comment on the clause: no second subject
+    ("Meta was fined, as was widely reported by Weibo users.", {"Meta": ("fined",), "Weibo": ()}),
+])
+def test_names_after_as_were_take_the_verb_compared_with(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {name: actions for _, name, actions in _entries(text, "en")} == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("服务热线/微信:15002687135 欢迎光临。网信办约谈淘宝网。", "zh-Hans"),
+    ("服務熱線/微信：lanzhou-xunbao 歡迎光臨。網信辦約談淘寶網。", "zh-Hant"),
+    ("据“晴天科技微信公众号”消息:网信办约谈淘宝网。", "zh-Hans"),
+])
+def test_a_contact_handle_and_a_quoted_account_cited_as_source_are_no_platforms(text: str, language: str) -> None:
+    assert [platform_id for platform_id, _, _ in _entries(text, language)] == ["taobao"]
+
+
+def test_wechat_acted_on_beside_a_colon_is_still_a_platform() -> None:
+    assert [(platform_id, actions) for platform_id, _, actions in _entries("网信办约谈了微信：要求整改。", "zh-Hans")] \
+        == [("wechat", ("summoned", "ordered_to_rectify"))]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("经查,其运营的晴天记账、小鹿阅读等14款App存在违反必要原则收集个人信息等违法行为。", "zh-Hans"),
+    ("經查，其運營的晴天記賬、小鹿閱讀等3款應用存在侵害用戶權益問題。", "zh-Hant"),
+    ("检测发现,晴天记账、小鹿阅读等5款App及SDK存在超范围收集个人信息问题。", "zh-Hans"),
+])
+def test_apps_a_regulator_finds_in_violation_are_notified(text: str, language: str) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {("notified",)}
+
+
+def test_apps_that_exist_without_a_violation_are_not_notified() -> None:
+    text = "晴天记账、小鹿阅读等5款App存在于多个应用商店。"
+    assert {actions for _, _, actions in _entries(text, "zh-Hans")} <= {()}
+
+
+def test_a_registry_platform_among_its_operators_apps_in_violation_keeps_the_notices_action() -> None:
+    text = ("经查，该公司运营的中国知网等14款App存在违反必要原则收集个人信息等违法行为。"
+            "国家网信办依法作出行政处罚的决定，并处人民币5000万元罚款。")
+    assert {actions for _, _, actions in _entries(text, "zh-Hans")} == {("fined",)}
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("依法下线处置“晴天相机”“小鹿漫画”等应用程序中部分未经评估上线的功能。", "zh-Hans"),
+    ("依法下線「晴天相機」等應用程序中存在安全隱患的功能。", "zh-Hant"),
+])
+def test_features_of_named_apps_taken_offline_suspend_them(text: str, language: str) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {("suspended",)}
+
+
+def test_sites_no_name_is_given_for_taking_features_offline_suspend_no_named_app() -> None:
+    text = "依法对“山地运输”等移动应用程序采取下架措施,责令未经安全评估的相关网站下线有关功能。"
+    assert {actions for _, _, actions in _entries(text, "zh-Hans")} == {("removed",)}
+
+
+@pytest.mark.parametrize(("text", "unexpected"), [
+    ("The EU Commission finally fines X\n\nJane Roe, Professor of Law, Kings College London\n\nPhoto credit: Wiki",
+     "Kings College London"),
+    ("Regulator fines Meta\n\n \n\nJohn Doe, Senior Fellow, Oxford Internet Institute\n\nIntroduction",
+     "Oxford Internet Institute"),
+])
+def test_a_list_of_fined_names_ends_at_a_blank_line(text: str, unexpected: str) -> None:
+    names = [name for _, name, _ in _entries(text, "en")]
+    assert names and not any(unexpected in name or "\n" in name for name in names)
+
+
+def test_a_list_of_fined_names_goes_on_over_a_wrapped_line() -> None:
+    text = "The regulator fined Acme Widgets and\nBeta Gadgets for the breach."
+    assert [name for _, name, _ in _entries(text, "en")] == ["Acme Widgets", "Beta Gadgets"]
+
+
+@pytest.mark.parametrize("text", [
+    "It blocked imports into Belgium. AB InBev is the biggest brewer and was fined €200 million.",
+    "The firm sold the goods in Sweden. AB Volvo was not involved.",
+])
+def test_a_sentence_end_before_a_legal_form_is_no_company_name(text: str) -> None:
+    assert not any(name.startswith(("Belgium", "Sweden")) for _, name, _ in _entries(text, "en"))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (("The FTC reached the largest civil penalty settlement of the Children's Online Privacy Protection Act (COPPA) "
+      "with Playdom for $3M."), "Playdom"),
+    ("The agency announced a $4 million civil penalty settlement of its privacy claims with Hyperbeard Games.",
+     "Hyperbeard Games"),
+])
+def test_the_party_of_a_settlement_of_claims_with_is_named_and_fined(text: str, expected: str) -> None:
+    assert [(name, actions) for _, name, actions in _entries(text, "en")] == [(expected, ("fined",))]
+
+
+def test_a_settlement_between_others_does_not_fine_who_it_was_discussed_with() -> None:
+    text = "The company discussed the matter with Microsoft before any settlement."
+    assert all("fined" not in actions for _, _, actions in _entries(text, "en"))
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("在第一季度检测中,腾讯应用宝、小米应用商店发现问题数量分别占比14.22%、13.81%,存在上架审核不严格等问题。", "zh-Hans"),
+    ("在本次抽查中，華為應用市場、vivo應用商店問題較多，存在登記核驗信息不準確等違規行為。", "zh-Hant"),
+    ("经检测,晴天记账、小鹿阅读等应用,存在超范围收集个人信息的问题。", "zh-Hans"),
+])
+def test_names_whose_clause_says_they_have_problems_are_notified(text: str, language: str) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {("notified",)}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # the problems are the reason for another measure
+    ("针对抖音、新浪微博等网站平台存在传播违法信息问题,国家网信办依法约谈相关负责人。", "zh-Hans", ("summoned",)),
+    # a question finds nothing
+    ("滴滴被罚80.26亿元,存在哪些违法违规行为?", "zh-Hans", ("fined",)),
+    ("抖音被罰款，存在什麼違規問題？", "zh-Hant", ("fined",)),
+    # a relative clause: the platforms that have problems, whoever they are
+    ("网信办依法约谈抖音，存在问题的平台须限期整改。", "zh-Hans", ("summoned", "ordered_to_rectify")),
+    ("網信辦依法約談抖音，存在違規行為的平台須限期整改。", "zh-Hant", ("summoned", "ordered_to_rectify")),
+    # a registry platform listed as its operator's app keeps the notice's own action
+    ("经查，该公司运营的中国知网等14款App存在违法行为。国家网信办并处人民币5000万元罚款。", "zh-Hans", ("fined",)),
+])
+def test_problems_said_as_a_reason_or_of_an_operators_app_are_no_notification(
+        text: str, language: str, expected: tuple[str, ...]) -> None:
+    assert {actions for _, _, actions in _entries(text, language)} == {expected}
+
+
+@pytest.mark.parametrize("text", [
+    "The FTC alleged that Edmodo didn't provide the notices to schools.",
+    "The regulator alleged that Hyperbeard Games did not obtain parental consent.",
+    "The FTC found that Acme Widgets illegally collected children's data.",
+])
+def test_the_party_an_allegation_is_about_is_named(text: str) -> None:
+    assert len(_entries(text, "en")) == 1
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The FTC alleged that Edmodo misled schools. Edmodo suspended its U.S. operations during the inquiry.", ()),
+    ("Meta was fined €5 million. It said Meta closed down its store in Lyon after the decision.", ("fined",)),
+    # the regulator's measure on the company
+    ("The regulator suspended TikTok for six months.", ("suspended",)),
+])
+def test_what_a_company_did_to_its_own_business_is_no_measure(text: str, expected: tuple[str, ...]) -> None:
+    assert {actions for _, _, actions in _entries(text, "en")} == {expected}
+
+
+@pytest.mark.parametrize("text", [
+    "工信部约谈了杭州晴川网络科技有限公司的负责人、南京小鹿软件有限公司的法定代表人等,要求App整改。",
+    "經查，廣州星球科技有限公司的應用、深圳口袋軟件有限公司的產品等均存在問題，涉及多款App。",
+])
+def test_an_operators_people_or_things_named_by_kind_are_no_app(text: str) -> None:
+    names = [name for _, name, _ in _entries(text)]
+    assert not any(word in name for name in names for word in ("负责人", "代表人", "應用", "產品"))
