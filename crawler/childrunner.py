@@ -229,14 +229,10 @@ class ChildCrawlRunner:
             source = self.config.sources.get(source_id)
             if source is None:
                 return None
-            archive.upsert_source(
-                session,
-                source.id,
-                name=source.name,
-                authority=source.authority,
-                language=source.language,
-                base_url=source.base_url,
-            )
+            # Imported here: the crawl's record pulls in Scrapy, which the service does not load.
+            from crawler.runrecord import record_source
+
+            record_source(session, source)
             run = archive.start_run(session, source_id, started)
             archive.finish_run(
                 session,

@@ -54,6 +54,19 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def record_source(session: Session, source: Source) -> None:
+    """The source's row as a crawl of it finds it, under the regulator's base URL (a mirror's
+    or a ``--base-url`` override's is where it was fetched, not what it is)."""
+    archive.upsert_source(
+        session,
+        source.id,
+        name=source.name,
+        authority=source.authority,
+        language=source.language,
+        base_url=source.regulator_base_url or source.base_url,
+    )
+
+
 def revisit_due(source: Source, known: archive.KnownNotice) -> datetime:
     """When the archived notice ``known`` is next due for a check under ``source``'s schedule."""
     checked = known.last_checked_at
@@ -229,14 +242,7 @@ class CrawlRecorder:
         archive.load_sources(session, [recorder.source.id for recorder in recorders])
         for recorder in recorders:
             source = recorder.source
-            archive.upsert_source(
-                session,
-                source.id,
-                name=source.name,
-                authority=source.authority,
-                language=source.language,
-                base_url=source.regulator_base_url or source.base_url,
-            )
+            record_source(session, source)
         runs = archive.start_runs(session, [r.source.id for r in recorders], now())
         listing = archive.sources_with_notices(session, [r.source.id for r in recorders])
         for recorder, run in zip(recorders, runs, strict=True):
