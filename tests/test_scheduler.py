@@ -835,3 +835,28 @@ def test_serve_also_serves_the_pages_and_api_and_refuses_an_open_address_without
         assert serving.terminate() == 0, "".join(serving.log)
     refused = run_regwatch(config, url, "serve", "--host", "0.0.0.0", "--port", "0")
     assert refused.returncode == 3 and "token" in refused.stderr
+
+
+def test_a_crawl_child_dead_before_its_run_is_recorded_under_the_regulators_base_url(
+    tmp_path: Path,
+) -> None:
+    from storage.models import Source as SourceRow
+
+    config = load_config(None)
+    mirrored = config.sources["cac-wxfb"].with_base_url("http://127.0.0.1:9/")
+    config = replace(config, sources={**config.sources, "cac-wxfb": mirrored})
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    engine = open_archive(url)
+    try:
+        runner = ChildCrawlRunner(config, url, session_factory(engine), time_limit=60,
+                                  stop_grace=1)
+        started = datetime.now(UTC)
+        run_id = runner._close_abandoned_run("cac-wxfb", started, started, "killed")
+        with session_factory(engine)() as session:
+            run = session.get(CrawlRun, run_id)
+            row = session.get(SourceRow, "cac-wxfb")
+            assert run is not None and run.status == "failed" and run.errors == ["killed"]
+            assert row is not None and row.base_url == mirrored.regulator_base_url
+            assert row.base_url.startswith("https://www.cac.gov.cn")
+    finally:
+        engine.dispose()
