@@ -263,14 +263,17 @@ _EN_RANGE = re.compile(
 )
 
 
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
 def _cn_small(text: str) -> int:
+    """A month, day or count of months as the period patterns admit it: 3, 三, 两, 十一, 二十三."""
     if text.isdigit():
         return int(text)
-    digits = "一二三四五六七八九"
     if "十" in text:
         tens, _, ones = text.partition("十")
-        return (digits.index(tens) + 1 if tens else 1) * 10 + (digits.index(ones) + 1 if ones else 0)
-    return digits.index(text) + 1
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return _CN_DIGITS[text]
 
 
 def _year_of(absolute: str | None, relative: str | None, published: date | None, month: int) -> int | None:
@@ -302,7 +305,7 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
         return _months_to_date(_cn_small(match.group("npast")) if match.group("npast") else 6, published)
     if match.group("nyears") or match.group("nyearsb"):
         count = match.group("nyears") or match.group("nyearsb")
-        return _years_to_date(2 if count == "两" else _cn_small(count), published)
+        return _years_to_date(_cn_small(count), published)
     if match.group("ytd"):
         return _year_to_date(published)
     if match.group("yfrom"):
