@@ -22,7 +22,9 @@ from diffing.chinese import to_simplified
 __all__ = [
     "ARABIC_NUMBER_PATTERN",
     "CN_NUMBER_PATTERN",
+    "CN_NUMBER_START",
     "EN_NUMBER_PATTERN",
+    "EN_NUMBER_START",
     "EN_NUMBER_WORDS",
     "Amount",
     "currency_markers",
@@ -117,6 +119,11 @@ EN_NUMBER_PATTERN = (
     rf"(?:{ARABIC_NUMBER_PATTERN}(?:\s+(?:thousand|million|billion|trillion)|\s?(?:bn|mn)|[km])?\b"
     rf"|\b(?:{_EN_WORD_ALTERNATIVES})(?:(?:\s+and\s+|[\s-]+)(?:{_EN_WORD_ALTERNATIVES}))*\b)"
 )
+# The characters a match of the patterns above starts with, as a lookahead. Put first in a
+# pattern that scans a text for numbers, it passes over every other character at once: a
+# lookbehind first is tried, with the alternatives after it, at each position of the text.
+CN_NUMBER_START = rf"(?=[\d{_CN_NUMERAL_CHARS}])"
+EN_NUMBER_START = rf"(?=[\d{''.join(sorted({word[0] for word in _EN_WORD_ALTERNATIVES.split('|')}))}])"
 
 _PLAIN_ARABIC = re.compile(
     r"(?P<int>\d{1,3}(?:(?P<sep>[,\s\u202f\u00a0])\d{3})(?:(?P=sep)\d{3})*|\d*)"

@@ -172,7 +172,10 @@ _CN_YEAR_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "
 _CN_PART = (
     r"(?P<part>上半年|下半年|前三季度|第?[一二三四1-4]季度|第?[一二三四1-4]季|首季度?|全年|年度)?"
 )
+# Each pattern that scans a whole text starts with a lookahead for the characters its matches
+# start with: the scan then passes over every other character at once.
 _ZH_PERIOD = re.compile(
+    r"(?=[1-4二民今本去上前下第一三四首全])(?:"
     r"(?:(?:(?P<year>(?:19|20)\d{2}|[二][〇零][一二三四五六七八九〇零]{2})|民国\s*(?P<roc>1[01]\d|[89]\d))\s*年"
     r"(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)(?:度)?"
     r"|(?P<relative>今年|本年|去年|上年|前年))\s*"
@@ -182,13 +185,14 @@ _ZH_PERIOD = re.compile(
     + r"|(?<![年季本])(?P<previous_quarter>上(?:一个)?季度?)(?![度节])"
     # 上月, 上个月: the month before publication's (上月底 is a date)
     + r"|(?<![年本])(?P<previous_month>上(?:个|一个)?月)(?:份)?(?!\s*(?:底|末|初|中旬|下旬|上旬|\d|[一二三四五六七八九十]))"
+    r")"
 )
 _ZH_COMPARISON_BEFORE = re.compile(r"(?:比|较|同比|环比|相比|与|和|对比)\s*$")
 _ZH_COMPARISON_AFTER = re.compile(r"^\s*(?:同期|相比|比较)")
 
 _ORDINAL = r"(?P<ordinal>first|second|third|fourth|1st|2nd|3rd|4th)"
 _EN_PERIOD = re.compile(
-    r"(?<![a-z0-9])(?:"
+    r"(?=[1-4tfshqidol])(?<![a-z0-9])(?:"
     r"(?:the\s+)?" + _ORDINAL + r"\s+(?P<unit>half|quarter)(?:\s+(?:of\s+)?(?:(?P<year1>(?:19|20)\d{2})|(?P<rel1>this year|last year|the year)))?"
     r"|(?P<code>[hq][1-4])\s*(?P<year2>(?:19|20)\d{2})"
     r"|(?P<year3>(?:19|20)\d{2})\s*(?P<code2>[hq][1-4])"
@@ -723,8 +727,10 @@ _ZH_RANGE_HINT = re.compile(
     r"|[至到—\-~－]\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
     r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"
 )
-_EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:\w+\s+(?:months|years)|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
-    r"|(?:[-–—]\s*|\b(?:to|through)\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_EN_RANGE_HINT = re.compile(
+    r"(?=[fbspltym\-–—])(?:"
+    r"\b(?:from|between|since|past|last\s+(?:\w+\s+(?:months|years)|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
+    r"|(?:[-–—]\s*|\b(?:to|through)\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
 
