@@ -217,6 +217,7 @@ _CN_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _CN_DAY = r"(?:3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _ZH_YEAR = r"(?:(?P<{0}>(?:19|20)\d{{2}})\s*年|(?P<{0}r>今年|去年|本年|上年))"
 _ZH_RANGE = re.compile(
+    r"(?=[\s\d今去本上一二三四五六七八九十前过近年])(?:"
     r"(?:" + _ZH_YEAR.format("yb") + r")?\s*(?<![\d第.])(?P<m1b>" + _CN_MONTH + r")\s*(?:至|到|—|-|~|－)\s*(?P<m2b>"
     + _CN_MONTH + r")\s*月(?:份)?(?!\s*\d)"
     r"|(?:" + _ZH_YEAR.format("yf") + r")?\s*前\s*(?P<mfirst>" + _CN_MONTH + r")\s*个(?:多)?月"
@@ -231,6 +232,7 @@ _ZH_RANGE = re.compile(
     r"|(?P<ytd>(?:今年|本年)(?:初)?|年初)\s*(?:以来|至今)"
     r"|(?P<yfrom>(?:19|20)\d{2})\s*年?\s*(?:至|到|—|-|~|－)\s*(?P<yto>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)"
     r"|(?P<ysince>(?:19|20)\d{2})\s*年以来"
+    r")"
 )
 _ZH_FROM_BEFORE = re.compile(r"[自从]\s*$")
 _ZH_UNTIL = re.compile(
@@ -722,10 +724,12 @@ _ZH_YEAR_BEFORE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年|(?P<yr>今年|去�
 _EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:of\s+)?\S*\s*$|end\s+of\s+\S+$")
 # Words every range pattern needs, found in one pass: most notices name no range.
 _ZH_RANGE_HINT = re.compile(
+    r"(?=[以一过近至个月日号到—\-~－年\d])(?:"
     r"以来|一年|(?:过去|近)\s*半年|至今|个月|[月日号]\s*[来起]|过去\s*\S\s*年|近\s*\S\s*年"
     r"|月(?:份)?\s*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?\s*(?:底|末)?\s*[至到—\-~－]"
     r"|[至到—\-~－]\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
     r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"
+    r")"
 )
 _EN_RANGE_HINT = re.compile(
     r"(?=[fbspltym\-–—])(?:"
