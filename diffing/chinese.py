@@ -109,5 +109,7 @@ def detect_language(text: str, simplified: str | None = None) -> str:
         simplified = to_simplified(text)[0]
     if len(simplified) != len(text):
         return "zh-Hant"
+    if simplified == text:
+        return "zh-Hans"
     changed = sum(1 for a, b in zip(text, simplified, strict=True) if a != b)
     return "zh-Hant" if changed >= max(1, ideographs // 50) else "zh-Hans"

@@ -50,17 +50,31 @@ class Amount:
 # Full-width ASCII (U+FF01..U+FF5E) and the ideographic space map one to one onto ASCII, so
 # offsets into the original text survive this step unchanged.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+
+
+# ``str.translate`` looks every character up in its table, which is slow for a text that is
+# not ASCII; the runs a table changes are few (the full-width commas of a Chinese notice, the
+# capitals of an English one), so only they are translated.
+_WIDE_RUN = re.compile(r"[\uff01-\uff5e\u3000]+")
+_UPPER_RUN = re.compile(r"[A-Z]+")
+
+
+def _narrowed(run: re.Match[str]) -> str:
+    return run.group().translate(_WIDTH)
+
+
+def _lowered(run: re.Match[str]) -> str:
+    return run.group().lower()
 
 
 def normalise_width(text: str) -> str:
     """Full-width digits, letters and punctuation as ASCII; same length as ``text``."""
-    return text.translate(_WIDTH)
+    return text if text.isascii() else _WIDE_RUN.sub(_narrowed, text)
 
 
 def fold_ascii_case(text: str) -> str:
     """ASCII letters lower-cased, every other character kept: same length as ``text``."""
-    return text.translate(_ASCII_LOWER)
+    return text.lower() if text.isascii() else _UPPER_RUN.sub(_lowered, text)
 
 
 # Traditional and variant numeral characters, folded before reading (cheaper than OpenCC for
