@@ -11,6 +11,7 @@ from diffing.catalogues import parse_catalogue, read_builtin
 from diffing.keywords import literal_alternation
 from diffing.numbers import (
     CN_NUMBER_PATTERN,
+    CN_NUMBER_START,
     EN_NUMBER_WORDS,
     Amount,
     currency_markers,
@@ -41,7 +42,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     prefix = rf"(?P<prefix>{literal_alternation(prefixes)})"
     suffix = rf"(?P<suffix>{literal_alternation(suffixes)})"
     with_prefix = re.compile(rf"{prefix}\s*{number}(?:\s*{suffix})?")
-    with_suffix = re.compile(rf"{number}\s*{suffix}")
+    with_suffix = re.compile(rf"{CN_NUMBER_START}{number}\s*{suffix}")
     # A number in words before a scale ("three million yuan", "twenty-five million euros").
     in_words = re.compile(
         rf"(?<![a-z-])(?P<number>(?:{EN_NUMBER_WORDS})(?:[\s-]+(?:{EN_NUMBER_WORDS}))*\s+(?:thousand|million|billion))"

@@ -16,8 +16,10 @@ import opencc
 
 __all__ = ["OffsetMap", "detect_language", "to_simplified"]
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
+# Runs, not single characters: counting the characters of a few runs is cheaper than listing
+# each character.
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN_RUN = re.compile(r"[A-Za-z]+")
 
 
 @dataclass(frozen=True)
@@ -99,13 +101,15 @@ def detect_language(text: str, simplified: str | None = None) -> str:
     """``"zh-Hant"``, ``"zh-Hans"`` or ``"en"``: Chinese when ideographs outweigh Latin letters
     (one ideograph carries about a word), Traditional when OpenCC changes a noticeable share
     of them. ``simplified`` is ``to_simplified(text)[0]`` when the caller already has it."""
-    ideographs = len(_CJK.findall(text))
-    letters = len(_LATIN.findall(text))
+    ideographs = sum(map(len, _CJK_RUN.findall(text)))
+    letters = sum(map(len, _LATIN_RUN.findall(text)))
     if ideographs == 0 or ideographs * 4 < letters:
         return "en"
     if simplified is None:
         simplified = to_simplified(text)[0]
     if len(simplified) != len(text):
         return "zh-Hant"
+    if simplified == text:
+        return "zh-Hans"
     changed = sum(1 for a, b in zip(text, simplified, strict=True) if a != b)
     return "zh-Hant" if changed >= max(1, ideographs // 50) else "zh-Hans"

@@ -21,7 +21,7 @@ from typing import TypeVar
 from diffing.amounts import AmountMatch, find_amounts
 from diffing.figure import EXTRACTOR_VERSION, Candidate, Draft, Figure, Verdict
 from diffing.metrics import Metric, MetricCatalogue, load_metrics
-from diffing.numbers import CN_NUMBER_PATTERN, EN_NUMBER_PATTERN, parse_number
+from diffing.numbers import CN_NUMBER_PATTERN, CN_NUMBER_START, EN_NUMBER_PATTERN, EN_NUMBER_START, parse_number
 from diffing.periods import Period, PeriodMention, find_period_mentions
 from diffing.repeats import DISTRIBUTIVE, conversions, merge_repeats
 from diffing.roles import FINE_ROLES, link_parts, money_role
@@ -56,10 +56,10 @@ _EN_STOP = frozenset({
 def _zh_count_pattern(measure_words: tuple[str, ...]) -> re.Pattern[str]:
     units = "|".join(re.escape(word) for word in sorted(measure_words, key=len, reverse=True))
     # Letters glued to a number make a name (Xiaomai5), except the word "app" (下架APP520余个).
-    return re.compile(rf"(?<![\d.第])(?<!\d,)(?:(?<=app)|(?<![a-z]))(?P<number>{CN_NUMBER_PATTERN})\s*(?P<unit>{units})")
+    return re.compile(rf"{CN_NUMBER_START}(?<![\d.第])(?<!\d,)(?:(?<=app)|(?<![a-z]))(?P<number>{CN_NUMBER_PATTERN})\s*(?P<unit>{units})")
 
 
-_EN_NUMBER = re.compile(rf"(?<![\d.$€£¥])(?<!\d,)(?P<number>{EN_NUMBER_PATTERN})")
+_EN_NUMBER = re.compile(rf"{EN_NUMBER_START}(?<![\d.$€£¥])(?<!\d,)(?P<number>{EN_NUMBER_PATTERN})")
 _EN_WORD = re.compile(r"\s*([a-z][a-z-]*)")
 
 

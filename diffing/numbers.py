@@ -10,6 +10,7 @@ units, 千三, 零十, exact decimals) is read here.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -22,7 +23,9 @@ from diffing.chinese import to_simplified
 __all__ = [
     "ARABIC_NUMBER_PATTERN",
     "CN_NUMBER_PATTERN",
+    "CN_NUMBER_START",
     "EN_NUMBER_PATTERN",
+    "EN_NUMBER_START",
     "EN_NUMBER_WORDS",
     "Amount",
     "currency_markers",
@@ -48,17 +51,31 @@ class Amount:
 # Full-width ASCII (U+FF01..U+FF5E) and the ideographic space map one to one onto ASCII, so
 # offsets into the original text survive this step unchanged.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+
+
+# ``str.translate`` looks every character up in its table, which is slow for a text that is
+# not ASCII; the runs a table changes are few (the full-width commas of a Chinese notice, the
+# capitals of an English one), so only they are translated.
+_WIDE_RUN = re.compile(r"[\uff01-\uff5e\u3000]+")
+_UPPER_RUN = re.compile(r"[A-Z]+")
+
+
+def _narrowed(run: re.Match[str]) -> str:
+    return run.group().translate(_WIDTH)
+
+
+def _lowered(run: re.Match[str]) -> str:
+    return run.group().lower()
 
 
 def normalise_width(text: str) -> str:
     """Full-width digits, letters and punctuation as ASCII; same length as ``text``."""
-    return text.translate(_WIDTH)
+    return text if text.isascii() else _WIDE_RUN.sub(_narrowed, text)
 
 
 def fold_ascii_case(text: str) -> str:
     """ASCII letters lower-cased, every other character kept: same length as ``text``."""
-    return text.translate(_ASCII_LOWER)
+    return text.lower() if text.isascii() else _UPPER_RUN.sub(_lowered, text)
 
 
 # Traditional and variant numeral characters, folded before reading (cheaper than OpenCC for
@@ -117,6 +134,11 @@ EN_NUMBER_PATTERN = (
     rf"(?:{ARABIC_NUMBER_PATTERN}(?:\s+(?:thousand|million|billion|trillion)|\s?(?:bn|mn)|[km])?\b"
     rf"|\b(?:{_EN_WORD_ALTERNATIVES})(?:(?:\s+and\s+|[\s-]+)(?:{_EN_WORD_ALTERNATIVES}))*\b)"
 )
+# The characters a match of the patterns above starts with, as a lookahead. Put first in a
+# pattern that scans a text for numbers, it passes over every other character at once: a
+# lookbehind first is tried, with the alternatives after it, at each position of the text.
+CN_NUMBER_START = rf"(?=[\d{_CN_NUMERAL_CHARS}])"
+EN_NUMBER_START = rf"(?=[\d{''.join(sorted({word[0] for word in _EN_WORD_ALTERNATIVES.split('|')}))}])"
 
 _PLAIN_ARABIC = re.compile(
     r"(?P<int>\d{1,3}(?:(?P<sep>[,\s\u202f\u00a0])\d{3})(?:(?P=sep)\d{3})*|\d*)"
@@ -481,9 +503,29 @@ def _currency_table() -> tuple[dict[str, str], dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def _currency_words_longest_first() -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _currency_word_lengths() -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The lengths of the prefix and of the suffix currency words, longest first."""
     prefixes, suffixes = _currency_table()
-    return tuple(sorted(prefixes, key=len, reverse=True)), tuple(sorted(suffixes, key=len, reverse=True))
+    return tuple(sorted({len(word) for word in prefixes}, reverse=True)), \
+        tuple(sorted({len(word) for word in suffixes}, reverse=True))
+
+
+def _leading_currency_word(text: str, prefixes: dict[str, str], lengths: Sequence[int]) -> str | None:
+    """The longest currency word ``text`` starts with that does not run into a word."""
+    for length in lengths:
+        word = text[:length]
+        if len(word) == length and word in prefixes and not _joins_word(word[-1], text[length:length + 1]):
+            return word
+    return None
+
+
+def _trailing_currency_word(text: str, suffixes: dict[str, str], lengths: Sequence[int]) -> str | None:
+    """The longest currency word ``text`` ends with that does not run into a word."""
+    for length in lengths:
+        word = text[-length:]
+        if len(word) == length and word in suffixes and not _joins_word(word[0], text[-length - 1:-length]):
+            return word
+    return None
 
 
 _CNY_SUBUNITS = re.compile(
@@ -494,6 +536,7 @@ _DOLLARS_AND_CENTS = re.compile(
 )
 # "30 MUSD", "MEUR 120": an M before an ISO code means millions in financial writing.
 _MILLION_CODE = re.compile(r"m(?P<code>[a-z]{3})")
+_MILLION_CODE_AROUND = re.compile(r"(?:(?P<before>m[a-z]{3})\s*(?P<a>.+)|(?P<b>.+?)\s*(?P<after>m[a-z]{3}))")
 
 
 def _parse_amount(s: str) -> Amount | None:
@@ -516,30 +559,25 @@ def _parse_amount(s: str) -> Amount | None:
         if dollars is not None and hundredths is not None:
             return Amount(_exact(dollars + hundredths / 100), "USD")
     prefixes, suffixes = _currency_table()
-    prefix_words, suffix_words = _currency_words_longest_first()
+    prefix_lengths, suffix_lengths = _currency_word_lengths()
     codes: list[str] = []
     multiplier = 0
     changed = True
     while changed:
         changed = False
-        for word in prefix_words:
-            if text.startswith(word) and not _joins_word(word[-1], text[len(word):len(word) + 1]):
-                codes.append(prefixes[word])
-                text = text[len(word):].strip()
-                changed = True
-                break
-        for word in suffix_words:
-            if text.endswith(word) and not _joins_word(word[0], text[-len(word) - 1:-len(word)]):
-                if word in _GENERIC_UNITS and codes:
-                    # 元 after a named currency counts that currency (新台币200万元, 港币50万元).
-                    text = text[: -len(word)].strip()
-                    changed = True
-                    break
+        word = _leading_currency_word(text, prefixes, prefix_lengths)
+        if word is not None:
+            codes.append(prefixes[word])
+            text = text[len(word):].strip()
+            changed = True
+        word = _trailing_currency_word(text, suffixes, suffix_lengths)
+        if word is not None:
+            if word not in _GENERIC_UNITS or not codes:
                 codes.append(suffixes[word])
-                text = text[: -len(word)].strip()
-                changed = True
-                break
-        scaled = re.fullmatch(r"(?:(?P<before>m[a-z]{3})\s*(?P<a>.+)|(?P<b>.+?)\s*(?P<after>m[a-z]{3}))", text)
+            # else 元 after a named currency counts that currency (新台币200万元, 港币50万元).
+            text = text[: -len(word)].strip()
+            changed = True
+        scaled = _MILLION_CODE_AROUND.fullmatch(text)
         if not codes and scaled:
             word = scaled.group("before") or scaled.group("after")
             code = word[1:].upper()
@@ -563,7 +601,7 @@ _GENERIC_UNITS = frozenset({"元", "圆"})
 def _joins_word(edge: str, neighbour: str) -> bool:
     """Whether a currency word's Latin edge runs into a neighbouring Latin letter ("rub" in
     "rubles" is part of a word; "元" next to "万" is not)."""
-    return bool(re.fullmatch(r"[a-z]", edge)) and bool(re.fullmatch(r"[a-z]", neighbour))
+    return len(edge) == 1 and "a" <= edge <= "z" and len(neighbour) == 1 and "a" <= neighbour <= "z"
 
 
 def _exact(value: Decimal) -> Decimal:

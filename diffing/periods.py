@@ -172,7 +172,10 @@ _CN_YEAR_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "
 _CN_PART = (
     r"(?P<part>上半年|下半年|前三季度|第?[一二三四1-4]季度|第?[一二三四1-4]季|首季度?|全年|年度)?"
 )
+# Each pattern that scans a whole text starts with a lookahead for the characters its matches
+# start with: the scan then passes over every other character at once.
 _ZH_PERIOD = re.compile(
+    r"(?=[1-4二民今本去上前下第一三四首全])(?:"
     r"(?:(?:(?P<year>(?:19|20)\d{2}|[二][〇零][一二三四五六七八九〇零]{2})|民国\s*(?P<roc>1[01]\d|[89]\d))\s*年"
     r"(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)(?:度)?"
     r"|(?P<relative>今年|本年|去年|上年|前年))\s*"
@@ -182,13 +185,14 @@ _ZH_PERIOD = re.compile(
     + r"|(?<![年季本])(?P<previous_quarter>上(?:一个)?季度?)(?![度节])"
     # 上月, 上个月: the month before publication's (上月底 is a date)
     + r"|(?<![年本])(?P<previous_month>上(?:个|一个)?月)(?:份)?(?!\s*(?:底|末|初|中旬|下旬|上旬|\d|[一二三四五六七八九十]))"
+    r")"
 )
 _ZH_COMPARISON_BEFORE = re.compile(r"(?:比|较|同比|环比|相比|与|和|对比)\s*$")
 _ZH_COMPARISON_AFTER = re.compile(r"^\s*(?:同期|相比|比较)")
 
 _ORDINAL = r"(?P<ordinal>first|second|third|fourth|1st|2nd|3rd|4th)"
 _EN_PERIOD = re.compile(
-    r"(?<![a-z0-9])(?:"
+    r"(?=[1-4tfshqidol])(?<![a-z0-9])(?:"
     r"(?:the\s+)?" + _ORDINAL + r"\s+(?P<unit>half|quarter)(?:\s+(?:of\s+)?(?:(?P<year1>(?:19|20)\d{2})|(?P<rel1>this year|last year|the year)))?"
     r"|(?P<code>[hq][1-4])\s*(?P<year2>(?:19|20)\d{2})"
     r"|(?P<year3>(?:19|20)\d{2})\s*(?P<code2>[hq][1-4])"
@@ -213,6 +217,7 @@ _CN_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _CN_DAY = r"(?:3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _ZH_YEAR = r"(?:(?P<{0}>(?:19|20)\d{{2}})\s*年|(?P<{0}r>今年|去年|本年|上年))"
 _ZH_RANGE = re.compile(
+    r"(?=[\s\d今去本上一二三四五六七八九十前过近年])(?:"
     r"(?:" + _ZH_YEAR.format("yb") + r")?\s*(?<![\d第.])(?P<m1b>" + _CN_MONTH + r")\s*(?:至|到|—|-|~|－)\s*(?P<m2b>"
     + _CN_MONTH + r")\s*月(?:份)?(?!\s*\d)"
     r"|(?:" + _ZH_YEAR.format("yf") + r")?\s*前\s*(?P<mfirst>" + _CN_MONTH + r")\s*个(?:多)?月"
@@ -227,6 +232,7 @@ _ZH_RANGE = re.compile(
     r"|(?P<ytd>(?:今年|本年)(?:初)?|年初)\s*(?:以来|至今)"
     r"|(?P<yfrom>(?:19|20)\d{2})\s*年?\s*(?:至|到|—|-|~|－)\s*(?P<yto>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)"
     r"|(?P<ysince>(?:19|20)\d{2})\s*年以来"
+    r")"
 )
 _ZH_FROM_BEFORE = re.compile(r"[自从]\s*$")
 _ZH_UNTIL = re.compile(
@@ -721,13 +727,17 @@ _ZH_YEAR_BEFORE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年|(?P<yr>今年|去�
 _EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:of\s+)?\S*\s*$|end\s+of\s+\S+$")
 # Words every range pattern needs, found in one pass: most notices name no range.
 _ZH_RANGE_HINT = re.compile(
+    r"(?=[以一过近至个月日号到—\-~－年\d])(?:"
     r"以来|一年|(?:过去|近)\s*半年|至今|个月|[月日号]\s*[来起]|过去\s*\S\s*年|近\s*\S\s*年"
     r"|月(?:份)?\s*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?\s*(?:底|末)?\s*[至到—\-~－]"
     r"|[至到—\-~－]\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
     r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"
+    r")"
 )
-_EN_RANGE_HINT = re.compile(r"\b(?:from|between|since|past|last\s+(?:\w+\s+(?:months|years)|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
-    r"|(?:[-–—]\s*|\b(?:to|through)\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_EN_RANGE_HINT = re.compile(
+    r"(?=[fbspltym\-–—])(?:"
+    r"\b(?:from|between|since|past|last\s+(?:\w+\s+(?:months|years)|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
+    r"|(?:[-–—]\s*|\b(?:to|through)\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
 
