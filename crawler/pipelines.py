@@ -210,7 +210,13 @@ class ArchivePipeline:
         if self.writer.backlog <= EXTRACT_HERE_BEHIND:
             return None
         started = time.process_time()
-        extraction = extract(fetched.text, published=fetched.published_at)
+        try:
+            extraction = extract(fetched.text, published=fetched.published_at)
+        except Exception:
+            # The writer extracts it again, and archives the notice without findings if that
+            # fails too (the problem is reported once, with the writer's result).
+            logger.debug("extraction failed in the crawl on %s", fetched.url, exc_info=True)
+            return None
         stats = self.crawler.stats
         stats.set_value("store/extraction_cpu_seconds",
                         stats.get_value("store/extraction_cpu_seconds", 0.0)
@@ -243,6 +249,12 @@ class ArchivePipeline:
                 recorder.problem_found("store", url, result.error or "not stored")
             logger.error("could not archive %s: %s", url, result.error)
             return
+        if result.extraction_error is not None:
+            stats.inc_value("store/extraction_failed")
+            recorder = CrawlRecorder.of(self.crawler)
+            if recorder is not None:
+                recorder.problem_found("extract", url, "archived without figures or platforms: "
+                                       + result.extraction_error)
         if result.status != "unchanged":
             stats.inc_value("diff/events", result.events)
             stats.inc_value("diff/figures", result.figures)

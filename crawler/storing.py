@@ -42,6 +42,8 @@ class StoreResult:
     # CPU seconds storing took, and extracting within it: counted, not part of the outcome.
     cpu_seconds: float = field(default=0.0, compare=False)
     extraction_cpu_seconds: float = field(default=0.0, compare=False)
+    # Why extraction failed on the new version, archived then without figures or platforms.
+    extraction_error: str | None = None
 
 
 def store_notice(
@@ -153,4 +155,5 @@ def _record(session: Session, fetched: archive.FetchedNotice, rules: Sequence[Al
               if batch is None else 0)
     return StoreResult(outcome.status, len(analysis.events), len(analysis.extraction.figures),
                        queued, cpu_seconds=time.process_time() - started,
-                       extraction_cpu_seconds=analysis.extraction_cpu_seconds), analysis
+                       extraction_cpu_seconds=analysis.extraction_cpu_seconds,
+                       extraction_error=analysis.extraction_error), analysis

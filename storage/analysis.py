@@ -10,6 +10,7 @@ source's earlier notices, by publication date, from :mod:`storage.history`) and 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,8 @@ from storage import models
 from storage.db import core
 from storage.findings import figure_of, figures_of, mention_of, store_findings
 from storage.history import figure_history, mention_history
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class Analysis:
     events: list[WrittenEvent]
     # CPU seconds extraction took (part of what a crawl reports it spent storing).
     extraction_cpu_seconds: float = 0.0
+    # Why extraction failed on the version's text, which was then archived without findings.
+    extraction_error: str | None = None
 
 
 def analyse_version(
@@ -91,12 +96,21 @@ def analyse_version(
     now = now or datetime.now(UTC)
     already = not version_is_new and session.scalar(_ANALYSED, {"version_id": version.id})
     extraction_cpu = 0.0
+    extraction_error = None
     if extraction is None:
         started = process_time()
-        extraction = extract(version.text, published=notice.published_at)
+        try:
+            extraction = extract(version.text, published=notice.published_at)
+        except Exception as exc:
+            # A fault in a rule must not cost the notice its place in the archive: the
+            # version is kept without figures or platforms, and the crawl reports why.
+            logger.exception("extraction failed on %s; archived without figures or platforms",
+                             notice.url)
+            extraction = Extraction(notice.language or "en")
+            extraction_error = f"{type(exc).__name__}: {exc}"
         extraction_cpu = process_time() - started
     if already:
-        return Analysis(extraction, [], extraction_cpu)
+        return Analysis(extraction, [], extraction_cpu, extraction_error)
     writer = _EventWriter(session, notice, version, now, baseline)
     if previous is None:
         store_findings(session, notice, version, extraction)
@@ -120,7 +134,7 @@ def analyse_version(
         writer.write()
     else:
         events.add(writer)
-    return Analysis(extraction, writer.events, extraction_cpu)
+    return Analysis(extraction, writer.events, extraction_cpu, extraction_error)
 
 
 class EventBatch:

@@ -343,6 +343,55 @@ def test_a_notice_that_cannot_be_stored_fails_alone_in_its_batch(
         assert len(list(session.scalars(select(NoticeVersion.id)))) == 2
 
 
+def test_a_notice_the_extractor_fails_on_is_archived_without_findings_and_says_why(
+    archives: Archives, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A fault in an extraction rule (近两个月来 once raised) loses the notice's figures, never
+    the notice: its version, raw page and search row are kept, the others keep their findings."""
+    import storage.analysis
+
+    real_extract = storage.analysis.extract
+
+    def extract_failing_on_the_second(text: str, **options: Any) -> Any:
+        if text == TEXTS[1]:
+            raise ValueError("substring not found")
+        return real_extract(text, **options)
+
+    monkeypatch.setattr(storage.analysis, "extract", extract_failing_on_the_second)
+    sessions = archives.sessions(archives.new("archive"))
+    first, second, third = notices()[:3]
+
+    with caplog.at_level(logging.ERROR, logger="storage.analysis"):
+        results = store_notices(sessions, [first, second, third], [])
+
+    assert [result.status for result in results] == ["new", "new", "new"]
+    assert [result.extraction_error for result in results] == [
+        None, "ValueError: substring not found", None]
+    assert f"extraction failed on {second.url}" in caplog.text
+    with sessions() as session:
+        stored = session.scalar(select(Notice).where(Notice.url == second.url))
+        assert stored is not None
+        assert session.scalar(select(NoticeVersion.text).where(
+            NoticeVersion.notice_id == stored.id)) == TEXTS[1]
+        figured = set(session.scalars(select(Figure.notice_id)))
+        assert stored.id not in figured and len(figured) == 2
+    assert [hit.url for hit in search_notices(sessions(), "8608").hits] == [second.url]
+
+
+def test_the_crawl_counts_a_notice_archived_without_findings() -> None:
+    from scrapy.utils.test import get_crawler
+
+    from crawler.pipelines import ArchivePipeline
+
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    pipeline = ArchivePipeline.from_crawler(crawler)
+    pipeline._count(article_url(2), StoreResult("new", extraction_error="ValueError: x"))
+    pipeline._count(article_url(3), StoreResult("new"))
+    assert crawler.stats.get_value("store/extraction_failed") == 1
+    assert crawler.stats.get_value("store/new_notice") == 2
+
+
 FORKED_WRITER = """
 import sys
 from crawler.archivewriter import ArchiveWriter, fork_writer
