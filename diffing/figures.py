@@ -21,7 +21,13 @@ from typing import TypeVar
 from diffing.amounts import AmountMatch, find_amounts
 from diffing.figure import EXTRACTOR_VERSION, Candidate, Draft, Figure, Verdict
 from diffing.metrics import Metric, MetricCatalogue, load_metrics
-from diffing.numbers import CN_NUMBER_PATTERN, CN_NUMBER_START, EN_NUMBER_PATTERN, EN_NUMBER_START, parse_number
+from diffing.numbers import (
+    CN_NUMBER_PATTERN,
+    CN_NUMBER_START,
+    EN_NUMBER_PATTERN,
+    EN_NUMBER_START,
+    parse_number,
+)
 from diffing.periods import Period, PeriodMention, find_period_mentions
 from diffing.repeats import DISTRIBUTIVE, conversions, merge_repeats
 from diffing.roles import FINE_ROLES, link_parts, money_role

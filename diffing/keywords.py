@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["keyword_pattern", "literal_alternation"]
+__all__ = ["first_characters", "keyword_pattern", "literal_alternation"]
 
 
 _ZH_GAP = r"[^，,。；;：:、！？!?\n]{0,20}?"
@@ -69,6 +69,14 @@ def literal_alternation(words: Iterable[str]) -> str:
             node = node.setdefault(character, {})
         node[""] = {}
     return _trie_pattern(trie) or "(?!)"
+
+
+def first_characters(words: Iterable[str]) -> str:
+    """A lookahead for the characters ``words`` start with. Put first in a pattern that scans
+    whole texts, it lets the scan pass over every other character at once (without it, each
+    lookbehind and alternative of the pattern is tried at every position)."""
+    characters = sorted({word[0] for word in words if word})
+    return "(?=[" + "".join(re.escape(character) for character in characters) + "])" if characters else "(?!)"
 
 
 def _trie_pattern(node: dict[str, Any]) -> str:

@@ -163,6 +163,8 @@ def parse_number(s: str) -> int | Decimal | None:
     """
     if len(s) > MAX_PHRASE:
         return None
+    if s.isascii() and s.isdigit():
+        return int(s)  # most counts are plain digits (5975家): what the reading below gives
     try:
         value = _parse_decimal(s)
     except (InvalidOperation, ValueError, ArithmeticError, IndexError, KeyError):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from diffing.catalogues import parse_catalogue, read_builtin
-from diffing.keywords import literal_alternation
+from diffing.keywords import first_characters, literal_alternation
 
 __all__ = ["ScopeMention", "find_scope_mentions"]
 
@@ -54,7 +54,8 @@ def _catalogue() -> _ScopeCatalogue:
         rf"(?<![a-z])(?:{literal_alternation(phrases['en'])})(?![a-z])",
         literal_alternation(phrases["zh"]),
     ]
-    return _ScopeCatalogue(re.compile("|".join(f"(?:{a})" for a in alternatives)), by_phrase)
+    start = first_characters(["cyberspace", *provinces["zh"], *provinces["en"], *phrases["zh"], *phrases["en"]])
+    return _ScopeCatalogue(re.compile(start + "(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")"), by_phrase)
 
 
 def _key(phrase: str) -> str:

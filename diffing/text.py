@@ -62,7 +62,12 @@ class PreparedText:
         return len(self._sentence_starts)
 
     def sentence_at(self, position: int) -> tuple[int, int]:
-        return self.sentence(self.sentence_index(position))
+        # ``sentence(sentence_index(position))``, inline: matchers ask it for every figure and name.
+        starts = self._sentence_starts
+        if not starts:
+            return 0, len(self.text)
+        index = max(bisect_right(starts, position) - 1, 0)
+        return starts[index], self._sentence_ends[index]
 
     def paragraph_index(self, position: int) -> int:
         return max(bisect_right(self._paragraph_starts, position) - 1, 0)

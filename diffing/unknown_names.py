@@ -335,6 +335,8 @@ def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[F
 # from its close over 、-separated items; the first item starts after the clause's verb or
 # function word (对, 了, 的, 包括, 下架…).
 _LIST_CLOSE = re.compile(
+    # The characters a close starts with, first: the scan passes over every other at once.
+    r"(?=[等在都均\d一二三四五六七八九十两])(?:"
     r"(?:等|在内的)\s*(?:[\d一二三四五六七八九十百千两]+\s*(?:款|个|家|批)\s*)?"
     # 等生活类应用, 等游戏类App: the kind said with its category
     r"(?:[\u4e00-\u9fff]{1,4}类)?"
@@ -343,6 +345,7 @@ _LIST_CLOSE = re.compile(
     r"|(?:都|均)(?:已|已经)?(?:在|被|遭)(?P<all>被)?(?:下架|通报|约谈|关闭|处罚|罚款|点名|列入)"
     # 天津银行、渤海银行4家金融机构: a list closed by its count alone
     r"|(?P<count>(?:等\s*)?[\d一二三四五六七八九十两]+\s*(?:家|款))"
+    r")"
 )
 _NUMERAL_OR_SPACE = re.compile(r"[\d一二三四五六七八九十两\s]")
 _COUNTED_BODIES = re.compile(
