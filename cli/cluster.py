@@ -28,10 +28,11 @@ from config.cluster import BROKER_URL_ENV, ClusterSettings, cluster_settings
 logger = logging.getLogger("regwatch.worker")
 
 
-def command_cluster(config: Config) -> ClusterSettings:
-    """The ``[cluster]`` settings; a malformed table fails with exit 3."""
+def command_cluster(config: Config, crawl_timeout: float | None = None) -> ClusterSettings:
+    """The ``[cluster]`` settings (checked against the service's ``crawl_timeout`` where the
+    command runs or dispatches crawls); a malformed table fails with exit 3."""
     try:
-        return cluster_settings(config)
+        return cluster_settings(config, crawl_timeout=crawl_timeout)
     except ConfigError as exc:
         fail(str(exc), EXIT_CONFIG)
 
@@ -61,11 +62,11 @@ def worker_command(obj: dict[str, Any]) -> None:
 
     configure_logging()
     config = command_config(obj["config"])
-    cluster = command_cluster(config)
     try:
         settings = service_settings(config)
     except ConfigError as exc:
         fail(str(exc), EXIT_CONFIG)
+    cluster = command_cluster(config, settings.crawl_timeout)
     if not cluster.enabled:
         fail(f"regwatch worker takes its crawls from a broker: set {BROKER_URL_ENV} or "
              "broker_url in [cluster] (amqp://user:password@host:5672/vhost)", EXIT_CONFIG)

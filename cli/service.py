@@ -205,7 +205,7 @@ def serve_command(obj: dict[str, Any], once: bool, host: str | None, port: int |
         alert_work = AlertWork.from_config(config)
     except ConfigError as exc:
         fail(str(exc), EXIT_CONFIG)
-    cluster = command_cluster(config)
+    cluster = command_cluster(config, settings.crawl_timeout)
     url = database_url(obj["database_url"])
     if cluster.enabled:
         require_postgres(url, "regwatch serve")

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from config.durations import parse_duration
+from config.durations import format_duration, parse_duration
 from config.errors import ConfigError
 from config.loading import Config
 
@@ -44,10 +44,12 @@ class ClusterSettings:
         return self.broker_url is not None
 
 
-def cluster_settings(config: Config, environment: Mapping[str, str] | None = None
-                     ) -> ClusterSettings:
+def cluster_settings(config: Config, environment: Mapping[str, str] | None = None, *,
+                     crawl_timeout: float | None = None) -> ClusterSettings:
     """The ``[cluster]`` table, with ``REGWATCH_BROKER_URL`` taking the place of its
-    ``broker_url``; ConfigError when malformed."""
+    ``broker_url``; ConfigError when malformed. With ``crawl_timeout`` (the service's), a
+    ``dispatch_expiry`` no longer than it is refused: a crawl still running would be taken for
+    lost and its source dispatched again."""
     environment = os.environ if environment is None else environment
     table = config.raw.get("cluster", {})
     where = str(config.path) if config.path else "regwatch.toml"
@@ -92,4 +94,12 @@ def cluster_settings(config: Config, environment: Mapping[str, str] | None = Non
                 raise ConfigError(where, config.line_of("cluster", key),
                                   f"cluster.{key} must be longer than 0 seconds")
             values[key] = seconds
-    return ClusterSettings(**values)  # type: ignore[arg-type]
+    settings = ClusterSettings(**values)  # type: ignore[arg-type]
+    if crawl_timeout is not None and settings.dispatch_expiry <= crawl_timeout:
+        stated = "dispatch_expiry" if "dispatch_expiry" in table else None
+        raise ConfigError(where, config.line_of("cluster", stated),
+                          f"cluster.dispatch_expiry ({format_duration(settings.dispatch_expiry)}) "
+                          "must be longer than service.crawl_timeout "
+                          f"({format_duration(crawl_timeout)}): a crawl still running would be "
+                          "taken for lost and its source dispatched again")
+    return settings
