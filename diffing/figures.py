@@ -104,7 +104,9 @@ _ELIDED_BEFORE = re.compile(
     # "…, while a further 64 were told to…"
     r"|(?:\band|\bwhile|\bbut|\bwhereas|,)\s+(?:[a-z]+ed\s+)?(?:a\s+)?(?:further|another|additional|more)\s+$"
     # "…, issued warnings to 1,150 platforms and imposed fines on 540": a verb with its noun.
-    r"|(?:\band|,)\s+(?:and\s+)?[a-z]+ed\s+(?:[a-z]+\s+){0,2}(?:on|to|against)\s+$")
+    r"|(?:\band|,)\s+(?:and\s+)?[a-z]+ed\s+(?:[a-z]+\s+){0,2}(?:on|to|against)\s+$"
+    # "…, and issued warnings or fines to 4,046": two nouns joined by or/and.
+    r"|(?:\band|,)\s+(?:and\s+)?[a-z]+ed\s+[a-z]+\s+(?:or|and)\s+[a-z]+\s+(?:on|to|against)\s+$")
 def _whole_before(text: str, sentence_start: int, anchor: int) -> int | None:
     """Where the whole starts that the count at ``anchor`` is a part of ("Out of the 67,000
     accounts closed, nearly 8,000…"; "closed 67,000 accounts, of which 8,000…"; "…67,000
@@ -261,7 +263,8 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         # 、 lists the objects of one verb (处置账号、群组781万个): the verb's clause is the figure's,
         # unless the item has a verb of its own (下架96款、通报3款).
         while (clause_start > sentence_start + 1 and text[clause_start - 1] == "、"
-               and not _has_verb(text, compatible, language, clause_start, anchor)):
+               and (not _has_verb(text, compatible, language, clause_start, anchor)
+                    or _verbs_listed(text, compatible, clause_start - 1))):
             clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
     if language == "zh":
         line_start = sentence_start
@@ -274,8 +277,19 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             clause_start = text.rfind("\n", 0, line_start - 1) + 1
         # …and a verb after the list governs its items too (尚有7款App、1款小程序未完成整改).
         while (clause_end + 1 < sentence_end and text[clause_end] == "、"
-               and not _has_verb(text, compatible, language, clause_start, clause_end)):
+               and (not _has_verb(text, compatible, language, clause_start, clause_end)
+                    or _verbs_listed(text, compatible, clause_end))):
             clause_end = max(clause_end + 1, prepared.clause_at(clause_end + 1)[1])
+        # Coordinated 对-phrases each have their own verb (对300家网站的约谈和对40家平台的罚款):
+        # the figure's phrase ends where the next 对 is joined on, and starts after the one before.
+        if "对" in text[clause_start:clause_end]:
+            joined = _JOINED_DUI.search(text, candidate.end, clause_end)
+            if joined and _ZH_DIGIT.search(text, joined.end(), clause_end):
+                clause_end = joined.start()
+            for joined in _JOINED_DUI.finditer(text, clause_start, clause_end):
+                if joined.end() > anchor:
+                    break
+                clause_start = joined.start() + 1
     if language == "zh" and clause_end + 1 < sentence_end and text[clause_end:clause_end + 1] in ",，":
         if (_DISPOSAL.search(text, clause_start, anchor)
                 and not _has_verb(text, compatible, language, clause_start, clause_end)):
@@ -319,14 +333,17 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         # …and the verbs before the previous count, or before the conjunction after it, are
         # that count's ("520 websites were summoned while 96 received warnings").
         clause_start = previous_number
+        # The first conjunction: a later one joins the count's own verbs ("and imposed warnings and fines on 300").
         for joined in _EN_CONJUNCTION.finditer(text, previous_number, anchor):
             clause_start = joined.end()
+            break
     elif (language == "en" and previous_number is not None and clause_start < previous_number < anchor
             and _has_verb(text, compatible, language, candidate.end, clause_end)):
         # "removed 30 apps and ordered another 45 to correct…": a count with a verb after it
         # leaves the verbs before the conjunction to the count before.
         for joined in _EN_CONJUNCTION.finditer(text, previous_number, anchor):
             clause_start = joined.end()
+            break
     index = prepared.sentence_index(anchor)
     context: list[tuple[int, int]] = [(max(sentence_start, clause_start - 400), clause_start)]
     if index > 0:
@@ -457,6 +474,23 @@ def _through_asides(prepared: PreparedText, clause_end: int, sentence_end: int) 
             break
         clause_end = max(clause_end, prepared.clause_at(close + 1)[1])
     return clause_end
+
+
+# 和对, 并对, 以及对…: another 对-phrase joined on.
+_JOINED_DUI = re.compile(r"(?:和|与|及|以及|并|并且)\s*对(?=[^，,。；;：:]{0,12}\d)")
+
+
+def _verbs_listed(text: str, compatible: Sequence[Metric], mark: int) -> bool:
+    """The 、 at ``mark`` joins two verbs of one predicate (警告、罚款网站平台30家; 给予警告、罚款处罚):
+    the word before it and the word after it are both metric verbs."""
+    before = after = False
+    for metric in compatible:
+        for pattern in metric.phrasings["zh"].verb_groups:
+            before = before or any(m.end() == mark for m in pattern.finditer(text, max(0, mark - 6), mark))
+            after = after or pattern.match(text, mark + 1) is not None
+            if before and after:
+                return True
+    return False
 
 
 def _objects_of(metrics: Sequence[Metric], language: str) -> list[tuple[str, re.Pattern[str]]]:

@@ -718,3 +718,36 @@ def test_what_dui_fronts_takes_the_verb_after_the_comma(text: str, expected: lis
 def test_a_sentence_final_period_and_counts_of_the_things(text: str, expected: list[tuple[str | None, int, str | None]]) -> None:
     figures = extract(text, published=date(2023, 8, 21), language="en").figures
     assert [(figure.metric, figure.value, figure.period) for figure in figures] == expected
+
+
+def _counts(text: str, published: date = date(2024, 2, 1)) -> list[tuple[str | None, int | Decimal]]:
+    return [(f.metric, f.value) for f in extract(text, published=published).figures if f.currency is None]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # coordinated 对-phrases, each with its own verb after 的
+    ("本年度对812家网站的约谈和对96家平台的罚款，显示了监管力度。",
+     [("websites_summoned", 812), ("fined", 96)]),
+    ("對812家網站平台的約談以及對96家網站平台的警告或罰款",
+     [("websites_summoned", 812), ("warned_or_fined", 96)]),
+    # two verbs listed with 、 are one predicate: warned or fined, counted together
+    ("全年警告、罚款违规网站平台96家。", [("warned_or_fined", 96)]),
+    ("對96家網站平台給予警告、罰款處罰。", [("warned_or_fined", 96)]),
+    # …while 、 between two counts still separates their verbs
+    ("约谈网站平台300家、警告网站平台40家。", [("websites_summoned", 300), ("warnings", 40)]),
+    # English: the second count's verb with two nouns joined by or/and, its noun left out
+    ("Regulators held talks with 812 websites, and issued warnings or fines to 96 that broke the rules.",
+     [("websites_summoned", 812), ("warned_or_fined", 96)]),
+    ("Officials summoned 812 websites to talks and imposed warnings and fines on 96.",
+     [("websites_summoned", 812), ("warned_or_fined", 96)]),
+    ("The offices warned or fined 96 websites and platforms over the year.", [("warned_or_fined", 96)]),
+    # the rare counts: sites fined, mini programs closed
+    ("A total of 96 platforms were fined.", [("fined", 96)]),
+    ("The office imposed fines on 96 websites.", [("fined", 96)]),
+    ("依法对96家网站平台予以罚款。", [("fined", 96)]),
+    ("Authorities shut down 96 mini programs and removed 30 apps.",
+     [("mini_programs_closed", 96), ("apps_removed", 30)]),
+    ("關閉違規小程式96個。", [("mini_programs_closed", 96)]),
+])
+def test_each_count_takes_the_verb_of_its_own_phrase(text: str, expected: list[tuple[str, int]]) -> None:
+    assert _counts(text) == expected
