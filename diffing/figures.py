@@ -137,8 +137,8 @@ _WHOLE = re.compile(
     r"\b(?:out\s+of|of|among)\s+(?:the|these|those|all)?\s*(?P<whole>\d[\d,.]*(?:\s+[a-z-]+){1,5})\s*,\s*"
     r"(?:(?:more\s+than|over|nearly|about|around|almost|some|close\s+to)\s+)?$")
 _OF_THEM = re.compile(r"\s+of\s+(?:them|these|those|which)\b")
-# "closed 18,489 websites and issued warnings to 4,551 others": more of the same things.
-_OTHERS = re.compile(r"\s+(?:more\s+|other\s+)?others?\b")
+# "closed 18,489 websites and issued warnings to 4,551 others", "…and fined 300 more": more of the same things.
+_OTHERS = re.compile(r"\s+(?:more\s+|other\s+)?others?\b|\s+more\b(?!\s+than)")
 _ELIDED_AFTER = re.compile(
     r"\s*(?:[,.;:)]|$|(?:received|receiving|got|getting|being|were|was|had|have|during|in|on|last|this|for|as|to|with|that|which|and|while|but)\b)")
 

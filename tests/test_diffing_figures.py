@@ -751,3 +751,15 @@ def _counts(text: str, published: date = date(2024, 2, 1)) -> list[tuple[str | N
 ])
 def test_each_count_takes_the_verb_of_its_own_phrase(text: str, expected: list[tuple[str, int]]) -> None:
     assert _counts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # free English verbs of news reports, and "N more" after a count
+    ("It gave warnings to 700 websites and fined 90 more.", [("warnings", 700), ("fined", 90)]),
+    ("More than 800 mini programs were taken offline.", [("mini_programs_closed", 800)]),
+    ("The office took action against 800 mini programs.", [("mini_programs_closed", 800)]),
+    ("清理违规小程序800余个。", [("mini_programs_closed", 800)]),
+    ("封禁違規小程式800個。", [("mini_programs_closed", 800)]),
+])
+def test_news_wording_of_rare_counts(text: str, expected: list[tuple[str, int]]) -> None:
+    assert _counts(text) == expected
