@@ -314,6 +314,12 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             # has no subject of its own.
             clause_end = max(clause_end, following[1])
     clause_end = _through_asides(prepared, clause_end, sentence_end)
+    if candidate.currency is not None and clause_end + 1 < sentence_end:
+        # A restatement in another currency set off by a comma (开出1亿欧元，约合人民币8亿元的罚单)
+        # is an aside: the amount's clause goes on through it.
+        restated = _RESTATED_AFTER.match(text, clause_end)
+        if restated:
+            clause_end = max(clause_end, prepared.clause_at(restated.end())[1])
     if language == "en":
         # ", including a popular game," is an aside: the clause goes on after it ("ordered 38
         # apps, including a popular game, to be pulled from app stores").
@@ -379,6 +385,16 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
                 objects = metric.phrasings[language].objects
                 if objects is not None:
                     objects_here[metric.id] = _nearest(objects, text, whole, anchor, anchor)
+    if (language == "en" and candidate.currency is None and previous_number is not None
+            and not any(objects_here.values()) and _ELIDED_NOUN.fullmatch(text, candidate.number_end, candidate.end)
+            and _has_verb(text, compatible, language, previous_number, clause_end)):
+        # "40 accounts were deleted and 120 more disabled": the count whose noun is left out
+        # counts what the count before it counted.
+        for metric in compatible:
+            objects = metric.phrasings[language].objects
+            if objects is not None:
+                objects_here[metric.id] = _nearest(objects, text, max(sentence_start, previous_number - 30),
+                                                   previous_number, previous_number)
     if language == "zh" and candidate.currency is None and candidate.end < clause_end:
         # The noun right after a measure word is what it counts (7款App、1款小程序未完成整改: the
         # second number counts mini programs, whatever the list before it named).
@@ -491,6 +507,10 @@ def _verbs_listed(text: str, compatible: Sequence[Metric], mark: int) -> bool:
             if before and after:
                 return True
     return False
+
+
+_ELIDED_NOUN = re.compile(r"(?:\s+(?:more\s+|other\s+)?others?|\s+more|\s+of\s+(?:them|these|those|which))?")
+_RESTATED_AFTER = re.compile(r"[,，]\s*(?:约合|折合|相当于|合)")
 
 
 def _objects_of(metrics: Sequence[Metric], language: str) -> list[tuple[str, re.Pattern[str]]]:

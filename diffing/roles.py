@@ -87,6 +87,11 @@ _PER_UNIT_BEFORE = re.compile(
     r"(?:(?:每日|每天|按日)(?:连续)?(?:处以?|处罚|罚款|罚金|计罚)?(?:恐|或|可能|最高|将)?(?:高达|可达|达)?"
     r"|(?:daily|periodic|per-day)\s+(?:penalty|penalties|fine|fines)"
     r"(?:\s+payments?)?\s+(?:of\s+)?)\s*$")
+# A penalty for each day of delay, stated before the amount in its clause (每逾期一日…将被处以高达
+# 10万欧元的罚款, "for every day it fails to comply, Orbit faces €50,000"): periodic.
+_EACH_DAY_BEFORE = re.compile(
+    r"(?:每|按)(?:逾期|延迟|迟延|拖延|超期)?(?:一)?(?:日|天)|逾期(?:每|一)(?:日|天)"
+    r"|\b(?:for\s+(?:each|every)|per)\s+(?:additional\s+|further\s+)?day\b")
 # Amounts per unit of time: periodic penalties, and prices ("$14.99 a month"), never a fine.
 _DAILY = re.compile(
     r"[\s-]*(?:(?:per|a|each|for\s+each|for\s+every)[\s-]+(?:day|week|month|year)\b|(?:daily|weekly|monthly|annually|yearly)\b)"
@@ -233,6 +238,7 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
             and not _PENALTY_WORD.search(text, refund.end(1), candidate.start)) or _REFUND_AFTER.match(after):
         return REFUND_OR_DEPOSIT
     if _DAILY.match(after) or _PER_UNIT_BEFORE.search(before) \
+            or _EACH_DAY_BEFORE.search(text, max(sentence_start, candidate.start - 80), candidate.start) \
             or _SUSPENDED_AFTER.match(after) or _SUSPENDED_BEFORE.search(before):
         return OTHER
     if _CAP_AFTER.match(after) or _CAP_BEFORE.search(text[max(near_start, candidate.start - 40):candidate.start]) \

@@ -763,3 +763,11 @@ def test_each_count_takes_the_verb_of_its_own_phrase(text: str, expected: list[t
 ])
 def test_news_wording_of_rare_counts(text: str, expected: list[tuple[str, int]]) -> None:
     assert _counts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("網信部門已查封違規自媒體帳號700多個。", [("accounts_closed", 700)]),
+    ("By Friday, 40 accounts had been deleted and 120 more disabled.", [("accounts_closed", 40), ("accounts_closed", 120)]),
+])
+def test_account_closing_verbs_of_news_reports(text: str, expected: list[tuple[str, int]]) -> None:
+    assert _counts(text) == expected

@@ -661,3 +661,27 @@ def test_a_lead_amount_broken_down_far_later_in_one_sentence_is_a_total(text: st
         (money[0].value, "total", None), (money[1].value, "fine", "fine_amount"),
         (money[2].value, "refund_or_deposit", None)]
     assert money[1].part_of == money[0].start
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # conversions in parentheses at today's rate, or naming the currency before the amount
+    ("监管机构对星河公司罚款2.5亿欧元(折合人民币约19亿元)。", [(Decimal(250000000), "fine", "fine_amount")]),
+    ("星河公司被处以 2.5 亿欧元(当前约 19.4 亿元人民币)的罚款。", [(Decimal(250000000), "fine", "fine_amount")]),
+    ("星河公司被罚2.5亿欧元（按当前汇率计算约19亿元人民币）。", [(Decimal(250000000), "fine", "fine_amount")]),
+    # several conversions in one parenthesis, and a headline giving only one of them
+    ("星河公司被罚 2.7 亿美元\n监管机构对星河公司处以 2.5 亿欧元(约 19 亿元人民币, 2.7 亿美元)的处罚。",
+     [(Decimal(250000000), "fine", "fine_amount")]),
+    # a conversion after a comma is an aside; the fine's noun after it governs the amount
+    ("该机构决定向星河公司开出5000万欧元，约合人民币4亿元的罚单。", [(Decimal(50000000), "fine", "fine_amount")]),
+    # a penalty for each day of delay, stated before the amount
+    ("若星河公司逾期未整改，每逾期一日将被处以高达5万欧元的罚款。", [(Decimal(50000), "other", None)]),
+    ("For every day it fails to comply, Orbit will be fined up to €20,000.", [(Decimal(20000), "other", None)]),
+])
+def test_conversions_and_periodic_penalties_are_no_second_fine(
+        text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert [(v, r, m) for v, r, m in _roles(text) if r != "other" or m is None] == expected
+
+
+def test_a_fine_in_wan_without_yuan_before_any_word() -> None:
+    money = _money("星河电视台违规停播，主管机关重罚120万再查字幕问题")
+    assert [(f.value, f.role) for f in money] == [(Decimal(1200000), "fine")]
