@@ -405,6 +405,9 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             objects_here = {metric_id: own.get(metric_id) for metric_id in objects_here}
     if _mixed_objects(text, compatible, objects_here, language):
         return None
+    if candidate.currency is None and _two_kinds_counted(
+            text, catalogue, language, clause_start, min(clause_end, candidate.end + (16 if language == "zh" else 40))):
+        return None
     if language == "en" and candidate.currency is None:
         # The noun an English number counts is its object ("2,186 apps and 1,020 mini
         # programs": the second number counts mini programs, whatever is nearer).
@@ -603,6 +606,37 @@ def _mixed_objects(text: str, compatible: Sequence[Metric],
         if not shared:
             return True
     return False
+
+
+# Between two counted nouns of one number: a joining word and a few words of the second noun's own
+# (网站平台、账号; 网站、“自媒体”账号; "websites and social media accounts").
+_JOINED_NOUN = {
+    "zh": re.compile(r"\s*(?:、|及|和|与|以及|或)\s*[^，,。；;、：:\d]{0,6}"),
+    "en": re.compile(r"\s*(?:,|and|or|&|/)\s*(?:[a-z-]+\s+){0,2}"),
+}
+
+
+def _two_kinds_counted(text: str, catalogue: MetricCatalogue, language: str, start: int, end: int) -> bool:
+    """One number counting the things of two metrics together (76家网站平台、账号; 约谈网站、
+    “自媒体”账号5家; "3,000 websites and accounts"): any metric's, whatever the unit, so a
+    count in 家 of sites and accounts is no count of sites."""
+    if not _JOINER_HINT[language].search(text, start, end):
+        return False
+    found: list[tuple[int, int]] = []
+    patterns = [objects for metric in catalogue.metrics if (objects := metric.phrasings[language].objects) is not None]
+    for objects in patterns:
+        found.extend(match.span() for match in objects.finditer(text, start, end))
+    found.sort()
+    for (first_start, first_end), (second_start, second_end) in pairwise(found):
+        if second_start < first_end or not _JOINED_NOUN[language].fullmatch(text, first_end, second_start):
+            continue
+        first_word, second_word = text[first_start:first_end], text[second_start:second_end]
+        if not any(pattern.fullmatch(first_word) and pattern.fullmatch(second_word) for pattern in patterns):
+            return True
+    return False
+
+
+_JOINER_HINT = {"zh": re.compile(r"[、及和与或]"), "en": re.compile(r",|\band\b|\bor\b|&|/")}
 
 
 def _start(mention: PeriodMention | ScopeMention) -> int:

@@ -118,18 +118,18 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
         if figure.metric is None and figure.role is None:
             kept.append(figure)
             continue
-        exact = (figure.metric, _fact(figure.role), figure.value, figure.unit)
+        exact = (figure.metric, _fact(figure.role), figure.value, _unit(figure))
         same = earlier.setdefault(exact, [])
         index = next((i for i in same if _agree(kept[i], figure) and _same_role(kept[i], figure)), None)
         if index is None:
             index = next((i for i, other in enumerate(kept)
-                          if (other.metric, _fact(other.role), other.unit) == exact[:2] + exact[3:]
+                          if (other.metric, _fact(other.role), _unit(other)) == exact[:2] + exact[3:]
                           and _rounded(other.value, figure.value) and _agree(other, figure)
                           and _same_role(other, figure)), None)
         approximated = False
         if index is None:
             index = next((i for i, other in enumerate(kept)
-                          if (other.metric, _fact(other.role), other.unit) == exact[:2] + exact[3:]
+                          if (other.metric, _fact(other.role), _unit(other)) == exact[:2] + exact[3:]
                           and _approximates(other, figure) and _agree(other, figure)
                           and _same_role(other, figure)), None)
             approximated = index is not None
@@ -147,6 +147,8 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
                 *first.other_spans, *figure.other_spans))
         kept[index] = replace(
             first,
+            # 个 is the generic measure word: a specific one (家, 款) of the same count is kept.
+            unit=figure.unit if first.unit == _GENERIC_MEASURE and first.currency is None else first.unit,
             other_spans=(*first.other_spans, (figure.start, figure.end), *figure.other_spans),
             period=_narrower(first.period, figure.period),
             scope=first.scope or figure.scope,
@@ -156,6 +158,15 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
             # A fine restating a total or a part stated earlier (or later) is that total or part.
             kept[index] = replace(kept[index], role=figure.role, part_of=figure.part_of)
     return sorted(kept, key=lambda figure: figure.start)
+
+
+_GENERIC_MEASURE = "个"
+
+
+def _unit(figure: Figure) -> str:
+    """A count's measure word does not tell two facts apart (a headline's 关闭93个违法网站 and
+    the body's 网站93家 are one count of the metric); a currency does."""
+    return figure.unit if figure.currency is not None else ""
 
 
 def _fact(role: str | None) -> str | None:

@@ -771,3 +771,27 @@ def test_news_wording_of_rare_counts(text: str, expected: list[tuple[str, int]])
 ])
 def test_account_closing_verbs_of_news_reports(text: str, expected: list[tuple[str, int]]) -> None:
     assert _counts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # one number counting two kinds of things, whatever the unit, is no catalogue figure
+    ("依法对48家违规网站平台、账号进行约谈。", [(None, 48)]),
+    ("约谈处罚网站、“自媒体”账号6家。", [(None, 6)]),
+    ("The office closed 2,500 websites and social media accounts.", [(None, 2500)]),
+    # …while two kinds each with its own number, and two words of one kind, are figures
+    ("关闭网站120家、账号900个。", [("websites_closed", 120), ("accounts_closed", 900)]),
+    ("The office closed 2,500 websites and platforms.", [("websites_closed", 2500)]),
+])
+def test_a_number_counting_two_kinds_of_things_is_no_figure(text: str, expected: list[tuple[str | None, int]]) -> None:
+    assert _counts(text) == expected
+
+
+def test_a_headline_count_in_the_generic_measure_word_is_the_bodys_count() -> None:
+    text = "本季度关闭61个违法网站\n本季度，全省依法关闭各类违法违规网站61家。"
+    figures = extract(text, published=date(2024, 7, 20)).figures
+    assert [(f.metric, f.value, f.unit, len(f.other_spans)) for f in figures] == [("websites_closed", 61, "家", 1)]
+
+
+def test_a_stray_question_mark_before_a_comma_does_not_end_the_headline() -> None:
+    figures = extract("这12款App?,被下架!\n工信部通报称……", published=date(2024, 7, 20)).figures
+    assert [(f.metric, f.value) for f in figures] == [("apps_removed", 12)]
