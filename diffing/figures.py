@@ -264,7 +264,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         # unless the item has a verb of its own (下架96款、通报3款).
         while (clause_start > sentence_start + 1 and text[clause_start - 1] == "、"
                and (not _has_verb(text, compatible, language, clause_start, anchor)
-                    or _verbs_listed(text, compatible, clause_start - 1))):
+                    or _verbs_listed(text, catalogue, clause_start - 1))):
             clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
     if language == "zh":
         line_start = sentence_start
@@ -278,11 +278,11 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         # …and a verb after the list governs its items too (尚有7款App、1款小程序未完成整改).
         while (clause_end + 1 < sentence_end and text[clause_end] == "、"
                and (not _has_verb(text, compatible, language, clause_start, clause_end)
-                    or _verbs_listed(text, compatible, clause_end))):
+                    or _verbs_listed(text, catalogue, clause_end))):
             clause_end = max(clause_end + 1, prepared.clause_at(clause_end + 1)[1])
         # Coordinated 对-phrases each have their own verb (对300家网站的约谈和对40家平台的罚款):
         # the figure's phrase ends where the next 对 is joined on, and starts after the one before.
-        if "对" in text[clause_start:clause_end]:
+        if text.find("对", clause_start, clause_end) != -1:
             joined = _JOINED_DUI.search(text, candidate.end, clause_end)
             if joined and _ZH_DIGIT.search(text, joined.end(), clause_end):
                 clause_end = joined.start()
@@ -406,7 +406,8 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
     if _mixed_objects(text, compatible, objects_here, language):
         return None
     if candidate.currency is None and _two_kinds_counted(
-            text, catalogue, language, clause_start, min(clause_end, candidate.end + (16 if language == "zh" else 40))):
+            text, catalogue, language, max(clause_start, candidate.start - 16),
+            min(clause_end, candidate.end + (16 if language == "zh" else 40))):
         return None
     if language == "en" and candidate.currency is None:
         # The noun an English number counts is its object ("2,186 apps and 1,020 mini
@@ -499,17 +500,26 @@ def _through_asides(prepared: PreparedText, clause_end: int, sentence_end: int) 
 _JOINED_DUI = re.compile(r"(?:和|与|及|以及|并|并且)\s*对(?=[^，,。；;：:]{0,12}\d)")
 
 
-def _verbs_listed(text: str, compatible: Sequence[Metric], mark: int) -> bool:
+def _verbs_listed(text: str, catalogue: MetricCatalogue, mark: int) -> bool:
     """The 、 at ``mark`` joins two verbs of one predicate (警告、罚款网站平台30家; 给予警告、罚款处罚):
     the word before it and the word after it are both metric verbs."""
-    before = after = False
-    for metric in compatible:
-        for pattern in metric.phrasings["zh"].verb_groups:
-            before = before or any(m.end() == mark for m in pattern.finditer(text, max(0, mark - 6), mark))
-            after = after or pattern.match(text, mark + 1) is not None
-            if before and after:
-                return True
-    return False
+    verb_after, verb_before = _every_verb(catalogue)
+    return verb_after.match(text, mark + 1) is not None and verb_before.search(text[max(0, mark - 6):mark]) is not None
+
+
+_EVERY_VERB: dict[int, tuple[MetricCatalogue, re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _every_verb(catalogue: MetricCatalogue) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Every metric's Chinese verbs as one pattern, and the same ending a string."""
+    cached = _EVERY_VERB.get(id(catalogue))
+    if cached is None or cached[0] is not catalogue:
+        alternation = "|".join(f"(?:{pattern.pattern})" for metric in catalogue.metrics
+                               for pattern in metric.phrasings["zh"].verb_groups)
+        if len(_EVERY_VERB) > 16:
+            _EVERY_VERB.clear()
+        cached = _EVERY_VERB[id(catalogue)] = (catalogue, re.compile(alternation), re.compile(f"(?:{alternation})$"))
+    return cached[1], cached[2]
 
 
 _ELIDED_NOUN = re.compile(r"(?:\s+(?:more\s+|other\s+)?others?|\s+more|\s+of\s+(?:them|these|those|which))?")
@@ -620,23 +630,40 @@ def _two_kinds_counted(text: str, catalogue: MetricCatalogue, language: str, sta
     """One number counting the things of two metrics together (76家网站平台、账号; 约谈网站、
     “自媒体”账号5家; "3,000 websites and accounts"): any metric's, whatever the unit, so a
     count in 家 of sites and accounts is no count of sites."""
-    if not _JOINER_HINT[language].search(text, start, end):
-        return False
-    found: list[tuple[int, int]] = []
-    patterns = [objects for metric in catalogue.metrics if (objects := metric.phrasings[language].objects) is not None]
-    for objects in patterns:
-        found.extend(match.span() for match in objects.finditer(text, start, end))
-    found.sort()
-    for (first_start, first_end), (second_start, second_end) in pairwise(found):
-        if second_start < first_end or not _JOINED_NOUN[language].fullmatch(text, first_end, second_start):
+    any_object, patterns = _every_object(catalogue, language)
+    # Read only around each joining word: most clauses have none after an object.
+    for joiner in _JOINER[language].finditer(text, start, end):
+        before = [m for m in any_object.finditer(text, max(start, joiner.start() - 12), joiner.start())
+                  if not text[m.end():joiner.start()].strip()]
+        if not before:
             continue
-        first_word, second_word = text[first_start:first_end], text[second_start:second_end]
+        second = any_object.search(text, joiner.start(), min(end, joiner.end() + (8 if language == "zh" else 30)))
+        if second is None or not _JOINED_NOUN[language].fullmatch(text, before[-1].end(), second.start()):
+            continue
+        first_word, second_word = before[-1].group(0), second.group(0)
         if not any(pattern.fullmatch(first_word) and pattern.fullmatch(second_word) for pattern in patterns):
             return True
     return False
 
 
-_JOINER_HINT = {"zh": re.compile(r"[、及和与或]"), "en": re.compile(r",|\band\b|\bor\b|&|/")}
+_JOINER = {"zh": re.compile(r"[、及和与或]"), "en": re.compile(r",(?!\d)|\b(?:and|or)\b|&|/")}
+
+
+_EVERY_OBJECT: dict[tuple[int, str], tuple[MetricCatalogue, re.Pattern[str], tuple[re.Pattern[str], ...]]] = {}
+
+
+def _every_object(catalogue: MetricCatalogue, language: str) -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    """One pattern for the objects of every metric, and each metric's own."""
+    key = (id(catalogue), language)
+    cached = _EVERY_OBJECT.get(key)
+    if cached is None or cached[0] is not catalogue:
+        patterns = tuple(objects for metric in catalogue.metrics
+                         if (objects := metric.phrasings[language].objects) is not None)
+        if len(_EVERY_OBJECT) > 16:
+            _EVERY_OBJECT.clear()
+        alternation = "|".join(f"(?:{pattern.pattern})" for pattern in patterns)
+        cached = _EVERY_OBJECT[key] = (catalogue, re.compile(alternation), patterns)
+    return cached[1], cached[2]
 
 
 def _start(mention: PeriodMention | ScopeMention) -> int:

@@ -238,8 +238,9 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
             and not _PENALTY_WORD.search(text, refund.end(1), candidate.start)) or _REFUND_AFTER.match(after):
         return REFUND_OR_DEPOSIT
     if _DAILY.match(after) or _PER_UNIT_BEFORE.search(before) \
-            or _EACH_DAY_BEFORE.search(text, max(sentence_start, candidate.start - 80), candidate.start) \
-            or _SUSPENDED_AFTER.match(after) or _SUSPENDED_BEFORE.search(before):
+            or _EACH_DAY_BEFORE.search(text[max(sentence_start, candidate.start - 80):candidate.start]) \
+            or (("suspend" in after or "缓" in after) and _SUSPENDED_AFTER.match(after)) \
+            or ("suspended" in before and _SUSPENDED_BEFORE.search(before)):
         return OTHER
     if _CAP_AFTER.match(after) or _CAP_BEFORE.search(text[max(near_start, candidate.start - 40):candidate.start]) \
             or _CAP_RATE_RESTATED.search(text, max(sentence_start, candidate.start - 100), candidate.start) \
