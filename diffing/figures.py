@@ -765,6 +765,9 @@ def find_figures(
             # A month whose sentence reports nothing dates an event (2021年7月，工信部启动…):
             # it frames no later sentence.
             period_mention = None
+        if (period_mention is not None and period_mention.local and period_mention.start < clause[0]
+                and prepared.sentence_index(period_mention.start) != prepared.sentence_index(candidate.start)):
+            period_mention = None
         period = period_mention.period if period_mention else None
         if candidate.currency is None and _STANDING.search(prepared.text, max(clause[0], candidate.start - 30),
                                                              candidate.start):
