@@ -251,7 +251,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
     text = prepared.text
     language = "zh" if prepared.language.startswith("zh") else "en"
     unit = CURRENCY_UNIT if candidate.currency else candidate.unit
-    compatible = [m for m in catalogue.metrics if unit in m.units and m.phrasings[language].verb_groups]
+    compatible = _compatible(catalogue, unit, language)
     if not compatible:
         return None
     anchor = candidate.start
@@ -326,6 +326,12 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         aside = _EN_ASIDE.match(text, clause_end)
         if aside and aside.end() < sentence_end:
             clause_end = max(clause_end, prepared.clause_at(aside.end())[1])
+    if candidate.currency is None and text.find("—", candidate.end, candidate.end + 4) != -1:
+        # A list set off by dashes names the things counted ("The four apps — A, B and C — were
+        # removed", 这4款应用——A、B和C——被下架): the clause goes on after the closing dash.
+        dashed = _DASHED_ASIDE.match(text, candidate.end)
+        if dashed and dashed.end() < sentence_end:
+            clause_end = max(clause_end, prepared.clause_at(dashed.end())[1])
     if language == "en" and next_number is not None and next_number > candidate.end:
         # A verb after the next number is that number's ("620000 apps were tested, 2234 apps
         # were ordered to rectify"): English states the count, then its verb.
@@ -483,6 +489,22 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
     return Verdict(best_metric.id, best_score, tuple(best_spans))
 
 
+_COMPATIBLE: dict[tuple[int, str, str], tuple[MetricCatalogue, list[Metric]]] = {}
+
+
+def _compatible(catalogue: MetricCatalogue, unit: str, language: str) -> list[Metric]:
+    """The metrics counted in ``unit`` with verbs in ``language``, in catalogue order (kept per
+    catalogue: every figure asks)."""
+    key = (id(catalogue), unit, language)
+    cached = _COMPATIBLE.get(key)
+    if cached is None or cached[0] is not catalogue:
+        if len(_COMPATIBLE) > 256:
+            _COMPATIBLE.clear()
+        cached = _COMPATIBLE[key] = (catalogue, [m for m in catalogue.metrics
+                                                 if unit in m.units and m.phrasings[language].verb_groups])
+    return cached[1]
+
+
 def _through_asides(prepared: PreparedText, clause_end: int, sentence_end: int) -> int:
     """A parenthesis is an aside ("25款App(列表附后)存在问题", "€2.42bn (around £2.1bn) fine",
     "23.59 billion yuan ($3.72 billion) last year"): the clause goes on after it."""
@@ -522,6 +544,7 @@ def _every_verb(catalogue: MetricCatalogue) -> tuple[re.Pattern[str], re.Pattern
     return cached[1], cached[2]
 
 
+_DASHED_ASIDE = re.compile(r"\s*—{1,2}[^—。；;!?！？\n]{1,160}?—{1,2}\s*")
 _ELIDED_NOUN = re.compile(r"(?:\s+(?:more\s+|other\s+)?others?|\s+more|\s+of\s+(?:them|these|those|which))?")
 _RESTATED_AFTER = re.compile(r"[,，]\s*(?:约合|折合|相当于|合)")
 
@@ -716,6 +739,7 @@ def find_figures(
         amounts = find_amounts(prepared.text)
     candidates = _candidates(prepared, catalogue, amounts)
     converted = conversions(prepared, candidates)
+    refers_back = prepared.language.startswith("zh") and _REFERRED_BACK.search(prepared.text) is not None
     drafts: list[Draft] = []
     uncounted: list[tuple[int, Period]] = []
     restated: list[tuple[int, tuple[int, int]]] = []
@@ -733,6 +757,8 @@ def find_figures(
             continue
         following = next_start[index]
         verdict = _classify(prepared, catalogue, candidate, following, previous)
+        if verdict is None and refers_back and candidate.currency is None and not candidate.numeral_only:
+            verdict = _acted_on_later(prepared, catalogue, candidate)
         previous = candidate.end
         role = None
         if candidate.currency is not None:
@@ -797,6 +823,41 @@ def find_figures(
     link_parts(prepared, drafts)
     figures = [_figure(prepared, catalogue, draft) for draft in drafts]
     return merge_repeats(figures) if merge else figures
+
+
+# The things of an earlier sentence referred back to (对上述账号作关闭处置, 将以上12款App下架).
+_REFERRED_BACK = re.compile(r"(?:上述|以上|前述|这些|该批|这批)")
+
+
+def _acted_on_later(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Candidate) -> Verdict | None:
+    """A count whose own sentence reports no measure, acted on in the next sentence that refers
+    back to its things ("13个账号蹭炒热点…。已责令相关网站对上述账号作关闭处置"): that measure's
+    metric, when the next sentence names no other number."""
+    text = prepared.text
+    index = prepared.sentence_index(candidate.start)
+    _, sentence_end = prepared.sentence_at(candidate.start)
+    if _ZH_DIGIT.search(text, candidate.end, sentence_end):
+        return None
+    try:
+        next_start, next_end = prepared.sentence(index + 1)
+    except IndexError:
+        return None
+    if prepared.paragraph_index(next_start) != prepared.paragraph_index(candidate.start):
+        return None
+    back = _REFERRED_BACK.search(text, next_start, next_end)
+    if back is None or _ZH_DIGIT.search(text, next_start, next_end):
+        return None
+    stand_in = Candidate(back.start(), back.end(), back.end(), candidate.value, candidate.unit, None, False)
+    verdict = _classify(prepared, catalogue, stand_in)
+    if verdict is None:
+        return None
+    metric = next(m for m in catalogue.metrics if m.id == verdict.metric)
+    objects = metric.phrasings["zh"].objects
+    # The things referred back to are the count's own: its noun is the metric's object.
+    if objects is None or not objects.search(text, candidate.end, min(sentence_end, candidate.end + 12)) \
+            or not objects.match(text, back.end(), back.end() + 12):
+        return None
+    return Verdict(verdict.metric, verdict.score, ())
 
 
 def _compared_base(prepared: PreparedText, periods: SortedSpans[PeriodMention],

@@ -637,7 +637,7 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
 
     # A campaign that began in a month (自4月…专项行动以来, "since the campaign began in April",
     # "a crackdown launched in April"): what it did runs from that month to publication.
-    onsets = [*(_ZH_ONSET.finditer(text) if chinese and "以来" in text else ()),
+    onsets = [*(_zh_onsets(text) if chinese else ()),
               *(_EN_ONSET.finditer(text) if _EN_ONSET_HINT.search(text) else ())]
     for match in onsets:
         period = _since_month(match, published)
@@ -742,6 +742,18 @@ _EN_ONSET = re.compile(
     r"|" + _EN_CAMPAIGN + r"s?\s+(?:that\s+|which\s+)?(?:was\s+|were\s+|began\s+|started\s+)?(?:launched|started|begun|began|initiated|kicked\s+off|rolled\s+out))"
     r"\s+in\s+(?P<m>" + _EN_MONTH + r")(?![a-z])(?:\s*,?\s*(?P<y>(?:19|20)\d{2}|this\s+year|last\s+year))?(?!\s*\d)")
 _EN_ONSET_HINT = re.compile(r"\b(?:began|started|launched|kicked\s+off|begun|initiated|under\s*way|rolled\s+out)\s+in\s")
+
+
+def _zh_onsets(text: str) -> list[re.Match[str]]:
+    """``_ZH_ONSET`` matches, tried only before each 以来."""
+    found: list[re.Match[str]] = []
+    position = text.find("以来")
+    while position != -1:
+        match = _ZH_ONSET.search(text, max(found[-1].end() if found else 0, position - 40), position + 2)
+        if match is not None:
+            found.append(match)
+        position = text.find("以来", position + 2)
+    return found
 
 
 def _since_month(match: re.Match[str], published: date | None) -> Period | None:

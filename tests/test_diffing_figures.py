@@ -796,3 +796,17 @@ def test_a_headline_count_in_the_generic_measure_word_is_the_bodys_count() -> No
 def test_a_stray_question_mark_before_a_comma_does_not_end_the_headline() -> None:
     figures = extract("这12款App?,被下架!\n工信部通报称……", published=date(2024, 7, 20)).figures
     assert [(f.metric, f.value) for f in figures] == [("apps_removed", 12)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a list set off by dashes names the things counted; the verb after it governs the count
+    ("The three video apps — Alpha, Beta Live, and Gamma — were removed from app stores.", [("apps_removed", 3)]),
+    ("这5款应用——甲、乙、丙、丁和戊——已被下架。", [("apps_removed", 5)]),
+    # a count whose sentence reports no measure, acted on in the next sentence referring back to it
+    ("“甲**”“乙**”等9个账号恶意炒作、发布虚假信息。已责令平台对上述账号予以关闭。", [("accounts_closed", 9)]),
+    # …not when the count already has its own metric
+    ("尚有6款App未按要求完成整改。工信部组织对上述App进行下架。", [("apps_notified", 6)]),
+])
+def test_the_verb_after_an_aside_or_in_the_next_sentence_governs_the_count(
+        text: str, expected: list[tuple[str, int]]) -> None:
+    assert _counts(text) == expected
