@@ -326,18 +326,20 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         aside = _EN_ASIDE.match(text, clause_end)
         if aside and aside.end() < sentence_end:
             clause_end = max(clause_end, prepared.clause_at(aside.end())[1])
+    own_end = candidate.end
     if candidate.currency is None and text.find("—", candidate.end, candidate.end + 4) != -1:
         # A list set off by dashes names the things counted ("The four apps — A, B and C — were
         # removed", 这4款应用——A、B和C——被下架): the clause goes on after the closing dash.
         dashed = _DASHED_ASIDE.match(text, candidate.end)
         if dashed and dashed.end() < sentence_end:
             clause_end = max(clause_end, prepared.clause_at(dashed.end())[1])
+            own_end = dashed.end()
     if language == "en" and next_number is not None and next_number > candidate.end:
         # A verb after the next number is that number's ("620000 apps were tested, 2234 apps
         # were ordered to rectify"): English states the count, then its verb.
         clause_end = min(clause_end, next_number)
         # "warned 1,500 websites and fined 200": a verb after a conjunction leads the next count.
-        joined = _EN_CONJUNCTION.search(text, candidate.end, clause_end)
+        joined = _EN_CONJUNCTION.search(text, own_end, clause_end)
         if joined and _has_verb(text, compatible, language, joined.end(), clause_end):
             clause_end = joined.start()
     if (language == "en" and previous_number is not None and clause_start < previous_number < anchor

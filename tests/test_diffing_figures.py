@@ -810,3 +810,11 @@ def test_a_stray_question_mark_before_a_comma_does_not_end_the_headline() -> Non
 def test_the_verb_after_an_aside_or_in_the_next_sentence_governs_the_count(
         text: str, expected: list[tuple[str, int]]) -> None:
     assert _counts(text) == expected
+
+
+def test_a_dashed_list_after_an_earlier_count_keeps_its_verb() -> None:
+    text = ("Three video apps were pulled from stores.\n\nThe three video apps — Alpha, Beta Live, and Gamma — "
+            "were removed from several stores on Monday. Alpha has 90 million users.")
+    figures = [f for f in extract(text, published=date(2024, 2, 1)).figures if f.metric == "apps_removed"]
+    # the body's dashed statement is the same fact as the headline's, so it joins it
+    assert [(f.value, len(f.other_spans)) for f in figures] == [(3, 1)]
