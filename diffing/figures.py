@@ -105,6 +105,8 @@ _ELIDED_BEFORE = re.compile(
     r"|(?:\band|\bwhile|\bbut|\bwhereas|,)\s+(?:[a-z]+ed\s+)?(?:a\s+)?(?:further|another|additional|more)\s+$"
     # "…, issued warnings to 1,150 platforms and imposed fines on 540": a verb with its noun.
     r"|(?:\band|,)\s+(?:and\s+)?[a-z]+ed\s+(?:[a-z]+\s+){0,2}(?:on|to|against)\s+$"
+    # "…, issued warnings to or fined 1,200": two verb phrases joined by or/and.
+    r"|(?:\band|,)\s+(?:[a-z]+\s+){1,3}(?:or|and)\s+[a-z]+ed\s+$"
     # "…, and issued warnings or fines to 4,046": two nouns joined by or/and.
     r"|(?:\band|,)\s+(?:and\s+)?[a-z]+ed\s+[a-z]+\s+(?:or|and)\s+[a-z]+\s+(?:on|to|against)\s+$")
 def _whole_before(text: str, sentence_start: int, anchor: int) -> int | None:

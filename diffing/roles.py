@@ -106,7 +106,9 @@ _CAP_BEFORE = re.compile(
     r"|(?:upper\s+|legal\s+|statutory\s+)?(?:limit|ceiling|cap)\s+(?:of|is|was|at)"
     # 最高可能受到, 最高将面临, 最多可被处以, 恐高达: the most that may come, not what was imposed
     r"|(?:最高|最多|上限)(?:(?:可能|可|将|或将?|恐)(?:被)?(?:受到|面临|处以?|罚款?|达到?)?|(?:将|或将?)?(?:受到|面临))?"
-    r"|(?:恐|或将?|可能|预计)(?:将)?(?:高达|可达)|不超过|上限为?)\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
+    r"|(?:恐|或将?|可能|预计)(?:将)?(?:高达|可达)|不超过|上限为?"
+    # 每违规一次处以…: a penalty per violation is the law's, not one imposed
+    r"|每(?:违规|违法|次|项|起|例|发现)[^，,。；;\d]{0,6})\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
 )
 # "up to 10% of its global turnover, or about $2 billion": the limit restated as an amount.
 _CAP_RATE_RESTATED = re.compile(
@@ -153,7 +155,7 @@ _PROPOSED = re.compile(
     r"(?:plans?|planning|set|expected|poised|likely|preparing|prepares)\s+to\s+(?:fine|impose|levy|penali|hit|slap)|"
     # Headline future: "Watchdog to fine BA £183m".
     r"\b(?:watchdog|regulators?|commission|eu|ico|ftc|authority|authorities|agency|ministry|office)\s+to\s+(?:fine|hit|slap|penali)|"
-    r"propos(?:ed|es|ing)\s+(?:an?\s+|the\s+)?(?:fine|penalty|[$€£¥\d])|"
+    r"propos(?:ed|es|ing)\s+(?:an?\s+|the\s+)?(?:fine|fining|penalt|penalis|penaliz|[$€£¥\d])|"
     # "proposed to issue a fine", "proposes to serve a penalty notice"
     r"propos(?:ed|es|ing|al)?\s+to\s+(?:fine|impos|levy|issu|serve|penali|hand)|"
     rf"propos(?:ed|es|al)?\s+(?:{_PENALTY})|{_PENALTY}\s+(?:\w+\s+){{0,2}}proposed|"
@@ -168,7 +170,7 @@ _PROPOSED = re.compile(
     r"had\s+planned|planned\s+to\s+(?:fine|impose|levy)|reduced\s+from|the\s+possible|had\s+faced|"
     r"could\s+have\s+(?:faced|been)|would\s+have\s+(?:faced|been|had\s+to\s+pay)|(?:could|may|might|would)\s+face|"
     # An amount only possible: "the fine may range between…", "could reach", "might be as high as".
-    r"\b(?:may|might|could|would)\s+(?:range|reach|exceed|climb|total)\b"
+    r"\b(?:may|might|could|would)\s+(?:range|reach|exceed|climb|total|mean|amount\s+to|come\s+to)\b"
     r"|\b(?:may|might|could|would)\s+be\s+(?:as\s+(?:high|much)\s+as|up\s+to|between|in\s+the\s+region\s+of)|"
     # 打算/计划/准备…罚: an intention to fine, in Chinese
     r"(?:打算|计划|准备|有意|意图)[^，,。；;]{0,24}?(?:罚|处罚)|"
@@ -189,6 +191,11 @@ _FACES_BEFORE = re.compile(
     # 或被处以至少…, 可能会被罚…: a fine that may come
     r"|(?:面临|(?:或将?|可能(?:会)?|恐将?|或许)被(?:处以?|罚款?|判罚))\s*(?:约|高达|至少|最高|超过|逾)?\s*$")
 _DOWN_FROM = re.compile(r"(?:down|lowered|cut|reduced)\s+from\s+(?:an?|the|its|their)\s+(?:original\s+|initial\s+|proposed\s+)?$")
+# The amount a penalty was changed from ("reduced the penalty from £30m to £9m", 罚款由2000万元减至…).
+_CHANGED_FROM = re.compile(
+    r"\b(?:reduc|lower|cut|trimm|slash|decreas)\w*\s+(?:(?:the|its|their|this|that|a)\s+)?(?:[a-z-]+\s+){0,2}?from\s+$"
+    r"|(?:罚款|罚金|处罚|金额)[^，,。；;\d]{0,6}?[由从]\s*$")
+_CHANGED_TO_AFTER = re.compile(r"\s*(?:to\s|(?:减至|降至|减为|降为|下调至|调整为|减少至))")
 _REDUCED_TO = re.compile(
     r"(?:reduc|lower|cut|down)\w*\s+(?:(?:the|its|their|this|that)\s+(?:[a-z-]+\s+){0,2}?)?"
     r"(?:from\s+[^,;，；]{1,30}?\s+)?to\s+$|(?:减为|降至|减至|降为)\s*$")
@@ -255,6 +262,9 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
     # The intention governs every amount it lists ("intends to fine A £183m and B £99m").
     if _FACES_BEFORE.search(before):
         # What a company faces ("BA faces a record £183m fine") is not yet imposed.
+        return PROPOSED
+    if _CHANGED_FROM.search(before) and _CHANGED_TO_AFTER.match(after):
+        # "reduced the penalty from £30 million to £9 million": the amount it was before.
         return PROPOSED
     if _DOWN_FROM.search(before) and _PENALTY_AFTER.match(after):
         # "lowered its fine to £18.4m, down from a £99 million fine": the fine before a reduction;

@@ -685,3 +685,32 @@ def test_conversions_and_periodic_penalties_are_no_second_fine(
 def test_a_fine_in_wan_without_yuan_before_any_word() -> None:
     money = _money("星河电视台违规停播，主管机关重罚120万再查字幕问题")
     assert [(f.value, f.role) for f in money] == [(Decimal(1200000), "fine")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the amount a penalty was changed from
+    ("The office cut the penalty from £40 million to £12 million.",
+     [(Decimal(12000000), "fine", "fine_amount"), (Decimal(40000000), "proposed", None)]),
+    ("经听证，罚款由800万元减至500万元。",
+     [(Decimal(8000000), "proposed", None), (Decimal(5000000), "fine", "fine_amount")]),
+    # a proposal with a gerund, and what a limit could mean for one company
+    ("The agency proposed fining Orbit $6 million, pending comment.", [(Decimal(6000000), "proposed", None)]),
+    ("Firms face fines of up to 4% of turnover, which for Orbit could mean $700 million.",
+     [(Decimal(700000000), "proposed", None)]),
+    # a penalty per violation is the law's
+    ("每违法一次处以2万元罚款。", [(Decimal(20000), "maximum", None)]),
+])
+def test_changed_possible_and_per_violation_amounts_are_no_fines(
+        text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert sorted(_roles(text)) == sorted(expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Regulators talked to 900 websites, issued warnings to or fined 300, and shut 2,000 illegal sites.",
+     [("websites_summoned", 900), ("warned_or_fined", 300), ("websites_closed", 2000)]),
+    ("Regulators disposed of 700 mini programs that broke the rules.", [("mini_programs_closed", 700)]),
+    ("对700个违规小程序进行下线处理。", [("mini_programs_closed", 700)]),
+])
+def test_more_news_wording_of_rare_counts(text: str, expected: list[tuple[str, int]]) -> None:
+    counts = [(f.metric, f.value) for f in extract(text, published=date(2024, 2, 1)).figures if f.currency is None]
+    assert counts == expected
