@@ -328,6 +328,12 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         aside = _EN_ASIDE.match(text, clause_end)
         if aside and aside.end() < sentence_end:
             clause_end = max(clause_end, prepared.clause_at(aside.end())[1])
+        elif candidate.currency is None and text.startswith(" includ", candidate.end):
+            # "41 apps including A, B and C, which were required to correct…": the relative clause
+            # after the list says what was done to the counted things.
+            listed = _LIST_THEN_WHICH.match(text, candidate.end)
+            if listed and listed.end() < sentence_end:
+                clause_end = max(clause_end, prepared.clause_at(listed.end())[1])
     own_end = candidate.end
     if candidate.currency is None and text.find("—", candidate.end, candidate.end + 4) != -1:
         # A list set off by dashes names the things counted ("The four apps — A, B and C — were
@@ -548,6 +554,7 @@ def _every_verb(catalogue: MetricCatalogue) -> tuple[re.Pattern[str], re.Pattern
     return cached[1], cached[2]
 
 
+_LIST_THEN_WHICH = re.compile(r"\s+including\b[^.;()—]{1,100}?,\s*(?:which|that)\s+")
 _DASHED_ASIDE = re.compile(r"\s*—{1,2}[^—。；;!?！？\n]{1,160}?—{1,2}\s*")
 _ELIDED_NOUN = re.compile(r"(?:\s+(?:more\s+|other\s+)?others?|\s+more|\s+of\s+(?:them|these|those|which))?")
 _RESTATED_AFTER = re.compile(r"[,，]\s*(?:约合|折合|相当于|合)")

@@ -818,3 +818,8 @@ def test_a_dashed_list_after_an_earlier_count_keeps_its_verb() -> None:
     figures = [f for f in extract(text, published=date(2024, 2, 1)).figures if f.metric == "apps_removed"]
     # the body's dashed statement is the same fact as the headline's, so it joins it
     assert [(f.value, len(f.other_spans)) for f in figures] == [(3, 1)]
+
+
+def test_a_relative_clause_after_an_including_list_governs_the_count() -> None:
+    text = "The second list contained 27 apps including Alpha, Beta Maps and Gamma Pay, which were told to fix their problems by March."
+    assert _counts(text) == [("apps_notified", 27)]
