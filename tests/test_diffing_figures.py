@@ -823,3 +823,13 @@ def test_a_dashed_list_after_an_earlier_count_keeps_its_verb() -> None:
 def test_a_relative_clause_after_an_including_list_governs_the_count() -> None:
     text = "The second list contained 27 apps including Alpha, Beta Maps and Gamma Pay, which were told to fix their problems by March."
     assert _counts(text) == [("apps_notified", 27)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The ministry publicly criticised 45 apps over data grabs.", [("apps_notified", 45)]),
+    ("45 apps were blacklisted by the ministry.", [("apps_notified", 45)]),
+    ("公开曝光45款违规App。", [("apps_notified", 45)]),
+    ("Regulators have purged 8,000 illegal websites.", [("websites_closed", 8000)]),
+])
+def test_free_verbs_of_naming_apps_and_closing_sites(text: str, expected: list[tuple[str, int]]) -> None:
+    assert _counts(text) == expected
