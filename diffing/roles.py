@@ -173,7 +173,8 @@ _PROPOSED = re.compile(
     r"\b(?:may|might|could|would)\s+(?:range|reach|exceed|climb|total|mean|amount\s+to|come\s+to)\b"
     r"|\b(?:may|might|could|would)\s+be\s+(?:as\s+(?:high|much)\s+as|up\s+to|between|in\s+the\s+region\s+of)|"
     # 打算/计划/准备…罚: an intention to fine, in Chinese
-    r"(?:打算|计划|准备|有意|意图)[^，,。；;]{0,24}?(?:罚|处罚)|"
+    # (not 计划 as a noun: 执法计划, 工作计划, 年度计划)
+    r"(?:打算|准备|有意|意图|(?<![法作度项动])计划)[^，,。；;]{0,24}?(?:罚|处罚)|"
     rf"potential\s+{_PENALTY}|"
     r"\bseek(?:s|ing)?\b(?!\s+to\b)|\bsought\b(?!\s+to\b)|初步(?:决定|认定|拟)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|(?:预先|事先)告知|处罚告知"
 )

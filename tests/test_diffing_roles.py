@@ -714,3 +714,8 @@ def test_changed_possible_and_per_violation_amounts_are_no_fines(
 def test_more_news_wording_of_rare_counts(text: str, expected: list[tuple[str, int]]) -> None:
     counts = [(f.metric, f.value) for f in extract(text, published=date(2024, 2, 1)).figures if f.currency is None]
     assert counts == expected
+
+
+def test_a_plan_as_a_noun_is_no_intention() -> None:
+    assert _roles("根据年度执法计划对星河公司罚款50万元。") == [(Decimal(500000), "fine", "fine_amount")]
+    assert _roles("监管机构计划对星河公司罚款50万元。") == [(Decimal(500000), "proposed", None)]
