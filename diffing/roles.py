@@ -90,8 +90,9 @@ _PER_UNIT_BEFORE = re.compile(
 # A penalty for each day of delay, stated before the amount in its clause (每逾期一日…将被处以高达
 # 10万欧元的罚款, "for every day it fails to comply, Orbit faces €50,000"): periodic.
 _EACH_DAY_BEFORE = re.compile(
-    r"(?:每|按)(?:逾期|延迟|迟延|拖延|超期)?(?:一)?(?:日|天)|逾期(?:每|一)(?:日|天)"
-    r"|\b(?:for\s+(?:each|every)|per)\s+(?:additional\s+|further\s+)?day\b")
+    # (a delay word is required: 每日 alone also names papers, 每日经济新闻)
+    r"每(?:逾期|延迟|迟延|拖延|超期)(?:一)?[日天]|逾期(?:后)?每[日天]"
+    r"|\bfor\s+(?:each|every)\s+(?:additional\s+|further\s+)?day\b")
 # Amounts per unit of time: periodic penalties, and prices ("$14.99 a month"), never a fine.
 _DAILY = re.compile(
     r"[\s-]*(?:(?:per|a|each|for\s+each|for\s+every)[\s-]+(?:day|week|month|year)\b|(?:daily|weekly|monthly|annually|yearly)\b)"

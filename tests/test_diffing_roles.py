@@ -719,3 +719,7 @@ def test_more_news_wording_of_rare_counts(text: str, expected: list[tuple[str, i
 def test_a_plan_as_a_noun_is_no_intention() -> None:
     assert _roles("根据年度执法计划对星河公司罚款50万元。") == [(Decimal(500000), "fine", "fine_amount")]
     assert _roles("监管机构计划对星河公司罚款50万元。") == [(Decimal(500000), "proposed", None)]
+
+
+def test_a_paper_named_daily_is_no_periodic_penalty() -> None:
+    assert _roles("据每日经济新闻报道，监管部门对星河公司罚款50万元。") == [(Decimal(500000), "fine", "fine_amount")]
