@@ -51,8 +51,7 @@ class PreparedText:
         return self.original[original_start:original_end]
 
     def sentence_index(self, position: int) -> int:
-        index = bisect_right(self._sentence_starts, position) - 1
-        return index if index > 0 else 0
+        return max(bisect_right(self._sentence_starts, position) - 1, 0)
 
     def sentence(self, index: int) -> tuple[int, int]:
         if not self._sentence_starts:
@@ -68,9 +67,7 @@ class PreparedText:
         starts = self._sentence_starts
         if not starts:
             return 0, len(self.text)
-        index = bisect_right(starts, position) - 1
-        if index < 0:
-            index = 0
+        index = max(bisect_right(starts, position) - 1, 0)
         return starts[index], self._sentence_ends[index]
 
     def paragraph_index(self, position: int) -> int:

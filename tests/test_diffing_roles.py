@@ -650,10 +650,10 @@ def test_possible_maximum_suspended_and_refunded_amounts_are_no_fines(
 
 
 @pytest.mark.parametrize("text", [
-    "Orbit agreed to pay $90 million to settle the charges.\nThe charges concern its ads.\nThey ran for years.\n"
-    "Under the order, Orbit pays $60 million in civil penalties and refunds customers another $30 million.",
-    "Orbit will pay €90 million under the settlement. It concerns subscriptions. It was announced today. "
-    "The deal covers a €60 million fine, and Orbit will also refund users a further €30 million.",
+    ("Orbit agreed to pay $90 million to settle the charges.\nThe charges concern its ads.\nThey ran for years.\n"
+     "Under the order, Orbit pays $60 million in civil penalties and refunds customers another $30 million."),
+    ("Orbit will pay €90 million under the settlement. It concerns subscriptions. It was announced today. "
+     "The deal covers a €60 million fine, and Orbit will also refund users a further €30 million."),
 ])
 def test_a_lead_amount_broken_down_far_later_in_one_sentence_is_a_total(text: str) -> None:
     money = _money(text)
