@@ -445,11 +445,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         stretch_end = min(clause_end, next_number) if next_number is not None and next_number > anchor else clause_end
         if own_verb and not _has_verb(text, compatible, language, own_verb.start(1), stretch_end):
             return None
-    verbs_here = any(
-        pattern.search(text, clause_start, clause_end)
-        for metric in compatible
-        for pattern in metric.phrasings[language].verb_groups
-    ) or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end)) \
+    verbs_here = _has_verb(text, compatible, language, clause_start, clause_end) or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end)) \
         or (language == "zh" and _ZH_REFERRED.search(text, candidate.end, clause_end) is not None)
     best: tuple[Metric, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] | None = None
     scored: dict[str, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] = {}
@@ -565,8 +561,24 @@ def _objects_of(metrics: Sequence[Metric], language: str) -> list[tuple[str, re.
 
 
 def _has_verb(text: str, compatible: Sequence[Metric], language: str, start: int, end: int) -> bool:
-    return any(pattern.search(text, start, end)
-               for metric in compatible for pattern in metric.phrasings[language].verb_groups)
+    return _any_verb(compatible, language).search(text, start, end) is not None
+
+
+_ANY_VERB: dict[tuple[int, str], tuple[Sequence[Metric], re.Pattern[str]]] = {}
+
+
+def _any_verb(compatible: Sequence[Metric], language: str) -> re.Pattern[str]:
+    """Every verb of ``compatible`` as one pattern: one scan of a clause instead of one per
+    verb group (``compatible`` lists are kept per catalogue and unit, see ``_compatible``)."""
+    key = (id(compatible), language)
+    cached = _ANY_VERB.get(key)
+    if cached is None or cached[0] is not compatible:
+        if len(_ANY_VERB) > 256:
+            _ANY_VERB.clear()
+        alternation = "|".join(f"(?:{pattern.pattern})" for metric in compatible
+                               for pattern in metric.phrasings[language].verb_groups)
+        cached = _ANY_VERB[key] = (compatible, re.compile(alternation or r"(?!x)x"))
+    return cached[1]
 
 
 # Verbs no metric counts (处置 deals with an account without saying how): a clause with one of

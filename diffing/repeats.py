@@ -123,13 +123,13 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
         index = next((i for i in same if _agree(kept[i], figure) and _same_role(kept[i], figure)), None)
         if index is None:
             index = next((i for i, other in enumerate(kept)
-                          if (other.metric, _fact(other.role), _unit(other)) == exact[:2] + exact[3:]
+                          if (other.metric, _fact(other.role), other.unit if other.currency is not None else "") == exact[:2] + exact[3:]
                           and _rounded(other.value, figure.value) and _agree(other, figure)
                           and _same_role(other, figure)), None)
         approximated = False
         if index is None:
             index = next((i for i, other in enumerate(kept)
-                          if (other.metric, _fact(other.role), _unit(other)) == exact[:2] + exact[3:]
+                          if (other.metric, _fact(other.role), other.unit if other.currency is not None else "") == exact[:2] + exact[3:]
                           and _approximates(other, figure) and _agree(other, figure)
                           and _same_role(other, figure)), None)
             approximated = index is not None
