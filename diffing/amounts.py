@@ -153,7 +153,9 @@ def _continental(text: str, found: list[AmountMatch], taken: Occupancy) -> None:
 # and before the clause ends (公平会重罚200万, 被罚50万): money without 元.
 _SCALED = r"(?<![\d.])(?<!\d,)(?P<number>(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?[万亿]|[一二三四五六七八九十百千〇两]++[万亿])"
 _SCALED_BEFORE_FINE = re.compile(_SCALED + r"(?=罚款|罚锾|罚金)")
-_SCALED_AFTER_FINE = re.compile(r"(?:罚款?|罚锾|处罚)\s*" + _SCALED + r"(?=[\s，,。；;！!？?：:、）)」”]|$)")
+# …up to the clause's end or a word that starts the next predicate (重罚275万再查), never a
+# counted noun (罚款50万股).
+_SCALED_AFTER_FINE = re.compile(r"(?:罚款?|罚锾|处罚)\s*" + _SCALED + r"(?=[\s，,。；;！!？?：:、）)」”]|$|[再并且又及和与后的])")
 
 
 def _scaled_fines(text: str) -> list[re.Match[str]]:

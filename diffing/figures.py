@@ -110,7 +110,11 @@ _ELIDED_BEFORE = re.compile(
     # "…, while a further 64 were told to…"
     r"|(?:\band|\bwhile|\bbut|\bwhereas|,)\s+(?:[a-z]+ed\s+)?(?:a\s+)?(?:further|another|additional|more)\s+$"
     # "…, issued warnings to 1,150 platforms and imposed fines on 540": a verb with its noun.
-    r"|(?:\band|,)\s+(?:and\s+)?[a-z]+ed\s+(?:[a-z]+\s+){0,2}(?:on|to|against)\s+$")
+    r"|(?:\band|,)\s+(?:and\s+)?[a-z]+ed\s+(?:[a-z]+\s+){0,2}(?:on|to|against)\s+$"
+    # "…, issued warnings to or fined 1,200": two verb phrases joined by or/and.
+    r"|(?:\band|,)\s+(?:[a-z]+\s+){1,3}(?:or|and)\s+[a-z]+ed\s+$"
+    # "…, and issued warnings or fines to 4,046": two nouns joined by or/and.
+    r"|(?:\band|,)\s+(?:and\s+)?[a-z]+ed\s+[a-z]+\s+(?:or|and)\s+[a-z]+\s+(?:on|to|against)\s+$")
 def _whole_before(text: str, sentence_start: int, anchor: int) -> int | None:
     """Where the whole starts that the count at ``anchor`` is a part of ("Out of the 67,000
     accounts closed, nearly 8,000…"; "closed 67,000 accounts, of which 8,000…"; "…67,000
@@ -141,8 +145,8 @@ _WHOLE = re.compile(
     r"\b(?:out\s+of|of|among)\s+(?:the|these|those|all)?\s*(?P<whole>\d[\d,.]*(?:\s+[a-z-]+){1,5})\s*,\s*"
     r"(?:(?:more\s+than|over|nearly|about|around|almost|some|close\s+to)\s+)?$")
 _OF_THEM = re.compile(r"\s+of\s+(?:them|these|those|which)\b")
-# "closed 18,489 websites and issued warnings to 4,551 others": more of the same things.
-_OTHERS = re.compile(r"\s+(?:more\s+|other\s+)?others?\b")
+# "closed 18,489 websites and issued warnings to 4,551 others", "…and fined 300 more": more of the same things.
+_OTHERS = re.compile(r"\s+(?:more\s+|other\s+)?others?\b|\s+more\b(?!\s+than)")
 _ELIDED_AFTER = re.compile(
     r"\s*(?:[,.;:)]|$|(?:received|receiving|got|getting|being|were|was|had|have|during|in|on|last|this|for|as|to|with|that|which|and|while|but)\b)")
 
@@ -255,7 +259,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
     text = prepared.text
     language = "zh" if prepared.language.startswith("zh") else "en"
     unit = CURRENCY_UNIT if candidate.currency else candidate.unit
-    compatible = [m for m in catalogue.metrics if unit in m.units and m.phrasings[language].verb_groups]
+    compatible = _compatible(catalogue, unit, language)
     if not compatible:
         return None
     anchor = candidate.start
@@ -267,7 +271,8 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         # 、 lists the objects of one verb (处置账号、群组781万个): the verb's clause is the figure's,
         # unless the item has a verb of its own (下架96款、通报3款).
         while (clause_start > sentence_start + 1 and text[clause_start - 1] == "、"
-               and not _has_verb(text, compatible, language, clause_start, anchor)):
+               and (not _has_verb(text, compatible, language, clause_start, anchor)
+                    or _verbs_listed(text, catalogue, clause_start - 1))):
             clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
     if language == "zh":
         line_start = sentence_start
@@ -280,8 +285,19 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             clause_start = text.rfind("\n", 0, line_start - 1) + 1
         # …and a verb after the list governs its items too (尚有7款App、1款小程序未完成整改).
         while (clause_end + 1 < sentence_end and text[clause_end] == "、"
-               and not _has_verb(text, compatible, language, clause_start, clause_end)):
+               and (not _has_verb(text, compatible, language, clause_start, clause_end)
+                    or _verbs_listed(text, catalogue, clause_end))):
             clause_end = max(clause_end + 1, prepared.clause_at(clause_end + 1)[1])
+        # Coordinated 对-phrases each have their own verb (对300家网站的约谈和对40家平台的罚款):
+        # the figure's phrase ends where the next 对 is joined on, and starts after the one before.
+        if text.find("对", clause_start, clause_end) != -1:
+            joined = _JOINED_DUI.search(text, candidate.end, clause_end)
+            if joined and _ZH_DIGIT.search(text, joined.end(), clause_end):
+                clause_end = joined.start()
+            for joined in _JOINED_DUI.finditer(text, clause_start, clause_end):
+                if joined.end() > anchor:
+                    break
+                clause_start = joined.start() + 1
     if language == "zh" and clause_end + 1 < sentence_end and text[clause_end:clause_end + 1] in ",，":
         if (_DISPOSAL.search(text, clause_start, anchor)
                 and not _has_verb(text, compatible, language, clause_start, clause_end)):
@@ -306,18 +322,38 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             # has no subject of its own.
             clause_end = max(clause_end, following[1])
     clause_end = _through_asides(prepared, clause_end, sentence_end)
+    if candidate.currency is not None and clause_end + 1 < sentence_end:
+        # A restatement in another currency set off by a comma (开出1亿欧元，约合人民币8亿元的罚单)
+        # is an aside: the amount's clause goes on through it.
+        restated = _RESTATED_AFTER.match(text, clause_end)
+        if restated:
+            clause_end = max(clause_end, prepared.clause_at(restated.end())[1])
     if language == "en":
         # ", including a popular game," is an aside: the clause goes on after it ("ordered 38
         # apps, including a popular game, to be pulled from app stores").
         aside = _EN_ASIDE.match(text, clause_end)
         if aside and aside.end() < sentence_end:
             clause_end = max(clause_end, prepared.clause_at(aside.end())[1])
+        elif candidate.currency is None and text.startswith(" includ", candidate.end):
+            # "41 apps including A, B and C, which were required to correct…": the relative clause
+            # after the list says what was done to the counted things.
+            listed = _LIST_THEN_WHICH.match(text, candidate.end)
+            if listed and listed.end() < sentence_end:
+                clause_end = max(clause_end, prepared.clause_at(listed.end())[1])
+    own_end = candidate.end
+    if candidate.currency is None and text.find("—", candidate.end, candidate.end + 4) != -1:
+        # A list set off by dashes names the things counted ("The four apps — A, B and C — were
+        # removed", 这4款应用——A、B和C——被下架): the clause goes on after the closing dash.
+        dashed = _DASHED_ASIDE.match(text, candidate.end)
+        if dashed and dashed.end() < sentence_end:
+            clause_end = max(clause_end, prepared.clause_at(dashed.end())[1])
+            own_end = dashed.end()
     if language == "en" and next_number is not None and next_number > candidate.end:
         # A verb after the next number is that number's ("620000 apps were tested, 2234 apps
         # were ordered to rectify"): English states the count, then its verb.
         clause_end = min(clause_end, next_number)
         # "warned 1,500 websites and fined 200": a verb after a conjunction leads the next count.
-        joined = _EN_CONJUNCTION.search(text, candidate.end, clause_end)
+        joined = _EN_CONJUNCTION.search(text, own_end, clause_end)
         if joined and _has_verb(text, compatible, language, joined.end(), clause_end):
             clause_end = joined.start()
     if (language == "en" and previous_number is not None and clause_start < previous_number < anchor
@@ -325,14 +361,17 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         # …and the verbs before the previous count, or before the conjunction after it, are
         # that count's ("520 websites were summoned while 96 received warnings").
         clause_start = previous_number
+        # The first conjunction: a later one joins the count's own verbs ("and imposed warnings and fines on 300").
         for joined in _EN_CONJUNCTION.finditer(text, previous_number, anchor):
             clause_start = joined.end()
+            break
     elif (language == "en" and previous_number is not None and clause_start < previous_number < anchor
             and _has_verb(text, compatible, language, candidate.end, clause_end)):
         # "removed 30 apps and ordered another 45 to correct…": a count with a verb after it
         # leaves the verbs before the conjunction to the count before.
         for joined in _EN_CONJUNCTION.finditer(text, previous_number, anchor):
             clause_start = joined.end()
+            break
     index = prepared.sentence_index(anchor)
     context: list[tuple[int, int]] = [(max(sentence_start, clause_start - 400), clause_start)]
     if index > 0:
@@ -368,6 +407,16 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
                 objects = metric.phrasings[language].objects
                 if objects is not None:
                     objects_here[metric.id] = _nearest(objects, text, whole, anchor, anchor)
+    if (language == "en" and candidate.currency is None and previous_number is not None
+            and not any(objects_here.values()) and _ELIDED_NOUN.fullmatch(text, candidate.number_end, candidate.end)
+            and _has_verb(text, compatible, language, previous_number, clause_end)):
+        # "40 accounts were deleted and 120 more disabled": the count whose noun is left out
+        # counts what the count before it counted.
+        for metric in compatible:
+            objects = metric.phrasings[language].objects
+            if objects is not None:
+                objects_here[metric.id] = _nearest(objects, text, max(sentence_start, previous_number - 30),
+                                                   previous_number, previous_number)
     if language == "zh" and candidate.currency is None and candidate.end < clause_end:
         # The noun right after a measure word is what it counts (7款App、1款小程序未完成整改: the
         # second number counts mini programs, whatever the list before it named).
@@ -377,6 +426,10 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         if own:
             objects_here = {metric_id: own.get(metric_id) for metric_id in objects_here}
     if _mixed_objects(text, compatible, objects_here, language):
+        return None
+    if candidate.currency is None and _two_kinds_counted(
+            text, catalogue, language, max(clause_start, candidate.start - 16),
+            min(clause_end, candidate.end + (16 if language == "zh" else 40))):
         return None
     if language == "en" and candidate.currency is None:
         # The noun an English number counts is its object ("2,186 apps and 1,020 mini
@@ -398,11 +451,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         stretch_end = min(clause_end, next_number) if next_number is not None and next_number > anchor else clause_end
         if own_verb and not _has_verb(text, compatible, language, own_verb.start(1), stretch_end):
             return None
-    verbs_here = any(
-        pattern.search(text, clause_start, clause_end)
-        for metric in compatible
-        for pattern in metric.phrasings[language].verb_groups
-    ) or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end)) \
+    verbs_here = _has_verb(text, compatible, language, clause_start, clause_end) or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end)) \
         or (language == "zh" and _ZH_REFERRED.search(text, candidate.end, clause_end) is not None)
     best: tuple[Metric, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] | None = None
     scored: dict[str, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] = {}
@@ -452,6 +501,22 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
     return Verdict(best_metric.id, best_score, tuple(best_spans))
 
 
+_COMPATIBLE: dict[tuple[int, str, str], tuple[MetricCatalogue, list[Metric]]] = {}
+
+
+def _compatible(catalogue: MetricCatalogue, unit: str, language: str) -> list[Metric]:
+    """The metrics counted in ``unit`` with verbs in ``language``, in catalogue order (kept per
+    catalogue: every figure asks)."""
+    key = (id(catalogue), unit, language)
+    cached = _COMPATIBLE.get(key)
+    if cached is None or cached[0] is not catalogue:
+        if len(_COMPATIBLE) > 256:
+            _COMPATIBLE.clear()
+        cached = _COMPATIBLE[key] = (catalogue, [m for m in catalogue.metrics
+                                                 if unit in m.units and m.phrasings[language].verb_groups])
+    return cached[1]
+
+
 def _through_asides(prepared: PreparedText, clause_end: int, sentence_end: int) -> int:
     """A parenthesis is an aside ("25款App(列表附后)存在问题", "€2.42bn (around £2.1bn) fine",
     "23.59 billion yuan ($3.72 billion) last year"): the clause goes on after it."""
@@ -465,13 +530,61 @@ def _through_asides(prepared: PreparedText, clause_end: int, sentence_end: int) 
     return clause_end
 
 
+# 和对, 并对, 以及对…: another 对-phrase joined on.
+_JOINED_DUI = re.compile(r"(?:和|与|及|以及|并|并且)\s*对(?=[^，,。；;：:]{0,12}\d)")
+
+
+def _verbs_listed(text: str, catalogue: MetricCatalogue, mark: int) -> bool:
+    """The 、 at ``mark`` joins two verbs of one predicate (警告、罚款网站平台30家; 给予警告、罚款处罚):
+    the word before it and the word after it are both metric verbs."""
+    verb_after, verb_before = _every_verb(catalogue)
+    return verb_after.match(text, mark + 1) is not None and verb_before.search(text[max(0, mark - 6):mark]) is not None
+
+
+_EVERY_VERB: dict[int, tuple[MetricCatalogue, re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _every_verb(catalogue: MetricCatalogue) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Every metric's Chinese verbs as one pattern, and the same ending a string."""
+    cached = _EVERY_VERB.get(id(catalogue))
+    if cached is None or cached[0] is not catalogue:
+        alternation = "|".join(f"(?:{pattern.pattern})" for metric in catalogue.metrics
+                               for pattern in metric.phrasings["zh"].verb_groups)
+        if len(_EVERY_VERB) > 16:
+            _EVERY_VERB.clear()
+        cached = _EVERY_VERB[id(catalogue)] = (catalogue, re.compile(alternation), re.compile(f"(?:{alternation})$"))
+    return cached[1], cached[2]
+
+
+_LIST_THEN_WHICH = re.compile(r"\s+including\b[^.;()—]{1,100}?,\s*(?:which|that)\s+")
+_DASHED_ASIDE = re.compile(r"\s*—{1,2}[^—。；;!?！？\n]{1,160}?—{1,2}\s*")
+_ELIDED_NOUN = re.compile(r"(?:\s+(?:more\s+|other\s+)?others?|\s+more|\s+of\s+(?:them|these|those|which))?")
+_RESTATED_AFTER = re.compile(r"[,，]\s*(?:约合|折合|相当于|合)")
+
+
 def _objects_of(metrics: Sequence[Metric], language: str) -> list[tuple[str, re.Pattern[str]]]:
     return [(metric.id, objects) for metric in metrics if (objects := metric.phrasings[language].objects) is not None]
 
 
 def _has_verb(text: str, compatible: Sequence[Metric], language: str, start: int, end: int) -> bool:
-    return any(pattern.search(text, start, end)
-               for metric in compatible for pattern in metric.phrasings[language].verb_groups)
+    return _any_verb(compatible, language).search(text, start, end) is not None
+
+
+_ANY_VERB: dict[tuple[int, str], tuple[Sequence[Metric], re.Pattern[str]]] = {}
+
+
+def _any_verb(compatible: Sequence[Metric], language: str) -> re.Pattern[str]:
+    """Every verb of ``compatible`` as one pattern: one scan of a clause instead of one per
+    verb group (``compatible`` lists are kept per catalogue and unit, see ``_compatible``)."""
+    key = (id(compatible), language)
+    cached = _ANY_VERB.get(key)
+    if cached is None or cached[0] is not compatible:
+        if len(_ANY_VERB) > 256:
+            _ANY_VERB.clear()
+        alternation = "|".join(f"(?:{pattern.pattern})" for metric in compatible
+                               for pattern in metric.phrasings[language].verb_groups)
+        cached = _ANY_VERB[key] = (compatible, re.compile(alternation or r"(?!x)x"))
+    return cached[1]
 
 
 # Verbs no metric counts (处置 deals with an account without saying how): a clause with one of
@@ -557,6 +670,54 @@ def _mixed_objects(text: str, compatible: Sequence[Metric],
     return False
 
 
+# Between two counted nouns of one number: a joining word and a few words of the second noun's own
+# (网站平台、账号; 网站、“自媒体”账号; "websites and social media accounts").
+_JOINED_NOUN = {
+    "zh": re.compile(r"\s*(?:、|及|和|与|以及|或)\s*[^，,。；;、：:\d]{0,6}"),
+    "en": re.compile(r"\s*(?:,|and|or|&|/)\s*(?:[a-z-]+\s+){0,2}"),
+}
+
+
+def _two_kinds_counted(text: str, catalogue: MetricCatalogue, language: str, start: int, end: int) -> bool:
+    """One number counting the things of two metrics together (76家网站平台、账号; 约谈网站、
+    “自媒体”账号5家; "3,000 websites and accounts"): any metric's, whatever the unit, so a
+    count in 家 of sites and accounts is no count of sites."""
+    any_object, patterns = _every_object(catalogue, language)
+    # Read only around each joining word: most clauses have none after an object.
+    for joiner in _JOINER[language].finditer(text, start, end):
+        before = [m for m in any_object.finditer(text, max(start, joiner.start() - 12), joiner.start())
+                  if not text[m.end():joiner.start()].strip()]
+        if not before:
+            continue
+        second = any_object.search(text, joiner.start(), min(end, joiner.end() + (8 if language == "zh" else 30)))
+        if second is None or not _JOINED_NOUN[language].fullmatch(text, before[-1].end(), second.start()):
+            continue
+        first_word, second_word = before[-1].group(0), second.group(0)
+        if not any(pattern.fullmatch(first_word) and pattern.fullmatch(second_word) for pattern in patterns):
+            return True
+    return False
+
+
+_JOINER = {"zh": re.compile(r"[、及和与或]"), "en": re.compile(r",(?!\d)|\b(?:and|or)\b|&|/")}
+
+
+_EVERY_OBJECT: dict[tuple[int, str], tuple[MetricCatalogue, re.Pattern[str], tuple[re.Pattern[str], ...]]] = {}
+
+
+def _every_object(catalogue: MetricCatalogue, language: str) -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    """One pattern for the objects of every metric, and each metric's own."""
+    key = (id(catalogue), language)
+    cached = _EVERY_OBJECT.get(key)
+    if cached is None or cached[0] is not catalogue:
+        patterns = tuple(objects for metric in catalogue.metrics
+                         if (objects := metric.phrasings[language].objects) is not None)
+        if len(_EVERY_OBJECT) > 16:
+            _EVERY_OBJECT.clear()
+        alternation = "|".join(f"(?:{pattern.pattern})" for pattern in patterns)
+        cached = _EVERY_OBJECT[key] = (catalogue, re.compile(alternation), patterns)
+    return cached[1], cached[2]
+
+
 def _start(mention: PeriodMention | ScopeMention) -> int:
     return mention.start
 
@@ -607,6 +768,7 @@ def find_figures(
         amounts = find_amounts(prepared.text)
     candidates = _candidates(prepared, catalogue, amounts)
     converted = conversions(prepared, candidates)
+    refers_back = prepared.language.startswith("zh") and _REFERRED_BACK.search(prepared.text) is not None
     drafts: list[Draft] = []
     uncounted: list[tuple[int, Period]] = []
     restated: list[tuple[int, tuple[int, int]]] = []
@@ -624,6 +786,8 @@ def find_figures(
             continue
         following = next_start[index]
         verdict = _classify(prepared, catalogue, candidate, following, previous)
+        if verdict is None and refers_back and candidate.currency is None and not candidate.numeral_only:
+            verdict = _acted_on_later(prepared, catalogue, candidate)
         previous = candidate.end
         role = None
         if candidate.currency is not None:
@@ -656,6 +820,9 @@ def find_figures(
             # A month whose sentence reports nothing dates an event (2021年7月，工信部启动…):
             # it frames no later sentence.
             period_mention = None
+        if (period_mention is not None and period_mention.local and period_mention.start < clause[0]
+                and prepared.sentence_index(period_mention.start) != prepared.sentence_index(candidate.start)):
+            period_mention = None
         period = period_mention.period if period_mention else None
         if candidate.currency is None and _STANDING.search(prepared.text, max(clause[0], candidate.start - 30),
                                                              candidate.start):
@@ -685,6 +852,41 @@ def find_figures(
     link_parts(prepared, drafts)
     figures = [_figure(prepared, catalogue, draft) for draft in drafts]
     return merge_repeats(figures) if merge else figures
+
+
+# The things of an earlier sentence referred back to (对上述账号作关闭处置, 将以上12款App下架).
+_REFERRED_BACK = re.compile(r"(?:上述|以上|前述|这些|该批|这批)")
+
+
+def _acted_on_later(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Candidate) -> Verdict | None:
+    """A count whose own sentence reports no measure, acted on in the next sentence that refers
+    back to its things ("13个账号蹭炒热点…。已责令相关网站对上述账号作关闭处置"): that measure's
+    metric, when the next sentence names no other number."""
+    text = prepared.text
+    index = prepared.sentence_index(candidate.start)
+    _, sentence_end = prepared.sentence_at(candidate.start)
+    if _ZH_DIGIT.search(text, candidate.end, sentence_end):
+        return None
+    try:
+        next_start, next_end = prepared.sentence(index + 1)
+    except IndexError:
+        return None
+    if prepared.paragraph_index(next_start) != prepared.paragraph_index(candidate.start):
+        return None
+    back = _REFERRED_BACK.search(text, next_start, next_end)
+    if back is None or _ZH_DIGIT.search(text, next_start, next_end):
+        return None
+    stand_in = Candidate(back.start(), back.end(), back.end(), candidate.value, candidate.unit, None, False)
+    verdict = _classify(prepared, catalogue, stand_in)
+    if verdict is None:
+        return None
+    metric = next(m for m in catalogue.metrics if m.id == verdict.metric)
+    objects = metric.phrasings["zh"].objects
+    # The things referred back to are the count's own: its noun is the metric's object.
+    if objects is None or not objects.search(text, candidate.end, min(sentence_end, candidate.end + 12)) \
+            or not objects.match(text, back.end(), back.end() + 12):
+        return None
+    return Verdict(verdict.metric, verdict.score, ())
 
 
 def _compared_base(prepared: PreparedText, periods: SortedSpans[PeriodMention],

@@ -120,8 +120,11 @@ ARABIC_NUMBER_PATTERN = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})++(?!\d)|\d++)(?
 # ○ (a circle) stands for 〇 in Taiwanese papers' numerals (二五○万); it is folded before reading.
 _CN_NUMERAL_CHARS = "".join(_CN_DIGITS) + "○" + "".join(_CN_SMALL_UNITS) + "".join(_CN_BIG_UNITS)
 CN_NUMBER_PATTERN = (
-    # a space may stand between the digits and 万 or 亿 (并处 5 万元罚款)
-    rf"(?:{ARABIC_NUMBER_PATTERN}(?:[{_CN_APPROXIMATE}])?(?:[十百千万亿]++|\s[万亿]++)?(?:[{_CN_APPROXIMATE}])?"
+    # a space may stand between the digits and 万 or 亿 (并处 5 万元罚款);
+    # 3亿4500万: the hundreds of millions, then the rest in 万 (or 千)
+    rf"(?:{ARABIC_NUMBER_PATTERN}(?:[{_CN_APPROXIMATE}])?(?:[十百千万亿]++(?:(?<=亿)零?\d++[千万]++)?|\s[万亿]++)?"
+    # a space may stand before 余 or 多 too (App1100 余款)
+    rf"(?:\s?[{_CN_APPROXIMATE}])?"
     rf"|(?<![{_CN_NUMERAL_CHARS}])[{_CN_NUMERAL_CHARS}]++(?:[{_CN_APPROXIMATE}][万亿]?)?)"
 )
 _EN_WORD_ALTERNATIVES = "|".join(

@@ -165,6 +165,10 @@ class PeriodMention:
     # The end of a month's sentence: past it the month frames later sentences only when its own
     # sentence reported figures (a month that dates an event, 2021年7月，工信部启动…, frames none).
     until: int | None = None
+    # A span up to publication stated after its verb ("…shut down 13,000 websites since 2015.",
+    # "…in the last three years"): the cumulative tally of that sentence's count; a count in a
+    # later sentence has no start stated. One opening its clause ("Since 2015, …") frames on.
+    local: bool = False
 
 
 _CN_YEAR_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
@@ -235,6 +239,8 @@ _ZH_RANGE = re.compile(
     r")"
 )
 _ZH_FROM_BEFORE = re.compile(r"[自从]\s*$")
+# The English ranges that run up to publication.
+_EN_TO_DATE = ("ys", "ms", "past", "npast", "nyears")
 _ZH_UNTIL = re.compile(
     r"截至\s*(?:" + _ZH_YEAR.format("y") + r")?\s*(?P<m>" + _CN_MONTH + r")\s*月\s*(?:(?P<d>" + _CN_DAY + r")\s*[日号])?(?:底|末)?"
 )
@@ -624,8 +630,21 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         period = _en_range(match, published)
         if period is not None:
             ranges.append(match.span())
+            to_date = any(match.group(name) for name in _EN_TO_DATE)
             mentions.append(PeriodMention(match.start(), match.end(), period, False,
-                                          _carries(text, match.start(), match.end(), False)))
+                                          _carries(text, match.start(), match.end(), False),
+                                          local=to_date and not _frames(text, match.start(), match.end(), False)))
+
+    # A campaign that began in a month (自4月…专项行动以来, "since the campaign began in April",
+    # "a crackdown launched in April"): what it did runs from that month to publication.
+    onsets = [*(_zh_onsets(text) if chinese else ()),
+              *(_EN_ONSET.finditer(text) if _EN_ONSET_HINT.search(text) else ())]
+    for match in onsets:
+        period = _since_month(match, published)
+        if period is not None and not any(start < match.end() and match.start() < end for start, end in ranges):
+            ranges.append(match.span())
+            mentions.append(PeriodMention(match.start(), match.end(), period, False,
+                                          _carries(text, match.start(), match.end(), chinese and match.group("m")[0] not in _LATIN)))
 
     def inside_range(match: re.Match[str]) -> bool:
         return any(start < match.end() and match.start() < end for start, end in ranges)
@@ -714,6 +733,44 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
 
 
 _ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
+_ZH_ONSET = re.compile(
+    r"[自从]\s*(?:" + _ZH_YEAR.format("y") + r")?\s*(?P<m>" + _CN_MONTH + r")\s*月(?:份)?"
+    r"(?!\s*(?:\d|[一二三四五六七八九十]|以来|来|起|至|到))[^，,。；;！？\n\d]{2,30}?以来")
+_EN_CAMPAIGN = r"(?:campaign|crackdown|drive|operation|action|initiative|blitz|offensive|inspection|rectification)"
+_EN_ONSET = re.compile(
+    r"(?<![a-z])(?:since\s+(?:[^.;,\n]{0,60}?\s)?(?:began|started|was\s+launched|was\s+started|kicked\s+off|got\s+under\s*way|was\s+rolled\s+out)"
+    r"|" + _EN_CAMPAIGN + r"s?\s+(?:that\s+|which\s+)?(?:was\s+|were\s+|began\s+|started\s+)?(?:launched|started|begun|began|initiated|kicked\s+off|rolled\s+out))"
+    r"\s+in\s+(?P<m>" + _EN_MONTH + r")(?![a-z])(?:\s*,?\s*(?P<y>(?:19|20)\d{2}|this\s+year|last\s+year))?(?!\s*\d)")
+_EN_ONSET_HINT = re.compile(r"\b(?:began|started|launched|kicked\s+off|begun|initiated|under\s*way|rolled\s+out)\s+in\s")
+
+
+def _zh_onsets(text: str) -> list[re.Match[str]]:
+    """``_ZH_ONSET`` matches, tried only before each 以来."""
+    found: list[re.Match[str]] = []
+    position = text.find("以来")
+    while position != -1:
+        match = _ZH_ONSET.search(text, max(found[-1].end() if found else 0, position - 40), position + 2)
+        if match is not None:
+            found.append(match)
+        position = text.find("以来", position + 2)
+    return found
+
+
+def _since_month(match: re.Match[str], published: date | None) -> Period | None:
+    """From the month a campaign began to publication, when it began in an earlier month."""
+    if published is None:
+        return None
+    month_text = match.group("m")
+    if month_text[0] in _LATIN:
+        month = _MONTHS[month_text.rstrip(".")[:3]]
+        stated = match.group("y")
+        year = _year_of(_digits(stated), _relative(stated), published, month)
+    else:
+        month = _cn_small(month_text)
+        year = _year_of(match.group("y"), match.group("yr"), published, month)
+    if year is None or not 1 <= month <= 12 or (year, month) >= (published.year, published.month):
+        return None
+    return Period.span(date(year, month, 1), published, to_date=True)
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
 _ZH_MONTH = re.compile(
     r"(?<![\d第.个])(?P<m>" + _CN_MONTH + r")\s*(?P<yue>月)(?:份)?"

@@ -18,14 +18,22 @@ __all__ = ["DISTRIBUTIVE", "conversions", "merge_repeats"]
 
 _APPROXIMATELY = r"(?:about|around|approximately|approx\.?|roughly|some|nearly|almost|over|more\s+than|约|合|折合|相当于|约合)"
 # Between an amount and its restatement in another currency: "(about", ", or about", "约合".
+_CURRENCY_NAME = r"(?:人民币|美元|欧元|英镑|港币|港元|新台币|台币|日元|韩元|卢布)"
+# At today's rate: (当前约…, 按当前汇率计算约…, "at current exchange rates").
+_AT_A_RATE = (r"(?:当前|目前|现|今|按(?:当前|今日|目前|现行|最新)?汇率(?:计算|换算)?|按[^()（）]{0,10}汇率(?:计算|换算)?"
+              r"|at\s+(?:the\s+)?(?:current|today's)\s+(?:exchange\s+)?rates?)")
 _CONVERSION_GAP = re.compile(
-    rf"\s*(?:[(（]\s*(?:{_APPROXIMATELY}\s*|or\s+|equal\s+to\s+|equivalent\s+(?:of|to)\s+)*"
+    rf"\s*(?:[(（]\s*(?:{_AT_A_RATE}\s*,?\s*)?(?:{_APPROXIMATELY}\s*|or\s+|equal\s+to\s+|equivalent\s+(?:of|to)\s+|{_CURRENCY_NAME}\s*)*"
     rf"|[,，]?\s*(?:or\s+|i\.e\.\s+)?(?:the\s+|an?\s+)?(?:equal|equivalent)\s+(?:of|to)\s+{_APPROXIMATELY}?\s*"
     rf"|[,，]?\s*or\s+{_APPROXIMATELY}?\s*"
     rf"|[,，]?\s*(?:约合|折合|相当于)\s*(?:人民币|美元|欧元|英镑|港币|港元)?\s*(?:约|大约)?\s*"
     rf"|[,，]?\s*which\s+(?:is|was|equals?|amounts\s+to)\s+(?:to\s+)?{_APPROXIMATELY}?\s*"
     rf"|[,，]\s*{_APPROXIMATELY}\s*)"
 )
+
+
+_NEXT_IN_PARENTHESIS = re.compile(rf"\s*(?:{_CURRENCY_NAME}\s*)?[,，、/;；]\s*(?:or\s+|{_APPROXIMATELY}\s*)*")
+_CLOSES_SOON = re.compile(rf"\s*(?:{_CURRENCY_NAME})?\s*[)）]")
 
 
 _CONVERSION_LEAD = re.compile(
@@ -61,6 +69,11 @@ def conversions(prepared: PreparedText, candidates: Sequence[Candidate]) -> dict
                     or (_CONVERSION_LEAD.search(prepared.text, max(before.end, candidate.start - 40), candidate.start)
                         and prepared.sentence_index(before.start) == prepared.sentence_index(candidate.start))):
                 converted[index] = converted.get(previous, previous)
+            elif (previous in converted and before.currency != candidate.currency
+                  and _NEXT_IN_PARENTHESIS.fullmatch(prepared.text, before.end, candidate.start)
+                  and _CLOSES_SOON.match(prepared.text, candidate.end)):
+                # "€746m (about 5.7bn yuan, $888m)": each amount of the parenthesis restates it.
+                converted[index] = converted[previous]
             elif _RESTATING_FRAME.match(prepared.text, prepared.sentence_at(candidate.start)[0]):
                 target = next((earlier for earlier in range(index - 1, -1, -1)
                                if candidates[earlier].currency not in (None, candidate.currency)), None)
@@ -105,18 +118,18 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
         if figure.metric is None and figure.role is None:
             kept.append(figure)
             continue
-        exact = (figure.metric, _fact(figure.role), figure.value, figure.unit)
+        exact = (figure.metric, _fact(figure.role), figure.value, _unit(figure))
         same = earlier.setdefault(exact, [])
         index = next((i for i in same if _agree(kept[i], figure) and _same_role(kept[i], figure)), None)
         if index is None:
             index = next((i for i, other in enumerate(kept)
-                          if (other.metric, _fact(other.role), other.unit) == exact[:2] + exact[3:]
+                          if (other.metric, _fact(other.role), other.unit if other.currency is not None else "") == exact[:2] + exact[3:]
                           and _rounded(other.value, figure.value) and _agree(other, figure)
                           and _same_role(other, figure)), None)
         approximated = False
         if index is None:
             index = next((i for i, other in enumerate(kept)
-                          if (other.metric, _fact(other.role), other.unit) == exact[:2] + exact[3:]
+                          if (other.metric, _fact(other.role), other.unit if other.currency is not None else "") == exact[:2] + exact[3:]
                           and _approximates(other, figure) and _agree(other, figure)
                           and _same_role(other, figure)), None)
             approximated = index is not None
@@ -134,6 +147,8 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
                 *first.other_spans, *figure.other_spans))
         kept[index] = replace(
             first,
+            # 个 is the generic measure word: a specific one (家, 款) of the same count is kept.
+            unit=figure.unit if first.unit == _GENERIC_MEASURE and first.currency is None else first.unit,
             other_spans=(*first.other_spans, (figure.start, figure.end), *figure.other_spans),
             period=_narrower(first.period, figure.period),
             scope=first.scope or figure.scope,
@@ -143,6 +158,15 @@ def merge_repeats(figures: Sequence[Figure]) -> list[Figure]:
             # A fine restating a total or a part stated earlier (or later) is that total or part.
             kept[index] = replace(kept[index], role=figure.role, part_of=figure.part_of)
     return sorted(kept, key=lambda figure: figure.start)
+
+
+_GENERIC_MEASURE = "个"
+
+
+def _unit(figure: Figure) -> str:
+    """A count's measure word does not tell two facts apart (a headline's 关闭93个违法网站 and
+    the body's 网站93家 are one count of the metric); a currency does."""
+    return figure.unit if figure.currency is not None else ""
 
 
 def _fact(role: str | None) -> str | None:

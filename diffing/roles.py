@@ -37,7 +37,8 @@ _BASE_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?(?:annual\s+|global\s+|domestic\s+
 _REFUND_BEFORE = re.compile(
     r"(退还|返还|退款|退赔|赔偿|赔付|补偿|保证金|押金|refunds?|redress|restitution|compensation|damages|deposits?"
     r"|\breturn(?:s|ed|ing)?\b|repa(?:y|id)|reimburs\w*|\bpa(?:y|ys|id|ying)\s+back)"
-    r"[^，,。；;]{0,14}$"
+    # …and the one who gets it back ("refund consumers another $245M", 退还商户押金)
+    r"(?:[^，,。；;]{0,14}|\s+(?:[a-z]+\s+){1,3}(?:another|a\s+further|an\s+additional|additional|up\s+to|some|about)\s+)$"
 )
 _REFUND_AFTER = re.compile(
     r"\s*(?:的)?\s*(?:保证金|押金|退款|赔偿)"
@@ -59,6 +60,19 @@ _PENALTY_WORD = re.compile(r"\b(?:fined|fine|fines|fining|penalt\w*|sanction\w*)
 # Costs awarded and fees are owed, not penalties ("costs of HK$15,000", 诉讼费).
 _COSTS_BEFORE = re.compile(r"(?:\b(?:costs|legal\s+fees|court\s+fees|expenses)\s+(?:of\s+)?|(?:诉|堂)?讼费(?:用)?|案件受理费)\s*$")
 _COSTS_AFTER = re.compile(r"\s*(?:in\s+)?(?:legal\s+|court\s+|investigation\s+|investigative\s+|prosecution\s+)?costs\b")
+# A penalty set but suspended, in whole or in part ("a $4 million civil penalty, to be suspended
+# upon payment of…", "a fine of €2m, of which €1.5m is suspended", 罚款…暂缓执行): the amount
+# stated is not what is paid. The part still paid is stated as its own amount.
+_SUSPENDED_AFTER = re.compile(
+    r"\s*(?:[a-z-]+\s+)?(?:fines?|penalty|penalties|judgment)?[\s,]*(?:(?:which|that)\s+)?(?:(?:is|was|will\s+be|would\s+be|to\s+be|being)\s+)"
+    r"(?:(?:partially|partly|largely|mostly|conditionally)\s+)?suspended\b"
+    r"|\s*(?:的)?(?:罚款)?[，,]?\s*(?:暂缓执行|缓期执行|暂缓缴纳)")
+_SUSPENDED_BEFORE = re.compile(r"\bsuspended\s+(?:civil\s+|monetary\s+)?(?:fines?|penalty|penalties)\s+(?:of\s+)?$")
+# An amount clause with no verb of its own ("…发出罚款通知，总额为1.8339亿英镑", "…, totalling £3m")
+# says how much the clause before it is about: that clause's intention governs it.
+_AMOUNT_LEAD = re.compile(
+    r"\s*(?:(?:总额|金额|数额|总计|合计|共计|罚款额|罚款金额)(?:为|达|约|达到)?|(?:totall?ing|amounting\s+to|worth|in\s+all)"
+    r"|(?:the\s+)?(?:total|amount|sum)\s+(?:being|is|was|of))\s*(?:about|around|约|近)?\s*$")
 # A sentence framed as a decision not yet final ("In a preliminary decision, …").
 _PROPOSED_FRAME = re.compile(
     r"\s*(?:in|under|with|according\s+to)\s+(?:a|an|its|the|their|his|her)\s+(?:\w+\s+)?"
@@ -70,8 +84,15 @@ _PER_UNIT_AFTER = re.compile(
     r"|(?:每日|每天|按日|每次|每项))"
 )
 _PER_UNIT_BEFORE = re.compile(
-    r"(?:(?:每日|每天|按日)(?:连续)?(?:处以?|处罚|罚款|计罚)?|(?:daily|periodic|per-day)\s+(?:penalty|penalties|fine|fines)"
+    r"(?:(?:每日|每天|按日)(?:连续)?(?:处以?|处罚|罚款|罚金|计罚)?(?:恐|或|可能|最高|将)?(?:高达|可达|达)?"
+    r"|(?:daily|periodic|per-day)\s+(?:penalty|penalties|fine|fines)"
     r"(?:\s+payments?)?\s+(?:of\s+)?)\s*$")
+# A penalty for each day of delay, stated before the amount in its clause (每逾期一日…将被处以高达
+# 10万欧元的罚款, "for every day it fails to comply, Orbit faces €50,000"): periodic.
+_EACH_DAY_BEFORE = re.compile(
+    # (a delay word is required: 每日 alone also names papers, 每日经济新闻)
+    r"每(?:逾期|延迟|迟延|拖延|超期)(?:一)?[日天]|逾期(?:后)?每[日天]"
+    r"|\bfor\s+(?:each|every)\s+(?:additional\s+|further\s+)?day\b")
 # Amounts per unit of time: periodic penalties, and prices ("$14.99 a month"), never a fine.
 _DAILY = re.compile(
     r"[\s-]*(?:(?:per|a|each|for\s+each|for\s+every)[\s-]+(?:day|week|month|year)\b|(?:daily|weekly|monthly|annually|yearly)\b)"
@@ -82,7 +103,13 @@ _CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至)")
 _CAP_BEFORE = re.compile(
     r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|at\s+most|as\s+much\s+as|capped\s+at|could\s+(?:face|have\s+faced)|"
     r"(?:could|may|might|can)\s+(?:rise|reach|climb|amount|run)\s+(?:to|as\s+high\s+as)|"
-    r"maximum(?:\s+(?:fine|penalty|amount))?(?:\s+(?!which\b|that\b)[a-z]+){0,5}?\s+(?:of|is|was|at)|最高|不超过|最多|最高可处|上限为?)\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
+    r"maximum(?:\s+(?:fine|penalty|amount))?(?:\s+(?!which\b|that\b)[a-z]+){0,5}?\s+(?:of|is|was|at)"
+    r"|(?:upper\s+|legal\s+|statutory\s+)?(?:limit|ceiling|cap)\s+(?:of|is|was|at)"
+    # 最高可能受到, 最高将面临, 最多可被处以, 恐高达: the most that may come, not what was imposed
+    r"|(?:最高|最多|上限)(?:(?:可能|可|将|或将?|恐)(?:被)?(?:受到|面临|处以?|罚款?|达到?)?|(?:将|或将?)?(?:受到|面临))?"
+    r"|(?:恐|或将?|可能|预计)(?:将)?(?:高达|可达)|不超过|上限为?"
+    # 每违规一次处以…: a penalty per violation is the law's, not one imposed
+    r"|每(?:违规|违法|次|项|起|例|发现)[^，,。；;\d]{0,6})\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
 )
 # "up to 10% of its global turnover, or about $2 billion": the limit restated as an amount.
 _CAP_RATE_RESTATED = re.compile(
@@ -129,7 +156,7 @@ _PROPOSED = re.compile(
     r"(?:plans?|planning|set|expected|poised|likely|preparing|prepares)\s+to\s+(?:fine|impose|levy|penali|hit|slap)|"
     # Headline future: "Watchdog to fine BA £183m".
     r"\b(?:watchdog|regulators?|commission|eu|ico|ftc|authority|authorities|agency|ministry|office)\s+to\s+(?:fine|hit|slap|penali)|"
-    r"propos(?:ed|es|ing)\s+(?:an?\s+|the\s+)?(?:fine|penalty|[$€£¥\d])|"
+    r"propos(?:ed|es|ing)\s+(?:an?\s+|the\s+)?(?:fine|fining|penalt|penalis|penaliz|[$€£¥\d])|"
     # "proposed to issue a fine", "proposes to serve a penalty notice"
     r"propos(?:ed|es|ing|al)?\s+to\s+(?:fine|impos|levy|issu|serve|penali|hand)|"
     rf"propos(?:ed|es|al)?\s+(?:{_PENALTY})|{_PENALTY}\s+(?:\w+\s+){{0,2}}proposed|"
@@ -143,6 +170,12 @@ _PROPOSED = re.compile(
     r"(?:originally|initially)\s+(?:been\s+)?(?:proposed|planned|sought|set|intended|announced|mooted|faced)|"
     r"had\s+planned|planned\s+to\s+(?:fine|impose|levy)|reduced\s+from|the\s+possible|had\s+faced|"
     r"could\s+have\s+(?:faced|been)|would\s+have\s+(?:faced|been|had\s+to\s+pay)|(?:could|may|might|would)\s+face|"
+    # An amount only possible: "the fine may range between…", "could reach", "might be as high as".
+    r"\b(?:may|might|could|would)\s+(?:range|reach|exceed|climb|total|mean|amount\s+to|come\s+to)\b"
+    r"|\b(?:may|might|could|would)\s+be\s+(?:as\s+(?:high|much)\s+as|up\s+to|between|in\s+the\s+region\s+of)|"
+    # 打算/计划/准备…罚: an intention to fine, in Chinese
+    # (not 计划 as a noun: 执法计划, 工作计划, 年度计划)
+    r"(?:打算|准备|有意|意图|(?<![法作度项动])计划)[^，,。；;]{0,24}?(?:罚|处罚)|"
     rf"potential\s+{_PENALTY}|"
     r"\bseek(?:s|ing)?\b(?!\s+to\b)|\bsought\b(?!\s+to\b)|初步(?:决定|认定|拟)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|(?:预先|事先)告知|处罚告知"
 )
@@ -157,8 +190,14 @@ _PROVISION_AFTER = re.compile(r"\s*(?:as\s+an?\s+|in\s+)?provisions?\b")
 _PENALTY_AFTER = re.compile(rf"\s*(?:[a-z-]+\s+)?{_PENALTY}\b|\s*(?:的)?罚款")
 _FACES_BEFORE = re.compile(
     r"\bfac(?:es|ing)\s+(?:an?\s+|the\s+)?(?:record\s+|possible\s+|potential\s+|hefty\s+)?(?:fines?\s+of\s+)?$"
-    r"|(?:面临|或将?被罚(?:款)?|可能被罚(?:款)?)\s*(?:约|高达)?\s*$")
+    # 或被处以至少…, 可能会被罚…: a fine that may come
+    r"|(?:面临|(?:或将?|可能(?:会)?|恐将?|或许)被(?:处以?|罚款?|判罚))\s*(?:约|高达|至少|最高|超过|逾)?\s*$")
 _DOWN_FROM = re.compile(r"(?:down|lowered|cut|reduced)\s+from\s+(?:an?|the|its|their)\s+(?:original\s+|initial\s+|proposed\s+)?$")
+# The amount a penalty was changed from ("reduced the penalty from £30m to £9m", 罚款由2000万元减至…).
+_CHANGED_FROM = re.compile(
+    r"\b(?:reduc|lower|cut|trimm|slash|decreas)\w*\s+(?:(?:the|its|their|this|that|a)\s+)?(?:[a-z-]+\s+){0,2}?from\s+$"
+    r"|(?:罚款|罚金|处罚|金额)[^，,。；;\d]{0,6}?[由从]\s*$")
+_CHANGED_TO_AFTER = re.compile(r"\s*(?:to\s|(?:减至|降至|减为|降为|下调至|调整为|减少至))")
 _REDUCED_TO = re.compile(
     r"(?:reduc|lower|cut|down)\w*\s+(?:(?:the|its|their|this|that)\s+(?:[a-z-]+\s+){0,2}?)?"
     r"(?:from\s+[^,;，；]{1,30}?\s+)?to\s+$|(?:减为|降至|减至|降为)\s*$")
@@ -207,7 +246,10 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
     if (refund and not _PENALTY_AFTER.match(after)
             and not _PENALTY_WORD.search(text, refund.end(1), candidate.start)) or _REFUND_AFTER.match(after):
         return REFUND_OR_DEPOSIT
-    if _DAILY.match(after) or _PER_UNIT_BEFORE.search(before):
+    if _DAILY.match(after) or _PER_UNIT_BEFORE.search(before) \
+            or _EACH_DAY_BEFORE.search(text[max(sentence_start, candidate.start - 80):candidate.start]) \
+            or (("suspend" in after or "缓" in after) and _SUSPENDED_AFTER.match(after)) \
+            or ("suspended" in before and _SUSPENDED_BEFORE.search(before)):
         return OTHER
     if _CAP_AFTER.match(after) or _CAP_BEFORE.search(text[max(near_start, candidate.start - 40):candidate.start]) \
             or _CAP_RATE_RESTATED.search(text, max(sentence_start, candidate.start - 100), candidate.start) \
@@ -223,6 +265,9 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
     if _FACES_BEFORE.search(before):
         # What a company faces ("BA faces a record £183m fine") is not yet imposed.
         return PROPOSED
+    if _CHANGED_FROM.search(before) and _CHANGED_TO_AFTER.match(after):
+        # "reduced the penalty from £30 million to £9 million": the amount it was before.
+        return PROPOSED
     if _DOWN_FROM.search(before) and _PENALTY_AFTER.match(after):
         # "lowered its fine to £18.4m, down from a £99 million fine": the fine before a reduction;
         # "down from $5m in 2022" compares totals and stays what it is.
@@ -231,7 +276,10 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
         # "reduced from £183 million to £20 million": the amount it was reduced to is the fine.
         return FINE
     proposal = None
-    for proposal in _PROPOSED.finditer(text, max(clause_start, candidate.start - 80), min(clause_end, candidate.end + 30)):
+    governing_start = clause_start
+    if clause_start > sentence_start and _AMOUNT_LEAD.fullmatch(text, clause_start, candidate.start):
+        governing_start = max(sentence_start, prepared.clause_at(clause_start - 2)[0])
+    for proposal in _PROPOSED.finditer(text, max(governing_start, candidate.start - 80), min(clause_end, candidate.end + 30)):
         pass
     if (proposal is not None and not _CONTRAST.search(text, proposal.end(), candidate.start)) \
             or _PROPOSED_FRAME.match(text, sentence_start):
@@ -263,6 +311,10 @@ def link_parts(prepared: PreparedText, drafts: list[Draft]) -> None:
         # The nearest few amounts only: a table of forty amounts must not cost 40³ sums.
         others = sorted(others, key=lambda d: abs(d.candidate.start - total.candidate.start))[:_NEAREST_PARTS]
         parts = _summing_to(total.candidate.value, others)
+        if parts is None and not said:
+            # A lead's amount broken down further on, in one sentence of its own ("agreed to pay
+            # $520M … . Under the settlement it pays $275M in fines and refunds another $245M").
+            parts = _summed_in_one_sentence(prepared, total, money)
         if parts is None:
             continue
         fines = all(part.role == FINE for part in parts)
@@ -279,6 +331,22 @@ def link_parts(prepared: PreparedText, drafts: list[Draft]) -> None:
 
 
 _NEAREST_PARTS = 12
+
+
+def _summed_in_one_sentence(prepared: PreparedText, total: Draft, money: Sequence[Draft]) -> tuple[Draft, ...] | None:
+    """Two or three amounts of one later sentence that sum to ``total``."""
+    by_sentence: dict[int, list[Draft]] = {}
+    for draft in money:
+        if (draft.candidate.start > total.candidate.end and draft.part_of is None and draft.role != TOTAL
+                and draft.candidate.currency == total.candidate.currency
+                and draft.candidate.value < total.candidate.value):
+            by_sentence.setdefault(prepared.sentence_index(draft.candidate.start), []).append(draft)
+    for drafts in by_sentence.values():
+        if 2 <= len(drafts) <= 3:
+            parts = _summing_to(total.candidate.value, drafts)
+            if parts is not None and len(parts) == len(drafts):
+                return parts
+    return None
 
 
 def _says_total(prepared: PreparedText, total: Draft) -> bool:

@@ -352,7 +352,8 @@ def test_a_year_inside_a_temporal_clause_does_not_date_later_figures() -> None:
     text = ("The office has closed 4,100 websites since 2016, a pace that quickened after the new chief "
             "took office in 2019. Platforms also closed 2 million accounts.")
     figures = extract(text, published=date(2020, 12, 20)).figures
-    assert [(f.value, f.period) for f in figures] == [(4100, "2016-01..2020-12"), (2000000, "2016-01..2020-12")]
+    # "since 2016" after its verb is the first count's tally to date; the later count states no start.
+    assert [(f.value, f.period) for f in figures] == [(4100, "2016-01..2020-12"), (2000000, None)]
 
 
 def test_a_count_after_with_counts_the_noun_before_it() -> None:
@@ -718,3 +719,117 @@ def test_what_dui_fronts_takes_the_verb_after_the_comma(text: str, expected: lis
 def test_a_sentence_final_period_and_counts_of_the_things(text: str, expected: list[tuple[str | None, int, str | None]]) -> None:
     figures = extract(text, published=date(2023, 8, 21), language="en").figures
     assert [(figure.metric, figure.value, figure.period) for figure in figures] == expected
+
+
+def _counts(text: str, published: date = date(2024, 2, 1)) -> list[tuple[str | None, int | Decimal]]:
+    return [(f.metric, f.value) for f in extract(text, published=published).figures if f.currency is None]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # coordinated 对-phrases, each with its own verb after 的
+    ("本年度对812家网站的约谈和对96家平台的罚款，显示了监管力度。",
+     [("websites_summoned", 812), ("fined", 96)]),
+    ("對812家網站平台的約談以及對96家網站平台的警告或罰款",
+     [("websites_summoned", 812), ("warned_or_fined", 96)]),
+    # two verbs listed with 、 are one predicate: warned or fined, counted together
+    ("全年警告、罚款违规网站平台96家。", [("warned_or_fined", 96)]),
+    ("對96家網站平台給予警告、罰款處罰。", [("warned_or_fined", 96)]),
+    # …while 、 between two counts still separates their verbs
+    ("约谈网站平台300家、警告网站平台40家。", [("websites_summoned", 300), ("warnings", 40)]),
+    # English: the second count's verb with two nouns joined by or/and, its noun left out
+    ("Regulators held talks with 812 websites, and issued warnings or fines to 96 that broke the rules.",
+     [("websites_summoned", 812), ("warned_or_fined", 96)]),
+    ("Officials summoned 812 websites to talks and imposed warnings and fines on 96.",
+     [("websites_summoned", 812), ("warned_or_fined", 96)]),
+    ("The offices warned or fined 96 websites and platforms over the year.", [("warned_or_fined", 96)]),
+    # the rare counts: sites fined, mini programs closed
+    ("A total of 96 platforms were fined.", [("fined", 96)]),
+    ("The office imposed fines on 96 websites.", [("fined", 96)]),
+    ("依法对96家网站平台予以罚款。", [("fined", 96)]),
+    ("Authorities shut down 96 mini programs and removed 30 apps.",
+     [("mini_programs_closed", 96), ("apps_removed", 30)]),
+    ("關閉違規小程式96個。", [("mini_programs_closed", 96)]),
+])
+def test_each_count_takes_the_verb_of_its_own_phrase(text: str, expected: list[tuple[str, int]]) -> None:
+    assert _counts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # free English verbs of news reports, and "N more" after a count
+    ("It gave warnings to 700 websites and fined 90 more.", [("warnings", 700), ("fined", 90)]),
+    ("More than 800 mini programs were taken offline.", [("mini_programs_closed", 800)]),
+    ("The office took action against 800 mini programs.", [("mini_programs_closed", 800)]),
+    ("清理违规小程序800余个。", [("mini_programs_closed", 800)]),
+    ("封禁違規小程式800個。", [("mini_programs_closed", 800)]),
+])
+def test_news_wording_of_rare_counts(text: str, expected: list[tuple[str, int]]) -> None:
+    assert _counts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("網信部門已查封違規自媒體帳號700多個。", [("accounts_closed", 700)]),
+    ("By Friday, 40 accounts had been deleted and 120 more disabled.", [("accounts_closed", 40), ("accounts_closed", 120)]),
+])
+def test_account_closing_verbs_of_news_reports(text: str, expected: list[tuple[str, int]]) -> None:
+    assert _counts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # one number counting two kinds of things, whatever the unit, is no catalogue figure
+    ("依法对48家违规网站平台、账号进行约谈。", [(None, 48)]),
+    ("约谈处罚网站、“自媒体”账号6家。", [(None, 6)]),
+    ("The office closed 2,500 websites and social media accounts.", [(None, 2500)]),
+    # …while two kinds each with its own number, and two words of one kind, are figures
+    ("关闭网站120家、账号900个。", [("websites_closed", 120), ("accounts_closed", 900)]),
+    ("The office closed 2,500 websites and platforms.", [("websites_closed", 2500)]),
+])
+def test_a_number_counting_two_kinds_of_things_is_no_figure(text: str, expected: list[tuple[str | None, int]]) -> None:
+    assert _counts(text) == expected
+
+
+def test_a_headline_count_in_the_generic_measure_word_is_the_bodys_count() -> None:
+    text = "本季度关闭61个违法网站\n本季度，全省依法关闭各类违法违规网站61家。"
+    figures = extract(text, published=date(2024, 7, 20)).figures
+    assert [(f.metric, f.value, f.unit, len(f.other_spans)) for f in figures] == [("websites_closed", 61, "家", 1)]
+
+
+def test_a_stray_question_mark_before_a_comma_does_not_end_the_headline() -> None:
+    figures = extract("这12款App?,被下架!\n工信部通报称……", published=date(2024, 7, 20)).figures
+    assert [(f.metric, f.value) for f in figures] == [("apps_removed", 12)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a list set off by dashes names the things counted; the verb after it governs the count
+    ("The three video apps — Alpha, Beta Live, and Gamma — were removed from app stores.", [("apps_removed", 3)]),
+    ("这5款应用——甲、乙、丙、丁和戊——已被下架。", [("apps_removed", 5)]),
+    # a count whose sentence reports no measure, acted on in the next sentence referring back to it
+    ("“甲**”“乙**”等9个账号恶意炒作、发布虚假信息。已责令平台对上述账号予以关闭。", [("accounts_closed", 9)]),
+    # …not when the count already has its own metric
+    ("尚有6款App未按要求完成整改。工信部组织对上述App进行下架。", [("apps_notified", 6)]),
+])
+def test_the_verb_after_an_aside_or_in_the_next_sentence_governs_the_count(
+        text: str, expected: list[tuple[str, int]]) -> None:
+    assert _counts(text) == expected
+
+
+def test_a_dashed_list_after_an_earlier_count_keeps_its_verb() -> None:
+    text = ("Three video apps were pulled from stores.\n\nThe three video apps — Alpha, Beta Live, and Gamma — "
+            "were removed from several stores on Monday. Alpha has 90 million users.")
+    figures = [f for f in extract(text, published=date(2024, 2, 1)).figures if f.metric == "apps_removed"]
+    # the body's dashed statement is the same fact as the headline's, so it joins it
+    assert [(f.value, len(f.other_spans)) for f in figures] == [(3, 1)]
+
+
+def test_a_relative_clause_after_an_including_list_governs_the_count() -> None:
+    text = "The second list contained 27 apps including Alpha, Beta Maps and Gamma Pay, which were told to fix their problems by March."
+    assert _counts(text) == [("apps_notified", 27)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The ministry publicly criticised 45 apps over data grabs.", [("apps_notified", 45)]),
+    ("45 apps were blacklisted by the ministry.", [("apps_notified", 45)]),
+    ("公开曝光45款违规App。", [("apps_notified", 45)]),
+    ("Regulators have purged 8,000 illegal websites.", [("websites_closed", 8000)]),
+])
+def test_free_verbs_of_naming_apps_and_closing_sites(text: str, expected: list[tuple[str, int]]) -> None:
+    assert _counts(text) == expected

@@ -257,3 +257,23 @@ def test_digits_written_one_by_one_before_wan(text: str, expected: int) -> None:
 @pytest.mark.parametrize("text", ["一两万", "三五万", "七八万"])
 def test_two_digits_before_wan_are_a_range_not_a_number(text: str) -> None:
     assert parse_number(text) is None
+
+
+@pytest.mark.parametrize(("text", "value", "currency"), [
+    # hundreds of millions, then the rest in 万, in running text
+    ("监管机构对星河平台开罚2亿3600万欧元。", Decimal(236000000), "EUR"),
+    ("監管機構對星河平台開罰Orbit1億2000萬美元。", Decimal(120000000), "USD"),
+    ("法院判处罚金1亿零500万元。", Decimal(105000000), "CNY"),
+])
+def test_yi_then_wan_in_text_is_one_amount(text: str, value: Decimal, currency: str) -> None:
+    from diffing.extract import extract
+
+    money = [(f.value, f.currency) for f in extract(text).figures if f.currency is not None]
+    assert money == [(value, currency)]
+
+
+def test_a_space_before_yu_keeps_the_count() -> None:
+    from diffing.extract import extract
+
+    figures = extract("累计下架违规收集个人信息的App 640 余款。").figures
+    assert [(f.metric, f.value) for f in figures] == [("apps_removed", 640)]

@@ -373,3 +373,25 @@ def test_the_base_of_a_comparison_lists_its_figures_after_a_dun_comma(
 
     figures = extract(text, published=date(2024, 3, 1), language=language).figures
     assert [(int(figure.value), figure.period) for figure in figures if figure.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a campaign that began in a month: its counts run from that month to publication
+    ("Police have closed 3,000 accounts as part of a crackdown launched in May, media said.",
+     [("accounts_closed", 3000, "2023-05..2023-11")]),
+    ("Police also blocked 400 accounts in the time since the campaign began in May.",
+     [("accounts_closed", 400, "2023-05..2023-11")]),
+    ("自今年5月公安部部署开展专项行动以来，共关闭违法账号3000个。", [("accounts_closed", 3000, "2023-05..2023-11")]),
+    ("自5月專項行動開展以來，共關閉違法帳號3000個。", [("accounts_closed", 3000, "2023-05..2023-11")]),
+    # a span to date after its verb is that count's; a count in the next sentence has no start
+    ("The office has closed 9,000 websites since 2019. Platforms also deleted 2 million accounts.",
+     [("websites_closed", 9000, "2019-01..2023-11"), ("accounts_closed", 2000000, None)]),
+    # …while one opening its sentence frames the sentences after it
+    ("Since 2019, the office has closed 9,000 websites. Platforms also deleted 2 million accounts.",
+     [("websites_closed", 9000, "2019-01..2023-11"), ("accounts_closed", 2000000, "2019-01..2023-11")]),
+])
+def test_periods_of_campaigns_and_spans_to_date(text: str, expected: list[tuple[str, int, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2023, 11, 20)).figures
+    assert [(f.metric, f.value, f.period) for f in figures] == expected

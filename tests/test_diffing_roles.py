@@ -614,3 +614,112 @@ def test_a_rounded_headline_repeats_the_continental_amount_whatever_the_party_ca
 ])
 def test_a_fine_whose_sign_was_lost_is_in_the_notices_currency(text: str, expected: list[tuple[Decimal, str]]) -> None:
     assert [(f.value, f.currency) for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the most a law allows, with a modal and a verb of receiving or facing
+    ("违规企业最高可能受到1000万元或上年度营业额5%的罚款。", [(Decimal(10000000), "maximum", None)]),
+    ("平台最高将面临3亿元罚单。", [(Decimal(300000000), "maximum", None)]),
+    ("違規平台最多可被處以500萬元罰款。", [(Decimal(5000000), "maximum", None)]),
+    ("The penalty carries an upper limit of 300,000 rubles.", [(Decimal(300000), "maximum", None)]),
+    ("Such breaches have a statutory ceiling of £17.5 million.", [(Decimal(17500000), "maximum", None)]),
+    # …while the maximum imposed stays the fine
+    ("监管部门对星河公司处以最高罚款50万元。", [(Decimal(500000), "fine", "fine_amount")]),
+    # a periodic penalty with a modal before the amount
+    ("每日罚金恐高达800万欧元。", [(Decimal(8000000), "other", None)]),
+    ("若逾期不改，每日罚款可达2万元。", [(Decimal(20000), "other", None)]),
+    # an amount only possible
+    ("Analysts said the penalty could reach €300 million.", [(Decimal(300000000), "proposed", None)]),
+    ("The fine might be as high as $40 million, a lawyer wrote.", [(Decimal(40000000), "proposed", None)]),
+    ("星河公司或被处以至少2亿元的罚款。", [(Decimal(200000000), "proposed", None)]),
+    ("星河公司可能会被罚5000万元。", [(Decimal(50000000), "proposed", None)]),
+    # an intention in Chinese, and an amount clause that only says how much it is about
+    ("监管机构打算对星河航空发出罚款通知，总额为1.2亿英镑。", [(Decimal(120000000), "proposed", None)]),
+    ("该局计划对星河公司处以罚款，金额为300万元。", [(Decimal(3000000), "proposed", None)]),
+    ("监管机构已对星河航空发出罚款决定，总额为1.2亿英镑。", [(Decimal(120000000), "fine", "fine_amount")]),
+    # a nominal penalty suspended, and what is paid instead
+    ("The order imposes a $3 million civil penalty, to be suspended once Orbit pays $400,000.",
+     [(Decimal(3000000), "other", None), (Decimal(400000), "fine", "fine_amount")]),
+    ("The court handed Orbit a suspended fine of €250,000.", [(Decimal(250000), "other", None)]),
+    # refunds with the party refunded and "another" between the verb and the amount
+    ("Orbit must also refund its subscribers a further $8 million.", [(Decimal(8000000), "refund_or_deposit", None)]),
+])
+def test_possible_maximum_suspended_and_refunded_amounts_are_no_fines(
+        text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert _roles(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    ("Orbit agreed to pay $90 million to settle the charges.\nThe charges concern its ads.\nThey ran for years.\n"
+     "Under the order, Orbit pays $60 million in civil penalties and refunds customers another $30 million."),
+    ("Orbit will pay €90 million under the settlement. It concerns subscriptions. It was announced today. "
+     "The deal covers a €60 million fine, and Orbit will also refund users a further €30 million."),
+])
+def test_a_lead_amount_broken_down_far_later_in_one_sentence_is_a_total(text: str) -> None:
+    money = _money(text)
+    assert [(f.value, f.role, f.metric) for f in money] == [
+        (money[0].value, "total", None), (money[1].value, "fine", "fine_amount"),
+        (money[2].value, "refund_or_deposit", None)]
+    assert money[1].part_of == money[0].start
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # conversions in parentheses at today's rate, or naming the currency before the amount
+    ("监管机构对星河公司罚款2.5亿欧元(折合人民币约19亿元)。", [(Decimal(250000000), "fine", "fine_amount")]),
+    ("星河公司被处以 2.5 亿欧元(当前约 19.4 亿元人民币)的罚款。", [(Decimal(250000000), "fine", "fine_amount")]),
+    ("星河公司被罚2.5亿欧元（按当前汇率计算约19亿元人民币）。", [(Decimal(250000000), "fine", "fine_amount")]),
+    # several conversions in one parenthesis, and a headline giving only one of them
+    ("星河公司被罚 2.7 亿美元\n监管机构对星河公司处以 2.5 亿欧元(约 19 亿元人民币, 2.7 亿美元)的处罚。",
+     [(Decimal(250000000), "fine", "fine_amount")]),
+    # a conversion after a comma is an aside; the fine's noun after it governs the amount
+    ("该机构决定向星河公司开出5000万欧元，约合人民币4亿元的罚单。", [(Decimal(50000000), "fine", "fine_amount")]),
+    # a penalty for each day of delay, stated before the amount
+    ("若星河公司逾期未整改，每逾期一日将被处以高达5万欧元的罚款。", [(Decimal(50000), "other", None)]),
+    ("For every day it fails to comply, Orbit will be fined up to €20,000.", [(Decimal(20000), "other", None)]),
+])
+def test_conversions_and_periodic_penalties_are_no_second_fine(
+        text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert [(v, r, m) for v, r, m in _roles(text) if r != "other" or m is None] == expected
+
+
+def test_a_fine_in_wan_without_yuan_before_any_word() -> None:
+    money = _money("星河电视台违规停播，主管机关重罚120万再查字幕问题")
+    assert [(f.value, f.role) for f in money] == [(Decimal(1200000), "fine")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the amount a penalty was changed from
+    ("The office cut the penalty from £40 million to £12 million.",
+     [(Decimal(12000000), "fine", "fine_amount"), (Decimal(40000000), "proposed", None)]),
+    ("经听证，罚款由800万元减至500万元。",
+     [(Decimal(8000000), "proposed", None), (Decimal(5000000), "fine", "fine_amount")]),
+    # a proposal with a gerund, and what a limit could mean for one company
+    ("The agency proposed fining Orbit $6 million, pending comment.", [(Decimal(6000000), "proposed", None)]),
+    ("Firms face fines of up to 4% of turnover, which for Orbit could mean $700 million.",
+     [(Decimal(700000000), "proposed", None)]),
+    # a penalty per violation is the law's
+    ("每违法一次处以2万元罚款。", [(Decimal(20000), "maximum", None)]),
+])
+def test_changed_possible_and_per_violation_amounts_are_no_fines(
+        text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert sorted(_roles(text)) == sorted(expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Regulators talked to 900 websites, issued warnings to or fined 300, and shut 2,000 illegal sites.",
+     [("websites_summoned", 900), ("warned_or_fined", 300), ("websites_closed", 2000)]),
+    ("Regulators disposed of 700 mini programs that broke the rules.", [("mini_programs_closed", 700)]),
+    ("对700个违规小程序进行下线处理。", [("mini_programs_closed", 700)]),
+])
+def test_more_news_wording_of_rare_counts(text: str, expected: list[tuple[str, int]]) -> None:
+    counts = [(f.metric, f.value) for f in extract(text, published=date(2024, 2, 1)).figures if f.currency is None]
+    assert counts == expected
+
+
+def test_a_plan_as_a_noun_is_no_intention() -> None:
+    assert _roles("根据年度执法计划对星河公司罚款50万元。") == [(Decimal(500000), "fine", "fine_amount")]
+    assert _roles("监管机构计划对星河公司罚款50万元。") == [(Decimal(500000), "proposed", None)]
+
+
+def test_a_paper_named_daily_is_no_periodic_penalty() -> None:
+    assert _roles("据每日经济新闻报道，监管部门对星河公司罚款50万元。") == [(Decimal(500000), "fine", "fine_amount")]
