@@ -217,6 +217,15 @@ def test_aliases_short_forms_and_cased_names(text: str, expected: list[str]) -> 
     ("The KFTC fined Coupang and Kakao Mobility.", ["coupang", "kakao"]),
     ("网信办对美光公司产品进行网络安全审查，照片墙与奈飞也被提及。", ["micron", "instagram", "netflix"]),
     ("Grab a coffee and stand in line.", []),
+    # Companies Western regulators fine, under their trading and legal names, and the Chinese
+    # names the Chinese press gives Western and Chinese firms (Singapore's 面簿 for Facebook).
+    ("Cognosphere, the Genshin Impact publisher, and InMobi paid; 23andMe and LastPass were fined.",
+     ["hoyoverse", "genshin_impact", "inmobi", "23andme", "lastpass"]),
+    ("The agency cited Disney and Orange; Gmail ads were mentioned.", ["disney", "orange", "gmail"]),
+    ("监管机构对面簿及其子公司展开调查，科大訊飛与酷澎亦被提及。", ["facebook", "iflytek", "coupang"]),
+    ("今日头条旗下的火山小视频、内涵段子与腾讯的天天快报被点名。",
+     ["toutiao", "huoshan", "neihan_duanzi", "tencent", "tiantian_kuaibao"]),
+    ("An orange tariff; chrome wheels.", []),
     # A one-letter name is only the capital letter standing alone, and not a numbering.
     ("An X-ray of the x axis, X's rival.", []),
     ("The fine was imposed under Article X; Plan X failed.", []),
