@@ -1262,3 +1262,33 @@ def test_what_a_company_did_to_its_own_business_is_no_measure(text: str, expecte
 def test_an_operators_people_or_things_named_by_kind_are_no_app(text: str) -> None:
     names = [name for _, name, _ in _entries(text)]
     assert not any(word in name for name in names for word in ("负责人", "代表人", "應用", "產品"))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A fine the party may get (modal, "faces", an intent) is proposed, not imposed.
+    ("Snapchat could face a £9 million fine over its age checks.", [("snapchat", ("fine_proposed",))]),
+    ("Yandex is facing a fine of up to 5 billion roubles.", [("yandex", ("fine_proposed",))]),
+    ("The watchdog said it planned to levy a fine against Roblox in court.", [("roblox", ("fine_proposed",))]),
+    ("抖音或被处以500万元罚款。", [("douyin", ("fine_proposed",))]),
+    ("监管机构打算向优步发出罚款通知。", [("uber", ("fine_proposed",))]),
+    # A penalty the law allows, or one still to be decided, is no action on the party.
+    ("Regulators can fine Vinted up to 4% of its turnover.", [("vinted", ())]),
+    ("主管机关将再决定是否对酷澎裁罚。", [("coupang", ())]),
+    ("如有违规，监管部门可对小红书处以罚款，罚款金额最高可达营业额的10%。", [("xiaohongshu", ())]),
+    # "faces" as a noun, a failure to act, a word of a compound: no measure.
+    ("Clearview copied users' faces and was fined £3 million.", [("clearview", ("fined",))]),
+    ("Reddit was penalised over its failure to remove spam.", [("reddit", ("fined",))]),
+    ("Valve was fined for geo-blocking game keys.", [("valve", ("fined",))]),
+    ("Twitch itself notified the office of the breach.", [("twitch", ())]),
+    # A closure with an end is a suspension.
+    ("Regulators shut down Dcard for 48 hours over its content.", [("dcard", ("suspended",))]),
+    # A reprimand, and an order to remedy or to comply within a time given.
+    ("委员会对WhatsApp进行了谴责，并下令WhatsApp采取补救措施。",
+     [("whatsapp", ("warned",)), ("whatsapp", ("ordered_to_rectify",))]),
+    ("监管机构已给予抖音三个月时间使其处理方式符合规定。", [("douyin", ("ordered_to_rectify",))]),
+    ("The authority gave Grindr two months to bring its processing into compliance.",
+     [("grindr", ("ordered_to_rectify",))]),
+])
+def test_fines_possible_pending_or_denied_and_orders_in_other_words(
+        text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in _mentions(text)] == expected
