@@ -165,6 +165,7 @@ def _word_patterns(table: dict[str, dict[str, list[str]]]) -> dict[str, dict[str
 _DIGIT_NAME_BEFORE = re.compile(r"[\d.,]$")
 _DIGIT_NAME_AFTER = re.compile(r"[\d.,%]|\s*(?:家|款|个|件|条|万|亿|元|余|多|年|月|日|天|度|websites|apps|accounts)")
 _LATIN_EDGE = re.compile(r"[a-z0-9]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _name_pattern(aliases: dict[str, str]) -> re.Pattern[str]:
@@ -214,7 +215,11 @@ def registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[F
         if blocked_after and text.startswith(blocked_after, end):
             continue
         forms = registry.cased.get(alias)
-        if forms and re.sub(r"\s+", " ", normalise_width(prepared.original_text(start, end))) not in forms:
+        if forms and re.sub(r"\s+", " ", normalise_width(prepared.original_text(start, end))) not in forms \
+                and not (len(alias) > 2 and prepared.original_text(start, end).islower()
+                         and (_CJK.match(before) or _CJK.match(after))):
+            # A cased name written in lower case is the ordinary word ("apple", "meta"), except
+            # glued to Chinese text, where no English word is meant (meta目前无法…, 对meta罚款).
             continue
         domain = _DOMAIN_SUFFIX.match(text, end)
         if domain is not None and _LATIN_EDGE.match(alias[-1]):

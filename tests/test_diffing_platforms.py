@@ -226,6 +226,9 @@ def test_aliases_short_forms_and_cased_names(text: str, expected: list[str]) -> 
     ("今日头条旗下的火山小视频、内涵段子与腾讯的天天快报被点名。",
      ["toutiao", "huoshan", "neihan_duanzi", "tencent", "tiantian_kuaibao"]),
     ("An orange tariff; chrome wheels.", []),
+    # A cased name in lower case is an ordinary word in English, the company glued to Chinese.
+    ("法院表示meta无法阻止调查，梅塔否认指控。", ["meta", "meta"]),
+    ("The meta data of an apple.", []),
     # A one-letter name is only the capital letter standing alone, and not a numbering.
     ("An X-ray of the x axis, X's rival.", []),
     ("The fine was imposed under Article X; Plan X failed.", []),
