@@ -49,6 +49,8 @@ _HOST_AFTER_ZH = re.compile(
     r"|(?:等)?[^，,。；;“”「」]{0,3}?平台(?:上)?的?\s*(?:账号|帐号|公众号)\s*[“「『\"]"
     r"|(?:平台)?(?:上|中)(?:的)?(?:[^，,。；;]{0,6})?(?:账号|帐号|公众号|主播|博主)"
     r"|\s*(?:公众号|公号|百家号|头条号|企鹅号|视频号|小程序|账号|帐号|直播间|店铺|网店|商家|卖家|用户|网友|主播|博主|达人)\s*[“「『\"]?"
+    # 今日头条旗下“某某”, 某公司旗下的应用: the owner of the product the verb acts on.
+    r"|\s*(?:旗下|所属|控股)"
 )
 # "a Taobao shop", "the Douyin account", "Weibo users": the platform only hosts what follows.
 _HOST_AFTER_EN = re.compile(
@@ -56,6 +58,8 @@ _HOST_AFTER_EN = re.compile(
     r"|streamers?|bloggers?|sellers?|merchants?|vendors?|rooms?|posts?|videos?|groups?\s+chats?)\b"
     # "Tencent-backed China Literature": the owner of the party, not the party
     r"|-(?:backed|owned|controlled|linked|affiliated|run|invested)\b"
+    # "Genshin Impact publisher Cognosphere", "Facebook owner Meta": the product of the party
+    r"|\s+(?:publisher|maker|developer|owner|operator|parent)\s+(?!of\b)[A-Za-z]"
 )
 # Names of one 、-list (优酷、爱奇艺、大学生联盟网、“喵播”等网站…予以处罚), with unread items between.
 _ENUMERATED = re.compile(r"[”」』\"]?(?:、\s*[^、，,。；;：:\s]{0,12}?)*、\s*[“「『\"]?")
@@ -68,7 +72,7 @@ _AMONG_THEM_ZH = re.compile(r"\s*(?:等)?(?:均|都|也|亦)?(?:名列其中|位
 _SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如|比如)\s*[“「『\"]?\s*$")
 _DEAL_TARGET = re.compile(r"(?:收购|并购|受让)\s*$")
 # 在抖音上, 通过微信; 收购银泰商业…股权案: the place of the act, or the target of the party's deal.
-_HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助|收购|并购|受让)\s*$")
+_HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助|收购|并购|受让|(?<![对向令让使将把给与和])其)\s*$")
 # "its doorbell camera Ring": a product of the party, not a party. A name in a prepositional
 # phrase ("practices regarding Android", "following the Cambridge Analytica scandal", "an attack
 # on the Starwood chain") is not what the verb acts on; "imposed on", "levied against", "a fine

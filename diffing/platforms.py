@@ -733,8 +733,9 @@ def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Fo
     return groups
 
 
-# "Alibaba Group, Tencent-backed China Literature": an owner named inside the next item.
-_OWNER_AFTER = re.compile(r"-(?:backed|owned|controlled|linked|affiliated|run|invested)\s")
+# "Alibaba Group, Tencent-backed China Literature", 快手和字节跳动旗下的“西瓜视频”: an owner named
+# inside the next item.
+_OWNER_AFTER = re.compile(r"-(?:backed|owned|controlled|linked|affiliated|run|invested)\s|\s*(?:旗下|所属)的?\s*[“「『\"]?")
 
 
 def _item_key(text: str, item: Found) -> str:

@@ -1295,3 +1295,16 @@ def test_an_operators_people_or_things_named_by_kind_are_no_app(text: str) -> No
 def test_fines_possible_pending_or_denied_and_orders_in_other_words(
         text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
     assert [(m.id, m.actions) for m in _mentions(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # The owner of the product a verb acts on is named, not acted on: 旗下, 其 (its), "publisher".
+    ("监管部门约谈了快手和字节跳动旗下的“西瓜视频”。",
+     [("kuaishou", ("summoned",)), ("bytedance", ()), ("xigua", ("summoned",))]),
+    ("监管机构对脸书旗下的通讯应用WhatsApp处以罚款。", [("facebook", ()), ("whatsapp", ("fined",))]),
+    ("对Meta的罚款源于其Instagram和Facebook的广告模式。",
+     [("meta", ("fined",)), ("instagram", ()), ("facebook", ())]),
+    ("Fortnite maker Epic Games was fined $5 million.", [("fortnite", ()), ("epic_games", ("fined",))]),
+])
+def test_owners_and_products_of_the_party_are_named(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in _mentions(text)] == expected
