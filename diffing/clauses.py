@@ -87,6 +87,12 @@ _POINTING = frozenset({"imposed", "levied", "fine", "fines", "penalty", "placed"
 _HEAD_OF = frozenset({"charge", "head", "operator", "owner", "operators", "owners", "heads", "executive",
                       "executives", "managers", "officials", "representatives", "leaders", "bosses"})
 _ARTICLES = frozenset({"the", "a", "an", "its"})
+_TIME_WORDS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "spring", "summer",
+    "autumn", "winter", "early", "late", "mid",
+})
 _NOT_BETWEEN = frozenset({"of", "to", "and", "or"})
 _LAST_WORDS = re.compile(r"[a-z0-9'’.-]+(?:\s+[a-z0-9'’.-]+)*\s+$")
 _WORD = re.compile(r"[a-z0-9'’.-]+")
@@ -111,6 +117,9 @@ def _oblique_start(words: list[tuple[str, int]]) -> int | None:
             between = between[1:]
         if len(between) > 3 or _NOT_BETWEEN.intersection(between):
             continue
+        if between and (between[0] in _TIME_WORDS or between[0][:1].isdigit()):
+            continue  # "In June Reddit was fined", "in 2024 X": a time phrase ends before the name
+
         previous = words[index - 1][0] if index > 0 else ""
         if previous in _POINTING or (word in ("of", "from") and previous in _HEAD_OF) or (
                 word == "with" and previous in ("along", "together")):

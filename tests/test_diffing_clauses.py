@@ -568,3 +568,12 @@ def test_a_gapped_fine_is_the_next_name_s(text: str) -> None:
 def test_an_amount_in_a_later_sentence_of_its_own_is_not_a_gapped_fine() -> None:
     text = "Apple was fined €500 million. Meta earned €200 million."
     assert [(m.id, m.actions) for m in extract(text, language="en").platforms] == [("apple", ("fined",)), ("meta", ())]
+
+
+@pytest.mark.parametrize("text", [
+    "In May Reddit, an American forum, was fined £1.5 million.",
+    "In 2023 Reddit was fined £1.5 million by the regulator.",
+    "On Tuesday Reddit was fined £1.5 million.",
+])
+def test_a_time_phrase_before_the_name_is_no_preposition_of_the_name(text: str) -> None:
+    assert _read(text) == [("reddit", "Reddit", ("fined",))]
