@@ -82,6 +82,9 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         spans = [span for span in spans if not (
             span[2] == "fined" and (_PENDING_BEFORE_ZH.search(text, max(0, span[0] - 16), span[0])
                                     or _PENDING_AFTER_ZH.match(text, span[1])))]
+    if language == "zh" and ("违" in text or "擅自" in text or "非法" in text):
+        # 违法下架频道, 擅自关闭服务: what the party did against the rules, not a measure on it.
+        spans = [span for span in spans if not _CONDUCT_BEFORE_ZH.search(text, max(0, span[0] - 4), span[0])]
     if language == "zh" and ("未" in text or "没有" in text or "拒不" in text or "无法" in text or "不能" in text):
         # 未依法于24小时内下架, 没有及时关闭: the duty the platform failed, not a measure on it;
         # 弹窗无法关闭: what a user cannot do, no measure either.
@@ -168,6 +171,7 @@ _FOR_A_WHILE = re.compile(r"[^.;\n]{0,60}?\bfor\s+(?:\d+|a|an|one|two|three|four
                           r"(?:\s+\w+)?\s+(?:hours?|days?|weeks?|months?)\b")
 _MADE_COMPLIANT = re.compile(r"使其[^，,。；;：:\n]{0,16}?(?:符合(?:规定|要求|法规|规范)|合规)")
 _INTENDED_FINE_ZH = re.compile(r"(?:打算|计划|有意)(?=[^，,。；;：:\n]{0,30}?(?:罚款|罚单))")
+_CONDUCT_BEFORE_ZH = re.compile(r"(?:违法|违规|擅自|非法|私自)$")
 _PENDING_WORDS_ZH = ("是否", "可对", "可以对", "可向", "再决定", "恐", "最高", "最多", "可达", "或将", "可能")
 _PENDING_BEFORE_ZH = re.compile(r"(?:是否|可对|可以对|可向|可依法对|再决定|决定是否|或将)[^，,。；;：:\n]{0,12}$")
 _PENDING_AFTER_ZH = re.compile(r"(?:金额)?\s*(?:恐|或将?|可能|最高可|最高将?|最多可?)(?:高)?达")
@@ -199,7 +203,7 @@ _REPORT_SENT = re.compile(r"(?:形式|纸本|电子|接获|接到|收到|民众|
 # The failed duty runs to the verb; a space, 遭 or 被 starts what befell the platform
 # (未申报 各遭罚款).
 _UNREALISED_ZH = re.compile(r"(?:未(?![成经])|没有|拒不|无法|不能|难以)[^的，,。；;：:！!？?\s遭被]{0,28}$")
-_CONTENT = r"(?:广告|内容|信息|视频|商品|帖文|贴文|文章|图片|链接|节目|歌曲|词条)"
+_CONTENT = r"(?:广告|内容|信息|视频|商品|帖文|贴文|文章|图片|链接|节目|频道|歌曲|词条)"
 _CONTENT_AFTER = re.compile(r"(?:了)?[^，,。；;：:\n、]{0,8}?" + _CONTENT)
 _CONTENT_BEFORE = re.compile(_CONTENT + r"(?:均|都|已|已经|被|全部|全数|立即|及时)*$")
 _SELF_ACTS = frozenset({"suspended", "closed", "removed"})

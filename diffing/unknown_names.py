@@ -356,6 +356,8 @@ _LIST_ITEM_RUN = re.compile(r"[^\s、,，。；;：:()（）“”「」《》\"
 _LIST_SEPARATOR = re.compile(r"、|和|及|与|以及")
 _LIST_LEAD_WORD = re.compile(
     r"包括|其中|例如|比如|涉及|发现|共有|共计|累计|下架|通报|约谈|点名|责令|勒令|要求|督促|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
+    # （下称某某等5家公司）, 有关某某等5家公司, 函请某某等5家公司: a reference or a letter's addressee
+    r"以下简称|以下称|下称|简称|有关|函请|致函|所属|"
     r"针对|关于|对于|对|了|将|把|的|如|其|及|和"
 )
 # The last character of a body, a verb or a relative clause that a list's first name follows

@@ -1308,3 +1308,22 @@ def test_fines_possible_pending_or_denied_and_orders_in_other_words(
 ])
 def test_owners_and_products_of_the_party_are_named(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
     assert [(m.id, m.actions) for m in _mentions(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A list closed by its count, read back to a reference word or a letter's verb, not past it.
+    ("监管机构已函请东湖、西岭等2家公司到会说明，并处以罚款。", ["东湖", "西岭"]),
+    ("（下称东湖、西岭等2家公司）被处以罚款。", ["东湖", "西岭"]),
+    ("有关东湖、西岭等2家公司被处以罚款。", ["东湖", "西岭"]),
+])
+def test_a_counted_list_starts_after_reference_words(text: str, expected: list[str]) -> None:
+    assert [m.name for m in _mentions(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # What the party did against the rules is its conduct, not a measure on it.
+    ("快手违法下架3个频道，监管机构对其处以罚款。", [("kuaishou", ("fined",))]),
+    ("斗鱼擅自关闭了直播服务。", [("douyu", ())]),
+])
+def test_conduct_against_the_rules_is_no_measure(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in _mentions(text)] == expected
