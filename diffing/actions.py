@@ -42,7 +42,8 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             spans.sort()
         if "存在" in text:
             # 手机知网、知网阅读等14款App存在…违法行为: apps a regulator names for violations.
-            spans += [(match.start(1), match.end(1), "notified") for match in _APPS_IN_VIOLATION.finditer(text)]
+            spans += [(match.start(1), match.end(1), "notified") for match in _APPS_IN_VIOLATION.finditer(text)
+                      if not _ABOUT_BEFORE_ZH.search(text, max(0, match.start() - 80), match.start())]
             spans.sort()
         if "注销" in text:
             # 注销“某某网”等19家网站备案: the site's filing cancelled, the site closed.
@@ -171,6 +172,8 @@ _FOR_A_WHILE = re.compile(r"[^.;\n]{0,60}?\bfor\s+(?:\d+|a|an|one|two|three|four
                           r"(?:\s+\w+)?\s+(?:hours?|days?|weeks?|months?)\b")
 _MADE_COMPLIANT = re.compile(r"使其[^，,。；;：:\n]{0,16}?(?:符合(?:规定|要求|法规|规范)|合规)")
 _INTENDED_FINE_ZH = re.compile(r"(?:打算|计划|有意)(?=[^，,。；;：:\n]{0,30}?(?:罚款|罚单))")
+# 针对某平台未落实主体责任，…存在…问题，对其采取约谈: what the measure answers, not a naming.
+_ABOUT_BEFORE_ZH = re.compile(r"针对[^。；;！？\n]*$")
 _CONDUCT_BEFORE_ZH = re.compile(r"(?:违法|违规|擅自|非法|私自)$")
 _PENDING_WORDS_ZH = ("是否", "可对", "可以对", "可向", "再决定", "恐", "最高", "最多", "可达", "或将", "可能")
 _PENDING_BEFORE_ZH = re.compile(r"(?:是否|可对|可以对|可向|可依法对|再决定|决定是否|或将)[^，,。；;：:\n]{0,12}$")

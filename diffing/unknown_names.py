@@ -697,6 +697,8 @@ _EN_GOVERNED_HINT = re.compile(
 _EN_LEADING = re.compile(
     r"^(?:The|A|An|This|That|These|Those|Its|In|On|At|For|But|And|Or|If|When|Meanwhile|However|Also|"
     r"Separately|Earlier|Later|Yesterday|Today|Last|Previously|Additionally|Similarly|Finally|Now|Then|So|Thus)$"
+    # "Singaporean-based network InMobi", "the US-based company": where it is, not who
+    r"|^[A-Za-z.]+-(?:based|headquartered|registered|listed|owned|backed|run)$"
 )
 # Capitalised words that start no company's name: the regulators, courts, places and times.
 _EN_NOT_PARTY = re.compile(

@@ -1327,3 +1327,16 @@ def test_a_counted_list_starts_after_reference_words(text: str, expected: list[s
 ])
 def test_conduct_against_the_rules_is_no_measure(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
     assert [(m.id, m.actions) for m in _mentions(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The FTC announced a settlement with Singaporean-based ad network, Quorvex, which must pay $1 million.",
+    "The regulator planned to levy a fine against the US-based company in court.",
+])
+def test_where_a_company_is_based_is_no_name(text: str) -> None:
+    assert not [m for m in _mentions(text) if m.name.endswith("-based")]
+
+
+def test_what_a_measure_answers_is_no_naming() -> None:
+    text = "针对快手平台未落实主体责任，存在泛娱乐化倾向问题，网信办对快手平台采取约谈措施。"
+    assert [(m.id, m.actions) for m in _mentions(text)] == [("kuaishou", ("summoned",))] * 2
