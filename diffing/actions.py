@@ -22,7 +22,10 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         if "责令" in text or "勒令" in text or "要求" in text or "下令" in text or "命令" in text:
             # 责令其全面深入整改, 责令平台尽快整改: an order to rectify with adverbs the word list
             # does not spell out.
-            spans += [(match.start(), match.end(), "ordered_to_rectify") for match in _ORDERED_TO_RECTIFY.finditer(text)]
+            # 按照欧盟要求整改: rectifying as required, said by the party, is no order.
+            spans += [(match.start(), match.end(), "ordered_to_rectify") for match in _ORDERED_TO_RECTIFY.finditer(text)
+                      if not (text.startswith("要求", match.start())
+                              and _AS_REQUIRED.search(text, max(0, match.start() - 8), match.start()))]
             # 责令快手在30日内整改: the names come between the order and the word.
             spans += [(match.start(1), match.end(1), "ordered_to_rectify")
                       for match in _ORDERED_AROUND_NAMES.finditer(text)]
@@ -183,6 +186,7 @@ _PART_OF_PLATFORM = re.compile(
     r"(?:功能|栏目|版块|板块|频道|账号|帐号|群组|直播间|店铺|话题|词条|榜单|服务|小组)"
 )
 _ORDERED_TO_RECTIFY = re.compile(r"(?:责令|勒令|要求)(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正)")
+_AS_REQUIRED = re.compile(r"(?:按照|根据|依照|按)[^，,。；;\n]{0,6}$")
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 _ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令|下令|命令)[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除|补救|纠正)")
 _PENALTY_AMOUNT = re.compile(r"处罚(?=\s*(?:人民币|新台币|港币)?\s*[\d.,]+\s*(?:万|亿)?\s*元)")

@@ -1289,6 +1289,8 @@ def test_an_operators_people_or_things_named_by_kind_are_no_app(text: str) -> No
     ("委员会对WhatsApp进行了谴责，并下令WhatsApp采取补救措施。",
      [("whatsapp", ("warned",)), ("whatsapp", ("ordered_to_rectify",))]),
     ("监管机构已给予抖音三个月时间使其处理方式符合规定。", [("douyin", ("ordered_to_rectify",))]),
+    # Rectifying "as required", in the party's own words, is no order.
+    ("抖音称，如果按照监管机构要求整改，将损害用户利益。", [("douyin", ())]),
     ("The authority gave Grindr two months to bring its processing into compliance.",
      [("grindr", ("ordered_to_rectify",))]),
 ])
