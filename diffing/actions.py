@@ -30,6 +30,10 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             spans += [(match.start(1), match.end(1), "ordered_to_rectify")
                       for match in _ORDERED_AROUND_NAMES.finditer(text)]
             spans.sort()
+        if "须" in text or "需" in text:
+            # X须在60个工作日内告知…措施, OpenAI必须在20天内…: an order with its deadline.
+            spans += [(match.start(), match.end(), "ordered_to_rectify") for match in _DEADLINE_ZH.finditer(text)]
+            spans.sort()
         if "使其" in text:
             # 给予其三个月时间使其处理方式符合规定, 下令其采取补救行动使其合规: compliance ordered
             # within a time given.
@@ -84,7 +88,7 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         # 是否对业者裁罚, 再决定后续裁罚, 可对该公司处以罚款, 罚金恐高达: a penalty still to be
         # decided, or one the law allows, not one imposed.
         spans = [span for span in spans if not (
-            span[2] == "fined" and (_PENDING_BEFORE_ZH.search(text, max(0, span[0] - 16), span[0])
+            span[2] == "fined" and (_PENDING_BEFORE_ZH.search(text, max(0, span[0] - 64), span[0])
                                     or _PENDING_AFTER_ZH.match(text, span[1])))]
     if language == "zh" and ("违" in text or "擅自" in text or "非法" in text):
         # 违法下架频道, 擅自关闭服务: what the party did against the rules, not a measure on it.
@@ -131,6 +135,7 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         # Kong use the word), not a regulator naming it for violations.
         spans = [span for span in spans if not (span[2] == "notified" and text[span[0]:span[1]] == "通报" and (
             _REPORT_NOUN.match(text, span[1]) or _REPORT_SENT.search(text, max(0, span[0] - 6), span[0])
+            or _REPORTED_TO.search(text, max(0, span[0] - 16), span[0])
             or _REPORTED_CONTENT.match(text, span[1])))]
     if any(action == "fine_proposed" for _, _, action in spans):
         # "intends to impose a penalty of £1m", "planned to levy a fine against it", 打算…罚款通知: the
@@ -173,13 +178,17 @@ _FACING = re.compile(r"(?:\b(?:could|may|might|would|will|to|now|is|are|still)\s
                      r"\s+(?:a|an|up|possible|potential|further|hefty|fines?|penalt)\b[^.;\n]*$")
 _FOR_A_WHILE = re.compile(r"[^.;\n]{0,60}?\bfor\s+(?:\d+|a|an|one|two|three|four|five|six|seven|ten|several|a\s+few)"
                           r"(?:\s+\w+)?\s+(?:hours?|days?|weeks?|months?)\b")
+_DEADLINE_ZH = re.compile(r"(?<![无不])(?:必须|须|需)(?:在|于)[^，,。；;：:\n]{0,10}?(?:天|日|周|个月)(?:内|之内)")
 _MADE_COMPLIANT = re.compile(r"使其[^，,。；;：:\n]{0,16}?(?:符合(?:规定|要求|法规|规范)|合规)")
 _INTENDED_FINE_ZH = re.compile(r"(?:打算|计划|有意)(?=[^，,。；;：:\n]{0,30}?(?:罚款|罚单))")
 # 针对某平台未落实主体责任，…存在…问题，对其采取约谈: what the measure answers, not a naming.
 _ABOUT_BEFORE_ZH = re.compile(r"针对[^。；;！？\n]*$")
 _CONDUCT_BEFORE_ZH = re.compile(r"(?:违法|违规|擅自|非法|私自)$")
-_PENDING_WORDS_ZH = ("是否", "可对", "可以对", "可向", "再决定", "恐", "最高", "最多", "可达", "或将", "可能")
-_PENDING_BEFORE_ZH = re.compile(r"(?:是否|可对|可以对|可向|可依法对|再决定|决定是否|或将)[^，,。；;：:\n]{0,12}$")
+_PENDING_WORDS_ZH = ("是否", "可对", "可以对", "可向", "再决定", "恐", "最高", "最多", "可达", "或", "可能", "否则", "如果",
+                     "若", "一旦", "倘若")
+_PENDING_BEFORE_ZH = re.compile(r"(?:是否|可对|可以对|可向|可依法对|再决定|决定是否|或将?(?:开出|被|遭|面临))[^，,。；;：:\n]{0,12}$"
+                                # 否则将被处以罚款, 如果违规…可处以罚款: a penalty on a condition
+                                r"|(?:^|[。！？!?\n])\s*(?:否则|如果|若|一旦|倘若|如未|如不)[^。！？!?\n]{0,60}$")
 _PENDING_AFTER_ZH = re.compile(r"(?:金额)?\s*(?:恐|或将?|可能|最高可|最高将?|最多可?)(?:高)?达")
 _PART_OF_PLATFORM = re.compile(
     r"(?:了)?(?:其|该平台|平台)?(?:相关|部分|违规|违法|涉事|涉及|有关)?[^，,。；;、\n“”「」『』\"@]{0,6}?"
@@ -206,6 +215,8 @@ _REPORT_NOUN = re.compile(r"(?:流程|案件|机制|系统|查询|窗口|专线|
 _REPORTED_CONTENT = re.compile(r"[^，,。；;：:\n]{1,20}?[，,]\s*(?:有|称|指)")
 # 通报 said by a body that reports content to a platform, not by the regulator that names it
 # (台北市政府日前通报, 民众通报, 纸本通报).
+# 向保护局通报所采取的措施: the party reports to a body, nobody names it.
+_REPORTED_TO = re.compile(r"向[^，,。；;\n]{1,14}$")
 _REPORT_SENT = re.compile(r"(?:形式|纸本|电子|接获|接到|收到|民众|网友|用户|检举|主动|(?:市|县)?政府|市府|县府)(?:日前|近日|今天|昨天|已)?$")
 # The failed duty runs to the verb; a space, 遭 or 被 starts what befell the platform
 # (未申报 各遭罚款).

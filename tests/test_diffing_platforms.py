@@ -1289,6 +1289,12 @@ def test_an_operators_people_or_things_named_by_kind_are_no_app(text: str) -> No
     ("委员会对WhatsApp进行了谴责，并下令WhatsApp采取补救措施。",
      [("whatsapp", ("warned",)), ("whatsapp", ("ordered_to_rectify",))]),
     ("监管机构已给予抖音三个月时间使其处理方式符合规定。", [("douyin", ("ordered_to_rectify",))]),
+    # A fine on a condition (否则, 如果), one the press says may come (或开出), no fine.
+    ("否则，拼多多将被处以最高500万元的罚款。", [("pinduoduo", ())]),
+    ("美团或遭开出天价罚单。", [("meituan", ())]),
+    # The party reporting to a body is not named by it; a deadline set for the party orders it.
+    ("美团须在30日内向监管机构通报已采取的措施。", [("meituan", ("ordered_to_rectify",))]),
+    ("拼多多必须在两个月内提交整改方案。", [("pinduoduo", ("ordered_to_rectify",))]),
     # Rectifying "as required", in the party's own words, is no order.
     ("抖音称，如果按照监管机构要求整改，将损害用户利益。", [("douyin", ())]),
     ("The authority gave Grindr two months to bring its processing into compliance.",
