@@ -49,9 +49,11 @@ _HOST_AFTER_ZH = re.compile(
     r"|(?:等)?[^，,。；;“”「」]{0,3}?平台(?:上)?的?\s*(?:账号|帐号|公众号)\s*[“「『\"]"
     r"|(?:平台)?(?:上|中)(?:的)?(?:[^，,。；;]{0,6})?(?:账号|帐号|公众号|主播|博主)"
     r"|\s*(?:公众号|公号|百家号|头条号|企鹅号|视频号|小程序|账号|帐号|直播间|店铺|网店|商家|卖家|用户|网友|主播|博主|达人)\s*[“「『\"]?"
-    # 今日头条旗下“某某”, 某公司旗下的应用: the owner of the product the verb acts on.
-    r"|\s*(?:旗下|所属|控股)"
 )
+# 今日头条旗下“某某”, 某公司旗下的应用: the owner of the product the verb acts on; Meta（脸书母公司）,
+# 腾讯子公司, 快手的创始人: the name describes another party or a person. Such a name stands
+# inside the stretch of the party before it.
+_DESCRIBING_ZH = re.compile(r"\s*(?:旗下|所属|控股)|\s*的?(?:母公司|子公司|母企业|创始人|创办人|首席执行官|总裁|董事长)")
 # "a Taobao shop", "the Douyin account", "Weibo users": the platform only hosts what follows.
 _HOST_AFTER_EN = re.compile(
     r"\s+(?:live[\s-]?stream(?:ing)?\s+)?(?:shops?|stores?|storefronts?|accounts?|channels?|pages?|users?|influencers?"
@@ -388,7 +390,9 @@ def _own_clause(
             continue
         # The target of the party's deal (A收购B股权案处以罚款) ends no stretch: A's verbs follow it.
         later = [other for other in members[position + 1:]
-                 if not (language == "zh" and _DEAL_TARGET.search(text, max(0, parties[other].start - 4), parties[other].start))
+                 if not (language == "zh" and (
+                     _DEAL_TARGET.search(text, max(0, parties[other].start - 4), parties[other].start)
+                     or _DESCRIBING_ZH.match(text, parties[other].end)))
                  and not (language == "en" and _BRANDS_IN_BRACKETS.search(
                      text, max(0, parties[other].start - 32), parties[other].start))]
         if later:
@@ -495,7 +499,7 @@ def _is_speaker(text: str, party: Party, language: str) -> bool:
 
 def _is_host(text: str, party: Party, language: str) -> bool:
     if language == "zh":
-        if _HOST_AFTER_ZH.match(text, party.end, party.end + 16):
+        if _HOST_AFTER_ZH.match(text, party.end, party.end + 16) or _DESCRIBING_ZH.match(text, party.end):
             return True
         return _HOST_BEFORE_ZH.search(text[max(0, party.start - 4):party.start]) is not None
     # English products are read from the words before (_product_of), what it hosts after it.

@@ -723,6 +723,7 @@ def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Fo
             if (prepared.sentence_index(last.start) == prepared.sentence_index(item.start)
                     and len(gap) <= 32 and _LIST_GAP.fullmatch(gap)
                     and not _OWNER_AFTER.match(prepared.text, item.end)
+                    and not _DESCRIBES_AFTER.match(prepared.text, item.end)
                     and ((last.id is None) == (item.id is None) or not _QUOTE_MARKS.search(gap)
                          or _BOTH_QUOTED.fullmatch(gap))):
                 groups[-1].append(item)
@@ -735,6 +736,8 @@ def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Fo
 
 # "Alibaba Group, Tencent-backed China Literature", 快手和字节跳动旗下的“西瓜视频”: an owner named
 # inside the next item.
+# Meta（脸书母公司）: a name describing the one before it, no item of the list.
+_DESCRIBES_AFTER = re.compile(r"\s*的?(?:母公司|子公司|母企业)")
 _OWNER_AFTER = re.compile(r"-(?:backed|owned|controlled|linked|affiliated|run|invested)\s|\s*(?:旗下|所属)的?\s*[“「『\"]?")
 
 

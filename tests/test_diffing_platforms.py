@@ -1313,6 +1313,7 @@ def test_fines_possible_pending_or_denied_and_orders_in_other_words(
     ("对Meta的罚款源于其Instagram和Facebook的广告模式。",
      [("meta", ("fined",)), ("instagram", ()), ("facebook", ())]),
     ("Fortnite maker Epic Games was fined $5 million.", [("fortnite", ()), ("epic_games", ("fined",))]),
+    ("监管机构对Meta（脸书母公司）处以罚款。", [("meta", ("fined",)), ("facebook", ())]),
 ])
 def test_owners_and_products_of_the_party_are_named(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
     assert [(m.id, m.actions) for m in _mentions(text)] == expected
