@@ -79,6 +79,10 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         # after the verb (关闭“某某”等账号) are what it closes.
         spans = [(start, end, NEUTRAL) if action == "closed" and _PART_OF_PLATFORM.match(text, end) else (start, end, action)
                  for start, end, action in spans]
+    if language == "zh" and "警示" in text:
+        # 警示教育, 起到警示作用, 风险警示: a lesson or a notice to the public, not a warning given.
+        spans = [span for span in spans if not (text.startswith("警示", span[0]) and (
+            _CAUTION_NOUN.match(text, span[1]) or _CAUTION_BEFORE.search(text, max(0, span[0] - 4), span[0])))]
     if language == "zh" and "下架" in text:
         # 下架涉诈广告, 广告均已下架: the platform took content down, nothing was done to it.
         spans = [(start, end, NEUTRAL) if action == "removed" and (
@@ -183,6 +187,8 @@ _MADE_COMPLIANT = re.compile(r"使其[^，,。；;：:\n]{0,16}?(?:符合(?:规�
 _INTENDED_FINE_ZH = re.compile(r"(?:打算|计划|有意)(?=[^，,。；;：:\n]{0,30}?(?:罚款|罚单))")
 # 针对某平台未落实主体责任，…存在…问题，对其采取约谈: what the measure answers, not a naming.
 _ABOUT_BEFORE_ZH = re.compile(r"针对[^。；;！？\n]*$")
+_CAUTION_NOUN = re.compile(r"(?:教育|作用|案例|意义|标识|标志|牌|语|片|信息|灯|提示|提醒|公告|效果|性)")
+_CAUTION_BEFORE = re.compile(r"(?:起到|发挥|风险|安全|消费|以儆|形成)$")
 _CONDUCT_BEFORE_ZH = re.compile(r"(?:违法|违规|擅自|非法|私自)$")
 _PENDING_WORDS_ZH = ("是否", "可对", "可以对", "可向", "再决定", "恐", "最高", "最多", "可达", "或", "可能", "否则", "如果",
                      "若", "一旦", "倘若")

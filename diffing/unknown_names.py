@@ -84,6 +84,16 @@ _CATEGORY_BEFORE = re.compile(r"(?:各类|各种|违规|违法|不良|此类|这
 _QUOTED_LIST_GAP = re.compile(r"[”」』》\"]\s*(?:、|和|及|与|,|，)?\s*[“「『《\"]")
 
 
+def _quoted_around_registry_name(text: str, known: Sequence[Found], start: int, end: int) -> None:
+    """“咪咕善跑APP”, “QQ输入法”: a quoted name that begins with a registry name is one mention,
+    the whole quoted name, under that registry id (the product of that platform's owner)."""
+    inside = [item for item in known if start <= item.start and item.end <= end]
+    overlapping = [item for item in known if item.start < end and start < item.end]
+    if len(inside) == 1 and len(overlapping) == 1 and inside[0].id is not None and inside[0].start == start \
+            and not _DOCUMENT_TITLE.search(text, start, end):
+        inside[0].end = end
+
+
 def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: str,
                    known: Sequence[Found]) -> list[Found]:
     text = prepared.text
@@ -110,6 +120,8 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
         group = match.lastgroup or "a"
         start, end = match.start(group), match.end(group)
         if not taken.free(start, end):
+            if language == "zh" and end - start <= 12:
+                _quoted_around_registry_name(text, known, start, end)
             continue
         if _DOCUMENT_TITLE.search(text, start, end) or _CAMPAIGN.search(text[start:end]) \
                 or _SEE_ALSO.search(text, max(0, match.start() - 4), match.start()):

@@ -1349,3 +1349,17 @@ def test_where_a_company_is_based_is_no_name(text: str) -> None:
 def test_what_a_measure_answers_is_no_naming() -> None:
     text = "针对快手平台未落实主体责任，存在泛娱乐化倾向问题，网信办对快手平台采取约谈措施。"
     assert [(m.id, m.actions) for m in _mentions(text)] == [("kuaishou", ("summoned",))] * 2
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 警示 given to named sites is a warning; a cautionary lesson is none.
+    ("市网信办对“晴川网”“云雀APP”等12家网站平台进行约谈和警示。",
+     [(None, "晴川网", ("summoned", "warned")), (None, "云雀APP", ("summoned", "warned"))]),
+    ("这些案例起到警示作用，抖音也被约谈。", [("douyin", "抖音", ("summoned",))]),
+    # A quoted product name that begins with a registry name is one mention under that id.
+    ("应用商店依法下架“百度识图APP”“晴川阅读”等违规应用。",
+     [("baidu", "百度识图APP", ("removed",)), (None, "晴川阅读", ("removed",))]),
+])
+def test_warnings_given_and_quoted_products_of_registry_names(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.name, m.actions) for m in _mentions(text)] == expected
