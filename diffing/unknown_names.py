@@ -77,9 +77,13 @@ _SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如)\s*$")
 _HEADING_BEFORE = re.compile(r"(?:^|\n)\s*(?:\d{1,2}\s*[.、．]|[①-⑳]|[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]、)\s*$")
 _HEADING_AFTER = re.compile(r"\s*[:：]")
 _NOT_NAME_AFTER = re.compile(
+    # “刷榜”、“网红经济”等专项整治: every quoted item of a list the campaign word closes
+    r"(?:\s*[、，,和及与]\s*[“「『\"][^”」』\"\n]{1,16}[”」』\"])*\s*(?:等)?"
     r"\s*(?:系列|类)?(?:专项行动|行动|专项|活动|乱象|整治|运动|要求|行为|条款|计划|现象|模式|问题|理念|口号|"
     r"campaign|crackdown|practice)"
 )
+# Words of the online ecosystem regulators quote (“自媒体”账号, “水军”, “网红经济”): kinds, not names.
+_JARGON = re.compile(r"(?:自媒体|网红|水军|饭圈|黑公关|标题党|软色情|流量经济|网红经济|刷榜|刷单|刷量|控评|刷评控评|大v|僵尸粉)$")
 _CATEGORY_BEFORE = re.compile(r"(?:各类|各种|违规|违法|不良|此类|这类|一些)\s*$")
 _QUOTED_LIST_GAP = re.compile(r"[”」』》\"]\s*(?:、|和|及|与|,|，)?\s*[“「『《\"]")
 
@@ -124,6 +128,7 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
                 _quoted_around_registry_name(text, known, start, end)
             continue
         if _DOCUMENT_TITLE.search(text, start, end) or _CAMPAIGN.search(text[start:end]) \
+                or _JARGON.match(text, start, end) \
                 or _SEE_ALSO.search(text, max(0, match.start() - 4), match.start()):
             continue
         titled = group == "e"

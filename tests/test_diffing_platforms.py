@@ -111,6 +111,9 @@ def test_unknown_names_with_their_kind(text: str, name: str, kind: str) -> None:
     'a series of special operations called "Qinglang" against websites',
     "坚持“快、准、严、实”的原则。",
     "《网络安全法》第六十八条",
+    # Quoted words of the online ecosystem, and every quoted item of a list a campaign closes.
+    "依法约谈处罚网站、“自媒体”账号5家，整治“水军”行为。",
+    "持续开展“刷榜”、“网红经济”等专项整治。",
 ])
 def test_quoted_phrases_that_are_no_names(text: str) -> None:
     assert _mentions(text) == []
