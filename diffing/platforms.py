@@ -565,7 +565,23 @@ def _either_or(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, 
         if _EITHER_OR.fullmatch(text, result[index][1], result[index + 1][0]):
             result[index] = (result[index][0], result[index][1], NEUTRAL)
             result[index + 1] = (result[index + 1][0], result[index + 1][1], NEUTRAL)
+    if "等" in text and "账号" in text:
+        # 对上述账号采取关闭、禁言等处置措施: a menu of measures over several accounts, which of
+        # them each account got is not said.
+        index = 0
+        while index < len(result) - 1:
+            last = index
+            while last + 1 < len(result) and text[result[last][1]:result[last + 1][0]] == "、":
+                last += 1
+            if last > index and text.startswith("等", result[last][1]) \
+                    and _MANY_ACCOUNTS.search(text, max(0, result[index][0] - 24), result[index][0]):
+                for position in range(index, last + 1):
+                    result[position] = (result[position][0], result[position][1], NEUTRAL)
+            index = last + 1
     return result
+
+
+_MANY_ACCOUNTS = re.compile(r"(?:对|将)(?:上述|相关|这些|涉事|以上|前述|该批|上列)[^，,。；;\n]{0,8}?账号[^，,。；;\n]{0,6}$")
 
 
 def _reading(group: Sequence[Found], said: Governed,

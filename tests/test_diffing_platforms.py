@@ -1366,3 +1366,17 @@ def test_what_a_measure_answers_is_no_naming() -> None:
 def test_warnings_given_and_quoted_products_of_registry_names(
         text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
     assert [(m.id, m.name, m.actions) for m in _mentions(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A menu of measures over several accounts: which account got which is not said.
+    ("账号“晴**川”“云***雀”等恶意炒作。已责令相关网站对上述账号采取关闭、禁言等处置措施。",
+     [(None, ()), (None, ())]),
+    # One measure over them, or a menu for one named platform, is said of each.
+    ("账号“晴**川”“云***雀”等恶意炒作。已责令相关网站对上述账号作关闭处置。",
+     [(None, ("closed",)), (None, ("closed",))]),
+    ("网信办对微博平台采取约谈、警告等处置处罚措施。", [("weibo", ("summoned", "warned"))]),
+])
+def test_a_menu_of_measures_over_several_accounts_is_said_of_none(
+        text: str, expected: list[tuple[str | None, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in _mentions(text)] == expected
