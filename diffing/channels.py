@@ -24,8 +24,8 @@ _ACCOUNT_TRAIL = re.compile(
 _OWN_OUTLET = re.compile(r"(?:其|本报|本台|本网)?官方(?:微信|微博|网站|账号)|官微|官博")
 _SOURCE_LINE = re.compile(r"(?:(?:来源|稿源|截图自)\s*[:：]?|source\s*:)\s*@?[^\s，,。；;()（）]{1,20}")
 _EN_OUTLET = re.compile(
-    r"(?:'s|’s|its|their|official|according\s+to\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"\s+)?)\s*"
-    r"(?:official\s+)?(?:wechat|weibo|twitter|facebook|x)\s+"
+    r"(?:'s|’s|its|their|his|her|official|according\s+to\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"\s+)?)\s*"
+    r"(?:official\s+)?(?:wechat|weibo|twitter|facebook|x|telegram|youtube|instagram|tiktok)\s+"
     r"(?:public\s+|official\s+)?(?:account|page|feed|post|handle|channel)s?"
     r"(?:\s+of\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"|[“「][^”」\n]{1,30}[”」]))?"
 )
@@ -48,7 +48,7 @@ _POSTED_IN_EN = re.compile(
 # Sohu report".
 _ACCORDING_TO_OUTLET = re.compile(
     r"\baccording\s+to\s+(?:the\s+|a\s+)?(?:(?:chinese|state|local|official|financial|online|news|media)\s+){0,3}"
-    r"(?:(?:news\s+)?(?:portal|outlet|website|newspaper|agency|site)\s+)?[\w.]+\s+(?:report|reports|article|story)\b"
+    r"(?:(?:news\s+)?(?:portal|outlet|website|newspaper|agency|site)\s+)?[\w.]+\s+(?:news\s+)?(?:report|reports|article|story)\b"
     r"|\baccording\s+to\s+(?:(?:chinese|state|local|official|financial|online)\s+){0,2}"
     r"(?:news\s+)?(?:portal|outlet|website|newspaper|agency|site)\s+[\w.]+"
 )
@@ -130,7 +130,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
 
 
 _ANY_HINT = re.compile(
-    r"官|来源|稿源|截图自|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
+    r"官|来源|稿源|截图自|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin|telegram|youtube|instagram|tiktok| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
     r"|好友|朋友圈|空间|qq|微信|share|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
 )
 _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
@@ -141,7 +141,7 @@ _GUARDED = (
     (_POSTED_ON_ZH, ("发布", "发文", "通报", "公布", "宣布", "披露", "据")),
     (_POSTED_IN_EN, ("wechat", "weibo", "twitter", " x ", "facebook", "linkedin", "douyin")),
     (_SOURCE_LINE, ("来源", "稿源", "截图自", "source")),
-    (_EN_OUTLET, ("wechat", "weibo", "twitter", "facebook", " x ")),
+    (_EN_OUTLET, ("wechat", "weibo", "twitter", "facebook", " x ", "telegram", "youtube", "instagram", "tiktok")),
     (_ACCORDING_TO_OUTLET, ("according",)),
     (_URL, ("://", "www.")),
     (_LINK_TEXT, ("](",)),

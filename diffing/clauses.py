@@ -56,7 +56,7 @@ _HOST_AFTER_ZH = re.compile(
 _DESCRIBING_ZH = re.compile(r"\s*(?:旗下|所属|控股)|\s*的?(?:母公司|子公司|母企业|创始人|创办人|首席执行官|总裁|董事长)")
 # "a Taobao shop", "the Douyin account", "Weibo users": the platform only hosts what follows.
 _HOST_AFTER_EN = re.compile(
-    r"\s+(?:live[\s-]?stream(?:ing)?\s+)?(?:shops?|stores?|storefronts?|accounts?|channels?|pages?|users?|influencers?"
+    r"\s+(?:live[\s-]?stream(?:ing)?\s+|apps?\s+)?(?:shops?|stores?|storefronts?|accounts?|channels?|pages?|users?|influencers?"
     r"|streamers?|bloggers?|sellers?|merchants?|vendors?|rooms?|posts?|videos?|groups?\s+chats?)\b"
     # "Tencent-backed China Literature": the owner of the party, not the party
     r"|-(?:backed|owned|controlled|linked|affiliated|run|invested)\b"

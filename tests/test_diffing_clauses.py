@@ -577,3 +577,17 @@ def test_an_amount_in_a_later_sentence_of_its_own_is_not_a_gapped_fine() -> None
 ])
 def test_a_time_phrase_before_the_name_is_no_preposition_of_the_name(text: str) -> None:
     assert _read(text) == [("reddit", "Reddit", ("fined",))]
+
+
+@pytest.mark.parametrize("text", [
+    "The apps were taken down, according to a Sohu news report.",
+    "The fine could be large, the analyst wrote in her Telegram channel.",
+    "The regulator explained the decision on his YouTube channel.",
+])
+def test_reports_and_personal_channels_are_no_mentions(text: str) -> None:
+    assert _read(text) == []
+
+
+def test_the_os_of_app_stores_is_no_party() -> None:
+    text = "Douyin was suspended on several Android app stores."
+    assert _read(text) == [("douyin", "Douyin", ("suspended",)), ("android", "Android", ())]
