@@ -58,6 +58,9 @@ _DESCRIBING_ZH = re.compile(r"\s*(?:旗下|所属|控股)|\s*的?(?:母公司|�
 _HOST_AFTER_EN = re.compile(
     r"\s+(?:live[\s-]?stream(?:ing)?\s+|apps?\s+)?(?:shops?|stores?|storefronts?|accounts?|channels?|pages?|users?|influencers?"
     r"|streamers?|bloggers?|sellers?|merchants?|vendors?|rooms?|posts?|videos?|groups?\s+chats?)\b"
+    # "WeChat instant messaging accounts", "Weibo public opinion pages": a kind between them
+    r"|\s+(?:(?!(?:and|or|its|their|the|a|an|was|were|is|are|has|had|have|to|of|for)\s)[a-z-]+(?<!ed)\s+){1,2}"
+    r"(?:accounts?|shops?|stores?|storefronts?|channels?|pages?)\b"
     # "Tencent-backed China Literature": the owner of the party, not the party
     r"|-(?:backed|owned|controlled|linked|affiliated|run|invested)\b"
     # "Genshin Impact publisher Cognosphere", "Facebook owner Meta": the product of the party

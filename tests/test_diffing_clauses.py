@@ -591,3 +591,11 @@ def test_reports_and_personal_channels_are_no_mentions(text: str) -> None:
 def test_the_os_of_app_stores_is_no_party() -> None:
     text = "Douyin was suspended on several Android app stores."
     assert _read(text) == [("douyin", "Douyin", ("suspended",)), ("android", "Android", ())]
+
+
+@pytest.mark.parametrize("text", [
+    "Hundreds of Weibo public opinion accounts have been closed.",
+    "Dozens of Douyin livestream accounts were closed by the regulator.",
+])
+def test_a_platform_hosting_the_accounts_closed_is_not_closed(text: str) -> None:
+    assert [actions for _, _, actions in _read(text)] == [()]

@@ -229,6 +229,8 @@ def test_aliases_short_forms_and_cased_names(text: str, expected: list[str]) -> 
     ("今日头条旗下的火山小视频、内涵段子与腾讯的天天快报被点名。",
      ["toutiao", "huoshan", "neihan_duanzi", "tencent", "tiantian_kuaibao"]),
     ("An orange tariff; chrome wheels.", []),
+    ("The CMA is investigating ticket sites StubHub and viagogo and the retailer Wayfair.",
+     ["stubhub", "viagogo", "wayfair"]),
     # A cased name in lower case is an ordinary word in English, the company glued to Chinese.
     ("法院表示meta无法阻止调查，梅塔否认指控。", ["meta", "meta"]),
     ("The meta data of an apple.", []),
