@@ -122,6 +122,8 @@ def find_platform_mentions(
     found += english_company_names(prepared, found, language)
     found += english_governed_names(prepared, found, language)
     found += recurring_names(prepared, found)
+    if language == "en" and any(item.id is None for item in found):
+        _registry_short_forms(text, found)
     found = _outside_channels(text, found) if found else found
     if rows:
         found = _outside_tables(prepared, found, rows)
@@ -243,6 +245,23 @@ def _registry_apps_not_named_for_violations(text: str, groups: Sequence[Sequence
             if len(kept) < len(said.actions):
                 said.actions[:] = kept
                 said.decided = bool(kept)
+
+
+def _registry_short_forms(text: str, found: list[Found]) -> None:
+    """"Epic" after "Epic Games", "Delivery" after "Delivery Hero": an unknown name that
+    is the first words of a registry name written earlier in the notice is that platform."""
+    full = sorted((item for item in found if item.id is not None), key=lambda item: item.start)
+    for item in found:
+        if item.id is not None:
+            continue
+        name = text[item.start:item.end]
+        for earlier in full:
+            if earlier.start >= item.start:
+                break
+            written = text[earlier.start:earlier.end]
+            if len(written) > len(name) and written.startswith(name) and written[len(name)] == " ":
+                item.id, item.kind = earlier.id, earlier.kind
+                break
 
 
 def _short_forms_merged(mentions: list[PlatformMention],

@@ -1382,3 +1382,8 @@ def test_warnings_given_and_quoted_products_of_registry_names(
 def test_a_menu_of_measures_over_several_accounts_is_said_of_none(
         text: str, expected: list[tuple[str | None, tuple[str, ...]]]) -> None:
     assert [(m.id, m.actions) for m in _mentions(text)] == expected
+
+
+def test_the_short_form_of_a_registry_name_written_before_is_that_platform() -> None:
+    text = "The FTC fined Epic Games $5 million. The FTC also fined Epic for its billing."
+    assert [(m.id, m.name) for m in _mentions(text)] == [("epic_games", "Epic Games"), ("epic_games", "Epic")]
