@@ -234,6 +234,8 @@ def test_aliases_short_forms_and_cased_names(text: str, expected: list[str]) -> 
     # A cased name in lower case is an ordinary word in English, the company glued to Chinese.
     ("法院表示meta无法阻止调查，梅塔否认指控。", ["meta", "meta"]),
     ("The meta data of an apple.", []),
+    # A number with a Chinese unit glued after a Latin name is not part of the name.
+    ("欧盟开罚TikTok3亿欧元，并给予Uber3个月时间。", ["tiktok", "uber"]),
     # A one-letter name is only the capital letter standing alone, and not a numbering.
     ("An X-ray of the x axis, X's rival.", []),
     ("The fine was imposed under Article X; Plan X failed.", []),
