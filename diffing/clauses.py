@@ -92,6 +92,8 @@ _POINTING = frozenset({"imposed", "levied", "fine", "fines", "penalty", "placed"
 _HEAD_OF = frozenset({"charge", "head", "operator", "owner", "operators", "owners", "heads", "executive",
                       "executives", "managers", "officials", "representatives", "leaders", "bosses"})
 _ARTICLES = frozenset({"the", "a", "an", "its"})
+_AMOUNT_WORDS = frozenset({"million", "billion", "bn", "mn", "m", "k", "euros", "dollars", "pounds", "yuan", "rubles",
+                           "roubles", "won", "yen"})
 _TIME_WORDS = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
@@ -127,6 +129,8 @@ def _oblique_start(words: list[tuple[str, int]]) -> int | None:
 
         previous = words[index - 1][0] if index > 0 else ""
         if previous in _POINTING or (word in ("of", "from") and previous in _HEAD_OF) or (
+                # "fines of €500 million for Apple and €200 million for Meta": the amount's party
+                word in ("for", "on", "against") and (previous in _AMOUNT_WORDS or previous[:1].isdigit())) or (
                 word == "with" and previous in ("along", "together")):
             continue
         return words[index][1]

@@ -599,3 +599,17 @@ def test_the_os_of_app_stores_is_no_party() -> None:
 ])
 def test_a_platform_hosting_the_accounts_closed_is_not_closed(text: str) -> None:
     assert [actions for _, _, actions in _read(text)] == [()]
+
+
+@pytest.mark.parametrize("text", [
+    # Amounts each followed by their party, in one list governed by one verb.
+    "The Commission imposed fines of €500 million for Apple and €200 million for Meta.",
+    # 分别 and 处罚 with a foreign currency; the same in Traditional characters.
+    "苹果和Meta分别被处罚5亿欧元和2亿欧元。",
+    "蘋果和Meta兩間企業分別遭裁罰5億歐元及2億歐元。",
+])
+def test_amounts_of_a_list_belong_to_their_own_parties(text: str) -> None:
+    extraction = extract(text)
+    assert [(f.value, f.party) for f in extraction.figures if f.currency] == [
+        (Decimal(500000000), "apple"), (Decimal(200000000), "meta")]
+    assert [(m.id, m.actions) for m in extraction.platforms] == [("apple", ("fined",)), ("meta", ("fined",))]
