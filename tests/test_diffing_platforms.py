@@ -234,6 +234,11 @@ def test_aliases_short_forms_and_cased_names(text: str, expected: list[str]) -> 
     # A cased name in lower case is an ordinary word in English, the company glued to Chinese.
     ("法院表示meta无法阻止调查，梅塔否认指控。", ["meta", "meta"]),
     ("The meta data of an apple.", []),
+    # Chinese and Taiwanese names of chip, payment and music firms; AI services and their owners.
+    ("監管機構約談了高通、輝達、貝寶和思播。", ["qualcomm", "nvidia", "paypal", "spotify"]),
+    ("文心一言、通義千問、腾讯元宝、可灵与月之暗面的Kimi被点名。",
+     ["ernie_bot", "tongyi_qianwen", "tencent_yuanbao", "kling", "moonshot_ai", "moonshot_ai"]),
+    ("该设备具有高通量检测能力。", []),
     # A number with a Chinese unit glued after a Latin name is not part of the name.
     ("欧盟开罚TikTok3亿欧元，并给予Uber3个月时间。", ["tiktok", "uber"]),
     # A one-letter name is only the capital letter standing alone, and not a numbering.
