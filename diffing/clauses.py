@@ -158,6 +158,14 @@ _FINE_BEFORE_ON = re.compile(
 _SETTLEMENT_WITH = re.compile(r"settlement\s+of\s+[^.;\n]{1,80}?\s+with\s+(?:the\s+)?$")
 # "Alphabet's turnover", "ByteDance Ltd's TikTok": the name qualifies another noun.
 _POSSESSOR_EN = re.compile(r"(?:\s+(?:ltd|inc|corp|co|llc|limited|group|holdings)\.?)?(?:'s|’s|')\s+(?!fine|penalt)")
+# An aside about the party before it: who owns, runs or made it.
+_ASIDE_EN = re.compile(
+    r"\s*(?:(?:which|that)\s+is\s+|(?:a|an|the)\s+)?(?:(?:wholly|partly|majority|jointly)[\s-])?"
+    r"(?:owned|operated|run|backed|controlled|developed|made|published|acquired)\s+by\b"
+    r"|\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,2}(?:subsidiary|unit|arm|affiliate|division|brand|app|service)\s+of\b"
+)
+
+
 # A clause whose subject refers back to every party named before it (这些企业均被…, "the firms").
 _ALL_OF_THEM = re.compile(
     r"\s*(?:这些|上述|以上|前述|上列)(?:企业|平台|公司|网站|应用|app|账号)"
@@ -257,7 +265,11 @@ def govern(
             next_party += 1
         in_clause = [span for span in actions if clause_start <= span[0] and span[1] <= clause_end]
         if members:
-            current = _own_clause(text, clause_start, clause_end, members, parties, in_clause, result, language)
+            own = _own_clause(text, clause_start, clause_end, members, parties, in_clause, result, language)
+            # "Douyin, owned by ByteDance, was fined": an aside naming the party's owner leaves
+            # the party the subject of the clauses after it.
+            current = own or (current if language == "en" and current and not in_clause
+                              and _ASIDE_EN.match(text, clause_start, clause_end) else own)
             for member in members:
                 governed = result[member]
                 if governed.actions or not (_SUCH_AS.search(

@@ -613,3 +613,14 @@ def test_amounts_of_a_list_belong_to_their_own_parties(text: str) -> None:
     assert [(f.value, f.party) for f in extraction.figures if f.currency] == [
         (Decimal(500000000), "apple"), (Decimal(200000000), "meta")]
     assert [(m.id, m.actions) for m in extraction.platforms] == [("apple", ("fined",)), ("meta", ("fined",))]
+
+
+@pytest.mark.parametrize("text", [
+    "Douyin, owned by ByteDance, was fined 1 million yuan.",
+    "Douyin, a unit of ByteDance, was fined 1 million yuan.",
+    "Douyin, which is owned by ByteDance, was fined 1 million yuan.",
+])
+def test_an_aside_naming_the_owner_leaves_the_party_the_subject(text: str) -> None:
+    extraction = extract(text)
+    assert [(m.id, m.actions) for m in extraction.platforms] == [("douyin", ("fined",)), ("bytedance", ())]
+    assert [f.party for f in extraction.figures if f.currency] == ["douyin"]
