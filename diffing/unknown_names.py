@@ -259,6 +259,10 @@ _WORK_TITLE = re.compile(
 _ITEM = r"[^\s、,，。；;：:()（）“”「」《》\"'|]{2,12}"
 _ENUMERATION_GAP = re.compile(rf"、(?:{_ITEM}、)+")
 _ENUMERATION_LEAD = re.compile(rf".*(?:包括|如|例如|比如|其中|：|:)\s*({_ITEM})、$")
+# Every item before the first registry name of a list after its lead (包括A、B和快看漫画,
+# 下架的APP有：A、B、快看漫画).
+_ENUMERATION_LEAD_ITEMS = re.compile(
+    rf"(?:(?P<word>包括|例如|比如|其中)|[：:])\s*((?:{_ITEM}、)*{_ITEM})(?:、|和|及|与|以及)$")
 # The last item ends at 等, a count, punctuation, or the verb the list is the subject of (、UC被查处).
 _ENUMERATION_TAIL = re.compile(rf"、({_ITEM}?)(?=等|\s*\d+\s*(?:家|款|个)|[，,。；;]|$|(?:被|遭|均|都|已|因)[^、，,。；;]{{2}})")
 # An app named before the count it belongs to: 暖暖环游世界等60款APP.
@@ -277,6 +281,15 @@ def _outer_start(text: str, item: Found) -> int:
 
 def _outer_end(text: str, item: Found) -> int:
     return item.end + 1 if text[item.end:item.end + 1] in ("”", "」", "』", "\"") else item.end
+
+
+def _lead_items(text: str, first: int) -> re.Match[str] | None:
+    """The items of a list before its first registry name, when a lead word opens the list and
+    it has two items or more (a lone "我们和" after a colon is none)."""
+    items = _ENUMERATION_LEAD_ITEMS.search(text, max(0, first - 80), first)
+    if items is None or not (items.group("word") or "、" in items.group(2)):
+        return None
+    return items
 
 
 def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[Found]:
@@ -310,10 +323,19 @@ def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[F
         if len(run) < 2 and not spans:
             lead = _ENUMERATION_LEAD.search(text, max(0, run[0].start - 20), run[0].start + 1)
             tail = _ENUMERATION_TAIL.match(text, run[-1].end)
-            if not (lead or tail):
+            items = _lead_items(text, run[0].start)
+            if not (lead or tail or items):
                 continue
         lead = _ENUMERATION_LEAD.search(text[max(0, run[0].start - 20):run[0].start])
-        if lead:
+        items = _lead_items(text, run[0].start)
+        if items and (items.group(2).count("、") or not lead):
+            position = items.start(2)
+            for name in items.group(2).split("、"):
+                if not _NOT_A_NAME.search(name) and not _LIST_LEAD.match(name) and not any(
+                        item.start < position + len(name) and position < item.end for item in known):
+                    spans.append((position, position + len(name)))
+                position += len(name) + 1
+        elif lead:
             offset = max(0, run[0].start - 20)
             spans.append((offset + lead.start(1), offset + lead.end(1)))
         tail = _ENUMERATION_TAIL.match(text, run[-1].end)

@@ -1394,3 +1394,17 @@ def test_a_menu_of_measures_over_several_accounts_is_said_of_none(
 def test_the_short_form_of_a_registry_name_written_before_is_that_platform() -> None:
     text = "The FTC fined Epic Games $5 million. The FTC also fined Epic for its billing."
     assert [(m.id, m.name) for m in _mentions(text)] == [("epic_games", "Epic Games"), ("epic_games", "Epic")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Every unquoted item before the first registry name of a list after its lead word.
+    ("本次下架的APP包括晴川天气、小云记账和快看漫画。",
+     [(None, "晴川天气", ("removed",)), (None, "小云记账", ("removed",)), ("kuaikan", "快看漫画", ("removed",))]),
+    ("被下架的APP有：晴川天气、小云记账、快看漫画。",
+     [(None, "晴川天气", ("removed",)), (None, "小云记账", ("removed",)), ("kuaikan", "快看漫画", ("removed",))]),
+    # A colon before one word and 和 is no list.
+    ("他说：我们和快看漫画合作。", [("kuaikan", "快看漫画", ())]),
+])
+def test_unquoted_items_before_a_registry_name_of_a_list(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.name, m.actions) for m in _mentions(text)] == expected
