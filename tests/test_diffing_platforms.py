@@ -239,6 +239,9 @@ def test_aliases_short_forms_and_cased_names(text: str, expected: list[str]) -> 
     ("文心一言、通義千問、腾讯元宝、可灵与月之暗面的Kimi被点名。",
      ["ernie_bot", "tongyi_qianwen", "tencent_yuanbao", "kling", "moonshot_ai", "moonshot_ai"]),
     ("该设备具有高通量检测能力。", []),
+    # Taiwan's telecom and cable operators the NCC names.
+    ("NCC對中華電信、台灣大哥大、遠傳與凱擘處以罰鍰。", ["chunghwa_telecom", "taiwan_mobile", "fareastone", "kbro"]),
+    ("水表采用远传抄表。", []),
     # A number with a Chinese unit glued after a Latin name is not part of the name.
     ("欧盟开罚TikTok3亿欧元，并给予Uber3个月时间。", ["tiktok", "uber"]),
     # A one-letter name is only the capital letter standing alone, and not a numbering.
@@ -1307,6 +1310,9 @@ def test_an_operators_people_or_things_named_by_kind_are_no_app(text: str) -> No
     # The party reporting to a body is not named by it; a deadline set for the party orders it.
     ("美团须在30日内向监管机构通报已采取的措施。", [("meituan", ("ordered_to_rectify",))]),
     ("拼多多必须在两个月内提交整改方案。", [("pinduoduo", ("ordered_to_rectify",))]),
+    # Taiwan's wording: 限期改善 (improve within a time), 予以糾正 (a formal correction).
+    ("數發部要求酷澎限期改善。", [("coupang", ("ordered_to_rectify",))]),
+    ("金管會對LINE予以糾正。", [("line", ("ordered_to_rectify",))]),
     # Rectifying "as required", in the party's own words, is no order.
     ("抖音称，如果按照监管机构要求整改，将损害用户利益。", [("douyin", ())]),
     ("The authority gave Grindr two months to bring its processing into compliance.",
