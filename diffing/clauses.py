@@ -143,11 +143,14 @@ def _product_of(words: list[tuple[str, int]]) -> bool:
         return True
     for index in range(max(0, len(names) - 4), len(names)):
         if names[index] in ("its", "their") and not any(
-                w in _PREPOSITIONS or w in ("to", "and") for w in names[index + 1:]):
-            return True
+                w in _PREPOSITIONS or w in ("to", "and") or w in _UNIT_WORDS for w in names[index + 1:]):
+            return True  # "its app Ring", not "its subsidiary YouTube" (a company of its own)
     return False
 
 
+# "its subsidiary YouTube", "its Ring unit": a company of the group, a party of its own.
+_UNIT_WORDS = frozenset({"subsidiary", "subsidiaries", "unit", "units", "affiliate", "affiliates", "division", "arm"})
+_UNIT_AFTER_EN = re.compile(r"\s+(?:subsidiary|unit|affiliate|division|arm)\b")
 # "Meta and its subsidiaries (Instagram and WhatsApp)": brands of the party, not parties.
 _BRANDS_IN_BRACKETS = re.compile(r"\b(?:subsidiar(?:y|ies)|brands?|products?|services?|units?)\s*\(\s*$")
 # A fine or an amount just before "on"/"against": the name is the one fined.
@@ -231,7 +234,8 @@ def govern(
         if language == "zh":
             continue
         words = _words_before(text, party.start)
-        result[index].host = result[index].host or (bool(words) and _product_of(words)) or bool(
+        result[index].host = result[index].host or (
+            bool(words) and _product_of(words) and not _UNIT_AFTER_EN.match(text, party.end)) or bool(
             _BRANDS_IN_BRACKETS.search(text, max(0, party.start - 32), party.start))
         oblique = _oblique_start(words) if words else None
         # "after the ICO fined British Airways": a verb between the preposition and the name

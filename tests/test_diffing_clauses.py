@@ -624,3 +624,12 @@ def test_an_aside_naming_the_owner_leaves_the_party_the_subject(text: str) -> No
     extraction = extract(text)
     assert [(m.id, m.actions) for m in extraction.platforms] == [("douyin", ("fined",)), ("bytedance", ())]
     assert [f.party for f in extraction.figures if f.currency] == ["douyin"]
+
+
+def test_a_subsidiary_of_the_party_is_a_party_of_its_own() -> None:
+    text = "The FTC said Amazon will pay a $25 million civil penalty, while its Ring unit will pay $5.8 million."
+    extraction = extract(text)
+    assert [(m.id, m.actions) for m in extraction.platforms] == [("amazon", ("fined",)), ("ring", ("fined",))]
+    assert [f.party for f in extraction.figures if f.currency] == ["amazon", "ring"]
+    assert [m.actions for m in extract("Google and its subsidiary YouTube will pay $170 million.").platforms] == [
+        ("fined",), ("fined",)]
