@@ -88,6 +88,10 @@ _RELATED_MARKER = re.compile(
     r"[^\n]{0,24}\n"
 )
 _HEADLINE_LINE_MAX = 60
+# 上一篇：某标题, "Next article: …": the headline of another page, linked from this one.
+_PREVIOUS_NEXT = re.compile(
+    r"(?m)^[ \t]*(?:上一篇|下一篇|上一条|下一条|上一则|下一则|上一页|下一页"
+    r"|previous(?:\s+(?:article|post|story))?|next(?:\s+(?:article|post|story)))\s*[:：][^\n]*")
 # A share or follow bar: a line of nothing but a few short words (微信 / [微博](…) / 分享到).
 _FURNITURE_LINE = re.compile(r"[ \t]*(?:分享到|关注我们|扫码关注|follow us|share)?[:：]?[ \t]*[^\s。，,；;：:]{1,6}[ \t]*")
 
@@ -131,7 +135,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
 
 _ANY_HINT = re.compile(
     r"官|来源|稿源|截图自|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin|telegram|youtube|instagram|tiktok| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
-    r"|好友|朋友圈|空间|qq|微信|share|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
+    r"|上一|下一|previous|next|好友|朋友圈|空间|qq|微信|share|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
 )
 _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
 # Each pattern runs only over a text holding one of its words (most notices hold none).
@@ -143,6 +147,7 @@ _GUARDED = (
     (_SOURCE_LINE, ("来源", "稿源", "截图自", "source")),
     (_EN_OUTLET, ("wechat", "weibo", "twitter", "facebook", " x ", "telegram", "youtube", "instagram", "tiktok")),
     (_ACCORDING_TO_OUTLET, ("according",)),
+    (_PREVIOUS_NEXT, ("上一", "下一", "previous", "next")),
     (_URL, ("://", "www.")),
     (_LINK_TEXT, ("](",)),
     (_COMPARISON_EN, ("similar", "akin", "think", "counterpart", "equivalent", "version", "answer", "-like", "-style")),

@@ -633,3 +633,11 @@ def test_a_subsidiary_of_the_party_is_a_party_of_its_own() -> None:
     assert [f.party for f in extraction.figures if f.currency] == ["amazon", "ring"]
     assert [m.actions for m in extract("Google and its subsidiary YouTube will pay $170 million.").platforms] == [
         ("fined",), ("fined",)]
+
+
+@pytest.mark.parametrize("text", [
+    "抖音被罚款。\n\n上一篇：微软收购动视暴雪，仅次于腾讯和索尼。\n下一篇：某地警方打掉团伙",
+    "TikTok was fined.\nNext article: Microsoft completes its Activision deal\n",
+])
+def test_previous_and_next_article_links_are_page_furniture(text: str) -> None:
+    assert len(_read(text)) == 1
