@@ -22,7 +22,11 @@ _ACCOUNT_TRAIL = re.compile(
     r"[”」』\"]?\s*(?:\d{1,2}月)?(?:\d{1,2}日)?(?:昨日|昨天|今日|今天|日前|近日)?\s*(?:消息|发布|报道|截图|称|显示|文章|推送|阅读|通报|公布|发文|宣布|披露|等?渠道|[:：)）\n])")
 # The regulator's or the newspaper's own outlet: 在其官方微信上发布, 官方微博, 据新华社.
 _OWN_OUTLET = re.compile(r"(?:其|本报|本台|本网)?官方(?:微信|微博|网站|账号)|官微|官博")
-_SOURCE_LINE = re.compile(r"(?:(?:来源|稿源|截图自)\s*[:：]?|source\s*:)\s*@?[^\s，,。；;()（）]{1,20}")
+_SOURCE_LINE = re.compile(
+    r"(?:(?:来源|稿源|截图自|图源|图片来源|图片提供|翻摄自|配图来自)\s*[:：]?|(?:image\s+|photo\s+)?(?:source|credit)\s*:)"
+    r"\s*@?[^\s，,。；;()（）]{1,20}"
+    # 微信图片_20200610163541: an image's file name
+    r"|微信图片_?\d{6,}")
 _EN_OUTLET = re.compile(
     r"(?:'s|’s|its|their|his|her|official|according\s+to\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"\s+)?)\s*"
     r"(?:official\s+)?(?:wechat|weibo|twitter|facebook|x|telegram|youtube|instagram|tiktok)\s+"
@@ -134,7 +138,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
 
 
 _ANY_HINT = re.compile(
-    r"官|来源|稿源|截图自|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin|telegram|youtube|instagram|tiktok| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
+    r"官|来源|稿源|截图自|图源|图片|翻摄|配图|credit|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin|telegram|youtube|instagram|tiktok| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
     r"|上一|下一|previous|next|好友|朋友圈|空间|qq|微信|share|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
 )
 _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
@@ -144,7 +148,7 @@ _GUARDED = (
     (_POSTED_ON_EN, ("wechat", "weibo", "twitter", " x", "facebook", "linkedin", "douyin")),
     (_POSTED_ON_ZH, ("发布", "发文", "通报", "公布", "宣布", "披露", "据")),
     (_POSTED_IN_EN, ("wechat", "weibo", "twitter", " x ", "facebook", "linkedin", "douyin")),
-    (_SOURCE_LINE, ("来源", "稿源", "截图自", "source")),
+    (_SOURCE_LINE, ("来源", "稿源", "截图自", "图源", "图片", "翻摄", "配图", "source", "credit")),
     (_EN_OUTLET, ("wechat", "weibo", "twitter", "facebook", " x ", "telegram", "youtube", "instagram", "tiktok")),
     (_ACCORDING_TO_OUTLET, ("according",)),
     (_PREVIOUS_NEXT, ("上一", "下一", "previous", "next")),

@@ -641,3 +641,12 @@ def test_a_subsidiary_of_the_party_is_a_party_of_its_own() -> None:
 ])
 def test_previous_and_next_article_links_are_page_furniture(text: str) -> None:
     assert len(_read(text)) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "谷歌被罚款。\n\n图源：微博\n\n",
+    "抖音被约谈。\n\n微信图片_20200610163541\n\n",
+    "TikTok was fined. Image credit: Instagram",
+])
+def test_image_credits_and_file_names_are_page_furniture(text: str) -> None:
+    assert len(_read(text)) == 1
