@@ -51,7 +51,10 @@ _POSTED_IN_EN = re.compile(
 # The outlet a report cites: "according to Chinese news portal Sohu.com", "according to the
 # Sohu report".
 _ACCORDING_TO_OUTLET = re.compile(
-    r"\baccording\s+to\s+(?:the\s+|a\s+)?(?:(?:chinese|state|local|official|financial|online|news|media)\s+){0,3}"
+    # "according to a report by the Russian news agency Interfax", "told the news agency X"
+    r"\b(?:report(?:ed)?\s+by|according\s+to|told|cited\s+by|quoted\s+by)\s+(?:a\s+|an\s+|the\s+)?"
+    r"(?:report\s+by\s+(?:the\s+)?)?(?:[\w-]+\s+){0,2}?(?:news\s+agency|newspaper|news\s+portal|news\s+outlet)\s+[\w.]+"
+    r"|\baccording\s+to\s+(?:the\s+|a\s+)?(?:(?:chinese|state|local|official|financial|online|news|media)\s+){0,3}"
     r"(?:(?:news\s+)?(?:portal|outlet|website|newspaper|agency|site)\s+)?[\w.]+\s+(?:news\s+)?(?:report|reports|article|story)\b"
     r"|\baccording\s+to\s+(?:(?:chinese|state|local|official|financial|online)\s+){0,2}"
     r"(?:news\s+)?(?:portal|outlet|website|newspaper|agency|site)\s+[\w.]+"
@@ -150,7 +153,7 @@ _GUARDED = (
     (_POSTED_IN_EN, ("wechat", "weibo", "twitter", " x ", "facebook", "linkedin", "douyin")),
     (_SOURCE_LINE, ("来源", "稿源", "截图自", "图源", "图片", "翻摄", "配图", "source", "credit")),
     (_EN_OUTLET, ("wechat", "weibo", "twitter", "facebook", " x ", "telegram", "youtube", "instagram", "tiktok")),
-    (_ACCORDING_TO_OUTLET, ("according",)),
+    (_ACCORDING_TO_OUTLET, ("according", "news agency", "newspaper", "news portal", "news outlet")),
     (_PREVIOUS_NEXT, ("上一", "下一", "previous", "next")),
     (_URL, ("://", "www.")),
     (_LINK_TEXT, ("](",)),

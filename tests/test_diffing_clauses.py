@@ -650,3 +650,8 @@ def test_previous_and_next_article_links_are_page_furniture(text: str) -> None:
 ])
 def test_image_credits_and_file_names_are_page_furniture(text: str) -> None:
     assert len(_read(text)) == 1
+
+
+def test_a_news_agency_a_report_is_by_is_no_party() -> None:
+    text = "According to a report by the Russian news agency Pravdex, LLC Google was found guilty and fined."
+    assert _read(text) == [("google", "Google", ("fined",))]
