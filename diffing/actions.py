@@ -19,13 +19,29 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
     if language == "zh":
         pattern, words = registry.zh_action_scan
         spans = [(match.start(), match.end(), words[match.group(0)]) for match in pattern.finditer(text)]
-        if "责令" in text or "勒令" in text or "要求" in text:
+        if "责令" in text or "勒令" in text or "要求" in text or "下令" in text or "命令" in text:
             # 责令其全面深入整改, 责令平台尽快整改: an order to rectify with adverbs the word list
             # does not spell out.
-            spans += [(match.start(), match.end(), "ordered_to_rectify") for match in _ORDERED_TO_RECTIFY.finditer(text)]
+            # 按照欧盟要求整改: rectifying as required, said by the party, is no order.
+            spans += [(match.start(), match.end(), "ordered_to_rectify") for match in _ORDERED_TO_RECTIFY.finditer(text)
+                      if not (text.startswith("要求", match.start())
+                              and _AS_REQUIRED.search(text, max(0, match.start() - 8), match.start()))]
             # 责令快手在30日内整改: the names come between the order and the word.
             spans += [(match.start(1), match.end(1), "ordered_to_rectify")
                       for match in _ORDERED_AROUND_NAMES.finditer(text)]
+            spans.sort()
+        if "须" in text or "需" in text:
+            # X须在60个工作日内告知…措施, OpenAI必须在20天内…: an order with its deadline.
+            spans += [(match.start(), match.end(), "ordered_to_rectify") for match in _DEADLINE_ZH.finditer(text)]
+            spans.sort()
+        if "使其" in text:
+            # 给予其三个月时间使其处理方式符合规定, 下令其采取补救行动使其合规: compliance ordered
+            # within a time given.
+            spans += [(match.start(), match.end(), "ordered_to_rectify") for match in _MADE_COMPLIANT.finditer(text)]
+            spans.sort()
+        if "打算" in text or "计划" in text or "有意" in text:
+            # 打算向该公司发出罚款通知, 计划对其处以罚款: a fine intended, not yet imposed.
+            spans += [(match.start(), match.end(), "fine_proposed") for match in _INTENDED_FINE_ZH.finditer(text)]
             spans.sort()
         if "处罚" in text:
             # 分别被处罚182.3亿元: a penalty stated as money is a fine.
@@ -33,7 +49,8 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             spans.sort()
         if "存在" in text:
             # 手机知网、知网阅读等14款App存在…违法行为: apps a regulator names for violations.
-            spans += [(match.start(1), match.end(1), "notified") for match in _APPS_IN_VIOLATION.finditer(text)]
+            spans += [(match.start(1), match.end(1), "notified") for match in _APPS_IN_VIOLATION.finditer(text)
+                      if not _ABOUT_BEFORE_ZH.search(text, max(0, match.start() - 80), match.start())]
             spans.sort()
         if "注销" in text:
             # 注销“某某网”等19家网站备案: the site's filing cancelled, the site closed.
@@ -62,11 +79,24 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         # after the verb (关闭“某某”等账号) are what it closes.
         spans = [(start, end, NEUTRAL) if action == "closed" and _PART_OF_PLATFORM.match(text, end) else (start, end, action)
                  for start, end, action in spans]
+    if language == "zh" and "警示" in text:
+        # 警示教育, 起到警示作用, 风险警示: a lesson or a notice to the public, not a warning given.
+        spans = [span for span in spans if not (text.startswith("警示", span[0]) and (
+            _CAUTION_NOUN.match(text, span[1]) or _CAUTION_BEFORE.search(text, max(0, span[0] - 4), span[0])))]
     if language == "zh" and "下架" in text:
         # 下架涉诈广告, 广告均已下架: the platform took content down, nothing was done to it.
         spans = [(start, end, NEUTRAL) if action == "removed" and (
             _CONTENT_AFTER.match(text, end) or _CONTENT_BEFORE.search(text, max(0, start - 12), start))
             else (start, end, action) for start, end, action in spans]
+    if language == "zh" and any(word in text for word in _PENDING_WORDS_ZH):
+        # 是否对业者裁罚, 再决定后续裁罚, 可对该公司处以罚款, 罚金恐高达: a penalty still to be
+        # decided, or one the law allows, not one imposed.
+        spans = [span for span in spans if not (
+            span[2] == "fined" and (_PENDING_BEFORE_ZH.search(text, max(0, span[0] - 64), span[0])
+                                    or _PENDING_AFTER_ZH.match(text, span[1])))]
+    if language == "zh" and ("违" in text or "擅自" in text or "非法" in text):
+        # 违法下架频道, 擅自关闭服务: what the party did against the rules, not a measure on it.
+        spans = [span for span in spans if not _CONDUCT_BEFORE_ZH.search(text, max(0, span[0] - 4), span[0])]
     if language == "zh" and ("未" in text or "没有" in text or "拒不" in text or "无法" in text or "不能" in text):
         # 未依法于24小时内下架, 没有及时关闭: the duty the platform failed, not a measure on it;
         # 弹窗无法关闭: what a user cannot do, no measure either.
@@ -86,8 +116,18 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         spans = [(start, end, NEUTRAL) if action in _SELF_ACTS and _OWN_BUSINESS.match(text, end)
                  else (start, end, action) for start, end, action in spans]
     if language == "en":
-        # "pay-or-consent", "closed-loop": a word of a compound, not the action.
-        spans = [span for span in spans if text[span[1]:span[1] + 1] != "-"]
+        # "pay-or-consent", "closed-loop", "geo-blocking": a word of a compound, not the action.
+        spans = [span for span in spans if text[span[1]:span[1] + 1] != "-" and text[span[0] - 1:span[0]] != "-"]
+        if " fac" in text:
+            # "could face a £27 million fine", "is facing a fine of up to": a fine the company
+            # may get, not one it got.
+            spans = [(start, end, "fine_proposed") if action == "fined" and _FACING.search(
+                text, max(0, start - 60), start) else (start, end, action) for start, end, action in spans]
+        if any(action == "closed" for _, _, action in spans):
+            # "shut down the app for 24 hours", "closed for a week": a closure with an end is a
+            # suspension.
+            spans = [(start, end, "suspended") if action == "closed" and _FOR_A_WHILE.match(text, end)
+                     else (start, end, action) for start, end, action in spans]
         # "should have removed", "failed to remove", "was not fined", "avoided penalties": no
         # action was taken.
         spans = [span for span in spans if not _UNREALISED_EN.search(text, max(0, span[0] - 24), span[0])]
@@ -99,7 +139,12 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         # Kong use the word), not a regulator naming it for violations.
         spans = [span for span in spans if not (span[2] == "notified" and text[span[0]:span[1]] == "通报" and (
             _REPORT_NOUN.match(text, span[1]) or _REPORT_SENT.search(text, max(0, span[0] - 6), span[0])
+            or _REPORTED_TO.search(text, max(0, span[0] - 16), span[0])
             or _REPORTED_CONTENT.match(text, span[1])))]
+    if any(action == "fine_proposed" for _, _, action in spans):
+        # "intends to impose a penalty of £1m", "planned to levy a fine against it", 打算…罚款通知: the
+        # fine words after the intent are the intended fine.
+        spans = _intended_fines(text, spans)
     # 通报下架 announces a removal: the notice is the way the removal is made known; 关于…的通报
     # is the notice's title.
     spans = [
@@ -119,14 +164,48 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
     return kept
 
 
+def _intended_fines(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    result: list[tuple[int, int, str]] = []
+    intent_end = -1
+    for start, end, action in spans:
+        if action == "fined" and 0 <= intent_end <= start and start - intent_end <= 60 \
+                and not _CLAUSE_BREAK.search(text, intent_end, start):
+            continue
+        if action == "fine_proposed":
+            intent_end = end
+        result.append((start, end, action))
+    return result
+
+
+_CLAUSE_BREAK = re.compile(r"[.;。；!?！？\n]|,\s+(?:but|while|and)\s")
+_FACING = re.compile(r"(?:\b(?:could|may|might|would|will|to|now|is|are|still)\s+(?:also\s+)?fac(?:e|ing)|\bfaces)"
+                     r"\s+(?:a|an|up|possible|potential|further|hefty|fines?|penalt)\b[^.;\n]*$")
+_FOR_A_WHILE = re.compile(r"[^.;\n]{0,60}?\bfor\s+(?:\d+|a|an|one|two|three|four|five|six|seven|ten|several|a\s+few)"
+                          r"(?:\s+\w+)?\s+(?:hours?|days?|weeks?|months?)\b")
+_DEADLINE_ZH = re.compile(r"(?<![无不])(?:必须|须|需)(?:在|于)[^，,。；;：:\n]{0,10}?(?:天|日|周|个月)(?:内|之内)")
+_MADE_COMPLIANT = re.compile(r"使其[^，,。；;：:\n]{0,16}?(?:符合(?:规定|要求|法规|规范)|合规)")
+_INTENDED_FINE_ZH = re.compile(r"(?:打算|计划|有意)(?=[^，,。；;：:\n]{0,30}?(?:罚款|罚单))")
+# 针对某平台未落实主体责任，…存在…问题，对其采取约谈: what the measure answers, not a naming.
+_ABOUT_BEFORE_ZH = re.compile(r"针对[^。；;！？\n]*$")
+_CAUTION_NOUN = re.compile(r"(?:教育|作用|案例|意义|标识|标志|牌|语|片|信息|灯|提示|提醒|公告|效果|性)")
+_CAUTION_BEFORE = re.compile(r"(?:起到|发挥|风险|安全|消费|以儆|形成)$")
+_CONDUCT_BEFORE_ZH = re.compile(r"(?:违法|违规|擅自|非法|私自)$")
+_PENDING_WORDS_ZH = ("是否", "可对", "可以对", "可向", "再决定", "恐", "最高", "最多", "可达", "或", "可能", "否则", "如果",
+                     "若", "一旦", "倘若")
+_PENDING_BEFORE_ZH = re.compile(r"(?:是否|可对|可以对|可向|可依法对|再决定|决定是否|或将?(?:开出|被|遭|面临))[^，,。；;：:\n]{0,12}$"
+                                # 否则将被处以罚款, 如果违规…可处以罚款: a penalty on a condition
+                                r"|(?:^|[。！？!?\n])\s*(?:否则|如果|若|一旦|倘若|如未|如不)[^。！？!?\n]{0,60}$")
+_PENDING_AFTER_ZH = re.compile(r"(?:金额)?\s*(?:恐|或将?|可能|最高可|最高将?|最多可?)(?:高)?达")
 _PART_OF_PLATFORM = re.compile(
     r"(?:了)?(?:其|该平台|平台)?(?:相关|部分|违规|违法|涉事|涉及|有关)?[^，,。；;、\n“”「」『』\"@]{0,6}?"
     r"(?:功能|栏目|版块|板块|频道|账号|帐号|群组|直播间|店铺|话题|词条|榜单|服务|小组)"
 )
-_ORDERED_TO_RECTIFY = re.compile(r"(?:责令|勒令|要求)(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正)")
+_ORDERED_TO_RECTIFY = re.compile(r"(?:责令|勒令|要求)(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正|改善)")
+_AS_REQUIRED = re.compile(r"(?:按照|根据|依照|按)[^，,。；;\n]{0,6}$")
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
-_ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令)[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除)")
-_PENALTY_AMOUNT = re.compile(r"处罚(?=\s*(?:人民币|新台币|港币)?\s*[\d.,]+\s*(?:万|亿)?\s*元)")
+_ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令|下令|命令)[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除|补救|纠正)")
+_PENALTY_AMOUNT = re.compile(
+    r"处罚(?=\s*(?:人民币|新台币|港币)?\s*[\d.,]+\s*(?:万|亿)?\s*(?:元|欧元|美元|英镑|港元|日元|韩元|卢布|澳元|加元))")
 _APPS_IN_VIOLATION = re.compile(
     r"(?:(?:款|个|等)\s*(?:app|应用程序|移动应用|应用|小程序|sdk)(?:及sdk)?\s*|[，,]\s*)(存在)"
     # a question (存在哪些违法违规行为?) finds nothing
@@ -143,11 +222,13 @@ _REPORT_NOUN = re.compile(r"(?:流程|案件|机制|系统|查询|窗口|专线|
 _REPORTED_CONTENT = re.compile(r"[^，,。；;：:\n]{1,20}?[，,]\s*(?:有|称|指)")
 # 通报 said by a body that reports content to a platform, not by the regulator that names it
 # (台北市政府日前通报, 民众通报, 纸本通报).
+# 向保护局通报所采取的措施: the party reports to a body, nobody names it.
+_REPORTED_TO = re.compile(r"向[^，,。；;\n]{1,14}$")
 _REPORT_SENT = re.compile(r"(?:形式|纸本|电子|接获|接到|收到|民众|网友|用户|检举|主动|(?:市|县)?政府|市府|县府)(?:日前|近日|今天|昨天|已)?$")
 # The failed duty runs to the verb; a space, 遭 or 被 starts what befell the platform
 # (未申报 各遭罚款).
 _UNREALISED_ZH = re.compile(r"(?:未(?![成经])|没有|拒不|无法|不能|难以)[^的，,。；;：:！!？?\s遭被]{0,28}$")
-_CONTENT = r"(?:广告|内容|信息|视频|商品|帖文|贴文|文章|图片|链接|节目|歌曲|词条)"
+_CONTENT = r"(?:广告|内容|信息|视频|商品|帖文|贴文|文章|图片|链接|节目|频道|歌曲|词条)"
 _CONTENT_AFTER = re.compile(r"(?:了)?[^，,。；;：:\n、]{0,8}?" + _CONTENT)
 _CONTENT_BEFORE = re.compile(_CONTENT + r"(?:均|都|已|已经|被|全部|全数|立即|及时)*$")
 _SELF_ACTS = frozenset({"suspended", "closed", "removed"})
@@ -157,7 +238,8 @@ _AS_WERE = re.compile(r",\s+as\s+(?:were|was|did|are|is|had|have|has)\b(?!\s+(?:
 _CONDUCT_EN = re.compile(r"\b(?:for|over)\s+(?:[a-z]+ly\s+)?(?:[a-z]+ing\s+(?:and|or)\s+)?$")
 _GERUND = re.compile(r"[a-z]+ing\b")
 _UNREALISED_EN = re.compile(
-    r"\b(?:should|would|could|might|may|fail(?:ed|ing|s)?\s+to|refus(?:ed|ing|es)?\s+to|did\s+not|didn't|not|"
+    r"\b(?:should|would|could|might|may|can|cannot|fail(?:ed|ing|s)?\s+to|(?:failure|refusal|inability)\s+to|"
+    r"refus(?:ed|ing|es)?\s+to|did\s+not|didn't|not|"
     r"never|without|avoid(?:ed|s|ing)?|escap(?:ed|es|ing)?|evad(?:ed|es|ing)|spared(?:\s+from)?)"
     r"(?:\s+(?:a|an|any|the))?"
     r"(?:\s+(?:have|be|been|being))*\s+$"

@@ -22,10 +22,14 @@ _ACCOUNT_TRAIL = re.compile(
     r"[”」』\"]?\s*(?:\d{1,2}月)?(?:\d{1,2}日)?(?:昨日|昨天|今日|今天|日前|近日)?\s*(?:消息|发布|报道|截图|称|显示|文章|推送|阅读|通报|公布|发文|宣布|披露|等?渠道|[:：)）\n])")
 # The regulator's or the newspaper's own outlet: 在其官方微信上发布, 官方微博, 据新华社.
 _OWN_OUTLET = re.compile(r"(?:其|本报|本台|本网)?官方(?:微信|微博|网站|账号)|官微|官博")
-_SOURCE_LINE = re.compile(r"(?:(?:来源|稿源|截图自)\s*[:：]?|source\s*:)\s*@?[^\s，,。；;()（）]{1,20}")
+_SOURCE_LINE = re.compile(
+    r"(?:(?:来源|稿源|截图自|图源|图片来源|图片提供|翻摄自|配图来自)\s*[:：]?|(?:image\s+|photo\s+)?(?:source|credit)\s*:)"
+    r"\s*@?[^\s，,。；;()（）]{1,20}"
+    # 微信图片_20200610163541: an image's file name
+    r"|微信图片_?\d{6,}")
 _EN_OUTLET = re.compile(
-    r"(?:'s|’s|its|their|official|according\s+to\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"\s+)?)\s*"
-    r"(?:official\s+)?(?:wechat|weibo|twitter|facebook|x)\s+"
+    r"(?:'s|’s|its|their|his|her|official|according\s+to\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"\s+)?)\s*"
+    r"(?:official\s+)?(?:wechat|weibo|twitter|facebook|x|telegram|youtube|instagram|tiktok)\s+"
     r"(?:public\s+|official\s+)?(?:account|page|feed|post|handle|channel)s?"
     r"(?:\s+of\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"|[“「][^”」\n]{1,30}[”」]))?"
 )
@@ -47,8 +51,11 @@ _POSTED_IN_EN = re.compile(
 # The outlet a report cites: "according to Chinese news portal Sohu.com", "according to the
 # Sohu report".
 _ACCORDING_TO_OUTLET = re.compile(
-    r"\baccording\s+to\s+(?:the\s+|a\s+)?(?:(?:chinese|state|local|official|financial|online|news|media)\s+){0,3}"
-    r"(?:(?:news\s+)?(?:portal|outlet|website|newspaper|agency|site)\s+)?[\w.]+\s+(?:report|reports|article|story)\b"
+    # "according to a report by the Russian news agency Interfax", "told the news agency X"
+    r"\b(?:report(?:ed)?\s+by|according\s+to|told|cited\s+by|quoted\s+by)\s+(?:a\s+|an\s+|the\s+)?"
+    r"(?:report\s+by\s+(?:the\s+)?)?(?:[\w-]+\s+){0,2}?(?:news\s+agency|newspaper|news\s+portal|news\s+outlet)\s+[\w.]+"
+    r"|\baccording\s+to\s+(?:the\s+|a\s+)?(?:(?:chinese|state|local|official|financial|online|news|media)\s+){0,3}"
+    r"(?:(?:news\s+)?(?:portal|outlet|website|newspaper|agency|site)\s+)?[\w.]+\s+(?:news\s+)?(?:report|reports|article|story)\b"
     r"|\baccording\s+to\s+(?:(?:chinese|state|local|official|financial|online)\s+){0,2}"
     r"(?:news\s+)?(?:portal|outlet|website|newspaper|agency|site)\s+[\w.]+"
 )
@@ -88,6 +95,10 @@ _RELATED_MARKER = re.compile(
     r"[^\n]{0,24}\n"
 )
 _HEADLINE_LINE_MAX = 60
+# 上一篇：某标题, "Next article: …": the headline of another page, linked from this one.
+_PREVIOUS_NEXT = re.compile(
+    r"(?m)^[ \t]*(?:上一篇|下一篇|上一条|下一条|上一则|下一则|上一页|下一页"
+    r"|previous(?:\s+(?:article|post|story))?|next(?:\s+(?:article|post|story)))\s*[:：][^\n]*")
 # A share or follow bar: a line of nothing but a few short words (微信 / [微博](…) / 分享到).
 _FURNITURE_LINE = re.compile(r"[ \t]*(?:分享到|关注我们|扫码关注|follow us|share)?[:：]?[ \t]*[^\s。，,；;：:]{1,6}[ \t]*")
 
@@ -130,8 +141,8 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
 
 
 _ANY_HINT = re.compile(
-    r"官|来源|稿源|截图自|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
-    r"|好友|朋友圈|空间|qq|微信|share|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
+    r"官|来源|稿源|截图自|图源|图片|翻摄|配图|credit|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin|telegram|youtube|instagram|tiktok| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
+    r"|上一|下一|previous|next|好友|朋友圈|空间|qq|微信|share|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
 )
 _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
 # Each pattern runs only over a text holding one of its words (most notices hold none).
@@ -140,9 +151,10 @@ _GUARDED = (
     (_POSTED_ON_EN, ("wechat", "weibo", "twitter", " x", "facebook", "linkedin", "douyin")),
     (_POSTED_ON_ZH, ("发布", "发文", "通报", "公布", "宣布", "披露", "据")),
     (_POSTED_IN_EN, ("wechat", "weibo", "twitter", " x ", "facebook", "linkedin", "douyin")),
-    (_SOURCE_LINE, ("来源", "稿源", "截图自", "source")),
-    (_EN_OUTLET, ("wechat", "weibo", "twitter", "facebook", " x ")),
-    (_ACCORDING_TO_OUTLET, ("according",)),
+    (_SOURCE_LINE, ("来源", "稿源", "截图自", "图源", "图片", "翻摄", "配图", "source", "credit")),
+    (_EN_OUTLET, ("wechat", "weibo", "twitter", "facebook", " x ", "telegram", "youtube", "instagram", "tiktok")),
+    (_ACCORDING_TO_OUTLET, ("according", "news agency", "newspaper", "news portal", "news outlet")),
+    (_PREVIOUS_NEXT, ("上一", "下一", "previous", "next")),
     (_URL, ("://", "www.")),
     (_LINK_TEXT, ("](",)),
     (_COMPARISON_EN, ("similar", "akin", "think", "counterpart", "equivalent", "version", "answer", "-like", "-style")),

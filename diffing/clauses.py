@@ -50,12 +50,21 @@ _HOST_AFTER_ZH = re.compile(
     r"|(?:平台)?(?:上|中)(?:的)?(?:[^，,。；;]{0,6})?(?:账号|帐号|公众号|主播|博主)"
     r"|\s*(?:公众号|公号|百家号|头条号|企鹅号|视频号|小程序|账号|帐号|直播间|店铺|网店|商家|卖家|用户|网友|主播|博主|达人)\s*[“「『\"]?"
 )
+# 今日头条旗下“某某”, 某公司旗下的应用: the owner of the product the verb acts on; Meta（脸书母公司）,
+# 腾讯子公司, 快手的创始人: the name describes another party or a person. Such a name stands
+# inside the stretch of the party before it.
+_DESCRIBING_ZH = re.compile(r"\s*(?:旗下|所属|控股)|\s*的?(?:母公司|子公司|母企业|创始人|创办人|首席执行官|总裁|董事长)")
 # "a Taobao shop", "the Douyin account", "Weibo users": the platform only hosts what follows.
 _HOST_AFTER_EN = re.compile(
-    r"\s+(?:live[\s-]?stream(?:ing)?\s+)?(?:shops?|stores?|storefronts?|accounts?|channels?|pages?|users?|influencers?"
+    r"\s+(?:live[\s-]?stream(?:ing)?\s+|apps?\s+)?(?:shops?|stores?|storefronts?|accounts?|channels?|pages?|users?|influencers?"
     r"|streamers?|bloggers?|sellers?|merchants?|vendors?|rooms?|posts?|videos?|groups?\s+chats?)\b"
+    # "WeChat instant messaging accounts", "Weibo public opinion pages": a kind between them
+    r"|\s+(?:(?!(?:and|or|its|their|the|a|an|was|were|is|are|has|had|have|to|of|for)\s)[a-z-]+(?<!ed)\s+){1,2}"
+    r"(?:accounts?|shops?|stores?|storefronts?|channels?|pages?)\b"
     # "Tencent-backed China Literature": the owner of the party, not the party
     r"|-(?:backed|owned|controlled|linked|affiliated|run|invested)\b"
+    # "Genshin Impact publisher Cognosphere", "Facebook owner Meta": the product of the party
+    r"|\s+(?:publisher|maker|developer|owner|operator|parent)\s+(?!of\b)[A-Za-z]"
 )
 # Names of one 、-list (优酷、爱奇艺、大学生联盟网、“喵播”等网站…予以处罚), with unread items between.
 _ENUMERATED = re.compile(r"[”」』\"]?(?:、\s*[^、，,。；;：:\s]{0,12}?)*、\s*[“「『\"]?")
@@ -68,7 +77,7 @@ _AMONG_THEM_ZH = re.compile(r"\s*(?:等)?(?:均|都|也|亦)?(?:名列其中|位
 _SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如|比如)\s*[“「『\"]?\s*$")
 _DEAL_TARGET = re.compile(r"(?:收购|并购|受让)\s*$")
 # 在抖音上, 通过微信; 收购银泰商业…股权案: the place of the act, or the target of the party's deal.
-_HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助|收购|并购|受让)\s*$")
+_HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助|收购|并购|受让|(?<![对向令让使将把给与和])其)\s*$")
 # "its doorbell camera Ring": a product of the party, not a party. A name in a prepositional
 # phrase ("practices regarding Android", "following the Cambridge Analytica scandal", "an attack
 # on the Starwood chain") is not what the verb acts on; "imposed on", "levied against", "a fine
@@ -83,6 +92,14 @@ _POINTING = frozenset({"imposed", "levied", "fine", "fines", "penalty", "placed"
 _HEAD_OF = frozenset({"charge", "head", "operator", "owner", "operators", "owners", "heads", "executive",
                       "executives", "managers", "officials", "representatives", "leaders", "bosses"})
 _ARTICLES = frozenset({"the", "a", "an", "its"})
+_AMOUNT_WORDS = frozenset({"million", "billion", "bn", "mn", "m", "k", "euros", "dollars", "pounds", "yuan", "rubles",
+                           "roubles", "won", "yen"})
+_TIME_WORDS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "spring", "summer",
+    "autumn", "winter", "early", "late", "mid",
+})
 _NOT_BETWEEN = frozenset({"of", "to", "and", "or"})
 _LAST_WORDS = re.compile(r"[a-z0-9'’.-]+(?:\s+[a-z0-9'’.-]+)*\s+$")
 _WORD = re.compile(r"[a-z0-9'’.-]+")
@@ -107,8 +124,13 @@ def _oblique_start(words: list[tuple[str, int]]) -> int | None:
             between = between[1:]
         if len(between) > 3 or _NOT_BETWEEN.intersection(between):
             continue
+        if between and (between[0] in _TIME_WORDS or between[0][:1].isdigit()):
+            continue  # "In June Reddit was fined", "in 2024 X": a time phrase ends before the name
+
         previous = words[index - 1][0] if index > 0 else ""
         if previous in _POINTING or (word in ("of", "from") and previous in _HEAD_OF) or (
+                # "fines of €500 million for Apple and €200 million for Meta": the amount's party
+                word in ("for", "on", "against") and (previous in _AMOUNT_WORDS or previous[:1].isdigit())) or (
                 word == "with" and previous in ("along", "together")):
             continue
         return words[index][1]
@@ -121,11 +143,14 @@ def _product_of(words: list[tuple[str, int]]) -> bool:
         return True
     for index in range(max(0, len(names) - 4), len(names)):
         if names[index] in ("its", "their") and not any(
-                w in _PREPOSITIONS or w in ("to", "and") for w in names[index + 1:]):
-            return True
+                w in _PREPOSITIONS or w in ("to", "and") or w in _UNIT_WORDS for w in names[index + 1:]):
+            return True  # "its app Ring", not "its subsidiary YouTube" (a company of its own)
     return False
 
 
+# "its subsidiary YouTube", "its Ring unit": a company of the group, a party of its own.
+_UNIT_WORDS = frozenset({"subsidiary", "subsidiaries", "unit", "units", "affiliate", "affiliates", "division", "arm"})
+_UNIT_AFTER_EN = re.compile(r"\s+(?:subsidiary|unit|affiliate|division|arm)\b")
 # "Meta and its subsidiaries (Instagram and WhatsApp)": brands of the party, not parties.
 _BRANDS_IN_BRACKETS = re.compile(r"\b(?:subsidiar(?:y|ies)|brands?|products?|services?|units?)\s*\(\s*$")
 # A fine or an amount just before "on"/"against": the name is the one fined.
@@ -136,6 +161,14 @@ _FINE_BEFORE_ON = re.compile(
 _SETTLEMENT_WITH = re.compile(r"settlement\s+of\s+[^.;\n]{1,80}?\s+with\s+(?:the\s+)?$")
 # "Alphabet's turnover", "ByteDance Ltd's TikTok": the name qualifies another noun.
 _POSSESSOR_EN = re.compile(r"(?:\s+(?:ltd|inc|corp|co|llc|limited|group|holdings)\.?)?(?:'s|’s|')\s+(?!fine|penalt)")
+# An aside about the party before it: who owns, runs or made it.
+_ASIDE_EN = re.compile(
+    r"\s*(?:(?:which|that)\s+is\s+|(?:a|an|the)\s+)?(?:(?:wholly|partly|majority|jointly)[\s-])?"
+    r"(?:owned|operated|run|backed|controlled|developed|made|published|acquired)\s+by\b"
+    r"|\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,2}(?:subsidiary|unit|arm|affiliate|division|brand|app|service)\s+of\b"
+)
+
+
 # A clause whose subject refers back to every party named before it (这些企业均被…, "the firms").
 _ALL_OF_THEM = re.compile(
     r"\s*(?:这些|上述|以上|前述|上列)(?:企业|平台|公司|网站|应用|app|账号)"
@@ -201,7 +234,8 @@ def govern(
         if language == "zh":
             continue
         words = _words_before(text, party.start)
-        result[index].host = result[index].host or (bool(words) and _product_of(words)) or bool(
+        result[index].host = result[index].host or (
+            bool(words) and _product_of(words) and not _UNIT_AFTER_EN.match(text, party.end)) or bool(
             _BRANDS_IN_BRACKETS.search(text, max(0, party.start - 32), party.start))
         oblique = _oblique_start(words) if words else None
         # "after the ICO fined British Airways": a verb between the preposition and the name
@@ -235,7 +269,11 @@ def govern(
             next_party += 1
         in_clause = [span for span in actions if clause_start <= span[0] and span[1] <= clause_end]
         if members:
-            current = _own_clause(text, clause_start, clause_end, members, parties, in_clause, result, language)
+            own = _own_clause(text, clause_start, clause_end, members, parties, in_clause, result, language)
+            # "Douyin, owned by ByteDance, was fined": an aside naming the party's owner leaves
+            # the party the subject of the clauses after it.
+            current = own or (current if language == "en" and current and not in_clause
+                              and _ASIDE_EN.match(text, clause_start, clause_end) else own)
             for member in members:
                 governed = result[member]
                 if governed.actions or not (_SUCH_AS.search(
@@ -375,7 +413,9 @@ def _own_clause(
             continue
         # The target of the party's deal (A收购B股权案处以罚款) ends no stretch: A's verbs follow it.
         later = [other for other in members[position + 1:]
-                 if not (language == "zh" and _DEAL_TARGET.search(text, max(0, parties[other].start - 4), parties[other].start))
+                 if not (language == "zh" and (
+                     _DEAL_TARGET.search(text, max(0, parties[other].start - 4), parties[other].start)
+                     or _DESCRIBING_ZH.match(text, parties[other].end)))
                  and not (language == "en" and _BRANDS_IN_BRACKETS.search(
                      text, max(0, parties[other].start - 32), parties[other].start))]
         if later:
@@ -482,7 +522,7 @@ def _is_speaker(text: str, party: Party, language: str) -> bool:
 
 def _is_host(text: str, party: Party, language: str) -> bool:
     if language == "zh":
-        if _HOST_AFTER_ZH.match(text, party.end, party.end + 16):
+        if _HOST_AFTER_ZH.match(text, party.end, party.end + 16) or _DESCRIBING_ZH.match(text, party.end):
             return True
         return _HOST_BEFORE_ZH.search(text[max(0, party.start - 4):party.start]) is not None
     # English products are read from the words before (_product_of), what it hosts after it.

@@ -17,7 +17,7 @@ from diffing.text import PreparedText
 __all__ = ["RESPECTIVELY", "bracketed_amounts", "gapped_fines", "respective_amounts"]
 
 
-RESPECTIVELY = re.compile(r"分别|respectively")
+RESPECTIVELY = re.compile(r"分别|分別|respectively")
 
 
 def respective_amounts(prepared: PreparedText, group: Sequence[Found],

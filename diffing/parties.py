@@ -29,6 +29,10 @@ _POINTS_ON = re.compile(
 )
 
 
+# An amount followed by "for" and a name: the name is the amount's party.
+_FOR_PARTY = re.compile(r"\s*(?:each\s+)?for\s+(?:the\s+company\s+)?")
+
+
 _EACH_OF_MANY = re.compile(
     r"(?:涉案|违规|违法|相关|上述|每案涉及的?|每家)(?:违规|违法)?(?:企业|经营者|公司|当事人|主体)[^，。；]{0,6}(?:各|均|分别)"
     r"|(?:各|均)被?(?:处以|处|罚款|罚)[^，。；]{0,8}$"
@@ -124,6 +128,8 @@ def _party_in_sentence(prepared: PreparedText, figure: Figure,
             before = mention
         elif mention.start >= figure.end and after is None:
             after = mention
+    if after is not None and _FOR_PARTY.fullmatch(prepared.original, figure.end, after.start):
+        return _party(after)  # "€500 million for Apple and €200 million for Meta"
     if inside is not None:
         return _party(inside)
     if after is not None and _POINTS_ON.fullmatch(prepared.original[figure.end:after.start]):

@@ -122,6 +122,8 @@ def find_platform_mentions(
     found += english_company_names(prepared, found, language)
     found += english_governed_names(prepared, found, language)
     found += recurring_names(prepared, found)
+    if language == "en" and any(item.id is None for item in found):
+        _registry_short_forms(text, found)
     found = _outside_channels(text, found) if found else found
     if rows:
         found = _outside_tables(prepared, found, rows)
@@ -243,6 +245,23 @@ def _registry_apps_not_named_for_violations(text: str, groups: Sequence[Sequence
             if len(kept) < len(said.actions):
                 said.actions[:] = kept
                 said.decided = bool(kept)
+
+
+def _registry_short_forms(text: str, found: list[Found]) -> None:
+    """"Epic" after "Epic Games", "Delivery" after "Delivery Hero": an unknown name that
+    is the first words of a registry name written earlier in the notice is that platform."""
+    full = sorted((item for item in found if item.id is not None), key=lambda item: item.start)
+    for item in found:
+        if item.id is not None:
+            continue
+        name = text[item.start:item.end]
+        for earlier in full:
+            if earlier.start >= item.start:
+                break
+            written = text[earlier.start:earlier.end]
+            if len(written) > len(name) and written.startswith(name) and written[len(name)] == " ":
+                item.id, item.kind = earlier.id, earlier.kind
+                break
 
 
 def _short_forms_merged(mentions: list[PlatformMention],
@@ -565,7 +584,23 @@ def _either_or(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, 
         if _EITHER_OR.fullmatch(text, result[index][1], result[index + 1][0]):
             result[index] = (result[index][0], result[index][1], NEUTRAL)
             result[index + 1] = (result[index + 1][0], result[index + 1][1], NEUTRAL)
+    if "等" in text and "账号" in text:
+        # 对上述账号采取关闭、禁言等处置措施: a menu of measures over several accounts, which of
+        # them each account got is not said.
+        index = 0
+        while index < len(result) - 1:
+            last = index
+            while last + 1 < len(result) and text[result[last][1]:result[last + 1][0]] == "、":
+                last += 1
+            if last > index and text.startswith("等", result[last][1]) \
+                    and _MANY_ACCOUNTS.search(text, max(0, result[index][0] - 24), result[index][0]):
+                for position in range(index, last + 1):
+                    result[position] = (result[position][0], result[position][1], NEUTRAL)
+            index = last + 1
     return result
+
+
+_MANY_ACCOUNTS = re.compile(r"(?:对|将)(?:上述|相关|这些|涉事|以上|前述|该批|上列)[^，,。；;\n]{0,8}?账号[^，,。；;\n]{0,6}$")
 
 
 def _reading(group: Sequence[Found], said: Governed,
@@ -723,6 +758,7 @@ def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Fo
             if (prepared.sentence_index(last.start) == prepared.sentence_index(item.start)
                     and len(gap) <= 32 and _LIST_GAP.fullmatch(gap)
                     and not _OWNER_AFTER.match(prepared.text, item.end)
+                    and not _DESCRIBES_AFTER.match(prepared.text, item.end)
                     and ((last.id is None) == (item.id is None) or not _QUOTE_MARKS.search(gap)
                          or _BOTH_QUOTED.fullmatch(gap))):
                 groups[-1].append(item)
@@ -733,8 +769,11 @@ def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Fo
     return groups
 
 
-# "Alibaba Group, Tencent-backed China Literature": an owner named inside the next item.
-_OWNER_AFTER = re.compile(r"-(?:backed|owned|controlled|linked|affiliated|run|invested)\s")
+# "Alibaba Group, Tencent-backed China Literature", 快手和字节跳动旗下的“西瓜视频”: an owner named
+# inside the next item.
+# Meta（脸书母公司）: a name describing the one before it, no item of the list.
+_DESCRIBES_AFTER = re.compile(r"\s*的?(?:母公司|子公司|母企业)")
+_OWNER_AFTER = re.compile(r"-(?:backed|owned|controlled|linked|affiliated|run|invested)\s|\s*(?:旗下|所属)的?\s*[“「『\"]?")
 
 
 def _item_key(text: str, item: Found) -> str:

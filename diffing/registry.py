@@ -165,6 +165,8 @@ def _word_patterns(table: dict[str, dict[str, list[str]]]) -> dict[str, dict[str
 _DIGIT_NAME_BEFORE = re.compile(r"[\d.,]$")
 _DIGIT_NAME_AFTER = re.compile(r"[\d.,%]|\s*(?:家|款|个|件|条|万|亿|元|余|多|年|月|日|天|度|websites|apps|accounts)")
 _LATIN_EDGE = re.compile(r"[a-z0-9]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NUMBER_WITH_CHINESE_UNIT = re.compile(r"\d[\d.,]*\s*[\u4e00-\u9fff]")
 
 
 def _name_pattern(aliases: dict[str, str]) -> re.Pattern[str]:
@@ -203,8 +205,10 @@ def registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[F
             if _DIGIT_NAME_BEFORE.search(before) or _DIGIT_NAME_AFTER.match(text, end):
                 continue
         elif (_LATIN_EDGE.match(alias[0]) and _LATIN_EDGE.match(before)) or (
-                _LATIN_EDGE.match(alias[-1]) and _LATIN_EDGE.match(after)):
-            # Latin names are whole words: "Bing" is not in "binge", "JD" not in "JDK".
+                _LATIN_EDGE.match(alias[-1]) and _LATIN_EDGE.match(after) and not (
+                    after.isdigit() and alias[-1].isalpha() and _NUMBER_WITH_CHINESE_UNIT.match(text, end))):
+            # Latin names are whole words: "Bing" is not in "binge", "JD" not in "JDK"; a number
+            # with a Chinese unit glued after the name is not part of it (给予TikTok3个月).
             continue
         blocked = registry.not_after.get(alias)
         if blocked and (before in blocked or any(
@@ -214,7 +218,11 @@ def registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[F
         if blocked_after and text.startswith(blocked_after, end):
             continue
         forms = registry.cased.get(alias)
-        if forms and re.sub(r"\s+", " ", normalise_width(prepared.original_text(start, end))) not in forms:
+        if forms and re.sub(r"\s+", " ", normalise_width(prepared.original_text(start, end))) not in forms \
+                and not (len(alias) > 2 and prepared.original_text(start, end).islower()
+                         and (_CJK.match(before) or _CJK.match(after))):
+            # A cased name written in lower case is the ordinary word ("apple", "meta"), except
+            # glued to Chinese text, where no English word is meant (meta目前无法…, 对meta罚款).
             continue
         domain = _DOMAIN_SUFFIX.match(text, end)
         if domain is not None and _LATIN_EDGE.match(alias[-1]):

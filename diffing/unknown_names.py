@@ -77,11 +77,25 @@ _SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如)\s*$")
 _HEADING_BEFORE = re.compile(r"(?:^|\n)\s*(?:\d{1,2}\s*[.、．]|[①-⑳]|[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]、)\s*$")
 _HEADING_AFTER = re.compile(r"\s*[:：]")
 _NOT_NAME_AFTER = re.compile(
+    # “刷榜”、“网红经济”等专项整治: every quoted item of a list the campaign word closes
+    r"(?:\s*[、，,和及与]\s*[“「『\"][^”」』\"\n]{1,16}[”」』\"])*\s*(?:等)?"
     r"\s*(?:系列|类)?(?:专项行动|行动|专项|活动|乱象|整治|运动|要求|行为|条款|计划|现象|模式|问题|理念|口号|"
     r"campaign|crackdown|practice)"
 )
+# Words of the online ecosystem regulators quote (“自媒体”账号, “水军”, “网红经济”): kinds, not names.
+_JARGON = re.compile(r"(?:自媒体|网红|水军|饭圈|黑公关|标题党|软色情|流量经济|网红经济|刷榜|刷单|刷量|控评|刷评控评|大v|僵尸粉)$")
 _CATEGORY_BEFORE = re.compile(r"(?:各类|各种|违规|违法|不良|此类|这类|一些)\s*$")
 _QUOTED_LIST_GAP = re.compile(r"[”」』》\"]\s*(?:、|和|及|与|,|，)?\s*[“「『《\"]")
+
+
+def _quoted_around_registry_name(text: str, known: Sequence[Found], start: int, end: int) -> None:
+    """“咪咕善跑APP”, “QQ输入法”: a quoted name that begins with a registry name is one mention,
+    the whole quoted name, under that registry id (the product of that platform's owner)."""
+    inside = [item for item in known if start <= item.start and item.end <= end]
+    overlapping = [item for item in known if item.start < end and start < item.end]
+    if len(inside) == 1 and len(overlapping) == 1 and inside[0].id is not None and inside[0].start == start \
+            and not _DOCUMENT_TITLE.search(text, start, end):
+        inside[0].end = end
 
 
 def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: str,
@@ -110,8 +124,11 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
         group = match.lastgroup or "a"
         start, end = match.start(group), match.end(group)
         if not taken.free(start, end):
+            if language == "zh" and end - start <= 12:
+                _quoted_around_registry_name(text, known, start, end)
             continue
         if _DOCUMENT_TITLE.search(text, start, end) or _CAMPAIGN.search(text[start:end]) \
+                or _JARGON.match(text, start, end) \
                 or _SEE_ALSO.search(text, max(0, match.start() - 4), match.start()):
             continue
         titled = group == "e"
@@ -242,6 +259,10 @@ _WORK_TITLE = re.compile(
 _ITEM = r"[^\s、,，。；;：:()（）“”「」《》\"'|]{2,12}"
 _ENUMERATION_GAP = re.compile(rf"、(?:{_ITEM}、)+")
 _ENUMERATION_LEAD = re.compile(rf".*(?:包括|如|例如|比如|其中|：|:)\s*({_ITEM})、$")
+# Every item before the first registry name of a list after its lead (包括A、B和快看漫画,
+# 下架的APP有：A、B、快看漫画).
+_ENUMERATION_LEAD_ITEMS = re.compile(
+    rf"(?:(?P<word>包括|例如|比如|其中)|[：:])\s*((?:{_ITEM}、)*{_ITEM})(?:、|和|及|与|以及)$")
 # The last item ends at 等, a count, punctuation, or the verb the list is the subject of (、UC被查处).
 _ENUMERATION_TAIL = re.compile(rf"、({_ITEM}?)(?=等|\s*\d+\s*(?:家|款|个)|[，,。；;]|$|(?:被|遭|均|都|已|因)[^、，,。；;]{{2}})")
 # An app named before the count it belongs to: 暖暖环游世界等60款APP.
@@ -260,6 +281,15 @@ def _outer_start(text: str, item: Found) -> int:
 
 def _outer_end(text: str, item: Found) -> int:
     return item.end + 1 if text[item.end:item.end + 1] in ("”", "」", "』", "\"") else item.end
+
+
+def _lead_items(text: str, first: int) -> re.Match[str] | None:
+    """The items of a list before its first registry name, when a lead word opens the list and
+    it has two items or more (a lone "我们和" after a colon is none)."""
+    items = _ENUMERATION_LEAD_ITEMS.search(text, max(0, first - 80), first)
+    if items is None or not (items.group("word") or "、" in items.group(2)):
+        return None
+    return items
 
 
 def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[Found]:
@@ -293,10 +323,19 @@ def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[F
         if len(run) < 2 and not spans:
             lead = _ENUMERATION_LEAD.search(text, max(0, run[0].start - 20), run[0].start + 1)
             tail = _ENUMERATION_TAIL.match(text, run[-1].end)
-            if not (lead or tail):
+            items = _lead_items(text, run[0].start)
+            if not (lead or tail or items):
                 continue
         lead = _ENUMERATION_LEAD.search(text[max(0, run[0].start - 20):run[0].start])
-        if lead:
+        items = _lead_items(text, run[0].start)
+        if items and (items.group(2).count("、") or not lead):
+            position = items.start(2)
+            for name in items.group(2).split("、"):
+                if not _NOT_A_NAME.search(name) and not _LIST_LEAD.match(name) and not any(
+                        item.start < position + len(name) and position < item.end for item in known):
+                    spans.append((position, position + len(name)))
+                position += len(name) + 1
+        elif lead:
             offset = max(0, run[0].start - 20)
             spans.append((offset + lead.start(1), offset + lead.end(1)))
         tail = _ENUMERATION_TAIL.match(text, run[-1].end)
@@ -359,6 +398,8 @@ _LIST_ITEM_RUN = re.compile(r"[^\s、,，。；;：:()（）“”「」《》\"
 _LIST_SEPARATOR = re.compile(r"、|和|及|与|以及")
 _LIST_LEAD_WORD = re.compile(
     r"包括|其中|例如|比如|涉及|发现|共有|共计|累计|下架|通报|约谈|点名|责令|勒令|要求|督促|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
+    # （下称某某等5家公司）, 有关某某等5家公司, 函请某某等5家公司: a reference or a letter's addressee
+    r"以下简称|以下称|下称|简称|有关|函请|致函|所属|"
     r"针对|关于|对于|对|了|将|把|的|如|其|及|和"
 )
 # The last character of a body, a verb or a relative clause that a list's first name follows
@@ -698,6 +739,8 @@ _EN_GOVERNED_HINT = re.compile(
 _EN_LEADING = re.compile(
     r"^(?:The|A|An|This|That|These|Those|Its|In|On|At|For|But|And|Or|If|When|Meanwhile|However|Also|"
     r"Separately|Earlier|Later|Yesterday|Today|Last|Previously|Additionally|Similarly|Finally|Now|Then|So|Thus)$"
+    # "Singaporean-based network InMobi", "the US-based company": where it is, not who
+    r"|^[A-Za-z.]+-(?:based|headquartered|registered|listed|owned|backed|run)$"
 )
 # Capitalised words that start no company's name: the regulators, courts, places and times.
 _EN_NOT_PARTY = re.compile(

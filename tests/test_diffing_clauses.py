@@ -568,3 +568,90 @@ def test_a_gapped_fine_is_the_next_name_s(text: str) -> None:
 def test_an_amount_in_a_later_sentence_of_its_own_is_not_a_gapped_fine() -> None:
     text = "Apple was fined €500 million. Meta earned €200 million."
     assert [(m.id, m.actions) for m in extract(text, language="en").platforms] == [("apple", ("fined",)), ("meta", ())]
+
+
+@pytest.mark.parametrize("text", [
+    "In May Reddit, an American forum, was fined £1.5 million.",
+    "In 2023 Reddit was fined £1.5 million by the regulator.",
+    "On Tuesday Reddit was fined £1.5 million.",
+])
+def test_a_time_phrase_before_the_name_is_no_preposition_of_the_name(text: str) -> None:
+    assert _read(text) == [("reddit", "Reddit", ("fined",))]
+
+
+@pytest.mark.parametrize("text", [
+    "The apps were taken down, according to a Sohu news report.",
+    "The fine could be large, the analyst wrote in her Telegram channel.",
+    "The regulator explained the decision on his YouTube channel.",
+])
+def test_reports_and_personal_channels_are_no_mentions(text: str) -> None:
+    assert _read(text) == []
+
+
+def test_the_os_of_app_stores_is_no_party() -> None:
+    text = "Douyin was suspended on several Android app stores."
+    assert _read(text) == [("douyin", "Douyin", ("suspended",)), ("android", "Android", ())]
+
+
+@pytest.mark.parametrize("text", [
+    "Hundreds of Weibo public opinion accounts have been closed.",
+    "Dozens of Douyin livestream accounts were closed by the regulator.",
+])
+def test_a_platform_hosting_the_accounts_closed_is_not_closed(text: str) -> None:
+    assert [actions for _, _, actions in _read(text)] == [()]
+
+
+@pytest.mark.parametrize("text", [
+    # Amounts each followed by their party, in one list governed by one verb.
+    "The Commission imposed fines of €500 million for Apple and €200 million for Meta.",
+    # 分别 and 处罚 with a foreign currency; the same in Traditional characters.
+    "苹果和Meta分别被处罚5亿欧元和2亿欧元。",
+    "蘋果和Meta兩間企業分別遭裁罰5億歐元及2億歐元。",
+])
+def test_amounts_of_a_list_belong_to_their_own_parties(text: str) -> None:
+    extraction = extract(text)
+    assert [(f.value, f.party) for f in extraction.figures if f.currency] == [
+        (Decimal(500000000), "apple"), (Decimal(200000000), "meta")]
+    assert [(m.id, m.actions) for m in extraction.platforms] == [("apple", ("fined",)), ("meta", ("fined",))]
+
+
+@pytest.mark.parametrize("text", [
+    "Douyin, owned by ByteDance, was fined 1 million yuan.",
+    "Douyin, a unit of ByteDance, was fined 1 million yuan.",
+    "Douyin, which is owned by ByteDance, was fined 1 million yuan.",
+])
+def test_an_aside_naming_the_owner_leaves_the_party_the_subject(text: str) -> None:
+    extraction = extract(text)
+    assert [(m.id, m.actions) for m in extraction.platforms] == [("douyin", ("fined",)), ("bytedance", ())]
+    assert [f.party for f in extraction.figures if f.currency] == ["douyin"]
+
+
+def test_a_subsidiary_of_the_party_is_a_party_of_its_own() -> None:
+    text = "The FTC said Amazon will pay a $25 million civil penalty, while its Ring unit will pay $5.8 million."
+    extraction = extract(text)
+    assert [(m.id, m.actions) for m in extraction.platforms] == [("amazon", ("fined",)), ("ring", ("fined",))]
+    assert [f.party for f in extraction.figures if f.currency] == ["amazon", "ring"]
+    assert [m.actions for m in extract("Google and its subsidiary YouTube will pay $170 million.").platforms] == [
+        ("fined",), ("fined",)]
+
+
+@pytest.mark.parametrize("text", [
+    "抖音被罚款。\n\n上一篇：微软收购动视暴雪，仅次于腾讯和索尼。\n下一篇：某地警方打掉团伙",
+    "TikTok was fined.\nNext article: Microsoft completes its Activision deal\n",
+])
+def test_previous_and_next_article_links_are_page_furniture(text: str) -> None:
+    assert len(_read(text)) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "谷歌被罚款。\n\n图源：微博\n\n",
+    "抖音被约谈。\n\n微信图片_20200610163541\n\n",
+    "TikTok was fined. Image credit: Instagram",
+])
+def test_image_credits_and_file_names_are_page_furniture(text: str) -> None:
+    assert len(_read(text)) == 1
+
+
+def test_a_news_agency_a_report_is_by_is_no_party() -> None:
+    text = "According to a report by the Russian news agency Pravdex, LLC Google was found guilty and fined."
+    assert _read(text) == [("google", "Google", ("fined",))]

@@ -111,6 +111,9 @@ def test_unknown_names_with_their_kind(text: str, name: str, kind: str) -> None:
     'a series of special operations called "Qinglang" against websites',
     "坚持“快、准、严、实”的原则。",
     "《网络安全法》第六十八条",
+    # Quoted words of the online ecosystem, and every quoted item of a list a campaign closes.
+    "依法约谈处罚网站、“自媒体”账号5家，整治“水军”行为。",
+    "持续开展“刷榜”、“网红经济”等专项整治。",
 ])
 def test_quoted_phrases_that_are_no_names(text: str) -> None:
     assert _mentions(text) == []
@@ -217,6 +220,33 @@ def test_aliases_short_forms_and_cased_names(text: str, expected: list[str]) -> 
     ("The KFTC fined Coupang and Kakao Mobility.", ["coupang", "kakao"]),
     ("网信办对美光公司产品进行网络安全审查，照片墙与奈飞也被提及。", ["micron", "instagram", "netflix"]),
     ("Grab a coffee and stand in line.", []),
+    # Companies Western regulators fine, under their trading and legal names, and the Chinese
+    # names the Chinese press gives Western and Chinese firms (Singapore's 面簿 for Facebook).
+    ("Cognosphere, the Genshin Impact publisher, and InMobi paid; 23andMe and LastPass were fined.",
+     ["hoyoverse", "genshin_impact", "inmobi", "23andme", "lastpass"]),
+    ("The agency cited Disney and Orange; Gmail ads were mentioned.", ["disney", "orange", "gmail"]),
+    ("监管机构对面簿及其子公司展开调查，科大訊飛与酷澎亦被提及。", ["facebook", "iflytek", "coupang"]),
+    ("今日头条旗下的火山小视频、内涵段子与腾讯的天天快报被点名。",
+     ["toutiao", "huoshan", "neihan_duanzi", "tencent", "tiantian_kuaibao"]),
+    ("An orange tariff; chrome wheels.", []),
+    ("The CMA is investigating ticket sites StubHub and viagogo and the retailer Wayfair.",
+     ["stubhub", "viagogo", "wayfair"]),
+    # A cased name in lower case is an ordinary word in English, the company glued to Chinese.
+    ("法院表示meta无法阻止调查，梅塔否认指控。", ["meta", "meta"]),
+    ("The meta data of an apple.", []),
+    # Chinese and Taiwanese names of chip, payment and music firms; AI services and their owners.
+    ("監管機構約談了高通、輝達、貝寶和思播。", ["qualcomm", "nvidia", "paypal", "spotify"]),
+    ("文心一言、通義千問、腾讯元宝、可灵与月之暗面的Kimi被点名。",
+     ["ernie_bot", "tongyi_qianwen", "tencent_yuanbao", "kling", "moonshot_ai", "moonshot_ai"]),
+    ("该设备具有高通量检测能力。", []),
+    # Taiwan's telecom and cable operators the NCC names.
+    ("NCC對中華電信、台灣大哥大、遠傳與凱擘處以罰鍰。", ["chunghwa_telecom", "taiwan_mobile", "fareastone", "kbro"]),
+    ("水表采用远传抄表。", []),
+    # Community group-buying and other brands of the groups SAMR fines.
+    ("市场监管总局对橙心优选、多多买菜、美团优选、十荟团、食享会处以罚款，京东旗下的京喜被约谈。",
+     ["chengxin_youxuan", "duoduo_maicai", "meituan_youxuan", "shihuituan", None, "jd", "jingxi"]),
+    # A number with a Chinese unit glued after a Latin name is not part of the name.
+    ("欧盟开罚TikTok3亿欧元，并给予Uber3个月时间。", ["tiktok", "uber"]),
     # A one-letter name is only the capital letter standing alone, and not a numbering.
     ("An X-ray of the x axis, X's rival.", []),
     ("The fine was imposed under Article X; Plan X failed.", []),
@@ -225,7 +255,7 @@ def test_aliases_short_forms_and_cased_names(text: str, expected: list[str]) -> 
     ("Epic battles; zoom in; Discord between members grew.", []),
     ("他们运用自如，浮想联翩，联想到中国美食。", []),
 ])
-def test_registry_covers_companies_regulators_name(text: str, expected: list[str]) -> None:
+def test_registry_covers_companies_regulators_name(text: str, expected: list[str | None]) -> None:
     assert [m.id for m in _mentions(text)] == expected
 
 
@@ -1253,3 +1283,137 @@ def test_what_a_company_did_to_its_own_business_is_no_measure(text: str, expecte
 def test_an_operators_people_or_things_named_by_kind_are_no_app(text: str) -> None:
     names = [name for _, name, _ in _entries(text)]
     assert not any(word in name for name in names for word in ("负责人", "代表人", "應用", "產品"))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A fine the party may get (modal, "faces", an intent) is proposed, not imposed.
+    ("Snapchat could face a £9 million fine over its age checks.", [("snapchat", ("fine_proposed",))]),
+    ("Yandex is facing a fine of up to 5 billion roubles.", [("yandex", ("fine_proposed",))]),
+    ("The watchdog said it planned to levy a fine against Roblox in court.", [("roblox", ("fine_proposed",))]),
+    ("抖音或被处以500万元罚款。", [("douyin", ("fine_proposed",))]),
+    ("监管机构打算向优步发出罚款通知。", [("uber", ("fine_proposed",))]),
+    # A penalty the law allows, or one still to be decided, is no action on the party.
+    ("Regulators can fine Vinted up to 4% of its turnover.", [("vinted", ())]),
+    ("主管机关将再决定是否对酷澎裁罚。", [("coupang", ())]),
+    ("如有违规，监管部门可对小红书处以罚款，罚款金额最高可达营业额的10%。", [("xiaohongshu", ())]),
+    # "faces" as a noun, a failure to act, a word of a compound: no measure.
+    ("Clearview copied users' faces and was fined £3 million.", [("clearview", ("fined",))]),
+    ("Reddit was penalised over its failure to remove spam.", [("reddit", ("fined",))]),
+    ("Valve was fined for geo-blocking game keys.", [("valve", ("fined",))]),
+    ("Twitch itself notified the office of the breach.", [("twitch", ())]),
+    # A closure with an end is a suspension.
+    ("Regulators shut down Dcard for 48 hours over its content.", [("dcard", ("suspended",))]),
+    # A reprimand, and an order to remedy or to comply within a time given.
+    ("委员会对WhatsApp进行了谴责，并下令WhatsApp采取补救措施。",
+     [("whatsapp", ("warned",)), ("whatsapp", ("ordered_to_rectify",))]),
+    ("监管机构已给予抖音三个月时间使其处理方式符合规定。", [("douyin", ("ordered_to_rectify",))]),
+    # A fine on a condition (否则, 如果), one the press says may come (或开出), no fine.
+    ("否则，拼多多将被处以最高500万元的罚款。", [("pinduoduo", ())]),
+    ("美团或遭开出天价罚单。", [("meituan", ())]),
+    # The party reporting to a body is not named by it; a deadline set for the party orders it.
+    ("美团须在30日内向监管机构通报已采取的措施。", [("meituan", ("ordered_to_rectify",))]),
+    ("拼多多必须在两个月内提交整改方案。", [("pinduoduo", ("ordered_to_rectify",))]),
+    # Taiwan's wording: 限期改善 (improve within a time), 予以糾正 (a formal correction).
+    ("數發部要求酷澎限期改善。", [("coupang", ("ordered_to_rectify",))]),
+    ("金管會對LINE予以糾正。", [("line", ("ordered_to_rectify",))]),
+    # Rectifying "as required", in the party's own words, is no order.
+    ("抖音称，如果按照监管机构要求整改，将损害用户利益。", [("douyin", ())]),
+    ("The authority gave Grindr two months to bring its processing into compliance.",
+     [("grindr", ("ordered_to_rectify",))]),
+])
+def test_fines_possible_pending_or_denied_and_orders_in_other_words(
+        text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in _mentions(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # The owner of the product a verb acts on is named, not acted on: 旗下, 其 (its), "publisher".
+    ("监管部门约谈了快手和字节跳动旗下的“西瓜视频”。",
+     [("kuaishou", ("summoned",)), ("bytedance", ()), ("xigua", ("summoned",))]),
+    ("监管机构对脸书旗下的通讯应用WhatsApp处以罚款。", [("facebook", ()), ("whatsapp", ("fined",))]),
+    ("对Meta的罚款源于其Instagram和Facebook的广告模式。",
+     [("meta", ("fined",)), ("instagram", ()), ("facebook", ())]),
+    ("Fortnite maker Epic Games was fined $5 million.", [("fortnite", ()), ("epic_games", ("fined",))]),
+    ("监管机构对Meta（脸书母公司）处以罚款。", [("meta", ("fined",)), ("facebook", ())]),
+])
+def test_owners_and_products_of_the_party_are_named(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in _mentions(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A list closed by its count, read back to a reference word or a letter's verb, not past it.
+    ("监管机构已函请东湖、西岭等2家公司到会说明，并处以罚款。", ["东湖", "西岭"]),
+    ("（下称东湖、西岭等2家公司）被处以罚款。", ["东湖", "西岭"]),
+    ("有关东湖、西岭等2家公司被处以罚款。", ["东湖", "西岭"]),
+])
+def test_a_counted_list_starts_after_reference_words(text: str, expected: list[str]) -> None:
+    assert [m.name for m in _mentions(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # What the party did against the rules is its conduct, not a measure on it.
+    ("快手违法下架3个频道，监管机构对其处以罚款。", [("kuaishou", ("fined",))]),
+    ("斗鱼擅自关闭了直播服务。", [("douyu", ())]),
+])
+def test_conduct_against_the_rules_is_no_measure(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in _mentions(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The FTC announced a settlement with Singaporean-based ad network, Quorvex, which must pay $1 million.",
+    "The regulator planned to levy a fine against the US-based company in court.",
+])
+def test_where_a_company_is_based_is_no_name(text: str) -> None:
+    assert not [m for m in _mentions(text) if m.name.endswith("-based")]
+
+
+def test_what_a_measure_answers_is_no_naming() -> None:
+    text = "针对快手平台未落实主体责任，存在泛娱乐化倾向问题，网信办对快手平台采取约谈措施。"
+    assert [(m.id, m.actions) for m in _mentions(text)] == [("kuaishou", ("summoned",))] * 2
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 警示 given to named sites is a warning; a cautionary lesson is none.
+    ("市网信办对“晴川网”“云雀APP”等12家网站平台进行约谈和警示。",
+     [(None, "晴川网", ("summoned", "warned")), (None, "云雀APP", ("summoned", "warned"))]),
+    ("这些案例起到警示作用，抖音也被约谈。", [("douyin", "抖音", ("summoned",))]),
+    # A quoted product name that begins with a registry name is one mention under that id.
+    ("应用商店依法下架“百度识图APP”“晴川阅读”等违规应用。",
+     [("baidu", "百度识图APP", ("removed",)), (None, "晴川阅读", ("removed",))]),
+])
+def test_warnings_given_and_quoted_products_of_registry_names(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.name, m.actions) for m in _mentions(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A menu of measures over several accounts: which account got which is not said.
+    ("账号“晴**川”“云***雀”等恶意炒作。已责令相关网站对上述账号采取关闭、禁言等处置措施。",
+     [(None, ()), (None, ())]),
+    # One measure over them, or a menu for one named platform, is said of each.
+    ("账号“晴**川”“云***雀”等恶意炒作。已责令相关网站对上述账号作关闭处置。",
+     [(None, ("closed",)), (None, ("closed",))]),
+    ("网信办对微博平台采取约谈、警告等处置处罚措施。", [("weibo", ("summoned", "warned"))]),
+])
+def test_a_menu_of_measures_over_several_accounts_is_said_of_none(
+        text: str, expected: list[tuple[str | None, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in _mentions(text)] == expected
+
+
+def test_the_short_form_of_a_registry_name_written_before_is_that_platform() -> None:
+    text = "The FTC fined Epic Games $5 million. The FTC also fined Epic for its billing."
+    assert [(m.id, m.name) for m in _mentions(text)] == [("epic_games", "Epic Games"), ("epic_games", "Epic")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Every unquoted item before the first registry name of a list after its lead word.
+    ("本次下架的APP包括晴川天气、小云记账和快看漫画。",
+     [(None, "晴川天气", ("removed",)), (None, "小云记账", ("removed",)), ("kuaikan", "快看漫画", ("removed",))]),
+    ("被下架的APP有：晴川天气、小云记账、快看漫画。",
+     [(None, "晴川天气", ("removed",)), (None, "小云记账", ("removed",)), ("kuaikan", "快看漫画", ("removed",))]),
+    # A colon before one word and 和 is no list.
+    ("他说：我们和快看漫画合作。", [("kuaikan", "快看漫画", ())]),
+])
+def test_unquoted_items_before_a_registry_name_of_a_list(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.name, m.actions) for m in _mentions(text)] == expected
