@@ -41,13 +41,19 @@ def _upsert_listing(dialect_name: str) -> Any:
 def note_listings(session: Session, rows: Sequence[tuple[int, str, str]], at: datetime) -> None:
     """Record that source ``source_id`` lists notice ``notice_id`` at ``url``, for each
     ``(notice_id, source_id, url)`` of ``rows``, seen at ``at``; idempotent, does not commit."""
+    _upsert_listings(session, [(notice_id, source_id, url, at)
+                               for notice_id, source_id, url in rows])
+
+
+def _upsert_listings(session: Session, rows: Sequence[tuple[int, str, str, datetime]]) -> None:
+    """:func:`note_listings` of ``(notice_id, source_id, url, seen_at)`` rows."""
     if not rows:
         return
     connection = core(session)
     connection.execute(
         _upsert_listing(connection.dialect.name),
         [{"notice_id": notice_id, "source_id": source_id, "url": url,
-          "first_seen_at": at, "last_seen_at": at} for notice_id, source_id, url in rows],
+          "first_seen_at": at, "last_seen_at": at} for notice_id, source_id, url, at in rows],
     )
 
 
@@ -139,6 +145,61 @@ def same_content_notice(session: Session, url: str, identity: str,
         session.flush()
     found = core(session).scalar(_same_content_statement(crawl_run_id is not None), parameters)
     return int(found) if found is not None else None
+
+
+@lru_cache(maxsize=3)
+def _page_notice_statement(outside_run: bool | None) -> Select[Any]:
+    """The query of :func:`page_notice`: :data:`_NOTICE_AT`, else the query of
+    :func:`same_content_notice` (``outside_run`` as there; None for a URL without a host,
+    which has no same-content notice), as one statement."""
+    at_url = _NOTICE_AT.scalar_subquery()
+    if outside_run is None:
+        return select(at_url)
+    return select(func.coalesce(at_url, _same_content_statement(outside_run).scalar_subquery()))
+
+
+def page_notice(session: Session, url: str, identity: str,
+                crawl_run_id: int | None = None) -> int | None:
+    """The notice a page at ``url`` with the content ``identity`` is a page of: the one known
+    at ``url`` (:func:`notice_at`), else the one with its content on its host
+    (:func:`same_content_notice`); None for a new notice. One statement, where asking the two
+    in turn took two for every new notice a crawl records. Does not flush the session."""
+    parts = urlsplit(url)
+    parameters: dict[str, Any] = {"url": url}
+    outside_run: bool | None = None
+    if parts.netloc:
+        prefix = f"{parts.scheme}://{parts.netloc}/"
+        parameters.update(identity=identity, prefix=prefix, prefix_length=len(prefix))
+        outside_run = crawl_run_id is not None
+        if outside_run:
+            parameters["crawl_run_id"] = crawl_run_id
+    found = core(session).scalar(_page_notice_statement(outside_run), parameters)
+    return int(found) if found is not None else None
+
+
+class ListingBatch:
+    """The first listings of the notices created in one transaction, inserted in one
+    statement before it commits (:func:`note_listings` for each cost a statement per new
+    notice). Until :meth:`write`, :meth:`notice_at` answers for their URLs: each is a URL the
+    archive knew no listing at when its notice was created in this transaction."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[int, str, datetime]] = {}
+
+    def add(self, notice_id: int, source_id: str, url: str, at: datetime) -> None:
+        self._rows[url] = (notice_id, source_id, at)
+
+    def notice_at(self, url: str) -> int | None:
+        """The id of the notice created at ``url`` in this transaction, else None."""
+        row = self._rows.get(url)
+        return row[0] if row is not None else None
+
+    def write(self, session: Session) -> None:
+        """Insert the listings added so far, as :func:`note_listings` would have."""
+        rows = [(notice_id, source_id, url, at)
+                for url, (notice_id, source_id, at) in self._rows.items()]
+        self._rows.clear()
+        _upsert_listings(session, rows)
 
 
 def listed_by(source_ids: Sequence[str]) -> Select[Any]:
