@@ -89,6 +89,9 @@ def store_notices(
         with sessions() as session:
             with session.begin():
                 writes = BatchWrites()
+                writes.listings.expect(session, [
+                    (fetched.url, archive.content_hash(fetched.title, fetched.text))
+                    for fetched in batch])
                 for fetched, extraction in zip(batch, found, strict=True):
                     result, analysis = _record(session, fetched, rules, time.process_time(),
                                                extraction, writes)

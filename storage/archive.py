@@ -240,7 +240,7 @@ def record_notice(session: Session, fetched: FetchedNotice, index: IndexBatch | 
     of the other notices of its transaction, before committing; without it, it is written here.
     ``listings``: the same for a new notice's first listing (the caller writes it before
     anything reads the transaction's listings); every notice of the transaction is recorded
-    with the same one.
+    with the same one, which is told of the listings and versions each adds.
     """
     identity = content_hash(fetched.title, fetched.text)
     notice, created = _new_or_locked_notice(session, fetched, identity, listings)
@@ -248,6 +248,7 @@ def record_notice(session: Session, fetched: FetchedNotice, index: IndexBatch | 
         if listings is not None:
             # The pending first listings go first, as they would have been written.
             listings.write(session)
+            listings.noted(fetched.url)
         note_listings(session, [(notice.id, fetched.source_id, fetched.url)], fetched.fetched_at)
     previous = None if created else latest_version(session, notice.id)
 
@@ -265,6 +266,8 @@ def record_notice(session: Session, fetched: FetchedNotice, index: IndexBatch | 
         notice.language = fetched.language
         session.flush()
     version = _insert_version(session, fetched, notice, number, identity)
+    if listings is not None:
+        listings.versioned(identity)
     if index is None:
         index_notice(session, notice, version)
     else:
@@ -756,7 +759,7 @@ def _new_or_locked_notice(session: Session, fetched: FetchedNotice, identity: st
         session.flush()
     _require_source(session, fetched.source_id)
     known = listings.notice_at(fetched.url) if listings is not None else None
-    if known is None:
+    if known is None and (listings is None or not listings.surely_new(fetched.url, identity)):
         known = page_notice(session, fetched.url, identity, fetched.crawl_run_id)
     if known is not None:
         found = session.get(Notice, known, with_for_update=True, populate_existing=True)

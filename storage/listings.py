@@ -97,6 +97,10 @@ def find_notice_id(session: Session, url: str) -> int | None:
 
 _NOTICES = cast(Table, Notice.__table__).c
 _VERSIONS = cast(Table, NoticeVersion.__table__)
+_LISTED_URLS = (select(_LISTINGS.c.url).distinct()
+                .where(_LISTINGS.c.url.in_(bindparam("urls", expanding=True))))
+_STORED_CONTENTS = (select(_VERSIONS.c.content_hash).distinct()
+                    .where(_VERSIONS.c.content_hash.in_(bindparam("identities", expanding=True))))
 _LATER = _VERSIONS.alias("later_version").c
 
 
@@ -181,13 +185,52 @@ class ListingBatch:
     """The first listings of the notices created in one transaction, inserted in one
     statement before it commits (:func:`note_listings` for each cost a statement per new
     notice). Until :meth:`write`, :meth:`notice_at` answers for their URLs: each is a URL the
-    archive knew no listing at when its notice was created in this transaction."""
+    archive knew no listing at when its notice was created in this transaction.
+
+    After :meth:`expect`, it also knows which pages are surely new notices, so that they
+    need no :func:`page_notice` of their own; the caller tells it of every listing
+    (:meth:`noted`) and version (:meth:`versioned`) the transaction adds from then on.
+    """
 
     def __init__(self) -> None:
         self._rows: dict[str, tuple[int, str, datetime]] = {}
+        # URLs with a listing, contents (hashes) with a version: in the archive when the
+        # transaction began, or added by it since. None until `expect`.
+        self._urls: set[str] | None = None
+        self._contents: set[str] = set()
+
+    def expect(self, session: Session, pages: Sequence[tuple[str, str]]) -> None:
+        """Read, in a statement each, which of the ``(url, content identity)`` pages about
+        to be recorded have a listing at their URL or a version with their content."""
+        urls = sorted({url for url, _ in pages})
+        identities = sorted({identity for _, identity in pages})
+        connection = core(session)
+        self._urls = set()
+        for start in range(0, len(urls), _URLS_PER_STATEMENT):
+            self._urls.update(connection.scalars(_LISTED_URLS, {
+                "urls": urls[start : start + _URLS_PER_STATEMENT]}))
+        for start in range(0, len(identities), _URLS_PER_STATEMENT):
+            self._contents.update(connection.scalars(_STORED_CONTENTS, {
+                "identities": identities[start : start + _URLS_PER_STATEMENT]}))
+
+    def surely_new(self, url: str, identity: str) -> bool:
+        """Whether a page at ``url`` with the content ``identity`` is a new notice for
+        certain: no listing at its URL and no version with its content, so neither half of
+        :func:`page_notice` can find one. False when it may not be, or before :meth:`expect`."""
+        return self._urls is not None and url not in self._urls and identity not in self._contents
+
+    def noted(self, url: str) -> None:
+        """The transaction gave ``url`` a listing (other than by :meth:`add`)."""
+        if self._urls is not None:
+            self._urls.add(url)
+
+    def versioned(self, identity: str) -> None:
+        """The transaction added a version with the content ``identity``."""
+        self._contents.add(identity)
 
     def add(self, notice_id: int, source_id: str, url: str, at: datetime) -> None:
         self._rows[url] = (notice_id, source_id, at)
+        self.noted(url)
 
     def notice_at(self, url: str) -> int | None:
         """The id of the notice created at ``url`` in this transaction, else None."""

@@ -346,9 +346,10 @@ def test_a_batch_archives_exactly_what_storing_one_by_one_archives(
 def test_a_batch_lists_notices_as_storing_one_by_one_lists_them(
     archive_pair: tuple[sessionmaker[Session], ...],
 ) -> None:
-    """A batch writes its new notices' listings together at its end; a notice seen again
-    within it, at its URL, by another source or at a new path, is still that notice, and a
-    listing keeps when it was first seen."""
+    """A batch writes its new notices' listings together at its end, and asks which notice
+    a page is only for pages whose URL or content the archive or the batch knows; a notice
+    seen again within it, at its URL, by another source, at a new path and then edited
+    there, is still that notice, and a listing keeps when it was first seen."""
     for sessions in archive_pair:
         with sessions.begin() as session:
             add_source(session, "cac-hlwnrgl")
@@ -358,28 +359,35 @@ def test_a_batch_lists_notices_as_storing_one_by_one_lists_them(
         return BEIJING_NOON + timedelta(minutes=minutes)
 
     first = fetched_notice(article_url(1), text=TEXTS[0], language="zh-Hans", fetched_at=seen(0))
-    third = fetched_notice(article_url(3), text=TEXTS[2], language="zh-Hans", fetched_at=seen(5))
+    third = fetched_notice(article_url(3), text=TEXTS[2], language="zh-Hans", fetched_at=seen(6))
     batch = [
         first,
         fetched_notice(article_url(2), text=TEXTS[1], language="zh-Hans", fetched_at=seen(1)),
         replace(first, fetched_at=seen(2)),
         replace(first, source_id="cac-hlwnrgl", fetched_at=seen(3)),
         replace(first, url=article_url(7), source_id="cac-hlwnrgl", fetched_at=seen(4)),
+        replace(first, url=article_url(7), source_id="cac-hlwnrgl", fetched_at=seen(5),
+                text=TEXTS[0].replace("259款", "260款")),
         third,
-        replace(third, fetched_at=seen(6)),
+        replace(third, fetched_at=seen(7)),
     ]
-    one_by_one = [store_notice(one_sessions, fetched, []) for fetched in batch]
+    # A later batch: the edited page at another new path, then edited again at the first.
+    later = [replace(batch[5], url=article_url(8), fetched_at=seen(8)),
+             replace(batch[5], text=TEXTS[0].replace("259款", "261款"), fetched_at=seen(9))]
+    one_by_one = [store_notice(one_sessions, fetched, []) for fetched in [*batch, *later]]
 
-    batched = store_notices(batch_sessions, batch, [])
+    batched = store_notices(batch_sessions, batch, []) + store_notices(batch_sessions, later, [])
 
     assert [result.status for result in batched] == [
-        "new", "new", "unchanged", "unchanged", "unchanged", "new", "unchanged"]
+        "new", "new", "unchanged", "unchanged", "unchanged", "changed", "new", "unchanged",
+        "unchanged", "changed"]
     assert batched == one_by_one
     with batch_sessions() as stored, one_sessions() as expected:
         assert archive_contents(stored) == archive_contents(expected)
         assert [row for row in listing_rows(stored) if row[2] == article_url(1)] == [
             ("cac-hlwnrgl", article_url(1), article_url(1), seen(3), seen(3)),
-            ("cac-hlwnrgl", article_url(7), article_url(1), seen(4), seen(4)),
+            ("cac-hlwnrgl", article_url(7), article_url(1), seen(4), seen(9)),
+            ("cac-hlwnrgl", article_url(8), article_url(1), seen(8), seen(8)),
             ("cac-wxfb", article_url(1), article_url(1), seen(0), seen(2)),
         ]
 
