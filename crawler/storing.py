@@ -21,6 +21,7 @@ from alerts.rules import AlertRule
 from diffing.extract import Extraction
 from storage import archive
 from storage.analysis import Analysis, EventBatch, analyse_version
+from storage.listings import ListingBatch
 from storage.models import Notice
 from storage.search_index import IndexBatch
 
@@ -88,6 +89,9 @@ def store_notices(
         with sessions() as session:
             with session.begin():
                 writes = BatchWrites()
+                writes.listings.expect(session, [
+                    (fetched.url, archive.content_hash(fetched.title, fetched.text))
+                    for fetched in batch])
                 for fetched, extraction in zip(batch, found, strict=True):
                     result, analysis = _record(session, fetched, rules, time.process_time(),
                                                extraction, writes)
@@ -109,9 +113,11 @@ def store_notices(
 @dataclass
 class BatchWrites:
     """What the notices of one transaction write together, in a statement each, before it
-    commits: their search rows and their events, then the alerts queued from those events
-    (which need the events' ids). Until :meth:`write`, the batch's notices have no events."""
+    commits: the new notices' first listings, their search rows and their events, then the
+    alerts queued from those events (which need the events' ids, and read the listings).
+    Until :meth:`write`, the batch's notices have no events."""
 
+    listings: ListingBatch = field(default_factory=ListingBatch)
     index: IndexBatch = field(default_factory=IndexBatch)
     events: EventBatch = field(default_factory=EventBatch)
     # For each notice with a new version: its place in the batch, its analysis, its crawl run.
@@ -122,6 +128,7 @@ class BatchWrites:
     def write(self, session: Session, rules: Sequence[AlertRule],
               results: list[StoreResult]) -> list[StoreResult]:
         """Write what waits; ``results`` with each notice's events and alerts counted."""
+        self.listings.write(session)
         self.index.write(session)
         self.events.write(session)
         counted = list(results)
@@ -138,7 +145,8 @@ def _record(session: Session, fetched: archive.FetchedNotice, rules: Sequence[Al
     """Record ``fetched`` and analyse its new version; with ``batch``, its search row and
     events wait there for the rest of the transaction's notices, and its alerts are the
     caller's to queue once they are written."""
-    outcome = archive.record_notice(session, fetched, batch.index if batch else None)
+    outcome = (archive.record_notice(session, fetched, batch.index, batch.listings)
+               if batch else archive.record_notice(session, fetched))
     if outcome.version is None:
         return StoreResult(outcome.status, cpu_seconds=time.process_time() - started), None
     # Findings and events commit with the version that caused them.

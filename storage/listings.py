@@ -41,13 +41,19 @@ def _upsert_listing(dialect_name: str) -> Any:
 def note_listings(session: Session, rows: Sequence[tuple[int, str, str]], at: datetime) -> None:
     """Record that source ``source_id`` lists notice ``notice_id`` at ``url``, for each
     ``(notice_id, source_id, url)`` of ``rows``, seen at ``at``; idempotent, does not commit."""
+    _upsert_listings(session, [(notice_id, source_id, url, at)
+                               for notice_id, source_id, url in rows])
+
+
+def _upsert_listings(session: Session, rows: Sequence[tuple[int, str, str, datetime]]) -> None:
+    """:func:`note_listings` of ``(notice_id, source_id, url, seen_at)`` rows."""
     if not rows:
         return
     connection = core(session)
     connection.execute(
         _upsert_listing(connection.dialect.name),
         [{"notice_id": notice_id, "source_id": source_id, "url": url,
-          "first_seen_at": at, "last_seen_at": at} for notice_id, source_id, url in rows],
+          "first_seen_at": at, "last_seen_at": at} for notice_id, source_id, url, at in rows],
     )
 
 
@@ -91,6 +97,10 @@ def find_notice_id(session: Session, url: str) -> int | None:
 
 _NOTICES = cast(Table, Notice.__table__).c
 _VERSIONS = cast(Table, NoticeVersion.__table__)
+_LISTED_URLS = (select(_LISTINGS.c.url).distinct()
+                .where(_LISTINGS.c.url.in_(bindparam("urls", expanding=True))))
+_STORED_CONTENTS = (select(_VERSIONS.c.content_hash).distinct()
+                    .where(_VERSIONS.c.content_hash.in_(bindparam("identities", expanding=True))))
 _LATER = _VERSIONS.alias("later_version").c
 
 
@@ -139,6 +149,100 @@ def same_content_notice(session: Session, url: str, identity: str,
         session.flush()
     found = core(session).scalar(_same_content_statement(crawl_run_id is not None), parameters)
     return int(found) if found is not None else None
+
+
+@lru_cache(maxsize=3)
+def _page_notice_statement(outside_run: bool | None) -> Select[Any]:
+    """The query of :func:`page_notice`: :data:`_NOTICE_AT`, else the query of
+    :func:`same_content_notice` (``outside_run`` as there; None for a URL without a host,
+    which has no same-content notice), as one statement."""
+    at_url = _NOTICE_AT.scalar_subquery()
+    if outside_run is None:
+        return select(at_url)
+    return select(func.coalesce(at_url, _same_content_statement(outside_run).scalar_subquery()))
+
+
+def page_notice(session: Session, url: str, identity: str,
+                crawl_run_id: int | None = None) -> int | None:
+    """The notice a page at ``url`` with the content ``identity`` is a page of: the one known
+    at ``url`` (:func:`notice_at`), else the one with its content on its host
+    (:func:`same_content_notice`); None for a new notice. One statement, where asking the two
+    in turn took two for every new notice a crawl records. Does not flush the session."""
+    parts = urlsplit(url)
+    parameters: dict[str, Any] = {"url": url}
+    outside_run: bool | None = None
+    if parts.netloc:
+        prefix = f"{parts.scheme}://{parts.netloc}/"
+        parameters.update(identity=identity, prefix=prefix, prefix_length=len(prefix))
+        outside_run = crawl_run_id is not None
+        if outside_run:
+            parameters["crawl_run_id"] = crawl_run_id
+    found = core(session).scalar(_page_notice_statement(outside_run), parameters)
+    return int(found) if found is not None else None
+
+
+class ListingBatch:
+    """The first listings of the notices created in one transaction, inserted in one
+    statement before it commits (:func:`note_listings` for each cost a statement per new
+    notice). Until :meth:`write`, :meth:`notice_at` answers for their URLs: each is a URL the
+    archive knew no listing at when its notice was created in this transaction.
+
+    After :meth:`expect`, it also knows which pages are surely new notices, so that they
+    need no :func:`page_notice` of their own; the caller tells it of every listing
+    (:meth:`noted`) and version (:meth:`versioned`) the transaction adds from then on.
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[int, str, datetime]] = {}
+        # URLs with a listing, contents (hashes) with a version: in the archive when the
+        # transaction began, or added by it since. None until `expect`.
+        self._urls: set[str] | None = None
+        self._contents: set[str] = set()
+
+    def expect(self, session: Session, pages: Sequence[tuple[str, str]]) -> None:
+        """Read, in a statement each, which of the ``(url, content identity)`` pages about
+        to be recorded have a listing at their URL or a version with their content."""
+        urls = sorted({url for url, _ in pages})
+        identities = sorted({identity for _, identity in pages})
+        connection = core(session)
+        self._urls = set()
+        for start in range(0, len(urls), _URLS_PER_STATEMENT):
+            self._urls.update(connection.scalars(_LISTED_URLS, {
+                "urls": urls[start : start + _URLS_PER_STATEMENT]}))
+        for start in range(0, len(identities), _URLS_PER_STATEMENT):
+            self._contents.update(connection.scalars(_STORED_CONTENTS, {
+                "identities": identities[start : start + _URLS_PER_STATEMENT]}))
+
+    def surely_new(self, url: str, identity: str) -> bool:
+        """Whether a page at ``url`` with the content ``identity`` is a new notice for
+        certain: no listing at its URL and no version with its content, so neither half of
+        :func:`page_notice` can find one. False when it may not be, or before :meth:`expect`."""
+        return self._urls is not None and url not in self._urls and identity not in self._contents
+
+    def noted(self, url: str) -> None:
+        """The transaction gave ``url`` a listing (other than by :meth:`add`)."""
+        if self._urls is not None:
+            self._urls.add(url)
+
+    def versioned(self, identity: str) -> None:
+        """The transaction added a version with the content ``identity``."""
+        self._contents.add(identity)
+
+    def add(self, notice_id: int, source_id: str, url: str, at: datetime) -> None:
+        self._rows[url] = (notice_id, source_id, at)
+        self.noted(url)
+
+    def notice_at(self, url: str) -> int | None:
+        """The id of the notice created at ``url`` in this transaction, else None."""
+        row = self._rows.get(url)
+        return row[0] if row is not None else None
+
+    def write(self, session: Session) -> None:
+        """Insert the listings added so far, as :func:`note_listings` would have."""
+        rows = [(notice_id, source_id, url, at)
+                for url, (notice_id, source_id, at) in self._rows.items()]
+        self._rows.clear()
+        _upsert_listings(session, rows)
 
 
 def listed_by(source_ids: Sequence[str]) -> Select[Any]:

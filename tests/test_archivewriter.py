@@ -12,7 +12,8 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,15 @@ from crawler.archivewriter import ArchiveWriter, fork_writer
 from crawler.storing import StoreResult, store_notice, store_notices
 from storage.archive import FetchedNotice
 from storage.db import open_archive, session_factory
-from storage.models import AlertOutbox, ChangeEvent, Figure, Notice, NoticeVersion, PlatformMention
+from storage.models import (
+    AlertOutbox,
+    ChangeEvent,
+    Figure,
+    Notice,
+    NoticeListing,
+    NoticeVersion,
+    PlatformMention,
+)
 from storage.search import search_notices
 from storage.search_index import notice_search
 from tests.storage_fixtures import (
@@ -61,7 +70,8 @@ def notices(run_id: int | None = None) -> list[FetchedNotice]:
 
 
 def archive_contents(session: Session) -> dict[str, list[tuple[Any, ...]]]:
-    """Everything the pipeline writes, without ids, creation times or fetch times."""
+    """Everything the pipeline writes, without ids or creation times (the listings with
+    when they were seen)."""
     def rows(*columns: Any) -> list[tuple[Any, ...]]:
         return sorted((tuple(row) for row in session.execute(select(*columns))), key=repr)
 
@@ -74,7 +84,16 @@ def archive_contents(session: Session) -> dict[str, list[tuple[Any, ...]]]:
         "mentions": rows(PlatformMention.platform_id, PlatformMention.action),
         "events": rows(ChangeEvent.kind, ChangeEvent.subject, ChangeEvent.summary_en,
                        ChangeEvent.summary_zh, ChangeEvent.dedupe_key),
+        "listings": listing_rows(session),
     }
+
+
+def listing_rows(session: Session) -> list[tuple[Any, ...]]:
+    """Which source lists which notice (by its URL) at which URL, first and last seen when."""
+    return sorted(tuple(row) for row in session.execute(
+        select(NoticeListing.source_id, NoticeListing.url, Notice.url,
+               NoticeListing.first_seen_at, NoticeListing.last_seen_at)
+        .join(Notice, Notice.id == NoticeListing.notice_id)))
 
 
 def search_contents(session: Session) -> list[tuple[Any, ...]]:
@@ -322,6 +341,55 @@ def test_a_batch_archives_exactly_what_storing_one_by_one_archives(
         assert search_contents(stored) == search_contents(expected)
         found = search_notices(stored, "421款")
         assert [hit.url for hit in found.hits] == [article_url(2)]
+
+
+def test_a_batch_lists_notices_as_storing_one_by_one_lists_them(
+    archive_pair: tuple[sessionmaker[Session], ...],
+) -> None:
+    """A batch writes its new notices' listings together at its end, and asks which notice
+    a page is only for pages whose URL or content the archive or the batch knows; a notice
+    seen again within it, at its URL, by another source, at a new path and then edited
+    there, is still that notice, and a listing keeps when it was first seen."""
+    for sessions in archive_pair:
+        with sessions.begin() as session:
+            add_source(session, "cac-hlwnrgl")
+    one_sessions, batch_sessions = archive_pair
+
+    def seen(minutes: int) -> datetime:
+        return BEIJING_NOON + timedelta(minutes=minutes)
+
+    first = fetched_notice(article_url(1), text=TEXTS[0], language="zh-Hans", fetched_at=seen(0))
+    third = fetched_notice(article_url(3), text=TEXTS[2], language="zh-Hans", fetched_at=seen(6))
+    batch = [
+        first,
+        fetched_notice(article_url(2), text=TEXTS[1], language="zh-Hans", fetched_at=seen(1)),
+        replace(first, fetched_at=seen(2)),
+        replace(first, source_id="cac-hlwnrgl", fetched_at=seen(3)),
+        replace(first, url=article_url(7), source_id="cac-hlwnrgl", fetched_at=seen(4)),
+        replace(first, url=article_url(7), source_id="cac-hlwnrgl", fetched_at=seen(5),
+                text=TEXTS[0].replace("259款", "260款")),
+        third,
+        replace(third, fetched_at=seen(7)),
+    ]
+    # A later batch: the edited page at another new path, then edited again at the first.
+    later = [replace(batch[5], url=article_url(8), fetched_at=seen(8)),
+             replace(batch[5], text=TEXTS[0].replace("259款", "261款"), fetched_at=seen(9))]
+    one_by_one = [store_notice(one_sessions, fetched, []) for fetched in [*batch, *later]]
+
+    batched = store_notices(batch_sessions, batch, []) + store_notices(batch_sessions, later, [])
+
+    assert [result.status for result in batched] == [
+        "new", "new", "unchanged", "unchanged", "unchanged", "changed", "new", "unchanged",
+        "unchanged", "changed"]
+    assert batched == one_by_one
+    with batch_sessions() as stored, one_sessions() as expected:
+        assert archive_contents(stored) == archive_contents(expected)
+        assert [row for row in listing_rows(stored) if row[2] == article_url(1)] == [
+            ("cac-hlwnrgl", article_url(1), article_url(1), seen(3), seen(3)),
+            ("cac-hlwnrgl", article_url(7), article_url(1), seen(4), seen(9)),
+            ("cac-hlwnrgl", article_url(8), article_url(1), seen(8), seen(8)),
+            ("cac-wxfb", article_url(1), article_url(1), seen(0), seen(2)),
+        ]
 
 
 def test_a_notice_that_cannot_be_stored_fails_alone_in_its_batch(
