@@ -99,7 +99,8 @@ _DAILY = re.compile(
     r"|\s*(?:每日|每天|按日|每月|每年)")
 _IMPOSED_AFTER = re.compile(
     r"[\s,]*(?:which|that)\s+(?:it|they|the\s+\w+)\s+(?:then\s+)?(?:levied|imposed|issued|handed|gave)")
-_CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至)")
+# 以下, 以内: a limit; 起跳 ("100万元起跳"): the least the law sets. Neither is a fine imposed.
+_CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至|起跳)")
 _CAP_BEFORE = re.compile(
     r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|at\s+most|as\s+much\s+as|capped\s+at|could\s+(?:face|have\s+faced)|"
     r"(?:could|may|might|can)\s+(?:rise|reach|climb|amount|run)\s+(?:to|as\s+high\s+as)|"
@@ -108,6 +109,12 @@ _CAP_BEFORE = re.compile(
     # 最高可能受到, 最高将面临, 最多可被处以, 恐高达: the most that may come, not what was imposed
     r"|(?:最高|最多|上限)(?:(?:可能|可|将|或将?|恐)(?:被)?(?:受到|面临|处以?|罚款?|达到?)?|(?:将|或将?)?(?:受到|面临))?"
     r"|(?:恐|或将?|可能|预计)(?:将)?(?:高达|可达)|不超过|上限为?"
+    # 最高罚款100万元 (not 处以最高罚款…, the maximum imposed): the law's most
+    r"|(?<!处以)(?<!予以)(?<!给予)(?<!被处)(?:最高|最多)(?:罚款|罚金|处罚)(?:金?额)?(?:为|达|是)?"
+    # 可处…罚款, 可开罚…, 可被罚款…: what the law allows, not what was imposed (not 许可, 认可)
+    r"|(?<![许认])可(?:以|能)?(?:被)?(?:开|并)?(?:处以?|罚款?|罚金|处罚)(?:款|金)?"
+    # the upper end of a scale (罚10万至2500万元, 处以5万到50万元罚款)
+    r"|(?<![\d.])\d[\d.,]*\s*[千万亿]*\s*(?:元|美元|欧元|港元|新台币)?\s*(?:至|到|~|～)"
     # 每违规一次处以…: a penalty per violation is the law's, not one imposed
     r"|每(?:违规|违法|次|项|起|例|发现)[^，,。；;\d]{0,6})\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
 )

@@ -49,6 +49,12 @@ def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
     ("Each breach carries a penalty of $50,000 per violation.", [(Decimal(50000), "maximum", None)]),
     ("The maximum penalty under the old law was 200,000 yuan.", [(Decimal(200000), "maximum", None)]),
     ("依照该条例，罚款上限为30万元。", [(Decimal(300000), "maximum", None)]),
+    # the law's scale: the most, a range's upper end, the least, what the law allows
+    ("一旦定罪，最高罚款50万港元及监禁两年。", [(Decimal(500000), "maximum", None)]),
+    ("依照该法，违规者可处以20万元罚款。", [(Decimal(200000), "maximum", None)]),
+    ("主管機關可開罰5萬至300萬元。", [(Decimal(3000000), "maximum", None)]),
+    ("对经营者处以10万到80万元罚款。", [(Decimal(800000), "maximum", None)]),
+    ("若屬法人違規，罰款將是50萬元起跳。", [(Decimal(500000), "maximum", None)]),
     # a limit that was imposed is the fine
     ("对该平台予以顶格30万元罚款。", [(Decimal(300000), "fine", "fine_amount")]),
     ("The office fined Orbit £500,000, the maximum allowed under the old law.",
@@ -89,6 +95,10 @@ def test_a_restatement_in_another_currency_is_no_figure() -> None:
     "Orbit was fined 4 million yuan over its pricing rules, equivalent to about $620,000.",
     "Orbit was fined 4 million yuan for unfair pricing, worth roughly $620,000.",
     "星河公司被罰款400萬元，以懲處其價格違法行為，折合約62萬美元。",
+    "星河公司被罚款400万元，折合超过62万美元。",
+    # a sentence of its own that only restates it, the amount in words or figures
+    "Orbit was fined 4 million yuan. This amounts to roughly $620,000.",
+    "Orbit was fined 4 million yuan. That is equivalent to about six hundred and twenty thousand US dollars.",
 ])
 def test_an_equivalent_in_another_currency_is_no_figure(text: str) -> None:
     figures = _money(text)
