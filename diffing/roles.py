@@ -29,8 +29,9 @@ FINE_ROLES = frozenset({FINE, TOTAL, PART})
 # noun phrase (the words that govern it), not the whole sentence: "a fine of 1% of its sales
 # of €2bn" has the base right before the amount and the fine far from it.
 _BASE_BEFORE = re.compile(
-    r"(?:销售额|营业额|营业收入|销售收入|营收|turnover|sales|revenues?)"
-    r"(?:\s+(?:of|was|reached|totall?ing|amounting\s+to))?\s*(?:about|around|some|nearly|over|约|达|为|共)?\s*$"
+    # (收入 alone is a company's revenue; 违法收入, illegal income, is confiscated first)
+    r"(?:销售额|营业额|营业收入|销售收入|营收|(?<!违法)收入|turnover|sales|revenues?)"
+    r"(?:\s+(?:of|was|reached|totall?ing|amounting\s+to))?\s*(?:about|around|some|nearly|over|约|达|为|共|高达|超过|逾|近)?\s*$"
 )
 _RATE_AFTER = re.compile(r"\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
 _BASE_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?(?:annual\s+|global\s+|domestic\s+)?(?:sales|revenue|turnover)\b")
@@ -183,6 +184,8 @@ _PROPOSED = re.compile(
     # 打算/计划/准备…罚: an intention to fine, in Chinese
     # (not 计划 as a noun: 执法计划, 工作计划, 年度计划)
     r"(?:打算|准备|有意|意图|(?<![法作度项动])计划)[^，,。；;]{0,24}?(?:罚|处罚)|"
+    # 去年提出的…, 此前提议的…: the amount put forward before the decision
+    r"(?:此前|之前|先前|早前|最初|原先|原本|去年|曾)(?:所)?(?:提出|提议|拟议|建议)的|"
     rf"potential\s+{_PENALTY}|"
     r"\bseek(?:s|ing)?\b(?!\s+to\b)|\bsought\b(?!\s+to\b)|初步(?:决定|认定|拟)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|(?:预先|事先)告知|处罚告知"
 )
@@ -198,16 +201,16 @@ _PENALTY_AFTER = re.compile(rf"\s*(?:[a-z-]+\s+)?{_PENALTY}\b|\s*(?:的)?罚款"
 _FACES_BEFORE = re.compile(
     r"\bfac(?:es|ing)\s+(?:an?\s+|the\s+)?(?:record\s+|possible\s+|potential\s+|hefty\s+)?(?:fines?\s+of\s+)?$"
     # 或被处以至少…, 可能会被罚…: a fine that may come
-    r"|(?:面临|(?:或将?|可能(?:会)?|恐将?|或许)被(?:处以?|罚款?|判罚))\s*(?:约|高达|至少|最高|超过|逾)?\s*$")
+    r"|(?:面临|(?:或将?|可能(?:会)?|恐将?|或许)被(?:处以?|罚款?|判罚))\s*(?:约|高达|至少|最高|超过|超|逾|近)?\s*$")
 _DOWN_FROM = re.compile(r"(?:down|lowered|cut|reduced)\s+from\s+(?:an?|the|its|their)\s+(?:original\s+|initial\s+|proposed\s+)?$")
 # The amount a penalty was changed from ("reduced the penalty from £30m to £9m", 罚款由2000万元减至…).
 _CHANGED_FROM = re.compile(
     r"\b(?:reduc|lower|cut|trimm|slash|decreas)\w*\s+(?:(?:the|its|their|this|that|a)\s+)?(?:[a-z-]+\s+){0,2}?from\s+$"
-    r"|(?:罚款|罚金|处罚|金额)[^，,。；;\d]{0,6}?[由从]\s*$")
-_CHANGED_TO_AFTER = re.compile(r"\s*(?:to\s|(?:减至|降至|减为|降为|下调至|调整为|减少至))")
+    r"|(?:罚款|罚金|处罚|金额)[^，,。；;\d]{0,6}?[由从](?:此前|之前|原先|最初|原来)?(?:的)?\s*$")
+_CHANGED_TO_AFTER = re.compile(r"\s*(?:to\s|(?:大幅|大大)?(?:减至|降至|减为|降为|下调至|调整为|减少至|降低至|降低为))")
 _REDUCED_TO = re.compile(
     r"(?:reduc|lower|cut|down)\w*\s+(?:(?:the|its|their|this|that)\s+(?:[a-z-]+\s+){0,2}?)?"
-    r"(?:from\s+[^,;，；]{1,30}?\s+)?to\s+$|(?:减为|降至|减至|降为)\s*$")
+    r"(?:from\s+[^,;，；]{1,30}?\s+)?to\s+$|(?:减为|降至|减至|降为|降低至|降低为|减少至|减少为|下调至|下调为)\s*$")
 # After a contrast the proposal no longer governs ("proposed £90,000 but settled on £45,000").
 _CONTRAST = re.compile(r"\b(?:but|however|instead|eventually|finally|ultimately)\b|最终|但|后经")
 # An average ("payments averaging $114 each", "the average fine was £2m", 平均每家罚款,

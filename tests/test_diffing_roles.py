@@ -55,6 +55,16 @@ def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
     ("主管機關可開罰5萬至300萬元。", [(Decimal(3000000), "maximum", None)]),
     ("对经营者处以10万到80万元罚款。", [(Decimal(800000), "maximum", None)]),
     ("若屬法人違規，罰款將是50萬元起跳。", [(Decimal(500000), "maximum", None)]),
+    # a company's revenue stated near a fine is its size, not a penalty
+    ("星河公司去年的收入高达900亿元，监管部门对其罚款3亿元。",
+     [(Decimal(90000000000), "sales_base", None), (Decimal(300000000), "fine", "fine_amount")]),
+    # what a company faces is not yet imposed
+    ("星河公司面临超3亿欧元罚款。", [(Decimal(300000000), "proposed", None)]),
+    # the amount put forward earlier, and the one it was lowered to
+    ("罚款从监管机构去年提出的4000万英镑大幅降低至1500万英镑。",
+     [(Decimal(15000000), "fine", "fine_amount"), (Decimal(40000000), "proposed", None)]),
+    ("法院将罚款由原先的2000万元降低至800万元。",
+     [(Decimal(8000000), "fine", "fine_amount"), (Decimal(20000000), "proposed", None)]),
     # a limit that was imposed is the fine
     ("对该平台予以顶格30万元罚款。", [(Decimal(300000), "fine", "fine_amount")]),
     ("The office fined Orbit £500,000, the maximum allowed under the old law.",
