@@ -590,7 +590,8 @@ def _any_verb(compatible: Sequence[Metric], language: str) -> re.Pattern[str]:
 # Verbs no metric counts (处置 deals with an account without saying how): a clause with one of
 # them before its number does not borrow a metric's verb from the clause before.
 _OTHER_VERB = {
-    "zh": re.compile(r"处置|处理|查处|拦截|封禁(?:违规)?主播"),
+    # (检查, 检测, 抽查…: what was inspected or tested, as "tested, inspected" in English)
+    "zh": re.compile(r"处置|处理|查处|拦截|封禁(?:违规)?主播|检查|检测|抽查|抽检|监测|巡查|排查"),
     # English: a counted verb no metric has (tested, inspected, handled), or any passive verb.
     "en": re.compile(r"\b(?:test|inspect|check|examin|investigat|review|screen|monitor|detect|handl|process)\w*"
                      r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),

@@ -289,6 +289,10 @@ def test_the_same_count_in_two_provinces_is_two_figures() -> None:
     ("The regulator fined 15 business operators for failing to report deals.", [(None, 15)]),
     ("主管機關對9家業者裁處罰鍰。", [(None, 9)]),
     ("上月共处罚违规经营单位14家。", [(None, 14)]),
+    # what was inspected or tested is no enforcement figure, nor does it borrow the sentence before's verb
+    ("工信部累计下架违规APP 500款。今年共检查30万款APP，检测后通报200款。",
+     [("apps_removed", 500), (None, 300000), ("apps_notified", 200)]),
+    ("监管部门抽查网站120家，约谈其中15家。", [(None, 120), ("websites_summoned", 15)]),
     # each count of a coordinated list has the verb that leads it
     ("The office revoked the licences of 12 websites, issued warnings to 1,500 websites and imposed fines on 200 websites.",
      [("websites_closed", 12), ("warnings", 1500), ("fined", 200)]),
