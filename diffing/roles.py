@@ -161,7 +161,11 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d)[,，]|[,，](?!\d{3})|[;；、]|\b(?:and|bu
 _PENALTY = r"(?:fine|fines|penalty|penalties|sanction|sanctions)"
 _PROPOSED = re.compile(
     r"intention\s+to|intend(?:s|ed|ing)?\s+(?:to|on)\s+(?:fine|impos|issu|penal|levy|sanction)|notice\s+of\s+intent|"
+    # "a notice of the office's intent to issue the fine"
+    r"\bintent\s+to\s+(?:fine|impos|issu|serve|levy|penal|sanction)|"
     r"(?:plans?|planning|set|expected|poised|likely|preparing|prepares)\s+to\s+(?:fine|impose|levy|penali|hit|slap)|"
+    # A fine still to come, in the passive: "X is to be fined", "Y set to be penalised".
+    r"\b(?:is|are|set|expected|likely|due|poised|going|about)\s+to\s+be\s+(?:fined|penali[sz]ed|hit\s+with)\b|"
     # Headline future: "Watchdog to fine BA £183m".
     r"\b(?:watchdog|regulators?|commission|eu|ico|ftc|authority|authorities|agency|ministry|office)\s+to\s+(?:fine|hit|slap|penali)|"
     r"propos(?:ed|es|ing)\s+(?:an?\s+|the\s+)?(?:fine|fining|penalt|penalis|penaliz|[$€£¥\d])|"

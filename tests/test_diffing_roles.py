@@ -77,6 +77,11 @@ def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
     # penalties sought in court, and a fine that could rise
     ("The agency filed a complaint seeking $60 million in civil penalties.", [(Decimal(60000000), "proposed", None)]),
     ("The total fine could rise to €3 billion.", [(Decimal(3000000000), "maximum", None)]),
+    # a fine still to come, in the passive
+    ("Skyline Air is to be fined £2 million by the data regulator.", [(Decimal(2000000), "proposed", None)]),
+    ("Orbit is expected to be penalised €40 million next week.", [(Decimal(40000000), "proposed", None)]),
+    ("The firm received a notice of the regulator's intent to issue the £700,000 penalty.",
+     [(Decimal(700000), "proposed", None)]),
     # a fine the company only risks
     ("Skyline could face a £15m fine over the leak.", [(Decimal(15000000), "proposed", None)]),
 ])
