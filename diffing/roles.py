@@ -94,6 +94,11 @@ _EACH_DAY_BEFORE = re.compile(
     # (a delay word is required: 每日 alone also names papers, 每日经济新闻)
     r"每(?:逾期|延迟|迟延|拖延|超期)(?:一)?[日天]|逾期(?:后)?每[日天]"
     r"|\bfor\s+(?:each|every)\s+(?:additional\s+|further\s+)?day\b")
+# One instalment of a fine paid over time (第一期罚款…, 首期…, 每期…, "the first instalment of
+# £2m") is a payment, not a fine of its own.
+_INSTALMENT_BEFORE = re.compile(
+    r"(?:第[一二三四五六七八九十\d]{1,3}期|首期|每期)(?:的)?(?:罚款|罚锾|罚金)?(?:为|约|共)?\s*$"
+    r"|\b(?:first|second|third|final|last|next|each|monthly|annual)\s+(?:instal?l?ment|tranche)s?\s+(?:of\s+)?$")
 # Amounts per unit of time: periodic penalties, and prices ("$14.99 a month"), never a fine.
 _DAILY = re.compile(
     r"[\s-]*(?:(?:per|a|each|for\s+each|for\s+every)[\s-]+(?:day|week|month|year)\b|(?:daily|weekly|monthly|annually|yearly)\b)"
@@ -260,7 +265,8 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
     if (refund and not _PENALTY_AFTER.match(after)
             and not _PENALTY_WORD.search(text, refund.end(1), candidate.start)) or _REFUND_AFTER.match(after):
         return REFUND_OR_DEPOSIT
-    if _DAILY.match(after) or _PER_UNIT_BEFORE.search(before) \
+    instalment = ("期" in before or "instal" in before or "tranche" in before) and _INSTALMENT_BEFORE.search(before)
+    if _DAILY.match(after) or _PER_UNIT_BEFORE.search(before) or instalment \
             or _EACH_DAY_BEFORE.search(text[max(sentence_start, candidate.start - 80):candidate.start]) \
             or (("suspend" in after or "缓" in after) and _SUSPENDED_AFTER.match(after)) \
             or ("suspended" in before and _SUSPENDED_BEFORE.search(before)):

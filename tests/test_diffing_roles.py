@@ -74,6 +74,9 @@ def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
      [(Decimal(80000), "other", None)]),
     ("The authority also set a daily penalty of 20,000 euros until the site complies.",
      [(Decimal(20000), "other", None)]),
+    # one instalment of a fine paid over time
+    ("星河公司获准分24期缴纳罚款，今天缴纳第一期罚款2.5亿元。", [(Decimal(250000000), "other", None)]),
+    ("Orbit paid the first instalment of £3 million on Monday.", [(Decimal(3000000), "other", None)]),
     # penalties sought in court, and a fine that could rise
     ("The agency filed a complaint seeking $60 million in civil penalties.", [(Decimal(60000000), "proposed", None)]),
     ("The total fine could rise to €3 billion.", [(Decimal(3000000000), "maximum", None)]),
