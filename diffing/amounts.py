@@ -43,9 +43,9 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     suffix = rf"(?P<suffix>{literal_alternation(suffixes)})"
     with_prefix = re.compile(rf"{prefix}\s*{number}(?:\s*{suffix})?")
     with_suffix = re.compile(rf"{CN_NUMBER_START}{number}\s*{suffix}")
-    # A number in words before a scale ("three million yuan", "twenty-five million euros").
+    # A number in words before a scale ("three million yuan", "two hundred and forty million euros").
     in_words = re.compile(
-        rf"(?<![a-z-])(?P<number>(?:{EN_NUMBER_WORDS})(?:[\s-]+(?:{EN_NUMBER_WORDS}))*\s+(?:thousand|million|billion))"
+        rf"(?<![a-z-])(?P<number>(?:{EN_NUMBER_WORDS})(?:(?:\s+and\s+|[\s-]+)(?:{EN_NUMBER_WORDS}))*\s+(?:thousand|million|billion))"
         rf"\s*{suffix}")
     return with_prefix, with_suffix, in_words
 

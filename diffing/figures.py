@@ -590,7 +590,8 @@ def _any_verb(compatible: Sequence[Metric], language: str) -> re.Pattern[str]:
 # Verbs no metric counts (处置 deals with an account without saying how): a clause with one of
 # them before its number does not borrow a metric's verb from the clause before.
 _OTHER_VERB = {
-    "zh": re.compile(r"处置|处理|查处|拦截|封禁(?:违规)?主播"),
+    # (检查, 检测, 抽查…: what was inspected or tested, as "tested, inspected" in English)
+    "zh": re.compile(r"处置|处理|查处|拦截|封禁(?:违规)?主播|检查|检测|抽查|抽检|监测|巡查|排查"),
     # English: a counted verb no metric has (tested, inspected, handled), or any passive verb.
     "en": re.compile(r"\b(?:test|inspect|check|examin|investigat|review|screen|monitor|detect|handl|process)\w*"
                      r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),
@@ -626,8 +627,9 @@ _OWN_ACCORD = {
 }
 # …unless it was ordered to (责令30家网站自行关闭, "ordered to close voluntarily").
 _ORDERED = {"zh": re.compile(r"责令|要求|督促|令其"), "en": re.compile(r"\b(?:order|requir|direct|told)")}
-_ZH_COMPANY = re.compile(r"[^，,。；;、：:（）()]{0,14}?(?:企业|公司|经营者|单位|机构|店|商户|场所|网吧|工厂|作坊)")
+_ZH_COMPANY = re.compile(r"[^，,。；;、：:（）()]{0,14}?(?:企业|公司|经营者|业者|单位|机构|店|商户|场所|网吧|工厂|作坊)")
 _ZH_PLATFORM_WORD = re.compile(r"网站|平台")
+_ZH_COMPANY_BEFORE = re.compile(r"(?:企业|公司|经营者|业者|单位|机构|商户)\s*$")
 _EN_COMPANY = re.compile(r"\s*(?:[a-z-]+\s+){0,3}?(?:compan|enterprise|firm|operator|business)")
 
 
@@ -636,7 +638,9 @@ def _counts_companies(text: str, candidate: Candidate, language: str) -> bool:
         if candidate.unit != "家":
             return False
         match = _ZH_COMPANY.match(text, candidate.end)
-        return match is not None and not _ZH_PLATFORM_WORD.search(text, candidate.end, match.end())
+        # the noun may come first too (罚款金融机构12家, as in 约谈网站10家)
+        return (match is not None and not _ZH_PLATFORM_WORD.search(text, candidate.end, match.end())) \
+            or _ZH_COMPANY_BEFORE.search(text, max(0, candidate.start - 6), candidate.start) is not None
     return bool(_EN_COMPANY.match(text, candidate.number_end, candidate.end + 1))
 
 

@@ -16,7 +16,7 @@ from diffing.text import PreparedText
 __all__ = ["DISTRIBUTIVE", "conversions", "merge_repeats"]
 
 
-_APPROXIMATELY = r"(?:about|around|approximately|approx\.?|roughly|some|nearly|almost|over|more\s+than|约|合|折合|相当于|约合)"
+_APPROXIMATELY = r"(?:about|around|approximately|approx\.?|roughly|some|nearly|almost|over|more\s+than|约|合|折合|相当于|约合|超过|逾|近|大约)"
 # Between an amount and its restatement in another currency: "(about", ", or about", "约合".
 _CURRENCY_NAME = r"(?:人民币|美元|欧元|英镑|港币|港元|新台币|台币|日元|韩元|卢布)"
 # At today's rate: (当前约…, 按当前汇率计算约…, "at current exchange rates").
@@ -38,6 +38,14 @@ _CLOSES_SOON = re.compile(rf"\s*(?:{_CURRENCY_NAME})?\s*[)）]")
 
 _CONVERSION_LEAD = re.compile(
     rf"(?:\b(?:equal|equivalent)\s+(?:of|to)|\bworth|约合|折合|相当于)\s*(?:{_APPROXIMATELY}\s*)?(?:人民币|美元|欧元|英镑|港币|港元)?\s*$")
+
+
+# A sentence that is only the restatement of the amount before it ("This amounts to about $360
+# million.", "That is equivalent to roughly €2bn.", 这相当于约…): the subject points back.
+_RESTATING_SENTENCE = re.compile(
+    rf"\s*(?:this|that|it|which|the\s+(?:fine|penalty|sum|amount|figure))\s+(?:amounts\s+to|equals|comes\s+to|translates\s+(?:in)?to"
+    rf"|is\s+(?:equal|equivalent)\s+to|is\s+worth|works\s+out\s+(?:at|to))\s+(?:{_APPROXIMATELY}\s+)?"
+    rf"|\s*(?:这|此|该金额|该罚款)(?:一金额)?(?:约合|折合|相当于)\s*(?:{_APPROXIMATELY}\s*)?(?:{_CURRENCY_NAME})?\s*")
 
 
 # A sentence opened by the currency it restates in ("In US currency, the penalty is $402m",
@@ -67,7 +75,8 @@ def conversions(prepared: PreparedText, candidates: Sequence[Candidate]) -> dict
                     # "fined €3 million for …, equivalent to about $3.3 million": the words say
                     # it restates the amount before it in its sentence, whatever stands between.
                     or (_CONVERSION_LEAD.search(prepared.text, max(before.end, candidate.start - 40), candidate.start)
-                        and prepared.sentence_index(before.start) == prepared.sentence_index(candidate.start))):
+                        and prepared.sentence_index(before.start) == prepared.sentence_index(candidate.start))
+                    or _restates_sentence_before(prepared, before, candidate)):
                 converted[index] = converted.get(previous, previous)
             elif (previous in converted and before.currency != candidate.currency
                   and _NEXT_IN_PARENTHESIS.fullmatch(prepared.text, before.end, candidate.start)
@@ -94,6 +103,14 @@ def conversions(prepared: PreparedText, candidates: Sequence[Candidate]) -> dict
 
 
 _ROUNDING = Decimal("0.03")
+
+
+def _restates_sentence_before(prepared: PreparedText, before: Candidate, candidate: Candidate) -> bool:
+    """``candidate`` opens a sentence that restates ``before``, the last amount of the sentence before."""
+    start = prepared.sentence_at(candidate.start)[0]
+    if candidate.start - start > 80 or prepared.sentence_index(before.start) != prepared.sentence_index(candidate.start) - 1:
+        return False
+    return _RESTATING_SENTENCE.fullmatch(prepared.text, start, candidate.start) is not None
 
 
 # Words that give one amount to several parties ("500,000 yuan each"): the same amount twice is

@@ -29,8 +29,9 @@ FINE_ROLES = frozenset({FINE, TOTAL, PART})
 # noun phrase (the words that govern it), not the whole sentence: "a fine of 1% of its sales
 # of €2bn" has the base right before the amount and the fine far from it.
 _BASE_BEFORE = re.compile(
-    r"(?:销售额|营业额|营业收入|销售收入|营收|turnover|sales|revenues?)"
-    r"(?:\s+(?:of|was|reached|totall?ing|amounting\s+to))?\s*(?:about|around|some|nearly|over|约|达|为|共)?\s*$"
+    # (收入 alone is a company's revenue; 违法收入, illegal income, is confiscated first)
+    r"(?:销售额|营业额|营业收入|销售收入|营收|(?<!违法)收入|turnover|sales|revenues?)"
+    r"(?:\s+(?:of|was|reached|totall?ing|amounting\s+to))?\s*(?:about|around|some|nearly|over|约|达|为|共|高达|超过|逾|近)?\s*$"
 )
 _RATE_AFTER = re.compile(r"\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
 _BASE_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?(?:annual\s+|global\s+|domestic\s+)?(?:sales|revenue|turnover)\b")
@@ -93,13 +94,19 @@ _EACH_DAY_BEFORE = re.compile(
     # (a delay word is required: 每日 alone also names papers, 每日经济新闻)
     r"每(?:逾期|延迟|迟延|拖延|超期)(?:一)?[日天]|逾期(?:后)?每[日天]"
     r"|\bfor\s+(?:each|every)\s+(?:additional\s+|further\s+)?day\b")
+# One instalment of a fine paid over time (第一期罚款…, 首期…, 每期…, "the first instalment of
+# £2m") is a payment, not a fine of its own.
+_INSTALMENT_BEFORE = re.compile(
+    r"(?:第[一二三四五六七八九十\d]{1,3}期|首期|每期)(?:的)?(?:罚款|罚锾|罚金)?(?:为|约|共)?\s*$"
+    r"|\b(?:first|second|third|final|last|next|each|monthly|annual)\s+(?:instal?l?ment|tranche)s?\s+(?:of\s+)?$")
 # Amounts per unit of time: periodic penalties, and prices ("$14.99 a month"), never a fine.
 _DAILY = re.compile(
     r"[\s-]*(?:(?:per|a|each|for\s+each|for\s+every)[\s-]+(?:day|week|month|year)\b|(?:daily|weekly|monthly|annually|yearly)\b)"
     r"|\s*(?:每日|每天|按日|每月|每年)")
 _IMPOSED_AFTER = re.compile(
     r"[\s,]*(?:which|that)\s+(?:it|they|the\s+\w+)\s+(?:then\s+)?(?:levied|imposed|issued|handed|gave)")
-_CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至)")
+# 以下, 以内: a limit; 起跳 ("100万元起跳"): the least the law sets. Neither is a fine imposed.
+_CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至|起跳)")
 _CAP_BEFORE = re.compile(
     r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|at\s+most|as\s+much\s+as|capped\s+at|could\s+(?:face|have\s+faced)|"
     r"(?:could|may|might|can)\s+(?:rise|reach|climb|amount|run)\s+(?:to|as\s+high\s+as)|"
@@ -108,6 +115,12 @@ _CAP_BEFORE = re.compile(
     # 最高可能受到, 最高将面临, 最多可被处以, 恐高达: the most that may come, not what was imposed
     r"|(?:最高|最多|上限)(?:(?:可能|可|将|或将?|恐)(?:被)?(?:受到|面临|处以?|罚款?|达到?)?|(?:将|或将?)?(?:受到|面临))?"
     r"|(?:恐|或将?|可能|预计)(?:将)?(?:高达|可达)|不超过|上限为?"
+    # 最高罚款100万元 (not 处以最高罚款…, the maximum imposed): the law's most
+    r"|(?<!处以)(?<!予以)(?<!给予)(?<!被处)(?:最高|最多)(?:罚款|罚金|处罚)(?:金?额)?(?:为|达|是)?"
+    # 可处…罚款, 可开罚…, 可被罚款…: what the law allows, not what was imposed (not 许可, 认可)
+    r"|(?<![许认])可(?:以|能)?(?:被)?(?:开|并)?(?:处以?|罚款?|罚金|处罚)(?:款|金)?"
+    # the upper end of a scale (罚10万至2500万元, 处以5万到50万元罚款)
+    r"|(?<![\d.])\d[\d.,]*\s*[千万亿]*\s*(?:元|美元|欧元|港元|新台币)?\s*(?:至|到|~|～)"
     # 每违规一次处以…: a penalty per violation is the law's, not one imposed
     r"|每(?:违规|违法|次|项|起|例|发现)[^，,。；;\d]{0,6})\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
 )
@@ -153,7 +166,11 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d)[,，]|[,，](?!\d{3})|[;；、]|\b(?:and|bu
 _PENALTY = r"(?:fine|fines|penalty|penalties|sanction|sanctions)"
 _PROPOSED = re.compile(
     r"intention\s+to|intend(?:s|ed|ing)?\s+(?:to|on)\s+(?:fine|impos|issu|penal|levy|sanction)|notice\s+of\s+intent|"
+    # "a notice of the office's intent to issue the fine"
+    r"\bintent\s+to\s+(?:fine|impos|issu|serve|levy|penal|sanction)|"
     r"(?:plans?|planning|set|expected|poised|likely|preparing|prepares)\s+to\s+(?:fine|impose|levy|penali|hit|slap)|"
+    # A fine still to come, in the passive: "X is to be fined", "Y set to be penalised".
+    r"\b(?:is|are|set|expected|likely|due|poised|going|about)\s+to\s+be\s+(?:fined|penali[sz]ed|hit\s+with)\b|"
     # Headline future: "Watchdog to fine BA £183m".
     r"\b(?:watchdog|regulators?|commission|eu|ico|ftc|authority|authorities|agency|ministry|office)\s+to\s+(?:fine|hit|slap|penali)|"
     r"propos(?:ed|es|ing)\s+(?:an?\s+|the\s+)?(?:fine|fining|penalt|penalis|penaliz|[$€£¥\d])|"
@@ -176,6 +193,8 @@ _PROPOSED = re.compile(
     # 打算/计划/准备…罚: an intention to fine, in Chinese
     # (not 计划 as a noun: 执法计划, 工作计划, 年度计划)
     r"(?:打算|准备|有意|意图|(?<![法作度项动])计划)[^，,。；;]{0,24}?(?:罚|处罚)|"
+    # 去年提出的…, 此前提议的…: the amount put forward before the decision
+    r"(?:此前|之前|先前|早前|最初|原先|原本|去年|曾)(?:所)?(?:提出|提议|拟议|建议)的|"
     rf"potential\s+{_PENALTY}|"
     r"\bseek(?:s|ing)?\b(?!\s+to\b)|\bsought\b(?!\s+to\b)|初步(?:决定|认定|拟)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|(?:预先|事先)告知|处罚告知"
 )
@@ -191,16 +210,16 @@ _PENALTY_AFTER = re.compile(rf"\s*(?:[a-z-]+\s+)?{_PENALTY}\b|\s*(?:的)?罚款"
 _FACES_BEFORE = re.compile(
     r"\bfac(?:es|ing)\s+(?:an?\s+|the\s+)?(?:record\s+|possible\s+|potential\s+|hefty\s+)?(?:fines?\s+of\s+)?$"
     # 或被处以至少…, 可能会被罚…: a fine that may come
-    r"|(?:面临|(?:或将?|可能(?:会)?|恐将?|或许)被(?:处以?|罚款?|判罚))\s*(?:约|高达|至少|最高|超过|逾)?\s*$")
+    r"|(?:面临|(?:或将?|可能(?:会)?|恐将?|或许)被(?:处以?|罚款?|判罚))\s*(?:约|高达|至少|最高|超过|超|逾|近)?\s*$")
 _DOWN_FROM = re.compile(r"(?:down|lowered|cut|reduced)\s+from\s+(?:an?|the|its|their)\s+(?:original\s+|initial\s+|proposed\s+)?$")
 # The amount a penalty was changed from ("reduced the penalty from £30m to £9m", 罚款由2000万元减至…).
 _CHANGED_FROM = re.compile(
     r"\b(?:reduc|lower|cut|trimm|slash|decreas)\w*\s+(?:(?:the|its|their|this|that|a)\s+)?(?:[a-z-]+\s+){0,2}?from\s+$"
-    r"|(?:罚款|罚金|处罚|金额)[^，,。；;\d]{0,6}?[由从]\s*$")
-_CHANGED_TO_AFTER = re.compile(r"\s*(?:to\s|(?:减至|降至|减为|降为|下调至|调整为|减少至))")
+    r"|(?:罚款|罚金|处罚|金额)[^，,。；;\d]{0,6}?[由从](?:此前|之前|原先|最初|原来)?(?:的)?\s*$")
+_CHANGED_TO_AFTER = re.compile(r"\s*(?:to\s|(?:大幅|大大)?(?:减至|降至|减为|降为|下调至|调整为|减少至|降低至|降低为))")
 _REDUCED_TO = re.compile(
     r"(?:reduc|lower|cut|down)\w*\s+(?:(?:the|its|their|this|that)\s+(?:[a-z-]+\s+){0,2}?)?"
-    r"(?:from\s+[^,;，；]{1,30}?\s+)?to\s+$|(?:减为|降至|减至|降为)\s*$")
+    r"(?:from\s+[^,;，；]{1,30}?\s+)?to\s+$|(?:减为|降至|减至|降为|降低至|降低为|减少至|减少为|下调至|下调为)\s*$")
 # After a contrast the proposal no longer governs ("proposed £90,000 but settled on £45,000").
 _CONTRAST = re.compile(r"\b(?:but|however|instead|eventually|finally|ultimately)\b|最终|但|后经")
 # An average ("payments averaging $114 each", "the average fine was £2m", 平均每家罚款,
@@ -246,7 +265,8 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
     if (refund and not _PENALTY_AFTER.match(after)
             and not _PENALTY_WORD.search(text, refund.end(1), candidate.start)) or _REFUND_AFTER.match(after):
         return REFUND_OR_DEPOSIT
-    if _DAILY.match(after) or _PER_UNIT_BEFORE.search(before) \
+    instalment = ("期" in before or "instal" in before or "tranche" in before) and _INSTALMENT_BEFORE.search(before)
+    if _DAILY.match(after) or _PER_UNIT_BEFORE.search(before) or instalment \
             or _EACH_DAY_BEFORE.search(text[max(sentence_start, candidate.start - 80):candidate.start]) \
             or (("suspend" in after or "缓" in after) and _SUSPENDED_AFTER.match(after)) \
             or ("suspended" in before and _SUSPENDED_BEFORE.search(before)):

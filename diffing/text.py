@@ -114,6 +114,9 @@ def _without_glosses(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
                                       tuple(kept) if starts is None else tuple(starts[i] for i in kept))
 
 
+_FULL_STOP_DECIMAL = re.compile(r"(?<=\d)。(?=\d{1,4}\s*[万亿])")
+
+
 def prepare(original: str, language: str | None = None) -> PreparedText:
     """Prepare ``original`` for matching; ``language`` overrides detection."""
     widened = normalise_width(original)
@@ -121,6 +124,10 @@ def prepare(original: str, language: str | None = None) -> PreparedText:
     if "(" in simplified:
         simplified, offsets = _without_glosses(simplified, offsets)
     text = fold_ascii_case(simplified)
+    if "。" in text:
+        # 24。2亿欧元: a full stop typed for the decimal point inside an amount (no sentence
+        # starts with the digits of 万 or 亿 right after another number); same length, same offsets.
+        text = _FULL_STOP_DECIMAL.sub(".", text)
     if language is None:
         language = detect_language(widened, simplified if offsets.starts is None else None)
     prepared = PreparedText(original=original, text=text, offsets=offsets, language=language)

@@ -22,6 +22,10 @@ PHRASINGS = [
     ("对456家网站给予警告", "warnings", 456, "家"),
     ("罚款处罚98家", "fined", 98, "家"),
     ("对765家网站平台实施警告或罚款处罚", "warned_or_fined", 765, "家"),
+    # the other words for the act of fining: 处罚, 开罚, 罚锾/罰鍰 (Traditional), 裁罚
+    ("本季依法处罚违规平台31家", "fined", 31, "家"),
+    ("除已開罰的5家平台外，其餘仍在調查", "fined", 5, "家"),
+    ("對12家網站裁處罰鍰", "fined", 12, "家"),
     ("责令453家网站暂停功能或更新", "suspended", 453, "家"),
     ("暂停更新网站77家", "suspended", 77, "家"),
     ("下架移动应用程序259款", "apps_removed", 259, "款"),
@@ -283,6 +287,12 @@ def test_the_same_count_in_two_provinces_is_two_figures() -> None:
     # counts of companies are no count of websites or platforms
     ("对违规的6家企业分别处以罚款，约谈网站平台12家。", [(None, 6), ("websites_summoned", 12)]),
     ("The regulator fined 15 business operators for failing to report deals.", [(None, 15)]),
+    ("主管機關對9家業者裁處罰鍰。", [(None, 9)]),
+    ("上月共处罚违规经营单位14家。", [(None, 14)]),
+    # what was inspected or tested is no enforcement figure, nor does it borrow the sentence before's verb
+    ("工信部累计下架违规APP 500款。今年共检查30万款APP，检测后通报200款。",
+     [("apps_removed", 500), (None, 300000), ("apps_notified", 200)]),
+    ("监管部门抽查网站120家，约谈其中15家。", [(None, 120), ("websites_summoned", 15)]),
     # each count of a coordinated list has the verb that leads it
     ("The office revoked the licences of 12 websites, issued warnings to 1,500 websites and imposed fines on 200 websites.",
      [("websites_closed", 12), ("warnings", 1500), ("fined", 200)]),

@@ -49,6 +49,22 @@ def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
     ("Each breach carries a penalty of $50,000 per violation.", [(Decimal(50000), "maximum", None)]),
     ("The maximum penalty under the old law was 200,000 yuan.", [(Decimal(200000), "maximum", None)]),
     ("依照该条例，罚款上限为30万元。", [(Decimal(300000), "maximum", None)]),
+    # the law's scale: the most, a range's upper end, the least, what the law allows
+    ("一旦定罪，最高罚款50万港元及监禁两年。", [(Decimal(500000), "maximum", None)]),
+    ("依照该法，违规者可处以20万元罚款。", [(Decimal(200000), "maximum", None)]),
+    ("主管機關可開罰5萬至300萬元。", [(Decimal(3000000), "maximum", None)]),
+    ("对经营者处以10万到80万元罚款。", [(Decimal(800000), "maximum", None)]),
+    ("若屬法人違規，罰款將是50萬元起跳。", [(Decimal(500000), "maximum", None)]),
+    # a company's revenue stated near a fine is its size, not a penalty
+    ("星河公司去年的收入高达900亿元，监管部门对其罚款3亿元。",
+     [(Decimal(90000000000), "sales_base", None), (Decimal(300000000), "fine", "fine_amount")]),
+    # what a company faces is not yet imposed
+    ("星河公司面临超3亿欧元罚款。", [(Decimal(300000000), "proposed", None)]),
+    # the amount put forward earlier, and the one it was lowered to
+    ("罚款从监管机构去年提出的4000万英镑大幅降低至1500万英镑。",
+     [(Decimal(15000000), "fine", "fine_amount"), (Decimal(40000000), "proposed", None)]),
+    ("法院将罚款由原先的2000万元降低至800万元。",
+     [(Decimal(8000000), "fine", "fine_amount"), (Decimal(20000000), "proposed", None)]),
     # a limit that was imposed is the fine
     ("对该平台予以顶格30万元罚款。", [(Decimal(300000), "fine", "fine_amount")]),
     ("The office fined Orbit £500,000, the maximum allowed under the old law.",
@@ -58,9 +74,17 @@ def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
      [(Decimal(80000), "other", None)]),
     ("The authority also set a daily penalty of 20,000 euros until the site complies.",
      [(Decimal(20000), "other", None)]),
+    # one instalment of a fine paid over time
+    ("星河公司获准分24期缴纳罚款，今天缴纳第一期罚款2.5亿元。", [(Decimal(250000000), "other", None)]),
+    ("Orbit paid the first instalment of £3 million on Monday.", [(Decimal(3000000), "other", None)]),
     # penalties sought in court, and a fine that could rise
     ("The agency filed a complaint seeking $60 million in civil penalties.", [(Decimal(60000000), "proposed", None)]),
     ("The total fine could rise to €3 billion.", [(Decimal(3000000000), "maximum", None)]),
+    # a fine still to come, in the passive
+    ("Skyline Air is to be fined £2 million by the data regulator.", [(Decimal(2000000), "proposed", None)]),
+    ("Orbit is expected to be penalised €40 million next week.", [(Decimal(40000000), "proposed", None)]),
+    ("The firm received a notice of the regulator's intent to issue the £700,000 penalty.",
+     [(Decimal(700000), "proposed", None)]),
     # a fine the company only risks
     ("Skyline could face a £15m fine over the leak.", [(Decimal(15000000), "proposed", None)]),
 ])
@@ -89,6 +113,10 @@ def test_a_restatement_in_another_currency_is_no_figure() -> None:
     "Orbit was fined 4 million yuan over its pricing rules, equivalent to about $620,000.",
     "Orbit was fined 4 million yuan for unfair pricing, worth roughly $620,000.",
     "星河公司被罰款400萬元，以懲處其價格違法行為，折合約62萬美元。",
+    "星河公司被罚款400万元，折合超过62万美元。",
+    # a sentence of its own that only restates it, the amount in words or figures
+    "Orbit was fined 4 million yuan. This amounts to roughly $620,000.",
+    "Orbit was fined 4 million yuan. That is equivalent to about six hundred and twenty thousand US dollars.",
 ])
 def test_an_equivalent_in_another_currency_is_no_figure(text: str) -> None:
     figures = _money(text)
