@@ -19,7 +19,7 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
     if language == "zh":
         pattern, words = registry.zh_action_scan
         spans = [(match.start(), match.end(), words[match.group(0)]) for match in pattern.finditer(text)]
-        if "责令" in text or "勒令" in text or "要求" in text or "下令" in text or "命令" in text:
+        if "责令" in text or "勒令" in text or "要求" in text or "下令" in text or "命令" in text or "限期" in text:
             # 责令其全面深入整改, 责令平台尽快整改: an order to rectify with adverbs the word list
             # does not spell out.
             # 按照欧盟要求整改: rectifying as required, said by the party, is no order.
@@ -200,7 +200,13 @@ _PART_OF_PLATFORM = re.compile(
     r"(?:了)?(?:其|该平台|平台)?(?:相关|部分|违规|违法|涉事|涉及|有关)?[^，,。；;、\n“”「」『』\"@]{0,6}?"
     r"(?:功能|栏目|版块|板块|频道|账号|帐号|群组|直播间|店铺|话题|词条|榜单|服务|小组)"
 )
-_ORDERED_TO_RECTIFY = re.compile(r"(?:责令|勒令|要求)(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正|改善)")
+# 责令企业立即停止违规行为, 限期3个月内完成改善: the order, whom it is given to (a word for
+# the party, not a name), the deadline, then what is to be done (put right, or the violation
+# stopped).
+_ORDERED_TO_RECTIFY = re.compile(
+    r"(?:责令|勒令|要求|下令|限期)(?:其|该平台|平台|该公司|相关平台|企业|业者|涉事企业|平台企业|两家企业)?"
+    r"[立即刻全面深入彻底认真切实尽快限期限制时在内日个月天周年完成\d一二两三四五六七八九十半]{0,8}"
+    r"(?:整改|改正|改善|停止(?=[^，,。；;\n]{0,8}?(?:违法|违规|违反|侵害|侵犯|侵权)))")
 _AS_REQUIRED = re.compile(r"(?:按照|根据|依照|按)[^，,。；;\n]{0,6}$")
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 _ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令|下令|命令)[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除|补救|纠正)")

@@ -66,6 +66,18 @@ def test_an_order_to_rectify_with_adverbs() -> None:
     assert mention.actions == ("summoned", "ordered_to_rectify")
 
 
+@pytest.mark.parametrize("text", [
+    "市网信办约谈知乎负责人，责令企业立即停止违规行为。",
+    "监管部门约谈豆瓣网，要求平台立刻全面停止违法违规行为。",
+    "主管机关对知乎处以罚款，并限期两个月内完成改善。",
+])
+def test_an_order_to_stop_or_put_right_given_to_the_party_the_clause_before_names(text: str) -> None:
+    # The order names the party by a word for it (企业, 平台) or not at all; the deadline
+    # (限期…内) stands between the order and what is to be done.
+    [mention] = _mentions(text)
+    assert "ordered_to_rectify" in mention.actions
+
+
 def test_a_fine_has_its_amount() -> None:
     [mention] = _mentions("北京市网信办对豆瓣网依法约谈，并处罚款人民币150万元。")
     assert mention.id == "douban" and mention.action == "summoned"
