@@ -72,6 +72,13 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             if any(needle in text for needle in needles.get(action, ("",)))
             for match in pattern.finditer(text)
         ]
+        if "order" in text or "requir" in text or "direct" in text:
+            # "ordered Acme to change the practice", "will be required to improve its controls",
+            # "an order requiring the company to bring its processing into line": an order to put
+            # a violation right, whoever stands between the order and what is to be done ("ordered
+            # to pay" is the fine's own word).
+            spans += [(match.start(match.lastindex), match.end(match.lastindex), "ordered_to_rectify") for match in _ORDERED_EN.finditer(text)
+                      if not _UNREALISED_EN.search(text, max(0, match.start() - 24), match.start())]
         spans.sort()
     if language == "zh" and "关" in text:
         # 关停相关栏目, 关闭违规账号: features or accounts on the platform are closed, not the
@@ -207,6 +214,13 @@ _ORDERED_TO_RECTIFY = re.compile(
     r"(?:责令|勒令|要求|下令|限期)(?:其|该平台|平台|该公司|相关平台|企业|业者|涉事企业|平台企业|两家企业)?"
     r"[立即刻全面深入彻底认真切实尽快限期限制时在内日个月天周年完成\d一二两三四五六七八九十半]{0,8}"
     r"(?:整改|改正|改善|停止(?=[^，,。；;\n]{0,8}?(?:违法|违规|违反|侵害|侵犯|侵权)))")
+# The order is to put things right (bring the processing into line, correct, improve); an
+# order only to stop the conduct is not counted as one, as the gold annotates it.
+_ORDERED_EN = re.compile(
+    r"\b(?:order(?:ed|s|ing)?|requir(?:ed|es|ing)|direct(?:ed|s|ing))\s+(?:[\w'’&-]+,?\s+){0,5}?"
+    r"(to\s+(?:bring|comply|conform|align|correct|fix|remedy|rectify|improve|amend|modify|revise|change)\b)"
+    # "a compliance order": the order itself named
+    r"|\b(compliance\s+orders?)\b")
 _AS_REQUIRED = re.compile(r"(?:按照|根据|依照|按)[^，,。；;\n]{0,6}$")
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 _ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令|下令|命令)[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除|补救|纠正)")

@@ -78,6 +78,29 @@ def test_an_order_to_stop_or_put_right_given_to_the_party_the_clause_before_name
     assert "ordered_to_rectify" in mention.actions
 
 
+@pytest.mark.parametrize(("text", "platform_id"), [
+    ("The regulator ordered Amazon to bring its data handling into line with the law.", "amazon"),
+    ("Under the settlement Microsoft will be required to improve how it keeps records.", "microsoft"),
+    ("The authority also directed TikTok, the video app, to change its default settings.", "tiktok"),
+])
+def test_an_order_to_put_things_right_with_the_party_between(text: str, platform_id: str) -> None:
+    [mention] = _mentions(text)
+    assert (mention.id, mention.actions) == (platform_id, ("ordered_to_rectify",))
+
+
+@pytest.mark.parametrize("text", [
+    "Meta could be ordered to change its practices.",
+    "Google was ordered to pay a fine of 10 million euros.",
+])
+def test_no_order_to_rectify_when_only_possible_or_a_payment(text: str) -> None:
+    assert all("ordered_to_rectify" not in m.actions for m in _mentions(text))
+
+
+def test_a_brand_product_named_apart_from_the_brand() -> None:
+    # A product called after its maker (the maker's finance app) is not the maker's app store.
+    assert all(m.id != "xiaomi" for m in _mentions("Apps such as Xiaomi Finance were told to fix the problems."))
+
+
 def test_a_fine_has_its_amount() -> None:
     [mention] = _mentions("北京市网信办对豆瓣网依法约谈，并处罚款人民币150万元。")
     assert mention.id == "douban" and mention.action == "summoned"
