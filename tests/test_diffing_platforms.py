@@ -279,7 +279,11 @@ def test_aliases_short_forms_and_cased_names(text: str, expected: list[str]) -> 
     ("水表采用远传抄表。", []),
     # Community group-buying and other brands of the groups SAMR fines.
     ("市场监管总局对橙心优选、多多买菜、美团优选、十荟团、食享会处以罚款，京东旗下的京喜被约谈。",
-     ["chengxin_youxuan", "duoduo_maicai", "meituan_youxuan", "shihuituan", None, "jd", "jingxi"]),
+     ["chengxin_youxuan", "duoduo_maicai", "meituan_youxuan", "shihuituan", "shixianghui", "jd", "jingxi"]),
+    # Companies Taiwan's regulators and Ofcom name, by legal name, short name or app name.
+    ("數發部對誠品生活處以罰鍰，亞太電信亦遭NCC開罰。", ["eslite", "aptg"]),
+    ("Ofcom fined Fenix International, which runs OnlyFans, and also 4chan.", ["onlyfans", "onlyfans", "4chan"]),
+    ("考拉海购与晋江小说阅读被要求整改。", ["kaola", "jinjiang"]),
     # A number with a Chinese unit glued after a Latin name is not part of the name.
     ("欧盟开罚TikTok3亿欧元，并给予Uber3个月时间。", ["tiktok", "uber"]),
     # A one-letter name is only the capital letter standing alone, and not a numbering.
