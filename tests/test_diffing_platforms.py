@@ -101,6 +101,16 @@ def test_a_brand_product_named_apart_from_the_brand() -> None:
     assert all(m.id != "xiaomi" for m in _mentions("Apps such as Xiaomi Finance were told to fix the problems."))
 
 
+@pytest.mark.parametrize("text", [
+    "监管部门对知乎、豆瓣网等8家平台分别采取了约谈、下架、关停服务等处罚。",
+    "对斗鱼、虎牙等直播平台分别依法给予警告、罚款等处罚措施。",
+])
+def test_a_menu_of_measures_shared_out_over_a_list_gives_no_one_a_measure(text: str) -> None:
+    # 分别 with a menu (A、B、C等) says each party got one of them, not which: all are named.
+    mentions = _mentions(text)
+    assert len(mentions) == 2 and all(m.actions == () for m in mentions)
+
+
 def test_a_fine_has_its_amount() -> None:
     [mention] = _mentions("北京市网信办对豆瓣网依法约谈，并处罚款人民币150万元。")
     assert mention.id == "douban" and mention.action == "summoned"
