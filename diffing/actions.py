@@ -147,7 +147,7 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         spans = [span for span in spans if not (span[2] == "notified" and text[span[0]:span[1]] == "通报" and (
             _REPORT_NOUN.match(text, span[1]) or _REPORT_SENT.search(text, max(0, span[0] - 6), span[0])
             or _REPORTED_TO.search(text, max(0, span[0] - 16), span[0])
-            or _REPORTED_CONTENT.match(text, span[1])))]
+            or _REPORTED_CONTENT.match(text, span[1]) or _REPORT_SAYS.match(text, span[1])))]
     if any(action == "fine_proposed" for _, _, action in spans):
         # "intends to impose a penalty of £1m", "planned to levy a fine against it", 打算…罚款通知: the
         # fine words after the intent are the intended fine.
@@ -242,6 +242,9 @@ _REPORT_NOUN = re.compile(r"(?:流程|案件|机制|系统|查询|窗口|专线|
 _REPORTED_CONTENT = re.compile(r"[^，,。；;：:\n]{1,20}?[，,]\s*(?:有|称|指)")
 # 通报 said by a body that reports content to a platform, not by the regulator that names it
 # (台北市政府日前通报, 民众通报, 纸本通报).
+# 通报说, 通报称, 通报指出: the notice as the speaker of what follows; the measures it reports
+# are the words said, each with its own verb.
+_REPORT_SAYS = re.compile(r"(?:说|称|指出|显示|表示)")
 # 向保护局通报所采取的措施: the party reports to a body, nobody names it.
 _REPORTED_TO = re.compile(r"向[^，,。；;\n]{1,14}$")
 _REPORT_SENT = re.compile(r"(?:形式|纸本|电子|接获|接到|收到|民众|网友|用户|检举|主动|(?:市|县)?政府|市府|县府)(?:日前|近日|今天|昨天|已)?$")

@@ -111,6 +111,15 @@ def test_a_menu_of_measures_shared_out_over_a_list_gives_no_one_a_measure(text: 
     assert len(mentions) == 2 and all(m.actions == () for m in mentions)
 
 
+@pytest.mark.parametrize("text", [
+    "通报说，网信办在约谈中要求知乎、豆瓣网立即清理违规内容。",
+    "通报称，监管部门约谈了知乎和豆瓣网。",
+])
+def test_the_notice_as_speaker_names_no_one_for_violations(text: str) -> None:
+    # 通报说/称: the notice says what follows; the measures in it come from their own verbs.
+    assert all("notified" not in m.actions for m in _mentions(text))
+
+
 def test_a_fine_has_its_amount() -> None:
     [mention] = _mentions("北京市网信办对豆瓣网依法约谈，并处罚款人民币150万元。")
     assert mention.id == "douban" and mention.action == "summoned"
