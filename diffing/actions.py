@@ -47,6 +47,11 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             # 分别被处罚182.3亿元: a penalty stated as money is a fine.
             spans += [(match.start(), match.end(), "fined") for match in _PENALTY_AMOUNT.finditer(text)]
             spans.sort()
+        if "罚" in text:
+            # 各罚A及B240万元, 遭主管机关罚20万元: the bare verb with the money it fines in its
+            # clause is a fine (处罚, 惩罚 and the nouns 罚款, 罚金 are read elsewhere).
+            spans += [(match.start(), match.end(), "fined") for match in _BARE_FINE.finditer(text)]
+            spans.sort()
         if "存在" in text:
             # 手机知网、知网阅读等14款App存在…违法行为: apps a regulator names for violations.
             spans += [(match.start(1), match.end(1), "notified") for match in _APPS_IN_VIOLATION.finditer(text)
@@ -224,6 +229,9 @@ _ORDERED_EN = re.compile(
 _AS_REQUIRED = re.compile(r"(?:按照|根据|依照|按)[^，,。；;\n]{0,6}$")
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 _ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令|下令|命令)[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除|补救|纠正)")
+_BARE_FINE = re.compile(
+    r"(?<![处惩受责可高多拟])罚(?![款没金锾单则])"
+    r"(?=[^，,。；;：:\n]{0,24}?[\d.,]+\s*(?:万|亿)?\s*(?:元|欧元|美元|英镑|港元|日元|韩元))")
 _PENALTY_AMOUNT = re.compile(
     r"处罚(?=\s*(?:人民币|新台币|港币)?\s*[\d.,]+\s*(?:万|亿)?\s*(?:元|欧元|美元|英镑|港元|日元|韩元|卢布|澳元|加元))")
 _APPS_IN_VIOLATION = re.compile(

@@ -120,6 +120,16 @@ def test_the_notice_as_speaker_names_no_one_for_violations(text: str) -> None:
     assert all("notified" not in m.actions for m in _mentions(text))
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("委员会决议各罚中华电信及远传新台币50万元。", [("chunghwa_telecom", "fined"), ("fareastone", "fined")]),
+    ("虾皮因个资外泄遭主管机关罚20万元。", [("shopee", "fined")]),
+    # a maximum the law allows is no fine imposed
+    ("虾皮若未改正，最高可罚新台币20万元。", [("shopee", None)]),
+])
+def test_the_bare_verb_fine_with_its_money(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert [(m.id, m.action) for m in _mentions(text)] == expected
+
+
 def test_a_fine_has_its_amount() -> None:
     [mention] = _mentions("北京市网信办对豆瓣网依法约谈，并处罚款人民币150万元。")
     assert mention.id == "douban" and mention.action == "summoned"
