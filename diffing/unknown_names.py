@@ -271,7 +271,9 @@ _COUNT_AFTER_NAME = re.compile(r"等\s*\d+\s*款")
 _LISTED_TAIL = re.compile(r"等\s*(?:被|遭|app|应用|平台|企业|网站)")
 _LISTED_NAMES = re.compile(rf"(?:^|(?<=[，,。；;：:\n]))\s*({_ITEM}(?:、{_ITEM})+)$")
 _LIST_LEAD = re.compile(r".*(?:其中包括|包括|其中|例如|比如|如)")
-_NOT_A_NAME = re.compile(r"类$|涉|违|非法|低俗|色情|虚假|谣言|诈骗|赌博|侵权|问题|行为|信息|内容|约谈|警告|罚款|关闭|注销|下架|整改|清朗|净网|剑网|专项行动")
+# ... and a law's article, clause or chapter (第二十一条、第五十九条第一款) in a list of them.
+_NOT_A_NAME = re.compile(r"类$|涉|违|非法|低俗|色情|虚假|谣言|诈骗|赌博|侵权|问题|行为|信息|内容|约谈|警告|罚款|关闭|注销|下架|整改|清朗|净网|剑网|专项行动"
+                         r"|第[〇零一二三四五六七八九十百千\d]+(?:条|款|项|章|节)")
 _NAME_BEFORE_COUNT = re.compile(rf"(?:^|(?<=[\s，,。：:；;]))({_ITEM})$")
 
 

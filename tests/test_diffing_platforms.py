@@ -130,6 +130,11 @@ def test_the_bare_verb_fine_with_its_money(text: str, expected: list[tuple[str, 
     assert [(m.id, m.action) for m in _mentions(text)] == expected
 
 
+def test_articles_of_a_law_listed_are_not_names() -> None:
+    text = "公安机关根据《网络安全法》第十二条、第三十一条、第六十条第二款的规定，对该网站处以罚款。"
+    assert all("条" not in m.name for m in _mentions(text))
+
+
 def test_a_fine_has_its_amount() -> None:
     [mention] = _mentions("北京市网信办对豆瓣网依法约谈，并处罚款人民币150万元。")
     assert mention.id == "douban" and mention.action == "summoned"
