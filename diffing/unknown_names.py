@@ -78,8 +78,11 @@ _HEADING_BEFORE = re.compile(r"(?:^|\n)\s*(?:\d{1,2}\s*[.、．]|[①-⑳]|[(（
 _HEADING_AFTER = re.compile(r"\s*[:：]")
 _NOT_NAME_AFTER = re.compile(
     # “刷榜”、“网红经济”等专项整治: every quoted item of a list the campaign word closes
-    r"(?:\s*[、，,和及与]\s*[“「『\"][^”」』\"\n]{1,16}[”」』\"])*\s*(?:等)?"
+    # (“A”“B”等6个频道: the channels, sections of a platform, named side by side)
+    r"(?:\s*[、，,和及与]?\s*[“「『\"][^”」』\"\n]{1,16}[”」』\"])*\s*(?:等)?"
+    r"\s*(?:[\d一二两三四五六七八九十]+\s*个)?"
     r"\s*(?:系列|类)?(?:专项行动|行动|专项|活动|乱象|整治|运动|要求|行为|条款|计划|现象|模式|问题|理念|口号|"
+    r"频道|栏目|版块|板块|专区|"
     r"campaign|crackdown|practice)"
 )
 # Words of the online ecosystem regulators quote (“自媒体”账号, “水军”, “网红经济”): kinds, not names.

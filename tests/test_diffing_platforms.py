@@ -130,6 +130,14 @@ def test_the_bare_verb_fine_with_its_money(text: str, expected: list[tuple[str, 
     assert [(m.id, m.action) for m in _mentions(text)] == expected
 
 
+@pytest.mark.parametrize("text", [
+    "知乎客户端“热榜”“故事”等2个频道暂停更新一周。",
+    "豆瓣网“小组”、“同城”栏目被责令整改。",
+])
+def test_channels_of_a_platform_quoted_are_not_names(text: str) -> None:
+    assert all(m.id is not None for m in _mentions(text))
+
+
 def test_articles_of_a_law_listed_are_not_names() -> None:
     text = "公安机关根据《网络安全法》第十二条、第三十一条、第六十条第二款的规定，对该网站处以罚款。"
     assert all("条" not in m.name for m in _mentions(text))
