@@ -19,7 +19,7 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
     if language == "zh":
         pattern, words = registry.zh_action_scan
         spans = [(match.start(), match.end(), words[match.group(0)]) for match in pattern.finditer(text)]
-        if "责令" in text or "勒令" in text or "要求" in text or "下令" in text or "命令" in text:
+        if "责令" in text or "勒令" in text or "要求" in text or "下令" in text or "命令" in text or "限期" in text:
             # 责令其全面深入整改, 责令平台尽快整改: an order to rectify with adverbs the word list
             # does not spell out.
             # 按照欧盟要求整改: rectifying as required, said by the party, is no order.
@@ -47,6 +47,11 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             # 分别被处罚182.3亿元: a penalty stated as money is a fine.
             spans += [(match.start(), match.end(), "fined") for match in _PENALTY_AMOUNT.finditer(text)]
             spans.sort()
+        if "罚" in text:
+            # 各罚A及B240万元, 遭主管机关罚20万元: the bare verb with the money it fines in its
+            # clause is a fine (处罚, 惩罚 and the nouns 罚款, 罚金 are read elsewhere).
+            spans += [(match.start(), match.end(), "fined") for match in _BARE_FINE.finditer(text)]
+            spans.sort()
         if "存在" in text:
             # 手机知网、知网阅读等14款App存在…违法行为: apps a regulator names for violations.
             spans += [(match.start(1), match.end(1), "notified") for match in _APPS_IN_VIOLATION.finditer(text)
@@ -72,6 +77,13 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             if any(needle in text for needle in needles.get(action, ("",)))
             for match in pattern.finditer(text)
         ]
+        if "order" in text or "requir" in text or "direct" in text:
+            # "ordered Acme to change the practice", "will be required to improve its controls",
+            # "an order requiring the company to bring its processing into line": an order to put
+            # a violation right, whoever stands between the order and what is to be done ("ordered
+            # to pay" is the fine's own word).
+            spans += [(match.start(match.lastindex), match.end(match.lastindex), "ordered_to_rectify") for match in _ORDERED_EN.finditer(text)
+                      if not _UNREALISED_EN.search(text, max(0, match.start() - 24), match.start())]
         spans.sort()
     if language == "zh" and "关" in text:
         # 关停相关栏目, 关闭违规账号: features or accounts on the platform are closed, not the
@@ -140,7 +152,7 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         spans = [span for span in spans if not (span[2] == "notified" and text[span[0]:span[1]] == "通报" and (
             _REPORT_NOUN.match(text, span[1]) or _REPORT_SENT.search(text, max(0, span[0] - 6), span[0])
             or _REPORTED_TO.search(text, max(0, span[0] - 16), span[0])
-            or _REPORTED_CONTENT.match(text, span[1])))]
+            or _REPORTED_CONTENT.match(text, span[1]) or _REPORT_SAYS.match(text, span[1])))]
     if any(action == "fine_proposed" for _, _, action in spans):
         # "intends to impose a penalty of £1m", "planned to levy a fine against it", 打算…罚款通知: the
         # fine words after the intent are the intended fine.
@@ -200,10 +212,26 @@ _PART_OF_PLATFORM = re.compile(
     r"(?:了)?(?:其|该平台|平台)?(?:相关|部分|违规|违法|涉事|涉及|有关)?[^，,。；;、\n“”「」『』\"@]{0,6}?"
     r"(?:功能|栏目|版块|板块|频道|账号|帐号|群组|直播间|店铺|话题|词条|榜单|服务|小组)"
 )
-_ORDERED_TO_RECTIFY = re.compile(r"(?:责令|勒令|要求)(?:其|该平台|平台|该公司|相关平台)?[立即全面深入彻底认真切实尽快限期限制时在内日个月天\d一二三四五六七八九十]{0,8}(?:整改|改正|改善)")
+# 责令企业立即停止违规行为, 限期3个月内完成改善: the order, whom it is given to (a word for
+# the party, not a name), the deadline, then what is to be done (put right, or the violation
+# stopped).
+_ORDERED_TO_RECTIFY = re.compile(
+    r"(?:责令|勒令|要求|下令|限期)(?:其|该平台|平台|该公司|相关平台|企业|业者|涉事企业|平台企业|两家企业)?"
+    r"[立即刻全面深入彻底认真切实尽快限期限制时在内日个月天周年完成\d一二两三四五六七八九十半]{0,8}"
+    r"(?:整改|改正|改善|停止(?=[^，,。；;\n]{0,8}?(?:违法|违规|违反|侵害|侵犯|侵权)))")
+# The order is to put things right (bring the processing into line, correct, improve); an
+# order only to stop the conduct is not counted as one, as the gold annotates it.
+_ORDERED_EN = re.compile(
+    r"\b(?:order(?:ed|s|ing)?|requir(?:ed|es|ing)|direct(?:ed|s|ing))\s+(?:[\w'’&-]+,?\s+){0,5}?"
+    r"(to\s+(?:bring|comply|conform|align|correct|fix|remedy|rectify|improve|amend|modify|revise|change)\b)"
+    # "a compliance order": the order itself named
+    r"|\b(compliance\s+orders?)\b")
 _AS_REQUIRED = re.compile(r"(?:按照|根据|依照|按)[^，,。；;\n]{0,6}$")
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 _ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令|下令|命令)[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除|补救|纠正)")
+_BARE_FINE = re.compile(
+    r"(?<![处惩受责可高多拟])罚(?![款没金锾单则])"
+    r"(?=[^，,。；;：:\n]{0,24}?[\d.,]+\s*(?:万|亿)?\s*(?:元|欧元|美元|英镑|港元|日元|韩元))")
 _PENALTY_AMOUNT = re.compile(
     r"处罚(?=\s*(?:人民币|新台币|港币)?\s*[\d.,]+\s*(?:万|亿)?\s*(?:元|欧元|美元|英镑|港元|日元|韩元|卢布|澳元|加元))")
 _APPS_IN_VIOLATION = re.compile(
@@ -222,6 +250,9 @@ _REPORT_NOUN = re.compile(r"(?:流程|案件|机制|系统|查询|窗口|专线|
 _REPORTED_CONTENT = re.compile(r"[^，,。；;：:\n]{1,20}?[，,]\s*(?:有|称|指)")
 # 通报 said by a body that reports content to a platform, not by the regulator that names it
 # (台北市政府日前通报, 民众通报, 纸本通报).
+# 通报说, 通报称, 通报指出: the notice as the speaker of what follows; the measures it reports
+# are the words said, each with its own verb.
+_REPORT_SAYS = re.compile(r"(?:说|称|指出|显示|表示)")
 # 向保护局通报所采取的措施: the party reports to a body, nobody names it.
 _REPORTED_TO = re.compile(r"向[^，,。；;\n]{1,14}$")
 _REPORT_SENT = re.compile(r"(?:形式|纸本|电子|接获|接到|收到|民众|网友|用户|检举|主动|(?:市|县)?政府|市府|县府)(?:日前|近日|今天|昨天|已)?$")

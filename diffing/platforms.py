@@ -584,22 +584,26 @@ def _either_or(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, 
         if _EITHER_OR.fullmatch(text, result[index][1], result[index + 1][0]):
             result[index] = (result[index][0], result[index][1], NEUTRAL)
             result[index + 1] = (result[index + 1][0], result[index + 1][1], NEUTRAL)
-    if "等" in text and "账号" in text:
-        # 对上述账号采取关闭、禁言等处置措施: a menu of measures over several accounts, which of
-        # them each account got is not said.
+    if "等" in text and ("账号" in text or "分别" in text):
+        # 对上述账号采取关闭、禁言等处置措施, 对A、B等平台分别采取约谈、下架、关停服务等处罚: a
+        # menu of measures over several parties, which of them each party got is not said.
         index = 0
         while index < len(result) - 1:
             last = index
             while last + 1 < len(result) and text[result[last][1]:result[last + 1][0]] == "、":
                 last += 1
-            if last > index and text.startswith("等", result[last][1]) \
-                    and _MANY_ACCOUNTS.search(text, max(0, result[index][0] - 24), result[index][0]):
+            if last > index and _MENU_END.match(text, result[last][1]) and (
+                    _MANY_ACCOUNTS.search(text, max(0, result[index][0] - 24), result[index][0])
+                    or _EACH_TOOK.search(text, max(0, result[index][0] - 8), result[index][0])):
                 for position in range(index, last + 1):
                     result[position] = (result[position][0], result[position][1], NEUTRAL)
             index = last + 1
     return result
 
 
+# the menu ends in 等, after the last measure's object at most (关停服务等)
+_MENU_END = re.compile(r"[^，,。；;、\n]{0,4}?等")
+_EACH_TOOK = re.compile(r"分别(?:依法|依规|依法依规)?(?:采取|给予|予以)了?$")
 _MANY_ACCOUNTS = re.compile(r"(?:对|将)(?:上述|相关|这些|涉事|以上|前述|该批|上列)[^，,。；;\n]{0,8}?账号[^，,。；;\n]{0,6}$")
 
 

@@ -78,8 +78,11 @@ _HEADING_BEFORE = re.compile(r"(?:^|\n)\s*(?:\d{1,2}\s*[.、．]|[①-⑳]|[(（
 _HEADING_AFTER = re.compile(r"\s*[:：]")
 _NOT_NAME_AFTER = re.compile(
     # “刷榜”、“网红经济”等专项整治: every quoted item of a list the campaign word closes
-    r"(?:\s*[、，,和及与]\s*[“「『\"][^”」』\"\n]{1,16}[”」』\"])*\s*(?:等)?"
+    # (“A”“B”等6个频道: the channels, sections of a platform, named side by side)
+    r"(?:\s*[、，,和及与]?\s*[“「『\"][^”」』\"\n]{1,16}[”」』\"])*\s*(?:等)?"
+    r"\s*(?:[\d一二两三四五六七八九十]+\s*个)?"
     r"\s*(?:系列|类)?(?:专项行动|行动|专项|活动|乱象|整治|运动|要求|行为|条款|计划|现象|模式|问题|理念|口号|"
+    r"频道|栏目|版块|板块|专区|"
     r"campaign|crackdown|practice)"
 )
 # Words of the online ecosystem regulators quote (“自媒体”账号, “水军”, “网红经济”): kinds, not names.
@@ -271,7 +274,9 @@ _COUNT_AFTER_NAME = re.compile(r"等\s*\d+\s*款")
 _LISTED_TAIL = re.compile(r"等\s*(?:被|遭|app|应用|平台|企业|网站)")
 _LISTED_NAMES = re.compile(rf"(?:^|(?<=[，,。；;：:\n]))\s*({_ITEM}(?:、{_ITEM})+)$")
 _LIST_LEAD = re.compile(r".*(?:其中包括|包括|其中|例如|比如|如)")
-_NOT_A_NAME = re.compile(r"类$|涉|违|非法|低俗|色情|虚假|谣言|诈骗|赌博|侵权|问题|行为|信息|内容|约谈|警告|罚款|关闭|注销|下架|整改|清朗|净网|剑网|专项行动")
+# ... and a law's article, clause or chapter (第二十一条、第五十九条第一款) in a list of them.
+_NOT_A_NAME = re.compile(r"类$|涉|违|非法|低俗|色情|虚假|谣言|诈骗|赌博|侵权|问题|行为|信息|内容|约谈|警告|罚款|关闭|注销|下架|整改|清朗|净网|剑网|专项行动"
+                         r"|第[〇零一二三四五六七八九十百千\d]+(?:条|款|项|章|节)")
 _NAME_BEFORE_COUNT = re.compile(rf"(?:^|(?<=[\s，,。：:；;]))({_ITEM})$")
 
 

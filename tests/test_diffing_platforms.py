@@ -66,6 +66,83 @@ def test_an_order_to_rectify_with_adverbs() -> None:
     assert mention.actions == ("summoned", "ordered_to_rectify")
 
 
+@pytest.mark.parametrize("text", [
+    "市网信办约谈知乎负责人，责令企业立即停止违规行为。",
+    "监管部门约谈豆瓣网，要求平台立刻全面停止违法违规行为。",
+    "主管机关对知乎处以罚款，并限期两个月内完成改善。",
+])
+def test_an_order_to_stop_or_put_right_given_to_the_party_the_clause_before_names(text: str) -> None:
+    # The order names the party by a word for it (企业, 平台) or not at all; the deadline
+    # (限期…内) stands between the order and what is to be done.
+    [mention] = _mentions(text)
+    assert "ordered_to_rectify" in mention.actions
+
+
+@pytest.mark.parametrize(("text", "platform_id"), [
+    ("The regulator ordered Amazon to bring its data handling into line with the law.", "amazon"),
+    ("Under the settlement Microsoft will be required to improve how it keeps records.", "microsoft"),
+    ("The authority also directed TikTok, the video app, to change its default settings.", "tiktok"),
+])
+def test_an_order_to_put_things_right_with_the_party_between(text: str, platform_id: str) -> None:
+    [mention] = _mentions(text)
+    assert (mention.id, mention.actions) == (platform_id, ("ordered_to_rectify",))
+
+
+@pytest.mark.parametrize("text", [
+    "Meta could be ordered to change its practices.",
+    "Google was ordered to pay a fine of 10 million euros.",
+])
+def test_no_order_to_rectify_when_only_possible_or_a_payment(text: str) -> None:
+    assert all("ordered_to_rectify" not in m.actions for m in _mentions(text))
+
+
+def test_a_brand_product_named_apart_from_the_brand() -> None:
+    # A product called after its maker (the maker's finance app) is not the maker's app store.
+    assert all(m.id != "xiaomi" for m in _mentions("Apps such as Xiaomi Finance were told to fix the problems."))
+
+
+@pytest.mark.parametrize("text", [
+    "监管部门对知乎、豆瓣网等8家平台分别采取了约谈、下架、关停服务等处罚。",
+    "对斗鱼、虎牙等直播平台分别依法给予警告、罚款等处罚措施。",
+])
+def test_a_menu_of_measures_shared_out_over_a_list_gives_no_one_a_measure(text: str) -> None:
+    # 分别 with a menu (A、B、C等) says each party got one of them, not which: all are named.
+    mentions = _mentions(text)
+    assert len(mentions) == 2 and all(m.actions == () for m in mentions)
+
+
+@pytest.mark.parametrize("text", [
+    "通报说，网信办在约谈中要求知乎、豆瓣网立即清理违规内容。",
+    "通报称，监管部门约谈了知乎和豆瓣网。",
+])
+def test_the_notice_as_speaker_names_no_one_for_violations(text: str) -> None:
+    # 通报说/称: the notice says what follows; the measures in it come from their own verbs.
+    assert all("notified" not in m.actions for m in _mentions(text))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("委员会决议各罚中华电信及远传新台币50万元。", [("chunghwa_telecom", "fined"), ("fareastone", "fined")]),
+    ("虾皮因个资外泄遭主管机关罚20万元。", [("shopee", "fined")]),
+    # a maximum the law allows is no fine imposed
+    ("虾皮若未改正，最高可罚新台币20万元。", [("shopee", None)]),
+])
+def test_the_bare_verb_fine_with_its_money(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert [(m.id, m.action) for m in _mentions(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "知乎客户端“热榜”“故事”等2个频道暂停更新一周。",
+    "豆瓣网“小组”、“同城”栏目被责令整改。",
+])
+def test_channels_of_a_platform_quoted_are_not_names(text: str) -> None:
+    assert all(m.id is not None for m in _mentions(text))
+
+
+def test_articles_of_a_law_listed_are_not_names() -> None:
+    text = "公安机关根据《网络安全法》第十二条、第三十一条、第六十条第二款的规定，对该网站处以罚款。"
+    assert all("条" not in m.name for m in _mentions(text))
+
+
 def test_a_fine_has_its_amount() -> None:
     [mention] = _mentions("北京市网信办对豆瓣网依法约谈，并处罚款人民币150万元。")
     assert mention.id == "douban" and mention.action == "summoned"
@@ -244,7 +321,11 @@ def test_aliases_short_forms_and_cased_names(text: str, expected: list[str]) -> 
     ("水表采用远传抄表。", []),
     # Community group-buying and other brands of the groups SAMR fines.
     ("市场监管总局对橙心优选、多多买菜、美团优选、十荟团、食享会处以罚款，京东旗下的京喜被约谈。",
-     ["chengxin_youxuan", "duoduo_maicai", "meituan_youxuan", "shihuituan", None, "jd", "jingxi"]),
+     ["chengxin_youxuan", "duoduo_maicai", "meituan_youxuan", "shihuituan", "shixianghui", "jd", "jingxi"]),
+    # Companies Taiwan's regulators and Ofcom name, by legal name, short name or app name.
+    ("數發部對誠品生活處以罰鍰，亞太電信亦遭NCC開罰。", ["eslite", "aptg"]),
+    ("Ofcom fined Fenix International, which runs OnlyFans, and also 4chan.", ["onlyfans", "onlyfans", "4chan"]),
+    ("考拉海购与晋江小说阅读被要求整改。", ["kaola", "jinjiang"]),
     # A number with a Chinese unit glued after a Latin name is not part of the name.
     ("欧盟开罚TikTok3亿欧元，并给予Uber3个月时间。", ["tiktok", "uber"]),
     # A one-letter name is only the capital letter standing alone, and not a numbering.
