@@ -27,7 +27,7 @@ from alerts.sandbox import (
     render_template,
 )
 from diffing.chinese import detect_language
-from diffing.periods import period_words
+from diffing.period import period_words
 
 # A message longer than this is cut: channels such as SMS or chat limit sizes anyway, and the
 # archive has everything.

@@ -92,7 +92,7 @@ class FindingsPool:
 
 
 def _period_kind(period: str | None) -> str | None:
-    from diffing.periods import Period
+    from diffing.period import Period
 
     parsed = Period.parse(period)
     return parsed.kind if parsed else None

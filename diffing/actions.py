@@ -82,7 +82,8 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             # "an order requiring the company to bring its processing into line": an order to put
             # a violation right, whoever stands between the order and what is to be done ("ordered
             # to pay" is the fine's own word).
-            spans += [(match.start(match.lastindex), match.end(match.lastindex), "ordered_to_rectify") for match in _ORDERED_EN.finditer(text)
+            spans += [(match.start(match.lastindex or 0), match.end(match.lastindex or 0), "ordered_to_rectify")
+                      for match in _ORDERED_EN.finditer(text)
                       if not _UNREALISED_EN.search(text, max(0, match.start() - 24), match.start())]
         spans.sort()
     if language == "zh" and "关" in text:

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from diffing.chinese import to_simplified
 from diffing.figures import Figure
-from diffing.periods import Period
+from diffing.period import Period
 from diffing.platforms import PlatformMention
 
 __all__ = [

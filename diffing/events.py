@@ -15,7 +15,7 @@ from typing import Any
 from diffing import compare
 from diffing.documents import found_figure_json, value_json
 from diffing.figures import Figure, load_metrics
-from diffing.periods import period_words
+from diffing.period import period_words
 from diffing.platforms import load_platforms
 
 # The actions of diffing/data/platforms.toml as a Chinese summary says them.

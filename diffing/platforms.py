@@ -14,10 +14,26 @@ from dataclasses import dataclass, replace
 from diffing.actions import find_action_spans
 from diffing.amounts import AmountMatch, find_amounts
 from diffing.channels import channel_spans
-from diffing.clauses import Governed, Party, collective, govern
+from diffing.clauses import Governed, Party, govern
+from diffing.english_names import english_app_names, english_company_names, english_governed_names
 from diffing.fined_amounts import bracketed_amounts, gapped_fines, respective_amounts
 from diffing.found import Found
 from diffing.numbers import Amount
+from diffing.platform_lists import (
+    _REFERRING_OBJECT,
+    _REFERS_TO_COMPANY,
+    _WRAPPED,
+    _amount_end,
+    _amount_in,
+    _amount_start,
+    _either_or,
+    _in,
+    _item_key,
+    _list_groups,
+    _read_on,
+    _span_end,
+    _span_start,
+)
 from diffing.registry import (
     NEUTRAL,
     Platform,
@@ -34,9 +50,6 @@ from diffing.text import PreparedText
 from diffing.unknown_names import (
     closed_lists,
     counted_sentence,
-    english_app_names,
-    english_company_names,
-    english_governed_names,
     enumerated_names,
     operated_names,
     recurring_names,
@@ -480,17 +493,7 @@ def _object_of_verb(text: str, start: int) -> bool:
     return not _BEFORE_A_SUBJECT.search(text, max(0, start - 16), start)
 
 
-# An object that refers back to the platforms just named (对其, 对两个平台, 对三家, "fining them"):
-# a sentence that names none and acts on it acts on them.
-_REFERRING_OBJECT = {
-    "en": re.compile(r"\b(?:them|both\s+(?:companies|platforms|firms)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms)"
-                     r"|(?:these|those)\s+(?:companies|platforms|firms))\b"),
-    "zh": re.compile(r"对(?:其|该(?:平台|公司|企业|网站)|平台(?![内上中])|(?:这|上述)?[两二三四五六七八九十]+[个家]|上述(?:平台|企业|公司|网站))"
-                     # 涉及的帐号已被依法关闭: the accounts just named
-                     r"|(?:涉及的|涉事|上述|这些|以上)(?:帐号|账号|公众号|网站|应用|app)"),
-}
 _REFERRING_REACH = 3  # sentences back to the one that named them
-_REFERS_TO_COMPANY = re.compile(r"公司|企业|compan|firm")
 
 
 def _referred_actions(
@@ -571,40 +574,6 @@ def _govern_groups(prepared: PreparedText, groups: Sequence[Sequence[Found]],
         governed += govern(prepared.text, bounds, parties, _either_or(prepared.text, _in(action_spans, *bounds)), language)
         index = end
     return governed
-
-
-_EITHER_OR = re.compile(r"\s*(?:或者|或是|或|or)\s*")
-
-
-def _either_or(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Actions offered as alternatives (关闭或禁言, "closed or muted") are said of no one name:
-    both become neutral."""
-    result = list(spans)
-    for index in range(len(result) - 1):
-        if _EITHER_OR.fullmatch(text, result[index][1], result[index + 1][0]):
-            result[index] = (result[index][0], result[index][1], NEUTRAL)
-            result[index + 1] = (result[index + 1][0], result[index + 1][1], NEUTRAL)
-    if "等" in text and ("账号" in text or "分别" in text):
-        # 对上述账号采取关闭、禁言等处置措施, 对A、B等平台分别采取约谈、下架、关停服务等处罚: a
-        # menu of measures over several parties, which of them each party got is not said.
-        index = 0
-        while index < len(result) - 1:
-            last = index
-            while last + 1 < len(result) and text[result[last][1]:result[last + 1][0]] == "、":
-                last += 1
-            if last > index and _MENU_END.match(text, result[last][1]) and (
-                    _MANY_ACCOUNTS.search(text, max(0, result[index][0] - 24), result[index][0])
-                    or _EACH_TOOK.search(text, max(0, result[index][0] - 8), result[index][0])):
-                for position in range(index, last + 1):
-                    result[position] = (result[position][0], result[position][1], NEUTRAL)
-            index = last + 1
-    return result
-
-
-# the menu ends in 等, after the last measure's object at most (关停服务等)
-_MENU_END = re.compile(r"[^，,。；;、\n]{0,4}?等")
-_EACH_TOOK = re.compile(r"分别(?:依法|依规|依法依规)?(?:采取|给予|予以)了?$")
-_MANY_ACCOUNTS = re.compile(r"(?:对|将)(?:上述|相关|这些|涉事|以上|前述|该批|上列)[^，,。；;\n]{0,8}?账号[^，,。；;\n]{0,6}$")
 
 
 def _reading(group: Sequence[Found], said: Governed,
@@ -710,16 +679,6 @@ def _story(text: str, groups: Sequence[Sequence[Found]],
     return story
 
 
-# Between two names of one list: separators, closing quotes, a company suffix, a generic word
-# the name is written with (拉勾招聘、天涯社区) and a name in parentheses ("ByteDance Ltd (字節跳動)
-# and Didi Chuxing").
-_LIST_GAP = re.compile(
-    r"(?:\s*(?:ltd|inc|corp|co|llc|limited|holdings|group)\.?)?(?:app|网|平台|客户端|商城|招聘|官网)?"
-    r"(?:\s*[(（][^()（）\n]{1,16}[)）])?"
-    r"[\s”\"」』》)）]*(?:、|,|，|和|及|与|以及|and|or|, and|, or)?[\s“\"「『《(（]*"
-)
-
-
 def _outside_channels(text: str, found: list[Found]) -> list[Found]:
     """``found`` without the names inside publication channels and page furniture."""
     channels = channel_spans(text)
@@ -731,176 +690,3 @@ def _outside_channels(text: str, found: list[Found]) -> list[Found]:
     return [item for item in found if taken.free(item.start, item.end)]
 
 
-_QUOTE_MARKS = re.compile(r"[“”「」『』《》\"]")
-# “某某App”、“抖音”: a registry name quoted like the unknown names beside it is one of the list.
-_BOTH_QUOTED = re.compile(r"[”」』》\"]\s*(?:、|,|，|和|及|与)?\s*[“「『《\"]")
-
-
-def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Found]]:
-    """Names listed together (百度、必应、夸克浏览器; "Quark Browser, UC Browser"): what the
-    sentence does to the list, it does to each of them."""
-    groups: list[list[Found]] = []
-    owners: list[list[Found]] = []
-    for item in found:
-        owner = _OWNER_AFTER.match(prepared.text, item.end)
-        if owner is not None and groups and _LIST_GAP.fullmatch(prepared.text, groups[-1][-1].end, item.start):
-            # "Alibaba Group, Tencent-backed China Literature": the owner stands inside the next
-            # item of the list, which goes on after it; the owner is a name of its own.
-            owners.append([item])
-            continue
-        if owners and groups:
-            last_owner = owners[-1][-1]
-            owned = _OWNER_AFTER.match(prepared.text, last_owner.end)
-            if owned is not None and owned.end() == item.start and groups[-1][-1].end < last_owner.start:
-                groups[-1].append(item)
-                continue
-        if groups:
-            last = groups[-1][-1]
-            gap = prepared.text[max(last.end, last.tail):item.start]
-            # A quoted account (“某某财经”) and registry platforms are not one list: in
-            # 微信公众号“某某财经”及抖音等平台的… the platforms only host the accounts.
-            if (prepared.sentence_index(last.start) == prepared.sentence_index(item.start)
-                    and len(gap) <= 32 and _LIST_GAP.fullmatch(gap)
-                    and not _OWNER_AFTER.match(prepared.text, item.end)
-                    and not _DESCRIBES_AFTER.match(prepared.text, item.end)
-                    and ((last.id is None) == (item.id is None) or not _QUOTE_MARKS.search(gap)
-                         or _BOTH_QUOTED.fullmatch(gap))):
-                groups[-1].append(item)
-                continue
-        groups.append([item])
-    if owners:
-        groups = sorted(groups + owners, key=lambda group: group[0].start)
-    return groups
-
-
-# "Alibaba Group, Tencent-backed China Literature", 快手和字节跳动旗下的“西瓜视频”: an owner named
-# inside the next item.
-# Meta（脸书母公司）: a name describing the one before it, no item of the list.
-_DESCRIBES_AFTER = re.compile(r"\s*的?(?:母公司|子公司|母企业)")
-_OWNER_AFTER = re.compile(r"-(?:backed|owned|controlled|linked|affiliated|run|invested)\s|\s*(?:旗下|所属)的?\s*[“「『\"]?")
-
-
-def _item_key(text: str, item: Found) -> str:
-    return item.id or text[item.start:item.end]
-
-
-def _span_start(span: tuple[int, int, str]) -> int:
-    return span[0]
-
-
-def _span_end(span: tuple[int, int, str]) -> int:
-    return span[1]
-
-
-def _in(spans: SortedSpans[tuple[int, int, str]] | Sequence[tuple[int, int, str]], start: int,
-        end: int) -> list[tuple[int, int, str]]:
-    if isinstance(spans, SortedSpans):
-        return spans.within(start, end)
-    return [span for span in spans if start <= span[0] and span[1] <= end]
-
-
-_WRAPPED = re.compile(r"(?:[^\s。！？!?；;：:.”」』)）]|(?<![。！？!?.])[”」』)）])\s*\n\s*$")
-
-
-def _hard_break(text: str, start: int, end: int) -> bool:
-    """Whether a paragraph ends between ``start`` and ``end``: a line break after a sentence's
-    end. A line break inside a sentence (wire copy wrapped at a fixed width: 抖音、微\n\n博) is
-    not one."""
-    position = text.find("\n", start, end)
-    while position != -1:
-        if not _WRAPPED.search(text, max(0, position - 8), position + 1):
-            return True
-        position = text.find("\n", position + 1, end)
-    return False
-
-
-def _read_on(
-    prepared: PreparedText,
-    group: Sequence[Found],
-    action_spans: SortedSpans[tuple[int, int, str]],
-    named_sentences: dict[int, set[str]],
-    figure_sentences: set[int],
-    said: Governed,
-    kind_patterns: dict[str, re.Pattern[str]],
-    app_action: tuple[int, int, str] | None = None,
-) -> None:
-    """A list of names its own sentence gives no verb: "Among them were …" takes what the
-    previous sentence did to them all; otherwise the first verb of the sentences that continue
-    the story counts (until a summary sentence with counts, or one that names another
-    platform and says what was done)."""
-    item = group[0]
-    list_start = item.start
-    sentence_index = prepared.sentence_index(item.start)
-    counted = counted_sentence(prepared, list_start)
-    if counted is not None:
-        previous_bounds = prepared.sentence(counted)
-        previous = [span for span in _in(action_spans, *previous_bounds) if span[2] != NEUTRAL]
-        # Of several counts (取消…、关闭违法网站8868家，累计约谈1211家) the names are of the one
-        # whose clause names their kind (网站).
-        kind = kind_patterns.get(item.kind)
-        of_kind = [span for span in previous if kind is not None
-                   and kind.search(prepared.text, *prepared.clause_at(span[0]))]
-        chosen = (of_kind or previous)[-1:]
-        if not chosen and app_action is not None:
-            # The sentence counted without a verb ("5 apps … failed to comply"): what the notice
-            # does to the apps it counts ("106 apps must be removed").
-            chosen = [app_action]
-        if chosen:
-            said.actions.extend(chosen)
-            said.windows.append(previous_bounds)
-            said.decided = True
-        return
-    own = {_item_key(prepared.text, member) for member in group}
-    read = 0
-    following = sentence_index
-    while read < 3 and following + 1 < prepared.sentence_count():
-        following += 1
-        start, end = prepared.sentence(following)
-        if not prepared.text[start:end].strip():
-            continue
-        if not _WRAPPED.search(prepared.text, max(0, start - 8), start):
-            read += 1  # a line wrapped inside a sentence does not count as a sentence read
-        if _hard_break(prepared.text, prepared.sentence(following - 1)[0], start) or following in figure_sentences:
-            return
-        spans = _either_or(prepared.text, _in(action_spans, start, end))
-        if spans and collective(prepared.text, start, end, "zh" if prepared.language.startswith("zh") else "en"):
-            return  # "对相关网站平台采取约谈、罚款等措施" is said of no earlier name
-        named = named_sentences.get(following, set())
-        if named - own or (len(own) > 1 and named and not own <= named):
-            # Another platform, or some of the list only ("Meta was fined again" after "Meta,
-            # Google and Line must …"): what it says is said of the names it gives.
-            if spans:
-                return
-            continue
-        if spans:
-            referring = _REFERRING_OBJECT["zh" if prepared.language.startswith("zh") else "en"].search(
-                prepared.text, start, end)
-            if referring is not None and _REFERS_TO_COMPANY.search(referring.group()) and item.kind != "company":
-                return  # 对该公司罚款 acts on the company, not on the platform its shop was on
-            said.actions.extend(spans)
-            said.windows.append((start, end))
-            said.decided = True
-            return
-
-
-def _amount_start(amount: AmountMatch) -> int:
-    return amount.start
-
-
-def _amount_end(amount: AmountMatch) -> int:
-    return amount.end
-
-
-def _amount_in(group: Sequence[Found], said: Governed, amounts: SortedSpans[AmountMatch]) -> Amount | None:
-    """The fine nearest after the names in the stretches their verbs were read from, else the
-    last before them there."""
-    list_start, list_end = group[0].start, group[-1].end
-    for start, end in said.windows:
-        after = amounts.within(max(start, list_end), end)
-        if after:
-            return after[0].amount
-    for start, end in said.windows:
-        before = amounts.within(start, min(end, list_start))
-        if before:
-            return before[-1].amount
-    return None

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from diffing.figure import Candidate, Figure
-from diffing.periods import Period
+from diffing.period import Period
 from diffing.roles import FINE, FINE_ROLES
 from diffing.text import PreparedText
 

@@ -15,7 +15,7 @@ from diffing.compare import platform_key
 from diffing.extract import Extraction
 from diffing.figures import Figure
 from diffing.numbers import Amount
-from diffing.periods import Period
+from diffing.period import Period
 from diffing.platforms import PlatformMention
 from storage import models
 from storage.db import core

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from diffing.periods import Period, find_period_mentions
+from diffing.period import Period
+from diffing.periods import find_period_mentions
 
 
 def _periods(text: str, published: date | None) -> list[tuple[str | None, bool]]:

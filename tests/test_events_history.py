@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from diffing import compare
 from diffing.figures import Figure as FoundFigure
-from diffing.periods import Period
+from diffing.period import Period
 from diffing.platforms import PlatformMention as FoundMention
 from storage.archive import record_notice
 from storage.findings import figure_of, mention_of

@@ -12,7 +12,7 @@ import pytest
 from diffing import compare
 from diffing.events import EventWording
 from diffing.figures import Figure, load_metrics
-from diffing.periods import period_words
+from diffing.period import period_words
 
 
 class Collected(EventWording):

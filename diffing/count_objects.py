@@ -1,0 +1,239 @@
+"""What a count counts: its noun (written, left out, or the whole it is part of), the objects its verb governs, counts of companies, and one number counting two kinds of things."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import pairwise
+
+from diffing.figure import Candidate
+from diffing.metrics import Metric, MetricCatalogue
+from diffing.text import PreparedText
+
+_EN_STOP = frozenset({
+    "of", "in", "on", "at", "to", "for", "from", "by", "with", "was", "were", "is", "are", "be",
+    "been", "and", "or", "the", "a", "an", "that", "which", "this", "these", "than", "per",
+    "each", "its", "their", "his", "her", "year", "years", "month", "months", "day", "days",
+    "percent", "times",
+})
+
+
+_EN_WORD = re.compile(r"\s*([a-z][a-z-]*)")
+
+
+# A count whose noun is left out because the list it ends already said it ("held talks with
+# 1,497 websites and warned 738", "443 websites were summoned while 172 received warnings").
+_ELIDED_BEFORE = re.compile(
+    r"(?:\band|\bwhile|\bbut|\bwhereas|\bwith|,)\s+(?:(?!the\b|a\b|an\b|its\b|their\b)[a-z]+\s+)?"
+    r"(?:(?:more\s+than|over|nearly|about|around|almost|some|close\s+to)\s+)?$"
+    # "…, while a further 64 were told to…"
+    r"|(?:\band|\bwhile|\bbut|\bwhereas|,)\s+(?:[a-z]+ed\s+)?(?:a\s+)?(?:further|another|additional|more)\s+$"
+    # "…, issued warnings to 1,150 platforms and imposed fines on 540": a verb with its noun.
+    r"|(?:\band|,)\s+(?:and\s+)?[a-z]+ed\s+(?:[a-z]+\s+){0,2}(?:on|to|against)\s+$"
+    # "…, issued warnings to or fined 1,200": two verb phrases joined by or/and.
+    r"|(?:\band|,)\s+(?:[a-z]+\s+){1,3}(?:or|and)\s+[a-z]+ed\s+$"
+    # "…, and issued warnings or fines to 4,046": two nouns joined by or/and.
+    r"|(?:\band|,)\s+(?:and\s+)?[a-z]+ed\s+[a-z]+\s+(?:or|and)\s+[a-z]+\s+(?:on|to|against)\s+$")
+
+
+def _whole_before(text: str, sentence_start: int, anchor: int) -> int | None:
+    """Where the whole starts that the count at ``anchor`` is a part of ("Out of the 67,000
+    accounts closed, nearly 8,000…"; "closed 67,000 accounts, of which 8,000…"; "…67,000
+    accounts. Of these, 8,000…"; 关闭账号6.7万个，其中8000个…), or ``None``."""
+    lead_start = max(sentence_start, anchor - 120)
+    stretch = text[lead_start:anchor]
+    whole = _WHOLE.search(text, lead_start, anchor) if "of" in stretch or "among" in stretch else None
+    if whole:
+        return whole.start("whole")
+    if "其中" not in text[max(0, anchor - 8):anchor] and not _EN_PART_WORD.search(text, max(0, anchor - 30), anchor):
+        return None
+    lead = _PART_LEAD.search(text, max(0, anchor - 30), anchor)
+    if lead is None:
+        return None
+    # The whole is the last number before the lead, in this sentence or the one before it.
+    numbers = list(_ANY_NUMBER.finditer(text, max(0, lead.start() - 160), lead.start()))
+    return numbers[-1].start() if numbers else None
+
+
+_PART_LEAD = re.compile(
+    r"(?:\b(?:of|among)\s+(?:which|whom|these|those|them)\s*,?\s*|其中\s*(?:有|包括)?\s*)"
+    r"(?:(?:more\s+than|over|nearly|about|around|almost|some|close\s+to|近|约|超过|逾)\s*)?$", re.IGNORECASE)
+
+
+_ANY_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+_EN_PART_WORD = re.compile(r"\b(?:which|whom|these|those|them)\b")
+
+
+_WHOLE = re.compile(
+    r"\b(?:out\s+of|of|among)\s+(?:the|these|those|all)?\s*(?P<whole>\d[\d,.]*(?:\s+[a-z-]+){1,5})\s*,\s*"
+    r"(?:(?:more\s+than|over|nearly|about|around|almost|some|close\s+to)\s+)?$")
+
+
+_OF_THEM = re.compile(r"\s+of\s+(?:them|these|those|which)\b")
+
+
+# "closed 18,489 websites and issued warnings to 4,551 others", "…and fined 300 more": more of the same things.
+_OTHERS = re.compile(r"\s+(?:more\s+|other\s+)?others?\b|\s+more\b(?!\s+than)")
+
+
+_ELIDED_AFTER = re.compile(
+    r"\s*(?:[,.;:)]|$|(?:received|receiving|got|getting|being|were|was|had|have|during|in|on|last|this|for|as|to|with|that|which|and|while|but)\b)")
+
+
+def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence[Candidate]) -> tuple[str, int] | None:
+    text = prepared.text
+    number = match.group("number")
+    if not re.search(r"\d", number) or re.fullmatch(r"(?:19|20)\d\d", number) or not earlier:
+        return None
+    previous = earlier[-1]
+    if previous.currency is not None:
+        return None
+    if (_whole_before(text, prepared.sentence_at(previous.start)[0], match.start()) == previous.start
+            and _ELIDED_AFTER.match(text, match.end())):
+        # "Out of the 67,000 accounts closed, nearly 8,000 were…", "…67,000 accounts. Of these,
+        # 8,000 were…": a part of the count before, in its sentence or the one before.
+        return previous.unit, match.end()
+    sentence_start, _ = prepared.sentence_at(match.start())
+    if previous.start < sentence_start:
+        return None
+    of_them = _OF_THEM.match(text, match.end()) or _OTHERS.match(text, match.end())
+    if of_them:
+        # "1,200 apps were tested, and 56 of them were found…": a part of the count before.
+        return previous.unit, of_them.end()
+    if not (_ELIDED_BEFORE.search(text, max(previous.end, match.start() - 40), match.start())
+            and _ELIDED_AFTER.match(text, match.end())):
+        return None
+    return previous.unit, match.end()
+
+
+def _english_noun(text: str, position: int, catalogue: MetricCatalogue) -> tuple[str, int] | None:
+    words: list[tuple[str, int]] = []
+    cursor = position
+    for _ in range(5):
+        match = _EN_WORD.match(text, cursor)
+        if not match:
+            break
+        words.append((match.group(1), match.end()))
+        cursor = match.end()
+    for index in range(min(len(words), 4)):
+        for length in (3, 2, 1):
+            if index + length > len(words):
+                continue
+            phrase = " ".join(word for word, _ in words[index:index + length])
+            if phrase in catalogue.english_nouns:
+                return catalogue.english_nouns[phrase], words[index + length - 1][1]
+            if length == 1 and phrase in catalogue.english_other_nouns:
+                return phrase, words[index][1]
+        word = words[index][0]
+        # "12,000 illegal and harmful websites": adjectives joined by and/or before the noun;
+        # "1,262 of the cases": a part of the things named after "of the".
+        if word in _EN_STOP and not (word in ("and", "or") and index > 0) \
+                and not (index == 0 and word == "of" and len(words) > 1 and words[1][0] in ("the", "these", "those")) \
+                and not (index == 1 and word in ("the", "these", "those") and words[0][0] == "of"):
+            return None
+    return None
+
+
+_ZH_COMPANY = re.compile(r"[^，,。；;、：:（）()]{0,14}?(?:企业|公司|经营者|业者|单位|机构|店|商户|场所|网吧|工厂|作坊)")
+
+
+_ZH_PLATFORM_WORD = re.compile(r"网站|平台")
+
+
+_ZH_COMPANY_BEFORE = re.compile(r"(?:企业|公司|经营者|业者|单位|机构|商户)\s*$")
+
+
+_EN_COMPANY = re.compile(r"\s*(?:[a-z-]+\s+){0,3}?(?:compan|enterprise|firm|operator|business)")
+
+
+def _counts_companies(text: str, candidate: Candidate, language: str) -> bool:
+    if language == "zh":
+        if candidate.unit != "家":
+            return False
+        match = _ZH_COMPANY.match(text, candidate.end)
+        # the noun may come first too (罚款金融机构12家, as in 约谈网站10家)
+        return (match is not None and not _ZH_PLATFORM_WORD.search(text, candidate.end, match.end())) \
+            or _ZH_COMPANY_BEFORE.search(text, max(0, candidate.start - 6), candidate.start) is not None
+    return bool(_EN_COMPANY.match(text, candidate.number_end, candidate.end + 1))
+
+
+_EN_CONJUNCTION = re.compile(r"\b(?:and|while|but|whereas|as\s+well\s+as)\b")
+
+
+_JOINED = re.compile(r"\s*(?:、|及|和|与|以及|or|and|,|/)\s*")
+
+
+def _mixed_objects(text: str, compatible: Sequence[Metric],
+                   objects_here: dict[str, tuple[int, int] | None], language: str) -> bool:
+    """A number counting two kinds of things at once (下架应用程序、小程序2160余款: apps and mini
+    programs together) is neither metric's figure."""
+    spans = {span for span in objects_here.values() if span is not None}
+    if len(spans) < 2:
+        return False
+    ordered = sorted(spans)
+    for (first_start, first_end), (second_start, second_end) in pairwise(ordered):
+        if first_end > second_start or not _JOINED.fullmatch(text, first_end, second_start):
+            continue
+        first_metrics = {m for m, span in objects_here.items() if span == (first_start, first_end)}
+        second_metrics = {m for m, span in objects_here.items() if span == (second_start, second_end)}
+        by_id = {metric.id: metric for metric in compatible}
+        first_words = text[first_start:first_end]
+        second_words = text[second_start:second_end]
+        shared = any(
+            (pattern := by_id[m].phrasings[language].objects) is not None
+            and pattern.fullmatch(first_words) and pattern.fullmatch(second_words)
+            for m in first_metrics | second_metrics
+        )
+        if not shared:
+            return True
+    return False
+
+
+# Between two counted nouns of one number: a joining word and a few words of the second noun's own
+# (网站平台、账号; 网站、“自媒体”账号; "websites and social media accounts").
+_JOINED_NOUN = {
+    "zh": re.compile(r"\s*(?:、|及|和|与|以及|或)\s*[^，,。；;、：:\d]{0,6}"),
+    "en": re.compile(r"\s*(?:,|and|or|&|/)\s*(?:[a-z-]+\s+){0,2}"),
+}
+
+
+def _two_kinds_counted(text: str, catalogue: MetricCatalogue, language: str, start: int, end: int) -> bool:
+    """One number counting the things of two metrics together (76家网站平台、账号; 约谈网站、
+    “自媒体”账号5家; "3,000 websites and accounts"): any metric's, whatever the unit, so a
+    count in 家 of sites and accounts is no count of sites."""
+    any_object, patterns = _every_object(catalogue, language)
+    # Read only around each joining word: most clauses have none after an object.
+    for joiner in _JOINER[language].finditer(text, start, end):
+        before = [m for m in any_object.finditer(text, max(start, joiner.start() - 12), joiner.start())
+                  if not text[m.end():joiner.start()].strip()]
+        if not before:
+            continue
+        second = any_object.search(text, joiner.start(), min(end, joiner.end() + (8 if language == "zh" else 30)))
+        if second is None or not _JOINED_NOUN[language].fullmatch(text, before[-1].end(), second.start()):
+            continue
+        first_word, second_word = before[-1].group(0), second.group(0)
+        if not any(pattern.fullmatch(first_word) and pattern.fullmatch(second_word) for pattern in patterns):
+            return True
+    return False
+
+
+_JOINER = {"zh": re.compile(r"[、及和与或]"), "en": re.compile(r",(?!\d)|\b(?:and|or)\b|&|/")}
+
+
+_EVERY_OBJECT: dict[tuple[int, str], tuple[MetricCatalogue, re.Pattern[str], tuple[re.Pattern[str], ...]]] = {}
+
+
+def _every_object(catalogue: MetricCatalogue, language: str) -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    """One pattern for the objects of every metric, and each metric's own."""
+    key = (id(catalogue), language)
+    cached = _EVERY_OBJECT.get(key)
+    if cached is None or cached[0] is not catalogue:
+        patterns = tuple(objects for metric in catalogue.metrics
+                         if (objects := metric.phrasings[language].objects) is not None)
+        if len(_EVERY_OBJECT) > 16:
+            _EVERY_OBJECT.clear()
+        alternation = "|".join(f"(?:{pattern.pattern})" for pattern in patterns)
+        cached = _EVERY_OBJECT[key] = (catalogue, re.compile(alternation), patterns)
+    return cached[1], cached[2]

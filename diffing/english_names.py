@@ -1,0 +1,309 @@
+"""Names the registry does not know, in English: apps in lists, companies by their legal forms and capitals, and the names a governing verb lists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from diffing.found import Found
+from diffing.text import PreparedText
+
+# English reports of MIIT lists name apps without quotes: "three apps -- A, B and C",
+# "41 apps including A, B and C", "E-school of Tianjin Yuhua Education" (app of its developer).
+_EN_NAME = r"[A-Z0-9][\w.-]*(?:\s+[A-Za-z0-9][\w.-]*){0,3}?"
+
+
+_EN_ITEM = rf"{_EN_NAME}(?:\s+(?:of|under)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,4}})?"
+
+
+_EN_APP_LIST = re.compile(
+    rf"\b(?:apps?\s*(?:--|—|–|:|\()|including|such\s+as|[Aa]mong\s+them|[Aa]mong\s+(?:the\s+)?(?:[\w-]+\s+){{0,4}}?(?:were|are))\s*((?:{_EN_ITEM})(?:\s*,\s*(?:{_EN_ITEM}))*"
+    rf"(?:\s*,?\s+and\s+(?:{_EN_ITEM}))?)(?=\s*(?:[,.;)]|$|--|—|–|\s+which|\s+were|\s+was))"
+)
+
+
+_EN_LIST_ITEM = re.compile(rf"(?:^|,\s*|\band\s+)({_EN_NAME})(?:\s+(?:of|under)\s+[^,]*?)?(?=\s*,|\s+and\s|$)")
+
+
+# "Homework Master of Zhejiang Tongguan Education", "Qisanketang of Guangxi Qisankeji": an app
+# and its developer, named by its business or by the province or city it is registered in.
+_CHINESE_PLACES = (
+    "Beijing|Shanghai|Tianjin|Chongqing|Guangdong|Guangxi|Jiangsu|Zhejiang|Shandong|Fujian|Hubei|Hunan|"
+    "Henan|Hebei|Sichuan|Anhui|Jiangxi|Shaanxi|Shanxi|Yunnan|Guizhou|Liaoning|Jilin|Heilongjiang|Hainan|"
+    "Gansu|Qinghai|Ningxia|Xinjiang|Hangzhou|Shenzhen|Guangzhou|Xiamen|Nanjing|Wuhan|Chengdu|Suzhou|"
+    "Hefei|Changsha|Qingdao|Dalian|Ningbo|Zhengzhou|Jinan|Fuzhou|Dongguan|Foshan|Wuxi"
+)
+
+
+_EN_APP_OF_DEVELOPER = re.compile(
+    r"(?<![\w.-])([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})\s+(?:of|under)\s+"
+    r"(?:(?:[A-Z][\w]*\s+){1,4}(?:Education|Technology|Technologies|Tech|Network|Networks|Information|"
+    rf"Culture|Media|Software|Co|Ltd|Inc|Group)\b|(?:{_CHINESE_PLACES})\s+[A-Z][\w]+)"
+)
+
+
+_EN_NOT_APP = re.compile(r"^(?:The|A|An|Some|Other|Apps?|Ministry|MIIT|China|Chinese|Users?)$")
+
+
+def english_app_names(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
+    """Unquoted app names of English reports (see the patterns above), as apps the registry
+    does not know; names the registry knows keep their registry mention."""
+    if language != "en" or "app" not in prepared.text:
+        return []
+    original = prepared.original
+    taken = [(item.start, item.end) for item in known]
+    found: list[Found] = []
+
+    def add(start: int, end: int, tail: int) -> None:
+        while end > start + 1 and original[end - 1] == ".":
+            end -= 1  # "…, KleptoDogs and NomNoms." ends the sentence, not the name
+        converted_start = prepared.offsets.to_converted(start)
+        converted_end = prepared.offsets.to_converted(end)
+        if _EN_NOT_APP.match(original[start:end]) or _EN_PUBLIC_BODY.search(original, start, end) or any(
+                a < converted_end and converted_start < b for a, b in taken):
+            return
+        taken.append((converted_start, converted_end))
+        found.append(Found(converted_start, converted_end, None, "app", prepared.offsets.to_converted(tail)))
+
+    for match in _EN_APP_LIST.finditer(original):
+        sentence_start, _ = prepared.sentence_at(prepared.offsets.to_converted(match.start()))
+        if "app" not in prepared.text[sentence_start:prepared.offsets.to_converted(match.start(1))]:
+            continue  # "including A, B" names apps only where the sentence speaks of apps
+        for item in _EN_LIST_ITEM.finditer(match.group(1)):
+            add(match.start(1) + item.start(1), match.start(1) + item.end(1), match.start(1) + item.end())
+    for match in _EN_APP_OF_DEVELOPER.finditer(original):
+        add(match.start(1), match.end(1), match.end())
+    return found
+
+
+# A company's registered name in English: capitalised words ending in a legal form ("Hamilton
+# Digital Solutions Limited", "Mondelēz International, Inc.", "Acme Widgets GmbH"). The form
+# is part of the name as written; a registry name inside it is the registry's mention.
+_EN_LEGAL_FORM = (
+    r"(?:Co\.,?\s+Ltd\.?|Company\s+Limited|Unlimited\s+Company|Pty\.?\s+Ltd\.?|Limited|Ltd\.?|Inc\.?|"
+    r"Incorporated|Corporation|Corp\.?|L\.?L\.?C\.?|LLP|[Pp]lc|PLC|GmbH|AG|S\.?A\.?S?\.?|S\.p\.A\.|SpA|"
+    r"B\.V\.|BV|N\.V\.|NV|S\.à\s?r\.l\.|SARL|Sp\.\s?z\s?o\.o\.|A/S|AB|Oy|KK)"
+)
+
+
+_EN_CAPITALISED = r"(?:[A-Z0-9][\w&'’.-]*|&|of|and|de|du|la)"
+
+
+# A legal form somewhere in the text: the only texts the legal-name pattern is run over.
+_EN_LEGAL_HINT = re.compile(
+    r"\b(?:Ltd|Limited|Inc|Incorporated|Corporation|Corp|LLC|L\.L\.C|LLP|[Pp]lc|PLC|GmbH|AG|SE|SA|S\.A|SpA|S\.p\.A|"
+    r"BV|B\.V|NV|N\.V|SARL|S\.à|Sp\.|A/S|AB|Oy|KK|Company)\b"
+)
+
+
+_SENTENCE_END_INSIDE = re.compile(r"[a-z]{4}\.\s")
+
+
+_SENTENCE_AFTER = re.compile(r"\s*$|\s*\n|\s+[A-Z“\"]")
+
+
+_EN_LEGAL_NAME = re.compile(
+    rf"(?<![\w.])((?:[A-Z][\w&'’.-]*)(?:\s+{_EN_CAPITALISED}){{0,5}}?(?:\s+\([A-Z][^()\n]{{0,30}}\))?),?\s+{_EN_LEGAL_FORM}(?![\w])"
+)
+
+
+# Words that start a sentence or a phrase, not a company's name ("Yesterday Acme Ltd was…").
+_EN_NOT_NAME_START = frozenset({
+    "The", "A", "An", "And", "But", "Or", "On", "In", "At", "By", "For", "From", "With", "Today",
+    "Yesterday", "Meanwhile", "However", "Last", "This", "That", "These", "Both", "Its", "Their",
+    "When", "While", "After", "Before", "Under", "Against", "As", "If", "UK", "US", "EU", "ICO",
+    "FTC", "DPC", "CNIL", "Commission", "Information", "Commissioner", "Regulator",
+})
+
+
+# "the New York AG", "Attorney General SA": a public body, not a company.
+_EN_PUBLIC_BODY = re.compile(
+    r"\b(?:York|State|Attorney|General|Department|Office|Court|Commission|Commissioner|Authority|Ministry|"
+    r"Agency|Government|Council|Parliament|Tribunal|Regulator|Bureau|Administration|Service|"
+    r"Act|Article|Section|Chapter|Regulation|Regulations|Directive|Law|Rule|Rules|Code|Treaty|Convention)\b"
+)
+
+
+# A company introduced by what it is ("app developer HyperBeard", "a mobile game publisher named
+# Tinyco", "Two app developers – LAI Systems and Retro Dreamer –", "business review Yelp!"): one
+# to three capitalised words after the noun.
+_EN_ROLE_NOUN = re.compile(
+    r"\b(?:developers?|publishers?|compan(?:y|ies)|firms?|makers?|operators?|start-?ups?|retailers?|"
+    r"providers?|brokers?|marketers?|vendors?|sellers?|manufacturers?|businesses|platforms?|aggregators?|"
+    r"apps?|marketplaces?|giants?)"
+    r"(?:\s+(?:named|called|known\s+as))?\s*(?:[–—:-]\s*)?(?=[A-Z])"
+)
+
+
+_EN_PROPER = r"[A-Z][\w'’!&.-]*(?:\s+(?:[A-Z][\w'’!&.-]*|\d{1,2}(?![\d,.])))*"
+
+
+_EN_PROPER_NAME = re.compile(_EN_PROPER)
+
+
+_EN_PROPER_LIST = re.compile(rf"({_EN_PROPER})(?:\s*,\s*|\s+and\s+|\s*$)")
+
+
+_EN_ADVISER = re.compile(
+    r"\b(?:law|legal|consult(?:ing|ancy)|research|accounting|audit|pr|public\s+relations|advisory|"
+    r"investment|analyst|security|cybersecurity|data)\s+$",
+    re.IGNORECASE,
+)
+
+
+# The name a registered company trades under ("… Limited t/a Brand New Tube", "trading as …").
+_EN_TRADING_AS = re.compile(r"\s+(?:t/a|T/A|trading\s+as)\s+((?:[A-Z0-9][\w'’&.-]*)(?:\s+[A-Z0-9][\w'’&.-]*){0,4})")
+
+
+def english_company_names(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
+    """Registered company names of English text (see ``_EN_LEGAL_NAME``) that no registry name
+    overlaps, as companies the registry does not know."""
+    if language != "en":
+        return []
+    original = prepared.original
+    found: list[Found] = []
+    for match in _EN_LEGAL_NAME.finditer(original) if _EN_LEGAL_HINT.search(original) else ():
+        start, end = match.start(1), match.end()
+        if _SENTENCE_END_INSIDE.search(original, start, match.end(1) + 1):
+            continue  # "… into Belgium. AB InBev is": a sentence ends before the legal form
+        if original[end - 1] == "." and _SENTENCE_AFTER.match(original, end):
+            end -= 1  # "… to Easylife Ltd." ends the sentence: the stop is not the name's
+        words = original[start:match.end(1)].split()
+        while words and (words[0] in _EN_NOT_NAME_START or words[0].endswith(("-based", "'s", "’s"))):
+            start = original.index(words[1], start + len(words[0])) if len(words) > 1 else end
+            words = words[1:]
+        if not words or not words[0][:1].isupper() or _EN_PUBLIC_BODY.search(original, start, end):
+            continue
+        trading = _EN_TRADING_AS.match(original, end)
+        if trading is not None:
+            start, end = trading.span(1)  # "My Media World Limited t/a Brand New Tube": the service
+        converted_start = prepared.offsets.to_converted(start)
+        converted_end = prepared.offsets.to_converted(end)
+        if any(item.start < converted_end and converted_start < item.end for item in known):
+            continue
+        found.append(Found(converted_start, converted_end, None, "company"))
+    for noun in _EN_ROLE_NOUN.finditer(original):
+        if _EN_ADVISER.search(original, max(0, noun.start() - 24), noun.start()):
+            continue  # "law firm Merits & Tree": an adviser quoted, not a party
+        position = noun.end()
+        for _ in range(3):
+            name = _EN_PROPER_NAME.match(original, position)
+            if name is None:
+                break
+            start, end = name.start(), name.end()
+            stop = re.search(r"[.!?]\s", original[start:end])
+            if stop is not None:
+                end = start + stop.start() + (1 if original[start + stop.start()] == "!" else 0)
+            while end > start and original[end - 1] in ".’'":
+                end -= 1  # a sentence's full stop, not the name's
+            words = original[start:end].split()
+            if len(words) > 4 or words[0] in _EN_NOT_NAME_START or _EN_PUBLIC_BODY.search(original, start, end) \
+                    or end - start < 2:
+                break  # "company A" is anonymised, not named
+            converted_start = prepared.offsets.to_converted(start)
+            converted_end = prepared.offsets.to_converted(end)
+            if not any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):
+                found.append(Found(converted_start, converted_end, None, "company"))
+            following = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?=[A-Z])").match(original, name.end())
+            if following is None:
+                break
+            position = following.end()
+    return found
+
+
+# Names an English enforcement verb governs, written without any mark: the object of "fined",
+# "imposed on", "against"; the subject of "was fined"; the parties "found that … breached". A
+# name is one to six capitalised words (with of, de, &, an apostrophe or a hyphen inside), a
+# list is names joined by commas and "and", each maybe followed by a bracket ("RBS (now NatWest)").
+_EN_CAP_WORD = r"(?:[A-Z][\w'’&.-]*[\w'’]|[A-Z])"
+
+
+# Space inside a name or a list: a line may wrap, a paragraph (a blank line) ends them both
+# ("… fines X\n\nSteve Peers, Professor of Law" is a headline, then a byline).
+_EN_SPACE = r"(?:[^\S\n]|\n(?![^\S\n]*\n))"
+
+
+_EN_CAP_NAME = (rf"{_EN_CAP_WORD}(?:{_EN_SPACE}+(?:of|de|du|der|von|van|&|and{_EN_SPACE}+(?=[A-Z]\w*\s+(?:Inc|Ltd|Co)\b))?"
+                rf"{_EN_SPACE}*{_EN_CAP_WORD}){{0,5}}")
+
+
+_EN_BRACKET = rf"(?:{_EN_SPACE}*\([^()\n]{{1,40}}\))?"
+
+
+_EN_CAP_LIST = (rf"{_EN_CAP_NAME}{_EN_BRACKET}(?:{_EN_SPACE}*,{_EN_SPACE}*(?:and{_EN_SPACE}+)?{_EN_CAP_NAME}{_EN_BRACKET}"
+                rf"|{_EN_SPACE}+and{_EN_SPACE}+{_EN_CAP_NAME}{_EN_BRACKET}){{0,12}}")
+
+
+_EN_GOVERNED = re.compile(
+    rf"\b(?:fined|fines|fining|reprimanded|reprimands|sanctioned|penali[sz]ed|sued|summoned|warned|"
+    rf"imposed\s+on|levied\s+on|against|ordered|settlement(?:\s+of\s+[^.;\n]{{1,80}}?)?\s+with|settled\s+with)\s+(?:the\s+)?(?P<object>{_EN_CAP_LIST})"
+    rf"|(?P<subject>{_EN_CAP_LIST})\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:not\s+|also\s+|later\s+)?"
+    rf"(?:fined|reprimanded|sanctioned|penali[sz]ed|ordered|summoned|warned)\b"
+    rf"|\b(?:found|alleged|concluded|ruled)\s+that\s+(?P<found>{_EN_CAP_LIST})\s+(?:had\s+)?"
+    rf"(?:breached|violated|infringed|abused|failed|broke|colluded|participated|misled|collected|shared|sold|used"
+    # "alleged that Edmodo didn't provide the notices": what the party did not do
+    rf"|did\s+not|didn['’]t|had\s+not|hadn['’]t|never|illegally|unlawfully)"
+)
+
+
+_EN_LIST_NAME = re.compile(rf"{_EN_CAP_NAME}")
+
+
+# The verbs the governed-name pattern starts from: a text with none of them is not searched.
+_EN_GOVERNED_HINT = re.compile(
+    r"fined|fines|fining|reprimand|sanctioned|penali[sz]ed|sued|summoned|warned|imposed\s+on|levied\s+on|against|"
+    r"ordered|settle|(?:found|alleged|concluded|ruled)\s+that"
+)
+
+
+# Words a sentence starts with, before a name ("The Acme Group").
+_EN_LEADING = re.compile(
+    r"^(?:The|A|An|This|That|These|Those|Its|In|On|At|For|But|And|Or|If|When|Meanwhile|However|Also|"
+    r"Separately|Earlier|Later|Yesterday|Today|Last|Previously|Additionally|Similarly|Finally|Now|Then|So|Thus)$"
+    # "Singaporean-based network InMobi", "the US-based company": where it is, not who
+    r"|^[A-Za-z.]+-(?:based|headquartered|registered|listed|owned|backed|run)$"
+)
+
+
+# Capitalised words that start no company's name: the regulators, courts, places and times.
+_EN_NOT_PARTY = re.compile(
+    r"^(?:It|They|EU|EEA|UK|US|U\.S\.|Big|Internet|Web|Online|Chinese|National|State|Federal|Data|Privacy|"
+    r"Company|Companies|Firm|Platform|Operator|Business|Party|Person|Individual|Defendant|Respondent|"
+    r"European|Commission|Court|General|Federal|FTC|ICO|DPC|CNIL|SAMR|CAC|MIIT|DOJ|GDPR|COPPA|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|China|Chinese|Ireland|Irish|France|French|"
+    r"Germany|German|Britain|British|America|American|Europe|Beijing|Shanghai|London|Brussels|Washington)$"
+)
+
+
+def english_governed_names(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
+    """Unmarked English names in the places ``_EN_GOVERNED`` finds, that no other name overlaps,
+    as companies."""
+    if language != "en":
+        return []
+    original = prepared.original
+    found: list[Found] = []
+    if not _EN_GOVERNED_HINT.search(prepared.text):
+        return []
+    for match in _EN_GOVERNED.finditer(original):
+        group = match.lastgroup or "object"
+        brackets = [bracket.span() for bracket in re.finditer(r"\([^()\n]*\)", original[match.start(group):match.end(group)])]
+        for name in _EN_LIST_NAME.finditer(original, match.start(group), match.end(group)):
+            start, end = name.span()
+            if any(a <= start - match.start(group) < b for a, b in brackets):
+                continue  # "RBS (now NatWest)": the bracket renames, it lists no other party
+            words = original[start:end].split()
+            while words and _EN_LEADING.match(words[0]):
+                start = original.index(words[1], start + len(words[0])) if len(words) > 1 else end
+                words = words[1:]
+            while end > start and original[end - 1] in ".’'":
+                end -= 1
+            if not words or end - start < 2 or _EN_PUBLIC_BODY.search(original, start, end) \
+                    or _EN_NOT_PARTY.match(words[0]) or (len(words) > 1 and len(words[-1]) == 1):
+                continue  # "Company A", "Firm B": anonymised
+            converted_start = prepared.offsets.to_converted(start)
+            converted_end = prepared.offsets.to_converted(end)
+            if any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):
+                continue
+            found.append(Found(converted_start, converted_end, None, "company"))
+    return found
