@@ -1,4 +1,6 @@
-"""What a count counts: its noun (written, left out, or the whole it is part of), the objects its verb governs, counts of companies, and one number counting two kinds of things."""
+"""What a count counts: its noun (written, left out, or the whole it is part of), the objects its
+verb governs, counts of companies, and one number counting two kinds of things.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Names the registry does not know, in English: apps in lists, companies by their legal forms and capitals, and the names a governing verb lists."""
+"""Names the registry does not know, in English: apps in lists, companies by their legal forms and
+capitals, and the names a governing verb lists.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""A period a figure covers (a year, a half, a quarter, a span of months or days), how people write it, and where a text states one."""
+"""A period a figure covers (a year, a half, a quarter, a span of months or days), how people write
+it, and where a text states one.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Names one verb governs together: lists of platforms read on from a governing verb, the groups they form, and the amounts inside a group."""
+"""Names one verb governs together: lists of platforms read on from a governing verb, the groups
+they form, and the amounts inside a group.
+"""
 
 from __future__ import annotations
 
