@@ -230,11 +230,12 @@ _ORDERED_EN = re.compile(
 _AS_REQUIRED = re.compile(r"(?:按照|根据|依照|按)[^，,。；;\n]{0,6}$")
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 _ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令|下令|命令)[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除|补救|纠正)")
+# An amount of money written in Chinese (50万元, 1.2亿欧元), as the fine verbs below take it.
+_ZH_MONEY = r"[\d.,]+\s*(?:万|亿)?\s*(?:元|欧元|美元|英镑|港元|日元|韩元|卢布|澳元|加元)"
 _BARE_FINE = re.compile(
     r"(?<![处惩受责可高多拟])罚(?![款没金锾单则])"
-    r"(?=[^，,。；;：:\n]{0,24}?[\d.,]+\s*(?:万|亿)?\s*(?:元|欧元|美元|英镑|港元|日元|韩元))")
-_PENALTY_AMOUNT = re.compile(
-    r"处罚(?=\s*(?:人民币|新台币|港币)?\s*[\d.,]+\s*(?:万|亿)?\s*(?:元|欧元|美元|英镑|港元|日元|韩元|卢布|澳元|加元))")
+    rf"(?=[^，,。；;：:\n]{{0,24}}?{_ZH_MONEY})")
+_PENALTY_AMOUNT = re.compile(rf"处罚(?=\s*(?:人民币|新台币|港币)?\s*{_ZH_MONEY})")
 _APPS_IN_VIOLATION = re.compile(
     r"(?:(?:款|个|等)\s*(?:app|应用程序|移动应用|应用|小程序|sdk)(?:及sdk)?\s*|[，,]\s*)(存在)"
     # a question (存在哪些违法违规行为?) finds nothing

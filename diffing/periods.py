@@ -597,18 +597,27 @@ def _zh_onsets(text: str) -> list[re.Match[str]]:
     return found
 
 
-def _since_month(match: re.Match[str], published: date | None) -> Period | None:
-    """From the month a campaign began to publication, when it began in an earlier month."""
-    if published is None:
-        return None
+def _month_and_year(match: re.Match[str], chinese_year: str | None, chinese_relative: str | None,
+                    published: date | None) -> tuple[int, int | None]:
+    """The month ``match`` names (its group ``m``: March, Mar., 三, 3) and its year: for an English
+    month the one its group ``y`` states after it ("March 2023", "March last year"), for a
+    Chinese month the one given (2023年, 去年 before it), else the publication's."""
     month_text = match.group("m")
     if month_text[0] in _LATIN:
         month = _MONTHS[month_text.rstrip(".")[:3]]
         stated = match.group("y")
-        year = _year_of(_digits(stated), _relative(stated), published, month)
-    else:
-        month = _cn_small(month_text)
-        year = _year_of(match.group("y"), match.group("yr"), published, month)
+        return month, _year_of(_digits(stated), _relative(stated), published, month)
+    month = _cn_small(month_text)
+    return month, _year_of(chinese_year, chinese_relative, published, month)
+
+
+def _since_month(match: re.Match[str], published: date | None) -> Period | None:
+    """From the month a campaign began to publication, when it began in an earlier month."""
+    if published is None:
+        return None
+    chinese = match.group("m")[0] not in _LATIN
+    month, year = _month_and_year(match, match.group("y") if chinese else None,
+                                  match.group("yr") if chinese else None, published)
     if year is None or not 1 <= month <= 12 or (year, month) >= (published.year, published.month):
         return None
     return Period.span(date(year, month, 1), published, to_date=True)
@@ -656,15 +665,8 @@ def _zh_months(text: str) -> list[re.Match[str]]:
 
 
 def _month(match: re.Match[str], year_before: re.Match[str] | None, published: date | None) -> Period | None:
-    month_text = match.group("m")
-    if month_text[0] in _LATIN:
-        month = _MONTHS[month_text.rstrip(".")[:3]]
-        stated = match.group("y")
-        year = _year_of(_digits(stated), _relative(stated), published, month)
-    else:
-        month = _cn_small(month_text)
-        year = _year_of(year_before.group("y") if year_before else None,
-                        year_before.group("yr") if year_before else None, published, month)
+    month, year = _month_and_year(match, year_before.group("y") if year_before else None,
+                                  year_before.group("yr") if year_before else None, published)
     if year is None or not 1 <= month <= 12:
         return None
     first = date(year, month, 1)
