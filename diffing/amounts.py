@@ -15,6 +15,7 @@ from diffing.numbers import (
     EN_NUMBER_WORDS,
     Amount,
     currency_markers,
+    ordinary_currency_words,
     parse_amount,
     parse_number,
 )
@@ -32,7 +33,7 @@ class AmountMatch:
     number_end: int
 
 
-_SCALE = r"(?:\s*(?:thousand|million|billion|trillion|mln|bln|mn|bn|m|k)(?![a-z]))?"
+_SCALE = r"(?:\s*(?:thousand|million|billion|trillion|mln|bln|mn|bn|crores?|lakhs?|m|k)(?![a-z]))?"
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +61,21 @@ def _whole_words(text: str, match: re.Match[str]) -> bool:
                 and text[match.end():match.end() + 1].isascii() and text[match.end():match.end() + 1].isalpha())
 
 
+# A number written as money: with a scale word, or grouped in thousands ("15.1 billion", "500,000").
+_WRITTEN_AS_MONEY = re.compile(r"\d,\d{3}|[a-z]$|[万亿]")
+
+
+def _ordinary_word_fits(match: re.Match[str]) -> bool:
+    """A currency word that is also an ordinary word ("won") counts glued before its number
+    ("Won207bn"), or after a number written as money ("15.1 billion won"), nowhere else."""
+    ordinary = ordinary_currency_words()
+    groups = match.groupdict()
+    prefix, suffix = groups.get("prefix"), groups.get("suffix")
+    if prefix and prefix.lower() in ordinary and match.end("prefix") != match.start("number"):
+        return False
+    return not (suffix and suffix.lower() in ordinary and not _WRITTEN_AS_MONEY.search(match.group("number")))
+
+
 def find_amounts(text: str) -> list[AmountMatch]:
     """Money amounts in prepared ``text``, in order, none overlapping; a currency word before
     or after the number is required."""
@@ -74,7 +90,7 @@ def find_amounts(text: str) -> list[AmountMatch]:
     for pattern in patterns:
         for match in pattern.finditer(text):
             start, end = match.span()
-            if not taken.free(start, end) or not _whole_words(text, match):
+            if not taken.free(start, end) or not _whole_words(text, match) or not _ordinary_word_fits(match):
                 continue
             amount = parse_amount(match.group(0))
             if amount is None:
@@ -121,9 +137,13 @@ def _signless_fines(text: str, found: list[AmountMatch], taken: Occupancy) -> No
 
 
 # Continental notation: dots group thousands and a comma marks the decimals (€77.068.000,00,
-# EUR 1.250.000): two dot groups, or one before a comma and two decimals, are no decimal point.
-_CONTINENTAL_HINT = re.compile(r"\d\.\d{3}(?:\.\d{3}|,\d{2}(?!\d))")
-_CONTINENTAL_NUMBER = r"(?<![\d.,])(?P<number>\d{1,3}(?:\.\d{3}){2,}(?:,\d{1,2})?|\d{1,3}\.\d{3},\d{2})(?![\d.]|,\d)"
+# EUR 1.250.000): two dot groups, or one before a comma and two decimals, are no decimal point;
+# one or two digits after a comma and before a scale word are decimals too ("$5,1 billion"):
+# a comma grouping thousands is followed by three.
+_CONTINENTAL_SCALE = r"\s*(?:thousand|million|billion|trillion|mln|bln|mn|bn)(?![a-z])"
+_CONTINENTAL_HINT = re.compile(rf"\d\.\d{{3}}(?:\.\d{{3}}|,\d{{2}}(?!\d))|\d,\d{{1,2}}{_CONTINENTAL_SCALE}")
+_CONTINENTAL_NUMBER = (r"(?<![\d.,])(?P<number>\d{1,3}(?:\.\d{3}){2,}(?:,\d{1,2})?|\d{1,3}\.\d{3},\d{2}"
+                       rf"|\d{{1,3}},\d{{1,2}}{_CONTINENTAL_SCALE})(?![\d.]|,\d)")
 
 
 @lru_cache(maxsize=1)
@@ -138,11 +158,11 @@ def _continental(text: str, found: list[AmountMatch], taken: Occupancy) -> None:
     for pattern in _continental_patterns():
         for match in pattern.finditer(text):
             start, end = match.span()
-            if not taken.free(start, end) or not _whole_words(text, match):
+            if not taken.free(start, end) or not _whole_words(text, match) or not _ordinary_word_fits(match):
                 continue
             number = match.group("number").replace(".", "").replace(",", ".")
             marker = match.groupdict().get("prefix") or ""
-            amount = parse_amount(f"{marker}{number}{match.groupdict().get('suffix') or ''}")
+            amount = parse_amount(f"{marker}{number} {match.groupdict().get('suffix') or ''}")
             if amount is None:
                 continue
             taken.take(start, end)

@@ -30,6 +30,7 @@ __all__ = [
     "Amount",
     "currency_markers",
     "fold_ascii_case",
+    "ordinary_currency_words",
     "normalise_width",
     "parse_amount",
     "parse_number",
@@ -108,7 +109,7 @@ _EN_TENS = {
 _EN_SMALL_UNITS = {"hundred": 2}
 _EN_BIG_UNITS = {
     "thousand": 3, "k": 3, "lakh": 5, "million": 6, "m": 6, "mm": 6, "mil": 6, "mn": 6, "mln": 6,
-    "crore": 7, "billion": 9, "b": 9, "bn": 9, "bln": 9, "g": 9, "trillion": 12, "tln": 12,
+    "crore": 7, "crores": 7, "lakhs": 5, "billion": 9, "b": 9, "bn": 9, "bln": 9, "g": 9, "trillion": 12, "tln": 12,
 }
 _EN_WORDS = set(_EN_ONES) | set(_EN_TENS) | set(_EN_SMALL_UNITS) | set(_EN_BIG_UNITS) | {"a", "and"}
 
@@ -228,6 +229,13 @@ def parse_amount(s: str) -> Amount | None:
 def currency_markers() -> tuple[dict[str, str], dict[str, str]]:
     """The currency words of ``data/currencies.toml``: (prefix → code, suffix → code)."""
     return _currency_table()
+
+
+@lru_cache(maxsize=1)
+def ordinary_currency_words() -> frozenset[str]:
+    """Currency words of ``data/currencies.toml`` that are also ordinary English words ("won"):
+    they name a currency only where the number's writing shows it is money."""
+    return frozenset(word.lower() for currency in _currency_catalogue() for word in currency.get("ordinary", []))
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -496,10 +504,15 @@ def _parse_english_integer(text: str) -> Decimal | None:
 
 
 @lru_cache(maxsize=1)
+def _currency_catalogue() -> list[dict]:
+    return parse_catalogue(read_builtin("currencies.toml"), "currency table")["currency"]
+
+
+@lru_cache(maxsize=1)
 def _currency_table() -> tuple[dict[str, str], dict[str, str]]:
     prefixes: dict[str, str] = {}
     suffixes: dict[str, str] = {}
-    for currency in parse_catalogue(read_builtin("currencies.toml"), "currency table")["currency"]:
+    for currency in _currency_catalogue():
         for word in currency.get("prefixes", []):
             prefixes.setdefault(word.lower(), currency["code"])
         for word in currency.get("suffixes", []):

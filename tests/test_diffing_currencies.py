@@ -37,3 +37,30 @@ def test_a_fine_keeps_the_currency_it_is_stated_in(language: str, text: str, val
 ])
 def test_a_currency_code_without_an_amount_is_no_figure(text: str) -> None:
     assert extract(text, published=PUBLISHED, language="en").figures == []
+
+
+@pytest.mark.parametrize(("text", "value", "code"), [
+    ("Seoul's competition watchdog fined the search firm Won90bn ($70m) on Friday.", "90000000000", "KRW"),
+    ("The commission imposed a penalty of 12.5 billion won on the ride-hailing app.", "12500000000", "KRW"),
+    ("The privacy regulator fined the shop 300,000 won.", "300000", "KRW"),
+    ("Ankara's authority fined the search engine 42.7 million Turkish liras ($5 million).", "42700000", "TRY"),
+    ("The board fined the marketplace 12 million liras last year.", "12000000", "TRY"),
+    ("The Indian regulator fined the app store Rs 250 crore for abusing its position.", "2500000000", "INR"),
+    ("The tribunal fined the broker Rs. 15 lakh.", "1500000", "INR"),
+    ("A Moscow court fined the network 800,000 roubles ($9,000).", "800000", "RUB"),
+    ("The agency fined the carrier $3,4 billion, the paper wrote.", "3400000000", "USD"),
+])
+def test_a_fine_in_a_currency_written_after_or_glued_to_its_number(text: str, value: str, code: str) -> None:
+    fines = [figure for figure in extract(text, published=PUBLISHED, language="en").figures
+             if figure.metric == "fine_amount"]
+    assert [(figure.value, figure.unit) for figure in fines] == [(Decimal(value), code)]
+
+
+@pytest.mark.parametrize("text", [
+    "The operator won 3 appeals against the regulator in 2021.",
+    "In 2019 won the right to keep the app online, the firm said.",
+    "Its founder won 12 awards before the company was fined nothing.",
+])
+def test_won_the_verb_is_no_currency(text: str) -> None:
+    assert [figure for figure in extract(text, published=PUBLISHED, language="en").figures
+            if figure.currency is not None] == []
