@@ -123,7 +123,9 @@ _CN_NUMERAL_CHARS = "".join(_CN_DIGITS) + "○" + "".join(_CN_SMALL_UNITS) + "".
 CN_NUMBER_PATTERN = (
     # a space may stand between the digits and 万 or 亿 (并处 5 万元罚款);
     # 3亿4500万: the hundreds of millions, then the rest in 万 (or 千)
-    rf"(?:{ARABIC_NUMBER_PATTERN}(?:[{_CN_APPROXIMATE}])?(?:[十百千万亿]++(?:(?<=亿)零?\d++[千万]++)?|\s[万亿]++)?"
+    # (3亿4500万, or spaced as some sites write every number: 1 亿 3428 万)
+    rf"(?:{ARABIC_NUMBER_PATTERN}(?:[{_CN_APPROXIMATE}])?(?:[十百千万亿]++(?:(?<=亿)\s?零?\d++\s?[千万]++)?"
+    rf"|\s[万亿]++(?:(?<=亿)\s零?\d++\s?[千万]++)?)?"
     # a space may stand before 余 or 多 too (App1100 余款)
     rf"(?:\s?[{_CN_APPROXIMATE}])?"
     rf"|(?<![{_CN_NUMERAL_CHARS}])[{_CN_NUMERAL_CHARS}]++(?:[{_CN_APPROXIMATE}][万亿]?)?)"

@@ -44,6 +44,8 @@ NUMBERS = [
     ("二点五", Decimal("2.5")),
     ("0.5", Decimal("0.5")),
     ("1 234 567", 1234567),
+    ("5 crores", 50000000),
+    ("3 lakhs", 300000),
 ]
 
 
@@ -277,3 +279,13 @@ def test_a_space_before_yu_keeps_the_count() -> None:
 
     figures = extract("累计下架违规收集个人信息的App 640 余款。").figures
     assert [(f.metric, f.value) for f in figures] == [("apps_removed", 640)]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # some sites put a space around every number, 亿 and 万 included
+    ("金管会今年合计开罚 2 亿 1500 万元。", 215000000),
+    ("全年罚没金额 3 亿 20 万元。", 300200000),
+])
+def test_an_amount_spaced_around_yi_and_wan_is_one_number(text: str, value: int) -> None:
+    from diffing.amounts import find_amounts
+    assert [match.amount.value for match in find_amounts(text)] == [value]
