@@ -50,6 +50,10 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
     the registry does not know it. Pure; figures without a party are returned unchanged."""
     fined = [mention for mention in mentions if _FINES.intersection(mention.actions)]
     only = {_party(mention) for mention in fined}
+    if not only:
+        # No platform is said to be fined in so many words ("the third fine, of Rs 936 crore,
+        # …"): a notice about one platform fines that one.
+        only = {_party(mention) for mention in mentions}
     sole = only.pop() if len(only) == 1 else None
     result = []
     respective = _respective(prepared, figures, fined)
@@ -69,7 +73,8 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
             continue
         party = (_party_in_sentence(prepared, figure, fined)
                  or _party_in_sentence(prepared, figure, mentions)
-                 or _party_before(prepared, figure, fined))
+                 or _party_before(prepared, figure, fined)
+                 or (None if fined else _party_before(prepared, figure, mentions)))
         result.append(replace(figure, party=party or sole))
     return result
 

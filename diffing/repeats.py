@@ -10,7 +10,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from diffing.figure import Candidate, Figure
 from diffing.period import Period
-from diffing.roles import FINE, FINE_ROLES
+from diffing.roles import FINE, FINE_ROLES, TOTAL
 from diffing.text import PreparedText
 
 __all__ = ["DISTRIBUTIVE", "conversions", "merge_repeats"]
@@ -195,8 +195,14 @@ def _fact(role: str | None) -> str | None:
 def _same_role(first: Figure, second: Figure) -> bool:
     """Equal roles; or a fine and a total or part of the same named party (a part of one
     company's total and another company's equal fine are two facts: the party must say so)."""
-    return first.role == second.role or (first.party is not None and second.party is not None
-                                         and _same_name(first.party, second.party))
+    if first.role == second.role:
+        return True
+    if first.party is None and second.party is None and TOTAL in (first.role, second.role):
+        # A total stated again without its sum (a headline's combined fine, a caption's total of
+        # a year's fines) is one fact; parties are not yet set when figures are first merged,
+        # and a part's equal amount may be another party's fine.
+        return first.currency is not None and {first.role, second.role} <= FINE_ROLES
+    return first.party is not None and second.party is not None and _same_name(first.party, second.party)
 
 
 def _same_name(first: str, second: str) -> bool:

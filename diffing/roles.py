@@ -74,6 +74,9 @@ _SUSPENDED_BEFORE = re.compile(r"\bsuspended\s+(?:civil\s+|monetary\s+)?(?:fines
 _AMOUNT_LEAD = re.compile(
     r"\s*(?:(?:总额|金额|数额|总计|合计|共计|罚款额|罚款金额)(?:为|达|约|达到)?|(?:totall?ing|amounting\s+to|worth|in\s+all)"
     r"|(?:the\s+)?(?:total|amount|sum)\s+(?:being|is|was|of))\s*(?:about|around|约|近)?\s*$")
+# A sentence opening on what came first ("Originally, the commission imposed …, but it was
+# adjusted to …", 原本…但…): its amounts before the contrast were replaced.
+_ORIGINALLY_FRAME = re.compile(r"\s*(?:originally|initially|at\s+first|原本|原先|起初|最初)\s*[,，]")
 # A sentence framed as a decision not yet final ("In a preliminary decision, …").
 _PROPOSED_FRAME = re.compile(
     r"\s*(?:in|under|with|according\s+to)\s+(?:a|an|its|the|their|his|her)\s+(?:\w+\s+)?"
@@ -179,6 +182,9 @@ _PROPOSED = re.compile(
     rf"propos(?:ed|es|al)?\s+(?:{_PENALTY})|{_PENALTY}\s+(?:\w+\s+){{0,2}}proposed|"
     # A decision not yet final: "provisionally decided to fine", "minded to issue", "preliminary finding".
     rf"provisional(?:ly)?\s+(?:{_PENALTY}|set|imposed|decid\w*|decision|finding|view|notice)|"
+    # An amount the decision replaced, its adjective right before it ("the initially provisional
+    # 72.4 billion won", "down from its original $5 million", 原处罚的…)
+    r"\b(?:provisional|original|initial|earlier|previous|superseded|annulled|overturned)\s+(?=[$€£¥₩₹]|[a-z]{2,3}\$|\d)|"
     r"preliminar(?:y|ily)\s+(?:decision|decided|finding|view|notice|assessment|ruling)|\bminded\s+to\b|"
     # Fines still to come: "another £1.4m in fines in the pipeline", "pending penalties".
     r"in\s+the\s+pipeline|(?:over|in)\s+the\s+(?:coming|next)\s+(?:weeks|months)|"
@@ -200,6 +206,16 @@ _PROPOSED = re.compile(
 )
 # Money set aside for a fine that may come is no fine ("a provision of €400 million", 计提).
 _PROVISION = re.compile(r"(?:provisions?\b|set\s+aside|put\s+aside|sets\s+aside|puts\s+aside|earmark\w*|计提|预提)[^，,。；;]{0,20}$")
+# Fines still owed are a debt, not a fine imposed ("still owe the regulator more than £1m in
+# fines", "£2m of unpaid penalties", "£1m worth of fines remain outstanding", 欠缴罚款30万元).
+_OWED_BEFORE = re.compile(
+    r"(?:\bow(?:e|es|ed|ing)\b(?:\s+[a-z'’]+){0,5}?|\b(?:outstanding|unpaid|uncollected|overdue)\s+(?:fines?|penalt\w+)"
+    r"(?:\s+(?:of|totall?ing|worth))?|(?:欠缴|拖欠|尚未缴纳|未缴纳|未缴)(?:的)?(?:罚款|罚金|罚锾)?(?:为|达|共|约)?)"
+    r"\s*(?:more\s+than|over|about|around|nearly|almost|some|超过|逾|近|约)?\s*$")
+_OWED_AFTER = re.compile(
+    r"\s*(?:(?:worth\s+)?(?:of|in)\s+)?(?:(?:unpaid|outstanding)\s+)?(?:fines?|penalt\w+)?\s*(?:remains?|is|are|still)\s+"
+    r"(?:still\s+)?(?:outstanding|unpaid|uncollected|owed|overdue)\b"
+    r"|\s*(?:worth\s+)?(?:of|in)\s+(?:unpaid|outstanding|uncollected)\s+(?:fines?|penalt\w+)")
 # Taxes paid back and late-payment charges are owed, not penalties imposed.
 _TAX_BEFORE = re.compile(r"(?:补缴|补税|税款|滞纳金|back\s+taxes|unpaid\s+taxes)[^，,。；;]{0,10}$")
 _TAX_AFTER = re.compile(r"\s*(?:的)?(?:税款|滞纳金)|\s*(?:in|of)\s+(?:back\s+|unpaid\s+|overdue\s+)?tax(?:es)?\b")
@@ -236,7 +252,7 @@ _CHANGED_BY = re.compile(
     r"\b(?:reduc\w*|cut|cuts|cutting|lower\w*|increas\w*|rais\w*|rise|rose|fell|drop\w*|decreas\w*|trimm\w*|slash\w*)\b"
     r"[^.;:!?\d€$£¥]{0,90}?\bby\s+(?:about|approximately|around|some|nearly|roughly|almost|more\s+than|over|less\s+than)?\s*"
     r"(?:euros?|eur|usd|gbp)?\s*$"
-    r"|(?:减少|降低|增加|下降|上升|减轻|减免|核减|调减|下调|上调|调低|调高)了?\s*(?:约|近|超过|逾)?\s*$")
+    r"|(?:减少|降低|增加|下降|上升|减轻|减免|核减|调减|下调|上调|调低|调高|增长|[小大略微][减增降升]|年[减增])了?\s*(?:约|近|超过|逾)?\s*$")
 # A total says so ("fines totalling", "in fines", "a $2.5 billion settlement", 合计, 共计).
 _TOTAL_BEFORE = re.compile(r"(?:total(?:ling|ing|\s+of)?|combined|in\s+all|altogether|aggregate|合计|共计|总计|累计|总额)\s*(?:人民币)?\s*$")
 _TOTAL_AFTER = re.compile(
@@ -259,7 +275,9 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
         return SALES_BASE
     if _PROVISION.search(text, max(clause_start, near_start), candidate.start) or _PROVISION_AFTER.match(after) \
             or _TAX_BEFORE.search(text, max(clause_start, near_start), candidate.start) or _TAX_AFTER.match(after) \
-            or _COSTS_BEFORE.search(before) or _COSTS_AFTER.match(after):
+            or _COSTS_BEFORE.search(before) or _COSTS_AFTER.match(after) \
+            or _OWED_BEFORE.search(text, max(clause_start, sentence_start, candidate.start - 80), candidate.start) \
+            or _OWED_AFTER.match(after):
         return OTHER
     refund = _REFUND_BEFORE.search(text, max(clause_start, near_start), candidate.start)
     if (refund and not _PENALTY_AFTER.match(after)
@@ -302,7 +320,8 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
     for proposal in _PROPOSED.finditer(text, max(governing_start, candidate.start - 80), min(clause_end, candidate.end + 30)):
         pass
     if (proposal is not None and not _CONTRAST.search(text, proposal.end(), candidate.start)) \
-            or _PROPOSED_FRAME.match(text, sentence_start):
+            or _PROPOSED_FRAME.match(text, sentence_start) \
+            or (_ORIGINALLY_FRAME.match(text, sentence_start) and not _CONTRAST.search(text, sentence_start, candidate.start)):
         return PROPOSED
     if verdict is not None and verdict.metric == "fine_amount":
         return FINE

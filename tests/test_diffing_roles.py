@@ -751,3 +751,36 @@ def test_a_plan_as_a_noun_is_no_intention() -> None:
 
 def test_a_paper_named_daily_is_no_periodic_penalty() -> None:
     assert _roles("据每日经济新闻报道，监管部门对星河公司罚款50万元。") == [(Decimal(500000), "fine", "fine_amount")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # fines still owed are a debt, not a fine imposed
+    ("Online shops still owe the safety regulator more than £2m in fines, the paper found.",
+     [(Decimal(2000000), "other", None)]),
+    ("Around £700,000 worth of penalties remain unpaid.", [(Decimal(700000), "other", None)]),
+    ("星河公司至今欠缴罚款30万元。", [(Decimal(300000), "other", None)]),
+    # an amount the final decision replaced
+    ("The board imposed a final surcharge of 9.5 billion won on Orbit, down from the provisional 40 billion won.",
+     [(Decimal(9500000000), "fine", "fine_amount"), (Decimal(40000000000), "proposed", None)]),
+    ("Originally, the board fined Orbit 40 billion won, but the fine was cut to 9.5 billion won.",
+     [(Decimal(40000000000), "proposed", None), (Decimal(9500000000), "fine", "fine_amount")]),
+    # a year-on-year change of a total is no fine
+    ("保险局今年共裁罚12件，金额小减 25 万元。", [(Decimal(250000), "other", None)]),
+])
+def test_owed_replaced_and_changed_amounts_are_no_fines(
+        text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert sorted(_roles(text)) == sorted(expected)
+
+
+def test_a_combined_fine_in_the_headline_is_the_total_stated_again() -> None:
+    text = ("Watchdog fines Orbit and Comet record 90 bln won\n\n"
+            "The commission imposed a combined fine of 90 billion won on Orbit and Comet. "
+            "It approved fines of 60 billion won for Orbit and 30 billion won for Comet.")
+    money = [(f.value, f.role) for f in _money(text) if f.metric == "fine_amount"]
+    assert sorted(money) == [(30000000000, "part"), (60000000000, "part"), (90000000000, "total")]
+
+
+def test_a_fine_in_a_notice_about_one_platform_is_that_platforms() -> None:
+    text = ("The regulator has looked into Google's advertising business since 2019.\n\n"
+            "The third penalty, of €40 million, was announced on Monday.")
+    assert [f.party for f in _money(text)] == ["google"]
