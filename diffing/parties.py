@@ -75,7 +75,7 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
                  or _party_in_sentence(prepared, figure, mentions)
                  or _party_before(prepared, figure, fined)
                  or (None if fined else _party_before(prepared, figure, mentions)))
-        result.append(replace(figure, party=party or sole))
+        result.append(replace(figure, party=party or sole or _party_the_clause_names(prepared, position)))
     return result
 
 
@@ -155,3 +155,33 @@ def _party_before(prepared: PreparedText, figure: Figure,
         if prepared.paragraph_index(prepared.offsets.to_converted(mention.start)) == paragraph:
             last = mention
     return _party(last) if last is not None else None
+
+
+# The one a Chinese clause fines, when the registry knows no name in it: the subject of 遭罚/被罚
+# (台新银行因催收作业异常遭罚600万元, the clause opening on a connective or a list's lead), or
+# the object of 对…处以 (对该学校处以罚款一万元).
+_SUBJECT_FINED = re.compile(
+    r"(?:^|[，,。；;：:、\s]|以及|包括|依序为|其次为|主因是|其中|及|和)"
+    r"(?P<name>[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{1,15}?)(?:因[^，,。；;：:、]{1,40}?)?"
+    r"(?:遭|被)(?:重罚|裁罚|开罚|罚款|罚|处罚|处以|处)?\s*$")
+_VERB_LEAD = re.compile(r"(?:遭|被)?(?:重罚|裁罚|开罚|罚款|罚|处罚|处以|处)?")
+_LEADING_CONNECTIVE = re.compile(r"^(?:[^，,。；;]*?(?:以及|包括|依序为|其次为|主因是|其中)|及|和|与)")
+_OBJECT_FINED = re.compile(
+    r"对(?P<name>[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{1,19}?)(?:依法|依规|顶格|从重|从轻|分别|一并|再次|共)*"
+    r"(?:处以|作出|做出|给予|予以|处)[^，,。；;]{0,8}$")
+# Roles, not names: whoever plays them is no party (对组织者处罚, 对当事人处以).
+_ROLE_NOUNS = frozenset({"当事人", "组织者", "经营者", "行为人", "违法行为人", "违法者", "责任人", "相关责任人", "其"})
+
+
+def _party_the_clause_names(prepared: PreparedText, position: int) -> str | None:
+    if position <= 0 or not ("罚" in prepared.text or "处" in prepared.text):
+        return None
+    sentence_start = prepared.sentence_at(position)[0]
+    start = max(sentence_start, position - 60)
+    # (the figure's span may open on the verb: 被罚款60万元)
+    end = _VERB_LEAD.match(prepared.text, position).end()
+    read = _SUBJECT_FINED.search(prepared.text, start, end) or _OBJECT_FINED.search(prepared.text, start, end)
+    if read is None:
+        return None
+    name = _LEGAL_FORM.sub("", _LEADING_CONNECTIVE.sub("", read.group("name")))
+    return name if len(name) >= 2 and name not in _ROLE_NOUNS else None

@@ -198,7 +198,8 @@ _PROPOSED = re.compile(
     r"|\b(?:may|might|could|would)\s+be\s+(?:as\s+(?:high|much)\s+as|up\s+to|between|in\s+the\s+region\s+of)|"
     # 打算/计划/准备…罚: an intention to fine, in Chinese
     # (not 计划 as a noun: 执法计划, 工作计划, 年度计划)
-    r"(?:打算|准备|有意|意图|(?<![法作度项动])计划)[^，,。；;]{0,24}?(?:罚|处罚)|"
+    # (准备金, reserves, is a noun)
+    r"(?:打算|准备(?!金)|有意|意图|(?<![法作度项动])计划)[^，,。；;]{0,24}?(?:罚|处罚)|"
     # 去年提出的…, 此前提议的…: the amount put forward before the decision
     r"(?:此前|之前|先前|早前|最初|原先|原本|去年|曾)(?:所)?(?:提出|提议|拟议|建议)的|"
     rf"potential\s+{_PENALTY}|"

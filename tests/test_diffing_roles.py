@@ -784,3 +784,15 @@ def test_a_fine_in_a_notice_about_one_platform_is_that_platforms() -> None:
     text = ("The regulator has looked into Google's advertising business since 2019.\n\n"
             "The third penalty, of €40 million, was announced on Monday.")
     assert [f.party for f in _money(text)] == ["google"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the subject of 遭罚/被罚, after a connective or a list's lead; the object of 对…处以
+    ("银行局表示，主因是星河银行因内控缺失遭罚 300 万元，其次为月光人寿因理赔违规遭罚 120 万元。",
+     [(3000000, "星河银行"), (1200000, "月光人寿")]),
+    ("網警部門依法對該網吧處以罰款五千元。", [(5000, "该网吧")]),
+    # 准备金 (reserves) is no intention to fine
+    ("今年的大案包括星河保险因准备金提存不足被罚款60万元。", [(600000, "星河保险")]),
+])
+def test_the_party_a_chinese_clause_fines_without_a_known_name(text: str, expected: list[tuple[int, str]]) -> None:
+    assert [(f.value, f.party) for f in _money(text) if f.metric == "fine_amount"] == expected
