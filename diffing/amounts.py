@@ -44,9 +44,12 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     suffix = rf"(?P<suffix>{literal_alternation(suffixes)})"
     with_prefix = re.compile(rf"{prefix}\s*{number}(?:\s*{suffix})?")
     with_suffix = re.compile(rf"{CN_NUMBER_START}{number}\s*{suffix}")
-    # A number in words before a scale ("three million yuan", "two hundred and forty million euros").
+    # A number in words before a scale ("three million yuan", "two hundred and forty million euros"),
+    # with its decimals read aloud ("two point five million euros", "42-point-one billion won").
+    words = rf"(?:{EN_NUMBER_WORDS})(?:(?:\s+and\s+|[\s-]+)(?:{EN_NUMBER_WORDS}))*"
+    point = r"[\s-]+point(?:[\s-]+(?:zero|one|two|three|four|five|six|seven|eight|nine))+"
     in_words = re.compile(
-        rf"(?<![a-z-])(?P<number>(?:{EN_NUMBER_WORDS})(?:(?:\s+and\s+|[\s-]+)(?:{EN_NUMBER_WORDS}))*\s+(?:thousand|million|billion))"
+        rf"(?<![a-z\d.,-])(?P<number>(?:{words}(?:{point})?|\d{{1,3}}{point})\s+(?:thousand|million|billion))"
         rf"\s*{suffix}")
     return with_prefix, with_suffix, in_words
 

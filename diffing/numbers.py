@@ -438,11 +438,15 @@ def _parse_english(text: str) -> Decimal | None:
     text = text.replace("-", " - ").strip()
     head, point, rest = re.sub(r"\s+", " ", text).partition(" point ")
     if point:
-        whole = _parse_english_integer(head)
+        # "two point five million", "42-point-one billion" (as news read aloud write it)
+        rest, _, scale = rest.strip().rpartition(" ")
+        if scale not in _EN_BIG_UNITS or not rest:
+            rest, scale = f"{rest} {scale}".strip(), ""
+        whole = _parse_english_integer(head.rstrip(" -"))
         digits = _english_digits(rest)
         if whole is None or digits is None:
             return None
-        return whole + Decimal("0." + digits)
+        return (whole + Decimal("0." + digits)).scaleb(_EN_BIG_UNITS[scale] if scale else 0)
     return _parse_english_integer(text)
 
 

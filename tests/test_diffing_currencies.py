@@ -64,3 +64,11 @@ def test_a_fine_in_a_currency_written_after_or_glued_to_its_number(text: str, va
 def test_won_the_verb_is_no_currency(text: str) -> None:
     assert [figure for figure in extract(text, published=PUBLISHED, language="en").figures
             if figure.currency is not None] == []
+
+
+def test_a_fine_with_its_decimals_read_aloud_and_its_conversion() -> None:
+    text = ("The watchdog slapped a fine of around 18-point-two billion won, or some 13-point-six "
+            "million U.S. dollars, on the app market operator.")
+    fines = [figure for figure in extract(text, published=PUBLISHED, language="en").figures
+             if figure.metric == "fine_amount"]
+    assert [(figure.value, figure.unit) for figure in fines] == [(Decimal("18200000000"), "KRW")]

@@ -45,6 +45,8 @@ NUMBERS = [
     ("0.5", Decimal("0.5")),
     ("1 234 567", 1234567),
     ("5 crores", 50000000),
+    ("two point five million", 2500000),
+    ("42-point-one billion", 42100000000),
     ("3 lakhs", 300000),
 ]
 
