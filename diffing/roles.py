@@ -217,6 +217,8 @@ _OWED_AFTER = re.compile(
     r"\s*(?:(?:worth\s+)?(?:of|in)\s+)?(?:(?:unpaid|outstanding)\s+)?(?:fines?|penalt\w+)?\s*(?:remains?|is|are|still)\s+"
     r"(?:still\s+)?(?:outstanding|unpaid|uncollected|owed|overdue)\b"
     r"|\s*(?:worth\s+)?(?:of|in)\s+(?:unpaid|outstanding|uncollected)\s+(?:fines?|penalt\w+)")
+# A budget or target for fine revenue is no fine (全年罚锾预算2亿元, "a budget of £5m for fines").
+_BUDGET_BEFORE = re.compile(r"(?:预算|预估|目标|\bbudget(?:ed)?|\btarget)(?:\s+(?:of|is|was|for\s+\w+\s+of))?\s*(?:为|达|约|是)?\s*$")
 # Taxes paid back and late-payment charges are owed, not penalties imposed.
 _TAX_BEFORE = re.compile(r"(?:补缴|补税|税款|滞纳金|back\s+taxes|unpaid\s+taxes)[^，,。；;]{0,10}$")
 _TAX_AFTER = re.compile(r"\s*(?:的)?(?:税款|滞纳金)|\s*(?:in|of)\s+(?:back\s+|unpaid\s+|overdue\s+)?tax(?:es)?\b")
@@ -278,7 +280,7 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
             or _TAX_BEFORE.search(text, max(clause_start, near_start), candidate.start) or _TAX_AFTER.match(after) \
             or _COSTS_BEFORE.search(before) or _COSTS_AFTER.match(after) \
             or _OWED_BEFORE.search(text, max(clause_start, sentence_start, candidate.start - 80), candidate.start) \
-            or _OWED_AFTER.match(after):
+            or _OWED_AFTER.match(after) or _BUDGET_BEFORE.search(before):
         return OTHER
     refund = _REFUND_BEFORE.search(text, max(clause_start, near_start), candidate.start)
     if (refund and not _PENALTY_AFTER.match(after)

@@ -796,3 +796,12 @@ def test_a_fine_in_a_notice_about_one_platform_is_that_platforms() -> None:
 ])
 def test_the_party_a_chinese_clause_fines_without_a_known_name(text: str, expected: list[tuple[int, str]]) -> None:
     assert [(f.value, f.party) for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("若以全年罚锾预算 3 亿元来看，目前仅达五成。", [(Decimal(300000000), "other", None)]),
+    ("The regulator set a budget of £4m for fines this year and fined Orbit £1m.",
+     [(Decimal(4000000), "other", None), (Decimal(1000000), "fine", "fine_amount")]),
+])
+def test_a_budget_for_fine_revenue_is_no_fine(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert sorted(_roles(text)) == sorted(expected)
