@@ -631,7 +631,9 @@ _EN_MONTH_ALONE = re.compile(
 # Substrings every English month name has: most Chinese notices name none, and skip two scans.
 _EN_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _ZH_YEAR_BEFORE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年|(?P<yr>今年|去年|本年|上年))\s*$")
-_EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:of\s+)?\S*\s*$|end\s+of\s+\S+$")
+# "by the end of", "as of the beginning of": where a count stands, not a span.
+_EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+(?:end|beginning|start)\s+of\s+)?(?:of\s+)?\S*\s*$"
+                              r"|(?:end|beginning|start)\s+of\s+\S+$")
 # Words every range pattern needs, found in one pass: most notices name no range.
 _ZH_RANGE_HINT = re.compile(
     r"(?=[以一过近至个月日号到—\-~－年\d])(?:"

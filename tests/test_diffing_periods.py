@@ -218,12 +218,14 @@ def test_months_labels_and_the_whole_year(text: str, language: str, expected: li
     "今年1月至10月，网信部门对该平台多次予以顶格50万元罚款，累计罚款900万元。",
     "今年1月至10月，網信部門對該平台多次予以頂格50萬元罰款，累計罰款900萬元。",
     "From January to October, the office repeatedly fined the platform 500,000 yuan, a total of 9 million yuan.",
+    "今年1月至10月，该平台数次被处以50万元罚款，合计罚款900万元。",
 ])
-def test_an_amount_imposed_many_times_is_one_decisions_amount(text: str) -> None:
+def test_an_amount_imposed_many_times_over_a_span_has_the_span(text: str) -> None:
+    # repeated over the stated span, as a sum is (README: "summed or repeated over a stated span")
     from diffing.extract import extract
 
     fines = [f for f in extract(text, published=date(2022, 11, 14)).figures if f.metric == "fine_amount"]
-    assert [(int(f.value), f.period) for f in fines] == [(500000, None), (9000000, "2022-01..2022-10")]
+    assert [(int(f.value), f.period) for f in fines] == [(500000, "2022-01..2022-10"), (9000000, "2022-01..2022-10")]
 
 
 @pytest.mark.parametrize(("text", "language", "expected"), [
