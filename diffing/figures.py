@@ -807,7 +807,8 @@ _ACCUMULATED = re.compile(
 _REPEATED = re.compile(r"多次|屡次|数次|反复|一再|\brepeatedly\b|\b(?:several|multiple|many)\s+times\b"
                        r"|\bon\s+(?:several|multiple|many|\w+)\s+occasions\b")
 # "1.2万件", "3,200余件": a count of cases with its decimals, 万 and 余.
+# "裁罚20件、金额3280万元": penalties counted in 件 are cases too.
 _CASES_COUNTED = re.compile(
-    r"案件?[^，,。；;\d]{0,6}\d[\d,.]*\s*[万千]?\s*[余多]?\s*[件起宗]|\d[\d,.]*\s*[万千]?\s*[余多]?\s*(?:[件起宗]案|cases\b)")
+    r"(?:案件?|罚)[^，,。；;\d]{0,6}\d[\d,.]*\s*[万千]?\s*[余多]?\s*[件起宗]|\d[\d,.]*\s*[万千]?\s*[余多]?\s*(?:[件起宗]案|cases\b)")
 # "£2m in fines", "$40 million in penalties": the sum of several fines.
 _SUMMED_AFTER = re.compile(r"\s*in\s+(?:[a-z-]+\s+)?(?:fines|penalties)\b")

@@ -106,6 +106,13 @@ def test_period_parse_and_end() -> None:
     ("in the march through may period, the ministry", date(2022, 9, 14), "2022-03..2022-05"),
     # the first three quarters without a year: the latest ended by publication
     ("during the first three quarters, regulators", date(2022, 10, 20), "2022-01..2022-09"),
+    # a year up to a month named after 截至: the year so far
+    ("2022年截至8月底，各地网信部门", date(2022, 9, 14), "2022-01..2022-08"),
+    ("今年截止到6月20日，各地", date(2022, 9, 14), "2022-01-01..2022-06-20"),
+    # 前8月 as Taiwan writes 前8个月
+    ("今年前 8 月，各地", date(2022, 9, 14), "2022-01..2022-08"),
+    # that many years up to publication
+    ("专项整治两年来，各地网信部门", date(2022, 9, 14), "2020-09..2022-09"),
 ])
 def test_ranges_of_months_and_days(text: str, published: date | None, expected: str) -> None:
     assert [period for period, _ in _periods(text, published)] == [expected]
@@ -398,3 +405,34 @@ def test_periods_of_campaigns_and_spans_to_date(text: str, expected: list[tuple[
 
     figures = extract(text, published=date(2023, 11, 20)).figures
     assert [(f.metric, f.value, f.period) for f in figures] == expected
+
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a span to publication that ends its clause frames the figures after it
+    ("市网信办开展网络生态治理行动两年来，累计关闭违法网站120家，关停账号3000个。",
+     [("websites_closed", "2020-09..2022-09"), ("accounts_closed", "2020-09..2022-09")]),
+    ("專項行動三年來共關閉違法網站120家，並下架App 40款。",
+     [("websites_closed", "2019-09..2022-09"), ("apps_removed", "2019-09..2022-09")]),
+    # the statistics of a period named before the figures
+    ("市网信办今日公布2022年截至8月底执法统计，全市共关闭违法网站35家，下架App 12款。",
+     [("websites_closed", "2022-01..2022-08"), ("apps_removed", "2022-01..2022-08")]),
+    # 近年来 and 多年来 name no span
+    ("近年来，市网信办关闭违法网站35家。", [("websites_closed", None)]),
+])
+def test_a_span_to_publication_or_of_statistics_frames_its_sentence(text: str, expected: list[tuple[str, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2022, 9, 14)).figures
+    assert [(figure.metric, figure.period) for figure in figures if figure.metric] == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("今年1至8月，該局共裁罰12件，金額3280萬元。", "zh-Hant"),
+    ("今年前8月该局裁罚12件、金额3280万元。", "zh-Hans"),
+])
+def test_the_amount_of_penalties_counted_in_jian_is_their_sum(text: str, language: str) -> None:
+    from diffing.extract import extract
+
+    fines = [f for f in extract(text, published=date(2022, 9, 14), language=language).figures if f.metric == "fine_amount"]
+    assert [(int(f.value), f.period) for f in fines] == [(32800000, "2022-01..2022-08")]
