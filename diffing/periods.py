@@ -407,6 +407,9 @@ def _carries(text: str, start: int, end: int, chinese: bool) -> bool:
 _ZH_DATA_OF_PERIOD = re.compile(r"(?:的)?(?:工作|执法|整治|治理)?(?:数据|情况|成果|成效|战果|统计)\s*(?:如下)?\s*[:：]"
                                 # "公布2025年截至8月底金融三业裁罚统计，…合计…": the statistics of the period
                                 r"|[^，,。；;：:\d]{0,12}?(?:统计|数据)\s*[，,]")
+# A span in brackets (下架30天（2019年6月29日至7月28日）) is an aside dating the words before it:
+# it frames nothing after it.
+_BRACKET_CLOSES = re.compile(r"\s*[)）]")
 # A span up to publication ending its own clause (…专项行动三年来，…; 7月以来共…) is a temporal
 # clause: it frames what follows, whatever stands before it in its clause.
 _SINCE_CLAUSE_ENDS = re.compile(r"(?<=来)\s*(?:[，,]|共|累计|合计|总计|先后|已)")
@@ -485,7 +488,9 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
             # The pattern may start on the line break before the month; the mention does not.
             start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
             ranges.append((start, match.end()))
-            carries = _carries(text, start, match.end(), True) or _SINCE_CLAUSE_ENDS.match(text, match.end()) is not None
+            bracketed = text[start - 1:start] in ("(", "（") and _BRACKET_CLOSES.match(text, match.end()) is not None
+            carries = not bracketed and (_carries(text, start, match.end(), True)
+                                         or _SINCE_CLAUSE_ENDS.match(text, match.end()) is not None)
             mentions.append(PeriodMention(start, match.end(), period, False, carries))
     for match in _EN_RANGE.finditer(text) if en_ranges else ():
         period = _en_range(match, published)

@@ -417,6 +417,8 @@ def test_periods_of_campaigns_and_spans_to_date(text: str, expected: list[tuple[
     # the statistics of a period named before the figures
     ("市网信办今日公布2022年截至8月底执法统计，全市共关闭违法网站35家，下架App 12款。",
      [("websites_closed", "2022-01..2022-08"), ("apps_removed", "2022-01..2022-08")]),
+    # a span in brackets dates the measure before it, not the counts after it
+    ("应用商店下架星河阅读30天（2022年6月1日至2022年6月30日）。另有12款App被下架。", [("apps_removed", None)]),
     # 近年来 and 多年来 name no span
     ("近年来，市网信办关闭违法网站35家。", [("websites_closed", None)]),
 ])
