@@ -372,7 +372,7 @@ _ZH_FRAMING_LEAD = re.compile(
     # A bracketed section label may open the paragraph (【网络安全管理】2021年，…).
     r"\s*(?:【[^】]{0,20}】\s*)?"
     # The acting office may come first (网信办今年上半年共约谈…): the period still frames the clause.
-    r"(?:[^，,。；;：:\d]{0,16}?(?:网信办|网信部门|网信系统|部门|总局|工信部|监管局|管理局|办公室|委员会|机构|[会局部委厅办署院])\s*)?"
+    r"(?:[^，,。；;：:\d]{0,16}?(?:网信办|网信部门|网信系统|部门|总局|工信部|监管局|管理局|办公室|委员会|机构|机关|[会局部委厅办署院])\s*)?"
     r"(?:在|于|自|从|截至|截止|其中|另外|此外|同时|据统计|数据显示|\d{1,2}月\d{1,2}日"
     # A report quoted before its period ("报告指出，第一季…", "通报显示2022年…") still frames.
     r"|(?:据|报告|通报|公告|统计|数据)(?:指出|显示|称|指|介绍|表明|了解|悉))?\s*")
@@ -407,6 +407,10 @@ def _carries(text: str, start: int, end: int, chinese: bool) -> bool:
 _ZH_DATA_OF_PERIOD = re.compile(r"(?:的)?(?:工作|执法|整治|治理)?(?:数据|情况|成果|成效|战果|统计)\s*(?:如下)?\s*[:：]"
                                 # "公布2025年截至8月底金融三业裁罚统计，…合计…": the statistics of the period
                                 r"|[^，,。；;：:\d]{0,12}?(?:统计|数据)\s*[，,]")
+# A year in a campaign's name: “净网2021”专项行动, 2020“清朗”专项行动, “清朗·2022”.
+_CAMPAIGN_YEAR = re.compile(
+    r"(?:[“\"「][^”\"」\d]{1,8}[·•\s]?(?P<y>(?:19|20)\d{2})[^”\"」\d]{0,6}[”\"」]"
+    r"|(?<!\d)(?P<y2>(?:19|20)\d{2})\s*[“\"「][^”\"」\d]{1,8}[”\"」])\s*(?:专项|行动|整治)")
 # A span in brackets (下架30天（2019年6月29日至7月28日）) is an aside dating the words before it:
 # it frames nothing after it.
 _BRACKET_CLOSES = re.compile(r"\s*[)）]")
@@ -560,6 +564,9 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
             # "the whole year" is the year the text named last (2021年，…。全年…).
             years = [m.period for m in mentions if m.period is not None and m.start < match.start()
                      and m.period.kind == "year"]
+            if not years and (campaigns := list(_CAMPAIGN_YEAR.finditer(text, 0, match.start()))):
+                # …or the year in the name of the campaign it reports (在“净网2021”专项行动中，…全年…)
+                years = [Period(int(campaigns[-1].group("y") or campaigns[-1].group("y2")))]
             period, known = (years[-1], True) if years else (None, False)
         else:
             period, known = _zh_period(match, published)

@@ -419,6 +419,10 @@ def test_periods_of_campaigns_and_spans_to_date(text: str, expected: list[tuple[
      [("websites_closed", "2022-01..2022-08"), ("apps_removed", "2022-01..2022-08")]),
     # a span in brackets dates the measure before it, not the counts after it
     ("应用商店下架星河阅读30天（2022年6月1日至2022年6月30日）。另有12款App被下架。", [("apps_removed", None)]),
+    # 全年 with no year named is the year in the name of the campaign it reports
+    ("在“护苗2021”专项行动中，公安机关全年共关闭违法网站30家。此外，关停违规账号500个。",
+     [("websites_closed", "2021"), ("accounts_closed", "2021")]),
+    ("各地结合开展2021“清朗”专项行动，全年共关闭违法网站30家。", [("websites_closed", "2021")]),
     # 近年来 and 多年来 name no span
     ("近年来，市网信办关闭违法网站35家。", [("websites_closed", None)]),
 ])
