@@ -855,3 +855,13 @@ def test_free_verbs_of_naming_apps_and_closing_sites(text: str, expected: list[t
 def test_sites_unblocked_again_are_no_sites_closed(text: str) -> None:
     figures = extract(text, published=date(2022, 3, 1)).figures
     assert [(f.metric, f.value) for f in figures] == [("websites_closed", 300), (None, 20)]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("去年當局封鎖網站120個。", "zh-Hant"),
+    ("去年共屏蔽违法网站120家。", "zh-Hans"),
+    ("Last year the authorities blocked 120 websites.", "en"),
+])
+def test_blocking_websites_closes_them(text: str, language: str) -> None:
+    figures = extract(text, published=date(2024, 5, 1), language=language).figures
+    assert [(f.metric, f.value, f.period) for f in figures] == [("websites_closed", 120, "2023")]
