@@ -795,7 +795,9 @@ def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: 
             or _SUMMED_AFTER.match(prepared.text, candidate.end):
         return True
     # "办结案件24件，罚款428万元", "closed 310 cases, with fines of $2m": the cases' fines summed.
-    return bool(_CASES_COUNTED.search(prepared.text, max(sentence_start, mention.end), candidate.start))
+    return bool(_CASES_COUNTED.search(prepared.text, max(sentence_start, mention.end), candidate.start)
+                or _PENALTIES_COUNTED.search(prepared.text, max(sentence_start, mention.end, candidate.start - 24),
+                                             candidate.start))
 
 
 _STANDING = re.compile(r"(?:尚有|仍有|尚存|仍存)\s*(?:共\s*)?$"
@@ -807,8 +809,9 @@ _ACCUMULATED = re.compile(
 _REPEATED = re.compile(r"多次|屡次|数次|反复|一再|\brepeatedly\b|\b(?:several|multiple|many)\s+times\b"
                        r"|\bon\s+(?:several|multiple|many|\w+)\s+occasions\b")
 # "1.2万件", "3,200余件": a count of cases with its decimals, 万 and 余.
-# "裁罚20件、金额3280万元": penalties counted in 件 are cases too.
 _CASES_COUNTED = re.compile(
-    r"(?:案件?|罚)[^，,。；;\d]{0,6}\d[\d,.]*\s*[万千]?\s*[余多]?\s*[件起宗]|\d[\d,.]*\s*[万千]?\s*[余多]?\s*(?:[件起宗]案|cases\b)")
+    r"案件?[^，,。；;\d]{0,6}\d[\d,.]*\s*[万千]?\s*[余多]?\s*[件起宗]|\d[\d,.]*\s*[万千]?\s*[余多]?\s*(?:[件起宗]案|cases\b)")
 # "£2m in fines", "$40 million in penalties": the sum of several fines.
+# "裁罚20件、金额3280万元": the amount right after penalties counted in 件 is their sum.
+_PENALTIES_COUNTED = re.compile(r"罚\s*\d[\d,.]*\s*[万千]?\s*[余多]?\s*[件起宗]\s*[、，,]?\s*(?:罚没|罚款)?(?:总?金额|总额)?\s*(?:为|达|约|共)?\s*$")
 _SUMMED_AFTER = re.compile(r"\s*in\s+(?:[a-z-]+\s+)?(?:fines|penalties)\b")

@@ -442,3 +442,12 @@ def test_the_amount_of_penalties_counted_in_jian_is_their_sum(text: str, languag
 
     fines = [f for f in extract(text, published=date(2022, 9, 14), language=language).figures if f.metric == "fine_amount"]
     assert [(int(f.value), f.period) for f in fines] == [(32800000, "2022-01..2022-08")]
+
+
+def test_one_companys_fine_after_the_tally_keeps_no_period() -> None:
+    from diffing.extract import extract
+
+    text = "今年1至8月，該局共裁罰12件，金額3280萬元，主因是星河銀行因內控缺失遭罰900萬元。"
+    fines = [f for f in extract(text, published=date(2022, 9, 14), language="zh-Hant").figures
+             if f.metric == "fine_amount"]
+    assert [(int(f.value), f.period) for f in fines] == [(32800000, "2022-01..2022-08"), (9000000, None)]
