@@ -511,8 +511,10 @@ _EN_ASIDE = re.compile(r",\s*(?:including|such\s+as|among\s+them|among\s+which|f
 _EN_OWN_VERB = re.compile(r"\b(?:and|while|but|whereas)\s+([a-z]+ed)\s+(?:[a-z-]+\s+){0,3}$")
 # Apps or sites let back after fixing their problems were acted on before, not in this count.
 _RESTORED = {
-    "zh": re.compile(r"恢复上架|重新上架|复核(?:后|通过)?上架|恢复上线|重新上线|恢复(?:运营|服务|更新)"),
+    "zh": re.compile(r"恢复上架|重新上架|复核(?:后|通过)?上架|恢复上线|重新上线|恢复(?:运营|服务|更新)|解封|解除(?:封禁|屏蔽|封锁)"),
     "en": re.compile(r"\b(?:allowed|permitted)\s+(?:to\s+)?(?:return|resume|go\s+back)|\b(?:restored|reinstated|relisted)\b"
+                     # "106,000 of them were later unblocked": the block reversed
+                     r"|\bun(?:blocked|banned|suspended)\b"
                      # "35 have fixed the problems": done, not found wanting
                      r"|\b(?:have|has|had)\s+(?:now\s+|already\s+|since\s+)?(?:fixed|rectified|corrected|completed|resolved)\b"
                      r"|back\s+(?:on|in)(?:to)?\s+(?:app\s+)?(?:stores?|shelves)"),
@@ -789,18 +791,27 @@ def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: 
         return False
     clause_start, _ = prepared.clause_at(candidate.start)
     if _ACCUMULATED.search(prepared.text, clause_start, candidate.end) \
+            or _REPEATED.search(prepared.text, clause_start, candidate.start) \
             or _SUMMED_AFTER.match(prepared.text, candidate.end):
         return True
     # "办结案件24件，罚款428万元", "closed 310 cases, with fines of $2m": the cases' fines summed.
-    return bool(_CASES_COUNTED.search(prepared.text, max(sentence_start, mention.end), candidate.start))
+    return bool(_CASES_COUNTED.search(prepared.text, max(sentence_start, mention.end), candidate.start)
+                or _PENALTIES_COUNTED.search(prepared.text, max(sentence_start, mention.end, candidate.start - 24),
+                                             candidate.start))
 
 
 _STANDING = re.compile(r"(?:尚有|仍有|尚存|仍存)\s*(?:共\s*)?$"
                        r"|\bthere\s+(?:are|were|remain(?:ed)?)\s+still\s+$|\bstill\s+(?:remain(?:s|ed)?|left|outstanding)\s+$")
 _ACCUMULATED = re.compile(
     r"累计|总计|合计|共计|总额|总金额|总数额|共[被遭挨]?(?:罚|处以?罚)|total|combined|altogether|cumulative|so\s+far")
+# An amount imposed again and again over the span (多次予以顶格50万元罚款, "repeatedly fined it
+# 500,000 yuan"): repeated over the period, as a sum is.
+_REPEATED = re.compile(r"多次|屡次|数次|反复|一再|\brepeatedly\b|\b(?:several|multiple|many)\s+times\b"
+                       r"|\bon\s+(?:several|multiple|many|\w+)\s+occasions\b")
 # "1.2万件", "3,200余件": a count of cases with its decimals, 万 and 余.
 _CASES_COUNTED = re.compile(
     r"案件?[^，,。；;\d]{0,6}\d[\d,.]*\s*[万千]?\s*[余多]?\s*[件起宗]|\d[\d,.]*\s*[万千]?\s*[余多]?\s*(?:[件起宗]案|cases\b)")
 # "£2m in fines", "$40 million in penalties": the sum of several fines.
+# "裁罚20件、金额3280万元": the amount right after penalties counted in 件 is their sum.
+_PENALTIES_COUNTED = re.compile(r"罚\s*\d[\d,.]*\s*[万千]?\s*[余多]?\s*[件起宗]\s*[、，,]?\s*(?:罚没|罚款)?(?:总?金额|总额)?\s*(?:为|达|约|共)?\s*$")
 _SUMMED_AFTER = re.compile(r"\s*in\s+(?:[a-z-]+\s+)?(?:fines|penalties)\b")

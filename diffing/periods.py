@@ -62,10 +62,14 @@ _CN_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _CN_DAY = r"(?:3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _ZH_YEAR = r"(?:(?P<{0}>(?:19|20)\d{{2}})\s*年|(?P<{0}r>今年|去年|本年|上年))"
 _ZH_RANGE = re.compile(
-    r"(?=[\s\d今去本上一二三四五六七八九十前过近年])(?:"
+    r"(?=[\s\d今去本上一二三四五六七八九十两前过近年])(?:"
     r"(?:" + _ZH_YEAR.format("yb") + r")?\s*(?<![\d第.])(?P<m1b>" + _CN_MONTH + r")\s*(?:至|到|—|-|~|－)\s*(?P<m2b>"
     + _CN_MONTH + r")\s*月(?:份)?(?!\s*\d)"
-    r"|(?:" + _ZH_YEAR.format("yf") + r")?\s*前\s*(?P<mfirst>" + _CN_MONTH + r")\s*个(?:多)?月"
+    # 前5个月, and 前8月 as Taiwan writes it
+    r"|(?:" + _ZH_YEAR.format("yf") + r")?\s*前\s*(?P<mfirst>" + _CN_MONTH + r")\s*(?:个(?:多)?)?月"
+    # 2025年截至8月底, 今年截止到8月: the year up to the month named (the year so far)
+    r"|" + _ZH_YEAR.format("yu") + r"\s*(?:截至|截止(?:到)?)\s*(?P<mu>" + _CN_MONTH + r")\s*月(?:份)?\s*(?:(?P<du>"
+    + _CN_DAY + r")\s*[日号])?(?:底|末)?"
     r"|(?:" + _ZH_YEAR.format("y1") + r")?\s*(?P<m1>" + _CN_MONTH + r")\s*月(?:份)?\s*(?:(?P<d1>" + _CN_DAY + r")\s*[日号])?"
     r"\s*(?:(?:至|到|—|-|~|－)\s*(?:" + _ZH_YEAR.format("y2") + r")?\s*(?P<m2>" + _CN_MONTH + r")\s*月(?:份)?"
     r"\s*(?:(?P<d2>" + _CN_DAY + r")\s*[日号])?(?:底|末)?|(?P<since>以来|来|至今|起(?!\s*(?:施行|实施|生效|执行|正式|开始施行|开始实施))))"
@@ -74,6 +78,8 @@ _ZH_RANGE = re.compile(
     # 过去三年, 近三年来: that many years up to publication (近五年 alone may be "nearly five years")
     r"|过去\s*(?P<nyears>(?:[2-9]|10|[两二三四五六七八九十]))\s*年(?:来|以来|里|中|间)?"
     r"|近\s*(?P<nyearsb>(?:[2-9]|10|[两二三四五六七八九十]))\s*年(?:来|以来|里|中|间)"
+    # 三年来, 专项行动两年以来: that many years up to publication (not 近年来, 多年来, 2021年来)
+    r"|(?<![\d近去多几数十])(?P<nyearsc>(?:[2-9]|10|[两二三四五六七八九十]))\s*年(?:来|以来)"
     r"|(?P<ytd>(?:今年|本年)(?:初)?|年初)\s*(?:以来|至今)"
     r"|(?P<yfrom>(?:19|20)\d{2})\s*年?\s*(?:至|到|—|-|~|－)\s*(?P<yto>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)"
     r"|(?P<ysince>(?:19|20)\d{2})\s*年以来"
@@ -156,11 +162,20 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
         return Period.span(date(published.year - 1, published.month, 1), published, to_date=True)
     if match.group("npast") or match.group("halfyear"):
         return _months_to_date(_cn_small(match.group("npast")) if match.group("npast") else 6, published)
-    if match.group("nyears") or match.group("nyearsb"):
-        count = match.group("nyears") or match.group("nyearsb")
+    if match.group("nyears") or match.group("nyearsb") or match.group("nyearsc"):
+        count = match.group("nyears") or match.group("nyearsb") or match.group("nyearsc")
         return _years_to_date(_cn_small(count), published)
     if match.group("ytd"):
         return _year_to_date(published)
+    if match.group("mu"):
+        until_month = _cn_small(match.group("mu"))
+        until_year = _year_of(match.group("yu"), match.group("yur"), published, until_month)
+        if until_year is None or until_month == 1 and not match.group("du"):
+            return None
+        if match.group("du"):
+            last = _day(until_year, until_month, _cn_small(match.group("du")))
+            return Period.span(date(until_year, 1, 1), last, days=True) if last is not None else None
+        return Period.span(date(until_year, 1, 1), date(until_year, until_month, 1))
     if match.group("yfrom"):
         return _years(int(match.group("yfrom")), int(match.group("yto")))
     if match.group("ysince"):
@@ -357,7 +372,7 @@ _ZH_FRAMING_LEAD = re.compile(
     # A bracketed section label may open the paragraph (【网络安全管理】2021年，…).
     r"\s*(?:【[^】]{0,20}】\s*)?"
     # The acting office may come first (网信办今年上半年共约谈…): the period still frames the clause.
-    r"(?:[^，,。；;：:\d]{0,16}?(?:网信办|网信部门|网信系统|部门|总局|工信部|监管局|管理局|办公室|委员会|机构|[会局部委厅办署院])\s*)?"
+    r"(?:[^，,。；;：:\d]{0,16}?(?:网信办|网信部门|网信系统|部门|总局|工信部|监管局|管理局|办公室|委员会|机构|机关|[会局部委厅办署院])\s*)?"
     r"(?:在|于|自|从|截至|截止|其中|另外|此外|同时|据统计|数据显示|\d{1,2}月\d{1,2}日"
     # A report quoted before its period ("报告指出，第一季…", "通报显示2022年…") still frames.
     r"|(?:据|报告|通报|公告|统计|数据)(?:指出|显示|称|指|介绍|表明|了解|悉))?\s*")
@@ -389,7 +404,19 @@ def _carries(text: str, start: int, end: int, chinese: bool) -> bool:
     return bool(_ZH_FRAMING_LEAD.fullmatch(text, clause_start, start)) and not _ZH_ATTRIBUTIVE_AFTER.match(text, end)
 
 
-_ZH_DATA_OF_PERIOD = re.compile(r"(?:的)?(?:工作|执法|整治|治理)?(?:数据|情况|成果|成效|战果|统计)\s*(?:如下)?\s*[:：]")
+_ZH_DATA_OF_PERIOD = re.compile(r"(?:的)?(?:工作|执法|整治|治理)?(?:数据|情况|成果|成效|战果|统计)\s*(?:如下)?\s*[:：]"
+                                # "公布2025年截至8月底金融三业裁罚统计，…合计…": the statistics of the period
+                                r"|[^，,。；;：:\d]{0,12}?(?:统计|数据)\s*[，,]")
+# A year in a campaign's name: “净网2021”专项行动, 2020“清朗”专项行动, “清朗·2022”.
+_CAMPAIGN_YEAR = re.compile(
+    r"(?:[“\"「][^”\"」\d]{1,8}[·•\s]?(?P<y>(?:19|20)\d{2})[^”\"」\d]{0,6}[”\"」]"
+    r"|(?<!\d)(?P<y2>(?:19|20)\d{2})\s*[“\"「][^”\"」\d]{1,8}[”\"」])\s*(?:专项|行动|整治)")
+# A span in brackets (下架30天（2019年6月29日至7月28日）) is an aside dating the words before it:
+# it frames nothing after it.
+_BRACKET_CLOSES = re.compile(r"\s*[)）]")
+# A span up to publication ending its own clause (…专项行动三年来，…; 7月以来共…) is a temporal
+# clause: it frames what follows, whatever stands before it in its clause.
+_SINCE_CLAUSE_ENDS = re.compile(r"(?<=来)\s*(?:[，,]|共|累计|合计|总计|先后|已)")
 
 
 _ZH_UNTIL_DATE = re.compile(
@@ -465,8 +492,10 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
             # The pattern may start on the line break before the month; the mention does not.
             start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
             ranges.append((start, match.end()))
-            mentions.append(PeriodMention(start, match.end(), period, False,
-                                          _carries(text, start, match.end(), True)))
+            bracketed = text[start - 1:start] in ("(", "（") and _BRACKET_CLOSES.match(text, match.end()) is not None
+            carries = not bracketed and (_carries(text, start, match.end(), True)
+                                         or _SINCE_CLAUSE_ENDS.match(text, match.end()) is not None)
+            mentions.append(PeriodMention(start, match.end(), period, False, carries))
     for match in _EN_RANGE.finditer(text) if en_ranges else ():
         period = _en_range(match, published)
         if period is not None:
@@ -535,6 +564,9 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
             # "the whole year" is the year the text named last (2021年，…。全年…).
             years = [m.period for m in mentions if m.period is not None and m.start < match.start()
                      and m.period.kind == "year"]
+            if not years and (campaigns := list(_CAMPAIGN_YEAR.finditer(text, 0, match.start()))):
+                # …or the year in the name of the campaign it reports (在“净网2021”专项行动中，…全年…)
+                years = [Period(int(campaigns[-1].group("y") or campaigns[-1].group("y2")))]
             period, known = (years[-1], True) if years else (None, False)
         else:
             period, known = _zh_period(match, published)
@@ -631,11 +663,14 @@ _EN_MONTH_ALONE = re.compile(
 # Substrings every English month name has: most Chinese notices name none, and skip two scans.
 _EN_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _ZH_YEAR_BEFORE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年|(?P<yr>今年|去年|本年|上年))\s*$")
-_EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:of\s+)?\S*\s*$|end\s+of\s+\S+$")
+# "by the end of", "as of the beginning of": where a count stands, not a span.
+_EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+(?:end|beginning|start)\s+of\s+)?(?:of\s+)?\S*\s*$"
+                              r"|(?:end|beginning|start)\s+of\s+\S+$")
 # Words every range pattern needs, found in one pass: most notices name no range.
 _ZH_RANGE_HINT = re.compile(
-    r"(?=[以一过近至个月日号到—\-~－年\d])(?:"
-    r"以来|一年|(?:过去|近)\s*半年|至今|个月|[月日号]\s*[来起]|过去\s*\S\s*年|近\s*\S\s*年"
+    r"(?=[以一过近至个月日号到—\-~－年前\d])(?:"
+    r"以来|一年|(?:过去|近)\s*半年|至今|个月|[月日号]\s*[来起]|过去\s*\S\s*年|近\s*\S\s*年|年来|年\s*截[至止]"
+    r"|前\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
     r"|月(?:份)?\s*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?\s*(?:底|末)?\s*[至到—\-~－]"
     r"|[至到—\-~－]\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
     r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"

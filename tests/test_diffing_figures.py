@@ -444,6 +444,12 @@ def test_a_number_right_after_a_comma(text: str, expected: list[tuple[str, int |
     # a month after the verb dates the verb's counts; after a participle it dates a noun
     ("Authorities summoned 300 websites in May.", [("websites_summoned", 300, "2022-05..2022-05")]),
     ("The 5 apps identified in March failed to comply.", [("apps_notified", 5, None)]),
+    # blocking or restricting access closes a site; an unblocked part reverses it
+    ("Last year the ministry restricted access to 40,000 websites, but 3,000 of them were unblocked later.",
+     [("websites_closed", 40000, "2021"), (None, 3000, "2021")]),
+    ("In 2021 access to some 25,000 websites was restricted.", [("websites_closed", 25000, "2021")]),
+    # a year after "by the beginning of" is where a tally stands, no period
+    ("By the beginning of 2022, the registry listed 18,000 blocked websites.", [("websites_closed", 18000, None)]),
 ])
 def test_english_counts_their_verbs_and_periods(text: str, expected: list[tuple[str, int, str | None]]) -> None:
     figures = extract(text, published=date(2022, 9, 14), language="en").figures
@@ -843,3 +849,19 @@ def test_a_relative_clause_after_an_including_list_governs_the_count() -> None:
 ])
 def test_free_verbs_of_naming_apps_and_closing_sites(text: str, expected: list[tuple[str, int]]) -> None:
     assert _counts(text) == expected
+
+
+@pytest.mark.parametrize("text", ["去年关闭违法网站300家，其中20家已解封。", "2021年共关闭违法网站300家，解除封禁网站20家。"])
+def test_sites_unblocked_again_are_no_sites_closed(text: str) -> None:
+    figures = extract(text, published=date(2022, 3, 1)).figures
+    assert [(f.metric, f.value) for f in figures] == [("websites_closed", 300), (None, 20)]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("去年當局封鎖網站120個。", "zh-Hant"),
+    ("去年共屏蔽违法网站120家。", "zh-Hans"),
+    ("Last year the authorities blocked 120 websites.", "en"),
+])
+def test_blocking_websites_closes_them(text: str, language: str) -> None:
+    figures = extract(text, published=date(2024, 5, 1), language=language).figures
+    assert [(f.metric, f.value, f.period) for f in figures] == [("websites_closed", 120, "2023")]

@@ -106,6 +106,13 @@ def test_period_parse_and_end() -> None:
     ("in the march through may period, the ministry", date(2022, 9, 14), "2022-03..2022-05"),
     # the first three quarters without a year: the latest ended by publication
     ("during the first three quarters, regulators", date(2022, 10, 20), "2022-01..2022-09"),
+    # a year up to a month named after 截至: the year so far
+    ("2022年截至8月底，各地网信部门", date(2022, 9, 14), "2022-01..2022-08"),
+    ("今年截止到6月20日，各地", date(2022, 9, 14), "2022-01-01..2022-06-20"),
+    # 前8月 as Taiwan writes 前8个月
+    ("今年前 8 月，各地", date(2022, 9, 14), "2022-01..2022-08"),
+    # that many years up to publication
+    ("专项整治两年来，各地网信部门", date(2022, 9, 14), "2020-09..2022-09"),
 ])
 def test_ranges_of_months_and_days(text: str, published: date | None, expected: str) -> None:
     assert [period for period, _ in _periods(text, published)] == [expected]
@@ -218,12 +225,14 @@ def test_months_labels_and_the_whole_year(text: str, language: str, expected: li
     "今年1月至10月，网信部门对该平台多次予以顶格50万元罚款，累计罚款900万元。",
     "今年1月至10月，網信部門對該平台多次予以頂格50萬元罰款，累計罰款900萬元。",
     "From January to October, the office repeatedly fined the platform 500,000 yuan, a total of 9 million yuan.",
+    "今年1月至10月，该平台数次被处以50万元罚款，合计罚款900万元。",
 ])
-def test_an_amount_imposed_many_times_is_one_decisions_amount(text: str) -> None:
+def test_an_amount_imposed_many_times_over_a_span_has_the_span(text: str) -> None:
+    # repeated over the stated span, as a sum is (README: "summed or repeated over a stated span")
     from diffing.extract import extract
 
     fines = [f for f in extract(text, published=date(2022, 11, 14)).figures if f.metric == "fine_amount"]
-    assert [(int(f.value), f.period) for f in fines] == [(500000, None), (9000000, "2022-01..2022-10")]
+    assert [(int(f.value), f.period) for f in fines] == [(500000, "2022-01..2022-10"), (9000000, "2022-01..2022-10")]
 
 
 @pytest.mark.parametrize(("text", "language", "expected"), [
@@ -396,3 +405,49 @@ def test_periods_of_campaigns_and_spans_to_date(text: str, expected: list[tuple[
 
     figures = extract(text, published=date(2023, 11, 20)).figures
     assert [(f.metric, f.value, f.period) for f in figures] == expected
+
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a span to publication that ends its clause frames the figures after it
+    ("市网信办开展网络生态治理行动两年来，累计关闭违法网站120家，关停账号3000个。",
+     [("websites_closed", "2020-09..2022-09"), ("accounts_closed", "2020-09..2022-09")]),
+    ("專項行動三年來共關閉違法網站120家，並下架App 40款。",
+     [("websites_closed", "2019-09..2022-09"), ("apps_removed", "2019-09..2022-09")]),
+    # the statistics of a period named before the figures
+    ("市网信办今日公布2022年截至8月底执法统计，全市共关闭违法网站35家，下架App 12款。",
+     [("websites_closed", "2022-01..2022-08"), ("apps_removed", "2022-01..2022-08")]),
+    # a span in brackets dates the measure before it, not the counts after it
+    ("应用商店下架星河阅读30天（2022年6月1日至2022年6月30日）。另有12款App被下架。", [("apps_removed", None)]),
+    # 全年 with no year named is the year in the name of the campaign it reports
+    ("在“护苗2021”专项行动中，公安机关全年共关闭违法网站30家。此外，关停违规账号500个。",
+     [("websites_closed", "2021"), ("accounts_closed", "2021")]),
+    ("各地结合开展2021“清朗”专项行动，全年共关闭违法网站30家。", [("websites_closed", "2021")]),
+    # 近年来 and 多年来 name no span
+    ("近年来，市网信办关闭违法网站35家。", [("websites_closed", None)]),
+])
+def test_a_span_to_publication_or_of_statistics_frames_its_sentence(text: str, expected: list[tuple[str, str | None]]) -> None:
+    from diffing.extract import extract
+
+    figures = extract(text, published=date(2022, 9, 14)).figures
+    assert [(figure.metric, figure.period) for figure in figures if figure.metric] == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("今年1至8月，該局共裁罰12件，金額3280萬元。", "zh-Hant"),
+    ("今年前8月该局裁罚12件、金额3280万元。", "zh-Hans"),
+])
+def test_the_amount_of_penalties_counted_in_jian_is_their_sum(text: str, language: str) -> None:
+    from diffing.extract import extract
+
+    fines = [f for f in extract(text, published=date(2022, 9, 14), language=language).figures if f.metric == "fine_amount"]
+    assert [(int(f.value), f.period) for f in fines] == [(32800000, "2022-01..2022-08")]
+
+
+def test_one_companys_fine_after_the_tally_keeps_no_period() -> None:
+    from diffing.extract import extract
+
+    text = "今年1至8月，該局共裁罰12件，金額3280萬元，主因是星河銀行因內控缺失遭罰900萬元。"
+    fines = [f for f in extract(text, published=date(2022, 9, 14), language="zh-Hant").figures
+             if f.metric == "fine_amount"]
+    assert [(int(f.value), f.period) for f in fines] == [(32800000, "2022-01..2022-08"), (9000000, None)]
