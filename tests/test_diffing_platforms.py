@@ -1498,3 +1498,16 @@ def test_the_short_form_of_a_registry_name_written_before_is_that_platform() -> 
 def test_unquoted_items_before_a_registry_name_of_a_list(
         text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
     assert [(m.id, m.name, m.actions) for m in _mentions(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # blocking a service in a country shuts it there, as websites_closed counts blocked sites
+    ("The telecom regulator blocked Discord and Viber nationwide last week.",
+     {"discord": ("closed",), "viber": ("closed",)}),
+    ("Telegram has been blocked in the country since Monday.", {"telegram": ("closed",)}),
+    # a block with an end is a suspension, and so is slowing a service down
+    ("The regulator blocked Discord for two weeks and slowed down YouTube.",
+     {"discord": ("suspended",), "youtube": ("suspended",)}),
+])
+def test_english_blocking_and_throttling(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in _mentions(text)} == expected
