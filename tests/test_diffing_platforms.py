@@ -1511,3 +1511,20 @@ def test_unquoted_items_before_a_registry_name_of_a_list(
 ])
 def test_english_blocking_and_throttling(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.id: m.actions for m in _mentions(text)} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the order counts the names of a list a few sentences back
+    ("检查发现，“甲乙丙资讯”“丁戊在线”“己庚之声”等3家微信公众号存在违规转载问题。"
+     "此类问题影响恶劣。网信部门已掌握相关线索。市网信办责令3家微信公众号限期整改。",
+     {"name:甲乙丙资讯": ("ordered_to_rectify",), "name:丁戊在线": ("ordered_to_rectify",),
+      "name:己庚之声": ("ordered_to_rectify",)}),
+    ("专项行动将百度、搜狗两款浏览器纳入整治范围。整治要求已经下发。"
+     "网信办要求上述 2 款浏览器在整改期间每日提交报告。",
+     {"baidu": ("ordered_to_rectify",), "sogou": ("ordered_to_rectify",)}),
+    # a count that is not the list's size refers to other parties
+    ("专项行动将百度、搜狗两款浏览器纳入整治范围。网信办责令5家网站限期整改。",
+     {"baidu": (), "sogou": ()}),
+])
+def test_an_order_counting_the_parties_named_before(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
