@@ -224,7 +224,9 @@ _ORDERED_TO_RECTIFY = re.compile(
 # order only to stop the conduct is not counted as one, as the gold annotates it.
 _ORDERED_EN = re.compile(
     r"\b(?:order(?:ed|s|ing)?|requir(?:ed|es|ing)|direct(?:ed|s|ing))\s+(?:[\w'’&-]+,?\s+){0,5}?"
-    r"(to\s+(?:bring|comply|conform|align|correct|fix|remedy|rectify|improve|amend|modify|revise|change)\b)"
+    # the verb may be quoted from the order: "ordered the platforms to “rectify” and “clean up”"
+    r"(to\s+[\"“‘']?(?:bring|comply|conform|align|correct|fix|remedy|rectify|improve|amend|modify|revise|change"
+    r"|clean\s+up)\b)"
     # "a compliance order": the order itself named
     r"|\b(compliance\s+orders?)\b")
 _AS_REQUIRED = re.compile(r"(?:按照|根据|依照|按)[^，,。；;\n]{0,6}$")

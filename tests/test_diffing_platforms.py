@@ -1528,3 +1528,15 @@ def test_english_blocking_and_throttling(text: str, expected: dict[str, tuple[st
 ])
 def test_an_order_counting_the_parties_named_before(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the order's verb quoted, the parties referred back to as "the platforms"
+    ("The regulator summoned Douyin and Bilibili over misleading ads. "
+     "It said it ordered the platforms to \u201crectify\u201d the problems within a month.",
+     {"douyin": ("summoned", "ordered_to_rectify"), "bilibili": ("summoned", "ordered_to_rectify")}),
+    ("Zhihu and Douban ordered to clean up celebrity gossip", {"zhihu": ("ordered_to_rectify",),
+                                                             "douban": ("ordered_to_rectify",)}),
+])
+def test_english_orders_to_put_right(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in _mentions(text)} == expected
