@@ -1540,3 +1540,20 @@ def test_an_order_counting_the_parties_named_before(text: str, expected: dict[st
 ])
 def test_english_orders_to_put_right(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.id: m.actions for m in _mentions(text)} == expected
+
+
+@pytest.mark.parametrize(("text", "platform_id"), [
+    ("金管会对街口电子支付处以罚款60万元。", "jkopay"),
+    ("金管會對「街口支付」開罰。", "jkopay"),
+    ("The ministry blocked Ubisoft in the country.", "ubisoft"),
+    ("The regulator blocked Signal last year.", "signal"),
+    ("The regulator blocked Blizzard last year.", "activision_blizzard"),
+    ("The regulator fined Zhipin.com.", "boss_zhipin"),
+    ("公平會對台灣宇博公司開罰。", "uber"),
+])
+def test_registry_names_of_payments_games_and_messengers(text: str, platform_id: str) -> None:
+    assert platform_id in {m.id for m in _mentions(text)}
+
+
+def test_a_blizzard_of_complaints_is_no_company() -> None:
+    assert _mentions("The regulator received a blizzard of complaints and fined nobody.") == []
