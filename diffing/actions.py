@@ -224,12 +224,17 @@ _ORDERED_TO_RECTIFY = re.compile(
 # order only to stop the conduct is not counted as one, as the gold annotates it.
 _ORDERED_EN = re.compile(
     r"\b(?:order(?:ed|s|ing)?|requir(?:ed|es|ing)|direct(?:ed|s|ing))\s+(?:[\w'’&-]+,?\s+){0,5}?"
-    r"(to\s+(?:bring|comply|conform|align|correct|fix|remedy|rectify|improve|amend|modify|revise|change)\b)"
+    # the verb may be quoted from the order: "ordered the platforms to “rectify” and “clean up”"
+    r"(to\s+[\"“‘']?(?:bring|comply|conform|align|correct|fix|remedy|rectify|improve|amend|modify|revise|change"
+    r"|clean\s+up)\b)"
     # "a compliance order": the order itself named
     r"|\b(compliance\s+orders?)\b")
 _AS_REQUIRED = re.compile(r"(?:按照|根据|依照|按)[^，,。；;\n]{0,6}$")
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
-_ORDERED_AROUND_NAMES = re.compile(r"(?:责令|勒令|下令|命令)[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除|补救|纠正)")
+# 要求上述8款浏览器在整改期间…: asked of parties counted back, 要求 is an order too.
+_ORDERED_AROUND_NAMES = re.compile(
+    r"(?:责令|勒令|下令|命令|(?:要求|督促)(?=(?:上述|以上|前述|这)\s*(?:\d+|[两二三四五六七八九十]+)\s*(?:家|款|个)))"
+    r"[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除|补救|纠正)")
 # An amount of money written in Chinese (50万元, 1.2亿欧元), as the fine verbs below take it.
 _ZH_MONEY = r"[\d.,]+\s*(?:万|亿)?\s*(?:元|欧元|美元|英镑|港元|日元|韩元|卢布|澳元|加元)"
 _BARE_FINE = re.compile(

@@ -193,6 +193,8 @@ def find_platform_mentions(
             readings[index] = _reading(group, said, amount_spans)
     referred = _referred_actions(prepared, groups, governed, action_spans, action_sentences, named_sentences,
                                  language)
+    if language == "zh":
+        _counted_back(prepared, groups, governed, action_spans, action_sentences, referred)
     for index, (group, said) in enumerate(zip(groups, governed, strict=True)):
         # What sentences about "the company" say is said of the notice's one party, also
         # where one of its mentions has a verb of its own.
@@ -545,6 +547,56 @@ def _referred_actions(
         for position in parties:
             added.setdefault(position, []).extend(actions)
     return added
+
+
+# An object that counts the parties it refers back to (责令6家公众号, 要求上述8款浏览器, 对这3家).
+_COUNTED_OBJECT_ZH = re.compile(
+    r"(?:对|责令|要求|督促|勒令)(?:上述|以上|前述|这)?\s*(\d+|[两二三四五六七八九十])\s*(?:家|款|个(?![月小工]))")
+_COUNTED_REACH = 10  # sentences back to the list the count names
+_NUMERALS_ZH = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _counted_back(
+    prepared: PreparedText,
+    groups: Sequence[Sequence[Found]],
+    governed: Sequence[Governed],
+    action_spans: SortedSpans[tuple[int, int, str]],
+    action_sentences: Sequence[int],
+    added: dict[int, list[str]],
+) -> None:
+    """Actions of a sentence that names no platform but counts those it acts on (市网信办责令6家
+    公众号限期整改 after a list of six): given to the nearest list before it of that many names,
+    a few sentences back or more. Adds to ``added`` (group index → actions). A host named with
+    the count (6家微信公众号) does not stop it."""
+    acting = {prepared.sentence_index(group[0].start) for group, said in zip(groups, governed, strict=True)
+              if not said.host}
+    for index in action_sentences:
+        if index in acting:
+            continue
+        start, end = prepared.sentence(index)
+        counted = _COUNTED_OBJECT_ZH.search(prepared.text, start, end)
+        if counted is None:
+            continue
+        written = counted.group(1)
+        number = int(written) if written.isdigit() else _NUMERALS_ZH[written]
+        actions = [span[2] for span in _either_or(prepared.text, _in(action_spans, counted.start(), end))
+                   if span[2] != NEUTRAL]
+        if not actions or number < 2:
+            continue
+        reach = _sentences_back(prepared, index, _COUNTED_REACH)
+        for position in range(len(groups) - 1, -1, -1):
+            group, said = groups[position], governed[position]
+            sentence = prepared.sentence_index(group[0].start)
+            if sentence >= index:
+                continue
+            if sentence < reach:
+                break
+            if said.host or said.speaker:
+                continue
+            if len({_item_key(prepared.text, item) for item in group}) == number:
+                added.setdefault(position, []).extend(
+                    action for action in actions if action not in added.get(position, []))
+                break
 
 
 def _sentences_back(prepared: PreparedText, index: int, count: int) -> int:

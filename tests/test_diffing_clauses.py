@@ -655,3 +655,12 @@ def test_image_credits_and_file_names_are_page_furniture(text: str) -> None:
 def test_a_news_agency_a_report_is_by_is_no_party() -> None:
     text = "According to a report by the Russian news agency Pravdex, LLC Google was found guilty and fined."
     assert _read(text) == [("google", "Google", ("fined",))]
+
+
+def test_a_duration_in_months_is_no_count_of_parties() -> None:
+    # 3个月 is how long the order runs, not a collective of three (个) parties.
+    text = "监管机关对中华电信及远传电信各罚款50万元，并限期3个月内完成改善。"
+    assert {m.id: m.actions for m in extract(text).platforms if m.id} == {
+        "chunghwa_telecom": ("fined", "ordered_to_rectify"),
+        "fareastone": ("fined", "ordered_to_rectify"),
+    }

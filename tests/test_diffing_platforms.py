@@ -1498,3 +1498,62 @@ def test_the_short_form_of_a_registry_name_written_before_is_that_platform() -> 
 def test_unquoted_items_before_a_registry_name_of_a_list(
         text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
     assert [(m.id, m.name, m.actions) for m in _mentions(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # blocking a service in a country shuts it there, as websites_closed counts blocked sites
+    ("The telecom regulator blocked Discord and Viber nationwide last week.",
+     {"discord": ("closed",), "viber": ("closed",)}),
+    ("Telegram has been blocked in the country since Monday.", {"telegram": ("closed",)}),
+    # a block with an end is a suspension, and so is slowing a service down
+    ("The regulator blocked Discord for two weeks and slowed down YouTube.",
+     {"discord": ("suspended",), "youtube": ("suspended",)}),
+])
+def test_english_blocking_and_throttling(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in _mentions(text)} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the order counts the names of a list a few sentences back
+    ("检查发现，“甲乙丙资讯”“丁戊在线”“己庚之声”等3家微信公众号存在违规转载问题。"
+     "此类问题影响恶劣。网信部门已掌握相关线索。市网信办责令3家微信公众号限期整改。",
+     {"name:甲乙丙资讯": ("ordered_to_rectify",), "name:丁戊在线": ("ordered_to_rectify",),
+      "name:己庚之声": ("ordered_to_rectify",)}),
+    ("专项行动将百度、搜狗两款浏览器纳入整治范围。整治要求已经下发。"
+     "网信办要求上述 2 款浏览器在整改期间每日提交报告。",
+     {"baidu": ("ordered_to_rectify",), "sogou": ("ordered_to_rectify",)}),
+    # a count that is not the list's size refers to other parties
+    ("专项行动将百度、搜狗两款浏览器纳入整治范围。网信办责令5家网站限期整改。",
+     {"baidu": (), "sogou": ()}),
+])
+def test_an_order_counting_the_parties_named_before(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the order's verb quoted, the parties referred back to as "the platforms"
+    ("The regulator summoned Douyin and Bilibili over misleading ads. "
+     "It said it ordered the platforms to \u201crectify\u201d the problems within a month.",
+     {"douyin": ("summoned", "ordered_to_rectify"), "bilibili": ("summoned", "ordered_to_rectify")}),
+    ("Zhihu and Douban ordered to clean up celebrity gossip", {"zhihu": ("ordered_to_rectify",),
+                                                             "douban": ("ordered_to_rectify",)}),
+])
+def test_english_orders_to_put_right(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in _mentions(text)} == expected
+
+
+@pytest.mark.parametrize(("text", "platform_id"), [
+    ("金管会对街口电子支付处以罚款60万元。", "jkopay"),
+    ("金管會對「街口支付」開罰。", "jkopay"),
+    ("The ministry blocked Ubisoft in the country.", "ubisoft"),
+    ("The regulator blocked Signal last year.", "signal"),
+    ("The regulator blocked Blizzard last year.", "activision_blizzard"),
+    ("The regulator fined Zhipin.com.", "boss_zhipin"),
+    ("公平會對台灣宇博公司開罰。", "uber"),
+])
+def test_registry_names_of_payments_games_and_messengers(text: str, platform_id: str) -> None:
+    assert platform_id in {m.id for m in _mentions(text)}
+
+
+def test_a_blizzard_of_complaints_is_no_company() -> None:
+    assert _mentions("The regulator received a blizzard of complaints and fined nobody.") == []
