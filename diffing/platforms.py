@@ -168,7 +168,8 @@ def find_platform_mentions(
         # A platform named without a verb of its own in a notice that acts on it elsewhere (a
         # headline, "the platform has apologised") is part of that story; a name the notice
         # acts on nowhere else is read on into the sentences that continue it.
-        keys = {_item_key(prepared.text, item) for item in group}
+        # In the order of the list, so the actions come out in the same order every run.
+        keys = list(dict.fromkeys(_item_key(prepared.text, item) for item in group))
         # A list inherits only what the notice does to every platform in it.
         inherited = tuple(dict.fromkeys(action for key in keys for action in story.get(key, [])))
         if not all(story.get(key) for key in keys):

@@ -1557,3 +1557,26 @@ def test_registry_names_of_payments_games_and_messengers(text: str, platform_id:
 
 def test_a_blizzard_of_complaints_is_no_company() -> None:
     assert _mentions("The regulator received a blizzard of complaints and fined nobody.") == []
+
+
+_HEADLINE_LIST = ("新浪微博、腾讯微信。\n网信部门依法对新浪微博处以罚款并责令整改。"
+                  "网信部门依法约谈腾讯微信并责令整改。")
+
+
+def test_the_actions_a_list_inherits_come_out_in_the_same_order_whatever_the_hash_seed() -> None:
+    # Python salts string hashes per process: an order taken from a set of names changed the
+    # stored actions of one list from run to run.
+    import subprocess
+    import sys
+
+    script = ("import sys; from diffing.extract import extract; "
+              "print([(m.id, m.actions) for m in extract(sys.argv[1], language='zh-Hans').platforms])")
+    root = Path(__file__).resolve().parents[1]
+    outputs = {
+        subprocess.run([sys.executable, "-c", script, _HEADLINE_LIST], cwd=root, check=True,
+                       capture_output=True, text=True,
+                       env={"PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1, outputs
+    assert "('weibo', ('fined', 'ordered_to_rectify', 'summoned'))" in outputs.pop()
