@@ -268,6 +268,24 @@ class Figure(Base):
     other_spans: Mapped[list[Any] | None]
 
 
+class VersionAnalysis(Base):
+    """Which extractor read a version's findings, and whether it failed (migration 0015).
+
+    Written with the findings (:mod:`storage.findings`), one row per analysed version:
+    ``extractor_version`` is the extraction's, ``error`` why the extractor raised (the version
+    then has no findings), ``analysed_at`` when. A version without a row was archived before
+    the table existed and analysed by an extractor no longer known; ``regwatch reanalyse``
+    takes those, the failed ones and those of an older extractor.
+    """
+
+    __tablename__ = "version_analyses"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("notice_versions.id"), primary_key=True)
+    extractor_version: Mapped[str] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    analysed_at: Mapped[datetime]
+
+
 def _platform_key(context: Any) -> str:
     """A mention row's ``platform_key`` where its writer gives none."""
     from diffing.compare import mention_key
