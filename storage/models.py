@@ -238,6 +238,8 @@ class Figure(Base):
         Index(None, "source_id", "metric", "period_kind", "published_at"),
         # Serves (metric, period) lookups and a series' latest figure per period alike.
         Index(None, "metric", "period", "scope", "unit", "published_at", "id"),
+        # Deleting a version's figures checks that no part refers to them (migration 0015).
+        Index(None, "part_of_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

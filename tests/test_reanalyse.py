@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 import pytest
+from alembic import command
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from cli.reanalysis import COMMANDS
 from diffing.extract import EXTRACTOR_VERSION, Extraction
 from storage.analysis import analyse_version
 from storage.archive import record_notice
-from storage.db import open_archive, session_factory
+from storage.db import alembic_config, open_archive, session_factory
 from storage.findings import figures_of, mention_of, version_figures, version_mentions
 from storage.models import (
     AlertOutbox,
@@ -135,6 +136,28 @@ def test_the_archive_notes_which_extractor_read_each_version_and_where_it_failed
             if note is not None and notice_id != old_archive["broken"]} == {(OLD, None)}
     broken = notes[old_archive["broken"]]
     assert broken is not None and broken.error == "ValueError: substring not found"
+
+
+def test_the_migration_notes_the_versions_whose_findings_tell_their_extractor(
+    engine: Engine, old_archive: dict[str, int],
+) -> None:
+    """An archive from before the notes: a version with findings is noted with their extractor
+    version; one without (nothing found, or the extractor failed) is not, and is due."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0014_cluster")
+        command.upgrade(config, "head")
+    with session_factory(engine)() as session:
+        notes = {(version.notice_id, version.number): session.get(VersionAnalysis, version.id)
+                 for version in session.scalars(select(NoticeVersion))}
+        noted = {key: (note.extractor_version, note.error, note.analysed_at)
+                 for key, note in notes.items() if note is not None}
+        fetched = {(version.notice_id, version.number): version.fetched_at
+                   for version in session.scalars(select(NoticeVersion))}
+    assert noted == {key: (OLD, None, fetched[key]) for key in [
+        (old_archive["edited"], 1), (old_archive["edited"], 2), (old_archive["settlement"], 1)]}
+    assert reanalyse(engine).versions == 5
 
 
 def test_older_and_failed_versions_get_the_running_extractors_findings_and_no_events(

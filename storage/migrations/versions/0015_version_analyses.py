@@ -1,4 +1,5 @@
-"""version_analyses: which extractor version read each notice version, and whether it failed.
+"""version_analyses: which extractor version read each notice version, and whether it failed;
+an index on figures.part_of_id.
 
 ``regwatch reanalyse`` takes the versions analysed by an older extractor, or on which the
 extractor failed, and replaces their findings. A version archived before this migration gets a
@@ -6,6 +7,9 @@ row only where its findings tell which extractor read them (every figure and men
 carries the same ``extractor_version``; ``analysed_at`` is then its fetch time). A version
 without findings gets none: whether the extractor found nothing or failed on it is not
 recorded, so the next ``regwatch reanalyse`` reads it again.
+
+``figures.part_of_id`` gets an index: deleting a version's figures (re-analysing it) checks
+that no part refers to each, which without one reads the whole table per figure.
 """
 
 from __future__ import annotations
@@ -43,7 +47,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("version_id", name=op.f("pk_version_analyses")),
     )
     op.execute(_BACKFILL)
+    op.create_index(op.f("ix_figures_part_of_id"), "figures", ["part_of_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_figures_part_of_id"), table_name="figures")
     op.drop_table("version_analyses")
