@@ -361,3 +361,51 @@ def test_the_command_reports_counts_and_filters_by_source(
 ])
 def test_which_extractor_versions_are_older(version: str, older: bool) -> None:
     assert is_older(version, "1.7.0") is older
+
+
+@pytest.fixture(name="postgres_engine")
+def postgres_engine_fixture(postgres_archive_url: str) -> Iterator[Engine]:
+    engine = open_archive(postgres_archive_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_notice_a_crawl_is_storing_waits_for_it_and_its_new_version_is_read_too(
+    postgres_engine: Engine, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A crawl's writer holds a notice while it stores a new version: the batch passes over
+    it, and it is re-analysed once the crawl commits, its new version with it."""
+    engine = postgres_engine
+    monkeypatch.setattr(storage.analysis, "extract", older_extract)
+    with session_factory(engine).begin() as session:
+        add_source(session)
+        edited = store(session, article_url(1), TOTALS)
+        other = store(session, article_url(2), SETTLEMENT)
+    monkeypatch.setattr(storage.analysis, "extract", REAL_EXTRACT)
+    crawl = session_factory(engine)()
+    crawl.begin()
+    store(crawl, article_url(1), TOTALS.replace("259 mobile", "261 mobile"),
+          FETCHED_AT + timedelta(days=1))
+    seen: list[set[int]] = []
+
+    def crawl_commits_after_the_batch(report: ReanalysisReport) -> None:
+        with session_factory(engine)() as session:
+            seen.append({version.notice_id for version in session.scalars(
+                select(NoticeVersion)) if (note := session.get(VersionAnalysis, version.id))
+                and note.extractor_version == EXTRACTOR_VERSION})
+        crawl.commit()
+
+    try:
+        report = reanalyse(engine, progress=crawl_commits_after_the_batch)
+    finally:
+        crawl.close()
+    assert seen == [{other}]
+    assert (report.notices, report.versions, report.batches) == (2, 3, 1)
+    with session_factory(engine)() as session:
+        assert_current(session, edited)
+        second = versions_of(session, edited)[1]
+        assert [(row.value, row.revised_from) for row in version_figures(session, second.id)
+                if row.metric == "apps_removed"] == [(261, 259)]
