@@ -1,5 +1,5 @@
-"""``python -m benchmarks crawl|recheck|alert|extract|query|memory|many-sources|scaling|crash
-[--size N] [--smoke]``.
+"""``python -m benchmarks crawl|recheck|alert|extract|query|memory|many-sources|scaling|crash|
+reanalyse [--size N] [--smoke]``.
 
 ``python -m benchmarks evaluate [--corpus DIR] [--json] [--case ID] [--verbose]`` scores the
 extractor on annotated real texts instead (see EVALUATION.md; it has its own options).
@@ -29,6 +29,8 @@ SIZES = {
     # Sources, two per host, crawled by `regwatch worker`s (RabbitMQ and PostgreSQL needed).
     "scaling": (96, 8),
     "crash": (24, 8),
+    # Notices archived, every fifth edited once, then re-analysed.
+    "reanalyse": (3000, 30),
 }
 
 
@@ -64,6 +66,10 @@ def run(name: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
         if name == "crash":
             return scaling.run_crash(size)
         return scaling.run_scaling(size, (1, 2) if args.smoke else (1, 2, 4))
+    if name == "reanalyse":
+        from benchmarks import reanalysis
+
+        return reanalysis.run(size, backends="sqlite" if args.smoke else args.backend)
     if name == "many-sources":
         from benchmarks import manysources
 
@@ -92,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=5,
                         help="alert: notices published, one at a time")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both",
-                        help="query: which archive backends")
+                        help="query, reanalyse: which archive backends")
     parser.add_argument("--repeats", type=int, default=40, help="query: timings per query")
     parser.add_argument("--keep", type=Path,
                         help="query: keep the filled archives (SQLite file in this directory, "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from cli import alerts, cluster, crawling, extract, queries, service, sources
+from cli import alerts, cluster, crawling, extract, queries, reanalysis, service, sources
 
 
 @click.group()
@@ -24,6 +24,6 @@ def main(ctx: click.Context, config_path: str | None, database_url: str | None) 
     ctx.obj = {"config": config_path, "database_url": database_url}
 
 
-for module in (crawling, sources, extract, queries, alerts, service, cluster):
+for module in (crawling, sources, extract, queries, reanalysis, alerts, service, cluster):
     for command in module.COMMANDS:
         main.add_command(command)

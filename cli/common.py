@@ -27,7 +27,8 @@ from config import Config, ConfigError, load_config
 
 __all__ = [
     "EXIT_ALREADY_SERVING", "EXIT_ARCHIVE", "EXIT_CONFIG", "EXIT_NOT_FOUND", "EXIT_OK",
-    "EXIT_SOURCE_FAILED", "EXIT_USAGE", "CommandError", "archive_session", "command_archive",
+    "EXIT_SOURCE_FAILED", "EXIT_USAGE", "CommandError", "archive_session", "check_filter_ids",
+    "command_archive",
     "command_config", "configure_logging", "console", "errors", "fail", "shown_number",
 ]
 
@@ -108,6 +109,26 @@ def archive_session(obj: dict[str, Any] | None) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+def check_filter_ids(session: Session, obj: dict[str, Any] | None, **ids: Any) -> None:
+    """Fail with exit 5, naming the known ids, when a filter names an unknown one (a source
+    may be one configured and not crawled yet)."""
+    from storage.vocabulary import UnknownIdError, check_ids
+
+    try:
+        check_ids(session, configured_sources=_configured_sources(obj), **ids)
+    except UnknownIdError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+
+
+def _configured_sources(obj: dict[str, Any] | None) -> list[str]:
+    """The configured source ids; none when the configuration cannot be read, which the
+    commands reading the archive do not need otherwise."""
+    try:
+        return list(load_config((obj or {}).get("config")).sources)
+    except (ConfigError, OSError):
+        return []
 
 
 def shown_number(value: int | Decimal) -> str:

@@ -29,6 +29,7 @@ from cli.common import (
     EXIT_NOT_FOUND,
     EXIT_USAGE,
     archive_session,
+    check_filter_ids,
     console,
     errors,
     fail,
@@ -82,16 +83,6 @@ def _day(value: str | None, name: str) -> date | None:
         fail(f"{name} must be a date like 2023-01-31, not {value!r}", EXIT_USAGE)
 
 
-def _check_ids(session: Session, obj: dict[str, Any] | None, **ids: Any) -> None:
-    """Fail with exit 5, naming the known ids, when a filter names an unknown one."""
-    from storage.vocabulary import UnknownIdError, check_ids
-
-    try:
-        check_ids(session, configured_sources=_configured_sources(obj), **ids)
-    except UnknownIdError as exc:
-        fail(str(exc), EXIT_NOT_FOUND)
-
-
 def _source_timezone(obj: dict[str, Any] | None, source_id: str) -> str:
     """The configured time zone of ``source_id``; UTC when the configuration has none."""
     from config import ConfigError, load_config
@@ -101,17 +92,6 @@ def _source_timezone(obj: dict[str, Any] | None, source_id: str) -> str:
     except (ConfigError, OSError):
         return "UTC"
     return source.timezone if source is not None else "UTC"
-
-
-def _configured_sources(obj: dict[str, Any] | None) -> list[str]:
-    """The configured source ids (a filter may name one not crawled yet); none when the
-    configuration cannot be read, which the query commands do not need otherwise."""
-    from config import ConfigError, load_config
-
-    try:
-        return list(load_config((obj or {}).get("config")).sources)
-    except (ConfigError, OSError):
-        return []
 
 
 def _notice_id(session: Session, ref: str) -> int:
@@ -178,7 +158,7 @@ def search(
         has_figures=has_figures,
     )
     with archive_session(obj) as session:
-        _check_ids(session, obj, sources=sources, platforms=[platform or ""],
+        check_filter_ids(session, obj, sources=sources, platforms=[platform or ""],
                    metrics=[metric or ""])
         try:
             page = search_notices(
@@ -418,7 +398,7 @@ def events(obj: dict[str, Any] | None, from_day: str | None, to_day: str | None,
         baseline=baseline,
     )
     with archive_session(obj) as session:
-        _check_ids(session, obj, kinds=kinds, sources=[source or ""],
+        check_filter_ids(session, obj, kinds=kinds, sources=[source or ""],
                    platforms=[platform or ""], metrics=[metric or ""])
         found = list_events(session, filters, limit=limit)
     if as_json:
@@ -471,7 +451,7 @@ def export(obj: dict[str, Any] | None, what: str, file_format: str, sources: tup
     since = day_start(start) if start else None
     until = day_start(end + timedelta(days=1)) if end and end < date.max else None
     with archive_session(obj) as session:
-        _check_ids(session, obj, sources=sources, metrics=[metric or ""], kinds=kinds)
+        check_filter_ids(session, obj, sources=sources, metrics=[metric or ""], kinds=kinds)
         notice_ids = None
         if text_query:
             try:
@@ -543,7 +523,7 @@ def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: s
 
     rows: list[dict[str, Any]] = []
     with archive_session(obj) as session:
-        _check_ids(session, obj, metrics=[metric or ""], sources=[source_id or ""])
+        check_filter_ids(session, obj, metrics=[metric or ""], sources=[source_id or ""])
         metrics = [metric] if metric else [name for name, _ in metric_names(session)]
         for name in metrics:
             counts = series_notice_counts(session, name, scope=scope, source_id=source_id)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from diffing import compare
 from diffing.events import EventWording
 from diffing.extract import Extraction, extract
+from diffing.figures import Figure
 from storage import models
 from storage.db import core
 from storage.findings import figure_of, figures_of, mention_of, store_findings
@@ -98,22 +99,17 @@ def analyse_version(
     extraction_cpu = 0.0
     extraction_error = None
     if extraction is None:
-        started = process_time()
-        try:
-            extraction = extract(version.text, published=notice.published_at)
-        except Exception as exc:
-            # A fault in a rule must not cost the notice its place in the archive: the
-            # version is kept without figures or platforms, and the crawl reports why.
-            logger.exception("extraction failed on %s; archived without figures or platforms",
-                             notice.url)
-            extraction = Extraction(notice.language or "en")
-            extraction_error = f"{type(exc).__name__}: {exc}"
-        extraction_cpu = process_time() - started
+        # A fault in a rule must not cost the notice its place in the archive: the version is
+        # kept without figures or platforms, and the crawl reports why.
+        guarded = extract_guarded(version.text, notice.published_at, notice.url,
+                                  "archived without figures or platforms")
+        extraction = guarded.extraction or Extraction(notice.language or "en")
+        extraction_cpu, extraction_error = guarded.cpu_seconds, guarded.error
     if already:
         return Analysis(extraction, [], extraction_cpu, extraction_error)
     writer = _EventWriter(session, notice, version, now, baseline)
     if previous is None:
-        store_findings(session, notice, version, extraction)
+        store_findings(session, notice, version, extraction, error=extraction_error)
         writer.notice_new()
         _first_version_events(session, writer, notice, extraction)
     else:
@@ -122,10 +118,9 @@ def analyse_version(
             .order_by(models.Figure.start)).all()
         old_figures = figures_of(old_rows)
         # Every figure edited in place is marked revised; only eventful ones make events.
-        revisions = _revisions(old_rows, extraction,
-                               compare.diff_figures(old_figures, extraction.figures),
-                               version.fetched_at)
-        store_findings(session, notice, version, extraction, revisions=revisions)
+        revisions = figure_revisions(old_rows, extraction, version.fetched_at, old_figures)
+        store_findings(session, notice, version, extraction, revisions=revisions,
+                       error=extraction_error)
         figure_changes = compare.diff_figures(
             [f for f in old_figures if compare.eventful(f)],
             [f for f in extraction.figures if compare.eventful(f)])
@@ -135,6 +130,29 @@ def analyse_version(
     else:
         events.add(writer)
     return Analysis(extraction, writer.events, extraction_cpu, extraction_error)
+
+
+@dataclass(frozen=True)
+class GuardedExtraction:
+    """What :func:`extract_guarded` found: the extraction, or None and ``error`` (the
+    exception's type and message) when the extractor raised; and the CPU seconds it took."""
+
+    extraction: Extraction | None
+    cpu_seconds: float
+    error: str | None = None
+
+
+def extract_guarded(text: str, published: datetime | None, url: str,
+                    consequence: str) -> GuardedExtraction:
+    """``extract(text, published=published)``, never raising: a fault of the extractor is
+    logged with its traceback ("extraction failed on ``url``; ``consequence``") and returned."""
+    started = process_time()
+    try:
+        extraction = extract(text, published=published)
+    except Exception as exc:
+        logger.exception("extraction failed on %s; %s", url, consequence)
+        return GuardedExtraction(None, process_time() - started, f"{type(exc).__name__}: {exc}")
+    return GuardedExtraction(extraction, process_time() - started)
 
 
 class EventBatch:
@@ -204,11 +222,17 @@ def _first_version_events(
         writer.platform_named(appearance)
 
 
-def _revisions(
-    old_rows: Sequence[models.Figure], found: Extraction,
-    changes: Sequence[compare.FigureChange], at: datetime,
+def figure_revisions(
+    old_rows: Sequence[models.Figure | Any], found: Extraction, at: datetime,
+    old_figures: Sequence[Figure] | None = None,
 ) -> dict[int, tuple[Decimal, datetime]]:
-    """By position in ``found.figures``: the value each revised figure replaced, and when."""
+    """By position in ``found.figures`` (a version's findings): the value each figure that the
+    version edited in place replaced, and when (``at``, the version's fetch time), against
+    ``old_rows``, all the previous version's figure rows by start. A figure kept as it was
+    keeps the old row's revision. ``old_figures``: ``figures_of(old_rows)``, when known."""
+    if old_figures is None:
+        old_figures = figures_of(old_rows)
+    changes = compare.diff_figures(old_figures, found.figures)
     position = {id(figure): index for index, figure in enumerate(found.figures)}
     revised: dict[int, tuple[Decimal, datetime]] = {}
     for change in changes:

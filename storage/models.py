@@ -238,6 +238,8 @@ class Figure(Base):
         Index(None, "source_id", "metric", "period_kind", "published_at"),
         # Serves (metric, period) lookups and a series' latest figure per period alike.
         Index(None, "metric", "period", "scope", "unit", "published_at", "id"),
+        # Deleting a version's figures checks that no part refers to them (migration 0015).
+        Index(None, "part_of_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -266,6 +268,24 @@ class Figure(Base):
     party: Mapped[str | None] = mapped_column(String(200))
     part_of_id: Mapped[int | None] = mapped_column(ForeignKey("figures.id"))
     other_spans: Mapped[list[Any] | None]
+
+
+class VersionAnalysis(Base):
+    """Which extractor read a version's findings, and whether it failed (migration 0015).
+
+    Written with the findings (:mod:`storage.findings`), one row per analysed version:
+    ``extractor_version`` is the extraction's, ``error`` why the extractor raised (the version
+    then has no findings), ``analysed_at`` when. A version without a row was archived before
+    the table existed and analysed by an extractor no longer known; ``regwatch reanalyse``
+    takes those, the failed ones and those of an older extractor.
+    """
+
+    __tablename__ = "version_analyses"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("notice_versions.id"), primary_key=True)
+    extractor_version: Mapped[str] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    analysed_at: Mapped[datetime]
 
 
 def _platform_key(context: Any) -> str:

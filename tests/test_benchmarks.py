@@ -120,6 +120,12 @@ def test_extract_smoke() -> None:
     assert 0 < result["extraction_share_of_crawl_cpu"] < 1
 
 
+def test_reanalyse_smoke() -> None:
+    result = smoke("reanalyse")
+    assert result["sqlite_versions"] > result["size"]
+    assert result["sqlite_figures"] > 0 and result["sqlite_versions_per_second"] > 0
+
+
 def test_memory_smoke() -> None:
     result = smoke("memory")
     assert result["crawl_notices"] == result["size"]

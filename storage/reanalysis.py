@@ -1,0 +1,362 @@
+"""Re-analysing the archive with the running extractor: a version's figures and platform
+mentions replaced by what the extractor finds in it now, without change events or alerts.
+
+Which versions: those whose findings an older extractor version found, those it failed on,
+and those archived before the archive noted either (:class:`storage.models.VersionAnalysis`);
+or every version. A notice's later versions follow an earlier one that is re-analysed, since
+the figures a version edited in place (``revised_from``, ``revised_at``) are read against the
+version before it, as :func:`storage.analysis.analyse_version` reads them.
+
+A batch of notices is one transaction, its notices locked as the archive writer locks a notice
+it records, so a crawl storing a new version of one waits for the batch or is waited for;
+text is extracted before the transaction begins, so the lock is held for the writes only. A
+process killed mid-run loses its open batch only, and the next run takes what is left.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from time import monotonic, process_time
+from typing import Any, cast
+
+from sqlalchemy import Engine, Table, func, or_, select, true
+from sqlalchemy.orm import Session, sessionmaker
+
+from diffing.extract import EXTRACTOR_VERSION
+from storage import models
+from storage.analysis import GuardedExtraction, extract_guarded, figure_revisions
+from storage.db import core, read_session_factory, session_factory
+from storage.findings import VersionFindings, delete_findings, write_findings
+from storage.listings import listed_by
+
+logger = logging.getLogger(__name__)
+
+# Notices per transaction: a crawl waits for at most one batch's writes.
+DEFAULT_BATCH_NOTICES = 100
+# Older SQLite builds cap a statement at 999 bound parameters.
+_IDS_PER_STATEMENT = 500
+
+_VERSIONS = cast(Table, models.NoticeVersion.__table__)
+_NOTICES = cast(Table, models.Notice.__table__)
+_ANALYSES = cast(Table, models.VersionAnalysis.__table__)
+_FIGURES = cast(Table, models.Figure.__table__)
+_MENTIONS = cast(Table, models.PlatformMention.__table__)
+
+
+@dataclass(frozen=True)
+class FailedVersion:
+    """A version the running extractor failed on; its findings were left as they were."""
+
+    notice_id: int
+    url: str
+    version: int
+    error: str
+
+
+@dataclass
+class ReanalysisReport:
+    """What a re-analysis did (or, with ``dry_run``, would do): the versions whose findings it
+    replaced, their figures and mentions before and after, the versions the extractor failed
+    on, and the time it took. ``finished``: it went through every version it was to take."""
+
+    dry_run: bool = False
+    extractor_version: str = EXTRACTOR_VERSION
+    notices: int = 0
+    versions: int = 0
+    figures_before: int = 0
+    figures_after: int = 0
+    mentions_before: int = 0
+    mentions_after: int = 0
+    failed: list[FailedVersion] = field(default_factory=list)
+    batches: int = 0
+    finished: bool = False
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+
+    def add(self, other: ReanalysisReport) -> None:
+        """Count ``other``'s versions, findings and failures (a batch's) in this report."""
+        for name in ("notices", "versions", "figures_before", "figures_after",
+                     "mentions_before", "mentions_after"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.failed.extend(other.failed)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run, "extractor_version": self.extractor_version,
+            "notices": self.notices, "versions": self.versions,
+            "figures": {"before": self.figures_before, "after": self.figures_after},
+            "mentions": {"before": self.mentions_before, "after": self.mentions_after},
+            "failed": [{"notice_id": each.notice_id, "url": each.url, "version": each.version,
+                        "error": each.error} for each in self.failed],
+            "batches": self.batches, "finished": self.finished,
+            "seconds": round(self.seconds, 3), "cpu_seconds": round(self.cpu_seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class _Version:
+    """A version a batch may re-analyse: its ids, the previous version's, what its rows
+    repeat, and whether it is due on its own (``stale``) or only after an earlier one."""
+
+    id: int
+    notice_id: int
+    number: int
+    previous_id: int | None
+    source_id: str
+    url: str
+    published_at: datetime | None
+    fetched_at: datetime
+    stale: bool
+
+
+def reanalyse(
+    engine: Engine,
+    *,
+    source_ids: Collection[str] = (),
+    everything: bool = False,
+    dry_run: bool = False,
+    batch_notices: int = DEFAULT_BATCH_NOTICES,
+    max_batches: int | None = None,
+    progress: Callable[[ReanalysisReport], None] | None = None,
+) -> ReanalysisReport:
+    """Replace the findings of the archive's versions that an older extractor version read
+    (or failed on) with the running extractor's; every version's with ``everything``.
+
+    ``source_ids``: only notices these sources list. ``dry_run``: count what would change,
+    write nothing. ``max_batches``: stop after that many batches (``finished`` is then False).
+    ``progress`` is called with the report so far after each batch. Writes no change event and
+    queues no alert. Idempotent without ``everything``: a second run finds nothing due but the
+    versions the extractor fails on, whose findings it leaves as they were.
+    """
+    started, started_cpu = monotonic(), process_time()
+    report = ReanalysisReport(dry_run=dry_run)
+    writers, readers = session_factory(engine), read_session_factory(engine)
+    with readers() as session:
+        due = None if everything else _older_versions(session)
+    after, deferred = 0, []
+    while max_batches is None or report.batches < max_batches:
+        with readers() as session:
+            notice_ids = _due_notices(session, after, batch_notices, due, source_ids)
+        if not notice_ids:
+            report.finished = True
+            break
+        after = notice_ids[-1]
+        deferred += _batch(writers, readers, notice_ids, due, report, skip_locked=True)
+        report.batches += 1
+        report.seconds, report.cpu_seconds = monotonic() - started, process_time() - started_cpu
+        if progress is not None:
+            progress(report)
+    # Notices a crawl was storing when their batch came: one at a time, waiting for it.
+    for notice_id in deferred:
+        _batch(writers, readers, [notice_id], due, report, skip_locked=False)
+    report.seconds, report.cpu_seconds = monotonic() - started, process_time() - started_cpu
+    return report
+
+
+def is_older(version: str, current: str = EXTRACTOR_VERSION) -> bool:
+    """Whether findings of extractor ``version`` are older than the running extractor's.
+
+    Versions compare by their numbers; the same number with another catalogue (``+hash``)
+    counts as older, since the archive's findings are the built-in catalogue's. A version that
+    is not a number is older unless it is ``current``."""
+    mine, running = _numbers(version), _numbers(current)
+    if mine is None or running is None:
+        return version != current
+    return mine < running or (mine == running and version != current)
+
+
+def _numbers(version: str) -> tuple[int, ...] | None:
+    try:
+        return tuple(int(part) for part in version.split("+", 1)[0].split("."))
+    except ValueError:
+        return None
+
+
+def _older_versions(session: Session) -> list[str]:
+    """The extractor versions the archive notes that are older than the running one."""
+    noted = session.scalars(select(_ANALYSES.c.extractor_version).distinct())
+    return sorted(version for version in noted if is_older(version))
+
+
+def _stale_condition(due: list[str]) -> Any:
+    """A version is due without a note, with a failure noted, or read by an older extractor."""
+    return or_(_ANALYSES.c.version_id.is_(None), _ANALYSES.c.error.is_not(None),
+               _ANALYSES.c.extractor_version.in_(due))
+
+
+def _due_notices(session: Session, after: int, limit: int, due: list[str] | None,
+                 source_ids: Collection[str]) -> list[int]:
+    """The next ``limit`` notices after id ``after`` with a version due (any, when ``due`` is
+    None: every version is), in the order of their ids."""
+    query = select(_VERSIONS.c.notice_id).where(_VERSIONS.c.notice_id > after)
+    if due is not None:
+        query = query.outerjoin(_ANALYSES, _ANALYSES.c.version_id == _VERSIONS.c.id).where(
+            _stale_condition(due))
+    if source_ids:
+        query = query.where(_VERSIONS.c.notice_id.in_(listed_by(sorted(source_ids))))
+    query = query.group_by(_VERSIONS.c.notice_id).order_by(_VERSIONS.c.notice_id).limit(limit)
+    return list(session.scalars(query))
+
+
+def _plan(session: Session, notice_ids: Sequence[int],
+          due: list[str] | None) -> dict[int, list[_Version]]:
+    """By notice: its versions from the first one due to its latest, oldest first."""
+    stale = _stale_condition(due) if due is not None else None
+    query = (
+        select(_VERSIONS.c.id, _VERSIONS.c.notice_id, _VERSIONS.c.number,
+               _VERSIONS.c.published_at, _VERSIONS.c.fetched_at, _NOTICES.c.source_id,
+               _NOTICES.c.url, (stale if stale is not None else true()).label("stale"))
+        .join(_NOTICES, _NOTICES.c.id == _VERSIONS.c.notice_id)
+        .outerjoin(_ANALYSES, _ANALYSES.c.version_id == _VERSIONS.c.id)
+        .where(_VERSIONS.c.notice_id.in_(list(notice_ids)))
+        .order_by(_VERSIONS.c.notice_id, _VERSIONS.c.number)
+    )
+    plan: dict[int, list[_Version]] = {}
+    previous: dict[int, int] = {}
+    for row in core(session).execute(query):
+        planned = plan.get(row.notice_id)
+        if planned is not None or row.stale:
+            plan.setdefault(row.notice_id, []).append(_Version(
+                row.id, row.notice_id, row.number, previous.get(row.notice_id), row.source_id,
+                row.url, row.published_at, row.fetched_at, bool(row.stale)))
+        previous[row.notice_id] = row.id
+    return plan
+
+
+def _texts(session: Session, versions: Sequence[_Version]) -> dict[int, str]:
+    """The text of each of ``versions``, by version id."""
+    ids = sorted({version.id for version in versions})
+    texts: dict[int, str] = {}
+    for start in range(0, len(ids), _IDS_PER_STATEMENT):
+        texts.update((version_id, text) for version_id, text in core(session).execute(
+            select(_VERSIONS.c.id, _VERSIONS.c.text)
+            .where(_VERSIONS.c.id.in_(ids[start : start + _IDS_PER_STATEMENT]))))
+    return texts
+
+
+def _extract(plan: dict[int, list[_Version]], texts: dict[int, str]
+             ) -> dict[int, GuardedExtraction]:
+    """What the running extractor finds in each planned version of ``texts``, by version id."""
+    return {version.id: extract_guarded(texts[version.id], version.published_at, version.url,
+                                        "its findings are left as they were")
+            for versions in plan.values() for version in versions if version.id in texts}
+
+
+def _batch(writers: sessionmaker[Session], readers: sessionmaker[Session],
+           notice_ids: Sequence[int], due: list[str] | None, report: ReanalysisReport, *,
+           skip_locked: bool) -> list[int]:
+    """Re-analyse the notices ``notice_ids`` in one transaction (count them with a dry run);
+    the ids of those a crawl held locked, left for later."""
+    with readers() as session:
+        plan = _plan(session, notice_ids, due)
+        texts = _texts(session, [version for versions in plan.values() for version in versions])
+    # No transaction is open while the extractor works.
+    found = _extract(plan, texts)
+    batch = ReanalysisReport()
+    if report.dry_run:
+        with readers() as session:
+            _replace(session, plan, found, batch, write=False)
+        report.add(batch)
+        return []
+    with writers() as session, session.begin():
+        locked = _lock(session, notice_ids, skip_locked)
+        plan = _plan(session, locked, due)
+        # A crawl may have added a version since: it is read here, under the lock.
+        missing = [version for versions in plan.values() for version in versions
+                   if version.id not in found]
+        if missing:
+            found.update(_extract(plan, _texts(session, missing)))
+        _replace(session, plan, found, batch, write=True)
+    report.add(batch)
+    return sorted(set(notice_ids) - set(locked))
+
+
+def _lock(session: Session, notice_ids: Sequence[int], skip_locked: bool) -> list[int]:
+    """Lock the notices' rows as :mod:`storage.archive` locks a notice it records (on
+    PostgreSQL; SQLite's write transaction already excludes every other writer); those it
+    locked, all of them unless ``skip_locked`` passes over those another transaction holds."""
+    return list(core(session).scalars(
+        select(_NOTICES.c.id).where(_NOTICES.c.id.in_(list(notice_ids)))
+        .order_by(_NOTICES.c.id).with_for_update(skip_locked=skip_locked)))
+
+
+def _replace(session: Session, plan: dict[int, list[_Version]],
+             found: dict[int, GuardedExtraction], batch: ReanalysisReport, *,
+             write: bool) -> None:
+    """Replace the planned versions' findings, a notice's versions in order: first of every
+    notice its first version, then its second, each round in a statement per kind of row, so
+    a version's revisions are read against its predecessor's findings as just written. A
+    version that is not due itself is taken only after its predecessor was; a version the
+    extractor fails on keeps its findings. Counts it all in ``batch``; ``write`` False only
+    counts."""
+    now = datetime.now(UTC)
+    replaced: set[int] = set()
+    notices: set[int] = set()
+    rounds = max((len(versions) for versions in plan.values()), default=0)
+    for position in range(rounds):
+        chosen: list[tuple[_Version, Any]] = []
+        for versions in plan.values():
+            if position >= len(versions):
+                continue
+            version = versions[position]
+            if not version.stale and version.previous_id not in replaced:
+                continue
+            guarded = found[version.id]
+            if guarded.extraction is None:
+                batch.failed.append(FailedVersion(version.notice_id, version.url,
+                                                  version.number, guarded.error or "failed"))
+                continue
+            chosen.append((version, guarded.extraction))
+        if not chosen:
+            continue
+        ids = [version.id for version, _ in chosen]
+        if write:
+            earlier = _figure_rows(session, [version.previous_id for version, _ in chosen
+                                             if version.previous_id is not None])
+            findings = [VersionFindings(
+                version.id, version.notice_id, version.source_id, version.published_at,
+                extraction,
+                figure_revisions(earlier.get(version.previous_id, []), extraction,
+                                 version.fetched_at) if version.previous_id is not None else {})
+                for version, extraction in chosen]
+            figures, mentions = delete_findings(session, ids)
+            write_findings(session, findings, now)
+        else:
+            figures, mentions = _counts(session, ids)
+        batch.figures_before += figures
+        batch.mentions_before += mentions
+        batch.figures_after += sum(len(extraction.figures) for _, extraction in chosen)
+        batch.mentions_after += sum(len(extraction.platforms) for _, extraction in chosen)
+        batch.versions += len(chosen)
+        replaced.update(ids)
+        notices.update(version.notice_id for version, _ in chosen)
+    batch.notices += len(notices)
+
+
+def _figure_rows(session: Session, version_ids: Sequence[int]) -> dict[int, list[Any]]:
+    """The figure rows of each of ``version_ids``, by start (as the analysis reads them)."""
+    rows: dict[int, list[Any]] = {}
+    ids = sorted(set(version_ids))
+    for start in range(0, len(ids), _IDS_PER_STATEMENT):
+        for row in core(session).execute(
+                select(_FIGURES).where(_FIGURES.c.version_id.in_(ids[start : start + _IDS_PER_STATEMENT]))
+                .order_by(_FIGURES.c.version_id, _FIGURES.c.start, _FIGURES.c.id)):
+            rows.setdefault(row.version_id, []).append(row)
+    return rows
+
+
+def _counts(session: Session, version_ids: Sequence[int]) -> tuple[int, int]:
+    """How many figures and mentions ``version_ids`` have."""
+    figures = mentions = 0
+    for start in range(0, len(version_ids), _IDS_PER_STATEMENT):
+        chunk = list(version_ids[start : start + _IDS_PER_STATEMENT])
+        figures += core(session).scalar(
+            select(func.count()).select_from(_FIGURES).where(_FIGURES.c.version_id.in_(chunk))
+        ) or 0
+        mentions += core(session).scalar(
+            select(func.count()).select_from(_MENTIONS).where(_MENTIONS.c.version_id.in_(chunk))
+        ) or 0
+    return figures, mentions
