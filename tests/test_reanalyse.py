@@ -360,7 +360,7 @@ def test_the_command_reports_counts_and_filters_by_source(
     (EXTRACTOR_VERSION + "+abcd1234", True), ("0.9", True), ("dev", True),
 ])
 def test_which_extractor_versions_are_older(version: str, older: bool) -> None:
-    assert is_older(version, "1.7.0") is older
+    assert is_older(version, EXTRACTOR_VERSION) is older
 
 
 @pytest.fixture(name="postgres_engine")
