@@ -174,11 +174,15 @@ def _continental(text: str, found: list[AmountMatch], taken: Occupancy) -> None:
 
 # 万 or 亿 right before the fine it is (处1,500万罚锾, 并处50万罚款), or right after a fining verb
 # and before the clause ends (公平会重罚200万, 被罚50万): money without 元.
-_SCALED = r"(?<![\d.])(?<!\d,)(?P<number>(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?[万亿]|[一二三四五六七八九十百千〇两]++[万亿])"
+_SCALED = r"(?<![\d.])(?<!\d,)(?P<number>(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?\s?[万亿]|[一二三四五六七八九十百千〇两]++[万亿])"
 _SCALED_BEFORE_FINE = re.compile(_SCALED + r"(?=罚款|罚锾|罚金)")
 # …up to the clause's end or a word that starts the next predicate (重罚275万再查), never a
 # counted noun (罚款50万股).
-_SCALED_AFTER_FINE = re.compile(r"(?:罚款?|罚锾|处罚)\s*" + _SCALED + r"(?=[\s，,。；;！!？?：:、）)」”]|$|[再并且又及和与后的])")
+# The verb's object may stand between it and the amount (罚甲公司 200 万, 罚甲、乙共 280 万: the
+# double-object 罚 of headlines).
+_SCALED_AFTER_FINE = re.compile(
+    r"(?:罚款?|罚锾|处罚)\s*(?:[^\d\s额，,。；;！!？?：:（(）)「」“”\n]{1,12}?\s*)??" + _SCALED
+    + r"(?=[\s，,。；;！!？?：:、）)」”]|$|[再并且又及和与后的])")
 
 
 def _scaled_fines(text: str) -> list[re.Match[str]]:

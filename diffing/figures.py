@@ -58,7 +58,9 @@ CURRENCY_UNIT = "currency"
 # --- finding figures -----------------------------------------------------------------------
 
 
-_NOT_A_COUNT_AFTER = re.compile(r"(?:月|工作日|小时|百分点|周|季度|年|日|天|分钟|倍)")
+# 家次, 件次, 个次: how many times an action was taken (one company summoned twice counts two),
+# not how many things it was taken on.
+_NOT_A_COUNT_AFTER = re.compile(r"(?:月|工作日|小时|百分点|周|季度|年|日|天|分钟|倍|次)")
 
 
 @lru_cache(maxsize=8)

@@ -104,7 +104,7 @@ _INSTALMENT_BEFORE = re.compile(
     r"|\b(?:first|second|third|final|last|next|each|monthly|annual)\s+(?:instal?l?ment|tranche)s?\s+(?:of\s+)?$")
 # Amounts per unit of time: periodic penalties, and prices ("$14.99 a month"), never a fine.
 _DAILY = re.compile(
-    r"[\s-]*(?:(?:per|a|each|for\s+each|for\s+every)[\s-]+(?:day|week|month|year)\b|(?:daily|weekly|monthly|annually|yearly)\b)"
+    r"[\s-]*(?:(?:per|a|each|every|for\s+each|for\s+every)[\s-]+(?:day|week|month|year)\b|(?:daily|weekly|monthly|annually|yearly)\b)"
     r"|\s*(?:每日|每天|按日|每月|每年)")
 _IMPOSED_AFTER = re.compile(
     r"[\s,]*(?:which|that)\s+(?:it|they|the\s+\w+)\s+(?:then\s+)?(?:levied|imposed|issued|handed|gave)")
@@ -112,7 +112,7 @@ _IMPOSED_AFTER = re.compile(
 _CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至|起跳)")
 _CAP_BEFORE = re.compile(
     r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|at\s+most|as\s+much\s+as|capped\s+at|could\s+(?:face|have\s+faced)|"
-    r"(?:could|may|might|can)\s+(?:rise|reach|climb|amount|run)\s+(?:to|as\s+high\s+as)|"
+    r"(?:could|may|might|can)\s+(?:rise|reach|climb|amount|run)\s+(?:to|as\s+high\s+as)|\bcan\s+reach|"
     r"maximum(?:\s+(?:fine|penalty|amount))?(?:\s+(?!which\b|that\b)[a-z]+){0,5}?\s+(?:of|is|was|at)"
     r"|(?:upper\s+|legal\s+|statutory\s+)?(?:limit|ceiling|cap)\s+(?:of|is|was|at)"
     # 最高可能受到, 最高将面临, 最多可被处以, 恐高达: the most that may come, not what was imposed
@@ -203,6 +203,8 @@ _PROPOSED = re.compile(
     # 去年提出的…, 此前提议的…: the amount put forward before the decision
     r"(?:此前|之前|先前|早前|最初|原先|原本|去年|曾)(?:所)?(?:提出|提议|拟议|建议)的|"
     rf"potential\s+{_PENALTY}|"
+    # A penalty someone recommended (a rapporteur, prosecutors) is not the one imposed.
+    rf"\brecommend(?:s|ed|ing|ation)?\s+(?:(?:an?|the|that)\s+)?(?:[a-z-]+\s+){{0,2}}?{_PENALTY}\b|"
     r"\bseek(?:s|ing)?\b(?!\s+to\b)|\bsought\b(?!\s+to\b)|初步(?:决定|认定|拟)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|(?:预先|事先)告知|处罚告知"
 )
 # Money set aside for a fine that may come is no fine ("a provision of €400 million", 计提).
@@ -262,6 +264,9 @@ _TOTAL_AFTER = re.compile(
     r"\s*(?:in\s+(?:total\s+|combined\s+)?(?:fines|penalties)|(?:in\s+)?total|combined|altogether|settlement|in\s+all)\b")
 
 
+_CONVERSION_BRACKET = re.compile(r"\s*[(（][^()（）\n]{0,30}\d[^()（）\n]{0,30}[)）]")
+
+
 def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | None) -> str:
     """What a money amount is, read from the words that govern it (see ``ROLES``). ``total``
     and ``part`` are given later, by :func:`link_parts`, from the amounts themselves."""
@@ -270,7 +275,13 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
     sentence_start, sentence_end = prepared.sentence_at(candidate.start)
     near_start = max(sentence_start, candidate.start - 40)
     before = text[near_start:candidate.start]
-    after = text[candidate.end:min(sentence_end, candidate.end + 40)]
+    after_start = candidate.end
+    # A conversion in brackets right after the amount ("R$50,000 ($9,000) per day") stands
+    # between the amount and the words that govern it.
+    bracket = _CONVERSION_BRACKET.match(text, candidate.end, sentence_end)
+    if bracket is not None:
+        after_start = bracket.end()
+    after = text[after_start:min(sentence_end, after_start + 40)]
     confiscated = _CONFISCATED_BEFORE.search(text, max(clause_start, near_start), candidate.start)
     if confiscated and not _PENALTY_WORD.search(text, confiscated.end(1), candidate.start):
         return CONFISCATED

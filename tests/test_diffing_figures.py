@@ -136,6 +136,8 @@ def test_legal_maximum_is_kept_but_is_no_fine() -> None:
 @pytest.mark.parametrize("text", [
     "2024年1月31日发布", "自2021年11月1日起施行", "应当在30个工作日内答复", "同比增长23.7%",
     "第十三届全国人民代表大会", "3个月内完成整改", "上涨2.4个百分点", "一家网站", "三个方面",
+    # 家次, 件次: how many times an action was taken, not on how many things
+    "对违规企业约谈 15 家次，行政处罚 7 家次", "下达整改通知 4 件次",
 ])
 def test_numbers_that_are_no_figures(text: str) -> None:
     assert extract(text).figures == []

@@ -480,6 +480,11 @@ def test_where_the_notice_comes_from_decides_what_yuan_alone_counts(text: str, e
     # …and right after a fining verb, where the clause ends (headlines)
     ("foodpanda不當限制餐廳活動 公平會重罰200萬", [("TWD", 2000000)]),
     ("美团被罚50万，市场监管局称将持续监管。", [("CNY", 500000)]),
+    # …with the fined party between the verb and the amount, and a space before 万
+    ("星河購物違法蒐集個資 公平會開罰 150 萬", [("TWD", 1500000)]),
+    ("公平會罰甲公司、乙公司共 90 萬", [("TWD", 900000)]),
+    # (the fine's amount as a noun, 罚金额, is no object of the verb)
+    ("该网站两次遭罚金额超2亿", []),
     # a count of fines is no money, nor are shares
     ("该局今年共开出罚单3次罚款。", []),
     ("对该公司罚款50万股。", []),
@@ -805,3 +810,24 @@ def test_the_party_a_chinese_clause_fines_without_a_known_name(text: str, expect
 ])
 def test_a_budget_for_fine_revenue_is_no_fine(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
     assert sorted(_roles(text)) == sorted(expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a conversion in brackets stands between the amount and its per-day words
+    ("The authority set a fine of R$ 20,000 (about $4,000) per day of non-compliance.",
+     [(Decimal(20000), "other", None)]),
+    ("Orbit must pay £200 (approximately $260) every day until it answers.",
+     [(Decimal(200), "other", None)]),
+    # what fines can reach is the law's maximum, with or without "to"
+    ("Fines under the act can reach £12 million (about $15 million) or a share of revenue.",
+     [(Decimal(12000000), "maximum", None)]),
+    # a penalty recommended by a rapporteur or prosecutors is a proposal
+    ("The rapporteur had recommended a penalty of 90 million euros for Orbit.",
+     [(Decimal(90000000), "proposed", None)]),
+    # …and a plain fine with its conversion stays a fine
+    ("The regulator fined Orbit €3 million ($3.3 million) on Monday.",
+     [(Decimal(3000000), "fine", "fine_amount")]),
+])
+def test_the_words_after_a_bracketed_conversion_and_possible_penalties(
+        text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert [item for item in _roles(text) if item[0] in {e[0] for e in expected}] == expected
