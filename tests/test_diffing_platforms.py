@@ -1557,3 +1557,27 @@ def test_registry_names_of_payments_games_and_messengers(text: str, platform_id:
 
 def test_a_blizzard_of_complaints_is_no_company() -> None:
     assert _mentions("The regulator received a blizzard of complaints and fined nobody.") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The watchdog ordered Meta (owner of Instagram and WhatsApp) to suspend the practice at once.",
+     {"meta": ("suspended",), "instagram": (), "whatsapp": ()}),
+    ("In May, Meta -- the parent company of Facebook, Instagram and WhatsApp -- was fined €90 million.",
+     {"meta": ("fined",), "facebook": (), "instagram": (), "whatsapp": ()}),
+])
+def test_brands_in_an_aside_about_their_owner_are_only_named(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in _mentions(text)} == expected
+
+
+@pytest.mark.parametrize(("text", "platform_id"), [
+    ("After the request, Apple removed some 40 VPN apps from its store.", "apple"),
+    ("Tencent has closed 210 accounts that spread rumours.", "tencent"),
+    ("Google took down the apps within a day.", "google"),
+])
+def test_a_platform_acting_on_what_it_hosts_is_not_acted_on(text: str, platform_id: str) -> None:
+    assert {m.id: m.actions for m in _mentions(text)}.get(platform_id) == ()
+
+
+def test_a_platform_the_verb_acts_on_keeps_the_verb() -> None:
+    assert {m.id: m.actions for m in _mentions("Douyin has been removed from app stores.")} == {
+        "douyin": ("removed",)}
