@@ -226,9 +226,9 @@ _ORDERED_EN = re.compile(
     r"\b(?:order(?:ed|s|ing)?|requir(?:ed|es|ing)|direct(?:ed|s|ing))\s+(?:[\w'’&-]+,?\s+){0,5}?"
     # the verb may be quoted from the order: "ordered the platforms to “rectify” and “clean up”"
     r"(to\s+[\"“‘']?(?:bring|comply|conform|align|correct|fix|remedy|rectify|improve|amend|modify|revise|change"
-    r"|clean\s+up)\b)"
-    # "a compliance order": the order itself named
-    r"|\b(compliance\s+orders?)\b")
+    r"|clean\s+up|revamp|overhaul|reform|step\s+up|strengthen|tighten|make\s+(?:the\s+)?(?:necessary\s+)?changes)\b)"
+    # "a compliance order", "a corrective order": the order itself named
+    r"|\b((?:compliance|corrective)\s+orders?)\b")
 _AS_REQUIRED = re.compile(r"(?:按照|根据|依照|按)[^，,。；;\n]{0,6}$")
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 # 要求上述8款浏览器在整改期间…: asked of parties counted back, 要求 is an order too.

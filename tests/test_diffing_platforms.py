@@ -1581,3 +1581,13 @@ def test_a_platform_acting_on_what_it_hosts_is_not_acted_on(text: str, platform_
 def test_a_platform_the_verb_acts_on_keeps_the_verb() -> None:
     assert {m.id: m.actions for m in _mentions("Douyin has been removed from app stores.")} == {
         "douyin": ("removed",)}
+
+
+@pytest.mark.parametrize("text", [
+    "The regulator ordered Pinduoduo to overhaul its refund rules.",
+    "The regulator ordered Pinduoduo to revamp its ranking system and file reports for two years.",
+    "Pinduoduo was ordered to step up its review of sellers.",
+    "The commission issued a corrective order to Pinduoduo.",
+])
+def test_orders_to_improve_the_business_are_orders_to_rectify(text: str) -> None:
+    assert {m.id: m.actions for m in _mentions(text)} == {"pinduoduo": ("ordered_to_rectify",)}
