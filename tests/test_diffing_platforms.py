@@ -1591,3 +1591,17 @@ def test_a_platform_the_verb_acts_on_keeps_the_verb() -> None:
 ])
 def test_orders_to_improve_the_business_are_orders_to_rectify(text: str) -> None:
     assert {m.id: m.actions for m in _mentions(text)} == {"pinduoduo": ("ordered_to_rectify",)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("拼多多被处以罚款300万元，存在5项违法事实。", {"pinduoduo": ("fined",)}),
+    ("经查，拼多多榜单充斥低俗内容，存在破坏网络生态的问题；网信办依法对拼多多进行约谈。", {"pinduoduo": ("summoned",)}),
+])
+def test_violations_stated_as_the_grounds_of_a_measure_are_no_naming(
+        text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in _mentions(text)} == expected
+
+
+def test_apps_found_in_violation_without_another_measure_are_notified() -> None:
+    assert {m.id: m.actions for m in _mentions("经检测，拼多多，存在违规收集个人信息问题。")} == {
+        "pinduoduo": ("notified",)}
