@@ -158,6 +158,8 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         # "intends to impose a penalty of £1m", "planned to levy a fine against it", 打算…罚款通知: the
         # fine words after the intent are the intended fine.
         spans = _intended_fines(text, spans)
+    if language == "zh" and any(action == "notified" and text.startswith("存在", start) for start, _, action in spans):
+        spans = _grounds_of_another_measure(text, spans)
     # 通报下架 announces a removal: the notice is the way the removal is made known; 关于…的通报
     # is the notice's title.
     spans = [
@@ -175,6 +177,21 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             continue
         kept.append(span)
     return kept
+
+
+def _grounds_of_another_measure(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Without the violations (，存在…问题) a sentence states as the grounds of a measure it takes
+    (滴滴被处罚款，存在16项违法事实; …，存在…问题；依法对其约谈): no naming of its own."""
+    result = []
+    for span in spans:
+        if span[2] == "notified" and text.startswith("存在", span[0]) and text[span[0] - 1:span[0]] in "，,":
+            start = max(text.rfind(mark, 0, span[0]) for mark in "。！？!?\n") + 1
+            ends = [position for position in (text.find(mark, span[1]) for mark in "。！？!?\n") if position >= 0]
+            end = min(ends, default=len(text))
+            if any(start <= other[0] < end and other[2] not in ("notified", NEUTRAL) for other in spans):
+                continue
+        result.append(span)
+    return result
 
 
 def _intended_fines(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -226,9 +243,9 @@ _ORDERED_EN = re.compile(
     r"\b(?:order(?:ed|s|ing)?|requir(?:ed|es|ing)|direct(?:ed|s|ing))\s+(?:[\w'’&-]+,?\s+){0,5}?"
     # the verb may be quoted from the order: "ordered the platforms to “rectify” and “clean up”"
     r"(to\s+[\"“‘']?(?:bring|comply|conform|align|correct|fix|remedy|rectify|improve|amend|modify|revise|change"
-    r"|clean\s+up)\b)"
-    # "a compliance order": the order itself named
-    r"|\b(compliance\s+orders?)\b")
+    r"|clean\s+up|revamp|overhaul|reform|step\s+up|strengthen|tighten|make\s+(?:the\s+)?(?:necessary\s+)?changes)\b)"
+    # "a compliance order", "a corrective order": the order itself named
+    r"|\b((?:compliance|corrective)\s+orders?)\b")
 _AS_REQUIRED = re.compile(r"(?:按照|根据|依照|按)[^，,。；;\n]{0,6}$")
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 # 要求上述8款浏览器在整改期间…: asked of parties counted back, 要求 is an order too.

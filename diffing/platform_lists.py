@@ -259,3 +259,54 @@ def _amount_in(group: Sequence[Found], said: Governed, amounts: SortedSpans[Amou
         if before:
             return before[-1].amount
     return None
+
+
+# "Meta (owner of Instagram, Facebook and WhatsApp)", "Meta -- the parent company of Facebook,
+# Instagram and WhatsApp -- was fined": the brands only describe the party before them.
+_OWNER_OF_ASIDE = re.compile(
+    r"\s*(?:\(|--|—|–|,)\s*(?:(?:the|a|an)\s+)?(?:parent(?:\s+company)?|owner|operator|maker|publisher|developer)"
+    r"\s+of\s+(?:the\s+)?"
+)
+_NEXT_BRAND = re.compile(r"\s*(?:,\s*and|,|and)\s*")
+
+
+def owners_of_brands(text: str, groups: Sequence[Sequence[Found]], governed: Sequence[Governed]) -> None:
+    """The brands named in an aside about their owner (an English notice's "Meta (owner of
+    Instagram …)") are named, not acted on; the verbs their clause gave them are the owner's."""
+    for index in range(1, len(groups)):
+        owner = groups[index - 1]
+        if not _OWNER_OF_ASIDE.fullmatch(text, owner[-1].end, groups[index][0].start):
+            continue
+        last = index
+        while last + 1 < len(groups) and _NEXT_BRAND.fullmatch(text, groups[last][-1].end, groups[last + 1][0].start):
+            last += 1
+        said = governed[index - 1]
+        for brands in governed[index:last + 1]:
+            said.actions.extend(span for span in brands.actions if span not in said.actions)
+            said.windows.extend(brands.windows)
+            brands.actions.clear()
+            brands.host, brands.decided = True, False
+        if said.actions:
+            said.host, said.oblique, said.decided = False, False, True
+
+
+# "Apple removed about 60 VPN services", "X and example.com closed 305 accounts": the party is
+# the subject of the verb, which acts on things of its own (apps in its store, accounts on it).
+_SUBJECT_GAP = re.compile(r"(?:\s+and\s+[\w.-]+)?\s+(?:(?:has|have|had)\s+)?(?:(?:also|already|since|then)\s+)?")
+_OWN_OBJECT = re.compile(
+    r"(?:\s+down)?\s+(?:(?:about|around|over|nearly|almost|some|at\s+least|more\s+than)\s+)?"
+    r"(?:\d|(?:hundreds|thousands|dozens|millions|tens)\s+of\b|(?:the|these|those|all)\s+[a-z])"
+)
+_ACTS_OF_OWNERS = frozenset({"closed", "removed", "suspended", "muted"})
+
+
+def actors_not_acted_on(text: str, groups: Sequence[Sequence[Found]], governed: Sequence[Governed]) -> None:
+    """Drop the verbs whose subject is the party itself acting on what it hosts (English)."""
+    for group, said in zip(groups, governed, strict=True):
+        if not said.actions:
+            continue
+        kept = [span for span in said.actions if not (
+            span[2] in _ACTS_OF_OWNERS and _SUBJECT_GAP.fullmatch(text, group[-1].end, span[0])
+            and _OWN_OBJECT.match(text, span[1]))]
+        if len(kept) < len(said.actions):
+            said.actions[:] = kept

@@ -30,6 +30,8 @@ from diffing.platform_lists import (
     _in,
     _item_key,
     _list_groups,
+    actors_not_acted_on,
+    owners_of_brands,
     _read_on,
     _span_end,
     _span_start,
@@ -626,6 +628,9 @@ def _govern_groups(prepared: PreparedText, groups: Sequence[Sequence[Found]],
         parties = [Party(group[0].start, group[-1].end) for group in groups[index:end]]
         governed += govern(prepared.text, bounds, parties, _either_or(prepared.text, _in(action_spans, *bounds)), language)
         index = end
+    if language == "en":
+        owners_of_brands(prepared.text, groups, governed)
+        actors_not_acted_on(prepared.text, groups, governed)
     return governed
 
 

@@ -1580,3 +1580,51 @@ def test_the_actions_a_list_inherits_come_out_in_the_same_order_whatever_the_has
     }
     assert len(outputs) == 1, outputs
     assert "('weibo', ('fined', 'ordered_to_rectify', 'summoned'))" in outputs.pop()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The watchdog ordered Meta (owner of Instagram and WhatsApp) to suspend the practice at once.",
+     {"meta": ("suspended",), "instagram": (), "whatsapp": ()}),
+    ("In May, Meta -- the parent company of Facebook, Instagram and WhatsApp -- was fined €90 million.",
+     {"meta": ("fined",), "facebook": (), "instagram": (), "whatsapp": ()}),
+])
+def test_brands_in_an_aside_about_their_owner_are_only_named(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in _mentions(text)} == expected
+
+
+@pytest.mark.parametrize(("text", "platform_id"), [
+    ("After the request, Apple removed some 40 VPN apps from its store.", "apple"),
+    ("Tencent has closed 210 accounts that spread rumours.", "tencent"),
+    ("Google took down the apps within a day.", "google"),
+])
+def test_a_platform_acting_on_what_it_hosts_is_not_acted_on(text: str, platform_id: str) -> None:
+    assert {m.id: m.actions for m in _mentions(text)}.get(platform_id) == ()
+
+
+def test_a_platform_the_verb_acts_on_keeps_the_verb() -> None:
+    assert {m.id: m.actions for m in _mentions("Douyin has been removed from app stores.")} == {
+        "douyin": ("removed",)}
+
+
+@pytest.mark.parametrize("text", [
+    "The regulator ordered Pinduoduo to overhaul its refund rules.",
+    "The regulator ordered Pinduoduo to revamp its ranking system and file reports for two years.",
+    "Pinduoduo was ordered to step up its review of sellers.",
+    "The commission issued a corrective order to Pinduoduo.",
+])
+def test_orders_to_improve_the_business_are_orders_to_rectify(text: str) -> None:
+    assert {m.id: m.actions for m in _mentions(text)} == {"pinduoduo": ("ordered_to_rectify",)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("拼多多被处以罚款300万元，存在5项违法事实。", {"pinduoduo": ("fined",)}),
+    ("经查，拼多多榜单充斥低俗内容，存在破坏网络生态的问题；网信办依法对拼多多进行约谈。", {"pinduoduo": ("summoned",)}),
+])
+def test_violations_stated_as_the_grounds_of_a_measure_are_no_naming(
+        text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in _mentions(text)} == expected
+
+
+def test_apps_found_in_violation_without_another_measure_are_notified() -> None:
+    assert {m.id: m.actions for m in _mentions("经检测，拼多多，存在违规收集个人信息问题。")} == {
+        "pinduoduo": ("notified",)}
