@@ -82,7 +82,7 @@ def english_app_names(prepared: PreparedText, known: Sequence[Found], language: 
 # Digital Solutions Limited", "Mondelēz International, Inc.", "Acme Widgets GmbH"). The form
 # is part of the name as written; a registry name inside it is the registry's mention.
 _EN_LEGAL_FORM = (
-    r"(?:Co\.,?\s+Ltd\.?|Company\s+Limited|Unlimited\s+Company|Pty\.?\s+Ltd\.?|Limited|Ltd\.?|Inc\.?|"
+    r"(?:Co\.?,?\s+Ltd\.?|Company\s+Limited|Unlimited\s+Company|Pty\.?\s+Ltd\.?|Limited|Ltd\.?|Inc\.?|"
     r"Incorporated|Corporation|Corp\.?|L\.?L\.?C\.?|LLP|[Pp]lc|PLC|GmbH|AG|S\.?A\.?S?\.?|S\.p\.A\.|SpA|"
     r"B\.V\.|BV|N\.V\.|NV|S\.à\s?r\.l\.|SARL|Sp\.\s?z\s?o\.o\.|A/S|AB|Oy|KK)"
 )
@@ -193,7 +193,8 @@ def english_company_names(prepared: PreparedText, known: Sequence[Found], langua
             if name is None:
                 break
             start, end = name.start(), name.end()
-            stop = re.search(r"[.!?]\s", original[start:end])
+            # a full stop after an initial ("S.F. Holding") is the name's
+            stop = re.search(r"(?:(?<=[a-z0-9'’)])|(?<=[A-Z]{2}))[.!?]\s", original[start:end])
             if stop is not None:
                 end = start + stop.start() + (1 if original[start + stop.start()] == "!" else 0)
             while end > start and original[end - 1] in ".’'":
@@ -279,10 +280,15 @@ _EN_NOT_PARTY = re.compile(
 
 
 def english_governed_names(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
-    """Unmarked English names in the places ``_EN_GOVERNED`` finds, that no other name overlaps,
-    as companies."""
+    """Unmarked English names in the places ``_EN_GOVERNED`` finds, as companies, and those
+    ``_EN_MARKED_OBJECT`` finds, that no other name overlaps."""
     if language != "en":
         return []
+    found = _governed_names(prepared, known)
+    return found + english_marked_objects(prepared, [*known, *found], language)
+
+
+def _governed_names(prepared: PreparedText, known: Sequence[Found]) -> list[Found]:
     original = prepared.original
     found: list[Found] = []
     if not _EN_GOVERNED_HINT.search(prepared.text):
@@ -308,4 +314,59 @@ def english_governed_names(prepared: PreparedText, known: Sequence[Found], langu
             if any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):
                 continue
             found.append(Found(converted_start, converted_end, None, "company"))
+    return found
+
+
+# Names English grammar marks as a party's object without an enforcement verb: the other side
+# of a deal ("Alibaba's acquisition of Intime Retail (Group) Co Ltd", "its investment in online
+# education app Yuanfudao", "a stake in …"), the owner of an account or an app ("the YouTube
+# account of Tsargrad TV", "an account called Zhejiang Xinwen", "the apps of Radio Free
+# Europe"). One to six capitalised words, a bracket ("(Group)") and a legal form inside.
+_EN_OBJECT_NAME = (
+    rf"(?:[A-Z][\w&'’.-]*|\d[\w.-]*[A-Za-z][\w.-]*)(?:{_EN_SPACE}+(?:\([A-Z][\w ]{{0,20}}\)|[A-Z][\w&'’.-]*|of|&)){{0,6}}"
+)
+_EN_MARKED_OBJECT = re.compile(
+    r"\b(?:(?P<deal>(?:acquisitions?|purchase|takeover|buyout)\s+of|deal\s+with|merger\s+with|"
+    r"(?:controlling\s+|minority\s+|majority\s+)?stakes?\s+in|investments?\s+in|joint\s+venture\s+with)"
+    r"|(?P<owned>accounts?|channels?|apps?|websites?|pages?)\s+(?:of|called|named|known\s+as))"
+    rf"\s+(?:the\s+)?(?:[a-z][\w-]*\s+){{0,4}}?(?P<name>{_EN_OBJECT_NAME})"
+)
+_EN_OBJECT_HINT = re.compile(
+    r"acquisition|purchase|takeover|buyout|deal with|merger with|stake|investment|joint venture"
+    r"|(?:account|channel|app|website|page)s? (?:of|called|named|known as) "
+)
+_EN_NOT_OBJECT = re.compile(r"^(?:SDK|API|Kremlin|Internet|Web)$|^\d")
+# The kind of owner an "account of …" or "apps of …" names.
+_EN_OWNED_KIND = {"account": "account", "channel": "account", "page": "account", "app": "app", "website": "website"}
+
+
+def english_marked_objects(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
+    """Unmarked English names ``_EN_MARKED_OBJECT`` finds (a deal's other side, an account's or
+    an app's owner) that no other name overlaps: companies, accounts or apps the notice names."""
+    if language != "en" or not _EN_OBJECT_HINT.search(prepared.text):
+        return []
+    original = prepared.original
+    found: list[Found] = []
+    for match in _EN_MARKED_OBJECT.finditer(original):
+        start, end = match.span("name")
+        if original[end - 1] == "." and _SENTENCE_AFTER.match(original, end):
+            end -= 1  # "… of China Post Smart Logistics." ends the sentence
+        while end > start and original[end - 1] in "’'":
+            end -= 1
+        gloss = re.search(r"\s*\([^()]*\)$", original[start:end])
+        if gloss is not None:
+            end = start + gloss.start()  # "Zhejiang Xinwen (Zhejiang News)": a translation
+        words = original[start:end].split()
+        if not words or end - start < 2 or _EN_NOT_OBJECT.match(words[0]) or _EN_LEADING.match(words[0]) \
+                or (_EN_NOT_PARTY.match(words[0]) if len(words) == 1 else words[0] in _EN_NOT_NAME_START) \
+                or _EN_PUBLIC_BODY.search(original, start, end):
+            continue
+        kind = "company"
+        if match.group("owned"):
+            kind = _EN_OWNED_KIND[match.group("owned").rstrip("s")]
+        converted_start = prepared.offsets.to_converted(start)
+        converted_end = prepared.offsets.to_converted(end)
+        if any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):
+            continue
+        found.append(Found(converted_start, converted_end, None, kind))
     return found

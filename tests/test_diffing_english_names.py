@@ -1,0 +1,42 @@
+"""Names the registry does not know, in English text (``diffing.english_names``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from diffing.extract import extract
+
+
+def _names(text: str) -> list[str]:
+    return [mention.name for mention in extract(text, language="en").platforms if mention.id is None]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the other side of a deal
+    ("The regulator fined Northwind 500,000 yuan over its acquisition of Harbour Lane Media.",
+     ["Harbour Lane Media"]),
+    ("Fines followed Northwind's deal with Bluefield Retail (Holdings) Co Ltd, which it had not notified.",
+     ["Bluefield Retail (Holdings) Co Ltd"]),
+    ("Northwind was penalised for its 2019 investment in tutoring app Quillpad.", ["Quillpad"]),
+    ("The penalty concerns a controlling stake in Crestview Holdings.\n\nOther news", ["Crestview Holdings"]),
+    # the owner of an account or an app
+    ("The bureau closed an account called Lakeside Daily (Lakeside News) for spreading rumours.",
+     ["Lakeside Daily"]),
+    ("A court ordered the platform to restore the video account of Orchard TV.", ["Orchard TV"]),
+    ("The apps of Harbour Radio were removed from the store.", ["Harbour Radio"]),
+])
+def test_names_grammar_marks_as_an_object(text: str, expected: list[str]) -> None:
+    assert [name for name in _names(text) if name in expected] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The websites of the Kremlin were slow on Tuesday.",
+    "The firm signed a deal with the SDK vendor last year.",
+    "The regulator welcomed the acquisition of new powers.",
+])
+def test_no_name_where_the_object_is_a_body_or_a_thing(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_an_initial_s_full_stop_is_part_of_the_name() -> None:
+    assert "T.K. Freight Co" in _names("Its backers include logistics giant T.K. Freight Co. The fine was paid.")
