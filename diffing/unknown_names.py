@@ -155,6 +155,11 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
         if kind is not None:
             found.append(Found(start, end, None, kind))
             taken.take(start, end)
+    if language == "zh" and _INSTITUTION_HINT.search(text):
+        for start, end in _institution_names(prepared, registry):
+            if taken.free(start, end):
+                found.append(Found(start, end, None, "company"))
+                taken.take(start, end)
     if language == "zh" and "有限" in text:
         for start, end in _company_names(text):
             if taken.free(start, end):
@@ -207,6 +212,44 @@ def _company_names(text: str) -> list[tuple[int, int]]:
         local = _COMPANY_LOCAL_LEAD.match(text, start)
         if local is not None and match.start() - local.end() >= 2:
             start = local.end()  # 我市某电子商务有限公司: "our city's", not the name
+        names.append((start, match.end()))
+    return names
+
+
+# A bank, an insurer or a broker by the name it trades under (台新银行, 明台产险, 台湾人寿, 某某证券):
+# the head noun says what it is. Read back from the head like a registered name, and kept where
+# its sentence speaks of an enforcement measure, so a bank only mentioned stays out.
+_INSTITUTION_HINT = re.compile(r"银行|产险|人寿|寿险|证券|投信|期货|票券|金控")
+_INSTITUTION_END = re.compile(r"(?:银行|产险|人寿|寿险|证券|投信|期货|票券|金控)(?=[因遭被等和及与、，,。；;：:）)」”』也则亦均都已将分别对涉今去于在\s]|$)")
+_INSTITUTION_LONGEST = 8
+# The measures of financial regulators (遭罚, 裁罚, 纠正, 停业…), beyond the registry's action words.
+_ENFORCEMENT = re.compile(r"罚|纠正|警告|停业|停止|吊销|撤销|解任|处分|限期改正")
+# Generic or public lead words: 商业银行, 各银行, 人民银行 (the central bank), 证券期货 (a sector).
+_INSTITUTION_NOT = re.compile(
+    r"^(?:.*人民|中央|央|世界|亚洲|欧洲|商业|各|各家|该|此|本|外资|外商|外国|民营|地方|国有|中小|大型|网络|网路|数字|纯网|"
+    r"相关|多家|其他|其它|上述|储蓄|投资|证券|保险|期货|银行|金融|国际|全国|开发|政策性|农村|城市|人身|财产|产物|"
+    r"两家|三家|数家|多|这些|部分|境外|境内|海外|外|内|主要|大|小|新|老|一家|某|[一二三四五六七八九十\d]+家)$"
+)
+
+
+def _institution_names(prepared: PreparedText, registry: PlatformRegistry) -> list[tuple[int, int]]:
+    text = prepared.text
+    action_words = registry.zh_action_scan[0]
+    names = []
+    for match in _INSTITUTION_END.finditer(text):
+        start = match.start()
+        while start > 0 and match.start() - start < _INSTITUTION_LONGEST:
+            if not _COMPANY_CHAR.match(text, start - 1) or _COMPANY_BEFORE.search(text, max(0, start - 4), start):
+                break
+            start -= 1
+        if match.start() - start < 2 or _INSTITUTION_NOT.match(text, start, match.start()) \
+                or _INSTITUTION_HINT.search(text, start, match.start()) \
+                or match.start() - start >= _INSTITUTION_LONGEST:
+            continue
+        sentence_start, sentence_end = prepared.sentence_at(start)
+        if _ENFORCEMENT.search(text, sentence_start, sentence_end) is None \
+                and action_words.search(text, sentence_start, sentence_end) is None:
+            continue
         names.append((start, match.end()))
     return names
 
@@ -576,6 +619,9 @@ def _kind_matches(registry: PlatformRegistry, language: str, text: str) -> list[
     )
 
 
+_QUOTED_INSTITUTION = re.compile(r"(?:银行|产险|人寿|寿险|证券|投信|期货|票券|金控|有限公司|集团)(?=[”」』\"])")
+
+
 _OPERATOR_AFTER = re.compile(r"\s*(?:app|应用)?\s*(?:的)?(?:运营主体|运营者|运营方|运营企业|运营公司|开发者|开发商)")
 
 
@@ -586,6 +632,10 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
     "such as"/如, or an app when the sentence takes things off the shelves; ``None`` when
     nothing says it is a platform (“清朗”专项行动)."""
     text = prepared.text
+    if language == "zh" and not titled and _QUOTED_INSTITUTION.search(text, quote_start, quote_end) \
+            and not _INSTITUTION_NOT.match(text, quote_start + 1, quote_end - 1 - len(
+                _QUOTED_INSTITUTION.search(text, quote_start, quote_end).group())):  # type: ignore[union-attr]
+        return "company"  # 「某某银行」, “某某集团”: the head noun says what the name is
     sentence_start, sentence_end = prepared.sentence_at(quote_start)
     rest = _LIST_CONTINUES.match(text, quote_end, min(sentence_end, quote_end + 200))
     after = rest.end() if rest else quote_end

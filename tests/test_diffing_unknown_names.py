@@ -1,0 +1,35 @@
+"""Chinese names the registry does not know (``diffing.unknown_names``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from diffing.extract import extract
+
+
+def _names(text: str) -> list[str]:
+    # Traditional texts are told apart by characters Simplified text never uses.
+    language = "zh-Hant" if any(ch in text for ch in "銀產壽證會過罰東") else None
+    return [mention.name for mention in extract(text, language=language).platforms if mention.id is None]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("金管會指出，主因是東海銀行因內控缺失遭罰 800 萬元，其次為北辰產險因理賠違規遭罰 300 萬元。",
+     ["東海銀行", "北辰產險"]),
+    ("银保监局通报，处罚包括南岭人寿因销售误导被罚款120万元、以及西江证券因风控缺失被罚50万元。",
+     ["南岭人寿", "西江证券"]),
+    ("另外，「青松銀行」因防制洗錢作業缺失，應予糾正。", ["青松銀行"]),
+])
+def test_banks_insurers_and_brokers_in_an_enforcement_sentence(text: str, expected: list[str]) -> None:
+    assert [name for name in _names(text) if name in expected] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "中国人民银行发布了新的支付管理办法，商业银行应遵守。",
+    "金管會表示，今年保險及證券期貨業共裁罰 20 件。",
+    "多家银行被罚款，各银行应加强内控。",
+    "东海银行今日公布了第三季度的经营数据。",  # no measure: a bank only mentioned
+    "金管會銀行局副局長表示，罰款金額增加。",
+])
+def test_no_institution_where_the_words_are_generic_public_or_idle(text: str) -> None:
+    assert _names(text) == []
