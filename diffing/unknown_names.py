@@ -619,7 +619,7 @@ def _kind_matches(registry: PlatformRegistry, language: str, text: str) -> list[
     )
 
 
-_QUOTED_INSTITUTION = re.compile(r"(?:银行|产险|人寿|寿险|证券|投信|期货|票券|金控|有限公司|集团)(?=[”」』\"])")
+_QUOTED_INSTITUTION = re.compile(r"(?:银行|产险|人寿|寿险|证券|投信|期货|票券|金控)(?=[”」』\"])")
 
 
 _OPERATOR_AFTER = re.compile(r"\s*(?:app|应用)?\s*(?:的)?(?:运营主体|运营者|运营方|运营企业|运营公司|开发者|开发商)")
@@ -635,7 +635,7 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
     if language == "zh" and not titled and _QUOTED_INSTITUTION.search(text, quote_start, quote_end) \
             and not _INSTITUTION_NOT.match(text, quote_start + 1, quote_end - 1 - len(
                 _QUOTED_INSTITUTION.search(text, quote_start, quote_end).group())):  # type: ignore[union-attr]
-        return "company"  # 「某某银行」, “某某集团”: the head noun says what the name is
+        return "company"  # 「某某银行」: the head noun says what the name is
     sentence_start, sentence_end = prepared.sentence_at(quote_start)
     rest = _LIST_CONTINUES.match(text, quote_end, min(sentence_end, quote_end + 200))
     after = rest.end() if rest else quote_end
