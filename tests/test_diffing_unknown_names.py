@@ -33,3 +33,24 @@ def test_banks_insurers_and_brokers_in_an_enforcement_sentence(text: str, expect
 ])
 def test_no_institution_where_the_words_are_generic_public_or_idle(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("工信部今日通报，12款下架APP有：晨星记账、云朵相册、跑跑出行(跑跑出行极速版)、小熊识字。",
+     ["晨星记账", "云朵相册", "跑跑出行", "小熊识字"]),
+    ("被关闭的网站如下：青蛙视频、星河小说网、白鹭论坛", ["青蛙视频", "星河小说网", "白鹭论坛"]),
+])
+def test_a_list_a_colon_opens_after_its_kind_and_count(text: str, expected: list[str]) -> None:
+    assert list(dict.fromkeys(_names(text))) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # the items are conducts, not names
+    "检查发现，3款APP存在以下问题：超范围收集个人信息、强制用户使用定向推送功能、频繁索取权限。",
+    # no count, no measure: the kinds an app falls into
+    "应用分为：工具类、游戏类、社交类。",
+    # a list that runs on into the next clause
+    "5款APP有：晨星记账、云朵相册、小熊识字，均已完成整改。",
+])
+def test_no_introduced_list_of_conducts_kinds_or_prose(text: str) -> None:
+    assert _names(text) == []
