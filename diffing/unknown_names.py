@@ -161,8 +161,17 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
                 found.append(Found(start, end, None, "company"))
                 taken.take(start, end)
     if language == "zh" and "有限" in text:
-        for start, end in _company_names(text):
+        companies = _company_names(text)
+        declared = _declared_brands(text, companies, known)
+        for start, end in companies:
             if taken.free(start, end):
+                if _branded(text, end, [*known, *found]):
+                    continue  # 某某有限公司（天猫）: the platform in the bracket is the party named
+                if text[start:end] in declared:
+                    # the company a bracket elsewhere gives as the platform's operator is it
+                    found.append(Found(start, end, declared[text[start:end]], "company"))
+                    taken.take(start, end)
+                    continue
                 found.append(Found(start, end, None, "company"))
                 taken.take(start, end)
                 continue
@@ -190,6 +199,30 @@ _COMPANY_FURNITURE = re.compile(
 # 由某某有限公司运营的“某App”: the operator of the app named next, which is the party.
 _COMPANY_OPERATES = re.compile(r"\s*(?:运营|开发|出品|推出|旗下|所属)")
 _COMPANY_LONGEST = 24
+# The trade name a registered name is given in brackets (（唯品会）, (以下简称“食派士”), (“十荟团”运营主体)).
+_BRAND_BRACKET = re.compile(
+    r"\s*[(（]\s*(?:以下简称|以下称|下称|简称)?\s*[“「\"]?([^()（）“”「」\"\n]{2,12}?)[”」\"]?\s*(?:运营主体|运营方)?\s*[)）]")
+def _declared_brands(text: str, companies: Sequence[tuple[int, int]], known: Sequence[Found]) -> dict[str, str]:
+    """Registered names a bracket gives the registry platform of (某某有限公司（多多买菜）), with
+    that platform's id: the notice says they are one party."""
+    declared: dict[str, str] = {}
+    for start, end in companies:
+        brand = _BRAND_BRACKET.match(text, end) if text[end:end + 2].lstrip()[:1] in ("(", "（") else None
+        if brand is None:
+            continue
+        ids = {item.id for item in known if item.id is not None and brand.start(1) <= item.start and item.end <= brand.end(1)}
+        if len(ids) == 1:
+            declared[text[start:end]] = ids.pop()
+    return declared
+
+
+def _branded(text: str, end: int, known: Sequence[Found]) -> bool:
+    """Whether the registered name ending at ``end`` is followed by the bracketed trade name of
+    a platform already found (see ``_BRAND_BRACKET``)."""
+    brand = _BRAND_BRACKET.match(text, end) if text[end:end + 2].lstrip()[:1] in ("(", "（") else None
+    return brand is not None and any(item.start < brand.end(1) and brand.start(1) < item.end for item in known)
+
+
 _COMPANY_LOCAL_LEAD = re.compile(r"(?:我|本|该|全|辖区|辖)(?:市|区|县|省|镇|州)(?:内|的)?")
 
 
@@ -522,7 +555,7 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
         if close.group("noun") is None and sum(_list_item_ok(text, *item) for item in items) < 2:
             continue  # 约谈网站5518家、暂停功能或更新网站188家: counts of kinds, no list of names
         for start, end in items:
-            if not _list_item_ok(text, start, end):
+            if not _list_item_ok(text, start, end) or _branded(text, end, known):
                 continue
             inside = [item for item in known if item.id is not None and start <= item.start and item.end <= end]
             # An unquoted name read with the words before it (工信部通报了快看漫画) is this item.

@@ -54,3 +54,20 @@ def test_a_list_a_colon_opens_after_its_kind_and_count(text: str, expected: list
 ])
 def test_no_introduced_list_of_conducts_kinds_or_prose(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "市场监管总局依法对杭州星云电子商务有限公司（天猫）处以50万元罚款。",
+    "监管局对上海星河贸易发展有限公司（以下简称“天猫”）作出行政处罚。",
+])
+def test_a_registered_name_with_its_platform_in_brackets_is_that_platform(text: str) -> None:
+    mentions = extract(text).platforms
+    assert _names(text) == [] and "tmall" in {mention.id for mention in mentions}
+
+
+def test_a_registered_name_a_bracket_elsewhere_gives_a_platform_takes_its_id() -> None:
+    text = ("市场监管总局对上海星河网络科技有限公司、北京云海科技有限公司等两家企业分别处以罚款。"
+            "此前，总局先后对上海星河网络科技有限公司（多多买菜）、北京云海科技有限公司（十荟团）开展调查。")
+    mentions = extract(text).platforms
+    assert _names(text) == []
+    assert {mention.id for mention in mentions if mention.name == "上海星河网络科技有限公司"} == {"duoduo_maicai"}
