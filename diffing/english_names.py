@@ -88,7 +88,9 @@ _EN_LEGAL_FORM = (
 )
 
 
-_EN_CAPITALISED = r"(?:[A-Z0-9][\w&'’.-]*|&|of|and|de|du|la)"
+# Lower-case words inside registered names: English, French, Spanish, Italian, Dutch, German and
+# Turkish joiners ("Google Reklamcılık ve Pazarlama Ltd", "Banco Bilbao y Asociados SA").
+_EN_CAPITALISED = r"(?:[A-Z0-9][\w&'’.-]*|&|of|and|de|du|la|ve|y|et|und|del|della|di|van|von|der)"
 
 
 # A legal form somewhere in the text: the only texts the legal-name pattern is run over.

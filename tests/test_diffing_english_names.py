@@ -40,3 +40,11 @@ def test_no_name_where_the_object_is_a_body_or_a_thing(text: str) -> None:
 
 def test_an_initial_s_full_stop_is_part_of_the_name() -> None:
     assert "T.K. Freight Co" in _names("Its backers include logistics giant T.K. Freight Co. The fine was paid.")
+
+
+@pytest.mark.parametrize(("text", "unexpected"), [
+    ("The authority fined Google Reklamcılık ve Pazarlama Ltd Şti and Google LLC.", "Pazarlama Ltd"),
+    ("The court fined Meta Plataformas y Servicios SA over ads.", "Servicios SA"),
+])
+def test_a_registered_name_goes_on_over_foreign_joiners(text: str, unexpected: str) -> None:
+    assert unexpected not in _names(text)
