@@ -135,8 +135,11 @@ _EN_ROLE_NOUN = re.compile(
     r"\b(?:developers?|publishers?|compan(?:y|ies)|firms?|makers?|operators?|start-?ups?|retailers?|"
     r"providers?|brokers?|marketers?|vendors?|sellers?|manufacturers?|businesses|platforms?|aggregators?|"
     r"apps?|marketplaces?|giants?)"
-    r"(?:\s+(?:named|called|known\s+as))?\s*(?:[–—:-]\s*)?(?=[A-Z])"
+    r"(?:\s+(?:named|called|known\s+as))?\s*(?P<opens>[–—:(-]\s*)?(?=[A-Z])"
 )
+
+
+_EN_OPENED_LIST_MOST = 12
 
 
 _EN_PROPER = r"[A-Z][\w'’!&.-]*(?:\s+(?:[A-Z][\w'’!&.-]*|\d{1,2}(?![\d,.])))*"
@@ -190,7 +193,9 @@ def english_company_names(prepared: PreparedText, known: Sequence[Found], langua
         if _EN_ADVISER.search(original, max(0, noun.start() - 24), noun.start()):
             continue  # "law firm Merits & Tree": an adviser quoted, not a party
         position = noun.end()
-        for _ in range(3):
+        # a list the noun opens with a colon, a dash or a bracket names all its members ("four
+        # rival platforms: A, B, C and D"); else a name or a few follow the noun
+        for _ in range(_EN_OPENED_LIST_MOST if noun.group("opens") else 3):
             name = _EN_PROPER_NAME.match(original, position)
             if name is None:
                 break

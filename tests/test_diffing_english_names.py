@@ -48,3 +48,13 @@ def test_an_initial_s_full_stop_is_part_of_the_name() -> None:
 ])
 def test_a_registered_name_goes_on_over_foreign_joiners(text: str, unexpected: str) -> None:
     assert unexpected not in _names(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Brightway demanded data from four rival platforms: Otto, Pell, Nimbus Cabs, and Quay Taxi.",
+     ["Otto", "Pell", "Nimbus Cabs", "Quay Taxi"]),
+    ("Brightway pressed competing taxi operators (Otto, Pell, Nimbus Cabs, Quay Taxi) for data.",
+     ["Otto", "Pell", "Nimbus Cabs", "Quay Taxi"]),
+])
+def test_a_list_a_plural_noun_opens_names_all_its_members(text: str, expected: list[str]) -> None:
+    assert [name for name in _names(text) if name in expected] == expected
