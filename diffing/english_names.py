@@ -288,11 +288,12 @@ _EN_NOT_PARTY = re.compile(
 
 def english_governed_names(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
     """Unmarked English names in the places ``_EN_GOVERNED`` finds, as companies, and those
-    ``_EN_MARKED_OBJECT`` finds, that no other name overlaps."""
+    ``_EN_MARKED_OBJECT`` and ``_EN_AND_OTHER`` find, that no other name overlaps."""
     if language != "en":
         return []
     found = _governed_names(prepared, known)
-    return found + english_marked_objects(prepared, [*known, *found], language)
+    found += english_marked_objects(prepared, [*known, *found], language)
+    return found + english_listed_with_kind(prepared, [*known, *found], language)
 
 
 def _governed_names(prepared: PreparedText, known: Sequence[Found]) -> list[Found]:
@@ -376,4 +377,36 @@ def english_marked_objects(prepared: PreparedText, known: Sequence[Found], langu
         if any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):
             continue
         found.append(Found(converted_start, converted_end, None, kind))
+    return found
+
+
+# A list closed by its kind ("the BBC, Meduza, Dozhd, and other independent media", "Steam,
+# Origin and other game stores"): its members are of that kind, capitalised or not quoted.
+_EN_AND_OTHER = re.compile(
+    rf"((?:(?:the\s+)?{_EN_CAP_NAME}\s*,\s*)+(?:(?:the\s+)?{_EN_CAP_NAME}\s*,?\s*)?|(?:the\s+)?{_EN_CAP_NAME}\s+)"
+    r"and\s+other\s+(?:[\w-]+\s+){0,2}?(?P<kind>media|outlets|news\s+sites|websites|sites|apps|applications|services|"
+    r"platforms|companies|firms|networks|broadcasters|newspapers|providers|operators|VPNs|stores|marketplaces)\b"
+)
+_EN_OTHER_KIND = {"apps": "app", "applications": "app", "websites": "website", "sites": "website",
+                  "news sites": "website"}
+
+
+def english_listed_with_kind(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
+    """Members of the lists ``_EN_AND_OTHER`` finds that no other name overlaps."""
+    if language != "en" or "and other" not in prepared.text:
+        return []
+    original = prepared.original
+    found: list[Found] = []
+    for match in _EN_AND_OTHER.finditer(original):
+        kind = _EN_OTHER_KIND.get(re.sub(r"\s+", " ", match.group("kind")), "company")
+        for name in _EN_LIST_NAME.finditer(original, match.start(1), match.end(1)):
+            start, end = name.span()
+            words = original[start:end].split()
+            if not words or end - start < 2 or _EN_LEADING.match(words[0]) or _EN_NOT_PARTY.match(words[0]) \
+                    or _EN_PUBLIC_BODY.search(original, start, end):
+                continue
+            converted_start = prepared.offsets.to_converted(start)
+            converted_end = prepared.offsets.to_converted(end)
+            if not any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):
+                found.append(Found(converted_start, converted_end, None, kind))
     return found

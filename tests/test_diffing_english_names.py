@@ -58,3 +58,16 @@ def test_a_registered_name_goes_on_over_foreign_joiners(text: str, unexpected: s
 ])
 def test_a_list_a_plural_noun_opens_names_all_its_members(text: str, expected: list[str]) -> None:
     assert [name for name in _names(text) if name in expected] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The apps of the Courier, Novaya Wave, Lenta Nine, and other independent media were removed.",
+     ["Courier", "Novaya Wave", "Lenta Nine"]),
+    ("Regulators blocked Pellucid and other VPN services last spring.", ["Pellucid"]),
+])
+def test_a_list_closed_by_its_kind_names_its_members(text: str, expected: list[str]) -> None:
+    assert [name for name in _names(text) if name in expected] == expected
+
+
+def test_no_member_that_is_a_place_or_a_body() -> None:
+    assert _names("China, the Ministry of Justice and other agencies met.") == []
