@@ -45,3 +45,17 @@ def test_every_new_parent_is_an_id_or_a_company_name() -> None:
     for platform_id in ("caixabank", "hm", "one_store", "kakao_t", "pubg", "helo", "tencent_music", "kiwi_farms",
                         "grok", "rostelecom", "meduza", "radio_free_europe", "amnezia_vpn"):
         assert registry.platforms[platform_id].parent
+
+
+def test_douyin_s_operator_by_its_english_name_is_douyin() -> None:
+    text = "Regulators fined Beijing Microlive Vision Technology, which runs the short video app."
+    assert "douyin" in {mention.id for mention in extract(text, language="en").platforms}
+
+
+@pytest.mark.parametrize("text", [
+    "因在搜尋結果不當顯示品牌名稱，使消費者誤認「青禾市集」的賣場有販售該品牌商品，公平會開罰50萬元。",
+    "消费者误以为“青禾市集”网店有售正品，市场监管局对其罚款。",
+])
+def test_a_quoted_name_said_to_be_a_shop_is_a_website(text: str) -> None:
+    mentions = extract(text, language="zh-Hant" if "會" in text else None).platforms
+    assert [(mention.name, mention.kind) for mention in mentions if mention.id is None][:1] == [("青禾市集", "website")]
