@@ -86,9 +86,19 @@ _NOT_NAME_AFTER = re.compile(
     r"campaign|crackdown|practice)"
 )
 # Words of the online ecosystem regulators quote (“自媒体”账号, “水军”, “网红经济”): kinds, not names.
-_JARGON = re.compile(r"(?:自媒体|网红|水军|饭圈|黑公关|标题党|软色情|流量经济|网红经济|刷榜|刷单|刷量|控评|刷评控评|大v|僵尸粉)$")
+# A kind with its lead word is still a kind (网络水军, 职业黑公关); so are an account's "rebirth"
+# after its closure (被处置账号“重生”“转世”) and a date or a number quoted (“3·15”, “618”).
+_JARGON = re.compile(r"(?:自媒体|网红|水军|饭圈|黑公关|标题党|软色情|流量经济|网红经济|刷榜|刷单|刷量|控评|刷评控评|大v|僵尸粉"
+                     r"|重生|转世|复活|换马甲|马甲)$")
+_JARGON_LEAD = re.compile(r"(?:网络|职业|专业|网上|线上)?")
+_NUMBER_ONLY = re.compile(r"[\d·.．/\-]+")
 _CATEGORY_BEFORE = re.compile(r"(?:各类|各种|违规|违法|不良|此类|这类|一些)\s*$")
 _QUOTED_LIST_GAP = re.compile(r"[”」』》\"]\s*(?:、|和|及|与|,|，)?\s*[“「『《\"]")
+
+
+def _is_jargon(text: str, start: int, end: int) -> bool:
+    jargon = _JARGON.search(text, start, end)
+    return jargon is not None and _JARGON_LEAD.fullmatch(text, start, jargon.start()) is not None
 
 
 def _quoted_around_registry_name(text: str, known: Sequence[Found], start: int, end: int) -> None:
@@ -131,7 +141,7 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
                 _quoted_around_registry_name(text, known, start, end)
             continue
         if _DOCUMENT_TITLE.search(text, start, end) or _CAMPAIGN.search(text[start:end]) \
-                or _JARGON.match(text, start, end) \
+                or _is_jargon(text, start, end) or _NUMBER_ONLY.fullmatch(text, start, end) \
                 or _SEE_ALSO.search(text, max(0, match.start() - 4), match.start()):
             continue
         titled = group == "e"
@@ -246,6 +256,14 @@ def _company_names(text: str) -> list[tuple[int, int]]:
         if local is not None and match.start() - local.end() >= 2:
             start = local.end()  # 我市某电子商务有限公司: "our city's", not the name
         names.append((start, match.end()))
+    # 提交北京某某科技有限公司: a reading that runs over a verb into a name read elsewhere on its own
+    # is that name.
+    alone = {text[start:end] for start, end in names}
+    for index, (start, end) in enumerate(names):
+        for shift in range(1, min(5, end - start - 6)):
+            if text[start + shift:end] in alone:
+                names[index] = (start + shift, end)
+                break
     return names
 
 

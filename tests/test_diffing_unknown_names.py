@@ -71,3 +71,18 @@ def test_a_registered_name_a_bracket_elsewhere_gives_a_platform_takes_its_id() -
     mentions = extract(text).platforms
     assert _names(text) == []
     assert {mention.id for mention in mentions if mention.name == "上海星河网络科技有限公司"} == {"duoduo_maicai"}
+
+
+@pytest.mark.parametrize("text", [
+    "网信办约谈多家平台，防止被关闭账号“重生”“转世”，下架违规应用。",
+    "工信部表示，将严厉打击“网络水军”，关闭违规网站。",
+    "借“3·15”之机，监管部门下架了一批应用。",
+])
+def test_quoted_jargon_dates_and_numbers_are_no_names(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_a_registered_name_read_over_a_verb_is_the_name_read_alone() -> None:
+    text = ("经查，广告发布主体为北京星桥科技有限公司。代理商需提交北京星桥科技有限公司审核，"
+            "市场监管局对北京星桥科技有限公司罚款200万元。")
+    assert set(_names(text)) == {"北京星桥科技有限公司"}
