@@ -246,7 +246,10 @@ _EN_CAP_LIST = (rf"{_EN_CAP_NAME}{_EN_BRACKET}(?:{_EN_SPACE}*,{_EN_SPACE}*(?:and
 
 _EN_GOVERNED = re.compile(
     rf"\b(?:fined|fines|fining|reprimanded|reprimands|sanctioned|penali[sz]ed|sued|summoned|warned|"
-    rf"imposed\s+on|levied\s+on|against|ordered|settlement(?:\s+of\s+[^.;\n]{{1,80}}?)?\s+with|settled\s+with)\s+(?:the\s+)?(?P<object>{_EN_CAP_LIST})"
+    rf"imposed\s+on|levied\s+on|against|ordered|settlement(?:\s+of\s+[^.;\n]{{1,80}}?)?\s+with|settled\s+with"
+    # a service blocked, banned or throttled ("Roskomnadzor blocked Proton VPN and Signal")
+    rf"|(?:blocked|blocks|blocking|banned|bans|banning|throttled|throttling|slowed\s+down|restricted)(?:\s+access\s+to)?"
+    rf")\s+(?:the\s+)?(?P<object>{_EN_CAP_LIST})"
     rf"|(?P<subject>{_EN_CAP_LIST})\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:not\s+|also\s+|later\s+)?"
     rf"(?:fined|reprimanded|sanctioned|penali[sz]ed|ordered|summoned|warned)\b"
     rf"|\b(?:found|alleged|concluded|ruled)\s+that\s+(?P<found>{_EN_CAP_LIST})\s+(?:had\s+)?"
@@ -262,7 +265,7 @@ _EN_LIST_NAME = re.compile(rf"{_EN_CAP_NAME}")
 # The verbs the governed-name pattern starts from: a text with none of them is not searched.
 _EN_GOVERNED_HINT = re.compile(
     r"fined|fines|fining|reprimand|sanctioned|penali[sz]ed|sued|summoned|warned|imposed\s+on|levied\s+on|against|"
-    r"ordered|settle|(?:found|alleged|concluded|ruled)\s+that"
+    r"ordered|settle|(?:found|alleged|concluded|ruled)\s+that|block|bann|bans|throttl|slowed\s+down|restricted"
 )
 
 

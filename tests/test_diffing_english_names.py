@@ -71,3 +71,21 @@ def test_a_list_closed_by_its_kind_names_its_members(text: str, expected: list[s
 
 def test_no_member_that_is_a_place_or_a_body() -> None:
     assert _names("China, the Ministry of Justice and other agencies met.") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The regulator blocked Lantern Shield, Harbor Chat and Quillnet on Monday.",
+     ["Lantern Shield", "Harbor Chat", "Quillnet"]),
+    ("The ministry banned Ferrow and 117 other mobile applications.", ["Ferrow"]),
+    ("Authorities restricted access to Pinewire after the ruling.", ["Pinewire"]),
+])
+def test_services_blocked_banned_or_throttled_are_names(text: str, expected: list[str]) -> None:
+    assert [name for name in _names(text) if name in expected] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The websites were blocked Sunday after the order.",
+    "The ministry banned Chinese apps last year.",
+])
+def test_no_blocked_name_that_is_a_day_or_a_people(text: str) -> None:
+    assert _names(text) == []
