@@ -277,9 +277,10 @@ _INSTITUTION_LONGEST = 8
 _ENFORCEMENT = re.compile(r"罚|纠正|警告|停业|停止|吊销|撤销|解任|处分|限期改正")
 # Generic or public lead words: 商业银行, 各银行, 人民银行 (the central bank), 证券期货 (a sector).
 _INSTITUTION_NOT = re.compile(
-    r"^(?:.*人民|中央|央|世界|亚洲|欧洲|商业|各|各家|该|此|本|外资|外商|外国|民营|地方|国有|中小|大型|网络|网路|数字|纯网|"
-    r"相关|多家|其他|其它|上述|储蓄|投资|证券|保险|期货|银行|金融|国际|全国|开发|政策性|农村|城市|人身|财产|产物|"
-    r"两家|三家|数家|多|这些|部分|境外|境内|海外|外|内|主要|大|小|新|老|一家|某|[一二三四五六七八九十\d]+家)$"
+    r".*人民|中央|央|世界|亚洲|欧洲|外|内|大|小|新|老|多"
+    r"|(?:各|各家|该|此|本|多家|其他|其它|上述|相关|两家|三家|数家|这些|部分|主要|一家|某|[一二三四五六七八九十\d]+家)?"
+    r"(?:商业|储蓄|投资|开发|政策性|农村|城市|网络|网路|数字|纯网|民营|外资|外商|国有|地方|中小|大型|境外|境内|海外|外国|"
+    r"证券|保险|期货|金融|人身|财产|产物|国际|全国)?"
 )
 
 
@@ -293,7 +294,7 @@ def _institution_names(prepared: PreparedText, registry: PlatformRegistry) -> li
             if not _COMPANY_CHAR.match(text, start - 1) or _COMPANY_BEFORE.search(text, max(0, start - 4), start):
                 break
             start -= 1
-        if match.start() - start < 2 or _INSTITUTION_NOT.match(text, start, match.start()) \
+        if match.start() - start < 2 or _INSTITUTION_NOT.fullmatch(text, start, match.start()) \
                 or _INSTITUTION_HINT.search(text, start, match.start()) \
                 or match.start() - start >= _INSTITUTION_LONGEST:
             continue
@@ -720,9 +721,8 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
     "such as"/如, or an app when the sentence takes things off the shelves; ``None`` when
     nothing says it is a platform (“清朗”专项行动)."""
     text = prepared.text
-    if language == "zh" and not titled and _QUOTED_INSTITUTION.search(text, quote_start, quote_end) \
-            and not _INSTITUTION_NOT.match(text, quote_start + 1, quote_end - 1 - len(
-                _QUOTED_INSTITUTION.search(text, quote_start, quote_end).group())):  # type: ignore[union-attr]
+    head = _QUOTED_INSTITUTION.search(text, quote_start, quote_end) if language == "zh" and not titled else None
+    if head is not None and not _INSTITUTION_NOT.fullmatch(text, quote_start + 1, head.start()):
         return "company"  # 「某某银行」: the head noun says what the name is
     sentence_start, sentence_end = prepared.sentence_at(quote_start)
     rest = _LIST_CONTINUES.match(text, quote_end, min(sentence_end, quote_end + 200))

@@ -86,3 +86,15 @@ def test_a_registered_name_read_over_a_verb_is_the_name_read_alone() -> None:
     text = ("经查，广告发布主体为北京星桥科技有限公司。代理商需提交北京星桥科技有限公司审核，"
             "市场监管局对北京星桥科技有限公司罚款200万元。")
     assert set(_names(text)) == {"北京星桥科技有限公司"}
+
+
+@pytest.mark.parametrize("text", [
+    "金管會表示，多家商業銀行因內控缺失遭罰。",
+    "监管局指出，部分城市银行与各家保险公司因违规被罚款。",
+])
+def test_no_institution_named_by_a_generic_lead_within_a_sentence(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_a_named_rural_commercial_bank_is_a_name() -> None:
+    assert "江川农村商业银行" in _names("银保监分局对江川农村商业银行因贷款违规处以罚款80万元。")
