@@ -386,10 +386,15 @@ def english_marked_objects(prepared: PreparedText, known: Sequence[Found], langu
 # A list closed by its kind ("the BBC, Meduza, Dozhd, and other independent media", "Steam,
 # Origin and other game stores"): its members are of that kind, capitalised or not quoted.
 _EN_AND_OTHER = re.compile(
-    rf"((?:(?:the\s+)?{_EN_CAP_NAME}\s*,\s*)+(?:(?:the\s+)?{_EN_CAP_NAME}\s*,?\s*)?|(?:the\s+)?{_EN_CAP_NAME}\s+)"
-    r"and\s+other\s+(?:[\w-]+\s+){0,2}?(?P<kind>media|outlets|news\s+sites|websites|sites|apps|applications|services|"
+    r"\band\s+other\s+(?:[\w-]+\s+){0,2}?(?P<kind>media|outlets|news\s+sites|websites|sites|apps|applications|services|"
     r"platforms|companies|firms|networks|broadcasters|newspapers|providers|operators|VPNs|stores|marketplaces)\b"
 )
+# The list before "and other …", read back over a bounded window (a scan from every capital
+# forward would cost the square of a long run of names).
+_EN_LIST_BEFORE_OTHER = re.compile(
+    rf"(?:(?:the\s+)?{_EN_CAP_NAME}\s*,\s*)+(?:(?:the\s+)?{_EN_CAP_NAME}\s*,?\s*)?$|(?:the\s+)?{_EN_CAP_NAME}\s+$"
+)
+_EN_LIST_BEFORE_REACH = 160
 _EN_OTHER_KIND = {"apps": "app", "applications": "app", "websites": "website", "sites": "website",
                   "news sites": "website"}
 
@@ -401,8 +406,11 @@ def english_listed_with_kind(prepared: PreparedText, known: Sequence[Found], lan
     original = prepared.original
     found: list[Found] = []
     for match in _EN_AND_OTHER.finditer(original):
+        listed = _EN_LIST_BEFORE_OTHER.search(original, max(0, match.start() - _EN_LIST_BEFORE_REACH), match.start())
+        if listed is None:
+            continue
         kind = _EN_OTHER_KIND.get(re.sub(r"\s+", " ", match.group("kind")), "company")
-        for name in _EN_LIST_NAME.finditer(original, match.start(1), match.end(1)):
+        for name in _EN_LIST_NAME.finditer(original, listed.start(), listed.end()):
             start, end = name.span()
             words = original[start:end].split()
             if not words or end - start < 2 or _EN_LEADING.match(words[0]) or _EN_NOT_PARTY.match(words[0]) \
