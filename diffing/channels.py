@@ -37,11 +37,16 @@ _EN_OUTLET = re.compile(
 # WeChat account", 通过微信公众号发布, 在微博上通报.
 _POSTED_ON_EN = re.compile(
     r"(?:\bpost(?:ed|ing)?|\bsaid|\bannounced|\bwrote|\bpublished|\bstatement)\s+(?:\w+\s+){0,2}?on\s+"
-    r"(?:its\s+|their\s+|the\s+)?(?:official\s+)?(?:wechat|weibo|twitter|x|facebook|linkedin|douyin)\b"
+    r"(?:its\s+|their\s+|the\s+)?(?:official\s+)?"
+    # "a statement on social networking platform Weibo": the platform said by its kind first
+    r"(?:(?:social|chinese|microblogging)\s+(?:(?:media|networking)\s+)?(?:platform|site|service|network)\s+)?"
+    r"(?:wechat|weibo|twitter|x|facebook|linkedin|douyin)\b"
 )
 _POSTED_ON_ZH = re.compile(
     r"(?:在|通过|经由)(?:其)?(?:官方)?(?:微信|微博|抖音|快手|头条|公众号)[^，,。；;]{0,6}?(?:上)?(?:发布|发文|通报|公布|宣布|披露)"
     r"|据(?:其)?(?:官方)?(?:新浪)?(?:微信|微博|抖音|快手|头条)[^，,。；;]{0,8}?(?:消息|报道|显示|发布|文章)"
+    # 唯品会发布微博称: a post the company wrote, on the platform it wrote it on
+    r"|(?:发布|发出|发了)(?:了)?(?:一条)?(?:微博|朋友圈|抖音)(?:称|表示|回应|声明|致歉|说)"
 )
 # "in a Weibo post", "according to its WeChat statement": where the words were published.
 _POSTED_IN_EN = re.compile(
@@ -86,6 +91,11 @@ _PAGE_FURNITURE = re.compile(
     # a way of paying ("refunds via PayPal or check", "PayPal payments"), not a party
     r"|\b(?:via|through|using)\s+(?:paypal|alipay|wechat\s+pay|apple\s+pay|google\s+pay)\b"
     r"|\b(?:paypal|alipay)\s+(?:payments?|transfers?)\b"
+    # a follow link ("Follow Trend on Telegram") and an embedded post's link and signature
+    # ("pic.twitter.com/AbC — Jane Roe (@janeroe) June 29, 2020")
+    r"|\bfollow\s+(?:us|[\w.]+)\s+on\s+(?:telegram|twitter|facebook|x|instagram|linkedin|youtube|wechat|weibo|whatsapp)\b"
+    r"|\b(?:pic\.twitter\.com|t\.co)/\w+"
+    r"|[—–]\s*[^\n()—–]{1,40}\(@\w{1,30}\)\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s*\d{4})?"
 )
 # A block of related headlines (相关新闻, "Related articles"): the short lines that follow the
 # marker, up to the first line long enough to be a paragraph.
@@ -141,7 +151,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
 
 
 _ANY_HINT = re.compile(
-    r"官|来源|稿源|截图自|图源|图片|翻摄|配图|credit|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin|telegram|youtube|instagram|tiktok| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
+    r"follow|twitter\.com|t\.co/|\(@|官|来源|稿源|截图自|图源|图片|翻摄|配图|credit|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin|telegram|youtube|instagram|tiktok| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
     r"|上一|下一|previous|next|好友|朋友圈|空间|qq|微信|share|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
 )
 _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
@@ -149,7 +159,7 @@ _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more 
 _GUARDED = (
     (_OWN_OUTLET, ("官",)),
     (_POSTED_ON_EN, ("wechat", "weibo", "twitter", " x", "facebook", "linkedin", "douyin")),
-    (_POSTED_ON_ZH, ("发布", "发文", "通报", "公布", "宣布", "披露", "据")),
+    (_POSTED_ON_ZH, ("发布", "发文", "通报", "公布", "宣布", "披露", "据", "发出", "发了")),
     (_POSTED_IN_EN, ("wechat", "weibo", "twitter", " x ", "facebook", "linkedin", "douyin")),
     (_SOURCE_LINE, ("来源", "稿源", "截图自", "图源", "图片", "翻摄", "配图", "source", "credit")),
     (_EN_OUTLET, ("wechat", "weibo", "twitter", "facebook", " x ", "telegram", "youtube", "instagram", "tiktok")),
@@ -158,5 +168,6 @@ _GUARDED = (
     (_URL, ("://", "www.")),
     (_LINK_TEXT, ("](",)),
     (_COMPARISON_EN, ("similar", "akin", "think", "counterpart", "equivalent", "version", "answer", "-like", "-style")),
-    (_PAGE_FURNITURE, ("好友", "朋友圈", "空间", "qq", "微信", ".jp", ".png", ".gif", ".webp", "skip", "paypal", "pay", "share")),
+    (_PAGE_FURNITURE, ("好友", "朋友圈", "空间", "qq", "微信", ".jp", ".png", ".gif", ".webp", "skip", "paypal", "pay", "share",
+                       "follow", "twitter.com", "t.co/", "(@")),
 )

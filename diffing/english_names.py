@@ -82,13 +82,15 @@ def english_app_names(prepared: PreparedText, known: Sequence[Found], language: 
 # Digital Solutions Limited", "Mondelēz International, Inc.", "Acme Widgets GmbH"). The form
 # is part of the name as written; a registry name inside it is the registry's mention.
 _EN_LEGAL_FORM = (
-    r"(?:Co\.,?\s+Ltd\.?|Company\s+Limited|Unlimited\s+Company|Pty\.?\s+Ltd\.?|Limited|Ltd\.?|Inc\.?|"
+    r"(?:Co\.?,?\s+Ltd\.?|Company\s+Limited|Unlimited\s+Company|Pty\.?\s+Ltd\.?|Limited|Ltd\.?|Inc\.?|"
     r"Incorporated|Corporation|Corp\.?|L\.?L\.?C\.?|LLP|[Pp]lc|PLC|GmbH|AG|S\.?A\.?S?\.?|S\.p\.A\.|SpA|"
     r"B\.V\.|BV|N\.V\.|NV|S\.à\s?r\.l\.|SARL|Sp\.\s?z\s?o\.o\.|A/S|AB|Oy|KK)"
 )
 
 
-_EN_CAPITALISED = r"(?:[A-Z0-9][\w&'’.-]*|&|of|and|de|du|la)"
+# Lower-case words inside registered names: English, French, Spanish, Italian, Dutch, German and
+# Turkish joiners ("Google Reklamcılık ve Pazarlama Ltd", "Banco Bilbao y Asociados SA").
+_EN_CAPITALISED = r"(?:[A-Z0-9][\w&'’.-]*|&|of|and|de|du|la|ve|y|et|und|del|della|di|van|von|der)"
 
 
 # A legal form somewhere in the text: the only texts the legal-name pattern is run over.
@@ -133,8 +135,11 @@ _EN_ROLE_NOUN = re.compile(
     r"\b(?:developers?|publishers?|compan(?:y|ies)|firms?|makers?|operators?|start-?ups?|retailers?|"
     r"providers?|brokers?|marketers?|vendors?|sellers?|manufacturers?|businesses|platforms?|aggregators?|"
     r"apps?|marketplaces?|giants?)"
-    r"(?:\s+(?:named|called|known\s+as))?\s*(?:[–—:-]\s*)?(?=[A-Z])"
+    r"(?:\s+(?:named|called|known\s+as))?\s*(?P<opens>[–—:(-]\s*)?(?=[A-Z])"
 )
+
+
+_EN_OPENED_LIST_MOST = 12
 
 
 _EN_PROPER = r"[A-Z][\w'’!&.-]*(?:\s+(?:[A-Z][\w'’!&.-]*|\d{1,2}(?![\d,.])))*"
@@ -188,12 +193,15 @@ def english_company_names(prepared: PreparedText, known: Sequence[Found], langua
         if _EN_ADVISER.search(original, max(0, noun.start() - 24), noun.start()):
             continue  # "law firm Merits & Tree": an adviser quoted, not a party
         position = noun.end()
-        for _ in range(3):
+        # a list the noun opens with a colon, a dash or a bracket names all its members ("four
+        # rival platforms: A, B, C and D"); else a name or a few follow the noun
+        for _ in range(_EN_OPENED_LIST_MOST if noun.group("opens") else 3):
             name = _EN_PROPER_NAME.match(original, position)
             if name is None:
                 break
             start, end = name.start(), name.end()
-            stop = re.search(r"[.!?]\s", original[start:end])
+            # a full stop after an initial ("S.F. Holding") is the name's
+            stop = re.search(r"(?:(?<=[a-z0-9'’)])|(?<=[A-Z]{2}))[.!?]\s", original[start:end])
             if stop is not None:
                 end = start + stop.start() + (1 if original[start + stop.start()] == "!" else 0)
             while end > start and original[end - 1] in ".’'":
@@ -238,7 +246,10 @@ _EN_CAP_LIST = (rf"{_EN_CAP_NAME}{_EN_BRACKET}(?:{_EN_SPACE}*,{_EN_SPACE}*(?:and
 
 _EN_GOVERNED = re.compile(
     rf"\b(?:fined|fines|fining|reprimanded|reprimands|sanctioned|penali[sz]ed|sued|summoned|warned|"
-    rf"imposed\s+on|levied\s+on|against|ordered|settlement(?:\s+of\s+[^.;\n]{{1,80}}?)?\s+with|settled\s+with)\s+(?:the\s+)?(?P<object>{_EN_CAP_LIST})"
+    rf"imposed\s+on|levied\s+on|against|ordered|settlement(?:\s+of\s+[^.;\n]{{1,80}}?)?\s+with|settled\s+with"
+    # a service blocked, banned or throttled ("Roskomnadzor blocked Proton VPN and Signal")
+    rf"|(?:blocked|blocks|blocking|banned|bans|banning|throttled|throttling|slowed\s+down|restricted)(?:\s+access\s+to)?"
+    rf")\s+(?:the\s+)?(?P<object>{_EN_CAP_LIST})"
     rf"|(?P<subject>{_EN_CAP_LIST})\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:not\s+|also\s+|later\s+)?"
     rf"(?:fined|reprimanded|sanctioned|penali[sz]ed|ordered|summoned|warned)\b"
     rf"|\b(?:found|alleged|concluded|ruled)\s+that\s+(?P<found>{_EN_CAP_LIST})\s+(?:had\s+)?"
@@ -254,7 +265,7 @@ _EN_LIST_NAME = re.compile(rf"{_EN_CAP_NAME}")
 # The verbs the governed-name pattern starts from: a text with none of them is not searched.
 _EN_GOVERNED_HINT = re.compile(
     r"fined|fines|fining|reprimand|sanctioned|penali[sz]ed|sued|summoned|warned|imposed\s+on|levied\s+on|against|"
-    r"ordered|settle|(?:found|alleged|concluded|ruled)\s+that"
+    r"ordered|settle|(?:found|alleged|concluded|ruled)\s+that|block|bann|bans|throttl|slowed\s+down|restricted"
 )
 
 
@@ -279,10 +290,16 @@ _EN_NOT_PARTY = re.compile(
 
 
 def english_governed_names(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
-    """Unmarked English names in the places ``_EN_GOVERNED`` finds, that no other name overlaps,
-    as companies."""
+    """Unmarked English names in the places ``_EN_GOVERNED`` finds, as companies, and those
+    ``_EN_MARKED_OBJECT`` and ``_EN_AND_OTHER`` find, that no other name overlaps."""
     if language != "en":
         return []
+    found = _governed_names(prepared, known)
+    found += english_marked_objects(prepared, [*known, *found], language)
+    return found + english_listed_with_kind(prepared, [*known, *found], language)
+
+
+def _governed_names(prepared: PreparedText, known: Sequence[Found]) -> list[Found]:
     original = prepared.original
     found: list[Found] = []
     if not _EN_GOVERNED_HINT.search(prepared.text):
@@ -308,4 +325,99 @@ def english_governed_names(prepared: PreparedText, known: Sequence[Found], langu
             if any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):
                 continue
             found.append(Found(converted_start, converted_end, None, "company"))
+    return found
+
+
+# Names English grammar marks as a party's object without an enforcement verb: the other side
+# of a deal ("Alibaba's acquisition of Intime Retail (Group) Co Ltd", "its investment in online
+# education app Yuanfudao", "a stake in …"), the owner of an account or an app ("the YouTube
+# account of Tsargrad TV", "an account called Zhejiang Xinwen", "the apps of Radio Free
+# Europe"). One to six capitalised words, a bracket ("(Group)") and a legal form inside.
+_EN_OBJECT_NAME = (
+    rf"(?:[A-Z][\w&'’.-]*|\d[\w.-]*[A-Za-z][\w.-]*)(?:{_EN_SPACE}+(?:\([A-Z][\w ]{{0,20}}\)|[A-Z][\w&'’.-]*|of|&)){{0,6}}"
+)
+_EN_MARKED_OBJECT = re.compile(
+    r"\b(?:(?P<deal>(?:acquisitions?|purchase|takeover|buyout)\s+of|deal\s+with|merger\s+with|"
+    r"(?:controlling\s+|minority\s+|majority\s+)?stakes?\s+in|investments?\s+in|joint\s+venture\s+with)"
+    r"|(?P<owned>accounts?|channels?|apps?|websites?|pages?)\s+(?:of|called|named|known\s+as))"
+    rf"\s+(?:the\s+)?(?:[a-z][\w-]*\s+){{0,4}}?(?P<name>{_EN_OBJECT_NAME})"
+)
+_EN_OBJECT_HINT = re.compile(
+    r"acquisition|purchase|takeover|buyout|deal with|merger with|stake|investment|joint venture"
+    r"|(?:account|channel|app|website|page)s? (?:of|called|named|known as) "
+)
+_EN_NOT_OBJECT = re.compile(r"^(?:SDK|API|Kremlin|Internet|Web)$|^\d")
+# The kind of owner an "account of …" or "apps of …" names.
+_EN_OWNED_KIND = {"account": "account", "channel": "account", "page": "account", "app": "app", "website": "website"}
+
+
+def english_marked_objects(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
+    """Unmarked English names ``_EN_MARKED_OBJECT`` finds (a deal's other side, an account's or
+    an app's owner) that no other name overlaps: companies, accounts or apps the notice names."""
+    if language != "en" or not _EN_OBJECT_HINT.search(prepared.text):
+        return []
+    original = prepared.original
+    found: list[Found] = []
+    for match in _EN_MARKED_OBJECT.finditer(original):
+        start, end = match.span("name")
+        if original[end - 1] == "." and _SENTENCE_AFTER.match(original, end):
+            end -= 1  # "… of China Post Smart Logistics." ends the sentence
+        while end > start and original[end - 1] in "’'":
+            end -= 1
+        gloss = re.search(r"\s*\([^()]*\)$", original[start:end])
+        if gloss is not None:
+            end = start + gloss.start()  # "Zhejiang Xinwen (Zhejiang News)": a translation
+        words = original[start:end].split()
+        if not words or end - start < 2 or _EN_NOT_OBJECT.match(words[0]) or _EN_LEADING.match(words[0]) \
+                or (_EN_NOT_PARTY.match(words[0]) if len(words) == 1 else words[0] in _EN_NOT_NAME_START) \
+                or _EN_PUBLIC_BODY.search(original, start, end):
+            continue
+        kind = "company"
+        if match.group("owned"):
+            kind = _EN_OWNED_KIND[match.group("owned").rstrip("s")]
+        converted_start = prepared.offsets.to_converted(start)
+        converted_end = prepared.offsets.to_converted(end)
+        if any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):
+            continue
+        found.append(Found(converted_start, converted_end, None, kind))
+    return found
+
+
+# A list closed by its kind ("the BBC, Meduza, Dozhd, and other independent media", "Steam,
+# Origin and other game stores"): its members are of that kind, capitalised or not quoted.
+_EN_AND_OTHER = re.compile(
+    r"\band\s+other\s+(?:[\w-]+\s+){0,2}?(?P<kind>media|outlets|news\s+sites|websites|sites|apps|applications|services|"
+    r"platforms|companies|firms|networks|broadcasters|newspapers|providers|operators|VPNs|stores|marketplaces)\b"
+)
+# The list before "and other …", read back over a bounded window (a scan from every capital
+# forward would cost the square of a long run of names).
+_EN_LIST_BEFORE_OTHER = re.compile(
+    rf"(?:(?:the\s+)?{_EN_CAP_NAME}\s*,\s*)+(?:(?:the\s+)?{_EN_CAP_NAME}\s*,?\s*)?$|(?:the\s+)?{_EN_CAP_NAME}\s+$"
+)
+_EN_LIST_BEFORE_REACH = 160
+_EN_OTHER_KIND = {"apps": "app", "applications": "app", "websites": "website", "sites": "website",
+                  "news sites": "website"}
+
+
+def english_listed_with_kind(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
+    """Members of the lists ``_EN_AND_OTHER`` finds that no other name overlaps."""
+    if language != "en" or "and other" not in prepared.text:
+        return []
+    original = prepared.original
+    found: list[Found] = []
+    for match in _EN_AND_OTHER.finditer(original):
+        listed = _EN_LIST_BEFORE_OTHER.search(original, max(0, match.start() - _EN_LIST_BEFORE_REACH), match.start())
+        if listed is None:
+            continue
+        kind = _EN_OTHER_KIND.get(re.sub(r"\s+", " ", match.group("kind")), "company")
+        for name in _EN_LIST_NAME.finditer(original, listed.start(), listed.end()):
+            start, end = name.span()
+            words = original[start:end].split()
+            if not words or end - start < 2 or _EN_LEADING.match(words[0]) or _EN_NOT_PARTY.match(words[0]) \
+                    or _EN_PUBLIC_BODY.search(original, start, end):
+                continue
+            converted_start = prepared.offsets.to_converted(start)
+            converted_end = prepared.offsets.to_converted(end)
+            if not any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):
+                found.append(Found(converted_start, converted_end, None, kind))
     return found

@@ -86,9 +86,19 @@ _NOT_NAME_AFTER = re.compile(
     r"campaign|crackdown|practice)"
 )
 # Words of the online ecosystem regulators quote (“自媒体”账号, “水军”, “网红经济”): kinds, not names.
-_JARGON = re.compile(r"(?:自媒体|网红|水军|饭圈|黑公关|标题党|软色情|流量经济|网红经济|刷榜|刷单|刷量|控评|刷评控评|大v|僵尸粉)$")
+# A kind with its lead word is still a kind (网络水军, 职业黑公关); so are an account's "rebirth"
+# after its closure (被处置账号“重生”“转世”) and a date or a number quoted (“3·15”, “618”).
+_JARGON = re.compile(r"(?:自媒体|网红|水军|饭圈|黑公关|标题党|软色情|流量经济|网红经济|刷榜|刷单|刷量|控评|刷评控评|大v|僵尸粉"
+                     r"|重生|转世|复活|换马甲|马甲)$")
+_JARGON_LEAD = re.compile(r"(?:网络|职业|专业|网上|线上)?")
+_NUMBER_ONLY = re.compile(r"[\d·.．/\-]+")
 _CATEGORY_BEFORE = re.compile(r"(?:各类|各种|违规|违法|不良|此类|这类|一些)\s*$")
 _QUOTED_LIST_GAP = re.compile(r"[”」』》\"]\s*(?:、|和|及|与|,|，)?\s*[“「『《\"]")
+
+
+def _is_jargon(text: str, start: int, end: int) -> bool:
+    jargon = _JARGON.search(text, start, end)
+    return jargon is not None and _JARGON_LEAD.fullmatch(text, start, jargon.start()) is not None
 
 
 def _quoted_around_registry_name(text: str, known: Sequence[Found], start: int, end: int) -> None:
@@ -131,7 +141,7 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
                 _quoted_around_registry_name(text, known, start, end)
             continue
         if _DOCUMENT_TITLE.search(text, start, end) or _CAMPAIGN.search(text[start:end]) \
-                or _JARGON.match(text, start, end) \
+                or _is_jargon(text, start, end) or _NUMBER_ONLY.fullmatch(text, start, end) \
                 or _SEE_ALSO.search(text, max(0, match.start() - 4), match.start()):
             continue
         titled = group == "e"
@@ -155,9 +165,23 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
         if kind is not None:
             found.append(Found(start, end, None, kind))
             taken.take(start, end)
-    if language == "zh" and "有限" in text:
-        for start, end in _company_names(text):
+    if language == "zh" and _INSTITUTION_HINT.search(text):
+        for start, end in _institution_names(prepared, registry):
             if taken.free(start, end):
+                found.append(Found(start, end, None, "company"))
+                taken.take(start, end)
+    if language == "zh" and "有限" in text:
+        companies = _company_names(text)
+        declared = _declared_brands(text, companies, known)
+        for start, end in companies:
+            if taken.free(start, end):
+                if _branded(text, end, [*known, *found]):
+                    continue  # 某某有限公司（天猫）: the platform in the bracket is the party named
+                if text[start:end] in declared:
+                    # the company a bracket elsewhere gives as the platform's operator is it
+                    found.append(Found(start, end, declared[text[start:end]], "company"))
+                    taken.take(start, end)
+                    continue
                 found.append(Found(start, end, None, "company"))
                 taken.take(start, end)
                 continue
@@ -185,6 +209,30 @@ _COMPANY_FURNITURE = re.compile(
 # 由某某有限公司运营的“某App”: the operator of the app named next, which is the party.
 _COMPANY_OPERATES = re.compile(r"\s*(?:运营|开发|出品|推出|旗下|所属)")
 _COMPANY_LONGEST = 24
+# The trade name a registered name is given in brackets (（唯品会）, (以下简称“食派士”), (“十荟团”运营主体)).
+_BRAND_BRACKET = re.compile(
+    r"\s*[(（]\s*(?:以下简称|以下称|下称|简称)?\s*[“「\"]?([^()（）“”「」\"\n]{2,12}?)[”」\"]?\s*(?:运营主体|运营方)?\s*[)）]")
+def _declared_brands(text: str, companies: Sequence[tuple[int, int]], known: Sequence[Found]) -> dict[str, str]:
+    """Registered names a bracket gives the registry platform of (某某有限公司（多多买菜）), with
+    that platform's id: the notice says they are one party."""
+    declared: dict[str, str] = {}
+    for start, end in companies:
+        brand = _BRAND_BRACKET.match(text, end) if text[end:end + 2].lstrip()[:1] in ("(", "（") else None
+        if brand is None:
+            continue
+        ids = {item.id for item in known if item.id is not None and brand.start(1) <= item.start and item.end <= brand.end(1)}
+        if len(ids) == 1:
+            declared[text[start:end]] = ids.pop()
+    return declared
+
+
+def _branded(text: str, end: int, known: Sequence[Found]) -> bool:
+    """Whether the registered name ending at ``end`` is followed by the bracketed trade name of
+    a platform already found (see ``_BRAND_BRACKET``)."""
+    brand = _BRAND_BRACKET.match(text, end) if text[end:end + 2].lstrip()[:1] in ("(", "（") else None
+    return brand is not None and any(item.start < brand.end(1) and brand.start(1) < item.end for item in known)
+
+
 _COMPANY_LOCAL_LEAD = re.compile(r"(?:我|本|该|全|辖区|辖)(?:市|区|县|省|镇|州)(?:内|的)?")
 
 
@@ -207,6 +255,53 @@ def _company_names(text: str) -> list[tuple[int, int]]:
         local = _COMPANY_LOCAL_LEAD.match(text, start)
         if local is not None and match.start() - local.end() >= 2:
             start = local.end()  # 我市某电子商务有限公司: "our city's", not the name
+        names.append((start, match.end()))
+    # 提交北京某某科技有限公司: a reading that runs over a verb into a name read elsewhere on its own
+    # is that name.
+    alone = {text[start:end] for start, end in names}
+    for index, (start, end) in enumerate(names):
+        for shift in range(1, min(5, end - start - 6)):
+            if text[start + shift:end] in alone:
+                names[index] = (start + shift, end)
+                break
+    return names
+
+
+# A bank, an insurer or a broker by the name it trades under (台新银行, 明台产险, 台湾人寿, 某某证券):
+# the head noun says what it is. Read back from the head like a registered name, and kept where
+# its sentence speaks of an enforcement measure, so a bank only mentioned stays out.
+_INSTITUTION_HINT = re.compile(r"银行|产险|人寿|寿险|证券|投信|期货|票券|金控")
+_INSTITUTION_END = re.compile(r"(?:银行|产险|人寿|寿险|证券|投信|期货|票券|金控)(?=[因遭被等和及与、，,。；;：:）)」”』也则亦均都已将分别对涉今去于在\s]|$)")
+_INSTITUTION_LONGEST = 8
+# The measures of financial regulators (遭罚, 裁罚, 纠正, 停业…), beyond the registry's action words.
+_ENFORCEMENT = re.compile(r"罚|纠正|警告|停业|停止|吊销|撤销|解任|处分|限期改正")
+# Generic or public lead words: 商业银行, 各银行, 人民银行 (the central bank), 证券期货 (a sector).
+_INSTITUTION_NOT = re.compile(
+    r".*人民|中央|央|世界|亚洲|欧洲|外|内|大|小|新|老|多"
+    r"|(?:各|各家|该|此|本|多家|其他|其它|上述|相关|两家|三家|数家|这些|部分|主要|一家|某|[一二三四五六七八九十\d]+家)?"
+    r"(?:商业|储蓄|投资|开发|政策性|农村|城市|网络|网路|数字|纯网|民营|外资|外商|国有|地方|中小|大型|境外|境内|海外|外国|"
+    r"证券|保险|期货|金融|人身|财产|产物|国际|全国)?"
+)
+
+
+def _institution_names(prepared: PreparedText, registry: PlatformRegistry) -> list[tuple[int, int]]:
+    text = prepared.text
+    action_words = registry.zh_action_scan[0]
+    names = []
+    for match in _INSTITUTION_END.finditer(text):
+        start = match.start()
+        while start > 0 and match.start() - start < _INSTITUTION_LONGEST:
+            if not _COMPANY_CHAR.match(text, start - 1) or _COMPANY_BEFORE.search(text, max(0, start - 4), start):
+                break
+            start -= 1
+        if match.start() - start < 2 or _INSTITUTION_NOT.fullmatch(text, start, match.start()) \
+                or _INSTITUTION_HINT.search(text, start, match.start()) \
+                or match.start() - start >= _INSTITUTION_LONGEST:
+            continue
+        sentence_start, sentence_end = prepared.sentence_at(start)
+        if _ENFORCEMENT.search(text, sentence_start, sentence_end) is None \
+                and action_words.search(text, sentence_start, sentence_end) is None:
+            continue
         names.append((start, match.end()))
     return names
 
@@ -479,7 +574,7 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
         if close.group("noun") is None and sum(_list_item_ok(text, *item) for item in items) < 2:
             continue  # 约谈网站5518家、暂停功能或更新网站188家: counts of kinds, no list of names
         for start, end in items:
-            if not _list_item_ok(text, start, end):
+            if not _list_item_ok(text, start, end) or _branded(text, end, known):
                 continue
             inside = [item for item in known if item.id is not None and start <= item.start and item.end <= end]
             # An unquoted name read with the words before it (工信部通报了快看漫画) is this item.
@@ -499,7 +594,44 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
                 continue
             replaced += inside
             found.append(Found(start, end, None, kind))
+    found += _introduced_list(text, [*known, *found])
     return found, replaced
+
+
+# A list a colon opens after the kind and count of its items (26款下架APP有：A、B、…、Z。; 被关闭的
+# 网站如下：A、B、C): every item to the end of the sentence is a name of that kind.
+_LIST_INTRO = re.compile(
+    r"(?P<noun>移动应用程序|应用程序|应用软件|应用|app|软件|小程序|网站|平台|公众号|账号|企业|公司)"
+    r"(?:名单)?\s*(?:有|包括|如下|为|是|分别是|分别为|名单如下)?\s*[:：]\s*"
+)
+_LIST_INTRO_LEAD = re.compile(
+    r"[\d一二三四五六七八九十两百]+\s*(?:款|家|个)|以下|下列|如下|名单|下架|关闭|约谈|通报|处罚|查处|注销")
+_INTRODUCED_ITEM = re.compile(r"([^、，,。；;\n：:()（）“”「」]{2,14})(?:[(（][^()（）\n]{1,24}[)）])?")
+_INTRODUCED_MIN = 3
+
+
+def _introduced_list(text: str, known: Sequence[Found]) -> list[Found]:
+    found: list[Found] = []
+    for intro in _LIST_INTRO.finditer(text) if ("：" in text or ":" in text) else ():
+        clause = max(text.rfind(mark, 0, intro.start()) for mark in "，,。；;\n")
+        if not _LIST_INTRO_LEAD.search(text, clause + 1, intro.start()):
+            continue
+        items: list[tuple[int, int]] = []
+        position = intro.end()
+        while (item := _INTRODUCED_ITEM.match(text, position)) is not None:
+            items.append(item.span(1))
+            position = item.end()
+            if text[position:position + 1] != "、":
+                break
+            position += 1
+        closed = position >= len(text) or text[position] in "。；;\n"
+        if not closed or len(items) < _INTRODUCED_MIN or not all(_list_item_ok(text, *span) for span in items):
+            continue  # a list that runs on into prose, or holds a kind or a conduct, is no list of names
+        kind = _LIST_NOUN_KIND.get(intro.group("noun"), "app")
+        for start, end in items:
+            if not any(other.start < end and start < other.end for other in [*known, *found]):
+                found.append(Found(start, end, None, kind))
+    return found
 
 
 _LIST_NOT_NAME_PART = re.compile(
@@ -576,6 +708,9 @@ def _kind_matches(registry: PlatformRegistry, language: str, text: str) -> list[
     )
 
 
+_QUOTED_INSTITUTION = re.compile(r"(?:银行|产险|人寿|寿险|证券|投信|期货|票券|金控)(?=[”」』\"])")
+
+
 _OPERATOR_AFTER = re.compile(r"\s*(?:app|应用)?\s*(?:的)?(?:运营主体|运营者|运营方|运营企业|运营公司|开发者|开发商)")
 
 
@@ -586,6 +721,9 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
     "such as"/如, or an app when the sentence takes things off the shelves; ``None`` when
     nothing says it is a platform (“清朗”专项行动)."""
     text = prepared.text
+    head = _QUOTED_INSTITUTION.search(text, quote_start, quote_end) if language == "zh" and not titled else None
+    if head is not None and not _INSTITUTION_NOT.fullmatch(text, quote_start + 1, head.start()):
+        return "company"  # 「某某银行」: the head noun says what the name is
     sentence_start, sentence_end = prepared.sentence_at(quote_start)
     rest = _LIST_CONTINUES.match(text, quote_end, min(sentence_end, quote_end + 200))
     after = rest.end() if rest else quote_end

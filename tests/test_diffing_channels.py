@@ -1,0 +1,29 @@
+"""Publication channels and page furniture (``diffing.channels``): names there are no targets."""
+
+from __future__ import annotations
+
+import pytest
+
+from diffing.extract import extract
+
+
+def _ids_and_names(text: str) -> set[str]:
+    return {mention.id or mention.name for mention in extract(text).platforms}
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("The ride-hailing firm was fined. It said in a statement on social media platform Weibo that it accepts.",
+     "weibo"),
+    ("监管总局对某电商平台罚款100万元。对此，该平台发布微博称：诚恳接受。", "weibo"),
+    ("The regulator blocked the sites.\n\nFollow Ledger on Telegram. Only the news that matters.", "telegram"),
+    ("Gamers protested the block. pic.twitter.com/Ab12Cd — Jo Lee (@jolee77) July 30, 2022\n\nMore followed.",
+     "@jolee77"),
+    ("Gamers protested the block. pic.twitter.com/Ab12Cd — Jo Lee (@jolee77) July 30, 2022", "twitter"),
+])
+def test_channels_and_embeds_are_no_targets(text: str, absent: str) -> None:
+    assert absent not in {name.lower() for name in _ids_and_names(text)}
+
+
+def test_a_platform_acted_on_beside_an_embed_stays() -> None:
+    text = "The ministry blocked Steam on Friday. — Jo Lee (@jolee77) July 30, 2022"
+    assert "valve" in _ids_and_names(text)  # Steam is Valve's store

@@ -1,0 +1,100 @@
+"""Chinese names the registry does not know (``diffing.unknown_names``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from diffing.extract import extract
+
+
+def _names(text: str) -> list[str]:
+    # Traditional texts are told apart by characters Simplified text never uses.
+    language = "zh-Hant" if any(ch in text for ch in "銀產壽證會過罰東") else None
+    return [mention.name for mention in extract(text, language=language).platforms if mention.id is None]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("金管會指出，主因是東海銀行因內控缺失遭罰 800 萬元，其次為北辰產險因理賠違規遭罰 300 萬元。",
+     ["東海銀行", "北辰產險"]),
+    ("银保监局通报，处罚包括南岭人寿因销售误导被罚款120万元、以及西江证券因风控缺失被罚50万元。",
+     ["南岭人寿", "西江证券"]),
+    ("另外，「青松銀行」因防制洗錢作業缺失，應予糾正。", ["青松銀行"]),
+])
+def test_banks_insurers_and_brokers_in_an_enforcement_sentence(text: str, expected: list[str]) -> None:
+    assert [name for name in _names(text) if name in expected] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "中国人民银行发布了新的支付管理办法，商业银行应遵守。",
+    "金管會表示，今年保險及證券期貨業共裁罰 20 件。",
+    "多家银行被罚款，各银行应加强内控。",
+    "东海银行今日公布了第三季度的经营数据。",  # no measure: a bank only mentioned
+    "金管會銀行局副局長表示，罰款金額增加。",
+])
+def test_no_institution_where_the_words_are_generic_public_or_idle(text: str) -> None:
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("工信部今日通报，12款下架APP有：晨星记账、云朵相册、跑跑出行(跑跑出行极速版)、小熊识字。",
+     ["晨星记账", "云朵相册", "跑跑出行", "小熊识字"]),
+    ("被关闭的网站如下：青蛙视频、星河小说网、白鹭论坛", ["青蛙视频", "星河小说网", "白鹭论坛"]),
+])
+def test_a_list_a_colon_opens_after_its_kind_and_count(text: str, expected: list[str]) -> None:
+    assert list(dict.fromkeys(_names(text))) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # the items are conducts, not names
+    "检查发现，3款APP存在以下问题：超范围收集个人信息、强制用户使用定向推送功能、频繁索取权限。",
+    # no count, no measure: the kinds an app falls into
+    "应用分为：工具类、游戏类、社交类。",
+    # a list that runs on into the next clause
+    "5款APP有：晨星记账、云朵相册、小熊识字，均已完成整改。",
+])
+def test_no_introduced_list_of_conducts_kinds_or_prose(text: str) -> None:
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "市场监管总局依法对杭州星云电子商务有限公司（天猫）处以50万元罚款。",
+    "监管局对上海星河贸易发展有限公司（以下简称“天猫”）作出行政处罚。",
+])
+def test_a_registered_name_with_its_platform_in_brackets_is_that_platform(text: str) -> None:
+    mentions = extract(text).platforms
+    assert _names(text) == [] and "tmall" in {mention.id for mention in mentions}
+
+
+def test_a_registered_name_a_bracket_elsewhere_gives_a_platform_takes_its_id() -> None:
+    text = ("市场监管总局对上海星河网络科技有限公司、北京云海科技有限公司等两家企业分别处以罚款。"
+            "此前，总局先后对上海星河网络科技有限公司（多多买菜）、北京云海科技有限公司（十荟团）开展调查。")
+    mentions = extract(text).platforms
+    assert _names(text) == []
+    assert {mention.id for mention in mentions if mention.name == "上海星河网络科技有限公司"} == {"duoduo_maicai"}
+
+
+@pytest.mark.parametrize("text", [
+    "网信办约谈多家平台，防止被关闭账号“重生”“转世”，下架违规应用。",
+    "工信部表示，将严厉打击“网络水军”，关闭违规网站。",
+    "借“3·15”之机，监管部门下架了一批应用。",
+])
+def test_quoted_jargon_dates_and_numbers_are_no_names(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_a_registered_name_read_over_a_verb_is_the_name_read_alone() -> None:
+    text = ("经查，广告发布主体为北京星桥科技有限公司。代理商需提交北京星桥科技有限公司审核，"
+            "市场监管局对北京星桥科技有限公司罚款200万元。")
+    assert set(_names(text)) == {"北京星桥科技有限公司"}
+
+
+@pytest.mark.parametrize("text", [
+    "金管會表示，多家商業銀行因內控缺失遭罰。",
+    "监管局指出，部分城市银行与各家保险公司因违规被罚款。",
+])
+def test_no_institution_named_by_a_generic_lead_within_a_sentence(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_a_named_rural_commercial_bank_is_a_name() -> None:
+    assert "江川农村商业银行" in _names("银保监分局对江川农村商业银行因贷款违规处以罚款80万元。")
