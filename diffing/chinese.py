@@ -101,9 +101,8 @@ def detect_language(text: str, simplified: str | None = None) -> str:
     """``"zh-Hant"``, ``"zh-Hans"`` or ``"en"``: Chinese when ideographs outweigh Latin letters
     (one ideograph carries about a word), Traditional when OpenCC changes a noticeable share
     of them. ``simplified`` is ``to_simplified(text)[0]`` when the caller already has it."""
-    ideographs = sum(map(len, _CJK_RUN.findall(text)))
-    letters = sum(map(len, _LATIN_RUN.findall(text)))
-    if ideographs == 0 or ideographs * 4 < letters:
+    ideographs = 0 if text.isascii() else sum(map(len, _CJK_RUN.findall(text)))
+    if ideographs == 0 or ideographs * 4 < sum(map(len, _LATIN_RUN.findall(text))):
         return "en"
     if simplified is None:
         simplified = to_simplified(text)[0]

@@ -280,10 +280,14 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         if prepared.paragraph_index(previous_start) == prepared.paragraph_index(anchor):
             context.append((previous_start, previous_end))
     objects_here: dict[str, tuple[int, int] | None] = {}
+    # Metrics share object words (websites, apps): each pattern scans the clause once.
+    nearest_objects: dict[re.Pattern[str], tuple[int, int] | None] = {}
     for metric in compatible:
         objects = metric.phrasings[language].objects
         if objects is not None:
-            objects_here[metric.id] = _nearest(objects, text, clause_start, clause_end, anchor)
+            if objects not in nearest_objects:
+                nearest_objects[objects] = _nearest(objects, text, clause_start, clause_end, anchor)
+            objects_here[metric.id] = nearest_objects[objects]
     if language == "zh":
         # In a compound noun the last noun is the thing (网站平台账号 are accounts): an object
         # right before another metric's object only qualifies it.

@@ -614,7 +614,7 @@ _EN_ONSET = re.compile(
     r"(?<![a-z])(?:since\s+(?:[^.;,\n]{0,60}?\s)?(?:began|started|was\s+launched|was\s+started|kicked\s+off|got\s+under\s*way|was\s+rolled\s+out)"
     r"|" + _EN_CAMPAIGN + r"s?\s+(?:that\s+|which\s+)?(?:was\s+|were\s+|began\s+|started\s+)?(?:launched|started|begun|began|initiated|kicked\s+off|rolled\s+out))"
     r"\s+in\s+(?P<m>" + _EN_MONTH + r")(?![a-z])(?:\s*,?\s*(?P<y>(?:19|20)\d{2}|this\s+year|last\s+year))?(?!\s*\d)")
-_EN_ONSET_HINT = re.compile(r"\b(?:began|started|launched|kicked\s+off|begun|initiated|under\s*way|rolled\s+out)\s+in\s")
+_EN_ONSET_HINT = re.compile(r"(?=[bslkiur])\b(?:began|started|launched|kicked\s+off|begun|initiated|under\s*way|rolled\s+out)\s+in\s")
 
 
 def _zh_onsets(text: str) -> list[re.Match[str]]:

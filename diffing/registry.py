@@ -40,7 +40,7 @@ class PlatformRegistry:
     # with one of their first two characters: a scan of every position for a hundred English
     # names costs more than the rest of the reading.
     latin_pattern: re.Pattern[str]
-    latin_starts: frozenset[str]
+    latin_starts: re.Pattern[str]  # (empty) at each word start that begins such a name
     action_patterns: dict[str, dict[str, re.Pattern[str]]]  # language → action → pattern
     # Chinese action words are plain words: one trie over all of them, and the action of each.
     zh_action_scan: tuple[re.Pattern[str], dict[str, str]]
@@ -123,7 +123,7 @@ def _build_registry(extra: str | None) -> PlatformRegistry:
         cased=cased,
         name_pattern=_name_pattern({alias: key for alias, key in aliases.items() if not _LATIN_EDGE.match(alias)}),
         latin_pattern=_name_pattern({alias: key for alias, key in aliases.items() if _LATIN_EDGE.match(alias)}),
-        latin_starts=frozenset(alias[:2] for alias in aliases if _LATIN_EDGE.match(alias)),
+        latin_starts=_word_starts({alias[:2] for alias in aliases if _LATIN_EDGE.match(alias)}),
         action_patterns=action_patterns,
         zh_action_scan=_zh_scan(actions),
         en_action_needles={
@@ -173,18 +173,29 @@ def _name_pattern(aliases: dict[str, str]) -> re.Pattern[str]:
     return re.compile(literal_alternation(aliases))
 
 
+def _word_starts(starts: set[str]) -> re.Pattern[str]:
+    """An empty match where a word starts with one of ``starts`` (a name's first two
+    characters, or a one-letter name): one scan instead of a test at every word. The
+    characters themselves are looked at, not taken, as a start may end in a space."""
+    seconds: dict[str, set[str]] = {}
+    for start in starts:
+        seconds.setdefault(start[0], set()).add(start[1:])
+    alternatives = "|".join(
+        re.escape(first) if "" in after else re.escape(first) + "[" + "".join(map(re.escape, sorted(after))) + "]"
+        for first, after in sorted(seconds.items()))
+    first = "".join(map(re.escape, sorted(seconds)))
+    return re.compile(f"(?=[{first}])(?<![a-z0-9])(?={alternatives})" if starts else "(?!)")
+
+
 def registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[Found]:
     text = prepared.text
     found: list[Found] = []
     matches = list(registry.name_pattern.finditer(text))
-    starts = registry.latin_starts
-    for word in _WORD_START.finditer(text):
-        position = word.start()
-        # Two letters start most names; a one-letter name (X) is its own start.
-        if text[position:position + 2] in starts or text[position] in starts:
-            latin = registry.latin_pattern.match(text, position)
-            if latin is not None:
-                matches.append(latin)
+    latin_match = registry.latin_pattern.match
+    for word in registry.latin_starts.finditer(text):
+        latin = latin_match(text, word.start())
+        if latin is not None:
+            matches.append(latin)
     if len(matches) > 1:
         matches.sort(key=lambda match: (match.start(), -match.end()))
     last_end = -1
@@ -233,9 +244,6 @@ def registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[F
 
 
 _DOMAIN_SUFFIX = re.compile(r"\.(?:com|cn|net|org)(?:\.cn)?(?![a-z0-9])")
-
-
-_WORD_START = re.compile(r"(?<![a-z0-9])[a-z0-9]")
 
 
 def merge_adjacent(text: str, found: list[Found]) -> list[Found]:

@@ -114,7 +114,8 @@ def _without_glosses(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
                                       tuple(kept) if starts is None else tuple(starts[i] for i in kept))
 
 
-_FULL_STOP_DECIMAL = re.compile(r"(?<=\d)。(?=\d{1,4}\s*[万亿])")
+# The full stop first: a scan for a literal skips ahead, a lookbehind is tried everywhere.
+_FULL_STOP_DECIMAL = re.compile(r"。(?<=\d。)(?=\d{1,4}\s*[万亿])")
 
 
 def prepare(original: str, language: str | None = None) -> PreparedText:
