@@ -1542,6 +1542,25 @@ def test_english_orders_to_put_right(text: str, expected: dict[str, tuple[str, .
     assert {m.id: m.actions for m in _mentions(text)} == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # a deadline set for putting things right
+    ("The watchdog fined Pinduoduo and gave it four months to change how it shows discounts.",
+     {"pinduoduo": ("fined", "ordered_to_rectify")}),
+    ("Alipay was fined 5 million yuan and has been given 30 days to make the necessary changes.",
+     {"alipay": ("fined", "ordered_to_rectify")}),
+    # asked, instructed or urged to put it right
+    ("The regulator also urged Douyin to correct its ranking rules.", {"douyin": ("ordered_to_rectify",)}),
+    ("Weibo was fined and instructed to take corrective steps.", {"weibo": ("fined", "ordered_to_rectify")}),
+    ("Taobao and JD have been asked to implement specific remedies within a month.",
+     {"taobao": ("ordered_to_rectify",), "jd": ("ordered_to_rectify",)}),
+    # urged to obey the law, or given time to comply with it: advice and a deadline, no order
+    ("The regulator summoned Meituan, urging it to strictly comply with the rules.", {"meituan": ("summoned",)}),
+    ("Apple was fined and has 60 days to comply with the act.", {"apple": ("fined",)}),
+])
+def test_english_deadlines_and_requests_to_put_right(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in _mentions(text)} == expected
+
+
 @pytest.mark.parametrize(("text", "platform_id"), [
     ("金管会对街口电子支付处以罚款60万元。", "jkopay"),
     ("金管會對「街口支付」開罰。", "jkopay"),
