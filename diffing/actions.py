@@ -166,12 +166,13 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         spans = _intended_fines(text, spans)
     if language == "zh" and any(action == "notified" and text.startswith("存在", start) for start, _, action in spans):
         spans = _grounds_of_another_measure(text, spans)
-    # 通报下架 announces a removal: the notice is the way the removal is made known; 关于…的通报
-    # is the notice's title.
+    # 通报下架 announces a removal, and so does 总局通报，…责令关停: the notice is the way the
+    # measure its sentence takes is made known; 关于…的通报 is the notice's title.
     spans = [
         span for index, span in enumerate(spans)
         if not (span[2] == "notified" and (
-            (index + 1 < len(spans) and spans[index + 1][0] == span[1]) or text[span[0] - 1:span[0]] == "的"))
+            (index + 1 < len(spans) and spans[index + 1][0] == span[1]) or text[span[0] - 1:span[0]] == "的"
+            or (language == "zh" and _ANNOUNCING.match(text, span[1]) and _measure_later_in_sentence(text, spans, index))))
     ]
     # 责令限期整改 also contains no other action, but 罚款 inside 罚款处罚 and similar overlaps
     # keep the longest reading.
@@ -200,6 +201,12 @@ def _grounds_of_another_measure(text: str, spans: list[tuple[int, int, str]]) ->
     return result
 
 
+def _measure_later_in_sentence(text: str, spans: list[tuple[int, int, str]], index: int) -> bool:
+    end = min((position for position in (text.find(mark, spans[index][1]) for mark in "。！？!?\n") if position >= 0),
+              default=len(text))
+    return any(other[0] < end and other[2] not in ("notified", NEUTRAL) for other in spans[index + 1:])
+
+
 def _intended_fines(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     result: list[tuple[int, int, str]] = []
     intent_end = -1
@@ -213,6 +220,8 @@ def _intended_fines(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[
     return result
 
 
+# 通报，…: the notice introducing what it says, not a naming of its own (通报了 is).
+_ANNOUNCING = re.compile(r"\s*(?:称|说|指出)?\s*[，,：:]")
 _CLAUSE_BREAK = re.compile(r"[.;。；!?！？\n]|,\s+(?:but|while|and)\s")
 _FACING = re.compile(r"(?:\b(?:could|may|might|would|will|to|now|is|are|still)\s+(?:also\s+)?fac(?:e|ing)|\bfaces)"
                      r"\s+(?:a|an|up|possible|potential|further|hefty|fines?|penalt)\b[^.;\n]*$")
