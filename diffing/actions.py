@@ -77,13 +77,19 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             if any(needle in text for needle in needles.get(action, ("",)))
             for match in pattern.finditer(text)
         ]
-        if "order" in text or "requir" in text or "direct" in text:
+        if any(word in text for word in _ORDER_NEEDLES_EN):
             # "ordered Acme to change the practice", "will be required to improve its controls",
             # "an order requiring the company to bring its processing into line": an order to put
             # a violation right, whoever stands between the order and what is to be done ("ordered
             # to pay" is the fine's own word).
             spans += [(match.start(match.lastindex or 0), match.end(match.lastindex or 0), "ordered_to_rectify")
                       for match in _ORDERED_EN.finditer(text)
+                      if not _UNREALISED_EN.search(text, max(0, match.start() - 24), match.start())]
+        if " to " in text and any(unit in text for unit in (" days", " weeks", " months", "-day", "-month")):
+            # "was given six months to make the necessary changes", "has 20 days to implement the
+            # measures": a deadline set for putting a violation right is an order to do it (a
+            # deadline only to comply with a law is not, as the gold annotates it).
+            spans += [(match.start(1), match.end(1), "ordered_to_rectify") for match in _DEADLINE_EN.finditer(text)
                       if not _UNREALISED_EN.search(text, max(0, match.start() - 24), match.start())]
         spans.sort()
     if language == "zh" and "关" in text:
@@ -160,12 +166,13 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         spans = _intended_fines(text, spans)
     if language == "zh" and any(action == "notified" and text.startswith("存在", start) for start, _, action in spans):
         spans = _grounds_of_another_measure(text, spans)
-    # 通报下架 announces a removal: the notice is the way the removal is made known; 关于…的通报
-    # is the notice's title.
+    # 通报下架 announces a removal, and so does 总局通报，…责令关停: the notice is the way the
+    # measure its sentence takes is made known; 关于…的通报 is the notice's title.
     spans = [
         span for index, span in enumerate(spans)
         if not (span[2] == "notified" and (
-            (index + 1 < len(spans) and spans[index + 1][0] == span[1]) or text[span[0] - 1:span[0]] == "的"))
+            (index + 1 < len(spans) and spans[index + 1][0] == span[1]) or text[span[0] - 1:span[0]] == "的"
+            or (language == "zh" and _ANNOUNCING.match(text, span[1]) and _measure_later_in_sentence(text, spans, index))))
     ]
     # 责令限期整改 also contains no other action, but 罚款 inside 罚款处罚 and similar overlaps
     # keep the longest reading.
@@ -194,6 +201,12 @@ def _grounds_of_another_measure(text: str, spans: list[tuple[int, int, str]]) ->
     return result
 
 
+def _measure_later_in_sentence(text: str, spans: list[tuple[int, int, str]], index: int) -> bool:
+    end = min((position for position in (text.find(mark, spans[index][1]) for mark in "。！？!?\n") if position >= 0),
+              default=len(text))
+    return any(other[0] < end and other[2] not in ("notified", NEUTRAL) for other in spans[index + 1:])
+
+
 def _intended_fines(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     result: list[tuple[int, int, str]] = []
     intent_end = -1
@@ -207,6 +220,8 @@ def _intended_fines(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[
     return result
 
 
+# 通报，…: the notice introducing what it says, not a naming of its own (通报了 is).
+_ANNOUNCING = re.compile(r"\s*(?:称|说|指出)?\s*[，,：:]")
 _CLAUSE_BREAK = re.compile(r"[.;。；!?！？\n]|,\s+(?:but|while|and)\s")
 _FACING = re.compile(r"(?:\b(?:could|may|might|would|will|to|now|is|are|still)\s+(?:also\s+)?fac(?:e|ing)|\bfaces)"
                      r"\s+(?:a|an|up|possible|potential|further|hefty|fines?|penalt)\b[^.;\n]*$")
@@ -239,13 +254,26 @@ _ORDERED_TO_RECTIFY = re.compile(
     r"(?:整改|改正|改善|停止(?=[^，,。；;\n]{0,8}?(?:违法|违规|违反|侵害|侵犯|侵权)))")
 # The order is to put things right (bring the processing into line, correct, improve); an
 # order only to stop the conduct is not counted as one, as the gold annotates it.
+# What is to be done: put right (not "comply with the law", which only a plain order carries).
+_PUT_RIGHT_EN = (r"(?:bring|align|correct|fix|remedy|rectify|improve|amend|modify|revise|change|alter"
+                 r"|clean\s+up|revamp|overhaul|reform|step\s+up|strengthen|tighten"
+                 r"|make\s+(?:the\s+)?(?:necessary\s+|immediate\s+|comprehensive\s+)?(?:changes|rectifications?|corrections)"
+                 r"|take\s+(?:\w+\s+)?(?:corrective|remedial)|implement\s+(?:[\w-]+\s+){0,3}?(?:remed(?:y|ies)|measures|changes))")
+_ORDER_NEEDLES_EN = ("order", "requir", "direct", "instruct", "asked", "urge", "told")
 _ORDERED_EN = re.compile(
     r"\b(?:order(?:ed|s|ing)?|requir(?:ed|es|ing)|direct(?:ed|s|ing))\s+(?:[\w'’&-]+,?\s+){0,5}?"
     # the verb may be quoted from the order: "ordered the platforms to “rectify” and “clean up”"
-    r"(to\s+[\"“‘']?(?:bring|comply|conform|align|correct|fix|remedy|rectify|improve|amend|modify|revise|change"
-    r"|clean\s+up|revamp|overhaul|reform|step\s+up|strengthen|tighten|make\s+(?:the\s+)?(?:necessary\s+)?changes)\b)"
+    rf"(to\s+(?:\w+ly\s+)?[\"“‘']?(?:comply|conform|{_PUT_RIGHT_EN})\b)"
+    # "instructed to take corrective measures", "urged CNKI to correct its wrongdoings": asked
+    # to put a violation right (urged "to comply with the law" is advice, no order)
+    r"|\b(?:instruct(?:ed|s|ing)?|asked|urg(?:ed|es|ing)|told)\s+(?:[\w'’&-]+,?\s+){0,5}?"
+    rf"(to\s+(?:\w+ly\s+)?[\"“‘']?{_PUT_RIGHT_EN}\b)"
     # "a compliance order", "a corrective order": the order itself named
     r"|\b((?:compliance|corrective)\s+orders?)\b")
+_DEADLINE_EN = re.compile(
+    r"\b(?:given|gave|giving|gives|has|have|had)\s+(?:\w+\s+)?"
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)[\s-](?:days?|weeks?|months?)\s+"
+    rf"(?:[\w-]+\s+){{0,2}}?(to\s+(?:\w+ly\s+)?{_PUT_RIGHT_EN})\b")
 _AS_REQUIRED = re.compile(r"(?:按照|根据|依照|按)[^，,。；;\n]{0,6}$")
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 # 要求上述8款浏览器在整改期间…: asked of parties counted back, 要求 is an order too.

@@ -1542,6 +1542,25 @@ def test_english_orders_to_put_right(text: str, expected: dict[str, tuple[str, .
     assert {m.id: m.actions for m in _mentions(text)} == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # a deadline set for putting things right
+    ("The watchdog fined Pinduoduo and gave it four months to change how it shows discounts.",
+     {"pinduoduo": ("fined", "ordered_to_rectify")}),
+    ("Alipay was fined 5 million yuan and has been given 30 days to make the necessary changes.",
+     {"alipay": ("fined", "ordered_to_rectify")}),
+    # asked, instructed or urged to put it right
+    ("The regulator also urged Douyin to correct its ranking rules.", {"douyin": ("ordered_to_rectify",)}),
+    ("Weibo was fined and instructed to take corrective steps.", {"weibo": ("fined", "ordered_to_rectify")}),
+    ("Taobao and JD have been asked to implement specific remedies within a month.",
+     {"taobao": ("ordered_to_rectify",), "jd": ("ordered_to_rectify",)}),
+    # urged to obey the law, or given time to comply with it: advice and a deadline, no order
+    ("The regulator summoned Meituan, urging it to strictly comply with the rules.", {"meituan": ("summoned",)}),
+    ("Apple was fined and has 60 days to comply with the act.", {"apple": ("fined",)}),
+])
+def test_english_deadlines_and_requests_to_put_right(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in _mentions(text)} == expected
+
+
 @pytest.mark.parametrize(("text", "platform_id"), [
     ("金管会对街口电子支付处以罚款60万元。", "jkopay"),
     ("金管會對「街口支付」開罰。", "jkopay"),
@@ -1628,3 +1647,15 @@ def test_violations_stated_as_the_grounds_of_a_measure_are_no_naming(
 def test_apps_found_in_violation_without_another_measure_are_notified() -> None:
     assert {m.id: m.actions for m in _mentions("经检测，拼多多，存在违规收集个人信息问题。")} == {
         "pinduoduo": ("notified",)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the regulator's notice introducing the measure it reports: no naming of its own
+    ("市网信办昨日通报，因抖音存在突出问题，对其处以警告并罚款50万元。", {"douyin": ("warned", "fined")}),
+    ("总局通报，针对“虎牙”“斗鱼”两家网站的问题，责令两家网站立即整改。",
+     {"huya": ("ordered_to_rectify",), "douyu": ("ordered_to_rectify",)}),
+    # a notice that names the platform and takes no other measure in the sentence still names it
+    ("工信部通报，小红书存在违规收集个人信息问题。", {"xiaohongshu": ("notified",)}),
+])
+def test_a_notice_announcing_a_measure_is_no_naming_of_its_own(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
