@@ -186,7 +186,14 @@ def english_company_names(prepared: PreparedText, known: Sequence[Found], langua
             start, end = trading.span(1)  # "My Media World Limited t/a Brand New Tube": the service
         converted_start = prepared.offsets.to_converted(start)
         converted_end = prepared.offsets.to_converted(end)
-        if any(item.start < converted_end and converted_start < item.end for item in known):
+        overlapping = [item for item in known if item.start < converted_end and converted_start < item.end]
+        if len(overlapping) == 1 and overlapping[0].id is not None and overlapping[0].start == converted_start \
+                and overlapping[0].end <= converted_end and trading is None:
+            # "Intime Retail (Group) Co Ltd": the registered name a registry name begins is that
+            # platform's mention, the whole name as written (as 阿里巴巴投资有限公司 is in Chinese)
+            overlapping[0].end = converted_end
+            continue
+        if overlapping:
             continue
         found.append(Found(converted_start, converted_end, None, "company"))
     for noun in _EN_ROLE_NOUN.finditer(original):

@@ -202,7 +202,9 @@ _COMPANY_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _COMPANY_BRACKET = re.compile(r"[(（][\u4e00-\u9fff]{2,4}[)）]$")
 _COMPANY_BEFORE = re.compile(
     r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|宣布|表示|指出|决定|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款|收购|并购|受让|入股"
-    r"|运营主体|运营方|运营者|运营企业|运营公司|运营单位|开发单位|开发者|开发商|主办|承办|版权所有|技术支持|所属|旗下)$"
+    r"|运营主体|运营方|运营者|运营企业|运营公司|运营单位|开发单位|开发者|开发商|主办|承办|版权所有|技术支持|所属|旗下"
+    # a regulator's verb, a role or a listing before the name (某局查处某某有限公司, 营运主体, 母公司, 上柜)
+    r"|查处|查办|审议|借用|营运主体|营运商|母公司|子公司|上柜|上市)$"
 )
 _COMPANY_FURNITURE = re.compile(
     r"(?:©|版权|copyright|主办|承办|技术支持|运营主体|运营方|运营者|运营企业|运营公司|运营单位|开发单位|开发者|开发商|备案)[^\n]{0,12}$")
@@ -249,6 +251,7 @@ def _company_names(text: str) -> list[tuple[int, int]]:
                 break
             start -= 1
         if (match.start() - start < 2 or text[start - 1:start] in (")", "）")
+                or (match.end() - start >= _COMPANY_LONGEST and _COMPANY_CHAR.match(text, start - 1))
                 or _COMPANY_FURNITURE.search(text, max(0, start - 16), start)
                 or _COMPANY_OPERATES.match(text, match.end())):
             continue

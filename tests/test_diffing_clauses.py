@@ -503,7 +503,7 @@ def test_closing_a_platform_s_sections_or_accounts_does_not_close_it(
      [("alibaba", "阿里巴巴投资有限公司", ("fined",)), ("yuewen", "阅文集团", ("fined",)),
       ("fengchao", "深圳市丰巢网络技术有限公司", ("fined",))]),
     ("市場監管總局對阿里巴巴投資有限公司收購銀泰商業(集團)有限公司股權案處以罰款。", "zh-Hant",
-     [("alibaba", "阿里巴巴投資有限公司", ("fined",))]),
+     [("alibaba", "阿里巴巴投資有限公司", ("fined",)), ("intime", "銀泰商業(集團)有限公司", ())]),
     ("The regulator fined Alibaba Group and Tencent-backed China Literature.", "en",
      [("alibaba", "Alibaba Group", ("fined",)), ("tencent", "Tencent", ()), ("yuewen", "China Literature", ("fined",))]),
 ])

@@ -89,3 +89,9 @@ def test_services_blocked_banned_or_throttled_are_names(text: str, expected: lis
 ])
 def test_no_blocked_name_that_is_a_day_or_a_people(text: str) -> None:
     assert _names(text) == []
+
+
+def test_a_registered_name_a_registry_name_begins_is_that_platforms_mention() -> None:
+    mentions = extract("The regulator fined Alibaba Investment for buying Intime Retail (Group) Co Ltd.",
+                       language="en").platforms
+    assert ("intime", "Intime Retail (Group) Co Ltd") in {(mention.id, mention.name) for mention in mentions}

@@ -914,7 +914,7 @@ def test_related_companies_are_the_ones_the_sentence_opened_with(
 
 
 def test_a_failed_duty_ends_where_a_measure_befalls_the_platform() -> None:
-    assert _entries("阿里并购银泰未申报 遭罚款50万元", "zh-Hans") == [("alibaba", "阿里", ("fined",))]
+    assert _entries("阿里并购银泰未申报 遭罚款50万元", "zh-Hans") == [("alibaba", "阿里", ("fined",)), ("intime", "银泰", ())]
 
 
 @pytest.mark.parametrize(("text", "language"), [

@@ -26,6 +26,22 @@ from diffing.registry import builtin_registry
     ("The regulator fined Shenzhen Hive Box for an unreported deal.", "fengchao"),
     ("Officials met Yidianzixun and Sohu.", "yidian"),
     ("The apps were taken off the Playstore.", "google_play"),
+    ("The broadcaster RT was blocked by the regulator.", "rt"),
+    ("The regulator fined SF Express for a deal it did not report.", "sf_express"),
+    ("市场监管总局称，顺丰未依法申报收购交易。", "sf_express"),
+    ("市场监管总局称，银泰商业的收购未依法申报。", "intime"),
+    ("市场监管总局称，新丽传媒的收购未依法申报。", "new_classics_media"),
+    ("市场监管总局称，中邮智递的收购未依法申报。", "china_post_smart_logistics"),
+    ("The journal database was set up by Tsinghua Tongfang.", "tongfang"),
+    ("Suning and Bank of Nanjing formed a joint venture.", "bank_of_nanjing"),
+    ("Couriers also work for FlashEx.", "flashex"),
+    ("The case concerned AdSense, the advertising business.", "google_adsense"),
+    ("The ministry named Cheetah Mobile and its CM Browser.", "cheetah_mobile"),
+    ("The ministry named Cheetah Mobile and its CM Browser.", "cm_browser"),
+    ("The ministry named Jumei among the apps.", "jumei"),
+    ("通傳會对中天電視裁罰40萬元，监管机关表示。", "ctitv"),
+    ("市场监管总局称，平安健康的交易未依法申报。", "pingan_good_doctor"),
+    ("Steam, Ubisoft and EA were blocked.", "electronic_arts"),
 ])
 def test_registry_knows_platforms_regulators_act_on(text: str, platform_id: str) -> None:
     assert platform_id in {mention.id for mention in extract(text, language=None if "监管" in text else "en").platforms}
@@ -35,6 +51,7 @@ def test_registry_knows_platforms_regulators_act_on(text: str, platform_id: str)
     "Please store one item per shelf; one store is enough.",
     "The team will grok the new rules soon.",
     "He said helo to the staff.",
+    "The rt value and the ea field are read from the form.",
 ])
 def test_cased_names_written_as_ordinary_words_are_not_names(text: str) -> None:
     assert not extract(text, language="en").platforms
@@ -59,3 +76,7 @@ def test_douyin_s_operator_by_its_english_name_is_douyin() -> None:
 def test_a_quoted_name_said_to_be_a_shop_is_a_website(text: str) -> None:
     mentions = extract(text, language="zh-Hant" if "會" in text else None).platforms
     assert [(mention.name, mention.kind) for mention in mentions if mention.id is None][:1] == [("青禾市集", "website")]
+
+
+def test_health_insurance_is_not_the_health_app() -> None:
+    assert "pingan_good_doctor" not in {mention.id for mention in extract("监管局对平安健康险公司罚款30万元。").platforms}

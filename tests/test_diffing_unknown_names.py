@@ -98,3 +98,17 @@ def test_no_institution_named_by_a_generic_lead_within_a_sentence(text: str) -> 
 
 def test_a_named_rural_commercial_bank_is_a_name() -> None:
     assert "江川农村商业银行" in _names("银保监分局对江川农村商业银行因贷款违规处以罚款80万元。")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("二、江苏省某市市场监管局查处南桥云帆贸易有限公司虚假宣传案，对其罚款30万元。", "南桥云帆贸易有限公司"),
+    ("審議會議審議青嵐電訊股份有限公司違規案，決議罰款60萬元。", "青嵐電訊股份有限公司"),
+    ("长河视频母公司北京长河互动科技有限公司被约谈并罚款10万元。", "北京长河互动科技有限公司"),
+])
+def test_a_registered_name_is_read_back_no_further_than_the_verb_or_role_before_it(text: str, expected: str) -> None:
+    assert expected in _names(text)
+
+
+def test_a_registered_name_read_back_to_the_length_limit_has_no_known_start() -> None:
+    text = "据通报一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳有限公司被罚款10万元。"
+    assert not any(name.endswith("有限公司") for name in _names(text))
