@@ -33,7 +33,10 @@ class AmountMatch:
     number_end: int
 
 
-_SCALE = r"(?:\s*(?:thousand|million|billion|trillion|mln|bln|mn|bn|crores?|lakhs?|m|k)(?![a-z]))?"
+# The scale word may be hyphenated onto the number where the amount is an attribute ("a
+# €15-million fine", "the $2.5-billion penalty").
+_SCALE = (r"(?:\s*(?:thousand|million|billion|trillion|mln|bln|mn|bn|crores?|lakhs?|m|k)(?![a-z])"
+          r"|-(?:thousand|million|billion|trillion)(?![a-z]))?")
 
 
 @lru_cache(maxsize=1)
@@ -114,6 +117,9 @@ def find_amounts(text: str) -> list[AmountMatch]:
     local = _local_yuan(text) if found else None
     if local is not None:
         found = [_as_currency(amount, local) if _bare_yuan(text, amount) else amount for amount in found]
+    local = _local_dollar(text) if "$" in text else None
+    if local is not None:
+        found = [_as_currency(amount, local) if _bare_dollar(text, amount) else amount for amount in found]
     return _bare_yuan_follows(text, found)
 
 
@@ -207,6 +213,32 @@ def _local_yuan(text: str) -> str | None:
         if words.search(text) and not _NAMES_YUAN.search(text):
             return code
     return None
+
+
+@lru_cache(maxsize=1)
+def _dollar_where() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+    table = parse_catalogue(read_builtin("currencies.toml"), "currency table")["currency"]
+    return tuple((currency["code"], re.compile(rf"\b(?:{literal_alternation(currency['dollar_where'])})\b"),
+                  re.compile(rf"(?<![a-z])(?:{literal_alternation(p for p in currency['prefixes'] if p.endswith('$'))})"))
+                 for currency in table if currency.get("dollar_where"))
+
+
+_NAMES_US_DOLLAR = re.compile(r"us\s?\$|u\.s\.\s?\$|\busd\b|\b(?:us|u\.s\.|american)\s+dollars?\b|美元")
+
+
+def _local_dollar(text: str) -> str | None:
+    """The currency "$" alone counts in this notice when its words place it where "$" is not the
+    US dollar (an Australian regulator's notice); ``None`` where it is, and where the notice
+    marks that dollar itself (A$60 million): its "$" alone is then another one."""
+    for code, words, own in _dollar_where():
+        if words.search(text) and not _NAMES_US_DOLLAR.search(text) and not own.search(text):
+            return code
+    return None
+
+
+def _bare_dollar(text: str, amount: AmountMatch) -> bool:
+    return (amount.amount.currency == "USD" and text.startswith("$", amount.start)
+            and not text[amount.start - 1:amount.start].isalpha())
 
 
 def _bare_yuan(text: str, amount: AmountMatch) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import TypeVar
@@ -168,6 +169,10 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
     clause_start, clause_end = prepared.clause_at(anchor)
     clause_end = max(clause_end, candidate.end)
     sentence_start, sentence_end = prepared.sentence_at(anchor)
+    if text[candidate.end - 1:candidate.end] in (")", "）") and candidate.end < sentence_end:
+        # An amount read with its conversion written first ends on the bracket: the clause
+        # goes on after it ("a $12.6 million (87.6 million yuan) fine").
+        clause_end = max(clause_end, prepared.clause_at(candidate.end)[1])
     if language == "zh":
         # 、 lists the objects of one verb (处置账号、群组781万个): the verb's clause is the figure's,
         # unless the item has a verb of its own (下架96款、通报3款).
@@ -598,18 +603,27 @@ def find_figures(
         next_start[index] = upcoming
         if index not in converted:
             upcoming = candidates[index].start
+    # An amount in brackets after its conversion written first ("$176.64 million (207 billion
+    # won) was imposed") is governed by the words around the pair.
+    written_first = {target: source for source, target in converted.items()
+                     if source == target - 1 and _OPENS_BRACKET.match(prepared.text, candidates[source].end)}
     for index, candidate in enumerate(candidates):
         if index in converted:
             restated.append((converted[index], (candidate.start, candidate.end)))
             continue
         following = next_start[index]
-        verdict = _classify(prepared, catalogue, candidate, following, previous)
+        context = candidate
+        if index in written_first:
+            closing = _CLOSES_BRACKET.match(prepared.text, candidate.end)
+            context = replace(candidate, start=candidates[written_first[index]].start,
+                              end=closing.end() if closing else candidate.end)
+        verdict = _classify(prepared, catalogue, context, following, previous)
         if verdict is None and refers_back and candidate.currency is None and not candidate.numeral_only:
             verdict = _acted_on_later(prepared, catalogue, candidate)
         previous = candidate.end
         role = None
         if candidate.currency is not None:
-            role = money_role(prepared, candidate, verdict)
+            role = money_role(prepared, context, verdict)
         if verdict is None and candidate.numeral_only:
             continue
         metric = verdict.metric if verdict else None
@@ -670,6 +684,10 @@ def find_figures(
     link_parts(prepared, drafts)
     figures = [_figure(prepared, catalogue, draft) for draft in drafts]
     return merge_repeats(figures) if merge else figures
+
+
+_OPENS_BRACKET = re.compile(r"\s*[(（]")
+_CLOSES_BRACKET = re.compile(r"[^()（）\n]{0,20}?[)）]")
 
 
 # The things of an earlier sentence referred back to (对上述账号作关闭处置, 将以上12款App下架).

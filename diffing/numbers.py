@@ -117,7 +117,8 @@ _EN_WORDS = set(_EN_ONES) | set(_EN_TENS) | set(_EN_SMALL_UNITS) | set(_EN_BIG_U
 # Simplified). Each alternative is linear: no nested quantifiers over the same characters.
 # Numbers start only where a run of digits or numerals starts, and runs are taken whole
 # (possessive): a megabyte of digits is one scan, not a scan from every position.
-ARABIC_NUMBER_PATTERN = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})++(?!\d)|\d++)(?:\.\d++)?"
+# Thousands are grouped by commas, or by apostrophes as Swiss style writes them (123'500).
+ARABIC_NUMBER_PATTERN = r"(?<![\d.])(?<!\d,)(?<!\d')(?:\d{1,3}(?:,\d{3})++(?!\d)|\d{1,3}(?:'\d{3})++(?![\d'])|\d++)(?:\.\d++)?"
 # ○ (a circle) stands for 〇 in Taiwanese papers' numerals (二五○万); it is folded before reading.
 _CN_NUMERAL_CHARS = "".join(_CN_DIGITS) + "○" + "".join(_CN_SMALL_UNITS) + "".join(_CN_BIG_UNITS)
 CN_NUMBER_PATTERN = (
@@ -147,7 +148,7 @@ CN_NUMBER_START = rf"(?=[\d{_CN_NUMERAL_CHARS}])"
 EN_NUMBER_START = rf"(?=[\d{''.join(sorted({word[0] for word in _EN_WORD_ALTERNATIVES.split('|')}))}])"
 
 _PLAIN_ARABIC = re.compile(
-    r"(?P<int>\d{1,3}(?:(?P<sep>[,\s\u202f\u00a0])\d{3})(?:(?P=sep)\d{3})*|\d*)"
+    r"(?P<int>\d{1,3}(?:(?P<sep>[,'\s\u202f\u00a0])\d{3})(?:(?P=sep)\d{3})*|\d*)"
     r"(?P<frac>\.\d+)?(?:e(?P<exp>[+-]?\d+))?"
 )
 _SIGN = re.compile(r"^(?:-|\+|负|minus\b|negative\b)\s*")
@@ -274,7 +275,7 @@ def _parse_decimal(s: str) -> Decimal | None:
 def _parse_unsigned(text: str) -> Decimal | None:
     plain = _PLAIN_ARABIC.fullmatch(text)
     if plain and (plain.group("int") or plain.group("frac")):
-        digits = re.sub(r"[,\s\u202f\u00a0]", "", plain.group("int")) or "0"
+        digits = re.sub(r"[,'\s\u202f\u00a0]", "", plain.group("int")) or "0"
         value = Decimal(digits + (plain.group("frac") or ""))
         if plain.group("exp"):
             value = value.scaleb(int(plain.group("exp")))

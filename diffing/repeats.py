@@ -32,6 +32,7 @@ _CONVERSION_GAP = re.compile(
 )
 
 
+_BRACKET_GAP = re.compile(rf"\s*[(（]\s*(?:{_APPROXIMATELY}\s*|or\s+)*")
 _NEXT_IN_PARENTHESIS = re.compile(rf"\s*(?:{_CURRENCY_NAME}\s*)?[,，、/;；]\s*(?:or\s+|{_APPROXIMATELY}\s*)*")
 _CLOSES_SOON = re.compile(rf"\s*(?:{_CURRENCY_NAME})?\s*[)）]")
 
@@ -70,7 +71,13 @@ def conversions(prepared: PreparedText, candidates: Sequence[Candidate]) -> dict
             continue
         if previous is not None:
             before = candidates[previous]
-            if before.currency != candidate.currency and (
+            if (before.currency == "USD" and candidate.currency != "USD" and previous not in converted
+                    and _BRACKET_GAP.fullmatch(prepared.text, before.end, candidate.start)
+                    and _CLOSES_SOON.match(prepared.text, candidate.end)):
+                # "$176.64 million (207 billion won)": a fine is stated in the regulator's own
+                # currency; the US dollars written first restate the amount in the brackets.
+                converted[previous] = index
+            elif before.currency != candidate.currency and (
                     _CONVERSION_GAP.fullmatch(prepared.text, before.end, candidate.start)
                     # "fined €3 million for …, equivalent to about $3.3 million": the words say
                     # it restates the amount before it in its sentence, whatever stands between.

@@ -32,6 +32,8 @@ _BASE_BEFORE = re.compile(
     # (收入 alone is a company's revenue; 违法收入, illegal income, is confiscated first)
     r"(?:销售额|营业额|营业收入|销售收入|营收|(?<!违法)收入|turnover|sales|revenues?)"
     r"(?:\s+(?:of|was|reached|totall?ing|amounting\s+to))?\s*(?:about|around|some|nearly|over|约|达|为|共|高达|超过|逾|近)?\s*$"
+    # what a percentage is taken of ("5% of the company's $251 million")
+    r"|\d\s*(?:%|percent|per\s+cent)\s+of\s+(?:(?:its|their|the|[a-z]+['’]s)\s+)?(?:[a-z-]+\s+){0,3}?$"
 )
 _RATE_AFTER = re.compile(r"\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
 _BASE_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?(?:annual\s+|global\s+|domestic\s+)?(?:sales|revenue|turnover)\b")
@@ -127,6 +129,14 @@ _CAP_BEFORE = re.compile(
     # 每违规一次处以…: a penalty per violation is the law's, not one imposed
     r"|每(?:违规|违法|次|项|起|例|发现)[^，,。；;\d]{0,6})\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
 )
+# An end of a range of amounts ("a penalty of between NT$50,000 and NT$150,000", "a fine of
+# 800,000-4,000,000 rubles ($11,000-$54,000)") is the scale the law sets, unless its clause says
+# the amounts were imposed ("imposed fines ranging between HK$132,000 and HK$740,000").
+_RANGE_UPPER_BEFORE = re.compile(
+    r"\bbetween\s+\S{0,4}?\d[\d.,']*\s*(?:thousand|million|billion|m|bn)?\s*(?:[a-z]+\s+)?and\s+$"
+    r"|(?<![\d.,'])\d[\d.,']*\s*(?:thousand|million|billion|m|bn|k)?\s*[-–]\s*$")
+_RANGE_LOWER_BEFORE = re.compile(r"\bbetween\s+$")
+_RANGE_LOWER_AFTER = re.compile(r"\s*[-–]\s*(?:[a-z]{0,3}[$€£¥₩₹])?\d")
 # "up to 10% of its global turnover, or about $2 billion": the limit restated as an amount.
 _CAP_RATE_RESTATED = re.compile(
     r"(?:up\s+to|as\s+much\s+as|maximum\s+of|最高|最多|不超过)[^.;。；\d]{0,20}?\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)"
@@ -303,6 +313,10 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
             or (("suspend" in after or "缓" in after) and _SUSPENDED_AFTER.match(after)) \
             or ("suspended" in before and _SUSPENDED_BEFORE.search(before)):
         return OTHER
+    if (_RANGE_UPPER_BEFORE.search(before) or _RANGE_LOWER_BEFORE.search(before)
+            or _RANGE_LOWER_AFTER.match(text, candidate.end)) \
+            and not _MAXIMUM_IMPOSED.search(text, clause_start, candidate.start):
+        return MAXIMUM
     if _CAP_AFTER.match(after) or _CAP_BEFORE.search(text[max(near_start, candidate.start - 40):candidate.start]) \
             or _CAP_RATE_RESTATED.search(text, max(sentence_start, candidate.start - 100), candidate.start) \
             or _PER_UNIT_AFTER.match(after) or _CAP_NOUN_AFTER.match(after) \

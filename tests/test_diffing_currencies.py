@@ -72,3 +72,29 @@ def test_a_fine_with_its_decimals_read_aloud_and_its_conversion() -> None:
     fines = [figure for figure in extract(text, published=PUBLISHED, language="en").figures
              if figure.metric == "fine_amount"]
     assert [(figure.value, figure.unit) for figure in fines] == [(Decimal("18200000000"), "KRW")]
+
+
+@pytest.mark.parametrize(("language", "text", "value", "code"), [
+    # 元 in a notice of Taiwan's communications commission (by its initials), of its
+    # administrative courts or of the Legislative Yuan is the New Taiwan dollar
+    ("zh-Hant", "NCC認定星河電視違反規定，裁罰80萬元。", "800000", "TWD"),
+    ("zh-Hant", "星河電視不服提起訴訟，臺北高等行政法院判決維持罰160萬。", "1600000", "TWD"),
+    # "$" alone in an Australian regulator's notice is the Australian dollar
+    ("en", "The ACCC said the Federal Court ordered Orbit to pay a penalty of $12 million.", "12000000", "AUD"),
+    ("en", "eSafety gave Orbit an infringement notice and a fine of $610,500.", "610500", "AUD"),
+])
+def test_a_local_dollar_or_yuan_where_the_notice_places_it(language: str, text: str, value: str,
+                                                           code: str) -> None:
+    fines = [figure for figure in extract(text, published=PUBLISHED, language=language).figures
+             if figure.metric == "fine_amount"]
+    assert [(figure.value, figure.unit) for figure in fines] == [(Decimal(value), code)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a notice that names US dollars, or marks the Australian one itself, keeps "$" as it was
+    ("the accc fined orbit a$20 million ($13 million).", ["AUD", "USD"]),
+    ("the accc compared its fine with the us$5 million fine of the ftc and a $4 million one.", ["USD", "USD"]),
+])
+def test_a_dollar_the_notice_distinguishes_stays_the_us_dollar(text: str, expected: list[str]) -> None:
+    from diffing.amounts import find_amounts
+    assert [match.amount.currency for match in find_amounts(text)] == expected

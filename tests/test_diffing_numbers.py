@@ -291,3 +291,21 @@ def test_a_space_before_yu_keeps_the_count() -> None:
 def test_an_amount_spaced_around_yi_and_wan_is_one_number(text: str, value: int) -> None:
     from diffing.amounts import find_amounts
     assert [match.amount.value for match in find_amounts(text)] == [value]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # thousands grouped by apostrophes, as Swiss style writes them
+    ("the office fined a retailer rmb 245'800 for false claims.", 245800),
+    ("a penalty of chf 1'250'000 was set.", 1250000),
+    # the scale word hyphenated onto the number of an attributive amount
+    ("the €12-million fine reflects the company's cooperation.", 12000000),
+    ("a $3.5-billion penalty", 3500000000),
+])
+def test_an_amount_grouped_by_apostrophes_or_with_a_hyphenated_scale(text: str, value: int) -> None:
+    from diffing.amounts import find_amounts
+    assert [match.amount.value for match in find_amounts(text)] == [value]
+
+
+def test_an_apostrophe_between_words_and_short_numbers_is_no_grouping() -> None:
+    from diffing.amounts import find_amounts
+    assert find_amounts("it's 5 o'clock and the '90s rule of 1'30 stands.") == []

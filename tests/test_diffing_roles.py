@@ -831,3 +831,33 @@ def test_a_budget_for_fine_revenue_is_no_fine(text: str, expected: list[tuple[De
 def test_the_words_after_a_bracketed_conversion_and_possible_penalties(
         text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
     assert [item for item in _roles(text) if item[0] in {e[0] for e in expected}] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the ends of a range the law sets are no fine imposed…
+    ("Each breach is liable to a penalty of between NT$30,000 and NT$90,000.",
+     [(Decimal(30000), "maximum", None), (Decimal(90000), "maximum", None)]),
+    ("A platform that ignores the order faces a fine of 600,000-2,000,000 rubles ($8,000-$27,000).",
+     [(Decimal(2000000), "maximum", None)]),
+    # …while fines imposed in a range are fines
+    ("The tribunal imposed fines ranging between HK$150,000 and HK$600,000 on the four firms.",
+     [(Decimal(150000), "fine", "fine_amount"), (Decimal(600000), "fine", "fine_amount")]),
+    # what a percentage is taken of is a base
+    ("The fine equals 4% of Orbit's $300 million in sales last year.",
+     [(Decimal(300000000), "sales_base", None)]),
+])
+def test_the_ends_of_a_range_and_the_base_of_a_percentage(
+        text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
+    assert [item for item in _roles(text) if item[0] in {e[0] for e in expected}] == expected
+
+
+@pytest.mark.parametrize(("text", "value", "code"), [
+    # a fine in the regulator's own currency in brackets after its US-dollar conversion
+    ("The fine of $150.2 million (176 billion won) was imposed by the commission on Orbit.",
+     Decimal(176000000000), "KRW"),
+    ("The regulator slapped Orbit Data with a $9.8 million (68.5 million yuan) fine for abusing its position.",
+     Decimal(68500000), "CNY"),
+])
+def test_a_conversion_written_before_the_fine_it_restates(text: str, value: Decimal, code: str) -> None:
+    fines = [figure for figure in _money(text) if figure.metric == "fine_amount"]
+    assert [(figure.value, figure.unit) for figure in fines] == [(value, code)]
