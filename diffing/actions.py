@@ -39,6 +39,11 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             # within a time given.
             spans += [(match.start(), match.end(), "ordered_to_rectify") for match in _MADE_COMPLIANT.finditer(text)]
             spans.sort()
+        if "拟" in text:
+            # 拟决定对其没收违法所得、罚款, 拟没收…并处罚款: the verbs after 拟 in its clause are
+            # a decision announced, not yet taken; the fine among them is intended.
+            spans += [(match.start(), match.end(), "fine_proposed") for match in _PROPOSED_ZH.finditer(text)]
+            spans.sort()
         if "打算" in text or "计划" in text or "有意" in text:
             # 打算向该公司发出罚款通知, 计划对其处以罚款: a fine intended, not yet imposed.
             spans += [(match.start(), match.end(), "fine_proposed") for match in _INTENDED_FINE_ZH.finditer(text)]
@@ -91,6 +96,20 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             # deadline only to comply with a law is not, as the gold annotates it).
             spans += [(match.start(1), match.end(1), "ordered_to_rectify") for match in _DEADLINE_EN.finditer(text)
                       if not _UNREALISED_EN.search(text, max(0, match.start() - 24), match.start())]
+        if "ban" in text or "block" in text:
+            # "banned 59 Chinese apps including A and B", "blocked the game": apps barred from a
+            # country are taken off its stores (a blocked website stays closed).
+            banned = [(match.start(), match.end(), "removed") for match in _BANNED_APPS_EN.finditer(text)]
+            if banned:
+                spans = [span for span in spans if not any(start < span[1] and span[0] < end
+                                                           for start, end, _ in banned)] + banned
+        if "would" in text or "'d" in text or "’d" in text:
+            # "said it would fine the platforms", "would impose a fine on": a fine reported as
+            # announced for later is a proposed one ("would have been fined" stays unrealised
+            # below; "will fine" is left as the fine it announces).
+            # "would pay a penalty" is a settlement agreed, not a fine announced.
+            spans = [(start, end, "fine_proposed") if action == "fined" and _fine_to_come_en(text, start)
+                     else (start, end, action) for start, end, action in spans]
         spans.sort()
     if language == "zh" and "关" in text:
         # 关停相关栏目, 关闭违规账号: features or accounts on the platform are closed, not the
@@ -149,7 +168,8 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
                      else (start, end, action) for start, end, action in spans]
         # "should have removed", "failed to remove", "was not fined", "avoided penalties": no
         # action was taken.
-        spans = [span for span in spans if not _UNREALISED_EN.search(text, max(0, span[0] - 24), span[0])]
+        spans = [span for span in spans if span[2] == "fine_proposed"
+                 or not _UNREALISED_EN.search(text, max(0, span[0] - 24), span[0])]
         # "fined for blocking parallel trade", "for failing to remove": the conduct, not a measure.
         spans = [span for span in spans if not (
             _CONDUCT_EN.search(text, max(0, span[0] - 40), span[0]) and _GERUND.match(text, span[0], span[1] + 12))]
@@ -184,6 +204,11 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             continue
         kept.append(span)
     return kept
+
+
+def _fine_to_come_en(text: str, start: int) -> bool:
+    announced = _FINE_TO_COME_EN.search(text, max(0, start - 40), start)
+    return announced is not None and (announced.group(1) is not None or text.startswith("fine", start))
 
 
 def _grounds_of_another_measure(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -229,6 +254,13 @@ _FOR_A_WHILE = re.compile(r"[^.;\n]{0,60}?\bfor\s+(?:\d+|a|an|one|two|three|four
                           r"(?:\s+\w+)?\s+(?:hours?|days?|weeks?|months?)\b")
 _DEADLINE_ZH = re.compile(r"(?<![无不])(?:必须|须|需)(?:在|于)[^，,。；;：:\n]{0,10}?(?:天|日|周|个月)(?:内|之内)")
 _MADE_COMPLIANT = re.compile(r"使其[^，,。；;：:\n]{0,16}?(?:符合(?:规定|要求|法规|规范)|合规)")
+_PROPOSED_ZH = re.compile(r"拟(?:决定|依法|作出|给予|对)?(?=[^，,。；;：:\n]{0,30}?(?:罚款|罚没|处以|并处|罚金))")
+_BANNED_APPS_EN = re.compile(
+    r"\b(?:ban(?:s|ned|ning)?|block(?:s|ed|ing)?)\b(?!\s+from\b)"
+    r"(?=(?:\s+[\w'’&.-]+){0,7}?\s+(?:apps|app|applications|mobile\s+games|games?)\b)")
+_FINE_TO_COME_EN = re.compile(
+    r"\b(?:would|\w+['’]d)\s+(?:also\s+|soon\s+|now\s+)?"
+    r"((?:impose|levy|issue|hand\s+down|slap)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?)?$")
 _INTENDED_FINE_ZH = re.compile(r"(?:打算|计划|有意)(?=[^，,。；;：:\n]{0,30}?(?:罚款|罚单))")
 # 针对某平台未落实主体责任，…存在…问题，对其采取约谈: what the measure answers, not a naming.
 _ABOUT_BEFORE_ZH = re.compile(r"针对[^。；;！？\n]*$")

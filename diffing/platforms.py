@@ -176,6 +176,11 @@ def find_platform_mentions(
         inherited = tuple(dict.fromkeys(action for key in keys for action in story.get(key, [])))
         if not all(story.get(key) for key in keys):
             inherited = ()
+        if "fine_proposed" in inherited and not all("fine_proposed" in story[key] for key in keys):
+            # "Alibaba and JD did not respond", a fine proposed to one and imposed on the other:
+            # neither is the other's (the intent would even take the place of the fine).
+            inherited = tuple(action for action in inherited if action not in ("fine_proposed", "fined")
+                              or all(action in story[key] for key in keys))
         if inherited and counted_sentence(prepared, group[0].start) is not None \
                 and not said.decided and not said.speaker and not said.oblique:
             # "The affected apps include Douban" details a count: what was done to the apps

@@ -1659,3 +1659,43 @@ def test_apps_found_in_violation_without_another_measure_are_notified() -> None:
 ])
 def test_a_notice_announcing_a_measure_is_no_naming_of_its_own(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Apps banned or blocked in a country are taken off its stores, the list after "including"
+    # with them; a blocked website stays closed.
+    ("The government on Friday banned 43 foreign apps including Weibo, Kuaishou and Pinduoduo.",
+     {"weibo": ("removed",), "kuaishou": ("removed",), "pinduoduo": ("removed",)}),
+    ("The ministry issued an order blocking 12 mobile apps, among them Douyin and Meituan.",
+     {"douyin": ("removed",), "meituan": ("removed",)}),
+    ("Officials have banned the PUBG Mobile game nationwide.", {"pubg": ("removed",)}),
+    ("Weibo users were banned from posting for a week.", {"weibo": ()}),
+])
+def test_apps_banned_or_blocked_are_removed(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A fine reported as announced for later ("would fine", "would impose a fine") is proposed.
+    ("The authority said it would fine Meituan and Pinduoduo 300,000 yuan each.",
+     {"meituan": ("fine_proposed",), "pinduoduo": ("fine_proposed",)}),
+    ("Regulators summoned Douyin, ordered it to rectify the feed and said they would fine the platform.",
+     {"douyin": ("summoned", "ordered_to_rectify", "fine_proposed")}),
+    # A penalty agreed to be paid is a fine; a counterfactual one is none.
+    ("Uber will pay a $20 million penalty to settle the charges.", {"uber": ("fined",)}),
+    ("Uber would have been fined had it not settled.", {"uber": ()}),
+    # 拟 before the measures of its clause: the fine among them is intended.
+    ("调查组表示，拟对美团没收违法所得、罚款共计120万元。", {"meituan": ("fine_proposed",)}),
+    ("市场监管局拟决定对拼多多处以罚款50万元。", {"pinduoduo": ("fine_proposed",)}),
+])
+def test_fines_announced_for_later_are_proposed(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+def test_a_list_inherits_only_what_is_done_to_each_of_its_platforms() -> None:
+    text = ("The regulator fined Meituan 1 million yuan. It said it would fine Alibaba later this year. "
+            "Meituan and Alibaba did not respond to requests for comment.")
+    by_key: dict[str, set[str]] = {}
+    for mention in _mentions(text):
+        by_key.setdefault(mention.key, set()).update(mention.actions)
+    assert by_key == {"meituan": {"fined"}, "alibaba": {"fine_proposed"}}
