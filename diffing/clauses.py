@@ -32,7 +32,7 @@ _COLLECTIVE_ZH = re.compile(
     r"|\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*(?:家|款|个(?![月小工])|件|条|名)"
     # 对 with an object that is no name (对平台内合作餐厅商户…下架): the verb acts on that object.
     # 对平台, 对两个平台, 对三家 refer back to the names before (_ALL_OF_THEM).
-    r"|^\s*[^，,；;对]{0,8}(?<!针)(?<!面)(?<!相)(?<!反)对(?!其|该|此|上述|手|于|平台(?![内上中])|这?[两二三四五六七八九十]+[个家])"
+    r"|^\s*[^，,；;对]{0,8}(?<!针)(?<!面)(?<!相)(?<!反)对(?!其|该|此|上述|手|于|平台(?![内上中])|这?[两二三四五六七八九十]+(?:[个家]|平台|网站|企业|公司))"
 )
 _COLLECTIVE_EN = re.compile(
     r"\b(?:other|several|some|many|these|those|all|numerous)\s+(?:\w+\s+)?"
@@ -172,7 +172,8 @@ _ASIDE_EN = re.compile(
 # A clause whose subject refers back to every party named before it (这些企业均被…, "the firms").
 _ALL_OF_THEM = re.compile(
     r"\s*(?:这些|上述|以上|前述|上列)(?:企业|平台|公司|网站|应用|app|账号)"
-    r"|\s*(?:并|同时)?对(?:这|上述)?[两二三四五六七八九十]+[个家]"
+    # 对两个平台, 对三家, and the count with the kind straight after it (分别对两平台)
+    r"|\s*(?:并|同时)?(?:分别|依法|均)?对(?:这|上述)?[两二三四五六七八九十]+(?:[个家]|平台|网站|企业|公司)"
     r"|\s*(?:these|those|the|all\s+the|all)\s+(?:companies|firms|platforms|apps|websites|giants)\b"
 )
 

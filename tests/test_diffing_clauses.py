@@ -365,6 +365,12 @@ def test_a_compared_name_takes_no_action() -> None:
     # In a sentence that names none, they refer to the platforms of the sentence before.
     ("网信办指出，快手及微博未落实主体责任。网信办指导地方网信办，对两个平台采取约谈、警告等措施。",
      [("kuaishou", ("summoned", "warned")), ("weibo", ("summoned", "warned"))]),
+    # The count with the kind straight after it (两平台, 三网站), in the same sentence or the next.
+    ("抖音、小红书存在炒作问题，市网信办分别对两平台采取约谈、责令限期改正、警告等措施。",
+     [("douyin", ("summoned", "ordered_to_rectify", "warned")),
+      ("xiaohongshu", ("summoned", "ordered_to_rectify", "warned"))]),
+    ("抖音、小红书存在炒作问题。市网信办依法对两平台予以警告。",
+     [("douyin", ("warned",)), ("xiaohongshu", ("warned",))]),
     ("针对“百度”的问题依法约谈，责令其全面深入整改。", [("baidu", ("summoned", "ordered_to_rectify"))]),
     ("The CAC had meetings with executives of Weibo, ordering them to make rectifications and fining them.",
      [("weibo", ("summoned", "ordered_to_rectify", "fined"))]),
