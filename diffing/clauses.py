@@ -155,7 +155,10 @@ _UNIT_AFTER_EN = re.compile(r"\s+(?:subsidiary|unit|affiliate|division|arm)\b")
 _BRANDS_IN_BRACKETS = re.compile(r"\b(?:subsidiar(?:y|ies)|brands?|products?|services?|units?)\s*\(\s*$")
 # A fine or an amount just before "on"/"against": the name is the one fined.
 _FINE_BEFORE_ON = re.compile(
-    r"(?:fines?|penalt(?:y|ies)|sanctions?|[\d.,]+\s*(?:million|billion|bn|mn|m|k)?(?:\s*(?:euros?|dollars|pounds|yuan))?)"
+    # the amount in any scale or currency words ("Rs 1,337 crore", "50 crore rupees", "2 trillion won")
+    r"(?:fines?|penalt(?:y|ies)|sanctions?|[\d.,]+\s*(?:million|billion|trillion|bn|mn|m|k|crores?|lakhs?)?"
+    r"(?:\s*(?:euros?|dollars|pounds|yuan|rupees|won|yen|roubles|rubles|lira|francs|krona|kronor|kroner|pesos|reais"
+    r"|ringgit|rand|baht|rupiah|dirhams|riyals))?)"
     r"\s+(?:(?:each|apiece|respectively)\s+)?(?:on|against)\s$"
 )
 _SETTLEMENT_WITH = re.compile(r"settlement\s+of\s+[^.;\n]{1,80}?\s+with\s+(?:the\s+)?$")

@@ -315,6 +315,16 @@ def test_fines_imposed_on_each_party() -> None:
     assert [figure.party for figure in extraction.figures if figure.currency] == ["google", "facebook"]
 
 
+@pytest.mark.parametrize("text", [
+    # the amount before "on" in any scale or currency words: the party is what is fined
+    "The commission imposed a penalty of Rs 2,150 crore on Amazon.",
+    "The tribunal levied a fine of 75 crore rupees on Amazon for misleading sellers.",
+    "The watchdog imposed a penalty of 1.2 trillion won on Amazon.",
+])
+def test_a_fine_in_any_currency_on_a_party_fines_it(text: str) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == [("amazon", ("fined",))]
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("国家网信办约谈微博、抖音负责人，责令限期整改，并对微博处以罚款50万元。",
      {"weibo": {"summoned", "ordered_to_rectify", "fined"}, "douyin": {"summoned", "ordered_to_rectify"}}),
