@@ -29,6 +29,14 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             # 责令快手在30日内整改: the names come between the order and the word.
             spans += [(match.start(1), match.end(1), "ordered_to_rectify")
                       for match in _ORDERED_AROUND_NAMES.finditer(text)]
+            # 责令微博、百度永久关闭炒作绯闻的账号, 要求平台下架违规商品: the platform is told to
+            # close or take down its accounts or content, an order to put things right; the
+            # closing is not done to it.
+            ordered = [(match.start(1), match.end(1), "ordered_to_rectify")
+                       for match in _ORDERED_TO_CLEAN_UP.finditer(text)]
+            if ordered:
+                spans = [span for span in spans if not any(start < span[1] and span[0] < end
+                                                           for start, end, _ in ordered)] + ordered
             spans.sort()
         if "须" in text or "需" in text:
             # X须在60个工作日内告知…措施, OpenAI必须在20天内…: an order with its deadline.
@@ -148,6 +156,11 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             if before and before[-1][2] != NEUTRAL:
                 spans.append((match.start() + 1, match.end(), before[-1][2]))
         spans.sort()
+    if language == "en" and "rectif" in text:
+        # "Acme has launched a comprehensive investigation, rectification and self-examination":
+        # a rectification the party undertakes is its own, no order given to it.
+        spans = [(start, end, NEUTRAL) if action == "ordered_to_rectify" and _SELF_RECTIFICATION_EN.search(
+            text, max(0, start - 80), start) else (start, end, action) for start, end, action in spans]
     if language == "en" and (" its " in text or " their " in text):
         # "Edmodo suspended its U.S. operations", "the company closed their store": what a company
         # did to its own business, no measure on it.
@@ -312,6 +325,10 @@ _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 _ORDERED_AROUND_NAMES = re.compile(
     r"(?:责令|勒令|下令|命令|(?:要求|督促)(?=(?:上述|以上|前述|这)\s*(?:\d+|[两二三四五六七八九十]+)\s*(?:家|款|个)))"
     r"[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除|补救|纠正)")
+_ORDERED_TO_CLEAN_UP = re.compile(
+    r"(?:责令|勒令|要求|督促)[^，,。；;：:\n]{1,24}?(关闭|关停|下架|封禁)"
+    r"(?=[^，,。；;：:\n、“”「」『』\"]{0,14}?(?:账号|帐号|栏目|版块|板块|频道|功能|群组|直播间|店铺|话题|词条|榜单"
+    r"|商品|内容|信息|广告|视频|链接))")
 # An amount of money written in Chinese (50万元, 1.2亿欧元), as the fine verbs below take it.
 _ZH_MONEY = r"[\d.,]+\s*(?:万|亿)?\s*(?:元|欧元|美元|英镑|港元|日元|韩元|卢布|澳元|加元)"
 _BARE_FINE = re.compile(
@@ -346,6 +363,9 @@ _UNREALISED_ZH = re.compile(r"(?:未(?![成经])|没有|拒不|无法|不能|难
 _CONTENT = r"(?:广告|内容|信息|视频|商品|帖文|贴文|文章|图片|链接|节目|频道|歌曲|词条)"
 _CONTENT_AFTER = re.compile(r"(?:了)?[^，,。；;：:\n、]{0,8}?" + _CONTENT)
 _CONTENT_BEFORE = re.compile(_CONTENT + r"(?:均|都|已|已经|被|全部|全数|立即|及时)*$")
+_SELF_RECTIFICATION_EN = re.compile(
+    r"\b(?:has|have|had)\s+(?:also\s+|now\s+|already\s+)?(?:launched|started|begun|initiated|undertaken|carried\s+out"
+    r"|conducted)\s+(?:a|an|its|their)?\s*(?:(?!order|requir|direct|instruct|told|asked|urg|to\b)[\w-]+,?\s+(?:and\s+)?){0,5}?$")
 _SELF_ACTS = frozenset({"suspended", "closed", "removed"})
 _OWN_BUSINESS = re.compile(r"[a-z]*(?:\s+down)?\s+(?:its|their)\s+(?!licen[cs]e|registration|permit)")
 # not "as was reported", "as is required": a comment on the clause, no second subject

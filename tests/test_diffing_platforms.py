@@ -1699,3 +1699,31 @@ def test_a_list_inherits_only_what_is_done_to_each_of_its_platforms() -> None:
     for mention in _mentions(text):
         by_key.setdefault(mention.key, set()).update(mention.actions)
     assert by_key == {"meituan": {"fined"}, "alibaba": {"fine_proposed"}}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # The platform told to close or take down its own accounts or content is ordered to put
+    # things right; nothing is closed or removed on it.
+    ("省网信办责令抖音、快手立即关闭传播谣言的账号。",
+     {"douyin": ("ordered_to_rectify",), "kuaishou": ("ordered_to_rectify",)}),
+    ("市场监管局要求拼多多限期下架假冒商品，并对其罚款20万元。", {"pinduoduo": ("ordered_to_rectify", "fined")}),
+    # An order to close the platform itself is its closure.
+    ("主管部门责令关闭“某某论坛”网站。", {"name:某某论坛": ("closed",)}),
+    ("网信办责令快手关闭。", {"kuaishou": ("closed",)}),
+])
+def test_an_order_to_close_accounts_or_take_down_content_is_an_order_to_rectify(
+        text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A rectification the party has launched itself is no order given to it.
+    ("Bilibili has also launched a thorough review, rectification and clean-up of its comment sections.",
+     {"bilibili": ()}),
+    ("Bilibili has started a rectification of its livestreams.", {"bilibili": ()}),
+    # An order between the launch and the word still orders.
+    ("The regulator has launched a campaign and ordered Bilibili to rectify its livestreams.",
+     {"bilibili": ("ordered_to_rectify",)}),
+])
+def test_a_rectification_the_party_launches_is_no_order(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
