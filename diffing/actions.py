@@ -111,6 +111,14 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             if banned:
                 spans = [span for span in spans if not any(start < span[1] and span[0] < end
                                                            for start, end, _ in banned)] + banned
+        if "met " in text:
+            # "met with the two firms' top executives", "met executives of Douyin": a regulator
+            # calling in the people who run a platform summons it.
+            spans += [(match.start(), match.end(1), "summoned") for match in _MET_EXECUTIVES_EN.finditer(text)]
+        if " or " in text:
+            # "fix the issues or face a fine", "comply or be fined": a threat on a condition, no fine.
+            spans = [span for span in spans if not (span[2] == "fined" and _OR_ELSE_EN.search(
+                text, max(0, span[0] - 40), span[0]))]
         if "would" in text or "'d" in text or "’d" in text:
             # "said it would fine the platforms", "would impose a fine on": a fine reported as
             # announced for later is a proposed one ("would have been fined" stays unrealised
@@ -363,6 +371,9 @@ _UNREALISED_ZH = re.compile(r"(?:未(?![成经])|没有|拒不|无法|不能|难
 _CONTENT = r"(?:广告|内容|信息|视频|商品|帖文|贴文|文章|图片|链接|节目|频道|歌曲|词条)"
 _CONTENT_AFTER = re.compile(r"(?:了)?[^，,。；;：:\n、]{0,8}?" + _CONTENT)
 _CONTENT_BEFORE = re.compile(_CONTENT + r"(?:均|都|已|已经|被|全部|全数|立即|及时)*$")
+_MET_EXECUTIVES_EN = re.compile(
+    r"\b(met(?:\s+with)?)\s+(?=(?:[\w'’&.-]+\s+){0,5}?(?:executives|representatives|heads|bosses|managers|leaders)\b)")
+_OR_ELSE_EN = re.compile(r"\bor\s+(?:else\s+)?(?:face|risk|be|get)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,2}?$")
 _SELF_RECTIFICATION_EN = re.compile(
     r"\b(?:has|have|had)\s+(?:also\s+|now\s+|already\s+)?(?:launched|started|begun|initiated|undertaken|carried\s+out"
     r"|conducted)\s+(?:a|an|its|their)?\s*(?:(?!order|requir|direct|instruct|told|asked|urg|to\b)[\w-]+,?\s+(?:and\s+)?){0,5}?$")

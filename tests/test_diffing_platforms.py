@@ -1727,3 +1727,18 @@ def test_an_order_to_close_accounts_or_take_down_content_is_an_order_to_rectify(
 ])
 def test_a_rectification_the_party_launches_is_no_order(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Meeting the people who run a platform is summoning it; a fine threatened on a condition
+    # ("or face a fine") is none.
+    ("Officials met with senior executives of Bilibili and told them to rectify the comment sections or face a fine.",
+     {"bilibili": ("summoned", "ordered_to_rectify")}),
+    ("The ministry met representatives of Douban and Zhihu last week.",
+     {"douban": ("summoned",), "zhihu": ("summoned",)}),
+    ("Bilibili met its revenue targets.", {"bilibili": ()}),
+    ("Zhihu must remove the posts or be fined.", {"zhihu": ()}),
+])
+def test_executives_met_are_summoned_and_a_fine_threatened_on_a_condition_is_none(
+        text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
