@@ -295,7 +295,10 @@ def owners_of_brands(text: str, groups: Sequence[Sequence[Found]], governed: Seq
 _SUBJECT_GAP = re.compile(r"(?:\s+and\s+[\w.-]+)?\s+(?:(?:has|have|had)\s+)?(?:(?:also|already|since|then)\s+)?")
 _OWN_OBJECT = re.compile(
     r"(?:\s+down)?\s+(?:(?:about|around|over|nearly|almost|some|at\s+least|more\s+than)\s+)?"
-    r"(?:\d|(?:hundreds|thousands|dozens|millions|tens)\s+of\b|(?:the|these|those|all)\s+[a-z])"
+    r"(?:\d|(?:hundreds|thousands|dozens|millions|tens)\s+of\b|(?:the|these|those|all)\s+[a-z]"
+    # a bare plural of what a platform hosts: "Apple removed VPN apps from its store"
+    r"|(?:[a-z][\w-]*\s+){0,2}(?:apps|applications|accounts|videos|posts|games|listings|products|ads"
+    r"|advertisements|channels|pages|groups|livestreams)\b)"
 )
 _ACTS_OF_OWNERS = frozenset({"closed", "removed", "suspended", "muted"})
 

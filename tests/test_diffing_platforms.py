@@ -1742,3 +1742,14 @@ def test_a_rectification_the_party_launches_is_no_order(text: str, expected: dic
 def test_executives_met_are_summoned_and_a_fine_threatened_on_a_condition_is_none(
         text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A platform that removes or closes what it hosts, a bare plural as the object, is the
+    # actor, not what the verb acts on.
+    ("Last summer Apple removed VPN apps from its store in China.", {"apple": ()}),
+    ("Bilibili closed fan groups that spread rumours.", {"bilibili": ()}),
+    ("Bilibili was removed from app stores.", {"bilibili": ("removed",)}),
+])
+def test_a_platform_removing_what_it_hosts_is_the_actor(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
