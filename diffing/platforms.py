@@ -159,6 +159,8 @@ def find_platform_mentions(
     amount_spans = SortedSpans(amounts, _amount_start, _amount_end)
     groups = _list_groups(prepared, found)
     governed = _govern_groups(prepared, groups, action_spans, language)
+    if language == "en" and " among " in text:
+        _members_of_a_count(prepared, groups, governed, action_spans)
     if language == "zh" and "存在" in text:
         _registry_apps_not_named_for_violations(text, groups, governed)
     readings = [_reading(group, said, amount_spans) for group, said in zip(groups, governed, strict=True)]
@@ -254,6 +256,39 @@ def find_platform_mentions(
 
 
 _OPERATORS_APPS = re.compile(r"(?:运营|开发|旗下|推出)的?[“「]?$")
+
+
+# "A, B and C are among 120 apps on the list": the names are members of a count stated elsewhere.
+_AMONG_COUNT_EN = re.compile(
+    # (names of the list the notice does not know may stand between: "…, Jumei and Zhonggong Education are")
+    r"(?:,?\s+(?:and\s+)?[\w&.'’-]+(?:\s+[\w&.'’-]+){0,3}?){0,4}?\s+(?:are|is|were|was)\s+(?:also\s+)?among\s+(?:the\s+)?(\d[\d,]*)\s+(?:[\w-]+\s+){0,2}?"
+    r"(apps|applications|websites|platforms|accounts|companies)\b")
+
+_COUNT_EN = re.compile(r"(?<![\d,.])(\d[\d,]*)\s+(?:[\w-]+\s+){0,2}?(apps|applications|websites|platforms|accounts|companies)\b")
+
+
+def _members_of_a_count(prepared: PreparedText, groups: Sequence[Sequence[Found]], governed: Sequence[Governed],
+                        action_spans: SortedSpans[tuple[int, int, str]]) -> None:
+    """Names said to be among a count, with no verb of their own ("Jumei and Dragon Ball Live are
+    among 120 apps on the list"), take what the notice does to that count where it states it
+    with a verb ("notified 120 apps")."""
+    text = prepared.text
+    for group, said in zip(groups, governed, strict=True):
+        if said.actions or said.host or said.speaker:
+            continue
+        among = _AMONG_COUNT_EN.match(text, group[-1].end)
+        if among is None:
+            continue
+        for stated in _COUNT_EN.finditer(text):
+            if stated.start() == among.start(1) or stated.groups() != among.groups():
+                continue
+            start, end = prepared.clause_at(stated.start())
+            spans = [span for span in action_spans.within(start, stated.start()) if span[2] != NEUTRAL]
+            if spans:
+                said.actions.append(spans[-1])
+                said.windows.append((start, end))
+                said.decided = True
+                break
 
 
 def _registry_apps_not_named_for_violations(text: str, groups: Sequence[Sequence[Found]],

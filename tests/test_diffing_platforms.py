@@ -1753,3 +1753,16 @@ def test_executives_met_are_summoned_and_a_fine_threatened_on_a_condition_is_non
 ])
 def test_a_platform_removing_what_it_hosts_is_the_actor(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Names said to be among a count take what the notice does to that count where it states it.
+    ("The ministry named and shamed 64 apps on Tuesday. Douban and Zhihu are among the 64 apps on the list.",
+     {"douban": ("notified",), "zhihu": ("notified",)}),
+    ("Regulators removed 25 apps from stores. Bilibili, Glowfish Notes and Zhihu were among the 25 apps.",
+     {"bilibili": ("removed",), "zhihu": ("removed",)}),
+    # A count no verb states is no measure.
+    ("Douban is among 30 apps that students use most.", {"douban": ()}),
+])
+def test_names_among_a_count_take_its_measure(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
