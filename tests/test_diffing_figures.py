@@ -867,3 +867,25 @@ def test_sites_unblocked_again_are_no_sites_closed(text: str) -> None:
 def test_blocking_websites_closes_them(text: str, language: str) -> None:
     figures = extract(text, published=date(2024, 5, 1), language=language).figures
     assert [(f.metric, f.value, f.period) for f in figures] == [("websites_closed", 120, "2023")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a ban or block of apps, in any tense, takes them off the stores
+    ("The ministry said it would ban 42 foreign apps on security grounds.", [("apps_removed", 42)]),
+    ("Officials are banning 15 more gaming apps this week.", [("apps_removed", 15)]),
+    ("The order will block 31 mobile apps from Friday.", [("apps_removed", 31)]),
+    # …and notices sent to apps name them
+    ("The agency has issued notices to 12 apps over data collection.", [("apps_notified", 12)]),
+    # 下线 and 删除 of apps counted in 款 take them off the stores like 下架
+    ("监管部门要求应用商店下线违规直播应用23款。", [("apps_removed", 23)]),
+    ("共删除各类违规客户端16款。", [("apps_removed", 16)]),
+    # 查处 apps is naming them for violations
+    ("全市共查处违规收集个人信息的APP软件31款。", [("apps_notified", 31)]),
+])
+def test_app_bans_blocks_and_takedowns_in_other_words(text: str, expected: list[tuple[str, int]]) -> None:
+    assert _counts(text) == expected
+
+
+@pytest.mark.parametrize("text", ["依法关闭违规微信公众号14个。", "關閉違規公眾號14個。"])
+def test_official_accounts_are_accounts(text: str) -> None:
+    assert _counts(text) == [("accounts_closed", 14)]
