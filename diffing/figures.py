@@ -592,6 +592,7 @@ def find_figures(
     candidates = _candidates(prepared, catalogue, amounts)
     converted = conversions(prepared, candidates)
     refers_back = prepared.language.startswith("zh") and _REFERRED_BACK.search(prepared.text) is not None
+    counted_spans = SortedSpans(candidates, lambda c: c.start, lambda c: c.end) if refers_back else None
     drafts: list[Draft] = []
     uncounted: list[tuple[int, Period]] = []
     restated: list[tuple[int, tuple[int, int]]] = []
@@ -670,6 +671,12 @@ def find_figures(
         drafts.append(Draft(index, candidate, metric, role, start, end,
                              str(period) if period else None,
                              scope_mention.scope if scope_mention else None))
+        if refers_back and metric is not None and candidate.currency is None:
+            stronger = _stronger_later(prepared, catalogue, candidate, metric, counted_spans)
+            if stronger is not None:
+                drafts.append(Draft(index, candidate, stronger, role, start, end,
+                                     str(period) if period else None,
+                                     scope_mention.scope if scope_mention else None))
     # A fine listed with the period's counts (全年…关闭网站1家，下架App1个，处行政罚款10万元) is
     # the period's tally too.
     counted = {prepared.sentence_index(draft.candidate.start)
@@ -723,6 +730,49 @@ def _acted_on_later(prepared: PreparedText, catalogue: MetricCatalogue, candidat
             or not objects.match(text, back.end(), back.end() + 12):
         return None
     return Verdict(verdict.metric, verdict.score, ())
+
+
+# A measure still to come, or on a condition (逾期不整改的，将予以下架): not taken yet.
+_NOT_YET = re.compile(r"将(?!近)|拟|逾期|如果|若|一旦|否则|可能")
+
+
+def _stronger_later(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Candidate, metric_id: str,
+                    counted: SortedSpans[Candidate] | None) -> str | None:
+    """The stronger measure (a metric ``metric_id`` yields to) that the next sentence takes on the
+    things the count named, referring back to them without a number of its own (尚有8款App未完成
+    整改。…工信部组织对上述App进行下架): a second statement about the same things, so a second
+    figure of the same count. ``None`` when there is none, or it is still to come."""
+    metric = next((m for m in catalogue.metrics if m.id == metric_id), None)
+    if metric is None or not metric.yields_to:
+        return None
+    text = prepared.text
+    index = prepared.sentence_index(candidate.start)
+    objects = metric.phrasings["zh"].objects
+    _, sentence_end = prepared.sentence_at(candidate.start)
+    if objects is None or not objects.search(text, candidate.end, min(sentence_end, candidate.end + 12)):
+        return None
+    next_start = next_end = prepared.sentence_at(candidate.start)[1]
+    for following in range(index + 1, index + 4):
+        # (the blank lines between paragraphs are sentences of their own)
+        try:
+            next_start, next_end = prepared.sentence(following)
+        except IndexError:
+            return None
+        if text[next_start:next_end].strip():
+            break
+    back = _REFERRED_BACK.search(text, next_start, next_end)
+    if back is None or not objects.match(text, back.end(), back.end() + 12):
+        return None
+    if counted is not None and counted.within(next_start, next_end):
+        return None
+    for other_id in metric.yields_to:
+        other = next((m for m in catalogue.metrics if m.id == other_id), None)
+        if other is None or candidate.unit not in other.units:
+            continue
+        verbs = [group.search(text, back.end(), next_end) for group in other.phrasings["zh"].verb_groups]
+        if verbs and all(verbs) and not _NOT_YET.search(text, next_start, min(v.start() for v in verbs if v)):
+            return other_id
+    return None
 
 
 def _compared_base(prepared: PreparedText, periods: SortedSpans[PeriodMention],

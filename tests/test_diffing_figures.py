@@ -822,8 +822,14 @@ def test_a_stray_question_mark_before_a_comma_does_not_end_the_headline() -> Non
     ("这5款应用——甲、乙、丙、丁和戊——已被下架。", [("apps_removed", 5)]),
     # a count whose sentence reports no measure, acted on in the next sentence referring back to it
     ("“甲**”“乙**”等9个账号恶意炒作、发布虚假信息。已责令平台对上述账号予以关闭。", [("accounts_closed", 9)]),
-    # …not when the count already has its own metric
-    ("尚有6款App未按要求完成整改。工信部组织对上述App进行下架。", [("apps_notified", 6)]),
+    # …and when the count already has its own metric, the stronger measure taken on the same
+    # things later is a second statement of the count
+    ("尚有6款App未按要求完成整改。工信部组织对上述App进行下架。", [("apps_notified", 6), ("apps_removed", 6)]),
+    ("仍有11款应用未完成整改（名单见附件）。\n\n根据有关规定（〔2019〕12号文），主管部门已对以上应用予以下架。",
+     [("apps_notified", 11), ("apps_removed", 11)]),
+    # …not when the later sentence counts on its own, nor when the measure is still to come
+    ("尚有6款App未完成整改。工信部组织对上述8款App进行下架。", [("apps_notified", 6), ("apps_removed", 8)]),
+    ("尚有6款App未按要求完成整改。上述App应于5月前完成整改，逾期将予以下架。", [("apps_notified", 6)]),
 ])
 def test_the_verb_after_an_aside_or_in_the_next_sentence_governs_the_count(
         text: str, expected: list[tuple[str, int]]) -> None:
