@@ -408,7 +408,40 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         if other in scored and scored[other][0][0] == best_score[0]:
             other_score, other_spans = scored[other]
             return Verdict(other, other_score, tuple(other_spans))
+    if (language == "zh" and best_metric.yields_to and candidate.currency is None
+            and not _has_verb(text, compatible, language, clause_start, anchor)):
+        stronger = _sentence_predicate(prepared, catalogue, best_metric, clause_end, sentence_end)
+        if stronger is not None:
+            return Verdict(stronger, best_score, tuple(best_spans))
     return Verdict(best_metric.id, best_score, tuple(best_spans))
+
+
+# The predicate of a sentence whose subject is a count, after clauses saying why (26款App因侵害
+# 用户权益，且未按要求整改，现被通报下架): a clause with no subject of its own.
+_SUBJECTLESS_PREDICATE = re.compile(r"\s*(?:现|目前|随后|因此|故|并)?(?:已经?|均|都|也)?(?:被|遭)|\s*(?:现|目前)?已经?")
+
+
+def _sentence_predicate(prepared: PreparedText, catalogue: MetricCatalogue, metric: Metric,
+                        clause_end: int, sentence_end: int) -> str | None:
+    """The stronger metric (one ``metric`` yields to) whose verbs the sentence's predicate, after
+    the count's clause, carries; ``None`` when a later clause counts on its own first, or the
+    measure is still to come."""
+    text = prepared.text
+    position = clause_end
+    for _ in range(3):
+        if position + 1 >= sentence_end or text[position] not in ",，":
+            return None
+        start, end = prepared.clause_at(position + 1)
+        if _ZH_DIGIT.search(text, start, end):
+            return None
+        if _SUBJECTLESS_PREDICATE.match(text, start) and not _NOT_YET.search(text, start, end):
+            for other_id in metric.yields_to:
+                other = next((m for m in catalogue.metrics if m.id == other_id), None)
+                if other is not None and all(group.search(text, start, end) for group in other.phrasings["zh"].verb_groups):
+                    return other_id
+            return None
+        position = end
+    return None
 
 
 _COMPATIBLE: dict[tuple[int, str, str], tuple[MetricCatalogue, list[Metric]]] = {}

@@ -887,6 +887,8 @@ def test_blocking_websites_closes_them(text: str, language: str) -> None:
     ("共删除各类违规客户端16款。", [("apps_removed", 16)]),
     # 查处 apps is naming them for violations
     ("全市共查处违规收集个人信息的APP软件31款。", [("apps_notified", 31)]),
+    # apps found 存在违法… (collecting data unlawfully) are named for it, like 存在违规
+    ("抽检发现9款App存在违法收集个人信息行为。", [("apps_notified", 9)]),
 ])
 def test_app_bans_blocks_and_takedowns_in_other_words(text: str, expected: list[tuple[str, int]]) -> None:
     assert _counts(text) == expected
@@ -895,3 +897,17 @@ def test_app_bans_blocks_and_takedowns_in_other_words(text: str, expected: list[
 @pytest.mark.parametrize("text", ["依法关闭违规微信公众号14个。", "關閉違規公眾號14個。"])
 def test_official_accounts_are_accounts(text: str) -> None:
     assert _counts(text) == [("accounts_closed", 14)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a count that is its sentence's subject takes the stronger measure of the sentence's
+    # predicate, after the clauses saying why
+    ("甲乙、丙丁等14款App因存在违规行为，且未按期整改，现被通报下架。", [("apps_removed", 14)]),
+    ("仍有4款应用未完成整改，目前均被下架。", [("apps_removed", 4)]),
+    # …not a measure still to come, nor a predicate that names no stronger one
+    ("14款App因存在违规行为，且未按期整改，逾期将被下架。", [("apps_notified", 14)]),
+    ("14款App因存在违规行为，且未按期整改，现被通报。", [("apps_notified", 14)]),
+])
+def test_a_count_as_subject_takes_the_stronger_measure_of_its_predicate(
+        text: str, expected: list[tuple[str, int]]) -> None:
+    assert _counts(text) == expected
