@@ -403,6 +403,10 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
     if best is None:
         return None
     best_metric, (best_score, best_spans) = best
+    if candidate.currency is None and any(_with_lesser_measure(text, span, language) for span in best_spans):
+        # 封禁降级14万个账号, "closed or restricted 2,000 accounts": closings counted together
+        # with lighter measures say how many were closed of none.
+        return None
     # A clause that names the stronger action reports it (通报下架: removed, not notified).
     for other in best_metric.yields_to:
         if other in scored and scored[other][0][0] == best_score[0]:
@@ -414,6 +418,23 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         if stronger is not None:
             return Verdict(stronger, best_score, tuple(best_spans))
     return Verdict(best_metric.id, best_score, tuple(best_spans))
+
+
+# Lighter measures than closing or removing (降级, 限流, 禁言; restricted, muted), joined to the
+# verb of one and counted with it.
+_LESSER_AFTER = {
+    "zh": re.compile(r"(?:或者?|和|及|、|与)?(?:降级|限流|禁言|降权|限制功能)"),
+    "en": re.compile(r"(?:\s+(?:or|and/or|and)\s+|\s*/\s*)(?:restrict|downgrad|mut(?:ed|ing)\b|throttl|limit(?:ed|ing)\b|demot)"),
+}
+_LESSER_BEFORE = {
+    "zh": re.compile(r"(?:降级|限流|禁言|降权)(?:或者?|和|及|、|与)?$"),
+    "en": re.compile(r"(?:restricted|downgraded|muted|throttled|limited|demoted)(?:\s+(?:or|and/or|and)\s+|\s*/\s*)$"),
+}
+
+
+def _with_lesser_measure(text: str, span: tuple[int, int], language: str) -> bool:
+    return bool(_LESSER_AFTER[language].match(text, span[1])
+                or _LESSER_BEFORE[language].search(text, max(0, span[0] - 16), span[0]))
 
 
 # The predicate of a sentence whose subject is a count, after clauses saying why (26款App因侵害
@@ -534,7 +555,8 @@ def _any_verb(compatible: Sequence[Metric], language: str) -> re.Pattern[str]:
 # them before its number does not borrow a metric's verb from the clause before.
 _OTHER_VERB = {
     # (检查, 检测, 抽查…: what was inspected or tested, as "tested, inspected" in English)
-    "zh": re.compile(r"处置|处理|查处|拦截|封禁(?:违规)?主播|检查|检测|抽查|抽检|监测|巡查|排查"),
+    # (禁言, 降级, 限流: lighter measures on accounts than closing them)
+    "zh": re.compile(r"处置|处理|查处|拦截|封禁(?:违规)?主播|检查|检测|抽查|抽检|监测|巡查|排查|禁言|降级|限流|降权"),
     # English: a counted verb no metric has (tested, inspected, handled), or any passive verb.
     "en": re.compile(r"\b(?:test|inspect|check|examin|investigat|review|screen|monitor|detect|handl|process)\w*"
                      r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),

@@ -911,3 +911,17 @@ def test_official_accounts_are_accounts(text: str) -> None:
 def test_a_count_as_subject_takes_the_stronger_measure_of_its_predicate(
         text: str, expected: list[tuple[str, int]]) -> None:
     assert _counts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # closings counted together with a lighter measure say how many were closed of none
+    ("各平台封禁降级违规自媒体账号2.3万个。", [(None, 23000)]),
+    ("平台关闭或禁言违规账号3200个。", [(None, 3200)]),
+    ("The platforms closed or restricted 3,200 accounts.", [(None, 3200)]),
+    # …and a lighter measure of its own does not borrow the closing verb before it
+    ("平台关闭违规账号3200个，禁言账号500个。", [("accounts_closed", 3200), (None, 500)]),
+    ("The platforms closed 3,200 accounts.", [("accounts_closed", 3200)]),
+])
+def test_closings_counted_with_lighter_measures_are_no_closings(
+        text: str, expected: list[tuple[str | None, int]]) -> None:
+    assert _counts(text) == expected
