@@ -74,6 +74,12 @@ def _zh_count_pattern(measure_words: tuple[str, ...]) -> re.Pattern[str]:
 _EN_NUMBER = re.compile(rf"{EN_NUMBER_START}(?<![\d.$€£¥])(?<!\d,)(?P<number>{EN_NUMBER_PATTERN})")
 
 
+# A big unit alone, after a qualifier that makes it a number (近万, 将近千, 上万, 逾万): the round
+# number itself, as 万余 is.
+_ROUND_UNITS = {"千": 1000, "万": 10_000, "亿": 100_000_000}
+_ROUND_QUALIFIER = re.compile(r"(?:近|上|逾|超)$")
+
+
 def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> list[Candidate]:
     text = prepared.text
     found: list[Candidate] = []
@@ -83,6 +89,10 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
                 continue
             number = match.group("number")
             value = parse_number(number)
+            if value is None and number in _ROUND_UNITS and _ROUND_QUALIFIER.search(text, max(0, match.start() - 2),
+                                                                                  match.start()):
+                # 近万个, 上千家: a round number qualified, its unit alone ("nearly ten thousand").
+                value = _ROUND_UNITS[number]
             if value is None:
                 continue
             numeral_only = not re.search(r"\d", number)

@@ -925,3 +925,14 @@ def test_a_count_as_subject_takes_the_stronger_measure_of_its_predicate(
 def test_closings_counted_with_lighter_measures_are_no_closings(
         text: str, expected: list[tuple[str | None, int]]) -> None:
     assert _counts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a big unit alone after a qualifier is the round number it qualifies
+    ("今年以来关闭涉诈账号近万个。", [("accounts_closed", 10000)]),
+    ("全年依法關閉違法網站上千家。", [("websites_closed", 1000)]),
+    # …and without one it is no number
+    ("关闭账号万个。", []),
+])
+def test_a_qualified_round_unit_is_a_count(text: str, expected: list[tuple[str | None, int]]) -> None:
+    assert _counts(text) == expected
