@@ -185,11 +185,19 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         clause_end = max(clause_end, prepared.clause_at(candidate.end)[1])
     if language == "zh":
         # 、 lists the objects of one verb (处置账号、群组781万个): the verb's clause is the figure's,
-        # unless the item has a verb of its own (下架96款、通报3款).
-        while (clause_start > sentence_start + 1 and text[clause_start - 1] == "、"
-               and (not _has_verb(text, compatible, language, clause_start, anchor)
-                    or _verbs_listed(text, catalogue, clause_start - 1))):
-            clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
+        # unless the item has a verb of its own (下架96款、通报3款). A parenthesis inside the
+        # list (甲（9961）、乙等12家) is an aside, as after a count (_through_asides).
+        while clause_start > sentence_start + 1:
+            if text[clause_start - 1] == "、" and (not _has_verb(text, compatible, language, clause_start, anchor)
+                                                   or _verbs_listed(text, catalogue, clause_start - 1)):
+                clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
+            elif (text[clause_start - 1] in ")）" and not _has_verb(text, compatible, language, clause_start, anchor)
+                  and (opening := _ASIDE_OPENING.search(text, max(sentence_start, clause_start - 40),
+                                                        clause_start - 1)) is not None
+                  and opening.start() > sentence_start):
+                clause_start = max(prepared.clause_at(opening.start() - 1)[0], sentence_start)
+            else:
+                break
     if language == "zh":
         line_start = sentence_start
         while line_start < anchor and text[line_start] in " \t":
@@ -236,6 +244,14 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             # A count that is its sentence's subject (43家违法违规网站因主体异常，…依法关闭;
             # 未完成整改的3款应用，已于1月3日被下架) takes the verb of the clause after it that
             # has no subject of its own.
+            clause_end = max(clause_end, following[1])
+        elif (_CONVENES.search(text, clause_start, anchor)
+              and (following := prepared.clause_at(clause_end + 1))
+              and not _has_verb(text, compatible, language, clause_start, clause_end)
+              and not _ZH_DIGIT.search(text, *following)
+              and _has_verb(text, compatible, language, *following)):
+            # 组织/召集 brings the counted together for what the next clause does (组织12家平台，
+            # 召开约谈会): that clause's verb is the measure taken on them.
             clause_end = max(clause_end, following[1])
     clause_end = _through_asides(prepared, clause_end, sentence_end)
     if candidate.currency is not None and clause_end + 1 < sentence_end:
@@ -576,6 +592,9 @@ _LIST_TITLE_END = re.compile(r"(?:名单|清单|目录|列表)\s*\n\s*$")
 # borrow the closing verb of the clause before.
 _ZH_REFERRED = re.compile(r"移交|移送|转交|转介|交由")
 _FRONTED_BY_DUI = re.compile(r"对[^，,。；;：:]{0,24}的\s*(?:上述|这|该)?\s*$")
+_CONVENES = re.compile(r"组织|召集")
+# The opening of the last parenthesis before a position, with nothing but its aside after it.
+_ASIDE_OPENING = re.compile(r"[(（][^()（）。；;]{0,36}$")
 # A clause with no subject: it starts with an adverb, a passive or the office it asks.
 _PREDICATE_ONLY = re.compile(r"\s*(?:已经?|均|都|也|随后|现已|目前已|被|遭|请示|报请|经)")
 # A number in a clause, not a date (已于1月3日被下架 has none).

@@ -936,3 +936,17 @@ def test_closings_counted_with_lighter_measures_are_no_closings(
 ])
 def test_a_qualified_round_unit_is_a_count(text: str, expected: list[tuple[str | None, int]]) -> None:
     assert _counts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 组织/召集 brings the counted together for what the next clause does
+    ("市监局组织甲、乙、丙等9家网络订票平台，就退票收费问题召开行政约谈会。", [("websites_summoned", 9)]),
+    ("区网信办召集6家直播平台，进行集中约谈。", [("websites_summoned", 6)]),
+    # …not for a clause that reports something else about them
+    ("区网信办组织6家直播平台开展自查，关闭违规账号200个。", [(None, 6), ("accounts_closed", 200)]),
+    # a parenthesis inside the list (a stock code, a former name) is an aside
+    ("市监局组织甲（0123）、乙（4567）、丙等9家网络订票平台，就退票收费问题召开行政约谈会。", [("websites_summoned", 9)]),
+])
+def test_the_platforms_convened_take_the_measure_of_the_next_clause(
+        text: str, expected: list[tuple[str | None, int]]) -> None:
+    assert _counts(text) == expected
