@@ -74,6 +74,12 @@ def _zh_count_pattern(measure_words: tuple[str, ...]) -> re.Pattern[str]:
 _EN_NUMBER = re.compile(rf"{EN_NUMBER_START}(?<![\d.$€£¥])(?<!\d,)(?P<number>{EN_NUMBER_PATTERN})")
 
 
+# A big unit alone, after a qualifier that makes it a number (近万, 将近千, 上万, 逾万): the round
+# number itself, as 万余 is.
+_ROUND_UNITS = {"千": 1000, "万": 10_000, "亿": 100_000_000}
+_ROUND_QUALIFIER = re.compile(r"(?:近|上|逾|超)$")
+
+
 def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> list[Candidate]:
     text = prepared.text
     found: list[Candidate] = []
@@ -83,6 +89,10 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
                 continue
             number = match.group("number")
             value = parse_number(number)
+            if value is None and number in _ROUND_UNITS and _ROUND_QUALIFIER.search(text, max(0, match.start() - 2),
+                                                                                  match.start()):
+                # 近万个, 上千家: a round number qualified, its unit alone ("nearly ten thousand").
+                value = _ROUND_UNITS[number]
             if value is None:
                 continue
             numeral_only = not re.search(r"\d", number)
@@ -175,11 +185,19 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         clause_end = max(clause_end, prepared.clause_at(candidate.end)[1])
     if language == "zh":
         # 、 lists the objects of one verb (处置账号、群组781万个): the verb's clause is the figure's,
-        # unless the item has a verb of its own (下架96款、通报3款).
-        while (clause_start > sentence_start + 1 and text[clause_start - 1] == "、"
-               and (not _has_verb(text, compatible, language, clause_start, anchor)
-                    or _verbs_listed(text, catalogue, clause_start - 1))):
-            clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
+        # unless the item has a verb of its own (下架96款、通报3款). A parenthesis inside the
+        # list (甲（9961）、乙等12家) is an aside, as after a count (_through_asides).
+        while clause_start > sentence_start + 1:
+            if text[clause_start - 1] == "、" and (not _has_verb(text, compatible, language, clause_start, anchor)
+                                                   or _verbs_listed(text, catalogue, clause_start - 1)):
+                clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
+            elif (text[clause_start - 1] in ")）" and not _has_verb(text, compatible, language, clause_start, anchor)
+                  and (opening := _ASIDE_OPENING.search(text, max(sentence_start, clause_start - 40),
+                                                        clause_start - 1)) is not None
+                  and opening.start() > sentence_start):
+                clause_start = max(prepared.clause_at(opening.start() - 1)[0], sentence_start)
+            else:
+                break
     if language == "zh":
         line_start = sentence_start
         while line_start < anchor and text[line_start] in " \t":
@@ -226,6 +244,14 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             # A count that is its sentence's subject (43家违法违规网站因主体异常，…依法关闭;
             # 未完成整改的3款应用，已于1月3日被下架) takes the verb of the clause after it that
             # has no subject of its own.
+            clause_end = max(clause_end, following[1])
+        elif (_CONVENES.search(text, clause_start, anchor)
+              and (following := prepared.clause_at(clause_end + 1))
+              and not _has_verb(text, compatible, language, clause_start, clause_end)
+              and not _ZH_DIGIT.search(text, *following)
+              and _has_verb(text, compatible, language, *following)):
+            # 组织/召集 brings the counted together for what the next clause does (组织12家平台，
+            # 召开约谈会): that clause's verb is the measure taken on them.
             clause_end = max(clause_end, following[1])
     clause_end = _through_asides(prepared, clause_end, sentence_end)
     if candidate.currency is not None and clause_end + 1 < sentence_end:
@@ -403,12 +429,66 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
     if best is None:
         return None
     best_metric, (best_score, best_spans) = best
+    if candidate.currency is None and any(_with_lesser_measure(text, span, language) for span in best_spans):
+        # 封禁降级14万个账号, "closed or restricted 2,000 accounts": closings counted together
+        # with lighter measures say how many were closed of none.
+        return None
     # A clause that names the stronger action reports it (通报下架: removed, not notified).
     for other in best_metric.yields_to:
         if other in scored and scored[other][0][0] == best_score[0]:
             other_score, other_spans = scored[other]
             return Verdict(other, other_score, tuple(other_spans))
+    if (language == "zh" and best_metric.yields_to and candidate.currency is None
+            and not _has_verb(text, compatible, language, clause_start, anchor)):
+        stronger = _sentence_predicate(prepared, catalogue, best_metric, clause_end, sentence_end)
+        if stronger is not None:
+            return Verdict(stronger, best_score, tuple(best_spans))
     return Verdict(best_metric.id, best_score, tuple(best_spans))
+
+
+# Lighter measures than closing or removing (降级, 限流, 禁言; restricted, muted), joined to the
+# verb of one and counted with it.
+_LESSER_AFTER = {
+    "zh": re.compile(r"(?:或者?|和|及|、|与)?(?:降级|限流|禁言|降权|限制功能)"),
+    "en": re.compile(r"(?:\s+(?:or|and/or|and)\s+|\s*/\s*)(?:restrict|downgrad|mut(?:ed|ing)\b|throttl|limit(?:ed|ing)\b|demot)"),
+}
+_LESSER_BEFORE = {
+    "zh": re.compile(r"(?:降级|限流|禁言|降权)(?:或者?|和|及|、|与)?$"),
+    "en": re.compile(r"(?:restricted|downgraded|muted|throttled|limited|demoted)(?:\s+(?:or|and/or|and)\s+|\s*/\s*)$"),
+}
+
+
+def _with_lesser_measure(text: str, span: tuple[int, int], language: str) -> bool:
+    return bool(_LESSER_AFTER[language].match(text, span[1])
+                or _LESSER_BEFORE[language].search(text, max(0, span[0] - 16), span[0]))
+
+
+# The predicate of a sentence whose subject is a count, after clauses saying why (26款App因侵害
+# 用户权益，且未按要求整改，现被通报下架): a clause with no subject of its own.
+_SUBJECTLESS_PREDICATE = re.compile(r"\s*(?:现|目前|随后|因此|故|并)?(?:已经?|均|都|也)?(?:被|遭)|\s*(?:现|目前)?已经?")
+
+
+def _sentence_predicate(prepared: PreparedText, catalogue: MetricCatalogue, metric: Metric,
+                        clause_end: int, sentence_end: int) -> str | None:
+    """The stronger metric (one ``metric`` yields to) whose verbs the sentence's predicate, after
+    the count's clause, carries; ``None`` when a later clause counts on its own first, or the
+    measure is still to come."""
+    text = prepared.text
+    position = clause_end
+    for _ in range(3):
+        if position + 1 >= sentence_end or text[position] not in ",，":
+            return None
+        start, end = prepared.clause_at(position + 1)
+        if _ZH_DIGIT.search(text, start, end):
+            return None
+        if _SUBJECTLESS_PREDICATE.match(text, start) and not _NOT_YET.search(text, start, end):
+            for other_id in metric.yields_to:
+                other = next((m for m in catalogue.metrics if m.id == other_id), None)
+                if other is not None and all(group.search(text, start, end) for group in other.phrasings["zh"].verb_groups):
+                    return other_id
+            return None
+        position = end
+    return None
 
 
 _COMPATIBLE: dict[tuple[int, str, str], tuple[MetricCatalogue, list[Metric]]] = {}
@@ -501,7 +581,8 @@ def _any_verb(compatible: Sequence[Metric], language: str) -> re.Pattern[str]:
 # them before its number does not borrow a metric's verb from the clause before.
 _OTHER_VERB = {
     # (检查, 检测, 抽查…: what was inspected or tested, as "tested, inspected" in English)
-    "zh": re.compile(r"处置|处理|查处|拦截|封禁(?:违规)?主播|检查|检测|抽查|抽检|监测|巡查|排查"),
+    # (禁言, 降级, 限流: lighter measures on accounts than closing them)
+    "zh": re.compile(r"处置|处理|查处|拦截|封禁(?:违规)?主播|检查|检测|抽查|抽检|监测|巡查|排查|禁言|降级|限流|降权"),
     # English: a counted verb no metric has (tested, inspected, handled), or any passive verb.
     "en": re.compile(r"\b(?:test|inspect|check|examin|investigat|review|screen|monitor|detect|handl|process)\w*"
                      r"|\b(?:were|was|been|are|is)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en)\b"),
@@ -511,6 +592,9 @@ _LIST_TITLE_END = re.compile(r"(?:名单|清单|目录|列表)\s*\n\s*$")
 # borrow the closing verb of the clause before.
 _ZH_REFERRED = re.compile(r"移交|移送|转交|转介|交由")
 _FRONTED_BY_DUI = re.compile(r"对[^，,。；;：:]{0,24}的\s*(?:上述|这|该)?\s*$")
+_CONVENES = re.compile(r"组织|召集")
+# The opening of the last parenthesis before a position, with nothing but its aside after it.
+_ASIDE_OPENING = re.compile(r"[(（][^()（）。；;]{0,36}$")
 # A clause with no subject: it starts with an adverb, a passive or the office it asks.
 _PREDICATE_ONLY = re.compile(r"\s*(?:已经?|均|都|也|随后|现已|目前已|被|遭|请示|报请|经)")
 # A number in a clause, not a date (已于1月3日被下架 has none).
@@ -592,6 +676,7 @@ def find_figures(
     candidates = _candidates(prepared, catalogue, amounts)
     converted = conversions(prepared, candidates)
     refers_back = prepared.language.startswith("zh") and _REFERRED_BACK.search(prepared.text) is not None
+    counted_spans = SortedSpans(candidates, lambda c: c.start, lambda c: c.end) if refers_back else None
     drafts: list[Draft] = []
     uncounted: list[tuple[int, Period]] = []
     restated: list[tuple[int, tuple[int, int]]] = []
@@ -670,6 +755,12 @@ def find_figures(
         drafts.append(Draft(index, candidate, metric, role, start, end,
                              str(period) if period else None,
                              scope_mention.scope if scope_mention else None))
+        if refers_back and metric is not None and candidate.currency is None:
+            stronger = _stronger_later(prepared, catalogue, candidate, metric, counted_spans)
+            if stronger is not None:
+                drafts.append(Draft(index, candidate, stronger, role, start, end,
+                                     str(period) if period else None,
+                                     scope_mention.scope if scope_mention else None))
     # A fine listed with the period's counts (全年…关闭网站1家，下架App1个，处行政罚款10万元) is
     # the period's tally too.
     counted = {prepared.sentence_index(draft.candidate.start)
@@ -723,6 +814,49 @@ def _acted_on_later(prepared: PreparedText, catalogue: MetricCatalogue, candidat
             or not objects.match(text, back.end(), back.end() + 12):
         return None
     return Verdict(verdict.metric, verdict.score, ())
+
+
+# A measure still to come, or on a condition (逾期不整改的，将予以下架): not taken yet.
+_NOT_YET = re.compile(r"将(?!近)|拟|逾期|如果|若|一旦|否则|可能")
+
+
+def _stronger_later(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Candidate, metric_id: str,
+                    counted: SortedSpans[Candidate] | None) -> str | None:
+    """The stronger measure (a metric ``metric_id`` yields to) that the next sentence takes on the
+    things the count named, referring back to them without a number of its own (尚有8款App未完成
+    整改。…工信部组织对上述App进行下架): a second statement about the same things, so a second
+    figure of the same count. ``None`` when there is none, or it is still to come."""
+    metric = next((m for m in catalogue.metrics if m.id == metric_id), None)
+    if metric is None or not metric.yields_to:
+        return None
+    text = prepared.text
+    index = prepared.sentence_index(candidate.start)
+    objects = metric.phrasings["zh"].objects
+    _, sentence_end = prepared.sentence_at(candidate.start)
+    if objects is None or not objects.search(text, candidate.end, min(sentence_end, candidate.end + 12)):
+        return None
+    next_start = next_end = prepared.sentence_at(candidate.start)[1]
+    for following in range(index + 1, index + 4):
+        # (the blank lines between paragraphs are sentences of their own)
+        try:
+            next_start, next_end = prepared.sentence(following)
+        except IndexError:
+            return None
+        if text[next_start:next_end].strip():
+            break
+    back = _REFERRED_BACK.search(text, next_start, next_end)
+    if back is None or not objects.match(text, back.end(), back.end() + 12):
+        return None
+    if counted is not None and counted.within(next_start, next_end):
+        return None
+    for other_id in metric.yields_to:
+        other = next((m for m in catalogue.metrics if m.id == other_id), None)
+        if other is None or candidate.unit not in other.units:
+            continue
+        verbs = [group.search(text, back.end(), next_end) for group in other.phrasings["zh"].verb_groups]
+        if verbs and all(verbs) and not _NOT_YET.search(text, next_start, min(v.start() for v in verbs if v)):
+            return other_id
+    return None
 
 
 def _compared_base(prepared: PreparedText, periods: SortedSpans[PeriodMention],

@@ -123,11 +123,13 @@ _CAP_BEFORE = re.compile(
     # 最高罚款100万元 (not 处以最高罚款…, the maximum imposed): the law's most
     r"|(?<!处以)(?<!予以)(?<!给予)(?<!被处)(?:最高|最多)(?:罚款|罚金|处罚)(?:金?额)?(?:为|达|是)?"
     # 可处…罚款, 可开罚…, 可被罚款…: what the law allows, not what was imposed (not 许可, 认可)
-    r"|(?<![许认])可(?:以|能)?(?:被)?(?:开|并)?(?:处以?|罚款?|罚金|处罚)(?:款|金)?"
-    # the upper end of a scale (罚10万至2500万元, 处以5万到50万元罚款)
+    # (可开罚至少…: the least the law allows is no fine either)
+    r"|(?<![许认])可(?:以|能)?(?:被)?(?:开|并)?(?:处以?|罚款?|罚金|处罚)(?:款|金)?(?:至少|最少|最低|最高|最多)?"
+    # the upper end of a scale (罚10万至2500万元, 处以5万到50万元罚款, 罚五十万到一千万元)
     r"|(?<![\d.])\d[\d.,]*\s*[千万亿]*\s*(?:元|美元|欧元|港元|新台币)?\s*(?:至|到|~|～)"
-    # 每违规一次处以…: a penalty per violation is the law's, not one imposed
-    r"|每(?:违规|违法|次|项|起|例|发现)[^，,。；;\d]{0,6})\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
+    r"|(?<![\d.])[一二两三四五六七八九十百]+[千万亿]+\s*(?:元|美元|欧元|港元|新台币)?\s*(?:至|到|~|～)"
+    # 每违规一次处以…, 每件可罚…: a penalty per violation or per item is the law's, not one imposed
+    r"|每(?:违规|违法|次|项|起|例|发现|件|则|条|笔)[^，,。；;\d]{0,6})\s*(?:a\s+(?:fine|penalty)\s+of\s+)?$"
 )
 # An end of a range of amounts ("a penalty of between NT$50,000 and NT$150,000", "a fine of
 # 800,000-4,000,000 rubles ($11,000-$54,000)") is the scale the law sets, unless its clause says
@@ -215,7 +217,7 @@ _PROPOSED = re.compile(
     rf"potential\s+{_PENALTY}|"
     # A penalty someone recommended (a rapporteur, prosecutors) is not the one imposed.
     rf"\brecommend(?:s|ed|ing|ation)?\s+(?:(?:an?|the|that)\s+)?(?:[a-z-]+\s+){{0,2}}?{_PENALTY}\b|"
-    r"\bseek(?:s|ing)?\b(?!\s+to\b)|\bsought\b(?!\s+to\b)|初步(?:决定|认定|拟)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定)|原定|建议处以|(?:预先|事先)告知|处罚告知"
+    r"\bseek(?:s|ing)?\b(?!\s+to\b)|\bsought\b(?!\s+to\b)|初步(?:决定|认定|拟)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定|没收|责令)|原定|建议处以|(?:预先|事先)告知|处罚告知"
 )
 # Money set aside for a fine that may come is no fine ("a provision of €400 million", 计提).
 _PROVISION = re.compile(r"(?:provisions?\b|set\s+aside|put\s+aside|sets\s+aside|puts\s+aside|earmark\w*|计提|预提)[^，,。；;]{0,20}$")
@@ -345,6 +347,9 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
     governing_start = clause_start
     if clause_start > sentence_start and _AMOUNT_LEAD.fullmatch(text, clause_start, candidate.start):
         governing_start = max(sentence_start, prepared.clause_at(clause_start - 2)[0])
+    while governing_start > sentence_start + 1 and text[governing_start - 1] == "、":
+        # Items listed with 、 share the head of the list (拟没收违法所得、罚款…: both proposed).
+        governing_start = max(sentence_start, prepared.clause_at(governing_start - 2)[0])
     for proposal in _PROPOSED.finditer(text, max(governing_start, candidate.start - 80), min(clause_end, candidate.end + 30)):
         pass
     if (proposal is not None and not _CONTRAST.search(text, proposal.end(), candidate.start)) \

@@ -822,8 +822,14 @@ def test_a_stray_question_mark_before_a_comma_does_not_end_the_headline() -> Non
     ("这5款应用——甲、乙、丙、丁和戊——已被下架。", [("apps_removed", 5)]),
     # a count whose sentence reports no measure, acted on in the next sentence referring back to it
     ("“甲**”“乙**”等9个账号恶意炒作、发布虚假信息。已责令平台对上述账号予以关闭。", [("accounts_closed", 9)]),
-    # …not when the count already has its own metric
-    ("尚有6款App未按要求完成整改。工信部组织对上述App进行下架。", [("apps_notified", 6)]),
+    # …and when the count already has its own metric, the stronger measure taken on the same
+    # things later is a second statement of the count
+    ("尚有6款App未按要求完成整改。工信部组织对上述App进行下架。", [("apps_notified", 6), ("apps_removed", 6)]),
+    ("仍有11款应用未完成整改（名单见附件）。\n\n根据有关规定（〔2019〕12号文），主管部门已对以上应用予以下架。",
+     [("apps_notified", 11), ("apps_removed", 11)]),
+    # …not when the later sentence counts on its own, nor when the measure is still to come
+    ("尚有6款App未完成整改。工信部组织对上述8款App进行下架。", [("apps_notified", 6), ("apps_removed", 8)]),
+    ("尚有6款App未按要求完成整改。上述App应于5月前完成整改，逾期将予以下架。", [("apps_notified", 6)]),
 ])
 def test_the_verb_after_an_aside_or_in_the_next_sentence_governs_the_count(
         text: str, expected: list[tuple[str, int]]) -> None:
@@ -867,3 +873,80 @@ def test_sites_unblocked_again_are_no_sites_closed(text: str) -> None:
 def test_blocking_websites_closes_them(text: str, language: str) -> None:
     figures = extract(text, published=date(2024, 5, 1), language=language).figures
     assert [(f.metric, f.value, f.period) for f in figures] == [("websites_closed", 120, "2023")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a ban or block of apps, in any tense, takes them off the stores
+    ("The ministry said it would ban 42 foreign apps on security grounds.", [("apps_removed", 42)]),
+    ("Officials are banning 15 more gaming apps this week.", [("apps_removed", 15)]),
+    ("The order will block 31 mobile apps from Friday.", [("apps_removed", 31)]),
+    # …and notices sent to apps name them
+    ("The agency has issued notices to 12 apps over data collection.", [("apps_notified", 12)]),
+    # 下线 and 删除 of apps counted in 款 take them off the stores like 下架
+    ("监管部门要求应用商店下线违规直播应用23款。", [("apps_removed", 23)]),
+    ("共删除各类违规客户端16款。", [("apps_removed", 16)]),
+    # 查处 apps is naming them for violations
+    ("全市共查处违规收集个人信息的APP软件31款。", [("apps_notified", 31)]),
+    # apps found 存在违法… (collecting data unlawfully) are named for it, like 存在违规
+    ("抽检发现9款App存在违法收集个人信息行为。", [("apps_notified", 9)]),
+])
+def test_app_bans_blocks_and_takedowns_in_other_words(text: str, expected: list[tuple[str, int]]) -> None:
+    assert _counts(text) == expected
+
+
+@pytest.mark.parametrize("text", ["依法关闭违规微信公众号14个。", "關閉違規公眾號14個。"])
+def test_official_accounts_are_accounts(text: str) -> None:
+    assert _counts(text) == [("accounts_closed", 14)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a count that is its sentence's subject takes the stronger measure of the sentence's
+    # predicate, after the clauses saying why
+    ("甲乙、丙丁等14款App因存在违规行为，且未按期整改，现被通报下架。", [("apps_removed", 14)]),
+    ("仍有4款应用未完成整改，目前均被下架。", [("apps_removed", 4)]),
+    # …not a measure still to come, nor a predicate that names no stronger one
+    ("14款App因存在违规行为，且未按期整改，逾期将被下架。", [("apps_notified", 14)]),
+    ("14款App因存在违规行为，且未按期整改，现被通报。", [("apps_notified", 14)]),
+])
+def test_a_count_as_subject_takes_the_stronger_measure_of_its_predicate(
+        text: str, expected: list[tuple[str, int]]) -> None:
+    assert _counts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # closings counted together with a lighter measure say how many were closed of none
+    ("各平台封禁降级违规自媒体账号2.3万个。", [(None, 23000)]),
+    ("平台关闭或禁言违规账号3200个。", [(None, 3200)]),
+    ("The platforms closed or restricted 3,200 accounts.", [(None, 3200)]),
+    # …and a lighter measure of its own does not borrow the closing verb before it
+    ("平台关闭违规账号3200个，禁言账号500个。", [("accounts_closed", 3200), (None, 500)]),
+    ("The platforms closed 3,200 accounts.", [("accounts_closed", 3200)]),
+])
+def test_closings_counted_with_lighter_measures_are_no_closings(
+        text: str, expected: list[tuple[str | None, int]]) -> None:
+    assert _counts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a big unit alone after a qualifier is the round number it qualifies
+    ("今年以来关闭涉诈账号近万个。", [("accounts_closed", 10000)]),
+    ("全年依法關閉違法網站上千家。", [("websites_closed", 1000)]),
+    # …and without one it is no number
+    ("关闭账号万个。", []),
+])
+def test_a_qualified_round_unit_is_a_count(text: str, expected: list[tuple[str | None, int]]) -> None:
+    assert _counts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 组织/召集 brings the counted together for what the next clause does
+    ("市监局组织甲、乙、丙等9家网络订票平台，就退票收费问题召开行政约谈会。", [("websites_summoned", 9)]),
+    ("区网信办召集6家直播平台，进行集中约谈。", [("websites_summoned", 6)]),
+    # …not for a clause that reports something else about them
+    ("区网信办组织6家直播平台开展自查，关闭违规账号200个。", [(None, 6), ("accounts_closed", 200)]),
+    # a parenthesis inside the list (a stock code, a former name) is an aside
+    ("市监局组织甲（0123）、乙（4567）、丙等9家网络订票平台，就退票收费问题召开行政约谈会。", [("websites_summoned", 9)]),
+])
+def test_the_platforms_convened_take_the_measure_of_the_next_clause(
+        text: str, expected: list[tuple[str | None, int]]) -> None:
+    assert _counts(text) == expected

@@ -309,3 +309,14 @@ def test_an_amount_grouped_by_apostrophes_or_with_a_hyphenated_scale(text: str, 
 def test_an_apostrophe_between_words_and_short_numbers_is_no_grouping() -> None:
     from diffing.amounts import find_amounts
     assert find_amounts("it's 5 o'clock and the '90s rule of 1'30 stands.") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a currency named after 元 counts the amount in it, even beside an amount in 人民币
+    ("罚没合计320万元人民币（约1400万元新台币）。", [(Decimal(3200000), "CNY"), (Decimal(14000000), "TWD")]),
+    ("另处罚款80万元港币。", [(Decimal(800000), "HKD")]),
+    ("罚款人民币5万元，折合约6万元澳门币。", [(Decimal(50000), "CNY"), (Decimal(60000), "MOP")]),
+])
+def test_a_currency_named_after_yuan_is_the_amounts_currency(text: str, expected: list[tuple[Decimal, str]]) -> None:
+    from diffing.amounts import find_amounts
+    assert [(match.amount.value, match.amount.currency) for match in find_amounts(text)] == expected

@@ -861,3 +861,32 @@ def test_the_ends_of_a_range_and_the_base_of_a_percentage(
 def test_a_conversion_written_before_the_fine_it_restates(text: str, value: Decimal, code: str) -> None:
     fines = [figure for figure in _money(text) if figure.metric == "fine_amount"]
     assert [(figure.value, figure.unit) for figure in fines] == [(value, code)]
+
+
+def test_an_infringement_notice_for_an_amount_is_a_fine() -> None:
+    text = "The commissioner gave Orbit an infringement notice for $82,500 over the missed deadline."
+    assert _roles(text) == [(Decimal(82500), "fine", "fine_amount")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a scale written in Chinese numerals is the law's, like one in digits
+    ("按新规，每则违规贴文可罚三十万到八百万元。", [(Decimal(8000000), "maximum", None)]),
+    # the least the law allows per item is no fine imposed
+    ("條例施行後，每件違規商品可開罰至少二十萬元。", [(Decimal(200000), "maximum", None)]),
+    ("按规定每条违规信息可罚至少5万元。", [(Decimal(50000), "maximum", None)]),
+])
+def test_legal_scales_and_per_item_minimums_are_no_fines(
+        text: str, expected: list[tuple[Decimal, str | None, str | None]]) -> None:
+    assert _roles(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 拟 heads a 、-list of penalties: every item of it is proposed
+    ("市场监管局拟没收星河公司违法所得、罚款共计420万元。", [(Decimal(4200000), "proposed", None)]),
+    ("该局拟责令停业、罚款80万元。", [(Decimal(800000), "proposed", None)]),
+    # …and without 拟 the same list is imposed
+    ("市场监管局没收星河公司违法所得、罚款共计420万元。", [(Decimal(4200000), "fine", "fine_amount")]),
+])
+def test_a_proposal_governs_every_penalty_it_lists(
+        text: str, expected: list[tuple[Decimal, str | None, str | None]]) -> None:
+    assert _roles(text) == expected
