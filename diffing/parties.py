@@ -16,6 +16,7 @@ from dataclasses import replace
 from diffing.figures import Figure
 from diffing.fined_amounts import RESPECTIVELY
 from diffing.platforms import PlatformMention
+from diffing.registry import builtin_registry
 from diffing.text import PreparedText
 
 __all__ = ["with_parties"]
@@ -54,6 +55,8 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
         # No platform is said to be fined in so many words ("the third fine, of Rs 936 crore,
         # …"): a notice about one platform fines that one.
         only = {_party(mention) for mention in mentions}
+    owners = _owners(prepared, mentions, fined)
+    only = {owners.get(party, party) for party in only}
     sole = only.pop() if len(only) == 1 else None
     result = []
     respective = _respective(prepared, figures, fined)
@@ -71,12 +74,61 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
                 _EACH_AFTER.match(prepared.text, prepared.offsets.to_converted(figure.end))):
             result.append(figure)  # 违规企业各被处罚50万元: an amount each of many paid, no one party's
             continue
+        if _COMBINED.search(prepared.text, max(prepared.sentence_at(position)[0], position - 30),
+                            prepared.offsets.to_converted(figure.end)) \
+                and _parties_in_sentence(prepared, figure, mentions) > 1:
+            result.append(figure)  # "a combined fine of 100 billion won" on Google and Meta: no one party's
+            continue
         party = (_party_in_sentence(prepared, figure, fined)
                  or _party_in_sentence(prepared, figure, mentions)
                  or _party_before(prepared, figure, fined)
                  or (None if fined else _party_before(prepared, figure, mentions)))
+        party = owners.get(party, party) if party is not None else None
         result.append(replace(figure, party=party or sole or _party_the_clause_names(prepared, position)))
     return result
+
+
+# "a combined fine of", "together fined": one sum over several parties.
+_COMBINED = re.compile(r"\b(?:combined|joint)\s+(?:fines?|penalt(?:y|ies))\b"
+                       r"|\b(?:together|jointly)\s+(?:fined|penali[sz]ed|ordered\s+to\s+pay)\b")
+
+
+def _parties_in_sentence(prepared: PreparedText, figure: Figure, mentions: Sequence[PlatformMention]) -> int:
+    sentence = prepared.sentence_index(prepared.offsets.to_converted(figure.start))
+    return len({_party(mention) for mention in mentions
+                if prepared.sentence_index(prepared.offsets.to_converted(mention.start)) == sentence})
+
+
+def _owners(prepared: PreparedText, mentions: Sequence[PlatformMention],
+            fined: Sequence[PlatformMention]) -> dict[str, str]:
+    """Products mapped to the company the notice names as their owner, which is the one fined:
+    a product that is no business (an operating system) to its owner named anywhere
+    in the notice (Android → Google), any other product only where the text writes it as the
+    company's (Meta所營Facebook, "Meta's Instagram", Meta（Facebook、Instagram）). A subsidiary
+    named as such ("its subsidiary YouTube") stays its own party."""
+    platforms = builtin_registry().platforms
+    companies = [mention for mention in [*fined, *mentions]
+                 if mention.id in platforms and platforms[mention.id].kind == "company"]
+    owners: dict[str, str] = {}
+    for mention in mentions:
+        product = platforms.get(mention.id) if mention.id else None
+        if product is None or product.kind == "company" or product.parent is None or product.id in owners:
+            continue
+        for company in companies:
+            assert company.id is not None
+            if company.id != product.parent and platforms[company.id].parent != product.parent:
+                continue
+            if product.kind in _NO_BUSINESS or (
+                    0 <= mention.start - company.end <= 24
+                    and _OWNED_BY.fullmatch(prepared.original, company.end, mention.start)):
+                owners[product.id] = company.id
+                break
+    return owners
+
+
+_NO_BUSINESS = frozenset({"operating_system"})
+# Between an owner and its product: 所营, 旗下, 的, "'s", or a bracket listing its products.
+_OWNED_BY = re.compile(r"\s*(?:所[营營]的?|旗下(?:的)?|[运運经經]营的|的|['’]s|[(（][^()（）]{0,20}?)\s*")
 
 
 def _respective(prepared: PreparedText, figures: Sequence[Figure],

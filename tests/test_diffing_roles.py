@@ -804,6 +804,28 @@ def test_the_party_a_chinese_clause_fines_without_a_known_name(text: str, expect
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # an operating system is no business: its owner named in the notice is the one fined
+    ("The competition authority said Google had abused its position in the Android market "
+     "and imposed a penalty of €90 million on the search company.", ["google"]),
+    # a product written as the company's is the company's
+    ("監管機關表示，Meta所營Facebook平台未依規定下架詐騙廣告，依法裁處新台幣300萬元罰鍰。", ["meta"]),
+    ("The regulator said Meta's Instagram failed to remove the ads, and fined it €2 million.", ["meta"]),
+    # a subsidiary named as such stays its own party
+    ("The FTC said Google and its subsidiary YouTube must pay $20 million.", ["youtube"]),
+])
+def test_a_product_fined_where_its_owner_is_named_is_the_owners(text: str, expected: list[str]) -> None:
+    assert [f.party for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The privacy commission slapped a combined fine of 50 billion won on Google and Meta.",
+    "Google and Meta were together fined 50 billion won by the privacy commission.",
+])
+def test_a_combined_fine_on_two_parties_is_no_one_partys(text: str) -> None:
+    assert [f.party for f in _money(text) if f.metric == "fine_amount"] == [None]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     ("若以全年罚锾预算 3 亿元来看，目前仅达五成。", [(Decimal(300000000), "other", None)]),
     ("The regulator set a budget of £4m for fines this year and fined Orbit £1m.",
      [(Decimal(4000000), "other", None), (Decimal(1000000), "fine", "fine_amount")]),
