@@ -813,6 +813,10 @@ def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: 
     sentence_start, sentence_end = prepared.sentence_at(candidate.start)
     if not sentence_start <= mention.start < sentence_end:
         return False
+    if _CASE_PARTY.search(prepared.text, sentence_start, candidate.start):
+        # 对当事人…作出行政处罚…累计罚款560万元: one case's decisions on its party, dated by
+        # them, even when summed over a series.
+        return False
     clause_start, _ = prepared.clause_at(candidate.start)
     if _ACCUMULATED.search(prepared.text, clause_start, candidate.end) \
             or _REPEATED.search(prepared.text, clause_start, candidate.start) \
@@ -824,6 +828,8 @@ def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: 
                                              candidate.start))
 
 
+# The party of one case as a write-up calls it (对当事人, 责令当事人).
+_CASE_PARTY = re.compile(r"(?:对|责令|给予|令)\s*当事人")
 _STANDING = re.compile(r"(?:尚有|仍有|尚存|仍存)\s*(?:共\s*)?$"
                        r"|\bthere\s+(?:are|were|remain(?:ed)?)\s+still\s+$|\bstill\s+(?:remain(?:s|ed)?|left|outstanding)\s+$")
 _ACCUMULATED = re.compile(

@@ -59,6 +59,7 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
     only = {owners.get(party, party) for party in only}
     sole = only.pop() if len(only) == 1 else None
     result = []
+    defined = "当事人" in prepared.text and _DEFINED_PARTY.search(prepared.text) is not None
     respective = _respective(prepared, figures, fined)
     for figure in figures:
         if figure.currency is None:
@@ -81,6 +82,7 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
             continue
         party = (_party_in_sentence(prepared, figure, fined)
                  or _party_in_sentence(prepared, figure, mentions)
+                 or (_party_defined(prepared, position) if defined else None)
                  or _party_before(prepared, figure, fined)
                  or (None if fined else _party_before(prepared, figure, mentions)))
         party = owners.get(party, party) if party is not None else None
@@ -223,6 +225,26 @@ _OBJECT_FINED = re.compile(
     r"(?:处以|作出|做出|给予|予以|处)[^，,。；;]{0,8}$")
 # Roles, not names: whoever plays them is no party (对组织者处罚, 对当事人处以).
 _ROLE_NOUNS = frozenset({"当事人", "组织者", "经营者", "行为人", "违法行为人", "违法者", "责任人", "相关责任人", "其"})
+
+
+# A case write-up names its party once and calls it 当事人 after: "X公司（以下简称当事人）".
+_DEFINED_PARTY = re.compile(
+    r"(?:^|(?<=[，,。；;：:\s]))(?P<name>[\u4e00-\u9fffA-Za-z0-9]{2,40}?)\s*[（(]\s*以下简称\s*[“\"「]?当事人[”\"」]?\s*[）)]")
+
+
+def _party_defined(prepared: PreparedText, position: int) -> str | None:
+    """The party a case write-up defined as 当事人, for an amount whose sentence names 当事人:
+    the nearest definition before it (each case of a list defines its own)."""
+    sentence_start, _ = prepared.sentence_at(position)
+    if prepared.text.find("当事人", sentence_start, position) == -1:
+        return None
+    last = None
+    for match in _DEFINED_PARTY.finditer(prepared.text, 0, position):
+        last = match
+    if last is None:
+        return None
+    name = _LEGAL_FORM.sub("", last.group("name"))
+    return name if len(name) >= 2 else last.group("name")
 
 
 def _party_the_clause_names(prepared: PreparedText, position: int) -> str | None:

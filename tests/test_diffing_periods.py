@@ -451,3 +451,22 @@ def test_one_companys_fine_after_the_tally_keeps_no_period() -> None:
     fines = [f for f in extract(text, published=date(2022, 9, 14), language="zh-Hant").figures
              if f.metric == "fine_amount"]
     assert [(int(f.value), f.period) for f in fines] == [(32800000, "2022-01..2022-08"), (9000000, None)]
+
+
+@pytest.mark.parametrize("text", [
+    "2024年3月至2024年9月，某市市场监管局对当事人系列违法行为作出行政处罚，累计罚款120万元。",
+    "2024年3月至9月，执法人员责令当事人改正，并处警告、罚款共计45万元。",
+])
+def test_one_cases_fines_on_its_party_keep_no_period(text: str) -> None:
+    from diffing.extract import extract
+
+    fines = [f for f in extract(text, published=date(2024, 11, 20)).figures if f.metric == "fine_amount"]
+    assert [f.period for f in fines] == [None]
+
+
+def test_a_summed_fine_over_a_span_keeps_its_period_when_no_case_party_is_named() -> None:
+    from diffing.extract import extract
+
+    text = "2024年3月至9月，全市市场监管部门查办案件320件，累计罚款1200万元。"
+    fines = [f for f in extract(text, published=date(2024, 11, 20)).figures if f.metric == "fine_amount"]
+    assert [f.period for f in fines] == ["2024-03..2024-09"]

@@ -817,6 +817,21 @@ def test_a_product_fined_where_its_owner_is_named_is_the_owners(text: str, expec
     assert [f.party for f in _money(text) if f.metric == "fine_amount"] == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # each case of a list defines its own 当事人
+    ("一、某市监管局查处星河贸易有限公司虚假宣传案\n经查，星河贸易有限公司（以下简称当事人）在直播中夸大宣传。"
+     "监管局对当事人作出行政处罚，罚款30万元。\n"
+     "二、某区监管局查处月光网络科技有限公司案\n经查，月光网络科技有限公司(以下简称“当事人”)未尽审核义务。"
+     "监管局责令当事人改正，并处罚款8万元。",
+     [(300000, "星河贸易"), (80000, "月光网络科技")]),
+    # a party the registry and the company patterns do not know, in a paragraph of its own
+    ("经查，老周商行(以下简称当事人)通过某直播平台推广商品，使用夸大的宣传用语。\n\n"
+     "市场监管局对当事人作出行政处罚，并处罚款56万元。", [(560000, "老周商行")]),
+])
+def test_a_fine_on_the_case_party_is_the_party_the_write_up_defined(text: str, expected: list[tuple[int, str]]) -> None:
+    assert [(f.value, f.party) for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
 @pytest.mark.parametrize("text", [
     "The privacy commission slapped a combined fine of 50 billion won on Google and Meta.",
     "Google and Meta were together fined 50 billion won by the privacy commission.",
