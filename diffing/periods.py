@@ -100,7 +100,8 @@ _EN_RANGE = re.compile(
     r"(?:from|between)\s+(?P<m1>" + _EN_MONTH + r")" + _EN_DAY.format("d1") + _EN_YEAR_AFTER.format("y1")
     + r"\s+(?:to|through|until|till|and)\s+(?P<m2>" + _EN_MONTH + r")" + _EN_DAY.format("d2") + _EN_YEAR_AFTER.format("y2")
     + r"|(?:from|between)\s+(?P<yfrom>(?:19|20)\d{2})\s+(?:to|through|until|and)\s+(?P<yto>(?:19|20)\d{2})"
-    r"|(?:from|since)\s+(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
+    # "since the beginning of 2015": from that year on, not where a count stands
+    r"|(?:from|since)\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
     r"|since\s+(?P<ms>" + _EN_MONTH + r")(?:\s+(?P<dms>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?)?" + _EN_YEAR_AFTER.format("yms")
     + r"|(?:in|over|during)\s+the\s+(?P<past>past|last)\s+(?:year|12\s+months|twelve\s+months)"
     # "over the past six months": that many months up to publication.
@@ -510,7 +511,7 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     onsets = [*(_zh_onsets(text) if chinese else ()),
               *(_EN_ONSET.finditer(text) if _EN_ONSET_HINT.search(text) else ())]
     for match in onsets:
-        period = _since_month(match, published)
+        period = _since_month(text, match, published)
         if period is not None and not any(start < match.end() and match.start() < end for start, end in ranges):
             ranges.append(match.span())
             mentions.append(PeriodMention(match.start(), match.end(), period, False,
@@ -608,6 +609,8 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
 _ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
 _ZH_ONSET = re.compile(
     r"[自从]\s*(?:" + _ZH_YEAR.format("y") + r")?\s*(?P<m>" + _CN_MONTH + r")\s*月(?:份)?"
+    # 自1月3日启动…以来: the day the campaign began, when the text gives it
+    r"(?:\s*(?P<d>" + _CN_DAY + r")\s*[日号])?"
     r"(?!\s*(?:\d|[一二三四五六七八九十]|以来|来|起|至|到))[^，,。；;！？\n\d]{2,30}?以来")
 _EN_CAMPAIGN = r"(?:campaign|crackdown|drive|operation|action|initiative|blitz|offensive|inspection|rectification)"
 _EN_ONSET = re.compile(
@@ -643,14 +646,33 @@ def _month_and_year(match: re.Match[str], chinese_year: str | None, chinese_rela
     return month, _year_of(chinese_year, chinese_relative, published, month)
 
 
-def _since_month(match: re.Match[str], published: date | None) -> Period | None:
-    """From the month a campaign began to publication, when it began in an earlier month."""
+def _since_month(text: str, match: re.Match[str], published: date | None) -> Period | None:
+    """From the month a campaign began to publication, when it began in an earlier month; from
+    the day it began (自1月3日启动…以来) to the day a 截至 of its paragraph names (截至1月21日),
+    else to publication."""
     if published is None:
         return None
     chinese = match.group("m")[0] not in _LATIN
     month, year = _month_and_year(match, match.group("y") if chinese else None,
                                   match.group("yr") if chinese else None, published)
-    if year is None or not 1 <= month <= 12 or (year, month) >= (published.year, published.month):
+    if year is None or not 1 <= month <= 12:
+        return None
+    day = match.group("d") if chinese else None
+    if day is not None:
+        first = _day(year, month, _cn_small(day))
+        if first is None or first >= published:
+            return None
+        paragraph_end = text.find("\n", match.end())
+        until = _ZH_UNTIL.search(text, match.end(), min(paragraph_end if paragraph_end != -1 else len(text),
+                                                         match.end() + 200))
+        if until is not None and until.group("d"):
+            last_month = _cn_small(until.group("m"))
+            last_year = _year_of(until.group("y"), until.group("yr"), published, last_month)
+            last = _day(last_year, last_month, _cn_small(until.group("d"))) if last_year else None
+            if last is not None and first < last <= published:
+                return Period.span(first, last, days=True)
+        return Period.span(first, published, days=True, to_date=True)
+    if (year, month) >= (published.year, published.month):
         return None
     return Period.span(date(year, month, 1), published, to_date=True)
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")

@@ -393,8 +393,15 @@ def test_the_base_of_a_comparison_lists_its_figures_after_a_dun_comma(
      [("accounts_closed", 400, "2023-05..2023-11")]),
     ("自今年5月公安部部署开展专项行动以来，共关闭违法账号3000个。", [("accounts_closed", 3000, "2023-05..2023-11")]),
     ("自5月專項行動開展以來，共關閉違法帳號3000個。", [("accounts_closed", 3000, "2023-05..2023-11")]),
+    # a campaign that began on a day: to the day a 截至 of its paragraph names, else to publication
+    ("自10月9日启动网络环境整治行动以来，市网信办集中清理有害信息。截至11月2日，累计关闭违法账号2000个。",
+     [("accounts_closed", 2000, "2023-10-09..2023-11-02")]),
+    ("自10月9日啟動專項行動以來，共關閉違法帳號2000個。", [("accounts_closed", 2000, "2023-10-09..2023-11-20")]),
     # a span to date after its verb is that count's; a count in the next sentence has no start
     ("The office has closed 9,000 websites since 2019. Platforms also deleted 2 million accounts.",
+     [("websites_closed", 9000, "2019-01..2023-11"), ("accounts_closed", 2000000, None)]),
+    # "since the beginning of 2019" starts a span as "since 2019" does; "by the end of" ends one
+    ("The office has closed 9,000 websites since the beginning of 2019. Platforms also deleted 2 million accounts.",
      [("websites_closed", 9000, "2019-01..2023-11"), ("accounts_closed", 2000000, None)]),
     # …while one opening its sentence frames the sentences after it
     ("Since 2019, the office has closed 9,000 websites. Platforms also deleted 2 million accounts.",
