@@ -374,6 +374,8 @@ _ZH_FRAMING_LEAD = re.compile(
     r"\s*(?:【[^】]{0,20}】\s*)?"
     # The acting office may come first (网信办今年上半年共约谈…): the period still frames the clause.
     r"(?:[^，,。；;：:\d]{0,16}?(?:网信办|网信部门|网信系统|部门|总局|工信部|监管局|管理局|办公室|委员会|机构|机关|[会局部委厅办署院])\s*)?"
+    # A focus word may stand before the period (仅2020年，…: "in 2020 alone").
+    r"(?:仅仅|仅|单|光)?"
     r"(?:在|于|自|从|截至|截止|其中|另外|此外|同时|据统计|数据显示|\d{1,2}月\d{1,2}日"
     # A report quoted before its period ("报告指出，第一季…", "通报显示2022年…") still frames.
     r"|(?:据|报告|通报|公告|统计|数据)(?:指出|显示|称|指|介绍|表明|了解|悉))?\s*")

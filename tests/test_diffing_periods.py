@@ -430,6 +430,9 @@ def test_periods_of_campaigns_and_spans_to_date(text: str, expected: list[tuple[
     ("在“护苗2021”专项行动中，公安机关全年共关闭违法网站30家。此外，关停违规账号500个。",
      [("websites_closed", "2021"), ("accounts_closed", "2021")]),
     ("各地结合开展2021“清朗”专项行动，全年共关闭违法网站30家。", [("websites_closed", "2021")]),
+    # a focus word before the year ("in 2021 alone") leaves it framing its sentence
+    ("2019年以来，市网信办持续开展整治。\n仅2021年巡查发现，关闭违法网站30家，关停账号500个。",
+     [("websites_closed", "2021"), ("accounts_closed", "2021")]),
     # 近年来 and 多年来 name no span
     ("近年来，市网信办关闭违法网站35家。", [("websites_closed", None)]),
 ])
