@@ -613,7 +613,9 @@ _ZH_ONSET = re.compile(
     r"[自从]\s*(?:" + _ZH_YEAR.format("y") + r")?\s*(?P<m>" + _CN_MONTH + r")\s*月(?:份)?"
     # 自1月3日启动…以来: the day the campaign began, when the text gives it
     r"(?:\s*(?P<d>" + _CN_DAY + r")\s*[日号])?"
-    r"(?!\s*(?:\d|[一二三四五六七八九十]|以来|来|起|至|到))[^，,。；;！？\n\d]{2,30}?以来")
+    r"(?!\s*(?:\d|[一二三四五六七八九十]|以来|来|起|至|到))"
+    # the event may follow a comma after the date (自2019年1月25日，四部门联合发布《…》以来)
+    r"(?:\s*[，,](?=[^，,。；;！？\n\d]{2,80}?以来)[^，,。；;！？\n\d]{2,80}?|[^，,。；;！？\n\d]{2,30}?)以来")
 _EN_CAMPAIGN = r"(?:campaign|crackdown|drive|operation|action|initiative|blitz|offensive|inspection|rectification)"
 _EN_ONSET = re.compile(
     r"(?<![a-z])(?:since\s+(?:[^.;,\n]{0,60}?\s)?(?:began|started|was\s+launched|was\s+started|kicked\s+off|got\s+under\s*way|was\s+rolled\s+out)"
@@ -627,7 +629,7 @@ def _zh_onsets(text: str) -> list[re.Match[str]]:
     found: list[re.Match[str]] = []
     position = text.find("以来")
     while position != -1:
-        match = _ZH_ONSET.search(text, max(found[-1].end() if found else 0, position - 40), position + 2)
+        match = _ZH_ONSET.search(text, max(found[-1].end() if found else 0, position - 100), position + 2)
         if match is not None:
             found.append(match)
         position = text.find("以来", position + 2)

@@ -397,6 +397,11 @@ def test_the_base_of_a_comparison_lists_its_figures_after_a_dun_comma(
     ("自10月9日启动网络环境整治行动以来，市网信办集中清理有害信息。截至11月2日，累计关闭违法账号2000个。",
      [("accounts_closed", 2000, "2023-10-09..2023-11-02")]),
     ("自10月9日啟動專項行動以來，共關閉違法帳號2000個。", [("accounts_closed", 2000, "2023-10-09..2023-11-20")]),
+    # the event may follow a comma after the date
+    ("自2023年6月1日，三部门联合印发《关于整治违规账号的通知》以来，市网信办共关闭违法账号2000个。",
+     [("accounts_closed", 2000, "2023-06-01..2023-11-20")]),
+    # …within its sentence: a span to date in the next sentence is that sentence's own
+    ("自6月1日，新规施行。今年以来，市网信办关闭违法账号2000个。", [("accounts_closed", 2000, "2023-01..2023-11")]),
     # a span to date after its verb is that count's; a count in the next sentence has no start
     ("The office has closed 9,000 websites since 2019. Platforms also deleted 2 million accounts.",
      [("websites_closed", 9000, "2019-01..2023-11"), ("accounts_closed", 2000000, None)]),
