@@ -414,6 +414,7 @@ _ZH_DATA_OF_PERIOD = re.compile(r"(?:的)?(?:工作|执法|整治|治理)?(?:数
 _CAMPAIGN_YEAR = re.compile(
     r"(?:[“\"「][^”\"」\d]{1,8}[·•\s]?(?P<y>(?:19|20)\d{2})[^”\"」\d]{0,6}[”\"」]"
     r"|(?<!\d)(?P<y2>(?:19|20)\d{2})\s*[“\"「][^”\"」\d]{1,8}[”\"」])\s*(?:专项|行动|整治)")
+_DURING_CAMPAIGN = re.compile(r"(?:专项行动|专项整治|集中整治|行动)期间")
 # A span in brackets (下架30天（2019年6月29日至7月28日）) is an aside dating the words before it:
 # it frames nothing after it.
 _BRACKET_CLOSES = re.compile(r"\s*[)）]")
@@ -584,6 +585,15 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         comparison = bool(_ZH_COMPARISON_BEFORE.search(before) or _ZH_COMPARISON_AFTER.search(after))
         carries = not comparison and _carries(text, match.start(), match.end(), True)
         mentions.append(PeriodMention(match.start(), match.end(), period, comparison, carries))
+    # 专项行动期间 ("during the campaign"): the year of the campaign the text named with one
+    # (“剑网2018”专项行动), framing what follows as a stated year does.
+    for match in _DURING_CAMPAIGN.finditer(text) if chinese and "期间" in text else ():
+        campaigns = list(_CAMPAIGN_YEAR.finditer(text, 0, match.start()))
+        if not campaigns or inside_range(match):
+            continue
+        year = Period(int(campaigns[-1].group("y") or campaigns[-1].group("y2")))
+        mentions.append(PeriodMention(match.start(), match.end(), year, False,
+                                      _carries(text, match.start(), match.end(), True)))
     for match in _EN_PERIOD.finditer(text):
         if ranges and inside_range(match):
             continue

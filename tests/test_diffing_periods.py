@@ -438,6 +438,11 @@ def test_periods_of_campaigns_and_spans_to_date(text: str, expected: list[tuple[
     # a focus word before the year ("in 2021 alone") leaves it framing its sentence
     ("2019年以来，市网信办持续开展整治。\n仅2021年巡查发现，关闭违法网站30家，关停账号500个。",
      [("websites_closed", "2021"), ("accounts_closed", "2021")]),
+    # 专项行动期间 is the year of the campaign named with one, for the paragraphs after it too
+    ("版权局通报“护网2021”专项行动成果。专项行动期间，各地关闭侵权网站30家。\n版权局还集体约谈了12家网络服务商。",
+     [("websites_closed", "2021"), ("websites_summoned", "2021")]),
+    # …and no year without such a name
+    ("专项行动期间，各地关闭侵权网站30家。", [("websites_closed", None)]),
     # 近年来 and 多年来 name no span
     ("近年来，市网信办关闭违法网站35家。", [("websites_closed", None)]),
 ])
