@@ -86,7 +86,12 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
                  or _party_before(prepared, figure, fined)
                  or (None if fined else _party_before(prepared, figure, mentions)))
         party = owners.get(party, party) if party is not None else None
-        result.append(replace(figure, party=party or sole or _party_the_clause_names(prepared, position)))
+        if party is None:
+            # One the amount's own clause names (判处袁某有期徒刑…并处罚金, 星河银行…遭罚) comes
+            # before the notice's only platform, unless it only refers back (该公司).
+            named = _party_the_clause_names(prepared, position)
+            party = named if named is not None and (sole is None or not named.startswith(_REFERS_BACK)) else sole or named
+        result.append(replace(figure, party=party))
     return result
 
 
@@ -223,6 +228,10 @@ _LEADING_CONNECTIVE = re.compile(r"^(?:[^，,。；;]*?(?:以及|包括|依序�
 _OBJECT_FINED = re.compile(
     r"对(?P<name>[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{1,19}?)(?:依法|依规|顶格|从重|从轻|分别|一并|再次|共)*"
     r"(?:处以|作出|做出|给予|予以|处)[^，,。；;]{0,8}$")
+_REFERS_BACK = ("该", "此", "其", "上述", "涉事", "这", "那")
+# A court's sentence with a fine: 判处袁某有期徒刑3年并处罚金80万元, the one sentenced pays it.
+_SENTENCED = re.compile(
+    r"判处(?P<name>[\u4e00-\u9fff]{2,8}?)(?:等人)?(?:有期徒刑|拘役|管制)[^，,。；;]{0,20}?并处(?:罚金?)?\s*$")
 # Roles, not names: whoever plays them is no party (对组织者处罚, 对当事人处以).
 _ROLE_NOUNS = frozenset({"当事人", "组织者", "经营者", "行为人", "违法行为人", "违法者", "责任人", "相关责任人", "其"})
 
@@ -254,7 +263,8 @@ def _party_the_clause_names(prepared: PreparedText, position: int) -> str | None
     start = max(sentence_start, position - 60)
     # (the figure's span may open on the verb: 被罚款60万元)
     end = _VERB_LEAD.match(prepared.text, position).end()
-    read = _SUBJECT_FINED.search(prepared.text, start, end) or _OBJECT_FINED.search(prepared.text, start, end)
+    read = (_SUBJECT_FINED.search(prepared.text, start, end) or _OBJECT_FINED.search(prepared.text, start, end)
+            or _SENTENCED.search(prepared.text, start, end))
     if read is None:
         return None
     name = _LEGAL_FORM.sub("", _LEADING_CONNECTIVE.sub("", read.group("name")))

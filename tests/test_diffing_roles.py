@@ -832,6 +832,18 @@ def test_a_fine_on_the_case_party_is_the_party_the_write_up_defined(text: str, e
     assert [(f.value, f.party) for f in _money(text) if f.metric == "fine_amount"] == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # a list of cases, each sentenced party paying its own fine, before the one platform named later
+    ("其中，某地查处“星光影视”侵权案，判处王某某有期徒刑2年并处罚金50万元；某地查处“月亮漫画”案，"
+     "判处李某有期徒刑1年6个月并处罚金8万元。\n\n版权局还约谈了快手等12家平台。",
+     [(500000, "王某某"), (80000, "李某")]),
+    # a clause that only refers back leaves the notice's one platform the party
+    ("市场监管总局依法对美团立案调查。\n\n经查，对该公司处以罚款3万元。", [(30000, "meituan")]),
+])
+def test_a_fine_in_a_list_of_cases_is_its_own_items(text: str, expected: list[tuple[int, str]]) -> None:
+    assert [(f.value, f.party) for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
 @pytest.mark.parametrize("text", [
     "The privacy commission slapped a combined fine of 50 billion won on Google and Meta.",
     "Google and Meta were together fined 50 billion won by the privacy commission.",
