@@ -591,8 +591,8 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         campaigns = list(_CAMPAIGN_YEAR.finditer(text, 0, match.start()))
         if not campaigns or inside_range(match):
             continue
-        year = Period(int(campaigns[-1].group("y") or campaigns[-1].group("y2")))
-        mentions.append(PeriodMention(match.start(), match.end(), year, False,
+        campaign_year = Period(int(campaigns[-1].group("y") or campaigns[-1].group("y2")))
+        mentions.append(PeriodMention(match.start(), match.end(), campaign_year, False,
                                       _carries(text, match.start(), match.end(), True)))
     for match in _EN_PERIOD.finditer(text):
         if ranges and inside_range(match):

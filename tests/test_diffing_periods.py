@@ -494,16 +494,16 @@ def test_a_summed_fine_over_a_span_keeps_its_period_when_no_case_party_is_named(
 
 @pytest.mark.parametrize(("text", "expected"), [
     # a span opening a sentence of repeated decisions dates the sum the next sentence states
-    ("Since the beginning of the year, Orbit has been repeatedly fined for failing to delete posts. "
-     "The total amount of fines reached 40 mln rubles.", ["2023-01..2023-11"]),
-    ("Since the beginning of the year, Orbit has been fined on several occasions. The company was already "
-     "fined 12 mln rubles.", ["2023-01..2023-11"]),
+    (("Since the beginning of the year, Orbit has been repeatedly fined for failing to delete posts. "
+      "The total amount of fines reached 40 mln rubles."), ["2023-01..2023-11"]),
+    (("Since the beginning of the year, Orbit has been fined on several occasions. The company was already "
+      "fined 12 mln rubles."), ["2023-01..2023-11"]),
     # …not a single decision the next sentence reports
-    ("Since the beginning of the year, the regulator has looked into Orbit's services. "
-     "The court fined the company 3 mln rubles.", [None]),
+    (("Since the beginning of the year, the regulator has looked into Orbit's services. "
+      "The court fined the company 3 mln rubles."), [None]),
     # …nor an amount in the next paragraph
-    ("Since the beginning of the year, Orbit has been repeatedly fined.\nThe total amount of fines reached "
-     "40 mln rubles.", [None]),
+    (("Since the beginning of the year, Orbit has been repeatedly fined.\nThe total amount of fines reached "
+      "40 mln rubles."), [None]),
 ])
 def test_the_sum_of_repeated_decisions_after_their_span_takes_it(text: str, expected: list[str | None]) -> None:
     from diffing.extract import extract
