@@ -946,6 +946,10 @@ def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: 
         return False
     sentence_start, sentence_end = prepared.sentence_at(candidate.start)
     if not sentence_start <= mention.start < sentence_end:
+        return _sums_the_sentence_before(prepared, candidate, mention)
+    if _CASE_PARTY.search(prepared.text, sentence_start, candidate.start):
+        # 对当事人…作出行政处罚…累计罚款560万元: one case's decisions on its party, dated by
+        # them, even when summed over a series.
         return False
     clause_start, _ = prepared.clause_at(candidate.start)
     if _ACCUMULATED.search(prepared.text, clause_start, candidate.end) \
@@ -956,6 +960,20 @@ def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: 
     return bool(_CASES_COUNTED.search(prepared.text, max(sentence_start, mention.end), candidate.start)
                 or _PENALTIES_COUNTED.search(prepared.text, max(sentence_start, mention.end, candidate.start - 24),
                                              candidate.start))
+
+
+# The party of one case as a write-up calls it (对当事人, 责令当事人).
+_CASE_PARTY = re.compile(r"(?:对|责令|给予|令)\s*当事人")
+def _sums_the_sentence_before(prepared: PreparedText, candidate: Candidate, mention: PeriodMention) -> bool:
+    """"Since the beginning of the year, X has been repeatedly fined… The total amount of fines
+    is 70m": a sentence opened by a span that reports repeated decisions, and the amount of the
+    next sentence of its paragraph, their sum, covers the span."""
+    sentence = prepared.sentence_index(candidate.start)
+    if not mention.carries or prepared.sentence_index(mention.start) != sentence - 1 \
+            or prepared.paragraph_index(mention.start) != prepared.paragraph_index(candidate.start):
+        return False
+    before_start, before_end = prepared.sentence_at(mention.start)
+    return bool(_REPEATED.search(prepared.text, before_start, before_end))
 
 
 _STANDING = re.compile(r"(?:尚有|仍有|尚存|仍存)\s*(?:共\s*)?$"

@@ -16,6 +16,7 @@ from dataclasses import replace
 from diffing.figures import Figure
 from diffing.fined_amounts import RESPECTIVELY
 from diffing.platforms import PlatformMention
+from diffing.registry import builtin_registry
 from diffing.text import PreparedText
 
 __all__ = ["with_parties"]
@@ -54,8 +55,11 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
         # No platform is said to be fined in so many words ("the third fine, of Rs 936 crore,
         # …"): a notice about one platform fines that one.
         only = {_party(mention) for mention in mentions}
+    owners = _owners(prepared, mentions, fined)
+    only = {owners.get(party, party) for party in only}
     sole = only.pop() if len(only) == 1 else None
     result = []
+    defined = "当事人" in prepared.text and _DEFINED_PARTY.search(prepared.text) is not None
     respective = _respective(prepared, figures, fined)
     for figure in figures:
         if figure.currency is None:
@@ -71,12 +75,67 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
                 _EACH_AFTER.match(prepared.text, prepared.offsets.to_converted(figure.end))):
             result.append(figure)  # 违规企业各被处罚50万元: an amount each of many paid, no one party's
             continue
+        if _COMBINED.search(prepared.text, max(prepared.sentence_at(position)[0], position - 30),
+                            prepared.offsets.to_converted(figure.end)) \
+                and _parties_in_sentence(prepared, figure, mentions) > 1:
+            result.append(figure)  # "a combined fine of 100 billion won" on Google and Meta: no one party's
+            continue
         party = (_party_in_sentence(prepared, figure, fined)
                  or _party_in_sentence(prepared, figure, mentions)
+                 or (_party_defined(prepared, position) if defined else None)
                  or _party_before(prepared, figure, fined)
                  or (None if fined else _party_before(prepared, figure, mentions)))
-        result.append(replace(figure, party=party or sole or _party_the_clause_names(prepared, position)))
+        party = owners.get(party, party) if party is not None else None
+        if party is None:
+            # One the amount's own clause names (判处袁某有期徒刑…并处罚金, 星河银行…遭罚) comes
+            # before the notice's only platform, unless it only refers back (该公司).
+            named = _party_the_clause_names(prepared, position)
+            party = named if named is not None and (sole is None or not named.startswith(_REFERS_BACK)) else sole or named
+        result.append(replace(figure, party=party))
     return result
+
+
+# "a combined fine of", "together fined": one sum over several parties.
+_COMBINED = re.compile(r"\b(?:combined|joint)\s+(?:fines?|penalt(?:y|ies))\b"
+                       r"|\b(?:together|jointly)\s+(?:fined|penali[sz]ed|ordered\s+to\s+pay)\b")
+
+
+def _parties_in_sentence(prepared: PreparedText, figure: Figure, mentions: Sequence[PlatformMention]) -> int:
+    sentence = prepared.sentence_index(prepared.offsets.to_converted(figure.start))
+    return len({_party(mention) for mention in mentions
+                if prepared.sentence_index(prepared.offsets.to_converted(mention.start)) == sentence})
+
+
+def _owners(prepared: PreparedText, mentions: Sequence[PlatformMention],
+            fined: Sequence[PlatformMention]) -> dict[str, str]:
+    """Products mapped to the company the notice names as their owner, which is the one fined:
+    a product that is no business (an operating system) to its owner named anywhere
+    in the notice (Android → Google), any other product only where the text writes it as the
+    company's (Meta所營Facebook, "Meta's Instagram", Meta（Facebook、Instagram）). A subsidiary
+    named as such ("its subsidiary YouTube") stays its own party."""
+    platforms = builtin_registry().platforms
+    companies = [mention for mention in [*fined, *mentions]
+                 if mention.id in platforms and platforms[mention.id].kind == "company"]
+    owners: dict[str, str] = {}
+    for mention in mentions:
+        product = platforms.get(mention.id) if mention.id else None
+        if product is None or product.kind == "company" or product.parent is None or product.id in owners:
+            continue
+        for company in companies:
+            assert company.id is not None
+            if company.id != product.parent and platforms[company.id].parent != product.parent:
+                continue
+            if product.kind in _NO_BUSINESS or (
+                    0 <= mention.start - company.end <= 24
+                    and _OWNED_BY.fullmatch(prepared.original, company.end, mention.start)):
+                owners[product.id] = company.id
+                break
+    return owners
+
+
+_NO_BUSINESS = frozenset({"operating_system"})
+# Between an owner and its product: 所营, 旗下, 的, "'s", or a bracket listing its products.
+_OWNED_BY = re.compile(r"\s*(?:所[营營]的?|旗下(?:的)?|[运運经經]营的|的|['’]s|[(（][^()（）]{0,20}?)\s*")
 
 
 def _respective(prepared: PreparedText, figures: Sequence[Figure],
@@ -169,8 +228,32 @@ _LEADING_CONNECTIVE = re.compile(r"^(?:[^，,。；;]*?(?:以及|包括|依序�
 _OBJECT_FINED = re.compile(
     r"对(?P<name>[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{1,19}?)(?:依法|依规|顶格|从重|从轻|分别|一并|再次|共)*"
     r"(?:处以|作出|做出|给予|予以|处)[^，,。；;]{0,8}$")
+_REFERS_BACK = ("该", "此", "其", "上述", "涉事", "这", "那")
+# A court's sentence with a fine: 判处袁某有期徒刑3年并处罚金80万元, the one sentenced pays it.
+_SENTENCED = re.compile(
+    r"判处(?P<name>[\u4e00-\u9fff]{2,8}?)(?:等人)?(?:有期徒刑|拘役|管制)[^，,。；;]{0,20}?并处(?:罚金?)?\s*$")
 # Roles, not names: whoever plays them is no party (对组织者处罚, 对当事人处以).
 _ROLE_NOUNS = frozenset({"当事人", "组织者", "经营者", "行为人", "违法行为人", "违法者", "责任人", "相关责任人", "其"})
+
+
+# A case write-up names its party once and calls it 当事人 after: "X公司（以下简称当事人）".
+_DEFINED_PARTY = re.compile(
+    r"(?:^|(?<=[，,。；;：:\s]))(?P<name>[\u4e00-\u9fffA-Za-z0-9]{2,40}?)\s*[（(]\s*以下简称\s*[“\"「]?当事人[”\"」]?\s*[）)]")
+
+
+def _party_defined(prepared: PreparedText, position: int) -> str | None:
+    """The party a case write-up defined as 当事人, for an amount whose sentence names 当事人:
+    the nearest definition before it (each case of a list defines its own)."""
+    sentence_start, _ = prepared.sentence_at(position)
+    if prepared.text.find("当事人", sentence_start, position) == -1:
+        return None
+    last = None
+    for match in _DEFINED_PARTY.finditer(prepared.text, 0, position):
+        last = match
+    if last is None:
+        return None
+    name = _LEGAL_FORM.sub("", last.group("name"))
+    return name if len(name) >= 2 else last.group("name")
 
 
 def _party_the_clause_names(prepared: PreparedText, position: int) -> str | None:
@@ -180,7 +263,8 @@ def _party_the_clause_names(prepared: PreparedText, position: int) -> str | None
     start = max(sentence_start, position - 60)
     # (the figure's span may open on the verb: 被罚款60万元)
     end = _VERB_LEAD.match(prepared.text, position).end()
-    read = _SUBJECT_FINED.search(prepared.text, start, end) or _OBJECT_FINED.search(prepared.text, start, end)
+    read = (_SUBJECT_FINED.search(prepared.text, start, end) or _OBJECT_FINED.search(prepared.text, start, end)
+            or _SENTENCED.search(prepared.text, start, end))
     if read is None:
         return None
     name = _LEGAL_FORM.sub("", _LEADING_CONNECTIVE.sub("", read.group("name")))

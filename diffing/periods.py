@@ -100,7 +100,8 @@ _EN_RANGE = re.compile(
     r"(?:from|between)\s+(?P<m1>" + _EN_MONTH + r")" + _EN_DAY.format("d1") + _EN_YEAR_AFTER.format("y1")
     + r"\s+(?:to|through|until|till|and)\s+(?P<m2>" + _EN_MONTH + r")" + _EN_DAY.format("d2") + _EN_YEAR_AFTER.format("y2")
     + r"|(?:from|between)\s+(?P<yfrom>(?:19|20)\d{2})\s+(?:to|through|until|and)\s+(?P<yto>(?:19|20)\d{2})"
-    r"|(?:from|since)\s+(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
+    # "since the beginning of 2015": from that year on, not where a count stands
+    r"|(?:from|since)\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
     r"|since\s+(?P<ms>" + _EN_MONTH + r")(?:\s+(?P<dms>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?)?" + _EN_YEAR_AFTER.format("yms")
     + r"|(?:in|over|during)\s+the\s+(?P<past>past|last)\s+(?:year|12\s+months|twelve\s+months)"
     # "over the past six months": that many months up to publication.
@@ -373,6 +374,8 @@ _ZH_FRAMING_LEAD = re.compile(
     r"\s*(?:【[^】]{0,20}】\s*)?"
     # The acting office may come first (网信办今年上半年共约谈…): the period still frames the clause.
     r"(?:[^，,。；;：:\d]{0,16}?(?:网信办|网信部门|网信系统|部门|总局|工信部|监管局|管理局|办公室|委员会|机构|机关|[会局部委厅办署院])\s*)?"
+    # A focus word may stand before the period (仅2020年，…: "in 2020 alone").
+    r"(?:仅仅|仅|单|光)?"
     r"(?:在|于|自|从|截至|截止|其中|另外|此外|同时|据统计|数据显示|\d{1,2}月\d{1,2}日"
     # A report quoted before its period ("报告指出，第一季…", "通报显示2022年…") still frames.
     r"|(?:据|报告|通报|公告|统计|数据)(?:指出|显示|称|指|介绍|表明|了解|悉))?\s*")
@@ -411,6 +414,7 @@ _ZH_DATA_OF_PERIOD = re.compile(r"(?:的)?(?:工作|执法|整治|治理)?(?:数
 _CAMPAIGN_YEAR = re.compile(
     r"(?:[“\"「][^”\"」\d]{1,8}[·•\s]?(?P<y>(?:19|20)\d{2})[^”\"」\d]{0,6}[”\"」]"
     r"|(?<!\d)(?P<y2>(?:19|20)\d{2})\s*[“\"「][^”\"」\d]{1,8}[”\"」])\s*(?:专项|行动|整治)")
+_DURING_CAMPAIGN = re.compile(r"(?:专项行动|专项整治|集中整治|行动)期间")
 # A span in brackets (下架30天（2019年6月29日至7月28日）) is an aside dating the words before it:
 # it frames nothing after it.
 _BRACKET_CLOSES = re.compile(r"\s*[)）]")
@@ -510,7 +514,7 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     onsets = [*(_zh_onsets(text) if chinese else ()),
               *(_EN_ONSET.finditer(text) if _EN_ONSET_HINT.search(text) else ())]
     for match in onsets:
-        period = _since_month(match, published)
+        period = _since_month(text, match, published)
         if period is not None and not any(start < match.end() and match.start() < end for start, end in ranges):
             ranges.append(match.span())
             mentions.append(PeriodMention(match.start(), match.end(), period, False,
@@ -581,6 +585,15 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         comparison = bool(_ZH_COMPARISON_BEFORE.search(before) or _ZH_COMPARISON_AFTER.search(after))
         carries = not comparison and _carries(text, match.start(), match.end(), True)
         mentions.append(PeriodMention(match.start(), match.end(), period, comparison, carries))
+    # 专项行动期间 ("during the campaign"): the year of the campaign the text named with one
+    # (“剑网2018”专项行动), framing what follows as a stated year does.
+    for match in _DURING_CAMPAIGN.finditer(text) if chinese and "期间" in text else ():
+        campaigns = list(_CAMPAIGN_YEAR.finditer(text, 0, match.start()))
+        if not campaigns or inside_range(match):
+            continue
+        campaign_year = Period(int(campaigns[-1].group("y") or campaigns[-1].group("y2")))
+        mentions.append(PeriodMention(match.start(), match.end(), campaign_year, False,
+                                      _carries(text, match.start(), match.end(), True)))
     for match in _EN_PERIOD.finditer(text):
         if ranges and inside_range(match):
             continue
@@ -608,7 +621,11 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
 _ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
 _ZH_ONSET = re.compile(
     r"[自从]\s*(?:" + _ZH_YEAR.format("y") + r")?\s*(?P<m>" + _CN_MONTH + r")\s*月(?:份)?"
-    r"(?!\s*(?:\d|[一二三四五六七八九十]|以来|来|起|至|到))[^，,。；;！？\n\d]{2,30}?以来")
+    # 自1月3日启动…以来: the day the campaign began, when the text gives it
+    r"(?:\s*(?P<d>" + _CN_DAY + r")\s*[日号])?"
+    r"(?!\s*(?:\d|[一二三四五六七八九十]|以来|来|起|至|到))"
+    # the event may follow a comma after the date (自2019年1月25日，四部门联合发布《…》以来)
+    r"(?:\s*[，,](?=[^，,。；;！？\n\d]{2,80}?以来)[^，,。；;！？\n\d]{2,80}?|[^，,。；;！？\n\d]{2,30}?)以来")
 _EN_CAMPAIGN = r"(?:campaign|crackdown|drive|operation|action|initiative|blitz|offensive|inspection|rectification)"
 _EN_ONSET = re.compile(
     r"(?<![a-z])(?:since\s+(?:[^.;,\n]{0,60}?\s)?(?:began|started|was\s+launched|was\s+started|kicked\s+off|got\s+under\s*way|was\s+rolled\s+out)"
@@ -622,7 +639,7 @@ def _zh_onsets(text: str) -> list[re.Match[str]]:
     found: list[re.Match[str]] = []
     position = text.find("以来")
     while position != -1:
-        match = _ZH_ONSET.search(text, max(found[-1].end() if found else 0, position - 40), position + 2)
+        match = _ZH_ONSET.search(text, max(found[-1].end() if found else 0, position - 100), position + 2)
         if match is not None:
             found.append(match)
         position = text.find("以来", position + 2)
@@ -643,14 +660,33 @@ def _month_and_year(match: re.Match[str], chinese_year: str | None, chinese_rela
     return month, _year_of(chinese_year, chinese_relative, published, month)
 
 
-def _since_month(match: re.Match[str], published: date | None) -> Period | None:
-    """From the month a campaign began to publication, when it began in an earlier month."""
+def _since_month(text: str, match: re.Match[str], published: date | None) -> Period | None:
+    """From the month a campaign began to publication, when it began in an earlier month; from
+    the day it began (自1月3日启动…以来) to the day a 截至 of its paragraph names (截至1月21日),
+    else to publication."""
     if published is None:
         return None
     chinese = match.group("m")[0] not in _LATIN
     month, year = _month_and_year(match, match.group("y") if chinese else None,
                                   match.group("yr") if chinese else None, published)
-    if year is None or not 1 <= month <= 12 or (year, month) >= (published.year, published.month):
+    if year is None or not 1 <= month <= 12:
+        return None
+    day = match.group("d") if chinese else None
+    if day is not None:
+        first = _day(year, month, _cn_small(day))
+        if first is None or first >= published:
+            return None
+        paragraph_end = text.find("\n", match.end())
+        until = _ZH_UNTIL.search(text, match.end(), min(paragraph_end if paragraph_end != -1 else len(text),
+                                                         match.end() + 200))
+        if until is not None and until.group("d"):
+            last_month = _cn_small(until.group("m"))
+            last_year = _year_of(until.group("y"), until.group("yr"), published, last_month)
+            last = _day(last_year, last_month, _cn_small(until.group("d"))) if last_year else None
+            if last is not None and first < last <= published:
+                return Period.span(first, last, days=True)
+        return Period.span(first, published, days=True, to_date=True)
+    if (year, month) >= (published.year, published.month):
         return None
     return Period.span(date(year, month, 1), published, to_date=True)
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")

@@ -393,8 +393,20 @@ def test_the_base_of_a_comparison_lists_its_figures_after_a_dun_comma(
      [("accounts_closed", 400, "2023-05..2023-11")]),
     ("自今年5月公安部部署开展专项行动以来，共关闭违法账号3000个。", [("accounts_closed", 3000, "2023-05..2023-11")]),
     ("自5月專項行動開展以來，共關閉違法帳號3000個。", [("accounts_closed", 3000, "2023-05..2023-11")]),
+    # a campaign that began on a day: to the day a 截至 of its paragraph names, else to publication
+    ("自10月9日启动网络环境整治行动以来，市网信办集中清理有害信息。截至11月2日，累计关闭违法账号2000个。",
+     [("accounts_closed", 2000, "2023-10-09..2023-11-02")]),
+    ("自10月9日啟動專項行動以來，共關閉違法帳號2000個。", [("accounts_closed", 2000, "2023-10-09..2023-11-20")]),
+    # the event may follow a comma after the date
+    ("自2023年6月1日，三部门联合印发《关于整治违规账号的通知》以来，市网信办共关闭违法账号2000个。",
+     [("accounts_closed", 2000, "2023-06-01..2023-11-20")]),
+    # …within its sentence: a span to date in the next sentence is that sentence's own
+    ("自6月1日，新规施行。今年以来，市网信办关闭违法账号2000个。", [("accounts_closed", 2000, "2023-01..2023-11")]),
     # a span to date after its verb is that count's; a count in the next sentence has no start
     ("The office has closed 9,000 websites since 2019. Platforms also deleted 2 million accounts.",
+     [("websites_closed", 9000, "2019-01..2023-11"), ("accounts_closed", 2000000, None)]),
+    # "since the beginning of 2019" starts a span as "since 2019" does; "by the end of" ends one
+    ("The office has closed 9,000 websites since the beginning of 2019. Platforms also deleted 2 million accounts.",
      [("websites_closed", 9000, "2019-01..2023-11"), ("accounts_closed", 2000000, None)]),
     # …while one opening its sentence frames the sentences after it
     ("Since 2019, the office has closed 9,000 websites. Platforms also deleted 2 million accounts.",
@@ -423,6 +435,14 @@ def test_periods_of_campaigns_and_spans_to_date(text: str, expected: list[tuple[
     ("在“护苗2021”专项行动中，公安机关全年共关闭违法网站30家。此外，关停违规账号500个。",
      [("websites_closed", "2021"), ("accounts_closed", "2021")]),
     ("各地结合开展2021“清朗”专项行动，全年共关闭违法网站30家。", [("websites_closed", "2021")]),
+    # a focus word before the year ("in 2021 alone") leaves it framing its sentence
+    ("2019年以来，市网信办持续开展整治。\n仅2021年巡查发现，关闭违法网站30家，关停账号500个。",
+     [("websites_closed", "2021"), ("accounts_closed", "2021")]),
+    # 专项行动期间 is the year of the campaign named with one, for the paragraphs after it too
+    ("版权局通报“护网2021”专项行动成果。专项行动期间，各地关闭侵权网站30家。\n版权局还集体约谈了12家网络服务商。",
+     [("websites_closed", "2021"), ("websites_summoned", "2021")]),
+    # …and no year without such a name
+    ("专项行动期间，各地关闭侵权网站30家。", [("websites_closed", None)]),
     # 近年来 and 多年来 name no span
     ("近年来，市网信办关闭违法网站35家。", [("websites_closed", None)]),
 ])
@@ -451,3 +471,42 @@ def test_one_companys_fine_after_the_tally_keeps_no_period() -> None:
     fines = [f for f in extract(text, published=date(2022, 9, 14), language="zh-Hant").figures
              if f.metric == "fine_amount"]
     assert [(int(f.value), f.period) for f in fines] == [(32800000, "2022-01..2022-08"), (9000000, None)]
+
+
+@pytest.mark.parametrize("text", [
+    "2024年3月至2024年9月，某市市场监管局对当事人系列违法行为作出行政处罚，累计罚款120万元。",
+    "2024年3月至9月，执法人员责令当事人改正，并处警告、罚款共计45万元。",
+])
+def test_one_cases_fines_on_its_party_keep_no_period(text: str) -> None:
+    from diffing.extract import extract
+
+    fines = [f for f in extract(text, published=date(2024, 11, 20)).figures if f.metric == "fine_amount"]
+    assert [f.period for f in fines] == [None]
+
+
+def test_a_summed_fine_over_a_span_keeps_its_period_when_no_case_party_is_named() -> None:
+    from diffing.extract import extract
+
+    text = "2024年3月至9月，全市市场监管部门查办案件320件，累计罚款1200万元。"
+    fines = [f for f in extract(text, published=date(2024, 11, 20)).figures if f.metric == "fine_amount"]
+    assert [f.period for f in fines] == ["2024-03..2024-09"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a span opening a sentence of repeated decisions dates the sum the next sentence states
+    (("Since the beginning of the year, Orbit has been repeatedly fined for failing to delete posts. "
+      "The total amount of fines reached 40 mln rubles."), ["2023-01..2023-11"]),
+    (("Since the beginning of the year, Orbit has been fined on several occasions. The company was already "
+      "fined 12 mln rubles."), ["2023-01..2023-11"]),
+    # …not a single decision the next sentence reports
+    (("Since the beginning of the year, the regulator has looked into Orbit's services. "
+      "The court fined the company 3 mln rubles."), [None]),
+    # …nor an amount in the next paragraph
+    (("Since the beginning of the year, Orbit has been repeatedly fined.\nThe total amount of fines reached "
+      "40 mln rubles."), [None]),
+])
+def test_the_sum_of_repeated_decisions_after_their_span_takes_it(text: str, expected: list[str | None]) -> None:
+    from diffing.extract import extract
+
+    fines = [f for f in extract(text, published=date(2023, 11, 20), language="en").figures if f.metric == "fine_amount"]
+    assert [f.period for f in fines] == expected

@@ -804,6 +804,55 @@ def test_the_party_a_chinese_clause_fines_without_a_known_name(text: str, expect
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # an operating system is no business: its owner named in the notice is the one fined
+    (("The competition authority said Google had abused its position in the Android market "
+      "and imposed a penalty of €90 million on the search company."), ["google"]),
+    # a product written as the company's is the company's
+    ("監管機關表示，Meta所營Facebook平台未依規定下架詐騙廣告，依法裁處新台幣300萬元罰鍰。", ["meta"]),
+    ("The regulator said Meta's Instagram failed to remove the ads, and fined it €2 million.", ["meta"]),
+    # a subsidiary named as such stays its own party
+    ("The FTC said Google and its subsidiary YouTube must pay $20 million.", ["youtube"]),
+])
+def test_a_product_fined_where_its_owner_is_named_is_the_owners(text: str, expected: list[str]) -> None:
+    assert [f.party for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # each case of a list defines its own 当事人
+    (("一、某市监管局查处星河贸易有限公司虚假宣传案\n经查，星河贸易有限公司（以下简称当事人）在直播中夸大宣传。"
+      "监管局对当事人作出行政处罚，罚款30万元。\n"
+      "二、某区监管局查处月光网络科技有限公司案\n经查，月光网络科技有限公司(以下简称“当事人”)未尽审核义务。"
+      "监管局责令当事人改正，并处罚款8万元。"),
+     [(300000, "星河贸易"), (80000, "月光网络科技")]),
+    # a party the registry and the company patterns do not know, in a paragraph of its own
+    (("经查，老周商行(以下简称当事人)通过某直播平台推广商品，使用夸大的宣传用语。\n\n"
+      "市场监管局对当事人作出行政处罚，并处罚款56万元。"), [(560000, "老周商行")]),
+])
+def test_a_fine_on_the_case_party_is_the_party_the_write_up_defined(text: str, expected: list[tuple[int, str]]) -> None:
+    assert [(f.value, f.party) for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a list of cases, each sentenced party paying its own fine, before the one platform named later
+    (("其中，某地查处“星光影视”侵权案，判处王某某有期徒刑2年并处罚金50万元；某地查处“月亮漫画”案，"
+      "判处李某有期徒刑1年6个月并处罚金8万元。\n\n版权局还约谈了快手等12家平台。"),
+     [(500000, "王某某"), (80000, "李某")]),
+    # a clause that only refers back leaves the notice's one platform the party
+    ("市场监管总局依法对美团立案调查。\n\n经查，对该公司处以罚款3万元。", [(30000, "meituan")]),
+])
+def test_a_fine_in_a_list_of_cases_is_its_own_items(text: str, expected: list[tuple[int, str]]) -> None:
+    assert [(f.value, f.party) for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The privacy commission slapped a combined fine of 50 billion won on Google and Meta.",
+    "Google and Meta were together fined 50 billion won by the privacy commission.",
+])
+def test_a_combined_fine_on_two_parties_is_no_one_partys(text: str) -> None:
+    assert [f.party for f in _money(text) if f.metric == "fine_amount"] == [None]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     ("若以全年罚锾预算 3 亿元来看，目前仅达五成。", [(Decimal(300000000), "other", None)]),
     ("The regulator set a budget of £4m for fines this year and fined Orbit £1m.",
      [(Decimal(4000000), "other", None), (Decimal(1000000), "fine", "fine_amount")]),
