@@ -83,13 +83,20 @@ _NOT_NAME_AFTER = re.compile(
     r"\s*(?:[\d一二两三四五六七八九十]+\s*个)?"
     r"\s*(?:系列|类)?(?:专项行动|行动|专项|活动|乱象|整治|运动|要求|行为|条款|计划|现象|模式|问题|理念|口号|"
     r"频道|栏目|版块|板块|专区|"
+    # a slogan a body works or meets under (落实“某某”工作, “某某”工作会议, “某某”政策)
+    r"工作|会议|政策|工程|精神|"
     r"campaign|crackdown|practice)"
 )
 # Words of the online ecosystem regulators quote (“自媒体”账号, “水军”, “网红经济”): kinds, not names.
 # A kind with its lead word is still a kind (网络水军, 职业黑公关); so are an account's "rebirth"
 # after its closure (被处置账号“重生”“转世”) and a date or a number quoted (“3·15”, “618”).
-_JARGON = re.compile(r"(?:自媒体|网红|水军|饭圈|黑公关|标题党|软色情|流量经济|网红经济|刷榜|刷单|刷量|控评|刷评控评|大v|僵尸粉"
-                     r"|重生|转世|复活|换马甲|马甲)$")
+_JARGON = re.compile(r"(?:自媒体|网红|顶流|水军|饭圈|黑公关|标题党|软色情|流量经济|网红经济|刷榜|刷单|刷量|控评|刷评控评|大v|僵尸粉"
+                     r"|重生|转世|复活|换马甲|马甲"
+                     # the people the trade's words describe (“网红儿童”, “顶流”主播, “大V”博主)
+                     r"|(?:网红|顶流|大v)(?:儿童|主播|博主|达人|明星|艺人))$")
+# A conduct quoted as a finding (“未向用户明示…目的”, “擅自收集…”): what an app did, not its name.
+_CONDUCT_START = re.compile(r"未(?!来|成年)|没有|擅自|拒不|违规|违反|超范围|强制")
+_CONDUCT_LONGEST_NAME = 4
 _JARGON_LEAD = re.compile(r"(?:网络|职业|专业|网上|线上)?")
 _NUMBER_ONLY = re.compile(r"[\d·.．/\-]+")
 _CATEGORY_BEFORE = re.compile(r"(?:各类|各种|违规|违法|不良|此类|这类|一些)\s*$")
@@ -142,6 +149,7 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
             continue
         if _DOCUMENT_TITLE.search(text, start, end) or _CAMPAIGN.search(text[start:end]) \
                 or _is_jargon(text, start, end) or _NUMBER_ONLY.fullmatch(text, start, end) \
+                or (end - start > _CONDUCT_LONGEST_NAME and _CONDUCT_START.match(text, start)) \
                 or _SEE_ALSO.search(text, max(0, match.start() - 4), match.start()):
             continue
         titled = group == "e"
@@ -333,6 +341,7 @@ def operated_names(text: str, known: Sequence[Found], language: str) -> tuple[li
     for company in _COMPANY_END.finditer(text):
         product = _OPERATED_PRODUCT.match(text, company.end())
         if product is None or _PRODUCT_NOT_NAME.search(product.group(1)) \
+                or _CONDUCT_START.match(product.group(1)) \
                 or not _APP_WORD.search(text, max(0, company.start() - 150), product.end() + 60):
             continue  # 收购某某有限公司股权、…: a deal's object, where no app is spoken of
         start, end = product.span(1)
@@ -503,6 +512,8 @@ _LIST_LEAD_WORD = re.compile(
     r"包括|其中|例如|比如|涉及|发现|共有|共计|累计|下架|通报|约谈|点名|责令|勒令|要求|督促|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
     # （下称某某等5家公司）, 有关某某等5家公司, 函请某某等5家公司: a reference or a letter's addressee
     r"以下简称|以下称|下称|简称|有关|函请|致函|所属|"
+    # a body convening or organising the platforms (某局召集A、B; 某部组织对A、B开展检查)
+    r"召集|组织|召开|约见|约请|会同|指导|提醒|告诫|敦促|"
     r"针对|关于|对于|对|了|将|把|的|如|其|及|和"
 )
 # The last character of a body, a verb or a relative clause that a list's first name follows
@@ -639,6 +650,7 @@ def _introduced_list(text: str, known: Sequence[Found]) -> list[Found]:
 
 _LIST_NOT_NAME_PART = re.compile(
     r"(?:部|局|厅|委|办|院|署|中心|机构|部门|管理局|监管局|政府|案)$|系列|发现|检查|检测|共有|共计|累计|其中|包括|涉及|通报|下架|约谈"
+    r"|召集|组织|召开|约见|约请|会同|指导|提醒|告诫|敦促"
 )
 
 
@@ -652,6 +664,7 @@ _BRACKET_BEFORE = re.compile(r"[(（][^()（）\n]{1,20}[)）]$")
 
 def _list_item_ok(text: str, start: int, end: int) -> bool:
     return (2 <= end - start <= 14 and not _LIST_NOT_ITEM.search(text[start:end])
+            and not (end - start > _CONDUCT_LONGEST_NAME and _CONDUCT_START.match(text, start))
             and not _NOT_A_NAME.search(text, start, end) and not _LIST_NOT_NAME_PART.search(text, start, end))
 
 

@@ -112,3 +112,30 @@ def test_a_registered_name_is_read_back_no_further_than_the_verb_or_role_before_
 def test_a_registered_name_read_back_to_the_length_limit_has_no_known_start() -> None:
     text = "据通报一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳有限公司被罚款10万元。"
     assert not any(name.endswith("有限公司") for name in _names(text))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a body convening or organising the platforms: the verb opens the list, the body is no name
+    ("上周，江南省市场监管局召集青橙优选、白鹭到家、晨风外卖等5家企业负责人开会。",
+     ["青橙优选", "白鹭到家", "晨风外卖"]),
+    ("科学和技术部组织对晴川直播、云雀直播、远山直播等20家直播平台开展检查。",
+     ["晴川直播", "云雀直播", "远山直播"]),
+])
+def test_a_convening_verb_opens_the_list_it_governs(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a slogan the meeting works under
+    "近日，某市网信办召开落实“净水护航行动计划外”工作会议，要求各平台自查。",
+    "会议要求贯彻“守护绿水青山”工作部署，下架相关应用。",
+    # conducts quoted as findings, in a sentence about taking apps down
+    "对1款出行类APP“未向用户明示收集个人信息的目的”责令改正，并下架处理。",
+    "对某款阅读APP“擅自向第三方提供用户信息”给予警告，并责令下架。",
+    # people the trade's words describe
+    "一批借“网红儿童”牟利的账号被清理，部分“顶流”主播被下架作品。",
+    # a company's conduct after its registered name, not an app it runs
+    "某市监管局查处某某晨光网络科技有限公司未尽资质审核、安全保障义务案，涉事应用已下架。",
+])
+def test_slogans_conducts_and_trade_words_are_no_names(text: str) -> None:
+    assert _names(text) == []
