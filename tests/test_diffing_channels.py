@@ -27,3 +27,15 @@ def test_channels_and_embeds_are_no_targets(text: str, absent: str) -> None:
 def test_a_platform_acted_on_beside_an_embed_stays() -> None:
     text = "The ministry blocked Steam on Friday. — Jo Lee (@jolee77) July 30, 2022"
     assert "valve" in _ids_and_names(text)  # Steam is Valve's store
+
+
+@pytest.mark.parametrize("absent", ["line", "facebook", "twitter", "google"])
+def test_a_share_bar_under_the_article_names_no_target(absent: str) -> None:
+    text = ("網信辦今年關閉違法網站三百家。\n\n標籤: 網站 整治\n\n"
+            "分享: 分享至 LINE 分享至 Facebook 分享至 Twitter 分享至 Google+")
+    assert absent not in _ids_and_names(text)
+
+
+def test_a_platform_shared_to_in_prose_after_a_fine_stays() -> None:
+    text = "监管部门对某平台罚款50万元，因其将用户数据分享给脸书以外的第三方。脸书未被处罚。"
+    assert "facebook" in _ids_and_names(text)
