@@ -322,8 +322,12 @@ def _governed_names(prepared: PreparedText, known: Sequence[Found]) -> list[Foun
             while words and _EN_LEADING.match(words[0]):
                 start = original.index(words[1], start + len(words[0])) if len(words) > 1 else end
                 words = words[1:]
+            end = _before_sentence_stop(original, start, end)
+            if _POSSESSIVE_OF_NOUN.match(original, end - 2):
+                continue  # "settled with Australia's privacy watchdog": the verb governs the watchdog
             while end > start and original[end - 1] in ".’'":
                 end -= 1
+            words = original[start:end].split()
             if not words or end - start < 2 or _EN_PUBLIC_BODY.search(original, start, end) \
                     or _EN_NOT_PARTY.match(words[0]) or (len(words) > 1 and len(words[-1]) == 1):
                 continue  # "Company A", "Firm B": anonymised
@@ -358,6 +362,21 @@ _EN_NOT_OBJECT = re.compile(r"^(?:SDK|API|Kremlin|Internet|Web)$|^\d")
 _EN_OWNED_KIND = {"account": "account", "channel": "account", "page": "account", "app": "app", "website": "website"}
 
 
+# A full stop that ends a sentence inside a run of capitalised words ("… purchase of Giphy. Despite
+# repeated warnings"): the name stops there. An initial ("S.F."), "Co." and a legal form's stop
+# ("Inc.", "Ltd.") are the name's own.
+_SENTENCE_STOP = re.compile(
+    r"(?<![A-Z][a-z])(?<![A-Z])(?<!Inc)(?<!Ltd)(?<!Corp)(?<!Bros)(?<!Intl)(?<=[a-z0-9)’'])[.!?]\s+(?=[A-Z“\"])")
+
+
+_POSSESSIVE_OF_NOUN = re.compile(r"['’]s\s+[a-z]")
+
+
+def _before_sentence_stop(original: str, start: int, end: int) -> int:
+    stop = _SENTENCE_STOP.search(original, start, end)
+    return end if stop is None else stop.start()
+
+
 def english_marked_objects(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
     """Unmarked English names ``_EN_MARKED_OBJECT`` finds (a deal's other side, an account's or
     an app's owner) that no other name overlaps: companies, accounts or apps the notice names."""
@@ -367,6 +386,7 @@ def english_marked_objects(prepared: PreparedText, known: Sequence[Found], langu
     found: list[Found] = []
     for match in _EN_MARKED_OBJECT.finditer(original):
         start, end = match.span("name")
+        end = _before_sentence_stop(original, start, end)
         if original[end - 1] == "." and _SENTENCE_AFTER.match(original, end):
             end -= 1  # "… of China Post Smart Logistics." ends the sentence
         while end > start and original[end - 1] in "’'":
