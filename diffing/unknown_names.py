@@ -150,6 +150,9 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
         if _DOCUMENT_TITLE.search(text, start, end) or _CAMPAIGN.search(text[start:end]) \
                 or _is_jargon(text, start, end) or _NUMBER_ONLY.fullmatch(text, start, end) \
                 or (end - start > _CONDUCT_LONGEST_NAME and _CONDUCT_START.match(text, start)) \
+                or _BODY_NAME.search(text, start, end) \
+                or (_SAID_BEFORE.search(text, max(0, match.start() - 6), match.start())
+                    and _SAID_AFTER.match(text, match.end())) \
                 or _SEE_ALSO.search(text, max(0, match.start() - 4), match.start()):
             continue
         titled = group == "e"
@@ -212,7 +215,9 @@ _COMPANY_BEFORE = re.compile(
     r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|宣布|表示|指出|决定|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款|收购|并购|受让|入股"
     r"|运营主体|运营方|运营者|运营企业|运营公司|运营单位|开发单位|开发者|开发商|主办|承办|版权所有|技术支持|所属|旗下"
     # a regulator's verb, a role or a listing before the name (某局查处某某有限公司, 营运主体, 母公司, 上柜)
-    r"|查处|查办|审议|借用|营运主体|营运商|母公司|子公司|上柜|上市)$"
+    r"|查处|查办|审议|借用|营运主体|营运商|母公司|子公司|上柜|上市"
+    # another party before it (某某公司受某某有限公司委托): a registered name holds one 公司, at its end
+    r"|受|委托|公司)$"
 )
 _COMPANY_FURNITURE = re.compile(
     r"(?:©|版权|copyright|主办|承办|技术支持|运营主体|运营方|运营者|运营企业|运营公司|运营单位|开发单位|开发者|开发商|备案)[^\n]{0,12}$")
@@ -358,6 +363,12 @@ def operated_names(text: str, known: Sequence[Found], language: str) -> tuple[li
 _DOCUMENT_TITLE = re.compile(r"(?:通报|通知|公告|决定|办法|规定|意见|名单|条款|计划|协议|行动|专项|条例|法规|法案|细则|准则)$")
 # An article referred to (详见“工信部通报下架…等3款APP”): a title, not a name.
 _SEE_ALSO = re.compile(r"(?:详见|参见|参阅|阅读|链接)\s*[:：]?\s*$")
+# A working group or task force quoted by its name (“打诈小组”, “护苗专班”): a body, not a platform.
+_BODY_NAME = re.compile(r"(?:小组|专班|工作组|联席会议)$")
+# Words quoted as what someone said (市府怒批“…”。, 他直言：“…”): a quote that is a saying verb's
+# whole complement and ends the sentence is speech, not a name.
+_SAID_BEFORE = re.compile(r"(?:批|批评|称|说|表示|指出|直言|强调|回应|质疑|反问|坦言|呼吁|感叹)\s*[:：]?\s*$")
+_SAID_AFTER = re.compile(r"\s*(?:[。！!？?\n]|$)")
 # A campaign's name (“清朗·春节网络环境”, “净网2022”, “燕赵净网”), not a platform.
 _CAMPAIGN = re.compile(r"^(?:清朗|净网|剑网|护苗|秋风|扫黄打非)|(?:清朗|净网|剑网|护苗|秋风)(?:\d{4})?$|专项行动$|整治$")
 # A 《》 title that names a law, a rule or a document (《个人信息保护法》, 《App违法违规收集使用个人

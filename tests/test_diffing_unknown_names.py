@@ -139,3 +139,23 @@ def test_a_convening_verb_opens_the_list_it_governs(text: str, expected: list[st
 ])
 def test_slogans_conducts_and_trade_words_are_no_names(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "监管局查明，三只羊公司受青橙食品有限公司委托推介月饼，对青橙食品有限公司罚款20万元。",
+    "监管局查明，晨光公司受青橙食品有限公司委托推介月饼，对青橙食品有限公司罚款20万元。",
+])
+def test_a_registered_name_starts_after_another_party_s_company(text: str) -> None:
+    names = [mention.name for mention in extract(text).platforms]
+    assert "青橙食品有限公司" in names
+    assert not any("受" in name for name in names)
+
+
+@pytest.mark.parametrize("text", [
+    # a task force quoted by its name
+    "市长今年成立「反诈小组」，市府多次函报主管机关对平台裁罚并要求下架广告。",
+    # words quoted as what a body said, ending the sentence
+    "广告下架太慢，市府怒批「主管机关只会开会、从不动手」。",
+])
+def test_a_quoted_body_or_utterance_is_no_name(text: str) -> None:
+    assert _names(text) == []
