@@ -86,6 +86,9 @@ _PAGE_FURNITURE = re.compile(
     r"|(?:微信|微信号|qq)\s*[:：]\s*[\w-]{5,}"
     r"|[^\s，,。；;：:]{0,40}\.(?:jpg|jpeg|png|gif|webp)\b"
     r"|skip\s+to\s+(?:main\s+)?content[^\n]*"
+    # an outlet's own app advertised under the article (某社“某某新闻”app / iOS App下载 Android App下载)
+    r"|[^\n]{0,24}\bapp[ \t]*\n[ \t]*(?:ios|android)[ \t]*app[ \t]*下载[^\n]*"
+    r"|(?:ios|android|iphone)[ \t]*app[ \t]*下载"
     # a share button ("Share - WeChat", "share on Facebook", 分享至 LINE, 分享到 Google+)
     r"|(?:\bshare\s*(?:-|–|:|on|to|via)|分享至|分享到|分享给)\s*"
     r"(?:wechat|weibo|facebook|twitter|x|linkedin|whatsapp|line|google\+?|telegram|plurk|reddit|threads|微博|微信|qq)(?![a-z])"
@@ -153,7 +156,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
 
 _ANY_HINT = re.compile(
     r"follow|twitter\.com|t\.co/|\(@|官|来源|稿源|截图自|图源|图片|翻摄|配图|credit|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin|telegram|youtube|instagram|tiktok| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
-    r"|上一|下一|previous|next|好友|朋友圈|空间|qq|微信|share|分享|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
+    r"|上一|下一|previous|next|好友|朋友圈|空间|qq|微信|share|分享|下载|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
 )
 _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
 # Each pattern runs only over a text holding one of its words (most notices hold none).
@@ -169,6 +172,6 @@ _GUARDED = (
     (_URL, ("://", "www.")),
     (_LINK_TEXT, ("](",)),
     (_COMPARISON_EN, ("similar", "akin", "think", "counterpart", "equivalent", "version", "answer", "-like", "-style")),
-    (_PAGE_FURNITURE, ("好友", "朋友圈", "空间", "qq", "微信", ".jp", ".png", ".gif", ".webp", "skip", "paypal", "pay", "share", "分享",
+    (_PAGE_FURNITURE, ("好友", "朋友圈", "空间", "qq", "微信", ".jp", ".png", ".gif", ".webp", "skip", "paypal", "pay", "share", "分享", "下载",
                        "follow", "twitter.com", "t.co/", "(@")),
 )

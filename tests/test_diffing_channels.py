@@ -39,3 +39,10 @@ def test_a_share_bar_under_the_article_names_no_target(absent: str) -> None:
 def test_a_platform_shared_to_in_prose_after_a_fine_stays() -> None:
     text = "监管部门对某平台罚款50万元，因其将用户数据分享给脸书以外的第三方。脸书未被处罚。"
     assert "facebook" in _ids_and_names(text)
+
+
+def test_an_outlet_s_app_advertised_under_the_article_is_furniture() -> None:
+    text = ("通传会对某电信公司罚款100万元。\n\n东方社「快读新闻」 App\niOS App下载 Android App下载\n\n"
+            "本网站之文字、图片均受著作权保护。")
+    names = _ids_and_names(text)
+    assert "快读新闻" not in names and "android" not in names
