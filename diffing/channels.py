@@ -115,6 +115,8 @@ _PREVIOUS_NEXT = re.compile(
     r"|previous(?:\s+(?:article|post|story))?|next(?:\s+(?:article|post|story)))\s*[:：][^\n]*")
 # A share or follow bar: a line of nothing but a few short words (微信 / [微博](…) / 分享到).
 _FURNITURE_LINE = re.compile(r"[ \t]*(?:分享到|关注我们|扫码关注|follow us|share)?[:：]?[ \t]*[^\s。，,；;：:]{1,6}[ \t]*")
+# A short line that acts on someone is a heading of the notice (约谈腾讯, 关闭某网), not a share bar.
+_ACTING_LINE = re.compile(r"约谈|罚|关闭|下架|整改|通报|警告|查处|暂停|封禁|注销|责令|处罚")
 
 
 def channel_spans(text: str) -> list[tuple[int, int]]:
@@ -148,7 +150,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
         spans.append((marker.start(), min(end, len(text))))
     position = 0
     for line in text.split("\n"):
-        if len(line) <= 24 and _FURNITURE_LINE.fullmatch(line):
+        if len(line) <= 24 and _FURNITURE_LINE.fullmatch(line) and not _ACTING_LINE.search(line):
             spans.append((position, position + len(line)))
         position += len(line) + 1
     return spans

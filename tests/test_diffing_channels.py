@@ -46,3 +46,13 @@ def test_an_outlet_s_app_advertised_under_the_article_is_furniture() -> None:
             "本网站之文字、图片均受著作权保护。")
     names = _ids_and_names(text)
     assert "快读新闻" not in names and "android" not in names
+
+
+def test_a_short_heading_that_acts_on_a_platform_is_no_share_bar() -> None:
+    text = "2018年约谈回顾\n\n3.5\n约谈腾讯\n\n行动方:某省网信办\n问题:传播低俗信息。\n\n3.9\n关闭某某网\n"
+    assert "tencent" in _ids_and_names(text)
+
+
+def test_a_short_line_of_share_targets_stays_furniture() -> None:
+    text = "监管部门对某平台罚款10万元。\n\n分享到\n微博\n"
+    assert "weibo" not in _ids_and_names(text)
