@@ -426,14 +426,28 @@ _EN_OTHER_KIND = {"apps": "app", "applications": "app", "websites": "website", "
                   "news sites": "website"}
 
 
+# A list said to be among a counted kind ("A, B and C are among 120 apps on the list", "A and B
+# were among the platforms fined"): its members are of that kind.
+_EN_AMONG = re.compile(
+    r"\s+(?:are|were|is|was)\s+(?:also\s+)?among\s+(?:the\s+)?(?:[\d,]+\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?P<kind>apps|applications|websites|sites|platforms|companies|firms|services)\b"
+)
+_EN_LIST_BEFORE_AMONG = re.compile(
+    rf"(?:{_EN_CAP_NAME}\s*,\s*)*{_EN_CAP_NAME}\s*,?\s+and\s+{_EN_CAP_NAME}$"
+)
+
+
 def english_listed_with_kind(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
-    """Members of the lists ``_EN_AND_OTHER`` finds that no other name overlaps."""
-    if language != "en" or "and other" not in prepared.text:
+    """Members of the lists ``_EN_AND_OTHER`` and ``_EN_AMONG`` find that no other name overlaps."""
+    if language != "en" or ("and other" not in prepared.text and " among " not in prepared.text):
         return []
     original = prepared.original
     found: list[Found] = []
-    for match in _EN_AND_OTHER.finditer(original):
-        listed = _EN_LIST_BEFORE_OTHER.search(original, max(0, match.start() - _EN_LIST_BEFORE_REACH), match.start())
+    triggers = [(match, _EN_LIST_BEFORE_OTHER) for match in _EN_AND_OTHER.finditer(original)]
+    if " among " in prepared.text:
+        triggers += [(match, _EN_LIST_BEFORE_AMONG) for match in _EN_AMONG.finditer(original)]
+    for match, before in triggers:
+        listed = before.search(original, max(0, match.start() - _EN_LIST_BEFORE_REACH), match.start())
         if listed is None:
             continue
         kind = _EN_OTHER_KIND.get(re.sub(r"\s+", " ", match.group("kind")), "company")

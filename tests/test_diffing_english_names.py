@@ -112,3 +112,12 @@ def test_a_name_ends_where_its_sentence_ends(text: str, expected: list[str]) -> 
 def test_a_possessive_before_a_noun_is_not_the_party_governed() -> None:
     names = _names("Northwind Ltd settled with Lakeland's privacy regulator for $5 million.")
     assert not any(name.startswith("Lakeland") for name in names)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Quillpad, Harbour Radio and Lakeside Daily are among 120 apps on the list.",
+     ["Quillpad", "Harbour Radio", "Lakeside Daily"]),
+    ("Northwind and Bluefield were among the platforms fined last year.", ["Northwind", "Bluefield"]),
+])
+def test_a_list_said_to_be_among_a_counted_kind(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
