@@ -29,8 +29,9 @@ _SOURCE_LINE = re.compile(
     r"|微信图片_?\d{6,}")
 _EN_OUTLET = re.compile(
     r"(?:'s|’s|its|their|his|her|official|according\s+to\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"\s+)?)\s*"
-    r"(?:official\s+)?(?:wechat|weibo|twitter|facebook|x|telegram|youtube|instagram|tiktok)\s+"
-    r"(?:public\s+|official\s+)?(?:account|page|feed|post|handle|channel)s?"
+    r"(?:official\s+)?(?:wechat|weibo|twitter|facebook|x|telegram|youtube|instagram|tiktok)"
+    # "the official WeChat of the district's bureau": the outlet, its noun left out
+    r"(?:\s+(?:public\s+|official\s+)?(?:account|page|feed|post|handle|channel)s?|(?=\s+of\s))"
     r"(?:\s+of\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"|[“「][^”」\n]{1,30}[”」]))?"
 )
 # Where the regulator or a newspaper published: "said in a post on Weibo", "announced on its
@@ -77,6 +78,8 @@ _COMPARISON_EN = re.compile(
     r"\s+(?:the\s+)?[\w.]+(?:\s+(?!or\b)[\w.]+)?(?:\s+or\s+[\w.]+)?"
     r"|[\w.]+(?:\s+[\w.]+)?(?:-like|-style|\s+equivalent)\b"
 )
+# "China's Twitter like platform Weibo": a possessive's likeness, its hyphen left out.
+_POSSESSIVE_LIKENESS = re.compile(r"['’]s\s+(?:own\s+)?[\w.]+\s+(?:like|style)\s")
 # Page furniture: share targets (微信好友, 朋友圈), contact links (在线咨询: QQ交谈), image file
 # names (微信图片_20241113.jpg), "Skip to content" bars.
 _PAGE_FURNITURE = re.compile(
@@ -158,7 +161,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
 
 _ANY_HINT = re.compile(
     r"follow|twitter\.com|t\.co/|\(@|官|来源|稿源|截图自|图源|图片|翻摄|配图|credit|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin|telegram|youtube|instagram|tiktok| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
-    r"|上一|下一|previous|next|好友|朋友圈|空间|qq|微信|share|分享|下载|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
+    r"|上一|下一|previous|next|好友|朋友圈|空间|qq|微信|share|分享|下载|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style| like | style "
 )
 _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
 # Each pattern runs only over a text holding one of its words (most notices hold none).
@@ -173,6 +176,7 @@ _GUARDED = (
     (_PREVIOUS_NEXT, ("上一", "下一", "previous", "next")),
     (_URL, ("://", "www.")),
     (_LINK_TEXT, ("](",)),
+    (_POSSESSIVE_LIKENESS, (" like ", " style ")),
     (_COMPARISON_EN, ("similar", "akin", "think", "counterpart", "equivalent", "version", "answer", "-like", "-style")),
     (_PAGE_FURNITURE, ("好友", "朋友圈", "空间", "qq", "微信", ".jp", ".png", ".gif", ".webp", "skip", "paypal", "pay", "share", "分享", "下载",
                        "follow", "twitter.com", "t.co/", "(@")),

@@ -19,6 +19,8 @@ def _ids_and_names(text: str) -> set[str]:
     ("Gamers protested the block. pic.twitter.com/Ab12Cd — Jo Lee (@jolee77) July 30, 2022\n\nMore followed.",
      "@jolee77"),
     ("Gamers protested the block. pic.twitter.com/Ab12Cd — Jo Lee (@jolee77) July 30, 2022", "twitter"),
+    ("The ministry named 40 apps. This notice comes from the official WeChat of the district bureau.", "wechat"),
+    ("Among the banned apps is Ruritania's Twitter like microblog Weibo, used by officials.", "twitter"),
 ])
 def test_channels_and_embeds_are_no_targets(text: str, absent: str) -> None:
     assert absent not in {name.lower() for name in _ids_and_names(text)}
@@ -56,3 +58,8 @@ def test_a_short_heading_that_acts_on_a_platform_is_no_share_bar() -> None:
 def test_a_short_line_of_share_targets_stays_furniture() -> None:
     text = "监管部门对某平台罚款10万元。\n\n分享到\n微博\n"
     assert "weibo" not in _ids_and_names(text)
+
+
+def test_the_platform_compared_with_stays() -> None:
+    text = "Among the banned apps is Ruritania's Twitter like microblog Weibo, used by officials."
+    assert "weibo" in _ids_and_names(text)
