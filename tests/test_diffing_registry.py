@@ -61,6 +61,8 @@ from diffing.registry import builtin_registry
     ("The ban covered QQ Mail and Mi Community.", "qq_mail"),
     ("The regulator ordered Meta to sell Giphy.", "giphy"),
     ("Posts on Threads were fined as well.", "threads"),
+    # a product's lighter edition is its own entry, as the orders list it apart
+    ("The order blocked PUBG Mobile Lite as well.", "pubg_mobile_lite"),
 ])
 def test_registry_knows_platforms_regulators_act_on(text: str, platform_id: str) -> None:
     assert platform_id in {mention.id for mention in extract(text, language=None if "监管" in text else "en").platforms}
