@@ -85,6 +85,8 @@ _NOT_NAME_AFTER = re.compile(
     r"频道|栏目|版块|板块|专区|"
     # a slogan a body works or meets under (落实“某某”工作, “某某”工作会议, “某某”政策)
     r"工作|会议|政策|工程|精神|"
+    # words shown on a page (“某某”选项, “某某”字样, “某某”按钮, “某某”关键词)
+    r"选项|字样|字段|按钮|标签|词条|关键词|"
     r"campaign|crackdown|practice)"
 )
 # Words of the online ecosystem regulators quote (“自媒体”账号, “水军”, “网红经济”): kinds, not names.
@@ -151,6 +153,7 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
                 or _is_jargon(text, start, end) or _NUMBER_ONLY.fullmatch(text, start, end) \
                 or (end - start > _CONDUCT_LONGEST_NAME and _CONDUCT_START.match(text, start)) \
                 or _BODY_NAME.search(text, start, end) \
+                or _LABEL_BEFORE.search(text, max(0, match.start() - 4), match.start()) \
                 or (_SAID_BEFORE.search(text, max(0, match.start() - 6), match.start())
                     and _SAID_AFTER.match(text, match.end())) \
                 or _SEE_ALSO.search(text, max(0, match.start() - 4), match.start()):
@@ -368,6 +371,8 @@ _BODY_NAME = re.compile(r"(?:小组|专班|工作组|联席会议)$")
 # Words quoted as what someone said (市府怒批“…”。, 他直言：“…”): a quote that is a saying verb's
 # whole complement and ends the sentence is speech, not a name.
 _SAID_BEFORE = re.compile(r"(?:批|批评|称|说|表示|指出|直言|强调|回应|质疑|反问|坦言|呼吁|感叹)\s*[:：]?\s*$")
+# A word quoted as the label something is given (将台湾列为“某某”, 被认定为“某某”): a label, not a name.
+_LABEL_BEFORE = re.compile(r"(?:列为|称为|称作|视为|当作|标为|标注为|列作|认定为|定性为|归为)\s*$")
 _SAID_AFTER = re.compile(r"\s*(?:[。！!？?\n]|$)")
 # A campaign's name (“清朗·春节网络环境”, “净网2022”, “燕赵净网”), not a platform.
 _CAMPAIGN = re.compile(r"^(?:清朗|净网|剑网|护苗|秋风|扫黄打非)|(?:清朗|净网|剑网|护苗|秋风)(?:\d{4})?$|专项行动$|整治$")

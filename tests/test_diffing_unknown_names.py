@@ -159,3 +159,14 @@ def test_a_registered_name_starts_after_another_party_s_company(text: str) -> No
 ])
 def test_a_quoted_body_or_utterance_is_no_name(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "某品牌网站将某地区列为“国家”，网信办责令其整改。",
+    "该网店被认定为“失信主体”，平台已下架其商品。",
+    # words shown on a page
+    "某品牌网站“地区”选项中有不当字样，网信办责令其整改并下架页面。",
+    "该应用页面出现“限时秒杀”字样，监管部门责令下架。",
+])
+def test_a_quoted_label_given_to_something_is_no_name(text: str) -> None:
+    assert _names(text) == []
