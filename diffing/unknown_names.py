@@ -173,6 +173,10 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
         if _HEADING_AFTER.match(text, match.end()) and _HEADING_BEFORE.search(text, max(0, match.start() - 8), match.start()):
             continue  # 1. “谨慎下载APP”：… is a numbered piece of advice, not a name
         kind = _unknown_kind(prepared, registry, language, match.start(), match.end(), titled)
+        if kind is None and language == "zh" and _CASE_BEFORE.search(text, max(0, match.start() - 4), match.start()):
+            case = _CASE_AFTER.match(text, match.end())
+            if case is not None:
+                kind = "app" if _CASE_APP.search(case.group("kind")) else "website"
         if kind is None and found and found[-1].id is None and _QUOTED_LIST_GAP.fullmatch(
                 text, found[-1].end, start):
             kind = found[-1].kind  # 公众号“A”、“B”: B is what A is
@@ -371,6 +375,11 @@ _BODY_NAME = re.compile(r"(?:小组|专班|工作组|联席会议)$")
 # Words quoted as what someone said (市府怒批“…”。, 他直言：“…”): a quote that is a saying verb's
 # whole complement and ends the sentence is speech, not a name.
 _SAID_BEFORE = re.compile(r"(?:批|批评|称|说|表示|指出|直言|强调|回应|质疑|反问|坦言|呼吁|感叹)\s*[:：]?\s*$")
+# A case named after the site or app it was brought against (查处“某某”影视侵权案, 侦破“某某”手机游戏
+#侵权案): the quoted name is the party.
+_CASE_BEFORE = re.compile(r"(?:查处|查办|侦破|破获|办理|审结|判决)\s*$")
+_CASE_AFTER = re.compile(r"(?P<kind>[^，,。；;“”「」\n]{0,8}?)(?:侵权|盗版|侵犯著作权|传播淫秽物品|诈骗|赌博)?案")
+_CASE_APP = re.compile(r"游戏|app|应用|软件")
 # A word quoted as the label something is given (将台湾列为“某某”, 被认定为“某某”): a label, not a name.
 _LABEL_BEFORE = re.compile(r"(?:列为|称为|称作|视为|当作|标为|标注为|列作|认定为|定性为|归为)\s*$")
 _SAID_AFTER = re.compile(r"\s*(?:[。！!？?\n]|$)")

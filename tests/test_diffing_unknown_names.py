@@ -170,3 +170,15 @@ def test_a_quoted_body_or_utterance_is_no_name(text: str) -> None:
 ])
 def test_a_quoted_label_given_to_something_is_no_name(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("某市查处“星河影院”影视侵权案，判处被告人有期徒刑2年。", ["星河影院"]),
+    ("某市侦破“金蟾捕鱼”手机游戏侵权案，抓获嫌疑人3人。", ["金蟾捕鱼"]),
+])
+def test_a_case_named_after_a_site_or_app_names_it(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+def test_a_case_named_by_its_date_names_nothing() -> None:
+    assert _names("某市查处“5.12”制售盗版光盘案，判处有期徒刑3年。") == []
