@@ -29,8 +29,9 @@ _SOURCE_LINE = re.compile(
     r"|微信图片_?\d{6,}")
 _EN_OUTLET = re.compile(
     r"(?:'s|’s|its|their|his|her|official|according\s+to\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"\s+)?)\s*"
-    r"(?:official\s+)?(?:wechat|weibo|twitter|facebook|x|telegram|youtube|instagram|tiktok)\s+"
-    r"(?:public\s+|official\s+)?(?:account|page|feed|post|handle|channel)s?"
+    r"(?:official\s+)?(?:wechat|weibo|twitter|facebook|x|telegram|youtube|instagram|tiktok)"
+    # "the official WeChat of the district's bureau": the outlet, its noun left out
+    r"(?:\s+(?:public\s+|official\s+)?(?:account|page|feed|post|handle|channel)s?|(?=\s+of\s))"
     r"(?:\s+of\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"|[“「][^”」\n]{1,30}[”」]))?"
 )
 # Where the regulator or a newspaper published: "said in a post on Weibo", "announced on its
@@ -77,6 +78,8 @@ _COMPARISON_EN = re.compile(
     r"\s+(?:the\s+)?[\w.]+(?:\s+(?!or\b)[\w.]+)?(?:\s+or\s+[\w.]+)?"
     r"|[\w.]+(?:\s+[\w.]+)?(?:-like|-style|\s+equivalent)\b"
 )
+# "China's Twitter like platform Weibo": a possessive's likeness, its hyphen left out.
+_POSSESSIVE_LIKENESS = re.compile(r"['’]s\s+(?:own\s+)?[\w.]+\s+(?:like|style)\s")
 # Page furniture: share targets (微信好友, 朋友圈), contact links (在线咨询: QQ交谈), image file
 # names (微信图片_20241113.jpg), "Skip to content" bars.
 _PAGE_FURNITURE = re.compile(
@@ -86,8 +89,12 @@ _PAGE_FURNITURE = re.compile(
     r"|(?:微信|微信号|qq)\s*[:：]\s*[\w-]{5,}"
     r"|[^\s，,。；;：:]{0,40}\.(?:jpg|jpeg|png|gif|webp)\b"
     r"|skip\s+to\s+(?:main\s+)?content[^\n]*"
-    # a share button ("Share - WeChat", "share on Facebook")
-    r"|\bshare\s*(?:-|–|:|on|to|via)\s*(?:wechat|weibo|facebook|twitter|x|linkedin|whatsapp)\b"
+    # an outlet's own app advertised under the article (某社“某某新闻”app / iOS App下载 Android App下载)
+    r"|[^\n]{0,24}\bapp[ \t]*\n[ \t]*(?:ios|android)[ \t]*app[ \t]*下载[^\n]*"
+    r"|(?:ios|android|iphone)[ \t]*app[ \t]*下载"
+    # a share button ("Share - WeChat", "share on Facebook", 分享至 LINE, 分享到 Google+)
+    r"|(?:\bshare\s*(?:-|–|:|on|to|via)|分享至|分享到|分享给)\s*"
+    r"(?:wechat|weibo|facebook|twitter|x|linkedin|whatsapp|line|google\+?|telegram|plurk|reddit|threads|微博|微信|qq)(?![a-z])"
     # a way of paying ("refunds via PayPal or check", "PayPal payments"), not a party
     r"|\b(?:via|through|using)\s+(?:paypal|alipay|wechat\s+pay|apple\s+pay|google\s+pay)\b"
     r"|\b(?:paypal|alipay)\s+(?:payments?|transfers?)\b"
@@ -111,6 +118,8 @@ _PREVIOUS_NEXT = re.compile(
     r"|previous(?:\s+(?:article|post|story))?|next(?:\s+(?:article|post|story)))\s*[:：][^\n]*")
 # A share or follow bar: a line of nothing but a few short words (微信 / [微博](…) / 分享到).
 _FURNITURE_LINE = re.compile(r"[ \t]*(?:分享到|关注我们|扫码关注|follow us|share)?[:：]?[ \t]*[^\s。，,；;：:]{1,6}[ \t]*")
+# A short line that acts on someone is a heading of the notice (约谈腾讯, 关闭某网), not a share bar.
+_ACTING_LINE = re.compile(r"约谈|罚|关闭|下架|整改|通报|警告|查处|暂停|封禁|注销|责令|处罚")
 
 
 def channel_spans(text: str) -> list[tuple[int, int]]:
@@ -144,7 +153,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
         spans.append((marker.start(), min(end, len(text))))
     position = 0
     for line in text.split("\n"):
-        if len(line) <= 24 and _FURNITURE_LINE.fullmatch(line):
+        if len(line) <= 24 and _FURNITURE_LINE.fullmatch(line) and not _ACTING_LINE.search(line):
             spans.append((position, position + len(line)))
         position += len(line) + 1
     return spans
@@ -152,7 +161,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
 
 _ANY_HINT = re.compile(
     r"follow|twitter\.com|t\.co/|\(@|官|来源|稿源|截图自|图源|图片|翻摄|配图|credit|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin|telegram|youtube|instagram|tiktok| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
-    r"|上一|下一|previous|next|好友|朋友圈|空间|qq|微信|share|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style"
+    r"|上一|下一|previous|next|好友|朋友圈|空间|qq|微信|share|分享|下载|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style| like | style "
 )
 _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
 # Each pattern runs only over a text holding one of its words (most notices hold none).
@@ -167,7 +176,8 @@ _GUARDED = (
     (_PREVIOUS_NEXT, ("上一", "下一", "previous", "next")),
     (_URL, ("://", "www.")),
     (_LINK_TEXT, ("](",)),
+    (_POSSESSIVE_LIKENESS, (" like ", " style ")),
     (_COMPARISON_EN, ("similar", "akin", "think", "counterpart", "equivalent", "version", "answer", "-like", "-style")),
-    (_PAGE_FURNITURE, ("好友", "朋友圈", "空间", "qq", "微信", ".jp", ".png", ".gif", ".webp", "skip", "paypal", "pay", "share",
+    (_PAGE_FURNITURE, ("好友", "朋友圈", "空间", "qq", "微信", ".jp", ".png", ".gif", ".webp", "skip", "paypal", "pay", "share", "分享", "下载",
                        "follow", "twitter.com", "t.co/", "(@")),
 )

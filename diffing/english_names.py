@@ -322,8 +322,12 @@ def _governed_names(prepared: PreparedText, known: Sequence[Found]) -> list[Foun
             while words and _EN_LEADING.match(words[0]):
                 start = original.index(words[1], start + len(words[0])) if len(words) > 1 else end
                 words = words[1:]
+            end = _before_sentence_stop(original, start, end)
+            if _POSSESSIVE_OF_NOUN.match(original, end - 2):
+                continue  # "settled with Australia's privacy watchdog": the verb governs the watchdog
             while end > start and original[end - 1] in ".’'":
                 end -= 1
+            words = original[start:end].split()
             if not words or end - start < 2 or _EN_PUBLIC_BODY.search(original, start, end) \
                     or _EN_NOT_PARTY.match(words[0]) or (len(words) > 1 and len(words[-1]) == 1):
                 continue  # "Company A", "Firm B": anonymised
@@ -358,6 +362,21 @@ _EN_NOT_OBJECT = re.compile(r"^(?:SDK|API|Kremlin|Internet|Web)$|^\d")
 _EN_OWNED_KIND = {"account": "account", "channel": "account", "page": "account", "app": "app", "website": "website"}
 
 
+# A full stop that ends a sentence inside a run of capitalised words ("… purchase of Giphy. Despite
+# repeated warnings"): the name stops there. An initial ("S.F."), "Co." and a legal form's stop
+# ("Inc.", "Ltd.") are the name's own.
+_SENTENCE_STOP = re.compile(
+    r"(?<![A-Z][a-z])(?<![A-Z])(?<!Inc)(?<!Ltd)(?<!Corp)(?<!Bros)(?<!Intl)(?<=[a-z0-9)’'])[.!?]\s+(?=[A-Z“\"])")
+
+
+_POSSESSIVE_OF_NOUN = re.compile(r"['’]s\s+[a-z]")
+
+
+def _before_sentence_stop(original: str, start: int, end: int) -> int:
+    stop = _SENTENCE_STOP.search(original, start, end)
+    return end if stop is None else stop.start()
+
+
 def english_marked_objects(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
     """Unmarked English names ``_EN_MARKED_OBJECT`` finds (a deal's other side, an account's or
     an app's owner) that no other name overlaps: companies, accounts or apps the notice names."""
@@ -367,6 +386,7 @@ def english_marked_objects(prepared: PreparedText, known: Sequence[Found], langu
     found: list[Found] = []
     for match in _EN_MARKED_OBJECT.finditer(original):
         start, end = match.span("name")
+        end = _before_sentence_stop(original, start, end)
         if original[end - 1] == "." and _SENTENCE_AFTER.match(original, end):
             end -= 1  # "… of China Post Smart Logistics." ends the sentence
         while end > start and original[end - 1] in "’'":
@@ -406,14 +426,28 @@ _EN_OTHER_KIND = {"apps": "app", "applications": "app", "websites": "website", "
                   "news sites": "website"}
 
 
+# A list said to be among a counted kind ("A, B and C are among 120 apps on the list", "A and B
+# were among the platforms fined"): its members are of that kind.
+_EN_AMONG = re.compile(
+    r"\s+(?:are|were|is|was)\s+(?:also\s+)?among\s+(?:the\s+)?(?:[\d,]+\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?P<kind>apps|applications|websites|sites|platforms|companies|firms|services)\b"
+)
+_EN_LIST_BEFORE_AMONG = re.compile(
+    rf"(?:{_EN_CAP_NAME}\s*,\s*)*{_EN_CAP_NAME}\s*,?\s+and\s+{_EN_CAP_NAME}$"
+)
+
+
 def english_listed_with_kind(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
-    """Members of the lists ``_EN_AND_OTHER`` finds that no other name overlaps."""
-    if language != "en" or "and other" not in prepared.text:
+    """Members of the lists ``_EN_AND_OTHER`` and ``_EN_AMONG`` find that no other name overlaps."""
+    if language != "en" or ("and other" not in prepared.text and " among " not in prepared.text):
         return []
     original = prepared.original
     found: list[Found] = []
-    for match in _EN_AND_OTHER.finditer(original):
-        listed = _EN_LIST_BEFORE_OTHER.search(original, max(0, match.start() - _EN_LIST_BEFORE_REACH), match.start())
+    triggers = [(match, _EN_LIST_BEFORE_OTHER) for match in _EN_AND_OTHER.finditer(original)]
+    if " among " in prepared.text:
+        triggers += [(match, _EN_LIST_BEFORE_AMONG) for match in _EN_AMONG.finditer(original)]
+    for match, before in triggers:
+        listed = before.search(original, max(0, match.start() - _EN_LIST_BEFORE_REACH), match.start())
         if listed is None:
             continue
         kind = _EN_OTHER_KIND.get(re.sub(r"\s+", " ", match.group("kind")), "company")

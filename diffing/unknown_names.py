@@ -83,13 +83,22 @@ _NOT_NAME_AFTER = re.compile(
     r"\s*(?:[\d一二两三四五六七八九十]+\s*个)?"
     r"\s*(?:系列|类)?(?:专项行动|行动|专项|活动|乱象|整治|运动|要求|行为|条款|计划|现象|模式|问题|理念|口号|"
     r"频道|栏目|版块|板块|专区|"
+    # a slogan a body works or meets under (落实“某某”工作, “某某”工作会议, “某某”政策)
+    r"工作|会议|政策|工程|精神|"
+    # words shown on a page (“某某”选项, “某某”字样, “某某”按钮, “某某”关键词)
+    r"选项|字样|字段|按钮|标签|词条|关键词|"
     r"campaign|crackdown|practice)"
 )
 # Words of the online ecosystem regulators quote (“自媒体”账号, “水军”, “网红经济”): kinds, not names.
 # A kind with its lead word is still a kind (网络水军, 职业黑公关); so are an account's "rebirth"
 # after its closure (被处置账号“重生”“转世”) and a date or a number quoted (“3·15”, “618”).
-_JARGON = re.compile(r"(?:自媒体|网红|水军|饭圈|黑公关|标题党|软色情|流量经济|网红经济|刷榜|刷单|刷量|控评|刷评控评|大v|僵尸粉"
-                     r"|重生|转世|复活|换马甲|马甲)$")
+_JARGON = re.compile(r"(?:自媒体|网红|顶流|水军|饭圈|黑公关|标题党|软色情|流量经济|网红经济|刷榜|刷单|刷量|控评|刷评控评|大v|僵尸粉"
+                     r"|重生|转世|复活|换马甲|马甲"
+                     # the people the trade's words describe (“网红儿童”, “顶流”主播, “大V”博主)
+                     r"|(?:网红|顶流|大v)(?:儿童|主播|博主|达人|明星|艺人))$")
+# A conduct quoted as a finding (“未向用户明示…目的”, “擅自收集…”): what an app did, not its name.
+_CONDUCT_START = re.compile(r"未(?!来|成年)|没有|擅自|拒不|违规|违反|超范围|强制")
+_CONDUCT_LONGEST_NAME = 4
 _JARGON_LEAD = re.compile(r"(?:网络|职业|专业|网上|线上)?")
 _NUMBER_ONLY = re.compile(r"[\d·.．/\-]+")
 _CATEGORY_BEFORE = re.compile(r"(?:各类|各种|违规|违法|不良|此类|这类|一些)\s*$")
@@ -142,6 +151,11 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
             continue
         if _DOCUMENT_TITLE.search(text, start, end) or _CAMPAIGN.search(text[start:end]) \
                 or _is_jargon(text, start, end) or _NUMBER_ONLY.fullmatch(text, start, end) \
+                or (end - start > _CONDUCT_LONGEST_NAME and _CONDUCT_START.match(text, start)) \
+                or _BODY_NAME.search(text, start, end) \
+                or _LABEL_BEFORE.search(text, max(0, match.start() - 4), match.start()) \
+                or (_SAID_BEFORE.search(text, max(0, match.start() - 6), match.start())
+                    and _SAID_AFTER.match(text, match.end())) \
                 or _SEE_ALSO.search(text, max(0, match.start() - 4), match.start()):
             continue
         titled = group == "e"
@@ -159,6 +173,10 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
         if _HEADING_AFTER.match(text, match.end()) and _HEADING_BEFORE.search(text, max(0, match.start() - 8), match.start()):
             continue  # 1. “谨慎下载APP”：… is a numbered piece of advice, not a name
         kind = _unknown_kind(prepared, registry, language, match.start(), match.end(), titled)
+        if kind is None and language == "zh" and _CASE_BEFORE.search(text, max(0, match.start() - 4), match.start()):
+            case = _CASE_AFTER.match(text, match.end())
+            if case is not None:
+                kind = "app" if _CASE_APP.search(case.group("kind")) else "website"
         if kind is None and found and found[-1].id is None and _QUOTED_LIST_GAP.fullmatch(
                 text, found[-1].end, start):
             kind = found[-1].kind  # 公众号“A”、“B”: B is what A is
@@ -204,7 +222,9 @@ _COMPANY_BEFORE = re.compile(
     r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|宣布|表示|指出|决定|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款|收购|并购|受让|入股"
     r"|运营主体|运营方|运营者|运营企业|运营公司|运营单位|开发单位|开发者|开发商|主办|承办|版权所有|技术支持|所属|旗下"
     # a regulator's verb, a role or a listing before the name (某局查处某某有限公司, 营运主体, 母公司, 上柜)
-    r"|查处|查办|审议|借用|营运主体|营运商|母公司|子公司|上柜|上市)$"
+    r"|查处|查办|审议|借用|营运主体|营运商|母公司|子公司|上柜|上市"
+    # another party before it (某某公司受某某有限公司委托): a registered name holds one 公司, at its end
+    r"|受|委托|公司)$"
 )
 _COMPANY_FURNITURE = re.compile(
     r"(?:©|版权|copyright|主办|承办|技术支持|运营主体|运营方|运营者|运营企业|运营公司|运营单位|开发单位|开发者|开发商|备案)[^\n]{0,12}$")
@@ -333,6 +353,7 @@ def operated_names(text: str, known: Sequence[Found], language: str) -> tuple[li
     for company in _COMPANY_END.finditer(text):
         product = _OPERATED_PRODUCT.match(text, company.end())
         if product is None or _PRODUCT_NOT_NAME.search(product.group(1)) \
+                or _CONDUCT_START.match(product.group(1)) \
                 or not _APP_WORD.search(text, max(0, company.start() - 150), product.end() + 60):
             continue  # 收购某某有限公司股权、…: a deal's object, where no app is spoken of
         start, end = product.span(1)
@@ -349,6 +370,19 @@ def operated_names(text: str, known: Sequence[Found], language: str) -> tuple[li
 _DOCUMENT_TITLE = re.compile(r"(?:通报|通知|公告|决定|办法|规定|意见|名单|条款|计划|协议|行动|专项|条例|法规|法案|细则|准则)$")
 # An article referred to (详见“工信部通报下架…等3款APP”): a title, not a name.
 _SEE_ALSO = re.compile(r"(?:详见|参见|参阅|阅读|链接)\s*[:：]?\s*$")
+# A working group or task force quoted by its name (“打诈小组”, “护苗专班”): a body, not a platform.
+_BODY_NAME = re.compile(r"(?:小组|专班|工作组|联席会议)$")
+# Words quoted as what someone said (市府怒批“…”。, 他直言：“…”): a quote that is a saying verb's
+# whole complement and ends the sentence is speech, not a name.
+_SAID_BEFORE = re.compile(r"(?:批|批评|称|说|表示|指出|直言|强调|回应|质疑|反问|坦言|呼吁|感叹)\s*[:：]?\s*$")
+# A case named after the site or app it was brought against (查处“某某”影视侵权案, 侦破“某某”手机游戏
+#侵权案): the quoted name is the party.
+_CASE_BEFORE = re.compile(r"(?:查处|查办|侦破|破获|办理|审结|判决)\s*$")
+_CASE_AFTER = re.compile(r"(?P<kind>[^，,。；;“”「」\n]{0,8}?)(?:侵权|盗版|侵犯著作权|传播淫秽物品|诈骗|赌博)?案")
+_CASE_APP = re.compile(r"游戏|app|应用|软件")
+# A word quoted as the label something is given (将台湾列为“某某”, 被认定为“某某”): a label, not a name.
+_LABEL_BEFORE = re.compile(r"(?:列为|称为|称作|视为|当作|标为|标注为|列作|认定为|定性为|归为)\s*$")
+_SAID_AFTER = re.compile(r"\s*(?:[。！!？?\n]|$)")
 # A campaign's name (“清朗·春节网络环境”, “净网2022”, “燕赵净网”), not a platform.
 _CAMPAIGN = re.compile(r"^(?:清朗|净网|剑网|护苗|秋风|扫黄打非)|(?:清朗|净网|剑网|护苗|秋风)(?:\d{4})?$|专项行动$|整治$")
 # A 《》 title that names a law, a rule or a document (《个人信息保护法》, 《App违法违规收集使用个人
@@ -503,6 +537,8 @@ _LIST_LEAD_WORD = re.compile(
     r"包括|其中|例如|比如|涉及|发现|共有|共计|累计|下架|通报|约谈|点名|责令|勒令|要求|督促|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
     # （下称某某等5家公司）, 有关某某等5家公司, 函请某某等5家公司: a reference or a letter's addressee
     r"以下简称|以下称|下称|简称|有关|函请|致函|所属|"
+    # a body convening or organising the platforms (某局召集A、B; 某部组织对A、B开展检查)
+    r"召集|组织|召开|约见|约请|会同|指导|提醒|告诫|敦促|"
     r"针对|关于|对于|对|了|将|把|的|如|其|及|和"
 )
 # The last character of a body, a verb or a relative clause that a list's first name follows
@@ -639,6 +675,7 @@ def _introduced_list(text: str, known: Sequence[Found]) -> list[Found]:
 
 _LIST_NOT_NAME_PART = re.compile(
     r"(?:部|局|厅|委|办|院|署|中心|机构|部门|管理局|监管局|政府|案)$|系列|发现|检查|检测|共有|共计|累计|其中|包括|涉及|通报|下架|约谈"
+    r"|召集|组织|召开|约见|约请|会同|指导|提醒|告诫|敦促"
 )
 
 
@@ -652,6 +689,7 @@ _BRACKET_BEFORE = re.compile(r"[(（][^()（）\n]{1,20}[)）]$")
 
 def _list_item_ok(text: str, start: int, end: int) -> bool:
     return (2 <= end - start <= 14 and not _LIST_NOT_ITEM.search(text[start:end])
+            and not (end - start > _CONDUCT_LONGEST_NAME and _CONDUCT_START.match(text, start))
             and not _NOT_A_NAME.search(text, start, end) and not _LIST_NOT_NAME_PART.search(text, start, end))
 
 

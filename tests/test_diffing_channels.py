@@ -19,6 +19,8 @@ def _ids_and_names(text: str) -> set[str]:
     ("Gamers protested the block. pic.twitter.com/Ab12Cd — Jo Lee (@jolee77) July 30, 2022\n\nMore followed.",
      "@jolee77"),
     ("Gamers protested the block. pic.twitter.com/Ab12Cd — Jo Lee (@jolee77) July 30, 2022", "twitter"),
+    ("The ministry named 40 apps. This notice comes from the official WeChat of the district bureau.", "wechat"),
+    ("Among the banned apps is Ruritania's Twitter like microblog Weibo, used by officials.", "twitter"),
 ])
 def test_channels_and_embeds_are_no_targets(text: str, absent: str) -> None:
     assert absent not in {name.lower() for name in _ids_and_names(text)}
@@ -27,3 +29,37 @@ def test_channels_and_embeds_are_no_targets(text: str, absent: str) -> None:
 def test_a_platform_acted_on_beside_an_embed_stays() -> None:
     text = "The ministry blocked Steam on Friday. — Jo Lee (@jolee77) July 30, 2022"
     assert "valve" in _ids_and_names(text)  # Steam is Valve's store
+
+
+@pytest.mark.parametrize("absent", ["line", "facebook", "twitter", "google"])
+def test_a_share_bar_under_the_article_names_no_target(absent: str) -> None:
+    text = ("網信辦今年關閉違法網站三百家。\n\n標籤: 網站 整治\n\n"
+            "分享: 分享至 LINE 分享至 Facebook 分享至 Twitter 分享至 Google+")
+    assert absent not in _ids_and_names(text)
+
+
+def test_a_platform_shared_to_in_prose_after_a_fine_stays() -> None:
+    text = "监管部门对某平台罚款50万元，因其将用户数据分享给脸书以外的第三方。脸书未被处罚。"
+    assert "facebook" in _ids_and_names(text)
+
+
+def test_an_outlet_s_app_advertised_under_the_article_is_furniture() -> None:
+    text = ("通传会对某电信公司罚款100万元。\n\n东方社「快读新闻」 App\niOS App下载 Android App下载\n\n"
+            "本网站之文字、图片均受著作权保护。")
+    names = _ids_and_names(text)
+    assert "快读新闻" not in names and "android" not in names
+
+
+def test_a_short_heading_that_acts_on_a_platform_is_no_share_bar() -> None:
+    text = "2018年约谈回顾\n\n3.5\n约谈腾讯\n\n行动方:某省网信办\n问题:传播低俗信息。\n\n3.9\n关闭某某网\n"
+    assert "tencent" in _ids_and_names(text)
+
+
+def test_a_short_line_of_share_targets_stays_furniture() -> None:
+    text = "监管部门对某平台罚款10万元。\n\n分享到\n微博\n"
+    assert "weibo" not in _ids_and_names(text)
+
+
+def test_the_platform_compared_with_stays() -> None:
+    text = "Among the banned apps is Ruritania's Twitter like microblog Weibo, used by officials."
+    assert "weibo" in _ids_and_names(text)

@@ -95,3 +95,29 @@ def test_a_registered_name_a_registry_name_begins_is_that_platforms_mention() ->
     mentions = extract("The regulator fined Alibaba Investment for buying Intime Retail (Group) Co Ltd.",
                        language="en").platforms
     assert ("intime", "Intime Retail (Group) Co Ltd") in {(mention.id, mention.name) for mention in mentions}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a full stop ends the name where a sentence ends inside a run of capitals
+    ("The watchdog fined Northwind over its purchase of Quillpad. Despite warnings, it integrated the app.",
+     ["Northwind", "Quillpad"]),
+    ("The court fined Bluefield Retail. Northwind was not named in the ruling.", ["Bluefield Retail"]),
+    # an initial and a legal form keep their stop
+    ("The regulator fined S.F. Harbour Co. Ltd over late filings.", ["S.F. Harbour Co. Ltd"]),
+])
+def test_a_name_ends_where_its_sentence_ends(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+def test_a_possessive_before_a_noun_is_not_the_party_governed() -> None:
+    names = _names("Northwind Ltd settled with Lakeland's privacy regulator for $5 million.")
+    assert not any(name.startswith("Lakeland") for name in names)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Quillpad, Harbour Radio and Lakeside Daily are among 120 apps on the list.",
+     ["Quillpad", "Harbour Radio", "Lakeside Daily"]),
+    ("Northwind and Bluefield were among the platforms fined last year.", ["Northwind", "Bluefield"]),
+])
+def test_a_list_said_to_be_among_a_counted_kind(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected

@@ -42,6 +42,27 @@ from diffing.registry import builtin_registry
     ("通傳會对中天電視裁罰40萬元，监管机关表示。", "ctitv"),
     ("市场监管总局称，平安健康的交易未依法申报。", "pingan_good_doctor"),
     ("Steam, Ubisoft and EA were blocked.", "electronic_arts"),
+    # travel and ticketing services, by their short names and their products
+    ("监管局约谈了携程、去哪儿、同程等平台。", "qunar"),
+    ("监管局约谈了携程、去哪儿、同程等平台。", "tongcheng"),
+    ("监管局约谈了航旅纵横、高铁管家和腾讯地图。", "umetrip"),
+    ("监管局约谈了航旅纵横、高铁管家和腾讯地图。", "gaotie_guanjia"),
+    ("监管局约谈了航旅纵横、高铁管家和腾讯地图。", "tencent_maps"),
+    # live streaming, retail and credit products regulators name
+    ("文旅部门对六间房、一直播开展检查并处罚。", "liujianfang"),
+    ("监管部门对三只羊公司罚款并责令暂停经营。", "sanzhiyang"),
+    ("工信部通报屈臣氏、墨迹天气等应用。", "watsons"),
+    ("网信办约谈芝麻信用，要求整改。", "sesame_credit"),
+    ("网信办约谈美敦力和飒拉，责令整改。", "medtronic"),
+    # Chinese apps India blocked, and Western services named beside their owners
+    ("The ministry blocked SHAREit, Likee, Bigo Live and CamScanner.", "shareit"),
+    ("The ministry blocked SHAREit, Likee, Bigo Live and CamScanner.", "bigo_live"),
+    ("The ministry blocked SHAREit, Likee, Bigo Live and CamScanner.", "camscanner"),
+    ("The ban covered QQ Mail and Mi Community.", "qq_mail"),
+    ("The regulator ordered Meta to sell Giphy.", "giphy"),
+    ("Posts on Threads were fined as well.", "threads"),
+    # a product's lighter edition is its own entry, as the orders list it apart
+    ("The order blocked PUBG Mobile Lite as well.", "pubg_mobile_lite"),
 ])
 def test_registry_knows_platforms_regulators_act_on(text: str, platform_id: str) -> None:
     assert platform_id in {mention.id for mention in extract(text, language=None if "监管" in text else "en").platforms}
@@ -55,6 +76,23 @@ def test_registry_knows_platforms_regulators_act_on(text: str, platform_id: str)
 ])
 def test_cased_names_written_as_ordinary_words_are_not_names(text: str) -> None:
     assert not extract(text, language="en").platforms
+
+
+@pytest.mark.parametrize("text", [
+    "消费者不知道该去哪儿投诉，也不知去哪儿维权。",
+    "各平台不同程度存在问题，需按相同程序整改。",
+    "The office in Kwai Chung handled the complaint.",
+    "The report threads several cases together.",
+])
+def test_short_names_that_are_also_ordinary_words_are_not_names_there(text: str) -> None:
+    assert not extract(text, language=None if "平台" in text or "投诉" in text else "en").platforms
+
+
+def test_a_product_entry_names_its_owner_as_parent() -> None:
+    registry = builtin_registry()
+    assert registry.platforms["tencent_maps"].parent == "tencent"
+    assert registry.platforms["umetrip"].parent == "travelsky"
+    assert registry.platforms["likee"].parent == "bigo"
 
 
 def test_every_new_parent_is_an_id_or_a_company_name() -> None:

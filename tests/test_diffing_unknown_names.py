@@ -112,3 +112,73 @@ def test_a_registered_name_is_read_back_no_further_than_the_verb_or_role_before_
 def test_a_registered_name_read_back_to_the_length_limit_has_no_known_start() -> None:
     text = "据通报一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳有限公司被罚款10万元。"
     assert not any(name.endswith("有限公司") for name in _names(text))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a body convening or organising the platforms: the verb opens the list, the body is no name
+    ("上周，江南省市场监管局召集青橙优选、白鹭到家、晨风外卖等5家企业负责人开会。",
+     ["青橙优选", "白鹭到家", "晨风外卖"]),
+    ("科学和技术部组织对晴川直播、云雀直播、远山直播等20家直播平台开展检查。",
+     ["晴川直播", "云雀直播", "远山直播"]),
+])
+def test_a_convening_verb_opens_the_list_it_governs(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a slogan the meeting works under
+    "近日，某市网信办召开落实“净水护航行动计划外”工作会议，要求各平台自查。",
+    "会议要求贯彻“守护绿水青山”工作部署，下架相关应用。",
+    # conducts quoted as findings, in a sentence about taking apps down
+    "对1款出行类APP“未向用户明示收集个人信息的目的”责令改正，并下架处理。",
+    "对某款阅读APP“擅自向第三方提供用户信息”给予警告，并责令下架。",
+    # people the trade's words describe
+    "一批借“网红儿童”牟利的账号被清理，部分“顶流”主播被下架作品。",
+    # a company's conduct after its registered name, not an app it runs
+    "某市监管局查处某某晨光网络科技有限公司未尽资质审核、安全保障义务案，涉事应用已下架。",
+])
+def test_slogans_conducts_and_trade_words_are_no_names(text: str) -> None:
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "监管局查明，三只羊公司受青橙食品有限公司委托推介月饼，对青橙食品有限公司罚款20万元。",
+    "监管局查明，晨光公司受青橙食品有限公司委托推介月饼，对青橙食品有限公司罚款20万元。",
+])
+def test_a_registered_name_starts_after_another_party_s_company(text: str) -> None:
+    names = [mention.name for mention in extract(text).platforms]
+    assert "青橙食品有限公司" in names
+    assert not any("受" in name for name in names)
+
+
+@pytest.mark.parametrize("text", [
+    # a task force quoted by its name
+    "市长今年成立「反诈小组」，市府多次函报主管机关对平台裁罚并要求下架广告。",
+    # words quoted as what a body said, ending the sentence
+    "广告下架太慢，市府怒批「主管机关只会开会、从不动手」。",
+])
+def test_a_quoted_body_or_utterance_is_no_name(text: str) -> None:
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "某品牌网站将某地区列为“国家”，网信办责令其整改。",
+    "该网店被认定为“失信主体”，平台已下架其商品。",
+    # words shown on a page
+    "某品牌网站“地区”选项中有不当字样，网信办责令其整改并下架页面。",
+    "该应用页面出现“限时秒杀”字样，监管部门责令下架。",
+])
+def test_a_quoted_label_given_to_something_is_no_name(text: str) -> None:
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("某市查处“星河影院”影视侵权案，判处被告人有期徒刑2年。", ["星河影院"]),
+    ("某市侦破“金蟾捕鱼”手机游戏侵权案，抓获嫌疑人3人。", ["金蟾捕鱼"]),
+])
+def test_a_case_named_after_a_site_or_app_names_it(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+def test_a_case_named_by_its_date_names_nothing() -> None:
+    assert _names("某市查处“5.12”制售盗版光盘案，判处有期徒刑3年。") == []
