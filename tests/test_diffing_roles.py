@@ -833,8 +833,13 @@ def test_a_fine_on_the_case_party_is_the_party_the_write_up_defined(text: str, e
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    # a list of cases, each sentenced party paying its own fine, before the one platform named later
+    # a list of cases, each paying its own fine, before the one platform named later: a case
+    # named after its site is that site's (the sentenced person runs it)
     (("其中，某地查处“星光影视”侵权案，判处王某某有期徒刑2年并处罚金50万元；某地查处“月亮漫画”案，"
+      "判处李某有期徒刑1年6个月并处罚金8万元。\n\n版权局还约谈了快手等12家平台。"),
+     [(500000, "星光影视"), (80000, "月亮漫画")]),
+    # a case not named after a site: the sentenced person
+    (("其中，某地侦破一起侵权案，判处王某某有期徒刑2年并处罚金50万元；另一地侦破一起盗版案，"
       "判处李某有期徒刑1年6个月并处罚金8万元。\n\n版权局还约谈了快手等12家平台。"),
      [(500000, "王某某"), (80000, "李某")]),
     # a clause that only refers back leaves the notice's one platform the party
