@@ -1766,3 +1766,18 @@ def test_a_platform_removing_what_it_hosts_is_the_actor(text: str, expected: dic
 ])
 def test_names_among_a_count_take_its_measure(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A list made members of a kind its measure describes takes that measure.
+    ("The ban came in March. Foreign apps under the new ban include Zhihu, Douban and Bilibili.",
+     {"zhihu": ("removed",), "douban": ("removed",), "bilibili": ("removed",)}),
+    ("Among the 40 removed apps is the popular video platform Bilibili.", {"bilibili": ("removed",)}),
+    ("Douban and Zhihu are among the suspended platforms.", {"douban": ("suspended",), "zhihu": ("suspended",)}),
+    # A kind described by no measure, or the owner of a member, takes none.
+    ("Among the most popular apps is Bilibili.", {"bilibili": ()}),
+    ("Among the removed apps is one run by Tencent.", {"tencent": ()}),
+])
+def test_names_among_a_kind_take_the_measure_that_describes_it(text: str,
+                                                               expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
