@@ -344,7 +344,7 @@ _BARE_FINE = re.compile(
     rf"(?=[^，,。；;：:\n]{{0,24}}?{_ZH_MONEY})")
 _PENALTY_AMOUNT = re.compile(rf"处罚(?=\s*(?:人民币|新台币|港币)?\s*{_ZH_MONEY})")
 _APPS_IN_VIOLATION = re.compile(
-    r"(?:(?:款|个|等)\s*(?:app|应用程序|移动应用|应用|小程序|sdk)(?:及sdk)?\s*|[，,]\s*)(存在)"
+    r"(?:(?:款|个|等)\s*(?:app|应用程序|移动应用|应用|小程序|sdk)(?:及sdk|\(sdk\)|（sdk）)?\s*|[，,]\s*)(存在)"
     # a question (存在哪些违法违规行为?) finds nothing
     r"(?![^。；;？?\n]{0,20}?(?:哪|什么|何种|是否|吗))"
     # not a relative clause (存在问题的平台须整改: the platforms that have problems, whoever they are)

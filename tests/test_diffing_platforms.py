@@ -920,6 +920,8 @@ def test_a_failed_duty_ends_where_a_measure_befalls_the_platform() -> None:
 @pytest.mark.parametrize(("text", "language"), [
     ("工信部点名12款App存在问题，拉勾招聘、天涯社区名列其中。", "zh-Hans"),
     ("工信部點名12款App存在問題，拉勾、天涯社區均在列。", "zh-Hant"),
+    # the kit counted with the apps in brackets (App(SDK)) is part of the counted noun
+    ("工信部发现12款App(SDK)存在侵害用户权益行为，包括拉勾、天涯社区等。", "zh-Hans"),
 ])
 def test_names_among_what_the_clause_before_counted(text: str, language: str) -> None:
     assert [(platform_id, actions) for platform_id, _, actions in _entries(text, language)] == [
