@@ -148,6 +148,12 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         spans = [span for span in spans if not (
             span[2] == "fined" and (_PENDING_BEFORE_ZH.search(text, max(0, span[0] - 64), span[0])
                                     or _PENDING_AFTER_ZH.match(text, span[1])))]
+    if language == "zh" and ("者" in text or "的" in text) and ("未" in text or "违" in text or "逾期" in text
+                                                               or "拒不" in text):
+        # 未依限处理者，依法裁罚; 逾期不改正的，处以罚款; 违者罚款: the penalty the rule sets
+        # for whoever fails, said to all it governs, is no fine on any of them.
+        spans = [span for span in spans if not (
+            span[2] == "fined" and _PENALTY_FOR_WHOEVER_ZH.search(text, max(0, span[0] - 48), span[0]))]
     if language == "zh" and ("违" in text or "擅自" in text or "非法" in text):
         # 违法下架频道, 擅自关闭服务: what the party did against the rules, not a measure on it.
         spans = [span for span in spans if not _CONDUCT_BEFORE_ZH.search(text, max(0, span[0] - 4), span[0])]
@@ -292,7 +298,13 @@ _PENDING_WORDS_ZH = ("是否", "可对", "可以对", "可向", "再决定", "�
                      "若", "一旦", "倘若")
 _PENDING_BEFORE_ZH = re.compile(r"(?:是否|可对|可以对|可向|可依法对|再决定|决定是否|或将?(?:开出|被|遭|面临))[^，,。；;：:\n]{0,12}$"
                                 # 否则将被处以罚款, 如果违规…可处以罚款: a penalty on a condition
-                                r"|(?:^|[。！？!?\n])\s*(?:否则|如果|若|一旦|倘若|如未|如不)[^。！？!?\n]{0,60}$")
+                                r"|(?:^|[。！？!?\n])\s*(?:否则|如果|若|一旦|倘若|如未|如不)[^。！？!?\n]{0,60}$"
+                                # 处以限期改正，如未能改善仍将按次处罚: a condition not met yet, in
+                                # a clause of its own after the measure taken
+                                r"|[，,；;]\s*(?:否则|如未|如不|若未|若不|倘若?未)[^。！？!?\n；;]{0,30}$")
+_PENALTY_FOR_WHOEVER_ZH = re.compile(
+    r"(?:^|[，,；;。！？!?：:\n])\s*(?:凡|对于?)?(?:违者|(?:未|违反|逾期|拒不|不按|不依)[^，,。；;！？!?：:\n]{0,24}?(?:者|的))"
+    r"\s*[，,]?\s*(?:将|均|一律|可|应)?(?:依法|依规|依法依规)?[^，,。；;！？!?\n]{0,8}$")
 _PENDING_AFTER_ZH = re.compile(r"(?:金额)?\s*(?:恐|或将?|可能|最高可|最高将?|最多可?)(?:高)?达")
 _PART_OF_PLATFORM = re.compile(
     r"(?:了)?(?:其|该平台|平台)?(?:相关|部分|违规|违法|涉事|涉及|有关)?[^，,。；;、\n“”「」『』\"@]{0,6}?"

@@ -1783,3 +1783,17 @@ def test_names_among_a_count_take_its_measure(text: str, expected: dict[str, tup
 def test_names_among_a_kind_take_the_measure_that_describes_it(text: str,
                                                                expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # The penalty a rule sets for whoever fails it is said to all it governs, and fines none.
+    ("部门公告，知乎、豆瓣等2家业者须在期限内下架违规广告，未依限处理者，依法裁罚。",
+     {"zhihu": (), "douban": ()}),
+    ("部门约谈知乎、豆瓣，逾期不改正的，处以罚款。", {"zhihu": ("summoned",), "douban": ("summoned",)}),
+    ("知乎、豆瓣须落实实名制，违者将处以罚款。", {"zhihu": (), "douban": ()}),
+    ("部门对豆瓣处以限期改正，如未能改善仍将按次处罚。", {"douban": ("ordered_to_rectify",)}),
+    # A fine on the party that failed is a fine.
+    ("市场监管局对未按期整改的知乎处以罚款10万元。", {"zhihu": ("fined",)}),
+])
+def test_a_penalty_for_whoever_fails_a_rule_fines_no_one(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
