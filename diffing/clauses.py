@@ -88,7 +88,9 @@ _PREPOSITIONS = frozenset({
     "under", "involving", "than", "after", "before", "since", "during", "via", "through",
     "across", "within", "like", "using", "on", "of",
 })
-_POINTING = frozenset({"imposed", "levied", "fine", "fines", "penalty", "placed"})
+_POINTING = frozenset({"imposed", "levied", "fine", "fines", "penalty", "placed",
+                       # "imposed disciplinary measures on X", "sanctions on X": the measure's target
+                       "measures", "sanctions", "penalties", "punishment", "punishments", "restrictions"})
 _HEAD_OF = frozenset({"charge", "head", "operator", "owner", "operators", "owners", "heads", "executive",
                       "executives", "managers", "officials", "representatives", "leaders", "bosses"})
 _ARTICLES = frozenset({"the", "a", "an", "its"})

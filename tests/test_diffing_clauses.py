@@ -155,6 +155,9 @@ def test_a_later_sentence_about_the_company_keeps_its_party() -> None:
     # …but "imposed on", "the person in charge of" and "a fine against" point at the party.
     ("A record penalty was imposed on Amazon.", [("amazon", "fined")]),
     ("The regulator summoned the person in charge of Douban.", [("douban", "summoned")]),
+    # …and so do the measures of a verb ("imposed sanctions on"), for each name of a list.
+    ("The regulator issued a warning and imposed sanctions on video site Bilibili and forum Douban.",
+     [("bilibili", "warned"), ("douban", "warned")]),
     # "its intention to fine" is not a product of the speaker.
     ("The ICO announced its intention to fine British Airways £183 million.",
      [("british_airways", "fine_proposed")]),
