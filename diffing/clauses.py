@@ -344,6 +344,8 @@ def govern(
             leading_windows.append((clause_start, clause_end))
     if language == "en":
         _share_across_commas(text, parties, actions, result)
+        if len(parties) > 1:
+            _share_over_described_items(text, parties, actions, result)
     return result
 
 
@@ -381,6 +383,47 @@ def _share_across_commas(text: str, parties: Sequence[Party], actions: Sequence[
         governed.actions.extend(following.actions)
         governed.windows.extend(following.windows)
         governed.decided = True
+
+
+# "fined social media platform Weibo, short video app Kuaishou and e-commerce site Taobao": the
+# items of a list each described by a few words of their own before the name.
+_DESCRIBED_ITEM_GAP = re.compile(
+    r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+    r"(?:(?!(?:which|who|that|whose|said|says|owned|run|by|of|from|with|to|for|in|on|at|as|is|are|was|were|has"
+    r"|have|had|its|their|his|her|it|they|but|or)\b)[\w'’-]+\s+){0,4}")
+_AND_AFTER = re.compile(r"\s*,?\s+and\s+")
+
+
+def _share_over_described_items(text: str, parties: Sequence[Party], actions: Sequence[tuple[int, int, str]],
+                                result: list[Governed]) -> None:
+    """Items of a list closed by "and", split by the commas of their descriptions into clauses
+    of their own, share the verb said before the list or after it."""
+    index = 0
+    while index < len(parties) - 1:
+        end = index
+        while end + 1 < len(parties) and _DESCRIBED_ITEM_GAP.fullmatch(text, parties[end].end, parties[end + 1].start):
+            end += 1
+        run = range(index, end + 1)
+        index = end + 1
+        # closed by "and" before its last name, or after it ("…, Taobao and others were removed")
+        if len(run) < 2 or (" and " not in text[parties[run[-2]].end:parties[run[-1]].start] + " "
+                            and not _AND_AFTER.match(text, parties[run[-1]].end)):
+            continue
+        if any(parties[run[0]].start <= span[0] < parties[run[-1]].end for span in actions):
+            continue
+        first, last = result[run[0]], result[run[-1]]
+        if first.actions and all(span[1] <= parties[run[0]].start for span in first.actions):
+            donor = first
+        elif last.actions and all(span[0] >= parties[run[-1]].end for span in last.actions):
+            donor = last
+        else:
+            continue
+        for member in run:
+            governed = result[member]
+            if not governed.actions and _takes_verbs(governed):
+                governed.actions.extend(donor.actions)
+                governed.windows.extend(donor.windows)
+                governed.decided = True
 
 
 def _takes_verbs(governed: Governed) -> bool:

@@ -683,3 +683,19 @@ def test_a_duration_in_months_is_no_count_of_parties() -> None:
         "chunghwa_telecom": ("fined", "ordered_to_rectify"),
         "fareastone": ("fined", "ordered_to_rectify"),
     }
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Items of a list each described by words of their own share the verb before or after it.
+    ("Regulators fined social media platform Weibo, short video app Kuaishou and e-commerce site Taobao.",
+     [("weibo", ("fined",)), ("kuaishou", ("fined",)), ("taobao", ("fined",))]),
+    ("Social media platform Weibo, short video app Kuaishou and e-commerce site Taobao were summoned.",
+     [("weibo", ("summoned",)), ("kuaishou", ("summoned",)), ("taobao", ("summoned",))]),
+    ("Short video app Kuaishou, e-commerce site Taobao and two others were removed from the stores.",
+     [("kuaishou", ("removed",)), ("taobao", ("removed",))]),
+    # A name inside a relative clause is no item of the list.
+    ("Regulators fined Weibo, which rivals Twitter, and Kuaishou.",
+     [("weibo", ("fined",)), ("twitter", ()), ("kuaishou", ())]),
+])
+def test_a_list_of_described_names_shares_its_verb(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
