@@ -31,6 +31,7 @@ from diffing.platform_lists import (
     _item_key,
     _list_groups,
     actors_not_acted_on,
+    addressees_not_acted_on,
     owners_of_brands,
     _read_on,
     _span_end,
@@ -719,6 +720,8 @@ def _govern_groups(prepared: PreparedText, groups: Sequence[Sequence[Found]],
     if language == "en":
         owners_of_brands(prepared.text, groups, governed)
         actors_not_acted_on(prepared.text, groups, governed)
+        if " to " in prepared.text:
+            addressees_not_acted_on(prepared.text, groups, governed)
     return governed
 
 

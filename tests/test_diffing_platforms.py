@@ -1797,3 +1797,16 @@ def test_names_among_a_kind_take_the_measure_that_describes_it(text: str,
 ])
 def test_a_penalty_for_whoever_fails_a_rule_fines_no_one(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A party told to take something down carries the measure out; it is not taken down.
+    ("The regulator asked Apple and Google to remove Zhihu and Douban from their stores.",
+     {"apple": (), "google": (), "zhihu": ("removed",), "douban": ("removed",)}),
+    ("After the decision to ban 30 apps, the ministry issued orders to Google to enforce it by blocking them.",
+     {"google": ()}),
+    # Told to be removed, it is what is removed.
+    ("Regulators ordered Zhihu to be removed from app stores.", {"zhihu": ("removed",)}),
+])
+def test_a_party_told_to_take_down_is_not_taken_down(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
