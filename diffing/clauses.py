@@ -164,6 +164,9 @@ _FINE_BEFORE_ON = re.compile(
     r"\s+(?:(?:each|apiece|respectively)\s+)?(?:on|against)\s$"
 )
 _SETTLEMENT_WITH = re.compile(r"settlement\s+of\s+[^.;\n]{1,80}?\s+with\s+(?:the\s+)?$")
+# "…and levied a penalty on the company": a verb with a target of its own.
+_OWN_TARGET_EN = re.compile(
+    r"[^.;]{0,60}?\s(?:on|against)\s+(?:the|this|that|its)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|giant|group|platform|operator)\b")
 # "Alphabet's turnover", "ByteDance Ltd's TikTok": the name qualifies another noun.
 _POSSESSOR_EN = re.compile(r"(?:\s+(?:ltd|inc|corp|co|llc|limited|group|holdings)\.?)?(?:'s|’s|')\s+(?!fine|penalt)")
 # An aside about the party before it: who owns, runs or made it.
@@ -451,8 +454,12 @@ def _own_clause(
         if governed.oblique and not governed.host and not governed.speaker:
             # "settling with social media giant X for $150 million in penalties": a name in a
             # prepositional phrase takes the verbs that follow it in its clause, none before.
+            # "abused its dominance in the Android ecosystem and levied a penalty on the company":
+            # a verb coordinated after the phrase, with a target of its own, is not the name's.
             after = [span for span in in_clause if span[0] >= party.end and not any(
-                parties[other].start <= span[0] for other in members[position + 1:])]
+                parties[other].start <= span[0] for other in members[position + 1:])
+                and not (language == "en" and _CONNECTOR.search(text, party.end, span[0])
+                         and _OWN_TARGET_EN.match(text, span[1]))]
             if after:
                 governed.actions.extend(after)
                 governed.windows.append((party.end, clause_end))

@@ -152,6 +152,8 @@ def test_a_later_sentence_about_the_company_keeps_its_party() -> None:
     ("The Commission fined Google €4 billion for practices regarding Android devices.",
      [("google", "fined"), ("android", None)]),
     ("The fine relates to an attack on the Starwood hotels chain.", [("starwood", None)]),
+    # a verb coordinated after the phrase has the clause's subject
+    ("The regulator found abuses in the Android market and imposed a penalty on the company.", [("android", None)]),
     # …but "imposed on", "the person in charge of" and "a fine against" point at the party.
     ("A record penalty was imposed on Amazon.", [("amazon", "fined")]),
     ("The regulator summoned the person in charge of Douban.", [("douban", "summoned")]),
