@@ -220,7 +220,16 @@ class Governed:
 
 
 def _clause_breaks(text: str, start: int, end: int) -> list[int]:
-    return [match.start() for match in _CLAUSE_MARK.finditer(text, start, end)]
+    breaks = [match.start() for match in _CLAUSE_MARK.finditer(text, start, end)]
+    if breaks and ("(" in text[start:end] or "（" in text[start:end]):
+        # A bracketed aside (A(有限合伙企业,为B股东)、C等四家公司被罚) is part of the clause
+        # around it, whatever punctuation it holds.
+        asides = [(match.start(), match.end()) for match in _BRACKETED.finditer(text, start, end)]
+        breaks = [position for position in breaks if not any(left < position < right for left, right in asides)]
+    return breaks
+
+
+_BRACKETED = re.compile(r"[(（][^()（）。；;\n]{1,60}[)）]")
 
 
 def govern(
@@ -465,11 +474,11 @@ def _own_clause(
                 governed.windows.append((party.end, clause_end))
                 governed.decided = True
             continue
-        if not _takes_verbs(governed):
+        if not _takes_verbs(governed) or _in_aside(text, party):
             continue
         # The target of the party's deal (A收购B股权案处以罚款) ends no stretch: A's verbs follow it.
         later = [other for other in members[position + 1:]
-                 if not (language == "zh" and (
+                 if not _in_aside(text, parties[other]) and not (language == "zh" and (
                      _DEAL_TARGET.search(text, max(0, parties[other].start - 4), parties[other].start)
                      or _DESCRIBING_ZH.match(text, parties[other].end)))
                  and not (language == "en" and _BRANDS_IN_BRACKETS.search(
@@ -515,6 +524,23 @@ def _own_clause(
     if not result[last[0]].actions:
         return [member for member in open_members if not result[member].actions]
     return last
+
+
+# 晴天投资(有限合伙企业,为小鹿集团股东)、…等四家公司被罚, "Mi Video Call (Xiaomi), SHAREit": a
+# name in a bracketed aside on the name before it takes no verb and ends no one's stretch.
+_ASIDE_OPEN_BEFORE = re.compile(r"[(（][^()（）\n]{0,12}$")
+_ASIDE_CLOSE_AFTER = re.compile(r"[^()（）\n]{0,12}[)）]")
+
+
+def _in_aside(text: str, party: Party) -> bool:
+    return bool(_ASIDE_OPEN_BEFORE.search(text, max(0, party.start - 13), party.start)
+                and _ASIDE_CLOSE_AFTER.match(text, party.end)
+                # 某某科技有限公司（“某某团”运营主体）: the platform the company before runs is
+                # what the company is acted on for.
+                and not _RUN_BY_THE_NAME_BEFORE.match(text, party.end))
+
+
+_RUN_BY_THE_NAME_BEFORE = re.compile(r"[”」』\"]?\s*(?:的|平台)?\s*(?:运营主体|运营方|运营者|运营商|运营公司|经营者|主体|\s*operator)")
 
 
 _RUN_GAP = re.compile(r"[\s、,，和及与并]*(?:and\s+|or\s+)?")

@@ -82,6 +82,10 @@ _LIST_GAP = re.compile(
 )
 
 
+_ASIDE_OPENS = re.compile(r"\s*[(（][^()（）\n]{0,12}")
+_ASIDE_CLOSES_IN_LIST = re.compile(r"[^()（）\n]{0,12}[)）]\s*(?:、|，|,|和|及|与|等)")
+
+
 _QUOTE_MARKS = re.compile(r"[“”「」『』《》\"]")
 
 
@@ -99,6 +103,12 @@ def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Fo
         if owner is not None and groups and _LIST_GAP.fullmatch(prepared.text, groups[-1][-1].end, item.start):
             # "Alibaba Group, Tencent-backed China Literature": the owner stands inside the next
             # item of the list, which goes on after it; the owner is a name of its own.
+            owners.append([item])
+            continue
+        if groups and _ASIDE_OPENS.fullmatch(prepared.text, groups[-1][-1].end, item.start) \
+                and _ASIDE_CLOSES_IN_LIST.match(prepared.text, item.end):
+            # 晴天投资(有限合伙企业,为小鹿集团股东)、…等四家公司: a name in a bracketed aside on an
+            # item is no item; the list goes on after the bracket.
             owners.append([item])
             continue
         if owners and groups:

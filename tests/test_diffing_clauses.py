@@ -701,3 +701,17 @@ def test_a_duration_in_months_is_no_count_of_parties() -> None:
 ])
 def test_a_list_of_described_names_shares_its_verb(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
     assert [(m.id, m.actions) for m in extract(text).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A name in a bracketed aside on a list item (its owner, a shareholder) takes no verb and
+    # does not cut the list, whatever punctuation the aside holds.
+    ("支付宝、蚂蚁集团(金融控股,为阿里巴巴关联方)、京东金融等三家公司作为当事人被罚。",
+     [("alipay", ("fined",)), ("ant_group", ("fined",)), ("alibaba", ()), ("jd_finance", ("fined",))]),
+    ("The regulator fined Mi Video Call (Xiaomi), Zhihu and Douban.",
+     [("mi_video_call", ("fined",)), ("xiaomi", ()), ("zhihu", ("fined",)), ("douban", ("fined",))]),
+    # …but the platform a company is said to run is what the company is acted on for.
+    ("市场监管总局对北京晴天科技有限公司(“十荟团”运营主体)处以150万元罚款。", [("shihuituan", ("fined",))]),
+])
+def test_a_name_in_an_aside_on_a_list_item(text: str, expected: list[tuple[str | None, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
