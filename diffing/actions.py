@@ -207,6 +207,13 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             _REPORT_NOUN.match(text, span[1]) or _REPORT_SENT.search(text, max(0, span[0] - 6), span[0])
             or _REPORTED_TO.search(text, max(0, span[0] - 16), span[0])
             or _REPORTED_CONTENT.match(text, span[1]) or _REPORT_SAYS.match(text, span[1])))]
+        if any(action == "summoned" for _, _, action in spans):
+            # 约谈三家平台，通报近期存在的突出问题: the problems told to those summoned, a step of
+            # the summons, not a naming of them.
+            spans = [span for span in spans if not (
+                span[2] == "notified" and text.startswith("通报", span[0]) and _TOLD_PROBLEMS.match(text, span[1])
+                and any(other[2] == "summoned" and other[1] <= span[0]
+                        and not _SENTENCE_END.search(text, other[1], span[0]) for other in spans))]
     if any(action == "fine_proposed" for _, _, action in spans):
         # "intends to impose a penalty of £1m", "planned to levy a fine against it", 打算…罚款通知: the
         # fine words after the intent are the intended fine.
@@ -315,7 +322,7 @@ _PART_OF_PLATFORM = re.compile(
 # stopped).
 _ORDERED_TO_RECTIFY = re.compile(
     r"(?:责令|勒令|要求|下令|限期)(?:其|该平台|平台|该公司|相关平台|企业|业者|涉事企业|平台企业|两家企业)?"
-    r"[立即刻全面深入彻底认真切实尽快限期限制时在内日个月天周年完成\d一二两三四五六七八九十半]{0,8}"
+    r"[立即刻全面深入彻底认真切实尽快严格落抓紧限期限制时在内日个月天周年完成\d一二两三四五六七八九十半]{0,8}"
     r"(?:整改|改正|改善|停止(?=[^，,。；;\n]{0,8}?(?:违法|违规|违反|侵害|侵犯|侵权)))")
 # The order is to put things right (bring the processing into line, correct, improve); an
 # order only to stop the conduct is not counted as one, as the gold annotates it.
@@ -373,6 +380,8 @@ _REPORTED_CONTENT = re.compile(r"[^，,。；;：:\n]{1,20}?[，,]\s*(?:有|称|
 # (台北市政府日前通报, 民众通报, 纸本通报).
 # 通报说, 通报称, 通报指出: the notice as the speaker of what follows; the measures it reports
 # are the words said, each with its own verb.
+_TOLD_PROBLEMS = re.compile(r"了?[^，,。；;：:\n]{0,24}?(?:问题|情况)")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
 _REPORT_SAYS = re.compile(r"(?:说|称|指出|显示|表示)")
 # 向保护局通报所采取的措施: the party reports to a body, nobody names it.
 _REPORTED_TO = re.compile(r"向[^，,。；;\n]{1,14}$")

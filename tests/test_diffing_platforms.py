@@ -64,6 +64,19 @@ def test_actions(text: str, expected: list[tuple[str | None, str | None]]) -> No
 def test_an_order_to_rectify_with_adverbs() -> None:
     [mention] = _mentions("依法约谈斗鱼，责令其尽快彻底整改。")
     assert mention.actions == ("summoned", "ordered_to_rectify")
+    [mention] = _mentions("依法约谈斗鱼，要求平台严格落实整改措施。")
+    assert mention.actions == ("summoned", "ordered_to_rectify")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # The problems told to those summoned are a step of the summons, no naming of them.
+    ("该局对知乎、豆瓣两家平台开展行政约谈，通报近期经营中存在的突出问题。", ("summoned",)),
+    ("市网信办约谈了知乎，通报了平台存在的问题，并责令限期整改。", ("summoned", "ordered_to_rectify")),
+    # A notice naming apps with problems, with no summons, names them.
+    ("工信部通报知乎、豆瓣等5款App存在问题。", ("notified",)),
+])
+def test_problems_told_in_a_summons_are_no_naming(text: str, expected: tuple[str, ...]) -> None:
+    assert {m.actions for m in _mentions(text)} == {expected}
 
 
 @pytest.mark.parametrize("text", [
