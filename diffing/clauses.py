@@ -400,9 +400,10 @@ def _share_across_commas(text: str, parties: Sequence[Party], actions: Sequence[
 # "fined social media platform Weibo, short video app Kuaishou and e-commerce site Taobao": the
 # items of a list each described by a few words of their own before the name.
 _DESCRIBED_ITEM_GAP = re.compile(
-    r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+    # (a short bracket, a stock ticker, may follow a name: "Kuaishou (1024.HK), Tencent's (0700.HK) …")
+    r"(?:\s*\([^()\n]{1,12}\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
     r"(?:(?!(?:which|who|that|whose|said|says|owned|run|by|of|from|with|to|for|in|on|at|as|is|are|was|were|has"
-    r"|have|had|its|their|his|her|it|they|but|or)\b)[\w'’-]+\s+){0,4}")
+    r"|have|had|its|their|his|her|it|they|but|or)\b)[\w'’-]+\s+|\([^()\n]{1,12}\)\s+){0,5}")
 _AND_AFTER = re.compile(r"\s*,?\s+and\s+")
 
 
@@ -410,15 +411,18 @@ def _share_over_described_items(text: str, parties: Sequence[Party], actions: Se
                                 result: list[Governed]) -> None:
     """Items of a list closed by "and", split by the commas of their descriptions into clauses
     of their own, share the verb said before the list or after it."""
+    # An owner named in an item's description ("Tencent's messaging tool QQ") is part of it.
+    items = [index for index, party in enumerate(parties) if not _POSSESSOR_EN.match(text, party.end)]
     index = 0
-    while index < len(parties) - 1:
+    while index < len(items) - 1:
         end = index
-        while end + 1 < len(parties) and _DESCRIBED_ITEM_GAP.fullmatch(text, parties[end].end, parties[end + 1].start):
+        while end + 1 < len(items) and _DESCRIBED_ITEM_GAP.fullmatch(
+                text, parties[items[end]].end, parties[items[end + 1]].start):
             end += 1
-        run = range(index, end + 1)
+        run = items[index:end + 1]
         index = end + 1
         # closed by "and" before its last name, or after it ("…, Taobao and others were removed")
-        if len(run) < 2 or (" and " not in text[parties[run[-2]].end:parties[run[-1]].start] + " "
+        if len(run) < 2 or (" and " not in text[parties[run[-2]].end:parties[run[-1]].end] + " "
                             and not _AND_AFTER.match(text, parties[run[-1]].end)):
             continue
         if any(parties[run[0]].start <= span[0] < parties[run[-1]].end for span in actions):

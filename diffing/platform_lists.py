@@ -82,6 +82,7 @@ _LIST_GAP = re.compile(
 )
 
 
+_POSSESSIVE_AFTER = re.compile(r"(?:'s|’s)\s+(?!fine|penalt)")
 _ASIDE_OPENS = re.compile(r"\s*[(（][^()（）\n]{0,12}")
 _ASIDE_CLOSES_IN_LIST = re.compile(r"[^()（）\n]{0,12}[)）]\s*(?:、|，|,|和|及|与|等)")
 
@@ -103,6 +104,12 @@ def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Fo
         if owner is not None and groups and _LIST_GAP.fullmatch(prepared.text, groups[-1][-1].end, item.start):
             # "Alibaba Group, Tencent-backed China Literature": the owner stands inside the next
             # item of the list, which goes on after it; the owner is a name of its own.
+            owners.append([item])
+            continue
+        if groups and _POSSESSIVE_AFTER.match(prepared.text, item.end) \
+                and _LIST_GAP.fullmatch(prepared.text, groups[-1][-1].end, item.start):
+            # "Baidu Tieba, Sina Weibo and Tencent's WeChat": the owner qualifies the next item;
+            # the list does not end with it (nor take its possessive).
             owners.append([item])
             continue
         if groups and _ASIDE_OPENS.fullmatch(prepared.text, groups[-1][-1].end, item.start) \

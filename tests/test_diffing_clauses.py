@@ -715,3 +715,16 @@ def test_a_list_of_described_names_shares_its_verb(text: str, expected: list[tup
 ])
 def test_a_name_in_an_aside_on_a_list_item(text: str, expected: list[tuple[str | None, tuple[str, ...]]]) -> None:
     assert [(m.id, m.actions) for m in extract(text).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # An owner's possessive inside a list item ("Tencent's WeChat") neither ends the list nor
+    # takes its verb; a short bracket after a name (a ticker) is no break either.
+    ("The regulator fined Baidu Tieba, Sina Weibo and Tencent's WeChat.",
+     [("tieba", ("fined",)), ("weibo", ("fined",)), ("tencent", ()), ("wechat", ("fined",))]),
+    ("The regulator summoned Kuaishou (1024.HK), Tencent's (0700.HK) chat app QQ, Alibaba's Taobao and Douban.",
+     [("kuaishou", ("summoned",)), ("tencent", ()), ("qq", ("summoned",)), ("alibaba", ()),
+      ("taobao", ("summoned",)), ("douban", ("summoned",))]),
+])
+def test_an_owner_named_inside_a_list_item(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
