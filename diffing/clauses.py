@@ -401,9 +401,13 @@ def _share_across_commas(text: str, parties: Sequence[Party], actions: Sequence[
 # items of a list each described by a few words of their own before the name.
 _DESCRIBED_ITEM_GAP = re.compile(
     # (a short bracket, a stock ticker, may follow a name: "Kuaishou (1024.HK), Tencent's (0700.HK) …")
-    r"(?:\s*\([^()\n]{1,12}\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+    r"(?:\s*\([^()\n]{1,12}\))?"
+    # (and an aside naming the item's owner: "Sina Weibo, partly owned by Alibaba, and …")
+    r"(?:\s*,\s*(?:[\w-]+\s+)?(?:owned|run|operated|backed|controlled)\s+by\s+[^,.;()\n]{1,40})?"
+    r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
     r"(?:(?!(?:which|who|that|whose|said|says|owned|run|by|of|from|with|to|for|in|on|at|as|is|are|was|were|has"
     r"|have|had|its|their|his|her|it|they|but|or)\b)[\w'’-]+\s+|\([^()\n]{1,12}\)\s+){0,5}")
+_BY_OWNER_BEFORE = re.compile(r"(?:owned|run|operated|backed|controlled)\s+by\s+$")
 _AND_AFTER = re.compile(r"\s*,?\s+and\s+")
 
 
@@ -412,7 +416,8 @@ def _share_over_described_items(text: str, parties: Sequence[Party], actions: Se
     """Items of a list closed by "and", split by the commas of their descriptions into clauses
     of their own, share the verb said before the list or after it."""
     # An owner named in an item's description ("Tencent's messaging tool QQ") is part of it.
-    items = [index for index, party in enumerate(parties) if not _POSSESSOR_EN.match(text, party.end)]
+    items = [index for index, party in enumerate(parties) if not _POSSESSOR_EN.match(text, party.end)
+             and not _BY_OWNER_BEFORE.search(text, max(0, party.start - 16), party.start)]
     index = 0
     while index < len(items) - 1:
         end = index

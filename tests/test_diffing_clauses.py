@@ -725,6 +725,9 @@ def test_a_name_in_an_aside_on_a_list_item(text: str, expected: list[tuple[str |
     ("The regulator summoned Kuaishou (1024.HK), Tencent's (0700.HK) chat app QQ, Alibaba's Taobao and Douban.",
      [("kuaishou", ("summoned",)), ("tencent", ()), ("qq", ("summoned",)), ("alibaba", ()),
       ("taobao", ("summoned",)), ("douban", ("summoned",))]),
+    # …nor does an aside naming an item's owner between commas
+    ("The regulator fined Baidu Tieba, Sina Weibo, partly owned by Alibaba, and Tencent's WeChat.",
+     [("tieba", ("fined",)), ("weibo", ("fined",)), ("alibaba", ()), ("tencent", ()), ("wechat", ("fined",))]),
 ])
 def test_an_owner_named_inside_a_list_item(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
     assert [(m.id, m.actions) for m in extract(text).platforms] == expected
