@@ -148,6 +148,12 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         spans = [span for span in spans if not (
             span[2] == "fined" and (_PENDING_BEFORE_ZH.search(text, max(0, span[0] - 64), span[0])
                                     or _PENDING_AFTER_ZH.match(text, span[1])))]
+    if language == "zh" and ("者" in text or "的" in text) and ("未" in text or "违" in text or "逾期" in text
+                                                               or "拒不" in text):
+        # 未依限处理者，依法裁罚; 逾期不改正的，处以罚款; 违者罚款: the penalty the rule sets
+        # for whoever fails, said to all it governs, is no fine on any of them.
+        spans = [span for span in spans if not (
+            span[2] == "fined" and _PENALTY_FOR_WHOEVER_ZH.search(text, max(0, span[0] - 48), span[0]))]
     if language == "zh" and ("违" in text or "擅自" in text or "非法" in text):
         # 违法下架频道, 擅自关闭服务: what the party did against the rules, not a measure on it.
         spans = [span for span in spans if not _CONDUCT_BEFORE_ZH.search(text, max(0, span[0] - 4), span[0])]
@@ -201,6 +207,13 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             _REPORT_NOUN.match(text, span[1]) or _REPORT_SENT.search(text, max(0, span[0] - 6), span[0])
             or _REPORTED_TO.search(text, max(0, span[0] - 16), span[0])
             or _REPORTED_CONTENT.match(text, span[1]) or _REPORT_SAYS.match(text, span[1])))]
+        if any(action == "summoned" for _, _, action in spans):
+            # 约谈三家平台，通报近期存在的突出问题: the problems told to those summoned, a step of
+            # the summons, not a naming of them.
+            spans = [span for span in spans if not (
+                span[2] == "notified" and text.startswith("通报", span[0]) and _TOLD_PROBLEMS.match(text, span[1])
+                and any(other[2] == "summoned" and other[1] <= span[0]
+                        and not _SENTENCE_END.search(text, other[1], span[0]) for other in spans))]
     if any(action == "fine_proposed" for _, _, action in spans):
         # "intends to impose a penalty of £1m", "planned to levy a fine against it", 打算…罚款通知: the
         # fine words after the intent are the intended fine.
@@ -292,7 +305,13 @@ _PENDING_WORDS_ZH = ("是否", "可对", "可以对", "可向", "再决定", "�
                      "若", "一旦", "倘若")
 _PENDING_BEFORE_ZH = re.compile(r"(?:是否|可对|可以对|可向|可依法对|再决定|决定是否|或将?(?:开出|被|遭|面临))[^，,。；;：:\n]{0,12}$"
                                 # 否则将被处以罚款, 如果违规…可处以罚款: a penalty on a condition
-                                r"|(?:^|[。！？!?\n])\s*(?:否则|如果|若|一旦|倘若|如未|如不)[^。！？!?\n]{0,60}$")
+                                r"|(?:^|[。！？!?\n])\s*(?:否则|如果|若|一旦|倘若|如未|如不)[^。！？!?\n]{0,60}$"
+                                # 处以限期改正，如未能改善仍将按次处罚: a condition not met yet, in
+                                # a clause of its own after the measure taken
+                                r"|[，,；;]\s*(?:否则|如未|如不|若未|若不|倘若?未)[^。！？!?\n；;]{0,30}$")
+_PENALTY_FOR_WHOEVER_ZH = re.compile(
+    r"(?:^|[，,；;。！？!?：:\n])\s*(?:凡|对于?)?(?:违者|(?:未|违反|逾期|拒不|不按|不依)[^，,。；;！？!?：:\n]{0,24}?(?:者|的))"
+    r"\s*[，,]?\s*(?:将|均|一律|可|应)?(?:依法|依规|依法依规)?[^，,。；;！？!?\n]{0,8}$")
 _PENDING_AFTER_ZH = re.compile(r"(?:金额)?\s*(?:恐|或将?|可能|最高可|最高将?|最多可?)(?:高)?达")
 _PART_OF_PLATFORM = re.compile(
     r"(?:了)?(?:其|该平台|平台)?(?:相关|部分|违规|违法|涉事|涉及|有关)?[^，,。；;、\n“”「」『』\"@]{0,6}?"
@@ -303,7 +322,7 @@ _PART_OF_PLATFORM = re.compile(
 # stopped).
 _ORDERED_TO_RECTIFY = re.compile(
     r"(?:责令|勒令|要求|下令|限期)(?:其|该平台|平台|该公司|相关平台|企业|业者|涉事企业|平台企业|两家企业)?"
-    r"[立即刻全面深入彻底认真切实尽快限期限制时在内日个月天周年完成\d一二两三四五六七八九十半]{0,8}"
+    r"[立即刻全面深入彻底认真切实尽快严格落抓紧限期限制时在内日个月天周年完成\d一二两三四五六七八九十半]{0,8}"
     r"(?:整改|改正|改善|停止(?=[^，,。；;\n]{0,8}?(?:违法|违规|违反|侵害|侵犯|侵权)))")
 # The order is to put things right (bring the processing into line, correct, improve); an
 # order only to stop the conduct is not counted as one, as the gold annotates it.
@@ -344,7 +363,7 @@ _BARE_FINE = re.compile(
     rf"(?=[^，,。；;：:\n]{{0,24}}?{_ZH_MONEY})")
 _PENALTY_AMOUNT = re.compile(rf"处罚(?=\s*(?:人民币|新台币|港币)?\s*{_ZH_MONEY})")
 _APPS_IN_VIOLATION = re.compile(
-    r"(?:(?:款|个|等)\s*(?:app|应用程序|移动应用|应用|小程序|sdk)(?:及sdk)?\s*|[，,]\s*)(存在)"
+    r"(?:(?:款|个|等)\s*(?:app|应用程序|移动应用|应用|小程序|sdk)(?:及sdk|\(sdk\)|（sdk）)?\s*|[，,]\s*)(存在)"
     # a question (存在哪些违法违规行为?) finds nothing
     r"(?![^。；;？?\n]{0,20}?(?:哪|什么|何种|是否|吗))"
     # not a relative clause (存在问题的平台须整改: the platforms that have problems, whoever they are)
@@ -361,6 +380,8 @@ _REPORTED_CONTENT = re.compile(r"[^，,。；;：:\n]{1,20}?[，,]\s*(?:有|称|
 # (台北市政府日前通报, 民众通报, 纸本通报).
 # 通报说, 通报称, 通报指出: the notice as the speaker of what follows; the measures it reports
 # are the words said, each with its own verb.
+_TOLD_PROBLEMS = re.compile(r"了?[^，,。；;：:\n]{0,24}?(?:问题|情况)")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
 _REPORT_SAYS = re.compile(r"(?:说|称|指出|显示|表示)")
 # 向保护局通报所采取的措施: the party reports to a body, nobody names it.
 _REPORTED_TO = re.compile(r"向[^，,。；;\n]{1,14}$")

@@ -88,7 +88,9 @@ _PREPOSITIONS = frozenset({
     "under", "involving", "than", "after", "before", "since", "during", "via", "through",
     "across", "within", "like", "using", "on", "of",
 })
-_POINTING = frozenset({"imposed", "levied", "fine", "fines", "penalty", "placed"})
+_POINTING = frozenset({"imposed", "levied", "fine", "fines", "penalty", "placed",
+                       # "imposed disciplinary measures on X", "sanctions on X": the measure's target
+                       "measures", "sanctions", "penalties", "punishment", "punishments", "restrictions"})
 _HEAD_OF = frozenset({"charge", "head", "operator", "owner", "operators", "owners", "heads", "executive",
                       "executives", "managers", "officials", "representatives", "leaders", "bosses"})
 _ARTICLES = frozenset({"the", "a", "an", "its"})
@@ -162,6 +164,9 @@ _FINE_BEFORE_ON = re.compile(
     r"\s+(?:(?:each|apiece|respectively)\s+)?(?:on|against)\s$"
 )
 _SETTLEMENT_WITH = re.compile(r"settlement\s+of\s+[^.;\n]{1,80}?\s+with\s+(?:the\s+)?$")
+# "…and levied a penalty on the company": a verb with a target of its own.
+_OWN_TARGET_EN = re.compile(
+    r"[^.;]{0,60}?\s(?:on|against)\s+(?:the|this|that|its)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|giant|group|platform|operator)\b")
 # "Alphabet's turnover", "ByteDance Ltd's TikTok": the name qualifies another noun.
 _POSSESSOR_EN = re.compile(r"(?:\s+(?:ltd|inc|corp|co|llc|limited|group|holdings)\.?)?(?:'s|’s|')\s+(?!fine|penalt)")
 # An aside about the party before it: who owns, runs or made it.
@@ -215,7 +220,16 @@ class Governed:
 
 
 def _clause_breaks(text: str, start: int, end: int) -> list[int]:
-    return [match.start() for match in _CLAUSE_MARK.finditer(text, start, end)]
+    breaks = [match.start() for match in _CLAUSE_MARK.finditer(text, start, end)]
+    if breaks and ("(" in text[start:end] or "（" in text[start:end]):
+        # A bracketed aside (A(有限合伙企业,为B股东)、C等四家公司被罚) is part of the clause
+        # around it, whatever punctuation it holds.
+        asides = [(match.start(), match.end()) for match in _BRACKETED.finditer(text, start, end)]
+        breaks = [position for position in breaks if not any(left < position < right for left, right in asides)]
+    return breaks
+
+
+_BRACKETED = re.compile(r"[(（][^()（）。；;\n]{1,60}[)）]")
 
 
 def govern(
@@ -342,6 +356,8 @@ def govern(
             leading_windows.append((clause_start, clause_end))
     if language == "en":
         _share_across_commas(text, parties, actions, result)
+        if len(parties) > 1:
+            _share_over_described_items(text, parties, actions, result)
     return result
 
 
@@ -381,6 +397,56 @@ def _share_across_commas(text: str, parties: Sequence[Party], actions: Sequence[
         governed.decided = True
 
 
+# "fined social media platform Weibo, short video app Kuaishou and e-commerce site Taobao": the
+# items of a list each described by a few words of their own before the name.
+_DESCRIBED_ITEM_GAP = re.compile(
+    # (a short bracket, a stock ticker, may follow a name: "Kuaishou (1024.HK), Tencent's (0700.HK) …")
+    r"(?:\s*\([^()\n]{1,12}\))?"
+    # (and an aside naming the item's owner: "Sina Weibo, partly owned by Alibaba, and …")
+    r"(?:\s*,\s*(?:[\w-]+\s+)?(?:owned|run|operated|backed|controlled)\s+by\s+[^,.;()\n]{1,40})?"
+    r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+    r"(?:(?!(?:which|who|that|whose|said|says|owned|run|by|of|from|with|to|for|in|on|at|as|is|are|was|were|has"
+    r"|have|had|its|their|his|her|it|they|but|or)\b)[\w'’-]+\s+|\([^()\n]{1,12}\)\s+){0,5}")
+_BY_OWNER_BEFORE = re.compile(r"(?:owned|run|operated|backed|controlled)\s+by\s+$")
+_AND_AFTER = re.compile(r"\s*,?\s+and\s+")
+
+
+def _share_over_described_items(text: str, parties: Sequence[Party], actions: Sequence[tuple[int, int, str]],
+                                result: list[Governed]) -> None:
+    """Items of a list closed by "and", split by the commas of their descriptions into clauses
+    of their own, share the verb said before the list or after it."""
+    # An owner named in an item's description ("Tencent's messaging tool QQ") is part of it.
+    items = [index for index, party in enumerate(parties) if not _POSSESSOR_EN.match(text, party.end)
+             and not _BY_OWNER_BEFORE.search(text, max(0, party.start - 16), party.start)]
+    index = 0
+    while index < len(items) - 1:
+        end = index
+        while end + 1 < len(items) and _DESCRIBED_ITEM_GAP.fullmatch(
+                text, parties[items[end]].end, parties[items[end + 1]].start):
+            end += 1
+        run = items[index:end + 1]
+        index = end + 1
+        # closed by "and" before its last name, or after it ("…, Taobao and others were removed")
+        if len(run) < 2 or (" and " not in text[parties[run[-2]].end:parties[run[-1]].end] + " "
+                            and not _AND_AFTER.match(text, parties[run[-1]].end)):
+            continue
+        if any(parties[run[0]].start <= span[0] < parties[run[-1]].end for span in actions):
+            continue
+        first, last = result[run[0]], result[run[-1]]
+        if first.actions and all(span[1] <= parties[run[0]].start for span in first.actions):
+            donor = first
+        elif last.actions and all(span[0] >= parties[run[-1]].end for span in last.actions):
+            donor = last
+        else:
+            continue
+        for member in run:
+            governed = result[member]
+            if not governed.actions and _takes_verbs(governed):
+                governed.actions.extend(donor.actions)
+                governed.windows.extend(donor.windows)
+                governed.decided = True
+
+
 def _takes_verbs(governed: Governed) -> bool:
     return not governed.host and not governed.speaker and not governed.oblique
 
@@ -406,18 +472,22 @@ def _own_clause(
         if governed.oblique and not governed.host and not governed.speaker:
             # "settling with social media giant X for $150 million in penalties": a name in a
             # prepositional phrase takes the verbs that follow it in its clause, none before.
+            # "abused its dominance in the Android ecosystem and levied a penalty on the company":
+            # a verb coordinated after the phrase, with a target of its own, is not the name's.
             after = [span for span in in_clause if span[0] >= party.end and not any(
-                parties[other].start <= span[0] for other in members[position + 1:])]
+                parties[other].start <= span[0] for other in members[position + 1:])
+                and not (language == "en" and _CONNECTOR.search(text, party.end, span[0])
+                         and _OWN_TARGET_EN.match(text, span[1]))]
             if after:
                 governed.actions.extend(after)
                 governed.windows.append((party.end, clause_end))
                 governed.decided = True
             continue
-        if not _takes_verbs(governed):
+        if not _takes_verbs(governed) or _in_aside(text, party):
             continue
         # The target of the party's deal (A收购B股权案处以罚款) ends no stretch: A's verbs follow it.
         later = [other for other in members[position + 1:]
-                 if not (language == "zh" and (
+                 if not _in_aside(text, parties[other]) and not (language == "zh" and (
                      _DEAL_TARGET.search(text, max(0, parties[other].start - 4), parties[other].start)
                      or _DESCRIBING_ZH.match(text, parties[other].end)))
                  and not (language == "en" and _BRANDS_IN_BRACKETS.search(
@@ -463,6 +533,23 @@ def _own_clause(
     if not result[last[0]].actions:
         return [member for member in open_members if not result[member].actions]
     return last
+
+
+# 晴天投资(有限合伙企业,为小鹿集团股东)、…等四家公司被罚, "Mi Video Call (Xiaomi), SHAREit": a
+# name in a bracketed aside on the name before it takes no verb and ends no one's stretch.
+_ASIDE_OPEN_BEFORE = re.compile(r"[(（][^()（）\n]{0,12}$")
+_ASIDE_CLOSE_AFTER = re.compile(r"[^()（）\n]{0,12}[)）]")
+
+
+def _in_aside(text: str, party: Party) -> bool:
+    return bool(_ASIDE_OPEN_BEFORE.search(text, max(0, party.start - 13), party.start)
+                and _ASIDE_CLOSE_AFTER.match(text, party.end)
+                # 某某科技有限公司（“某某团”运营主体）: the platform the company before runs is
+                # what the company is acted on for.
+                and not _RUN_BY_THE_NAME_BEFORE.match(text, party.end))
+
+
+_RUN_BY_THE_NAME_BEFORE = re.compile(r"[”」』\"]?\s*(?:的|平台)?\s*(?:运营主体|运营方|运营者|运营商|运营公司|经营者|主体|\s*operator)")
 
 
 _RUN_GAP = re.compile(r"[\s、,，和及与并]*(?:and\s+|or\s+)?")

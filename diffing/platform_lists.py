@@ -82,6 +82,11 @@ _LIST_GAP = re.compile(
 )
 
 
+_POSSESSIVE_AFTER = re.compile(r"(?:'s|’s)\s+(?!fine|penalt)")
+_ASIDE_OPENS = re.compile(r"\s*[(（][^()（）\n]{0,12}")
+_ASIDE_CLOSES_IN_LIST = re.compile(r"[^()（）\n]{0,12}[)）]\s*(?:、|，|,|和|及|与|等)")
+
+
 _QUOTE_MARKS = re.compile(r"[“”「」『』《》\"]")
 
 
@@ -99,6 +104,18 @@ def _list_groups(prepared: PreparedText, found: Sequence[Found]) -> list[list[Fo
         if owner is not None and groups and _LIST_GAP.fullmatch(prepared.text, groups[-1][-1].end, item.start):
             # "Alibaba Group, Tencent-backed China Literature": the owner stands inside the next
             # item of the list, which goes on after it; the owner is a name of its own.
+            owners.append([item])
+            continue
+        if groups and _POSSESSIVE_AFTER.match(prepared.text, item.end) \
+                and _LIST_GAP.fullmatch(prepared.text, groups[-1][-1].end, item.start):
+            # "Baidu Tieba, Sina Weibo and Tencent's WeChat": the owner qualifies the next item;
+            # the list does not end with it (nor take its possessive).
+            owners.append([item])
+            continue
+        if groups and _ASIDE_OPENS.fullmatch(prepared.text, groups[-1][-1].end, item.start) \
+                and _ASIDE_CLOSES_IN_LIST.match(prepared.text, item.end):
+            # 晴天投资(有限合伙企业,为小鹿集团股东)、…等四家公司: a name in a bracketed aside on an
+            # item is no item; the list goes on after the bracket.
             owners.append([item])
             continue
         if owners and groups:
@@ -313,3 +330,30 @@ def actors_not_acted_on(text: str, groups: Sequence[Sequence[Found]], governed: 
             and _OWN_OBJECT.match(text, span[1]))]
         if len(kept) < len(said.actions):
             said.actions[:] = kept
+
+
+# "asked Apple and Google to remove the apps", "issued orders to Google to block them": the party
+# told to take something down carries the measure out; it is not what is taken down.
+_ORDER_ADDRESSEE_BEFORE = re.compile(
+    r"\b(?:order(?:ed|s|ing)?|ask(?:ed|s|ing)?|told|tells?|telling|instruct(?:ed|s|ing|ions)?|direct(?:ed|s|ing)?"
+    r"|urg(?:ed|es|ing)|call(?:ed|s|ing)?\s+on|requir(?:ed|es|ing))\s+(?:to\s+)?(?:(?:the|its|their)\s+)?"
+    r"(?:[\w&.'’-]+,?\s+){0,6}?$")
+_TOLD_TO = re.compile(r"[^.;:!?\n]{0,40}?\s+to\s+(?!be\s)")
+# what it is told to do is a takedown ("to follow the order by banning them"); told to suspend
+# or close something, it is what the order suspends (ordered Meta to suspend the practice)
+_TAKEDOWN_EN = re.compile(r"(?:[\w'’-]+\s+){0,6}?(?:remov|bann?|block|tak(?:e|ing)\s+down|delet|pull)")
+
+
+def addressees_not_acted_on(text: str, groups: Sequence[Sequence[Found]], governed: Sequence[Governed]) -> None:
+    """Drop the takedowns of a sentence that tells the party to carry one out (English): they
+    act on something else, and the party is read on into no other sentence's measure."""
+    for group, said in zip(groups, governed, strict=True):
+        if said.host or said.speaker:
+            continue
+        told = _TOLD_TO.match(text, group[-1].end)
+        if told is None or not _TAKEDOWN_EN.match(text, told.end()) or not _ORDER_ADDRESSEE_BEFORE.search(
+                text, max(0, group[0].start - 80), group[0].start):
+            continue
+        # the sentence's takedowns, before or after, are the ones it carries out
+        said.actions[:] = [span for span in said.actions if span[2] not in _ACTS_OF_OWNERS]
+        said.decided = True

@@ -31,6 +31,7 @@ from diffing.platform_lists import (
     _item_key,
     _list_groups,
     actors_not_acted_on,
+    addressees_not_acted_on,
     owners_of_brands,
     _read_on,
     _span_end,
@@ -161,6 +162,8 @@ def find_platform_mentions(
     governed = _govern_groups(prepared, groups, action_spans, language)
     if language == "en" and " among " in text:
         _members_of_a_count(prepared, groups, governed, action_spans)
+    if language == "en" and (" among " in text or " under " in text or " include" in text):
+        _members_of_a_measured_kind(text, groups, governed, action_spans)
     if language == "zh" and "存在" in text:
         _registry_apps_not_named_for_violations(text, groups, governed)
     readings = [_reading(group, said, amount_spans) for group, said in zip(groups, governed, strict=True)]
@@ -289,6 +292,52 @@ def _members_of_a_count(prepared: PreparedText, groups: Sequence[Sequence[Found]
                 said.windows.append((start, end))
                 said.decided = True
                 break
+
+
+# "Among the 59 banned apps is Weibo", "Apps under the interim ban include A, B and C", "A and
+# B are among the removed apps": the list is said to belong to a kind its measure describes.
+_KIND_EN = r"(?:apps|applications|websites|sites|platforms|accounts|companies|firms|games|services)"
+_MEASURED_KIND_BEFORE_EN = re.compile(
+    r"(?:\bamong\s+(?:the\s+)?(?:\d[\d,]*\s+)?(?:[\w-]+\s+){0,2}?(?P<participle>[a-z]+ed|shut\s+down|taken\s+down)\s+"
+    r"(?:[\w-]+\s+){0,2}?" + _KIND_EN + r"\s+(?:is|are|was|were)"
+    # a description of the name may come first (is China's microblog platform Weibo), not its owner
+    r"(?:\s+(?!(?:by|of|from|owned|run|made|developed|operated|backed|for|to|with)\b)[\w'’-]+){0,6}?"
+    r"|\b" + _KIND_EN + r"\s+(?:under|subject\s+to|affected\s+by|hit\s+by|covered\s+by)\s+(?:the\s+|this\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?P<noun>ban|block|suspension|removal|shutdown|fines?|penalt(?:y|ies))\s+"
+    r"(?:include[sd]?|are|were)(?:\s+apps\s+such\s+as)?)\s*:?\s*$")
+_MEASURED_KIND_AFTER_EN = re.compile(
+    r"(?:,?\s+(?:and\s+)?[\w&.'’-]+(?:\s+[\w&.'’-]+){0,3}?){0,4}?\s+(?:are|is|were|was)\s+(?:also\s+)?among\s+(?:the\s+)?"
+    r"(?:\d[\d,]*\s+)?(?:[\w-]+\s+){0,2}?(?P<participle>[a-z]+ed|shut\s+down|taken\s+down)\s+(?:[\w-]+\s+){0,2}?" + _KIND_EN + r"\b")
+# A ban on apps takes them off a country's stores (as the verb "banned 59 apps" does).
+_MEASURE_NOUNS_EN = {"ban": "removed", "block": "removed", "removal": "removed", "suspension": "suspended",
+                     "shutdown": "closed", "fine": "fined", "fines": "fined", "penalty": "fined", "penalties": "fined"}
+
+
+def _members_of_a_measured_kind(text: str, groups: Sequence[Sequence[Found]], governed: Sequence[Governed],
+                                action_spans: SortedSpans[tuple[int, int, str]]) -> None:
+    """Names with no verb of their own that a sentence makes members of a kind described by its
+    measure (a participle, "the banned apps", or a noun, "apps under the ban") take that measure."""
+    for group, said in zip(groups, governed, strict=True):
+        if said.actions or said.host or said.speaker:
+            continue
+        said_of = _MEASURED_KIND_BEFORE_EN.search(text, max(0, group[0].start - 90), group[0].start) \
+            or _MEASURED_KIND_AFTER_EN.match(text, group[-1].end)
+        if said_of is None:
+            continue
+        if said_of.group("participle"):
+            start, end = said_of.span("participle")
+            spans = [span for span in action_spans.within(start, end) if span[2] != NEUTRAL]
+            if not spans:
+                continue
+            action = spans[0]
+        elif said_of.groupdict().get("noun"):
+            start, end = said_of.span("noun")
+            action = (start, end, _MEASURE_NOUNS_EN[said_of.group("noun")])
+        else:
+            continue
+        said.actions.append(action)
+        said.windows.append(said_of.span())
+        said.decided = True
 
 
 def _registry_apps_not_named_for_violations(text: str, groups: Sequence[Sequence[Found]],
@@ -671,6 +720,8 @@ def _govern_groups(prepared: PreparedText, groups: Sequence[Sequence[Found]],
     if language == "en":
         owners_of_brands(prepared.text, groups, governed)
         actors_not_acted_on(prepared.text, groups, governed)
+        if " to " in prepared.text:
+            addressees_not_acted_on(prepared.text, groups, governed)
     return governed
 
 

@@ -152,9 +152,14 @@ def test_a_later_sentence_about_the_company_keeps_its_party() -> None:
     ("The Commission fined Google €4 billion for practices regarding Android devices.",
      [("google", "fined"), ("android", None)]),
     ("The fine relates to an attack on the Starwood hotels chain.", [("starwood", None)]),
+    # a verb coordinated after the phrase has the clause's subject
+    ("The regulator found abuses in the Android market and imposed a penalty on the company.", [("android", None)]),
     # …but "imposed on", "the person in charge of" and "a fine against" point at the party.
     ("A record penalty was imposed on Amazon.", [("amazon", "fined")]),
     ("The regulator summoned the person in charge of Douban.", [("douban", "summoned")]),
+    # …and so do the measures of a verb ("imposed sanctions on"), for each name of a list.
+    ("The regulator issued a warning and imposed sanctions on video site Bilibili and forum Douban.",
+     [("bilibili", "warned"), ("douban", "warned")]),
     # "its intention to fine" is not a product of the speaker.
     ("The ICO announced its intention to fine British Airways £183 million.",
      [("british_airways", "fine_proposed")]),
@@ -680,3 +685,49 @@ def test_a_duration_in_months_is_no_count_of_parties() -> None:
         "chunghwa_telecom": ("fined", "ordered_to_rectify"),
         "fareastone": ("fined", "ordered_to_rectify"),
     }
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Items of a list each described by words of their own share the verb before or after it.
+    ("Regulators fined social media platform Weibo, short video app Kuaishou and e-commerce site Taobao.",
+     [("weibo", ("fined",)), ("kuaishou", ("fined",)), ("taobao", ("fined",))]),
+    ("Social media platform Weibo, short video app Kuaishou and e-commerce site Taobao were summoned.",
+     [("weibo", ("summoned",)), ("kuaishou", ("summoned",)), ("taobao", ("summoned",))]),
+    ("Short video app Kuaishou, e-commerce site Taobao and two others were removed from the stores.",
+     [("kuaishou", ("removed",)), ("taobao", ("removed",))]),
+    # A name inside a relative clause is no item of the list.
+    ("Regulators fined Weibo, which rivals Twitter, and Kuaishou.",
+     [("weibo", ("fined",)), ("twitter", ()), ("kuaishou", ())]),
+])
+def test_a_list_of_described_names_shares_its_verb(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A name in a bracketed aside on a list item (its owner, a shareholder) takes no verb and
+    # does not cut the list, whatever punctuation the aside holds.
+    ("支付宝、蚂蚁集团(金融控股,为阿里巴巴关联方)、京东金融等三家公司作为当事人被罚。",
+     [("alipay", ("fined",)), ("ant_group", ("fined",)), ("alibaba", ()), ("jd_finance", ("fined",))]),
+    ("The regulator fined Mi Video Call (Xiaomi), Zhihu and Douban.",
+     [("mi_video_call", ("fined",)), ("xiaomi", ()), ("zhihu", ("fined",)), ("douban", ("fined",))]),
+    # …but the platform a company is said to run is what the company is acted on for.
+    ("市场监管总局对北京晴天科技有限公司(“十荟团”运营主体)处以150万元罚款。", [("shihuituan", ("fined",))]),
+])
+def test_a_name_in_an_aside_on_a_list_item(text: str, expected: list[tuple[str | None, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # An owner's possessive inside a list item ("Tencent's WeChat") neither ends the list nor
+    # takes its verb; a short bracket after a name (a ticker) is no break either.
+    ("The regulator fined Baidu Tieba, Sina Weibo and Tencent's WeChat.",
+     [("tieba", ("fined",)), ("weibo", ("fined",)), ("tencent", ()), ("wechat", ("fined",))]),
+    ("The regulator summoned Kuaishou (1024.HK), Tencent's (0700.HK) chat app QQ, Alibaba's Taobao and Douban.",
+     [("kuaishou", ("summoned",)), ("tencent", ()), ("qq", ("summoned",)), ("alibaba", ()),
+      ("taobao", ("summoned",)), ("douban", ("summoned",))]),
+    # …nor does an aside naming an item's owner between commas
+    ("The regulator fined Baidu Tieba, Sina Weibo, partly owned by Alibaba, and Tencent's WeChat.",
+     [("tieba", ("fined",)), ("weibo", ("fined",)), ("alibaba", ()), ("tencent", ()), ("wechat", ("fined",))]),
+])
+def test_an_owner_named_inside_a_list_item(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == expected

@@ -64,6 +64,19 @@ def test_actions(text: str, expected: list[tuple[str | None, str | None]]) -> No
 def test_an_order_to_rectify_with_adverbs() -> None:
     [mention] = _mentions("依法约谈斗鱼，责令其尽快彻底整改。")
     assert mention.actions == ("summoned", "ordered_to_rectify")
+    [mention] = _mentions("依法约谈斗鱼，要求平台严格落实整改措施。")
+    assert mention.actions == ("summoned", "ordered_to_rectify")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # The problems told to those summoned are a step of the summons, no naming of them.
+    ("该局对知乎、豆瓣两家平台开展行政约谈，通报近期经营中存在的突出问题。", ("summoned",)),
+    ("市网信办约谈了知乎，通报了平台存在的问题，并责令限期整改。", ("summoned", "ordered_to_rectify")),
+    # A notice naming apps with problems, with no summons, names them.
+    ("工信部通报知乎、豆瓣等5款App存在问题。", ("notified",)),
+])
+def test_problems_told_in_a_summons_are_no_naming(text: str, expected: tuple[str, ...]) -> None:
+    assert {m.actions for m in _mentions(text)} == {expected}
 
 
 @pytest.mark.parametrize("text", [
@@ -920,6 +933,8 @@ def test_a_failed_duty_ends_where_a_measure_befalls_the_platform() -> None:
 @pytest.mark.parametrize(("text", "language"), [
     ("工信部点名12款App存在问题，拉勾招聘、天涯社区名列其中。", "zh-Hans"),
     ("工信部點名12款App存在問題，拉勾、天涯社區均在列。", "zh-Hant"),
+    # the kit counted with the apps in brackets (App(SDK)) is part of the counted noun
+    ("工信部发现12款App(SDK)存在侵害用户权益行为，包括拉勾、天涯社区等。", "zh-Hans"),
 ])
 def test_names_among_what_the_clause_before_counted(text: str, language: str) -> None:
     assert [(platform_id, actions) for platform_id, _, actions in _entries(text, language)] == [
@@ -1765,4 +1780,46 @@ def test_a_platform_removing_what_it_hosts_is_the_actor(text: str, expected: dic
     ("Douban is among 30 apps that students use most.", {"douban": ()}),
 ])
 def test_names_among_a_count_take_its_measure(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A list made members of a kind its measure describes takes that measure.
+    ("The ban came in March. Foreign apps under the new ban include Zhihu, Douban and Bilibili.",
+     {"zhihu": ("removed",), "douban": ("removed",), "bilibili": ("removed",)}),
+    ("Among the 40 removed apps is the popular video platform Bilibili.", {"bilibili": ("removed",)}),
+    ("Douban and Zhihu are among the suspended platforms.", {"douban": ("suspended",), "zhihu": ("suspended",)}),
+    # A kind described by no measure, or the owner of a member, takes none.
+    ("Among the most popular apps is Bilibili.", {"bilibili": ()}),
+    ("Among the removed apps is one run by Tencent.", {"tencent": ()}),
+])
+def test_names_among_a_kind_take_the_measure_that_describes_it(text: str,
+                                                               expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # The penalty a rule sets for whoever fails it is said to all it governs, and fines none.
+    ("部门公告，知乎、豆瓣等2家业者须在期限内下架违规广告，未依限处理者，依法裁罚。",
+     {"zhihu": (), "douban": ()}),
+    ("部门约谈知乎、豆瓣，逾期不改正的，处以罚款。", {"zhihu": ("summoned",), "douban": ("summoned",)}),
+    ("知乎、豆瓣须落实实名制，违者将处以罚款。", {"zhihu": (), "douban": ()}),
+    ("部门对豆瓣处以限期改正，如未能改善仍将按次处罚。", {"douban": ("ordered_to_rectify",)}),
+    # A fine on the party that failed is a fine.
+    ("市场监管局对未按期整改的知乎处以罚款10万元。", {"zhihu": ("fined",)}),
+])
+def test_a_penalty_for_whoever_fails_a_rule_fines_no_one(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A party told to take something down carries the measure out; it is not taken down.
+    ("The regulator asked Apple and Google to remove Zhihu and Douban from their stores.",
+     {"apple": (), "google": (), "zhihu": ("removed",), "douban": ("removed",)}),
+    ("After the decision to ban 30 apps, the ministry issued orders to Google to enforce it by blocking them.",
+     {"google": ()}),
+    # Told to be removed, it is what is removed.
+    ("Regulators ordered Zhihu to be removed from app stores.", {"zhihu": ("removed",)}),
+])
+def test_a_party_told_to_take_down_is_not_taken_down(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
