@@ -44,6 +44,8 @@ PHRASINGS = [
     ("清理违法和不良信息2000余万条", None, 20000000, "条"),
     ("责令停止更新网站48家", "suspended", 48, "家"),
     ("依法下线违规网站120家", "websites_closed", 120, "家"),
+    ("省局关停8家网络直播平台", "websites_closed", 8, "家"),
+    ("查处并关停“某某秀”等6家平台", "websites_closed", 6, "家"),
 ]
 
 ENGLISH = [
@@ -73,6 +75,7 @@ ENGLISH = [
     ("300 apps were shut down after the review", "apps_removed", 300, "款"),
     ("the heads of 57 websites were called in", "websites_summoned", 57, "家"),
     ("1,020 websites were taken offline", "websites_closed", 1020, "家"),
+    ("the bureau shut down 14 live-streaming platforms", "websites_closed", 14, "家"),
     ("the platforms purged 64,000 accounts", "accounts_closed", 64000, "个"),
     ("local offices forwarded 212 cases to the police", "cases_referred", 212, "件"),
     ("the office closed 107K online accounts", "accounts_closed", 107000, "个"),
