@@ -911,6 +911,12 @@ def test_the_ends_of_a_range_and_the_base_of_a_percentage(
      Decimal(176000000000), "KRW"),
     ("The regulator slapped Orbit Data with a $9.8 million (68.5 million yuan) fine for abusing its position.",
      Decimal(68500000), "CNY"),
+    # …or joined to it by a bare "or"
+    ("Regulators ordered Orbit Data to pay $2.3 million or 16.1 million yuan over the leak.",
+     Decimal(16100000), "CNY"),
+    # a conversion said to be approximate is the one written second
+    ("The commission fined Orbit $4 million, or about 3.7 million euros.",
+     Decimal(4000000), "USD"),
 ])
 def test_a_conversion_written_before_the_fine_it_restates(text: str, value: Decimal, code: str) -> None:
     fines = [figure for figure in _money(text) if figure.metric == "fine_amount"]
