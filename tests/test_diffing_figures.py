@@ -76,6 +76,8 @@ ENGLISH = [
     ("the heads of 57 websites were called in", "websites_summoned", 57, "家"),
     ("1,020 websites were taken offline", "websites_closed", 1020, "家"),
     ("the bureau shut down 14 live-streaming platforms", "websites_closed", 14, "家"),
+    ("inspectors issued 2,310 warnings over the summer", "warnings", 2310, "warnings"),
+    ("the office received 5,400 complaints and issued 800 warnings", None, 5400, "complaints"),
     ("the platforms purged 64,000 accounts", "accounts_closed", 64000, "个"),
     ("local offices forwarded 212 cases to the police", "cases_referred", 212, "件"),
     ("the office closed 107K online accounts", "accounts_closed", 107000, "个"),
