@@ -253,6 +253,14 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             # 组织/召集 brings the counted together for what the next clause does (组织12家平台，
             # 召开约谈会): that clause's verb is the measure taken on them.
             clause_end = max(clause_end, following[1])
+    if (language == "en" and text[clause_start - 1:clause_start] == ")"
+            and not _has_verb(text, compatible, language, clause_start, anchor)):
+        # A bracketed aside between a verb and its figure ("fined (link in Chinese) review
+        # platform Orbit 1.5 million yuan", "fined Orbit Inc (orb.o) $2m") leaves the verb before
+        # it governing the figure.
+        opening = text.rfind("(", max(sentence_start, clause_start - 42), clause_start - 1)
+        if opening > sentence_start and _EN_BRACKET_ASIDE.fullmatch(text, opening + 1, clause_start - 1):
+            clause_start = max(prepared.clause_at(opening - 1)[0], sentence_start)
     clause_end = _through_asides(prepared, clause_end, sentence_end)
     if candidate.currency is not None and clause_end + 1 < sentence_end:
         # A restatement in another currency set off by a comma (开出1亿欧元，约合人民币8亿元的罚单)
@@ -603,6 +611,8 @@ _ZH_DIGIT = re.compile(r"(?<![\d.,])\d++(?:[.,]\d++)*+(?!\s*[年月日号时点]
 # (将于, 将会, 将对…) nor 将近 (nearly).
 _DISPOSAL = re.compile(r"(?<![即必])[将把](?![于会要在对从继持进加开依再近])[^，,。；;：:]{0,16}$")
 _EN_ASIDE = re.compile(r",\s*(?:including|such\s+as|among\s+them|among\s+which|for\s+example)\b[^,;.()]{1,60},\s*")
+# What a bracket holds as an aside, not a figure of its own: words without a number, or a ticker.
+_EN_BRACKET_ASIDE = re.compile(r"[^()\d]{1,40}|[a-z0-9]{1,6}\.[a-z]{1,2}")
 _EN_OWN_VERB = re.compile(r"\b(?:and|while|but|whereas)\s+([a-z]+ed)\s+(?:[a-z-]+\s+){0,3}$")
 # Apps or sites let back after fixing their problems were acted on before, not in this count.
 _RESTORED = {

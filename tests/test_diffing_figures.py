@@ -77,6 +77,8 @@ ENGLISH = [
     ("1,020 websites were taken offline", "websites_closed", 1020, "家"),
     ("the bureau shut down 14 live-streaming platforms", "websites_closed", 14, "家"),
     ("inspectors issued 2,310 warnings over the summer", "warnings", 2310, "warnings"),
+    ("the regulator fined (in a statement) the video site Orbit 3 million yuan", "fine_amount", Decimal(3000000), "CNY"),
+    ("the regulator fined Orbit Holdings (orb.n) $40 million", "fine_amount", Decimal(40000000), "USD"),
     ("the office received 5,400 complaints and issued 800 warnings", None, 5400, "complaints"),
     ("the platforms purged 64,000 accounts", "accounts_closed", 64000, "个"),
     ("local offices forwarded 212 cases to the police", "cases_referred", 212, "件"),
