@@ -686,6 +686,7 @@ def find_figures(
     candidates = _candidates(prepared, catalogue, amounts)
     converted = conversions(prepared, candidates)
     refers_back = prepared.language.startswith("zh") and _REFERRED_BACK.search(prepared.text) is not None
+    all_of_them = prepared.language.startswith("zh") and "全部" in prepared.text
     counted_spans = SortedSpans(candidates, lambda c: c.start, lambda c: c.end) if refers_back else None
     drafts: list[Draft] = []
     uncounted: list[tuple[int, Period]] = []
@@ -715,6 +716,8 @@ def find_figures(
         verdict = _classify(prepared, catalogue, context, following, previous)
         if verdict is None and refers_back and candidate.currency is None and not candidate.numeral_only:
             verdict = _acted_on_later(prepared, catalogue, candidate)
+        if verdict is None and all_of_them and candidate.currency is None and not candidate.numeral_only:
+            verdict = _all_acted_on(prepared, catalogue, candidate)
         previous = candidate.end
         role = None
         if candidate.currency is not None:
@@ -828,6 +831,34 @@ def _acted_on_later(prepared: PreparedText, catalogue: MetricCatalogue, candidat
 
 # A measure still to come, or on a condition (逾期不整改的，将予以下架): not taken yet.
 _NOT_YET = re.compile(r"将(?!近)|拟|逾期|如果|若|一旦|否则|可能")
+
+
+# "All of them" in a later clause of the count's sentence: 已全部下架, 均已全部关闭.
+_ALL_OF_THEM = re.compile(r"(?:已|均|都)?全部")
+
+
+def _all_acted_on(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Candidate) -> Verdict | None:
+    """A count whose own clause reports no measure, acted on as a whole in a later clause of its
+    sentence (20个App被发现违规收集信息，目前，违规App已全部下架; 12家网站存在问题，已全部关闭):
+    that measure's metric, when the rest of the sentence names no other number and the count's
+    noun is the metric's object."""
+    text = prepared.text
+    _, sentence_end = prepared.sentence_at(candidate.start)
+    clause_end = prepared.clause_at(candidate.start)[1]
+    if _ZH_DIGIT.search(text, candidate.end, sentence_end):
+        return None
+    whole = _ALL_OF_THEM.search(text, clause_end, sentence_end)
+    if whole is None or _NOT_YET.search(text, clause_end, whole.start()):
+        return None
+    stand_in = Candidate(whole.start(), whole.end(), whole.end(), candidate.value, candidate.unit, None, False)
+    verdict = _classify(prepared, catalogue, stand_in)
+    if verdict is None:
+        return None
+    metric = next(m for m in catalogue.metrics if m.id == verdict.metric)
+    objects = metric.phrasings["zh"].objects
+    if objects is None or not objects.search(text, candidate.end, min(sentence_end, candidate.end + 12)):
+        return None
+    return Verdict(verdict.metric, verdict.score, ())
 
 
 def _stronger_later(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Candidate, metric_id: str,

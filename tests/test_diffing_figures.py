@@ -837,6 +837,11 @@ def test_a_stray_question_mark_before_a_comma_does_not_end_the_headline() -> Non
     # …not when the later sentence counts on its own, nor when the measure is still to come
     ("尚有6款App未完成整改。工信部组织对上述8款App进行下架。", [("apps_notified", 6), ("apps_removed", 8)]),
     ("尚有6款App未按要求完成整改。上述App应于5月前完成整改，逾期将予以下架。", [("apps_notified", 6)]),
+    # a later clause of the count's own sentence acting on all of them
+    ("抽查中共有14个App被查出超范围索取权限，目前，问题App已全部下架。", [("apps_removed", 14)]),
+    # …not when that clause counts on its own, nor when the measure is still to come
+    ("共有14个App被查出超范围索取权限，其中3个App已全部下架。", [(None, 14), ("apps_removed", 3)]),
+    ("抽查中共有14个App被查出超范围索取权限，逾期不改的将全部下架。", [(None, 14)]),
 ])
 def test_the_verb_after_an_aside_or_in_the_next_sentence_governs_the_count(
         text: str, expected: list[tuple[str, int]]) -> None:
