@@ -161,6 +161,16 @@ def _counts_companies(text: str, candidate: Candidate, language: str) -> bool:
     return bool(_EN_COMPANY.match(text, candidate.number_end, candidate.end + 1))
 
 
+# The regions and offices that did the enforcing (29个省（区、市）执法机构, 12个地市网信部门) are
+# who acted, not what was acted on: a count of them is no figure. (市 is not 市场, 区 not 区块.)
+_ZH_PLACE_OR_OFFICE = re.compile(
+    r"\s*(?:省份?|自治区|直辖市|地市|城市|市(?!场)|区(?![块域])|县|地区|部门|网信办|执法机构|执法队伍|执法部门)")
+
+
+def _counts_places(text: str, candidate: Candidate, language: str) -> bool:
+    return language == "zh" and candidate.unit == "个" and _ZH_PLACE_OR_OFFICE.match(text, candidate.end) is not None
+
+
 _EN_CONJUNCTION = re.compile(r"\b(?:and|while|but|whereas|as\s+well\s+as)\b")
 
 

@@ -22,6 +22,7 @@ from diffing.amounts import AmountMatch, find_amounts
 from diffing.count_objects import (
     _EN_CONJUNCTION,
     _counts_companies,
+    _counts_places,
     _elided_noun,
     _english_noun,
     _mixed_objects,
@@ -384,6 +385,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             objects_here = {metric_id: own.get(metric_id) for metric_id in objects_here}
     any_object_here = any(span is not None for span in objects_here.values())
     if candidate.currency is None and (_counts_companies(text, candidate, language)
+                                       or _counts_places(text, candidate, language)
                                        or _RESTORED[language].search(text, clause_start, clause_end)
                                        or (_OWN_ACCORD[language].search(text, clause_start, clause_end)
                                            and not _ORDERED[language].search(text, clause_start, clause_end))):

@@ -298,6 +298,10 @@ def test_the_same_count_in_two_provinces_is_two_figures() -> None:
     ("The regulator fined 15 business operators for failing to report deals.", [(None, 15)]),
     ("主管機關對9家業者裁處罰鍰。", [(None, 9)]),
     ("上月共处罚违规经营单位14家。", [(None, 14)]),
+    # …nor are counts of the regions and offices that did the enforcing
+    ("全国31个省份网信办开展检查，约谈网站平台52家。", [(None, 31), ("websites_summoned", 52)]),
+    ("9个地市执法部门共关闭违法网站60家。", [(None, 9), ("websites_closed", 60)]),
+    ("清理违规账号3个，涉及市场推广类账号。", [("accounts_closed", 3)]),
     # what was inspected or tested is no enforcement figure, nor does it borrow the sentence before's verb
     ("工信部累计下架违规APP 500款。今年共检查30万款APP，检测后通报200款。",
      [("apps_removed", 500), (None, 300000), ("apps_notified", 200)]),
