@@ -110,7 +110,18 @@ def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence
     return previous.unit, match.end()
 
 
+# "512 of the 8,608 websites": a part counts what its whole, a number of its own, counts.
+_OF_THE_WHOLE = re.compile(r"\s+of\s+(?:the|these|those|all)\s+\d[\d,.]*(?=\s+[a-z])")
+
+
+_NOUN_AND_NOUN = re.compile(r"\s+(?:and|or)\s+([a-z]+)\b")
+
+
 def _english_noun(text: str, position: int, catalogue: MetricCatalogue) -> tuple[str, int] | None:
+    whole = _OF_THE_WHOLE.match(text, position)
+    if whole:
+        noun = _english_noun(text, whole.end(), catalogue)
+        return noun if noun is not None and noun[0] in catalogue.english_nouns.values() else None
     words: list[tuple[str, int]] = []
     cursor = position
     for _ in range(5):
@@ -125,7 +136,13 @@ def _english_noun(text: str, position: int, catalogue: MetricCatalogue) -> tuple
                 continue
             phrase = " ".join(word for word, _ in words[index:index + length])
             if phrase in catalogue.english_nouns:
-                return catalogue.english_nouns[phrase], words[index + length - 1][1]
+                unit, end = catalogue.english_nouns[phrase], words[index + length - 1][1]
+                # "websites and platforms": two nouns of one unit joined are one noun, so the
+                # "and" is not read as joining a second verb phrase.
+                joined = _NOUN_AND_NOUN.match(text, end)
+                if joined and catalogue.english_nouns.get(joined.group(1)) == unit:
+                    end = joined.end()
+                return unit, end
             if length == 1 and phrase in catalogue.english_other_nouns:
                 return phrase, words[index][1]
         word = words[index][0]

@@ -104,6 +104,10 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
                                     catalogue.same_unit.get(unit, unit), None, numeral_only))
         return found
     for match in _EN_NUMBER.finditer(text):
+        window = max(0, match.start() - 30)
+        if " of " in text[window:match.start()] and _PART_OF_WHOLE.search(text, window, match.start()):
+            # The whole in "512 of the 8,608 websites" is the base of the part, no figure itself.
+            continue
         noun = _english_noun(text, match.end(), catalogue)
         if noun is None or noun[0] in catalogue.english_other_nouns:
             noun = _elided_noun(prepared, match, found) or noun
@@ -116,6 +120,9 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
         numeral_only = not re.search(r"\d", match.group("number"))
         found.append(Candidate(match.start(), noun_end, match.end(), value, unit, None, numeral_only))
     return found
+
+
+_PART_OF_WHOLE = re.compile(r"\d[\d,.]*\s+of\s+(?:the|these|those|all)\s+$")
 
 
 def _candidates(prepared: PreparedText, catalogue: MetricCatalogue,

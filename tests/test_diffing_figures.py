@@ -293,6 +293,11 @@ def test_the_same_count_in_two_provinces_is_two_figures() -> None:
     ("Authorities took down 2,160 apps and mini programs.", [(None, 2160)]),
     ("依法下架移动应用程序2186款、小程序1020款。", [("apps_removed", 2186), ("mini_programs_closed", 1020)]),
     ("Regulators gave warnings or fines to 1,200 websites.", [("warned_or_fined", 1200)]),
+    # a part of a whole counted before it ("40 of the 900 websites") counts the whole's things;
+    # the whole is its base, and two nouns of one unit joined by "and" are one noun
+    ("Over the year, 40 of the 900 websites and platforms were fined, while 75 had updates halted.",
+     [("fined", 40), ("suspended", 75)]),
+    ("The office closed 120 of the 3,000 websites it checked.", [("websites_closed", 120)]),
     # counts of companies are no count of websites or platforms
     ("对违规的6家企业分别处以罚款，约谈网站平台12家。", [(None, 6), ("websites_summoned", 12)]),
     ("The regulator fined 15 business operators for failing to report deals.", [(None, 15)]),
