@@ -266,9 +266,9 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         # A bracketed aside between a verb and its figure ("fined (link in Chinese) review
         # platform Orbit 1.5 million yuan", "fined Orbit Inc (orb.o) $2m") leaves the verb before
         # it governing the figure.
-        opening = text.rfind("(", max(sentence_start, clause_start - 42), clause_start - 1)
-        if opening > sentence_start and _EN_BRACKET_ASIDE.fullmatch(text, opening + 1, clause_start - 1):
-            clause_start = max(prepared.clause_at(opening - 1)[0], sentence_start)
+        bracket_open = text.rfind("(", max(sentence_start, clause_start - 42), clause_start - 1)
+        if bracket_open > sentence_start and _EN_BRACKET_ASIDE.fullmatch(text, bracket_open + 1, clause_start - 1):
+            clause_start = max(prepared.clause_at(bracket_open - 1)[0], sentence_start)
     clause_end = _through_asides(prepared, clause_end, sentence_end)
     if candidate.currency is not None and clause_end + 1 < sentence_end:
         # A restatement in another currency set off by a comma (开出1亿欧元，约合人民币8亿元的罚单)
