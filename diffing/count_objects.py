@@ -110,7 +110,18 @@ def _elided_noun(prepared: PreparedText, match: re.Match[str], earlier: Sequence
     return previous.unit, match.end()
 
 
+# "512 of the 8,608 websites": a part counts what its whole, a number of its own, counts.
+_OF_THE_WHOLE = re.compile(r"\s+of\s+(?:the|these|those|all)\s+\d[\d,.]*(?=\s+[a-z])")
+
+
+_NOUN_AND_NOUN = re.compile(r"\s+(?:and|or)\s+([a-z]+)\b")
+
+
 def _english_noun(text: str, position: int, catalogue: MetricCatalogue) -> tuple[str, int] | None:
+    whole = _OF_THE_WHOLE.match(text, position)
+    if whole:
+        noun = _english_noun(text, whole.end(), catalogue)
+        return noun if noun is not None and noun[0] in catalogue.english_nouns.values() else None
     words: list[tuple[str, int]] = []
     cursor = position
     for _ in range(5):
@@ -125,7 +136,13 @@ def _english_noun(text: str, position: int, catalogue: MetricCatalogue) -> tuple
                 continue
             phrase = " ".join(word for word, _ in words[index:index + length])
             if phrase in catalogue.english_nouns:
-                return catalogue.english_nouns[phrase], words[index + length - 1][1]
+                unit, end = catalogue.english_nouns[phrase], words[index + length - 1][1]
+                # "websites and platforms": two nouns of one unit joined are one noun, so the
+                # "and" is not read as joining a second verb phrase.
+                joined = _NOUN_AND_NOUN.match(text, end)
+                if joined and catalogue.english_nouns.get(joined.group(1)) == unit:
+                    end = joined.end()
+                return unit, end
             if length == 1 and phrase in catalogue.english_other_nouns:
                 return phrase, words[index][1]
         word = words[index][0]
@@ -159,6 +176,16 @@ def _counts_companies(text: str, candidate: Candidate, language: str) -> bool:
         return (match is not None and not _ZH_PLATFORM_WORD.search(text, candidate.end, match.end())) \
             or _ZH_COMPANY_BEFORE.search(text, max(0, candidate.start - 6), candidate.start) is not None
     return bool(_EN_COMPANY.match(text, candidate.number_end, candidate.end + 1))
+
+
+# The regions and offices that did the enforcing (29个省（区、市）执法机构, 12个地市网信部门) are
+# who acted, not what was acted on: a count of them is no figure. (市 is not 市场, 区 not 区块.)
+_ZH_PLACE_OR_OFFICE = re.compile(
+    r"\s*(?:省份?|自治区|直辖市|地市|城市|市(?!场)|区(?![块域])|县|地区|部门|网信办|执法机构|执法队伍|执法部门)")
+
+
+def _counts_places(text: str, candidate: Candidate, language: str) -> bool:
+    return language == "zh" and candidate.unit == "个" and _ZH_PLACE_OR_OFFICE.match(text, candidate.end) is not None
 
 
 _EN_CONJUNCTION = re.compile(r"\b(?:and|while|but|whereas|as\s+well\s+as)\b")

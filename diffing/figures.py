@@ -22,6 +22,7 @@ from diffing.amounts import AmountMatch, find_amounts
 from diffing.count_objects import (
     _EN_CONJUNCTION,
     _counts_companies,
+    _counts_places,
     _elided_noun,
     _english_noun,
     _mixed_objects,
@@ -103,6 +104,10 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
                                     catalogue.same_unit.get(unit, unit), None, numeral_only))
         return found
     for match in _EN_NUMBER.finditer(text):
+        window = max(0, match.start() - 30)
+        if " of " in text[window:match.start()] and _PART_OF_WHOLE.search(text, window, match.start()):
+            # The whole in "512 of the 8,608 websites" is the base of the part, no figure itself.
+            continue
         noun = _english_noun(text, match.end(), catalogue)
         if noun is None or noun[0] in catalogue.english_other_nouns:
             noun = _elided_noun(prepared, match, found) or noun
@@ -115,6 +120,9 @@ def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> lis
         numeral_only = not re.search(r"\d", match.group("number"))
         found.append(Candidate(match.start(), noun_end, match.end(), value, unit, None, numeral_only))
     return found
+
+
+_PART_OF_WHOLE = re.compile(r"\d[\d,.]*\s+of\s+(?:the|these|those|all)\s+$")
 
 
 def _candidates(prepared: PreparedText, catalogue: MetricCatalogue,
@@ -253,6 +261,14 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             # 组织/召集 brings the counted together for what the next clause does (组织12家平台，
             # 召开约谈会): that clause's verb is the measure taken on them.
             clause_end = max(clause_end, following[1])
+    if (language == "en" and text[clause_start - 1:clause_start] == ")"
+            and not _has_verb(text, compatible, language, clause_start, anchor)):
+        # A bracketed aside between a verb and its figure ("fined (link in Chinese) review
+        # platform Orbit 1.5 million yuan", "fined Orbit Inc (orb.o) $2m") leaves the verb before
+        # it governing the figure.
+        bracket_open = text.rfind("(", max(sentence_start, clause_start - 42), clause_start - 1)
+        if bracket_open > sentence_start and _EN_BRACKET_ASIDE.fullmatch(text, bracket_open + 1, clause_start - 1):
+            clause_start = max(prepared.clause_at(bracket_open - 1)[0], sentence_start)
     clause_end = _through_asides(prepared, clause_end, sentence_end)
     if candidate.currency is not None and clause_end + 1 < sentence_end:
         # A restatement in another currency set off by a comma (开出1亿欧元，约合人民币8亿元的罚单)
@@ -376,6 +392,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             objects_here = {metric_id: own.get(metric_id) for metric_id in objects_here}
     any_object_here = any(span is not None for span in objects_here.values())
     if candidate.currency is None and (_counts_companies(text, candidate, language)
+                                       or _counts_places(text, candidate, language)
                                        or _RESTORED[language].search(text, clause_start, clause_end)
                                        or (_OWN_ACCORD[language].search(text, clause_start, clause_end)
                                            and not _ORDERED[language].search(text, clause_start, clause_end))):
@@ -603,6 +620,8 @@ _ZH_DIGIT = re.compile(r"(?<![\d.,])\d++(?:[.,]\d++)*+(?!\s*[年月日号时点]
 # (将于, 将会, 将对…) nor 将近 (nearly).
 _DISPOSAL = re.compile(r"(?<![即必])[将把](?![于会要在对从继持进加开依再近])[^，,。；;：:]{0,16}$")
 _EN_ASIDE = re.compile(r",\s*(?:including|such\s+as|among\s+them|among\s+which|for\s+example)\b[^,;.()]{1,60},\s*")
+# What a bracket holds as an aside, not a figure of its own: words without a number, or a ticker.
+_EN_BRACKET_ASIDE = re.compile(r"[^()\d]{1,40}|[a-z0-9]{1,6}\.[a-z]{1,2}")
 _EN_OWN_VERB = re.compile(r"\b(?:and|while|but|whereas)\s+([a-z]+ed)\s+(?:[a-z-]+\s+){0,3}$")
 # Apps or sites let back after fixing their problems were acted on before, not in this count.
 _RESTORED = {
@@ -676,6 +695,7 @@ def find_figures(
     candidates = _candidates(prepared, catalogue, amounts)
     converted = conversions(prepared, candidates)
     refers_back = prepared.language.startswith("zh") and _REFERRED_BACK.search(prepared.text) is not None
+    all_of_them = prepared.language.startswith("zh") and "全部" in prepared.text
     counted_spans = SortedSpans(candidates, lambda c: c.start, lambda c: c.end) if refers_back else None
     drafts: list[Draft] = []
     uncounted: list[tuple[int, Period]] = []
@@ -705,6 +725,8 @@ def find_figures(
         verdict = _classify(prepared, catalogue, context, following, previous)
         if verdict is None and refers_back and candidate.currency is None and not candidate.numeral_only:
             verdict = _acted_on_later(prepared, catalogue, candidate)
+        if verdict is None and all_of_them and candidate.currency is None and not candidate.numeral_only:
+            verdict = _all_acted_on(prepared, catalogue, candidate)
         previous = candidate.end
         role = None
         if candidate.currency is not None:
@@ -818,6 +840,34 @@ def _acted_on_later(prepared: PreparedText, catalogue: MetricCatalogue, candidat
 
 # A measure still to come, or on a condition (逾期不整改的，将予以下架): not taken yet.
 _NOT_YET = re.compile(r"将(?!近)|拟|逾期|如果|若|一旦|否则|可能")
+
+
+# "All of them" in a later clause of the count's sentence: 已全部下架, 均已全部关闭.
+_ALL_OF_THEM = re.compile(r"(?:已|均|都)?全部")
+
+
+def _all_acted_on(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Candidate) -> Verdict | None:
+    """A count whose own clause reports no measure, acted on as a whole in a later clause of its
+    sentence (20个App被发现违规收集信息，目前，违规App已全部下架; 12家网站存在问题，已全部关闭):
+    that measure's metric, when the rest of the sentence names no other number and the count's
+    noun is the metric's object."""
+    text = prepared.text
+    _, sentence_end = prepared.sentence_at(candidate.start)
+    clause_end = prepared.clause_at(candidate.start)[1]
+    if _ZH_DIGIT.search(text, candidate.end, sentence_end):
+        return None
+    whole = _ALL_OF_THEM.search(text, clause_end, sentence_end)
+    if whole is None or _NOT_YET.search(text, clause_end, whole.start()):
+        return None
+    stand_in = Candidate(whole.start(), whole.end(), whole.end(), candidate.value, candidate.unit, None, False)
+    verdict = _classify(prepared, catalogue, stand_in)
+    if verdict is None:
+        return None
+    metric = next(m for m in catalogue.metrics if m.id == verdict.metric)
+    objects = metric.phrasings["zh"].objects
+    if objects is None or not objects.search(text, candidate.end, min(sentence_end, candidate.end + 12)):
+        return None
+    return Verdict(verdict.metric, verdict.score, ())
 
 
 def _stronger_later(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Candidate, metric_id: str,

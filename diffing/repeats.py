@@ -33,6 +33,9 @@ _CONVERSION_GAP = re.compile(
 
 
 _BRACKET_GAP = re.compile(rf"\s*[(（]\s*(?:{_APPROXIMATELY}\s*|or\s+)*")
+# "$1.19 billion or 8.026 billion yuan": a bare "or" between two currencies, with no word of
+# approximation, joins the same amount written twice, as a bracket does.
+_PLAIN_OR_GAP = re.compile(r"\s*[,，]?\s*or\s+")
 _NEXT_IN_PARENTHESIS = re.compile(rf"\s*(?:{_CURRENCY_NAME}\s*)?[,，、/;；]\s*(?:or\s+|{_APPROXIMATELY}\s*)*")
 _CLOSES_SOON = re.compile(rf"\s*(?:{_CURRENCY_NAME})?\s*[)）]")
 
@@ -72,10 +75,12 @@ def conversions(prepared: PreparedText, candidates: Sequence[Candidate]) -> dict
         if previous is not None:
             before = candidates[previous]
             if (before.currency == "USD" and candidate.currency != "USD" and previous not in converted
-                    and _BRACKET_GAP.fullmatch(prepared.text, before.end, candidate.start)
-                    and _CLOSES_SOON.match(prepared.text, candidate.end)):
-                # "$176.64 million (207 billion won)": a fine is stated in the regulator's own
-                # currency; the US dollars written first restate the amount in the brackets.
+                    and ((_BRACKET_GAP.fullmatch(prepared.text, before.end, candidate.start)
+                          and _CLOSES_SOON.match(prepared.text, candidate.end))
+                         or _PLAIN_OR_GAP.fullmatch(prepared.text, before.end, candidate.start))):
+                # "$176.64 million (207 billion won)", "$1.19 billion or 8.026 billion yuan": a fine
+                # is stated in the regulator's own currency; the US dollars written first restate
+                # the amount after them.
                 converted[previous] = index
             elif before.currency != candidate.currency and (
                     _CONVERSION_GAP.fullmatch(prepared.text, before.end, candidate.start)

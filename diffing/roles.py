@@ -262,6 +262,11 @@ _AVERAGE_BEFORE = re.compile(
     r"(?:averag\w*(?:\s+(?!of\b|was\b|is\b|were\b)[a-z-]+){0,5}?|an\s+average\s+of|(?:平均|人均|户均)[^，,。；;：:\d]{0,8}?)\s*"
     r"(?:of\s+|was\s+|is\s+|were\s+|stood\s+at\s+|came\s+to\s+|amounted\s+to\s+|为|约|达到?|超过|逾|近)?"
     r"\s*(?:about\s+|around\s+|over\s+|more\s+than\s+|nearly\s+|almost\s+|roughly\s+)?$")
+# A threshold fines are measured against is no fine: "broke the €1 million barrier", "fines
+# above the $1m mark", 突破千万元大关; 超过100万元的金额 (amounts over it), 罚款逾50万元的案件.
+_THRESHOLD_AFTER = re.compile(r"\s*(?:barrier|threshold|mark)\b|\s*(?:的)?(?:门槛|关口|大关)")
+_COMPARED_BEFORE = re.compile(r"(?:超过|超出|高于|多于|逾|above|over|exceeding|more\s+than)\s*$")
+_COMPARED_CLASS_AFTER = re.compile(r"\s*的\s*(?:罚款|罚锾|罚金|处罚)?(?:金额|案件|案例|案子|个案)")
 # A difference is no fine ("a reduction of the fine by €3.5 million", "the court cut X's fine
 # for … by more than €100 million", 罚款减少了2000万元): a change verb whose object ends in
 # "by" right before the amount, however long the object.
@@ -327,6 +332,8 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
         # 顶格50万元, 达50万元上限的顶格罚单).
         imposed = _IMPOSED_AFTER.match(after) or _CAP_IMPOSED.search(text, clause_start, clause_end)
         return FINE if imposed and verdict is not None and verdict.metric == "fine_amount" else MAXIMUM
+    if _THRESHOLD_AFTER.match(after) or (_COMPARED_CLASS_AFTER.match(after) and _COMPARED_BEFORE.search(before)):
+        return OTHER
     if _AVERAGE_BEFORE.search(before) or _CHANGED_BY.search(text, max(sentence_start, candidate.start - 120), candidate.start):
         return OTHER
     # The intention governs every amount it lists ("intends to fine A £183m and B £99m").

@@ -44,6 +44,8 @@ PHRASINGS = [
     ("清理违法和不良信息2000余万条", None, 20000000, "条"),
     ("责令停止更新网站48家", "suspended", 48, "家"),
     ("依法下线违规网站120家", "websites_closed", 120, "家"),
+    ("省局关停8家网络直播平台", "websites_closed", 8, "家"),
+    ("查处并关停“某某秀”等6家平台", "websites_closed", 6, "家"),
 ]
 
 ENGLISH = [
@@ -73,6 +75,11 @@ ENGLISH = [
     ("300 apps were shut down after the review", "apps_removed", 300, "款"),
     ("the heads of 57 websites were called in", "websites_summoned", 57, "家"),
     ("1,020 websites were taken offline", "websites_closed", 1020, "家"),
+    ("the bureau shut down 14 live-streaming platforms", "websites_closed", 14, "家"),
+    ("inspectors issued 2,310 warnings over the summer", "warnings", 2310, "warnings"),
+    ("the regulator fined (in a statement) the video site Orbit 3 million yuan", "fine_amount", Decimal(3000000), "CNY"),
+    ("the regulator fined Orbit Holdings (orb.n) $40 million", "fine_amount", Decimal(40000000), "USD"),
+    ("the office received 5,400 complaints and issued 800 warnings", None, 5400, "complaints"),
     ("the platforms purged 64,000 accounts", "accounts_closed", 64000, "个"),
     ("local offices forwarded 212 cases to the police", "cases_referred", 212, "件"),
     ("the office closed 107K online accounts", "accounts_closed", 107000, "个"),
@@ -286,11 +293,20 @@ def test_the_same_count_in_two_provinces_is_two_figures() -> None:
     ("Authorities took down 2,160 apps and mini programs.", [(None, 2160)]),
     ("依法下架移动应用程序2186款、小程序1020款。", [("apps_removed", 2186), ("mini_programs_closed", 1020)]),
     ("Regulators gave warnings or fines to 1,200 websites.", [("warned_or_fined", 1200)]),
+    # a part of a whole counted before it ("40 of the 900 websites") counts the whole's things;
+    # the whole is its base, and two nouns of one unit joined by "and" are one noun
+    ("Over the year, 40 of the 900 websites and platforms were fined, while 75 had updates halted.",
+     [("fined", 40), ("suspended", 75)]),
+    ("The office closed 120 of the 3,000 websites it checked.", [("websites_closed", 120)]),
     # counts of companies are no count of websites or platforms
     ("对违规的6家企业分别处以罚款，约谈网站平台12家。", [(None, 6), ("websites_summoned", 12)]),
     ("The regulator fined 15 business operators for failing to report deals.", [(None, 15)]),
     ("主管機關對9家業者裁處罰鍰。", [(None, 9)]),
     ("上月共处罚违规经营单位14家。", [(None, 14)]),
+    # …nor are counts of the regions and offices that did the enforcing
+    ("全国31个省份网信办开展检查，约谈网站平台52家。", [(None, 31), ("websites_summoned", 52)]),
+    ("9个地市执法部门共关闭违法网站60家。", [(None, 9), ("websites_closed", 60)]),
+    ("清理违规账号3个，涉及市场推广类账号。", [("accounts_closed", 3)]),
     # what was inspected or tested is no enforcement figure, nor does it borrow the sentence before's verb
     ("工信部累计下架违规APP 500款。今年共检查30万款APP，检测后通报200款。",
      [("apps_removed", 500), (None, 300000), ("apps_notified", 200)]),
@@ -830,6 +846,11 @@ def test_a_stray_question_mark_before_a_comma_does_not_end_the_headline() -> Non
     # …not when the later sentence counts on its own, nor when the measure is still to come
     ("尚有6款App未完成整改。工信部组织对上述8款App进行下架。", [("apps_notified", 6), ("apps_removed", 8)]),
     ("尚有6款App未按要求完成整改。上述App应于5月前完成整改，逾期将予以下架。", [("apps_notified", 6)]),
+    # a later clause of the count's own sentence acting on all of them
+    ("抽查中共有14个App被查出超范围索取权限，目前，问题App已全部下架。", [("apps_removed", 14)]),
+    # …not when that clause counts on its own, nor when the measure is still to come
+    ("共有14个App被查出超范围索取权限，其中3个App已全部下架。", [(None, 14), ("apps_removed", 3)]),
+    ("抽查中共有14个App被查出超范围索取权限，逾期不改的将全部下架。", [(None, 14)]),
 ])
 def test_the_verb_after_an_aside_or_in_the_next_sentence_governs_the_count(
         text: str, expected: list[tuple[str, int]]) -> None:

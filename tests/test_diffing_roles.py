@@ -911,6 +911,12 @@ def test_the_ends_of_a_range_and_the_base_of_a_percentage(
      Decimal(176000000000), "KRW"),
     ("The regulator slapped Orbit Data with a $9.8 million (68.5 million yuan) fine for abusing its position.",
      Decimal(68500000), "CNY"),
+    # …or joined to it by a bare "or"
+    ("Regulators ordered Orbit Data to pay $2.3 million or 16.1 million yuan over the leak.",
+     Decimal(16100000), "CNY"),
+    # a conversion said to be approximate is the one written second
+    ("The commission fined Orbit $4 million, or about 3.7 million euros.",
+     Decimal(4000000), "USD"),
 ])
 def test_a_conversion_written_before_the_fine_it_restates(text: str, value: Decimal, code: str) -> None:
     fines = [figure for figure in _money(text) if figure.metric == "fine_amount"]
@@ -944,3 +950,20 @@ def test_legal_scales_and_per_item_minimums_are_no_fines(
 def test_a_proposal_governs_every_penalty_it_lists(
         text: str, expected: list[tuple[Decimal, str | None, str | None]]) -> None:
     assert _roles(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a threshold that fines are measured against
+    "The data protection office has now passed the 1 million euro barrier five times this year.",
+    "Only two penalties went above the $10m threshold in the decade.",
+    "今年罚款金额首次突破1000万元大关。",
+    # a class of fines above an amount, counted or compared
+    "截至目前，该局尚无罚锾超过200万元的金额。",
+    "全年罚款高于50万元的案件共7起。",
+])
+def test_a_threshold_fines_are_measured_against_is_no_fine(text: str) -> None:
+    assert [figure for figure in _money(text) if figure.metric == "fine_amount"] == []
+
+
+def test_a_fine_stated_as_more_than_an_amount_stays_a_fine() -> None:
+    assert _roles("市场监管局对星河公司罚款超过50万元。") == [(Decimal(500000), "fine", "fine_amount")]
