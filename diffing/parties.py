@@ -42,7 +42,7 @@ _EACH_OF_MANY = re.compile(
 
 
 # "fines of 500,000 yuan each", "50万元/家": the amount each of several parties paid.
-_EACH_AFTER = re.compile(r"\s*(?:each|apiece|a\s+piece|per\s+(?:company|firm|platform|case))\b")
+_EACH_AFTER = re.compile(r"\s*(?:[(（][^()（）]{1,30}[)）]\s*)?(?:each|apiece|a\s+piece|per\s+(?:company|firm|platform|case))\b")
 
 
 def with_parties(prepared: PreparedText, figures: Sequence[Figure],
@@ -70,9 +70,16 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
             continue
         position = prepared.offsets.to_converted(figure.start)
         before = prepared.text[max(0, position - 40):position]
-        if (("各" in before or "均" in before or "分别" in before or "each" in before) and _EACH_OF_MANY.search(
+        each = (("各" in before or "均" in before or "分别" in before or "each" in before) and _EACH_OF_MANY.search(
                 prepared.text, max(prepared.sentence_at(position)[0], position - 40), position)) or (
-                _EACH_AFTER.match(prepared.text, prepared.offsets.to_converted(figure.end))):
+                _EACH_AFTER.match(prepared.text, prepared.offsets.to_converted(figure.end)))
+        if each or "分别" in before or "各" in before[-12:] or figure.other_spans:
+            listed = _coordinated_parties(prepared, figure, figures, mentions)
+            if len(listed) > 1:
+                # A对A、B和C各处50万元罚款, "fined A, B and C 500,000 yuan each": one fine per party.
+                result.extend(replace(figure, party=party) for party in listed)
+                continue
+        if each:
             result.append(figure)  # 违规企业各被处罚50万元: an amount each of many paid, no one party's
             continue
         if _COMBINED.search(prepared.text, max(prepared.sentence_at(position)[0], position - 30),
@@ -98,6 +105,68 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
 # "a combined fine of", "together fined": one sum over several parties.
 _COMBINED = re.compile(r"\b(?:combined|joint)\s+(?:fines?|penalt(?:y|ies))\b"
                        r"|\b(?:together|jointly)\s+(?:fined|penali[sz]ed|ordered\s+to\s+pay)\b")
+
+
+# What joins the names of a list (A、B和C; "A, B and C"), or an owner to its product ("Alibaba's
+# Tmall"), and what may stand between the list and its amount (各罚, 处以, "500,000 yuan").
+# (a name's own tail the registry's short name leaves out: 阿里巴巴投资, 丰巢网络, "JD.com Inc")
+_NAME_TAIL = r"(?:投资|网络|科技|集团|控股|传媒|公司|,?\s*(?:inc|ltd|co|corp|group|holdings)\b\.?)?"
+_LIST_JOIN = re.compile(_NAME_TAIL + r"\s*(?:[、,，]\s*(?:and\s+|以及|及|和|与)?|以及|及|和|与|and|&)\s*", re.IGNORECASE)
+_OWNER_JOIN = re.compile(r"\s*(?:['’]s|旗下(?:的)?|的)\s*")
+_LIST_TO_AMOUNT = re.compile(
+    _NAME_TAIL + r"\s*(?:(?:依法|再|也|均|各|分别|一并|共)*(?:遭|被)?(?:(?:处以|处于|处|罚款|罚|开罚|裁罚|作出|给予|予以)[^，,。；;、]{0,6})?"
+    r"|(?:a\s+fine\s+of\s+|fines\s+of\s+)?)\s*$", re.IGNORECASE)
+
+
+def _coordinated_parties(prepared: PreparedText, figure: Figure, figures: Sequence[Figure],
+                         mentions: Sequence[PlatformMention]) -> list[str]:
+    """The parties of the list that an amount paid by each of them follows (对A、B和C分别处以
+    50万元罚款, 甲及乙各罚240万元, "fined A, B and C 500,000 yuan each"), in their order, read at
+    the figure's span or at a span repeating it (a headline's 各遭罚款 restated in the body); a
+    product written as its owner's ("Alibaba's Tmall") stands for itself. Empty when no list of
+    several names ends right before an amount said to be each one's."""
+    for start, end in ((figure.start, figure.end), *figure.other_spans):
+        position = prepared.offsets.to_converted(start)
+        sentence_start = prepared.sentence_at(position)[0]
+        before = prepared.text[max(sentence_start, position - 40):position]
+        respective = RESPECTIVELY.search(before) is not None
+        if respective and any(other.currency and other is not figure
+                              and prepared.sentence_at(prepared.offsets.to_converted(other.start))[0] == sentence_start
+                              for other in figures):
+            continue  # 分别处以50万元、30万元: the amounts of _respective, one each
+        if not (respective or "各" in before[-12:] or "each" in before
+                or _EACH_AFTER.match(prepared.text, prepared.offsets.to_converted(end))):
+            continue
+        listed = _listed_before(prepared, start, mentions)
+        if len(listed) > 1:
+            return listed
+    return []
+
+
+def _listed_before(prepared: PreparedText, start: int, mentions: Sequence[PlatformMention]) -> list[str]:
+    sentence = prepared.sentence_index(prepared.offsets.to_converted(start))
+    before = [mention for mention in mentions if mention.end <= start
+              and prepared.sentence_index(prepared.offsets.to_converted(mention.start)) == sentence]
+    if len(before) < 2 or not _LIST_TO_AMOUNT.fullmatch(prepared.original, before[-1].end, start):
+        return []
+    listed = [before[-1]]
+    edge = before[-1].start  # where the list item read last begins, its owner's name included
+    for mention in reversed(before[:-1]):
+        if mention.end > edge:
+            continue  # a name inside another (a brand inside a legal name)
+        if _OWNER_JOIN.fullmatch(prepared.original, mention.end, edge):
+            edge = mention.start
+            continue
+        if not _LIST_JOIN.fullmatch(prepared.original, mention.end, edge):
+            break
+        listed.append(mention)
+        edge = mention.start
+    parties: list[str] = []
+    for mention in reversed(listed):
+        party = _party(mention)
+        if party not in parties:
+            parties.append(party)
+    return parties
 
 
 def _parties_in_sentence(prepared: PreparedText, figure: Figure, mentions: Sequence[PlatformMention]) -> int:

@@ -401,14 +401,15 @@ def test_one_total_stated_with_a_wider_and_a_narrower_period_is_one_figure(text:
     assert [(f.period, len(f.other_spans)) for f in fines] == [("2023-04..2023-11", 1)]
 
 
-@pytest.mark.parametrize("text", [
-    "星河、银河、天河各遭罚款50万元\n市场监管总局分别对星河公司、银河公司和天河公司处以50万元罚款。",
-    "星河、銀河、天河各遭罰款50萬元\n市場監管總局分別對星河公司、銀河公司和天河公司處以50萬元罰款。",
-    "Three firms fined 500,000 yuan each\nThe regulator fined Orbit, Comet and Nova 500,000 yuan each on Monday.",
+@pytest.mark.parametrize(("text", "parties"), [
+    ("星河、银河、天河各遭罚款50万元\n市场监管总局分别对星河公司、银河公司和天河公司处以50万元罚款。", 1),
+    ("星河、銀河、天河各遭罰款50萬元\n市場監管總局分別對星河公司、銀河公司和天河公司處以50萬元罰款。", 1),
+    # names known as parties: one fine per party, each stated again in the headline
+    ("Three firms fined 500,000 yuan each\nThe regulator fined Orbit, Comet and Nova 500,000 yuan each on Monday.", 3),
 ])
-def test_an_amount_for_each_of_several_parties_stated_again_is_one_figure(text: str) -> None:
+def test_an_amount_for_each_of_several_parties_stated_again_is_one_figure(text: str, parties: int) -> None:
     fines = [f for f in extract(text, published=date(2023, 11, 20)).figures if f.metric == "fine_amount"]
-    assert [(f.value, len(f.other_spans)) for f in fines] == [(Decimal(500000), 1)]
+    assert [(f.value, len(f.other_spans)) for f in fines] == [(Decimal(500000), 1)] * parties
 
 
 def test_a_payment_split_into_a_penalty_and_refunds_is_no_fine() -> None:
@@ -847,6 +848,21 @@ def test_a_fine_on_the_case_party_is_the_party_the_write_up_defined(text: str, e
 ])
 def test_a_fine_in_a_list_of_cases_is_its_own_items(text: str, expected: list[tuple[int, str]]) -> None:
     assert [(f.value, f.party) for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a list of names right before an amount each of them pays: one fine per name, in order
+    ("The market regulator fined Google, Meta's Instagram and Amazon 300,000 yuan (about US$46,000) each over pricing.",
+     ["google", "instagram", "amazon"]),
+    ("监管部门依法分别对腾讯投资、百度和美团处以50万元罚款。", ["tencent", "baidu", "meituan"]),
+    ("监管部门表示，快手及抖音各被罚款30万元。", ["kuaishou", "douyin"]),
+    # a headline's 各遭 restated in the body with the list
+    ("三家平台各遭罚款50万元\n\n监管部门分别对腾讯、百度和美团处以50万元罚款。", ["tencent", "baidu", "meituan"]),
+    # one name only: its own fine
+    ("监管部门表示，快手被罚款30万元。", ["kuaishou"]),
+])
+def test_an_amount_each_of_a_list_pays_is_a_fine_per_party(text: str, expected: list[str]) -> None:
+    assert [f.party for f in _money(text) if f.metric == "fine_amount"] == expected
 
 
 @pytest.mark.parametrize("text", [
