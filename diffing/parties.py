@@ -55,7 +55,7 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
         # No platform is said to be fined in so many words ("the third fine, of Rs 936 crore,
         # …"): a notice about one platform fines that one.
         only = {_party(mention) for mention in mentions}
-    owners = _owners(prepared, mentions, fined)
+    owners = _owners(prepared, mentions, fined) | _operated(prepared, mentions)
     only = {owners.get(party, party) for party in only}
     sole = only.pop() if len(only) == 1 else None
     result = []
@@ -200,6 +200,28 @@ def _owners(prepared: PreparedText, mentions: Sequence[PlatformMention],
                 owners[product.id] = company.id
                 break
     return owners
+
+
+# A platform and the company the text says runs it: "Douban's operating entity X", "X, the
+# operator of Douban", 豆瓣的运营主体X. The platform the notice is about is the party.
+_OPERATOR_AFTER = re.compile(
+    r"\s*(?:['’]s|的)?\s*(?:operating\s+(?:entity|company)|operator|运营主体|运营方|运营公司|运营商|经营主体|營運主體|運營主體|營運商)"
+    r"\s*(?:为|是|,)?\s*", re.IGNORECASE)
+_OPERATOR_BEFORE = re.compile(r"\s*[,，(（]\s*(?:the\s+)?(?:operating\s+(?:entity|company)|operator)\s+(?:of|behind)\s+",
+                              re.IGNORECASE)
+
+
+def _operated(prepared: PreparedText, mentions: Sequence[PlatformMention]) -> dict[str, str]:
+    """Operators mapped to the platform the text names them as running."""
+    operated: dict[str, str] = {}
+    for first, second in zip(mentions, mentions[1:]):
+        if first.end > second.start or second.start - first.end > 40:
+            continue
+        if _OPERATOR_AFTER.fullmatch(prepared.original, first.end, second.start) and first.id is not None:
+            operated.setdefault(_party(second), _party(first))
+        elif _OPERATOR_BEFORE.fullmatch(prepared.original, first.end, second.start) and second.id is not None:
+            operated.setdefault(_party(first), _party(second))
+    return operated
 
 
 _NO_BUSINESS = frozenset({"operating_system"})

@@ -851,6 +851,19 @@ def test_a_fine_in_a_list_of_cases_is_its_own_items(text: str, expected: list[tu
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # the company the text says runs a platform stands for the platform, also in later sentences
+    (("Regulators fined Douban's operating entity Starlight Network Technology Co., Ltd. 300,000 yuan on Monday. "
+      "The company was also fined 20,000 yuan in May."), ["douban", "douban"]),
+    ("Starlight Network Technology Co., Ltd., the operator of Douban, was fined 200,000 yuan.", ["douban"]),
+    ("监管部门对豆瓣的运营主体北京星光网络科技有限公司处以罚款20万元。", ["douban"]),
+    # a company named alone is its own party
+    ("Regulators fined Starlight Network Technology Co., Ltd. 300,000 yuan on Monday.", ["Starlight Network Technology"]),
+])
+def test_a_platforms_operator_fined_is_the_platform(text: str, expected: list[str]) -> None:
+    assert [f.party for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     # a list of names right before an amount each of them pays: one fine per name, in order
     ("The market regulator fined Google, Meta's Instagram and Amazon 300,000 yuan (about US$46,000) each over pricing.",
      ["google", "instagram", "amazon"]),
