@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from dataclasses import replace
 
 from diffing.figures import Figure
@@ -214,7 +215,7 @@ _OPERATOR_BEFORE = re.compile(r"\s*[,，(（]\s*(?:the\s+)?(?:operating\s+(?:ent
 def _operated(prepared: PreparedText, mentions: Sequence[PlatformMention]) -> dict[str, str]:
     """Operators mapped to the platform the text names them as running."""
     operated: dict[str, str] = {}
-    for first, second in zip(mentions, mentions[1:]):
+    for first, second in pairwise(mentions):
         if first.end > second.start or second.start - first.end > 40:
             continue
         if _OPERATOR_AFTER.fullmatch(prepared.original, first.end, second.start) and first.id is not None:
