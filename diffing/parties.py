@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import pairwise
 from dataclasses import replace
+from itertools import pairwise
 
 from diffing.figures import Figure
 from diffing.fined_amounts import RESPECTIVELY
