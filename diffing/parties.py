@@ -83,8 +83,10 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
         if each:
             result.append(figure)  # 违规企业各被处罚50万元: an amount each of many paid, no one party's
             continue
-        if _COMBINED.search(prepared.text, max(prepared.sentence_at(position)[0], position - 30),
-                            prepared.offsets.to_converted(figure.end)) \
+        if (_COMBINED.search(prepared.text, max(prepared.sentence_at(position)[0], position - 30),
+                             prepared.offsets.to_converted(figure.end))
+                or _SUM_OF_FINES.search(prepared.text, max(prepared.sentence_at(position)[0], position - 80),
+                                    prepared.offsets.to_converted(figure.end))) \
                 and _parties_in_sentence(prepared, figure, mentions) > 1:
             result.append(figure)  # "a combined fine of 100 billion won" on Google and Meta: no one party's
             continue
@@ -168,6 +170,12 @@ def _listed_before(prepared: PreparedText, start: int, mentions: Sequence[Platfo
         if party not in parties:
             parties.append(party)
     return parties
+
+
+# "the amount of fines they have been ordered to pay", 罚款总额: the sum of several parties' fines
+# where the sentence names several.
+_SUM_OF_FINES = re.compile(r"\b(?:total|sum|amount)\s+of\s+(?:the\s+|all\s+|their\s+)?(?:fines|penalties)\b"
+                           r"|\btotal\s+(?:fines|penalties)\b|罚款(?:总额|总计|合计)")
 
 
 def _parties_in_sentence(prepared: PreparedText, figure: Figure, mentions: Sequence[PlatformMention]) -> int:

@@ -881,9 +881,17 @@ def test_an_amount_each_of_a_list_pays_is_a_fine_per_party(text: str, expected: 
 @pytest.mark.parametrize("text", [
     "The privacy commission slapped a combined fine of 50 billion won on Google and Meta.",
     "Google and Meta were together fined 50 billion won by the privacy commission.",
+    # the sum of what several named parties were fined
+    "Regulators said Google and Meta ignored the orders, and the amount of fines they must pay now exceeds 90 million rubles.",
+    "今年以来，腾讯、百度两家公司的罚款总额达到300万元。",
 ])
 def test_a_combined_fine_on_two_parties_is_no_one_partys(text: str) -> None:
     assert [f.party for f in _money(text) if f.metric == "fine_amount"] == [None]
+
+
+def test_the_sum_of_one_partys_fines_is_that_partys() -> None:
+    text = "Regulators said Google ignored the orders, and the amount of fines it must pay now exceeds 90 million rubles."
+    assert [f.party for f in _money(text) if f.metric == "fine_amount"] == ["google"]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
