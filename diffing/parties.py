@@ -61,6 +61,7 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
     sole = only.pop() if len(only) == 1 else None
     result = []
     defined = "当事人" in prepared.text and _DEFINED_PARTY.search(prepared.text) is not None
+    headed = "当事人" in prepared.text and "\n" in prepared.text
     respective = _respective(prepared, figures, fined)
     for figure in figures:
         if figure.currency is None:
@@ -93,6 +94,7 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
         party = (_party_in_sentence(prepared, figure, fined)
                  or _party_in_sentence(prepared, figure, mentions)
                  or (_party_defined(prepared, position) if defined else None)
+                 or (_party_headed(prepared, position) if headed else None)
                  or _party_before(prepared, figure, fined)
                  or (None if fined else _party_before(prepared, figure, mentions)))
         party = owners.get(party, party) if party is not None else None
@@ -354,6 +356,28 @@ def _party_defined(prepared: PreparedText, position: int) -> str | None:
         return None
     name = _LEGAL_FORM.sub("", last.group("name"))
     return name if len(name) >= 2 else last.group("name")
+
+
+# A case write-up headed by its party's name on a line of its own (宜家(中国)投资有限公司 / 发布虚假广告案 /
+# 当事人在…), a list of such cases each under its own heading.
+_HEADING_PARTY = re.compile(
+    r"^[ \t]*(?P<name>[\u4e00-\u9fffA-Za-z0-9()（）]{2,40}?(?:有限责任公司|有限公司|公司|商行|经营部|工作室))[ \t]*$",
+    re.MULTILINE)
+
+
+def _party_headed(prepared: PreparedText, position: int) -> str | None:
+    """The company whose name heads the case an amount's sentence calls 当事人: the last such
+    heading line before it."""
+    sentence_start, _ = prepared.sentence_at(position)
+    if prepared.text.find("当事人", sentence_start, position) == -1:
+        return None
+    last = None
+    for match in _HEADING_PARTY.finditer(prepared.text, 0, sentence_start):
+        last = match
+    if last is None:
+        return None
+    name = _LEGAL_FORM.sub("", prepared.original_text(*last.span("name")))
+    return name if len(name) >= 2 else None
 
 
 def _party_the_clause_names(prepared: PreparedText, position: int) -> str | None:

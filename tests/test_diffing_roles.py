@@ -819,6 +819,17 @@ def test_a_product_fined_where_its_owner_is_named_is_the_owners(text: str, expec
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # each case of a list headed by its party's name on a line of its own
+    (("一、典型案例\n\n星河家居(中国)有限公司\n\n发布虚假广告案\n\n当事人在公交站牌上宣传床垫可“治疗失眠”。"
+      "市场监管部门责令当事人停止发布，处罚款12万元。\n\n月光餐饮有限公司\n\n发布虚假广告案\n\n"
+      "当事人在外卖平台宣称使用“野生河鲜”。市场监管部门依法对当事人处罚款3万元。"),
+     [(120000, "星河家居(中国)"), (30000, "月光餐饮")]),
+])
+def test_a_fine_on_the_case_party_is_the_company_heading_the_case(text: str, expected: list[tuple[int, str]]) -> None:
+    assert [(f.value, f.party) for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     # each case of a list defines its own 当事人
     (("一、某市监管局查处星河贸易有限公司虚假宣传案\n经查，星河贸易有限公司（以下简称当事人）在直播中夸大宣传。"
       "监管局对当事人作出行政处罚，罚款30万元。\n"
