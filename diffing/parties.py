@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import pairwise
 
 from diffing.figures import Figure
 from diffing.fined_amounts import RESPECTIVELY
@@ -42,7 +43,7 @@ _EACH_OF_MANY = re.compile(
 
 
 # "fines of 500,000 yuan each", "50万元/家": the amount each of several parties paid.
-_EACH_AFTER = re.compile(r"\s*(?:each|apiece|a\s+piece|per\s+(?:company|firm|platform|case))\b")
+_EACH_AFTER = re.compile(r"\s*(?:[(（][^()（）]{1,30}[)）]\s*)?(?:each|apiece|a\s+piece|per\s+(?:company|firm|platform|case))\b")
 
 
 def with_parties(prepared: PreparedText, figures: Sequence[Figure],
@@ -55,11 +56,12 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
         # No platform is said to be fined in so many words ("the third fine, of Rs 936 crore,
         # …"): a notice about one platform fines that one.
         only = {_party(mention) for mention in mentions}
-    owners = _owners(prepared, mentions, fined)
+    owners = _owners(prepared, mentions, fined) | _operated(prepared, mentions)
     only = {owners.get(party, party) for party in only}
     sole = only.pop() if len(only) == 1 else None
     result = []
     defined = "当事人" in prepared.text and _DEFINED_PARTY.search(prepared.text) is not None
+    headed = "当事人" in prepared.text and "\n" in prepared.text
     respective = _respective(prepared, figures, fined)
     for figure in figures:
         if figure.currency is None:
@@ -70,19 +72,29 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
             continue
         position = prepared.offsets.to_converted(figure.start)
         before = prepared.text[max(0, position - 40):position]
-        if (("各" in before or "均" in before or "分别" in before or "each" in before) and _EACH_OF_MANY.search(
+        each = (("各" in before or "均" in before or "分别" in before or "each" in before) and _EACH_OF_MANY.search(
                 prepared.text, max(prepared.sentence_at(position)[0], position - 40), position)) or (
-                _EACH_AFTER.match(prepared.text, prepared.offsets.to_converted(figure.end))):
+                _EACH_AFTER.match(prepared.text, prepared.offsets.to_converted(figure.end)))
+        if each or "分别" in before or "各" in before[-12:] or figure.other_spans:
+            listed = _coordinated_parties(prepared, figure, figures, mentions)
+            if len(listed) > 1:
+                # A对A、B和C各处50万元罚款, "fined A, B and C 500,000 yuan each": one fine per party.
+                result.extend(replace(figure, party=party) for party in listed)
+                continue
+        if each:
             result.append(figure)  # 违规企业各被处罚50万元: an amount each of many paid, no one party's
             continue
-        if _COMBINED.search(prepared.text, max(prepared.sentence_at(position)[0], position - 30),
-                            prepared.offsets.to_converted(figure.end)) \
+        if (_COMBINED.search(prepared.text, max(prepared.sentence_at(position)[0], position - 30),
+                             prepared.offsets.to_converted(figure.end))
+                or _SUM_OF_FINES.search(prepared.text, max(prepared.sentence_at(position)[0], position - 80),
+                                    prepared.offsets.to_converted(figure.end))) \
                 and _parties_in_sentence(prepared, figure, mentions) > 1:
             result.append(figure)  # "a combined fine of 100 billion won" on Google and Meta: no one party's
             continue
         party = (_party_in_sentence(prepared, figure, fined)
                  or _party_in_sentence(prepared, figure, mentions)
                  or (_party_defined(prepared, position) if defined else None)
+                 or (_party_headed(prepared, position) if headed else None)
                  or _party_before(prepared, figure, fined)
                  or (None if fined else _party_before(prepared, figure, mentions)))
         party = owners.get(party, party) if party is not None else None
@@ -98,6 +110,74 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
 # "a combined fine of", "together fined": one sum over several parties.
 _COMBINED = re.compile(r"\b(?:combined|joint)\s+(?:fines?|penalt(?:y|ies))\b"
                        r"|\b(?:together|jointly)\s+(?:fined|penali[sz]ed|ordered\s+to\s+pay)\b")
+
+
+# What joins the names of a list (A、B和C; "A, B and C"), or an owner to its product ("Alibaba's
+# Tmall"), and what may stand between the list and its amount (各罚, 处以, "500,000 yuan").
+# (a name's own tail the registry's short name leaves out: 阿里巴巴投资, 丰巢网络, "JD.com Inc")
+_NAME_TAIL = r"(?:投资|网络|科技|集团|控股|传媒|公司|,?\s*(?:inc|ltd|co|corp|group|holdings)\b\.?)?"
+_LIST_JOIN = re.compile(_NAME_TAIL + r"\s*(?:[、,，]\s*(?:and\s+|以及|及|和|与)?|以及|及|和|与|and|&)\s*", re.IGNORECASE)
+_OWNER_JOIN = re.compile(r"\s*(?:['’]s|旗下(?:的)?|的)\s*")
+_LIST_TO_AMOUNT = re.compile(
+    _NAME_TAIL + r"\s*(?:(?:依法|再|也|均|各|分别|一并|共)*(?:遭|被)?(?:(?:处以|处于|处|罚款|罚|开罚|裁罚|作出|给予|予以)[^，,。；;、]{0,6})?"
+    r"|(?:a\s+fine\s+of\s+|fines\s+of\s+)?)\s*$", re.IGNORECASE)
+
+
+def _coordinated_parties(prepared: PreparedText, figure: Figure, figures: Sequence[Figure],
+                         mentions: Sequence[PlatformMention]) -> list[str]:
+    """The parties of the list that an amount paid by each of them follows (对A、B和C分别处以
+    50万元罚款, 甲及乙各罚240万元, "fined A, B and C 500,000 yuan each"), in their order, read at
+    the figure's span or at a span repeating it (a headline's 各遭罚款 restated in the body); a
+    product written as its owner's ("Alibaba's Tmall") stands for itself. Empty when no list of
+    several names ends right before an amount said to be each one's."""
+    for start, end in ((figure.start, figure.end), *figure.other_spans):
+        position = prepared.offsets.to_converted(start)
+        sentence_start = prepared.sentence_at(position)[0]
+        before = prepared.text[max(sentence_start, position - 40):position]
+        respective = RESPECTIVELY.search(before) is not None
+        if respective and any(other.currency and other is not figure
+                              and prepared.sentence_at(prepared.offsets.to_converted(other.start))[0] == sentence_start
+                              for other in figures):
+            continue  # 分别处以50万元、30万元: the amounts of _respective, one each
+        if not (respective or "各" in before[-12:] or "each" in before
+                or _EACH_AFTER.match(prepared.text, prepared.offsets.to_converted(end))):
+            continue
+        listed = _listed_before(prepared, start, mentions)
+        if len(listed) > 1:
+            return listed
+    return []
+
+
+def _listed_before(prepared: PreparedText, start: int, mentions: Sequence[PlatformMention]) -> list[str]:
+    sentence = prepared.sentence_index(prepared.offsets.to_converted(start))
+    before = [mention for mention in mentions if mention.end <= start
+              and prepared.sentence_index(prepared.offsets.to_converted(mention.start)) == sentence]
+    if len(before) < 2 or not _LIST_TO_AMOUNT.fullmatch(prepared.original, before[-1].end, start):
+        return []
+    listed = [before[-1]]
+    edge = before[-1].start  # where the list item read last begins, its owner's name included
+    for mention in reversed(before[:-1]):
+        if mention.end > edge:
+            continue  # a name inside another (a brand inside a legal name)
+        if _OWNER_JOIN.fullmatch(prepared.original, mention.end, edge):
+            edge = mention.start
+            continue
+        if not _LIST_JOIN.fullmatch(prepared.original, mention.end, edge):
+            break
+        listed.append(mention)
+        edge = mention.start
+    parties: list[str] = []
+    for mention in reversed(listed):
+        party = _party(mention)
+        if party not in parties:
+            parties.append(party)
+    return parties
+
+
+# "the amount of fines they have been ordered to pay", 罚款总额: the sum of several parties' fines
+# where the sentence names several.
+_SUM_OF_FINES = re.compile(r"\b(?:total|sum|amount)\s+of\s+(?:the\s+|all\s+|their\s+)?(?:fines|penalties)\b"
+                           r"|\btotal\s+(?:fines|penalties)\b|罚款(?:总额|总计|合计)")
 
 
 def _parties_in_sentence(prepared: PreparedText, figure: Figure, mentions: Sequence[PlatformMention]) -> int:
@@ -131,6 +211,28 @@ def _owners(prepared: PreparedText, mentions: Sequence[PlatformMention],
                 owners[product.id] = company.id
                 break
     return owners
+
+
+# A platform and the company the text says runs it: "Douban's operating entity X", "X, the
+# operator of Douban", 豆瓣的运营主体X. The platform the notice is about is the party.
+_OPERATOR_AFTER = re.compile(
+    r"\s*(?:['’]s|的)?\s*(?:operating\s+(?:entity|company)|operator|运营主体|运营方|运营公司|运营商|经营主体|營運主體|運營主體|營運商)"
+    r"\s*(?:为|是|,)?\s*", re.IGNORECASE)
+_OPERATOR_BEFORE = re.compile(r"\s*[,，(（]\s*(?:the\s+)?(?:operating\s+(?:entity|company)|operator)\s+(?:of|behind)\s+",
+                              re.IGNORECASE)
+
+
+def _operated(prepared: PreparedText, mentions: Sequence[PlatformMention]) -> dict[str, str]:
+    """Operators mapped to the platform the text names them as running."""
+    operated: dict[str, str] = {}
+    for first, second in pairwise(mentions):
+        if first.end > second.start or second.start - first.end > 40:
+            continue
+        if _OPERATOR_AFTER.fullmatch(prepared.original, first.end, second.start) and first.id is not None:
+            operated.setdefault(_party(second), _party(first))
+        elif _OPERATOR_BEFORE.fullmatch(prepared.original, first.end, second.start) and second.id is not None:
+            operated.setdefault(_party(first), _party(second))
+    return operated
 
 
 _NO_BUSINESS = frozenset({"operating_system"})
@@ -254,6 +356,28 @@ def _party_defined(prepared: PreparedText, position: int) -> str | None:
         return None
     name = _LEGAL_FORM.sub("", last.group("name"))
     return name if len(name) >= 2 else last.group("name")
+
+
+# A case write-up headed by its party's name on a line of its own (宜家(中国)投资有限公司 / 发布虚假广告案 /
+# 当事人在…), a list of such cases each under its own heading.
+_HEADING_PARTY = re.compile(
+    r"^[ \t]*(?P<name>[\u4e00-\u9fffA-Za-z0-9()（）]{2,40}?(?:有限责任公司|有限公司|公司|商行|经营部|工作室))[ \t]*$",
+    re.MULTILINE)
+
+
+def _party_headed(prepared: PreparedText, position: int) -> str | None:
+    """The company whose name heads the case an amount's sentence calls 当事人: the last such
+    heading line before it."""
+    sentence_start, _ = prepared.sentence_at(position)
+    if prepared.text.find("当事人", sentence_start, position) == -1:
+        return None
+    last = None
+    for match in _HEADING_PARTY.finditer(prepared.text, 0, sentence_start):
+        last = match
+    if last is None:
+        return None
+    name = _LEGAL_FORM.sub("", prepared.original_text(*last.span("name")))
+    return name if len(name) >= 2 else None
 
 
 def _party_the_clause_names(prepared: PreparedText, position: int) -> str | None:

@@ -71,6 +71,8 @@ _ZH_RANGE = re.compile(
     r"|" + _ZH_YEAR.format("yu") + r"\s*(?:截至|截止(?:到)?)\s*(?P<mu>" + _CN_MONTH + r")\s*月(?:份)?\s*(?:(?P<du>"
     + _CN_DAY + r")\s*[日号])?(?:底|末)?"
     r"|(?:" + _ZH_YEAR.format("y1") + r")?\s*(?P<m1>" + _CN_MONTH + r")\s*月(?:份)?\s*(?:(?P<d1>" + _CN_DAY + r")\s*[日号])?"
+    # 六月中以来, 3月上旬起: a start within the month
+    r"(?P<mpart>初|中旬|上旬|下旬|中(?=\s*(?:以来|来|至今|起)))?"
     r"\s*(?:(?:至|到|—|-|~|－)\s*(?:" + _ZH_YEAR.format("y2") + r")?\s*(?P<m2>" + _CN_MONTH + r")\s*月(?:份)?"
     r"\s*(?:(?P<d2>" + _CN_DAY + r")\s*[日号])?(?:底|末)?|(?P<since>以来|来|至今|起(?!\s*(?:施行|实施|生效|执行|正式|开始施行|开始实施))))"
     r"|(?P<pastyear>过去一年|近一年|过去12个月|近12个月)(?:来|以来|里|中|间)?"
@@ -86,8 +88,9 @@ _ZH_RANGE = re.compile(
     r")"
 )
 _ZH_FROM_BEFORE = re.compile(r"[自从]\s*$")
+_TO_TODAY = re.compile(r"\s*(?:至|到|截至)?\s*(?:今日|今天)")
 # The English ranges that run up to publication.
-_EN_TO_DATE = ("ys", "ms", "past", "npast", "nyears")
+_EN_TO_DATE = ("ys", "ms", "past", "npast", "nweeks", "nyears")
 _ZH_UNTIL = re.compile(
     r"截至\s*(?:" + _ZH_YEAR.format("y") + r")?\s*(?P<m>" + _CN_MONTH + r")\s*月\s*(?:(?P<d>" + _CN_DAY + r")\s*[日号])?(?:底|末)?"
 )
@@ -106,6 +109,8 @@ _EN_RANGE = re.compile(
     + r"|(?:in|over|during)\s+the\s+(?P<past>past|last)\s+(?:year|12\s+months|twelve\s+months)"
     # "over the past six months": that many months up to publication.
     r"|(?:in|over|during)\s+the\s+(?:past|last)\s+(?P<npast>[2-9]|1[01]|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months"
+    # "over the past three weeks": that many weeks up to the day of publication.
+    r"|(?:in|over|during)\s+the\s+(?:past|last)\s+(?P<nweeks>[2-9]|two|three|four|five|six|seven|eight|nine)\s+weeks"
     # "in the last three years": that many years up to publication.
     r"|(?:in|over|during)\s+the\s+(?:past|last)\s+(?P<nyears>[2-9]|10|two|three|four|five|six|seven|eight|nine|ten)\s+years"
     # "the January-March period", "the April–June quarter".
@@ -226,7 +231,11 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
         else:
             if published is None:
                 return None
-            last, days, to_date = published, False, True
+            # A start finer than its month (4月15日, 六月中), or an end said to be today
+            # (至今日), runs to the day of publication.
+            days = day is not None or match.group("mpart") is not None \
+                or _TO_TODAY.match(text, match.end()) is not None
+            last, to_date = published, True
     else:
         last_month = _cn_small(match.group("m2"))
         last_year = _year_of(match.group("y2"), match.group("y2r"), None, last_month) or year
@@ -313,6 +322,12 @@ def _en_range(match: re.Match[str], published: date | None) -> Period | None:
     if match.group("npast"):
         count = match.group("npast")
         return _months_to_date(int(count) if count.isdigit() else _EN_MONTH_COUNTS[count], published)
+    if match.group("nweeks"):
+        count = match.group("nweeks")
+        if published is None:
+            return None
+        weeks = int(count) if count.isdigit() else _EN_MONTH_COUNTS[count]
+        return Period.span(published - timedelta(weeks=weeks), published, days=True, to_date=True)
     if match.group("nyears"):
         count = match.group("nyears")
         return _years_to_date(int(count) if count.isdigit() else _EN_MONTH_COUNTS[count], published)
@@ -714,7 +729,7 @@ _ZH_RANGE_HINT = re.compile(
 )
 _EN_RANGE_HINT = re.compile(
     r"(?=[fbspltym\-–—])(?:"
-    r"\b(?:from|between|since|past|last\s+(?:\w+\s+(?:months|years)|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
+    r"\b(?:from|between|since|past|last\s+(?:\w+\s+(?:weeks|months|years)|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
     r"|(?:[-–—]\s*|\b(?:to|through)\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
 _BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")

@@ -26,6 +26,11 @@ _SENTENCE_END = re.compile(
     r"|(?!\s+(?:eur|usd|gbp|cny|rmb|€|\$|£|\d|\(|and\b|or\b|to\b|was\b|were\b|has\b|had\b|is\b"
     r"|agreed\b|will\b|for\b|of\b|in\b|on\b|by\b|with\b)))"
 )
+# An abbreviation's full stop ("U.S. dollars", "Alibaba Group Co. in Hangzhou") ends no
+# sentence when the original goes on in lower case or with a digit.
+_ABBREVIATION = re.compile(
+    r"(?:\b[a-z]\.[a-z]\.(?:[a-z]\.)?|\b(?:co|corp|inc|ltd|no|nos|mr|ms|mrs|dr|st|vs|approx)\.)$")
+_GOES_ON = re.compile(r"\s+[a-z\d]")
 # A comma between a digit and exactly three digits groups thousands; any other ends a clause.
 _CLAUSE_END = re.compile(r"[。；;\n，、：:（）()]|[！？!?](?![,，、])|\.(?=\s|$)|,(?!(?<=\d,)\d{3}(?!\d))")
 
@@ -143,6 +148,9 @@ def _segment(prepared: PreparedText) -> None:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
+        if text[end - 1] == "." and _ABBREVIATION.search(text, max(start, end - 7), end) \
+                and _GOES_ON.match(prepared.original, prepared.offsets.to_original(end, end)[0]):
+            continue
         _add_sentence(starts, ends, start, end)
         start = end
     if start < len(text):

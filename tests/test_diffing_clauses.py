@@ -552,12 +552,14 @@ def test_brands_in_brackets_are_not_the_party_acted_on(text: str) -> None:
     assert actions["meta" if "Meta" in text else "alphabet"] == ("fined",)
 
 
-@pytest.mark.parametrize(("text", "language"), [
-    ("Tencent and NetEase were ordered to pay fines of 500,000 yuan each.", "en"),
-    ("腾讯、网易各被处以罚款50万元。", "zh-Hans"),
+@pytest.mark.parametrize(("text", "language", "parties"), [
+    # the names are the subject, not the list the amount follows: no one party
+    ("Tencent and NetEase were ordered to pay fines of 500,000 yuan each.", "en", [None]),
+    # the list right before the amount: one fine per party
+    ("腾讯、网易各被处以罚款50万元。", "zh-Hans", ["tencent", "netease"]),
 ])
-def test_an_amount_each_paid_after_it_has_no_one_party(text: str, language: str) -> None:
-    assert [figure.party for figure in extract(text, language=language).figures if figure.currency] == [None]
+def test_an_amount_each_paid_after_it_has_no_one_party(text: str, language: str, parties: list[str | None]) -> None:
+    assert [figure.party for figure in extract(text, language=language).figures if figure.currency] == parties
 
 
 @pytest.mark.parametrize(("text", "language", "action"), [

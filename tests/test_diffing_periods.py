@@ -96,6 +96,12 @@ def test_period_parse_and_end() -> None:
     ("自今年4月起，各地网信部门", date(2022, 9, 14), "2022-04..2022-09"),
     ("从去年11月起，各地网信部门", date(2022, 9, 14), "2021-11..2022-09"),
     ("今年2月至今，各地网信部门", date(2022, 9, 14), "2022-02..2022-09"),
+    # a start finer than its month (a day, 月中, 上旬) or an end said to be today runs to the day
+    ("自3月8日以来，各地网信部门", date(2022, 3, 29), "2022-03-08..2022-03-29"),
+    ("五月中以来，公署已转介", date(2021, 7, 20), "2021-05-01..2021-07-20"),
+    ("今年4月上旬至今，各地", date(2021, 7, 20), "2021-04-01..2021-07-20"),
+    ("自4月起至今日，公署共接获", date(2021, 7, 20), "2021-04-01..2021-07-20"),
+    ("over the past two weeks, regulators", date(2022, 9, 14), "2022-08-31..2022-09-14"),
     # the last few months up to publication
     ("over the past four months, regulators", date(2022, 9, 14), "2022-05..2022-09"),
     ("in the last three months the ministry", date(2022, 9, 14), "2022-06..2022-09"),

@@ -401,14 +401,15 @@ def test_one_total_stated_with_a_wider_and_a_narrower_period_is_one_figure(text:
     assert [(f.period, len(f.other_spans)) for f in fines] == [("2023-04..2023-11", 1)]
 
 
-@pytest.mark.parametrize("text", [
-    "星河、银河、天河各遭罚款50万元\n市场监管总局分别对星河公司、银河公司和天河公司处以50万元罚款。",
-    "星河、銀河、天河各遭罰款50萬元\n市場監管總局分別對星河公司、銀河公司和天河公司處以50萬元罰款。",
-    "Three firms fined 500,000 yuan each\nThe regulator fined Orbit, Comet and Nova 500,000 yuan each on Monday.",
+@pytest.mark.parametrize(("text", "parties"), [
+    ("星河、银河、天河各遭罚款50万元\n市场监管总局分别对星河公司、银河公司和天河公司处以50万元罚款。", 1),
+    ("星河、銀河、天河各遭罰款50萬元\n市場監管總局分別對星河公司、銀河公司和天河公司處以50萬元罰款。", 1),
+    # names known as parties: one fine per party, each stated again in the headline
+    ("Three firms fined 500,000 yuan each\nThe regulator fined Orbit, Comet and Nova 500,000 yuan each on Monday.", 3),
 ])
-def test_an_amount_for_each_of_several_parties_stated_again_is_one_figure(text: str) -> None:
+def test_an_amount_for_each_of_several_parties_stated_again_is_one_figure(text: str, parties: int) -> None:
     fines = [f for f in extract(text, published=date(2023, 11, 20)).figures if f.metric == "fine_amount"]
-    assert [(f.value, len(f.other_spans)) for f in fines] == [(Decimal(500000), 1)]
+    assert [(f.value, len(f.other_spans)) for f in fines] == [(Decimal(500000), 1)] * parties
 
 
 def test_a_payment_split_into_a_penalty_and_refunds_is_no_fine() -> None:
@@ -818,6 +819,17 @@ def test_a_product_fined_where_its_owner_is_named_is_the_owners(text: str, expec
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # each case of a list headed by its party's name on a line of its own
+    (("一、典型案例\n\n星河家居(中国)有限公司\n\n发布虚假广告案\n\n当事人在公交站牌上宣传床垫可“治疗失眠”。"
+      "市场监管部门责令当事人停止发布，处罚款12万元。\n\n月光餐饮有限公司\n\n发布虚假广告案\n\n"
+      "当事人在外卖平台宣称使用“野生河鲜”。市场监管部门依法对当事人处罚款3万元。"),
+     [(120000, "星河家居(中国)"), (30000, "月光餐饮")]),
+])
+def test_a_fine_on_the_case_party_is_the_company_heading_the_case(text: str, expected: list[tuple[int, str]]) -> None:
+    assert [(f.value, f.party) for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     # each case of a list defines its own 当事人
     (("一、某市监管局查处星河贸易有限公司虚假宣传案\n经查，星河贸易有限公司（以下简称当事人）在直播中夸大宣传。"
       "监管局对当事人作出行政处罚，罚款30万元。\n"
@@ -849,12 +861,48 @@ def test_a_fine_in_a_list_of_cases_is_its_own_items(text: str, expected: list[tu
     assert [(f.value, f.party) for f in _money(text) if f.metric == "fine_amount"] == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # the company the text says runs a platform stands for the platform, also in later sentences
+    (("Regulators fined Douban's operating entity Starlight Network Technology Co., Ltd. 300,000 yuan on Monday. "
+      "The company was also fined 20,000 yuan in May."), ["douban", "douban"]),
+    ("Starlight Network Technology Co., Ltd., the operator of Douban, was fined 200,000 yuan.", ["douban"]),
+    ("监管部门对豆瓣的运营主体北京星光网络科技有限公司处以罚款20万元。", ["douban"]),
+    # a company named alone is its own party
+    ("Regulators fined Starlight Network Technology Co., Ltd. 300,000 yuan on Monday.", ["Starlight Network Technology"]),
+])
+def test_a_platforms_operator_fined_is_the_platform(text: str, expected: list[str]) -> None:
+    assert [f.party for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a list of names right before an amount each of them pays: one fine per name, in order
+    ("The market regulator fined Google, Meta's Instagram and Amazon 300,000 yuan (about US$46,000) each over pricing.",
+     ["google", "instagram", "amazon"]),
+    ("监管部门依法分别对腾讯投资、百度和美团处以50万元罚款。", ["tencent", "baidu", "meituan"]),
+    ("监管部门表示，快手及抖音各被罚款30万元。", ["kuaishou", "douyin"]),
+    # a headline's 各遭 restated in the body with the list
+    ("三家平台各遭罚款50万元\n\n监管部门分别对腾讯、百度和美团处以50万元罚款。", ["tencent", "baidu", "meituan"]),
+    # one name only: its own fine
+    ("监管部门表示，快手被罚款30万元。", ["kuaishou"]),
+])
+def test_an_amount_each_of_a_list_pays_is_a_fine_per_party(text: str, expected: list[str]) -> None:
+    assert [f.party for f in _money(text) if f.metric == "fine_amount"] == expected
+
+
 @pytest.mark.parametrize("text", [
     "The privacy commission slapped a combined fine of 50 billion won on Google and Meta.",
     "Google and Meta were together fined 50 billion won by the privacy commission.",
+    # the sum of what several named parties were fined
+    "Regulators said Google and Meta ignored the orders, and the amount of fines they must pay now exceeds 90 million rubles.",
+    "今年以来，腾讯、百度两家公司的罚款总额达到300万元。",
 ])
 def test_a_combined_fine_on_two_parties_is_no_one_partys(text: str) -> None:
     assert [f.party for f in _money(text) if f.metric == "fine_amount"] == [None]
+
+
+def test_the_sum_of_one_partys_fines_is_that_partys() -> None:
+    text = "Regulators said Google ignored the orders, and the amount of fines it must pay now exceeds 90 million rubles."
+    assert [f.party for f in _money(text) if f.metric == "fine_amount"] == ["google"]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
