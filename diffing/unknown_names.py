@@ -752,6 +752,9 @@ def _kind_matches(registry: PlatformRegistry, language: str, text: str) -> list[
 _QUOTED_INSTITUTION = re.compile(r"(?:银行|产险|人寿|寿险|证券|投信|期货|票券|金控)(?=[”」』\"])")
 
 
+# “千树”等4家平台, “星夜”平台: a bare 平台 is the list's noun only right after the list or its
+# count; further on it is often a modifier (纳入平台禁售名录) or another subject.
+_BARE_PLATFORM_AFTER = re.compile(r"\s*(?:等\s*[\d一二三四五六七八九十百千两]+\s*[余多]?\s*[家个款])?\s*平台")
 _OPERATOR_AFTER = re.compile(r"\s*(?:app|应用)?\s*(?:的)?(?:运营主体|运营者|运营方|运营企业|运营公司|开发者|开发商)")
 
 
@@ -786,6 +789,8 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
                     len(tail.group("filler").split()) <= 2
                     and not _EN_FUNCTION_WORDS.intersection(tail.group("filler").split()))):
                 return kind
+    if language == "zh" and _BARE_PLATFORM_AFTER.match(text, after):
+        return "website"
     if language == "zh" and _OPERATOR_AFTER.match(text, after):
         return "app"  # “某某”运营主体某某公司: a service with an operator, named by its operator's notice
     before = text[max(sentence_start, quote_start - 100):quote_start]

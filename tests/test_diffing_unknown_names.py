@@ -182,3 +182,22 @@ def test_a_case_named_after_a_site_or_app_names_it(text: str, expected: list[str
 
 def test_a_case_named_by_its_date_names_nothing() -> None:
     assert _names("某市查处“5.12”制售盗版光盘案，判处有期徒刑3年。") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("文化执法部门关停“云雀秀场”等5家平台，并处罚款。", ["云雀秀场"]),
+    ("执法机构处罚“蓝莓之夜”、“青柠派对”等12家手机表演平台。", ["蓝莓之夜", "青柠派对"]),
+    ("文化部门严查“银河夜话”平台提供低俗表演的问题，并责令其整改。", ["银河夜话"]),
+])
+def test_a_quoted_name_the_word_platform_follows_is_a_platform(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # 平台 further on modifies another noun
+    "监管局要求将“野生江鱼”“深海珍品”等纳入平台禁售商品名录，并加强审核。",
+    # 平台 before the quote is the subject that counts
+    "公告中，两平台「问题」有所不同，监管部门责令整改。",
+])
+def test_a_platform_word_not_right_after_the_quote_names_nothing(text: str) -> None:
+    assert _names(text) == []
