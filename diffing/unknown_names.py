@@ -149,6 +149,8 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
             if language == "zh" and end - start <= 12:
                 _quoted_around_registry_name(text, known, start, end)
             continue
+        if end - start < 2:
+            continue  # 「I」、「O」: a quoted letter or character is shown, not named
         if _DOCUMENT_TITLE.search(text, start, end) or _CAMPAIGN.search(text[start:end]) \
                 or _is_jargon(text, start, end) or _NUMBER_ONLY.fullmatch(text, start, end) \
                 or (end - start > _CONDUCT_LONGEST_NAME and _CONDUCT_START.match(text, start)) \
@@ -340,6 +342,13 @@ _PRODUCT_NOT_NAME = re.compile(
     # the company's people or its things named by kind (某某有限公司的负责人、…; 的应用、…)
     r"|负责人|代表|股东|员工|高管|人员|用户|客服|^(?:app|应用|软件|产品|服务|网站|小程序)$", re.IGNORECASE)
 _APP_WORD = re.compile(r"app|sdk|应用|软件|小程序", re.IGNORECASE)
+# The trade name an operator's registered name is followed by in brackets (某某网络科技有限公司
+# (某某助手)): the app or site the notice speaks of. A bracket that gives a place, a defined term
+# (以下简称当事人) or a detail of the register is no name.
+_BRACKETED_PRODUCT = re.compile(r"\s*[(（]([A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff ]{1,19}?)[)）]")
+_BRACKET_NOT_PRODUCT = re.compile(
+    r"简称|下称|当事人|下同|原名|曾用名|更名|信用代码|注册|住所|地址|法定代表|万元|亿元|\d{4}"
+    r"|^(?:中国)?(?:香港|澳门|台湾|北京|上海|天津|重庆|深圳|广州|杭州)$|[省市区县州镇]$")
 
 
 def operated_names(text: str, known: Sequence[Found], language: str) -> tuple[list[Found], list[Found]]:
@@ -351,11 +360,17 @@ def operated_names(text: str, known: Sequence[Found], language: str) -> tuple[li
     found: list[Found] = []
     replaced: list[Found] = []
     for company in _COMPANY_END.finditer(text):
-        product = _OPERATED_PRODUCT.match(text, company.end())
-        if product is None or _PRODUCT_NOT_NAME.search(product.group(1)) \
-                or _CONDUCT_START.match(product.group(1)) \
-                or not _APP_WORD.search(text, max(0, company.start() - 150), product.end() + 60):
-            continue  # 收购某某有限公司股权、…: a deal's object, where no app is spoken of
+        product = _BRACKETED_PRODUCT.match(text, company.end())
+        if product is not None:
+            if _BRACKET_NOT_PRODUCT.search(product.group(1)) or _PRODUCT_NOT_NAME.search(product.group(1)) \
+                    or any(item.start < product.end(1) and product.start(1) < item.end for item in known):
+                continue  # a platform found in the bracket is the party already (see _branded)
+        else:
+            product = _OPERATED_PRODUCT.match(text, company.end())
+            if product is None or _PRODUCT_NOT_NAME.search(product.group(1)) \
+                    or _CONDUCT_START.match(product.group(1)) \
+                    or not _APP_WORD.search(text, max(0, company.start() - 150), product.end() + 60):
+                continue  # 收购某某有限公司股权、…: a deal's object, where no app is spoken of
         start, end = product.span(1)
         inside = [item for item in known if start <= item.start and item.end <= end]
         if any(item.start < end and start < item.end and item not in inside for item in known):
@@ -516,7 +531,11 @@ _LIST_CLOSE = re.compile(
     r"(?:等|在内的)\s*(?:[\d一二三四五六七八九十百千两]+\s*(?:款|个|家|批)\s*)?"
     # 等生活类应用, 等游戏类App: the kind said with its category
     r"(?:[\u4e00-\u9fff]{1,4}类)?"
+    # 等网络表演平台, 等手机直播应用: the kind said with what the platforms carry
+    r"(?:网络表演|手机表演|网络直播|手机直播|直播|短视频|社交|电商|游戏|网络|手机|移动)?"
     r"(?P<noun>移动应用程序|应用程序|应用软件|应用|app|软件|小程序|网站|平台|sdk|公众号|账号|企业|公司)"
+    # 某某、某某等在列: a list said to be among those the notice names
+    r"|等(?:\s*[\d一二三四五六七八九十百千两]+\s*款\s*(?:app|应用)?)?\s*(?:均|都|也)?在列"
     # 蛋壳公寓、小咖秀、安卓壁纸都在被下架名单内: a list the sentence then says was all acted on
     r"|(?:都|均)(?:已|已经)?(?:在|被|遭)(?P<all>被)?(?:下架|通报|约谈|关闭|处罚|罚款|点名|列入)"
     # 天津银行、渤海银行4家金融机构: a list closed by its count alone
@@ -539,6 +558,8 @@ _LIST_LEAD_WORD = re.compile(
     r"以下简称|以下称|下称|简称|有关|函请|致函|所属|"
     # a body convening or organising the platforms (某局召集A、B; 某部组织对A、B开展检查)
     r"召集|组织|召开|约见|约请|会同|指导|提醒|告诫|敦促|"
+    # a penalty given to the names (分别给予A、B等平台罚款)
+    r"给予|予以|"
     r"针对|关于|对于|对|了|将|把|的|如|其|及|和"
 )
 # The last character of a body, a verb or a relative clause that a list's first name follows
@@ -546,6 +567,8 @@ _LIST_LEAD_WORD = re.compile(
 _AGENT_OR_VERB_END = re.compile(r"[部局办委厅院署会处查现报布架谈理置罚示括治管核测改规法题]")
 _LIST_NOT_ITEM = re.compile(
     r"^(?:多款|部分|相关|其他|其它|一批|若干|各类|上述|该|这些|此类)|[\d一二三四五六七八九十]+(?:款|家|个)$"
+    # 13家网络服务商和抖音等…: a count of a kind beside the names, not one of them
+    r"|^[\d一二三四五六七八九十百千两]+\s*(?:款|家|个|批)"
     # a kind of thing, not a name: 网站、账号等3000家
     r"|^(?:网站|账号|帐号|平台|应用|app|小程序|公众号|企业|公司|群组|直播间|主播|博主|栏目|频道|信息|视频|图片)$"
 )

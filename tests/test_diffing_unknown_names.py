@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from diffing.extract import extract
+from diffing.platforms import PlatformMention, find_platform_mentions
+from diffing.text import prepare
 
 
 def _names(text: str) -> list[str]:
@@ -200,4 +202,50 @@ def test_a_quoted_name_the_word_platform_follows_is_a_platform(text: str, expect
     "公告中，两平台「问题」有所不同，监管部门责令整改。",
 ])
 def test_a_platform_word_not_right_after_the_quote_names_nothing(text: str) -> None:
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("省通信管理局约谈应用商店运营企业，包括海星网络科技有限公司(海星助手)、蓝湾信息服务有限公司(蓝湾电脑)等，并给予警告。",
+     ["海星助手", "蓝湾电脑"]),
+])
+def test_an_operator_s_bracketed_trade_name_is_the_name(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("市场监管局查处海星商贸有限公司（以下简称当事人）虚假宣传案，处罚款10万元。", ["海星商贸有限公司"]),
+    ("监管部门对蓝湾科技有限公司（香港）处以罚款50万元。", ["蓝湾科技有限公司"]),
+])
+def test_a_bracket_with_a_defined_term_or_a_place_is_no_trade_name(text: str, expected: list[str]) -> None:
+    # the company with no measure of its own goes to the other parties; either way it is the name
+    others: list[PlatformMention] = []
+    mentions = find_platform_mentions(prepare(text, "zh-Hans"), other_parties=others)
+    assert [mention.name for mention in [*mentions, *others]] == expected
+
+
+def test_a_registry_platform_in_the_bracket_stays_the_registry_s() -> None:
+    mentions = extract("监管部门对某某网络科技有限公司（唯品会）处以罚款50万元。").platforms
+    assert [mention.id for mention in mentions] == ["vip"]
+
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a list said to be among those the notice names
+    ("工信部抽测发现12款App仍有问题。晨光记账、云雀相册、小熊识字等在列，应在月底前完成整改。",
+     ["晨光记账", "云雀相册", "小熊识字"]),
+    # the list's noun said with what the platforms carry, after the penalty given to them
+    ("执法机构分别给予星河秀场、月光直播、蓝鲸派对等网络表演平台罚款。", ["星河秀场", "月光直播", "蓝鲸派对"]),
+])
+def test_an_unquoted_list_closed_by_its_kind_or_by_being_listed(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+def test_a_count_of_a_kind_beside_a_list_is_no_name() -> None:
+    text = "版权局约谈了12家网络服务商和星河视频、月光直播等15家短视频平台。"
+    assert _names(text) == ["星河视频", "月光直播"]
+
+
+def test_a_quoted_letter_is_shown_not_named() -> None:
+    text = "平台下架广告时需人工输入网址，易将「I」、「l」与「O」混淆，主管机关要求改善并处罚款。"
     assert _names(text) == []
