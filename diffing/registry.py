@@ -238,11 +238,19 @@ def registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[F
         domain = _DOMAIN_SUFFIX.match(text, end)
         if domain is not None and _LATIN_EDGE.match(alias[-1]):
             end = domain.end()  # Bing.com, JD.com, sina.com.cn: the platform's own site
+        edition = _EDITION_SUFFIX.match(text, end)
+        if edition is not None:
+            # 某某天气极速版, Facebook Lite: an edition is a product of its own, which the registry
+            # would list under its own name where it knows it.
+            found.append(Found(start, edition.end(), None, "app"))
+            last_end = edition.end()
+            continue
         found.append(Found(start, end, platform_id, registry.platforms[platform_id].kind))
         last_end = end
     return found
 
 
+_EDITION_SUFFIX = re.compile(r"\s?(?:极速版|精简版|轻量版|青春版|lite(?![a-z0-9]))")
 _DOMAIN_SUFFIX = re.compile(r"\.(?:com|cn|net|org)(?:\.cn)?(?![a-z0-9])")
 
 

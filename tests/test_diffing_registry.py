@@ -63,6 +63,12 @@ from diffing.registry import builtin_registry
     ("Posts on Threads were fined as well.", "threads"),
     # a product's lighter edition is its own entry, as the orders list it apart
     ("The order blocked PUBG Mobile Lite as well.", "pubg_mobile_lite"),
+    # Taiwanese e-commerce groups and their shops, a closed microblog, apps by their app names
+    ("公平会分别开罚创业家兄弟与松果购物。", "kuobrothers"),
+    ("公平会分别开罚创业家兄弟与松果购物。", "pcone"),
+    ("Posts on Tencent Weibo were removed.", "tencent_weibo"),
+    ("监管部门点名虾皮拍卖等电商平台。", "shopee"),
+    ("工信部通报百合婚恋等应用。", "baihe"),
 ])
 def test_registry_knows_platforms_regulators_act_on(text: str, platform_id: str) -> None:
     assert platform_id in {mention.id for mention in extract(text, language=None if "监管" in text else "en").platforms}
@@ -118,3 +124,12 @@ def test_a_quoted_name_said_to_be_a_shop_is_a_website(text: str) -> None:
 
 def test_health_insurance_is_not_the_health_app() -> None:
     assert "pingan_good_doctor" not in {mention.id for mention in extract("监管局对平安健康险公司罚款30万元。").platforms}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("工信部通报墨迹天气极速版等应用，要求整改。", "墨迹天气极速版"),
+    ("The order also blocked Facebook Lite.", "Facebook Lite"),
+])
+def test_a_lighter_edition_of_a_registry_product_is_a_product_of_its_own(text: str, expected: str) -> None:
+    mentions = extract(text, language=None if "工信部" in text else "en").platforms
+    assert [(mention.id, mention.name) for mention in mentions] == [(None, expected)]
