@@ -45,6 +45,13 @@ _EN_APP_OF_DEVELOPER = re.compile(
 
 
 _EN_NOT_APP = re.compile(r"^(?:The|A|An|Some|Other|Apps?|Ministry|MIIT|China|Chinese|Users?)$")
+# "including Chinese ones", "such as foreign apps": where the apps are from or how many, said of a
+# kind in lower-case words, not a name.
+_EN_KIND_OF_APP = re.compile(
+    r"^(?:Chinese|Indian|American|Russian|Korean|Japanese|Foreign|Domestic|Local|Overseas|Offshore|Other|"
+    r"Several|Many|Most|Such|Similar|Popular|Major|Some|All|Both)(?:\s+[a-z][\w-]*)*$")
+# "… including Chinese. They were …": a full stop and a space end the sentence, and the name.
+_EN_SENTENCE_STOP_IN_NAME = re.compile(r"\.\s")
 
 
 def english_app_names(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
@@ -57,11 +64,15 @@ def english_app_names(prepared: PreparedText, known: Sequence[Found], language: 
     found: list[Found] = []
 
     def add(start: int, end: int, tail: int) -> None:
+        stop = _EN_SENTENCE_STOP_IN_NAME.search(original, start, end)
+        if stop is not None:
+            end = stop.start()
         while end > start + 1 and original[end - 1] == ".":
             end -= 1  # "…, KleptoDogs and NomNoms." ends the sentence, not the name
         converted_start = prepared.offsets.to_converted(start)
         converted_end = prepared.offsets.to_converted(end)
-        if _EN_NOT_APP.match(original[start:end]) or _EN_PUBLIC_BODY.search(original, start, end) or any(
+        if _EN_NOT_APP.match(original[start:end]) or _EN_KIND_OF_APP.match(original[start:end]) \
+                or _EN_PUBLIC_BODY.search(original, start, end) or any(
                 a < converted_end and converted_start < b for a, b in taken):
             return
         taken.append((converted_start, converted_end))
