@@ -97,7 +97,9 @@ _JARGON = re.compile(r"(?:自媒体|网红|顶流|水军|饭圈|黑公关|标题
                      # the people the trade's words describe (“网红儿童”, “顶流”主播, “大V”博主)
                      r"|(?:网红|顶流|大v)(?:儿童|主播|博主|达人|明星|艺人))$")
 # A conduct quoted as a finding (“未向用户明示…目的”, “擅自收集…”): what an app did, not its name.
-_CONDUCT_START = re.compile(r"未(?!来|成年)|没有|擅自|拒不|违规|违反|超范围|强制")
+_CONDUCT_START = re.compile(r"未(?!来|成年)|没有|擅自|拒不|违规|违反|超范围|强制|散播|散布|传播|编造|宣扬|鼓吹|炒作")
+# 传播“某某文化”的账号: what is spread or hyped is content, not a name.
+_CONTENT_VERB_BEFORE = re.compile(r"(?:传播|散播|散布|宣扬|鼓吹|炒作|渲染|美化|编造)\s*$")
 _CONDUCT_LONGEST_NAME = 4
 _JARGON_LEAD = re.compile(r"(?:网络|职业|专业|网上|线上)?")
 _NUMBER_ONLY = re.compile(r"[\d·.．/\-]+")
@@ -158,7 +160,8 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
                 or _LABEL_BEFORE.search(text, max(0, match.start() - 4), match.start()) \
                 or (_SAID_BEFORE.search(text, max(0, match.start() - 6), match.start())
                     and _SAID_AFTER.match(text, match.end())) \
-                or _SEE_ALSO.search(text, max(0, match.start() - 4), match.start()):
+                or _SEE_ALSO.search(text, max(0, match.start() - 4), match.start()) \
+                or _CONTENT_VERB_BEFORE.search(text, max(0, match.start() - 3), match.start()):
             continue
         titled = group == "e"
         if language == "en" and not prepared.original_text(start, start + 1)[:1].isupper() \
@@ -175,6 +178,8 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
         if _HEADING_AFTER.match(text, match.end()) and _HEADING_BEFORE.search(text, max(0, match.start() - 8), match.start()):
             continue  # 1. “谨慎下载APP”：… is a numbered piece of advice, not a name
         kind = _unknown_kind(prepared, registry, language, match.start(), match.end(), titled)
+        if kind is None and language == "zh" and not titled and _SITE_NAME.fullmatch(text, start, end):
+            kind = "website"  # “某某理论网”, “某某动漫网”: the name says it is a site
         if kind is None and language == "zh" and _CASE_BEFORE.search(text, max(0, match.start() - 4), match.start()):
             case = _CASE_AFTER.match(text, match.end())
             if case is not None:
@@ -222,6 +227,8 @@ _COMPANY_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _COMPANY_BRACKET = re.compile(r"[(（][\u4e00-\u9fff]{2,4}[)）]$")
 _COMPANY_BEFORE = re.compile(
     r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|宣布|表示|指出|决定|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款|收购|并购|受让|入股"
+    # a measure taken against the company (吊销某某有限公司许可证)
+    r"|吊销|撤销|注销|查封|关停|取缔"
     r"|运营主体|运营方|运营者|运营企业|运营公司|运营单位|开发单位|开发者|开发商|主办|承办|版权所有|技术支持|所属|旗下"
     # a regulator's verb, a role or a listing before the name (某局查处某某有限公司, 营运主体, 母公司, 上柜)
     r"|查处|查办|审议|借用|营运主体|营运商|母公司|子公司|上柜|上市"
@@ -558,6 +565,8 @@ _LIST_LEAD_WORD = re.compile(
     r"以下简称|以下称|下称|简称|有关|函请|致函|所属|"
     # a body convening or organising the platforms (某局召集A、B; 某部组织对A、B开展检查)
     r"召集|组织|召开|约见|约请|会同|指导|提醒|告诫|敦促|"
+    # the area the names are in (约谈辖区A、B): where, not part of the first name
+    r"辖区内|辖区|辖内|"
     # a penalty given to the names (分别给予A、B等平台罚款)
     r"给予|予以|"
     r"针对|关于|对于|对|了|将|把|的|如|其|及|和"
@@ -570,7 +579,8 @@ _LIST_NOT_ITEM = re.compile(
     # 13家网络服务商和抖音等…: a count of a kind beside the names, not one of them
     r"|^[\d一二三四五六七八九十百千两]+\s*(?:款|家|个|批)"
     # a kind of thing, not a name: 网站、账号等3000家
-    r"|^(?:网站|账号|帐号|平台|应用|app|小程序|公众号|企业|公司|群组|直播间|主播|博主|栏目|频道|信息|视频|图片)$"
+    r"|^(?:网站|账号|帐号|平台|应用|app|小程序|公众号|企业|公司|群组|直播间|主播|博主|栏目|频道|信息|视频|图片"
+    r"|讨论区|论坛|社交平台|社交媒体|社交网站|媒体|网媒|通讯软件|搜索引擎|应用商店)$"
 )
 _LIST_REACH = 200
 
@@ -775,6 +785,9 @@ def _kind_matches(registry: PlatformRegistry, language: str, text: str) -> list[
 _QUOTED_INSTITUTION = re.compile(r"(?:银行|产险|人寿|寿险|证券|投信|期货|票券|金控)(?=[”」』\"])")
 
 
+# A quoted name ending in 网 is a website's (“某某理论网”); the network words are none.
+_SITE_NAME = re.compile(r"(?!.*(?:联网|因特网|局域网|广域网|天网|法网|电网|渔网|蛛网|球网|关系网|信息网)$)"
+                        r"[\u4e00-\u9fffA-Za-z0-9]{2,10}网")
 # “千树”等4家平台, “星夜”平台: a bare 平台 is the list's noun only right after the list or its
 # count; further on it is often a modifier (纳入平台禁售名录) or another subject.
 _BARE_PLATFORM_AFTER = re.compile(r"\s*(?:等\s*[\d一二三四五六七八九十百千两]+\s*[余多]?\s*[家个款])?\s*平台")

@@ -249,3 +249,44 @@ def test_a_count_of_a_kind_beside_a_list_is_no_name() -> None:
 def test_a_quoted_letter_is_shown_not_named() -> None:
     text = "平台下架广告时需人工输入网址，易将「I」、「l」与「O」混淆，主管机关要求改善并处罚款。"
     assert _names(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "微博称已暂停300多个「散播虚假消息和恐慌情绪」的账号。",
+    "近期甚至连许多传播“佛系文化”的账号都被封禁。",
+])
+def test_quoted_content_spread_is_no_name(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_the_area_before_a_list_is_not_part_of_its_first_name() -> None:
+    text = "市场监管局组织辖区饿了么、美团和京东三家外卖平台负责人进行约谈。"
+    mentions = extract(text).platforms
+    assert [mention.id for mention in mentions] == ["eleme", "meituan", "jd"]
+
+
+def test_a_revoking_verb_is_not_part_of_the_registered_name() -> None:
+    text = "文化部门严查低俗表演，吊销青州市星辰文化传媒有限公司《网络文化经营许可证》。"
+    others: list[PlatformMention] = []
+    mentions = find_platform_mentions(prepare(text, "zh-Hans"), other_parties=others)
+    assert [mention.name for mention in [*mentions, *others]] == ["青州市星辰文化传媒有限公司"]
+
+
+def test_a_kind_of_service_in_a_list_is_no_name() -> None:
+    text = "公署促讨论区、社交平台等删除涉事贴文，并将个案转介警方。"
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("网信部门依法关闭“青松时评网”等一批未取得许可资质违规开展新闻信息服务的网站。", ["青松时评网"]),
+])
+def test_a_quoted_name_ending_in_the_word_for_site_is_a_site(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "会议强调要推进“工业互联网”建设，并对违规平台处以罚款。",
+    "警方织密“天网”，对诈骗网站予以关闭。",
+])
+def test_network_words_ending_in_the_word_for_net_are_no_sites(text: str) -> None:
+    assert _names(text) == []
