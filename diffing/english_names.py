@@ -317,6 +317,9 @@ def english_governed_names(prepared: PreparedText, known: Sequence[Found], langu
     return found + english_listed_with_kind(prepared, [*known, *found], language)
 
 
+_ACCORDING_TO = re.compile(r"\b(?:[Aa]ccording\s+to|[Pp]er|[Aa]s\s+reported\s+by|[Cc]iting)\s+(?:the\s+)?$")
+
+
 def _governed_names(prepared: PreparedText, known: Sequence[Found]) -> list[Found]:
     original = prepared.original
     found: list[Found] = []
@@ -324,11 +327,15 @@ def _governed_names(prepared: PreparedText, known: Sequence[Found]) -> list[Foun
         return []
     for match in _EN_GOVERNED.finditer(original):
         group = match.lastgroup or "object"
+        # "According to CNBC, DiDi was fined": the source the sentence cites is no party.
+        cited = _ACCORDING_TO.search(original, max(0, match.start(group) - 16), match.start(group))
         brackets = [bracket.span() for bracket in re.finditer(r"\([^()\n]*\)", original[match.start(group):match.end(group)])]
         for name in _EN_LIST_NAME.finditer(original, match.start(group), match.end(group)):
             start, end = name.span()
             if any(a <= start - match.start(group) < b for a, b in brackets):
                 continue  # "RBS (now NatWest)": the bracket renames, it lists no other party
+            if cited is not None and start == match.start(group):
+                continue
             words = original[start:end].split()
             while words and _EN_LEADING.match(words[0]):
                 start = original.index(words[1], start + len(words[0])) if len(words) > 1 else end

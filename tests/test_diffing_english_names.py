@@ -132,3 +132,8 @@ def test_a_list_said_to_be_among_a_counted_kind(text: str, expected: list[str]) 
 ])
 def test_an_app_list_item_is_no_nationality_and_stops_at_the_sentence(text: str, expected: list[str]) -> None:
     assert _names(text) == expected
+
+
+def test_the_source_a_sentence_cites_is_no_party() -> None:
+    text = "According to Harbour Wire, Northwind was also penalized for breaching the data law."
+    assert _names(text) == ["Northwind"]
