@@ -23,12 +23,15 @@ _QUOTED = re.compile(
     r"|『(?P<c>[^『』\n。，,；;！？!?：:]{1,30})』"
     r'|"(?P<d>[^"\n。，,；;！？!?：:]{1,40})"'
     r"|《(?P<e>[^《》\n。，,；;！？!?：:]{1,30})》"
+    # ”A”、”B”等: pages that lost their opening marks close both sides of the names of a list;
+    # well-formed text never has a closing mark after a closing mark with no opening one between.
+    r"|(?<![“A-Za-z0-9])”(?P<f>[^“”\n。，,；;！？!?：:、]{1,30})”(?=\s*(?:[、”]|等|和|及|与))"
 )
 _AT_NAME = re.compile(
     r"@(?!所有人|全体成员|everyone\b|all\b)(?P<name>(?![\d.]+(?:\s|$))[^\s@，,。、；;：:“”\"（）()等]{1,30}(?:\s(?!and\b|or\b)[^\s@，,。、；;：:“”\"（）()]{1,20}){0,3})"
 )
 _LIST_CONTINUES = re.compile(
-    r"(?:\s*(?:、|,|，|和|及|与|以及|and|or)?\s*(?:“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|《[^《》\n]{1,30}》|\"[^\"\n]{1,40}\"|@[^\s，,。、；;]{1,30}))*"
+    r"(?:\s*(?:、|,|，|和|及|与|以及|and|or)?\s*(?:“[^“”\n]{1,30}”|”[^“”\n、]{1,30}”|「[^「」\n]{1,30}」|《[^《》\n]{1,30}》|\"[^\"\n]{1,40}\"|@[^\s，,。、；;]{1,30}))*"
 )
 _ZH_TAIL = re.compile(r"\s*(?P<etc>等(?:一批|多个|若干|一系列|多款|多家)?)?(?P<filler>[^，。；;、“”\n,]*)")
 _ZH_TAIL_AFTER_ETC = re.compile(r"\s*(?P<etc>等(?:一批|多个|若干|一系列|多款|多家)?)(?P<filler>[^，。；;“”\n,]*)")

@@ -290,3 +290,12 @@ def test_a_quoted_name_ending_in_the_word_for_site_is_a_site(text: str, expected
 ])
 def test_network_words_ending_in_the_word_for_net_are_no_sites(text: str) -> None:
     assert _names(text) == []
+
+
+def test_a_list_whose_names_lost_their_opening_marks_is_read() -> None:
+    text = "截至目前，尚有”星河”、”月光记账””蓝鲸”等20款App未完成整改。"
+    assert _names(text) == ["星河", "月光记账", "蓝鲸"]
+
+
+def test_closing_marks_around_a_saying_are_no_list() -> None:
+    assert _names("他说”我们会整改”，随后平台下架了“星河”App。") == ["星河"]
