@@ -45,6 +45,13 @@ _EN_APP_OF_DEVELOPER = re.compile(
 
 
 _EN_NOT_APP = re.compile(r"^(?:The|A|An|Some|Other|Apps?|Ministry|MIIT|China|Chinese|Users?)$")
+# "including Chinese ones", "such as foreign apps": where the apps are from or how many, said of a
+# kind in lower-case words, not a name.
+_EN_KIND_OF_APP = re.compile(
+    r"^(?:Chinese|Indian|American|Russian|Korean|Japanese|Foreign|Domestic|Local|Overseas|Offshore|Other|"
+    r"Several|Many|Most|Such|Similar|Popular|Major|Some|All|Both)(?:\s+[a-z][\w-]*)*$")
+# "… including Chinese. They were …": a full stop and a space end the sentence, and the name.
+_EN_SENTENCE_STOP_IN_NAME = re.compile(r"\.\s")
 
 
 def english_app_names(prepared: PreparedText, known: Sequence[Found], language: str) -> list[Found]:
@@ -57,11 +64,15 @@ def english_app_names(prepared: PreparedText, known: Sequence[Found], language: 
     found: list[Found] = []
 
     def add(start: int, end: int, tail: int) -> None:
+        stop = _EN_SENTENCE_STOP_IN_NAME.search(original, start, end)
+        if stop is not None:
+            end = stop.start()
         while end > start + 1 and original[end - 1] == ".":
             end -= 1  # "…, KleptoDogs and NomNoms." ends the sentence, not the name
         converted_start = prepared.offsets.to_converted(start)
         converted_end = prepared.offsets.to_converted(end)
-        if _EN_NOT_APP.match(original[start:end]) or _EN_PUBLIC_BODY.search(original, start, end) or any(
+        if _EN_NOT_APP.match(original[start:end]) or _EN_KIND_OF_APP.match(original[start:end]) \
+                or _EN_PUBLIC_BODY.search(original, start, end) or any(
                 a < converted_end and converted_start < b for a, b in taken):
             return
         taken.append((converted_start, converted_end))
@@ -306,6 +317,9 @@ def english_governed_names(prepared: PreparedText, known: Sequence[Found], langu
     return found + english_listed_with_kind(prepared, [*known, *found], language)
 
 
+_ACCORDING_TO = re.compile(r"\b(?:[Aa]ccording\s+to|[Pp]er|[Aa]s\s+reported\s+by|[Cc]iting)\s+(?:the\s+)?$")
+
+
 def _governed_names(prepared: PreparedText, known: Sequence[Found]) -> list[Found]:
     original = prepared.original
     found: list[Found] = []
@@ -313,11 +327,15 @@ def _governed_names(prepared: PreparedText, known: Sequence[Found]) -> list[Foun
         return []
     for match in _EN_GOVERNED.finditer(original):
         group = match.lastgroup or "object"
+        # "According to CNBC, DiDi was fined": the source the sentence cites is no party.
+        cited = _ACCORDING_TO.search(original, max(0, match.start(group) - 16), match.start(group))
         brackets = [bracket.span() for bracket in re.finditer(r"\([^()\n]*\)", original[match.start(group):match.end(group)])]
         for name in _EN_LIST_NAME.finditer(original, match.start(group), match.end(group)):
             start, end = name.span()
             if any(a <= start - match.start(group) < b for a, b in brackets):
                 continue  # "RBS (now NatWest)": the bracket renames, it lists no other party
+            if cited is not None and start == match.start(group):
+                continue
             words = original[start:end].split()
             while words and _EN_LEADING.match(words[0]):
                 start = original.index(words[1], start + len(words[0])) if len(words) > 1 else end

@@ -166,6 +166,8 @@ _DIGIT_NAME_BEFORE = re.compile(r"[\d.,]$")
 _DIGIT_NAME_AFTER = re.compile(r"[\d.,%]|\s*(?:家|款|个|件|条|万|亿|元|余|多|年|月|日|天|度|websites|apps|accounts)")
 _LATIN_EDGE = re.compile(r"[a-z0-9]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# Accented Latin letters (pinyin's í, ǎ; é, ü) go on a word as plain ones do: "X" is not in "Xí".
+_ACCENTED_LETTER = re.compile(r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
 _NUMBER_WITH_CHINESE_UNIT = re.compile(r"\d[\d.,]*\s*[\u4e00-\u9fff]")
 
 
@@ -215,7 +217,8 @@ def registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[F
         if alias.isdigit():
             if _DIGIT_NAME_BEFORE.search(before) or _DIGIT_NAME_AFTER.match(text, end):
                 continue
-        elif (_LATIN_EDGE.match(alias[0]) and _LATIN_EDGE.match(before)) or (
+        elif (_LATIN_EDGE.match(alias[0]) and (_LATIN_EDGE.match(before) or _ACCENTED_LETTER.match(before))) or (
+                _LATIN_EDGE.match(alias[-1]) and _ACCENTED_LETTER.match(after)) or (
                 _LATIN_EDGE.match(alias[-1]) and _LATIN_EDGE.match(after) and not (
                     after.isdigit() and alias[-1].isalpha() and _NUMBER_WITH_CHINESE_UNIT.match(text, end))):
             # Latin names are whole words: "Bing" is not in "binge", "JD" not in "JDK"; a number
@@ -238,11 +241,19 @@ def registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[F
         domain = _DOMAIN_SUFFIX.match(text, end)
         if domain is not None and _LATIN_EDGE.match(alias[-1]):
             end = domain.end()  # Bing.com, JD.com, sina.com.cn: the platform's own site
+        edition = _EDITION_SUFFIX.match(text, end)
+        if edition is not None:
+            # 某某天气极速版, Facebook Lite: an edition is a product of its own, which the registry
+            # would list under its own name where it knows it.
+            found.append(Found(start, edition.end(), None, "app"))
+            last_end = edition.end()
+            continue
         found.append(Found(start, end, platform_id, registry.platforms[platform_id].kind))
         last_end = end
     return found
 
 
+_EDITION_SUFFIX = re.compile(r"\s?(?:极速版|精简版|轻量版|青春版|lite(?![a-z0-9]))")
 _DOMAIN_SUFFIX = re.compile(r"\.(?:com|cn|net|org)(?:\.cn)?(?![a-z0-9])")
 
 

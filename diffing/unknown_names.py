@@ -23,12 +23,15 @@ _QUOTED = re.compile(
     r"|『(?P<c>[^『』\n。，,；;！？!?：:]{1,30})』"
     r'|"(?P<d>[^"\n。，,；;！？!?：:]{1,40})"'
     r"|《(?P<e>[^《》\n。，,；;！？!?：:]{1,30})》"
+    # ”A”、”B”等: pages that lost their opening marks close both sides of the names of a list;
+    # well-formed text never has a closing mark after a closing mark with no opening one between.
+    r"|(?<![“A-Za-z0-9])”(?P<f>[^“”\n。，,；;！？!?：:、]{1,30})”(?=\s*(?:[、”]|等|和|及|与))"
 )
 _AT_NAME = re.compile(
     r"@(?!所有人|全体成员|everyone\b|all\b)(?P<name>(?![\d.]+(?:\s|$))[^\s@，,。、；;：:“”\"（）()等]{1,30}(?:\s(?!and\b|or\b)[^\s@，,。、；;：:“”\"（）()]{1,20}){0,3})"
 )
 _LIST_CONTINUES = re.compile(
-    r"(?:\s*(?:、|,|，|和|及|与|以及|and|or)?\s*(?:“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|《[^《》\n]{1,30}》|\"[^\"\n]{1,40}\"|@[^\s，,。、；;]{1,30}))*"
+    r"(?:\s*(?:、|,|，|和|及|与|以及|and|or)?\s*(?:“[^“”\n]{1,30}”|”[^“”\n、]{1,30}”|「[^「」\n]{1,30}」|《[^《》\n]{1,30}》|\"[^\"\n]{1,40}\"|@[^\s，,。、；;]{1,30}))*"
 )
 _ZH_TAIL = re.compile(r"\s*(?P<etc>等(?:一批|多个|若干|一系列|多款|多家)?)?(?P<filler>[^，。；;、“”\n,]*)")
 _ZH_TAIL_AFTER_ETC = re.compile(r"\s*(?P<etc>等(?:一批|多个|若干|一系列|多款|多家)?)(?P<filler>[^，。；;“”\n,]*)")
@@ -97,7 +100,9 @@ _JARGON = re.compile(r"(?:自媒体|网红|顶流|水军|饭圈|黑公关|标题
                      # the people the trade's words describe (“网红儿童”, “顶流”主播, “大V”博主)
                      r"|(?:网红|顶流|大v)(?:儿童|主播|博主|达人|明星|艺人))$")
 # A conduct quoted as a finding (“未向用户明示…目的”, “擅自收集…”): what an app did, not its name.
-_CONDUCT_START = re.compile(r"未(?!来|成年)|没有|擅自|拒不|违规|违反|超范围|强制")
+_CONDUCT_START = re.compile(r"未(?!来|成年)|没有|擅自|拒不|违规|违反|超范围|强制|散播|散布|传播|编造|宣扬|鼓吹|炒作")
+# 传播“某某文化”的账号: what is spread or hyped is content, not a name.
+_CONTENT_VERB_BEFORE = re.compile(r"(?:传播|散播|散布|宣扬|鼓吹|炒作|渲染|美化|编造)\s*$")
 _CONDUCT_LONGEST_NAME = 4
 _JARGON_LEAD = re.compile(r"(?:网络|职业|专业|网上|线上)?")
 _NUMBER_ONLY = re.compile(r"[\d·.．/\-]+")
@@ -149,6 +154,8 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
             if language == "zh" and end - start <= 12:
                 _quoted_around_registry_name(text, known, start, end)
             continue
+        if end - start < 2:
+            continue  # 「I」、「O」: a quoted letter or character is shown, not named
         if _DOCUMENT_TITLE.search(text, start, end) or _CAMPAIGN.search(text[start:end]) \
                 or _is_jargon(text, start, end) or _NUMBER_ONLY.fullmatch(text, start, end) \
                 or (end - start > _CONDUCT_LONGEST_NAME and _CONDUCT_START.match(text, start)) \
@@ -156,7 +163,8 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
                 or _LABEL_BEFORE.search(text, max(0, match.start() - 4), match.start()) \
                 or (_SAID_BEFORE.search(text, max(0, match.start() - 6), match.start())
                     and _SAID_AFTER.match(text, match.end())) \
-                or _SEE_ALSO.search(text, max(0, match.start() - 4), match.start()):
+                or _SEE_ALSO.search(text, max(0, match.start() - 4), match.start()) \
+                or _CONTENT_VERB_BEFORE.search(text, max(0, match.start() - 3), match.start()):
             continue
         titled = group == "e"
         if language == "en" and not prepared.original_text(start, start + 1)[:1].isupper() \
@@ -173,6 +181,8 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
         if _HEADING_AFTER.match(text, match.end()) and _HEADING_BEFORE.search(text, max(0, match.start() - 8), match.start()):
             continue  # 1. “谨慎下载APP”：… is a numbered piece of advice, not a name
         kind = _unknown_kind(prepared, registry, language, match.start(), match.end(), titled)
+        if kind is None and language == "zh" and not titled and _SITE_NAME.fullmatch(text, start, end):
+            kind = "website"  # “某某理论网”, “某某动漫网”: the name says it is a site
         if kind is None and language == "zh" and _CASE_BEFORE.search(text, max(0, match.start() - 4), match.start()):
             case = _CASE_AFTER.match(text, match.end())
             if case is not None:
@@ -220,6 +230,8 @@ _COMPANY_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _COMPANY_BRACKET = re.compile(r"[(（][\u4e00-\u9fff]{2,4}[)）]$")
 _COMPANY_BEFORE = re.compile(
     r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|宣布|表示|指出|决定|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款|收购|并购|受让|入股"
+    # a measure taken against the company (吊销某某有限公司许可证)
+    r"|吊销|撤销|注销|查封|关停|取缔"
     r"|运营主体|运营方|运营者|运营企业|运营公司|运营单位|开发单位|开发者|开发商|主办|承办|版权所有|技术支持|所属|旗下"
     # a regulator's verb, a role or a listing before the name (某局查处某某有限公司, 营运主体, 母公司, 上柜)
     r"|查处|查办|审议|借用|营运主体|营运商|母公司|子公司|上柜|上市"
@@ -340,6 +352,13 @@ _PRODUCT_NOT_NAME = re.compile(
     # the company's people or its things named by kind (某某有限公司的负责人、…; 的应用、…)
     r"|负责人|代表|股东|员工|高管|人员|用户|客服|^(?:app|应用|软件|产品|服务|网站|小程序)$", re.IGNORECASE)
 _APP_WORD = re.compile(r"app|sdk|应用|软件|小程序", re.IGNORECASE)
+# The trade name an operator's registered name is followed by in brackets (某某网络科技有限公司
+# (某某助手)): the app or site the notice speaks of. A bracket that gives a place, a defined term
+# (以下简称当事人) or a detail of the register is no name.
+_BRACKETED_PRODUCT = re.compile(r"\s*[(（]([A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff ]{1,19}?)[)）]")
+_BRACKET_NOT_PRODUCT = re.compile(
+    r"简称|下称|当事人|下同|原名|曾用名|更名|信用代码|注册|住所|地址|法定代表|万元|亿元|\d{4}"
+    r"|^(?:中国)?(?:香港|澳门|台湾|北京|上海|天津|重庆|深圳|广州|杭州)$|[省市区县州镇]$")
 
 
 def operated_names(text: str, known: Sequence[Found], language: str) -> tuple[list[Found], list[Found]]:
@@ -351,11 +370,17 @@ def operated_names(text: str, known: Sequence[Found], language: str) -> tuple[li
     found: list[Found] = []
     replaced: list[Found] = []
     for company in _COMPANY_END.finditer(text):
-        product = _OPERATED_PRODUCT.match(text, company.end())
-        if product is None or _PRODUCT_NOT_NAME.search(product.group(1)) \
-                or _CONDUCT_START.match(product.group(1)) \
-                or not _APP_WORD.search(text, max(0, company.start() - 150), product.end() + 60):
-            continue  # 收购某某有限公司股权、…: a deal's object, where no app is spoken of
+        product = _BRACKETED_PRODUCT.match(text, company.end())
+        if product is not None:
+            if _BRACKET_NOT_PRODUCT.search(product.group(1)) or _PRODUCT_NOT_NAME.search(product.group(1)) \
+                    or any(item.start < product.end(1) and product.start(1) < item.end for item in known):
+                continue  # a platform found in the bracket is the party already (see _branded)
+        else:
+            product = _OPERATED_PRODUCT.match(text, company.end())
+            if product is None or _PRODUCT_NOT_NAME.search(product.group(1)) \
+                    or _CONDUCT_START.match(product.group(1)) \
+                    or not _APP_WORD.search(text, max(0, company.start() - 150), product.end() + 60):
+                continue  # 收购某某有限公司股权、…: a deal's object, where no app is spoken of
         start, end = product.span(1)
         inside = [item for item in known if start <= item.start and item.end <= end]
         if any(item.start < end and start < item.end and item not in inside for item in known):
@@ -516,7 +541,11 @@ _LIST_CLOSE = re.compile(
     r"(?:等|在内的)\s*(?:[\d一二三四五六七八九十百千两]+\s*(?:款|个|家|批)\s*)?"
     # 等生活类应用, 等游戏类App: the kind said with its category
     r"(?:[\u4e00-\u9fff]{1,4}类)?"
+    # 等网络表演平台, 等手机直播应用: the kind said with what the platforms carry
+    r"(?:网络表演|手机表演|网络直播|手机直播|直播|短视频|社交|电商|游戏|网络|手机|移动)?"
     r"(?P<noun>移动应用程序|应用程序|应用软件|应用|app|软件|小程序|网站|平台|sdk|公众号|账号|企业|公司)"
+    # 某某、某某等在列: a list said to be among those the notice names
+    r"|等(?:\s*[\d一二三四五六七八九十百千两]+\s*款\s*(?:app|应用)?)?\s*(?:均|都|也)?在列"
     # 蛋壳公寓、小咖秀、安卓壁纸都在被下架名单内: a list the sentence then says was all acted on
     r"|(?:都|均)(?:已|已经)?(?:在|被|遭)(?P<all>被)?(?:下架|通报|约谈|关闭|处罚|罚款|点名|列入)"
     # 天津银行、渤海银行4家金融机构: a list closed by its count alone
@@ -539,6 +568,10 @@ _LIST_LEAD_WORD = re.compile(
     r"以下简称|以下称|下称|简称|有关|函请|致函|所属|"
     # a body convening or organising the platforms (某局召集A、B; 某部组织对A、B开展检查)
     r"召集|组织|召开|约见|约请|会同|指导|提醒|告诫|敦促|"
+    # the area the names are in (约谈辖区A、B): where, not part of the first name
+    r"辖区内|辖区|辖内|"
+    # a penalty given to the names (分别给予A、B等平台罚款)
+    r"给予|予以|"
     r"针对|关于|对于|对|了|将|把|的|如|其|及|和"
 )
 # The last character of a body, a verb or a relative clause that a list's first name follows
@@ -546,8 +579,11 @@ _LIST_LEAD_WORD = re.compile(
 _AGENT_OR_VERB_END = re.compile(r"[部局办委厅院署会处查现报布架谈理置罚示括治管核测改规法题]")
 _LIST_NOT_ITEM = re.compile(
     r"^(?:多款|部分|相关|其他|其它|一批|若干|各类|上述|该|这些|此类)|[\d一二三四五六七八九十]+(?:款|家|个)$"
+    # 13家网络服务商和抖音等…: a count of a kind beside the names, not one of them
+    r"|^[\d一二三四五六七八九十百千两]+\s*(?:款|家|个|批)"
     # a kind of thing, not a name: 网站、账号等3000家
-    r"|^(?:网站|账号|帐号|平台|应用|app|小程序|公众号|企业|公司|群组|直播间|主播|博主|栏目|频道|信息|视频|图片)$"
+    r"|^(?:网站|账号|帐号|平台|应用|app|小程序|公众号|企业|公司|群组|直播间|主播|博主|栏目|频道|信息|视频|图片"
+    r"|讨论区|论坛|社交平台|社交媒体|社交网站|媒体|网媒|通讯软件|搜索引擎|应用商店)$"
 )
 _LIST_REACH = 200
 
@@ -752,6 +788,12 @@ def _kind_matches(registry: PlatformRegistry, language: str, text: str) -> list[
 _QUOTED_INSTITUTION = re.compile(r"(?:银行|产险|人寿|寿险|证券|投信|期货|票券|金控)(?=[”」』\"])")
 
 
+# A quoted name ending in 网 is a website's (“某某理论网”); the network words are none.
+_SITE_NAME = re.compile(r"(?!.*(?:联网|因特网|局域网|广域网|天网|法网|电网|渔网|蛛网|球网|关系网|信息网)$)"
+                        r"[\u4e00-\u9fffA-Za-z0-9]{2,10}网")
+# “千树”等4家平台, “星夜”平台: a bare 平台 is the list's noun only right after the list or its
+# count; further on it is often a modifier (纳入平台禁售名录) or another subject.
+_BARE_PLATFORM_AFTER = re.compile(r"\s*(?:等\s*[\d一二三四五六七八九十百千两]+\s*[余多]?\s*[家个款])?\s*平台")
 _OPERATOR_AFTER = re.compile(r"\s*(?:app|应用)?\s*(?:的)?(?:运营主体|运营者|运营方|运营企业|运营公司|开发者|开发商)")
 
 
@@ -786,6 +828,8 @@ def _unknown_kind(prepared: PreparedText, registry: PlatformRegistry, language: 
                     len(tail.group("filler").split()) <= 2
                     and not _EN_FUNCTION_WORDS.intersection(tail.group("filler").split()))):
                 return kind
+    if language == "zh" and _BARE_PLATFORM_AFTER.match(text, after):
+        return "website"
     if language == "zh" and _OPERATOR_AFTER.match(text, after):
         return "app"  # “某某”运营主体某某公司: a service with an operator, named by its operator's notice
     before = text[max(sentence_start, quote_start - 100):quote_start]

@@ -121,3 +121,19 @@ def test_a_possessive_before_a_noun_is_not_the_party_governed() -> None:
 ])
 def test_a_list_said_to_be_among_a_counted_kind(text: str, expected: list[str]) -> None:
     assert _names(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # where the apps come from, said of a kind
+    ("The ministry blocked 120 foreign apps, including Chinese ones, for fraud.", []),
+    # a full stop and a space end the name with the sentence
+    ("The ministry blocked lending apps run from abroad, including Chinese. They were a threat.", []),
+    ("The ministry blocked 12 apps, including Lumo and Quillpad. They were a threat.", ["Lumo", "Quillpad"]),
+])
+def test_an_app_list_item_is_no_nationality_and_stops_at_the_sentence(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+def test_the_source_a_sentence_cites_is_no_party() -> None:
+    text = "According to Harbour Wire, Northwind was also penalized for breaching the data law."
+    assert _names(text) == ["Northwind"]

@@ -63,6 +63,17 @@ from diffing.registry import builtin_registry
     ("Posts on Threads were fined as well.", "threads"),
     # a product's lighter edition is its own entry, as the orders list it apart
     ("The order blocked PUBG Mobile Lite as well.", "pubg_mobile_lite"),
+    # Taiwanese e-commerce groups and their shops, a closed microblog, apps by their app names
+    ("公平会分别开罚创业家兄弟与松果购物。", "kuobrothers"),
+    ("公平会分别开罚创业家兄弟与松果购物。", "pcone"),
+    ("Posts on Tencent Weibo were removed.", "tencent_weibo"),
+    ("监管部门点名虾皮拍卖等电商平台。", "shopee"),
+    ("工信部通报百合婚恋等应用。", "baihe"),
+    # retailers and a logistics group named in advertising and merger cases, a device by its name
+    ("监管部门对宜家、丝芙兰的虚假广告予以公告。", "ikea"),
+    ("监管部门对宜家、丝芙兰的虚假广告予以公告。", "sephora"),
+    ("监管部门认定收购百世集团的交易未依法申报。", "best_inc"),
+    ("The tracking went on even on iPhones, the regulator said.", "iphone"),
 ])
 def test_registry_knows_platforms_regulators_act_on(text: str, platform_id: str) -> None:
     assert platform_id in {mention.id for mention in extract(text, language=None if "监管" in text else "en").platforms}
@@ -118,3 +129,17 @@ def test_a_quoted_name_said_to_be_a_shop_is_a_website(text: str) -> None:
 
 def test_health_insurance_is_not_the_health_app() -> None:
     assert "pingan_good_doctor" not in {mention.id for mention in extract("监管局对平安健康险公司罚款30万元。").platforms}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("工信部通报墨迹天气极速版等应用，要求整改。", "墨迹天气极速版"),
+    ("The order also blocked Facebook Lite.", "Facebook Lite"),
+])
+def test_a_lighter_edition_of_a_registry_product_is_a_product_of_its_own(text: str, expected: str) -> None:
+    mentions = extract(text, language=None if "工信部" in text else "en").platforms
+    assert [(mention.id, mention.name) for mention in mentions] == [(None, expected)]
+
+
+def test_a_latin_name_is_not_the_start_of_a_pinyin_word() -> None:
+    text = "Weeks after Xí Jìnpíng spoke, the regulator fined Tencent."
+    assert [mention.id for mention in extract(text, language="en").platforms] == ["tencent"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from diffing.extract import extract
+from diffing.platforms import PlatformMention, find_platform_mentions
+from diffing.text import prepare
 
 
 def _names(text: str) -> list[str]:
@@ -182,3 +184,118 @@ def test_a_case_named_after_a_site_or_app_names_it(text: str, expected: list[str
 
 def test_a_case_named_by_its_date_names_nothing() -> None:
     assert _names("某市查处“5.12”制售盗版光盘案，判处有期徒刑3年。") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("文化执法部门关停“云雀秀场”等5家平台，并处罚款。", ["云雀秀场"]),
+    ("执法机构处罚“蓝莓之夜”、“青柠派对”等12家手机表演平台。", ["蓝莓之夜", "青柠派对"]),
+    ("文化部门严查“银河夜话”平台提供低俗表演的问题，并责令其整改。", ["银河夜话"]),
+])
+def test_a_quoted_name_the_word_platform_follows_is_a_platform(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # 平台 further on modifies another noun
+    "监管局要求将“野生江鱼”“深海珍品”等纳入平台禁售商品名录，并加强审核。",
+    # 平台 before the quote is the subject that counts
+    "公告中，两平台「问题」有所不同，监管部门责令整改。",
+])
+def test_a_platform_word_not_right_after_the_quote_names_nothing(text: str) -> None:
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("省通信管理局约谈应用商店运营企业，包括海星网络科技有限公司(海星助手)、蓝湾信息服务有限公司(蓝湾电脑)等，并给予警告。",
+     ["海星助手", "蓝湾电脑"]),
+])
+def test_an_operator_s_bracketed_trade_name_is_the_name(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("市场监管局查处海星商贸有限公司（以下简称当事人）虚假宣传案，处罚款10万元。", ["海星商贸有限公司"]),
+    ("监管部门对蓝湾科技有限公司（香港）处以罚款50万元。", ["蓝湾科技有限公司"]),
+])
+def test_a_bracket_with_a_defined_term_or_a_place_is_no_trade_name(text: str, expected: list[str]) -> None:
+    # the company with no measure of its own goes to the other parties; either way it is the name
+    others: list[PlatformMention] = []
+    mentions = find_platform_mentions(prepare(text, "zh-Hans"), other_parties=others)
+    assert [mention.name for mention in [*mentions, *others]] == expected
+
+
+def test_a_registry_platform_in_the_bracket_stays_the_registry_s() -> None:
+    mentions = extract("监管部门对某某网络科技有限公司（唯品会）处以罚款50万元。").platforms
+    assert [mention.id for mention in mentions] == ["vip"]
+
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a list said to be among those the notice names
+    ("工信部抽测发现12款App仍有问题。晨光记账、云雀相册、小熊识字等在列，应在月底前完成整改。",
+     ["晨光记账", "云雀相册", "小熊识字"]),
+    # the list's noun said with what the platforms carry, after the penalty given to them
+    ("执法机构分别给予星河秀场、月光直播、蓝鲸派对等网络表演平台罚款。", ["星河秀场", "月光直播", "蓝鲸派对"]),
+])
+def test_an_unquoted_list_closed_by_its_kind_or_by_being_listed(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+def test_a_count_of_a_kind_beside_a_list_is_no_name() -> None:
+    text = "版权局约谈了12家网络服务商和星河视频、月光直播等15家短视频平台。"
+    assert _names(text) == ["星河视频", "月光直播"]
+
+
+def test_a_quoted_letter_is_shown_not_named() -> None:
+    text = "平台下架广告时需人工输入网址，易将「I」、「l」与「O」混淆，主管机关要求改善并处罚款。"
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "微博称已暂停300多个「散播虚假消息和恐慌情绪」的账号。",
+    "近期甚至连许多传播“佛系文化”的账号都被封禁。",
+])
+def test_quoted_content_spread_is_no_name(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_the_area_before_a_list_is_not_part_of_its_first_name() -> None:
+    text = "市场监管局组织辖区饿了么、美团和京东三家外卖平台负责人进行约谈。"
+    mentions = extract(text).platforms
+    assert [mention.id for mention in mentions] == ["eleme", "meituan", "jd"]
+
+
+def test_a_revoking_verb_is_not_part_of_the_registered_name() -> None:
+    text = "文化部门严查低俗表演，吊销青州市星辰文化传媒有限公司《网络文化经营许可证》。"
+    others: list[PlatformMention] = []
+    mentions = find_platform_mentions(prepare(text, "zh-Hans"), other_parties=others)
+    assert [mention.name for mention in [*mentions, *others]] == ["青州市星辰文化传媒有限公司"]
+
+
+def test_a_kind_of_service_in_a_list_is_no_name() -> None:
+    text = "公署促讨论区、社交平台等删除涉事贴文，并将个案转介警方。"
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("网信部门依法关闭“青松时评网”等一批未取得许可资质违规开展新闻信息服务的网站。", ["青松时评网"]),
+])
+def test_a_quoted_name_ending_in_the_word_for_site_is_a_site(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "会议强调要推进“工业互联网”建设，并对违规平台处以罚款。",
+    "警方织密“天网”，对诈骗网站予以关闭。",
+])
+def test_network_words_ending_in_the_word_for_net_are_no_sites(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_a_list_whose_names_lost_their_opening_marks_is_read() -> None:
+    text = "截至目前，尚有”星河”、”月光记账””蓝鲸”等20款App未完成整改。"
+    assert _names(text) == ["星河", "月光记账", "蓝鲸"]
+
+
+def test_closing_marks_around_a_saying_are_no_list() -> None:
+    assert _names("他说”我们会整改”，随后平台下架了“星河”App。") == ["星河"]
