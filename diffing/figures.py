@@ -15,35 +15,32 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from functools import lru_cache
-from typing import TypeVar
 
 from diffing.amounts import AmountMatch, find_amounts
+from diffing.candidates import find_candidates
 from diffing.count_objects import (
     _EN_CONJUNCTION,
     _counts_companies,
     _counts_places,
-    _elided_noun,
-    _english_noun,
     _mixed_objects,
     _two_kinds_counted,
     _whole_before,
 )
 from diffing.figure import EXTRACTOR_VERSION, Candidate, Draft, Figure, Verdict
-from diffing.metrics import Metric, MetricCatalogue, load_metrics
-from diffing.numbers import (
-    CN_NUMBER_PATTERN,
-    CN_NUMBER_START,
-    EN_NUMBER_PATTERN,
-    EN_NUMBER_START,
-    parse_number,
+from diffing.figure_periods import (
+    compared_base,
+    in_sentence,
+    mention_for,
+    money_covers_period,
+    sentence_final,
 )
+from diffing.metrics import Metric, MetricCatalogue, load_metrics
 from diffing.period import Period, PeriodMention
 from diffing.periods import find_period_mentions
 from diffing.repeats import DISTRIBUTIVE, conversions, merge_repeats
 from diffing.roles import FINE_ROLES, link_parts, money_role
 from diffing.scopes import ScopeMention, find_scope_mentions
-from diffing.spans import Occupancy, SortedSpans
+from diffing.spans import SortedSpans
 from diffing.text import PreparedText
 
 # The public face of extraction; the catalogue, roles and repeats have their own modules.
@@ -58,86 +55,6 @@ __all__ = [
 CURRENCY_UNIT = "currency"
 
 # --- finding figures -----------------------------------------------------------------------
-
-
-# 家次, 件次, 个次: how many times an action was taken (one company summoned twice counts two),
-# not how many things it was taken on.
-_NOT_A_COUNT_AFTER = re.compile(r"(?:月|工作日|小时|百分点|周|季度|年|日|天|分钟|倍|次)")
-
-
-@lru_cache(maxsize=8)
-def _zh_count_pattern(measure_words: tuple[str, ...]) -> re.Pattern[str]:
-    units = "|".join(re.escape(word) for word in sorted(measure_words, key=len, reverse=True))
-    # Letters glued to a number make a name (Xiaomai5), except the word "app" (下架APP520余个).
-    return re.compile(rf"{CN_NUMBER_START}(?<![\d.第])(?<!\d,)(?:(?<=app)|(?<![a-z]))(?P<number>{CN_NUMBER_PATTERN})\s*(?P<unit>{units})")
-
-
-_EN_NUMBER = re.compile(rf"{EN_NUMBER_START}(?<![\d.$€£¥])(?<!\d,)(?P<number>{EN_NUMBER_PATTERN})")
-
-
-# A big unit alone, after a qualifier that makes it a number (近万, 将近千, 上万, 逾万): the round
-# number itself, as 万余 is.
-_ROUND_UNITS = {"千": 1000, "万": 10_000, "亿": 100_000_000}
-_ROUND_QUALIFIER = re.compile(r"(?:近|上|逾|超)$")
-
-
-def _count_candidates(prepared: PreparedText, catalogue: MetricCatalogue) -> list[Candidate]:
-    text = prepared.text
-    found: list[Candidate] = []
-    if prepared.language.startswith("zh"):
-        for match in _zh_count_pattern(catalogue.measure_words).finditer(text):
-            if _NOT_A_COUNT_AFTER.match(text, match.end()):
-                continue
-            number = match.group("number")
-            value = parse_number(number)
-            if value is None and number in _ROUND_UNITS and _ROUND_QUALIFIER.search(text, max(0, match.start() - 2),
-                                                                                  match.start()):
-                # 近万个, 上千家: a round number qualified, its unit alone ("nearly ten thousand").
-                value = _ROUND_UNITS[number]
-            if value is None:
-                continue
-            numeral_only = not re.search(r"\d", number)
-            if numeral_only and value == 1:
-                continue
-            unit = match.group("unit")
-            found.append(Candidate(match.start(), match.end(), match.end("number"), value,
-                                    catalogue.same_unit.get(unit, unit), None, numeral_only))
-        return found
-    for match in _EN_NUMBER.finditer(text):
-        window = max(0, match.start() - 30)
-        if " of " in text[window:match.start()] and _PART_OF_WHOLE.search(text, window, match.start()):
-            # The whole in "512 of the 8,608 websites" is the base of the part, no figure itself.
-            continue
-        noun = _english_noun(text, match.end(), catalogue)
-        if noun is None or noun[0] in catalogue.english_other_nouns:
-            noun = _elided_noun(prepared, match, found) or noun
-        if noun is None:
-            continue
-        unit, noun_end = noun
-        value = parse_number(match.group("number"))
-        if value is None:
-            continue
-        numeral_only = not re.search(r"\d", match.group("number"))
-        found.append(Candidate(match.start(), noun_end, match.end(), value, unit, None, numeral_only))
-    return found
-
-
-_PART_OF_WHOLE = re.compile(r"\d[\d,.]*\s+of\s+(?:the|these|those|all)\s+$")
-
-
-def _candidates(prepared: PreparedText, catalogue: MetricCatalogue,
-                amounts: Sequence[AmountMatch]) -> list[Candidate]:
-    found: list[Candidate] = []
-    taken = Occupancy(len(prepared.text))
-    for amount in amounts:
-        taken.take(amount.start, amount.end)
-        found.append(Candidate(amount.start, amount.end, amount.number_end, amount.amount.value,
-                                amount.amount.currency, amount.amount.currency, False))
-    for count in _count_candidates(prepared, catalogue):
-        if taken.free(count.start, count.end):
-            found.append(count)
-    found.sort(key=lambda candidate: candidate.start)
-    return found
 
 
 def _nearest(pattern: re.Pattern[str], text: str, start: int, end: int, anchor: int,
@@ -656,19 +573,6 @@ def _end(mention: PeriodMention | ScopeMention) -> int:
 _CLAUSE_MARK = re.compile(r"\s*(?:[。！？；!?;\n，、：:（）()]|,(?!\d{3}))")
 
 
-_Mention = TypeVar("_Mention", PeriodMention, ScopeMention)
-
-
-def _mention_for(mentions: SortedSpans[_Mention], carried: SortedSpans[_Mention],
-                 clause: tuple[int, int], anchor: int) -> _Mention | None:
-    """The mention in the figure's clause nearest to it, else the last one before it that is
-    not the base of a comparison (``carried``)."""
-    in_clause = mentions.starting(*clause)
-    if in_clause:
-        return min(in_clause, key=lambda m: abs(m.start - anchor))
-    return carried.last_before(anchor)
-
-
 def find_figures(
     prepared: PreparedText,
     *,
@@ -692,7 +596,7 @@ def find_figures(
     scopes = SortedSpans(find_scope_mentions(prepared.text), _start, _end)
     if amounts is None:
         amounts = find_amounts(prepared.text)
-    candidates = _candidates(prepared, catalogue, amounts)
+    candidates = find_candidates(prepared, catalogue, amounts)
     converted = conversions(prepared, candidates)
     refers_back = prepared.language.startswith("zh") and _REFERRED_BACK.search(prepared.text) is not None
     all_of_them = prepared.language.startswith("zh") and "全部" in prepared.text
@@ -745,13 +649,13 @@ def find_figures(
         clause = prepared.clause_at(candidate.start)
         if prepared.text[clause[1]:clause[1] + 1] in ("(", "（"):
             clause = (clause[0], _through_asides(prepared, clause[1], prepared.sentence_at(candidate.start)[1]))
-        period_mention = _mention_for(periods, carried_periods, clause, candidate.start)
+        period_mention = mention_for(periods, carried_periods, clause, candidate.start)
         if prepared.text[clause[0] - 1:clause[0]] == "、" and not periods.starting(*clause):
             # The base of a comparison listing several figures (较2020年的30件、总金额约5000万元):
             # each item after a 、 is of the compared period.
-            period_mention = _compared_base(prepared, periods, clause) or period_mention
+            period_mention = compared_base(prepared, periods, clause) or period_mention
         if prepared.language == "en" and not periods.starting(*clause):
-            period_mention = _sentence_final(prepared, periods, candidates, candidate) or period_mention
+            period_mention = sentence_final(prepared, periods, candidates, candidate) or period_mention
         if (period_mention is not None and period_mention.until is not None
                 and candidate.start >= period_mention.until
                 and not any(period_mention.start <= draft.candidate.start < period_mention.until
@@ -769,11 +673,11 @@ def find_figures(
             # date, not a tally over a period.
             period = None
         if candidate.currency is not None and period is not None \
-                and not _money_covers_period(prepared, candidate, period_mention):
-            if metric == "fine_amount" and _in_sentence(prepared, candidate, period_mention):
+                and not money_covers_period(prepared, candidate, period_mention):
+            if metric == "fine_amount" and in_sentence(prepared, candidate, period_mention):
                 uncounted.append((len(drafts), period))
             period = None
-        scope_mention = _mention_for(scopes, scopes, clause, candidate.start)
+        scope_mention = mention_for(scopes, scopes, clause, candidate.start)
         drafts.append(Draft(index, candidate, metric, role, start, end,
                              str(period) if period else None,
                              scope_mention.scope if scope_mention else None))
@@ -909,46 +813,6 @@ def _stronger_later(prepared: PreparedText, catalogue: MetricCatalogue, candidat
     return None
 
 
-def _compared_base(prepared: PreparedText, periods: SortedSpans[PeriodMention],
-                   clause: tuple[int, int]) -> PeriodMention | None:
-    """The comparison's period whose 、-list the clause continues, if it does."""
-    sentence_start = prepared.sentence_at(clause[0])[0]
-    before = periods.starting(sentence_start, clause[0])
-    if not before or not before[-1].comparison or before[-1].period is None:
-        return None
-    base = before[-1]
-    return None if _LIST_BREAK.search(prepared.text, base.end, clause[0]) else base
-
-
-# Anything but a 、 ends a comparison's list of figures.
-_LIST_BREAK = re.compile(r"[。！？；!?;\n，,：:]")
-
-
-def _sentence_final(prepared: PreparedText, periods: SortedSpans[PeriodMention],
-                    candidates: Sequence[Candidate], candidate: Candidate) -> PeriodMention | None:
-    """An English period that ends a sentence after its last count ("…, issued warnings to
-    1,042, and shut down 9,122 websites in the first half of the year.") frames every count of
-    the sentence, not only the last."""
-    sentence_end = prepared.sentence_at(candidate.start)[1]
-    after = periods.starting(candidate.end, sentence_end)
-    if not after:
-        return None
-    final = after[-1]
-    if final.period is None or final.comparison or not final.carries \
-            or not _SENTENCE_TAIL.fullmatch(prepared.text, final.end, sentence_end):
-        return None
-    clause_start, _ = prepared.clause_at(final.start)
-    if _EN_COMPARED.search(prepared.text, clause_start, final.start) \
-            or not any(clause_start <= other.start < final.start and other.currency is None for other in candidates):
-        return None
-    return final
-
-
-# "…, compared with 200 in 2022": the period dates the base of a comparison.
-_EN_COMPARED = re.compile(r"\b(?:compared|than|versus|vs|(?:up|down|rising|falling|increase|decrease)\s+(?:from|on))\b")
-_SENTENCE_TAIL = re.compile(r"[\s.;!?\"'”’)]*")
-
-
 def _parties_of_an_amount(prepared: PreparedText, candidate: Candidate, amounts: Sequence[AmountMatch]) -> bool:
     """A count whose clause gives each counted party an amount ("对三家分别处以50万元罚款",
     "fined the three firms €5m each") lists one decision's parties: it is no count of sites
@@ -982,62 +846,5 @@ def _figure(prepared: PreparedText, catalogue: MetricCatalogue, draft: Draft) ->
     )
 
 
-def _in_sentence(prepared: PreparedText, candidate: Candidate, mention: PeriodMention | None) -> bool:
-    if mention is None:
-        return False
-    sentence_start, sentence_end = prepared.sentence_at(candidate.start)
-    return sentence_start <= mention.start < sentence_end
-
-
-def _money_covers_period(prepared: PreparedText, candidate: Candidate, mention: PeriodMention | None) -> bool:
-    """A single decision's amount covers no period (it is dated by the decision); only an
-    amount summed or repeated over a stated span ("1月至11月…多次予以罚款…累计罚款900万元") does."""
-    if mention is None or mention.period is None:
-        return False
-    sentence_start, sentence_end = prepared.sentence_at(candidate.start)
-    if not sentence_start <= mention.start < sentence_end:
-        return _sums_the_sentence_before(prepared, candidate, mention)
-    if _CASE_PARTY.search(prepared.text, sentence_start, candidate.start):
-        # 对当事人…作出行政处罚…累计罚款560万元: one case's decisions on its party, dated by
-        # them, even when summed over a series.
-        return False
-    clause_start, _ = prepared.clause_at(candidate.start)
-    if _ACCUMULATED.search(prepared.text, clause_start, candidate.end) \
-            or _REPEATED.search(prepared.text, clause_start, candidate.start) \
-            or _SUMMED_AFTER.match(prepared.text, candidate.end):
-        return True
-    # "办结案件24件，罚款428万元", "closed 310 cases, with fines of $2m": the cases' fines summed.
-    return bool(_CASES_COUNTED.search(prepared.text, max(sentence_start, mention.end), candidate.start)
-                or _PENALTIES_COUNTED.search(prepared.text, max(sentence_start, mention.end, candidate.start - 24),
-                                             candidate.start))
-
-
-# The party of one case as a write-up calls it (对当事人, 责令当事人).
-_CASE_PARTY = re.compile(r"(?:对|责令|给予|令)\s*当事人")
-def _sums_the_sentence_before(prepared: PreparedText, candidate: Candidate, mention: PeriodMention) -> bool:
-    """"Since the beginning of the year, X has been repeatedly fined… The total amount of fines
-    is 70m": a sentence opened by a span that reports repeated decisions, and the amount of the
-    next sentence of its paragraph, their sum, covers the span."""
-    sentence = prepared.sentence_index(candidate.start)
-    if not mention.carries or prepared.sentence_index(mention.start) != sentence - 1 \
-            or prepared.paragraph_index(mention.start) != prepared.paragraph_index(candidate.start):
-        return False
-    before_start, before_end = prepared.sentence_at(mention.start)
-    return bool(_REPEATED.search(prepared.text, before_start, before_end))
-
-
 _STANDING = re.compile(r"(?:尚有|仍有|尚存|仍存)\s*(?:共\s*)?$"
                        r"|\bthere\s+(?:are|were|remain(?:ed)?)\s+still\s+$|\bstill\s+(?:remain(?:s|ed)?|left|outstanding)\s+$")
-_ACCUMULATED = re.compile(
-    r"累计|总计|合计|共计|总额|总金额|总数额|共[被遭挨]?(?:罚|处以?罚)|total|combined|altogether|cumulative|so\s+far")
-# An amount imposed again and again over the span (多次予以顶格50万元罚款, "repeatedly fined it
-# 500,000 yuan"): repeated over the period, as a sum is.
-_REPEATED = re.compile(r"多次|屡次|数次|反复|一再|\brepeatedly\b|\b(?:several|multiple|many)\s+times\b"
-                       r"|\bon\s+(?:several|multiple|many|\w+)\s+occasions\b")
-# "1.2万件", "3,200余件": a count of cases with its decimals, 万 and 余.
-_CASES_COUNTED = re.compile(
-    r"案件?[^，,。；;\d]{0,6}\d[\d,.]*\s*[万千]?\s*[余多]?\s*[件起宗]|\d[\d,.]*\s*[万千]?\s*[余多]?\s*(?:[件起宗]案|cases\b)")
-# "£2m in fines", "$40 million in penalties": the sum of several fines.
-# "裁罚20件、金额3280万元": the amount right after penalties counted in 件 is their sum.
-_PENALTIES_COUNTED = re.compile(r"罚\s*\d[\d,.]*\s*[万千]?\s*[余多]?\s*[件起宗]\s*[、，,]?\s*(?:罚没|罚款)?(?:总?金额|总额)?\s*(?:为|达|约|共)?\s*$")
-_SUMMED_AFTER = re.compile(r"\s*in\s+(?:[a-z-]+\s+)?(?:fines|penalties)\b")
