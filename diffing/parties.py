@@ -386,7 +386,8 @@ def _party_the_clause_names(prepared: PreparedText, position: int) -> str | None
     sentence_start = prepared.sentence_at(position)[0]
     start = max(sentence_start, position - 60)
     # (the figure's span may open on the verb: 被罚款60万元)
-    end = _VERB_LEAD.match(prepared.text, position).end()
+    lead = _VERB_LEAD.match(prepared.text, position)
+    end = lead.end() if lead else position
     read = (_SUBJECT_FINED.search(prepared.text, start, end) or _OBJECT_FINED.search(prepared.text, start, end)
             or _SENTENCED.search(prepared.text, start, end))
     if read is None:

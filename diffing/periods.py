@@ -179,8 +179,8 @@ def _zh_range(text: str, match: re.Match[str], published: date | None) -> Period
         if until_year is None or until_month == 1 and not match.group("du"):
             return None
         if match.group("du"):
-            last = _day(until_year, until_month, _cn_small(match.group("du")))
-            return Period.span(date(until_year, 1, 1), last, days=True) if last is not None else None
+            until_day = _day(until_year, until_month, _cn_small(match.group("du")))
+            return Period.span(date(until_year, 1, 1), until_day, days=True) if until_day is not None else None
         return Period.span(date(until_year, 1, 1), date(until_year, until_month, 1))
     if match.group("yfrom"):
         return _years(int(match.group("yfrom")), int(match.group("yto")))

@@ -30,12 +30,12 @@ from diffing.platform_lists import (
     _in,
     _item_key,
     _list_groups,
-    actors_not_acted_on,
-    addressees_not_acted_on,
-    owners_of_brands,
     _read_on,
     _span_end,
     _span_start,
+    actors_not_acted_on,
+    addressees_not_acted_on,
+    owners_of_brands,
 )
 from diffing.registry import (
     NEUTRAL,

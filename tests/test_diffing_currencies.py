@@ -71,7 +71,7 @@ def test_a_fine_with_its_decimals_read_aloud_and_its_conversion() -> None:
             "million U.S. dollars, on the app market operator.")
     fines = [figure for figure in extract(text, published=PUBLISHED, language="en").figures
              if figure.metric == "fine_amount"]
-    assert [(figure.value, figure.unit) for figure in fines] == [(Decimal("18200000000"), "KRW")]
+    assert [(figure.value, figure.unit) for figure in fines] == [(Decimal(18200000000), "KRW")]
 
 
 @pytest.mark.parametrize(("language", "text", "value", "code"), [

@@ -1530,12 +1530,12 @@ def test_english_blocking_and_throttling(text: str, expected: dict[str, tuple[st
 
 @pytest.mark.parametrize(("text", "expected"), [
     # the order counts the names of a list a few sentences back
-    ("检查发现，“甲乙丙资讯”“丁戊在线”“己庚之声”等3家微信公众号存在违规转载问题。"
-     "此类问题影响恶劣。网信部门已掌握相关线索。市网信办责令3家微信公众号限期整改。",
+    (("检查发现，“甲乙丙资讯”“丁戊在线”“己庚之声”等3家微信公众号存在违规转载问题。"
+     "此类问题影响恶劣。网信部门已掌握相关线索。市网信办责令3家微信公众号限期整改。"),
      {"name:甲乙丙资讯": ("ordered_to_rectify",), "name:丁戊在线": ("ordered_to_rectify",),
       "name:己庚之声": ("ordered_to_rectify",)}),
-    ("专项行动将百度、搜狗两款浏览器纳入整治范围。整治要求已经下发。"
-     "网信办要求上述 2 款浏览器在整改期间每日提交报告。",
+    (("专项行动将百度、搜狗两款浏览器纳入整治范围。整治要求已经下发。"
+     "网信办要求上述 2 款浏览器在整改期间每日提交报告。"),
      {"baidu": ("ordered_to_rectify",), "sogou": ("ordered_to_rectify",)}),
     # a count that is not the list's size refers to other parties
     ("专项行动将百度、搜狗两款浏览器纳入整治范围。网信办责令5家网站限期整改。",
@@ -1547,8 +1547,8 @@ def test_an_order_counting_the_parties_named_before(text: str, expected: dict[st
 
 @pytest.mark.parametrize(("text", "expected"), [
     # the order's verb quoted, the parties referred back to as "the platforms"
-    ("The regulator summoned Douyin and Bilibili over misleading ads. "
-     "It said it ordered the platforms to \u201crectify\u201d the problems within a month.",
+    (("The regulator summoned Douyin and Bilibili over misleading ads. "
+     "It said it ordered the platforms to \u201crectify\u201d the problems within a month."),
      {"douyin": ("summoned", "ordered_to_rectify"), "bilibili": ("summoned", "ordered_to_rectify")}),
     ("Zhihu and Douban ordered to clean up celebrity gossip", {"zhihu": ("ordered_to_rectify",),
                                                              "douban": ("ordered_to_rectify",)}),
