@@ -89,8 +89,8 @@ _PAGE_FURNITURE = re.compile(
     r"|(?:微信|微信号|qq)\s*[:：]\s*[\w-]{5,}"
     r"|[^\s，,。；;：:]{0,40}\.(?:jpg|jpeg|png|gif|webp)\b"
     r"|skip\s+to\s+(?:main\s+)?content[^\n]*"
-    # an outlet's own app advertised under the article (某社“某某新闻”app / iOS App下载 Android App下载)
-    r"|[^\n]{0,24}\bapp[ \t]*\n[ \t]*(?:ios|android)[ \t]*app[ \t]*下载[^\n]*"
+    # an outlet's own app advertised under the article (iOS App下载 Android App下载; the line
+    # naming the app above it is _OUTLET_APP's)
     r"|(?:ios|android|iphone)[ \t]*app[ \t]*下载"
     # a share button ("Share - WeChat", "share on Facebook", 分享至 LINE, 分享到 Google+)
     r"|(?:\bshare\s*(?:-|–|:|on|to|via)|分享至|分享到|分享给)\s*"
@@ -104,6 +104,11 @@ _PAGE_FURNITURE = re.compile(
     r"|\b(?:pic\.twitter\.com|t\.co)/\w+"
     r"|[—–]\s*[^\n()—–]{1,40}\(@\w{1,30}\)\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s*\d{4})?"
 )
+# The line naming an outlet's own app, above its download links (某社“某某新闻”app / iOS App下载):
+# matched from the word "app" (a pattern opening on the line's text would be tried at every
+# character), the span then reaching back over up to 24 characters of its line.
+_OUTLET_APP = re.compile(r"\bapp[ \t]*\n[ \t]*(?:ios|android)[ \t]*app[ \t]*下载[^\n]*")
+_OUTLET_APP_LEAD = 24
 # A block of related headlines (相关新闻, "Related articles"): the short lines that follow the
 # marker, up to the first line long enough to be a paragraph.
 _RELATED_MARKER = re.compile(
@@ -142,6 +147,9 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
         for pattern, needles in _GUARDED:
             if any(needle in text for needle in needles):
                 spans += [match.span() for match in pattern.finditer(text)]
+    for app in _OUTLET_APP.finditer(text) if "下载" in text else ():
+        line_start = text.rfind("\n", 0, app.start()) + 1
+        spans.append((max(line_start, app.start() - _OUTLET_APP_LEAD), app.end()))
     for marker in _RELATED_MARKER.finditer(text) if _RELATED_HINT.search(text) else ():
         end = marker.end()
         while end < len(text):
