@@ -729,17 +729,27 @@ def _acted_on_later(prepared: PreparedText, catalogue: MetricCatalogue, candidat
     back = _REFERRED_BACK.search(text, next_start, next_end)
     if back is None or _ZH_DIGIT.search(text, next_start, next_end):
         return None
-    stand_in = Candidate(back.start(), back.end(), back.end(), candidate.value, candidate.unit, None, False)
+    found = _measure_on_the_count(prepared, catalogue, candidate, back, sentence_end)
+    # The things referred back to are the count's own: its noun is the metric's object.
+    if found is None or not found[1].match(text, back.end(), back.end() + 12):
+        return None
+    return found[0]
+
+
+def _measure_on_the_count(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Candidate,
+                          where: re.Match[str], sentence_end: int) -> tuple[Verdict, re.Pattern[str]] | None:
+    """The measure a later clause takes at ``where`` (上述, 全部) on the count's things, read as if
+    the count stood there, with its metric's objects; ``None`` when there is none or the count's
+    noun is not one of those objects."""
+    stand_in = Candidate(where.start(), where.end(), where.end(), candidate.value, candidate.unit, None, False)
     verdict = _classify(prepared, catalogue, stand_in)
     if verdict is None:
         return None
     metric = next(m for m in catalogue.metrics if m.id == verdict.metric)
     objects = metric.phrasings["zh"].objects
-    # The things referred back to are the count's own: its noun is the metric's object.
-    if objects is None or not objects.search(text, candidate.end, min(sentence_end, candidate.end + 12)) \
-            or not objects.match(text, back.end(), back.end() + 12):
+    if objects is None or not objects.search(prepared.text, candidate.end, min(sentence_end, candidate.end + 12)):
         return None
-    return Verdict(verdict.metric, verdict.score, ())
+    return Verdict(verdict.metric, verdict.score, ()), objects
 
 
 # A measure still to come, or on a condition (逾期不整改的，将予以下架): not taken yet.
@@ -763,15 +773,8 @@ def _all_acted_on(prepared: PreparedText, catalogue: MetricCatalogue, candidate:
     whole = _ALL_OF_THEM.search(text, clause_end, sentence_end)
     if whole is None or _NOT_YET.search(text, clause_end, whole.start()):
         return None
-    stand_in = Candidate(whole.start(), whole.end(), whole.end(), candidate.value, candidate.unit, None, False)
-    verdict = _classify(prepared, catalogue, stand_in)
-    if verdict is None:
-        return None
-    metric = next(m for m in catalogue.metrics if m.id == verdict.metric)
-    objects = metric.phrasings["zh"].objects
-    if objects is None or not objects.search(text, candidate.end, min(sentence_end, candidate.end + 12)):
-        return None
-    return Verdict(verdict.metric, verdict.score, ())
+    found = _measure_on_the_count(prepared, catalogue, candidate, whole, sentence_end)
+    return found[0] if found else None
 
 
 def _stronger_later(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Candidate, metric_id: str,
