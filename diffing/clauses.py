@@ -28,7 +28,7 @@ _CONNECTOR = re.compile(r"并对|并|同时|以及|而|和|与|及|(?<![a-z])(?:
 # A party that is not a name: verbs in its clause are said of it, not of an earlier name.
 _COLLECTIVE_ZH = re.compile(
     r"(?:对|责令|要求|督促)(?:相关|有关|涉事|涉案|其他|其余|部分|一批|多家|多个|这些|各类|各)[^，,；;]{0,12}?"
-    r"(?:网站|平台|企业|账号|应用|app|公司|主体|单位)"
+    r"(?:网站|平台|企业|账号|应用|app|公司|主体|单位|运营者|运营方|经营者)"
     r"|\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*(?:家|款|个(?![月小工])|件|条|名)"
     # 对 with an object that is no name (对平台内合作餐厅商户…下架): the verb acts on that object.
     # 对平台, 对两个平台, 对三家 refer back to the names before (_ALL_OF_THEM).
@@ -594,10 +594,25 @@ def _counts_them(text: str, start: int, end: int, parties: Sequence[Party]) -> b
     count = _COUNT_OF_THEM.search(text, start, end)
     if count is None:
         return False
-    written = count.group(1)
-    number = int(written) if written.isdigit() else _CHINESE_DIGITS.get(written, 0)
+    number = _number(count.group(1))
     names = sum(1 + len(re.findall(r"、|和|及|与", text[party.start:party.end])) for party in parties)
-    return number == names
+    if number == names:
+        return True
+    # “A”“B”等3家平台…，责令3家平台整改: the count the list was given, whatever names it left
+    # out, counts the same list again.
+    listed = _LIST_COUNT.match(text, parties[-1].end)
+    return listed is not None and count.start() > listed.end() and _number(listed.group(1)) == number
+
+
+# The count a list of names is given straight after its last name (等3家, 3家属地, 等五款).
+# Quoted names the list goes on with that were not found as names (“A”“B”“C”3家) stand
+# between them.
+_LIST_COUNT = re.compile(r"[”」』\"]?(?:[、，,]?\s*[“「『\"][^”」』\"“「『，,。；;\n]{1,16}[”」』\"])*"
+                         r"\s*等?\s*(\d+|[两二三四五六七八九十])\s*(?:家|款|个)")
+
+
+def _number(written: str) -> int:
+    return int(written) if written.isdigit() else _CHINESE_DIGITS.get(written, 0)
 
 
 def _collective(text: str, start: int, end: int, language: str) -> bool:

@@ -502,6 +502,23 @@ def test_a_count_of_the_names_just_listed_refers_to_them(text: str, language: st
     assert all(m.actions == ("summoned", "ordered_to_rectify") for m in mentions)
 
 
+@pytest.mark.parametrize("text", [
+    # the list names more than the text gives as names (等), and its count comes back later
+    "市网信办约谈了虎牙、斗鱼等4家直播平台负责人，针对平台存在的问题，责令4家直播平台限期整改，整改期间暂停新用户注册。",
+    # a quoted member that is no known name stands between the last name and the count
+    "省网信办约谈“虎牙直播”“斗鱼直播”“晨风小视频”3家平台负责人，要求3家平台限期整改。",
+])
+def test_the_count_a_list_was_given_refers_back_to_the_list(text: str) -> None:
+    by_id = {m.id: m.actions for m in extract(text).platforms if m.id in ("huya", "douyu")}
+    assert set(by_id) == {"huya", "douyu"}
+    assert all("summoned" in actions and "ordered_to_rectify" in actions for actions in by_id.values())
+
+
+def test_an_order_to_the_operators_in_general_is_a_collective() -> None:
+    text = "网信办通知应用商店下架“微博”等3款App，要求相关运营者认真整改存在的问题。"
+    assert [m.actions for m in extract(text).platforms] == [("removed",)]
+
+
 def test_a_count_of_others_is_still_a_collective() -> None:
     text = "网信办约谈了微博、知乎，并对另外5家平台责令限期整改。"
     assert [m.actions for m in extract(text).platforms] == [("summoned",), ("summoned",)]
