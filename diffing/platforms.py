@@ -575,7 +575,10 @@ def _topic_actions(
 # penalty", "fined an energy firm"), in a sentence that names none; not a subject ("…that the
 # company did not…") and not a possessive ("the company's financial situation").
 _REFERRING_OBJECT_EN = {
-    "en": re.compile(r"\b(?:a|an|the|this|one)\s+(?:[\w-]+\s+){0,3}?(?:company|firm)\b(?!['’]s|-)"),
+    # the words between are the company's description, no other noun phrase ("In addition, the
+    # regulator ordered the company…" names the regulator first)
+    "en": re.compile(r"\b(?:a|an|the|this|one)\s+(?:(?!(?:a|an|the|this|one)\s)[\w-]+\s+){0,3}?"
+                     r"(?:company|firm)\b(?!['’]s|-)"),
     "zh": re.compile(r"(?!)"),
 }
 _BEFORE_A_SUBJECT = re.compile(

@@ -92,6 +92,14 @@ def test_the_company_named_once_takes_the_actions_said_of_it_later() -> None:
 
 
 @pytest.mark.parametrize("text", [
+    "Clearview AI collected images from the web.\n\nIn addition, the regulator ordered the company to correct its practices.",
+    "Clearview AI collected images from the web.\n\nSeparately, the authority told the firm to rectify the breaches.",
+])
+def test_the_company_as_object_after_the_regulator_named_first(text: str) -> None:
+    assert [(m.id, m.actions) for m in extract(text).platforms] == [("clearview", ("ordered_to_rectify",))]
+
+
+@pytest.mark.parametrize("text", [
     "网信办约谈某平台。\n(来源：“网信中国”微信公众号)",
     "据“工信微报”微信公众号消息，工信部通报了一批应用。",
     "国家网信办在其官方微信上发布通报。",
