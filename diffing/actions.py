@@ -183,6 +183,14 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
     if language == "en":
         # "pay-or-consent", "closed-loop", "geo-blocking": a word of a compound, not the action.
         spans = [span for span in spans if text[span[1]:span[1] + 1] != "-" and text[span[0] - 1:span[0]] != "-"]
+        if any(word in text for word in _NOT_YET_WORDS_EN):
+            # "an advance notification of a NOK 100 million fine to X", "the planned fine", "a
+            # provisional penalty": a fine announced as coming, not imposed; the notice that
+            # announces it names no one.
+            spans = [(start, end, "fine_proposed") if action == "fined" and _NOT_YET_FINE_EN.search(
+                text, max(0, start - 90), start) else (start, end, action) for start, end, action in spans]
+            spans = [span for span in spans if not (span[2] == "notified" and _ADVANCE_BEFORE_EN.search(
+                text, max(0, span[0] - 12), span[0]))]
         if " fac" in text:
             # "could face a £27 million fine", "is facing a fine of up to": a fine the company
             # may get, not one it got.
@@ -282,6 +290,11 @@ def _intended_fines(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[
 # 通报，…: the notice introducing what it says, not a naming of its own (通报了 is).
 _ANNOUNCING = re.compile(r"\s*(?:称|说|指出)?\s*[，,：:]")
 _CLAUSE_BREAK = re.compile(r"[.;。；!?！？\n]|,\s+(?:but|while|and)\s")
+_NOT_YET_WORDS_EN = ("advance", "preliminary", "planned", "provisional", "draft ", "intended")
+_NOT_YET_FINE_EN = re.compile(
+    r"\b(?:(?:advance|preliminary|prior)\s+(?:notification|notice|warning)s?\s+of\b[^.;:\n]*"
+    r"|(?:planned|provisional|draft|intended|preliminary)\s+(?:[\w-]+\s+){0,2}?)$")
+_ADVANCE_BEFORE_EN = re.compile(r"\b(?:advance|preliminary|prior)\s+$")
 _FACING = re.compile(r"(?:\b(?:could|may|might|would|will|to|now|is|are|still)\s+(?:also\s+)?fac(?:e|ing)|\bfaces)"
                      r"\s+(?:a|an|up|possible|potential|further|hefty|fines?|penalt)\b[^.;\n]*$")
 _FOR_A_WHILE = re.compile(r"[^.;\n]{0,60}?\bfor\s+(?:\d+|a|an|one|two|three|four|five|six|seven|ten|several|a\s+few)"

@@ -1202,6 +1202,10 @@ def test_a_cancelled_account_is_no_filing_cancelled() -> None:
       "Commissioner."), ("fine_proposed",)),
     ("The ICO is proposing to fine Marriott £99 million.", ("fine_proposed",)),
     ("The regulator proposes a fine of £4 million on TikTok.", ("fine_proposed",)),
+    # a fine announced in advance, or one only planned: nothing imposed yet
+    ("The authority sent an advance notification of a £3 million administrative fine to TikTok.", ("fine_proposed",)),
+    ("The planned fine on Marriott follows a complaint by a consumer group.", ("fine_proposed",)),
+    ("The regulator set out a provisional penalty for Grindr in its draft decision.", ("fine_proposed",)),
 ])
 def test_a_fine_being_proposed_is_no_fine(text: str, expected: tuple[str, ...]) -> None:
     assert {actions for _, _, actions in _entries(text, "en")} == {expected}
