@@ -178,7 +178,10 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
     if language == "en" and (" its " in text or " their " in text):
         # "Edmodo suspended its U.S. operations", "the company closed their store": what a company
         # did to its own business, no measure on it.
+        # "was ordered to suspend its hot lists", "told X to close its store": what the party
+        # is made to do to its own business is a measure on it.
         spans = [(start, end, NEUTRAL) if action in _SELF_ACTS and _OWN_BUSINESS.match(text, end)
+                 and not _ORDERED_TO_DO_EN.search(text, max(0, start - 80), start)
                  else (start, end, action) for start, end, action in spans]
     if language == "en":
         # "pay-or-consent", "closed-loop", "geo-blocking": a word of a compound, not the action.
@@ -412,6 +415,9 @@ _SELF_RECTIFICATION_EN = re.compile(
     r"\b(?:has|have|had)\s+(?:also\s+|now\s+|already\s+)?(?:launched|started|begun|initiated|undertaken|carried\s+out"
     r"|conducted)\s+(?:a|an|its|their)?\s*(?:(?!order|requir|direct|instruct|told|asked|urg|to\b)[\w-]+,?\s+(?:and\s+)?){0,5}?$")
 _SELF_ACTS = frozenset({"suspended", "closed", "removed"})
+_ORDERED_TO_DO_EN = re.compile(
+    r"\b(?:order(?:ed|s)?|told|direct(?:ed|s)?|requir(?:ed|es)|instruct(?:ed|s)?|forc(?:ed|es)|compell(?:ed|s))\b"
+    r"[^.;:\n]*?\bto\s+(?:\w+ly\s+)?$")
 _OWN_BUSINESS = re.compile(r"[a-z]*(?:\s+down)?\s+(?:its|their)\s+(?!licen[cs]e|registration|permit)")
 # not "as was reported", "as is required": a comment on the clause, no second subject
 _AS_WERE = re.compile(r",\s+as\s+(?:were|was|did|are|is|had|have|has)\b(?!\s+(?:\w+ly\s+)?(?:\w+ed|the\s+case)\b)")

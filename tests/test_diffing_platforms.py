@@ -1371,6 +1371,9 @@ def test_the_party_an_allegation_is_about_is_named(text: str) -> None:
     ("Meta was fined €5 million. It said Meta closed down its store in Lyon after the decision.", ("fined",)),
     # the regulator's measure on the company
     ("The regulator suspended TikTok for six months.", ("suspended",)),
+    # made to do it to its own business: a measure on it all the same
+    ("Weibo was ordered by the city regulator to suspend its trending lists for a week.", ("suspended",)),
+    ("The ministry told TikTok to suspend its live-streaming service.", ("suspended",)),
 ])
 def test_what_a_company_did_to_its_own_business_is_no_measure(text: str, expected: tuple[str, ...]) -> None:
     assert {actions for _, _, actions in _entries(text, "en")} == {expected}
