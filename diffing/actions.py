@@ -115,6 +115,11 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             # "met with the two firms' top executives", "met executives of Douyin": a regulator
             # calling in the people who run a platform summons it.
             spans += [(match.start(), match.end(1), "summoned") for match in _MET_EXECUTIVES_EN.finditer(text)]
+        if "threat" in text:
+            # "threatened last year to block WhatsApp unless…", "threatens to fine the firm": a
+            # measure held over the party, not taken.
+            spans = [span for span in spans if span[2] == NEUTRAL or not _THREATENED_EN.search(
+                text, max(0, span[0] - 48), span[0])]
         if " or " in text:
             # "fix the issues or face a fine", "comply or be fined": a threat on a condition, no fine.
             spans = [span for span in spans if not (span[2] == "fined" and _OR_ELSE_EN.search(
@@ -415,6 +420,7 @@ _SELF_RECTIFICATION_EN = re.compile(
     r"\b(?:has|have|had)\s+(?:also\s+|now\s+|already\s+)?(?:launched|started|begun|initiated|undertaken|carried\s+out"
     r"|conducted)\s+(?:a|an|its|their)?\s*(?:(?!order|requir|direct|instruct|told|asked|urg|to\b)[\w-]+,?\s+(?:and\s+)?){0,5}?$")
 _SELF_ACTS = frozenset({"suspended", "closed", "removed"})
+_THREATENED_EN = re.compile(r"\bthreat(?:en(?:ed|s|ing)?|s?)\b(?:\s+(?!and\b|but\b)[\w'’-]+){0,4}?\s+to\s+$")
 _ORDERED_TO_DO_EN = re.compile(
     r"\b(?:order(?:ed|s)?|told|direct(?:ed|s)?|requir(?:ed|es)|instruct(?:ed|s)?|forc(?:ed|es)|compell(?:ed|s))\b"
     r"[^.;:\n]*?\bto\s+(?:\w+ly\s+)?$")

@@ -1367,6 +1367,16 @@ def test_the_party_an_allegation_is_about_is_named(text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    ("The government threatened last year to block Telegram unless it cleaned up its channels.", ()),
+    ("The ministry threatens to fine TikTok if the videos stay online.", ()),
+    # a threat spoken of does not undo the measure the sentence takes
+    ("Despite earlier threats to shut it, the regulator fined Telegram.", ("fined",)),
+])
+def test_a_measure_only_threatened_is_not_taken(text: str, expected: tuple[str, ...]) -> None:
+    assert {actions for _, _, actions in _entries(text, "en")} == {expected}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     ("The FTC alleged that Edmodo misled schools. Edmodo suspended its U.S. operations during the inquiry.", ()),
     ("Meta was fined €5 million. It said Meta closed down its store in Lyon after the decision.", ("fined",)),
     # the regulator's measure on the company
