@@ -115,7 +115,7 @@ def _words_before(text: str, position: int) -> list[tuple[str, int]]:
     return [(word.group(0), word.start()) for word in _WORD.finditer(text, run.start(), position)][-8:]
 
 
-def _oblique_start(words: list[tuple[str, int]]) -> int | None:
+def _oblique_start(text: str, words: list[tuple[str, int]]) -> int | None:
     """Where the preposition that heads the name's phrase starts, or ``None``."""
     for index in range(max(0, len(words) - 5), len(words)):
         word = words[index][0]
@@ -130,6 +130,11 @@ def _oblique_start(words: list[tuple[str, int]]) -> int | None:
             continue  # "In June Reddit was fined", "in 2024 X": a time phrase ends before the name
 
         previous = words[index - 1][0] if index > 0 else ""
+        if word == "involving" and not between and _PENALTIES_BEFORE.search(
+                text, max(0, words[index][1] - 160), words[index][1]):
+            # "published 28 penalties for unreported deals, involving A, B and other firms": the
+            # parties the penalties were decided on.
+            continue
         if previous in _POINTING or (word in ("of", "from") and previous in _HEAD_OF) or (
                 # "fines of €500 million for Apple and €200 million for Meta": the amount's party
                 word in ("for", "on", "against") and (previous in _AMOUNT_WORDS or previous[:1].isdigit())) or (
@@ -137,6 +142,9 @@ def _oblique_start(words: list[tuple[str, int]]) -> int | None:
             continue
         return words[index][1]
     return None
+
+
+_PENALTIES_BEFORE = re.compile(r"\b(?:penalties|fines|penalty\s+decisions|sanctions)\b[^.;:\n]*$")
 
 
 def _product_of(words: list[tuple[str, int]]) -> bool:
@@ -255,7 +263,7 @@ def govern(
         result[index].host = result[index].host or (
             bool(words) and _product_of(words) and not _UNIT_AFTER_EN.match(text, party.end)) or bool(
             _BRANDS_IN_BRACKETS.search(text, max(0, party.start - 32), party.start))
-        oblique = _oblique_start(words) if words else None
+        oblique = _oblique_start(text, words) if words else None
         # "after the ICO fined British Airways": a verb between the preposition and the name
         # makes the name its object.
         if oblique is not None and any(oblique <= span[0] < party.start or span[0] < oblique < span[1]

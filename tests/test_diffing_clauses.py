@@ -92,7 +92,8 @@ def test_the_company_named_once_takes_the_actions_said_of_it_later() -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "Clearview AI collected images from the web.\n\nIn addition, the regulator ordered the company to correct its practices.",
+    ("Clearview AI collected images from the web.\n\n"
+     "In addition, the regulator ordered the company to correct its practices."),
     "Clearview AI collected images from the web.\n\nSeparately, the authority told the firm to rectify the breaches.",
 ])
 def test_the_company_as_object_after_the_regulator_named_first(text: str) -> None:
@@ -525,6 +526,16 @@ def test_the_count_a_list_was_given_refers_back_to_the_list(text: str) -> None:
 def test_an_order_to_the_operators_in_general_is_a_collective() -> None:
     text = "网信办通知应用商店下架“微博”等3款App，要求相关运营者认真整改存在的问题。"
     assert [m.actions for m in extract(text).platforms] == [("removed",)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The regulator published 12 administrative penalties on Monday for unreported deals, involving Tencent, "
+     "Alibaba and other internet firms.", {"tencent": ("fined",), "alibaba": ("fined",)}),
+    # a case involving a company, after the fine on another, stays a prepositional phrase
+    ("The regulator fined Tencent in a case involving Alibaba.", {"tencent": ("fined",), "alibaba": ()}),
+])
+def test_the_firms_penalties_are_said_to_involve_are_fined(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in extract(text).platforms} == expected
 
 
 def test_a_count_of_others_is_still_a_collective() -> None:
