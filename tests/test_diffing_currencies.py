@@ -45,6 +45,7 @@ def test_a_currency_code_without_an_amount_is_no_figure(text: str) -> None:
     ("The privacy regulator fined the shop 300,000 won.", "300000", "KRW"),
     ("Ankara's authority fined the search engine 42.7 million Turkish liras ($5 million).", "42700000", "TRY"),
     ("The board fined the marketplace 12 million liras last year.", "12000000", "TRY"),
+    ("The competition board fined the delivery app TL 61.3 million ($3.3 million) on Monday.", "61300000", "TRY"),
     ("The Indian regulator fined the app store Rs 250 crore for abusing its position.", "2500000000", "INR"),
     ("The tribunal fined the broker Rs. 15 lakh.", "1500000", "INR"),
     ("A Moscow court fined the network 800,000 roubles ($9,000).", "800000", "RUB"),
