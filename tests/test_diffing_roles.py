@@ -49,6 +49,7 @@ def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
     ("Each breach carries a penalty of $50,000 per violation.", [(Decimal(50000), "maximum", None)]),
     ("The maximum penalty under the old law was 200,000 yuan.", [(Decimal(200000), "maximum", None)]),
     ("依照该条例，罚款上限为30万元。", [(Decimal(300000), "maximum", None)]),
+    ("按现行办法，这类违规处罚的上限仅是5万元。", [(Decimal(50000), "maximum", None)]),
     # the law's scale: the most, a range's upper end, the least, what the law allows
     ("一旦定罪，最高罚款50万港元及监禁两年。", [(Decimal(500000), "maximum", None)]),
     ("依照该法，违规者可处以20万元罚款。", [(Decimal(200000), "maximum", None)]),
@@ -854,6 +855,12 @@ def test_a_fine_on_the_case_party_is_the_party_the_write_up_defined(text: str, e
     (("其中，某地侦破一起侵权案，判处王某某有期徒刑2年并处罚金50万元；另一地侦破一起盗版案，"
       "判处李某有期徒刑1年6个月并处罚金8万元。\n\n版权局还约谈了快手等12家平台。"),
      [(500000, "王某某"), (80000, "李某")]),
+    # a criminal fine after a prison term and its commas: the one the court sentenced, named as
+    # the object of 判处 or as the subject convicted of a crime, for every fine of the sentence
+    ("区法院判处被告人孙某有期徒刑二年、缓刑三年，并处罚金6万元。", [(60000, "孙某")]),
+    (("法院宣判：周某因非法经营罪判处有期徒刑四年，并处罚金40万元，与前罪有期徒刑一年、罚金3万元，"
+      "决定执行有期徒刑四年八个月，并处罚金43万元。"), [(400000, "周某"), (30000, "周某"), (430000, "周某")]),
+    ("经审理，吴某某犯侵犯著作权罪，被判处有期徒刑一年，并处罚金九万元。", [(90000, "吴某某")]),
     # a clause that only refers back leaves the notice's one platform the party
     ("市场监管总局依法对美团立案调查。\n\n经查，对该公司处以罚款3万元。", [(30000, "meituan")]),
 ])
