@@ -80,6 +80,8 @@ def test_a_fine_with_its_decimals_read_aloud_and_its_conversion() -> None:
     # administrative courts or of the Legislative Yuan is the New Taiwan dollar
     ("zh-Hant", "NCC認定星河電視違反規定，裁罰80萬元。", "800000", "TWD"),
     ("zh-Hant", "星河電視不服提起訴訟，臺北高等行政法院判決維持罰160萬。", "1600000", "TWD"),
+    # 元 in a notice of Macau's data protection office is the pataca
+    ("zh-Hant", "個資辦表示，一間商舖因公開顧客資料被罰款 6,000元。", "6000", "MOP"),
     # "$" alone in an Australian regulator's notice is the Australian dollar
     ("en", "The ACCC said the Federal Court ordered Orbit to pay a penalty of $12 million.", "12000000", "AUD"),
     ("en", "eSafety gave Orbit an infringement notice and a fine of $610,500.", "610500", "AUD"),
