@@ -76,6 +76,9 @@ ENGLISH = [
     ("the heads of 57 websites were called in", "websites_summoned", 57, "家"),
     ("1,020 websites were taken offline", "websites_closed", 1020, "家"),
     ("the bureau shut down 14 live-streaming platforms", "websites_closed", 14, "家"),
+    # the verb in the present or the infinitive ("helped block", "blocks about")
+    ("a new filter helped block 5,210 gambling sites", "websites_closed", 5210, "家"),
+    ("the ministry blocks about 300 websites every week", "websites_closed", 300, "家"),
     ("inspectors issued 2,310 warnings over the summer", "warnings", 2310, "warnings"),
     ("the regulator fined (in a statement) the video site Orbit 3 million yuan", "fine_amount", Decimal(3000000), "CNY"),
     ("the regulator fined Orbit Holdings (orb.n) $40 million", "fine_amount", Decimal(40000000), "USD"),
