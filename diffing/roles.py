@@ -31,11 +31,12 @@ FINE_ROLES = frozenset({FINE, TOTAL, PART})
 _BASE_BEFORE = re.compile(
     # (收入 alone is a company's revenue; 违法收入, illegal income, is confiscated first)
     r"(?:销售额|营业额|营业收入|销售收入|营收|(?<!违法)收入|turnover|sales|revenues?)"
-    r"(?:\s+(?:of|was|reached|totall?ing|amounting\s+to))?\s*(?:about|around|some|nearly|over|约|达|为|共|高达|超过|逾|近)?\s*$"
+    # (the amount may stand in brackets after its noun: 销售额(4557亿元)的4%)
+    r"(?:\s+(?:of|was|reached|totall?ing|amounting\s+to))?\s*(?:about|around|some|nearly|over|约|达|为|共|高达|超过|逾|近)?\s*[(（]?\s*$"
     # what a percentage is taken of ("5% of the company's $251 million")
     r"|\d\s*(?:%|percent|per\s+cent)\s+of\s+(?:(?:its|their|the|[a-z]+['’]s)\s+)?(?:[a-z-]+\s+){0,3}?$"
 )
-_RATE_AFTER = re.compile(r"\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
+_RATE_AFTER = re.compile(r"\s*[)）]?\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
 _BASE_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?(?:annual\s+|global\s+|domestic\s+)?(?:sales|revenue|turnover)\b")
 _REFUND_BEFORE = re.compile(
     r"(退还|返还|退款|退赔|赔偿|赔付|补偿|保证金|押金|refunds?|redress|restitution|compensation|damages|deposits?"
@@ -187,6 +188,8 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d)[,，]|[,，](?!\d{3})|[;；、]|\b(?:and|bu
 _PENALTY = r"(?:fine|fines|penalty|penalties|sanction|sanctions)"
 _PROPOSED = re.compile(
     r"intention\s+to|intend(?:s|ed|ing)?\s+(?:to|on)\s+(?:fine|impos|issu|penal|levy|sanction)|notice\s+of\s+intent|"
+    # "an advance notification of a NOK 100 million fine": the fine announced before it is decided
+    r"\badvance\s+(?:notification|notice)\b|"
     # "a notice of the office's intent to issue the fine"
     r"\bintent\s+to\s+(?:fine|impos|issu|serve|levy|penal|sanction)|"
     r"(?:plans?|planning|set|expected|poised|likely|preparing|prepares)\s+to\s+(?:fine|impose|levy|penali|hit|slap)|"

@@ -66,6 +66,12 @@ def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
     ("传星河公司将会因垄断遭监管部门罚50亿元。", [(Decimal(5000000000), "proposed", None)]),
     ("星河集团估罚20亿元", [(Decimal(2000000000), "proposed", None)]),
     ("有评论认为，星河的罚款至少应在50亿元。", [(Decimal(5000000000), "proposed", None)]),
+    # the base of a percentage fine, in brackets after its noun
+    ("罚款金额为该公司2020年境内销售额(3,210.5亿元)的3%，计96.3亿元。",
+     [(Decimal(321050000000), "sales_base", None), (Decimal(9630000000), "fine", "fine_amount")]),
+    # an advance notification of a fine announces it; it is not yet imposed
+    ("The authority issued an advance notification of a 40 million Norwegian krone (€3.8 million) fine to the app maker.",
+     [(Decimal(40000000), "proposed", None)]),
     # a loss the offence caused or the sum a case involved is no penalty
     ("去年电信诈骗造成的财产损失高达50亿元，但监管机构仅对该公司罚款20万元。",
      [(Decimal(5000000000), "other", None), (Decimal(200000), "fine", "fine_amount")]),
