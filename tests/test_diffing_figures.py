@@ -944,6 +944,9 @@ def test_a_count_as_subject_takes_the_stronger_measure_of_its_predicate(
     ("The platforms closed or restricted 3,200 accounts.", [(None, 3200)]),
     # …and a lighter measure of its own does not borrow the closing verb before it
     ("平台关闭违规账号3200个，禁言账号500个。", [("accounts_closed", 3200), (None, 500)]),
+    # …also as the next item of a list joined by 、
+    ("平台关闭违规账号3200个、禁言账号500个。", [("accounts_closed", 3200), (None, 500)]),
+    ("平台关闭直播间、禁言账号500个。", [(None, 500)]),
     ("The platforms closed 3,200 accounts.", [("accounts_closed", 3200)]),
 ])
 def test_closings_counted_with_lighter_measures_are_no_closings(
