@@ -34,6 +34,10 @@ PHRASINGS = [
     ("关闭违法网站14624家", "websites_closed", 14624, "家"),
     ("关闭违法违规账号127878个", "accounts_closed", 127878, "个"),
     ("关闭账号群组3.2万个", "accounts_closed", 32000, "个"),
+    # 封堵 blocks as 封锁 does; 解散 disbands a group
+    ("并封堵7个自媒体账号", "accounts_closed", 7, "个"),
+    ("依法封堵境外赌博网站12家", "websites_closed", 12, "家"),
+    ("本季度解散违规微信群4个", "accounts_closed", 4, "个"),
     ("移送相关案件线索345件", "cases_referred", 345, "件"),
     ("尚有21款APP未完成整改", "apps_notified", 21, "款"),
     ("共发现9款APP存在问题", "apps_notified", 9, "款"),
