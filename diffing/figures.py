@@ -110,11 +110,13 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         clause_end = max(clause_end, prepared.clause_at(candidate.end)[1])
     if language == "zh":
         # 、 lists the objects of one verb (处置账号、群组781万个): the verb's clause is the figure's,
-        # unless the item has a verb of its own (下架96款、通报3款). A parenthesis inside the
+        # unless the item has a verb of its own (下架96款、通报3款), one no metric counts among
+        # them (关闭账号22个、禁言账号41个). A parenthesis inside the
         # list (甲（9961）、乙等12家) is an aside, as after a count (_through_asides).
         while clause_start > sentence_start + 1:
             if text[clause_start - 1] == "、" and (not _has_verb(text, compatible, language, clause_start, anchor)
-                                                   or _verbs_listed(text, catalogue, clause_start - 1)):
+                                                   or _verbs_listed(text, catalogue, clause_start - 1)) \
+                    and not _OTHER_VERB[language].search(text, clause_start, anchor):
                 clause_start = max(prepared.clause_at(clause_start - 2)[0], sentence_start)
             elif (text[clause_start - 1] in ")）" and not _has_verb(text, compatible, language, clause_start, anchor)
                   and (opening := _ASIDE_OPENING.search(text, max(sentence_start, clause_start - 40),

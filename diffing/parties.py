@@ -334,6 +334,16 @@ _REFERS_BACK = ("该", "此", "其", "上述", "涉事", "这", "那")
 # A court's sentence with a fine: 判处袁某有期徒刑3年并处罚金80万元, the one sentenced pays it.
 _SENTENCED = re.compile(
     r"判处(?P<name>[\u4e00-\u9fff]{2,8}?)(?:等人)?(?:有期徒刑|拘役|管制)[^，,。；;]{0,20}?并处(?:罚金?)?\s*$")
+# A common noun is no one's name (一间公司被罚款, 有关个案已被罚款), nor is an adverb part of one.
+_GENERIC_NOUN = re.compile(r"(?:有关|相关|涉事|一间|一家|一名|某)?(?:个案|案件|公司|企业|机构|商户|商家|平台|网站|个人|人士)")
+_TRAILING_ADVERB = re.compile(r"(?:已经?|曾经?|也|亦|均|都|又|还|再)$")
+# A criminal fine (罚金) belongs to the one its sentence sentences, named anywhere before it in the
+# sentence: the object of 判处 (判处被告人袁某有期徒刑三年，缓刑四年，并处罚金) or the subject
+# sentenced for a crime (袁某因诈骗罪被判处有期徒刑二年，并处罚金), a prison term and its commas between.
+_SENTENCED_NAMED = re.compile(
+    r"判处(?:被告人)?(?P<object>[\u4e00-\u9fff]{2,4}?)(?:等人)?(?=有期徒刑|拘役|管制|罚金)"
+    r"|(?:^|(?<=[，,。；;：:\s]))(?:被告人)?(?P<subject>[\u4e00-\u9fff]{2,4}?)(?:因|犯)[^，,。；;]{0,30}?罪"
+    r"[^。；;]{0,20}?判处")
 # Roles, not names: whoever plays them is no party (对组织者处罚, 对当事人处以).
 _ROLE_NOUNS = frozenset({"当事人", "组织者", "经营者", "行为人", "违法行为人", "违法者", "责任人", "相关责任人", "其"})
 
@@ -391,6 +401,22 @@ def _party_the_clause_names(prepared: PreparedText, position: int) -> str | None
     read = (_SUBJECT_FINED.search(prepared.text, start, end) or _OBJECT_FINED.search(prepared.text, start, end)
             or _SENTENCED.search(prepared.text, start, end))
     if read is None:
-        return None
+        return _party_sentenced(prepared, sentence_start, end)
     name = _LEGAL_FORM.sub("", _LEADING_CONNECTIVE.sub("", read.group("name")))
-    return name if len(name) >= 2 and name not in _ROLE_NOUNS else None
+    name = _TRAILING_ADVERB.sub("", name)
+    return name if len(name) >= 2 and name not in _ROLE_NOUNS and not _GENERIC_NOUN.fullmatch(name) else None
+
+
+def _party_sentenced(prepared: PreparedText, sentence_start: int, end: int) -> str | None:
+    """The one a court's sentence sentences, for a criminal fine (罚金) at ``end``: the last named
+    before it in the sentence, or ``None``."""
+    # (the figure's span may open on the verb: 并处罚金90万元)
+    if "罚金" not in prepared.text[max(sentence_start, end - 6):end + 6]:
+        return None
+    last = None
+    for match in _SENTENCED_NAMED.finditer(prepared.text, sentence_start, end):
+        last = match
+    if last is None:
+        return None
+    name = last.group("object") or last.group("subject")
+    return name if name not in _ROLE_NOUNS else None

@@ -31,11 +31,12 @@ FINE_ROLES = frozenset({FINE, TOTAL, PART})
 _BASE_BEFORE = re.compile(
     # (收入 alone is a company's revenue; 违法收入, illegal income, is confiscated first)
     r"(?:销售额|营业额|营业收入|销售收入|营收|(?<!违法)收入|turnover|sales|revenues?)"
-    r"(?:\s+(?:of|was|reached|totall?ing|amounting\s+to))?\s*(?:about|around|some|nearly|over|约|达|为|共|高达|超过|逾|近)?\s*$"
+    # (the amount may stand in brackets after its noun: 销售额(4557亿元)的4%)
+    r"(?:\s+(?:of|was|reached|totall?ing|amounting\s+to))?\s*(?:about|around|some|nearly|over|约|达|为|共|高达|超过|逾|近)?\s*[(（]?\s*$"
     # what a percentage is taken of ("5% of the company's $251 million")
     r"|\d\s*(?:%|percent|per\s+cent)\s+of\s+(?:(?:its|their|the|[a-z]+['’]s)\s+)?(?:[a-z-]+\s+){0,3}?$"
 )
-_RATE_AFTER = re.compile(r"\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
+_RATE_AFTER = re.compile(r"\s*[)）]?\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
 _BASE_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?(?:annual\s+|global\s+|domestic\s+)?(?:sales|revenue|turnover)\b")
 _REFUND_BEFORE = re.compile(
     r"(退还|返还|退款|退赔|赔偿|赔付|补偿|保证金|押金|refunds?|redress|restitution|compensation|damages|deposits?"
@@ -61,6 +62,12 @@ _REFUND_AFTER = re.compile(
 # ("ordered to pay restitution and fined $2 million", 没收违法所得并处违法所得三倍罚款36万元).
 _PENALTY_WORD = re.compile(r"\b(?:fined|fine|fines|fining|penalt\w*|sanction\w*)\b|罚款|并处|罚金")
 # Costs awarded and fees are owed, not penalties ("costs of HK$15,000", 诉讼费).
+# A loss caused or an amount a case involved is what the offence cost or moved, not a penalty
+# (造成经济损失高达70亿元, 涉案金额约300万元, "losses of $2 million").
+_LOSS_BEFORE = re.compile(
+    r"(?:损失|涉案(?:金额|资金|流水)|(?:诈骗|被骗)(?:金额|资金))(?:总额|金额|合计|共计|总计)?"
+    r"(?:高达|达到?|约|超过|逾|近|共|为|计|累计)*\s*$"
+    r"|\blosses\s+(?:of|totall?ing|amounting\s+to|worth|estimated\s+at)\s+(?:more\s+than\s+|over\s+|about\s+|around\s+|nearly\s+|some\s+)?$")
 _COSTS_BEFORE = re.compile(r"(?:\b(?:costs|legal\s+fees|court\s+fees|expenses)\s+(?:of\s+)?|(?:诉|堂)?讼费(?:用)?|案件受理费)\s*$")
 _COSTS_AFTER = re.compile(r"\s*(?:in\s+)?(?:legal\s+|court\s+|investigation\s+|investigative\s+|prosecution\s+)?costs\b")
 # A penalty set but suspended, in whole or in part ("a $4 million civil penalty, to be suspended
@@ -119,7 +126,7 @@ _CAP_BEFORE = re.compile(
     r"|(?:upper\s+|legal\s+|statutory\s+)?(?:limit|ceiling|cap)\s+(?:of|is|was|at)"
     # 最高可能受到, 最高将面临, 最多可被处以, 恐高达: the most that may come, not what was imposed
     r"|(?:最高|最多|上限)(?:(?:可能|可|将|或将?|恐)(?:被)?(?:受到|面临|处以?|罚款?|达到?)?|(?:将|或将?)?(?:受到|面临))?"
-    r"|(?:恐|或将?|可能|预计)(?:将)?(?:高达|可达)|不超过|上限为?"
+    r"|(?:恐|或将?|可能|预计)(?:将)?(?:高达|可达)|不超过|上限(?:仅|只|也|都|均)?(?:为|是)?"
     # 最高罚款100万元 (not 处以最高罚款…, the maximum imposed): the law's most
     r"|(?<!处以)(?<!予以)(?<!给予)(?<!被处)(?:最高|最多)(?:罚款|罚金|处罚)(?:金?额)?(?:为|达|是)?"
     # 可处…罚款, 可开罚…, 可被罚款…: what the law allows, not what was imposed (not 许可, 认可)
@@ -181,6 +188,8 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d)[,，]|[,，](?!\d{3})|[;；、]|\b(?:and|bu
 _PENALTY = r"(?:fine|fines|penalty|penalties|sanction|sanctions)"
 _PROPOSED = re.compile(
     r"intention\s+to|intend(?:s|ed|ing)?\s+(?:to|on)\s+(?:fine|impos|issu|penal|levy|sanction)|notice\s+of\s+intent|"
+    # "an advance notification of a NOK 100 million fine": the fine announced before it is decided
+    r"\badvance\s+(?:notification|notice)\b|"
     # "a notice of the office's intent to issue the fine"
     r"\bintent\s+to\s+(?:fine|impos|issu|serve|levy|penal|sanction)|"
     r"(?:plans?|planning|set|expected|poised|likely|preparing|prepares)\s+to\s+(?:fine|impose|levy|penali|hit|slap)|"
@@ -212,6 +221,10 @@ _PROPOSED = re.compile(
     # (not 计划 as a noun: 执法计划, 工作计划, 年度计划)
     # (准备金, reserves, is a noun)
     r"(?:打算|准备(?!金)|有意|意图|(?<![法作度项动])计划)[^，,。；;]{0,24}?(?:罚|处罚)|"
+    # 恐将遭…罚款, 将会因…遭罚, 可能被罚, 估罚: a fine foreseen or rumoured, in Chinese
+    r"(?:恐将?|将会|或将|可能(?:会|将)?|预计将?|传将)(?:因[^，,。；;]{1,12}?)?(?:遭|被|面临)[^，,。；;]{0,10}?罚|估(?:计)?罚|"
+    # 罚款至少应在…: what someone thinks the fine should be
+    r"(?:罚款|罚金|处罚)(?:金额)?(?:至少|最少|最多)?应(?:该|当)?(?:在|达到?|为|是)|"
     # 去年提出的…, 此前提议的…: the amount put forward before the decision
     r"(?:此前|之前|先前|早前|最初|原先|原本|去年|曾)(?:所)?(?:提出|提议|拟议|建议)的|"
     rf"potential\s+{_PENALTY}|"
@@ -306,7 +319,7 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
         return SALES_BASE
     if _PROVISION.search(text, max(clause_start, near_start), candidate.start) or _PROVISION_AFTER.match(after) \
             or _TAX_BEFORE.search(text, max(clause_start, near_start), candidate.start) or _TAX_AFTER.match(after) \
-            or _COSTS_BEFORE.search(before) or _COSTS_AFTER.match(after) \
+            or _COSTS_BEFORE.search(before) or _COSTS_AFTER.match(after) or _LOSS_BEFORE.search(before) \
             or _OWED_BEFORE.search(text, max(clause_start, sentence_start, candidate.start - 80), candidate.start) \
             or _OWED_AFTER.match(after) or _BUDGET_BEFORE.search(before):
         return OTHER

@@ -45,6 +45,7 @@ def test_a_currency_code_without_an_amount_is_no_figure(text: str) -> None:
     ("The privacy regulator fined the shop 300,000 won.", "300000", "KRW"),
     ("Ankara's authority fined the search engine 42.7 million Turkish liras ($5 million).", "42700000", "TRY"),
     ("The board fined the marketplace 12 million liras last year.", "12000000", "TRY"),
+    ("The competition board fined the delivery app TL 61.3 million ($3.3 million) on Monday.", "61300000", "TRY"),
     ("The Indian regulator fined the app store Rs 250 crore for abusing its position.", "2500000000", "INR"),
     ("The tribunal fined the broker Rs. 15 lakh.", "1500000", "INR"),
     ("A Moscow court fined the network 800,000 roubles ($9,000).", "800000", "RUB"),
@@ -79,6 +80,8 @@ def test_a_fine_with_its_decimals_read_aloud_and_its_conversion() -> None:
     # administrative courts or of the Legislative Yuan is the New Taiwan dollar
     ("zh-Hant", "NCC認定星河電視違反規定，裁罰80萬元。", "800000", "TWD"),
     ("zh-Hant", "星河電視不服提起訴訟，臺北高等行政法院判決維持罰160萬。", "1600000", "TWD"),
+    # 元 in a notice of Macau's data protection office is the pataca
+    ("zh-Hant", "個資辦表示，一間商舖因公開顧客資料被罰款 6,000元。", "6000", "MOP"),
     # "$" alone in an Australian regulator's notice is the Australian dollar
     ("en", "The ACCC said the Federal Court ordered Orbit to pay a penalty of $12 million.", "12000000", "AUD"),
     ("en", "eSafety gave Orbit an infringement notice and a fine of $610,500.", "610500", "AUD"),

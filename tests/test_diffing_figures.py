@@ -34,6 +34,10 @@ PHRASINGS = [
     ("关闭违法网站14624家", "websites_closed", 14624, "家"),
     ("关闭违法违规账号127878个", "accounts_closed", 127878, "个"),
     ("关闭账号群组3.2万个", "accounts_closed", 32000, "个"),
+    # 封堵 blocks as 封锁 does; 解散 disbands a group
+    ("并封堵7个自媒体账号", "accounts_closed", 7, "个"),
+    ("依法封堵境外赌博网站12家", "websites_closed", 12, "家"),
+    ("本季度解散违规微信群4个", "accounts_closed", 4, "个"),
     ("移送相关案件线索345件", "cases_referred", 345, "件"),
     ("尚有21款APP未完成整改", "apps_notified", 21, "款"),
     ("共发现9款APP存在问题", "apps_notified", 9, "款"),
@@ -76,6 +80,9 @@ ENGLISH = [
     ("the heads of 57 websites were called in", "websites_summoned", 57, "家"),
     ("1,020 websites were taken offline", "websites_closed", 1020, "家"),
     ("the bureau shut down 14 live-streaming platforms", "websites_closed", 14, "家"),
+    # the verb in the present or the infinitive ("helped block", "blocks about")
+    ("a new filter helped block 5,210 gambling sites", "websites_closed", 5210, "家"),
+    ("the ministry blocks about 300 websites every week", "websites_closed", 300, "家"),
     ("inspectors issued 2,310 warnings over the summer", "warnings", 2310, "warnings"),
     ("the regulator fined (in a statement) the video site Orbit 3 million yuan", "fine_amount", Decimal(3000000), "CNY"),
     ("the regulator fined Orbit Holdings (orb.n) $40 million", "fine_amount", Decimal(40000000), "USD"),
@@ -941,6 +948,9 @@ def test_a_count_as_subject_takes_the_stronger_measure_of_its_predicate(
     ("The platforms closed or restricted 3,200 accounts.", [(None, 3200)]),
     # …and a lighter measure of its own does not borrow the closing verb before it
     ("平台关闭违规账号3200个，禁言账号500个。", [("accounts_closed", 3200), (None, 500)]),
+    # …also as the next item of a list joined by 、
+    ("平台关闭违规账号3200个、禁言账号500个。", [("accounts_closed", 3200), (None, 500)]),
+    ("平台关闭直播间、禁言账号500个。", [(None, 500)]),
     ("The platforms closed 3,200 accounts.", [("accounts_closed", 3200)]),
 ])
 def test_closings_counted_with_lighter_measures_are_no_closings(

@@ -49,6 +49,7 @@ def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
     ("Each breach carries a penalty of $50,000 per violation.", [(Decimal(50000), "maximum", None)]),
     ("The maximum penalty under the old law was 200,000 yuan.", [(Decimal(200000), "maximum", None)]),
     ("依照该条例，罚款上限为30万元。", [(Decimal(300000), "maximum", None)]),
+    ("按现行办法，这类违规处罚的上限仅是5万元。", [(Decimal(50000), "maximum", None)]),
     # the law's scale: the most, a range's upper end, the least, what the law allows
     ("一旦定罪，最高罚款50万港元及监禁两年。", [(Decimal(500000), "maximum", None)]),
     ("依照该法，违规者可处以20万元罚款。", [(Decimal(200000), "maximum", None)]),
@@ -60,6 +61,24 @@ def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
      [(Decimal(90000000000), "sales_base", None), (Decimal(300000000), "fine", "fine_amount")]),
     # what a company faces is not yet imposed
     ("星河公司面临超3亿欧元罚款。", [(Decimal(300000000), "proposed", None)]),
+    # a fine foreseen, rumoured or called for is not yet imposed
+    ("消息称星河公司恐將因壟斷遭重罰80億元。", [(Decimal(8000000000), "proposed", None)]),
+    ("传星河公司将会因垄断遭监管部门罚50亿元。", [(Decimal(5000000000), "proposed", None)]),
+    ("星河集团估罚20亿元", [(Decimal(2000000000), "proposed", None)]),
+    ("有评论认为，星河的罚款至少应在50亿元。", [(Decimal(5000000000), "proposed", None)]),
+    # the base of a percentage fine, in brackets after its noun
+    ("罚款金额为该公司2020年境内销售额(3,210.5亿元)的3%，计96.3亿元。",
+     [(Decimal(321050000000), "sales_base", None), (Decimal(9630000000), "fine", "fine_amount")]),
+    # an advance notification of a fine announces it; it is not yet imposed
+    ("The authority issued an advance notification of a 40 million Norwegian krone (€3.8 million) fine to the app maker.",
+     [(Decimal(40000000), "proposed", None)]),
+    # a loss the offence caused or the sum a case involved is no penalty
+    ("去年电信诈骗造成的财产损失高达50亿元，但监管机构仅对该公司罚款20万元。",
+     [(Decimal(5000000000), "other", None), (Decimal(200000), "fine", "fine_amount")]),
+    ("经查，涉案金额约300万元，市场监管局对其罚款10万元。",
+     [(Decimal(3000000), "other", None), (Decimal(100000), "fine", "fine_amount")]),
+    ("The scheme caused losses of $3 million; the regulator fined the bank $500,000.",
+     [(Decimal(3000000), "other", None), (Decimal(500000), "fine", "fine_amount")]),
     # the amount put forward earlier, and the one it was lowered to
     ("罚款从监管机构去年提出的4000万英镑大幅降低至1500万英镑。",
      [(Decimal(15000000), "fine", "fine_amount"), (Decimal(40000000), "proposed", None)]),
@@ -854,6 +873,15 @@ def test_a_fine_on_the_case_party_is_the_party_the_write_up_defined(text: str, e
     (("其中，某地侦破一起侵权案，判处王某某有期徒刑2年并处罚金50万元；另一地侦破一起盗版案，"
       "判处李某有期徒刑1年6个月并处罚金8万元。\n\n版权局还约谈了快手等12家平台。"),
      [(500000, "王某某"), (80000, "李某")]),
+    # a criminal fine after a prison term and its commas: the one the court sentenced, named as
+    # the object of 判处 or as the subject convicted of a crime, for every fine of the sentence
+    ("区法院判处被告人孙某有期徒刑二年、缓刑三年，并处罚金6万元。", [(60000, "孙某")]),
+    (("法院宣判：周某因非法经营罪判处有期徒刑四年，并处罚金40万元，与前罪有期徒刑一年、罚金3万元，"
+      "决定执行有期徒刑四年八个月，并处罚金43万元。"), [(400000, "周某"), (30000, "周某"), (430000, "周某")]),
+    ("经审理，吴某某犯侵犯著作权罪，被判处有期徒刑一年，并处罚金九万元。", [(90000, "吴某某")]),
+    # a common noun or an adverb before 被罚 names no one
+    ("一家公司因泄露员工资料被罚款6000元；另有个案已被罚款3000元。", [(6000, None), (3000, None)]),
+    ("星光书店已被罚款2万元。", [(20000, "星光书店")]),
     # a clause that only refers back leaves the notice's one platform the party
     ("市场监管总局依法对美团立案调查。\n\n经查，对该公司处以罚款3万元。", [(30000, "meituan")]),
 ])
