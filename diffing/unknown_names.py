@@ -227,9 +227,12 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
 # punctuation or a word that cannot be part of a name (了, 对, 发现, 包括…).
 _COMPANY_END = re.compile(r"(?:股份)?有限(?:责任)?公司")
 _COMPANY_CHAR = re.compile(r"[\u4e00-\u9fff]")
+# Notices that publish penalised firms often mask part of the name (湖南某*科技有限公司,
+# 某××网络科技有限公司): the mask stands for characters of the name.
+_COMPANY_NAME_CHAR = re.compile(r"[\u4e00-\u9fff*＊×]")
 _COMPANY_BRACKET = re.compile(r"[(（][\u4e00-\u9fff]{2,4}[)）]$")
 _COMPANY_BEFORE = re.compile(
-    r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|宣布|表示|指出|决定|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款|收购|并购|受让|入股"
+    r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|给予|予以|发现|公布|宣布|表示|指出|决定|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款|收购|并购|受让|入股"
     # a measure taken against the company (吊销某某有限公司许可证)
     r"|吊销|撤销|注销|查封|关停|取缔"
     r"|运营主体|运营方|运营者|运营企业|运营公司|运营单位|开发单位|开发者|开发商|主办|承办|版权所有|技术支持|所属|旗下"
@@ -279,11 +282,12 @@ def _company_names(text: str) -> list[tuple[int, int]]:
             if bracket is not None:
                 start = bracket.start()
                 continue
-            if not _COMPANY_CHAR.match(text, start - 1) or _COMPANY_BEFORE.search(text, max(0, start - 4), start):
+            if not _COMPANY_NAME_CHAR.match(text, start - 1) or _COMPANY_BEFORE.search(text, max(0, start - 4), start):
                 break
             start -= 1
         if (match.start() - start < 2 or text[start - 1:start] in (")", "）")
-                or (match.end() - start >= _COMPANY_LONGEST and _COMPANY_CHAR.match(text, start - 1))
+                or not _COMPANY_CHAR.match(text, start)
+                or (match.end() - start >= _COMPANY_LONGEST and _COMPANY_NAME_CHAR.match(text, start - 1))
                 or _COMPANY_FURNITURE.search(text, max(0, start - 16), start)
                 or _COMPANY_OPERATES.match(text, match.end())):
             continue
@@ -350,7 +354,9 @@ _OPERATED_PRODUCT = re.compile(
 _PRODUCT_NOT_NAME = re.compile(
     r"公司|集团|企业|平台|部门|股权|股份|资产|业务|案$|[一二三四五六七八九十\d]+(?:款|家|个)"
     # the company's people or its things named by kind (某某有限公司的负责人、…; 的应用、…)
-    r"|负责人|代表|股东|员工|高管|人员|用户|客服|^(?:app|应用|软件|产品|服务|网站|小程序)$", re.IGNORECASE)
+    r"|负责人|代表|股东|员工|高管|人员|用户|客服|^(?:app|应用|软件|产品|服务|网站|小程序)$"
+    # a measure the company is given (给予某某有限公司警告、罚款…): a penalty, not its app
+    r"|^(?:警告|罚款|罚没|通报批评|行政处罚|处罚|约谈|责令)", re.IGNORECASE)
 _APP_WORD = re.compile(r"app|sdk|应用|软件|小程序", re.IGNORECASE)
 # The trade name an operator's registered name is followed by in brackets (某某网络科技有限公司
 # (某某助手)): the app or site the notice speaks of. A bracket that gives a place, a defined term

@@ -106,6 +106,7 @@ def test_a_named_rural_commercial_bank_is_a_name() -> None:
     ("二、江苏省某市市场监管局查处南桥云帆贸易有限公司虚假宣传案，对其罚款30万元。", "南桥云帆贸易有限公司"),
     ("審議會議審議青嵐電訊股份有限公司違規案，決議罰款60萬元。", "青嵐電訊股份有限公司"),
     ("长河视频母公司北京长河互动科技有限公司被约谈并罚款10万元。", "北京长河互动科技有限公司"),
+    ("省通信管理局给予南桥云帆网络科技有限公司警告、并处罚款20万元的行政处罚。", "南桥云帆网络科技有限公司"),
 ])
 def test_a_registered_name_is_read_back_no_further_than_the_verb_or_role_before_it(text: str, expected: str) -> None:
     assert expected in _names(text)
@@ -299,3 +300,19 @@ def test_a_list_whose_names_lost_their_opening_marks_is_read() -> None:
 
 def test_closing_marks_around_a_saying_are_no_list() -> None:
     assert _names("他说”我们会整改”，随后平台下架了“星河”App。") == ["星河"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("区网信办对江东星*科技有限公司、江东云**网络科技有限公司罚款各2万元。",
+     ["江东星*科技有限公司", "江东云**网络科技有限公司"]),
+    ("市场监管局对北岭××信息技术有限责任公司罚款5万元。", ["北岭××信息技术有限责任公司"]),
+])
+def test_a_registered_name_masked_in_part_is_still_a_name(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+def test_a_measure_given_to_a_company_is_no_app_of_it() -> None:
+    names = _names("经查，南桥云帆网络科技有限公司青松清理、极速WiFi等2款应用违规收集个人信息，"
+                   "省通信管理局给予南桥云帆网络科技有限公司警告、罚款10万元的行政处罚。")
+    assert "警告" not in names
+    assert "南桥云帆网络科技有限公司" in names
