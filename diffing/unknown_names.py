@@ -106,7 +106,9 @@ _CONTENT_VERB_BEFORE = re.compile(r"(?:传播|散播|散布|宣扬|鼓吹|炒作
 _CONDUCT_LONGEST_NAME = 4
 _JARGON_LEAD = re.compile(r"(?:网络|职业|专业|网上|线上)?")
 _NUMBER_ONLY = re.compile(r"[\d·.．/\-]+")
-_CATEGORY_BEFORE = re.compile(r"(?:各类|各种|违规|违法|不良|此类|这类|一些)\s*$")
+# 涉“某某”主播, 涉嫌“某某”: what the accounts are involved in is a kind of violation (涉事“某某”
+# names the one involved and stays a name).
+_CATEGORY_BEFORE = re.compile(r"(?:各类|各种|违规|违法|不良|此类|这类|一些|(?<!交)涉|涉嫌)\s*$")
 _QUOTED_LIST_GAP = re.compile(r"[”」』》\"]\s*(?:、|和|及|与|,|，)?\s*[“「『《\"]")
 
 

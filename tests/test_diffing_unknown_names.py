@@ -137,6 +137,8 @@ def test_a_convening_verb_opens_the_list_it_governs(text: str, expected: list[st
     "对某款阅读APP“擅自向第三方提供用户信息”给予警告，并责令下架。",
     # people the trade's words describe
     "一批借“网红儿童”牟利的账号被清理，部分“顶流”主播被下架作品。",
+    # what the accounts are involved in, a kind of violation
+    "省网信办约谈涉“擦边”主播、涉嫌“软广”账号共20个。",
     # a company's conduct after its registered name, not an app it runs
     "某市监管局查处某某晨光网络科技有限公司未尽资质审核、安全保障义务案，涉事应用已下架。",
 ])
