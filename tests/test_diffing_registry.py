@@ -163,6 +163,8 @@ def test_a_latin_name_is_not_the_start_of_a_pinyin_word() -> None:
     ("The central bank barred Paytm Payments Bank from taking deposits.", "paytm"),
     ("The watchdog raided Zomato and Swiggy.", "swiggy"),
     ("The regulator fined S.F. Holding for a deal it did not report.", "sf_express"),
+    ("The ministry blocked the apps on Google Play and Apple Store.", "apple_app_store"),
+    ("该款应用已从苹果商店下架。", "apple_app_store"),
 ])
 def test_telecom_operators_payment_apps_and_widely_named_platforms(text: str, platform_id: str) -> None:
     assert platform_id in {mention.id for mention in extract(text).platforms}
