@@ -311,14 +311,18 @@ def _company_names(text: str) -> list[tuple[int, int]]:
 # A bank, an insurer or a broker by the name it trades under (台新银行, 明台产险, 台湾人寿, 某某证券):
 # the head noun says what it is. Read back from the head like a registered name, and kept where
 # its sentence speaks of an enforcement measure, so a bank only mentioned stays out.
-_INSTITUTION_HINT = re.compile(r"银行|产险|人寿|寿险|证券|投信|期货|票券|金控")
-_INSTITUTION_END = re.compile(r"(?:银行|产险|人寿|寿险|证券|投信|期货|票券|金控)(?=[因遭被等和及与、，,。；;：:）)」”』也则亦均都已将分别对涉今去于在\s]|$)")
+_INSTITUTION_HINT = re.compile(r"银行|产险|人寿|寿险|证券|投信|期货|票券|金控|电信")
+_INSTITUTION_END = re.compile(r"(?:银行|产险|人寿|寿险|证券|投信|期货|票券|金控|电信)(?=[因遭被等和及与、，,。；;：:）)」”』也则亦均都已将分别对涉今去于在\s]|$)")
 _INSTITUTION_LONGEST = 8
 # The measures of financial regulators (遭罚, 裁罚, 纠正, 停业…), beyond the registry's action words.
 _ENFORCEMENT = re.compile(r"罚|纠正|警告|停业|停止|吊销|撤销|解任|处分|限期改正")
 # Generic or public lead words: 商业银行, 各银行, 人民银行 (the central bank), 证券期货 (a sector).
 _INSTITUTION_NOT = re.compile(
     r".*人民|中央|央|世界|亚洲|欧洲|外|内|大|小|新|老|多"
+    # the classes and trades of telecoms (基础电信, 第二类电信, 严厉打击电信, 首宗电信涉诈): a
+    # sector, not a carrier
+    r"|(?:第?[一二]类|基础|固网|行动|移动|无线|国内|国际|海外|各)"
+    r"|.*(?:打击|防范|防制|涉|首宗|首例|首件|首起)"
     r"|(?:各|各家|该|此|本|多家|其他|其它|上述|相关|两家|三家|数家|这些|部分|主要|一家|某|[一二三四五六七八九十\d]+家)?"
     r"(?:商业|储蓄|投资|开发|政策性|农村|城市|网络|网路|数字|纯网|民营|外资|外商|国有|地方|中小|大型|境外|境内|海外|外国|"
     r"证券|保险|期货|金融|人身|财产|产物|国际|全国)?"

@@ -318,3 +318,16 @@ def test_a_measure_given_to_a_company_is_no_app_of_it() -> None:
                    "省通信管理局给予南桥云帆网络科技有限公司警告、罚款10万元的行政处罚。")
     assert "警告" not in names
     assert "南桥云帆网络科技有限公司" in names
+
+
+def test_a_telecom_carrier_by_its_trade_name_in_an_enforcement_sentence() -> None:
+    assert _names("青峰電信因未落實用戶資料查核，遭通傳會裁罰30萬元。") == ["青峰電信"]
+
+
+@pytest.mark.parametrize("text", [
+    "警方嚴厲打擊電信、網路詐騙，多名車手遭罰。",
+    "首宗電信涉詐案 通傳會輕罰30萬元",
+    "第二類電信及基礎電信均應落實查核，違者處罰鍰。",
+])
+def test_no_carrier_named_by_a_telecom_sector_or_trade(text: str) -> None:
+    assert _names(text) == []
