@@ -125,6 +125,13 @@ _PREVIOUS_NEXT = re.compile(
 _FURNITURE_LINE = re.compile(r"[ \t]*(?:分享到|关注我们|扫码关注|follow us|share)?[:：]?[ \t]*[^\s。，,；;：:]{1,6}[ \t]*")
 # A short line that acts on someone is a heading of the notice (约谈腾讯, 关闭某网), not a share bar.
 _ACTING_LINE = re.compile(r"约谈|罚|关闭|下架|整改|通报|警告|查处|暂停|封禁|注销|责令|处罚")
+# Anti-copying noise a forum repost strews between paragraphs ("$ x7 N* `+ s9 _' g8 L/ v. Z'"):
+# a run of one- and two-character tokens thick with symbols; a letter in it (X, @-) names no one.
+# Table bars (|) are left out, so a row of short cells is never read as noise.
+_NOISE_RUN = re.compile(r"(?:[!-{}~]{1,2}[ \t]+){6,}[!-{}~]{1,2}")
+_NOISE_SYMBOL = re.compile(r"[^\w\s]")
+_NOISE_SYMBOLS_MIN = 4
+_NOISE_SPACES_MIN = 6
 
 
 def channel_spans(text: str) -> list[tuple[int, int]]:
@@ -163,6 +170,9 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
     for line in text.split("\n"):
         if len(line) <= 24 and _FURNITURE_LINE.fullmatch(line) and not _ACTING_LINE.search(line):
             spans.append((position, position + len(line)))
+        if line.count(" ") >= _NOISE_SPACES_MIN:
+            spans += [(position + run.start(), position + run.end()) for run in _NOISE_RUN.finditer(line)
+                      if len(_NOISE_SYMBOL.findall(run.group())) >= _NOISE_SYMBOLS_MIN]
         position += len(line) + 1
     return spans
 

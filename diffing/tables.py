@@ -106,6 +106,9 @@ def _text_rows(prepared: PreparedText) -> list[TableRow]:
                 index += 1
                 continue
             if not _ROW_NUMBER.match(line):
+                if piped and line.count("|") >= 2 and len(_split(text, start, end, True)) <= 1:
+                    index += 1  # a cell of the row above wrapped onto a line of empty cells
+                    continue
                 if piped or not line.strip() or re.match(r"\s*\S*(?:名单|附件)", line):
                     break
                 index += 1  # a problem description wrapped onto its own line

@@ -106,7 +106,9 @@ _CONTENT_VERB_BEFORE = re.compile(r"(?:传播|散播|散布|宣扬|鼓吹|炒作
 _CONDUCT_LONGEST_NAME = 4
 _JARGON_LEAD = re.compile(r"(?:网络|职业|专业|网上|线上)?")
 _NUMBER_ONLY = re.compile(r"[\d·.．/\-]+")
-_CATEGORY_BEFORE = re.compile(r"(?:各类|各种|违规|违法|不良|此类|这类|一些)\s*$")
+# 涉“某某”主播, 涉嫌“某某”: what the accounts are involved in is a kind of violation (涉事“某某”
+# names the one involved and stays a name).
+_CATEGORY_BEFORE = re.compile(r"(?:各类|各种|违规|违法|不良|此类|这类|一些|(?<!交)涉|涉嫌)\s*$")
 _QUOTED_LIST_GAP = re.compile(r"[”」』》\"]\s*(?:、|和|及|与|,|，)?\s*[“「『《\"]")
 
 
@@ -227,9 +229,12 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
 # punctuation or a word that cannot be part of a name (了, 对, 发现, 包括…).
 _COMPANY_END = re.compile(r"(?:股份)?有限(?:责任)?公司")
 _COMPANY_CHAR = re.compile(r"[\u4e00-\u9fff]")
+# Notices that publish penalised firms often mask part of the name (湖南某*科技有限公司,
+# 某××网络科技有限公司): the mask stands for characters of the name.
+_COMPANY_NAME_CHAR = re.compile(r"[\u4e00-\u9fff*＊×]")
 _COMPANY_BRACKET = re.compile(r"[(（][\u4e00-\u9fff]{2,4}[)）]$")
 _COMPANY_BEFORE = re.compile(
-    r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|发现|公布|宣布|表示|指出|决定|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款|收购|并购|受让|入股"
+    r"(?:了|对|向|与|和|及|的|将|被|由|是|为|据|经|在|从|等|其|即|系|给予|予以|发现|公布|宣布|表示|指出|决定|包括|其中|针对|要求|约谈|责令|通报|处罚|罚款|收购|并购|受让|入股"
     # a measure taken against the company (吊销某某有限公司许可证)
     r"|吊销|撤销|注销|查封|关停|取缔"
     r"|运营主体|运营方|运营者|运营企业|运营公司|运营单位|开发单位|开发者|开发商|主办|承办|版权所有|技术支持|所属|旗下"
@@ -279,11 +284,12 @@ def _company_names(text: str) -> list[tuple[int, int]]:
             if bracket is not None:
                 start = bracket.start()
                 continue
-            if not _COMPANY_CHAR.match(text, start - 1) or _COMPANY_BEFORE.search(text, max(0, start - 4), start):
+            if not _COMPANY_NAME_CHAR.match(text, start - 1) or _COMPANY_BEFORE.search(text, max(0, start - 4), start):
                 break
             start -= 1
         if (match.start() - start < 2 or text[start - 1:start] in (")", "）")
-                or (match.end() - start >= _COMPANY_LONGEST and _COMPANY_CHAR.match(text, start - 1))
+                or not _COMPANY_CHAR.match(text, start)
+                or (match.end() - start >= _COMPANY_LONGEST and _COMPANY_NAME_CHAR.match(text, start - 1))
                 or _COMPANY_FURNITURE.search(text, max(0, start - 16), start)
                 or _COMPANY_OPERATES.match(text, match.end())):
             continue
@@ -305,14 +311,18 @@ def _company_names(text: str) -> list[tuple[int, int]]:
 # A bank, an insurer or a broker by the name it trades under (台新银行, 明台产险, 台湾人寿, 某某证券):
 # the head noun says what it is. Read back from the head like a registered name, and kept where
 # its sentence speaks of an enforcement measure, so a bank only mentioned stays out.
-_INSTITUTION_HINT = re.compile(r"银行|产险|人寿|寿险|证券|投信|期货|票券|金控")
-_INSTITUTION_END = re.compile(r"(?:银行|产险|人寿|寿险|证券|投信|期货|票券|金控)(?=[因遭被等和及与、，,。；;：:）)」”』也则亦均都已将分别对涉今去于在\s]|$)")
+_INSTITUTION_HINT = re.compile(r"银行|产险|人寿|寿险|证券|投信|期货|票券|金控|电信")
+_INSTITUTION_END = re.compile(r"(?:银行|产险|人寿|寿险|证券|投信|期货|票券|金控|电信)(?=[因遭被等和及与、，,。；;：:）)」”』也则亦均都已将分别对涉今去于在\s]|$)")
 _INSTITUTION_LONGEST = 8
 # The measures of financial regulators (遭罚, 裁罚, 纠正, 停业…), beyond the registry's action words.
 _ENFORCEMENT = re.compile(r"罚|纠正|警告|停业|停止|吊销|撤销|解任|处分|限期改正")
 # Generic or public lead words: 商业银行, 各银行, 人民银行 (the central bank), 证券期货 (a sector).
 _INSTITUTION_NOT = re.compile(
     r".*人民|中央|央|世界|亚洲|欧洲|外|内|大|小|新|老|多"
+    # the classes and trades of telecoms (基础电信, 第二类电信, 严厉打击电信, 首宗电信涉诈): a
+    # sector, not a carrier
+    r"|(?:第?[一二]类|基础|固网|行动|移动|无线|国内|国际|海外|各)"
+    r"|.*(?:打击|防范|防制|涉|首宗|首例|首件|首起)"
     r"|(?:各|各家|该|此|本|多家|其他|其它|上述|相关|两家|三家|数家|这些|部分|主要|一家|某|[一二三四五六七八九十\d]+家)?"
     r"(?:商业|储蓄|投资|开发|政策性|农村|城市|网络|网路|数字|纯网|民营|外资|外商|国有|地方|中小|大型|境外|境内|海外|外国|"
     r"证券|保险|期货|金融|人身|财产|产物|国际|全国)?"
@@ -350,7 +360,9 @@ _OPERATED_PRODUCT = re.compile(
 _PRODUCT_NOT_NAME = re.compile(
     r"公司|集团|企业|平台|部门|股权|股份|资产|业务|案$|[一二三四五六七八九十\d]+(?:款|家|个)"
     # the company's people or its things named by kind (某某有限公司的负责人、…; 的应用、…)
-    r"|负责人|代表|股东|员工|高管|人员|用户|客服|^(?:app|应用|软件|产品|服务|网站|小程序)$", re.IGNORECASE)
+    r"|负责人|代表|股东|员工|高管|人员|用户|客服|^(?:app|应用|软件|产品|服务|网站|小程序)$"
+    # a measure the company is given (给予某某有限公司警告、罚款…): a penalty, not its app
+    r"|^(?:警告|罚款|罚没|通报批评|行政处罚|处罚|约谈|责令)", re.IGNORECASE)
 _APP_WORD = re.compile(r"app|sdk|应用|软件|小程序", re.IGNORECASE)
 # The trade name an operator's registered name is followed by in brackets (某某网络科技有限公司
 # (某某助手)): the app or site the notice speaks of. A bracket that gives a place, a defined term

@@ -63,3 +63,18 @@ def test_a_short_line_of_share_targets_stays_furniture() -> None:
 def test_the_platform_compared_with_stays() -> None:
     text = "Among the banned apps is Ruritania's Twitter like microblog Weibo, used by officials."
     assert "weibo" in _ids_and_names(text)
+
+
+def test_anti_copying_noise_between_paragraphs_names_no_one() -> None:
+    text = ("數位部對兩家網購平台處分限期改正。\n"
+            "& k1 X. ]5 Q* z% d! B7 @- r\n"
+            "數位部表示，未改正者將依法按次處罰。")
+    names = {(mention.id, mention.name) for mention in extract(text).platforms}
+    assert not any(platform_id == "twitter" or name.startswith("@") for platform_id, name in names)
+
+
+def test_a_table_row_of_short_cells_is_no_noise() -> None:
+    text = ("附件：下架的应用软件名单\n"
+            "序号 | 应用名称 | 应用开发者 | 应用版本 |\n"
+            "1 | QQ | 某某科技有限公司 | v1 |\n")
+    assert "qq" in {mention.id for mention in extract(text).platforms}

@@ -143,3 +143,37 @@ def test_a_lighter_edition_of_a_registry_product_is_a_product_of_its_own(text: s
 def test_a_latin_name_is_not_the_start_of_a_pinyin_word() -> None:
     text = "Weeks after Xí Jìnpíng spoke, the regulator fined Tencent."
     assert [mention.id for mention in extract(text, language="en").platforms] == ["tencent"]
+
+
+@pytest.mark.parametrize(("text", "platform_id"), [
+    ("工信部通报，中国移动、中国联通和中国电信未落实实名登记要求。", "china_mobile"),
+    ("工信部通报，中国移动、中国联通和中国电信未落实实名登记要求。", "china_unicom"),
+    ("工信部通报，中国移动、中国联通和中国电信未落实实名登记要求。", "china_telecom"),
+    ("警方要求中移動香港、數碼通、香港寬頻及電訊盈科封鎖該網站。", "china_mobile_hk"),
+    ("警方要求中移動香港、數碼通、香港寬頻及電訊盈科封鎖該網站。", "smartone"),
+    ("警方要求中移動香港、數碼通、香港寬頻及電訊盈科封鎖該網站。", "hkbn"),
+    ("警方要求中移動香港、數碼通、香港寬頻及電訊盈科封鎖該網站。", "pccw"),
+    ("通傳會以台灣之星未落實查核，裁處罰鍰。", "taiwan_star"),
+    ("通报的应用包括某某健身和中国移动和包。", "hebao"),
+    ("人民银行对财付通处以罚款。", "tenpay"),
+    ("市场监管部门约谈了叮咚买菜。", "dingdong"),
+    ("该款App由全民小视频推广。", "quanmin_xiaoshipin"),
+    ("A Moscow court fined the Wikimedia Foundation over Wikipedia articles.", "wikimedia"),
+    ("A Moscow court fined the Wikimedia Foundation over Wikipedia articles.", "wikipedia"),
+    ("The central bank barred Paytm Payments Bank from taking deposits.", "paytm"),
+    ("The watchdog raided Zomato and Swiggy.", "swiggy"),
+    ("The regulator fined S.F. Holding for a deal it did not report.", "sf_express"),
+    ("The ministry blocked the apps on Google Play and Apple Store.", "apple_app_store"),
+    ("该款应用已从苹果商店下架。", "apple_app_store"),
+])
+def test_telecom_operators_payment_apps_and_widely_named_platforms(text: str, platform_id: str) -> None:
+    assert platform_id in {mention.id for mention in extract(text).platforms}
+
+
+@pytest.mark.parametrize("text", [
+    "中国移动互联网用户规模持续增长。",
+    "中国电信网络诈骗案件数量下降。",
+    "各地集中移动执法检查。",
+])
+def test_a_telecom_name_as_the_start_of_a_longer_word_is_no_operator(text: str) -> None:
+    assert not {mention.id for mention in extract(text).platforms} & {"china_mobile", "china_telecom"}

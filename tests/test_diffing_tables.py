@@ -129,3 +129,17 @@ def test_a_table_with_one_cell_per_line() -> None:
 def test_a_column_of_short_lines_without_row_numbers_is_no_table() -> None:
     text = "应用名称\n\n晴空记账\n\n晨读英语\n\n某某公司\n"
     assert [m.name for m in extract(text).platforms if m.operator is not None] == []
+
+
+WRAPPED = """省通信管理局通报一批逾期未整改的应用。
+附件：逾期未完成整改的APP名单
+序号 | 应用名称 | 开发运营者 | 应用版本 | 问题项 |
+1 | 晨读英语 | 某某教育科技有限公司 | 3.1.0 | 违规收集个人信息 |
+APP频繁自启动 | |||
+2 | 青橙天气 | 某某信息技术有限公司 | 2.0 | 超范围索取权限 |
+"""
+
+
+def test_a_markdown_cell_wrapped_onto_a_line_of_empty_cells_does_not_end_the_table() -> None:
+    mentions = [m for m in extract(WRAPPED).platforms if m.operator is not None]
+    assert [(m.name, m.action) for m in mentions] == [("晨读英语", "notified"), ("青橙天气", "notified")]

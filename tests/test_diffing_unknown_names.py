@@ -106,6 +106,7 @@ def test_a_named_rural_commercial_bank_is_a_name() -> None:
     ("二、江苏省某市市场监管局查处南桥云帆贸易有限公司虚假宣传案，对其罚款30万元。", "南桥云帆贸易有限公司"),
     ("審議會議審議青嵐電訊股份有限公司違規案，決議罰款60萬元。", "青嵐電訊股份有限公司"),
     ("长河视频母公司北京长河互动科技有限公司被约谈并罚款10万元。", "北京长河互动科技有限公司"),
+    ("省通信管理局给予南桥云帆网络科技有限公司警告、并处罚款20万元的行政处罚。", "南桥云帆网络科技有限公司"),
 ])
 def test_a_registered_name_is_read_back_no_further_than_the_verb_or_role_before_it(text: str, expected: str) -> None:
     assert expected in _names(text)
@@ -136,6 +137,8 @@ def test_a_convening_verb_opens_the_list_it_governs(text: str, expected: list[st
     "对某款阅读APP“擅自向第三方提供用户信息”给予警告，并责令下架。",
     # people the trade's words describe
     "一批借“网红儿童”牟利的账号被清理，部分“顶流”主播被下架作品。",
+    # what the accounts are involved in, a kind of violation
+    "省网信办约谈涉“擦边”主播、涉嫌“软广”账号共20个。",
     # a company's conduct after its registered name, not an app it runs
     "某市监管局查处某某晨光网络科技有限公司未尽资质审核、安全保障义务案，涉事应用已下架。",
 ])
@@ -299,3 +302,32 @@ def test_a_list_whose_names_lost_their_opening_marks_is_read() -> None:
 
 def test_closing_marks_around_a_saying_are_no_list() -> None:
     assert _names("他说”我们会整改”，随后平台下架了“星河”App。") == ["星河"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("区网信办对江东星*科技有限公司、江东云**网络科技有限公司罚款各2万元。",
+     ["江东星*科技有限公司", "江东云**网络科技有限公司"]),
+    ("市场监管局对北岭××信息技术有限责任公司罚款5万元。", ["北岭××信息技术有限责任公司"]),
+])
+def test_a_registered_name_masked_in_part_is_still_a_name(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+def test_a_measure_given_to_a_company_is_no_app_of_it() -> None:
+    names = _names("经查，南桥云帆网络科技有限公司青松清理、极速WiFi等2款应用违规收集个人信息，"
+                   "省通信管理局给予南桥云帆网络科技有限公司警告、罚款10万元的行政处罚。")
+    assert "警告" not in names
+    assert "南桥云帆网络科技有限公司" in names
+
+
+def test_a_telecom_carrier_by_its_trade_name_in_an_enforcement_sentence() -> None:
+    assert _names("青峰電信因未落實用戶資料查核，遭通傳會裁罰30萬元。") == ["青峰電信"]
+
+
+@pytest.mark.parametrize("text", [
+    "警方嚴厲打擊電信、網路詐騙，多名車手遭罰。",
+    "首宗電信涉詐案 通傳會輕罰30萬元",
+    "第二類電信及基礎電信均應落實查核，違者處罰鍰。",
+])
+def test_no_carrier_named_by_a_telecom_sector_or_trade(text: str) -> None:
+    assert _names(text) == []
