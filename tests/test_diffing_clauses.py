@@ -529,8 +529,8 @@ def test_an_order_to_the_operators_in_general_is_a_collective() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("The regulator published 12 administrative penalties on Monday for unreported deals, involving Tencent, "
-     "Alibaba and other internet firms.", {"tencent": ("fined",), "alibaba": ("fined",)}),
+    (("The regulator published 12 administrative penalties on Monday for unreported deals, involving Tencent, "
+     "Alibaba and other internet firms."), {"tencent": ("fined",), "alibaba": ("fined",)}),
     # a case involving a company, after the fine on another, stays a prepositional phrase
     ("The regulator fined Tencent in a case involving Alibaba.", {"tencent": ("fined",), "alibaba": ()}),
 ])
