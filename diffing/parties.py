@@ -331,15 +331,13 @@ _OBJECT_FINED = re.compile(
     r"对(?P<name>[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{1,19}?)(?:依法|依规|顶格|从重|从轻|分别|一并|再次|共)*"
     r"(?:处以|作出|做出|给予|予以|处)[^，,。；;]{0,8}$")
 _REFERS_BACK = ("该", "此", "其", "上述", "涉事", "这", "那")
-# A court's sentence with a fine: 判处袁某有期徒刑3年并处罚金80万元, the one sentenced pays it.
-_SENTENCED = re.compile(
-    r"判处(?P<name>[\u4e00-\u9fff]{2,8}?)(?:等人)?(?:有期徒刑|拘役|管制)[^，,。；;]{0,20}?并处(?:罚金?)?\s*$")
 # A common noun is no one's name (一间公司被罚款, 有关个案已被罚款), nor is an adverb part of one.
 _GENERIC_NOUN = re.compile(r"(?:有关|相关|涉事|一间|一家|一名|某)?(?:个案|案件|公司|企业|机构|商户|商家|平台|网站|个人|人士)")
 _TRAILING_ADVERB = re.compile(r"(?:已经?|曾经?|也|亦|均|都|又|还|再)$")
 # A criminal fine (罚金) belongs to the one its sentence sentences, named anywhere before it in the
-# sentence: the object of 判处 (判处被告人袁某有期徒刑三年，缓刑四年，并处罚金) or the subject
-# sentenced for a crime (袁某因诈骗罪被判处有期徒刑二年，并处罚金), a prison term and its commas between.
+# sentence: the object of 判处 (判处袁某有期徒刑3年并处罚金80万元; 判处被告人袁某有期徒刑三年，缓刑
+# 四年，并处罚金) or the subject sentenced for a crime (袁某因诈骗罪被判处有期徒刑二年，并处罚金), a
+# prison term and its commas between.
 _SENTENCED_NAMED = re.compile(
     r"判处(?:被告人)?(?P<object>[\u4e00-\u9fff]{2,4}?)(?:等人)?(?=有期徒刑|拘役|管制|罚金)"
     r"|(?:^|(?<=[，,。；;：:\s]))(?:被告人)?(?P<subject>[\u4e00-\u9fff]{2,4}?)(?:因|犯)[^，,。；;]{0,30}?罪"
@@ -398,8 +396,7 @@ def _party_the_clause_names(prepared: PreparedText, position: int) -> str | None
     # (the figure's span may open on the verb: 被罚款60万元)
     lead = _VERB_LEAD.match(prepared.text, position)
     end = lead.end() if lead else position
-    read = (_SUBJECT_FINED.search(prepared.text, start, end) or _OBJECT_FINED.search(prepared.text, start, end)
-            or _SENTENCED.search(prepared.text, start, end))
+    read = _SUBJECT_FINED.search(prepared.text, start, end) or _OBJECT_FINED.search(prepared.text, start, end)
     if read is None:
         return _party_sentenced(prepared, sentence_start, end)
     name = _LEGAL_FORM.sub("", _LEADING_CONNECTIVE.sub("", read.group("name")))
