@@ -18,6 +18,7 @@ from diffing.clauses import Governed, Party, govern
 from diffing.english_names import english_app_names, english_company_names, english_governed_names
 from diffing.fined_amounts import bracketed_amounts, gapped_fines, respective_amounts
 from diffing.found import Found
+from diffing.introduced_lists import introduced_members, may_introduce
 from diffing.numbers import Amount
 from diffing.platform_lists import (
     _REFERRING_OBJECT,
@@ -144,7 +145,10 @@ def find_platform_mentions(
     if rows:
         found = _outside_tables(prepared, found, rows)
     if not found:
-        return _table_mentions(prepared, registry, rows) if rows else []
+        mentions = _table_mentions(prepared, registry, rows) if rows else []
+        if may_introduce(prepared):
+            mentions = _introduced(prepared, registry, find_action_spans(text, registry, language), mentions)
+        return mentions
     found.sort(key=lambda item: item.start)
     found = merge_adjacent(text, found)
     raw_actions = find_action_spans(text, registry, language)
@@ -255,7 +259,43 @@ def find_platform_mentions(
         mentions.sort(key=lambda mention: mention.start)  # a list read over its owner
     if rows:
         mentions = sorted(mentions + _table_mentions(prepared, registry, rows), key=lambda m: m.start)
+    if may_introduce(prepared):
+        mentions = _introduced(prepared, registry, raw_actions, mentions)
     return mentions
+
+
+def _introduced(prepared: PreparedText, registry: PlatformRegistry, raw_actions: Sequence[tuple[int, int, str]],
+                mentions: list[PlatformMention]) -> list[PlatformMention]:
+    """The items of lists the notice introduces as what it acts on (``diffing.introduced_lists``):
+    a mention inside an item with no action of its own takes the list's; an item no other
+    reading found is a mention of its own, known to the registry or not."""
+    members = introduced_members(prepared, raw_actions)
+    if not members:
+        return mentions
+    spans = [prepared.original_span(member.start, member.end) for member in members]
+    read = []
+    for mention in mentions:
+        inside = next((member for member, (start, end) in zip(members, spans, strict=True)
+                       if start <= mention.start and mention.end <= end), None)
+        if inside is not None and not mention.actions:
+            mention = replace(mention, action=inside.action, actions=(inside.action,))
+        read.append(mention)
+    for member, (start, end) in zip(members, spans, strict=True):
+        if any(mention.start < end and start < mention.end for mention in mentions):
+            continue
+        platform_id = _registry_id(registry, prepared.text[member.start:member.end])
+        read.append(PlatformMention(
+            id=platform_id,
+            name=prepared.original[start:end],
+            kind=registry.platforms[platform_id].kind if platform_id else member.kind,
+            action=member.action,
+            amount=None,
+            start=start,
+            end=end,
+            sentence=prepared.original_sentence(member.start),
+            actions=(member.action,),
+        ))
+    return sorted(read, key=lambda mention: mention.start)
 
 
 _OPERATORS_APPS = re.compile(r"(?:运营|开发|旗下|推出)的?[“「]?$")

@@ -98,6 +98,7 @@ def _text_rows(prepared: PreparedText) -> list[TableRow]:
             continue
         developer_column = _column(names, _DEVELOPER_HEADERS)
         action = _heading_action(text, [line_span for line_span in lines[max(0, index - _HEADING_LINES):index]])
+        header_pipes = line.count("|")
         index += 1
         while index < len(lines) and len(rows) < MAX_ROWS:
             start, end = lines[index]
@@ -105,7 +106,10 @@ def _text_rows(prepared: PreparedText) -> list[TableRow]:
             if piped and re.fullmatch(r"[\s|:-]*", line):
                 index += 1
                 continue
-            if not _ROW_NUMBER.match(line):
+            # A Markdown table without a number column: a row is a line of as many cells.
+            unnumbered_row = piped and header[0][0] not in _NUMBER_HEADERS \
+                and line.count("|") >= header_pipes - 1 and len(_split(text, start, end, True)) >= name_column + 2
+            if not _ROW_NUMBER.match(line) and not unnumbered_row:
                 if piped and line.count("|") >= 2 and len(_split(text, start, end, True)) <= 1:
                     index += 1  # a cell of the row above wrapped onto a line of empty cells
                     continue

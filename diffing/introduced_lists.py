@@ -1,0 +1,335 @@
+"""Lists a notice introduces as the members of what it acts on: 下架APP(SDK)分别是A、B、C;
+59款被禁的应用程式名单如下：1.A 2.B …; 33个应用程序，包括A、B等15个输入法应用程序; "Other apps that
+have been blocked include A, B and C"; "The latest list of 43 mobile apps include A, B …".
+
+A list is read when its introduction says what kind of thing its items are (apps, websites,
+accounts) and either says what was done to them (下架, blocked) or counts them (43 apps), so that
+the action can be found where the notice states the same count with its verb ("blocking access
+to 43 mobile apps"), or refers back to them (上述APP, "these apps"). Every item is then a
+platform the notice acts on in that way, whether or not the registry knows its name: a list of
+fifty app names after "名单如下" is the notice's own enumeration of what it removed. Items that
+are no names (problems, categories, sentences) end the reading of the list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from diffing.registry import NEUTRAL
+from diffing.text import PreparedText
+
+__all__ = ["Member", "introduced_members", "may_introduce"]
+
+
+@dataclass(frozen=True)
+class Member:
+    """One item of an introduced list: its span in the prepared text, the kind its introduction
+    names and what the notice does to the list."""
+
+    start: int
+    end: int
+    kind: str
+    action: str
+
+
+_KIND_WORDS_ZH = {
+    "app": r"移动应用程序|应用程序|应用程式|移动应用|应用软件|app|apps|sdk|应用|软件|客户端",
+    "mini_program": r"小程序",
+    "website": r"网站|平台",
+    "account": r"账号|帐号|公众号|自媒体",
+}
+# What opens the items (名单如下, 分别是, 包括) …
+_INTRO_ZH = re.compile(
+    r"(?:名单|清单|列表)\s*(?:中\s*)?(?:分别是|分别为|如下|包括|包含|为|是|有)?\s*[:：]?|分别是|分别为|如下\s*[:：]|依次为"
+    r"|(?:其中)?(?:包括|包含)\s*[:：]?")
+# … said of a kind just before it (下架APP(SDK)分别是, 59款被禁的应用程式名单如下, 33个应用程序，包括).
+_KIND_BEFORE_ZH = re.compile(
+    r"(?:" + "|".join(f"(?P<{kind}>{words})" for kind, words in _KIND_WORDS_ZH.items()) + r")"
+    r"\s*(?:[(（][^()（）\n]{1,12}[)）])?\s*(?:[，,]\s*(?:其中)?)?$")
+_KIND_WORDS_EN = {
+    "app": r"apps|applications|app|application|mini[\s-]programs",
+    "website": r"websites|sites|platforms",
+    "account": r"accounts",
+}
+_KIND_EN = "|".join(f"(?P<{kind}>{words})" for kind, words in _KIND_WORDS_EN.items())
+# "…apps that have been blocked include", "The banned apps are:", "These apps included".
+_INTRO_EN = re.compile(
+    r"\b(?:" + _KIND_EN + r")\b(?:\s+(?:that|which)\s+(?:have|has|had)\s+been\s+(?P<participle>[a-z]+(?:\s+down)?))?"
+    r"(?:\s+(?:on|in)\s+(?:the|this)\s+(?:[a-z-]+\s+){0,2}?list)?\s+"
+    r"(?:include[sd]?|including|(?P<copula>are|were|is))\s*(?P<colon>[:：]\s*)?")
+# A count of the kind just before an introduction (59款被禁的应用程式, "list of 43 mobile apps").
+_COUNT_ZH = re.compile(r"(\d+|[一二两三四五六七八九十百]+)\s*(?:余|多)?\s*[款个家]")
+_COUNT_EN = re.compile(r"(?<![\d,.])(\d[\d,]*)\s+(?:more\s+|other\s+)?(?:[a-z-]+\s+){0,2}?(?:" + _KIND_EN + r")\b")
+# Words that refer the introduction back to what was counted before (上述APP, "these apps").
+_IN_VIOLATION_ZH = re.compile(r"违规|违法|侵害用户权益|未完成整改|未按要求")
+_REFERRING_ZH = re.compile(r"(?:上述|以上|前述|这些|这批|该批|被通报的?|下架的?)\s*$")
+_REFERRING_EN = re.compile(r"\b(?:these|those|the\s+banned|the\s+blocked|the\s+removed|the\s+suspended)\s+(?:[a-z-]+\s+){0,2}?$")
+# A ban on apps takes them off a country's stores, as the corpus counts it (禁止59款应用程式,
+# "banned 59 apps"): the registry's words for it say "closed" only of websites.
+_BAN_ZH = re.compile(r"禁止|禁用|封禁|被禁|禁$")
+_BAN_EN = re.compile(r"\bbann?(?:ed|ing|s)?\b|\bblock(?:ed|ing|s)?\b")
+_PARTICIPLES_EN = {"blocked": "removed", "banned": "removed", "removed": "removed", "delisted": "removed",
+                   "suspended": "suspended", "shut down": "closed", "closed": "closed", "fined": "fined",
+                   "named": "notified", "notified": "notified"}
+
+# Items: numbered (1.A 2.B, 1、A), or separated by enumeration commas and a final conjunction.
+_SEPARATOR_ZH = re.compile(r"[、，,；;]\s*(?:以及|和|及|与)?|(?:以及|和|及)(?=[^、，,；;]{2,20}$)")
+_SEPARATOR_EN = re.compile(r"\s*[,;]\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+")
+_QUOTES = "“”「」『』《》\"'‘’ \t"
+# What an item is not: a problem, a category, a count, a clause.
+_NOT_A_NAME_ZH = re.compile(
+    r"违法|违规|问题|行为|信息|内容|情况|权限|收集|索取|整改|用户|等方面|领域|类$|[。！？]"
+    r"|(?:\d+|^[一二两三四五六七八九十百]+)\s*[款个家条]")
+_NOT_A_NAME_EN = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|which|that|who|said|according|apps|applications|websites|the\s+list)\b")
+_SUCH_AS_EN = re.compile(r"^(?:[a-z-]+\s+){0,4}(?:such\s+as|like|including)\s+")
+_CHINESE = re.compile(r"[\u3400-\u9fff]")
+_CAPITALISED_END = re.compile(r"(?<![\w-])[A-Z0-9][\w&.'’-]*(?:\s+[A-Z0-9][\w&.'’-]*)*$")
+_TRAILING_ETC_ZH = re.compile(r"等.*$")
+_BRACKET_AFTER = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+# (English is read in lower case: whether a name follows is read from the original.)
+_OPENS_A_NAME = re.compile(r"[\"“]?(?:[A-Z0-9]|[a-z]+\s+(?:[a-z]+\s+){0,2}[A-Z])")
+_MAX_ITEMS = 200
+_REFERRING_REACH = 3  # sentences back to the verb "these apps" refers to
+_MAX_ITEM_ZH = 24
+_MAX_ITEM_WORDS_EN = 7
+
+
+def may_introduce(prepared: PreparedText) -> bool:
+    """Whether ``prepared`` has words that can introduce a list (a test cheaper than the reading)."""
+    intro = _INTRO_ZH if prepared.language.startswith("zh") else _INTRO_EN
+    return intro.search(prepared.text) is not None
+
+
+def introduced_members(prepared: PreparedText, action_spans: Sequence[tuple[int, int, str]]) -> list[Member]:
+    """Every item of the lists ``prepared`` introduces as what it acts on, in text order, with
+    the action of each list; ``action_spans`` are the notice's action words."""
+    text = prepared.text
+    language = "zh" if prepared.language.startswith("zh") else "en"
+    intro = _INTRO_ZH if language == "zh" else _INTRO_EN
+    members: list[Member] = []
+    taken_until = 0
+    for match in intro.finditer(text):
+        if match.start() < taken_until:
+            continue
+        kind = _kind(prepared, match, language)
+        if kind is None or (language == "en" and not _opens_a_name(prepared, match)):
+            continue
+        action = _list_action(prepared, match, action_spans, language)
+        if action is None:
+            continue
+        items = _items(prepared, match.end(), language)
+        count = _count_before(prepared, match.end(), language)
+        if len(items) < 2 or (count is not None and len(items) > count):
+            continue
+        members += [Member(start, end, kind, action) for start, end in items]
+        taken_until = items[-1][1]
+    return members
+
+
+def _opens_a_name(prepared: PreparedText, intro: re.Match[str]) -> bool:
+    """Whether a name follows an English introduction ("include popular gaming app PUBG"; after
+    "are" or "were" only a colon or the name itself: "were banned under Section 69A" is no list)."""
+    following = prepared.original_text(intro.end(), min(len(prepared.text), intro.end() + 60))
+    if intro.group("copula") and not intro.group("colon"):
+        return bool(following) and (following[0].isupper() or following[0] in "\"“")
+    return _OPENS_A_NAME.match(following) is not None
+
+
+def _kind(prepared: PreparedText, intro: re.Match[str], language: str) -> str | None:
+    """The kind of thing the introduction says its items are, or ``None`` when it says none."""
+    if language == "en":
+        return next(kind for kind, value in intro.groupdict().items() if value and kind in _KIND_WORDS_EN)
+    start = max(prepared.sentence_at(intro.start())[0], intro.start() - 20)
+    said = _KIND_BEFORE_ZH.search(prepared.text, start, intro.start())
+    return next(kind for kind, value in said.groupdict().items() if value) if said else None
+
+
+def _list_action(prepared: PreparedText, intro: re.Match[str], action_spans: Sequence[tuple[int, int, str]],
+                 language: str) -> str | None:
+    """What the notice does to the list ``intro`` opens: the action said in the introduction's
+    own sentence before it, else where the notice states the same count with a verb, else the
+    nearest action before a phrase that refers back (上述APP, "these apps")."""
+    text = prepared.text
+    participle = intro.groupdict().get("participle")
+    if participle:
+        return _PARTICIPLES_EN.get(participle)
+    sentence_start, _ = prepared.sentence_at(intro.start())
+    own = _action_before(prepared, sentence_start, intro.start(), action_spans, language)
+    if own is not None:
+        return own
+    count = _count_before(prepared, intro.end(), language)
+    in_violation = language == "zh" and _IN_VIOLATION_ZH.search(text, sentence_start, intro.start()) is not None
+    if count is not None:
+        for stated in (_COUNT_ZH if language == "zh" else _COUNT_EN).finditer(text):
+            if _number(stated.group(1)) != count or stated.start() <= intro.start() <= stated.end() + 40:
+                continue
+            clause_start, clause_end = prepared.clause_at(stated.start())
+            start = max(prepared.sentence_at(stated.start())[0], clause_start - 40)
+            said = _action_before(prepared, start, stated.start(), action_spans, language) \
+                or _action_before(prepared, stated.end(), min(clause_end, stated.end() + 12), action_spans, language)
+            if said is not None:
+                return said
+            in_violation = in_violation or (
+                language == "zh" and _IN_VIOLATION_ZH.search(text, clause_start, clause_end) is not None)
+    if in_violation:
+        # 检测…33个应用程序，包括… after "33个应用程序违规收集用户资料": apps a regulator lists for
+        # violations are named publicly for them, whichever verb (or none) the notice uses.
+        return "notified"
+    referring = _REFERRING_ZH if language == "zh" else _REFERRING_EN
+    if referring.search(text, max(0, intro.start() - 16), intro.start()):
+        earlier = prepared.sentence(max(0, prepared.sentence_index(intro.start()) - _REFERRING_REACH))[0]
+        return _action_before(prepared, earlier, intro.start(), action_spans, language)
+    return None
+
+
+def _action_before(prepared: PreparedText, start: int, end: int, action_spans: Sequence[tuple[int, int, str]],
+                   language: str) -> str | None:
+    """The last action said between ``start`` and ``end`` (a ban of apps is their removal)."""
+    said = [span for span in action_spans if start <= span[0] and span[1] <= end and span[2] != NEUTRAL]
+    ban = (_BAN_ZH if language == "zh" else _BAN_EN).search(prepared.text, start, end)
+    if ban is not None and (not said or said[-1][0] < ban.start()):
+        return "removed"
+    return said[-1][2] if said else None
+
+
+def _count_before(prepared: PreparedText, position: int, language: str) -> int | None:
+    """The number the introduction at ``position`` counts its items by, if it says one."""
+    start = max(prepared.sentence_at(position)[0], position - 40)
+    counts = list((_COUNT_ZH if language == "zh" else _COUNT_EN).finditer(prepared.text, start, position + 1))
+    return _number(counts[-1].group(1)) if counts else None
+
+
+_DIGITS_ZH = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _number(written: str) -> int:
+    """An item count as written: digits, or Chinese numerals up to 九百九十九."""
+    if written[0].isdigit():
+        return int(written.replace(",", ""))
+    total, digit = 0, 0
+    for character in written:
+        if character in _DIGITS_ZH:
+            digit = _DIGITS_ZH[character]
+        elif character == "十":
+            total += (digit or 1) * 10
+            digit = 0
+        elif character == "百":
+            total += (digit or 1) * 100
+            digit = 0
+    return total + digit
+
+
+_NUMBERED = re.compile(r"\s*(?:\(?1[.、．)）]|1\s+)")
+
+
+def _items(prepared: PreparedText, start: int, language: str) -> list[tuple[int, int]]:
+    """The items of the list that starts at ``start``: numbered items up to the last number in
+    sequence, else the separated items of the rest of the sentence (or of the next line, when
+    the introduction ends its own)."""
+    text = prepared.text
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end == -1 else line_end
+    if not text[start:line_end].strip():
+        start = line_end + 1
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end == -1 else line_end
+    if _NUMBERED.match(text, start):
+        return _numbered_items(prepared, start, language)
+    end = _list_end(text, start, line_end, language)
+    items = []
+    position = start
+    for separator in [*(_SEPARATOR_ZH if language == "zh" else _SEPARATOR_EN).finditer(text, start, end), None]:
+        item_end = separator.start() if separator else end
+        item = _item(prepared, position, item_end, language)
+        if item is None:
+            break
+        items.append(item)
+        if len(items) >= _MAX_ITEMS or separator is None:
+            break
+        position = separator.end()
+    return items
+
+
+def _list_end(text: str, start: int, line_end: int, language: str) -> int:
+    """Where a list run into the text ends: its sentence's end or its line's."""
+    stop = re.compile(r"。|；(?!\s*\S{1,20}[、，,])|\.(?:\s|$)") if language == "zh" else re.compile(r"\.(?:\s|$)|;|\n")
+    found = stop.search(text, start, line_end)
+    return found.start() if found else line_end
+
+
+def _numbered_items(prepared: PreparedText, start: int, language: str) -> list[tuple[int, int]]:
+    """1.A 2.B 3.C …: each item runs to the next number in sequence, over lines."""
+    text = prepared.text
+    marks = []
+    position = start
+    number = 1
+    while len(marks) <= _MAX_ITEMS:
+        mark = re.compile(rf"(?<!\d){number}\s*[.、．)）]\s*").search(text, position, position + 200)
+        if mark is None or (marks and "\n\n" in text[position:mark.start()]):
+            break
+        marks.append(mark)
+        position = mark.end()
+        number += 1
+    items = []
+    for index, mark in enumerate(marks):
+        end = marks[index + 1].start() if index + 1 < len(marks) else _last_item_end(text, mark.end())
+        item = _item(prepared, mark.end(), end, language)
+        if item is None:
+            break
+        items.append(item)
+    return items
+
+
+def _last_item_end(text: str, start: int) -> int:
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end == -1 else line_end
+    stop = re.compile(r"[。；;]|\.(?:\s|$)").search(text, start, line_end)
+    return stop.start() if stop else line_end
+
+
+def _item(prepared: PreparedText, start: int, end: int, language: str) -> tuple[int, int] | None:
+    """The name an item holds, trimmed of quotes, a trailing 等… and a bracketed gloss, or
+    ``None`` when it is no name."""
+    text = prepared.text
+    while start < end and text[start] in _QUOTES:
+        start += 1
+    while end > start and text[end - 1] in _QUOTES + "。.，,、":
+        end -= 1
+    if language == "en":
+        such_as = _SUCH_AS_EN.match(text, start, end)
+        if such_as:
+            start = such_as.end()
+    else:
+        etc = _TRAILING_ETC_ZH.search(text, start, end)
+        if etc and etc.start() > start:
+            end = etc.start()
+    bracket = _BRACKET_AFTER.search(text, start, end)
+    if bracket and bracket.start() > start:
+        end = bracket.start()
+    while end > start and text[end - 1] in _QUOTES:
+        end -= 1
+    written = text[start:end]
+    if not written or written.isdigit():
+        return None
+    if language == "zh":
+        latin = not _CHINESE.search(written)
+        if (len(written.split()) > _MAX_ITEM_WORDS_EN if latin else len(written) > _MAX_ITEM_ZH) \
+                or _NOT_A_NAME_ZH.search(written):
+            return None
+    else:
+        original = prepared.original_text(start, end)
+        if _NOT_A_NAME_EN.search(written):
+            return None
+        if not (original[0].isupper() or original[0].isdigit()):
+            # "popular gaming app PUBG": the name after its description.
+            named = _CAPITALISED_END.search(original)
+            if named is None:
+                return None
+            start += named.start()
+            written = text[start:end]
+        if len(written.split()) > _MAX_ITEM_WORDS_EN or _NOT_A_NAME_EN.search(written):
+            return None
+    return start, end
