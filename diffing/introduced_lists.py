@@ -42,7 +42,7 @@ _KIND_WORDS_ZH = {
 }
 # What opens the items (名单如下, 分别是, 包括) …
 _INTRO_ZH = re.compile(
-    r"(?:名单|清单|列表)\s*(?:中\s*)?(?:分别是|分别为|如下|包括|包含|为|是|有)?\s*[:：]?|分别是|分别为|如下\s*[:：]|依次为"
+    r"(?:名单|清单|列表)\s*(?:中\s*)?(?:分别是|分别为|如下|包括|包含|为|是|有)?\s*[:：]?|分别是|分别为|如下\s*[:：]|依次为|有\s*[:：]"
     r"|(?:其中)?(?:包括|包含)\s*[:：]?")
 # … said of a kind just before it (下架APP(SDK)分别是, 59款被禁的应用程式名单如下, 33个应用程序，包括).
 _KIND_BEFORE_ZH = re.compile(
@@ -164,8 +164,9 @@ def _list_action(prepared: PreparedText, intro: re.Match[str], action_spans: Seq
     in_violation = language == "zh" and _IN_VIOLATION_ZH.search(text, sentence_start, intro.start()) is not None
     if count is not None:
         for stated in (_COUNT_ZH if language == "zh" else _COUNT_EN).finditer(text):
-            if _number(stated.group(1)) != count or stated.start() <= intro.start() <= stated.end() + 40:
-                continue
+            if _number(stated.group(1)) != count or (
+                    stated.start() < intro.end() and prepared.sentence_at(stated.start())[0] == sentence_start):
+                continue  # the introduction's own count
             clause_start, clause_end = prepared.clause_at(stated.start())
             start = max(prepared.sentence_at(stated.start())[0], clause_start - 40)
             said = _action_before(prepared, start, stated.start(), action_spans, language) \

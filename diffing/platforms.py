@@ -274,14 +274,28 @@ def _introduced(prepared: PreparedText, registry: PlatformRegistry, raw_actions:
         return mentions
     spans = [prepared.original_span(member.start, member.end) for member in members]
     read = []
+    whole: set[int] = set()  # members a mention names in full
     for mention in mentions:
-        inside = next((member for member, (start, end) in zip(members, spans, strict=True)
+        inside = next((index for index, (start, end) in enumerate(spans)
                        if start <= mention.start and mention.end <= end), None)
-        if inside is not None and not mention.actions:
-            mention = replace(mention, action=inside.action, actions=(inside.action,))
-        read.append(mention)
-    for member, (start, end) in zip(members, spans, strict=True):
-        if any(mention.start < end and start < mention.end for mention in mentions):
+        if inside is None:
+            read.append(mention)
+            continue
+        start, end = spans[inside]
+        action = members[inside].action
+        around = prepared.original[start:mention.start] + prepared.original[mention.end:end]
+        if around.strip():
+            if inside in whole:
+                continue
+            if around.isascii():
+                # "Sina Sports", "QQ Player": the item names a product of the platform whose name
+                # it holds, by the item's whole name (an app after its operator, 某公司的晴天记账,
+                # is the app's own name).
+                mention = replace(mention, name=prepared.original[start:end], start=start, end=end)
+        whole.add(inside)
+        read.append(mention if mention.actions else replace(mention, action=action, actions=(action,)))
+    for index, (member, (start, end)) in enumerate(zip(members, spans, strict=True)):
+        if index in whole:
             continue
         platform_id = _registry_id(registry, prepared.text[member.start:member.end])
         read.append(PlatformMention(

@@ -563,44 +563,7 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
                 continue
             replaced += inside
             found.append(Found(start, end, None, kind))
-    found += _introduced_list(text, [*known, *found])
     return found, replaced
-
-
-# A list a colon opens after the kind and count of its items (26款下架APP有：A、B、…、Z。; 被关闭的
-# 网站如下：A、B、C): every item to the end of the sentence is a name of that kind.
-_LIST_INTRO = re.compile(
-    r"(?P<noun>移动应用程序|应用程序|应用软件|应用|app|软件|小程序|网站|平台|公众号|账号|企业|公司)"
-    r"(?:名单)?\s*(?:有|包括|如下|为|是|分别是|分别为|名单如下)?\s*[:：]\s*"
-)
-_LIST_INTRO_LEAD = re.compile(
-    r"[\d一二三四五六七八九十两百]+\s*(?:款|家|个)|以下|下列|如下|名单|下架|关闭|约谈|通报|处罚|查处|注销")
-_INTRODUCED_ITEM = re.compile(r"([^、，,。；;\n：:()（）“”「」]{2,14})(?:[(（][^()（）\n]{1,24}[)）])?")
-_INTRODUCED_MIN = 3
-
-
-def _introduced_list(text: str, known: Sequence[Found]) -> list[Found]:
-    found: list[Found] = []
-    for intro in _LIST_INTRO.finditer(text) if ("：" in text or ":" in text) else ():
-        clause = max(text.rfind(mark, 0, intro.start()) for mark in "，,。；;\n")
-        if not _LIST_INTRO_LEAD.search(text, clause + 1, intro.start()):
-            continue
-        items: list[tuple[int, int]] = []
-        position = intro.end()
-        while (item := _INTRODUCED_ITEM.match(text, position)) is not None:
-            items.append(item.span(1))
-            position = item.end()
-            if text[position:position + 1] != "、":
-                break
-            position += 1
-        closed = position >= len(text) or text[position] in "。；;\n"
-        if not closed or len(items) < _INTRODUCED_MIN or not all(_list_item_ok(text, *span) for span in items):
-            continue  # a list that runs on into prose, or holds a kind or a conduct, is no list of names
-        kind = _LIST_NOUN_KIND.get(intro.group("noun"), "app")
-        for start, end in items:
-            if not any(other.start < end and start < other.end for other in [*known, *found]):
-                found.append(Found(start, end, None, kind))
-    return found
 
 
 _LIST_NOT_NAME_PART = re.compile(

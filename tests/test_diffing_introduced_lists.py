@@ -1,0 +1,84 @@
+"""Lists a notice introduces as what it acts on: every item is a platform with the list's action,
+whether the registry knows its name or not."""
+
+from __future__ import annotations
+
+import pytest
+
+from diffing.extract import extract
+
+
+def _read(text: str) -> list[tuple[str | None, str, tuple[str, ...]]]:
+    return [(mention.id, mention.name, mention.actions) for mention in extract(text).platforms]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the kind and its verb before the items, a bracketed gloss on the kind
+    ("经复检，尚有4款APP(SDK)未按要求整改，现对上述APP(SDK)采取下架处理。\n"
+     "下架APP(SDK)分别是晴川天气、小云记账、青橙阅读、云朵相册。",
+     [(None, name, ("removed",)) for name in ("晴川天气", "小云记账", "青橙阅读", "云朵相册")]),
+    # Traditional characters, and a list that opens the next line
+    ("經核查，下架的應用程式名單如下：\n晴川天氣、小雲記賬、青橙閱讀",
+     [(None, name, ("removed",)) for name in ("晴川天氣", "小雲記賬", "青橙閱讀")]),
+])
+def test_items_take_the_verb_said_of_their_kind(text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _read(text) == expected
+
+
+def test_a_numbered_list_runs_to_the_last_number_in_sequence() -> None:
+    text = ("某国宣布禁止4款外国应用程式。\n4款被禁的应用程式名单如下：\n"
+            "1.Cloud Notes 2.River Reader3.Sunny Weather 4.Quick Cam\n本台记者报道。")
+    assert _read(text) == [(None, name, ("removed",))
+                           for name in ("Cloud Notes", "River Reader", "Sunny Weather", "Quick Cam")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the verb in a participle of the introduction
+    ("Other apps that have been blocked include Cloud Notes, River Reader and Quick Cam.",
+     [(None, name, ("removed",)) for name in ("Cloud Notes", "River Reader", "Quick Cam")]),
+    # the count of the introduction is the one an earlier sentence blocks
+    ("The ministry blocked 12 more mobile apps on Tuesday. Officials gave no reason. "
+     "The list of 12 mobile apps includes Cloud Notes, River Reader and popular game Star Fleet.",
+     [(None, name, ("removed",)) for name in ("Cloud Notes", "River Reader", "Star Fleet")]),
+])
+def test_english_lists_take_the_measure_said_of_their_count(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _read(text) == expected
+
+
+def test_apps_a_regulator_lists_for_violations_are_notified() -> None:
+    text = ("网信办通报，5个应用程序违规收集个人信息，要求限期整改。\n"
+            "经检测的5个应用程序，包括晴川输入法、小云输入法等3个输入法，青橙地图、云朵地图等2个地图应用。")
+    assert _read(text) == [(None, name, ("notified",)) for name in ("晴川输入法", "小云输入法", "青橙地图", "云朵地图")]
+
+
+def test_an_item_holding_a_registry_name_is_that_platforms_product_by_its_whole_name() -> None:
+    text = "The banned apps are: QQ Player, Cloud Notes and Baidu Translate."
+    assert _read(text) == [("qq", "QQ Player", ("removed",)), (None, "Cloud Notes", ("removed",)),
+                           ("baidu", "Baidu Translate", ("removed",))]
+
+
+@pytest.mark.parametrize("text", [
+    # conducts, not names
+    "下架APP分别是：违规收集个人信息、强制用户使用定向推送功能、频繁索取权限。",
+    # more items than the count says: not the list of that count
+    "下架的3款APP分别是晴川天气、小云记账、青橙阅读、云朵相册。",
+    # a list with no verb and no count a verb is said of: no action to give
+    "常见的APP分别是晴川天气、小云记账、青橙阅读。",
+    # "were banned under Section 69A": no list after "were"
+    "Another 118 apps were banned under Section 69A of the Act.",
+])
+def test_no_list_of_conducts_too_many_items_or_no_measure(text: str) -> None:
+    assert all(mention.actions == () or mention.id is not None for mention in extract(text).platforms)
+    assert not [mention for mention in extract(text).platforms if mention.id is None and mention.actions]
+
+
+def test_a_markdown_table_without_a_number_column() -> None:
+    text = ("决定对上述2款问题APP进行下架。\n附件：下架APP名单\n"
+            "应用名称 | 应用开发者 | 应用来源 | 应用版本 | 问题项 |\n"
+            "晴川天气 | 某某晴川科技有限公司 | 应用宝 | 1.0.1 | 违规收集个人信息 |\n"
+            "APP强制、频繁、过度索取权限 | ||||\n"
+            "小云记账 | 某某小云网络有限公司 | 360手机助手 | 2.3 | 违规收集个人信息 |\n")
+    mentions = extract(text).platforms
+    assert [(m.name, m.actions, m.operator) for m in mentions] == [
+        ("晴川天气", ("removed",), "某某晴川科技有限公司"), ("小云记账", ("removed",), "某某小云网络有限公司")]
