@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from diffing.registry import NEUTRAL
+from diffing.mention import PlatformMention
+from diffing.registry import NEUTRAL, PlatformRegistry, alias_key
 from diffing.text import PreparedText
 
-__all__ = ["Member", "introduced_members", "may_introduce"]
+__all__ = ["Member", "introduced_members", "introduced_mentions", "may_introduce"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,54 @@ def may_introduce(prepared: PreparedText) -> bool:
     """Whether ``prepared`` has words that can introduce a list (a test cheaper than the reading)."""
     intro = _INTRO_ZH if prepared.language.startswith("zh") else _INTRO_EN
     return intro.search(prepared.text) is not None
+
+
+def introduced_mentions(prepared: PreparedText, registry: PlatformRegistry, raw_actions: Sequence[tuple[int, int, str]],
+                        mentions: list[PlatformMention]) -> list[PlatformMention]:
+    """The items of lists the notice introduces as what it acts on (``diffing.introduced_lists``):
+    a mention inside an item with no action of its own takes the list's; an item no other
+    reading found is a mention of its own, known to the registry or not."""
+    members = introduced_members(prepared, raw_actions)
+    if not members:
+        return mentions
+    spans = [prepared.original_span(member.start, member.end) for member in members]
+    read = []
+    whole: set[int] = set()  # members a mention names in full
+    for mention in mentions:
+        inside = next((index for index, (start, end) in enumerate(spans)
+                       if start <= mention.start and mention.end <= end), None)
+        if inside is None:
+            read.append(mention)
+            continue
+        start, end = spans[inside]
+        action = members[inside].action
+        around = prepared.original[start:mention.start] + prepared.original[mention.end:end]
+        if around.strip():
+            if inside in whole:
+                continue
+            if around.isascii():
+                # "Sina Sports", "QQ Player": the item names a product of the platform whose name
+                # it holds, by the item's whole name (an app after its operator, 某公司的晴天记账,
+                # is the app's own name).
+                mention = replace(mention, name=prepared.original[start:end], start=start, end=end)
+        whole.add(inside)
+        read.append(mention if mention.actions else replace(mention, action=action, actions=(action,)))
+    for index, (member, (start, end)) in enumerate(zip(members, spans, strict=True)):
+        if index in whole:
+            continue
+        platform_id = registry.aliases.get(alias_key(prepared.text[member.start:member.end]))
+        read.append(PlatformMention(
+            id=platform_id,
+            name=prepared.original[start:end],
+            kind=registry.platforms[platform_id].kind if platform_id else member.kind,
+            action=member.action,
+            amount=None,
+            start=start,
+            end=end,
+            sentence=prepared.original_sentence(member.start),
+            actions=(member.action,),
+        ))
+    return sorted(read, key=lambda mention: mention.start)
 
 
 def introduced_members(prepared: PreparedText, action_spans: Sequence[tuple[int, int, str]]) -> list[Member]:
@@ -264,7 +313,7 @@ def _list_end(text: str, start: int, line_end: int, language: str) -> int:
 def _numbered_items(prepared: PreparedText, start: int, language: str) -> list[tuple[int, int]]:
     """1.A 2.B 3.C …: each item runs to the next number in sequence, over lines."""
     text = prepared.text
-    marks = []
+    marks: list[re.Match[str]] = []
     position = start
     number = 1
     while len(marks) <= _MAX_ITEMS:

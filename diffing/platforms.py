@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from diffing.actions import find_action_spans
 from diffing.amounts import AmountMatch, find_amounts
@@ -18,7 +18,8 @@ from diffing.clauses import Governed, Party, govern
 from diffing.english_names import english_app_names, english_company_names, english_governed_names
 from diffing.fined_amounts import bracketed_amounts, gapped_fines, respective_amounts
 from diffing.found import Found
-from diffing.introduced_lists import introduced_members, may_introduce
+from diffing.introduced_lists import introduced_mentions, may_introduce
+from diffing.mention import PlatformMention
 from diffing.numbers import Amount
 from diffing.platform_lists import (
     _REFERRING_OBJECT,
@@ -76,38 +77,6 @@ ACTIONS = (
 )
 
 
-@dataclass(frozen=True)
-class PlatformMention:
-    """A platform named in a notice.
-
-    ``id`` is ``None`` for a name the registry does not know (``kind`` is then website, app,
-    mini_program or account). ``name`` is the name as written in the original text, at
-    ``start``/``end``. ``actions`` are what the notice does to it: the verbs its own clause
-    governs it by (``diffing.clauses``), else what the notice does to the same platform
-    elsewhere, else the first verb of the sentences that continue the story; ``action`` is the
-    first of them, ``None`` when the notice only names it (a host, a speaker, an owner).
-    ``amount`` is the fine when it is fined with a stated amount. ``operator`` is
-    the company that runs it when the notice says so (an app's developer in a table): its
-    registry id, or its name as written.
-    """
-
-    id: str | None
-    name: str
-    kind: str
-    action: str | None
-    amount: Amount | None
-    start: int
-    end: int
-    sentence: str
-    actions: tuple[str, ...] = ()
-    operator: str | None = None
-
-    @property
-    def key(self) -> str:
-        """What identifies the platform across notices: its id, or its name for unknown ones."""
-        return self.id if self.id is not None else f"name:{self.name}"
-
-
 def find_platform_mentions(
     prepared: PreparedText,
     *,
@@ -145,10 +114,10 @@ def find_platform_mentions(
     if rows:
         found = _outside_tables(prepared, found, rows)
     if not found:
-        mentions = _table_mentions(prepared, registry, rows) if rows else []
+        tabled = _table_mentions(prepared, registry, rows) if rows else []
         if may_introduce(prepared):
-            mentions = _introduced(prepared, registry, find_action_spans(text, registry, language), mentions)
-        return mentions
+            tabled = introduced_mentions(prepared, registry, find_action_spans(text, registry, language), tabled)
+        return tabled
     found.sort(key=lambda item: item.start)
     found = merge_adjacent(text, found)
     raw_actions = find_action_spans(text, registry, language)
@@ -260,56 +229,8 @@ def find_platform_mentions(
     if rows:
         mentions = sorted(mentions + _table_mentions(prepared, registry, rows), key=lambda m: m.start)
     if may_introduce(prepared):
-        mentions = _introduced(prepared, registry, raw_actions, mentions)
+        mentions = introduced_mentions(prepared, registry, raw_actions, mentions)
     return mentions
-
-
-def _introduced(prepared: PreparedText, registry: PlatformRegistry, raw_actions: Sequence[tuple[int, int, str]],
-                mentions: list[PlatformMention]) -> list[PlatformMention]:
-    """The items of lists the notice introduces as what it acts on (``diffing.introduced_lists``):
-    a mention inside an item with no action of its own takes the list's; an item no other
-    reading found is a mention of its own, known to the registry or not."""
-    members = introduced_members(prepared, raw_actions)
-    if not members:
-        return mentions
-    spans = [prepared.original_span(member.start, member.end) for member in members]
-    read = []
-    whole: set[int] = set()  # members a mention names in full
-    for mention in mentions:
-        inside = next((index for index, (start, end) in enumerate(spans)
-                       if start <= mention.start and mention.end <= end), None)
-        if inside is None:
-            read.append(mention)
-            continue
-        start, end = spans[inside]
-        action = members[inside].action
-        around = prepared.original[start:mention.start] + prepared.original[mention.end:end]
-        if around.strip():
-            if inside in whole:
-                continue
-            if around.isascii():
-                # "Sina Sports", "QQ Player": the item names a product of the platform whose name
-                # it holds, by the item's whole name (an app after its operator, 某公司的晴天记账,
-                # is the app's own name).
-                mention = replace(mention, name=prepared.original[start:end], start=start, end=end)
-        whole.add(inside)
-        read.append(mention if mention.actions else replace(mention, action=action, actions=(action,)))
-    for index, (member, (start, end)) in enumerate(zip(members, spans, strict=True)):
-        if index in whole:
-            continue
-        platform_id = _registry_id(registry, prepared.text[member.start:member.end])
-        read.append(PlatformMention(
-            id=platform_id,
-            name=prepared.original[start:end],
-            kind=registry.platforms[platform_id].kind if platform_id else member.kind,
-            action=member.action,
-            amount=None,
-            start=start,
-            end=end,
-            sentence=prepared.original_sentence(member.start),
-            actions=(member.action,),
-        ))
-    return sorted(read, key=lambda mention: mention.start)
 
 
 _OPERATORS_APPS = re.compile(r"(?:运营|开发|旗下|推出)的?[“「]?$")

@@ -14,8 +14,8 @@ def _read(text: str) -> list[tuple[str | None, str, tuple[str, ...]]]:
 
 @pytest.mark.parametrize(("text", "expected"), [
     # the kind and its verb before the items, a bracketed gloss on the kind
-    ("经复检，尚有4款APP(SDK)未按要求整改，现对上述APP(SDK)采取下架处理。\n"
-     "下架APP(SDK)分别是晴川天气、小云记账、青橙阅读、云朵相册。",
+    (("经复检，尚有4款APP(SDK)未按要求整改，现对上述APP(SDK)采取下架处理。\n"
+      "下架APP(SDK)分别是晴川天气、小云记账、青橙阅读、云朵相册。"),
      [(None, name, ("removed",)) for name in ("晴川天气", "小云记账", "青橙阅读", "云朵相册")]),
     # Traditional characters, and a list that opens the next line
     ("經核查，下架的應用程式名單如下：\n晴川天氣、小雲記賬、青橙閱讀",
@@ -37,8 +37,8 @@ def test_a_numbered_list_runs_to_the_last_number_in_sequence() -> None:
     ("Other apps that have been blocked include Cloud Notes, River Reader and Quick Cam.",
      [(None, name, ("removed",)) for name in ("Cloud Notes", "River Reader", "Quick Cam")]),
     # the count of the introduction is the one an earlier sentence blocks
-    ("The ministry blocked 12 more mobile apps on Tuesday. Officials gave no reason. "
-     "The list of 12 mobile apps includes Cloud Notes, River Reader and popular game Star Fleet.",
+    (("The ministry blocked 12 more mobile apps on Tuesday. Officials gave no reason. "
+      "The list of 12 mobile apps includes Cloud Notes, River Reader and popular game Star Fleet."),
      [(None, name, ("removed",)) for name in ("Cloud Notes", "River Reader", "Star Fleet")]),
 ])
 def test_english_lists_take_the_measure_said_of_their_count(
