@@ -532,15 +532,14 @@ def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: s
                 (latest,) = point.newest_notices(1)
                 rows.append({
                     "metric": name, "scope": point.scope, "period": point.period,
-                    "value": _json_value(point.value), "unit": point.unit,
+                    "value": decimal_text(point.value), "unit": point.unit,
                     "notice_id": latest.notice_id, "notice": latest.title,
                     "published_at": latest.published_at.isoformat()
                     if latest.published_at else None,
                     "text": latest.text,
                     "reported_by": counts[(point.period, point.scope, point.unit)],
                     "period_kind": point.period_kind, "label": point.label,
-                    "revised_from": _json_value(point.revised_from)
-                    if point.revised_from is not None else None,
+                    "revised_from": decimal_text(point.revised_from),
                     "revised_at": point.revised_at.isoformat() if point.revised_at else None,
                 })
     if as_json:
@@ -555,9 +554,9 @@ def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: s
         return
     table = Table("metric", "scope", "period", "value", "unit", "notice")
     for row in rows:
-        value = shown_number(Decimal(str(row["value"])))
+        value = shown_number(Decimal(row["value"]))
         if row["revised_from"] is not None:
-            value += f" (revised from {shown_number(Decimal(str(row['revised_from'])))})"
+            value += f" (revised from {shown_number(Decimal(row['revised_from']))})"
         table.add_row(metric_name(row["metric"]), row["scope"] or "-", row["label"], value,
                       row["unit"], row["notice"])
     console.print(table if rows else "no figures in the archive yet")
@@ -598,10 +597,6 @@ def platforms_command(obj: dict[str, Any] | None, as_json: bool) -> None:
                       ", ".join(f"{a} ×{n}" for a, n in sorted(row["actions"].items())),
                       (row["first_seen"] or "-")[:10], (row["last_seen"] or "-")[:10])
     console.print(table if rows else "no platforms named in the archive yet")
-
-
-def _json_value(value: Decimal) -> int | str:
-    return int(value) if value == value.to_integral_value() else format(value.normalize(), "f")
 
 
 # --- web -------------------------------------------------------------------------------------

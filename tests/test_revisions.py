@@ -9,6 +9,8 @@ then read as a user reads them.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -121,11 +123,37 @@ def test_the_export_and_the_figures_command_carry_revisions_and_dated_figures(
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)["figures"]
     apps = [f for f in figures if f["metric"] == "apps_removed"]
-    assert [(f["value"], f["revised_from"]) for f in apps] == [(261, 259)]
+    assert [(f["value"], f["revised_from"]) for f in apps] == [("261", "259")]
     fines = {(f["label"], f["unit"]) for f in figures if f["metric"] == "fine_amount"}
     # TikTok's and Didi's fines are their parties' single decisions (wip-figint): no points.
     assert ("as of 2023-09-01", "USD") in fines
     assert not {("as of 2023-04-04", "GBP"), ("as of 2022-07-21", "CNY")} & fines
+
+
+def test_the_figures_command_gives_each_value_as_the_api_does(
+    archive: tuple[str, int], client: TestClient
+) -> None:
+    """One shape for a figure's value: the exact decimal as a JSON string, in `/api/figures`,
+    `regwatch figures --json` and its CSV alike (a count too), so a script reading one reads
+    the other."""
+    runner = CliRunner()
+    obj = {"database_url": archive[0], "config": None}
+    result = runner.invoke(click.Group(commands=COMMANDS), ["figures", "--json"], obj=obj)
+    assert result.exit_code == 0, result.output
+    command = {(f["metric"], f["period"], f["scope"], f["unit"]): (f["value"], f["revised_from"])
+               for f in json.loads(result.output)["figures"]}
+    api = {}
+    for metric in {key[0] for key in command}:
+        for point in client.get("/api/figures", params={"metric": metric}).json()["series"]:
+            api[(metric, point["period"], point["scope"], point["unit"])] = (
+                point["value"], point["revised_from"])
+    assert command == api
+    assert [value for key, value in command.items() if key[0] == "apps_removed"] == [
+        ("261", "259")]
+    as_csv = runner.invoke(click.Group(commands=COMMANDS), ["figures", "--csv"], obj=obj)
+    rows = list(csv.DictReader(io.StringIO(as_csv.output)))
+    assert {(r["metric"], r["period"], r["unit"]): r["value"] for r in rows} == {
+        (metric, period, unit): value for (metric, period, _, unit), (value, _) in api.items()}
 
 
 def test_figures_with_no_period_are_points_dated_by_their_notices(client: TestClient) -> None:
