@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import click
+import click.testing
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -154,6 +155,36 @@ def test_the_figures_command_gives_each_value_as_the_api_does(
     rows = list(csv.DictReader(io.StringIO(as_csv.output)))
     assert {(r["metric"], r["period"], r["unit"]): r["value"] for r in rows} == {
         (metric, period, unit): value for (metric, period, _, unit), (value, _) in api.items()}
+
+
+def test_figures_from_and_to_keep_the_notices_published_in_those_days_in_the_command_and_api(
+    archive: tuple[str, int], client: TestClient
+) -> None:
+    def command(*arguments: str) -> click.testing.Result:
+        return CliRunner().invoke(click.Group(commands=COMMANDS), ["figures", *arguments],
+                                  obj={"database_url": archive[0], "config": None})
+
+    result = command("--metric", "fine_amount", "--from", "2023-01-20", "--to", "2024-01-10",
+                     "--json")
+    assert result.exit_code == 0, result.output
+    # Published 2023-01-20 (2022's national total), 2023-09-01 (Epic) and 2024-01-10 (the
+    # ICO's 2023 total): both days included; 2023-01-10 and 2024-01-20 are outside.
+    shown = {(f["label"], f["unit"], f["value"]) for f in json.loads(result.output)["figures"]}
+    assert shown == {("2022", "CNY", "100000000"), ("as of 2023-09-01", "USD", "275000000"),
+                     ("2023", "GBP", "15600000")}
+    series = client.get("/api/figures", params={"metric": "fine_amount", "from": "2023-01-20",
+                                                "to": "2024-01-10"}).json()
+    assert {(p["label"], p["unit"], p["value"]) for p in series["series"]} == shown
+    assert (series["from"], series["to"]) == ("2023-01-20", "2024-01-10")
+    later = command("--metric", "fine_amount", "--from", "2024-01-11", "--csv")
+    assert [row["period"] for row in csv.DictReader(io.StringIO(later.output))] == ["2023"]
+
+    malformed = command("--from", "2023-13-01")
+    assert malformed.exit_code == 2
+    assert "--from must be a date like 2023-01-31, not '2023-13-01'" in malformed.output
+    assert command("--to", "yesterday").exit_code == 2
+    refused = client.get("/api/figures", params={"metric": "fine_amount", "to": "yesterday"})
+    assert refused.status_code == 422 and "to" in refused.text
 
 
 def test_figures_with_no_period_are_points_dated_by_their_notices(client: TestClient) -> None:
