@@ -42,7 +42,7 @@ from cli.terminal import inert, inert_json, plain
 from diffing.compare import NAME_PREFIX
 from diffing.documents import decimal_text, event_document
 from diffing.platforms import load_platforms
-from storage.aware_datetime import day_start
+from storage.aware_datetime import day_span, day_start
 from storage.events import EventFilters, list_events
 from storage.export import EXPORT_KINDS, count_export, export_rows
 from storage.models import EVENT_KINDS
@@ -512,35 +512,43 @@ def _write_rows(rows: Iterator[dict[str, Any]], stream: IO[str], file_format: st
 @click.option("--metric", default=None, help="A metric id, e.g. websites_summoned.")
 @click.option("--source", "source_id", default=None, help="A source id.")
 @click.option("--scope", default=None, help="Only figures of this scope (全国网信系统 …).")
+@click.option("--from", "published_from", metavar="DATE",
+              help="Figures of notices published on or after this day (UTC).")
+@click.option("--to", "published_to", metavar="DATE", help="… on or before this day.")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv", is_flag=True)
 @click.option("--bom", is_flag=True, help=BOM_HELP)
 @click.pass_obj
 def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: str | None,
-                    scope: str | None, as_json: bool, as_csv: bool, bom: bool) -> None:
-    """Print the time series of enforcement figures in the archive, per metric and period."""
+                    scope: str | None, published_from: str | None, published_to: str | None,
+                    as_json: bool, as_csv: bool, bom: bool) -> None:
+    """Print the time series of enforcement figures in the archive, per metric and period;
+    with --from and --to, of the notices published in those days (as `export` reads them)."""
     from storage.series import figure_series, metric_names, series_notice_counts
 
+    since, until = day_span(_day(published_from, "--from"), _day(published_to, "--to"))
+    published: dict[str, Any] = {"since": since, "until": until}
     rows: list[dict[str, Any]] = []
     with archive_session(obj) as session:
         check_filter_ids(session, obj, metrics=[metric or ""], sources=[source_id or ""])
         metrics = [metric] if metric else [name for name, _ in metric_names(session)]
         for name in metrics:
-            counts = series_notice_counts(session, name, scope=scope, source_id=source_id)
-            for point in figure_series(session, name, scope=scope, source_id=source_id):
+            counts = series_notice_counts(session, name, scope=scope, source_id=source_id,
+                                          **published)
+            for point in figure_series(session, name, scope=scope, source_id=source_id,
+                                       **published):
                 # The notice whose value the period takes.
                 (latest,) = point.newest_notices(1)
                 rows.append({
                     "metric": name, "scope": point.scope, "period": point.period,
-                    "value": _json_value(point.value), "unit": point.unit,
+                    "value": decimal_text(point.value), "unit": point.unit,
                     "notice_id": latest.notice_id, "notice": latest.title,
                     "published_at": latest.published_at.isoformat()
                     if latest.published_at else None,
                     "text": latest.text,
                     "reported_by": counts[(point.period, point.scope, point.unit)],
                     "period_kind": point.period_kind, "label": point.label,
-                    "revised_from": _json_value(point.revised_from)
-                    if point.revised_from is not None else None,
+                    "revised_from": decimal_text(point.revised_from),
                     "revised_at": point.revised_at.isoformat() if point.revised_at else None,
                 })
     if as_json:
@@ -555,9 +563,9 @@ def figures_command(obj: dict[str, Any] | None, metric: str | None, source_id: s
         return
     table = Table("metric", "scope", "period", "value", "unit", "notice")
     for row in rows:
-        value = shown_number(Decimal(str(row["value"])))
+        value = shown_number(Decimal(row["value"]))
         if row["revised_from"] is not None:
-            value += f" (revised from {shown_number(Decimal(str(row['revised_from'])))})"
+            value += f" (revised from {shown_number(Decimal(row['revised_from']))})"
         table.add_row(metric_name(row["metric"]), row["scope"] or "-", row["label"], value,
                       row["unit"], row["notice"])
     console.print(table if rows else "no figures in the archive yet")
@@ -598,10 +606,6 @@ def platforms_command(obj: dict[str, Any] | None, as_json: bool) -> None:
                       ", ".join(f"{a} ×{n}" for a, n in sorted(row["actions"].items())),
                       (row["first_seen"] or "-")[:10], (row["last_seen"] or "-")[:10])
     console.print(table if rows else "no platforms named in the archive yet")
-
-
-def _json_value(value: Decimal) -> int | str:
-    return int(value) if value == value.to_integral_value() else format(value.normalize(), "f")
 
 
 # --- web -------------------------------------------------------------------------------------

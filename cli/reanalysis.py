@@ -1,5 +1,5 @@
 """`regwatch reanalyse`: the archive's findings read again with the running extractor, after an
-upgrade, without change events or alerts (:mod:`storage.reanalysis`)."""
+upgrade, with the change events they cause, queueing no alert (:mod:`storage.reanalysis`)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ def reanalyse_command(obj: dict[str, Any] | None, sources: tuple[str, ...], ever
     """Replace the figures and platform mentions an older extractor version found (or failed
     to find) with what the running one finds; --all: of every version.
 
-    Writes no change event and queues no alert. Safe beside a running service, and safe to
+    The re-read versions' change events become those their new findings cause (an event
+    found again stays as it was, with its alerts; a new one queues no alert). Safe beside a running service, and safe to
     stop at any moment: each batch of notices is one transaction, and the next run goes on
     where this one stopped.
     """
@@ -64,6 +65,8 @@ def _show(report: ReanalysisReport) -> None:
                   highlight=False)
     console.print(f"platform mentions: {report.mentions_before:,} before, "
                   f"{report.mentions_after:,} after", highlight=False)
+    console.print(f"events: {report.events_kept:,} kept, {report.events_removed:,} no longer "
+                  f"found, {report.events_added:,} new (no alerts)", highlight=False)
     if report.failed:
         console.print(f"extraction failed on {len(report.failed):,} versions (their findings "
                       "are left as they were):", highlight=False)

@@ -110,8 +110,7 @@ def analyse_version(
     writer = _EventWriter(session, notice, version, now, baseline)
     if previous is None:
         store_findings(session, notice, version, extraction, error=extraction_error)
-        writer.notice_new()
-        _first_version_events(session, writer, notice, extraction)
+        _version_events(session, writer, notice, None, extraction, [])
     else:
         old_rows = session.scalars(
             select(models.Figure).where(models.Figure.version_id == previous.id)
@@ -121,15 +120,51 @@ def analyse_version(
         revisions = figure_revisions(old_rows, extraction, version.fetched_at, old_figures)
         store_findings(session, notice, version, extraction, revisions=revisions,
                        error=extraction_error)
-        figure_changes = compare.diff_figures(
-            [f for f in old_figures if compare.eventful(f)],
-            [f for f in extraction.figures if compare.eventful(f)])
-        _edit_events(session, writer, notice, previous, extraction, figure_changes)
+        _version_events(session, writer, notice, previous, extraction, old_figures)
     if events is None:
         writer.write()
     else:
         events.add(writer)
     return Analysis(extraction, writer.events, extraction_cpu, extraction_error)
+
+
+# The kinds of event that analysing a version writes (re-analysis replaces these, no others).
+VERSION_EVENT_KINDS = ("notice_new", "notice_edited", "figure_reported", "figure_changed",
+                       "metric_new", "metric_dropped", "platform_named")
+
+
+def version_event_rows(
+    session: Session,
+    notice: models.Notice,
+    version: models.NoticeVersion,
+    previous: models.NoticeVersion | None,
+    extraction: Extraction,
+    *,
+    now: datetime,
+    baseline: bool = False,
+) -> list[dict[str, Any]]:
+    """The change events :func:`analyse_version` would add for ``version`` with
+    ``extraction``, as rows not inserted, compared with the archive as it is now (the
+    version's findings, and its predecessor's, already written). Writes nothing."""
+    writer = _EventWriter(session, notice, version, now, baseline)
+    old_figures = [] if previous is None else figures_of(session.scalars(
+        select(models.Figure).where(models.Figure.version_id == previous.id)
+        .order_by(models.Figure.start)).all())
+    _version_events(session, writer, notice, previous, extraction, old_figures)
+    return writer.rows
+
+
+def _version_events(session: Session, writer: _EventWriter, notice: models.Notice,
+                    previous: models.NoticeVersion | None, extraction: Extraction,
+                    old_figures: Sequence[Figure]) -> None:
+    if previous is None:
+        writer.notice_new()
+        _first_version_events(session, writer, notice, extraction)
+        return
+    figure_changes = compare.diff_figures(
+        [f for f in old_figures if compare.eventful(f)],
+        [f for f in extraction.figures if compare.eventful(f)])
+    _edit_events(session, writer, notice, previous, extraction, figure_changes)
 
 
 @dataclass(frozen=True)

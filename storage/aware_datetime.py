@@ -3,7 +3,7 @@ and the archive's reading of a bare date (`day_start`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import DateTime
@@ -50,3 +50,12 @@ class AwareDateTime(TypeDecorator[datetime]):
 def day_start(day: date) -> datetime:
     """Midnight UTC at the start of ``day``, the archive's reading of a bare date."""
     return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def day_span(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """The moments from the start of day ``first`` (included) to the end of day ``last`` (the
+    start of the next, excluded), in UTC, as filters' ``from`` and ``to`` read days; None for
+    a day not given, and for the end of the last day there is."""
+    return (day_start(first) if first is not None else None,
+            day_start(last + timedelta(days=1)) if last is not None and last < date.max
+            else None)

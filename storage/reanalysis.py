@@ -1,5 +1,5 @@
-"""Re-analysing the archive with the running extractor: a version's figures and platform
-mentions replaced by what the extractor finds in it now, without change events or alerts.
+"""Re-analysing the archive with the running extractor: a version's figures, platform
+mentions and change events replaced by what the extractor finds in it now, queueing no alert.
 
 Which versions: those whose findings an older extractor version found, those it failed on,
 and those archived before the archive noted either (:class:`storage.models.VersionAnalysis`);
@@ -11,10 +11,19 @@ A batch of notices is one transaction, its notices locked as the archive writer 
 it records, so a crawl storing a new version of one waits for the batch or is waited for;
 text is extracted before the transaction begins, so the lock is held for the writes only. A
 process killed mid-run loses its open batch only, and the next run takes what is left.
+
+A re-read version's events are those a crawl archiving it now would write (compared with the
+archive as the run has left it so far), in the batch's transaction. An event found again as
+it was stays the same row, with its id, time and alerts (queued or sent); an event no longer
+found is deleted with its outbox rows (an alert still queued for it is not sent); an event
+found for the first time is written without alerts, dated as the version's other events (a
+figure found because the extractor changed is no news).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -22,12 +31,18 @@ from datetime import UTC, datetime
 from time import monotonic, process_time
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, func, or_, select, true
+from sqlalchemy import Engine, Table, delete, insert, or_, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
 from diffing.extract import EXTRACTOR_VERSION
 from storage import models
-from storage.analysis import GuardedExtraction, extract_guarded, figure_revisions
+from storage.analysis import (
+    VERSION_EVENT_KINDS,
+    GuardedExtraction,
+    extract_guarded,
+    figure_revisions,
+    version_event_rows,
+)
 from storage.db import core, read_session_factory, session_factory
 from storage.findings import VersionFindings, delete_findings, write_findings
 from storage.listings import listed_by
@@ -44,6 +59,8 @@ _NOTICES = cast(Table, models.Notice.__table__)
 _ANALYSES = cast(Table, models.VersionAnalysis.__table__)
 _FIGURES = cast(Table, models.Figure.__table__)
 _MENTIONS = cast(Table, models.PlatformMention.__table__)
+_EVENTS = cast(Table, models.ChangeEvent.__table__)
+_OUTBOX = cast(Table, models.AlertOutbox.__table__)
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,10 @@ class ReanalysisReport:
     figures_after: int = 0
     mentions_before: int = 0
     mentions_after: int = 0
+    # The re-read versions' change events: found again as they were, no longer found, new.
+    events_kept: int = 0
+    events_removed: int = 0
+    events_added: int = 0
     failed: list[FailedVersion] = field(default_factory=list)
     batches: int = 0
     finished: bool = False
@@ -79,7 +100,8 @@ class ReanalysisReport:
     def add(self, other: ReanalysisReport) -> None:
         """Count ``other``'s versions, findings and failures (a batch's) in this report."""
         for name in ("notices", "versions", "figures_before", "figures_after",
-                     "mentions_before", "mentions_after"):
+                     "mentions_before", "mentions_after", "events_kept", "events_removed",
+                     "events_added"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failed.extend(other.failed)
 
@@ -89,6 +111,8 @@ class ReanalysisReport:
             "notices": self.notices, "versions": self.versions,
             "figures": {"before": self.figures_before, "after": self.figures_after},
             "mentions": {"before": self.mentions_before, "after": self.mentions_after},
+            "events": {"kept": self.events_kept, "removed": self.events_removed,
+                       "added": self.events_added},
             "failed": [{"notice_id": each.notice_id, "url": each.url, "version": each.version,
                         "error": each.error} for each in self.failed],
             "batches": self.batches, "finished": self.finished,
@@ -126,10 +150,12 @@ def reanalyse(
     (or failed on) with the running extractor's; every version's with ``everything``.
 
     ``source_ids``: only notices these sources list. ``dry_run``: count what would change,
-    write nothing. ``max_batches``: stop after that many batches (``finished`` is then False).
-    ``progress`` is called with the report so far after each batch. Writes no change event and
-    queues no alert. Idempotent without ``everything``: a second run finds nothing due but the
-    versions the extractor fails on, whose findings it leaves as they were.
+    keep nothing (each batch's transaction is rolled back; it holds the locks a run holds).
+    ``max_batches``: stop after that many batches (``finished`` is then False). ``progress``
+    is called with the report so far after each batch. Replaces the re-read versions' change
+    events (see the module's note) and queues no alert. Idempotent without ``everything``: a
+    second run finds nothing due but the versions the extractor fails on, whose findings and
+    events it leaves as they were.
     """
     started, started_cpu = monotonic(), process_time()
     report = ReanalysisReport(dry_run=dry_run)
@@ -248,28 +274,33 @@ def _extract(plan: dict[int, list[_Version]], texts: dict[int, str]
 def _batch(writers: sessionmaker[Session], readers: sessionmaker[Session],
            notice_ids: Sequence[int], due: list[str] | None, report: ReanalysisReport, *,
            skip_locked: bool) -> list[int]:
-    """Re-analyse the notices ``notice_ids`` in one transaction (count them with a dry run);
-    the ids of those a crawl held locked, left for later."""
+    """Re-analyse the notices ``notice_ids`` in one transaction (rolled back by a dry run,
+    which only counts); the ids of those a crawl held locked, left for later."""
     with readers() as session:
         plan = _plan(session, notice_ids, due)
         texts = _texts(session, [version for versions in plan.values() for version in versions])
     # No transaction is open while the extractor works.
     found = _extract(plan, texts)
     batch = ReanalysisReport()
-    if report.dry_run:
-        with readers() as session:
-            _replace(session, plan, found, batch, write=False)
-        report.add(batch)
-        return []
-    with writers() as session, session.begin():
-        locked = _lock(session, notice_ids, skip_locked)
-        plan = _plan(session, locked, due)
-        # A crawl may have added a version since: it is read here, under the lock.
-        missing = [version for versions in plan.values() for version in versions
-                   if version.id not in found]
-        if missing:
-            found.update(_extract(plan, _texts(session, missing)))
-        _replace(session, plan, found, batch, write=True)
+    with writers() as session:
+        transaction = session.begin()
+        try:
+            locked = _lock(session, notice_ids, skip_locked)
+            plan = _plan(session, locked, due)
+            # A crawl may have added a version since: it is read here, under the lock.
+            missing = [version for versions in plan.values() for version in versions
+                       if version.id not in found]
+            if missing:
+                found.update(_extract(plan, _texts(session, missing)))
+            _replace(session, plan, found, batch)
+        except BaseException:
+            transaction.rollback()
+            raise
+        # A dry run does all a run does, events included, and keeps none of it.
+        if report.dry_run:
+            transaction.rollback()
+        else:
+            transaction.commit()
     report.add(batch)
     return sorted(set(notice_ids) - set(locked))
 
@@ -284,17 +315,17 @@ def _lock(session: Session, notice_ids: Sequence[int], skip_locked: bool) -> lis
 
 
 def _replace(session: Session, plan: dict[int, list[_Version]],
-             found: dict[int, GuardedExtraction], batch: ReanalysisReport, *,
-             write: bool) -> None:
+             found: dict[int, GuardedExtraction], batch: ReanalysisReport) -> None:
     """Replace the planned versions' findings, a notice's versions in order: first of every
     notice its first version, then its second, each round in a statement per kind of row, so
-    a version's revisions are read against its predecessor's findings as just written. A
-    version that is not due itself is taken only after its predecessor was; a version the
-    extractor fails on keeps its findings. Counts it all in ``batch``; ``write`` False only
-    counts."""
+    a version's revisions are read against its predecessor's findings as just written; then
+    their events. A version that is not due itself is taken only after its predecessor was; a
+    version the extractor fails on keeps its findings and events. Counts it all in
+    ``batch``."""
     now = datetime.now(UTC)
     replaced: set[int] = set()
     notices: set[int] = set()
+    written: list[tuple[_Version, Any]] = []
     rounds = max((len(versions) for versions in plan.values()), default=0)
     for position in range(rounds):
         chosen: list[tuple[_Version, Any]] = []
@@ -313,19 +344,17 @@ def _replace(session: Session, plan: dict[int, list[_Version]],
         if not chosen:
             continue
         ids = [version.id for version, _ in chosen]
-        if write:
-            earlier = _figure_rows(session, [version.previous_id for version, _ in chosen
-                                             if version.previous_id is not None])
-            findings = [VersionFindings(
-                version.id, version.notice_id, version.source_id, version.published_at,
-                extraction,
-                figure_revisions(earlier.get(version.previous_id, []), extraction,
-                                 version.fetched_at) if version.previous_id is not None else {})
-                for version, extraction in chosen]
-            figures, mentions = delete_findings(session, ids)
-            write_findings(session, findings, now)
-        else:
-            figures, mentions = _counts(session, ids)
+        earlier = _figure_rows(session, [version.previous_id for version, _ in chosen
+                                         if version.previous_id is not None])
+        findings = [VersionFindings(
+            version.id, version.notice_id, version.source_id, version.published_at,
+            extraction,
+            figure_revisions(earlier.get(version.previous_id, []), extraction,
+                             version.fetched_at) if version.previous_id is not None else {})
+            for version, extraction in chosen]
+        figures, mentions = delete_findings(session, ids)
+        write_findings(session, findings, now)
+        written.extend(chosen)
         batch.figures_before += figures
         batch.mentions_before += mentions
         batch.figures_after += sum(len(extraction.figures) for _, extraction in chosen)
@@ -334,6 +363,9 @@ def _replace(session: Session, plan: dict[int, list[_Version]],
         replaced.update(ids)
         notices.update(version.notice_id for version, _ in chosen)
     batch.notices += len(notices)
+    # Events compare with other notices' findings: those of the whole batch are written first.
+    if written:
+        _replace_events(session, written, batch)
 
 
 def _figure_rows(session: Session, version_ids: Sequence[int]) -> dict[int, list[Any]]:
@@ -348,15 +380,86 @@ def _figure_rows(session: Session, version_ids: Sequence[int]) -> dict[int, list
     return rows
 
 
-def _counts(session: Session, version_ids: Sequence[int]) -> tuple[int, int]:
-    """How many figures and mentions ``version_ids`` have."""
-    figures = mentions = 0
+def _replace_events(session: Session, chosen: Sequence[tuple[_Version, Any]],
+                    batch: ReanalysisReport) -> None:
+    """Make the change events of the ``chosen`` versions (their new findings written) those
+    a crawl would write now: the same rows where an event is found again as it was, so its
+    alerts are neither queued again nor lost; counted in ``batch``."""
+    version_ids = [version.id for version, _ in chosen]
+    existing: dict[int, list[Any]] = {}
     for start in range(0, len(version_ids), _IDS_PER_STATEMENT):
-        chunk = list(version_ids[start : start + _IDS_PER_STATEMENT])
-        figures += core(session).scalar(
-            select(func.count()).select_from(_FIGURES).where(_FIGURES.c.version_id.in_(chunk))
-        ) or 0
-        mentions += core(session).scalar(
-            select(func.count()).select_from(_MENTIONS).where(_MENTIONS.c.version_id.in_(chunk))
-        ) or 0
-    return figures, mentions
+        for row in core(session).execute(
+                select(_EVENTS.c.id, _EVENTS.c.version_id, _EVENTS.c.kind, _EVENTS.c.subject,
+                       _EVENTS.c.summary_en, _EVENTS.c.summary_zh, _EVENTS.c.payload,
+                       _EVENTS.c.dedupe_key, _EVENTS.c.created_at, _EVENTS.c.baseline)
+                .where(_EVENTS.c.version_id.in_(version_ids[start : start + _IDS_PER_STATEMENT]),
+                       _EVENTS.c.kind.in_(VERSION_EVENT_KINDS))
+                .order_by(_EVENTS.c.id)):
+            existing.setdefault(row.version_id, []).append(row)
+    removed: list[int] = []
+    added: list[dict[str, Any]] = []
+    for version, extraction in chosen:
+        old = existing.get(version.id, [])
+        notice = session.get(models.Notice, version.notice_id)
+        current = session.get(models.NoticeVersion, version.id)
+        previous = (session.get(models.NoticeVersion, version.previous_id)
+                    if version.previous_id is not None else None)
+        assert notice is not None and current is not None
+        # New events take the time and baseline mark of the version's first analysis.
+        created = min((row.created_at for row in old), default=version.fetched_at)
+        baseline = any(row.baseline for row in old)
+        wanted = version_event_rows(session, notice, current, previous, extraction,
+                                    now=created, baseline=baseline)
+        unmatched = {row.id: row for row in old}
+        keys = {row.dedupe_key for row in old}
+        for event in wanted:
+            same = next((row for row in unmatched.values() if _same_event(row, event)), None)
+            if same is not None:
+                del unmatched[same.id]
+                batch.events_kept += 1
+                continue
+            event["dedupe_key"] = _reanalysed_key(event, keys)
+            keys.add(event["dedupe_key"])
+            added.append(event)
+        removed.extend(unmatched)
+    for start in range(0, len(removed), _IDS_PER_STATEMENT):
+        chunk = removed[start : start + _IDS_PER_STATEMENT]
+        core(session).execute(delete(_OUTBOX).where(_OUTBOX.c.event_id.in_(chunk)))
+        core(session).execute(delete(_EVENTS).where(_EVENTS.c.id.in_(chunk)))
+    if added:
+        core(session).execute(insert(_EVENTS), added)
+    batch.events_removed += len(removed)
+    batch.events_added += len(added)
+
+
+# Where in its version an event's figure or mention was read, and the notice it repeats: not
+# what the event says (a title edited later, a sentence an extractor cuts otherwise).
+_NOT_SAID = frozenset({"notice", "text", "start", "end", "sentence", "other_spans", "part_of"})
+
+
+def _same_event(row: Any, event: dict[str, Any]) -> bool:
+    """Whether an archived event says what ``event`` (a row to insert) says: its kind,
+    subject and payload but for where its findings were read."""
+    return ((row.kind, row.subject) == (event["kind"], event["subject"])
+            and _said(row.payload) == _said(json.loads(json.dumps(event["payload"]))))
+
+
+def _said(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _said(each) for key, each in value.items() if key not in _NOT_SAID}
+    if isinstance(value, list):
+        return [_said(each) for each in value]
+    return value
+
+
+def _reanalysed_key(event: dict[str, Any], taken: set[str]) -> str:
+    """A dedupe key for an event re-analysis adds, from what it says: unlike a crawl's keys
+    (which count the version's events), none of the version's events kept can have it."""
+    version_id, kind = event["version_id"], event["kind"]
+    said = f"{version_id}|{kind}|{event['subject']}|{event['summary_en']}"
+    for repeat in range(len(taken) + 1):
+        digest = hashlib.sha256(f"{said}|{repeat}".encode()).hexdigest()[:24]
+        key = f"v{version_id}:{kind}:r{digest}"
+        if key not in taken:
+            return key
+    raise AssertionError("unreachable: a repeat number is free")

@@ -16,7 +16,18 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, Numeric, String, distinct, func, or_, select, text
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    Numeric,
+    String,
+    bindparam,
+    distinct,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from storage.aware_datetime import AwareDateTime
@@ -134,13 +145,17 @@ def figure_series(
     scope: str | None = None,
     source_id: str | None = None,
     period: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[SeriesPoint]:
     """The metric's figures by period, oldest period first, from notices' latest versions.
 
     A period reported by several notices takes the value of the latest published one (a
     later bulletin corrects an earlier); undated figures count as the oldest, and among
     figures published at the same instant the last recorded wins. ``scope`` None means every
-    scope, each its own point; ``period`` keeps only that period's points.
+    scope, each its own point; ``period`` keeps only that period's points. ``since`` and
+    ``until`` keep the figures of notices published at or after ``since`` and before ``until``
+    (as the export's figures; a notice with no publication date then has none).
 
     Reads a few index lookups per point, however many notices reported it: one recursive
     statement skips through the (metric, period, scope, unit, published_at, id) index from
@@ -150,22 +165,26 @@ def figure_series(
     first seen; ``period_kind`` "as_of", ``period`` the date), unless ``period_kind`` asks for
     years, halves or quarters: a year's dated points come after its periods.
     """
+    published = _Published(since, until)
     periodic = ([] if period_kind == AS_OF
-                else _periodic_series(session, metric, period_kind, scope, source_id, period))
+                else _periodic_series(session, metric, period_kind, scope, source_id, period,
+                                      published))
     if period_kind is not None and period_kind != AS_OF:
         return periodic
-    dated = as_of_points(session, metric, scope=scope, source_id=source_id, day=period)
+    dated = as_of_points(session, metric, scope=scope, source_id=source_id, day=period,
+                         since=since, until=until)
     return sorted(periodic + dated, key=lambda point: (point.period[:4], point.as_of,
                                                         point.period, point.scope or ""))
 
 
 def as_of_points(
     session: Session, metric: str, *, scope: str | None = None, source_id: str | None = None,
-    day: str | None = None,
+    day: str | None = None, since: datetime | None = None, until: datetime | None = None,
 ) -> list[SeriesPoint]:
     """The metric's current figures that state no period, as points dated by their notices,
     oldest first: one per (date, scope, unit), taking the value of the notice published last
-    that day, with every notice of that point newest first."""
+    that day, with every notice of that point newest first; ``since`` and ``until`` as in
+    :func:`figure_series`."""
     query = (
         select(Figure, Notice.title, Notice.first_seen_at)
         .join(notice_search, notice_search.c.version_id == Figure.version_id)
@@ -177,6 +196,7 @@ def as_of_points(
         query = query.where(Figure.scope == scope)
     if source_id:
         query = query.where(Figure.source_id == source_id)
+    query = query.where(*_Published(since, until).conditions)
     groups: dict[SeriesGroup, list[tuple[tuple[datetime, int], Figure, SeriesNotice]]] = (
         defaultdict(list))
     for figure, title, first_seen in session.execute(query):
@@ -201,9 +221,9 @@ def as_of_points(
 
 def _periodic_series(
     session: Session, metric: str, period_kind: str | None, scope: str | None,
-    source_id: str | None, period: str | None,
+    source_id: str | None, period: str | None, published: _Published,
 ) -> list[SeriesPoint]:
-    series = _SeriesQuery(metric, period_kind, scope, source_id, period)
+    series = _SeriesQuery(metric, period_kind, scope, source_id, period, published)
     latest = series.latest_figures(session)
     # A page lists every point's newest notices: asked of a second point, they are read for
     # all points at once (one statement on PostgreSQL instead of one per point).
@@ -237,6 +257,8 @@ def series_notice_counts(
     period_kind: str | None = None,
     scope: str | None = None,
     source_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> dict[SeriesGroup, int]:
     """How many notices report each point of :func:`figure_series` with the same filters (the
     length of its ``notices``), by (period, scope, unit): one grouped statement for the points
@@ -244,7 +266,8 @@ def series_notice_counts(
     no period) have their notices read with them."""
     counts: dict[SeriesGroup, int] = {}
     if period_kind != AS_OF:
-        series = _SeriesQuery(metric, period_kind, scope, source_id)
+        series = _SeriesQuery(metric, period_kind, scope, source_id,
+                              published=_Published(since, until))
         rows = session.execute(
             select(Figure.period, Figure.scope, Figure.unit,
                    func.count(distinct(Figure.notice_id)))
@@ -255,9 +278,29 @@ def series_notice_counts(
         counts = {(str(period), group_scope, unit): count
                   for period, group_scope, unit, count in rows}
     if period_kind in (None, AS_OF):
-        for point in as_of_points(session, metric, scope=scope, source_id=source_id):
+        for point in as_of_points(session, metric, scope=scope, source_id=source_id,
+                                  since=since, until=until):
             counts[(point.period, point.scope, point.unit)] = len(point.notices)
     return counts
+
+
+class _Published:
+    """Figures of notices published at or after ``since`` and before ``until``: as conditions
+    on the figures' rows, and as text conditions on ``figures f`` with their typed parameters
+    (the archive's own reading of an aware time)."""
+
+    def __init__(self, since: datetime | None = None, until: datetime | None = None) -> None:
+        self.conditions: list[Any] = []
+        self.sql_conditions: list[str] = []
+        self.parameters: list[Any] = []
+        for name, moment, operator in (("since", since, ">="), ("until", until, "<")):
+            if moment is None:
+                continue
+            column = Figure.published_at
+            self.conditions.append(column >= moment if operator == ">=" else column < moment)
+            self.sql_conditions.append(f"f.published_at {operator} :published_{name}")
+            self.parameters.append(bindparam(f"published_{name}", moment,
+                                             type_=AwareDateTime()))
 
 
 class _SeriesQuery:
@@ -265,7 +308,7 @@ class _SeriesQuery:
 
     def __init__(
         self, metric: str, period_kind: str | None, scope: str | None, source_id: str | None,
-        period: str | None = None,
+        period: str | None = None, published: _Published | None = None,
     ) -> None:
         self.conditions: list[Any] = [
             Figure.metric == metric, Figure.period.is_not(None), Figure.party.is_(None),
@@ -291,6 +334,11 @@ class _SeriesQuery:
             self.conditions.append(Figure.period == period)
             self.sql_conditions.append("f.period = :period")
             self.parameters["period"] = period
+        published = published or _Published()
+        self.conditions += published.conditions
+        self.sql_conditions += published.sql_conditions
+        # Bound with their types: a time is stored as the archive's dialect writes it.
+        self.typed_parameters = published.parameters
 
     def latest_figures(self, session: Session) -> list[tuple[SeriesGroup, Any]]:
         """Each group that current versions report, with its latest figure (``id``,
@@ -299,7 +347,8 @@ class _SeriesQuery:
             statement = self._postgresql_statement()
         else:
             statement = self._sqlite_statement()
-        rows = session.execute(statement.bindparams(**self.parameters).columns(
+        rows = session.execute(statement.bindparams(*self.typed_parameters,
+                                                    **self.parameters).columns(
             period=String(), scope=String(), unit=String(), id=Integer(),
             value=Numeric(30, 6), period_kind=String(), published_at=AwareDateTime(),
             revised_from=Numeric(30, 6), revised_at=AwareDateTime()))
@@ -463,7 +512,7 @@ class _SeriesQuery:
             f"r.title FROM (VALUES {values}) AS g(group_index, period, scope, unit) "
             f"CROSS JOIN LATERAL ({branches}) r "
             "ORDER BY g.group_index, r.dated DESC, r.published_at DESC, r.id DESC"
-        ).bindparams(**self._group_parameters(groups, limit)))
+        ).bindparams(*self.typed_parameters, **self._group_parameters(groups, limit)))
 
     def _newest_statement_sqlite(self, groups: Sequence[SeriesGroup], limit: int) -> Any:
         """As :meth:`_newest_statement_postgresql`, for SQLite (no LATERAL): a subquery per
@@ -485,7 +534,7 @@ class _SeriesQuery:
         return _newest_columns(text(
             " UNION ALL ".join(branches)
             + " ORDER BY group_index, dated DESC, published_at DESC, id DESC"
-        ).bindparams(**self._group_parameters(groups, limit)))
+        ).bindparams(*self.typed_parameters, **self._group_parameters(groups, limit)))
 
     def _newest_notices(
         self, session: Session, group: SeriesGroup, limit: int

@@ -59,7 +59,7 @@ def test_figures_and_platforms_over_an_archive(tmp_path: Path) -> None:
     finished = regwatch("--database-url", url, "figures", "--metric", "websites_summoned",
                         "--json")
     series = json.loads(finished.stdout)["figures"]
-    assert [(p["period"], p["value"]) for p in series] == [("2022", 8608), ("2023", 10646)]
+    assert [(p["period"], p["value"]) for p in series] == [("2022", "8608"), ("2023", "10646")]
     # Each period's value comes from its newest notice; how many notices reported it beside.
     assert [(p["notice"], p["reported_by"]) for p in series] == [
         ("2022年全国网信系统网络执法工作情况", 1), ("2023年全国网信系统网络执法工作情况", 1)]

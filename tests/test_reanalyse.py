@@ -1,7 +1,9 @@
 """`regwatch reanalyse` (storage.reanalysis, cli.reanalysis) on SQLite and PostgreSQL: versions
 an older extractor read, or failed on, get the running extractor's findings, with their parts,
-totals and revisions as a crawl would have written them, and no event or alert; a second run
-does nothing; a run stopped between batches leaves whole notices and the next one finishes."""
+totals and revisions as a crawl would have written them, and the events a crawl would write
+with them: an event found again stays as it was, with its alerts, one no longer found goes,
+a new one is queued for no alert; a second run does nothing; a run stopped between batches, or
+killed inside one, leaves whole notices and the next one finishes."""
 
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 import storage.analysis
+import storage.reanalysis
+from alerts.outbox import enqueue
+from alerts.rule import AlertRule, channel_of
 from cli.reanalysis import COMMANDS
 from diffing.extract import EXTRACTOR_VERSION, Extraction
 from storage.analysis import analyse_version
@@ -160,7 +165,7 @@ def test_the_migration_notes_the_versions_whose_findings_tell_their_extractor(
     assert reanalyse(engine).versions == 5
 
 
-def test_older_and_failed_versions_get_the_running_extractors_findings_and_no_events(
+def test_older_and_failed_versions_get_the_running_extractors_findings_and_no_alerts(
     engine: Engine, old_archive: dict[str, int],
 ) -> None:
     before = counts(engine)
@@ -169,8 +174,9 @@ def test_older_and_failed_versions_get_the_running_extractors_findings_and_no_ev
 
     assert (report.notices, report.versions, report.failed, report.finished) == (4, 5, [], True)
     after = counts(engine)
-    assert (after["change_events"], after["alert_outbox"]) == (
-        before["change_events"], before["alert_outbox"])
+    assert (after["alert_outbox"], after["change_events"]) == (
+        before["alert_outbox"],
+        before["change_events"] - report.events_removed + report.events_added)
     assert (report.figures_before, report.mentions_before) == (before["figures"], 0)
     assert (report.figures_after, report.mentions_after) == (after["figures"],
                                                             after["platform_mentions"])
@@ -182,6 +188,126 @@ def test_older_and_failed_versions_get_the_running_extractors_findings_and_no_ev
         (version,) = versions_of(session, old_archive["broken"])
         assert [(f.metric, f.value) for f in version_figures(session, version.id)] == [
             ("apps_removed", 12)]
+
+
+def events_by_version(engine: Engine) -> dict[int, set[tuple[int, str, str | None, str]]]:
+    """Each version's events: (id, kind, subject, English summary)."""
+    with session_factory(engine)() as session:
+        found: dict[int, set[tuple[int, str, str | None, str]]] = {}
+        for event in session.scalars(select(ChangeEvent)):
+            assert event.version_id is not None
+            found.setdefault(event.version_id, set()).add(
+                (event.id, event.kind, event.subject, event.summary_en))
+        return found
+
+
+def said(events: set[tuple[int, str, str | None, str]]) -> set[tuple[str, str | None, str]]:
+    return {(kind, subject, summary) for _, kind, subject, summary in events}
+
+
+def test_the_events_of_old_findings_give_way_to_those_of_the_new(
+    engine: Engine, old_archive: dict[str, int],
+) -> None:
+    before = events_by_version(engine)
+
+    report = reanalyse(engine)
+
+    after = events_by_version(engine)
+    with session_factory(engine)() as session:
+        (settlement,) = versions_of(session, old_archive["settlement"])
+        (summons,) = versions_of(session, old_archive["summons"])
+        (broken,) = versions_of(session, old_archive["broken"])
+        first, second = versions_of(session, old_archive["edited"])
+    # The old extractor took the settlement's two parts for fines of their own: the new one
+    # reads one total, and only the total is reported.
+    assert ("figure_reported", "fine_amount", "Fines (amount): USD 60,000,000 as of 2024-01-31"
+            ) in said(before[settlement.id])
+    assert [summary for kind, _, summary in said(after[settlement.id])
+            if kind == "figure_reported"] == ["Fines (amount): USD 90,000,000 as of 2024-01-31"]
+    # What the new extractor finds that the old did not is evented as a crawl would have.
+    assert ("platform_named", "quark", "Quark Browser named for the first time (summoned)") in (
+        said(after[summons.id]))
+    assert {(kind, subject) for kind, subject, _ in said(after[broken.id])} == {
+        ("notice_new", None), ("figure_reported", "apps_removed"), ("metric_new", "apps_removed")}
+    assert ("figure_changed", "apps_removed") in {
+        (kind, subject) for kind, subject, _ in said(after[second.id])}
+    # An event found again as it was is the same row.
+    assert {event for event in before[first.id] if event[1] == "notice_new"} <= after[first.id]
+    kept = set().union(*before.values()) & set().union(*after.values())
+    assert (report.events_kept, report.events_removed, report.events_added) == (
+        len(kept), len(set().union(*before.values())) - len(kept),
+        len(set().union(*after.values())) - len(kept))
+    assert report.events_removed and report.events_added
+
+    again = reanalyse(engine, everything=True)
+
+    assert events_by_version(engine) == after
+    assert (again.events_removed, again.events_added) == (0, 0)
+
+
+def test_an_event_found_again_keeps_its_alerts_and_a_new_one_gets_none(
+    engine: Engine, old_archive: dict[str, int],
+) -> None:
+    rule = AlertRule(name="desk", channels=(channel_of("json://127.0.0.1:9/hook"),),
+                     baseline=True)
+    with session_factory(engine).begin() as session:
+        enqueue(session, session.scalars(select(ChangeEvent).order_by(ChangeEvent.id)).all(),
+                [rule])
+        # One alert went out already; the others wait for delivery.
+        first = session.scalars(select(AlertOutbox).order_by(AlertOutbox.id)).first()
+        assert first is not None
+        first.status = "sent"
+    with session_factory(engine)() as session:
+        queued = {row.event_id: (row.id, row.status, row.idempotency_key)
+                  for row in session.scalars(select(AlertOutbox))}
+    before = {event[0] for events in events_by_version(engine).values() for event in events}
+    assert set(queued) == before
+
+    reanalyse(engine)
+
+    after = {event[0] for events in events_by_version(engine).values() for event in events}
+    with session_factory(engine)() as session:
+        now_queued = {row.event_id: (row.id, row.status, row.idempotency_key)
+                      for row in session.scalars(select(AlertOutbox))}
+    # Kept events keep their rows as they were (sent stays sent, pending stays pending);
+    # the rows of events no longer found went with them; new events have none.
+    assert now_queued == {event_id: queued[event_id] for event_id in before & after}
+    assert before - after and after - before
+    with session_factory(engine).begin() as session:
+        assert enqueue(session, session.scalars(select(ChangeEvent).where(
+            ChangeEvent.id.in_(before & after))).all(), [rule]) == 0
+
+
+def test_a_run_killed_inside_a_batch_leaves_its_findings_and_events_as_they_were(
+    engine: Engine, old_archive: dict[str, int], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Killed(Exception):
+        pass
+
+    real = storage.reanalysis.version_event_rows
+    calls = []
+
+    def killed_on_the_third(*arguments: Any, **options: Any) -> list[dict[str, Any]]:
+        calls.append(1)
+        if len(calls) == 3:
+            raise Killed
+        return real(*arguments, **options)
+
+    events = events_by_version(engine)
+    with session_factory(engine)() as session:
+        figures = sorted(session.scalars(select(Figure.id)))
+    monkeypatch.setattr(storage.reanalysis, "version_event_rows", killed_on_the_third)
+    with pytest.raises(Killed):
+        reanalyse(engine)
+    monkeypatch.setattr(storage.reanalysis, "version_event_rows", real)
+
+    assert events_by_version(engine) == events
+    with session_factory(engine)() as session:
+        assert sorted(session.scalars(select(Figure.id))) == figures
+    assert reanalyse(engine).versions == 5
+    with session_factory(engine)() as session:
+        for notice_id in old_archive.values():
+            assert_current(session, notice_id)
 
 
 def test_parts_link_to_their_total_and_an_edit_in_place_is_a_revision_again(
@@ -341,11 +467,13 @@ def test_the_command_reports_counts_and_filters_by_source(
     assert dry.exit_code == 0, dry.output
     assert "would re-analyse 5 versions of 4 notices" in dry.output
     assert "nothing written" in dry.output
+    assert "events: 9 kept, 4 no longer found, 8 new (no alerts)" in dry.output
 
     done = run(engine, "--source", "cac-wxfb", "--json")
     assert done.exit_code == 0, done.output
     document = json.loads(done.output)
     assert (document["versions"], document["notices"], document["failed"]) == (5, 4, [])
+    assert document["events"] == {"kept": 9, "removed": 4, "added": 8}
     assert document["figures"]["after"] == counts(engine)["figures"]
     assert {"seconds", "cpu_seconds", "extractor_version"} <= set(document)
 

@@ -9,12 +9,15 @@ then read as a user reads them.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import click
+import click.testing
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -121,11 +124,67 @@ def test_the_export_and_the_figures_command_carry_revisions_and_dated_figures(
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)["figures"]
     apps = [f for f in figures if f["metric"] == "apps_removed"]
-    assert [(f["value"], f["revised_from"]) for f in apps] == [(261, 259)]
+    assert [(f["value"], f["revised_from"]) for f in apps] == [("261", "259")]
     fines = {(f["label"], f["unit"]) for f in figures if f["metric"] == "fine_amount"}
     # TikTok's and Didi's fines are their parties' single decisions (wip-figint): no points.
     assert ("as of 2023-09-01", "USD") in fines
     assert not {("as of 2023-04-04", "GBP"), ("as of 2022-07-21", "CNY")} & fines
+
+
+def test_the_figures_command_gives_each_value_as_the_api_does(
+    archive: tuple[str, int], client: TestClient
+) -> None:
+    """One shape for a figure's value: the exact decimal as a JSON string, in `/api/figures`,
+    `regwatch figures --json` and its CSV alike (a count too), so a script reading one reads
+    the other."""
+    runner = CliRunner()
+    obj = {"database_url": archive[0], "config": None}
+    result = runner.invoke(click.Group(commands=COMMANDS), ["figures", "--json"], obj=obj)
+    assert result.exit_code == 0, result.output
+    command = {(f["metric"], f["period"], f["scope"], f["unit"]): (f["value"], f["revised_from"])
+               for f in json.loads(result.output)["figures"]}
+    api = {}
+    for metric in {key[0] for key in command}:
+        for point in client.get("/api/figures", params={"metric": metric}).json()["series"]:
+            api[(metric, point["period"], point["scope"], point["unit"])] = (
+                point["value"], point["revised_from"])
+    assert command == api
+    assert [value for key, value in command.items() if key[0] == "apps_removed"] == [
+        ("261", "259")]
+    as_csv = runner.invoke(click.Group(commands=COMMANDS), ["figures", "--csv"], obj=obj)
+    rows = list(csv.DictReader(io.StringIO(as_csv.output)))
+    assert {(r["metric"], r["period"], r["unit"]): r["value"] for r in rows} == {
+        (metric, period, unit): value for (metric, period, _, unit), (value, _) in api.items()}
+
+
+def test_figures_from_and_to_keep_the_notices_published_in_those_days_in_the_command_and_api(
+    archive: tuple[str, int], client: TestClient
+) -> None:
+    def command(*arguments: str) -> click.testing.Result:
+        return CliRunner().invoke(click.Group(commands=COMMANDS), ["figures", *arguments],
+                                  obj={"database_url": archive[0], "config": None})
+
+    result = command("--metric", "fine_amount", "--from", "2023-01-20", "--to", "2024-01-10",
+                     "--json")
+    assert result.exit_code == 0, result.output
+    # Published 2023-01-20 (2022's national total), 2023-09-01 (Epic) and 2024-01-10 (the
+    # ICO's 2023 total): both days included; 2023-01-10 and 2024-01-20 are outside.
+    shown = {(f["label"], f["unit"], f["value"]) for f in json.loads(result.output)["figures"]}
+    assert shown == {("2022", "CNY", "100000000"), ("as of 2023-09-01", "USD", "275000000"),
+                     ("2023", "GBP", "15600000")}
+    series = client.get("/api/figures", params={"metric": "fine_amount", "from": "2023-01-20",
+                                                "to": "2024-01-10"}).json()
+    assert {(p["label"], p["unit"], p["value"]) for p in series["series"]} == shown
+    assert (series["from"], series["to"]) == ("2023-01-20", "2024-01-10")
+    later = command("--metric", "fine_amount", "--from", "2024-01-11", "--csv")
+    assert [row["period"] for row in csv.DictReader(io.StringIO(later.output))] == ["2023"]
+
+    malformed = command("--from", "2023-13-01")
+    assert malformed.exit_code == 2
+    assert "--from must be a date like 2023-01-31, not '2023-13-01'" in malformed.output
+    assert command("--to", "yesterday").exit_code == 2
+    refused = client.get("/api/figures", params={"metric": "fine_amount", "to": "yesterday"})
+    assert refused.status_code == 422 and "to" in refused.text
 
 
 def test_figures_with_no_period_are_points_dated_by_their_notices(client: TestClient) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -26,10 +26,12 @@ def session_fixture(archive_engine: Engine) -> Iterator[Session]:
 def series_by_loading_every_figure(
     session: Session, metric: str, *, period_kind: str | None = None,
     scope: str | None = None, source_id: str | None = None,
+    since: datetime | None = None, until: datetime | None = None,
 ) -> list[SeriesPoint]:
     """The series as first written: every figure of the metric, newest notice first; a
     figure with no period is a point of its notice's date (publication, else first seen); one
-    party's figures and parts of a total are no points."""
+    party's figures and parts of a total are no points; ``since`` and ``until`` keep the
+    notices published in between."""
     query = (
         select(Figure, Notice.title, Notice.first_seen_at)
         .join(notice_search, notice_search.c.version_id == Figure.version_id)
@@ -43,6 +45,10 @@ def series_by_loading_every_figure(
         query = query.where(Figure.scope == scope)
     if source_id:
         query = query.where(Figure.source_id == source_id)
+    if since is not None:
+        query = query.where(Figure.published_at >= since)
+    if until is not None:
+        query = query.where(Figure.published_at < until)
     points: dict[tuple[str, str | None, str], SeriesPoint] = {}
     rows = list(session.execute(query).all())
     earliest = datetime.min.replace(tzinfo=UTC)
@@ -103,6 +109,30 @@ def test_series_notice_counts_are_the_number_of_each_point_s_notices(
             assert counts == {(p.period, p.scope, p.unit): len(p.notices) for p in points}, (
                 metric, filters)
             checked += sum(counts.values())
+    assert checked > 20
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_from_and_to_keep_the_figures_of_the_notices_published_in_those_days(
+    session: Session, seed: int
+) -> None:
+    build_random_archive(session, seed, notices=80)
+    published = sorted(moment for moment in session.scalars(select(Figure.published_at))
+                       if moment is not None)
+    middle = published[len(published) // 2]
+    checked = 0
+    for since, until in ((middle, None), (None, middle), (published[len(published) // 4], middle),
+                         (published[-1] + timedelta(days=1), None)):
+        for metric in [m for m in RANDOM_METRICS if m]:
+            for filters in ({}, {"period_kind": "year"}, {"scope": "全国"}, {"source_id": CAC}):
+                expected = series_by_loading_every_figure(
+                    session, metric, since=since, until=until, **filters)  # type: ignore[arg-type]
+                found = figure_series(session, metric, since=since, until=until, **filters)  # type: ignore[arg-type]
+                assert described(found) == described(expected), (metric, filters, since, until)
+                counts = series_notice_counts(session, metric, since=since, until=until,
+                                              **filters)  # type: ignore[arg-type]
+                assert counts == {(p.period, p.scope, p.unit): len(p.notices) for p in found}
+                checked += len(expected)
     assert checked > 20
 
 

@@ -17,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from diffing.documents import money_document
 from diffing.figures import load_metrics
 from diffing.platforms import load_platforms
+from storage.aware_datetime import day_span
 from storage.events import EventFilters, list_events
 from storage.models import EVENT_KINDS
 from storage.platforms import platform_summaries, platform_timeline
@@ -192,16 +193,21 @@ def figures(
         int, Query(ge=0, le=MAX_SERIES_NOTICES, description="The most notices listed per "
                    "point, newest first; `notices_more` says whether a point has more.")
     ] = SERIES_NOTICES,
+    from_day: Annotated[date | None, Query(alias="from", description="Figures of notices "
+                                           "published on or after this day (UTC).")] = None,
+    to_day: Annotated[date | None, Query(alias="to", description="Figures of notices "
+                                         "published on or before this day (UTC).")] = None,
 ) -> Any:
     """A metric's series by period (and scope), with the newest notices behind each point;
     without ``metric``, the metrics the archive has figures for. An unknown metric or source
     answers 404 naming the known ones."""
     check_known(request, session, metrics=one(metric), sources=one(source))
     catalogue = load_metrics()
+    since, until = day_span(from_day, to_day)
     series = (
         figure_series(
             session, metric, period_kind=period_kind, scope=scope, source_id=source,
-            period=period,
+            period=period, since=since, until=until,
         )
         if metric
         else []
@@ -211,6 +217,8 @@ def figures(
         "period_kind": period_kind,
         "scope": scope,
         "period": period,
+        "from": from_day,
+        "to": to_day,
         "series": [series_point_json(point, notices_limit) for point in series],
         "metrics": [
             {"metric": name, "figures": count, "name_en": catalogue.name(name),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -224,6 +224,8 @@ class FiguresOut(BaseModel):
     period_kind: str | None
     scope: str | None
     period: str | None = None
+    from_day: date | None = Field(default=None, alias="from")
+    to_day: date | None = Field(default=None, alias="to")
     series: list[SeriesPointOut]
     metrics: list[MetricCountOut]
 
