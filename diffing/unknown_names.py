@@ -455,9 +455,12 @@ _LIST_NOUN_KIND = {
     "企业": "company", "公司": "company",
 }
 _LIST_ITEM_RUN = re.compile(r"[^\s、,，。；;：:()（）“”「」《》\"'|@等]+$")
-_LIST_SEPARATOR = re.compile(r"、|和|及|与|以及")
+# (及 ends words of its own: 提及, 涉及, 波及 are no separators.)
+_LIST_SEPARATOR = re.compile(r"、|和|(?<![提涉波顾普危触])及|与|以及")
 _LIST_LEAD_WORD = re.compile(
     r"包括|其中|例如|比如|涉及|发现|共有|共计|累计|下架|通报|约谈|点名|责令|勒令|要求|督促|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
+    # the measure taken on the names (公开谴责A、B, 警告A、B)
+    r"谴责|警告|警示|处罚|罚款|暂停|关停|取缔|禁言|"
     # （下称某某等5家公司）, 有关某某等5家公司, 函请某某等5家公司: a reference or a letter's addressee
     r"以下简称|以下称|下称|简称|有关|函请|致函|所属|"
     # a body convening or organising the platforms (某局召集A、B; 某部组织对A、B开展检查)
@@ -466,7 +469,7 @@ _LIST_LEAD_WORD = re.compile(
     r"辖区内|辖区|辖内|"
     # a penalty given to the names (分别给予A、B等平台罚款)
     r"给予|予以|"
-    r"针对|关于|对于|对|了|将|把|的|如|其|及|和"
+    r"针对|关于|对于|对|就|了|将|把|的|如|其|及|和"
 )
 # The last character of a body, a verb or a relative clause that a list's first name follows
 # (工信部对…, 检查了…, 未完成整改的…, 违规的…).
