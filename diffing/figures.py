@@ -323,7 +323,9 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         stretch_end = min(clause_end, next_number) if next_number is not None and next_number > anchor else clause_end
         if own_verb and not _has_verb(text, compatible, language, own_verb.start(1), stretch_end):
             return None
-    verbs_here = _has_verb(text, compatible, language, clause_start, clause_end) or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end)) \
+    # Without any metric's verb in the clause, no verb group is nearest: the scans are skipped.
+    verb_in_clause = _has_verb(text, compatible, language, clause_start, clause_end)
+    verbs_here = verb_in_clause or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end)) \
         or (language == "zh" and _ZH_REFERRED.search(text, candidate.end, clause_end) is not None)
     best: tuple[Metric, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] | None = None
     scored: dict[str, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] = {}
@@ -334,7 +336,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         if phrasing.objects is not None and object_span is None and (any_object_here or required):
             continue
         spans = [_nearest(group, text, clause_start, clause_end, anchor, after=follows)
-                 for group in phrasing.verb_groups]
+                 for group in phrasing.verb_groups] if verb_in_clause else [None]
         level = 2
         if any(span is None for span in spans):
             if verbs_here or part or (phrasing.objects is not None and object_span is None):
