@@ -134,6 +134,9 @@ _ACTING_LINE = re.compile(r"约谈|罚|关闭|下架|整改|通报|警告|查处
 # Table bars (|) are left out, so a row of short cells is never read as noise.
 _NOISE_RUN = re.compile(r"(?:[!-{}~]{1,2}[ \t]+){6,}[!-{}~]{1,2}")
 _NOISE_SYMBOL = re.compile(r"[^\w\s]")
+# Inside every such run: five short tokens, each after a blank. Searched from the blanks only, it
+# spares a prose line the run's attempt at each of its characters.
+_NOISE_TOKENS = re.compile(r"(?:[ \t]+[!-{}~]{1,2}){5}[ \t]")
 _NOISE_SYMBOLS_MIN = 4
 _NOISE_SPACES_MIN = 6
 
@@ -178,7 +181,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
     for line in text.split("\n"):
         if len(line) <= 24 and _FURNITURE_LINE.fullmatch(line) and not _ACTING_LINE.search(line):
             spans.append((position, position + len(line)))
-        if line.count(" ") >= _NOISE_SPACES_MIN:
+        if line.count(" ") >= _NOISE_SPACES_MIN and _NOISE_TOKENS.search(line):
             spans += [(position + run.start(), position + run.end()) for run in _NOISE_RUN.finditer(line)
                       if len(_NOISE_SYMBOL.findall(run.group())) >= _NOISE_SYMBOLS_MIN]
         position += len(line) + 1
