@@ -72,37 +72,41 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s()\[\]<>“”\"]+")
 _LINK_TEXT = re.compile(r"\[[^\[\]\n]{1,30}\]\(\s*(?:https?://|/)[^)\n]*\)")
 # A name the text compares with, not one it speaks of ("Twitter-like Weibo", "similar to
 # Twitter", "think Google Scholar", "China's Google Scholar equivalent").
-_COMPARISON_EN = re.compile(
-    r"(?:\bsimilar\s+to|\bakin\s+to|[,—–]\s*think|\bcounterpart\s+(?:of|to)"
-    r"|(?:chinese|china['’]s|its\s+own|local)\s+(?:version|equivalent|answer)\s+(?:of|to))"
-    r"\s+(?:the\s+)?[\w.]+(?:\s+(?!or\b)[\w.]+)?(?:\s+or\s+[\w.]+)?"
-    r"|[\w.]+(?:\s+[\w.]+)?(?:-like|-style|\s+equivalent)\b"
+_COMPARISON_EN = (
+    ((r"(?:\bsimilar\s+to|\bakin\s+to|[,—–]\s*think|\bcounterpart\s+(?:of|to)"
+      r"|(?:chinese|china['’]s|its\s+own|local)\s+(?:version|equivalent|answer)\s+(?:of|to))"
+      r"\s+(?:the\s+)?[\w.]+(?:\s+(?!or\b)[\w.]+)?(?:\s+or\s+[\w.]+)?"),
+     ("similar", "akin", "think", "counterpart", "version", "equivalent", "answer")),
+    (r"[\w.]+(?:\s+[\w.]+)?(?:-like|-style|\s+equivalent)\b", ("-like", "-style", "equivalent")),
 )
 # "China's Twitter like platform Weibo": a possessive's likeness, its hyphen left out.
 _POSSESSIVE_LIKENESS = re.compile(r"['’]s\s+(?:own\s+)?[\w.]+\s+(?:like|style)\s")
 # Page furniture: share targets (微信好友, 朋友圈), contact links (在线咨询: QQ交谈), image file
 # names (微信图片_20241113.jpg), "Skip to content" bars.
-_PAGE_FURNITURE = re.compile(
-    r"(?:点击右上角|分享到|分享给|分享至)?\s*(?:微信|qq)(?:好友|朋友圈|空间)"
-    r"|(?:在线咨询|在线客服|联系客服)\s*[:：]?\s*qq\S*|qq(?:交谈|咨询|客服)"
+_PAGE_FURNITURE = (
+    (r"(?:点击右上角|分享到|分享给|分享至)?\s*(?:微信|qq)(?:好友|朋友圈|空间)", ("好友", "朋友圈", "空间")),
+    (r"(?:在线咨询|在线客服|联系客服)\s*[:：]?\s*qq\S*|qq(?:交谈|咨询|客服)", ("qq",)),
     # a contact handle (服务热线/微信:15002687135, QQ：767172404)
-    r"|(?:微信|微信号|qq)\s*[:：]\s*[\w-]{5,}"
-    r"|[^\s，,。；;：:]{0,40}\.(?:jpg|jpeg|png|gif|webp)\b"
-    r"|skip\s+to\s+(?:main\s+)?content[^\n]*"
+    (r"(?:微信|微信号|qq)\s*[:：]\s*[\w-]{5,}", ("微信", "qq")),
+    (r"[^\s，,。；;：:]{0,40}\.(?:jpg|jpeg|png|gif|webp)\b", (".jp", ".png", ".gif", ".webp")),
+    (r"skip\s+to\s+(?:main\s+)?content[^\n]*", ("skip",)),
     # an outlet's own app advertised under the article (iOS App下载 Android App下载; the line
     # naming the app above it is _OUTLET_APP's)
-    r"|(?:ios|android|iphone)[ \t]*app[ \t]*下载"
+    (r"(?:ios|android|iphone)[ \t]*app[ \t]*下载", ("下载",)),
     # a share button ("Share - WeChat", "share on Facebook", 分享至 LINE, 分享到 Google+)
-    r"|(?:\bshare\s*(?:-|–|:|on|to|via)|分享至|分享到|分享给)\s*"
-    r"(?:wechat|weibo|facebook|twitter|x|linkedin|whatsapp|line|google\+?|telegram|plurk|reddit|threads|微博|微信|qq)(?![a-z])"
+    ((r"(?:\bshare\s*(?:-|–|:|on|to|via)|分享至|分享到|分享给)\s*"
+      r"(?:wechat|weibo|facebook|twitter|x|linkedin|whatsapp|line|google\+?|telegram|plurk|reddit|threads|微博|微信|qq)(?![a-z])"),
+     ("share", "分享")),
     # a way of paying ("refunds via PayPal or check", "PayPal payments"), not a party
-    r"|\b(?:via|through|using)\s+(?:paypal|alipay|wechat\s+pay|apple\s+pay|google\s+pay)\b"
-    r"|\b(?:paypal|alipay)\s+(?:payments?|transfers?)\b"
+    ((r"\b(?:via|through|using)\s+(?:paypal|alipay|wechat\s+pay|apple\s+pay|google\s+pay)\b"
+      r"|\b(?:paypal|alipay)\s+(?:payments?|transfers?)\b"), ("pay",)),
     # a follow link ("Follow Trend on Telegram") and an embedded post's link and signature
     # ("pic.twitter.com/AbC — Jane Roe (@janeroe) June 29, 2020")
-    r"|\bfollow\s+(?:us|[\w.]+)\s+on\s+(?:telegram|twitter|facebook|x|instagram|linkedin|youtube|wechat|weibo|whatsapp)\b"
-    r"|\b(?:pic\.twitter\.com|t\.co)/\w+"
-    r"|[—–]\s*[^\n()—–]{1,40}\(@\w{1,30}\)\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s*\d{4})?"
+    (r"\bfollow\s+(?:us|[\w.]+)\s+on\s+(?:telegram|twitter|facebook|x|instagram|linkedin|youtube|wechat|weibo|whatsapp)\b",
+     ("follow",)),
+    (r"\b(?:pic\.twitter\.com|t\.co)/\w+", ("twitter.com", "t.co/")),
+    (r"[—–]\s*[^\n()—–]{1,40}\(@\w{1,30}\)\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s*\d{4})?",
+     ("(@",)),
 )
 # The line naming an outlet's own app, above its download links (某社“某某新闻”app / iOS App下载):
 # matched from the word "app" (a pattern opening on the line's text would be tried at every
@@ -130,6 +134,9 @@ _ACTING_LINE = re.compile(r"约谈|罚|关闭|下架|整改|通报|警告|查处
 # Table bars (|) are left out, so a row of short cells is never read as noise.
 _NOISE_RUN = re.compile(r"(?:[!-{}~]{1,2}[ \t]+){6,}[!-{}~]{1,2}")
 _NOISE_SYMBOL = re.compile(r"[^\w\s]")
+# Inside every such run: five short tokens, each after a blank. Searched from the blanks only, it
+# spares a prose line the run's attempt at each of its characters.
+_NOISE_TOKENS = re.compile(r"(?:[ \t]+[!-{}~]{1,2}){5}[ \t]")
 _NOISE_SYMBOLS_MIN = 4
 _NOISE_SPACES_MIN = 6
 
@@ -154,6 +161,10 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
         for pattern, needles in _GUARDED:
             if any(needle in text for needle in needles):
                 spans += [match.span() for match in pattern.finditer(text)]
+        for alternatives in (_COMPARISON_EN, _PAGE_FURNITURE):
+            live = _live_alternatives(alternatives, text)
+            if live is not None:
+                spans += [match.span() for match in live.finditer(text)]
     for app in _OUTLET_APP.finditer(text) if "下载" in text else ():
         line_start = text.rfind("\n", 0, app.start()) + 1
         spans.append((max(line_start, app.start() - _OUTLET_APP_LEAD), app.end()))
@@ -170,7 +181,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
     for line in text.split("\n"):
         if len(line) <= 24 and _FURNITURE_LINE.fullmatch(line) and not _ACTING_LINE.search(line):
             spans.append((position, position + len(line)))
-        if line.count(" ") >= _NOISE_SPACES_MIN:
+        if line.count(" ") >= _NOISE_SPACES_MIN and _NOISE_TOKENS.search(line):
             spans += [(position + run.start(), position + run.end()) for run in _NOISE_RUN.finditer(line)
                       if len(_NOISE_SYMBOL.findall(run.group())) >= _NOISE_SYMBOLS_MIN]
         position += len(line) + 1
@@ -195,7 +206,23 @@ _GUARDED = (
     (_URL, ("://", "www.")),
     (_LINK_TEXT, ("](",)),
     (_POSSESSIVE_LIKENESS, (" like ", " style ")),
-    (_COMPARISON_EN, ("similar", "akin", "think", "counterpart", "equivalent", "version", "answer", "-like", "-style")),
-    (_PAGE_FURNITURE, ("好友", "朋友圈", "空间", "qq", "微信", ".jp", ".png", ".gif", ".webp", "skip", "paypal", "pay", "share", "分享", "下载",
-                       "follow", "twitter.com", "t.co/", "(@")),
 )
+
+
+# Patterns written as alternatives, each with the words it cannot match without (the slow ones
+# try a word or 40 characters at every position): a text is scanned with only the alternatives
+# whose words it holds, which finds the same matches as the whole alternation.
+_LIVE: dict[tuple[int, tuple[int, ...]], re.Pattern[str]] = {}
+
+
+def _live_alternatives(alternatives: tuple[tuple[str, tuple[str, ...]], ...], text: str) -> re.Pattern[str] | None:
+    live = tuple(index for index, (_, needles) in enumerate(alternatives) if any(needle in text for needle in needles))
+    if not live:
+        return None
+    key = (id(alternatives), live)
+    pattern = _LIVE.get(key)
+    if pattern is None:
+        if len(_LIVE) > 512:
+            _LIVE.clear()
+        pattern = _LIVE[key] = re.compile("|".join(alternatives[index][0] for index in live))
+    return pattern

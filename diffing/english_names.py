@@ -262,19 +262,29 @@ _EN_CAP_LIST = (rf"{_EN_CAP_NAME}{_EN_BRACKET}(?:{_EN_SPACE}*,{_EN_SPACE}*(?:and
                 rf"|{_EN_SPACE}+and{_EN_SPACE}+{_EN_CAP_NAME}{_EN_BRACKET}){{0,12}}")
 
 
-_EN_GOVERNED = re.compile(
+_EN_GOVERNED_OBJECT = (
     rf"\b(?:fined|fines|fining|reprimanded|reprimands|sanctioned|penali[sz]ed|sued|summoned|warned|"
     rf"imposed\s+on|levied\s+on|against|ordered|settlement(?:\s+of\s+[^.;\n]{{1,80}}?)?\s+with|settled\s+with"
     # a service blocked, banned or throttled ("Roskomnadzor blocked Proton VPN and Signal")
     rf"|(?:blocked|blocks|blocking|banned|bans|banning|throttled|throttling|slowed\s+down|restricted)(?:\s+access\s+to)?"
     rf")\s+(?:the\s+)?(?P<object>{_EN_CAP_LIST})"
-    rf"|(?P<subject>{_EN_CAP_LIST})\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:not\s+|also\s+|later\s+)?"
-    rf"(?:fined|reprimanded|sanctioned|penali[sz]ed|ordered|summoned|warned)\b"
-    rf"|\b(?:found|alleged|concluded|ruled)\s+that\s+(?P<found>{_EN_CAP_LIST})\s+(?:had\s+)?"
+)
+_SUBJECT_VERB = (r"\s+(?:not\s+|also\s+|later\s+)?"
+                 r"(?:fined|reprimanded|sanctioned|penali[sz]ed|ordered|summoned|warned)\b")
+_EN_GOVERNED_SUBJECT = (
+    rf"(?P<subject>{_EN_CAP_LIST})\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are){_SUBJECT_VERB}"
+)
+_EN_GOVERNED_FOUND = (
+    rf"\b(?:found|alleged|concluded|ruled)\s+that\s+(?P<found>{_EN_CAP_LIST})\s+(?:had\s+)?"
     rf"(?:breached|violated|infringed|abused|failed|broke|colluded|participated|misled|collected|shared|sold|used"
     # "alleged that Edmodo didn't provide the notices": what the party did not do
     rf"|did\s+not|didn['’]t|had\s+not|hadn['’]t|never|illegally|unlawfully)"
 )
+_EN_GOVERNED = re.compile(f"{_EN_GOVERNED_OBJECT}|{_EN_GOVERNED_SUBJECT}|{_EN_GOVERNED_FOUND}")
+# The subject alternative is tried at every capitalised word: a text without its passive verb
+# is scanned without it (the same matches, as it can match nowhere there).
+_EN_GOVERNED_NO_SUBJECT = re.compile(f"{_EN_GOVERNED_OBJECT}|{_EN_GOVERNED_FOUND}")
+_EN_SUBJECT_VERB = re.compile(rf"\s(?:was|were|been|is|are){_SUBJECT_VERB}")
 
 
 _EN_LIST_NAME = re.compile(rf"{_EN_CAP_NAME}")
@@ -325,7 +335,8 @@ def _governed_names(prepared: PreparedText, known: Sequence[Found]) -> list[Foun
     found: list[Found] = []
     if not _EN_GOVERNED_HINT.search(prepared.text):
         return []
-    for match in _EN_GOVERNED.finditer(original):
+    governed = _EN_GOVERNED if _EN_SUBJECT_VERB.search(original) else _EN_GOVERNED_NO_SUBJECT
+    for match in governed.finditer(original):
         group = match.lastgroup or "object"
         # "According to CNBC, DiDi was fined": the source the sentence cites is no party.
         cited = _ACCORDING_TO.search(original, max(0, match.start(group) - 16), match.start(group))

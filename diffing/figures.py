@@ -259,11 +259,13 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         # right before another metric's object only qualifies it.
         object_spans = {metric_id: span for metric_id, span in objects_here.items() if span is not None}
         patterns = dict(_objects_of(compatible, language)) if len(object_spans) > 1 else {}
+        object_starts = {other_span[0] for other_span in object_spans.values()}
         for metric_id, span in object_spans.items() if patterns else ():
-            if any(span[1] <= other_span[0] <= span[1] + 1 and not text[span[1]:other_span[0]].strip()
-                   and not patterns[metric_id].fullmatch(text, *other_span)
-                   and not patterns[other].fullmatch(text, *span)
-                   for other, other_span in object_spans.items()):
+            if (span[1] in object_starts or span[1] + 1 in object_starts) and any(
+                    span[1] <= other_span[0] <= span[1] + 1 and not text[span[1]:other_span[0]].strip()
+                    and not patterns[metric_id].fullmatch(text, *other_span)
+                    and not patterns[other].fullmatch(text, *span)
+                    for other, other_span in object_spans.items()):
                 objects_here[metric_id] = None
     part = False
     if candidate.currency is None and not any(objects_here.values()):
@@ -291,9 +293,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
     if language == "zh" and candidate.currency is None and candidate.end < clause_end:
         # The noun right after a measure word is what it counts (7款App、1款小程序未完成整改: the
         # second number counts mini programs, whatever the list before it named).
-        own_end = min(clause_end, candidate.end + 8)
-        own = {metric_id: found.span() for metric_id, metric_objects in _objects_of(compatible, language)
-               if (found := metric_objects.search(text, candidate.end, own_end))}
+        own = _objects_in(text, compatible, language, candidate.end, min(clause_end, candidate.end + 8))
         if own:
             objects_here = {metric_id: own.get(metric_id) for metric_id in objects_here}
     if _mixed_objects(text, compatible, objects_here, language):
@@ -305,8 +305,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
     if language == "en" and candidate.currency is None:
         # The noun an English number counts is its object ("2,186 apps and 1,020 mini
         # programs": the second number counts mini programs, whatever is nearer).
-        own = {metric_id: found.span() for metric_id, metric_objects in _objects_of(compatible, language)
-               if (found := metric_objects.search(text, candidate.number_end, candidate.end))}
+        own = _objects_in(text, compatible, language, candidate.number_end, candidate.end)
         if own:
             objects_here = {metric_id: own.get(metric_id) for metric_id in objects_here}
     any_object_here = any(span is not None for span in objects_here.values())
@@ -323,7 +322,9 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         stretch_end = min(clause_end, next_number) if next_number is not None and next_number > anchor else clause_end
         if own_verb and not _has_verb(text, compatible, language, own_verb.start(1), stretch_end):
             return None
-    verbs_here = _has_verb(text, compatible, language, clause_start, clause_end) or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end)) \
+    # Without any metric's verb in the clause, no verb group is nearest: the scans are skipped.
+    verb_in_clause = _has_verb(text, compatible, language, clause_start, clause_end)
+    verbs_here = verb_in_clause or bool(_OTHER_VERB[language].search(text, clause_start, anchor if language == "zh" else clause_end)) \
         or (language == "zh" and _ZH_REFERRED.search(text, candidate.end, clause_end) is not None)
     best: tuple[Metric, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] | None = None
     scored: dict[str, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] = {}
@@ -334,7 +335,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         if phrasing.objects is not None and object_span is None and (any_object_here or required):
             continue
         spans = [_nearest(group, text, clause_start, clause_end, anchor, after=follows)
-                 for group in phrasing.verb_groups]
+                 for group in phrasing.verb_groups] if verb_in_clause else [None]
         level = 2
         if any(span is None for span in spans):
             if verbs_here or part or (phrasing.objects is not None and object_span is None):
@@ -490,6 +491,21 @@ _RESTATED_AFTER = re.compile(r"[,，]\s*(?:约合|折合|相当于|合)")
 
 def _objects_of(metrics: Sequence[Metric], language: str) -> list[tuple[str, re.Pattern[str]]]:
     return [(metric.id, objects) for metric in metrics if (objects := metric.phrasings[language].objects) is not None]
+
+
+def _objects_in(text: str, compatible: Sequence[Metric], language: str, start: int, end: int) -> dict[str, tuple[int, int]]:
+    """The first object of each metric in ``text[start:end]``, by metric id: one search per
+    pattern, as metrics share object words."""
+    spans: dict[re.Pattern[str], tuple[int, int] | None] = {}
+    found: dict[str, tuple[int, int]] = {}
+    for metric_id, objects in _objects_of(compatible, language):
+        if objects not in spans:
+            match = objects.search(text, start, end)
+            spans[objects] = match.span() if match else None
+        span = spans[objects]
+        if span is not None:
+            found[metric_id] = span
+    return found
 
 
 def _has_verb(text: str, compatible: Sequence[Metric], language: str, start: int, end: int) -> bool:

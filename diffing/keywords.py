@@ -19,12 +19,17 @@ __all__ = ["first_characters", "keyword_pattern", "literal_alternation"]
 _ZH_GAP = r"[^，,。；;：:、！？!?\n]{0,20}?"
 
 
-def _one(word: str, language: str) -> str:
+def _head_and_tail(word: str, language: str) -> tuple[str, str]:
+    """The pattern of ``word``, cut after its first character and the start-of-word check that
+    follows it (the head); the head is empty where the pattern does not start with the
+    character (a gap or a "*" first)."""
     word = word.strip().lower()
     if language == "zh" and not re.search(r"[a-z]", word):
         # "…" is a frame's gap: a few characters of one clause ("存在…问题" reads
         # 存在超范围收集个人信息问题, "未…整改" reads 未按时限要求完成整改).
-        return _ZH_GAP.join(re.escape(part) for part in word.split("…"))
+        body = _ZH_GAP.join(re.escape(part) for part in word.split("…"))
+        first = re.escape(word[0])
+        return (first, body.removeprefix(first)) if word[0] != "…" else ("", body)
     exact = word.endswith("$")
     word = word.rstrip("$")
     # "*" stands for one word or none: "take * down" reads "take them down" and "take down".
@@ -34,16 +39,18 @@ def _one(word: str, language: str) -> str:
             body += r"(?:\s+[a-z0-9\u4e00-\u9fff-]+)?"
         else:
             body += (r"\s+" if body else "") + re.escape(part)
+    # A stem's match runs to the end of its word, so spans read "summoned", not "summon".
+    end = r"(?![a-z0-9])" if exact else (r"[a-z]*" if word[-1:].isalpha() else "")
+    first = re.escape(word[:1])
+    if word.startswith("*") or not body.startswith(first):
+        return "", body + end
     if word[:1].isalnum():
         # At the start of a word: no letter or digit before the first character. Checked once
         # that character has matched, so the pattern starts with it, and a scan skips every
         # position whose character begins none of the words instead of trying each there.
         # (The body starts with the word's first part, escaped: with its first character.)
-        first = re.escape(word[0])
-        body = f"{first}(?<![a-z0-9]{first})" + body.removeprefix(first)
-    # A stem's match runs to the end of its word, so spans read "summoned", not "summon".
-    end = r"(?![a-z0-9])" if exact else (r"[a-z]*" if word[-1:].isalpha() else "")
-    return body + end
+        return f"{first}(?<![a-z0-9]{first})", body.removeprefix(first) + end
+    return first, body.removeprefix(first) + end
 
 
 def keyword_pattern(words: Iterable[str], language: str) -> re.Pattern[str] | None:
@@ -55,7 +62,24 @@ def keyword_pattern(words: Iterable[str], language: str) -> re.Pattern[str] | No
     unique = sorted({w for w in words if w.strip()}, key=lambda w: (-len(w), w))
     if not unique:
         return None
-    return re.compile("|".join(_one(word, language) for word in unique))
+    return re.compile(_by_first_character([_head_and_tail(word, language) for word in unique]))
+
+
+def _by_first_character(words: list[tuple[str, str]]) -> str:
+    """The alternation of ``words`` (heads and tails, in order of preference), the words with
+    one head written once before their tails: ``f(?<![a-z0-9]f)(?:ined[a-z]*|ine[a-z]*)``. At
+    a position only the words starting with its character can match, so trying them in their
+    own order finds what the plain alternation finds, without trying every other word's
+    start-of-word check there. Words without a head, or two heads for one character, keep the
+    plain alternation."""
+    tails: dict[str, list[str]] = {}
+    heads: dict[str, str] = {}
+    for head, tail in words:
+        if not head or heads.setdefault(head[:1] if head[0] != "\\" else head[:2], head) != head:
+            return "|".join(head + tail for head, tail in words)
+        tails.setdefault(head, []).append(tail)
+    return "|".join(head + tail[0] if len(tail) == 1 else f"{head}(?:{'|'.join(tail)})"
+                    for head, tail in tails.items())
 
 
 def literal_alternation(words: Iterable[str]) -> str:

@@ -295,8 +295,9 @@ def _members_of_a_measured_kind(text: str, groups: Sequence[Sequence[Found]], go
     for group, said in zip(groups, governed, strict=True):
         if said.actions or said.host or said.speaker:
             continue
+        # (the pattern after the names backtracks over every word: tried only where "among" follows)
         said_of = _MEASURED_KIND_BEFORE_EN.search(text, max(0, group[0].start - 90), group[0].start) \
-            or _MEASURED_KIND_AFTER_EN.match(text, group[-1].end)
+            or (_MEASURED_KIND_AFTER_EN.match(text, group[-1].end) if text.find("among", group[-1].end) != -1 else None)
         if said_of is None:
             continue
         if said_of.group("participle"):
