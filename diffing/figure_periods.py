@@ -84,7 +84,7 @@ def money_covers_period(prepared: PreparedText, candidate: Candidate, mention: P
     amount summed or repeated over a stated span ("1月至11月…多次予以罚款…累计罚款900万元") does."""
     if mention is None or mention.period is None:
         return False
-    sentence_start, sentence_end = prepared.sentence_at(candidate.start)
+    sentence_start, sentence_end = _joined_sentence(prepared, candidate.start)
     if not sentence_start <= mention.start < sentence_end:
         return _sums_the_sentence_before(prepared, candidate, mention)
     if _CASE_PARTY.search(prepared.text, sentence_start, candidate.start):
@@ -100,6 +100,23 @@ def money_covers_period(prepared: PreparedText, candidate: Candidate, mention: P
     return bool(_CASES_COUNTED.search(prepared.text, max(sentence_start, mention.end), candidate.start)
                 or _PENALTIES_COUNTED.search(prepared.text, max(sentence_start, mention.end, candidate.start - 24),
                                              candidate.start))
+
+
+def _joined_sentence(prepared: PreparedText, position: int) -> tuple[int, int]:
+    """The sentence around ``position`` with the sentences a semicolon joins to it before
+    (2025年1-6月…罚单39张、罚没金额合计1.30亿元；综合罚单4张、罚没金额合计1897.24万元): clauses
+    in parallel under one head, which states their span."""
+    index = prepared.sentence_index(position)
+    start, end = prepared.sentence(index)
+    paragraph = prepared.paragraph_index(position)
+    while index > 0:
+        before_start, before_end = prepared.sentence(index - 1)
+        if prepared.text[before_start:before_end].rstrip()[-1:] not in ("；", ";") \
+                or prepared.paragraph_index(before_start) != paragraph:
+            break
+        index -= 1
+        start = before_start
+    return start, end
 
 
 # The party of one case as a write-up calls it (对当事人, 责令当事人).

@@ -531,9 +531,13 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
                 lead.start() - first_start >= 2 and _AGENT_OR_VERB_END.match(text, lead.start() - 1)):
             # 羊了个羊, 会说话的汤姆猫: a function word inside a name, not after a verb or a body
             lead = _LIST_LEAD_WORD.search(text, lead.end(), first_end - 1)
-        while lead is not None and (later := _LIST_LEAD_WORD.search(text, lead.end(), first_end - 1)) is not None and (
-                len(later.group()) > 1 or _AGENT_OR_VERB_END.match(text, later.start() - 1)):
-            lead = later  # 未按要求完成整改的人人视频: the name follows the last of them
+        later = _LIST_LEAD_WORD.search(text, lead.end(), first_end - 1) if lead is not None else None
+        while later is not None:
+            # 未按要求完成整改的人人视频: the name follows the last of them (a single character
+            # only after a verb or a body: 提及 holds no lead word)
+            if len(later.group()) > 1 or _AGENT_OR_VERB_END.match(text, later.start() - 1):
+                lead = later
+            later = _LIST_LEAD_WORD.search(text, later.end(), first_end - 1)
         if lead is not None:
             start = lead.end()
             while (more := _LIST_LEAD_WORD.match(text, start, first_end - 1)) is not None:

@@ -82,3 +82,16 @@ def test_a_markdown_table_without_a_number_column() -> None:
     mentions = extract(text).platforms
     assert [(m.name, m.actions, m.operator) for m in mentions] == [
         ("晴川天气", ("removed",), "某某晴川科技有限公司"), ("小云记账", ("removed",), "某某小云网络有限公司")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 及 ending 提及 separates no names: the list starts after 针对
+    ("通报又特别提及针对晴川网、小云网等网络平台履行主体责任不力，依法约谈相关负责人。", ["晴川网", "小云网"]),
+    # 就 (as to) opens the first name as 对 does
+    ("网信办就晴川网、小云网等网站平台管理不严等问题依法约谈。", ["晴川网", "小云网"]),
+    # the measure taken ends the words before the first name
+    ("个人资料保护局公开谴责晴川网、小云网等网站。", ["晴川网", "小云网"]),
+    ("个人资料保护局公开谴责景星晴川贸易有限公司，并科处罚款。", ["景星晴川贸易有限公司"]),
+])
+def test_a_lists_first_name_starts_after_the_words_that_lead_to_it(text: str, expected: list[str]) -> None:
+    assert [mention.name for mention in extract(text).platforms] == expected

@@ -241,6 +241,18 @@ def test_an_amount_imposed_many_times_over_a_span_has_the_span(text: str) -> Non
     assert [(int(f.value), f.period) for f in fines] == [(500000, "2022-01..2022-10"), (9000000, "2022-01..2022-10")]
 
 
+@pytest.mark.parametrize("text", [
+    "今年1月至6月，网信部门罚款案件12件、罚没金额合计300万元；行政警告案件5件、罚款金额合计40万元。",
+    "今年1月至6月，網信部門罰款案件12件、罰沒金額合計300萬元；行政警告案件5件、罰款金額合計40萬元。",
+])
+def test_clauses_a_semicolon_joins_share_their_heads_span(text: str) -> None:
+    # the second sum is in parallel with the first, under the span that opens the sentence
+    from diffing.extract import extract
+
+    fines = [f for f in extract(text, published=date(2022, 11, 14)).figures if f.metric == "fine_amount"]
+    assert [(int(f.value), f.period) for f in fines] == [(3000000, "2022-H1"), (400000, "2022-H1")]
+
+
 @pytest.mark.parametrize(("text", "language", "expected"), [
     # 首季 is the first quarter; 上季 the quarter before publication's (Hong Kong and Taiwan wording)
     ("國家網信辦今年首季共約見網站平台負責人逾500家。", "zh-Hant", [("websites_summoned", "2022-Q1")]),
