@@ -21,7 +21,7 @@ from diffing.mention import PlatformMention
 from diffing.registry import NEUTRAL, PlatformRegistry, alias_key
 from diffing.text import PreparedText
 
-__all__ = ["Member", "introduced_members", "introduced_mentions", "may_introduce"]
+__all__ = ["Member", "closed_list_action", "introduced_members", "introduced_mentions", "may_introduce"]
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,23 @@ def introduced_mentions(prepared: PreparedText, registry: PlatformRegistry, raw_
     return sorted(read, key=lambda mention: mention.start)
 
 
+# A 、-list closed by its kind (A、B、C等应用上榜, A、B等33款APP): the items run to 等.
+_CLOSING_ZH = re.compile(
+    r"(?:\s*[、，,和及与]\s*[“「『]?[^、，,。；;\n“”「」『』]{1,20}?[”」』]?)*\s*[”」』]?\s*等\s*"
+    r"(?:(?:\d+|[一二两三四五六七八九十百]+)\s*(?:余|多)?\s*[款个家])?\s*(?:" + "|".join(_KIND_WORDS_ZH.values()) + r")")
+
+
+def closed_list_action(prepared: PreparedText, end: int, action_spans: Sequence[tuple[int, int, str]]) -> str | None:
+    """What the notice does to a Chinese list that ends at ``end`` in 等 and its kind, when no
+    verb of its sentence is said of it: what the notice does where it states the list's count
+    with a verb, or ``notified`` when the list counts apps in violation (尚有101款APP未完成整改，
+    A、B等应用上榜). A verb before the list in its sentence is not read: clauses say whose it is."""
+    closing = _CLOSING_ZH.match(prepared.text, end)
+    if closing is None:
+        return None
+    return _list_action(prepared, closing, action_spans, "zh", said_before=False)
+
+
 def introduced_members(prepared: PreparedText, action_spans: Sequence[tuple[int, int, str]]) -> list[Member]:
     """Every item of the lists ``prepared`` introduces as what it acts on, in text order, with
     the action of each list; ``action_spans`` are the notice's action words."""
@@ -197,16 +214,17 @@ def _kind(prepared: PreparedText, intro: re.Match[str], language: str) -> str | 
 
 
 def _list_action(prepared: PreparedText, intro: re.Match[str], action_spans: Sequence[tuple[int, int, str]],
-                 language: str) -> str | None:
+                 language: str, *, said_before: bool = True) -> str | None:
     """What the notice does to the list ``intro`` opens: the action said in the introduction's
-    own sentence before it, else where the notice states the same count with a verb, else the
-    nearest action before a phrase that refers back (上述APP, "these apps")."""
+    own sentence before it (unless not ``said_before``), else where the notice states the same
+    count with a verb, else the nearest action before a phrase that refers back (上述APP, "these
+    apps")."""
     text = prepared.text
     participle = intro.groupdict().get("participle")
     if participle:
         return _PARTICIPLES_EN.get(participle)
     sentence_start, _ = prepared.sentence_at(intro.start())
-    own = _action_before(prepared, sentence_start, intro.start(), action_spans, language)
+    own = _action_before(prepared, sentence_start, intro.start(), action_spans, language) if said_before else None
     if own is not None:
         return own
     count = _count_before(prepared, intro.end(), language)

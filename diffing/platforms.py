@@ -18,7 +18,7 @@ from diffing.clauses import Governed, Party, govern
 from diffing.english_names import english_app_names, english_company_names, english_governed_names
 from diffing.fined_amounts import bracketed_amounts, gapped_fines, respective_amounts
 from diffing.found import Found
-from diffing.introduced_lists import introduced_mentions, may_introduce
+from diffing.introduced_lists import closed_list_action, introduced_mentions, may_introduce
 from diffing.mention import PlatformMention
 from diffing.numbers import Amount
 from diffing.platform_lists import (
@@ -194,6 +194,8 @@ def find_platform_mentions(
             readings[index] = (action or actions[0], actions, amount)
     readings = _amount_from_story(prepared, groups, readings, action_spans, action_sentences, amount_spans,
                                   named_sentences)
+    if language == "zh" and "等" in text:
+        readings = _closed_lists_read(prepared, groups, governed, readings, raw_actions)
     readings = _notice_app_action(prepared, groups, governed, readings, action_spans, registry, language)
     readings = _proposed_not_fined(prepared, groups, readings, amount_spans)
     if language == "en" and any("fined" in reading[1] for reading in readings):
@@ -668,6 +670,21 @@ def _counted_back(
                 added.setdefault(position, []).extend(
                     action for action in actions if action not in added.get(position, []))
                 break
+
+
+def _closed_lists_read(prepared: PreparedText, groups: Sequence[Sequence[Found]], governed: Sequence[Governed],
+                       readings: list[tuple[str | None, tuple[str, ...], Amount | None]],
+                       raw_actions: Sequence[tuple[int, int, str]]) -> list[tuple[str | None, tuple[str, ...], Amount | None]]:
+    """Lists closed by 等 and their kind that nothing else gave an action take what the notice does
+    to what they count (``diffing.introduced_lists.closed_list_action``)."""
+    read = list(readings)
+    for index, (group, said) in enumerate(zip(groups, governed, strict=True)):
+        if readings[index][1] or said.host or said.speaker:
+            continue
+        action = closed_list_action(prepared, group[-1].end, raw_actions)
+        if action is not None:
+            read[index] = (action, (action,), None)
+    return read
 
 
 def _sentences_back(prepared: PreparedText, index: int, count: int) -> int:

@@ -95,3 +95,24 @@ def test_a_markdown_table_without_a_number_column() -> None:
 ])
 def test_a_lists_first_name_starts_after_the_words_that_lead_to_it(text: str, expected: list[str]) -> None:
     assert [mention.name for mention in extract(text).platforms] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a list closed by its kind, in a notice counting apps that failed to rectify
+    ("工信部通报，截至通报日期尚有101款APP未完成整改，晴川天气、小云阅读等应用上榜。",
+     [("晴川天气", ("notified",)), ("小云阅读", ("notified",))]),
+    # the count the list closes with is the one the notice acts on elsewhere
+    ("网信办下架违法违规应用程序12款。其中，晴川天气、小云阅读等12款应用程序传播低俗信息。",
+     [("晴川天气", ("removed",)), ("小云阅读", ("removed",))]),
+    # a fine on another party earlier in the sentence is not the list's
+    ("对豆瓣处以罚款，小云网、青橙网等平台负责人到场。", [("豆瓣", ("fined",)), ("小云网", ()), ("青橙网", ())]),
+])
+def test_a_list_closed_by_its_kind_takes_what_the_notice_does_to_its_count(
+        text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(mention.name, mention.actions) for mention in extract(text).platforms] == expected
+
+
+def test_stopping_downloads_from_app_stores_suspends_them() -> None:
+    text = "对晴川下载、小云应用市场等2家应用商店依法依规采取停止下载服务处置措施。"
+    assert [(mention.name, mention.actions) for mention in extract(text).platforms] == [
+        ("晴川下载", ("suspended",)), ("小云应用市场", ("suspended",))]
