@@ -2,7 +2,9 @@
 reanalyse [--size N] [--smoke]``.
 
 ``python -m benchmarks evaluate [--corpus DIR] [--json] [--case ID] [--verbose]`` scores the
-extractor on annotated real texts instead (see EVALUATION.md; it has its own options).
+extractor on annotated real texts instead (see EVALUATION.md; it has its own options);
+``python -m benchmarks agreement FIRST SECOND [--json]`` compares two independent annotations
+of the same texts.
 
 Each prints one JSON line of results and, unless ``--smoke`` (the small size CI runs to keep
 the benchmark working) or ``--no-record``, appends a dated row to BENCHMARKS.md.
@@ -86,8 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import evaluation
 
         return evaluation.main(argv[1:])
+    if argv[:1] == ["agreement"]:
+        from benchmarks import agreement
+
+        return agreement.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("benchmark", choices=[*sorted(SIZES), "evaluate"])
+    parser.add_argument("benchmark", choices=[*sorted(SIZES), "evaluate", "agreement"])
     parser.add_argument("--size", type=int, help="notices (default: per benchmark)")
     parser.add_argument("--smoke", action="store_true",
                         help="a few seconds' run at a small size, not recorded")
