@@ -100,10 +100,10 @@ def _one_per_platform(entries: list[GoldPlatform]) -> list[GoldPlatform]:
 
 
 def _render(summary: dict[str, Any]) -> str:
-    lines = [f"cases compared: {summary['cases']}", "agreement           F1     tp   only first   only second"]
+    lines = [f"cases compared: {summary['cases']}", "agreement                F1     tp   only first   only second"]
     for name in ("figures", "platforms", "platforms_identified"):
         score = summary[name]
-        lines.append(f"  {name:<18}{score['f1']:.3f}  {score['tp']:>4}  {score['fn']:>11}  {score['fp']:>12}")
+        lines.append(f"  {name:<22} {score['f1']:.3f}  {score['tp']:>4}  {score['fn']:>11}  {score['fp']:>12}")
     periods = summary["periods"]
     if periods["matched"]:
         lines.append(f"  periods: {periods['agreed']} of {periods['matched']} figures both give ({periods['accuracy']:.3f})")

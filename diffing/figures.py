@@ -72,6 +72,12 @@ def _nearest(pattern: re.Pattern[str], text: str, start: int, end: int, anchor: 
     return best
 
 
+# Between a count and the next one it is coordinated with: its noun, then "and" or a comma.
+_COORDINATED_COUNT = re.compile(
+    r"(?:\s+(?:(?!(?:were|was|are|is|have|has|had|been)\s)[a-z-]+\s+){0,3}?[a-z]+s)?\s*(?:,\s*(?:and\s+)?|\s+and\s+)"
+    r"(?:(?:more|fewer|less)\s+than\s+|over\s+|about\s+|nearly\s+|almost\s+|some\s+|another\s+)?")
+
+
 def _first_in(pattern: re.Pattern[str], text: str, ranges: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
     for start, end in ranges:
         match = pattern.search(text, start, end)
@@ -215,9 +221,16 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         if dashed and dashed.end() < sentence_end:
             clause_end = max(clause_end, prepared.clause_at(dashed.end())[1])
             own_end = dashed.end()
-    if language == "en" and next_number is not None and next_number > candidate.end:
+    coordinated = (language == "en" and next_number is not None and next_number > candidate.end
+                   and _COORDINATED_COUNT.fullmatch(text, candidate.end, next_number) is not None
+                   and not _has_verb(text, compatible, language, clause_start, next_number))
+    if coordinated and next_number is not None:
+        clause_end = max(clause_end, prepared.clause_at(next_number)[1])
+    if language == "en" and next_number is not None and next_number > candidate.end and not coordinated:
         # A verb after the next number is that number's ("620000 apps were tested, 2234 apps
-        # were ordered to rectify"): English states the count, then its verb.
+        # were ordered to rectify"): English states the count, then its verb; unless the two
+        # are subjects joined by "and" or a comma, which share the verb after them ("more than
+        # 700 websites and 9,300 apps have been shut down").
         clause_end = min(clause_end, next_number)
         # "warned 1,500 websites and fined 200": a verb after a conjunction leads the next count.
         joined = _EN_CONJUNCTION.search(text, own_end, clause_end)

@@ -290,6 +290,13 @@ def test_the_same_count_in_two_provinces_is_two_figures() -> None:
     ("Regulators held talks with 2,310 websites and warned 415 during the year.",
      [("websites_summoned", 2310), ("warnings", 415)]),
     ("Some 520 websites were summoned while 96 received warnings.", [("websites_summoned", 520), ("warnings", 96)]),
+    # counts coordinated as subjects share the verb after them; a count with a verb of its own keeps it
+    ("More than 700 websites and 9,300 apps have been shut down since January.",
+     [("websites_closed", 700), ("apps_removed", 9300)]),
+    ("Some 300 websites, 200 apps and 4,000 accounts were shut down in March.",
+     [("websites_closed", 300), ("apps_removed", 200), ("accounts_closed", 4000)]),
+    ("In all 1,549 apps were notified of violations, and 514 were removed.",
+     [("apps_notified", 1549), ("apps_removed", 514)]),
     ("Article 12 and 13 of the rules apply to 40 platforms.", [(None, 40)]),
     ("The office summoned 60 platforms, ordered 9 to suspend updates and closed 700 websites.",
      [("websites_summoned", 60), ("suspended", 9), ("websites_closed", 700)]),
