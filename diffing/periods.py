@@ -5,6 +5,7 @@ notice text and resolved against the notice's publication date ("今年上半年
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 from diffing.period import Period, PeriodMention, _first_nine_months, period_words
@@ -630,7 +631,40 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
             continue
         mentions.append(PeriodMention(match.start(), match.end(), None, False))
     mentions.sort(key=lambda mention: mention.start)
+    if chinese and "同期" in text:
+        mentions = _same_span_of_another_year(text, mentions)
     return mentions
+
+
+# 2024年同期，… heading its sentence: the span the text reports, in that year.
+_SAME_SPAN_AFTER = re.compile(r"\s*同期")
+
+
+def _same_span_of_another_year(text: str, mentions: list[PeriodMention]) -> list[PeriodMention]:
+    """A year followed by 同期 that opens its sentence (2025年1-6月，…。2024年同期，…) is no
+    comparison's base but the span the text reports, in that year: it frames its sentence as
+    the span it repeats does."""
+    read = []
+    for index, mention in enumerate(mentions):
+        same = _SAME_SPAN_AFTER.match(text, mention.end)
+        if same is not None and mention.period is not None and mention.period.kind == "year" \
+                and _sentence_start(text, mention.start) == mention.start:
+            spans = [earlier.period for earlier in mentions[:index]
+                     if earlier.period is not None and not earlier.comparison and earlier.carries
+                     and earlier.period.kind in ("half", "quarter", "range")
+                     and (earlier.period.first is None or earlier.period.first.year == earlier.period.year)]
+            if spans:
+                mention = replace(mention, end=same.end(), period=_in_year(spans[-1], mention.period.year),
+                                  comparison=False, carries=True)
+        read.append(mention)
+    return read
+
+
+def _in_year(period: Period, year: int) -> Period:
+    """``period`` moved to ``year`` (a half, a quarter or a span of months or days)."""
+    return replace(period, year=year,
+                   first=period.first.replace(year=year + period.first.year - period.year) if period.first else None,
+                   last=period.last.replace(year=year + period.last.year - period.year) if period.last else None)
 
 
 _ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")

@@ -253,6 +253,17 @@ def test_clauses_a_semicolon_joins_share_their_heads_span(text: str) -> None:
     assert [(int(f.value), f.period) for f in fines] == [(3000000, "2022-H1"), (400000, "2022-H1")]
 
 
+def test_the_same_span_of_another_year_heading_its_sentence() -> None:
+    # 2024年同期 opening a sentence reports the span the text reports (January to June), in 2024
+    from diffing.extract import extract
+
+    text = ("2025年1-6月，网信部门罚款案件12件、罚没金额合计300万元。\n"
+            "2024年同期，网信部门罚款案件9件、罚没金额合计120万元；关闭违法网站40家。")
+    figures = [f for f in extract(text, published=date(2025, 8, 1)).figures if f.metric]
+    assert [(f.metric, int(f.value), f.period) for f in figures] == [
+        ("fine_amount", 3000000, "2025-H1"), ("fine_amount", 1200000, "2024-H1"), ("websites_closed", 40, "2024-H1")]
+
+
 @pytest.mark.parametrize(("text", "language", "expected"), [
     # 首季 is the first quarter; 上季 the quarter before publication's (Hong Kong and Taiwan wording)
     ("國家網信辦今年首季共約見網站平台負責人逾500家。", "zh-Hant", [("websites_summoned", "2022-Q1")]),
