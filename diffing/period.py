@@ -5,7 +5,7 @@ it, and where a text states one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -52,6 +52,13 @@ class Period:
     first: date | None = None
     last: date | None = None
     days: bool = False
+
+    def in_year(self, year: int) -> Period:
+        """This period moved to ``year`` (a half, a quarter, a span of months or days)."""
+        shift = year - self.year
+        return replace(self, year=year,
+                       first=self.first.replace(year=self.first.year + shift) if self.first else None,
+                       last=self.last.replace(year=self.last.year + shift) if self.last else None)
 
     def __str__(self) -> str:
         if self.kind == "half":

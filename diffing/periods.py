@@ -654,17 +654,10 @@ def _same_span_of_another_year(text: str, mentions: list[PeriodMention]) -> list
                      and earlier.period.kind in ("half", "quarter", "range")
                      and (earlier.period.first is None or earlier.period.first.year == earlier.period.year)]
             if spans:
-                mention = replace(mention, end=same.end(), period=_in_year(spans[-1], mention.period.year),
+                mention = replace(mention, end=same.end(), period=spans[-1].in_year(mention.period.year),
                                   comparison=False, carries=True)
         read.append(mention)
     return read
-
-
-def _in_year(period: Period, year: int) -> Period:
-    """``period`` moved to ``year`` (a half, a quarter or a span of months or days)."""
-    return replace(period, year=year,
-                   first=period.first.replace(year=year + period.first.year - period.year) if period.first else None,
-                   last=period.last.replace(year=year + period.last.year - period.year) if period.last else None)
 
 
 _ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
