@@ -559,6 +559,14 @@ _REFERRING_OBJECT_EN = {
                      r"(?:company|firm)\b(?!['’]s|-)"),
     "zh": re.compile(r"(?!)"),
 }
+# "issued warnings to the platform", "ordered it to rectify": a platform referred back to as the
+# object of the measure just before it (not "granted access to the platform").
+_MEASURED_REFERENCE_EN = re.compile(
+    r"\b(?:to|on|against)?\s*(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:platform|app|website|service)\b(?!['’]s|-)"
+    r"|\b(?:it|them)\b")
+_MEASURE_REACH = 24  # characters from a measure's word to the object it takes
+
+
 _BEFORE_A_SUBJECT = re.compile(
     r"(?:^|[\n,;:.!?(“\"]|\b(?:that|and|but|because|as|when|while|if|after|before|since|although|though|which|who))\s*$"
 )
@@ -593,6 +601,11 @@ def _referred_actions(
         if not earlier:
             continue
         referring = _REFERRING_OBJECT[language].search(prepared.text, start, end)
+        if referring is None and language == "en":
+            referring = next((match for match in _MEASURED_REFERENCE_EN.finditer(prepared.text, start, end)
+                              if any(span[2] != NEUTRAL for span in
+                                     _in(action_spans, max(start, match.start() - _MEASURE_REACH), match.start()))),
+                             None)
         subject = referring is None and _REFERRING_SUBJECT[language].match(prepared.text, start, end)
         if referring is None and not subject:
             continue

@@ -541,6 +541,19 @@ def test_these_platforms_refers_to_the_names_before_it(text: str, expected: dict
     assert {m.id: m.actions for m in extract(text, language="en").platforms} == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # the platform, or it, as the object of the measures of the next sentence
+    (("Douban has been summoned for talks by the regulator. The regulator has issued warnings to the "
+      "platform, ordered it to rectify within a set time, and will hold its staff accountable."),
+     {"douban": ("summoned", "warned", "ordered_to_rectify")}),
+    # "the platform" that is no measure's object is no reference to the party
+    ("TikTok was fined. Children were granted access to the platform, and it failed to remove them.",
+     {"tiktok": ("fined",)}),
+])
+def test_the_platform_referred_to_as_a_measures_object(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in extract(text, language="en").platforms} == expected
+
+
 @pytest.mark.parametrize("text", [
     'Some apps were removed from stores over "vulgar" or "harmful" content.',
     "Functions of several apps were suspended over “illegal” content.",
