@@ -58,8 +58,8 @@ _KIND_EN = "|".join(f"(?P<{kind}>{words})" for kind, words in _KIND_WORDS_EN.ite
 # "…apps that have been blocked include", "The banned apps are:", "These apps included".
 _INTRO_EN = re.compile(
     r"\b(?:" + _KIND_EN + r")\b(?:\s+(?:that|which)\s+(?:have|has|had)\s+been\s+(?P<participle>[a-z]+(?:\s+down)?))?"
-    r"(?:\s+(?:on|in)\s+(?:the|this)\s+(?:[a-z-]+\s+){0,2}?list)?\s+"
-    r"(?:include[sd]?|including|(?P<copula>are|were|is))\s*(?P<colon>[:：]\s*)?")
+    r"(?:\s+(?:on|in)\s+(?:the|this)\s+(?:[a-z-]+\s+){0,2}?list)?"
+    r"(?:\s+(?:include[sd]?|(?P<copula>are|were|is))|\s*,?\s+including)\s*(?P<colon>[:：]\s*)?")
 # A count of the kind just before an introduction (59款被禁的应用程式, "list of 43 mobile apps").
 _COUNT_ZH = re.compile(r"(\d+|[一二两三四五六七八九十百]+)\s*(?:余|多)?\s*[款个家]")
 _COUNT_EN = re.compile(r"(?<![\d,.])(\d[\d,]*)\s+(?:more\s+|other\s+)?(?:[a-z-]+\s+){0,2}?(?:" + _KIND_EN + r")\b")
@@ -86,6 +86,11 @@ _NOT_A_NAME_ZH = re.compile(
 _NOT_A_NAME_EN = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|which|that|who|said|according|apps|applications|websites|the\s+list)\b")
 _SUCH_AS_EN = re.compile(r"^(?:[a-z-]+\s+){0,4}(?:such\s+as|like|including)\s+")
+# A description before a name: an owner's possessive, then a few lower-case words.
+_OWNERS_PRODUCT = re.compile(r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['’]s\s+(?=[a-z])")
+_NOT_A_DESCRIPTION = re.compile(
+    r"\b(?:in|on|at|with|amid|for|of|by|from|to|into|after|before|during|over|under|against|the|a|an|its|their|and|or)\b")
+_MAX_DESCRIPTION_WORDS = 4
 _CHINESE = re.compile(r"[\u3400-\u9fff]")
 _CAPITALISED_END = re.compile(r"(?<![\w-])[A-Z0-9][\w&.'’-]*(?:\s+[A-Z0-9][\w&.'’-]*)*$")
 _TRAILING_ETC_ZH = re.compile(r"等.*$")
@@ -183,7 +188,7 @@ def introduced_members(prepared: PreparedText, action_spans: Sequence[tuple[int,
         kind = _kind(prepared, match, language)
         if kind is None or (language == "en" and not _opens_a_name(prepared, match)):
             continue
-        action = _list_action(prepared, match, action_spans, language)
+        action = _list_action(prepared, match, action_spans, language, kind=kind)
         if action is None:
             continue
         items = _items(prepared, match.end(), language)
@@ -214,7 +219,7 @@ def _kind(prepared: PreparedText, intro: re.Match[str], language: str) -> str | 
 
 
 def _list_action(prepared: PreparedText, intro: re.Match[str], action_spans: Sequence[tuple[int, int, str]],
-                 language: str, *, said_before: bool = True) -> str | None:
+                 language: str, *, said_before: bool = True, kind: str = "app") -> str | None:
     """What the notice does to the list ``intro`` opens: the action said in the introduction's
     own sentence before it (unless not ``said_before``), else where the notice states the same
     count with a verb, else the nearest action before a phrase that refers back (上述APP, "these
@@ -222,9 +227,9 @@ def _list_action(prepared: PreparedText, intro: re.Match[str], action_spans: Seq
     text = prepared.text
     participle = intro.groupdict().get("participle")
     if participle:
-        return _PARTICIPLES_EN.get(participle)
+        return _PARTICIPLES_EN.get(participle) if kind == "app" or participle not in ("blocked", "banned") else "closed"
     sentence_start, _ = prepared.sentence_at(intro.start())
-    own = _action_before(prepared, sentence_start, intro.start(), action_spans, language) if said_before else None
+    own = _action_before(prepared, sentence_start, intro.start(), action_spans, language, kind) if said_before else None
     if own is not None:
         return own
     count = _count_before(prepared, intro.end(), language)
@@ -236,8 +241,8 @@ def _list_action(prepared: PreparedText, intro: re.Match[str], action_spans: Seq
                 continue  # the introduction's own count
             clause_start, clause_end = prepared.clause_at(stated.start())
             start = max(prepared.sentence_at(stated.start())[0], clause_start - 40)
-            said = _action_before(prepared, start, stated.start(), action_spans, language) \
-                or _action_before(prepared, stated.end(), min(clause_end, stated.end() + 12), action_spans, language)
+            said = _action_before(prepared, start, stated.start(), action_spans, language, kind) \
+                or _action_before(prepared, stated.end(), min(clause_end, stated.end() + 12), action_spans, language, kind)
             if said is not None:
                 return said
             in_violation = in_violation or (
@@ -249,15 +254,16 @@ def _list_action(prepared: PreparedText, intro: re.Match[str], action_spans: Seq
     referring = _REFERRING_ZH if language == "zh" else _REFERRING_EN
     if referring.search(text, max(0, intro.start() - 16), intro.start()):
         earlier = prepared.sentence(max(0, prepared.sentence_index(intro.start()) - _REFERRING_REACH))[0]
-        return _action_before(prepared, earlier, intro.start(), action_spans, language)
+        return _action_before(prepared, earlier, intro.start(), action_spans, language, kind)
     return None
 
 
 def _action_before(prepared: PreparedText, start: int, end: int, action_spans: Sequence[tuple[int, int, str]],
-                   language: str) -> str | None:
-    """The last action said between ``start`` and ``end`` (a ban of apps is their removal)."""
+                   language: str, kind: str) -> str | None:
+    """The last action said between ``start`` and ``end`` (a ban of apps is their removal; of
+    websites, the registry's word for it says)."""
     said = [span for span in action_spans if start <= span[0] and span[1] <= end and span[2] != NEUTRAL]
-    ban = (_BAN_ZH if language == "zh" else _BAN_EN).search(prepared.text, start, end)
+    ban = (_BAN_ZH if language == "zh" else _BAN_EN).search(prepared.text, start, end) if kind == "app" else None
     if ban is not None and (not said or said[-1][0] < ban.start()):
         return "removed"
     return said[-1][2] if said else None
@@ -391,10 +397,15 @@ def _item(prepared: PreparedText, start: int, end: int, language: str) -> tuple[
         original = prepared.original_text(start, end)
         if _NOT_A_NAME_EN.search(written):
             return None
-        if not (original[0].isupper() or original[0].isdigit()):
-            # "popular gaming app PUBG": the name after its description.
+        described = _OWNERS_PRODUCT.match(original)
+        if described is not None or not (original[0].isupper() or original[0].isdigit()):
+            # "popular gaming app PUBG", "Alibaba's e-commerce app AliExpress": the name after
+            # its description (a few words, no phrase: "in a wave of sanctions amid … China" is none).
             named = _CAPITALISED_END.search(original)
-            if named is None:
+            offset = described.end() if described is not None else 0
+            if named is None or named.start() < offset \
+                    or _NOT_A_DESCRIPTION.search(original, offset, named.start()) \
+                    or len(original[offset:named.start()].split()) > _MAX_DESCRIPTION_WORDS:
                 return None
             start += named.start()
             written = text[start:end]

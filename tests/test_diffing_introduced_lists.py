@@ -116,3 +116,19 @@ def test_stopping_downloads_from_app_stores_suspends_them() -> None:
     text = "对晴川下载、小云应用市场等2家应用商店依法依规采取停止下载服务处置措施。"
     assert [(mention.name, mention.actions) for mention in extract(text).platforms] == [
         ("晴川下载", ("suspended",)), ("小云应用市场", ("suspended",))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # ", including" after a count of websites: blocking websites closes them (apps: removes)
+    (("The ministry blocked at least five websites, including Cloud Notes, gaming sites like Star Fleet "
+      "and River Reader, and online payment firm QuickPay."),
+     [(None, name, ("closed",)) for name in ("Cloud Notes", "Star Fleet", "River Reader", "QuickPay")]),
+    ("The ministry blocked 12 apps, including Cloud Notes, Star Fleet and River Reader.",
+     [(None, name, ("removed",)) for name in ("Cloud Notes", "Star Fleet", "River Reader")]),
+    # an owner's product by its own name; a phrase after the list is no item
+    (("The ministry blocked 12 more apps, including Orbit Group's shopping app Cloud Mall, Star Fleet and "
+      "River Reader, in a new wave of bans amid a dispute with Freedonia."),
+     [(None, name, ("removed",)) for name in ("Cloud Mall", "Star Fleet", "River Reader")]),
+])
+def test_an_english_count_then_including(text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _read(text) == expected
