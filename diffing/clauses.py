@@ -363,10 +363,42 @@ def govern(
             leading.extend(in_clause)
             leading_windows.append((clause_start, clause_end))
     if language == "en":
+        _appositives(text, sentence, parties, actions, result)
         _share_across_commas(text, parties, actions, result)
         if len(parties) > 1:
             _share_over_described_items(text, parties, actions, result)
     return result
+
+
+# "summoned ByteDance's news platform, Toutiao, and …": a name set off by commas right after a
+# noun phrase headed by a kind of party names that phrase's party.
+_APPOSITIVE_BEFORE_EN = re.compile(
+    r"\b(?:platform|app|application|service|browser|site|website|unit|company|firm|subsidiary|arm|network"
+    r"|operator|marketplace|giant)\s*,\s*$")
+_APPOSITIVE_AFTER_EN = re.compile(r"\s*(?:[,.;)]|$)")
+
+
+def _appositives(text: str, sentence: tuple[int, int], parties: Sequence[Party],
+                 actions: Sequence[tuple[int, int, str]], result: list[Governed]) -> None:
+    """An appositive name with no verb of its own takes the verbs that govern the noun phrase it
+    renames: the nearest run of them before that phrase in the sentence."""
+    for party, governed in zip(parties, result, strict=True):
+        # (a name after "X's news platform," reads as X's product, a host: as an appositive it is
+        # the party the phrase names)
+        if governed.actions or governed.speaker or governed.oblique \
+                or not _APPOSITIVE_BEFORE_EN.search(text, max(sentence[0], party.start - 40), party.start) \
+                or not _APPOSITIVE_AFTER_EN.match(text, party.end, sentence[1]):
+            continue
+        comma = text.rfind(",", max(sentence[0], party.start - 40), party.start)
+        # the verb of the renamed phrase: in the clause that ends at the comma, a few words back
+        before = [span for span in actions if sentence[0] <= span[0] and span[1] <= comma
+                  and not re.search(r"[.;:,]", text[span[1]:comma])]
+        run = _nearest_run(text, before)
+        if run and comma - run[-1][1] <= 40:
+            governed.host = False
+            governed.actions.extend(run)
+            governed.windows.append((run[0][0], party.end))
+            governed.decided = True
 
 
 # "ByteDance Pangolin SDK, Tencent Ads SDK and Kuaishou Advertising SDK had many problems": a

@@ -542,6 +542,18 @@ def test_these_platforms_refers_to_the_names_before_it(text: str, expected: dict
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # a name set off by commas renames the phrase the verb took, whoever owns it
+    ("The CAC summoned ByteDance's news platform, Toutiao, and Alibaba's UCWeb browser unit on Tuesday.",
+     {"bytedance": (), "toutiao": ("summoned",), "alibaba": (), "uc": ("summoned",)}),
+    ("The ICO fined the social media company, Meta, £10m and the video platform, TikTok, £12m.",
+     {"meta": ("fined",), "tiktok": ("fined",)}),
+])
+def test_an_appositive_name_takes_the_verb_of_the_phrase_it_renames(
+        text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in extract(text, language="en").platforms} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     # the platform, or it, as the object of the measures of the next sentence
     (("Douban has been summoned for talks by the regulator. The regulator has issued warnings to the "
       "platform, ordered it to rectify within a set time, and will hold its staff accountable."),
