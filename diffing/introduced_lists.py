@@ -77,6 +77,7 @@ _PARTICIPLES_EN = {"blocked": "removed", "banned": "removed", "removed": "remove
 
 # Items: numbered (1.A 2.B, 1、A), or separated by enumeration commas and a final conjunction.
 _SEPARATOR_ZH = re.compile(r"[、，,；;]\s*(?:以及|和|及|与)?|(?:以及|和|及)(?=[^、，,；;]{2,20}$)")
+_SEMICOLON_EN = re.compile(r"\s*;\s*(?:and\s+)?")
 _SEPARATOR_EN = re.compile(r"\s*[,;]\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+")
 _QUOTES = "“”「」『』《》\"'‘’ \t"
 # What an item is not: a problem, a category, a count, a clause.
@@ -159,8 +160,10 @@ def introduced_mentions(prepared: PreparedText, registry: PlatformRegistry, raw_
 
 # A 、-list closed by its kind (A、B、C等应用上榜, A、B等33款APP): the items run to 等.
 _CLOSING_ZH = re.compile(
+    r"(?:\s*[(（][^()（）\n]{1,12}[)）])?"
     r"(?:\s*[、，,和及与]\s*[“「『]?[^、，,。；;\n“”「」『』]{1,20}?[”」』]?)*\s*[”」』]?\s*等\s*"
-    r"(?:(?:\d+|[一二两三四五六七八九十百]+)\s*(?:余|多)?\s*[款个家])?\s*(?:" + "|".join(_KIND_WORDS_ZH.values()) + r")")
+    r"(?:(?:\d+|[一二两三四五六七八九十百]+)\s*(?:余|多)?\s*[款个家])?\s*[^，,。；;\d、]{0,4}?"
+    r"(?:" + "|".join(_KIND_WORDS_ZH.values()) + r")")
 
 
 def closed_list_action(prepared: PreparedText, end: int, action_spans: Sequence[tuple[int, int, str]]) -> str | None:
@@ -313,10 +316,18 @@ def _items(prepared: PreparedText, start: int, language: str) -> list[tuple[int,
     if _NUMBERED.match(text, start):
         return _numbered_items(prepared, start, language)
     end = _list_end(text, start, line_end, language)
+    separators = _SEPARATOR_ZH if language == "zh" else _SEPARATOR_EN
+    described = language == "en" and text.find(";", start, end) != -1
+    if described:
+        # "QQ, a popular instant messaging app; Sina Sports; and FlashEx, an express delivery
+        # app": semicolons part items that commas describe.
+        separators = _SEMICOLON_EN
     items = []
     position = start
-    for separator in [*(_SEPARATOR_ZH if language == "zh" else _SEPARATOR_EN).finditer(text, start, end), None]:
+    for separator in [*separators.finditer(text, start, end), None]:
         item_end = separator.start() if separator else end
+        if described and (comma := text.find(",", position, item_end)) != -1:
+            item_end = comma
         item = _item(prepared, position, item_end, language)
         if item is None:
             break
@@ -329,7 +340,7 @@ def _items(prepared: PreparedText, start: int, language: str) -> list[tuple[int,
 
 def _list_end(text: str, start: int, line_end: int, language: str) -> int:
     """Where a list run into the text ends: its sentence's end or its line's."""
-    stop = re.compile(r"。|；(?!\s*\S{1,20}[、，,])|\.(?:\s|$)") if language == "zh" else re.compile(r"\.(?:\s|$)|;|\n")
+    stop = re.compile(r"。|；(?!\s*\S{1,20}[、，,])|\.(?:\s|$)") if language == "zh" else re.compile(r"\.(?:\s|$)|\n")
     found = stop.search(text, start, line_end)
     return found.start() if found else line_end
 

@@ -132,3 +132,18 @@ def test_stopping_downloads_from_app_stores_suspends_them() -> None:
 ])
 def test_an_english_count_then_including(text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
     assert _read(text) == expected
+
+
+def test_semicolons_part_a_list_whose_items_commas_describe() -> None:
+    text = ("Forty-one mobile apps were named by the ministry for infringing users' rights. These apps "
+            "include QQ, a popular instant messaging app; Cloud Notes; and FlashEx, an express delivery app, "
+            "the ministry said.")
+    assert _read(text) == [("qq", "QQ", ("notified",)), (None, "Cloud Notes", ("notified",)),
+                           ("flashex", "FlashEx", ("notified",))]
+
+
+def test_a_closed_list_with_glosses_and_a_modifier_before_its_kind() -> None:
+    # 等59个中国App: the count's action, where the notice states it with a verb (禁止59款…)
+    text = "某国将永久停用Helo(海乐)、WeChat(微信)等59个中国App。某国先前宣布禁止59款中国应用程序。"
+    assert [(m.id, m.actions) for m in extract(text).platforms if m.actions] == [
+        ("helo", ("removed",)), ("wechat", ("removed",))]
