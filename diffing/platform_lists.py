@@ -341,18 +341,28 @@ _ORDER_ADDRESSEE_BEFORE = re.compile(
 _TOLD_TO = re.compile(r"[^.;:!?\n]{0,40}?\s+to\s+(?!be\s)")
 # what it is told to do is a takedown ("to follow the order by banning them"); told to suspend
 # or close something, it is what the order suspends (ordered Meta to suspend the practice)
+_CLOSES_ITS_OWN_EN = re.compile(
+    r"(?:[a-z]+ly\s+)?(?:close|shut\s+down)\s+(?:down\s+)?(?:its|their)\s+(?:(?!(?:and|or|to|of)\s)[\w-]+\s+){0,3}?")
 _TAKEDOWN_EN = re.compile(r"(?:[\w'’-]+\s+){0,6}?(?:remov|bann?|block|tak(?:e|ing)\s+down|delet|pull)")
 
 
 def addressees_not_acted_on(text: str, groups: Sequence[Sequence[Found]], governed: Sequence[Governed]) -> None:
     """Drop the takedowns of a sentence that tells the party to carry one out (English): they
-    act on something else, and the party is read on into no other sentence's measure."""
-    for group, said in zip(groups, governed, strict=True):
+    act on something else, and the party is read on into no other sentence's measure. Told to
+    close its own product ("ordered Jinri Toutiao to permanently close its joke app Neihan
+    Duanzi"), the party closes it: the product named next is what is closed."""
+    for index, (group, said) in enumerate(zip(groups, governed, strict=True)):
         if said.host or said.speaker:
             continue
         told = _TOLD_TO.match(text, group[-1].end)
-        if told is None or not _TAKEDOWN_EN.match(text, told.end()) or not _ORDER_ADDRESSEE_BEFORE.search(
-                text, max(0, group[0].start - 80), group[0].start):
+        if told is None or not _ORDER_ADDRESSEE_BEFORE.search(text, max(0, group[0].start - 80), group[0].start):
+            continue
+        if index + 1 < len(groups) and _CLOSES_ITS_OWN_EN.fullmatch(text, told.end(), groups[index + 1][0].start):
+            product = governed[index + 1]
+            product.host = False
+            product.actions[:] = [span for span in said.actions if span[2] == "closed"]
+            product.decided = bool(product.actions)
+        elif not _TAKEDOWN_EN.match(text, told.end()):
             continue
         # the sentence's takedowns, before or after, are the ones it carries out
         said.actions[:] = [span for span in said.actions if span[2] not in _ACTS_OF_OWNERS]

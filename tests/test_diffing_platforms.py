@@ -541,6 +541,12 @@ def test_these_platforms_refers_to_the_names_before_it(text: str, expected: dict
     assert {m.id: m.actions for m in extract(text, language="en").platforms} == expected
 
 
+def test_a_party_told_to_close_its_own_product_closes_the_product() -> None:
+    text = "On Tuesday, the regulator ordered Jinri Toutiao to permanently close its joke app Neihan Duanzi."
+    assert {m.id: m.actions for m in extract(text, language="en").platforms} == {
+        "toutiao": (), "neihan_duanzi": ("closed",)}
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     # a name set off by commas renames the phrase the verb took, whoever owns it
     ("The CAC summoned ByteDance's news platform, Toutiao, and Alibaba's UCWeb browser unit on Tuesday.",
