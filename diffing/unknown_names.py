@@ -34,7 +34,9 @@ _QUOTED = re.compile(
     r"|《(?P<e>[^《》\n。，,；;！？!?：:]{1,30})》"
     # ”A”、”B”等: pages that lost their opening marks close both sides of the names of a list;
     # well-formed text never has a closing mark after a closing mark with no opening one between.
-    r"|(?<![“A-Za-z0-9])”(?P<f>[^“”\n。，,；;！？!?：:、]{1,30})”(?=\s*(?:[、”]|等|和|及|与))"
+    # (The mark is tested after it is taken: with every alternative opening on a mark, a scan
+    # passes over the other characters at once, a fifth of the time of a lookbehind first.)
+    r"|”(?<![“A-Za-z0-9]”)(?P<f>[^“”\n。，,；;！？!?：:、]{1,30})”(?=\s*(?:[、”]|等|和|及|与))"
 )
 _AT_NAME = re.compile(
     r"@(?!所有人|全体成员|everyone\b|all\b)(?P<name>(?![\d.]+(?:\s|$))[^\s@，,。、；;：:“”\"（）()等]{1,30}(?:\s(?!and\b|or\b)[^\s@，,。、；;：:“”\"（）()]{1,20}){0,3})"
