@@ -738,10 +738,13 @@ _INSERT_VERSION = insert(cast(Table, NoticeVersion.__table__))
 @lru_cache(maxsize=2)
 def _insert_new_notice(dialect_name: str) -> Any:
     """INSERT of a notice that does nothing where the archive already has one at its URL, and
-    returns the new row's id (both supported databases have ON CONFLICT ... RETURNING)."""
+    returns the new row's id (both supported databases have ON CONFLICT ... RETURNING).
+
+    No conflict target: the table has two unique indexes on the URL (the URL alone, and the
+    older source and URL), and PostgreSQL arbitrates only the target's. Two writers inserting the
+    same new page at once could then fail on the other index instead of doing nothing."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return dialect.insert(_NOTICES).on_conflict_do_nothing(
-        index_elements=[_NOTICES.c.url]).returning(_NOTICES.c.id)
+    return dialect.insert(_NOTICES).on_conflict_do_nothing().returning(_NOTICES.c.id)
 
 
 def _new_or_locked_notice(session: Session, fetched: FetchedNotice, identity: str,
