@@ -347,7 +347,8 @@ class ChangeEvent(Base):
     """Something a user may want to hear about, written with the version that caused it.
 
     ``dedupe_key`` is unique: writing the same finding twice (a retried transaction, a re-run
-    analysis) cannot produce a second event, so nothing downstream is told twice.
+    analysis) cannot produce a second event, so nothing downstream is told twice. An event is
+    never deleted: one a re-analysis no longer finds is withdrawn (migration 0016).
     """
 
     __tablename__ = "change_events"
@@ -376,6 +377,11 @@ class ChangeEvent(Base):
     dedupe_key: Mapped[str] = mapped_column(String(200))
     # Written by the source's first crawl (its back catalogue): kept, shown on request.
     baseline: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Set when a re-analysis no longer finds the event: kept as the record of what its alerts
+    # said, left out of every current view; cleared if a later re-analysis finds it again.
+    # (Not the ``notice_withdrawn`` kind, which is the regulator taking a notice down.)
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class SchedulerOverrun(Base):
@@ -410,9 +416,9 @@ class SourceDefinition(Base):
 
 
 # --- alerts: the outbox of messages owed to each channel, and each channel's health ----------
-# (migration 0004_alert_outbox)
+# (migration 0004_alert_outbox; ``withdrawn``: 0016_withdrawn_events)
 
-OUTBOX_STATUSES = ("pending", "sent", "failed")
+OUTBOX_STATUSES = ("pending", "sent", "failed", "withdrawn")
 
 
 class AlertOutbox(Base):
@@ -422,7 +428,9 @@ class AlertOutbox(Base):
     exist together or not at all. ``channel`` is a hash of the Apprise URL: the URL holds
     secrets and stays in the configuration only. ``group_key`` says which rows travel in one
     message (one notice version, one digest bucket, or one event alone). A row is never
-    deleted; ``failed`` means its rule or channel is no longer configured, so it cannot be sent.
+    deleted; ``failed`` means its rule or channel is no longer configured, so it cannot be sent;
+    ``withdrawn`` that its event was withdrawn (:attr:`ChangeEvent.withdrawn_at`) before it was
+    sent, so it never will be. A ``sent`` row stays ``sent``: the record of what was said.
     """
 
     __tablename__ = "alert_outbox"
