@@ -1,14 +1,16 @@
 """Delivering the outbox through Apprise: retries with growing backoff, marks, warnings.
 
 What "exactly once" means here. Every outbox row is delivered until a send succeeds, then
-marked ``sent``; nothing is ever dropped. A message carries the rows of one rule, channel and
-group (one notice version, one digest bucket, or one event), and a **message key** that is the
-same on every attempt (a hash of its rows' idempotency keys; a group's rows never change once
-written). Channels that carry it get it as the ``X-Idempotency-Key`` header (JSON, form and
-XML webhooks, e-mail) and, for JSON webhooks, as the ``idempotency_key`` field. The one window
-left is a crash after the channel accepted a message and before the ``sent`` mark committed:
-the next sender sends it again with the same key, so a receiver that drops keys it has seen
-gets it exactly once, and one that does not may see it twice, never more, never zero times.
+marked ``sent``; nothing is ever dropped, but for a row whose change event a re-analysis
+withdrew, which is marked ``withdrawn`` and never sent. A message carries the rows of one rule,
+channel and group (one notice version, one digest bucket, or one event), and a **message key**
+that is the same on every attempt (a hash of its rows' idempotency keys; a group's rows never
+change once written, but for a withdrawn one leaving it). Channels that carry it get it as the
+``X-Idempotency-Key`` header (JSON, form and XML webhooks, e-mail) and, for JSON webhooks, as
+the ``idempotency_key`` field. The one window left is a crash after the channel accepted a
+message and before the ``sent`` mark committed: the next sender sends it again with the same
+key, so a receiver that drops keys it has seen gets it exactly once, and one that does not may
+see it twice, never more, never zero times.
 
 Concurrency: on PostgreSQL a sender locks a group's rows (``FOR UPDATE SKIP LOCKED``) for the
 length of its send and marks them in the same transaction, so several senders never send one
@@ -114,24 +116,26 @@ def deliver_due(engine: Engine, config: Config, now: datetime, *,
     locking = engine.dialect.name == "postgresql"
     with sessions.begin() as session:
         groups = _due_groups(session, channels, now)
-    for (rule_name, channel_id, _group), ids in groups[:ROUND_LIMIT]:
+    for (rule_name, channel_id, _group), due in groups[:ROUND_LIMIT]:
         rule, channel = channels[(rule_name, channel_id)]
         if channel.id in report.channels_failed:
             continue
         if locking:
             with sessions.begin() as session:
-                rows = _lock(session, ids)
+                rows = _lock(session, due)
                 if rows is None:
                     continue
+                ids = [row.id for row in rows]
                 outcome = _send_rows(session, rule, channel, rows)
                 _mark(session, ids, rows, outcome, channel, rule, now,
                       settings.delivery_failing_after)
         else:
             with sessions.begin() as session:
-                rows = _lock(session, ids)
+                rows = _lock(session, due)
                 events = _events(session, rows) if rows is not None else []
             if rows is None:
                 continue
+            ids = [row.id for row in rows]
             outcome = _send(rule, channel, rows, events)
             with sessions.begin() as session:
                 _mark(session, ids, rows, outcome, channel, rule, now,
@@ -163,14 +167,32 @@ def _due_groups(session: Session, channels: Mapping[tuple[str, str], Any],
 
 
 def _lock(session: Session, ids: list[int]) -> list[AlertOutbox] | None:
-    """The group's rows, locked on PostgreSQL; None when any is locked or no longer pending."""
+    """The group's rows to send, locked on PostgreSQL; None when any is locked or no longer
+    pending, or when every one's event was withdrawn.
+
+    A row whose event a re-analysis withdrew is marked ``withdrawn`` here and never sent:
+    re-analysis marks them itself, and this catches a row it could not (its event withdrawn
+    after the round listed it, or by a run racing this one)."""
     rows = list(session.scalars(
         select(AlertOutbox)
         .where(AlertOutbox.id.in_(ids), AlertOutbox.status == "pending")
         .order_by(AlertOutbox.id)
         .with_for_update(skip_locked=True)
     ))
-    return rows if len(rows) == len(ids) else None
+    if len(rows) != len(ids):
+        return None
+    withdrawn = set(session.scalars(
+        select(ChangeEvent.id).where(ChangeEvent.id.in_({row.event_id for row in rows}),
+                                     ChangeEvent.withdrawn_at.is_not(None))))
+    if withdrawn:
+        session.execute(
+            update(AlertOutbox)
+            .where(AlertOutbox.id.in_([row.id for row in rows if row.event_id in withdrawn]))
+            .values(status="withdrawn"))
+        logger.info("alert/withdrawn %d outbox row(s): their events were withdrawn",
+                    sum(row.event_id in withdrawn for row in rows))
+        rows = [row for row in rows if row.event_id not in withdrawn]
+    return rows or None
 
 
 def _events(session: Session, rows: Sequence[AlertOutbox]) -> list[ChangeEvent]:

@@ -105,9 +105,10 @@ def enqueue(
 
     Call it in the transaction that added the events (they must be flushed, to have ids).
     Events of a source's first crawl run (see :func:`is_baseline_run`) are queued only for
-    rules with ``baseline = true``. Idempotent: a row already queued is not added again.
+    rules with ``baseline = true``. Idempotent: a row already queued is not added again. An
+    event a re-analysis withdrew is queued for no rule.
     """
-    events = [event for event in events]
+    events = [event for event in events if event.withdrawn_at is None]
     if not events or not rules:
         return 0
     session.flush()

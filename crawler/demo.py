@@ -154,7 +154,7 @@ def _print_findings(console: Console, archive: Path, since_run: int | None) -> N
         recent = session.scalars(
             select(ChangeEvent)
             .join(NoticeVersion, NoticeVersion.id == ChangeEvent.version_id)
-            .where(NoticeVersion.crawl_run_id == since_run)
+            .where(NoticeVersion.crawl_run_id == since_run, ChangeEvent.withdrawn_at.is_(None))
             .order_by(ChangeEvent.id)
         ).all()
         changed = session.scalars(

@@ -53,6 +53,8 @@ class WrittenEvent:
     payload: dict[str, Any]
     dedupe_key: str
     baseline: bool = False
+    # A written event is current; re-analysis may withdraw it later (storage.reanalysis).
+    withdrawn_at: datetime | None = None
 
 
 @dataclass(frozen=True)

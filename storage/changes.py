@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage.events import current_events
 from storage.models import ChangeEvent, Notice, NoticeVersion
 
 # The kinds the home page calls changes (health and schedule events are the sources page's).
@@ -39,8 +40,9 @@ def recent_changes(
     session: Session, filters: ChangeFilters, *, limit: int = 50, offset: int = 0
 ) -> list[ChangeEvent]:
     """Change events of `CHANGE_KINDS` (or of ``filters.kind``), newest first; ``until`` is
-    inclusive (the whole day). A first crawl's baseline events only when ``filters.baseline``."""
-    query = select(ChangeEvent)
+    inclusive (the whole day). A first crawl's baseline events only when ``filters.baseline``;
+    never an event re-analysis withdrew."""
+    query = select(ChangeEvent).where(current_events())
     query = query.where(ChangeEvent.kind.in_((filters.kind,) if filters.kind else CHANGE_KINDS))
     if not filters.baseline:
         query = query.where(ChangeEvent.baseline.is_(False))
@@ -63,9 +65,10 @@ def recent_changes(
 
 
 def archive_size(session: Session) -> ArchiveSize:
-    """How much the archive holds: notices, versions and change events."""
+    """How much the archive holds: notices, versions and current change events."""
     return ArchiveSize(
         notices=session.scalar(select(func.count()).select_from(Notice)) or 0,
         versions=session.scalar(select(func.count()).select_from(NoticeVersion)) or 0,
-        events=session.scalar(select(func.count()).select_from(ChangeEvent)) or 0,
+        events=session.scalar(
+            select(func.count()).select_from(ChangeEvent).where(current_events())) or 0,
     )

@@ -1,11 +1,14 @@
-"""Reading change events: the archive's list of what changed, newest first."""
+"""Reading change events: the archive's list of what changed, newest first.
+
+An event a re-analysis withdrew (``withdrawn_at``) is not current: every list leaves it out
+but a notice's own history, which asks for it to mark it withdrawn."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from storage.listings import of_sources
@@ -27,18 +30,27 @@ class EventFilters:
     metric: str | None = None
     # Include the events of sources' first crawls (their back catalogues), left out otherwise.
     baseline: bool = False
+    # Include the events re-analysis withdrew, left out otherwise (a notice's history shows them).
+    withdrawn: bool = False
 
 
 METRIC_KINDS = ("figure_reported", "figure_changed", "metric_new", "metric_dropped")
+
+
+def current_events() -> ColumnElement[bool]:
+    """The condition an event is current on: no re-analysis withdrew it."""
+    return ChangeEvent.withdrawn_at.is_(None)
 
 
 def list_events(
     session: Session, filters: EventFilters | None = None, *, limit: int = 50, offset: int = 0
 ) -> list[ChangeEvent]:
     """Change events, newest first; those of a source's first crawl only when
-    ``filters.baseline`` asks."""
+    ``filters.baseline`` asks, withdrawn ones only when ``filters.withdrawn`` does."""
     filters = filters or EventFilters()
     query = select(ChangeEvent)
+    if not filters.withdrawn:
+        query = query.where(current_events())
     if not filters.baseline:
         query = query.where(ChangeEvent.baseline.is_(False))
     if filters.since is not None:

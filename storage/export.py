@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from diffing.documents import event_document, figure_document, iso
+from storage.events import current_events
 from storage.listings import listed_by, of_sources
 from storage.models import ChangeEvent, Figure, Notice, NoticeVersion
 from storage.search_index import notice_search
@@ -100,6 +101,8 @@ def _event_scope(
     until: datetime | None,
     kinds: Sequence[str] = (),
 ) -> Any:
+    # An event re-analysis withdrew is no longer a finding to export.
+    query = query.where(current_events())
     if kinds:
         query = query.where(ChangeEvent.kind.in_(list(kinds)))
     if notice_ids is not None:

@@ -197,7 +197,8 @@ def notice_page(
         link=safe_link(detail.notice.url),
         paragraphs=highlighted_text(detail.version.text, detail.figures, detail.mentions),
         events=list_events(
-            session, EventFilters(notice_id=notice_id, baseline=True), limit=20
+            # Its history: withdrawn events too, marked so (the record of what alerts said).
+            session, EventFilters(notice_id=notice_id, baseline=True, withdrawn=True), limit=20
         ),
     )
 
