@@ -28,10 +28,12 @@ def reanalyse_command(obj: dict[str, Any] | None, sources: tuple[str, ...], ever
     """Replace the figures and platform mentions an older extractor version found (or failed
     to find) with what the running one finds; --all: of every version.
 
-    The re-read versions' change events become those their new findings cause (an event
-    found again stays as it was, with its alerts; a new one queues no alert). Safe beside a running service, and safe to
-    stop at any moment: each batch of notices is one transaction, and the next run goes on
-    where this one stopped.
+    The re-read versions' change events become those their new findings cause: an event
+    found again stays as it was, with its alerts; one no longer found is withdrawn, kept with
+    the alerts sent for it, its queued alerts never sent; a withdrawn one found again is
+    restored; a new one queues no alert. Safe beside a running service, and safe to stop at
+    any moment: each batch of notices is one transaction, and the next run goes on where this
+    one stopped.
     """
     if sources:
         with archive_session(obj) as session:
@@ -65,8 +67,9 @@ def _show(report: ReanalysisReport) -> None:
                   highlight=False)
     console.print(f"platform mentions: {report.mentions_before:,} before, "
                   f"{report.mentions_after:,} after", highlight=False)
-    console.print(f"events: {report.events_kept:,} kept, {report.events_removed:,} no longer "
-                  f"found, {report.events_added:,} new (no alerts)", highlight=False)
+    console.print(f"events: {report.events_kept:,} kept, {report.events_withdrawn:,} "
+                  f"withdrawn (no longer found), {report.events_restored:,} restored, "
+                  f"{report.events_added:,} new (no alerts)", highlight=False)
     if report.failed:
         console.print(f"extraction failed on {len(report.failed):,} versions (their findings "
                       "are left as they were):", highlight=False)

@@ -15,9 +15,12 @@ process killed mid-run loses its open batch only, and the next run takes what is
 A re-read version's events are those a crawl archiving it now would write (compared with the
 archive as the run has left it so far), in the batch's transaction. An event found again as
 it was stays the same row, with its id, time and alerts (queued or sent); an event no longer
-found is deleted with its outbox rows (an alert still queued for it is not sent); an event
-found for the first time is written without alerts, dated as the version's other events (a
-figure found because the extractor changed is no news).
+found is withdrawn, not deleted (``withdrawn_at``, ``withdrawn_reason``): its sent alerts stay
+on record with it, its alerts still queued become ``withdrawn`` and are never sent, and every
+current view leaves it out. An event withdrawn earlier and found again as it was is restored:
+the same row, current again, its withdrawn alerts left withdrawn. An event found for the first
+time is written without alerts, dated as the version's other events (a figure found because
+the extractor changed is no news).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from datetime import UTC, datetime
 from time import monotonic, process_time
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, delete, insert, or_, select, true
+from sqlalchemy import Engine, Table, insert, or_, select, true, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from diffing.extract import EXTRACTOR_VERSION
@@ -87,9 +90,11 @@ class ReanalysisReport:
     figures_after: int = 0
     mentions_before: int = 0
     mentions_after: int = 0
-    # The re-read versions' change events: found again as they were, no longer found, new.
+    # The re-read versions' change events: found again as they were, no longer found (and
+    # withdrawn), withdrawn before and found again as they were (restored), new.
     events_kept: int = 0
-    events_removed: int = 0
+    events_withdrawn: int = 0
+    events_restored: int = 0
     events_added: int = 0
     failed: list[FailedVersion] = field(default_factory=list)
     batches: int = 0
@@ -100,8 +105,8 @@ class ReanalysisReport:
     def add(self, other: ReanalysisReport) -> None:
         """Count ``other``'s versions, findings and failures (a batch's) in this report."""
         for name in ("notices", "versions", "figures_before", "figures_after",
-                     "mentions_before", "mentions_after", "events_kept", "events_removed",
-                     "events_added"):
+                     "mentions_before", "mentions_after", "events_kept", "events_withdrawn",
+                     "events_restored", "events_added"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failed.extend(other.failed)
 
@@ -111,8 +116,8 @@ class ReanalysisReport:
             "notices": self.notices, "versions": self.versions,
             "figures": {"before": self.figures_before, "after": self.figures_after},
             "mentions": {"before": self.mentions_before, "after": self.mentions_after},
-            "events": {"kept": self.events_kept, "removed": self.events_removed,
-                       "added": self.events_added},
+            "events": {"kept": self.events_kept, "withdrawn": self.events_withdrawn,
+                       "restored": self.events_restored, "added": self.events_added},
             "failed": [{"notice_id": each.notice_id, "url": each.url, "version": each.version,
                         "error": each.error} for each in self.failed],
             "batches": self.batches, "finished": self.finished,
@@ -365,7 +370,7 @@ def _replace(session: Session, plan: dict[int, list[_Version]],
     batch.notices += len(notices)
     # Events compare with other notices' findings: those of the whole batch are written first.
     if written:
-        _replace_events(session, written, batch)
+        _replace_events(session, written, batch, now)
 
 
 def _figure_rows(session: Session, version_ids: Sequence[int]) -> dict[int, list[Any]]:
@@ -381,25 +386,29 @@ def _figure_rows(session: Session, version_ids: Sequence[int]) -> dict[int, list
 
 
 def _replace_events(session: Session, chosen: Sequence[tuple[_Version, Any]],
-                    batch: ReanalysisReport) -> None:
+                    batch: ReanalysisReport, now: datetime) -> None:
     """Make the change events of the ``chosen`` versions (their new findings written) those
-    a crawl would write now: the same rows where an event is found again as it was, so its
-    alerts are neither queued again nor lost; counted in ``batch``."""
+    a crawl would write now: the same rows where an event is found again as it was (restored
+    if it had been withdrawn), so its alerts are neither queued again nor lost; the others
+    withdrawn at ``now``, never deleted; counted in ``batch``."""
     version_ids = [version.id for version, _ in chosen]
     existing: dict[int, list[Any]] = {}
     for start in range(0, len(version_ids), _IDS_PER_STATEMENT):
         for row in core(session).execute(
                 select(_EVENTS.c.id, _EVENTS.c.version_id, _EVENTS.c.kind, _EVENTS.c.subject,
                        _EVENTS.c.summary_en, _EVENTS.c.summary_zh, _EVENTS.c.payload,
-                       _EVENTS.c.dedupe_key, _EVENTS.c.created_at, _EVENTS.c.baseline)
+                       _EVENTS.c.dedupe_key, _EVENTS.c.created_at, _EVENTS.c.baseline,
+                       _EVENTS.c.withdrawn_at)
                 .where(_EVENTS.c.version_id.in_(version_ids[start : start + _IDS_PER_STATEMENT]),
                        _EVENTS.c.kind.in_(VERSION_EVENT_KINDS))
                 .order_by(_EVENTS.c.id)):
             existing.setdefault(row.version_id, []).append(row)
-    removed: list[int] = []
+    withdrawn: list[int] = []
+    restored: list[int] = []
     added: list[dict[str, Any]] = []
     for version, extraction in chosen:
-        old = existing.get(version.id, [])
+        # A current event is matched before a withdrawn one that says the same.
+        old = sorted(existing.get(version.id, []), key=lambda row: row.withdrawn_at is not None)
         notice = session.get(models.Notice, version.notice_id)
         current = session.get(models.NoticeVersion, version.id)
         previous = (session.get(models.NoticeVersion, version.previous_id)
@@ -411,25 +420,49 @@ def _replace_events(session: Session, chosen: Sequence[tuple[_Version, Any]],
         wanted = version_event_rows(session, notice, current, previous, extraction,
                                     now=created, baseline=baseline)
         unmatched = {row.id: row for row in old}
+        # Withdrawn events keep their keys: a new event must not take one.
         keys = {row.dedupe_key for row in old}
         for event in wanted:
             same = next((row for row in unmatched.values() if _same_event(row, event)), None)
             if same is not None:
                 del unmatched[same.id]
-                batch.events_kept += 1
+                if same.withdrawn_at is None:
+                    batch.events_kept += 1
+                else:
+                    restored.append(same.id)
                 continue
             event["dedupe_key"] = _reanalysed_key(event, keys)
             keys.add(event["dedupe_key"])
             added.append(event)
-        removed.extend(unmatched)
-    for start in range(0, len(removed), _IDS_PER_STATEMENT):
-        chunk = removed[start : start + _IDS_PER_STATEMENT]
-        core(session).execute(delete(_OUTBOX).where(_OUTBOX.c.event_id.in_(chunk)))
-        core(session).execute(delete(_EVENTS).where(_EVENTS.c.id.in_(chunk)))
+        withdrawn.extend(row.id for row in unmatched.values() if row.withdrawn_at is None)
+    _withdraw(session, withdrawn, now)
+    for start in range(0, len(restored), _IDS_PER_STATEMENT):
+        core(session).execute(
+            update(_EVENTS).where(_EVENTS.c.id.in_(restored[start : start + _IDS_PER_STATEMENT]))
+            .values(withdrawn_at=None, withdrawn_reason=None))
     if added:
         core(session).execute(insert(_EVENTS), added)
-    batch.events_removed += len(removed)
+    batch.events_withdrawn += len(withdrawn)
+    batch.events_restored += len(restored)
     batch.events_added += len(added)
+
+
+def _withdraw(session: Session, event_ids: Sequence[int], now: datetime) -> None:
+    """Withdraw the events ``event_ids`` at ``now``, and their alerts not yet sent.
+
+    The outbox rows first: on PostgreSQL a sender holds the rows of the message it is sending
+    locked until it marks them, so this waits for it, and a row it marked ``sent`` stays so
+    (the alert went out before the event was withdrawn); a sender that comes later finds the
+    rows ``withdrawn``, or the event withdrawn (:mod:`alerts.delivery`)."""
+    reason = f"not found by extractor {EXTRACTOR_VERSION} on re-analysis"
+    for start in range(0, len(event_ids), _IDS_PER_STATEMENT):
+        chunk = event_ids[start : start + _IDS_PER_STATEMENT]
+        core(session).execute(
+            update(_OUTBOX).where(_OUTBOX.c.event_id.in_(chunk), _OUTBOX.c.status == "pending")
+            .values(status="withdrawn"))
+        core(session).execute(
+            update(_EVENTS).where(_EVENTS.c.id.in_(chunk))
+            .values(withdrawn_at=now, withdrawn_reason=reason))
 
 
 # Where in its version an event's figure or mention was read, and the notice it repeats: not
@@ -454,7 +487,8 @@ def _said(value: Any) -> Any:
 
 def _reanalysed_key(event: dict[str, Any], taken: set[str]) -> str:
     """A dedupe key for an event re-analysis adds, from what it says: unlike a crawl's keys
-    (which count the version's events), none of the version's events kept can have it."""
+    (which count the version's events), none of the version's events, current or withdrawn,
+    can have it."""
     version_id, kind = event["version_id"], event["kind"]
     said = f"{version_id}|{kind}|{event['subject']}|{event['summary_en']}"
     for repeat in range(len(taken) + 1):

@@ -1,23 +1,22 @@
 """`regwatch reanalyse` (storage.reanalysis, cli.reanalysis) on SQLite and PostgreSQL: versions
 an older extractor read, or failed on, get the running extractor's findings, with their parts,
 totals and revisions as a crawl would have written them, and the events a crawl would write
-with them: an event found again stays as it was, with its alerts, one no longer found goes,
-a new one is queued for no alert; a second run does nothing; a run stopped between batches, or
+with them: an event found again stays as it was, with its alerts, one no longer found is
+withdrawn (tests.test_reanalyse_withdrawn), a new one is queued for no alert; a second run does nothing; a run stopped between batches, or
 killed inside one, leaves whole notices and the next one finishes."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import click
 import pytest
 from alembic import command
 from click.testing import CliRunner, Result
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 import storage.analysis
@@ -26,90 +25,29 @@ from alerts.outbox import enqueue
 from alerts.rule import AlertRule, channel_of
 from cli.reanalysis import COMMANDS
 from diffing.extract import EXTRACTOR_VERSION, Extraction
-from storage.analysis import analyse_version
-from storage.archive import record_notice
 from storage.db import alembic_config, open_archive, session_factory
 from storage.findings import figures_of, mention_of, version_figures, version_mentions
 from storage.models import (
     AlertOutbox,
     ChangeEvent,
     Figure,
-    Notice,
     NoticeVersion,
     PlatformMention,
     VersionAnalysis,
 )
 from storage.reanalysis import ReanalysisReport, is_older, reanalyse
-from tests.storage_fixtures import FETCHED_AT, add_source, article_url, fetched_notice
-
-OLD = "1.6.0"
-TOTALS = ("In 2023 the cyberspace authorities held talks with 10,646 websites, had 259 mobile "
-          "apps taken off the stores and closed 14,624 websites that broke the law.")
-SETTLEMENT = ("Orbit will pay $90 million to settle the charges: a $60 million penalty to the "
-              "agency and a $30 million penalty to the state.")
-SUMMONS = "网信部门依法约谈夸克浏览器运营企业负责人，责令其立即整改。"
-BROKEN = "This notice broke extractor 1.6.0: 12 apps were removed."
-REAL_EXTRACT = storage.analysis.extract
-
-
-def older_extract(text: str, **options: Any) -> Extraction:
-    """What an older extractor found: no app removals, no parts of a total, no platforms."""
-    found = REAL_EXTRACT(text, **options)
-    figures = [replace(figure, extractor_version=OLD, part_of=None,
-                       role="fine" if figure.role == "part" else figure.role)
-               for figure in found.figures if figure.metric != "apps_removed"]
-    return Extraction(found.language, figures, [], OLD)
-
-
-def failing_on_broken(text: str, **options: Any) -> Extraction:
-    if text == BROKEN:
-        raise ValueError("substring not found")
-    return older_extract(text, **options)
-
-
-def store(session: Session, url: str, text: str, fetched_at: datetime = FETCHED_AT) -> int:
-    outcome = record_notice(session, fetched_notice(url=url, text=text, fetched_at=fetched_at))
-    notice = session.get(Notice, outcome.notice_id)
-    assert notice is not None and outcome.version is not None
-    analyse_version(session, notice, outcome.version, outcome.previous)
-    return outcome.notice_id
-
-
-@pytest.fixture(name="engine")
-def engine_fixture(archive_url: str) -> Iterator[Engine]:
-    engine = open_archive(archive_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture(name="old_archive")
-def old_archive_fixture(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """Notices archived by the older extractor (one it failed on), one edited in place."""
-    monkeypatch.setattr(storage.analysis, "extract", failing_on_broken)
-    ids = {}
-    with session_factory(engine).begin() as session:
-        add_source(session)
-        ids["edited"] = store(session, article_url(1), TOTALS)
-        store(session, article_url(1), TOTALS.replace("259 mobile", "261 mobile"),
-              FETCHED_AT + timedelta(days=1))
-        ids["settlement"] = store(session, article_url(2), SETTLEMENT)
-        ids["summons"] = store(session, article_url(3), SUMMONS)
-        ids["broken"] = store(session, article_url(4), BROKEN)
-    monkeypatch.setattr(storage.analysis, "extract", REAL_EXTRACT)
-    return ids
-
-
-def counts(engine: Engine) -> dict[str, int]:
-    with session_factory(engine)() as session:
-        return {model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
-                for model in (Figure, PlatformMention, ChangeEvent, AlertOutbox)}
-
-
-def versions_of(session: Session, notice_id: int) -> list[NoticeVersion]:
-    return list(session.scalars(select(NoticeVersion).where(NoticeVersion.notice_id == notice_id)
-                                .order_by(NoticeVersion.number)))
+from tests.reanalysis_fixtures import (
+    BROKEN,
+    OLD,
+    REAL_EXTRACT,
+    SETTLEMENT,
+    TOTALS,
+    counts,
+    older_extract,
+    store,
+    versions_of,
+)
+from tests.storage_fixtures import FETCHED_AT, add_source, article_url
 
 
 def assert_current(session: Session, notice_id: int) -> None:
@@ -176,7 +114,7 @@ def test_older_and_failed_versions_get_the_running_extractors_findings_and_no_al
     after = counts(engine)
     assert (after["alert_outbox"], after["change_events"]) == (
         before["alert_outbox"],
-        before["change_events"] - report.events_removed + report.events_added)
+        before["change_events"] + report.events_added)
     assert (report.figures_before, report.mentions_before) == (before["figures"], 0)
     assert (report.figures_after, report.mentions_after) == (after["figures"],
                                                             after["platform_mentions"])
@@ -191,10 +129,10 @@ def test_older_and_failed_versions_get_the_running_extractors_findings_and_no_al
 
 
 def events_by_version(engine: Engine) -> dict[int, set[tuple[int, str, str | None, str]]]:
-    """Each version's events: (id, kind, subject, English summary)."""
+    """Each version's current events (not withdrawn): (id, kind, subject, English summary)."""
     with session_factory(engine)() as session:
         found: dict[int, set[tuple[int, str, str | None, str]]] = {}
-        for event in session.scalars(select(ChangeEvent)):
+        for event in session.scalars(select(ChangeEvent).where(ChangeEvent.withdrawn_at.is_(None))):
             assert event.version_id is not None
             found.setdefault(event.version_id, set()).add(
                 (event.id, event.kind, event.subject, event.summary_en))
@@ -234,15 +172,16 @@ def test_the_events_of_old_findings_give_way_to_those_of_the_new(
     # An event found again as it was is the same row.
     assert {event for event in before[first.id] if event[1] == "notice_new"} <= after[first.id]
     kept = set().union(*before.values()) & set().union(*after.values())
-    assert (report.events_kept, report.events_removed, report.events_added) == (
-        len(kept), len(set().union(*before.values())) - len(kept),
+    assert (report.events_kept, report.events_withdrawn, report.events_restored,
+            report.events_added) == (
+        len(kept), len(set().union(*before.values())) - len(kept), 0,
         len(set().union(*after.values())) - len(kept))
-    assert report.events_removed and report.events_added
+    assert report.events_withdrawn and report.events_added
 
     again = reanalyse(engine, everything=True)
 
     assert events_by_version(engine) == after
-    assert (again.events_removed, again.events_added) == (0, 0)
+    assert (again.events_withdrawn, again.events_restored, again.events_added) == (0, 0, 0)
 
 
 def test_an_event_found_again_keeps_its_alerts_and_a_new_one_gets_none(
@@ -269,9 +208,11 @@ def test_an_event_found_again_keeps_its_alerts_and_a_new_one_gets_none(
     with session_factory(engine)() as session:
         now_queued = {row.event_id: (row.id, row.status, row.idempotency_key)
                       for row in session.scalars(select(AlertOutbox))}
-    # Kept events keep their rows as they were (sent stays sent, pending stays pending);
-    # the rows of events no longer found went with them; new events have none.
-    assert now_queued == {event_id: queued[event_id] for event_id in before & after}
+    # Kept events keep their rows as they were (sent stays sent, pending stays pending); the
+    # rows of events no longer found stay, those not yet sent withdrawn; new events have none.
+    assert now_queued == {event_id: (row_id, "withdrawn" if event_id not in after
+                                     and status == "pending" else status, key)
+                          for event_id, (row_id, status, key) in queued.items()}
     assert before - after and after - before
     with session_factory(engine).begin() as session:
         assert enqueue(session, session.scalars(select(ChangeEvent).where(
@@ -467,13 +408,14 @@ def test_the_command_reports_counts_and_filters_by_source(
     assert dry.exit_code == 0, dry.output
     assert "would re-analyse 5 versions of 4 notices" in dry.output
     assert "nothing written" in dry.output
-    assert "events: 9 kept, 4 no longer found, 8 new (no alerts)" in dry.output
+    assert ("events: 9 kept, 4 withdrawn (no longer found), 0 restored, 8 new (no alerts)"
+            in dry.output)
 
     done = run(engine, "--source", "cac-wxfb", "--json")
     assert done.exit_code == 0, done.output
     document = json.loads(done.output)
     assert (document["versions"], document["notices"], document["failed"]) == (5, 4, [])
-    assert document["events"] == {"kept": 9, "removed": 4, "added": 8}
+    assert document["events"] == {"kept": 9, "withdrawn": 4, "restored": 0, "added": 8}
     assert document["figures"]["after"] == counts(engine)["figures"]
     assert {"seconds", "cpu_seconds", "extractor_version"} <= set(document)
 
