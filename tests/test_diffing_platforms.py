@@ -560,6 +560,19 @@ def test_an_appositive_name_takes_the_verb_of_the_phrase_it_renames(
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # the renamed phrase only hosts what was acted on, so the name does too
+    ("ByteDance said 20 accounts on its video app, Douyin, were removed after the order.",
+     {"bytedance": (), "douyin": ()}),
+    ("Shops on its e-commerce site, Taobao, were closed.", {"taobao": ()}),
+    # a renamed object keeps its verb
+    ("The regulator fined the e-commerce platform, Pinduoduo, 2 million yuan.", {"pinduoduo": ("fined",)}),
+])
+def test_an_appositive_name_stands_where_the_phrase_it_renames_stands(
+        text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in extract(text, language="en").platforms} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     # the platform, or it, as the object of the measures of the next sentence
     (("Douban has been summoned for talks by the regulator. The regulator has issued warnings to the "
       "platform, ordered it to rectify within a set time, and will hold its staff accountable."),
