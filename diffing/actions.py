@@ -159,6 +159,10 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         # for whoever fails, said to all it governs, is no fine on any of them.
         spans = [span for span in spans if not (
             span[2] == "fined" and _PENALTY_FOR_WHOEVER_ZH.search(text, max(0, span[0] - 48), span[0]))]
+    if language == "zh" and ("将" in text or "会" in text):
+        # 若逾期未整改，将依法对其进行下架处理; 整改落实不到位的，我局将视情采取下架、关停等措施:
+        # a measure held over whoever does not comply, not taken on anyone.
+        spans = [span for span in spans if span[2] == NEUTRAL or not conditional_measure(text, span[0])]
     if language == "zh" and ("违" in text or "擅自" in text or "非法" in text):
         # 违法下架频道, 擅自关闭服务: what the party did against the rules, not a measure on it.
         spans = [span for span in spans if not _CONDUCT_BEFORE_ZH.search(text, max(0, span[0] - 4), span[0])]
@@ -256,6 +260,12 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
     return kept
 
 
+def conditional_measure(text: str, position: int) -> bool:
+    """Whether a Chinese measure word at ``position`` of ``text`` (prepared) is held over
+    whoever does not comply (若逾期未整改，将…下架), not taken."""
+    return _CONDITIONAL_MEASURE_ZH.search(text, max(0, position - 72), position) is not None
+
+
 def _fine_to_come_en(text: str, start: int) -> bool:
     announced = _FINE_TO_COME_EN.search(text, max(0, start - 40), start)
     return announced is not None and (announced.group(1) is not None or text.startswith("fine", start))
@@ -333,6 +343,12 @@ _PENDING_BEFORE_ZH = re.compile(r"(?:是否|可对|可以对|可向|可依法对
 _PENALTY_FOR_WHOEVER_ZH = re.compile(
     r"(?:^|[，,；;。！？!?：:\n])\s*(?:凡|对于?)?(?:违者|(?:未|违反|逾期|拒不|不按|不依)[^，,。；;！？!?：:\n]{0,24}?(?:者|的))"
     r"\s*[，,]?\s*(?:将|均|一律|可|应)?(?:依法|依规|依法依规)?[^，,。；;！？!?\n]{0,8}$")
+# The condition (若/如果/一旦/否则…, or whoever has not complied: 逾期未整改的, 整改不到位的) and the
+# future it sets the measure in (将, 会): a threat to those the notice addresses.
+_CONDITIONAL_MEASURE_ZH = re.compile(
+    r"(?:(?:^|[，,；;。！？!?：:\n])\s*(?:若|如果|如若|倘若|假如|一旦|否则|如未|如不|若未|若不)[^。！？!?\n；;]{0,40}?"
+    r"|(?:未|不到位|拒不|逾期|不按|不依|仍不|不达标)[^，,。；;！？!?：:\n]{0,16}?(?:的|者)\s*[，,]?\s*[^，,。；;！？!?\n]{0,8}?)"
+    r"(?:将|将会|会)(?:视情|依法|依规|依法依规|坚决|严肃|一律|进一步)?[^，,。；;！？!?\n]{0,16}$")
 _PENDING_AFTER_ZH = re.compile(r"(?:金额)?\s*(?:恐|或将?|可能|最高可|最高将?|最多可?)(?:高)?达")
 _PART_OF_PLATFORM = re.compile(
     r"(?:了)?(?:其|该平台|平台)?(?:相关|部分|违规|违法|涉事|涉及|有关)?[^，,。；;、\n“”「」『』\"@]{0,6}?"

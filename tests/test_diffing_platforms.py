@@ -1884,3 +1884,15 @@ def test_a_penalty_for_whoever_fails_a_rule_fines_no_one(text: str, expected: di
 ])
 def test_a_party_told_to_take_down_is_not_taken_down(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the measure is held over the apps if they fail to comply, not taken
+    ("工信部通报了“晴空记账”等10款APP，要求其限期整改，逾期未整改的将依法采取下架措施。",
+     {"晴空记账": ("notified", "ordered_to_rectify")}),
+    ("网信办对“快看漫画”等平台予以约谈。若逾期未整改，将依法对其进行下架处理。", {"快看漫画": ("summoned",)}),
+    # a measure taken on those who did not comply is taken
+    ("工信部对拒不整改的“晴空记账”等12款APP予以下架。", {"晴空记账": ("removed",)}),
+])
+def test_a_measure_on_a_condition_not_yet_met_is_no_action(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.name: m.actions for m in extract(text).platforms} == expected
