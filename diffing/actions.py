@@ -27,7 +27,7 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
                       if not (text.startswith("要求", match.start())
                               and _AS_REQUIRED.search(text, max(0, match.start() - 8), match.start()))]
             # 责令快手在30日内整改: the names come between the order and the word.
-            spans += [(match.start(1), match.end(1), "ordered_to_rectify")
+            spans += [(match.start(match.lastindex or 0), match.end(match.lastindex or 0), "ordered_to_rectify")
                       for match in _ORDERED_AROUND_NAMES.finditer(text)]
             # 责令微博、百度永久关闭炒作绯闻的账号, 要求平台下架违规商品: the platform is told to
             # close or take down its accounts or content, an order to put things right; the
@@ -388,7 +388,11 @@ _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 # 要求上述8款浏览器在整改期间…: asked of parties counted back, 要求 is an order too.
 _ORDERED_AROUND_NAMES = re.compile(
     r"(?:责令|勒令|下令|命令|(?:要求|督促)(?=(?:上述|以上|前述|这)\s*(?:\d+|[两二三四五六七八九十]+)\s*(?:家|款|个)))"
-    r"[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除|补救|纠正)")
+    # 责令腾讯30天内解除独家版权: what the order undoes (an order only to stop the conduct, 责令美团
+    # 停止违法行为, is not counted as one, as the development corpus annotates it)
+    r"[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除|补救|纠正|解除)"
+    # 要求其围绕落实主体责任、加强合规管理等方面进行全面整改: the order to it, however long what it lists
+    r"|(?:责令|要求|督促)其[^。；;！？!?\n]{8,80}?((?<!自查)整改|改正)")
 _ORDERED_TO_CLEAN_UP = re.compile(
     r"(?:责令|勒令|要求|督促)[^，,。；;：:\n]{1,24}?(关闭|关停|下架|封禁)"
     r"(?=[^，,。；;：:\n、“”「」『』\"]{0,14}?(?:账号|帐号|栏目|版块|板块|频道|功能|群组|直播间|店铺|话题|词条|榜单"

@@ -1896,3 +1896,17 @@ def test_a_party_told_to_take_down_is_not_taken_down(text: str, expected: dict[s
 ])
 def test_a_measure_on_a_condition_not_yet_met_is_no_action(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.name: m.actions for m in extract(text).platforms} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the order names the party, then what it must undo
+    ("國家市場監督管理總局責令騰訊音樂30天內解除音樂獨家版權。", {"騰訊音樂": ("ordered_to_rectify",)}),
+    # the order to it, however long the list of what it must put right
+    (("同时，向阿里巴巴集团发出《行政指导书》，要求其围绕严格落实平台企业主体责任、加强内控合规管理、"
+      "维护公平竞争等方面进行全面整改。"), {"阿里巴巴集团": ("ordered_to_rectify",)}),
+    # asked to report on its own checks is no order to rectify
+    ("向阿里巴巴集团发出通知，要求其连续三年提交自查整改报告。", {"阿里巴巴集团": ()}),
+])
+def test_an_order_whose_party_stands_between_the_order_and_what_it_requires(
+        text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.name: m.actions for m in extract(text).platforms} == expected
