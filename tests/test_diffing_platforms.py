@@ -1910,3 +1910,18 @@ def test_a_measure_on_a_condition_not_yet_met_is_no_action(text: str, expected: 
 def test_an_order_whose_party_stands_between_the_order_and_what_it_requires(
         text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.name: m.actions for m in extract(text).platforms} == expected
+
+
+def test_a_site_whose_filing_is_cancelled_is_closed() -> None:
+    text = "“晴空网”“晨读网”等21家网站传播违法和不良信息，被依法注销备案。"
+    assert {m.name: m.actions for m in extract(text).platforms} == {"晴空网": ("closed",), "晨读网": ("closed",)}
+
+
+def test_amounts_given_respectively_skip_their_bracketed_conversions() -> None:
+    text = "Google and Meta were fined KRW69.2bn (USD49.58m) and KRW30.8bn (USD22.07m), respectively."
+    assert [(figure.party, figure.value) for figure in extract(text).figures] == [
+        ("google", 69_200_000_000), ("meta", 30_800_000_000)]
+
+
+def test_a_sentence_adverb_set_off_by_a_comma_is_no_name() -> None:
+    assert [m.name for m in extract("Notably, Acme Widgets was fined.", language="en").platforms] == ["Acme Widgets"]
