@@ -57,6 +57,7 @@ _KIND_WORDS_EN = {
     "app": r"apps|applications|app|application|mini[\s-]programs",
     "website": r"websites|sites|platforms",
     "account": r"accounts",
+    "company": r"companies|firms|enterprises|operators",
 }
 _KIND_EN = "|".join(f"(?P<{kind}>{words})" for kind, words in _KIND_WORDS_EN.items())
 # "…apps that have been blocked include", "The banned apps are:", "These apps included".
@@ -95,6 +96,8 @@ _NOT_A_NAME_ZH = re.compile(
     r"|(?:\d+|^[一二两三四五六七八九十百]+)\s*[款个家条]")
 _NOT_A_NAME_EN = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|which|that|who|said|according|apps|applications|websites|the\s+list)\b")
+_OWNER_AFTER_EN = re.compile(r"\s+(?:under|owned\s+by|backed\s+by|operated\s+by|run\s+by|a\s+unit\s+of|a\s+subsidiary\s+of)\s")
+_BASED_BEFORE_EN = re.compile(r"[a-z.]+-(?:based|headquartered)\s+")
 _SUCH_AS_EN = re.compile(r"^(?:[a-z-]+\s+){0,4}(?:such\s+as|like|including)\s+")
 # A description before a name: an owner's possessive, then a few lower-case words.
 _OWNERS_PRODUCT = re.compile(r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['’]s\s+(?=[a-z])")
@@ -418,6 +421,14 @@ def _item(prepared: PreparedText, start: int, end: int, language: str) -> tuple[
         such_as = _SUCH_AS_EN.match(text, start, end)
         if such_as:
             start = such_as.end()
+        # "Duo Duo Maicai under Pinduoduo", "Wuhan-based Shixianghui": the name without who owns
+        # it or where it is
+        owner = _OWNER_AFTER_EN.search(text, start, end)
+        if owner is not None and owner.start() > start:
+            end = owner.start()
+        based = _BASED_BEFORE_EN.match(text, start, end)
+        if based is not None and based.end() < end:
+            start = based.end()
     else:
         etc = _TRAILING_ETC_ZH.search(text, start, end)
         if etc and etc.start() > start:

@@ -176,3 +176,10 @@ def test_a_line_that_counts_a_kind_heads_the_list_on_the_next_line() -> None:
 def test_a_counted_line_before_a_sentence_is_no_list_heading() -> None:
     text = "下架4款违法违规应用程序\n\n网信办表示，晴空记账存在问题。"
     assert all(mention.name != "网信办表示" for mention in extract(text).platforms)
+
+
+def test_a_count_of_companies_then_including_names_the_companies_fined() -> None:
+    text = ("The regulator fined four companies, including Acme Select, Bright Grocer under Acme Group, "
+            "Daily Fresh owned by Nova Holdings and Wuhan-based Green Basket.")
+    fined = [mention.name for mention in extract(text, language="en").platforms if mention.actions == ("fined",)]
+    assert fined == ["Acme Select", "Bright Grocer", "Daily Fresh", "Green Basket"]
