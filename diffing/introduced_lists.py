@@ -139,6 +139,13 @@ def introduced_mentions(prepared: PreparedText, registry: PlatformRegistry, raw_
         inside = next((index for index, (start, end) in enumerate(spans)
                        if start <= mention.start and mention.end <= end), None)
         if inside is None:
+            # a mention that takes in the whole item and its gloss ("Tencent Holdings Ltd (騰訊)")
+            covering = next((index for index, (start, end) in enumerate(spans)
+                             if mention.start <= start and end <= mention.end), None)
+            if covering is not None:
+                whole.add(covering)
+                mention = mention if mention.actions else replace(
+                    mention, action=members[covering].action, actions=(members[covering].action,))
             read.append(mention)
             continue
         start, end = spans[inside]
