@@ -42,7 +42,11 @@ def _either_or(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, 
     both become neutral."""
     result = list(spans)
     for index in range(len(result) - 1):
-        if _EITHER_OR.fullmatch(text, result[index][1], result[index + 1][0]):
+        # 关闭、禁言“甲”“乙”等账号: closing and muting said together of accounts is the same
+        # alternative (each account got one of them), as 关闭或禁言 is
+        paired = text[result[index][1]:result[index + 1][0]] == "、" and \
+            {result[index][2], result[index + 1][2]} == {"closed", "muted"}
+        if paired or _EITHER_OR.fullmatch(text, result[index][1], result[index + 1][0]):
             result[index] = (result[index][0], result[index][1], NEUTRAL)
             result[index + 1] = (result[index + 1][0], result[index + 1][1], NEUTRAL)
     if "等" in text and ("账号" in text or "分别" in text):

@@ -1925,3 +1925,8 @@ def test_amounts_given_respectively_skip_their_bracketed_conversions() -> None:
 
 def test_a_sentence_adverb_set_off_by_a_comma_is_no_name() -> None:
     assert [m.name for m in extract("Notably, Acme Widgets was fined.", language="en").platforms] == ["Acme Widgets"]
+
+
+def test_accounts_closed_and_muted_together_got_one_or_the_other() -> None:
+    text = "相关网站按照服务协议关闭、禁言“晴空观察”“晨读家”等一批违法账号。"
+    assert {m.name: m.actions for m in extract(text).platforms} == {"晴空观察": (), "晨读家": ()}
