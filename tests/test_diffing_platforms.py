@@ -1930,3 +1930,23 @@ def test_a_sentence_adverb_set_off_by_a_comma_is_no_name() -> None:
 def test_accounts_closed_and_muted_together_got_one_or_the_other() -> None:
     text = "相关网站按照服务协议关闭、禁言“晴空观察”“晨读家”等一批违法账号。"
     assert {m.name: m.actions for m in extract(text).platforms} == {"晴空观察": (), "晨读家": ()}
+
+
+@pytest.mark.parametrize("text", [
+    "Google and Apple in India are expected to remove the apps from their platforms.",
+    "Apple will remove the apps from its store.",
+    "Google plans to take down the channels.",
+])
+def test_a_platform_that_is_to_remove_what_it_hosts_is_not_what_is_removed(text: str) -> None:
+    assert all(not m.actions for m in extract(text, language="en").platforms)
+
+
+def test_other_accounts_are_not_the_accounts_named_before() -> None:
+    text = "“晴空”、“晨读”等账号发布谣言。已依法对问题严重的账号作关闭处置，对其他账号作禁言处置。"
+    assert {m.name: m.actions for m in extract(text).platforms} == {"晴空": (), "晨读": ()}
+
+
+def test_a_bare_dollar_in_a_us_authoritys_notice_is_the_us_dollar() -> None:
+    text = ("The FTC said Epic Games will pay $275 million. Compared to the Australian Information "
+            "Commissioner, the FTC is aggressive.")
+    assert [(figure.value, figure.currency) for figure in extract(text).figures] == [(275_000_000, "USD")]
