@@ -56,8 +56,8 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             # 打算向该公司发出罚款通知, 计划对其处以罚款: a fine intended, not yet imposed.
             spans += [(match.start(), match.end(), "fine_proposed") for match in _INTENDED_FINE_ZH.finditer(text)]
             spans.sort()
-        if "处罚" in text:
-            # 分别被处罚182.3亿元: a penalty stated as money is a fine.
+        if "处罚" in text or "处以" in text:
+            # 分别被处罚182.3亿元, 分别处以150万元人民币: a penalty stated as money is a fine.
             spans += [(match.start(), match.end(), "fined") for match in _PENALTY_AMOUNT.finditer(text)]
             spans.sort()
         if "罚" in text:
@@ -402,7 +402,7 @@ _ZH_MONEY = r"[\d.,]+\s*(?:万|亿)?\s*(?:元|欧元|美元|英镑|港元|日元
 _BARE_FINE = re.compile(
     r"(?<![处惩受责可高多拟])罚(?![款没金锾单则])"
     rf"(?=[^，,。；;：:\n]{{0,24}}?{_ZH_MONEY})")
-_PENALTY_AMOUNT = re.compile(rf"处罚(?=\s*(?:人民币|新台币|港币)?\s*{_ZH_MONEY})")
+_PENALTY_AMOUNT = re.compile(rf"(?:处罚|处以)(?=\s*(?:人民币|新台币|港币)?\s*{_ZH_MONEY})")
 _APPS_IN_VIOLATION = re.compile(
     r"(?:(?:款|个|等)\s*(?:app|应用程序|移动应用|应用|小程序|sdk)(?:及sdk|\(sdk\)|（sdk）)?\s*|[，,]\s*)(存在)"
     # a question (存在哪些违法违规行为?) finds nothing

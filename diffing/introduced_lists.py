@@ -187,6 +187,9 @@ _CLOSING_ZH = re.compile(
     r"(?:" + "|".join(_KIND_WORDS_ZH.values()) + r")")
 
 
+_APP_KINDS = ("app", "apps", "sdk", "应用", "应用程序", "移动应用", "软件", "客户端", "小程序")
+
+
 def closed_list_action(prepared: PreparedText, end: int, action_spans: Sequence[tuple[int, int, str]]) -> str | None:
     """What the notice does to a Chinese list that ends at ``end`` in 等 and its kind, when no
     verb of its sentence is said of it: what the notice does where it states the list's count
@@ -195,7 +198,12 @@ def closed_list_action(prepared: PreparedText, end: int, action_spans: Sequence[
     closing = _CLOSING_ZH.match(prepared.text, end)
     if closing is None:
         return None
-    return _list_action(prepared, closing, action_spans, "zh", said_before=False)
+    action = _list_action(prepared, closing, action_spans, "zh", said_before=False)
+    if action is None and closing.group(0).rstrip().endswith(_APP_KINDS) \
+            and _IN_VIOLATION_ZH.search(prepared.text, closing.end(), prepared.clause_at(closing.end())[1]):
+        # 尚有A、B等37款App未完成整改: apps listed for what they failed to do are named for it
+        return "notified"
+    return action
 
 
 # A line that ends on a count of a kind, the list on the next line (首批清理下架105款违法违规移动应用程序

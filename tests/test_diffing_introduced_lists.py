@@ -183,3 +183,8 @@ def test_a_count_of_companies_then_including_names_the_companies_fined() -> None
             "Daily Fresh owned by Nova Holdings and Wuhan-based Green Basket.")
     fined = [mention.name for mention in extract(text, language="en").platforms if mention.actions == ("fined",)]
     assert fined == ["Acme Select", "Bright Grocer", "Daily Fresh", "Green Basket"]
+
+
+def test_apps_closed_in_a_list_for_what_they_failed_to_do_are_named_for_it() -> None:
+    text = "截至目前，尚有“晴空记账”、“晨读英语”等37款App未完成整改。"
+    assert _read(text) == [(None, "晴空记账", ("notified",)), (None, "晨读英语", ("notified",))]

@@ -1950,3 +1950,8 @@ def test_a_bare_dollar_in_a_us_authoritys_notice_is_the_us_dollar() -> None:
     text = ("The FTC said Epic Games will pay $275 million. Compared to the Australian Information "
             "Commissioner, the FTC is aggressive.")
     assert [(figure.value, figure.currency) for figure in extract(text).figures] == [(275_000_000, "USD")]
+
+
+def test_a_penalty_stated_as_money_after_chuyi_is_a_fine() -> None:
+    text = "市场监管总局依法对橙心优选、多多买菜分别处以150万元人民币。"
+    assert {m.name: m.actions for m in extract(text).platforms} == {"橙心优选": ("fined",), "多多买菜": ("fined",)}
