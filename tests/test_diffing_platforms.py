@@ -1955,3 +1955,13 @@ def test_a_bare_dollar_in_a_us_authoritys_notice_is_the_us_dollar() -> None:
 def test_a_penalty_stated_as_money_after_chuyi_is_a_fine() -> None:
     text = "市场监管总局依法对橙心优选、多多买菜分别处以150万元人民币。"
     assert {m.name: m.actions for m in extract(text).platforms} == {"橙心优选": ("fined",), "多多买菜": ("fined",)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the list's first name starts after the date and the preposition before it
+    ("工信部3月21日对叮功出行、宜天行等55款APP进行通报。", {"叮功出行": ("notified",), "宜天行": ("notified",)}),
+    # kinds of app are no names
+    ("工信部近期组织第三方检测机构对群众关注的生活服务、休闲娱乐、实用工具等APP进行检查。", {}),
+])
+def test_a_list_of_names_before_a_count_of_apps(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.name: m.actions for m in extract(text).platforms} == expected
