@@ -27,7 +27,7 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
                       if not (text.startswith("要求", match.start())
                               and _AS_REQUIRED.search(text, max(0, match.start() - 8), match.start()))]
             # 责令快手在30日内整改: the names come between the order and the word.
-            spans += [(match.start(1), match.end(1), "ordered_to_rectify")
+            spans += [(match.start(match.lastindex or 0), match.end(match.lastindex or 0), "ordered_to_rectify")
                       for match in _ORDERED_AROUND_NAMES.finditer(text)]
             # 责令微博、百度永久关闭炒作绯闻的账号, 要求平台下架违规商品: the platform is told to
             # close or take down its accounts or content, an order to put things right; the
@@ -56,8 +56,8 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             # 打算向该公司发出罚款通知, 计划对其处以罚款: a fine intended, not yet imposed.
             spans += [(match.start(), match.end(), "fine_proposed") for match in _INTENDED_FINE_ZH.finditer(text)]
             spans.sort()
-        if "处罚" in text:
-            # 分别被处罚182.3亿元: a penalty stated as money is a fine.
+        if "处罚" in text or "处以" in text:
+            # 分别被处罚182.3亿元, 分别处以150万元人民币: a penalty stated as money is a fine.
             spans += [(match.start(), match.end(), "fined") for match in _PENALTY_AMOUNT.finditer(text)]
             spans.sort()
         if "罚" in text:
@@ -159,6 +159,10 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         # for whoever fails, said to all it governs, is no fine on any of them.
         spans = [span for span in spans if not (
             span[2] == "fined" and _PENALTY_FOR_WHOEVER_ZH.search(text, max(0, span[0] - 48), span[0]))]
+    if language == "zh" and ("将" in text or "会" in text):
+        # 若逾期未整改，将依法对其进行下架处理; 整改落实不到位的，我局将视情采取下架、关停等措施:
+        # a measure held over whoever does not comply, not taken on anyone.
+        spans = [span for span in spans if span[2] == NEUTRAL or not conditional_measure(text, span[0])]
     if language == "zh" and ("违" in text or "擅自" in text or "非法" in text):
         # 违法下架频道, 擅自关闭服务: what the party did against the rules, not a measure on it.
         spans = [span for span in spans if not _CONDUCT_BEFORE_ZH.search(text, max(0, span[0] - 4), span[0])]
@@ -256,6 +260,12 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
     return kept
 
 
+def conditional_measure(text: str, position: int) -> bool:
+    """Whether a Chinese measure word at ``position`` of ``text`` (prepared) is held over
+    whoever does not comply (若逾期未整改，将…下架), not taken."""
+    return _CONDITIONAL_MEASURE_ZH.search(text, max(0, position - 72), position) is not None
+
+
 def _fine_to_come_en(text: str, start: int) -> bool:
     announced = _FINE_TO_COME_EN.search(text, max(0, start - 40), start)
     return announced is not None and (announced.group(1) is not None or text.startswith("fine", start))
@@ -333,6 +343,12 @@ _PENDING_BEFORE_ZH = re.compile(r"(?:是否|可对|可以对|可向|可依法对
 _PENALTY_FOR_WHOEVER_ZH = re.compile(
     r"(?:^|[，,；;。！？!?：:\n])\s*(?:凡|对于?)?(?:违者|(?:未|违反|逾期|拒不|不按|不依)[^，,。；;！？!?：:\n]{0,24}?(?:者|的))"
     r"\s*[，,]?\s*(?:将|均|一律|可|应)?(?:依法|依规|依法依规)?[^，,。；;！？!?\n]{0,8}$")
+# The condition (若/如果/一旦/否则…, or whoever has not complied: 逾期未整改的, 整改不到位的) and the
+# future it sets the measure in (将, 会): a threat to those the notice addresses.
+_CONDITIONAL_MEASURE_ZH = re.compile(
+    r"(?:(?:^|[，,；;。！？!?：:\n])\s*(?:若|如果|如若|倘若|假如|一旦|否则|如未|如不|若未|若不)[^。！？!?\n；;]{0,40}?"
+    r"|(?:未|不到位|拒不|逾期|不按|不依|仍不|不达标)[^，,。；;！？!?：:\n]{0,16}?(?:的|者)\s*[，,]?\s*[^，,。；;！？!?\n]{0,8}?)"
+    r"(?:将|将会|会)(?:视情|依法|依规|依法依规|坚决|严肃|一律|进一步)?[^，,。；;！？!?\n]{0,16}$")
 _PENDING_AFTER_ZH = re.compile(r"(?:金额)?\s*(?:恐|或将?|可能|最高可|最高将?|最多可?)(?:高)?达")
 _PART_OF_PLATFORM = re.compile(
     r"(?:了)?(?:其|该平台|平台)?(?:相关|部分|违规|违法|涉事|涉及|有关)?[^，,。；;、\n“”「」『』\"@]{0,6}?"
@@ -372,7 +388,11 @@ _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 # 要求上述8款浏览器在整改期间…: asked of parties counted back, 要求 is an order too.
 _ORDERED_AROUND_NAMES = re.compile(
     r"(?:责令|勒令|下令|命令|(?:要求|督促)(?=(?:上述|以上|前述|这)\s*(?:\d+|[两二三四五六七八九十]+)\s*(?:家|款|个)))"
-    r"[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除|补救|纠正)")
+    # 责令腾讯30天内解除独家版权: what the order undoes (an order only to stop the conduct, 责令美团
+    # 停止违法行为, is not counted as one, as the development corpus annotates it)
+    r"[^，,。；;：:\n]{1,24}?(整改|改正|删除|清理|清除|补救|纠正|解除)"
+    # 要求其围绕落实主体责任、加强合规管理等方面进行全面整改: the order to it, however long what it lists
+    r"|(?:责令|要求|督促)其[^。；;！？!?\n]{8,80}?((?<!自查)整改|改正)")
 _ORDERED_TO_CLEAN_UP = re.compile(
     r"(?:责令|勒令|要求|督促)[^，,。；;：:\n]{1,24}?(关闭|关停|下架|封禁)"
     r"(?=[^，,。；;：:\n、“”「」『』\"]{0,14}?(?:账号|帐号|栏目|版块|板块|频道|功能|群组|直播间|店铺|话题|词条|榜单"
@@ -382,7 +402,7 @@ _ZH_MONEY = r"[\d.,]+\s*(?:万|亿)?\s*(?:元|欧元|美元|英镑|港元|日元
 _BARE_FINE = re.compile(
     r"(?<![处惩受责可高多拟])罚(?![款没金锾单则])"
     rf"(?=[^，,。；;：:\n]{{0,24}}?{_ZH_MONEY})")
-_PENALTY_AMOUNT = re.compile(rf"处罚(?=\s*(?:人民币|新台币|港币)?\s*{_ZH_MONEY})")
+_PENALTY_AMOUNT = re.compile(rf"(?:处罚|处以)(?=\s*(?:人民币|新台币|港币)?\s*{_ZH_MONEY})")
 _APPS_IN_VIOLATION = re.compile(
     r"(?:(?:款|个|等)\s*(?:app|应用程序|移动应用|应用|小程序|sdk)(?:及sdk|\(sdk\)|（sdk）)?\s*|[，,]\s*)(存在)"
     # a question (存在哪些违法违规行为?) finds nothing

@@ -231,9 +231,17 @@ def _local_dollar(text: str) -> str | None:
     US dollar (an Australian regulator's notice); ``None`` where it is, and where the notice
     marks that dollar itself (A$60 million): its "$" alone is then another one."""
     for code, words, own in _dollar_where():
-        if words.search(text) and not _NAMES_US_DOLLAR.search(text) and not own.search(text):
+        if words.search(text) and not _NAMES_US_DOLLAR.search(text) and not own.search(text) \
+                and not _US_AUTHORITY.search(text):
             return code
     return None
+
+
+# A US authority the notice names (an FTC settlement that compares the FTC with Australia's
+# regulator): its "$" alone is the US dollar.
+_US_AUTHORITY = re.compile(
+    r"\b(?:ftc|federal\s+trade\s+commission|department\s+of\s+justice|doj|u\.s\.|united\s+states"
+    r"|securities\s+and\s+exchange\s+commission|consumer\s+financial\s+protection\s+bureau|cfpb)(?![a-z])")
 
 
 def _bare_dollar(text: str, amount: AmountMatch) -> bool:

@@ -104,12 +104,14 @@ _TIME_WORDS = frozenset({
 })
 _NOT_BETWEEN = frozenset({"of", "to", "and", "or"})
 _LAST_WORDS = re.compile(r"[a-z0-9'’.-]+(?:\s+[a-z0-9'’.-]+)*\s+$")
+_LAST_WORDS_CLOSED = re.compile(r"[a-z0-9'’.-]+(?:\s+[a-z0-9'’.-]+)*$")
 _WORD = re.compile(r"[a-z0-9'’.-]+")
 
 
-def _words_before(text: str, position: int) -> list[tuple[str, int]]:
-    """The words just before ``position`` with their starts, back to the nearest punctuation."""
-    run = _LAST_WORDS.search(text, max(0, position - 60), position)
+def _words_before(text: str, position: int, *, closed: bool = False) -> list[tuple[str, int]]:
+    """The words just before ``position`` with their starts, back to the nearest punctuation
+    (``closed``: the last word ends at ``position``, else a space does)."""
+    run = (_LAST_WORDS_CLOSED if closed else _LAST_WORDS).search(text, max(0, position - 60), position)
     if run is None:
         return []
     return [(word.group(0), word.start()) for word in _WORD.finditer(text, run.start(), position)][-8:]
@@ -260,6 +262,10 @@ def govern(
         if language == "zh":
             continue
         words = _words_before(text, party.start)
+        if not words and _APPOSITIVE_BEFORE_EN.search(text, max(sentence_start, party.start - 40), party.start):
+            # "accounts on its video app, Douyin, were removed": an appositive name stands where
+            # the phrase it renames stands, a host or an oblique as that phrase is.
+            words = _words_before(text, text.rfind(",", max(sentence_start, party.start - 40), party.start), closed=True)
         result[index].host = result[index].host or (
             bool(words) and _product_of(words) and not _UNIT_AFTER_EN.match(text, party.end)) or bool(
             _BRANDS_IN_BRACKETS.search(text, max(0, party.start - 32), party.start))

@@ -306,6 +306,9 @@ _EN_LEADING = re.compile(
 )
 
 
+_SENTENCE_ADVERB = re.compile(r"^[A-Z][a-z]{3,}ly$")
+
+
 # Capitalised words that start no company's name: the regulators, courts, places and times.
 _EN_NOT_PARTY = re.compile(
     r"^(?:It|They|EU|EEA|UK|US|U\.S\.|Big|Internet|Web|Online|Chinese|National|State|Federal|Data|Privacy|"
@@ -348,7 +351,10 @@ def _governed_names(prepared: PreparedText, known: Sequence[Found]) -> list[Foun
             if cited is not None and start == match.start(group):
                 continue
             words = original[start:end].split()
-            while words and _EN_LEADING.match(words[0]):
+            while words and (_EN_LEADING.match(words[0]) or (
+                    # "Notably, Meta's Facebook…": a sentence adverb set off by its comma (not
+                    # "Grammarly was fined")
+                    _SENTENCE_ADVERB.match(words[0]) and original.startswith(",", start + len(words[0])))):
                 start = original.index(words[1], start + len(words[0])) if len(words) > 1 else end
                 words = words[1:]
             end = _before_sentence_stop(original, start, end)

@@ -27,10 +27,25 @@ def respective_amounts(prepared: PreparedText, group: Sequence[Found],
     _, sentence_end = prepared.sentence_at(group[0].start)
     if not RESPECTIVELY.search(prepared.text, group[-1].end, sentence_end):
         return None
-    after = amounts.within(group[-1].end, sentence_end)
+    after = _without_conversions(prepared.text, amounts.within(group[-1].end, sentence_end))
     if len(after) != len(group):
         return None
     return [match.amount for match in after]
+
+
+# "KRW69.2bn (USD49.58m) and KRW30.8bn (USD22.07m), respectively": the bracketed amount restates
+# the one before it in another currency.
+_CONVERSION_BRACKET = re.compile(r"\s*[(（]\s*(?:about|around|approximately|approx\.?|roughly|some|nearly|约|合|折合|约合)?\s*")
+
+
+def _without_conversions(text: str, found: Sequence[AmountMatch]) -> list[AmountMatch]:
+    kept: list[AmountMatch] = []
+    for match in found:
+        if kept and match.amount.currency != kept[-1].amount.currency \
+                and _CONVERSION_BRACKET.fullmatch(text, kept[-1].end, match.start):
+            continue
+        kept.append(match)
+    return kept
 
 
 def gapped_fines(

@@ -57,6 +57,7 @@ _KIND_WORDS_EN = {
     "app": r"apps|applications|app|application|mini[\s-]programs",
     "website": r"websites|sites|platforms",
     "account": r"accounts",
+    "company": r"companies|firms|enterprises|operators",
 }
 _KIND_EN = "|".join(f"(?P<{kind}>{words})" for kind, words in _KIND_WORDS_EN.items())
 # "…apps that have been blocked include", "The banned apps are:", "These apps included".
@@ -80,16 +81,23 @@ _PARTICIPLES_EN = {"blocked": "removed", "banned": "removed", "removed": "remove
                    "named": "notified", "notified": "notified"}
 
 # Items: numbered (1.A 2.B, 1、A), or separated by enumeration commas and a final conjunction.
-_SEPARATOR_ZH = re.compile(r"[、，,；;]\s*(?:以及|和|及|与)?|(?:以及|和|及)(?=[^、，,；;]{2,20}$)")
+# (after 、 only 以及 joins: 、和平精英, 、及时雨 open names)
+_SEPARATOR_ZH = re.compile(r"、\s*(?:以及)?|[，,；;]\s*(?:以及|和|及|与)?|(?:以及|和|及)(?=[^、，,；;]{2,20}$)")
 _SEMICOLON_EN = re.compile(r"\s*;\s*(?:and\s+)?")
 _SEPARATOR_EN = re.compile(r"\s*[,;]\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+")
 _QUOTES = "“”「」『』《》\"'‘’ \t"
 # What an item is not: a problem, a category, a count, a clause.
 _NOT_A_NAME_ZH = re.compile(
-    r"违法|违规|问题|行为|信息|内容|情况|权限|收集|索取|整改|用户|等方面|领域|类$|[。！？]"
+    # (信息 of a described problem, 个人信息/违法信息; an app may be called 及时雨信息)
+    # (信息 of a described problem, 个人信息/违法信息; an app may be called 及时雨信息; a body that
+    # signs the notice, 工业和信息化部信息通信管理局, ends in 部, 局, 厅 or 署)
+    r"违法|违规|问题|行为|[人法规害息良假关]信息|信息(?:内容|服务|安全)|内容|情况|权限|收集|索取|整改|用户|等方面|领域|类$|[。！？]"
+    r"|(?<![乐])部$|[局厅署]$"
     r"|(?:\d+|^[一二两三四五六七八九十百]+)\s*[款个家条]")
 _NOT_A_NAME_EN = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|which|that|who|said|according|apps|applications|websites|the\s+list)\b")
+_OWNER_AFTER_EN = re.compile(r"\s+(?:under|owned\s+by|backed\s+by|operated\s+by|run\s+by|a\s+unit\s+of|a\s+subsidiary\s+of)\s")
+_BASED_BEFORE_EN = re.compile(r"[a-z.]+-(?:based|headquartered)\s+")
 _SUCH_AS_EN = re.compile(r"^(?:[a-z-]+\s+){0,4}(?:such\s+as|like|including)\s+")
 # A description before a name: an owner's possessive, then a few lower-case words.
 _OWNERS_PRODUCT = re.compile(r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['’]s\s+(?=[a-z])")
@@ -110,8 +118,10 @@ _MAX_ITEM_WORDS_EN = 7
 
 def may_introduce(prepared: PreparedText) -> bool:
     """Whether ``prepared`` has words that can introduce a list (a test cheaper than the reading)."""
-    intro = _INTRO_ZH if prepared.language.startswith("zh") else _INTRO_EN
-    return intro.search(prepared.text) is not None
+    if prepared.language.startswith("zh"):
+        return _INTRO_ZH.search(prepared.text) is not None or (
+            "\n" in prepared.text and _COUNT_LINE_ZH.search(prepared.text) is not None)
+    return _INTRO_EN.search(prepared.text) is not None
 
 
 def introduced_mentions(prepared: PreparedText, registry: PlatformRegistry, raw_actions: Sequence[tuple[int, int, str]],
@@ -129,6 +139,13 @@ def introduced_mentions(prepared: PreparedText, registry: PlatformRegistry, raw_
         inside = next((index for index, (start, end) in enumerate(spans)
                        if start <= mention.start and mention.end <= end), None)
         if inside is None:
+            # a mention that takes in the whole item and its gloss ("Tencent Holdings Ltd (騰訊)")
+            covering = next((index for index, (start, end) in enumerate(spans)
+                             if mention.start <= start and end <= mention.end), None)
+            if covering is not None:
+                whole.add(covering)
+                mention = mention if mention.actions else replace(
+                    mention, action=members[covering].action, actions=(members[covering].action,))
             read.append(mention)
             continue
         start, end = spans[inside]
@@ -170,6 +187,9 @@ _CLOSING_ZH = re.compile(
     r"(?:" + "|".join(_KIND_WORDS_ZH.values()) + r")")
 
 
+_APP_KINDS = ("app", "apps", "sdk", "应用", "应用程序", "移动应用", "软件", "客户端", "小程序")
+
+
 def closed_list_action(prepared: PreparedText, end: int, action_spans: Sequence[tuple[int, int, str]]) -> str | None:
     """What the notice does to a Chinese list that ends at ``end`` in 等 and its kind, when no
     verb of its sentence is said of it: what the notice does where it states the list's count
@@ -178,7 +198,29 @@ def closed_list_action(prepared: PreparedText, end: int, action_spans: Sequence[
     closing = _CLOSING_ZH.match(prepared.text, end)
     if closing is None:
         return None
-    return _list_action(prepared, closing, action_spans, "zh", said_before=False)
+    action = _list_action(prepared, closing, action_spans, "zh", said_before=False)
+    if action is None and closing.group(0).rstrip().endswith(_APP_KINDS) \
+            and _IN_VIOLATION_ZH.search(prepared.text, closing.end(), prepared.clause_at(closing.end())[1]):
+        # 尚有A、B等37款App未完成整改: apps listed for what they failed to do are named for it
+        return "notified"
+    return action
+
+
+# A line that ends on a count of a kind, the list on the next line (首批清理下架105款违法违规移动应用程序
+# / 猫途鹰、苏格、…): the count introduces the list as a heading does.
+_COUNT_LINE_ZH = re.compile(
+    r"(?:\d+|[一二两三四五六七八九十百]+)\s*(?:余|多)?\s*[款个家][^\n、，,。；;：:]{0,16}?"
+    r"(?:" + "|".join(_KIND_WORDS_ZH.values()) + r")\s*(?=\n)")
+_MIN_HEADED_ITEMS = 3
+
+
+def _introductions(text: str, language: str) -> list[tuple[re.Match[str], bool]]:
+    """The introductions of ``text`` in order, each with whether it is a count that heads a line."""
+    found = [(match, False) for match in (_INTRO_ZH if language == "zh" else _INTRO_EN).finditer(text)]
+    if language == "zh" and "\n" in text:
+        found += [(match, True) for match in _COUNT_LINE_ZH.finditer(text)]
+        found.sort(key=lambda each: each[0].start())
+    return found
 
 
 def introduced_members(prepared: PreparedText, action_spans: Sequence[tuple[int, int, str]]) -> list[Member]:
@@ -186,13 +228,12 @@ def introduced_members(prepared: PreparedText, action_spans: Sequence[tuple[int,
     the action of each list; ``action_spans`` are the notice's action words."""
     text = prepared.text
     language = "zh" if prepared.language.startswith("zh") else "en"
-    intro = _INTRO_ZH if language == "zh" else _INTRO_EN
     members: list[Member] = []
     taken_until = 0
-    for match in intro.finditer(text):
+    for match, heading in _introductions(text, language):
         if match.start() < taken_until:
             continue
-        kind = _kind(prepared, match, language)
+        kind = _kind(prepared, match, language, heading)
         if kind is None or (language == "en" and not _opens_a_name(prepared, match)):
             continue
         action = _list_action(prepared, match, action_spans, language, kind=kind)
@@ -200,7 +241,7 @@ def introduced_members(prepared: PreparedText, action_spans: Sequence[tuple[int,
             continue
         items = _items(prepared, match.end(), language)
         count = _count_before(prepared, match.end(), language)
-        if len(items) < 2 or (count is not None and len(items) > count):
+        if len(items) < (_MIN_HEADED_ITEMS if heading else 2) or (count is not None and len(items) > count):
             continue
         members += [Member(start, end, kind, action) for start, end in items]
         taken_until = items[-1][1]
@@ -216,12 +257,16 @@ def _opens_a_name(prepared: PreparedText, intro: re.Match[str]) -> bool:
     return _OPENS_A_NAME.match(following) is not None
 
 
-def _kind(prepared: PreparedText, intro: re.Match[str], language: str) -> str | None:
-    """The kind of thing the introduction says its items are, or ``None`` when it says none."""
+def _kind(prepared: PreparedText, intro: re.Match[str], language: str, heading: bool = False) -> str | None:
+    """The kind of thing the introduction says its items are (a heading count: the kind it
+    counts), or ``None`` when it says none."""
     if language == "en":
         return next(kind for kind, value in intro.groupdict().items() if value and kind in _KIND_WORDS_EN)
-    start = max(prepared.sentence_at(intro.start())[0], intro.start() - 20)
-    said = _KIND_BEFORE_ZH.search(prepared.text, start, intro.start())
+    if heading:
+        said = _KIND_BEFORE_ZH.search(prepared.text, intro.start(), intro.end())
+    else:
+        start = max(prepared.sentence_at(intro.start())[0], intro.start() - 20)
+        said = _KIND_BEFORE_ZH.search(prepared.text, start, intro.start())
     return next(kind for kind, value in said.groupdict().items() if value) if said else None
 
 
@@ -391,6 +436,14 @@ def _item(prepared: PreparedText, start: int, end: int, language: str) -> tuple[
         such_as = _SUCH_AS_EN.match(text, start, end)
         if such_as:
             start = such_as.end()
+        # "Duo Duo Maicai under Pinduoduo", "Wuhan-based Shixianghui": the name without who owns
+        # it or where it is
+        owner = _OWNER_AFTER_EN.search(text, start, end)
+        if owner is not None and owner.start() > start:
+            end = owner.start()
+        based = _BASED_BEFORE_EN.match(text, start, end)
+        if based is not None and based.end() < end:
+            start = based.end()
     else:
         etc = _TRAILING_ETC_ZH.search(text, start, end)
         if etc and etc.start() > start:

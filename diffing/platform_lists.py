@@ -25,7 +25,7 @@ from diffing.unknown_names import (
 _REFERRING_OBJECT = {
     "en": re.compile(r"\b(?:them|both\s+(?:companies|platforms|firms)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms)"
                      r"|(?:these|those|the)\s+(?:companies|platforms|firms))\b"),
-    "zh": re.compile(r"对(?:其|该(?:平台|公司|企业|网站)|平台(?![内上中])|(?:这|上述)?[两二三四五六七八九十]+(?:[个家]|平台|网站|企业|公司)|上述(?:平台|企业|公司|网站))"
+    "zh": re.compile(r"对(?:其(?![他余中])|该(?:平台|公司|企业|网站)|平台(?![内上中])|(?:这|上述)?[两二三四五六七八九十]+(?:[个家]|平台|网站|企业|公司)|上述(?:平台|企业|公司|网站))"
                      # 涉及的帐号已被依法关闭: the accounts just named
                      r"|(?:涉及的|涉事|上述|这些|以上)(?:帐号|账号|公众号|网站|应用|app)"),
 }
@@ -42,7 +42,11 @@ def _either_or(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, 
     both become neutral."""
     result = list(spans)
     for index in range(len(result) - 1):
-        if _EITHER_OR.fullmatch(text, result[index][1], result[index + 1][0]):
+        # 关闭、禁言“甲”“乙”等账号: closing and muting said together of accounts is the same
+        # alternative (each account got one of them), as 关闭或禁言 is
+        paired = text[result[index][1]:result[index + 1][0]] == "、" and \
+            {result[index][2], result[index + 1][2]} == {"closed", "muted"}
+        if paired or _EITHER_OR.fullmatch(text, result[index][1], result[index + 1][0]):
             result[index] = (result[index][0], result[index][1], NEUTRAL)
             result[index + 1] = (result[index + 1][0], result[index + 1][1], NEUTRAL)
     if "等" in text and ("账号" in text or "分别" in text):
@@ -309,7 +313,15 @@ def owners_of_brands(text: str, groups: Sequence[Sequence[Found]], governed: Seq
 
 # "Apple removed about 60 VPN services", "X and example.com closed 305 accounts": the party is
 # the subject of the verb, which acts on things of its own (apps in its store, accounts on it).
-_SUBJECT_GAP = re.compile(r"(?:\s+and\s+[\w.-]+)?\s+(?:(?:has|have|had)\s+)?(?:(?:also|already|since|then)\s+)?")
+# ("Google and Apple in India are expected to remove the apps", "Apple will remove them": the
+# subject, whatever it is told or expected to do, still acts on what it hosts)
+_SUBJECT_GAP = re.compile(
+    r"(?:\s+and\s+[\w.-]+)?(?:\s+in\s+[\w.-]+)?\s+(?:(?:has|have|had)\s+)?(?:(?:also|already|since|then)\s+)?"
+    r"(?:(?:will|would|shall|should|must|may|might|could|can|is|are|was|were|has\s+been|have\s+been)\s+"
+    r"(?:(?:also|now|then|reportedly)\s+)?"
+    r"(?:(?:expected|set|due|going|about|required|asked|told|ordered|obliged|likely|planning|poised|able|set)\s+)?to\s+"
+    r"|(?:will|would|shall|should|must|may|might|could|can)\s+(?:(?:also|now|then)\s+)?"
+    r"|(?:plans?|intends?|agreed|promised|pledged|moved|began|started|decided)\s+to\s+)?")
 _OWN_OBJECT = re.compile(
     r"(?:\s+down)?\s+(?:(?:about|around|over|nearly|almost|some|at\s+least|more\s+than)\s+)?"
     r"(?:\d|(?:hundreds|thousands|dozens|millions|tens)\s+of\b|(?:the|these|those|all)\s+[a-z]"

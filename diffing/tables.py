@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from diffing.actions import conditional_measure
 from diffing.chinese import to_simplified
 from diffing.numbers import fold_ascii_case, normalise_width
 from diffing.text import PreparedText
@@ -20,6 +21,8 @@ MAX_ROWS = 2000
 _NAME_HEADERS = ("应用名称", "app名称", "软件名称", "产品名称", "sdk名称", "小程序名称", "app name", "application name", "名称")
 _DEVELOPER_HEADERS = ("应用开发者", "开发者名称", "开发者", "开发运营者", "运营者", "应用主办者", "主办者", "主办单位", "企业名称", "developer")
 _REMOVAL = re.compile(r"下架|remov|taken down|off the shel")
+# A heading that says "the list of" (名单, 清单: 存在问题的小程序清单) names what follows.
+_LIST_WORD = re.compile(r"名单|清单|列表|list")
 _HEADING_LINES = 4
 
 
@@ -222,9 +225,10 @@ def _row(prepared: PreparedText, cells: list[tuple[str, int, int]], name_column:
 
 def _heading_action(text: str, heading_lines: list[tuple[int, int]]) -> str:
     for start, end in reversed(heading_lines):
-        if _REMOVAL.search(text, start, end):
+        removal = _REMOVAL.search(text, start, end)
+        if removal and not conditional_measure(text, removal.start()):
             return "removed"
-        if "名单" in text[start:end] or "list" in text[start:end]:
+        if _LIST_WORD.search(text, start, end):
             return "notified"
     return "notified"
 
@@ -317,9 +321,10 @@ def _html_heading_action(table: object) -> str:
         folded = _fold(str(text))
         if not folded:
             continue
-        if _REMOVAL.search(folded):
+        removal = _REMOVAL.search(folded)
+        if removal and not conditional_measure(folded, removal.start()):
             return "removed"
-        if "名单" in folded or "list" in folded:
+        if _LIST_WORD.search(folded):
             return "notified"
     return "notified"
 

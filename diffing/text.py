@@ -146,13 +146,39 @@ def prepare(original: str, language: str | None = None) -> PreparedText:
     return prepared
 
 
+# A line break inside a sentence (reposts that wrap every few words): after a comma, or before a
+# count when the line before has no stop of its own (首批清理下架 / 105款违法违规移动应用程序).
+_WRAPPED_AFTER = re.compile(r"[,，、]\s*$")
+_OPEN_LINE_END = re.compile(r"[^\s。！？!?；;：:.]\s*$")
+_COUNT_OPENS = re.compile(r"\s*\d[\d,.]*\s*(?:余|多)?\s*[款个家件条起宗名]")
+
+
+def _wrapped_breaks(text: str) -> set[int]:
+    """The line breaks of ``text`` that end no sentence: the lines they join are one."""
+    joined: set[int] = set()
+    position = text.find("\n")
+    while position != -1:
+        run_end = position
+        while run_end < len(text) and text[run_end] in "\n \t\u3000":
+            run_end += 1
+        before = max(0, position - 8)
+        if _WRAPPED_AFTER.search(text, before, position) or (
+                _OPEN_LINE_END.search(text, before, position) and _COUNT_OPENS.match(text, run_end)):
+            joined.update(index for index in range(position, run_end) if text[index] == "\n")
+        position = text.find("\n", run_end)
+    return joined
+
+
 def _segment(prepared: PreparedText) -> None:
     text = prepared.text
     starts: list[int] = []
     ends: list[int] = []
     start = 0
+    joined = _wrapped_breaks(text) if "\n" in text else set()
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
+        if joined and match.start() in joined:
+            continue
         if text[end - 1] == "." and _ABBREVIATION.search(text, max(start, end - 7), end) \
                 and _GOES_ON.match(prepared.original, prepared.offsets.to_original(end, end)[0]):
             continue
@@ -168,7 +194,7 @@ def _segment(prepared: PreparedText) -> None:
         paragraph_starts.append(position + 1)
         position = text.find("\n", position + 1)
     prepared._paragraph_starts = paragraph_starts
-    prepared._clause_breaks = [match.start() for match in _CLAUSE_END.finditer(text)]
+    prepared._clause_breaks = [match.start() for match in _CLAUSE_END.finditer(text) if match.start() not in joined]
 
 
 def _add_sentence(starts: list[int], ends: list[int], start: int, end: int) -> None:

@@ -474,8 +474,8 @@ _LIST_LEAD_WORD = re.compile(
     r"针对|关于|对于|对|就|了|将|把|的|如|其|及|和"
 )
 # The last character of a body, a verb or a relative clause that a list's first name follows
-# (工信部对…, 检查了…, 未完成整改的…, 违规的…).
-_AGENT_OR_VERB_END = re.compile(r"[部局办委厅院署会处查现报布架谈理置罚示括治管核测改规法题]")
+# (工信部对…, 检查了…, 未完成整改的…, 违规的…), or of a time (3月21日对…, 近期对…, 日前对…).
+_AGENT_OR_VERB_END = re.compile(r"[部局办委厅院署会处查现报布架谈理置罚示括治管核测改规法题日期前天]")
 _LIST_NOT_ITEM = re.compile(
     r"^(?:多款|部分|相关|其他|其它|一批|若干|各类|上述|该|这些|此类)|[\d一二三四五六七八九十]+(?:款|家|个)$"
     # 13家网络服务商和抖音等…: a count of a kind beside the names, not one of them
@@ -483,6 +483,9 @@ _LIST_NOT_ITEM = re.compile(
     # a kind of thing, not a name: 网站、账号等3000家
     r"|^(?:网站|账号|帐号|平台|应用|app|小程序|公众号|企业|公司|群组|直播间|主播|博主|栏目|频道|信息|视频|图片"
     r"|讨论区|论坛|社交平台|社交媒体|社交网站|媒体|网媒|通讯软件|搜索引擎|应用商店)$"
+    # the kinds of app MIIT's checks cover (对生活服务、休闲娱乐、实用工具等APP进行检查)
+    r"|^(?:生活服务|休闲娱乐|实用工具|系统工具|影音播放|网上购物|社交通讯|新闻阅读|运动健康|办公学习|拍摄美化|地图导航"
+    r"|金融理财|旅游出行|教育学习|儿童教育|游戏娱乐|出行导航|便捷生活|生活服务类|实用工具类)$"
 )
 _LIST_REACH = 200
 

@@ -147,3 +147,44 @@ def test_a_closed_list_with_glosses_and_a_modifier_before_its_kind() -> None:
     text = "某国将永久停用Helo(海乐)、WeChat(微信)等59个中国App。某国先前宣布禁止59款中国应用程序。"
     assert [(m.id, m.actions) for m in extract(text).platforms if m.actions] == [
         ("helo", ("removed",)), ("wechat", ("removed",))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a name may open on 及 or 和 (及时雨, 和平精英) or hold 信息 (a company-style app name)
+    ("4款违规APP名单：晴空记账、及时雨信息、和平相册、云朵天气。",
+     [(None, name, ("notified",)) for name in ("晴空记账", "及时雨信息", "和平相册", "云朵天气")]),
+])
+def test_list_items_that_open_on_a_conjunction_or_hold_a_problem_word(
+        text: str, expected: list[tuple[str | None, str, tuple[str, ...]]]) -> None:
+    assert _read(text) == expected
+
+
+def test_the_body_that_signs_under_a_list_heading_is_no_item() -> None:
+    text = "共发现3款APP仍然存在问题。\n\n附件：工业和信息化部通报存在问题的APP名单\n\n工业和信息化部信息通信管理局\n\n2022年3月14日"
+    assert _read(text) == []
+
+
+def test_a_line_that_counts_a_kind_heads_the_list_on_the_next_line() -> None:
+    # a repost that breaks its lines every few words: the verb, then the count, then the names
+    text = ("国家网信办公布，\n\n首批清理下架\n\n4款违法违规移动应用程序\n\n"
+            "晴空记账、晨读英语、青橙天气、云朵相册\n\n国家网信办将持续推进整治工作。")
+    assert _read(text) == [(None, name, ("removed",)) for name in ("晴空记账", "晨读英语", "青橙天气", "云朵相册")]
+    figures = [(figure.metric, figure.value) for figure in extract(text).figures]
+    assert ("apps_removed", 4) in figures
+
+
+def test_a_counted_line_before_a_sentence_is_no_list_heading() -> None:
+    text = "下架4款违法违规应用程序\n\n网信办表示，晴空记账存在问题。"
+    assert all(mention.name != "网信办表示" for mention in extract(text).platforms)
+
+
+def test_a_count_of_companies_then_including_names_the_companies_fined() -> None:
+    text = ("The regulator fined four companies, including Acme Select, Bright Grocer under Acme Group, "
+            "Daily Fresh owned by Nova Holdings and Wuhan-based Green Basket.")
+    fined = [mention.name for mention in extract(text, language="en").platforms if mention.actions == ("fined",)]
+    assert fined == ["Acme Select", "Bright Grocer", "Daily Fresh", "Green Basket"]
+
+
+def test_apps_closed_in_a_list_for_what_they_failed_to_do_are_named_for_it() -> None:
+    text = "截至目前，尚有“晴空记账”、“晨读英语”等37款App未完成整改。"
+    assert _read(text) == [(None, "晴空记账", ("notified",)), (None, "晨读英语", ("notified",))]

@@ -560,6 +560,19 @@ def test_an_appositive_name_takes_the_verb_of_the_phrase_it_renames(
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # the renamed phrase only hosts what was acted on, so the name does too
+    ("ByteDance said 20 accounts on its video app, Douyin, were removed after the order.",
+     {"bytedance": (), "douyin": ()}),
+    ("Shops on its e-commerce site, Taobao, were closed.", {"taobao": ()}),
+    # a renamed object keeps its verb
+    ("The regulator fined the e-commerce platform, Pinduoduo, 2 million yuan.", {"pinduoduo": ("fined",)}),
+])
+def test_an_appositive_name_stands_where_the_phrase_it_renames_stands(
+        text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.id: m.actions for m in extract(text, language="en").platforms} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     # the platform, or it, as the object of the measures of the next sentence
     (("Douban has been summoned for talks by the regulator. The regulator has issued warnings to the "
       "platform, ordered it to rectify within a set time, and will hold its staff accountable."),
@@ -1871,3 +1884,84 @@ def test_a_penalty_for_whoever_fails_a_rule_fines_no_one(text: str, expected: di
 ])
 def test_a_party_told_to_take_down_is_not_taken_down(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.key: m.actions for m in _mentions(text) if m.key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the measure is held over the apps if they fail to comply, not taken
+    ("工信部通报了“晴空记账”等10款APP，要求其限期整改，逾期未整改的将依法采取下架措施。",
+     {"晴空记账": ("notified", "ordered_to_rectify")}),
+    ("网信办对“快看漫画”等平台予以约谈。若逾期未整改，将依法对其进行下架处理。", {"快看漫画": ("summoned",)}),
+    # a measure taken on those who did not comply is taken
+    ("工信部对拒不整改的“晴空记账”等12款APP予以下架。", {"晴空记账": ("removed",)}),
+])
+def test_a_measure_on_a_condition_not_yet_met_is_no_action(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.name: m.actions for m in extract(text).platforms} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the order names the party, then what it must undo
+    ("國家市場監督管理總局責令騰訊音樂30天內解除音樂獨家版權。", {"騰訊音樂": ("ordered_to_rectify",)}),
+    # the order to it, however long the list of what it must put right
+    (("同时，向阿里巴巴集团发出《行政指导书》，要求其围绕严格落实平台企业主体责任、加强内控合规管理、"
+      "维护公平竞争等方面进行全面整改。"), {"阿里巴巴集团": ("ordered_to_rectify",)}),
+    # asked to report on its own checks is no order to rectify
+    ("向阿里巴巴集团发出通知，要求其连续三年提交自查整改报告。", {"阿里巴巴集团": ()}),
+])
+def test_an_order_whose_party_stands_between_the_order_and_what_it_requires(
+        text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.name: m.actions for m in extract(text).platforms} == expected
+
+
+def test_a_site_whose_filing_is_cancelled_is_closed() -> None:
+    text = "“晴空网”“晨读网”等21家网站传播违法和不良信息，被依法注销备案。"
+    assert {m.name: m.actions for m in extract(text).platforms} == {"晴空网": ("closed",), "晨读网": ("closed",)}
+
+
+def test_amounts_given_respectively_skip_their_bracketed_conversions() -> None:
+    text = "Google and Meta were fined KRW69.2bn (USD49.58m) and KRW30.8bn (USD22.07m), respectively."
+    assert [(figure.party, figure.value) for figure in extract(text).figures] == [
+        ("google", 69_200_000_000), ("meta", 30_800_000_000)]
+
+
+def test_a_sentence_adverb_set_off_by_a_comma_is_no_name() -> None:
+    assert [m.name for m in extract("Notably, Acme Widgets was fined.", language="en").platforms] == ["Acme Widgets"]
+
+
+def test_accounts_closed_and_muted_together_got_one_or_the_other() -> None:
+    text = "相关网站按照服务协议关闭、禁言“晴空观察”“晨读家”等一批违法账号。"
+    assert {m.name: m.actions for m in extract(text).platforms} == {"晴空观察": (), "晨读家": ()}
+
+
+@pytest.mark.parametrize("text", [
+    "Google and Apple in India are expected to remove the apps from their platforms.",
+    "Apple will remove the apps from its store.",
+    "Google plans to take down the channels.",
+])
+def test_a_platform_that_is_to_remove_what_it_hosts_is_not_what_is_removed(text: str) -> None:
+    assert all(not m.actions for m in extract(text, language="en").platforms)
+
+
+def test_other_accounts_are_not_the_accounts_named_before() -> None:
+    text = "“晴空”、“晨读”等账号发布谣言。已依法对问题严重的账号作关闭处置，对其他账号作禁言处置。"
+    assert {m.name: m.actions for m in extract(text).platforms} == {"晴空": (), "晨读": ()}
+
+
+def test_a_bare_dollar_in_a_us_authoritys_notice_is_the_us_dollar() -> None:
+    text = ("The FTC said Epic Games will pay $275 million. Compared to the Australian Information "
+            "Commissioner, the FTC is aggressive.")
+    assert [(figure.value, figure.currency) for figure in extract(text).figures] == [(275_000_000, "USD")]
+
+
+def test_a_penalty_stated_as_money_after_chuyi_is_a_fine() -> None:
+    text = "市场监管总局依法对橙心优选、多多买菜分别处以150万元人民币。"
+    assert {m.name: m.actions for m in extract(text).platforms} == {"橙心优选": ("fined",), "多多买菜": ("fined",)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the list's first name starts after the date and the preposition before it
+    ("工信部3月21日对叮功出行、宜天行等55款APP进行通报。", {"叮功出行": ("notified",), "宜天行": ("notified",)}),
+    # kinds of app are no names
+    ("工信部近期组织第三方检测机构对群众关注的生活服务、休闲娱乐、实用工具等APP进行检查。", {}),
+])
+def test_a_list_of_names_before_a_count_of_apps(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.name: m.actions for m in extract(text).platforms} == expected

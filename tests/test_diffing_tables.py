@@ -143,3 +143,16 @@ APP频繁自启动 | |||
 def test_a_markdown_cell_wrapped_onto_a_line_of_empty_cells_does_not_end_the_table() -> None:
     mentions = [m for m in extract(WRAPPED).platforms if m.operator is not None]
     assert [(m.name, m.action) for m in mentions] == [("晨读英语", "notified"), ("青橙天气", "notified")]
+
+
+# The paragraph before the table threatens removal; the heading calls the table a 清单.
+THREATENED = (
+    "截至目前，尚有2款小程序未完成整改（详见附件），现予以通报。整改落实不到位的，我局将视情采取下架、关停等措施。\n"
+    "附件：存在问题的小程序清单\n序号\n小程序名称\n小程序主办者\n所涉问题\n"
+    "1\n晴空记账\n某某网络科技有限公司\n违规收集个人信息\n2\n晨读英语\n某某教育科技有限公司\n超范围索取权限\n"
+)
+
+
+def test_a_table_under_a_threat_of_removal_is_a_list_of_apps_named() -> None:
+    mentions = [m for m in extract(THREATENED).platforms if m.operator is not None]
+    assert [(m.name, m.action) for m in mentions] == [("晴空记账", "notified"), ("晨读英语", "notified")]
