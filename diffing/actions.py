@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from diffing.registry import NEUTRAL, PlatformRegistry
+from diffing.roles import NOT_FINAL_YET
 
 __all__ = ["find_action_spans"]
 
@@ -124,6 +125,10 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             # "fix the issues or face a fine", "comply or be fined": a threat on a condition, no fine.
             spans = [span for span in spans if not (span[2] == "fined" and _OR_ELSE_EN.search(
                 text, max(0, span[0] - 40), span[0]))]
+        if "finali" in text and NOT_FINAL_YET.search(text):
+            # "The commission plans to finalize the fine after hearing the companies": every
+            # fine of the notice is still a proposal.
+            spans = [(start, end, "fine_proposed" if action == "fined" else action) for start, end, action in spans]
         if "would" in text or "'d" in text or "’d" in text:
             # "said it would fine the platforms", "would impose a fine on": a fine reported as
             # announced for later is a proposed one ("would have been fined" stays unrealised

@@ -280,6 +280,13 @@ _EN_GOVERNED_FOUND = (
     # "alleged that Edmodo didn't provide the notices": what the party did not do
     rf"|did\s+not|didn['’]t|had\s+not|hadn['’]t|never|illegally|unlawfully)"
 )
+# "VTech has agreed to pay a $650,000 fine", "Twitter will pay $150 million to settle": the party
+# that pays the penalty, as the subject of paying it.
+_EN_GOVERNED_PAYER = re.compile(
+    rf"(?P<payer>{_EN_CAP_LIST})\s+(?:(?:has|have|had)\s+)?(?:(?:also|since|now|reportedly)\s+)?"
+    r"(?:(?:agreed|been\s+ordered|was\s+ordered|were\s+ordered)\s+to\s+|(?:will|would|must)\s+)?"
+    r"(?:pay|paid|pays)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:[$€£¥₩₹]|(?:US|USD|EUR|GBP|RMB|CNY|KRW|INR|Rs)\b|\d)")
+_EN_PAYS = re.compile(r"\b(?:pay|paid|pays)\s")
 _EN_GOVERNED = re.compile(f"{_EN_GOVERNED_OBJECT}|{_EN_GOVERNED_SUBJECT}|{_EN_GOVERNED_FOUND}")
 # The subject alternative is tried at every capitalised word: a text without its passive verb
 # is scanned without it (the same matches, as it can match nowhere there).
@@ -339,7 +346,10 @@ def _governed_names(prepared: PreparedText, known: Sequence[Found]) -> list[Foun
     if not _EN_GOVERNED_HINT.search(prepared.text):
         return []
     governed = _EN_GOVERNED if _EN_SUBJECT_VERB.search(original) else _EN_GOVERNED_NO_SUBJECT
-    for match in governed.finditer(original):
+    matches = list(governed.finditer(original))
+    if _EN_PAYS.search(original):
+        matches += _EN_GOVERNED_PAYER.finditer(original)
+    for match in matches:
         group = match.lastgroup or "object"
         # "According to CNBC, DiDi was fined": the source the sentence cites is no party.
         cited = _ACCORDING_TO.search(original, max(0, match.start(group) - 16), match.start(group))

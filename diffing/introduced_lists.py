@@ -97,7 +97,7 @@ _NOT_A_NAME_ZH = re.compile(
 _NOT_A_NAME_EN = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|which|that|who|said|according|apps|applications|websites|the\s+list)\b")
 _OWNER_AFTER_EN = re.compile(r"\s+(?:under|owned\s+by|backed\s+by|operated\s+by|run\s+by|a\s+unit\s+of|a\s+subsidiary\s+of)\s")
-_BASED_BEFORE_EN = re.compile(r"[a-z.]+-(?:based|headquartered)\s+")
+_BASED_BEFORE_EN = re.compile(r"[a-z.]+-(?:based|headquartered|backed|owned|controlled|run)\s+")
 _SUCH_AS_EN = re.compile(r"^(?:[a-z-]+\s+){0,4}(?:such\s+as|like|including)\s+")
 # A description before a name: an owner's possessive, then a few lower-case words.
 _OWNERS_PRODUCT = re.compile(r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['’]s\s+(?=[a-z])")
@@ -237,15 +237,39 @@ def introduced_members(prepared: PreparedText, action_spans: Sequence[tuple[int,
         if kind is None or (language == "en" and not _opens_a_name(prepared, match)):
             continue
         action = _list_action(prepared, match, action_spans, language, kind=kind)
-        if action is None:
+        if action is None and language == "zh":
             continue
         items = _items(prepared, match.end(), language)
         count = _count_before(prepared, match.end(), language)
         if len(items) < (_MIN_HEADED_ITEMS if heading else 2) or (count is not None and len(items) > count):
             continue
+        if action is None:
+            # "10 firms, including A, B and C, would be asked to freeze updates": the counted
+            # subject's verb follows its list
+            action = _verb_after_list(prepared, items[-1][1], action_spans)
+            if action is None:
+                continue
         members += [Member(start, end, kind, action) for start, end in items]
         taken_until = items[-1][1]
     return members
+
+
+_SUBJECT_THEN_VERB_EN = re.compile(
+    r"\s*,?\s*(?:(?:would|will|were|was|are|is|have|has|had|been|be|being|also|later|then|now|all|each|both"
+    r"|subsequently|reportedly|asked|ordered|told|required|forced|made|to)\s+)*$")
+
+
+def _verb_after_list(prepared: PreparedText, end: int, action_spans: Sequence[tuple[int, int, str]]) -> str | None:
+    """The action the words right after an English list say of it, as its subject."""
+    _, sentence_end = prepared.sentence_at(end)
+    after = [span for span in action_spans if end <= span[0] < min(sentence_end, end + 120) and span[2] != NEUTRAL]
+    if not after:
+        return None
+    # (from the comma that closes the list: its last items may be names it did not read)
+    comma = prepared.text.rfind(",", end, after[0][0])
+    if _SUBJECT_THEN_VERB_EN.match(prepared.text, comma if comma != -1 else end, after[0][0]):
+        return after[0][2]
+    return None
 
 
 def _opens_a_name(prepared: PreparedText, intro: re.Match[str]) -> bool:

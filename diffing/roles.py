@@ -222,7 +222,9 @@ _PROPOSED = re.compile(
     # (准备金, reserves, is a noun)
     r"(?:打算|准备(?!金)|有意|意图|(?<![法作度项动])计划)[^，,。；;]{0,24}?(?:罚|处罚)|"
     # 恐将遭…罚款, 将会因…遭罚, 可能被罚, 估罚: a fine foreseen or rumoured, in Chinese
-    r"(?:恐将?|将会|或将|可能(?:会|将)?|预计将?|传将)(?:因[^，,。；;]{1,12}?)?(?:遭|被|面临)[^，,。；;]{0,10}?罚|估(?:计)?罚|"
+    r"(?:恐将?|将会|或将?|可能(?:会|将)?|预计将?|传将)(?:因[^，,。；;]{1,12}?)?(?:遭|被|面临)[^，,。；;]{0,10}?罚|估(?:计)?罚|"
+    # "seeks to slap up to 68 billion won in fines": a fine the regulator asks for
+    r"\bseek(?:s|ing)?\s+to\s+(?:slap|impose|levy|fine|penali)|"
     # 罚款至少应在…: what someone thinks the fine should be
     r"(?:罚款|罚金|处罚)(?:金额)?(?:至少|最少|最多)?应(?:该|当)?(?:在|达到?|为|是)|"
     # 去年提出的…, 此前提议的…: the amount put forward before the decision
@@ -232,6 +234,12 @@ _PROPOSED = re.compile(
     rf"\brecommend(?:s|ed|ing|ation)?\s+(?:(?:an?|the|that)\s+)?(?:[a-z-]+\s+){{0,2}}?{_PENALTY}\b|"
     r"\bseek(?:s|ing)?\b(?!\s+to\b)|\bsought\b(?!\s+to\b)|初步(?:决定|认定|拟)|(?<![虚模])拟(?:对|处|罚|给予|作出|予以|决定|没收|责令)|原定|建议处以|(?:预先|事先)告知|处罚告知"
 )
+# A notice that says its fines are still to be finalised ("The commission plans to finalize the
+# fine after listening to the opinions of the companies") announces proposals, whatever verb
+# states each amount.
+NOT_FINAL_YET = re.compile(
+    r"\b(?:plans?|planning|expects?|intends?|will|would|is\s+to|are\s+to|yet)\s+(?:to\s+)?finali[sz]e\s+"
+    r"(?:the|its|their|these|those)\s+(?:[\w-]+\s+)?(?:fines?|penalt(?:y|ies)|sanctions?|amounts?)\b")
 # Money set aside for a fine that may come is no fine ("a provision of €400 million", 计提).
 _PROVISION = re.compile(r"(?:provisions?\b|set\s+aside|put\s+aside|sets\s+aside|puts\s+aside|earmark\w*|计提|预提)[^，,。；;]{0,20}$")
 # Fines still owed are a debt, not a fine imposed ("still owe the regulator more than £1m in
@@ -374,6 +382,7 @@ def money_role(prepared: PreparedText, candidate: Candidate, verdict: Verdict | 
         pass
     if (proposal is not None and not _CONTRAST.search(text, proposal.end(), candidate.start)) \
             or _PROPOSED_FRAME.match(text, sentence_start) \
+            or ("finali" in text and NOT_FINAL_YET.search(text)) \
             or (_ORIGINALLY_FRAME.match(text, sentence_start) and not _CONTRAST.search(text, sentence_start, candidate.start)):
         return PROPOSED
     if verdict is not None and verdict.metric == "fine_amount":

@@ -188,3 +188,16 @@ def test_a_count_of_companies_then_including_names_the_companies_fined() -> None
 def test_apps_closed_in_a_list_for_what_they_failed_to_do_are_named_for_it() -> None:
     text = "截至目前，尚有“晴空记账”、“晨读英语”等37款App未完成整改。"
     assert _read(text) == [(None, "晴空记账", ("notified",)), (None, "晨读英语", ("notified",))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the counted subject's verb follows its list
+    ("Three firms, including Acme Select, Bright Grocer and Daily Fresh, were fined on Monday.",
+     {"Acme Select": ("fined",), "Bright Grocer": ("fined",), "Daily Fresh": ("fined",)}),
+    ("The regulator said 4 platforms, including Acme Live, Nova-backed Bright TV and Daily Stream, would be "
+     "asked to freeze updates for a week.",
+     {"Acme Live": ("suspended",), "Bright TV": ("suspended",), "Daily Stream": ("suspended",)}),
+])
+def test_an_english_list_takes_the_verb_its_counted_subject_governs(
+        text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.name: m.actions for m in extract(text, language="en").platforms} == expected

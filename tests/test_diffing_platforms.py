@@ -1965,3 +1965,8 @@ def test_a_penalty_stated_as_money_after_chuyi_is_a_fine() -> None:
 ])
 def test_a_list_of_names_before_a_count_of_apps(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.name: m.actions for m in extract(text).platforms} == expected
+
+
+def test_a_cease_and_desist_order_is_an_order_to_rectify() -> None:
+    text = "The Japan Fair Trade Commission issued a cease-and-desist order to Google on Tuesday."
+    assert [(m.id, m.actions) for m in extract(text, language="en").platforms] == [("google", ("ordered_to_rectify",))]

@@ -1043,3 +1043,21 @@ def test_a_threshold_fines_are_measured_against_is_no_fine(text: str) -> None:
 
 def test_a_fine_stated_as_more_than_an_amount_stays_a_fine() -> None:
     assert _roles("市场监管局对星河公司罚款超过50万元。") == [(Decimal(500000), "fine", "fine_amount")]
+
+
+def test_fines_a_notice_says_are_still_to_be_finalised_are_proposals() -> None:
+    text = ("The regulator decided to impose a fine of 47.5 billion won on Google and 20.5 billion won on Apple. "
+            "The commission plans to finalize the fine after listening to the opinions of the companies.")
+    found = extract(text, language="en")
+    assert [(figure.value, figure.role) for figure in found.figures] == [
+        (47_500_000_000, "proposed"), (20_500_000_000, "proposed")]
+    assert {mention.name: mention.actions for mention in found.platforms} == {
+        "Google": ("fine_proposed",), "Apple": ("fine_proposed",)}
+
+
+@pytest.mark.parametrize("text", [
+    "The regulator said it seeks to slap 68 billion won in combined fines on Google.",
+    "晴空音乐或遭罚款逾100亿元人民币。",
+])
+def test_a_fine_sought_or_feared_is_a_proposal(text: str) -> None:
+    assert [figure.role for figure in extract(text).figures] == ["proposed"]
