@@ -194,8 +194,8 @@ def test_apps_closed_in_a_list_for_what_they_failed_to_do_are_named_for_it() -> 
     # the counted subject's verb follows its list
     ("Three firms, including Acme Select, Bright Grocer and Daily Fresh, were fined on Monday.",
      {"Acme Select": ("fined",), "Bright Grocer": ("fined",), "Daily Fresh": ("fined",)}),
-    ("The regulator said 4 platforms, including Acme Live, Nova-backed Bright TV and Daily Stream, would be "
-     "asked to freeze updates for a week.",
+    (("The regulator said 4 platforms, including Acme Live, Nova-backed Bright TV and Daily Stream, would be "
+      "asked to freeze updates for a week."),
      {"Acme Live": ("suspended",), "Bright TV": ("suspended",), "Daily Stream": ("suspended",)}),
 ])
 def test_an_english_list_takes_the_verb_its_counted_subject_governs(

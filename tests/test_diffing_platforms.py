@@ -1912,7 +1912,7 @@ def test_an_order_whose_party_stands_between_the_order_and_what_it_requires(
     assert {m.name: m.actions for m in extract(text).platforms} == expected
 
 
-def test_a_site_whose_filing_is_cancelled_is_closed() -> None:
+def test_sites_listed_then_their_filings_cancelled_are_closed() -> None:
     text = "“晴空网”“晨读网”等21家网站传播违法和不良信息，被依法注销备案。"
     assert {m.name: m.actions for m in extract(text).platforms} == {"晴空网": ("closed",), "晨读网": ("closed",)}
 
