@@ -50,6 +50,9 @@ _HOST_AFTER_ZH = re.compile(
     r"|(?:平台)?(?:上|中)(?:的)?(?:[^，,。；;]{0,6})?(?:账号|帐号|公众号|主播|博主)"
     r"|\s*(?:公众号|公号|百家号|头条号|企鹅号|视频号|小程序|账号|帐号|直播间|店铺|网店|商家|卖家|用户|网友|主播|博主|达人)\s*[“「『\"]?"
 )
+# Between two targets of one deal list, and the deal verb that opens it.
+_DEAL_LIST_JOIN = re.compile(r"(?:的)?(?:股权|股份)?\s*[、,，及和与]\s*")
+_DEAL_LIST_OPENS = re.compile(r"(?:收购|并购|入股|受让)[^，,。；;]*$")
 # 今日头条旗下“某某”, 某公司旗下的应用: the owner of the product the verb acts on; Meta（脸书母公司）,
 # 腾讯子公司, 快手的创始人: the name describes another party or a person. Such a name stands
 # inside the stretch of the party before it.
@@ -260,6 +263,10 @@ def govern(
         result[index].host = _is_host(text, party, language)
         result[index].speaker = _is_speaker(text, party, language)
         if language == "zh":
+            # 收购58股权、小红书、搜狗及蘑菇街股权: every item of a list a deal verb opens is its target
+            if index > 0 and result[index - 1].host and _DEAL_LIST_JOIN.fullmatch(text, parties[index - 1].end, party.start) \
+                    and _DEAL_LIST_OPENS.search(text, max(sentence_start, party.start - 60), party.start):
+                result[index].host = True
             continue
         words = _words_before(text, party.start)
         if not words and _APPOSITIVE_BEFORE_EN.search(text, max(sentence_start, party.start - 40), party.start):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
+from functools import partial
 
 from diffing.company_names import (
     COMPANY_END,
@@ -341,6 +342,19 @@ def _outer_end(text: str, item: Found) -> int:
     return item.end + 1 if text[item.end:item.end + 1] in ("”", "」", "』", "\"") else item.end
 
 
+_DEAL_VERB = re.compile(r"(?:收购|并购|入股|受让)")
+
+
+def _deal_target(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """An item that holds a deal (收购58股权): the company whose stake it is."""
+    start, end = span
+    verb = _DEAL_VERB.match(text, start, end)
+    if verb is None:
+        return span
+    start = verb.end()
+    return start, end - len(_STAKE_AFTER.search(text, start, end).group())
+
+
 def _lead_items(text: str, first: int) -> re.Match[str] | None:
     """The items of a list before its first registry name, when a lead word opens the list and
     it has two items or more (a lone "我们和" after a colon is none)."""
@@ -401,7 +415,7 @@ def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[F
             spans.append(tail.span(1))
         after = text[run[-1].end:run[-1].end + 16]
         kind = "app" if re.search(r"款|app|应用|软件", after) else "website" if "网站" in after else "company"
-        found += [Found(start, end, None, kind) for start, end in spans if end > start]
+        found += [Found(start, end, None, kind) for start, end in map(partial(_deal_target, text), spans) if end > start]
     for tail in _LISTED_TAIL.finditer(text) if "等" in text else ():
         # Looked for backwards from each 等被/等平台, not by a pattern tried at every position.
         listed = _LISTED_NAMES.search(text, max(0, tail.start() - 140), tail.start())
@@ -463,6 +477,8 @@ _LIST_LEAD_WORD = re.compile(
     r"包括|其中|例如|比如|涉及|发现|共有|共计|累计|下架|通报|约谈|点名|责令|勒令|要求|督促|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
     # the measure taken on the names (公开谴责A、B, 警告A、B)
     r"谴责|警告|警示|处罚|罚款|暂停|关停|取缔|禁言|"
+    # the other side of a deal (收购58股权、蘑菇街股权): the target, after the verb
+    r"收购|并购|入股|受让|"
     # （下称某某等5家公司）, 有关某某等5家公司, 函请某某等5家公司: a reference or a letter's addressee
     r"以下简称|以下称|下称|简称|有关|函请|致函|所属|"
     # a body convening or organising the platforms (某局召集A、B; 某部组织对A、B开展检查)
@@ -555,6 +571,7 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
         if close.group("noun") is None and sum(_list_item_ok(text, *item) for item in items) < 2:
             continue  # 约谈网站5518家、暂停功能或更新网站188家: counts of kinds, no list of names
         for start, end in items:
+            end -= len(_STAKE_AFTER.search(text, start, end).group())  # 蘑菇街股权: the company's stake
             if not _list_item_ok(text, start, end) or branded(text, end, known):
                 continue
             inside = [item for item in known if item.id is not None and start <= item.start and item.end <= end]
@@ -576,6 +593,9 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
             replaced += inside
             found.append(Found(start, end, None, kind))
     return found, replaced
+
+
+_STAKE_AFTER = re.compile(r"(?:的)?(?:股权|股份)?$")
 
 
 _LIST_NOT_NAME_PART = re.compile(

@@ -1970,3 +1970,12 @@ def test_a_list_of_names_before_a_count_of_apps(text: str, expected: dict[str, t
 def test_a_cease_and_desist_order_is_an_order_to_rectify() -> None:
     text = "The Japan Fair Trade Commission issued a cease-and-desist order to Google on Tuesday."
     assert [(m.id, m.actions) for m in extract(text, language="en").platforms] == [("google", ("ordered_to_rectify",))]
+
+
+def test_the_targets_of_a_companys_deals_are_not_fined_with_it() -> None:
+    text = ("市监总局对22宗案件立案调查，对涉案企业分别罚款50万元人民币，其中腾讯涉5宗，"
+            "包括收购58股权、小红书、搜狗及猎豹移动股权，合共罚款250万元人民币。")
+    found = extract(text)
+    assert {m.name: m.actions for m in found.platforms} == {
+        "腾讯": ("fined",), "58": (), "小红书": (), "搜狗": (), "猎豹移动": ()}
+    assert [figure.party for figure in found.figures if figure.currency] == [None, "tencent"]
