@@ -372,7 +372,10 @@ _ORDERED_TO_RECTIFY = re.compile(
 _PUT_RIGHT_EN = (r"(?:bring|align|correct|fix|remedy|rectify|improve|amend|modify|revise|change|alter"
                  r"|clean\s+up|revamp|overhaul|reform|step\s+up|strengthen|tighten"
                  r"|make\s+(?:the\s+)?(?:necessary\s+|immediate\s+|comprehensive\s+)?(?:changes|rectifications?|corrections)"
-                 r"|take\s+(?:\w+\s+)?(?:corrective|remedial)|implement\s+(?:[\w-]+\s+){0,3}?(?:remed(?:y|ies)|measures|changes))")
+                 r"|take\s+(?:\w+\s+)?(?:corrective|remedial)|implement\s+(?:[\w-]+\s+){0,3}?(?:remed(?:y|ies)|measures|changes)"
+                 # a remedy the order spells out for the users: tell them, ask them, run a campaign
+                 r"|notify\s+(?:its\s+|their\s+|the\s+)?users|inform\s+(?:its\s+|their\s+|the\s+)?users"
+                 r"|obtain\s+(?:[\w-]+\s+)?consent|launch\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?campaign)")
 _ORDER_NEEDLES_EN = ("order", "requir", "direct", "instruct", "asked", "urge", "told")
 _ORDERED_EN = re.compile(
     r"\b(?:order(?:ed|s|ing)?|requir(?:ed|es|ing)|direct(?:ed|s|ing))\s+(?:[\w'’&-]+,?\s+){0,5}?"
