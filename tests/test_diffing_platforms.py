@@ -1989,3 +1989,13 @@ def test_the_targets_of_a_companys_deals_are_not_fined_with_it() -> None:
 def test_an_order_to_tell_users_or_run_a_campaign_is_an_order_to_rectify(
         text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.name: m.actions for m in extract(text, language="en").platforms} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Last year, Italy's regulator temporarily banned ChatGPT over privacy concerns.", {"ChatGPT": ("suspended",)}),
+    ("The regulator required Nice Tuan to stop its business for three days in Jiangsu.", {"Nice Tuan": ("suspended",)}),
+    # no end to it: no suspension
+    ("Acme said it would stop its business in the province.", {}),
+])
+def test_a_measure_with_an_end_suspends(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.name: m.actions for m in extract(text, language="en").platforms} == expected
