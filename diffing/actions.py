@@ -213,6 +213,15 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             # may get, not one it got.
             spans = [(start, end, "fine_proposed") if action == "fined" and _FACING.search(
                 text, max(0, start - 60), start) else (start, end, action) for start, end, action in spans]
+        if "temporar" in text or "for " in text:
+            # "temporarily banned ChatGPT", "to stop its business for three days": a measure with
+            # an end suspends.
+            temporary = [(match.start(match.lastindex or 0), match.end(match.lastindex or 0), "suspended")
+                         for match in _TEMPORARY_EN.finditer(text)]
+            if temporary:
+                spans = [span for span in spans if not any(start < span[1] and span[0] < end
+                                                           for start, end, _ in temporary)] + temporary
+                spans.sort()
         if any(action == "closed" for _, _, action in spans):
             # "shut down the app for 24 hours", "closed for a week": a closure with an end is a
             # suspension.
@@ -320,6 +329,11 @@ _NOT_YET_FINE_EN = re.compile(
 _ADVANCE_BEFORE_EN = re.compile(r"\b(?:advance|preliminary|prior)\s+$")
 _FACING = re.compile(r"(?:\b(?:could|may|might|would|will|to|now|is|are|still)\s+(?:also\s+)?fac(?:e|ing)|\bfaces)"
                      r"\s+(?:a|an|up|possible|potential|further|hefty|fines?|penalt)\b[^.;\n]*$")
+_TEMPORARY_EN = re.compile(
+    r"\btemporar(?:ily|y)\s+((?:banned|bans|ban|blocked|blocks|block|shut\s+down|closed|closes|halted|suspended|stopped)\b)"
+    r"|\b((?:stop|stops|stopped|halt|halts|halted|cease|suspend|suspends|suspended)\s+(?:its|their|all)\s+"
+    r"(?:business|operations|services|sales|online\s+sales))"
+    r"(?=[^.;\n]{0,40}?\bfor\s+(?:\d+|a|an|one|two|three|four|five|six|seven|ten|several|a\s+few)(?:\s+\w+)?\s+(?:hours?|days?|weeks?|months?)\b)")
 _FOR_A_WHILE = re.compile(r"[^.;\n]{0,60}?\bfor\s+(?:\d+|a|an|one|two|three|four|five|six|seven|ten|several|a\s+few)"
                           r"(?:\s+\w+)?\s+(?:hours?|days?|weeks?|months?)\b")
 _DEADLINE_ZH = re.compile(r"(?<![无不])(?:必须|须|需)(?:在|于)[^，,。；;：:\n]{0,10}?(?:天|日|周|个月)(?:内|之内)")
@@ -372,7 +386,10 @@ _ORDERED_TO_RECTIFY = re.compile(
 _PUT_RIGHT_EN = (r"(?:bring|align|correct|fix|remedy|rectify|improve|amend|modify|revise|change|alter"
                  r"|clean\s+up|revamp|overhaul|reform|step\s+up|strengthen|tighten"
                  r"|make\s+(?:the\s+)?(?:necessary\s+|immediate\s+|comprehensive\s+)?(?:changes|rectifications?|corrections)"
-                 r"|take\s+(?:\w+\s+)?(?:corrective|remedial)|implement\s+(?:[\w-]+\s+){0,3}?(?:remed(?:y|ies)|measures|changes))")
+                 r"|take\s+(?:\w+\s+)?(?:corrective|remedial)|implement\s+(?:[\w-]+\s+){0,3}?(?:remed(?:y|ies)|measures|changes)"
+                 # a remedy the order spells out for the users: tell them, ask them, run a campaign
+                 r"|notify\s+(?:its\s+|their\s+|the\s+)?users|inform\s+(?:its\s+|their\s+|the\s+)?users"
+                 r"|obtain\s+(?:[\w-]+\s+)?consent|launch\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?campaign)")
 _ORDER_NEEDLES_EN = ("order", "requir", "direct", "instruct", "asked", "urge", "told")
 _ORDERED_EN = re.compile(
     r"\b(?:order(?:ed|s|ing)?|requir(?:ed|es|ing)|direct(?:ed|s|ing))\s+(?:[\w'’&-]+,?\s+){0,5}?"

@@ -205,7 +205,7 @@ _THESE_EN = re.compile(r"\b(?:these|those|both|the\s+(?:two|three|four))\s+(?:co
 
 # An object that refers back to every name before it in the sentence.
 _THEM_EN = re.compile(
-    r"\b(?:them|both\s+(?:companies|platforms|firms)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms))\b"
+    r"\b(?:them|both\s+(?:companies|platforms|firms|businesses|operators)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms|businesses|operators))\b"
 )
 
 

@@ -23,8 +23,8 @@ from diffing.unknown_names import (
 # An object that refers back to the platforms just named (对其, 对两个平台, 对三家, "fining them"):
 # a sentence that names none and acts on it acts on them.
 _REFERRING_OBJECT = {
-    "en": re.compile(r"\b(?:them|both\s+(?:companies|platforms|firms)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms)"
-                     r"|(?:these|those|the)\s+(?:companies|platforms|firms))\b"),
+    "en": re.compile(r"\b(?:them|both\s+(?:companies|platforms|firms|businesses|operators)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms|businesses|operators)"
+                     r"|(?:these|those|the)\s+(?:companies|platforms|firms|businesses|operators))\b"),
     "zh": re.compile(r"对(?:其(?![他余中])|该(?:平台|公司|企业|网站)|平台(?![内上中])|(?:这|上述)?[两二三四五六七八九十]+(?:[个家]|平台|网站|企业|公司)|上述(?:平台|企业|公司|网站))"
                      # 涉及的帐号已被依法关闭: the accounts just named
                      r"|(?:涉及的|涉事|上述|这些|以上)(?:帐号|账号|公众号|网站|应用|app)"),

@@ -1979,3 +1979,23 @@ def test_the_targets_of_a_companys_deals_are_not_fined_with_it() -> None:
     assert {m.name: m.actions for m in found.platforms} == {
         "腾讯": ("fined",), "58": (), "小红书": (), "搜狗": (), "猎豹移动": ()}
     assert [figure.party for figure in found.figures if figure.currency] == [None, "tencent"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The regulator has ordered Google to launch a six-month public awareness campaign.", {"Google": ("ordered_to_rectify",)}),
+    ("PIPC fined Google and Meta. PIPC also ordered the two businesses to notify users ahead of time.",
+     {"Google": ("fined", "ordered_to_rectify"), "Meta": ("fined", "ordered_to_rectify")}),
+])
+def test_an_order_to_tell_users_or_run_a_campaign_is_an_order_to_rectify(
+        text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.name: m.actions for m in extract(text, language="en").platforms} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Last year, Italy's regulator temporarily banned ChatGPT over privacy concerns.", {"ChatGPT": ("suspended",)}),
+    ("The regulator required Nice Tuan to stop its business for three days in Jiangsu.", {"Nice Tuan": ("suspended",)}),
+    # no end to it: no suspension
+    ("Acme said it would stop its business in the province.", {}),
+])
+def test_a_measure_with_an_end_suspends(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.name: m.actions for m in extract(text, language="en").platforms} == expected
