@@ -39,6 +39,7 @@ from diffing.period import Period, PeriodMention
 from diffing.periods import find_period_mentions
 from diffing.repeats import DISTRIBUTIVE, conversions, merge_repeats
 from diffing.roles import FINE_ROLES, link_parts, money_role
+from diffing.scans import compile_scan
 from diffing.scopes import ScopeMention, find_scope_mentions
 from diffing.spans import SortedSpans
 from diffing.text import PreparedText
@@ -574,7 +575,7 @@ _EN_OWN_VERB = re.compile(r"\b(?:and|while|but|whereas)\s+([a-z]+ed)\s+(?:[a-z-]
 # Apps or sites let back after fixing their problems were acted on before, not in this count.
 _RESTORED = {
     "zh": re.compile(r"恢复上架|重新上架|复核(?:后|通过)?上架|恢复上线|重新上线|恢复(?:运营|服务|更新)|解封|解除(?:封禁|屏蔽|封锁)"),
-    "en": re.compile(r"\b(?:allowed|permitted)\s+(?:to\s+)?(?:return|resume|go\s+back)|\b(?:restored|reinstated|relisted)\b"
+    "en": compile_scan(r"\b(?:allowed|permitted)\s+(?:to\s+)?(?:return|resume|go\s+back)|\b(?:restored|reinstated|relisted)\b"
                      # "106,000 of them were later unblocked": the block reversed
                      r"|\bun(?:blocked|banned|suspended)\b"
                      # "35 have fixed the problems": done, not found wanting
@@ -880,5 +881,5 @@ def _figure(prepared: PreparedText, catalogue: MetricCatalogue, draft: Draft) ->
     )
 
 
-_STANDING = re.compile(r"(?:尚有|仍有|尚存|仍存)\s*(?:共\s*)?$"
+_STANDING = compile_scan(r"(?:尚有|仍有|尚存|仍存)\s*(?:共\s*)?$"
                        r"|\bthere\s+(?:are|were|remain(?:ed)?)\s+still\s+$|\bstill\s+(?:remain(?:s|ed)?|left|outstanding)\s+$")

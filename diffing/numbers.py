@@ -19,6 +19,7 @@ import cn2an
 
 from diffing.catalogues import parse_catalogue, read_builtin
 from diffing.chinese import to_simplified
+from diffing.scans import compile_scan
 
 __all__ = [
     "ARABIC_NUMBER_PATTERN",
@@ -57,8 +58,8 @@ _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20
 # ``str.translate`` looks every character up in its table, which is slow for a text that is
 # not ASCII; the runs a table changes are few (the full-width commas of a Chinese notice, the
 # capitals of an English one), so only they are translated.
-_WIDE_RUN = re.compile(r"[\uff01-\uff5e\u3000]+")
-_UPPER_RUN = re.compile(r"[A-Z]+")
+_WIDE_RUN = compile_scan(r"[\uff01-\uff5e\u3000]+")
+_UPPER_RUN = compile_scan(r"[A-Z]+")
 
 
 def _narrowed(run: re.Match[str]) -> str:
