@@ -73,9 +73,9 @@ def _firsts(sequence: Any, items: list[tuple[Any, Any]]) -> bool:
     return True
 
 
-def _with_start_class(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
-    parsed = _parser.parse(pattern.pattern, pattern.flags)
-    flags = parsed.state.flags | pattern.flags
+def _with_start_class(pattern: str, flags: int) -> re.Pattern[str] | None:
+    parsed = _parser.parse(pattern, flags)
+    flags = parsed.state.flags | flags
     if flags & (re.IGNORECASE | re.LOCALE):
         return None
     code = _compiler._code(parsed, flags)
@@ -95,7 +95,7 @@ def _with_start_class(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     indexgroup: list[str | None] = [None] * parsed.state.groups
     for name, index in parsed.state.groupdict.items():
         indexgroup[index] = name
-    compiled: re.Pattern[str] = _sre.compile(pattern.pattern, flags, info + code[1 + code[1]:],
+    compiled: re.Pattern[str] = _sre.compile(pattern, flags, info + code[1 + code[1]:],
                                              parsed.state.groups - 1, parsed.state.groupdict,
                                              tuple(indexgroup))
     return compiled
@@ -105,10 +105,11 @@ def compile_scan(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile(pattern, flags)``, its searches jumping to the characters a match can start
     with (see the module); the plain compiled pattern where those are not known (a match may be
     empty or start anywhere) or the engine skips ahead already."""
-    compiled = re.compile(pattern, flags)
-    if _sre is None:  # pragma: no cover
-        return compiled
-    try:
-        return _with_start_class(compiled) or compiled
-    except (_AnyStart, AttributeError, TypeError, ValueError, RuntimeError):
-        return compiled
+    if _sre is not None:
+        try:
+            compiled = _with_start_class(pattern, flags)
+        except (_AnyStart, AttributeError, TypeError, ValueError, RuntimeError):
+            compiled = None
+        if compiled is not None:
+            return compiled
+    return re.compile(pattern, flags)
