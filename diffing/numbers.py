@@ -19,6 +19,7 @@ import cn2an
 
 from diffing.catalogues import parse_catalogue, read_builtin
 from diffing.chinese import to_simplified
+from diffing.keywords import literal_alternation
 from diffing.scans import compile_scan
 
 __all__ = [
@@ -132,12 +133,12 @@ CN_NUMBER_PATTERN = (
     rf"(?:\s?[{_CN_APPROXIMATE}])?"
     rf"|(?<![{_CN_NUMERAL_CHARS}])[{_CN_NUMERAL_CHARS}]++(?:[{_CN_APPROXIMATE}][万亿]?)?)"
 )
-_EN_WORD_ALTERNATIVES = "|".join(
-    sorted(set(_EN_ONES) | set(_EN_TENS) | {"hundred", "thousand", "million", "billion", "trillion"},
-           key=len, reverse=True)
-)
+_EN_WORDS = set(_EN_ONES) | set(_EN_TENS) | {"hundred", "thousand", "million", "billion", "trillion"}
+# As tries: one branch tried per letter, not every word (the words that match at one position are
+# prefixes of each other, and both forms try them longest first, so they find the same numbers).
+_EN_WORD_ALTERNATIVES = literal_alternation(_EN_WORDS)
 # Number words below a hundred, and "hundred" ("three", "twenty-five", "two hundred").
-EN_NUMBER_WORDS = "|".join(sorted(set(_EN_ONES) | set(_EN_TENS) | {"hundred"}, key=len, reverse=True))
+EN_NUMBER_WORDS = literal_alternation(set(_EN_ONES) | set(_EN_TENS) | {"hundred"})
 EN_NUMBER_PATTERN = (
     rf"(?:{ARABIC_NUMBER_PATTERN}(?:\s+(?:thousand|million|billion|trillion)|\s?(?:bn|mn)|[km])?\b"
     rf"|\b(?:{_EN_WORD_ALTERNATIVES})(?:(?:\s+and\s+|[\s-]+)(?:{_EN_WORD_ALTERNATIVES}))*\b)"
@@ -146,7 +147,7 @@ EN_NUMBER_PATTERN = (
 # pattern that scans a text for numbers, it passes over every other character at once: a
 # lookbehind first is tried, with the alternatives after it, at each position of the text.
 CN_NUMBER_START = rf"(?=[\d{_CN_NUMERAL_CHARS}])"
-EN_NUMBER_START = rf"(?=[\d{''.join(sorted({word[0] for word in _EN_WORD_ALTERNATIVES.split('|')}))}])"
+EN_NUMBER_START = rf"(?=[\d{''.join(sorted({word[0] for word in _EN_WORDS}))}])"
 
 _PLAIN_ARABIC = re.compile(
     r"(?P<int>\d{1,3}(?:(?P<sep>[,'\s\u202f\u00a0])\d{3})(?:(?P=sep)\d{3})*|\d*)"
