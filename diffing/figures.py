@@ -493,7 +493,8 @@ def _every_verb(catalogue: MetricCatalogue) -> tuple[re.Pattern[str], re.Pattern
                                for pattern in metric.phrasings["zh"].verb_groups)
         if len(_EVERY_VERB) > 16:
             _EVERY_VERB.clear()
-        cached = _EVERY_VERB[id(catalogue)] = (catalogue, re.compile(alternation), re.compile(f"(?:{alternation})$"))
+        cached = _EVERY_VERB[id(catalogue)] = (catalogue, compile_scan(alternation),
+                                               compile_scan(f"(?:{alternation})$"))
     return cached[1], cached[2]
 
 
@@ -539,7 +540,7 @@ def _any_verb(compatible: Sequence[Metric], language: str) -> re.Pattern[str]:
             _ANY_VERB.clear()
         alternation = "|".join(f"(?:{pattern.pattern})" for metric in compatible
                                for pattern in metric.phrasings[language].verb_groups)
-        cached = _ANY_VERB[key] = (compatible, re.compile(alternation or r"(?!x)x"))
+        cached = _ANY_VERB[key] = (compatible, compile_scan(alternation or r"(?!x)x"))
     return cached[1]
 
 
