@@ -342,14 +342,22 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         or (language == "zh" and _ZH_REFERRED.search(text, candidate.end, clause_end) is not None)
     best: tuple[Metric, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] | None = None
     scored: dict[str, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] = {}
+    # Metrics share verb groups (警告): each group scans the clause once.
+    nearest_verbs: dict[re.Pattern[str], tuple[int, int] | None] = {}
     for order, metric in enumerate(compatible):
         phrasing = metric.phrasings[language]
         object_span = objects_here.get(metric.id)
         required = metric.objects_required or unit in metric.objects_required_for
         if phrasing.objects is not None and object_span is None and (any_object_here or required):
             continue
-        spans = [_nearest(group, text, clause_start, clause_end, anchor, after=follows)
-                 for group in phrasing.verb_groups] if verb_in_clause else [None]
+        if verb_in_clause:
+            spans = []
+            for group in phrasing.verb_groups:
+                if group not in nearest_verbs:
+                    nearest_verbs[group] = _nearest(group, text, clause_start, clause_end, anchor, after=follows)
+                spans.append(nearest_verbs[group])
+        else:
+            spans = [None]
         level = 2
         if any(span is None for span in spans):
             if verbs_here or part or (phrasing.objects is not None and object_span is None):
