@@ -143,9 +143,9 @@ EN_NUMBER_PATTERN = (
     rf"(?:{ARABIC_NUMBER_PATTERN}(?:\s+(?:thousand|million|billion|trillion)|\s?(?:bn|mn)|[km])?\b"
     rf"|\b(?:{_EN_WORD_ALTERNATIVES})(?:(?:\s+and\s+|[\s-]+)(?:{_EN_WORD_ALTERNATIVES}))*\b)"
 )
-# The characters a match of the patterns above starts with, as a lookahead. Put first in a
-# pattern that scans a text for numbers, it passes over every other character at once: a
-# lookbehind first is tried, with the alternatives after it, at each position of the text.
+# The characters a match of the patterns above starts with, as a lookahead. It fails fast at
+# every other position, but the engine still tries each position: only ``compile_scan``
+# (``diffing.scans``) makes a scan jump from one such character to the next.
 CN_NUMBER_START = rf"(?=[\d{_CN_NUMERAL_CHARS}])"
 EN_NUMBER_START = rf"(?=[\d{''.join(sorted({word[0] for word in _EN_WORDS}))}])"
 
