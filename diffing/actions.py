@@ -8,6 +8,7 @@ import re
 
 from diffing.registry import NEUTRAL, PlatformRegistry
 from diffing.roles import NOT_FINAL_YET
+from diffing.scans import compile_scan
 
 __all__ = ["find_action_spans"]
 
@@ -391,7 +392,7 @@ _PUT_RIGHT_EN = (r"(?:bring|align|correct|fix|remedy|rectify|improve|amend|modif
                  r"|notify\s+(?:its\s+|their\s+|the\s+)?users|inform\s+(?:its\s+|their\s+|the\s+)?users"
                  r"|obtain\s+(?:[\w-]+\s+)?consent|launch\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?campaign)")
 _ORDER_NEEDLES_EN = ("order", "requir", "direct", "instruct", "asked", "urge", "told")
-_ORDERED_EN = re.compile(
+_ORDERED_EN = compile_scan(
     r"\b(?:order(?:ed|s|ing)?|requir(?:ed|es|ing)|direct(?:ed|s|ing))\s+(?:[\w'’&-]+,?\s+){0,5}?"
     # the verb may be quoted from the order: "ordered the platforms to “rectify” and “clean up”"
     rf"(to\s+(?:\w+ly\s+)?[\"“‘']?(?:comply|conform|{_PUT_RIGHT_EN})\b)"
@@ -408,7 +409,7 @@ _DEADLINE_EN = re.compile(
 _AS_REQUIRED = re.compile(r"(?:按照|根据|依照|按)[^，,。；;\n]{0,6}$")
 _STOP_UPDATING = re.compile(r"停止[^，,。；;：:\n、]{1,8}?更新")
 # 要求上述8款浏览器在整改期间…: asked of parties counted back, 要求 is an order too.
-_ORDERED_AROUND_NAMES = re.compile(
+_ORDERED_AROUND_NAMES = compile_scan(
     r"(?:责令|勒令|下令|命令|(?:要求|督促)(?=(?:上述|以上|前述|这)\s*(?:\d+|[两二三四五六七八九十]+)\s*(?:家|款|个)))"
     # 责令腾讯30天内解除独家版权: what the order undoes (an order only to stop the conduct, 责令美团
     # 停止违法行为, is not counted as one, as the development corpus annotates it)
@@ -421,7 +422,7 @@ _ORDERED_TO_CLEAN_UP = re.compile(
     r"|商品|内容|信息|广告|视频|链接))")
 # An amount of money written in Chinese (50万元, 1.2亿欧元), as the fine verbs below take it.
 _ZH_MONEY = r"[\d.,]+\s*(?:万|亿)?\s*(?:元|欧元|美元|英镑|港元|日元|韩元|卢布|澳元|加元)"
-_BARE_FINE = re.compile(
+_BARE_FINE = compile_scan(
     r"(?<![处惩受责可高多拟])罚(?![款没金锾单则])"
     rf"(?=[^，,。；;：:\n]{{0,24}}?{_ZH_MONEY})")
 _PENALTY_AMOUNT = re.compile(rf"(?:处罚|处以)(?=\s*(?:人民币|新台币|港币)?\s*{_ZH_MONEY})")
@@ -458,7 +459,7 @@ _CONTENT_BEFORE = re.compile(_CONTENT + r"(?:均|都|已|已经|被|全部|全�
 _MET_EXECUTIVES_EN = re.compile(
     r"\b(met(?:\s+with)?)\s+(?=(?:[\w'’&.-]+\s+){0,5}?(?:executives|representatives|heads|bosses|managers|leaders)\b)")
 _OR_ELSE_EN = re.compile(r"\bor\s+(?:else\s+)?(?:face|risk|be|get)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,2}?$")
-_SELF_RECTIFICATION_EN = re.compile(
+_SELF_RECTIFICATION_EN = compile_scan(
     r"\b(?:has|have|had)\s+(?:also\s+|now\s+|already\s+)?(?:launched|started|begun|initiated|undertaken|carried\s+out"
     r"|conducted)\s+(?:a|an|its|their)?\s*(?:(?!order|requir|direct|instruct|told|asked|urg|to\b)[\w-]+,?\s+(?:and\s+)?){0,5}?$")
 _SELF_ACTS = frozenset({"suspended", "closed", "removed"})
@@ -469,9 +470,9 @@ _ORDERED_TO_DO_EN = re.compile(
 _OWN_BUSINESS = re.compile(r"[a-z]*(?:\s+down)?\s+(?:its|their)\s+(?!licen[cs]e|registration|permit)")
 # not "as was reported", "as is required": a comment on the clause, no second subject
 _AS_WERE = re.compile(r",\s+as\s+(?:were|was|did|are|is|had|have|has)\b(?!\s+(?:\w+ly\s+)?(?:\w+ed|the\s+case)\b)")
-_CONDUCT_EN = re.compile(r"\b(?:for|over)\s+(?:[a-z]+ly\s+)?(?:[a-z]+ing\s+(?:and|or)\s+)?$")
+_CONDUCT_EN = compile_scan(r"\b(?:for|over)\s+(?:[a-z]+ly\s+)?(?:[a-z]+ing\s+(?:and|or)\s+)?$")
 _GERUND = re.compile(r"[a-z]+ing\b")
-_UNREALISED_EN = re.compile(
+_UNREALISED_EN = compile_scan(
     r"\b(?:should|would|could|might|may|can|cannot|fail(?:ed|ing|s)?\s+to|(?:failure|refusal|inability)\s+to|"
     r"refus(?:ed|ing|es)?\s+to|did\s+not|didn't|not|"
     r"never|without|avoid(?:ed|s|ing)?|escap(?:ed|es|ing)?|evad(?:ed|es|ing)|spared(?:\s+from)?)"

@@ -19,6 +19,7 @@ from diffing.numbers import (
     parse_amount,
     parse_number,
 )
+from diffing.scans import compile_scan
 from diffing.spans import Occupancy
 
 __all__ = ["AmountMatch", "find_amounts"]
@@ -51,7 +52,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     # with its decimals read aloud ("two point five million euros", "42-point-one billion won").
     words = rf"(?:{EN_NUMBER_WORDS})(?:(?:\s+and\s+|[\s-]+)(?:{EN_NUMBER_WORDS}))*"
     point = r"[\s-]+point(?:[\s-]+(?:zero|one|two|three|four|five|six|seven|eight|nine))+"
-    in_words = re.compile(
+    in_words = compile_scan(
         rf"(?<![a-z\d.,-])(?P<number>(?:{words}(?:{point})?|\d{{1,3}}{point})\s+(?:thousand|million|billion))"
         rf"\s*{suffix}")
     return with_prefix, with_suffix, in_words
@@ -126,7 +127,7 @@ def find_amounts(text: str) -> list[AmountMatch]:
 # A number written as the attribute of a fine ("a 100,000 penalty", "a 60,000 fine") whose
 # currency sign was lost on the way (a page that dropped £): money in the one currency the
 # notice names elsewhere; with two currencies named, none is guessed.
-_SIGNLESS_FINE = re.compile(
+_SIGNLESS_FINE = compile_scan(
     r"\b(?:a|an)\s+(?:further\s+|separate\s+|second\s+|additional\s+)?(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s*(?:million|billion|m|bn))"
     r"\s+(?:civil\s+|monetary\s+|administrative\s+)?(?:fine|penalty)\b")
 

@@ -20,6 +20,7 @@ from diffing.numbers import (
     EN_NUMBER_START,
     parse_number,
 )
+from diffing.scans import compile_scan
 from diffing.spans import Occupancy
 from diffing.text import PreparedText
 
@@ -38,7 +39,7 @@ def _zh_count_pattern(measure_words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"{CN_NUMBER_START}(?<![\d.第])(?<!\d,)(?:(?<=app)|(?<![a-z]))(?P<number>{CN_NUMBER_PATTERN})\s*(?P<unit>{units})")
 
 
-_EN_NUMBER = re.compile(rf"{EN_NUMBER_START}(?<![\d.$€£¥])(?<!\d,)(?P<number>{EN_NUMBER_PATTERN})")
+_EN_NUMBER = compile_scan(rf"{EN_NUMBER_START}(?<![\d.$€£¥])(?<!\d,)(?P<number>{EN_NUMBER_PATTERN})")
 
 
 # A big unit alone, after a qualifier that makes it a number (近万, 将近千, 上万, 逾万): the round

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import re
 
+from diffing.scans import compile_scan
+
 __all__ = ["channel_spans"]
 
 # An account named before its kind is the account that speaks (“网信中国”微信公众号, 工信微报微信公号,
 # 上海市场监管公众号); an account named after it is one acted on (微信公众号“通信圈”). It is a channel
 # when the text says so: 据/来源/截图自 before it, or 消息/发布/截图 after it. Matching starts at
 # the kind word and looks back, so a text without one costs a single scan.
-_ACCOUNT_KIND = re.compile(
+_ACCOUNT_KIND = compile_scan(
     r"(?:(?:微信|微博)?\s*(?:公众号|公号|微信号|微信报|微信版|客户端|官方账号)|(?<=[”」』\"])\s*(?:微信|微博))(?!\s*[“「『\"])")
 _ACCOUNT_NAME = re.compile(
     r"(?P<lead>据|来源\s*[:：]?\s*|稿源\s*[:：]?\s*|截图自|通过|从|打开)?"
@@ -22,7 +24,7 @@ _ACCOUNT_TRAIL = re.compile(
     r"[”」』\"]?\s*(?:\d{1,2}月)?(?:\d{1,2}日)?(?:昨日|昨天|今日|今天|日前|近日)?\s*(?:消息|发布|报道|截图|称|显示|文章|推送|阅读|通报|公布|发文|宣布|披露|等?渠道|[:：)）\n])")
 # The regulator's or the newspaper's own outlet: 在其官方微信上发布, 官方微博, 据新华社.
 _OWN_OUTLET = re.compile(r"(?:其|本报|本台|本网)?官方(?:微信|微博|网站|账号)|官微|官博")
-_SOURCE_LINE = re.compile(
+_SOURCE_LINE = compile_scan(
     r"(?:(?:来源|稿源|截图自|图源|图片来源|图片提供|翻摄自|配图来自)\s*[:：]?|(?:image\s+|photo\s+)?(?:source|credit)\s*:)"
     r"\s*@?[^\s，,。；;()（）]{1,20}"
     # 微信图片_20200610163541: an image's file name
@@ -36,21 +38,21 @@ _EN_OUTLET = re.compile(
 )
 # Where the regulator or a newspaper published: "said in a post on Weibo", "announced on its
 # WeChat account", 通过微信公众号发布, 在微博上通报.
-_POSTED_ON_EN = re.compile(
+_POSTED_ON_EN = compile_scan(
     r"(?:\bpost(?:ed|ing)?|\bsaid|\bannounced|\bwrote|\bpublished|\bstatement)\s+(?:\w+\s+){0,2}?on\s+"
     r"(?:its\s+|their\s+|the\s+)?(?:official\s+)?"
     # "a statement on social networking platform Weibo": the platform said by its kind first
     r"(?:(?:social|chinese|microblogging)\s+(?:(?:media|networking)\s+)?(?:platform|site|service|network)\s+)?"
     r"(?:wechat|weibo|twitter|x|facebook|linkedin|douyin)\b"
 )
-_POSTED_ON_ZH = re.compile(
+_POSTED_ON_ZH = compile_scan(
     r"(?:在|通过|经由)(?:其)?(?:官方)?(?:微信|微博|抖音|快手|头条|公众号)[^，,。；;]{0,6}?(?:上)?(?:发布|发文|通报|公布|宣布|披露)"
     r"|据(?:其)?(?:官方)?(?:新浪)?(?:微信|微博|抖音|快手|头条)[^，,。；;]{0,8}?(?:消息|报道|显示|发布|文章)"
     # 唯品会发布微博称: a post the company wrote, on the platform it wrote it on
     r"|(?:发布|发出|发了)(?:了)?(?:一条)?(?:微博|朋友圈|抖音)(?:称|表示|回应|声明|致歉|说)"
 )
 # "in a Weibo post", "according to its WeChat statement": where the words were published.
-_POSTED_IN_EN = re.compile(
+_POSTED_IN_EN = compile_scan(
     r"\b(?:in|via|according\s+to)\s+(?:a|an|its|their|the)\s+(?:\w+\s+)?(?:wechat|weibo|twitter|x|facebook|linkedin|douyin)\s+"
     r"(?:post|posts|statement|article|message|announcement)\b"
 )

@@ -6,7 +6,6 @@ so each conversion returns an ``OffsetMap`` from converted positions back to ori
 
 from __future__ import annotations
 
-import re
 import threading
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -14,12 +13,14 @@ from functools import lru_cache
 
 import opencc
 
+from diffing.scans import compile_scan
+
 __all__ = ["OffsetMap", "detect_language", "to_simplified"]
 
 # Runs, not single characters: counting the characters of a few runs is cheaper than listing
 # each character.
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_LATIN_RUN = re.compile(r"[A-Za-z]+")
+_CJK_RUN = compile_scan(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN_RUN = compile_scan(r"[A-Za-z]+")
 
 
 @dataclass(frozen=True)

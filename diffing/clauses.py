@@ -18,10 +18,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from diffing.scans import compile_scan
+
 __all__ = ["Governed", "Party", "collective", "govern"]
 
 # A comma between a digit and exactly three digits groups thousands; any other ends a clause.
-_CLAUSE_MARK = re.compile(r"[，；;：:]|,(?!(?<=\d,)\d{3}(?!\d))")
+_CLAUSE_MARK = compile_scan(r"[，；;：:]|,(?!(?<=\d,)\d{3}(?!\d))")
 # Where a stretch between two names of one clause divides: what comes before the connector is
 # said of the first name, what follows of the second.
 _CONNECTOR = re.compile(r"并对|并|同时|以及|而|和|与|及|(?<![a-z])(?:and|while|whereas|but)(?![a-z])")
@@ -106,8 +108,8 @@ _TIME_WORDS = frozenset({
     "autumn", "winter", "early", "late", "mid",
 })
 _NOT_BETWEEN = frozenset({"of", "to", "and", "or"})
-_LAST_WORDS = re.compile(r"[a-z0-9'’.-]+(?:\s+[a-z0-9'’.-]+)*\s+$")
-_LAST_WORDS_CLOSED = re.compile(r"[a-z0-9'’.-]+(?:\s+[a-z0-9'’.-]+)*$")
+_LAST_WORDS = compile_scan(r"[a-z0-9'’.-]+(?:\s+[a-z0-9'’.-]+)*\s+$")
+_LAST_WORDS_CLOSED = compile_scan(r"[a-z0-9'’.-]+(?:\s+[a-z0-9'’.-]+)*$")
 _WORD = re.compile(r"[a-z0-9'’.-]+")
 
 
@@ -638,7 +640,7 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
 
 
-_COUNT_OF_THEM = re.compile(r"(?:这|上述|该)?(\d+|[两二三四五六七八九十])\s*(?:家|款|个)")
+_COUNT_OF_THEM = compile_scan(r"(?:这|上述|该)?(\d+|[两二三四五六七八九十])\s*(?:家|款|个)")
 _CHINESE_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 

@@ -10,6 +10,7 @@ from itertools import pairwise
 
 from diffing.figure import Candidate
 from diffing.metrics import Metric, MetricCatalogue
+from diffing.scans import compile_scan
 from diffing.text import PreparedText
 
 _EN_STOP = frozenset({
@@ -65,7 +66,7 @@ _PART_LEAD = re.compile(
 _ANY_NUMBER = re.compile(r"\d[\d,.]*")
 
 
-_EN_PART_WORD = re.compile(r"\b(?:which|whom|these|those|them)\b")
+_EN_PART_WORD = compile_scan(r"\b(?:which|whom|these|those|them)\b")
 
 
 _WHOLE = re.compile(
@@ -248,7 +249,7 @@ def _two_kinds_counted(text: str, catalogue: MetricCatalogue, language: str, sta
     return False
 
 
-_JOINER = {"zh": re.compile(r"[、及和与或]"), "en": re.compile(r",(?!\d)|\b(?:and|or)\b|&|/")}
+_JOINER = {"zh": compile_scan(r"[、及和与或]"), "en": compile_scan(r",(?!\d)|\b(?:and|or)\b|&|/")}
 
 
 _EVERY_OBJECT: dict[tuple[int, str], tuple[MetricCatalogue, re.Pattern[str], tuple[re.Pattern[str], ...]]] = {}

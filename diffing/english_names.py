@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 
 from diffing.found import Found
+from diffing.scans import compile_scan
 from diffing.text import PreparedText
 
 # English reports of MIIT lists name apps without quotes: "three apps -- A, B and C",
@@ -18,7 +19,7 @@ _EN_NAME = r"[A-Z0-9][\w.-]*(?:\s+[A-Za-z0-9][\w.-]*){0,3}?"
 _EN_ITEM = rf"{_EN_NAME}(?:\s+(?:of|under)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,4}})?"
 
 
-_EN_APP_LIST = re.compile(
+_EN_APP_LIST = compile_scan(
     rf"\b(?:apps?\s*(?:--|—|–|:|\()|including|such\s+as|[Aa]mong\s+them|[Aa]mong\s+(?:the\s+)?(?:[\w-]+\s+){{0,4}}?(?:were|are))\s*((?:{_EN_ITEM})(?:\s*,\s*(?:{_EN_ITEM}))*"
     rf"(?:\s*,?\s+and\s+(?:{_EN_ITEM}))?)(?=\s*(?:[,.;)]|$|--|—|–|\s+which|\s+were|\s+was))"
 )
@@ -37,7 +38,7 @@ _CHINESE_PLACES = (
 )
 
 
-_EN_APP_OF_DEVELOPER = re.compile(
+_EN_APP_OF_DEVELOPER = compile_scan(
     r"(?<![\w.-])([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})\s+(?:of|under)\s+"
     r"(?:(?:[A-Z][\w]*\s+){1,4}(?:Education|Technology|Technologies|Tech|Network|Networks|Information|"
     rf"Culture|Media|Software|Co|Ltd|Inc|Group)\b|(?:{_CHINESE_PLACES})\s+[A-Z][\w]+)"
@@ -105,7 +106,7 @@ _EN_CAPITALISED = r"(?:[A-Z0-9][\w&'’.-]*|&|of|and|de|du|la|ve|y|et|und|del|de
 
 
 # A legal form somewhere in the text: the only texts the legal-name pattern is run over.
-_EN_LEGAL_HINT = re.compile(
+_EN_LEGAL_HINT = compile_scan(
     r"(?=[LICPpGASBNOK])\b(?:Ltd|Limited|Inc|Incorporated|Corporation|Corp|LLC|L\.L\.C|LLP|[Pp]lc|PLC|GmbH|AG|SE|SA|S\.A|SpA|S\.p\.A|"
     r"BV|B\.V|NV|N\.V|SARL|S\.à|Sp\.|A/S|AB|Oy|KK|Company)\b"
 )
@@ -142,7 +143,7 @@ _EN_PUBLIC_BODY = re.compile(
 # A company introduced by what it is ("app developer HyperBeard", "a mobile game publisher named
 # Tinyco", "Two app developers – LAI Systems and Retro Dreamer –", "business review Yelp!"): one
 # to three capitalised words after the noun.
-_EN_ROLE_NOUN = re.compile(
+_EN_ROLE_NOUN = compile_scan(
     r"\b(?:developers?|publishers?|compan(?:y|ies)|firms?|makers?|operators?|start-?ups?|retailers?|"
     r"providers?|brokers?|marketers?|vendors?|sellers?|manufacturers?|businesses|platforms?|aggregators?|"
     r"apps?|marketplaces?|giants?)"
@@ -282,15 +283,15 @@ _EN_GOVERNED_FOUND = (
 )
 # "VTech has agreed to pay a $650,000 fine", "Twitter will pay $150 million to settle": the party
 # that pays the penalty, as the subject of paying it.
-_EN_GOVERNED_PAYER = re.compile(
+_EN_GOVERNED_PAYER = compile_scan(
     rf"(?P<payer>{_EN_CAP_LIST})\s+(?:(?:has|have|had)\s+)?(?:(?:also|since|now|reportedly)\s+)?"
     r"(?:(?:agreed|been\s+ordered|was\s+ordered|were\s+ordered)\s+to\s+|(?:will|would|must)\s+)?"
     r"(?:pay|paid|pays)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:[$€£¥₩₹]|(?:US|USD|EUR|GBP|RMB|CNY|KRW|INR|Rs)\b|\d)")
 _EN_PAYS = re.compile(r"\b(?:pay|paid|pays)\s")
-_EN_GOVERNED = re.compile(f"{_EN_GOVERNED_OBJECT}|{_EN_GOVERNED_SUBJECT}|{_EN_GOVERNED_FOUND}")
+_EN_GOVERNED = compile_scan(f"{_EN_GOVERNED_OBJECT}|{_EN_GOVERNED_SUBJECT}|{_EN_GOVERNED_FOUND}")
 # The subject alternative is tried at every capitalised word: a text without its passive verb
 # is scanned without it (the same matches, as it can match nowhere there).
-_EN_GOVERNED_NO_SUBJECT = re.compile(f"{_EN_GOVERNED_OBJECT}|{_EN_GOVERNED_FOUND}")
+_EN_GOVERNED_NO_SUBJECT = compile_scan(f"{_EN_GOVERNED_OBJECT}|{_EN_GOVERNED_FOUND}")
 _EN_SUBJECT_VERB = re.compile(rf"\s(?:was|were|been|is|are){_SUBJECT_VERB}")
 
 
@@ -298,7 +299,7 @@ _EN_LIST_NAME = re.compile(rf"{_EN_CAP_NAME}")
 
 
 # The verbs the governed-name pattern starts from: a text with none of them is not searched.
-_EN_GOVERNED_HINT = re.compile(
+_EN_GOVERNED_HINT = compile_scan(
     r"fined|fines|fining|reprimand|sanctioned|penali[sz]ed|sued|summoned|warned|imposed\s+on|levied\s+on|against|"
     r"ordered|settle|(?:found|alleged|concluded|ruled)\s+that|block|bann|bans|throttl|slowed\s+down|restricted"
 )

@@ -39,6 +39,7 @@ from diffing.period import Period, PeriodMention
 from diffing.periods import find_period_mentions
 from diffing.repeats import DISTRIBUTIVE, conversions, merge_repeats
 from diffing.roles import FINE_ROLES, link_parts, money_role
+from diffing.scans import compile_scan
 from diffing.scopes import ScopeMention, find_scope_mentions
 from diffing.spans import SortedSpans
 from diffing.text import PreparedText
@@ -341,14 +342,22 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         or (language == "zh" and _ZH_REFERRED.search(text, candidate.end, clause_end) is not None)
     best: tuple[Metric, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] | None = None
     scored: dict[str, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] = {}
+    # Metrics share verb groups (警告): each group scans the clause once.
+    nearest_verbs: dict[re.Pattern[str], tuple[int, int] | None] = {}
     for order, metric in enumerate(compatible):
         phrasing = metric.phrasings[language]
         object_span = objects_here.get(metric.id)
         required = metric.objects_required or unit in metric.objects_required_for
         if phrasing.objects is not None and object_span is None and (any_object_here or required):
             continue
-        spans = [_nearest(group, text, clause_start, clause_end, anchor, after=follows)
-                 for group in phrasing.verb_groups] if verb_in_clause else [None]
+        if verb_in_clause:
+            spans = []
+            for group in phrasing.verb_groups:
+                if group not in nearest_verbs:
+                    nearest_verbs[group] = _nearest(group, text, clause_start, clause_end, anchor, after=follows)
+                spans.append(nearest_verbs[group])
+        else:
+            spans = [None]
         level = 2
         if any(span is None for span in spans):
             if verbs_here or part or (phrasing.objects is not None and object_span is None):
@@ -492,7 +501,8 @@ def _every_verb(catalogue: MetricCatalogue) -> tuple[re.Pattern[str], re.Pattern
                                for pattern in metric.phrasings["zh"].verb_groups)
         if len(_EVERY_VERB) > 16:
             _EVERY_VERB.clear()
-        cached = _EVERY_VERB[id(catalogue)] = (catalogue, re.compile(alternation), re.compile(f"(?:{alternation})$"))
+        cached = _EVERY_VERB[id(catalogue)] = (catalogue, compile_scan(alternation),
+                                               compile_scan(f"(?:{alternation})$"))
     return cached[1], cached[2]
 
 
@@ -538,7 +548,7 @@ def _any_verb(compatible: Sequence[Metric], language: str) -> re.Pattern[str]:
             _ANY_VERB.clear()
         alternation = "|".join(f"(?:{pattern.pattern})" for metric in compatible
                                for pattern in metric.phrasings[language].verb_groups)
-        cached = _ANY_VERB[key] = (compatible, re.compile(alternation or r"(?!x)x"))
+        cached = _ANY_VERB[key] = (compatible, compile_scan(alternation or r"(?!x)x"))
     return cached[1]
 
 
@@ -574,7 +584,7 @@ _EN_OWN_VERB = re.compile(r"\b(?:and|while|but|whereas)\s+([a-z]+ed)\s+(?:[a-z-]
 # Apps or sites let back after fixing their problems were acted on before, not in this count.
 _RESTORED = {
     "zh": re.compile(r"恢复上架|重新上架|复核(?:后|通过)?上架|恢复上线|重新上线|恢复(?:运营|服务|更新)|解封|解除(?:封禁|屏蔽|封锁)"),
-    "en": re.compile(r"\b(?:allowed|permitted)\s+(?:to\s+)?(?:return|resume|go\s+back)|\b(?:restored|reinstated|relisted)\b"
+    "en": compile_scan(r"\b(?:allowed|permitted)\s+(?:to\s+)?(?:return|resume|go\s+back)|\b(?:restored|reinstated|relisted)\b"
                      # "106,000 of them were later unblocked": the block reversed
                      r"|\bun(?:blocked|banned|suspended)\b"
                      # "35 have fixed the problems": done, not found wanting
@@ -880,5 +890,5 @@ def _figure(prepared: PreparedText, catalogue: MetricCatalogue, draft: Draft) ->
     )
 
 
-_STANDING = re.compile(r"(?:尚有|仍有|尚存|仍存)\s*(?:共\s*)?$"
+_STANDING = compile_scan(r"(?:尚有|仍有|尚存|仍存)\s*(?:共\s*)?$"
                        r"|\bthere\s+(?:are|were|remain(?:ed)?)\s+still\s+$|\bstill\s+(?:remain(?:s|ed)?|left|outstanding)\s+$")

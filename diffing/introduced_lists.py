@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from diffing.mention import PlatformMention
 from diffing.registry import NEUTRAL, PlatformRegistry, alias_key
+from diffing.scans import compile_scan
 from diffing.text import PreparedText
 
 __all__ = ["Member", "closed_list_action", "introduced_members", "introduced_mentions", "may_introduce"]
@@ -61,7 +62,7 @@ _KIND_WORDS_EN = {
 }
 _KIND_EN = "|".join(f"(?P<{kind}>{words})" for kind, words in _KIND_WORDS_EN.items())
 # "…apps that have been blocked include", "The banned apps are:", "These apps included".
-_INTRO_EN = re.compile(
+_INTRO_EN = compile_scan(
     r"\b(?:" + _KIND_EN + r")\b(?:\s+(?:that|which)\s+(?:have|has|had)\s+been\s+(?P<participle>[a-z]+(?:\s+down)?))?"
     r"(?:\s+(?:on|in)\s+(?:the|this)\s+(?:[a-z-]+\s+){0,2}?list)?"
     r"(?:\s+(?:include[sd]?|(?P<copula>are|were|is))|\s*,?\s+including)\s*(?P<colon>[:：]\s*)?")

@@ -97,8 +97,9 @@ def literal_alternation(words: Iterable[str]) -> str:
 
 def first_characters(words: Iterable[str]) -> str:
     """A lookahead for the characters ``words`` start with. Put first in a pattern that scans
-    whole texts, it lets the scan pass over every other character at once (without it, each
-    lookbehind and alternative of the pattern is tried at every position)."""
+    whole texts, it fails fast where no word can start (without it, each lookbehind and
+    alternative of the pattern is tried there); compiled with ``diffing.scans.compile_scan``,
+    the scan jumps over those positions instead of trying each."""
     characters = sorted({word[0] for word in words if word})
     return "(?=[" + "".join(re.escape(character) for character in characters) + "])" if characters else "(?!)"
 

@@ -19,6 +19,8 @@ import cn2an
 
 from diffing.catalogues import parse_catalogue, read_builtin
 from diffing.chinese import to_simplified
+from diffing.keywords import literal_alternation
+from diffing.scans import compile_scan
 
 __all__ = [
     "ARABIC_NUMBER_PATTERN",
@@ -57,8 +59,8 @@ _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20
 # ``str.translate`` looks every character up in its table, which is slow for a text that is
 # not ASCII; the runs a table changes are few (the full-width commas of a Chinese notice, the
 # capitals of an English one), so only they are translated.
-_WIDE_RUN = re.compile(r"[\uff01-\uff5e\u3000]+")
-_UPPER_RUN = re.compile(r"[A-Z]+")
+_WIDE_RUN = compile_scan(r"[\uff01-\uff5e\u3000]+")
+_UPPER_RUN = compile_scan(r"[A-Z]+")
 
 
 def _narrowed(run: re.Match[str]) -> str:
@@ -131,21 +133,21 @@ CN_NUMBER_PATTERN = (
     rf"(?:\s?[{_CN_APPROXIMATE}])?"
     rf"|(?<![{_CN_NUMERAL_CHARS}])[{_CN_NUMERAL_CHARS}]++(?:[{_CN_APPROXIMATE}][万亿]?)?)"
 )
-_EN_WORD_ALTERNATIVES = "|".join(
-    sorted(set(_EN_ONES) | set(_EN_TENS) | {"hundred", "thousand", "million", "billion", "trillion"},
-           key=len, reverse=True)
-)
+_EN_WORDS = set(_EN_ONES) | set(_EN_TENS) | {"hundred", "thousand", "million", "billion", "trillion"}
+# As tries: one branch tried per letter, not every word (the words that match at one position are
+# prefixes of each other, and both forms try them longest first, so they find the same numbers).
+_EN_WORD_ALTERNATIVES = literal_alternation(_EN_WORDS)
 # Number words below a hundred, and "hundred" ("three", "twenty-five", "two hundred").
-EN_NUMBER_WORDS = "|".join(sorted(set(_EN_ONES) | set(_EN_TENS) | {"hundred"}, key=len, reverse=True))
+EN_NUMBER_WORDS = literal_alternation(set(_EN_ONES) | set(_EN_TENS) | {"hundred"})
 EN_NUMBER_PATTERN = (
     rf"(?:{ARABIC_NUMBER_PATTERN}(?:\s+(?:thousand|million|billion|trillion)|\s?(?:bn|mn)|[km])?\b"
     rf"|\b(?:{_EN_WORD_ALTERNATIVES})(?:(?:\s+and\s+|[\s-]+)(?:{_EN_WORD_ALTERNATIVES}))*\b)"
 )
-# The characters a match of the patterns above starts with, as a lookahead. Put first in a
-# pattern that scans a text for numbers, it passes over every other character at once: a
-# lookbehind first is tried, with the alternatives after it, at each position of the text.
+# The characters a match of the patterns above starts with, as a lookahead. It fails fast at
+# every other position, but the engine still tries each position: only ``compile_scan``
+# (``diffing.scans``) makes a scan jump from one such character to the next.
 CN_NUMBER_START = rf"(?=[\d{_CN_NUMERAL_CHARS}])"
-EN_NUMBER_START = rf"(?=[\d{''.join(sorted({word[0] for word in _EN_WORD_ALTERNATIVES.split('|')}))}])"
+EN_NUMBER_START = rf"(?=[\d{''.join(sorted({word[0] for word in _EN_WORDS}))}])"
 
 _PLAIN_ARABIC = re.compile(
     r"(?P<int>\d{1,3}(?:(?P<sep>[,'\s\u202f\u00a0])\d{3})(?:(?P=sep)\d{3})*|\d*)"

@@ -18,6 +18,7 @@ from diffing.figures import Figure
 from diffing.fined_amounts import RESPECTIVELY
 from diffing.platforms import PlatformMention
 from diffing.registry import builtin_registry
+from diffing.scans import compile_scan
 from diffing.text import PreparedText
 
 __all__ = ["with_parties"]
@@ -108,7 +109,7 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
 
 
 # "a combined fine of", "together fined": one sum over several parties.
-_COMBINED = re.compile(r"\b(?:combined|joint)\s+(?:fines?|penalt(?:y|ies))\b"
+_COMBINED = compile_scan(r"\b(?:combined|joint)\s+(?:fines?|penalt(?:y|ies))\b"
                        r"|\b(?:together|jointly)\s+(?:fined|penali[sz]ed|ordered\s+to\s+pay)\b")
 
 
@@ -176,7 +177,7 @@ def _listed_before(prepared: PreparedText, start: int, mentions: Sequence[Platfo
 
 # "the amount of fines they have been ordered to pay", 罚款总额: the sum of several parties' fines
 # where the sentence names several.
-_SUM_OF_FINES = re.compile(r"\b(?:total|sum|amount)\s+of\s+(?:the\s+|all\s+|their\s+)?(?:fines|penalties)\b"
+_SUM_OF_FINES = compile_scan(r"\b(?:total|sum|amount)\s+of\s+(?:the\s+|all\s+|their\s+)?(?:fines|penalties)\b"
                            r"|\btotal\s+(?:fines|penalties)\b|罚款(?:总额|总计|合计)")
 
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from diffing.period import Period, PeriodMention, _first_nine_months, period_words
+from diffing.scans import compile_scan
 
 __all__ = ["Period", "PeriodMention", "find_period_mentions", "period_words"]
 
@@ -20,7 +21,7 @@ _CN_PART = (
 )
 # Each pattern that scans a whole text starts with a lookahead for the characters its matches
 # start with: the scan then passes over every other character at once.
-_ZH_PERIOD = re.compile(
+_ZH_PERIOD = compile_scan(
     r"(?=[1-4二民今本去上前下第一三四首全])(?:"
     r"(?:(?:(?P<year>(?:19|20)\d{2}|[二][〇零][一二三四五六七八九〇零]{2})|民国\s*(?P<roc>1[01]\d|[89]\d))\s*年"
     r"(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)(?:度)?"
@@ -37,7 +38,7 @@ _ZH_COMPARISON_BEFORE = re.compile(r"(?:比|较|同比|环比|相比|与|和|对
 _ZH_COMPARISON_AFTER = re.compile(r"^\s*(?:同期|相比|比较)")
 
 _ORDINAL = r"(?P<ordinal>first|second|third|fourth|1st|2nd|3rd|4th)"
-_EN_PERIOD = re.compile(
+_EN_PERIOD = compile_scan(
     r"(?=[1-4tfshqidol])(?<![a-z0-9])(?:"
     r"(?:the\s+)?" + _ORDINAL + r"\s+(?P<unit>half|quarter)(?:\s+(?:of\s+)?(?:(?P<year1>(?:19|20)\d{2})|(?P<rel1>this year|last year|the year)))?"
     r"|(?P<code>[hq][1-4])\s*(?P<year2>(?:19|20)\d{2})"
@@ -99,7 +100,7 @@ _EN_MONTH = r"(?:january|february|march|april|may|june|july|august|september|oct
 _EN_YEAR_AFTER = r"(?:\s*,?\s*(?:of\s+)?(?P<{0}>(?:19|20)\d{{2}}|this\s+year|last\s+year))?"
 # "between March 10 and May 22": a day after the month.
 _EN_DAY = r"(?:\s+(?P<{0}>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d,]\d))?"
-_EN_RANGE = re.compile(
+_EN_RANGE = compile_scan(
     r"(?<![a-z0-9])(?:"
     r"(?:from|between)\s+(?P<m1>" + _EN_MONTH + r")" + _EN_DAY.format("d1") + _EN_YEAR_AFTER.format("y1")
     + r"\s+(?:to|through|until|till|and)\s+(?P<m2>" + _EN_MONTH + r")" + _EN_DAY.format("d2") + _EN_YEAR_AFTER.format("y2")
@@ -673,7 +674,7 @@ _EN_ONSET = re.compile(
     r"(?<![a-z])(?:since\s+(?:[^.;,\n]{0,60}?\s)?(?:began|started|was\s+launched|was\s+started|kicked\s+off|got\s+under\s*way|was\s+rolled\s+out)"
     r"|" + _EN_CAMPAIGN + r"s?\s+(?:that\s+|which\s+)?(?:was\s+|were\s+|began\s+|started\s+)?(?:launched|started|begun|began|initiated|kicked\s+off|rolled\s+out))"
     r"\s+in\s+(?P<m>" + _EN_MONTH + r")(?![a-z])(?:\s*,?\s*(?P<y>(?:19|20)\d{2}|this\s+year|last\s+year))?(?!\s*\d)")
-_EN_ONSET_HINT = re.compile(r"(?=[bslkiur])\b(?:began|started|launched|kicked\s+off|begun|initiated|under\s*way|rolled\s+out)\s+in\s")
+_EN_ONSET_HINT = compile_scan(r"(?=[bslkiur])\b(?:began|started|launched|kicked\s+off|begun|initiated|under\s*way|rolled\s+out)\s+in\s")
 
 
 def _zh_onsets(text: str) -> list[re.Match[str]]:
@@ -745,7 +746,7 @@ _ZH_YEAR_BEFORE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年|(?P<yr>今年|去�
 _EN_UNTIL_BEFORE = re.compile(r"(?:as\s+of|by|until|till|through|up\s+to)\s+(?:the\s+(?:end|beginning|start)\s+of\s+)?(?:of\s+)?\S*\s*$"
                               r"|(?:end|beginning|start)\s+of\s+\S+$")
 # Words every range pattern needs, found in one pass: most notices name no range.
-_ZH_RANGE_HINT = re.compile(
+_ZH_RANGE_HINT = compile_scan(
     r"(?=[以一过近至个月日号到—\-~－年前\d])(?:"
     r"以来|一年|(?:过去|近)\s*半年|至今|个月|[月日号]\s*[来起]|过去\s*\S\s*年|近\s*\S\s*年|年来|年\s*截[至止]"
     r"|前\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
@@ -754,7 +755,7 @@ _ZH_RANGE_HINT = re.compile(
     r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"
     r")"
 )
-_EN_RANGE_HINT = re.compile(
+_EN_RANGE_HINT = compile_scan(
     r"(?=[fbspltym\-–—])(?:"
     r"\b(?:from|between|since|past|last\s+(?:\w+\s+(?:weeks|months|years)|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
     r"|(?:[-–—]\s*|\b(?:to|through)\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from diffing.figure import Candidate, Draft, Verdict
+from diffing.scans import compile_scan
 from diffing.text import PreparedText
 
 __all__ = ["FINE_ROLES", "ROLES", "link_parts", "money_role"]
@@ -28,7 +29,7 @@ FINE_ROLES = frozenset({FINE, TOTAL, PART})
 # What the words right before or after an amount make it. Each pattern reads the amount's own
 # noun phrase (the words that govern it), not the whole sentence: "a fine of 1% of its sales
 # of €2bn" has the base right before the amount and the fine far from it.
-_BASE_BEFORE = re.compile(
+_BASE_BEFORE = compile_scan(
     # (收入 alone is a company's revenue; 违法收入, illegal income, is confiscated first)
     r"(?:销售额|营业额|营业收入|销售收入|营收|(?<!违法)收入|turnover|sales|revenues?)"
     # (the amount may stand in brackets after its noun: 销售额(4557亿元)的4%)
@@ -38,7 +39,7 @@ _BASE_BEFORE = re.compile(
 )
 _RATE_AFTER = re.compile(r"\s*[)）]?\s*(?:的)?\s*(?:\d+(?:\.\d+)?\s*(?:%|％|percent|per\s+cent)|百分之)")
 _BASE_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?(?:annual\s+|global\s+|domestic\s+)?(?:sales|revenue|turnover)\b")
-_REFUND_BEFORE = re.compile(
+_REFUND_BEFORE = compile_scan(
     r"(退还|返还|退款|退赔|赔偿|赔付|补偿|保证金|押金|refunds?|redress|restitution|compensation|damages|deposits?"
     r"|\breturn(?:s|ed|ing)?\b|repa(?:y|id)|reimburs\w*|\bpa(?:y|ys|id|ying)\s+back)"
     # …and the one who gets it back ("refund consumers another $245M", 退还商户押金)
@@ -64,11 +65,11 @@ _PENALTY_WORD = re.compile(r"\b(?:fined|fine|fines|fining|penalt\w*|sanction\w*)
 # Costs awarded and fees are owed, not penalties ("costs of HK$15,000", 诉讼费).
 # A loss caused or an amount a case involved is what the offence cost or moved, not a penalty
 # (造成经济损失高达70亿元, 涉案金额约300万元, "losses of $2 million").
-_LOSS_BEFORE = re.compile(
+_LOSS_BEFORE = compile_scan(
     r"(?:损失|涉案(?:金额|资金|流水)|(?:诈骗|被骗)(?:金额|资金))(?:总额|金额|合计|共计|总计)?"
     r"(?:高达|达到?|约|超过|逾|近|共|为|计|累计)*\s*$"
     r"|\blosses\s+(?:of|totall?ing|amounting\s+to|worth|estimated\s+at)\s+(?:more\s+than\s+|over\s+|about\s+|around\s+|nearly\s+|some\s+)?$")
-_COSTS_BEFORE = re.compile(r"(?:\b(?:costs|legal\s+fees|court\s+fees|expenses)\s+(?:of\s+)?|(?:诉|堂)?讼费(?:用)?|案件受理费)\s*$")
+_COSTS_BEFORE = compile_scan(r"(?:\b(?:costs|legal\s+fees|court\s+fees|expenses)\s+(?:of\s+)?|(?:诉|堂)?讼费(?:用)?|案件受理费)\s*$")
 _COSTS_AFTER = re.compile(r"\s*(?:in\s+)?(?:legal\s+|court\s+|investigation\s+|investigative\s+|prosecution\s+)?costs\b")
 # A penalty set but suspended, in whole or in part ("a $4 million civil penalty, to be suspended
 # upon payment of…", "a fine of €2m, of which €1.5m is suspended", 罚款…暂缓执行): the amount
@@ -96,19 +97,19 @@ _PER_UNIT_AFTER = re.compile(
     r"[\s-]*(?:(?:per|a|each|for\s+each|for\s+every)[\s-]+(?:day|week|month|violation|breach|infringement|offence|offense)\b"
     r"|(?:每日|每天|按日|每次|每项))"
 )
-_PER_UNIT_BEFORE = re.compile(
+_PER_UNIT_BEFORE = compile_scan(
     r"(?:(?:每日|每天|按日)(?:连续)?(?:处以?|处罚|罚款|罚金|计罚)?(?:恐|或|可能|最高|将)?(?:高达|可达|达)?"
     r"|(?:daily|periodic|per-day)\s+(?:penalty|penalties|fine|fines)"
     r"(?:\s+payments?)?\s+(?:of\s+)?)\s*$")
 # A penalty for each day of delay, stated before the amount in its clause (每逾期一日…将被处以高达
 # 10万欧元的罚款, "for every day it fails to comply, Orbit faces €50,000"): periodic.
-_EACH_DAY_BEFORE = re.compile(
+_EACH_DAY_BEFORE = compile_scan(
     # (a delay word is required: 每日 alone also names papers, 每日经济新闻)
     r"每(?:逾期|延迟|迟延|拖延|超期)(?:一)?[日天]|逾期(?:后)?每[日天]"
     r"|\bfor\s+(?:each|every)\s+(?:additional\s+|further\s+)?day\b")
 # One instalment of a fine paid over time (第一期罚款…, 首期…, 每期…, "the first instalment of
 # £2m") is a payment, not a fine of its own.
-_INSTALMENT_BEFORE = re.compile(
+_INSTALMENT_BEFORE = compile_scan(
     r"(?:第[一二三四五六七八九十\d]{1,3}期|首期|每期)(?:的)?(?:罚款|罚锾|罚金)?(?:为|约|共)?\s*$"
     r"|\b(?:first|second|third|final|last|next|each|monthly|annual)\s+(?:instal?l?ment|tranche)s?\s+(?:of\s+)?$")
 # Amounts per unit of time: periodic penalties, and prices ("$14.99 a month"), never a fine.
@@ -119,7 +120,7 @@ _IMPOSED_AFTER = re.compile(
     r"[\s,]*(?:which|that)\s+(?:it|they|the\s+\w+)\s+(?:then\s+)?(?:levied|imposed|issued|handed|gave)")
 # 以下, 以内: a limit; 起跳 ("100万元起跳"): the least the law sets. Neither is a fine imposed.
 _CAP_AFTER = re.compile(r"\s*(?:以下|以上|以内|之内|至|起跳)")
-_CAP_BEFORE = re.compile(
+_CAP_BEFORE = compile_scan(
     r"(?:up\s+to|not\s+exceeding|no\s+more\s+than|at\s+most|as\s+much\s+as|capped\s+at|could\s+(?:face|have\s+faced)|"
     r"(?:could|may|might|can)\s+(?:rise|reach|climb|amount|run)\s+(?:to|as\s+high\s+as)|\bcan\s+reach|"
     r"maximum(?:\s+(?:fine|penalty|amount))?(?:\s+(?!which\b|that\b)[a-z]+){0,5}?\s+(?:of|is|was|at)"
@@ -141,7 +142,7 @@ _CAP_BEFORE = re.compile(
 # An end of a range of amounts ("a penalty of between NT$50,000 and NT$150,000", "a fine of
 # 800,000-4,000,000 rubles ($11,000-$54,000)") is the scale the law sets, unless its clause says
 # the amounts were imposed ("imposed fines ranging between HK$132,000 and HK$740,000").
-_RANGE_UPPER_BEFORE = re.compile(
+_RANGE_UPPER_BEFORE = compile_scan(
     r"\bbetween\s+\S{0,4}?\d[\d.,']*\s*(?:thousand|million|billion|m|bn)?\s*(?:[a-z]+\s+)?and\s+$"
     r"|(?<![\d.,'])\d[\d.,']*\s*(?:thousand|million|billion|m|bn|k)?\s*[-–]\s*$")
 _RANGE_LOWER_BEFORE = re.compile(r"\bbetween\s+$")
@@ -157,7 +158,7 @@ _CAP_IMPOSED = re.compile(r"顶格|the\s+full\s+amount|the\s+maximum\s+(?:allowe
 # ("The maximum fine the Commissioner can impose increased from £500k … to €20 million",
 # 罚款上限由50万元提高至5000万元). A verb of level or change stands between the noun and the
 # amount; a maximum imposed on someone ("imposed the maximum fine of", 处以最高罚款) is none.
-_MAXIMUM_NOUN = re.compile(
+_MAXIMUM_NOUN = compile_scan(
     r"\b(?:maximum|highest\s+possible|statutory\s+maximum)\s+(?:[a-z]+\s+)?(?:fines?|penalty|penalties|amount)\b"
     r"|(?:罚款|处罚|罚金)(?:的)?(?:上限|最高(?:限)?额)|最高(?:罚款|处罚|罚金)(?:金?额|数额)?")
 _MAXIMUM_LEVEL = re.compile(
@@ -186,7 +187,7 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d)[,，]|[,，](?!\d{3})|[;；、]|\b(?:and|bu
 # A penalty not (yet) imposed: announced as an intention, proposed, or what was faced before a
 # reduction. The cue governs the amount when it is in the amount's clause.
 _PENALTY = r"(?:fine|fines|penalty|penalties|sanction|sanctions)"
-_PROPOSED = re.compile(
+_PROPOSED = compile_scan(
     r"intention\s+to|intend(?:s|ed|ing)?\s+(?:to|on)\s+(?:fine|impos|issu|penal|levy|sanction)|notice\s+of\s+intent|"
     # "an advance notification of a NOK 100 million fine": the fine announced before it is decided
     r"\badvance\s+(?:notification|notice)\b|"
@@ -244,7 +245,7 @@ NOT_FINAL_YET = re.compile(
 _PROVISION = re.compile(r"(?:provisions?\b|set\s+aside|put\s+aside|sets\s+aside|puts\s+aside|earmark\w*|计提|预提)[^，,。；;]{0,20}$")
 # Fines still owed are a debt, not a fine imposed ("still owe the regulator more than £1m in
 # fines", "£2m of unpaid penalties", "£1m worth of fines remain outstanding", 欠缴罚款30万元).
-_OWED_BEFORE = re.compile(
+_OWED_BEFORE = compile_scan(
     r"(?:\bow(?:e|es|ed|ing)\b(?:\s+[a-z'’]+){0,5}?|\b(?:outstanding|unpaid|uncollected|overdue)\s+(?:fines?|penalt\w+)"
     r"(?:\s+(?:of|totall?ing|worth))?|(?:欠缴|拖欠|尚未缴纳|未缴纳|未缴)(?:的)?(?:罚款|罚金|罚锾)?(?:为|达|共|约)?)"
     r"\s*(?:more\s+than|over|about|around|nearly|almost|some|超过|逾|近|约)?\s*$")
@@ -253,7 +254,7 @@ _OWED_AFTER = re.compile(
     r"(?:still\s+)?(?:outstanding|unpaid|uncollected|owed|overdue)\b"
     r"|\s*(?:worth\s+)?(?:of|in)\s+(?:unpaid|outstanding|uncollected)\s+(?:fines?|penalt\w+)")
 # A budget or target for fine revenue is no fine (全年罚锾预算2亿元, "a budget of £5m for fines").
-_BUDGET_BEFORE = re.compile(r"(?:预算|预估|目标|\bbudget(?:ed)?|\btarget)(?:\s+(?:of|is|was|for\s+\w+\s+of))?\s*(?:为|达|约|是)?\s*$")
+_BUDGET_BEFORE = compile_scan(r"(?:预算|预估|目标|\bbudget(?:ed)?|\btarget)(?:\s+(?:of|is|was|for\s+\w+\s+of))?\s*(?:为|达|约|是)?\s*$")
 # Taxes paid back and late-payment charges are owed, not penalties imposed.
 _TAX_BEFORE = re.compile(r"(?:补缴|补税|税款|滞纳金|back\s+taxes|unpaid\s+taxes)[^，,。；;]{0,10}$")
 _TAX_AFTER = re.compile(r"\s*(?:的)?(?:税款|滞纳金)|\s*(?:in|of)\s+(?:back\s+|unpaid\s+|overdue\s+)?tax(?:es)?\b")
@@ -261,17 +262,17 @@ _PROVISION_AFTER = re.compile(r"\s*(?:as\s+an?\s+|in\s+)?provisions?\b")
 # A penalty noun right after the amount ("and a $5 million civil penalty") outweighs a refund
 # word before it.
 _PENALTY_AFTER = re.compile(rf"\s*(?:[a-z-]+\s+)?{_PENALTY}\b|\s*(?:的)?罚款")
-_FACES_BEFORE = re.compile(
+_FACES_BEFORE = compile_scan(
     r"\bfac(?:es|ing)\s+(?:an?\s+|the\s+)?(?:record\s+|possible\s+|potential\s+|hefty\s+)?(?:fines?\s+of\s+)?$"
     # 或被处以至少…, 可能会被罚…: a fine that may come
     r"|(?:面临|(?:或将?|可能(?:会)?|恐将?|或许)被(?:处以?|罚款?|判罚))\s*(?:约|高达|至少|最高|超过|超|逾|近)?\s*$")
 _DOWN_FROM = re.compile(r"(?:down|lowered|cut|reduced)\s+from\s+(?:an?|the|its|their)\s+(?:original\s+|initial\s+|proposed\s+)?$")
 # The amount a penalty was changed from ("reduced the penalty from £30m to £9m", 罚款由2000万元减至…).
-_CHANGED_FROM = re.compile(
+_CHANGED_FROM = compile_scan(
     r"\b(?:reduc|lower|cut|trimm|slash|decreas)\w*\s+(?:(?:the|its|their|this|that|a)\s+)?(?:[a-z-]+\s+){0,2}?from\s+$"
     r"|(?:罚款|罚金|处罚|金额)[^，,。；;\d]{0,6}?[由从](?:此前|之前|原先|最初|原来)?(?:的)?\s*$")
 _CHANGED_TO_AFTER = re.compile(r"\s*(?:to\s|(?:大幅|大大)?(?:减至|降至|减为|降为|下调至|调整为|减少至|降低至|降低为))")
-_REDUCED_TO = re.compile(
+_REDUCED_TO = compile_scan(
     r"(?:reduc|lower|cut|down)\w*\s+(?:(?:the|its|their|this|that)\s+(?:[a-z-]+\s+){0,2}?)?"
     r"(?:from\s+[^,;，；]{1,30}?\s+)?to\s+$|(?:减为|降至|减至|降为|降低至|降低为|减少至|减少为|下调至|下调为)\s*$")
 # After a contrast the proposal no longer governs ("proposed £90,000 but settled on £45,000").
@@ -291,7 +292,7 @@ _COMPARED_CLASS_AFTER = re.compile(r"\s*的\s*(?:罚款|罚锾|罚金|处罚)?(?
 # A difference is no fine ("a reduction of the fine by €3.5 million", "the court cut X's fine
 # for … by more than €100 million", 罚款减少了2000万元): a change verb whose object ends in
 # "by" right before the amount, however long the object.
-_CHANGED_BY = re.compile(
+_CHANGED_BY = compile_scan(
     r"\b(?:reduc\w*|cut|cuts|cutting|lower\w*|increas\w*|rais\w*|rise|rose|fell|drop\w*|decreas\w*|trimm\w*|slash\w*)\b"
     r"[^.;:!?\d€$£¥]{0,90}?\bby\s+(?:about|approximately|around|some|nearly|roughly|almost|more\s+than|over|less\s+than)?\s*"
     r"(?:euros?|eur|usd|gbp)?\s*$"

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from diffing.catalogues import parse_catalogue, read_builtin
 from diffing.keywords import first_characters, literal_alternation
+from diffing.scans import compile_scan
 
 __all__ = ["ScopeMention", "find_scope_mentions"]
 
@@ -55,7 +56,7 @@ def _catalogue() -> _ScopeCatalogue:
         literal_alternation(phrases["zh"]),
     ]
     start = first_characters(["cyberspace", *provinces["zh"], *provinces["en"], *phrases["zh"], *phrases["en"]])
-    return _ScopeCatalogue(re.compile(start + "(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")"), by_phrase)
+    return _ScopeCatalogue(compile_scan(start + "(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")"), by_phrase)
 
 
 def _key(phrase: str) -> str:

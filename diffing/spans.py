@@ -29,8 +29,14 @@ class SortedSpans(Generic[_T]):
     """Items with spans, sorted by start; ``within`` finds those inside a range by bisection."""
 
     def __init__(self, items: Sequence[_T], start: Callable[[_T], int], end: Callable[[_T], int]) -> None:
-        self._items = sorted(items, key=start)
-        self._starts = [start(item) for item in self._items]
+        starts = [start(item) for item in items]
+        if starts == sorted(starts):
+            # Found in text order already (most are): the stable sort would keep this order.
+            self._items = list(items)
+            self._starts = starts
+        else:
+            self._items = sorted(items, key=start)
+            self._starts = [start(item) for item in self._items]
         self._end = end
 
     def within(self, start: int, end: int) -> list[_T]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from diffing.chinese import OffsetMap, detect_language, to_simplified
 from diffing.numbers import fold_ascii_case, normalise_width
+from diffing.scans import compile_scan
 
 __all__ = ["PreparedText", "prepare"]
 
@@ -103,7 +104,7 @@ class PreparedText:
 # Pinyin in parentheses after each ideograph (網(wǎng)站, some reposting sites' ruby glosses): it
 # splits every keyword and number-with-measure-word apart, so it is read past. Only a syllable
 # with a tone mark is a gloss; "(app)" or "(CNKI)" after a name is kept.
-_PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
+_PINYIN_GLOSS = compile_scan(r"(?<=[\u3400-\u9fff])\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 
 
 def _without_glosses(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:

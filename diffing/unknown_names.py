@@ -19,6 +19,7 @@ from diffing.company_names import (
 )
 from diffing.found import Found
 from diffing.registry import PlatformRegistry
+from diffing.scans import compile_scan
 from diffing.spans import Occupancy
 from diffing.text import PreparedText
 
@@ -318,7 +319,7 @@ _ENUMERATION_GAP = re.compile(rf"、(?:{_ITEM}、)+")
 _ENUMERATION_LEAD = re.compile(rf".*(?:包括|如|例如|比如|其中|：|:)\s*({_ITEM})、$")
 # Every item before the first registry name of a list after its lead (包括A、B和快看漫画,
 # 下架的APP有：A、B、快看漫画).
-_ENUMERATION_LEAD_ITEMS = re.compile(
+_ENUMERATION_LEAD_ITEMS = compile_scan(
     rf"(?:(?P<word>包括|例如|比如|其中)|[：:])\s*((?:{_ITEM}、)*{_ITEM})(?:、|和|及|与|以及)$")
 # The last item ends at 等, a count, punctuation, or the verb the list is the subject of (、UC被查处).
 _ENUMERATION_TAIL = re.compile(rf"、({_ITEM}?)(?=等|\s*\d+\s*(?:家|款|个)|[，,。；;]|$|(?:被|遭|均|都|已|因)[^、，,。；;]{{2}})")
@@ -445,7 +446,7 @@ def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[F
 # 通报了A、B等APP): the names are of that kind, written without quotes. The list is read back
 # from its close over 、-separated items; the first item starts after the clause's verb or
 # function word (对, 了, 的, 包括, 下架…).
-_LIST_CLOSE = re.compile(
+_LIST_CLOSE = compile_scan(
     # The characters a close starts with, first: the scan passes over every other at once.
     r"(?=[等在都均\d一二三四五六七八九十两])(?:"
     r"(?:等|在内的)\s*(?:[\d一二三四五六七八九十百千两]+\s*(?:款|个|家|批)\s*)?"

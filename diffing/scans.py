@@ -1,0 +1,121 @@
+"""Patterns whose scans skip to where a match can start.
+
+Python's ``re`` passes over the characters no match can start with only when a pattern opens on
+a literal, a class, or alternatives each opening on a literal; a pattern opening on a lookahead
+(``(?=[…])``, as the number and period scans are written), a lookbehind, a word check or a
+repeat is tried at every position of the text, at some 20 ns each. ``compile_scan`` compiles a
+pattern as ``re.compile`` does and gives its scans the class of the characters a match can start
+with, read from the pattern's parse tree: the engine then jumps from one such character to the
+next and runs the unchanged pattern there, so every scan finds what it found before (assertions
+look behind a position as before; the pattern's code is the same, only its search hint is new).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any
+
+__all__ = ["compile_scan"]
+
+# The engine's own compiler is private: its code format is only relied on in the Python versions
+# tests/test_diffing_scans.py has checked it in; elsewhere patterns compile as usual.
+_CHECKED_PYTHONS = ((3, 11),)
+try:
+    if sys.implementation.name != "cpython" or sys.version_info[:2] not in _CHECKED_PYTHONS:
+        raise ImportError("compile_scan: the engine's code format is unchecked in this Python")
+    import _sre
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+    from re import _constants as sre  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    _sre = None
+
+_ZERO_WIDTH = () if _sre is None else (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+_REPEATS = () if _sre is None else (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+class _AnyStart(Exception):
+    """A match may start with any character, or the pattern has a form not read here."""
+
+
+def _class_items(items: Any) -> list[tuple[Any, Any]]:
+    for op, value in items:
+        if op is not sre.LITERAL and op is not sre.RANGE and op is not sre.CATEGORY:
+            raise _AnyStart  # a negated class
+    return list(items)
+
+
+def _firsts(sequence: Any, items: list[tuple[Any, Any]]) -> bool:
+    """Adds to ``items`` the class items a match of ``sequence`` can start with; whether the
+    sequence can match the empty string (the first characters of what follows it count then)."""
+    for op, value in sequence:
+        if op is sre.LITERAL:
+            items.append((op, value))
+            return False
+        if op is sre.IN:
+            items.extend(_class_items(value))
+            return False
+        if op in _ZERO_WIDTH:
+            continue
+        if op is sre.SUBPATTERN:
+            if value[1] & (re.IGNORECASE | re.LOCALE):
+                raise _AnyStart
+            if not _firsts(value[3], items):
+                return False
+        elif op is sre.ATOMIC_GROUP:
+            if not _firsts(value, items):
+                return False
+        elif op is sre.BRANCH:
+            empty = False
+            for branch in value[1]:
+                empty = _firsts(branch, items) or empty
+            if not empty:
+                return False
+        elif op in _REPEATS:
+            if not _firsts(value[2], items) and value[0] > 0:
+                return False
+        else:  # any character, a negated literal, a back reference…
+            raise _AnyStart
+    return True
+
+
+def _with_start_class(pattern: str, flags: int) -> re.Pattern[str] | None:
+    parsed = _parser.parse(pattern, flags)
+    flags = parsed.state.flags | flags
+    if flags & (re.IGNORECASE | re.LOCALE):
+        return None
+    code = _compiler._code(parsed, flags)
+    if code[0] is not sre.INFO or code[2] & (sre.SRE_INFO_PREFIX | sre.SRE_INFO_CHARSET):
+        return None  # the engine skips ahead already
+    low, high = parsed.getwidth()
+    items: list[tuple[Any, Any]] = []
+    if low == 0 or _firsts(parsed.data, items):
+        return None
+    # The search hint of a pattern opening on the class, with this pattern's widths.
+    opening = _parser.SubPattern(parsed.state, [(sre.IN, items)])
+    opening.width = (low, high)
+    info: list[Any] = []
+    _compiler._compile_info(info, opening, flags)
+    if not info[2] & sre.SRE_INFO_CHARSET:
+        return None
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in parsed.state.groupdict.items():
+        indexgroup[index] = name
+    compiled: re.Pattern[str] = _sre.compile(pattern, flags, info + code[1 + code[1]:],
+                                             parsed.state.groups - 1, parsed.state.groupdict,
+                                             tuple(indexgroup))
+    return compiled
+
+
+def compile_scan(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, its searches jumping to the characters a match can start
+    with (see the module); the plain compiled pattern where those are not known (a match may be
+    empty or start anywhere) or the engine skips ahead already."""
+    if _sre is not None:
+        try:
+            compiled = _with_start_class(pattern, flags)
+        except (_AnyStart, AttributeError, TypeError, ValueError, RuntimeError):
+            compiled = None
+        if compiled is not None:
+            return compiled
+    return re.compile(pattern, flags)
