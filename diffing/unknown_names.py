@@ -353,7 +353,7 @@ def _deal_target(text: str, span: tuple[int, int]) -> tuple[int, int]:
     if verb is None:
         return span
     start = verb.end()
-    return start, end - len(_STAKE_AFTER.search(text, start, end).group())
+    return start, _without_stake(text, start, end)
 
 
 def _lead_items(text: str, first: int) -> re.Match[str] | None:
@@ -572,7 +572,7 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
         if close.group("noun") is None and sum(_list_item_ok(text, *item) for item in items) < 2:
             continue  # 约谈网站5518家、暂停功能或更新网站188家: counts of kinds, no list of names
         for start, end in items:
-            end -= len(_STAKE_AFTER.search(text, start, end).group())  # 蘑菇街股权: the company's stake
+            end = _without_stake(text, start, end)  # 蘑菇街股权: the company's stake
             if not _list_item_ok(text, start, end) or branded(text, end, known):
                 continue
             inside = [item for item in known if item.id is not None and start <= item.start and item.end <= end]
@@ -596,7 +596,13 @@ def closed_lists(text: str, known: Sequence[Found], language: str) -> tuple[list
     return found, replaced
 
 
-_STAKE_AFTER = re.compile(r"(?:的)?(?:股权|股份)?$")
+_STAKE_AFTER = re.compile(r"(?:的)?(?:股权|股份)$")
+
+
+def _without_stake(text: str, start: int, end: int) -> int:
+    """Where an item ends without the stake it may name (蘑菇街股权: 蘑菇街)."""
+    stake = _STAKE_AFTER.search(text, start, end)
+    return stake.start() if stake is not None else end
 
 
 _LIST_NOT_NAME_PART = re.compile(
