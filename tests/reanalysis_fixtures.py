@@ -23,7 +23,7 @@ from tests.storage_fixtures import FETCHED_AT, add_source, article_url, fetched_
 OLD = "1.6.0"
 TOTALS = ("In 2023 the cyberspace authorities held talks with 10,646 websites, had 259 mobile "
           "apps taken off the stores and closed 14,624 websites that broke the law.")
-SETTLEMENT = ("Orbit will pay $90 million to settle the charges: a $60 million penalty to the "
+SETTLEMENT = ("The company will pay $90 million to settle the charges: a $60 million penalty to the "
               "agency and a $30 million penalty to the state.")
 SUMMONS = "网信部门依法约谈夸克浏览器运营企业负责人，责令其立即整改。"
 BROKEN = "This notice broke extractor 1.6.0: 12 apps were removed."
