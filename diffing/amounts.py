@@ -241,7 +241,8 @@ def _local_dollar(text: str) -> str | None:
 # A US authority the notice names (an FTC settlement that compares the FTC with Australia's
 # regulator): its "$" alone is the US dollar.
 _US_AUTHORITY = re.compile(
-    r"\b(?:ftc|federal\s+trade\s+commission|department\s+of\s+justice|doj|u\.s\.|united\s+states"
+    # (the authorities only: an Australian notice says "the U.S. company" of the firm it fines)
+    r"\b(?:ftc|federal\s+trade\s+commission|department\s+of\s+justice|doj"
     r"|securities\s+and\s+exchange\s+commission|consumer\s+financial\s+protection\s+bureau|cfpb)(?![a-z])")
 
 

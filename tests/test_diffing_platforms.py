@@ -1999,3 +1999,8 @@ def test_an_order_to_tell_users_or_run_a_campaign_is_an_order_to_rectify(
 ])
 def test_a_measure_with_an_end_suspends(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.name: m.actions for m in extract(text, language="en").platforms} == expected
+
+
+def test_an_australian_notice_that_calls_the_firm_a_us_company_keeps_the_australian_dollar() -> None:
+    text = "The ACCC said the Federal Court of Australia ordered Google, the U.S. company, to pay $60 million."
+    assert [(figure.value, figure.currency) for figure in extract(text).figures] == [(60_000_000, "AUD")]
