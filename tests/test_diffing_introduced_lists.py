@@ -201,3 +201,10 @@ def test_apps_closed_in_a_list_for_what_they_failed_to_do_are_named_for_it() -> 
 def test_an_english_list_takes_the_verb_its_counted_subject_governs(
         text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.name: m.actions for m in extract(text, language="en").platforms} == expected
+
+
+def test_lines_a_repost_wraps_after_a_comma_are_one_sentence() -> None:
+    assert {m.name: m.actions for m in extract("国家网信办依法约谈，\n\n“快看漫画”平台负责人。").platforms} == {
+        "快看漫画": ("summoned",)}
+    assert [(figure.metric, figure.value) for figure in extract("工信部\n\n通报了“快看漫画”等，\n\n10款APP。").figures] == [
+        ("apps_notified", 10)]
