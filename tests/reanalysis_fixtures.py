@@ -3,7 +3,6 @@ extractor wrote (one notice it failed on, one edited in place), on SQLite and Po
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +15,7 @@ import storage.analysis
 from diffing.extract import Extraction
 from storage.analysis import analyse_version
 from storage.archive import record_notice
-from storage.db import open_archive, session_factory
+from storage.db import session_factory
 from storage.models import AlertOutbox, ChangeEvent, Figure, Notice, NoticeVersion, PlatformMention
 from tests.storage_fixtures import FETCHED_AT, add_source, article_url, fetched_notice
 
@@ -54,12 +53,9 @@ def store(session: Session, url: str, text: str, fetched_at: datetime = FETCHED_
 
 
 @pytest.fixture(name="engine")
-def engine_fixture(archive_url: str) -> Iterator[Engine]:
-    engine = open_archive(archive_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
+def engine_fixture(archive_engine: Engine) -> Engine:
+    """The migrated archive of ``tests.storage_fixtures``, by the name these tests use."""
+    return archive_engine
 
 
 @pytest.fixture(name="old_archive")
