@@ -261,7 +261,8 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         span for index, span in enumerate(spans)
         if not (span[2] == "notified" and (
             (index + 1 < len(spans) and spans[index + 1][0] == span[1]) or text[span[0] - 1:span[0]] == "的"
-            or (language == "zh" and _ANNOUNCING.match(text, span[1]) and _measure_later_in_sentence(text, spans, index))))
+            or (language == "zh" and _ANNOUNCING.match(text, span[1]) and _measure_later_in_sentence(text, spans, index)
+                and not _OBJECT_FRONTED.search(text, max(0, span[0] - 40), span[0]))))
     ]
     # 责令限期整改 also contains no other action, but 罚款 inside 罚款处罚 and similar overlaps
     # keep the longest reading.
@@ -322,6 +323,9 @@ def _intended_fines(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[
 
 # 通报，…: the notice introducing what it says, not a naming of its own (通报了 is).
 _ANNOUNCING = re.compile(r"\s*(?:称|说|指出)?\s*[，,：:]")
+# 对…进行通报, 对…予以通报: the object stands before the verb, so the verb names it, a comma after it
+# or not (对10款App进行通报，要求其限期整改).
+_OBJECT_FRONTED = re.compile(r"对[^，,。；;：:！!？?\n]{1,36}?(?:进行|予以|给予|作出|作)(?:了)?(?:公开)?$")
 _CLAUSE_BREAK = re.compile(r"[.;。；!?！？\n]|,\s+(?:but|while|and)\s")
 _NOT_YET_WORDS_EN = ("advance", "preliminary", "planned", "provisional", "draft ", "intended")
 _NOT_YET_FINE_EN = re.compile(

@@ -72,7 +72,8 @@ _HOST_AFTER_EN = re.compile(
     r"|\s+(?:publisher|maker|developer|owner|operator|parent)\s+(?!of\b)[A-Za-z]"
 )
 # Names of one 、-list (优酷、爱奇艺、大学生联盟网、“喵播”等网站…予以处罚), with unread items between.
-_ENUMERATED = re.compile(r"[”」』\"]?(?:、\s*[^、，,。；;：:\s]{0,12}?)*、\s*[“「『\"]?")
+_ENUMERATED = re.compile(r"[”」』\"]?(?:[^、，,。；;：:\s“「『\"]{0,6}(?:账号|帐号|公众号|平台|网站|小程序|App|APP|app|应用|客户端))?"
+                         r"(?:、\s*[^、，,。；;：:\s]{0,12}?)*、\s*[“「『\"]?")
 # A sentence that opens with what it is about (针对A、B等平台存在的问题), and a later object that
 # refers back to those names (对相关企业, 对涉事平台).
 _ABOUT_ZH = re.compile(r"\s*[^，,。；;]{0,6}?针对")
@@ -81,6 +82,8 @@ _RELATED_ZH = re.compile(r"对(?:相关|涉事|涉案|有关)(?:企业|平台|�
 _AMONG_THEM_ZH = re.compile(r"\s*(?:等)?(?:均|都|也|亦)?(?:名列其中|位列其中|在列|在其中|赫然在列|榜上有名)")
 _SUCH_AS = re.compile(r"(?:such\s+as|including|like|如|包括|例如|比如)\s*[“「『\"]?\s*$")
 _DEAL_TARGET = re.compile(r"(?:收购|并购|受让)\s*$")
+# Between a quoted name and the platform that hosts it (“A”微信公众号, “A”抖音账号).
+_NAME_THEN_HOST_ZH = re.compile(r"[”」』\"]\s*")
 # 在抖音上, 通过微信; 收购银泰商业…股权案: the place of the act, or the target of the party's deal.
 _HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助|收购|并购|受让|(?<![对向令让使将把给与和])其)\s*$")
 # "its doorbell camera Ring": a product of the party, not a party. A name in a prepositional
@@ -92,6 +95,8 @@ _PREPOSITIONS = frozenset({
     "regarding", "following", "in", "for", "with", "about", "from", "at", "into", "by", "over",
     "under", "involving", "than", "after", "before", "since", "during", "via", "through",
     "across", "within", "like", "using", "on", "of",
+    # the party a conduct served ("practices benefiting Facebook Marketplace")
+    "benefiting", "benefitting", "favouring", "favoring", "concerning", "targeting",
 })
 _POINTING = frozenset({"imposed", "levied", "fine", "fines", "penalty", "placed",
                        # "imposed disciplinary measures on X", "sanctions on X": the measure's target
@@ -144,7 +149,8 @@ def _oblique_start(text: str, words: list[tuple[str, int]]) -> int | None:
             continue
         if previous in _POINTING or (word in ("of", "from") and previous in _HEAD_OF) or (
                 # "fines of €500 million for Apple and €200 million for Meta": the amount's party
-                word in ("for", "on", "against") and (previous in _AMOUNT_WORDS or previous[:1].isdigit())) or (
+                word in ("for", "on", "against") and not between
+                and (previous in _AMOUNT_WORDS or previous[:1].isdigit())) or (
                 word == "with" and previous in ("along", "together")):
             continue
         return words[index][1]
@@ -544,7 +550,10 @@ def _own_clause(
         later = [other for other in members[position + 1:]
                  if not _in_aside(text, parties[other]) and not (language == "zh" and (
                      _DEAL_TARGET.search(text, max(0, parties[other].start - 4), parties[other].start)
-                     or _DESCRIBING_ZH.match(text, parties[other].end)))
+                     or _DESCRIBING_ZH.match(text, parties[other].end)
+                     # “A”微信公众号运营主体: the platform hosting the account the name names
+                     or (result[other].host and _NAME_THEN_HOST_ZH.fullmatch(
+                         text, parties[members[members.index(other) - 1]].end, parties[other].start))))
                  and not (language == "en" and _BRANDS_IN_BRACKETS.search(
                      text, max(0, parties[other].start - 32), parties[other].start))]
         if later:

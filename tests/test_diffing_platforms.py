@@ -2004,3 +2004,36 @@ def test_a_measure_with_an_end_suspends(text: str, expected: dict[str, tuple[str
 def test_an_australian_notice_that_calls_the_firm_a_us_company_keeps_the_australian_dollar() -> None:
     text = "The ACCC said the Federal Court of Australia ordered Google, the U.S. company, to pay $60 million."
     assert [(figure.value, figure.currency) for figure in extract(text).figures] == [(60_000_000, "AUD")]
+
+
+def test_a_notice_made_of_apps_whose_object_comes_first_names_them() -> None:
+    # 对…进行通报 puts the apps before the verb: the naming stands though a comma and an order
+    # to rectify follow it (通报，…责令关停 alone only announces the order).
+    text = "省通信管理局开展专项检查，对“晨光记账”“小鹿日历”等6款App进行通报，要求其在5个工作日内完成整改。"
+    assert {m.name: m.actions for m in extract(text).platforms} == {
+        "晨光记账": ("notified", "ordered_to_rectify"), "小鹿日历": ("notified", "ordered_to_rectify")}
+
+
+def test_an_account_fined_through_its_operator_is_the_party_not_its_host() -> None:
+    text = "市网信办依法对“晨光本地通”微信公众号运营主体处以罚款3万元，并责令其限期整改。"
+    found = extract(text)
+    assert {m.name: m.actions for m in found.platforms} == {
+        "晨光本地通": ("fined", "ordered_to_rectify"), "微信": ()}
+    assert [figure.party for figure in found.figures] == ["晨光本地通"]
+
+
+def test_accounts_listed_each_with_its_host_share_the_verb_after_them() -> None:
+    text = "网信部门对“晨光热点”抖音账号、“小鹿快讯”微博账号予以关闭。"
+    assert {m.name: m.actions for m in extract(text).platforms} == {
+        "晨光热点": ("closed",), "抖音": (), "小鹿快讯": ("closed",), "微博": ()}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Commission fined Acme 9 million euros for abusive practices benefiting Meta.",
+     {"Acme": ("fined",), "Meta": ()}),
+    # the amount's own party, straight after "for", is still fined
+    ("The Commission imposed fines of €5 million for Apple and €2 million for Meta.",
+     {"Apple": ("fined",), "Meta": ("fined",)}),
+])
+def test_the_party_a_fined_conduct_served_is_not_fined(text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.name: m.actions for m in extract(text, language="en").platforms} == expected

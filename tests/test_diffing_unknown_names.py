@@ -331,3 +331,11 @@ def test_a_telecom_carrier_by_its_trade_name_in_an_enforcement_sentence() -> Non
 ])
 def test_no_carrier_named_by_a_telecom_sector_or_trade(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "针对“短视频”平台存在的“标题党”问题，市网信办约谈了相关平台负责人。",
+    "公安机关开展专项行动，关停“黑产”网站300余个，“网贷”App 20款。",
+])
+def test_a_quoted_kind_of_service_or_trade_is_no_name(text: str) -> None:
+    assert _names(text) == []
