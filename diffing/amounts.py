@@ -83,6 +83,9 @@ def _ordinary_word_fits(match: re.Match[str]) -> bool:
     return not (suffix and suffix.lower() in ordinary and not _WRITTEN_AS_MONEY.search(match.group("number")))
 
 
+_VAGUE_BEFORE = frozenset("数數几幾")
+
+
 def find_amounts(text: str) -> list[AmountMatch]:
     """Money amounts in prepared ``text``, in order, none overlapping; a currency word before
     or after the number is required."""
@@ -99,6 +102,8 @@ def find_amounts(text: str) -> list[AmountMatch]:
             start, end = match.span()
             if not taken.free(start, end) or not _whole_words(text, match) or not _ordinary_word_fits(match):
                 continue
+            if text[start - 1:start] in _VAGUE_BEFORE and not match.group("number")[:1].isdigit():
+                continue  # 数千元, 几万元: "some thousands", no amount stated
             amount = parse_amount(match.group(0))
             if amount is None:
                 continue
@@ -202,6 +207,13 @@ def _yuan_where() -> tuple[tuple[str, re.Pattern[str]], ...]:
     table = parse_catalogue(read_builtin("currencies.toml"), "currency table")["currency"]
     return tuple((currency["code"], re.compile(literal_alternation(currency["yuan_where"])))
                  for currency in table if currency.get("yuan_where"))
+
+
+@lru_cache(maxsize=1)
+def currency_codes() -> frozenset[str]:
+    """The ISO codes of the currency table (KRW, EUR, …)."""
+    return frozenset(currency["code"] for currency in
+                     parse_catalogue(read_builtin("currencies.toml"), "currency table")["currency"])
 
 
 _NAMES_YUAN = re.compile(r"人民币|rmb|cny|yuan|renminbi")

@@ -104,6 +104,8 @@ _POINTING = frozenset({"imposed", "levied", "fine", "fines", "penalty", "placed"
 _HEAD_OF = frozenset({"charge", "head", "operator", "owner", "operators", "owners", "heads", "executive",
                       "executives", "managers", "officials", "representatives", "leaders", "bosses"})
 _ARTICLES = frozenset({"the", "a", "an", "its"})
+_OPERATED = frozenset({"run", "operated", "owned", "managed"})
+_OPERATED_KINDS = frozenset({"websites", "sites", "platforms", "portals", "apps", "services"})
 _AMOUNT_WORDS = frozenset({"million", "billion", "bn", "mn", "m", "k", "euros", "dollars", "pounds", "yuan", "rubles",
                            "roubles", "won", "yen"})
 _TIME_WORDS = frozenset({
@@ -151,7 +153,9 @@ def _oblique_start(text: str, words: list[tuple[str, int]]) -> int | None:
                 # "fines of €500 million for Apple and €200 million for Meta": the amount's party
                 word in ("for", "on", "against") and not between
                 and (previous in _AMOUNT_WORDS or previous[:1].isdigit())) or (
-                word == "with" and previous in ("along", "together")):
+                word == "with" and previous in ("along", "together")) or (
+                # "Websites run by Sina, Sohu and Netease were…": the operators stand for their sites
+                word == "by" and previous in _OPERATED and index > 1 and words[index - 2][0] in _OPERATED_KINDS):
             continue
         return words[index][1]
     return None

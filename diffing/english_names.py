@@ -510,3 +510,27 @@ def english_listed_with_kind(prepared: PreparedText, known: Sequence[Found], lan
             if not any(item.start < converted_end and converted_start < item.end for item in [*known, *found]):
                 found.append(Found(converted_start, converted_end, None, kind))
     return found
+
+
+
+# Words a capitalised heading or a figure puts where a name stands ("Third, the situation of…",
+# "V. Women's health apps", "fined KRW 30.8 billion"): ordinals, number words, a Roman numeral
+# heading a line and currency codes are never a platform's name.
+_NUMBER_WORD_EN = re.compile(
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten)|[ivx]{1,4}\.(?:\s.*)?", re.IGNORECASE | re.DOTALL)
+
+
+def without_number_words(text: str, found: list[Found], currency_codes: frozenset[str]) -> list[Found]:
+    """``found`` without the unknown names that are number words, Roman-numbered headings or
+    currency codes."""
+    kept = []
+    for item in found:
+        if item.id is None:
+            last = text.rfind(" ", item.start, item.end)
+            if last > item.start and text[last + 1:item.end].upper() in currency_codes:
+                item.end = last  # "fined Skyline KRW 30.8 billion": the code starts the amount
+            if _NUMBER_WORD_EN.fullmatch(text, item.start, item.end) or text[item.start:item.end].upper() in currency_codes:
+                continue
+        kept.append(item)
+    return kept

@@ -424,7 +424,9 @@ def _with_lesser_measure(text: str, span: tuple[int, int], language: str) -> boo
 
 # The predicate of a sentence whose subject is a count, after clauses saying why (26款App因侵害
 # 用户权益，且未按要求整改，现被通报下架): a clause with no subject of its own.
-_SUBJECTLESS_PREDICATE = re.compile(r"\s*(?:现|目前|随后|因此|故|并)?(?:已经?|均|都|也)?(?:被|遭)|\s*(?:现|目前)?已经?")
+_SUBJECTLESS_PREDICATE = re.compile(r"\s*(?:现|目前|随后|因此|故|并)?(?:已经?|均|都|也)?(?:被|遭)|\s*(?:现|目前)?已经?"
+                                    # 仍有11款App未整改，现予以下架处置: the measure now taken on them
+                                    r"|\s*(?:现|随后|因此|故|特|遂|并)?(?:依法)?(?:予以|对其|将其|一律)")
 
 
 def _sentence_predicate(prepared: PreparedText, catalogue: MetricCatalogue, metric: Metric,

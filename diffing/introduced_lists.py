@@ -374,6 +374,8 @@ def _number(written: str) -> int:
 
 
 _NUMBERED = re.compile(r"\s*(?:\(?1[.、．)）]|1\s+)")
+_CONTACT_LINE = re.compile(r"\s*[(（]?\s*(?:联系人|联系电话|联系方式|电话|邮\s*箱|电子邮件|地址|传真|contacts?|tel|phone|e-?mail)\s*[:：]",
+                           re.IGNORECASE)
 
 
 def _items(prepared: PreparedText, start: int, language: str) -> list[tuple[int, int]]:
@@ -387,6 +389,8 @@ def _items(prepared: PreparedText, start: int, language: str) -> list[tuple[int,
         start = line_end + 1
         line_end = text.find("\n", start)
         line_end = len(text) if line_end == -1 else line_end
+    if _CONTACT_LINE.match(text, start):
+        return []  # the notice's contact person and telephone, not the list (its annex is not in the text)
     if _NUMBERED.match(text, start):
         return _numbered_items(prepared, start, language)
     end = _list_end(text, start, line_end, language)

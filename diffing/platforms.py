@@ -12,10 +12,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from diffing.actions import find_action_spans
-from diffing.amounts import AmountMatch, find_amounts
+from diffing.amounts import AmountMatch, currency_codes, find_amounts
 from diffing.channels import channel_spans
 from diffing.clauses import Governed, Party, govern
-from diffing.english_names import english_app_names, english_company_names, english_governed_names
+from diffing.english_names import (
+    english_app_names,
+    english_company_names,
+    english_governed_names,
+    without_number_words,
+)
 from diffing.fined_amounts import bracketed_amounts, gapped_fines, respective_amounts
 from diffing.found import Found
 from diffing.introduced_lists import closed_list_action, introduced_mentions, may_introduce
@@ -108,6 +113,8 @@ def find_platform_mentions(
     found += english_company_names(prepared, found, language)
     found += english_governed_names(prepared, found, language)
     found += recurring_names(prepared, found)
+    if language == "en" and any(item.id is None for item in found):
+        found = without_number_words(text, found, currency_codes())
     if language == "en" and any(item.id is None for item in found):
         _registry_short_forms(text, found)
     found = _outside_channels(text, found) if found else found
@@ -505,6 +512,8 @@ _REFERRING_SUBJECT = {
     "en": re.compile(
         r"\W*(?:the|a|an|this)\s+(?:[\w-]+\s+){0,4}?(?:company|firm|platform|group|giant|operator|app)\b"
         r"|\W*(?:it|they)\s+(?:was|were|has|have|had|is|are|must|will)\s"
+        r"|\W*(?:the|these|those|all\s+the|all\s+of\s+the|both)\s+(?:[\w-]+\s+){0,2}?"
+        r"(?:companies|firms|platforms|sites|websites|portals|apps|operators)\s+(?:were|are|have|had|will|must|should)\s"
     ),
     "zh": re.compile(r"\W*(?:该|此|这家)(?:公司|平台|企业|网站|应用)|\W*其"),
 }
@@ -577,6 +586,9 @@ def _object_of_verb(text: str, start: int) -> bool:
 
 
 _REFERRING_REACH = 3  # sentences back to the one that named them
+_PLURAL_SUBJECT_EN = re.compile(
+    r"\W*(?:they\s|(?:the|these|those|all\s+the|all\s+of\s+the|both)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:companies|firms|platforms|sites|websites|portals|apps|operators)\s)")
 
 
 def _referred_actions(
@@ -627,8 +639,11 @@ def _referred_actions(
             candidates = companies or candidates
         last = max((prepared.sentence_index(groups[position][0].start) for position in candidates), default=None)
         parties = [position for position in candidates if prepared.sentence_index(groups[position][0].start) == last]
-        # "The company was ordered…" speaks of one company: the one the sentence before names.
-        if subject and len({_item_key(prepared.text, item) for position in parties for item in groups[position]}) != 1:
+        # "The company was ordered…" speaks of one company: the one the sentence before names;
+        # "The sites were ordered…", "They were…" of the several it names.
+        plural = subject and _PLURAL_SUBJECT_EN.match(prepared.text, start, end)
+        if subject and (len({_item_key(prepared.text, item) for position in parties for item in groups[position]}) == 1) \
+                == bool(plural):
             continue
         for position in parties:
             added.setdefault(position, []).extend(actions)

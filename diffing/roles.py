@@ -65,8 +65,10 @@ _PENALTY_WORD = re.compile(r"\b(?:fined|fine|fines|fining|penalt\w*|sanction\w*)
 # Costs awarded and fees are owed, not penalties ("costs of HK$15,000", 诉讼费).
 # A loss caused or an amount a case involved is what the offence cost or moved, not a penalty
 # (造成经济损失高达70亿元, 涉案金额约300万元, "losses of $2 million").
+# Market statistics are no penalty either (消费规模达1.8万亿元, 交易额, 市值, "a market worth").
 _LOSS_BEFORE = compile_scan(
-    r"(?:损失|涉案(?:金额|资金|流水)|(?:诈骗|被骗)(?:金额|资金))(?:总额|金额|合计|共计|总计)?"
+    r"(?:损失|涉案(?:金额|资金|流水)|(?:诈骗|被骗)(?:金额|资金)|(?:消费|市场|交易|用户)规模|交易额|成交额|市值|估值)"
+    r"(?:总额|金额|合计|共计|总计)?"
     r"(?:高达|达到?|约|超过|逾|近|共|为|计|累计)*\s*$"
     r"|\blosses\s+(?:of|totall?ing|amounting\s+to|worth|estimated\s+at)\s+(?:more\s+than\s+|over\s+|about\s+|around\s+|nearly\s+|some\s+)?$")
 _COSTS_BEFORE = compile_scan(r"(?:\b(?:costs|legal\s+fees|court\s+fees|expenses)\s+(?:of\s+)?|(?:诉|堂)?讼费(?:用)?|案件受理费)\s*$")
@@ -226,6 +228,8 @@ _PROPOSED = compile_scan(
     r"(?:恐将?|将会|或将?|可能(?:会|将)?|预计将?|传将)(?:因[^，,。；;]{1,12}?)?(?:遭|被|面临)[^，,。；;]{0,10}?罚|估(?:计)?罚|"
     # "seeks to slap up to 68 billion won in fines": a fine the regulator asks for
     r"\bseek(?:s|ing)?\s+to\s+(?:slap|impose|levy|fine|penali)|"
+    # "was considering fining TikTok £27 million": a fine weighed, not imposed
+    r"\bconsider(?:s|ed|ing)?\s+(?:fining|imposing|levying|issuing|penali[sz]ing|an?\s+(?:[a-z-]+\s+)?(?:fine|penalty))|"
     # 罚款至少应在…: what someone thinks the fine should be
     r"(?:罚款|罚金|处罚)(?:金额)?(?:至少|最少|最多)?应(?:该|当)?(?:在|达到?|为|是)|"
     # 去年提出的…, 此前提议的…: the amount put forward before the decision

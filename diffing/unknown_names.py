@@ -113,6 +113,9 @@ _JARGON = re.compile(r"(?:自媒体|网红|顶流|水军|饭圈|黑公关|标题
                      # kinds of service and of illicit trade (“短视频”平台, “黑产”网站, “网贷”App)
                      r"|短视频|长视频|直播|直播带货|带货|社交|电商|网购|网游|网约车|外卖|二手|网贷|现金贷|校园贷|套路贷"
                      r"|黑产|灰产|黑灰产|黑产链|暗网|翻墙|网暴|网络暴力|洗稿|蹭热点|流量造假|大数据杀熟|杀熟|弹窗|开屏广告|种草"
+                     r"|打赏|黄播|僵尸|僵尸号"
+                     # the personal data a notice quotes (“姓名”“电话号码”)
+                     r"|姓名|电话|电话号码|手机号|手机号码|身份证|身份证号|身份证号码|住址|地址|通讯录|位置信息"
                      # the people the trade's words describe (“网红儿童”, “顶流”主播, “大V”博主)
                      r"|(?:网红|顶流|大v)(?:儿童|主播|博主|达人|明星|艺人))$")
 # A conduct quoted as a finding (“未向用户明示…目的”, “擅自收集…”): what an app did, not its name.

@@ -988,3 +988,13 @@ def test_a_qualified_round_unit_is_a_count(text: str, expected: list[tuple[str |
 def test_the_platforms_convened_take_the_measure_of_the_next_clause(
         text: str, expected: list[tuple[str | None, int]]) -> None:
     assert _counts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("截至目前，仍有11款APP未整改或整改不到位，现予以全网下架处置。", [("apps_removed", 11)]),
+    ("截至目前，尚有6款APP未整改或整改不到位，现予以公开通报。", [("apps_notified", 6)]),
+    # a removal only threatened leaves the apps notified
+    ("截至目前，尚有6款APP未整改，若逾期仍未整改，将依法予以下架。", [("apps_notified", 6)]),
+])
+def test_apps_that_failed_to_comply_take_the_measure_now_taken(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(figure.metric, figure.value) for figure in extract(text).figures] == expected

@@ -208,3 +208,9 @@ def test_lines_a_repost_wraps_after_a_comma_are_one_sentence() -> None:
         "快看漫画": ("summoned",)}
     assert [(figure.metric, figure.value) for figure in extract("工信部\n\n通报了“快看漫画”等，\n\n10款APP。").figures] == [
         ("apps_notified", 10)]
+
+
+def test_the_contact_line_under_an_annex_title_is_no_list() -> None:
+    text = ("截至目前，仍有3款APP未整改，现予以下架处置（详见附件）。\n\n特此通报。\n\n"
+            "附件：3款予以下架的APP清单\n\n（联系人：张明，李华，010-12345678\n\n邮  箱：zhangming@example.gov.cn")
+    assert _read(text) == []

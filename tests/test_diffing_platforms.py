@@ -2037,3 +2037,30 @@ def test_accounts_listed_each_with_its_host_share_the_verb_after_them() -> None:
 ])
 def test_the_party_a_fined_conduct_served_is_not_fined(text: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert {m.name: m.actions for m in extract(text, language="en").platforms} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Sina, Sohu and Netease had engaged in serious violations, the regulator said. "
+     "The sites were ordered to rectify their wrongdoing and slapped with fines, it said.",
+     {name: ("ordered_to_rectify", "fined") for name in ("Sina", "Sohu", "Netease")}),
+    # the operators named for their websites
+    ("The regulator fined several websites. Websites run by Sina, Sohu and Netease had broken the rules. "
+     "The sites were ordered to rectify.",
+     {name: ("ordered_to_rectify",) for name in ("Sina", "Sohu", "Netease")}),
+])
+def test_the_sites_a_later_sentence_speaks_of_are_those_named_before(
+        text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.name: m.actions for m in extract(text, language="en").platforms} == expected
+
+
+def test_numbered_headings_and_currency_codes_are_no_names() -> None:
+    text = ("The regulator notified 40 apps such as Orbit.\n\nThird, the situation of webcast apps\n\n"
+            "Sixth, the situation of shopping apps\n\nV. Health apps\n\n"
+            "The commission fined Skyline KRW 30.8 billion.")
+    assert {m.name for m in extract(text, language="en").platforms} == {"Orbit", "Skyline"}
+
+
+def test_an_administrative_penalty_made_on_named_sites_fines_them() -> None:
+    text = "办公室表示，对晨光视频、小鹿直播等网站传播低俗信息行为作出行政处罚，约谈有关运营企业。"
+    assert {m.name: m.actions for m in extract(text).platforms} == {
+        "晨光视频": ("fined", "summoned"), "小鹿直播": ("fined", "summoned")}

@@ -106,6 +106,11 @@ def _roles(text: str) -> list[tuple[Decimal | int, str | None, str | None]]:
      [(Decimal(700000), "proposed", None)]),
     # a fine the company only risks
     ("Skyline could face a £15m fine over the leak.", [(Decimal(15000000), "proposed", None)]),
+    # a fine the regulator was weighing, then one it imposed
+    ("In 2022 the watchdog said it was considering fining Skyline £27 million. It has now fined Skyline £9 million.",
+     [(Decimal(27000000), "proposed", None), (Decimal(9000000), "fine", "fine_amount")]),
+    # market statistics beside a fine
+    ("某平台交易额超过500亿元，被处以罚款50万元。", [(Decimal(50000000000), "other", None), (Decimal(500000), "fine", "fine_amount")]),
 ])
 def test_money_roles(text: str, expected: list[tuple[Decimal, str, str | None]]) -> None:
     assert _roles(text) == expected
@@ -1061,3 +1066,8 @@ def test_fines_a_notice_says_are_still_to_be_finalised_are_proposals() -> None:
 ])
 def test_a_fine_sought_or_feared_is_a_proposal(text: str) -> None:
     assert [figure.role for figure in extract(text).figures] == ["proposed"]
+
+
+@pytest.mark.parametrize("text", ["有两名网民被罚款数千元。", "涉事商户被罰款數萬元。"])
+def test_some_thousands_is_no_amount(text: str) -> None:
+    assert extract(text).figures == []

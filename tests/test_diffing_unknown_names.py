@@ -339,3 +339,11 @@ def test_no_carrier_named_by_a_telecom_sector_or_trade(text: str) -> None:
 ])
 def test_a_quoted_kind_of_service_or_trade_is_no_name(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "查处“黄播”平台50余个，整治“打赏”乱象。",
+    "涉事帖文公开了当事人的“姓名”“电话”等个人信息，网信部门依法关闭相关账号。",
+])
+def test_quoted_trades_and_personal_data_are_no_names(text: str) -> None:
+    assert _names(text) == []
