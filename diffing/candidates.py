@@ -29,7 +29,7 @@ __all__ = ["count_candidates", "find_candidates"]
 
 # 家次, 件次, 个次: how many times an action was taken (one company summoned twice counts two),
 # not how many things it was taken on.
-_NOT_A_COUNT_AFTER = re.compile(r"(?:月|工作日|小时|百分点|周|季度|年|日|天|分钟|倍|次)")
+_NOT_A_COUNT_AFTER = re.compile(r"(?:月|工作日|工作天|小时|百分点|周|季度|年|日|天|分钟|倍|次)")
 
 
 @lru_cache(maxsize=8)

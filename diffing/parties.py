@@ -92,6 +92,11 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
                 and _parties_in_sentence(prepared, figure, mentions) > 1:
             result.append(figure)  # "a combined fine of 100 billion won" on Google and Meta: no one party's
             continue
+        if _TOTAL_OF.search(prepared.text, max(prepared.sentence_at(position)[0], position - 30),
+                            prepared.offsets.to_converted(figure.end)) \
+                and _parties_in_sentence(prepared, figure, fined) > 1:
+            result.append(figure)  # "fined Google and Meta a total of KRW 100 billion"
+            continue
         party = (_party_in_sentence(prepared, figure, fined)
                  or _party_in_sentence(prepared, figure, mentions)
                  or (_party_defined(prepared, position) if defined else None)
@@ -111,6 +116,9 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
 # "a combined fine of", "together fined": one sum over several parties.
 _COMBINED = compile_scan(r"\b(?:combined|joint)\s+(?:fines?|penalt(?:y|ies))\b"
                        r"|\b(?:together|jointly)\s+(?:fined|penali[sz]ed|ordered\s+to\s+pay)\b")
+
+
+_TOTAL_OF = re.compile(r"\ba\s+total\s+of\b")
 
 
 # What joins the names of a list (A、B和C; "A, B and C"), or an owner to its product ("Alibaba's

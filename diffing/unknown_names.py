@@ -300,7 +300,9 @@ _DOCUMENT_TITLE = re.compile(r"(?:通报|通知|公告|决定|办法|规定|意�
 # An article referred to (详见“工信部通报下架…等3款APP”): a title, not a name.
 _SEE_ALSO = re.compile(r"(?:详见|参见|参阅|阅读|链接)\s*[:：]?\s*$")
 # A working group or task force quoted by its name (“打诈小组”, “护苗专班”): a body, not a platform.
-_BODY_NAME = re.compile(r"(?:小组|专班|工作组|联席会议)$")
+_BODY_NAME = re.compile(r"(?:小组|专班|工作组|联席会议)$"
+                        # a section of the platform named before it (百度APP“女人频道”): the platform's
+                        r"|(?:频道|栏目|版块|板块|专区|专栏)$")
 # Words quoted as what someone said (市府怒批“…”。, 他直言：“…”): a quote that is a saying verb's
 # whole complement and ends the sentence is speech, not a name.
 _SAID_BEFORE = re.compile(r"(?:批|批评|称|说|表示|指出|直言|强调|回应|质疑|反问|坦言|呼吁|感叹)\s*[:：]?\s*$")
@@ -339,6 +341,9 @@ _LIST_LEAD = re.compile(r".*(?:其中包括|包括|其中|例如|比如|如)")
 _NOT_A_NAME = re.compile(r"类$|涉|违|非法|低俗|色情|虚假|谣言|诈骗|赌博|侵权|问题|行为|信息|内容|约谈|警告|罚款|关闭|注销|下架|整改|清朗|净网|剑网|专项行动"
                          r"|第[〇零一二三四五六七八九十百千\d]+(?:条|款|项|章|节)")
 _NAME_BEFORE_COUNT = re.compile(rf"(?:^|(?<=[\s，,。：:；;]))({_ITEM})$")
+
+
+_DEMONSTRATIVES = "这该此"
 
 
 def _outer_start(text: str, item: Found) -> int:
@@ -422,7 +427,11 @@ def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[F
             spans.append(tail.span(1))
         after = text[run[-1].end:run[-1].end + 16]
         kind = "app" if re.search(r"款|app|应用|软件", after) else "website" if "网站" in after else "company"
-        found += [Found(start, end, None, kind) for start, end in map(partial(_deal_target, text), spans) if end > start]
+        for start, end in map(partial(_deal_target, text), spans):
+            if end - start > 2 and text[end - 1] in _DEMONSTRATIVES:
+                end -= 1  # 橙心优选、…、食享会这五家企业: the list's last name, then "these five"
+            if end > start and not _is_jargon(text, start, end):  # 姓名、Facebook ID、电话号码: data, not names
+                found.append(Found(start, end, None, kind))
     for tail in _LISTED_TAIL.finditer(text) if "等" in text else ():
         # Looked for backwards from each 等被/等平台, not by a pattern tried at every position.
         listed = _LISTED_NAMES.search(text, max(0, tail.start() - 140), tail.start())
@@ -454,7 +463,7 @@ def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[F
 # function word (对, 了, 的, 包括, 下架…).
 _LIST_CLOSE = compile_scan(
     # The characters a close starts with, first: the scan passes over every other at once.
-    r"(?=[等在都均\d一二三四五六七八九十两])(?:"
+    r"(?=[等在都均这此\d一二三四五六七八九十两])(?:"
     r"(?:等|在内的)\s*(?:[\d一二三四五六七八九十百千两]+\s*(?:款|个|家|批)\s*)?"
     # 等生活类应用, 等游戏类App: the kind said with its category
     r"(?:[\u4e00-\u9fff]{1,4}类)?"
@@ -466,7 +475,8 @@ _LIST_CLOSE = compile_scan(
     # 蛋壳公寓、小咖秀、安卓壁纸都在被下架名单内: a list the sentence then says was all acted on
     r"|(?:都|均)(?:已|已经)?(?:在|被|遭)(?P<all>被)?(?:下架|通报|约谈|关闭|处罚|罚款|点名|列入)"
     # 天津银行、渤海银行4家金融机构: a list closed by its count alone
-    r"|(?P<count>(?:等\s*)?[\d一二三四五六七八九十两]+\s*(?:家|款))"
+    # (食享会这五家: "these five" after the last name)
+    r"|(?P<count>(?:等\s*|这|此)?[\d一二三四五六七八九十两]+\s*(?:家|款))"
     r")"
 )
 _NUMERAL_OR_SPACE = re.compile(r"[\d一二三四五六七八九十两\s]")

@@ -998,3 +998,12 @@ def test_the_platforms_convened_take_the_measure_of_the_next_clause(
 ])
 def test_apps_that_failed_to_comply_take_the_measure_now_taken(text: str, expected: list[tuple[str, int]]) -> None:
     assert [(figure.metric, figure.value) for figure in extract(text).figures] == expected
+
+
+def test_working_days_are_no_count() -> None:
+    assert extract("相關App營運者應自通報發佈之日起15個工作天內完成整改。").figures == []
+
+
+def test_an_amount_punished_is_a_fine() -> None:
+    found = extract("Orbit will be punished KRW 69.2 billion for the breach.", language="en")
+    assert [(figure.metric, figure.value) for figure in found.figures] == [("fine_amount", 69_200_000_000)]

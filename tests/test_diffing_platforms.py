@@ -2064,3 +2064,24 @@ def test_an_administrative_penalty_made_on_named_sites_fines_them() -> None:
     text = "办公室表示，对晨光视频、小鹿直播等网站传播低俗信息行为作出行政处罚，约谈有关运营企业。"
     assert {m.name: m.actions for m in extract(text).platforms} == {
         "晨光视频": ("fined", "summoned"), "小鹿直播": ("fined", "summoned")}
+
+
+def test_sections_of_a_platform_suspended_suspend_the_platform() -> None:
+    text = ("市网信办约谈百度相关负责人，责令立即整改。整改期间，百度新闻客户端“推荐频道”、"
+            "百度APP“晨光频道”“小鹿栏目”自1月3日起暂停更新一周。")
+    found = extract(text).platforms
+    assert {m.name for m in found} == {"百度"}
+    assert "suspended" in found[-1].actions
+
+
+def test_the_regulators_account_a_report_learned_from_is_a_channel() -> None:
+    text = "本站从“星河市场监管”微信公众号获悉，星河市市场监管局对饿了么、美团、京东三家平台企业开展行政约谈。"
+    assert {m.name: m.actions for m in extract(text).platforms} == {
+        "饿了么": ("summoned",), "美团": ("summoned",), "京东": ("summoned",)}
+
+
+def test_a_joint_total_of_two_fined_companies_is_no_ones_alone() -> None:
+    found = extract("The commission fined Google and Meta a total of KRW 100 billion.", language="en")
+    assert [figure.party for figure in found.figures] == [None]
+    found = extract("The commission fined Google a total of KRW 100 billion, and warned Meta.", language="en")
+    assert [figure.party for figure in found.figures] == ["google"]

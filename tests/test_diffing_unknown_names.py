@@ -347,3 +347,11 @@ def test_a_quoted_kind_of_service_or_trade_is_no_name(text: str) -> None:
 ])
 def test_quoted_trades_and_personal_data_are_no_names(text: str) -> None:
     assert _names(text) == []
+
+
+def test_a_list_closed_by_these_five_ends_before_them() -> None:
+    assert _names("经调查，晨光优选、小鹿买菜、星河团这三家企业存在低价倾销行为。") == ["晨光优选", "小鹿买菜", "星河团"]
+
+
+def test_personal_data_listed_with_a_platform_is_no_name() -> None:
+    assert _names("外泄的个人资料包括姓名、Facebook ID、电邮地址、电话号码等，公署已联络Facebook。") == []
