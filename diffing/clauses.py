@@ -334,6 +334,12 @@ def govern(
                 # "…removed apps, such as “X”": an example of what the verb before it acted on,
                 # in its own clause ("deal with accounts such as @X") or the last one.
                 before = _nearest_run(text, [span for span in in_clause if span[1] <= parties[member].start])
+                if language == "en" and member + 1 < len(parties) and (possessive := _POSSESSOR_EN.match(
+                        text, parties[member].end)) and possessive.end() == parties[member + 1].start:
+                    # "apps such as Tencent's QQ Music": the example is the owner's product
+                    governed = result[member + 1]
+                    if governed.actions:
+                        continue
                 if before or last_actions:
                     governed.actions.extend(before or last_actions)
                     governed.windows.append((clause_start, clause_end) if before else last_window)

@@ -521,11 +521,23 @@ _NUMBER_WORD_EN = re.compile(
     r"|one|two|three|four|five|six|seven|eight|nine|ten)|[ivx]{1,4}\.(?:\s.*)?", re.IGNORECASE | re.DOTALL)
 
 
-def without_number_words(text: str, found: list[Found], currency_codes: frozenset[str]) -> list[Found]:
-    """``found`` without the unknown names that are number words, Roman-numbered headings or
-    currency codes."""
+# The rest of a public body's name after its preposition ("the National Office against
+# Pornographic and Illegal Publications", "the Ministry of Public Security").
+_BODY_BEFORE_EN = re.compile(
+    r"\b(?:office|commission|committee|ministry|administration|bureau|agency|authority|council|department|"
+    r"task\s+force|working\s+group)\s+(?:against|for|of|on)\s+(?:the\s+)?(?:[\w-]+\s+(?:and\s+)?){0,4}$")
+
+
+def without_number_words(prepared: PreparedText, found: list[Found], currency_codes: frozenset[str]) -> list[Found]:
+    """``found`` without the unknown names that are number words, Roman-numbered headings,
+    currency codes or the end of a public body's name."""
+    text = prepared.text
     kept = []
     for item in found:
+        body = _BODY_BEFORE_EN.search(text, max(0, item.start - 80), item.start) if item.id is None else None
+        if body is not None and all(word[:1].isupper() or word in ("and", "the")
+                                    for word in prepared.original_text(body.start(), item.end).split()[2:]):
+            continue
         if item.id is None:
             last = text.rfind(" ", item.start, item.end)
             if last > item.start and text[last + 1:item.end].upper() in currency_codes:

@@ -2085,3 +2085,14 @@ def test_a_joint_total_of_two_fined_companies_is_no_ones_alone() -> None:
     assert [figure.party for figure in found.figures] == [None]
     found = extract("The commission fined Google a total of KRW 100 billion, and warned Meta.", language="en")
     assert [figure.party for figure in found.figures] == ["google"]
+
+
+def test_an_example_written_as_its_owners_product_is_the_product() -> None:
+    text = "The ministry removed 38 apps, such as Tencent's QQ Music and Xiaohongshu."
+    assert {m.name: m.actions for m in extract(text, language="en").platforms} == {
+        "Tencent": (), "QQ Music": ("removed",), "Xiaohongshu": ("removed",)}
+
+
+def test_the_rest_of_a_public_bodys_name_is_no_company() -> None:
+    text = "The figures were released by the National Office against Pornographic and Illegal Publications."
+    assert extract(text, language="en").platforms == []
