@@ -98,12 +98,15 @@ _ZH_UNTIL = re.compile(
 )
 _EN_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
 _EN_YEAR_AFTER = r"(?:\s*,?\s*(?:of\s+)?(?P<{0}>(?:19|20)\d{{2}}|this\s+year|last\s+year))?"
+# "from the end of June to the end of August", "from early May": a part of the month, read as the month.
+_EN_MONTH_PART = r"(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+|early\s+|late\s+|mid-?\s*)?"
 # "between March 10 and May 22": a day after the month.
 _EN_DAY = r"(?:\s+(?P<{0}>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d,]\d))?"
 _EN_RANGE = compile_scan(
     r"(?<![a-z0-9])(?:"
-    r"(?:from|between)\s+(?P<m1>" + _EN_MONTH + r")" + _EN_DAY.format("d1") + _EN_YEAR_AFTER.format("y1")
-    + r"\s+(?:to|through|until|till|and)\s+(?P<m2>" + _EN_MONTH + r")" + _EN_DAY.format("d2") + _EN_YEAR_AFTER.format("y2")
+    r"(?:from|between)\s+" + _EN_MONTH_PART + r"(?P<m1>" + _EN_MONTH + r")" + _EN_DAY.format("d1") + _EN_YEAR_AFTER.format("y1")
+    + r"\s+(?:to|through|until|till|and)\s+" + _EN_MONTH_PART + r"(?P<m2>" + _EN_MONTH + r")" + _EN_DAY.format("d2")
+    + _EN_YEAR_AFTER.format("y2")
     + r"|(?:from|between)\s+(?P<yfrom>(?:19|20)\d{2})\s+(?:to|through|until|and)\s+(?P<yto>(?:19|20)\d{2})"
     # "since the beginning of 2015": from that year on, not where a count stands
     r"|(?:from|since)\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
@@ -432,6 +435,10 @@ _CAMPAIGN_YEAR = re.compile(
     r"(?:[“\"「][^”\"」\d]{1,8}[·•\s]?(?P<y>(?:19|20)\d{2})[^”\"」\d]{0,6}[”\"」]"
     r"|(?<!\d)(?P<y2>(?:19|20)\d{2})\s*[“\"「][^”\"」\d]{1,8}[”\"」])\s*(?:专项|行动|整治)")
 _DURING_CAMPAIGN = re.compile(r"(?:专项行动|专项整治|集中整治|行动)期间")
+_SPAN_AGAIN = re.compile(
+    r"\b(?:during|over|throughout)\s+(?:the|this|that)\s+(?:(?:two|three|four|five|six|\d+)[\s-]+)?"
+    r"(?:period|months|month-long\s+\w+|weeks)\b"
+    r"|(?<![过去近])(?P<year>一年来)|(?:在此|这一?|此)期间")
 # A span in brackets (下架30天（2019年6月29日至7月28日）) is an aside dating the words before it:
 # it frames nothing after it.
 _BRACKET_CLOSES = re.compile(r"\s*[)）]")
@@ -624,6 +631,17 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         comparison = bool(_EN_COMPARISON_BEFORE.search(before))
         carries = not comparison and _carries(text, match.start(), match.end(), False)
         mentions.append(PeriodMention(match.start(), match.end(), period, comparison, carries))
+    # "During the two months", "during the period", 一年来 in a report of one year: the span the
+    # text stated before, named again.
+    for match in _SPAN_AGAIN.finditer(text) if ("during" in text or "一年来" in text or "期间" in text) else ():
+        earlier = [mention for mention in mentions if mention.period is not None and mention.end <= match.start()
+                   and not mention.comparison
+                   and (match.group("year") is None or mention.period.kind == "year")]  # (一年来: a year's)
+        if not earlier or (ranges and inside_range(match)):
+            continue
+        stated = max(earlier, key=lambda mention: mention.start).period
+        mentions.append(PeriodMention(match.start(), match.end(), stated, False,
+                                      _carries(text, match.start(), match.end(), chinese)))
     # "By August 25", 截至8月25日: where a count stands, not a span; it ends the period before.
     until_dates = [*(_ZH_UNTIL_DATE.finditer(text) if chinese and ("截至" in text or "截止" in text) else ()),
                    *(_EN_UNTIL_DATE.finditer(text) if english_months else ())]

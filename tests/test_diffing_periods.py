@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from diffing.extract import extract
 from diffing.period import Period
 from diffing.periods import find_period_mentions
 
@@ -539,3 +540,18 @@ def test_the_sum_of_repeated_decisions_after_their_span_takes_it(text: str, expe
 
     fines = [f for f in extract(text, published=date(2023, 11, 20), language="en").figures if f.metric == "fine_amount"]
     assert [f.period for f in fines] == expected
+
+
+def test_the_span_a_report_names_again_frames_its_later_counts() -> None:
+    text = ("About 9,100 cases were investigated from the end of June to the end of August. "
+            "The operations focused on paid posters. During the two months, police closed 210,000 accounts.")
+    found = extract(text, published=date(2022, 9, 9))
+    assert [(figure.value, figure.period) for figure in found.figures] == [
+        (9_100, "2022-06..2022-08"), (210_000, "2022-06..2022-08")]
+
+
+def test_over_the_year_in_a_years_report_is_that_year() -> None:
+    text = ("2017年我国共收缴各类非法出版物3090万余件。\n2017年4月，某地公安机关查处一起案件。\n"
+            "一年来，全国共取缔关闭淫秽色情类网站6万多个。")
+    found = extract(text, published=date(2018, 1, 23))
+    assert [(figure.value, figure.period) for figure in found.figures if figure.metric] == [(60_000, "2017")]

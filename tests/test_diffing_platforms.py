@@ -2096,3 +2096,8 @@ def test_an_example_written_as_its_owners_product_is_the_product() -> None:
 def test_the_rest_of_a_public_bodys_name_is_no_company() -> None:
     text = "The figures were released by the National Office against Pornographic and Illegal Publications."
     assert extract(text, language="en").platforms == []
+
+
+def test_an_order_to_stop_business_suspends() -> None:
+    text = "台北市政府對Uber處以罰鍰新臺幣10萬元，並勒令停業。"
+    assert {m.name: m.actions for m in extract(text).platforms} == {"Uber": ("fined", "suspended")}
