@@ -2040,12 +2040,12 @@ def test_the_party_a_fined_conduct_served_is_not_fined(text: str, expected: dict
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("Sina, Sohu and Netease had engaged in serious violations, the regulator said. "
-     "The sites were ordered to rectify their wrongdoing and slapped with fines, it said.",
+    (("Sina, Sohu and Netease had engaged in serious violations, the regulator said. "
+     "The sites were ordered to rectify their wrongdoing and slapped with fines, it said."),
      {name: ("ordered_to_rectify", "fined") for name in ("Sina", "Sohu", "Netease")}),
     # the operators named for their websites
-    ("The regulator fined several websites. Websites run by Sina, Sohu and Netease had broken the rules. "
-     "The sites were ordered to rectify.",
+    (("The regulator fined several websites. Websites run by Sina, Sohu and Netease had broken the rules. "
+     "The sites were ordered to rectify."),
      {name: ("ordered_to_rectify",) for name in ("Sina", "Sohu", "Netease")}),
 ])
 def test_the_sites_a_later_sentence_speaks_of_are_those_named_before(
