@@ -5,10 +5,10 @@ notice text and resolved against the notice's publication date ("今年上半年
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date, timedelta
 
 from diffing.period import Period, PeriodMention, _first_nine_months, period_words
+from diffing.periods_again import same_span_of_another_year, spans_named_again
 from diffing.scans import compile_scan
 
 __all__ = ["Period", "PeriodMention", "find_period_mentions", "period_words"]
@@ -435,10 +435,6 @@ _CAMPAIGN_YEAR = re.compile(
     r"(?:[“\"「][^”\"」\d]{1,8}[·•\s]?(?P<y>(?:19|20)\d{2})[^”\"」\d]{0,6}[”\"」]"
     r"|(?<!\d)(?P<y2>(?:19|20)\d{2})\s*[“\"「][^”\"」\d]{1,8}[”\"」])\s*(?:专项|行动|整治)")
 _DURING_CAMPAIGN = re.compile(r"(?:专项行动|专项整治|集中整治|行动)期间")
-_SPAN_AGAIN = re.compile(
-    r"\b(?:during|over|throughout)\s+(?:the|this|that)\s+(?:(?:two|three|four|five|six|\d+)[\s-]+)?"
-    r"(?:period|months|month-long\s+\w+|weeks)\b"
-    r"|(?<![过去近])(?P<year>一年来)|(?:在此|这一?|此)期间")
 # A span in brackets (下架30天（2019年6月29日至7月28日）) is an aside dating the words before it:
 # it frames nothing after it.
 _BRACKET_CLOSES = re.compile(r"\s*[)）]")
@@ -631,17 +627,9 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         comparison = bool(_EN_COMPARISON_BEFORE.search(before))
         carries = not comparison and _carries(text, match.start(), match.end(), False)
         mentions.append(PeriodMention(match.start(), match.end(), period, comparison, carries))
-    # "During the two months", "during the period", 一年来 in a report of one year: the span the
-    # text stated before, named again.
-    for match in _SPAN_AGAIN.finditer(text) if ("during" in text or "一年来" in text or "期间" in text) else ():
-        earlier = [mention for mention in mentions if mention.period is not None and mention.end <= match.start()
-                   and not mention.comparison
-                   and (match.group("year") is None or mention.period.kind == "year")]  # (一年来: a year's)
-        if not earlier or (ranges and inside_range(match)):
-            continue
-        stated = max(earlier, key=lambda mention: mention.start).period
-        mentions.append(PeriodMention(match.start(), match.end(), stated, False,
-                                      _carries(text, match.start(), match.end(), chinese)))
+    if "during" in text or "一年来" in text or "期间" in text:
+        mentions += spans_named_again(text, mentions, lambda start, end: _carries(text, start, end, chinese),
+                                      inside_range if ranges else None)
     # "By August 25", 截至8月25日: where a count stands, not a span; it ends the period before.
     until_dates = [*(_ZH_UNTIL_DATE.finditer(text) if chinese and ("截至" in text or "截止" in text) else ()),
                    *(_EN_UNTIL_DATE.finditer(text) if english_months else ())]
@@ -651,32 +639,8 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         mentions.append(PeriodMention(match.start(), match.end(), None, False))
     mentions.sort(key=lambda mention: mention.start)
     if chinese and "同期" in text:
-        mentions = _same_span_of_another_year(text, mentions)
+        mentions = same_span_of_another_year(text, mentions, _sentence_start)
     return mentions
-
-
-# 2024年同期，… heading its sentence: the span the text reports, in that year.
-_SAME_SPAN_AFTER = re.compile(r"\s*同期")
-
-
-def _same_span_of_another_year(text: str, mentions: list[PeriodMention]) -> list[PeriodMention]:
-    """A year followed by 同期 that opens its sentence (2025年1-6月，…。2024年同期，…) is no
-    comparison's base but the span the text reports, in that year: it frames its sentence as
-    the span it repeats does."""
-    read = []
-    for index, mention in enumerate(mentions):
-        same = _SAME_SPAN_AFTER.match(text, mention.end)
-        if same is not None and mention.period is not None and mention.period.kind == "year" \
-                and _sentence_start(text, mention.start) == mention.start:
-            spans = [earlier.period for earlier in mentions[:index]
-                     if earlier.period is not None and not earlier.comparison and earlier.carries
-                     and earlier.period.kind in ("half", "quarter", "range")
-                     and (earlier.period.first is None or earlier.period.first.year == earlier.period.year)]
-            if spans:
-                mention = replace(mention, end=same.end(), period=spans[-1].in_year(mention.period.year),
-                                  comparison=False, carries=True)
-        read.append(mention)
-    return read
 
 
 _ZH_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
