@@ -518,14 +518,19 @@ def english_listed_with_kind(prepared: PreparedText, known: Sequence[Found], lan
 # heading a line and currency codes are never a platform's name.
 _NUMBER_WORD_EN = re.compile(
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
-    r"|one|two|three|four|five|six|seven|eight|nine|ten)|[ivx]{1,4}\.(?:\s.*)?", re.IGNORECASE | re.DOTALL)
+    r"|one|two|three|four|five|six|seven|eight|nine|ten"
+    # determiners and sentence adverbs that open a sentence capitalised ("Each was fined…")
+    r"|each|both|all|either|neither|recently|meanwhile|additionally|furthermore|moreover|previously|currently"
+    r"|separately|similarly|finally|notably|importantly|specifically|ipr)|[ivx]{1,4}\.(?:\s.*)?",
+    re.IGNORECASE | re.DOTALL)
 
 
 # The rest of a public body's name after its preposition ("the National Office against
 # Pornographic and Illegal Publications", "the Ministry of Public Security").
 _BODY_BEFORE_EN = re.compile(
     r"\b(?:office|commission|committee|ministry|administration|bureau|agency|authority|council|department|"
-    r"task\s+force|working\s+group)\s+(?:against|for|of|on)\s+(?:the\s+)?(?:[\w-]+\s+(?:and\s+)?){0,4}$")
+    r"task\s+force|working\s+group|regulations?|rules|provisions|measures|law|act)\s+(?:against|for|of|on)\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+(?:and\s+)?){0,4}$")
 
 
 def without_number_words(prepared: PreparedText, found: list[Found], currency_codes: frozenset[str]) -> list[Found]:

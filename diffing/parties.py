@@ -40,6 +40,8 @@ _EACH_OF_MANY = re.compile(
     r"(?:涉案|违规|违法|相关|上述|每案涉及的?|每家)(?:违规|违法)?(?:企业|经营者|公司|当事人|主体)[^，。；]{0,6}(?:各|均|分别)"
     r"|(?:各|均)被?(?:处以|处|罚款|罚)[^，。；]{0,8}$"
     r"|\beach\s+(?:of\s+the\s+)?(?:companies|firms|parties|undertakings|company|firm)\b[^.;]{0,30}$"
+    # "Each was fined 500,000 yuan", "each of them received a fine of…": the subject is each one
+    r"|\beach\s+(?:of\s+them\s+)?(?:was|were|has\s+been|received|got)\b[^.;]{0,30}$"
 )
 
 
@@ -92,11 +94,6 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
                 and _parties_in_sentence(prepared, figure, mentions) > 1:
             result.append(figure)  # "a combined fine of 100 billion won" on Google and Meta: no one party's
             continue
-        if _TOTAL_OF.search(prepared.text, max(prepared.sentence_at(position)[0], position - 30),
-                            prepared.offsets.to_converted(figure.end)) \
-                and _parties_in_sentence(prepared, figure, fined) > 1:
-            result.append(figure)  # "fined Google and Meta a total of KRW 100 billion"
-            continue
         party = (_party_in_sentence(prepared, figure, fined)
                  or _party_in_sentence(prepared, figure, mentions)
                  or (_party_defined(prepared, position) if defined else None)
@@ -116,9 +113,6 @@ def with_parties(prepared: PreparedText, figures: Sequence[Figure],
 # "a combined fine of", "together fined": one sum over several parties.
 _COMBINED = compile_scan(r"\b(?:combined|joint)\s+(?:fines?|penalt(?:y|ies))\b"
                        r"|\b(?:together|jointly)\s+(?:fined|penali[sz]ed|ordered\s+to\s+pay)\b")
-
-
-_TOTAL_OF = re.compile(r"\ba\s+total\s+of\b")
 
 
 # What joins the names of a list (A、B和C; "A, B and C"), or an owner to its product ("Alibaba's

@@ -586,6 +586,9 @@ def _object_of_verb(text: str, start: int) -> bool:
 
 
 _REFERRING_REACH = 3  # sentences back to the one that named them
+_ACCOUNTS_REFERRED_ZH = re.compile(r"账号|帐号|公众号")
+_CLOSING_ZH = re.compile(r"(?:依法)?(?:关闭|注销|关停|封禁|封停)")
+_MENU_MARKS = ("、", "或", "和", "及", "与")
 _PLURAL_SUBJECT_EN = re.compile(
     r"\W*(?:they\s|(?:the|these|those|all\s+the|all\s+of\s+the|both)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:companies|firms|platforms|sites|websites|portals|apps|operators)\s)")
@@ -623,7 +626,14 @@ def _referred_actions(
             continue
         spans = _either_or(prepared.text, _in(action_spans, start, end))
         if referring is not None and language == "zh":
-            spans = [span for span in spans if span[0] >= referring.end()]
+            # 对上述账号作关闭处置: the verb after the things; 依法注销上述账号: the verb right before them
+            spans = [span for span in spans if span[0] >= referring.end() or 0 <= referring.start() - span[1] <= 1]
+            if _ACCOUNTS_REFERRED_ZH.search(referring.group()):
+                # 关闭上述账号 closes the accounts named before (a platform's 关闭账号 closes none of it)
+                # (one of a menu, 关闭、禁言等, is said of none)
+                spans = [(start, end, "closed") if action == NEUTRAL and _CLOSING_ZH.fullmatch(prepared.text, start, end)
+                         and prepared.text[end:end + 1] not in _MENU_MARKS and prepared.text[start - 1:start] not in _MENU_MARKS
+                         else (start, end, action) for start, end, action in spans]
         actions = [span[2] for span in spans if span[2] != NEUTRAL]
         if not actions:
             continue

@@ -103,6 +103,8 @@ _NOT_NAME_AFTER = re.compile(
     r"工作|会议|政策|工程|精神|"
     # words shown on a page (“某某”选项, “某某”字样, “某某”按钮, “某某”关键词)
     r"选项|字样|字段|按钮|标签|词条|关键词|"
+    # the streamers a campaign arrested or banned (“某某女”等一批…主播): people, not platforms
+    r"一批[^，,。；;]{0,12}主播|主播|网红|"
     r"campaign|crackdown|practice)"
 )
 # Words of the online ecosystem regulators quote (“自媒体”账号, “水军”, “网红经济”): kinds, not names.
@@ -113,7 +115,7 @@ _JARGON = re.compile(r"(?:自媒体|网红|顶流|水军|饭圈|黑公关|标题
                      # kinds of service and of illicit trade (“短视频”平台, “黑产”网站, “网贷”App)
                      r"|短视频|长视频|直播|直播带货|带货|社交|电商|网购|网游|网约车|外卖|二手|网贷|现金贷|校园贷|套路贷"
                      r"|黑产|灰产|黑灰产|黑产链|暗网|翻墙|网暴|网络暴力|洗稿|蹭热点|流量造假|大数据杀熟|杀熟|弹窗|开屏广告|种草"
-                     r"|打赏|黄播|僵尸|僵尸号"
+                     r"|打赏|黄播|僵尸|僵尸号|三假"
                      # the personal data a notice quotes (“姓名”“电话号码”)
                      r"|姓名|电话|电话号码|手机号|手机号码|身份证|身份证号|身份证号码|住址|地址|通讯录|位置信息"
                      # the people the trade's words describe (“网红儿童”, “顶流”主播, “大V”博主)
@@ -208,6 +210,8 @@ def unknown_names(prepared: PreparedText, registry: PlatformRegistry, language: 
             case = _CASE_AFTER.match(text, match.end())
             if case is not None:
                 kind = "app" if _CASE_APP.search(case.group("kind")) else "website"
+        if kind is None and language == "zh" and _ACCOUNT_ID_AFTER.match(text, match.end()):
+            kind = "account"  # “某某动态”(微信号:abc): the bracket gives the account's id
         if kind is None and found and found[-1].id is None and _QUOTED_LIST_GAP.fullmatch(
                 text, found[-1].end, start):
             kind = found[-1].kind  # 公众号“A”、“B”: B is what A is
@@ -300,6 +304,7 @@ _DOCUMENT_TITLE = re.compile(r"(?:通报|通知|公告|决定|办法|规定|意�
 # An article referred to (详见“工信部通报下架…等3款APP”): a title, not a name.
 _SEE_ALSO = re.compile(r"(?:详见|参见|参阅|阅读|链接)\s*[:：]?\s*$")
 # A working group or task force quoted by its name (“打诈小组”, “护苗专班”): a body, not a platform.
+_ACCOUNT_ID_AFTER = re.compile(r"\s*[(（]\s*(?:微信号|微信|公众号|账号|帐号|抖音号|快手号|小红书号|微博|id)\s*[:：]")
 _BODY_NAME = re.compile(r"(?:小组|专班|工作组|联席会议)$"
                         # a section of the platform named before it (百度APP“女人频道”): the platform's
                         r"|(?:频道|栏目|版块|板块|专区|专栏)$")

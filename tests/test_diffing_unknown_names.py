@@ -355,3 +355,8 @@ def test_a_list_closed_by_these_five_ends_before_them() -> None:
 
 def test_personal_data_listed_with_a_platform_is_no_name() -> None:
     assert _names("外泄的个人资料包括姓名、Facebook ID、电邮地址、电话号码等，公署已联络Facebook。") == []
+
+
+def test_streamers_arrested_are_people_not_platforms() -> None:
+    text = "打掉了“晨光直播”“小鹿直播”等一批直播平台，抓捕了“某某女”“某某嫂”等一批社会影响恶劣的主播。"
+    assert _names(text) == ["晨光直播", "小鹿直播"]
