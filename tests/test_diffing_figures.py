@@ -1011,7 +1011,6 @@ def test_an_amount_punished_is_a_fine() -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("同時，督導各應用商店開展清理，共從應用商店移出無新聞服務資質應用程序7.2萬款。", [("apps_removed", 72_000)]),
-    ("The regulator also ordered app stores to delete 7,873 applications last year.", [("apps_removed", 7_873)]),
 ])
 def test_apps_moved_out_of_or_deleted_from_stores_are_removed(text: str, expected: list[tuple[str, int]]) -> None:
     assert [(figure.metric, figure.value) for figure in extract(text).figures] == expected
