@@ -2119,3 +2119,13 @@ def test_each_of_the_companies_named_before_is_no_party_of_its_own() -> None:
 ])
 def test_sentence_adverbs_and_the_words_of_a_regulations_title_are_no_names(text: str) -> None:
     assert extract(text, language="en").platforms == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("国家网信办约谈梨视频、每日优鲜、快狗打车负责人。", ["pear_video", "missfresh", "gogox"]),
+    ("The regulator fined Zoom Video Communications and Kaspersky Lab.", ["zoom", "kaspersky"]),
+    # ordinary words stay words
+    ("Zoom in on the details. Messenger services were slow. 联想到此前的案例，菜鸟也能看懂。", []),
+])
+def test_more_companies_regulators_name(text: str, expected: list[str]) -> None:
+    assert [m.id for m in extract(text).platforms] == expected
