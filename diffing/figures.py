@@ -260,14 +260,15 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         if prepared.paragraph_index(previous_start) == prepared.paragraph_index(anchor):
             context.append((previous_start, previous_end))
     objects_here: dict[str, tuple[int, int] | None] = {}
-    # Metrics share object words (websites, apps): each pattern scans the clause once.
-    nearest_objects: dict[re.Pattern[str], tuple[int, int] | None] = {}
+    # Metrics share object words (websites, apps): each pattern scans the clause once (keyed by
+    # identity: a pattern's hash reads all its compiled code).
+    nearest_objects: dict[int, tuple[int, int] | None] = {}
     for metric in compatible:
         objects = metric.phrasings[language].objects
         if objects is not None:
-            if objects not in nearest_objects:
-                nearest_objects[objects] = _nearest(objects, text, clause_start, clause_end, anchor)
-            objects_here[metric.id] = nearest_objects[objects]
+            if id(objects) not in nearest_objects:
+                nearest_objects[id(objects)] = _nearest(objects, text, clause_start, clause_end, anchor)
+            objects_here[metric.id] = nearest_objects[id(objects)]
     if language == "zh":
         # In a compound noun the last noun is the thing (网站平台账号 are accounts): an object
         # right before another metric's object only qualifies it.
@@ -343,7 +344,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
     best: tuple[Metric, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] | None = None
     scored: dict[str, tuple[tuple[int, int, int, int, int, int], list[tuple[int, int]]]] = {}
     # Metrics share verb groups (警告): each group scans the clause once.
-    nearest_verbs: dict[re.Pattern[str], tuple[int, int] | None] = {}
+    nearest_verbs: dict[int, tuple[int, int] | None] = {}
     for order, metric in enumerate(compatible):
         phrasing = metric.phrasings[language]
         object_span = objects_here.get(metric.id)
@@ -353,9 +354,9 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         if verb_in_clause:
             spans = []
             for group in phrasing.verb_groups:
-                if group not in nearest_verbs:
-                    nearest_verbs[group] = _nearest(group, text, clause_start, clause_end, anchor, after=follows)
-                spans.append(nearest_verbs[group])
+                if id(group) not in nearest_verbs:
+                    nearest_verbs[id(group)] = _nearest(group, text, clause_start, clause_end, anchor, after=follows)
+                spans.append(nearest_verbs[id(group)])
         else:
             spans = [None]
         level = 2
@@ -521,13 +522,13 @@ def _objects_of(metrics: Sequence[Metric], language: str) -> list[tuple[str, re.
 def _objects_in(text: str, compatible: Sequence[Metric], language: str, start: int, end: int) -> dict[str, tuple[int, int]]:
     """The first object of each metric in ``text[start:end]``, by metric id: one search per
     pattern, as metrics share object words."""
-    spans: dict[re.Pattern[str], tuple[int, int] | None] = {}
+    spans: dict[int, tuple[int, int] | None] = {}  # by the pattern's identity, as in ``_classify``
     found: dict[str, tuple[int, int]] = {}
     for metric_id, objects in _objects_of(compatible, language):
-        if objects not in spans:
+        if id(objects) not in spans:
             match = objects.search(text, start, end)
-            spans[objects] = match.span() if match else None
-        span = spans[objects]
+            spans[id(objects)] = match.span() if match else None
+        span = spans[id(objects)]
         if span is not None:
             found[metric_id] = span
     return found
@@ -864,9 +865,9 @@ def _parties_of_an_amount(prepared: PreparedText, candidate: Candidate, amounts:
     "fined the three firms €5m each") lists one decision's parties: it is no count of sites
     fined over a period."""
     clause_start, clause_end = prepared.clause_at(candidate.start)
-    if not DISTRIBUTIVE.search(prepared.text, clause_start, clause_end):
-        return False
-    return any(clause_start <= amount.start < clause_end for amount in amounts)
+    # (the amounts first: most clauses hold none, and the test is cheaper than the scan)
+    return any(clause_start <= amount.start < clause_end for amount in amounts) \
+        and DISTRIBUTIVE.search(prepared.text, clause_start, clause_end) is not None
 
 
 def _figure(prepared: PreparedText, catalogue: MetricCatalogue, draft: Draft) -> Figure:
