@@ -38,9 +38,9 @@ class PlatformRegistry:
     name_pattern: re.Pattern[str]  # names that start with a Chinese character
     # Names that start with a Latin letter or digit are looked for only where a word starts
     # with one of their first two characters: a scan of every position for a hundred English
-    # names costs more than the rest of the reading.
-    latin_pattern: re.Pattern[str]
-    latin_starts: re.Pattern[str]  # the first character of each word that begins such a name
+    # names costs more than the rest of the reading. One character where such a word starts
+    # with such a name; the name is its group 1.
+    latin_scan: re.Pattern[str]
     action_patterns: dict[str, dict[str, re.Pattern[str]]]  # language → action → pattern
     # Chinese action words are plain words: one trie over all of them, and the action of each.
     zh_action_scan: tuple[re.Pattern[str], dict[str, str]]
@@ -122,8 +122,7 @@ def _build_registry(extra: str | None) -> PlatformRegistry:
         not_before=not_before,
         cased=cased,
         name_pattern=_name_pattern({alias: key for alias, key in aliases.items() if not _LATIN_EDGE.match(alias)}),
-        latin_pattern=_name_pattern({alias: key for alias, key in aliases.items() if _LATIN_EDGE.match(alias)}),
-        latin_starts=_word_starts({alias[:2] for alias in aliases if _LATIN_EDGE.match(alias)}),
+        latin_scan=_latin_scan([alias for alias in aliases if _LATIN_EDGE.match(alias)]),
         action_patterns=action_patterns,
         zh_action_scan=_zh_scan(actions),
         en_action_needles={
@@ -175,45 +174,44 @@ def _name_pattern(aliases: dict[str, str]) -> re.Pattern[str]:
     return re.compile(literal_alternation(aliases))
 
 
-def _word_starts(starts: set[str]) -> re.Pattern[str]:
-    """A match of one character where a word starts with one of ``starts`` (a name's first two
-    characters, or a one-letter name): one scan instead of a test at every word. Only the
-    first character is taken (the second may be a space, and only the start is used)."""
+def _latin_scan(aliases: list[str]) -> re.Pattern[str]:
+    """A match of one character where a word starts with one of ``aliases``, the alias in group
+    1 (as a match of their alternation there would give it): one scan instead of a test at every
+    word. The word is first tested for a name's first two characters (or a one-letter name); the
+    second may be a space, and only the start is used."""
     seconds: dict[str, set[str]] = {}
-    for start in starts:
+    for start in {alias[:2] for alias in aliases}:
         seconds.setdefault(start[0], set()).add(start[1:])
     alternatives = "|".join(
         re.escape(first) if "" in after else re.escape(first) + "[" + "".join(map(re.escape, sorted(after))) + "]"
         for first, after in sorted(seconds.items()))
     first = "".join(map(re.escape, sorted(seconds)))
     # The pattern starts with the class, not a lookahead for it: only then can a scan pass over
-    # the characters outside it at once (20% less time than the lookahead form).
-    return re.compile(f"[{first}](?<=(?<![a-z0-9])(?={alternatives})[{first}])" if starts else "(?!)")
+    # the characters outside it at once (20% less time than the lookahead form). The names are
+    # read in the lookahead, so a scan reports every word start that begins one, overlapping or
+    # not, without a call from Python at each word start.
+    return re.compile(f"[{first}](?<=(?<![a-z0-9])(?={alternatives})(?=({literal_alternation(aliases)}))[{first}])"
+                      if seconds else "(?!)")
 
 
 def registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[Found]:
     text = prepared.text
     found: list[Found] = []
-    matches = list(registry.name_pattern.finditer(text))
-    latin_match = registry.latin_pattern.match
-    for word in registry.latin_starts.finditer(text):
-        latin = latin_match(text, word.start())
-        if latin is not None:
-            matches.append(latin)
+    matches = [match.span() for match in registry.name_pattern.finditer(text)]
+    matches.extend(match.span(1) for match in registry.latin_scan.finditer(text))
     if len(matches) > 1:
-        matches.sort(key=lambda match: (match.start(), -match.end()))
+        matches.sort(key=lambda span: (span[0], -span[1]))
     last_end = -1
-    for match in matches:
-        if match.start() < last_end:
+    for start, end in matches:
+        if start < last_end:
             continue
-        alias = match.group(0)
+        alias = text[start:end]
         platform_id = registry.aliases.get(alias)
         if platform_id is None:
             alias = alias_key(alias)
             platform_id = registry.aliases.get(alias)
         if platform_id is None:
             continue
-        start, end = match.span()
         before = text[start - 1:start]
         after = text[end:end + 1]
         if alias.isdigit():
