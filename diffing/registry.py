@@ -35,7 +35,9 @@ class PlatformRegistry:
     not_after: dict[str, frozenset[str]]
     not_before: dict[str, tuple[str, ...]]
     cased: dict[str, frozenset[str]]  # prepared alias → the forms it must be written in
-    name_pattern: re.Pattern[str]  # names that start with a Chinese character
+    # Names that start with a Chinese character, in two scans: those starting with a character
+    # common in notices, and the others (see ``_COMMON_CHARACTERS``).
+    name_patterns: tuple[re.Pattern[str], re.Pattern[str]]
     # Names that start with a Latin letter or digit are looked for only where a word starts
     # with one of their first two characters: a scan of every position for a hundred English
     # names costs more than the rest of the reading. One character where such a word starts
@@ -121,7 +123,7 @@ def _build_registry(extra: str | None) -> PlatformRegistry:
         not_after=not_after,
         not_before=not_before,
         cased=cased,
-        name_pattern=_name_pattern({alias: key for alias, key in aliases.items() if not _LATIN_EDGE.match(alias)}),
+        name_patterns=_name_patterns([alias for alias in aliases if not _LATIN_EDGE.match(alias)]),
         latin_scan=_latin_scan([alias for alias in aliases if _LATIN_EDGE.match(alias)]),
         action_patterns=action_patterns,
         zh_action_scan=_zh_scan(actions),
@@ -170,8 +172,45 @@ _ACCENTED_LETTER = re.compile(r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\
 _NUMBER_WITH_CHINESE_UNIT = re.compile(r"\d[\d.,]*\s*[\u4e00-\u9fff]")
 
 
-def _name_pattern(aliases: dict[str, str]) -> re.Pattern[str]:
-    return re.compile(literal_alternation(aliases))
+# The 200 Chinese characters most frequent in the development corpus's texts. A scan of names
+# tries, at each character some name starts with, every name's first character in turn until one
+# matches the text (each alternative of the alternation), so a failure costs one test for each of
+# some 240 first characters; most tries are at common characters (网, 法, 平, 台, 国 …) and fail.
+# The names that start with one of these are scanned apart from the others: a try at a common
+# character then costs some 45 tests. Which characters are listed changes the speed, not what is
+# found: no name of one scan starts with a character a name of the other starts with, so the
+# alternation of the two finds at each place what one of them finds there (``_scan_names``).
+_COMMON_CHARACTERS = frozenset(
+    "信网行用法的息部通报等关规号公国违处应日理发业工下户依整题在家和人对年中权问月管平台为件办市款架络动益有上个名局作侵第出"
+    "布改据治单商实不开罚害化项查全责企存微期联进检定要以场经展现互限置相专内我滴取成软安及万条集营合其主站者一测手新机余组来保消"
+    "清收批前大护严求体被涉案务监于小类织帐京未施政任续情室系民共电计附自北制过此众重律同约账度闭服态文截了举知次至二元司立时会生"
+    "持述已总多朗博强将完停止乱店按禁")
+
+
+def _name_patterns(aliases: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    common = [alias for alias in aliases if alias[0] in _COMMON_CHARACTERS]
+    others = [alias for alias in aliases if alias[0] not in _COMMON_CHARACTERS]
+    return re.compile(literal_alternation(common)), re.compile(literal_alternation(others))
+
+
+def _scan_names(patterns: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> list[tuple[int, int]]:
+    """The spans ``finditer`` of the alternation of ``patterns`` gives: the leftmost match of
+    either from where the last ended (no match of one starts with a character a match of the
+    other starts with, and no match is empty)."""
+    first, second = patterns
+    spans: list[tuple[int, int]] = []
+    one = first.search(text)
+    two = second.search(text)
+    while one is not None or two is not None:
+        match = one if two is None or (one is not None and one.start() < two.start()) else two
+        assert match is not None
+        end = match.end()
+        spans.append((match.start(), end))
+        if one is not None and one.start() < end:
+            one = first.search(text, end)
+        if two is not None and two.start() < end:
+            two = second.search(text, end)
+    return spans
 
 
 def _latin_scan(aliases: list[str]) -> re.Pattern[str]:
@@ -197,7 +236,7 @@ def _latin_scan(aliases: list[str]) -> re.Pattern[str]:
 def registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[Found]:
     text = prepared.text
     found: list[Found] = []
-    matches = [match.span() for match in registry.name_pattern.finditer(text)]
+    matches = _scan_names(registry.name_patterns, text)
     matches.extend(match.span(1) for match in registry.latin_scan.finditer(text))
     if len(matches) > 1:
         matches.sort(key=lambda span: (span[0], -span[1]))
