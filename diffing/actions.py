@@ -369,7 +369,7 @@ _PENALTY_FOR_WHOEVER_ZH = re.compile(
     r"\s*[，,]?\s*(?:将|均|一律|可|应)?(?:依法|依规|依法依规)?[^，,。；;！？!?\n]{0,8}$")
 # The condition (若/如果/一旦/否则…, or whoever has not complied: 逾期未整改的, 整改不到位的) and the
 # future it sets the measure in (将, 会): a threat to those the notice addresses.
-_CONDITIONAL_MEASURE_ZH = re.compile(
+_CONDITIONAL_MEASURE_ZH = compile_scan(
     r"(?:(?:^|[，,；;。！？!?：:\n])\s*(?:若|如果|如若|倘若|假如|一旦|否则|如未|如不|若未|若不)[^。！？!?\n；;]{0,40}?"
     r"|(?:未|不到位|拒不|逾期|不按|不依|仍不|不达标)[^，,。；;！？!?：:\n]{0,16}?(?:的|者)\s*[，,]?\s*[^，,。；;！？!?\n]{0,8}?)"
     r"(?:将|将会|会)(?:视情|依法|依规|依法依规|坚决|严肃|一律|进一步)?[^，,。；;！？!?\n]{0,16}$")

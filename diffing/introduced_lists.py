@@ -209,7 +209,7 @@ def closed_list_action(prepared: PreparedText, end: int, action_spans: Sequence[
 
 # A line that ends on a count of a kind, the list on the next line (首批清理下架105款违法违规移动应用程序
 # / 猫途鹰、苏格、…): the count introduces the list as a heading does.
-_COUNT_LINE_ZH = re.compile(
+_COUNT_LINE_ZH = compile_scan(
     r"(?:\d+|[一二两三四五六七八九十百]+)\s*(?:余|多)?\s*[款个家][^\n、，,。；;：:]{0,16}?"
     r"(?:" + "|".join(_KIND_WORDS_ZH.values()) + r")\s*(?=\n)")
 _MIN_HEADED_ITEMS = 3
