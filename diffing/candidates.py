@@ -39,7 +39,10 @@ def _zh_count_pattern(measure_words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"{CN_NUMBER_START}(?<![\d.第])(?<!\d,)(?:(?<=app)|(?<![a-z]))(?P<number>{CN_NUMBER_PATTERN})\s*(?P<unit>{units})")
 
 
-_EN_NUMBER = compile_scan(rf"{EN_NUMBER_START}(?<![\d.$€£¥])(?<!\d,)(?P<number>{EN_NUMBER_PATTERN})")
+# (?<!\w(?!\d)) first: a number starts with a digit or where a word starts (the \b of the words),
+# so a letter inside a word (most of the letters the scan stops at) fails on one test, not on
+# the seven assertions that follow; it adds no condition.
+_EN_NUMBER = compile_scan(rf"(?<!\w(?!\d)){EN_NUMBER_START}(?<![\d.$€£¥])(?<!\d,)(?P<number>{EN_NUMBER_PATTERN})")
 
 
 # A big unit alone, after a qualifier that makes it a number (近万, 将近千, 上万, 逾万): the round

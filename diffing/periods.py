@@ -39,7 +39,7 @@ _ZH_COMPARISON_AFTER = re.compile(r"^\s*(?:同期|相比|比较)")
 
 _ORDINAL = r"(?P<ordinal>first|second|third|fourth|1st|2nd|3rd|4th)"
 _EN_PERIOD = compile_scan(
-    r"(?=[1-4tfshqidol])(?<![a-z0-9])(?:"
+    r"(?<![a-z0-9])(?=[1-4tfshqidol])(?:"
     r"(?:the\s+)?" + _ORDINAL + r"\s+(?P<unit>half|quarter)(?:\s+(?:of\s+)?(?:(?P<year1>(?:19|20)\d{2})|(?P<rel1>this year|last year|the year)))?"
     r"|(?P<code>[hq][1-4])\s*(?P<year2>(?:19|20)\d{2})"
     r"|(?P<year3>(?:19|20)\d{2})\s*(?P<code2>[hq][1-4])"
@@ -656,7 +656,7 @@ _EN_ONSET = re.compile(
     r"(?<![a-z])(?:since\s+(?:[^.;,\n]{0,60}?\s)?(?:began|started|was\s+launched|was\s+started|kicked\s+off|got\s+under\s*way|was\s+rolled\s+out)"
     r"|" + _EN_CAMPAIGN + r"s?\s+(?:that\s+|which\s+)?(?:was\s+|were\s+|began\s+|started\s+)?(?:launched|started|begun|began|initiated|kicked\s+off|rolled\s+out))"
     r"\s+in\s+(?P<m>" + _EN_MONTH + r")(?![a-z])(?:\s*,?\s*(?P<y>(?:19|20)\d{2}|this\s+year|last\s+year))?(?!\s*\d)")
-_EN_ONSET_HINT = compile_scan(r"(?=[bslkiur])\b(?:began|started|launched|kicked\s+off|begun|initiated|under\s*way|rolled\s+out)\s+in\s")
+_EN_ONSET_HINT = compile_scan(r"\b(?=[bslkiur])(?:began|started|launched|kicked\s+off|begun|initiated|under\s*way|rolled\s+out)\s+in\s")
 
 
 def _zh_onsets(text: str) -> list[re.Match[str]]:
@@ -737,8 +737,10 @@ _ZH_RANGE_HINT = compile_scan(
     r"|年\s*[至到—\-~－]|\d{4}\s*[—\-~－]\s*\d{4}\s*年"
     r")"
 )
+# (?<!\w(?![-–—])): every match starts at a word's start or at a dash; a letter inside a word fails
+# on that one test.
 _EN_RANGE_HINT = compile_scan(
-    r"(?=[fbspltym\-–—])(?:"
+    r"(?<!\w(?![-–—]))(?=[fbspltym\-–—])(?:"
     r"\b(?:from|between|since|past|last\s+(?:\w+\s+(?:weeks|months|years)|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
     r"|(?:[-–—]\s*|\b(?:to|through)\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
