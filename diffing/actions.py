@@ -334,7 +334,7 @@ _NOT_YET_FINE_EN = re.compile(
 _ADVANCE_BEFORE_EN = re.compile(r"\b(?:advance|preliminary|prior)\s+$")
 _FACING = re.compile(r"(?:\b(?:could|may|might|would|will|to|now|is|are|still)\s+(?:also\s+)?fac(?:e|ing)|\bfaces)"
                      r"\s+(?:a|an|up|possible|potential|further|hefty|fines?|penalt)\b[^.;\n]*$")
-_TEMPORARY_EN = re.compile(
+_TEMPORARY_EN = compile_scan(
     r"\btemporar(?:ily|y)\s+((?:banned|bans|ban|blocked|blocks|block|shut\s+down|closed|closes|halted|suspended|stopped)\b)"
     r"|\b((?:stop|stops|stopped|halt|halts|halted|cease|suspend|suspends|suspended)\s+(?:its|their|all)\s+"
     r"(?:business|operations|services|sales|online\s+sales))"

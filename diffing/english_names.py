@@ -287,7 +287,7 @@ _EN_GOVERNED_PAYER = compile_scan(
     rf"(?P<payer>{_EN_CAP_LIST})\s+(?:(?:has|have|had)\s+)?(?:(?:also|since|now|reportedly)\s+)?"
     r"(?:(?:agreed|been\s+ordered|was\s+ordered|were\s+ordered)\s+to\s+|(?:will|would|must)\s+)?"
     r"(?:pay|paid|pays)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:[$€£¥₩₹]|(?:US|USD|EUR|GBP|RMB|CNY|KRW|INR|Rs)\b|\d)")
-_EN_PAYS = re.compile(r"\b(?:pay|paid|pays)\s")
+_EN_PAYS = compile_scan(r"\b(?:pay|paid|pays)\s")
 _EN_GOVERNED = compile_scan(f"{_EN_GOVERNED_OBJECT}|{_EN_GOVERNED_SUBJECT}|{_EN_GOVERNED_FOUND}")
 # The subject alternative is tried at every capitalised word: a text without its passive verb
 # is scanned without it (the same matches, as it can match nowhere there).

@@ -579,7 +579,7 @@ _PREDICATE_ONLY = re.compile(r"\s*(?:已经?|均|都|也|随后|现已|目前已
 _ZH_DIGIT = re.compile(r"(?<![\d.,])\d++(?:[.,]\d++)*+(?!\s*[年月日号时点])")
 # 将/把 fronting the counted object (将当中1262宗, 将涉嫌犯罪的案件线索320件), not 将 as "will"
 # (将于, 将会, 将对…) nor 将近 (nearly).
-_DISPOSAL = re.compile(r"(?<![即必])[将把](?![于会要在对从继持进加开依再近])[^，,。；;：:]{0,16}$")
+_DISPOSAL = compile_scan(r"(?<![即必])[将把](?![于会要在对从继持进加开依再近])[^，,。；;：:]{0,16}$")
 _EN_ASIDE = re.compile(r",\s*(?:including|such\s+as|among\s+them|among\s+which|for\s+example)\b[^,;.()]{1,60},\s*")
 # What a bracket holds as an aside, not a figure of its own: words without a number, or a ticker.
 _EN_BRACKET_ASIDE = re.compile(r"[^()\d]{1,40}|[a-z0-9]{1,6}\.[a-z]{1,2}")

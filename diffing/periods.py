@@ -431,7 +431,7 @@ _ZH_DATA_OF_PERIOD = re.compile(r"(?:的)?(?:工作|执法|整治|治理)?(?:数
                                 # "公布2025年截至8月底金融三业裁罚统计，…合计…": the statistics of the period
                                 r"|[^，,。；;：:\d]{0,12}?(?:统计|数据)\s*[，,]")
 # A year in a campaign's name: “净网2021”专项行动, 2020“清朗”专项行动, “清朗·2022”.
-_CAMPAIGN_YEAR = re.compile(
+_CAMPAIGN_YEAR = compile_scan(
     r"(?:[“\"「][^”\"」\d]{1,8}[·•\s]?(?P<y>(?:19|20)\d{2})[^”\"」\d]{0,6}[”\"」]"
     r"|(?<!\d)(?P<y2>(?:19|20)\d{2})\s*[“\"「][^”\"」\d]{1,8}[”\"」])\s*(?:专项|行动|整治)")
 _DURING_CAMPAIGN = re.compile(r"(?:专项行动|专项整治|集中整治|行动)期间")
@@ -718,7 +718,7 @@ _LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
 _ZH_MONTH = re.compile(
     r"(?<![\d第.个])(?P<m>" + _CN_MONTH + r")\s*(?P<yue>月)(?:份)?"
     r"(?!\s*(?:\d|[一二三四五六七八九十]|[日号底末初中上下前后内])|\s*(?:以来|来|起|至|到|—|-|~))")
-_EN_MONTH_ALONE = re.compile(
+_EN_MONTH_ALONE = compile_scan(
     r"(?<![a-z])(?:in|during|throughout|for)\s+(?:the\s+month\s+of\s+)?(?P<m>" + _EN_MONTH + r")(?![a-z])"
     r"(?:\s*,?\s*(?P<y>(?:19|20)\d{2}|this\s+year|last\s+year))?(?!\s*\d)")
 # Substrings every English month name has: most Chinese notices name none, and skip two scans.

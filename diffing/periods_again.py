@@ -8,10 +8,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from diffing.period import PeriodMention
+from diffing.scans import compile_scan
 
 __all__ = ["same_span_of_another_year", "spans_named_again"]
 
-_SPAN_AGAIN = re.compile(
+_SPAN_AGAIN = compile_scan(
     r"\b(?:during|over|throughout)\s+(?:the|this|that)\s+(?:(?:two|three|four|five|six|\d+)[\s-]+)?"
     r"(?:period|months|month-long\s+\w+|weeks)\b"
     # (过去一年来 and 近一年来 are the rolling year before publication, read elsewhere)

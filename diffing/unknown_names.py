@@ -110,7 +110,7 @@ _NOT_NAME_AFTER = re.compile(
 # Words of the online ecosystem regulators quote (“自媒体”账号, “水军”, “网红经济”): kinds, not names.
 # A kind with its lead word is still a kind (网络水军, 职业黑公关); so are an account's "rebirth"
 # after its closure (被处置账号“重生”“转世”) and a date or a number quoted (“3·15”, “618”).
-_JARGON = re.compile(r"(?:自媒体|网红|顶流|水军|饭圈|黑公关|标题党|软色情|流量经济|网红经济|刷榜|刷单|刷量|控评|刷评控评|大v|僵尸粉"
+_JARGON = compile_scan(r"(?:自媒体|网红|顶流|水军|饭圈|黑公关|标题党|软色情|流量经济|网红经济|刷榜|刷单|刷量|控评|刷评控评|大v|僵尸粉"
                      r"|重生|转世|复活|换马甲|马甲"
                      # kinds of service and of illicit trade (“短视频”平台, “黑产”网站, “网贷”App)
                      r"|短视频|长视频|直播|直播带货|带货|社交|电商|网购|网游|网约车|外卖|二手|网贷|现金贷|校园贷|套路贷"
@@ -494,7 +494,7 @@ _LIST_NOUN_KIND = {
 }
 _LIST_ITEM_RUN = re.compile(r"[^\s、,，。；;：:()（）“”「」《》\"'|@等]+$")
 # (及 ends words of its own: 提及, 涉及, 波及 are no separators.)
-_LIST_SEPARATOR = re.compile(r"、|和|(?<![提涉波顾普危触])及|与|以及")
+_LIST_SEPARATOR = compile_scan(r"、|和|(?<![提涉波顾普危触])及|与|以及")
 _LIST_LEAD_WORD = re.compile(
     r"包括|其中|例如|比如|涉及|发现|共有|共计|累计|下架|通报|约谈|点名|责令|勒令|要求|督促|关闭|处置|处理|查处|整治|运营的|开发的|旗下的|旗下|运营|分别|"
     # the measure taken on the names (公开谴责A、B, 警告A、B)
