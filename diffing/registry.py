@@ -13,6 +13,7 @@ from diffing.catalogues import entry_id, parse_catalogue, read_builtin
 from diffing.found import Found
 from diffing.keywords import keyword_pattern, literal_alternation
 from diffing.numbers import normalise_width
+from diffing.scans import scan_either
 from diffing.text import PreparedText
 
 # Internal id of words that say something else was done ("处置", "dealt with").
@@ -179,7 +180,7 @@ _NUMBER_WITH_CHINESE_UNIT = re.compile(r"\d[\d.,]*\s*[\u4e00-\u9fff]")
 # The names that start with one of these are scanned apart from the others: a try at a common
 # character then costs some 45 tests. Which characters are listed changes the speed, not what is
 # found: no name of one scan starts with a character a name of the other starts with, so the
-# alternation of the two finds at each place what one of them finds there (``_scan_names``).
+# alternation of the two finds at each place what one of them finds there (``scan_either``).
 _COMMON_CHARACTERS = frozenset(
     "信网行用法的息部通报等关规号公国违处应日理发业工下户依整题在家和人对年中权问月管平台为件办市款架络动益有上个名局作侵第出"
     "布改据治单商实不开罚害化项查全责企存微期联进检定要以场经展现互限置相专内我滴取成软安及万条集营合其主站者一测手新机余组来保消"
@@ -191,26 +192,6 @@ def _name_patterns(aliases: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]
     common = [alias for alias in aliases if alias[0] in _COMMON_CHARACTERS]
     others = [alias for alias in aliases if alias[0] not in _COMMON_CHARACTERS]
     return re.compile(literal_alternation(common)), re.compile(literal_alternation(others))
-
-
-def _scan_names(patterns: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> list[tuple[int, int]]:
-    """The spans ``finditer`` of the alternation of ``patterns`` gives: the leftmost match of
-    either from where the last ended (no match of one starts with a character a match of the
-    other starts with, and no match is empty)."""
-    first, second = patterns
-    spans: list[tuple[int, int]] = []
-    one = first.search(text)
-    two = second.search(text)
-    while one is not None or two is not None:
-        match = one if two is None or (one is not None and one.start() < two.start()) else two
-        assert match is not None
-        end = match.end()
-        spans.append((match.start(), end))
-        if one is not None and one.start() < end:
-            one = first.search(text, end)
-        if two is not None and two.start() < end:
-            two = second.search(text, end)
-    return spans
 
 
 def _latin_scan(aliases: list[str]) -> re.Pattern[str]:
@@ -236,7 +217,7 @@ def _latin_scan(aliases: list[str]) -> re.Pattern[str]:
 def registry_names(prepared: PreparedText, registry: PlatformRegistry) -> list[Found]:
     text = prepared.text
     found: list[Found] = []
-    matches = _scan_names(registry.name_patterns, text)
+    matches = scan_either(*registry.name_patterns, text)
     matches.extend(match.span(1) for match in registry.latin_scan.finditer(text))
     if len(matches) > 1:
         matches.sort(key=lambda span: (span[0], -span[1]))

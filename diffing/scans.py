@@ -16,7 +16,7 @@ import re
 import sys
 from typing import Any
 
-__all__ = ["compile_scan"]
+__all__ = ["compile_scan", "scan_either"]
 
 # The engine's own compiler is private: its code format is only relied on in the Python versions
 # tests/test_diffing_scans.py has checked it in; elsewhere patterns compile as usual.
@@ -119,3 +119,25 @@ def compile_scan(pattern: str, flags: int = 0) -> re.Pattern[str]:
         if compiled is not None:
             return compiled
     return re.compile(pattern, flags)
+
+
+def scan_either(first: re.Pattern[str], second: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """The spans ``finditer`` of the alternation ``first|second`` gives over ``text``, from a
+    scan of each: the leftmost match of either from where the last one ended. Only for patterns
+    no match of which is empty, and where no match of one starts with a character a match of the
+    other starts with (the alternation then finds at each place what one of them finds there).
+    Two scans can each skip to their own first characters, and a try that fails at a character
+    fails on one pattern's alternatives only."""
+    spans: list[tuple[int, int]] = []
+    one = first.search(text)
+    two = second.search(text)
+    while one is not None or two is not None:
+        match = one if two is None or (one is not None and one.start() < two.start()) else two
+        assert match is not None
+        end = match.end()
+        spans.append((match.start(), end))
+        if one is not None and one.start() < end:
+            one = first.search(text, end)
+        if two is not None and two.start() < end:
+            two = second.search(text, end)
+    return spans

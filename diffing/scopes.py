@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from diffing.catalogues import parse_catalogue, read_builtin
 from diffing.keywords import first_characters, literal_alternation
-from diffing.scans import compile_scan
+from diffing.scans import compile_scan, scan_either
 
 __all__ = ["ScopeMention", "find_scope_mentions"]
 
@@ -22,7 +22,10 @@ class ScopeMention:
 
 @dataclass(frozen=True)
 class _ScopeCatalogue:
-    pattern: re.Pattern[str]
+    # The Chinese names, and the English ones: two scans, each skipping to its own first
+    # characters, and a try at a Chinese character is not also a try of every English name.
+    # Their first characters differ, so together they find what one alternation finds.
+    patterns: tuple[re.Pattern[str], re.Pattern[str]]
     by_phrase: dict[str, str]
 
 
@@ -48,15 +51,20 @@ def _catalogue() -> _ScopeCatalogue:
             provinces["en" if re.search(r"[a-z]", name) else "zh"].append(_key(name))
     zh_names = literal_alternation(provinces["zh"])
     en_names = literal_alternation(provinces["en"])
-    alternatives = [
+    english = [
         rf"(?<![a-z])(?:cyberspace\s+administration\s+of\s+(?:{en_names}))(?![a-z])",
         rf"(?<![a-z])(?:{en_names}){_OFFICE_EN}(?![a-z])",
-        rf"(?:{zh_names}){_OFFICE_ZH}",
         rf"(?<![a-z])(?:{literal_alternation(phrases['en'])})(?![a-z])",
-        literal_alternation(phrases["zh"]),
     ]
-    start = first_characters(["cyberspace", *provinces["zh"], *provinces["en"], *phrases["zh"], *phrases["en"]])
-    return _ScopeCatalogue(compile_scan(start + "(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")"), by_phrase)
+    chinese = [rf"(?:{zh_names}){_OFFICE_ZH}", literal_alternation(phrases["zh"])]
+    english_words = ["cyberspace", *provinces["en"], *phrases["en"]]
+    chinese_words = [*provinces["zh"], *phrases["zh"]]
+    if {word[0] for word in english_words if word} & {word[0] for word in chinese_words if word}:
+        raise ValueError("scope catalogue: a Chinese and an English name start with the same character")
+    return _ScopeCatalogue((
+        compile_scan(first_characters(chinese_words) + "(?:" + "|".join(f"(?:{a})" for a in chinese) + ")"),
+        compile_scan(first_characters(english_words) + "(?:" + "|".join(f"(?:{a})" for a in english) + ")"),
+    ), by_phrase)
 
 
 def _key(phrase: str) -> str:
@@ -67,12 +75,12 @@ def find_scope_mentions(text: str) -> list[ScopeMention]:
     """Scopes named in prepared ``text``, in order; offices named as local actors are left out."""
     catalogue = _catalogue()
     mentions: list[ScopeMention] = []
-    for match in catalogue.pattern.finditer(text):
-        if _LOCAL.search(text[max(0, match.start() - 10):match.start()]):
+    for start, end in scan_either(*catalogue.patterns, text):
+        if _LOCAL.search(text[max(0, start - 10):start]):
             continue
-        scope = _scope_of(match.group(0), catalogue)
+        scope = _scope_of(text[start:end], catalogue)
         if scope is not None:
-            mentions.append(ScopeMention(match.start(), match.end(), scope))
+            mentions.append(ScopeMention(start, end, scope))
     return mentions
 
 

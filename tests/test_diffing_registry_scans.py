@@ -6,7 +6,8 @@ import random
 import re
 
 from diffing.keywords import literal_alternation
-from diffing.registry import _LATIN_EDGE, _scan_names, builtin_registry
+from diffing.registry import _LATIN_EDGE, builtin_registry
+from diffing.scans import scan_either
 
 
 def _texts(names: list[str]) -> list[str]:
@@ -31,7 +32,7 @@ def test_chinese_names_in_two_scans_are_the_alternations_matches() -> None:
     names = [alias for alias in registry.aliases if not _LATIN_EDGE.match(alias)]
     alternation = re.compile(literal_alternation(names))
     for text in _texts(names):
-        assert _scan_names(registry.name_patterns, text) == [match.span() for match in alternation.finditer(text)]
+        assert scan_either(*registry.name_patterns, text) == [match.span() for match in alternation.finditer(text)]
 
 
 def test_latin_names_are_read_at_each_word_start() -> None:
