@@ -160,7 +160,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
         domain = _EMAIL_DOMAIN.match(text, sign.end())
         if user is not None and domain is not None:
             spans.append((user.start(), domain.end()))
-    if _ANY_HINT.search(text):
+    if _ANY_HINT_ZH.search(text) or _ANY_HINT_EN.search(text):
         for pattern, needles in _GUARDED:
             if any(needle in text for needle in needles):
                 spans += [match.span() for match in pattern.finditer(text)]
@@ -191,9 +191,12 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_ANY_HINT = re.compile(
-    r"follow|twitter\.com|t\.co/|\(@|官|来源|稿源|截图自|图源|图片|翻摄|配图|credit|据|source|according|wechat|weibo|twitter|facebook|linkedin|douyin|telegram|youtube|instagram|tiktok| x |://|www\.|\]\(|发布|发文|通报|公布|宣布|披露"
-    r"|上一|下一|previous|next|好友|朋友圈|空间|qq|微信|share|分享|下载|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style| like | style "
+# The words any channel or noise reading needs, Chinese and the rest apart: a text holds one if
+# either scan finds one, and a try at a character fails on one list only.
+_ANY_HINT_ZH = re.compile("官|来源|稿源|截图自|图源|图片|翻摄|配图|据|发布|发文|通报|公布|宣布|披露|上一|下一|好友|朋友圈|空间|微信|分享|下载")
+_ANY_HINT_EN = re.compile(
+    r"follow|twitter\.com|t\.co/|\(@|credit|source|according|wechat|weibo|twitter|facebook|linkedin|douyin|telegram|youtube|instagram|tiktok| x |://|www\.|\]\("
+    r"|previous|next|qq|share|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style| like | style "
 )
 _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
 # Each pattern runs only over a text holding one of its words (most notices hold none).
