@@ -512,11 +512,10 @@ def english_listed_with_kind(prepared: PreparedText, known: Sequence[Found], lan
     return found
 
 
-
 # Words a capitalised heading or a figure puts where a name stands ("Third, the situation of…",
 # "V. Women's health apps", "fined KRW 30.8 billion"): ordinals, number words, a Roman numeral
 # heading a line and currency codes are never a platform's name.
-_NUMBER_WORD_EN = re.compile(
+_NEVER_A_NAME_EN = re.compile(
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
     r"|one|two|three|four|five|six|seven|eight|nine|ten"
     # determiners and sentence adverbs that open a sentence capitalised ("Each was fined…")
@@ -533,9 +532,10 @@ _BODY_BEFORE_EN = re.compile(
     r"(?:the\s+)?(?:[\w-]+\s+(?:and\s+)?){0,4}$")
 
 
-def without_number_words(prepared: PreparedText, found: list[Found], currency_codes: frozenset[str]) -> list[Found]:
-    """``found`` without the unknown names that are number words, Roman-numbered headings,
-    currency codes or the end of a public body's name."""
+def without_non_names(prepared: PreparedText, found: list[Found], currency_codes: frozenset[str]) -> list[Found]:
+    """``found`` without the unknown names that are number words, sentence adverbs,
+    Roman-numbered headings, currency codes or the end of a public body's name; a currency code
+    after a name is cut off it."""
     text = prepared.text
     kept = []
     for item in found:
@@ -547,7 +547,7 @@ def without_number_words(prepared: PreparedText, found: list[Found], currency_co
             last = text.rfind(" ", item.start, item.end)
             if last > item.start and text[last + 1:item.end].upper() in currency_codes:
                 item.end = last  # "fined Skyline KRW 30.8 billion": the code starts the amount
-            if _NUMBER_WORD_EN.fullmatch(text, item.start, item.end) or text[item.start:item.end].upper() in currency_codes:
+            if _NEVER_A_NAME_EN.fullmatch(text, item.start, item.end) or text[item.start:item.end].upper() in currency_codes:
                 continue
         kept.append(item)
     return kept

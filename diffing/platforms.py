@@ -19,7 +19,7 @@ from diffing.english_names import (
     english_app_names,
     english_company_names,
     english_governed_names,
-    without_number_words,
+    without_non_names,
 )
 from diffing.fined_amounts import bracketed_amounts, gapped_fines, respective_amounts
 from diffing.found import Found
@@ -114,7 +114,7 @@ def find_platform_mentions(
     found += english_governed_names(prepared, found, language)
     found += recurring_names(prepared, found)
     if language == "en" and any(item.id is None for item in found):
-        found = without_number_words(prepared, found, currency_codes())
+        found = without_non_names(prepared, found, currency_codes())
     if language == "en" and any(item.id is None for item in found):
         _registry_short_forms(text, found)
     found = _outside_channels(text, found) if found else found
