@@ -461,7 +461,7 @@ def english_marked_objects(prepared: PreparedText, known: Sequence[Found], langu
 # A list closed by its kind ("the BBC, Meduza, Dozhd, and other independent media", "Steam,
 # Origin and other game stores"): its members are of that kind, capitalised or not quoted.
 _EN_AND_OTHER = re.compile(
-    r"\band\s+other\s+(?:[\w-]+\s+){0,2}?(?P<kind>media|outlets|news\s+sites|websites|sites|apps|applications|services|"
+    r"\band\s+other\s+(?:[\w-]+\s+){0,3}?(?P<kind>media|outlets|news\s+sites|websites|sites|apps|applications|services|"
     r"platforms|companies|firms|networks|broadcasters|newspapers|providers|operators|VPNs|stores|marketplaces)\b"
 )
 # The list before "and other …", read back over a bounded window (a scan from every capital

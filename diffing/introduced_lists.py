@@ -61,11 +61,13 @@ _KIND_WORDS_EN = {
     "company": r"companies|firms|enterprises|operators",
 }
 _KIND_EN = "|".join(f"(?P<{kind}>{words})" for kind, words in _KIND_WORDS_EN.items())
-# "…apps that have been blocked include", "The banned apps are:", "These apps included".
+# "…apps that have been blocked include", "The banned apps are:", "These apps included"; and in
+# apposition to the kind: "four companies, namely A, B and C", "nine platforms -- A, B, C --",
+# "websites such as A and B".
 _INTRO_EN = compile_scan(
     r"\b(?:" + _KIND_EN + r")\b(?:\s+(?:that|which)\s+(?:have|has|had)\s+been\s+(?P<participle>[a-z]+(?:\s+down)?))?"
     r"(?:\s+(?:on|in)\s+(?:the|this)\s+(?:[a-z-]+\s+){0,2}?list)?"
-    r"(?:\s+(?:include[sd]?|(?P<copula>are|were|is))|\s*,?\s+including)\s*(?P<colon>[:：]\s*)?")
+    r"(?:\s+(?:include[sd]?|(?P<copula>are|were|is))|\s*,?\s+(?:including|namely|such\s+as)|\s*(?:--|—|–))\s*(?P<colon>[:：]\s*)?")
 # A count of the kind just before an introduction (59款被禁的应用程式, "list of 43 mobile apps").
 _COUNT_ZH = re.compile(r"(\d+|[一二两三四五六七八九十百]+)\s*(?:余|多)?\s*[款个家]")
 _COUNT_EN = re.compile(r"(?<![\d,.])(\d[\d,]*)\s+(?:more\s+|other\s+)?(?:[a-z-]+\s+){0,2}?(?:" + _KIND_EN + r")\b")
@@ -100,17 +102,27 @@ _NOT_A_NAME_EN = re.compile(
 _OWNER_AFTER_EN = re.compile(r"\s+(?:under|owned\s+by|backed\s+by|operated\s+by|run\s+by|a\s+unit\s+of|a\s+subsidiary\s+of)\s")
 _BASED_BEFORE_EN = re.compile(r"[a-z.]+-(?:based|headquartered|backed|owned|controlled|run)\s+")
 _SUCH_AS_EN = re.compile(r"^(?:[a-z-]+\s+){0,4}(?:such\s+as|like|including)\s+")
+# Lower-case words after a name's capitalised words end the name ("Bright Clips last month");
+# "of", "de", "&" and "and" may join its words ("Bank of Nova").
+_LOWER_CASE_TAIL_EN = re.compile(r"(?<=\w)\s+(?!(?:of|de|du|la|and|for)\s)[a-z]+\b(?:\s+[a-z]+\b)*\s*$")
+# An owner's possessive before a product's name ("Tencent's QQ Music").
+_OWNERS_NAMED_PRODUCT = re.compile(r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['’]s\s+(?=[A-Z0-9])")
 # A description before a name: an owner's possessive, then a few lower-case words.
 _OWNERS_PRODUCT = re.compile(r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['’]s\s+(?=[a-z])")
 _NOT_A_DESCRIPTION = re.compile(
     r"\b(?:in|on|at|with|amid|for|of|by|from|to|into|after|before|during|over|under|against|the|a|an|its|their|and|or)\b")
 _MAX_DESCRIPTION_WORDS = 4
 _CHINESE = re.compile(r"[\u3400-\u9fff]")
+# A site's domain name (www.example.com, 6621.com): in a list of what a notice acts on it names
+# the site.
+_DOMAIN_NAME = re.compile(
+    r"(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|tv|cc|io|me|info|top|xyz|vip|club|hk|tw)",
+    re.IGNORECASE)
 _CAPITALISED_END = re.compile(r"(?<![\w-])[A-Z0-9][\w&.'’-]*(?:\s+[A-Z0-9][\w&.'’-]*)*$")
 _TRAILING_ETC_ZH = re.compile(r"等.*$")
 _BRACKET_AFTER = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 # (English is read in lower case: whether a name follows is read from the original.)
-_OPENS_A_NAME = re.compile(r"[\"“]?(?:[A-Z0-9]|[a-z]+\s+(?:[a-z]+\s+){0,2}[A-Z])")
+_OPENS_A_NAME = re.compile(r"[\"“]?(?:[A-Z0-9]|[a-z]+\s+(?:[a-z]+\s+){0,2}[A-Z]|(?:www\.)?[a-z0-9-]+\.[a-z]{2,4}\b)")
 _MAX_ITEMS = 200
 _REFERRING_REACH = 3  # sentences back to the verb "these apps" refers to
 _MAX_ITEM_ZH = 24
@@ -256,7 +268,7 @@ def introduced_members(prepared: PreparedText, action_spans: Sequence[tuple[int,
 
 
 _SUBJECT_THEN_VERB_EN = re.compile(
-    r"\s*,?\s*(?:(?:would|will|were|was|are|is|have|has|had|been|be|being|also|later|then|now|all|each|both"
+    r"\s*(?:,|--|—|–)?\s*(?:(?:would|will|were|was|are|is|have|has|had|been|be|being|also|later|then|now|all|each|both"
     r"|subsequently|reportedly|asked|ordered|told|required|forced|made|to)\s+)*$")
 
 
@@ -416,9 +428,14 @@ def _items(prepared: PreparedText, start: int, language: str) -> list[tuple[int,
     return items
 
 
+_LIST_STOP_ZH = re.compile(r"。|；(?!\s*\S{1,20}[、，,])|\.(?:\s|$)")
+_LIST_STOP_EN = re.compile(r"\.(?:\s|$)|\n|\s*(?:--|—|–)")
+
+
 def _list_end(text: str, start: int, line_end: int, language: str) -> int:
-    """Where a list run into the text ends: its sentence's end or its line's."""
-    stop = re.compile(r"。|；(?!\s*\S{1,20}[、，,])|\.(?:\s|$)") if language == "zh" else re.compile(r"\.(?:\s|$)|\n")
+    """Where a list run into the text ends: its sentence's end or its line's, or in English the
+    dash that closes a list set off by dashes."""
+    stop = _LIST_STOP_ZH if language == "zh" else _LIST_STOP_EN
     found = stop.search(text, start, line_end)
     return found.start() if found else line_end
 
@@ -495,6 +512,13 @@ def _item(prepared: PreparedText, start: int, end: int, language: str) -> tuple[
         if _NOT_A_NAME_EN.search(written):
             return None
         described = _OWNERS_PRODUCT.match(original)
+        if _DOMAIN_NAME.fullmatch(original):
+            return start, end  # "websites such as 6621.com and example.cn": a site by its address
+        owner = _OWNERS_NAMED_PRODUCT.match(original)
+        if owner is not None:
+            # "Tencent's QQ Music": the product; its owner is a name of its own
+            start += owner.end()
+            original = original[owner.end():]
         if described is not None or not (original[0].isupper() or original[0].isdigit()):
             # "popular gaming app PUBG", "Alibaba's e-commerce app AliExpress": the name after
             # its description (a few words, no phrase: "in a wave of sanctions amid … China" is none).
@@ -505,6 +529,10 @@ def _item(prepared: PreparedText, start: int, end: int, language: str) -> tuple[
                     or len(original[offset:named.start()].split()) > _MAX_DESCRIPTION_WORDS:
                 return None
             start += named.start()
+            written = text[start:end]
+        tail = _LOWER_CASE_TAIL_EN.search(original)
+        if tail is not None:
+            end = start + tail.start()  # "… and Bright Clips last month": the name, not when
             written = text[start:end]
         if len(written.split()) > _MAX_ITEM_WORDS_EN or _NOT_A_NAME_EN.search(written):
             return None

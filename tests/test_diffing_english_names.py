@@ -64,6 +64,9 @@ def test_a_list_a_plural_noun_opens_names_all_its_members(text: str, expected: l
     ("The apps of the Courier, Novaya Wave, Lenta Nine, and other independent media were removed.",
      ["Courier", "Novaya Wave", "Lenta Nine"]),
     ("Regulators blocked Pellucid and other VPN services last spring.", ["Pellucid"]),
+    # a kind of three words ("internet data centre operators")
+    ("Acme Cloud, Bright Data and other internet data centre operators were ordered to rectify.",
+     ["Acme Cloud", "Bright Data"]),
 ])
 def test_a_list_closed_by_its_kind_names_its_members(text: str, expected: list[str]) -> None:
     assert [name for name in _names(text) if name in expected] == expected

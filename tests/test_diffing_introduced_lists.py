@@ -214,3 +214,30 @@ def test_the_contact_line_under_an_annex_title_is_no_list() -> None:
     text = ("截至目前，仍有3款APP未整改，现予以下架处置（详见附件）。\n\n特此通报。\n\n"
             "附件：3款予以下架的APP清单\n\n（联系人：张明，李华，010-12345678\n\n邮  箱：zhangming@example.gov.cn")
     assert _read(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a list in apposition to its kind: after "namely", between dashes, after "such as"
+    ("The agency summoned four firms, namely Acme Select, Bright Grocer, Daily Fresh and Nova Mart.",
+     {name: ("summoned",) for name in ("Acme Select", "Bright Grocer", "Daily Fresh", "Nova Mart")}),
+    ("Three platforms -- Acme Live, Bright TV and Daily Stream -- were fined on Friday.",
+     {name: ("fined",) for name in ("Acme Live", "Bright TV", "Daily Stream")}),
+    ("Two apps — Acme Chat and Bright Notes — were removed from app stores.",
+     {name: ("removed",) for name in ("Acme Chat", "Bright Notes")}),
+    ("The office shut down websites such as Acme Video and Bright Clips last month.",
+     {name: ("closed",) for name in ("Acme Video", "Bright Clips")}),
+    # a site named by its address
+    ("The office shut down 12 websites, including acme-video.com and www.brightclips.cn.",
+     {name: ("closed",) for name in ("acme-video.com", "www.brightclips.cn")}),
+    # "Tencent's QQ Music": the owner's product, the owner named on its own
+    ("The ministry removed 38 apps, such as Tencent's QQ Music and Acme Notes.",
+     {"Tencent": (), "QQ Music": ("removed",), "Acme Notes": ("removed",)}),
+])
+def test_an_english_list_set_beside_its_kind_names_what_the_clause_acts_on(
+        text: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert {m.name: m.actions for m in extract(text, language="en").platforms} == expected
+
+
+def test_a_site_address_that_only_says_where_to_report_is_no_name() -> None:
+    assert extract("Users can report such websites at www.example-report.cn and by telephone.",
+                   language="en").platforms == []
