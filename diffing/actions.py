@@ -138,8 +138,8 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
             spans = [(start, end, "fine_proposed") if action == "fined" and _fine_to_come_en(text, start)
                      else (start, end, action) for start, end, action in spans]
         spans.sort()
-    if language == "zh" and "关" in text:
-        # 关停相关栏目, 关闭违规账号: features or accounts on the platform are closed, not the
+    if language == "zh" and ("关" in text or "封" in text or "销号" in text):
+        # 关停相关栏目, 关闭违规账号, 封禁账号: features or accounts on the platform are closed, not the
         # platform; the platform's own action is another word of the sentence. Accounts named
         # after the verb (关闭“某某”等账号) are what it closes.
         spans = [(start, end, NEUTRAL) if action == "closed" and _PART_OF_PLATFORM.match(text, end) else (start, end, action)
@@ -377,6 +377,8 @@ _PENDING_AFTER_ZH = re.compile(r"(?:金额)?\s*(?:恐|或将?|可能|最高可|�
 _PART_OF_PLATFORM = re.compile(
     r"(?:了)?(?:其|该平台|平台)?(?:相关|部分|违规|违法|涉事|涉及|有关)?[^，,。；;、\n“”「」『』\"@]{0,6}?"
     r"(?:功能|栏目|版块|板块|频道|账号|帐号|群组|直播间|店铺|话题|词条|榜单|服务|小组)"
+    # (关闭微博账号“某某”: the account the quotes name is what is closed)
+    r"(?!\s*[“「『\"])"
 )
 # 责令企业立即停止违规行为, 限期3个月内完成改善: the order, whom it is given to (a word for
 # the party, not a name), the deadline, then what is to be done (put right, or the violation

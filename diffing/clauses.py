@@ -52,6 +52,13 @@ _HOST_AFTER_ZH = re.compile(
     r"|(?:平台)?(?:上|中)(?:的)?(?:[^，,。；;]{0,6})?(?:账号|帐号|公众号|主播|博主)"
     r"|\s*(?:公众号|公号|百家号|头条号|企鹅号|视频号|小程序|账号|帐号|直播间|店铺|网店|商家|卖家|用户|网友|主播|博主|达人)\s*[“「『\"]?"
 )
+# A platform that closes the accounts on it (指导微博等平台依法关闭“…”等账号, 抖音封禁违规账号) is
+# their host too: the closing is done to the accounts, by the platform; unless it was ordered to
+# (责令抖音关闭…账号 is an order to put things right, actions.py).
+_CLOSING_HOST_ZH = re.compile(
+    r"(?:等)?(?:[^，,。；;“”「」]{0,3}平台)?\s*(?:依法|已|已经|均|分别|先后|累计|共|立即|及时|永久|予以)*\s*"
+    r"(?:关闭|关停|封禁|封停|封号|注销|清理|解散)了?\s*(?:[“「『\"]|[^，,。；;“”「」]{0,8}?(?:账号|帐号|公众号|群组|直播间|主播))")
+_ORDERED_BEFORE_ZH = re.compile(r"(?:责令|勒令|要求|督促|下令|命令)\s*$")
 # Between two targets of one deal list, and the deal verb that opens it.
 _DEAL_LIST_JOIN = re.compile(r"(?:的)?(?:股权|股份)?\s*[、,，及和与]\s*")
 _DEAL_LIST_OPENS = re.compile(r"(?:收购|并购|入股|受让)[^，,。；;]*$")
@@ -703,6 +710,9 @@ def _is_speaker(text: str, party: Party, language: str) -> bool:
 def _is_host(text: str, party: Party, language: str) -> bool:
     if language == "zh":
         if _HOST_AFTER_ZH.match(text, party.end, party.end + 16) or _DESCRIBING_ZH.match(text, party.end):
+            return True
+        if _CLOSING_HOST_ZH.match(text, party.end, party.end + 24) \
+                and not _ORDERED_BEFORE_ZH.search(text, max(0, party.start - 4), party.start):
             return True
         return _HOST_BEFORE_ZH.search(text[max(0, party.start - 4):party.start]) is not None
     # English products are read from the words before (_product_of), what it hosts after it.
