@@ -30,7 +30,9 @@ _SOURCE_LINE = compile_scan(
     # 微信图片_20200610163541: an image's file name
     r"|微信图片_?\d{6,}")
 _EN_OUTLET = re.compile(
-    r"(?:'s|’s|its|their|his|her|official|according\s+to\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"\s+)?)\s*"
+    r"(?:'s|’s|its|their|his|her|official|according\s+to\s+(?:the\s+)?(?:\"[^\"\n]{1,30}\"\s+)?"
+    # "according to the news from the WeChat public account of …"
+    r"(?:(?:news|reports?|information|a\s+post|an?\s+article|a\s+statement)\s+(?:from|on|in)\s+(?:the\s+)?)?)\s*"
     r"(?:official\s+)?(?:wechat|weibo|twitter|facebook|x|telegram|youtube|instagram|tiktok)"
     # "the official WeChat of the district's bureau": the outlet, its noun left out
     r"(?:\s+(?:public\s+|official\s+)?(?:account|page|feed|post|handle|channel)s?|(?=\s+of\s))"
@@ -48,6 +50,8 @@ _POSTED_ON_EN = compile_scan(
 _POSTED_ON_ZH = compile_scan(
     r"(?:在|通过|经由)(?:其)?(?:官方)?(?:微信|微博|抖音|快手|头条|公众号)[^，,。；;]{0,6}?(?:上)?(?:发布|发文|通报|公布|宣布|披露)"
     r"|据(?:其)?(?:官方)?(?:新浪)?(?:微信|微博|抖音|快手|头条)[^，,。；;]{0,8}?(?:消息|报道|显示|发布|文章)"
+    # 据某某办公室微信公众号“某某”消息: the account a report cites, named after its kind
+    r"|据[^，,。；;“”]{0,20}?(?:公众号|微信|微博)\s*[“「『\"][^“”「」『』\"\n]{1,15}[”」』\"]\s*(?:\d{1,2}月\d{1,2}日)?(?:消息|报道|发布|文章|通报)"
     # 唯品会发布微博称: a post the company wrote, on the platform it wrote it on
     r"|(?:发布|发出|发了)(?:了)?(?:一条)?(?:微博|朋友圈|抖音)(?:称|表示|回应|声明|致歉|说)"
 )
@@ -107,6 +111,17 @@ _PAGE_FURNITURE = (
     (r"\bfollow\s+(?:us|[\w.]+)\s+on\s+(?:telegram|twitter|facebook|x|instagram|linkedin|youtube|wechat|weibo|whatsapp)\b",
      ("follow",)),
     (r"\b(?:pic\.twitter\.com|t\.co)/\w+", ("twitter.com", "t.co/")),
+    # a follow line under the article (扫描关注某某网微信公众号，第一时间获取…)
+    (r"(?:扫描|扫码|长按)(?:二维码)?(?:关注|添加)[^\n，,。；;]{0,20}?(?:微信公众号|公众号|微信|微博|抖音号|视频号)",
+     ("扫描", "扫码", "长按")),
+    # a writer's contact handle in a byline ("Twitter: @jane_roe")
+    (r"\b(?:twitter|x|weibo|instagram|telegram|threads)\s*:\s*@\w{1,30}", (": @", ":@")),
+    # a host's disclaimer under a repost (特别声明：以上内容为自媒体平台“某某号”用户上传并发布，本平台
+    # 仅提供信息存储服务): the repost's host, no party
+    (r"(?:特别声明|免责声明|声明)\s*[:：][^\n]{0,200}?(?:仅提供信息存储(?:空间)?服务|不代表本(?:站|网|平台)(?:的)?(?:观点|立场))[^\n]*",
+     ("声明",)),
+    # markup left in a copied page (<span style="font-family: microsoft yahei">): no text of the notice
+    (r"<[a-z/!][^<>\n]{0,2000}>", ("<",)),
     (r"[—–]\s*[^\n()—–]{1,40}\(@\w{1,30}\)\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s*\d{4})?",
      ("(@",)),
 )
@@ -128,7 +143,7 @@ _PREVIOUS_NEXT = re.compile(
     r"(?m)^[ \t]*(?:上一篇|下一篇|上一条|下一条|上一则|下一则|上一页|下一页"
     r"|previous(?:\s+(?:article|post|story))?|next(?:\s+(?:article|post|story)))\s*[:：][^\n]*")
 # A share or follow bar: a line of nothing but a few short words (微信 / [微博](…) / 分享到).
-_FURNITURE_LINE = re.compile(r"[ \t]*(?:分享到|关注我们|扫码关注|follow us|share)?[:：]?[ \t]*[^\s。，,；;：:]{1,6}[ \t]*")
+_FURNITURE_LINE = re.compile(r"[ \t]*(?:[•·▪*][ \t]*)?(?:分享到|关注我们|扫码关注|follow us|share)?[:：]?[ \t]*[^\s。，,；;：:]{1,6}[ \t]*")
 # A short line that acts on someone is a heading of the notice (约谈腾讯, 关闭某网), not a share bar.
 _ACTING_LINE = re.compile(r"约谈|罚|关闭|下架|整改|通报|警告|查处|暂停|封禁|注销|责令|处罚")
 # Anti-copying noise a forum repost strews between paragraphs ("$ x7 N* `+ s9 _' g8 L/ v. Z'"):
@@ -193,10 +208,10 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
 
 # The words any channel or noise reading needs, Chinese and the rest apart: a text holds one if
 # either scan finds one, and a try at a character fails on one list only.
-_ANY_HINT_ZH = re.compile("官|来源|稿源|截图自|图源|图片|翻摄|配图|据|发布|发文|通报|公布|宣布|披露|上一|下一|好友|朋友圈|空间|微信|分享|下载")
+_ANY_HINT_ZH = re.compile("官|来源|稿源|截图自|图源|图片|翻摄|配图|据|发布|发文|通报|公布|宣布|披露|上一|下一|好友|朋友圈|空间|微信|分享|下载|扫描|扫码|长按|声明")
 _ANY_HINT_EN = re.compile(
     r"follow|twitter\.com|t\.co/|\(@|credit|source|according|wechat|weibo|twitter|facebook|linkedin|douyin|telegram|youtube|instagram|tiktok| x |://|www\.|\]\("
-    r"|previous|next|qq|share|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style| like | style "
+    r"|previous|next|qq|share|<[a-z/!]|: ?@|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style| like | style "
 )
 _RELATED_HINT = re.compile(r"相关|推荐|延伸|猜你|related|read more|more stories|also like")
 # Each pattern runs only over a text holding one of its words (most notices hold none).

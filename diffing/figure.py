@@ -9,7 +9,7 @@ __all__ = ["EXTRACTOR_VERSION", "Candidate", "Draft", "Figure", "Verdict"]
 
 # Bump when extraction behaviour changes (code or built-in data), so archived extractions made
 # by an older extractor can be found and redone.
-EXTRACTOR_VERSION = "1.17.0"
+EXTRACTOR_VERSION = "1.18.0"
 
 
 @dataclass(frozen=True)

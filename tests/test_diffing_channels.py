@@ -78,3 +78,29 @@ def test_a_table_row_of_short_cells_is_no_noise() -> None:
             "序号 | 应用名称 | 应用开发者 | 应用版本 |\n"
             "1 | QQ | 某某科技有限公司 | v1 |\n")
     assert "qq" in {mention.id for mention in extract(text).platforms}
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    # a follow line under a repost
+    ("市网信办依法关闭“晨光说车”等账号。\n\n扫描关注某某新闻网微信公众号，第一时间获取更多精彩内容。", "wechat"),
+    # a share bar of bulleted targets
+    ("来源：某某社\n  • weixin\n  • weibo\n  • qqzone\n\n市网信办依法关闭“晨光说车”等账号。", "weibo"),
+    # the account a report cites, named after its kind
+    ("据某市互联网信息办公室微信公众号“网信某市”消息，该办依法约谈某网站。", "网信某市"),
+    ("According to a post from the WeChat public account of \"Net Watch\" on Monday, 100 websites were closed.",
+     "net watch"),
+    # a writer's contact handle
+    ("The regulator closed 100 websites. Reach the writer via e-mail: jo@example.com or Twitter: @jo_lee77", "twitter"),
+    ("The regulator closed 100 websites. Reach the writer via e-mail: jo@example.com or Twitter: @jo_lee77", "@jo_lee77"),
+    # a host's disclaimer under a repost
+    ("市网信办依法关闭“晨光地产”等账号。特别声明：以上内容为自媒体平台“网易号”用户上传并发布，本平台仅提供信息存储服务。",
+     "netease"),
+    # markup copied with the page
+    ("<span style=\"font-family: Microsoft YaHei, Arial\">市网信办依法约谈快手。</span>", "microsoft"),
+])
+def test_furniture_of_reposted_pages_names_no_target(text: str, absent: str) -> None:
+    assert absent not in {name.lower() for name in _ids_and_names(text)}
+
+
+def test_the_target_inside_copied_markup_stays() -> None:
+    assert "kuaishou" in _ids_and_names("<p style=\"color: red\">市网信办依法约谈快手。</p>")

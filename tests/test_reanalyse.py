@@ -426,7 +426,7 @@ def test_the_command_reports_counts_and_filters_by_source(
 
 
 @pytest.mark.parametrize(("version", "older"), [
-    ("1.6.0", True), ("1.9.0", True), ("1.12.0", True), ("1.14.0", True), ("1.15.0", True), ("1.16.0", True), (EXTRACTOR_VERSION, False),
+    ("1.6.0", True), ("1.9.0", True), ("1.12.0", True), ("1.14.0", True), ("1.15.0", True), ("1.16.0", True), ("1.17.0", True), (EXTRACTOR_VERSION, False),
     (EXTRACTOR_VERSION + "+abcd1234", True), ("0.9", True), ("dev", True),
 ])
 def test_which_extractor_versions_are_older(version: str, older: bool) -> None:
