@@ -159,7 +159,8 @@ def _english_noun(text: str, position: int, catalogue: MetricCatalogue) -> tuple
 _ZH_COMPANY = re.compile(r"[^，,。；;、：:（）()]{0,14}?(?:企业|公司|经营者|业者|单位|机构|店|商户|场所|网吧|工厂|作坊)")
 
 
-_ZH_PLATFORM_WORD = re.compile(r"网站|平台")
+# (an app store, 应用商店 or 应用市场, is a platform, not a shop)
+_ZH_PLATFORM_WORD = re.compile(r"网站|平台|应用商店|应用市场|软件商店")
 
 
 _ZH_COMPANY_BEFORE = re.compile(r"(?:企业|公司|经营者|业者|单位|机构|商户)\s*$")

@@ -1014,3 +1014,18 @@ def test_an_amount_punished_is_a_fine() -> None:
 ])
 def test_apps_moved_out_of_or_deleted_from_stores_are_removed(text: str, expected: list[tuple[str, int]]) -> None:
     assert [(figure.metric, figure.value) for figure in extract(text).figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # app stores are platforms: summoned, their downloads suspended, counted as platforms
+    ("省网信办集体约谈12家主要应用商店，督促落实主体责任。", [("websites_summoned", 12)]),
+    ("The office summoned the heads of 12 major application stores.", [("websites_summoned", 12)]),
+    ("对某某等6家应用商店依法采取停止下载服务处置措施。", [("suspended", 6)]),
+    ("The office removed 40 apps from 12 app stores.", [("apps_removed", 40), (None, 12)]),
+    # apps cleaned up are taken off the stores
+    ("专项行动期间，清理移动应用程序1234款。", [("apps_removed", 1234)]),
+    # a shop is still a company, not a platform
+    ("查处违规商店12家。", [(None, 12)]),
+])
+def test_app_stores_are_counted_as_platforms(text: str, expected: list[tuple[str | None, int]]) -> None:
+    assert [(figure.metric, figure.value) for figure in extract(text).figures] == expected
