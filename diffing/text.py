@@ -103,8 +103,9 @@ class PreparedText:
 
 # Pinyin in parentheses after each ideograph (網(wǎng)站, some reposting sites' ruby glosses): it
 # splits every keyword and number-with-measure-word apart, so it is read past. Only a syllable
-# with a tone mark is a gloss; "(app)" or "(CNKI)" after a name is kept.
-_PINYIN_GLOSS = compile_scan(r"(?<=[\u3400-\u9fff])\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
+# with a tone mark is a gloss; "(app)" or "(CNKI)" after a name is kept. The glosses land inside
+# Latin words and numbers too (A(yù)PP).
+_PINYIN_GLOSS = compile_scan(r"(?<=[0-9A-Za-z\u3400-\u9fff])\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 
 
 def _without_glosses(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:

@@ -364,6 +364,11 @@ def test_pinyin_glosses_after_each_character_are_read_past() -> None:
     assert figure.text == text[figure.start:figure.end] and figure.text.startswith("關(guān)閉")
 
 
+def test_pinyin_glosses_inside_latin_words_are_read_past() -> None:
+    assert [(m.name, m.actions) for m in extract("網信辦依法關(guān)閉了“晨光說車”A(yù)PP。").platforms] == [
+        ("晨光說車", ("closed",))]
+
+
 @pytest.mark.parametrize("text", [
     "Regulators shut down nearly 2,000 websites. In its report the office said 1,936 websites were closed.",
     "The office closed 52K accounts, closing more than 50,000 accounts in a month.",
