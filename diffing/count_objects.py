@@ -268,3 +268,17 @@ def _every_object(catalogue: MetricCatalogue, language: str) -> tuple[re.Pattern
         alternation = "|".join(f"(?:{pattern.pattern})" for pattern in patterns)
         cached = _EVERY_OBJECT[key] = (catalogue, re.compile(alternation), patterns)
     return cached[1], cached[2]
+
+
+# A function an app must offer its users, not a measure taken (未提供有效的更正、删除个人信息及
+# 注销用户账号功能, 无法关闭个性化推荐): MIIT's wording of a violation.
+_FUNCTION_VERBS_ZH = frozenset({"删除", "注销", "关闭"})
+_FUNCTION_BEFORE_ZH = re.compile(r"(?:提供|支持|无法|不能|不可|未能|难以)[^，,。；;]{0,8}$")
+_FUNCTION_AFTER_ZH = re.compile(r"[^，,。；;]{0,12}?(?:功能|渠道|途径|方式|入口|选项)")
+
+
+def user_function(text: str, span: tuple[int, int], language: str) -> bool:
+    """Whether the verb at ``span`` names a function an app offers (删除 of 提供删除…功能)."""
+    return (language == "zh" and text[span[0]:span[1]] in _FUNCTION_VERBS_ZH
+            and (_FUNCTION_BEFORE_ZH.search(text, max(0, span[0] - 10), span[0]) is not None
+                 or _FUNCTION_AFTER_ZH.match(text, span[1]) is not None))

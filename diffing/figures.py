@@ -25,6 +25,7 @@ from diffing.count_objects import (
     _mixed_objects,
     _two_kinds_counted,
     _whole_before,
+    user_function,
 )
 from diffing.figure import EXTRACTOR_VERSION, Candidate, Draft, Figure, Verdict
 from diffing.figure_periods import (
@@ -355,7 +356,8 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             spans = []
             for group in phrasing.verb_groups:
                 if id(group) not in nearest_verbs:
-                    nearest_verbs[id(group)] = _nearest(group, text, clause_start, clause_end, anchor, after=follows)
+                    found = _nearest(group, text, clause_start, clause_end, anchor, after=follows)
+                    nearest_verbs[id(group)] = None if found is not None and user_function(text, found, language) else found
                 spans.append(nearest_verbs[id(group)])
         else:
             spans = [None]

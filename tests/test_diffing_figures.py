@@ -1034,3 +1034,14 @@ def test_apps_moved_out_of_or_deleted_from_stores_are_removed(text: str, expecte
 ])
 def test_app_stores_are_counted_as_platforms(text: str, expected: list[tuple[str | None, int]]) -> None:
     assert [(figure.metric, figure.value) for figure in extract(text).figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a function an app must offer its users is no measure taken on the apps
+    ("检测发现，仍有23款App存在未按法律规定提供删除或更正个人信息功能的问题。", [("apps_notified", 23)]),
+    ("另有9款App存在无法注销账号问题。", [("apps_notified", 9)]),
+    # the measure itself still counts
+    ("依法删除违规App 30款。", [("apps_removed", 30)]),
+])
+def test_a_function_an_app_lacks_is_no_measure(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(figure.metric, figure.value) for figure in extract(text).figures] == expected
