@@ -282,3 +282,24 @@ def user_function(text: str, span: tuple[int, int], language: str) -> bool:
     return (language == "zh" and text[span[0]:span[1]] in _FUNCTION_VERBS_ZH
             and (_FUNCTION_BEFORE_ZH.search(text, max(0, span[0] - 10), span[0]) is not None
                  or _FUNCTION_AFTER_ZH.match(text, span[1]) is not None))
+
+
+# A count of things tested (完成73万款APP的技术检测工作, 抽检了500款App) says how many were looked
+# at, not what was found or done: no metric's figure, whatever the sentences around it say.
+_TESTED_AFTER_ZH = re.compile(r"[^，,。；;\d]{0,12}?的?(?:技术)?(?:检测|测评|抽检|检查)(?:工作)?")
+_TESTED_BEFORE_ZH = re.compile(r"(?:检测|测评|抽检|抽查|检查)了?(?:共|累计|总计)?\s*$")
+
+
+def counts_tested(text: str, candidate: Candidate, language: str) -> bool:
+    """Whether ``candidate`` counts things tested (see above)."""
+    return language == "zh" and candidate.currency is None and (
+        _TESTED_AFTER_ZH.fullmatch(text, candidate.end, min(len(text), _clause_end(text, candidate.end)))
+        is not None or _TESTED_BEFORE_ZH.search(text, max(0, candidate.start - 8), candidate.start) is not None)
+
+
+def _clause_end(text: str, position: int) -> int:
+    found = _CLAUSE_END_ZH.search(text, position)
+    return found.start() if found else len(text)
+
+
+_CLAUSE_END_ZH = re.compile(r"[，,。；;：:！？!?\n]")

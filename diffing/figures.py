@@ -25,6 +25,7 @@ from diffing.count_objects import (
     _mixed_objects,
     _two_kinds_counted,
     _whole_before,
+    counts_tested,
     user_function,
 )
 from diffing.figure import EXTRACTOR_VERSION, Candidate, Draft, Figure, Verdict
@@ -326,7 +327,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             objects_here = {metric_id: own.get(metric_id) for metric_id in objects_here}
     any_object_here = any(span is not None for span in objects_here.values())
     if candidate.currency is None and (_counts_companies(text, candidate, language)
-                                       or _counts_places(text, candidate, language)
+                                       or _counts_places(text, candidate, language) or counts_tested(text, candidate, language)
                                        or _RESTORED[language].search(text, clause_start, clause_end)
                                        or (_OWN_ACCORD[language].search(text, clause_start, clause_end)
                                            and not _ORDERED[language].search(text, clause_start, clause_end))):
@@ -429,7 +430,7 @@ def _with_lesser_measure(text: str, span: tuple[int, int], language: str) -> boo
 # 用户权益，且未按要求整改，现被通报下架): a clause with no subject of its own.
 _SUBJECTLESS_PREDICATE = re.compile(r"\s*(?:现|目前|随后|因此|故|并)?(?:已经?|均|都|也)?(?:被|遭)|\s*(?:现|目前)?已经?"
                                     # 仍有11款App未整改，现予以下架处置: the measure now taken on them
-                                    r"|\s*(?:现|随后|因此|故|特|遂|并)?(?:依法)?(?:予以|对其|将其|一律)")
+                                    r"|\s*(?:现|随后|因此|故|特|遂|并)?(?:依法(?:依规)?|依规)?(?:予以|对其|将其|一律)")
 
 
 def _sentence_predicate(prepared: PreparedText, catalogue: MetricCatalogue, metric: Metric,

@@ -1045,3 +1045,20 @@ def test_app_stores_are_counted_as_platforms(text: str, expected: list[tuple[str
 ])
 def test_a_function_an_app_lacks_is_no_measure(text: str, expected: list[tuple[str, int]]) -> None:
     assert [(figure.metric, figure.value) for figure in extract(text).figures] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a count of apps tested is no count of apps named, whatever campaign the text names before
+    ("工信部持续开展APP侵害用户权益专项整治。截至目前，共完成12万款APP的技术检测工作，通报违规APP 860款。",
+     [(None, 120_000), ("apps_notified", 860)]),
+    ("抽检了500款App，其中32款存在违规收集个人信息问题。", [(None, 500), ("apps_notified", 32)]),
+    # found by testing, the count is what was found
+    ("检测发现52款App存在问题。", [("apps_notified", 52)]),
+])
+def test_a_count_of_things_tested_is_no_figure(text: str, expected: list[tuple[str | None, int]]) -> None:
+    assert [(figure.metric, figure.value) for figure in extract(text).figures] == expected
+
+
+def test_the_measure_a_later_clause_takes_by_law_and_rule_is_the_counts() -> None:
+    text = "经查，“晨光说车”等4款App存在违规收集问题，违反《个人信息保护法》等法律法规，依法依规予以下架处置。"
+    assert [(figure.metric, figure.value) for figure in extract(text).figures] == [("apps_removed", 4)]
