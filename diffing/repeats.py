@@ -90,10 +90,11 @@ def conversions(prepared: PreparedText, candidates: Sequence[Candidate]) -> dict
                         and prepared.sentence_index(before.start) == prepared.sentence_index(candidate.start))
                     or _restates_sentence_before(prepared, before, candidate)):
                 converted[index] = converted.get(previous, previous)
-            elif (previous in converted and before.currency != candidate.currency
+            elif (previous in converted
                   and _NEXT_IN_PARENTHESIS.fullmatch(prepared.text, before.end, candidate.start)
                   and _CLOSES_SOON.match(prepared.text, candidate.end)):
-                # "€746m (about 5.7bn yuan, $888m)": each amount of the parenthesis restates it.
+                # "€746m (about 5.7bn yuan, $888m)": each amount of the parenthesis restates it,
+                # in whatever currency ("(US$1.2 billion; $1.65 billion)": two kinds of dollar).
                 converted[index] = converted[previous]
             elif _RESTATING_FRAME.match(prepared.text, prepared.sentence_at(candidate.start)[0]):
                 target = next((earlier for earlier in range(index - 1, -1, -1)
