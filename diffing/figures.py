@@ -26,6 +26,8 @@ from diffing.count_objects import (
     _two_kinds_counted,
     _whole_before,
     counts_tested,
+    first_in,
+    nearest,
     user_function,
 )
 from diffing.figure import EXTRACTOR_VERSION, Candidate, Draft, Figure, Verdict
@@ -60,33 +62,10 @@ CURRENCY_UNIT = "currency"
 # --- finding figures -----------------------------------------------------------------------
 
 
-def _nearest(pattern: re.Pattern[str], text: str, start: int, end: int, anchor: int,
-             *, after: int | None = None) -> tuple[int, int] | None:
-    """The match nearest ``anchor``; with ``after``, the first match starting there or later
-    wins when there is one (English states counts first: "453 websites were suspended")."""
-    best: tuple[int, int] | None = None
-    best_distance = 0
-    for match in pattern.finditer(text, start, end):
-        if after is not None and match.start() >= after:
-            return match.span()
-        distance = min(abs(match.start() - anchor), abs(match.end() - anchor))
-        if best is None or distance < best_distance:
-            best, best_distance = match.span(), distance
-    return best
-
-
 # Between a count and the next one it is coordinated with: its noun, then "and" or a comma.
 _COORDINATED_COUNT = re.compile(
     r"(?:\s+(?:(?!(?:were|was|are|is|have|has|had|been)\s)[a-z-]+\s+){0,3}?[a-z]+s)?\s*(?:,\s*(?:and\s+)?|\s+and\s+)"
     r"(?:(?:more|fewer|less)\s+than\s+|over\s+|about\s+|nearly\s+|almost\s+|some\s+|another\s+)?")
-
-
-def _first_in(pattern: re.Pattern[str], text: str, ranges: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
-    for start, end in ranges:
-        match = pattern.search(text, start, end)
-        if match:
-            return match.span()
-    return None
 
 
 def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Candidate,
@@ -269,7 +248,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         objects = metric.phrasings[language].objects
         if objects is not None:
             if id(objects) not in nearest_objects:
-                nearest_objects[id(objects)] = _nearest(objects, text, clause_start, clause_end, anchor)
+                nearest_objects[id(objects)] = nearest(objects, text, clause_start, clause_end, anchor)
             objects_here[metric.id] = nearest_objects[id(objects)]
     if language == "zh":
         # In a compound noun the last noun is the thing (网站平台账号 are accounts): an object
@@ -296,7 +275,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             for metric in compatible:
                 objects = metric.phrasings[language].objects
                 if objects is not None:
-                    objects_here[metric.id] = _nearest(objects, text, whole, anchor, anchor)
+                    objects_here[metric.id] = nearest(objects, text, whole, anchor, anchor)
     if (language == "en" and candidate.currency is None and previous_number is not None
             and not any(objects_here.values()) and _ELIDED_NOUN.fullmatch(text, candidate.number_end, candidate.end)
             and _has_verb(text, compatible, language, previous_number, clause_end)):
@@ -305,7 +284,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         for metric in compatible:
             objects = metric.phrasings[language].objects
             if objects is not None:
-                objects_here[metric.id] = _nearest(objects, text, max(sentence_start, previous_number - 30),
+                objects_here[metric.id] = nearest(objects, text, max(sentence_start, previous_number - 30),
                                                    previous_number, previous_number)
     if language == "zh" and candidate.currency is None and candidate.end < clause_end:
         # The noun right after a measure word is what it counts (7款App、1款小程序未完成整改: the
@@ -357,7 +336,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             spans = []
             for group in phrasing.verb_groups:
                 if id(group) not in nearest_verbs:
-                    found = _nearest(group, text, clause_start, clause_end, anchor, after=follows)
+                    found = nearest(group, text, clause_start, clause_end, anchor, after=follows, unquoted=True)
                     nearest_verbs[id(group)] = None if found is not None and user_function(text, found, language) else found
                 spans.append(nearest_verbs[id(group)])
         else:
@@ -367,7 +346,7 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
             if verbs_here or part or (phrasing.objects is not None and object_span is None):
                 continue
             level = 1
-            inherited = [_first_in(group, text, context) for group in phrasing.verb_groups]
+            inherited = [first_in(group, text, context) for group in phrasing.verb_groups]
             if any(span is None for span in inherited):
                 continue
             spans = inherited

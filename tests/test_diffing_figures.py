@@ -1062,3 +1062,8 @@ def test_a_count_of_things_tested_is_no_figure(text: str, expected: list[tuple[s
 def test_the_measure_a_later_clause_takes_by_law_and_rule_is_the_counts() -> None:
     text = "经查，“晨光说车”等4款App存在违规收集问题，违反《个人信息保护法》等法律法规，依法依规予以下架处置。"
     assert [(figure.metric, figure.value) for figure in extract(text).figures] == [("apps_removed", 4)]
+
+
+def test_a_verb_inside_a_quoted_name_is_no_verb() -> None:
+    text = "国家网信办依法查处“极速清理管家”等35款违法违规App。"
+    assert [(figure.metric, figure.value) for figure in extract(text).figures] == [("apps_notified", 35)]
