@@ -375,9 +375,11 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         # 封禁降级14万个账号, "closed or restricted 2,000 accounts": closings counted together
         # with lighter measures say how many were closed of none.
         return None
-    # A clause that names the stronger action reports it (通报下架: removed, not notified).
+    # A clause that names the stronger action reports it (通报下架: removed, not notified),
+    # unless the action is another count's (下架的4款App和责令整改的78款App).
     for other in best_metric.yields_to:
-        if other in scored and scored[other][0][0] == best_score[0]:
+        if other in scored and scored[other][0][0] == best_score[0] and not (
+                previous_number is not None and any(end <= previous_number <= anchor for _, end in scored[other][1])):
             other_score, other_spans = scored[other]
             return Verdict(other, other_score, tuple(other_spans))
     if (language == "zh" and best_metric.yields_to and candidate.currency is None

@@ -1067,3 +1067,9 @@ def test_the_measure_a_later_clause_takes_by_law_and_rule_is_the_counts() -> Non
 def test_a_verb_inside_a_quoted_name_is_no_verb() -> None:
     text = "国家网信办依法查处“极速清理管家”等35款违法违规App。"
     assert [(figure.metric, figure.value) for figure in extract(text).figures] == [("apps_notified", 35)]
+
+
+def test_the_stronger_action_of_another_count_is_not_this_ones() -> None:
+    text = "附件：依法予以下架处置的6款App和责令限期整改的41款App清单"
+    assert [(figure.metric, figure.value) for figure in extract(text).figures] == [
+        ("apps_removed", 6), ("apps_notified", 41)]
