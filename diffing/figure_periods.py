@@ -145,4 +145,7 @@ _CASES_COUNTED = re.compile(
 # "£2m in fines", "$40 million in penalties": the sum of several fines.
 # "裁罚20件、金额3280万元": the amount right after penalties counted in 件 is their sum.
 _PENALTIES_COUNTED = re.compile(r"罚\s*\d[\d,.]*\s*[万千]?\s*[余多]?\s*[件起宗]\s*[、，,]?\s*(?:罚没|罚款)?(?:总?金额|总额)?\s*(?:为|达|约|共)?\s*$")
-_SUMMED_AFTER = re.compile(r"\s*in\s+(?:[a-z-]+\s+)?(?:fines|penalties)\b")
+# "2.3 billion yuan (US$350 million) in antitrust fines", "the 450 million yuan collected": fines
+# summed, or money taken in from many.
+_SUMMED_AFTER = re.compile(r"\s*(?:[(（][^()（）\n]{1,40}[)）]\s*)?(?:in\s+(?:[a-z-]+\s+)?(?:fines|penalties)\b"
+                           r"|(?:received|collected|taken\s+in)\b)")

@@ -555,3 +555,10 @@ def test_over_the_year_in_a_years_report_is_that_year() -> None:
             "一年来，全国共取缔关闭淫秽色情类网站6万多个。")
     found = extract(text, published=date(2018, 1, 23))
     assert [(figure.value, figure.period) for figure in found.figures if figure.metric] == [(60_000, "2017")]
+
+
+def test_fines_collected_over_a_year_cover_it() -> None:
+    text = ("Regulators collected 4.2 billion yuan (US$640 million) in antitrust fines in 2023, "
+            "ten times the 420 million yuan received in 2022.")
+    found = extract(text, language="en", published=date(2024, 5, 2))
+    assert [(figure.value, figure.period) for figure in found.figures] == [(4_200_000_000, "2023"), (420_000_000, "2022")]
