@@ -744,7 +744,7 @@ _EN_RANGE_HINT = compile_scan(
     r"\b(?:from|between|since|past|last\s+(?:\w+\s+(?:weeks|months|years)|year)|so\s+far|to\s+date|year\s+to|months\s+(?:of|to))\b"
     r"|(?:[-–—]\s*|\b(?:to|through)\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))")
 # "2020年第五批" numbers a batch of notices; the year is no reporting period.
-_BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第)")
+_BATCH_AFTER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*批|总第|首批|新一批|本批)")
 
 
 def _zh_months(text: str) -> list[re.Match[str]]:

@@ -171,6 +171,7 @@ def test_the_year_so_far_in_january_is_the_year() -> None:
 
 def test_a_batch_number_is_no_period() -> None:
     assert _periods("工信部通报2021年第三批侵害用户权益的APP", None) == []
+    assert _periods("工信部通报今年首批侵害用户权益的APP", date(2022, 1, 22)) == []
 
 
 @pytest.mark.parametrize("text", ["截至2022年底，工信部累计通报", "by the end of 2022, the ministry had", "as of 2021, a total of"])
