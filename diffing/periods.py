@@ -110,7 +110,8 @@ _EN_RANGE = compile_scan(
     + r"|(?:from|between)\s+(?P<yfrom>(?:19|20)\d{2})\s+(?:to|through|until|and)\s+(?P<yto>(?:19|20)\d{2})"
     # "since the beginning of 2015": from that year on, not where a count stands
     r"|(?:from|since)\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?P<ys>(?:19|20)\d{2})(?:\s+(?:to|until|till)\s+(?:now|date|the\s+present|present|today))?"
-    r"|since\s+(?P<ms>" + _EN_MONTH + r")(?:\s+(?P<dms>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?)?" + _EN_YEAR_AFTER.format("yms")
+    # "since the launch of the campaign in July 2017": from the month the campaign started
+    r"|since\s+(?:the\s+(?:launch|start|beginning)\s+of\s+(?:the|this|its)\s+(?:[a-z-]+\s+){1,3}?in\s+)?(?P<ms>" + _EN_MONTH + r")(?:\s+(?P<dms>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?)?" + _EN_YEAR_AFTER.format("yms")
     + r"|(?:in|over|during)\s+the\s+(?P<past>past|last)\s+(?:year|12\s+months|twelve\s+months)"
     # "over the past six months": that many months up to publication.
     r"|(?:in|over|during)\s+the\s+(?:past|last)\s+(?P<npast>[2-9]|1[01]|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months"

@@ -563,3 +563,9 @@ def test_fines_collected_over_a_year_cover_it() -> None:
             "ten times the 420 million yuan received in 2022.")
     found = extract(text, language="en", published=date(2024, 5, 2))
     assert [(figure.value, figure.period) for figure in found.figures] == [(4_200_000_000, "2023"), (420_000_000, "2022")]
+
+
+def test_since_the_launch_of_a_campaign_in_a_month_is_a_span_from_it() -> None:
+    text = "Since the launch of the campaign in July 2023, agencies have shut down 1,204 infringing sites."
+    found = extract(text, language="en", published=date(2024, 1, 10))
+    assert [(figure.metric, figure.period) for figure in found.figures] == [("websites_closed", "2023-07..2024-01")]
