@@ -405,6 +405,10 @@ def _items(prepared: PreparedText, start: int, language: str) -> list[tuple[int,
         return []  # the notice's contact person and telephone, not the list (its annex is not in the text)
     if _NUMBERED.match(text, start):
         return _numbered_items(prepared, start, language)
+    if text[start - 1:start] == "\n" and _SHORT_LINE.fullmatch(text, start, line_end):
+        lines = _line_items(prepared, start, language)
+        if len(lines) >= _MIN_LINE_ITEMS:
+            return lines
     end = _list_end(text, start, line_end, language)
     separators = _SEPARATOR_ZH if language == "zh" else _SEPARATOR_EN
     described = language == "en" and text.find(";", start, end) != -1
@@ -438,6 +442,25 @@ def _list_end(text: str, start: int, line_end: int, language: str) -> int:
     stop = _LIST_STOP_ZH if language == "zh" else _LIST_STOP_EN
     found = stop.search(text, start, line_end)
     return found.start() if found else line_end
+
+
+# A list written one name a line under its introduction (包括:\n抖音 TikTok\n茄子快传 Shareit\n…): the
+# short lines up to a blank or a long one.
+_SHORT_LINE = re.compile(r"[^\n。，,；;、：:！？!?]{1,40}")
+_MIN_LINE_ITEMS = 3
+
+
+def _line_items(prepared: PreparedText, start: int, language: str) -> list[tuple[int, int]]:
+    text = prepared.text
+    items = []
+    while start < len(text) and len(items) < _MAX_ITEMS:
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        if not _SHORT_LINE.fullmatch(text, start, end) or (item := _item(prepared, start, end, language)) is None:
+            break
+        items.append(item)
+        start = end + 1
+    return items
 
 
 def _numbered_items(prepared: PreparedText, start: int, language: str) -> list[tuple[int, int]]:

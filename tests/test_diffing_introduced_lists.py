@@ -241,3 +241,13 @@ def test_an_english_list_set_beside_its_kind_names_what_the_clause_acts_on(
 def test_a_site_address_that_only_says_where_to_report_is_no_name() -> None:
     assert extract("Users can report such websites at www.example-report.cn and by telephone.",
                    language="en").platforms == []
+
+
+@pytest.mark.parametrize("text", [
+    "政府宣布禁止4款應用程式。\n4 款被禁止的應用程式包括:\n晨光 Morning\n夜讀 Night Reader\n青青草 Green\n木木視頻\n\n政府表示會繼續審查。",
+    "The ministry blocked 4 apps. The banned apps include:\nMorning Light\nNight Reader\nGreen Grass\nWood Video\n\nMore may follow.",
+])
+def test_a_list_written_one_name_a_line_names_each(text: str) -> None:
+    found = extract(text)
+    assert len([m for m in found.platforms if m.actions == ("removed",)]) == 4
+    assert [(figure.metric, figure.value) for figure in found.figures][:1] == [("apps_removed", 4)]
