@@ -165,9 +165,10 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
         # for whoever fails, said to all it governs, is no fine on any of them.
         spans = [span for span in spans if not (
             span[2] == "fined" and _PENALTY_FOR_WHOEVER_ZH.search(text, max(0, span[0] - 48), span[0]))]
-    if language == "zh" and ("将" in text or "会" in text):
-        # 若逾期未整改，将依法对其进行下架处理; 整改落实不到位的，我局将视情采取下架、关停等措施:
-        # a measure held over whoever does not comply, not taken on anyone.
+    if language == "zh" and ("将" in text or "会" in text or "的，" in text or "的," in text):
+        # 若逾期未整改，将依法对其进行下架处理; 整改落实不到位的，我局将视情采取下架、关停等措施;
+        # 逾期未完成整改的，依法予以下架处置: a measure held over whoever does not comply, not taken
+        # on anyone.
         spans = [span for span in spans if span[2] == NEUTRAL or not conditional_measure(text, span[0])]
     if language == "zh" and ("违" in text or "擅自" in text or "非法" in text):
         # 违法下架频道, 擅自关闭服务: what the party did against the rules, not a measure on it.
@@ -372,7 +373,9 @@ _PENALTY_FOR_WHOEVER_ZH = re.compile(
 _CONDITIONAL_MEASURE_ZH = compile_scan(
     r"(?:(?:^|[，,；;。！？!?：:\n])\s*(?:若|如果|如若|倘若|假如|一旦|否则|如未|如不|若未|若不)[^。！？!?\n；;]{0,40}?"
     r"|(?:未|不到位|拒不|逾期|不按|不依|仍不|不达标)[^，,。；;！？!?：:\n]{0,16}?(?:的|者)\s*[，,]?\s*[^，,。；;！？!?\n]{0,8}?)"
-    r"(?:将|将会|会)(?:视情|依法|依规|依法依规|坚决|严肃|一律|进一步)?[^，,。；;！？!?\n]{0,16}$")
+    r"(?:将|将会|会)(?:视情|依法|依规|依法依规|坚决|严肃|一律|进一步)?[^，,。；;！？!?\n]{0,16}$"
+    # 逾期未完成整改的，依法予以下架处置: what is done to those who do not comply, stated as a rule
+    r"|(?:未|逾期|拒不|仍不)[^，,。；;！？!?：:\n]{0,16}?(?:的|者)\s*[，,]\s*(?:依法|依规|一律)*(?:予以|对其|将其)[^，,。；;！？!?\n]{0,8}$")
 _PENDING_AFTER_ZH = re.compile(r"(?:金额)?\s*(?:恐|或将?|可能|最高可|最高将?|最多可?)(?:高)?达")
 _PART_OF_PLATFORM = re.compile(
     r"(?:了)?(?:其|该平台|平台)?(?:相关|部分|违规|违法|涉事|涉及|有关)?[^，,。；;、\n“”「」『』\"@]{0,6}?"

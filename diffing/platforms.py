@@ -211,6 +211,11 @@ def find_platform_mentions(
         readings = _case_parties_fined(prepared, groups, governed, readings)
     mentions: list[PlatformMention] = []
     for group, (action, actions, amount) in zip(groups, readings, strict=True):
+        if language == "zh" and "removed" in actions and "notified" in actions:
+            # Apps found in violation and taken off the stores (存在…问题，依法予以下架) were
+            # removed (the catalogue's apps_notified yields to apps_removed the same way).
+            actions = tuple(name for name in actions if name != "notified")
+            action = actions[0] if action == "notified" else action
         each = (respective_amounts(prepared, group, amount_spans) or bracketed_amounts(prepared, group, amount_spans)
                 if amount is not None and len(group) > 1 else None)
         for position, item in enumerate(group):

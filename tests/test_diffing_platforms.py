@@ -2146,3 +2146,16 @@ def test_sentence_adverbs_and_the_words_of_a_regulations_title_are_no_names(text
 ])
 def test_more_companies_regulators_name(text: str, expected: list[str]) -> None:
     assert [m.id for m in extract(text).platforms] == expected
+
+
+def test_apps_found_in_violation_and_taken_off_were_removed() -> None:
+    text = "经查，“晨光说车”等4款App存在违规收集个人信息问题，违反《个人信息保护法》，依法予以下架处置。"
+    assert [(m.name, m.actions) for m in extract(text).platforms] == [("晨光说车", ("removed",))]
+
+
+def test_a_removal_held_over_those_who_do_not_comply_is_not_taken() -> None:
+    text = "“夜读笔记”等12款App存在超范围收集问题，依法责令限期1个月完成整改，逾期未完成整改的，依法予以下架处置。"
+    assert "removed" not in next(m for m in extract(text).platforms if m.name == "夜读笔记").actions
+    # the apps that did not comply, named, are taken off
+    text = "对逾期未整改的“晨光说车”等3款App予以下架。"
+    assert [(m.name, m.actions) for m in extract(text).platforms] == [("晨光说车", ("removed",))]
