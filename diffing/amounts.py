@@ -19,7 +19,7 @@ from diffing.numbers import (
     parse_amount,
     parse_number,
 )
-from diffing.scans import compile_scan
+from diffing.scans import compile_alternatives, compile_scan
 from diffing.spans import Occupancy
 
 __all__ = ["AmountMatch", "find_amounts"]
@@ -132,7 +132,7 @@ def find_amounts(text: str) -> list[AmountMatch]:
 # A number written as the attribute of a fine ("a 100,000 penalty", "a 60,000 fine") whose
 # currency sign was lost on the way (a page that dropped £): money in the one currency the
 # notice names elsewhere; with two currencies named, none is guessed.
-_SIGNLESS_FINE = compile_scan(
+_SIGNLESS_FINE = compile_alternatives(
     r"\b(?:a|an)\s+(?:further\s+|separate\s+|second\s+|additional\s+)?(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s*(?:million|billion|m|bn))"
     r"\s+(?:civil\s+|monetary\s+|administrative\s+)?(?:fine|penalty)\b")
 
