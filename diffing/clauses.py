@@ -212,11 +212,11 @@ _ALL_OF_THEM = re.compile(
 
 
 # A subject or object that refers back to the names before it in the sentence.
-_THESE_EN = re.compile(r"\b(?:these|those|both|the\s+(?:two|three|four))\s+(?:companies|firms|platforms|apps|websites|giants)\b")
+_THESE_EN = compile_alternatives(r"\b(?:these|those|both|the\s+(?:two|three|four))\s+(?:companies|firms|platforms|apps|websites|giants)\b")
 
 
 # An object that refers back to every name before it in the sentence.
-_THEM_EN = re.compile(
+_THEM_EN = compile_alternatives(
     r"\b(?:them|both\s+(?:companies|platforms|firms|businesses|operators)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms|businesses|operators))\b"
 )
 

@@ -106,7 +106,7 @@ _EN_CAPITALISED = r"(?:[A-Z0-9][\w&'’.-]*|&|of|and|de|du|la|ve|y|et|und|del|de
 
 
 # A legal form somewhere in the text: the only texts the legal-name pattern is run over.
-_EN_LEGAL_HINT = compile_scan(
+_EN_LEGAL_HINT = compile_alternatives(
     r"(?=[LICPpGASBNOK])\b(?:Ltd|Limited|Inc|Incorporated|Corporation|Corp|LLC|L\.L\.C|LLP|[Pp]lc|PLC|GmbH|AG|SE|SA|S\.A|SpA|S\.p\.A|"
     r"BV|B\.V|NV|N\.V|SARL|S\.à|Sp\.|A/S|AB|Oy|KK|Company)\b"
 )
@@ -143,7 +143,7 @@ _EN_PUBLIC_BODY = re.compile(
 # A company introduced by what it is ("app developer HyperBeard", "a mobile game publisher named
 # Tinyco", "Two app developers – LAI Systems and Retro Dreamer –", "business review Yelp!"): one
 # to three capitalised words after the noun.
-_EN_ROLE_NOUN = compile_scan(
+_EN_ROLE_NOUN = compile_alternatives(
     r"\b(?:developers?|publishers?|compan(?:y|ies)|firms?|makers?|operators?|start-?ups?|retailers?|"
     r"providers?|brokers?|marketers?|vendors?|sellers?|manufacturers?|businesses|platforms?|aggregators?|"
     r"apps?|marketplaces?|giants?)"
@@ -291,7 +291,7 @@ _EN_PAYS = compile_alternatives(r"\b(?:pay|paid|pays)\s")
 _EN_GOVERNED = compile_scan(f"{_EN_GOVERNED_OBJECT}|{_EN_GOVERNED_SUBJECT}|{_EN_GOVERNED_FOUND}")
 # The subject alternative is tried at every capitalised word: a text without its passive verb
 # is scanned without it (the same matches, as it can match nowhere there).
-_EN_GOVERNED_NO_SUBJECT = compile_scan(f"{_EN_GOVERNED_OBJECT}|{_EN_GOVERNED_FOUND}")
+_EN_GOVERNED_NO_SUBJECT = compile_alternatives(f"{_EN_GOVERNED_OBJECT}|{_EN_GOVERNED_FOUND}")
 _EN_SUBJECT_VERB = re.compile(rf"\s(?:was|were|been|is|are){_SUBJECT_VERB}")
 
 

@@ -87,6 +87,12 @@ def _with_start_class(pattern: str, flags: int) -> re.Pattern[str] | None:
     code = _compiler._code(parsed, flags)
     if code[0] is not sre.INFO or code[2] & (sre.SRE_INFO_PREFIX | sre.SRE_INFO_CHARSET):
         return None  # the engine skips ahead already
+    return _hinted(pattern, parsed, flags, code)
+
+
+def _hinted(pattern: str, parsed: Any, flags: int, code: list[Any]) -> re.Pattern[str] | None:
+    """The pattern of ``pattern`` compiled as ``code`` (from the tree ``parsed``), its search
+    hint the class of its first characters; ``None`` where that class is not known."""
     low, high = parsed.getwidth()
     items: list[tuple[Any, Any]] = []
     if low == 0 or _firsts(parsed.data, items):
@@ -137,9 +143,9 @@ def _within(character: int, items: Any) -> bool:
     return False
 
 
-def _checked_after(checks: list[tuple[Any, Any]], character: int) -> list[tuple[Any, Any]] | None:
-    """The zero-width ``checks`` made before ``character``, as lookbehinds made after it; ``None``
-    where a check rules the character out."""
+def _checked_after(checks: list[tuple[Any, Any]], character: int) -> list[tuple[Any, Any]]:
+    r"""The word checks and lookbehinds ``checks`` made before ``character``, as lookbehinds
+    made after it (\bcat is c(?<!\wc)at)."""
     after: list[tuple[Any, Any]] = []
     for op, value in checks:
         if op is sre.AT:
@@ -148,9 +154,6 @@ def _checked_after(checks: list[tuple[Any, Any]], character: int) -> list[tuple[
             # \b before a word character: no word character before it.
             behind = [(sre.IN, [(sre.CATEGORY, sre.CATEGORY_WORD)]), (sre.LITERAL, character)]
             after.append((sre.ASSERT_NOT, (-1, _parser.SubPattern(_parser.State(), behind))))
-        elif value[0] == 1:  # a lookahead for one character of a class
-            if not _within(character, value[1].data[0][1]):
-                return None
         else:
             low, high = value[1].getwidth()
             if low != high:
@@ -169,19 +172,21 @@ def _movable_check(op: Any, value: Any) -> bool:
     return op is sre.ASSERT and (value[0] == -1 or len(value[1].data) == 1 and value[1].data[0][0] is sre.IN)
 
 
-def _opening_on_characters(sequence: list[tuple[Any, Any]]) -> list[list[tuple[Any, Any]]]:
-    r"""Alternatives, each opening on a literal character, that tried in order match what
-    ``sequence`` matches: alternatives of a group opening it are distributed over what follows
-    ((?:a|b)c is ac|bc), a class of characters is one alternative per character, and zero-width
-    checks before the first character are made after it (\bcat is c(?<!\wc)at)."""
+def _opening_on_characters(sequence: list[tuple[Any, Any]]) -> list[tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]]:
+    r"""Alternatives, each a literal character and what follows it, with the zero-width checks
+    made before it, that tried in order match what ``sequence`` matches: alternatives of a group
+    opening it are distributed over what follows ((?:a|b)c is ac|bc), and a class of characters
+    is one alternative per character (a lookahead for a class keeps the alternatives of its
+    characters and is dropped)."""
     checks: list[tuple[Any, Any]] = []
     for index, (op, value) in enumerate(sequence):
         rest = sequence[index + 1:]
         if _movable_check(op, value):
             checks.append((op, value))
         elif op is sre.LITERAL:
-            after = _checked_after(checks, value)
-            return [] if after is None else [[(op, value), *after, *rest]]
+            behind = [check for check in checks if check[0] is not sre.ASSERT or check[1][0] == -1]
+            ahead = [check[1][1].data[0][1] for check in checks if check not in behind]
+            return [(behind, [(op, value), *rest])] if all(_within(value, items) for items in ahead) else []
         elif op is sre.BRANCH:
             return [alternative for branch in value[1]
                     for alternative in _opening_on_characters([*checks, *branch.data, *rest])]
@@ -231,13 +236,28 @@ def compile_alternatives(pattern: str, flags: int = 0) -> re.Pattern[str]:
             if not all_flags & (re.IGNORECASE | re.LOCALE):
                 alternatives = _opening_on_characters(list(parsed.data))
                 if alternatives:
-                    grouped = _parser.SubPattern(parsed.state, _grouped(parsed.state, alternatives))
+                    checks = alternatives[0][0]
+                    if all(alternative[0] == checks for alternative in alternatives) \
+                            and len({after[0][1] for _, after in alternatives}) > 1:
+                        # Checks every alternative makes (a word check) are made once, first: at a
+                        # letter inside a word they fail before any alternative is entered. (With
+                        # one first character they follow it: the scan then skips to it at once.)
+                        opening = [*checks, *_grouped(parsed.state, [after for _, after in alternatives])]
+                    else:
+                        opening = _grouped(parsed.state, [
+                            [after[0], *_checked_after(checks, after[0][1]), *after[1:]]
+                            for checks, after in alternatives])
+                    grouped = _parser.SubPattern(parsed.state, opening)
                     code = _compiler._code(grouped, all_flags)
-                    indexgroup: list[str | None] = [None] * parsed.state.groups
-                    for name, index in parsed.state.groupdict.items():
-                        indexgroup[index] = name
-                    compiled: re.Pattern[str] = _sre.compile(pattern, all_flags, code, parsed.state.groups - 1,
-                                                             parsed.state.groupdict, tuple(indexgroup))
+                    compiled = None
+                    if code[0] is sre.INFO and not code[2] & (sre.SRE_INFO_PREFIX | sre.SRE_INFO_CHARSET):
+                        compiled = _hinted(pattern, grouped, all_flags, code)  # opening on the checks
+                    if compiled is None:
+                        indexgroup: list[str | None] = [None] * parsed.state.groups
+                        for name, index in parsed.state.groupdict.items():
+                            indexgroup[index] = name
+                        compiled = _sre.compile(pattern, all_flags, code, parsed.state.groups - 1,
+                                                parsed.state.groupdict, tuple(indexgroup))
                     return compiled
         except (_Unfit, AttributeError, TypeError, ValueError, RuntimeError):
             pass

@@ -75,6 +75,7 @@ ALTERNATIVES = [
     r"(?:first|third|1st|half)\s+(?P<unit>half|quarter)|\bfirst|(?<![a-z])x1|(?=[fh])(?:half|first|third)",
     r"(?<!a)(?<!\d)(?:a|b|c)\s*x|[abc]a|\bc|ca|(?:下(?:架|线)|删除)|关(?:停|闭)|警告$|关",
     r"(?:so|sue|such)\b|s(?<=\bs)|\b(?:each|every)|,\s*each|(?<=\d)家|(?<=\d)个",
+    r"\b(?:first|third|half|fifth)\s+(?P<unit>half|quarter)|\bhalf|\b(?:may|x1)\b",  # one check for all
 ]
 
 
