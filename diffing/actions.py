@@ -279,7 +279,10 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
 def conditional_measure(text: str, position: int) -> bool:
     """Whether a Chinese measure word at ``position`` of ``text`` (prepared) is held over
     whoever does not comply (若逾期未整改，将…下架), not taken."""
-    return _CONDITIONAL_MEASURE_ZH.search(text, max(0, position - 72), position) is not None
+    start = max(0, position - 72)
+    window = text[start:position]
+    # The pattern cannot match without 将 or 会, which most windows lack.
+    return ("将" in window or "会" in window) and _CONDITIONAL_MEASURE_ZH.search(text, start, position) is not None
 
 
 def _fine_to_come_en(text: str, start: int) -> bool:
