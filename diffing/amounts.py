@@ -156,7 +156,9 @@ def _signless_fines(text: str, found: list[AmountMatch], taken: Occupancy) -> No
 # one or two digits after a comma and before a scale word are decimals too ("$5,1 billion"):
 # a comma grouping thousands is followed by three.
 _CONTINENTAL_SCALE = r"\s*(?:thousand|million|billion|trillion|mln|bln|mn|bn)(?![a-z])"
-_CONTINENTAL_HINT = re.compile(rf"\d\.\d{{3}}(?:\.\d{{3}}|,\d{{2}}(?!\d))|\d,\d{{1,2}}{_CONTINENTAL_SCALE}")
+# Whether a text has such a number: from each "." or "," (rarer than digits), the digit before it
+# read behind.
+_CONTINENTAL_HINT = re.compile(rf"\.(?<=\d\.)\d{{3}}(?:\.\d{{3}}|,\d{{2}}(?!\d))|,(?<=\d,)\d{{1,2}}{_CONTINENTAL_SCALE}")
 _CONTINENTAL_NUMBER = (r"(?<![\d.,])(?P<number>\d{1,3}(?:\.\d{3}){2,}(?:,\d{1,2})?|\d{1,3}\.\d{3},\d{2}"
                        rf"|\d{{1,3}},\d{{1,2}}{_CONTINENTAL_SCALE})(?![\d.]|,\d)")
 
