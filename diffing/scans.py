@@ -172,7 +172,10 @@ def _movable_check(op: Any, value: Any) -> bool:
     return op is sre.ASSERT and (value[0] == -1 or len(value[1].data) == 1 and value[1].data[0][0] is sre.IN)
 
 
-def _opening_on_characters(sequence: list[tuple[Any, Any]]) -> list[tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]]:
+_Sequence = list[tuple[Any, Any]]  # operations of a parsed pattern, in order
+
+
+def _opening_on_characters(sequence: _Sequence) -> list[tuple[_Sequence, _Sequence]]:
     r"""Alternatives, each a literal character and what follows it, with the zero-width checks
     made before it, that tried in order match what ``sequence`` matches: alternatives of a group
     opening it are distributed over what follows ((?:a|b)c is ac|bc), and a class of characters
