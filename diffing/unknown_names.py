@@ -330,6 +330,9 @@ _WORK_TITLE = compile_alternatives(
 _ITEM = r"[^\s、,，。；;：:()（）“”「」《》\"'|]{2,12}"
 _ENUMERATION_GAP = re.compile(rf"、(?:{_ITEM}、)+")
 _ENUMERATION_LEAD = re.compile(rf".*(?:包括|如|例如|比如|其中|：|:)\s*({_ITEM})、$")
+# What a lead's window ends on ($ also stands before a final line break): a window ending
+# otherwise is not scanned (the pattern opens on .*, tried from each of its positions).
+_LEAD_ENDS = ("、", "、\n")
 # Every item before the first registry name of a list after its lead (包括A、B和快看漫画,
 # 下架的APP有：A、B、快看漫画).
 _ENUMERATION_LEAD_ITEMS = compile_scan(
@@ -410,12 +413,15 @@ def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[F
                 spans.append((position, end))
                 position = end + 1
         if len(run) < 2 and not spans:
-            lead = _ENUMERATION_LEAD.search(text, max(0, run[0].start - 20), run[0].start + 1)
+            window_start, window_end = max(0, run[0].start - 20), run[0].start + 1
+            lead = _ENUMERATION_LEAD.search(text, window_start, window_end) \
+                if text.endswith(_LEAD_ENDS, window_start, window_end) else None
             tail = _ENUMERATION_TAIL.match(text, run[-1].end)
             items = _lead_items(text, run[0].start)
             if not (lead or tail or items):
                 continue
-        lead = _ENUMERATION_LEAD.search(text[max(0, run[0].start - 20):run[0].start])
+        window = text[max(0, run[0].start - 20):run[0].start]
+        lead = _ENUMERATION_LEAD.search(window) if window.endswith(_LEAD_ENDS) else None
         items = _lead_items(text, run[0].start)
         if items and (items.group(2).count("、") or not lead):
             position = items.start(2)
