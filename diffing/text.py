@@ -68,10 +68,12 @@ class PreparedText:
         return (bisect_right(self._sentence_starts, position) or 1) - 1
 
     def sentence(self, index: int) -> tuple[int, int]:
-        if not self._sentence_starts:
+        starts = self._sentence_starts
+        if not starts:
             return 0, len(self.text)
-        index = min(max(index, 0), len(self._sentence_starts) - 1)
-        return self._sentence_starts[index], self._sentence_ends[index]
+        if not 0 <= index < len(starts):
+            index = 0 if index < 0 else len(starts) - 1
+        return starts[index], self._sentence_ends[index]
 
     def sentence_count(self) -> int:
         return len(self._sentence_starts)
@@ -85,7 +87,7 @@ class PreparedText:
         return starts[index], self._sentence_ends[index]
 
     def paragraph_index(self, position: int) -> int:
-        return max(bisect_right(self._paragraph_starts, position) - 1, 0)
+        return (bisect_right(self._paragraph_starts, position) or 1) - 1
 
     def clause_at(self, position: int) -> tuple[int, int]:
         """The clause around ``position``: between clause marks, inside its sentence, and at
