@@ -409,7 +409,7 @@ _ORDERED_EN = compile_scan(
     rf"(to\s+(?:\w+ly\s+)?[\"“‘']?{_PUT_RIGHT_EN}\b)"
     # "a compliance order", "a corrective order": the order itself named
     r"|\b((?:compliance|corrective)\s+orders?)\b")
-_DEADLINE_EN = compile_alternatives(
+_DEADLINE_EN = re.compile(
     r"\b(?:given|gave|giving|gives|has|have|had)\s+(?:\w+\s+)?"
     r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)[\s-](?:days?|weeks?|months?)\s+"
     rf"(?:[\w-]+\s+){{0,2}}?(to\s+(?:\w+ly\s+)?{_PUT_RIGHT_EN})\b")

@@ -143,7 +143,7 @@ _EN_PUBLIC_BODY = re.compile(
 # A company introduced by what it is ("app developer HyperBeard", "a mobile game publisher named
 # Tinyco", "Two app developers – LAI Systems and Retro Dreamer –", "business review Yelp!"): one
 # to three capitalised words after the noun.
-_EN_ROLE_NOUN = compile_alternatives(
+_EN_ROLE_NOUN = compile_scan(
     r"\b(?:developers?|publishers?|compan(?:y|ies)|firms?|makers?|operators?|start-?ups?|retailers?|"
     r"providers?|brokers?|marketers?|vendors?|sellers?|manufacturers?|businesses|platforms?|aggregators?|"
     r"apps?|marketplaces?|giants?)"
@@ -291,7 +291,7 @@ _EN_PAYS = compile_alternatives(r"\b(?:pay|paid|pays)\s")
 _EN_GOVERNED = compile_scan(f"{_EN_GOVERNED_OBJECT}|{_EN_GOVERNED_SUBJECT}|{_EN_GOVERNED_FOUND}")
 # The subject alternative is tried at every capitalised word: a text without its passive verb
 # is scanned without it (the same matches, as it can match nowhere there).
-_EN_GOVERNED_NO_SUBJECT = compile_alternatives(f"{_EN_GOVERNED_OBJECT}|{_EN_GOVERNED_FOUND}")
+_EN_GOVERNED_NO_SUBJECT = compile_scan(f"{_EN_GOVERNED_OBJECT}|{_EN_GOVERNED_FOUND}")
 _EN_SUBJECT_VERB = re.compile(rf"\s(?:was|were|been|is|are){_SUBJECT_VERB}")
 
 

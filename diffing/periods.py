@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from diffing.period import Period, PeriodMention, _first_nine_months, period_words
 from diffing.periods_again import same_span_of_another_year, spans_named_again
-from diffing.scans import compile_alternatives, compile_scan
+from diffing.scans import compile_scan
 
 __all__ = ["Period", "PeriodMention", "find_period_mentions", "period_words"]
 
@@ -445,7 +445,7 @@ _SINCE_CLAUSE_ENDS = re.compile(r"(?<=来)\s*(?:[，,]|共|累计|合计|总计|
 
 _ZH_UNTIL_DATE = re.compile(
     r"(?:截至|截止(?:到)?)\s*(?:(?:19|20)\d{2}\s*年)?\s*(?P<m>" + _CN_MONTH + r")\s*月\s*(?:(?P<d>" + _CN_DAY + r")\s*[日号])?")
-_EN_UNTIL_DATE = compile_alternatives(
+_EN_UNTIL_DATE = re.compile(
     r"(?<![a-z])(?:by|as\s+of|as\s+at|until|till)\s+(?:the\s+end\s+of\s+)?(?P<m>" + _EN_MONTH
     + r")(?![a-z])(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:\s*,?\s*(?:19|20)\d{2})?")
 def _closes_a_span(text: str, match: re.Match[str], mentions: list[PeriodMention]) -> bool:

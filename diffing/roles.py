@@ -286,7 +286,7 @@ _CONTRAST = re.compile(r"\b(?:but|however|instead|eventually|finally|ultimately)
 # An average ("payments averaging $114 each", "the average fine was £2m", 平均每家罚款,
 # 平均罚没金额超过2亿元) is a statistic, never a fine imposed: the average word heads the
 # amount's own noun phrase.
-_AVERAGE_BEFORE = compile_alternatives(
+_AVERAGE_BEFORE = re.compile(
     r"(?:averag\w*(?:\s+(?!of\b|was\b|is\b|were\b)[a-z-]+){0,5}?|an\s+average\s+of|(?:平均|人均|户均)[^，,。；;：:\d]{0,8}?)\s*"
     r"(?:of\s+|was\s+|is\s+|were\s+|stood\s+at\s+|came\s+to\s+|amounted\s+to\s+|为|约|达到?|超过|逾|近)?"
     r"\s*(?:about\s+|around\s+|over\s+|more\s+than\s+|nearly\s+|almost\s+|roughly\s+)?$")
