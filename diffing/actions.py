@@ -8,7 +8,7 @@ import re
 
 from diffing.registry import NEUTRAL, PlatformRegistry
 from diffing.roles import NOT_FINAL_YET
-from diffing.scans import compile_scan
+from diffing.scans import compile_alternatives, compile_scan
 
 __all__ = ["find_action_spans"]
 
@@ -280,7 +280,11 @@ def find_action_spans(text: str, registry: PlatformRegistry, language: str) -> l
 def conditional_measure(text: str, position: int) -> bool:
     """Whether a Chinese measure word at ``position`` of ``text`` (prepared) is held over
     whoever does not comply (若逾期未整改，将…下架), not taken."""
-    return _CONDITIONAL_MEASURE_ZH.search(text, max(0, position - 72), position) is not None
+    start = max(0, position - 72)
+    window = text[start:position]
+    # The pattern cannot match without 将 or 会, or a 的 closing a clause, which most windows lack.
+    return ("将" in window or "会" in window or "的，" in window or "的," in window) \
+        and _CONDITIONAL_MEASURE_ZH.search(text, start, position) is not None
 
 
 def _fine_to_come_en(text: str, start: int) -> bool:
@@ -345,7 +349,7 @@ _FOR_A_WHILE = re.compile(r"[^.;\n]{0,60}?\bfor\s+(?:\d+|a|an|one|two|three|four
 _DEADLINE_ZH = re.compile(r"(?<![无不])(?:必须|须|需)(?:在|于)[^，,。；;：:\n]{0,10}?(?:天|日|周|个月)(?:内|之内)")
 _MADE_COMPLIANT = re.compile(r"使其[^，,。；;：:\n]{0,16}?(?:符合(?:规定|要求|法规|规范)|合规)")
 _PROPOSED_ZH = re.compile(r"拟(?:决定|依法|作出|给予|对)?(?=[^，,。；;：:\n]{0,30}?(?:罚款|罚没|处以|并处|罚金))")
-_BANNED_APPS_EN = re.compile(
+_BANNED_APPS_EN = compile_alternatives(
     r"\b(?:ban(?:s|ned|ning)?|block(?:s|ed|ing)?)\b(?!\s+from\b)"
     r"(?=(?:\s+[\w'’&.-]+){0,7}?\s+(?:apps|app|applications|mobile\s+games|games?)\b)")
 _FINE_TO_COME_EN = re.compile(
@@ -431,7 +435,7 @@ _ORDERED_TO_CLEAN_UP = re.compile(
     r"|商品|内容|信息|广告|视频|链接))")
 # An amount of money written in Chinese (50万元, 1.2亿欧元), as the fine verbs below take it.
 _ZH_MONEY = r"[\d.,]+\s*(?:万|亿)?\s*(?:元|欧元|美元|英镑|港元|日元|韩元|卢布|澳元|加元)"
-_BARE_FINE = compile_scan(
+_BARE_FINE = compile_alternatives(
     r"(?<![处惩受责可高多拟])罚(?![款没金锾单则])"
     rf"(?=[^，,。；;：:\n]{{0,24}}?{_ZH_MONEY})")
 _PENALTY_AMOUNT = re.compile(rf"(?:处罚|处以)(?=\s*(?:人民币|新台币|港币)?\s*{_ZH_MONEY})")
@@ -468,7 +472,7 @@ _CONTENT_BEFORE = re.compile(_CONTENT + r"(?:均|都|已|已经|被|全部|全�
 _MET_EXECUTIVES_EN = re.compile(
     r"\b(met(?:\s+with)?)\s+(?=(?:[\w'’&.-]+\s+){0,5}?(?:executives|representatives|heads|bosses|managers|leaders)\b)")
 _OR_ELSE_EN = re.compile(r"\bor\s+(?:else\s+)?(?:face|risk|be|get)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,2}?$")
-_SELF_RECTIFICATION_EN = compile_scan(
+_SELF_RECTIFICATION_EN = compile_alternatives(
     r"\b(?:has|have|had)\s+(?:also\s+|now\s+|already\s+)?(?:launched|started|begun|initiated|undertaken|carried\s+out"
     r"|conducted)\s+(?:a|an|its|their)?\s*(?:(?!order|requir|direct|instruct|told|asked|urg|to\b)[\w-]+,?\s+(?:and\s+)?){0,5}?$")
 _SELF_ACTS = frozenset({"suspended", "closed", "removed"})

@@ -19,7 +19,7 @@ from diffing.numbers import (
     parse_amount,
     parse_number,
 )
-from diffing.scans import compile_scan
+from diffing.scans import compile_alternatives, compile_scan
 from diffing.spans import Occupancy
 
 __all__ = ["AmountMatch", "find_amounts"]
@@ -132,7 +132,7 @@ def find_amounts(text: str) -> list[AmountMatch]:
 # A number written as the attribute of a fine ("a 100,000 penalty", "a 60,000 fine") whose
 # currency sign was lost on the way (a page that dropped £): money in the one currency the
 # notice names elsewhere; with two currencies named, none is guessed.
-_SIGNLESS_FINE = compile_scan(
+_SIGNLESS_FINE = compile_alternatives(
     r"\b(?:a|an)\s+(?:further\s+|separate\s+|second\s+|additional\s+)?(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s*(?:million|billion|m|bn))"
     r"\s+(?:civil\s+|monetary\s+|administrative\s+)?(?:fine|penalty)\b")
 
@@ -156,7 +156,9 @@ def _signless_fines(text: str, found: list[AmountMatch], taken: Occupancy) -> No
 # one or two digits after a comma and before a scale word are decimals too ("$5,1 billion"):
 # a comma grouping thousands is followed by three.
 _CONTINENTAL_SCALE = r"\s*(?:thousand|million|billion|trillion|mln|bln|mn|bn)(?![a-z])"
-_CONTINENTAL_HINT = re.compile(rf"\d\.\d{{3}}(?:\.\d{{3}}|,\d{{2}}(?!\d))|\d,\d{{1,2}}{_CONTINENTAL_SCALE}")
+# Whether a text has such a number: from each "." or "," (rarer than digits), the digit before it
+# read behind.
+_CONTINENTAL_HINT = re.compile(rf"\.(?<=\d\.)\d{{3}}(?:\.\d{{3}}|,\d{{2}}(?!\d))|,(?<=\d,)\d{{1,2}}{_CONTINENTAL_SCALE}")
 _CONTINENTAL_NUMBER = (r"(?<![\d.,])(?P<number>\d{1,3}(?:\.\d{3}){2,}(?:,\d{1,2})?|\d{1,3}\.\d{3},\d{2}"
                        rf"|\d{{1,3}},\d{{1,2}}{_CONTINENTAL_SCALE})(?![\d.]|,\d)")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from diffing.scans import compile_scan
+from diffing.scans import compile_alternatives, compile_scan
 
 __all__ = ["channel_spans"]
 
@@ -209,7 +209,7 @@ def channel_spans(text: str) -> list[tuple[int, int]]:
 # The words any channel or noise reading needs, Chinese and the rest apart: a text holds one if
 # either scan finds one, and a try at a character fails on one list only.
 _ANY_HINT_ZH = re.compile("官|来源|稿源|截图自|图源|图片|翻摄|配图|据|发布|发文|通报|公布|宣布|披露|上一|下一|好友|朋友圈|空间|微信|分享|下载|扫描|扫码|长按|声明")
-_ANY_HINT_EN = re.compile(
+_ANY_HINT_EN = compile_alternatives(
     r"follow|twitter\.com|t\.co/|\(@|credit|source|according|wechat|weibo|twitter|facebook|linkedin|douyin|telegram|youtube|instagram|tiktok| x |://|www\.|\]\("
     r"|previous|next|qq|share|<[a-z/!]|: ?@|\.(?:jpe?g|png|gif|webp)|skip|paypal|alipay| pay\b|similar|akin|think|counterpart|equivalent|version|answer|-like|-style| like | style "
 )

@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from diffing.scans import compile_scan
+from diffing.scans import compile_alternatives, compile_scan
 
 __all__ = ["Governed", "Party", "collective", "govern"]
 
@@ -92,7 +92,7 @@ _DEAL_TARGET = re.compile(r"(?:收购|并购|受让)\s*$")
 # Between a quoted name and the platform that hosts it (“A”微信公众号, “A”抖音账号).
 _NAME_THEN_HOST_ZH = re.compile(r"[”」』\"]\s*")
 # 在抖音上, 通过微信; 收购银泰商业…股权案: the place of the act, or the target of the party's deal.
-_HOST_BEFORE_ZH = re.compile(r"(?:在|于|从|通过|利用|借助|收购|并购|受让|(?<![对向令让使将把给与和])其)\s*$")
+_HOST_BEFORE_ZH = compile_alternatives(r"(?:在|于|从|通过|利用|借助|收购|并购|受让|(?<![对向令让使将把给与和])其)\s*$")
 # "its doorbell camera Ring": a product of the party, not a party. A name in a prepositional
 # phrase ("practices regarding Android", "following the Cambridge Analytica scandal", "an attack
 # on the Starwood chain") is not what the verb acts on; "imposed on", "levied against", "a fine
@@ -186,7 +186,7 @@ def _product_of(words: list[tuple[str, int]]) -> bool:
 _UNIT_WORDS = frozenset({"subsidiary", "subsidiaries", "unit", "units", "affiliate", "affiliates", "division", "arm"})
 _UNIT_AFTER_EN = re.compile(r"\s+(?:subsidiary|unit|affiliate|division|arm)\b")
 # "Meta and its subsidiaries (Instagram and WhatsApp)": brands of the party, not parties.
-_BRANDS_IN_BRACKETS = re.compile(r"\b(?:subsidiar(?:y|ies)|brands?|products?|services?|units?)\s*\(\s*$")
+_BRANDS_IN_BRACKETS = compile_alternatives(r"\b(?:subsidiar(?:y|ies)|brands?|products?|services?|units?)\s*\(\s*$")
 # A fine or an amount just before "on"/"against": the name is the one fined.
 _FINE_BEFORE_ON = re.compile(
     # the amount in any scale or currency words ("Rs 1,337 crore", "50 crore rupees", "2 trillion won")
@@ -219,11 +219,11 @@ _ALL_OF_THEM = re.compile(
 
 
 # A subject or object that refers back to the names before it in the sentence.
-_THESE_EN = re.compile(r"\b(?:these|those|both|the\s+(?:two|three|four))\s+(?:companies|firms|platforms|apps|websites|giants)\b")
+_THESE_EN = compile_alternatives(r"\b(?:these|those|both|the\s+(?:two|three|four))\s+(?:companies|firms|platforms|apps|websites|giants)\b")
 
 
 # An object that refers back to every name before it in the sentence.
-_THEM_EN = re.compile(
+_THEM_EN = compile_alternatives(
     r"\b(?:them|both\s+(?:companies|platforms|firms|businesses|operators)|the\s+(?:two|three|four)\s+(?:companies|platforms|firms|businesses|operators))\b"
 )
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from diffing.found import Found
-from diffing.scans import compile_scan
+from diffing.scans import compile_alternatives, compile_scan
 from diffing.text import PreparedText
 
 # English reports of MIIT lists name apps without quotes: "three apps -- A, B and C",
@@ -106,7 +106,7 @@ _EN_CAPITALISED = r"(?:[A-Z0-9][\w&'’.-]*|&|of|and|de|du|la|ve|y|et|und|del|de
 
 
 # A legal form somewhere in the text: the only texts the legal-name pattern is run over.
-_EN_LEGAL_HINT = compile_scan(
+_EN_LEGAL_HINT = compile_alternatives(
     r"(?=[LICPpGASBNOK])\b(?:Ltd|Limited|Inc|Incorporated|Corporation|Corp|LLC|L\.L\.C|LLP|[Pp]lc|PLC|GmbH|AG|SE|SA|S\.A|SpA|S\.p\.A|"
     r"BV|B\.V|NV|N\.V|SARL|S\.à|Sp\.|A/S|AB|Oy|KK|Company)\b"
 )
@@ -287,7 +287,7 @@ _EN_GOVERNED_PAYER = compile_scan(
     rf"(?P<payer>{_EN_CAP_LIST})\s+(?:(?:has|have|had)\s+)?(?:(?:also|since|now|reportedly)\s+)?"
     r"(?:(?:agreed|been\s+ordered|was\s+ordered|were\s+ordered)\s+to\s+|(?:will|would|must)\s+)?"
     r"(?:pay|paid|pays)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:[$€£¥₩₹]|(?:US|USD|EUR|GBP|RMB|CNY|KRW|INR|Rs)\b|\d)")
-_EN_PAYS = compile_scan(r"\b(?:pay|paid|pays)\s")
+_EN_PAYS = compile_alternatives(r"\b(?:pay|paid|pays)\s")
 _EN_GOVERNED = compile_scan(f"{_EN_GOVERNED_OBJECT}|{_EN_GOVERNED_SUBJECT}|{_EN_GOVERNED_FOUND}")
 # The subject alternative is tried at every capitalised word: a text without its passive verb
 # is scanned without it (the same matches, as it can match nowhere there).
@@ -299,7 +299,7 @@ _EN_LIST_NAME = re.compile(rf"{_EN_CAP_NAME}")
 
 
 # The verbs the governed-name pattern starts from: a text with none of them is not searched.
-_EN_GOVERNED_HINT = compile_scan(
+_EN_GOVERNED_HINT = compile_alternatives(
     r"fined|fines|fining|reprimand|sanctioned|penali[sz]ed|sued|summoned|warned|imposed\s+on|levied\s+on|against|"
     r"ordered|settle|(?:found|alleged|concluded|ruled)\s+that|block|bann|bans|throttl|slowed\s+down|restricted"
 )
@@ -401,7 +401,7 @@ _EN_MARKED_OBJECT = re.compile(
 )
 # Each alternative opens on its own word, not on a group of words, so a scan passes over the
 # characters none of them starts with at once (about half the time).
-_EN_OBJECT_HINT = re.compile(
+_EN_OBJECT_HINT = compile_alternatives(
     r"acquisition|purchase|takeover|buyout|deal with|merger with|stake|investment|joint venture|"
     + "|".join(f"{kind}s? (?:of|called|named|known as) " for kind in ("account", "channel", "app", "website", "page"))
 )
@@ -460,7 +460,7 @@ def english_marked_objects(prepared: PreparedText, known: Sequence[Found], langu
 
 # A list closed by its kind ("the BBC, Meduza, Dozhd, and other independent media", "Steam,
 # Origin and other game stores"): its members are of that kind, capitalised or not quoted.
-_EN_AND_OTHER = re.compile(
+_EN_AND_OTHER = compile_alternatives(
     r"\band\s+other\s+(?:[\w-]+\s+){0,3}?(?P<kind>media|outlets|news\s+sites|websites|sites|apps|applications|services|"
     r"platforms|companies|firms|networks|broadcasters|newspapers|providers|operators|VPNs|stores|marketplaces)\b"
 )

@@ -342,12 +342,12 @@ def _classify(prepared: PreparedText, catalogue: MetricCatalogue, candidate: Can
         else:
             spans = [None]
         level = 2
-        if any(span is None for span in spans):
+        if None in spans:  # (spans are tuples or None: a test without a generator)
             if verbs_here or part or (phrasing.objects is not None and object_span is None):
                 continue
             level = 1
             inherited = [first_in(group, text, context) for group in phrasing.verb_groups]
-            if any(span is None for span in inherited):
+            if None in inherited:
                 continue
             spans = inherited
         found_spans = [span for span in spans if span is not None]

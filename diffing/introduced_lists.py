@@ -133,7 +133,8 @@ def may_introduce(prepared: PreparedText) -> bool:
     """Whether ``prepared`` has words that can introduce a list (a test cheaper than the reading)."""
     if prepared.language.startswith("zh"):
         return _INTRO_ZH.search(prepared.text) is not None or (
-            "\n" in prepared.text and _COUNT_LINE_ZH.search(prepared.text) is not None)
+            "\n" in prepared.text and _KIND_LINE_END_ZH.search(prepared.text) is not None
+            and _COUNT_LINE_ZH.search(prepared.text) is not None)
     return _INTRO_EN.search(prepared.text) is not None
 
 
@@ -224,13 +225,16 @@ def closed_list_action(prepared: PreparedText, end: int, action_spans: Sequence[
 _COUNT_LINE_ZH = compile_scan(
     r"(?:\d+|[一二两三四五六七八九十百]+)\s*(?:余|多)?\s*[款个家][^\n、，,。；;：:]{0,16}?"
     r"(?:" + "|".join(_KIND_WORDS_ZH.values()) + r")\s*(?=\n)")
+# A kind word ending a line, which every count line ends on: a text without one is not scanned for
+# count lines (this scan starts at the kind words, that one at every number).
+_KIND_LINE_END_ZH = re.compile(r"(?:" + "|".join(_KIND_WORDS_ZH.values()) + r")\s*\n")
 _MIN_HEADED_ITEMS = 3
 
 
 def _introductions(text: str, language: str) -> list[tuple[re.Match[str], bool]]:
     """The introductions of ``text`` in order, each with whether it is a count that heads a line."""
     found = [(match, False) for match in (_INTRO_ZH if language == "zh" else _INTRO_EN).finditer(text)]
-    if language == "zh" and "\n" in text:
+    if language == "zh" and "\n" in text and _KIND_LINE_END_ZH.search(text) is not None:
         found += [(match, True) for match in _COUNT_LINE_ZH.finditer(text)]
         found.sort(key=lambda each: each[0].start())
     return found
@@ -452,7 +456,7 @@ _MIN_LINE_ITEMS = 3
 
 def _line_items(prepared: PreparedText, start: int, language: str) -> list[tuple[int, int]]:
     text = prepared.text
-    items = []
+    items: list[tuple[int, int]] = []
     while start < len(text) and len(items) < _MAX_ITEMS:
         end = text.find("\n", start)
         end = len(text) if end == -1 else end

@@ -57,28 +57,29 @@ _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20
 
 
 # ``str.translate`` looks every character up in its table, which is slow for a text that is
-# not ASCII; the runs a table changes are few (the full-width commas of a Chinese notice, the
-# capitals of an English one), so only they are translated.
+# not ASCII; the characters a table changes are few in one text (the full-width commas of a
+# Chinese notice, the capitals of a name), so each is replaced on its own: one ``str.replace``
+# per distinct character, instead of a call from the engine to Python for each run.
 _WIDE_RUN = compile_scan(r"[\uff01-\uff5e\u3000]+")
 _UPPER_RUN = compile_scan(r"[A-Z]+")
+_NARROW = {chr(wide): chr(narrow) for wide, narrow in _WIDTH.items()}
+_LOWER = {chr(upper): chr(upper).lower() for upper in range(ord("A"), ord("Z") + 1)}
 
 
-def _narrowed(run: re.Match[str]) -> str:
-    return run.group().translate(_WIDTH)
-
-
-def _lowered(run: re.Match[str]) -> str:
-    return run.group().lower()
+def _replaced(text: str, runs: re.Pattern[str], table: dict[str, str]) -> str:
+    for character in set("".join(runs.findall(text))):
+        text = text.replace(character, table[character])
+    return text
 
 
 def normalise_width(text: str) -> str:
     """Full-width digits, letters and punctuation as ASCII; same length as ``text``."""
-    return text if text.isascii() else _WIDE_RUN.sub(_narrowed, text)
+    return text if text.isascii() else _replaced(text, _WIDE_RUN, _NARROW)
 
 
 def fold_ascii_case(text: str) -> str:
     """ASCII letters lower-cased, every other character kept: same length as ``text``."""
-    return text.lower() if text.isascii() else _UPPER_RUN.sub(_lowered, text)
+    return text.lower() if text.isascii() else _replaced(text, _UPPER_RUN, _LOWER)
 
 
 # Traditional and variant numeral characters, folded before reading (cheaper than OpenCC for

@@ -508,9 +508,11 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     mentions: list[PeriodMention] = []
     ranges: list[tuple[int, int]] = []
     chinese = not text.isascii()
+    # Every English pattern needs a Latin letter: most Chinese notices have none, and skip them.
+    latin = not chinese or _LATIN_LETTER.search(text) is not None
     # Most notices name no range: cheap substring tests spare the range patterns' scan.
     zh_ranges = chinese and _ZH_RANGE_HINT.search(text) is not None
-    en_ranges = _EN_RANGE_HINT.search(text) is not None
+    en_ranges = latin and _EN_RANGE_HINT.search(text) is not None
     for match in _ZH_RANGE.finditer(text) if zh_ranges else ():
         period = _zh_range(text, match, published)
         if period is not None:
@@ -533,7 +535,7 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
     # A campaign that began in a month (自4月…专项行动以来, "since the campaign began in April",
     # "a crackdown launched in April"): what it did runs from that month to publication.
     onsets = [*(_zh_onsets(text) if chinese else ()),
-              *(_EN_ONSET.finditer(text) if _EN_ONSET_HINT.search(text) else ())]
+              *(_EN_ONSET.finditer(text) if latin and _EN_ONSET_HINT.search(text) else ())]
     for match in onsets:
         period = _since_month(text, match, published)
         if period is not None and not any(start < match.end() and match.start() < end for start, end in ranges):
@@ -545,7 +547,7 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         return any(start < match.end() and match.start() < end for start, end in ranges)
 
     # A month named alone (2023年11月，…; "in November") is a period of its own.
-    english_months = any(name in text for name in _EN_MONTH_STEMS)
+    english_months = latin and any(name in text for name in _EN_MONTH_STEMS)
     for match in [*(_zh_months(text) if chinese else ()), *(_EN_MONTH_ALONE.finditer(text) if english_months else ())]:
         in_chinese = match.group("m")[0] not in _LATIN
         if ranges and inside_range(match):
@@ -615,7 +617,7 @@ def find_period_mentions(text: str, published: date | None) -> list[PeriodMentio
         campaign_year = Period(int(campaigns[-1].group("y") or campaigns[-1].group("y2")))
         mentions.append(PeriodMention(match.start(), match.end(), campaign_year, False,
                                       _carries(text, match.start(), match.end(), True)))
-    for match in _EN_PERIOD.finditer(text):
+    for match in _EN_PERIOD.finditer(text) if latin else ():
         if ranges and inside_range(match):
             continue
         period, known = _en_period(match, published)
@@ -716,6 +718,7 @@ def _since_month(text: str, match: re.Match[str], published: date | None) -> Per
         return None
     return Period.span(date(year, month, 1), published, to_date=True)
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
+_LATIN_LETTER = re.compile(r"[a-z]")
 _ZH_MONTH = re.compile(
     r"(?<![\d第.个])(?P<m>" + _CN_MONTH + r")\s*(?P<yue>月)(?:份)?"
     r"(?!\s*(?:\d|[一二三四五六七八九十]|[日号底末初中上下前后内])|\s*(?:以来|来|起|至|到|—|-|~))")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from diffing.figure import Candidate, Draft, Verdict
-from diffing.scans import compile_scan
+from diffing.scans import compile_alternatives, compile_scan
 from diffing.text import PreparedText
 
 __all__ = ["FINE_ROLES", "ROLES", "link_parts", "money_role"]
@@ -147,7 +147,7 @@ _CAP_BEFORE = compile_scan(
 _RANGE_UPPER_BEFORE = compile_scan(
     r"\bbetween\s+\S{0,4}?\d[\d.,']*\s*(?:thousand|million|billion|m|bn)?\s*(?:[a-z]+\s+)?and\s+$"
     r"|(?<![\d.,'])\d[\d.,']*\s*(?:thousand|million|billion|m|bn|k)?\s*[-–]\s*$")
-_RANGE_LOWER_BEFORE = re.compile(r"\bbetween\s+$")
+_RANGE_LOWER_BEFORE = compile_alternatives(r"\bbetween\s+$")
 _RANGE_LOWER_AFTER = re.compile(r"\s*[-–]\s*(?:[a-z]{0,3}[$€£¥₩₹])?\d")
 # "up to 10% of its global turnover, or about $2 billion": the limit restated as an amount.
 _CAP_RATE_RESTATED = re.compile(
@@ -188,8 +188,10 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d)[,，]|[,，](?!\d{3})|[;；、]|\b(?:and|bu
 
 # A penalty not (yet) imposed: announced as an intention, proposed, or what was faced before a
 # reduction. The cue governs the amount when it is in the amount's clause.
+# (Its alternatives are grouped by first character: most open on \b or a group, and would
+# each be entered at every letter.)
 _PENALTY = r"(?:fine|fines|penalty|penalties|sanction|sanctions)"
-_PROPOSED = compile_scan(
+_PROPOSED = compile_alternatives(
     r"intention\s+to|intend(?:s|ed|ing)?\s+(?:to|on)\s+(?:fine|impos|issu|penal|levy|sanction)|notice\s+of\s+intent|"
     # "an advance notification of a NOK 100 million fine": the fine announced before it is decided
     r"\badvance\s+(?:notification|notice)\b|"

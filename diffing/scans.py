@@ -16,7 +16,7 @@ import re
 import sys
 from typing import Any
 
-__all__ = ["compile_scan", "scan_either"]
+__all__ = ["compile_alternatives", "compile_scan", "scan_either"]
 
 # The engine's own compiler is private: its code format is only relied on in the Python versions
 # tests/test_diffing_scans.py has checked it in; elsewhere patterns compile as usual.
@@ -87,6 +87,12 @@ def _with_start_class(pattern: str, flags: int) -> re.Pattern[str] | None:
     code = _compiler._code(parsed, flags)
     if code[0] is not sre.INFO or code[2] & (sre.SRE_INFO_PREFIX | sre.SRE_INFO_CHARSET):
         return None  # the engine skips ahead already
+    return _hinted(pattern, parsed, flags, code)
+
+
+def _hinted(pattern: str, parsed: Any, flags: int, code: list[Any]) -> re.Pattern[str] | None:
+    """The pattern of ``pattern`` compiled as ``code`` (from the tree ``parsed``), its search
+    hint the class of its first characters; ``None`` where that class is not known."""
     low, high = parsed.getwidth()
     items: list[tuple[Any, Any]] = []
     if low == 0 or _firsts(parsed.data, items):
@@ -118,6 +124,146 @@ def compile_scan(pattern: str, flags: int = 0) -> re.Pattern[str]:
             compiled = None
         if compiled is not None:
             return compiled
+    return re.compile(pattern, flags)
+
+
+class _Unfit(Exception):
+    """An alternative does not open on a character this module can read (a repeat, a group…)."""
+
+
+_WORD = re.compile(r"\w")
+
+
+def _within(character: int, items: Any) -> bool:
+    for op, value in items:
+        if op is sre.LITERAL and value == character or op is sre.RANGE and value[0] <= character <= value[1]:
+            return True
+        if op is not sre.LITERAL and op is not sre.RANGE:
+            raise _Unfit  # a negated class or a category
+    return False
+
+
+def _checked_after(checks: list[tuple[Any, Any]], character: int) -> list[tuple[Any, Any]]:
+    r"""The word checks and lookbehinds ``checks`` made before ``character``, as lookbehinds
+    made after it (\bcat is c(?<!\wc)at)."""
+    after: list[tuple[Any, Any]] = []
+    for op, value in checks:
+        if op is sre.AT:
+            if not _WORD.match(chr(character)):
+                raise _Unfit
+            # \b before a word character: no word character before it.
+            behind = [(sre.IN, [(sre.CATEGORY, sre.CATEGORY_WORD)]), (sre.LITERAL, character)]
+            after.append((sre.ASSERT_NOT, (-1, _parser.SubPattern(_parser.State(), behind))))
+        else:
+            low, high = value[1].getwidth()
+            if low != high:
+                raise _Unfit
+            behind = [*value[1].data, (sre.LITERAL, character)]
+            after.append((op, (-1, _parser.SubPattern(value[1].state, behind))))
+    return after
+
+
+def _movable_check(op: Any, value: Any) -> bool:
+    """A word check (\\b), a lookbehind, or a lookahead for one character of a class."""
+    if op is sre.AT:
+        return value is sre.AT_BOUNDARY
+    if op is sre.ASSERT_NOT:
+        return bool(value[0] == -1)
+    return op is sre.ASSERT and (value[0] == -1 or len(value[1].data) == 1 and value[1].data[0][0] is sre.IN)
+
+
+_Sequence = list[tuple[Any, Any]]  # operations of a parsed pattern, in order
+
+
+def _opening_on_characters(sequence: _Sequence) -> list[tuple[_Sequence, _Sequence]]:
+    r"""Alternatives, each a literal character and what follows it, with the zero-width checks
+    made before it, that tried in order match what ``sequence`` matches: alternatives of a group
+    opening it are distributed over what follows ((?:a|b)c is ac|bc), and a class of characters
+    is one alternative per character (a lookahead for a class keeps the alternatives of its
+    characters and is dropped)."""
+    checks: list[tuple[Any, Any]] = []
+    for index, (op, value) in enumerate(sequence):
+        rest = sequence[index + 1:]
+        if _movable_check(op, value):
+            checks.append((op, value))
+        elif op is sre.LITERAL:
+            behind = [check for check in checks if check[0] is not sre.ASSERT or check[1][0] == -1]
+            ahead = [check[1][1].data[0][1] for check in checks if check not in behind]
+            return [(behind, [(op, value), *rest])] if all(_within(value, items) for items in ahead) else []
+        elif op is sre.BRANCH:
+            return [alternative for branch in value[1]
+                    for alternative in _opening_on_characters([*checks, *branch.data, *rest])]
+        elif op is sre.IN and all(item[0] is sre.LITERAL for item in value):
+            return [alternative for item in value
+                    for alternative in _opening_on_characters([*checks, item, *rest])]
+        else:
+            raise _Unfit
+    raise _Unfit  # only checks: an empty match
+
+
+def _grouped(state: Any, alternatives: list[list[tuple[Any, Any]]]) -> list[tuple[Any, Any]]:
+    """One alternation of ``alternatives`` (each opening on a literal), those opening on one
+    character written after it once; the alternatives of one character keep their order."""
+    tails: dict[int, list[list[tuple[Any, Any]]]] = {}
+    for alternative in alternatives:
+        tails.setdefault(alternative[0][1], []).append(alternative[1:])
+    branches: list[list[tuple[Any, Any]]] = []
+    for character, following in tails.items():
+        if len(following) == 1:
+            branches.append([(sre.LITERAL, character), *following[0]])
+        elif all(tail and tail[0][0] is sre.LITERAL for tail in following):
+            branches.append([(sre.LITERAL, character), *_grouped(state, following)])
+        else:
+            inner = [_parser.SubPattern(state, tail) for tail in following]
+            branches.append([(sre.LITERAL, character), (sre.BRANCH, (None, inner))])
+    if len(branches) == 1:
+        return branches[0]
+    return [(sre.BRANCH, (None, [_parser.SubPattern(state, branch) for branch in branches]))]
+
+
+def compile_alternatives(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    r"""``re.compile(pattern, flags)``, its alternatives grouped by their first character.
+
+    At each position the engine tries every alternative of an alternation in turn; it passes
+    over one that opens on another character at once, but one opening on ``\b``, a lookbehind or
+    a group is entered first. Here each alternative is rewritten to open on its character (see
+    ``_opening_on_characters``) and those sharing it follow it once, so a position is tried
+    against its own character's alternatives only, in their order: what the alternation
+    matches is unchanged, as no two alternatives opening on different characters can both match
+    at one position. The plain compiled pattern where an alternative opens otherwise (a repeat,
+    a capturing group, a category) or the case is folded."""
+    if _sre is not None:
+        try:
+            parsed = _parser.parse(pattern, flags)
+            all_flags = parsed.state.flags | flags
+            if not all_flags & (re.IGNORECASE | re.LOCALE):
+                alternatives = _opening_on_characters(list(parsed.data))
+                if alternatives:
+                    checks = alternatives[0][0]
+                    if all(alternative[0] == checks for alternative in alternatives) \
+                            and len({after[0][1] for _, after in alternatives}) > 1:
+                        # Checks every alternative makes (a word check) are made once, first: at a
+                        # letter inside a word they fail before any alternative is entered. (With
+                        # one first character they follow it: the scan then skips to it at once.)
+                        opening = [*checks, *_grouped(parsed.state, [after for _, after in alternatives])]
+                    else:
+                        opening = _grouped(parsed.state, [
+                            [after[0], *_checked_after(checks, after[0][1]), *after[1:]]
+                            for checks, after in alternatives])
+                    grouped = _parser.SubPattern(parsed.state, opening)
+                    code = _compiler._code(grouped, all_flags)
+                    compiled = None
+                    if code[0] is sre.INFO and not code[2] & (sre.SRE_INFO_PREFIX | sre.SRE_INFO_CHARSET):
+                        compiled = _hinted(pattern, grouped, all_flags, code)  # opening on the checks
+                    if compiled is None:
+                        indexgroup: list[str | None] = [None] * parsed.state.groups
+                        for name, index in parsed.state.groupdict.items():
+                            indexgroup[index] = name
+                        compiled = _sre.compile(pattern, all_flags, code, parsed.state.groups - 1,
+                                                parsed.state.groupdict, tuple(indexgroup))
+                    return compiled
+        except (_Unfit, AttributeError, TypeError, ValueError, RuntimeError):
+            pass
     return re.compile(pattern, flags)
 
 

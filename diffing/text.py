@@ -61,37 +61,47 @@ class PreparedText:
         original_start, original_end = self.original_span(start, end)
         return self.original[original_start:original_end]
 
+    # The lookups below are asked for every figure, clause and mention: ``(bisect or 1) - 1`` is
+    # ``max(bisect - 1, 0)`` without a call, and the sentence is looked up inline.
+
     def sentence_index(self, position: int) -> int:
-        return max(bisect_right(self._sentence_starts, position) - 1, 0)
+        return (bisect_right(self._sentence_starts, position) or 1) - 1
 
     def sentence(self, index: int) -> tuple[int, int]:
-        if not self._sentence_starts:
+        starts = self._sentence_starts
+        if not starts:
             return 0, len(self.text)
-        index = min(max(index, 0), len(self._sentence_starts) - 1)
-        return self._sentence_starts[index], self._sentence_ends[index]
+        if not 0 <= index < len(starts):
+            index = 0 if index < 0 else len(starts) - 1
+        return starts[index], self._sentence_ends[index]
 
     def sentence_count(self) -> int:
         return len(self._sentence_starts)
 
     def sentence_at(self, position: int) -> tuple[int, int]:
-        # ``sentence(sentence_index(position))``, inline: asked for every figure, clause and
-        # mention, so one bisect and no helper calls.
+        # ``sentence(sentence_index(position))``, inline.
         starts = self._sentence_starts
         if not starts:
             return 0, len(self.text)
-        index = max(bisect_right(starts, position) - 1, 0)
+        index = (bisect_right(starts, position) or 1) - 1
         return starts[index], self._sentence_ends[index]
 
     def paragraph_index(self, position: int) -> int:
-        return max(bisect_right(self._paragraph_starts, position) - 1, 0)
+        return (bisect_right(self._paragraph_starts, position) or 1) - 1
 
     def clause_at(self, position: int) -> tuple[int, int]:
         """The clause around ``position``: between clause marks, inside its sentence, and at
         most ``MAX_CLAUSE`` characters either side."""
-        sentence_start, sentence_end = self.sentence_at(position)
-        index = bisect_right(self._clause_breaks, position)
-        start = self._clause_breaks[index - 1] + 1 if index > 0 else 0
-        end = self._clause_breaks[index] if index < len(self._clause_breaks) else len(self.text)
+        starts = self._sentence_starts
+        if starts:  # ``sentence_at(position)``, inline
+            index = (bisect_right(starts, position) or 1) - 1
+            sentence_start, sentence_end = starts[index], self._sentence_ends[index]
+        else:
+            sentence_start, sentence_end = 0, len(self.text)
+        breaks = self._clause_breaks
+        index = bisect_right(breaks, position)
+        start = breaks[index - 1] + 1 if index > 0 else 0
+        end = breaks[index] if index < len(breaks) else len(self.text)
         start = max(start, sentence_start, position - MAX_CLAUSE)
         end = min(end, sentence_end, position + MAX_CLAUSE)
         return start, max(end, start)

@@ -19,7 +19,7 @@ from diffing.company_names import (
 )
 from diffing.found import Found
 from diffing.registry import PlatformRegistry
-from diffing.scans import compile_scan
+from diffing.scans import compile_alternatives, compile_scan
 from diffing.spans import Occupancy
 from diffing.text import PreparedText
 
@@ -305,7 +305,7 @@ _DOCUMENT_TITLE = re.compile(r"(?:通报|通知|公告|决定|办法|规定|意�
 _SEE_ALSO = re.compile(r"(?:详见|参见|参阅|阅读|链接)\s*[:：]?\s*$")
 # A working group or task force quoted by its name (“打诈小组”, “护苗专班”): a body, not a platform.
 _ACCOUNT_ID_AFTER = re.compile(r"\s*[(（]\s*(?:微信号|微信|公众号|账号|帐号|抖音号|快手号|小红书号|微博|id)\s*[:：]")
-_BODY_NAME = re.compile(r"(?:小组|专班|工作组|联席会议)$"
+_BODY_NAME = compile_alternatives(r"(?:小组|专班|工作组|联席会议)$"
                         # a section of the platform named before it (百度APP“女人频道”): the platform's
                         r"|(?:频道|栏目|版块|板块|专区|专栏)$")
 # Words quoted as what someone said (市府怒批“…”。, 他直言：“…”): a quote that is a saying verb's
@@ -323,13 +323,16 @@ _SAID_AFTER = re.compile(r"\s*(?:[。！!？?\n]|$)")
 _CAMPAIGN = re.compile(r"^(?:清朗|净网|剑网|护苗|秋风|扫黄打非)|(?:清朗|净网|剑网|护苗|秋风)(?:\d{4})?$|专项行动$|整治$")
 # A 《》 title that names a law, a rule or a document (《个人信息保护法》, 《App违法违规收集使用个人
 # 信息行为认定方法》, 《移动互联网应用程序信息服务管理规定》): 《》 marks apps only in lists of apps.
-_WORK_TITLE = re.compile(
+_WORK_TITLE = compile_alternatives(
     r"(?<=《)关于|法$|法律|条例|规定|规则|细则|办法|方法|标准|规范|指南|指引|意见|决定|公告|通知|通报|名单|方案|条款|协议|政策|准则"
     r"|要求|目录|纲要|报告|白皮书|公约|章程|守则|清单|(?:暂行|试行)|\(.*\)$|（.*）$"
 )
 _ITEM = r"[^\s、,，。；;：:()（）“”「」《》\"'|]{2,12}"
 _ENUMERATION_GAP = re.compile(rf"、(?:{_ITEM}、)+")
 _ENUMERATION_LEAD = re.compile(rf".*(?:包括|如|例如|比如|其中|：|:)\s*({_ITEM})、$")
+# What a lead's window ends on ($ also stands before a final line break): a window ending
+# otherwise is not scanned (the pattern opens on .*, tried from each of its positions).
+_LEAD_ENDS = ("、", "、\n")
 # Every item before the first registry name of a list after its lead (包括A、B和快看漫画,
 # 下架的APP有：A、B、快看漫画).
 _ENUMERATION_LEAD_ITEMS = compile_scan(
@@ -410,12 +413,15 @@ def enumerated_names(text: str, known: Sequence[Found], language: str) -> list[F
                 spans.append((position, end))
                 position = end + 1
         if len(run) < 2 and not spans:
-            lead = _ENUMERATION_LEAD.search(text, max(0, run[0].start - 20), run[0].start + 1)
+            window_start, window_end = max(0, run[0].start - 20), run[0].start + 1
+            lead = _ENUMERATION_LEAD.search(text, window_start, window_end) \
+                if text.endswith(_LEAD_ENDS, window_start, window_end) else None
             tail = _ENUMERATION_TAIL.match(text, run[-1].end)
             items = _lead_items(text, run[0].start)
             if not (lead or tail or items):
                 continue
-        lead = _ENUMERATION_LEAD.search(text[max(0, run[0].start - 20):run[0].start])
+        window = text[max(0, run[0].start - 20):run[0].start]
+        lead = _ENUMERATION_LEAD.search(window) if window.endswith(_LEAD_ENDS) else None
         items = _lead_items(text, run[0].start)
         if items and (items.group(2).count("、") or not lead):
             position = items.start(2)

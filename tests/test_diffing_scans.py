@@ -1,4 +1,5 @@
-"""compile_scan: the same matches as re.compile, found by jumping to possible first characters."""
+"""compile_scan and compile_alternatives: the same matches as re.compile, found by jumping to possible
+first characters or by trying only the alternatives of the character at hand."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 import pytest
 
 from diffing import periods, roles
-from diffing.scans import compile_scan
+from diffing.scans import compile_alternatives, compile_scan
 
 # A pattern opening on a lookahead, a lookbehind, a word check, a repeat, or groups.
 PATTERNS = [
@@ -65,3 +66,38 @@ def test_the_diffing_scans_find_what_they_found_before() -> None:
 ])
 def test_patterns_without_a_start_class_compile_as_usual(source: str) -> None:
     assert compile_scan(source) is re.compile(source)
+
+
+# Alternatives opening on word checks, lookbehinds, a lookahead for a class, groups and classes
+# of characters, several on one character, some with named groups after their first character.
+ALTERNATIVES = [
+    r"\b(?:may|might)\s+(?:range|reach)\b|免于|(?<![法作])计划[^，,]{0,4}?罚|\bmay\b|m(?P<m>ay)",
+    r"(?:first|third|1st|half)\s+(?P<unit>half|quarter)|\bfirst|(?<![a-z])x1|(?=[fh])(?:half|first|third)",
+    r"(?<!a)(?<!\d)(?:a|b|c)\s*x|[abc]a|\bc|ca|(?:下(?:架|线)|删除)|关(?:停|闭)|警告$|关",
+    r"(?:so|sue|such)\b|s(?<=\bs)|\b(?:each|every)|,\s*each|(?<=\d)家|(?<=\d)个",
+    r"\b(?:first|third|half|fifth)\s+(?P<unit>half|quarter)|\bhalf|\b(?:may|x1)\b",  # one check for all
+]
+
+
+@pytest.mark.parametrize("source", ALTERNATIVES)
+def test_grouped_alternatives_find_what_the_plain_pattern_finds(source: str) -> None:
+    plain, grouped = re.compile(source), compile_alternatives(source)
+    assert grouped is not plain and grouped.pattern == source and grouped.groupindex == plain.groupindex
+    generator = random.Random(source)
+    for _ in range(3000):
+        text = "".join(generator.choice(ALPHABET) for _ in range(generator.randint(0, 12)))
+        pos, endpos = sorted(generator.randint(0, len(text) + 1) for _ in range(2))
+        assert _spans(grouped, text, pos, endpos) == _spans(plain, text, pos, endpos), (source, text, pos, endpos)
+
+
+@pytest.mark.parametrize("source", [
+    r"a+b|c",  # a repeat first
+    r"(?P<n>a)b|c",  # a capturing group first
+    r"\sa|b",  # a category
+    r"(?i)ab|c",  # case-folded
+    r"\b\(a|b",  # a word check before a character that is no word character
+    r"(?!ab)a|e",  # a negative lookahead
+    r"\b|a",  # an empty match
+])
+def test_alternatives_that_open_otherwise_compile_as_usual(source: str) -> None:
+    assert compile_alternatives(source) is re.compile(source)
